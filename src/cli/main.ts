@@ -1,0 +1,258 @@
+import * as fs from 'fs';
+import { parseArgs } from 'util';
+import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
+import { findGpu, GPUS } from '../core/gpus';
+import { formatBytes, formatCount, formatInteger } from '../core/format';
+import { configReport, INFERENCE_LABELS, smallestGpuFor, TRAINING_LABELS, type ConfigReport } from '../core/report';
+import type { AttentionKernel, Mode, OptimizerName, Precision } from '../core/types';
+import { formatFor, parseConfig } from '../parse';
+
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+const EXIT_DOES_NOT_FIT = 3;
+
+const USAGE = `Usage: vram-lens FILE... [options]
+
+Estimates the GPU memory each model config in FILE needs for inference and training.
+
+Options:
+  --json                   print the JSON report instead of a table
+  --check                  exit 3 when a config does not fit the GPU (in the chosen mode)
+  --gpu NAME               target GPU (default "RTX 4090"); names match loosely: "A100 40GB", "a100-40gb"
+  --mode MODE              inference | training | both (default both)
+  --batch N                micro-batch size (default 1)
+  --seq N                  sequence length in tokens (default: the model's context, at most 4096)
+  --new-tokens N           tokens generated after the prompt, for the KV cache (default 0)
+  --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true (default bf16-mixed)
+  --optimizer O            adamw | sgd | adamw-8bit (default adamw)
+  --checkpointing C        none | full (default none)
+  --attention A            sdpa | flash | eager (default sdpa)
+  --grad-accum N           gradient accumulation steps (default 1)
+  --overhead-mib N         CUDA context and libraries in MiB (default 500)
+  --list-gpus              print the GPUs VRAM Lens knows and exit
+  -h, --help               print this help
+
+Exit codes: 0 success, 2 bad usage or unreadable input, 3 with --check when something does not fit.`;
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) {
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1e9) {
+    throw new UsageError(`--${name} must be a whole number ≥ 1 (got "${value}")`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      check: { type: 'boolean' },
+      gpu: { type: 'string' },
+      mode: { type: 'string' },
+      batch: { type: 'string' },
+      seq: { type: 'string' },
+      'new-tokens': { type: 'string' },
+      precision: { type: 'string' },
+      optimizer: { type: 'string' },
+      checkpointing: { type: 'string' },
+      attention: { type: 'string' },
+      'grad-accum': { type: 'string' },
+      'overhead-mib': { type: 'string' },
+      'list-gpus': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const attention = oneOf('attention', values.attention, ['sdpa', 'flash', 'eager'] as const, 'sdpa');
+  const overhead = values['overhead-mib'];
+  if (overhead !== undefined && !(Number.isInteger(Number(overhead)) && Number(overhead) >= 0)) {
+    throw new UsageError(`--overhead-mib must be a whole number ≥ 0 (got "${overhead}")`);
+  }
+  const gpu = values.gpu ?? DEFAULT_OPTIONS.targetGpu;
+  if (!findGpu(gpu)) {
+    throw new UsageError(`unknown GPU "${gpu}"; vram-lens --list-gpus shows the known ones`);
+  }
+  const options: AnalysisOptions = {
+    ...DEFAULT_OPTIONS,
+    targetGpu: gpu,
+    mode: oneOf<Mode>('mode', values.mode, ['inference', 'training', 'both'], 'both'),
+    batchSize: positiveInt('batch', values.batch, DEFAULT_OPTIONS.batchSize)!,
+    sequenceLength: positiveInt('seq', values.seq, undefined),
+    newTokens: values['new-tokens'] === undefined ? 0 : positiveInt('new-tokens', values['new-tokens'], 0)!,
+    precision: oneOf<Precision>('precision', values.precision, ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true'], 'bf16-mixed'),
+    optimizer: oneOf<OptimizerName>('optimizer', values.optimizer, ['adamw', 'sgd', 'adamw-8bit'], 'adamw'),
+    gradientCheckpointing: oneOf('checkpointing', values.checkpointing, ['none', 'full'] as const, 'none') === 'full',
+    attention: (attention === 'flash' ? 'sdpa' : attention) as AttentionKernel,
+    gradientAccumulationSteps: positiveInt('grad-accum', values['grad-accum'], 1)!,
+    cudaOverheadMiB: overhead === undefined ? DEFAULT_OPTIONS.cudaOverheadMiB : Number(overhead),
+  };
+  return { values, positionals, options };
+}
+
+interface FileResult {
+  readonly file: string;
+  readonly configs: ConfigReport[];
+  readonly errors: string[];
+}
+
+function analyzeFile(file: string, options: AnalysisOptions): FileResult {
+  const format = formatFor(file);
+  if (!format) {
+    return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON/JSONC)`] };
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { file, configs: [], errors: [`${file}: ${(e as Error).message}`] };
+  }
+  const doc = parseConfig(text, format);
+  const analysis = analyzeDocument(doc, options);
+  return {
+    file,
+    configs: analysis.configs.map(c => configReport(text, format, c)),
+    errors: analysis.problems.map(p => `${file}: ${p.message}`),
+  };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function padLeft(s: string, n: number): string {
+  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
+}
+
+function table(r: ConfigReport, options: AnalysisOptions): string {
+  const lines: string[] = [];
+  lines.push(`  ${r.name}  (line ${r.line}, ${r.architecture ?? 'unrecognised'})`);
+  for (const p of r.problems) {
+    lines.push(`    ${p.severity}: ${p.message.replace(/`/g, '')} (line ${p.line})`);
+  }
+  if (!r.parameters || !r.inference || !r.training || !r.settings) {
+    lines.push('    no estimate');
+    return lines.join('\n');
+  }
+  const s = r.settings as Record<string, unknown>;
+  lines.push(
+    `    parameters ${formatCount(r.parameters.total)} (${formatInteger(r.parameters.total)})` +
+      (r.parameters.activePerToken !== r.parameters.total ? `, ${formatCount(r.parameters.activePerToken)} active per token` : ''),
+  );
+  lines.push(`    batch ${s.batchSize}, sequence ${formatInteger(Number(s.sequenceLength))}, ${s.precision}, ${s.optimizer}, attention ${s.attention}${s.gradientCheckpointing ? ', checkpointing' : ''}`);
+  const showInference = options.mode !== 'training';
+  const showTraining = options.mode !== 'inference';
+  const w = 44;
+  lines.push(`    ${pad('', w)}${showInference ? padLeft('inference', 12) : ''}${showTraining ? padLeft('training', 12) : ''}`);
+  const rows: [string, number | undefined, number | undefined][] = [
+    ['Weights', r.inference.components.weights, r.training.components.weights],
+    [TRAINING_LABELS.gradients, undefined, r.training.components.gradients],
+    [TRAINING_LABELS.optimizer, undefined, r.training.components.optimizer],
+    [INFERENCE_LABELS.kvCache, r.inference.components.kvCache, undefined],
+    ['Activations', r.inference.components.activations, r.training.components.activations],
+    ['Allocated at peak (torch max_memory_allocated)', r.inference.allocatedBytes, r.training.allocatedBytes],
+    ['Allocator reserve', r.inference.components.allocatorReserve, r.training.components.allocatorReserve],
+    ['CUDA context', r.inference.components.cudaContext, r.training.components.cudaContext],
+    ['Peak (nvidia-smi)', r.inference.peakBytes, r.training.peakBytes],
+  ];
+  for (const [label, inf, tr] of rows) {
+    const cell = (v: number | undefined) => padLeft(v === undefined ? '—' : formatBytes(v), 12);
+    lines.push(`    ${pad(label, w)}${showInference ? cell(inf) : ''}${showTraining ? cell(tr) : ''}`);
+  }
+  const gpu = findGpu(options.targetGpu)!;
+  const fit = r.fits.find(f => f.gpu === gpu.name)!;
+  const verdicts: string[] = [];
+  if (showInference) {
+    verdicts.push(`${fit.inference ? '✓' : '✗'} inference`);
+  }
+  if (showTraining) {
+    verdicts.push(`${fit.training ? '✓' : '✗'} training`);
+  }
+  lines.push(`    ${gpu.name} (${formatInteger(gpu.memoryMiB)} MiB): ${verdicts.join(' · ')}`);
+  const smallestInf = smallestGpuFor(r.inference.peakBytes);
+  const smallestTr = smallestGpuFor(r.training.peakBytes);
+  lines.push(
+    `    smallest listed GPU that fits: ${showInference ? `inference ${smallestInf?.name ?? 'none'}` : ''}${showInference && showTraining ? ', ' : ''}${showTraining ? `training ${smallestTr?.name ?? 'none (needs several GPUs)'}` : ''}`,
+  );
+  return lines.join('\n');
+}
+
+function doesNotFit(r: ConfigReport, options: AnalysisOptions): boolean {
+  const gpu = findGpu(options.targetGpu)!;
+  const fit = r.fits.find(f => f.gpu === gpu.name);
+  if (!fit) {
+    return false;
+  }
+  return (options.mode !== 'training' && !fit.inference) || (options.mode !== 'inference' && !fit.training);
+}
+
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    err(`vram-lens: ${(e as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals, options } = parsed;
+  if (values.help) {
+    out(USAGE);
+    return EXIT_OK;
+  }
+  if (values['list-gpus']) {
+    for (const g of GPUS) {
+      out(`${pad(g.name, 16)}${padLeft(formatInteger(g.memoryMiB), 9)} MiB  ${pad(g.vendor, 7)}${pad(g.generation, 14)}${g.priceUsd === null ? '' : `$${formatInteger(g.priceUsd)}`}`);
+    }
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) {
+    err(`vram-lens: no input file\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const results = positionals.map(f => analyzeFile(f, options));
+  const unreadable = results.some(r => r.errors.length > 0 && r.configs.length === 0);
+  if (values.json) {
+    out(JSON.stringify({ files: results }, null, 2));
+  } else {
+    for (const r of results) {
+      out(r.file);
+      for (const e of r.errors) {
+        out(`  error: ${e}`);
+      }
+      if (r.configs.length === 0 && r.errors.length === 0) {
+        out('  no model config found');
+      }
+      for (const c of r.configs) {
+        out(table(c, options));
+      }
+      out('');
+    }
+  }
+  if (unreadable) {
+    return EXIT_USAGE;
+  }
+  if (values.check && results.some(r => r.configs.some(c => doesNotFit(c, options)))) {
+    return EXIT_DOES_NOT_FIT;
+  }
+  return EXIT_OK;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), s => process.stdout.write(s + '\n'), s => process.stderr.write(s + '\n'));
+}

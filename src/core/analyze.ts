@@ -1,0 +1,151 @@
+import type { ConfigDocument } from './configTree';
+import { findGpu, gpuMemoryBytes, type Gpu } from './gpus';
+import { estimate, MIB } from './memory';
+import { findModelConfigs, resolveSpec, withRawValue, type FoundConfig, type RawValue } from './spec';
+import type {
+  Estimate,
+  Mode,
+  ModelSpec,
+  RunSettings,
+  Span,
+  SpecField,
+} from './types';
+
+/** What the user chose (settings, CLI flags); the file's own values take precedence where it has them. */
+export type AnalysisOptions = Pick<
+  RunSettings,
+  'batchSize' | 'newTokens' | 'precision' | 'optimizer' | 'attention' | 'gradientCheckpointing' | 'gradientAccumulationSteps'
+> & {
+  readonly mode: Mode;
+  readonly targetGpu: string;
+  /** Undefined: the model's context length, capped at DEFAULT_MAX_SEQUENCE. */
+  readonly sequenceLength: number | undefined;
+  readonly cudaOverheadMiB: number;
+};
+
+export const DEFAULT_OPTIONS: AnalysisOptions = {
+  mode: 'both',
+  targetGpu: 'RTX 4090',
+  batchSize: 1,
+  sequenceLength: undefined,
+  newTokens: 0,
+  precision: 'bf16-mixed',
+  optimizer: 'adamw',
+  attention: 'sdpa',
+  gradientCheckpointing: false,
+  gradientAccumulationSteps: 1,
+  cudaOverheadMiB: 500,
+};
+
+/** Sequence length used when neither the settings nor the file say, and the model's context is long. */
+export const DEFAULT_MAX_SEQUENCE = 4096;
+/** Sequence length used when the model does not state a context length at all. */
+export const DEFAULT_SEQUENCE_WITHOUT_CONTEXT = 1024;
+
+export interface Problem {
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+  readonly span: Span;
+  /** A stable identifier, used as the diagnostic code. */
+  readonly code: string;
+}
+
+export interface Verdict {
+  readonly gpu: Gpu;
+  readonly inference: boolean;
+  readonly training: boolean;
+  readonly inferenceHeadroomBytes: number;
+  readonly trainingHeadroomBytes: number;
+}
+
+export interface ConfigAnalysis {
+  readonly config: FoundConfig;
+  readonly spec: ModelSpec | undefined;
+  readonly estimate: Estimate | undefined;
+  /** The verdict for the target GPU; undefined when the target is unknown or there is no estimate. */
+  readonly verdict: Verdict | undefined;
+  readonly problems: readonly Problem[];
+}
+
+export interface DocumentAnalysis {
+  readonly configs: readonly ConfigAnalysis[];
+  readonly problems: readonly Problem[];
+  readonly gpu: Gpu | undefined;
+  readonly options: AnalysisOptions;
+}
+
+export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSettings {
+  const sequenceLength =
+    options.sequenceLength ??
+    (spec.maxPositions !== undefined
+      ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE)
+      : DEFAULT_SEQUENCE_WITHOUT_CONTEXT);
+  return {
+    batchSize: options.batchSize,
+    sequenceLength,
+    newTokens: options.newTokens,
+    precision: options.precision,
+    optimizer: options.optimizer,
+    attention: options.attention,
+    gradientCheckpointing: options.gradientCheckpointing,
+    gradientAccumulationSteps: options.gradientAccumulationSteps,
+    cudaOverheadBytes: Math.max(0, options.cudaOverheadMiB) * MIB,
+  };
+}
+
+export function verdictFor(est: Estimate, gpu: Gpu): Verdict {
+  const capacity = gpuMemoryBytes(gpu);
+  return {
+    gpu,
+    inference: est.inference.peakBytes <= capacity,
+    training: est.training.peakBytes <= capacity,
+    inferenceHeadroomBytes: capacity - est.inference.peakBytes,
+    trainingHeadroomBytes: capacity - est.training.peakBytes,
+  };
+}
+
+function spanOfField(config: FoundConfig, field: SpecField | undefined): Span {
+  const key = field === undefined ? undefined : config.keys.find(k => k.field === field);
+  return key ? { start: key.keySpan.start, end: key.valueSpan.end } : config.span;
+}
+
+/** Resolves and estimates one config; used for the document and for "what if" variations of it. */
+export function analyzeConfig(config: FoundConfig, options: AnalysisOptions, gpu: Gpu | undefined): ConfigAnalysis {
+  const resolved = resolveSpec(config);
+  const problems: Problem[] = resolved.problems.map(p => ({
+    severity: p.severity,
+    message: p.message,
+    span: spanOfField(config, p.field),
+    code: p.severity === 'error' ? 'invalid-value' : 'questionable-value',
+  }));
+  if (!resolved.spec) {
+    return { config, spec: undefined, estimate: undefined, verdict: undefined, problems };
+  }
+  const est = estimate(resolved.spec, runSettingsFor(resolved.spec, options));
+  return { config, spec: resolved.spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
+}
+
+export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions): DocumentAnalysis {
+  const gpu = findGpu(options.targetGpu);
+  const configs = findModelConfigs(doc.root).map(c => analyzeConfig(c, options, gpu));
+  const problems: Problem[] = doc.problems.map(p => ({
+    severity: 'warning',
+    message: p.message,
+    span: p.span,
+    code: 'unreadable-config',
+  }));
+  return { configs, problems, gpu, options };
+}
+
+/** The estimate when one hyperparameter in the file is doubled (the config is otherwise unchanged). */
+export function estimateWithDoubled(
+  config: FoundConfig,
+  field: SpecField,
+  options: AnalysisOptions,
+): Estimate | undefined {
+  const value: RawValue | undefined = config.raw[field];
+  if (typeof value !== 'number') {
+    return undefined;
+  }
+  return analyzeConfig(withRawValue(config, field, value * 2), options, undefined).estimate;
+}

@@ -1,0 +1,63 @@
+import type { ConfigAnalysis, DocumentAnalysis, Problem } from './analyze';
+import { formatBytes, formatInteger } from './format';
+import { gpuMemoryBytes } from './gpus';
+import type { Span } from './types';
+
+export const EXCEEDS_INFERENCE = 'exceeds-gpu-inference';
+export const EXCEEDS_TRAINING = 'exceeds-gpu-training';
+
+/** Where a config-level diagnostic points: its hidden-size key (the line a reader identifies the model by). */
+function anchor(a: ConfigAnalysis): Span {
+  const key = a.config.keys.find(k => k.field === 'hiddenSize') ?? a.config.keys[0];
+  return key ? { start: key.keySpan.start, end: key.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
+}
+
+function components(parts: [string, number][]): string {
+  return parts.filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ');
+}
+
+/**
+ * Problems to show in the editor: unreadable values, and a config that does not fit the target GPU in the
+ * chosen mode. One fit diagnostic per config (inference first: when it does not fit, neither does training).
+ */
+export function diagnose(doc: DocumentAnalysis): Problem[] {
+  const out: Problem[] = [...doc.problems];
+  const mode = doc.options.mode;
+  for (const a of doc.configs) {
+    out.push(...a.problems);
+    const est = a.estimate;
+    const v = a.verdict;
+    if (!est || !v) {
+      continue;
+    }
+    const gpu = v.gpu;
+    const capacity = `${gpu.name}'s ${formatBytes(gpuMemoryBytes(gpu))} (${formatInteger(gpu.memoryMiB)} MiB)`;
+    const s = est.settings;
+    const assumed = `batch ${s.batchSize}, sequence ${formatInteger(s.sequenceLength)}, ${s.precision}`;
+    if (mode !== 'training' && !v.inference) {
+      const c = est.inference.components;
+      out.push({
+        severity: 'warning',
+        code: EXCEEDS_INFERENCE,
+        span: anchor(a),
+        message:
+          `Inference needs ≈ ${formatBytes(est.inference.peakBytes)}, more than the ${capacity}: ` +
+          `${components([['weights', c.weights], ['KV cache', c.kvCache], ['activations', c.activations], ['reserve + CUDA context', c.allocatorReserve + c.cudaContext]])} ` +
+          `(${assumed}).`,
+      });
+    } else if (mode !== 'inference' && !v.training) {
+      const c = est.training.components;
+      out.push({
+        // In "both" mode many configs are read for inference: training that does not fit is information there.
+        severity: mode === 'training' ? 'warning' : 'info',
+        code: EXCEEDS_TRAINING,
+        span: anchor(a),
+        message:
+          `Training needs ≈ ${formatBytes(est.training.peakBytes)}, more than the ${capacity}: ` +
+          `${components([['weights', c.weights], ['gradients', c.gradients], ['optimizer states', c.optimizer], ['activations', c.activations]])} ` +
+          `(${assumed}, ${s.optimizer}).`,
+      });
+    }
+  }
+  return out;
+}

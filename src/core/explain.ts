@@ -1,0 +1,286 @@
+import { estimateWithDoubled, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
+import { gpuMemoryBytes, type Gpu } from './gpus';
+import { INFERENCE_LABELS, smallestGpuFor, TRAINING_LABELS } from './report';
+import type { Estimate, ParameterBreakdown, SpecField } from './types';
+
+/** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, ch => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`));
+}
+
+interface FieldInfo {
+  readonly title: string;
+  readonly meaning: string;
+  /** The parameters this hyperparameter sizes, for its share of the model. */
+  readonly parameters?: (p: ParameterBreakdown) => number;
+  readonly sharedWith?: string;
+}
+
+export const FIELD_INFO: Readonly<Record<SpecField, FieldInfo>> = {
+  hiddenSize: {
+    title: 'Hidden size (d_model)',
+    meaning: 'The width of every token vector. Every weight matrix has this as one side, so parameters grow with its square.',
+    parameters: p => p.total,
+  },
+  numLayers: {
+    title: 'Number of layers',
+    meaning: 'Transformer blocks stacked in depth. Weights, gradients, KV cache and activations all grow linearly with it.',
+    parameters: p => p.attention + p.mlp + p.experts + p.norms,
+  },
+  numHeads: {
+    title: 'Attention heads',
+    meaning: 'Query heads per layer. With `head_dim = hidden / heads` the attention weights keep their size; heads mainly change the eager-attention score matrices.',
+    parameters: p => p.attention,
+  },
+  numKvHeads: {
+    title: 'Key/value heads',
+    meaning: 'Heads that keys and values are computed for (grouped-query attention when fewer than the query heads). The KV cache is proportional to it.',
+  },
+  headDim: {
+    title: 'Head dimension',
+    meaning: 'Width of each attention head. Attention weights and the KV cache are proportional to it.',
+    parameters: p => p.attention,
+  },
+  vocabSize: {
+    title: 'Vocabulary size',
+    meaning: 'Rows of the token embedding (and of the output head when untied). Training also holds logits of batch × sequence × vocabulary, which dominate with large vocabularies.',
+    parameters: p => p.embeddings + p.head,
+  },
+  intermediateSize: {
+    title: 'FFN intermediate size',
+    meaning: 'Width of the feed-forward layer in every block. The MLP weights and its activations are proportional to it.',
+    parameters: p => p.mlp + p.experts,
+  },
+  maxPositions: {
+    title: 'Context length',
+    meaning: 'The longest sequence the model was built for. VRAM Lens uses it (capped at 4,096) as the default sequence length; learned position tables also hold this many rows.',
+  },
+  typeVocabSize: { title: 'Token types', meaning: 'Segment embeddings (BERT).' },
+  numExperts: {
+    title: 'Experts',
+    meaning: 'Feed-forward experts per layer (mixture of experts). All experts are held in memory; only a few run per token.',
+    parameters: p => p.experts,
+  },
+  expertsPerToken: { title: 'Experts per token', meaning: 'Experts each token is routed to: sets the compute and the MLP activations per token.' },
+  numDecoderLayers: { title: 'Decoder layers', meaning: 'Blocks in the decoder stack of an encoder-decoder model.' },
+  relativeAttentionBuckets: { title: 'Relative position buckets', meaning: 'T5 relative-position bias buckets.' },
+  tieWordEmbeddings: {
+    title: 'Tied embeddings',
+    meaning: 'When true the output head reuses the input embedding matrix, so it is stored once.',
+  },
+  dtype: {
+    title: 'Checkpoint dtype',
+    meaning: 'The dtype the weights are stored in. The estimate uses the precision setting (`vramLens.precision`) instead.',
+  },
+  modelType: { title: 'Model type', meaning: 'Picks the architecture family, and with it the block structure the count follows.' },
+  slidingWindow: { title: 'Sliding window', meaning: 'Attention span of sliding-window layers: the KV cache holds at most this many tokens.' },
+};
+
+export interface Row {
+  readonly label: string;
+  readonly inference?: number;
+  readonly training?: number;
+  readonly strong?: boolean;
+}
+
+/** The component rows shown in the hover, the report and the CLI, in one order. */
+export function breakdownRows(est: Estimate): Row[] {
+  const i = est.inference.components;
+  const t = est.training.components;
+  return [
+    { label: 'Weights', inference: i.weights, training: t.weights },
+    { label: TRAINING_LABELS.gradients, training: t.gradients },
+    { label: TRAINING_LABELS.optimizer, training: t.optimizer },
+    { label: INFERENCE_LABELS.kvCache, inference: i.kvCache },
+    { label: 'Activations', inference: i.activations, training: t.activations },
+    { label: 'Allocated at peak', inference: est.inference.allocatedBytes, training: est.training.allocatedBytes },
+    { label: 'Allocator reserve', inference: i.allocatorReserve, training: t.allocatorReserve },
+    { label: 'CUDA context', inference: i.cudaContext, training: t.cudaContext },
+    { label: 'Peak (nvidia-smi)', inference: est.inference.peakBytes, training: est.training.peakBytes, strong: true },
+  ];
+}
+
+function cell(v: number | undefined, strong: boolean | undefined): string {
+  if (v === undefined) {
+    return '—';
+  }
+  return strong ? `**${formatBytes(v)}**` : formatBytes(v);
+}
+
+export function breakdownTableMarkdown(est: Estimate): string {
+  const lines = ['| | Inference | Training |', '|---|---:|---:|'];
+  for (const r of breakdownRows(est)) {
+    lines.push(`| ${r.strong ? `**${r.label}**` : r.label} | ${cell(r.inference, r.strong)} | ${cell(r.training, r.strong)} |`);
+  }
+  return lines.join('\n');
+}
+
+export function settingsSummary(est: Estimate): string {
+  const s = est.settings;
+  return `batch ${s.batchSize}, sequence ${formatInteger(s.sequenceLength)}, ${s.precision}, ${s.optimizer}, attention ${s.attention}${s.gradientCheckpointing ? ', gradient checkpointing' : ''}`;
+}
+
+function mark(ok: boolean): string {
+  return ok ? '✓' : '✗';
+}
+
+/** One line for the CodeLens: the two estimates and the verdict for the target GPU. */
+export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu | undefined): string {
+  const est = a.estimate;
+  if (!est) {
+    const first = a.problems[0]?.message.replace(/`/g, '') ?? 'not enough information';
+    return `VRAM Lens: no estimate — ${first}`;
+  }
+  const showInference = options.mode !== 'training';
+  const showTraining = options.mode !== 'inference';
+  const parts: string[] = [];
+  if (showInference) {
+    parts.push(`${formatBytes(est.inference.peakBytes)} inference`);
+  }
+  if (showTraining) {
+    parts.push(`${formatBytes(est.training.peakBytes)} training`);
+  }
+  let title = `VRAM ≈ ${parts.join(' · ')}`;
+  if (!gpu) {
+    return `${title} — unknown target GPU "${options.targetGpu}"`;
+  }
+  const capacity = gpuMemoryBytes(gpu);
+  const inferenceFits = est.inference.peakBytes <= capacity;
+  const trainingFits = est.training.peakBytes <= capacity;
+  if (showInference && showTraining) {
+    if (inferenceFits && trainingFits) {
+      title += ` — ✓ fits ${gpu.name}`;
+    } else if (inferenceFits) {
+      title += ` — ✓ fits ${gpu.name} (inference) · ✗ training`;
+    } else {
+      title += ` — ✗ does not fit ${gpu.name}`;
+    }
+  } else {
+    const fits = showInference ? inferenceFits : trainingFits;
+    title += fits ? ` — ✓ fits ${gpu.name}` : ` — ✗ does not fit ${gpu.name}`;
+  }
+  return title;
+}
+
+export interface HoverInput {
+  readonly analysis: ConfigAnalysis;
+  readonly field: SpecField;
+  readonly key: string;
+  readonly value: unknown;
+  readonly options: AnalysisOptions;
+  readonly gpu: Gpu | undefined;
+}
+
+/** Markdown for the hover on a recognised key. Everything the user wrote is escaped. */
+export function hoverMarkdown(input: HoverInput): string {
+  const { analysis, field, key, value, options, gpu } = input;
+  const info = FIELD_INFO[field];
+  const out: string[] = [];
+  out.push(`**${escapeMarkdown(key)}** = \`${String(JSON.stringify(value) ?? '').replace(/`/g, "'")}\` — ${info.title}`);
+  out.push('');
+  out.push(info.meaning);
+  const est = analysis.estimate;
+  if (!est) {
+    out.push('');
+    for (const p of analysis.problems) {
+      out.push(`- ${p.severity}: ${p.message}`);
+    }
+    return out.join('\n');
+  }
+  out.push('');
+  const share = info.parameters?.(est.parameters);
+  const total = est.parameters.total;
+  if (share !== undefined && share > 0) {
+    out.push(
+      `- Sizes **${formatCount(share)}** of the ${formatCount(total)} parameters (${formatPercent(share / total)}), ` +
+        `${formatBytes((share / total) * est.inference.components.weights)} of inference weights.`,
+    );
+  }
+  if (field === 'numKvHeads' || field === 'headDim' || field === 'numLayers') {
+    out.push(`- KV cache: ${formatBytes(est.inference.components.kvCache)} at ${formatInteger(est.settings.sequenceLength)} tokens × batch ${est.settings.batchSize}.`);
+  }
+  const doubled = estimateWithDoubled(analysis.config, field, options);
+  if (doubled) {
+    out.push(
+      `- Doubling it: inference ${formatMultiplier(doubled.inference.peakBytes / est.inference.peakBytes)} ` +
+        `(${formatBytes(doubled.inference.peakBytes)}), training ${formatMultiplier(doubled.training.peakBytes / est.training.peakBytes)} ` +
+        `(${formatBytes(doubled.training.peakBytes)}).`,
+    );
+  }
+  out.push('');
+  out.push(breakdownTableMarkdown(est));
+  out.push('');
+  if (gpu) {
+    const v = analysis.verdict;
+    if (v) {
+      out.push(`${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB): ${mark(v.inference)} inference · ${mark(v.training)} training`);
+    }
+  }
+  out.push('');
+  out.push(`*${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}. Run "VRAM Lens: Estimate VRAM" for every assumption.*`);
+  return out.join('\n');
+}
+
+/** The full report for a document, as Markdown: what "Estimate VRAM" shows. */
+export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string {
+  const out: string[] = [`# VRAM estimate — ${escapeMarkdown(fileName)}`, ''];
+  const gpu = doc.gpu;
+  out.push(
+    gpu
+      ? `Target GPU: **${escapeMarkdown(gpu.name)}** — ${formatInteger(gpu.memoryMiB)} MiB as nvidia-smi reports it (${gpu.memoryGb} GB sold).`
+      : `Target GPU: "${escapeMarkdown(doc.options.targetGpu)}" is not a GPU VRAM Lens knows.`,
+  );
+  out.push('');
+  if (doc.configs.length === 0) {
+    out.push('No model config found in this file. VRAM Lens looks for an object with a hidden size (`hidden_size`, `d_model`, `n_embd`…), a layer count and heads or a vocabulary size.');
+  }
+  for (const a of doc.configs) {
+    out.push(`## ${escapeMarkdown(a.config.name)}`);
+    out.push('');
+    for (const p of a.problems) {
+      out.push(`- **${p.severity}**: ${p.message}`);
+    }
+    const est = a.estimate;
+    if (!est || !a.spec) {
+      out.push('', 'No estimate for this config.', '');
+      continue;
+    }
+    const p = est.parameters;
+    out.push(`Architecture: **${escapeMarkdown(a.spec.family)}**. Parameters: **${formatInteger(p.total)}** (${formatCount(p.total)})` +
+      (p.activePerToken !== p.total ? `, ${formatCount(p.activePerToken)} active per token.` : '.'));
+    out.push('');
+    out.push('| Parameters | Count | Share |', '|---|---:|---:|');
+    const parts: [string, number][] = [
+      ['Embeddings', p.embeddings], ['Attention', p.attention], ['MLP', p.mlp], ['Experts (incl. routers)', p.experts],
+      ['Norms', p.norms], ['Output head', p.head], ['Other (pooler)', p.other],
+    ];
+    for (const [label, n] of parts) {
+      if (n > 0) {
+        out.push(`| ${label} | ${formatInteger(n)} | ${formatPercent(n / p.total)} |`);
+      }
+    }
+    out.push('');
+    out.push(`Memory for ${settingsSummary(est)}:`, '');
+    out.push(breakdownTableMarkdown(est));
+    out.push('');
+    if (gpu && a.verdict) {
+      const v = a.verdict;
+      out.push(`On the ${escapeMarkdown(gpu.name)}: inference ${mark(v.inference)} (${headroom(v.inferenceHeadroomBytes)}), training ${mark(v.training)} (${headroom(v.trainingHeadroomBytes)}).`);
+    }
+    const inf = smallestGpuFor(est.inference.peakBytes);
+    const tr = smallestGpuFor(est.training.peakBytes);
+    out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf.name) : 'none'}**, training **${tr ? escapeMarkdown(tr.name) : 'none on one GPU'}**.`);
+    out.push('');
+    out.push('### Assumptions', '');
+    for (const s of est.assumptions) {
+      out.push(`- ${s}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function headroom(bytes: number): string {
+  return bytes >= 0 ? `${formatBytes(bytes)} to spare` : `${formatBytes(-bytes)} over`;
+}

@@ -1,0 +1,63 @@
+const KIB = 1024;
+const MIB = KIB * 1024;
+const GIB = MIB * 1024;
+const TIB = GIB * 1024;
+
+/** Bytes in binary units (GiB = 2^30 bytes), with three significant digits. */
+export function formatBytes(bytes: number): string {
+  const abs = Math.abs(bytes);
+  if (abs >= TIB) {
+    return `${round(bytes / TIB)} TiB`;
+  }
+  if (abs >= GIB) {
+    return `${round(bytes / GIB)} GiB`;
+  }
+  if (abs >= MIB) {
+    return `${round(bytes / MIB)} MiB`;
+  }
+  if (abs >= KIB) {
+    return `${round(bytes / KIB)} KiB`;
+  }
+  return `${bytes} B`;
+}
+
+function round(x: number): string {
+  const abs = Math.abs(x);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  return x.toFixed(digits);
+}
+
+/** A count with an SI suffix: 124.4M, 6.74B. */
+export function formatCount(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e12) {
+    return `${round(n / 1e12)}T`;
+  }
+  if (abs >= 1e9) {
+    return `${round(n / 1e9)}B`;
+  }
+  if (abs >= 1e6) {
+    return `${round(n / 1e6)}M`;
+  }
+  if (abs >= 1e3) {
+    return `${round(n / 1e3)}K`;
+  }
+  return String(n);
+}
+
+/** An exact integer with thousands separators: 6,738,415,616. */
+export function formatInteger(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatPercent(fraction: number): string {
+  const p = fraction * 100;
+  if (p > 0 && p < 0.1) {
+    return '<0.1 %';
+  }
+  return `${p >= 10 ? p.toFixed(0) : p.toFixed(1)} %`;
+}
+
+export function formatMultiplier(x: number): string {
+  return `×${x >= 10 ? x.toFixed(1) : x.toFixed(2)}`;
+}

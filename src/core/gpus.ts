@@ -1,0 +1,67 @@
+import gpuData from './data/gpus.json';
+
+export interface Gpu {
+  readonly name: string;
+  /** The model token names match on ("a100", "4090"). */
+  readonly model: string;
+  /** Marketing size in GB as the card is sold. */
+  readonly memoryGb: number;
+  /** Total memory in MiB as nvidia-smi reports it (or the nominal capacity, see memorySource). */
+  readonly memoryMiB: number;
+  readonly memorySource: 'nvml' | 'nominal';
+  readonly vendor: string;
+  readonly generation: string;
+  readonly priceUsd: number | null;
+  /** The variant a bare model name ("A100") means when the card comes in several sizes. */
+  readonly default?: boolean;
+}
+
+export const GPUS: readonly Gpu[] = gpuData.gpus as Gpu[];
+export const GPU_PRICE_DATE: string = gpuData.priceDate;
+
+export function gpuMemoryBytes(gpu: Gpu): number {
+  return gpu.memoryMiB * 1024 * 1024;
+}
+
+const IGNORED_TOKENS = new Set([
+  'nvidia', 'geforce', 'tesla', 'amd', 'instinct', 'rtx', 'gtx', 'sxm', 'sxm2', 'sxm4', 'sxm5', 'pcie', 'nvl',
+  'hbm3', 'hbm3e', 'ti', 'gpu', 'graphics', 'card',
+]);
+
+function tokens(name: string): { models: string[]; memoryGb: number | undefined } {
+  const raw = name.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  const models: string[] = [];
+  let memoryGb: number | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const t = raw[i];
+    const withUnit = /^(\d+)(gb|g|gib)$/.exec(t);
+    if (withUnit) {
+      memoryGb = Number(withUnit[1]);
+    } else if (/^\d+$/.test(t) && /^(gb|g|gib)$/.test(raw[i + 1] ?? '')) {
+      memoryGb = Number(t);
+      i++;
+    } else if (!IGNORED_TOKENS.has(t)) {
+      models.push(t);
+    }
+  }
+  return { models, memoryGb };
+}
+
+/**
+ * Finds a GPU by a loosely written name: "A100 40GB", "a100-40gb" and "NVIDIA A100-SXM4-40GB" are one card.
+ * Returns undefined when nothing matches, rather than guessing.
+ */
+export function findGpu(name: string, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
+  const { models, memoryGb } = tokens(name);
+  if (models.length === 0) {
+    return undefined;
+  }
+  const candidates = gpus.filter(g => models.includes(g.model));
+  if (candidates.length === 0) {
+    return undefined;
+  }
+  if (memoryGb !== undefined) {
+    return candidates.find(g => g.memoryGb === memoryGb);
+  }
+  return candidates.find(g => g.default) ?? (candidates.length === 1 ? candidates[0] : undefined);
+}

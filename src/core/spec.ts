@@ -1,0 +1,393 @@
+import type { ConfigEntry, ConfigObject, ConfigValue } from './configTree';
+import { familyFor } from './families';
+import type { ModelSpec, Span, SpecField } from './types';
+
+/** Key names each hyperparameter goes by, across HF transformers, GPT-2, nanoGPT, Megatron and plain configs. */
+export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
+  hiddenSize: ['hidden_size', 'd_model', 'n_embd', 'n_embed', 'model_dim', 'emb_dim', 'dim'],
+  numLayers: ['num_hidden_layers', 'n_layer', 'n_layers', 'num_layers'],
+  numHeads: ['num_attention_heads', 'n_head', 'n_heads', 'num_heads'],
+  numKvHeads: ['num_key_value_heads', 'n_head_kv', 'num_kv_heads', 'n_kv_heads', 'num_query_groups', 'multi_query'],
+  headDim: ['head_dim', 'd_kv', 'kv_channels'],
+  vocabSize: ['vocab_size', 'n_vocab', 'padded_vocab_size'],
+  intermediateSize: ['intermediate_size', 'n_inner', 'ffn_dim', 'd_ff', 'ffn_hidden_size', 'intermediate_dim'],
+  maxPositions: ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_seq_len', 'block_size'],
+  typeVocabSize: ['type_vocab_size'],
+  numExperts: ['num_local_experts', 'num_experts', 'n_routed_experts'],
+  expertsPerToken: ['num_experts_per_tok', 'moe_top_k'],
+  numDecoderLayers: ['num_decoder_layers'],
+  relativeAttentionBuckets: ['relative_attention_num_buckets'],
+  tieWordEmbeddings: ['tie_word_embeddings'],
+  dtype: ['torch_dtype', 'dtype'],
+  modelType: ['model_type'],
+  slidingWindow: ['sliding_window'],
+};
+
+const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
+  (Object.entries(KEY_ALIASES) as [SpecField, readonly string[]][]).flatMap(([field, keys]) =>
+    keys.map(k => [k, field] as const),
+  ),
+);
+
+/** Keys written in the seed document's plain style rather than by a framework. */
+const CLASSIC_KEYS = new Set(['d_model', 'n_heads', 'n_layers', 'dim']);
+
+/** Largest value accepted per integer field: beyond it the number is a typo, not a model. */
+const INTEGER_LIMITS: Partial<Record<SpecField, number>> = {
+  hiddenSize: 1_000_000,
+  numLayers: 10_000,
+  numHeads: 100_000,
+  numKvHeads: 100_000,
+  headDim: 100_000,
+  vocabSize: 100_000_000,
+  intermediateSize: 10_000_000,
+  maxPositions: 1_000_000_000,
+  typeVocabSize: 1_000_000,
+  numExperts: 100_000,
+  expertsPerToken: 100_000,
+  numDecoderLayers: 10_000,
+  relativeAttentionBuckets: 1_000_000,
+  slidingWindow: 1_000_000_000,
+};
+
+export type RawValue = number | string | boolean;
+
+/** A key the estimator read, with where it is in the file. */
+export interface RecognisedKey {
+  readonly field: SpecField;
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+  readonly value: RawValue | null;
+}
+
+export interface SpecProblem {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  /** The field the problem is about, when there is one (to point at its key). */
+  readonly field?: SpecField;
+}
+
+/** A model config found in a file, before and after resolution. */
+export interface FoundConfig {
+  readonly name: string;
+  /** The span of the object holding the config. */
+  readonly span: Span;
+  readonly keys: readonly RecognisedKey[];
+  readonly raw: Readonly<Partial<Record<SpecField, RawValue>>>;
+  /** `architectures[0]` when the config names its model class. */
+  readonly architecture: string | undefined;
+  /** Structural keys that pick a variant of a family (`feed_forward_proj`…), when present. */
+  readonly extras: Readonly<Record<string, RawValue>>;
+}
+
+const EXTRA_KEYS = new Set(['feed_forward_proj', 'hidden_act', 'activation_function']);
+
+export interface ResolvedSpec {
+  readonly spec: ModelSpec | undefined;
+  readonly problems: readonly SpecProblem[];
+}
+
+const MAX_DEPTH = 64;
+const MAX_NODES = 200_000;
+
+function isModelObject(obj: ConfigObject): boolean {
+  let hidden = false;
+  let layers = false;
+  let other = false;
+  for (const e of obj.entries) {
+    const f = FIELD_BY_KEY.get(e.key);
+    if (f === 'hiddenSize') {
+      hidden = true;
+    } else if (f === 'numLayers') {
+      layers = true;
+    } else if (f === 'numHeads' || f === 'vocabSize') {
+      other = true;
+    }
+  }
+  return hidden && layers && other;
+}
+
+function scalar(v: ConfigValue): RawValue | null | undefined {
+  switch (v.kind) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return v.value;
+    case 'null':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+function configName(obj: ConfigObject, raw: Partial<Record<SpecField, RawValue>>, path: string): string {
+  for (const key of ['_name_or_path', 'name', 'model_name']) {
+    const e = obj.entries.find(x => x.key === key);
+    if (e && e.value.kind === 'string' && e.value.value.trim() !== '') {
+      return e.value.value;
+    }
+  }
+  const arch = architectureOf(obj);
+  if (arch) {
+    return arch;
+  }
+  if (typeof raw.modelType === 'string') {
+    return raw.modelType;
+  }
+  return path || 'model';
+}
+
+function architectureOf(obj: ConfigObject): string | undefined {
+  const e = obj.entries.find(x => x.key === 'architectures');
+  if (e && e.value.kind === 'array' && e.value.items[0]?.kind === 'string') {
+    return e.value.items[0].value;
+  }
+  return undefined;
+}
+
+function readConfig(obj: ConfigObject, path: string): FoundConfig {
+  const keys: RecognisedKey[] = [];
+  const raw: Partial<Record<SpecField, RawValue>> = {};
+  const seen = new Set<SpecField>();
+  // The first alias in KEY_ALIASES order wins when a file has several (GPT-2 has both n_positions and n_ctx).
+  const byPriority = obj.entries
+    .map(e => ({ e, field: FIELD_BY_KEY.get(e.key) }))
+    .filter((x): x is { e: ConfigEntry; field: SpecField } => x.field !== undefined)
+    .sort((a, b) => KEY_ALIASES[a.field].indexOf(a.e.key) - KEY_ALIASES[b.field].indexOf(b.e.key));
+  for (const { e, field } of byPriority) {
+    const value = scalar(e.value);
+    if (value === undefined) {
+      continue;
+    }
+    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value });
+    if (!seen.has(field) && value !== null) {
+      seen.add(field);
+      raw[field] = e.key === 'multi_query' ? (value === true ? 1 : value) : value;
+      if (e.key === 'multi_query' && value === false) {
+        delete raw[field];
+        seen.delete(field);
+      }
+    }
+  }
+  keys.sort((a, b) => a.keySpan.start - b.keySpan.start);
+  const extras: Record<string, RawValue> = {};
+  for (const e of obj.entries) {
+    const v = scalar(e.value);
+    if (EXTRA_KEYS.has(e.key) && v !== undefined && v !== null) {
+      extras[e.key] = v;
+    }
+  }
+  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj), extras };
+}
+
+/**
+ * Every model config in a file: each object that has a hidden size, a layer count, and heads or a vocabulary.
+ * Objects inside a recognised config are not searched again. Bounded in depth and size.
+ */
+export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
+  const found: FoundConfig[] = [];
+  if (!root) {
+    return found;
+  }
+  let visited = 0;
+  const stack: { v: ConfigValue; depth: number; path: string }[] = [{ v: root, depth: 0, path: '' }];
+  while (stack.length > 0 && visited < MAX_NODES) {
+    const { v, depth, path } = stack.pop()!;
+    visited++;
+    if (depth > MAX_DEPTH) {
+      continue;
+    }
+    if (v.kind === 'object') {
+      if (isModelObject(v)) {
+        found.push(readConfig(v, path));
+        continue;
+      }
+      for (let i = v.entries.length - 1; i >= 0; i--) {
+        const e = v.entries[i];
+        if (e.value.kind === 'object' || e.value.kind === 'array') {
+          stack.push({ v: e.value, depth: depth + 1, path: path ? `${path}.${e.key}` : e.key });
+        }
+      }
+    } else if (v.kind === 'array') {
+      for (let i = v.items.length - 1; i >= 0; i--) {
+        const item = v.items[i];
+        if (item.kind === 'object' || item.kind === 'array') {
+          stack.push({ v: item, depth: depth + 1, path: `${path}[${i}]` });
+        }
+      }
+    }
+  }
+  return found.sort((a, b) => a.span.start - b.span.start);
+}
+
+function keyName(config: FoundConfig, field: SpecField): string {
+  return config.keys.find(k => k.field === field)?.key ?? KEY_ALIASES[field][0];
+}
+
+/**
+ * Turns the raw values of a config into a complete ModelSpec, filling what the file leaves out from the
+ * family's defaults. Returns no spec (and says why) rather than a number built on a bad value.
+ */
+export function resolveSpec(config: FoundConfig): ResolvedSpec {
+  const raw = config.raw;
+  const problems: SpecProblem[] = [];
+
+  const integer = (field: SpecField, required: boolean): number | undefined => {
+    const v = raw[field];
+    const key = keyName(config, field);
+    if (v === undefined) {
+      if (required) {
+        problems.push({ severity: 'error', field, message: `\`${key}\` is missing, so the model's size is unknown.` });
+      }
+      return undefined;
+    }
+    const limit = INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER;
+    if (typeof v !== 'number') {
+      problems.push({ severity: 'error', field, message: `\`${key}\` should be a whole number, not ${JSON.stringify(v)}.` });
+      return undefined;
+    }
+    if (!Number.isFinite(v) || !Number.isInteger(v) || v <= 0 || v > limit) {
+      const shown = Number.isFinite(v) ? String(v) : 'a number too large to represent';
+      problems.push({
+        severity: 'error',
+        field,
+        message: `\`${key}\` must be a whole number between 1 and ${limit.toLocaleString('en-US')} (it is ${shown}).`,
+      });
+      return undefined;
+    }
+    return v;
+  };
+
+  const classicNames = config.keys.some(k => CLASSIC_KEYS.has(k.key)) && raw.modelType === undefined;
+  const modelType = typeof raw.modelType === 'string' ? raw.modelType : undefined;
+  const family = familyFor(modelType, classicNames);
+
+  const hiddenSize = integer('hiddenSize', true);
+  const numLayers = integer('numLayers', true);
+  const numHeads = integer('numHeads', true);
+  const vocabSize = integer('vocabSize', true);
+  const numKvHeadsRaw = integer('numKvHeads', false);
+  const headDimRaw = integer('headDim', false);
+  const intermediateRaw = integer('intermediateSize', false);
+  const maxPositions = integer('maxPositions', false);
+  const typeVocabRaw = integer('typeVocabSize', false);
+  const numExpertsRaw = integer('numExperts', false);
+  const expertsPerTokenRaw = integer('expertsPerToken', false);
+  const numDecoderRaw = integer('numDecoderLayers', false);
+  const bucketsRaw = integer('relativeAttentionBuckets', false);
+  const slidingWindowRaw = raw.slidingWindow === undefined ? undefined : integer('slidingWindow', false);
+
+  if (
+    hiddenSize === undefined ||
+    numLayers === undefined ||
+    numHeads === undefined ||
+    vocabSize === undefined ||
+    problems.some(p => p.severity === 'error')
+  ) {
+    return { spec: undefined, problems };
+  }
+
+  let headDim = headDimRaw;
+  if (headDim === undefined) {
+    if (hiddenSize % numHeads !== 0) {
+      problems.push({
+        severity: 'error',
+        field: 'numHeads',
+        message: `\`${keyName(config, 'hiddenSize')}\` (${hiddenSize}) is not divisible by \`${keyName(config, 'numHeads')}\` (${numHeads}), and no \`head_dim\` is given.`,
+      });
+      return { spec: undefined, problems };
+    }
+    headDim = hiddenSize / numHeads;
+  }
+  const numKvHeads = numKvHeadsRaw ?? numHeads;
+  if (numHeads % numKvHeads !== 0) {
+    problems.push({
+      severity: 'warning',
+      field: 'numKvHeads',
+      message: `${numHeads} attention heads cannot be grouped evenly over ${numKvHeads} key/value heads.`,
+    });
+  }
+
+  let intermediateSize = intermediateRaw;
+  if (intermediateSize === undefined) {
+    if (family.defaultIntermediateMultiple === undefined) {
+      problems.push({
+        severity: 'error',
+        field: 'intermediateSize',
+        message: `\`intermediate_size\` is missing and ${family.name} has no standard FFN width to assume.`,
+      });
+      return { spec: undefined, problems };
+    }
+    intermediateSize = family.defaultIntermediateMultiple * hiddenSize;
+  }
+
+  const tie = raw.tieWordEmbeddings;
+  const tieWordEmbeddings = typeof tie === 'boolean' ? tie : family.tiedByDefault;
+  const numExperts = numExpertsRaw ?? 0;
+  const isT5Gated = family.name === 'T5' && String(config.extras['feed_forward_proj'] ?? '').startsWith('gated');
+  const positions =
+    family.positions === 'none' && maxPositions !== undefined ? ('learned' as const) : family.positions;
+  if (family.positions === 'learned' && maxPositions === undefined) {
+    problems.push({
+      severity: 'warning',
+      field: 'maxPositions',
+      message: `No context length (\`max_position_embeddings\` / \`n_positions\`) is given, so the position table is not counted.`,
+    });
+  }
+
+  const spec: ModelSpec = {
+    family: family.name,
+    generic: family.generic,
+    encoderDecoder: family.encoderDecoder,
+    encoderOnly: family.encoderOnly,
+    hiddenSize,
+    numLayers,
+    numDecoderLayers: family.encoderDecoder ? (numDecoderRaw ?? numLayers) : 0,
+    numHeads,
+    numKvHeads,
+    headDim,
+    vocabSize,
+    intermediateSize,
+    maxPositions,
+    typeVocabSize: family.encoderOnly ? (typeVocabRaw ?? 2) : 0,
+    numExperts,
+    expertsPerToken: numExperts > 0 ? (expertsPerTokenRaw ?? 2) : 0,
+    relativeAttentionBuckets: positions === 'relative' ? (bucketsRaw ?? 32) : 0,
+    tieWordEmbeddings,
+    norm: family.norm,
+    normsPerLayer: family.normsPerLayer,
+    positions: positions === 'learned' && maxPositions === undefined ? 'none' : positions,
+    attentionBias: family.attentionBias,
+    mlp: isT5Gated ? 'gated' : family.mlp,
+    mlpBias: family.mlpBias,
+    embeddingNorm: family.embeddingNorm,
+    pooler: family.pooler,
+    lmHeadBias: family.lmHeadBias,
+    finalNorm: family.finalNorm,
+    dropout: family.dropout,
+    head: headKind(family.head, config.architecture),
+    slidingWindow: slidingWindowRaw,
+    storedDtype: typeof raw.dtype === 'string' ? raw.dtype : undefined,
+  };
+  return { spec, problems };
+}
+
+/** A task head named by `architectures` decides whether vocabulary logits are computed. */
+function headKind(familyHead: 'lm' | 'none', architecture: string | undefined): 'lm' | 'none' {
+  if (!architecture) {
+    return familyHead;
+  }
+  if (/(ForCausalLM|LMHeadModel|ForMaskedLM|ForConditionalGeneration|ForPreTraining)$/.test(architecture)) {
+    return 'lm';
+  }
+  if (/For(SequenceClassification|TokenClassification|QuestionAnswering|MultipleChoice)$/.test(architecture)) {
+    return 'none';
+  }
+  return familyHead;
+}
+
+/** Returns a copy of the config with one field's value replaced (for "what if" questions). */
+export function withRawValue(config: FoundConfig, field: SpecField, value: RawValue): FoundConfig {
+  return { ...config, raw: { ...config.raw, [field]: value } };
+}

@@ -1,0 +1,143 @@
+/** A half-open character range [start, end) in the source text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Where a value used by the estimate came from. */
+export type Origin =
+  | { readonly kind: 'file'; readonly key: string; readonly keySpan: Span; readonly valueSpan: Span }
+  | { readonly kind: 'family-default'; readonly family: string }
+  | { readonly kind: 'setting'; readonly setting: string }
+  | { readonly kind: 'derived'; readonly from: string };
+
+/** The hyperparameters that the estimator reads, by their canonical name. */
+export type SpecField =
+  | 'hiddenSize'
+  | 'numLayers'
+  | 'numHeads'
+  | 'numKvHeads'
+  | 'headDim'
+  | 'vocabSize'
+  | 'intermediateSize'
+  | 'maxPositions'
+  | 'typeVocabSize'
+  | 'numExperts'
+  | 'expertsPerToken'
+  | 'numDecoderLayers'
+  | 'relativeAttentionBuckets'
+  | 'tieWordEmbeddings'
+  | 'dtype'
+  | 'modelType'
+  | 'slidingWindow';
+
+export type NormKind = 'layernorm' | 'rmsnorm';
+export type PositionKind = 'learned' | 'rotary' | 'alibi' | 'relative' | 'none';
+export type AttentionBias = 'none' | 'all' | 'qkv';
+export type MlpKind = 'plain' | 'gated';
+export type HeadKind = 'lm' | 'none';
+
+/** The architecture of a model, fully resolved: every shape and every structural choice. */
+export interface ModelSpec {
+  /** Display name of the architecture family (e.g. "Llama", "GPT-2"). */
+  readonly family: string;
+  /** True when the family was not recognised and a generic decoder is assumed. */
+  readonly generic: boolean;
+  readonly encoderDecoder: boolean;
+  readonly encoderOnly: boolean;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  /** Decoder layers of an encoder-decoder model; 0 otherwise. */
+  readonly numDecoderLayers: number;
+  readonly numHeads: number;
+  readonly numKvHeads: number;
+  readonly headDim: number;
+  readonly vocabSize: number;
+  readonly intermediateSize: number;
+  readonly maxPositions: number | undefined;
+  readonly typeVocabSize: number;
+  readonly numExperts: number;
+  readonly expertsPerToken: number;
+  readonly relativeAttentionBuckets: number;
+  readonly tieWordEmbeddings: boolean;
+  readonly norm: NormKind;
+  /** Norms inside each transformer block (2 for pre-norm blocks, 1 for parallel attention+MLP blocks). */
+  readonly normsPerLayer: number;
+  readonly positions: PositionKind;
+  readonly attentionBias: AttentionBias;
+  readonly mlp: MlpKind;
+  readonly mlpBias: boolean;
+  readonly embeddingNorm: boolean;
+  readonly pooler: boolean;
+  readonly lmHeadBias: boolean;
+  readonly finalNorm: boolean;
+  /** True when the block uses dropout during training (masks are kept for backward). */
+  readonly dropout: boolean;
+  readonly head: HeadKind;
+  readonly slidingWindow: number | undefined;
+  /** dtype the checkpoint is stored in, as the config says (`torch_dtype`), if it does. */
+  readonly storedDtype: string | undefined;
+}
+
+export type Precision = '32-true' | '16-mixed' | 'bf16-mixed' | '16-true' | 'bf16-true';
+export type OptimizerName = 'adamw' | 'sgd' | 'adamw-8bit';
+export type AttentionKernel = 'sdpa' | 'eager';
+export type Mode = 'inference' | 'training' | 'both';
+
+/** How the model is run: everything the estimate depends on that is not the architecture. */
+export interface RunSettings {
+  readonly batchSize: number;
+  /** Prompt (inference) or training sequence length, in tokens. */
+  readonly sequenceLength: number;
+  /** Tokens generated after the prompt (inference only). */
+  readonly newTokens: number;
+  readonly precision: Precision;
+  readonly optimizer: OptimizerName;
+  readonly attention: AttentionKernel;
+  readonly gradientCheckpointing: boolean;
+  readonly gradientAccumulationSteps: number;
+  /** CUDA context and libraries, bytes. */
+  readonly cudaOverheadBytes: number;
+}
+
+/** Parameter counts, split by where they live. */
+export interface ParameterBreakdown {
+  readonly embeddings: number;
+  readonly attention: number;
+  readonly mlp: number;
+  readonly experts: number;
+  readonly norms: number;
+  readonly head: number;
+  readonly other: number;
+  readonly total: number;
+  /** Parameters touched per token (differs from total only for mixture-of-experts). */
+  readonly activePerToken: number;
+}
+
+export type InferenceComponent = 'weights' | 'kvCache' | 'activations' | 'allocatorReserve' | 'cudaContext';
+export type TrainingComponent =
+  | 'weights'
+  | 'gradients'
+  | 'optimizer'
+  | 'activations'
+  | 'allocatorReserve'
+  | 'cudaContext';
+
+export interface MemoryEstimate<C extends string> {
+  /** Bytes per component. In training, gradients and activations are not all live at the same moment, so the peak can be less than their sum. */
+  readonly components: Readonly<Record<C, number>>;
+  /** What `torch.cuda.max_memory_allocated` would report: live tensors at the peak. */
+  readonly allocatedBytes: number;
+  /** What nvidia-smi would report: allocated + allocator reserve + CUDA context. "Fits" compares this. */
+  readonly peakBytes: number;
+}
+
+export interface Estimate {
+  readonly parameters: ParameterBreakdown;
+  readonly trainableParameters: number;
+  readonly inference: MemoryEstimate<InferenceComponent>;
+  readonly training: MemoryEstimate<TrainingComponent>;
+  readonly settings: RunSettings;
+  /** Every assumption the numbers rest on, in words a user can check. */
+  readonly assumptions: readonly string[];
+}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { lensTitle } from '../core/explain';
+import type { AnalysisCache } from './analysisCache';
+import { ESTIMATE_COMMAND } from './commands';
+
+export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly cache: AnalysisCache) {
+    this.subscription = cache.onDidInvalidate(() => this.changed.fire());
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const analysis = this.cache.get(document);
+    return analysis.configs.map((a, index) => {
+      const start = document.positionAt(a.config.span.start);
+      return new vscode.CodeLens(new vscode.Range(start, start), {
+        title: lensTitle(a, analysis.options, analysis.gpu),
+        tooltip: 'Open the VRAM report for this file',
+        command: ESTIMATE_COMMAND,
+        arguments: [document.uri, index],
+      });
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,1 @@
+export const ESTIMATE_COMMAND = 'vramLens.estimate';

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
+import type { AttentionKernel, Mode, OptimizerName, Precision } from '../core/types';
+
+export const SECTION = 'vramLens';
+
+function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1e9 ? value : fallback;
+}
+
+/** The user's settings as analysis options; invalid values fall back to the defaults instead of throwing. */
+export function readOptions(scope?: vscode.ConfigurationScope): AnalysisOptions {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const seq = c.get<unknown>('sequenceLength');
+  const overhead = c.get<unknown>('cudaOverheadMiB');
+  return {
+    ...DEFAULT_OPTIONS,
+    targetGpu: String(c.get<unknown>('targetGpu') ?? DEFAULT_OPTIONS.targetGpu),
+    mode: pick<Mode>(c.get('mode'), ['inference', 'training', 'both'], DEFAULT_OPTIONS.mode),
+    batchSize: positiveInteger(c.get('batchSize'), DEFAULT_OPTIONS.batchSize),
+    sequenceLength: seq === null || seq === undefined ? undefined : positiveInteger(seq, 1024),
+    precision: pick<Precision>(c.get('precision'), ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true'], DEFAULT_OPTIONS.precision),
+    optimizer: pick<OptimizerName>(c.get('optimizer'), ['adamw', 'sgd', 'adamw-8bit'], DEFAULT_OPTIONS.optimizer),
+    attention: pick<AttentionKernel>(c.get('attention'), ['sdpa', 'eager'], DEFAULT_OPTIONS.attention),
+    gradientCheckpointing: c.get<unknown>('gradientCheckpointing') === true,
+    cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead < 1e6 ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
+  };
+}

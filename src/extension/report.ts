@@ -1,0 +1,63 @@
+import MarkdownIt from 'markdown-it';
+import * as vscode from 'vscode';
+import { reportMarkdown } from '../core/explain';
+import type { AnalysisCache } from './analysisCache';
+
+/** Raw HTML in the Markdown is escaped, not rendered: the report quotes names from the user's file. */
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() || uri.toString();
+}
+
+/** The "Estimate VRAM" report: one webview panel, reused and refreshed for whichever file it is run on. */
+export class ReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+
+  constructor(private readonly cache: AnalysisCache) {}
+
+  show(document: vscode.TextDocument): string {
+    const md = reportMarkdown(fileName(document.uri), this.cache.get(document));
+    const title = `VRAM: ${fileName(document.uri)}`;
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel('vramLens.report', title, vscode.ViewColumn.Beside, {
+        enableScripts: false,
+        enableFindWidget: true,
+      });
+      this.panel.onDidDispose(() => (this.panel = undefined));
+    } else {
+      this.panel.title = title;
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+    }
+    this.panel.webview.html = page(this.panel.webview, markdown.render(md));
+    return md;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
+
+function page(webview: vscode.Webview, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>VRAM report</title>
+<style>
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; line-height: 1.5; }
+  table { border-collapse: collapse; margin: 8px 0 16px; }
+  th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 3px 10px; }
+  th { text-align: left; background: var(--vscode-editor-inactiveSelectionBackground, #8881); }
+  td:not(:first-child) { text-align: right; font-variant-numeric: tabular-nums; }
+  h1 { font-size: 1.5em; } h2 { font-size: 1.25em; border-bottom: 1px solid var(--vscode-panel-border, #8884); padding-bottom: 4px; }
+  code { font-family: var(--vscode-editor-font-family); }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>`;
+}

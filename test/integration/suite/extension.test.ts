@@ -1,0 +1,213 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { analyzeDocument, DEFAULT_OPTIONS } from '../../../src/core/analyze';
+import { lensTitle } from '../../../src/core/explain';
+import { findGpu } from '../../../src/core/gpus';
+import { parseConfig } from '../../../src/parse';
+
+const EXTENSION_ID = 'vram-lens.vram-lens';
+const SOURCE = 'VRAM Lens';
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** Polls until `ok` holds (providers and diagnostics are computed asynchronously), then returns the last value. */
+async function waitFor<T>(get: () => T | Thenable<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await get();
+  while (!ok(v) && Date.now() < end) {
+    await sleep(100);
+    v = await get();
+  }
+  return v;
+}
+
+function fixture(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function open(name: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(fixture(name));
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+async function lenses(doc: vscode.TextDocument, atLeast = 1): Promise<vscode.CodeLens[]> {
+  return waitFor(
+    async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? [],
+    l => l.length >= atLeast,
+  );
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+    .join('\n');
+}
+
+function positionOf(doc: vscode.TextDocument, text: string): vscode.Position {
+  const offset = doc.getText().indexOf(text);
+  assert.ok(offset >= 0, `${text} in ${doc.fileName}`);
+  return doc.positionAt(offset + 2);
+}
+
+async function setTarget(gpu: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('vramLens').update('targetGpu', gpu, vscode.ConfigurationTarget.Global);
+}
+
+describe('VRAM Lens in a real VS Code', () => {
+  let config: vscode.TextDocument;
+
+  before(async () => {
+    config = await open('config.json');
+    assert.strictEqual(config.languageId, 'json');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    await ext.activate();
+    assert.ok(ext.isActive);
+  });
+
+  after(async () => {
+    await setTarget(undefined);
+  });
+
+  it('shows a CodeLens above the model config with both estimates and the verdict for the target GPU', async () => {
+    const found = await lenses(config);
+    assert.strictEqual(found.length, 1);
+    const lens = found[0];
+    assert.strictEqual(lens.range.start.line, 0);
+    // The same engine, run here on the same text with the default settings, must give the same title.
+    const analysis = analyzeDocument(parseConfig(config.getText(), 'json'), DEFAULT_OPTIONS);
+    const expected = lensTitle(analysis.configs[0], DEFAULT_OPTIONS, findGpu('RTX 4090'));
+    assert.strictEqual(lens.command?.title, expected);
+    assert.match(expected, /^VRAM ≈ 16\.\d GiB inference · \d+ GiB training — ✓ fits RTX 4090 \(inference\) · ✗ training$/);
+    assert.strictEqual(lens.command?.command, 'vramLens.estimate');
+  });
+
+  it('explains a hyperparameter on hover: share of parameters, doubling, and the breakdown table', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider', config.uri, positionOf(config, '"num_hidden_layers"'));
+    const text = hoverText(hovers);
+    assert.match(text, /\*\*num\\_hidden\\_layers\*\* = `32` — Number of layers/);
+    assert.match(text, /- Sizes \*\*6\.48B\*\* of the 6\.74B parameters \(96 %\)/);
+    assert.match(text, /- Doubling it: inference ×1\.\d\d/);
+    assert.match(text, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
+    assert.match(text, /\| \*\*Peak \(nvidia-smi\)\*\* \|/);
+  });
+
+  it('gives no hover on keys VRAM Lens does not use', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider', config.uri, positionOf(config, '"bos_token_id"'));
+    assert.ok(!hoverText(hovers).includes('VRAM'), 'no VRAM Lens hover on bos_token_id');
+  });
+
+  it('warns when the config does not fit a small target GPU, with the numbers, and clears when it fits', async () => {
+    await setTarget('RTX 3060');
+    const diags = await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE),
+      d => d.some(x => x.code === 'exceeds-gpu-inference'),
+    );
+    assert.strictEqual(diags.length, 1);
+    const d = diags[0];
+    assert.strictEqual(d.code, 'exceeds-gpu-inference');
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(d.message, /^Inference needs ≈ 16\.\d GiB, more than the RTX 3060 12GB's 12\.0 GiB \(12,288 MiB\): weights 12\.6 GiB, KV cache 2\.00 GiB/);
+    assert.strictEqual(config.getText(d.range).startsWith('"hidden_size"'), true);
+
+    const title = await waitFor(async () => (await lenses(config))[0].command?.title ?? '', t => t.includes('3060'));
+    assert.match(title, /✗ does not fit RTX 3060 12GB$/);
+
+    await setTarget('H100');
+    const afterFix = await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE),
+      d => d.length === 0 || d[0].code === 'exceeds-gpu-training',
+    );
+    assert.ok(afterFix.every(x => x.code === 'exceeds-gpu-training'), 'inference fits an H100');
+  });
+
+  it('reports an invalid value as an error on its key, and shows no number for it', async () => {
+    const broken = await open('broken.json');
+    const diags = await waitFor(
+      () => vscode.languages.getDiagnostics(broken.uri).filter(d => d.source === SOURCE),
+      d => d.length > 0,
+    );
+    assert.strictEqual(diags[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(diags[0].code, 'invalid-value');
+    assert.match(diags[0].message, /hidden_size must be a whole number/);
+    const found = await lenses(broken);
+    assert.match(found[0].command?.title ?? '', /^VRAM Lens: no estimate — hidden_size must be/);
+  });
+
+  it('leaves JSON that is not a model config alone', async () => {
+    const pkg = await open('package.json');
+    await sleep(500);
+    const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', pkg.uri)) ?? [];
+    assert.deepStrictEqual(found.map(l => l.command?.title), []);
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(pkg.uri).filter(d => d.source === SOURCE), []);
+  });
+
+  it('"Estimate VRAM" opens a report view with the parameter count and assumptions', async () => {
+    await vscode.window.showTextDocument(config);
+    const md = await vscode.commands.executeCommand<string>('vramLens.estimate');
+    assert.ok(md, 'the command returned the report');
+    assert.match(md, /Parameters: \*\*6,738,415,616\*\*/);
+    assert.match(md, /### Assumptions/);
+    const tabs = await waitFor(
+      () => vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t => t.input instanceof vscode.TabInputWebview),
+      t => t.length > 0,
+    );
+    assert.ok(tabs.some(t => t.label === 'VRAM: config.json'), `tabs: ${tabs.map(t => t.label).join(', ')}`);
+  });
+
+  it('recomputes as the user types', async () => {
+    const seed = await open('seed-production.json');
+    const before = (await lenses(seed))[0].command?.title ?? '';
+    const editor = await vscode.window.showTextDocument(seed);
+    const range = seed.getWordRangeAtPosition(positionOf(seed, '"n_layers": 6').translate(0, 11))!;
+    await editor.edit(e => e.replace(range, '60'));
+    const after = await waitFor(async () => (await lenses(seed))[0].command?.title ?? '', t => t !== before);
+    assert.notStrictEqual(after, before);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('training that does not fit is information in "both" mode, a warning in "training" mode', async () => {
+    await setTarget(undefined);
+    const info = await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE),
+      d => d.length === 1 && d[0].code === 'exceeds-gpu-training',
+    );
+    assert.strictEqual(info[0].severity, vscode.DiagnosticSeverity.Information);
+    assert.match(info[0].message, /^Training needs ≈ \d+ GiB, more than the RTX 4090's 24\.0 GiB \(24,564 MiB\): weights 25\.1 GiB, gradients 25\.1 GiB, optimizer states 50\.2 GiB/);
+    await vscode.workspace.getConfiguration('vramLens').update('mode', 'training', vscode.ConfigurationTarget.Global);
+    try {
+      const warning = await waitFor(
+        () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE),
+        d => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Warning,
+      );
+      assert.strictEqual(warning[0].code, 'exceeds-gpu-training');
+      const lens = await waitFor(async () => (await lenses(config))[0].command?.title ?? '', t => !t.includes('inference'));
+      assert.match(lens, /^VRAM ≈ \d+ GiB training — ✗ does not fit RTX 4090$/);
+    } finally {
+      await vscode.workspace.getConfiguration('vramLens').update('mode', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('workbench screenshots: CodeLens, and a hover with its breakdown', async () => {
+    await setTarget(undefined);
+    await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const editor = await vscode.window.showTextDocument(config);
+    await lenses(config);
+    console.log('__VRAM_LENS_SCREENSHOT__:codelens');
+    await sleep(2500);
+    const at = positionOf(config, '"num_hidden_layers"');
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await sleep(1000);
+    console.log('__VRAM_LENS_SCREENSHOT__:hover');
+    await sleep(2500);
+    await vscode.workspace.getConfiguration('editor').update('hover.above', undefined, vscode.ConfigurationTarget.Global);
+  });
+});

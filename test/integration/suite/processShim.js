@@ -1,0 +1,1 @@
+export const process = require('process/browser.js');

@@ -1,0 +1,106 @@
+import * as assert from 'assert';
+import { DEFAULT_OPTIONS, runSettingsFor } from '../../src/core/analyze';
+import { activationBytesPerLayer, GIB, kvCacheBytes, MIB } from '../../src/core/memory';
+import type { ModelSpec } from '../../src/core/types';
+import { onlyConfig, readReference } from './helpers';
+
+const llama = () => readReference('configs/json/llama-2-7b-chat-hf.config.json');
+const P_LLAMA = 6_738_415_616;
+
+describe('inference memory', () => {
+  it('Llama-2-7B in bfloat16 holds 2 bytes per parameter of weights', () => {
+    const est = onlyConfig(llama()).estimate!;
+    assert.strictEqual(est.inference.components.weights, 2 * P_LLAMA);
+  });
+
+  it('Llama-2-7B KV cache at 4,096 tokens, batch 1, bf16 is exactly 2 GiB (2·32 layers·32 heads·128·4096·2 B)', () => {
+    const est = onlyConfig(llama(), { sequenceLength: 4096 }).estimate!;
+    assert.strictEqual(est.inference.components.kvCache, 2 * GIB);
+  });
+
+  it('grouped-query attention shrinks the cache by heads / KV heads (Mixtral: 8 KV heads of 32)', () => {
+    const mixtral = onlyConfig(readReference('configs/json/mixtral-8x7b-v0.1.config.json'), { sequenceLength: 4096 });
+    assert.strictEqual(mixtral.estimate!.inference.components.kvCache, (2 * GIB) / 4);
+  });
+
+  it('the KV cache grows linearly with batch and context', () => {
+    const spec = onlyConfig(llama()).spec!;
+    const base = kvCacheBytes(spec, runSettingsFor(spec, { ...DEFAULT_OPTIONS, sequenceLength: 1000 }));
+    const both = kvCacheBytes(spec, runSettingsFor(spec, { ...DEFAULT_OPTIONS, sequenceLength: 2000, batchSize: 3 }));
+    assert.strictEqual(both, 6 * base);
+  });
+
+  it('an encoder-only model (BERT) has no KV cache', () => {
+    const est = onlyConfig(readReference('configs/json/bert-base-uncased.config.json')).estimate!;
+    assert.strictEqual(est.inference.components.kvCache, 0);
+  });
+
+  it('nvidia-smi level = allocated + allocator reserve + CUDA context', () => {
+    const est = onlyConfig(llama(), { cudaOverheadMiB: 700 }).estimate!;
+    const c = est.inference.components;
+    assert.strictEqual(c.cudaContext, 700 * MIB);
+    assert.strictEqual(est.inference.allocatedBytes, c.weights + c.kvCache + c.activations);
+    assert.strictEqual(est.inference.peakBytes, est.inference.allocatedBytes + c.allocatorReserve + c.cudaContext);
+  });
+});
+
+describe('training memory', () => {
+  it('bf16-mixed AdamW keeps 4 B weights + 4 B gradients + 8 B optimizer states per parameter', () => {
+    const c = onlyConfig(llama()).estimate!.training.components;
+    assert.strictEqual(c.weights, 4 * P_LLAMA);
+    assert.strictEqual(c.gradients, 4 * P_LLAMA);
+    assert.strictEqual(c.optimizer, 8 * P_LLAMA);
+  });
+
+  it('bf16-true halves weights, gradients and AdamW states (8 B per parameter)', () => {
+    const c = onlyConfig(llama(), { precision: 'bf16-true' }).estimate!.training.components;
+    assert.strictEqual(c.weights + c.gradients + c.optimizer, 8 * P_LLAMA);
+  });
+
+  it('SGD keeps one state and 8-bit AdamW two bytes per parameter', () => {
+    assert.strictEqual(onlyConfig(llama(), { optimizer: 'sgd' }).estimate!.training.components.optimizer, 4 * P_LLAMA);
+    assert.strictEqual(onlyConfig(llama(), { optimizer: 'adamw-8bit' }).estimate!.training.components.optimizer, 2 * P_LLAMA);
+  });
+
+  it('a 16-bit GPT block reproduces Korthikanti et al. sbh·34 + as²b·5, with the fp32 softmax HF keeps (+2 as²b)', () => {
+    const spec: ModelSpec = {
+      ...onlyConfig(readReference('configs/json/bloom-176b.config.json')).spec!,
+      hiddenSize: 1024, numHeads: 16, numKvHeads: 16, headDim: 64, intermediateSize: 4096, dropout: true,
+    };
+    const settings = { ...runSettingsFor(spec, DEFAULT_OPTIONS), precision: 'bf16-true' as const, attention: 'eager' as const, batchSize: 2 };
+    const s = 512, b = 2, h = 1024, a = 16;
+    const bytes = activationBytesPerLayer(spec, settings, b * s);
+    assert.strictEqual(bytes, s * b * h * 34 + 7 * a * s * s * b);
+  });
+
+  it('SDPA drops the s² attention term, so long sequences cost far less than eager attention', () => {
+    const eager = onlyConfig(llama(), { attention: 'eager', sequenceLength: 4096 }).estimate!.training.components.activations;
+    const sdpa = onlyConfig(llama(), { attention: 'sdpa', sequenceLength: 4096 }).estimate!.training.components.activations;
+    assert.ok(sdpa < eager / 2, `sdpa ${sdpa} vs eager ${eager}`);
+  });
+
+  it('gradient checkpointing never increases the training peak, and shrinks activations', () => {
+    for (const batchSize of [1, 4, 16]) {
+      const off = onlyConfig(llama(), { batchSize }).estimate!.training;
+      const on = onlyConfig(llama(), { batchSize, gradientCheckpointing: true }).estimate!.training;
+      assert.ok(on.allocatedBytes <= off.allocatedBytes);
+      assert.ok(on.components.activations < off.components.activations);
+    }
+  });
+
+  it('training peak grows with batch size, and is at least weights + gradients + optimizer states', () => {
+    let previous = 0;
+    for (const batchSize of [1, 2, 4, 8]) {
+      const t = onlyConfig(llama(), { batchSize }).estimate!.training;
+      assert.ok(t.allocatedBytes >= previous);
+      assert.ok(t.allocatedBytes >= t.components.weights + t.components.gradients + t.components.optimizer);
+      previous = t.allocatedBytes;
+    }
+  });
+
+  it('the logits and their fp32 loss buffers dominate small-model training with a large vocabulary', () => {
+    // Gemma-2B: 256,000-token vocabulary; at 2,048 tokens the loss alone holds (2 + 12)·2048·256000 bytes.
+    const est = onlyConfig(readReference('configs/json/gemma-2b-it.config.json'), { sequenceLength: 2048 }).estimate!;
+    assert.ok(est.training.components.activations > 14 * 2048 * 256000);
+  });
+});
