@@ -1,0 +1,83 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../src/cli/main';
+import { REFERENCE, ROOT } from './helpers';
+
+function run(...args: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(args, s => (out += s + '\n'), s => (err += s + '\n'));
+  return { code, out, err };
+}
+
+const LLAMA = path.join(REFERENCE, 'configs/json/llama-2-7b-chat-hf.config.json');
+
+describe('command line', () => {
+  it('prints the JSON contract: parameters, inference and training bytes, fits, problems', () => {
+    const { code, out } = run(LLAMA, '--json');
+    assert.strictEqual(code, 0);
+    const report = JSON.parse(out);
+    const config = report.files[0].configs[0];
+    assert.strictEqual(report.files[0].file, LLAMA);
+    assert.strictEqual(config.line, 1);
+    assert.strictEqual(config.format, 'json');
+    assert.strictEqual(config.architecture, 'Llama');
+    assert.strictEqual(config.parameters.total, 6_738_415_616);
+    assert.strictEqual(config.parameters.trainable, 6_738_415_616);
+    for (const mode of ['inference', 'training']) {
+      assert.ok(config[mode].peakBytes > config[mode].allocatedBytes, `${mode} peak above allocated`);
+      assert.ok(Number.isInteger(config[mode].components.weights));
+    }
+    const rtx4090 = config.fits.find((f: { gpu: string }) => f.gpu === 'RTX 4090');
+    assert.deepStrictEqual([rtx4090.inference, rtx4090.training], [true, false]);
+    assert.deepStrictEqual(config.problems, []);
+    assert.ok(config.assumptions.length > 5);
+    assert.deepStrictEqual(report.files[0].errors, []);
+  });
+
+  it('settings flags change the estimate (batch, sequence, precision, GPU)', () => {
+    const base = JSON.parse(run(LLAMA, '--json').out).files[0].configs[0];
+    const big = JSON.parse(run(LLAMA, '--json', '--batch', '4', '--seq', '1024').out).files[0].configs[0];
+    // KV cache: batch ×4, sequence ÷4 → the same size
+    assert.strictEqual(big.inference.components.kvCache, base.inference.components.kvCache);
+    const fp32 = JSON.parse(run(LLAMA, '--json', '--precision', '32-true').out).files[0].configs[0];
+    assert.strictEqual(fp32.inference.components.weights, 2 * base.inference.components.weights);
+  });
+
+  it('--check exits 3 when a config does not fit, 0 when it does', () => {
+    assert.strictEqual(run(LLAMA, '--check', '--mode', 'inference', '--gpu', 'RTX 3060').code, 3);
+    assert.strictEqual(run(LLAMA, '--check', '--mode', 'inference', '--gpu', 'a100-80gb').code, 0);
+    assert.strictEqual(run(LLAMA, '--check', '--gpu', 'H100').code, 3); // training does not fit one H100
+  });
+
+  it('prints a readable table by default', () => {
+    const { code, out } = run(path.join(ROOT, 'examples', 'seed-3-production.json'));
+    assert.strictEqual(code, 0);
+    assert.match(out, /Production \(nib scale\)\s+\(line 1, Generic decoder \(GPT-style block assumed\)\)/);
+    assert.match(out, /parameters 26\.6M \(26,595,328\)/);
+    assert.match(out, /Peak \(nvidia-smi\)\s+\d/);
+    assert.match(out, /RTX 4090 \(24,564 MiB\): ✓ inference · ✓ training/);
+  });
+
+  it('exits 2 on bad usage and unreadable input, with a message', () => {
+    assert.strictEqual(run().code, 2);
+    const badFlag = run(LLAMA, '--batch', '0');
+    assert.strictEqual(badFlag.code, 2);
+    assert.match(badFlag.err, /--batch must be a whole number/);
+    assert.match(run(LLAMA, '--gpu', 'Voodoo 2').err, /unknown GPU "Voodoo 2"/);
+    assert.strictEqual(run(LLAMA, '--no-such-flag').code, 2);
+    const missing = run(path.join(os.tmpdir(), 'no-such-config.json'), '--json');
+    assert.strictEqual(missing.code, 2);
+    assert.match(JSON.parse(missing.out).files[0].errors[0], /ENOENT/);
+  });
+
+  it('a JSON file without a model config is fine and reports no configs', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vram-')), 'package.json');
+    fs.writeFileSync(file, '{"name": "x", "version": "1.0.0"}');
+    const { code, out } = run(file, '--json');
+    assert.strictEqual(code, 0);
+    assert.deepStrictEqual(JSON.parse(out).files[0].configs, []);
+  });
+});

@@ -1,0 +1,60 @@
+import * as assert from 'assert';
+import { DEFAULT_OPTIONS } from '../../src/core/analyze';
+import { diagnose } from '../../src/core/diagnose';
+import { escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown } from '../../src/core/explain';
+import { findGpu } from '../../src/core/gpus';
+import { analyzeDocument } from '../../src/core/analyze';
+import { parseConfig } from '../../src/parse';
+import { onlyConfig, readReference } from './helpers';
+
+const llama = () => readReference('configs/json/llama-2-7b-chat-hf.config.json');
+
+describe('what the editor shows', () => {
+  it('the CodeLens gives both peaks and the verdict for the target GPU', () => {
+    const a = onlyConfig(llama());
+    assert.strictEqual(lensTitle(a, DEFAULT_OPTIONS, findGpu('RTX 4090')), 'VRAM ≈ 16.1 GiB inference · 139 GiB training — ✓ fits RTX 4090 (inference) · ✗ training');
+    assert.match(lensTitle(a, { ...DEFAULT_OPTIONS, mode: 'inference' }, findGpu('RTX 3060')), /^VRAM ≈ 16\.1 GiB inference — ✗ does not fit RTX 3060 12GB$/);
+    assert.match(lensTitle(a, DEFAULT_OPTIONS, undefined), /unknown target GPU/);
+  });
+
+  it('text from the user\'s file cannot become a link, HTML or an image in the hover', () => {
+    const evil = '[click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold**';
+    const escaped = escapeMarkdown(evil);
+    assert.ok(!escaped.includes('<img'));
+    assert.ok(!/\]\(command:/.test(escaped));
+    const text = JSON.stringify({ _name_or_path: evil, model_type: 'llama', hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 100, intermediate_size: 128 });
+    const doc = analyzeDocument(parseConfig(text, 'json'), DEFAULT_OPTIONS);
+    const report = reportMarkdown('x.json', doc);
+    assert.ok(!report.includes('<img'), 'no raw HTML');
+    assert.ok(!report.includes('](command:'), 'no command link');
+  });
+
+  it('the hover on a key names it, sizes its share, and says what doubling it does', () => {
+    const a = onlyConfig(llama());
+    const key = a.config.keys.find(k => k.key === 'vocab_size')!;
+    const md = hoverMarkdown({ analysis: a, field: key.field, key: key.key, value: key.value, options: DEFAULT_OPTIONS, gpu: findGpu('RTX 4090') });
+    assert.match(md, /Vocabulary size/);
+    assert.match(md, /Sizes \*\*262M\*\* of the 6\.74B parameters \(3\.9 %\)/);
+    assert.match(md, /Doubling it: inference ×1\.\d\d/);
+    assert.match(md, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
+  });
+
+  it('diagnoses one fit problem per config, with the numbers', () => {
+    const doc = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'T4' });
+    const problems = diagnose(doc);
+    assert.strictEqual(problems.length, 1);
+    assert.strictEqual(problems[0].code, 'exceeds-gpu-inference');
+    assert.match(problems[0].message, /^Inference needs ≈ 16\.1 GiB, more than the T4's 15\.0 GiB \(15,360 MiB\)/);
+    const fits = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'H200', mode: 'both' });
+    assert.deepStrictEqual(diagnose(fits), []);
+  });
+
+  it('the report lists the parameter split, the table, the smallest GPU and every assumption', () => {
+    const doc = analyzeDocument(parseConfig(llama(), 'json'), DEFAULT_OPTIONS);
+    const md = reportMarkdown('config.json', doc);
+    assert.match(md, /Parameters: \*\*6,738,415,616\*\*/);
+    assert.match(md, /\| MLP \| 4,328,521,728 \| 64 % \|/);
+    assert.match(md, /Smallest listed GPU that fits: inference \*\*A10G\*\*/);
+    assert.match(md, /- Training precision: bf16-mixed/);
+  });
+});

@@ -1,0 +1,35 @@
+import * as assert from 'assert';
+import { findGpu, GPUS } from '../../src/core/gpus';
+
+describe('GPU list', () => {
+  it('covers the seed document\'s cards and the common current ones', () => {
+    const wanted = ['RTX 3060 12GB', 'RTX 3070', 'RTX 3080', 'RTX 3090', 'RTX 4060', 'RTX 4070', 'RTX 4080', 'RTX 4090',
+      'GTX 1080', 'V100', 'A100 40GB', 'A100 80GB', 'H100', 'RTX 5090', 'L4', 'L40S', 'A10G', 'T4', 'H200', 'MI300X'];
+    for (const name of wanted) {
+      assert.ok(findGpu(name), name);
+    }
+  });
+
+  it('matches names loosely: "A100 40GB", "a100-40gb" and "NVIDIA A100-SXM4-40GB" are one card', () => {
+    const a = findGpu('A100 40GB');
+    assert.strictEqual(a?.name, 'A100 40GB');
+    assert.strictEqual(findGpu('a100-40gb'), a);
+    assert.strictEqual(findGpu('NVIDIA A100-SXM4-40GB'), a);
+    assert.strictEqual(findGpu('NVIDIA GeForce RTX 4090')?.memoryMiB, 24564);
+    assert.strictEqual(findGpu('H100 80GB HBM3')?.memoryMiB, 81559);
+    assert.strictEqual(findGpu('A100')?.memoryGb, 80);
+  });
+
+  it('does not guess: unknown cards and unknown sizes find nothing', () => {
+    assert.strictEqual(findGpu('Voodoo 2'), undefined);
+    assert.strictEqual(findGpu('A100 13GB'), undefined);
+    assert.strictEqual(findGpu(''), undefined);
+  });
+
+  it('reports memory below the marketing size, as nvidia-smi does (GiB vs GB kept apart)', () => {
+    for (const g of GPUS.filter(x => x.memorySource === 'nvml')) {
+      assert.ok(g.memoryMiB * 1024 * 1024 <= g.memoryGb * 1.08e9 * 1.0, `${g.name}: ${g.memoryMiB} MiB vs ${g.memoryGb} GB`);
+      assert.ok(g.memoryMiB >= g.memoryGb * 900, `${g.name} has plausible memory`);
+    }
+  });
+});
