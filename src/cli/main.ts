@@ -28,7 +28,7 @@ Options:
   --checkpointing C        none | full (default none)
   --attention A            sdpa | flash | eager (default sdpa)
   --grad-accum N           gradient accumulation steps (default 1)
-  --overhead-mib N         CUDA context and libraries in MiB (default 500)
+  --overhead-mib N         CUDA context and libraries in MiB (default 770)
   --list-gpus              print the GPUs VRAM Lens knows and exit
   -h, --help               print this help
 

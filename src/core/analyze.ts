@@ -34,7 +34,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   attention: 'sdpa',
   gradientCheckpointing: false,
   gradientAccumulationSteps: 1,
-  cudaOverheadMiB: 500,
+  cudaOverheadMiB: 770,
 };
 
 /** Sequence length used when neither the settings nor the file say, and the model's context is long. */

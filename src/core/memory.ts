@@ -15,11 +15,11 @@ export const GIB = 1024 * MIB;
 
 /**
  * Share of allocated memory that PyTorch's caching allocator holds on top of live tensors (block rounding and
- * cached free blocks). Calibrated against HF's bert-large measurements on a V100, where nvidia-smi exceeds
- * live tensors plus CUDA context by 4-16 % in training.
+ * cached free blocks): max_memory_reserved exceeded max_memory_allocated by 4-12 % (training) and 3-10 %
+ * (inference) in the H100 measurements in bench/data/h100-measured.jsonl.
  */
-export const TRAINING_ALLOCATOR_RESERVE = 0.1;
-export const INFERENCE_ALLOCATOR_RESERVE = 0.05;
+export const TRAINING_ALLOCATOR_RESERVE = 0.08;
+export const INFERENCE_ALLOCATOR_RESERVE = 0.06;
 
 /** Bytes per element of each tensor class under a precision recipe. */
 export interface PrecisionLayout {
@@ -147,14 +147,13 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   return bytes;
 }
 
-/** Logits kept and transient around the cross-entropy loss (HF upcasts logits to fp32 before the loss). */
-function lossBytes(spec: ModelSpec, settings: RunSettings, tokens: number): number {
-  if (spec.head !== 'lm') {
-    return 0;
-  }
-  const c = precisionLayout(settings.precision).computeBytes;
-  // 16-bit logits kept in the output, fp32 log-softmax saved, and the fp32 gradients in backward.
-  return (c + 12) * tokens * spec.vocabSize;
+/**
+ * The cross-entropy loss at its peak, at the start of backward: HF upcasts the logits to fp32 and log-softmax
+ * saves its fp32 output; backward then holds that output, its gradient and the gradient of the logits, three
+ * fp32 buffers of batch × sequence × vocabulary (measured on an H100 with GPT-2: 12 bytes per logit).
+ */
+export function lossBytes(spec: ModelSpec, tokens: number): number {
+  return spec.head === 'lm' ? 12 * tokens * spec.vocabSize : 0;
 }
 
 function totalLayers(spec: ModelSpec): number {
@@ -178,15 +177,16 @@ export function estimateTraining(
 
   const perLayer = activationBytesPerLayer(spec, settings, tokens);
   const layerActivations = settings.gradientCheckpointing
-    ? layers * layout.residualBytes * tokens * spec.hiddenSize + perLayer
+    ? layers * layout.residualBytes * tokens * spec.hiddenSize
     : layers * perLayer;
   const embeddingOutput = layout.residualBytes * tokens * spec.hiddenSize;
   const autocastWeightCopies = layout.autocast ? (params.total - params.embeddings) * 2 : 0;
-  // Backward of the first layer (or the loss) allocates gradients about the size of what it saved.
-  const backwardWorkspace = Math.max(perLayer, 8 * tokens * (spec.head === 'lm' ? spec.vocabSize : 0));
+  // Backward starts with the loss buffers; each layer's backward then allocates gradients about the size of
+  // what that layer saved. The two do not overlap.
+  // With checkpointing, a layer's backward first recomputes its activations, then allocates its gradients.
+  const backwardWorkspace = Math.max((settings.gradientCheckpointing ? 2 : 1) * perLayer, lossBytes(spec, tokens));
   const headGradient = spec.head === 'lm' ? spec.vocabSize * spec.hiddenSize * layout.gradientBytes : 0;
-  const activations =
-    layerActivations + embeddingOutput + lossBytes(spec, settings, tokens) + autocastWeightCopies;
+  const activations = layerActivations + embeddingOutput + autocastWeightCopies;
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
@@ -245,7 +245,10 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
       ? 4 * c * tokens * attnInner
       : 3 * c * tokens * attnInner + (c + 4 + c) * b * spec.numHeads * s * s;
   const routedTokens = spec.numExperts > 0 ? tokens * spec.expertsPerToken : tokens;
-  const mlp = (spec.mlp === 'gated' ? 3 : 2) * c * routedTokens * spec.intermediateSize;
+  // Live FFN tensors at once: gate, up and their product; or fc1 output and activation output, with two more
+  // temporaries when the activation is a Python tanh-GELU formula.
+  const ffnTensors = spec.mlp === 'gated' ? 3 : usesPythonGelu(spec) ? 4 : 2;
+  const mlp = ffnTensors * c * routedTokens * spec.intermediateSize;
   const logits = spec.head === 'lm' ? b * spec.vocabSize * (c + 4) : 0;
   return residual + Math.max(attention, mlp) + logits;
 }

@@ -12,8 +12,8 @@ const llama = () => readReference('configs/json/llama-2-7b-chat-hf.config.json')
 describe('what the editor shows', () => {
   it('the CodeLens gives both peaks and the verdict for the target GPU', () => {
     const a = onlyConfig(llama());
-    assert.strictEqual(lensTitle(a, DEFAULT_OPTIONS, findGpu('RTX 4090')), 'VRAM ≈ 16.1 GiB inference · 139 GiB training — ✓ fits RTX 4090 (inference) · ✗ training');
-    assert.match(lensTitle(a, { ...DEFAULT_OPTIONS, mode: 'inference' }, findGpu('RTX 3060')), /^VRAM ≈ 16\.1 GiB inference — ✗ does not fit RTX 3060 12GB$/);
+    assert.strictEqual(lensTitle(a, DEFAULT_OPTIONS, findGpu('RTX 4090')), 'VRAM ≈ 16.5 GiB inference · 136 GiB training — ✓ fits RTX 4090 (inference) · ✗ training');
+    assert.match(lensTitle(a, { ...DEFAULT_OPTIONS, mode: 'inference' }, findGpu('RTX 3060')), /^VRAM ≈ 16\.5 GiB inference — ✗ does not fit RTX 3060 12GB$/);
     assert.match(lensTitle(a, DEFAULT_OPTIONS, undefined), /unknown target GPU/);
   });
 
@@ -44,7 +44,7 @@ describe('what the editor shows', () => {
     const problems = diagnose(doc);
     assert.strictEqual(problems.length, 1);
     assert.strictEqual(problems[0].code, 'exceeds-gpu-inference');
-    assert.match(problems[0].message, /^Inference needs ≈ 16\.1 GiB, more than the T4's 15\.0 GiB \(15,360 MiB\)/);
+    assert.match(problems[0].message, /^Inference needs ≈ 16\.5 GiB, more than the T4's 15\.0 GiB \(15,360 MiB\)/);
     const fits = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'H200', mode: 'both' });
     assert.deepStrictEqual(diagnose(fits), []);
   });

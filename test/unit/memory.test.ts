@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { DEFAULT_OPTIONS, runSettingsFor } from '../../src/core/analyze';
-import { activationBytesPerLayer, GIB, kvCacheBytes, MIB } from '../../src/core/memory';
+import { activationBytesPerLayer, GIB, kvCacheBytes, lossBytes, MIB } from '../../src/core/memory';
 import type { ModelSpec } from '../../src/core/types';
 import { onlyConfig, readReference } from './helpers';
 
@@ -98,9 +98,10 @@ describe('training memory', () => {
     }
   });
 
-  it('the logits and their fp32 loss buffers dominate small-model training with a large vocabulary', () => {
-    // Gemma-2B: 256,000-token vocabulary; at 2,048 tokens the loss alone holds (2 + 12)·2048·256000 bytes.
+  it('the fp32 loss buffers (12 bytes per logit) dominate small-model training with a large vocabulary', () => {
+    // Gemma-2B: 256,000-token vocabulary; at 2,048 tokens the loss alone holds 12·2048·256000 bytes (5.9 GiB).
     const est = onlyConfig(readReference('configs/json/gemma-2b-it.config.json'), { sequenceLength: 2048 }).estimate!;
-    assert.ok(est.training.components.activations > 14 * 2048 * 256000);
+    assert.strictEqual(lossBytes(onlyConfig(readReference('configs/json/gemma-2b-it.config.json')).spec!, 2048), 12 * 2048 * 256000);
+    assert.ok(est.training.components.activations > 12 * 2048 * 256000);
   });
 });

@@ -1,5 +1,7 @@
 import * as assert from 'assert';
-import { onlyConfig, readReference } from './helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+import { onlyConfig, readReference, REFERENCE, ROOT } from './helpers';
 
 interface ReferenceModel {
   config: string;
@@ -46,4 +48,23 @@ describe('parameter counts match the published numbers exactly', () => {
     assert.strictEqual(a.estimate!.parameters.total, 15000 * 512 + 6 * (12 * 512 * 512 + 13 * 512) + 2 * 512);
     assert.ok(a.estimate!.assumptions.some(s => s.includes('not recognised')));
   });
+});
+
+describe('parameter counts match what transformers allocates for models built from public configs', () => {
+  // sum(p.numel()) of AutoModelForCausalLM.from_config(config) in transformers 5.17, measured with
+  // bench/gpu/measure_peak_memory.py (bench/data/h100-measured.json).
+  const measured = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'data', 'h100-measured.json'), 'utf8')) as {
+    rows: { id: string; config: string; task?: string; parameters: number }[];
+  };
+  const seen = new Set<string>();
+  for (const row of measured.rows) {
+    if (row.task || seen.has(row.config)) {
+      continue; // classification heads are not part of the base-model count
+    }
+    seen.add(row.config);
+    it(`${row.config.split('/').pop()} has exactly ${row.parameters.toLocaleString('en-US')} parameters`, () => {
+      const text = fs.readFileSync(path.join(REFERENCE, '..', row.config), 'utf8');
+      assert.strictEqual(onlyConfig(text).estimate?.parameters.total, row.parameters);
+    });
+  }
 });

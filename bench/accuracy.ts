@@ -1,0 +1,123 @@
+// Compares VRAM Lens' estimates with GPU memory measured on real hardware, like with like:
+// torch.cuda.max_memory_allocated against allocatedBytes, nvidia-smi "used" against peakBytes.
+//   npm run bench:accuracy
+//
+// Sets: bench/data/h100-measured.json (measured by bench/gpu/measure_peak_memory.py) and the published
+// measurements in ../shared/reference/measured-memory.json whose configs are JSON (the LitGPT YAML rows need the
+// YAML reader and the model catalog, and are listed as not comparable yet).
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../src/core/analyze';
+import type { OptimizerName, Precision } from '../src/core/types';
+import { parseConfig } from '../src/parse';
+
+const root = path.resolve(__dirname, '..', '..');
+const shared = path.resolve(root, '..', 'shared');
+const MIB = 1024 * 1024;
+
+interface Case {
+  set: string;
+  id: string;
+  metric: 'allocated' | 'nvml';
+  measuredMiB: number;
+  estimatedMiB: number | undefined;
+  note?: string;
+}
+
+function estimateFor(configPath: string, task: string | undefined, mode: 'inference' | 'training', options: Partial<AnalysisOptions>) {
+  let text = fs.readFileSync(configPath, 'utf8');
+  if (task === 'sequence-classification') {
+    // The measured model is BertForSequenceClassification: no vocabulary logits.
+    const json = JSON.parse(text);
+    json.architectures = ['BertForSequenceClassification'];
+    text = JSON.stringify(json);
+  }
+  const doc = analyzeDocument(parseConfig(text, 'json'), { ...DEFAULT_OPTIONS, ...options });
+  const est = doc.configs[0]?.estimate;
+  return est ? est[mode] : undefined;
+}
+
+const cases: Case[] = [];
+
+// --- H100 set, measured by VRAM Lens ---
+interface H100Row {
+  id: string; config: string; task?: string; mode: 'inference' | 'training'; precision: Precision; batch: number; seq: number;
+  attention: 'sdpa' | 'eager'; gradientCheckpointing: boolean; maxAllocatedMiB: number; nvmlUsedMiB: number;
+}
+const h100 = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h100-measured.json'), 'utf8')) as { rows: H100Row[] };
+for (const r of h100.rows) {
+  const est = estimateFor(path.join(shared, r.config), r.task, r.mode, {
+    precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, attention: r.attention,
+    gradientCheckpointing: r.gradientCheckpointing,
+  });
+  cases.push({ set: 'H100', id: r.id, metric: 'allocated', measuredMiB: r.maxAllocatedMiB, estimatedMiB: est && est.allocatedBytes / MIB });
+  cases.push({ set: 'H100', id: r.id, metric: 'nvml', measuredMiB: r.nvmlUsedMiB, estimatedMiB: est && est.peakBytes / MIB });
+}
+
+// --- Published: HF docs, bert-large on a V100 (nvidia-smi, with its measured 1,343 MiB CUDA context) ---
+interface PublishedRow {
+  id: string; batch?: number; gradAccum?: number; gradientCheckpointing?: boolean; precision?: string; optimizer?: string; measured: number;
+}
+const published = JSON.parse(fs.readFileSync(path.join(shared, 'reference', 'measured-memory.json'), 'utf8')) as {
+  sets: { name: string; rows: PublishedRow[]; common: { seqLen?: number } }[];
+};
+const bertSet = published.sets.find(s => s.name.startsWith('bert-large'));
+if (bertSet) {
+  const context = bertSet.rows.find(r => r.id === 'cuda-context')?.measured ?? 0;
+  for (const r of bertSet.rows) {
+    if (r.batch === undefined) {
+      continue;
+    }
+    const optimizer: OptimizerName | undefined = !r.optimizer ? 'adamw' : r.optimizer.startsWith('adamw-8bit') ? 'adamw-8bit' : undefined;
+    const precision: Precision = r.precision === 'fp16-mixed' ? '16-mixed' : '32-true';
+    const est = optimizer
+      ? estimateFor(path.join(shared, 'reference', 'configs', 'json', 'bert-large-uncased.config.json'), 'sequence-classification', 'training', {
+          precision, optimizer, batchSize: r.batch, sequenceLength: bertSet.common.seqLen ?? 512, attention: 'eager',
+          gradientCheckpointing: r.gradientCheckpointing === true, gradientAccumulationSteps: r.gradAccum ?? 1, cudaOverheadMiB: context,
+        })
+      : undefined;
+    cases.push({
+      set: 'V100 (HF docs)', id: r.id, metric: 'nvml', measuredMiB: r.measured, estimatedMiB: est && est.peakBytes / MIB,
+      note: optimizer ? undefined : `optimizer ${r.optimizer} not modelled yet`,
+    });
+  }
+}
+for (const s of published.sets.filter(x => x !== bertSet)) {
+  for (const r of s.rows) {
+    cases.push({ set: 'LitGPT (A10G)', id: (r as { config?: string }).config?.split('/').pop() ?? r.id, metric: 'allocated', measuredMiB: NaN, estimatedMiB: undefined, note: 'YAML config: needs the YAML reader and model catalog' });
+  }
+}
+
+// --- Table ---
+const errorPct = (c: Case) => (c.estimatedMiB === undefined ? undefined : ((c.estimatedMiB - c.measuredMiB) / c.measuredMiB) * 100);
+const lines = [
+  ['set', 'case', 'metric', 'measured MiB', 'estimated MiB', 'error'],
+  ...cases.map(c => {
+    const e = errorPct(c);
+    return [c.set, c.id, c.metric, Number.isNaN(c.measuredMiB) ? '—' : c.measuredMiB.toFixed(0), c.estimatedMiB === undefined ? '—' : c.estimatedMiB.toFixed(0),
+      e === undefined ? `n/a (${c.note})` : `${e >= 0 ? '+' : ''}${e.toFixed(1)} %`];
+  }),
+];
+const widths = lines[0].map((_, i) => Math.max(...lines.map(l => l[i].length)));
+for (const l of lines) {
+  console.log(l.map((x, i) => (i >= 3 && i <= 4 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  '));
+}
+
+function summary(label: string, filter: (c: Case) => boolean): void {
+  const errs = cases.filter(c => filter(c) && errorPct(c) !== undefined).map(c => ({ c, e: Math.abs(errorPct(c)!) }));
+  if (errs.length === 0) {
+    return;
+  }
+  const sorted = errs.map(x => x.e).sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const worst = errs.reduce((a, b) => (b.e > a.e ? b : a));
+  console.log(`${label.padEnd(34)} n=${String(errs.length).padStart(2)}  median |error| ${median.toFixed(1)} %  worst ${worst.e.toFixed(1)} % (${worst.c.id}, ${worst.c.metric})`);
+}
+console.log('');
+const isInference = (c: Case) => c.id.includes('infer');
+summary('inference, allocated', c => isInference(c) && c.metric === 'allocated');
+summary('inference, nvidia-smi', c => isInference(c) && c.metric === 'nvml');
+summary('training, allocated', c => !isInference(c) && c.metric === 'allocated');
+summary('training, nvidia-smi', c => !isInference(c) && c.metric === 'nvml');
+const skipped = cases.filter(c => c.estimatedMiB === undefined).length;
+console.log(`not comparable yet: ${skipped} cases (listed above with the reason)`);
