@@ -1,7 +1,7 @@
 import type { ConfigDocument } from './configTree';
 import { findGpu, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
-import { findModelConfigs, resolveSpec, withRawValue, type FoundConfig, type RawValue } from './spec';
+import { findModelConfigs, problemSpan, resolveSpec, withRawValue, type FoundConfig, type RawValue } from './spec';
 import type {
   Estimate,
   Mode,
@@ -104,18 +104,13 @@ export function verdictFor(est: Estimate, gpu: Gpu): Verdict {
   };
 }
 
-function spanOfField(config: FoundConfig, field: SpecField | undefined): Span {
-  const key = field === undefined ? undefined : config.keys.find(k => k.field === field);
-  return key ? { start: key.keySpan.start, end: key.valueSpan.end } : config.span;
-}
-
 /** Resolves and estimates one config; used for the document and for "what if" variations of it. */
 export function analyzeConfig(config: FoundConfig, options: AnalysisOptions, gpu: Gpu | undefined): ConfigAnalysis {
   const resolved = resolveSpec(config);
   const problems: Problem[] = resolved.problems.map(p => ({
     severity: p.severity,
     message: p.message,
-    span: spanOfField(config, p.field),
+    span: problemSpan(config, p),
     code: p.severity === 'error' ? 'invalid-value' : 'questionable-value',
   }));
   if (!resolved.spec) {

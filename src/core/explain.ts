@@ -62,6 +62,11 @@ export const FIELD_INFO: Readonly<Record<SpecField, FieldInfo>> = {
     meaning: 'Feed-forward experts per layer (mixture of experts). All experts are held in memory; only a few run per token.',
     parameters: p => p.experts,
   },
+  expertIntermediateSize: {
+    title: 'Expert FFN size',
+    meaning: 'Width of each routed expert\'s feed-forward layer. All experts are held in memory, so their weights are proportional to it.',
+    parameters: p => p.experts,
+  },
   expertsPerToken: { title: 'Experts per token', meaning: 'Experts each token is routed to: sets the compute and the MLP activations per token.' },
   numDecoderLayers: { title: 'Decoder layers', meaning: 'Blocks in the decoder stack of an encoder-decoder model.' },
   relativeAttentionBuckets: { title: 'Relative position buckets', meaning: 'T5 relative-position bias buckets.' },

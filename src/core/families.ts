@@ -1,5 +1,33 @@
 import type { ModelSpec } from './types';
 
+/** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */
+export interface FamilyContext {
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly numHeads: number;
+  readonly numKvHeads: number;
+  readonly intermediateSize: number | undefined;
+  /** A whole number ≥ 0 (≥ 1 unless `allowZero`), or undefined when absent or invalid (then a problem is recorded). */
+  int(key: string, options?: { allowZero?: boolean }): number | undefined;
+  bool(key: string): boolean | undefined;
+  str(key: string): string | undefined;
+  /** True when the config has this key with a non-null value. */
+  has(key: string): boolean;
+  /** True when the config sets this key to null explicitly. */
+  isNull(key: string): boolean;
+  /** Records that the config cannot be estimated, and why. */
+  fail(message: string, key?: string): void;
+}
+
+/** What a family's own keys change in the spec. */
+export type Refinement = Partial<
+  Pick<
+    ModelSpec,
+    | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
+    | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias'
+  >
+>;
+
 /**
  * The structure of each architecture family, as its HuggingFace transformers modeling code allocates it.
  * Only what the config file does not say lives here; shapes come from the file.
@@ -7,13 +35,16 @@ import type { ModelSpec } from './types';
 export type Family = Pick<
   ModelSpec,
   | 'generic' | 'encoderDecoder' | 'encoderOnly' | 'norm' | 'normsPerLayer' | 'positions' | 'attentionBias' | 'mlp'
-  | 'mlpBias' | 'embeddingNorm' | 'pooler' | 'lmHeadBias' | 'finalNorm' | 'dropout' | 'head'
+  | 'mlpBias' | 'embeddingNorm' | 'pooler' | 'lmHeadBias' | 'finalNorm' | 'dropout' | 'head' | 'qkNorm'
+  | 'positionOffset' | 'pythonGelu'
 > & {
   readonly name: string;
   /** `tie_word_embeddings` when the config leaves it out (the family's config class default). */
   readonly tiedByDefault: boolean;
   /** FFN width when the config leaves it out, as a multiple of the hidden size. */
   readonly defaultIntermediateMultiple: number | undefined;
+  /** Family-specific keys (Falcon's `parallel_attn`, DeepSeek's MLA ranks…). */
+  readonly refine?: (ctx: FamilyContext) => Refinement;
 };
 
 const GPT_STYLE: Family = {
@@ -33,6 +64,9 @@ const GPT_STYLE: Family = {
   finalNorm: true,
   dropout: true,
   head: 'lm',
+  qkNorm: false,
+  positionOffset: 0,
+  pythonGelu: true,
   tiedByDefault: true,
   defaultIntermediateMultiple: 4,
 };
@@ -54,42 +88,154 @@ const LLAMA_STYLE: Family = {
   finalNorm: true,
   dropout: false,
   head: 'lm',
+  qkNorm: false,
+  positionOffset: 0,
+  pythonGelu: false,
   tiedByDefault: false,
   defaultIntermediateMultiple: undefined,
+  // Llama and its relatives accept attention_bias / mlp_bias switches.
+  refine: ctx => ({
+    attentionBias: ctx.bool('attention_bias') ? 'all' : 'none',
+    mlpBias: ctx.bool('mlp_bias') ?? false,
+  }),
+};
+
+const BERT_STYLE: Family = {
+  ...GPT_STYLE,
+  name: 'BERT',
+  encoderOnly: true,
+  embeddingNorm: true,
+  pooler: true,
+  finalNorm: false,
+  head: 'none',
+  pythonGelu: false,
+};
+
+/** Mixtral: every layer's FFN is `num_local_experts` experts of intermediate_size, top-k routed. */
+const mixtralRefine = (ctx: FamilyContext): Refinement => ({
+  moe: {
+    numExperts: ctx.int('num_local_experts') ?? 8,
+    expertsPerToken: ctx.int('num_experts_per_tok') ?? 2,
+    expertIntermediate: ctx.intermediateSize ?? 0,
+    sharedIntermediate: 0,
+    sharedExpertGate: false,
+    moeLayers: ctx.numLayers,
+    routerBias: false,
+  },
+});
+
+/** Qwen2-MoE / Qwen3-MoE: sparse FFN every `decoder_sparse_step` layers, except `mlp_only_layers`. */
+const qwenMoeRefine = (shared: boolean) => (ctx: FamilyContext): Refinement => {
+  const step = ctx.int('decoder_sparse_step') ?? 1;
+  const sharedIntermediate = shared ? (ctx.int('shared_expert_intermediate_size') ?? 0) : 0;
+  return {
+    qkNorm: !shared,
+    moe: {
+      numExperts: ctx.int('num_experts') ?? 0,
+      expertsPerToken: ctx.int('num_experts_per_tok') ?? 0,
+      expertIntermediate: ctx.int('moe_intermediate_size') ?? 0,
+      sharedIntermediate,
+      sharedExpertGate: sharedIntermediate > 0,
+      moeLayers: Math.floor(ctx.numLayers / step),
+      routerBias: false,
+    },
+  };
+};
+
+/**
+ * DeepSeek-V2/V3 (HF `deepseek_v2`/`deepseek_v3` and the native `inference/configs/*.json` names): multi-head
+ * latent attention, dense FFNs in the first layers, then routed experts plus shared experts.
+ */
+const deepseekRefine = (ctx: FamilyContext): Refinement => {
+  const native = ctx.has('n_dense_layers') || ctx.has('moe_inter_dim');
+  const denseLayers = native ? (ctx.int('n_dense_layers', { allowZero: true }) ?? 1) : (ctx.int('first_k_dense_replace', { allowZero: true }) ?? 0);
+  const freq = native ? 1 : (ctx.int('moe_layer_freq') ?? 1);
+  let moeLayers = 0;
+  for (let i = denseLayers; i < ctx.numLayers; i++) {
+    if (i % freq === 0) {
+      moeLayers++;
+    }
+  }
+  const expertIntermediate = ctx.int(native ? 'moe_inter_dim' : 'moe_intermediate_size') ?? 0;
+  const numExperts = ctx.int('n_routed_experts') ?? 0;
+  const shared = ctx.int('n_shared_experts', { allowZero: true }) ?? 0;
+  const nope = ctx.int('qk_nope_head_dim') ?? 0;
+  const rope = ctx.int('qk_rope_head_dim') ?? 0;
+  // V3's router keeps an e_score_correction_bias: a parameter in DeepSeek's own model (the 7168-wide one), a
+  // buffer (not a parameter) in HF transformers.
+  const routerBias = native && ctx.hiddenSize === 7168;
+  // HF's config classes default q_lora_rank to 1536 when the key is absent; null (V2-Lite) means no query LoRA.
+  const qLoraRank = native || ctx.isNull('q_lora_rank') ? (ctx.int('q_lora_rank', { allowZero: true }) ?? 0) : (ctx.int('q_lora_rank', { allowZero: true }) ?? 1536);
+  return {
+    intermediateSize: ctx.int(native ? 'inter_dim' : 'intermediate_size') ?? ctx.intermediateSize,
+    headDim: nope + rope,
+    mla: {
+      qLoraRank,
+      kvLoraRank: ctx.int('kv_lora_rank') ?? 0,
+      qkNopeHeadDim: nope,
+      qkRopeHeadDim: rope,
+      vHeadDim: ctx.int('v_head_dim') ?? 0,
+    },
+    moe: numExperts > 0 ? {
+      numExperts,
+      expertsPerToken: ctx.int(native ? 'n_activated_experts' : 'num_experts_per_tok') ?? 0,
+      expertIntermediate,
+      sharedIntermediate: shared * expertIntermediate,
+      sharedExpertGate: false,
+      moeLayers,
+      routerBias,
+    } : undefined,
+  };
+};
+
+/** Falcon: parallel attention + MLP from one LayerNorm (7B), or two LayerNorms and grouped KV heads (40B/180B). */
+const falconRefine = (ctx: FamilyContext): Refinement => {
+  const newArchitecture = ctx.bool('new_decoder_architecture') === true;
+  const parallel = ctx.bool('parallel_attn') ?? true;
+  const bias = ctx.bool('bias') === true;
+  let numKvHeads = ctx.numKvHeads;
+  if (!newArchitecture && ctx.bool('multi_query') !== false && !ctx.has('num_kv_heads') && !ctx.has('n_head_kv')) {
+    numKvHeads = 1; // falcon's multi_query defaults to true
+  }
+  const lnInParallel = ctx.int('num_ln_in_parallel_attn');
+  return {
+    numKvHeads,
+    normsPerLayer: newArchitecture ? (lnInParallel ?? 2) : parallel ? 1 : 2,
+    attentionBias: bias ? 'all' : 'none',
+    mlpBias: bias,
+    intermediateSize: ctx.int('ffn_hidden_size') ?? 4 * ctx.hiddenSize,
+  };
 };
 
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
-  bert: {
-    ...GPT_STYLE,
-    name: 'BERT',
-    encoderOnly: true,
-    embeddingNorm: true,
-    pooler: true,
-    finalNorm: false,
-    head: 'none',
-  },
-  roberta: {
-    ...GPT_STYLE,
-    name: 'RoBERTa',
-    encoderOnly: true,
-    embeddingNorm: true,
-    pooler: true,
-    finalNorm: false,
-    head: 'none',
-  },
-  bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false },
+  bert: BERT_STYLE,
+  roberta: { ...BERT_STYLE, name: 'RoBERTa' },
+  bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false, pythonGelu: false },
   // Phi-1/1.5/2: one LayerNorm feeding attention and MLP in parallel, partial rotary, biased lm_head.
   phi: { ...GPT_STYLE, name: 'Phi', normsPerLayer: 1, positions: 'rotary', lmHeadBias: true, tiedByDefault: false },
-  'phi-msft': {
-    ...GPT_STYLE,
-    name: 'Phi',
-    normsPerLayer: 1,
-    positions: 'rotary',
-    lmHeadBias: true,
-    tiedByDefault: false,
+  'phi-msft': { ...GPT_STYLE, name: 'Phi', normsPerLayer: 1, positions: 'rotary', lmHeadBias: true, tiedByDefault: false },
+  'mixformer-sequential': { ...GPT_STYLE, name: 'Phi (MixFormer)', normsPerLayer: 1, positions: 'rotary', lmHeadBias: true, tiedByDefault: false },
+  gptj: {
+    ...GPT_STYLE, name: 'GPT-J', normsPerLayer: 1, positions: 'rotary', attentionBias: 'none', lmHeadBias: true,
+    tiedByDefault: false, dropout: false,
   },
+  gpt_neox: { ...GPT_STYLE, name: 'GPT-NeoX', positions: 'rotary', tiedByDefault: false, dropout: false, pythonGelu: false },
+  opt: {
+    ...GPT_STYLE, name: 'OPT', positionOffset: 2, pythonGelu: false,
+    refine: ctx => {
+      const proj = ctx.int('word_embed_proj_dim');
+      return {
+        wordEmbedProjDim: proj !== undefined && proj !== ctx.hiddenSize ? proj : undefined,
+        // OPT-350m normalises after each block and has no final LayerNorm.
+        finalNorm: ctx.bool('do_layer_norm_before') !== false,
+      };
+    },
+  },
+  falcon: { ...GPT_STYLE, name: 'Falcon', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
+  RefinedWebModel: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
+  RefinedWeb: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
   t5: {
     ...GPT_STYLE,
     name: 'T5',
@@ -98,14 +244,35 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     positions: 'relative',
     attentionBias: 'none',
     mlpBias: false,
+    pythonGelu: false,
     head: 'lm',
   },
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
-  mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)' },
-  qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv' },
+  mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
+  qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: undefined },
+  qwen2_moe: { ...LLAMA_STYLE, name: 'Qwen2-MoE', attentionBias: 'qkv', refine: qwenMoeRefine(true) },
+  qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: true },
+  qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: true, refine: qwenMoeRefine(false) },
+  phi3: { ...LLAMA_STYLE, name: 'Phi-3' },
   gemma: { ...LLAMA_STYLE, name: 'Gemma', tiedByDefault: true },
+  // Gemma 2/3: a norm before and after both attention and MLP.
+  gemma2: { ...LLAMA_STYLE, name: 'Gemma 2', tiedByDefault: true, normsPerLayer: 4 },
+  gemma3_text: { ...LLAMA_STYLE, name: 'Gemma 3', tiedByDefault: true, normsPerLayer: 4, qkNorm: true },
+  stablelm: {
+    ...LLAMA_STYLE, name: 'StableLM', norm: 'layernorm',
+    refine: ctx => ({ attentionBias: ctx.bool('use_qkv_bias') ? 'qkv' : 'none' }),
+  },
+  starcoder2: {
+    ...GPT_STYLE, name: 'StarCoder2', positions: 'rotary', dropout: false, pythonGelu: false,
+    refine: ctx => ({ attentionBias: ctx.bool('use_bias') === false ? 'none' : 'all', mlpBias: ctx.bool('use_bias') !== false }),
+  },
+  deepseek_v2: { ...LLAMA_STYLE, name: 'DeepSeek-V2 (MLA + mixture of experts)', refine: deepseekRefine },
+  deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
 };
+
+/** The native DeepSeek-V3 repository's config names (`dim`, `inter_dim`, `n_dense_layers`…), without model_type. */
+export const DEEPSEEK_NATIVE: Family = { ...LLAMA_STYLE, name: 'DeepSeek (native config: MLA + mixture of experts)', refine: deepseekRefine };
 
 /** A decoder whose family is not known, written with HF-style keys: the common modern block is assumed. */
 export const GENERIC_MODERN_DECODER: Family = {
@@ -121,14 +288,42 @@ export const GENERIC_CLASSIC_DECODER: Family = {
   generic: true,
   // No position table unless the config gives a context length (then learned, as in nanoGPT).
   positions: 'none',
+  pythonGelu: false,
 };
 
-export function familyFor(modelType: string | undefined, classicNames: boolean): Family {
+/** An encoder config without `model_type` (early transformers releases wrote none): BERT's block. */
+export const GENERIC_ENCODER: Family = { ...BERT_STYLE, name: 'Generic encoder (BERT-style block assumed)', generic: true };
+
+/**
+ * Keys of structures the generic families do not model. A config of an unknown family that has them gets no
+ * estimate, rather than a number for a model it is not.
+ */
+export const UNMODELLED_KEYS: readonly string[] = [
+  'kv_lora_rank', 'q_lora_rank', 'moe_intermediate_size', 'moe_inter_dim', 'n_routed_experts', 'num_local_experts',
+  'num_experts', 'n_shared_experts', 'shared_expert_intermediate_size', 'first_k_dense_replace', 'state_size',
+  'ssm_cfg', 'mamba_d_state', 'd_state', 'conv_kernel', 'attn_layer_period', 'expert_layer_period',
+];
+
+export interface FamilyChoice {
+  readonly family: Family;
+  readonly modelType: string | undefined;
+}
+
+export function familyFor(
+  modelType: string | undefined,
+  hints: { readonly classicNames: boolean; readonly deepseekNative: boolean; readonly encoderKeys: boolean },
+): Family {
   if (modelType !== undefined) {
-    const known = FAMILIES[modelType.toLowerCase()];
+    const known = FAMILIES[modelType] ?? FAMILIES[modelType.toLowerCase()];
     if (known) {
       return known;
     }
   }
-  return classicNames ? GENERIC_CLASSIC_DECODER : GENERIC_MODERN_DECODER;
+  if (hints.deepseekNative) {
+    return DEEPSEEK_NATIVE;
+  }
+  if (modelType === undefined && hints.encoderKeys) {
+    return GENERIC_ENCODER;
+  }
+  return hints.classicNames ? GENERIC_CLASSIC_DECODER : GENERIC_MODERN_DECODER;
 }

@@ -84,11 +84,6 @@ function optimizerStepTemporaryBytesPerParam(settings: RunSettings, layout: Prec
   return settings.optimizer === 'adamw' ? layout.stateBytes : 0;
 }
 
-/** The feed-forward activation saves more than its input when written as a Python formula (GPT-2's gelu_new). */
-function usesPythonGelu(spec: ModelSpec): boolean {
-  return spec.family === 'GPT-2' || spec.family === 'Phi';
-}
-
 /**
  * Bytes one transformer layer keeps for backward: each op's saved tensors, as PyTorch autograd keeps them for
  * the HF implementation of the block. Korthikanti et al. 2022 give `sbh(34 + 5as/h)` for a 16-bit GPT block;
@@ -134,12 +129,19 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
     }
     // fc1 input, activation input and output; a Python tanh-GELU keeps three more intermediates
     // (tanh output, 0.5·x and 1 + tanh), in fp32 under AMP since pow autocasts to fp32.
-    const geluExtra = usesPythonGelu(spec) ? (layout.autocast ? 4 + c + 4 : 3 * c) : 0;
+    const geluExtra = spec.pythonGelu ? (layout.autocast ? 4 + c + 4 : 3 * c) : 0;
     return c * inputTokens * h + (2 * c + geluExtra) * intermediateTokens;
   };
-  if (spec.numExperts > 0) {
-    const routed = tokens * spec.expertsPerToken;
-    bytes += mlpPerExpertCall(routed * spec.intermediateSize, routed) + 4 * tokens * spec.numExperts;
+  if (spec.moe) {
+    // An average layer: experts' share of the layers, each token through its top-k experts and the shared ones.
+    const m = spec.moe;
+    const moeShare = m.moeLayers / spec.numLayers;
+    const routed = tokens * m.expertsPerToken;
+    const moeBytes =
+      mlpPerExpertCall(routed * m.expertIntermediate, routed) +
+      (m.sharedIntermediate > 0 ? mlpPerExpertCall(tokens * m.sharedIntermediate, tokens) : 0) +
+      4 * tokens * m.numExperts;
+    bytes += moeShare * moeBytes + (1 - moeShare) * mlpPerExpertCall(bsI, tokens);
   } else {
     bytes += mlpPerExpertCall(bsI, tokens);
   }
@@ -217,13 +219,24 @@ export function cachedTokens(spec: ModelSpec, settings: RunSettings): number {
   return spec.slidingWindow !== undefined ? Math.min(spec.slidingWindow, total) : total;
 }
 
+/**
+ * Cached elements per token per layer. HF transformers caches latent attention (DeepSeek MLA) expanded to full
+ * per-head keys and values; vLLM and SGLang cache the compressed latent (kv_lora_rank + rope dims) instead.
+ */
+export function kvCacheElementsPerToken(spec: ModelSpec): number {
+  if (spec.mla) {
+    return spec.numHeads * (spec.mla.qkNopeHeadDim + spec.mla.qkRopeHeadDim + spec.mla.vHeadDim);
+  }
+  return 2 * spec.numKvHeads * spec.headDim;
+}
+
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes (HF transformers layout). */
 export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   if (spec.encoderOnly) {
     return 0;
   }
   const c = settings.precision === '32-true' ? 4 : 2;
-  const perToken = 2 * spec.numKvHeads * spec.headDim * c * settings.batchSize;
+  const perToken = kvCacheElementsPerToken(spec) * c * settings.batchSize;
   if (spec.encoderDecoder) {
     // Decoder self-attention over generated tokens plus cross-attention over the encoded input.
     return spec.numDecoderLayers * perToken * (settings.newTokens + settings.sequenceLength);
@@ -244,11 +257,12 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
     settings.attention === 'sdpa'
       ? 4 * c * tokens * attnInner
       : 3 * c * tokens * attnInner + (c + 4 + c) * b * spec.numHeads * s * s;
-  const routedTokens = spec.numExperts > 0 ? tokens * spec.expertsPerToken : tokens;
+  const routedTokens = spec.moe ? tokens * spec.moe.expertsPerToken : tokens;
+  const ffnWidth = spec.moe ? Math.max(spec.moe.expertIntermediate, spec.intermediateSize / spec.moe.expertsPerToken) : spec.intermediateSize;
   // Live FFN tensors at once: gate, up and their product; or fc1 output and activation output, with two more
   // temporaries when the activation is a Python tanh-GELU formula.
-  const ffnTensors = spec.mlp === 'gated' ? 3 : usesPythonGelu(spec) ? 4 : 2;
-  const mlp = ffnTensors * c * routedTokens * spec.intermediateSize;
+  const ffnTensors = spec.mlp === 'gated' ? 3 : spec.pythonGelu ? 4 : 2;
+  const mlp = ffnTensors * c * routedTokens * ffnWidth;
   const logits = spec.head === 'lm' ? b * spec.vocabSize * (c + 4) : 0;
   return residual + Math.max(attention, mlp) + logits;
 }

@@ -1,5 +1,5 @@
 import type { ConfigEntry, ConfigObject, ConfigValue } from './configTree';
-import { familyFor } from './families';
+import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import type { ModelSpec, Span, SpecField } from './types';
 
 /** Key names each hyperparameter goes by, across HF transformers, GPT-2, nanoGPT, Megatron and plain configs. */
@@ -14,7 +14,8 @@ export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
   maxPositions: ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_seq_len', 'block_size'],
   typeVocabSize: ['type_vocab_size'],
   numExperts: ['num_local_experts', 'num_experts', 'n_routed_experts'],
-  expertsPerToken: ['num_experts_per_tok', 'moe_top_k'],
+  expertsPerToken: ['num_experts_per_tok', 'moe_top_k', 'n_activated_experts'],
+  expertIntermediateSize: ['moe_intermediate_size', 'moe_inter_dim'],
   numDecoderLayers: ['num_decoder_layers'],
   relativeAttentionBuckets: ['relative_attention_num_buckets'],
   tieWordEmbeddings: ['tie_word_embeddings'],
@@ -45,6 +46,7 @@ const INTEGER_LIMITS: Partial<Record<SpecField, number>> = {
   typeVocabSize: 1_000_000,
   numExperts: 100_000,
   expertsPerToken: 100_000,
+  expertIntermediateSize: 10_000_000,
   numDecoderLayers: 10_000,
   relativeAttentionBuckets: 1_000_000,
   slidingWindow: 1_000_000_000,
@@ -66,6 +68,8 @@ export interface SpecProblem {
   readonly message: string;
   /** The field the problem is about, when there is one (to point at its key). */
   readonly field?: SpecField;
+  /** The key the problem is about, when it is not a recognised field. */
+  readonly key?: string;
 }
 
 /** A model config found in a file, before and after resolution. */
@@ -77,11 +81,15 @@ export interface FoundConfig {
   readonly raw: Readonly<Partial<Record<SpecField, RawValue>>>;
   /** `architectures[0]` when the config names its model class. */
   readonly architecture: string | undefined;
-  /** Structural keys that pick a variant of a family (`feed_forward_proj`…), when present. */
-  readonly extras: Readonly<Record<string, RawValue>>;
+  /** Every scalar entry of the config object, by key, for the keys a family reads on its own. */
+  readonly scalars: Readonly<Record<string, ScalarEntry>>;
 }
 
-const EXTRA_KEYS = new Set(['feed_forward_proj', 'hidden_act', 'activation_function']);
+export interface ScalarEntry {
+  readonly value: RawValue | null;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+}
 
 export interface ResolvedSpec {
   readonly spec: ModelSpec | undefined;
@@ -171,14 +179,14 @@ function readConfig(obj: ConfigObject, path: string): FoundConfig {
     }
   }
   keys.sort((a, b) => a.keySpan.start - b.keySpan.start);
-  const extras: Record<string, RawValue> = {};
+  const scalars: Record<string, ScalarEntry> = Object.create(null);
   for (const e of obj.entries) {
     const v = scalar(e.value);
-    if (EXTRA_KEYS.has(e.key) && v !== undefined && v !== null) {
-      extras[e.key] = v;
+    if (v !== undefined && !(e.key in scalars)) {
+      scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span };
     }
   }
-  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj), extras };
+  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj), scalars };
 }
 
 /**
@@ -233,6 +241,25 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const raw = config.raw;
   const problems: SpecProblem[] = [];
 
+  const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
+    if (typeof v !== 'number') {
+      problems.push({ severity: 'error', field, key, message: `\`${key}\` should be a whole number, not ${JSON.stringify(v)}.` });
+      return undefined;
+    }
+    const min = allowZero ? 0 : 1;
+    if (!Number.isFinite(v) || !Number.isInteger(v) || v < min || v > limit) {
+      const shown = Number.isFinite(v) ? String(v) : 'a number too large to represent';
+      problems.push({
+        severity: 'error',
+        field,
+        key,
+        message: `\`${key}\` must be a whole number between ${min} and ${limit.toLocaleString('en-US')} (it is ${shown}).`,
+      });
+      return undefined;
+    }
+    return v;
+  };
+
   const integer = (field: SpecField, required: boolean): number | undefined => {
     const v = raw[field];
     const key = keyName(config, field);
@@ -242,26 +269,40 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
       }
       return undefined;
     }
-    const limit = INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER;
-    if (typeof v !== 'number') {
-      problems.push({ severity: 'error', field, message: `\`${key}\` should be a whole number, not ${JSON.stringify(v)}.` });
-      return undefined;
-    }
-    if (!Number.isFinite(v) || !Number.isInteger(v) || v <= 0 || v > limit) {
-      const shown = Number.isFinite(v) ? String(v) : 'a number too large to represent';
-      problems.push({
-        severity: 'error',
-        field,
-        message: `\`${key}\` must be a whole number between 1 and ${limit.toLocaleString('en-US')} (it is ${shown}).`,
-      });
-      return undefined;
-    }
-    return v;
+    return checkInteger(key, v, INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER, false, field);
   };
 
-  const classicNames = config.keys.some(k => CLASSIC_KEYS.has(k.key)) && raw.modelType === undefined;
+  const scalarValue = (key: string): RawValue | undefined => {
+    const field = FIELD_BY_KEY.get(key);
+    if (field !== undefined && keyName(config, field) === key && raw[field] !== undefined) {
+      return raw[field]; // a "what if" override of a recognised key
+    }
+    const v = config.scalars[key]?.value;
+    return v === null ? undefined : v;
+  };
+
   const modelType = typeof raw.modelType === 'string' ? raw.modelType : undefined;
-  const family = familyFor(modelType, classicNames);
+  const has = (key: string) => scalarValue(key) !== undefined;
+  const family = familyFor(modelType, {
+    classicNames: config.keys.some(k => CLASSIC_KEYS.has(k.key)) && modelType === undefined && !has('kv_lora_rank'),
+    deepseekNative: modelType === undefined && (has('n_dense_layers') || has('moe_inter_dim') || has('kv_lora_rank')),
+    encoderKeys: has('type_vocab_size'),
+  });
+
+  if (family.generic) {
+    const unmodelled = UNMODELLED_KEYS.filter(k => {
+      const v = scalarValue(k);
+      return v !== undefined && v !== 0 && v !== false;
+    });
+    if (unmodelled.length > 0) {
+      problems.push({
+        severity: 'error',
+        key: unmodelled[0],
+        message: `${modelType ? `\`model_type\` "${modelType}" is not a family VRAM Lens knows, and` : 'This config has no `model_type`, and'} its ${unmodelled.map(k => `\`${k}\``).join(', ')} describe a structure (experts, latent attention or state-space layers) that a generic estimate would get wrong.`,
+      });
+      return { spec: undefined, problems };
+    }
+  }
 
   const hiddenSize = integer('hiddenSize', true);
   const numLayers = integer('numLayers', true);
@@ -271,9 +312,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const headDimRaw = integer('headDim', false);
   const intermediateRaw = integer('intermediateSize', false);
   const maxPositions = integer('maxPositions', false);
-  const typeVocabRaw = integer('typeVocabSize', false);
-  const numExpertsRaw = integer('numExperts', false);
-  const expertsPerTokenRaw = integer('expertsPerToken', false);
+  const typeVocabRaw = raw.typeVocabSize === 0 ? 0 : integer('typeVocabSize', false);
   const numDecoderRaw = integer('numDecoderLayers', false);
   const bucketsRaw = integer('relativeAttentionBuckets', false);
   const slidingWindowRaw = raw.slidingWindow === undefined ? undefined : integer('slidingWindow', false);
@@ -288,7 +327,34 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     return { spec: undefined, problems };
   }
 
-  let headDim = headDimRaw;
+  const ctx: FamilyContext = {
+    hiddenSize,
+    numLayers,
+    numHeads,
+    numKvHeads: numKvHeadsRaw ?? numHeads,
+    intermediateSize: intermediateRaw,
+    int: (key, options) => {
+      const v = scalarValue(key);
+      return v === undefined ? undefined : checkInteger(key, v, 100_000_000, options?.allowZero === true);
+    },
+    bool: key => {
+      const v = scalarValue(key);
+      return typeof v === 'boolean' ? v : undefined;
+    },
+    str: key => {
+      const v = scalarValue(key);
+      return typeof v === 'string' ? v : undefined;
+    },
+    has,
+    isNull: key => key in config.scalars && config.scalars[key].value === null,
+    fail: (message, key) => problems.push({ severity: 'error', key, message }),
+  };
+  const refined = family.refine?.(ctx) ?? {};
+  if (problems.some(p => p.severity === 'error')) {
+    return { spec: undefined, problems };
+  }
+
+  let headDim = refined.headDim ?? headDimRaw;
   if (headDim === undefined) {
     if (hiddenSize % numHeads !== 0) {
       problems.push({
@@ -300,7 +366,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     }
     headDim = hiddenSize / numHeads;
   }
-  const numKvHeads = numKvHeadsRaw ?? numHeads;
+  const numKvHeads = refined.numKvHeads ?? numKvHeadsRaw ?? numHeads;
   if (numHeads % numKvHeads !== 0) {
     problems.push({
       severity: 'warning',
@@ -309,7 +375,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     });
   }
 
-  let intermediateSize = intermediateRaw;
+  let intermediateSize = refined.intermediateSize ?? intermediateRaw;
   if (intermediateSize === undefined) {
     if (family.defaultIntermediateMultiple === undefined) {
       problems.push({
@@ -324,11 +390,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
 
   const tie = raw.tieWordEmbeddings;
   const tieWordEmbeddings = typeof tie === 'boolean' ? tie : family.tiedByDefault;
-  const numExperts = numExpertsRaw ?? 0;
-  const isT5Gated = family.name === 'T5' && String(config.extras['feed_forward_proj'] ?? '').startsWith('gated');
+  const t5Gated = family.name === 'T5' && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
   const positions =
     family.positions === 'none' && maxPositions !== undefined ? ('learned' as const) : family.positions;
-  if (family.positions === 'learned' && maxPositions === undefined) {
+  if (positions === 'learned' && maxPositions === undefined) {
     problems.push({
       severity: 'warning',
       field: 'maxPositions',
@@ -351,20 +416,24 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     intermediateSize,
     maxPositions,
     typeVocabSize: family.encoderOnly ? (typeVocabRaw ?? 2) : 0,
-    numExperts,
-    expertsPerToken: numExperts > 0 ? (expertsPerTokenRaw ?? 2) : 0,
+    moe: refined.moe,
+    mla: refined.mla,
+    qkNorm: refined.qkNorm ?? family.qkNorm,
     relativeAttentionBuckets: positions === 'relative' ? (bucketsRaw ?? 32) : 0,
+    positionOffset: family.positionOffset,
+    wordEmbedProjDim: refined.wordEmbedProjDim,
+    pythonGelu: family.pythonGelu,
     tieWordEmbeddings,
-    norm: family.norm,
-    normsPerLayer: family.normsPerLayer,
+    norm: refined.norm ?? family.norm,
+    normsPerLayer: refined.normsPerLayer ?? family.normsPerLayer,
     positions: positions === 'learned' && maxPositions === undefined ? 'none' : positions,
-    attentionBias: family.attentionBias,
-    mlp: isT5Gated ? 'gated' : family.mlp,
-    mlpBias: family.mlpBias,
+    attentionBias: refined.attentionBias ?? family.attentionBias,
+    mlp: t5Gated ? 'gated' : family.mlp,
+    mlpBias: refined.mlpBias ?? family.mlpBias,
     embeddingNorm: family.embeddingNorm,
     pooler: family.pooler,
-    lmHeadBias: family.lmHeadBias,
-    finalNorm: family.finalNorm,
+    lmHeadBias: refined.lmHeadBias ?? family.lmHeadBias,
+    finalNorm: refined.finalNorm ?? family.finalNorm,
     dropout: family.dropout,
     head: headKind(family.head, config.architecture),
     slidingWindow: slidingWindowRaw,
@@ -390,4 +459,17 @@ function headKind(familyHead: 'lm' | 'none', architecture: string | undefined): 
 /** Returns a copy of the config with one field's value replaced (for "what if" questions). */
 export function withRawValue(config: FoundConfig, field: SpecField, value: RawValue): FoundConfig {
   return { ...config, raw: { ...config.raw, [field]: value } };
+}
+
+/** The span to point at for a problem: its field's key and value, its own key, or the whole config. */
+export function problemSpan(config: FoundConfig, problem: SpecProblem): Span {
+  const key = problem.field === undefined ? undefined : config.keys.find(k => k.field === problem.field);
+  if (key) {
+    return { start: key.keySpan.start, end: key.valueSpan.end };
+  }
+  const scalarEntry = problem.key === undefined ? undefined : config.scalars[problem.key];
+  if (scalarEntry) {
+    return { start: scalarEntry.keySpan.start, end: scalarEntry.valueSpan.end };
+  }
+  return config.span;
 }

@@ -24,6 +24,7 @@ export type SpecField =
   | 'typeVocabSize'
   | 'numExperts'
   | 'expertsPerToken'
+  | 'expertIntermediateSize'
   | 'numDecoderLayers'
   | 'relativeAttentionBuckets'
   | 'tieWordEmbeddings'
@@ -56,9 +57,19 @@ export interface ModelSpec {
   readonly intermediateSize: number;
   readonly maxPositions: number | undefined;
   readonly typeVocabSize: number;
-  readonly numExperts: number;
-  readonly expertsPerToken: number;
+  /** Mixture-of-experts layout; undefined for dense models. */
+  readonly moe: MoeShape | undefined;
+  /** Multi-head latent attention (DeepSeek-V2/V3); undefined for ordinary attention. */
+  readonly mla: MlaShape | undefined;
+  /** Per-head RMSNorm on queries and keys (Qwen3, Gemma 3). */
+  readonly qkNorm: boolean;
   readonly relativeAttentionBuckets: number;
+  /** Extra rows of a learned position table (OPT reserves 2). */
+  readonly positionOffset: number;
+  /** Width of the token embedding when it is projected to the hidden size (OPT-350m). */
+  readonly wordEmbedProjDim: number | undefined;
+  /** The FFN activation is a Python formula whose intermediates autograd keeps (GPT-2's gelu_new). */
+  readonly pythonGelu: boolean;
   readonly tieWordEmbeddings: boolean;
   readonly norm: NormKind;
   /** Norms inside each transformer block (2 for pre-norm blocks, 1 for parallel attention+MLP blocks). */
@@ -77,6 +88,30 @@ export interface ModelSpec {
   readonly slidingWindow: number | undefined;
   /** dtype the checkpoint is stored in, as the config says (`torch_dtype`), if it does. */
   readonly storedDtype: string | undefined;
+}
+
+export interface MoeShape {
+  readonly numExperts: number;
+  readonly expertsPerToken: number;
+  /** FFN width of each routed expert. */
+  readonly expertIntermediate: number;
+  /** FFN width of the always-active shared expert(s) together; 0 when there are none. */
+  readonly sharedIntermediate: number;
+  /** Qwen2-MoE gates its shared expert with a 1-output linear layer. */
+  readonly sharedExpertGate: boolean;
+  /** Layers whose FFN is a mixture of experts; the others are dense FFNs of intermediateSize. */
+  readonly moeLayers: number;
+  /** The router keeps a per-expert score-correction bias (DeepSeek-V3). */
+  readonly routerBias: boolean;
+}
+
+export interface MlaShape {
+  /** 0 when queries are projected directly (DeepSeek-V2-Lite). */
+  readonly qLoraRank: number;
+  readonly kvLoraRank: number;
+  readonly qkNopeHeadDim: number;
+  readonly qkRopeHeadDim: number;
+  readonly vHeadDim: number;
 }
 
 export type Precision = '32-true' | '16-mixed' | 'bf16-mixed' | '16-true' | 'bf16-true';

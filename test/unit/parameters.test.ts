@@ -68,3 +68,49 @@ describe('parameter counts match what transformers allocates for models built fr
     });
   }
 });
+
+describe('parameter counts match transformers for every supported family', () => {
+  const dir = path.join(ROOT, 'test', 'fixtures', 'configs');
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, 'parameters.json'), 'utf8')) as {
+    transformers: Record<string, number>;
+    published: Record<string, { parameters: number; source: string }>;
+  };
+  const all: [string, number][] = [
+    ...Object.entries(expected.transformers),
+    ...Object.entries(expected.published).map(([f, p]) => [f, p.parameters] as [string, number]),
+  ];
+  for (const [file, count] of all) {
+    it(`${file.replace('.config.json', '')} has exactly ${count.toLocaleString('en-US')} parameters`, () => {
+      const a = onlyConfig(fs.readFileSync(path.join(dir, file), 'utf8'));
+      assert.ok(a.estimate, a.problems.map(p => p.message).join('; '));
+      assert.strictEqual(a.spec?.generic, false, `${file} is recognised as its own family`);
+      assert.strictEqual(a.estimate.parameters.total, count);
+    });
+  }
+
+  it('DeepSeek-V3 activates 37.5B of its 671B parameters per token (8 of 256 routed experts + 1 shared)', () => {
+    const a = onlyConfig(fs.readFileSync(path.join(dir, 'deepseek-v3.config.json'), 'utf8'));
+    const active = a.estimate!.parameters.activePerToken;
+    assert.ok(active > 37.4e9 && active < 37.6e9, String(active));
+  });
+
+  it('DeepSeek-V3\'s own config format (inference/configs/config_671B.json) counts its router biases as parameters', () => {
+    const native = onlyConfig(fs.readFileSync(path.join(REFERENCE, '..', 'configs-public', 'native', 'deepseek-ai__DeepSeek-V3__inference__config_671B.json'), 'utf8'));
+    assert.strictEqual(native.estimate?.parameters.total, 671_026_419_200);
+    assert.match(native.spec!.family, /DeepSeek/);
+  });
+
+  it('an unknown family with mixture-of-experts or latent-attention keys gets no number, and a reason', () => {
+    const text = JSON.stringify({ model_type: 'my_moe', hidden_size: 2048, num_hidden_layers: 24, num_attention_heads: 16, vocab_size: 32000, intermediate_size: 8192, n_routed_experts: 64, moe_intermediate_size: 1408 });
+    const a = onlyConfig(text);
+    assert.strictEqual(a.estimate, undefined);
+    assert.match(a.problems[0].message, /"my_moe" is not a family VRAM Lens knows.*`moe_intermediate_size`, `n_routed_experts`/);
+  });
+
+  it('an unknown family with the usual keys gets a generic decoder estimate, labelled as such', () => {
+    const a = onlyConfig(JSON.stringify({ model_type: 'brand_new', hidden_size: 1024, num_hidden_layers: 8, num_attention_heads: 8, vocab_size: 32000, intermediate_size: 4096 }));
+    assert.strictEqual(a.spec?.generic, true);
+    assert.match(a.spec!.family, /Generic decoder \(Llama-style block assumed\)/);
+    assert.ok(a.estimate!.parameters.total > 0);
+  });
+});
