@@ -48,7 +48,7 @@ const h100 = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h100-m
 for (const r of h100.rows) {
   const est = estimateFor(path.join(shared, r.config), r.task, r.mode, {
     precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, attention: r.attention,
-    gradientCheckpointing: r.gradientCheckpointing,
+    checkpointing: r.gradientCheckpointing ? 'full' : 'none',
   });
   cases.push({ set: 'H100', id: r.id, metric: 'allocated', measuredMiB: r.maxAllocatedMiB, estimatedMiB: est && est.allocatedBytes / MIB });
   cases.push({ set: 'H100', id: r.id, metric: 'nvml', measuredMiB: r.nvmlUsedMiB, estimatedMiB: est && est.peakBytes / MIB });
@@ -73,7 +73,7 @@ if (bertSet) {
     const est = optimizer
       ? estimateFor(path.join(shared, 'reference', 'configs', 'json', 'bert-large-uncased.config.json'), 'sequence-classification', 'training', {
           precision, optimizer, batchSize: r.batch, sequenceLength: bertSet.common.seqLen ?? 512, attention: 'eager',
-          gradientCheckpointing: r.gradientCheckpointing === true, gradientAccumulationSteps: r.gradAccum ?? 1, cudaOverheadMiB: context,
+          checkpointing: r.gradientCheckpointing === true ? 'full' : 'none', gradientAccumulationSteps: r.gradAccum ?? 1, cudaOverheadMiB: context,
         })
       : undefined;
     cases.push({

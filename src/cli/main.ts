@@ -3,8 +3,21 @@ import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
 import { findGpu, GPUS } from '../core/gpus';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
-import { configReport, INFERENCE_LABELS, smallestGpuFor, TRAINING_LABELS, type ConfigReport } from '../core/report';
-import type { AttentionKernel, Mode, OptimizerName, Precision } from '../core/types';
+import { documentReport, INFERENCE_LABELS, TRAINING_LABELS, type ConfigReport } from '../core/report';
+import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
+import {
+  OPTIMIZERS,
+  PRECISIONS,
+  QUANTIZATIONS,
+  type AttentionKernel,
+  type Checkpointing,
+  type KvCacheType,
+  type Mode,
+  type OptimizerName,
+  type Precision,
+  type Quantization,
+  type ServingFramework,
+} from '../core/types';
 import { formatFor, parseConfig } from '../parse';
 
 const EXIT_OK = 0;
@@ -20,14 +33,25 @@ Options:
   --check                  exit 3 when a config does not fit the GPU (in the chosen mode)
   --gpu NAME               target GPU (default "RTX 4090"); names match loosely: "A100 40GB", "a100-40gb"
   --mode MODE              inference | training | both (default both)
-  --batch N                micro-batch size (default 1)
+  --batch N                micro-batch size per GPU (default 1)
   --seq N                  sequence length in tokens (default: the model's context, at most 4096)
   --new-tokens N           tokens generated after the prompt, for the KV cache (default 0)
-  --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true (default bf16-mixed)
-  --optimizer O            adamw | sgd | adamw-8bit (default adamw)
-  --checkpointing C        none | full (default none)
+  --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true | fp8 (default bf16-mixed)
+  --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | a GGUF type
+                           (q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k q4_k_m q5_k_m)
+  --optimizer O            adamw | adamw-8bit | paged-adamw | paged-adamw-8bit | sgd | adafactor | lion
+  --lora-rank R            train LoRA adapters of rank R instead of all weights (with --quantization: QLoRA)
+  --lora-targets LIST      q,k,v,o,gate,up,down,head or all (default q,v)
+  --lora-dropout P         LoRA dropout probability (default 0.05; 0 keeps no dropped-out input copies)
+  --checkpointing C        none | selective | full (default none)
   --attention A            sdpa | flash | eager (default sdpa)
   --grad-accum N           gradient accumulation steps (default 1)
+  --gpus N                 GPUs in all (default 1); data parallel = N / (tp · pp)
+  --zero S                 ZeRO stage 0-3 over the data-parallel GPUs (3 also stands for FSDP)
+  --tp N                   tensor-parallel size (default 1)
+  --pp N                   pipeline-parallel size (default 1)
+  --kv-cache T             auto | fp8 | q8_0 | q4_0 (default auto: the compute dtype)
+  --serving F              hf | vllm | llama.cpp: the KV cache layout (default hf)
   --overhead-mib N         CUDA context and libraries in MiB (default 770)
   --list-gpus              print the GPUs VRAM Lens knows and exit
   -h, --help               print this help
@@ -51,10 +75,30 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   if (value === undefined) {
     return fallback;
   }
-  if (!(allowed as readonly string[]).includes(value)) {
+  const v = value.toLowerCase();
+  if (!(allowed as readonly string[]).includes(v)) {
     throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
   }
-  return value as T;
+  return v as T;
+}
+
+function loraTargets(value: string | undefined): LoraTarget[] {
+  if (value === undefined) {
+    return ['q', 'v'];
+  }
+  const names = value.toLowerCase().split(',').map(x => x.trim()).filter(Boolean);
+  if (names.includes('all')) {
+    return ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+  }
+  for (const n of names) {
+    if (!(LORA_TARGETS as readonly string[]).includes(n)) {
+      throw new UsageError(`--lora-targets takes ${LORA_TARGETS.join(', ')} or all (got "${n}")`);
+    }
+  }
+  if (names.length === 0) {
+    throw new UsageError('--lora-targets needs at least one target');
+  }
+  return names as LoraTarget[];
 }
 
 function parse(argv: string[]) {
@@ -71,10 +115,20 @@ function parse(argv: string[]) {
       seq: { type: 'string' },
       'new-tokens': { type: 'string' },
       precision: { type: 'string' },
+      quantization: { type: 'string' },
       optimizer: { type: 'string' },
+      'lora-rank': { type: 'string' },
+      'lora-targets': { type: 'string' },
+      'lora-dropout': { type: 'string' },
       checkpointing: { type: 'string' },
       attention: { type: 'string' },
       'grad-accum': { type: 'string' },
+      gpus: { type: 'string' },
+      zero: { type: 'string' },
+      tp: { type: 'string' },
+      pp: { type: 'string' },
+      'kv-cache': { type: 'string' },
+      serving: { type: 'string' },
       'overhead-mib': { type: 'string' },
       'list-gpus': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -89,6 +143,24 @@ function parse(argv: string[]) {
   if (!findGpu(gpu)) {
     throw new UsageError(`unknown GPU "${gpu}"; vram-lens --list-gpus shows the known ones`);
   }
+  const zero = values.zero === undefined ? 0 : Number(values.zero);
+  if (![0, 1, 2, 3].includes(zero)) {
+    throw new UsageError(`--zero must be 0, 1, 2 or 3 (got "${values.zero}")`);
+  }
+  const gpus = positiveInt('gpus', values.gpus, 1)!;
+  const tp = positiveInt('tp', values.tp, 1)!;
+  const pp = positiveInt('pp', values.pp, 1)!;
+  if (gpus % (tp * pp) !== 0 && !(values.gpus === undefined)) {
+    throw new UsageError(`--gpus (${gpus}) must be a multiple of --tp × --pp (${tp * pp})`);
+  }
+  const loraDropout = values['lora-dropout'] === undefined ? 0.05 : Number(values['lora-dropout']);
+  if (!(loraDropout >= 0 && loraDropout < 1)) {
+    throw new UsageError(`--lora-dropout must be a probability in [0, 1) (got "${values['lora-dropout']}")`);
+  }
+  const loraRank = positiveInt('lora-rank', values['lora-rank'], undefined);
+  if (loraRank === undefined && values['lora-targets'] !== undefined) {
+    throw new UsageError('--lora-targets needs --lora-rank');
+  }
   const options: AnalysisOptions = {
     ...DEFAULT_OPTIONS,
     targetGpu: gpu,
@@ -96,11 +168,19 @@ function parse(argv: string[]) {
     batchSize: positiveInt('batch', values.batch, DEFAULT_OPTIONS.batchSize)!,
     sequenceLength: positiveInt('seq', values.seq, undefined),
     newTokens: values['new-tokens'] === undefined ? 0 : positiveInt('new-tokens', values['new-tokens'], 0)!,
-    precision: oneOf<Precision>('precision', values.precision, ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true'], 'bf16-mixed'),
-    optimizer: oneOf<OptimizerName>('optimizer', values.optimizer, ['adamw', 'sgd', 'adamw-8bit'], 'adamw'),
-    gradientCheckpointing: oneOf('checkpointing', values.checkpointing, ['none', 'full'] as const, 'none') === 'full',
+    precision: oneOf<Precision>('precision', values.precision, PRECISIONS, 'bf16-mixed'),
+    quantization: values.quantization === undefined ? undefined : oneOf<Quantization>('quantization', values.quantization, QUANTIZATIONS, 'nf4'),
+    optimizer: oneOf<OptimizerName>('optimizer', values.optimizer, OPTIMIZERS, 'adamw'),
+    lora: loraRank === undefined ? undefined : { rank: loraRank, targets: loraTargets(values['lora-targets']), dropout: loraDropout > 0 },
+    checkpointing: oneOf<Checkpointing>('checkpointing', values.checkpointing, ['none', 'selective', 'full'], 'none'),
     attention: (attention === 'flash' ? 'sdpa' : attention) as AttentionKernel,
     gradientAccumulationSteps: positiveInt('grad-accum', values['grad-accum'], 1)!,
+    gpus: values.gpus === undefined ? tp * pp : gpus,
+    zeroStage: zero as 0 | 1 | 2 | 3,
+    tensorParallel: tp,
+    pipelineParallel: pp,
+    kvCacheType: oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'),
+    serving: oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'),
     cudaOverheadMiB: overhead === undefined ? DEFAULT_OPTIONS.cudaOverheadMiB : Number(overhead),
   };
   return { values, positionals, options };
@@ -127,7 +207,7 @@ function analyzeFile(file: string, options: AnalysisOptions): FileResult {
   const analysis = analyzeDocument(doc, options);
   return {
     file,
-    configs: analysis.configs.map(c => configReport(text, format, c)),
+    configs: documentReport(text, format, analysis),
     errors: analysis.problems.map(p => `${file}: ${p.message}`),
   };
 }
@@ -150,12 +230,12 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     lines.push('    no estimate');
     return lines.join('\n');
   }
-  const s = r.settings as Record<string, unknown>;
   lines.push(
     `    parameters ${formatCount(r.parameters.total)} (${formatInteger(r.parameters.total)})` +
-      (r.parameters.activePerToken !== r.parameters.total ? `, ${formatCount(r.parameters.activePerToken)} active per token` : ''),
+      (r.parameters.activePerToken !== r.parameters.total ? `, ${formatCount(r.parameters.activePerToken)} active per token` : '') +
+      (r.parameters.trainable !== r.parameters.total ? `, ${formatInteger(r.parameters.trainable)} trainable` : ''),
   );
-  lines.push(`    batch ${s.batchSize}, sequence ${formatInteger(Number(s.sequenceLength))}, ${s.precision}, ${s.optimizer}, attention ${s.attention}${s.gradientCheckpointing ? ', checkpointing' : ''}`);
+  lines.push(`    ${r.summary}`);
   const showInference = options.mode !== 'training';
   const showTraining = options.mode !== 'inference';
   const w = 44;
@@ -185,11 +265,19 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     verdicts.push(`${fit.training ? '✓' : '✗'} training`);
   }
   lines.push(`    ${gpu.name} (${formatInteger(gpu.memoryMiB)} MiB): ${verdicts.join(' · ')}`);
-  const smallestInf = smallestGpuFor(r.inference.peakBytes);
-  const smallestTr = smallestGpuFor(r.training.peakBytes);
-  lines.push(
-    `    smallest listed GPU that fits: ${showInference ? `inference ${smallestInf?.name ?? 'none'}` : ''}${showInference && showTraining ? ', ' : ''}${showTraining ? `training ${smallestTr?.name ?? 'none (needs several GPUs)'}` : ''}`,
-  );
+  const advice = r.advice;
+  if (advice) {
+    const modes = ([['inference', advice.inference], ['training', advice.training]] as const).filter(
+      ([m]) => (m === 'inference' ? showInference : showTraining),
+    );
+    const headroom = (bytes: number) => (bytes >= 0 ? `${formatBytes(bytes)} to spare` : `${formatBytes(-bytes)} over`);
+    lines.push(`    headroom: ${modes.map(([m, a]) => `${m} ${headroom(a.headroomBytes)}`).join(' · ')}`);
+    lines.push(`    largest batch that fits: ${modes.map(([m, a]) => `${m} ${a.largestBatch}`).join(' · ')}`);
+    lines.push(`    longest sequence that fits (up to the model's context): ${modes.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
+    lines.push(`    smallest listed GPU: ${modes.map(([m, a]) => `${m} ${a.smallestGpu ?? 'none (needs several)'}`).join(' · ')}`);
+    lines.push(`    cheapest listed GPU: ${modes.map(([m, a]) => `${m} ${a.cheapestGpu ?? 'none'}`).join(' · ')}`);
+    lines.push(`    ${gpu.name}s needed: ${modes.map(([m, a]) => `${m} ${a.gpusNeeded.count === null ? a.gpusNeeded.how : `${a.gpusNeeded.count} (${a.gpusNeeded.how})`}`).join(' · ')}`);
+  }
   return lines.join('\n');
 }
 

@@ -12,10 +12,7 @@ import type {
 } from './types';
 
 /** What the user chose (settings, CLI flags); the file's own values take precedence where it has them. */
-export type AnalysisOptions = Pick<
-  RunSettings,
-  'batchSize' | 'newTokens' | 'precision' | 'optimizer' | 'attention' | 'gradientCheckpointing' | 'gradientAccumulationSteps'
-> & {
+export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverheadBytes'> & {
   readonly mode: Mode;
   readonly targetGpu: string;
   /** Undefined: the model's context length, capped at DEFAULT_MAX_SEQUENCE. */
@@ -32,8 +29,16 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   precision: 'bf16-mixed',
   optimizer: 'adamw',
   attention: 'sdpa',
-  gradientCheckpointing: false,
+  checkpointing: 'none',
   gradientAccumulationSteps: 1,
+  quantization: undefined,
+  lora: undefined,
+  gpus: 1,
+  zeroStage: 0,
+  tensorParallel: 1,
+  pipelineParallel: 1,
+  kvCacheType: 'auto',
+  serving: 'hf',
   cudaOverheadMiB: 770,
 };
 
@@ -80,17 +85,8 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
     (spec.maxPositions !== undefined
       ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE)
       : DEFAULT_SEQUENCE_WITHOUT_CONTEXT);
-  return {
-    batchSize: options.batchSize,
-    sequenceLength,
-    newTokens: options.newTokens,
-    precision: options.precision,
-    optimizer: options.optimizer,
-    attention: options.attention,
-    gradientCheckpointing: options.gradientCheckpointing,
-    gradientAccumulationSteps: options.gradientAccumulationSteps,
-    cudaOverheadBytes: Math.max(0, options.cudaOverheadMiB) * MIB,
-  };
+  const { mode, targetGpu, sequenceLength: requested, cudaOverheadMiB, ...run } = options;
+  return { ...run, sequenceLength, cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB };
 }
 
 export function verdictFor(est: Estimate, gpu: Gpu): Verdict {

@@ -1,7 +1,7 @@
 import { estimateWithDoubled, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
-import { INFERENCE_LABELS, smallestGpuFor, TRAINING_LABELS } from './report';
+import { adviceFor, INFERENCE_LABELS, settingsSummary, smallestGpuFor, TRAINING_LABELS, type ModeAdvice } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -119,11 +119,6 @@ export function breakdownTableMarkdown(est: Estimate): string {
     lines.push(`| ${r.strong ? `**${r.label}**` : r.label} | ${cell(r.inference, r.strong)} | ${cell(r.training, r.strong)} |`);
   }
   return lines.join('\n');
-}
-
-export function settingsSummary(est: Estimate): string {
-  const s = est.settings;
-  return `batch ${s.batchSize}, sequence ${formatInteger(s.sequenceLength)}, ${s.precision}, ${s.optimizer}, attention ${s.attention}${s.gradientCheckpointing ? ', gradient checkpointing' : ''}`;
 }
 
 function mark(ok: boolean): string {
@@ -277,6 +272,26 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
     const tr = smallestGpuFor(est.training.peakBytes);
     out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf.name) : 'none'}**, training **${tr ? escapeMarkdown(tr.name) : 'none on one GPU'}**.`);
     out.push('');
+    const advice = gpu ? adviceFor(a, doc.options, gpu) : undefined;
+    if (advice && gpu) {
+      out.push(`### On the ${escapeMarkdown(gpu.name)}`, '', '| | Inference | Training |', '|---|---:|---:|');
+      const row = (label: string, f: (m: ModeAdvice) => string) => out.push(`| ${label} | ${f(advice.inference)} | ${f(advice.training)} |`);
+      row('Largest micro-batch that fits', m => (m.largestBatch ? formatInteger(m.largestBatch) : 'none'));
+      row('Longest sequence that fits (up to the context)', m => (m.longestSequence ? formatInteger(m.longestSequence) : 'none'));
+      row(`${escapeMarkdown(gpu.name)}s needed`, m => (m.gpusNeeded.count === null ? escapeMarkdown(m.gpusNeeded.how) : `${m.gpusNeeded.count} (${m.gpusNeeded.how})`));
+      row('Cheapest listed GPU that fits', m => escapeMarkdown(m.cheapestGpu ?? 'none'));
+      row('Deepest model of this width that fits', m => (m.largestShape ? `${m.largestShape.layers} layers` : '—'));
+      row('Widest model of this depth that fits', m => (m.largestShape ? `hidden size ${formatInteger(m.largestShape.hiddenSize)}` : '—'));
+      out.push('', '### What doubling each value does', '', '| Doubled | Inference | Training |', '|---|---:|---:|');
+      for (const sens of advice.sensitivity) {
+        out.push(`| \`${escapeMarkdown(sens.key)}\` (${formatInteger(sens.value)} → ${formatInteger(sens.value * 2)}) | ${formatMultiplier(sens.inference)} | ${formatMultiplier(sens.training)} |`);
+      }
+      out.push('', '### What each optimisation would do', '', '| | Inference peak | Training peak |', '|---|---:|---:|');
+      for (const sv of advice.savings) {
+        out.push(`| ${sv.label} | ${formatBytes(sv.inferencePeakBytes)} | ${formatBytes(sv.trainingPeakBytes)} |`);
+      }
+      out.push('');
+    }
     out.push('### Assumptions', '');
     for (const s of est.assumptions) {
       out.push(`- ${s}`);

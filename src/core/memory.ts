@@ -1,11 +1,14 @@
 import { countParameters } from './params';
+import { loraParameters, numel, weightTensors, type WeightTensor } from './tensors';
 import type {
   Estimate,
   InferenceComponent,
+  KvCacheType,
   MemoryEstimate,
   ModelSpec,
   ParameterBreakdown,
   Precision,
+  Quantization,
   RunSettings,
   TrainingComponent,
 } from './types';
@@ -16,7 +19,7 @@ export const GIB = 1024 * MIB;
 /**
  * Share of allocated memory that PyTorch's caching allocator holds on top of live tensors (block rounding and
  * cached free blocks): max_memory_reserved exceeded max_memory_allocated by 4-12 % (training) and 3-10 %
- * (inference) in the H100 measurements in bench/data/h100-measured.jsonl.
+ * (inference) in the H100 measurements in bench/data/h100-measured.json.
  */
 export const TRAINING_ALLOCATOR_RESERVE = 0.08;
 export const INFERENCE_ALLOCATOR_RESERVE = 0.06;
@@ -32,21 +35,28 @@ export interface PrecisionLayout {
   readonly computeBytes: number;
   /** The residual stream and norm inputs (fp32 under AMP, where norms run in fp32). */
   readonly residualBytes: number;
-  /** Under AMP, linear layers save 16-bit copies of the fp32 weights for backward. */
-  readonly autocast: boolean;
+  /** Under AMP, linear layers save low-precision copies of the fp32 weights for backward (bytes each). */
+  readonly autocastCopyBytes: number;
 }
 
 export function precisionLayout(precision: Precision): PrecisionLayout {
   switch (precision) {
     case '32-true':
-      return { weightBytes: 4, gradientBytes: 4, stateBytes: 4, computeBytes: 4, residualBytes: 4, autocast: false };
+      return { weightBytes: 4, gradientBytes: 4, stateBytes: 4, computeBytes: 4, residualBytes: 4, autocastCopyBytes: 0 };
     case '16-mixed':
     case 'bf16-mixed':
-      return { weightBytes: 4, gradientBytes: 4, stateBytes: 4, computeBytes: 2, residualBytes: 4, autocast: true };
+      return { weightBytes: 4, gradientBytes: 4, stateBytes: 4, computeBytes: 2, residualBytes: 4, autocastCopyBytes: 2 };
+    case 'fp8':
+      return { weightBytes: 4, gradientBytes: 4, stateBytes: 4, computeBytes: 2, residualBytes: 4, autocastCopyBytes: 1 };
     case '16-true':
     case 'bf16-true':
-      return { weightBytes: 2, gradientBytes: 2, stateBytes: 2, computeBytes: 2, residualBytes: 2, autocast: false };
+      return { weightBytes: 2, gradientBytes: 2, stateBytes: 2, computeBytes: 2, residualBytes: 2, autocastCopyBytes: 0 };
   }
+}
+
+/** Bytes of one weight element at inference (and of a frozen base model under LoRA). */
+export function inferenceWeightBytes(precision: Precision): number {
+  return precision === '32-true' ? 4 : precision === 'fp8' ? 1 : 2;
 }
 
 export function describePrecision(precision: Precision): string {
@@ -57,6 +67,8 @@ export function describePrecision(precision: Precision): string {
       return '16-mixed: PyTorch AMP (float16 autocast) over float32 weights, gradients and optimizer states';
     case 'bf16-mixed':
       return 'bf16-mixed: PyTorch AMP (bfloat16 autocast) over float32 weights, gradients and optimizer states';
+    case 'fp8':
+      return 'fp8: float8 matmuls over float32 master weights (training, as bf16-mixed with 1-byte weight copies); float8 weights (inference)';
     case '16-true':
       return '16-true: weights, gradients and optimizer states in float16';
     case 'bf16-true':
@@ -64,34 +76,187 @@ export function describePrecision(precision: Precision): string {
   }
 }
 
-/** Optimizer states per trainable parameter, in elements of the parameter dtype (8-bit Adam: bytes). */
-function optimizerStateBytesPerParam(settings: RunSettings, layout: PrecisionLayout): number {
+// ---------------------------------------------------------------------------------------------------------------
+// Weights, quantized or not
+
+/** GGUF block layouts: [weights per block, bytes per block] (llama.cpp gguf-py constants GGML_QUANT_SIZES). */
+const GGUF_BLOCKS: Readonly<Record<string, readonly [number, number]>> = {
+  q4_0: [32, 18], q4_1: [32, 20], q5_0: [32, 22], q5_1: [32, 24], q8_0: [32, 34],
+  q2_k: [256, 84], q3_k: [256, 110], q4_k: [256, 144], q5_k: [256, 176], q6_k: [256, 210],
+};
+
+function ggufBytes(type: string, elements: number): number {
+  const [per, bytes] = GGUF_BLOCKS[type];
+  return Math.ceil(elements / per) * bytes;
+}
+
+export function isGguf(q: Quantization | undefined): boolean {
+  return q !== undefined && (q in GGUF_BLOCKS || q === 'q4_k_m' || q === 'q5_k_m');
+}
+
+/** Bytes of one group of linear weights under a quantization scheme (weights plus their scales/zeros). */
+function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerShare: number }): number {
+  const n = numel(t);
+  switch (q) {
+    case 'int8':
+      return n + 4 * t.outFeatures * t.count; // int8 weights + one fp32 scale per output row (LLM.int8 SCB)
+    case 'nf4':
+    case 'fp4':
+      return n / 2 + (n / 64) * 4; // 4 bits + an fp32 absmax per 64 weights
+    case 'nf4-dq':
+    case 'fp4-dq':
+      return n / 2 + n / 64 + (n / (64 * 256)) * 4; // absmax in 8 bits, with an fp32 constant per 256 blocks
+    case 'gptq-int4':
+      return n / 2 + (n / 128) * 2.5 + 4 * t.inFeatures * t.count; // fp16 scale + int4 zero per 128, g_idx
+    case 'awq-int4':
+      return n / 2 + (n / 128) * 2.5;
+    case 'q4_k_m':
+    case 'q5_k_m': {
+      // llama.cpp's _M mixtures keep attn_v and ffn_down at Q6_K in about half of the layers.
+      const base = q === 'q4_k_m' ? 'q4_k' : 'q5_k';
+      const upgraded = t.target === 'v' || t.target === 'down' ? index.layerShare : 0;
+      return upgraded * ggufBytes('q6_k', n) + (1 - upgraded) * ggufBytes(base, n);
+    }
+    default:
+      return ggufBytes(q, n);
+  }
+}
+
+/**
+ * Bytes of all weights at a given element size, with linear layers quantized when asked. bitsandbytes, GPTQ and
+ * AWQ keep embeddings, the output head, norms and biases in 16 bits; GGUF quantizes every 2-D tensor (the output
+ * head at Q6_K in the _M mixtures) and keeps 1-D tensors in fp32.
+ */
+export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
+  if (!quantization) {
+    return countParameters(spec).total * elementBytes;
+  }
+  const gguf = isGguf(quantization);
+  let bytes = 0;
+  for (const t of weightTensors(spec)) {
+    const twoD = t.inFeatures > 1;
+    if (gguf) {
+      if (!twoD) {
+        bytes += 4 * numel(t);
+      } else if (t.embeddingOrHead && t.target === 'head' && (quantization === 'q4_k_m' || quantization === 'q5_k_m')) {
+        bytes += ggufBytes('q6_k', numel(t));
+      } else {
+        bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5 });
+      }
+    } else if (t.linear && !t.embeddingOrHead) {
+      bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5 });
+    } else {
+      bytes += numel(t) * 2;
+    }
+  }
+  return Math.round(bytes);
+}
+
+export function describeQuantization(q: Quantization): string {
+  switch (q) {
+    case 'int8':
+      return 'LLM.int8 (bitsandbytes): linear weights in int8 with fp32 row scales';
+    case 'nf4':
+    case 'fp4':
+      return `bitsandbytes ${q.toUpperCase()}: linear weights in 4 bits with an fp32 absmax per 64`;
+    case 'nf4-dq':
+    case 'fp4-dq':
+      return `bitsandbytes ${q.slice(0, 3).toUpperCase()} with double quantization (≈ 4.13 bits per weight)`;
+    case 'gptq-int4':
+      return 'GPTQ int4, group size 128 (fp16 scales, int4 zeros, g_idx)';
+    case 'awq-int4':
+      return 'AWQ int4, group size 128 (fp16 scales, int4 zeros)';
+    default:
+      return `GGUF ${q.toUpperCase()} (llama.cpp block sizes; 1-D tensors in fp32)`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Optimizer
+
+/** Optimizer state bytes for the trainable tensors. */
+function optimizerStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
   switch (settings.optimizer) {
     case 'adamw':
-      return 2 * layout.stateBytes;
-    case 'sgd':
-      return layout.stateBytes;
+    case 'paged-adamw':
+      return 2 * layout.stateBytes * trainableCount;
     case 'adamw-8bit':
-      return 2;
+    case 'paged-adamw-8bit': {
+      // bitsandbytes keeps 32-bit states for tensors under 4,096 elements (min_8bit_size).
+      let bytes = 0;
+      for (const t of trainable) {
+        const each = t.inFeatures * t.outFeatures;
+        bytes += (each < 4096 ? 8 : 2) * numel(t);
+      }
+      return bytes;
+    }
+    case 'sgd':
+    case 'lion':
+      return layout.stateBytes * trainableCount; // momentum / Lion's single moment
+    case 'adafactor': {
+      // HF Adafactor without momentum: factored second moments (one row and one column vector) for 2-D tensors.
+      let bytes = 0;
+      for (const t of trainable) {
+        bytes += t.inFeatures > 1 ? (t.inFeatures + t.outFeatures) * t.count * layout.stateBytes : numel(t) * layout.stateBytes;
+      }
+      return bytes;
+    }
   }
 }
 
 /**
  * Temporaries of the optimizer step. torch.optim.AdamW's default foreach implementation allocates
- * sqrt(exp_avg_sq) for every parameter at once; SGD and bitsandbytes' 8-bit Adam update in place.
+ * sqrt(exp_avg_sq) for every parameter at once; Adafactor works one tensor at a time (a few copies of the
+ * largest); SGD, Lion and bitsandbytes' 8-bit Adam update in place.
  */
-function optimizerStepTemporaryBytesPerParam(settings: RunSettings, layout: PrecisionLayout): number {
-  return settings.optimizer === 'adamw' ? layout.stateBytes : 0;
+function optimizerStepTemporaryBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
+  if (settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw') {
+    return layout.stateBytes * trainableCount;
+  }
+  if (settings.optimizer === 'adafactor') {
+    const largest = trainable.reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
+    return 3 * largest * layout.stateBytes;
+  }
+  return 0;
+}
+
+export function describeOptimizer(settings: RunSettings): string {
+  switch (settings.optimizer) {
+    case 'adamw':
+      return 'AdamW (two states per trainable parameter, torch foreach step)';
+    case 'paged-adamw':
+      return 'paged AdamW (bitsandbytes; states can page to CPU memory under pressure, counted on the GPU here)';
+    case 'adamw-8bit':
+      return 'bitsandbytes 8-bit AdamW (two 1-byte states per trainable parameter)';
+    case 'paged-adamw-8bit':
+      return 'bitsandbytes paged 8-bit AdamW (two 1-byte states; can page to CPU memory, counted on the GPU here)';
+    case 'sgd':
+      return 'SGD with momentum (one state per trainable parameter)';
+    case 'lion':
+      return 'Lion (one momentum state per trainable parameter)';
+    case 'adafactor':
+      return 'Adafactor (factored second moments: a row and a column vector per matrix, no momentum)';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Activations
+
+/** Which linear layers keep their input for backward: all when fully trained, the adapted ones under LoRA. */
+function savesInput(settings: RunSettings, target: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down'): boolean {
+  return !settings.lora || settings.lora.targets.includes(target);
 }
 
 /**
  * Bytes one transformer layer keeps for backward: each op's saved tensors, as PyTorch autograd keeps them for
  * the HF implementation of the block. Korthikanti et al. 2022 give `sbh(34 + 5as/h)` for a 16-bit GPT block;
  * this derivation reproduces that term by term and extends it to RMSNorm, gated MLPs, GQA, fp32 and AMP
- * (where norms and softmax stay fp32, and separate q/k/v projections each save their own 16-bit input copy).
+ * (where norms and softmax stay fp32, and separate q/k/v projections each save their own 16-bit input copy),
+ * and to LoRA (frozen linear layers need no saved input; adapted ones keep a dropped-out copy).
  */
 export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, tokens: number): number {
   const layout = precisionLayout(settings.precision);
+  const autocast = layout.autocastCopyBytes > 0;
   const c = layout.computeBytes;
   const r = layout.residualBytes;
   const b = settings.batchSize;
@@ -102,6 +267,10 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   const bsInner = tokens * attnInner;
   const bsI = tokens * spec.intermediateSize;
   const dropoutMask = spec.dropout ? 1 : 0;
+  const lora = settings.lora;
+  // LoRA dropout makes a new tensor of the input for each adapted layer.
+  const linearInput = (target: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down', shared: number): number =>
+    savesInput(settings, target) ? (lora?.dropout ? c : shared) : 0;
 
   // Norm inputs; HF's RMSNorm also saves an fp32 upcast of its input and its 16-bit normalised output.
   const perNorm = spec.norm === 'rmsnorm' ? r + 4 : r;
@@ -109,28 +278,34 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
 
   // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
   const fusedQkv = spec.family === 'GPT-2' || spec.family === 'BLOOM';
-  bytes += (layout.autocast && !fusedQkv ? 3 : 1) * c * bsh;
-
-  if (settings.attention === 'sdpa') {
-    // q, k, v (expanded to all query heads), the output, and its contiguous copy for o_proj; fp32 log-sum-exp.
-    bytes += 5 * c * bsInner + 4 * b * spec.numHeads * s;
+  if (fusedQkv || !autocast) {
+    const anyQkv = savesInput(settings, 'q') || savesInput(settings, 'k') || savesInput(settings, 'v');
+    bytes += (anyQkv ? c : 0) * bsh;
   } else {
-    // q, k, v, o_proj input; softmax output in fp32, its 16-bit cast, and dropout mask and output.
-    const scores = b * spec.numHeads * s * s;
-    const probs = 4 + (spec.dropout ? 1 + c : c === 4 ? 0 : c);
-    bytes += 4 * c * bsInner + probs * scores;
+    bytes += (linearInput('q', c) + linearInput('k', c) + linearInput('v', c)) * bsh;
   }
+
+  const attentionCore =
+    settings.attention === 'sdpa'
+      ? // q, k, v (expanded to all query heads), the output; fp32 log-sum-exp.
+        4 * c * bsInner + 4 * b * spec.numHeads * s
+      : // q, k, v; softmax output in fp32, its 16-bit cast, and dropout mask and output.
+        3 * c * bsInner + (4 + (spec.dropout ? 1 + c : c === 4 ? 0 : c)) * b * spec.numHeads * s * s;
+  // Selective recomputation (Korthikanti et al.) recomputes the attention core instead of keeping it.
+  bytes += settings.checkpointing === 'selective' ? 4 * c * bsInner : attentionCore;
+  bytes += linearInput('o', c) * bsInner; // the contiguous copy of the attention output that o_proj saves
   bytes += dropoutMask * bsh;
 
-  const mlpPerExpertCall = (intermediateTokens: number, inputTokens: number): number => {
+  const ffn = (intermediateTokens: number, inputTokens: number): number => {
     if (spec.mlp === 'gated') {
       // gate and up inputs (two casts under AMP), gate output, up output, activation output, product.
-      return (layout.autocast ? 2 : 1) * c * inputTokens * h + 4 * c * intermediateTokens;
+      const inputs = autocast ? linearInput('gate', c) + linearInput('up', c) : Math.max(linearInput('gate', c), linearInput('up', c));
+      return inputs * inputTokens * h + (3 * c + linearInput('down', c)) * intermediateTokens;
     }
     // fc1 input, activation input and output; a Python tanh-GELU keeps three more intermediates
     // (tanh output, 0.5·x and 1 + tanh), in fp32 under AMP since pow autocasts to fp32.
-    const geluExtra = spec.pythonGelu ? (layout.autocast ? 4 + c + 4 : 3 * c) : 0;
-    return c * inputTokens * h + (2 * c + geluExtra) * intermediateTokens;
+    const geluExtra = spec.pythonGelu ? (autocast ? 4 + c + 4 : 3 * c) : 0;
+    return linearInput('up', c) * inputTokens * h + (c + geluExtra + linearInput('down', c)) * intermediateTokens;
   };
   if (spec.moe) {
     // An average layer: experts' share of the layers, each token through its top-k experts and the shared ones.
@@ -138,15 +313,19 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
     const moeShare = m.moeLayers / spec.numLayers;
     const routed = tokens * m.expertsPerToken;
     const moeBytes =
-      mlpPerExpertCall(routed * m.expertIntermediate, routed) +
-      (m.sharedIntermediate > 0 ? mlpPerExpertCall(tokens * m.sharedIntermediate, tokens) : 0) +
+      ffn(routed * m.expertIntermediate, routed) +
+      (m.sharedIntermediate > 0 ? ffn(tokens * m.sharedIntermediate, tokens) : 0) +
       4 * tokens * m.numExperts;
-    bytes += moeShare * moeBytes + (1 - moeShare) * mlpPerExpertCall(bsI, tokens);
+    bytes += moeShare * moeBytes + (1 - moeShare) * ffn(bsI, tokens);
   } else {
-    bytes += mlpPerExpertCall(bsI, tokens);
+    bytes += ffn(bsI, tokens);
   }
   bytes += dropoutMask * bsh;
-  return bytes;
+  if (lora) {
+    // Each adapter keeps its r-wide intermediate for lora_B.
+    bytes += lora.targets.filter(t => t !== 'head').length * tokens * lora.rank * c;
+  }
+  return bytes / Math.max(1, settings.tensorParallel);
 }
 
 /**
@@ -162,56 +341,124 @@ function totalLayers(spec: ModelSpec): number {
   return spec.numLayers + spec.numDecoderLayers;
 }
 
-export function estimateTraining(
-  spec: ModelSpec,
-  params: ParameterBreakdown,
-  settings: RunSettings,
-): MemoryEstimate<TrainingComponent> {
+// ---------------------------------------------------------------------------------------------------------------
+// Training
+
+export interface TrainingBreakdown extends MemoryEstimate<TrainingComponent> {
+  readonly trainableParameters: number;
+}
+
+function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: WeightTensor[]; count: number } {
+  const all = weightTensors(spec);
+  if (!settings.lora) {
+    return { tensors: all, count: all.reduce((s, t) => s + numel(t), 0) };
+  }
+  const { rank, targets } = settings.lora;
+  const adapters: WeightTensor[] = [];
+  for (const t of all) {
+    if (t.linear && t.target && targets.includes(t.target)) {
+      adapters.push(
+        { name: `${t.name}.lora_A`, inFeatures: t.inFeatures, outFeatures: rank, count: t.count, linear: false },
+        { name: `${t.name}.lora_B`, inFeatures: rank, outFeatures: t.outFeatures, count: t.count, linear: false },
+      );
+    }
+  }
+  return { tensors: adapters, count: loraParameters(spec, rank, targets) };
+}
+
+export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings): TrainingBreakdown {
   const layout = precisionLayout(settings.precision);
-  const trainable = params.total;
+  const tp = Math.max(1, settings.tensorParallel);
+  const pp = Math.max(1, settings.pipelineParallel);
+  const dp = Math.max(1, Math.floor(settings.gpus / (tp * pp)));
+  const zero = dp > 1 ? settings.zeroStage : 0;
+  const { tensors: trainableList, count: trainable } = trainableTensors(spec, settings);
   const tokens = settings.batchSize * settings.sequenceLength;
   const layers = totalLayers(spec);
+  // Model-parallel share held by one GPU (the first pipeline stage also holds the embeddings).
+  const modelShare = 1 / (tp * pp);
 
-  const weights = params.total * layout.weightBytes;
-  const gradients = trainable * layout.gradientBytes;
-  const optimizer = trainable * optimizerStateBytesPerParam(settings, layout);
-  const stepTemporaries = trainable * optimizerStepTemporaryBytesPerParam(settings, layout);
+  // Weights: fully trained in the recipe's dtype; under LoRA the frozen base stays in 16 bits (or quantized).
+  let weights: number;
+  let autocastCopies = 0;
+  let gradientBytesPerParam = layout.gradientBytes;
+  let stateLayout = layout;
+  if (settings.lora) {
+    weights = weightBytes(spec, inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision), settings.quantization) * modelShare + trainable * layout.weightBytes;
+  } else if (zero > 0 && layout.autocastCopyBytes > 0) {
+    // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
+    // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam).
+    weights = params.total * 2 * modelShare;
+    gradientBytesPerParam = 2;
+    stateLayout = layout;
+  } else {
+    weights = params.total * layout.weightBytes * modelShare;
+    autocastCopies = layout.autocastCopyBytes * (params.total - params.embeddings) * modelShare;
+  }
+  let gradients = trainable * gradientBytesPerParam * (settings.lora ? 1 : modelShare);
+  let optimizer = optimizerStateBytes(settings, stateLayout, trainableList, trainable) * (settings.lora ? 1 : modelShare);
+  if (zero > 0 && !settings.lora && layout.autocastCopyBytes > 0) {
+    optimizer += trainable * 4 * modelShare; // fp32 master weights live with the optimizer states
+  }
+  let stepTemporaries = optimizerStepTemporaryBytes(settings, stateLayout, trainableList, trainable) * (settings.lora ? 1 : modelShare);
+
+  // ZeRO partitions optimizer states (1), then gradients (2), then weights (3) over the data-parallel GPUs.
+  let gatheredWeights = 0;
+  if (zero >= 1) {
+    optimizer /= dp;
+    stepTemporaries /= dp;
+  }
+  if (zero >= 2) {
+    gradients /= dp;
+  }
+  if (zero >= 3) {
+    const frozenOrFull = weights;
+    weights = frozenOrFull / dp;
+    // Gathered for compute: the current and the prefetched layer, in 16 bits.
+    const perLayerParams = (params.total - params.embeddings - params.head) / Math.max(1, layers);
+    gatheredWeights = 2 * perLayerParams * 2 * modelShare;
+  }
 
   const perLayer = activationBytesPerLayer(spec, settings, tokens);
-  const layerActivations = settings.gradientCheckpointing
-    ? layers * layout.residualBytes * tokens * spec.hiddenSize
-    : layers * perLayer;
-  const embeddingOutput = layout.residualBytes * tokens * spec.hiddenSize;
-  const autocastWeightCopies = layout.autocast ? (params.total - params.embeddings) * 2 : 0;
-  // Backward starts with the loss buffers; each layer's backward then allocates gradients about the size of
-  // what that layer saved. The two do not overlap.
-  // With checkpointing, a layer's backward first recomputes its activations, then allocates its gradients.
-  const backwardWorkspace = Math.max((settings.gradientCheckpointing ? 2 : 1) * perLayer, lossBytes(spec, tokens));
-  const headGradient = spec.head === 'lm' ? spec.vocabSize * spec.hiddenSize * layout.gradientBytes : 0;
-  const activations = layerActivations + embeddingOutput + autocastWeightCopies;
+  // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
+  const layersHeld = pp > 1 ? (layers / pp) * pp : layers;
+  const layerActivations =
+    settings.checkpointing === 'full' ? layersHeld * layout.residualBytes * tokens * spec.hiddenSize / tp : layersHeld * perLayer;
+  const embeddingOutput = (layout.residualBytes * tokens * spec.hiddenSize) / tp;
+  // Backward starts with the loss buffers (on the last pipeline stage); each layer's backward then allocates
+  // gradients about the size of what that layer saved. With full checkpointing it first recomputes them.
+  const loss = pp > 1 ? 0 : lossBytes(spec, tokens) / tp;
+  const backwardWorkspace = Math.max((settings.checkpointing === 'full' ? 2 : 1) * perLayer, loss);
+  const headTrainable = !settings.lora || settings.lora.targets.includes('head');
+  const headGradient = spec.head === 'lm' && headTrainable && !settings.lora ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
+  const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights;
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
   const keptGradients = settings.gradientAccumulationSteps > 1 ? gradients : 0;
   const forwardPeak = activations + backwardWorkspace + Math.max(keptGradients, headGradient);
   const stepPeak = gradients + stepTemporaries;
-  const allocatedBytes = weights + optimizer + Math.max(forwardPeak, stepPeak);
+  const allocatedBytes = Math.round(weights + optimizer + Math.max(forwardPeak, stepPeak));
 
   const allocatorReserve = Math.round(allocatedBytes * TRAINING_ALLOCATOR_RESERVE);
   const cudaContext = settings.cudaOverheadBytes;
   return {
     components: {
-      weights,
-      gradients,
-      optimizer,
-      activations: activations + backwardWorkspace,
+      weights: Math.round(weights),
+      gradients: Math.round(gradients),
+      optimizer: Math.round(optimizer),
+      activations: Math.round(activations + backwardWorkspace),
       allocatorReserve,
       cudaContext,
     },
     allocatedBytes,
     peakBytes: allocatedBytes + allocatorReserve + cudaContext,
+    trainableParameters: trainable,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inference
 
 /** Tokens the KV cache holds per sequence. */
 export function cachedTokens(spec: ModelSpec, settings: RunSettings): number {
@@ -221,27 +468,49 @@ export function cachedTokens(spec: ModelSpec, settings: RunSettings): number {
 
 /**
  * Cached elements per token per layer. HF transformers caches latent attention (DeepSeek MLA) expanded to full
- * per-head keys and values; vLLM and SGLang cache the compressed latent (kv_lora_rank + rope dims) instead.
+ * per-head keys and values; vLLM, SGLang and llama.cpp cache the compressed latent (kv_lora_rank + rope dims).
  */
-export function kvCacheElementsPerToken(spec: ModelSpec): number {
+export function kvCacheElementsPerToken(spec: ModelSpec, settings?: Pick<RunSettings, 'serving'>): number {
   if (spec.mla) {
+    if (settings && settings.serving !== 'hf') {
+      return spec.mla.kvLoraRank + spec.mla.qkRopeHeadDim;
+    }
     return spec.numHeads * (spec.mla.qkNopeHeadDim + spec.mla.qkRopeHeadDim + spec.mla.vHeadDim);
   }
   return 2 * spec.numKvHeads * spec.headDim;
 }
 
-/** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes (HF transformers layout). */
+/** Bytes per cached element: the compute dtype, fp8, or llama.cpp's block-quantized cache types. */
+export function kvElementBytes(type: KvCacheType, precision: Precision): number {
+  switch (type) {
+    case 'fp8':
+      return 1;
+    case 'q8_0':
+      return 34 / 32;
+    case 'q4_0':
+      return 18 / 32;
+    case 'auto':
+      return precision === '32-true' ? 4 : 2;
+  }
+}
+
+/** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */
 export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   if (spec.encoderOnly) {
     return 0;
   }
-  const c = settings.precision === '32-true' ? 4 : 2;
-  const perToken = kvCacheElementsPerToken(spec) * c * settings.batchSize;
+  const elementBytes = kvElementBytes(settings.kvCacheType, settings.precision);
+  const perToken = kvCacheElementsPerToken(spec, settings) * elementBytes * settings.batchSize;
+  const tp = Math.max(1, settings.tensorParallel);
   if (spec.encoderDecoder) {
     // Decoder self-attention over generated tokens plus cross-attention over the encoded input.
-    return spec.numDecoderLayers * perToken * (settings.newTokens + settings.sequenceLength);
+    return Math.round((spec.numDecoderLayers * perToken * (settings.newTokens + settings.sequenceLength)) / tp);
   }
-  return spec.numLayers * perToken * cachedTokens(spec, settings);
+  let tokens = cachedTokens(spec, settings);
+  if (settings.serving === 'vllm') {
+    tokens = Math.ceil(tokens / 16) * 16; // vLLM allocates the cache in blocks of 16 tokens
+  }
+  return Math.round((spec.numLayers * perToken * tokens) / tp);
 }
 
 /** The largest transient workspace of one layer during prefill, plus the logits of the last position. */
@@ -263,19 +532,21 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
   // temporaries when the activation is a Python tanh-GELU formula.
   const ffnTensors = spec.mlp === 'gated' ? 3 : spec.pythonGelu ? 4 : 2;
   const mlp = ffnTensors * c * routedTokens * ffnWidth;
+  // A quantized model dequantizes one linear layer at a time into a 16-bit buffer.
+  const dequantBuffer = settings.quantization && !isGguf(settings.quantization) ? largestLinear(spec) * 2 : 0;
   const logits = spec.head === 'lm' ? b * spec.vocabSize * (c + 4) : 0;
-  return residual + Math.max(attention, mlp) + logits;
+  return (residual + Math.max(attention, mlp) + dequantBuffer + logits) / Math.max(1, settings.tensorParallel);
 }
 
-export function estimateInference(
-  spec: ModelSpec,
-  params: ParameterBreakdown,
-  settings: RunSettings,
-): MemoryEstimate<InferenceComponent> {
-  const weightBytes = settings.precision === '32-true' ? 4 : 2;
-  const weights = params.total * weightBytes;
+function largestLinear(spec: ModelSpec): number {
+  return weightTensors(spec).reduce((m, t) => (t.linear ? Math.max(m, t.inFeatures * t.outFeatures) : m), 0);
+}
+
+export function estimateInference(spec: ModelSpec, settings: RunSettings): MemoryEstimate<InferenceComponent> {
+  const tp = Math.max(1, settings.tensorParallel);
+  const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization) / tp);
   const kvCache = kvCacheBytes(spec, settings);
-  const activations = inferenceActivationBytes(spec, settings);
+  const activations = Math.round(inferenceActivationBytes(spec, settings));
   const allocatedBytes = weights + kvCache + activations;
   const allocatorReserve = Math.round(allocatedBytes * INFERENCE_ALLOCATOR_RESERVE);
   const cudaContext = settings.cudaOverheadBytes;
@@ -286,49 +557,62 @@ export function estimateInference(
   };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+
 export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[] {
-  const inferenceDtype = settings.precision === '32-true' ? 'float32' : 'bfloat16';
+  const inferenceDtype = settings.quantization
+    ? describeQuantization(settings.quantization)
+    : settings.precision === '32-true' ? 'float32' : settings.precision === 'fp8' ? 'float8' : 'bfloat16';
+  const tp = settings.tensorParallel;
+  const pp = settings.pipelineParallel;
+  const dp = Math.max(1, Math.floor(settings.gpus / (tp * pp)));
   const list = [
-    `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize}, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
+    `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
     `Training precision: ${describePrecision(settings.precision)}.`,
-    `Optimizer: ${describeOptimizer(settings)}; all parameters trainable.`,
+    settings.lora
+      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}.`
+      : 'Fine-tuning: all parameters trainable.',
+    `Optimizer: ${describeOptimizer(settings)}.`,
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
-    settings.gradientCheckpointing
+    settings.checkpointing === 'full'
       ? 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).'
-      : 'Gradient checkpointing: off.',
-    `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).toLocaleString('en-US')} tokens in the HF transformers layout, logits for the last position only.`,
+      : settings.checkpointing === 'selective'
+        ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
+        : 'Gradient checkpointing: off.',
+    `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).toLocaleString('en-US')} tokens (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference.`,
     `CUDA context and libraries: ${Math.round(settings.cudaOverheadBytes / MIB)} MiB (setting vramLens.cudaOverheadMiB).`,
     'Training peak = weights + optimizer states + the larger of (gradients + optimizer-step temporaries) and (activations + gradients kept across accumulation steps): gradients and activations are not all live at once.',
     '"Fits" compares the nvidia-smi figure (allocated + reserve + context) with the memory the card reports.',
   ];
+  if (settings.gpus > 1 || tp > 1 || pp > 1) {
+    list.push(
+      `Parallelism: ${settings.gpus} GPUs = tensor ${tp} × pipeline ${pp} × data ${dp}` +
+        (settings.zeroStage > 0 && dp > 1 ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer)` : '') +
+        '; figures are per GPU (the first pipeline stage, which holds the most micro-batches).',
+    );
+  }
   if (spec.generic) {
     list.unshift(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);
   }
   if (spec.encoderOnly && spec.pooler) {
     list.push('Parameters count the base encoder with its pooler; task heads are not counted.');
   }
-  return list;
-}
-
-function describeOptimizer(settings: RunSettings): string {
-  switch (settings.optimizer) {
-    case 'adamw':
-      return 'AdamW (two states per parameter, torch foreach step)';
-    case 'sgd':
-      return 'SGD with momentum (one state per parameter)';
-    case 'adamw-8bit':
-      return 'bitsandbytes 8-bit AdamW (two 1-byte states per parameter)';
+  if (spec.mla && settings.serving === 'hf') {
+    list.push('DeepSeek latent attention: HF transformers caches full per-head keys and values; vLLM and llama.cpp cache the compressed latent (set the serving framework to compare).');
   }
+  return list;
 }
 
 export function estimate(spec: ModelSpec, settings: RunSettings): Estimate {
   const parameters = countParameters(spec);
+  const training = estimateTraining(spec, parameters, settings);
+  const { trainableParameters, ...trainingEstimate } = training;
   return {
     parameters,
-    trainableParameters: parameters.total,
-    inference: estimateInference(spec, parameters, settings),
-    training: estimateTraining(spec, parameters, settings),
+    trainableParameters,
+    inference: estimateInference(spec, settings),
+    training: trainingEstimate,
     settings,
     assumptions: assumptionsFor(spec, settings),
   };

@@ -1,6 +1,8 @@
-import type { ConfigAnalysis, DocumentAnalysis } from './analyze';
+import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities, type FitMode } from './advise';
+import type { AnalysisOptions, ConfigAnalysis, DocumentAnalysis } from './analyze';
 import { GPUS, gpuMemoryBytes, type Gpu } from './gpus';
-import type { InferenceComponent, TrainingComponent } from './types';
+import { formatInteger } from './format';
+import type { Estimate, InferenceComponent, TrainingComponent } from './types';
 
 /** 1-based line of a character offset. */
 export function lineOf(text: string, offset: number): number {
@@ -45,14 +47,73 @@ export interface ConfigReport {
     readonly breakdown: Readonly<Record<string, number>>;
   } | null;
   readonly settings: Readonly<Record<string, unknown>> | null;
+  /** The settings in words, as the editor shows them. */
+  readonly summary: string | null;
   readonly inference: { readonly peakBytes: number; readonly allocatedBytes: number; readonly components: Readonly<Record<string, number>> } | null;
   readonly training: { readonly peakBytes: number; readonly allocatedBytes: number; readonly components: Readonly<Record<string, number>> } | null;
   readonly fits: readonly { readonly gpu: string; readonly memoryMiB: number; readonly inference: boolean; readonly training: boolean }[];
   readonly assumptions: readonly string[];
+  /** Advice for the target GPU (absent without an estimate or a known target). */
+  readonly advice?: Advice;
   readonly problems: readonly { readonly severity: string; readonly message: string; readonly line: number }[];
 }
 
-export function configReport(text: string, format: string, a: ConfigAnalysis, gpus: readonly Gpu[] = GPUS): ConfigReport {
+export interface ModeAdvice {
+  readonly fits: boolean;
+  readonly headroomBytes: number;
+  /** Largest micro-batch that fits at the current sequence length (0: none). */
+  readonly largestBatch: number;
+  /** Longest sequence that fits at the current batch, up to the model's context (0: none). */
+  readonly longestSequence: number;
+  readonly smallestGpu: string | null;
+  readonly cheapestGpu: string | null;
+  /** GPUs of the target kind needed, and how they are used. */
+  readonly gpusNeeded: { readonly count: number | null; readonly how: string };
+  /** The largest model of this shape that fits: more layers at this width, or a wider model at this depth. */
+  readonly largestShape: { readonly layers: number; readonly hiddenSize: number } | null;
+}
+
+export interface Advice {
+  readonly gpu: string;
+  readonly inference: ModeAdvice;
+  readonly training: ModeAdvice;
+  readonly sensitivity: readonly { readonly key: string; readonly value: number; readonly inference: number; readonly training: number }[];
+  readonly savings: readonly { readonly label: string; readonly inferencePeakBytes: number; readonly trainingPeakBytes: number }[];
+}
+
+/** Everything VRAM Lens can advise about one config on one GPU. */
+export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu): Advice | undefined {
+  const est = a.estimate;
+  if (!est || !a.spec) {
+    return undefined;
+  }
+  const contextLimit = Math.max(est.settings.sequenceLength, a.spec.maxPositions ?? 0, 1);
+  const forMode = (mode: FitMode): ModeAdvice => {
+    const peak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
+    const smallest = smallestGpuFor(peak);
+    const cheapest = cheapestGpuFor(peak);
+    const shape = largestShape(a.config, options, gpu, mode);
+    return {
+      fits: peak <= gpuMemoryBytes(gpu),
+      headroomBytes: gpuMemoryBytes(gpu) - peak,
+      largestBatch: largestBatch(a.config, options, gpu, mode),
+      longestSequence: longestSequence(a.config, options, gpu, mode, contextLimit),
+      smallestGpu: smallest?.name ?? null,
+      cheapestGpu: cheapest?.name ?? null,
+      gpusNeeded: gpusNeeded(a.config, options, gpu, mode),
+      largestShape: shape ?? null,
+    };
+  };
+  return {
+    gpu: gpu.name,
+    inference: forMode('inference'),
+    training: forMode('training'),
+    sensitivity: sensitivities(a.config, options).map(({ key, value, inference, training }) => ({ key, value, inference, training })),
+    savings: savings(a.config, options),
+  };
+}
+
+export function configReport(text: string, format: string, a: ConfigAnalysis, gpus: readonly Gpu[] = GPUS, advice?: Advice): ConfigReport {
   const est = a.estimate;
   const { embeddings, attention, mlp, experts, norms, head, other } = est?.parameters ?? ({} as Record<string, number>);
   return {
@@ -70,6 +131,7 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
         }
       : null,
     settings: est ? { ...est.settings } : null,
+    summary: est ? settingsSummary(est) : null,
     inference: est
       ? { peakBytes: est.inference.peakBytes, allocatedBytes: est.inference.allocatedBytes, components: est.inference.components }
       : null,
@@ -85,12 +147,13 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
         }))
       : [],
     assumptions: est?.assumptions ?? [],
+    ...(advice ? { advice } : {}),
     problems: a.problems.map(p => ({ severity: p.severity, message: p.message, line: lineOf(text, p.span.start) })),
   };
 }
 
 export function documentReport(text: string, format: string, doc: DocumentAnalysis): ConfigReport[] {
-  return doc.configs.map(c => configReport(text, format, c));
+  return doc.configs.map(c => configReport(text, format, c, GPUS, doc.gpu ? adviceFor(c, doc.options, doc.gpu) : undefined));
 }
 
 /** The cheapest listed GPU (by memory, then price) whose memory holds `bytes`, if any does. */
@@ -99,3 +162,30 @@ export function smallestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu 
     .filter(g => gpuMemoryBytes(g) >= bytes)
     .sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity))[0];
 }
+
+/** The run settings in one line: batch, sequence, precision, adapters, optimizer, parallelism. */
+export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
+  const s = est.settings;
+  const parts = [`batch ${s.batchSize}`, `sequence ${formatInteger(s.sequenceLength)}`, s.precision];
+  if (s.quantization) {
+    parts.push(s.quantization);
+  }
+  if (s.lora) {
+    parts.push(`${s.quantization ? 'QLoRA' : 'LoRA'} r=${s.lora.rank} (${s.lora.targets.join(',')})`);
+  }
+  parts.push(s.optimizer, `attention ${s.attention}`);
+  if (s.checkpointing !== 'none') {
+    parts.push(`${s.checkpointing} checkpointing`);
+  }
+  if (s.gpus > 1 || s.tensorParallel > 1 || s.pipelineParallel > 1) {
+    parts.push(`${s.gpus} GPUs (TP ${s.tensorParallel}, PP ${s.pipelineParallel}${s.zeroStage > 0 ? `, ZeRO-${s.zeroStage}` : ''})`);
+  }
+  if (s.kvCacheType !== 'auto') {
+    parts.push(`KV cache ${s.kvCacheType}`);
+  }
+  if (s.serving !== 'hf') {
+    parts.push(s.serving);
+  }
+  return parts.join(', ');
+}
+

@@ -114,10 +114,36 @@ export interface MlaShape {
   readonly vHeadDim: number;
 }
 
-export type Precision = '32-true' | '16-mixed' | 'bf16-mixed' | '16-true' | 'bf16-true';
-export type OptimizerName = 'adamw' | 'sgd' | 'adamw-8bit';
+export type Precision = '32-true' | '16-mixed' | 'bf16-mixed' | '16-true' | 'bf16-true' | 'fp8';
+export const PRECISIONS: readonly Precision[] = ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true', 'fp8'];
+
+export type OptimizerName = 'adamw' | 'adamw-8bit' | 'paged-adamw' | 'paged-adamw-8bit' | 'sgd' | 'adafactor' | 'lion';
+export const OPTIMIZERS: readonly OptimizerName[] = ['adamw', 'adamw-8bit', 'paged-adamw', 'paged-adamw-8bit', 'sgd', 'adafactor', 'lion'];
+
 export type AttentionKernel = 'sdpa' | 'eager';
+export type Checkpointing = 'none' | 'selective' | 'full';
 export type Mode = 'inference' | 'training' | 'both';
+
+/** Weight quantization: bitsandbytes (int8, nf4, fp4, with double quantization), GPTQ/AWQ int4, GGUF types. */
+export type Quantization =
+  | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4'
+  | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k' | 'q4_k_m' | 'q5_k_m';
+export const QUANTIZATIONS: readonly Quantization[] = [
+  'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4',
+  'q4_0', 'q4_1', 'q5_0', 'q5_1', 'q8_0', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'q4_k_m', 'q5_k_m',
+];
+
+/** KV cache element type: the compute dtype, fp8, or llama.cpp's quantized cache types. */
+export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0';
+/** How the serving framework lays out the KV cache (MLA is expanded by HF, compressed by vLLM and llama.cpp). */
+export type ServingFramework = 'hf' | 'vllm' | 'llama.cpp';
+
+export interface LoraSettings {
+  readonly rank: number;
+  readonly targets: readonly ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head')[];
+  /** LoRA dropout > 0 keeps a dropped-out copy of each adapted layer's input for backward. */
+  readonly dropout: boolean;
+}
 
 /** How the model is run: everything the estimate depends on that is not the architecture. */
 export interface RunSettings {
@@ -129,8 +155,18 @@ export interface RunSettings {
   readonly precision: Precision;
   readonly optimizer: OptimizerName;
   readonly attention: AttentionKernel;
-  readonly gradientCheckpointing: boolean;
+  readonly checkpointing: Checkpointing;
   readonly gradientAccumulationSteps: number;
+  readonly quantization: Quantization | undefined;
+  readonly lora: LoraSettings | undefined;
+  /** GPUs in all; the data-parallel degree is gpus / (tensorParallel · pipelineParallel). */
+  readonly gpus: number;
+  /** ZeRO stage over the data-parallel GPUs (3 also stands for FSDP full sharding). */
+  readonly zeroStage: 0 | 1 | 2 | 3;
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
+  readonly kvCacheType: KvCacheType;
+  readonly serving: ServingFramework;
   /** CUDA context and libraries, bytes. */
   readonly cudaOverheadBytes: number;
 }
@@ -169,6 +205,7 @@ export interface MemoryEstimate<C extends string> {
 
 export interface Estimate {
   readonly parameters: ParameterBreakdown;
+  /** Parameters that get gradients: all of them, or the LoRA adapters. */
   readonly trainableParameters: number;
   readonly inference: MemoryEstimate<InferenceComponent>;
   readonly training: MemoryEstimate<TrainingComponent>;

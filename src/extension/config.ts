@@ -26,7 +26,7 @@ export function readOptions(scope?: vscode.ConfigurationScope): AnalysisOptions 
     precision: pick<Precision>(c.get('precision'), ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true'], DEFAULT_OPTIONS.precision),
     optimizer: pick<OptimizerName>(c.get('optimizer'), ['adamw', 'sgd', 'adamw-8bit'], DEFAULT_OPTIONS.optimizer),
     attention: pick<AttentionKernel>(c.get('attention'), ['sdpa', 'eager'], DEFAULT_OPTIONS.attention),
-    gradientCheckpointing: c.get<unknown>('gradientCheckpointing') === true,
+    checkpointing: c.get<unknown>('gradientCheckpointing') === true ? 'full' : 'none',
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead < 1e6 ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
   };
 }

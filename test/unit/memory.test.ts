@@ -82,7 +82,7 @@ describe('training memory', () => {
   it('gradient checkpointing never increases the training peak, and shrinks activations', () => {
     for (const batchSize of [1, 4, 16]) {
       const off = onlyConfig(llama(), { batchSize }).estimate!.training;
-      const on = onlyConfig(llama(), { batchSize, gradientCheckpointing: true }).estimate!.training;
+      const on = onlyConfig(llama(), { batchSize, checkpointing: 'full' }).estimate!.training;
       assert.ok(on.allocatedBytes <= off.allocatedBytes);
       assert.ok(on.components.activations < off.components.activations);
     }

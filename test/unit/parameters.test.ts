@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { numel, weightTensors } from '../../src/core/tensors';
 import { onlyConfig, readReference, REFERENCE, ROOT } from './helpers';
 
 interface ReferenceModel {
@@ -113,4 +114,15 @@ describe('parameter counts match transformers for every supported family', () =>
     assert.match(a.spec!.family, /Generic decoder \(Llama-style block assumed\)/);
     assert.ok(a.estimate!.parameters.total > 0);
   });
+});
+
+describe('the weight-tensor inventory adds up to the exact parameter count', () => {
+  const dir = path.join(ROOT, 'test', 'fixtures', 'configs');
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.config.json'))) {
+    it(file.replace('.config.json', ''), () => {
+      const a = onlyConfig(fs.readFileSync(path.join(dir, file), 'utf8'));
+      const sum = weightTensors(a.spec!).reduce((s, t) => s + numel(t), 0);
+      assert.strictEqual(sum, a.estimate!.parameters.total);
+    });
+  }
 });

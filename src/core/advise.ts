@@ -1,0 +1,207 @@
+import { analyzeConfig, type AnalysisOptions } from './analyze';
+import { GPUS, gpuMemoryBytes, type Gpu } from './gpus';
+import { withRawValue, type FoundConfig } from './spec';
+import type { Estimate, SpecField } from './types';
+
+export type FitMode = 'inference' | 'training';
+
+/** The largest n in [1, limit] for which `fits(n)` holds, assuming it is monotone; 0 when even 1 does not. */
+export function largestFitting(fits: (n: number) => boolean, limit: number): number {
+  if (limit < 1 || !fits(1)) {
+    return 0;
+  }
+  let lo = 1;
+  let hi = 2;
+  while (hi <= limit && fits(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  hi = Math.min(hi, limit + 1);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+function peak(est: Estimate | undefined, mode: FitMode): number {
+  if (!est) {
+    return Infinity;
+  }
+  return mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
+}
+
+function fitsWith(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode): boolean {
+  return peak(analyzeConfig(config, options, undefined).estimate, mode) <= gpuMemoryBytes(gpu);
+}
+
+/** Largest micro-batch that fits, exact to the unit (0 when batch 1 does not fit). */
+export function largestBatch(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, limit = 1 << 16): number {
+  return largestFitting(b => fitsWith(config, { ...options, batchSize: b }, gpu, mode), limit);
+}
+
+/** Longest sequence that fits at the current batch, exact to the token, up to `limit`. */
+export function longestSequence(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, limit: number): number {
+  return largestFitting(s => fitsWith(config, { ...options, sequenceLength: s }, gpu, mode), limit);
+}
+
+/** Listed GPUs that hold `bytes`, smallest memory first (then cheapest). */
+export function gpusThatFit(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu[] {
+  return gpus
+    .filter(g => gpuMemoryBytes(g) >= bytes)
+    .sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity));
+}
+
+export function cheapestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
+  return gpus
+    .filter(g => gpuMemoryBytes(g) >= bytes && g.priceUsd !== null)
+    .sort((a, b) => (a.priceUsd ?? 0) - (b.priceUsd ?? 0))[0];
+}
+
+export interface MultiGpuPlan {
+  /** Null when no number of these GPUs is enough. */
+  readonly count: number | null;
+  readonly how: string;
+}
+
+/**
+ * How many GPUs of one kind the config needs: tensor parallelism for inference (a power of two that divides
+ * the KV heads, as vLLM requires), ZeRO-3 / FSDP data parallelism for training. A null count says why none is enough.
+ */
+export function gpusNeeded(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode): MultiGpuPlan {
+  if (mode === 'inference') {
+    for (let n = 1; n <= 1024; n *= 2) {
+      if (fitsWith(config, { ...options, gpus: n, tensorParallel: n, pipelineParallel: 1, zeroStage: 0 }, gpu, mode)) {
+        return { count: n, how: n === 1 ? 'one GPU' : `tensor parallel over ${n} GPUs` };
+      }
+    }
+    return { count: null, how: 'more than 1,024 GPUs in tensor parallel' };
+  }
+  if (fitsWith(config, { ...options, gpus: 1, tensorParallel: 1, pipelineParallel: 1, zeroStage: 0 }, gpu, mode)) {
+    return { count: 1, how: 'one GPU' };
+  }
+  const n = largestFitting(k => !fitsWith(config, { ...options, gpus: k, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 }, gpu, mode), 1024) + 1;
+  if (n > 1024 || !fitsWith(config, { ...options, gpus: n, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 }, gpu, mode)) {
+    return { count: null, how: 'no number: activations alone exceed one GPU under ZeRO-3 (try checkpointing or a shorter sequence)' };
+  }
+  return { count: n, how: `ZeRO-3 / FSDP over ${n} GPUs` };
+}
+
+export interface ShapeLimit {
+  /** Most layers at the current width. */
+  readonly layers: number;
+  /** Widest hidden size at the current depth (a multiple of the head dimension, heads scaled with it). */
+  readonly hiddenSize: number;
+}
+
+/** "What can my GPU run?": the largest model of the current shape family that fits, by depth and by width. */
+export function largestShape(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode): ShapeLimit | undefined {
+  const base = analyzeConfig(config, options, undefined);
+  const spec = base.spec;
+  if (!spec) {
+    return undefined;
+  }
+  const layers = largestFitting(l => fitsWith(withRawValue(config, 'numLayers', l), options, gpu, mode), 4096);
+  const headDim = spec.headDim;
+  const kvRatio = spec.numHeads / spec.numKvHeads;
+  const ffnRatio = spec.intermediateSize / spec.hiddenSize;
+  const widened = (heads: number): FoundConfig => {
+    let c = withRawValue(config, 'hiddenSize', heads * headDim);
+    c = withRawValue(c, 'numHeads', heads);
+    if (config.raw.numKvHeads !== undefined) {
+      c = withRawValue(c, 'numKvHeads', Math.max(1, Math.round(heads / kvRatio)));
+    }
+    if (config.raw.intermediateSize !== undefined) {
+      c = withRawValue(c, 'intermediateSize', Math.round(heads * headDim * ffnRatio));
+    }
+    return c; // without an explicit head_dim it stays hidden / heads
+
+  };
+  const heads = largestFitting(a => fitsWith(widened(a), options, gpu, mode), 4096);
+  return { layers, hiddenSize: heads * headDim };
+}
+
+export interface Sensitivity {
+  /** The hyperparameter in the file; undefined for the run settings (batch size, sequence length). */
+  readonly field: SpecField | undefined;
+  readonly key: string;
+  readonly value: number;
+  readonly inference: number;
+  readonly training: number;
+}
+
+/** For each numeric hyperparameter in the file: the VRAM multiplier when it doubles (the seed's table, made true). */
+export function sensitivities(config: FoundConfig, options: AnalysisOptions): Sensitivity[] {
+  const base = analyzeConfig(config, options, undefined).estimate;
+  if (!base) {
+    return [];
+  }
+  const out: Sensitivity[] = [];
+  for (const k of config.keys) {
+    const value = config.raw[k.field];
+    // The context length only caps the default sequence length; the sequence-length row covers it.
+    if (typeof value !== 'number' || k.field === 'maxPositions' || k.key !== config.keys.find(x => x.field === k.field)?.key) {
+      continue;
+    }
+    const doubled = analyzeConfig(withRawValue(config, k.field, value * 2), options, undefined).estimate;
+    if (!doubled) {
+      continue;
+    }
+    out.push({
+      field: k.field,
+      key: k.key,
+      value,
+      inference: doubled.inference.peakBytes / base.inference.peakBytes,
+      training: doubled.training.peakBytes / base.training.peakBytes,
+    });
+  }
+  // The run settings double too: batch and sequence length.
+  for (const [key, patch] of [
+    ['batch size', { batchSize: options.batchSize * 2 }],
+    ['sequence length', { sequenceLength: base.settings.sequenceLength * 2 }],
+  ] as const) {
+    const doubled = analyzeConfig(config, { ...options, ...patch }, undefined).estimate!;
+    out.push({
+      field: undefined,
+      key,
+      value: key === 'batch size' ? options.batchSize : base.settings.sequenceLength,
+      inference: doubled.inference.peakBytes / base.inference.peakBytes,
+      training: doubled.training.peakBytes / base.training.peakBytes,
+    });
+  }
+  return out;
+}
+
+export interface Saving {
+  readonly label: string;
+  readonly trainingPeakBytes: number;
+  readonly inferencePeakBytes: number;
+}
+
+/** What each optimisation would do to this config's peaks (the seed's "memory optimization tricks", measured). */
+export function savings(config: FoundConfig, options: AnalysisOptions): Saving[] {
+  const variants: [string, Partial<AnalysisOptions>][] = [
+    ['as configured', {}],
+    ['full gradient checkpointing', { checkpointing: 'full' }],
+    ['pure bf16 (bf16-true) instead of mixed precision', { precision: 'bf16-true' }],
+    ['8-bit AdamW', { optimizer: 'adamw-8bit' }],
+    ['LoRA r=16 on all linear layers', { lora: { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], dropout: true }, quantization: undefined }],
+    ['QLoRA (NF4 + double quantization) r=16 on all linear layers', { lora: { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], dropout: true }, quantization: 'nf4-dq' }],
+    ['ZeRO-2 over 8 GPUs', { gpus: 8, zeroStage: 2, tensorParallel: 1, pipelineParallel: 1 }],
+    ['ZeRO-3 / FSDP over 8 GPUs', { gpus: 8, zeroStage: 3, tensorParallel: 1, pipelineParallel: 1 }],
+    ['4-bit weights for inference (AWQ int4)', { quantization: 'awq-int4' }],
+    ['tensor parallel over 2 GPUs', { gpus: 2, tensorParallel: 2, pipelineParallel: 1, zeroStage: 0 }],
+  ];
+  const out: Saving[] = [];
+  for (const [label, patch] of variants) {
+    const est = analyzeConfig(config, { ...options, ...patch }, undefined).estimate;
+    if (est) {
+      out.push({ label, trainingPeakBytes: est.training.peakBytes, inferencePeakBytes: est.inference.peakBytes });
+    }
+  }
+  return out;
+}

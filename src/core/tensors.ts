@@ -1,0 +1,169 @@
+import { normParams } from './params';
+import type { ModelSpec } from './types';
+
+/** Projections LoRA can adapt, named as PEFT / LitGPT users name them. */
+export type LoraTarget = 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head';
+export const LORA_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down', 'head'];
+
+/** A group of identical weight tensors of the model. */
+export interface WeightTensor {
+  readonly name: string;
+  /** Input features (columns of nn.Linear's weight); for vectors, 1. */
+  readonly inFeatures: number;
+  /** Output features (rows); for vectors, their length. */
+  readonly outFeatures: number;
+  /** How many such tensors the model holds. */
+  readonly count: number;
+  /** An nn.Linear weight (quantizable, LoRA-adaptable); false for embeddings, norms and biases. */
+  readonly linear: boolean;
+  readonly target?: LoraTarget;
+  /** Part of a routed expert (only top-k of them run per token). */
+  readonly expert?: boolean;
+  /** Embedding tables and the output head (kept in 16 bits by bitsandbytes quantization). */
+  readonly embeddingOrHead?: boolean;
+}
+
+export function numel(t: WeightTensor): number {
+  return t.inFeatures * t.outFeatures * t.count;
+}
+
+function linear(name: string, inFeatures: number, outFeatures: number, count: number, target?: LoraTarget, expert = false): WeightTensor {
+  return { name, inFeatures, outFeatures, count, linear: true, target, expert };
+}
+
+/** An embedding table: 2-D (Adafactor factors it) but not a linear layer (bitsandbytes keeps it in 16 bits). */
+function table(name: string, rows: number, width: number): WeightTensor {
+  return { name, inFeatures: width, outFeatures: rows, count: 1, linear: false, embeddingOrHead: true };
+}
+
+function vector(name: string, length: number, count: number): WeightTensor {
+  return { name, inFeatures: 1, outFeatures: length, count, linear: false };
+}
+
+function attentionTensors(spec: ModelSpec, layers: number, prefix: string): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const a = spec.numHeads;
+  const out: WeightTensor[] = [];
+  if (spec.mla) {
+    const m = spec.mla;
+    const qk = m.qkNopeHeadDim + m.qkRopeHeadDim;
+    if (m.qLoraRank > 0) {
+      out.push(linear(`${prefix}q_a_proj`, h, m.qLoraRank, layers, 'q'), vector(`${prefix}q_a_layernorm`, m.qLoraRank, layers));
+      out.push(linear(`${prefix}q_b_proj`, m.qLoraRank, a * qk, layers, 'q'));
+    } else {
+      out.push(linear(`${prefix}q_proj`, h, a * qk, layers, 'q'));
+    }
+    out.push(linear(`${prefix}kv_a_proj_with_mqa`, h, m.kvLoraRank + m.qkRopeHeadDim, layers, 'k'));
+    out.push(vector(`${prefix}kv_a_layernorm`, m.kvLoraRank, layers));
+    out.push(linear(`${prefix}kv_b_proj`, m.kvLoraRank, a * (m.qkNopeHeadDim + m.vHeadDim), layers, 'v'));
+    out.push(linear(`${prefix}o_proj`, a * m.vHeadDim, h, layers, 'o'));
+    return out;
+  }
+  const qDim = a * spec.headDim;
+  const kvDim = spec.numKvHeads * spec.headDim;
+  out.push(
+    linear(`${prefix}q_proj`, h, qDim, layers, 'q'),
+    linear(`${prefix}k_proj`, h, kvDim, layers, 'k'),
+    linear(`${prefix}v_proj`, h, kvDim, layers, 'v'),
+    linear(`${prefix}o_proj`, qDim, h, layers, 'o'),
+  );
+  if (spec.attentionBias !== 'none') {
+    out.push(vector(`${prefix}qkv bias`, qDim + 2 * kvDim, layers));
+  }
+  if (spec.attentionBias === 'all') {
+    out.push(vector(`${prefix}o_proj bias`, h, layers));
+  }
+  if (spec.qkNorm) {
+    out.push(vector(`${prefix}q/k norms`, normParams(spec, spec.headDim), 2 * layers));
+  }
+  return out;
+}
+
+function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix: string, expert = false): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const out: WeightTensor[] = [];
+  if (spec.mlp === 'gated') {
+    out.push(linear(`${prefix}gate_proj`, h, intermediate, count, 'gate', expert));
+  }
+  out.push(linear(`${prefix}up_proj`, h, intermediate, count, 'up', expert), linear(`${prefix}down_proj`, intermediate, h, count, 'down', expert));
+  if (spec.mlpBias) {
+    out.push(vector(`${prefix}mlp biases`, (spec.mlp === 'gated' ? 2 : 1) * intermediate + h, count));
+  }
+  return out;
+}
+
+/**
+ * Every weight tensor of the model, grouped. The sum of their sizes is the exact parameter count
+ * (countParameters), which the tests check for every supported family.
+ */
+export function weightTensors(spec: ModelSpec): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const norm = normParams(spec);
+  const tokenWidth = spec.wordEmbedProjDim ?? h;
+  const out: WeightTensor[] = [table('embed_tokens', spec.vocabSize, tokenWidth)];
+  if (spec.wordEmbedProjDim !== undefined) {
+    out.push(linear('project_in', spec.wordEmbedProjDim, h, 1), linear('project_out', h, spec.wordEmbedProjDim, 1));
+  }
+  if (spec.positions === 'learned' && spec.maxPositions !== undefined) {
+    out.push(table('position embeddings', spec.maxPositions + spec.positionOffset, h));
+  }
+  if (spec.typeVocabSize > 0) {
+    out.push(table('token type embeddings', spec.typeVocabSize, h));
+  }
+  if (spec.embeddingNorm) {
+    out.push(vector('embedding norm', norm, 1));
+  }
+  if (spec.relativeAttentionBuckets > 0) {
+    out.push(vector('relative attention bias', spec.relativeAttentionBuckets * spec.numHeads, spec.encoderDecoder ? 2 : 1));
+  }
+
+  if (spec.encoderDecoder) {
+    out.push(...attentionTensors(spec, spec.numLayers + 2 * spec.numDecoderLayers, ''));
+    out.push(...mlpTensors(spec, spec.intermediateSize, spec.numLayers + spec.numDecoderLayers, ''));
+    out.push(vector('norms', norm, spec.numLayers * 2 + spec.numDecoderLayers * 3 + 2));
+  } else {
+    out.push(...attentionTensors(spec, spec.numLayers, ''));
+    const moeLayers = spec.moe?.moeLayers ?? 0;
+    if (spec.numLayers - moeLayers > 0) {
+      out.push(...mlpTensors(spec, spec.intermediateSize, spec.numLayers - moeLayers, ''));
+    }
+    if (spec.moe && moeLayers > 0) {
+      const m = spec.moe;
+      out.push(...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true));
+      if (m.sharedIntermediate > 0) {
+        out.push(...mlpTensors(spec, m.sharedIntermediate, moeLayers, 'shared_experts.'));
+      }
+      out.push({ ...linear('router', h, m.numExperts, moeLayers), linear: false });
+      if (m.routerBias) {
+        out.push(vector('router bias', m.numExperts, moeLayers));
+      }
+      if (m.sharedExpertGate) {
+        out.push({ ...linear('shared_expert_gate', h, 1, moeLayers), linear: false });
+      }
+    }
+    out.push(vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0)));
+  }
+  if (spec.pooler) {
+    out.push(linear('pooler', h, h, 1), vector('pooler bias', h, 1));
+  }
+  if (spec.head === 'lm' && !spec.encoderOnly) {
+    if (!spec.tieWordEmbeddings) {
+      out.push({ ...linear('lm_head', tokenWidth, spec.vocabSize, 1, 'head'), embeddingOrHead: true });
+    }
+    if (spec.lmHeadBias) {
+      out.push(vector('lm_head bias', spec.vocabSize, 1));
+    }
+  }
+  return out.filter(t => t.count > 0 && t.outFeatures > 0);
+}
+
+/** Trainable LoRA parameters: r·(in + out) for every targeted linear (PEFT and LitGPT count alike). */
+export function loraParameters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[]): number {
+  let n = 0;
+  for (const t of weightTensors(spec)) {
+    if (t.linear && t.target && targets.includes(t.target)) {
+      n += rank * (t.inFeatures + t.outFeatures) * t.count;
+    }
+  }
+  return n;
+}
