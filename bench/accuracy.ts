@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../src/core/analyze';
+import type { LoraTarget } from '../src/core/tensors';
 import type { OptimizerName, Precision } from '../src/core/types';
 import { parseConfig } from '../src/parse';
 
@@ -52,6 +53,27 @@ for (const r of h100.rows) {
   });
   cases.push({ set: 'H100', id: r.id, metric: 'allocated', measuredMiB: r.maxAllocatedMiB, estimatedMiB: est && est.allocatedBytes / MIB });
   cases.push({ set: 'H100', id: r.id, metric: 'nvml', measuredMiB: r.nvmlUsedMiB, estimatedMiB: est && est.peakBytes / MIB });
+}
+
+// --- H100 LoRA / optimizer set, measured by VRAM Lens ---
+interface AdapterRow {
+  id: string; config: string; precision: Precision; batch: number; seq: number; optimizer: OptimizerName;
+  lora?: { rank: number; targets: LoraTarget[]; dropout: boolean }; maxAllocatedMiB: number; trainable: number;
+}
+const adapters = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h100-adapters.json'), 'utf8')) as {
+  rows: AdapterRow[]; notMeasured: { id: string; reason: string }[];
+};
+for (const r of adapters.rows) {
+  const text = fs.readFileSync(path.join(shared, r.config), 'utf8');
+  const doc = analyzeDocument(parseConfig(text, 'json'), {
+    ...DEFAULT_OPTIONS, precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, optimizer: r.optimizer, lora: r.lora,
+  });
+  const est = doc.configs[0]?.estimate;
+  const trainableNote = est && est.trainableParameters !== r.trainable ? `trainable ${est.trainableParameters} vs ${r.trainable}` : undefined;
+  cases.push({ set: 'H100 LoRA/opt', id: r.id, metric: 'allocated', measuredMiB: r.maxAllocatedMiB, estimatedMiB: est && est.training.allocatedBytes / MIB, note: trainableNote });
+}
+for (const r of adapters.notMeasured) {
+  cases.push({ set: 'H100 LoRA/opt', id: r.id, metric: 'allocated', measuredMiB: NaN, estimatedMiB: undefined, note: r.reason });
 }
 
 // --- Published: HF docs, bert-large on a V100 (nvidia-smi, with its measured 1,343 MiB CUDA context) ---
@@ -115,6 +137,8 @@ function summary(label: string, filter: (c: Case) => boolean): void {
 }
 console.log('');
 const isInference = (c: Case) => c.id.includes('infer');
+const trainableMismatches = cases.filter(c => c.note?.startsWith('trainable'));
+console.log(`LoRA trainable counts: ${trainableMismatches.length === 0 ? 'all equal to what PEFT reports' : trainableMismatches.map(c => `${c.id}: ${c.note}`).join('; ')}`);
 summary('inference, allocated', c => isInference(c) && c.metric === 'allocated');
 summary('inference, nvidia-smi', c => isInference(c) && c.metric === 'nvml');
 summary('training, allocated', c => !isInference(c) && c.metric === 'allocated');

@@ -268,38 +268,44 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   const bsI = tokens * spec.intermediateSize;
   const dropoutMask = spec.dropout ? 1 : 0;
   const lora = settings.lora;
-  // LoRA dropout makes a new tensor of the input for each adapted layer.
+  // LoRA dropout makes a new tensor of the input (and a 1-byte mask) for each adapted layer.
   const linearInput = (target: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down', shared: number): number =>
-    savesInput(settings, target) ? (lora?.dropout ? c : shared) : 0;
+    savesInput(settings, target) ? (lora?.dropout ? c + 1 : shared) : 0;
 
-  // Norm inputs; HF's RMSNorm also saves an fp32 upcast of its input and its 16-bit normalised output.
-  const perNorm = spec.norm === 'rmsnorm' ? r + 4 : r;
+  // Norm inputs; HF's RMSNorm saves an fp32 upcast of its input, and its normalised output for the weight's
+  // gradient (not needed when the weight is frozen under LoRA).
+  const perNorm = spec.norm === 'rmsnorm' ? (lora ? 4 : r + 4) : r;
   let bytes = spec.normsPerLayer * perNorm * bsh;
 
   // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
   const fusedQkv = spec.family === 'GPT-2' || spec.family === 'BLOOM';
-  if (fusedQkv || !autocast) {
+  if (lora?.dropout) {
+    bytes += (linearInput('q', c) + linearInput('k', c) + linearInput('v', c)) * bsh;
+  } else if (fusedQkv || !autocast) {
     const anyQkv = savesInput(settings, 'q') || savesInput(settings, 'k') || savesInput(settings, 'v');
     bytes += (anyQkv ? c : 0) * bsh;
   } else {
     bytes += (linearInput('q', c) + linearInput('k', c) + linearInput('v', c)) * bsh;
   }
 
+  // PyTorch ≥ 2.5 SDPA takes grouped K/V heads as they are (transformers passes enable_gqa), so k and v are
+  // saved at the KV width; eager attention repeats them to every query head first.
+  const bsKv = tokens * (spec.mla ? attnInner : spec.numKvHeads * spec.headDim);
   const attentionCore =
     settings.attention === 'sdpa'
-      ? // q, k, v (expanded to all query heads), the output; fp32 log-sum-exp.
-        4 * c * bsInner + 4 * b * spec.numHeads * s
+      ? // q and the output at the query width, k and v at the KV width; fp32 log-sum-exp.
+        2 * c * bsInner + 2 * c * bsKv + 4 * b * spec.numHeads * s
       : // q, k, v; softmax output in fp32, its 16-bit cast, and dropout mask and output.
         3 * c * bsInner + (4 + (spec.dropout ? 1 + c : c === 4 ? 0 : c)) * b * spec.numHeads * s * s;
   // Selective recomputation (Korthikanti et al.) recomputes the attention core instead of keeping it.
-  bytes += settings.checkpointing === 'selective' ? 4 * c * bsInner : attentionCore;
+  bytes += settings.checkpointing === 'selective' ? 2 * c * (bsInner + bsKv) : attentionCore;
   bytes += linearInput('o', c) * bsInner; // the contiguous copy of the attention output that o_proj saves
   bytes += dropoutMask * bsh;
 
   const ffn = (intermediateTokens: number, inputTokens: number): number => {
     if (spec.mlp === 'gated') {
       // gate and up inputs (two casts under AMP), gate output, up output, activation output, product.
-      const inputs = autocast ? linearInput('gate', c) + linearInput('up', c) : Math.max(linearInput('gate', c), linearInput('up', c));
+      const inputs = autocast || lora?.dropout ? linearInput('gate', c) + linearInput('up', c) : Math.max(linearInput('gate', c), linearInput('up', c));
       return inputs * inputTokens * h + (3 * c + linearInput('down', c)) * intermediateTokens;
     }
     // fc1 input, activation input and output; a Python tanh-GELU keeps three more intermediates

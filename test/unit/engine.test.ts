@@ -6,7 +6,7 @@ import { analyzeConfig, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/
 import { findGpu } from '../../src/core/gpus';
 import { weightBytes } from '../../src/core/memory';
 import { findModelConfigs } from '../../src/core/spec';
-import { loraParameters } from '../../src/core/tensors';
+import { loraParameters, type LoraTarget } from '../../src/core/tensors';
 import { parseConfig } from '../../src/parse';
 import { onlyConfig, readReference, ROOT } from './helpers';
 
@@ -218,4 +218,17 @@ describe('advice', () => {
       assert.ok(s.trainingPeakBytes < base, `${s.label}: ${s.trainingPeakBytes} vs ${base}`);
     }
   });
+});
+
+describe('LoRA adapters match what PEFT creates', () => {
+  const data = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'data', 'h100-adapters.json'), 'utf8')) as {
+    rows: { id: string; config: string; lora?: { rank: number; targets: LoraTarget[] }; trainable: number }[];
+  };
+  for (const row of data.rows.filter(r => r.lora)) {
+    it(`${row.id}: ${row.trainable.toLocaleString('en-US')} trainable parameters, as PEFT counted them`, () => {
+      const text = fs.readFileSync(path.join(ROOT, '..', 'shared', row.config), 'utf8');
+      const spec = onlyConfig(text).spec!;
+      assert.strictEqual(loraParameters(spec, row.lora!.rank, row.lora!.targets), row.trainable);
+    });
+  }
 });
