@@ -24,7 +24,7 @@ export type Refinement = Partial<
   Pick<
     ModelSpec,
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
-    | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias'
+    | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers'
   >
 >;
 
@@ -124,12 +124,21 @@ const mixtralRefine = (ctx: FamilyContext): Refinement => ({
   },
 });
 
+/** Qwen ships `sliding_window` in every config but uses it only with use_sliding_window, above max_window_layers. */
+function qwenSlidingLayers(ctx: FamilyContext): number {
+  if (ctx.bool('use_sliding_window') !== true) {
+    return 0;
+  }
+  return Math.max(0, ctx.numLayers - (ctx.int('max_window_layers', { allowZero: true }) ?? 28));
+}
+
 /** Qwen2-MoE / Qwen3-MoE: sparse FFN every `decoder_sparse_step` layers, except `mlp_only_layers`. */
 const qwenMoeRefine = (shared: boolean) => (ctx: FamilyContext): Refinement => {
   const step = ctx.int('decoder_sparse_step') ?? 1;
   const sharedIntermediate = shared ? (ctx.int('shared_expert_intermediate_size') ?? 0) : 0;
   return {
     qkNorm: !shared,
+    slidingLayers: qwenSlidingLayers(ctx),
     moe: {
       numExperts: ctx.int('num_experts') ?? 0,
       expertsPerToken: ctx.int('num_experts_per_tok') ?? 0,
@@ -250,15 +259,24 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
-  qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: undefined },
+  qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_moe: { ...LLAMA_STYLE, name: 'Qwen2-MoE', attentionBias: 'qkv', refine: qwenMoeRefine(true) },
-  qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: true },
+  qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: true, refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: true, refine: qwenMoeRefine(false) },
   phi3: { ...LLAMA_STYLE, name: 'Phi-3' },
   gemma: { ...LLAMA_STYLE, name: 'Gemma', tiedByDefault: true },
-  // Gemma 2/3: a norm before and after both attention and MLP.
-  gemma2: { ...LLAMA_STYLE, name: 'Gemma 2', tiedByDefault: true, normsPerLayer: 4 },
-  gemma3_text: { ...LLAMA_STYLE, name: 'Gemma 3', tiedByDefault: true, normsPerLayer: 4, qkNorm: true },
+  // Gemma 2/3: a norm before and after both attention and MLP; local (sliding) and global layers interleaved.
+  gemma2: {
+    ...LLAMA_STYLE, name: 'Gemma 2', tiedByDefault: true, normsPerLayer: 4,
+    refine: ctx => ({ slidingLayers: Math.ceil(ctx.numLayers / 2) }),
+  },
+  gemma3_text: {
+    ...LLAMA_STYLE, name: 'Gemma 3', tiedByDefault: true, normsPerLayer: 4, qkNorm: true,
+    refine: ctx => {
+      const pattern = ctx.int('sliding_window_pattern') ?? 6;
+      return { slidingLayers: ctx.numLayers - Math.floor(ctx.numLayers / pattern) };
+    },
+  },
   stablelm: {
     ...LLAMA_STYLE, name: 'StableLM', norm: 'layernorm',
     refine: ctx => ({ attentionBias: ctx.bool('use_qkv_bias') ? 'qkv' : 'none' }),

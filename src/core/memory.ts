@@ -466,10 +466,10 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
 // ---------------------------------------------------------------------------------------------------------------
 // Inference
 
-/** Tokens the KV cache holds per sequence. */
-export function cachedTokens(spec: ModelSpec, settings: RunSettings): number {
+/** Tokens the KV cache holds per sequence in a full-attention layer, and in a sliding-window layer. */
+export function cachedTokens(spec: ModelSpec, settings: RunSettings): { full: number; sliding: number } {
   const total = settings.sequenceLength + settings.newTokens;
-  return spec.slidingWindow !== undefined ? Math.min(spec.slidingWindow, total) : total;
+  return { full: total, sliding: spec.slidingWindow !== undefined ? Math.min(spec.slidingWindow, total) : total };
 }
 
 /**
@@ -512,11 +512,11 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
     // Decoder self-attention over generated tokens plus cross-attention over the encoded input.
     return Math.round((spec.numDecoderLayers * perToken * (settings.newTokens + settings.sequenceLength)) / tp);
   }
-  let tokens = cachedTokens(spec, settings);
-  if (settings.serving === 'vllm') {
-    tokens = Math.ceil(tokens / 16) * 16; // vLLM allocates the cache in blocks of 16 tokens
-  }
-  return Math.round((spec.numLayers * perToken * tokens) / tp);
+  // vLLM allocates the cache in blocks of 16 tokens.
+  const blocks = (n: number) => (settings.serving === 'vllm' ? Math.ceil(n / 16) * 16 : n);
+  const { full, sliding } = cachedTokens(spec, settings);
+  const tokenLayers = (spec.numLayers - spec.slidingLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
+  return Math.round((perToken * tokenLayers) / tp);
 }
 
 /** The largest transient workspace of one layer during prefill, plus the logits of the last position. */
@@ -585,7 +585,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       : settings.checkpointing === 'selective'
         ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
         : 'Gradient checkpointing: off.',
-    `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).toLocaleString('en-US')} tokens (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
+    `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference.`,
     `CUDA context and libraries: ${Math.round(settings.cudaOverheadBytes / MIB)} MiB (setting vramLens.cudaOverheadMiB).`,
     'Training peak = weights + optimizer states + the larger of (gradients + optimizer-step temporaries) and (activations + gradients kept across accumulation steps): gradients and activations are not all live at once.',

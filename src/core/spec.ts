@@ -21,7 +21,7 @@ export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
   tieWordEmbeddings: ['tie_word_embeddings'],
   dtype: ['torch_dtype', 'dtype'],
   modelType: ['model_type'],
-  slidingWindow: ['sliding_window'],
+  slidingWindow: ['sliding_window', 'sliding_window_size'],
 };
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
@@ -83,6 +83,8 @@ export interface FoundConfig {
   readonly architecture: string | undefined;
   /** Every scalar entry of the config object, by key, for the keys a family reads on its own. */
   readonly scalars: Readonly<Record<string, ScalarEntry>>;
+  /** `layer_types` (e.g. "sliding_attention" / "full_attention" per layer), when the config lists them. */
+  readonly layerTypes: readonly string[] | undefined;
 }
 
 export interface ScalarEntry {
@@ -186,7 +188,12 @@ function readConfig(obj: ConfigObject, path: string): FoundConfig {
       scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span };
     }
   }
-  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj), scalars };
+  const types = obj.entries.find(e => e.key === 'layer_types')?.value;
+  const layerTypes =
+    types?.kind === 'array' && types.items.every(i => i.kind === 'string')
+      ? types.items.map(i => (i.kind === 'string' ? i.value : ''))
+      : undefined;
+  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj), scalars, layerTypes };
 }
 
 /**
@@ -437,6 +444,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     dropout: family.dropout,
     head: headKind(family.head, config.architecture),
     slidingWindow: slidingWindowRaw,
+    slidingLayers:
+      slidingWindowRaw === undefined
+        ? 0
+        : config.layerTypes
+          ? config.layerTypes.filter(t => t.startsWith('sliding')).length
+          : Math.min(numLayers, refined.slidingLayers ?? numLayers),
     storedDtype: typeof raw.dtype === 'string' ? raw.dtype : undefined,
   };
   return { spec, problems };

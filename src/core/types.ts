@@ -86,6 +86,8 @@ export interface ModelSpec {
   readonly dropout: boolean;
   readonly head: HeadKind;
   readonly slidingWindow: number | undefined;
+  /** Layers that attend within the sliding window (the others attend to the whole context). */
+  readonly slidingLayers: number;
   /** dtype the checkpoint is stored in, as the config says (`torch_dtype`), if it does. */
   readonly storedDtype: string | undefined;
 }

@@ -140,6 +140,23 @@ describe('checkpointing and KV cache options', () => {
     assert.strictEqual(onlyConfig(llamaText(), { kvCacheType: 'q4_0' }).estimate!.inference.components.kvCache, (bf16 / 2) * (18 / 32));
   });
 
+  it('Gemma 2 keeps the whole context in half of its layers and a 4,096-token window in the other half', () => {
+    const kv = onlyConfig(fixture('gemma-2-9b.config.json'), { sequenceLength: 8192 }).estimate!.inference.components.kvCache;
+    assert.strictEqual(kv, 2 * 8 * 256 * 2 * (21 * 8192 + 21 * 4096));
+  });
+
+  it('Gemma 3 has five local layers to each global one; Mistral v0.1 windows every layer', () => {
+    assert.strictEqual(onlyConfig(fixture('gemma-3-1b.config.json')).spec!.slidingLayers, 26 - 4);
+    const mistral = onlyConfig(fixture('mistral-7b.config.json'), { sequenceLength: 8192 });
+    assert.strictEqual(mistral.spec!.slidingLayers, 32);
+    assert.strictEqual(mistral.estimate!.inference.components.kvCache, 32 * 2 * 8 * 128 * 2 * 4096);
+  });
+
+  it('Qwen2.5 ships sliding_window but uses full attention unless use_sliding_window is set', () => {
+    const qwen = onlyConfig(fixture('qwen2.5-3b.config.json'));
+    assert.strictEqual(qwen.spec!.slidingLayers, 0);
+  });
+
   it('DeepSeek-V3 caches 576 latent values per token and layer in vLLM, 71× less than HF\'s expanded K and V', () => {
     const hf = onlyConfig(fixture('deepseek-v3.config.json'), { sequenceLength: 4096 }).estimate!.inference.components.kvCache;
     const vllm = onlyConfig(fixture('deepseek-v3.config.json'), { sequenceLength: 4096, serving: 'vllm' }).estimate!.inference.components.kvCache;
