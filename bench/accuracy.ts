@@ -90,12 +90,16 @@ if (bertSet) {
     if (r.batch === undefined) {
       continue;
     }
-    const optimizer: OptimizerName | undefined = !r.optimizer ? 'adamw' : r.optimizer.startsWith('adamw-8bit') ? 'adamw-8bit' : undefined;
+    const optimizer: OptimizerName | undefined = !r.optimizer
+      ? 'adamw'
+      : r.optimizer.startsWith('adamw-8bit') ? 'adamw-8bit' : r.optimizer === 'adafactor' ? 'adafactor' : undefined;
     const precision: Precision = r.precision === 'fp16-mixed' ? '16-mixed' : '32-true';
     const est = optimizer
       ? estimateFor(path.join(shared, 'reference', 'configs', 'json', 'bert-large-uncased.config.json'), 'sequence-classification', 'training', {
           precision, optimizer, batchSize: r.batch, sequenceLength: bertSet.common.seqLen ?? 512, attention: 'eager',
           checkpointing: r.gradientCheckpointing === true ? 'full' : 'none', gradientAccumulationSteps: r.gradAccum ?? 1, cudaOverheadMiB: context,
+          // HF's docs measured these with PyTorch 1.x (2021-2022): per-tensor AdamW steps, gradients kept.
+          torchMajor: 1,
         })
       : undefined;
     cases.push({

@@ -39,6 +39,7 @@ Options:
   --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true | fp8 (default bf16-mixed)
   --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | a GGUF type
                            (q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k q4_k_m q5_k_m)
+  --group-size G           GPTQ/AWQ group size (default 128)
   --optimizer O            adamw | adamw-8bit | paged-adamw | paged-adamw-8bit | sgd | adafactor | lion
   --lora-rank R            train LoRA adapters of rank R instead of all weights (with --quantization: QLoRA)
   --lora-targets LIST      q,k,v,o,gate,up,down,head or all (default q,v)
@@ -52,7 +53,10 @@ Options:
   --pp N                   pipeline-parallel size (default 1)
   --kv-cache T             auto | fp8 | q8_0 | q4_0 (default auto: the compute dtype)
   --serving F              hf | vllm | llama.cpp: the KV cache layout (default hf)
+  --torch 1|2              PyTorch major version's defaults (default 2; 1: per-tensor optimizer steps,
+                           zero_grad keeps gradients)
   --overhead-mib N         CUDA context and libraries in MiB (default 770)
+  --reserve-pct P          allocator reserve as % of allocated memory (default 8 training, 6 inference)
   --list-gpus              print the GPUs VRAM Lens knows and exit
   -h, --help               print this help
 
@@ -130,6 +134,9 @@ function parse(argv: string[]) {
       'kv-cache': { type: 'string' },
       serving: { type: 'string' },
       'overhead-mib': { type: 'string' },
+      torch: { type: 'string' },
+      'group-size': { type: 'string' },
+      'reserve-pct': { type: 'string' },
       'list-gpus': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -157,6 +164,10 @@ function parse(argv: string[]) {
   if (!(loraDropout >= 0 && loraDropout < 1)) {
     throw new UsageError(`--lora-dropout must be a probability in [0, 1) (got "${values['lora-dropout']}")`);
   }
+  const reserve = values['reserve-pct'] === undefined ? undefined : Number(values['reserve-pct']);
+  if (reserve !== undefined && !(reserve >= 0 && reserve <= 200)) {
+    throw new UsageError(`--reserve-pct must be a percentage between 0 and 200 (got "${values['reserve-pct']}")`);
+  }
   const loraRank = positiveInt('lora-rank', values['lora-rank'], undefined);
   if (loraRank === undefined && values['lora-targets'] !== undefined) {
     throw new UsageError('--lora-targets needs --lora-rank');
@@ -181,6 +192,9 @@ function parse(argv: string[]) {
     pipelineParallel: pp,
     kvCacheType: oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'),
     serving: oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'),
+    torchMajor: oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2,
+    quantGroupSize: positiveInt('group-size', values['group-size'], 128)!,
+    allocatorReserve: reserve === undefined ? undefined : reserve / 100,
     cudaOverheadMiB: overhead === undefined ? DEFAULT_OPTIONS.cudaOverheadMiB : Number(overhead),
   };
   return { values, positionals, options };

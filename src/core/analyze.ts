@@ -39,6 +39,9 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   pipelineParallel: 1,
   kvCacheType: 'auto',
   serving: 'hf',
+  torchMajor: 2,
+  quantGroupSize: 128,
+  allocatorReserve: undefined,
   cudaOverheadMiB: 770,
 };
 

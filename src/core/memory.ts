@@ -95,7 +95,7 @@ export function isGguf(q: Quantization | undefined): boolean {
 }
 
 /** Bytes of one group of linear weights under a quantization scheme (weights plus their scales/zeros). */
-function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerShare: number }): number {
+function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerShare: number; groupSize: number }): number {
   const n = numel(t);
   switch (q) {
     case 'int8':
@@ -107,9 +107,9 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
     case 'fp4-dq':
       return n / 2 + n / 64 + (n / (64 * 256)) * 4; // absmax in 8 bits, with an fp32 constant per 256 blocks
     case 'gptq-int4':
-      return n / 2 + (n / 128) * 2.5 + 4 * t.inFeatures * t.count; // fp16 scale + int4 zero per 128, g_idx
+      return n / 2 + (n / index.groupSize) * 2.5 + 4 * t.inFeatures * t.count; // fp16 scale + int4 zero per group, g_idx
     case 'awq-int4':
-      return n / 2 + (n / 128) * 2.5;
+      return n / 2 + (n / index.groupSize) * 2.5;
     case 'q4_k_m':
     case 'q5_k_m': {
       // llama.cpp's _M mixtures keep attn_v and ffn_down at Q6_K in about half of the layers.
@@ -127,7 +127,7 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
  * AWQ keep embeddings, the output head, norms and biases in 16 bits; GGUF quantizes every 2-D tensor (the output
  * head at Q6_K in the _M mixtures) and keeps 1-D tensors in fp32.
  */
-export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
+export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize = 128): number {
   if (!quantization) {
     return countParameters(spec).total * elementBytes;
   }
@@ -141,10 +141,10 @@ export function weightBytes(spec: ModelSpec, elementBytes: number, quantization:
       } else if (t.embeddingOrHead && t.target === 'head' && (quantization === 'q4_k_m' || quantization === 'q5_k_m')) {
         bytes += ggufBytes('q6_k', numel(t));
       } else {
-        bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5 });
+        bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
       }
     } else if (t.linear && !t.embeddingOrHead) {
-      bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5 });
+      bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
     } else {
       bytes += numel(t) * 2;
     }
@@ -163,9 +163,9 @@ export function describeQuantization(q: Quantization): string {
     case 'fp4-dq':
       return `bitsandbytes ${q.slice(0, 3).toUpperCase()} with double quantization (≈ 4.13 bits per weight)`;
     case 'gptq-int4':
-      return 'GPTQ int4, group size 128 (fp16 scales, int4 zeros, g_idx)';
+      return 'GPTQ int4 (fp16 scales and int4 zeros per group, g_idx)';
     case 'awq-int4':
-      return 'AWQ int4, group size 128 (fp16 scales, int4 zeros)';
+      return 'AWQ int4 (fp16 scales and int4 zeros per group)';
     default:
       return `GGUF ${q.toUpperCase()} (llama.cpp block sizes; 1-D tensors in fp32)`;
   }
@@ -210,11 +210,14 @@ function optimizerStateBytes(settings: RunSettings, layout: PrecisionLayout, tra
  * largest); SGD, Lion and bitsandbytes' 8-bit Adam update in place.
  */
 function optimizerStepTemporaryBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
+  const largest = trainable.reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
+  if (settings.torchMajor === 1 && (settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw')) {
+    return 2 * largest * layout.stateBytes; // PyTorch 1.x stepped one tensor at a time
+  }
   if (settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw') {
     return layout.stateBytes * trainableCount;
   }
   if (settings.optimizer === 'adafactor') {
-    const largest = trainable.reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
     return 3 * largest * layout.stateBytes;
   }
   return 0;
@@ -390,7 +393,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   let gradientBytesPerParam = layout.gradientBytes;
   let stateLayout = layout;
   if (settings.lora) {
-    weights = weightBytes(spec, inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision), settings.quantization) * modelShare + trainable * layout.weightBytes;
+    weights = weightBytes(spec, inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision), settings.quantization, settings.quantGroupSize) * modelShare + trainable * layout.weightBytes;
   } else if (zero > 0 && layout.autocastCopyBytes > 0) {
     // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
     // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam).
@@ -441,12 +444,12 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
-  const keptGradients = settings.gradientAccumulationSteps > 1 ? gradients : 0;
+  const keptGradients = settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1 ? gradients : 0;
   const forwardPeak = activations + backwardWorkspace + Math.max(keptGradients, headGradient);
   const stepPeak = gradients + stepTemporaries;
   const allocatedBytes = Math.round(weights + optimizer + Math.max(forwardPeak, stepPeak));
 
-  const allocatorReserve = Math.round(allocatedBytes * TRAINING_ALLOCATOR_RESERVE);
+  const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? TRAINING_ALLOCATOR_RESERVE));
   const cudaContext = settings.cudaOverheadBytes;
   return {
     components: {
@@ -550,11 +553,11 @@ function largestLinear(spec: ModelSpec): number {
 
 export function estimateInference(spec: ModelSpec, settings: RunSettings): MemoryEstimate<InferenceComponent> {
   const tp = Math.max(1, settings.tensorParallel);
-  const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization) / tp);
+  const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize) / tp);
   const kvCache = kvCacheBytes(spec, settings);
   const activations = Math.round(inferenceActivationBytes(spec, settings));
   const allocatedBytes = weights + kvCache + activations;
-  const allocatorReserve = Math.round(allocatedBytes * INFERENCE_ALLOCATOR_RESERVE);
+  const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? INFERENCE_ALLOCATOR_RESERVE));
   const cudaContext = settings.cudaOverheadBytes;
   return {
     components: { weights, kvCache, activations, allocatorReserve, cudaContext },
@@ -586,15 +589,21 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
         : 'Gradient checkpointing: off.',
     `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
-    `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference.`,
+    settings.allocatorReserve === undefined
+      ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`
+      : `Allocator reserve: ${Math.round(settings.allocatorReserve * 1000) / 10} % of allocated memory (as set).`,
     `CUDA context and libraries: ${Math.round(settings.cudaOverheadBytes / MIB)} MiB (setting vramLens.cudaOverheadMiB).`,
     'Training peak = weights + optimizer states + the larger of (gradients + optimizer-step temporaries) and (activations + gradients kept across accumulation steps): gradients and activations are not all live at once.',
+    settings.torchMajor === 1
+      ? 'PyTorch 1.x defaults: optimizers step one tensor at a time; zero_grad() keeps gradient buffers allocated.'
+      : 'PyTorch 2 defaults: foreach optimizer steps; zero_grad() frees gradients between steps.',
     '"Fits" compares the nvidia-smi figure (allocated + reserve + context) with the memory the card reports.',
   ];
   if (settings.gpus > 1 || tp > 1 || pp > 1) {
     list.push(
       `Parallelism: ${settings.gpus} GPUs = tensor ${tp} × pipeline ${pp} × data ${dp}` +
         (settings.zeroStage > 0 && dp > 1 ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer)` : '') +
+        (tp > 1 ? '; tensor parallel with sequence parallelism (Megatron), so activations are split too' : '') +
         '; figures are per GPU (the first pipeline stage, which holds the most micro-batches).',
     );
   }

@@ -169,6 +169,15 @@ export interface RunSettings {
   readonly pipelineParallel: number;
   readonly kvCacheType: KvCacheType;
   readonly serving: ServingFramework;
+  /**
+   * PyTorch major version's defaults: 2 (foreach optimizer steps; zero_grad frees gradients) or 1 (optimizers
+   * step one tensor at a time; zero_grad keeps gradient buffers allocated across steps).
+   */
+  readonly torchMajor: 1 | 2;
+  /** GPTQ/AWQ quantization group size (weights per scale and zero point). */
+  readonly quantGroupSize: number;
+  /** Allocator reserve as a share of allocated memory; undefined: 8 % in training, 6 % in inference. */
+  readonly allocatorReserve: number | undefined;
   /** CUDA context and libraries, bytes. */
   readonly cudaOverheadBytes: number;
 }
