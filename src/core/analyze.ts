@@ -103,8 +103,18 @@ export function verdictFor(est: Estimate, gpu: Gpu): Verdict {
   };
 }
 
+/** The options for one config: the user's settings, then what the file states, then what is forced (CLI flags). */
+export function effectiveOptions(config: FoundConfig, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): AnalysisOptions {
+  return { ...options, ...config.training.options, ...forced };
+}
+
 /** Resolves and estimates one config; used for the document and for "what if" variations of it. */
-export function analyzeConfig(config: FoundConfig, options: AnalysisOptions, gpu: Gpu | undefined): ConfigAnalysis {
+export function analyzeConfig(
+  config: FoundConfig,
+  options: AnalysisOptions,
+  gpu: Gpu | undefined,
+  forced: Partial<AnalysisOptions> = {},
+): ConfigAnalysis {
   const resolved = resolveSpec(config);
   const problems: Problem[] = resolved.problems.map(p => ({
     severity: p.severity,
@@ -115,13 +125,30 @@ export function analyzeConfig(config: FoundConfig, options: AnalysisOptions, gpu
   if (!resolved.spec) {
     return { config, spec: undefined, estimate: undefined, verdict: undefined, problems };
   }
-  const est = estimate(resolved.spec, runSettingsFor(resolved.spec, options));
-  return { config, spec: resolved.spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
+  const effective = effectiveOptions(config, options, forced);
+  // LitGPT's own model code uses PyTorch's fused tanh-GELU where HF's GPT-2 and Phi use a Python formula.
+  const spec = config.training.framework === 'litgpt' ? { ...resolved.spec, pythonGelu: false } : resolved.spec;
+  let est = estimate(spec, runSettingsFor(spec, effective));
+  const notes: string[] = [];
+  if (config.catalog) {
+    notes.push(`Architecture: ${config.catalog.model.id} from the built-in catalog (named by \`${config.catalog.key}\`; ${config.catalog.model.source}).`);
+  }
+  const fromFile = config.training.sources.filter(s => !(s.setting in forced));
+  if (fromFile.length > 0) {
+    notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from settings.`);
+  }
+  if (config.training.framework === 'litgpt') {
+    notes.push('Framework: LitGPT (its own model code; fused tanh-GELU).');
+  }
+  if (notes.length > 0) {
+    est = { ...est, assumptions: [...notes, ...est.assumptions] };
+  }
+  return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
 }
 
-export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions): DocumentAnalysis {
+export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
   const gpu = findGpu(options.targetGpu);
-  const configs = findModelConfigs(doc.root).map(c => analyzeConfig(c, options, gpu));
+  const configs = findModelConfigs(doc.root).map(c => analyzeConfig(c, options, gpu, forced));
   const problems: Problem[] = doc.problems.map(p => ({
     severity: 'warning',
     message: p.message,

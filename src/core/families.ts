@@ -45,6 +45,8 @@ export type Family = Pick<
   readonly defaultIntermediateMultiple: number | undefined;
   /** Family-specific keys (Falcon's `parallel_attn`, DeepSeek's MLA ranks…). */
   readonly refine?: (ctx: FamilyContext) => Refinement;
+  /** Vocabulary size when the config leaves it out (nanoGPT's 50304, padded from GPT-2's 50257). */
+  readonly defaultVocabSize?: number;
 };
 
 const GPT_STYLE: Family = {
@@ -216,9 +218,22 @@ const falconRefine = (ctx: FamilyContext): Refinement => {
   };
 };
 
+/** nanoGPT's GPT (model.py): GPT-2's block with nn.GELU, and `bias` switching every bias (LayerNorm's too) off. */
+const NANOGPT: Family = {
+  ...GPT_STYLE,
+  name: 'nanoGPT',
+  pythonGelu: false,
+  defaultVocabSize: 50304,
+  refine: ctx => {
+    const bias = ctx.bool('bias') ?? true;
+    return { attentionBias: bias ? 'all' : 'none', mlpBias: bias, norm: bias ? 'layernorm' : 'layernorm-nobias' };
+  },
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
+  nanogpt: NANOGPT,
   bert: BERT_STYLE,
   roberta: { ...BERT_STYLE, name: 'RoBERTa' },
   bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false, pythonGelu: false },
@@ -329,7 +344,7 @@ export interface FamilyChoice {
 
 export function familyFor(
   modelType: string | undefined,
-  hints: { readonly classicNames: boolean; readonly deepseekNative: boolean; readonly encoderKeys: boolean },
+  hints: { readonly classicNames: boolean; readonly deepseekNative: boolean; readonly encoderKeys: boolean; readonly nanoGpt: boolean },
 ): Family {
   if (modelType !== undefined) {
     const known = FAMILIES[modelType] ?? FAMILIES[modelType.toLowerCase()];
@@ -339,6 +354,9 @@ export function familyFor(
   }
   if (hints.deepseekNative) {
     return DEEPSEEK_NATIVE;
+  }
+  if (modelType === undefined && hints.nanoGpt) {
+    return NANOGPT;
   }
   if (modelType === undefined && hints.encoderKeys) {
     return GENERIC_ENCODER;

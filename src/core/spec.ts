@@ -1,5 +1,7 @@
 import type { ConfigEntry, ConfigObject, ConfigValue } from './configTree';
+import { findCatalogModel, torchtuneModel, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Span, SpecField } from './types';
 
 /** Key names each hyperparameter goes by, across HF transformers, GPT-2, nanoGPT, Megatron and plain configs. */
@@ -85,6 +87,75 @@ export interface FoundConfig {
   readonly scalars: Readonly<Record<string, ScalarEntry>>;
   /** `layer_types` (e.g. "sliding_attention" / "full_attention" per layer), when the config lists them. */
   readonly layerTypes: readonly string[] | undefined;
+  /** Set when the architecture comes from the built-in catalog, named by a key of the file. */
+  readonly catalog?: CatalogReference;
+  /** Run settings the file states (batch, sequence, precision, LoRA…), with their keys. */
+  readonly training: TrainingFromFile;
+}
+
+export interface CatalogReference {
+  readonly model: CatalogModel;
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+}
+
+/** Keys that name a model instead of writing it out, as LitGPT, axolotl, HF scripts, nanoGPT and torchtune do. */
+const REFERENCE_KEYS = ['checkpoint_dir', 'base_model', 'model_name_or_path', 'pretrained_model_name_or_path', 'init_from', 'model_name', 'model_id', 'model'];
+
+/** HF config files describe a checkpoint, not a run: their dtype keys are not training settings. */
+function isCheckpointConfig(obj: ConfigObject): boolean {
+  return obj.entries.some(e => e.key === 'architectures' || e.key === 'transformers_version' || e.key === 'torch_dtype');
+}
+
+const NO_TRAINING: TrainingFromFile = { options: {}, sources: [] };
+
+/** The catalog model an object names, if it names one (checkpoint_dir, base_model, init_from, torchtune, torchtitan). */
+function catalogReference(obj: ConfigObject): CatalogReference | undefined {
+  for (const key of REFERENCE_KEYS) {
+    const e = obj.entries.find(x => x.key === key);
+    if (e && e.value.kind === 'string') {
+      const model = findCatalogModel(e.value.value);
+      if (model) {
+        return { model, key, keySpan: e.keySpan, valueSpan: e.value.span };
+      }
+    }
+  }
+  const model = obj.entries.find(x => x.key === 'model')?.value;
+  if (model?.kind === 'object') {
+    const component = model.entries.find(x => x.key === '_component_');
+    if (component && component.value.kind === 'string') {
+      const found = torchtuneModel(component.value.value);
+      if (found) {
+        return { model: found, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span };
+      }
+    }
+    // torchtitan: [model] name = "llama3", flavor = "8B"
+    const name = model.entries.find(x => x.key === 'name');
+    const flavor = model.entries.find(x => x.key === 'flavor');
+    if (name?.value.kind === 'string' && flavor?.value.kind === 'string') {
+      const found = findCatalogModel(`${name.value.value}-${flavor.value.value}`);
+      if (found) {
+        return { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A config object made of the catalog entry's values, all pointing at the key that names the model. */
+function catalogObject(ref: CatalogReference, container: ConfigObject): ConfigObject {
+  const span = ref.valueSpan;
+  const entries: ConfigEntry[] = Object.entries(ref.model.config).map(([key, v]) => ({
+    key,
+    keySpan: span,
+    value:
+      v === null ? { kind: 'null', span }
+        : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span }
+          : typeof v === 'boolean' ? { kind: 'boolean', value: v, span }
+            : { kind: 'string', value: String(v), span },
+  }));
+  return { kind: 'object', entries, span: container.span };
 }
 
 export interface ScalarEntry {
@@ -156,7 +227,7 @@ function architectureOf(obj: ConfigObject): string | undefined {
   return undefined;
 }
 
-function readConfig(obj: ConfigObject, path: string): FoundConfig {
+function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'training'> {
   const keys: RecognisedKey[] = [];
   const raw: Partial<Record<SpecField, RawValue>> = {};
   const seen = new Set<SpecField>();
@@ -215,7 +286,13 @@ export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
     }
     if (v.kind === 'object') {
       if (isModelObject(v)) {
-        found.push(readConfig(v, path));
+        found.push({ ...readConfig(v, path), training: isCheckpointConfig(v) ? NO_TRAINING : readTrainingSettings(v) });
+        continue;
+      }
+      const ref = catalogReference(v);
+      if (ref) {
+        const read = readConfig(catalogObject(ref, v), path);
+        found.push({ ...read, name: ref.model.id, keys: [], catalog: ref, training: readTrainingSettings(v) });
         continue;
       }
       for (let i = v.entries.length - 1; i >= 0; i--) {
@@ -294,6 +371,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     classicNames: config.keys.some(k => CLASSIC_KEYS.has(k.key)) && modelType === undefined && !has('kv_lora_rank'),
     deepseekNative: modelType === undefined && (has('n_dense_layers') || has('moe_inter_dim') || has('kv_lora_rank')),
     encoderKeys: has('type_vocab_size'),
+    nanoGpt: has('n_embd') && has('n_layer') && !has('architectures') && (has('block_size') || has('bias') || !has('vocab_size')),
   });
 
   if (family.generic) {
@@ -314,7 +392,11 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const hiddenSize = integer('hiddenSize', true);
   const numLayers = integer('numLayers', true);
   const numHeads = integer('numHeads', true);
-  const vocabSize = integer('vocabSize', true);
+  let vocabSize = integer('vocabSize', family.defaultVocabSize === undefined);
+  if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
+    vocabSize = family.defaultVocabSize;
+    problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${family.name}'s default of ${family.defaultVocabSize.toLocaleString('en-US')} is assumed.` });
+  }
   const numKvHeadsRaw = integer('numKvHeads', false);
   const headDimRaw = integer('headDim', false);
   const intermediateRaw = integer('intermediateSize', false);

@@ -32,7 +32,8 @@ export type SpecField =
   | 'modelType'
   | 'slidingWindow';
 
-export type NormKind = 'layernorm' | 'rmsnorm';
+/** LayerNorm (weight and bias), LayerNorm without bias (nanoGPT's bias=False), RMSNorm (weight only). */
+export type NormKind = 'layernorm' | 'layernorm-nobias' | 'rmsnorm';
 export type PositionKind = 'learned' | 'rotary' | 'alibi' | 'relative' | 'none';
 export type AttentionBias = 'none' | 'all' | 'qkv';
 export type MlpKind = 'plain' | 'gated';

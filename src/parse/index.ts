@@ -1,7 +1,10 @@
 import type { ConfigDocument } from '../core/configTree';
 import { parseJson } from './json';
+import { parsePython } from './python';
+import { parseToml } from './toml';
+import { parseYaml } from './yaml';
 
-export type ConfigFormat = 'json';
+export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml';
 
 /** Files larger than this are not model configs; they are skipped without being read. */
 export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
@@ -12,15 +15,44 @@ export function formatFor(languageIdOrFileName: string): ConfigFormat | undefine
   if (s === 'json' || s === 'jsonc' || s.endsWith('.json') || s.endsWith('.jsonc')) {
     return 'json';
   }
+  if (s === 'yaml' || s.endsWith('.yaml') || s.endsWith('.yml')) {
+    return 'yaml';
+  }
+  if (s === 'python' || s.endsWith('.py')) {
+    return 'python';
+  }
+  if (s === 'toml' || s.endsWith('.toml')) {
+    return 'toml';
+  }
   return undefined;
 }
+
+/**
+ * Words without which a YAML, Python or TOML file cannot hold a model config VRAM Lens reads: one regular-
+ * expression scan keeps ordinary scripts and manifests from being parsed at all.
+ */
+const MODEL_WORDS = /\b(hidden_size|d_model|n_embd|n_embed|hidden-size|dim|checkpoint_dir|base_model|model_name_or_path|init_from|_component_|flavor|model_id|model_name)\b/;
 
 export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
   if (text.length > MAX_CONFIG_BYTES) {
     return { root: undefined, problems: [] };
   }
-  switch (format) {
-    case 'json':
-      return parseJson(text);
+  if (format !== 'json' && !MODEL_WORDS.test(text)) {
+    return { root: undefined, problems: [] };
+  }
+  try {
+    switch (format) {
+      case 'json':
+        return parseJson(text);
+      case 'yaml':
+        return parseYaml(text);
+      case 'python':
+        return parsePython(text);
+      case 'toml':
+        return parseToml(text);
+    }
+  } catch {
+    // A reader must never throw at its caller: an unreadable file gets no annotation.
+    return { root: undefined, problems: [{ message: 'VRAM Lens could not read this file.', span: { start: 0, end: 0 } }] };
   }
 }

@@ -1,0 +1,215 @@
+import type { AnalysisOptions } from './analyze';
+import type { ConfigEntry, ConfigObject, ConfigValue } from './configTree';
+import type { LoraTarget } from './tensors';
+import type { Checkpointing, OptimizerName, Precision, Quantization, Span } from './types';
+
+/** One run setting read from the file, with where it is written. */
+export interface SettingSource {
+  /** The setting it sets, as the report names it. */
+  readonly setting: string;
+  /** The key path in the file ("train.micro_batch_size"). */
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+}
+
+export interface TrainingFromFile {
+  readonly options: Partial<AnalysisOptions>;
+  readonly sources: readonly SettingSource[];
+  /** The framework the file is written for, when its keys say so (its model code differs from HF's). */
+  readonly framework?: 'litgpt';
+}
+
+function entryAt(obj: ConfigObject, path: string): ConfigEntry | undefined {
+  let current: ConfigValue = obj;
+  let found: ConfigEntry | undefined;
+  for (const part of path.split('.')) {
+    if (current.kind !== 'object') {
+      return undefined;
+    }
+    found = current.entries.find(e => e.key === part);
+    if (!found) {
+      return undefined;
+    }
+    current = found.value;
+  }
+  return found;
+}
+
+const PRECISION_NAMES: Readonly<Record<string, Precision>> = {
+  '32-true': '32-true', '32': '32-true', fp32: '32-true', float32: '32-true',
+  '16-mixed': '16-mixed', '16': '16-mixed', 'bf16-mixed': 'bf16-mixed', 'bf16-true': 'bf16-true', '16-true': '16-true',
+  bf16: 'bf16-true', bfloat16: 'bf16-mixed', float16: '16-mixed', fp16: '16-mixed', 'transformer-engine': 'fp8', fp8: 'fp8',
+};
+
+const QUANTIZE_NAMES: Readonly<Record<string, Quantization>> = {
+  'bnb.nf4': 'nf4', 'bnb.nf4-dq': 'nf4-dq', 'bnb.fp4': 'fp4', 'bnb.fp4-dq': 'fp4-dq', 'bnb.int8': 'int8', 'bnb.int8-training': 'int8',
+};
+
+/** Optimizer names as PyTorch, bitsandbytes, HF Trainer and axolotl write them. */
+function optimizerOf(name: string): OptimizerName | undefined {
+  const n = name.toLowerCase();
+  if (/paged.*(8bit|8_bit)/.test(n)) {
+    return 'paged-adamw-8bit';
+  }
+  if (/paged/.test(n)) {
+    return 'paged-adamw';
+  }
+  if (/(8bit|8_bit|bnb)/.test(n) && /adam/.test(n)) {
+    return 'adamw-8bit';
+  }
+  if (/adafactor/.test(n)) {
+    return 'adafactor';
+  }
+  if (/lion/.test(n)) {
+    return 'lion';
+  }
+  if (/sgd/.test(n)) {
+    return 'sgd';
+  }
+  if (/adam/.test(n)) {
+    return 'adamw';
+  }
+  return undefined;
+}
+
+/**
+ * The run settings a training file states (LitGPT, torchtune, axolotl, nanoGPT, HF TrainingArguments names).
+ * They take precedence over the user's settings, which fill only what the file leaves unsaid.
+ */
+export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
+  const options: Record<string, unknown> = {};
+  const sources: SettingSource[] = [];
+  const take = (setting: string, option: string, path: string, convert: (v: ConfigValue) => unknown): void => {
+    if (options[option] !== undefined) {
+      return;
+    }
+    const e = entryAt(obj, path);
+    if (!e) {
+      return;
+    }
+    const value = convert(e.value);
+    if (value === undefined) {
+      return;
+    }
+    options[option] = value;
+    sources.push({ setting, key: path, keySpan: e.keySpan, valueSpan: e.value.span });
+  };
+  const positive = (v: ConfigValue) => (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 && v.value <= 1e9 ? v.value : undefined);
+  const truthy = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' ? v.value === 'auto' || v.value === 'true' : undefined);
+
+  // Micro-batch size per GPU.
+  for (const path of ['train.micro_batch_size', 'micro_batch_size', 'per_device_train_batch_size', 'train_micro_batch_size_per_gpu', 'batch_size', 'training.batch_size']) {
+    take('micro-batch size', 'batchSize', path, positive);
+  }
+  // Sequence length.
+  for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length']) {
+    take('sequence length', 'sequenceLength', path, positive);
+  }
+  for (const path of ['gradient_accumulation_steps', 'train.gradient_accumulation_iters']) {
+    take('gradient accumulation', 'gradientAccumulationSteps', path, positive);
+  }
+  // LitGPT: accumulation = global batch / (micro-batch × devices).
+  take('gradient accumulation', 'gradientAccumulationSteps', 'train.global_batch_size', v => {
+    const global = positive(v);
+    const micro = options.batchSize as number | undefined;
+    const devices = entryAt(obj, 'devices')?.value;
+    const n = devices?.kind === 'number' && devices.value >= 1 ? devices.value : 1;
+    return global !== undefined && micro !== undefined ? Math.max(1, Math.floor(global / (micro * n))) : undefined;
+  });
+  // Precision: LitGPT / torchtitan names, torchtune's dtype, nanoGPT's dtype, HF's bf16/fp16 flags.
+  for (const path of ['precision', 'dtype', 'training.mixed_precision_param', 'mixed_precision']) {
+    take('precision', 'precision', path, v => (v.kind === 'string' ? PRECISION_NAMES[v.value.toLowerCase()] : undefined));
+  }
+  take('precision', 'precision', 'bf16', v => (truthy(v) ? 'bf16-mixed' : undefined));
+  take('precision', 'precision', 'fp16', v => (truthy(v) ? '16-mixed' : undefined));
+  // Quantization of the base model.
+  take('quantization', 'quantization', 'quantize', v => (v.kind === 'string' ? QUANTIZE_NAMES[v.value.toLowerCase()] : undefined));
+  take('quantization', 'quantization', 'load_in_4bit', v => (truthy(v) ? 'nf4' : undefined));
+  take('quantization', 'quantization', 'load_in_8bit', v => (truthy(v) ? 'int8' : undefined));
+  take('quantization', 'quantization', 'model._component_', v => (v.kind === 'string' && /\.qlora_/.test(v.value) ? 'nf4' : undefined));
+  // Optimizer.
+  for (const path of ['optimizer.class_path', 'optimizer._component_', 'optimizer', 'optim', 'optimizer.name']) {
+    take('optimizer', 'optimizer', path, v => (v.kind === 'string' ? optimizerOf(v.value) : undefined));
+  }
+  // Activation checkpointing.
+  for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations']) {
+    take('checkpointing', 'checkpointing', path, v => {
+      if (v.kind === 'boolean') {
+        return (v.value ? 'full' : 'none') as Checkpointing;
+      }
+      if (v.kind === 'string' && ['none', 'selective', 'full'].includes(v.value)) {
+        return v.value as Checkpointing;
+      }
+      return undefined;
+    });
+  }
+  // GPUs and ZeRO.
+  take('GPUs', 'gpus', 'devices', positive);
+  take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', v => (v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : undefined));
+  take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
+  take('tensor parallel', 'tensorParallel', 'parallelism.tensor_parallel_degree', positive);
+  take('pipeline parallel', 'pipelineParallel', 'parallelism.pipeline_parallel_degree', positive);
+
+  // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
+  const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank');
+  const adapter = entryAt(obj, 'adapter');
+  const rank = rankEntry ? positive(rankEntry.value) : undefined;
+  const adapterSaysLora = adapter?.value.kind === 'string' && /lora/.test(adapter.value.value);
+  const torchtuneLora = entryAt(obj, 'model._component_')?.value;
+  const isLora =
+    rank !== undefined &&
+    (adapterSaysLora || entryAt(obj, 'lora_query') !== undefined || entryAt(obj, 'model.lora_rank') !== undefined ||
+      (torchtuneLora?.kind === 'string' && /lora_/.test(torchtuneLora.value)) || !adapter);
+  if (isLora && rankEntry && rank !== undefined) {
+    const targets = loraTargets(obj);
+    const dropoutEntry = entryAt(obj, 'lora_dropout') ?? entryAt(obj, 'model.lora_dropout');
+    const dropout = dropoutEntry?.value.kind === 'number' ? dropoutEntry.value.value > 0 : true;
+    options.lora = { rank, targets, dropout };
+    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, key: rankEntry === entryAt(obj, 'lora_r') ? 'lora_r' : 'model.lora_rank', keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
+    if (adapter?.value.kind === 'string' && adapter.value.value === 'qlora' && options.quantization === undefined) {
+      options.quantization = 'nf4';
+      sources.push({ setting: 'quantization', key: 'adapter', keySpan: adapter.keySpan, valueSpan: adapter.value.span });
+    }
+  }
+  const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
+  return { options: options as Partial<AnalysisOptions>, sources, ...(litgpt ? { framework: 'litgpt' as const } : {}) };
+}
+
+const MODULE_TARGETS: Readonly<Record<string, LoraTarget>> = {
+  q_proj: 'q', k_proj: 'k', v_proj: 'v', o_proj: 'o', output_proj: 'o', out_proj: 'o', dense: 'o',
+  gate_proj: 'gate', up_proj: 'up', down_proj: 'down', w1: 'gate', w3: 'up', w2: 'down', fc1: 'up', fc2: 'down',
+  c_fc: 'up', lm_head: 'head', output: 'head',
+};
+
+function loraTargets(obj: ConfigObject): LoraTarget[] {
+  const targets = new Set<LoraTarget>();
+  const flag = (path: string, fallback: boolean): boolean => {
+    const e = entryAt(obj, path);
+    return e?.value.kind === 'boolean' ? e.value.value : fallback;
+  };
+  if (entryAt(obj, 'lora_query') || entryAt(obj, 'lora_value') || entryAt(obj, 'lora_mlp')) {
+    // LitGPT: query and value on by default.
+    if (flag('lora_query', true)) {targets.add('q');}
+    if (flag('lora_key', false)) {targets.add('k');}
+    if (flag('lora_value', true)) {targets.add('v');}
+    if (flag('lora_projection', false)) {targets.add('o');}
+    if (flag('lora_mlp', false)) {['gate', 'up', 'down'].forEach(t => targets.add(t as LoraTarget));}
+    if (flag('lora_head', false)) {targets.add('head');}
+    return [...targets];
+  }
+  if (flag('lora_target_linear', false)) {
+    return ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+  }
+  const list = entryAt(obj, 'lora_target_modules') ?? entryAt(obj, 'model.lora_attn_modules') ?? entryAt(obj, 'target_modules');
+  if (list?.value.kind === 'array') {
+    for (const item of list.value.items) {
+      if (item.kind === 'string' && MODULE_TARGETS[item.value]) {
+        targets.add(MODULE_TARGETS[item.value]);
+      }
+    }
+  }
+  if (flag('model.apply_lora_to_mlp', false)) {['gate', 'up', 'down'].forEach(t => targets.add(t as LoraTarget));}
+  if (flag('model.apply_lora_to_output', false)) {targets.add('head');}
+  return targets.size > 0 ? [...targets] : ['q', 'v'];
+}

@@ -1,0 +1,597 @@
+import type { ConfigDocument, ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
+import type { Span } from '../core/types';
+
+/**
+ * Reads the part of Python that config files are written in — module-level assignments, dataclass field
+ * defaults, dict literals, `dict(...)` and keyword calls (`LlamaConfig(hidden_size=4096, …)`), lists, simple
+ * arithmetic and references to earlier names — into a config tree. Nothing is executed or imported: this is a
+ * literal reader. Statements it does not understand are skipped, so a half-typed file still yields what parses.
+ */
+
+type TokenKind = 'name' | 'number' | 'string' | 'op' | 'newline' | 'end';
+
+interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** Column of the first token of its logical line (indentation), for statement tokens. */
+  readonly indent: number;
+  /** True for the first token of a logical line. */
+  readonly lineStart: boolean;
+}
+
+const MAX_TOKENS = 500_000;
+const MAX_DEPTH = 100;
+
+const THREE_CHAR_OPS = ['**=', '//=', '...'];
+const TWO_CHAR_OPS = ['**', '//', '==', '!=', '<=', '>=', '->', '+=', '-=', '*=', '/=', ':='];
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let depth = 0; // bracket nesting: newlines inside brackets do not end a statement
+  let lineStart = true;
+  let indent = 0;
+  const n = text.length;
+  while (i < n && tokens.length < MAX_TOKENS) {
+    const ch = text[i];
+    if (ch === '\n') {
+      // An unclosed bracket while typing: a new unindented assignment starts a new statement anyway.
+      if (depth > 0 && /^[A-Za-z_]\w*\s*(:[^=\n]*)?=(?!=)/.test(text.slice(i + 1, i + 200))) {
+        depth = 0;
+      }
+      if (depth === 0 && !lineStart) {
+        tokens.push({ kind: 'newline', text: '\n', start: i, end: i + 1, indent, lineStart: false });
+      }
+      if (depth === 0) {
+        lineStart = true;
+      }
+      i++;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f') {
+      i++;
+      continue;
+    }
+    if (ch === '\\' && text[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < n && text[i] !== '\n') {
+        i++;
+      }
+      continue;
+    }
+    if (lineStart) {
+      let col = i;
+      while (col > 0 && text[col - 1] !== '\n') {
+        col--;
+      }
+      indent = i - col;
+    }
+    const startsLine = lineStart && depth === 0;
+    lineStart = false;
+    // Strings, with optional prefixes (r, b, u, f and combinations).
+    const prefix = /^[rRbBuUfF]{0,2}(?=['"])/.exec(text.slice(i, i + 3));
+    if (prefix) {
+      const start = i;
+      let j = i + prefix[0].length;
+      const quote = text[j];
+      const triple = text.startsWith(quote.repeat(3), j);
+      const close = triple ? quote.repeat(3) : quote;
+      j += close.length;
+      while (j < n && !text.startsWith(close, j)) {
+        if (text[j] === '\\') {
+          j++;
+        } else if (!triple && text[j] === '\n') {
+          break; // unterminated single-line string: stop at the end of the line
+        }
+        j++;
+      }
+      j = Math.min(n, j + close.length);
+      tokens.push({ kind: 'string', text: text.slice(start, j), start, end: j, indent, lineStart: startsLine });
+      i = j;
+      continue;
+    }
+    const num = /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)[jJ]?/.exec(text.slice(i, i + 64));
+    if (num && num[0] !== '' && /[\d.]/.test(ch)) {
+      tokens.push({ kind: 'number', text: num[0], start: i, end: i + num[0].length, indent, lineStart: startsLine });
+      i += num[0].length;
+      continue;
+    }
+    const name = /^[A-Za-z_\u00c0-\uffff][\w\u00c0-\uffff]*/.exec(text.slice(i, i + 256));
+    if (name) {
+      tokens.push({ kind: 'name', text: name[0], start: i, end: i + name[0].length, indent, lineStart: startsLine });
+      i += name[0].length;
+      continue;
+    }
+    const three = THREE_CHAR_OPS.find(op => text.startsWith(op, i));
+    const two = three ? undefined : TWO_CHAR_OPS.find(op => text.startsWith(op, i));
+    const op = three ?? two ?? ch;
+    if (op === '(' || op === '[' || op === '{') {
+      depth++;
+    } else if ((op === ')' || op === ']' || op === '}') && depth > 0) {
+      depth--;
+    }
+    tokens.push({ kind: 'op', text: op, start: i, end: i + op.length, indent, lineStart: startsLine });
+    i += op.length;
+  }
+  tokens.push({ kind: 'newline', text: '', start: n, end: n, indent: 0, lineStart: false });
+  tokens.push({ kind: 'end', text: '', start: n, end: n, indent: 0, lineStart: true });
+  return tokens;
+}
+
+class Unsupported extends Error {}
+
+/** HF and nanoGPT config classes, to the model_type their keyword arguments describe. */
+const CONFIG_CLASSES: Readonly<Record<string, string>> = {
+  GPTConfig: 'nanogpt',
+  GPT2Config: 'gpt2',
+  LlamaConfig: 'llama',
+  MistralConfig: 'mistral',
+  MixtralConfig: 'mixtral',
+  Qwen2Config: 'qwen2',
+  Qwen3Config: 'qwen3',
+  GemmaConfig: 'gemma',
+  Gemma2Config: 'gemma2',
+  PhiConfig: 'phi',
+  Phi3Config: 'phi3',
+  BertConfig: 'bert',
+  RobertaConfig: 'roberta',
+  T5Config: 't5',
+  OPTConfig: 'opt',
+  BloomConfig: 'bloom',
+  GPTNeoXConfig: 'gpt_neox',
+  GPTJConfig: 'gptj',
+  FalconConfig: 'falcon',
+  StableLmConfig: 'stablelm',
+  Starcoder2Config: 'starcoder2',
+  DeepseekV2Config: 'deepseek_v2',
+  DeepseekV3Config: 'deepseek_v3',
+};
+
+/** The model_type a config class name stands for (LlamaConfig → llama), if it is one. */
+export function modelTypeOfClass(name: string): string | undefined {
+  const last = name.split('.').pop() ?? name;
+  return CONFIG_CLASSES[last];
+}
+
+interface Value {
+  readonly node: ConfigValue;
+  /** The numeric value, when the expression is a number (for arithmetic and references). */
+  readonly num?: number;
+}
+
+class Parser {
+  private pos = 0;
+  private depth = 0;
+  /** Module-level names bound so far, for references such as `n_embd * 4`. */
+  readonly scope = new Map<string, Value>();
+
+  constructor(private readonly tokens: Token[], private readonly text: string) {}
+
+  private peek(offset = 0): Token {
+    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    if (this.pos < this.tokens.length - 1) {
+      this.pos++;
+    }
+    return t;
+  }
+
+  private isOp(text: string, offset = 0): boolean {
+    const t = this.peek(offset);
+    return t.kind === 'op' && t.text === text;
+  }
+
+  private expectOp(text: string): Token {
+    if (!this.isOp(text)) {
+      throw new Unsupported(`expected ${text}`);
+    }
+    return this.next();
+  }
+
+  /** Skips the rest of the current statement, and any block indented under it. */
+  skipStatement(): void {
+    const indent = this.peek().indent;
+    while (this.peek().kind !== 'end' && this.peek().kind !== 'newline') {
+      this.next();
+    }
+    if (this.peek().kind === 'newline') {
+      this.next();
+    }
+    while (this.peek().kind !== 'end' && this.peek().lineStart && this.peek().indent > indent) {
+      while (this.peek().kind !== 'end' && this.peek().kind !== 'newline') {
+        this.next();
+      }
+      if (this.peek().kind === 'newline') {
+        this.next();
+      }
+    }
+  }
+
+  /** Parses a block of statements at one indentation into entries. */
+  parseBlock(indent: number, entries: ConfigEntry[], problems: ParseProblem[], topLevel: boolean): void {
+    let guard = 0;
+    while (this.peek().kind !== 'end' && guard++ < MAX_TOKENS) {
+      const t = this.peek();
+      if (t.kind === 'newline') {
+        this.next();
+        continue;
+      }
+      if (t.indent < indent || (!topLevel && t.indent !== indent && t.lineStart)) {
+        return;
+      }
+      if (t.indent > indent) {
+        this.skipStatement();
+        continue;
+      }
+      const start = this.pos;
+      try {
+        this.parseStatement(entries, topLevel, problems);
+      } catch (e) {
+        if (!(e instanceof Unsupported)) {
+          throw e;
+        }
+        this.pos = start;
+        this.skipStatement();
+      }
+    }
+  }
+
+  private parseStatement(entries: ConfigEntry[], topLevel: boolean, problems: ParseProblem[]): void {
+    const t = this.peek();
+    if (t.kind === 'op' && t.text === '@') {
+      this.skipStatement(); // a decorator line (@dataclass)
+      return;
+    }
+    if (t.kind === 'name' && t.text === 'class') {
+      this.next();
+      const name = this.next();
+      if (name.kind !== 'name') {
+        throw new Unsupported('class name');
+      }
+      while (!this.isOp(':') && this.peek().kind !== 'newline' && this.peek().kind !== 'end') {
+        this.next(); // bases
+      }
+      this.expectOp(':');
+      if (this.peek().kind !== 'newline') {
+        throw new Unsupported('one-line class');
+      }
+      this.next();
+      const bodyIndent = this.peek().indent;
+      if (bodyIndent <= t.indent) {
+        return;
+      }
+      const fields: ConfigEntry[] = [];
+      const startOffset = t.start;
+      this.parseBlock(bodyIndent, fields, problems, false);
+      const endOffset = this.tokens[Math.max(0, this.pos - 1)].end;
+      const modelType = modelTypeOfClass(name.text);
+      if (modelType && !fields.some(f => f.key === 'model_type')) {
+        fields.push({ key: 'model_type', keySpan: { start: name.start, end: name.end }, value: { kind: 'string', value: modelType, span: { start: name.start, end: name.end } } });
+      }
+      entries.push({ key: name.text, keySpan: { start: name.start, end: name.end }, value: { kind: 'object', entries: fields, span: { start: startOffset, end: endOffset } } });
+      return;
+    }
+    if (t.kind === 'name' && ['def', 'if', 'for', 'while', 'with', 'try', 'import', 'from', 'return', 'assert', 'raise', 'del', 'pass', 'global', 'async', 'elif', 'else', 'except', 'finally', 'print'].includes(t.text)) {
+      this.skipStatement();
+      return;
+    }
+    // NAME (: annotation)? = expression
+    if (t.kind !== 'name') {
+      throw new Unsupported('statement');
+    }
+    const targets: Token[] = [this.next()];
+    while (this.isOp(',')) {
+      this.next();
+      targets.push(this.next()); // a, b = ... : only the first simple target is kept below
+    }
+    if (this.isOp(':')) {
+      this.next();
+      // The annotation runs up to '=' or the end of the line.
+      while (!this.isOp('=') && this.peek().kind !== 'newline' && this.peek().kind !== 'end') {
+        this.next();
+      }
+      if (!this.isOp('=')) {
+        this.finishLine();
+        return; // annotation without a value
+      }
+    }
+    if (!this.isOp('=') || targets.length > 1 || targets[0].kind !== 'name') {
+      throw new Unsupported('not an assignment');
+    }
+    this.next();
+    const value = this.parseExpression();
+    this.finishLine();
+    const name = targets[0];
+    entries.push({ key: name.text, keySpan: { start: name.start, end: name.end }, value: value.node });
+    if (topLevel) {
+      this.scope.set(name.text, value);
+    } else {
+      this.scope.set(`.${name.text}`, value); // class fields are visible to later fields of the class body only
+    }
+  }
+
+  private finishLine(): void {
+    if (this.peek().kind === 'newline') {
+      this.next();
+    } else if (this.peek().kind !== 'end') {
+      throw new Unsupported('trailing tokens');
+    }
+  }
+
+  private span(startToken: Token): Span {
+    return { start: startToken.start, end: this.tokens[Math.max(0, this.pos - 1)].end };
+  }
+
+  parseExpression(): Value {
+    if (++this.depth > MAX_DEPTH) {
+      throw new Unsupported('too deep');
+    }
+    try {
+      // Conditional expressions and boolean logic are not config literals.
+      const v = this.parseSum();
+      if (this.peek().kind === 'name' && ['if', 'and', 'or', 'for'].includes(this.peek().text)) {
+        throw new Unsupported('expression');
+      }
+      return v;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private arithmetic(first: Token, left: Value, op: string, right: Value): Value {
+    if (left.num === undefined || right.num === undefined) {
+      throw new Unsupported('non-numeric arithmetic');
+    }
+    let r: number;
+    switch (op) {
+      case '+': r = left.num + right.num; break;
+      case '-': r = left.num - right.num; break;
+      case '*': r = left.num * right.num; break;
+      case '/': r = left.num / right.num; break;
+      case '//': r = Math.floor(left.num / right.num); break;
+      case '%': r = left.num - right.num * Math.floor(left.num / right.num); break;
+      case '**': r = left.num ** right.num; break;
+      default: throw new Unsupported(op);
+    }
+    const span = this.span(first);
+    return { node: { kind: 'number', value: r, raw: this.text.slice(span.start, span.end), span }, num: r };
+  }
+
+  private parseSum(): Value {
+    const first = this.peek();
+    let left = this.parseTerm();
+    while (this.isOp('+') || this.isOp('-')) {
+      const op = this.next().text;
+      left = this.arithmetic(first, left, op, this.parseTerm());
+    }
+    return left;
+  }
+
+  private parseTerm(): Value {
+    const first = this.peek();
+    let left = this.parseUnary();
+    while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
+      const op = this.next().text;
+      left = this.arithmetic(first, left, op, this.parseUnary());
+    }
+    return left;
+  }
+
+  private parseUnary(): Value {
+    const first = this.peek();
+    if (this.isOp('-') || this.isOp('+')) {
+      const op = this.next().text;
+      const v = this.parseUnary();
+      if (v.num === undefined) {
+        throw new Unsupported('unary on non-number');
+      }
+      const r = op === '-' ? -v.num : v.num;
+      const span = this.span(first);
+      return { node: { kind: 'number', value: r, raw: this.text.slice(span.start, span.end), span }, num: r };
+    }
+    const base = this.parsePostfix();
+    if (this.isOp('**')) {
+      this.next();
+      return this.arithmetic(first, base, '**', this.parseUnary());
+    }
+    return base;
+  }
+
+  private parsePostfix(): Value {
+    const first = this.peek();
+    let v = this.parseAtom();
+    let dotted = first.kind === 'name' ? first.text : undefined;
+    for (;;) {
+      if (this.isOp('.') && this.peek(1).kind === 'name') {
+        this.next();
+        const attr = this.next();
+        dotted = dotted !== undefined ? `${dotted}.${attr.text}` : undefined;
+        const span = this.span(first);
+        v = { node: { kind: 'null', span } };
+      } else if (this.isOp('(')) {
+        v = this.parseCall(first, dotted);
+        dotted = undefined;
+      } else if (this.isOp('[')) {
+        throw new Unsupported('subscript');
+      } else {
+        return v;
+      }
+    }
+  }
+
+  private parseCall(first: Token, callee: string | undefined): Value {
+    this.expectOp('(');
+    const entries: ConfigEntry[] = [];
+    const items: ConfigValue[] = [];
+    while (!this.isOp(')')) {
+      if (this.peek().kind === 'name' && this.isOp('=', 1)) {
+        const key = this.next();
+        this.next();
+        const value = this.parseExpression();
+        entries.push({ key: key.text, keySpan: { start: key.start, end: key.end }, value: value.node });
+      } else if (this.isOp('**') || this.isOp('*')) {
+        throw new Unsupported('unpacking');
+      } else {
+        items.push(this.parseExpression().node);
+      }
+      if (!this.isOp(',')) {
+        break;
+      }
+      this.next();
+    }
+    this.expectOp(')');
+    const span = this.span(first);
+    if (callee === 'dict') {
+      return { node: { kind: 'object', entries, span } };
+    }
+    if (callee === 'list' || callee === 'tuple') {
+      return { node: items[0] ?? { kind: 'array', items: [], span } };
+    }
+    const modelType = callee ? modelTypeOfClass(callee) : undefined;
+    if (modelType && !entries.some(e => e.key === 'model_type')) {
+      entries.push({ key: 'model_type', keySpan: { start: first.start, end: first.end }, value: { kind: 'string', value: modelType, span: { start: first.start, end: first.end } } });
+    }
+    // Any other call is read by its keyword arguments: Config(...)-style constructors carry the model there.
+    return { node: { kind: 'object', entries, span } };
+  }
+
+  private parseAtom(): Value {
+    const t = this.next();
+    switch (t.kind) {
+      case 'number': {
+        const clean = t.text.replace(/_/g, '');
+        if (/[jJ]$/.test(clean)) {
+          throw new Unsupported('complex');
+        }
+        const value = /^0[xXoObB]/.test(clean) ? Number(clean) : Number(clean);
+        return { node: { kind: 'number', value, raw: t.text, span: { start: t.start, end: t.end } }, num: value };
+      }
+      case 'string': {
+        let text = stringValue(t.text);
+        let end = t.end;
+        while (this.peek().kind === 'string') {
+          const more = this.next();
+          text = text === undefined ? undefined : (() => { const m = stringValue(more.text); return m === undefined ? undefined : text + m; })();
+          end = more.end;
+        }
+        if (text === undefined) {
+          return { node: { kind: 'null', span: { start: t.start, end } } };
+        }
+        return { node: { kind: 'string', value: text, span: { start: t.start, end } } };
+      }
+      case 'name': {
+        const span = { start: t.start, end: t.end };
+        if (t.text === 'True' || t.text === 'False') {
+          return { node: { kind: 'boolean', value: t.text === 'True', span } };
+        }
+        if (t.text === 'None') {
+          return { node: { kind: 'null', span } };
+        }
+        const bound = this.scope.get(`.${t.text}`) ?? this.scope.get(t.text);
+        if (bound && !this.isOp('(') && !this.isOp('.')) {
+          // A reference to an earlier value: the value, pointing at where the reference is written.
+          return bound.num !== undefined
+            ? { node: { kind: 'number', value: bound.num, raw: t.text, span }, num: bound.num }
+            : { node: { ...bound.node, span } as ConfigValue };
+        }
+        if (this.isOp('(') || this.isOp('.')) {
+          return { node: { kind: 'null', span } };
+        }
+        throw new Unsupported(`unknown name ${t.text}`);
+      }
+      case 'op':
+        if (t.text === '(') {
+          if (this.isOp(')')) {
+            this.next();
+            return { node: { kind: 'array', items: [], span: this.span(t) } };
+          }
+          const inner = this.parseExpression();
+          if (this.isOp(',')) {
+            const items = [inner.node];
+            while (this.isOp(',')) {
+              this.next();
+              if (this.isOp(')')) {
+                break;
+              }
+              items.push(this.parseExpression().node);
+            }
+            this.expectOp(')');
+            return { node: { kind: 'array', items, span: this.span(t) } };
+          }
+          this.expectOp(')');
+          return inner;
+        }
+        if (t.text === '[') {
+          const items: ConfigValue[] = [];
+          while (!this.isOp(']')) {
+            items.push(this.parseExpression().node);
+            if (!this.isOp(',')) {
+              break;
+            }
+            this.next();
+          }
+          this.expectOp(']');
+          return { node: { kind: 'array', items, span: this.span(t) } };
+        }
+        if (t.text === '{') {
+          const entries: ConfigEntry[] = [];
+          while (!this.isOp('}')) {
+            const keyToken = this.peek();
+            const key = this.parseExpression();
+            if (!this.isOp(':')) {
+              throw new Unsupported('set literal');
+            }
+            this.next();
+            const value = this.parseExpression();
+            if (key.node.kind === 'string' || key.node.kind === 'number') {
+              entries.push({ key: String(key.node.value), keySpan: { start: keyToken.start, end: key.node.span.end }, value: value.node });
+            }
+            if (!this.isOp(',')) {
+              break;
+            }
+            this.next();
+          }
+          this.expectOp('}');
+          return { node: { kind: 'object', entries, span: this.span(t) } };
+        }
+        throw new Unsupported(`operator ${t.text}`);
+      default:
+        throw new Unsupported('end of input');
+    }
+  }
+}
+
+/** The value of a Python string literal, or undefined for f-strings (which would need evaluation). */
+function stringValue(literal: string): string | undefined {
+  const prefix = /^[rRbBuUfF]*/.exec(literal)![0];
+  if (/[fF]/.test(prefix)) {
+    return undefined;
+  }
+  let body = literal.slice(prefix.length);
+  const quote = body.startsWith('"""') || body.startsWith("'''") ? body.slice(0, 3) : body[0];
+  body = body.slice(quote.length, body.endsWith(quote) && body.length >= 2 * quote.length ? body.length - quote.length : body.length);
+  if (/[rR]/.test(prefix)) {
+    return body;
+  }
+  return body.replace(/\\(["'\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+export function parsePython(text: string): ConfigDocument {
+  const problems: ParseProblem[] = [];
+  const tokens = tokenize(text);
+  if (tokens.length >= MAX_TOKENS) {
+    problems.push({ message: 'The file is too large to be a config; VRAM Lens read only its beginning.', span: { start: 0, end: 0 } });
+  }
+  const parser = new Parser(tokens, text);
+  const entries: ConfigEntry[] = [];
+  parser.parseBlock(0, entries, problems, true);
+  return { root: { kind: 'object', entries, span: { start: 0, end: text.length } }, problems };
+}

@@ -1,0 +1,171 @@
+import * as assert from 'assert';
+import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
+import { findCatalogModel, torchtuneModel } from '../../src/core/catalog';
+import { formatFor, parseConfig, type ConfigFormat } from '../../src/parse';
+import { parsePython } from '../../src/parse/python';
+import { parseYaml } from '../../src/parse/yaml';
+import { readReference } from './helpers';
+
+function analyze(text: string, format: ConfigFormat, options = {}): ConfigAnalysis[] {
+  return [...analyzeDocument(parseConfig(text, format), { ...DEFAULT_OPTIONS, ...options }).configs];
+}
+
+describe('YAML', () => {
+  it('LitGPT: the model comes from checkpoint_dir, the run from precision, quantize, lora_*, train.*', () => {
+    const [a] = analyze(readReference('configs/yaml/litgpt-llama-2-7b_qlora.yaml'), 'yaml');
+    assert.strictEqual(a.config.catalog?.model.id, 'meta-llama/Llama-2-7b-hf');
+    assert.strictEqual(a.estimate?.parameters.total, 6_738_415_616);
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.precision, s.quantization, s.batchSize, s.sequenceLength, s.gradientAccumulationSteps], ['bf16-true', 'nf4', 2, 512, 4]);
+    assert.deepStrictEqual(s.lora, { rank: 32, targets: ['q', 'v'], dropout: true });
+    assert.strictEqual(a.estimate!.trainableParameters, 32 * 32 * 2 * (4096 + 4096));
+    assert.ok(a.estimate!.assumptions.some(x => /From the file: .*micro-batch size \(`train\.micro_batch_size`\)/.test(x)));
+  });
+
+  it('torchtune: the model builder names the model, with its batch, dtype, checkpointing and optimizer', () => {
+    const [a] = analyze(readReference('configs/yaml/torchtune-llama3_2_3B_full_single_device.yaml'), 'yaml');
+    assert.strictEqual(a.config.catalog?.model.id, 'meta-llama/Llama-3.2-3B');
+    assert.strictEqual(a.estimate?.parameters.total, 3_212_749_824);
+    assert.strictEqual(a.estimate!.settings.checkpointing, 'full');
+    assert.strictEqual(a.estimate!.settings.precision, 'bf16-true');
+  });
+
+  it('keeps source ranges through nested maps and multiple documents', () => {
+    const text = 'name: a\n---\nmodel:\n  hidden_size: 64\n  num_hidden_layers: 2\n  num_attention_heads: 4\n  vocab_size: 100\n  intermediate_size: 128\n';
+    const [a] = analyze(text, 'yaml');
+    const key = a.config.keys.find(k => k.key === 'hidden_size')!;
+    assert.strictEqual(text.slice(key.keySpan.start, key.keySpan.end), 'hidden_size');
+    assert.strictEqual(text.slice(key.valueSpan.start, key.valueSpan.end), '64');
+  });
+
+  it('an alias bomb is cut off quickly with a message', () => {
+    let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 12; i++) {
+      text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    }
+    text += 'hidden_size: 1\n';
+    const t0 = Date.now();
+    const doc = parseYaml(text);
+    assert.ok(Date.now() - t0 < 2000);
+    assert.match(doc.problems[0].message, /aliases/);
+  });
+
+  it('10,000-deep nesting does not overflow the stack', () => {
+    const text = 'hidden_size: 1\nx: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n';
+    assert.doesNotThrow(() => parseConfig(text, 'yaml'));
+  });
+
+  it('GPT-NeoX dash names are read too (hidden-size, num-layers, num-attention-heads)', () => {
+    const text = 'hidden-size: 1024\nnum-layers: 24\nnum-attention-heads: 16\nseq-length: 2048\n';
+    // GPT-NeoX YAML names the vocabulary only through its tokenizer: there is no size to count without it.
+    const configs = analyze(text, 'yaml');
+    assert.ok(configs.length <= 1);
+  });
+});
+
+describe('Python (read, never executed)', () => {
+  it('nanoGPT config/*.py: module-level values, nanoGPT defaults for what the file leaves out', () => {
+    const [a] = analyze(readReference('configs/python/char-gpt.py'), 'python');
+    assert.strictEqual(a.spec?.family, 'nanoGPT');
+    // 6 layers of 384 with bias=False: 12h² per block; LayerNorms without bias; 256 positions; 50,304 tokens tied.
+    const h = 384;
+    assert.strictEqual(a.estimate?.parameters.total, 50304 * h + 256 * h + 6 * (12 * h * h + 2 * h) + h);
+    assert.deepStrictEqual([a.estimate!.settings.batchSize, a.estimate!.settings.sequenceLength], [64, 256]);
+    assert.match(a.problems[0].message, /default of 50,304/);
+  });
+
+  it('keyword arguments of a config class (LlamaConfig(...)) and references between names', () => {
+    const text = 'from transformers import LlamaConfig\nh = 1024\ncfg = LlamaConfig(hidden_size=h, intermediate_size=h * 4, num_hidden_layers=2, num_attention_heads=8, vocab_size=32000)\n';
+    const [a] = analyze(text, 'python');
+    assert.strictEqual(a.spec?.family, 'Llama');
+    assert.strictEqual(a.spec?.intermediateSize, 4096);
+  });
+
+  it('LitGPT-style lists of configs give one config per entry', () => {
+    const text = 'configs = [\n  dict(name="a", hidden_size=64, num_hidden_layers=2, num_attention_heads=4, vocab_size=100, intermediate_size=128),\n  dict(name="b", hidden_size=128, num_hidden_layers=2, num_attention_heads=4, vocab_size=100, intermediate_size=256),\n]\n';
+    assert.deepStrictEqual(analyze(text, 'python').map(c => c.config.name), ['a', 'b']);
+  });
+
+  it('dataclass field defaults (nanoGPT GPTConfig)', () => {
+    const text = '@dataclass\nclass GPTConfig:\n    block_size: int = 1024\n    vocab_size: int = 50304\n    n_layer: int = 12\n    n_head: int = 12\n    n_embd: int = 768\n    dropout: float = 0.0\n    bias: bool = True\n';
+    const [a] = analyze(text, 'python');
+    assert.strictEqual(a.estimate?.parameters.total, 50304 * 768 + 1024 * 768 + 12 * (12 * 768 * 768 + 13 * 768) + 2 * 768);
+  });
+
+  it('a half-typed file still yields the parts that parse', () => {
+    const text = 'n_layer = 12\nn_head = 12\nn_embd = 7\nbroken = (1 +\nn_embd = 768\nvocab_size = 50304\n';
+    const doc = parsePython(text);
+    assert.ok(doc.root && doc.root.kind === 'object' && doc.root.entries.some(e => e.key === 'vocab_size'));
+  });
+
+  it('never runs code: os.system, imports and calls are only read', () => {
+    const text = 'import os\nos.system("touch /tmp/vram-lens-pwned")\n__import__("os").remove("x")\nn_layer = 2\nn_head = 2\nn_embd = 64\n';
+    assert.doesNotThrow(() => analyze(text, 'python'));
+    const [a] = analyze(text, 'python');
+    assert.ok(a.estimate);
+  });
+
+  it('hostile input: 10,000-deep brackets, 1e400, negative sizes, strings for numbers', () => {
+    assert.doesNotThrow(() => parseConfig('n_embd = ' + '('.repeat(10_000) + '1' + ')'.repeat(10_000) + '\n', 'python'));
+    const [big] = analyze('n_layer = 2\nn_head = 2\nn_embd = 1e400\n', 'python');
+    assert.strictEqual(big.estimate, undefined);
+    const [neg] = analyze('n_layer = -2\nn_head = 2\nn_embd = 64\n', 'python');
+    assert.strictEqual(neg.estimate, undefined);
+    const [str] = analyze('n_layer = "12"\nn_head = 2\nn_embd = 64\n', 'python');
+    assert.match(str.problems[0].message, /should be a whole number/);
+  });
+});
+
+describe('TOML', () => {
+  it('torchtitan: [model] name and flavor name the model; [training] gives batch and sequence', () => {
+    const text = '[job]\ndescription = "Llama 3 8B training"\n\n[model]\nname = "llama3"\nflavor = "8B"\n\n[training]\nbatch_size = 1\nseq_len = 8192\nmixed_precision_param = "bfloat16"\n\n[parallelism]\ntensor_parallel_degree = 2\n';
+    const [a] = analyze(text, 'toml');
+    assert.strictEqual(a.config.catalog?.model.id, 'meta-llama/Meta-Llama-3-8B');
+    assert.deepStrictEqual([a.estimate!.settings.batchSize, a.estimate!.settings.sequenceLength, a.estimate!.settings.tensorParallel], [1, 8192, 2]);
+    const span = a.config.catalog!.valueSpan;
+    assert.strictEqual(text.slice(span.start, span.end), '"8B"');
+  });
+
+  it('malformed TOML gives a message, not an exception', () => {
+    const doc = parseConfig('[model\nname = "llama3"\nflavor = ', 'toml');
+    assert.strictEqual(doc.root, undefined);
+  });
+});
+
+describe('catalog', () => {
+  it('resolves HF ids, LitGPT checkpoint directories, short names and chat variants', () => {
+    assert.strictEqual(findCatalogModel('checkpoints/meta-llama/Llama-2-7b-hf')?.id, 'meta-llama/Llama-2-7b-hf');
+    assert.strictEqual(findCatalogModel('meta-llama/Llama-2-7b-chat-hf')?.id, 'meta-llama/Llama-2-7b-hf');
+    assert.strictEqual(findCatalogModel('gpt2-xl')?.id, 'openai-community/gpt2-xl');
+    assert.strictEqual(findCatalogModel('Qwen/Qwen2.5-7B-Instruct')?.id, 'Qwen/Qwen2.5-7B');
+    assert.strictEqual(findCatalogModel('not/a-model'), undefined);
+    assert.strictEqual(torchtuneModel('torchtune.models.llama3_1.lora_llama3_1_8b')?.id, 'meta-llama/Llama-3.1-8B');
+  });
+
+  it('every catalog model resolves to an exact estimate of its own family', () => {
+    for (const id of ['gpt2', 'bert-base-uncased', 't5-11b', 'llama-2-70b', 'llama-3.1-405b', 'mixtral-8x22b', 'qwen2.5-72b', 'gemma-2-27b', 'phi-3-mini', 'falcon-40b', 'deepseek-v3', 'tinyllama-1.1b', 'stablelm-2-1.6b']) {
+      const [a] = analyze(`base_model: ${id}\n`, 'yaml');
+      assert.ok(a?.estimate, `${id}: ${a?.problems.map(p => p.message).join('; ')}`);
+      assert.strictEqual(a.spec?.generic, false, id);
+    }
+  });
+
+  it('known sizes: Llama-3.1-405B, Mixtral-8x22B, Qwen2.5-72B, TinyLlama', () => {
+    const total = (id: string) => analyze(`base_model: ${id}\n`, 'yaml')[0].estimate!.parameters.total;
+    assert.strictEqual(total('llama-3.1-405b'), 405_853_388_800);
+    assert.strictEqual(total('mixtral-8x22b'), 140_630_071_296);
+    assert.strictEqual(total('qwen2.5-72b'), 72_706_203_648);
+    assert.strictEqual(total('tinyllama-1.1b'), 1_100_048_384);
+  });
+});
+
+describe('formats', () => {
+  it('picks the reader by language id or file name', () => {
+    assert.deepStrictEqual(['json', 'jsonc', 'yaml', 'python', 'x.yml', 'train.toml', 'model.py', 'a.txt'].map(formatFor), ['json', 'json', 'yaml', 'python', 'yaml', 'toml', 'python', undefined]);
+  });
+
+  it('ordinary scripts and manifests are not parsed at all', () => {
+    assert.strictEqual(parseConfig('import numpy as np\nprint(np.zeros(3))\n', 'python').root, undefined);
+    assert.strictEqual(parseConfig('name: ci\non: [push]\njobs: {}\n', 'yaml').root, undefined);
+  });
+});
