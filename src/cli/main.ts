@@ -172,32 +172,44 @@ function parse(argv: string[]) {
   if (loraRank === undefined && values['lora-targets'] !== undefined) {
     throw new UsageError('--lora-targets needs --lora-rank');
   }
+  // Flags given on the command line override what the file says; the defaults fill only what neither says.
+  const given = (flag: string) => (values as Record<string, unknown>)[flag] !== undefined;
+  const forced: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] } = {};
+  const set = <K extends keyof AnalysisOptions>(flag: string, key: K, value: AnalysisOptions[K]) => {
+    if (given(flag)) {
+      forced[key] = value;
+    }
+  };
+  set('batch', 'batchSize', positiveInt('batch', values.batch, DEFAULT_OPTIONS.batchSize)!);
+  set('seq', 'sequenceLength', positiveInt('seq', values.seq, undefined));
+  set('new-tokens', 'newTokens', positiveInt('new-tokens', values['new-tokens'], 0)!);
+  set('precision', 'precision', oneOf<Precision>('precision', values.precision, PRECISIONS, 'bf16-mixed'));
+  set('quantization', 'quantization', oneOf<Quantization>('quantization', values.quantization, QUANTIZATIONS, 'nf4'));
+  set('optimizer', 'optimizer', oneOf<OptimizerName>('optimizer', values.optimizer, OPTIMIZERS, 'adamw'));
+  if (loraRank !== undefined) {
+    forced.lora = { rank: loraRank, targets: loraTargets(values['lora-targets']), dropout: loraDropout > 0 };
+  }
+  set('checkpointing', 'checkpointing', oneOf<Checkpointing>('checkpointing', values.checkpointing, ['none', 'selective', 'full'], 'none'));
+  set('attention', 'attention', (attention === 'flash' ? 'sdpa' : attention) as AttentionKernel);
+  set('grad-accum', 'gradientAccumulationSteps', positiveInt('grad-accum', values['grad-accum'], 1)!);
+  if (given('gpus') || given('tp') || given('pp')) {
+    forced.gpus = values.gpus === undefined ? tp * pp : gpus;
+    forced.tensorParallel = tp;
+    forced.pipelineParallel = pp;
+  }
+  set('zero', 'zeroStage', zero as 0 | 1 | 2 | 3);
+  set('kv-cache', 'kvCacheType', oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'));
+  set('serving', 'serving', oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'));
+  set('torch', 'torchMajor', oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2);
+  set('group-size', 'quantGroupSize', positiveInt('group-size', values['group-size'], 128)!);
+  set('reserve-pct', 'allocatorReserve', reserve === undefined ? undefined : reserve / 100);
+  set('overhead-mib', 'cudaOverheadMiB', Number(overhead));
   const options: AnalysisOptions = {
     ...DEFAULT_OPTIONS,
     targetGpu: gpu,
     mode: oneOf<Mode>('mode', values.mode, ['inference', 'training', 'both'], 'both'),
-    batchSize: positiveInt('batch', values.batch, DEFAULT_OPTIONS.batchSize)!,
-    sequenceLength: positiveInt('seq', values.seq, undefined),
-    newTokens: values['new-tokens'] === undefined ? 0 : positiveInt('new-tokens', values['new-tokens'], 0)!,
-    precision: oneOf<Precision>('precision', values.precision, PRECISIONS, 'bf16-mixed'),
-    quantization: values.quantization === undefined ? undefined : oneOf<Quantization>('quantization', values.quantization, QUANTIZATIONS, 'nf4'),
-    optimizer: oneOf<OptimizerName>('optimizer', values.optimizer, OPTIMIZERS, 'adamw'),
-    lora: loraRank === undefined ? undefined : { rank: loraRank, targets: loraTargets(values['lora-targets']), dropout: loraDropout > 0 },
-    checkpointing: oneOf<Checkpointing>('checkpointing', values.checkpointing, ['none', 'selective', 'full'], 'none'),
-    attention: (attention === 'flash' ? 'sdpa' : attention) as AttentionKernel,
-    gradientAccumulationSteps: positiveInt('grad-accum', values['grad-accum'], 1)!,
-    gpus: values.gpus === undefined ? tp * pp : gpus,
-    zeroStage: zero as 0 | 1 | 2 | 3,
-    tensorParallel: tp,
-    pipelineParallel: pp,
-    kvCacheType: oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'),
-    serving: oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'),
-    torchMajor: oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2,
-    quantGroupSize: positiveInt('group-size', values['group-size'], 128)!,
-    allocatorReserve: reserve === undefined ? undefined : reserve / 100,
-    cudaOverheadMiB: overhead === undefined ? DEFAULT_OPTIONS.cudaOverheadMiB : Number(overhead),
   };
-  return { values, positionals, options };
+  return { values, positionals, options, forced };
 }
 
 interface FileResult {
@@ -206,10 +218,10 @@ interface FileResult {
   readonly errors: string[];
 }
 
-function analyzeFile(file: string, options: AnalysisOptions): FileResult {
+function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>): FileResult {
   const format = formatFor(file);
   if (!format) {
-    return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON/JSONC)`] };
+    return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML)`] };
   }
   let text: string;
   try {
@@ -218,10 +230,10 @@ function analyzeFile(file: string, options: AnalysisOptions): FileResult {
     return { file, configs: [], errors: [`${file}: ${(e as Error).message}`] };
   }
   const doc = parseConfig(text, format);
-  const analysis = analyzeDocument(doc, options);
+  const analysis = analyzeDocument(doc, options, forced);
   return {
     file,
-    configs: documentReport(text, format, analysis),
+    configs: documentReport(text, format, analysis, forced),
     errors: analysis.problems.map(p => `${file}: ${p.message}`),
   };
 }
@@ -312,7 +324,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     err(`vram-lens: ${(e as Error).message}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const { values, positionals, options } = parsed;
+  const { values, positionals, options, forced } = parsed;
   if (values.help) {
     out(USAGE);
     return EXIT_OK;
@@ -327,7 +339,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     err(`vram-lens: no input file\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const results = positionals.map(f => analyzeFile(f, options));
+  const results = positionals.map(f => analyzeFile(f, options, forced));
   const unreadable = results.some(r => r.errors.length > 0 && r.configs.length === 0);
   if (values.json) {
     out(JSON.stringify({ files: results }, null, 2));
@@ -356,5 +368,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 }
 
 if (require.main === module) {
+  // Output piped into head or less that closes early is not an error.
+  process.stdout.on('error', e => {
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
+      process.exit(0);
+    }
+    throw e;
+  });
   process.exitCode = main(process.argv.slice(2), s => process.stdout.write(s + '\n'), s => process.stderr.write(s + '\n'));
 }

@@ -35,18 +35,26 @@ function peak(est: Estimate | undefined, mode: FitMode): number {
   return mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
 }
 
-function fitsWith(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode): boolean {
-  return peak(analyzeConfig(config, options, undefined).estimate, mode) <= gpuMemoryBytes(gpu);
+/**
+ * Estimates the config with some settings changed. The changes win over what the file states (a probe for the
+ * largest batch must change the batch even where the file sets one); `forced` carries the caller's own overrides.
+ */
+function variant(config: FoundConfig, options: AnalysisOptions, forced: Partial<AnalysisOptions>, patch: Partial<AnalysisOptions>): Estimate | undefined {
+  return analyzeConfig(config, options, undefined, { ...forced, ...patch }).estimate;
+}
+
+function fitsWith(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, forced: Partial<AnalysisOptions>, patch: Partial<AnalysisOptions> = {}): boolean {
+  return peak(variant(config, options, forced, patch), mode) <= gpuMemoryBytes(gpu);
 }
 
 /** Largest micro-batch that fits, exact to the unit (0 when batch 1 does not fit). */
-export function largestBatch(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, limit = 1 << 16): number {
-  return largestFitting(b => fitsWith(config, { ...options, batchSize: b }, gpu, mode), limit);
+export function largestBatch(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, forced: Partial<AnalysisOptions> = {}, limit = 1 << 16): number {
+  return largestFitting(b => fitsWith(config, options, gpu, mode, forced, { batchSize: b }), limit);
 }
 
 /** Longest sequence that fits at the current batch, exact to the token, up to `limit`. */
-export function longestSequence(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, limit: number): number {
-  return largestFitting(s => fitsWith(config, { ...options, sequenceLength: s }, gpu, mode), limit);
+export function longestSequence(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, limit: number, forced: Partial<AnalysisOptions> = {}): number {
+  return largestFitting(s => fitsWith(config, options, gpu, mode, forced, { sequenceLength: s }), limit);
 }
 
 /** Listed GPUs that hold `bytes`, smallest memory first (then cheapest). */
@@ -72,20 +80,20 @@ export interface MultiGpuPlan {
  * How many GPUs of one kind the config needs: tensor parallelism for inference (a power of two that divides
  * the KV heads, as vLLM requires), ZeRO-3 / FSDP data parallelism for training. A null count says why none is enough.
  */
-export function gpusNeeded(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode): MultiGpuPlan {
+export function gpusNeeded(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, forced: Partial<AnalysisOptions> = {}): MultiGpuPlan {
   if (mode === 'inference') {
     for (let n = 1; n <= 1024; n *= 2) {
-      if (fitsWith(config, { ...options, gpus: n, tensorParallel: n, pipelineParallel: 1, zeroStage: 0 }, gpu, mode)) {
+      if (fitsWith(config, options, gpu, mode, forced, { gpus: n, tensorParallel: n, pipelineParallel: 1, zeroStage: 0 })) {
         return { count: n, how: n === 1 ? 'one GPU' : `tensor parallel over ${n} GPUs` };
       }
     }
     return { count: null, how: 'more than 1,024 GPUs in tensor parallel' };
   }
-  if (fitsWith(config, { ...options, gpus: 1, tensorParallel: 1, pipelineParallel: 1, zeroStage: 0 }, gpu, mode)) {
+  if (fitsWith(config, options, gpu, mode, forced, { gpus: 1, tensorParallel: 1, pipelineParallel: 1, zeroStage: 0 })) {
     return { count: 1, how: 'one GPU' };
   }
-  const n = largestFitting(k => !fitsWith(config, { ...options, gpus: k, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 }, gpu, mode), 1024) + 1;
-  if (n > 1024 || !fitsWith(config, { ...options, gpus: n, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 }, gpu, mode)) {
+  const n = largestFitting(k => !fitsWith(config, options, gpu, mode, forced, { gpus: k, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 }), 1024) + 1;
+  if (n > 1024 || !fitsWith(config, options, gpu, mode, forced, { gpus: n, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 })) {
     return { count: null, how: 'no number: activations alone exceed one GPU under ZeRO-3 (try checkpointing or a shorter sequence)' };
   }
   return { count: n, how: `ZeRO-3 / FSDP over ${n} GPUs` };
@@ -99,13 +107,13 @@ export interface ShapeLimit {
 }
 
 /** "What can my GPU run?": the largest model of the current shape family that fits, by depth and by width. */
-export function largestShape(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode): ShapeLimit | undefined {
-  const base = analyzeConfig(config, options, undefined);
+export function largestShape(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, forced: Partial<AnalysisOptions> = {}): ShapeLimit | undefined {
+  const base = analyzeConfig(config, options, undefined, forced);
   const spec = base.spec;
   if (!spec) {
     return undefined;
   }
-  const layers = largestFitting(l => fitsWith(withRawValue(config, 'numLayers', l), options, gpu, mode), 4096);
+  const layers = largestFitting(l => fitsWith(withRawValue(config, 'numLayers', l), options, gpu, mode, forced), 4096);
   const headDim = spec.headDim;
   const kvRatio = spec.numHeads / spec.numKvHeads;
   const ffnRatio = spec.intermediateSize / spec.hiddenSize;
@@ -121,7 +129,7 @@ export function largestShape(config: FoundConfig, options: AnalysisOptions, gpu:
     return c; // without an explicit head_dim it stays hidden / heads
 
   };
-  const heads = largestFitting(a => fitsWith(widened(a), options, gpu, mode), 4096);
+  const heads = largestFitting(a => fitsWith(widened(a), options, gpu, mode, forced), 4096);
   return { layers, hiddenSize: heads * headDim };
 }
 
@@ -135,8 +143,8 @@ export interface Sensitivity {
 }
 
 /** For each numeric hyperparameter in the file: the VRAM multiplier when it doubles (the seed's table, made true). */
-export function sensitivities(config: FoundConfig, options: AnalysisOptions): Sensitivity[] {
-  const base = analyzeConfig(config, options, undefined).estimate;
+export function sensitivities(config: FoundConfig, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): Sensitivity[] {
+  const base = variant(config, options, forced, {});
   if (!base) {
     return [];
   }
@@ -147,7 +155,7 @@ export function sensitivities(config: FoundConfig, options: AnalysisOptions): Se
     if (typeof value !== 'number' || k.field === 'maxPositions' || k.key !== config.keys.find(x => x.field === k.field)?.key) {
       continue;
     }
-    const doubled = analyzeConfig(withRawValue(config, k.field, value * 2), options, undefined).estimate;
+    const doubled = variant(withRawValue(config, k.field, value * 2), options, forced, {});
     if (!doubled) {
       continue;
     }
@@ -161,14 +169,14 @@ export function sensitivities(config: FoundConfig, options: AnalysisOptions): Se
   }
   // The run settings double too: batch and sequence length.
   for (const [key, patch] of [
-    ['batch size', { batchSize: options.batchSize * 2 }],
+    ['batch size', { batchSize: base.settings.batchSize * 2 }],
     ['sequence length', { sequenceLength: base.settings.sequenceLength * 2 }],
   ] as const) {
-    const doubled = analyzeConfig(config, { ...options, ...patch }, undefined).estimate!;
+    const doubled = variant(config, options, forced, patch)!;
     out.push({
       field: undefined,
       key,
-      value: key === 'batch size' ? options.batchSize : base.settings.sequenceLength,
+      value: key === 'batch size' ? base.settings.batchSize : base.settings.sequenceLength,
       inference: doubled.inference.peakBytes / base.inference.peakBytes,
       training: doubled.training.peakBytes / base.training.peakBytes,
     });
@@ -183,7 +191,7 @@ export interface Saving {
 }
 
 /** What each optimisation would do to this config's peaks (the seed's "memory optimization tricks", measured). */
-export function savings(config: FoundConfig, options: AnalysisOptions): Saving[] {
+export function savings(config: FoundConfig, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): Saving[] {
   const variants: [string, Partial<AnalysisOptions>][] = [
     ['as configured', {}],
     ['full gradient checkpointing', { checkpointing: 'full' }],
@@ -198,7 +206,7 @@ export function savings(config: FoundConfig, options: AnalysisOptions): Saving[]
   ];
   const out: Saving[] = [];
   for (const [label, patch] of variants) {
-    const est = analyzeConfig(config, { ...options, ...patch }, undefined).estimate;
+    const est = variant(config, options, forced, patch);
     if (est) {
       out.push({ label, trainingPeakBytes: est.training.peakBytes, inferencePeakBytes: est.inference.peakBytes });
     }

@@ -304,3 +304,38 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
 function headroom(bytes: number): string {
   return bytes >= 0 ? `${formatBytes(bytes)} to spare` : `${formatBytes(-bytes)} over`;
 }
+
+/** Markdown for the hover on the key that names a catalog model (checkpoint_dir, base_model, init_from…). */
+export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefined): string {
+  const ref = analysis.config.catalog!;
+  const out = [
+    `**${escapeMarkdown(ref.key)}** names **${escapeMarkdown(ref.model.id)}**: its architecture comes from VRAM Lens' built-in catalog (${escapeMarkdown(ref.model.source)}).`,
+    '',
+  ];
+  const est = analysis.estimate;
+  if (!est) {
+    return out.concat(analysis.problems.map(p => `- ${p.severity}: ${p.message}`)).join('\n');
+  }
+  out.push(`${escapeMarkdown(analysis.spec?.family ?? '')}, **${formatInteger(est.parameters.total)}** parameters` +
+    (est.trainableParameters !== est.parameters.total ? `, ${formatInteger(est.trainableParameters)} trainable.` : '.'), '');
+  out.push(breakdownTableMarkdown(est), '');
+  if (gpu && analysis.verdict) {
+    out.push(`${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB): ${mark(analysis.verdict.inference)} inference · ${mark(analysis.verdict.training)} training`, '');
+  }
+  out.push(`*${settingsSummary(est)}.*`);
+  return out.join('\n');
+}
+
+/** Markdown for the hover on a run setting the file states (train.micro_batch_size, precision, lora_r…). */
+export function settingHoverMarkdown(analysis: ConfigAnalysis, setting: string, key: string, gpu: Gpu | undefined): string {
+  const est = analysis.estimate;
+  const out = [`**${escapeMarkdown(key)}** sets the ${escapeMarkdown(setting)} of the VRAM estimate for ${escapeMarkdown(analysis.config.name)} (it overrides the VRAM Lens settings).`, ''];
+  if (est) {
+    out.push(breakdownTableMarkdown(est), '');
+    if (gpu && analysis.verdict) {
+      out.push(`${escapeMarkdown(gpu.name)}: ${mark(analysis.verdict.inference)} inference · ${mark(analysis.verdict.training)} training`, '');
+    }
+    out.push(`*${settingsSummary(est)}.*`);
+  }
+  return out.join('\n');
+}

@@ -46,7 +46,7 @@ export type Family = Pick<
   /** Family-specific keys (Falcon's `parallel_attn`, DeepSeek's MLA ranks…). */
   readonly refine?: (ctx: FamilyContext) => Refinement;
   /** Vocabulary size when the config leaves it out (nanoGPT's 50304, padded from GPT-2's 50257). */
-  readonly defaultVocabSize?: number;
+  readonly defaultVocabSize?: number | ((ctx: FamilyContext) => number);
 };
 
 const GPT_STYLE: Family = {
@@ -230,6 +230,26 @@ const NANOGPT: Family = {
   },
 };
 
+/**
+ * GPT-NeoX's own YAML (hidden-size, num-layers…): the vocabulary comes from the tokenizer, padded to a multiple
+ * of 128 (50,304 for the GPT-NeoX-20B tokenizer Pythia uses); weights are tied unless no-weight-tying is set.
+ */
+const GPT_NEOX_YAML: Family = {
+  ...GPT_STYLE,
+  name: 'GPT-NeoX',
+  positions: 'rotary',
+  dropout: false,
+  pythonGelu: false,
+  tiedByDefault: true,
+  // The GPT-NeoX-20B tokenizer's 50,277 tokens, padded to make_vocab_size_divisible_by × model parallelism.
+  defaultVocabSize: ctx => {
+    const multiple = (ctx.int('make_vocab_size_divisible_by') ?? ctx.int('make-vocab-size-divisible-by') ?? 128) *
+      (ctx.int('model_parallel_size') ?? ctx.int('model-parallel-size') ?? 1);
+    return Math.ceil(50277 / multiple) * multiple;
+  },
+  refine: ctx => ({ intermediateSize: ctx.intermediateSize ?? 4 * ctx.hiddenSize }),
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
@@ -344,7 +364,13 @@ export interface FamilyChoice {
 
 export function familyFor(
   modelType: string | undefined,
-  hints: { readonly classicNames: boolean; readonly deepseekNative: boolean; readonly encoderKeys: boolean; readonly nanoGpt: boolean },
+  hints: {
+    readonly classicNames: boolean;
+    readonly deepseekNative: boolean;
+    readonly encoderKeys: boolean;
+    readonly nanoGpt: boolean;
+    readonly gptNeoxYaml: boolean;
+  },
 ): Family {
   if (modelType !== undefined) {
     const known = FAMILIES[modelType] ?? FAMILIES[modelType.toLowerCase()];
@@ -357,6 +383,9 @@ export function familyFor(
   }
   if (modelType === undefined && hints.nanoGpt) {
     return NANOGPT;
+  }
+  if (modelType === undefined && hints.gptNeoxYaml) {
+    return GPT_NEOX_YAML;
   }
   if (modelType === undefined && hints.encoderKeys) {
     return GENERIC_ENCODER;

@@ -82,7 +82,7 @@ export interface Advice {
 }
 
 /** Everything VRAM Lens can advise about one config on one GPU. */
-export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu): Advice | undefined {
+export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu, forced: Partial<AnalysisOptions> = {}): Advice | undefined {
   const est = a.estimate;
   if (!est || !a.spec) {
     return undefined;
@@ -92,15 +92,15 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu)
     const peak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
     const smallest = smallestGpuFor(peak);
     const cheapest = cheapestGpuFor(peak);
-    const shape = largestShape(a.config, options, gpu, mode);
+    const shape = largestShape(a.config, options, gpu, mode, forced);
     return {
       fits: peak <= gpuMemoryBytes(gpu),
       headroomBytes: gpuMemoryBytes(gpu) - peak,
-      largestBatch: largestBatch(a.config, options, gpu, mode),
-      longestSequence: longestSequence(a.config, options, gpu, mode, contextLimit),
+      largestBatch: largestBatch(a.config, options, gpu, mode, forced),
+      longestSequence: longestSequence(a.config, options, gpu, mode, contextLimit, forced),
       smallestGpu: smallest?.name ?? null,
       cheapestGpu: cheapest?.name ?? null,
-      gpusNeeded: gpusNeeded(a.config, options, gpu, mode),
+      gpusNeeded: gpusNeeded(a.config, options, gpu, mode, forced),
       largestShape: shape ?? null,
     };
   };
@@ -108,8 +108,8 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu)
     gpu: gpu.name,
     inference: forMode('inference'),
     training: forMode('training'),
-    sensitivity: sensitivities(a.config, options).map(({ key, value, inference, training }) => ({ key, value, inference, training })),
-    savings: savings(a.config, options),
+    sensitivity: sensitivities(a.config, options, forced).map(({ key, value, inference, training }) => ({ key, value, inference, training })),
+    savings: savings(a.config, options, forced),
   };
 }
 
@@ -152,8 +152,8 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
   };
 }
 
-export function documentReport(text: string, format: string, doc: DocumentAnalysis): ConfigReport[] {
-  return doc.configs.map(c => configReport(text, format, c, GPUS, doc.gpu ? adviceFor(c, doc.options, doc.gpu) : undefined));
+export function documentReport(text: string, format: string, doc: DocumentAnalysis, forced: Partial<AnalysisOptions> = {}): ConfigReport[] {
+  return doc.configs.map(c => configReport(text, format, c, GPUS, doc.gpu ? adviceFor(c, doc.options, doc.gpu, forced) : undefined));
 }
 
 /** The cheapest listed GPU (by memory, then price) whose memory holds `bytes`, if any does. */

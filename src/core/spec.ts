@@ -6,14 +6,14 @@ import type { ModelSpec, Span, SpecField } from './types';
 
 /** Key names each hyperparameter goes by, across HF transformers, GPT-2, nanoGPT, Megatron and plain configs. */
 export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
-  hiddenSize: ['hidden_size', 'd_model', 'n_embd', 'n_embed', 'model_dim', 'emb_dim', 'dim'],
-  numLayers: ['num_hidden_layers', 'n_layer', 'n_layers', 'num_layers'],
-  numHeads: ['num_attention_heads', 'n_head', 'n_heads', 'num_heads'],
+  hiddenSize: ['hidden_size', 'd_model', 'n_embd', 'n_embed', 'model_dim', 'emb_dim', 'dim', 'hidden-size'],
+  numLayers: ['num_hidden_layers', 'n_layer', 'n_layers', 'num_layers', 'num-layers'],
+  numHeads: ['num_attention_heads', 'n_head', 'n_heads', 'num_heads', 'num-attention-heads'],
   numKvHeads: ['num_key_value_heads', 'n_head_kv', 'num_kv_heads', 'n_kv_heads', 'num_query_groups', 'multi_query'],
   headDim: ['head_dim', 'd_kv', 'kv_channels'],
   vocabSize: ['vocab_size', 'n_vocab', 'padded_vocab_size'],
-  intermediateSize: ['intermediate_size', 'n_inner', 'ffn_dim', 'd_ff', 'ffn_hidden_size', 'intermediate_dim'],
-  maxPositions: ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_seq_len', 'block_size'],
+  intermediateSize: ['intermediate_size', 'n_inner', 'ffn_dim', 'd_ff', 'ffn_hidden_size', 'intermediate_dim', 'ffn-hidden-size'],
+  maxPositions: ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_seq_len', 'block_size', 'max-position-embeddings'],
   typeVocabSize: ['type_vocab_size'],
   numExperts: ['num_local_experts', 'num_experts', 'n_routed_experts'],
   expertsPerToken: ['num_experts_per_tok', 'moe_top_k', 'n_activated_experts'],
@@ -285,7 +285,7 @@ export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
       continue;
     }
     if (v.kind === 'object') {
-      if (isModelObject(v)) {
+      if (isModelObject(v) && !/(^|\.)(vision|audio|speech)_config$/.test(path)) {
         found.push({ ...readConfig(v, path), training: isCheckpointConfig(v) ? NO_TRAINING : readTrainingSettings(v) });
         continue;
       }
@@ -372,6 +372,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     deepseekNative: modelType === undefined && (has('n_dense_layers') || has('moe_inter_dim') || has('kv_lora_rank')),
     encoderKeys: has('type_vocab_size'),
     nanoGpt: has('n_embd') && has('n_layer') && !has('architectures') && (has('block_size') || has('bias') || !has('vocab_size')),
+    gptNeoxYaml: (has('hidden-size') && has('num-layers')) || has('vocab_file') || has('no_weight_tying') || has('no-weight-tying'),
   });
 
   if (family.generic) {
@@ -393,10 +394,6 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const numLayers = integer('numLayers', true);
   const numHeads = integer('numHeads', true);
   let vocabSize = integer('vocabSize', family.defaultVocabSize === undefined);
-  if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
-    vocabSize = family.defaultVocabSize;
-    problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${family.name}'s default of ${family.defaultVocabSize.toLocaleString('en-US')} is assumed.` });
-  }
   const numKvHeadsRaw = integer('numKvHeads', false);
   const headDimRaw = integer('headDim', false);
   const intermediateRaw = integer('intermediateSize', false);
@@ -410,7 +407,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     hiddenSize === undefined ||
     numLayers === undefined ||
     numHeads === undefined ||
-    vocabSize === undefined ||
+    (vocabSize === undefined && family.defaultVocabSize === undefined) ||
     problems.some(p => p.severity === 'error')
   ) {
     return { spec: undefined, problems };
@@ -438,8 +435,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     isNull: key => key in config.scalars && config.scalars[key].value === null,
     fail: (message, key) => problems.push({ severity: 'error', key, message }),
   };
+  if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
+    vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
+    problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${family.name}'s default of ${vocabSize.toLocaleString('en-US')} is assumed.` });
+  }
   const refined = family.refine?.(ctx) ?? {};
-  if (problems.some(p => p.severity === 'error')) {
+  if (vocabSize === undefined || problems.some(p => p.severity === 'error')) {
     return { spec: undefined, problems };
   }
 
@@ -478,7 +479,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
 
   const tie = raw.tieWordEmbeddings;
-  const tieWordEmbeddings = typeof tie === 'boolean' ? tie : family.tiedByDefault;
+  const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying');
+  const tieWordEmbeddings = typeof tie === 'boolean' ? tie : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
   const t5Gated = family.name === 'T5' && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
   const positions =
     family.positions === 'none' && maxPositions !== undefined ? ('learned' as const) : family.positions;

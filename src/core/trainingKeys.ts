@@ -123,6 +123,8 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   }
   take('precision', 'precision', 'bf16', v => (truthy(v) ? 'bf16-mixed' : undefined));
   take('precision', 'precision', 'fp16', v => (truthy(v) ? '16-mixed' : undefined));
+  take('precision', 'precision', 'bf16.enabled', v => (truthy(v) ? 'bf16-mixed' : undefined));
+  take('precision', 'precision', 'fp16.enabled', v => (truthy(v) ? '16-mixed' : undefined));
   // Quantization of the base model.
   take('quantization', 'quantization', 'quantize', v => (v.kind === 'string' ? QUANTIZE_NAMES[v.value.toLowerCase()] : undefined));
   take('quantization', 'quantization', 'load_in_4bit', v => (truthy(v) ? 'nf4' : undefined));
@@ -173,6 +175,10 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     }
   }
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
+  // LitGPT's finetune and pretrain scripts shard with FSDP whenever they run on more than one device.
+  if (litgpt && typeof options.gpus === 'number' && options.gpus > 1 && options.zeroStage === undefined) {
+    options.zeroStage = 3;
+  }
   return { options: options as Partial<AnalysisOptions>, sources, ...(litgpt ? { framework: 'litgpt' as const } : {}) };
 }
 

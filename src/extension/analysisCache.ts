@@ -55,7 +55,7 @@ export class AnalysisCache implements vscode.Disposable {
 
 function analyze(document: vscode.TextDocument): DocumentAnalysis {
   const options = readOptions(document.uri);
-  const format = formatFor(document.languageId);
+  const format = formatFor(document.languageId) ?? (formatFor(document.uri.path) === 'toml' ? 'toml' : undefined);
   if (!format) {
     return { ...EMPTY, options };
   }

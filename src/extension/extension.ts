@@ -7,11 +7,18 @@ import { DiagnosticsManager } from './diagnostics';
 import { VramHoverProvider } from './hover';
 import { ReportPanel } from './report';
 
-/** The languages VRAM Lens reads; it activates on these only. */
-export const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
+/** The languages VRAM Lens reads; it activates on these only. TOML has no built-in language, so by file name too. */
+export const SELECTOR: vscode.DocumentSelector = [
+  { language: 'json' },
+  { language: 'jsonc' },
+  { language: 'yaml' },
+  { language: 'python' },
+  { language: 'toml' },
+  { pattern: '**/*.toml' },
+];
 
 function isSupported(document: vscode.TextDocument): boolean {
-  return formatFor(document.languageId) !== undefined;
+  return formatFor(document.languageId) !== undefined || formatFor(document.uri.path) === 'toml';
 }
 
 /** Composition root: wires the shared analysis cache to every editor feature. */
@@ -30,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(ESTIMATE_COMMAND, async (uri?: vscode.Uri) => {
       const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!document || !isSupported(document)) {
-        void vscode.window.showInformationMessage('VRAM Lens: open a model config (a JSON file such as config.json) to estimate its VRAM.');
+        void vscode.window.showInformationMessage('VRAM Lens: open a model config (config.json, a training YAML, a Python config or a TOML file) to estimate its VRAM.');
         return undefined;
       }
       return report.show(document);

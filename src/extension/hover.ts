@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hoverMarkdown } from '../core/explain';
+import { catalogHoverMarkdown, hoverMarkdown, settingHoverMarkdown } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
 
 export class VramHoverProvider implements vscode.HoverProvider {
@@ -12,21 +12,36 @@ export class VramHoverProvider implements vscode.HoverProvider {
       if (offset < a.config.span.start || offset > a.config.span.end) {
         continue;
       }
+      const inSpan = (k: { start: number }, v: { end: number }) => offset >= k.start && offset <= v.end;
+      const ref = a.config.catalog;
+      if (ref && inSpan(ref.keySpan, ref.valueSpan)) {
+        return this.hover(document, catalogHoverMarkdown(a, analysis.gpu), ref.keySpan.start, ref.valueSpan.end);
+      }
+      const setting = a.config.training.sources.find(x => inSpan(x.keySpan, x.valueSpan));
+      if (setting) {
+        return this.hover(document, settingHoverMarkdown(a, setting.setting, setting.key, analysis.gpu), setting.keySpan.start, setting.valueSpan.end);
+      }
       const key = a.config.keys.find(
         k => (offset >= k.keySpan.start && offset <= k.keySpan.end) || (offset >= k.valueSpan.start && offset <= k.valueSpan.end),
       );
       if (!key) {
         continue;
       }
-      const md = new vscode.MarkdownString(
+      return this.hover(
+        document,
         hoverMarkdown({ analysis: a, field: key.field, key: key.key, value: key.value, options: analysis.options, gpu: analysis.gpu }),
+        key.keySpan.start,
+        key.valueSpan.end,
       );
-      // Values come from the user's file: no command links, no HTML.
-      md.isTrusted = false;
-      md.supportHtml = false;
-      const range = new vscode.Range(document.positionAt(key.keySpan.start), document.positionAt(key.valueSpan.end));
-      return new vscode.Hover(md, range);
     }
     return undefined;
+  }
+
+  private hover(document: vscode.TextDocument, markdown: string, start: number, end: number): vscode.Hover {
+    const md = new vscode.MarkdownString(markdown);
+    // Values come from the user's file: no command links, no HTML.
+    md.isTrusted = false;
+    md.supportHtml = false;
+    return new vscode.Hover(md, new vscode.Range(document.positionAt(start), document.positionAt(end)));
   }
 }

@@ -81,3 +81,21 @@ describe('command line', () => {
     assert.deepStrictEqual(JSON.parse(out).files[0].configs, []);
   });
 });
+
+describe('command line with training files', () => {
+  const LORA = path.join(REFERENCE, 'configs/yaml/litgpt-llama-2-7b_lora.yaml');
+
+  it('reads the run from the file, and a flag overrides what the file says', () => {
+    const fromFile = JSON.parse(run(LORA, '--json').out).files[0].configs[0];
+    assert.strictEqual(fromFile.settings.batchSize, 2);
+    assert.strictEqual(fromFile.parameters.trainable, 16_777_216);
+    const flagged = JSON.parse(run(LORA, '--json', '--batch', '8').out).files[0].configs[0];
+    assert.strictEqual(flagged.settings.batchSize, 8);
+    assert.strictEqual(flagged.settings.sequenceLength, 512, 'the rest still comes from the file');
+  });
+
+  it('the largest batch for a file that sets its own batch is still searched, not pinned to the file', () => {
+    const c = JSON.parse(run(LORA, '--json', '--gpu', 'A100 80GB').out).files[0].configs[0];
+    assert.ok(c.advice.training.largestBatch > 2, String(c.advice.training.largestBatch));
+  });
+});

@@ -55,11 +55,14 @@ describe('YAML', () => {
     assert.doesNotThrow(() => parseConfig(text, 'yaml'));
   });
 
-  it('GPT-NeoX dash names are read too (hidden-size, num-layers, num-attention-heads)', () => {
-    const text = 'hidden-size: 1024\nnum-layers: 24\nnum-attention-heads: 16\nseq-length: 2048\n';
-    // GPT-NeoX YAML names the vocabulary only through its tokenizer: there is no size to count without it.
-    const configs = analyze(text, 'yaml');
-    assert.ok(configs.length <= 1);
+  it('GPT-NeoX YAML (dash or underscore names): vocabulary padded from the tokenizer as GPT-NeoX pads it', () => {
+    const shared = (f: string) => readReference(`../configs-public/yaml/${f}`);
+    const [pythia] = analyze(shared('pythia__pythia-410m.yml'), 'yaml');
+    assert.strictEqual(pythia.estimate?.parameters.total, 405_334_016);
+    const [neox] = analyze(shared('gpt-neox__20B.yml'), 'yaml');
+    // GPT-NeoX-20B's published size, with 50,277 tokens padded to a multiple of 128 × 2 model-parallel ranks.
+    assert.strictEqual(neox.estimate?.parameters.total, 20_554_567_680);
+    assert.match(neox.problems[0].message, /default of 50,432/);
   });
 });
 

@@ -193,6 +193,27 @@ describe('VRAM Lens in a real VS Code', () => {
     }
   });
 
+  it('reads a LitGPT YAML: the model named by checkpoint_dir, the run from the file', async () => {
+    const yaml = await open('lora.yaml');
+    assert.strictEqual(yaml.languageId, 'yaml');
+    const found = await lenses(yaml);
+    assert.strictEqual(found.length, 1);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'checkpoint_dir:'));
+    assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Llama\\-2\\-7b\\-hf\*\*: its architecture comes from VRAM Lens' built-in catalog/);
+    const setting = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'micro_batch_size:'));
+    assert.match(hoverText(setting), /sets the micro\\-batch size/);
+  });
+
+  it('reads a nanoGPT Python config without running it', async () => {
+    const py = await open('train_char.py');
+    assert.strictEqual(py.languageId, 'python');
+    const found = await lenses(py);
+    assert.strictEqual(found.length, 1);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', py.uri, positionOf(py, 'n_layer = 6'));
+    assert.match(hoverText(hovers), /Number of layers/);
+  });
+
   it('workbench screenshots: CodeLens, and a hover with its breakdown', async () => {
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
