@@ -3,6 +3,7 @@
 //   npm run bench
 import * as fs from 'fs';
 import * as path from 'path';
+import { medianMs } from './timing';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
 import { diagnose } from '../src/core/diagnose';
 import { hoverMarkdown, lensTitle } from '../src/core/explain';
@@ -10,24 +11,6 @@ import { parseConfig } from '../src/parse';
 
 const root = path.resolve(__dirname, '..', '..');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median wall time of `fn` in milliseconds over `runs` runs, after a warm-up. */
-function time(fn: () => unknown, runs: number): number {
-  for (let i = 0; i < Math.min(20, runs); i++) {
-    fn();
-  }
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
 
 function analyzeForEditor(text: string): number {
   const doc = analyzeDocument(parseConfig(text, 'json'), DEFAULT_OPTIONS);
@@ -45,7 +28,7 @@ function analyzeForEditor(text: string): number {
 const rows: [string, string][] = [];
 for (const name of ['llama-2-7b-chat-hf.config.json', 'gpt2.config.json', 'mixtral-8x7b-v0.1.config.json']) {
   const text = fs.readFileSync(path.join(root, 'examples', name), 'utf8');
-  const ms = time(() => analyzeForEditor(text), 2000);
+  const ms = medianMs(() => analyzeForEditor(text), 2000);
   rows.push([`${name}: parse + estimate + lens/hover/diagnostic texts (median)`, `${(ms * 1000).toFixed(0)} µs`]);
 }
 
@@ -57,9 +40,9 @@ for (let i = 0; i < 190_000; i++) {
 const tokenizer = JSON.stringify({ version: '1.0', model: { type: 'BPE', vocab } });
 // The same size, but with a model key deep inside, so the tree must really be built.
 const withKey = tokenizer.replace('"version":"1.0"', '"version":"1.0","hidden_size":"x"');
-const parseMs = time(() => JSON.parse(tokenizer), 15);
-const skipMs = time(() => analyzeForEditor(tokenizer), 15);
-const fullMs = time(() => analyzeForEditor(withKey), 5);
+const parseMs = medianMs(() => JSON.parse(tokenizer), 15);
+const skipMs = medianMs(() => analyzeForEditor(tokenizer), 15);
+const fullMs = medianMs(() => analyzeForEditor(withKey), 5);
 const mb = (tokenizer.length / 1e6).toFixed(1);
 rows.push([`${mb} MB tokenizer-like JSON: JSON.parse (reference)`, `${parseMs.toFixed(1)} ms`]);
 rows.push([`${mb} MB tokenizer-like JSON: VRAM Lens skips it`, `${skipMs.toFixed(1)} ms (${(skipMs / parseMs).toFixed(2)}× JSON.parse)`]);

@@ -10,16 +10,14 @@ import sys
 
 import torch
 import transformers
-from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM
+from transformers import AutoModel, AutoModelForCausalLM, AutoModelForSeq2SeqLM
+
+from common import load_config
 
 
 def count(path):
-    with open(path) as f:
-        cfg = json.load(f)
-    for key in ("_name_or_path", "transformers_version", "auto_map"):
-        cfg.pop(key, None)
-    model_type = cfg.pop("model_type")
-    config = AutoConfig.for_model(model_type, **cfg)
+    config = load_config(path)
+    model_type = config.model_type
     if model_type in ("bert", "roberta"):
         cls = AutoModel
     elif model_type == "t5":

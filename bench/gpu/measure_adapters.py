@@ -17,19 +17,13 @@ import time
 
 import torch
 import transformers
-from transformers import AutoConfig, AutoModelForCausalLM
+from transformers import AutoModelForCausalLM
+
+from common import load_config
 
 MIB = 1024 * 1024
 HAS_BNB = importlib.util.find_spec("bitsandbytes") is not None
 HAS_PEFT = importlib.util.find_spec("peft") is not None
-
-
-def load_config(path):
-    with open(path) as f:
-        cfg = json.load(f)
-    for key in ("_name_or_path", "transformers_version", "auto_map"):
-        cfg.pop(key, None)
-    return AutoConfig.for_model(cfg.pop("model_type"), **cfg)
 
 
 def saved_model(config_dir, file, cache):

@@ -17,7 +17,9 @@ import time
 
 import torch
 import transformers
-from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSequenceClassification
+from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
+
+from common import load_config
 
 MIB = 1024 * 1024
 
@@ -47,12 +49,8 @@ def device_used():
 
 
 def build(config_path, mode, precision, attention):
-    with open(config_path) as f:
-        cfg = json.load(f)
-    for key in ("_name_or_path", "transformers_version", "auto_map"):
-        cfg.pop(key, None)
-    model_type = cfg.pop("model_type")
-    config = AutoConfig.for_model(model_type, **cfg)
+    config = load_config(config_path)
+    model_type = config.model_type
     config.use_cache = mode == "inference"
     dtype = torch.float32 if precision in ("32-true", "bf16-mixed") else torch.bfloat16
     cls = AutoModelForSequenceClassification if model_type == "bert" else AutoModelForCausalLM

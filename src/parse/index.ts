@@ -6,8 +6,16 @@ import { parseYaml } from './yaml';
 
 export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml';
 
-/** Files larger than this are not model configs; they are skipped without being read. */
-export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+/**
+ * Files larger than this are not model configs; they are skipped without being read. YAML's limit is lowest
+ * because the yaml package reads about 1 MB a second (bench:parse), and the editor must never stall.
+ */
+export const MAX_CONFIG_BYTES: Readonly<Record<ConfigFormat, number>> = {
+  json: 5 * 1024 * 1024,
+  yaml: 256 * 1024,
+  python: 1024 * 1024,
+  toml: 1024 * 1024,
+};
 
 /** The reader for a VS Code language id or a file name, if VRAM Lens reads that kind of file. */
 export function formatFor(languageIdOrFileName: string): ConfigFormat | undefined {
@@ -34,11 +42,14 @@ export function formatFor(languageIdOrFileName: string): ConfigFormat | undefine
 const MODEL_WORDS = /\b(hidden_size|d_model|n_embd|n_embed|hidden-size|dim|checkpoint_dir|base_model|model_name_or_path|init_from|_component_|flavor|model_id|model_name)\b/;
 
 export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
-  if (text.length > MAX_CONFIG_BYTES) {
-    return { root: undefined, problems: [] };
-  }
   if (format !== 'json' && !MODEL_WORDS.test(text)) {
     return { root: undefined, problems: [] };
+  }
+  if (text.length > MAX_CONFIG_BYTES[format]) {
+    const limit = `${MAX_CONFIG_BYTES[format] / 1024} KiB`;
+    return format === 'json'
+      ? { root: undefined, problems: [] }
+      : { root: undefined, problems: [{ message: `The file is larger than ${limit}, more than any ${format.toUpperCase()} config; VRAM Lens does not read it.`, span: { start: 0, end: 0 } }] };
   }
   try {
     switch (format) {

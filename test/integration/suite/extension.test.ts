@@ -214,6 +214,15 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(hovers), /Number of layers/);
   });
 
+  it('reads a torchtitan TOML: [model] name and flavor name the model', async () => {
+    const toml = await open('llama3_8b.toml');
+    const found = await lenses(toml);
+    assert.strictEqual(found.length, 1);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', toml.uri, positionOf(toml, 'flavor'));
+    assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Meta\\-Llama\\-3\\-8B\*\*/);
+  });
+
   it('workbench screenshots: CodeLens, and a hover with its breakdown', async () => {
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
@@ -228,6 +237,17 @@ describe('VRAM Lens in a real VS Code', () => {
     await vscode.commands.executeCommand('editor.action.showHover');
     await sleep(1000);
     console.log('__VRAM_LENS_SCREENSHOT__:hover');
+    await sleep(2500);
+    await vscode.commands.executeCommand('editor.action.hideHover');
+    const yaml = await open('lora.yaml');
+    await lenses(yaml);
+    const ref = positionOf(yaml, 'checkpoint_dir:');
+    const yamlEditor = await vscode.window.showTextDocument(yaml);
+    yamlEditor.selection = new vscode.Selection(ref, ref);
+    yamlEditor.revealRange(new vscode.Range(ref, ref), vscode.TextEditorRevealType.AtTop);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await sleep(1000);
+    console.log('__VRAM_LENS_SCREENSHOT__:yaml');
     await sleep(2500);
     await vscode.workspace.getConfiguration('editor').update('hover.above', undefined, vscode.ConfigurationTarget.Global);
   });
