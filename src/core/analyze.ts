@@ -1,5 +1,5 @@
 import type { ConfigDocument } from './configTree';
-import { findGpu, gpuMemoryBytes, type Gpu } from './gpus';
+import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
 import { findModelConfigs, problemSpan, resolveSpec, withRawValue, type FoundConfig, type RawValue } from './spec';
 import type {
@@ -18,7 +18,14 @@ export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverhead
   /** Undefined: the model's context length, capped at DEFAULT_MAX_SEQUENCE. */
   readonly sequenceLength: number | undefined;
   readonly cudaOverheadMiB: number;
+  /** GPUs the user defined (setting vramLens.customGpus), looked up before the built-in list. */
+  readonly customGpus?: readonly Gpu[];
 };
+
+/** The GPUs a target name is looked up in: the user's own first, then the built-in list. */
+export function gpuList(options: Pick<AnalysisOptions, 'customGpus'>): readonly Gpu[] {
+  return options.customGpus && options.customGpus.length > 0 ? [...options.customGpus, ...GPUS] : GPUS;
+}
 
 export const DEFAULT_OPTIONS: AnalysisOptions = {
   mode: 'both',
@@ -88,7 +95,7 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
     (spec.maxPositions !== undefined
       ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE)
       : DEFAULT_SEQUENCE_WITHOUT_CONTEXT);
-  const { mode, targetGpu, sequenceLength: requested, cudaOverheadMiB, ...run } = options;
+  const { mode, targetGpu, sequenceLength: requested, cudaOverheadMiB, customGpus, ...run } = options;
   return { ...run, sequenceLength, cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB };
 }
 
@@ -147,7 +154,7 @@ export function analyzeConfig(
 }
 
 export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
-  const gpu = findGpu(options.targetGpu);
+  const gpu = findGpu(options.targetGpu, gpuList(options));
   const configs = findModelConfigs(doc.root).map(c => analyzeConfig(c, options, gpu, forced));
   const problems: Problem[] = doc.problems.map(p => ({
     severity: 'warning',

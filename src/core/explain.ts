@@ -1,4 +1,7 @@
-import { estimateWithDoubled, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { largestShape } from './advise';
+import { analyzeConfig, estimateWithDoubled, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { CATALOG } from './catalog';
+import { findModelConfigs } from './spec';
 import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { adviceFor, INFERENCE_LABELS, settingsSummary, smallestGpuFor, TRAINING_LABELS, type ModeAdvice } from './report';
@@ -336,6 +339,68 @@ export function settingHoverMarkdown(analysis: ConfigAnalysis, setting: string, 
       out.push(`${escapeMarkdown(gpu.name)}: ${mark(analysis.verdict.inference)} inference · ${mark(analysis.verdict.training)} training`, '');
     }
     out.push(`*${settingsSummary(est)}.*`);
+  }
+  return out.join('\n');
+}
+
+/** "Compare GPUs": every listed GPU against each config of the document. */
+export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpus: readonly Gpu[]): string {
+  const out = [`# GPUs compared — ${escapeMarkdown(fileName)}`, ''];
+  const sorted = [...gpus].sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity));
+  for (const a of doc.configs) {
+    const est = a.estimate;
+    out.push(`## ${escapeMarkdown(a.config.name)}`, '');
+    if (!est) {
+      out.push('No estimate for this config.', '');
+      continue;
+    }
+    out.push(`Inference ${formatBytes(est.inference.peakBytes)}, training ${formatBytes(est.training.peakBytes)} (${settingsSummary(est)}).`, '');
+    out.push('| GPU | Memory | Price | Inference | Training |', '|---|---:|---:|---|---|');
+    for (const g of sorted) {
+      const cap = gpuMemoryBytes(g);
+      const cell = (peak: number) => (peak <= cap ? `✓ ${formatBytes(cap - peak)} to spare` : `✗ ${formatBytes(peak - cap)} over`);
+      const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
+      out.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cell(est.inference.peakBytes)} | ${cell(est.training.peakBytes)} |`);
+    }
+    out.push('');
+  }
+  if (doc.configs.length === 0) {
+    out.push('No model config in this file.');
+  }
+  return out.join('\n');
+}
+
+/** "What Fits on My GPU?": the largest model of the current shape, and which catalog models fit each way. */
+export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnalysis | undefined, gpu: Gpu, options: AnalysisOptions): string {
+  const out = [`# What fits on the ${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB)`, ''];
+  if (doc && fileName) {
+    for (const a of doc.configs) {
+      const shapeInf = largestShape(a.config, doc.options, gpu, 'inference');
+      const shapeTr = largestShape(a.config, doc.options, gpu, 'training');
+      if (shapeInf && shapeTr) {
+        out.push(`**${escapeMarkdown(a.config.name)}** (${escapeMarkdown(fileName)}): at its width, up to **${shapeInf.layers}** layers for inference and **${shapeTr.layers}** for training; at its depth, a hidden size up to **${formatInteger(shapeInf.hiddenSize)}** for inference and **${formatInteger(shapeTr.hiddenSize)}** for training.`, '');
+      }
+    }
+  }
+  const inference: Partial<AnalysisOptions> = { sequenceLength: 4096, batchSize: 1 };
+  const lora: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], dropout: true } };
+  const qlora: Partial<AnalysisOptions> = { ...lora, quantization: 'nf4-dq' };
+  const full: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-mixed', optimizer: 'adamw', lora: undefined, quantization: undefined };
+  out.push('Catalog models: inference in bf16 at 4,096 tokens; LoRA and QLoRA (NF4) r=16 on all linear layers, and full fine-tuning (bf16-mixed AdamW), at 2,048 tokens; batch 1.', '');
+  out.push('| Model | Parameters | Inference | QLoRA | LoRA | Full fine-tune |', '|---|---:|---|---|---|---|');
+  const cap = gpuMemoryBytes(gpu);
+  for (const model of CATALOG) {
+    const found = findModelConfigs({ kind: 'object', entries: [{ key: 'base_model', keySpan: { start: 0, end: 0 }, value: { kind: 'string', value: model.id, span: { start: 0, end: 0 } } }], span: { start: 0, end: 0 } })[0];
+    if (!found) {
+      continue;
+    }
+    const run = (patch: Partial<AnalysisOptions>, mode: 'inference' | 'training') => {
+      const est = analyzeConfig(found, options, undefined, patch).estimate;
+      const peak = est ? (mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes) : Infinity;
+      return `${peak <= cap ? '✓' : '✗'} ${formatBytes(peak)}`;
+    };
+    const params = analyzeConfig(found, options, undefined).estimate?.parameters.total ?? 0;
+    out.push(`| ${escapeMarkdown(model.id)} | ${formatCount(params)} | ${run(inference, 'inference')} | ${run(qlora, 'training')} | ${run(lora, 'training')} | ${run(full, 'training')} |`);
   }
   return out.join('\n');
 }

@@ -52,6 +52,10 @@ function tokens(name: string): { models: string[]; memoryGb: number | undefined 
  * Returns undefined when nothing matches, rather than guessing.
  */
 export function findGpu(name: string, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
+  const exact = gpus.find(g => g.name.toLowerCase() === name.trim().toLowerCase());
+  if (exact) {
+    return exact;
+  }
   const { models, memoryGb } = tokens(name);
   if (models.length === 0) {
     return undefined;
@@ -64,4 +68,41 @@ export function findGpu(name: string, gpus: readonly Gpu[] = GPUS): Gpu | undefi
     return candidates.find(g => g.memoryGb === memoryGb);
   }
   return candidates.find(g => g.default) ?? (candidates.length === 1 ? candidates[0] : undefined);
+}
+
+/** The seed document's tiers, by memory: what each class of card is for. */
+export function tierOf(gpu: Gpu): string {
+  if (gpu.memoryGb <= 10) {
+    return 'Learning and prototyping (≤ 10 GB)';
+  }
+  if (gpu.memoryGb <= 16) {
+    return 'Startup (12–16 GB)';
+  }
+  if (gpu.memoryGb <= 48) {
+    return 'Production (24–48 GB)';
+  }
+  return 'Research (80 GB and more)';
+}
+
+/** A user-defined GPU from settings, validated; undefined when the entry is not usable. */
+export function customGpu(value: unknown): Gpu | undefined {
+  if (!value || typeof value !== 'object') {
+    return undefined;
+  }
+  const v = value as Record<string, unknown>;
+  const name = typeof v.name === 'string' ? v.name.trim() : '';
+  const memoryMiB = typeof v.memoryMiB === 'number' && Number.isFinite(v.memoryMiB) && v.memoryMiB > 0 ? v.memoryMiB : undefined;
+  if (!name || memoryMiB === undefined) {
+    return undefined;
+  }
+  return {
+    name,
+    model: name.toLowerCase(),
+    memoryGb: Math.round((memoryMiB * 1024 * 1024) / 1e9),
+    memoryMiB,
+    memorySource: 'nvml',
+    vendor: typeof v.vendor === 'string' ? v.vendor : 'custom',
+    generation: 'custom',
+    priceUsd: typeof v.priceUsd === 'number' && v.priceUsd >= 0 ? v.priceUsd : null,
+  };
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { lensTitle } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
 import { ESTIMATE_COMMAND } from './commands';
+import { isEnabled } from './config';
 
 export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -13,6 +14,9 @@ export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!isEnabled('codeLens', document.uri)) {
+      return [];
+    }
     const analysis = this.cache.get(document);
     return analysis.configs.map((a, index) => {
       const start = document.positionAt(a.config.span.start);

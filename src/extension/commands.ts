@@ -1,1 +1,7 @@
 export const ESTIMATE_COMMAND = 'vramLens.estimate';
+export const SELECT_GPU_COMMAND = 'vramLens.selectTargetGpu';
+export const WHAT_FITS_COMMAND = 'vramLens.whatFits';
+export const COMPARE_GPUS_COMMAND = 'vramLens.compareGpus';
+export const COPY_REPORT_COMMAND = 'vramLens.copyReport';
+/** Internal: applies a quick fix that changes a setting. */
+export const APPLY_SETTING_COMMAND = 'vramLens.applySetting';

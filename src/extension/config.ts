@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
+import { customGpu, type Gpu } from '../core/gpus';
 import type { AttentionKernel, Mode, OptimizerName, Precision } from '../core/types';
 
 export const SECTION = 'vramLens';
@@ -28,5 +29,16 @@ export function readOptions(scope?: vscode.ConfigurationScope): AnalysisOptions 
     attention: pick<AttentionKernel>(c.get('attention'), ['sdpa', 'eager'], DEFAULT_OPTIONS.attention),
     checkpointing: c.get<unknown>('gradientCheckpointing') === true ? 'full' : 'none',
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead < 1e6 ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
+    customGpus: readCustomGpus(c),
   };
+}
+
+function readCustomGpus(c: vscode.WorkspaceConfiguration): Gpu[] {
+  const list = c.get<unknown>('customGpus');
+  return Array.isArray(list) ? list.map(customGpu).filter((g): g is Gpu => g !== undefined) : [];
+}
+
+/** Whether a feature is switched on (vramLens.codeLens.enabled, vramLens.diagnostics.enabled…). */
+export function isEnabled(feature: 'codeLens' | 'diagnostics' | 'statusBar', scope?: vscode.ConfigurationScope): boolean {
+  return vscode.workspace.getConfiguration(SECTION, scope).get<unknown>(`${feature}.enabled`) !== false;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { diagnose } from '../core/diagnose';
 import type { AnalysisCache } from './analysisCache';
+import { isEnabled } from './config';
 
 export const DIAGNOSTIC_SOURCE = 'VRAM Lens';
 const DELAY_MS = 300;
@@ -61,7 +62,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   private update(document: vscode.TextDocument): void {
-    const problems = diagnose(this.cache.get(document));
+    const problems = isEnabled('diagnostics', document.uri) ? diagnose(this.cache.get(document)) : [];
     this.collection.set(
       document.uri,
       problems.map(p => {

@@ -1,11 +1,25 @@
 import * as vscode from 'vscode';
 import { formatFor } from '../parse';
+import { gpuList } from '../core/analyze';
+import { compareGpusMarkdown, whatFitsMarkdown } from '../core/explain';
+import { findGpu } from '../core/gpus';
 import { AnalysisCache } from './analysisCache';
+import { VramCodeActionProvider } from './codeActions';
 import { VramCodeLensProvider } from './codeLens';
-import { ESTIMATE_COMMAND } from './commands';
+import {
+  APPLY_SETTING_COMMAND,
+  COMPARE_GPUS_COMMAND,
+  COPY_REPORT_COMMAND,
+  ESTIMATE_COMMAND,
+  SELECT_GPU_COMMAND,
+  WHAT_FITS_COMMAND,
+} from './commands';
+import { readOptions, SECTION } from './config';
 import { DiagnosticsManager } from './diagnostics';
+import { selectTargetGpu } from './gpuPicker';
 import { VramHoverProvider } from './hover';
 import { ReportPanel } from './report';
+import { StatusBar } from './statusBar';
 
 /** The languages VRAM Lens reads; it activates on these only. TOML has no built-in language, so by file name too. */
 export const SELECTOR: vscode.DocumentSelector = [
@@ -21,11 +35,26 @@ function isSupported(document: vscode.TextDocument): boolean {
   return formatFor(document.languageId) !== undefined || formatFor(document.uri.path) === 'toml';
 }
 
+/** What the extension exposes to other extensions (and to its integration tests). */
+export interface VramLensApi {
+  /** The status-bar text for the active editor. */
+  statusBarText(): string;
+}
+
 /** Composition root: wires the shared analysis cache to every editor feature. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): VramLensApi {
   const cache = new AnalysisCache();
   const lenses = new VramCodeLensProvider(cache);
   const report = new ReportPanel(cache);
+  const statusBar = new StatusBar(cache, isSupported);
+  const documentFor = async (uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
+    const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!document || !isSupported(document)) {
+      void vscode.window.showInformationMessage('VRAM Lens: open a model config (config.json, a training YAML, a Python config or a TOML file) to estimate its VRAM.');
+      return undefined;
+    }
+    return document;
+  };
 
   context.subscriptions.push(
     cache,
@@ -34,15 +63,51 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.languages.registerHoverProvider(SELECTOR, new VramHoverProvider(cache)),
     new DiagnosticsManager(cache, isSupported),
+    statusBar,
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new VramCodeActionProvider(cache), {
+      providedCodeActionKinds: VramCodeActionProvider.kinds,
+    }),
     vscode.commands.registerCommand(ESTIMATE_COMMAND, async (uri?: vscode.Uri) => {
-      const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-      if (!document || !isSupported(document)) {
-        void vscode.window.showInformationMessage('VRAM Lens: open a model config (config.json, a training YAML, a Python config or a TOML file) to estimate its VRAM.');
+      const document = await documentFor(uri);
+      return document ? report.show(document) : undefined;
+    }),
+    vscode.commands.registerCommand(SELECT_GPU_COMMAND, () => selectTargetGpu(cache, isSupported)),
+    vscode.commands.registerCommand(COMPARE_GPUS_COMMAND, async (uri?: vscode.Uri) => {
+      const document = await documentFor(uri);
+      if (!document) {
         return undefined;
       }
-      return report.show(document);
+      const name = document.uri.path.split('/').pop() ?? '';
+      const analysis = cache.get(document);
+      return report.showMarkdown(`GPUs: ${name}`, compareGpusMarkdown(name, analysis, gpuList(analysis.options)));
+    }),
+    vscode.commands.registerCommand(WHAT_FITS_COMMAND, () => {
+      const document = vscode.window.activeTextEditor?.document;
+      const options = readOptions(document?.uri);
+      const gpu = findGpu(options.targetGpu, gpuList(options));
+      if (!gpu) {
+        void vscode.window.showWarningMessage(`VRAM Lens: "${options.targetGpu}" is not a GPU VRAM Lens knows. Choose one with "Select Target GPU".`);
+        return undefined;
+      }
+      const supported = document && isSupported(document) ? document : undefined;
+      const name = supported?.uri.path.split('/').pop();
+      return report.showMarkdown(`What fits: ${gpu.name}`, whatFitsMarkdown(name, supported ? cache.get(supported) : undefined, gpu, options));
+    }),
+    vscode.commands.registerCommand(COPY_REPORT_COMMAND, async () => {
+      if (report.markdown) {
+        await vscode.env.clipboard.writeText(report.markdown);
+        void vscode.window.showInformationMessage('VRAM Lens: report copied as Markdown.');
+      }
+      return report.markdown;
+    }),
+    vscode.commands.registerCommand(APPLY_SETTING_COMMAND, async (setting: string, value: unknown) => {
+      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu'];
+      if (allowed.includes(setting)) {
+        await vscode.workspace.getConfiguration(SECTION).update(setting, value, vscode.ConfigurationTarget.Global);
+      }
     }),
   );
+  return { statusBarText: () => statusBar.text };
 }
 
 export function deactivate(): void {

@@ -2,6 +2,7 @@ import MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
 import { reportMarkdown } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
+import { COPY_REPORT_COMMAND } from './commands';
 
 /** Raw HTML in the Markdown is escaped, not rendered: the report quotes names from the user's file. */
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
@@ -10,27 +11,39 @@ function fileName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
 }
 
-/** The "Estimate VRAM" report: one webview panel, reused and refreshed for whichever file it is run on. */
+/** The reports ("Estimate VRAM", "Compare GPUs", "What Fits"): one webview panel, reused and refreshed. */
 export class ReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  private lastMarkdown: string | undefined;
 
   constructor(private readonly cache: AnalysisCache) {}
 
   show(document: vscode.TextDocument): string {
-    const md = reportMarkdown(fileName(document.uri), this.cache.get(document));
-    const title = `VRAM: ${fileName(document.uri)}`;
+    return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), this.cache.get(document)));
+  }
+
+  showMarkdown(title: string, md: string): string {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('vramLens.report', title, vscode.ViewColumn.Beside, {
         enableScripts: false,
         enableFindWidget: true,
+        // The one link the report carries: copy it as Markdown. Nothing from the user's file can add another.
+        enableCommandUris: [COPY_REPORT_COMMAND],
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
     } else {
       this.panel.title = title;
       this.panel.reveal(vscode.ViewColumn.Beside, true);
     }
-    this.panel.webview.html = page(this.panel.webview, markdown.render(md));
+    this.lastMarkdown = md;
+    const copyLink = `[Copy as Markdown](command:${COPY_REPORT_COMMAND})\n\n`;
+    this.panel.webview.html = page(this.panel.webview, markdown.render(copyLink + md));
     return md;
+  }
+
+  /** The Markdown of the report last shown, for "Copy as Markdown". */
+  get markdown(): string | undefined {
+    return this.lastMarkdown;
   }
 
   dispose(): void {

@@ -56,15 +56,20 @@ async function setTarget(gpu: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('vramLens').update('targetGpu', gpu, vscode.ConfigurationTarget.Global);
 }
 
+interface VramLensApi {
+  statusBarText(): string;
+}
+
 describe('VRAM Lens in a real VS Code', () => {
   let config: vscode.TextDocument;
+  let api: VramLensApi;
 
   before(async () => {
     config = await open('config.json');
     assert.strictEqual(config.languageId, 'json');
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is installed`);
-    await ext.activate();
+    api = (await ext.activate()) as VramLensApi;
     assert.ok(ext.isActive);
   });
 
@@ -223,6 +228,99 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Meta\\-Llama\\-3\\-8B\*\*/);
   });
 
+  it('offers quick fixes computed to fit, and applying one removes the diagnostic', async () => {
+    await setTarget('RTX 3060');
+    await vscode.window.showTextDocument(config);
+    const diag = (await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE),
+      d => d.some(x => x.code === 'exceeds-gpu-inference'),
+    )).find(d => d.code === 'exceeds-gpu-inference')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', config.uri, diag.range);
+    const ours = actions.filter(a => a.title.includes('GiB of'));
+    assert.ok(ours.length >= 1, actions.map(a => a.title).join(' | '));
+    const target = ours.find(a => a.title.startsWith('Switch the target GPU to the RTX 3090'));
+    assert.ok(target, ours.map(a => a.title).join(' | '));
+    await vscode.commands.executeCommand(target.command!.command, ...(target.command!.arguments ?? []));
+    assert.strictEqual(vscode.workspace.getConfiguration('vramLens').get('targetGpu'), 'RTX 3090');
+    const after = await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-inference'),
+      d => d.length === 0,
+    );
+    assert.deepStrictEqual(after, []);
+    await setTarget(undefined);
+  });
+
+  it('a YAML quick fix edits the file in YAML, as one edit', async () => {
+    const yaml = await open('lora.yaml');
+    await setTarget('T4');
+    const diag = (await waitFor(
+      () => vscode.languages.getDiagnostics(yaml.uri).filter(d => d.source === SOURCE),
+      d => d.some(x => x.code === 'exceeds-gpu-inference' || x.code === 'exceeds-gpu-training'),
+    ))[0];
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', yaml.uri, diag.range);
+    const edit = actions.find(a => a.edit && a.title.includes('GiB of'));
+    if (edit) {
+      assert.ok(await vscode.workspace.applyEdit(edit.edit!));
+      assert.match(yaml.getText(), /micro_batch_size: \d+|precision: bf16-true|max_seq_length: \d+/);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    } else {
+      // The T4 is too small for any change the file can make: only setting fixes are offered.
+      assert.ok(actions.some(a => a.title.startsWith('Switch the target GPU')), actions.map(a => a.title).join(' | '));
+    }
+    await setTarget(undefined);
+  });
+
+  it('the status bar shows the target GPU and the active config\'s peak', async () => {
+    await vscode.window.showTextDocument(config);
+    const text = await waitFor(() => api.statusBarText(), t => t.includes('RTX 4090'));
+    assert.match(text, /^\$\(chip\) RTX 4090 · 16\.\d\/24\.0 GiB · training \d+ GiB ✗$/);
+  });
+
+  it('"Select Target GPU" lists the GPUs; accepting one sets the target', async () => {
+    await vscode.window.showTextDocument(config);
+    const picked = vscode.commands.executeCommand<string | undefined>('vramLens.selectTargetGpu');
+    await sleep(800);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const name = await picked;
+    assert.ok(name, 'a GPU was picked');
+    assert.strictEqual(vscode.workspace.getConfiguration('vramLens').get('targetGpu'), name);
+    await setTarget(undefined);
+  });
+
+  it('"Compare GPUs" and "What Fits on My GPU?" open reports; the report copies as Markdown', async () => {
+    await vscode.window.showTextDocument(config);
+    const compare = await vscode.commands.executeCommand<string>('vramLens.compareGpus');
+    assert.match(compare, /\| H100 80GB \| 81,559 MiB \|/);
+    await vscode.window.showTextDocument(config);
+    const fits = await vscode.commands.executeCommand<string>('vramLens.whatFits');
+    assert.match(fits, /^# What fits on the RTX 4090/);
+    assert.match(fits, /up to \*\*\d+\*\* layers for inference/);
+    const copied = await vscode.commands.executeCommand<string>('vramLens.copyReport');
+    assert.strictEqual(copied, fits);
+    assert.strictEqual(await vscode.env.clipboard.readText(), fits);
+  });
+
+  it('CodeLens and diagnostics can each be turned off', async () => {
+    const c = vscode.workspace.getConfiguration('vramLens');
+    await c.update('codeLens.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      const none = await waitFor(
+        async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', config.uri)) ?? [],
+        l => l.length === 0,
+      );
+      assert.deepStrictEqual(none, []);
+    } finally {
+      await c.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await c.update('diagnostics.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      const none = await waitFor(() => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE), d => d.length === 0);
+      assert.deepStrictEqual(none, []);
+    } finally {
+      await c.update('diagnostics.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('workbench screenshots: CodeLens, and a hover with its breakdown', async () => {
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
@@ -239,6 +337,19 @@ describe('VRAM Lens in a real VS Code', () => {
     console.log('__VRAM_LENS_SCREENSHOT__:hover');
     await sleep(2500);
     await vscode.commands.executeCommand('editor.action.hideHover');
+    await setTarget('RTX 3060');
+    const diag = (await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-inference'),
+      d => d.length > 0,
+    ))[0];
+    editor.selection = new vscode.Selection(diag.range.start, diag.range.start);
+    await sleep(500);
+    await vscode.commands.executeCommand('editor.action.quickFix');
+    await sleep(1500);
+    console.log('__VRAM_LENS_SCREENSHOT__:quickfix');
+    await sleep(2500);
+    await vscode.commands.executeCommand('hideCodeActionWidget');
+    await setTarget(undefined);
     const yaml = await open('lora.yaml');
     await lenses(yaml);
     const ref = positionOf(yaml, 'checkpoint_dir:');

@@ -1,0 +1,141 @@
+import { cheapestGpuFor, largestBatch, longestSequence, type FitMode } from './advise';
+import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis } from './analyze';
+import { formatBytes, formatInteger } from './format';
+import { gpuMemoryBytes, type Gpu } from './gpus';
+import type { Span } from './types';
+
+/** A change to the file: replace a value's text (the key stays as written, in the file's own syntax). */
+export interface FileEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+/** A change to a VRAM Lens setting, for what the file does not say (an HF config.json has no batch size). */
+export interface SettingChange {
+  readonly setting: string;
+  readonly value: unknown;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edit?: FileEdit;
+  readonly setting?: SettingChange;
+  /** The peak after the fix, in the failing mode. */
+  readonly peakBytes: number;
+  /** The first fix that fits is preferred. */
+  readonly preferred: boolean;
+}
+
+/** Writes a string value the way the original was written: same quotes, or bare in YAML. */
+function stringLiteral(original: string, value: string): string {
+  const q = original.trim()[0];
+  return q === '"' || q === "'" ? `${q}${value}${q}` : value;
+}
+
+interface Candidate {
+  readonly label: string;
+  readonly patch: Partial<AnalysisOptions>;
+  /** The file's key for this setting, if the file states it. */
+  readonly fileSetting?: string;
+  readonly fileText?: (original: string) => string;
+  readonly setting?: SettingChange;
+}
+
+/**
+ * Fixes for a config that does not fit the target GPU, each computed with the engine to really fit (fixes that
+ * would still not fit are not offered). Where the file states the setting, the fix edits the file; otherwise it
+ * changes the VRAM Lens setting that stands in for it.
+ */
+export function fixesFor(
+  a: ConfigAnalysis,
+  options: AnalysisOptions,
+  gpu: Gpu,
+  mode: FitMode,
+  text: string,
+  gpus?: readonly Gpu[],
+): Fix[] {
+  const est = a.estimate;
+  if (!est) {
+    return [];
+  }
+  const s = est.settings;
+  const capacity = gpuMemoryBytes(gpu);
+  const sourceOf = (setting: string) => a.config.training.sources.find(x => x.setting === setting);
+  const candidates: Candidate[] = [];
+
+  const batch = largestBatch(a.config, options, gpu, mode);
+  if (batch >= 1 && batch < s.batchSize) {
+    candidates.push({
+      label: `Set the micro-batch to ${batch} (the largest that fits the ${gpu.name})`,
+      patch: { batchSize: batch },
+      fileSetting: 'micro-batch size',
+      fileText: () => String(batch),
+      setting: { setting: 'batchSize', value: batch },
+    });
+  }
+  const seq = longestSequence(a.config, { ...options, batchSize: Math.min(s.batchSize, Math.max(1, batch)) }, gpu, mode, s.sequenceLength - 1);
+  if (seq >= 1 && seq < s.sequenceLength && batch === 0) {
+    candidates.push({
+      label: `Set the sequence length to ${formatInteger(seq)} (the longest that fits the ${gpu.name})`,
+      patch: { sequenceLength: seq },
+      fileSetting: 'sequence length',
+      fileText: () => String(seq),
+      setting: { setting: 'sequenceLength', value: seq },
+    });
+  }
+  if (mode === 'training') {
+    if (s.checkpointing !== 'full') {
+      candidates.push({
+        label: 'Enable gradient checkpointing',
+        patch: { checkpointing: 'full' },
+        fileSetting: 'checkpointing',
+        fileText: original => (/^["']/.test(original.trim()) ? stringLiteral(original, 'full') : /^[A-Z]/.test(original.trim()) ? 'True' : 'true'),
+        setting: { setting: 'gradientCheckpointing', value: true },
+      });
+    }
+    if (s.precision === '32-true' || s.precision === 'bf16-mixed' || s.precision === '16-mixed') {
+      candidates.push({
+        label: 'Train in pure bf16 (bf16-true)',
+        patch: { precision: 'bf16-true' },
+        fileSetting: 'precision',
+        fileText: original => stringLiteral(original, 'bf16-true'),
+        setting: { setting: 'precision', value: 'bf16-true' },
+      });
+    }
+    if (s.optimizer === 'adamw' || s.optimizer === 'paged-adamw') {
+      candidates.push({
+        label: 'Use bitsandbytes 8-bit AdamW',
+        patch: { optimizer: 'adamw-8bit' },
+        setting: { setting: 'optimizer', value: 'adamw-8bit' },
+      });
+    }
+  }
+
+  const fixes: Fix[] = [];
+  for (const c of candidates) {
+    const after = analyzeConfig(a.config, options, undefined, c.patch).estimate;
+    const peak = after ? (mode === 'inference' ? after.inference.peakBytes : after.training.peakBytes) : Infinity;
+    if (peak > capacity) {
+      continue;
+    }
+    const source = c.fileSetting ? sourceOf(c.fileSetting) : undefined;
+    const original = source ? text.slice(source.valueSpan.start, source.valueSpan.end) : '';
+    const result = `→ ${formatBytes(peak)} of ${formatBytes(capacity)}`;
+    if (source && c.fileText) {
+      fixes.push({ title: `${c.label}: ${source.key} = ${c.fileText(original)} ${result}`, edit: { span: source.valueSpan, newText: c.fileText(original) }, peakBytes: peak, preferred: false });
+    } else if (c.setting) {
+      fixes.push({ title: `${c.label} (setting vramLens.${c.setting.setting}) ${result}`, setting: c.setting, peakBytes: peak, preferred: false });
+    }
+  }
+  const currentPeak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
+  const cheapest = cheapestGpuFor(currentPeak, gpus);
+  if (cheapest && cheapest.name !== gpu.name) {
+    fixes.push({
+      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed that fits: ${formatBytes(currentPeak)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
+      setting: { setting: 'targetGpu', value: cheapest.name },
+      peakBytes: currentPeak,
+      preferred: false,
+    });
+  }
+  return fixes.map((f, i) => ({ ...f, preferred: i === 0 }));
+}

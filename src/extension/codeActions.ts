@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING } from '../core/diagnose';
+import { fixesFor } from '../core/fixes';
+import { gpuList } from '../core/analyze';
+import type { AnalysisCache } from './analysisCache';
+import { APPLY_SETTING_COMMAND } from './commands';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+
+/** Quick fixes on "does not fit" diagnostics, each computed with the engine to really fit. */
+export class VramCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly cache: AnalysisCache) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const out: vscode.CodeAction[] = [];
+    const analysis = this.cache.get(document);
+    const gpu = analysis.gpu;
+    if (!gpu) {
+      return out;
+    }
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE || (diagnostic.code !== EXCEEDS_INFERENCE && diagnostic.code !== EXCEEDS_TRAINING)) {
+        continue;
+      }
+      const mode = diagnostic.code === EXCEEDS_INFERENCE ? 'inference' : 'training';
+      const offset = document.offsetAt(diagnostic.range.start);
+      const a = analysis.configs.find(c => offset >= c.config.span.start && offset <= c.config.span.end) ?? analysis.configs[0];
+      if (!a) {
+        continue;
+      }
+      for (const fix of fixesFor(a, analysis.options, gpu, mode, document.getText(), gpuList(analysis.options))) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        action.isPreferred = fix.preferred;
+        if (fix.edit) {
+          action.edit = new vscode.WorkspaceEdit();
+          action.edit.replace(
+            document.uri,
+            new vscode.Range(document.positionAt(fix.edit.span.start), document.positionAt(fix.edit.span.end)),
+            fix.edit.newText,
+          );
+        } else if (fix.setting) {
+          action.command = { title: fix.title, command: APPLY_SETTING_COMMAND, arguments: [fix.setting.setting, fix.setting.value] };
+        }
+        out.push(action);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { gpuList } from '../core/analyze';
+import { formatBytes, formatInteger } from '../core/format';
+import { gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
+import type { AnalysisCache } from './analysisCache';
+import { readOptions, SECTION } from './config';
+
+interface GpuItem extends vscode.QuickPickItem {
+  readonly gpu?: Gpu;
+}
+
+/** "Select Target GPU": cards grouped by the seed's tiers, each with memory, price and the active config's fit. */
+export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vscode.TextDocument) => boolean): Promise<string | undefined> {
+  const document = vscode.window.activeTextEditor?.document;
+  const analysis = document && isSupported(document) ? cache.get(document) : undefined;
+  const est = analysis?.configs.find(a => a.estimate)?.estimate;
+  const options = readOptions(document?.uri);
+  const current = analysis?.gpu?.name ?? options.targetGpu;
+  const gpus = [...gpuList(options)].sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? 0) - (b.priceUsd ?? 0));
+  const items: GpuItem[] = [];
+  let tier = '';
+  for (const gpu of gpus) {
+    const t = options.customGpus?.includes(gpu) ? 'Your GPUs (vramLens.customGpus)' : tierOf(gpu);
+    if (t !== tier) {
+      items.push({ label: t, kind: vscode.QuickPickItemKind.Separator });
+      tier = t;
+    }
+    const cap = gpuMemoryBytes(gpu);
+    const fit = est
+      ? `${est.inference.peakBytes <= cap ? '✓' : '✗'} inference ${formatBytes(est.inference.peakBytes)} · ${est.training.peakBytes <= cap ? '✓' : '✗'} training ${formatBytes(est.training.peakBytes)}`
+      : undefined;
+    items.push({
+      label: gpu.name === current ? `$(check) ${gpu.name}` : gpu.name,
+      description: `${formatInteger(gpu.memoryMiB)} MiB (${formatBytes(cap)})${gpu.priceUsd === null ? '' : ` · $${formatInteger(gpu.priceUsd)}`} · ${gpu.vendor} ${gpu.generation}`,
+      detail: fit,
+      gpu,
+    });
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'VRAM Lens: Select Target GPU',
+    placeHolder: est ? 'Memory, price, and whether the active config fits' : 'Memory and price of each GPU',
+    matchOnDescription: true,
+  });
+  if (!picked?.gpu) {
+    return undefined;
+  }
+  await vscode.workspace.getConfiguration(SECTION).update('targetGpu', picked.gpu.name, vscode.ConfigurationTarget.Global);
+  return picked.gpu.name;
+}

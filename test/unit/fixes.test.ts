@@ -1,0 +1,90 @@
+import * as assert from 'assert';
+import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/core/analyze';
+import { compareGpusMarkdown, whatFitsMarkdown } from '../../src/core/explain';
+import { fixesFor } from '../../src/core/fixes';
+import { customGpu, findGpu, GPUS, gpuMemoryBytes } from '../../src/core/gpus';
+import { parseConfig, type ConfigFormat } from '../../src/parse';
+import { readReference } from './helpers';
+
+function apply(text: string, span: { start: number; end: number }, newText: string): string {
+  return text.slice(0, span.start) + newText + text.slice(span.end);
+}
+
+function analyze(text: string, format: ConfigFormat, options: Partial<AnalysisOptions> = {}) {
+  return analyzeDocument(parseConfig(text, format), { ...DEFAULT_OPTIONS, ...options });
+}
+
+describe('quick fixes that really fit', () => {
+  it('a LitGPT YAML that does not fit gets file edits in YAML, each of which fits once applied', () => {
+    const text = readReference('configs/yaml/litgpt-tiny-llama_full.yaml');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4060' };
+    const doc = analyze(text, 'yaml', options);
+    const gpu = doc.gpu!;
+    const fixes = fixesFor(doc.configs[0], options, gpu, 'training', text);
+    assert.ok(fixes.length > 0);
+    assert.ok(fixes[0].preferred);
+    for (const f of fixes) {
+      assert.ok(f.peakBytes <= gpuMemoryBytes(gpu) || f.setting?.setting === 'targetGpu', f.title);
+      if (f.edit) {
+        const edited = apply(text, f.edit.span, f.edit.newText);
+        const after = analyze(edited, 'yaml', options).configs[0].estimate!;
+        assert.ok(after.training.peakBytes <= gpuMemoryBytes(gpu), `${f.title}: ${after.training.peakBytes}`);
+      }
+    }
+  });
+
+  it('the batch fix writes the number where the file keeps it (train.micro_batch_size)', () => {
+    const text = readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
+    const doc = analyze(text.replace('micro_batch_size: 2', 'micro_batch_size: 16'), 'yaml', options);
+    const edited = text.replace('micro_batch_size: 2', 'micro_batch_size: 16');
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', edited);
+    const batch = fixes.find(f => f.title.startsWith('Set the micro-batch'))!;
+    assert.ok(batch.edit, 'edits the file');
+    assert.match(edited.slice(batch.edit.span.start - 18, batch.edit.span.end), /micro_batch_size: 16$/);
+    assert.match(batch.edit.newText, /^\d+$/);
+  });
+
+  it('an HF config.json has no batch key: the fixes change VRAM Lens settings instead', () => {
+    const text = readReference('configs/json/llama-2-7b-chat-hf.config.json');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090', batchSize: 8 };
+    const doc = analyze(text, 'json', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'inference', text);
+    assert.ok(fixes.every(f => f.setting && !f.edit));
+    assert.deepStrictEqual(fixes.find(f => f.setting?.setting === 'batchSize')?.setting, { setting: 'batchSize', value: 4 });
+  });
+
+  it('offers the cheapest GPU that fits as the last resort', () => {
+    const text = readReference('configs/json/llama-2-7b-chat-hf.config.json');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060' };
+    const doc = analyze(text, 'json', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'inference', text);
+    const gpu = fixes.find(f => f.setting?.setting === 'targetGpu')!;
+    assert.strictEqual(gpu.setting!.value, 'RTX 3090');
+  });
+});
+
+describe('GPU comparisons and what fits', () => {
+  it('compares every listed GPU with fit and headroom', () => {
+    const doc = analyze(readReference('configs/json/gpt2.config.json'), 'json');
+    const md = compareGpusMarkdown('gpt2.json', doc, GPUS);
+    assert.strictEqual((md.match(/^\| (RTX|GTX|T4|V100|A10G|A100|L4|L40S|H100|H200|MI300X)/gm) ?? []).length, GPUS.length);
+    assert.match(md, /\| H100 80GB \| 81,559 MiB \| \$25,000 \| ✓ /);
+  });
+
+  it('lists which catalog models fit a 24 GB card for inference, QLoRA, LoRA and full fine-tuning', () => {
+    const md = whatFitsMarkdown(undefined, undefined, findGpu('RTX 4090')!, DEFAULT_OPTIONS);
+    // Llama-2-7B: inference and QLoRA fit 24 GB; 16-bit LoRA without checkpointing and full fine-tuning do not.
+    assert.match(md, /\| meta\\-llama\/Llama\\-2\\-7b\\-hf \| 6\.74B \| ✓ [\d.]+ GiB \| ✓ [\d.]+ GiB \| ✗ [\d.]+ GiB \| ✗ [\d.]+ GiB \|/);
+    assert.match(md, /\| meta\\-llama\/Llama\\-2\\-70b\\-hf \| 69\.0B \| ✗/);
+  });
+
+  it('user-defined GPUs are validated, and found by name', () => {
+    const mine = customGpu({ name: 'Lab A6000', memoryMiB: 49140, priceUsd: 4500 })!;
+    assert.strictEqual(mine.memoryGb, 52);
+    assert.strictEqual(customGpu({ name: '', memoryMiB: 100 }), undefined);
+    assert.strictEqual(customGpu({ name: 'x', memoryMiB: -1 }), undefined);
+    const doc = analyze(readReference('configs/json/gpt2.config.json'), 'json', { targetGpu: 'Lab A6000', customGpus: [mine] });
+    assert.strictEqual(doc.gpu?.name, 'Lab A6000');
+  });
+});
