@@ -3,7 +3,8 @@ import { analyzeConfig, estimateWithDoubled, type AnalysisOptions, type ConfigAn
 import { CATALOG } from './catalog';
 import { findModelConfigs } from './spec';
 import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
-import { gpuMemoryBytes, type Gpu } from './gpus';
+import { GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
+import { ASSUMED_MFU } from './throughput';
 import { adviceFor, INFERENCE_LABELS, settingsSummary, smallestGpuFor, TRAINING_LABELS, type ModeAdvice } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
@@ -285,6 +286,20 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
       row('Cheapest listed GPU that fits', m => escapeMarkdown(m.cheapestGpu ?? 'none'));
       row('Deepest model of this width that fits', m => (m.largestShape ? `${m.largestShape.layers} layers` : '—'));
       row('Widest model of this depth that fits', m => (m.largestShape ? `hidden size ${formatInteger(m.largestShape.hiddenSize)}` : '—'));
+      const t = advice.throughput;
+      if (t || advice.cost) {
+        out.push('', `### Speed and cost on the ${escapeMarkdown(gpu.name)} (first order)`, '');
+        if (t) {
+          out.push(
+            `- Decoding: about **${formatInteger(t.decodeTokensPerSecond)} tokens/s** at batch ${est.settings.batchSize} (memory-bandwidth bound: every active weight and the KV cache are read once per token, ${formatInteger(gpu.bandwidthGBs ?? 0)} GB/s).`,
+            `- Prefill: about **${formatInteger(t.prefillTokensPerSecond)} tokens/s** (compute bound: 2 FLOPs per active parameter per token at ${ASSUMED_MFU * 100} % of ${formatInteger(gpu.bf16Tflops ?? 0)} TFLOPS).`,
+            `- For ${t.promptTokens}-token prompts and ${t.answerTokens}-token answers, one batch after another: about **${formatInteger(t.requestsPerDay)} requests a day**.`,
+          );
+        }
+        if (advice.cost) {
+          out.push(`- Buying (about $${formatInteger(advice.cost.priceUsd)}) costs as much as **${formatInteger(advice.cost.breakEvenHours)} hours** of renting one at about $${advice.cost.cloudUsdPerHour.toFixed(2)}/hour (${GPU_PRICE_DATE} prices; power, hosting and resale not counted).`);
+        }
+      }
       out.push('', '### What doubling each value does', '', '| Doubled | Inference | Training |', '|---|---:|---:|');
       for (const sens of advice.sensitivity) {
         out.push(`| \`${escapeMarkdown(sens.key)}\` (${formatInteger(sens.value)} → ${formatInteger(sens.value * 2)}) | ${formatMultiplier(sens.inference)} | ${formatMultiplier(sens.training)} |`);
@@ -355,18 +370,20 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
       continue;
     }
     out.push(`Inference ${formatBytes(est.inference.peakBytes)}, training ${formatBytes(est.training.peakBytes)} (${settingsSummary(est)}).`, '');
-    out.push('| GPU | Memory | Price | Inference | Training |', '|---|---:|---:|---|---|');
+    out.push('| GPU | Memory | Price | Cloud $/h | Inference | Training |', '|---|---:|---:|---:|---|---|');
     for (const g of sorted) {
       const cap = gpuMemoryBytes(g);
       const cell = (peak: number) => (peak <= cap ? `✓ ${formatBytes(cap - peak)} to spare` : `✗ ${formatBytes(peak - cap)} over`);
       const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
-      out.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cell(est.inference.peakBytes)} | ${cell(est.training.peakBytes)} |`);
+      const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
+      out.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cloud} | ${cell(est.inference.peakBytes)} | ${cell(est.training.peakBytes)} |`);
     }
     out.push('');
   }
   if (doc.configs.length === 0) {
     out.push('No model config in this file.');
   }
+  out.push('', `Prices: typical purchase and on-demand cloud prices, ${GPU_PRICE_DATE}; they vary by seller, provider and region.`);
   return out.join('\n');
 }
 

@@ -12,6 +12,12 @@ export interface Gpu {
   readonly vendor: string;
   readonly generation: string;
   readonly priceUsd: number | null;
+  /** Memory bandwidth, GB/s (datasheet). */
+  readonly bandwidthGBs?: number;
+  /** Dense 16-bit tensor throughput, TFLOPS (datasheet). */
+  readonly bf16Tflops?: number;
+  /** Typical on-demand cloud price for one GPU, US$ per hour; null where not commonly rented. */
+  readonly cloudUsdPerHour?: number | null;
   /** The variant a bare model name ("A100") means when the card comes in several sizes. */
   readonly default?: boolean;
 }

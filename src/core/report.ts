@@ -1,5 +1,10 @@
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities, type FitMode } from './advise';
 import type { AnalysisOptions, ConfigAnalysis, DocumentAnalysis } from './analyze';
+import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
+
+/** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
+export const DEFAULT_PROMPT_TOKENS = 512;
+export const DEFAULT_ANSWER_TOKENS = 256;
 import { GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { formatInteger } from './format';
 import type { Estimate, InferenceComponent, TrainingComponent } from './types';
@@ -75,6 +80,10 @@ export interface ModeAdvice {
 
 export interface Advice {
   readonly gpu: string;
+  /** First-order serving speed on the target GPU (bandwidth-bound decode, compute-bound prefill). */
+  readonly throughput: Throughput | null;
+  /** Cloud rental versus buying the target GPU. */
+  readonly cost: CloudVsBuy | null;
   readonly inference: ModeAdvice;
   readonly training: ModeAdvice;
   readonly sensitivity: readonly { readonly key: string; readonly value: number; readonly inference: number; readonly training: number }[];
@@ -106,6 +115,8 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
   };
   return {
     gpu: gpu.name,
+    throughput: throughputOn(est, gpu, DEFAULT_PROMPT_TOKENS, DEFAULT_ANSWER_TOKENS) ?? null,
+    cost: cloudVsBuy(gpu) ?? null,
     inference: forMode('inference'),
     training: forMode('training'),
     sensitivity: sensitivities(a.config, options, forced).map(({ key, value, inference, training }) => ({ key, value, inference, training })),

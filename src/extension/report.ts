@@ -1,6 +1,8 @@
 import MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
+import { memoryChartSvg } from '../core/chart';
 import { reportMarkdown } from '../core/explain';
+import { gpuMemoryBytes } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
 import { COPY_REPORT_COMMAND } from './commands';
 
@@ -19,10 +21,16 @@ export class ReportPanel implements vscode.Disposable {
   constructor(private readonly cache: AnalysisCache) {}
 
   show(document: vscode.TextDocument): string {
-    return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), this.cache.get(document)));
+    const analysis = this.cache.get(document);
+    const gpu = analysis.gpu;
+    const charts = analysis.configs
+      .filter(a => a.estimate)
+      .map(a => memoryChartSvg(a.estimate!, gpu?.name, gpu ? gpuMemoryBytes(gpu) : undefined));
+    return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), analysis), charts);
   }
 
-  showMarkdown(title: string, md: string): string {
+  /** Shows Markdown, with charts (SVG made from numbers only, never from the file's text) above it. */
+  showMarkdown(title: string, md: string, charts: readonly string[] = []): string {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('vramLens.report', title, vscode.ViewColumn.Beside, {
         enableScripts: false,
@@ -37,7 +45,8 @@ export class ReportPanel implements vscode.Disposable {
     }
     this.lastMarkdown = md;
     const copyLink = `[Copy as Markdown](command:${COPY_REPORT_COMMAND})\n\n`;
-    this.panel.webview.html = page(this.panel.webview, markdown.render(copyLink + md));
+    const figures = charts.map(svg => `<figure>${svg}</figure>`).join('\n');
+    this.panel.webview.html = page(this.panel.webview, figures + markdown.render(copyLink + md));
     return md;
   }
 
@@ -56,7 +65,7 @@ function page(webview: vscode.Webview, body: string): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'; img-src ${webview.cspSource} data:;">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>VRAM report</title>
 <style>
@@ -67,6 +76,7 @@ function page(webview: vscode.Webview, body: string): string {
   td:not(:first-child) { text-align: right; font-variant-numeric: tabular-nums; }
   h1 { font-size: 1.5em; } h2 { font-size: 1.25em; border-bottom: 1px solid var(--vscode-panel-border, #8884); padding-bottom: 4px; }
   code { font-family: var(--vscode-editor-font-family); }
+  figure { margin: 16px 0 0; }
 </style>
 </head>
 <body>

@@ -58,3 +58,16 @@ describe('what the editor shows', () => {
     assert.match(md, /- Training precision: bf16-mixed/);
   });
 });
+
+describe('the report chart', () => {
+  it('draws both peaks against the GPU line, with every text escaped and nothing remote', async () => {
+    const { memoryChartSvg } = await import('../../src/core/chart');
+    const est = onlyConfig(llama()).estimate!;
+    const svg = memoryChartSvg(est, 'RTX <4090> & "co"', 24564 * 1024 * 1024);
+    assert.match(svg, /^<svg role="img"/);
+    assert.match(svg, />16\.5 GiB</);
+    assert.match(svg, />136 GiB</);
+    assert.match(svg, /RTX &lt;4090&gt; &amp; &quot;co&quot;: 24\.0 GiB/);
+    assert.ok(!/https?:|<script|href=/.test(svg), 'no remote resources, scripts or links');
+  });
+});

@@ -3,6 +3,7 @@ import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../../sr
 import { compareGpusMarkdown, whatFitsMarkdown } from '../../src/core/explain';
 import { fixesFor } from '../../src/core/fixes';
 import { customGpu, findGpu, GPUS, gpuMemoryBytes } from '../../src/core/gpus';
+import { cloudVsBuy, throughputOn } from '../../src/core/throughput';
 import { parseConfig, type ConfigFormat } from '../../src/parse';
 import { readReference } from './helpers';
 
@@ -69,7 +70,7 @@ describe('GPU comparisons and what fits', () => {
     const doc = analyze(readReference('configs/json/gpt2.config.json'), 'json');
     const md = compareGpusMarkdown('gpt2.json', doc, GPUS);
     assert.strictEqual((md.match(/^\| (RTX|GTX|T4|V100|A10G|A100|L4|L40S|H100|H200|MI300X)/gm) ?? []).length, GPUS.length);
-    assert.match(md, /\| H100 80GB \| 81,559 MiB \| \$25,000 \| ✓ /);
+    assert.match(md, /\| H100 80GB \| 81,559 MiB \| \$25,000 \| \$2\.50 \| ✓ /);
   });
 
   it('lists which catalog models fit a 24 GB card for inference, QLoRA, LoRA and full fine-tuning', () => {
@@ -86,5 +87,30 @@ describe('GPU comparisons and what fits', () => {
     assert.strictEqual(customGpu({ name: 'x', memoryMiB: -1 }), undefined);
     const doc = analyze(readReference('configs/json/gpt2.config.json'), 'json', { targetGpu: 'Lab A6000', customGpus: [mine] });
     assert.strictEqual(doc.gpu?.name, 'Lab A6000');
+  });
+});
+
+describe('speed and cost, first order', () => {
+  it('decoding is bounded by bandwidth: weights plus KV cache read once per token', () => {
+    const doc = analyze(readReference('configs/json/llama-2-7b-chat-hf.config.json'), 'json', { targetGpu: 'H100' });
+    const est = doc.configs[0].estimate!;
+    const t = throughputOn(est, doc.gpu!, 512, 256)!;
+    const bytes = est.inference.components.weights + est.inference.components.kvCache;
+    assert.strictEqual(t.decodeTokensPerSecond, (3350e9 / bytes) * 1);
+    assert.strictEqual(t.prefillTokensPerSecond, (989e12 * 0.5) / (2 * 6_738_415_616));
+  });
+
+  it('only active experts are read per token (Mixtral decodes like a 13B model, not a 47B one)', () => {
+    const doc = analyze(readReference('configs/json/mixtral-8x7b-v0.1.config.json'), 'json', { targetGpu: 'H200' });
+    const est = doc.configs[0].estimate!;
+    const t = throughputOn(est, doc.gpu!, 512, 256)!;
+    const dense = 4800e9 / (est.inference.components.weights + est.inference.components.kvCache);
+    assert.ok(t.decodeTokensPerSecond > 3 * dense);
+  });
+
+  it('buying an RTX 4090 costs as much as renting one for about 3,550 hours', () => {
+    const c = cloudVsBuy(findGpu('RTX 4090')!)!;
+    assert.strictEqual(Math.round(c.breakEvenHours), Math.round(1599 / 0.45));
+    assert.strictEqual(cloudVsBuy(findGpu('RTX 3060')!), undefined);
   });
 });
