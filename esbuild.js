@@ -59,8 +59,8 @@ if (!production) {
     { ...shared, entryPoints: ['bench/analysis.ts', 'bench/accuracy.ts', 'bench/parse.ts'], outdir: 'out/bench', platform: 'node' },
     {
       ...shared,
-      entryPoints: ['test/integration/suite/index.ts'],
-      outfile: 'out/test/integration/index.js',
+      entryPoints: { index: 'test/integration/suite/index.ts', bench: 'test/integration/suite/bench.ts' },
+      outdir: 'out/test/integration',
       platform: 'browser',
       external: ['vscode'],
       define: { global: 'globalThis' },

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzeDocument, type DocumentAnalysis } from '../core/analyze';
+import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '../core/analyze';
 import { formatFor, parseConfig } from '../parse';
 import { readOptions, SECTION } from './config';
 
@@ -16,6 +16,8 @@ const EMPTY: Omit<DocumentAnalysis, 'options'> = { configs: [], problems: [], gp
  */
 export class AnalysisCache implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  /** Settings per workspace folder: reading configuration costs more than analysing a config. */
+  private static readonly options = new Map<string, AnalysisOptions>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when cached results became stale for a reason other than an edit (settings). */
@@ -28,6 +30,7 @@ export class AnalysisCache implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(SECTION)) {
           this.entries.clear();
+          AnalysisCache.options.clear();
           this.changed.fire();
         }
       }),
@@ -45,16 +48,33 @@ export class AnalysisCache implements vscode.Disposable {
     return analysis;
   }
 
+  /** The settings that apply to a document, read once per folder until a VRAM Lens setting changes. */
+  static optionsFor(document: vscode.TextDocument): AnalysisOptions {
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.toString() ?? '';
+    let options = AnalysisCache.options.get(folder);
+    if (!options) {
+      options = readOptions(document.uri);
+      AnalysisCache.options.set(folder, options);
+    }
+    return options;
+  }
+
   dispose(): void {
     this.entries.clear();
+    AnalysisCache.options.clear();
     for (const d of this.disposables) {
       d.dispose();
     }
   }
 }
 
+/** One analysis of the document's current text, bypassing the cache. */
+export function analyzeUncached(document: vscode.TextDocument): DocumentAnalysis {
+  return analyze(document);
+}
+
 function analyze(document: vscode.TextDocument): DocumentAnalysis {
-  const options = readOptions(document.uri);
+  const options = AnalysisCache.optionsFor(document);
   const format = formatFor(document.languageId) ?? (formatFor(document.uri.path) === 'toml' ? 'toml' : undefined);
   if (!format) {
     return { ...EMPTY, options };

@@ -18,6 +18,8 @@ const { runServer } = require('@vscode/test-web/out/server/main.js');
 const root = path.resolve(__dirname, '..', '..');
 const shotsIdx = process.argv.indexOf('--screenshots');
 const screenshotDir = shotsIdx > 0 ? path.resolve(process.argv[shotsIdx + 1]) : undefined;
+// --bench runs the editor benchmark (out/test/integration/bench.js) instead of the tests.
+const bench = process.argv.includes('--bench');
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 240000);
 const SCREENSHOT_MARKER = '__VRAM_LENS_SCREENSHOT__:';
@@ -40,7 +42,7 @@ async function main() {
     console.error(`Chromium not found at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
     process.exit(1);
   }
-  const testsPath = path.join(root, 'out', 'test', 'integration', 'index.js');
+  const testsPath = path.join(root, 'out', 'test', 'integration', bench ? 'bench.js' : 'index.js');
   if (!fs.existsSync(testsPath)) {
     console.error(`${testsPath} is missing: run npm run build first.`);
     process.exit(1);
@@ -115,7 +117,11 @@ async function main() {
     await browser.close().catch(() => undefined);
     server.close();
   }
-  console.log(exitCode === 0 ? 'Integration tests passed in VS Code (web worker extension host).' : `Integration tests FAILED (exit code ${exitCode})`);
+  if (bench) {
+    console.log(exitCode === 0 ? 'Editor benchmark done (VS Code web, web-worker extension host).' : `Editor benchmark FAILED (exit code ${exitCode})`);
+  } else {
+    console.log(exitCode === 0 ? 'Integration tests passed in VS Code (web worker extension host).' : `Integration tests FAILED (exit code ${exitCode})`);
+  }
   process.exit(exitCode === 0 ? 0 : 1);
 }
 
