@@ -59,6 +59,13 @@ if (!production) {
     { ...shared, entryPoints: ['bench/analysis.ts', 'bench/accuracy.ts', 'bench/parse.ts'], outdir: 'out/bench', platform: 'node' },
     {
       ...shared,
+      entryPoints: ['test/integration/suite/nodeIndex.ts'],
+      outfile: 'out/test/integration/node/index.js',
+      platform: 'node',
+      external: ['vscode', 'mocha'],
+    },
+    {
+      ...shared,
       entryPoints: { index: 'test/integration/suite/index.ts', bench: 'test/integration/suite/bench.ts' },
       outdir: 'out/test/integration',
       platform: 'browser',
