@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
-import { findGpu, GPUS } from '../core/gpus';
+import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions } from '../core/analyze';
+import { GPUS } from '../core/gpus';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
 import { documentReport, INFERENCE_LABELS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
@@ -31,7 +31,8 @@ Estimates the GPU memory each model config in FILE needs for inference and train
 Options:
   --json                   print the JSON report instead of a table
   --check                  exit 3 when a config does not fit the GPU (in the chosen mode)
-  --gpu NAME               target GPU (default "RTX 4090"); names match loosely: "A100 40GB", "a100-40gb"
+  --gpu NAME               target GPU (default "RTX 4090"); names match loosely: "A100 40GB", "a100-40gb";
+                           "2x RTX 4090" is two cards in tensor parallel
   --mode MODE              inference | training | both (default both)
   --batch N                micro-batch size per GPU (default 1)
   --seq N                  sequence length in tokens (default: the model's context, at most 4096)
@@ -147,7 +148,7 @@ function parse(argv: string[]) {
     throw new UsageError(`--overhead-mib must be a whole number ≥ 0 (got "${overhead}")`);
   }
   const gpu = values.gpu ?? DEFAULT_OPTIONS.targetGpu;
-  if (!findGpu(gpu)) {
+  if (!resolveTarget({ ...DEFAULT_OPTIONS, targetGpu: gpu }).gpu) {
     throw new UsageError(`unknown GPU "${gpu}"; vram-lens --list-gpus shows the known ones`);
   }
   const zero = values.zero === undefined ? 0 : Number(values.zero);
@@ -281,8 +282,8 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     const cell = (v: number | undefined) => padLeft(v === undefined ? '—' : formatBytes(v), 12);
     lines.push(`    ${pad(label, w)}${showInference ? cell(inf) : ''}${showTraining ? cell(tr) : ''}`);
   }
-  const gpu = findGpu(options.targetGpu)!;
-  const fit = r.fits.find(f => f.gpu === gpu.name)!;
+  const gpu = resolveTarget(options).gpu!;
+  const fit = r.fits.find(f => f.gpu === gpu.name) ?? { inference: r.inference.peakBytes <= gpu.memoryMiB * 2 ** 20, training: r.training.peakBytes <= gpu.memoryMiB * 2 ** 20 };
   const verdicts: string[] = [];
   if (showInference) {
     verdicts.push(`${fit.inference ? '✓' : '✗'} inference`);
@@ -300,6 +301,9 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     lines.push(`    headroom: ${modes.map(([m, a]) => `${m} ${headroom(a.headroomBytes)}`).join(' · ')}`);
     lines.push(`    largest batch that fits: ${modes.map(([m, a]) => `${m} ${a.largestBatch}`).join(' · ')}`);
     lines.push(`    longest sequence that fits (up to the model's context): ${modes.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
+    if (/^\d+×/.test(gpu.name)) {
+      return lines.join('\n');
+    }
     lines.push(`    smallest listed GPU: ${modes.map(([m, a]) => `${m} ${a.smallestGpu ?? 'none (needs several)'}`).join(' · ')}`);
     lines.push(`    cheapest listed GPU: ${modes.map(([m, a]) => `${m} ${a.cheapestGpu ?? 'none'}`).join(' · ')}`);
     lines.push(`    ${gpu.name}s needed: ${modes.map(([m, a]) => `${m} ${a.gpusNeeded.count === null ? a.gpusNeeded.how : `${a.gpusNeeded.count} (${a.gpusNeeded.how})`}`).join(' · ')}`);
@@ -308,8 +312,10 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
 }
 
 function doesNotFit(r: ConfigReport, options: AnalysisOptions): boolean {
-  const gpu = findGpu(options.targetGpu)!;
-  const fit = r.fits.find(f => f.gpu === gpu.name);
+  const gpu = resolveTarget(options).gpu!;
+  const fit = r.inference && r.training
+    ? { inference: r.inference.peakBytes <= gpu.memoryMiB * 2 ** 20, training: r.training.peakBytes <= gpu.memoryMiB * 2 ** 20 }
+    : undefined;
   if (!fit) {
     return false;
   }

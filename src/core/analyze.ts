@@ -153,16 +153,31 @@ export function analyzeConfig(
   return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
 }
 
+/**
+ * The target GPU, and how many of them: "2× RTX 4090" (or "2x RTX 4090") is two cards used in tensor parallel,
+ * each holding its share. The returned card's name says how many; its memory is one card's.
+ */
+export function resolveTarget(options: AnalysisOptions): { gpu: Gpu | undefined; count: number } {
+  const multi = /^\s*(\d{1,4})\s*[x×]\s*(.+)$/i.exec(options.targetGpu);
+  const count = multi ? Number(multi[1]) : 1;
+  const gpu = findGpu(multi ? multi[2] : options.targetGpu, gpuList(options));
+  if (!gpu || count < 1) {
+    return { gpu: undefined, count: 1 };
+  }
+  return { gpu: count > 1 ? { ...gpu, name: `${count}× ${gpu.name}` } : gpu, count };
+}
+
 export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
-  const gpu = findGpu(options.targetGpu, gpuList(options));
-  const configs = findModelConfigs(doc.root).map(c => analyzeConfig(c, options, gpu, forced));
+  const { gpu, count } = resolveTarget(options);
+  const base = count > 1 ? { ...options, gpus: count, tensorParallel: count, pipelineParallel: 1 } : options;
+  const configs = findModelConfigs(doc.root).map(c => analyzeConfig(c, base, gpu, forced));
   const problems: Problem[] = doc.problems.map(p => ({
     severity: 'warning',
     message: p.message,
     span: p.span,
     code: 'unreadable-config',
   }));
-  return { configs, problems, gpu, options };
+  return { configs, problems, gpu, options: base };
 }
 
 /** The estimate when one hyperparameter in the file is doubled (the config is otherwise unchanged). */

@@ -127,6 +127,22 @@ export function fixesFor(
       fixes.push({ title: `${c.label} (setting vramLens.${c.setting.setting}) ${result}`, setting: c.setting, peakBytes: peak, preferred: false });
     }
   }
+  // More of the same card, in tensor parallel: the fewest (2, 4 or 8) that fit.
+  if (!/^\d+×/.test(gpu.name)) {
+    for (const n of [2, 4, 8]) {
+      const after = analyzeConfig(a.config, options, undefined, { gpus: n, tensorParallel: n, pipelineParallel: 1 }).estimate;
+      const peak = after ? (mode === 'inference' ? after.inference.peakBytes : after.training.peakBytes) : Infinity;
+      if (peak <= capacity) {
+        fixes.push({
+          title: `Use ${n}× ${gpu.name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(peak)} of ${formatBytes(capacity)} per GPU`,
+          setting: { setting: 'targetGpu', value: `${n}× ${gpu.name}` },
+          peakBytes: peak,
+          preferred: false,
+        });
+        break;
+      }
+    }
+  }
   const currentPeak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
   const cheapest = cheapestGpuFor(currentPeak, gpus);
   if (cheapest && cheapest.name !== gpu.name) {

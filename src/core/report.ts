@@ -97,10 +97,12 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
     return undefined;
   }
   const contextLimit = Math.max(est.settings.sequenceLength, a.spec.maxPositions ?? 0, 1);
+  // With several cards as the target, the peaks are per card of a split model: no single card compares.
+  const several = /^\d+×/.test(gpu.name);
   const forMode = (mode: FitMode): ModeAdvice => {
     const peak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
-    const smallest = smallestGpuFor(peak);
-    const cheapest = cheapestGpuFor(peak);
+    const smallest = several ? undefined : smallestGpuFor(peak);
+    const cheapest = several ? undefined : cheapestGpuFor(peak);
     const shape = largestShape(a.config, options, gpu, mode, forced);
     return {
       fits: peak <= gpuMemoryBytes(gpu),
@@ -109,7 +111,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
       longestSequence: longestSequence(a.config, options, gpu, mode, contextLimit, forced),
       smallestGpu: smallest?.name ?? null,
       cheapestGpu: cheapest?.name ?? null,
-      gpusNeeded: gpusNeeded(a.config, options, gpu, mode, forced),
+      gpusNeeded: several ? { count: null, how: 'the target is already several GPUs' } : gpusNeeded(a.config, options, gpu, mode, forced),
       largestShape: shape ?? null,
     };
   };

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { formatFor } from '../parse';
-import { gpuList } from '../core/analyze';
+import { gpuList, resolveTarget } from '../core/analyze';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../core/explain';
-import { findGpu } from '../core/gpus';
 import { AnalysisCache, analyzeUncached } from './analysisCache';
 import { VramCodeActionProvider } from './codeActions';
 import { VramCodeLensProvider } from './codeLens';
@@ -86,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     vscode.commands.registerCommand(WHAT_FITS_COMMAND, () => {
       const document = vscode.window.activeTextEditor?.document;
       const options = readOptions(document?.uri);
-      const gpu = findGpu(options.targetGpu, gpuList(options));
+      const gpu = resolveTarget(options).gpu;
       if (!gpu) {
         void vscode.window.showWarningMessage(`VRAM Lens: "${options.targetGpu}" is not a GPU VRAM Lens knows. Choose one with "Select Target GPU".`);
         return undefined;

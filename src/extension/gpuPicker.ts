@@ -36,6 +36,15 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       gpu,
     });
   }
+  // Several cards of a kind, in tensor parallel (each holds its share of the weights and the KV cache).
+  items.push({ label: 'Several GPUs (tensor parallel)', kind: vscode.QuickPickItemKind.Separator });
+  for (const name of ['RTX 4090', 'A100 80GB', 'H100 80GB', 'H200']) {
+    const gpu = gpus.find(g => g.name === name);
+    for (const n of gpu ? [2, 4, 8] : []) {
+      const label = `${n}× ${gpu!.name}`;
+      items.push({ label: label === current ? `$(check) ${label}` : label, description: `${formatInteger(gpu!.memoryMiB)} MiB each`, gpu: { ...gpu!, name: label } });
+    }
+  }
   const picked = await vscode.window.showQuickPick(items, {
     title: 'VRAM Lens: Select Target GPU',
     placeHolder: est ? 'Memory, price, and whether the active config fits' : 'Memory and price of each GPU',

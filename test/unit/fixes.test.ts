@@ -60,7 +60,7 @@ describe('quick fixes that really fit', () => {
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060' };
     const doc = analyze(text, 'json', options);
     const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'inference', text);
-    const gpu = fixes.find(f => f.setting?.setting === 'targetGpu')!;
+    const gpu = fixes.find(f => f.setting?.setting === 'targetGpu' && !String(f.setting.value).includes('×'))!;
     assert.strictEqual(gpu.setting!.value, 'RTX 3090');
   });
 });
@@ -112,5 +112,26 @@ describe('speed and cost, first order', () => {
     const c = cloudVsBuy(findGpu('RTX 4090')!)!;
     assert.strictEqual(Math.round(c.breakEvenHours), Math.round(1599 / 0.45));
     assert.strictEqual(cloudVsBuy(findGpu('RTX 3060')!), undefined);
+  });
+});
+
+describe('several GPUs as the target', () => {
+  it('"2× RTX 4090" is two cards in tensor parallel: each holds half the weights and KV cache', () => {
+    const text = readReference('configs/json/llama-2-7b-chat-hf.config.json');
+    const one = analyze(text, 'json', { targetGpu: 'RTX 4090' }).configs[0].estimate!;
+    const doc = analyze(text, 'json', { targetGpu: '2x RTX 4090' });
+    assert.strictEqual(doc.gpu?.name, '2× RTX 4090');
+    assert.strictEqual(doc.gpu?.memoryMiB, 24564);
+    const two = doc.configs[0].estimate!;
+    assert.strictEqual(two.inference.components.weights, one.inference.components.weights / 2);
+    assert.strictEqual(two.settings.tensorParallel, 2);
+  });
+
+  it('a config too big for one card is offered the fewest cards that fit', () => {
+    const text = readReference('configs/json/llama-2-7b-chat-hf.config.json');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060' };
+    const doc = analyze(text, 'json', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'inference', text);
+    assert.ok(fixes.some(f => f.setting?.value === '2× RTX 3060 12GB'), fixes.map(f => f.title).join(' | '));
   });
 });
