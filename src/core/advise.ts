@@ -57,11 +57,11 @@ export function longestSequence(config: FoundConfig, options: AnalysisOptions, g
   return largestFitting(s => fitsWith(config, options, gpu, mode, forced, { sequenceLength: s }), limit);
 }
 
-/** Listed GPUs that hold `bytes`, smallest memory first (then cheapest). */
-export function gpusThatFit(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu[] {
-  return gpus
+/** The listed GPU with the least memory (then the lowest price) that holds `bytes`, if any does. */
+export function smallestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
+  return [...gpus]
     .filter(g => gpuMemoryBytes(g) >= bytes)
-    .sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity));
+    .sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity))[0];
 }
 
 export function cheapestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
@@ -133,6 +133,17 @@ export function largestShape(config: FoundConfig, options: AnalysisOptions, gpu:
   return { layers, hiddenSize: heads * headDim };
 }
 
+/** The estimate when one hyperparameter in the file is doubled (the config is otherwise unchanged). */
+export function estimateWithDoubled(
+  config: FoundConfig,
+  field: SpecField,
+  options: AnalysisOptions,
+  forced: Partial<AnalysisOptions> = {},
+): Estimate | undefined {
+  const value = config.raw[field];
+  return typeof value === 'number' ? variant(withRawValue(config, field, value * 2), options, forced, {}) : undefined;
+}
+
 export interface Sensitivity {
   /** The hyperparameter in the file; undefined for the run settings (batch size, sequence length). */
   readonly field: SpecField | undefined;
@@ -155,7 +166,7 @@ export function sensitivities(config: FoundConfig, options: AnalysisOptions, for
     if (typeof value !== 'number' || k.field === 'maxPositions' || k.key !== config.keys.find(x => x.field === k.field)?.key) {
       continue;
     }
-    const doubled = variant(withRawValue(config, k.field, value * 2), options, forced, {});
+    const doubled = estimateWithDoubled(config, k.field, options, forced);
     if (!doubled) {
       continue;
     }

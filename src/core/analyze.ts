@@ -1,7 +1,7 @@
 import type { ConfigDocument } from './configTree';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
-import { findModelConfigs, problemSpan, resolveSpec, withRawValue, type FoundConfig, type RawValue } from './spec';
+import { findModelConfigs, problemSpan, resolveSpec, type FoundConfig } from './spec';
 import type {
   Estimate,
   Mode,
@@ -178,17 +178,4 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
     code: 'unreadable-config',
   }));
   return { configs, problems, gpu, options: base };
-}
-
-/** The estimate when one hyperparameter in the file is doubled (the config is otherwise unchanged). */
-export function estimateWithDoubled(
-  config: FoundConfig,
-  field: SpecField,
-  options: AnalysisOptions,
-): Estimate | undefined {
-  const value: RawValue | undefined = config.raw[field];
-  if (typeof value !== 'number') {
-    return undefined;
-  }
-  return analyzeConfig(withRawValue(config, field, value * 2), options, undefined).estimate;
 }

@@ -1,11 +1,11 @@
-import { largestShape } from './advise';
-import { analyzeConfig, estimateWithDoubled, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import { findModelConfigs } from './spec';
 import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
-import { adviceFor, INFERENCE_LABELS, settingsSummary, smallestGpuFor, TRAINING_LABELS, type ModeAdvice } from './report';
+import { estimateWithDoubled, largestShape, smallestGpuFor } from './advise';
+import { adviceFor, INFERENCE_LABELS, settingsSummary, TRAINING_LABELS, type ModeAdvice } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */

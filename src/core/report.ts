@@ -1,4 +1,4 @@
-import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities, type FitMode } from './advise';
+import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
 import type { AnalysisOptions, ConfigAnalysis, DocumentAnalysis } from './analyze';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
@@ -169,13 +169,6 @@ export function documentReport(text: string, format: string, doc: DocumentAnalys
   return doc.configs.map(c => configReport(text, format, c, GPUS, doc.gpu ? adviceFor(c, doc.options, doc.gpu, forced) : undefined));
 }
 
-/** The cheapest listed GPU (by memory, then price) whose memory holds `bytes`, if any does. */
-export function smallestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
-  return [...gpus]
-    .filter(g => gpuMemoryBytes(g) >= bytes)
-    .sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity))[0];
-}
-
 /** The run settings in one line: batch, sequence, precision, adapters, optimizer, parallelism. */
 export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
   const s = est.settings;
@@ -201,4 +194,3 @@ export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
   }
   return parts.join(', ');
 }
-
