@@ -8,7 +8,6 @@ import type {
   ModelSpec,
   RunSettings,
   Span,
-  SpecField,
 } from './types';
 
 /** What the user chose (settings, CLI flags); the file's own values take precedence where it has them. */
