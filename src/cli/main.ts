@@ -50,6 +50,7 @@ Options:
   --grad-accum N           gradient accumulation steps (default 1)
   --gpus N                 GPUs in all (default 1); data parallel = N / (tp · pp)
   --zero S                 ZeRO stage 0-3 over the data-parallel GPUs (3 also stands for FSDP)
+  --offload-optimizer      keep optimizer states in CPU memory (DeepSpeed ZeRO-Offload)
   --tp N                   tensor-parallel size (default 1)
   --pp N                   pipeline-parallel size (default 1)
   --kv-cache T             auto | fp8 | q8_0 | q4_0 (default auto: the compute dtype)
@@ -131,6 +132,7 @@ function parse(argv: string[]) {
       gpus: { type: 'string' },
       zero: { type: 'string' },
       tp: { type: 'string' },
+      'offload-optimizer': { type: 'boolean' },
       pp: { type: 'string' },
       'kv-cache': { type: 'string' },
       serving: { type: 'string' },
@@ -199,6 +201,7 @@ function parse(argv: string[]) {
     forced.pipelineParallel = pp;
   }
   set('zero', 'zeroStage', zero as 0 | 1 | 2 | 3);
+  set('offload-optimizer', 'offloadOptimizer', values['offload-optimizer'] === true);
   set('kv-cache', 'kvCacheType', oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'));
   set('serving', 'serving', oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'));
   set('torch', 'torchMajor', oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2);

@@ -41,6 +41,7 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   lora: undefined,
   gpus: 1,
   zeroStage: 0,
+  offloadOptimizer: false,
   tensorParallel: 1,
   pipelineParallel: 1,
   kvCacheType: 'auto',

@@ -24,7 +24,7 @@ export type Refinement = Partial<
   Pick<
     ModelSpec,
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
-    | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers'
+    | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
   >
 >;
 
@@ -45,6 +45,8 @@ export type Family = Pick<
   readonly defaultIntermediateMultiple: number | undefined;
   /** Family-specific keys (Falcon's `parallel_attn`, DeepSeek's MLA ranks…). */
   readonly refine?: (ctx: FamilyContext) => Refinement;
+  /** Sizes the family's config class defaults to, when the file leaves them out (LitGPT's Config). */
+  readonly defaults?: { readonly hiddenSize?: number; readonly numHeads?: number };
   /** Vocabulary size when the config leaves it out (nanoGPT's 50304, padded from GPT-2's 50257). */
   readonly defaultVocabSize?: number | ((ctx: FamilyContext) => number);
 };
@@ -250,6 +252,52 @@ const GPT_NEOX_YAML: Family = {
   refine: ctx => ({ intermediateSize: ctx.intermediateSize ?? 4 * ctx.hiddenSize }),
 };
 
+/**
+ * LitGPT's own Config (litgpt/config.py: `configs = [dict(name=…, n_embd=…, …)]`): the block is chosen by
+ * norm_class_name and mlp_class_name, biases by `bias`, the embedding uses padded_vocab_size.
+ */
+export const LITGPT: Family = {
+  ...LLAMA_STYLE,
+  name: 'LitGPT',
+  defaultIntermediateMultiple: 4,
+  // litgpt.Config's defaults: n_embd 4096, n_head 32, vocab_size 50254 (padded by padding_multiple).
+  defaults: { hiddenSize: 4096, numHeads: 32 },
+  defaultVocabSize: ctx => {
+    const padding = ctx.int('padding_multiple') ?? 512;
+    return Math.ceil(50254 / padding) * padding;
+  },
+  refine: ctx => {
+    const bias = ctx.bool('bias') ?? true;
+    const mlpClass = ctx.str('mlp_class_name') ?? 'GptNeoxMLP';
+    const normClass = ctx.str('norm_class_name') ?? 'LayerNorm';
+    const padding = ctx.int('padding_multiple') ?? 512;
+    const vocab = ctx.int('vocab_size');
+    const padded = ctx.int('padded_vocab_size') ?? (vocab !== undefined ? Math.ceil(vocab / padding) * padding : undefined);
+    const shared = ctx.bool('parallel_residual') !== false && ctx.bool('shared_attention_norm') === true;
+    const moe = mlpClass === 'LLaMAMoE';
+    return {
+      vocabSize: padded,
+      norm: normClass === 'RMSNorm' ? 'rmsnorm' : bias ? 'layernorm' : 'layernorm-nobias',
+      mlp: mlpClass === 'GptNeoxMLP' ? 'plain' : 'gated',
+      attentionBias: ctx.bool('attn_bias') || bias ? 'all' : 'none',
+      mlpBias: bias,
+      normsPerLayer: shared ? 1 : 2,
+      lmHeadBias: ctx.bool('lm_head_bias') === true,
+      moe: moe
+        ? {
+            numExperts: ctx.int('n_expert') ?? 8,
+            expertsPerToken: ctx.int('n_expert_per_token') ?? 2,
+            expertIntermediate: ctx.int('moe_intermediate_size') ?? ctx.intermediateSize ?? 4 * ctx.hiddenSize,
+            sharedIntermediate: 0,
+            sharedExpertGate: false,
+            moeLayers: ctx.numLayers,
+            routerBias: false,
+          }
+        : undefined,
+    };
+  },
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
@@ -370,6 +418,7 @@ export function familyFor(
     readonly encoderKeys: boolean;
     readonly nanoGpt: boolean;
     readonly gptNeoxYaml: boolean;
+    readonly litgpt: boolean;
   },
 ): Family {
   if (modelType !== undefined) {
@@ -380,6 +429,9 @@ export function familyFor(
   }
   if (hints.deepseekNative) {
     return DEEPSEEK_NATIVE;
+  }
+  if (modelType === undefined && hints.litgpt) {
+    return LITGPT;
   }
   if (modelType === undefined && hints.nanoGpt) {
     return NANOGPT;

@@ -411,6 +411,11 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   }
   let stepTemporaries = optimizerStepTemporaryBytes(settings, stateLayout, trainableList, trainable) * (settings.lora ? 1 : modelShare);
 
+  // ZeRO-Offload keeps the optimizer states (with the master weights) in CPU memory and steps there.
+  if (settings.offloadOptimizer) {
+    optimizer = 0;
+    stepTemporaries = 0;
+  }
   // ZeRO partitions optimizer states (1), then gradients (2), then weights (3) over the data-parallel GPUs.
   let gatheredWeights = 0;
   if (zero >= 1) {
@@ -581,7 +586,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     settings.lora
       ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}.`
       : 'Fine-tuning: all parameters trainable.',
-    `Optimizer: ${describeOptimizer(settings)}.`,
+    `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}.`,
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
     settings.checkpointing === 'full'
       ? 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).'

@@ -9,8 +9,8 @@ export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
   hiddenSize: ['hidden_size', 'd_model', 'n_embd', 'n_embed', 'model_dim', 'emb_dim', 'dim', 'hidden-size'],
   numLayers: ['num_hidden_layers', 'n_layer', 'n_layers', 'num_layers', 'num-layers'],
   numHeads: ['num_attention_heads', 'n_head', 'n_heads', 'num_heads', 'num-attention-heads'],
-  numKvHeads: ['num_key_value_heads', 'n_head_kv', 'num_kv_heads', 'n_kv_heads', 'num_query_groups', 'multi_query'],
-  headDim: ['head_dim', 'd_kv', 'kv_channels'],
+  numKvHeads: ['num_key_value_heads', 'n_head_kv', 'num_kv_heads', 'n_kv_heads', 'num_query_groups', 'n_query_groups', 'multi_query'],
+  headDim: ['head_dim', 'd_kv', 'kv_channels', 'head_size'],
   vocabSize: ['vocab_size', 'n_vocab', 'padded_vocab_size'],
   intermediateSize: ['intermediate_size', 'n_inner', 'ffn_dim', 'd_ff', 'ffn_hidden_size', 'intermediate_dim', 'ffn-hidden-size'],
   maxPositions: ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_seq_len', 'block_size', 'max-position-embeddings'],
@@ -186,7 +186,9 @@ function isModelObject(obj: ConfigObject): boolean {
       other = true;
     }
   }
-  return hidden && layers && other;
+  // LitGPT's config entries leave n_embd and n_head to the Config class defaults; hf_config marks them.
+  const litgptEntry = layers && obj.entries.some(e => e.key === 'hf_config' && e.value.kind === 'object');
+  return (hidden && layers && other) || litgptEntry;
 }
 
 function scalar(v: ConfigValue): RawValue | null | undefined {
@@ -257,6 +259,8 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
     const v = scalar(e.value);
     if (v !== undefined && !(e.key in scalars)) {
       scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span };
+    } else if (e.key === 'hf_config' && e.value.kind === 'object') {
+      scalars[e.key] = { value: 'object', keySpan: e.keySpan, valueSpan: e.value.span };
     }
   }
   const types = obj.entries.find(e => e.key === 'layer_types')?.value;
@@ -372,6 +376,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     deepseekNative: modelType === undefined && (has('n_dense_layers') || has('moe_inter_dim') || has('kv_lora_rank')),
     encoderKeys: has('type_vocab_size'),
     nanoGpt: has('n_embd') && has('n_layer') && !has('architectures') && (has('block_size') || has('bias') || !has('vocab_size')),
+    litgpt: has('hf_config') || (has('n_embd') && (has('mlp_class_name') || has('norm_class_name') || has('n_query_groups') || has('padding_multiple') || has('padded_vocab_size'))),
     gptNeoxYaml: (has('hidden-size') && has('num-layers')) || has('vocab_file') || has('no_weight_tying') || has('no-weight-tying'),
   });
 
@@ -390,9 +395,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     }
   }
 
-  const hiddenSize = integer('hiddenSize', true);
+  const defaults = family.defaults ?? {};
+  const hiddenSize = raw.hiddenSize === undefined && defaults.hiddenSize !== undefined ? defaults.hiddenSize : integer('hiddenSize', true);
   const numLayers = integer('numLayers', true);
-  const numHeads = integer('numHeads', true);
+  const numHeads = raw.numHeads === undefined && defaults.numHeads !== undefined ? defaults.numHeads : integer('numHeads', true);
   let vocabSize = integer('vocabSize', family.defaultVocabSize === undefined);
   const numKvHeadsRaw = integer('numKvHeads', false);
   const headDimRaw = integer('headDim', false);
@@ -440,6 +446,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${family.name}'s default of ${vocabSize.toLocaleString('en-US')} is assumed.` });
   }
   const refined = family.refine?.(ctx) ?? {};
+  vocabSize = refined.vocabSize ?? vocabSize;
   if (vocabSize === undefined || problems.some(p => p.severity === 'error')) {
     return { spec: undefined, problems };
   }
@@ -519,7 +526,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     normsPerLayer: refined.normsPerLayer ?? family.normsPerLayer,
     positions: positions === 'learned' && maxPositions === undefined ? 'none' : positions,
     attentionBias: refined.attentionBias ?? family.attentionBias,
-    mlp: t5Gated ? 'gated' : family.mlp,
+    mlp: t5Gated ? 'gated' : (refined.mlp ?? family.mlp),
     mlpBias: refined.mlpBias ?? family.mlpBias,
     embeddingNorm: family.embeddingNorm,
     pooler: family.pooler,

@@ -150,6 +150,8 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   take('GPUs', 'gpus', 'devices', positive);
   take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', v => (v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : undefined));
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
+  take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', v => (v.kind === 'string' ? v.value === 'cpu' || v.value === 'nvme' : undefined));
+  take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
   take('tensor parallel', 'tensorParallel', 'parallelism.tensor_parallel_degree', positive);
   take('pipeline parallel', 'pipelineParallel', 'parallelism.pipeline_parallel_degree', positive);
 

@@ -164,6 +164,8 @@ export interface RunSettings {
   readonly lora: LoraSettings | undefined;
   /** GPUs in all; the data-parallel degree is gpus / (tensorParallel · pipelineParallel). */
   readonly gpus: number;
+  /** Optimizer states (and fp32 master weights) kept in CPU memory (DeepSpeed offload_optimizer / ZeRO-Offload). */
+  readonly offloadOptimizer: boolean;
   /** ZeRO stage over the data-parallel GPUs (3 also stands for FSDP full sharding). */
   readonly zeroStage: 0 | 1 | 2 | 3;
   readonly tensorParallel: number;

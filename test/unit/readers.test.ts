@@ -172,3 +172,32 @@ describe('formats', () => {
     assert.strictEqual(parseConfig('name: ci\non: [push]\njobs: {}\n', 'yaml').root, undefined);
   });
 });
+
+describe('more config shapes', () => {
+  it('LitGPT config.py entries: Config defaults (n_embd 4096, n_head 32), padded vocabulary, block classes', () => {
+    const text = 'configs = [\n  dict(\n    name="Llama-2-7b{}-hf",\n    hf_config=dict(org="meta-llama", name="Llama-2-7b{}-hf"),\n    vocab_size=32000,\n    padding_multiple=64,\n    n_layer=32,\n    parallel_residual=False,\n    bias=False,\n    norm_class_name="RMSNorm",\n    mlp_class_name="LLaMAMLP",\n    intermediate_size=11008,\n  ),\n  dict(name="pythia-410m", hf_config=dict(org="EleutherAI", name="pythia-410m"), block_size=2048, n_layer=24, n_embd=1024, n_head=16, padding_multiple=128),\n]\n';
+    const [llama, pythia] = analyze(text, 'python');
+    assert.strictEqual(llama.estimate?.parameters.total, 6_738_415_616);
+    assert.strictEqual(pythia.estimate?.parameters.total, 405_334_016);
+    assert.strictEqual(llama.config.name, 'Llama-2-7b{}-hf');
+  });
+
+  it('a multimodal config annotates its text model and leaves the vision tower alone', () => {
+    const text = JSON.stringify({
+      model_type: 'llava',
+      vision_config: { model_type: 'clip_vision_model', hidden_size: 1024, num_hidden_layers: 24, num_attention_heads: 16, intermediate_size: 4096 },
+      text_config: { model_type: 'llama', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 11008, vocab_size: 32000 },
+    });
+    const configs = analyze(text, 'json');
+    assert.strictEqual(configs.length, 1);
+    assert.strictEqual(configs[0].estimate?.parameters.total, 6_738_415_616);
+  });
+
+  it('DeepSpeed keys beside the model: ZeRO stage, micro-batch, accumulation, bf16, optimizer offload', () => {
+    const text = 'base_model: meta-llama/Llama-2-7b-hf\ndevices: 8\nzero_optimization:\n  stage: 3\n  offload_optimizer:\n    device: cpu\ntrain_micro_batch_size_per_gpu: 2\ngradient_accumulation_steps: 4\nbf16:\n  enabled: true\n';
+    const [a] = analyze(text, 'yaml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.zeroStage, s.offloadOptimizer, s.batchSize, s.gradientAccumulationSteps, s.precision, s.gpus], [3, true, 2, 4, 'bf16-mixed', 8]);
+    assert.strictEqual(a.estimate!.training.components.optimizer, 0);
+  });
+});
