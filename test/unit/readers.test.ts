@@ -201,3 +201,37 @@ describe('more config shapes', () => {
     assert.strictEqual(a.estimate!.training.components.optimizer, 0);
   });
 });
+
+describe('axolotl', () => {
+  it('base_model, adapter qlora, lora_target_linear, micro_batch_size, sequence_len, gradient_checkpointing, bf16, optimizer', () => {
+    const text = [
+      'base_model: NousResearch/Llama-2-7b-hf',
+      'model_type: LlamaForCausalLM',
+      'load_in_4bit: true',
+      'adapter: qlora',
+      'lora_r: 32',
+      'lora_alpha: 16',
+      'lora_dropout: 0.05',
+      'lora_target_linear: true',
+      'sequence_len: 4096',
+      'micro_batch_size: 2',
+      'gradient_accumulation_steps: 4',
+      'optimizer: paged_adamw_32bit',
+      'bf16: auto',
+      'gradient_checkpointing: true',
+      '',
+    ].join('\n');
+    const [a] = analyze(text, 'yaml');
+    assert.strictEqual(a.config.catalog?.model.id, 'meta-llama/Llama-2-7b-hf');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual(
+      [s.quantization, s.lora?.rank, s.lora?.targets.length, s.sequenceLength, s.batchSize, s.gradientAccumulationSteps, s.optimizer, s.precision, s.checkpointing],
+      ['nf4', 32, 7, 4096, 2, 4, 'paged-adamw', 'bf16-mixed', 'full'],
+    );
+  });
+
+  it('the BLOOM reference model resolves through the catalog to its published size', () => {
+    const [a] = analyze('base_model: bigscience/bloom\n', 'yaml');
+    assert.strictEqual(a.estimate?.parameters.total, 176_247_271_424);
+  });
+});
