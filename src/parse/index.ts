@@ -7,11 +7,11 @@ import { parseYaml } from './yaml';
 export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml';
 
 /**
- * Files larger than this are not model configs; they are skipped without being read. YAML's limit is lowest
- * because the yaml package reads about 1 MB a second (bench:parse), and the editor must never stall.
+ * Files larger than this are not model configs (real ones are a few KB); they are skipped without being read,
+ * so a large file never stalls the editor. YAML's limit is lowest: the yaml package reads about 1 MB a second.
  */
 export const MAX_CONFIG_BYTES: Readonly<Record<ConfigFormat, number>> = {
-  json: 5 * 1024 * 1024,
+  json: 1024 * 1024,
   yaml: 256 * 1024,
   python: 1024 * 1024,
   toml: 1024 * 1024,
