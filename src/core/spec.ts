@@ -353,7 +353,14 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     const key = keyName(config, field);
     if (v === undefined) {
       if (required) {
-        problems.push({ severity: 'error', field, message: `\`${key}\` is missing, so the model's size is unknown.` });
+        const fromTokenizer = field === 'vocabSize' && (config.raw.intermediateSize !== undefined || 'tokenizer' in config.scalars || 'seq_length' in config.scalars);
+        problems.push({
+          severity: 'error',
+          field,
+          message: fromTokenizer
+            ? `\`${key}\` is missing: this config takes its vocabulary from the tokenizer, so add \`vocab_size\` (or \`padded_vocab_size\`) for an estimate.`
+            : `\`${key}\` is missing, so the model's size is unknown.`,
+        });
       }
       return undefined;
     }
