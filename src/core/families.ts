@@ -45,6 +45,8 @@ export type Family = Pick<
   readonly defaultIntermediateMultiple: number | undefined;
   /** Family-specific keys (Falcon's `parallel_attn`, DeepSeek's MLA ranks…). */
   readonly refine?: (ctx: FamilyContext) => Refinement;
+  /** False where the modeling code always uses hidden / heads and ignores a `head_dim` key. */
+  readonly readsHeadDim?: boolean;
   /** Sizes the family's config class defaults to, when the file leaves them out (LitGPT's Config). */
   readonly defaults?: { readonly hiddenSize?: number; readonly numHeads?: number };
   /** Vocabulary size when the config leaves it out (nanoGPT's 50304, padded from GPT-2's 50257). */
@@ -73,6 +75,7 @@ const GPT_STYLE: Family = {
   pythonGelu: true,
   tiedByDefault: true,
   defaultIntermediateMultiple: 4,
+  readsHeadDim: false,
 };
 
 const LLAMA_STYLE: Family = {
@@ -338,6 +341,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     mlpBias: false,
     pythonGelu: false,
     head: 'lm',
+    readsHeadDim: true,
   },
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },

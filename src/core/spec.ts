@@ -459,6 +459,14 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
 
   let headDim = refined.headDim ?? headDimRaw;
+  if (headDimRaw !== undefined && refined.headDim === undefined && family.readsHeadDim === false && headDimRaw * numHeads !== hiddenSize) {
+    problems.push({
+      severity: 'warning',
+      field: 'headDim',
+      message: `\`${keyName(config, 'headDim')}\` (${headDimRaw}) × ${numHeads} heads is not the hidden size ${hiddenSize}, and ${family.name} ignores it: each head is ${hiddenSize} / ${numHeads} wide.`,
+    });
+    headDim = undefined;
+  }
   if (headDim === undefined) {
     if (hiddenSize % numHeads !== 0) {
       problems.push({

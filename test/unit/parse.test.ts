@@ -88,3 +88,21 @@ describe('bad values give a clear message and no number', () => {
     assert.match(a.problems[0].message, /`vocab_size` is missing/);
   });
 });
+
+describe('configs that cannot run as written', () => {
+  it('a head_dim that a GPT-2-style family ignores is a warning on its key, and the count uses hidden / heads', () => {
+    const text = JSON.stringify({ model_type: 'gpt2', n_embd: 768, n_layer: 12, n_head: 12, vocab_size: 50257, n_positions: 1024, head_dim: 80 });
+    const a = onlyConfig(text);
+    assert.strictEqual(a.estimate?.parameters.total, 124_439_808);
+    const p = a.problems.find(x => /ignores it/.test(x.message))!;
+    assert.strictEqual(p.severity, 'warning');
+    assert.ok(text.slice(p.span.start, p.span.end).startsWith('"head_dim"'));
+  });
+
+  it('KV heads that do not divide the query heads are a warning on num_key_value_heads', () => {
+    const text = JSON.stringify({ model_type: 'llama', hidden_size: 4096, num_hidden_layers: 2, num_attention_heads: 32, num_key_value_heads: 5, vocab_size: 32000, intermediate_size: 11008 });
+    const p = onlyConfig(text).problems[0];
+    assert.match(p.message, /cannot be grouped evenly/);
+    assert.ok(text.slice(p.span.start, p.span.end).startsWith('"num_key_value_heads"'));
+  });
+});
