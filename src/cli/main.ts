@@ -3,6 +3,7 @@ import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions } from '../core/analyze';
 import { GPUS } from '../core/gpus';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
+import { checkpointLensTitle } from '../core/explain';
 import { documentReport, INFERENCE_LABELS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
 import {
@@ -219,6 +220,8 @@ function parse(argv: string[]) {
 interface FileResult {
   readonly file: string;
   readonly configs: ConfigReport[];
+  /** Set for a sharded checkpoint's index: the size of its weights. */
+  readonly checkpoint?: { readonly totalSizeBytes: number; readonly tensors: number; readonly shards: number; readonly summary: string };
   readonly errors: string[];
 }
 
@@ -235,9 +238,13 @@ function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<Ana
   }
   const doc = parseConfig(text, format);
   const analysis = analyzeDocument(doc, options, forced);
+  const index = analysis.checkpoint;
   return {
     file,
     configs: documentReport(text, format, analysis, forced),
+    ...(index
+      ? { checkpoint: { totalSizeBytes: index.totalSizeBytes, tensors: index.tensors, shards: index.shards, summary: checkpointLensTitle(index, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024) } }
+      : {}),
     errors: analysis.problems.map(p => `${file}: ${p.message}`),
   };
 }
@@ -358,7 +365,9 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       for (const e of r.errors) {
         out(`  error: ${e}`);
       }
-      if (r.configs.length === 0 && r.errors.length === 0) {
+      if (r.checkpoint) {
+        out(`  ${r.checkpoint.summary}`);
+      } else if (r.configs.length === 0 && r.errors.length === 0) {
         out('  no model config found');
       }
       for (const c of r.configs) {

@@ -1,3 +1,4 @@
+import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument } from './configTree';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
@@ -84,6 +85,8 @@ export interface ConfigAnalysis {
 
 export interface DocumentAnalysis {
   readonly configs: readonly ConfigAnalysis[];
+  /** Set when the file is a sharded checkpoint's index rather than a config. */
+  readonly checkpoint?: CheckpointIndex;
   readonly problems: readonly Problem[];
   readonly gpu: Gpu | undefined;
   readonly options: AnalysisOptions;
@@ -177,5 +180,6 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
     span: p.span,
     code: 'unreadable-config',
   }));
-  return { configs, problems, gpu, options: base };
+  const checkpoint = configs.length === 0 ? findCheckpointIndex(doc.root) : undefined;
+  return { configs, problems, gpu, options: base, ...(checkpoint ? { checkpoint } : {}) };
 }

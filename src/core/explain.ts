@@ -1,5 +1,6 @@
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
+import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';
 import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
@@ -420,4 +421,15 @@ export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnal
     out.push(`| ${escapeMarkdown(model.id)} | ${formatCount(params)} | ${run(inference, 'inference')} | ${run(qlora, 'training')} | ${run(lora, 'training')} | ${run(full, 'training')} |`);
   }
   return out.join('\n');
+}
+
+/** The CodeLens of a checkpoint index: how much the weights weigh, and whether they load on the target GPU. */
+export function checkpointLensTitle(index: CheckpointIndex, gpu: Gpu | undefined, cudaOverheadBytes: number): string {
+  const params16 = index.totalSizeBytes / 2;
+  let title = `Checkpoint: ${formatBytes(index.totalSizeBytes)} of weights in ${index.tensors} tensors (${formatCount(params16)} parameters if 16-bit, ${formatCount(params16 / 2)} if fp32)`;
+  if (gpu) {
+    const fits = index.totalSizeBytes + cudaOverheadBytes <= gpuMemoryBytes(gpu);
+    title += fits ? ` — ✓ loads on ${gpu.name}` : ` — ✗ does not load on ${gpu.name}`;
+  }
+  return title;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { lensTitle } from '../core/explain';
+import { checkpointLensTitle, lensTitle } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
 import { ESTIMATE_COMMAND } from './commands';
 import { isEnabled } from './config';
@@ -18,6 +18,11 @@ export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       return [];
     }
     const analysis = this.cache.get(document);
+    if (analysis.checkpoint) {
+      const start = document.positionAt(analysis.checkpoint.span.start);
+      const title = checkpointLensTitle(analysis.checkpoint, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024);
+      return [new vscode.CodeLens(new vscode.Range(start, start), { title, command: '' })];
+    }
     return analysis.configs.map((a, index) => {
       const start = document.positionAt(a.config.span.start);
       return new vscode.CodeLens(new vscode.Range(start, start), {

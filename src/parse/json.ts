@@ -5,7 +5,8 @@ import { KEY_ALIASES } from '../core/spec';
 /** Deeper structures are not model configs; past this depth the reader stops instead of recursing. */
 export const MAX_JSON_DEPTH = 200;
 
-const HIDDEN_SIZE_KEY = new RegExp(`"(?:${KEY_ALIASES.hiddenSize.join('|')})"\\s*:`);
+// A hidden-size key (a model config), or a checkpoint index's weight map.
+const HIDDEN_SIZE_KEY = new RegExp(`"(?:${[...KEY_ALIASES.hiddenSize, 'weight_map'].join('|')})"\\s*:`);
 
 /**
  * True when the text may hold a model config: a key naming a hidden size appears somewhere. A regular-expression

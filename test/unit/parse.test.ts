@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { parseConfig } from '../../src/parse';
 import { mayContainModelConfig } from '../../src/parse/json';
-import { analyzeJson, onlyConfig } from './helpers';
+import { analyzeJson, onlyConfig, readReference } from './helpers';
 
 describe('reading JSON configs', () => {
   it('keeps the source range of every recognised key', () => {
@@ -104,5 +104,18 @@ describe('configs that cannot run as written', () => {
     const p = onlyConfig(text).problems[0];
     assert.match(p.message, /cannot be grouped evenly/);
     assert.ok(text.slice(p.span.start, p.span.end).startsWith('"num_key_value_heads"'));
+  });
+});
+
+describe('checkpoint indexes', () => {
+  it('model.safetensors.index.json: the weights\' total size, tensors and shards, and whether they load', async () => {
+    const { analyzeDocument, DEFAULT_OPTIONS } = await import('../../src/core/analyze');
+    const { checkpointLensTitle } = await import('../../src/core/explain');
+    const text = readReference('../configs-public/hf_index/meta-llama__Llama-2-7b-chat-hf__pytorch_model.bin.index.json');
+    const doc = analyzeDocument(parseConfig(text, 'json'), DEFAULT_OPTIONS);
+    assert.deepStrictEqual(doc.configs, []);
+    assert.strictEqual(doc.checkpoint?.totalSizeBytes, 2 * 6_738_415_616);
+    assert.strictEqual(doc.checkpoint?.tensors, 291);
+    assert.match(checkpointLensTitle(doc.checkpoint!, doc.gpu, 0), /^Checkpoint: 12\.6 GiB of weights in 291 tensors \(6\.74B parameters if 16-bit, 3\.37B if fp32\) — ✓ loads on RTX 4090$/);
   });
 });
