@@ -18,7 +18,7 @@ from common import load_config
 def count(path):
     config = load_config(path)
     model_type = config.model_type
-    if model_type in ("bert", "roberta"):
+    if model_type in ("bert", "roberta", "clip_vision_model"):
         cls = AutoModel
     elif model_type == "t5":
         cls = AutoModelForSeq2SeqLM

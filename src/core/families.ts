@@ -25,6 +25,7 @@ export type Refinement = Partial<
     ModelSpec,
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
+    | 'maxPositions' | 'patchEmbeddingParams'
   >
 >;
 
@@ -47,6 +48,10 @@ export type Family = Pick<
   readonly refine?: (ctx: FamilyContext) => Refinement;
   /** False where the modeling code always uses hidden / heads and ignores a `head_dim` key. */
   readonly readsHeadDim?: boolean;
+  /** False for encoders without token types (CLIP's vision tower). */
+  readonly typeVocab?: boolean;
+  /** False for models without a vocabulary (vision towers). */
+  readonly vocabulary?: boolean;
   /** Sizes the family's config class defaults to, when the file leaves them out (LitGPT's Config). */
   readonly defaults?: { readonly hiddenSize?: number; readonly numHeads?: number };
   /** Vocabulary size when the config leaves it out (nanoGPT's 50304, padded from GPT-2's 50257). */
@@ -301,12 +306,37 @@ export const LITGPT: Family = {
   },
 };
 
+/**
+ * CLIP's vision tower (LLaVA's vision_config): image patches through a convolution, a class token, learned
+ * positions, a LayerNorm before and after the encoder, BERT-like layers; no vocabulary.
+ */
+const CLIP_VISION: Family = {
+  ...BERT_STYLE,
+  name: 'CLIP vision encoder',
+  pooler: false,
+  finalNorm: true,
+  typeVocab: false,
+  vocabulary: false,
+  refine: ctx => {
+    const image = ctx.int('image_size') ?? 224;
+    const patch = ctx.int('patch_size') ?? 32;
+    const channels = ctx.int('num_channels') ?? 3;
+    const patches = Math.floor(image / patch) ** 2;
+    return {
+      vocabSize: 0,
+      maxPositions: patches + 1,
+      patchEmbeddingParams: channels * patch * patch * ctx.hiddenSize + ctx.hiddenSize,
+    };
+  },
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
   nanogpt: NANOGPT,
   bert: BERT_STYLE,
   roberta: { ...BERT_STYLE, name: 'RoBERTa' },
+  clip_vision_model: CLIP_VISION,
   bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false, pythonGelu: false },
   // Phi-1/1.5/2: one LayerNorm feeding attention and MLP in parallel, partial rotary, biased lm_head.
   phi: { ...GPT_STYLE, name: 'Phi', normsPerLayer: 1, positions: 'rotary', lmHeadBias: true, tiedByDefault: false },

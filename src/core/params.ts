@@ -64,7 +64,7 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
   if (spec.positions === 'learned' && spec.maxPositions !== undefined) {
     embeddings += (spec.maxPositions + spec.positionOffset) * h;
   }
-  embeddings += spec.typeVocabSize * h;
+  embeddings += spec.typeVocabSize * h + spec.patchEmbeddingParams;
   let norms = spec.embeddingNorm ? norm : 0;
 
   const attn = attentionParams(spec);

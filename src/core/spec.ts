@@ -100,6 +100,12 @@ export interface CatalogReference {
   readonly valueSpan: Span;
 }
 
+/** A vision tower VRAM Lens counts (CLIP's); other towers inside multimodal configs are left alone. */
+function isKnownVisionTower(obj: ConfigObject): boolean {
+  const type = obj.entries.find(e => e.key === 'model_type')?.value;
+  return type?.kind === 'string' && type.value === 'clip_vision_model';
+}
+
 /** Keys that name a model instead of writing it out, as LitGPT, axolotl, HF scripts, nanoGPT and torchtune do. */
 const REFERENCE_KEYS = ['checkpoint_dir', 'base_model', 'model_name_or_path', 'pretrained_model_name_or_path', 'init_from', 'model_name', 'model_id', 'model'];
 
@@ -289,7 +295,7 @@ export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
       continue;
     }
     if (v.kind === 'object') {
-      if (isModelObject(v) && !/(^|\.)(vision|audio|speech)_config$/.test(path)) {
+      if (isModelObject(v) && !(/(^|\.)(vision|audio|speech)_config$/.test(path) && !isKnownVisionTower(v))) {
         found.push({ ...readConfig(v, path), training: isCheckpointConfig(v) ? NO_TRAINING : readTrainingSettings(v) });
         continue;
       }
@@ -406,7 +412,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const hiddenSize = raw.hiddenSize === undefined && defaults.hiddenSize !== undefined ? defaults.hiddenSize : integer('hiddenSize', true);
   const numLayers = integer('numLayers', true);
   const numHeads = raw.numHeads === undefined && defaults.numHeads !== undefined ? defaults.numHeads : integer('numHeads', true);
-  let vocabSize = integer('vocabSize', family.defaultVocabSize === undefined);
+  let vocabSize = family.vocabulary === false ? 0 : integer('vocabSize', family.defaultVocabSize === undefined);
   const numKvHeadsRaw = integer('numKvHeads', false);
   const headDimRaw = integer('headDim', false);
   const intermediateRaw = integer('intermediateSize', false);
@@ -420,7 +426,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     hiddenSize === undefined ||
     numLayers === undefined ||
     numHeads === undefined ||
-    (vocabSize === undefined && family.defaultVocabSize === undefined) ||
+    (vocabSize === undefined && family.defaultVocabSize === undefined && family.vocabulary !== false) ||
     problems.some(p => p.severity === 'error')
   ) {
     return { spec: undefined, problems };
@@ -506,7 +512,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const t5Gated = family.name === 'T5' && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
   const positions =
     family.positions === 'none' && maxPositions !== undefined ? ('learned' as const) : family.positions;
-  if (positions === 'learned' && maxPositions === undefined) {
+  if (positions === 'learned' && (refined.maxPositions ?? maxPositions) === undefined) {
     problems.push({
       severity: 'warning',
       field: 'maxPositions',
@@ -527,8 +533,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     headDim,
     vocabSize,
     intermediateSize,
-    maxPositions,
-    typeVocabSize: family.encoderOnly ? (typeVocabRaw ?? 2) : 0,
+    maxPositions: refined.maxPositions ?? maxPositions,
+    typeVocabSize: family.encoderOnly && family.typeVocab !== false ? (typeVocabRaw ?? 2) : 0,
     moe: refined.moe,
     mla: refined.mla,
     qkNorm: refined.qkNorm ?? family.qkNorm,
@@ -539,7 +545,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     tieWordEmbeddings,
     norm: refined.norm ?? family.norm,
     normsPerLayer: refined.normsPerLayer ?? family.normsPerLayer,
-    positions: positions === 'learned' && maxPositions === undefined ? 'none' : positions,
+    positions: positions === 'learned' && (refined.maxPositions ?? maxPositions) === undefined ? 'none' : positions,
     attentionBias: refined.attentionBias ?? family.attentionBias,
     mlp: t5Gated ? 'gated' : (refined.mlp ?? family.mlp),
     mlpBias: refined.mlpBias ?? family.mlpBias,
@@ -557,6 +563,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
           ? config.layerTypes.filter(t => t.startsWith('sliding')).length
           : Math.min(numLayers, refined.slidingLayers ?? numLayers),
     storedDtype: typeof raw.dtype === 'string' ? raw.dtype : undefined,
+    patchEmbeddingParams: refined.patchEmbeddingParams ?? 0,
   };
   return { spec, problems };
 }

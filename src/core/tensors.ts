@@ -110,6 +110,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.typeVocabSize > 0) {
     out.push(table('token type embeddings', spec.typeVocabSize, h));
   }
+  if (spec.patchEmbeddingParams > 0) {
+    out.push(vector('patch embedding and class token', spec.patchEmbeddingParams, 1));
+  }
   if (spec.embeddingNorm) {
     out.push(vector('embedding norm', norm, 1));
   }

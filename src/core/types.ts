@@ -91,6 +91,8 @@ export interface ModelSpec {
   readonly slidingLayers: number;
   /** dtype the checkpoint is stored in, as the config says (`torch_dtype`), if it does. */
   readonly storedDtype: string | undefined;
+  /** Input embedding weights other than tables: a vision tower's patch convolution and class token. */
+  readonly patchEmbeddingParams: number;
 }
 
 export interface MoeShape {

@@ -182,15 +182,20 @@ describe('more config shapes', () => {
     assert.strictEqual(llama.config.name, 'Llama-2-7b{}-hf');
   });
 
-  it('a multimodal config annotates its text model and leaves the vision tower alone', () => {
+  it('a multimodal config annotates its CLIP vision tower and its text model; unknown towers are left alone', () => {
     const text = JSON.stringify({
       model_type: 'llava',
-      vision_config: { model_type: 'clip_vision_model', hidden_size: 1024, num_hidden_layers: 24, num_attention_heads: 16, intermediate_size: 4096 },
+      vision_config: { model_type: 'clip_vision_model', hidden_size: 1024, num_hidden_layers: 24, num_attention_heads: 16, intermediate_size: 4096, image_size: 336, patch_size: 14 },
       text_config: { model_type: 'llama', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 11008, vocab_size: 32000 },
     });
     const configs = analyze(text, 'json');
-    assert.strictEqual(configs.length, 1);
-    assert.strictEqual(configs[0].estimate?.parameters.total, 6_738_415_616);
+    assert.strictEqual(configs.length, 2);
+    // CLIP ViT-L/14 at 336 px: 577 positions (24² patches + the class token).
+    assert.strictEqual(configs[0].estimate?.parameters.total, 303_179_776 + (577 - 257) * 1024);
+    assert.strictEqual(configs[0].estimate?.settings.sequenceLength, 577);
+    assert.strictEqual(configs[1].estimate?.parameters.total, 6_738_415_616);
+    const other = analyze(JSON.stringify({ vision_config: { model_type: 'some_vit', hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12 } }), 'json');
+    assert.deepStrictEqual(other, []);
   });
 
   it('DeepSpeed keys beside the model: ZeRO stage, micro-batch, accumulation, bf16, optimizer offload', () => {
