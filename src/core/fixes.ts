@@ -109,6 +109,23 @@ export function fixesFor(
         setting: { setting: 'optimizer', value: 'adamw-8bit' },
       });
     }
+    // Adapters instead of full training, only where the file does not already choose how to fine-tune.
+    const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
+    const allLinear = { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const, dropout: true };
+    if (!s.lora && !fileChoosesTuning) {
+      candidates.push({
+        label: 'Fine-tune with LoRA r=16 on every linear layer',
+        patch: { lora: { ...allLinear, targets: [...allLinear.targets] }, quantization: undefined },
+        setting: { setting: 'fineTuning', value: 'lora' },
+      });
+    }
+    if (!s.quantization && !fileChoosesTuning) {
+      candidates.push({
+        label: 'Fine-tune with QLoRA (NF4) r=16 on every linear layer',
+        patch: { lora: { ...allLinear, targets: [...allLinear.targets] }, quantization: 'nf4-dq' },
+        setting: { setting: 'fineTuning', value: 'qlora' },
+      });
+    }
   }
 
   const fixes: Fix[] = [];

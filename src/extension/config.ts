@@ -30,7 +30,20 @@ export function readOptions(scope?: vscode.ConfigurationScope): AnalysisOptions 
     checkpointing: c.get<unknown>('gradientCheckpointing') === true ? 'full' : 'none',
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead < 1e6 ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
     customGpus: readCustomGpus(c),
+    ...fineTuning(c),
   };
+}
+
+const ALL_LINEAR = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
+
+/** vramLens.fineTuning: LoRA or QLoRA (NF4 with double quantization) on every linear layer, or full training. */
+function fineTuning(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'lora' | 'quantization'> {
+  const mode = c.get<unknown>('fineTuning');
+  if (mode !== 'lora' && mode !== 'qlora') {
+    return { lora: undefined, quantization: undefined };
+  }
+  const rank = positiveInteger(c.get('loraRank'), 16);
+  return { lora: { rank, targets: ALL_LINEAR, dropout: true }, quantization: mode === 'qlora' ? 'nf4-dq' : undefined };
 }
 
 function readCustomGpus(c: vscode.WorkspaceConfiguration): Gpu[] {

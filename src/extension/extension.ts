@@ -102,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
       return report.markdown;
     }),
     vscode.commands.registerCommand(APPLY_SETTING_COMMAND, async (setting: string, value: unknown) => {
-      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu'];
+      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu', 'fineTuning'];
       if (allowed.includes(setting)) {
         await vscode.workspace.getConfiguration(SECTION).update(setting, value, vscode.ConfigurationTarget.Global);
       }

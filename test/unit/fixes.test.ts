@@ -135,3 +135,24 @@ describe('several GPUs as the target', () => {
     assert.ok(fixes.some(f => f.setting?.value === '2× RTX 3060 12GB'), fixes.map(f => f.title).join(' | '));
   });
 });
+
+describe('fine-tuning fixes', () => {
+  it('full fine-tuning that does not fit is offered LoRA and QLoRA when the file does not choose, each computed to fit', () => {
+    const text = readReference('configs/json/llama-2-7b-chat-hf.config.json');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 40GB', sequenceLength: 2048 };
+    const doc = analyze(text, 'json', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text);
+    const lora = fixes.find(f => f.setting?.setting === 'fineTuning' && f.setting.value === 'lora')!;
+    const qlora = fixes.find(f => f.setting?.setting === 'fineTuning' && f.setting.value === 'qlora')!;
+    assert.ok(lora && qlora, fixes.map(f => f.title).join(' | '));
+    assert.ok(qlora.peakBytes < lora.peakBytes && lora.peakBytes <= gpuMemoryBytes(doc.gpu!));
+  });
+
+  it('a recipe that already chooses LoRA is not offered another fine-tuning method', () => {
+    const text = readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4060' };
+    const doc = analyze(text, 'yaml', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text);
+    assert.ok(!fixes.some(f => f.setting?.setting === 'fineTuning'), fixes.map(f => f.title).join(' | '));
+  });
+});

@@ -302,6 +302,18 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.strictEqual(await vscode.env.clipboard.readText(), fits);
   });
 
+  it('the fine-tuning setting (QLoRA) changes the training estimate of a config that does not say', async () => {
+    const before = (await lenses(config))[0].command?.title ?? '';
+    await vscode.workspace.getConfiguration('vramLens').update('fineTuning', 'qlora', vscode.ConfigurationTarget.Global);
+    try {
+      const after = await waitFor(async () => (await lenses(config))[0].command?.title ?? '', t => t !== before);
+      const training = (t: string) => Number(/· ([\d.]+) GiB training/.exec(t)?.[1]);
+      assert.ok(training(after) < training(before) / 3, `${before} → ${after}`);
+    } finally {
+      await vscode.workspace.getConfiguration('vramLens').update('fineTuning', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('CodeLens and diagnostics can each be turned off', async () => {
     const c = vscode.workspace.getConfiguration('vramLens');
     await c.update('codeLens.enabled', false, vscode.ConfigurationTarget.Global);
