@@ -1,5 +1,5 @@
 import { countParameters } from './params';
-import { loraParameters, numel, weightTensors, type WeightTensor } from './tensors';
+import { loraAdapters, numel, weightTensors, type WeightTensor } from './tensors';
 import type {
   Estimate,
   InferenceComponent,
@@ -357,22 +357,13 @@ export interface TrainingBreakdown extends MemoryEstimate<TrainingComponent> {
   readonly trainableParameters: number;
 }
 
-function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: WeightTensor[]; count: number } {
+function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: readonly WeightTensor[]; count: number } {
   const all = weightTensors(spec);
   if (!settings.lora) {
     return { tensors: all, count: all.reduce((s, t) => s + numel(t), 0) };
   }
-  const { rank, targets } = settings.lora;
-  const adapters: WeightTensor[] = [];
-  for (const t of all) {
-    if (t.linear && t.target && targets.includes(t.target)) {
-      adapters.push(
-        { name: `${t.name}.lora_A`, inFeatures: t.inFeatures, outFeatures: rank, count: t.count, linear: false },
-        { name: `${t.name}.lora_B`, inFeatures: rank, outFeatures: t.outFeatures, count: t.count, linear: false },
-      );
-    }
-  }
-  return { tensors: adapters, count: loraParameters(spec, rank, targets) };
+  const adapters = loraAdapters(spec, settings.lora.rank, settings.lora.targets);
+  return { tensors: adapters, count: adapters.reduce((sum, t) => sum + numel(t), 0) };
 }
 
 export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings): TrainingBreakdown {

@@ -1,5 +1,12 @@
-import { normParams } from './params';
-import type { ModelSpec } from './types';
+import type { ModelSpec, ParameterBreakdown } from './types';
+
+/** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
+export function normParams(spec: ModelSpec, width: number = spec.hiddenSize): number {
+  return spec.norm === 'layernorm' ? 2 * width : width;
+}
+
+/** Where a tensor's parameters are reported in the breakdown. */
+export type ParameterComponent = keyof Omit<ParameterBreakdown, 'total' | 'activePerToken'>;
 
 /** Projections LoRA can adapt, named as PEFT / LitGPT users name them. */
 export type LoraTarget = 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head';
@@ -21,29 +28,44 @@ export interface WeightTensor {
   readonly expert?: boolean;
   /** Embedding tables and the output head (kept in 16 bits by bitsandbytes quantization). */
   readonly embeddingOrHead?: boolean;
+  readonly component: ParameterComponent;
+}
+
+/** A tensor before weightTensors files it under its component (built with a placeholder, for one object shape). */
+type Untagged = WeightTensor;
+
+/** Files a freshly built tensor under its component, in place: the inventory is built on every estimate. */
+function tag(t: Untagged, component: ParameterComponent): WeightTensor {
+  (t as { component: ParameterComponent }).component = component;
+  return t;
 }
 
 export function numel(t: WeightTensor): number {
   return t.inFeatures * t.outFeatures * t.count;
 }
 
-function linear(name: string, inFeatures: number, outFeatures: number, count: number, target?: LoraTarget, expert = false): WeightTensor {
-  return { name, inFeatures, outFeatures, count, linear: true, target, expert };
+function linear(name: string, inFeatures: number, outFeatures: number, count: number, target?: LoraTarget, expert = false): Untagged {
+  return { name, inFeatures, outFeatures, count, linear: true, target, expert, embeddingOrHead: false, component: 'other' };
 }
 
 /** An embedding table: 2-D (Adafactor factors it) but not a linear layer (bitsandbytes keeps it in 16 bits). */
-function table(name: string, rows: number, width: number): WeightTensor {
-  return { name, inFeatures: width, outFeatures: rows, count: 1, linear: false, embeddingOrHead: true };
+function table(name: string, rows: number, width: number): Untagged {
+  return { name, inFeatures: width, outFeatures: rows, count: 1, linear: false, target: undefined, expert: false, embeddingOrHead: true, component: 'other' };
 }
 
-function vector(name: string, length: number, count: number): WeightTensor {
-  return { name, inFeatures: 1, outFeatures: length, count, linear: false };
+function vector(name: string, length: number, count: number, expert = false): Untagged {
+  return { name, inFeatures: 1, outFeatures: length, count, linear: false, target: undefined, expert, embeddingOrHead: false, component: 'other' };
 }
 
+/** Attention tensors; DeepSeek's latent-attention layernorms are filed with the norms. */
 function attentionTensors(spec: ModelSpec, layers: number, prefix: string): WeightTensor[] {
+  return attentionUntagged(spec, layers, prefix).map(t => tag(t, t.name.endsWith('layernorm') ? 'norms' : 'attention'));
+}
+
+function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Untagged[] {
   const h = spec.hiddenSize;
   const a = spec.numHeads;
-  const out: WeightTensor[] = [];
+  const out: Untagged[] = [];
   if (spec.mla) {
     const m = spec.mla;
     const qk = m.qkNopeHeadDim + m.qkRopeHeadDim;
@@ -79,94 +101,114 @@ function attentionTensors(spec: ModelSpec, layers: number, prefix: string): Weig
   return out;
 }
 
-function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix: string, expert = false): WeightTensor[] {
+function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix: string, expert = false): Untagged[] {
   const h = spec.hiddenSize;
-  const out: WeightTensor[] = [];
+  const out: Untagged[] = [];
   if (spec.mlp === 'gated') {
     out.push(linear(`${prefix}gate_proj`, h, intermediate, count, 'gate', expert));
   }
   out.push(linear(`${prefix}up_proj`, h, intermediate, count, 'up', expert), linear(`${prefix}down_proj`, intermediate, h, count, 'down', expert));
   if (spec.mlpBias) {
-    out.push(vector(`${prefix}mlp biases`, (spec.mlp === 'gated' ? 2 : 1) * intermediate + h, count));
+    out.push(vector(`${prefix}mlp biases`, (spec.mlp === 'gated' ? 2 : 1) * intermediate + h, count, expert));
   }
   return out;
 }
 
 /**
- * Every weight tensor of the model, grouped. The sum of their sizes is the exact parameter count
- * (countParameters), which the tests check for every supported family.
+ * Every weight tensor of the model, grouped and filed under its component, following what HF transformers'
+ * modeling code allocates: the parameter count and its breakdown are their sum (countParameters), and
+ * quantization, LoRA, Adafactor and ZeRO-3 read their shapes.
  */
 export function weightTensors(spec: ModelSpec): WeightTensor[] {
   const h = spec.hiddenSize;
   const norm = normParams(spec);
   const tokenWidth = spec.wordEmbedProjDim ?? h;
-  const out: WeightTensor[] = [table('embed_tokens', spec.vocabSize, tokenWidth)];
+  const out: WeightTensor[] = [];
+  const add = (component: ParameterComponent, ...tensors: Untagged[]) => {
+    for (const t of tensors) {
+      out.push(tag(t, component));
+    }
+  };
+
+  add('embeddings', table('embed_tokens', spec.vocabSize, tokenWidth));
   if (spec.wordEmbedProjDim !== undefined) {
-    out.push(linear('project_in', spec.wordEmbedProjDim, h, 1), linear('project_out', h, spec.wordEmbedProjDim, 1));
+    add('embeddings', linear('project_in', spec.wordEmbedProjDim, h, 1), linear('project_out', h, spec.wordEmbedProjDim, 1));
   }
   if (spec.positions === 'learned' && spec.maxPositions !== undefined) {
-    out.push(table('position embeddings', spec.maxPositions + spec.positionOffset, h));
+    add('embeddings', table('position embeddings', spec.maxPositions + spec.positionOffset, h));
   }
   if (spec.typeVocabSize > 0) {
-    out.push(table('token type embeddings', spec.typeVocabSize, h));
+    add('embeddings', table('token type embeddings', spec.typeVocabSize, h));
   }
   if (spec.patchEmbeddingParams > 0) {
-    out.push(vector('patch embedding and class token', spec.patchEmbeddingParams, 1));
+    add('embeddings', vector('patch embedding and class token', spec.patchEmbeddingParams, 1));
   }
   if (spec.embeddingNorm) {
-    out.push(vector('embedding norm', norm, 1));
+    add('norms', vector('embedding norm', norm, 1));
   }
   if (spec.relativeAttentionBuckets > 0) {
-    out.push(vector('relative attention bias', spec.relativeAttentionBuckets * spec.numHeads, spec.encoderDecoder ? 2 : 1));
+    // T5: one relative-position bias per stack (its first layer).
+    add('attention', vector('relative attention bias', spec.relativeAttentionBuckets * spec.numHeads, spec.encoderDecoder ? 2 : 1));
   }
 
   if (spec.encoderDecoder) {
+    // T5: encoder blocks (self-attention, FFN), decoder blocks (self-attention, cross-attention, FFN), a final
+    // norm per stack.
     out.push(...attentionTensors(spec, spec.numLayers + 2 * spec.numDecoderLayers, ''));
-    out.push(...mlpTensors(spec, spec.intermediateSize, spec.numLayers + spec.numDecoderLayers, ''));
-    out.push(vector('norms', norm, spec.numLayers * 2 + spec.numDecoderLayers * 3 + 2));
+    add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers + spec.numDecoderLayers, ''));
+    add('norms', vector('norms', norm, spec.numLayers * 2 + spec.numDecoderLayers * 3 + 2));
   } else {
     out.push(...attentionTensors(spec, spec.numLayers, ''));
     const moeLayers = spec.moe?.moeLayers ?? 0;
     if (spec.numLayers - moeLayers > 0) {
-      out.push(...mlpTensors(spec, spec.intermediateSize, spec.numLayers - moeLayers, ''));
+      add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers - moeLayers, ''));
     }
     if (spec.moe && moeLayers > 0) {
       const m = spec.moe;
-      out.push(...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true));
+      add('experts', ...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true));
       if (m.sharedIntermediate > 0) {
-        out.push(...mlpTensors(spec, m.sharedIntermediate, moeLayers, 'shared_experts.'));
+        add('experts', ...mlpTensors(spec, m.sharedIntermediate, moeLayers, 'shared_experts.'));
       }
-      out.push({ ...linear('router', h, m.numExperts, moeLayers), linear: false });
+      add('experts', { ...linear('router', h, m.numExperts, moeLayers), linear: false });
       if (m.routerBias) {
-        out.push(vector('router bias', m.numExperts, moeLayers));
+        add('experts', vector('router bias', m.numExperts, moeLayers));
       }
       if (m.sharedExpertGate) {
-        out.push({ ...linear('shared_expert_gate', h, 1, moeLayers), linear: false });
+        add('experts', { ...linear('shared_expert_gate', h, 1, moeLayers), linear: false });
       }
     }
-    out.push(vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0)));
+    add('norms', vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0)));
   }
   if (spec.pooler) {
-    out.push(linear('pooler', h, h, 1), vector('pooler bias', h, 1));
+    add('other', linear('pooler', h, h, 1), vector('pooler bias', h, 1));
   }
   if (spec.head === 'lm' && !spec.encoderOnly) {
+    // Tied input/output embeddings are held (and counted) once.
     if (!spec.tieWordEmbeddings) {
-      out.push({ ...linear('lm_head', tokenWidth, spec.vocabSize, 1, 'head'), embeddingOrHead: true });
+      add('head', { ...linear('lm_head', tokenWidth, spec.vocabSize, 1, 'head'), embeddingOrHead: true });
     }
     if (spec.lmHeadBias) {
-      out.push(vector('lm_head bias', spec.vocabSize, 1));
+      add('head', vector('lm_head bias', spec.vocabSize, 1));
     }
   }
   return out.filter(t => t.count > 0 && t.outFeatures > 0);
 }
 
-/** Trainable LoRA parameters: r·(in + out) for every targeted linear (PEFT and LitGPT count alike). */
-export function loraParameters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[]): number {
-  let n = 0;
+/** The LoRA adapters of the targeted linear layers: A (in → r) and B (r → out) for each, as PEFT and LitGPT add them. */
+export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[]): WeightTensor[] {
+  const out: WeightTensor[] = [];
   for (const t of weightTensors(spec)) {
     if (t.linear && t.target && targets.includes(t.target)) {
-      n += rank * (t.inFeatures + t.outFeatures) * t.count;
+      out.push(
+        { name: `${t.name}.lora_A`, inFeatures: t.inFeatures, outFeatures: rank, count: t.count, linear: false, component: t.component },
+        { name: `${t.name}.lora_B`, inFeatures: rank, outFeatures: t.outFeatures, count: t.count, linear: false, component: t.component },
+      );
     }
   }
-  return n;
+  return out;
+}
+
+/** Trainable LoRA parameters: r·(in + out) for every targeted linear. */
+export function loraParameters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[]): number {
+  return loraAdapters(spec, rank, targets).reduce((sum, t) => sum + numel(t), 0);
 }
