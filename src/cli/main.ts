@@ -292,8 +292,10 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     const cell = (v: number | undefined) => padLeft(v === undefined ? '—' : formatBytes(v), 12);
     lines.push(`    ${pad(label, w)}${showInference ? cell(inf) : ''}${showTraining ? cell(tr) : ''}`);
   }
-  const gpu = resolveTarget(options).gpu!;
-  const fit = r.fits.find(f => f.gpu === gpu.name) ?? { inference: r.inference.peakBytes <= gpu.memoryMiB * 2 ** 20, training: r.training.peakBytes <= gpu.memoryMiB * 2 ** 20 };
+  const fit = r.target;
+  if (!fit) {
+    return lines.join('\n');
+  }
   const verdicts: string[] = [];
   if (showInference) {
     verdicts.push(`${fit.inference ? '✓' : '✗'} inference`);
@@ -301,7 +303,7 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
   if (showTraining) {
     verdicts.push(`${fit.training ? '✓' : '✗'} training`);
   }
-  lines.push(`    ${gpu.name} (${formatInteger(gpu.memoryMiB)} MiB): ${verdicts.join(' · ')}`);
+  lines.push(`    ${fit.gpu} (${formatInteger(fit.memoryMiB)} MiB): ${verdicts.join(' · ')}`);
   const advice = r.advice;
   if (advice) {
     const modes = ([['inference', advice.inference], ['training', advice.training]] as const).filter(
@@ -311,25 +313,19 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     lines.push(`    headroom: ${modes.map(([m, a]) => `${m} ${headroom(a.headroomBytes)}`).join(' · ')}`);
     lines.push(`    largest batch that fits: ${modes.map(([m, a]) => `${m} ${a.largestBatch}`).join(' · ')}`);
     lines.push(`    longest sequence that fits (up to the model's context): ${modes.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
-    if (/^\d+×/.test(gpu.name)) {
+    if (/^\d+×/.test(fit.gpu)) {
       return lines.join('\n');
     }
     lines.push(`    smallest listed GPU: ${modes.map(([m, a]) => `${m} ${a.smallestGpu ?? 'none (needs several)'}`).join(' · ')}`);
     lines.push(`    cheapest listed GPU: ${modes.map(([m, a]) => `${m} ${a.cheapestGpu ?? 'none'}`).join(' · ')}`);
-    lines.push(`    ${gpu.name}s needed: ${modes.map(([m, a]) => `${m} ${a.gpusNeeded.count === null ? a.gpusNeeded.how : `${a.gpusNeeded.count} (${a.gpusNeeded.how})`}`).join(' · ')}`);
+    lines.push(`    ${fit.gpu}s needed: ${modes.map(([m, a]) => `${m} ${a.gpusNeeded.count === null ? a.gpusNeeded.how : `${a.gpusNeeded.count} (${a.gpusNeeded.how})`}`).join(' · ')}`);
   }
   return lines.join('\n');
 }
 
 function doesNotFit(r: ConfigReport, options: AnalysisOptions): boolean {
-  const gpu = resolveTarget(options).gpu!;
-  const fit = r.inference && r.training
-    ? { inference: r.inference.peakBytes <= gpu.memoryMiB * 2 ** 20, training: r.training.peakBytes <= gpu.memoryMiB * 2 ** 20 }
-    : undefined;
-  if (!fit) {
-    return false;
-  }
-  return (options.mode !== 'training' && !fit.inference) || (options.mode !== 'inference' && !fit.training);
+  const fit = r.target;
+  return fit !== null && ((options.mode !== 'training' && !fit.inference) || (options.mode !== 'inference' && !fit.training));
 }
 
 export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {

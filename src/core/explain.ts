@@ -1,4 +1,4 @@
-import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { analyzeConfig, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';
@@ -150,9 +150,7 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
   if (!gpu) {
     return `${title} — unknown target GPU "${options.targetGpu}"`;
   }
-  const capacity = gpuMemoryBytes(gpu);
-  const inferenceFits = est.inference.peakBytes <= capacity;
-  const trainingFits = est.training.peakBytes <= capacity;
+  const { inference: inferenceFits, training: trainingFits } = verdictFor(est, gpu);
   if (showInference && showTraining) {
     if (inferenceFits && trainingFits) {
       title += ` — ✓ fits ${gpu.name}`;
@@ -373,11 +371,11 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
     out.push(`Inference ${formatBytes(est.inference.peakBytes)}, training ${formatBytes(est.training.peakBytes)} (${settingsSummary(est)}).`, '');
     out.push('| GPU | Memory | Price | Cloud $/h | Inference | Training |', '|---|---:|---:|---:|---|---|');
     for (const g of sorted) {
-      const cap = gpuMemoryBytes(g);
-      const cell = (peak: number) => (peak <= cap ? `✓ ${formatBytes(cap - peak)} to spare` : `✗ ${formatBytes(peak - cap)} over`);
+      const v = verdictFor(est, g);
+      const cell = (fits: boolean, headroom: number) => (fits ? `✓ ${formatBytes(headroom)} to spare` : `✗ ${formatBytes(-headroom)} over`);
       const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
       const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
-      out.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cloud} | ${cell(est.inference.peakBytes)} | ${cell(est.training.peakBytes)} |`);
+      out.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cloud} | ${cell(v.inference, v.inferenceHeadroomBytes)} | ${cell(v.training, v.trainingHeadroomBytes)} |`);
     }
     out.push('');
   }

@@ -1,11 +1,11 @@
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
-import type { AnalysisOptions, ConfigAnalysis, DocumentAnalysis } from './analyze';
+import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
 /** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
 export const DEFAULT_PROMPT_TOKENS = 512;
 export const DEFAULT_ANSWER_TOKENS = 256;
-import { GPUS, gpuMemoryBytes, type Gpu } from './gpus';
+import { GPUS, type Gpu } from './gpus';
 import { formatInteger } from './format';
 import type { Estimate, InferenceComponent, TrainingComponent } from './types';
 
@@ -38,6 +38,13 @@ export const TRAINING_LABELS: Readonly<Record<TrainingComponent, string>> = {
   cudaContext: 'CUDA context',
 };
 
+export interface GpuFit {
+  readonly gpu: string;
+  readonly memoryMiB: number;
+  readonly inference: boolean;
+  readonly training: boolean;
+}
+
 /** The JSON the CLI prints for one config (the contract in the architecture doc). */
 export interface ConfigReport {
   readonly name: string;
@@ -56,7 +63,9 @@ export interface ConfigReport {
   readonly summary: string | null;
   readonly inference: { readonly peakBytes: number; readonly allocatedBytes: number; readonly components: Readonly<Record<string, number>> } | null;
   readonly training: { readonly peakBytes: number; readonly allocatedBytes: number; readonly components: Readonly<Record<string, number>> } | null;
-  readonly fits: readonly { readonly gpu: string; readonly memoryMiB: number; readonly inference: boolean; readonly training: boolean }[];
+  readonly fits: readonly GpuFit[];
+  /** The verdict for the target GPU (for `2× RTX 4090`, per card of the split model); null when unknown. */
+  readonly target: GpuFit | null;
   readonly assumptions: readonly string[];
   /** Advice for the target GPU (absent without an estimate or a known target). */
   readonly advice?: Advice;
@@ -99,14 +108,15 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
   const contextLimit = Math.max(est.settings.sequenceLength, a.spec.maxPositions ?? 0, 1);
   // With several cards as the target, the peaks are per card of a split model: no single card compares.
   const several = /^\d+×/.test(gpu.name);
+  const verdict = verdictFor(est, gpu);
   const forMode = (mode: FitMode): ModeAdvice => {
     const peak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
     const smallest = several ? undefined : smallestGpuFor(peak);
     const cheapest = several ? undefined : cheapestGpuFor(peak);
     const shape = largestShape(a.config, options, gpu, mode, forced);
     return {
-      fits: peak <= gpuMemoryBytes(gpu),
-      headroomBytes: gpuMemoryBytes(gpu) - peak,
+      fits: mode === 'inference' ? verdict.inference : verdict.training,
+      headroomBytes: mode === 'inference' ? verdict.inferenceHeadroomBytes : verdict.trainingHeadroomBytes,
       largestBatch: largestBatch(a.config, options, gpu, mode, forced),
       longestSequence: longestSequence(a.config, options, gpu, mode, contextLimit, forced),
       smallestGpu: smallest?.name ?? null,
@@ -152,13 +162,14 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
       ? { peakBytes: est.training.peakBytes, allocatedBytes: est.training.allocatedBytes, components: est.training.components }
       : null,
     fits: est
-      ? gpus.map(g => ({
-          gpu: g.name,
-          memoryMiB: g.memoryMiB,
-          inference: est.inference.peakBytes <= gpuMemoryBytes(g),
-          training: est.training.peakBytes <= gpuMemoryBytes(g),
-        }))
+      ? gpus.map(g => {
+          const v = verdictFor(est, g);
+          return { gpu: g.name, memoryMiB: g.memoryMiB, inference: v.inference, training: v.training };
+        })
       : [],
+    target: a.verdict
+      ? { gpu: a.verdict.gpu.name, memoryMiB: a.verdict.gpu.memoryMiB, inference: a.verdict.inference, training: a.verdict.training }
+      : null,
     assumptions: est?.assumptions ?? [],
     ...(advice ? { advice } : {}),
     problems: a.problems.map(p => ({ severity: p.severity, message: p.message, line: lineOf(text, p.span.start) })),

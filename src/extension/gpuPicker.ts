@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { gpuList } from '../core/analyze';
+import { gpuList, verdictFor } from '../core/analyze';
 import { formatBytes, formatInteger } from '../core/format';
 import { gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
@@ -26,8 +26,9 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       tier = t;
     }
     const cap = gpuMemoryBytes(gpu);
-    const fit = est
-      ? `${est.inference.peakBytes <= cap ? '✓' : '✗'} inference ${formatBytes(est.inference.peakBytes)} · ${est.training.peakBytes <= cap ? '✓' : '✗'} training ${formatBytes(est.training.peakBytes)}`
+    const v = est && verdictFor(est, gpu);
+    const fit = est && v
+      ? `${v.inference ? '✓' : '✗'} inference ${formatBytes(est.inference.peakBytes)} · ${v.training ? '✓' : '✗'} training ${formatBytes(est.training.peakBytes)}`
       : undefined;
     items.push({
       label: gpu.name === current ? `$(check) ${gpu.name}` : gpu.name,

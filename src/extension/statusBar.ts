@@ -69,11 +69,11 @@ export class StatusBar implements vscode.Disposable {
       }
     }
     const est = configs[worst].estimate!;
+    const verdict = configs[worst].verdict!;
     const capacity = gpuMemoryBytes(gpu);
     const cap = formatBytes(capacity).replace(' GiB', '');
     const fmt = (b: number) => formatBytes(b).replace(' GiB', '');
-    const inferenceFits = est.inference.peakBytes <= capacity;
-    const trainingFits = est.training.peakBytes <= capacity;
+    const { inference: inferenceFits, training: trainingFits } = verdict;
     if (mode === 'both') {
       this.item.text = `$(chip) ${gpu.name} · ${fmt(est.inference.peakBytes)}/${cap} GiB${trainingFits ? '' : ` · training ${formatBytes(est.training.peakBytes)} ✗`}`;
     } else {

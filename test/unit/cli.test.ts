@@ -32,6 +32,7 @@ describe('command line', () => {
     }
     const rtx4090 = config.fits.find((f: { gpu: string }) => f.gpu === 'RTX 4090');
     assert.deepStrictEqual([rtx4090.inference, rtx4090.training], [true, false]);
+    assert.deepStrictEqual(config.target, { gpu: 'RTX 4090', memoryMiB: 24564, inference: true, training: false });
     assert.deepStrictEqual(config.problems, []);
     assert.ok(config.assumptions.length > 5);
     assert.deepStrictEqual(report.files[0].errors, []);
