@@ -378,29 +378,31 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // Model-parallel share held by one GPU (the first pipeline stage also holds the embeddings).
   const modelShare = 1 / (tp * pp);
 
+  // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
+  // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam).
+  const shardedMixed = !settings.lora && zero > 0 && layout.autocastCopyBytes > 0;
+  // Share of the trainable tensors one GPU holds (LoRA adapters are small and counted whole).
+  const trainableShare = settings.lora ? 1 : modelShare;
+  const gradientBytesPerParam = shardedMixed ? 2 : layout.gradientBytes;
+
   // Weights: fully trained in the recipe's dtype; under LoRA the frozen base stays in 16 bits (or quantized).
   let weights: number;
   let autocastCopies = 0;
-  let gradientBytesPerParam = layout.gradientBytes;
-  let stateLayout = layout;
   if (settings.lora) {
-    weights = weightBytes(spec, inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision), settings.quantization, settings.quantGroupSize) * modelShare + trainable * layout.weightBytes;
-  } else if (zero > 0 && layout.autocastCopyBytes > 0) {
-    // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
-    // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam).
+    const frozenBytes = inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision);
+    weights = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize) * modelShare + trainable * layout.weightBytes;
+  } else if (shardedMixed) {
     weights = params.total * 2 * modelShare;
-    gradientBytesPerParam = 2;
-    stateLayout = layout;
   } else {
     weights = params.total * layout.weightBytes * modelShare;
     autocastCopies = layout.autocastCopyBytes * (params.total - params.embeddings) * modelShare;
   }
-  let gradients = trainable * gradientBytesPerParam * (settings.lora ? 1 : modelShare);
-  let optimizer = optimizerStateBytes(settings, stateLayout, trainableList, trainable) * (settings.lora ? 1 : modelShare);
-  if (zero > 0 && !settings.lora && layout.autocastCopyBytes > 0) {
+  let gradients = trainable * gradientBytesPerParam * trainableShare;
+  let optimizer = optimizerStateBytes(settings, layout, trainableList, trainable) * trainableShare;
+  if (shardedMixed) {
     optimizer += trainable * 4 * modelShare; // fp32 master weights live with the optimizer states
   }
-  let stepTemporaries = optimizerStepTemporaryBytes(settings, stateLayout, trainableList, trainable) * (settings.lora ? 1 : modelShare);
+  let stepTemporaries = optimizerStepTemporaryBytes(settings, layout, trainableList, trainable) * trainableShare;
 
   // ZeRO-Offload keeps the optimizer states (with the master weights) in CPU memory and steps there.
   if (settings.offloadOptimizer) {
@@ -417,8 +419,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     gradients /= dp;
   }
   if (zero >= 3) {
-    const frozenOrFull = weights;
-    weights = frozenOrFull / dp;
+    weights /= dp;
     // Gathered for compute: the current and the prefetched layer, in 16 bits.
     const perLayerParams = (params.total - params.embeddings - params.head) / Math.max(1, layers);
     gatheredWeights = 2 * perLayerParams * 2 * modelShare;
