@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '../core/analyze';
-import { formatFor, parseConfig } from '../parse';
+import { formatFor, parseConfig, type ConfigFormat } from '../parse';
 import { readOptions, SECTION } from './config';
 
 interface Entry {
@@ -10,14 +10,19 @@ interface Entry {
 
 const EMPTY: Omit<DocumentAnalysis, 'options'> = { configs: [], problems: [], gpu: undefined };
 
+/** The reader for a document: by language, or by file name for TOML (VS Code has no built-in TOML language). */
+export function formatOf(document: vscode.TextDocument): ConfigFormat | undefined {
+  return formatFor(document.languageId) ?? (formatFor(document.uri.path) === 'toml' ? 'toml' : undefined);
+}
+
 /**
- * One analysis per document version, shared by CodeLens, hover, diagnostics and the report.
- * Entries are dropped when a document closes and all of them when a VRAM Lens setting changes.
+ * One analysis per document version, shared by CodeLens, hover, diagnostics, code actions, the status bar and
+ * the report. Entries are dropped when a document closes and all of them when a VRAM Lens setting changes.
  */
 export class AnalysisCache implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   /** Settings per workspace folder: reading configuration costs more than analysing a config. */
-  private static readonly options = new Map<string, AnalysisOptions>();
+  private readonly options = new Map<string, AnalysisOptions>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when cached results became stale for a reason other than an edit (settings). */
@@ -30,7 +35,7 @@ export class AnalysisCache implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(SECTION)) {
           this.entries.clear();
-          AnalysisCache.options.clear();
+          this.options.clear();
           this.changed.fire();
         }
       }),
@@ -43,47 +48,43 @@ export class AnalysisCache implements vscode.Disposable {
     if (cached && cached.version === document.version) {
       return cached.analysis;
     }
-    const analysis = analyze(document);
+    const analysis = this.analyzeFresh(document);
     this.entries.set(key, { version: document.version, analysis });
     return analysis;
   }
 
+  /** One analysis of the document's current text, bypassing the cache (for the editor benchmark). */
+  analyzeFresh(document: vscode.TextDocument): DocumentAnalysis {
+    const options = this.optionsFor(document);
+    const format = formatOf(document);
+    if (!format) {
+      return { ...EMPTY, options };
+    }
+    try {
+      return analyzeDocument(parseConfig(document.getText(), format), options);
+    } catch (e) {
+      // A bug in a reader must never reach the extension host as an exception: annotate nothing instead.
+      console.error('VRAM Lens: analysis failed', e);
+      return { ...EMPTY, options };
+    }
+  }
+
   /** The settings that apply to a document, read once per folder until a VRAM Lens setting changes. */
-  static optionsFor(document: vscode.TextDocument): AnalysisOptions {
+  private optionsFor(document: vscode.TextDocument): AnalysisOptions {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.toString() ?? '';
-    let options = AnalysisCache.options.get(folder);
+    let options = this.options.get(folder);
     if (!options) {
       options = readOptions(document.uri);
-      AnalysisCache.options.set(folder, options);
+      this.options.set(folder, options);
     }
     return options;
   }
 
   dispose(): void {
     this.entries.clear();
-    AnalysisCache.options.clear();
+    this.options.clear();
     for (const d of this.disposables) {
       d.dispose();
     }
-  }
-}
-
-/** One analysis of the document's current text, bypassing the cache. */
-export function analyzeUncached(document: vscode.TextDocument): DocumentAnalysis {
-  return analyze(document);
-}
-
-function analyze(document: vscode.TextDocument): DocumentAnalysis {
-  const options = AnalysisCache.optionsFor(document);
-  const format = formatFor(document.languageId) ?? (formatFor(document.uri.path) === 'toml' ? 'toml' : undefined);
-  if (!format) {
-    return { ...EMPTY, options };
-  }
-  try {
-    return analyzeDocument(parseConfig(document.getText(), format), options);
-  } catch (e) {
-    // A bug in a reader must never reach the extension host as an exception: annotate nothing instead.
-    console.error('VRAM Lens: analysis failed', e);
-    return { ...EMPTY, options };
   }
 }

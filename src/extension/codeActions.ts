@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING } from '../core/diagnose';
-import { fixesFor } from '../core/fixes';
-import { gpuList } from '../core/analyze';
+import type { FitMode } from '../core/advise';
+import { fixesFor, type Fix } from '../core/fixes';
+import { gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
 import type { AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
@@ -10,7 +11,28 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics';
 export class VramCodeActionProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
+  /**
+   * Fixes per analysis (so per document version and settings), config and mode: the editor asks for code
+   * actions at every cursor move over a diagnostic, and each fix is a search over many estimates.
+   */
+  private readonly computed = new WeakMap<DocumentAnalysis, Map<string, Fix[]>>();
+
   constructor(private readonly cache: AnalysisCache) {}
+
+  private fixes(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FitMode, document: vscode.TextDocument): Fix[] {
+    let byConfig = this.computed.get(analysis);
+    if (!byConfig) {
+      byConfig = new Map();
+      this.computed.set(analysis, byConfig);
+    }
+    const key = `${analysis.configs.indexOf(a)}:${mode}`;
+    let fixes = byConfig.get(key);
+    if (!fixes) {
+      fixes = fixesFor(a, analysis.options, analysis.gpu!, mode, document.getText(), gpuList(analysis.options));
+      byConfig.set(key, fixes);
+    }
+    return fixes;
+  }
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
@@ -29,7 +51,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
       if (!a) {
         continue;
       }
-      for (const fix of fixesFor(a, analysis.options, gpu, mode, document.getText(), gpuList(analysis.options))) {
+      for (const fix of this.fixes(analysis, a, mode, document)) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         action.isPreferred = fix.preferred;

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { formatFor } from '../parse';
 import { gpuList, resolveTarget } from '../core/analyze';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../core/explain';
-import { AnalysisCache, analyzeUncached } from './analysisCache';
+import { AnalysisCache, formatOf } from './analysisCache';
 import { VramCodeActionProvider } from './codeActions';
 import { VramCodeLensProvider } from './codeLens';
 import {
@@ -31,7 +30,7 @@ export const SELECTOR: vscode.DocumentSelector = [
 ];
 
 function isSupported(document: vscode.TextDocument): boolean {
-  return formatFor(document.languageId) !== undefined || formatFor(document.uri.path) === 'toml';
+  return formatOf(document) !== undefined;
 }
 
 /** What the extension exposes to other extensions (and to its integration tests). */
@@ -112,10 +111,10 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     statusBarText: () => statusBar.text,
     // Web workers coarsen performance.now() to 0.1 ms, so many runs are timed together.
     timeAnalysis: (document, runs) => {
-      analyzeUncached(document);
+      cache.analyzeFresh(document);
       const t0 = performance.now();
       for (let i = 0; i < runs; i++) {
-        analyzeUncached(document);
+        cache.analyzeFresh(document);
       }
       return (performance.now() - t0) / runs;
     },
