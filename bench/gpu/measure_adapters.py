@@ -19,7 +19,7 @@ import torch
 import transformers
 from transformers import AutoModelForCausalLM
 
-from common import load_config
+from common import load_config, train_steps
 
 MIB = 1024 * 1024
 HAS_BNB = importlib.util.find_spec("bitsandbytes") is not None
@@ -88,17 +88,11 @@ def run(config_dir, case, cache):
             optimizer = Adafactor(params, lr=1e-5, scale_parameter=False, relative_step=False, warmup_init=False)
         else:
             optimizer = torch.optim.AdamW(params, lr=1e-5)
-        for _ in range(3):
+        def make_batch():
             ids = torch.randint(0, config.vocab_size, (b, s), device="cuda")
-            if case.get("precision") == "bf16-mixed":
-                with torch.autocast("cuda", dtype=torch.bfloat16):
-                    loss = model(input_ids=ids, labels=ids).loss
-            else:
-                loss = model(input_ids=ids, labels=ids).loss
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            del loss
+            return ids, ids
+
+        train_steps(model, optimizer, make_batch, case.get("precision") == "bf16-mixed")
         del optimizer, params
     torch.cuda.synchronize()
     result = dict(case)
@@ -138,8 +132,9 @@ def main():
         print(json.dumps(versions), flush=True)
         for case in CASES:
             needs_bnb = case.get("quantization") or case.get("optimizer") == "adamw-8bit"
-            if (needs_bnb and not HAS_BNB) or (case.get("lora") and not HAS_PEFT):
-                result = {"id": case["id"], "skipped": "bitsandbytes or peft not installed"}
+            missing = [name for name, needed, have in (("bitsandbytes", needs_bnb, HAS_BNB), ("peft", case.get("lora"), HAS_PEFT)) if needed and not have]
+            if missing:
+                result = {"id": case["id"], "skipped": f"{' and '.join(missing)} not installed on the measuring machine"}
             else:
                 t0 = time.time()
                 try:

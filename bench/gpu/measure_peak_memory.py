@@ -19,7 +19,7 @@ import torch
 import transformers
 from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
 
-from common import load_config
+from common import load_config, train_steps
 
 MIB = 1024 * 1024
 
@@ -81,18 +81,12 @@ def run_case(config_dir, case):
         if checkpointing:
             model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
-        for _ in range(3):
+        def make_batch():
             ids = torch.randint(0, vocab, (batch, seq), device="cuda")
             labels = torch.randint(0, 2, (batch,), device="cuda") if config.model_type == "bert" else ids
-            if precision == "bf16-mixed":
-                with torch.autocast("cuda", dtype=torch.bfloat16):
-                    loss = model(input_ids=ids, labels=labels).loss
-            else:
-                loss = model(input_ids=ids, labels=labels).loss
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            del loss
+            return ids, labels
+
+        train_steps(model, optimizer, make_batch, precision == "bf16-mixed")
         del optimizer
     torch.cuda.synchronize()
     result = {
