@@ -271,11 +271,14 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
       const v = a.verdict;
       out.push(`On the ${escapeMarkdown(gpu.name)}: inference ${mark(v.inference)} (${headroom(v.inferenceHeadroomBytes)}), training ${mark(v.training)} (${headroom(v.trainingHeadroomBytes)}).`);
     }
-    const inf = smallestGpuFor(est.inference.peakBytes);
-    const tr = smallestGpuFor(est.training.peakBytes);
-    out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf.name) : 'none'}**, training **${tr ? escapeMarkdown(tr.name) : 'none on one GPU'}**.`);
-    out.push('');
     const advice = gpu ? adviceFor(a, doc.options, gpu) : undefined;
+    // The advice has it for a one-card target (a split model's per-card peak does not compare with one card).
+    const inf = advice ? advice.inference.smallestGpu : (smallestGpuFor(est.inference.peakBytes)?.name ?? null);
+    const tr = advice ? advice.training.smallestGpu : (smallestGpuFor(est.training.peakBytes)?.name ?? null);
+    if (!gpu || !/^\d+×/.test(gpu.name)) {
+      out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf) : 'none'}**, training **${tr ? escapeMarkdown(tr) : 'none on one GPU'}**.`);
+    }
+    out.push('');
     if (advice && gpu) {
       out.push(`### On the ${escapeMarkdown(gpu.name)}`, '', '| | Inference | Training |', '|---|---:|---:|');
       const row = (label: string, f: (m: ModeAdvice) => string) => out.push(`| ${label} | ${f(advice.inference)} | ${f(advice.training)} |`);
