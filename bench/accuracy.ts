@@ -3,10 +3,12 @@
 //   npm run bench:accuracy
 //
 // Sets: bench/data/h100-measured.json (measured by bench/gpu/measure_peak_memory.py) and the published
-// measurements in ../shared/reference/measured-memory.json (HF's bert-large runs, LitGPT's fine-tuning recipes).
+// measurements in ../shared/reference/measured-memory.json (HF's bert-large runs, LitGPT's fine-tuning recipes),
+// plus more rows of LitGPT's published table in bench/data/litgpt-readme.json.
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../src/core/analyze';
+import { findGpu, gpuMemoryBytes } from '../src/core/gpus';
 import type { LoraTarget } from '../src/core/tensors';
 import type { OptimizerName, Precision } from '../src/core/types';
 import { parseConfig } from '../src/parse';
@@ -123,6 +125,35 @@ for (const s of published.sets.filter(x => x !== bertSet)) {
   }
 }
 
+// --- Published: more LitGPT recipes from the same README (bench/data/litgpt-readme.json) ---
+interface ReadmeRow { id: string; config: string; measuredGB: number; override?: Partial<AnalysisOptions> }
+const readme = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'litgpt-readme.json'), 'utf8')) as {
+  rows: ReadmeRow[];
+  outOfMemory: { id: string; config: string; gpu: string }[];
+  notComparable: { id: string; reason: string }[];
+};
+const litgptEstimate = (config: string, override: Partial<AnalysisOptions> = {}) => {
+  const text = fs.readFileSync(path.join(shared, config), 'utf8');
+  return analyzeDocument(parseConfig(text, 'yaml'), DEFAULT_OPTIONS, override).configs[0]?.estimate;
+};
+for (const r of readme.rows) {
+  const est = litgptEstimate(r.config, r.override);
+  cases.push({ set: 'LitGPT README', id: r.id, metric: 'allocated', measuredMiB: (r.measuredGB * 1e9) / MIB, estimatedMiB: est && est.training.allocatedBytes / MIB });
+}
+for (const r of readme.notComparable) {
+  cases.push({ set: 'LitGPT README', id: r.id, metric: 'allocated', measuredMiB: NaN, estimatedMiB: undefined, note: r.reason });
+}
+const oomLines = readme.outOfMemory.map(r => {
+  const gpu = findGpu(r.gpu);
+  const est = litgptEstimate(r.config);
+  if (!gpu || !est) {
+    return `${r.id}: published out of memory; no estimate`;
+  }
+  const need = est.training.peakBytes / 2 ** 30;
+  const has = gpuMemoryBytes(gpu) / 2 ** 30;
+  return `${r.id}: published out of memory; estimated ${need.toFixed(1)} GiB per GPU against ${has.toFixed(1)} GiB: ${need > has ? 'agrees' : 'DISAGREES'}`;
+});
+
 // --- Table ---
 const errorPct = (c: Case) => (c.estimatedMiB === undefined ? undefined : ((c.estimatedMiB - c.measuredMiB) / c.measuredMiB) * 100);
 const lines = [
@@ -135,7 +166,7 @@ const lines = [
 ];
 const widths = lines[0].map((_, i) => Math.max(...lines.map(l => l[i].length)));
 for (const l of lines) {
-  console.log(l.map((x, i) => (i >= 3 && i <= 4 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  '));
+  console.log(l.map((x, i) => (i >= 3 && i <= 4 ? x.padStart(widths[i]) : i === l.length - 1 ? x : x.padEnd(widths[i]))).join('  '));
 }
 
 function summary(label: string, filter: (c: Case) => boolean): void {
@@ -146,7 +177,7 @@ function summary(label: string, filter: (c: Case) => boolean): void {
   const sorted = errs.map(x => x.e).sort((a, b) => a - b);
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const worst = errs.reduce((a, b) => (b.e > a.e ? b : a));
-  console.log(`${label.padEnd(34)} n=${String(errs.length).padStart(2)}  median |error| ${median.toFixed(1)} %  worst ${worst.e.toFixed(1)} % (${worst.c.id}, ${worst.c.metric})`);
+  console.log(`${label.padEnd(46)} n=${String(errs.length).padStart(2)}  median |error| ${median.toFixed(1)} %  worst ${worst.e.toFixed(1)} % (${worst.c.id}, ${worst.c.metric})`);
 }
 console.log('');
 const isInference = (c: Case) => c.id.includes('infer');
@@ -156,7 +187,11 @@ console.log(`LoRA trainable counts: ${trainableMismatches.length === 0 ? 'all eq
 summary('inference, allocated', c => isInference(c) && c.metric === 'allocated');
 summary('inference, nvidia-smi', c => isInference(c) && c.metric === 'nvml');
 summary('training, allocated (H100)', c => !isInference(c) && !isLitgpt(c) && c.metric === 'allocated');
-summary('training, allocated (LitGPT recipes)', c => isLitgpt(c));
+summary('training, allocated (LitGPT, reference set)', c => c.set === 'LitGPT (A10G)');
+summary('training, allocated (LitGPT, more README rows)', c => c.set === 'LitGPT README');
 summary('training, nvidia-smi', c => !isInference(c) && c.metric === 'nvml');
+for (const l of oomLines) {
+  console.log(l);
+}
 const skipped = cases.filter(c => c.estimatedMiB === undefined).length;
 console.log(`not comparable yet: ${skipped} cases (listed above with the reason)`);

@@ -148,7 +148,11 @@ export function analyzeConfig(
     notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from settings.`);
   }
   if (config.training.framework === 'litgpt') {
-    notes.push('Framework: LitGPT (its own model code; fused tanh-GELU).');
+    notes.push(
+      effective.gpus > 1
+        ? 'Framework: LitGPT (its own model code; fused tanh-GELU). On several devices it shards with FSDP and checkpoints every transformer block.'
+        : 'Framework: LitGPT (its own model code; fused tanh-GELU).',
+    );
   }
   if (notes.length > 0) {
     est = { ...est, assumptions: [...notes, ...est.assumptions] };

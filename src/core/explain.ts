@@ -403,9 +403,10 @@ export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnal
   }
   const inference: Partial<AnalysisOptions> = { sequenceLength: 4096, batchSize: 1 };
   const lora: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], dropout: true } };
-  const qlora: Partial<AnalysisOptions> = { ...lora, quantization: 'nf4-dq' };
+  // QLoRA as it is usually run: PEFT's prepare_model_for_kbit_training turns gradient checkpointing on.
+  const qlora: Partial<AnalysisOptions> = { ...lora, quantization: 'nf4-dq', checkpointing: 'full' };
   const full: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-mixed', optimizer: 'adamw', lora: undefined, quantization: undefined };
-  out.push('Catalog models: inference in bf16 at 4,096 tokens; LoRA and QLoRA (NF4) r=16 on all linear layers, and full fine-tuning (bf16-mixed AdamW), at 2,048 tokens; batch 1.', '');
+  out.push('Catalog models: inference in bf16 at 4,096 tokens; LoRA and QLoRA (NF4, with gradient checkpointing as PEFT sets it up) r=16 on all linear layers, and full fine-tuning (bf16-mixed AdamW), at 2,048 tokens; batch 1.', '');
   out.push('| Model | Parameters | Inference | QLoRA | LoRA | Full fine-tune |', '|---|---:|---|---|---|---|');
   const cap = gpuMemoryBytes(gpu);
   for (const model of CATALOG) {

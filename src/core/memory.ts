@@ -161,7 +161,7 @@ export function describeQuantization(q: Quantization): string {
       return `bitsandbytes ${q.toUpperCase()}: linear weights in 4 bits with an fp32 absmax per 64`;
     case 'nf4-dq':
     case 'fp4-dq':
-      return `bitsandbytes ${q.slice(0, 3).toUpperCase()} with double quantization (≈ 4.13 bits per weight)`;
+      return `${q.slice(0, 3).toUpperCase()} with double quantization, as bitsandbytes and torchao store it (≈ 4.13 bits per weight)`;
     case 'gptq-int4':
       return 'GPTQ int4 (fp16 scales and int4 zeros per group, g_idx)';
     case 'awq-int4':
@@ -245,6 +245,19 @@ export function describeOptimizer(settings: RunSettings): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Activations
 
+/**
+ * Whether the frozen, quantized base layers of a QLoRA run keep their inputs for backward. bitsandbytes'
+ * MatMul4Bit and MatMul8bitLt save the input whenever it needs a gradient (bitsandbytes/autograd/_functions.py),
+ * where a frozen nn.Linear saves none; torchao's NF4 linear (torchtune) saves only the weight.
+ */
+export function quantizedBaseSavesInput(settings: RunSettings): boolean {
+  return settings.lora !== undefined && isBitsandbytes(settings.quantization) && settings.qloraKernel !== 'torchao';
+}
+
+function isBitsandbytes(q: Quantization | undefined): boolean {
+  return q === 'int8' || q === 'nf4' || q === 'nf4-dq' || q === 'fp4' || q === 'fp4-dq';
+}
+
 /** Which linear layers keep their input for backward: all when fully trained, the adapted ones under LoRA. */
 function savesInput(settings: RunSettings, target: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down'): boolean {
   return !settings.lora || settings.lora.targets.includes(target);
@@ -274,6 +287,13 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   // LoRA dropout makes a new tensor of the input (and a 1-byte mask) for each adapted layer.
   const linearInput = (target: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down', shared: number): number =>
     savesInput(settings, target) ? (lora?.dropout ? c + 1 : shared) : 0;
+  // A bitsandbytes-quantized base layer also keeps its own input, frozen or not: its matmul saves the input
+  // whenever the input needs a gradient, which under LoRA it does. This counts the shared input tensor where
+  // nothing above has counted it already.
+  const quantSaves = quantizedBaseSavesInput(settings);
+  const quantInput = (counted: boolean): number => (quantSaves && !counted ? c : 0);
+  const sharedCounted = (...targets: ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down')[]): boolean =>
+    !lora?.dropout && targets.some(t => savesInput(settings, t));
 
   // Norm inputs; HF's RMSNorm saves an fp32 upcast of its input, and its normalised output for the weight's
   // gradient (not needed when the weight is frozen under LoRA).
@@ -282,14 +302,13 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
 
   // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
   const fusedQkv = spec.family === 'GPT-2' || spec.family === 'BLOOM';
-  if (lora?.dropout) {
+  const separateCasts = lora?.dropout || !(fusedQkv || !autocast);
+  if (separateCasts) {
     bytes += (linearInput('q', c) + linearInput('k', c) + linearInput('v', c)) * bsh;
-  } else if (fusedQkv || !autocast) {
-    const anyQkv = savesInput(settings, 'q') || savesInput(settings, 'k') || savesInput(settings, 'v');
-    bytes += (anyQkv ? c : 0) * bsh;
   } else {
-    bytes += (linearInput('q', c) + linearInput('k', c) + linearInput('v', c)) * bsh;
+    bytes += (sharedCounted('q', 'k', 'v') ? c : 0) * bsh;
   }
+  bytes += quantInput(!separateCasts && sharedCounted('q', 'k', 'v')) * bsh;
 
   // PyTorch ≥ 2.5 SDPA takes grouped K/V heads as they are (transformers passes enable_gqa), so k and v are
   // saved at the KV width; eager attention repeats them to every query head first.
@@ -302,19 +321,25 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
         3 * c * bsInner + (4 + (spec.dropout ? 1 + c : c === 4 ? 0 : c)) * b * spec.numHeads * s * s;
   // Selective recomputation (Korthikanti et al.) recomputes the attention core instead of keeping it.
   bytes += settings.checkpointing === 'selective' ? 2 * c * (bsInner + bsKv) : attentionCore;
-  bytes += linearInput('o', c) * bsInner; // the contiguous copy of the attention output that o_proj saves
+  // The contiguous copy of the attention output that o_proj saves.
+  bytes += (linearInput('o', c) + quantInput(sharedCounted('o'))) * bsInner;
   bytes += dropoutMask * bsh;
 
   const ffn = (intermediateTokens: number, inputTokens: number): number => {
     if (spec.mlp === 'gated') {
       // gate and up inputs (two casts under AMP), gate output, up output, activation output, product.
-      const inputs = autocast || lora?.dropout ? linearInput('gate', c) + linearInput('up', c) : Math.max(linearInput('gate', c), linearInput('up', c));
-      return inputs * inputTokens * h + (3 * c + linearInput('down', c)) * intermediateTokens;
+      const casts = autocast || lora?.dropout;
+      const inputs = casts ? linearInput('gate', c) + linearInput('up', c) : Math.max(linearInput('gate', c), linearInput('up', c));
+      const quantGateUp = quantInput(!casts && sharedCounted('gate', 'up'));
+      return (inputs + quantGateUp) * inputTokens * h + (3 * c + linearInput('down', c) + quantInput(sharedCounted('down'))) * intermediateTokens;
     }
     // fc1 input, activation input and output; a Python tanh-GELU keeps three more intermediates
     // (tanh output, 0.5·x and 1 + tanh), in fp32 under AMP since pow autocasts to fp32.
     const geluExtra = spec.pythonGelu ? (autocast ? 4 + c + 4 : 3 * c) : 0;
-    return linearInput('up', c) * inputTokens * h + (c + geluExtra + linearInput('down', c)) * intermediateTokens;
+    return (
+      (linearInput('up', c) + quantInput(sharedCounted('up'))) * inputTokens * h +
+      (c + geluExtra + linearInput('down', c) + quantInput(sharedCounted('down'))) * intermediateTokens
+    );
   };
   if (spec.moe) {
     // An average layer: experts' share of the layers, each token through its top-k experts and the shared ones.
@@ -437,7 +462,9 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const backwardWorkspace = Math.max((settings.checkpointing === 'full' ? 2 : 1) * perLayer, loss);
   const headTrainable = !settings.lora || settings.lora.targets.includes('head');
   const headGradient = spec.head === 'lm' && headTrainable && !settings.lora ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
-  const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights;
+  // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time.
+  const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) ? (largestLinear(spec) * layout.computeBytes) / tp : 0;
+  const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights + dequantBuffer;
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
@@ -576,7 +603,13 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
     `Training precision: ${describePrecision(settings.precision)}.`,
     settings.lora
-      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}.`
+      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
+          quantizedBaseSavesInput(settings)
+            ? '; the quantized layers run on bitsandbytes, whose matmul keeps each layer input for backward'
+            : settings.quantization && settings.qloraKernel === 'torchao'
+              ? '; the quantized layers run on torchao, which keeps only the weight for backward'
+              : ''
+        }.`
       : 'Fine-tuning: all parameters trainable.',
     `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}.`,
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,

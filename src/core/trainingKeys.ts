@@ -129,7 +129,9 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   take('quantization', 'quantization', 'quantize', v => (v.kind === 'string' ? QUANTIZE_NAMES[v.value.toLowerCase()] : undefined));
   take('quantization', 'quantization', 'load_in_4bit', v => (truthy(v) ? 'nf4' : undefined));
   take('quantization', 'quantization', 'load_in_8bit', v => (truthy(v) ? 'int8' : undefined));
-  take('quantization', 'quantization', 'model._component_', v => (v.kind === 'string' && /\.qlora_/.test(v.value) ? 'nf4' : undefined));
+  // torchtune's QLoRA builders quantize with torchao: NF4 in blocks of 64 with int8 block scales (double quantized).
+  take('quantization', 'quantization', 'model._component_', v => (v.kind === 'string' && /\.qlora_/.test(v.value) ? 'nf4-dq' : undefined));
+  take('QLoRA kernel', 'qloraKernel', 'model._component_', v => (v.kind === 'string' && /^torchtune\..*\.qlora_/.test(v.value) ? 'torchao' : undefined));
   // Optimizer.
   for (const path of ['optimizer.class_path', 'optimizer._component_', 'optimizer', 'optim', 'optimizer.name']) {
     take('optimizer', 'optimizer', path, v => (v.kind === 'string' ? optimizerOf(v.value) : undefined));
@@ -177,9 +179,11 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     }
   }
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
-  // LitGPT's finetune and pretrain scripts shard with FSDP whenever they run on more than one device.
-  if (litgpt && typeof options.gpus === 'number' && options.gpus > 1 && options.zeroStage === undefined) {
-    options.zeroStage = 3;
+  // LitGPT's finetune and pretrain scripts shard with FSDP whenever they run on more than one device, and then
+  // checkpoint every transformer block (FSDPStrategy(auto_wrap_policy={Block}, activation_checkpointing_policy={Block})).
+  if (litgpt && typeof options.gpus === 'number' && options.gpus > 1) {
+    options.zeroStage ??= 3;
+    options.checkpointing ??= 'full';
   }
   return { options: options as Partial<AnalysisOptions>, sources, ...(litgpt ? { framework: 'litgpt' as const } : {}) };
 }

@@ -181,6 +181,11 @@ export interface RunSettings {
   readonly torchMajor: 1 | 2;
   /** GPTQ/AWQ quantization group size (weights per scale and zero point). */
   readonly quantGroupSize: number;
+  /**
+   * The library that runs a QLoRA base model's quantized layers: bitsandbytes (PEFT, LitGPT, axolotl; the
+   * default) or torchao (torchtune). They differ in what backward keeps.
+   */
+  readonly qloraKernel?: 'bitsandbytes' | 'torchao';
   /** Allocator reserve as a share of allocated memory; undefined: 8 % in training, 6 % in inference. */
   readonly allocatorReserve: number | undefined;
   /** CUDA context and libraries, bytes. */

@@ -65,15 +65,39 @@ describe('LoRA and QLoRA', () => {
     assert.strictEqual(loraParameters(spec, 8, ['k']), 32 * 8 * (4096 + 1024));
   });
 
-  it('QLoRA ≤ LoRA ≤ full fine-tuning, for every family and batch size', () => {
+  it('QLoRA ≤ LoRA ≤ full fine-tuning, for every family and batch size, when the quantized layers keep no inputs (torchao)', () => {
     for (const file of ['mistral-7b.config.json', 'phi-3-mini.config.json', 'gemma-2-9b.config.json', 'qwen3-30b-a3b.config.json', 'opt-125m.config.json']) {
       for (const batchSize of [1, 4]) {
         const full = onlyConfig(fixture(file), { batchSize }).estimate!.training.peakBytes;
         const lora = onlyConfig(fixture(file), { batchSize, lora: ALL }).estimate!.training.peakBytes;
-        const qlora = onlyConfig(fixture(file), { batchSize, lora: ALL, quantization: 'nf4-dq' }).estimate!.training.peakBytes;
+        const qlora = onlyConfig(fixture(file), { batchSize, lora: ALL, quantization: 'nf4-dq', qloraKernel: 'torchao' }).estimate!.training.peakBytes;
         assert.ok(qlora <= lora && lora <= full, `${file} b${batchSize}: ${qlora} ≤ ${lora} ≤ ${full}`);
       }
     }
+  });
+
+  it('bitsandbytes QLoRA keeps each quantized layer input: exactly the frozen layers\' inputs more than torchao', () => {
+    // Llama-2-7B, r=8 on q and v without dropout, batch 1 × 512 tokens, bf16. q and v already keep the attention
+    // input; bitsandbytes adds o_proj's input (4096 wide), the MLP input (4096) and down_proj's input (11,008),
+    // 2 bytes each, in all 32 layers.
+    const lora = { rank: 8, targets: ['q', 'v'] as LoraTarget[], dropout: false };
+    const run = { batchSize: 1, sequenceLength: 512, precision: 'bf16-true' as const, lora, quantization: 'nf4' as const };
+    const bnb = onlyConfig(llamaText(), run).estimate!.training.components.activations;
+    const torchao = onlyConfig(llamaText(), { ...run, qloraKernel: 'torchao' }).estimate!.training.components.activations;
+    assert.strictEqual(bnb - torchao, 32 * 512 * 2 * (4096 + 4096 + 11008));
+  });
+
+  it('bitsandbytes QLoRA can need more than LoRA once the kept inputs outweigh the 4-bit savings', () => {
+    // LitGPT publishes such a pair for phi-2 (same recipe, batch 4 × 512): LoRA 13.98 GB, QLoRA 14.27 GB.
+    const at = (batchSize: number, sequenceLength: number) => {
+      const lora = onlyConfig(fixture('mistral-7b.config.json'), { batchSize, sequenceLength, lora: ALL }).estimate!.training.peakBytes;
+      const qlora = onlyConfig(fixture('mistral-7b.config.json'), { batchSize, sequenceLength, lora: ALL, quantization: 'nf4' }).estimate!.training.peakBytes;
+      return { lora, qlora };
+    };
+    const small = at(1, 512);
+    const large = at(8, 4096);
+    assert.ok(small.qlora < small.lora, `short run: ${small.qlora} < ${small.lora}`);
+    assert.ok(large.qlora > large.lora, `long run: ${large.qlora} > ${large.lora}`);
   });
 
   it('trainable parameters in the JSON contract are the adapters when LoRA is on', () => {
