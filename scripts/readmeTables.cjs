@@ -21,7 +21,7 @@ function settingsTable() {
   const props = pkg.contributes.configuration.properties;
   const rows = Object.entries(props).map(([key, p]) => {
     const values = p.enum ? p.enum.map(v => `\`${v}\``).join(', ') : Array.isArray(p.type) ? p.type.join(' or ') : p.type;
-    const description = (p.markdownDescription || p.description || '').replace(/#([\w.]+)#/g, '`$1`');
+    const description = (p.markdownDescription || p.description || '').replace(/`?#([\w.]+)#`?/g, '`$1`');
     return `| \`${key}\` | ${cell(values)} | \`${JSON.stringify(p.default)}\` | ${cell(description)} |`;
   });
   return ['| Setting | Values | Default | Description |', '|---|---|---|---|', ...rows].join('\n');

@@ -20,6 +20,8 @@ export interface Fix {
   readonly title: string;
   readonly edit?: FileEdit;
   readonly setting?: SettingChange;
+  /** A second setting changed with the first (more GPUs, and the ZeRO stage that shards over them). */
+  readonly alsoSetting?: SettingChange;
   /** The peak after the fix, in the failing mode. */
   readonly peakBytes: number;
   /** The first fix that fits is preferred. */
@@ -39,6 +41,13 @@ interface Candidate {
   readonly fileSetting?: string;
   readonly fileText?: (original: string) => string;
   readonly setting?: SettingChange;
+  readonly alsoSetting?: SettingChange;
+}
+
+/** A ZeRO stage written the way the file wrote it: a number, or the digit in a DeepSpeed file name (zero2.json). */
+function zeroStageText(original: string, stage: number): string {
+  const t = original.trim();
+  return /^\d+$/.test(t) ? String(stage) : original.replace(/(zero|z)([0-3])/i, `$1${stage}`);
 }
 
 /**
@@ -109,6 +118,43 @@ export function fixesFor(
         setting: { setting: 'optimizer', value: 'adamw-8bit' },
       });
     }
+    // Shard more over the data-parallel GPUs there are, or train on several GPUs with ZeRO-3 / FSDP.
+    const dp = Math.floor(s.gpus / Math.max(1, s.tensorParallel * s.pipelineParallel));
+    if (dp > 1 && s.zeroStage < 3) {
+      for (let stage = s.zeroStage + 1; stage <= 3; stage++) {
+        const after = analyzeConfig(a.config, options, undefined, { zeroStage: stage as 1 | 2 | 3 }).estimate;
+        if (after && after.training.peakBytes <= capacity) {
+          candidates.push({
+            label: `Raise the ZeRO stage to ${stage} (shards ${stage === 1 ? 'optimizer states' : stage === 2 ? 'optimizer states and gradients' : 'weights, gradients and optimizer states'} over ${dp} GPUs)`,
+            patch: { zeroStage: stage as 1 | 2 | 3 },
+            fileSetting: 'ZeRO stage',
+            fileText: original => zeroStageText(original, stage),
+            setting: { setting: 'zeroStage', value: stage },
+          });
+          break;
+        }
+      }
+    }
+    // A stage the file states stays as it is (the file beats settings); otherwise ZeRO-3 comes with the GPUs.
+    const fileStage = sourceOf('ZeRO stage') ? s.zeroStage : undefined;
+    const stage = fileStage ?? 3;
+    if (s.gpus === 1 && stage > 0) {
+      for (const n of [2, 4, 8]) {
+        const patch: Partial<AnalysisOptions> = { gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 };
+        const after = analyzeConfig(a.config, options, undefined, patch).estimate;
+        if (after && after.training.peakBytes <= capacity) {
+          candidates.push({
+            label: `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
+            patch,
+            fileSetting: 'GPUs',
+            fileText: () => String(n),
+            setting: { setting: 'gpus', value: n },
+            ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: 3 } } : {}),
+          });
+          break;
+        }
+      }
+    }
     // Adapters instead of full training, only where the file does not already choose how to fine-tune.
     const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
     const allLinear = { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const, dropout: true };
@@ -141,7 +187,14 @@ export function fixesFor(
     if (source && c.fileText) {
       fixes.push({ title: `${c.label}: ${source.key} = ${c.fileText(original)} ${result}`, edit: { span: source.valueSpan, newText: c.fileText(original) }, peakBytes: peak, preferred: false });
     } else if (c.setting) {
-      fixes.push({ title: `${c.label} (setting vramLens.${c.setting.setting}) ${result}`, setting: c.setting, peakBytes: peak, preferred: false });
+      const names = [c.setting, c.alsoSetting].filter((x): x is SettingChange => x !== undefined).map(x => `vramLens.${x.setting}`);
+      fixes.push({
+        title: `${c.label} (setting${names.length > 1 ? 's' : ''} ${names.join(', ')}) ${result}`,
+        setting: c.setting,
+        ...(c.alsoSetting ? { alsoSetting: c.alsoSetting } : {}),
+        peakBytes: peak,
+        preferred: false,
+      });
     }
   }
   // More of the same card, in tensor parallel: the fewest (2, 4 or 8) that fit.

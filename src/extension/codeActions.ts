@@ -63,7 +63,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
             fix.edit.newText,
           );
         } else if (fix.setting) {
-          action.command = { title: fix.title, command: APPLY_SETTING_COMMAND, arguments: [fix.setting.setting, fix.setting.value] };
+          action.command = { title: fix.title, command: APPLY_SETTING_COMMAND, arguments: [fix.setting.setting, fix.setting.value, ...(fix.alsoSetting ? [fix.alsoSetting.setting, fix.alsoSetting.value] : [])] };
         }
         out.push(action);
       }

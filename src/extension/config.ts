@@ -28,10 +28,16 @@ export function readOptions(scope?: vscode.ConfigurationScope): AnalysisOptions 
     optimizer: pick<OptimizerName>(c.get('optimizer'), ['adamw', 'sgd', 'adamw-8bit'], DEFAULT_OPTIONS.optimizer),
     attention: pick<AttentionKernel>(c.get('attention'), ['sdpa', 'eager'], DEFAULT_OPTIONS.attention),
     checkpointing: c.get<unknown>('gradientCheckpointing') === true ? 'full' : 'none',
+    gpus: positiveInteger(c.get('gpus'), DEFAULT_OPTIONS.gpus),
+    zeroStage: zeroStage(c.get('zeroStage')),
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead < 1e6 ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
     customGpus: readCustomGpus(c),
     ...fineTuning(c),
   };
+}
+
+function zeroStage(value: unknown): 0 | 1 | 2 | 3 {
+  return value === 1 || value === 2 || value === 3 ? value : 0;
 }
 
 const ALL_LINEAR = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;

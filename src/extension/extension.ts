@@ -100,10 +100,14 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
       }
       return report.markdown;
     }),
-    vscode.commands.registerCommand(APPLY_SETTING_COMMAND, async (setting: string, value: unknown) => {
-      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu', 'fineTuning'];
-      if (allowed.includes(setting)) {
-        await vscode.workspace.getConfiguration(SECTION).update(setting, value, vscode.ConfigurationTarget.Global);
+    // Arguments are setting/value pairs, applied in order (a fix may change two settings together).
+    vscode.commands.registerCommand(APPLY_SETTING_COMMAND, async (...pairs: unknown[]) => {
+      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu', 'fineTuning', 'gpus', 'zeroStage'];
+      for (let i = 0; i + 1 < pairs.length; i += 2) {
+        const setting = pairs[i];
+        if (typeof setting === 'string' && allowed.includes(setting)) {
+          await vscode.workspace.getConfiguration(SECTION).update(setting, pairs[i + 1], vscode.ConfigurationTarget.Global);
+        }
       }
     }),
   );

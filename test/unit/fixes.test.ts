@@ -34,6 +34,67 @@ describe('quick fixes that really fit', () => {
     }
   });
 
+  it('raises the ZeRO stage the file states, to the lowest stage that fits, and the edit fits once applied', () => {
+    // A training config with the model's shape and DeepSpeed's keys beside it (a saved checkpoint config, which
+    // names its architectures, is not read for training keys).
+    const { architectures, transformers_version, torch_dtype, ...model } = JSON.parse(readReference('configs/json/llama-2-7b-chat-hf.config.json'));
+    assert.ok(architectures && transformers_version && torch_dtype);
+    const text = JSON.stringify({ ...model, train_micro_batch_size_per_gpu: 1, zero_optimization: { stage: 1 } }, null, 2);
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 80GB', gpus: 8, sequenceLength: 1024 };
+    const doc = analyze(text, 'json', options);
+    assert.strictEqual(doc.configs[0].estimate!.settings.zeroStage, 1);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text);
+    const zero = fixes.find(f => f.title.startsWith('Raise the ZeRO stage'));
+    assert.ok(zero?.edit, fixes.map(f => f.title).join('\n'));
+    const stage = Number(zero.edit.newText);
+    assert.ok(stage === 2 || stage === 3);
+    const edited = apply(text, zero.edit.span, zero.edit.newText);
+    const after = analyze(edited, 'json', options);
+    assert.strictEqual(after.configs[0].estimate!.settings.zeroStage, stage);
+    assert.ok(after.configs[0].estimate!.training.peakBytes <= gpuMemoryBytes(doc.gpu!));
+    if (stage === 3) {
+      // Stage 2 would not have been enough, or it would have been offered instead.
+      const two = analyze(apply(text, zero.edit.span, '2'), 'json', options).configs[0].estimate!;
+      assert.ok(two.training.peakBytes > gpuMemoryBytes(doc.gpu!));
+    }
+  });
+
+  it('a file name of a DeepSpeed config keeps its form: zero2.json becomes zero3.json', () => {
+    // An axolotl-style full fine-tune of Llama-2-7B on 4 A100s, named through its DeepSpeed file.
+    const yaml = 'base_model: meta-llama/Llama-2-7b-hf\nmicro_batch_size: 1\nsequence_len: 2048\nbf16: true\ndeepspeed: deepspeed_configs/zero2.json\n';
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 80GB', gpus: 4 };
+    const doc = analyze(yaml, 'yaml', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', yaml);
+    const zero = fixes.find(f => f.title.startsWith('Raise the ZeRO stage to 3'));
+    assert.ok(zero?.edit, fixes.map(f => f.title).join('\n'));
+    assert.strictEqual(zero.edit.newText, 'deepspeed_configs/zero3.json');
+  });
+
+  it('one GPU that is too small: train on the fewest GPUs that fit with ZeRO-3, in the file (LitGPT devices) or in settings', () => {
+    const text = readReference('configs/yaml/litgpt-tiny-llama_full.yaml');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4060' };
+    const doc = analyze(text, 'yaml', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text);
+    const multi = fixes.find(f => f.title.startsWith('Train on'));
+    assert.ok(multi?.edit, fixes.map(f => f.title).join('\n'));
+    const edited = apply(text, multi.edit.span, multi.edit.newText);
+    assert.match(edited, new RegExp(`devices: ${multi.edit.newText}\\b`));
+    const after = analyze(edited, 'yaml', options).configs[0].estimate!;
+    assert.strictEqual(after.settings.zeroStage, 3);
+    assert.ok(after.training.peakBytes <= gpuMemoryBytes(doc.gpu!));
+
+    const hf = readReference('configs/json/llama-2-7b-chat-hf.config.json');
+    const hfOptions = { ...DEFAULT_OPTIONS, targetGpu: 'A100 80GB', sequenceLength: 1024 };
+    const hfDoc = analyze(hf, 'json', hfOptions);
+    const hfMulti = fixesFor(hfDoc.configs[0], hfOptions, hfDoc.gpu!, 'training', hf).find(f => f.title.startsWith('Train on'));
+    assert.ok(hfMulti && !hfMulti.edit);
+    assert.strictEqual(hfMulti.alsoSetting?.setting, 'zeroStage');
+    assert.strictEqual(hfMulti.alsoSetting?.value, 3);
+    const n = hfMulti.setting!.value as number;
+    const applied = analyze(hf, 'json', { ...hfOptions, gpus: n, zeroStage: 3 }).configs[0].estimate!;
+    assert.ok(applied.training.peakBytes <= gpuMemoryBytes(hfDoc.gpu!), hfMulti.title);
+  });
+
   it('the batch fix writes the number where the file keeps it (train.micro_batch_size)', () => {
     const text = readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml');
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
