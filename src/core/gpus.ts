@@ -1,3 +1,4 @@
+import { parse, type ParseError } from 'jsonc-parser';
 import gpuData from './data/gpus.json';
 
 export interface Gpu {
@@ -91,6 +92,28 @@ export function tierOf(gpu: Gpu): string {
 }
 
 /** A user-defined GPU from settings, validated; undefined when the entry is not usable. */
+/** The workspace file that lists GPUs of a team's own (schema: schemas/gpus.schema.json). */
+export const GPUS_FILE = 'vram-lens.gpus.json';
+
+/**
+ * The GPUs a vram-lens.gpus.json lists (`{"gpus": [{"name": …, "memoryMiB": …}]}`, comments allowed). Entries
+ * without a name or memory are skipped and counted in the problem; a file that is not such an object lists none.
+ */
+export function gpusFromFile(text: string): { gpus: Gpu[]; problem?: string } {
+  if (text.length > 1024 * 1024) {
+    return { gpus: [], problem: `${GPUS_FILE} is over 1 MiB; not read` };
+  }
+  const errors: ParseError[] = [];
+  const data: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const list = data && typeof data === 'object' ? (data as { gpus?: unknown }).gpus : undefined;
+  if (errors.length > 0 || !Array.isArray(list)) {
+    return { gpus: [], problem: `${GPUS_FILE} should be an object with a "gpus" array` };
+  }
+  const gpus = list.map(customGpu).filter((g): g is Gpu => g !== undefined);
+  const skipped = list.length - gpus.length;
+  return skipped > 0 ? { gpus, problem: `${GPUS_FILE}: ${skipped} of ${list.length} entries skipped (each needs a name and memoryMiB above 0)` } : { gpus };
+}
+
 export function customGpu(value: unknown): Gpu | undefined {
   if (!value || typeof value !== 'object') {
     return undefined;

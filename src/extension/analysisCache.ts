@@ -34,12 +34,17 @@ export class AnalysisCache implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument(d => this.entries.delete(d.uri.toString())),
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(SECTION)) {
-          this.entries.clear();
-          this.options.clear();
-          this.changed.fire();
+          this.invalidate();
         }
       }),
     );
+  }
+
+  /** Drops every cached result and settings read (settings or the workspace's GPU list changed). */
+  invalidate(): void {
+    this.entries.clear();
+    this.options.clear();
+    this.changed.fire();
   }
 
   get(document: vscode.TextDocument): DocumentAnalysis {

@@ -12,12 +12,13 @@ import {
   SELECT_GPU_COMMAND,
   WHAT_FITS_COMMAND,
 } from './commands';
-import { readOptions, SECTION } from './config';
+import { readOptions, SECTION, useWorkspaceGpus } from './config';
 import { DiagnosticsManager } from './diagnostics';
 import { selectTargetGpu } from './gpuPicker';
 import { VramHoverProvider } from './hover';
 import { ReportPanel } from './report';
 import { StatusBar } from './statusBar';
+import { WorkspaceGpus } from './workspaceGpus';
 
 /** The languages VRAM Lens reads; it activates on these only. TOML has no built-in language, so by file name too. */
 export const SELECTOR: vscode.DocumentSelector = [
@@ -44,6 +45,9 @@ export interface VramLensApi {
 /** Composition root: wires the shared analysis cache to every editor feature. */
 export function activate(context: vscode.ExtensionContext): VramLensApi {
   const cache = new AnalysisCache();
+  const workspaceGpus = new WorkspaceGpus();
+  useWorkspaceGpus(scope => workspaceGpus.for(scope));
+  workspaceGpus.onDidChange(() => cache.invalidate());
   const lenses = new VramCodeLensProvider(cache);
   const report = new ReportPanel(cache);
   const statusBar = new StatusBar(cache, isSupported);
@@ -57,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
   };
 
   context.subscriptions.push(
+    workspaceGpus,
     cache,
     lenses,
     report,

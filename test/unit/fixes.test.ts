@@ -2,10 +2,12 @@ import * as assert from 'assert';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/core/analyze';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../../src/core/explain';
 import { fixesFor } from '../../src/core/fixes';
-import { customGpu, findGpu, GPUS, gpuMemoryBytes } from '../../src/core/gpus';
+import * as fs from 'fs';
+import * as path from 'path';
+import { customGpu, findGpu, GPUS, GPUS_FILE, gpuMemoryBytes, gpusFromFile } from '../../src/core/gpus';
 import { cloudVsBuy, throughputOn } from '../../src/core/throughput';
 import { parseConfig, type ConfigFormat } from '../../src/parse';
-import { readReference } from './helpers';
+import { readReference, ROOT } from './helpers';
 
 function apply(text: string, span: { start: number; end: number }, newText: string): string {
   return text.slice(0, span.start) + newText + text.slice(span.end);
@@ -139,6 +141,27 @@ describe('GPU comparisons and what fits', () => {
     // Llama-2-7B: inference and QLoRA fit 24 GB; 16-bit LoRA without checkpointing and full fine-tuning do not.
     assert.match(md, /\| meta\\-llama\/Llama\\-2\\-7b\\-hf \| 6\.74B \| ✓ [\d.]+ GiB \| ✓ [\d.]+ GiB \| ✗ [\d.]+ GiB \| ✗ [\d.]+ GiB \|/);
     assert.match(md, /\| meta\\-llama\/Llama\\-2\\-70b\\-hf \| 69\.0B \| ✗/);
+  });
+
+  it('a workspace vram-lens.gpus.json lists GPUs (comments allowed); bad entries are skipped and counted', () => {
+    const good = gpusFromFile('{\n  // the lab\n  "gpus": [{ "name": "Lab A6000", "memoryMiB": 49140, "priceUsd": 4500 }, { "name": "no memory" }],\n}');
+    assert.deepStrictEqual(good.gpus.map(g => [g.name, g.memoryMiB, g.priceUsd]), [['Lab A6000', 49140, 4500]]);
+    assert.match(good.problem!, /1 of 2 entries skipped/);
+    assert.deepStrictEqual(gpusFromFile('[1, 2]').gpus, []);
+    assert.match(gpusFromFile('{"gpus": ').problem!, /should be an object with a "gpus" array/);
+    assert.ok(gpusFromFile(' '.repeat(2 * 1024 * 1024)).problem);
+  });
+
+  it('the vram-lens.gpus.json schema describes a GPU exactly as the vramLens.customGpus setting does', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'gpus.schema.json'), 'utf8'));
+    assert.deepStrictEqual(schema.properties.gpus.items, pkg.contributes.configuration.properties['vramLens.customGpus'].items);
+    const validation = pkg.contributes.jsonValidation.find((v: { url: string }) => v.url === './schemas/gpus.schema.json');
+    assert.ok(validation.fileMatch.includes(GPUS_FILE));
+    // What the schema requires is what the reader needs.
+    assert.deepStrictEqual(schema.properties.gpus.items.required, ['name', 'memoryMiB']);
+    assert.ok(customGpu({ name: 'x', memoryMiB: 1 }));
+    assert.strictEqual(customGpu({ name: 'x' }), undefined);
   });
 
   it('user-defined GPUs are validated, and found by name', () => {

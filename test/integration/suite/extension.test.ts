@@ -278,6 +278,27 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(text, /^\$\(chip\) RTX 4090 · 16\.\d\/24\.0 GiB · training \d+ GiB ✗$/);
   });
 
+  it('a GPU listed in the workspace\'s vram-lens.gpus.json can be the target', async () => {
+    await vscode.window.showTextDocument(config);
+    await setTarget('Lab A6000');
+    const text = await waitFor(() => api.statusBarText(), t => t.includes('Lab A6000'));
+    assert.match(text, /^\$\(chip\) Lab A6000 · 16\.\d\/4[78]\.\d GiB/);
+    await setTarget(undefined);
+  });
+
+  it('a GPU list file is validated against the bundled schema (contributes.jsonValidation)', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const bad = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'broken.vram-lens.gpus.json'));
+    await vscode.window.showTextDocument(bad);
+    const problems = await waitFor(
+      () => vscode.languages.getDiagnostics(bad.uri),
+      d => d.length > 0,
+      20000,
+    );
+    const text = bad.getText();
+    assert.ok(problems.some(d => text.slice(bad.offsetAt(d.range.start), bad.offsetAt(d.range.end)).includes('lots')), problems.map(d => d.message).join('; '));
+  });
+
   it('"Select Target GPU" lists the GPUs; accepting one sets the target', async () => {
     await vscode.window.showTextDocument(config);
     const picked = vscode.commands.executeCommand<string | undefined>('vramLens.selectTargetGpu');
