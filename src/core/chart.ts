@@ -50,9 +50,10 @@ export function memoryChartSvg(est: Estimate, gpuName: string | undefined, capac
       })(),
     },
   ];
-  const width = 640;
+  const width = 680;
   const left = 80;
-  const barWidth = width - left - 20;
+  // Room on the right for the peak's label after the longest bar.
+  const barWidth = width - left - 64;
   const max = Math.max(capacityBytes ?? 0, ...bars.map(b => b.peak)) * 1.05;
   const x = (bytes: number) => left + (bytes / max) * barWidth;
   const rows: string[] = [];
@@ -74,8 +75,14 @@ export function memoryChartSvg(est: Estimate, gpuName: string | undefined, capac
     rows.push(`<line x1="${cx}" y1="10" x2="${cx}" y2="124" class="capacity"/>`);
     rows.push(`<text x="${cx}" y="138" class="value" text-anchor="middle">${escapeXml(`${gpuName}: ${formatBytes(capacityBytes)}`)}</text>`);
   }
-  const legend = bars[1].segments.map((s, k) => `<rect x="${left + k * 110}" y="150" width="10" height="10" style="fill: var(${s.color})"/><text x="${left + k * 110 + 14}" y="159" class="value">${escapeXml(s.label)}</text>`);
-  legend.push(`<rect x="${left + 5 * 110}" y="150" width="10" height="10" style="fill: var(${COLORS[1]})"/><text x="${left + 5 * 110 + 14}" y="159" class="value">KV cache</text>`);
+  // One legend entry per component, each as wide as its label (about 6.5 px per character at 11 px).
+  const entries = [...bars[1].segments.map(s => ({ label: s.label, color: s.color })), { label: 'KV cache', color: COLORS[1] }];
+  let lx = 0;
+  const legend = entries.map(e => {
+    const item = `<rect x="${lx}" y="150" width="10" height="10" style="fill: var(${e.color})"/><text x="${lx + 14}" y="159" class="value">${escapeXml(e.label)}</text>`;
+    lx += 14 + Math.ceil(e.label.length * 6.5) + 16;
+    return item;
+  });
   return `<svg role="img" aria-label="Memory by component against the GPU" viewBox="0 0 ${width} 170" width="${width}" height="170">
 <style>.label{fill:var(--vscode-foreground);font-size:13px}.value{fill:var(--vscode-descriptionForeground);font-size:11px}.capacity{stroke:var(--vscode-charts-red);stroke-width:2;stroke-dasharray:4 3}</style>
 ${rows.join('\n')}

@@ -29,7 +29,7 @@ export class ReportPanel implements vscode.Disposable {
     return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), analysis), charts);
   }
 
-  /** Shows Markdown, with charts (SVG made from numbers only, never from the file's text) above it. */
+  /** Shows Markdown, with charts (SVG made from numbers only, never from the file's text) under its title. */
   showMarkdown(title: string, md: string, charts: readonly string[] = []): string {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('vramLens.report', title, vscode.ViewColumn.Beside, {
@@ -44,9 +44,13 @@ export class ReportPanel implements vscode.Disposable {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
     }
     this.lastMarkdown = md;
-    const copyLink = `[Copy as Markdown](command:${COPY_REPORT_COMMAND})\n\n`;
+    // The title first, then the charts and the copy link, then the rest of the report.
+    const copyLink = markdown.render(`[Copy as Markdown](command:${COPY_REPORT_COMMAND})`);
     const figures = charts.map(svg => `<figure>${svg}</figure>`).join('\n');
-    this.panel.webview.html = page(this.panel.webview, figures + markdown.render(copyLink + md));
+    const html = markdown.render(md);
+    const titleEnd = html.indexOf('</h1>');
+    const at = titleEnd >= 0 ? titleEnd + '</h1>'.length : 0;
+    this.panel.webview.html = page(this.panel.webview, html.slice(0, at) + figures + copyLink + html.slice(at));
     return md;
   }
 

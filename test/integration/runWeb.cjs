@@ -10,7 +10,7 @@
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launchWorkbenchBrowser, reportRendered } = require('./browser.cjs');
 // @vscode/test-web's public runTests() launches Playwright's own downloaded browser, which cannot be installed
 // offline; its server is the same one, so it is used directly (pinned version: this path is internal).
 const { runServer } = require('@vscode/test-web/out/server/main.js');
@@ -58,33 +58,30 @@ async function main() {
     coi: false,
     esm: true,
   });
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const { page, close } = await launchWorkbenchBrowser(executablePath);
   let exitCode = 1;
+  // The report webview, checked when the suite announces it: it must render its chart and tables.
+  let reportShown;
+  const pending = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     if (process.env.VERBOSE) {
       page.on('console', m => console.log('[page]', m.type(), m.text()));
     }
-    page.on('pageerror', e => {
-      // Webview content needs a service worker that headless Chromium refuses on the workbench's
-      // *.localhost webview origin; the report panel opens (its tab is asserted) but does not render here.
-      if (process.env.VERBOSE || !/register service worker/.test(e.message)) {
-        console.error('[pageerror]', e.message);
-      }
-    });
+    page.on('pageerror', e => console.error('[pageerror]', e.message));
     const screenshot = async name => {
+      if (name === 'report') {
+        reportShown = await reportRendered(page);
+        console.log(reportShown ? 'the report webview rendered its chart and tables' : 'the report webview did NOT render');
+      }
       if (!screenshotDir) {
         return;
       }
       fs.mkdirSync(screenshotDir, { recursive: true });
       const file = path.join(screenshotDir, `${name}.png`);
       try {
-        await page.waitForSelector('.codelens-decoration', { timeout: 5000 }).catch(() => console.error('screenshot: no CodeLens visible'));
+        if (name !== 'report') {
+          await page.waitForSelector('.codelens-decoration', { timeout: 5000 }).catch(() => console.error('screenshot: no CodeLens visible'));
+        }
         await new Promise(r => setTimeout(r, 700));
         await page.screenshot({ path: file });
         console.log(`screenshot saved: ${path.relative(process.cwd(), file)}`);
@@ -99,7 +96,9 @@ async function main() {
       const text = args.map(String).join(' ');
       const at = text.indexOf(SCREENSHOT_MARKER);
       if (at >= 0) {
-        return screenshot(text.slice(at + SCREENSHOT_MARKER.length).trim());
+        const shot = screenshot(text.slice(at + SCREENSHOT_MARKER.length).trim());
+        pending.push(shot);
+        return shot;
       }
       if (!process.env.VERBOSE && NOISE.test(text)) {
         return undefined;
@@ -113,8 +112,13 @@ async function main() {
       done,
       new Promise(r => setTimeout(() => { console.error(`Timed out after ${TIMEOUT_MS} ms`); r(2); }, TIMEOUT_MS)),
     ]);
+    await Promise.all(pending);
+    if (!bench && reportShown !== true) {
+      console.error(reportShown === false ? 'The report webview did not render in the workbench.' : 'The suite never opened the report for the render check.');
+      exitCode = exitCode || 1;
+    }
   } finally {
-    await browser.close().catch(() => undefined);
+    await close();
     server.close();
   }
   if (bench) {

@@ -70,4 +70,20 @@ describe('the report chart', () => {
     assert.match(svg, /RTX &lt;4090&gt; &amp; &quot;co&quot;: 24\.0 GiB/);
     assert.ok(!/https?:|<script|href=/.test(svg), 'no remote resources, scripts or links');
   });
+
+  it('keeps every label inside its view box, the legend included (6.5 px per character at 11 px)', async () => {
+    const { memoryChartSvg } = await import('../../src/core/chart');
+    for (const gpu of ['RTX 4090', 'H100 80GB', undefined]) {
+      const est = onlyConfig(llama()).estimate!;
+      const svg = memoryChartSvg(est, gpu, gpu ? 24564 * 1024 * 1024 : undefined);
+      const width = Number(/viewBox="0 0 (\d+) /.exec(svg)![1]);
+      const texts = [...svg.matchAll(/<text x="([\d.]+)"[^>]*?(text-anchor="middle")?[^>]*>([^<]*)<\/text>/g)];
+      assert.ok(texts.length >= 9, `${texts.length} labels`);
+      for (const [, x, middle, label] of texts) {
+        const w = label.replace(/&\w+;/g, '_').length * 6.5;
+        const right = Number(x) + (middle ? w / 2 : w);
+        assert.ok(right <= width, `"${label}" ends at ${right.toFixed(0)} of ${width}`);
+      }
+    }
+  });
 });

@@ -356,7 +356,7 @@ describe('VRAM Lens in a real VS Code', () => {
     }
   });
 
-  it('workbench screenshots: CodeLens, and a hover with its breakdown', async () => {
+  it('workbench screenshots: CodeLens, a hover with its breakdown, a quick fix, a YAML recipe, the report', async () => {
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -395,6 +395,13 @@ describe('VRAM Lens in a real VS Code', () => {
     await sleep(1000);
     console.log('__VRAM_LENS_SCREENSHOT__:yaml');
     await sleep(2500);
+    await vscode.commands.executeCommand('editor.action.hideHover');
     await vscode.workspace.getConfiguration('editor').update('hover.above', undefined, vscode.ConfigurationTarget.Global);
+    // The report, left open: the runner checks that the webview renders its chart and tables, and shoots it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vramLens.estimate', config.uri);
+    await sleep(1500);
+    console.log('__VRAM_LENS_SCREENSHOT__:report');
+    await sleep(4000);
   });
 });
