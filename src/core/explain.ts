@@ -1,4 +1,4 @@
-import { analyzeConfig, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { analyzeConfig, gpuList, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';
@@ -312,6 +312,7 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
       }
       out.push('');
     }
+    out.push('### Every listed GPU', '', ...gpuTableMarkdown(est, sortedGpus(gpuList(doc.options))), '', `Prices: ${GPU_PRICE_DATE}.`, '');
     out.push('### Assumptions', '');
     for (const s of est.assumptions) {
       out.push(`- ${s}`);
@@ -360,10 +361,26 @@ export function settingHoverMarkdown(analysis: ConfigAnalysis, setting: string, 
   return out.join('\n');
 }
 
+/** One row per GPU: memory, purchase and cloud prices, and whether (with what headroom) the estimate fits. */
+function gpuTableMarkdown(est: Estimate, gpus: readonly Gpu[]): string[] {
+  const rows = ['| GPU | Memory | Price | Cloud $/h | Inference | Training |', '|---|---:|---:|---:|---|---|'];
+  for (const g of gpus) {
+    const v = verdictFor(est, g);
+    const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
+    const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
+    rows.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cloud} | ${mark(v.inference)} ${headroom(v.inferenceHeadroomBytes)} | ${mark(v.training)} ${headroom(v.trainingHeadroomBytes)} |`);
+  }
+  return rows;
+}
+
+function sortedGpus(gpus: readonly Gpu[]): Gpu[] {
+  return [...gpus].sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity));
+}
+
 /** "Compare GPUs": every listed GPU against each config of the document. */
 export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpus: readonly Gpu[]): string {
   const out = [`# GPUs compared — ${escapeMarkdown(fileName)}`, ''];
-  const sorted = [...gpus].sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity));
+  const sorted = sortedGpus(gpus);
   for (const a of doc.configs) {
     const est = a.estimate;
     out.push(`## ${escapeMarkdown(a.config.name)}`, '');
@@ -372,15 +389,7 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
       continue;
     }
     out.push(`Inference ${formatBytes(est.inference.peakBytes)}, training ${formatBytes(est.training.peakBytes)} (${settingsSummary(est)}).`, '');
-    out.push('| GPU | Memory | Price | Cloud $/h | Inference | Training |', '|---|---:|---:|---:|---|---|');
-    for (const g of sorted) {
-      const v = verdictFor(est, g);
-      const cell = (fits: boolean, headroom: number) => (fits ? `✓ ${formatBytes(headroom)} to spare` : `✗ ${formatBytes(-headroom)} over`);
-      const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
-      const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
-      out.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cloud} | ${cell(v.inference, v.inferenceHeadroomBytes)} | ${cell(v.training, v.trainingHeadroomBytes)} |`);
-    }
-    out.push('');
+    out.push(...gpuTableMarkdown(est, sorted), '');
   }
   if (doc.configs.length === 0) {
     out.push('No model config in this file.');

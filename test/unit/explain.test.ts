@@ -57,6 +57,18 @@ describe('what the editor shows', () => {
     assert.match(md, /Smallest listed GPU that fits: inference \*\*A10G\*\*/);
     assert.match(md, /- Training precision: bf16-mixed/);
   });
+
+  it('the report tables every listed GPU, the user\'s own first by size, with fit, headroom and prices', () => {
+    const lab = { name: 'Lab A6000', model: 'lab a6000', memoryGb: 52, memoryMiB: 49140, memorySource: 'nvml' as const, vendor: 'custom', generation: 'custom', priceUsd: 4500 };
+    const doc = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, customGpus: [lab] });
+    const md = reportMarkdown('config.json', doc);
+    const table = md.slice(md.indexOf('### Every listed GPU'), md.indexOf('### Assumptions'));
+    assert.match(table, /\| RTX 4090 \| 24,564 MiB \| \$1,[\d,]+ \| \$[\d.]+ \| ✓ [\d.]+ GiB to spare \| ✗ [\d.]+ GiB over \|/);
+    assert.match(table, /\| Lab A6000 \| 49,140 MiB \| \$4,500 \| — \| ✓ [\d.]+ GiB to spare \| ✗ /);
+    assert.match(table, /\| H100 80GB \| 81,559 MiB \|/);
+    const sizes = [...table.matchAll(/\| ([\d,]+) MiB \|/g)].map(m => Number(m[1].replace(/,/g, '')));
+    assert.ok(sizes.length >= 20 && sizes.every((x, i) => i === 0 || sizes[i - 1] <= x), 'sorted by memory');
+  });
 });
 
 describe('the report chart', () => {
