@@ -1,5 +1,5 @@
 import { cheapestGpuFor, largestBatch, longestSequence, type FitMode } from './advise';
-import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis } from './analyze';
+import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import type { Span } from './types';
@@ -50,6 +50,20 @@ function zeroStageText(original: string, stage: number): string {
   return /^\d+$/.test(t) ? String(stage) : original.replace(/(zero|z)([0-3])/i, `$1${stage}`);
 }
 
+/** The peak of the same config once the file is edited; Infinity when the edited file no longer has it. */
+function peakAfterEdit(
+  reanalyze: (editedText: string) => DocumentAnalysis,
+  text: string,
+  span: Span,
+  newText: string,
+  name: string,
+  mode: FitMode,
+): number {
+  const doc = reanalyze(text.slice(0, span.start) + newText + text.slice(span.end));
+  const est = doc.configs.find(c => c.config.name === name)?.estimate;
+  return est ? (mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes) : Infinity;
+}
+
 /**
  * Fixes for a config that does not fit the target GPU, each computed with the engine to really fit (fixes that
  * would still not fit are not offered). Where the file states the setting, the fix edits the file; otherwise it
@@ -62,6 +76,7 @@ export function fixesFor(
   mode: FitMode,
   text: string,
   gpus?: readonly Gpu[],
+  reanalyze?: (editedText: string) => DocumentAnalysis,
 ): Fix[] {
   const est = a.estimate;
   if (!est) {
@@ -183,13 +198,20 @@ export function fixesFor(
     }
     const source = c.fileSetting ? sourceOf(c.fileSetting) : undefined;
     const original = source ? text.slice(source.valueSpan.start, source.valueSpan.end) : '';
-    const result = `→ ${formatBytes(peak)} of ${formatBytes(capacity)}`;
+    const result = (bytes: number) => `→ ${formatBytes(bytes)} of ${formatBytes(capacity)}`;
     if (source && c.fileText) {
-      fixes.push({ title: `${c.label}: ${source.key} = ${c.fileText(original)} ${result}`, edit: { span: source.valueSpan, newText: c.fileText(original) }, peakBytes: peak, preferred: false });
+      const newText = c.fileText(original);
+      // An edit can change more than the one option (LitGPT's devices also bring FSDP, checkpointing and a new
+      // accumulation count): where the caller can re-read the file, the edited text itself is estimated.
+      const edited = reanalyze ? peakAfterEdit(reanalyze, text, source.valueSpan, newText, a.config.name, mode) : peak;
+      if (edited > capacity) {
+        continue;
+      }
+      fixes.push({ title: `${c.label}: ${source.key} = ${newText} ${result(edited)}`, edit: { span: source.valueSpan, newText }, peakBytes: edited, preferred: false });
     } else if (c.setting) {
       const names = [c.setting, c.alsoSetting].filter((x): x is SettingChange => x !== undefined).map(x => `vramLens.${x.setting}`);
       fixes.push({
-        title: `${c.label} (setting${names.length > 1 ? 's' : ''} ${names.join(', ')}) ${result}`,
+        title: `${c.label} (setting${names.length > 1 ? 's' : ''} ${names.join(', ')}) ${result(peak)}`,
         setting: c.setting,
         ...(c.alsoSetting ? { alsoSetting: c.alsoSetting } : {}),
         peakBytes: peak,

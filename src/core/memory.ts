@@ -440,8 +440,11 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     optimizer /= dp;
     stepTemporaries /= dp;
   }
+  // Gradients held between micro-batches: sharded under ZeRO-2/3, unless FSDP accumulates them unsharded.
+  let accumulatedGradients = gradients;
   if (zero >= 2) {
     gradients /= dp;
+    accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? accumulatedGradients : gradients;
   }
   if (zero >= 3) {
     weights /= dp;
@@ -468,7 +471,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
-  const keptGradients = settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1 ? gradients : 0;
+  const keptGradients = settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1 ? accumulatedGradients : 0;
   const forwardPeak = activations + backwardWorkspace + Math.max(keptGradients, headGradient);
   const stepPeak = gradients + stepTemporaries;
   const allocatedBytes = Math.round(weights + optimizer + Math.max(forwardPeak, stepPeak));
@@ -478,7 +481,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   return {
     components: {
       weights: Math.round(weights),
-      gradients: Math.round(gradients),
+      gradients: Math.round(Math.max(gradients, keptGradients)),
       optimizer: Math.round(optimizer),
       activations: Math.round(activations + backwardWorkspace),
       allocatorReserve,
@@ -633,6 +636,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     list.push(
       `Parallelism: ${settings.gpus} GPUs = tensor ${tp} × pipeline ${pp} × data ${dp}` +
         (settings.zeroStage > 0 && dp > 1 ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer)` : '') +
+        (settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
+          ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`
+          : '') +
         (tp > 1 ? '; tensor parallel with sequence parallelism (Megatron), so activations are split too' : '') +
         '; figures are per GPU (the first pipeline stage, which holds the most micro-batches).',
     );

@@ -181,9 +181,11 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
   // LitGPT's finetune and pretrain scripts shard with FSDP whenever they run on more than one device, and then
   // checkpoint every transformer block (FSDPStrategy(auto_wrap_policy={Block}, activation_checkpointing_policy={Block})).
+  // Its training loops accumulate under Fabric's no_backward_sync, which is FSDP's no_sync: full-size gradients.
   if (litgpt && typeof options.gpus === 'number' && options.gpus > 1) {
     options.zeroStage ??= 3;
     options.checkpointing ??= 'full';
+    options.unshardedAccumulation ??= true;
   }
   return { options: options as Partial<AnalysisOptions>, sources, ...(litgpt ? { framework: 'litgpt' as const } : {}) };
 }

@@ -186,6 +186,12 @@ export interface RunSettings {
    * default) or torchao (torchtune). They differ in what backward keeps.
    */
   readonly qloraKernel?: 'bitsandbytes' | 'torchao';
+  /**
+   * Gradients accumulate unsharded between optimizer steps: FSDP's no_sync(), which Lightning Fabric's
+   * no_backward_sync uses, keeps full-size gradients until the last micro-batch reduce-scatters them.
+   * Otherwise (DeepSpeed, FSDP syncing every micro-batch) sharded gradients accumulate.
+   */
+  readonly unshardedAccumulation?: boolean;
   /** Allocator reserve as a share of allocated memory; undefined: 8 % in training, 6 % in inference. */
   readonly allocatorReserve: number | undefined;
   /** CUDA context and libraries, bytes. */

@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING } from '../core/diagnose';
 import type { FitMode } from '../core/advise';
 import { fixesFor, type Fix } from '../core/fixes';
-import { gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
-import type { AnalysisCache } from './analysisCache';
+import { analyzeDocument, gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
+import { parseConfig } from '../parse';
+import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
@@ -28,7 +29,9 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     const key = `${analysis.configs.indexOf(a)}:${mode}`;
     let fixes = byConfig.get(key);
     if (!fixes) {
-      fixes = fixesFor(a, analysis.options, analysis.gpu!, mode, document.getText(), gpuList(analysis.options));
+      const format = formatOf(document);
+      const reanalyze = format ? (edited: string) => analyzeDocument(parseConfig(edited, format), analysis.options) : undefined;
+      fixes = fixesFor(a, analysis.options, analysis.gpu!, mode, document.getText(), gpuList(analysis.options), reanalyze);
       byConfig.set(key, fixes);
     }
     return fixes;

@@ -140,6 +140,18 @@ describe('parallelism', () => {
     assert.strictEqual(c.weights + c.gradients + c.optimizer, Math.round((16 * 6_738_415_616) / 8));
   });
 
+  it('FSDP accumulating without sync (no_sync) holds the full 16-bit gradients; DeepSpeed holds its shard', () => {
+    const run = { gpus: 4, zeroStage: 3 as const, precision: 'bf16-true' as const, gradientAccumulationSteps: 4, batchSize: 1, sequenceLength: 512 };
+    const deepspeed = onlyConfig(llamaText(), run).estimate!.training;
+    const fsdp = onlyConfig(llamaText(), { ...run, unshardedAccumulation: true }).estimate!.training;
+    assert.strictEqual(deepspeed.components.gradients, Math.round((2 * 6_738_415_616) / 4));
+    assert.strictEqual(fsdp.components.gradients, 2 * 6_738_415_616);
+    assert.strictEqual(fsdp.allocatedBytes - deepspeed.allocatedBytes, 2 * 6_738_415_616 - Math.round((2 * 6_738_415_616) / 4));
+    // Without accumulation every micro-batch reduce-scatters: the same as DeepSpeed.
+    const single = { ...run, gradientAccumulationSteps: 1 };
+    assert.strictEqual(onlyConfig(llamaText(), { ...single, unshardedAccumulation: true }).estimate!.training.allocatedBytes, onlyConfig(llamaText(), single).estimate!.training.allocatedBytes);
+  });
+
   it('tensor parallelism divides the weights and the KV cache', () => {
     const one = onlyConfig(llamaText()).estimate!.inference.components;
     const four = onlyConfig(llamaText(), { gpus: 4, tensorParallel: 4 }).estimate!.inference.components;

@@ -76,13 +76,16 @@ describe('quick fixes that really fit', () => {
     const text = readReference('configs/yaml/litgpt-tiny-llama_full.yaml');
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4060' };
     const doc = analyze(text, 'yaml', options);
-    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text);
+    // Re-read like the editor does: LitGPT's devices also bring FSDP, checkpointing and a new accumulation count.
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, undefined, t => analyze(t, 'yaml', options));
     const multi = fixes.find(f => f.title.startsWith('Train on'));
     assert.ok(multi?.edit, fixes.map(f => f.title).join('\n'));
     const edited = apply(text, multi.edit.span, multi.edit.newText);
     assert.match(edited, new RegExp(`devices: ${multi.edit.newText}\\b`));
     const after = analyze(edited, 'yaml', options).configs[0].estimate!;
     assert.strictEqual(after.settings.zeroStage, 3);
+    assert.strictEqual(after.settings.checkpointing, 'full');
+    assert.strictEqual(multi.peakBytes, after.training.peakBytes, 'the fix previews the edited file\'s own estimate');
     assert.ok(after.training.peakBytes <= gpuMemoryBytes(doc.gpu!));
 
     const hf = readReference('configs/json/llama-2-7b-chat-hf.config.json');
