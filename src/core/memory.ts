@@ -1,5 +1,5 @@
 import { countParameters } from './params';
-import { loraAdapters, numel, weightTensors, type WeightTensor } from './tensors';
+import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
   Estimate,
   InferenceComponent,
@@ -263,6 +263,19 @@ function savesInput(settings: RunSettings, target: 'q' | 'k' | 'v' | 'o' | 'gate
   return !settings.lora || settings.lora.targets.includes(target);
 }
 
+/** Adapted linear modules a token passes through in an average block (the output head is not in a block). */
+function adaptedModulesPerLayer(spec: ModelSpec, targets: readonly LoraTarget[]): number {
+  const layers = Math.max(1, totalLayers(spec));
+  const expertShare = spec.moe ? spec.moe.expertsPerToken / spec.moe.numExperts : 1;
+  let modules = 0;
+  for (const t of weightTensors(spec)) {
+    if (t.linear && t.target && t.target !== 'head' && targets.includes(t.target)) {
+      modules += (t.count / layers) * (t.expert ? expertShare : 1);
+    }
+  }
+  return modules;
+}
+
 /**
  * Bytes one transformer layer keeps for backward: each op's saved tensors, as PyTorch autograd keeps them for
  * the HF implementation of the block. Korthikanti et al. 2022 give `sbh(34 + 5as/h)` for a 16-bit GPT block;
@@ -319,8 +332,9 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
         2 * c * bsInner + 2 * c * bsKv + 4 * b * spec.numHeads * s
       : // q, k, v; softmax output in fp32, its 16-bit cast, and dropout mask and output.
         3 * c * bsInner + (4 + (spec.dropout ? 1 + c : c === 4 ? 0 : c)) * b * spec.numHeads * s * s;
-  // Selective recomputation (Korthikanti et al.) recomputes the attention core instead of keeping it.
-  bytes += settings.checkpointing === 'selective' ? 2 * c * (bsInner + bsKv) : attentionCore;
+  // Selective recomputation (Korthikanti et al.) keeps only the core's inputs, q, k and v, and recomputes the
+  // rest (scores, softmax, the kernel's own output) in backward.
+  bytes += settings.checkpointing === 'selective' ? c * (bsInner + 2 * bsKv) : attentionCore;
   // The contiguous copy of the attention output that o_proj saves.
   bytes += (linearInput('o', c) + quantInput(sharedCounted('o'))) * bsInner;
   bytes += dropoutMask * bsh;
@@ -356,8 +370,9 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   }
   bytes += dropoutMask * bsh;
   if (lora) {
-    // Each adapter keeps its r-wide intermediate for lora_B.
-    bytes += lora.targets.filter(t => t !== 'head').length * tokens * lora.rank * c;
+    // Each adapter keeps its r-wide intermediate for lora_B: one per adapted module that exists in the block (a
+    // fused qkv projection is one module; routed experts see only their top-k share of the tokens).
+    bytes += adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * c;
   }
   return bytes / Math.max(1, settings.tensorParallel);
 }
@@ -447,22 +462,28 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? accumulatedGradients : gradients;
   }
   if (zero >= 3) {
+    const unsharded = weights;
     weights /= dp;
-    // Gathered for compute: the current and the prefetched layer, in 16 bits.
+    // Gathered for compute: the current and the prefetched layer, in 16 bits (never more than was sharded away).
     const perLayerParams = (params.total - params.embeddings - params.head) / Math.max(1, layers);
-    gatheredWeights = 2 * perLayerParams * 2 * modelShare;
+    gatheredWeights = Math.min(Math.min(2, layers) * perLayerParams * 2 * modelShare, unsharded - weights);
   }
 
   const perLayer = activationBytesPerLayer(spec, settings, tokens);
+  // What one layer saves without any recomputation: what checkpointing brings back, one layer at a time.
+  const perLayerFull = settings.checkpointing === 'none' ? perLayer : activationBytesPerLayer(spec, { ...settings, checkpointing: 'none' }, tokens);
   // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
   const layersHeld = pp > 1 ? (layers / pp) * pp : layers;
+  // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
   const layerActivations =
-    settings.checkpointing === 'full' ? layersHeld * layout.residualBytes * tokens * spec.hiddenSize / tp : layersHeld * perLayer;
+    settings.checkpointing === 'full' ? (Math.max(0, layersHeld - 1) * layout.residualBytes * tokens * spec.hiddenSize) / tp : layersHeld * perLayer;
   const embeddingOutput = (layout.residualBytes * tokens * spec.hiddenSize) / tp;
   // Backward starts with the loss buffers (on the last pipeline stage); each layer's backward then allocates
-  // gradients about the size of what that layer saved. With full checkpointing it first recomputes them.
+  // gradients about the size of what that layer saved, after recomputing what it did not keep (all of it under
+  // full checkpointing, the attention core under selective).
   const loss = pp > 1 ? 0 : lossBytes(spec, tokens) / tp;
-  const backwardWorkspace = Math.max((settings.checkpointing === 'full' ? 2 : 1) * perLayer, loss);
+  const recomputed = perLayerFull - (settings.checkpointing === 'full' ? 0 : perLayer);
+  const backwardWorkspace = Math.max(perLayerFull + recomputed, loss);
   const headTrainable = !settings.lora || settings.lora.targets.includes('head');
   const headGradient = spec.head === 'lm' && headTrainable && !settings.lora ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
   // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time.
@@ -574,8 +595,9 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
   return (residual + Math.max(attention, mlp) + dequantBuffer + logits) / Math.max(1, settings.tensorParallel);
 }
 
+/** The largest quantized linear layer (the output head stays in 16 bits, so it is never dequantized). */
 function largestLinear(spec: ModelSpec): number {
-  return weightTensors(spec).reduce((m, t) => (t.linear ? Math.max(m, t.inFeatures * t.outFeatures) : m), 0);
+  return weightTensors(spec).reduce((m, t) => (t.linear && !t.embeddingOrHead ? Math.max(m, t.inFeatures * t.outFeatures) : m), 0);
 }
 
 export function estimateInference(spec: ModelSpec, settings: RunSettings): MemoryEstimate<InferenceComponent> {
