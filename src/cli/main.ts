@@ -42,7 +42,7 @@ Options:
   --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | a GGUF type
                            (q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k q4_k_m q5_k_m)
   --group-size G           GPTQ/AWQ group size (default 128)
-  --optimizer O            adamw | adamw-8bit | paged-adamw | paged-adamw-8bit | sgd | adafactor | lion
+  --optimizer O            adamw | adamw-8bit | paged-adamw | paged-adamw-8bit | sgd (momentum) | sgd-no-momentum | adafactor | lion
   --lora-rank R            train LoRA adapters of rank R instead of all weights (with --quantization: QLoRA)
   --lora-targets LIST      q,k,v,o,gate,up,down,head or all (default q,v)
   --lora-dropout P         LoRA dropout probability (default 0.05; 0 keeps no dropped-out input copies)

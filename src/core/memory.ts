@@ -193,6 +193,8 @@ function optimizerStateBytes(settings: RunSettings, layout: PrecisionLayout, tra
     case 'sgd':
     case 'lion':
       return layout.stateBytes * trainableCount; // momentum / Lion's single moment
+    case 'sgd-no-momentum':
+      return 0;
     case 'adafactor': {
       // HF Adafactor without momentum: factored second moments (one row and one column vector) for 2-D tensors.
       let bytes = 0;
@@ -235,6 +237,8 @@ export function describeOptimizer(settings: RunSettings): string {
       return 'bitsandbytes paged 8-bit AdamW (two 1-byte states; can page to CPU memory, counted on the GPU here)';
     case 'sgd':
       return 'SGD with momentum (one state per trainable parameter)';
+    case 'sgd-no-momentum':
+      return 'SGD without momentum (no optimizer state; PyTorch\'s default)';
     case 'lion':
       return 'Lion (one momentum state per trainable parameter)';
     case 'adafactor':

@@ -133,8 +133,14 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   take('quantization', 'quantization', 'model._component_', v => (v.kind === 'string' && /\.qlora_/.test(v.value) ? 'nf4-dq' : undefined));
   take('QLoRA kernel', 'qloraKernel', 'model._component_', v => (v.kind === 'string' && /^torchtune\..*\.qlora_/.test(v.value) ? 'torchao' : undefined));
   // Optimizer.
+  // PyTorch's SGD keeps a momentum buffer only when momentum > 0 (its default is 0; HF Trainer's "sgd" too).
+  const momentum = ['optimizer.init_args.momentum', 'optimizer.momentum', 'momentum'].map(p => entryAt(obj, p)?.value).find(v => v?.kind === 'number');
+  const sgdKind = (): OptimizerName => (momentum?.kind === 'number' && momentum.value > 0 ? 'sgd' : 'sgd-no-momentum');
   for (const path of ['optimizer.class_path', 'optimizer._component_', 'optimizer', 'optim', 'optimizer.name']) {
-    take('optimizer', 'optimizer', path, v => (v.kind === 'string' ? optimizerOf(v.value) : undefined));
+    take('optimizer', 'optimizer', path, v => {
+      const o = v.kind === 'string' ? optimizerOf(v.value) : undefined;
+      return o === 'sgd' ? sgdKind() : o;
+    });
   }
   // Activation checkpointing.
   for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations']) {

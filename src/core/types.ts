@@ -122,8 +122,9 @@ export interface MlaShape {
 export type Precision = '32-true' | '16-mixed' | 'bf16-mixed' | '16-true' | 'bf16-true' | 'fp8';
 export const PRECISIONS: readonly Precision[] = ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true', 'fp8'];
 
-export type OptimizerName = 'adamw' | 'adamw-8bit' | 'paged-adamw' | 'paged-adamw-8bit' | 'sgd' | 'adafactor' | 'lion';
-export const OPTIMIZERS: readonly OptimizerName[] = ['adamw', 'adamw-8bit', 'paged-adamw', 'paged-adamw-8bit', 'sgd', 'adafactor', 'lion'];
+/** 'sgd' keeps a momentum buffer; 'sgd-no-momentum' is PyTorch's default SGD, which keeps no state. */
+export type OptimizerName = 'adamw' | 'adamw-8bit' | 'paged-adamw' | 'paged-adamw-8bit' | 'sgd' | 'sgd-no-momentum' | 'adafactor' | 'lion';
+export const OPTIMIZERS: readonly OptimizerName[] = ['adamw', 'adamw-8bit', 'paged-adamw', 'paged-adamw-8bit', 'sgd', 'sgd-no-momentum', 'adafactor', 'lion'];
 
 export type AttentionKernel = 'sdpa' | 'eager';
 export type Checkpointing = 'none' | 'selective' | 'full';

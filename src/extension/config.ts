@@ -32,7 +32,7 @@ export function readOptions(scope?: vscode.Uri): AnalysisOptions {
     batchSize: positiveInteger(c.get('batchSize'), DEFAULT_OPTIONS.batchSize),
     sequenceLength: seq === null || seq === undefined ? undefined : positiveInteger(seq, 1024),
     precision: pick<Precision>(c.get('precision'), ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true'], DEFAULT_OPTIONS.precision),
-    optimizer: pick<OptimizerName>(c.get('optimizer'), ['adamw', 'sgd', 'adamw-8bit'], DEFAULT_OPTIONS.optimizer),
+    optimizer: pick<OptimizerName>(c.get('optimizer'), ['adamw', 'sgd', 'sgd-no-momentum', 'adamw-8bit'], DEFAULT_OPTIONS.optimizer),
     attention: pick<AttentionKernel>(c.get('attention'), ['sdpa', 'eager'], DEFAULT_OPTIONS.attention),
     checkpointing: c.get<unknown>('gradientCheckpointing') === true ? 'full' : 'none',
     gpus: positiveInteger(c.get('gpus'), DEFAULT_OPTIONS.gpus),

@@ -4,7 +4,13 @@ import { findCatalogModel, torchtuneModel } from '../../src/core/catalog';
 import { formatFor, parseConfig, type ConfigFormat } from '../../src/parse';
 import { parsePython } from '../../src/parse/python';
 import { parseYaml } from '../../src/parse/yaml';
-import { readReference } from './helpers';
+import { readReference, REFERENCE } from './helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+
+function readShared(relative: string): string {
+  return fs.readFileSync(path.join(REFERENCE, '..', relative), 'utf8');
+}
 
 function analyze(text: string, format: ConfigFormat, options = {}): ConfigAnalysis[] {
   return [...analyzeDocument(parseConfig(text, format), { ...DEFAULT_OPTIONS, ...options }).configs];
@@ -28,6 +34,25 @@ describe('YAML', () => {
     assert.strictEqual(a.estimate?.parameters.total, 3_212_749_824);
     assert.strictEqual(a.estimate!.settings.checkpointing, 'full');
     assert.strictEqual(a.estimate!.settings.precision, 'bf16-true');
+  });
+
+  it('torchtune QLoRA runs on torchao: NF4 with double quantization, and its layers keep no inputs', () => {
+    const [a] = analyze(readShared('configs-public/yaml/torchtune__llama3_1_8B_qlora_single_device.yaml'), 'yaml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.quantization, s.qloraKernel], ['nf4-dq', 'torchao']);
+    assert.ok(a.estimate!.assumptions.some(x => /torchao, which keeps only the weight/.test(x)));
+  });
+
+  it('SGD keeps a momentum buffer only when the file gives momentum > 0 (PyTorch\'s default is none)', () => {
+    const base = readReference('configs/yaml/litgpt-tiny-llama_full.yaml').replace(/class_path: torch\.optim\.AdamW/, 'class_path: torch.optim.SGD');
+    assert.notStrictEqual(base, readReference('configs/yaml/litgpt-tiny-llama_full.yaml'));
+    const plain = analyze(base, 'yaml')[0].estimate!;
+    const withMomentum = analyze(base.replace(/(\n\s+)lr:/, '$1momentum: 0.9$1lr:'), 'yaml')[0].estimate!;
+    assert.strictEqual(plain.settings.optimizer, 'sgd-no-momentum');
+    assert.strictEqual(plain.training.components.optimizer, 0);
+    assert.strictEqual(withMomentum.settings.optimizer, 'sgd');
+    // bf16-true: one 2-byte momentum per parameter.
+    assert.strictEqual(withMomentum.training.components.optimizer, 2 * withMomentum.parameters.total);
   });
 
   it('keeps source ranges through nested maps and multiple documents', () => {
