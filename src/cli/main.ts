@@ -46,11 +46,14 @@ Options:
   --lora-rank R            train LoRA adapters of rank R instead of all weights (with --quantization: QLoRA)
   --lora-targets LIST      q,k,v,o,gate,up,down,head or all (default q,v)
   --lora-dropout P         LoRA dropout probability (default 0.05; 0 keeps no dropped-out input copies)
+  --qlora-kernel K         bitsandbytes | torchao: the library of QLoRA's quantized layers (default bitsandbytes;
+                           its layers keep their inputs for backward, torchao's do not)
   --checkpointing C        none | selective | full (default none)
   --attention A            sdpa | flash | eager (default sdpa)
   --grad-accum N           gradient accumulation steps (default 1)
   --gpus N                 GPUs in all (default 1); data parallel = N / (tp · pp)
   --zero S                 ZeRO stage 0-3 over the data-parallel GPUs (3 also stands for FSDP)
+  --fsdp-no-sync           FSDP accumulates unsharded gradients between optimizer steps (no_sync; LitGPT does)
   --offload-optimizer      keep optimizer states in CPU memory (DeepSpeed ZeRO-Offload)
   --tp N                   tensor-parallel size (default 1)
   --pp N                   pipeline-parallel size (default 1)
@@ -134,6 +137,8 @@ function parse(argv: string[]) {
       zero: { type: 'string' },
       tp: { type: 'string' },
       'offload-optimizer': { type: 'boolean' },
+      'fsdp-no-sync': { type: 'boolean' },
+      'qlora-kernel': { type: 'string' },
       pp: { type: 'string' },
       'kv-cache': { type: 'string' },
       serving: { type: 'string' },
@@ -203,6 +208,8 @@ function parse(argv: string[]) {
   }
   set('zero', 'zeroStage', zero as 0 | 1 | 2 | 3);
   set('offload-optimizer', 'offloadOptimizer', values['offload-optimizer'] === true);
+  set('fsdp-no-sync', 'unshardedAccumulation', values['fsdp-no-sync'] === true);
+  set('qlora-kernel', 'qloraKernel', oneOf('qlora-kernel', values['qlora-kernel'], ['bitsandbytes', 'torchao'] as const, 'bitsandbytes'));
   set('kv-cache', 'kvCacheType', oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'));
   set('serving', 'serving', oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'));
   set('torch', 'torchMajor', oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2);

@@ -86,6 +86,19 @@ describe('command line', () => {
 describe('command line with training files', () => {
   const LORA = path.join(REFERENCE, 'configs/yaml/litgpt-llama-2-7b_lora.yaml');
 
+  it('--qlora-kernel and --fsdp-no-sync reach the engine and the JSON settings', () => {
+    const qlora = path.join(REFERENCE, 'configs/yaml/litgpt-llama-2-7b_qlora.yaml');
+    const bnb = JSON.parse(run(qlora, '--json').out).files[0].configs[0];
+    const torchao = JSON.parse(run(qlora, '--json', '--qlora-kernel', 'torchao').out).files[0].configs[0];
+    assert.strictEqual(torchao.settings.qloraKernel, 'torchao');
+    assert.ok(torchao.training.components.activations < bnb.training.components.activations);
+    const flags = ['--json', '--gpus', '4', '--zero', '3', '--grad-accum', '4', '--precision', 'bf16-true'];
+    const sharded = JSON.parse(run(LLAMA, ...flags).out).files[0].configs[0];
+    const noSync = JSON.parse(run(LLAMA, ...flags, '--fsdp-no-sync').out).files[0].configs[0];
+    assert.strictEqual(noSync.training.components.gradients, 4 * sharded.training.components.gradients);
+    assert.strictEqual(run(LLAMA, '--qlora-kernel', 'foo').code, 2);
+  });
+
   it('reads the run from the file, and a flag overrides what the file says', () => {
     const fromFile = JSON.parse(run(LORA, '--json').out).files[0].configs[0];
     assert.strictEqual(fromFile.settings.batchSize, 2);
