@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Checks the .vsix that `npm run package` built: only the bundles, the grammar, the schema and the docs go in,
-// and the package stays small. Prints the file list and the size.
+// and the package stays small, and it installs into a real VS Code (code-server). Prints the list and the size.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
@@ -27,6 +27,28 @@ if (!fs.existsSync(vsix)) {
   if (size > LIMIT_BYTES) {
     problems.push(`the package is ${(size / 1024).toFixed(0)} KiB, over ${LIMIT_BYTES / 1024} KiB`);
   }
+}
+// Install it the way a user would, into a throw-away VS Code (code-server, where the Node-host tests put it).
+const codeServer = path.join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+if (problems.length === 0 && fs.existsSync(codeServer)) {
+  const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'vram-lens-install-'));
+  try {
+    const args = ['--extensions-dir', path.join(tmp, 'ext'), '--user-data-dir', path.join(tmp, 'user')];
+    const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') };
+    execFileSync(process.execPath, [codeServer, ...args, '--install-extension', vsix], { env, stdio: 'pipe' });
+    const listed = execFileSync(process.execPath, [codeServer, ...args, '--list-extensions', '--show-versions'], { env, encoding: 'utf8' });
+    const id = `${pkg.publisher}.${pkg.name}@${pkg.version}`.toLowerCase();
+    const installed = path.join(tmp, 'ext', `${pkg.publisher}.${pkg.name}-${pkg.version}`.toLowerCase(), 'dist', 'extension.js');
+    if (listed.toLowerCase().includes(id) && fs.existsSync(installed)) {
+      console.log(`installs: code-server lists ${id}`);
+    } else {
+      problems.push(`the package did not install: code-server lists ${JSON.stringify(listed.trim())}`);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+} else if (problems.length === 0) {
+  console.log('install check skipped: code-server is not installed (npm run test:integration:node installs it)');
 }
 for (const p of problems) {
   console.error(p);
