@@ -1,7 +1,7 @@
 import { cheapestGpuFor, largestBatch, longestSequence, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatInteger } from './format';
-import { gpuMemoryBytes, type Gpu } from './gpus';
+import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
 import type { Span } from './types';
 
 /** A change to the file: replace a value's text (the key stays as written, in the file's own syntax). */
@@ -117,19 +117,30 @@ export function fixesFor(
         setting: { setting: 'gradientCheckpointing', value: true },
       });
     }
-    if (s.precision === '32-true' || s.precision === 'bf16-mixed' || s.precision === '16-mixed') {
+    // Pure 16-bit training: bf16 where the card has it, fp16 on Pascal, Volta and Turing. Lightning's precision
+    // names (LitGPT's `precision: bf16-mixed`) are rewritten in place; other files' keys have no such value (HF's
+    // bf16 switch and nanoGPT's dtype mean autocast), so there the fix is offered only when the file is silent.
+    const half = supportsBf16(gpu) ? 'bf16-true' : '16-true';
+    const precisionKey = sourceOf('precision')?.key;
+    const rewritable = precisionKey === undefined || precisionKey === 'precision';
+    if ((s.precision === '32-true' || s.precision === 'bf16-mixed' || s.precision === '16-mixed') && rewritable) {
       candidates.push({
-        label: 'Train in pure bf16 (bf16-true)',
-        patch: { precision: 'bf16-true' },
+        label: half === 'bf16-true' ? 'Train in pure bf16 (bf16-true)' : `Train in pure fp16 (16-true; the ${gpu.name} has no bf16)`,
+        patch: { precision: half },
         fileSetting: 'precision',
-        fileText: original => stringLiteral(original, 'bf16-true'),
-        setting: { setting: 'precision', value: 'bf16-true' },
+        fileText: original => stringLiteral(original, half),
+        setting: { setting: 'precision', value: half },
       });
     }
     if (s.optimizer === 'adamw' || s.optimizer === 'paged-adamw') {
+      // Named in the file's own vocabulary: a class path (LitGPT), a torchtune component, or HF Trainer's name.
+      const key = sourceOf('optimizer')?.key;
+      const eightBit = key?.endsWith('class_path') ? 'bitsandbytes.optim.AdamW8bit' : key?.endsWith('_component_') ? 'bitsandbytes.optim.PagedAdamW8bit' : 'adamw_bnb_8bit';
       candidates.push({
         label: 'Use bitsandbytes 8-bit AdamW',
-        patch: { optimizer: 'adamw-8bit' },
+        patch: { optimizer: key?.endsWith('_component_') ? 'paged-adamw-8bit' : 'adamw-8bit' },
+        fileSetting: 'optimizer',
+        fileText: original => stringLiteral(original, eightBit),
         setting: { setting: 'optimizer', value: 'adamw-8bit' },
       });
     }
@@ -208,7 +219,7 @@ export function fixesFor(
         continue;
       }
       fixes.push({ title: `${c.label}: ${source.key} = ${newText} ${result(edited)}`, edit: { span: source.valueSpan, newText }, peakBytes: edited, preferred: false });
-    } else if (c.setting) {
+    } else if (c.setting && !(c.fileSetting && source)) {
       const names = [c.setting, c.alsoSetting].filter((x): x is SettingChange => x !== undefined).map(x => `vramLens.${x.setting}`);
       fixes.push({
         title: `${c.label} (setting${names.length > 1 ? 's' : ''} ${names.join(', ')}) ${result(peak)}`,

@@ -92,6 +92,11 @@ export function tierOf(gpu: Gpu): string {
 }
 
 /** A user-defined GPU from settings, validated; undefined when the entry is not usable. */
+/** Whether the card computes in bfloat16 (NVIDIA from Ampere on; AMD CDNA). Unknown (custom) cards are assumed to. */
+export function supportsBf16(gpu: Gpu): boolean {
+  return !['Pascal', 'Volta', 'Turing'].includes(gpu.generation);
+}
+
 /** The workspace file that lists GPUs of a team's own (schema: schemas/gpus.schema.json). */
 export const GPUS_FILE = 'vram-lens.gpus.json';
 

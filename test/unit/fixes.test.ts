@@ -100,6 +100,49 @@ describe('quick fixes that really fit', () => {
     assert.ok(applied.training.peakBytes <= gpuMemoryBytes(hfDoc.gpu!), hfMulti.title);
   });
 
+  it('pure 16-bit training is fp16 on cards without bf16, and only Lightning precision names are rewritten', () => {
+    const text = readReference('configs/yaml/litgpt-tiny-llama_full.yaml').replace('precision: bf16-true', 'precision: bf16-mixed');
+    const on = (gpu: string) => {
+      const options = { ...DEFAULT_OPTIONS, targetGpu: gpu };
+      const doc = analyze(text, 'yaml', options);
+      return fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, undefined, t => analyze(t, 'yaml', options)).find(f => /Train in pure/.test(f.title));
+    };
+    assert.strictEqual(on('A10G')?.edit?.newText, 'bf16-true');
+    const t4 = on('T4');
+    assert.strictEqual(t4?.edit?.newText, '16-true', 'the T4 (Turing) has no bf16');
+    assert.match(t4.title, /fp16 \(16-true; the T4 has no bf16\)/);
+    // axolotl's bf16: true is HF's autocast switch; "bf16-true" written there would be nonsense.
+    const axolotl = 'base_model: meta-llama/Llama-2-7b-hf\nmicro_batch_size: 1\nsequence_len: 2048\nbf16: true\n';
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 80GB' };
+    const doc = analyze(axolotl, 'yaml', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', axolotl, undefined, t => analyze(t, 'yaml', options));
+    assert.ok(fixes.length > 0);
+    assert.ok(!fixes.some(f => /Train in pure/.test(f.title)), fixes.map(f => f.title).join('\n'));
+  });
+
+  it('the 8-bit optimizer is written in the file\'s own vocabulary: a LitGPT class path, HF Trainer\'s name', () => {
+    const litgpt = readReference('configs/yaml/litgpt-tiny-llama_full.yaml');
+    // A 13 GiB card: TinyLlama's recipe needs 14.5 GiB with AdamW, 12.3 GiB with 8-bit AdamW.
+    const card = customGpu({ name: 'Lab 13G', memoryMiB: 13 * 1024 })!;
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'Lab 13G', customGpus: [card] };
+    const doc = analyze(litgpt, 'yaml', options);
+    const all = fixesFor(doc.configs[0], options, doc.gpu!, 'training', litgpt, undefined, t => analyze(t, 'yaml', options));
+    const fix = all.find(f => /8-bit AdamW/.test(f.title));
+    assert.strictEqual(fix?.edit?.newText, 'bitsandbytes.optim.AdamW8bit', all.map(f => f.title).join('\n'));
+    const edited = analyze(apply(litgpt, fix.edit.span, fix.edit.newText), 'yaml', options).configs[0].estimate!;
+    assert.strictEqual(edited.settings.optimizer, 'adamw-8bit');
+    assert.strictEqual(fix.peakBytes, edited.training.peakBytes);
+
+    // axolotl (HF Trainer's names): Llama-3.2-1B needs 25.6 GiB with AdamW, 13.2 GiB with 8-bit AdamW.
+    const axolotl = 'base_model: meta-llama/Llama-3.2-1B\nmicro_batch_size: 1\nsequence_len: 512\noptimizer: adamw_torch\n';
+    const axOptions = { ...DEFAULT_OPTIONS, targetGpu: 'Lab 16G', customGpus: [customGpu({ name: 'Lab 16G', memoryMiB: 16 * 1024 })!] };
+    const ax = analyze(axolotl, 'yaml', axOptions);
+    const axFix = fixesFor(ax.configs[0], axOptions, ax.gpu!, 'training', axolotl, undefined, t => analyze(t, 'yaml', axOptions)).find(f => /8-bit AdamW/.test(f.title));
+    assert.strictEqual(axFix?.edit?.newText, 'adamw_bnb_8bit');
+    assert.ok(!axFix.setting, 'the file states the optimizer, so a setting would change nothing');
+    assert.strictEqual(analyze(apply(axolotl, axFix.edit.span, axFix.edit.newText), 'yaml', axOptions).configs[0].estimate!.settings.optimizer, 'adamw-8bit');
+  });
+
   it('the batch fix writes the number where the file keeps it (train.micro_batch_size)', () => {
     const text = readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml');
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
