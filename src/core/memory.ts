@@ -319,7 +319,7 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
 
   // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
   const fusedQkv = spec.family === 'GPT-2' || spec.family === 'BLOOM';
-  const separateCasts = lora?.dropout || !(fusedQkv || !autocast);
+  const separateCasts = lora?.dropout || (autocast && !fusedQkv);
   if (separateCasts) {
     bytes += (linearInput('q', c) + linearInput('k', c) + linearInput('v', c)) * bsh;
   } else {
