@@ -126,18 +126,23 @@ for (const s of published.sets.filter(x => x !== bertSet)) {
 }
 
 // --- Published: more LitGPT recipes from the same README (bench/data/litgpt-readme.json) ---
-interface ReadmeRow { id: string; config: string; measuredGB: number; override?: Partial<AnalysisOptions> }
+interface ReadmeRow { id: string; config: string; measuredGB: number; override?: Partial<AnalysisOptions>; edit?: { from: string; to: string } }
 const readme = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'litgpt-readme.json'), 'utf8')) as {
   rows: ReadmeRow[];
   outOfMemory: { id: string; config: string; gpu: string }[];
   notComparable: { id: string; reason: string }[];
 };
-const litgptEstimate = (config: string, override: Partial<AnalysisOptions> = {}) => {
-  const text = fs.readFileSync(path.join(shared, config), 'utf8');
+const litgptEstimate = (config: string, override: Partial<AnalysisOptions> = {}, edit?: { from: string; to: string }) => {
+  const original = fs.readFileSync(path.join(shared, config), 'utf8');
+  // A recipe that differs from a shared one by one line is that file with the line changed.
+  const text = edit ? original.replace(edit.from, edit.to) : original;
+  if (edit && text === original) {
+    throw new Error(`${config}: "${edit.from.trim()}" not found`);
+  }
   return analyzeDocument(parseConfig(text, 'yaml'), DEFAULT_OPTIONS, override).configs[0]?.estimate;
 };
 for (const r of readme.rows) {
-  const est = litgptEstimate(r.config, r.override);
+  const est = litgptEstimate(r.config, r.override, r.edit);
   cases.push({ set: 'LitGPT README', id: r.id, metric: 'allocated', measuredMiB: (r.measuredGB * 1e9) / MIB, estimatedMiB: est && est.training.allocatedBytes / MIB });
 }
 for (const r of readme.notComparable) {

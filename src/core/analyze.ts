@@ -136,8 +136,9 @@ export function analyzeConfig(
     return { config, spec: undefined, estimate: undefined, verdict: undefined, problems };
   }
   const effective = effectiveOptions(config, options, forced);
-  // LitGPT's own model code uses PyTorch's fused tanh-GELU where HF's GPT-2 and Phi use a Python formula.
-  const spec = config.training.framework === 'litgpt' ? { ...resolved.spec, pythonGelu: false } : resolved.spec;
+  // LitGPT's own model code uses PyTorch's fused tanh-GELU where HF's GPT-2 and Phi use a Python formula, and its
+  // GPT class holds the output head as its own tensor even where HF ties it to the embedding (Gemma, Falcon).
+  const spec = config.training.framework === 'litgpt' ? { ...resolved.spec, pythonGelu: false, tieWordEmbeddings: false } : resolved.spec;
   let est = estimate(spec, runSettingsFor(spec, effective));
   const notes: string[] = [];
   if (config.catalog) {
@@ -150,8 +151,8 @@ export function analyzeConfig(
   if (config.training.framework === 'litgpt') {
     notes.push(
       effective.gpus > 1
-        ? 'Framework: LitGPT (its own model code; fused tanh-GELU). On several devices it shards with FSDP and checkpoints every transformer block.'
-        : 'Framework: LitGPT (its own model code; fused tanh-GELU).',
+        ? 'Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it). On several devices it shards with FSDP and checkpoints every transformer block.'
+        : 'Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it).',
     );
   }
   if (notes.length > 0) {

@@ -127,7 +127,7 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
  * AWQ keep embeddings, the output head, norms and biases in 16 bits; GGUF quantizes every 2-D tensor (the output
  * head at Q6_K in the _M mixtures) and keeps 1-D tensors in fp32.
  */
-export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize = 128): number {
+export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize = 128, quantizeHead = false): number {
   if (!quantization) {
     return countParameters(spec).total * elementBytes;
   }
@@ -143,7 +143,7 @@ export function weightBytes(spec: ModelSpec, elementBytes: number, quantization:
       } else {
         bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
       }
-    } else if (t.linear && !t.embeddingOrHead) {
+    } else if (t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head'))) {
       bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
     } else {
       bytes += numel(t) * 2;
@@ -434,7 +434,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   let autocastCopies = 0;
   if (settings.lora) {
     const frozenBytes = inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision);
-    weights = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize) * modelShare + trainable * layout.weightBytes;
+    weights = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize, settings.quantizeHead) * modelShare + trainable * layout.weightBytes;
   } else if (shardedMixed) {
     weights = params.total * 2 * modelShare;
   } else {
@@ -490,9 +490,11 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const backwardWorkspace = Math.max(perLayerFull + recomputed, loss);
   const headTrainable = !settings.lora || settings.lora.targets.includes('head');
   const headGradient = spec.head === 'lm' && headTrainable && !settings.lora ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
-  // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time.
-  const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) ? (largestLinear(spec) * layout.computeBytes) / tp : 0;
-  const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights + dequantBuffer;
+  // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time; a
+  // quantized bitsandbytes head also keeps its input (the final norm's output).
+  const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) ? (largestLinear(spec, settings.quantizeHead) * layout.computeBytes) / tp : 0;
+  const headInput = settings.quantizeHead && spec.head === 'lm' && quantizedBaseSavesInput(settings) ? (layout.computeBytes * tokens * spec.hiddenSize) / tp : 0;
+  const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights + dequantBuffer + headInput;
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
@@ -594,19 +596,22 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
   const ffnTensors = spec.mlp === 'gated' ? 3 : spec.pythonGelu ? 4 : 2;
   const mlp = ffnTensors * c * routedTokens * ffnWidth;
   // A quantized model dequantizes one linear layer at a time into a 16-bit buffer.
-  const dequantBuffer = settings.quantization && !isGguf(settings.quantization) ? largestLinear(spec) * 2 : 0;
+  const dequantBuffer = settings.quantization && !isGguf(settings.quantization) ? largestLinear(spec, settings.quantizeHead) * 2 : 0;
   const logits = spec.head === 'lm' ? b * spec.vocabSize * (c + 4) : 0;
   return (residual + Math.max(attention, mlp) + dequantBuffer + logits) / Math.max(1, settings.tensorParallel);
 }
 
-/** The largest quantized linear layer (the output head stays in 16 bits, so it is never dequantized). */
-function largestLinear(spec: ModelSpec): number {
-  return weightTensors(spec).reduce((m, t) => (t.linear && !t.embeddingOrHead ? Math.max(m, t.inFeatures * t.outFeatures) : m), 0);
+/** The largest quantized linear layer (the output head only where it is quantized too). */
+function largestLinear(spec: ModelSpec, quantizeHead = false): number {
+  return weightTensors(spec).reduce(
+    (m, t) => (t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head')) ? Math.max(m, t.inFeatures * t.outFeatures) : m),
+    0,
+  );
 }
 
 export function estimateInference(spec: ModelSpec, settings: RunSettings): MemoryEstimate<InferenceComponent> {
   const tp = Math.max(1, settings.tensorParallel);
-  const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize) / tp);
+  const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, settings.quantizeHead) / tp);
   const kvCache = kvCacheBytes(spec, settings);
   const activations = Math.round(inferenceActivationBytes(spec, settings));
   const allocatedBytes = weights + kvCache + activations;

@@ -185,6 +185,10 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     }
   }
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
+  // LitGPT's bitsandbytes plugin replaces every nn.Linear, the output head included.
+  if (litgpt && options.quantization !== undefined) {
+    options.quantizeHead = true;
+  }
   // LitGPT's finetune and pretrain scripts shard with FSDP whenever they run on more than one device, and then
   // checkpoint every transformer block (FSDPStrategy(auto_wrap_policy={Block}, activation_checkpointing_policy={Block})).
   // Its training loops accumulate under Fabric's no_backward_sync, which is FSDP's no_sync: full-size gradients.

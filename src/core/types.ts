@@ -188,6 +188,11 @@ export interface RunSettings {
    */
   readonly qloraKernel?: 'bitsandbytes' | 'torchao';
   /**
+   * The output head is quantized with the other linear layers (LitGPT's bitsandbytes plugin replaces every
+   * nn.Linear); transformers and PEFT keep it in 16 bits.
+   */
+  readonly quantizeHead?: boolean;
+  /**
    * Gradients accumulate unsharded between optimizer steps: FSDP's no_sync(), which Lightning Fabric's
    * no_backward_sync uses, keeps full-size gradients until the last micro-batch reduce-scatters them.
    * Otherwise (DeepSpeed, FSDP syncing every micro-batch) sharded gradients accumulate.

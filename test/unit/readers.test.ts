@@ -36,6 +36,20 @@ describe('YAML', () => {
     assert.strictEqual(a.estimate!.settings.precision, 'bf16-true');
   });
 
+  it('LitGPT\'s own model: an untied output head (Gemma), quantized with the rest under bnb.nf4', () => {
+    const [gemma] = analyze(readReference('configs/yaml/litgpt-gemma-2b_lora.yaml'), 'yaml');
+    // HF's Gemma-2B ties its head (2,506,172,416); LitGPT's GPT class holds lm_head as its own 256,000 × 2,048.
+    assert.strictEqual(gemma.estimate!.parameters.total, 2_506_172_416 + 256_000 * 2048);
+    const [lit] = analyze(readReference('configs/yaml/litgpt-llama-2-7b_qlora.yaml'), 'yaml');
+    const s = lit.estimate!.settings;
+    const [hf] = analyze(readReference('configs/json/llama-2-7b-chat-hf.config.json'), 'json', {
+      precision: s.precision, quantization: s.quantization, lora: s.lora, batchSize: s.batchSize, sequenceLength: s.sequenceLength,
+    });
+    // The 32,000 × 4,096 head in NF4 (half a byte and an fp32 absmax per 64) instead of bf16.
+    const head = 32000 * 4096;
+    assert.strictEqual(hf.estimate!.training.components.weights - lit.estimate!.training.components.weights, head * 2 - (head / 2 + (head / 64) * 4));
+  });
+
   it('torchtune QLoRA runs on torchao: NF4 with double quantization, and its layers keep no inputs', () => {
     const [a] = analyze(readShared('configs-public/yaml/torchtune__llama3_1_8B_qlora_single_device.yaml'), 'yaml');
     const s = a.estimate!.settings;
