@@ -49,7 +49,7 @@ interface H100Row {
 const h100 = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h100-measured.json'), 'utf8')) as { rows: H100Row[] };
 for (const r of h100.rows) {
   const est = estimateFor(path.join(shared, r.config), r.task, r.mode, {
-    precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, attention: r.attention,
+    targetGpu: 'H100 80GB', precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, attention: r.attention,
     checkpointing: r.gradientCheckpointing ? 'full' : 'none',
   });
   cases.push({ set: 'H100', id: r.id, metric: 'allocated', measuredMiB: r.maxAllocatedMiB, estimatedMiB: est && est.allocatedBytes / MIB });
@@ -67,7 +67,7 @@ const adapters = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h1
 for (const r of adapters.rows) {
   const text = fs.readFileSync(path.join(shared, r.config), 'utf8');
   const doc = analyzeDocument(parseConfig(text, 'json'), {
-    ...DEFAULT_OPTIONS, precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, optimizer: r.optimizer, lora: r.lora,
+    ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB', precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, optimizer: r.optimizer, lora: r.lora,
   });
   const est = doc.configs[0]?.estimate;
   const trainableNote = est && est.trainableParameters !== r.trainable ? `trainable ${est.trainableParameters} vs ${r.trainable}` : undefined;
@@ -97,7 +97,7 @@ if (bertSet) {
     const precision: Precision = r.precision === 'fp16-mixed' ? '16-mixed' : '32-true';
     const est = optimizer
       ? estimateFor(path.join(shared, 'reference', 'configs', 'json', 'bert-large-uncased.config.json'), 'sequence-classification', 'training', {
-          precision, optimizer, batchSize: r.batch, sequenceLength: bertSet.common.seqLen ?? 512, attention: 'eager',
+          targetGpu: 'V100 16GB', precision, optimizer, batchSize: r.batch, sequenceLength: bertSet.common.seqLen ?? 512, attention: 'eager',
           checkpointing: r.gradientCheckpointing === true ? 'full' : 'none', gradientAccumulationSteps: r.gradAccum ?? 1, cudaOverheadMiB: context,
           // HF's docs measured these with PyTorch 1.x (2021-2022): per-tensor AdamW steps, gradients kept.
           torchMajor: 1,
@@ -109,12 +109,15 @@ if (bertSet) {
     });
   }
 }
+// The card each published set ran on: device-level assumptions (the cuBLAS workspace) follow the target GPU.
+const A10G: AnalysisOptions = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
+
 // --- Published: LitGPT config_hub recipes on an A10G (torch max_memory_allocated, GB = 1e9 bytes) ---
 for (const s of published.sets.filter(x => x !== bertSet)) {
   for (const r of s.rows as unknown as { config: string; measured: number }[]) {
     const file = path.join(shared, 'reference', r.config);
     const text = fs.readFileSync(file, 'utf8');
-    const est = analyzeDocument(parseConfig(text, 'yaml'), DEFAULT_OPTIONS).configs[0]?.estimate;
+    const est = analyzeDocument(parseConfig(text, 'yaml'), A10G).configs[0]?.estimate;
     cases.push({
       set: 'LitGPT (A10G)',
       id: r.config.split('/').pop()!,
@@ -139,7 +142,7 @@ const litgptEstimate = (config: string, override: Partial<AnalysisOptions> = {},
   if (edit && text === original) {
     throw new Error(`${config}: "${edit.from.trim()}" not found`);
   }
-  return analyzeDocument(parseConfig(text, 'yaml'), DEFAULT_OPTIONS, override).configs[0]?.estimate;
+  return analyzeDocument(parseConfig(text, 'yaml'), A10G, override).configs[0]?.estimate;
 };
 for (const r of readme.rows) {
   const est = litgptEstimate(r.config, r.override, r.edit);

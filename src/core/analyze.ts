@@ -12,7 +12,7 @@ import type {
 } from './types';
 
 /** What the user chose (settings, CLI flags); the file's own values take precedence where it has them. */
-export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverheadBytes'> & {
+export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverheadBytes' | 'blasWorkspaceBytes'> & {
   readonly mode: Mode;
   readonly targetGpu: string;
   /** Undefined: the model's context length, capped at DEFAULT_MAX_SEQUENCE. */
@@ -99,7 +99,22 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
       ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE)
       : DEFAULT_SEQUENCE_WITHOUT_CONTEXT);
   const { mode, targetGpu, sequenceLength: requested, cudaOverheadMiB, customGpus, ...run } = options;
-  return { ...run, sequenceLength, cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB };
+  const gpu = resolveTarget(options).gpu;
+  return { ...run, sequenceLength, cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu) };
+}
+
+/**
+ * PyTorch's default cuBLAS workspace on the target (CUBLAS_WORKSPACE_CONFIG unset, CublasHandlePool.cpp): 32 MiB on
+ * Hopper (sm_90), ":4096:2:16:8" = 8.125 MiB on other NVIDIA GPUs; hipBLAS 128 MiB on MI300 (gfx94x).
+ */
+function blasWorkspaceBytes(gpu: Gpu | undefined): number {
+  if (gpu?.generation === 'Hopper') {
+    return 32 * MIB;
+  }
+  if (gpu?.generation === 'CDNA 3') {
+    return 128 * MIB;
+  }
+  return 4096 * 1024 * 2 + 16 * 1024 * 8;
 }
 
 export function verdictFor(est: Estimate, gpu: Gpu): Verdict {

@@ -495,13 +495,15 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) ? (largestLinear(spec, settings.quantizeHead) * layout.computeBytes) / tp : 0;
   const headInput = settings.quantizeHead && spec.head === 'lm' && quantizedBaseSavesInput(settings) ? (layout.computeBytes * tokens * spec.hiddenSize) / tp : 0;
   const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights + dequantBuffer + headInput;
+  // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
+  const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
   const keptGradients = settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1 ? accumulatedGradients : 0;
   const forwardPeak = activations + backwardWorkspace + Math.max(keptGradients, headGradient);
   const stepPeak = gradients + stepTemporaries;
-  const allocatedBytes = Math.round(weights + optimizer + Math.max(forwardPeak, stepPeak));
+  const allocatedBytes = Math.round(weights + optimizer + blasWorkspace + Math.max(forwardPeak, stepPeak));
 
   const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? TRAINING_ALLOCATOR_RESERVE));
   const cudaContext = settings.cudaOverheadBytes;
@@ -510,7 +512,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
       weights: Math.round(weights),
       gradients: Math.round(Math.max(gradients, keptGradients)),
       optimizer: Math.round(optimizer),
-      activations: Math.round(activations + backwardWorkspace),
+      activations: Math.round(activations + backwardWorkspace + blasWorkspace),
       allocatorReserve,
       cudaContext,
     },
@@ -613,7 +615,7 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
   const tp = Math.max(1, settings.tensorParallel);
   const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, settings.quantizeHead) / tp);
   const kvCache = kvCacheBytes(spec, settings);
-  const activations = Math.round(inferenceActivationBytes(spec, settings));
+  const activations = Math.round(inferenceActivationBytes(spec, settings) + (settings.blasWorkspaceBytes ?? 0));
   const allocatedBytes = weights + kvCache + activations;
   const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? INFERENCE_ALLOCATOR_RESERVE));
   const cudaContext = settings.cudaOverheadBytes;
@@ -657,6 +659,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`
       : `Allocator reserve: ${Math.round(settings.allocatorReserve * 1000) / 10} % of allocated memory (as set).`,
     `CUDA context and libraries: ${Math.round(settings.cudaOverheadBytes / MIB)} MiB (setting vramLens.cudaOverheadMiB).`,
+    ...(settings.blasWorkspaceBytes
+      ? [`Activations include PyTorch's cuBLAS workspace on the target GPU (${+(settings.blasWorkspaceBytes / MIB).toFixed(3)} MiB), which it takes from its caching allocator.`]
+      : []),
     'Training peak = weights + optimizer states + the larger of (gradients + optimizer-step temporaries) and (activations + gradients kept across accumulation steps): gradients and activations are not all live at once.',
     settings.torchMajor === 1
       ? 'PyTorch 1.x defaults: optimizers step one tensor at a time; zero_grad() keeps gradient buffers allocated.'

@@ -202,6 +202,11 @@ export interface RunSettings {
   readonly allocatorReserve: number | undefined;
   /** CUDA context and libraries, bytes. */
   readonly cudaOverheadBytes: number;
+  /**
+   * PyTorch's cuBLAS workspace, which it takes from its caching allocator (so max_memory_allocated counts it):
+   * 32 MiB on Hopper, 8.125 MiB on other NVIDIA GPUs, 128 MiB on MI300. Undefined: none counted.
+   */
+  readonly blasWorkspaceBytes?: number;
 }
 
 /** Parameter counts, split by where they live. */

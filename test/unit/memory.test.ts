@@ -42,6 +42,16 @@ describe('inference memory', () => {
     assert.strictEqual(est.inference.allocatedBytes, c.weights + c.kvCache + c.activations);
     assert.strictEqual(est.inference.peakBytes, est.inference.allocatedBytes + c.allocatorReserve + c.cudaContext);
   });
+
+  it('allocated memory counts PyTorch\'s cuBLAS workspace on the target: 32 MiB on Hopper, 8.125 MiB before it', () => {
+    const on = (targetGpu: string) => onlyConfig(llama(), { targetGpu }).estimate!;
+    const hopper = on('H100 80GB');
+    const ada = on('RTX 4090');
+    const delta = 32 * MIB - (4096 * 1024 * 2 + 16 * 1024 * 8);
+    assert.strictEqual(hopper.inference.allocatedBytes - ada.inference.allocatedBytes, delta);
+    assert.strictEqual(hopper.training.allocatedBytes - ada.training.allocatedBytes, delta);
+    assert.ok(hopper.assumptions.some(a => /cuBLAS workspace on the target GPU \(32 MiB\)/.test(a)));
+  });
 });
 
 describe('training memory', () => {
