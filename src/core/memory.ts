@@ -301,16 +301,20 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   const bsI = tokens * spec.intermediateSize;
   const dropoutMask = spec.dropout ? 1 : 0;
   const lora = settings.lora;
-  // LoRA dropout makes a new tensor of the input (and a 1-byte mask) for each adapted layer.
-  const linearInput = (target: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down', shared: number): number =>
-    savesInput(settings, target) ? (lora?.dropout ? c + 1 : shared) : 0;
-  // A bitsandbytes-quantized base layer also keeps its own input, frozen or not: its matmul saves the input
-  // whenever the input needs a gradient, which under LoRA it does. This counts the shared input tensor where
-  // nothing above has counted it already.
+  // A bitsandbytes-quantized base layer keeps its own input, frozen or not: its matmul saves the input whenever
+  // the input needs a gradient, which under LoRA it does.
   const quantSaves = quantizedBaseSavesInput(settings);
-  const quantInput = (counted: boolean): number => (quantSaves && !counted ? c : 0);
-  const sharedCounted = (...targets: ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down')[]): boolean =>
-    !lora?.dropout && targets.some(t => savesInput(settings, t));
+  /**
+   * Bytes per input element kept for the linear layers that read one input tensor (q/k/v, gate/up, or one
+   * projection). A trained layer keeps that tensor, or under AMP its own 16-bit cast when `ownCasts`; LoRA dropout
+   * gives every adapted layer its own dropped-out copy and a 1-byte mask; frozen 16-bit layers keep nothing.
+   */
+  const inputBytes = (targets: readonly ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down')[], ownCasts = false): number => {
+    const keeping = targets.filter(t => savesInput(settings, t)).length;
+    const copies = lora?.dropout ? keeping * (c + 1) : ownCasts ? keeping * c : 0;
+    const shared = (!lora?.dropout && !ownCasts && keeping > 0) || quantSaves;
+    return copies + (shared ? c : 0);
+  };
 
   // Norm inputs; HF's RMSNorm saves an fp32 upcast of its input, and its normalised output for the weight's
   // gradient (not needed when the weight is frozen under LoRA).
@@ -319,13 +323,7 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
 
   // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
   const fusedQkv = spec.family === 'GPT-2' || spec.family === 'BLOOM';
-  const separateCasts = lora?.dropout || (autocast && !fusedQkv);
-  if (separateCasts) {
-    bytes += (linearInput('q', c) + linearInput('k', c) + linearInput('v', c)) * bsh;
-  } else {
-    bytes += (sharedCounted('q', 'k', 'v') ? c : 0) * bsh;
-  }
-  bytes += quantInput(!separateCasts && sharedCounted('q', 'k', 'v')) * bsh;
+  bytes += inputBytes(['q', 'k', 'v'], autocast && !fusedQkv) * bsh;
 
   // PyTorch ≥ 2.5 SDPA takes grouped K/V heads as they are (transformers passes enable_gqa), so k and v are
   // saved at the KV width; eager attention repeats them to every query head first.
@@ -340,24 +338,18 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   // rest (scores, softmax, the kernel's own output) in backward.
   bytes += settings.checkpointing === 'selective' ? c * (bsInner + 2 * bsKv) : attentionCore;
   // The contiguous copy of the attention output that o_proj saves.
-  bytes += (linearInput('o', c) + quantInput(sharedCounted('o'))) * bsInner;
+  bytes += inputBytes(['o']) * bsInner;
   bytes += dropoutMask * bsh;
 
   const ffn = (intermediateTokens: number, inputTokens: number): number => {
     if (spec.mlp === 'gated') {
       // gate and up inputs (two casts under AMP), gate output, up output, activation output, product.
-      const casts = autocast || lora?.dropout;
-      const inputs = casts ? linearInput('gate', c) + linearInput('up', c) : Math.max(linearInput('gate', c), linearInput('up', c));
-      const quantGateUp = quantInput(!casts && sharedCounted('gate', 'up'));
-      return (inputs + quantGateUp) * inputTokens * h + (3 * c + linearInput('down', c) + quantInput(sharedCounted('down'))) * intermediateTokens;
+      return inputBytes(['gate', 'up'], autocast) * inputTokens * h + (3 * c + inputBytes(['down'])) * intermediateTokens;
     }
     // fc1 input, activation input and output; a Python tanh-GELU keeps three more intermediates
     // (tanh output, 0.5·x and 1 + tanh), in fp32 under AMP since pow autocasts to fp32.
     const geluExtra = spec.pythonGelu ? (autocast ? 4 + c + 4 : 3 * c) : 0;
-    return (
-      (linearInput('up', c) + quantInput(sharedCounted('up'))) * inputTokens * h +
-      (c + geluExtra + linearInput('down', c) + quantInput(sharedCounted('down'))) * intermediateTokens
-    );
+    return inputBytes(['up']) * inputTokens * h + (c + geluExtra + inputBytes(['down'])) * intermediateTokens;
   };
   if (spec.moe) {
     // An average layer: experts' share of the layers, each token through its top-k experts and the shared ones.
