@@ -1,5 +1,5 @@
 import { analyzeConfig, type AnalysisOptions } from './analyze';
-import { GPUS, gpuMemoryBytes, type Gpu } from './gpus';
+import { bySizeThenPrice, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { withRawValue, type FoundConfig } from './spec';
 import type { Estimate, SpecField } from './types';
 
@@ -28,7 +28,8 @@ export function largestFitting(fits: (n: number) => boolean, limit: number): num
   return lo;
 }
 
-function peak(est: Estimate | undefined, mode: FitMode): number {
+/** The nvidia-smi peak of an estimate in one mode; Infinity when there is no estimate. */
+export function peakIn(est: Estimate | undefined, mode: FitMode): number {
   if (!est) {
     return Infinity;
   }
@@ -44,7 +45,7 @@ function variant(config: FoundConfig, options: AnalysisOptions, forced: Partial<
 }
 
 function fitsWith(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, forced: Partial<AnalysisOptions>, patch: Partial<AnalysisOptions> = {}): boolean {
-  return peak(variant(config, options, forced, patch), mode) <= gpuMemoryBytes(gpu);
+  return peakIn(variant(config, options, forced, patch), mode) <= gpuMemoryBytes(gpu);
 }
 
 /** Largest micro-batch that fits, exact to the unit (0 when batch 1 does not fit). */
@@ -61,7 +62,7 @@ export function longestSequence(config: FoundConfig, options: AnalysisOptions, g
 export function smallestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
   return [...gpus]
     .filter(g => gpuMemoryBytes(g) >= bytes)
-    .sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity))[0];
+    .sort(bySizeThenPrice)[0];
 }
 
 export function cheapestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu | undefined {

@@ -3,9 +3,9 @@ import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';
 import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
-import { GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
+import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
-import { estimateWithDoubled, largestShape, smallestGpuFor } from './advise';
+import { estimateWithDoubled, largestShape, peakIn, smallestGpuFor } from './advise';
 import { adviceFor, INFERENCE_LABELS, settingsSummary, TRAINING_LABELS, type ModeAdvice } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
@@ -374,7 +374,7 @@ function gpuTableMarkdown(est: Estimate, gpus: readonly Gpu[]): string[] {
 }
 
 function sortedGpus(gpus: readonly Gpu[]): Gpu[] {
-  return [...gpus].sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity));
+  return [...gpus].sort(bySizeThenPrice);
 }
 
 /** "Compare GPUs": every listed GPU against each config of the document. */
@@ -425,7 +425,7 @@ export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnal
     }
     const run = (patch: Partial<AnalysisOptions>, mode: 'inference' | 'training') => {
       const est = analyzeConfig(found, options, undefined, patch).estimate;
-      const peak = est ? (mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes) : Infinity;
+      const peak = peakIn(est, mode);
       return `${peak <= cap ? '✓' : '✗'} ${formatBytes(peak)}`;
     };
     const params = analyzeConfig(found, options, undefined).estimate?.parameters.total ?? 0;

@@ -1,4 +1,4 @@
-import { cheapestGpuFor, largestBatch, longestSequence, type FitMode } from './advise';
+import { cheapestGpuFor, largestBatch, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
@@ -42,6 +42,8 @@ interface Candidate {
   readonly fileText?: (original: string) => string;
   readonly setting?: SettingChange;
   readonly alsoSetting?: SettingChange;
+  /** The peak with the patch, where the search that chose the candidate already estimated it. */
+  readonly peak?: number;
 }
 
 /** A ZeRO stage written the way the file wrote it: a number, or the digit in a DeepSpeed file name (zero2.json). */
@@ -61,7 +63,7 @@ function peakAfterEdit(
 ): number {
   const doc = reanalyze(text.slice(0, span.start) + newText + text.slice(span.end));
   const est = doc.configs.find(c => c.config.name === name)?.estimate;
-  return est ? (mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes) : Infinity;
+  return peakIn(est, mode);
 }
 
 /**
@@ -85,6 +87,17 @@ export function fixesFor(
   const s = est.settings;
   const capacity = gpuMemoryBytes(gpu);
   const sourceOf = (setting: string) => a.config.training.sources.find(x => x.setting === setting);
+  const peakWith = (patch: Partial<AnalysisOptions>) => peakIn(analyzeConfig(a.config, options, undefined, patch).estimate, mode);
+  /** The first choice whose patch fits (the lowest ZeRO stage, the fewest GPUs), with its peak. */
+  const firstFitting = <T>(choices: readonly T[], patchOf: (choice: T) => Partial<AnalysisOptions>) => {
+    for (const choice of choices) {
+      const peak = peakWith(patchOf(choice));
+      if (peak <= capacity) {
+        return { choice, peak };
+      }
+    }
+    return undefined;
+  };
   const candidates: Candidate[] = [];
 
   const batch = largestBatch(a.config, options, gpu, mode);
@@ -146,40 +159,35 @@ export function fixesFor(
     }
     // Shard more over the data-parallel GPUs there are, or train on several GPUs with ZeRO-3 / FSDP.
     const dp = Math.floor(s.gpus / Math.max(1, s.tensorParallel * s.pipelineParallel));
-    if (dp > 1 && s.zeroStage < 3) {
-      for (let stage = s.zeroStage + 1; stage <= 3; stage++) {
-        const after = analyzeConfig(a.config, options, undefined, { zeroStage: stage as 1 | 2 | 3 }).estimate;
-        if (after && after.training.peakBytes <= capacity) {
-          candidates.push({
-            label: `Raise the ZeRO stage to ${stage} (shards ${stage === 1 ? 'optimizer states' : stage === 2 ? 'optimizer states and gradients' : 'weights, gradients and optimizer states'} over ${dp} GPUs)`,
-            patch: { zeroStage: stage as 1 | 2 | 3 },
-            fileSetting: 'ZeRO stage',
-            fileText: original => zeroStageText(original, stage),
-            setting: { setting: 'zeroStage', value: stage },
-          });
-          break;
-        }
-      }
+    const higherStages = ([1, 2, 3] as const).filter(z => z > s.zeroStage);
+    const raised = dp > 1 ? firstFitting(higherStages, zeroStage => ({ zeroStage })) : undefined;
+    if (raised) {
+      const stage = raised.choice;
+      candidates.push({
+        label: `Raise the ZeRO stage to ${stage} (shards ${stage === 1 ? 'optimizer states' : stage === 2 ? 'optimizer states and gradients' : 'weights, gradients and optimizer states'} over ${dp} GPUs)`,
+        patch: { zeroStage: stage },
+        fileSetting: 'ZeRO stage',
+        fileText: original => zeroStageText(original, stage),
+        setting: { setting: 'zeroStage', value: stage },
+        peak: raised.peak,
+      });
     }
     // A stage the file states stays as it is (the file beats settings); otherwise ZeRO-3 comes with the GPUs.
     const fileStage = sourceOf('ZeRO stage') ? s.zeroStage : undefined;
     const stage = fileStage ?? 3;
-    if (s.gpus === 1 && stage > 0) {
-      for (const n of [2, 4, 8]) {
-        const patch: Partial<AnalysisOptions> = { gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 };
-        const after = analyzeConfig(a.config, options, undefined, patch).estimate;
-        if (after && after.training.peakBytes <= capacity) {
-          candidates.push({
-            label: `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
-            patch,
-            fileSetting: 'GPUs',
-            fileText: () => String(n),
-            setting: { setting: 'gpus', value: n },
-            ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: 3 } } : {}),
-          });
-          break;
-        }
-      }
+    const sharded = (n: number): Partial<AnalysisOptions> => ({ gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 });
+    const spread = s.gpus === 1 && stage > 0 ? firstFitting([2, 4, 8], sharded) : undefined;
+    if (spread) {
+      const n = spread.choice;
+      candidates.push({
+        label: `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
+        patch: sharded(n),
+        fileSetting: 'GPUs',
+        fileText: () => String(n),
+        setting: { setting: 'gpus', value: n },
+        ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: 3 } } : {}),
+        peak: spread.peak,
+      });
     }
     // Adapters instead of full training, only where the file does not already choose how to fine-tune.
     const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
@@ -202,8 +210,7 @@ export function fixesFor(
 
   const fixes: Fix[] = [];
   for (const c of candidates) {
-    const after = analyzeConfig(a.config, options, undefined, c.patch).estimate;
-    const peak = after ? (mode === 'inference' ? after.inference.peakBytes : after.training.peakBytes) : Infinity;
+    const peak = c.peak ?? peakWith(c.patch);
     if (peak > capacity) {
       continue;
     }
@@ -231,22 +238,16 @@ export function fixesFor(
     }
   }
   // More of the same card, in tensor parallel: the fewest (2, 4 or 8) that fit.
-  if (!/^\d+×/.test(gpu.name)) {
-    for (const n of [2, 4, 8]) {
-      const after = analyzeConfig(a.config, options, undefined, { gpus: n, tensorParallel: n, pipelineParallel: 1 }).estimate;
-      const peak = after ? (mode === 'inference' ? after.inference.peakBytes : after.training.peakBytes) : Infinity;
-      if (peak <= capacity) {
-        fixes.push({
-          title: `Use ${n}× ${gpu.name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(peak)} of ${formatBytes(capacity)} per GPU`,
-          setting: { setting: 'targetGpu', value: `${n}× ${gpu.name}` },
-          peakBytes: peak,
-          preferred: false,
-        });
-        break;
-      }
-    }
+  const split = /^\d+×/.test(gpu.name) ? undefined : firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+  if (split) {
+    fixes.push({
+      title: `Use ${split.choice}× ${gpu.name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(split.peak)} of ${formatBytes(capacity)} per GPU`,
+      setting: { setting: 'targetGpu', value: `${split.choice}× ${gpu.name}` },
+      peakBytes: split.peak,
+      preferred: false,
+    });
   }
-  const currentPeak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
+  const currentPeak = peakIn(est, mode);
   const cheapest = cheapestGpuFor(currentPeak, gpus);
   if (cheapest && cheapest.name !== gpu.name) {
     fixes.push({

@@ -92,6 +92,11 @@ export function tierOf(gpu: Gpu): string {
 }
 
 /** A user-defined GPU from settings, validated; undefined when the entry is not usable. */
+/** Orders GPUs by memory, then by price (unpriced last): how lists of cards are shown and searched. */
+export function bySizeThenPrice(a: Gpu, b: Gpu): number {
+  return a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity);
+}
+
 /** Whether the card computes in bfloat16 (NVIDIA from Ampere on; AMD CDNA). Unknown (custom) cards are assumed to. */
 export function supportsBf16(gpu: Gpu): boolean {
   return !['Pascal', 'Volta', 'Turing'].includes(gpu.generation);

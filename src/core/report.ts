@@ -1,4 +1,4 @@
-import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
+import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
 import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
@@ -110,7 +110,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
   const several = /^\d+×/.test(gpu.name);
   const verdict = verdictFor(est, gpu);
   const forMode = (mode: FitMode): ModeAdvice => {
-    const peak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
+    const peak = peakIn(est, mode);
     const smallest = several ? undefined : smallestGpuFor(peak);
     const cheapest = several ? undefined : cheapestGpuFor(peak);
     const shape = largestShape(a.config, options, gpu, mode, forced);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { gpuList, verdictFor } from '../core/analyze';
 import { formatBytes, formatInteger } from '../core/format';
-import { gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
+import { bySizeThenPrice, gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
 import { readOptions, SECTION } from './config';
 
@@ -16,11 +16,11 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
   const est = analysis?.configs.find(a => a.estimate)?.estimate;
   const options = readOptions(document?.uri);
   const current = analysis?.gpu?.name ?? options.targetGpu;
-  const gpus = [...gpuList(options)].sort((a, b) => a.memoryMiB - b.memoryMiB || (a.priceUsd ?? 0) - (b.priceUsd ?? 0));
+  const gpus = [...gpuList(options)].sort(bySizeThenPrice);
   const items: GpuItem[] = [];
   let tier = '';
   for (const gpu of gpus) {
-    const t = options.customGpus?.includes(gpu) ? 'Your GPUs (vramLens.customGpus)' : tierOf(gpu);
+    const t = options.customGpus?.includes(gpu) ? 'Your GPUs (vramLens.customGpus, vram-lens.gpus.json)' : tierOf(gpu);
     if (t !== tier) {
       items.push({ label: t, kind: vscode.QuickPickItemKind.Separator });
       tier = t;

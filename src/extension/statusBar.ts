@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { peakIn } from '../core/advise';
 import { formatBytes } from '../core/format';
 import { gpuMemoryBytes } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
@@ -58,10 +59,7 @@ export class StatusBar implements vscode.Disposable {
     }
     const mode = analysis.options.mode;
     // The config that needs the most memory decides the verdict.
-    const peakOf = (i: number) => {
-      const e = configs[i].estimate!;
-      return mode === 'inference' ? e.inference.peakBytes : e.training.peakBytes;
-    };
+    const peakOf = (i: number) => peakIn(configs[i].estimate, mode === 'inference' ? 'inference' : 'training');
     let worst = 0;
     for (let i = 1; i < configs.length; i++) {
       if (peakOf(i) > peakOf(worst)) {
@@ -77,8 +75,7 @@ export class StatusBar implements vscode.Disposable {
     if (mode === 'both') {
       this.item.text = `$(chip) ${gpu.name} · ${fmt(est.inference.peakBytes)}/${cap} GiB${trainingFits ? '' : ` · training ${formatBytes(est.training.peakBytes)} ✗`}`;
     } else {
-      const peak = mode === 'inference' ? est.inference.peakBytes : est.training.peakBytes;
-      this.item.text = `$(chip) ${gpu.name} · ${fmt(peak)}/${cap} GiB`;
+      this.item.text = `$(chip) ${gpu.name} · ${fmt(peakIn(est, mode))}/${cap} GiB`;
     }
     const fits = mode === 'inference' ? inferenceFits : mode === 'training' ? trainingFits : inferenceFits;
     this.item.backgroundColor = !fits
