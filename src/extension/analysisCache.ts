@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '../core/analyze';
 import { formatFor, parseConfig, type ConfigFormat } from '../parse';
 import { readOptions, SECTION } from './config';
+import type { WorkspaceGpus } from './workspaceGpus';
 
 interface Entry {
   readonly version: number;
@@ -28,9 +29,10 @@ export class AnalysisCache implements vscode.Disposable {
   /** Fires when cached results became stale for a reason other than an edit (settings). */
   readonly onDidInvalidate = this.changed.event;
 
-  constructor() {
+  constructor(private readonly workspaceGpus: WorkspaceGpus) {
     this.disposables.push(
       this.changed,
+      workspaceGpus.onDidChange(() => this.invalidate()),
       vscode.workspace.onDidCloseTextDocument(d => this.entries.delete(d.uri.toString())),
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(SECTION)) {
@@ -60,7 +62,7 @@ export class AnalysisCache implements vscode.Disposable {
 
   /** One analysis of the document's current text, bypassing the cache (for the editor benchmark). */
   analyzeFresh(document: vscode.TextDocument): DocumentAnalysis {
-    const options = this.optionsFor(document);
+    const options = this.optionsFor(document.uri);
     const format = formatOf(document);
     if (!format) {
       return { ...EMPTY, options };
@@ -74,13 +76,17 @@ export class AnalysisCache implements vscode.Disposable {
     }
   }
 
-  /** The settings that apply to a document, read once per folder until a VRAM Lens setting changes. */
-  private optionsFor(document: vscode.TextDocument): AnalysisOptions {
-    const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.toString() ?? '';
-    let options = this.options.get(folder);
+  /**
+   * The settings that apply to a resource (the active folder's without one), with the GPUs its folder lists,
+   * read once per folder until a VRAM Lens setting or the folder's GPU list changes.
+   */
+  optionsFor(uri: vscode.Uri | undefined): AnalysisOptions {
+    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : vscode.workspace.workspaceFolders?.[0];
+    const key = folder?.uri.toString() ?? '';
+    let options = this.options.get(key);
     if (!options) {
-      options = readOptions(document.uri);
-      this.options.set(folder, options);
+      options = readOptions(uri ?? folder?.uri, this.workspaceGpus.for(uri ?? folder?.uri));
+      this.options.set(key, options);
     }
     return options;
   }

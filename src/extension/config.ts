@@ -13,15 +13,11 @@ function positiveInteger(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1e9 ? value : fallback;
 }
 
-/** GPUs a workspace folder lists in its vram-lens.gpus.json (set at activation). */
-let workspaceGpus: (scope: vscode.Uri | undefined) => readonly Gpu[] = () => [];
-
-export function useWorkspaceGpus(lookup: (scope: vscode.Uri | undefined) => readonly Gpu[]): void {
-  workspaceGpus = lookup;
-}
-
-/** The user's settings as analysis options; invalid values fall back to the defaults instead of throwing. */
-export function readOptions(scope?: vscode.Uri): AnalysisOptions {
+/**
+ * The user's settings as analysis options; invalid values fall back to the defaults instead of throwing.
+ * `folderGpus` are the GPUs the resource's workspace folder lists in its vram-lens.gpus.json.
+ */
+export function readOptions(scope: vscode.Uri | undefined, folderGpus: readonly Gpu[] = []): AnalysisOptions {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   const seq = c.get<unknown>('sequenceLength');
   const overhead = c.get<unknown>('cudaOverheadMiB');
@@ -38,7 +34,7 @@ export function readOptions(scope?: vscode.Uri): AnalysisOptions {
     gpus: positiveInteger(c.get('gpus'), DEFAULT_OPTIONS.gpus),
     zeroStage: zeroStage(c.get('zeroStage')),
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead < 1e6 ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
-    customGpus: [...readCustomGpus(c), ...workspaceGpus(scope)],
+    customGpus: [...readCustomGpus(c), ...folderGpus],
     ...fineTuning(c),
   };
 }

@@ -12,7 +12,7 @@ import {
   SELECT_GPU_COMMAND,
   WHAT_FITS_COMMAND,
 } from './commands';
-import { readOptions, SECTION, useWorkspaceGpus } from './config';
+import { SECTION } from './config';
 import { DiagnosticsManager } from './diagnostics';
 import { selectTargetGpu } from './gpuPicker';
 import { VramHoverProvider } from './hover';
@@ -44,10 +44,8 @@ export interface VramLensApi {
 
 /** Composition root: wires the shared analysis cache to every editor feature. */
 export function activate(context: vscode.ExtensionContext): VramLensApi {
-  const cache = new AnalysisCache();
   const workspaceGpus = new WorkspaceGpus();
-  useWorkspaceGpus(scope => workspaceGpus.for(scope));
-  workspaceGpus.onDidChange(() => cache.invalidate());
+  const cache = new AnalysisCache(workspaceGpus);
   const lenses = new VramCodeLensProvider(cache);
   const report = new ReportPanel(cache);
   const statusBar = new StatusBar(cache, isSupported);
@@ -88,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     }),
     vscode.commands.registerCommand(WHAT_FITS_COMMAND, () => {
       const document = vscode.window.activeTextEditor?.document;
-      const options = readOptions(document?.uri);
+      const options = cache.optionsFor(document?.uri);
       const gpu = resolveTarget(options).gpu;
       if (!gpu) {
         void vscode.window.showWarningMessage(`VRAM Lens: "${options.targetGpu}" is not a GPU VRAM Lens knows. Choose one with "Select Target GPU".`);

@@ -3,7 +3,7 @@ import { gpuList, verdictFor } from '../core/analyze';
 import { formatBytes, formatInteger } from '../core/format';
 import { bySizeThenPrice, gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
-import { readOptions, SECTION } from './config';
+import { SECTION } from './config';
 
 interface GpuItem extends vscode.QuickPickItem {
   readonly gpu?: Gpu;
@@ -14,7 +14,7 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
   const document = vscode.window.activeTextEditor?.document;
   const analysis = document && isSupported(document) ? cache.get(document) : undefined;
   const est = analysis?.configs.find(a => a.estimate)?.estimate;
-  const options = readOptions(document?.uri);
+  const options = analysis?.options ?? cache.optionsFor(document?.uri);
   const current = analysis?.gpu?.name ?? options.targetGpu;
   const gpus = [...gpuList(options)].sort(bySizeThenPrice);
   const items: GpuItem[] = [];
