@@ -42,4 +42,30 @@ async function reportRendered(page) {
   return false;
 }
 
-module.exports = { launchWorkbenchBrowser, reportRendered };
+/**
+ * The report check both runners make: `run()` when the suite announces the open report, `verdict(exitCode)` at
+ * the end, which fails the run when the report did not render or was never announced.
+ */
+function reportCheck(page) {
+  let shown;
+  let running = Promise.resolve();
+  return {
+    run() {
+      running = reportRendered(page).then(ok => {
+        shown = ok;
+        console.log(ok ? 'the report webview rendered its chart and tables' : 'the report webview did NOT render');
+      });
+      return running;
+    },
+    async verdict(exitCode) {
+      await running;
+      if (shown === true) {
+        return exitCode;
+      }
+      console.error(shown === false ? 'The report webview did not render in the workbench.' : 'The suite never opened the report for the render check.');
+      return exitCode || 1;
+    },
+  };
+}
+
+module.exports = { launchWorkbenchBrowser, reportCheck };

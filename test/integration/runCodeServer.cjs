@@ -8,7 +8,7 @@ const os = require('os');
 const path = require('path');
 const util = require('util');
 const { spawn } = require('child_process');
-const { launchWorkbenchBrowser, reportRendered } = require('./browser.cjs');
+const { launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const codeServer = path.join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server');
@@ -61,9 +61,6 @@ async function main() {
   server.stderr.on('data', d => process.env.VERBOSE && process.stdout.write(`[code-server] ${d}`));
   let exitCode = 1;
   let browser;
-  // The report webview, checked when the suite announces it: it must render its chart and tables.
-  let reportShown;
-  const pending = [];
   try {
     await waitForPort(port, 60000);
     const remote = p => `vscode-remote://127.0.0.1:${port}${p}`;
@@ -71,6 +68,7 @@ async function main() {
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     browser = await launchWorkbenchBrowser(executablePath);
     const { page } = browser;
+    const report = reportCheck(page);
     if (process.env.VERBOSE) {
       page.on('console', m => console.log('[page]', m.type(), m.text()));
     }
@@ -78,12 +76,7 @@ async function main() {
       page.exposeFunction('codeAutomationLog', (type, args) => {
         const text = util.format(...args);
         if (text.includes('__VRAM_LENS_SCREENSHOT__:report')) {
-          const check = reportRendered(page).then(ok => {
-            reportShown = ok;
-            console.log(ok ? 'the report webview rendered its chart and tables' : 'the report webview did NOT render');
-          });
-          pending.push(check);
-          return check;
+          return report.run();
         }
         if (process.env.VERBOSE || !NOISE.test(text)) {
           console.log(text);
@@ -94,11 +87,7 @@ async function main() {
     });
     await page.goto(url);
     exitCode = await Promise.race([done, new Promise(r => setTimeout(() => { console.error(`Timed out after ${TIMEOUT_MS} ms`); r(2); }, TIMEOUT_MS))]);
-    await Promise.all(pending);
-    if (reportShown !== true) {
-      console.error(reportShown === false ? 'The report webview did not render in the workbench.' : 'The suite never opened the report for the render check.');
-      exitCode = exitCode || 1;
-    }
+    exitCode = await report.verdict(exitCode);
   } finally {
     await browser?.close();
     server.kill();
