@@ -109,15 +109,23 @@ if (bertSet) {
     });
   }
 }
-// The card each published set ran on: device-level assumptions (the cuBLAS workspace) follow the target GPU.
+// LitGPT's published runs were on A10Gs: device-level assumptions (the cuBLAS workspace) follow the target GPU.
 const A10G: AnalysisOptions = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
+/** The training estimate of a LitGPT recipe under ../shared, read from its YAML alone (optionally with one line changed). */
+const litgptEstimate = (config: string, edit?: { from: string; to: string }) => {
+  const original = fs.readFileSync(path.join(shared, config), 'utf8');
+  // A recipe that differs from a shared one by one line is that file with the line changed.
+  const text = edit ? original.replace(edit.from, edit.to) : original;
+  if (edit && text === original) {
+    throw new Error(`${config}: "${edit.from.trim()}" not found`);
+  }
+  return analyzeDocument(parseConfig(text, 'yaml'), A10G).configs[0]?.estimate;
+};
 
 // --- Published: LitGPT config_hub recipes on an A10G (torch max_memory_allocated, GB = 1e9 bytes) ---
 for (const s of published.sets.filter(x => x !== bertSet)) {
   for (const r of s.rows as unknown as { config: string; measured: number }[]) {
-    const file = path.join(shared, 'reference', r.config);
-    const text = fs.readFileSync(file, 'utf8');
-    const est = analyzeDocument(parseConfig(text, 'yaml'), A10G).configs[0]?.estimate;
+    const est = litgptEstimate(path.join('reference', r.config));
     cases.push({
       set: 'LitGPT (A10G)',
       id: r.config.split('/').pop()!,
@@ -129,23 +137,14 @@ for (const s of published.sets.filter(x => x !== bertSet)) {
 }
 
 // --- Published: more LitGPT recipes from the same README (bench/data/litgpt-readme.json) ---
-interface ReadmeRow { id: string; config: string; measuredGB: number; override?: Partial<AnalysisOptions>; edit?: { from: string; to: string } }
+interface ReadmeRow { id: string; config: string; measuredGB: number; edit?: { from: string; to: string } }
 const readme = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'litgpt-readme.json'), 'utf8')) as {
   rows: ReadmeRow[];
   outOfMemory: { id: string; config: string; gpu: string }[];
   notComparable: { id: string; reason: string }[];
 };
-const litgptEstimate = (config: string, override: Partial<AnalysisOptions> = {}, edit?: { from: string; to: string }) => {
-  const original = fs.readFileSync(path.join(shared, config), 'utf8');
-  // A recipe that differs from a shared one by one line is that file with the line changed.
-  const text = edit ? original.replace(edit.from, edit.to) : original;
-  if (edit && text === original) {
-    throw new Error(`${config}: "${edit.from.trim()}" not found`);
-  }
-  return analyzeDocument(parseConfig(text, 'yaml'), A10G, override).configs[0]?.estimate;
-};
 for (const r of readme.rows) {
-  const est = litgptEstimate(r.config, r.override, r.edit);
+  const est = litgptEstimate(r.config, r.edit);
   cases.push({ set: 'LitGPT README', id: r.id, metric: 'allocated', measuredMiB: (r.measuredGB * 1e9) / MIB, estimatedMiB: est && est.training.allocatedBytes / MIB });
 }
 for (const r of readme.notComparable) {
