@@ -451,12 +451,12 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     optimizer /= dp;
     stepTemporaries /= dp;
   }
-  // Gradients held between micro-batches: sharded under ZeRO-2/3, unless FSDP accumulates them unsharded.
-  let accumulatedGradients = gradients;
+  const unshardedGradients = gradients;
   if (zero >= 2) {
     gradients /= dp;
-    accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? accumulatedGradients : gradients;
   }
+  // Gradients held between micro-batches: sharded under ZeRO-2/3, unless FSDP accumulates them unsharded (no_sync).
+  const accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? unshardedGradients : gradients;
   if (zero >= 3) {
     const unsharded = weights;
     weights /= dp;
@@ -480,8 +480,8 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const loss = pp > 1 ? 0 : lossBytes(spec, tokens) / tp;
   const recomputed = perLayerFull - (settings.checkpointing === 'full' ? 0 : perLayer);
   const backwardWorkspace = Math.max(perLayerFull + recomputed, loss);
-  const headTrainable = !settings.lora || settings.lora.targets.includes('head');
-  const headGradient = spec.head === 'lm' && headTrainable && !settings.lora ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
+  // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
+  const headGradient = spec.head === 'lm' && !settings.lora ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
   // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time; a
   // quantized bitsandbytes head also keeps its input (the final norm's output).
   const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) ? (largestLinear(spec, settings.quantizeHead) * layout.computeBytes) / tp : 0;
