@@ -3,7 +3,7 @@
 //   npm run bench:accuracy
 //
 // Sets: bench/data/h100-measured.json (measured by bench/gpu/measure_peak_memory.py) and the published
-// measurements in ../shared/reference/measured-memory.json (HF's bert-large runs, LitGPT's fine-tuning recipes),
+// measurements in test/fixtures/public/reference/measured-memory.json (HF's bert-large runs, LitGPT's fine-tuning recipes),
 // plus more rows of LitGPT's published table in bench/data/litgpt-readme.json.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,7 +14,8 @@ import type { OptimizerName, Precision } from '../src/core/types';
 import { parseConfig } from '../src/parse';
 
 const root = path.resolve(__dirname, '..', '..');
-const shared = path.resolve(root, '..', 'shared');
+/** Public configs and published measurements, copied into the repository with their sources. */
+const publicFiles = path.join(root, 'test', 'fixtures', 'public');
 const MIB = 1024 * 1024;
 
 interface Case {
@@ -48,7 +49,7 @@ interface H100Row {
 }
 const h100 = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h100-measured.json'), 'utf8')) as { rows: H100Row[] };
 for (const r of h100.rows) {
-  const est = estimateFor(path.join(shared, r.config), r.task, r.mode, {
+  const est = estimateFor(path.join(publicFiles, r.config), r.task, r.mode, {
     targetGpu: 'H100 80GB', precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, attention: r.attention,
     checkpointing: r.gradientCheckpointing ? 'full' : 'none',
   });
@@ -65,7 +66,7 @@ const adapters = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h1
   rows: AdapterRow[]; notMeasured: { id: string; reason: string }[];
 };
 for (const r of adapters.rows) {
-  const text = fs.readFileSync(path.join(shared, r.config), 'utf8');
+  const text = fs.readFileSync(path.join(publicFiles, r.config), 'utf8');
   const doc = analyzeDocument(parseConfig(text, 'json'), {
     ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB', precision: r.precision, batchSize: r.batch, sequenceLength: r.seq, optimizer: r.optimizer, lora: r.lora,
   });
@@ -81,7 +82,7 @@ for (const r of adapters.notMeasured) {
 interface PublishedRow {
   id: string; batch?: number; gradAccum?: number; gradientCheckpointing?: boolean; precision?: string; optimizer?: string; measured: number;
 }
-const published = JSON.parse(fs.readFileSync(path.join(shared, 'reference', 'measured-memory.json'), 'utf8')) as {
+const published = JSON.parse(fs.readFileSync(path.join(publicFiles, 'reference', 'measured-memory.json'), 'utf8')) as {
   sets: { name: string; rows: PublishedRow[]; common: { seqLen?: number } }[];
 };
 const bertSet = published.sets.find(s => s.name.startsWith('bert-large'));
@@ -96,7 +97,7 @@ if (bertSet) {
       : r.optimizer.startsWith('adamw-8bit') ? 'adamw-8bit' : r.optimizer === 'adafactor' ? 'adafactor' : undefined;
     const precision: Precision = r.precision === 'fp16-mixed' ? '16-mixed' : '32-true';
     const est = optimizer
-      ? estimateFor(path.join(shared, 'reference', 'configs', 'json', 'bert-large-uncased.config.json'), 'sequence-classification', 'training', {
+      ? estimateFor(path.join(publicFiles, 'reference', 'configs', 'json', 'bert-large-uncased.config.json'), 'sequence-classification', 'training', {
           targetGpu: 'V100 16GB', precision, optimizer, batchSize: r.batch, sequenceLength: bertSet.common.seqLen ?? 512, attention: 'eager',
           checkpointing: r.gradientCheckpointing === true ? 'full' : 'none', gradientAccumulationSteps: r.gradAccum ?? 1, cudaOverheadMiB: context,
           // HF's docs measured these with PyTorch 1.x (2021-2022): per-tensor AdamW steps, gradients kept.
@@ -111,10 +112,10 @@ if (bertSet) {
 }
 // LitGPT's published runs were on A10Gs: device-level assumptions (the cuBLAS workspace) follow the target GPU.
 const A10G: AnalysisOptions = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
-/** The training estimate of a LitGPT recipe under ../shared, read from its YAML alone (optionally with one line changed). */
+/** The training estimate of a LitGPT recipe among the public files, read from its YAML alone (optionally with one line changed). */
 const litgptEstimate = (config: string, edit?: { from: string; to: string }) => {
-  const original = fs.readFileSync(path.join(shared, config), 'utf8');
-  // A recipe that differs from a shared one by one line is that file with the line changed.
+  const original = fs.readFileSync(path.join(publicFiles, config), 'utf8');
+  // A recipe that differs from a public one by one line is that file with the line changed.
   const text = edit ? original.replace(edit.from, edit.to) : original;
   if (edit && text === original) {
     throw new Error(`${config}: "${edit.from.trim()}" not found`);

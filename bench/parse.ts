@@ -9,7 +9,7 @@ import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
 import { formatFor, parseConfig, type ConfigFormat } from '../src/parse';
 
 const root = path.resolve(__dirname, '..', '..');
-const reference = path.resolve(root, '..', 'shared', 'reference', 'configs');
+const reference = path.join(root, 'test', 'fixtures', 'public', 'reference', 'configs');
 
 
 const plain: Record<ConfigFormat, ((text: string) => unknown) | undefined> = {

@@ -8,7 +8,7 @@ import { weightBytes } from '../../src/core/memory';
 import { findModelConfigs } from '../../src/core/spec';
 import { loraParameters, type LoraTarget } from '../../src/core/tensors';
 import { parseConfig } from '../../src/parse';
-import { onlyConfig, readReference, ROOT } from './helpers';
+import { onlyConfig, PUBLIC, readReference, ROOT } from './helpers';
 
 const llamaText = () => readReference('configs/json/llama-2-7b-chat-hf.config.json');
 const llamaConfig = () => findModelConfigs(parseConfig(llamaText(), 'json').root)[0];
@@ -279,7 +279,7 @@ describe('LoRA adapters match what PEFT creates', () => {
   };
   for (const row of data.rows.filter(r => r.lora)) {
     it(`${row.id}: ${row.trainable.toLocaleString('en-US')} trainable parameters, as PEFT counted them`, () => {
-      const text = fs.readFileSync(path.join(ROOT, '..', 'shared', row.config), 'utf8');
+      const text = fs.readFileSync(path.join(PUBLIC, row.config), 'utf8');
       const spec = onlyConfig(text).spec!;
       assert.strictEqual(loraParameters(spec, row.lora!.rank, row.lora!.targets), row.trainable);
     });

@@ -5,13 +5,15 @@ import { parseConfig } from '../../src/parse';
 
 /** The repository root (the unit tests run from out/test/unit). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
-/** Real public configs and their published numbers, shared by every checkout at ../shared. */
-export const REFERENCE = path.resolve(ROOT, '..', 'shared', 'reference');
+/** Real public files and published numbers, copied into the repository with their sources (SOURCES.md there). */
+export const PUBLIC = path.join(ROOT, 'test', 'fixtures', 'public');
+/** Configs with exact published parameter counts, and published memory measurements. */
+export const REFERENCE = path.join(PUBLIC, 'reference');
 
 export function readReference(relative: string): string {
   const file = path.join(REFERENCE, relative);
   if (!fs.existsSync(file)) {
-    throw new Error(`Reference file missing: ${file} (the tests expect shared/ beside the repository)`);
+    throw new Error(`Reference file missing: ${file}`);
   }
   return fs.readFileSync(file, 'utf8');
 }
