@@ -2,10 +2,88 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const zlib = require('zlib');
+const { execFileSync } = require('child_process');
+const { pipeline } = require('stream/promises');
 const { chromium } = require('playwright-core');
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Where Chrome or Chromium is usually installed, per platform. */
+function installedBrowsers() {
+  if (process.platform === 'darwin') {
+    return ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'];
+  }
+  if (process.platform === 'win32') {
+    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter(Boolean);
+    return roots.flatMap(r => [path.join(r, 'Google', 'Chrome', 'Application', 'chrome.exe'), path.join(r, 'Chromium', 'Application', 'chrome.exe')]);
+  }
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+}
+
+/**
+ * The Chromium that the devDependency @sparticuz/chromium ships inside its npm package (Linux x64), unpacked once
+ * into .vscode-test/: the binary and the SwiftShader libraries it loads from its own folder. Unpacked into a
+ * temporary folder first and renamed, so an interrupted run never leaves half a browser behind.
+ */
+async function bundledChromium() {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return undefined;
+  }
+  // The package exports only its ESM entry point, so its folder is found by name.
+  const pkg = path.join(ROOT, 'node_modules', '@sparticuz', 'chromium');
+  const bin = path.join(pkg, 'bin');
+  if (!fs.existsSync(path.join(bin, 'chromium.br'))) {
+    return undefined;
+  }
+  const { version } = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8'));
+  const dir = path.join(ROOT, '.vscode-test', `chromium-${version}`);
+  const executable = path.join(dir, 'chromium');
+  if (fs.existsSync(executable)) {
+    return executable;
+  }
+  console.log(`Unpacking the Chromium ${version} of @sparticuz/chromium into ${path.relative(process.cwd(), dir)}`);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const staging = fs.mkdtempSync(`${dir}.partial-`);
+  try {
+    await pipeline(fs.createReadStream(path.join(bin, 'chromium.br')), zlib.createBrotliDecompress(), fs.createWriteStream(path.join(staging, 'chromium'), { mode: 0o755 }));
+    const tarFile = path.join(staging, 'swiftshader.tar');
+    await pipeline(fs.createReadStream(path.join(bin, 'swiftshader.tar.br')), zlib.createBrotliDecompress(), fs.createWriteStream(tarFile));
+    execFileSync('tar', ['-xf', tarFile, '-C', staging]);
+    fs.rmSync(tarFile);
+    fs.renameSync(staging, dir);
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return executable;
+}
+
+/**
+ * The browser the runners drive: CHROMIUM_PATH when set, else an installed Chrome or Chromium, else the Chromium
+ * that `npm ci` brought from the registry (@sparticuz/chromium, Linux x64).
+ */
+async function findChromium() {
+  const chosen = process.env.CHROMIUM_PATH;
+  if (chosen) {
+    if (!fs.existsSync(chosen)) {
+      throw new Error(`CHROMIUM_PATH is set to ${chosen}, which does not exist.`);
+    }
+    return chosen;
+  }
+  const installed = installedBrowsers().find(p => fs.existsSync(p));
+  if (installed) {
+    return installed;
+  }
+  const bundled = await bundledChromium();
+  if (bundled) {
+    return bundled;
+  }
+  throw new Error('No Chrome or Chromium found: install Chrome or Chromium, or set CHROMIUM_PATH to a Chromium-based browser.');
+}
 
 /**
  * A fresh profile in which webviews work: they run on their own origin inside the workbench page and need a
@@ -68,4 +146,4 @@ function reportCheck(page) {
   };
 }
 
-module.exports = { launchWorkbenchBrowser, reportCheck };
+module.exports = { findChromium, launchWorkbenchBrowser, reportCheck };

@@ -15,11 +15,13 @@ need=()
 command -v rg >/dev/null || need+=(ripgrep)
 [ -f /usr/include/krb5.h ] || [ -f /usr/include/krb5/krb5.h ] || need+=(libkrb5-dev)
 command -v g++ >/dev/null || need+=(build-essential)
-if [ ${#need[@]} -gt 0 ]; then
+if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
   echo "Installing ${need[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" python3 pkg-config >/dev/null
 fi
-export npm_config_nodedir=/usr npm_config_yes=true
+export npm_config_yes=true
+# Debian's Node has its headers under /usr: native modules build without downloading them.
+if [ -f /usr/include/node/node_version.h ]; then export npm_config_nodedir=/usr; fi
 mkdir -p "$DIR"
 cd "$DIR"
 [ -f package.json ] || echo '{"name":"vram-lens-code-server","private":true}' > package.json

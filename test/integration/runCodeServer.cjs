@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the integration suite in code-server (VS Code 1.100.3): the Node extension host, loading dist/extension.js
-// (the `main` bundle), in the system Chromium. test/integration/installCodeServer.sh installs code-server.
+// (the `main` bundle), in Chromium (see browser.cjs findChromium). test/integration/installCodeServer.sh installs code-server.
 //   node test/integration/runCodeServer.cjs      (env: CHROMIUM_PATH, VERBOSE=1, VSCODE_TEST_TIMEOUT_MS)
 const fs = require('fs');
 const net = require('net');
@@ -8,13 +8,12 @@ const os = require('os');
 const path = require('path');
 const util = require('util');
 const { spawn } = require('child_process');
-const { launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
+const { findChromium, launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const codeServer = path.join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server');
 const workspace = path.join(root, 'test', 'fixtures', 'workspace');
 const testsPath = path.join(root, 'out', 'test', 'integration', 'node', 'index.js');
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 240000);
 const NOISE = /ENOPRO|CodeExpectedError|Canceled|__VRAM_LENS_SCREENSHOT__|Failed to load resource|net::ERR|Resolved connection token/;
 
@@ -42,7 +41,8 @@ function waitForPort(port, ms) {
 }
 
 async function main() {
-  for (const [what, file] of [['code-server', path.join(codeServer, 'out', 'node', 'entry.js')], ['the test bundle', testsPath], ['Chromium', executablePath]]) {
+  const executablePath = await findChromium();
+  for (const [what, file] of [['code-server', path.join(codeServer, 'out', 'node', 'entry.js')], ['the test bundle', testsPath]]) {
     if (!fs.existsSync(file)) {
       console.error(`${what} is missing (${file}): run test/integration/installCodeServer.sh and npm run build.`);
       process.exit(1);

