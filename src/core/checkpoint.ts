@@ -1,5 +1,6 @@
 import type { ConfigValue } from './configTree';
 import type { Span } from './types';
+import { CHECKPOINT_INDEX_KEYS } from './vocabulary';
 
 /** A sharded checkpoint's index (model.safetensors.index.json, pytorch_model.bin.index.json). */
 export interface CheckpointIndex {
@@ -16,12 +17,12 @@ export function findCheckpointIndex(root: ConfigValue | undefined): CheckpointIn
   if (!root || root.kind !== 'object') {
     return undefined;
   }
-  const metadata = root.entries.find(e => e.key === 'metadata')?.value;
-  const weightMap = root.entries.find(e => e.key === 'weight_map')?.value;
+  const metadata = root.entries.find(e => e.key === CHECKPOINT_INDEX_KEYS.metadata)?.value;
+  const weightMap = root.entries.find(e => e.key === CHECKPOINT_INDEX_KEYS.weightMap)?.value;
   if (metadata?.kind !== 'object' || weightMap?.kind !== 'object') {
     return undefined;
   }
-  const total = metadata.entries.find(e => e.key === 'total_size');
+  const total = metadata.entries.find(e => e.key === CHECKPOINT_INDEX_KEYS.totalSize);
   if (!total || total.value.kind !== 'number' || !Number.isFinite(total.value.value) || total.value.value <= 0) {
     return undefined;
   }

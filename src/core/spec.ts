@@ -3,28 +3,7 @@ import { findCatalogModel, torchtuneModel, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Span, SpecField } from './types';
-
-/** Key names each hyperparameter goes by, across HF transformers, GPT-2, nanoGPT, Megatron and plain configs. */
-export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
-  hiddenSize: ['hidden_size', 'd_model', 'n_embd', 'n_embed', 'model_dim', 'emb_dim', 'dim', 'hidden-size'],
-  numLayers: ['num_hidden_layers', 'n_layer', 'n_layers', 'num_layers', 'num-layers'],
-  numHeads: ['num_attention_heads', 'n_head', 'n_heads', 'num_heads', 'num-attention-heads'],
-  numKvHeads: ['num_key_value_heads', 'n_head_kv', 'num_kv_heads', 'n_kv_heads', 'num_query_groups', 'n_query_groups', 'multi_query'],
-  headDim: ['head_dim', 'd_kv', 'kv_channels', 'head_size'],
-  vocabSize: ['vocab_size', 'n_vocab', 'padded_vocab_size'],
-  intermediateSize: ['intermediate_size', 'n_inner', 'ffn_dim', 'd_ff', 'ffn_hidden_size', 'intermediate_dim', 'ffn-hidden-size'],
-  maxPositions: ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_seq_len', 'block_size', 'max-position-embeddings'],
-  typeVocabSize: ['type_vocab_size'],
-  numExperts: ['num_local_experts', 'num_experts', 'n_routed_experts'],
-  expertsPerToken: ['num_experts_per_tok', 'moe_top_k', 'n_activated_experts'],
-  expertIntermediateSize: ['moe_intermediate_size', 'moe_inter_dim'],
-  numDecoderLayers: ['num_decoder_layers'],
-  relativeAttentionBuckets: ['relative_attention_num_buckets'],
-  tieWordEmbeddings: ['tie_word_embeddings'],
-  dtype: ['torch_dtype', 'dtype'],
-  modelType: ['model_type'],
-  slidingWindow: ['sliding_window', 'sliding_window_size'],
-};
+import { KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
   (Object.entries(KEY_ALIASES) as [SpecField, readonly string[]][]).flatMap(([field, keys]) =>
@@ -106,8 +85,6 @@ function isKnownVisionTower(obj: ConfigObject): boolean {
   return type?.kind === 'string' && type.value === 'clip_vision_model';
 }
 
-/** Keys that name a model instead of writing it out, as LitGPT, axolotl, HF scripts, nanoGPT and torchtune do. */
-const REFERENCE_KEYS = ['checkpoint_dir', 'base_model', 'model_name_or_path', 'pretrained_model_name_or_path', 'init_from', 'model_name', 'model_id', 'model'];
 
 /** HF config files describe a checkpoint, not a run: their dtype keys are not training settings. */
 function isCheckpointConfig(obj: ConfigObject): boolean {
@@ -118,7 +95,7 @@ const NO_TRAINING: TrainingFromFile = { options: {}, sources: [] };
 
 /** The catalog model an object names, if it names one (checkpoint_dir, base_model, init_from, torchtune, torchtitan). */
 function catalogReference(obj: ConfigObject): CatalogReference | undefined {
-  for (const key of REFERENCE_KEYS) {
+  for (const key of MODEL_NAME_KEYS) {
     const e = obj.entries.find(x => x.key === key);
     if (e && e.value.kind === 'string') {
       const model = findCatalogModel(e.value.value);
@@ -129,7 +106,7 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
   }
   const model = obj.entries.find(x => x.key === 'model')?.value;
   if (model?.kind === 'object') {
-    const component = model.entries.find(x => x.key === '_component_');
+    const component = model.entries.find(x => x.key === MODEL_SECTION_KEYS.torchtuneBuilder);
     if (component && component.value.kind === 'string') {
       const found = torchtuneModel(component.value.value);
       if (found) {
@@ -137,8 +114,8 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
       }
     }
     // torchtitan: [model] name = "llama3", flavor = "8B"
-    const name = model.entries.find(x => x.key === 'name');
-    const flavor = model.entries.find(x => x.key === 'flavor');
+    const name = model.entries.find(x => x.key === MODEL_SECTION_KEYS.torchtitanName);
+    const flavor = model.entries.find(x => x.key === MODEL_SECTION_KEYS.torchtitanFlavor);
     if (name?.value.kind === 'string' && flavor?.value.kind === 'string') {
       const found = findCatalogModel(`${name.value.value}-${flavor.value.value}`);
       if (found) {
@@ -193,7 +170,7 @@ function isModelObject(obj: ConfigObject): boolean {
     }
   }
   // LitGPT's config entries leave n_embd and n_head to the Config class defaults; hf_config marks them.
-  const litgptEntry = layers && obj.entries.some(e => e.key === 'hf_config' && e.value.kind === 'object');
+  const litgptEntry = layers && obj.entries.some(e => e.key === LITGPT_ENTRY_KEY && e.value.kind === 'object');
   return (hidden && layers && other) || litgptEntry;
 }
 
@@ -265,7 +242,7 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
     const v = scalar(e.value);
     if (v !== undefined && !(e.key in scalars)) {
       scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span };
-    } else if (e.key === 'hf_config' && e.value.kind === 'object') {
+    } else if (e.key === LITGPT_ENTRY_KEY && e.value.kind === 'object') {
       scalars[e.key] = { value: 'object', keySpan: e.keySpan, valueSpan: e.value.span };
     }
   }
@@ -389,7 +366,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     deepseekNative: modelType === undefined && (has('n_dense_layers') || has('moe_inter_dim') || has('kv_lora_rank')),
     encoderKeys: has('type_vocab_size'),
     nanoGpt: has('n_embd') && has('n_layer') && !has('architectures') && (has('block_size') || has('bias') || !has('vocab_size')),
-    litgpt: has('hf_config') || (has('n_embd') && (has('mlp_class_name') || has('norm_class_name') || has('n_query_groups') || has('padding_multiple') || has('padded_vocab_size'))),
+    litgpt: has(LITGPT_ENTRY_KEY) || (has('n_embd') && (has('mlp_class_name') || has('norm_class_name') || has('n_query_groups') || has('padding_multiple') || has('padded_vocab_size'))),
     gptNeoxYaml: (has('hidden-size') && has('num-layers')) || has('vocab_file') || has('no_weight_tying') || has('no-weight-tying'),
   });
 

@@ -1,4 +1,5 @@
 import type { ConfigDocument } from '../core/configTree';
+import { mayHoldModelConfig } from '../core/vocabulary';
 import { parseJson } from './json';
 import { parsePython } from './python';
 import { parseToml } from './toml';
@@ -35,14 +36,8 @@ export function formatFor(languageIdOrFileName: string): ConfigFormat | undefine
   return undefined;
 }
 
-/**
- * Words without which a YAML, Python or TOML file cannot hold a model config VRAM Lens reads: one regular-
- * expression scan keeps ordinary scripts and manifests from being parsed at all.
- */
-const MODEL_WORDS = /\b(hidden_size|d_model|n_embd|n_embed|hidden-size|dim|checkpoint_dir|base_model|model_name_or_path|init_from|_component_|flavor|model_id|model_name)\b/;
-
 export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
-  if (format !== 'json' && !MODEL_WORDS.test(text)) {
+  if (!mayHoldModelConfig(text)) {
     return { root: undefined, problems: [] };
   }
   if (text.length > MAX_CONFIG_BYTES[format]) {

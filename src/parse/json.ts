@@ -1,21 +1,8 @@
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { ConfigDocument, ConfigEntry, ConfigValue } from '../core/configTree';
-import { KEY_ALIASES } from '../core/spec';
 
 /** Deeper structures are not model configs; past this depth the reader stops instead of recursing. */
 export const MAX_JSON_DEPTH = 200;
-
-// A hidden-size key (a model config), or a checkpoint index's weight map.
-const HIDDEN_SIZE_KEY = new RegExp(`"(?:${[...KEY_ALIASES.hiddenSize, 'weight_map'].join('|')})"\\s*:`);
-
-/**
- * True when the text may hold a model config: a key naming a hidden size appears somewhere. A regular-expression
- * scan is far cheaper than building a tree, so package.json, tsconfig.json or a 10 MB tokenizer.json cost
- * almost nothing.
- */
-export function mayContainModelConfig(text: string): boolean {
-  return HIDDEN_SIZE_KEY.test(text);
-}
 
 /** Maximum bracket nesting outside strings, stopping early once `limit` is exceeded. */
 export function nestingDepth(text: string, limit: number): number {
@@ -86,9 +73,6 @@ function convert(node: Node, depth: number): ConfigValue {
 
 /** Reads JSON or JSONC (comments, trailing commas), tolerating the errors of a file being typed. */
 export function parseJson(text: string): ConfigDocument {
-  if (!mayContainModelConfig(text)) {
-    return { root: undefined, problems: [] };
-  }
   if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     return {
       root: undefined,

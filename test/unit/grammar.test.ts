@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { KEY_ALIASES } from '../../src/core/spec';
+import { KEY_ALIASES } from '../../src/core/vocabulary';
 import { ROOT } from './helpers';
 
 describe('the hyperparameter grammar', () => {

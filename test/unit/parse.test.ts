@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parseConfig } from '../../src/parse';
-import { mayContainModelConfig } from '../../src/parse/json';
+import { mayHoldModelConfig } from '../../src/core/vocabulary';
 import { analyzeJson, onlyConfig, readReference } from './helpers';
 
 describe('reading JSON configs', () => {
@@ -37,7 +37,7 @@ describe('reading JSON configs', () => {
     }
     const text = JSON.stringify({ model: { type: 'BPE', vocab } });
     assert.ok(text.length > 2_000_000);
-    assert.strictEqual(mayContainModelConfig(text), false);
+    assert.strictEqual(mayHoldModelConfig(text), false);
     assert.strictEqual(parseConfig(text, 'json').root, undefined);
   });
 

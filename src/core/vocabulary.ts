@@ -1,0 +1,70 @@
+// The keys VRAM Lens reads a model by, in one place: the engine's aliases, the keys that name a model, the keys of a checkpoint index, and the one pre-filter every reader uses.
+import type { SpecField } from './types';
+
+/** Key names each hyperparameter goes by, across HF transformers, GPT-2, nanoGPT, Megatron and plain configs. */
+export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
+  hiddenSize: ['hidden_size', 'd_model', 'n_embd', 'n_embed', 'model_dim', 'emb_dim', 'dim', 'hidden-size'],
+  numLayers: ['num_hidden_layers', 'n_layer', 'n_layers', 'num_layers', 'num-layers'],
+  numHeads: ['num_attention_heads', 'n_head', 'n_heads', 'num_heads', 'num-attention-heads'],
+  numKvHeads: ['num_key_value_heads', 'n_head_kv', 'num_kv_heads', 'n_kv_heads', 'num_query_groups', 'n_query_groups', 'multi_query'],
+  headDim: ['head_dim', 'd_kv', 'kv_channels', 'head_size'],
+  vocabSize: ['vocab_size', 'n_vocab', 'padded_vocab_size'],
+  intermediateSize: ['intermediate_size', 'n_inner', 'ffn_dim', 'd_ff', 'ffn_hidden_size', 'intermediate_dim', 'ffn-hidden-size'],
+  maxPositions: ['max_position_embeddings', 'n_positions', 'n_ctx', 'max_seq_len', 'block_size', 'max-position-embeddings'],
+  typeVocabSize: ['type_vocab_size'],
+  numExperts: ['num_local_experts', 'num_experts', 'n_routed_experts'],
+  expertsPerToken: ['num_experts_per_tok', 'moe_top_k', 'n_activated_experts'],
+  expertIntermediateSize: ['moe_intermediate_size', 'moe_inter_dim'],
+  numDecoderLayers: ['num_decoder_layers'],
+  relativeAttentionBuckets: ['relative_attention_num_buckets'],
+  tieWordEmbeddings: ['tie_word_embeddings'],
+  dtype: ['torch_dtype', 'dtype'],
+  modelType: ['model_type'],
+  slidingWindow: ['sliding_window', 'sliding_window_size'],
+};
+
+/** Keys that name a model instead of writing it out, as LitGPT, axolotl, HF scripts, nanoGPT and torchtune do. */
+export const MODEL_NAME_KEYS: readonly string[] = [
+  'checkpoint_dir', 'base_model', 'model_name_or_path', 'pretrained_model_name_or_path', 'init_from', 'model_name', 'model_id', 'model',
+];
+
+/** Keys inside a `model:` section that name a model: torchtune's builder, torchtitan's flavor (with `name`). */
+export const MODEL_SECTION_KEYS = { torchtuneBuilder: '_component_', torchtitanName: 'name', torchtitanFlavor: 'flavor' } as const;
+
+/** LitGPT's config entries leave the width to the Config class defaults; `hf_config` marks them. */
+export const LITGPT_ENTRY_KEY = 'hf_config';
+
+/** The keys of a sharded checkpoint's index (model.safetensors.index.json, pytorch_model.bin.index.json). */
+export const CHECKPOINT_INDEX_KEYS = { weightMap: 'weight_map', metadata: 'metadata', totalSize: 'total_size' } as const;
+
+/** Keys whose presence may make an object a model config: a hidden size, a LitGPT entry, a checkpoint's weight map. */
+const STRUCTURE_KEYS: readonly string[] = [...KEY_ALIASES.hiddenSize, LITGPT_ENTRY_KEY, CHECKPOINT_INDEX_KEYS.weightMap];
+/** Keys that name a model with a string value. */
+const NAMING_KEYS: readonly string[] = [...MODEL_NAME_KEYS, MODEL_SECTION_KEYS.torchtuneBuilder, MODEL_SECTION_KEYS.torchtitanFlavor];
+
+/**
+ * Every key without which no object can be a model config VRAM Lens reads: a hidden size (every written-out config
+ * has one, or is a LitGPT entry), a key that names a model, or a checkpoint index's weight map.
+ */
+export const INDICATOR_KEYS: readonly string[] = [...STRUCTURE_KEYS, ...NAMING_KEYS];
+
+const alternatives = (keys: readonly string[]) => keys.map(k => k.replace(/-/g, '\\-')).join('|');
+
+/**
+ * An indicator key written as a key in any of the formats read: `"key":` (JSON, Python dicts), `key:` (YAML),
+ * `key =` (TOML, Python), `key=` (keyword arguments), optionally quoted and not part of a longer key; a naming key
+ * only with a string value (`"model": {` or `"model": 2746` in a tokenizer is not a model's name; `8B` is). No
+ * nested quantifiers: the scan is linear in the text, whatever the text.
+ */
+const INDICATOR = new RegExp(
+  `(?<![\\w-])(?:(?:${alternatives(STRUCTURE_KEYS)})(?![\\w-])["']?[ \\t]*[:=]` +
+    `|(?:${alternatives(NAMING_KEYS)})(?![\\w-])["']?[ \\t]*[:=][ \\t]*(?:["'][\\w.~/-]|[A-Za-z_.~/]|\\d+[A-Za-z_~/-]))`,
+);
+
+/**
+ * True when the text may hold a model config, in any format. One regular-expression scan, far cheaper than building
+ * a tree, so package.json, CI YAML, a tokenizer or an ordinary script cost almost nothing.
+ */
+export function mayHoldModelConfig(text: string): boolean {
+  return INDICATOR.test(text);
+}
