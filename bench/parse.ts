@@ -6,7 +6,8 @@ import { medianMs } from './timing';
 import { parse as parseTomlPlain } from 'smol-toml';
 import { parse as parseYamlPlain } from 'yaml';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
-import { formatFor, parseConfig, type ConfigFormat } from '../src/parse';
+import { formatFor, MAX_CONFIG_BYTES, parseConfig, type ConfigFormat } from '../src/parse';
+import { SHAPES } from './shapes';
 
 const root = path.resolve(__dirname, '..', '..');
 const reference = path.join(root, 'test', 'fixtures', 'public', 'reference', 'configs');
@@ -21,6 +22,7 @@ const plain: Record<ConfigFormat, ((text: string) => unknown) | undefined> = {
 
 const analyse = (text: string, format: ConfigFormat) => analyzeDocument(parseConfig(text, format), DEFAULT_OPTIONS);
 
+const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(1)} ms`);
 const rows: string[][] = [['file', 'format', 'VRAM Lens (median)', 'plain parse', 'ratio']];
 function row(name: string, text: string, format: ConfigFormat, runs: number): void {
   const ours = medianMs(() => analyse(text, format), runs);
@@ -33,7 +35,6 @@ function row(name: string, text: string, format: ConfigFormat, runs: number): vo
       base = undefined; // not valid in the strict parser (JSONC comments)
     }
   }
-  const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(1)} ms`);
   rows.push([name, format, fmt(ours), base === undefined ? '—' : fmt(base), base === undefined ? '—' : `${(ours / base).toFixed(2)}×`]);
 }
 
@@ -59,7 +60,44 @@ row(`${(bigPython.length / 1e6).toFixed(1)} MB Python, no model`, bigPython, 'py
 row(`${(bigPython.length / 1e6).toFixed(1)} MB Python, with hidden_size`, 'hidden_size = 1\n' + bigPython, 'python', 3);
 row(`${(bigYaml.length / 1e6).toFixed(1)} MB YAML, with hidden_size`, 'hidden_size: 1\nitems:\n' + bigYaml.replace(/^/gm, '  '), 'yaml', 3);
 
-const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
-for (const r of rows) {
-  console.log(r.map((x, i) => (i >= 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  '));
+printTable(rows);
+
+// Hostile and extreme shapes at each format's size limit: what one edit costs the editor (parse + estimate), the
+// format's own parser on the same text, and how the cost grows from a quarter of the limit to the limit (4× is
+// linear).
+const shapeRows: string[][] = [['shape', 'size', 'per edit', 'plain parse', 'ratio', 'growth ¼→1']];
+for (const shape of SHAPES) {
+  const limit = MAX_CONFIG_BYTES[shape.format] - 64;
+  const full = sized(shape.text, limit);
+  const quarter = sized(shape.text, limit / 4);
+  const runs = 5;
+  const ours = medianMs(() => analyse(full, shape.format), runs);
+  const oursQuarter = medianMs(() => analyse(quarter, shape.format), runs);
+  const p = plain[shape.format];
+  let base: number | undefined;
+  if (p) {
+    base = medianMs(() => {
+      try {
+        p(full);
+      } catch {
+        // the shape may be invalid for the strict parser: its time to fail is still its cost
+      }
+    }, runs);
+  }
+  shapeRows.push([shape.name, `${(full.length / 1024).toFixed(0)} KiB`, fmt(ours), base === undefined ? '—' : fmt(base), base === undefined ? '—' : `${(ours / base).toFixed(2)}×`, `${(ours / oursQuarter).toFixed(1)}×`]);
+}
+console.log('');
+printTable(shapeRows);
+
+/** The shape's text at no more than `bytes` (generators are approximate). */
+function sized(text: (bytes: number) => string, bytes: number): string {
+  const first = text(bytes);
+  return first.length <= bytes ? first : text((bytes * bytes) / first.length);
+}
+
+function printTable(table: string[][]): void {
+  const widths = table[0].map((_, i) => Math.max(...table.map(r => r[i].length)));
+  for (const r of table) {
+    console.log(r.map((x, i) => (i >= 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  '));
+  }
 }

@@ -3,8 +3,8 @@ import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions } from '../core/analyze';
 import { GPUS } from '../core/gpus';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
-import { checkpointLensTitle } from '../core/explain';
-import { documentReport, INFERENCE_LABELS, TRAINING_LABELS, type ConfigReport } from '../core/report';
+import { checkpointLensTitle, omittedConfigsMessage } from '../core/explain';
+import { documentReport, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
 import {
   OPTIMIZERS,
@@ -19,7 +19,7 @@ import {
   type Quantization,
   type ServingFramework,
 } from '../core/types';
-import { formatFor, parseConfig } from '../parse';
+import { formatFor, MAX_CONFIG_BYTES, parseConfig } from '../parse';
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
@@ -66,7 +66,8 @@ Options:
   --list-gpus              print the GPUs VRAM Lens knows and exit
   -h, --help               print this help
 
-Exit codes: 0 success, 2 bad usage or unreadable input, 3 with --check when something does not fit.`;
+Exit codes: 0 success, 2 bad usage, unreadable input or a config with an error (printed), 3 with --check when
+something does not fit.`;
 
 class UsageError extends Error {}
 
@@ -227,6 +228,8 @@ function parse(argv: string[]) {
 interface FileResult {
   readonly file: string;
   readonly configs: ConfigReport[];
+  /** What the reader wants the user to know that is not an error (configs not estimated, advice not given). */
+  readonly notes?: string[];
   /** Set for a sharded checkpoint's index: the size of its weights. */
   readonly checkpoint?: { readonly totalSizeBytes: number; readonly tensors: number; readonly shards: number; readonly summary: string };
   readonly errors: string[];
@@ -237,23 +240,67 @@ function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<Ana
   if (!format) {
     return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML)`] };
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { file, configs: [], errors: [`${file}: ${(e as Error).message}`] };
+  const read = readConfigFile(file, MAX_CONFIG_BYTES[format]);
+  if (typeof read !== 'string') {
+    return { file, configs: [], errors: [`${file}: ${read.error}`] };
   }
+  const text = read;
   const doc = parseConfig(text, format);
   const analysis = analyzeDocument(doc, options, forced);
   const index = analysis.checkpoint;
+  const notes = [
+    ...analysis.problems.filter(p => p.severity !== 'error' && p.code !== 'unreadable-config').map(p => `${file}: ${p.message}`),
+    ...(analysis.omitted ? [omittedConfigsMessage(analysis.omitted)] : []),
+    ...(analysis.configs.length > MAX_ADVISED_CONFIGS ? [`Advice is given for the first ${MAX_ADVISED_CONFIGS} configs of a file.`] : []),
+  ];
   return {
     file,
     configs: documentReport(text, format, analysis, forced),
+    ...(notes.length > 0 ? { notes } : {}),
     ...(index
       ? { checkpoint: { totalSizeBytes: index.totalSizeBytes, tensors: index.tensors, shards: index.shards, summary: checkpointLensTitle(index, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024) } }
       : {}),
-    errors: analysis.problems.map(p => `${file}: ${p.message}`),
+    // A file-level problem is an error when it is one, or when it stopped the file from being read.
+    errors: analysis.problems.filter(p => p.severity === 'error' || p.code === 'unreadable-config').map(p => `${file}: ${p.message}`),
   };
+}
+
+/**
+ * The text of a regular file no larger than `limit` bytes, or why it is not read: a device, a FIFO or a directory
+ * (which could block or never end) is refused before it is opened, and no more than the limit is ever read.
+ */
+function readConfigFile(file: string, limit: number): string | { error: string } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  if (!stat.isFile()) {
+    return { error: `not a regular file (${stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a pipe' : 'a device or socket'}), so VRAM Lens does not read it` };
+  }
+  if (stat.size > limit) {
+    return { error: `${formatInteger(stat.size)} bytes, larger than any config VRAM Lens reads (${formatInteger(limit / 1024)} KiB), so it is not read` };
+  }
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= limit; length += n) {
+      n = fs.readSync(fd, buffer, length, limit + 1 - length, null);
+    }
+    if (length > limit) {
+      return { error: `larger than any config VRAM Lens reads (${formatInteger(limit / 1024)} KiB), so it is not read` };
+    }
+    return buffer.toString('utf8', 0, length);
+  } catch (e) {
+    return { error: (e as Error).message };
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+  }
 }
 
 function pad(s: string, n: number): string {
@@ -359,7 +406,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     return EXIT_USAGE;
   }
   const results = positionals.map(f => analyzeFile(f, options, forced));
-  const unreadable = results.some(r => r.errors.length > 0 && r.configs.length === 0);
+  // Bad input: a file that could not be read, or a config with an error (a syntax error, an impossible value).
+  const unreadable = results.some(r => r.errors.length > 0 || r.configs.some(c => c.problems.some(p => p.severity === 'error')));
   if (values.json) {
     out(JSON.stringify({ files: results }, null, 2));
   } else {
@@ -375,6 +423,9 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       }
       for (const c of r.configs) {
         out(table(c, options));
+      }
+      for (const n of r.notes ?? []) {
+        out(`  note: ${n}`);
       }
       out('');
     }

@@ -1,8 +1,8 @@
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
-import type { ConfigDocument } from './configTree';
+import type { ConfigDocument, ParseProblem } from './configTree';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
-import { findModelConfigs, problemSpan, resolveSpec, type FoundConfig } from './spec';
+import { locateModelConfigs, problemSpan, resolveSpec, type FoundConfig } from './spec';
 import type {
   Estimate,
   Mode,
@@ -83,8 +83,16 @@ export interface ConfigAnalysis {
   readonly problems: readonly Problem[];
 }
 
+/**
+ * Model configs estimated per file. Real files hold one to a few dozen; past this a file is data, and estimating
+ * every entry would cost the editor seconds per edit. The rest are counted and named in one summary.
+ */
+export const MAX_CONFIGS_PER_FILE = 100;
+
 export interface DocumentAnalysis {
   readonly configs: readonly ConfigAnalysis[];
+  /** Model configs past MAX_CONFIGS_PER_FILE, not estimated: how many, and where the first of them is. */
+  readonly omitted?: { readonly count: number; readonly span: Span };
   /** Set when the file is a sharded checkpoint's index rather than a config. */
   readonly checkpoint?: CheckpointIndex;
   readonly problems: readonly Problem[];
@@ -190,16 +198,50 @@ export function resolveTarget(options: AnalysisOptions): { gpu: Gpu | undefined;
   return { gpu: count > 1 ? { ...gpu, name: `${count}× ${gpu.name}` } : gpu, count };
 }
 
+/**
+ * A config with a syntax error inside it: no number, because the error may have cut a value (`"vocab_size": 32`
+ * at the end of a truncated file is not 32) or dropped a key.
+ */
+function unreadConfig(config: FoundConfig, error: ParseProblem): ConfigAnalysis {
+  const problem: Problem = {
+    severity: 'error',
+    code: 'syntax-error',
+    span: { start: config.span.start, end: config.span.start + 1 },
+    message: `This config has a syntax error in it (${error.message.replace(/\.$/, '')}), so VRAM Lens gives no estimate until it is fixed: a value the error cuts off would give a wrong number.`,
+  };
+  return { config, spec: undefined, estimate: undefined, verdict: undefined, problems: [problem] };
+}
+
+/** The index of the config whose text holds an offset (the cursor, a diagnostic), if any. */
+export function configIndexAt(doc: Pick<DocumentAnalysis, 'configs'>, offset: number): number | undefined {
+  const i = doc.configs.findIndex(c => offset >= c.config.span.start && offset <= c.config.span.end);
+  return i >= 0 ? i : undefined;
+}
+
 export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
   const { gpu, count } = resolveTarget(options);
   const base = count > 1 ? { ...options, gpus: count, tensorParallel: count, pipelineParallel: 1 } : options;
-  const configs = findModelConfigs(doc.root).map(c => analyzeConfig(c, base, gpu, forced));
-  const problems: Problem[] = doc.problems.map(p => ({
-    severity: 'warning',
-    message: p.message,
-    span: p.span,
-    code: 'unreadable-config',
-  }));
+  const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE);
+  const syntaxErrors = doc.problems.filter(p => p.invalidatesConfig === true);
+  const fileProblems: Problem[] = [];
+  const inConfig = new Map<FoundConfig, Problem[]>();
+  for (const p of doc.problems) {
+    const problem: Problem = { severity: p.code === 'syntax-error' ? 'error' : 'warning', message: p.message, span: p.span, code: p.code ?? 'unreadable-config' };
+    // A syntax error or duplicated key inside a config is that config's problem (listed with it); others are the file's.
+    const owner = p.code ? found.configs.find(c => p.span.start >= c.span.start && p.span.start <= c.span.end) : undefined;
+    if (owner) {
+      inConfig.set(owner, [...(inConfig.get(owner) ?? []), problem]);
+    } else {
+      fileProblems.push(problem);
+    }
+  }
+  const configs = found.configs.map(c => {
+    const cut = syntaxErrors.find(e => e.span.start >= c.span.start && e.span.start <= c.span.end);
+    const a = cut ? unreadConfig(c, cut) : analyzeConfig(c, base, gpu, forced);
+    const own = inConfig.get(c);
+    return own ? { ...a, problems: [...own, ...a.problems] } : a;
+  });
+  const problems = fileProblems;
   const checkpoint = configs.length === 0 ? findCheckpointIndex(doc.root) : undefined;
-  return { configs, problems, gpu, options: base, ...(checkpoint ? { checkpoint } : {}) };
+  return { configs, problems, gpu, options: base, ...(checkpoint ? { checkpoint } : {}), ...(found.more ? { omitted: found.more } : {}) };
 }

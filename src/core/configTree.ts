@@ -1,3 +1,4 @@
+// The format-neutral tree every reader produces (JSON, YAML, Python, TOML), with source spans, and the one rule for reading a key from it.
 import type { Span } from './types';
 
 /**
@@ -10,7 +11,8 @@ export type ConfigValue =
   | { readonly kind: 'string'; readonly value: string; readonly span: Span }
   | { readonly kind: 'number'; readonly value: number; readonly raw: string; readonly span: Span }
   | { readonly kind: 'boolean'; readonly value: boolean; readonly span: Span }
-  | { readonly kind: 'null'; readonly span: Span };
+  /** `unreadable`: why a value written here could not be read (cut off by a syntax error, code not evaluated). */
+  | { readonly kind: 'null'; readonly span: Span; readonly unreadable?: string };
 
 export interface ConfigEntry {
   readonly key: string;
@@ -24,10 +26,40 @@ export type ConfigObject = Extract<ConfigValue, { kind: 'object' }>;
 export interface ParseProblem {
   readonly message: string;
   readonly span: Span;
+  /**
+   * `syntax-error`: the text is not valid in its format; `duplicate-key`: a key set again later in its object,
+   * where the last value wins. Other problems (size, budgets) stop the reading of the whole file.
+   */
+  readonly code?: 'syntax-error' | 'duplicate-key';
+  /**
+   * Set when the reader cannot tell which values a syntax error touched: no number is read from a config the error
+   * is in. (The JSON reader can tell: it marks a value the error cut off as unreadable instead.)
+   */
+  readonly invalidatesConfig?: boolean;
 }
 
 export interface ConfigDocument {
   /** Undefined when the text could not be read as a tree at all. */
   readonly root: ConfigValue | undefined;
   readonly problems: readonly ParseProblem[];
+}
+
+/** Entries by key, per object, built once: objects with thousands of keys are looked up in constant time. */
+const INDEX = new WeakMap<ConfigObject, ReadonlyMap<string, ConfigEntry>>();
+
+/**
+ * The entry of an object for a key. When a key is written twice the last one wins, as Python dicts, json.loads,
+ * PyYAML and transformers read a file (the readers also warn about the earlier one).
+ */
+export function entryOf(obj: ConfigObject, key: string): ConfigEntry | undefined {
+  let index = INDEX.get(obj);
+  if (!index) {
+    const map = new Map<string, ConfigEntry>();
+    for (const e of obj.entries) {
+      map.set(e.key, e);
+    }
+    INDEX.set(obj, map);
+    index = map;
+  }
+  return index.get(key);
 }

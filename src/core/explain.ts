@@ -1,4 +1,4 @@
-import { analyzeConfig, gpuList, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';
@@ -6,7 +6,7 @@ import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercen
 import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
 import { estimateWithDoubled, largestShape, peakIn, smallestGpuFor } from './advise';
-import { adviceFor, INFERENCE_LABELS, settingsSummary, TRAINING_LABELS, type ModeAdvice } from './report';
+import { adviceFor, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, settingsSummary, TRAINING_LABELS, type ModeAdvice } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -225,8 +225,12 @@ export function hoverMarkdown(input: HoverInput): string {
   return out.join('\n');
 }
 
-/** The full report for a document, as Markdown: what "Estimate VRAM" shows. */
-export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string {
+/**
+ * The full report for a document, as Markdown: what "Estimate VRAM" shows. `only` limits it to one config (the one
+ * whose CodeLens was clicked, or the one at the cursor); advice, a search over many estimates, is given for the
+ * first MAX_ADVISED_CONFIGS configs shown.
+ */
+export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: number): string {
   const out: string[] = [`# VRAM estimate — ${escapeMarkdown(fileName)}`, ''];
   const gpu = doc.gpu;
   out.push(
@@ -238,7 +242,8 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
   if (doc.configs.length === 0) {
     out.push('No model config found in this file. VRAM Lens looks for an object with a hidden size (`hidden_size`, `d_model`, `n_embd`…), a layer count and heads or a vocabulary size.');
   }
-  for (const a of doc.configs) {
+  const shown = only === undefined ? doc.configs : doc.configs.slice(only, only + 1);
+  for (const [index, a] of shown.entries()) {
     out.push(`## ${escapeMarkdown(a.config.name)}`);
     out.push('');
     for (const p of a.problems) {
@@ -271,7 +276,7 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
       const v = a.verdict;
       out.push(`On the ${escapeMarkdown(gpu.name)}: inference ${mark(v.inference)} (${headroom(v.inferenceHeadroomBytes)}), training ${mark(v.training)} (${headroom(v.trainingHeadroomBytes)}).`);
     }
-    const advice = gpu ? adviceFor(a, doc.options, gpu) : undefined;
+    const advice = gpu && index < MAX_ADVISED_CONFIGS ? adviceFor(a, doc.options, gpu) : undefined;
     // The advice has it for a one-card target (a split model's per-card peak does not compare with one card).
     const inf = advice ? advice.inference.smallestGpu : (smallestGpuFor(est.inference.peakBytes)?.name ?? null);
     const tr = advice ? advice.training.smallestGpu : (smallestGpuFor(est.training.peakBytes)?.name ?? null);
@@ -318,6 +323,12 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis): string 
       out.push(`- ${s}`);
     }
     out.push('');
+  }
+  if (shown.length > MAX_ADVISED_CONFIGS) {
+    out.push(`*Advice (largest batch, GPUs needed, what each change does) is given for the first ${MAX_ADVISED_CONFIGS} configs; click a config's CodeLens for its own report.*`, '');
+  }
+  if (only === undefined && doc.omitted) {
+    out.push(`*${omittedConfigsMessage(doc.omitted)}*`, '');
   }
   return out.join('\n');
 }
@@ -432,6 +443,12 @@ export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnal
     out.push(`| ${escapeMarkdown(model.id)} | ${formatCount(params)} | ${run(inference, 'inference')} | ${run(qlora, 'training')} | ${run(lora, 'training')} | ${run(full, 'training')} |`);
   }
   return out.join('\n');
+}
+
+/** The one line that says a file holds more model configs than VRAM Lens estimates (lens, report, CLI). */
+export function omittedConfigsMessage(omitted: { readonly count: number }): string {
+  const n = formatInteger(omitted.count);
+  return `${n} more model config${omitted.count === 1 ? '' : 's'} in this file ${omitted.count === 1 ? 'is' : 'are'} not estimated: VRAM Lens estimates the first ${MAX_CONFIGS_PER_FILE} of a file.`;
 }
 
 /** The CodeLens of a checkpoint index: how much the weights weigh, and whether they load on the target GPU. */

@@ -2,12 +2,15 @@ import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence
 import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
-/** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
-export const DEFAULT_PROMPT_TOKENS = 512;
-export const DEFAULT_ANSWER_TOKENS = 256;
 import { GPUS, type Gpu } from './gpus';
 import { formatInteger } from './format';
 import type { Estimate, InferenceComponent, TrainingComponent } from './types';
+
+/** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
+export const DEFAULT_PROMPT_TOKENS = 512;
+export const DEFAULT_ANSWER_TOKENS = 256;
+/** Configs per file that get advice (each is a search over many estimates); the rest get their estimates only. */
+export const MAX_ADVISED_CONFIGS = 10;
 
 /** 1-based line of a character offset. */
 export function lineOf(text: string, offset: number): number {
@@ -176,8 +179,11 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
   };
 }
 
+/** The CLI's report of a document: every estimated config, advice for the first MAX_ADVISED_CONFIGS. */
 export function documentReport(text: string, format: string, doc: DocumentAnalysis, forced: Partial<AnalysisOptions> = {}): ConfigReport[] {
-  return doc.configs.map(c => configReport(text, format, c, GPUS, doc.gpu ? adviceFor(c, doc.options, doc.gpu, forced) : undefined));
+  return doc.configs.map((c, i) =>
+    configReport(text, format, c, GPUS, doc.gpu && i < MAX_ADVISED_CONFIGS ? adviceFor(c, doc.options, doc.gpu, forced) : undefined),
+  );
 }
 
 /** The run settings in one line: batch, sequence, precision, adapters, optimizer, parallelism. */

@@ -42,6 +42,8 @@ export interface RecognisedKey {
   readonly keySpan: Span;
   readonly valueSpan: Span;
   readonly value: RawValue | null;
+  /** Why the value written there could not be read, when it could not (see ConfigValue's `unreadable`). */
+  readonly unreadable?: string;
 }
 
 export interface SpecProblem {
@@ -145,6 +147,12 @@ export interface ScalarEntry {
   readonly value: RawValue | null;
   readonly keySpan: Span;
   readonly valueSpan: Span;
+  readonly unreadable?: string;
+}
+
+/** Why a value could not be read, if it could not. */
+function unreadableOf(v: ConfigValue): string | undefined {
+  return v.kind === 'null' ? v.unreadable : undefined;
 }
 
 export interface ResolvedSpec {
@@ -226,7 +234,8 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
     if (value === undefined) {
       continue;
     }
-    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value });
+    const unreadable = unreadableOf(e.value);
+    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value, ...(unreadable ? { unreadable } : {}) });
     if (!seen.has(field) && value !== null) {
       seen.add(field);
       raw[field] = e.key === 'multi_query' ? (value === true ? 1 : value) : value;
@@ -241,7 +250,8 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
   for (const e of obj.entries) {
     const v = scalar(e.value);
     if (v !== undefined && !(e.key in scalars)) {
-      scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span };
+      const unreadable = unreadableOf(e.value);
+      scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span, ...(unreadable ? { unreadable } : {}) };
     } else if (e.key === LITGPT_ENTRY_KEY && e.value.kind === 'object') {
       scalars[e.key] = { value: 'object', keySpan: e.keySpan, valueSpan: e.value.span };
     }
@@ -254,15 +264,20 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
   return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj), scalars, layerTypes };
 }
 
+/** An object that holds a model config: written out, or named by a key (with the catalog entry it names). */
+interface Candidate {
+  readonly obj: ConfigObject;
+  readonly path: string;
+  readonly ref?: CatalogReference;
+}
+
 /**
- * Every model config in a file: each object that has a hidden size, a layer count, and heads or a vocabulary.
- * Objects inside a recognised config are not searched again. Bounded in depth and size.
+ * Every object that holds a model config: each one with a hidden size, a layer count, and heads or a vocabulary, or
+ * one that names a catalog model. Objects inside a recognised config are not searched again. Bounded in depth and
+ * size; found in document order.
  */
-export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
-  const found: FoundConfig[] = [];
-  if (!root) {
-    return found;
-  }
+function findCandidates(root: ConfigValue): Candidate[] {
+  const found: Candidate[] = [];
   let visited = 0;
   const stack: { v: ConfigValue; depth: number; path: string }[] = [{ v: root, depth: 0, path: '' }];
   while (stack.length > 0 && visited < MAX_NODES) {
@@ -273,13 +288,12 @@ export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
     }
     if (v.kind === 'object') {
       if (isModelObject(v) && !(/(^|\.)(vision|audio|speech)_config$/.test(path) && !isKnownVisionTower(v))) {
-        found.push({ ...readConfig(v, path), training: isCheckpointConfig(v) ? NO_TRAINING : readTrainingSettings(v) });
+        found.push({ obj: v, path });
         continue;
       }
       const ref = catalogReference(v);
       if (ref) {
-        const read = readConfig(catalogObject(ref, v), path);
-        found.push({ ...read, name: ref.model.id, keys: [], catalog: ref, training: readTrainingSettings(v) });
+        found.push({ obj: v, path, ref });
         continue;
       }
       for (let i = v.entries.length - 1; i >= 0; i--) {
@@ -297,7 +311,34 @@ export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
       }
     }
   }
-  return found.sort((a, b) => a.span.start - b.span.start);
+  return found.sort((a, b) => a.obj.span.start - b.obj.span.start);
+}
+
+function readCandidate({ obj, path, ref }: Candidate): FoundConfig {
+  if (ref) {
+    const read = readConfig(catalogObject(ref, obj), path);
+    return { ...read, name: ref.model.id, keys: [], catalog: ref, training: readTrainingSettings(obj) };
+  }
+  return { ...readConfig(obj, path), training: isCheckpointConfig(obj) ? NO_TRAINING : readTrainingSettings(obj) };
+}
+
+/** The model configs of a file, the first `limit` of them read; how many more there are, and where the first is. */
+export interface FoundConfigs {
+  readonly configs: FoundConfig[];
+  readonly more: { readonly count: number; readonly span: Span } | undefined;
+}
+
+/** Reads the first `limit` model configs of a file (in document order) and counts the rest without reading them. */
+export function locateModelConfigs(root: ConfigValue | undefined, limit: number): FoundConfigs {
+  const candidates = root ? findCandidates(root) : [];
+  const configs = candidates.slice(0, limit).map(readCandidate);
+  const rest = candidates.length - configs.length;
+  return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined };
+}
+
+/** Every model config in a file, in document order. */
+export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
+  return locateModelConfigs(root, Number.POSITIVE_INFINITY).configs;
 }
 
 function keyName(config: FoundConfig, field: SpecField): string {
@@ -311,6 +352,20 @@ function keyName(config: FoundConfig, field: SpecField): string {
 export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const raw = config.raw;
   const problems: SpecProblem[] = [];
+  const unreadable = (key: string, why: string, field?: SpecField): SpecProblem => ({
+    severity: 'error',
+    field,
+    key,
+    message: `\`${key}\` cannot be read: ${why}. VRAM Lens gives no estimate without it.`,
+  });
+  for (const k of config.keys) {
+    if (k.unreadable) {
+      problems.push(unreadable(k.key, k.unreadable, k.field));
+    }
+  }
+  if (problems.length > 0) {
+    return { spec: undefined, problems };
+  }
 
   const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
     if (typeof v !== 'number') {
@@ -355,7 +410,11 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     if (field !== undefined && keyName(config, field) === key && raw[field] !== undefined) {
       return raw[field]; // a "what if" override of a recognised key
     }
-    const v = config.scalars[key]?.value;
+    const entry = config.scalars[key];
+    if (entry?.unreadable && !problems.some(p => p.key === key)) {
+      problems.push(unreadable(key, entry.unreadable)); // a key the family reads: no number without it
+    }
+    const v = entry?.value;
     return v === null ? undefined : v;
   };
 
@@ -497,6 +556,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     });
   }
 
+  if (problems.some(p => p.severity === 'error')) {
+    return { spec: undefined, problems };
+  }
   const spec: ModelSpec = {
     family: family.name,
     generic: family.generic,

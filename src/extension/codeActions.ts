@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING } from '../core/diagnose';
 import type { FitMode } from '../core/advise';
 import { fixesFor, type Fix } from '../core/fixes';
-import { analyzeDocument, gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
+import { analyzeDocument, configIndexAt, gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
 import { parseConfig } from '../parse';
 import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
@@ -50,7 +50,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
       }
       const mode = diagnostic.code === EXCEEDS_INFERENCE ? 'inference' : 'training';
       const offset = document.offsetAt(diagnostic.range.start);
-      const a = analysis.configs.find(c => offset >= c.config.span.start && offset <= c.config.span.end) ?? analysis.configs[0];
+      const a = analysis.configs[configIndexAt(analysis, offset) ?? 0];
       if (!a) {
         continue;
       }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { checkpointLensTitle, lensTitle } from '../core/explain';
+import { checkpointLensTitle, lensTitle, omittedConfigsMessage } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
 import { ESTIMATE_COMMAND } from './commands';
 import { isEnabled } from './config';
@@ -23,15 +23,20 @@ export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const title = checkpointLensTitle(analysis.checkpoint, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024);
       return [new vscode.CodeLens(new vscode.Range(start, start), { title, command: '' })];
     }
-    return analysis.configs.map((a, index) => {
+    const lenses = analysis.configs.map((a, index) => {
       const start = document.positionAt(a.config.span.start);
       return new vscode.CodeLens(new vscode.Range(start, start), {
         title: lensTitle(a, analysis.options, analysis.gpu),
-        tooltip: 'Open the VRAM report for this file',
+        tooltip: 'Open the VRAM report for this config',
         command: ESTIMATE_COMMAND,
         arguments: [document.uri, index],
       });
     });
+    if (analysis.omitted) {
+      const start = document.positionAt(analysis.omitted.span.start);
+      lenses.push(new vscode.CodeLens(new vscode.Range(start, start), { title: `VRAM Lens: ${omittedConfigsMessage(analysis.omitted)}`, command: '' }));
+    }
+    return lenses;
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { gpuList, resolveTarget } from '../core/analyze';
+import { configIndexAt, gpuList, resolveTarget } from '../core/analyze';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../core/explain';
 import { AnalysisCache, formatOf } from './analysisCache';
 import { VramCodeActionProvider } from './codeActions';
@@ -70,9 +70,16 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     vscode.languages.registerCodeActionsProvider(SELECTOR, new VramCodeActionProvider(cache), {
       providedCodeActionKinds: VramCodeActionProvider.kinds,
     }),
-    vscode.commands.registerCommand(ESTIMATE_COMMAND, async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand(ESTIMATE_COMMAND, async (uri?: vscode.Uri, index?: number) => {
       const document = await documentFor(uri);
-      return document ? report.show(document) : undefined;
+      if (!document) {
+        return undefined;
+      }
+      // From the palette, in a file of several configs: the report of the one at the cursor.
+      const editor = vscode.window.activeTextEditor;
+      const analysis = cache.get(document);
+      const atCursor = editor?.document === document && analysis.configs.length > 1 ? configIndexAt(analysis, document.offsetAt(editor.selection.active)) : undefined;
+      return report.show(document, typeof index === 'number' ? index : atCursor);
     }),
     vscode.commands.registerCommand(SELECT_GPU_COMMAND, () => selectTargetGpu(cache, isSupported)),
     vscode.commands.registerCommand(COMPARE_GPUS_COMMAND, async (uri?: vscode.Uri) => {

@@ -20,13 +20,15 @@ export class ReportPanel implements vscode.Disposable {
 
   constructor(private readonly cache: AnalysisCache) {}
 
-  show(document: vscode.TextDocument): string {
+  /** The report of a document, or of its config number `only` (a CodeLens click, the config at the cursor). */
+  show(document: vscode.TextDocument, only?: number): string {
     const analysis = this.cache.get(document);
     const gpu = analysis.gpu;
-    const charts = analysis.configs
+    const shown = only === undefined ? analysis.configs : analysis.configs.slice(only, only + 1);
+    const charts = shown
       .filter(a => a.estimate)
       .map(a => memoryChartSvg(a.estimate!, gpu?.name, gpu ? gpuMemoryBytes(gpu) : undefined));
-    return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), analysis), charts);
+    return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), analysis, only), charts);
   }
 
   /** Shows Markdown, with charts (SVG made from numbers only, never from the file's text) under its title. */

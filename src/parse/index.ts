@@ -1,22 +1,14 @@
+// The readers' front door: which reader a file gets, the limits and pre-filters every file passes, and one tree out of any format.
 import type { ConfigDocument } from '../core/configTree';
 import { mayHoldModelConfig } from '../core/vocabulary';
 import { parseJson } from './json';
 import { parsePython } from './python';
 import { parseToml } from './toml';
+import { lastKeyWins } from './lastKeyWins';
 import { parseYaml } from './yaml';
+import { countItems, MAX_CONFIG_BYTES, MAX_CONFIG_ITEMS, type ConfigFormat } from './limits';
 
-export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml';
-
-/**
- * Files larger than this are not model configs (real ones are a few KB); they are skipped without being read,
- * so a large file never stalls the editor. YAML's limit is lowest: the yaml package reads about 1 MB a second.
- */
-export const MAX_CONFIG_BYTES: Readonly<Record<ConfigFormat, number>> = {
-  json: 1024 * 1024,
-  yaml: 256 * 1024,
-  python: 1024 * 1024,
-  toml: 1024 * 1024,
-};
+export { MAX_CONFIG_BYTES, MAX_CONFIG_ITEMS, type ConfigFormat };
 
 /** The reader for a VS Code language id or a file name, if VRAM Lens reads that kind of file. */
 export function formatFor(languageIdOrFileName: string): ConfigFormat | undefined {
@@ -36,6 +28,23 @@ export function formatFor(languageIdOrFileName: string): ConfigFormat | undefine
   return undefined;
 }
 
+function readerFor(format: ConfigFormat): (text: string) => ConfigDocument {
+  switch (format) {
+    case 'json':
+      return parseJson;
+    case 'yaml':
+      return parseYaml;
+    case 'python':
+      return parsePython;
+    case 'toml':
+      return parseToml;
+  }
+}
+
+/**
+ * A file's config tree, or why there is none: files without a model key are not parsed at all, files past the
+ * limits are refused, and duplicated keys keep their last value. Never throws.
+ */
 export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
   if (!mayHoldModelConfig(text)) {
     return { root: undefined, problems: [] };
@@ -46,17 +55,15 @@ export function parseConfig(text: string, format: ConfigFormat): ConfigDocument 
       ? { root: undefined, problems: [] }
       : { root: undefined, problems: [{ message: `The file is larger than ${limit}, more than any ${format.toUpperCase()} config; VRAM Lens does not read it.`, span: { start: 0, end: 0 } }] };
   }
+  if (format !== 'python' && countItems(text, format, MAX_CONFIG_ITEMS[format]) > MAX_CONFIG_ITEMS[format]) {
+    const message = `The file holds more than ${MAX_CONFIG_ITEMS[format].toLocaleString('en-US')} entries, more than any ${format.toUpperCase()} config; VRAM Lens does not read it.`;
+    return { root: undefined, problems: [{ message, span: { start: 0, end: 0 } }] };
+  }
   try {
-    switch (format) {
-      case 'json':
-        return parseJson(text);
-      case 'yaml':
-        return parseYaml(text);
-      case 'python':
-        return parsePython(text);
-      case 'toml':
-        return parseToml(text);
-    }
+    const read = readerFor(format)(text);
+    const problems = [...read.problems];
+    const root = lastKeyWins(read.root, problems);
+    return { root, problems };
   } catch {
     // A reader must never throw at its caller: an unreadable file gets no annotation.
     return { root: undefined, problems: [{ message: 'VRAM Lens could not read this file.', span: { start: 0, end: 0 } }] };

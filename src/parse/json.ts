@@ -1,5 +1,6 @@
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
-import type { ConfigDocument, ConfigEntry, ConfigValue } from '../core/configTree';
+// The JSON and JSONC reader (HF config.json, checkpoint indexes, DeepSpeed files): a tree with offsets, tolerant of a file being typed, with its syntax errors reported.
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { ConfigDocument, ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
 
 /** Deeper structures are not model configs; past this depth the reader stops instead of recursing. */
 export const MAX_JSON_DEPTH = 200;
@@ -34,8 +35,25 @@ export function nestingDepth(text: string, limit: number): number {
   return max;
 }
 
-function convert(node: Node, depth: number): ConfigValue {
+/**
+ * Whether a property's value was cut off by a syntax error: the file has errors, and what follows the value is not
+ * the `,`, `}` or `]` that ends a complete one (the end of a truncated file, or the next key without a comma).
+ */
+function cutOff(text: string, end: number): boolean {
+  let i = end;
+  while (i < text.length && /\s/.test(text[i])) {
+    i++;
+  }
+  return i >= text.length || !(text[i] === ',' || text[i] === '}' || text[i] === ']' || text[i] === '/');
+}
+
+const CUT_OFF = 'it is cut off by a syntax error';
+
+function convert(node: Node, depth: number, text: string | undefined): ConfigValue {
   const span = { start: node.offset, end: node.offset + node.length };
+  if (text !== undefined && node.type !== 'object' && node.type !== 'array' && node.parent?.type === 'property' && cutOff(text, span.end)) {
+    return { kind: 'null', span, unreadable: CUT_OFF };
+  }
   switch (node.type) {
     case 'object': {
       const entries: ConfigEntry[] = [];
@@ -48,7 +66,7 @@ function convert(node: Node, depth: number): ConfigValue {
           entries.push({
             key: keyNode.value,
             keySpan: { start: keyNode.offset, end: keyNode.offset + keyNode.length },
-            value: convert(valueNode, depth + 1),
+            value: convert(valueNode, depth + 1, text),
           });
         }
       }
@@ -57,7 +75,7 @@ function convert(node: Node, depth: number): ConfigValue {
     case 'array':
       return {
         kind: 'array',
-        items: depth < MAX_JSON_DEPTH ? (node.children ?? []).map(c => convert(c, depth + 1)) : [],
+        items: depth < MAX_JSON_DEPTH ? (node.children ?? []).map(c => convert(c, depth + 1, text)) : [],
         span,
       };
     case 'string':
@@ -70,6 +88,26 @@ function convert(node: Node, depth: number): ConfigValue {
       return { kind: 'null', span };
   }
 }
+
+/** What each of jsonc-parser's error codes means, in words. */
+const ERROR_WORDS: Readonly<Record<string, string>> = {
+  InvalidSymbol: 'an unexpected character',
+  InvalidNumberFormat: 'a number written wrongly',
+  PropertyNameExpected: 'a property name is expected',
+  ValueExpected: 'a value is expected',
+  ColonExpected: 'a colon is expected',
+  CommaExpected: 'a comma is expected',
+  CloseBraceExpected: 'a closing brace is expected (the file may be cut off)',
+  CloseBracketExpected: 'a closing bracket is expected (the file may be cut off)',
+  EndOfFileExpected: 'text after the end of the JSON value',
+  InvalidCommentToken: 'an unfinished comment',
+  UnexpectedEndOfComment: 'the file ends inside a comment',
+  UnexpectedEndOfString: 'the file ends inside a string',
+  UnexpectedEndOfNumber: 'the file ends inside a number',
+  InvalidUnicode: 'an invalid \\u escape',
+  InvalidEscapeCharacter: 'an invalid escape in a string',
+  InvalidCharacter: 'a character not allowed in a string',
+};
 
 /** Reads JSON or JSONC (comments, trailing commas), tolerating the errors of a file being typed. */
 export function parseJson(text: string): ConfigDocument {
@@ -86,5 +124,11 @@ export function parseJson(text: string): ConfigDocument {
   }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  return { root: tree ? convert(tree, 0) : undefined, problems: [] };
+  const problems: ParseProblem[] = errors.slice(0, 20).map(e => ({
+    code: 'syntax-error',
+    message: `JSON syntax error: ${ERROR_WORDS[printParseErrorCode(e.error)] ?? 'the text is not valid JSON here'}.`,
+    span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
+  }));
+  // Only a file with errors can have values cut off: the check is skipped for valid ones.
+  return { root: tree ? convert(tree, 0, errors.length > 0 ? text : undefined) : undefined, problems };
 }

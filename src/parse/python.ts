@@ -1,5 +1,6 @@
 import type { ConfigDocument, ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
 import type { Span } from '../core/types';
+import { MAX_CONFIG_ITEMS } from './limits';
 
 /**
  * Reads the part of Python that config files are written in — module-level assignments, dataclass field
@@ -21,7 +22,8 @@ interface Token {
   readonly lineStart: boolean;
 }
 
-const MAX_TOKENS = 500_000;
+/** Tokens read per file: past them the file is refused, not read in part. */
+const MAX_TOKENS = MAX_CONFIG_ITEMS.python;
 const MAX_DEPTH = 100;
 
 const THREE_CHAR_OPS = ['**=', '//=', '...'];
@@ -588,7 +590,8 @@ export function parsePython(text: string): ConfigDocument {
   const problems: ParseProblem[] = [];
   const tokens = tokenize(text);
   if (tokens.length >= MAX_TOKENS) {
-    problems.push({ message: 'The file is too large to be a config; VRAM Lens read only its beginning.', span: { start: 0, end: 0 } });
+    const message = `The file holds more than ${MAX_TOKENS.toLocaleString('en-US')} Python tokens, more than any config; VRAM Lens does not read it.`;
+    return { root: undefined, problems: [{ message, span: { start: 0, end: 0 } }] };
   }
   const parser = new Parser(tokens, text);
   const entries: ConfigEntry[] = [];

@@ -1,93 +1,172 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
-import type { ConfigDocument, ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
+// The YAML reader (LitGPT, torchtune, axolotl, GPT-NeoX recipes): every document into a config tree with source ranges, anchors and merge keys resolved in one pass.
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode, type Pair } from 'yaml';
+import type { ConfigDocument, ConfigEntry, ConfigObject, ConfigValue, ParseProblem } from '../core/configTree';
+import type { Span } from '../core/types';
 
 /** Deeper structures are not model configs; past this depth the reader stops. */
 const MAX_DEPTH = 100;
-/** Alias expansions allowed per file: enough for real configs, far too few for an alias bomb. */
-const MAX_ALIAS_EXPANSIONS = 1000;
-/** Nodes converted per file. */
+/** Aliases allowed per file: far more than real configs use. */
+const MAX_ALIASES = 10_000;
+/** Nodes per file, counting what aliases expand to: enough for real configs, far too few for an alias bomb. */
 const MAX_NODES = 200_000;
+/** The merge key of YAML 1.1 (`<<: *base`), which PyYAML and the yaml package's merge option apply. */
+const MERGE_KEY = '<<';
 
-interface Budget {
-  aliases: number;
-  nodes: number;
-  exhausted: boolean;
+interface Converted {
+  readonly value: ConfigValue;
+  /** Nodes in the value, aliases expanded: what reusing it costs the budget. */
+  readonly size: number;
 }
 
-function spanOf(node: { range?: [number, number, number] | null } | null | undefined, fallback: number): { start: number; end: number } {
-  const r = node?.range;
-  return r ? { start: r[0], end: r[1] } : { start: fallback, end: fallback };
-}
+/**
+ * One document's conversion. Anchors are recorded as they are met, in document order, so an alias finds the nearest
+ * anchor before it (as YAML defines it) in constant time, and reuses that node's converted value.
+ */
+class Reader {
+  private readonly anchors = new Map<string, Converted>();
 
-function convert(node: unknown, depth: number, budget: Budget, doc: { resolve: (n: YamlNode) => unknown }): ConfigValue | undefined {
-  if (budget.nodes++ > MAX_NODES || depth > MAX_DEPTH) {
-    budget.exhausted = true;
-    return undefined;
-  }
-  if (isAlias(node)) {
-    if (budget.aliases++ > MAX_ALIAS_EXPANSIONS) {
-      budget.exhausted = true;
+  constructor(private readonly budget: { aliases: number; nodes: number; exhausted: boolean }) {}
+
+  convert(node: unknown, depth: number): Converted | undefined {
+    if (depth > MAX_DEPTH || this.budget.nodes > MAX_NODES) {
+      this.budget.exhausted = true;
       return undefined;
     }
-    const target = doc.resolve(node as unknown as YamlNode);
-    const converted = convert(target, depth + 1, budget, doc);
-    // An alias stands where it is written: point at the alias, not at its anchor.
-    return converted ? { ...converted, span: spanOf(node as never, 0) } : undefined;
+    if (isAlias(node)) {
+      return this.alias(node.source, spanOf(node));
+    }
+    const converted = isMap(node)
+      ? this.map(node.items, spanOf(node), depth)
+      : isSeq(node)
+        ? this.seq(node.items, spanOf(node), depth)
+        : isScalar(node)
+          ? { value: scalar(node), size: 1 }
+          : undefined;
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (converted && anchor) {
+      this.anchors.set(anchor, converted);
+    }
+    if (converted) {
+      this.budget.nodes += isMap(node) || isSeq(node) ? 1 : converted.size;
+    }
+    return converted;
   }
-  if (isMap(node)) {
+
+  /** An alias stands where it is written: its value is its anchor's, its span its own. */
+  private alias(source: string, span: Span): Converted | undefined {
+    const target = this.anchors.get(source);
+    if (!target) {
+      return undefined;
+    }
+    this.budget.nodes += target.size;
+    if (++this.budget.aliases > MAX_ALIASES || this.budget.nodes > MAX_NODES) {
+      this.budget.exhausted = true;
+      return undefined;
+    }
+    return { value: { ...target.value, span }, size: target.size };
+  }
+
+  private seq(items: readonly unknown[], span: Span, depth: number): Converted {
+    const out: ConfigValue[] = [];
+    let size = 1;
+    for (const item of items) {
+      const v = this.convert(item, depth + 1);
+      if (v) {
+        out.push(v.value);
+        size += v.size;
+      }
+    }
+    return { value: { kind: 'array', items: out, span }, size };
+  }
+
+  private map(pairs: readonly Pair[], span: Span, depth: number): Converted {
     const entries: ConfigEntry[] = [];
-    for (const pair of node.items) {
+    const merged: ConfigObject[] = [];
+    let size = 1;
+    for (const pair of pairs) {
       const key = pair.key;
       if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
         continue;
       }
-      const value = pair.value === null || pair.value === undefined
-        ? { kind: 'null' as const, span: spanOf(key as never, 0) }
-        : convert(pair.value, depth + 1, budget, doc);
+      if (key.value === MERGE_KEY && (!key.type || key.type === Scalar.PLAIN)) {
+        const source = this.convert(pair.value, depth + 1);
+        size += source?.size ?? 0;
+        merged.push(...mergeSources(source?.value));
+        continue;
+      }
+      const value: Converted | undefined = pair.value === null || pair.value === undefined
+        ? { value: { kind: 'null', span: spanOf(key) }, size: 1 }
+        : this.convert(pair.value, depth + 1);
       if (value) {
-        entries.push({ key: String(key.value), keySpan: spanOf(key as never, 0), value });
+        entries.push({ key: String(key.value), keySpan: spanOf(key), value: value.value });
+        size += value.size;
       }
     }
-    return { kind: 'object', entries, span: spanOf(node as never, 0) };
+    return { value: { kind: 'object', entries: withMerged(entries, merged), span }, size };
   }
-  if (isSeq(node)) {
-    const items: ConfigValue[] = [];
-    for (const item of node.items) {
-      const v = convert(item, depth + 1, budget, doc);
-      if (v) {
-        items.push(v);
+}
+
+/** The maps a merge key's value names: one map, or a sequence of maps (earlier ones take precedence). */
+function mergeSources(value: ConfigValue | undefined): ConfigObject[] {
+  if (value?.kind === 'object') {
+    return [value];
+  }
+  if (value?.kind === 'array') {
+    return value.items.filter((v): v is ConfigObject => v.kind === 'object');
+  }
+  return [];
+}
+
+/** A mapping's own keys, then each merged key it does not set itself (PyYAML's and the yaml package's rule). */
+function withMerged(entries: ConfigEntry[], merged: readonly ConfigObject[]): ConfigEntry[] {
+  if (merged.length === 0) {
+    return entries;
+  }
+  const present = new Set(entries.map(e => e.key));
+  const inherited: ConfigEntry[] = [];
+  for (const source of merged) {
+    for (const e of source.entries) {
+      if (!present.has(e.key)) {
+        present.add(e.key);
+        inherited.push(e);
       }
     }
-    return { kind: 'array', items, span: spanOf(node as never, 0) };
   }
-  if (isScalar(node)) {
-    const span = spanOf(node as never, 0);
-    const v = node.value;
-    if (typeof v === 'number') {
-      return { kind: 'number', value: v, raw: String(node.source ?? v), span };
-    }
-    if (typeof v === 'boolean') {
-      return { kind: 'boolean', value: v, span };
-    }
-    if (v === null || v === undefined) {
-      return { kind: 'null', span };
-    }
-    if (typeof v === 'bigint') {
-      return { kind: 'number', value: Number(v), raw: String(v), span };
-    }
-    return { kind: 'string', value: String(v), span };
+  return [...inherited, ...entries];
+}
+
+function spanOf(node: { range?: [number, number, number] | null } | null | undefined): Span {
+  const r = node?.range;
+  return r ? { start: r[0], end: r[1] } : { start: 0, end: 0 };
+}
+
+function scalar(node: Scalar): ConfigValue {
+  const span = spanOf(node);
+  const v = node.value;
+  if (typeof v === 'number') {
+    return { kind: 'number', value: v, raw: String(node.source ?? v), span };
   }
-  return undefined;
+  if (typeof v === 'boolean') {
+    return { kind: 'boolean', value: v, span };
+  }
+  if (v === null || v === undefined) {
+    return { kind: 'null', span };
+  }
+  if (typeof v === 'bigint') {
+    return { kind: 'number', value: Number(v), raw: String(v), span };
+  }
+  return { kind: 'string', value: String(v), span };
 }
 
 /**
  * Reads YAML (every document of a multi-document file) into config trees with source ranges, using the `yaml`
- * package's own tree. Aliases are expanded up to a limit, so an alias bomb costs nothing.
+ * package's own tree. Aliases reuse their anchor's value and count its size against a budget, so an alias bomb
+ * costs nothing; merge keys are merged.
  */
 export function parseYaml(text: string): ConfigDocument {
   const problems: ParseProblem[] = [];
   const roots: ConfigValue[] = [];
-  const budget: Budget = { aliases: 0, nodes: 0, exhausted: false };
+  const budget = { aliases: 0, nodes: 0, exhausted: false };
   let docs;
   try {
     docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: false });
@@ -99,20 +178,18 @@ export function parseYaml(text: string): ConfigDocument {
     if (!d || !('contents' in d)) {
       continue;
     }
-    const resolve = (n: YamlNode): unknown => {
-      // Alias.resolve looks the anchor up in its document.
-      return (n as unknown as { resolve: (doc: unknown) => unknown }).resolve(d);
-    };
-    const v = convert(d.contents, 0, budget, { resolve });
+    for (const e of d.errors.slice(0, 20)) {
+      problems.push({ code: 'syntax-error', invalidatesConfig: true, message: `YAML syntax error: ${e.message.split('\n')[0]}`, span: { start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) } });
+    }
+    const v = new Reader(budget).convert(d.contents as YamlNode | null, 0);
     if (v) {
-      roots.push(v);
+      roots.push(v.value);
     }
   }
   if (budget.exhausted) {
-    problems.push({
-      message: 'The YAML is larger, deeper or uses more aliases than a config file would; VRAM Lens read only part of it.',
-      span: { start: 0, end: 0 },
-    });
+    // Part of a file is no basis for a number: a cut-off override would give a confident wrong one.
+    const message = 'The YAML nests deeper or expands more aliases than a config file would, so VRAM Lens does not read it.';
+    return { root: undefined, problems: [{ message, span: { start: 0, end: 0 } }] };
   }
   if (roots.length === 0) {
     return { root: undefined, problems };

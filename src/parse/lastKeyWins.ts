@@ -1,0 +1,69 @@
+// The duplicate-key rule every reader shares: the last value of a key wins, as Python, json.loads, PyYAML and transformers read it, with a warning on each earlier one.
+import type { ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
+
+/** Warnings written per file: one per duplicated key is plenty; past this they add nothing. */
+const MAX_WARNINGS = 100;
+
+function shown(value: ConfigValue): string {
+  switch (value.kind) {
+    case 'number':
+      return value.raw;
+    case 'string':
+      return JSON.stringify(value.value.length > 40 ? `${value.value.slice(0, 40)}…` : value.value);
+    case 'boolean':
+      return String(value.value);
+    case 'null':
+      return 'null';
+    default:
+      return value.kind === 'object' ? 'an object' : 'a list';
+  }
+}
+
+/**
+ * The tree with each object's earlier duplicates of a key dropped (the last one stays, where it is written), and a
+ * warning on every dropped key. Objects without duplicates are returned as they are.
+ */
+export function lastKeyWins(root: ConfigValue | undefined, problems: ParseProblem[]): ConfigValue | undefined {
+  return root && dedupe(root, problems, 0);
+}
+
+function dedupe(value: ConfigValue, problems: ParseProblem[], depth: number): ConfigValue {
+  if (depth > 256) {
+    return value;
+  }
+  if (value.kind === 'array') {
+    let changed = false;
+    const items = value.items.map(item => {
+      const d = dedupe(item, problems, depth + 1);
+      changed ||= d !== item;
+      return d;
+    });
+    return changed ? { ...value, items } : value;
+  }
+  if (value.kind !== 'object') {
+    return value;
+  }
+  const last = new Map<string, ConfigEntry>();
+  for (const e of value.entries) {
+    last.set(e.key, e);
+  }
+  let changed = last.size !== value.entries.length;
+  const entries: ConfigEntry[] = [];
+  for (const e of value.entries) {
+    const winner = last.get(e.key)!;
+    if (winner !== e) {
+      if (problems.length < MAX_WARNINGS) {
+        problems.push({
+          code: 'duplicate-key',
+          span: { start: e.keySpan.start, end: e.value.span.end },
+          message: `\`${e.key}\` is set again later in this object; the last value (${shown(winner.value)}) is the one Python, json.loads, PyYAML and transformers read, so this one is ignored.`,
+        });
+      }
+      continue;
+    }
+    const v = dedupe(e.value, problems, depth + 1);
+    changed ||= v !== e.value;
+    entries.push(v === e.value ? e : { ...e, value: v });
+  }
+  return changed ? { ...value, entries } : value;
+}
