@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions } from '../core/analyze';
 import { GPUS } from '../core/gpus';
+import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
 import { checkpointLensTitle, omittedConfigsMessage } from '../core/explain';
 import { documentReport, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
@@ -71,15 +72,20 @@ something does not fit.`;
 
 class UsageError extends Error {}
 
-function positiveInt(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
+function positiveInt(name: string, value: string | undefined, fallback: number | undefined, limit: number): number | undefined {
   if (value === undefined) {
     return fallback;
   }
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1e9) {
-    throw new UsageError(`--${name} must be a whole number ≥ 1 (got "${value}")`);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > limit) {
+    throw new UsageError(`--${name} must be a whole number from 1 to ${formatInteger(limit)} (got "${value}")`);
   }
   return n;
+}
+
+/** A decimal number as written on a command line; NaN for anything else (an empty string is not 0). */
+function decimal(value: string): number {
+  return /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value) ? Number(value) : NaN;
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -153,32 +159,32 @@ function parse(argv: string[]) {
   });
   const attention = oneOf('attention', values.attention, ['sdpa', 'flash', 'eager'] as const, 'sdpa');
   const overhead = values['overhead-mib'];
-  if (overhead !== undefined && !(Number.isInteger(Number(overhead)) && Number(overhead) >= 0)) {
-    throw new UsageError(`--overhead-mib must be a whole number ≥ 0 (got "${overhead}")`);
+  if (overhead !== undefined && !(/^\s*\d+\s*$/.test(overhead) && Number(overhead) <= RUN_LIMITS.cudaOverheadMiB)) {
+    throw new UsageError(`--overhead-mib must be a whole number from 0 to ${formatInteger(RUN_LIMITS.cudaOverheadMiB)} (got "${overhead}")`);
   }
   const gpu = values.gpu ?? DEFAULT_OPTIONS.targetGpu;
   if (!resolveTarget({ ...DEFAULT_OPTIONS, targetGpu: gpu }).gpu) {
     throw new UsageError(`unknown GPU "${gpu}"; vram-lens --list-gpus shows the known ones`);
   }
-  const zero = values.zero === undefined ? 0 : Number(values.zero);
+  const zero = values.zero === undefined ? 0 : /^\s*[0-3]\s*$/.test(values.zero) ? Number(values.zero) : NaN;
   if (![0, 1, 2, 3].includes(zero)) {
     throw new UsageError(`--zero must be 0, 1, 2 or 3 (got "${values.zero}")`);
   }
-  const gpus = positiveInt('gpus', values.gpus, 1)!;
-  const tp = positiveInt('tp', values.tp, 1)!;
-  const pp = positiveInt('pp', values.pp, 1)!;
+  const gpus = positiveInt('gpus', values.gpus, 1, RUN_LIMITS.gpus)!;
+  const tp = positiveInt('tp', values.tp, 1, RUN_LIMITS.parallelDegree)!;
+  const pp = positiveInt('pp', values.pp, 1, RUN_LIMITS.parallelDegree)!;
   if (gpus % (tp * pp) !== 0 && !(values.gpus === undefined)) {
     throw new UsageError(`--gpus (${gpus}) must be a multiple of --tp × --pp (${tp * pp})`);
   }
-  const loraDropout = values['lora-dropout'] === undefined ? 0.05 : Number(values['lora-dropout']);
+  const loraDropout = values['lora-dropout'] === undefined ? 0.05 : decimal(values['lora-dropout']);
   if (!(loraDropout >= 0 && loraDropout < 1)) {
     throw new UsageError(`--lora-dropout must be a probability in [0, 1) (got "${values['lora-dropout']}")`);
   }
-  const reserve = values['reserve-pct'] === undefined ? undefined : Number(values['reserve-pct']);
+  const reserve = values['reserve-pct'] === undefined ? undefined : decimal(values['reserve-pct']);
   if (reserve !== undefined && !(reserve >= 0 && reserve <= 200)) {
     throw new UsageError(`--reserve-pct must be a percentage between 0 and 200 (got "${values['reserve-pct']}")`);
   }
-  const loraRank = positiveInt('lora-rank', values['lora-rank'], undefined);
+  const loraRank = positiveInt('lora-rank', values['lora-rank'], undefined, RUN_LIMITS.loraRank);
   if (loraRank === undefined && values['lora-targets'] !== undefined) {
     throw new UsageError('--lora-targets needs --lora-rank');
   }
@@ -190,9 +196,9 @@ function parse(argv: string[]) {
       forced[key] = value;
     }
   };
-  set('batch', 'batchSize', positiveInt('batch', values.batch, DEFAULT_OPTIONS.batchSize)!);
-  set('seq', 'sequenceLength', positiveInt('seq', values.seq, undefined));
-  set('new-tokens', 'newTokens', positiveInt('new-tokens', values['new-tokens'], 0)!);
+  set('batch', 'batchSize', positiveInt('batch', values.batch, DEFAULT_OPTIONS.batchSize, RUN_LIMITS.batchSize)!);
+  set('seq', 'sequenceLength', positiveInt('seq', values.seq, undefined, RUN_LIMITS.sequenceLength));
+  set('new-tokens', 'newTokens', positiveInt('new-tokens', values['new-tokens'], 0, RUN_LIMITS.newTokens)!);
   set('precision', 'precision', oneOf<Precision>('precision', values.precision, PRECISIONS, 'bf16-mixed'));
   set('quantization', 'quantization', oneOf<Quantization>('quantization', values.quantization, QUANTIZATIONS, 'nf4'));
   set('optimizer', 'optimizer', oneOf<OptimizerName>('optimizer', values.optimizer, OPTIMIZERS, 'adamw'));
@@ -201,7 +207,7 @@ function parse(argv: string[]) {
   }
   set('checkpointing', 'checkpointing', oneOf<Checkpointing>('checkpointing', values.checkpointing, ['none', 'selective', 'full'], 'none'));
   set('attention', 'attention', (attention === 'flash' ? 'sdpa' : attention) as AttentionKernel);
-  set('grad-accum', 'gradientAccumulationSteps', positiveInt('grad-accum', values['grad-accum'], 1)!);
+  set('grad-accum', 'gradientAccumulationSteps', positiveInt('grad-accum', values['grad-accum'], 1, RUN_LIMITS.gradientAccumulationSteps)!);
   if (given('gpus') || given('tp') || given('pp')) {
     forced.gpus = values.gpus === undefined ? tp * pp : gpus;
     forced.tensorParallel = tp;
@@ -214,7 +220,7 @@ function parse(argv: string[]) {
   set('kv-cache', 'kvCacheType', oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'));
   set('serving', 'serving', oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'));
   set('torch', 'torchMajor', oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2);
-  set('group-size', 'quantGroupSize', positiveInt('group-size', values['group-size'], 128)!);
+  set('group-size', 'quantGroupSize', positiveInt('group-size', values['group-size'], 128, RUN_LIMITS.quantGroupSize)!);
   set('reserve-pct', 'allocatorReserve', reserve === undefined ? undefined : reserve / 100);
   set('overhead-mib', 'cudaOverheadMiB', Number(overhead));
   const options: AnalysisOptions = {

@@ -53,6 +53,9 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   cudaOverheadMiB: 770,
 };
 
+/** More parameters than this is no model (the largest published are about 2·10^12): the values hold a typo. */
+export const MAX_PARAMETERS = 1e14;
+
 /** Sequence length used when neither the settings nor the file say, and the model's context is long. */
 export const DEFAULT_MAX_SEQUENCE = 4096;
 /** Sequence length used when the model does not state a context length at all. */
@@ -138,7 +141,10 @@ export function verdictFor(est: Estimate, gpu: Gpu): Verdict {
 
 /** The options for one config: the user's settings, then what the file states, then what is forced (CLI flags). */
 export function effectiveOptions(config: FoundConfig, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): AnalysisOptions {
-  return { ...options, ...config.training.options, ...forced };
+  const merged = { ...options, ...config.training.options, ...forced };
+  // A tensor × pipeline split runs on at least that many GPUs (torchtitan states the degrees, the launcher the count).
+  const group = merged.tensorParallel * merged.pipelineParallel;
+  return merged.gpus < group ? { ...merged, gpus: group } : merged;
 }
 
 /** Resolves and estimates one config; used for the document and for "what if" variations of it. */
@@ -155,19 +161,32 @@ export function analyzeConfig(
     span: problemSpan(config, p),
     code: p.severity === 'error' ? 'invalid-value' : 'questionable-value',
   }));
-  if (!resolved.spec) {
-    return { config, spec: undefined, estimate: undefined, verdict: undefined, problems };
+  // A run value no run can have (`micro_batch_size: -1`) is an error on its key, never a silent default.
+  for (const p of config.training.problems ?? []) {
+    problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
+  }
+  if (!resolved.spec || problems.some(p => p.severity === 'error')) {
+    return { config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems };
   }
   const effective = effectiveOptions(config, options, forced);
+  const layout = layoutProblem(resolved.spec, effective, config);
+  if (layout) {
+    return { config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems: [...problems, layout] };
+  }
   // LitGPT's own model code uses PyTorch's fused tanh-GELU where HF's GPT-2 and Phi use a Python formula, and its
   // GPT class holds the output head as its own tensor even where HF ties it to the embedding (Gemma, Falcon).
   const spec = config.training.framework === 'litgpt' ? { ...resolved.spec, pythonGelu: false, tieWordEmbeddings: false } : resolved.spec;
   let est = estimate(spec, runSettingsFor(spec, effective));
+  if (est.parameters.total > MAX_PARAMETERS) {
+    const span = { start: config.span.start, end: config.span.start + 1 };
+    const message = `These values make a model of ${est.parameters.total.toExponential(2)} parameters, more than 10^14, which no model comes near: check them for a typo.`;
+    return { config, spec, estimate: undefined, verdict: undefined, problems: [...problems, { severity: 'error', code: 'invalid-value', span, message }] };
+  }
   const notes: string[] = [];
   if (config.catalog) {
     notes.push(`Architecture: ${config.catalog.model.id} from the built-in catalog (named by \`${config.catalog.key}\`; ${config.catalog.model.source}).`);
   }
-  const fromFile = config.training.sources.filter(s => !(s.setting in forced));
+  const fromFile = config.training.sources.filter(s => !(s.option in forced));
   if (fromFile.length > 0) {
     notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from settings.`);
   }
@@ -182,6 +201,30 @@ export function analyzeConfig(
     est = { ...est, assumptions: [...notes, ...est.assumptions] };
   }
   return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
+}
+
+/**
+ * A parallel layout the model cannot be split into: tensor parallelism splits the attention heads (vLLM, Megatron
+ * and torchtitan refuse a degree that does not divide them), pipeline parallelism needs a layer per stage, and the
+ * GPUs must form whole tensor × pipeline groups. On the key that sets it, or on the config when a setting does.
+ */
+function layoutProblem(spec: ModelSpec, run: AnalysisOptions, config: FoundConfig): Problem | undefined {
+  const { tensorParallel: tp, pipelineParallel: pp, gpus } = run;
+  const at = (option: keyof AnalysisOptions): Span => {
+    const source = config.training.sources.find(s => s.option === option);
+    return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: config.span.start, end: config.span.start + 1 };
+  };
+  const problem = (option: keyof AnalysisOptions, message: string): Problem => ({ severity: 'error', code: 'invalid-layout', span: at(option), message });
+  if (spec.numHeads % tp !== 0) {
+    return problem('tensorParallel', `Tensor parallelism over ${tp} GPUs splits the attention heads, and ${tp} does not divide the ${spec.numHeads} heads (vLLM, Megatron and torchtitan refuse it).`);
+  }
+  if (pp > spec.numLayers + spec.numDecoderLayers) {
+    return problem('pipelineParallel', `Pipeline parallelism over ${pp} stages needs a layer per stage; the model has ${spec.numLayers + spec.numDecoderLayers}.`);
+  }
+  if (gpus % (tp * pp) !== 0) {
+    return problem('gpus', `${gpus} GPUs cannot form whole groups of tensor × pipeline parallel = ${tp} × ${pp}.`);
+  }
+  return undefined;
 }
 
 /**
@@ -242,6 +285,10 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
     return own ? { ...a, problems: [...own, ...a.problems] } : a;
   });
   const problems = fileProblems;
-  const checkpoint = configs.length === 0 ? findCheckpointIndex(doc.root) : undefined;
+  const index = configs.length === 0 ? findCheckpointIndex(doc.root) : undefined;
+  if (index && 'invalid' in index) {
+    problems.push({ severity: 'error', code: 'invalid-value', message: index.invalid, span: index.span });
+  }
+  const checkpoint = index && !('invalid' in index) ? index : undefined;
   return { configs, problems, gpu, options: base, ...(checkpoint ? { checkpoint } : {}), ...(found.more ? { omitted: found.more } : {}) };
 }

@@ -1,4 +1,5 @@
-import type { ConfigValue } from './configTree';
+// Sharded checkpoint indexes (model.safetensors.index.json): the size of their weights, and whether that size is sane.
+import { entryOf, type ConfigValue } from './configTree';
 import type { Span } from './types';
 import { CHECKPOINT_INDEX_KEYS } from './vocabulary';
 
@@ -12,23 +13,36 @@ export interface CheckpointIndex {
   readonly totalSizeSpan: Span;
 }
 
-/** The index a checkpoint's index file describes, if the text is one. */
-export function findCheckpointIndex(root: ConfigValue | undefined): CheckpointIndex | undefined {
+/** The largest total a checkpoint can plausibly have: a petabyte (the largest published ones are a few TB). */
+const MAX_TOTAL_BYTES = 1e15;
+
+/**
+ * The index a checkpoint's index file describes, if the text is one; `invalid` when its `total_size` cannot be a
+ * checkpoint's (not a positive number, less than a byte a tensor, or more than a petabyte).
+ */
+export function findCheckpointIndex(root: ConfigValue | undefined): CheckpointIndex | { readonly invalid: string; readonly span: Span } | undefined {
   if (!root || root.kind !== 'object') {
     return undefined;
   }
-  const metadata = root.entries.find(e => e.key === CHECKPOINT_INDEX_KEYS.metadata)?.value;
-  const weightMap = root.entries.find(e => e.key === CHECKPOINT_INDEX_KEYS.weightMap)?.value;
+  const metadata = entryOf(root, CHECKPOINT_INDEX_KEYS.metadata)?.value;
+  const weightMap = entryOf(root, CHECKPOINT_INDEX_KEYS.weightMap)?.value;
   if (metadata?.kind !== 'object' || weightMap?.kind !== 'object') {
     return undefined;
   }
-  const total = metadata.entries.find(e => e.key === CHECKPOINT_INDEX_KEYS.totalSize);
-  if (!total || total.value.kind !== 'number' || !Number.isFinite(total.value.value) || total.value.value <= 0) {
+  const total = entryOf(metadata, CHECKPOINT_INDEX_KEYS.totalSize);
+  if (!total) {
     return undefined;
+  }
+  const bytes = total.value.kind === 'number' ? total.value.value : NaN;
+  if (!Number.isFinite(bytes) || bytes < Math.max(1, weightMap.entries.length) || bytes > MAX_TOTAL_BYTES) {
+    return {
+      invalid: `\`total_size\` (${total.value.kind === 'number' ? total.value.raw : total.value.kind === 'string' ? JSON.stringify(total.value.value) : total.value.kind}) cannot be the size of ${weightMap.entries.length.toLocaleString('en-US')} tensors' weights, so VRAM Lens gives no size for this checkpoint.`,
+      span: { start: total.keySpan.start, end: total.value.span.end },
+    };
   }
   const shards = new Set(weightMap.entries.map(e => (e.value.kind === 'string' ? e.value.value : '')));
   return {
-    totalSizeBytes: total.value.value,
+    totalSizeBytes: bytes,
     tensors: weightMap.entries.length,
     shards: shards.size,
     span: root.span,

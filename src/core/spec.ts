@@ -1,8 +1,9 @@
-import type { ConfigEntry, ConfigObject, ConfigValue } from './configTree';
+import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { findCatalogModel, torchtuneModel, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Span, SpecField } from './types';
+import { didYouMean, implausible } from './plausibility';
 import { KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
@@ -83,14 +84,14 @@ export interface CatalogReference {
 
 /** A vision tower VRAM Lens counts (CLIP's); other towers inside multimodal configs are left alone. */
 function isKnownVisionTower(obj: ConfigObject): boolean {
-  const type = obj.entries.find(e => e.key === 'model_type')?.value;
+  const type = entryOf(obj, 'model_type')?.value;
   return type?.kind === 'string' && type.value === 'clip_vision_model';
 }
 
 
 /** HF config files describe a checkpoint, not a run: their dtype keys are not training settings. */
 function isCheckpointConfig(obj: ConfigObject): boolean {
-  return obj.entries.some(e => e.key === 'architectures' || e.key === 'transformers_version' || e.key === 'torch_dtype');
+  return ['architectures', 'transformers_version', 'torch_dtype'].some(key => entryOf(obj, key) !== undefined);
 }
 
 const NO_TRAINING: TrainingFromFile = { options: {}, sources: [] };
@@ -98,7 +99,7 @@ const NO_TRAINING: TrainingFromFile = { options: {}, sources: [] };
 /** The catalog model an object names, if it names one (checkpoint_dir, base_model, init_from, torchtune, torchtitan). */
 function catalogReference(obj: ConfigObject): CatalogReference | undefined {
   for (const key of MODEL_NAME_KEYS) {
-    const e = obj.entries.find(x => x.key === key);
+    const e = entryOf(obj, key);
     if (e && e.value.kind === 'string') {
       const model = findCatalogModel(e.value.value);
       if (model) {
@@ -106,9 +107,9 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
       }
     }
   }
-  const model = obj.entries.find(x => x.key === 'model')?.value;
+  const model = entryOf(obj, 'model')?.value;
   if (model?.kind === 'object') {
-    const component = model.entries.find(x => x.key === MODEL_SECTION_KEYS.torchtuneBuilder);
+    const component = entryOf(model, MODEL_SECTION_KEYS.torchtuneBuilder);
     if (component && component.value.kind === 'string') {
       const found = torchtuneModel(component.value.value);
       if (found) {
@@ -116,8 +117,8 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
       }
     }
     // torchtitan: [model] name = "llama3", flavor = "8B"
-    const name = model.entries.find(x => x.key === MODEL_SECTION_KEYS.torchtitanName);
-    const flavor = model.entries.find(x => x.key === MODEL_SECTION_KEYS.torchtitanFlavor);
+    const name = entryOf(model, MODEL_SECTION_KEYS.torchtitanName);
+    const flavor = entryOf(model, MODEL_SECTION_KEYS.torchtitanFlavor);
     if (name?.value.kind === 'string' && flavor?.value.kind === 'string') {
       const found = findCatalogModel(`${name.value.value}-${flavor.value.value}`);
       if (found) {
@@ -178,7 +179,7 @@ function isModelObject(obj: ConfigObject): boolean {
     }
   }
   // LitGPT's config entries leave n_embd and n_head to the Config class defaults; hf_config marks them.
-  const litgptEntry = layers && obj.entries.some(e => e.key === LITGPT_ENTRY_KEY && e.value.kind === 'object');
+  const litgptEntry = layers && entryOf(obj, LITGPT_ENTRY_KEY)?.value.kind === 'object';
   return (hidden && layers && other) || litgptEntry;
 }
 
@@ -197,7 +198,7 @@ function scalar(v: ConfigValue): RawValue | null | undefined {
 
 function configName(obj: ConfigObject, raw: Partial<Record<SpecField, RawValue>>, path: string): string {
   for (const key of ['_name_or_path', 'name', 'model_name']) {
-    const e = obj.entries.find(x => x.key === key);
+    const e = entryOf(obj, key);
     if (e && e.value.kind === 'string' && e.value.value.trim() !== '') {
       return e.value.value;
     }
@@ -213,7 +214,7 @@ function configName(obj: ConfigObject, raw: Partial<Record<SpecField, RawValue>>
 }
 
 function architectureOf(obj: ConfigObject): string | undefined {
-  const e = obj.entries.find(x => x.key === 'architectures');
+  const e = entryOf(obj, 'architectures');
   if (e && e.value.kind === 'array' && e.value.items[0]?.kind === 'string') {
     return e.value.items[0].value;
   }
@@ -256,7 +257,7 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
       scalars[e.key] = { value: 'object', keySpan: e.keySpan, valueSpan: e.value.span };
     }
   }
-  const types = obj.entries.find(e => e.key === 'layer_types')?.value;
+  const types = entryOf(obj, 'layer_types')?.value;
   const layerTypes =
     types?.kind === 'array' && types.items.every(i => i.kind === 'string')
       ? types.items.map(i => (i.kind === 'string' ? i.value : ''))
@@ -511,22 +512,54 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
   if (headDim === undefined) {
     if (hiddenSize % numHeads !== 0) {
+      // The hidden size is the usual typo (4906 for 4096): the error sits on it, with the near value that divides.
+      const meant = raw.hiddenSize === undefined ? undefined : didYouMean(hiddenSize, numHeads);
       problems.push({
         severity: 'error',
-        field: 'numHeads',
-        message: `\`${keyName(config, 'hiddenSize')}\` (${hiddenSize}) is not divisible by \`${keyName(config, 'numHeads')}\` (${numHeads}), and no \`head_dim\` is given.`,
+        field: raw.hiddenSize === undefined ? 'numHeads' : 'hiddenSize',
+        message: `\`${keyName(config, 'hiddenSize')}\` (${hiddenSize}) is not divisible by \`${keyName(config, 'numHeads')}\` (${numHeads}), and no \`head_dim\` is given${meant ? `: did you mean ${meant}?` : '.'}`,
       });
       return { spec: undefined, problems };
     }
     headDim = hiddenSize / numHeads;
-  }
-  const numKvHeads = refined.numKvHeads ?? numKvHeadsRaw ?? numHeads;
-  if (numHeads % numKvHeads !== 0) {
+  } else if (headDim > 16_384) {
+    problems.push({ severity: 'error', field: 'headDim', message: `\`${keyName(config, 'headDim')}\` (${headDim}) is wider than any attention head can be (published models use 64 to 512).` });
+    return { spec: undefined, problems };
+  } else if (headDimRaw !== undefined && (numHeads * headDim > 8 * hiddenSize || 8 * numHeads * headDim < hiddenSize)) {
     problems.push({
       severity: 'warning',
-      field: 'numKvHeads',
-      message: `${numHeads} attention heads cannot be grouped evenly over ${numKvHeads} key/value heads.`,
+      field: 'headDim',
+      message: `\`${keyName(config, 'headDim')}\` (${headDim}) × ${numHeads} heads is ${numHeads * headDim}, far from the hidden size ${hiddenSize}: check it for a typo.`,
     });
+  }
+  const numKvHeads = refined.numKvHeads ?? numKvHeadsRaw ?? numHeads;
+  if (numKvHeads > numHeads || numHeads % numKvHeads !== 0) {
+    // transformers groups the query heads over the key/value heads (repeat_kv): a model that does not divide fails.
+    problems.push({
+      severity: 'error',
+      field: 'numKvHeads',
+      message: `\`${keyName(config, 'numKvHeads')}\` (${numKvHeads}) must divide \`${keyName(config, 'numHeads')}\` (${numHeads}): each key/value head serves a whole group of query heads.`,
+    });
+    return { spec: undefined, problems };
+  }
+  const moe = refined.moe;
+  if (moe && moe.expertsPerToken > moe.numExperts) {
+    problems.push({
+      severity: 'error',
+      field: 'expertsPerToken',
+      message: `Each token is routed to ${moe.expertsPerToken} experts, more than the ${moe.numExperts} there are.`,
+    });
+    return { spec: undefined, problems };
+  }
+  const ranged: [SpecField, number | undefined][] = [
+    ['numLayers', numLayers], ['hiddenSize', raw.hiddenSize === undefined ? undefined : hiddenSize], ['numHeads', raw.numHeads === undefined ? undefined : numHeads],
+    ['intermediateSize', intermediateRaw], ['vocabSize', raw.vocabSize === undefined ? undefined : vocabSize], ['numExperts', moe?.numExperts],
+  ];
+  for (const [field, value] of ranged) {
+    const warning = value === undefined ? undefined : implausible(field, value, modelType, family.name);
+    if (warning) {
+      problems.push({ severity: 'warning', field, message: `\`${keyName(config, field)}\` (${value!.toLocaleString('en-US')}) is ${warning}` });
+    }
   }
 
   let intermediateSize = refined.intermediateSize ?? intermediateRaw;

@@ -1,5 +1,6 @@
 import type { AnalysisOptions } from './analyze';
-import type { ConfigEntry, ConfigObject, ConfigValue } from './configTree';
+import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import { RUN_LIMITS } from './runLimits';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, OptimizerName, Precision, Quantization, Span } from './types';
 
@@ -7,8 +8,17 @@ import type { Checkpointing, OptimizerName, Precision, Quantization, Span } from
 export interface SettingSource {
   /** The setting it sets, as the report names it. */
   readonly setting: string;
+  /** The option it sets. */
+  readonly option: keyof AnalysisOptions;
   /** The key path in the file ("train.micro_batch_size"). */
   readonly key: string;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+}
+
+/** A value a training file states that no run can have (`micro_batch_size: -1`, `lora_r: 0`), on its key. */
+export interface TrainingProblem {
+  readonly message: string;
   readonly keySpan: Span;
   readonly valueSpan: Span;
 }
@@ -16,6 +26,8 @@ export interface SettingSource {
 export interface TrainingFromFile {
   readonly options: Partial<AnalysisOptions>;
   readonly sources: readonly SettingSource[];
+  /** Values that cannot be a run: the config gets no estimate until they are fixed (never a silent default). */
+  readonly problems?: readonly TrainingProblem[];
   /** The framework the file is written for, when its keys say so (its model code differs from HF's). */
   readonly framework?: 'litgpt';
 }
@@ -27,7 +39,7 @@ function entryAt(obj: ConfigObject, path: string): ConfigEntry | undefined {
     if (current.kind !== 'object') {
       return undefined;
     }
-    found = current.entries.find(e => e.key === part);
+    found = entryOf(current, part);
     if (!found) {
       return undefined;
     }
@@ -73,6 +85,26 @@ function optimizerOf(name: string): OptimizerName | undefined {
   return undefined;
 }
 
+/** Why a stated value cannot be used: reported on its key instead of falling back to a default. */
+class Invalid {
+  constructor(readonly why: string) {}
+}
+
+function shown(v: ConfigValue): string {
+  return v.kind === 'string' ? JSON.stringify(v.value) : v.kind === 'number' ? v.raw : v.kind === 'boolean' ? String(v.value) : `a ${v.kind === 'object' ? 'mapping' : v.kind === 'array' ? 'list' : 'null'}`;
+}
+
+/** A whole number from 1 to `limit`; null leaves the setting unsaid. */
+const wholeNumber = (limit: number) => (v: ConfigValue): number | Invalid | undefined => {
+  if (v.kind === 'null') {
+    return undefined;
+  }
+  if (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 && v.value <= limit) {
+    return v.value;
+  }
+  return new Invalid(v.kind === 'number' ? `must be a whole number from 1 to ${limit.toLocaleString('en-US')} (it is ${v.raw})` : `should be a whole number, not ${shown(v)}`);
+};
+
 /**
  * The run settings a training file states (LitGPT, torchtune, axolotl, nanoGPT, HF TrainingArguments names).
  * They take precedence over the user's settings, which fill only what the file leaves unsaid.
@@ -80,38 +112,49 @@ function optimizerOf(name: string): OptimizerName | undefined {
 export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   const options: Record<string, unknown> = {};
   const sources: SettingSource[] = [];
-  const take = (setting: string, option: string, path: string, convert: (v: ConfigValue) => unknown): void => {
-    if (options[option] !== undefined) {
+  const problems: TrainingProblem[] = [];
+  /** Options whose stated value is invalid: no later key fills them in its place. */
+  const refused = new Set<string>();
+  const take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown): void => {
+    if (options[option] !== undefined || refused.has(option)) {
       return;
     }
     const e = entryAt(obj, path);
     if (!e) {
       return;
     }
-    const value = convert(e.value);
+    const value = e.value.kind === 'null' && e.value.unreadable ? new Invalid(`cannot be read: ${e.value.unreadable}`) : convert(e.value);
+    if (value instanceof Invalid) {
+      refused.add(option);
+      problems.push({ message: `\`${path}\` ${value.why}.`, keySpan: e.keySpan, valueSpan: e.value.span });
+      return;
+    }
     if (value === undefined) {
       return;
     }
     options[option] = value;
-    sources.push({ setting, key: path, keySpan: e.keySpan, valueSpan: e.value.span });
+    sources.push({ setting, option, key: path, keySpan: e.keySpan, valueSpan: e.value.span });
   };
-  const positive = (v: ConfigValue) => (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 && v.value <= 1e9 ? v.value : undefined);
+  const positive = wholeNumber(RUN_LIMITS.gpus);
   const truthy = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' ? v.value === 'auto' || v.value === 'true' : undefined);
 
   // Micro-batch size per GPU.
   for (const path of ['train.micro_batch_size', 'micro_batch_size', 'per_device_train_batch_size', 'train_micro_batch_size_per_gpu', 'batch_size', 'training.batch_size']) {
-    take('micro-batch size', 'batchSize', path, positive);
+    take('micro-batch size', 'batchSize', path, wholeNumber(RUN_LIMITS.batchSize));
   }
   // Sequence length.
   for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length']) {
-    take('sequence length', 'sequenceLength', path, positive);
+    take('sequence length', 'sequenceLength', path, wholeNumber(RUN_LIMITS.sequenceLength));
   }
   for (const path of ['gradient_accumulation_steps', 'train.gradient_accumulation_iters']) {
-    take('gradient accumulation', 'gradientAccumulationSteps', path, positive);
+    take('gradient accumulation', 'gradientAccumulationSteps', path, wholeNumber(RUN_LIMITS.gradientAccumulationSteps));
   }
   // LitGPT: accumulation = global batch / (micro-batch × devices).
   take('gradient accumulation', 'gradientAccumulationSteps', 'train.global_batch_size', v => {
-    const global = positive(v);
+    const global = wholeNumber(RUN_LIMITS.batchSize * RUN_LIMITS.gpus)(v);
+    if (global instanceof Invalid) {
+      return global;
+    }
     const micro = options.batchSize as number | undefined;
     const devices = entryAt(obj, 'devices')?.value;
     const n = devices?.kind === 'number' && devices.value >= 1 ? devices.value : 1;
@@ -155,18 +198,25 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     });
   }
   // GPUs and ZeRO.
-  take('GPUs', 'gpus', 'devices', positive);
-  take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', v => (v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : undefined));
+  // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
+  take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : positive(v)));
+  take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', v =>
+    v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : v.kind === 'string' && v.value === 'auto' ? undefined : new Invalid(`must be 0, 1, 2 or 3 (it is ${shown(v)})`),
+  );
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', v => (v.kind === 'string' ? v.value === 'cpu' || v.value === 'nvme' : undefined));
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
-  take('tensor parallel', 'tensorParallel', 'parallelism.tensor_parallel_degree', positive);
-  take('pipeline parallel', 'pipelineParallel', 'parallelism.pipeline_parallel_degree', positive);
+  take('tensor parallel', 'tensorParallel', 'parallelism.tensor_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
+  take('pipeline parallel', 'pipelineParallel', 'parallelism.pipeline_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
   const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank');
   const adapter = entryAt(obj, 'adapter');
-  const rank = rankEntry ? positive(rankEntry.value) : undefined;
+  const rankValue = rankEntry ? wholeNumber(RUN_LIMITS.loraRank)(rankEntry.value) : undefined;
+  if (rankEntry && rankValue instanceof Invalid) {
+    problems.push({ message: `\`${rankEntry.key}\` (the LoRA rank) ${rankValue.why}.`, keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
+  }
+  const rank = rankValue instanceof Invalid ? undefined : rankValue;
   const adapterSaysLora = adapter?.value.kind === 'string' && /lora/.test(adapter.value.value);
   const torchtuneLora = entryAt(obj, 'model._component_')?.value;
   const isLora =
@@ -176,12 +226,16 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   if (isLora && rankEntry && rank !== undefined) {
     const targets = loraTargets(obj);
     const dropoutEntry = entryAt(obj, 'lora_dropout') ?? entryAt(obj, 'model.lora_dropout');
-    const dropout = dropoutEntry?.value.kind === 'number' ? dropoutEntry.value.value > 0 : true;
+    const p = dropoutEntry?.value.kind === 'number' ? dropoutEntry.value.value : undefined;
+    if (dropoutEntry && p !== undefined && !(p >= 0 && p < 1)) {
+      problems.push({ message: `\`${dropoutEntry.key}\` is a probability, from 0 up to 1 (it is ${p}).`, keySpan: dropoutEntry.keySpan, valueSpan: dropoutEntry.value.span });
+    }
+    const dropout = p !== undefined ? p > 0 : true;
     options.lora = { rank, targets, dropout };
-    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, key: rankEntry === entryAt(obj, 'lora_r') ? 'lora_r' : 'model.lora_rank', keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
+    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankEntry === entryAt(obj, 'lora_r') ? 'lora_r' : 'model.lora_rank', keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
     if (adapter?.value.kind === 'string' && adapter.value.value === 'qlora' && options.quantization === undefined) {
       options.quantization = 'nf4';
-      sources.push({ setting: 'quantization', key: 'adapter', keySpan: adapter.keySpan, valueSpan: adapter.value.span });
+      sources.push({ setting: 'quantization', option: 'quantization', key: 'adapter', keySpan: adapter.keySpan, valueSpan: adapter.value.span });
     }
   }
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
@@ -197,7 +251,12 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     options.checkpointing ??= 'full';
     options.unshardedAccumulation ??= true;
   }
-  return { options: options as Partial<AnalysisOptions>, sources, ...(litgpt ? { framework: 'litgpt' as const } : {}) };
+  return {
+    options: options as Partial<AnalysisOptions>,
+    sources,
+    ...(problems.length > 0 ? { problems } : {}),
+    ...(litgpt ? { framework: 'litgpt' as const } : {}),
+  };
 }
 
 const MODULE_TARGETS: Readonly<Record<string, LoraTarget>> = {

@@ -1,6 +1,8 @@
+// The user's VRAM Lens settings as analysis options, each checked against the same limits the CLI and the files use.
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
 import { customGpu, type Gpu } from '../core/gpus';
+import { RUN_LIMITS } from '../core/runLimits';
 import type { AttentionKernel, Mode, OptimizerName, Precision } from '../core/types';
 
 export const SECTION = 'vramLens';
@@ -9,8 +11,9 @@ function pick<T extends string>(value: unknown, allowed: readonly T[], fallback:
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
-function positiveInteger(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1e9 ? value : fallback;
+/** A whole number from 1 to `limit` (the same limits as the CLI's flags and a file's values), else the fallback. */
+function positiveInteger(value: unknown, fallback: number, limit: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= limit ? value : fallback;
 }
 
 /**
@@ -25,15 +28,15 @@ export function readOptions(scope: vscode.Uri | undefined, folderGpus: readonly 
     ...DEFAULT_OPTIONS,
     targetGpu: String(c.get<unknown>('targetGpu') ?? DEFAULT_OPTIONS.targetGpu),
     mode: pick<Mode>(c.get('mode'), ['inference', 'training', 'both'], DEFAULT_OPTIONS.mode),
-    batchSize: positiveInteger(c.get('batchSize'), DEFAULT_OPTIONS.batchSize),
-    sequenceLength: seq === null || seq === undefined ? undefined : positiveInteger(seq, 1024),
+    batchSize: positiveInteger(c.get('batchSize'), DEFAULT_OPTIONS.batchSize, RUN_LIMITS.batchSize),
+    sequenceLength: seq === null || seq === undefined ? undefined : positiveInteger(seq, 1024, RUN_LIMITS.sequenceLength),
     precision: pick<Precision>(c.get('precision'), ['32-true', '16-mixed', 'bf16-mixed', '16-true', 'bf16-true'], DEFAULT_OPTIONS.precision),
     optimizer: pick<OptimizerName>(c.get('optimizer'), ['adamw', 'sgd', 'sgd-no-momentum', 'adamw-8bit'], DEFAULT_OPTIONS.optimizer),
     attention: pick<AttentionKernel>(c.get('attention'), ['sdpa', 'eager'], DEFAULT_OPTIONS.attention),
     checkpointing: c.get<unknown>('gradientCheckpointing') === true ? 'full' : 'none',
-    gpus: positiveInteger(c.get('gpus'), DEFAULT_OPTIONS.gpus),
+    gpus: positiveInteger(c.get('gpus'), DEFAULT_OPTIONS.gpus, RUN_LIMITS.gpus),
     zeroStage: zeroStage(c.get('zeroStage')),
-    cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead < 1e6 ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
+    cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead <= RUN_LIMITS.cudaOverheadMiB ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
     customGpus: [...readCustomGpus(c), ...folderGpus],
     ...fineTuning(c),
   };
@@ -51,7 +54,7 @@ function fineTuning(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'lo
   if (mode !== 'lora' && mode !== 'qlora') {
     return { lora: undefined, quantization: undefined };
   }
-  const rank = positiveInteger(c.get('loraRank'), 16);
+  const rank = positiveInteger(c.get('loraRank'), 16, RUN_LIMITS.loraRank);
   return { lora: { rank, targets: ALL_LINEAR, dropout: true }, quantization: mode === 'qlora' ? 'nf4-dq' : undefined };
 }
 

@@ -309,7 +309,7 @@ class Parser {
       throw new Unsupported('not an assignment');
     }
     this.next();
-    const value = this.parseExpression();
+    const value = this.valueOrUnreadable();
     this.finishLine();
     const name = targets[0];
     entries.push({ key: name.text, keySpan: { start: name.start, end: name.end }, value: value.node });
@@ -330,6 +330,56 @@ class Parser {
 
   private span(startToken: Token): Span {
     return { start: startToken.start, end: this.tokens[Math.max(0, this.pos - 1)].end };
+  }
+
+  /**
+   * An expression where a config value is written (an assignment, a keyword argument, a dict value). What the reader
+   * does not follow (a lambda, `:=`, a conditional, a subscript, a name from elsewhere) becomes a value marked
+   * unreadable, with the reason, so the key stays and a config that needs it says why it has no number.
+   */
+  private valueOrUnreadable(): Value {
+    const start = this.pos;
+    try {
+      return this.parseExpression();
+    } catch (e) {
+      if (!(e instanceof Unsupported)) {
+        throw e;
+      }
+      this.pos = start;
+      const why = this.skipExpression();
+      const span = { start: this.tokens[start].start, end: this.tokens[Math.max(start, this.pos - 1)].end };
+      return { node: { kind: 'null', span, unreadable: `it is Python that VRAM Lens does not evaluate (${why ?? e.message})` } };
+    }
+  }
+
+  /**
+   * Skips one expression: up to a `,` or a closing bracket outside brackets, or the end of the statement. Returns
+   * the construct that made it unreadable, when a token names one.
+   */
+  private skipExpression(): string | undefined {
+    let depth = 0;
+    let why: string | undefined;
+    for (;;) {
+      const t = this.peek();
+      // The tokenizer ends a statement only outside brackets (or where a new assignment starts an unclosed one).
+      if (t.kind === 'end' || t.kind === 'newline') {
+        return why;
+      }
+      if (t.kind === 'op' && depth === 0 && (t.text === ',' || t.text === ')' || t.text === ']' || t.text === '}')) {
+        return why;
+      }
+      if (t.kind === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) {
+        depth++;
+      } else if (t.kind === 'op' && (t.text === ')' || t.text === ']' || t.text === '}')) {
+        depth--;
+      }
+      why ??= t.kind === 'name' && t.text === 'lambda' ? 'a lambda'
+        : t.kind === 'op' && t.text === ':=' ? 'an assignment expression, :='
+          : t.kind === 'name' && (t.text === 'if' || t.text === 'else') ? 'a conditional expression'
+            : t.kind === 'name' && t.text === 'for' ? 'a comprehension'
+              : undefined;
+      this.next();
+    }
   }
 
   parseExpression(): Value {
@@ -422,7 +472,14 @@ class Parser {
         v = this.parseCall(first, dotted);
         dotted = undefined;
       } else if (this.isOp('[')) {
-        throw new Unsupported('subscript');
+        throw new Unsupported('a subscript');
+      } else if (v.node.kind === 'null' && dotted !== undefined && dotted.includes('.')) {
+        const dtype = /^torch\.(float16|bfloat16|float32|float64|half|float|float8_e4m3fn|float8_e5m2)$/.exec(dotted);
+        if (dtype) {
+          return { node: { kind: 'string', value: dtype[1], span: v.node.span } }; // torch.bfloat16 names a dtype
+        }
+        // An attribute of something else (`args.n_embd`, `config.hidden_size`): a value this file does not write.
+        return { node: { ...v.node, unreadable: `it is \`${dotted}\`, a value this file does not write` } };
       } else {
         return v;
       }
@@ -437,7 +494,7 @@ class Parser {
       if (this.peek().kind === 'name' && this.isOp('=', 1)) {
         const key = this.next();
         this.next();
-        const value = this.parseExpression();
+        const value = this.valueOrUnreadable();
         entries.push({ key: key.text, keySpan: { start: key.start, end: key.end }, value: value.node });
       } else if (this.isOp('**') || this.isOp('*')) {
         throw new Unsupported('unpacking');
@@ -507,7 +564,7 @@ class Parser {
         if (this.isOp('(') || this.isOp('.')) {
           return { node: { kind: 'null', span } };
         }
-        throw new Unsupported(`unknown name ${t.text}`);
+        throw new Unsupported(`the name \`${t.text}\`, which this file does not define`);
       }
       case 'op':
         if (t.text === '(') {
@@ -552,7 +609,7 @@ class Parser {
               throw new Unsupported('set literal');
             }
             this.next();
-            const value = this.parseExpression();
+            const value = this.valueOrUnreadable();
             if (key.node.kind === 'string' || key.node.kind === 'number') {
               entries.push({ key: String(key.node.value), keySpan: { start: keyToken.start, end: key.node.span.end }, value: value.node });
             }

@@ -88,7 +88,7 @@ class Reader {
       if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
         continue;
       }
-      if (key.value === MERGE_KEY && (!key.type || key.type === Scalar.PLAIN)) {
+      if (isMergeKey(key)) {
         const source = this.convert(pair.value, depth + 1);
         size += source?.size ?? 0;
         merged.push(...mergeSources(source?.value));
@@ -104,6 +104,12 @@ class Reader {
     }
     return { value: { kind: 'object', entries: withMerged(entries, merged), span }, size };
   }
+}
+
+/** `<<` written plainly: the merge key (YAML 1.1 resolves it to a symbol, other versions leave the string). */
+function isMergeKey(key: Scalar): boolean {
+  const v = key.value;
+  return (typeof v === 'symbol' && v.description === MERGE_KEY) || (v === MERGE_KEY && (!key.type || key.type === Scalar.PLAIN));
 }
 
 /** The maps a merge key's value names: one map, or a sequence of maps (earlier ones take precedence). */
@@ -169,7 +175,8 @@ export function parseYaml(text: string): ConfigDocument {
   const budget = { aliases: 0, nodes: 0, exhausted: false };
   let docs;
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+    // YAML 1.1, as PyYAML reads it (and the frameworks built on it): `4_096` is 4096, `yes` and `on` are true.
+    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, strict: false });
   } catch {
     return { root: undefined, problems: [{ message: 'The YAML could not be read.', span: { start: 0, end: 0 } }] };
   }

@@ -134,3 +134,145 @@ describe('the CLI reads only regular files under the size limit', () => {
     assert.match(r.out, /no estimate/);
   });
 });
+
+describe('values are checked together', () => {
+  const llama = (patch: Record<string, unknown>) =>
+    analyze(JSON.stringify({ model_type: 'llama', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 11008, vocab_size: 32000, ...patch }), 'json').configs[0];
+
+  it('a hidden size the heads do not divide is an error on hidden_size, with the near value that divides', () => {
+    const text = '{"model_type": "llama", "hidden_size": 4906, "num_hidden_layers": 32, "num_attention_heads": 32, "intermediate_size": 11008, "vocab_size": 32000}';
+    const a = analyze(text, 'json').configs[0];
+    assert.strictEqual(a.estimate, undefined);
+    const p = a.problems.find(x => x.severity === 'error')!;
+    assert.match(p.message, /did you mean 4096\?/);
+    assert.ok(text.slice(p.span.start).startsWith('"hidden_size"'));
+  });
+
+  it('more experts per token than experts is an error on the experts-per-token key', () => {
+    const text = JSON.stringify({ model_type: 'mixtral', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 32000, num_local_experts: 8, num_experts_per_tok: 12 });
+    const a = analyze(text, 'json').configs[0];
+    assert.strictEqual(a.estimate, undefined);
+    const p = a.problems[0];
+    assert.match(p.message, /routed to 12 experts, more than the 8/);
+    assert.ok(text.slice(p.span.start).startsWith('"num_experts_per_tok"'));
+  });
+
+  it('a head_dim no attention head can have is an error; one far from hidden / heads a warning', () => {
+    assert.match(llama({ head_dim: 100_000 }).problems[0].message, /wider than any attention head/);
+    const far = llama({ head_dim: 4096 });
+    assert.ok(far.estimate);
+    assert.match(far.problems[0].message, /far from the hidden size 4096/);
+  });
+
+  it('a value far outside its family is a warning, not an error: 322 layers on a Mistral', () => {
+    const a = analyze(JSON.stringify({ model_type: 'mistral', hidden_size: 4096, num_hidden_layers: 322, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 32000 }), 'json').configs[0];
+    assert.ok(a.estimate);
+    assert.strictEqual(a.problems[0].severity, 'warning');
+    assert.match(a.problems[0].message, /`num_hidden_layers` \(322\) is far outside what published Mistral models use/);
+    assert.deepStrictEqual(llama({}).problems, []);
+  });
+
+  it('a total above 10^14 parameters is refused', () => {
+    const a = llama({ hidden_size: 1_000_000, num_attention_heads: 1000, intermediate_size: 10_000_000, num_hidden_layers: 10_000 });
+    assert.strictEqual(a.estimate, undefined);
+    assert.match(a.problems.map(p => p.message).join(' '), /more than 10\^14/);
+  });
+
+  it('a checkpoint index whose total_size cannot be its weights gets an error, not a size', () => {
+    const index = (total: unknown) => analyze(JSON.stringify({ metadata: { total_size: total }, weight_map: { 'a.weight': 'model-1.safetensors', 'b.weight': 'model-1.safetensors' } }), 'json');
+    assert.strictEqual(index(13_476_839_424).checkpoint?.totalSizeBytes, 13_476_839_424);
+    for (const bad of [1, 1e18, -5, '13476839424']) {
+      const doc = index(bad);
+      assert.strictEqual(doc.checkpoint, undefined);
+      assert.match(doc.problems[0].message, /cannot be the size of 2 tensors' weights/);
+    }
+  });
+});
+
+describe('nonsense a file states is a problem on its key, never a silent default', () => {
+  it('micro_batch_size: -1, lora_r: 0, lora_dropout: 1.5, zero stage 4 are errors on their keys, with no number', () => {
+    const base = 'checkpoint_dir: checkpoints/meta-llama/Llama-2-7b-hf\nlora_r: 8\nlora_dropout: 0.05\ntrain:\n  micro_batch_size: 2\n';
+    const cases: [string, string, RegExp][] = [
+      ['micro_batch_size: 2', 'micro_batch_size: -1', /`train\.micro_batch_size` must be a whole number from 1 to 1,000,000 \(it is -1\)/],
+      ['lora_r: 8', 'lora_r: 0', /`lora_r` \(the LoRA rank\) must be a whole number from 1 to 65,536 \(it is 0\)/],
+      ['lora_dropout: 0.05', 'lora_dropout: 1.5', /`lora_dropout` is a probability, from 0 up to 1 \(it is 1\.5\)/],
+      ['micro_batch_size: 2', 'micro_batch_size: "4"', /should be a whole number, not "4"/],
+    ];
+    assert.ok(analyze(base, 'yaml').configs[0].estimate);
+    for (const [from, to, message] of cases) {
+      const text = base.replace(from, to);
+      const a = analyze(text, 'yaml').configs[0];
+      assert.strictEqual(a.estimate, undefined, to);
+      const p = a.problems.find(x => message.test(x.message));
+      assert.ok(p, `${to}: ${a.problems.map(x => x.message).join(' | ')}`);
+      assert.ok(text.slice(p.span.start, p.span.end).includes(to.split(':')[0].trim()), to);
+    }
+    const zero = analyze('{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "intermediate_size": 11008, "vocab_size": 32000, "zero_optimization": {"stage": 4}}', 'json').configs[0];
+    assert.strictEqual(zero.estimate, undefined);
+    assert.match(zero.problems[0].message, /`zero_optimization\.stage` must be 0, 1, 2 or 3 \(it is 4\)/);
+    // Lightning's devices "auto" or -1 count the GPUs there are: a count the file leaves to the setting.
+    assert.ok(analyze(base + 'devices: auto\n', 'yaml').configs[0].estimate);
+  });
+
+  it('Python the reader does not evaluate (lambda, :=, a name from elsewhere) on a config line gives a message, not a vanished model', () => {
+    const kw = (value: string) => `config = LlamaConfig(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32, intermediate_size=11008, vocab_size=${value}, act=lambda x: x)\n`;
+    const reasons: [string, RegExp][] = [['(v := 32000)', /an assignment expression, :=/], ['lambda: 32000', /a lambda/], ['VOCAB', /the name `VOCAB`, which this file does not define/], ['32000 if big else 100', /a conditional expression/], ['args.vocab', /`args\.vocab`, a value this file does not write/]];
+    for (const [value, why] of reasons) {
+      const [a] = analyze(kw(value), 'python').configs;
+      assert.ok(a, value);
+      assert.strictEqual(a.estimate, undefined, value);
+      assert.match(a.problems[0].message, /`vocab_size` cannot be read: it /);
+      assert.match(a.problems[0].message, why, value);
+    }
+    // What the estimate does not read may be any Python; torch dtypes are names, not code.
+    assert.strictEqual(analyze(kw('32000').replace('act=', 'torch_dtype=torch.bfloat16, act='), 'python').configs[0].estimate?.parameters.total, LLAMA_7B);
+  });
+
+  it('YAML is read as PyYAML reads it (YAML 1.1): 4_096 is 4096, yes is true', () => {
+    const [a] = analyze(LLAMA_YAML.replace('4096', '4_096') + 'gradient_checkpointing: yes\n', 'yaml').configs;
+    assert.strictEqual(a.spec?.hiddenSize, 4096);
+    assert.strictEqual(a.estimate?.settings.checkpointing, 'full');
+  });
+});
+
+describe('parallel layouts the model cannot be split into', () => {
+  it('tensor parallelism must divide the heads, pipeline stages need a layer each, GPUs whole groups', () => {
+    const text = '{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 32, "intermediate_size": 11008, "vocab_size": 32000}';
+    const with_ = (o: object) => analyzeDocument(parseConfig(text, 'json'), { ...DEFAULT_OPTIONS, ...o }).configs[0];
+    assert.match(with_({ gpus: 3, tensorParallel: 3 }).problems[0].message, /3 does not divide the 32 heads/);
+    assert.match(with_({ gpus: 64, pipelineParallel: 64 }).problems[0].message, /needs a layer per stage; the model has 32/);
+    assert.match(with_({ gpus: 6, tensorParallel: 4 }).problems[0].message, /6 GPUs cannot form whole groups/);
+    assert.ok(with_({ gpus: 8, tensorParallel: 4 }).estimate);
+    assert.strictEqual(with_({ targetGpu: '3× RTX 4090' }).estimate, undefined);
+  });
+
+  it('CLI flags outside their bounds are usage errors with the bound in the message', () => {
+    const llama = path.join(ROOT, 'test', 'fixtures', 'public', 'reference', 'configs', 'json', 'llama-2-7b-chat-hf.config.json');
+    for (const [flag, value, message] of [
+      ['--tp', '5000', /--tp must be a whole number from 1 to 4,096/],
+      ['--pp', '0', /--pp must be a whole number from 1 to 4,096/],
+      ['--gpus', '1e9', /--gpus must be a whole number from 1 to 100,000/],
+      ['--batch', '10000000', /--batch must be a whole number from 1 to 1,000,000/],
+      ['--seq=-5', '', /--seq must be a whole number/],
+      ['--overhead-mib', '99999999', /--overhead-mib must be a whole number from 0 to 1,048,576/],
+      ['--zero', '', /--zero must be 0, 1, 2 or 3/],
+    ] as const) {
+      const r = value === '' && flag.includes('=') ? cli(llama, flag) : cli(llama, flag, value);
+      assert.strictEqual(r.code, 2, `${flag} ${value}`);
+      assert.match(r.err, message);
+    }
+    const tp = cli(llama, '--tp', '3', '--json');
+    assert.strictEqual(tp.code, 2);
+    assert.match(tp.out, /3 does not divide the 32 heads/);
+  });
+
+  it('the settings share the limits of the CLI and the files (package.json maxima)', async () => {
+    const { RUN_LIMITS } = await import('../../src/core/runLimits');
+    const props = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { maximum?: number }> } } }).contributes.configuration.properties;
+    assert.strictEqual(props['vramLens.batchSize'].maximum, RUN_LIMITS.batchSize);
+    assert.strictEqual(props['vramLens.sequenceLength'].maximum, RUN_LIMITS.sequenceLength);
+    assert.strictEqual(props['vramLens.gpus'].maximum, RUN_LIMITS.gpus);
+    assert.strictEqual(props['vramLens.loraRank'].maximum, RUN_LIMITS.loraRank);
+    assert.strictEqual(props['vramLens.cudaOverheadMiB'].maximum, RUN_LIMITS.cudaOverheadMiB);
+  });
+});

@@ -99,11 +99,14 @@ describe('configs that cannot run as written', () => {
     assert.ok(text.slice(p.span.start, p.span.end).startsWith('"head_dim"'));
   });
 
-  it('KV heads that do not divide the query heads are a warning on num_key_value_heads', () => {
+  it('KV heads that do not divide the query heads are an error on num_key_value_heads, with no number', () => {
     const text = JSON.stringify({ model_type: 'llama', hidden_size: 4096, num_hidden_layers: 2, num_attention_heads: 32, num_key_value_heads: 5, vocab_size: 32000, intermediate_size: 11008 });
-    const p = onlyConfig(text).problems[0];
-    assert.match(p.message, /cannot be grouped evenly/);
+    const a = onlyConfig(text);
+    const p = a.problems[0];
+    assert.strictEqual(p.severity, 'error');
+    assert.match(p.message, /`num_key_value_heads` \(5\) must divide `num_attention_heads` \(32\)/);
     assert.ok(text.slice(p.span.start, p.span.end).startsWith('"num_key_value_heads"'));
+    assert.strictEqual(a.estimate, undefined);
   });
 });
 

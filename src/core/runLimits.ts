@@ -1,0 +1,19 @@
+// The largest value each run setting may take, for CLI flags, settings and the values a training file states: beyond them a number is a typo, not a run.
+
+export const RUN_LIMITS = {
+  /** Sequences per micro-batch per GPU. */
+  batchSize: 1_000_000,
+  /** Tokens per sequence (the longest contexts published are 10M). */
+  sequenceLength: 100_000_000,
+  /** Tokens generated after the prompt. */
+  newTokens: 100_000_000,
+  gradientAccumulationSteps: 1_000_000,
+  /** GPUs in one run (the largest published runs use tens of thousands). */
+  gpus: 100_000,
+  /** Tensor- and pipeline-parallel groups. */
+  parallelDegree: 4_096,
+  loraRank: 65_536,
+  quantGroupSize: 1_048_576,
+  /** CUDA context and libraries, in MiB (1 TiB). */
+  cudaOverheadMiB: 1_048_576,
+} as const;
