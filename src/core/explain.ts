@@ -14,6 +14,14 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, ch => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`));
 }
 
+/**
+ * Text from the user's file as inline code. Inside a code span Markdown takes every character literally (escaping
+ * would show the backslashes), so only what would end the span or a table cell is replaced.
+ */
+export function codeSpan(text: string): string {
+  return `\`${text.replace(/[`|\n]/g, c => (c === '`' ? "'" : c === '|' ? '¦' : ' '))}\``;
+}
+
 interface FieldInfo {
   readonly title: string;
   readonly meaning: string;
@@ -180,7 +188,7 @@ export function hoverMarkdown(input: HoverInput): string {
   const { analysis, field, key, value, options, gpu } = input;
   const info = FIELD_INFO[field];
   const out: string[] = [];
-  out.push(`**${escapeMarkdown(key)}** = \`${String(JSON.stringify(value) ?? '').replace(/`/g, "'")}\` — ${info.title}`);
+  out.push(`**${escapeMarkdown(key)}** = ${codeSpan(String(JSON.stringify(value) ?? ''))} — ${info.title}`);
   out.push('');
   out.push(info.meaning);
   const est = analysis.estimate;
@@ -309,7 +317,7 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
       }
       out.push('', '### What doubling each value does', '', '| Doubled | Inference | Training |', '|---|---:|---:|');
       for (const sens of advice.sensitivity) {
-        out.push(`| \`${escapeMarkdown(sens.key)}\` (${formatInteger(sens.value)} → ${formatInteger(sens.value * 2)}) | ${formatMultiplier(sens.inference)} | ${formatMultiplier(sens.training)} |`);
+        out.push(`| ${codeSpan(sens.key)} (${formatInteger(sens.value)} → ${formatInteger(sens.value * 2)}) | ${formatMultiplier(sens.inference)} | ${formatMultiplier(sens.training)} |`);
       }
       out.push('', '### What each optimisation would do', '', '| | Inference peak | Training peak |', '|---|---:|---:|');
       for (const sv of advice.savings) {

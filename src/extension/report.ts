@@ -1,13 +1,11 @@
-import MarkdownIt from 'markdown-it';
+// The report webview ("Estimate VRAM", "Compare GPUs", "What Fits"): one panel, its HTML built from the report's Markdown with a strict content security policy.
 import * as vscode from 'vscode';
 import { memoryChartSvg } from '../core/chart';
 import { reportMarkdown } from '../core/explain';
 import { gpuMemoryBytes } from '../core/gpus';
+import { markdownToHtml } from '../core/markdownHtml';
 import type { AnalysisCache } from './analysisCache';
 import { COPY_REPORT_COMMAND } from './commands';
-
-/** Raw HTML in the Markdown is escaped, not rendered: the report quotes names from the user's file. */
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
@@ -46,10 +44,11 @@ export class ReportPanel implements vscode.Disposable {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
     }
     this.lastMarkdown = md;
-    // The title first, then the charts and the copy link, then the rest of the report.
-    const copyLink = markdown.render(`[Copy as Markdown](command:${COPY_REPORT_COMMAND})`);
+    // The title first, then the charts and the copy link, then the rest of the report. Every character of the
+    // Markdown is escaped (it quotes names from the user's file): the only link is the one written here.
+    const copyLink = `<p><a href="command:${COPY_REPORT_COMMAND}">Copy as Markdown</a></p>`;
     const figures = charts.map(svg => `<figure>${svg}</figure>`).join('\n');
-    const html = markdown.render(md);
+    const html = markdownToHtml(md);
     const titleEnd = html.indexOf('</h1>');
     const at = titleEnd >= 0 ? titleEnd + '</h1>'.length : 0;
     this.panel.webview.html = page(this.panel.webview, html.slice(0, at) + figures + copyLink + html.slice(at));
