@@ -110,6 +110,7 @@ export const GPUS_FILE = 'vram-lens.gpus.json';
  * without a name or memory are skipped and counted in the problem; a file that is not such an object lists none.
  */
 export function gpusFromFile(text: string): { gpus: Gpu[]; problem?: string } {
+  // The limits of schemas/gpus.schema.json and the vramLens.customGpus setting.
   if (text.length > 1024 * 1024) {
     return { gpus: [], problem: `${GPUS_FILE} is over 1 MiB; not read` };
   }
@@ -119,19 +120,28 @@ export function gpusFromFile(text: string): { gpus: Gpu[]; problem?: string } {
   if (errors.length > 0 || !Array.isArray(list)) {
     return { gpus: [], problem: `${GPUS_FILE} should be an object with a "gpus" array` };
   }
+  if (list.length > MAX_CUSTOM_GPUS) {
+    return { gpus: [], problem: `${GPUS_FILE} lists ${list.length} GPUs, more than ${MAX_CUSTOM_GPUS}; not read` };
+  }
   const gpus = list.map(customGpu).filter((g): g is Gpu => g !== undefined);
   const skipped = list.length - gpus.length;
-  return skipped > 0 ? { gpus, problem: `${GPUS_FILE}: ${skipped} of ${list.length} entries skipped (each needs a name and memoryMiB above 0)` } : { gpus };
+  return skipped > 0 ? { gpus, problem: `${GPUS_FILE}: ${skipped} of ${list.length} entries skipped (each needs a name of 1 to ${MAX_GPU_NAME} characters and memoryMiB from 1 to ${MAX_GPU_MIB.toLocaleString('en-US')})` } : { gpus };
 }
 
+/** GPUs a list may hold, a name's length, and a card's memory (1 TiB: the largest today hold under 300 GB). */
+export const MAX_CUSTOM_GPUS = 1000;
+export const MAX_GPU_NAME = 100;
+export const MAX_GPU_MIB = 1_048_576;
+
+/** A GPU the user lists, or undefined when its entry cannot be one (no name, no memory, a memory no card has). */
 export function customGpu(value: unknown): Gpu | undefined {
   if (!value || typeof value !== 'object') {
     return undefined;
   }
   const v = value as Record<string, unknown>;
   const name = typeof v.name === 'string' ? v.name.trim() : '';
-  const memoryMiB = typeof v.memoryMiB === 'number' && Number.isFinite(v.memoryMiB) && v.memoryMiB > 0 ? v.memoryMiB : undefined;
-  if (!name || memoryMiB === undefined) {
+  const memoryMiB = typeof v.memoryMiB === 'number' && Number.isFinite(v.memoryMiB) && v.memoryMiB >= 1 && v.memoryMiB <= MAX_GPU_MIB ? v.memoryMiB : undefined;
+  if (!name || name.length > MAX_GPU_NAME || memoryMiB === undefined) {
     return undefined;
   }
   return {
@@ -142,6 +152,6 @@ export function customGpu(value: unknown): Gpu | undefined {
     memorySource: 'nvml',
     vendor: typeof v.vendor === 'string' ? v.vendor : 'custom',
     generation: 'custom',
-    priceUsd: typeof v.priceUsd === 'number' && v.priceUsd >= 0 ? v.priceUsd : null,
+    priceUsd: typeof v.priceUsd === 'number' && Number.isFinite(v.priceUsd) && v.priceUsd >= 0 ? v.priceUsd : null,
   };
 }

@@ -1,7 +1,7 @@
 // The user's VRAM Lens settings as analysis options, each checked against the same limits the CLI and the files use.
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
-import { customGpu, type Gpu } from '../core/gpus';
+import { customGpu, MAX_CUSTOM_GPUS, type Gpu } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import type { AttentionKernel, Mode, OptimizerName, Precision } from '../core/types';
 
@@ -60,7 +60,7 @@ function fineTuning(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'lo
 
 function readCustomGpus(c: vscode.WorkspaceConfiguration): Gpu[] {
   const list = c.get<unknown>('customGpus');
-  return Array.isArray(list) ? list.map(customGpu).filter((g): g is Gpu => g !== undefined) : [];
+  return Array.isArray(list) ? list.slice(0, MAX_CUSTOM_GPUS).map(customGpu).filter((g): g is Gpu => g !== undefined) : [];
 }
 
 /** Whether a feature is switched on (vramLens.codeLens.enabled, vramLens.diagnostics.enabled…). */

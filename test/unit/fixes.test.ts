@@ -4,7 +4,7 @@ import { compareGpusMarkdown, whatFitsMarkdown } from '../../src/core/explain';
 import { fixesFor } from '../../src/core/fixes';
 import * as fs from 'fs';
 import * as path from 'path';
-import { customGpu, findGpu, GPUS, GPUS_FILE, gpuMemoryBytes, gpusFromFile } from '../../src/core/gpus';
+import { customGpu, MAX_CUSTOM_GPUS, MAX_GPU_MIB, MAX_GPU_NAME, findGpu, GPUS, GPUS_FILE, gpuMemoryBytes, gpusFromFile } from '../../src/core/gpus';
 import { cloudVsBuy, throughputOn } from '../../src/core/throughput';
 import { parseConfig, type ConfigFormat } from '../../src/parse';
 import { readReference, ROOT } from './helpers';
@@ -208,6 +208,13 @@ describe('GPU comparisons and what fits', () => {
     assert.deepStrictEqual(schema.properties.gpus.items.required, ['name', 'memoryMiB']);
     assert.ok(customGpu({ name: 'x', memoryMiB: 1 }));
     assert.strictEqual(customGpu({ name: 'x' }), undefined);
+    // And its limits are the reader's: a name of 1 to 100 characters, 1 MiB to 1 TiB, at most 1,000 GPUs.
+    const item = schema.properties.gpus.items.properties;
+    assert.deepStrictEqual([item.name.minLength, item.name.maxLength, item.memoryMiB.minimum, item.memoryMiB.maximum, schema.properties.gpus.maxItems], [1, MAX_GPU_NAME, 1, MAX_GPU_MIB, MAX_CUSTOM_GPUS]);
+    assert.strictEqual(customGpu({ name: 'x'.repeat(MAX_GPU_NAME + 1), memoryMiB: 1 }), undefined);
+    assert.strictEqual(customGpu({ name: 'x', memoryMiB: MAX_GPU_MIB + 1 }), undefined);
+    assert.strictEqual(customGpu({ name: 'x', memoryMiB: 1e400 }), undefined);
+    assert.match(gpusFromFile(JSON.stringify({ gpus: Array(MAX_CUSTOM_GPUS + 1).fill({ name: 'x', memoryMiB: 1 }) })).problem!, /more than 1000; not read/);
   });
 
   it('user-defined GPUs are validated, and found by name', () => {
