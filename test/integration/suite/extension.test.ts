@@ -356,6 +356,26 @@ describe('VRAM Lens in a real VS Code', () => {
     }
   });
 
+  it('a file of 250 configs gets 100 lenses and one that says how many more there are', async () => {
+    const many = await open('many-configs.py');
+    const ours = (await lenses(many, 101)).filter(l => /^VRAM/.test(l.command?.title ?? ''));
+    assert.strictEqual(ours.length, 101);
+    assert.match(ours[100].command?.title ?? '', /^VRAM Lens: 150 more model configs in this file are not estimated: VRAM Lens estimates the first 100 of a file\.$/);
+  });
+
+  it('a key set twice: the last value is estimated, and the earlier one gets a warning on its line', async () => {
+    const dup = await open('duplicate.json');
+    const diags = await waitFor(
+      () => vscode.languages.getDiagnostics(dup.uri).filter(d => d.source === SOURCE && d.code === 'duplicate-key'),
+      d => d.length > 0,
+    );
+    assert.strictEqual(diags[0].severity, vscode.DiagnosticSeverity.Warning);
+    assert.strictEqual(diags[0].range.start.line, 3);
+    assert.match(diags[0].message, /the last value \(80\) is the one Python, json\.loads, PyYAML and transformers read/);
+    // The 80-layer model: 30.6 GiB of bf16 weights, not the 12.6 GiB of the 32-layer one.
+    assert.match((await lenses(dup))[0].command?.title ?? '', /^VRAM ≈ 3\d\.\d GiB inference/);
+  });
+
   it('workbench screenshots: CodeLens, a hover with its breakdown, a quick fix, a YAML recipe, the report', async () => {
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
