@@ -62,10 +62,10 @@ row(`${(bigYaml.length / 1e6).toFixed(1)} MB YAML, with hidden_size`, 'hidden_si
 
 printTable(rows);
 
-// Hostile and extreme shapes at each format's size limit: what one edit costs the editor (parse + estimate), the
-// format's own parser on the same text, and how the cost grows from a quarter of the limit to the limit (4× is
-// linear).
-const shapeRows: string[][] = [['shape', 'size', 'per edit', 'plain parse', 'ratio', 'growth ¼→1']];
+// Hostile and extreme shapes at each format's size limit: whether VRAM Lens reads the file or refuses it (past the
+// entry caps), what one edit costs the editor (parse + estimate), the format's own parser on the same text, and how
+// the cost grows from a quarter of the limit to the limit (4× is linear; less where the larger file is refused).
+const shapeRows: string[][] = [['shape', 'size', 'read', 'per edit', 'plain parse', 'ratio', 'growth ¼→1']];
 for (const shape of SHAPES) {
   const limit = MAX_CONFIG_BYTES[shape.format] - 64;
   const full = sized(shape.text, limit);
@@ -84,7 +84,8 @@ for (const shape of SHAPES) {
       }
     }, runs);
   }
-  shapeRows.push([shape.name, `${(full.length / 1024).toFixed(0)} KiB`, fmt(ours), base === undefined ? '—' : fmt(base), base === undefined ? '—' : `${(ours / base).toFixed(2)}×`, `${(ours / oursQuarter).toFixed(1)}×`]);
+  const read = parseConfig(full, shape.format).root !== undefined ? 'read' : 'refused';
+  shapeRows.push([shape.name, `${(full.length / 1024).toFixed(0)} KiB`, read, fmt(ours), base === undefined ? '—' : fmt(base), base === undefined ? '—' : `${(ours / base).toFixed(2)}×`, `${(ours / oursQuarter).toFixed(1)}×`]);
 }
 console.log('');
 printTable(shapeRows);
@@ -98,6 +99,6 @@ function sized(text: (bytes: number) => string, bytes: number): string {
 function printTable(table: string[][]): void {
   const widths = table[0].map((_, i) => Math.max(...table.map(r => r[i].length)));
   for (const r of table) {
-    console.log(r.map((x, i) => (i >= 2 ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  '));
+    console.log(r.map((x, i) => (i >= 2 && x !== 'read' && x !== 'refused' ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join('  '));
   }
 }

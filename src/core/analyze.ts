@@ -232,14 +232,20 @@ function layoutProblem(spec: ModelSpec, run: AnalysisOptions, config: FoundConfi
  * each holding its share. The returned card's name says how many; its memory is one card's.
  */
 export function resolveTarget(options: AnalysisOptions): { gpu: Gpu | undefined; count: number } {
+  // The searches behind advice and quick fixes ask again for the same target hundreds of times: the last answer is kept.
+  const list = gpuList(options);
+  if (lastTarget && lastTarget.name === options.targetGpu && lastTarget.list === list) {
+    return lastTarget.target;
+  }
   const multi = /^\s*(\d{1,4})\s*[x×]\s*(.+)$/i.exec(options.targetGpu);
   const count = multi ? Number(multi[1]) : 1;
-  const gpu = findGpu(multi ? multi[2] : options.targetGpu, gpuList(options));
-  if (!gpu || count < 1) {
-    return { gpu: undefined, count: 1 };
-  }
-  return { gpu: count > 1 ? { ...gpu, name: `${count}× ${gpu.name}` } : gpu, count };
+  const gpu = findGpu(multi ? multi[2] : options.targetGpu, list);
+  const target = !gpu || count < 1 ? { gpu: undefined, count: 1 } : { gpu: count > 1 ? { ...gpu, name: `${count}× ${gpu.name}` } : gpu, count };
+  lastTarget = { name: options.targetGpu, list, target };
+  return target;
 }
+
+let lastTarget: { readonly name: string; readonly list: readonly Gpu[]; readonly target: { gpu: Gpu | undefined; count: number } } | undefined;
 
 /**
  * A config with a syntax error inside it: no number, because the error may have cut a value (`"vocab_size": 32`

@@ -44,6 +44,9 @@ export interface ConfigDocument {
   readonly problems: readonly ParseProblem[];
 }
 
+/** Objects up to this many entries are searched (cheaper than an index); larger ones get an index. */
+const SMALL_OBJECT = 64;
+
 /** Entries by key, per object, built once: objects with thousands of keys are looked up in constant time. */
 const INDEX = new WeakMap<ConfigObject, ReadonlyMap<string, ConfigEntry>>();
 
@@ -52,6 +55,15 @@ const INDEX = new WeakMap<ConfigObject, ReadonlyMap<string, ConfigEntry>>();
  * PyYAML and transformers read a file (the readers also warn about the earlier one).
  */
 export function entryOf(obj: ConfigObject, key: string): ConfigEntry | undefined {
+  const entries = obj.entries;
+  if (entries.length <= SMALL_OBJECT) {
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].key === key) {
+        return entries[i];
+      }
+    }
+    return undefined;
+  }
   let index = INDEX.get(obj);
   if (!index) {
     const map = new Map<string, ConfigEntry>();

@@ -55,7 +55,8 @@ export function parseConfig(text: string, format: ConfigFormat): ConfigDocument 
       ? { root: undefined, problems: [] }
       : { root: undefined, problems: [{ message: `The file is larger than ${limit}, more than any ${format.toUpperCase()} config; VRAM Lens does not read it.`, span: { start: 0, end: 0 } }] };
   }
-  if (format !== 'python' && countItems(text, format, MAX_CONFIG_ITEMS[format]) > MAX_CONFIG_ITEMS[format]) {
+  // Every entry takes at least a character: a text shorter than the cap needs no count.
+  if (format !== 'python' && text.length > MAX_CONFIG_ITEMS[format] && countItems(text, format, MAX_CONFIG_ITEMS[format]) > MAX_CONFIG_ITEMS[format]) {
     const message = `The file holds more than ${MAX_CONFIG_ITEMS[format].toLocaleString('en-US')} entries, more than any ${format.toUpperCase()} config; VRAM Lens does not read it.`;
     return { root: undefined, problems: [{ message, span: { start: 0, end: 0 } }] };
   }

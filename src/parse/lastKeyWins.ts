@@ -27,6 +27,24 @@ export function lastKeyWins(root: ConfigValue | undefined, problems: ParseProble
   return root && dedupe(root, problems, 0);
 }
 
+/** The last entry of each key, when some key is written twice; undefined (the common case) when none is. */
+function lastEntries(entries: readonly ConfigEntry[]): Map<string, ConfigEntry> | undefined {
+  const seen = new Set<string>();
+  let duplicated = false;
+  for (const e of entries) {
+    duplicated ||= seen.has(e.key);
+    seen.add(e.key);
+  }
+  if (!duplicated) {
+    return undefined;
+  }
+  const last = new Map<string, ConfigEntry>();
+  for (const e of entries) {
+    last.set(e.key, e);
+  }
+  return last;
+}
+
 function dedupe(value: ConfigValue, problems: ParseProblem[], depth: number): ConfigValue {
   if (depth > 256) {
     return value;
@@ -43,14 +61,11 @@ function dedupe(value: ConfigValue, problems: ParseProblem[], depth: number): Co
   if (value.kind !== 'object') {
     return value;
   }
-  const last = new Map<string, ConfigEntry>();
-  for (const e of value.entries) {
-    last.set(e.key, e);
-  }
-  let changed = last.size !== value.entries.length;
+  const last = lastEntries(value.entries);
+  let changed = last !== undefined;
   const entries: ConfigEntry[] = [];
   for (const e of value.entries) {
-    const winner = last.get(e.key)!;
+    const winner = last?.get(e.key) ?? e;
     if (winner !== e) {
       if (problems.length < MAX_WARNINGS) {
         problems.push({
