@@ -7,7 +7,7 @@ import { medianMs } from './timing';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
 import { diagnose } from '../src/core/diagnose';
 import { hoverMarkdown, lensTitle } from '../src/core/explain';
-import { parseConfig } from '../src/parse';
+import { MAX_CONFIG_BYTES, parseConfig } from '../src/parse';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -33,13 +33,13 @@ for (const name of ['llama-2-7b-chat-hf.config.json', 'gpt2.config.json', 'mixtr
 }
 
 // Tokenizer-like JSON without any model keys: skipped after one scan (under 1 MiB), or by size alone (above).
-for (const entries of [35_000, 190_000]) {
+for (const entries of [17_000, 35_000, 190_000]) {
   const vocab: Record<string, number> = {};
   for (let i = 0; i < entries; i++) {
     vocab[`token_${i}_${(i * 2654435761) % 1000}`] = i;
   }
   const tokenizer = JSON.stringify({ version: '1.0', model: { type: 'BPE', vocab } });
-  // The same size, but with a model key in it, so the tree must really be built (under the size limit).
+  // The same size, but with a model key in it, so the tree must really be built (when under the size limit).
   const withKey = tokenizer.replace('"version":"1.0"', '"version":"1.0","hidden_size":"x"');
   const parseMs = medianMs(() => JSON.parse(tokenizer), 15);
   const skipMs = medianMs(() => analyzeForEditor(tokenizer), 15);
@@ -47,7 +47,8 @@ for (const entries of [35_000, 190_000]) {
   const mb = (tokenizer.length / 1e6).toFixed(1);
   rows.push([`${mb} MB tokenizer-like JSON: JSON.parse (reference)`, `${parseMs.toFixed(1)} ms`]);
   rows.push([`${mb} MB tokenizer-like JSON: VRAM Lens skips it`, `${skipMs.toFixed(2)} ms (${(skipMs / parseMs).toFixed(3)}× JSON.parse)`]);
-  rows.push([`${mb} MB JSON with a hidden_size key`, `${fullMs.toFixed(2)} ms (${(fullMs / parseMs).toFixed(2)}× JSON.parse)`]);
+  const read = parseConfig(withKey, 'json').root !== undefined;
+  rows.push([`${mb} MB JSON with a hidden_size key (${read ? 'read through' : `over the ${MAX_CONFIG_BYTES.json / 1024} KiB limit: not read`})`, `${fullMs.toFixed(2)} ms (${(fullMs / parseMs).toFixed(2)}× JSON.parse)`]);
 }
 
 for (const bundle of ['dist/extension.js', 'dist/web/extension.js', 'dist/cli.js']) {

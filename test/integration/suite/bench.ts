@@ -17,9 +17,11 @@ export async function run(): Promise<void> {
   const activation = performance.now() - t0;
   const folder = vscode.workspace.workspaceFolders![0].uri;
   const rows: [string, string][] = [[`activation (extension host, ${ext.isActive ? 'first call' : '?'})`, `${activation.toFixed(1)} ms`]];
-  for (const name of ['config.json', 'lora.yaml', 'train_char.py', 'llama3_8b.toml', 'package.json']) {
+  for (const name of ['config.json', 'lora.yaml', 'train_char.py', 'llama3_8b.toml', 'package.json', 'many-configs.py']) {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, name));
-    rows.push([`analysis of ${name} (mean of 500)`, `${(api.timeAnalysis(doc, 500) * 1000).toFixed(0)} µs`]);
+    // The file of 250 configs (100 estimated, the rest counted) is the heavy one: fewer runs.
+    const runs = name === 'many-configs.py' ? 30 : 500;
+    rows.push([`analysis of ${name} (mean of ${runs})`, `${(api.timeAnalysis(doc, runs) * 1000).toFixed(0)} µs`]);
   }
   // Round trip of the CodeLens provider after an edit: analysis + the host's IPC.
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'seed-production.json'));
