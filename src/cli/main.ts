@@ -231,6 +231,9 @@ function parse(argv: string[]) {
   return { values, positionals, options, forced };
 }
 
+/** What a file without a model config is told (in the table and in the JSON's notes). */
+const NO_CONFIG = 'no model config found (VRAM Lens looks for a hidden size with a layer count and heads or a vocabulary, a key that names a model, or a checkpoint index)';
+
 interface FileResult {
   readonly file: string;
   readonly configs: ConfigReport[];
@@ -254,7 +257,10 @@ function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<Ana
   const doc = parseConfig(text, format);
   const analysis = analyzeDocument(doc, options, forced);
   const index = analysis.checkpoint;
+  const errors = analysis.problems.filter(p => p.severity === 'error' || p.code === 'unreadable-config');
+  const found = analysis.configs.length > 0 || index !== undefined || errors.length > 0;
   const notes = [
+    ...(found ? [] : [`${file}: ${NO_CONFIG}`]),
     ...analysis.problems.filter(p => p.severity !== 'error' && p.code !== 'unreadable-config').map(p => `${file}: ${p.message}`),
     ...(analysis.omitted ? [omittedConfigsMessage(analysis.omitted)] : []),
     ...(analysis.configs.length > MAX_ADVISED_CONFIGS ? [`Advice is given for the first ${MAX_ADVISED_CONFIGS} configs of a file.`] : []),
@@ -267,7 +273,7 @@ function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<Ana
       ? { checkpoint: { totalSizeBytes: index.totalSizeBytes, tensors: index.tensors, shards: index.shards, summary: checkpointLensTitle(index, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024) } }
       : {}),
     // A file-level problem is an error when it is one, or when it stopped the file from being read.
-    errors: analysis.problems.filter(p => p.severity === 'error' || p.code === 'unreadable-config').map(p => `${file}: ${p.message}`),
+    errors: errors.map(p => `${file}: ${p.message}`),
   };
 }
 
@@ -424,8 +430,6 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       }
       if (r.checkpoint) {
         out(`  ${r.checkpoint.summary}`);
-      } else if (r.configs.length === 0 && r.errors.length === 0) {
-        out('  no model config found');
       }
       for (const c of r.configs) {
         out(table(c, options));

@@ -80,6 +80,7 @@ describe('command line', () => {
     const { code, out } = run(file, '--json');
     assert.strictEqual(code, 0);
     assert.deepStrictEqual(JSON.parse(out).files[0].configs, []);
+    assert.match(JSON.parse(out).files[0].notes[0], /no model config found/);
   });
 });
 
