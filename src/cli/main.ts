@@ -1,3 +1,4 @@
+// The `vram-lens` command line: flags and files in, the estimate table or the JSON contract out, for terminals and CI.
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions } from '../core/analyze';

@@ -1,3 +1,4 @@
+// Searches over estimates for the advice and quick fixes: largest batch, longest sequence, smallest GPU, GPUs needed, what each change saves.
 import { analyzeConfig, type AnalysisOptions } from './analyze';
 import { bySizeThenPrice, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { withRawValue, type FoundConfig } from './spec';

@@ -1,3 +1,4 @@
+// The engine's entry point for a document: settings plus the file's own values, one estimate and verdict per config, and the checks that refuse what no model or run can be.
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';

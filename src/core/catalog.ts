@@ -1,3 +1,4 @@
+// The built-in catalog of named models (catalog.json, each entry with its source) and the lookup that resolves a name or a torchtune builder to an entry.
 import catalogData from './data/catalog.json';
 import type { RawValue } from './spec';
 

@@ -1,3 +1,4 @@
+// The report's memory chart: an SVG made from numbers only, for the webview.
 import { formatBytes } from './format';
 import type { Estimate } from './types';
 

@@ -1,3 +1,4 @@
+// The diagnostics of a document: its problems, and a config that does not fit the target GPU, with the numbers.
 import type { ConfigAnalysis, DocumentAnalysis, Problem } from './analyze';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes } from './gpus';

@@ -1,3 +1,4 @@
+// The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';

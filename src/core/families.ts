@@ -1,3 +1,4 @@
+// Model families as data: each architecture's structure, defaults and the keys it reads, for the resolver.
 import type { ModelSpec } from './types';
 
 /** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */

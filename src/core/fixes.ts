@@ -1,3 +1,4 @@
+// Quick fixes computed to fit: the edits or settings that bring a config under the target GPU, in the file's own vocabulary.
 import { cheapestGpuFor, largestBatch, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatInteger } from './format';

@@ -1,3 +1,4 @@
+// Units at the edge: bytes, counts and percentages as people read them.
 const KIB = 1024;
 const MIB = KIB * 1024;
 const GIB = MIB * 1024;

@@ -1,3 +1,4 @@
+// The GPU list (gpus.json) and the user's own GPUs: memory as nvidia-smi reports it, loose name matching, tiers.
 import { parse, type ParseError } from 'jsonc-parser';
 import gpuData from './data/gpus.json';
 

@@ -1,3 +1,4 @@
+// The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { countParameters } from './params';
 import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {

@@ -1,3 +1,4 @@
+// Exact parameter counts, summed from the weight-tensor inventory.
 import { numel, weightTensors } from './tensors';
 import type { ModelSpec, ParameterBreakdown } from './types';
 

@@ -1,3 +1,4 @@
+// The CLI's JSON report of a config (the contract) and the advice it carries.
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
 import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';

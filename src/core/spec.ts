@@ -1,3 +1,4 @@
+// From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { findCatalogModel, torchtuneModel, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';

@@ -1,3 +1,4 @@
+// The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */

@@ -1,3 +1,4 @@
+// First-order serving speed and rent-versus-buy cost on a GPU, for the report.
 import type { Estimate } from './types';
 import type { Gpu } from './gpus';
 

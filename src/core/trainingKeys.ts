@@ -1,3 +1,4 @@
+// The run settings a training file states (LitGPT, torchtune, axolotl, DeepSpeed, torchtitan, nanoGPT, HF), with where each is written and what no run can have.
 import type { AnalysisOptions } from './analyze';
 import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';

@@ -1,3 +1,4 @@
+// The engine's shared types: spans, model specs, run settings and estimates.
 /** A half-open character range [start, end) in the source text. */
 export interface Span {
   readonly start: number;

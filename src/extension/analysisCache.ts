@@ -1,3 +1,4 @@
+// One analysis per document version, shared by every editor feature, with the folder's settings and GPUs.
 import * as vscode from 'vscode';
 import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '../core/analyze';
 import { formatFor, parseConfig, type ConfigFormat } from '../parse';

@@ -1,3 +1,4 @@
+// Quick fixes on the diagnostics that say a config does not fit, computed once per analysis.
 import * as vscode from 'vscode';
 import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING } from '../core/diagnose';
 import type { FitMode } from '../core/advise';

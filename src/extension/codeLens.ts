@@ -1,3 +1,4 @@
+// The CodeLens above each config (and one for what a file holds past the first 100 configs).
 import * as vscode from 'vscode';
 import { checkpointLensTitle, lensTitle, omittedConfigsMessage } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';

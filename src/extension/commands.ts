@@ -1,3 +1,4 @@
+// The command ids the extension registers and its code refers to.
 export const ESTIMATE_COMMAND = 'vramLens.estimate';
 export const SELECT_GPU_COMMAND = 'vramLens.selectTargetGpu';
 export const WHAT_FITS_COMMAND = 'vramLens.whatFits';

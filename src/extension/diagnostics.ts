@@ -1,3 +1,4 @@
+// The Problems panel: diagnostics recomputed after typing pauses, replaced in one step, cleared on close.
 import * as vscode from 'vscode';
 import { diagnose } from '../core/diagnose';
 import type { AnalysisCache } from './analysisCache';

@@ -1,3 +1,4 @@
+// The composition root: wires the analysis cache to the CodeLens, hovers, diagnostics, fixes, status bar and commands.
 import * as vscode from 'vscode';
 import { configIndexAt, gpuList, resolveTarget } from '../core/analyze';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../core/explain';

@@ -1,3 +1,4 @@
+// Select Target GPU: a quick pick of every GPU by tier, with whether the active config fits.
 import * as vscode from 'vscode';
 import { gpuList, verdictFor } from '../core/analyze';
 import { formatBytes, formatInteger } from '../core/format';

@@ -1,3 +1,4 @@
+// The hover on a key the estimate reads: what it does, its share, and what doubling it would do.
 import * as vscode from 'vscode';
 import { catalogHoverMarkdown, hoverMarkdown, settingHoverMarkdown } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';

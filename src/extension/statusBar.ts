@@ -1,3 +1,4 @@
+// The status-bar verdict for the active file on the target GPU.
 import * as vscode from 'vscode';
 import { peakIn } from '../core/advise';
 import { formatBytes } from '../core/format';

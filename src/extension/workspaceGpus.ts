@@ -1,3 +1,4 @@
+// A workspace's vram-lens.gpus.json, read and watched per folder.
 import * as vscode from 'vscode';
 import { GPUS_FILE, gpusFromFile, type Gpu } from '../core/gpus';
 

@@ -1,3 +1,4 @@
+// The Python reader: config files read as literals (never executed) into a tree with spans, what it does not follow marked unreadable.
 import type { ConfigDocument, ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
 import type { Span } from '../core/types';
 import { MAX_CONFIG_ITEMS } from './limits';

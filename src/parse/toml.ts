@@ -1,3 +1,4 @@
+// The TOML reader (torchtitan): smol-toml's values with each key's position found by one linear scan.
 import { parse } from 'smol-toml';
 import type { ConfigDocument, ConfigEntry, ConfigValue } from '../core/configTree';
 import type { Span } from '../core/types';
