@@ -56,7 +56,7 @@ add({ category: 'values', name: 'Llama-2-7B in TOML (control)', files: { 'config
 // --- Values: every size key with values no model can have, in JSON, YAML and Python ---
 const BAD_JSON_VALUES: readonly [string, unknown][] = [
   ['negative', -4096], ['zero', 0], ['fractional', 40.96], ['a string', '4096'], ['a boolean', true], ['a list', [4096]], ['an object', { v: 4096 }],
-  ['1e400', 'RAW:1e400'], ['1e20', 1e20], ['-0', 'RAW:-0'], ['NaN text', 'NaN'],
+  ['1e400', 'RAW:1e400'], ['1e20', 1e20], ['-0', 'RAW:-0'], ['NaN text', 'NaN'], ['a float of whole value', 'RAW:4096.0'], ['an exponent', 'RAW:4.096e3'],
 ];
 for (const key of ['hidden_size', 'num_hidden_layers', 'num_attention_heads', 'vocab_size', 'intermediate_size']) {
   for (const [what, value] of BAD_JSON_VALUES) {
@@ -90,7 +90,7 @@ const RECIPE = 'checkpoint_dir: checkpoints/meta-llama/Llama-2-7b-hf\nprecision:
 add({ category: 'recipes', name: 'LitGPT LoRA recipe (control)', files: { 'lora.yaml': RECIPE }, expect: { kind: 'estimate' } });
 for (const [from, to] of [
   ['micro_batch_size: 2', 'micro_batch_size: -1'], ['micro_batch_size: 2', 'micro_batch_size: 0'], ['micro_batch_size: 2', 'micro_batch_size: 2.5'],
-  ['micro_batch_size: 2', 'micro_batch_size: "2"'], ['micro_batch_size: 2', 'micro_batch_size: 1e12'], ['max_seq_length: 512', 'max_seq_length: -512'],
+  ['micro_batch_size: 2', 'micro_batch_size: "2"'], ['micro_batch_size: 2', 'micro_batch_size: 1e12'], ['micro_batch_size: 2', 'micro_batch_size: 2.0'], ['max_seq_length: 512', 'max_seq_length: -512'],
   ['max_seq_length: 512', 'max_seq_length: 1e10'], ['lora_r: 8', 'lora_r: 0'], ['lora_r: 8', 'lora_r: -8'], ['lora_r: 8', 'lora_r: 1e6'],
   ['lora_dropout: 0.05', 'lora_dropout: 1.5'], ['lora_dropout: 0.05', 'lora_dropout: -0.1'], ['global_batch_size: 16', 'global_batch_size: -16'],
 ] as const) {

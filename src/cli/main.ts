@@ -321,7 +321,7 @@ function pad(s: string, n: number): string {
 }
 
 function padLeft(s: string, n: number): string {
-  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
+  return s.length >= n ? ` ${s}` : ' '.repeat(n - s.length) + s;
 }
 
 function table(r: ConfigReport, options: AnalysisOptions): string {

@@ -75,3 +75,11 @@ export function entryOf(obj: ConfigObject, key: string): ConfigEntry | undefined
   }
   return index.get(key);
 }
+
+/** A float literal in JSON, YAML, Python or TOML: a point or an exponent (not a name, an expression or hex). */
+const FLOAT_LITERAL = /^[-+]?(?:\d[\d_]*\.[\d_]*|\.\d[\d_]*|\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?$/;
+
+/** The text of a number written as a float (`4096.0`, `4.096e3`), which Python, json.loads and PyYAML read as one. */
+export function floatText(v: ConfigValue): string | undefined {
+  return v.kind === 'number' && /[.eE]/.test(v.raw) && FLOAT_LITERAL.test(v.raw.trim()) ? v.raw : undefined;
+}

@@ -1,25 +1,24 @@
 // Units at the edge: bytes, counts and percentages as people read them.
-const KIB = 1024;
-const MIB = KIB * 1024;
-const GIB = MIB * 1024;
-const TIB = GIB * 1024;
+const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
 
-/** Bytes in binary units (GiB = 2^30 bytes), with three significant digits. */
+/** Bytes in binary units (GiB = 2^30 bytes), with three significant digits; past a thousand EiB in powers of ten. */
 export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs >= TIB) {
-    return `${round(bytes / TIB)} TiB`;
+  if (!Number.isFinite(bytes)) {
+    return bytes > 0 ? '∞' : '—';
   }
-  if (abs >= GIB) {
-    return `${round(bytes / GIB)} GiB`;
+  let value = bytes;
+  let unit = 'B';
+  for (const u of UNITS) {
+    if (Math.abs(value) < 1024) {
+      break;
+    }
+    value /= 1024;
+    unit = u;
   }
-  if (abs >= MIB) {
-    return `${round(bytes / MIB)} MiB`;
+  if (unit === 'B') {
+    return `${bytes} B`;
   }
-  if (abs >= KIB) {
-    return `${round(bytes / KIB)} KiB`;
-  }
-  return `${bytes} B`;
+  return Math.abs(value) >= 1024 ? `${value.toExponential(2)} ${unit}` : `${round(value)} ${unit}`;
 }
 
 function round(x: number): string {

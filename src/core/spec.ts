@@ -1,5 +1,5 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
-import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import { entryOf, floatText, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { findCatalogModel, torchtuneModel, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
@@ -46,6 +46,8 @@ export interface RecognisedKey {
   readonly value: RawValue | null;
   /** Why the value written there could not be read, when it could not (see ConfigValue's `unreadable`). */
   readonly unreadable?: string;
+  /** A number written as a float (`4096.0`, `4.096e3`): Python reads a float, which no layer size can be. */
+  readonly floatText?: string;
 }
 
 export interface SpecProblem {
@@ -150,6 +152,7 @@ export interface ScalarEntry {
   readonly keySpan: Span;
   readonly valueSpan: Span;
   readonly unreadable?: string;
+  readonly floatText?: string;
 }
 
 /** Why a value could not be read, if it could not. */
@@ -237,7 +240,8 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
       continue;
     }
     const unreadable = unreadableOf(e.value);
-    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value, ...(unreadable ? { unreadable } : {}) });
+    const float = floatText(e.value);
+    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value, ...(unreadable ? { unreadable } : {}), ...(float ? { floatText: float } : {}) });
     if (!seen.has(field) && value !== null) {
       seen.add(field);
       raw[field] = e.key === 'multi_query' ? (value === true ? 1 : value) : value;
@@ -253,7 +257,8 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
     const v = scalar(e.value);
     if (v !== undefined && !(e.key in scalars)) {
       const unreadable = unreadableOf(e.value);
-      scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span, ...(unreadable ? { unreadable } : {}) };
+      const float = floatText(e.value);
+      scalars[e.key] = { value: v, keySpan: e.keySpan, valueSpan: e.value.span, ...(unreadable ? { unreadable } : {}), ...(float ? { floatText: float } : {}) };
     } else if (e.key === LITGPT_ENTRY_KEY && e.value.kind === 'object') {
       scalars[e.key] = { value: 'object', keySpan: e.keySpan, valueSpan: e.value.span };
     }
@@ -369,6 +374,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     return { spec: undefined, problems };
   }
 
+  const asFloat = (key: string, text: string, field?: SpecField): SpecProblem => ({
+    severity: 'error',
+    field,
+    key,
+    message: `\`${key}\` should be a whole number, not ${text}: Python reads a float there, and transformers cannot build a layer of that size.`,
+  });
   const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
     if (typeof v !== 'number') {
       problems.push({ severity: 'error', field, key, message: `\`${key}\` should be a whole number, not ${JSON.stringify(v)}.` });
@@ -404,7 +415,13 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
       }
       return undefined;
     }
-    return checkInteger(key, v, INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER, false, field);
+    const n = checkInteger(key, v, INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER, false, field);
+    const written = config.keys.find(k => k.field === field && k.key === key);
+    if (n !== undefined && written?.floatText !== undefined && written.value === v) {
+      problems.push(asFloat(key, written.floatText, field));
+      return undefined;
+    }
+    return n;
   };
 
   const scalarValue = (key: string): RawValue | undefined => {
@@ -478,7 +495,13 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     intermediateSize: intermediateRaw,
     int: (key, options) => {
       const v = scalarValue(key);
-      return v === undefined ? undefined : checkInteger(key, v, 100_000_000, options?.allowZero === true);
+      const n = v === undefined ? undefined : checkInteger(key, v, 100_000_000, options?.allowZero === true);
+      const written = config.scalars[key];
+      if (n !== undefined && written?.floatText !== undefined && written.value === v) {
+        problems.push(asFloat(key, written.floatText));
+        return undefined;
+      }
+      return n;
     },
     bool: key => {
       const v = scalarValue(key);

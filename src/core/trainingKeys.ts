@@ -1,6 +1,6 @@
 // The run settings a training file states (LitGPT, torchtune, axolotl, DeepSpeed, torchtitan, nanoGPT, HF), with where each is written and what no run can have.
 import type { AnalysisOptions } from './analyze';
-import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import { entryOf, floatText, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, OptimizerName, Precision, Quantization, Span } from './types';
@@ -101,7 +101,8 @@ const wholeNumber = (limit: number) => (v: ConfigValue): number | Invalid | unde
     return undefined;
   }
   if (v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 && v.value <= limit) {
-    return v.value;
+    // 2.0 is a float to Python, and the frameworks reject it where they count.
+    return floatText(v) === undefined ? v.value : new Invalid(`should be a whole number, not ${v.raw}`);
   }
   return new Invalid(v.kind === 'number' ? `must be a whole number from 1 to ${limit.toLocaleString('en-US')} (it is ${v.raw})` : `should be a whole number, not ${shown(v)}`);
 };

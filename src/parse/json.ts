@@ -49,9 +49,9 @@ function cutOff(text: string, end: number): boolean {
 
 const CUT_OFF = 'it is cut off by a syntax error';
 
-function convert(node: Node, depth: number, text: string | undefined): ConfigValue {
+function convert(node: Node, depth: number, text: string, cutCheck: boolean): ConfigValue {
   const span = { start: node.offset, end: node.offset + node.length };
-  if (text !== undefined && node.type !== 'object' && node.type !== 'array' && node.parent?.type === 'property' && cutOff(text, span.end)) {
+  if (cutCheck && node.type !== 'object' && node.type !== 'array' && node.parent?.type === 'property' && cutOff(text, span.end)) {
     return { kind: 'null', span, unreadable: CUT_OFF };
   }
   switch (node.type) {
@@ -66,7 +66,7 @@ function convert(node: Node, depth: number, text: string | undefined): ConfigVal
           entries.push({
             key: keyNode.value,
             keySpan: { start: keyNode.offset, end: keyNode.offset + keyNode.length },
-            value: convert(valueNode, depth + 1, text),
+            value: convert(valueNode, depth + 1, text, cutCheck),
           });
         }
       }
@@ -75,13 +75,14 @@ function convert(node: Node, depth: number, text: string | undefined): ConfigVal
     case 'array':
       return {
         kind: 'array',
-        items: depth < MAX_JSON_DEPTH ? (node.children ?? []).map(c => convert(c, depth + 1, text)) : [],
+        items: depth < MAX_JSON_DEPTH ? (node.children ?? []).map(c => convert(c, depth + 1, text, cutCheck)) : [],
         span,
       };
     case 'string':
       return { kind: 'string', value: String(node.value), span };
     case 'number':
-      return { kind: 'number', value: Number(node.value), raw: String(node.value), span };
+      // The number as written (`4096.0` is a float to json.loads, whatever its value).
+      return { kind: 'number', value: Number(node.value), raw: text.slice(span.start, span.end), span };
     case 'boolean':
       return { kind: 'boolean', value: Boolean(node.value), span };
     default:
@@ -130,5 +131,5 @@ export function parseJson(text: string): ConfigDocument {
     span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
   }));
   // Only a file with errors can have values cut off: the check is skipped for valid ones.
-  return { root: tree ? convert(tree, 0, errors.length > 0 ? text : undefined) : undefined, problems };
+  return { root: tree ? convert(tree, 0, text, errors.length > 0) : undefined, problems };
 }

@@ -148,6 +148,19 @@ describe('values are checked together', () => {
     assert.ok(text.slice(p.span.start).startsWith('"hidden_size"'));
   });
 
+  it('a size written as a float (4096.0, 4.096e3) is an error: Python reads a float, no layer has that size', () => {
+    for (const [text, format] of [
+      ['{"model_type": "llama", "hidden_size": 4096.0, "num_hidden_layers": 32, "num_attention_heads": 32, "intermediate_size": 11008, "vocab_size": 32000}', 'json'],
+      [LLAMA_YAML.replace('num_hidden_layers: 32', 'num_hidden_layers: 3.2e1'), 'yaml'],
+      ['config = LlamaConfig(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32, intermediate_size=11008.0, vocab_size=32000)\n', 'python'],
+    ] as const) {
+      const a = analyze(text, format).configs[0];
+      assert.strictEqual(a.estimate, undefined, format);
+      assert.match(a.problems[0].message, /should be a whole number, not (4096\.0|3\.2e1|11008\.0): Python reads a float/, format);
+    }
+    assert.strictEqual(llama({ num_hidden_layers: 32 }).estimate?.parameters.total, LLAMA_7B);
+  });
+
   it('more experts per token than experts is an error on the experts-per-token key', () => {
     const text = JSON.stringify({ model_type: 'mixtral', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 32000, num_local_experts: 8, num_experts_per_tok: 12 });
     const a = analyze(text, 'json').configs[0];
