@@ -155,6 +155,8 @@ for (const [name, value] of [['a lambda', 'lambda: 32000'], ['a walrus', '(v := 
   add({ category: 'Python', name: `vocab_size is ${name}`, files: { 'config.py': `config = LlamaConfig(hidden_size=4096, num_hidden_layers=32, num_attention_heads=32, intermediate_size=11008, vocab_size=${value})\n` }, expect: { kind: 'refuse' } });
 }
 add({ category: 'Python', name: 'arithmetic and references (control)', files: { 'config.py': 'n = 32\nhidden_size = 128 * n\nnum_hidden_layers = n\nnum_attention_heads = n\nintermediate_size = 11008\nvocab_size = 32_000\nmodel_type = "llama"\n' }, expect: { kind: 'parameters', total: LLAMA_7B } });
+add({ category: 'Python', name: 'n_layer += 48 after 32: 80, as Python runs it', files: { 'config.py': Object.entries(LLAMA).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\nnum_hidden_layers += 48\n' }, expect: { kind: 'parameters', total: LLAMA_80_LAYERS } });
+add({ category: 'Python', name: 'a size set again inside an if block', files: { 'config.py': Object.entries(LLAMA).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('\n') + '\nif big:\n    num_hidden_layers = 80\n' }, expect: { kind: 'refuse' } });
 add({ category: 'Python', name: '2**1000 as a size', files: { 'config.py': pyOf(LLAMA).replace('hidden_size=4096', 'hidden_size=2**1000') }, expect: { kind: 'refuse' } });
 add({ category: 'Python', name: 'division by zero in a size', files: { 'config.py': pyOf(LLAMA).replace('hidden_size=4096', 'hidden_size=4096 // 0') }, expect: { kind: 'refuse' } });
 add({ category: 'Python', name: '10,000-deep parentheses', files: { 'config.py': `n_embd = ${'('.repeat(10_000)}1${')'.repeat(10_000)}\nn_layer = 2\nn_head = 2\n` }, expect: { kind: 'any' } });

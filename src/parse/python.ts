@@ -28,7 +28,11 @@ const MAX_TOKENS = MAX_CONFIG_ITEMS.python;
 const MAX_DEPTH = 100;
 
 const THREE_CHAR_OPS = ['**=', '//=', '...'];
-const TWO_CHAR_OPS = ['**', '//', '==', '!=', '<=', '>=', '->', '+=', '-=', '*=', '/=', ':='];
+const TWO_CHAR_OPS = ['**', '//', '==', '!=', '<=', '>=', '->', '+=', '-=', '*=', '/=', '%=', ':='];
+/** Augmented assignments, by the arithmetic they apply. */
+const AUGMENTED: Readonly<Record<string, string>> = { '+=': '+', '-=': '-', '*=': '*', '/=': '/', '//=': '//', '%=': '%', '**=': '**' };
+/** Statements whose body runs or not depending on how the script runs. */
+const BRANCHING = ['if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally'];
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -172,6 +176,8 @@ class Parser {
   private depth = 0;
   /** Module-level names bound so far, for references such as `n_embd * 4`. */
   readonly scope = new Map<string, Value>();
+  /** Names assigned inside a block that runs or not (`if big: n_layer = 48`), with the line's keyword. */
+  readonly branchAssigned = new Map<string, string>();
 
   constructor(private readonly tokens: Token[], private readonly text: string) {}
 
@@ -199,18 +205,30 @@ class Parser {
     return this.next();
   }
 
-  /** Skips the rest of the current statement, and any block indented under it. */
-  skipStatement(): void {
+  /**
+   * Skips the rest of the current statement, and any block indented under it. With `branch`, names the skipped
+   * statements assign are recorded: the value they end with depends on how the script runs.
+   */
+  skipStatement(branch?: string): void {
     const indent = this.peek().indent;
+    let previous: Token | undefined;
+    const step = () => {
+      const t = this.next();
+      const assigns = this.isOp('=') || (this.peek().kind === 'op' && this.peek().text in AUGMENTED);
+      if (branch && t.kind === 'name' && assigns && (t.lineStart || previous?.text === ':' || previous?.text === ';')) {
+        this.branchAssigned.set(t.text, branch);
+      }
+      previous = t;
+    };
     while (this.peek().kind !== 'end' && this.peek().kind !== 'newline') {
-      this.next();
+      step();
     }
     if (this.peek().kind === 'newline') {
       this.next();
     }
     while (this.peek().kind !== 'end' && this.peek().lineStart && this.peek().indent > indent) {
       while (this.peek().kind !== 'end' && this.peek().kind !== 'newline') {
-        this.next();
+        step();
       }
       if (this.peek().kind === 'newline') {
         this.next();
@@ -282,7 +300,11 @@ class Parser {
       entries.push({ key: name.text, keySpan: { start: name.start, end: name.end }, value: { kind: 'object', entries: fields, span: { start: startOffset, end: endOffset } } });
       return;
     }
-    if (t.kind === 'name' && ['def', 'if', 'for', 'while', 'with', 'try', 'import', 'from', 'return', 'assert', 'raise', 'del', 'pass', 'global', 'async', 'elif', 'else', 'except', 'finally', 'print'].includes(t.text)) {
+    if (t.kind === 'name' && BRANCHING.includes(t.text)) {
+      this.skipStatement(topLevel ? t.text : undefined);
+      return;
+    }
+    if (t.kind === 'name' && ['def', 'import', 'from', 'return', 'assert', 'raise', 'del', 'pass', 'global', 'async', 'print'].includes(t.text)) {
       this.skipStatement();
       return;
     }
@@ -306,11 +328,12 @@ class Parser {
         return; // annotation without a value
       }
     }
-    if (!this.isOp('=') || targets.length > 1 || targets[0].kind !== 'name') {
+    const augmented = this.peek().kind === 'op' ? AUGMENTED[this.peek().text] : undefined;
+    if ((!this.isOp('=') && !augmented) || targets.length > 1 || targets[0].kind !== 'name') {
       throw new Unsupported('not an assignment');
     }
     this.next();
-    const value = this.valueOrUnreadable();
+    const value = augmented ? this.augmentedValue(targets[0], augmented) : this.valueOrUnreadable();
     this.finishLine();
     const name = targets[0];
     entries.push({ key: name.text, keySpan: { start: name.start, end: name.end }, value: value.node });
@@ -319,6 +342,21 @@ class Parser {
     } else {
       this.scope.set(`.${name.text}`, value); // class fields are visible to later fields of the class body only
     }
+  }
+
+  /** `n_layer += 12`: the earlier value with the operation applied, when both are numbers; unreadable otherwise. */
+  private augmentedValue(target: Token, op: string): Value {
+    const before = this.scope.get(target.text);
+    const right = this.valueOrUnreadable();
+    if (before?.num !== undefined && right.num !== undefined) {
+      try {
+        return this.arithmetic(target, before, op, right);
+      } catch {
+        // not numbers after all: unreadable below
+      }
+    }
+    const span = { start: target.start, end: this.tokens[Math.max(0, this.pos - 1)].end };
+    return { node: { kind: 'null', span, unreadable: `it is changed with \`${op}=\` by a value VRAM Lens cannot follow` } };
   }
 
   private finishLine(): void {
@@ -652,7 +690,12 @@ export function parsePython(text: string): ConfigDocument {
     return { root: undefined, problems: [{ message, span: { start: 0, end: 0 } }] };
   }
   const parser = new Parser(tokens, text);
-  const entries: ConfigEntry[] = [];
-  parser.parseBlock(0, entries, problems, true);
+  const parsed: ConfigEntry[] = [];
+  parser.parseBlock(0, parsed, problems, true);
+  // A module-level value assigned again in a block that may run: which one holds depends on how the script runs.
+  const entries = parsed.map(e => {
+    const branch = parser.branchAssigned.get(e.key);
+    return branch === undefined ? e : { ...e, value: { kind: 'null' as const, span: e.value.span, unreadable: `it is assigned again inside an \`${branch}\` block, so its value depends on how the script runs` } };
+  });
   return { root: { kind: 'object', entries, span: { start: 0, end: text.length } }, problems };
 }

@@ -12,6 +12,7 @@ import { ROOT } from './helpers';
 const analyze = (text: string, format: ConfigFormat): DocumentAnalysis => analyzeDocument(parseConfig(text, format), DEFAULT_OPTIONS);
 const LLAMA_YAML = 'model_type: llama\nhidden_size: 4096\nnum_hidden_layers: 32\nnum_attention_heads: 32\nintermediate_size: 11008\nvocab_size: 32000\n';
 const LLAMA_7B = 6_738_415_616;
+const LLAMA_80_LAYERS = 16_452_816_896;
 
 function cli(...args: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -74,7 +75,7 @@ describe('never a confident wrong number', () => {
       const doc = analyze(text, format);
       const a = doc.configs[doc.configs.length - 1];
       assert.strictEqual(a.spec?.numLayers, 80, format);
-      assert.strictEqual(a.estimate?.parameters.total, 16_452_816_896, format);
+      assert.strictEqual(a.estimate?.parameters.total, LLAMA_80_LAYERS, format);
       const warning = a.problems.find(p => p.code === 'duplicate-key');
       assert.ok(warning, `${format}: a duplicate-key warning`);
       assert.strictEqual(text.slice(warning.span.start, warning.span.start + 20).replace(/"/g, '').startsWith('num_hidden_layers'), true);
@@ -85,7 +86,7 @@ describe('never a confident wrong number', () => {
   it('YAML merge keys are merged; keys the mapping sets itself win, as PyYAML reads them', () => {
     const doc = analyze(`base: &base\n${LLAMA_YAML.replace(/^/gm, '  ').trimEnd()}\nbig:\n  <<: *base\n  num_hidden_layers: 80\n`, 'yaml');
     assert.deepStrictEqual(doc.configs.map(c => c.spec?.numLayers), [32, 80]);
-    assert.strictEqual(doc.configs[1].estimate?.parameters.total, 16_452_816_896);
+    assert.strictEqual(doc.configs[1].estimate?.parameters.total, LLAMA_80_LAYERS);
   });
 
   it('a JSON file cut off at a value gives the syntax error and no number; a key still being typed does not', () => {
@@ -239,6 +240,19 @@ describe('nonsense a file states is a problem on its key, never a silent default
     }
     // What the estimate does not read may be any Python; torch dtypes are names, not code.
     assert.strictEqual(analyze(kw('32000').replace('act=', 'torch_dtype=torch.bfloat16, act='), 'python').configs[0].estimate?.parameters.total, LLAMA_7B);
+  });
+
+  it('Python that changes a value is followed as Python runs it: += applied; a value also set inside an if block is unreadable', () => {
+    const base = 'model_type = "llama"\nhidden_size = 4096\nnum_attention_heads = 32\nintermediate_size = 11008\nvocab_size = 32000\n';
+    const [grown] = analyze(`${base}num_hidden_layers = 40\nnum_hidden_layers += 40\n`, 'python').configs;
+    assert.strictEqual(grown.spec?.numLayers, 80);
+    assert.strictEqual(grown.estimate?.parameters.total, LLAMA_80_LAYERS);
+    const [branched] = analyze(`${base}num_hidden_layers = 32\nif big:\n    num_hidden_layers = 80\n`, 'python').configs;
+    assert.strictEqual(branched.estimate, undefined);
+    assert.match(branched.problems[0].message, /`num_hidden_layers` cannot be read: it is assigned again inside an `if` block/);
+    // A function's own variables are not the module's.
+    const [local] = analyze(`${base}num_hidden_layers = 32\ndef f():\n    num_hidden_layers = 80\n`, 'python').configs;
+    assert.strictEqual(local.estimate?.parameters.total, LLAMA_7B);
   });
 
   it('YAML is read as PyYAML reads it (YAML 1.1): 4_096 is 4096, yes is true', () => {
