@@ -77,6 +77,8 @@ for (const [name, patch] of [
   ['10^15 parameters', { hidden_size: 1_000_000, num_attention_heads: 1000, intermediate_size: 10_000_000, num_hidden_layers: 10_000 }],
   ['max_position_embeddings -1', { max_position_embeddings: -1 }],
   ['sliding_window 0', { sliding_window: 0 }],
+  ['tie_word_embeddings "false" (a string Python takes as true)', { tie_word_embeddings: 'false' }],
+  ['attention_bias "false"', { attention_bias: 'false' }],
 ] as const) {
   add({ category: 'values', name, files: { 'config.json': json({ ...LLAMA, ...patch }) }, expect: { kind: 'refuse' } });
 }

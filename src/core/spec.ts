@@ -374,6 +374,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     return { spec: undefined, problems };
   }
 
+  // Python reads any non-empty string as true, "false" included: whichever the writer meant, no guess is safe.
+  const notBoolean = (key: string, v: string): SpecProblem => ({
+    severity: 'error',
+    key,
+    message: `\`${key}\` should be true or false, not ${JSON.stringify(v)} (Python takes ${JSON.stringify(v)} as ${v === '' ? 'false' : 'true'}).`,
+  });
   const asFloat = (key: string, text: string, field?: SpecField): SpecProblem => ({
     severity: 'error',
     field,
@@ -505,7 +511,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     },
     bool: key => {
       const v = scalarValue(key);
-      return typeof v === 'boolean' ? v : undefined;
+      if (typeof v === 'string') {
+        problems.push(notBoolean(key, v));
+        return undefined;
+      }
+      // A number is a switch as Python reads it: 0 is off, anything else on.
+      return typeof v === 'number' ? v !== 0 : v;
     },
     str: key => {
       const v = scalarValue(key);
@@ -600,8 +611,11 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
 
   const tie = raw.tieWordEmbeddings;
+  if (typeof tie === 'string') {
+    problems.push({ ...notBoolean(keyName(config, 'tieWordEmbeddings'), tie), field: 'tieWordEmbeddings' });
+  }
   const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying');
-  const tieWordEmbeddings = typeof tie === 'boolean' ? tie : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
+  const tieWordEmbeddings = typeof tie === 'boolean' || typeof tie === 'number' ? Boolean(tie) : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
   const t5Gated = family.name === 'T5' && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
   const positions =
     family.positions === 'none' && maxPositions !== undefined ? ('learned' as const) : family.positions;

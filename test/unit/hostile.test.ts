@@ -162,6 +162,15 @@ describe('values are checked together', () => {
     assert.strictEqual(llama({ num_hidden_layers: 32 }).estimate?.parameters.total, LLAMA_7B);
   });
 
+  it('a switch written as a string ("false") is an error: Python takes any non-empty string as true', () => {
+    for (const patch of [{ tie_word_embeddings: 'false' }, { attention_bias: 'false' }]) {
+      const a = llama(patch);
+      assert.strictEqual(a.estimate, undefined);
+      assert.match(a.problems[0].message, /should be true or false, not "false" \(Python takes "false" as true\)/);
+    }
+    assert.strictEqual(llama({ tie_word_embeddings: 0 }).estimate?.parameters.total, LLAMA_7B);
+  });
+
   it('more experts per token than experts is an error on the experts-per-token key', () => {
     const text = JSON.stringify({ model_type: 'mixtral', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 32000, num_local_experts: 8, num_experts_per_tok: 12 });
     const a = analyze(text, 'json').configs[0];
