@@ -59,36 +59,52 @@ export function implausible(field: SpecField, value: number, modelType: string |
   return undefined;
 }
 
+/** Head widths by how usual they are: 128 and 64 above all, then the other widths published models use. */
+function headWidthRank(width: number): number {
+  return width === 128 || width === 64 ? 0 : [32, 80, 96, 112, 160, 192, 256].includes(width) ? 1 : 2;
+}
+
 /**
- * The value a typo most likely meant, when `value` is not a multiple of `divisor` but a one-keystroke change of it
- * is: two neighbouring digits swapped (4906 → 4096), one digit changed, dropped or doubled. Transpositions first,
- * then the nearest; only a value within a factor of two.
+ * The width or head count a one-keystroke typo most likely stands for, when the hidden size does not divide by the
+ * heads: candidates are `value` with two neighbouring digits swapped (4906 → 4096), or one digit changed, dropped or
+ * added (3 → 32); each must give heads of a usual width (a multiple of 8). Swaps first, then the most usual head
+ * width, then the nearest; at most two equally likely ones.
  */
-export function didYouMean(value: number, divisor: number): number | undefined {
-  if (!Number.isInteger(value) || value <= 0 || divisor <= 0) {
-    return undefined;
+export function typoCandidates(value: number, headWidth: (n: number) => number | undefined): number[] {
+  if (!Number.isInteger(value) || value <= 0) {
+    return [];
   }
   const digits = String(value);
-  const swaps: string[] = [];
-  const edits: string[] = [];
+  const found = new Map<number, { swap: boolean; rank: number }>();
+  const consider = (text: string, swap: boolean) => {
+    const n = Number(text);
+    const width = text.startsWith('0') || n <= 0 || n === value || n > 20 * value || n < value / 20 ? undefined : headWidth(n);
+    if (width !== undefined && Number.isInteger(width) && width % 8 === 0 && !found.has(n)) {
+      found.set(n, { swap, rank: headWidthRank(width) });
+    }
+  };
   for (let i = 0; i + 1 < digits.length; i++) {
-    swaps.push(digits.slice(0, i) + digits[i + 1] + digits[i] + digits.slice(i + 2));
+    consider(digits.slice(0, i) + digits[i + 1] + digits[i] + digits.slice(i + 2), true);
   }
-  for (let i = 0; i < digits.length; i++) {
-    edits.push(digits.slice(0, i) + digits.slice(i + 1));
-    edits.push(digits.slice(0, i) + digits[i] + digits.slice(i));
+  for (let i = 0; i <= digits.length; i++) {
+    if (i < digits.length) {
+      consider(digits.slice(0, i) + digits.slice(i + 1), false);
+    }
     for (let d = 0; d <= 9; d++) {
-      edits.push(digits.slice(0, i) + String(d) + digits.slice(i + 1));
+      consider(digits.slice(0, i) + String(d) + digits.slice(i), false);
+      if (i < digits.length) {
+        consider(digits.slice(0, i) + String(d) + digits.slice(i + 1), false);
+      }
     }
   }
-  const fits = (s: string) => {
-    const n = Number(s);
-    return !s.startsWith('0') && n > 0 && n !== value && n % divisor === 0 && n <= 2 * value && n >= value / 2;
+  const key = (n: number) => {
+    const f = found.get(n)!;
+    return [f.swap ? 0 : 1, f.rank, Math.abs(n - value)];
   };
-  const swapped = swaps.find(fits);
-  if (swapped) {
-    return Number(swapped);
-  }
-  const near = edits.filter(fits).map(Number).sort((a, b) => Math.abs(a - value) - Math.abs(b - value));
-  return near[0];
+  const sorted = [...found.keys()].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+  });
+  const best = sorted[0];
+  return best === undefined ? [] : sorted.filter(n => key(n).every((k, i) => k === key(best)[i])).slice(0, 2);
 }

@@ -4,7 +4,7 @@ import { findCatalogModel, torchtuneModel, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Span, SpecField } from './types';
-import { didYouMean, implausible } from './plausibility';
+import { implausible, typoCandidates } from './plausibility';
 import { KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
@@ -380,6 +380,21 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     key,
     message: `\`${key}\` should be true or false, not ${JSON.stringify(v)} (Python takes ${JSON.stringify(v)} as ${v === '' ? 'false' : 'true'}).`,
   });
+  /**
+   * A hidden size the heads do not divide, on the key that most likely holds the typo: a round width (a multiple of
+   * 64) points at the heads, another width at itself; with the one-keystroke change that gives heads of a usual size
+   * (a multiple of 8 wide).
+   */
+  const indivisibleHeads = (hidden: number, heads: number, hiddenWritten: boolean, headsWritten: boolean): SpecProblem => {
+    const onHeads = headsWritten && (!hiddenWritten || hidden % 64 === 0);
+    const meant = onHeads ? typoCandidates(heads, n => hidden / n) : hiddenWritten ? typoCandidates(hidden, n => n / heads) : [];
+    const hint = meant.length === 0 ? '.' : `: did you mean ${meant.join(' or ')}${onHeads ? ' heads' : ''}?`;
+    return {
+      severity: 'error',
+      field: onHeads ? 'numHeads' : 'hiddenSize',
+      message: `\`${keyName(config, 'hiddenSize')}\` (${hidden}) is not divisible by \`${keyName(config, 'numHeads')}\` (${heads}), and no \`head_dim\` is given${hint}`,
+    };
+  };
   const asFloat = (key: string, text: string, field?: SpecField): SpecProblem => ({
     severity: 'error',
     field,
@@ -547,13 +562,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
   if (headDim === undefined) {
     if (hiddenSize % numHeads !== 0) {
-      // The hidden size is the usual typo (4906 for 4096): the error sits on it, with the near value that divides.
-      const meant = raw.hiddenSize === undefined ? undefined : didYouMean(hiddenSize, numHeads);
-      problems.push({
-        severity: 'error',
-        field: raw.hiddenSize === undefined ? 'numHeads' : 'hiddenSize',
-        message: `\`${keyName(config, 'hiddenSize')}\` (${hiddenSize}) is not divisible by \`${keyName(config, 'numHeads')}\` (${numHeads}), and no \`head_dim\` is given${meant ? `: did you mean ${meant}?` : '.'}`,
-      });
+      problems.push(indivisibleHeads(hiddenSize, numHeads, raw.hiddenSize !== undefined, raw.numHeads !== undefined));
       return { spec: undefined, problems };
     }
     headDim = hiddenSize / numHeads;

@@ -147,6 +147,11 @@ describe('values are checked together', () => {
     const p = a.problems.find(x => x.severity === 'error')!;
     assert.match(p.message, /did you mean 4096\?/);
     assert.ok(text.slice(p.span.start).startsWith('"hidden_size"'));
+    // A round width points at the heads instead: 33 heads was most likely 32.
+    const heads = '{"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "num_attention_heads": 33, "intermediate_size": 11008, "vocab_size": 32000}';
+    const h = analyze(heads, 'json').configs[0].problems[0];
+    assert.match(h.message, /did you mean 32 heads\?/);
+    assert.ok(heads.slice(h.span.start).startsWith('"num_attention_heads"'));
   });
 
   it('a size written as a float (4096.0, 4.096e3) is an error: Python reads a float, no layer has that size', () => {
