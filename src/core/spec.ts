@@ -44,10 +44,6 @@ export interface RecognisedKey {
   readonly keySpan: Span;
   readonly valueSpan: Span;
   readonly value: RawValue | null;
-  /** Why the value written there could not be read, when it could not (see ConfigValue's `unreadable`). */
-  readonly unreadable?: string;
-  /** A number written as a float (`4096.0`, `4.096e3`): Python reads a float, which no layer size can be. */
-  readonly floatText?: string;
 }
 
 export interface SpecProblem {
@@ -151,7 +147,9 @@ export interface ScalarEntry {
   readonly value: RawValue | null;
   readonly keySpan: Span;
   readonly valueSpan: Span;
+  /** Why the value written there could not be read, when it could not (see ConfigValue's `unreadable`). */
   readonly unreadable?: string;
+  /** A number written as a float (`4096.0`, `4.096e3`): Python reads a float, which no layer size can be. */
   readonly floatText?: string;
 }
 
@@ -239,9 +237,7 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
     if (value === undefined) {
       continue;
     }
-    const unreadable = unreadableOf(e.value);
-    const float = floatText(e.value);
-    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value, ...(unreadable ? { unreadable } : {}), ...(float ? { floatText: float } : {}) });
+    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value });
     if (!seen.has(field) && value !== null) {
       seen.add(field);
       raw[field] = e.key === 'multi_query' ? (value === true ? 1 : value) : value;
@@ -366,8 +362,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     message: `\`${key}\` cannot be read: ${why}. VRAM Lens gives no estimate without it.`,
   });
   for (const k of config.keys) {
-    if (k.unreadable) {
-      problems.push(unreadable(k.key, k.unreadable, k.field));
+    const why = config.scalars[k.key]?.unreadable;
+    if (why) {
+      problems.push(unreadable(k.key, why, k.field));
     }
   }
   if (problems.length > 0) {
@@ -407,7 +404,14 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
       return undefined;
     }
     const min = allowZero ? 0 : 1;
-    if (!Number.isFinite(v) || !Number.isInteger(v) || v < min || v > limit) {
+    const inRange = Number.isFinite(v) && Number.isInteger(v) && v >= min && v <= limit;
+    // The file's own value written as a float: a whole number to JavaScript, a float to Python (an override is not).
+    const written = config.scalars[key];
+    if (inRange && written?.floatText !== undefined && written.value === v) {
+      problems.push(asFloat(key, written.floatText, field));
+      return undefined;
+    }
+    if (!inRange) {
       const shown = Number.isFinite(v) ? String(v) : 'a number too large to represent';
       problems.push({
         severity: 'error',
@@ -436,13 +440,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
       }
       return undefined;
     }
-    const n = checkInteger(key, v, INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER, false, field);
-    const written = config.keys.find(k => k.field === field && k.key === key);
-    if (n !== undefined && written?.floatText !== undefined && written.value === v) {
-      problems.push(asFloat(key, written.floatText, field));
-      return undefined;
-    }
-    return n;
+    return checkInteger(key, v, INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER, false, field);
   };
 
   const scalarValue = (key: string): RawValue | undefined => {
@@ -516,13 +514,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     intermediateSize: intermediateRaw,
     int: (key, options) => {
       const v = scalarValue(key);
-      const n = v === undefined ? undefined : checkInteger(key, v, 100_000_000, options?.allowZero === true);
-      const written = config.scalars[key];
-      if (n !== undefined && written?.floatText !== undefined && written.value === v) {
-        problems.push(asFloat(key, written.floatText));
-        return undefined;
-      }
-      return n;
+      return v === undefined ? undefined : checkInteger(key, v, 100_000_000, options?.allowZero === true);
     },
     bool: key => {
       const v = scalarValue(key);
