@@ -1,5 +1,5 @@
 // Sharded checkpoint indexes (model.safetensors.index.json): the size of their weights, and whether that size is sane.
-import { entryOf, type ConfigValue } from './configTree';
+import { entryOf, shownValue, type ConfigValue } from './configTree';
 import type { Span } from './types';
 import { CHECKPOINT_INDEX_KEYS } from './vocabulary';
 
@@ -36,7 +36,7 @@ export function findCheckpointIndex(root: ConfigValue | undefined): CheckpointIn
   const bytes = total.value.kind === 'number' ? total.value.value : NaN;
   if (!Number.isFinite(bytes) || bytes < Math.max(1, weightMap.entries.length) || bytes > MAX_TOTAL_BYTES) {
     return {
-      invalid: `\`total_size\` (${total.value.kind === 'number' ? total.value.raw : total.value.kind === 'string' ? JSON.stringify(total.value.value) : total.value.kind}) cannot be the size of ${weightMap.entries.length.toLocaleString('en-US')} tensors' weights, so VRAM Lens gives no size for this checkpoint.`,
+      invalid: `\`total_size\` (${shownValue(total.value)}) cannot be the size of ${weightMap.entries.length.toLocaleString('en-US')} tensors' weights, so VRAM Lens gives no size for this checkpoint.`,
       span: { start: total.keySpan.start, end: total.value.span.end },
     };
   }

@@ -83,3 +83,19 @@ const FLOAT_LITERAL = /^[-+]?(?:\d[\d_]*\.[\d_]*|\.\d[\d_]*|\d[\d_]*)(?:[eE][-+]
 export function floatText(v: ConfigValue): string | undefined {
   return v.kind === 'number' && /[.eE]/.test(v.raw) && FLOAT_LITERAL.test(v.raw.trim()) ? v.raw : undefined;
 }
+
+/** A value as a message quotes it: a number as written, a string quoted (shortened past 40 characters), else its kind. */
+export function shownValue(v: ConfigValue): string {
+  switch (v.kind) {
+    case 'number':
+      return v.raw;
+    case 'string':
+      return JSON.stringify(v.value.length > 40 ? `${v.value.slice(0, 40)}…` : v.value);
+    case 'boolean':
+      return String(v.value);
+    case 'null':
+      return 'null';
+    default:
+      return v.kind === 'object' ? 'a mapping' : 'a list';
+  }
+}

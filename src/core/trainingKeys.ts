@@ -1,6 +1,6 @@
 // The run settings a training file states (LitGPT, torchtune, axolotl, DeepSpeed, torchtitan, nanoGPT, HF), with where each is written and what no run can have.
 import type { AnalysisOptions } from './analyze';
-import { entryOf, floatText, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, OptimizerName, Precision, Quantization, Span } from './types';
@@ -91,10 +91,6 @@ class Invalid {
   constructor(readonly why: string) {}
 }
 
-function shown(v: ConfigValue): string {
-  return v.kind === 'string' ? JSON.stringify(v.value) : v.kind === 'number' ? v.raw : v.kind === 'boolean' ? String(v.value) : `a ${v.kind === 'object' ? 'mapping' : v.kind === 'array' ? 'list' : 'null'}`;
-}
-
 /** A whole number from 1 to `limit`; null leaves the setting unsaid. */
 const wholeNumber = (limit: number) => (v: ConfigValue): number | Invalid | undefined => {
   if (v.kind === 'null') {
@@ -104,8 +100,12 @@ const wholeNumber = (limit: number) => (v: ConfigValue): number | Invalid | unde
     // 2.0 is a float to Python, and the frameworks reject it where they count.
     return floatText(v) === undefined ? v.value : new Invalid(`should be a whole number, not ${v.raw}`);
   }
-  return new Invalid(v.kind === 'number' ? `must be a whole number from 1 to ${limit.toLocaleString('en-US')} (it is ${v.raw})` : `should be a whole number, not ${shown(v)}`);
+  return new Invalid(v.kind === 'number' ? `must be a whole number from 1 to ${limit.toLocaleString('en-US')} (it is ${v.raw})` : `should be a whole number, not ${shownValue(v)}`);
 };
+
+/** A probability, from 0 up to 1 (dropout); what is not a number leaves it unsaid. */
+const probability = (v: ConfigValue): number | Invalid | undefined =>
+  v.kind !== 'number' ? undefined : v.value >= 0 && v.value < 1 ? v.value : new Invalid(`is a probability, from 0 up to 1 (it is ${v.raw})`);
 
 /**
  * The run settings a training file states (LitGPT, torchtune, axolotl, nanoGPT, HF TrainingArguments names).
@@ -115,6 +115,18 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   const options: Record<string, unknown> = {};
   const sources: SettingSource[] = [];
   const problems: TrainingProblem[] = [];
+  /**
+   * The value of an entry through `convert`; undefined, with a problem on its key, when no run can have it (or the
+   * reader could not read it). `what` says what the key is when its name does not.
+   */
+  const judge = <T>(e: ConfigEntry, label: string, convert: (v: ConfigValue) => T | Invalid | undefined, what?: string): T | undefined => {
+    const value = e.value.kind === 'null' && e.value.unreadable ? new Invalid(`cannot be read: ${e.value.unreadable}`) : convert(e.value);
+    if (value instanceof Invalid) {
+      problems.push({ message: `\`${label}\`${what ? ` (${what})` : ''} ${value.why}.`, keySpan: e.keySpan, valueSpan: e.value.span });
+      return undefined;
+    }
+    return value;
+  };
   /** Options whose stated value is invalid: no later key fills them in its place. */
   const refused = new Set<string>();
   const take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown): void => {
@@ -125,11 +137,10 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     if (!e) {
       return;
     }
-    const value = e.value.kind === 'null' && e.value.unreadable ? new Invalid(`cannot be read: ${e.value.unreadable}`) : convert(e.value);
-    if (value instanceof Invalid) {
+    const before = problems.length;
+    const value = judge(e, path, convert);
+    if (problems.length > before) {
       refused.add(option);
-      problems.push({ message: `\`${path}\` ${value.why}.`, keySpan: e.keySpan, valueSpan: e.value.span });
-      return;
     }
     if (value === undefined) {
       return;
@@ -137,7 +148,6 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     options[option] = value;
     sources.push({ setting, option, key: path, keySpan: e.keySpan, valueSpan: e.value.span });
   };
-  const positive = wholeNumber(RUN_LIMITS.gpus);
   const truthy = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' ? v.value === 'auto' || v.value === 'true' : undefined);
 
   // Micro-batch size per GPU.
@@ -201,9 +211,9 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   }
   // GPUs and ZeRO.
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
-  take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : positive(v)));
+  take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : wholeNumber(RUN_LIMITS.gpus)(v)));
   take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', v =>
-    v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : v.kind === 'string' && v.value === 'auto' ? undefined : new Invalid(`must be 0, 1, 2 or 3 (it is ${shown(v)})`),
+    v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : v.kind === 'string' && v.value === 'auto' ? undefined : new Invalid(`must be 0, 1, 2 or 3 (it is ${shownValue(v)})`),
   );
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', v => (v.kind === 'string' ? v.value === 'cpu' || v.value === 'nvme' : undefined));
@@ -214,11 +224,7 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
   const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank');
   const adapter = entryAt(obj, 'adapter');
-  const rankValue = rankEntry ? wholeNumber(RUN_LIMITS.loraRank)(rankEntry.value) : undefined;
-  if (rankEntry && rankValue instanceof Invalid) {
-    problems.push({ message: `\`${rankEntry.key}\` (the LoRA rank) ${rankValue.why}.`, keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
-  }
-  const rank = rankValue instanceof Invalid ? undefined : rankValue;
+  const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : undefined;
   const adapterSaysLora = adapter?.value.kind === 'string' && /lora/.test(adapter.value.value);
   const torchtuneLora = entryAt(obj, 'model._component_')?.value;
   const isLora =
@@ -228,10 +234,7 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   if (isLora && rankEntry && rank !== undefined) {
     const targets = loraTargets(obj);
     const dropoutEntry = entryAt(obj, 'lora_dropout') ?? entryAt(obj, 'model.lora_dropout');
-    const p = dropoutEntry?.value.kind === 'number' ? dropoutEntry.value.value : undefined;
-    if (dropoutEntry && p !== undefined && !(p >= 0 && p < 1)) {
-      problems.push({ message: `\`${dropoutEntry.key}\` is a probability, from 0 up to 1 (it is ${p}).`, keySpan: dropoutEntry.keySpan, valueSpan: dropoutEntry.value.span });
-    }
+    const p = dropoutEntry ? judge(dropoutEntry, dropoutEntry.key, probability) : undefined;
     const dropout = p !== undefined ? p > 0 : true;
     options.lora = { rank, targets, dropout };
     sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankEntry === entryAt(obj, 'lora_r') ? 'lora_r' : 'model.lora_rank', keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });

@@ -1,23 +1,8 @@
 // The duplicate-key rule every reader shares: the last value of a key wins, as Python, json.loads, PyYAML and transformers read it, with a warning on each earlier one.
-import type { ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
+import { shownValue, type ConfigEntry, type ConfigValue, type ParseProblem } from '../core/configTree';
 
 /** Warnings written per file: one per duplicated key is plenty; past this they add nothing. */
 const MAX_WARNINGS = 100;
-
-function shown(value: ConfigValue): string {
-  switch (value.kind) {
-    case 'number':
-      return value.raw;
-    case 'string':
-      return JSON.stringify(value.value.length > 40 ? `${value.value.slice(0, 40)}…` : value.value);
-    case 'boolean':
-      return String(value.value);
-    case 'null':
-      return 'null';
-    default:
-      return value.kind === 'object' ? 'an object' : 'a list';
-  }
-}
 
 /**
  * The tree with each object's earlier duplicates of a key dropped (the last one stays, where it is written), and a
@@ -71,7 +56,7 @@ function dedupe(value: ConfigValue, problems: ParseProblem[], depth: number): Co
         problems.push({
           code: 'duplicate-key',
           span: { start: e.keySpan.start, end: e.value.span.end },
-          message: `\`${e.key}\` is set again later in this object; the last value (${shown(winner.value)}) is the one Python, json.loads, PyYAML and transformers read, so this one is ignored.`,
+          message: `\`${e.key}\` is set again later in this object; the last value (${shownValue(winner.value)}) is the one Python, json.loads, PyYAML and transformers read, so this one is ignored.`,
         });
       }
       continue;
