@@ -248,50 +248,45 @@ export function resolveTarget(options: AnalysisOptions): { gpu: Gpu | undefined;
 
 let lastTarget: { readonly name: string; readonly list: readonly Gpu[]; readonly target: { gpu: Gpu | undefined; count: number } } | undefined;
 
-/**
- * A config with a syntax error inside it: no number, because the error may have cut a value (`"vocab_size": 32`
- * at the end of a truncated file is not 32) or dropped a key.
- */
-function unreadConfig(config: FoundConfig, error: ParseProblem): ConfigAnalysis {
-  const problem: Problem = {
-    severity: 'error',
-    code: 'syntax-error',
-    span: { start: config.span.start, end: config.span.start + 1 },
-    message: `This config has a syntax error in it (${error.message.replace(/\.$/, '')}), so VRAM Lens gives no estimate until it is fixed: a value the error cuts off would give a wrong number.`,
-  };
-  return { config, spec: undefined, estimate: undefined, verdict: undefined, problems: [problem] };
+/** Whether a config's text holds an offset. */
+function holds(config: FoundConfig, offset: number): boolean {
+  return offset >= config.span.start && offset <= config.span.end;
 }
 
 /** The index of the config whose text holds an offset (the cursor, a diagnostic), if any. */
 export function configIndexAt(doc: Pick<DocumentAnalysis, 'configs'>, offset: number): number | undefined {
-  const i = doc.configs.findIndex(c => offset >= c.config.span.start && offset <= c.config.span.end);
+  const i = doc.configs.findIndex(c => holds(c.config, offset));
   return i >= 0 ? i : undefined;
+}
+
+/** A problem met while reading the file, as the editor and the CLI show it. */
+function asProblem(p: ParseProblem): Problem {
+  return { severity: p.code === 'syntax-error' ? 'error' : 'warning', message: p.message, span: p.span, code: p.code ?? 'unreadable-config' };
 }
 
 export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
   const { gpu, count } = resolveTarget(options);
   const base = count > 1 ? { ...options, gpus: count, tensorParallel: count, pipelineParallel: 1 } : options;
   const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE);
-  const syntaxErrors = doc.problems.filter(p => p.invalidatesConfig === true);
-  const fileProblems: Problem[] = [];
-  const inConfig = new Map<FoundConfig, Problem[]>();
+  const problems: Problem[] = [];
+  const owned = new Map<FoundConfig, ParseProblem[]>();
   for (const p of doc.problems) {
-    const problem: Problem = { severity: p.code === 'syntax-error' ? 'error' : 'warning', message: p.message, span: p.span, code: p.code ?? 'unreadable-config' };
     // A syntax error or duplicated key inside a config is that config's problem (listed with it); others are the file's.
-    const owner = p.code ? found.configs.find(c => p.span.start >= c.span.start && p.span.start <= c.span.end) : undefined;
+    const owner = p.code ? found.configs.find(c => holds(c, p.span.start)) : undefined;
     if (owner) {
-      inConfig.set(owner, [...(inConfig.get(owner) ?? []), problem]);
+      owned.set(owner, [...(owned.get(owner) ?? []), p]);
     } else {
-      fileProblems.push(problem);
+      problems.push(asProblem(p));
     }
   }
   const configs = found.configs.map(c => {
-    const cut = syntaxErrors.find(e => e.span.start >= c.span.start && e.span.start <= c.span.end);
-    const a = cut ? unreadConfig(c, cut) : analyzeConfig(c, base, gpu, forced);
-    const own = inConfig.get(c);
-    return own ? { ...a, problems: [...own, ...a.problems] } : a;
+    const own = owned.get(c) ?? [];
+    // A syntax error the reader could not place (YAML) may have cut any value: no number from this config.
+    const a: ConfigAnalysis = own.some(p => p.invalidatesConfig)
+      ? { config: c, spec: undefined, estimate: undefined, verdict: undefined, problems: [] }
+      : analyzeConfig(c, base, gpu, forced);
+    return own.length > 0 ? { ...a, problems: [...own.map(asProblem), ...a.problems] } : a;
   });
-  const problems = fileProblems;
   const index = configs.length === 0 ? findCheckpointIndex(doc.root) : undefined;
   if (index && 'invalid' in index) {
     problems.push({ severity: 'error', code: 'invalid-value', message: index.invalid, span: index.span });
