@@ -6,7 +6,7 @@ import { parsePython } from './python';
 import { parseToml } from './toml';
 import { lastKeyWins } from './lastKeyWins';
 import { parseYaml } from './yaml';
-import { countItems, MAX_CONFIG_BYTES, MAX_CONFIG_ITEMS, type ConfigFormat } from './limits';
+import { MAX_CONFIG_BYTES, MAX_CONFIG_ITEMS, refusal, type ConfigFormat } from './limits';
 
 export { MAX_CONFIG_BYTES, MAX_CONFIG_ITEMS, type ConfigFormat };
 
@@ -49,16 +49,9 @@ export function parseConfig(text: string, format: ConfigFormat): ConfigDocument 
   if (!mayHoldModelConfig(text)) {
     return { root: undefined, problems: [] };
   }
-  if (text.length > MAX_CONFIG_BYTES[format]) {
-    const limit = `${MAX_CONFIG_BYTES[format] / 1024} KiB`;
-    return format === 'json'
-      ? { root: undefined, problems: [] }
-      : { root: undefined, problems: [{ message: `The file is larger than ${limit}, more than any ${format.toUpperCase()} config; VRAM Lens does not read it.`, span: { start: 0, end: 0 } }] };
-  }
-  // Every entry takes at least a character: a text shorter than the cap needs no count.
-  if (format !== 'python' && text.length > MAX_CONFIG_ITEMS[format] && countItems(text, format, MAX_CONFIG_ITEMS[format]) > MAX_CONFIG_ITEMS[format]) {
-    const message = `The file holds more than ${MAX_CONFIG_ITEMS[format].toLocaleString('en-US')} entries, more than any ${format.toUpperCase()} config; VRAM Lens does not read it.`;
-    return { root: undefined, problems: [{ message, span: { start: 0, end: 0 } }] };
+  const refused = refusal(text, format);
+  if (refused !== undefined) {
+    return { root: undefined, problems: refused ? [{ message: refused, span: { start: 0, end: 0 } }] : [] };
   }
   try {
     const read = readerFor(format)(text);

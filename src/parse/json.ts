@@ -1,39 +1,7 @@
 // The JSON and JSONC reader (HF config.json, checkpoint indexes, DeepSpeed files): a tree with offsets, tolerant of a file being typed, with its syntax errors reported.
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { ConfigDocument, ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
-
-/** Deeper structures are not model configs; past this depth the reader stops instead of recursing. */
-export const MAX_JSON_DEPTH = 200;
-
-/** Maximum bracket nesting outside strings, stopping early once `limit` is exceeded. */
-export function nestingDepth(text: string, limit: number): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 92 /* \ */) {
-        i++;
-      } else if (ch === 34 /* " */) {
-        inString = false;
-      }
-    } else if (ch === 34) {
-      inString = true;
-    } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
-      depth++;
-      if (depth > max) {
-        max = depth;
-        if (max > limit) {
-          return max;
-        }
-      }
-    } else if (ch === 125 /* } */ || ch === 93 /* ] */) {
-      depth--;
-    }
-  }
-  return max;
-}
+import { MAX_JSON_DEPTH } from './limits';
 
 /**
  * Whether a property's value was cut off by a syntax error: the file has errors, and what follows the value is not
@@ -110,19 +78,11 @@ const ERROR_WORDS: Readonly<Record<string, string>> = {
   InvalidCharacter: 'a character not allowed in a string',
 };
 
-/** Reads JSON or JSONC (comments, trailing commas), tolerating the errors of a file being typed. */
+/**
+ * Reads JSON or JSONC (comments, trailing commas), tolerating the errors of a file being typed. The caller has checked
+ * the limits (parse/limits.ts): the tree is never deeper than MAX_JSON_DEPTH.
+ */
 export function parseJson(text: string): ConfigDocument {
-  if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    return {
-      root: undefined,
-      problems: [
-        {
-          message: `The file nests more than ${MAX_JSON_DEPTH} levels deep, so VRAM Lens does not read it.`,
-          span: { start: 0, end: 0 },
-        },
-      ],
-    };
-  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const problems: ParseProblem[] = errors.slice(0, 20).map(e => ({

@@ -26,27 +26,60 @@ export const MAX_CONFIG_ITEMS: Readonly<Record<ConfigFormat, number>> = {
   toml: 30_000,
 };
 
+/** Deeper JSON is not a model config: past this nesting the file is refused, and the reader never recurses further. */
+export const MAX_JSON_DEPTH = 200;
+
 /**
- * The entries of a JSON, YAML or TOML text, counted in one scan and no further than `limit` + 1: JSON's separators
- * and openings outside strings; YAML's and TOML's lines that are not blank or comments, and their flow separators.
+ * Why a text is not read at all: past its format's byte limit, its entry cap, or (JSON) its nesting depth; counted
+ * in one scan that stops at the first limit passed. `''` refuses silently (a JSON file that large is data, not a
+ * config); undefined lets the reader run. Python's entry cap is its tokenizer's.
  */
-export function countItems(text: string, format: Exclude<ConfigFormat, 'python'>, limit: number): number {
-  let count = 0;
-  if (format === 'json') {
-    for (let i = 0; i < text.length && count <= limit; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 34 /* " */) {
-        for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) {
-          if (text.charCodeAt(i) === 92 /* \ */) {
-            i++;
-          }
-        }
-      } else if (c === 44 || c === 58 || c === 91 || c === 123 /* , : [ { */) {
-        count++;
-      }
-    }
-    return count;
+export function refusal(text: string, format: ConfigFormat): string | undefined {
+  const kind = format.toUpperCase();
+  if (text.length > MAX_CONFIG_BYTES[format]) {
+    return format === 'json' ? '' : `The file is larger than ${MAX_CONFIG_BYTES[format] / 1024} KiB, more than any ${kind} config; VRAM Lens does not read it.`;
   }
+  if (format === 'python') {
+    return undefined;
+  }
+  const cap = MAX_CONFIG_ITEMS[format];
+  const tooMany = `The file holds more than ${cap.toLocaleString('en-US')} entries, more than any ${kind} config; VRAM Lens does not read it.`;
+  if (format === 'json') {
+    const shape = jsonShape(text, cap, MAX_JSON_DEPTH);
+    return shape.depth > MAX_JSON_DEPTH ? `The file nests more than ${MAX_JSON_DEPTH} levels deep, so VRAM Lens does not read it.` : shape.items > cap ? tooMany : undefined;
+  }
+  // Every entry takes at least a character: a text shorter than the cap needs no count.
+  return text.length > cap && lineItems(text, cap) > cap ? tooMany : undefined;
+}
+
+/** A JSON text's entries (separators and openings outside strings) and deepest nesting, up to the limits + 1. */
+function jsonShape(text: string, itemLimit: number, depthLimit: number): { items: number; depth: number } {
+  let items = 0;
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length && items <= itemLimit && max <= depthLimit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) {
+        if (text.charCodeAt(i) === 92 /* \ */) {
+          i++;
+        }
+      }
+    } else if (c === 123 || c === 91 /* { [ */) {
+      items++;
+      max = Math.max(max, ++depth);
+    } else if (c === 125 || c === 93 /* } ] */) {
+      depth--;
+    } else if (c === 44 || c === 58 /* , : */) {
+      items++;
+    }
+  }
+  return { items, depth: max };
+}
+
+/** A YAML or TOML text's entries: lines that are not blank or comments, and flow separators, up to `limit` + 1. */
+function lineItems(text: string, limit: number): number {
+  let count = 0;
   let lineStart = true;
   for (let i = 0; i < text.length && count <= limit; i++) {
     const c = text.charCodeAt(i);
@@ -67,4 +100,3 @@ export function countItems(text: string, format: Exclude<ConfigFormat, 'python'>
   }
   return count;
 }
-
