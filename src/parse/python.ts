@@ -176,8 +176,8 @@ class Parser {
   private depth = 0;
   /** Module-level names bound so far, for references such as `n_embd * 4`. */
   readonly scope = new Map<string, Value>();
-  /** Names assigned inside a block that runs or not (`if big: n_layer = 48`), with the line's keyword. */
-  readonly branchAssigned = new Map<string, string>();
+  /** Names assigned inside a block that runs or not (`if big: n_layer = 48`): the block's keyword, and where. */
+  readonly branchAssigned = new Map<string, { readonly branch: string; readonly offset: number }>();
 
   constructor(private readonly tokens: Token[], private readonly text: string) {}
 
@@ -216,7 +216,10 @@ class Parser {
       const t = this.next();
       const assigns = this.isOp('=') || (this.peek().kind === 'op' && this.peek().text in AUGMENTED);
       if (branch && t.kind === 'name' && assigns && (t.lineStart || previous?.text === ':' || previous?.text === ';')) {
-        this.branchAssigned.set(t.text, branch);
+        this.branchAssigned.set(t.text, { branch, offset: t.start });
+        // Later references to it (`n_embd = width`) cannot know which value they get either.
+        const unreadable = `it reads \`${t.text}\`, ${assignedInBranch(branch).replace(/^it is/, 'which is')}`;
+        this.scope.set(t.text, { node: { kind: 'null', span: { start: t.start, end: t.end }, unreadable } });
       }
       previous = t;
     };
@@ -682,6 +685,11 @@ function stringValue(literal: string): string | undefined {
   return body.replace(/\\(["'\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
+/** Why a module-level value set inside an `if` (or `for`, `with`…) block cannot be read. */
+function assignedInBranch(branch: string): string {
+  return `it is assigned again inside an \`${branch}\` block, so its value depends on how the script runs`;
+}
+
 export function parsePython(text: string): ConfigDocument {
   const problems: ParseProblem[] = [];
   const tokens = tokenize(text);
@@ -692,10 +700,10 @@ export function parsePython(text: string): ConfigDocument {
   const parser = new Parser(tokens, text);
   const parsed: ConfigEntry[] = [];
   parser.parseBlock(0, parsed, problems, true);
-  // A module-level value assigned again in a block that may run: which one holds depends on how the script runs.
+  // A module-level value assigned again later in a block that may run: which one holds depends on how the script runs.
   const entries = parsed.map(e => {
-    const branch = parser.branchAssigned.get(e.key);
-    return branch === undefined ? e : { ...e, value: { kind: 'null' as const, span: e.value.span, unreadable: `it is assigned again inside an \`${branch}\` block, so its value depends on how the script runs` } };
+    const later = parser.branchAssigned.get(e.key);
+    return later === undefined || later.offset < e.keySpan.start ? e : { ...e, value: { kind: 'null' as const, span: e.value.span, unreadable: assignedInBranch(later.branch) } };
   });
   return { root: { kind: 'object', entries, span: { start: 0, end: text.length } }, problems };
 }

@@ -264,6 +264,13 @@ describe('nonsense a file states is a problem on its key, never a silent default
     const [branched] = analyze(`${base}num_hidden_layers = 32\nif big:\n    num_hidden_layers = 80\n`, 'python').configs;
     assert.strictEqual(branched.estimate, undefined);
     assert.match(branched.problems[0].message, /`num_hidden_layers` cannot be read: it is assigned again inside an `if` block/);
+    // So is a value read from it later.
+    const [referenced] = analyze(`${base.replace('hidden_size = 4096', 'width = 4096\nif big:\n    width = 8192\nhidden_size = width')}num_hidden_layers = 32\n`, 'python').configs;
+    assert.strictEqual(referenced.estimate, undefined);
+    assert.match(referenced.problems[0].message, /`hidden_size` cannot be read: it reads `width`, which is assigned again inside an `if` block/);
+    // A value set after the block is the one that holds.
+    const after = analyze(`${base}num_hidden_layers = 80\nif big:\n    num_hidden_layers = 48\nnum_hidden_layers = 32\n`, 'python').configs[0];
+    assert.strictEqual(after.estimate?.parameters.total, LLAMA_7B);
     // A function's own variables are not the module's.
     const [local] = analyze(`${base}num_hidden_layers = 32\ndef f():\n    num_hidden_layers = 80\n`, 'python').configs;
     assert.strictEqual(local.estimate?.parameters.total, LLAMA_7B);
