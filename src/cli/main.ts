@@ -1,7 +1,7 @@
 // The `vram-lens` command line: flags and files in, the estimate table or the JSON contract out, for terminals and CI.
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions } from '../core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions, type Problem } from '../core/analyze';
 import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
@@ -258,14 +258,16 @@ function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<Ana
   const doc = parseConfig(text, format);
   const analysis = analyzeDocument(doc, options, forced);
   const index = analysis.checkpoint;
-  const errors = analysis.problems.filter(p => p.severity === 'error' || p.code === 'unreadable-config');
+  // A file-level problem is an error when it is one, or when it stopped the file from being read; else a note.
+  const isError = (p: Problem) => p.severity === 'error' || p.code === 'unreadable-config';
+  const errors = analysis.problems.filter(isError).map(p => p.message);
   const found = analysis.configs.length > 0 || index !== undefined || errors.length > 0;
   const notes = [
-    ...(found ? [] : [`${file}: ${NO_CONFIG}`]),
-    ...analysis.problems.filter(p => p.severity !== 'error' && p.code !== 'unreadable-config').map(p => `${file}: ${p.message}`),
+    ...(found ? [] : [NO_CONFIG]),
+    ...analysis.problems.filter(p => !isError(p)).map(p => p.message),
     ...(analysis.omitted ? [omittedConfigsMessage(analysis.omitted)] : []),
     ...(analysis.configs.length > MAX_ADVISED_CONFIGS ? [`Advice is given for the first ${MAX_ADVISED_CONFIGS} configs of a file.`] : []),
-  ];
+  ].map(n => `${file}: ${n}`);
   return {
     file,
     configs: documentReport(text, format, analysis, forced),
@@ -273,8 +275,7 @@ function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<Ana
     ...(index
       ? { checkpoint: { totalSizeBytes: index.totalSizeBytes, tensors: index.tensors, shards: index.shards, summary: checkpointLensTitle(index, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024) } }
       : {}),
-    // A file-level problem is an error when it is one, or when it stopped the file from being read.
-    errors: errors.map(p => `${file}: ${p.message}`),
+    errors: errors.map(e => `${file}: ${e}`),
   };
 }
 

@@ -234,6 +234,11 @@ export function hoverMarkdown(input: HoverInput): string {
   return out.join('\n');
 }
 
+/** The configs a report is about: all of the document's, or its config number `only`. */
+export function reportedConfigs(doc: Pick<DocumentAnalysis, 'configs'>, only: number | undefined): readonly ConfigAnalysis[] {
+  return only === undefined ? doc.configs : doc.configs.slice(only, only + 1);
+}
+
 /**
  * The full report for a document, as Markdown: what "Estimate VRAM" shows. `only` limits it to one config (the one
  * whose CodeLens was clicked, or the one at the cursor); advice, a search over many estimates, is given for the
@@ -251,7 +256,7 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
   if (doc.configs.length === 0) {
     out.push('No model config found in this file. VRAM Lens looks for an object with a hidden size (`hidden_size`, `d_model`, `n_embd`…), a layer count and heads or a vocabulary size.');
   }
-  const shown = only === undefined ? doc.configs : doc.configs.slice(only, only + 1);
+  const shown = reportedConfigs(doc, only);
   for (const [index, a] of shown.entries()) {
     out.push(`## ${escapeMarkdown(a.config.name)}`);
     out.push('');

@@ -1,7 +1,7 @@
 // The report webview ("Estimate VRAM", "Compare GPUs", "What Fits"): one panel, its HTML built from the report's Markdown with a strict content security policy.
 import * as vscode from 'vscode';
 import { memoryChartSvg } from '../core/chart';
-import { reportMarkdown } from '../core/explain';
+import { reportedConfigs, reportMarkdown } from '../core/explain';
 import { gpuMemoryBytes } from '../core/gpus';
 import { markdownToHtml } from '../core/markdownHtml';
 import type { AnalysisCache } from './analysisCache';
@@ -22,8 +22,7 @@ export class ReportPanel implements vscode.Disposable {
   show(document: vscode.TextDocument, only?: number): string {
     const analysis = this.cache.get(document);
     const gpu = analysis.gpu;
-    const shown = only === undefined ? analysis.configs : analysis.configs.slice(only, only + 1);
-    const charts = shown
+    const charts = reportedConfigs(analysis, only)
       .filter(a => a.estimate)
       .map(a => memoryChartSvg(a.estimate!, gpu?.name, gpu ? gpuMemoryBytes(gpu) : undefined));
     return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), analysis, only), charts);
