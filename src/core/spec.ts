@@ -348,6 +348,79 @@ function keyName(config: FoundConfig, field: SpecField): string {
   return config.keys.find(k => k.field === field)?.key ?? KEY_ALIASES[field][0];
 }
 
+function unreadableProblem(key: string, why: string, field?: SpecField): SpecProblem {
+  return { severity: 'error', field, key, message: `\`${key}\` cannot be read: ${why}. VRAM Lens gives no estimate without it.` };
+}
+
+/** Python reads any non-empty string as true, "false" included: whichever the writer meant, no guess is safe. */
+function notBooleanProblem(key: string, v: string): SpecProblem {
+  return { severity: 'error', key, message: `\`${key}\` should be true or false, not ${JSON.stringify(v)} (Python takes ${JSON.stringify(v)} as ${v === '' ? 'false' : 'true'}).` };
+}
+
+function floatProblem(key: string, text: string, field?: SpecField): SpecProblem {
+  return { severity: 'error', field, key, message: `\`${key}\` should be a whole number, not ${text}: Python reads a float there, and transformers cannot build a layer of that size.` };
+}
+
+/**
+ * A hidden size the heads do not divide, on the key that most likely holds the typo: a round width (a multiple of 64)
+ * points at the heads, another width at itself; with the one-keystroke change that gives heads of a usual width.
+ */
+function indivisibleHeadsProblem(config: FoundConfig, hidden: number, heads: number): SpecProblem {
+  const hiddenWritten = config.raw.hiddenSize !== undefined;
+  const onHeads = config.raw.numHeads !== undefined && (!hiddenWritten || hidden % 64 === 0);
+  const meant = onHeads ? typoCandidates(heads, n => hidden / n) : hiddenWritten ? typoCandidates(hidden, n => n / heads) : [];
+  const hint = meant.length === 0 ? '.' : `: did you mean ${meant.join(' or ')}${onHeads ? ' heads' : ''}?`;
+  return {
+    severity: 'error',
+    field: onHeads ? 'numHeads' : 'hiddenSize',
+    message: `\`${keyName(config, 'hiddenSize')}\` (${hidden}) is not divisible by \`${keyName(config, 'numHeads')}\` (${heads}), and no \`head_dim\` is given${hint}`,
+  };
+}
+
+/** The shape values checked together once they are resolved. */
+interface Grouping {
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly numHeads: number;
+  readonly numKvHeads: number;
+  readonly vocabSize: number;
+  readonly intermediateRaw: number | undefined;
+  readonly moe: ModelSpec['moe'];
+}
+
+/**
+ * Values checked together: key/value heads must divide the heads (transformers' repeat_kv groups the query heads over
+ * them), a token cannot go to more experts than there are (errors); a value far outside its family is a warning.
+ */
+function groupingProblems(config: FoundConfig, g: Grouping, modelType: string | undefined, familyName: string): SpecProblem[] {
+  const out: SpecProblem[] = [];
+  if (g.numKvHeads > g.numHeads || g.numHeads % g.numKvHeads !== 0) {
+    out.push({
+      severity: 'error',
+      field: 'numKvHeads',
+      message: `\`${keyName(config, 'numKvHeads')}\` (${g.numKvHeads}) must divide \`${keyName(config, 'numHeads')}\` (${g.numHeads}): each key/value head serves a whole group of query heads.`,
+    });
+  }
+  if (g.moe && g.moe.expertsPerToken > g.moe.numExperts) {
+    out.push({ severity: 'error', field: 'expertsPerToken', message: `Each token is routed to ${g.moe.expertsPerToken} experts, more than the ${g.moe.numExperts} there are.` });
+  }
+  if (out.length > 0) {
+    return out;
+  }
+  const written = (field: SpecField, value: number) => (config.raw[field] === undefined ? undefined : value);
+  const ranged: [SpecField, number | undefined][] = [
+    ['numLayers', g.numLayers], ['hiddenSize', written('hiddenSize', g.hiddenSize)], ['numHeads', written('numHeads', g.numHeads)],
+    ['intermediateSize', g.intermediateRaw], ['vocabSize', written('vocabSize', g.vocabSize)], ['numExperts', g.moe?.numExperts],
+  ];
+  for (const [field, value] of ranged) {
+    const why = value === undefined ? undefined : implausible(field, value, modelType, familyName);
+    if (why) {
+      out.push({ severity: 'warning', field, message: `\`${keyName(config, field)}\` (${value!.toLocaleString('en-US')}) is ${why}` });
+    }
+  }
+  return out;
+}
+
 /**
  * Turns the raw values of a config into a complete ModelSpec, filling what the file leaves out from the
  * family's defaults. Returns no spec (and says why) rather than a number built on a bad value.
@@ -355,49 +428,16 @@ function keyName(config: FoundConfig, field: SpecField): string {
 export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const raw = config.raw;
   const problems: SpecProblem[] = [];
-  const unreadable = (key: string, why: string, field?: SpecField): SpecProblem => ({
-    severity: 'error',
-    field,
-    key,
-    message: `\`${key}\` cannot be read: ${why}. VRAM Lens gives no estimate without it.`,
-  });
   for (const k of config.keys) {
     const why = config.scalars[k.key]?.unreadable;
     if (why) {
-      problems.push(unreadable(k.key, why, k.field));
+      problems.push(unreadableProblem(k.key, why, k.field));
     }
   }
   if (problems.length > 0) {
     return { spec: undefined, problems };
   }
 
-  // Python reads any non-empty string as true, "false" included: whichever the writer meant, no guess is safe.
-  const notBoolean = (key: string, v: string): SpecProblem => ({
-    severity: 'error',
-    key,
-    message: `\`${key}\` should be true or false, not ${JSON.stringify(v)} (Python takes ${JSON.stringify(v)} as ${v === '' ? 'false' : 'true'}).`,
-  });
-  /**
-   * A hidden size the heads do not divide, on the key that most likely holds the typo: a round width (a multiple of
-   * 64) points at the heads, another width at itself; with the one-keystroke change that gives heads of a usual size
-   * (a multiple of 8 wide).
-   */
-  const indivisibleHeads = (hidden: number, heads: number, hiddenWritten: boolean, headsWritten: boolean): SpecProblem => {
-    const onHeads = headsWritten && (!hiddenWritten || hidden % 64 === 0);
-    const meant = onHeads ? typoCandidates(heads, n => hidden / n) : hiddenWritten ? typoCandidates(hidden, n => n / heads) : [];
-    const hint = meant.length === 0 ? '.' : `: did you mean ${meant.join(' or ')}${onHeads ? ' heads' : ''}?`;
-    return {
-      severity: 'error',
-      field: onHeads ? 'numHeads' : 'hiddenSize',
-      message: `\`${keyName(config, 'hiddenSize')}\` (${hidden}) is not divisible by \`${keyName(config, 'numHeads')}\` (${heads}), and no \`head_dim\` is given${hint}`,
-    };
-  };
-  const asFloat = (key: string, text: string, field?: SpecField): SpecProblem => ({
-    severity: 'error',
-    field,
-    key,
-    message: `\`${key}\` should be a whole number, not ${text}: Python reads a float there, and transformers cannot build a layer of that size.`,
-  });
   const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
     if (typeof v !== 'number') {
       problems.push({ severity: 'error', field, key, message: `\`${key}\` should be a whole number, not ${JSON.stringify(v)}.` });
@@ -408,7 +448,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     // The file's own value written as a float: a whole number to JavaScript, a float to Python (an override is not).
     const written = config.scalars[key];
     if (inRange && written?.floatText !== undefined && written.value === v) {
-      problems.push(asFloat(key, written.floatText, field));
+      problems.push(floatProblem(key, written.floatText, field));
       return undefined;
     }
     if (!inRange) {
@@ -450,7 +490,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     }
     const entry = config.scalars[key];
     if (entry?.unreadable && !problems.some(p => p.key === key)) {
-      problems.push(unreadable(key, entry.unreadable)); // a key the family reads: no number without it
+      problems.push(unreadableProblem(key, entry.unreadable)); // a key the family reads: no number without it
     }
     const v = entry?.value;
     return v === null ? undefined : v;
@@ -519,7 +559,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     bool: key => {
       const v = scalarValue(key);
       if (typeof v === 'string') {
-        problems.push(notBoolean(key, v));
+        problems.push(notBooleanProblem(key, v));
         return undefined;
       }
       // A number is a switch as Python reads it: 0 is off, anything else on.
@@ -554,7 +594,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
   if (headDim === undefined) {
     if (hiddenSize % numHeads !== 0) {
-      problems.push(indivisibleHeads(hiddenSize, numHeads, raw.hiddenSize !== undefined, raw.numHeads !== undefined));
+      problems.push(indivisibleHeadsProblem(config, hiddenSize, numHeads));
       return { spec: undefined, problems };
     }
     headDim = hiddenSize / numHeads;
@@ -569,33 +609,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     });
   }
   const numKvHeads = refined.numKvHeads ?? numKvHeadsRaw ?? numHeads;
-  if (numKvHeads > numHeads || numHeads % numKvHeads !== 0) {
-    // transformers groups the query heads over the key/value heads (repeat_kv): a model that does not divide fails.
-    problems.push({
-      severity: 'error',
-      field: 'numKvHeads',
-      message: `\`${keyName(config, 'numKvHeads')}\` (${numKvHeads}) must divide \`${keyName(config, 'numHeads')}\` (${numHeads}): each key/value head serves a whole group of query heads.`,
-    });
+  const grouping = groupingProblems(config, { hiddenSize, numLayers, numHeads, numKvHeads, vocabSize, intermediateRaw, moe: refined.moe }, modelType, family.name);
+  problems.push(...grouping);
+  if (grouping.some(p => p.severity === 'error')) {
     return { spec: undefined, problems };
-  }
-  const moe = refined.moe;
-  if (moe && moe.expertsPerToken > moe.numExperts) {
-    problems.push({
-      severity: 'error',
-      field: 'expertsPerToken',
-      message: `Each token is routed to ${moe.expertsPerToken} experts, more than the ${moe.numExperts} there are.`,
-    });
-    return { spec: undefined, problems };
-  }
-  const ranged: [SpecField, number | undefined][] = [
-    ['numLayers', numLayers], ['hiddenSize', raw.hiddenSize === undefined ? undefined : hiddenSize], ['numHeads', raw.numHeads === undefined ? undefined : numHeads],
-    ['intermediateSize', intermediateRaw], ['vocabSize', raw.vocabSize === undefined ? undefined : vocabSize], ['numExperts', moe?.numExperts],
-  ];
-  for (const [field, value] of ranged) {
-    const warning = value === undefined ? undefined : implausible(field, value, modelType, family.name);
-    if (warning) {
-      problems.push({ severity: 'warning', field, message: `\`${keyName(config, field)}\` (${value!.toLocaleString('en-US')}) is ${warning}` });
-    }
   }
 
   let intermediateSize = refined.intermediateSize ?? intermediateRaw;
@@ -613,7 +630,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
 
   const tie = raw.tieWordEmbeddings;
   if (typeof tie === 'string') {
-    problems.push({ ...notBoolean(keyName(config, 'tieWordEmbeddings'), tie), field: 'tieWordEmbeddings' });
+    problems.push({ ...notBooleanProblem(keyName(config, 'tieWordEmbeddings'), tie), field: 'tieWordEmbeddings' });
   }
   const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying');
   const tieWordEmbeddings = typeof tie === 'boolean' || typeof tie === 'number' ? Boolean(tie) : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
