@@ -185,7 +185,8 @@ export function analyzeConfig(
   }
   const notes: string[] = [];
   if (config.catalog) {
-    notes.push(`Architecture: ${config.catalog.model.id} from the built-in catalog (named by \`${config.catalog.key}\`; ${config.catalog.model.source}).`);
+    const why = config.catalog.match ? `, matched by ${config.catalog.match.why}` : '';
+    notes.push(`Architecture: ${config.catalog.model.id} from the built-in catalog (named by \`${config.catalog.key}\`${why}; ${config.catalog.model.source}).`);
   }
   const fromFile = config.training.sources.filter(s => !(s.option in forced));
   if (fromFile.length > 0) {

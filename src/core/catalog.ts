@@ -1,24 +1,69 @@
 // The built-in catalog of named models (catalog.json, each entry with its source) and the lookup that resolves a name or a torchtune builder to an entry.
 import catalogData from './data/catalog.json';
 import type { RawValue } from './spec';
+import type { Quantization } from './types';
 
 /** A popular model's architecture, for configs that name the model instead of writing it out. */
 export interface CatalogModel {
   readonly id: string;
   readonly aliases: readonly string[];
   readonly source: string;
+  /** The checkpoint's exact parameter count, where its source gives one (tests hold the engine to it). */
+  readonly parameters?: number;
+  /** The size the model's page gives, rounded as it is written there ("12.2B", "464M"). */
+  readonly publishedSize?: string;
   readonly config: Readonly<Record<string, RawValue | null>>;
 }
 
 export const CATALOG: readonly CatalogModel[] = catalogData.models as unknown as CatalogModel[];
 
-/** Suffixes of variants that share their base model's architecture. */
-const VARIANT_SUFFIX = /-(hf|instruct|chat|it|base)$/;
+/** A suffix a name may carry that does not change the architecture, and what it says. */
+interface NameSuffix {
+  readonly pattern: RegExp;
+  /** What the hover says of it. */
+  readonly says: string;
+  readonly quantization?: Quantization;
+  readonly fp8?: boolean;
+}
+
+/**
+ * Suffixes of tuned variants, re-uploads and quantized exports, which keep their base model's architecture. A
+ * quantization the name states is used for the weights (unsloth's `-bnb-4bit` uploads are NF4 with double
+ * quantization; AWQ and GPTQ exports are 4-bit with group-wise scales).
+ */
+const NAME_SUFFIXES: readonly NameSuffix[] = [
+  { pattern: /-(unsloth-)?bnb-4bit$/, says: 'bitsandbytes NF4 weights (double-quantized)', quantization: 'nf4-dq' },
+  { pattern: /-bnb-8bit$/, says: 'bitsandbytes int8 weights', quantization: 'int8' },
+  { pattern: /-awq$/, says: 'AWQ 4-bit weights', quantization: 'awq-int4' },
+  { pattern: /-gptq(-int4)?$|-w4a16$/, says: 'GPTQ 4-bit weights', quantization: 'gptq-int4' },
+  { pattern: /-fp8(-dynamic)?$/, says: 'FP8 weights', fp8: true },
+  { pattern: /-gguf$/, says: 'a GGUF export (its file names the quantization type)' },
+  { pattern: /-(4bit|8bit|mlx)$/, says: 'an MLX export (Apple silicon), not a CUDA quantization' },
+  { pattern: /-(hf|instruct|chat|it|pt|base|sft|dpo|orpo|grpo)$/, says: 'a tuned or converted variant' },
+];
+
+/** llama.cpp file names: `llama-2-7b.Q4_K_M.gguf`. */
+const GGUF_FILE = /[.-](q[2-8]_k_[ms]|q[2-8]_k|q[4-8]_[01]|f16|bf16)\.gguf$/;
+
+/** How a name led to a catalog entry, and what the name says about the weights. */
+export interface CatalogMatch {
+  readonly model: CatalogModel;
+  /** Why the name matched, for the hover ("`-Instruct` set aside: a tuned variant; published by unsloth"). */
+  readonly why: string;
+  /** A weight quantization the name states (`-bnb-4bit`, `-AWQ`, `.Q4_K_M.gguf`). */
+  readonly quantization?: Quantization;
+  /** The name states FP8 weights (`-FP8`). */
+  readonly fp8?: boolean;
+}
 
 function normalize(name: string): string {
   return name.trim().toLowerCase().replace(/\/+$/, '').split('/').pop()!.replace(/_/g, '-');
 }
 
+/** The variant suffixes (`-it`, `-Instruct`) set aside from a name. */
+const VARIANT = NAME_SUFFIXES[NAME_SUFFIXES.length - 1].pattern;
+
+/** Every name of every entry; an entry published only as a variant (`gemma-3-4b-it`) is found by its base name too. */
 const INDEX: ReadonlyMap<string, CatalogModel> = (() => {
   const m = new Map<string, CatalogModel>();
   for (const model of CATALOG) {
@@ -26,28 +71,80 @@ const INDEX: ReadonlyMap<string, CatalogModel> = (() => {
       m.set(normalize(name), model);
     }
   }
+  for (const model of CATALOG) {
+    for (const name of [model.id, ...model.aliases]) {
+      const base = normalize(name).replace(VARIANT, '');
+      if (!m.has(base)) {
+        m.set(base, model);
+      }
+    }
+  }
   return m;
 })();
 
+/** The organisation of a HF id ("unsloth" of "unsloth/llama-3-8b-bnb-4bit"), when the name has one. */
+function organisation(reference: string): string | undefined {
+  const parts = reference.trim().replace(/\/+$/, '').split('/');
+  return parts.length >= 2 ? parts[parts.length - 2] : undefined;
+}
+
+const GGUF_TYPES: Readonly<Record<string, Quantization | undefined>> = {
+  q4_k_m: 'q4_k_m', q5_k_m: 'q5_k_m', q4_k_s: 'q4_k', q5_k_s: 'q5_k', q2_k: 'q2_k', q3_k_m: 'q3_k', q3_k_s: 'q3_k', q3_k_l: 'q3_k',
+  q4_k: 'q4_k', q5_k: 'q5_k', q6_k: 'q6_k', q8_0: 'q8_0', q4_0: 'q4_0', q4_1: 'q4_1', q5_0: 'q5_0', q5_1: 'q5_1',
+};
+
 /**
- * Finds a model by the name a config gives it: a HF id ("meta-llama/Llama-2-7b-hf"), a LitGPT checkpoint
- * directory ("checkpoints/meta-llama/Llama-2-7b-hf"), or a short name ("gpt2-xl"). Chat and instruct variants
- * resolve to their base model, which has the same architecture.
+ * Finds a model by the name a file gives it: a HF id ("meta-llama/Llama-2-7b-hf"), a LitGPT checkpoint directory
+ * ("checkpoints/meta-llama/Llama-2-7b-hf"), a short name ("gpt2-xl"), a re-upload ("unsloth/llama-3-8b-bnb-4bit",
+ * "NousResearch/Meta-Llama-3-8B") or a GGUF file ("llama-2-7b.Q4_K_M.gguf"). Tuned variants and quantized exports
+ * resolve to their base model, which has the same architecture; what the name says about the weights is kept.
  */
-export function findCatalogModel(reference: string): CatalogModel | undefined {
+export function matchCatalogModel(reference: string): CatalogMatch | undefined {
   let key = normalize(reference);
-  for (let i = 0; i < 4 && key; i++) {
-    const found = INDEX.get(key);
-    if (found) {
-      return found;
+  const setAside: { readonly text: string; readonly suffix: NameSuffix }[] = [];
+  let quantization: Quantization | undefined;
+  const file = GGUF_FILE.exec(key.replace(/-/g, '_').replace(/_gguf$/, '.gguf'));
+  if (file) {
+    quantization = GGUF_TYPES[file[1]];
+    key = key.slice(0, key.length - file[0].length).replace(/[.-]$/, '');
+  }
+  for (let i = 0; i < 6 && key; i++) {
+    const model = INDEX.get(key);
+    if (model) {
+      return describeMatch(reference, model, setAside, quantization);
     }
-    const stripped = key.replace(VARIANT_SUFFIX, '');
-    if (stripped === key) {
-      break;
+    const suffix = NAME_SUFFIXES.find(s => s.pattern.test(key));
+    if (!suffix) {
+      return undefined;
     }
-    key = stripped;
+    const text = suffix.pattern.exec(key)![0];
+    setAside.push({ text, suffix });
+    quantization ??= suffix.quantization;
+    key = key.slice(0, key.length - text.length);
   }
   return undefined;
+}
+
+function describeMatch(reference: string, model: CatalogModel, setAside: readonly { readonly text: string; readonly suffix: NameSuffix }[], quantization: Quantization | undefined): CatalogMatch {
+  const reasons: string[] = [];
+  if (setAside.length > 0) {
+    const suffixes = setAside.map(({ text, suffix }) => `\`${text}\` (${suffix.says})`).reverse().join(' and ');
+    reasons.push(`setting aside ${suffixes}, which keep ${model.id}'s architecture`);
+  } else {
+    reasons.push(normalize(reference) === normalize(model.id) ? 'its id' : 'a name it is published under');
+  }
+  const org = organisation(reference);
+  const own = organisation(model.id);
+  if (org && own && org.toLowerCase() !== own.toLowerCase() && !/^checkpoints?$/i.test(org)) {
+    reasons.push(`published by ${org}, a re-upload or derivative of ${model.id}`);
+  }
+  const fp8 = setAside.some(s => s.suffix.fp8);
+  return { model, why: reasons.join('; '), ...(quantization ? { quantization } : {}), ...(fp8 ? { fp8 } : {}) };
+}
+
+/** The catalog model a name resolves to (see matchCatalogModel). */
+export function findCatalogModel(reference: string): CatalogModel | undefined {
+  return matchCatalogModel(reference)?.model;
 }
 
 /** torchtune model builders (torchtune.models.llama3_1.lora_llama3_1_8b) to the model they build. */

@@ -358,6 +358,9 @@ export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefi
     `**${escapeMarkdown(ref.key)}** names **${escapeMarkdown(ref.model.id)}**: its architecture comes from VRAM Lens' built-in catalog (${escapeMarkdown(ref.model.source)}).`,
     '',
   ];
+  if (ref.match) {
+    out.push(`Matched by ${escapeMarkdown(ref.match.why)}.`, '');
+  }
   const est = analysis.estimate;
   if (!est) {
     return out.concat(analysis.problems.map(p => `- ${p.severity}: ${p.message}`)).join('\n');

@@ -150,7 +150,7 @@ const qwenMoeRefine = (shared: boolean) => (ctx: FamilyContext): Refinement => {
   const step = ctx.int('decoder_sparse_step') ?? 1;
   const sharedIntermediate = shared ? (ctx.int('shared_expert_intermediate_size') ?? 0) : 0;
   return {
-    qkNorm: !shared,
+    qkNorm: shared ? false : 'head',
     slidingLayers: qwenSlidingLayers(ctx),
     moe: {
       numExperts: ctx.int('num_experts') ?? 0,
@@ -379,8 +379,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
   qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_moe: { ...LLAMA_STYLE, name: 'Qwen2-MoE', attentionBias: 'qkv', refine: qwenMoeRefine(true) },
-  qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: true, refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
-  qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: true, refine: qwenMoeRefine(false) },
+  qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: 'head', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
+  qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: 'head', refine: qwenMoeRefine(false) },
   phi3: { ...LLAMA_STYLE, name: 'Phi-3' },
   gemma: { ...LLAMA_STYLE, name: 'Gemma', tiedByDefault: true },
   // Gemma 2/3: a norm before and after both attention and MLP; local (sliding) and global layers interleaved.
@@ -389,7 +389,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     refine: ctx => ({ slidingLayers: Math.ceil(ctx.numLayers / 2) }),
   },
   gemma3_text: {
-    ...LLAMA_STYLE, name: 'Gemma 3', tiedByDefault: true, normsPerLayer: 4, qkNorm: true,
+    ...LLAMA_STYLE, name: 'Gemma 3', tiedByDefault: true, normsPerLayer: 4, qkNorm: 'head',
     refine: ctx => {
       const pattern = ctx.int('sliding_window_pattern') ?? 6;
       return { slidingLayers: ctx.numLayers - Math.floor(ctx.numLayers / pattern) };
@@ -403,6 +403,19 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ...GPT_STYLE, name: 'StarCoder2', positions: 'rotary', dropout: false, pythonGelu: false,
     refine: ctx => ({ attentionBias: ctx.bool('use_bias') === false ? 'none' : 'all', mlpBias: ctx.bool('use_bias') !== false }),
   },
+  // OLMo 1: LayerNorms without weight or bias (elementwise_affine=False), so norms hold no parameters.
+  olmo: { ...LLAMA_STYLE, name: 'OLMo', norm: 'layernorm-noparams' },
+  // OLMo 2: norms after attention and after the MLP, and RMSNorm over the whole query and key projections.
+  olmo2: { ...LLAMA_STYLE, name: 'OLMo 2', qkNorm: 'projection' },
+  // Granite 3.x: Llama's block; its embedding, residual, attention and logit multipliers hold no parameters.
+  granite: { ...LLAMA_STYLE, name: 'Granite', tiedByDefault: true },
+  // Command R / R7B: attention and MLP in parallel from one bias-free LayerNorm; tied head.
+  cohere: { ...LLAMA_STYLE, name: 'Command R', norm: 'layernorm-nobias', normsPerLayer: 1, tiedByDefault: true, refine: ctx => ({ qkNorm: ctx.bool('use_qk_norm') ? 'projection' : false }) },
+  cohere2: { ...LLAMA_STYLE, name: 'Command R7B', norm: 'layernorm-nobias', normsPerLayer: 1, tiedByDefault: true },
+  // InternLM2 / 2.5 (trust_remote_code): Llama's tensors, q/k/v packed in one wqkv; `bias` switches their biases.
+  internlm2: { ...LLAMA_STYLE, name: 'InternLM2', refine: ctx => ({ attentionBias: ctx.bool('bias') ? 'all' : 'none' }) },
+  // SmolLM3: Llama's block (some layers skip rotary embeddings, which hold no parameters); tied head.
+  smollm3: { ...LLAMA_STYLE, name: 'SmolLM3', tiedByDefault: true },
   deepseek_v2: { ...LLAMA_STYLE, name: 'DeepSeek-V2 (MLA + mixture of experts)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
 };

@@ -1,9 +1,9 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
-import { findCatalogModel, torchtuneModel, type CatalogModel } from './catalog';
+import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
-import type { ModelSpec, Span, SpecField } from './types';
+import type { ModelSpec, Precision, Quantization, Span, SpecField } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
@@ -76,6 +76,8 @@ export interface FoundConfig {
 
 export interface CatalogReference {
   readonly model: CatalogModel;
+  /** How the name led to the entry, and what it says about the weights (absent for builders and flavors). */
+  readonly match?: CatalogMatch;
   readonly key: string;
   readonly keySpan: Span;
   readonly valueSpan: Span;
@@ -100,9 +102,9 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
   for (const key of MODEL_NAME_KEYS) {
     const e = entryOf(obj, key);
     if (e && e.value.kind === 'string') {
-      const model = findCatalogModel(e.value.value);
-      if (model) {
-        return { model, key, keySpan: e.keySpan, valueSpan: e.value.span };
+      const match = matchCatalogModel(e.value.value);
+      if (match) {
+        return { model: match.model, match, key, keySpan: e.keySpan, valueSpan: e.value.span };
       }
     }
   }
@@ -119,7 +121,7 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
     const name = entryOf(model, MODEL_SECTION_KEYS.torchtitanName);
     const flavor = entryOf(model, MODEL_SECTION_KEYS.torchtitanFlavor);
     if (name?.value.kind === 'string' && flavor?.value.kind === 'string') {
-      const found = findCatalogModel(`${name.value.value}-${flavor.value.value}`);
+      const found = matchCatalogModel(`${name.value.value}-${flavor.value.value}`)?.model;
       if (found) {
         return { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span };
       }
@@ -320,9 +322,26 @@ function findCandidates(root: ConfigValue): Candidate[] {
 function readCandidate({ obj, path, ref }: Candidate): FoundConfig {
   if (ref) {
     const read = readConfig(catalogObject(ref, obj), path);
-    return { ...read, name: ref.model.id, keys: [], catalog: ref, training: readTrainingSettings(obj) };
+    return { ...read, name: ref.model.id, keys: [], catalog: ref, training: withNamedWeights(readTrainingSettings(obj), ref) };
   }
   return { ...readConfig(obj, path), training: isCheckpointConfig(obj) ? NO_TRAINING : readTrainingSettings(obj) };
+}
+
+/** What the model's name says of its weights (`-bnb-4bit`, `-AWQ`, `-FP8`), where the file itself says nothing. */
+function withNamedWeights(training: TrainingFromFile, ref: CatalogReference): TrainingFromFile {
+  const named: { quantization?: Quantization; precision?: Precision } = {};
+  if (ref.match?.quantization && training.options.quantization === undefined) {
+    named.quantization = ref.match.quantization;
+  }
+  if (ref.match?.fp8 && training.options.precision === undefined && training.options.quantization === undefined) {
+    named.precision = 'fp8';
+  }
+  const options = Object.keys(named) as (keyof typeof named)[];
+  if (options.length === 0) {
+    return training;
+  }
+  const sources = options.map(option => ({ setting: `${option} (from the model name)`, option, key: ref.key, keySpan: ref.keySpan, valueSpan: ref.valueSpan }));
+  return { ...training, options: { ...training.options, ...named }, sources: [...training.sources, ...sources] };
 }
 
 /** The model configs of a file, the first `limit` of them read; how many more there are, and where the first is. */
@@ -601,7 +620,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   } else if (headDim > 16_384) {
     problems.push({ severity: 'error', field: 'headDim', message: `\`${keyName(config, 'headDim')}\` (${headDim}) is wider than any attention head can be (published models use 64 to 512).` });
     return { spec: undefined, problems };
-  } else if (headDimRaw !== undefined && (numHeads * headDim > 8 * hiddenSize || 8 * numHeads * headDim < hiddenSize)) {
+  } else if (headDimRaw !== undefined && (numHeads * headDim > 16 * hiddenSize || 8 * numHeads * headDim < hiddenSize)) {
     problems.push({
       severity: 'warning',
       field: 'headDim',

@@ -3,7 +3,7 @@ import type { ModelSpec, ParameterBreakdown } from './types';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
 export function normParams(spec: ModelSpec, width: number = spec.hiddenSize): number {
-  return spec.norm === 'layernorm' ? 2 * width : width;
+  return spec.norm === 'layernorm' ? 2 * width : spec.norm === 'layernorm-noparams' ? 0 : width;
 }
 
 /** Where a tensor's parameters are reported in the breakdown. */
@@ -96,8 +96,10 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
   if (spec.attentionBias === 'all') {
     out.push(vector(`${prefix}o_proj bias`, h, layers));
   }
-  if (spec.qkNorm) {
+  if (spec.qkNorm === 'head') {
     out.push(vector(`${prefix}q/k norms`, normParams(spec, spec.headDim), 2 * layers));
+  } else if (spec.qkNorm === 'projection') {
+    out.push(vector(`${prefix}q norm`, normParams(spec, qDim), layers), vector(`${prefix}k norm`, normParams(spec, kvDim), layers));
   }
   return out;
 }

@@ -34,7 +34,8 @@ export type SpecField =
   | 'slidingWindow';
 
 /** LayerNorm (weight and bias), LayerNorm without bias (nanoGPT's bias=False), RMSNorm (weight only). */
-export type NormKind = 'layernorm' | 'layernorm-nobias' | 'rmsnorm';
+/** `layernorm-noparams`: LayerNorm without weight or bias (OLMo 1's elementwise_affine=False). */
+export type NormKind = 'layernorm' | 'layernorm-nobias' | 'layernorm-noparams' | 'rmsnorm';
 export type PositionKind = 'learned' | 'rotary' | 'alibi' | 'relative' | 'none';
 export type AttentionBias = 'none' | 'all' | 'qkv';
 export type MlpKind = 'plain' | 'gated';
@@ -63,8 +64,11 @@ export interface ModelSpec {
   readonly moe: MoeShape | undefined;
   /** Multi-head latent attention (DeepSeek-V2/V3); undefined for ordinary attention. */
   readonly mla: MlaShape | undefined;
-  /** Per-head RMSNorm on queries and keys (Qwen3, Gemma 3). */
-  readonly qkNorm: boolean;
+  /**
+   * RMSNorm on queries and keys: per head, of head_dim (Qwen3, Gemma 3), or over the whole projection, of
+   * heads × head_dim (OLMo 2); false without.
+   */
+  readonly qkNorm: false | 'head' | 'projection';
   readonly relativeAttentionBuckets: number;
   /** Extra rows of a learned position table (OPT reserves 2). */
   readonly positionOffset: number;

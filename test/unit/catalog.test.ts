@@ -1,0 +1,94 @@
+// Every built-in catalog entry, run through the engine: its family, a clean estimate, and its exact parameter count.
+import * as assert from 'assert';
+import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
+import { CATALOG, findCatalogModel, matchCatalogModel } from '../../src/core/catalog';
+import { parseConfig } from '../../src/parse';
+
+function analyzeEntry(config: object) {
+  return analyzeDocument(parseConfig(JSON.stringify(config), 'json'), DEFAULT_OPTIONS).configs[0];
+}
+
+/** A count written the way a model page rounds it: as many decimals and the same unit as `published`. */
+function roundedAs(count: number, published: string): string {
+  const match = /^\d+(?:\.(\d+))?([MB])$/.exec(published);
+  assert.ok(match, `published size ${published} is not written like "12.2B"`);
+  const [, decimals, unit] = match;
+  return `${(count / (unit === 'B' ? 1e9 : 1e6)).toFixed(decimals?.length ?? 0)}${unit}`;
+}
+
+describe('catalog entries', () => {
+  it('holds more than 200 models, each with a source and a unique id', () => {
+    assert.ok(CATALOG.length > 200, `${CATALOG.length} entries`);
+    const ids = new Set(CATALOG.map(m => m.id.toLowerCase()));
+    assert.strictEqual(ids.size, CATALOG.length);
+    for (const m of CATALOG) {
+      assert.ok(m.source.length > 10, `${m.id} has no source`);
+    }
+  });
+
+  for (const model of CATALOG) {
+    it(`${model.id}: its own family, no problem, ${model.parameters ? 'the exact count' : 'a count'}`, () => {
+      const a = analyzeEntry(model.config);
+      assert.ok(a?.estimate, `${model.id}: ${a?.problems.map(p => p.message).join('; ')}`);
+      assert.strictEqual(a.spec?.generic, false, `${model.id} falls back to a generic family`);
+      assert.deepStrictEqual(a.problems.filter(p => p.severity !== 'info').map(p => p.message), []);
+      if (model.parameters !== undefined) {
+        assert.strictEqual(a.estimate.parameters.total, model.parameters);
+      }
+      if (model.publishedSize !== undefined) {
+        assert.strictEqual(roundedAs(a.estimate.parameters.total, model.publishedSize), model.publishedSize);
+      }
+    });
+  }
+
+  it('every id and alias resolves to its own entry', () => {
+    for (const model of CATALOG) {
+      for (const name of [model.id, ...model.aliases]) {
+        assert.strictEqual(findCatalogModel(name)?.id, model.id, name);
+      }
+    }
+  });
+});
+
+describe('names as files write them', () => {
+  const cases: [name: string, id: string, quantization?: string][] = [
+    ['unsloth/llama-3-8b-Instruct-bnb-4bit', 'meta-llama/Meta-Llama-3-8B', 'nf4-dq'],
+    ['unsloth/Qwen2.5-7B-Instruct-unsloth-bnb-4bit', 'Qwen/Qwen2.5-7B', 'nf4-dq'],
+    ['unsloth/gemma-2-9b-it-bnb-4bit', 'google/gemma-2-9b', 'nf4-dq'],
+    ['TheBloke/Mistral-7B-Instruct-v0.2-AWQ', 'mistralai/Mistral-7B-Instruct-v0.2', 'awq-int4'],
+    ['casperhansen/llama-3-8b-instruct-awq', 'meta-llama/Meta-Llama-3-8B', 'awq-int4'],
+    ['TheBloke/Llama-2-7B-Chat-GPTQ', 'meta-llama/Llama-2-7b-hf', 'gptq-int4'],
+    ['TheBloke/Llama-2-7B-Chat-GGUF', 'meta-llama/Llama-2-7b-hf'],
+    ['llama-2-7b-chat.Q4_K_M.gguf', 'meta-llama/Llama-2-7b-hf', 'q4_k_m'],
+    ['mlx-community/Meta-Llama-3-8B-Instruct-4bit', 'meta-llama/Meta-Llama-3-8B'],
+    ['NousResearch/Meta-Llama-3-8B', 'meta-llama/Meta-Llama-3-8B'],
+    ['meta-llama/Llama-3.1-8B-Instruct', 'meta-llama/Llama-3.1-8B'],
+    ['google/gemma-3-4b-pt', 'google/gemma-3-4b-it'],
+    ['google/medgemma-27b-text-it', 'google/gemma-3-27b-it'],
+    ['Qwen/Qwen2.5-Coder-7B-Instruct', 'Qwen/Qwen2.5-Coder-7B'],
+    ['deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', 'Qwen/Qwen2.5-Math-7B'],
+    ['allenai/OLMo-2-1124-7B-Instruct', 'allenai/OLMo-2-1124-7B'],
+    ['ibm-granite/granite-3.1-8b-instruct', 'ibm-granite/granite-3.1-8b-base'],
+    ['microsoft/Phi-4-mini-instruct', 'microsoft/Phi-4-mini-instruct'],
+  ];
+  for (const [name, id, quantization] of cases) {
+    it(`${name} → ${id}${quantization ? ` (${quantization})` : ''}`, () => {
+      const match = matchCatalogModel(name);
+      assert.strictEqual(match?.model.id, id);
+      assert.strictEqual(match.quantization, quantization);
+    });
+  }
+
+  it('says why a name matched: the suffixes set aside and who published it', () => {
+    const match = matchCatalogModel('unsloth/llama-3-8b-Instruct-bnb-4bit')!;
+    assert.match(match.why, /`-instruct` \(a tuned or converted variant\) and `-bnb-4bit` \(bitsandbytes NF4/);
+    assert.match(match.why, /published by unsloth/);
+    assert.strictEqual(matchCatalogModel('neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8')?.fp8, true);
+  });
+
+  it('a name with no entry under any suffix is not guessed', () => {
+    for (const name of ['not/a-model', 'my-org/llama-3-8b-but-bigger', 'Qwen/Qwen9-8B', 'bnb-4bit', '']) {
+      assert.strictEqual(matchCatalogModel(name), undefined, name);
+    }
+  });
+});
