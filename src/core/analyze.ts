@@ -268,7 +268,7 @@ function asProblem(p: ParseProblem): Problem {
 export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
   const { gpu, count } = resolveTarget(options);
   const base = count > 1 ? { ...options, gpus: count, tensorParallel: count, pipelineParallel: 1 } : options;
-  const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE);
+  const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE, doc.calls);
   const problems: Problem[] = [];
   const owned = new Map<FoundConfig, ParseProblem[]>();
   for (const p of doc.problems) {

@@ -6,7 +6,8 @@ import type { Span } from './types';
  * Every node keeps the span of its text so that features can point back at it.
  */
 export type ConfigValue =
-  | { readonly kind: 'object'; readonly entries: readonly ConfigEntry[]; readonly span: Span }
+  /** `call`: the dotted name of the Python call whose keyword arguments these are (`BitsAndBytesConfig`). */
+  | { readonly kind: 'object'; readonly entries: readonly ConfigEntry[]; readonly span: Span; readonly call?: string }
   | { readonly kind: 'array'; readonly items: readonly ConfigValue[]; readonly span: Span }
   | { readonly kind: 'string'; readonly value: string; readonly span: Span }
   | { readonly kind: 'number'; readonly value: number; readonly raw: string; readonly span: Span }
@@ -38,10 +39,26 @@ export interface ParseProblem {
   readonly invalidatesConfig?: boolean;
 }
 
+/**
+ * A call a script makes (`AutoModelForCausalLM.from_pretrained("id", quantization_config=bnb)`), wherever it is
+ * written (module level, a function body, an `if __name__ == "__main__":` block): what it is called, its positional
+ * and keyword arguments as values, and where it is written. Read, never executed.
+ */
+export interface CallSite {
+  /** The dotted name called (`AutoModelForCausalLM.from_pretrained`, `LoraConfig`, `model.gradient_checkpointing_enable`). */
+  readonly callee: string;
+  readonly args: readonly ConfigValue[];
+  readonly kwargs: ConfigObject;
+  /** The whole call, callee to closing parenthesis. */
+  readonly span: Span;
+}
+
 export interface ConfigDocument {
   /** Undefined when the text could not be read as a tree at all. */
   readonly root: ConfigValue | undefined;
   readonly problems: readonly ParseProblem[];
+  /** The calls of a Python script that say how it loads and trains a model, in document order. */
+  readonly calls?: readonly CallSite[];
 }
 
 /** Objects up to this many entries are searched (cheaper than an index); larger ones get an index. */

@@ -1,7 +1,8 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
-import { entryOf, floatText, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { scriptRun, type ScriptRun } from './script';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Precision, Quantization, Span, SpecField } from './types';
 import { implausible, typoCandidates } from './plausibility';
@@ -274,6 +275,8 @@ interface Candidate {
   readonly obj: ConfigObject;
   readonly path: string;
   readonly ref?: CatalogReference;
+  /** Set for a Python script's run: where each of its keys comes from. */
+  readonly origins?: ScriptRun['origins'];
 }
 
 /**
@@ -281,7 +284,10 @@ interface Candidate {
  * one that names a catalog model. Objects inside a recognised config are not searched again. Bounded in depth and
  * size; found in document order.
  */
-function findCandidates(root: ConfigValue): Candidate[] {
+function findCandidates(root: ConfigValue, script?: ConfigDocument['calls']): Candidate[] {
+  const rootIsScript = script !== undefined;
+  // The arguments of a script's calls are read as its run (scriptRun), not as configs of their own.
+  const callArguments = new Set((script ?? []).map(c => c.span.start));
   const found: Candidate[] = [];
   let visited = 0;
   const stack: { v: ConfigValue; depth: number; path: string }[] = [{ v: root, depth: 0, path: '' }];
@@ -291,12 +297,16 @@ function findCandidates(root: ConfigValue): Candidate[] {
     if (depth > MAX_DEPTH) {
       continue;
     }
+    if (v.kind === 'object' && v.call !== undefined && callArguments.has(v.span.start)) {
+      continue;
+    }
     if (v.kind === 'object') {
       if (isModelObject(v) && !(/(^|\.)(vision|audio|speech)_config$/.test(path) && !isKnownVisionTower(v))) {
         found.push({ obj: v, path });
         continue;
       }
-      const ref = catalogReference(v);
+      // A script's module-level names (`model_id = "…"`) are read through its calls instead.
+      const ref = rootIsScript && v === root ? undefined : catalogReference(v);
       if (ref) {
         found.push({ obj: v, path, ref });
         continue;
@@ -319,12 +329,19 @@ function findCandidates(root: ConfigValue): Candidate[] {
   return found.sort((a, b) => a.obj.span.start - b.obj.span.start);
 }
 
-function readCandidate({ obj, path, ref }: Candidate): FoundConfig {
+function readCandidate({ obj, path, ref, origins }: Candidate): FoundConfig {
   if (ref) {
     const read = readConfig(catalogObject(ref, obj), path);
-    return { ...read, name: ref.model.id, keys: [], catalog: ref, training: withNamedWeights(readTrainingSettings(obj), ref) };
+    const training = withNamedWeights(readTrainingSettings(obj), ref);
+    const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
+    return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training };
   }
   return { ...readConfig(obj, path), training: isCheckpointConfig(obj) ? NO_TRAINING : readTrainingSettings(obj) };
+}
+
+/** A script's settings named by the arguments they come from (`TrainingArguments(per_device_train_batch_size)`). */
+function withOrigins(training: TrainingFromFile, origins: ScriptRun['origins']): TrainingFromFile {
+  return { ...training, sources: training.sources.map(s => ({ ...s, key: origins.get(s.key) ?? s.key })) };
 }
 
 /** What the model's name says of its weights (`-bnb-4bit`, `-AWQ`, `-FP8`), where the file itself says nothing. */
@@ -351,8 +368,14 @@ export interface FoundConfigs {
 }
 
 /** Reads the first `limit` model configs of a file (in document order) and counts the rest without reading them. */
-export function locateModelConfigs(root: ConfigValue | undefined, limit: number): FoundConfigs {
-  const candidates = root ? findCandidates(root) : [];
+export function locateModelConfigs(root: ConfigValue | undefined, limit: number, calls?: ConfigDocument['calls']): FoundConfigs {
+  const run = scriptRun(calls);
+  const script: Candidate[] = [];
+  if (run) {
+    const ref = catalogReference(run.obj);
+    script.push({ obj: run.obj, path: '', origins: run.origins, ...(ref ? { ref } : {}) });
+  }
+  const candidates = [...script, ...(root ? findCandidates(root, run ? calls : undefined) : [])].sort((a, b) => a.obj.span.start - b.obj.span.start);
   const configs = candidates.slice(0, limit).map(readCandidate);
   const rest = candidates.length - configs.length;
   return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined };

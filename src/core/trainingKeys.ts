@@ -57,6 +57,8 @@ const PRECISION_NAMES: Readonly<Record<string, Precision>> = {
 
 const QUANTIZE_NAMES: Readonly<Record<string, Quantization>> = {
   'bnb.nf4': 'nf4', 'bnb.nf4-dq': 'nf4-dq', 'bnb.fp4': 'fp4', 'bnb.fp4-dq': 'fp4-dq', 'bnb.int8': 'int8', 'bnb.int8-training': 'int8',
+  // vLLM's `quantization` names (LLM(quantization="awq"), --quantization).
+  awq: 'awq-int4', gptq: 'gptq-int4', bitsandbytes: 'nf4',
 };
 
 /** Optimizer names as PyTorch, bitsandbytes, HF Trainer and axolotl write them. */
@@ -216,9 +218,12 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : v.kind === 'string' && v.value === 'auto' ? undefined : new Invalid(`must be 0, 1, 2 or 3 (it is ${shownValue(v)})`),
   );
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
+  // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the latter two.
+  take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/full_shard|hybrid_shard/.test(v.value) ? 3 : /shard_grad_op/.test(v.value) ? 2 : undefined) : undefined));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', v => (v.kind === 'string' ? v.value === 'cpu' || v.value === 'nvme' : undefined));
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
   take('tensor parallel', 'tensorParallel', 'parallelism.tensor_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
+  take('tensor parallel', 'tensorParallel', 'tensor_parallel_size', wholeNumber(RUN_LIMITS.parallelDegree));
   take('pipeline parallel', 'pipelineParallel', 'parallelism.pipeline_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.

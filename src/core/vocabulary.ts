@@ -48,6 +48,9 @@ const NAMING_KEYS: readonly string[] = [...MODEL_NAME_KEYS, MODEL_SECTION_KEYS.t
  */
 export const INDICATOR_KEYS: readonly string[] = [...STRUCTURE_KEYS, ...NAMING_KEYS];
 
+/** A script that loads a model by a call (`AutoModelForCausalLM.from_pretrained(`, vLLM's `LLM(`), not by a key. */
+const SCRIPT_LOADER = /\.from_pretrained[ \t]*\(|(?<![\w.])LLM[ \t]*\(/;
+
 const alternatives = (keys: readonly string[]) => keys.map(k => k.replace(/-/g, '\\-')).join('|');
 
 /**
@@ -57,6 +60,7 @@ const alternatives = (keys: readonly string[]) => keys.map(k => k.replace(/-/g, 
  * nested quantifiers: the scan is linear in the text, whatever the text.
  */
 const INDICATOR = new RegExp(
+  `${SCRIPT_LOADER.source}|` +
   `(?<![\\w-])(?:(?:${alternatives(STRUCTURE_KEYS)})(?![\\w-])["']?[ \\t]*[:=]` +
     `|(?:${alternatives(NAMING_KEYS)})(?![\\w-])["']?[ \\t]*[:=][ \\t]*(?:["'][\\w.~/-]|[A-Za-z_.~/]|\\d+[A-Za-z_~/-]))`,
 );

@@ -10,10 +10,12 @@ export class VramHoverProvider implements vscode.HoverProvider {
     const offset = document.offsetAt(position);
     const analysis = this.cache.get(document);
     for (const a of analysis.configs) {
-      if (offset < a.config.span.start || offset > a.config.span.end) {
+      const inSpan = (k: { start: number }, v: { end: number }) => offset >= k.start && offset <= v.end;
+      // A script's run settings are arguments anywhere in the file, outside the call that loads the model.
+      const onSetting = a.config.training.sources.some(x => inSpan(x.keySpan, x.valueSpan));
+      if ((offset < a.config.span.start || offset > a.config.span.end) && !onSetting) {
         continue;
       }
-      const inSpan = (k: { start: number }, v: { end: number }) => offset >= k.start && offset <= v.end;
       const ref = a.config.catalog;
       if (ref && inSpan(ref.keySpan, ref.valueSpan)) {
         return this.hover(document, catalogHoverMarkdown(a, analysis.gpu), ref.keySpan.start, ref.valueSpan.end);

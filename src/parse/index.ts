@@ -57,7 +57,7 @@ export function parseConfig(text: string, format: ConfigFormat): ConfigDocument 
     const read = readerFor(format)(text);
     const problems = [...read.problems];
     const root = lastKeyWins(read.root, problems);
-    return { root, problems };
+    return { root, problems, ...(read.calls ? { calls: read.calls } : {}) };
   } catch {
     // A reader must never throw at its caller: an unreadable file gets no annotation.
     return { root: undefined, problems: [{ message: 'VRAM Lens could not read this file.', span: { start: 0, end: 0 } }] };

@@ -30,6 +30,10 @@ function lastEntries(entries: readonly ConfigEntry[]): Map<string, ConfigEntry> 
   return last;
 }
 
+function isCallResult(v: ConfigValue): boolean {
+  return v.kind === 'object' && v.call !== undefined;
+}
+
 function dedupe(value: ConfigValue, problems: ParseProblem[], depth: number): ConfigValue {
   if (depth > 256) {
     return value;
@@ -52,7 +56,8 @@ function dedupe(value: ConfigValue, problems: ParseProblem[], depth: number): Co
   for (const e of value.entries) {
     const winner = last?.get(e.key) ?? e;
     if (winner !== e) {
-      if (problems.length < MAX_WARNINGS) {
+      // A script reassigning a call's result (`model = get_peft_model(model, …)`) is how Python is written, not a slip.
+      if (problems.length < MAX_WARNINGS && !isCallResult(e.value) && !isCallResult(winner.value)) {
         problems.push({
           code: 'duplicate-key',
           span: { start: e.keySpan.start, end: e.value.span.end },

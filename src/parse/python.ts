@@ -1,5 +1,5 @@
 // The Python reader: config files read as literals (never executed) into a tree with spans, what it does not follow marked unreadable.
-import type { ConfigDocument, ConfigEntry, ConfigValue, ParseProblem } from '../core/configTree';
+import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue, ParseProblem } from '../core/configTree';
 import type { Span } from '../core/types';
 import { MAX_CONFIG_ITEMS } from './limits';
 
@@ -178,6 +178,15 @@ class Parser {
   readonly scope = new Map<string, Value>();
   /** Names assigned inside a block that runs or not (`if big: n_layer = 48`): the block's keyword, and where. */
   readonly branchAssigned = new Map<string, { readonly branch: string; readonly offset: number }>();
+  /**
+   * While scripts are scanned for calls: the names assigned anywhere in the file (function bodies and `if` blocks
+   * too), a name assigned twice to different values unreadable; and `args.NAME` / `script_args.NAME` defaults from
+   * argparse and dataclass fields. Empty while the module is read as a config.
+   */
+  private readonly anywhere = new Map<string, Value>();
+  private readonly attributeDefaults = new Map<string, Value>();
+  /** The calls recorded while scanning a script, by where they start. */
+  private recorded: Map<number, CallSite> | undefined;
 
   constructor(private readonly tokens: Token[], private readonly text: string) {}
 
@@ -424,6 +433,105 @@ class Parser {
     }
   }
 
+  /**
+   * The calls of a script that say how it loads and trains a model (SCRIPT_CALLS), wherever they are written, in
+   * document order. Names resolve to what the file assigns them anywhere, and `args.X` to argparse or dataclass
+   * defaults; nothing is executed.
+   */
+  scanCalls(root: ConfigObject): CallSite[] {
+    if (!this.tokens.some(t => t.kind === 'name' && SCRIPT_CALLS.has(t.text))) {
+      return [];
+    }
+    this.collectDefaults(root);
+    this.collectAssignments();
+    this.recorded = new Map();
+    for (let i = 0; i < this.tokens.length - 1; i++) {
+      const t = this.tokens[i];
+      if (t.kind !== 'name' || !SCRIPT_CALLS.has(t.text) || !(this.tokens[i + 1].kind === 'op' && this.tokens[i + 1].text === '(')) {
+        continue;
+      }
+      let j = i;
+      while (j >= 2 && this.tokens[j - 1].text === '.' && this.tokens[j - 2].kind === 'name') {
+        j -= 2;
+      }
+      if (j > 0 && this.tokens[j - 1].text === 'def') {
+        continue;
+      }
+      this.tryAt(j, () => this.parsePostfix());
+    }
+    return [...this.recorded.values()].sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /** Runs `read` from token `index`, leaving nothing behind when the code there is not what it reads. */
+  private tryAt<T>(index: number, read: () => T): T | undefined {
+    this.pos = index;
+    this.depth = 0;
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof Unsupported)) {
+        throw e;
+      }
+      return undefined;
+    }
+  }
+
+  /** `parser.add_argument("--model_name", default="…")` and dataclass fields (`model_name: str = field(default="…")`). */
+  private collectDefaults(root: ConfigObject): void {
+    for (let i = 0; i < this.tokens.length - 1; i++) {
+      if (this.tokens[i].text !== 'add_argument' || this.tokens[i + 1].text !== '(') {
+        continue;
+      }
+      const call = this.tryAt(i, () => this.parsePostfix());
+      if (call?.node.kind !== 'object') {
+        continue;
+      }
+      const flag = this.argumentName(i);
+      const dest = call.node.entries.find(e => e.key === 'dest')?.value;
+      const name = dest?.kind === 'string' ? dest.value : flag;
+      const value = call.node.entries.find(e => e.key === 'default')?.value;
+      if (name && value && value.kind !== 'null') {
+        this.attributeDefaults.set(name, { node: value, ...(value.kind === 'number' ? { num: value.value } : {}) });
+      }
+    }
+    for (const e of root.entries) {
+      if (e.value.kind !== 'object' || e.value.call !== undefined) {
+        continue; // a class body (a dataclass), not a call's arguments
+      }
+      for (const field of e.value.entries) {
+        const v = field.value.kind === 'object' && field.value.call === 'field' ? field.value.entries.find(x => x.key === 'default')?.value : field.value;
+        if (v && (v.kind === 'string' || v.kind === 'number' || v.kind === 'boolean') && !this.attributeDefaults.has(field.key)) {
+          this.attributeDefaults.set(field.key, { node: v, ...(v.kind === 'number' ? { num: v.value } : {}) });
+        }
+      }
+    }
+  }
+
+  /** The option an `add_argument("--model-name", …)` call defines (`model_name`), from its first string argument. */
+  private argumentName(index: number): string | undefined {
+    const first = this.tokens[index + 2];
+    const literal = first?.kind === 'string' ? stringValue(first.text) : undefined;
+    return literal?.startsWith('-') ? literal.replace(/^-+/, '').replace(/-/g, '_') : undefined;
+  }
+
+  /** Every `NAME = value` at the start of a line, at any depth: one value per name, or unreadable when it varies. */
+  private collectAssignments(): void {
+    for (let i = 0; i < this.tokens.length - 2; i++) {
+      const t = this.tokens[i];
+      if (!t.lineStart || t.kind !== 'name' || this.tokens[i + 1].kind !== 'op' || this.tokens[i + 1].text !== '=') {
+        continue;
+      }
+      const value = this.tryAt(i + 2, () => this.parseExpression());
+      const before = this.anywhere.get(t.text);
+      if (value === undefined || (before && !sameValue(before.node, value.node))) {
+        const why = value === undefined ? 'it is Python that VRAM Lens does not evaluate' : 'it is assigned more than once in this script, to different values';
+        this.anywhere.set(t.text, { node: { kind: 'null', span: { start: t.start, end: t.end }, unreadable: `it reads \`${t.text}\`; ${why}` } });
+      } else if (!before) {
+        this.anywhere.set(t.text, value);
+      }
+    }
+  }
+
   parseExpression(): Value {
     if (++this.depth > MAX_DEPTH) {
       throw new Unsupported('too deep');
@@ -520,6 +628,12 @@ class Parser {
         if (dtype) {
           return { node: { kind: 'string', value: dtype[1], span: v.node.span } }; // torch.bfloat16 names a dtype
         }
+        // A script argument with a default the file writes (argparse, a dataclass field): that default.
+        const parts = dotted.split('.');
+        const fallback = parts.length === 2 ? this.attributeDefaults.get(parts[1]) : undefined;
+        if (fallback) {
+          return { node: { ...fallback.node, span: v.node.span } as ConfigValue, ...(fallback.num !== undefined ? { num: fallback.num } : {}) };
+        }
         // An attribute of something else (`args.n_embd`, `config.hidden_size`): a value this file does not write.
         return { node: { ...v.node, unreadable: `it is \`${dotted}\`, a value this file does not write` } };
       } else {
@@ -561,7 +675,11 @@ class Parser {
       entries.push({ key: 'model_type', keySpan: { start: first.start, end: first.end }, value: { kind: 'string', value: modelType, span: { start: first.start, end: first.end } } });
     }
     // Any other call is read by its keyword arguments: Config(...)-style constructors carry the model there.
-    return { node: { kind: 'object', entries, span } };
+    const node: ConfigObject = callee ? { kind: 'object', entries, span, call: callee } : { kind: 'object', entries, span };
+    if (this.recorded && callee && SCRIPT_CALLS.has(callee.split('.').pop()!) && !this.recorded.has(span.start)) {
+      this.recorded.set(span.start, { callee, args: items, kwargs: node, span });
+    }
+    return { node };
   }
 
   private parseAtom(): Value {
@@ -596,7 +714,7 @@ class Parser {
         if (t.text === 'None') {
           return { node: { kind: 'null', span } };
         }
-        const bound = this.scope.get(`.${t.text}`) ?? this.scope.get(t.text);
+        const bound = this.scope.get(`.${t.text}`) ?? this.anywhere.get(t.text) ?? this.scope.get(t.text);
         if (bound && !this.isOp('(') && !this.isOp('.')) {
           // A reference to an earlier value: the value, pointing at where the reference is written.
           return bound.num !== undefined
@@ -670,6 +788,28 @@ class Parser {
   }
 }
 
+/**
+ * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT, TRL's configs
+ * and trainers, unsloth, vLLM, argparse (for defaults).
+ */
+const SCRIPT_CALLS: ReadonlySet<string> = new Set([
+  'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
+  'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
+  'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
+  'LLM', 'pipeline',
+]);
+
+/** Two values a name is assigned are the same: equal scalars, or the same written expression. */
+function sameValue(a: ConfigValue, b: ConfigValue): boolean {
+  if (a.kind !== b.kind) {
+    return false;
+  }
+  if (a.kind === 'string' || a.kind === 'number' || a.kind === 'boolean') {
+    return a.value === (b as typeof a).value;
+  }
+  return a.span.start === b.span.start;
+}
+
 /** The value of a Python string literal, or undefined for f-strings (which would need evaluation). */
 function stringValue(literal: string): string | undefined {
   const prefix = /^[rRbBuUfF]*/.exec(literal)![0];
@@ -705,5 +845,7 @@ export function parsePython(text: string): ConfigDocument {
     const later = parser.branchAssigned.get(e.key);
     return later === undefined || later.offset < e.keySpan.start ? e : { ...e, value: { kind: 'null' as const, span: e.value.span, unreadable: assignedInBranch(later.branch) } };
   });
-  return { root: { kind: 'object', entries, span: { start: 0, end: text.length } }, problems };
+  const root: ConfigObject = { kind: 'object', entries, span: { start: 0, end: text.length } };
+  const calls = parser.scanCalls(root);
+  return { root, problems, ...(calls.length > 0 ? { calls } : {}) };
 }

@@ -1,0 +1,219 @@
+// How a Python script loads and trains a model (HF transformers + PEFT + bitsandbytes, TRL, unsloth, vLLM), read from its calls into the keys the engine reads.
+import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import type { Span } from './types';
+
+/**
+ * A script's run as a config object of the keys the engine reads (`model_name_or_path`, `per_device_train_batch_size`,
+ * `lora_r`…), each entry's spans those of the argument it comes from; the object's span is the call that loads the
+ * model, where the CodeLens goes.
+ */
+export interface ScriptRun {
+  readonly obj: ConfigObject;
+  /** Where each key comes from, as the report names it (`TrainingArguments(per_device_train_batch_size)`). */
+  readonly origins: ReadonlyMap<string, string>;
+}
+
+/** `.from_pretrained` calls that load something other than the model (tokenizers, processors, an adapter, a config). */
+const NOT_THE_MODEL = /(Tokenizer|Processor|FeatureExtractor|PeftModel|GenerationConfig|Config)\w*\.from_pretrained$/;
+
+/** unsloth's loaders: `load_in_4bit` there is NF4 with double quantization. */
+const UNSLOTH = /^Fast\w*Model\./;
+
+/** HF Trainer and TRL argument classes. */
+const RUN_ARGUMENTS = /(^|\.)(TrainingArguments|Seq2SeqTrainingArguments|SFTConfig|DPOConfig|GRPOConfig|ORPOConfig|KTOConfig|CPOConfig|RewardConfig)$/;
+
+/** HF Trainer and TRL trainers. */
+const TRAINERS = /(^|\.)(Trainer|SFTTrainer|DPOTrainer|GRPOTrainer|ORPOTrainer)$/;
+
+/** PEFT's `"all-linear"`: every linear layer of the blocks, the output head excepted. */
+const ALL_LINEAR = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+
+const last = (callee: string) => callee.split('.').pop()!;
+
+function kwarg(call: CallSite | undefined, ...names: string[]): ConfigEntry | undefined {
+  for (const name of names) {
+    const e = call && entryOf(call.kwargs, name);
+    if (e) {
+      return e;
+    }
+  }
+  return undefined;
+}
+
+function isTrue(e: ConfigEntry | undefined): boolean {
+  return e?.value.kind === 'boolean' && e.value.value;
+}
+
+/** Collects the run's entries, the first value for a key winning (callers add the most specific source first). */
+class RunBuilder {
+  readonly entries: ConfigEntry[] = [];
+  readonly origins = new Map<string, string>();
+
+  add(key: string, value: ConfigValue, keySpan: Span, origin: string): void {
+    if (this.entries.some(e => e.key === key)) {
+      return;
+    }
+    this.entries.push({ key, keySpan, value });
+    this.origins.set(key, origin);
+  }
+
+  /** A keyword argument under the engine's name for it, pointing at the argument. */
+  addArgument(key: string, call: CallSite | undefined, ...names: string[]): void {
+    const e = kwarg(call, ...names);
+    if (call && e) {
+      this.add(key, e.value, e.keySpan, `${last(call.callee)}(${e.key})`);
+    }
+  }
+
+  /** A value the script implies (a string for QUANTIZE_NAMES or PRECISION_NAMES), on the argument that implies it. */
+  addImplied(key: string, value: string, at: Span, origin: string): void {
+    this.add(key, { kind: 'string', value, span: at }, at, origin);
+  }
+}
+
+/** The call that loads the model, and the value that names it (an id, a path, a constant or an argparse default). */
+function modelLoader(calls: readonly CallSite[]): { call: CallSite; name: ConfigValue; keySpan: Span } | undefined {
+  const named = (call: CallSite, ...keys: string[]) => {
+    const e = kwarg(call, ...keys);
+    return e ? { call, name: e.value, keySpan: e.keySpan } : undefined;
+  };
+  const positional = (call: CallSite) => (call.args[0] ? { call, name: call.args[0], keySpan: call.args[0].span } : undefined);
+  const loaders = calls.filter(c => last(c.callee) === 'from_pretrained' && !NOT_THE_MODEL.test(c.callee) && c.callee.includes('.'));
+  for (const call of loaders) {
+    const found = positional(call) ?? named(call, 'pretrained_model_name_or_path', 'model_name', 'model_id');
+    if (found) {
+      return found;
+    }
+  }
+  for (const call of calls) {
+    const name = last(call.callee);
+    const found =
+      name === 'LLM' ? (named(call, 'model') ?? positional(call))
+        : TRAINERS.test(call.callee) || name === 'pipeline' ? named(call, 'model')
+          : undefined;
+    if (found && (found.name.kind === 'string' || name === 'LLM')) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** The bitsandbytes type a `BitsAndBytesConfig(...)` (or a dict of its keys) asks for, in QUANTIZE_NAMES spelling. */
+function bitsAndBytesType(q: ConfigObject): string | undefined {
+  if (isTrue(entryOf(q, 'load_in_8bit'))) {
+    return 'bnb.int8';
+  }
+  if (!isTrue(entryOf(q, 'load_in_4bit'))) {
+    return undefined;
+  }
+  const type = entryOf(q, 'bnb_4bit_quant_type')?.value;
+  // BitsAndBytesConfig's default 4-bit type is fp4.
+  const kind = type?.kind === 'string' && type.value === 'nf4' ? 'nf4' : 'fp4';
+  return `bnb.${kind}${isTrue(entryOf(q, 'bnb_4bit_use_double_quant')) ? '-dq' : ''}`;
+}
+
+function addQuantization(run: RunBuilder, loader: CallSite, calls: readonly CallSite[]): void {
+  const config = kwarg(loader, 'quantization_config');
+  if (config?.value.kind === 'object') {
+    const call = config.value.call ? last(config.value.call) : undefined;
+    const type = call === 'GPTQConfig' ? 'gptq' : call === 'AwqConfig' ? 'awq' : bitsAndBytesType(config.value);
+    if (type) {
+      run.addImplied('quantize', type, config.value.span, `${last(loader.callee)}(quantization_config=${call ?? 'dict'}(…))`);
+    }
+  }
+  const fourBit = kwarg(loader, 'load_in_4bit');
+  if (isTrue(fourBit)) {
+    run.addImplied('quantize', UNSLOTH.test(loader.callee) ? 'bnb.nf4-dq' : 'bnb.nf4', fourBit!.value.span, `${last(loader.callee)}(load_in_4bit)`);
+  }
+  if (isTrue(kwarg(loader, 'load_in_8bit'))) {
+    run.addArgument('load_in_8bit', loader, 'load_in_8bit');
+  }
+  const llm = calls.find(c => last(c.callee) === 'LLM');
+  run.addArgument('quantize', llm, 'quantization');
+}
+
+/** `LoraConfig(r=…, target_modules=…)` or unsloth's `get_peft_model(model, r=…)`: rank, targets, dropout. */
+function addLora(run: RunBuilder, calls: readonly CallSite[]): boolean {
+  const lora = calls.find(c => last(c.callee) === 'LoraConfig') ?? calls.find(c => last(c.callee) === 'get_peft_model' && kwarg(c, 'r'));
+  const rank = kwarg(lora, 'r');
+  if (!lora || !rank) {
+    return false;
+  }
+  run.addArgument('lora_r', lora, 'r');
+  const targets = kwarg(lora, 'target_modules');
+  if (targets?.value.kind === 'string' && targets.value.value === 'all-linear') {
+    const span = targets.value.span;
+    run.add('target_modules', { kind: 'array', items: ALL_LINEAR.map(value => ({ kind: 'string', value, span })), span }, targets.keySpan, `${last(lora.callee)}(target_modules="all-linear")`);
+  } else {
+    run.addArgument('target_modules', lora, 'target_modules');
+  }
+  run.addArgument('lora_dropout', lora, 'lora_dropout');
+  return true;
+}
+
+/**
+ * The precision: the Trainer's bf16/fp16 switch (autocast over fp32 master weights, as PEFT keeps adapters in fp32),
+ * or the dtype the weights are loaded in when the whole model trains in it, or when the script only runs it.
+ */
+function addPrecision(run: RunBuilder, loader: CallSite, args: CallSite | undefined, lora: boolean, quantized: boolean): void {
+  const dtype = kwarg(loader, 'torch_dtype', 'dtype');
+  const loadedIn = dtype?.value.kind === 'string' ? dtype.value.value : undefined;
+  const half = loadedIn === 'bfloat16' ? 'bf16' : loadedIn === 'float16' || loadedIn === 'half' ? '16' : undefined;
+  for (const [flag, kind] of [['bf16', 'bf16'], ['fp16', '16']] as const) {
+    const e = kwarg(args, flag);
+    if (args && e && isTrue(e)) {
+      const pure = half === kind && !lora && !quantized;
+      run.addImplied('precision', `${kind}-${pure ? 'true' : 'mixed'}`, e.value.span, `${last(args.callee)}(${flag})${pure ? ` with ${last(loader.callee)}(${dtype!.key})` : ''}`);
+    }
+  }
+  if (dtype && (half || loadedIn === 'float32')) {
+    run.addImplied('precision', half ? `${half}-true` : '32-true', dtype.value.span, `${last(loader.callee)}(${dtype.key})`);
+  }
+}
+
+/** Activation checkpointing turned on by a call: PEFT's prepare_model_for_kbit_training, gradient_checkpointing_enable, unsloth. */
+function addCheckpointing(run: RunBuilder, calls: readonly CallSite[]): void {
+  for (const call of calls) {
+    const name = last(call.callee);
+    const switchOff = kwarg(call, 'use_gradient_checkpointing');
+    const off = switchOff?.value.kind === 'boolean' && !switchOff.value.value;
+    const on = name === 'gradient_checkpointing_enable' || (name === 'prepare_model_for_kbit_training' && !off) || (name === 'get_peft_model' && switchOff !== undefined && !off);
+    if (on) {
+      run.add('gradient_checkpointing', { kind: 'boolean', value: true, span: call.span }, call.span, `${name}(…)`);
+      return;
+    }
+  }
+}
+
+/**
+ * The run a script describes, or undefined when it loads no model by a call. Reads, most specific first: the
+ * Trainer / TRL arguments, the trainer's own keywords, the loader's, then vLLM's `LLM(...)`.
+ */
+export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | undefined {
+  const loader = calls && modelLoader(calls);
+  if (!calls || !loader) {
+    return undefined;
+  }
+  const run = new RunBuilder();
+  run.add('model_name_or_path', loader.name, loader.keySpan, `${loader.call.callee}(…)`);
+  const args = calls.find(c => RUN_ARGUMENTS.test(c.callee));
+  const trainer = calls.find(c => TRAINERS.test(c.callee));
+  const llm = calls.find(c => last(c.callee) === 'LLM');
+  addQuantization(run, loader.call, calls);
+  const lora = addLora(run, calls);
+  addPrecision(run, loader.call, args, lora, run.origins.has('quantize') || run.origins.has('load_in_8bit'));
+  for (const source of [args, trainer]) {
+    run.addArgument('per_device_train_batch_size', source, 'per_device_train_batch_size');
+    run.addArgument('gradient_accumulation_steps', source, 'gradient_accumulation_steps');
+    run.addArgument('gradient_checkpointing', source, 'gradient_checkpointing');
+    run.addArgument('optim', source, 'optim');
+    run.addArgument('max_seq_length', source, 'max_seq_length', 'max_length', 'max_seq_len');
+    run.addArgument('deepspeed', source, 'deepspeed');
+    run.addArgument('fsdp', source, 'fsdp');
+  }
+  run.addArgument('max_seq_length', loader.call, 'max_seq_length');
+  run.addArgument('max_seq_length', llm, 'max_model_len');
+  run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
+  addCheckpointing(run, calls);
+  return { obj: { kind: 'object', entries: run.entries, span: loader.call.span }, origins: run.origins };
+}

@@ -1,0 +1,85 @@
+// Python training and inference scripts as people write them: the model a call loads, and the run its arguments describe.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
+import { parseConfig } from '../../src/parse';
+
+const SCRIPTS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'scripts');
+
+function analyzeScript(name: string): { analysis: ConfigAnalysis; text: string; problems: string[] } {
+  const text = fs.readFileSync(path.join(SCRIPTS, name), 'utf8');
+  const doc = analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS);
+  assert.strictEqual(doc.configs.length, 1, `${name}: ${doc.configs.map(c => c.config.name).join(', ')}`);
+  return { analysis: doc.configs[0], text, problems: doc.problems.map(p => p.message) };
+}
+
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+const origins = (a: ConfigAnalysis) => Object.fromEntries(a.config.training.sources.map(s => [s.option, s.key]));
+
+describe('scripts', () => {
+  it('an HF Trainer QLoRA script is QLoRA, not full fine-tuning (Mistral-7B, 4-bit, r=16 all linear, batch 4)', () => {
+    const { analysis, text, problems } = analyzeScript('hf_qlora_mistral.py');
+    assert.strictEqual(analysis.config.catalog?.model.id, 'mistralai/Mistral-7B-v0.1');
+    const s = analysis.estimate!.settings;
+    assert.deepStrictEqual([s.quantization, s.batchSize, s.sequenceLength, s.gradientAccumulationSteps, s.optimizer, s.checkpointing, s.precision], ['nf4-dq', 4, 1024, 4, 'paged-adamw-8bit', 'full', 'bf16-mixed']);
+    assert.deepStrictEqual(s.lora?.targets, ['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
+    assert.strictEqual(s.lora?.rank, 16);
+    // Full fine-tuning of this model in bf16-mixed is ~146 GiB; QLoRA fits a 16 GB card.
+    assert.ok(analysis.estimate!.training.peakBytes < 12 * 2 ** 30, `${analysis.estimate!.training.peakBytes}`);
+    // The lens sits on the call that loads the model; reassigning `model` is not a duplicate-key warning.
+    assert.strictEqual(lineOf(text, analysis.config.span.start), 14);
+    assert.deepStrictEqual(problems, []);
+    assert.strictEqual(origins(analysis).batchSize, 'TrainingArguments(per_device_train_batch_size)');
+    assert.strictEqual(origins(analysis).checkpointing, 'prepare_model_for_kbit_training(…)');
+    assert.strictEqual(analysis.config.catalog?.key, 'AutoModelForCausalLM.from_pretrained(…)');
+  });
+
+  it('main() with argparse: the default of --model_name, --batch-size and --lora_r; gradient_checkpointing_enable()', () => {
+    const { analysis } = analyzeScript('argparse_main_qlora.py');
+    assert.strictEqual(analysis.config.catalog?.model.id, 'meta-llama/Llama-3.1-8B');
+    const s = analysis.estimate!.settings;
+    assert.deepStrictEqual([s.quantization, s.batchSize, s.gradientAccumulationSteps, s.checkpointing, s.optimizer, s.lora?.rank], ['nf4', 2, 8, 'full', 'paged-adamw', 64]);
+    assert.deepStrictEqual(s.lora?.targets, ['q', 'v']);
+  });
+
+  it('unsloth: FastLanguageModel.from_pretrained(load_in_4bit, max_seq_length) and get_peft_model(r, targets)', () => {
+    const { analysis } = analyzeScript('unsloth_sft.py');
+    assert.strictEqual(analysis.config.catalog?.model.id, 'meta-llama/Llama-3.1-8B');
+    const s = analysis.estimate!.settings;
+    assert.deepStrictEqual([s.quantization, s.sequenceLength, s.batchSize, s.optimizer, s.checkpointing, s.lora?.rank], ['nf4-dq', 2048, 2, 'adamw-8bit', 'full', 16]);
+    assert.strictEqual(s.lora?.dropout, false);
+  });
+
+  it('TRL: SFTTrainer(model=<dataclass default>), SFTConfig(max_length=<dataclass field>), LoraConfig("all-linear")', () => {
+    const { analysis } = analyzeScript('trl_dataclass_sft.py');
+    assert.strictEqual(analysis.config.catalog?.model.id, 'Qwen/Qwen3-8B');
+    const s = analysis.estimate!.settings;
+    assert.deepStrictEqual([s.sequenceLength, s.batchSize, s.gradientAccumulationSteps, s.checkpointing, s.lora?.rank], [4096, 1, 16, 'full', 32]);
+    assert.deepStrictEqual(s.lora?.targets, ['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
+  });
+
+  it('vLLM: LLM(model=, max_model_len=, tensor_parallel_size=) is one run, not two configs', () => {
+    const { analysis } = analyzeScript('vllm_offline.py');
+    assert.strictEqual(analysis.config.catalog?.model.id, 'Qwen/Qwen2.5-7B');
+    assert.deepStrictEqual([analysis.estimate!.settings.sequenceLength, analysis.estimate!.settings.tensorParallel], [8192, 2]);
+  });
+
+  it('a model loaded in bf16 and trained whole with bf16=True keeps bf16 weights, gradients and states (bf16-true)', () => {
+    const { analysis } = analyzeScript('full_finetune_bf16.py');
+    assert.strictEqual(analysis.config.catalog?.model.id, 'meta-llama/Llama-3.2-1B');
+    assert.strictEqual(analysis.estimate!.settings.precision, 'bf16-true');
+    assert.strictEqual(analysis.estimate!.settings.lora, undefined);
+  });
+
+  it('a value the script cannot settle is not guessed: a name assigned two different ids', () => {
+    const text = 'from transformers import AutoModelForCausalLM\nif big:\n    name = "meta-llama/Llama-2-13b-hf"\nelse:\n    name = "meta-llama/Llama-2-7b-hf"\nmodel = AutoModelForCausalLM.from_pretrained(name)\n';
+    const doc = analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS);
+    assert.ok(doc.configs.every(c => c.estimate === undefined), doc.configs.map(c => c.config.name).join());
+  });
+
+  it('tokenizers and processors do not name the model; a script without a model loader has no run', () => {
+    const text = 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-hf")\n';
+    assert.deepStrictEqual(analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS).configs, []);
+  });
+});
