@@ -1,7 +1,11 @@
 // The `vram-lens` command line: flags and files in, the estimate table or the JSON contract out, for terminals and CI.
 import * as fs from 'fs';
+import * as path from 'path';
 import { parseArgs } from 'util';
-import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions, type Problem } from '../core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
+import type { ExternalModel } from '../core/modelNames';
+import { resolveLocalModel } from '../parse/localModels';
+import { NODE_FILES } from './nodeFiles';
 import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
@@ -245,7 +249,30 @@ interface FileResult {
   readonly errors: string[];
 }
 
-function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>): FileResult {
+/** The names a file gives its models: those nothing resolved, and those the catalog did (a local folder wins). */
+function writtenNames(analysis: DocumentAnalysis): string[] {
+  const names = [...(analysis.unresolved ?? []).map(u => u.name), ...analysis.configs.map(c => c.config.catalog?.name)];
+  return [...new Set(names.filter((n): n is string => n !== undefined && n !== ''))];
+}
+
+/**
+ * Models for the names a file writes, read from disk: from the file's folder up to the filesystem root, then the
+ * working directory. Local first: a folder that exists is read even when the catalog knows the name.
+ */
+async function localModels(file: string, names: readonly string[]): Promise<Map<string, ExternalModel>> {
+  const found = new Map<string, ExternalModel>();
+  const folder = path.resolve(path.dirname(file)).split(path.sep).join('/');
+  const cwd = process.cwd().split(path.sep).join('/');
+  for (const name of names.filter(n => !n.startsWith('~'))) {
+    const model = (await resolveLocalModel(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalModel(NODE_FILES, name, cwd, cwd));
+    if (model) {
+      found.set(name, model);
+    }
+  }
+  return found;
+}
+
+async function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>): Promise<FileResult> {
   const format = formatFor(file);
   if (!format) {
     return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML)`] };
@@ -256,12 +283,14 @@ function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<Ana
   }
   const text = read;
   const doc = parseConfig(text, format);
-  const analysis = analyzeDocument(doc, options, forced);
+  const first = analyzeDocument(doc, options, forced);
+  const models = await localModels(file, writtenNames(first));
+  const analysis = models.size > 0 ? analyzeDocument(doc, { ...options, models: new Map([...(options.models ?? []), ...models]) }, forced) : first;
   const index = analysis.checkpoint;
   // A file-level problem is an error when it is one, or when it stopped the file from being read; else a note.
   const isError = (p: Problem) => p.severity === 'error' || p.code === 'unreadable-config';
   const errors = analysis.problems.filter(isError).map(p => p.message);
-  const found = analysis.configs.length > 0 || index !== undefined || errors.length > 0;
+  const found = analysis.configs.length > 0 || index !== undefined || errors.length > 0 || (analysis.unresolved ?? []).length > 0;
   const notes = [
     ...(found ? [] : [NO_CONFIG]),
     ...analysis.problems.filter(p => !isError(p)).map(p => p.message),
@@ -396,7 +425,7 @@ function doesNotFit(r: ConfigReport, options: AnalysisOptions): boolean {
   return fit !== null && ((options.mode !== 'training' && !fit.inference) || (options.mode !== 'inference' && !fit.training));
 }
 
-export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -419,7 +448,10 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     err(`vram-lens: no input file\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const results = positionals.map(f => analyzeFile(f, options, forced));
+  const results: FileResult[] = [];
+  for (const f of positionals) {
+    results.push(await analyzeFile(f, options, forced));
+  }
   // Bad input: a file that could not be read, or a config with an error (a syntax error, an impossible value).
   const unreadable = results.some(r => r.errors.length > 0 || r.configs.some(c => c.problems.some(p => p.severity === 'error')));
   if (values.json) {
@@ -459,5 +491,7 @@ if (require.main === module) {
     }
     throw e;
   });
-  process.exitCode = main(process.argv.slice(2), s => process.stdout.write(s + '\n'), s => process.stderr.write(s + '\n'));
+  void main(process.argv.slice(2), s => process.stdout.write(s + '\n'), s => process.stderr.write(s + '\n')).then(code => {
+    process.exitCode = code;
+  });
 }

@@ -1,9 +1,10 @@
 // The engine's entry point for a document: settings plus the file's own values, one estimate and verdict per config, and the checks that refuse what no model or run can be.
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
+import type { ExternalModels } from './modelNames';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
-import { locateModelConfigs, problemSpan, resolveSpec, type FoundConfig } from './spec';
+import { locateModelConfigs, problemSpan, resolveSpec, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import type {
   Estimate,
   Mode,
@@ -21,6 +22,8 @@ export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverhead
   readonly cudaOverheadMiB: number;
   /** GPUs the user defined (setting vramLens.customGpus), looked up before the built-in list. */
   readonly customGpus?: readonly Gpu[];
+  /** Models for names the catalog lacks: local folders, `vramLens.models`, the Hub's cache. */
+  readonly models?: ExternalModels;
 };
 
 /** The GPUs a target name is looked up in: the user's own first, then the built-in list. */
@@ -102,6 +105,23 @@ export interface DocumentAnalysis {
   readonly problems: readonly Problem[];
   readonly gpu: Gpu | undefined;
   readonly options: AnalysisOptions;
+  /** Model names the file writes that nothing resolves (each also an `unknown-model` problem). */
+  readonly unresolved?: readonly UnresolvedName[];
+}
+
+/** Where a named model's architecture comes from, for the report. */
+function architectureNote(ref: CatalogReference): string {
+  if (ref.external) {
+    return `Architecture: read from ${ref.model.source} (named by \`${ref.key}\`).`;
+  }
+  const why = ref.match ? `, matched by ${ref.match.why}` : '';
+  return `Architecture: ${ref.model.id} from the built-in catalog (named by \`${ref.key}\`${why}; ${ref.model.source}).`;
+}
+
+/** What the file can do about a model name nothing resolves. */
+export function unknownModelMessage(u: UnresolvedName): string {
+  const what = u.unreadable ? `The model \`${u.key}\` loads cannot be read (${u.unreadable})` : `Unknown model "${u.name}"`;
+  return `${what}: point to its config.json, enable Hub lookup, or add it to \`vramLens.models\`.`;
 }
 
 export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSettings {
@@ -185,8 +205,11 @@ export function analyzeConfig(
   }
   const notes: string[] = [];
   if (config.catalog) {
-    const why = config.catalog.match ? `, matched by ${config.catalog.match.why}` : '';
-    notes.push(`Architecture: ${config.catalog.model.id} from the built-in catalog (named by \`${config.catalog.key}\`${why}; ${config.catalog.model.source}).`);
+    notes.push(architectureNote(config.catalog));
+    const exact = config.catalog.external ? config.catalog.model.parameters : undefined;
+    if (exact !== undefined && exact !== est.parameters.total) {
+      notes.push(`The checkpoint's safetensors headers hold ${exact.toLocaleString('en-US')} parameters; the estimate counts ${est.parameters.total.toLocaleString('en-US')} from its config (tensors the modelling code adds or drops).`);
+    }
   }
   const fromFile = config.training.sources.filter(s => !(s.option in forced));
   if (fromFile.length > 0) {
@@ -268,7 +291,7 @@ function asProblem(p: ParseProblem): Problem {
 export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
   const { gpu, count } = resolveTarget(options);
   const base = count > 1 ? { ...options, gpus: count, tensorParallel: count, pipelineParallel: 1 } : options;
-  const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE, doc.calls);
+  const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE, doc.calls, options.models);
   const problems: Problem[] = [];
   const owned = new Map<FoundConfig, ParseProblem[]>();
   for (const p of doc.problems) {
@@ -293,5 +316,11 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
     problems.push({ severity: 'error', code: 'invalid-value', message: index.invalid, span: index.span });
   }
   const checkpoint = index && !('invalid' in index) ? index : undefined;
-  return { configs, problems, gpu, options: base, ...(checkpoint ? { checkpoint } : {}), ...(found.more ? { omitted: found.more } : {}) };
+  for (const u of found.unresolved) {
+    problems.push({ severity: 'info', code: 'unknown-model', message: unknownModelMessage(u), span: u.valueSpan });
+  }
+  return {
+    configs, problems, gpu, options: base,
+    ...(checkpoint ? { checkpoint } : {}), ...(found.more ? { omitted: found.more } : {}), ...(found.unresolved.length > 0 ? { unresolved: found.unresolved } : {}),
+  };
 }

@@ -355,7 +355,9 @@ function headroom(bytes: number): string {
 export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefined): string {
   const ref = analysis.config.catalog!;
   const out = [
-    `**${escapeMarkdown(ref.key)}** names **${escapeMarkdown(ref.model.id)}**: its architecture comes from VRAM Lens' built-in catalog (${escapeMarkdown(ref.model.source)}).`,
+    ref.external
+      ? `**${escapeMarkdown(ref.key)}** names **${escapeMarkdown(ref.model.id)}**: its architecture is read from ${escapeMarkdown(ref.model.source)}.`
+      : `**${escapeMarkdown(ref.key)}** names **${escapeMarkdown(ref.model.id)}**: its architecture comes from VRAM Lens' built-in catalog (${escapeMarkdown(ref.model.source)}).`,
     '',
   ];
   if (ref.match) {

@@ -2,6 +2,7 @@
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { asCatalogModel, namesAModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Precision, Quantization, Span, SpecField } from './types';
@@ -77,6 +78,10 @@ export interface FoundConfig {
 
 export interface CatalogReference {
   readonly model: CatalogModel;
+  /** The name as the file writes it (absent for torchtune builders and torchtitan flavors). */
+  readonly name?: string;
+  /** Set when the model comes from outside the catalog: a local folder, `vramLens.models`, the Hub. */
+  readonly external?: boolean;
   /** How the name led to the entry, and what it says about the weights (absent for builders and flavors). */
   readonly match?: CatalogMatch;
   readonly key: string;
@@ -98,14 +103,42 @@ function isCheckpointConfig(obj: ConfigObject): boolean {
 
 const NO_TRAINING: TrainingFromFile = { options: {}, sources: [] };
 
-/** The catalog model an object names, if it names one (checkpoint_dir, base_model, init_from, torchtune, torchtitan). */
-function catalogReference(obj: ConfigObject): CatalogReference | undefined {
+/** A name a file writes for a model that neither the catalog nor an external source resolves. */
+export interface UnresolvedName {
+  readonly name: string;
+  /** The key or call that writes it (`base_model`, `AutoModelForCausalLM.from_pretrained(…)`). */
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+  /** Set when the value cannot be read at all (`args.model` without a default): why. */
+  readonly unreadable?: string;
+}
+
+/** What a naming key resolves to: the model, or the name that resolves nowhere. */
+type Naming = { readonly ref: CatalogReference } | { readonly unresolved: UnresolvedName };
+
+/** A name resolved: first what the user or the disk supplies for exactly this name, then the catalog. */
+function resolveName(name: string, external: ExternalModels | undefined): { model: CatalogModel; match?: CatalogMatch; external?: boolean } | undefined {
+  const supplied = external?.get(name);
+  if (supplied) {
+    return { model: asCatalogModel(name, supplied), external: true };
+  }
+  const match = matchCatalogModel(name);
+  return match && { model: match.model, match };
+}
+
+/** The model an object names, if it names one (checkpoint_dir, base_model, init_from, torchtune, torchtitan). */
+function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming | undefined {
+  let unresolved: UnresolvedName | undefined;
   for (const key of MODEL_NAME_KEYS) {
     const e = entryOf(obj, key);
     if (e && e.value.kind === 'string') {
-      const match = matchCatalogModel(e.value.value);
-      if (match) {
-        return { model: match.model, match, key, keySpan: e.keySpan, valueSpan: e.value.span };
+      const found = resolveName(e.value.value, external);
+      if (found) {
+        return { ref: { ...found, name: e.value.value, key, keySpan: e.keySpan, valueSpan: e.value.span } };
+      }
+      if (!unresolved && namesAModel(key, e.value.value) && !(key === 'init_from' && /^(scratch|resume)$/.test(e.value.value))) {
+        unresolved = { name: e.value.value, key, keySpan: e.keySpan, valueSpan: e.value.span };
       }
     }
   }
@@ -115,7 +148,7 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
     if (component && component.value.kind === 'string') {
       const found = torchtuneModel(component.value.value);
       if (found) {
-        return { model: found, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span };
+        return { ref: { model: found, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
       }
     }
     // torchtitan: [model] name = "llama3", flavor = "8B"
@@ -124,11 +157,11 @@ function catalogReference(obj: ConfigObject): CatalogReference | undefined {
     if (name?.value.kind === 'string' && flavor?.value.kind === 'string') {
       const found = matchCatalogModel(`${name.value.value}-${flavor.value.value}`)?.model;
       if (found) {
-        return { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span };
+        return { ref: { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
       }
     }
   }
-  return undefined;
+  return unresolved && { unresolved };
 }
 
 /** A config object made of the catalog entry's values, all pointing at the key that names the model. */
@@ -284,7 +317,7 @@ interface Candidate {
  * one that names a catalog model. Objects inside a recognised config are not searched again. Bounded in depth and
  * size; found in document order.
  */
-function findCandidates(root: ConfigValue, script?: ConfigDocument['calls']): Candidate[] {
+function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], external?: ExternalModels, script?: ConfigDocument['calls']): Candidate[] {
   const rootIsScript = script !== undefined;
   // The arguments of a script's calls are read as its run (scriptRun), not as configs of their own.
   const callArguments = new Set((script ?? []).map(c => c.span.start));
@@ -306,10 +339,13 @@ function findCandidates(root: ConfigValue, script?: ConfigDocument['calls']): Ca
         continue;
       }
       // A script's module-level names (`model_id = "…"`) are read through its calls instead.
-      const ref = rootIsScript && v === root ? undefined : catalogReference(v);
-      if (ref) {
-        found.push({ obj: v, path, ref });
+      const named = rootIsScript && v === root ? undefined : naming(v, external);
+      if (named && 'ref' in named) {
+        found.push({ obj: v, path, ref: named.ref });
         continue;
+      }
+      if (named) {
+        unresolved.push(named.unresolved);
       }
       for (let i = v.entries.length - 1; i >= 0; i--) {
         const e = v.entries[i];
@@ -365,20 +401,40 @@ function withNamedWeights(training: TrainingFromFile, ref: CatalogReference): Tr
 export interface FoundConfigs {
   readonly configs: FoundConfig[];
   readonly more: { readonly count: number; readonly span: Span } | undefined;
+  /** Names of models the file writes that nothing resolves, in document order. */
+  readonly unresolved: readonly UnresolvedName[];
+}
+
+/** A script's run as a candidate, or the name it loads when nothing resolves it. */
+function scriptCandidate(calls: ConfigDocument['calls'], external: ExternalModels | undefined, unresolved: UnresolvedName[]): Candidate | undefined {
+  const run = scriptRun(calls);
+  if (!run) {
+    return undefined;
+  }
+  const named = naming(run.obj, external);
+  if (named && 'ref' in named) {
+    return { obj: run.obj, path: '', origins: run.origins, ref: named.ref };
+  }
+  const name = run.obj.entries[0];
+  const key = run.origins.get(name.key) ?? name.key;
+  if (name.value.kind === 'string' && namesAModel(undefined, name.value.value)) {
+    unresolved.push({ name: name.value.value, key, keySpan: name.keySpan, valueSpan: name.value.span });
+  } else if (name.value.kind === 'null' && name.value.unreadable) {
+    unresolved.push({ name: '', key, keySpan: name.keySpan, valueSpan: name.value.span, unreadable: name.value.unreadable });
+  }
+  return undefined;
 }
 
 /** Reads the first `limit` model configs of a file (in document order) and counts the rest without reading them. */
-export function locateModelConfigs(root: ConfigValue | undefined, limit: number, calls?: ConfigDocument['calls']): FoundConfigs {
-  const run = scriptRun(calls);
-  const script: Candidate[] = [];
-  if (run) {
-    const ref = catalogReference(run.obj);
-    script.push({ obj: run.obj, path: '', origins: run.origins, ...(ref ? { ref } : {}) });
-  }
-  const candidates = [...script, ...(root ? findCandidates(root, run ? calls : undefined) : [])].sort((a, b) => a.obj.span.start - b.obj.span.start);
+export function locateModelConfigs(root: ConfigValue | undefined, limit: number, calls?: ConfigDocument['calls'], external?: ExternalModels): FoundConfigs {
+  const unresolved: UnresolvedName[] = [];
+  const script = scriptCandidate(calls, external, unresolved);
+  const isScript = script !== undefined || unresolved.length > 0;
+  const found = root ? findCandidates(root, unresolved, external, isScript ? calls : undefined) : [];
+  const candidates = [...(script ? [script] : []), ...found].sort((a, b) => a.obj.span.start - b.obj.span.start);
   const configs = candidates.slice(0, limit).map(readCandidate);
   const rest = candidates.length - configs.length;
-  return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined };
+  return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined, unresolved: unresolved.sort((a, b) => a.valueSpan.start - b.valueSpan.start) };
 }
 
 /** Every model config in a file, in document order. */

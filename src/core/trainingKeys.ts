@@ -227,7 +227,10 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   take('pipeline parallel', 'pipelineParallel', 'parallelism.pipeline_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
-  const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank');
+  // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA".
+  const peft = entryAt(obj, 'peft_type')?.value;
+  const peftLora = peft?.kind === 'string' && /^(LORA|QLORA|DORA)$/i.test(peft.value);
+  const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank') ?? (peftLora ? entryAt(obj, 'r') : undefined);
   const adapter = entryAt(obj, 'adapter');
   const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : undefined;
   const adapterSaysLora = adapter?.value.kind === 'string' && /lora/.test(adapter.value.value);
@@ -242,7 +245,7 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     const p = dropoutEntry ? judge(dropoutEntry, dropoutEntry.key, probability) : undefined;
     const dropout = p !== undefined ? p > 0 : true;
     options.lora = { rank, targets, dropout };
-    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankEntry === entryAt(obj, 'lora_r') ? 'lora_r' : 'model.lora_rank', keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
+    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankEntry.key === 'lora_rank' && entryAt(obj, 'model.lora_rank') === rankEntry ? 'model.lora_rank' : rankEntry.key, keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
     if (adapter?.value.kind === 'string' && adapter.value.value === 'qlora' && options.quantization === undefined) {
       options.quantization = 'nf4';
       sources.push({ setting: 'quantization', option: 'quantization', key: 'adapter', keySpan: adapter.keySpan, valueSpan: adapter.value.span });

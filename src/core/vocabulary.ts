@@ -25,7 +25,8 @@ export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
 
 /** Keys that name a model instead of writing it out, as LitGPT, axolotl, HF scripts, nanoGPT and torchtune do. */
 export const MODEL_NAME_KEYS: readonly string[] = [
-  'checkpoint_dir', 'base_model', 'model_name_or_path', 'pretrained_model_name_or_path', 'init_from', 'model_name', 'model_id', 'model',
+  'checkpoint_dir', 'base_model', 'model_name_or_path', 'pretrained_model_name_or_path', 'base_model_name_or_path', 'init_from', 'model_name',
+  'model_id', 'model',
 ];
 
 /** Keys inside a `model:` section that name a model: torchtune's builder, torchtitan's flavor (with `name`). */

@@ -5,18 +5,18 @@ import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { REFERENCE, ROOT } from './helpers';
 
-function run(...args: string[]): { code: number; out: string; err: string } {
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = main(args, s => (out += s + '\n'), s => (err += s + '\n'));
+  const code = await main(args, s => (out += s + '\n'), s => (err += s + '\n'));
   return { code, out, err };
 }
 
 const LLAMA = path.join(REFERENCE, 'configs/json/llama-2-7b-chat-hf.config.json');
 
 describe('command line', () => {
-  it('prints the JSON contract: parameters, inference and training bytes, fits, problems', () => {
-    const { code, out } = run(LLAMA, '--json');
+  it('prints the JSON contract: parameters, inference and training bytes, fits, problems', async () => {
+    const { code, out } = await run(LLAMA, '--json');
     assert.strictEqual(code, 0);
     const report = JSON.parse(out);
     const config = report.files[0].configs[0];
@@ -38,23 +38,23 @@ describe('command line', () => {
     assert.deepStrictEqual(report.files[0].errors, []);
   });
 
-  it('settings flags change the estimate (batch, sequence, precision, GPU)', () => {
-    const base = JSON.parse(run(LLAMA, '--json').out).files[0].configs[0];
-    const big = JSON.parse(run(LLAMA, '--json', '--batch', '4', '--seq', '1024').out).files[0].configs[0];
+  it('settings flags change the estimate (batch, sequence, precision, GPU)', async () => {
+    const base = JSON.parse((await run(LLAMA, '--json')).out).files[0].configs[0];
+    const big = JSON.parse((await run(LLAMA, '--json', '--batch', '4', '--seq', '1024')).out).files[0].configs[0];
     // KV cache: batch ×4, sequence ÷4 → the same size
     assert.strictEqual(big.inference.components.kvCache, base.inference.components.kvCache);
-    const fp32 = JSON.parse(run(LLAMA, '--json', '--precision', '32-true').out).files[0].configs[0];
+    const fp32 = JSON.parse((await run(LLAMA, '--json', '--precision', '32-true')).out).files[0].configs[0];
     assert.strictEqual(fp32.inference.components.weights, 2 * base.inference.components.weights);
   });
 
-  it('--check exits 3 when a config does not fit, 0 when it does', () => {
-    assert.strictEqual(run(LLAMA, '--check', '--mode', 'inference', '--gpu', 'RTX 3060').code, 3);
-    assert.strictEqual(run(LLAMA, '--check', '--mode', 'inference', '--gpu', 'a100-80gb').code, 0);
-    assert.strictEqual(run(LLAMA, '--check', '--gpu', 'H100').code, 3); // training does not fit one H100
+  it('--check exits 3 when a config does not fit, 0 when it does', async () => {
+    assert.strictEqual((await run(LLAMA, '--check', '--mode', 'inference', '--gpu', 'RTX 3060')).code, 3);
+    assert.strictEqual((await run(LLAMA, '--check', '--mode', 'inference', '--gpu', 'a100-80gb')).code, 0);
+    assert.strictEqual((await run(LLAMA, '--check', '--gpu', 'H100')).code, 3); // training does not fit one H100
   });
 
-  it('prints a readable table by default', () => {
-    const { code, out } = run(path.join(ROOT, 'examples', 'seed-3-production.json'));
+  it('prints a readable table by default', async () => {
+    const { code, out } = await run(path.join(ROOT, 'examples', 'seed-3-production.json'));
     assert.strictEqual(code, 0);
     assert.match(out, /Production \(nib scale\)\s+\(line 1, Generic decoder \(GPT-style block assumed\)\)/);
     assert.match(out, /parameters 26\.6M \(26,595,328\)/);
@@ -62,22 +62,22 @@ describe('command line', () => {
     assert.match(out, /RTX 4090 \(24,564 MiB\): ✓ inference · ✓ training/);
   });
 
-  it('exits 2 on bad usage and unreadable input, with a message', () => {
-    assert.strictEqual(run().code, 2);
-    const badFlag = run(LLAMA, '--batch', '0');
+  it('exits 2 on bad usage and unreadable input, with a message', async () => {
+    assert.strictEqual((await run()).code, 2);
+    const badFlag = await run(LLAMA, '--batch', '0');
     assert.strictEqual(badFlag.code, 2);
     assert.match(badFlag.err, /--batch must be a whole number/);
-    assert.match(run(LLAMA, '--gpu', 'Voodoo 2').err, /unknown GPU "Voodoo 2"/);
-    assert.strictEqual(run(LLAMA, '--no-such-flag').code, 2);
-    const missing = run(path.join(os.tmpdir(), 'no-such-config.json'), '--json');
+    assert.match((await run(LLAMA, '--gpu', 'Voodoo 2')).err, /unknown GPU "Voodoo 2"/);
+    assert.strictEqual((await run(LLAMA, '--no-such-flag')).code, 2);
+    const missing = await run(path.join(os.tmpdir(), 'no-such-config.json'), '--json');
     assert.strictEqual(missing.code, 2);
     assert.match(JSON.parse(missing.out).files[0].errors[0], /ENOENT/);
   });
 
-  it('a JSON file without a model config is fine and reports no configs', () => {
+  it('a JSON file without a model config is fine and reports no configs', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vram-')), 'package.json');
     fs.writeFileSync(file, '{"name": "x", "version": "1.0.0"}');
-    const { code, out } = run(file, '--json');
+    const { code, out } = await run(file, '--json');
     assert.strictEqual(code, 0);
     assert.deepStrictEqual(JSON.parse(out).files[0].configs, []);
     assert.match(JSON.parse(out).files[0].notes[0], /no model config found/);
@@ -87,30 +87,30 @@ describe('command line', () => {
 describe('command line with training files', () => {
   const LORA = path.join(REFERENCE, 'configs/yaml/litgpt-llama-2-7b_lora.yaml');
 
-  it('--qlora-kernel and --fsdp-no-sync reach the engine and the JSON settings', () => {
+  it('--qlora-kernel and --fsdp-no-sync reach the engine and the JSON settings', async () => {
     const qlora = path.join(REFERENCE, 'configs/yaml/litgpt-llama-2-7b_qlora.yaml');
-    const bnb = JSON.parse(run(qlora, '--json').out).files[0].configs[0];
-    const torchao = JSON.parse(run(qlora, '--json', '--qlora-kernel', 'torchao').out).files[0].configs[0];
+    const bnb = JSON.parse((await run(qlora, '--json')).out).files[0].configs[0];
+    const torchao = JSON.parse((await run(qlora, '--json', '--qlora-kernel', 'torchao')).out).files[0].configs[0];
     assert.strictEqual(torchao.settings.qloraKernel, 'torchao');
     assert.ok(torchao.training.components.activations < bnb.training.components.activations);
     const flags = ['--json', '--gpus', '4', '--zero', '3', '--grad-accum', '4', '--precision', 'bf16-true'];
-    const sharded = JSON.parse(run(LLAMA, ...flags).out).files[0].configs[0];
-    const noSync = JSON.parse(run(LLAMA, ...flags, '--fsdp-no-sync').out).files[0].configs[0];
+    const sharded = JSON.parse((await run(LLAMA, ...flags)).out).files[0].configs[0];
+    const noSync = JSON.parse((await run(LLAMA, ...flags, '--fsdp-no-sync')).out).files[0].configs[0];
     assert.strictEqual(noSync.training.components.gradients, 4 * sharded.training.components.gradients);
-    assert.strictEqual(run(LLAMA, '--qlora-kernel', 'foo').code, 2);
+    assert.strictEqual((await run(LLAMA, '--qlora-kernel', 'foo')).code, 2);
   });
 
-  it('reads the run from the file, and a flag overrides what the file says', () => {
-    const fromFile = JSON.parse(run(LORA, '--json').out).files[0].configs[0];
+  it('reads the run from the file, and a flag overrides what the file says', async () => {
+    const fromFile = JSON.parse((await run(LORA, '--json')).out).files[0].configs[0];
     assert.strictEqual(fromFile.settings.batchSize, 2);
     assert.strictEqual(fromFile.parameters.trainable, 16_777_216);
-    const flagged = JSON.parse(run(LORA, '--json', '--batch', '8').out).files[0].configs[0];
+    const flagged = JSON.parse((await run(LORA, '--json', '--batch', '8')).out).files[0].configs[0];
     assert.strictEqual(flagged.settings.batchSize, 8);
     assert.strictEqual(flagged.settings.sequenceLength, 512, 'the rest still comes from the file');
   });
 
-  it('the largest batch for a file that sets its own batch is still searched, not pinned to the file', () => {
-    const c = JSON.parse(run(LORA, '--json', '--gpu', 'A100 80GB').out).files[0].configs[0];
+  it('the largest batch for a file that sets its own batch is still searched, not pinned to the file', async () => {
+    const c = JSON.parse((await run(LORA, '--json', '--gpu', 'A100 80GB')).out).files[0].configs[0];
     assert.ok(c.advice.training.largestBatch > 2, String(c.advice.training.largestBatch));
   });
 });

@@ -14,10 +14,10 @@ const LLAMA_YAML = 'model_type: llama\nhidden_size: 4096\nnum_hidden_layers: 32\
 const LLAMA_7B = 6_738_415_616;
 const LLAMA_80_LAYERS = 16_452_816_896;
 
-function cli(...args: string[]): { code: number; out: string; err: string } {
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = main(args, s => (out += s + '\n'), s => (err += s + '\n'));
+  const code = await main(args, s => (out += s + '\n'), s => (err += s + '\n'));
   return { code, out, err };
 }
 
@@ -102,7 +102,7 @@ describe('never a confident wrong number', () => {
 describe('the CLI reads only regular files under the size limit', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-lens-hostile-'));
 
-  it('a link to /dev/zero, a FIFO and a directory are refused without being read', function () {
+  it('a link to /dev/zero, a FIFO and a directory are refused without being read', async function () {
     if (process.platform === 'win32') {
       this.skip();
     }
@@ -112,7 +112,7 @@ describe('the CLI reads only regular files under the size limit', () => {
     execFileSync('mkfifo', [fifo]);
     const folder = path.join(dir, 'folder.json');
     fs.mkdirSync(folder);
-    const r = cli(zero, fifo, folder, '--json');
+    const r = await cli(zero, fifo, folder, '--json');
     assert.strictEqual(r.code, 2);
     const errors = (JSON.parse(r.out) as { files: { errors: string[] }[] }).files.map(f => f.errors.join(' '));
     assert.match(errors[0], /not a regular file \(a device or socket\)/);
@@ -120,17 +120,17 @@ describe('the CLI reads only regular files under the size limit', () => {
     assert.match(errors[2], /not a regular file \(a directory\)/);
   });
 
-  it('a file over the size limit is refused from its size, with the limit in the message', () => {
+  it('a file over the size limit is refused from its size, with the limit in the message', async () => {
     const big = path.join(dir, 'big.json');
     fs.writeFileSync(big, `{"hidden_size": 1, "x": "${'a'.repeat(600 * 1024)}"}`);
-    const r = cli(big);
+    const r = await cli(big);
     assert.strictEqual(r.code, 2);
     assert.match(r.out, /larger than any config VRAM Lens reads \(512 KiB\)/);
   });
 
-  it('exits 2 with the message when a config has an error, and prints no estimate for it', () => {
+  it('exits 2 with the message when a config has an error, and prints no estimate for it', async () => {
     const file = path.join(ROOT, 'test', 'fixtures', 'workspace', 'broken.json');
-    const r = cli(file);
+    const r = await cli(file);
     assert.strictEqual(r.code, 2, r.out);
     assert.match(r.out, /no estimate/);
   });
@@ -294,7 +294,7 @@ describe('parallel layouts the model cannot be split into', () => {
     assert.strictEqual(with_({ targetGpu: '3× RTX 4090' }).estimate, undefined);
   });
 
-  it('CLI flags outside their bounds are usage errors with the bound in the message', () => {
+  it('CLI flags outside their bounds are usage errors with the bound in the message', async () => {
     const llama = path.join(ROOT, 'test', 'fixtures', 'public', 'reference', 'configs', 'json', 'llama-2-7b-chat-hf.config.json');
     for (const [flag, value, message] of [
       ['--tp', '5000', /--tp must be a whole number from 1 to 4,096/],
@@ -305,11 +305,11 @@ describe('parallel layouts the model cannot be split into', () => {
       ['--overhead-mib', '99999999', /--overhead-mib must be a whole number from 0 to 1,048,576/],
       ['--zero', '', /--zero must be 0, 1, 2 or 3/],
     ] as const) {
-      const r = value === '' && flag.includes('=') ? cli(llama, flag) : cli(llama, flag, value);
+      const r = value === '' && flag.includes('=') ? await cli(llama, flag) : await cli(llama, flag, value);
       assert.strictEqual(r.code, 2, `${flag} ${value}`);
       assert.match(r.err, message);
     }
-    const tp = cli(llama, '--tp', '3', '--json');
+    const tp = await cli(llama, '--tp', '3', '--json');
     assert.strictEqual(tp.code, 2);
     assert.match(tp.out, /3 does not divide the 32 heads/);
   });

@@ -4,8 +4,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
 import { parseConfig } from '../../src/parse';
+import { ROOT } from './helpers';
 
-const SCRIPTS = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'scripts');
+const SCRIPTS = path.join(ROOT, 'test', 'fixtures', 'scripts');
 
 function analyzeScript(name: string): { analysis: ConfigAnalysis; text: string; problems: string[] } {
   const text = fs.readFileSync(path.join(SCRIPTS, name), 'utf8');
