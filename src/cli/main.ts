@@ -4,8 +4,10 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
+import { HUB_ID, hubModel, type HubOptions } from '../parse/hub';
 import { resolveLocalModel } from '../parse/localModels';
-import { NODE_FILES } from './nodeFiles';
+import { readUserModels, type UserModelValue } from '../parse/userModels';
+import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './nodeFiles';
 import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
@@ -69,6 +71,12 @@ Options:
                            zero_grad keeps gradients)
   --overhead-mib N         CUDA context and libraries in MiB (default 770)
   --reserve-pct P          allocator reserve as % of allocated memory (default 8 training, 6 inference)
+  --models FILE            a JSON file mapping model names to a catalog name, a config.json path or config
+                           values (as the vramLens.models setting does)
+  --hub                    look up names the catalog lacks on the Hugging Face Hub: config.json and the
+                           safetensors headers, cached in ~/.cache/vram-lens/hub (VRAM_LENS_CACHE); honours
+                           HF_TOKEN and the token file of \`huggingface-cli login\`
+  --hub-endpoint URL       the Hub or a mirror (default HF_ENDPOINT, else https://huggingface.co)
   --list-gpus              print the GPUs VRAM Lens knows and exit
   -h, --help               print this help
 
@@ -159,6 +167,9 @@ function parse(argv: string[]) {
       'group-size': { type: 'string' },
       'reserve-pct': { type: 'string' },
       'list-gpus': { type: 'boolean' },
+      hub: { type: 'boolean' },
+      'hub-endpoint': { type: 'string' },
+      models: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -236,6 +247,34 @@ function parse(argv: string[]) {
   return { values, positionals, options, forced };
 }
 
+/** The --models mapping, read and resolved, and the Hub's settings when --hub is given. */
+async function modelSources(values: ReturnType<typeof parse>['values']): Promise<ModelSources> {
+  let user = new Map<string, ExternalModel>();
+  if (values.models !== undefined) {
+    const text = await NODE_FILES.readText(values.models, 1024 * 1024);
+    let mapping: unknown;
+    try {
+      mapping = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      mapping = undefined;
+    }
+    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+      throw new Error(`--models ${values.models}: not a JSON object of model names (a readable file up to 1 MiB)`);
+    }
+    const read = await readUserModels(mapping as Record<string, UserModelValue>, NODE_FILES, path.resolve(path.dirname(values.models)).split(path.sep).join('/'));
+    if (read.problems.length > 0) {
+      throw new Error(read.problems.join('; '));
+    }
+    user = read.models;
+  }
+  const endpoint = values['hub-endpoint'] ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co';
+  if (values['hub-endpoint'] !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
+    throw new Error(`--hub-endpoint must be an http(s) URL (got "${endpoint}")`);
+  }
+  const token = hubToken();
+  return { user, ...(values.hub ? { hub: { endpoint, timeoutMs: 10_000, ...(token ? { token } : {}) } } : {}) };
+}
+
 /** What a file without a model config is told (in the table and in the JSON's notes). */
 const NO_CONFIG = 'no model config found (VRAM Lens looks for a hidden size with a layer count and heads or a vocabulary, a key that names a model, or a checkpoint index)';
 
@@ -255,24 +294,47 @@ function writtenNames(analysis: DocumentAnalysis): string[] {
   return [...new Set(names.filter((n): n is string => n !== undefined && n !== ''))];
 }
 
-/**
- * Models for the names a file writes, read from disk: from the file's folder up to the filesystem root, then the
- * working directory. Local first: a folder that exists is read even when the catalog knows the name.
- */
-async function localModels(file: string, names: readonly string[]): Promise<Map<string, ExternalModel>> {
-  const found = new Map<string, ExternalModel>();
-  const folder = path.resolve(path.dirname(file)).split(path.sep).join('/');
-  const cwd = process.cwd().split(path.sep).join('/');
-  for (const name of names.filter(n => !n.startsWith('~'))) {
-    const model = (await resolveLocalModel(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalModel(NODE_FILES, name, cwd, cwd));
-    if (model) {
-      found.set(name, model);
-    }
-  }
-  return found;
+/** Where the CLI looks for models beyond the catalog: a --models file's mapping, and the Hub when asked. */
+interface ModelSources {
+  readonly user: ReadonlyMap<string, ExternalModel>;
+  readonly hub?: HubOptions;
 }
 
-async function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>): Promise<FileResult> {
+/** Models the user and the disk give for the names a file writes, and why a Hub lookup failed. */
+interface Lookup {
+  readonly models: Map<string, ExternalModel>;
+  readonly failures: Map<string, string>;
+}
+
+/**
+ * Models for the names a file writes: the --models mapping, then the disk (from the file's folder up to the
+ * filesystem root, then the working directory), then the Hub for names nothing else resolves. Local first: a folder
+ * that exists is read even when the catalog knows the name.
+ */
+async function lookUpModels(file: string, analysis: DocumentAnalysis, sources: ModelSources): Promise<Lookup> {
+  const models = new Map<string, ExternalModel>();
+  const failures = new Map<string, string>();
+  const folder = path.resolve(path.dirname(file)).split(path.sep).join('/');
+  const cwd = process.cwd().split(path.sep).join('/');
+  const unresolved = new Set((analysis.unresolved ?? []).map(u => u.name));
+  for (const name of writtenNames(analysis).filter(n => !n.startsWith('~'))) {
+    const model =
+      sources.user.get(name) ?? (await resolveLocalModel(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalModel(NODE_FILES, name, cwd, cwd));
+    if (model) {
+      models.set(name, model);
+    } else if (sources.hub && unresolved.has(name) && HUB_ID.test(name)) {
+      const found = await hubModel(name, sources.hub, folderHubCache(defaultHubCacheFolder()));
+      if ('model' in found) {
+        models.set(name, found.model);
+      } else {
+        failures.set(name, found.failure);
+      }
+    }
+  }
+  return { models, failures };
+}
+
+async function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>, sources: ModelSources): Promise<FileResult> {
   const format = formatFor(file);
   if (!format) {
     return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML)`] };
@@ -284,8 +346,8 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   const text = read;
   const doc = parseConfig(text, format);
   const first = analyzeDocument(doc, options, forced);
-  const models = await localModels(file, writtenNames(first));
-  const analysis = models.size > 0 ? analyzeDocument(doc, { ...options, models: new Map([...(options.models ?? []), ...models]) }, forced) : first;
+  const { models, failures } = await lookUpModels(file, first, sources);
+  const analysis = models.size > 0 || failures.size > 0 ? analyzeDocument(doc, { ...options, models, lookupFailures: failures }, forced) : first;
   const index = analysis.checkpoint;
   // A file-level problem is an error when it is one, or when it stopped the file from being read; else a note.
   const isError = (p: Problem) => p.severity === 'error' || p.code === 'unreadable-config';
@@ -448,9 +510,16 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     err(`vram-lens: no input file\n\n${USAGE}`);
     return EXIT_USAGE;
   }
+  let sources: ModelSources;
+  try {
+    sources = await modelSources(values);
+  } catch (e) {
+    err(`vram-lens: ${(e as Error).message}`);
+    return EXIT_USAGE;
+  }
   const results: FileResult[] = [];
   for (const f of positionals) {
-    results.push(await analyzeFile(f, options, forced));
+    results.push(await analyzeFile(f, options, forced, sources));
   }
   // Bad input: a file that could not be read, or a config with an error (a syntax error, an impossible value).
   const unreadable = results.some(r => r.errors.length > 0 || r.configs.some(c => c.problems.some(p => p.severity === 'error')));

@@ -24,6 +24,8 @@ export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverhead
   readonly customGpus?: readonly Gpu[];
   /** Models for names the catalog lacks: local folders, `vramLens.models`, the Hub's cache. */
   readonly models?: ExternalModels;
+  /** Why a lookup of a name failed (the Hub: gated, absent, unreachable), to say on the name. */
+  readonly lookupFailures?: ReadonlyMap<string, string>;
 };
 
 /** The GPUs a target name is looked up in: the user's own first, then the built-in list. */
@@ -119,9 +121,9 @@ function architectureNote(ref: CatalogReference): string {
 }
 
 /** What the file can do about a model name nothing resolves. */
-export function unknownModelMessage(u: UnresolvedName): string {
+export function unknownModelMessage(u: UnresolvedName, failure?: string): string {
   const what = u.unreadable ? `The model \`${u.key}\` loads cannot be read (${u.unreadable})` : `Unknown model "${u.name}"`;
-  return `${what}: point to its config.json, enable Hub lookup, or add it to \`vramLens.models\`.`;
+  return `${what}: point to its config.json, enable Hub lookup, or add it to \`vramLens.models\`.${failure ? ` Hub lookup: ${failure}.` : ''}`;
 }
 
 export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSettings {
@@ -317,7 +319,7 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
   }
   const checkpoint = index && !('invalid' in index) ? index : undefined;
   for (const u of found.unresolved) {
-    problems.push({ severity: 'info', code: 'unknown-model', message: unknownModelMessage(u), span: u.valueSpan });
+    problems.push({ severity: 'info', code: 'unknown-model', message: unknownModelMessage(u, options.lookupFailures?.get(u.name)), span: u.valueSpan });
   }
   return {
     configs, problems, gpu, options: base,

@@ -146,7 +146,7 @@ async function safetensorsOf(files: FileAccess, folder: string): Promise<{ param
 const DTYPE_NAMES: Readonly<Record<string, string>> = { BF16: 'bfloat16', F16: 'float16', F32: 'float32', F64: 'float64', F8_E4M3: 'float8_e4m3fn', F8_E5M2: 'float8_e5m2' };
 
 /** A model folder: its config (HF config.json or LitGPT's model_config.yaml) and, where present, its weights' headers. */
-async function modelFolder(files: FileAccess, folder: string, shown: string): Promise<ExternalModel | undefined> {
+export async function readModelFolder(files: FileAccess, folder: string, shown: string): Promise<ExternalModel | undefined> {
   const hf = await readObject(files, joinPath(folder, 'config.json'), 'json');
   const litgpt = hf ? undefined : await readObject(files, joinPath(folder, 'model_config.yaml'), 'yaml');
   const obj = hf ?? litgpt;
@@ -178,7 +178,7 @@ export async function resolveLocalModel(files: FileAccess, name: string, fileFol
       }
       continue;
     }
-    const found = await modelFolder(files, path, name.replace(/\/+$/, ''));
+    const found = await readModelFolder(files, path, name.replace(/\/+$/, ''));
     if (found) {
       return found;
     }

@@ -9,39 +9,9 @@ import { NODE_FILES } from '../../src/cli/nodeFiles';
 import { parseConfig } from '../../src/parse';
 import { joinPath, resolveLocalModel, safetensorsCounts, searchFolders } from '../../src/parse/localModels';
 import { PUBLIC } from './helpers';
+import { llamaTensors, writeShardedHeaders } from './safetensorsFixture';
 
 const LLAMA_3B = path.join(PUBLIC, 'configs-public', 'hf', 'meta-llama__Llama-3.2-3B__config_from-md.json');
-
-/** A safetensors file of the given tensors: the 8-byte header length and the JSON header, without the weights. */
-function writeSafetensorsHeader(file: string, tensors: Record<string, number[]>, dtype = 'BF16'): void {
-  let offset = 0;
-  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
-  for (const [name, shape] of Object.entries(tensors)) {
-    const bytes = shape.reduce((a, b) => a * b, 2);
-    header[name] = { dtype, shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
-  }
-  const json = Buffer.from(JSON.stringify(header));
-  const length = Buffer.alloc(8);
-  length.writeBigUInt64LE(BigInt(json.length));
-  fs.writeFileSync(file, Buffer.concat([length, json]));
-}
-
-/** Llama-3.2-3B's tensors, by name and shape, from its config. */
-function llamaTensors(): Record<string, number[]> {
-  const c = JSON.parse(fs.readFileSync(LLAMA_3B, 'utf8'));
-  const h = c.hidden_size, kv = (c.num_key_value_heads * h) / c.num_attention_heads, i = c.intermediate_size;
-  const t: Record<string, number[]> = { 'model.embed_tokens.weight': [c.vocab_size, h], 'model.norm.weight': [h] };
-  for (let l = 0; l < c.num_hidden_layers; l++) {
-    const p = `model.layers.${l}.`;
-    Object.assign(t, {
-      [`${p}self_attn.q_proj.weight`]: [h, h], [`${p}self_attn.k_proj.weight`]: [kv, h], [`${p}self_attn.v_proj.weight`]: [kv, h],
-      [`${p}self_attn.o_proj.weight`]: [h, h], [`${p}mlp.gate_proj.weight`]: [i, h], [`${p}mlp.up_proj.weight`]: [i, h],
-      [`${p}mlp.down_proj.weight`]: [h, i], [`${p}input_layernorm.weight`]: [h], [`${p}post_attention_layernorm.weight`]: [h],
-    });
-  }
-  return t;
-}
 
 describe('local models', () => {
   let dir: string;
@@ -50,17 +20,7 @@ describe('local models', () => {
     const model = path.join(dir, 'models', 'my-llama');
     fs.mkdirSync(model, { recursive: true });
     fs.copyFileSync(LLAMA_3B, path.join(model, 'config.json'));
-    const tensors = Object.entries(llamaTensors());
-    const half = Math.floor(tensors.length / 2);
-    const shards = { 'model-00001-of-00002.safetensors': tensors.slice(0, half), 'model-00002-of-00002.safetensors': tensors.slice(half) };
-    const weightMap: Record<string, string> = {};
-    for (const [file, part] of Object.entries(shards)) {
-      writeSafetensorsHeader(path.join(model, file), Object.fromEntries(part));
-      for (const [name] of part) {
-        weightMap[name] = file;
-      }
-    }
-    fs.writeFileSync(path.join(model, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
+    writeShardedHeaders(model, llamaTensors(JSON.parse(fs.readFileSync(LLAMA_3B, 'utf8'))));
     fs.mkdirSync(path.join(dir, 'recipes', 'qlora'), { recursive: true });
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
