@@ -42,7 +42,8 @@ const builds = [
     entryPoints: ['src/extension/extension.ts'],
     outfile: 'dist/web/extension.js',
     platform: 'browser',
-    external: ['vscode'],
+    // Node's modules are reached only on desktop (safetensors header reads, behind a runtime check), never in the worker.
+    external: ['vscode', 'fs', 'os', 'path'],
     define: { global: 'globalThis' },
   },
   {

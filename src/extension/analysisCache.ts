@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '../core/analyze';
 import { formatFor, parseConfig, type ConfigFormat } from '../parse';
 import { readOptions, SECTION } from './config';
+import type { ModelResolver } from './modelResolver';
 import type { WorkspaceGpus } from './workspaceGpus';
 
 interface Entry {
@@ -30,10 +31,11 @@ export class AnalysisCache implements vscode.Disposable {
   /** Fires when cached results became stale for a reason other than an edit (settings). */
   readonly onDidInvalidate = this.changed.event;
 
-  constructor(private readonly workspaceGpus: WorkspaceGpus) {
+  constructor(private readonly workspaceGpus: WorkspaceGpus, private readonly models?: ModelResolver) {
     this.disposables.push(
       this.changed,
       workspaceGpus.onDidChange(() => this.invalidate()),
+      ...(models ? [models.onDidChange(() => this.invalidate())] : []),
       vscode.workspace.onDidCloseTextDocument(d => this.entries.delete(d.uri.toString())),
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(SECTION)) {
@@ -58,12 +60,15 @@ export class AnalysisCache implements vscode.Disposable {
     }
     const analysis = this.analyzeFresh(document);
     this.entries.set(key, { version: document.version, analysis });
+    // Names the catalog lacks (or local folders it might) are looked up in the background; the result re-analyses.
+    this.models?.request(document, analysis);
     return analysis;
   }
 
   /** One analysis of the document's current text, bypassing the cache (for the editor benchmark). */
   analyzeFresh(document: vscode.TextDocument): DocumentAnalysis {
-    const options = this.optionsFor(document.uri);
+    const known = this.models?.known(vscode.Uri.joinPath(document.uri, '..'));
+    const options = known ? { ...this.optionsFor(document.uri), models: known.models, lookupFailures: known.failures } : this.optionsFor(document.uri);
     const format = formatOf(document);
     if (!format) {
       return { ...EMPTY, options };

@@ -8,6 +8,7 @@ import { parseConfig } from '../parse';
 import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { UNKNOWN_MODEL_ACTIONS } from './unknownModels';
 
 /** Quick fixes on "does not fit" diagnostics, each computed with the engine to really fit. */
 export class VramCodeActionProvider implements vscode.CodeActionProvider {
@@ -38,9 +39,32 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     return fixes;
   }
 
+  /** On an unknown model's name: the three ways to give VRAM Lens the model. */
+  private unknownModelActions(document: vscode.TextDocument, analysis: DocumentAnalysis, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const out: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE || diagnostic.code !== 'unknown-model') {
+        continue;
+      }
+      const offset = document.offsetAt(diagnostic.range.start);
+      const u = analysis.unresolved?.find(x => x.valueSpan.start === offset);
+      if (!u) {
+        continue;
+      }
+      for (const action of UNKNOWN_MODEL_ACTIONS) {
+        const fix = new vscode.CodeAction(action.title, vscode.CodeActionKind.QuickFix);
+        fix.diagnostics = [diagnostic];
+        fix.command = { title: action.title, command: action.command, arguments: [document.uri, u.name || u.key] };
+        out.push(fix);
+      }
+    }
+    return out;
+  }
+
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
     const analysis = this.cache.get(document);
+    out.push(...this.unknownModelActions(document, analysis, context));
     const gpu = analysis.gpu;
     if (!gpu) {
       return out;

@@ -4,6 +4,7 @@ import { checkpointLensTitle, lensTitle, omittedConfigsMessage } from '../core/e
 import type { AnalysisCache } from './analysisCache';
 import { ESTIMATE_COMMAND } from './commands';
 import { isEnabled } from './config';
+import { RESOLVE_MODEL_COMMAND } from './unknownModels';
 
 export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -33,6 +34,16 @@ export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
         arguments: [document.uri, index],
       });
     });
+    // A name nothing resolves is never silent: a lens on it offers the ways to give VRAM Lens the model.
+    for (const u of analysis.unresolved ?? []) {
+      const start = document.positionAt(u.valueSpan.start);
+      const what = u.unreadable ? `the model ${u.key} loads cannot be read` : `unknown model ${u.name}`;
+      lenses.push(new vscode.CodeLens(new vscode.Range(start, start), {
+        title: `VRAM Lens: ${what} — point to its config.json, enable Hub lookup, or add it to vramLens.models`,
+        command: RESOLVE_MODEL_COMMAND,
+        arguments: [document.uri, u.name || u.key],
+      }));
+    }
     if (analysis.omitted) {
       const start = document.positionAt(analysis.omitted.span.start);
       lenses.push(new vscode.CodeLens(new vscode.Range(start, start), { title: `VRAM Lens: ${omittedConfigsMessage(analysis.omitted)}`, command: '' }));

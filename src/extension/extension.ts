@@ -19,7 +19,10 @@ import { selectTargetGpu } from './gpuPicker';
 import { VramHoverProvider } from './hover';
 import { ReportPanel } from './report';
 import { StatusBar } from './statusBar';
+import { ModelResolver } from './modelResolver';
+import { registerUnknownModelCommands } from './unknownModels';
 import { WorkspaceGpus } from './workspaceGpus';
+import type { FileAccess } from '../parse/localModels';
 
 /** The languages VRAM Lens reads; it activates on these only. TOML has no built-in language, so by file name too. */
 export const SELECTOR: vscode.DocumentSelector = [
@@ -43,10 +46,28 @@ export interface VramLensApi {
   timeAnalysis(document: vscode.TextDocument, runs: number): number;
 }
 
+/** Node's byte-range reads (safetensors headers), on desktop only: the web worker has neither fs nor local files. */
+function nodeByteReader(): FileAccess['readBytes'] | undefined {
+  if (typeof process === 'undefined' || !process.versions?.node || vscode.env.uiKind === vscode.UIKind.Web) {
+    return undefined;
+  }
+  try {
+    return (require('../cli/nodeFiles') as typeof import('../cli/nodeFiles')).NODE_FILES.readBytes;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The environment the Hub lookup honours (HF_TOKEN, HF_ENDPOINT), where the host has one. */
+function hostEnvironment(): Record<string, string | undefined> {
+  return typeof process !== 'undefined' && process.env ? process.env : {};
+}
+
 /** Composition root: wires the shared analysis cache to every editor feature. */
 export function activate(context: vscode.ExtensionContext): VramLensApi {
   const workspaceGpus = new WorkspaceGpus();
-  const cache = new AnalysisCache(workspaceGpus);
+  const models = new ModelResolver(context.globalStorageUri, nodeByteReader(), hostEnvironment());
+  const cache = new AnalysisCache(workspaceGpus, models);
   const lenses = new VramCodeLensProvider(cache);
   const report = new ReportPanel(cache);
   const statusBar = new StatusBar(cache, isSupported);
@@ -61,7 +82,9 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
 
   context.subscriptions.push(
     workspaceGpus,
+    models,
     cache,
+    ...registerUnknownModelCommands(),
     lenses,
     report,
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),

@@ -46,6 +46,11 @@ function hoverText(hovers: vscode.Hover[]): string {
     .join('\n');
 }
 
+/** Hover Markdown without its escapes (`per\\_device` → `per_device`), for matching what a reader sees. */
+function plain(markdown: string): string {
+  return markdown.replace(/\\(.)/g, '$1');
+}
+
 function positionOf(doc: vscode.TextDocument, text: string): vscode.Position {
   const offset = doc.getText().indexOf(text);
   assert.ok(offset >= 0, `${text} in ${doc.fileName}`);
@@ -374,6 +379,47 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(diags[0].message, /the last value \(80\) is the one Python, json\.loads, PyYAML and transformers read/);
     // The 80-layer model: 30.6 GiB of bf16 weights, not the 12.6 GiB of the 32-layer one.
     assert.match((await lenses(dup))[0].command?.title ?? '', /^VRAM ≈ 3\d\.\d GiB inference/);
+  });
+
+  it('an HF Trainer QLoRA script: the lens sits on from_pretrained and estimates QLoRA, not full fine-tuning', async () => {
+    const py = await open('train_qlora.py');
+    const [lens] = await lenses(py);
+    assert.strictEqual(lens.range.start.line, positionOf(py, 'AutoModelForCausalLM.from_pretrained').line);
+    const training = /· ([\d.]+) GiB training/.exec(lens.command?.title ?? '');
+    assert.ok(training && Number(training[1]) < 16, lens.command?.title);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', py.uri, positionOf(py, 'per_device_train_batch_size'));
+    assert.match(plain(hoverText(hovers)), /\*\*TrainingArguments\(per_device_train_batch_size\)\*\* sets the micro-batch size/);
+  });
+
+  it('a recipe whose base model is a folder beside it: that folder\'s config.json is read, ahead of any catalog', async () => {
+    const yaml = await open('recipes/local-base.yml');
+    const text = await waitFor(
+      async () => plain(hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'base_model:')))),
+      t => /read from \.\.\/models\/tiny-local\/config\.json/.test(t),
+    );
+    assert.match(text, /read from \.\.\/models\/tiny-local\/config\.json/);
+    assert.match(text, /124,439,808/);
+  });
+
+  it('a model name nothing resolves: an Information diagnostic and a lens with the ways out; vramLens.models resolves it', async () => {
+    const yaml = await open('unknown-model.yml');
+    const [diag] = await waitFor(() => vscode.languages.getDiagnostics(yaml.uri).filter(d => d.source === SOURCE && d.code === 'unknown-model'), d => d.length > 0);
+    assert.strictEqual(diag.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(diag.message, /Unknown model "acme\/secret-support-13b": point to its config\.json, enable Hub lookup, or add it to vramLens\.models\./);
+    const [lens] = await lenses(yaml);
+    assert.match(lens.command?.title ?? '', /unknown model acme\/secret-support-13b — point to its config\.json, enable Hub lookup, or add it to vramLens\.models/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', yaml.uri, diag.range);
+    const ways = ['Point to its config.json…', 'Enable Hub lookup', 'Add it to vramLens.models…'];
+    assert.deepStrictEqual(actions.filter(a => ways.includes(a.title)).map(a => a.title), ways);
+    await vscode.commands.executeCommand('vramLens.mapModel', yaml.uri, 'acme/secret-support-13b', 'meta-llama/Llama-2-13b-hf');
+    try {
+      const resolved = await waitFor(() => lenses(yaml), l => /^VRAM ≈/.test(l[0]?.command?.title ?? ''));
+      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference/);
+      assert.deepStrictEqual(vscode.languages.getDiagnostics(yaml.uri).filter(d => d.code === 'unknown-model'), []);
+    } finally {
+      const c = vscode.workspace.getConfiguration('vramLens', yaml.uri);
+      await c.update('models', undefined, vscode.workspace.getWorkspaceFolder(yaml.uri) ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('workbench screenshots: CodeLens, a hover with its breakdown, a quick fix, a YAML recipe, the report', async () => {

@@ -1,0 +1,172 @@
+// Models for names the catalog lacks, in the editor: vramLens.models, the document's folders (local first), and the Hub when allowed.
+import * as vscode from 'vscode';
+import type { DocumentAnalysis } from '../core/analyze';
+import type { ExternalModel } from '../core/modelNames';
+import { HUB_ID, hubModel, type HubCache } from '../parse/hub';
+import { resolveLocalModel, type FileAccess } from '../parse/localModels';
+import { readUserModels, type UserModelValue } from '../parse/userModels';
+import { SECTION } from './config';
+
+/** The default Hub, unless vramLens.hub.endpoint (or HF_ENDPOINT, where the host has an environment) names another. */
+const HUB = 'https://huggingface.co';
+const HUB_TIMEOUT_MS = 10_000;
+
+/** Reads workspace files through workspace.fs (any scheme, the web host too); byte ranges where the host can. */
+export function workspaceFiles(base: vscode.Uri, readBytes?: FileAccess['readBytes']): FileAccess {
+  const uri = (path: string) => base.with({ path });
+  return {
+    async readText(path, maxBytes) {
+      try {
+        const stat = await vscode.workspace.fs.stat(uri(path));
+        if (stat.type !== vscode.FileType.File || stat.size > maxBytes) {
+          return undefined;
+        }
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri(path)));
+      } catch {
+        return undefined;
+      }
+    },
+    ...(readBytes && base.scheme === 'file' ? { readBytes: (path: string, offset: number, length: number) => readBytes(uri(path).fsPath, offset, length) } : {}),
+  };
+}
+
+/** Hub descriptions kept in the extension's global storage, one JSON file per model. */
+function storageHubCache(folder: vscode.Uri): HubCache {
+  const file = (id: string) => vscode.Uri.joinPath(folder, 'hub', `${id.replace(/\//g, '__')}.json`);
+  return {
+    async get(id) {
+      try {
+        return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file(id)))) as ExternalModel;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(id, model) {
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder, 'hub'));
+      await vscode.workspace.fs.writeFile(file(id), new TextEncoder().encode(JSON.stringify(model)));
+    },
+  };
+}
+
+/** The names a document writes that a lookup may answer: those nothing resolved, and those the catalog did. */
+function writtenNames(analysis: DocumentAnalysis): string[] {
+  const names = [...(analysis.unresolved ?? []).map(u => u.name), ...analysis.configs.map(c => (c.config.catalog?.external ? undefined : c.config.catalog?.name))];
+  return [...new Set(names.filter((n): n is string => n !== undefined && n !== '' && !n.startsWith('~')))];
+}
+
+interface Lookups {
+  readonly models: ReadonlyMap<string, ExternalModel>;
+  readonly failures: ReadonlyMap<string, string>;
+}
+
+/**
+ * Looks names up once per document folder, in the background, and says when something new is known: the analysis
+ * cache then analyses again with it. The editor never waits on a file or the network.
+ */
+export class ModelResolver implements vscode.Disposable {
+  /** Per document folder: what each name resolved to, or why the Hub could not say. */
+  private readonly byFolder = new Map<string, { models: Map<string, ExternalModel>; failures: Map<string, string>; tried: Set<string> }>();
+  /** vramLens.models per workspace folder, read once until the setting changes. */
+  private readonly userModels = new Map<string, Promise<Map<string, ExternalModel>>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly storage: vscode.Uri | undefined, private readonly readBytes: FileAccess['readBytes'] | undefined, private readonly env: Record<string, string | undefined>) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration(`${SECTION}.models`) || e.affectsConfiguration(`${SECTION}.hub`)) {
+        this.byFolder.clear();
+        this.userModels.clear();
+      }
+    });
+  }
+
+  /** What is known so far for the names of a document in `folder` (the document's own folder). */
+  known(folder: vscode.Uri): Lookups {
+    const entry = this.byFolder.get(folder.toString());
+    return { models: entry?.models ?? new Map(), failures: entry?.failures ?? new Map() };
+  }
+
+  /** Starts the lookups a document's analysis calls for; fires onDidChange when one finds something new. */
+  request(document: vscode.TextDocument, analysis: DocumentAnalysis): void {
+    const folder = vscode.Uri.joinPath(document.uri, '..');
+    const key = folder.toString();
+    let entry = this.byFolder.get(key);
+    if (!entry) {
+      entry = { models: new Map(), failures: new Map(), tried: new Set() };
+      this.byFolder.set(key, entry);
+    }
+    const names = writtenNames(analysis).filter(n => !entry!.tried.has(n));
+    if (names.length === 0) {
+      return;
+    }
+    names.forEach(n => entry!.tried.add(n));
+    const unresolved = new Set((analysis.unresolved ?? []).map(u => u.name));
+    void this.lookUp(document.uri, folder, names, unresolved, entry).then(found => {
+      if (found && this.byFolder.get(key) === entry) {
+        this.changed.fire();
+      }
+    });
+  }
+
+  private async lookUp(
+    uri: vscode.Uri, folder: vscode.Uri, names: readonly string[], unresolved: ReadonlySet<string>,
+    entry: { models: Map<string, ExternalModel>; failures: Map<string, string> },
+  ): Promise<boolean> {
+    const workspace = vscode.workspace.getWorkspaceFolder(uri);
+    const files = workspaceFiles(uri, this.readBytes);
+    const user = await this.userModelsFor(workspace);
+    const hub = vscode.workspace.getConfiguration(SECTION, uri).get<unknown>('hub.enabled') === true;
+    let found = false;
+    for (const name of names) {
+      try {
+        const model = user.get(name) ?? (await resolveLocalModel(files, name, folder.path, workspace?.uri.path));
+        if (model) {
+          entry.models.set(name, model);
+          found = true;
+        } else if (hub && unresolved.has(name) && HUB_ID.test(name)) {
+          const result = await hubModel(name, this.hubOptions(uri), this.storage ? storageHubCache(this.storage) : undefined);
+          if ('model' in result) {
+            entry.models.set(name, result.model);
+          } else {
+            entry.failures.set(name, result.failure);
+          }
+          found = true;
+        }
+      } catch (e) {
+        // A lookup must never reach the extension host as an exception: the name stays unknown.
+        console.error('VRAM Lens: model lookup failed', e);
+      }
+    }
+    return found;
+  }
+
+  private hubOptions(uri: vscode.Uri) {
+    const setting = vscode.workspace.getConfiguration(SECTION, uri).get<unknown>('hub.endpoint');
+    const chosen = typeof setting === 'string' && setting !== HUB && /^https?:\/\/\S+$/.test(setting) ? setting : undefined;
+    const endpoint = chosen ?? this.env.HF_ENDPOINT ?? HUB;
+    const token = this.env.HF_TOKEN ?? this.env.HUGGING_FACE_HUB_TOKEN;
+    return { endpoint, timeoutMs: HUB_TIMEOUT_MS, ...(token ? { token } : {}) };
+  }
+
+  private userModelsFor(workspace: vscode.WorkspaceFolder | undefined): Promise<Map<string, ExternalModel>> {
+    const key = workspace?.uri.toString() ?? '';
+    let models = this.userModels.get(key);
+    if (!models) {
+      const mapping = vscode.workspace.getConfiguration(SECTION, workspace?.uri).get<unknown>('models');
+      const base = workspace?.uri;
+      // Without a folder, only catalog names and values resolve (a path has nothing to be relative to).
+      const files: FileAccess = base ? workspaceFiles(base, this.readBytes) : { readText: () => Promise.resolve(undefined) };
+      models = mapping && typeof mapping === 'object' && !Array.isArray(mapping)
+        ? readUserModels(mapping as Record<string, UserModelValue>, files, base?.path ?? '/').then(r => r.models)
+        : Promise.resolve(new Map());
+      this.userModels.set(key, models);
+    }
+    return models;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.subscription.dispose();
+  }
+}
