@@ -8,8 +8,12 @@ import { ROOT } from './helpers';
 
 const SCRIPTS = path.join(ROOT, 'test', 'fixtures', 'scripts');
 
+/** The QLoRA script is also the real-VS-Code tests' (in their workspace folder). */
+const WORKSPACE = path.join(ROOT, 'test', 'fixtures', 'workspace');
+
 function analyzeScript(name: string): { analysis: ConfigAnalysis; text: string; problems: string[] } {
-  const text = fs.readFileSync(path.join(SCRIPTS, name), 'utf8');
+  const file = fs.existsSync(path.join(SCRIPTS, name)) ? path.join(SCRIPTS, name) : path.join(WORKSPACE, name);
+  const text = fs.readFileSync(file, 'utf8');
   const doc = analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS);
   assert.strictEqual(doc.configs.length, 1, `${name}: ${doc.configs.map(c => c.config.name).join(', ')}`);
   return { analysis: doc.configs[0], text, problems: doc.problems.map(p => p.message) };
@@ -20,7 +24,7 @@ const origins = (a: ConfigAnalysis) => Object.fromEntries(a.config.training.sour
 
 describe('scripts', () => {
   it('an HF Trainer QLoRA script is QLoRA, not full fine-tuning (Mistral-7B, 4-bit, r=16 all linear, batch 4)', () => {
-    const { analysis, text, problems } = analyzeScript('hf_qlora_mistral.py');
+    const { analysis, text, problems } = analyzeScript('train_qlora.py');
     assert.strictEqual(analysis.config.catalog?.model.id, 'mistralai/Mistral-7B-v0.1');
     const s = analysis.estimate!.settings;
     assert.deepStrictEqual([s.quantization, s.batchSize, s.sequenceLength, s.gradientAccumulationSteps, s.optimizer, s.checkpointing, s.precision], ['nf4-dq', 4, 1024, 4, 'paged-adamw-8bit', 'full', 'bf16-mixed']);
