@@ -48,7 +48,7 @@ const builds = [
   },
   {
     ...shared,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/bin.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
@@ -57,7 +57,7 @@ const builds = [
 if (!production) {
   builds.push(
     { ...shared, entryPoints: unitTests, outdir: 'out/test/unit', platform: 'node', external: ['mocha'] },
-    { ...shared, entryPoints: ['bench/analysis.ts', 'bench/accuracy.ts', 'bench/parse.ts', 'bench/hostile.ts'], outdir: 'out/bench', platform: 'node' },
+    { ...shared, entryPoints: ['bench/analysis.ts', 'bench/accuracy.ts', 'bench/parse.ts', 'bench/hostile.ts', 'bench/heldout.ts'], outdir: 'out/bench', platform: 'node' },
     {
       ...shared,
       entryPoints: ['test/integration/suite/nodeIndex.ts'],

@@ -6,13 +6,14 @@ import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions, 
 import type { ExternalModel } from '../core/modelNames';
 import { HUB_ID, hubModel, type HubOptions } from '../parse/hub';
 import { resolveLocalModel } from '../parse/localModels';
+import { MAX_NOTEBOOK_BYTES, notebookCode, type NotebookCode } from '../parse/notebook';
 import { readUserModels, type UserModelValue } from '../parse/userModels';
 import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './nodeFiles';
 import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
 import { checkpointLensTitle, omittedConfigsMessage } from '../core/explain';
-import { documentReport, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
+import { documentReport, INFERENCE_LABELS, lineOf, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
 import {
   OPTIMIZERS,
@@ -334,16 +335,36 @@ async function lookUpModels(file: string, analysis: DocumentAnalysis, sources: M
   return { models, failures };
 }
 
-async function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>, sources: ModelSources): Promise<FileResult> {
-  const format = formatFor(file);
-  if (!format) {
-    return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML)`] };
-  }
-  const read = readConfigFile(file, MAX_CONFIG_BYTES[format]);
+/** A notebook's code cells as one Python text (as its kernel runs them), or why the file is not read. */
+function readNotebook(file: string): NotebookCode | { error: string } {
+  const read = readConfigFile(file, MAX_NOTEBOOK_BYTES);
   if (typeof read !== 'string') {
+    return read;
+  }
+  return notebookCode(read) ?? { error: 'not a Jupyter notebook (no list of cells), so VRAM Lens does not read it' };
+}
+
+/** A config's line in the notebook's joined code, as its cell and the line within that cell. */
+function inCell(report: ConfigReport, code: NotebookCode): ConfigReport {
+  const lineStarts = code.cells.map(c => lineOf(code.text, c.start));
+  let i = lineStarts.length - 1;
+  while (i >= 0 && lineStarts[i] > report.line) {
+    i--;
+  }
+  return i < 0 ? report : { ...report, cell: code.cells[i].index + 1, line: report.line - lineStarts[i] + 1 };
+}
+
+async function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>, sources: ModelSources): Promise<FileResult> {
+  const notebook = /\.ipynb$/i.test(file) ? readNotebook(file) : undefined;
+  const format = notebook ? 'python' : formatFor(file);
+  if (!format) {
+    return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML, Jupyter notebooks)`] };
+  }
+  const read = notebook ?? readConfigFile(file, MAX_CONFIG_BYTES[format]);
+  if (typeof read !== 'string' && 'error' in read) {
     return { file, configs: [], errors: [`${file}: ${read.error}`] };
   }
-  const text = read;
+  const text = typeof read === 'string' ? read : read.text;
   const doc = parseConfig(text, format);
   const first = analyzeDocument(doc, options, forced);
   const { models, failures } = await lookUpModels(file, first, sources);
@@ -361,7 +382,7 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   ].map(n => `${file}: ${n}`);
   return {
     file,
-    configs: documentReport(text, format, analysis, forced),
+    configs: documentReport(text, format, analysis, forced).map(r => (notebook && !('error' in notebook) ? inCell(r, notebook) : r)),
     ...(notes.length > 0 ? { notes } : {}),
     ...(index
       ? { checkpoint: { totalSizeBytes: index.totalSizeBytes, tensors: index.tensors, shards: index.shards, summary: checkpointLensTitle(index, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024) } }
@@ -418,7 +439,7 @@ function padLeft(s: string, n: number): string {
 
 function table(r: ConfigReport, options: AnalysisOptions): string {
   const lines: string[] = [];
-  lines.push(`  ${r.name}  (line ${r.line}, ${r.architecture ?? 'unrecognised'})`);
+  lines.push(`  ${r.name}  (${r.cell !== undefined ? `cell ${r.cell}, ` : ''}line ${r.line}, ${r.architecture ?? 'unrecognised'})`);
   for (const p of r.problems) {
     lines.push(`    ${p.severity}: ${p.message.replace(/`/g, '')} (line ${p.line})`);
   }
@@ -550,17 +571,4 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     return EXIT_DOES_NOT_FIT;
   }
   return EXIT_OK;
-}
-
-if (require.main === module) {
-  // Output piped into head or less that closes early is not an error.
-  process.stdout.on('error', e => {
-    if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
-      process.exit(0);
-    }
-    throw e;
-  });
-  void main(process.argv.slice(2), s => process.stdout.write(s + '\n'), s => process.stderr.write(s + '\n')).then(code => {
-    process.exitCode = code;
-  });
 }

@@ -147,17 +147,34 @@ export function findCatalogModel(reference: string): CatalogModel | undefined {
   return matchCatalogModel(reference)?.model;
 }
 
-/** torchtune model builders (torchtune.models.llama3_1.lora_llama3_1_8b) to the model they build. */
+/** A torchtune size (`0_5b`, `1_7b`, `135m`) as model names write it (`0.5b`, `1.7b`, `135m`). */
+const size = (s: string) => s.replace('_', '.');
+
+/** torchtune's builder families (torchtune.models.*._model_builders), to the name of the model each builds. */
+const TORCHTUNE_BUILDERS: readonly [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^llama(\d)(?:_(\d))?_(\d+b)$/, m => `llama-${m[1]}${m[2] ? `.${m[2]}` : ''}-${m[3]}`],
+  [/^qwen2_5_(\d+(?:_\d+)?b)(?:_base|_instruct)?$/, m => `qwen2.5-${size(m[1])}`],
+  [/^qwen2_(\d+(?:_\d+)?b)$/, m => `qwen2-${size(m[1])}`],
+  [/^qwen3_(\d+(?:_\d+)?b)(?:_base|_instruct)?$/, m => `qwen3-${size(m[1])}`],
+  [/^gemma2_(\d+b)$/, m => `gemma-2-${m[1]}`],
+  [/^gemma_(\d+b)$/, m => `gemma-${m[1]}`],
+  [/^smollm2_(\d+(?:_\d+)?[mb])$/, m => `smollm2-${size(m[1])}`],
+  [/^phi3_mini$/, () => 'phi-3-mini'],
+  [/^phi4_14b$/, () => 'phi-4'],
+  [/^mistral_7b$/, () => 'mistral-7b-v0.1'],
+];
+
+/**
+ * torchtune model builders (`torchtune.models.qwen3.lora_qwen3_8b_instruct`) to the model they build. torchtune
+ * builds the same tensors as HF transformers for these (tied heads where HF ties them), so the entry's count holds.
+ */
 export function torchtuneModel(component: string): CatalogModel | undefined {
-  const builder = component.split('.').pop()!.replace(/^(q?lora_)/, '');
-  const llama = /^llama(\d)(?:_(\d))?_(\d+b)$/.exec(builder);
-  if (llama) {
-    return findCatalogModel(`llama-${llama[1]}${llama[2] ? `.${llama[2]}` : ''}-${llama[3]}`);
+  const builder = component.split('.').pop()!.replace(/^(q?lora_|q?dora_)/, '');
+  for (const [pattern, name] of TORCHTUNE_BUILDERS) {
+    const m = pattern.exec(builder);
+    if (m) {
+      return findCatalogModel(name(m));
+    }
   }
-  const qwen = /^qwen2_5_(\d+(?:_\d+)?b)$/.exec(builder);
-  if (qwen) {
-    return findCatalogModel(`qwen2.5-${qwen[1].replace('_', '.')}`);
-  }
-  const named: Record<string, string> = { mistral_7b: 'mistral-7b-v0.1', gemma_2b: 'gemma-2b', gemma_7b: 'gemma-7b', phi3_mini: 'phi-3-mini' };
-  return named[builder] ? findCatalogModel(named[builder]) : undefined;
+  return undefined;
 }

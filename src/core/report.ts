@@ -52,7 +52,10 @@ export interface GpuFit {
 /** The JSON the CLI prints for one config (the contract in the architecture doc). */
 export interface ConfigReport {
   readonly name: string;
+  /** 1-based line of the config; in a notebook, of its cell. */
   readonly line: number;
+  /** In a notebook (.ipynb): the 1-based cell the config's model is loaded in. */
+  readonly cell?: number;
   readonly format: string;
   readonly architecture: string | null;
   readonly generic: boolean;

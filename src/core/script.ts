@@ -213,6 +213,8 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   }
   run.addArgument('max_seq_length', loader.call, 'max_seq_length');
   run.addArgument('max_seq_length', llm, 'max_model_len');
+  // Last: the length the script tokenizes its data to (`tokenizer(text, max_length=…, padding="max_length")`).
+  run.addArgument('max_seq_length', calls.find(c => c.callee === 'tokenizer' && kwarg(c, 'max_length')), 'max_length');
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
   addCheckpointing(run, calls);
   return { obj: { kind: 'object', entries: run.entries, span: loader.call.span }, origins: run.origins };

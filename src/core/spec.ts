@@ -146,9 +146,21 @@ function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming
   if (model?.kind === 'object') {
     const component = entryOf(model, MODEL_SECTION_KEYS.torchtuneBuilder);
     if (component && component.value.kind === 'string') {
+      // torchtune loads the weights from checkpointer.checkpoint_dir: that folder's config.json, when read, is exact.
+      const checkpointer = entryOf(obj, 'checkpointer')?.value;
+      const dir = checkpointer?.kind === 'object' ? entryOf(checkpointer, 'checkpoint_dir') : undefined;
+      const folder = dir?.value.kind === 'string' ? dir.value.value : undefined;
+      const local = folder !== undefined ? external?.get(folder) : undefined;
+      if (local && dir) {
+        return { ref: { model: asCatalogModel(folder!, local), external: true, name: folder, key: 'checkpointer.checkpoint_dir', keySpan: dir.keySpan, valueSpan: dir.value.span } };
+      }
       const found = torchtuneModel(component.value.value);
       if (found) {
-        return { ref: { model: found, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
+        return { ref: { model: found, ...(folder !== undefined ? { name: folder } : {}), key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
+      }
+      // A torchtune model builder VRAM Lens does not know (a vision or mixture-of-experts model): said, not skipped.
+      if (/^torchtune\.models\.\w+\.\w+$/.test(component.value.value)) {
+        unresolved ??= { name: component.value.value, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span };
       }
     }
     // torchtitan: [model] name = "llama3", flavor = "8B"

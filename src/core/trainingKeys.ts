@@ -157,10 +157,11 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     take('micro-batch size', 'batchSize', path, wholeNumber(RUN_LIMITS.batchSize));
   }
   // Sequence length.
-  for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length']) {
+  for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length', 'cutoff_len']) {
     take('sequence length', 'sequenceLength', path, wholeNumber(RUN_LIMITS.sequenceLength));
   }
-  for (const path of ['gradient_accumulation_steps', 'train.gradient_accumulation_iters']) {
+  // `accumulate_steps`: the original VRAM note's name for it.
+  for (const path of ['gradient_accumulation_steps', 'train.gradient_accumulation_iters', 'accumulate_steps']) {
     take('gradient accumulation', 'gradientAccumulationSteps', path, wholeNumber(RUN_LIMITS.gradientAccumulationSteps));
   }
   // LitGPT: accumulation = global batch / (micro-batch × devices).
@@ -180,12 +181,18 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   }
   take('precision', 'precision', 'bf16', v => (truthy(v) ? 'bf16-mixed' : undefined));
   take('precision', 'precision', 'fp16', v => (truthy(v) ? '16-mixed' : undefined));
+  take('precision', 'precision', 'use_fp16', v => (truthy(v) ? '16-mixed' : undefined));
   take('precision', 'precision', 'bf16.enabled', v => (truthy(v) ? 'bf16-mixed' : undefined));
   take('precision', 'precision', 'fp16.enabled', v => (truthy(v) ? '16-mixed' : undefined));
   // Quantization of the base model.
   take('quantization', 'quantization', 'quantize', v => (v.kind === 'string' ? QUANTIZE_NAMES[v.value.toLowerCase()] : undefined));
   take('quantization', 'quantization', 'load_in_4bit', v => (truthy(v) ? 'nf4' : undefined));
   take('quantization', 'quantization', 'load_in_8bit', v => (truthy(v) ? 'int8' : undefined));
+  // LLaMA-Factory: quantization_bit 4 is bitsandbytes NF4, double-quantized unless double_quantization is false.
+  const doubleQuant = entryAt(obj, 'double_quantization')?.value;
+  take('quantization', 'quantization', 'quantization_bit', v =>
+    v.kind !== 'number' ? undefined : v.value === 4 ? (doubleQuant?.kind === 'boolean' && !doubleQuant.value ? 'nf4' : 'nf4-dq') : v.value === 8 ? 'int8' : new Invalid(`must be 4 or 8 (it is ${v.raw})`),
+  );
   // torchtune's QLoRA builders quantize with torchao: NF4 in blocks of 64 with int8 block scales (double quantized).
   take('quantization', 'quantization', 'model._component_', v => (v.kind === 'string' && /\.qlora_/.test(v.value) ? 'nf4-dq' : undefined));
   take('QLoRA kernel', 'qloraKernel', 'model._component_', v => (v.kind === 'string' && /^torchtune\..*\.qlora_/.test(v.value) ? 'torchao' : undefined));
@@ -200,7 +207,8 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     });
   }
   // Activation checkpointing.
-  for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations']) {
+  // `checkpoint_layers`: the original VRAM note's name for it.
+  for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations', 'checkpoint_layers']) {
     take('checkpointing', 'checkpointing', path, v => {
       if (v.kind === 'boolean') {
         return (v.value ? 'full' : 'none') as Checkpointing;
@@ -214,6 +222,10 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   // GPUs and ZeRO.
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
   take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : wholeNumber(RUN_LIMITS.gpus)(v)));
+  // `gpus`: the original VRAM note's name for the GPU count (`num_gpus` in many scripts).
+  for (const path of ['gpus', 'num_gpus']) {
+    take('GPUs', 'gpus', path, wholeNumber(RUN_LIMITS.gpus));
+  }
   take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', v =>
     v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : v.kind === 'string' && v.value === 'auto' ? undefined : new Invalid(`must be 0, 1, 2 or 3 (it is ${shownValue(v)})`),
   );
@@ -232,20 +244,25 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   const peftLora = peft?.kind === 'string' && /^(LORA|QLORA|DORA)$/i.test(peft.value);
   const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank') ?? (peftLora ? entryAt(obj, 'r') : undefined);
   const adapter = entryAt(obj, 'adapter');
-  const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : undefined;
-  const adapterSaysLora = adapter?.value.kind === 'string' && /lora/.test(adapter.value.value);
+  // LLaMA-Factory: `finetuning_type: lora` (rank 8 unless lora_rank says), `full` or `freeze` (no adapters).
+  const finetuning = entryAt(obj, 'finetuning_type');
+  const factoryType = finetuning?.value.kind === 'string' ? finetuning.value.value : undefined;
+  const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : factoryType === 'lora' ? 8 : undefined;
+  const adapterSaysLora = (adapter?.value.kind === 'string' && /lora/.test(adapter.value.value)) || factoryType === 'lora';
   const torchtuneLora = entryAt(obj, 'model._component_')?.value;
   const isLora =
     rank !== undefined &&
     (adapterSaysLora || entryAt(obj, 'lora_query') !== undefined || entryAt(obj, 'model.lora_rank') !== undefined ||
       (torchtuneLora?.kind === 'string' && /lora_/.test(torchtuneLora.value)) || !adapter);
-  if (isLora && rankEntry && rank !== undefined) {
+  const rankSource = rankEntry ?? (factoryType === 'lora' ? finetuning : undefined);
+  if (isLora && rankSource && rank !== undefined && factoryType !== 'full' && factoryType !== 'freeze') {
     const targets = loraTargets(obj);
     const dropoutEntry = entryAt(obj, 'lora_dropout') ?? entryAt(obj, 'model.lora_dropout');
     const p = dropoutEntry ? judge(dropoutEntry, dropoutEntry.key, probability) : undefined;
-    const dropout = p !== undefined ? p > 0 : true;
+    // LLaMA-Factory's lora_dropout defaults to 0; PEFT, axolotl and LitGPT recipes set one.
+    const dropout = p !== undefined ? p > 0 : factoryType === undefined;
     options.lora = { rank, targets, dropout };
-    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankEntry.key === 'lora_rank' && entryAt(obj, 'model.lora_rank') === rankEntry ? 'model.lora_rank' : rankEntry.key, keySpan: rankEntry.keySpan, valueSpan: rankEntry.value.span });
+    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankSource.key === 'lora_rank' && entryAt(obj, 'model.lora_rank') === rankSource ? 'model.lora_rank' : rankSource.key, keySpan: rankSource.keySpan, valueSpan: rankSource.value.span });
     if (adapter?.value.kind === 'string' && adapter.value.value === 'qlora' && options.quantization === undefined) {
       options.quantization = 'nf4';
       sources.push({ setting: 'quantization', option: 'quantization', key: 'adapter', keySpan: adapter.keySpan, valueSpan: adapter.value.span });
@@ -294,8 +311,16 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
     if (flag('lora_head', false)) {targets.add('head');}
     return [...targets];
   }
-  if (flag('lora_target_linear', false)) {
+  // LLaMA-Factory's lora_target: "all" (its default) or module names separated by commas.
+  const factory = entryAt(obj, 'lora_target')?.value;
+  if (flag('lora_target_linear', false) || (factory?.kind === 'string' && factory.value.trim() === 'all') || (!factory && entryAt(obj, 'finetuning_type'))) {
     return ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+  }
+  if (factory?.kind === 'string') {
+    factory.value.split(',').map(m => MODULE_TARGETS[m.trim()]).filter((t): t is LoraTarget => t !== undefined).forEach(t => targets.add(t));
+    if (targets.size > 0) {
+      return [...targets];
+    }
   }
   const list = entryAt(obj, 'lora_target_modules') ?? entryAt(obj, 'model.lora_attn_modules') ?? entryAt(obj, 'target_modules');
   if (list?.value.kind === 'array') {

@@ -454,12 +454,77 @@ class Parser {
       while (j >= 2 && this.tokens[j - 1].text === '.' && this.tokens[j - 2].kind === 'name') {
         j -= 2;
       }
-      if (j > 0 && this.tokens[j - 1].text === 'def') {
+      if ((j > 0 && this.tokens[j - 1].text === 'def') || this.inDeadBranch(j)) {
         continue;
       }
       this.tryAt(j, () => this.parsePostfix());
     }
     return [...this.recorded.values()].sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /**
+   * True when the code at token `index` sits in a branch a run without arguments skips: under `if args.quantize:`
+   * whose option defaults to False (or in the `else:` of one that defaults to True), at any depth of nesting.
+   */
+  private inDeadBranch(index: number): boolean {
+    let k = index;
+    while (k > 0 && !this.tokens[k].lineStart) {
+      k--;
+    }
+    let level = this.tokens[k].indent;
+    for (let h = k - 1; h >= 0 && level > 0; h--) {
+      const t = this.tokens[h];
+      if (!t.lineStart || t.indent >= level) {
+        continue;
+      }
+      level = t.indent;
+      if ((t.text === 'if' || t.text === 'elif') && this.conditionAt(h + 1) === false) {
+        return true;
+      }
+      if (t.text === 'else' && this.previousIfIs(h, true)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the `if` that an `else:` at token `elseIndex` belongs to has a condition that is `value` by default. */
+  private previousIfIs(elseIndex: number, value: boolean): boolean {
+    const indent = this.tokens[elseIndex].indent;
+    for (let h = elseIndex - 1; h >= 0; h--) {
+      const t = this.tokens[h];
+      if (t.lineStart && t.indent < indent) {
+        return false;
+      }
+      if (t.lineStart && t.indent === indent && (t.text === 'if' || t.text === 'elif')) {
+        return this.conditionAt(h + 1) === value;
+      }
+    }
+    return false;
+  }
+
+  /** A condition of the forms `X`, `args.X` and `not …`, by the defaults the file gives; undefined for anything else. */
+  private conditionAt(index: number): boolean | undefined {
+    let i = index;
+    let negate = false;
+    while (this.tokens[i]?.text === 'not') {
+      negate = !negate;
+      i++;
+    }
+    const names: string[] = [];
+    while (this.tokens[i]?.kind === 'name') {
+      names.push(this.tokens[i].text);
+      if (this.tokens[i + 1]?.text !== '.') {
+        break;
+      }
+      i += 2;
+    }
+    if (names.length === 0 || names.length > 2 || this.tokens[i + 1]?.text !== ':') {
+      return undefined;
+    }
+    const name = names[names.length - 1];
+    const v = (names.length === 1 ? this.anywhere.get(name)?.node : undefined) ?? this.attributeDefaults.get(name)?.node;
+    return v?.kind === 'boolean' ? v.value !== negate : undefined;
   }
 
   /** Runs `read` from token `index`, leaving nothing behind when the code there is not what it reads. */
@@ -489,7 +554,10 @@ class Parser {
       const flag = this.argumentName(i);
       const dest = call.node.entries.find(e => e.key === 'dest')?.value;
       const name = dest?.kind === 'string' ? dest.value : flag;
-      const value = call.node.entries.find(e => e.key === 'default')?.value;
+      const action = call.node.entries.find(e => e.key === 'action')?.value;
+      const switchAction = action?.kind === 'string' && (action.value === 'store_true' || action.value === 'store_false') ? action : undefined;
+      // A switch (`action="store_true"`) defaults to the opposite of what it stores.
+      const value = call.node.entries.find(e => e.key === 'default')?.value ?? (switchAction && { kind: 'boolean' as const, value: switchAction.value === 'store_false', span: switchAction.span });
       if (name && value && value.kind !== 'null') {
         this.attributeDefaults.set(name, { node: value, ...(value.kind === 'number' ? { num: value.value } : {}) });
       }
@@ -655,7 +723,7 @@ class Parser {
       } else if (this.isOp('**') || this.isOp('*')) {
         throw new Unsupported('unpacking');
       } else {
-        items.push(this.parseExpression().node);
+        items.push(this.valueOrUnreadable().node);
       }
       if (!this.isOp(',')) {
         break;
@@ -714,7 +782,12 @@ class Parser {
         if (t.text === 'None') {
           return { node: { kind: 'null', span } };
         }
-        const bound = this.scope.get(`.${t.text}`) ?? this.anywhere.get(t.text) ?? this.scope.get(t.text);
+        const assigned = this.scope.get(`.${t.text}`) ?? this.anywhere.get(t.text) ?? this.scope.get(t.text);
+        // A name that holds no value the file writes elsewhere (a model object, something unreadable) but is named
+        // like a command-line option is, in the function that reads it, most likely that option (`base_model`).
+        const option = this.recorded && (assigned === undefined || (assigned.node.kind !== 'string' && assigned.node.kind !== 'number' && assigned.node.kind !== 'boolean'))
+          ? this.attributeDefaults.get(t.text) : undefined;
+        const bound = option ?? assigned;
         if (bound && !this.isOp('(') && !this.isOp('.')) {
           // A reference to an earlier value: the value, pointing at where the reference is written.
           return bound.num !== undefined
@@ -796,7 +869,7 @@ const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
-  'LLM', 'pipeline',
+  'LLM', 'pipeline', 'tokenizer',
 ]);
 
 /** Two values a name is assigned are the same: equal scalars, or the same written expression. */

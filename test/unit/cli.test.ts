@@ -114,3 +114,24 @@ describe('command line with training files', () => {
     assert.ok(c.advice.training.largestBatch > 2, String(c.advice.training.largestBatch));
   });
 });
+
+describe('command line: Jupyter notebooks', () => {
+  it('reads the code cells together, in order, and says which cell loads the model', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-lens-nb-'));
+    const notebook = {
+      cells: [
+        { cell_type: 'markdown', source: ['# Fine-tune'] },
+        { cell_type: 'code', source: ['!pip install unsloth\n', 'model_id = "Qwen/Qwen2.5-7B"\n'] },
+        { cell_type: 'code', source: ['from unsloth import FastLanguageModel\n', 'model, tok = FastLanguageModel.from_pretrained(\n', '    model_name=model_id, load_in_4bit=True, max_seq_length=2048)\n'] },
+      ],
+      metadata: {}, nbformat: 4, nbformat_minor: 5,
+    };
+    const file = path.join(dir, 'train.ipynb');
+    fs.writeFileSync(file, JSON.stringify(notebook));
+    const { code, out } = await run(file, '--json');
+    assert.strictEqual(code, 0);
+    const [config] = JSON.parse(out).files[0].configs;
+    assert.deepStrictEqual([config.name, config.cell, config.line, config.settings.quantization, config.settings.sequenceLength], ['Qwen/Qwen2.5-7B', 3, 2, 'nf4-dq', 2048]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

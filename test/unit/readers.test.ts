@@ -279,3 +279,35 @@ describe('axolotl', () => {
     assert.strictEqual(a.estimate?.parameters.total, 176_247_271_424);
   });
 });
+
+describe('recipes as each framework writes them', () => {
+  it('LLaMA-Factory: finetuning_type, lora_rank, lora_target "all", quantization_bit, cutoff_len', () => {
+    const text = 'model_name_or_path: meta-llama/Meta-Llama-3-8B-Instruct\nquantization_bit: 4\nfinetuning_type: lora\nlora_rank: 8\nlora_target: all\ncutoff_len: 2048\nper_device_train_batch_size: 1\nbf16: true\n';
+    const [a] = analyze(text, 'yaml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.quantization, s.lora?.rank, s.lora?.targets.length, s.lora?.dropout, s.sequenceLength, s.batchSize], ['nf4-dq', 8, 7, false, 2048, 1]);
+    const full = analyze(text.replace('finetuning_type: lora', 'finetuning_type: full').replace('quantization_bit: 4\n', ''), 'yaml')[0];
+    assert.strictEqual(full.estimate!.settings.lora, undefined);
+    const some = analyze(text.replace('lora_target: all', 'lora_target: q_proj,v_proj'), 'yaml')[0];
+    assert.deepStrictEqual(some.estimate!.settings.lora?.targets, ['q', 'v']);
+  });
+
+  it("the original VRAM note's own names drive the estimate: checkpoint_layers, use_fp16, accumulate_steps, gpus", () => {
+    const text = 'model_name = "meta-llama/Llama-2-7b-hf"\ncheckpoint_layers = True\nuse_fp16 = True\nbatch_size = 8\naccumulate_steps = 4\ngpus = 2\n';
+    const s = analyze(text, 'python')[0].estimate!.settings;
+    assert.deepStrictEqual([s.checkpointing, s.precision, s.batchSize, s.gradientAccumulationSteps, s.gpus], ['full', '16-mixed', 8, 4, 2]);
+  });
+
+  it('torchtune: every builder family of its registry names its model', () => {
+    const cases: [string, string][] = [
+      ['lora_qwen3_8b_instruct', 'Qwen/Qwen3-8B'], ['qwen2_5_0_5b', 'Qwen/Qwen2.5-0.5B'], ['qlora_llama3_1_8b', 'meta-llama/Llama-3.1-8B'],
+      ['gemma2_27b', 'google/gemma-2-27b'], ['lora_phi4_14b', 'microsoft/phi-4'], ['smollm2_1_7b', 'HuggingFaceTB/SmolLM2-1.7B'],
+      ['lora_llama3_2_1b', 'meta-llama/Llama-3.2-1B'], ['mistral_7b', 'mistralai/Mistral-7B-v0.1'], ['phi3_mini', 'microsoft/Phi-3-mini-4k-instruct'],
+    ];
+    for (const [builder, id] of cases) {
+      assert.strictEqual(torchtuneModel(`torchtune.models.x.${builder}`)?.id, id, builder);
+    }
+    const unknown = analyzeDocument(parseConfig('model:\n  _component_: torchtune.models.llama4.lora_llama4_scout_17b_16e\n', 'yaml'), DEFAULT_OPTIONS);
+    assert.deepStrictEqual(unknown.problems.map(p => p.code), ['unknown-model']);
+  });
+});

@@ -88,3 +88,33 @@ describe('scripts', () => {
     assert.deepStrictEqual(analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS).configs, []);
   });
 });
+
+describe('scripts: what a run without arguments does', () => {
+  const run = (text: string) => analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS).configs[0];
+
+  it('skips the branch of a switch that defaults off (action="store_true") and takes its else', () => {
+    const text = [
+      'import argparse',
+      'from transformers import AutoModelForCausalLM, BitsAndBytesConfig',
+      'def train(base_model, quantize):',
+      '    if quantize:',
+      '        model = AutoModelForCausalLM.from_pretrained(base_model, quantization_config=BitsAndBytesConfig(load_in_4bit=True))',
+      '    else:',
+      '        model = AutoModelForCausalLM.from_pretrained(base_model)',
+      'if __name__ == "__main__":',
+      '    parser = argparse.ArgumentParser()',
+      '    parser.add_argument("--base_model", default="meta-llama/Llama-3.2-3B")',
+      '    parser.add_argument("--quantize", action="store_true")',
+      '',
+    ].join('\n');
+    const a = run(text);
+    assert.strictEqual(a.config.catalog?.model.id, 'meta-llama/Llama-3.2-3B');
+    assert.strictEqual(a.estimate?.settings.quantization, undefined);
+    assert.strictEqual(a.config.span.start, text.indexOf('AutoModelForCausalLM.from_pretrained(base_model)'));
+  });
+
+  it('the length the data is tokenized to is the sequence, when nothing else says', () => {
+    const text = 'from transformers import AutoModelForCausalLM\nMAX = 512\nmodel = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B")\nenc = tokenizer(batch["text"], truncation=True, max_length=MAX, padding="max_length")\n';
+    assert.strictEqual(run(text).estimate?.settings.sequenceLength, 512);
+  });
+});
