@@ -12,6 +12,8 @@ export interface CatalogModel {
   readonly parameters?: number;
   /** The size the model's page gives, rounded as it is written there ("12.2B", "464M"). */
   readonly publishedSize?: string;
+  /** How the published checkpoint stores its weights, when not in 16 bits (gpt-oss: MXFP4 experts). */
+  readonly weights?: Quantization;
   readonly config: Readonly<Record<string, RawValue | null>>;
 }
 

@@ -26,7 +26,7 @@ export type Refinement = Partial<
     ModelSpec,
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
-    | 'maxPositions' | 'patchEmbeddingParams'
+    | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks'
   >
 >;
 
@@ -416,6 +416,24 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   internlm2: { ...LLAMA_STYLE, name: 'InternLM2', refine: ctx => ({ attentionBias: ctx.bool('bias') ? 'all' : 'none' }) },
   // SmolLM3: Llama's block (some layers skip rotary embeddings, which hold no parameters); tied head.
   smollm3: { ...LLAMA_STYLE, name: 'SmolLM3', tiedByDefault: true },
+  // gpt-oss: biased attention with a learned sink per head, sliding and full layers alternating, and in every layer
+  // num_local_experts biased SwiGLU experts behind a biased router.
+  gpt_oss: {
+    ...LLAMA_STYLE, name: 'gpt-oss (mixture of experts)', attentionBias: 'all', mlpBias: true,
+    refine: ctx => ({
+      attentionSinks: true,
+      slidingLayers: Math.floor(ctx.numLayers / 2),
+      moe: {
+        numExperts: ctx.int('num_local_experts') ?? 32,
+        expertsPerToken: ctx.int('num_experts_per_tok') ?? ctx.int('experts_per_token') ?? 4,
+        expertIntermediate: ctx.intermediateSize ?? 0,
+        sharedIntermediate: 0,
+        sharedExpertGate: false,
+        moeLayers: ctx.numLayers,
+        routerBias: true,
+      },
+    }),
+  },
   deepseek_v2: { ...LLAMA_STYLE, name: 'DeepSeek-V2 (MLA + mixture of experts)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
 };

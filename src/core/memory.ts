@@ -111,6 +111,8 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
       return n / 2 + (n / index.groupSize) * 2.5 + 4 * t.inFeatures * t.count; // fp16 scale + int4 zero per group, g_idx
     case 'awq-int4':
       return n / 2 + (n / index.groupSize) * 2.5;
+    case 'mxfp4':
+      return n / 2 + n / 32; // FP4 (E2M1) weights with a one-byte E8M0 scale per 32
     case 'q4_k_m':
     case 'q5_k_m': {
       // llama.cpp's _M mixtures keep attn_v and ffn_down at Q6_K in about half of the layers.
@@ -144,6 +146,9 @@ export function weightBytes(spec: ModelSpec, elementBytes: number, quantization:
       } else {
         bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
       }
+    } else if (quantization === 'mxfp4') {
+      // gpt-oss stores only its experts in MXFP4; attention, the router, embeddings and head stay in bf16.
+      bytes += t.linear && t.expert ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
     } else if (t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head'))) {
       bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
     } else {
@@ -167,6 +172,8 @@ export function describeQuantization(q: Quantization): string {
       return 'GPTQ int4 (fp16 scales and int4 zeros per group, g_idx)';
     case 'awq-int4':
       return 'AWQ int4 (fp16 scales and int4 zeros per group)';
+    case 'mxfp4':
+      return 'MXFP4 experts (4-bit E2M1 with a shared 8-bit scale per 32, ≈ 4.25 bits per weight) as gpt-oss is published; the rest in bf16';
     default:
       return `GGUF ${q.toUpperCase()} (llama.cpp block sizes; 1-D tensors in fp32)`;
   }

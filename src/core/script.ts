@@ -116,7 +116,9 @@ function addQuantization(run: RunBuilder, loader: CallSite, calls: readonly Call
   const config = kwarg(loader, 'quantization_config');
   if (config?.value.kind === 'object') {
     const call = config.value.call ? last(config.value.call) : undefined;
-    const type = call === 'GPTQConfig' ? 'gptq' : call === 'AwqConfig' ? 'awq' : bitsAndBytesType(config.value);
+    // Mxfp4Config(dequantize=True): the checkpoint's MXFP4 experts are loaded in bf16.
+    run.addArgument('dequantize', { ...loader, kwargs: config.value }, 'dequantize');
+    const type = call === 'GPTQConfig' ? 'gptq' : call === 'AwqConfig' ? 'awq' : call === 'Mxfp4Config' ? undefined : bitsAndBytesType(config.value);
     if (type) {
       run.addImplied('quantize', type, config.value.span, `${last(loader.callee)}(quantization_config=${call ?? 'dict'}(…))`);
     }

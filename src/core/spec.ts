@@ -398,6 +398,10 @@ function withNamedWeights(training: TrainingFromFile, ref: CatalogReference): Tr
   if (ref.match?.quantization && training.options.quantization === undefined) {
     named.quantization = ref.match.quantization;
   }
+  // A checkpoint published quantized (gpt-oss's MXFP4 experts) is loaded so, unless the file dequantizes it.
+  if (ref.model.weights && training.options.quantization === undefined && !training.dequantized) {
+    named.quantization ??= ref.model.weights;
+  }
   if (ref.match?.fp8 && training.options.precision === undefined && training.options.quantization === undefined) {
     named.precision = 'fp8';
   }
@@ -405,7 +409,8 @@ function withNamedWeights(training: TrainingFromFile, ref: CatalogReference): Tr
   if (options.length === 0) {
     return training;
   }
-  const sources = options.map(option => ({ setting: `${option} (from the model name)`, option, key: ref.key, keySpan: ref.keySpan, valueSpan: ref.valueSpan }));
+  const from = (option: string) => (option === 'quantization' && !ref.match?.quantization ? 'as the checkpoint is published' : 'from the model name');
+  const sources = options.map(option => ({ setting: `${option} (${from(option)})`, option, key: ref.key, keySpan: ref.keySpan, valueSpan: ref.valueSpan }));
   return { ...training, options: { ...training.options, ...named }, sources: [...training.sources, ...sources] };
 }
 
@@ -776,6 +781,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     moe: refined.moe,
     mla: refined.mla,
     qkNorm: refined.qkNorm ?? family.qkNorm,
+    ...(refined.attentionSinks ? { attentionSinks: true } : {}),
     relativeAttentionBuckets: positions === 'relative' ? (bucketsRaw ?? 32) : 0,
     positionOffset: family.positionOffset,
     wordEmbedProjDim: refined.wordEmbedProjDim,

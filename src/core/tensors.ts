@@ -96,6 +96,9 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
   if (spec.attentionBias === 'all') {
     out.push(vector(`${prefix}o_proj bias`, h, layers));
   }
+  if (spec.attentionSinks) {
+    out.push(vector(`${prefix}attention sinks`, a, layers));
+  }
   if (spec.qkNorm === 'head') {
     out.push(vector(`${prefix}q/k norms`, normParams(spec, spec.headDim), 2 * layers));
   } else if (spec.qkNorm === 'projection') {

@@ -31,6 +31,8 @@ export interface TrainingFromFile {
   readonly problems?: readonly TrainingProblem[];
   /** The framework the file is written for, when its keys say so (its model code differs from HF's). */
   readonly framework?: 'litgpt';
+  /** The file loads a quantized checkpoint dequantized (axolotl's `Mxfp4Config` with `dequantize: true`). */
+  readonly dequantized?: boolean;
 }
 
 function entryAt(obj: ConfigObject, path: string): ConfigEntry | undefined {
@@ -281,9 +283,11 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     options.checkpointing ??= 'full';
     options.unshardedAccumulation ??= true;
   }
+  const dequantize = entryAt(obj, 'model_quantization_config_kwargs.dequantize')?.value ?? entryAt(obj, 'dequantize')?.value;
   return {
     options: options as Partial<AnalysisOptions>,
     sources,
+    ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
     ...(problems.length > 0 ? { problems } : {}),
     ...(litgpt ? { framework: 'litgpt' as const } : {}),
   };

@@ -69,6 +69,8 @@ export interface ModelSpec {
    * heads × head_dim (OLMo 2); false without.
    */
   readonly qkNorm: false | 'head' | 'projection';
+  /** A learned attention sink (a logit per head) in every layer (gpt-oss). */
+  readonly attentionSinks?: boolean;
   readonly relativeAttentionBuckets: number;
   /** Extra rows of a learned position table (OPT reserves 2). */
   readonly positionOffset: number;
@@ -137,10 +139,10 @@ export type Mode = 'inference' | 'training' | 'both';
 
 /** Weight quantization: bitsandbytes (int8, nf4, fp4, with double quantization), GPTQ/AWQ int4, GGUF types. */
 export type Quantization =
-  | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4'
+  | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4' | 'mxfp4'
   | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k' | 'q4_k_m' | 'q5_k_m';
 export const QUANTIZATIONS: readonly Quantization[] = [
-  'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4',
+  'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4', 'mxfp4',
   'q4_0', 'q4_1', 'q5_0', 'q5_1', 'q8_0', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'q4_k_m', 'q5_k_m',
 ];
 

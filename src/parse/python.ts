@@ -866,7 +866,7 @@ class Parser {
  * and trainers, unsloth, vLLM, argparse (for defaults).
  */
 const SCRIPT_CALLS: ReadonlySet<string> = new Set([
-  'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
+  'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'Mxfp4Config', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
   'LLM', 'pipeline', 'tokenizer',

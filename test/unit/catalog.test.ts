@@ -92,3 +92,23 @@ describe('names as files write them', () => {
     }
   });
 });
+
+describe('gpt-oss', () => {
+  const yaml = (text: string) => analyzeDocument(parseConfig(text, 'yaml'), DEFAULT_OPTIONS).configs[0];
+
+  it('counts its sinks, biased attention, biased router and experts: 20,914,757,184 (the model card: 21B)', () => {
+    assert.strictEqual(yaml('base_model: openai/gpt-oss-20b\n').estimate?.parameters.total, 20_914_757_184);
+    assert.strictEqual(yaml('base_model: openai/gpt-oss-120b\n').estimate?.parameters.total, 116_829_156_672);
+  });
+
+  it('is loaded as published, experts in MXFP4 (4.25 bits) and the rest in bf16, unless the file dequantizes it', () => {
+    const a = yaml('base_model: openai/gpt-oss-20b\n');
+    assert.strictEqual(a.estimate?.settings.quantization, 'mxfp4');
+    // 24 layers × 32 experts × (2880 × 5760 + 2880 × 2880) expert weights at 4.25 bits; 1,556,491,584 other parameters in bf16.
+    const experts = 24 * 32 * (2880 * 5760 + 2880 * 2880);
+    const others = 20_914_757_184 - experts;
+    assert.strictEqual(a.estimate?.inference.components.weights, Math.round(experts * (0.5 + 1 / 32) + others * 2));
+    const dequantized = yaml('base_model: openai/gpt-oss-20b\nmodel_quantization_config: Mxfp4Config\nmodel_quantization_config_kwargs:\n  dequantize: true\n');
+    assert.strictEqual(dequantized.estimate?.settings.quantization, undefined);
+  });
+});
