@@ -4,6 +4,7 @@ import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '..
 import { formatFor, parseConfig, type ConfigFormat } from '../parse';
 import { readOptions, SECTION } from './config';
 import type { ModelResolver } from './modelResolver';
+import { fromCell, notebookCode, notebookOf } from './notebookCells';
 import type { WorkspaceGpus } from './workspaceGpus';
 
 interface Entry {
@@ -37,6 +38,9 @@ export class AnalysisCache implements vscode.Disposable {
       workspaceGpus.onDidChange(() => this.invalidate()),
       ...(models ? [models.onDidChange(() => this.invalidate())] : []),
       vscode.workspace.onDidCloseTextDocument(d => this.entries.delete(d.uri.toString())),
+      vscode.workspace.onDidCloseNotebookDocument(nb => this.notebooks.delete(nb.uri.toString())),
+      // An edit in one cell changes what the others see (a model id set in an earlier cell).
+      vscode.workspace.onDidChangeNotebookDocument(() => this.changed.fire()),
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(SECTION)) {
           this.invalidate();
@@ -48,11 +52,16 @@ export class AnalysisCache implements vscode.Disposable {
   /** Drops every cached result and settings read (settings or the workspace's GPU list changed). */
   invalidate(): void {
     this.entries.clear();
+    this.notebooks.clear();
     this.options.clear();
     this.changed.fire();
   }
 
   get(document: vscode.TextDocument): DocumentAnalysis {
+    const notebook = notebookOf(document);
+    if (notebook) {
+      return this.cellAnalysis(document, notebook);
+    }
     const key = document.uri.toString();
     const cached = this.entries.get(key);
     if (cached && cached.version === document.version) {
@@ -65,16 +74,37 @@ export class AnalysisCache implements vscode.Disposable {
     return analysis;
   }
 
+  /** Notebook analyses by the notebook's code-cell versions: every cell of one notebook shares one. */
+  private readonly notebooks = new Map<string, { key: string; code: ReturnType<typeof notebookCode>['code']; analysis: DocumentAnalysis }>();
+
+  /**
+   * A notebook cell sees the analysis of all the notebook's code cells read together, in order, as the kernel runs
+   * them (a model id in one cell, from_pretrained in another), with offsets in the cell's own text.
+   */
+  private cellAnalysis(cell: vscode.TextDocument, notebook: vscode.NotebookDocument): DocumentAnalysis {
+    const { code, key, cells } = notebookCode(notebook);
+    let entry = this.notebooks.get(notebook.uri.toString());
+    if (!entry || entry.key !== key) {
+      entry = { key, code, analysis: this.analyzeText(cell, code.text, 'python') };
+      this.notebooks.set(notebook.uri.toString(), entry);
+      this.models?.request(cell, entry.analysis);
+    }
+    const index = cells.find(c => c.document === cell)?.index;
+    return index === undefined ? { ...EMPTY, options: entry.analysis.options } : fromCell(entry.analysis, entry.code, index);
+  }
+
   /** One analysis of the document's current text, bypassing the cache (for the editor benchmark). */
   analyzeFresh(document: vscode.TextDocument): DocumentAnalysis {
+    const format = formatOf(document);
+    return format ? this.analyzeText(document, document.getText(), format) : { ...EMPTY, options: this.optionsFor(document.uri) };
+  }
+
+  /** Analyses `text` with the settings and known models of `document`'s folder; never throws. */
+  private analyzeText(document: vscode.TextDocument, text: string, format: ConfigFormat): DocumentAnalysis {
     const known = this.models?.known(vscode.Uri.joinPath(document.uri, '..'));
     const options = known ? { ...this.optionsFor(document.uri), models: known.models, lookupFailures: known.failures } : this.optionsFor(document.uri);
-    const format = formatOf(document);
-    if (!format) {
-      return { ...EMPTY, options };
-    }
     try {
-      return analyzeDocument(parseConfig(document.getText(), format), options);
+      return analyzeDocument(parseConfig(text, format), options);
     } catch (e) {
       // A bug in a reader must never reach the extension host as an exception: annotate nothing instead.
       console.error('VRAM Lens: analysis failed', e);

@@ -4,6 +4,7 @@ import { checkpointLensTitle, lensTitle, omittedConfigsMessage } from '../core/e
 import type { AnalysisCache } from './analysisCache';
 import { ESTIMATE_COMMAND } from './commands';
 import { isEnabled } from './config';
+import { inDocument } from './notebookCells';
 import { RESOLVE_MODEL_COMMAND } from './unknownModels';
 
 export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -25,17 +26,21 @@ export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       const title = checkpointLensTitle(analysis.checkpoint, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024);
       return [new vscode.CodeLens(new vscode.Range(start, start), { title, command: '' })];
     }
-    const lenses = analysis.configs.map((a, index) => {
+    // In a notebook cell, configs loaded in other cells have their lens there.
+    const lenses = analysis.configs.flatMap((a, index) => {
+      if (!inDocument(a.config.span, document)) {
+        return [];
+      }
       const start = document.positionAt(a.config.span.start);
-      return new vscode.CodeLens(new vscode.Range(start, start), {
+      return [new vscode.CodeLens(new vscode.Range(start, start), {
         title: lensTitle(a, analysis.options, analysis.gpu),
         tooltip: 'Open the VRAM report for this config',
         command: ESTIMATE_COMMAND,
         arguments: [document.uri, index],
-      });
+      })];
     });
     // A name nothing resolves is never silent: a lens on it offers the ways to give VRAM Lens the model.
-    for (const u of analysis.unresolved ?? []) {
+    for (const u of (analysis.unresolved ?? []).filter(x => inDocument(x.valueSpan, document))) {
       const start = document.positionAt(u.valueSpan.start);
       const what = u.unreadable ? `the model ${u.key} loads cannot be read` : `unknown model ${u.name}`;
       lenses.push(new vscode.CodeLens(new vscode.Range(start, start), {

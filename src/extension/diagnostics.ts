@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { diagnose } from '../core/diagnose';
 import type { AnalysisCache } from './analysisCache';
 import { isEnabled } from './config';
+import { inDocument } from './notebookCells';
 
 export const DIAGNOSTIC_SOURCE = 'VRAM Lens';
 const DELAY_MS = 300;
@@ -63,7 +64,8 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   private update(document: vscode.TextDocument): void {
-    const problems = isEnabled('diagnostics', document.uri) ? diagnose(this.cache.get(document)) : [];
+    // In a notebook cell, only what lies in that cell (the notebook is analysed as a whole).
+    const problems = isEnabled('diagnostics', document.uri) ? diagnose(this.cache.get(document)).filter(p => inDocument(p.span, document)) : [];
     this.collection.set(
       document.uri,
       problems.map(p => {

@@ -422,6 +422,20 @@ describe('VRAM Lens in a real VS Code', () => {
     }
   });
 
+  it('a notebook: its code cells are read together, the lens sits in the cell that loads the model, run keys in other cells have hovers', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(fixture('finetune.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    const [idCell, loadCell, argsCell] = notebook.getCells().filter(c => c.kind === vscode.NotebookCellKind.Code).map(c => c.document);
+    const found = await lenses(loadCell);
+    assert.strictEqual(found.length, 1);
+    assert.strictEqual(found[0].range.start.line, positionOf(loadCell, 'FastLanguageModel.from_pretrained').line);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    const none = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', idCell.uri)) ?? [];
+    assert.deepStrictEqual(none.filter(l => /VRAM/.test(l.command?.title ?? '')), []);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', argsCell.uri, positionOf(argsCell, 'per_device_train_batch_size'));
+    assert.match(plain(hoverText(hovers)), /SFTConfig\(per_device_train_batch_size\)\*\* sets the micro-batch size of the VRAM estimate for Qwen\/Qwen2\.5-7B/);
+  });
+
   it('workbench screenshots: CodeLens, a hover with its breakdown, a quick fix, a YAML recipe, the report', async () => {
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);

@@ -1,0 +1,56 @@
+// Notebook cells in the editor: a cell is analysed with the notebook's whole code (as the kernel runs it), then seen from that cell.
+import * as vscode from 'vscode';
+import type { DocumentAnalysis } from '../core/analyze';
+import type { Span } from '../core/types';
+import { joinCells, type NotebookCode } from '../parse/notebook';
+
+/** The notebook a cell document belongs to, when it is one. */
+export function notebookOf(cell: vscode.TextDocument): vscode.NotebookDocument | undefined {
+  if (cell.uri.scheme !== 'vscode-notebook-cell') {
+    return undefined;
+  }
+  return vscode.workspace.notebookDocuments.find(nb => nb.getCells().some(c => c.document === cell));
+}
+
+/** The notebook's Python code cells, joined in order, and a key that changes whenever any of them changes. */
+export function notebookCode(notebook: vscode.NotebookDocument): { code: NotebookCode; key: string; cells: vscode.NotebookCell[] } {
+  const cells = notebook.getCells().filter(c => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+  const code = joinCells(cells.map(c => ({ index: c.index, source: c.document.getText() })));
+  return { code, cells, key: `${notebook.uri.toString()}#${cells.map(c => `${c.index}:${c.document.version}`).join(',')}` };
+}
+
+function isSpan(v: unknown): v is Span {
+  return typeof v === 'object' && v !== null && typeof (v as Span).start === 'number' && typeof (v as Span).end === 'number' && Object.keys(v).length === 2;
+}
+
+/** A copy of `value` with every span moved by `delta` (the analysis of the joined code, seen from one cell). */
+function shifted<T>(value: T, delta: number, depth = 0): T {
+  if (depth > 64 || typeof value !== 'object' || value === null) {
+    return value;
+  }
+  if (isSpan(value)) {
+    return { start: value.start + delta, end: value.end + delta } as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map(v => shifted(v, delta, depth + 1)) as T;
+  }
+  if (value instanceof Map || Object.getPrototypeOf(value) !== Object.prototype) {
+    return value; // options' maps and other non-plain objects hold no spans
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === 'options' || k === 'gpu' ? v : shifted(v, delta, depth + 1);
+  }
+  return out as T;
+}
+
+/** The notebook's analysis with offsets in `cell`'s own text: spans in other cells fall outside [0, its length]. */
+export function fromCell(analysis: DocumentAnalysis, code: NotebookCode, cellIndex: number): DocumentAnalysis {
+  const placed = code.cells.find(c => c.index === cellIndex);
+  return placed ? shifted(analysis, -placed.start) : { ...analysis, configs: [], problems: [] };
+}
+
+/** True when a span of a cell's view of the analysis lies in that cell. */
+export function inDocument(span: Span, document: vscode.TextDocument): boolean {
+  return span.start >= 0 && span.start <= document.getText().length;
+}
