@@ -111,6 +111,16 @@ export interface DocumentAnalysis {
   readonly unresolved?: readonly UnresolvedName[];
 }
 
+/** The one framework line of a LitGPT file's report: LitGPT's own model code, not HF transformers'. */
+function litgptFramework(assumption: string, gpus: number): string {
+  const hf = /^Framework: PyTorch with HF transformers \(eager modules\), (.*)$/.exec(assumption);
+  if (!hf) {
+    return assumption;
+  }
+  const sharding = gpus > 1 ? ' On several devices it shards with FSDP and checkpoints every transformer block.' : '';
+  return `Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it), ${hf[1]}${sharding}`;
+}
+
 /** Where a named model's architecture comes from, for the report. */
 function architectureNote(ref: CatalogReference): string {
   if (ref.external) {
@@ -217,15 +227,8 @@ export function analyzeConfig(
   if (fromFile.length > 0) {
     notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from settings.`);
   }
-  if (config.training.framework === 'litgpt') {
-    notes.push(
-      effective.gpus > 1
-        ? 'Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it). On several devices it shards with FSDP and checkpoints every transformer block.'
-        : 'Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it).',
-    );
-  }
-  if (notes.length > 0) {
-    est = { ...est, assumptions: [...notes, ...est.assumptions] };
+  if (notes.length > 0 || config.training.framework === 'litgpt') {
+    est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (config.training.framework === 'litgpt' ? litgptFramework(a, effective.gpus) : a))] };
   }
   return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
 }
