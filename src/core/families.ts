@@ -245,6 +245,21 @@ const NANOGPT: Family = {
  * GPT-NeoX's own YAML (hidden-size, num-layers…): the vocabulary comes from the tokenizer, padded to a multiple
  * of 128 (50,304 for the GPT-NeoX-20B tokenizer Pythia uses); weights are tied unless no-weight-tying is set.
  */
+/** A GPT-NeoX key, as written with underscores or dashes (the YAML accepts both). */
+const neox = <T>(read: (key: string) => T | undefined, key: string): T | undefined => read(key) ?? read(key.replace(/_/g, '-'));
+
+/** The vocabulary of GPT-NeoX's tokenizer types, before padding: GPT-2's BPE, or a SentencePiece (LLaMA, Mistral) model. */
+const NEOX_TOKENIZERS: Readonly<Record<string, number>> = { GPT2BPETokenizer: 50257, HFGPT2Tokenizer: 50257, SPMTokenizer: 32000, HFTokenizer: 50277 };
+
+/** Rounds up to a multiple. */
+const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multiple;
+
+/**
+ * GPT-NeoX's own YAML (megatron/model/transformer.py): gated activations (swiglu, geglu) scale intermediate_size by
+ * 2/3 and split it between gate and up, rounded to mlp_multiple_of; norms, attention and MLP biases follow
+ * use_bias_in_norms, use_bias_in_attn_linear and use_bias_in_mlp; the vocabulary is the tokenizer's, padded to
+ * make_vocab_size_divisible_by × model parallelism.
+ */
 const GPT_NEOX_YAML: Family = {
   ...GPT_STYLE,
   name: 'GPT-NeoX',
@@ -252,13 +267,24 @@ const GPT_NEOX_YAML: Family = {
   dropout: false,
   pythonGelu: false,
   tiedByDefault: true,
-  // The GPT-NeoX-20B tokenizer's 50,277 tokens, padded to make_vocab_size_divisible_by × model parallelism.
   defaultVocabSize: ctx => {
-    const multiple = (ctx.int('make_vocab_size_divisible_by') ?? ctx.int('make-vocab-size-divisible-by') ?? 128) *
-      (ctx.int('model_parallel_size') ?? ctx.int('model-parallel-size') ?? 1);
-    return Math.ceil(50277 / multiple) * multiple;
+    const multiple = (neox(ctx.int, 'make_vocab_size_divisible_by') ?? 128) * (neox(ctx.int, 'model_parallel_size') ?? 1);
+    return roundUp(NEOX_TOKENIZERS[neox(ctx.str, 'tokenizer_type') ?? ''] ?? 50277, multiple);
   },
-  refine: ctx => ({ intermediateSize: ctx.intermediateSize ?? 4 * ctx.hiddenSize }),
+  refine: ctx => {
+    const multiple = neox(ctx.int, 'mlp_multiple_of') ?? 1;
+    const activation = neox(ctx.str, 'activation') ?? 'gelu';
+    const gated = /^(swiglu|geglu|reglu|bilinear)$/.test(activation);
+    const expansion = ctx.intermediateSize ?? 4 * ctx.hiddenSize;
+    const rmsnorm = neox(ctx.str, 'norm') === 'rmsnorm';
+    return {
+      mlp: gated ? 'gated' : 'plain',
+      intermediateSize: gated ? roundUp(Math.floor(Math.floor((expansion * 2) / 3) / 2), multiple) : roundUp(expansion, multiple),
+      norm: rmsnorm ? 'rmsnorm' : neox(ctx.bool, 'use_bias_in_norms') === false ? 'layernorm-nobias' : 'layernorm',
+      attentionBias: neox(ctx.bool, 'use_bias_in_attn_linear') === false ? 'none' : 'all',
+      mlpBias: neox(ctx.bool, 'use_bias_in_mlp') !== false,
+    };
+  },
 };
 
 /**

@@ -690,7 +690,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   };
   if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
     vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
-    problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${family.name}'s default of ${vocabSize.toLocaleString('en-US')} is assumed.` });
+    const tokenizer = ctx.str('tokenizer_type') ?? ctx.str('tokenizer-type');
+    const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;
+    problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${whose} is assumed.` });
   }
   const refined = family.refine?.(ctx) ?? {};
   vocabSize = refined.vocabSize ?? vocabSize;

@@ -4,7 +4,7 @@ import { findCatalogModel, torchtuneModel } from '../../src/core/catalog';
 import { formatFor, parseConfig, type ConfigFormat } from '../../src/parse';
 import { parsePython } from '../../src/parse/python';
 import { parseYaml } from '../../src/parse/yaml';
-import { readReference, REFERENCE } from './helpers';
+import { PUBLIC, readReference, REFERENCE } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -101,7 +101,7 @@ describe('YAML', () => {
     const [neox] = analyze(shared('gpt-neox__20B.yml'), 'yaml');
     // GPT-NeoX-20B's published size, with 50,277 tokens padded to a multiple of 128 × 2 model-parallel ranks.
     assert.strictEqual(neox.estimate?.parameters.total, 20_554_567_680);
-    assert.match(neox.problems[0].message, /default of 50,432/);
+    assert.match(neox.problems[0].message, /HFTokenizer's vocabulary of 50,432 \(padded\)/);
   });
 });
 
@@ -309,5 +309,23 @@ describe('recipes as each framework writes them', () => {
     }
     const unknown = analyzeDocument(parseConfig('model:\n  _component_: torchtune.models.llama4.lora_llama4_scout_17b_16e\n', 'yaml'), DEFAULT_OPTIONS);
     assert.deepStrictEqual(unknown.problems.map(p => p.code), ['unknown-model']);
+  });
+});
+
+describe('GPT-NeoX YAML as its own model code builds it', () => {
+  it("a Llama-2 recipe: swiglu takes 2/3 of intermediate_size, split between gate and up and rounded to mlp_multiple_of", () => {
+    const [a] = analyze(fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'gpt-neox__llama2__7B.yml'), 'utf8'), 'yaml');
+    assert.strictEqual(a.spec?.intermediateSize, 11_008);
+    assert.strictEqual(a.spec?.mlp, 'gated');
+    // HF's Llama-2-7B (6,738,415,616) with the file's differences: the GPT-NeoX-20B vocabulary the file leaves in
+    // place (50,277 tokens, untied: 2 × 18,277 × 4,096 more) and MLP biases (use_bias_in_mlp is on by default).
+    assert.strictEqual(a.estimate?.parameters.total, 6_738_415_616 + 2 * 18_277 * 4_096 + 32 * (22_016 + 4_096));
+    assert.match(a.problems.map(p => p.message).join('\n'), /GPT-NeoX's default of 50,277/);
+  });
+
+  it('the vocabulary comes from tokenizer_type when vocab_size is not set', () => {
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'gpt-neox__llama2__7B.yml'), 'utf8').replace('"norm": "rmsnorm",', '"norm": "rmsnorm",\n  "tokenizer_type": "SPMTokenizer",\n  "use_bias_in_mlp": false,');
+    const [a] = analyze(text, 'yaml');
+    assert.strictEqual(a.estimate?.parameters.total, 6_738_415_616);
   });
 });
