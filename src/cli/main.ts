@@ -5,7 +5,8 @@ import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
 import { HUB_ID, hubModel, type HubOptions } from '../parse/hub';
-import { resolveLocalModel } from '../parse/localModels';
+import type { ConfigObject } from '../core/configTree';
+import { resolveLocalConfig, resolveLocalModel } from '../parse/localModels';
 import { MAX_NOTEBOOK_BYTES, notebookCode, type NotebookCode } from '../parse/notebook';
 import { readUserModels, type UserModelValue } from '../parse/userModels';
 import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './nodeFiles';
@@ -301,10 +302,11 @@ interface ModelSources {
   readonly hub?: HubOptions;
 }
 
-/** Models the user and the disk give for the names a file writes, and why a Hub lookup failed. */
+/** Models the user and the disk give for the names a file writes, why a Hub lookup failed, the files recipes name. */
 interface Lookup {
   readonly models: Map<string, ExternalModel>;
   readonly failures: Map<string, string>;
+  readonly attached: Map<string, ConfigObject>;
 }
 
 /**
@@ -332,7 +334,14 @@ async function lookUpModels(file: string, analysis: DocumentAnalysis, sources: M
       }
     }
   }
-  return { models, failures };
+  const attached = new Map<string, ConfigObject>();
+  for (const name of new Set(analysis.configs.flatMap(c => c.config.training.names ?? []))) {
+    const obj = (await resolveLocalConfig(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalConfig(NODE_FILES, name, cwd, cwd));
+    if (obj) {
+      attached.set(name, obj);
+    }
+  }
+  return { models, failures, attached };
 }
 
 /** A notebook's code cells as one Python text (as its kernel runs them), or why the file is not read. */
@@ -367,15 +376,16 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   const text = typeof read === 'string' ? read : read.text;
   const doc = parseConfig(text, format);
   const first = analyzeDocument(doc, options, forced);
-  const { models, failures } = await lookUpModels(file, first, sources);
-  const analysis = models.size > 0 || failures.size > 0 ? analyzeDocument(doc, { ...options, models, lookupFailures: failures }, forced) : first;
+  const { models, failures, attached } = await lookUpModels(file, first, sources);
+  const found = models.size > 0 || failures.size > 0 || attached.size > 0;
+  const analysis = found ? analyzeDocument(doc, { ...options, models, lookupFailures: failures, attachedConfigs: attached }, forced) : first;
   const index = analysis.checkpoint;
   // A file-level problem is an error when it is one, or when it stopped the file from being read; else a note.
   const isError = (p: Problem) => p.severity === 'error' || p.code === 'unreadable-config';
   const errors = analysis.problems.filter(isError).map(p => p.message);
-  const found = analysis.configs.length > 0 || index !== undefined || errors.length > 0 || (analysis.unresolved ?? []).length > 0;
+  const anything = analysis.configs.length > 0 || index !== undefined || errors.length > 0 || (analysis.unresolved ?? []).length > 0;
   const notes = [
-    ...(found ? [] : [NO_CONFIG]),
+    ...(anything ? [] : [NO_CONFIG]),
     ...analysis.problems.filter(p => !isError(p)).map(p => p.message),
     ...(analysis.omitted ? [omittedConfigsMessage(analysis.omitted)] : []),
     ...(analysis.configs.length > MAX_ADVISED_CONFIGS ? [`Advice is given for the first ${MAX_ADVISED_CONFIGS} configs of a file.`] : []),

@@ -4,7 +4,7 @@ import type { ConfigDocument, ParseProblem } from './configTree';
 import type { ExternalModels } from './modelNames';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
-import { locateModelConfigs, problemSpan, resolveSpec, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { locateModelConfigs, problemSpan, resolveSpec, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import type {
   Estimate,
   Mode,
@@ -26,6 +26,8 @@ export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverhead
   readonly models?: ExternalModels;
   /** Why a lookup of a name failed (the Hub: gated, absent, unreachable), to say on the name. */
   readonly lookupFailures?: ReadonlyMap<string, string>;
+  /** Files the document's recipes name (DeepSpeed configs), read by the host, by the name written. */
+  readonly attachedConfigs?: AttachedConfigs;
 };
 
 /** The GPUs a target name is looked up in: the user's own first, then the built-in list. */
@@ -296,7 +298,7 @@ function asProblem(p: ParseProblem): Problem {
 export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): DocumentAnalysis {
   const { gpu, count } = resolveTarget(options);
   const base = count > 1 ? { ...options, gpus: count, tensorParallel: count, pipelineParallel: 1 } : options;
-  const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE, doc.calls, options.models);
+  const found = locateModelConfigs(doc.root, MAX_CONFIGS_PER_FILE, doc.calls, options.models, options.attachedConfigs);
   const problems: Problem[] = [];
   const owned = new Map<FoundConfig, ParseProblem[]>();
   for (const p of doc.problems) {

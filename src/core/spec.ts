@@ -377,14 +377,18 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
   return found.sort((a, b) => a.obj.span.start - b.obj.span.start);
 }
 
-function readCandidate({ obj, path, ref, origins }: Candidate): FoundConfig {
+/** Files a recipe names (a DeepSpeed config) as the host read them, by the name the recipe writes. */
+export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
+
+function readCandidate({ obj, path, ref, origins }: Candidate, attached?: AttachedConfigs): FoundConfig {
+  const named = attached && ((name: string) => attached.get(name));
   if (ref) {
     const read = readConfig(catalogObject(ref, obj), path);
-    const training = withNamedWeights(readTrainingSettings(obj), ref);
+    const training = withNamedWeights(readTrainingSettings(obj, named), ref);
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training };
   }
-  return { ...readConfig(obj, path), training: isCheckpointConfig(obj) ? NO_TRAINING : readTrainingSettings(obj) };
+  return { ...readConfig(obj, path), training: isCheckpointConfig(obj) ? NO_TRAINING : readTrainingSettings(obj, named) };
 }
 
 /** A script's settings named by the arguments they come from (`TrainingArguments(per_device_train_batch_size)`). */
@@ -443,13 +447,15 @@ function scriptCandidate(calls: ConfigDocument['calls'], external: ExternalModel
 }
 
 /** Reads the first `limit` model configs of a file (in document order) and counts the rest without reading them. */
-export function locateModelConfigs(root: ConfigValue | undefined, limit: number, calls?: ConfigDocument['calls'], external?: ExternalModels): FoundConfigs {
+export function locateModelConfigs(
+  root: ConfigValue | undefined, limit: number, calls?: ConfigDocument['calls'], external?: ExternalModels, attached?: AttachedConfigs,
+): FoundConfigs {
   const unresolved: UnresolvedName[] = [];
   const script = scriptCandidate(calls, external, unresolved);
   const isScript = script !== undefined || unresolved.length > 0;
   const found = root ? findCandidates(root, unresolved, external, isScript ? calls : undefined) : [];
   const candidates = [...(script ? [script] : []), ...found].sort((a, b) => a.obj.span.start - b.obj.span.start);
-  const configs = candidates.slice(0, limit).map(readCandidate);
+  const configs = candidates.slice(0, limit).map(c => readCandidate(c, attached));
   const rest = candidates.length - configs.length;
   return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined, unresolved: unresolved.sort((a, b) => a.valueSpan.start - b.valueSpan.start) };
 }

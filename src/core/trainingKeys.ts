@@ -33,6 +33,8 @@ export interface TrainingFromFile {
   readonly framework?: 'litgpt';
   /** The file loads a quantized checkpoint dequantized (axolotl's `Mxfp4Config` with `dequantize: true`). */
   readonly dequantized?: boolean;
+  /** Files the recipe names that hold more of its run (a DeepSpeed config), for the host to read and supply. */
+  readonly names?: readonly string[];
 }
 
 function entryAt(obj: ConfigObject, path: string): ConfigEntry | undefined {
@@ -115,7 +117,7 @@ const probability = (v: ConfigValue): number | Invalid | undefined =>
  * The run settings a training file states (LitGPT, torchtune, axolotl, nanoGPT, HF TrainingArguments names).
  * They take precedence over the user's settings, which fill only what the file leaves unsaid.
  */
-export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
+export function readTrainingSettings(obj: ConfigObject, attached?: (path: string) => ConfigObject | undefined): TrainingFromFile {
   const options: Record<string, unknown> = {};
   const sources: SettingSource[] = [];
   const problems: TrainingProblem[] = [];
@@ -133,16 +135,21 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   };
   /** Options whose stated value is invalid: no later key fills them in its place. */
   const refused = new Set<string>();
-  const take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown): void => {
+  /**
+   * Reads `path` into `option` unless already set. With `from`, from a file the recipe names (a DeepSpeed config):
+   * the setting then points at the key that names it.
+   */
+  const take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown, from?: { readonly obj: ConfigObject; readonly by: ConfigEntry }): void => {
     if (options[option] !== undefined || refused.has(option)) {
       return;
     }
-    const e = entryAt(obj, path);
-    if (!e) {
+    const found = entryAt(from?.obj ?? obj, path);
+    if (!found) {
       return;
     }
+    const e = from ? { ...found, key: `${from.by.key}: ${path}`, keySpan: from.by.keySpan, value: { ...found.value, span: from.by.value.span } as ConfigValue } : found;
     const before = problems.length;
-    const value = judge(e, path, convert);
+    const value = judge(e, from ? `${shownValue(from.by.value)} ${path}` : path, convert);
     if (problems.length > before) {
       refused.add(option);
     }
@@ -150,7 +157,7 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
       return;
     }
     options[option] = value;
-    sources.push({ setting, option, key: path, keySpan: e.keySpan, valueSpan: e.value.span });
+    sources.push({ setting, option, key: from ? `${from.by.key} (${shownValue(from.by.value)}): ${path}` : path, keySpan: e.keySpan, valueSpan: e.value.span });
   };
   const truthy = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' ? v.value === 'auto' || v.value === 'true' : undefined);
 
@@ -228,13 +235,24 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
   for (const path of ['gpus', 'num_gpus']) {
     take('GPUs', 'gpus', path, wholeNumber(RUN_LIMITS.gpus));
   }
-  take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', v =>
-    v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : v.kind === 'string' && v.value === 'auto' ? undefined : new Invalid(`must be 0, 1, 2 or 3 (it is ${shownValue(v)})`),
-  );
+  const zeroStage = (v: ConfigValue) =>
+    v.kind === 'number' && [0, 1, 2, 3].includes(v.value) ? v.value : v.kind === 'string' && v.value === 'auto' ? undefined : new Invalid(`must be 0, 1, 2 or 3 (it is ${shownValue(v)})`);
+  const offloaded = (v: ConfigValue) => (v.kind === 'string' ? v.value === 'cpu' || v.value === 'nvme' : undefined);
+  take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', zeroStage);
+  // A DeepSpeed config the recipe names (axolotl, LLaMA-Factory, TrainingArguments(deepspeed=…)), when it was read.
+  const named = entryAt(obj, 'deepspeed');
+  const ds = named?.value.kind === 'string' ? attached?.(named.value.value) : undefined;
+  if (named && ds) {
+    const from = { obj: ds, by: named };
+    take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', zeroStage, from);
+    take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded, from);
+    take('micro-batch size', 'batchSize', 'train_micro_batch_size_per_gpu', v => (v.kind === 'string' && v.value === 'auto' ? undefined : wholeNumber(RUN_LIMITS.batchSize)(v)), from);
+    take('gradient accumulation', 'gradientAccumulationSteps', 'gradient_accumulation_steps', v => (v.kind === 'string' && v.value === 'auto' ? undefined : wholeNumber(RUN_LIMITS.gradientAccumulationSteps)(v)), from);
+  }
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
   // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the latter two.
   take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/full_shard|hybrid_shard/.test(v.value) ? 3 : /shard_grad_op/.test(v.value) ? 2 : undefined) : undefined));
-  take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', v => (v.kind === 'string' ? v.value === 'cpu' || v.value === 'nvme' : undefined));
+  take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded);
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
   take('tensor parallel', 'tensorParallel', 'parallelism.tensor_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
   take('tensor parallel', 'tensorParallel', 'tensor_parallel_size', wholeNumber(RUN_LIMITS.parallelDegree));
@@ -288,6 +306,7 @@ export function readTrainingSettings(obj: ConfigObject): TrainingFromFile {
     options: options as Partial<AnalysisOptions>,
     sources,
     ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
+    ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),
     ...(litgpt ? { framework: 'litgpt' as const } : {}),
   };

@@ -102,7 +102,7 @@ export class AnalysisCache implements vscode.Disposable {
   /** Analyses `text` with the settings and known models of `document`'s folder; never throws. */
   private analyzeText(document: vscode.TextDocument, text: string, format: ConfigFormat): DocumentAnalysis {
     const known = this.models?.known(vscode.Uri.joinPath(document.uri, '..'));
-    const options = known ? { ...this.optionsFor(document.uri), models: known.models, lookupFailures: known.failures } : this.optionsFor(document.uri);
+    const options = known ? { ...this.optionsFor(document.uri), models: known.models, lookupFailures: known.failures, attachedConfigs: known.attached } : this.optionsFor(document.uri);
     try {
       return analyzeDocument(parseConfig(text, format), options);
     } catch (e) {

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { DocumentAnalysis } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
 import { HUB_ID, hubModel, type HubCache } from '../parse/hub';
-import { resolveLocalModel, type FileAccess } from '../parse/localModels';
+import type { ConfigObject } from '../core/configTree';
+import { resolveLocalConfig, resolveLocalModel, type FileAccess } from '../parse/localModels';
 import { readUserModels, type UserModelValue } from '../parse/userModels';
 import { SECTION } from './config';
 
@@ -57,6 +58,15 @@ function writtenNames(analysis: DocumentAnalysis): string[] {
 interface Lookups {
   readonly models: ReadonlyMap<string, ExternalModel>;
   readonly failures: ReadonlyMap<string, string>;
+  /** Files recipes name (DeepSpeed configs), read from the document's folders. */
+  readonly attached: ReadonlyMap<string, ConfigObject>;
+}
+
+interface FolderLookups {
+  models: Map<string, ExternalModel>;
+  failures: Map<string, string>;
+  attached: Map<string, ConfigObject>;
+  tried: Set<string>;
 }
 
 /**
@@ -65,7 +75,7 @@ interface Lookups {
  */
 export class ModelResolver implements vscode.Disposable {
   /** Per document folder: what each name resolved to, or why the Hub could not say. */
-  private readonly byFolder = new Map<string, { models: Map<string, ExternalModel>; failures: Map<string, string>; tried: Set<string> }>();
+  private readonly byFolder = new Map<string, FolderLookups>();
   /** vramLens.models per workspace folder, read once until the setting changes. */
   private readonly userModels = new Map<string, Promise<Map<string, ExternalModel>>>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -84,7 +94,7 @@ export class ModelResolver implements vscode.Disposable {
   /** What is known so far for the names of a document in `folder` (the document's own folder). */
   known(folder: vscode.Uri): Lookups {
     const entry = this.byFolder.get(folder.toString());
-    return { models: entry?.models ?? new Map(), failures: entry?.failures ?? new Map() };
+    return { models: entry?.models ?? new Map(), failures: entry?.failures ?? new Map(), attached: entry?.attached ?? new Map() };
   }
 
   /** Starts the lookups a document's analysis calls for; fires onDidChange when one finds something new. */
@@ -93,26 +103,39 @@ export class ModelResolver implements vscode.Disposable {
     const key = folder.toString();
     let entry = this.byFolder.get(key);
     if (!entry) {
-      entry = { models: new Map(), failures: new Map(), tried: new Set() };
+      entry = { models: new Map(), failures: new Map(), attached: new Map(), tried: new Set() };
       this.byFolder.set(key, entry);
     }
     const names = writtenNames(analysis).filter(n => !entry!.tried.has(n));
-    if (names.length === 0) {
+    const files = [...new Set(analysis.configs.flatMap(c => c.config.training.names ?? []))].filter(n => !entry!.tried.has(`file:${n}`));
+    if (names.length === 0 && files.length === 0) {
       return;
     }
     names.forEach(n => entry!.tried.add(n));
+    files.forEach(n => entry!.tried.add(`file:${n}`));
     const unresolved = new Set((analysis.unresolved ?? []).map(u => u.name));
-    void this.lookUp(document.uri, folder, names, unresolved, entry).then(found => {
+    void Promise.all([this.lookUp(document.uri, folder, names, unresolved, entry), this.readFiles(document.uri, folder, files, entry)]).then(([a, b]) => a || b).then(found => {
       if (found && this.byFolder.get(key) === entry) {
         this.changed.fire();
       }
     });
   }
 
-  private async lookUp(
-    uri: vscode.Uri, folder: vscode.Uri, names: readonly string[], unresolved: ReadonlySet<string>,
-    entry: { models: Map<string, ExternalModel>; failures: Map<string, string> },
-  ): Promise<boolean> {
+  /** Reads the files recipes name (DeepSpeed configs) from the document's folder up to the workspace root. */
+  private async readFiles(uri: vscode.Uri, folder: vscode.Uri, names: readonly string[], entry: FolderLookups): Promise<boolean> {
+    const workspace = vscode.workspace.getWorkspaceFolder(uri);
+    let found = false;
+    for (const name of names) {
+      const obj = await resolveLocalConfig(workspaceFiles(uri, this.readBytes), name, folder.path, workspace?.uri.path).catch(() => undefined);
+      if (obj) {
+        entry.attached.set(name, obj);
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  private async lookUp(uri: vscode.Uri, folder: vscode.Uri, names: readonly string[], unresolved: ReadonlySet<string>, entry: FolderLookups): Promise<boolean> {
     const workspace = vscode.workspace.getWorkspaceFolder(uri);
     const files = workspaceFiles(uri, this.readBytes);
     const user = await this.userModelsFor(workspace);

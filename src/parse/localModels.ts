@@ -2,7 +2,8 @@
 import { entryOf, type ConfigObject } from '../core/configTree';
 import type { ExternalModel } from '../core/modelNames';
 import type { RawValue } from '../core/spec';
-import { parseConfig } from './index';
+import { parseJson } from './json';
+import { parseYaml } from './yaml';
 
 /** How the host reads files (Node's fs for the CLI, workspace.fs in the editor). Never throws: absent is undefined. */
 export interface FileAccess {
@@ -71,7 +72,8 @@ function scalarsOf(obj: ConfigObject): Record<string, RawValue | null> {
 
 async function readObject(files: FileAccess, path: string, format: 'json' | 'yaml'): Promise<ConfigObject | undefined> {
   const text = await files.readText(path, MAX_CONFIG_TEXT);
-  const root = text === undefined ? undefined : parseConfig(text, format).root;
+  // Read whatever it holds (a DeepSpeed config names no model, so the model-config pre-filter does not apply).
+  const root = text === undefined ? undefined : (format === 'json' ? parseJson : parseYaml)(text).root;
   return root?.kind === 'object' ? root : undefined;
 }
 
@@ -181,6 +183,18 @@ export async function resolveLocalModel(files: FileAccess, name: string, fileFol
     const found = await readModelFolder(files, path, name.replace(/\/+$/, ''));
     if (found) {
       return found;
+    }
+  }
+  return undefined;
+}
+
+/** A JSON file a recipe names (a DeepSpeed config), looked up from the file's folder up to the root, as a tree. */
+export async function resolveLocalConfig(files: FileAccess, name: string, fileFolder: string, root: string | undefined): Promise<ConfigObject | undefined> {
+  const folders = name.startsWith('/') ? ['/'] : searchFolders(fileFolder, root);
+  for (const dir of folders) {
+    const obj = await readObject(files, joinPath(dir, name), 'json');
+    if (obj) {
+      return obj;
     }
   }
   return undefined;

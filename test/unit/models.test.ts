@@ -98,3 +98,18 @@ describe('PEFT adapter_config.json', () => {
     assert.strictEqual(a.estimate?.trainableParameters, 32 * 16 * (2 * (4096 + 4096) + 2 * (4096 + 1024)));
   });
 });
+
+describe('a DeepSpeed config a recipe names', () => {
+  it('is read beside the recipe: its ZeRO stage, optimizer offload and (unless "auto") micro-batch apply', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-lens-ds-'));
+    fs.mkdirSync(path.join(dir, 'ds'));
+    fs.writeFileSync(path.join(dir, 'ds', 'offload.json'), JSON.stringify({ train_micro_batch_size_per_gpu: 'auto', zero_optimization: { stage: 3, offload_optimizer: { device: 'cpu' } } }));
+    fs.writeFileSync(path.join(dir, 'recipe.yaml'), 'model_name_or_path: Qwen/Qwen3-8B\nfinetuning_type: full\ndeepspeed: ds/offload.json\nper_device_train_batch_size: 2\n');
+    let out = '';
+    await main([path.join(dir, 'recipe.yaml'), '--json', '--gpus', '4'], s => (out += s), () => undefined);
+    const config = JSON.parse(out).files[0].configs[0];
+    assert.deepStrictEqual([config.settings.zeroStage, config.settings.offloadOptimizer, config.settings.batchSize], [3, true, 2]);
+    assert.match(config.assumptions.join('\n'), /optimizer offload \(`deepspeed \("ds\/offload\.json"\): zero_optimization\.offload_optimizer\.device`\)/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
