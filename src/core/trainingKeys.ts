@@ -267,14 +267,19 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   // LLaMA-Factory: `finetuning_type: lora` (rank 8 unless lora_rank says), `full` or `freeze` (no adapters).
   const finetuning = entryAt(obj, 'finetuning_type');
   const factoryType = finetuning?.value.kind === 'string' ? finetuning.value.value : undefined;
-  const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : factoryType === 'lora' ? 8 : undefined;
+  // TRL's ModelConfig: use_peft without lora_r is rank 16.
+  const peftSwitch = entryAt(obj, 'use_peft');
+  const trlPeft = peftSwitch?.value.kind === 'boolean' && peftSwitch.value.value ? peftSwitch : undefined;
+  const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : factoryType === 'lora' ? 8 : trlPeft ? 16 : undefined;
   const adapterSaysLora = (adapter?.value.kind === 'string' && /lora/.test(adapter.value.value)) || factoryType === 'lora';
   const torchtuneLora = entryAt(obj, 'model._component_')?.value;
+  // TRL's ModelConfig (alignment-handbook and TRL recipe YAML): LoRA only with use_peft: true.
+  const usePeft = peftSwitch?.value;
   const isLora =
-    rank !== undefined &&
+    rank !== undefined && !(usePeft?.kind === 'boolean' && !usePeft.value) &&
     (adapterSaysLora || entryAt(obj, 'lora_query') !== undefined || entryAt(obj, 'model.lora_rank') !== undefined ||
       (torchtuneLora?.kind === 'string' && /lora_/.test(torchtuneLora.value)) || !adapter);
-  const rankSource = rankEntry ?? (factoryType === 'lora' ? finetuning : undefined);
+  const rankSource = rankEntry ?? (factoryType === 'lora' ? finetuning : trlPeft);
   if (isLora && rankSource && rank !== undefined && factoryType !== 'full' && factoryType !== 'freeze') {
     const targets = loraTargets(obj);
     const dropoutEntry = entryAt(obj, 'lora_dropout') ?? entryAt(obj, 'model.lora_dropout');
@@ -346,6 +351,10 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
     }
   }
   const list = entryAt(obj, 'lora_target_modules') ?? entryAt(obj, 'model.lora_attn_modules') ?? entryAt(obj, 'target_modules');
+  // PEFT's "all-linear" (TRL's lora_target_modules: all-linear): every linear layer of the blocks.
+  if (list?.value.kind === 'string' && list.value.value === 'all-linear') {
+    return ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+  }
   if (list?.value.kind === 'array') {
     for (const item of list.value.items) {
       if (item.kind === 'string' && MODULE_TARGETS[item.value]) {

@@ -329,3 +329,13 @@ describe('GPT-NeoX YAML as its own model code builds it', () => {
     assert.strictEqual(a.estimate?.parameters.total, 6_738_415_616);
   });
 });
+
+describe('TRL and alignment-handbook recipe YAML', () => {
+  it('use_peft with lora_r and "all-linear" targets, load_in_4bit, per-device batch, max_length', () => {
+    const text = 'model_name_or_path: Qwen/Qwen2.5-7B\ntorch_dtype: bfloat16\nuse_peft: true\nlora_r: 64\nlora_target_modules: all-linear\nload_in_4bit: true\nper_device_train_batch_size: 4\ngradient_accumulation_steps: 4\ngradient_checkpointing: true\nmax_seq_length: 2048\nbf16: true\n';
+    const s = analyze(text, 'yaml')[0].estimate!.settings;
+    assert.deepStrictEqual([s.lora?.rank, s.lora?.targets.length, s.quantization, s.batchSize, s.sequenceLength, s.checkpointing], [64, 7, 'nf4', 4, 2048, 'full']);
+    assert.strictEqual(analyze(text.replace('use_peft: true', 'use_peft: false'), 'yaml')[0].estimate!.settings.lora, undefined);
+    assert.strictEqual(analyze(text.replace('lora_r: 64\n', ''), 'yaml')[0].estimate!.settings.lora?.rank, 16);
+  });
+});
