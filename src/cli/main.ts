@@ -37,7 +37,8 @@ const EXIT_DOES_NOT_FIT = 3;
 
 const USAGE = `Usage: vram-lens FILE... [options]
 
-Estimates the GPU memory each model config in FILE needs for inference and training.
+Estimates the GPU memory each model config in FILE needs for inference and training. FILE is a model config,
+a training recipe, a Python script or a Jupyter notebook (.ipynb).
 
 Options:
   --json                   print the JSON report instead of a table
@@ -49,7 +50,7 @@ Options:
   --seq N                  sequence length in tokens (default: the model's context, at most 4096)
   --new-tokens N           tokens generated after the prompt, for the KV cache (default 0)
   --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true | fp8 (default bf16-mixed)
-  --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | a GGUF type
+  --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | mxfp4 | a GGUF type
                            (q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k q4_k_m q5_k_m)
   --group-size G           GPTQ/AWQ group size (default 128)
   --optimizer O            adamw | adamw-8bit | paged-adamw | paged-adamw-8bit | sgd (momentum) | sgd-no-momentum | adafactor | lion
