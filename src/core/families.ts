@@ -26,7 +26,7 @@ export type Refinement = Partial<
     ModelSpec,
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
-    | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks'
+    | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts'
   >
 >;
 
@@ -448,6 +448,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ...LLAMA_STYLE, name: 'gpt-oss (mixture of experts)', attentionBias: 'all', mlpBias: true,
     refine: ctx => ({
       attentionSinks: true,
+      fusedExperts: true,
       slidingLayers: Math.floor(ctx.numLayers / 2),
       moe: {
         numExperts: ctx.int('num_local_experts') ?? 32,

@@ -790,6 +790,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     mla: refined.mla,
     qkNorm: refined.qkNorm ?? family.qkNorm,
     ...(refined.attentionSinks ? { attentionSinks: true } : {}),
+    ...(refined.fusedExperts ? { fusedExperts: true } : {}),
     relativeAttentionBuckets: positions === 'relative' ? (bucketsRaw ?? 32) : 0,
     positionOffset: family.positionOffset,
     wordEmbedProjDim: refined.wordEmbedProjDim,

@@ -204,7 +204,7 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
 export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[]): WeightTensor[] {
   const out: WeightTensor[] = [];
   for (const t of weightTensors(spec)) {
-    if (t.linear && t.target && targets.includes(t.target)) {
+    if (t.linear && t.target && targets.includes(t.target) && !(t.expert && spec.fusedExperts)) {
       out.push(
         { name: `${t.name}.lora_A`, inFeatures: t.inFeatures, outFeatures: rank, count: t.count, linear: false, component: t.component },
         { name: `${t.name}.lora_B`, inFeatures: rank, outFeatures: t.outFeatures, count: t.count, linear: false, component: t.component },

@@ -71,6 +71,11 @@ export interface ModelSpec {
   readonly qkNorm: false | 'head' | 'projection';
   /** A learned attention sink (a logit per head) in every layer (gpt-oss). */
   readonly attentionSinks?: boolean;
+  /**
+   * The experts are fused parameters, not nn.Linear modules (gpt-oss): PEFT's target_modules cannot adapt them
+   * (it would need target_parameters), so LoRA on "all linear" layers leaves them out.
+   */
+  readonly fusedExperts?: boolean;
   readonly relativeAttentionBuckets: number;
   /** Extra rows of a learned position table (OPT reserves 2). */
   readonly positionOffset: number;

@@ -111,4 +111,10 @@ describe('gpt-oss', () => {
     const dequantized = yaml('base_model: openai/gpt-oss-20b\nmodel_quantization_config: Mxfp4Config\nmodel_quantization_config_kwargs:\n  dequantize: true\n');
     assert.strictEqual(dequantized.estimate?.settings.quantization, undefined);
   });
+
+  it('LoRA on "all linear" layers adapts attention only: its experts are fused parameters PEFT\'s target_modules cannot reach', () => {
+    const a = yaml('base_model: openai/gpt-oss-20b\nadapter: lora\nlora_r: 8\nlora_target_linear: true\n');
+    // r · (in + out) for q (2880 → 4096), k and v (2880 → 512), o (4096 → 2880), in each of 24 layers.
+    assert.strictEqual(a.estimate?.trainableParameters, 24 * 8 * (2 * (2880 + 4096) + 2 * (2880 + 512)));
+  });
 });
