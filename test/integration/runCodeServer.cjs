@@ -9,6 +9,7 @@ const path = require('path');
 const util = require('util');
 const { spawn } = require('child_process');
 const { findChromium, launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
+const { ENDPOINT_FILE, startHub } = require('./hubServer.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
 const codeServer = path.join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server');
@@ -49,6 +50,8 @@ async function main() {
     }
   }
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-lens-code-server-'));
+  const hub = await startHub();
+  fs.writeFileSync(ENDPOINT_FILE, hub.endpoint);
   const port = await freePort();
   const server = spawn(process.execPath, [path.join(codeServer, 'out', 'node', 'entry.js'),
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
@@ -89,6 +92,8 @@ async function main() {
     exitCode = await Promise.race([done, new Promise(r => setTimeout(() => { console.error(`Timed out after ${TIMEOUT_MS} ms`); r(2); }, TIMEOUT_MS))]);
     exitCode = await report.verdict(exitCode);
   } finally {
+    hub.close();
+    fs.rmSync(ENDPOINT_FILE, { force: true });
     await browser?.close();
     server.kill();
     fs.rmSync(data, { recursive: true, force: true });

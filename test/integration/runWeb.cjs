@@ -11,6 +11,7 @@ const fs = require('fs');
 const net = require('net');
 const path = require('path');
 const { findChromium, launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
+const { ENDPOINT_FILE, startHub } = require('./hubServer.cjs');
 // @vscode/test-web's public runTests() launches Playwright's own downloaded browser, which cannot be installed
 // offline; its server is the same one, so it is used directly (pinned version: this path is internal).
 const { runServer } = require('@vscode/test-web/out/server/main.js');
@@ -43,6 +44,8 @@ async function main() {
     console.error(`${testsPath} is missing: run npm run build first.`);
     process.exit(1);
   }
+  const hub = await startHub();
+  fs.writeFileSync(ENDPOINT_FILE, hub.endpoint);
   const host = 'localhost';
   const port = await freePort();
   const server = await runServer(host, port, {
@@ -113,6 +116,8 @@ async function main() {
   } finally {
     await close();
     server.close();
+    hub.close();
+    fs.rmSync(ENDPOINT_FILE, { force: true });
   }
   if (bench) {
     console.log(exitCode === 0 ? 'Editor benchmark done (VS Code web, web-worker extension host).' : `Editor benchmark FAILED (exit code ${exitCode})`);

@@ -436,6 +436,27 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(plain(hoverText(hovers)), /SFTConfig\(per_device_train_batch_size\)\*\* sets the micro-batch size of the VRAM estimate for Qwen\/Qwen2\.5-7B/);
   });
 
+  it('Hub lookup when allowed: an unknown name is read from the Hub (a local stand-in in its URL layout); a gated one says so', async () => {
+    const endpoint = new TextDecoder().decode(await vscode.workspace.fs.readFile(fixture('.hub-endpoint'))).trim();
+    const yaml = await open('hub-model.yml');
+    await waitFor(() => vscode.languages.getDiagnostics(yaml.uri).filter(d => d.code === 'unknown-model'), d => d.length > 0);
+    const c = vscode.workspace.getConfiguration('vramLens');
+    await c.update('hub.endpoint', endpoint, vscode.ConfigurationTarget.Global);
+    await c.update('hub.enabled', true, vscode.ConfigurationTarget.Global);
+    try {
+      const resolved = await waitFor(() => lenses(yaml), l => /^VRAM ≈/.test(l[0]?.command?.title ?? ''));
+      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference/);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'base_model:'));
+      assert.match(plain(hoverText(hovers)), /read from the Hub: 127\.0\.0\.1:\d+\/acme\/llama-3\.2-3b-support-ft\/config\.json/);
+      const gated = await open('hub-gated.yml');
+      const [diag] = await waitFor(() => vscode.languages.getDiagnostics(gated.uri).filter(d => d.code === 'unknown-model' && /Hub lookup: /.test(d.message)), d => d.length > 0);
+      assert.match(diag.message, /Hub lookup: acme\/gated-70b is gated on the Hub: accept its terms on its page, then set HF_TOKEN/);
+    } finally {
+      await c.update('hub.enabled', undefined, vscode.ConfigurationTarget.Global);
+      await c.update('hub.endpoint', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('workbench screenshots: CodeLens, a hover with its breakdown, a quick fix, a YAML recipe, the report', async () => {
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
