@@ -158,7 +158,12 @@ function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming
       if (found) {
         return { ref: { model: found, ...(folder !== undefined ? { name: folder } : {}), key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
       }
-      // A torchtune model builder VRAM Lens does not know (a vision or mixture-of-experts model): said, not skipped.
+      // A torchtune model builder VRAM Lens does not know (a vision or mixture-of-experts model): vramLens.models may
+      // map it, else it is said, not skipped.
+      const supplied = external?.get(component.value.value);
+      if (supplied) {
+        return { ref: { model: asCatalogModel(component.value.value, supplied), external: true, name: component.value.value, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
+      }
       if (/^torchtune\.models\.\w+\.\w+$/.test(component.value.value)) {
         unresolved ??= { name: component.value.value, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span };
       }
@@ -171,6 +176,14 @@ function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming
       if (found) {
         return { ref: { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
       }
+      // A torchtitan model and flavor VRAM Lens does not know (Llama 4, Flux): vramLens.models may map it, else it is
+      // said on the flavor, not skipped.
+      const written = `${name.value.value} ${flavor.value.value}`;
+      const supplied = external?.get(written);
+      if (supplied) {
+        return { ref: { model: asCatalogModel(written, supplied), external: true, name: written, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
+      }
+      unresolved ??= { name: written, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span };
     }
   }
   return unresolved && { unresolved };
