@@ -213,6 +213,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
     run.addArgument('deepspeed', source, 'deepspeed');
     run.addArgument('fsdp', source, 'fsdp');
   }
+  run.addArgument('attn_implementation', loader.call, 'attn_implementation');
   run.addArgument('max_seq_length', loader.call, 'max_seq_length');
   run.addArgument('max_seq_length', llm, 'max_model_len');
   // Last: the length the script tokenizes its data to (`tokenizer(text, max_length=…, padding="max_length")`).

@@ -215,6 +215,10 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
       return o === 'sgd' ? sgdKind() : o;
     });
   }
+  // Attention kernel: HF's attn_implementation (eager materializes the attention scores; sdpa and flash do not).
+  for (const path of ['attn_implementation', 'model.attn_implementation']) {
+    take('attention', 'attention', path, v => (v.kind === 'string' ? (v.value === 'eager' ? 'eager' : /^(sdpa|flash_attention_[23]|flex_attention|kernels-community\/.*)$/.test(v.value) ? 'sdpa' : undefined) : undefined));
+  }
   // Activation checkpointing.
   // `checkpoint_layers`: the original VRAM note's name for it.
   for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations', 'checkpoint_layers']) {

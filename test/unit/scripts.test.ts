@@ -113,6 +113,12 @@ describe('scripts: what a run without arguments does', () => {
     assert.strictEqual(a.config.span.start, text.indexOf('AutoModelForCausalLM.from_pretrained(base_model)'));
   });
 
+  it('attn_implementation chooses the attention kernel: eager keeps the score matrices, sdpa and flash do not', () => {
+    const load = (impl: string) => run(`from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained("gpt2", attn_implementation="${impl}")\n`);
+    assert.deepStrictEqual(['eager', 'sdpa', 'flash_attention_2'].map(i => load(i).estimate?.settings.attention), ['eager', 'sdpa', 'sdpa']);
+    assert.ok(load('eager').estimate!.training.peakBytes > load('sdpa').estimate!.training.peakBytes);
+  });
+
   it('the length the data is tokenized to is the sequence, when nothing else says', () => {
     const text = 'from transformers import AutoModelForCausalLM\nMAX = 512\nmodel = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B")\nenc = tokenizer(batch["text"], truncation=True, max_length=MAX, padding="max_length")\n';
     assert.strictEqual(run(text).estimate?.settings.sequenceLength, 512);
