@@ -39,6 +39,8 @@ export const SHAPES: readonly Shape[] = [
   { name: 'Python: many configs in a list', format: 'python', text: b => `CONFIGS = [\n${many(b / 90, i => `    dict(hidden_size=${64 * ((i % 50) + 1)}, num_hidden_layers=2, num_attention_heads=4, vocab_size=1000),`, '\n')}\n]\n` },
   { name: 'Python: a model, then a long list of numbers', format: 'python', text: b => `${MODEL_PY}data = [${fill('1, ', b)}1]\n` },
   { name: 'Python: a model, then many assignments', format: 'python', text: b => `${MODEL_PY}${many(b / 10, i => `k${i} = ${i}`, '\n')}\n` },
+  { name: 'Python: a script calling from_pretrained in every line of a function', format: 'python', text: b => `from transformers import AutoModelForCausalLM\ndef main():\n${many(b / 60, i => `    m${i % 7} = AutoModelForCausalLM.from_pretrained("gpt2", device_map=d)`, '\n')}\n` },
+  { name: 'Python: a script, then many assignments in one function', format: 'python', text: b => `from transformers import AutoModelForCausalLM\ndef main():\n${many(b / 14, i => `    k${i} = ${i}`, '\n')}\n    m = AutoModelForCausalLM.from_pretrained("gpt2")\n` },
   { name: 'Python: a model, then deep brackets', format: 'python', text: b => `${MODEL_PY}x = ${'['.repeat(b / 2)}${']'.repeat(b / 2)}\n` },
   { name: 'Python: a model, then an unclosed string', format: 'python', text: b => `${MODEL_PY}x = "${'a'.repeat(b)}\n` },
   // TOML

@@ -445,7 +445,8 @@ class Parser {
     this.collectDefaults(root);
     this.collectAssignments();
     this.recorded = new Map();
-    for (let i = 0; i < this.tokens.length - 1; i++) {
+    let sites = 0;
+    for (let i = 0; i < this.tokens.length - 1 && sites < MAX_CALL_SITES; i++) {
       const t = this.tokens[i];
       if (t.kind !== 'name' || !SCRIPT_CALLS.has(t.text) || !(this.tokens[i + 1].kind === 'op' && this.tokens[i + 1].text === '(')) {
         continue;
@@ -457,9 +458,59 @@ class Parser {
       if ((j > 0 && this.tokens[j - 1].text === 'def') || this.inDeadBranch(j)) {
         continue;
       }
+      sites++;
       this.tryAt(j, () => this.parsePostfix());
     }
     return [...this.recorded.values()].sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /**
+   * The logical lines of the file: each one's first token, the line of the block header it sits under, and the line
+   * before it at its own depth under the same header (an `else:`'s `if`). Built once, in one pass with a stack.
+   */
+  private lineTree: { readonly starts: number[]; readonly parent: number[]; readonly previous: number[] } | undefined;
+
+  private lines(): NonNullable<Parser['lineTree']> {
+    if (this.lineTree) {
+      return this.lineTree;
+    }
+    const starts: number[] = [];
+    const parent: number[] = [];
+    const previous: number[] = [];
+    const open: number[] = [];
+    this.tokens.forEach((t, i) => {
+      if (!t.lineStart || t.kind === 'end') {
+        return;
+      }
+      const line = starts.length;
+      starts.push(i);
+      while (open.length > 0 && this.tokens[starts[open[open.length - 1]]].indent > t.indent) {
+        open.pop();
+      }
+      const top = open[open.length - 1];
+      const sibling = top !== undefined && this.tokens[starts[top]].indent === t.indent ? open.pop()! : -1;
+      previous.push(sibling);
+      parent.push(open[open.length - 1] ?? -1);
+      open.push(line);
+    });
+    this.lineTree = { starts, parent, previous };
+    return this.lineTree;
+  }
+
+  /** The logical line token `index` is on. */
+  private lineIndexOf(index: number): number {
+    const { starts } = this.lines();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= index) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   /**
@@ -467,37 +518,15 @@ class Parser {
    * whose option defaults to False (or in the `else:` of one that defaults to True), at any depth of nesting.
    */
   private inDeadBranch(index: number): boolean {
-    let k = index;
-    while (k > 0 && !this.tokens[k].lineStart) {
-      k--;
-    }
-    let level = this.tokens[k].indent;
-    for (let h = k - 1; h >= 0 && level > 0; h--) {
-      const t = this.tokens[h];
-      if (!t.lineStart || t.indent >= level) {
-        continue;
-      }
-      level = t.indent;
-      if ((t.text === 'if' || t.text === 'elif') && this.conditionAt(h + 1) === false) {
+    const { starts, parent, previous } = this.lines();
+    for (let line = parent[this.lineIndexOf(index)] ?? -1; line >= 0; line = parent[line]) {
+      const header = this.tokens[starts[line]];
+      if ((header.text === 'if' || header.text === 'elif') && this.conditionAt(starts[line] + 1) === false) {
         return true;
       }
-      if (t.text === 'else' && this.previousIfIs(h, true)) {
+      const branch = previous[line] >= 0 ? this.tokens[starts[previous[line]]] : undefined;
+      if (header.text === 'else' && branch && (branch.text === 'if' || branch.text === 'elif') && this.conditionAt(starts[previous[line]] + 1) === true) {
         return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether the `if` that an `else:` at token `elseIndex` belongs to has a condition that is `value` by default. */
-  private previousIfIs(elseIndex: number, value: boolean): boolean {
-    const indent = this.tokens[elseIndex].indent;
-    for (let h = elseIndex - 1; h >= 0; h--) {
-      const t = this.tokens[h];
-      if (t.lineStart && t.indent < indent) {
-        return false;
-      }
-      if (t.lineStart && t.indent === indent && (t.text === 'if' || t.text === 'elif')) {
-        return this.conditionAt(h + 1) === value;
       }
     }
     return false;
@@ -871,6 +900,9 @@ const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
   'LLM', 'pipeline', 'tokenizer',
 ]);
+
+/** Call sites read per script: real ones make a few dozen of these calls; past this a file is data. */
+const MAX_CALL_SITES = 500;
 
 /** Two values a name is assigned are the same: equal scalars, or the same written expression. */
 function sameValue(a: ConfigValue, b: ConfigValue): boolean {
