@@ -451,7 +451,9 @@ function scriptCandidate(calls: ConfigDocument['calls'], external: ExternalModel
   }
   const name = run.obj.entries[0];
   const key = run.origins.get(name.key) ?? name.key;
-  if (name.value.kind === 'string' && namesAModel(undefined, name.value.value)) {
+  // A script's loader argument is a model only when it reads as one (a Hub id or a path): nanoGPT's
+  // `GPT.from_pretrained(init_from)` with `init_from = 'scratch'` names none.
+  if (name.value.kind === 'string' && namesAModel('model', name.value.value)) {
     unresolved.push({ name: name.value.value, key, keySpan: name.keySpan, valueSpan: name.value.span });
   } else if (name.value.kind === 'null' && name.value.unreadable) {
     unresolved.push({ name: '', key, keySpan: name.keySpan, valueSpan: name.value.span, unreadable: name.value.unreadable });

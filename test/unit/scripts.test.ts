@@ -124,3 +124,16 @@ describe('scripts: what a run without arguments does', () => {
     assert.strictEqual(run(text).estimate?.settings.sequenceLength, 512);
   });
 });
+
+describe('scripts that build their model', () => {
+  it("nanoGPT's train.py: the written-out config is estimated, and `GPT.from_pretrained(init_from)` with init_from = 'scratch' names no model", () => {
+    const text = [
+      "from model import GPTConfig, GPT", "init_from = 'scratch'", 'batch_size = 12', 'block_size = 1024', 'n_layer = 12', 'n_head = 12', 'n_embd = 768',
+      'bias = False', 'model_args = dict(n_layer=n_layer, n_head=n_head, n_embd=n_embd, block_size=block_size, bias=bias, vocab_size=None)',
+      "if init_from == 'scratch':", '    model = GPT(GPTConfig(**model_args))', "elif init_from.startswith('gpt2'):", '    model = GPT.from_pretrained(init_from, dict(dropout=0.0))', '',
+    ].join('\n');
+    const doc = analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS);
+    assert.deepStrictEqual(doc.problems.filter(p => p.code === 'unknown-model'), []);
+    assert.strictEqual(doc.configs[0]?.estimate?.parameters.total, 124_373_760);
+  });
+});
