@@ -2,6 +2,7 @@
 import { countParameters } from './params';
 import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
+  LoraSettings,
   Estimate,
   InferenceComponent,
   KvCacheType,
@@ -410,6 +411,16 @@ function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: re
   return { tensors: adapters, count: adapters.reduce((sum, t) => sum + numel(t), 0) };
 }
 
+/** The embedding and head tensors a LoRA run trains in full (modules_to_save); a tied head is the embedding, once. */
+function savedModuleTensors(spec: ModelSpec, lora: LoraSettings | undefined): WeightTensor[] {
+  if (!lora?.saved) {
+    return [];
+  }
+  const wanted = lora.saved.modules;
+  const tensors = weightTensors(spec).filter(t => t.embeddingOrHead && t.inFeatures > 1 && !t.name.startsWith('position'));
+  return tensors.filter(t => (t.target === 'head' ? wanted.includes('head') : wanted.includes('embeddings') || (spec.tieWordEmbeddings && wanted.includes('head'))));
+}
+
 export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings): TrainingBreakdown {
   const layout = precisionLayout(settings.precision);
   const tp = Math.max(1, settings.tensorParallel);
@@ -447,6 +458,18 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     optimizer += trainable * 4 * modelShare; // fp32 master weights live with the optimizer states
   }
   let stepTemporaries = optimizerStepTemporaryBytes(settings, layout, trainableList, trainable) * trainableShare;
+  // modules_to_save: PEFT keeps the original frozen and trains a full copy, with its gradient and optimizer states,
+  // in the dtype the model was loaded in.
+  const saved = savedModuleTensors(spec, settings.lora);
+  const savedCount = saved.reduce((sum, t) => sum + numel(t), 0);
+  if (savedCount > 0) {
+    const bytes = settings.lora!.saved!.bytes;
+    const savedLayout = { ...layout, weightBytes: bytes, gradientBytes: bytes, stateBytes: bytes };
+    weights += savedCount * bytes * modelShare;
+    gradients += savedCount * bytes * modelShare;
+    optimizer += optimizerStateBytes(settings, savedLayout, saved, savedCount) * modelShare;
+    stepTemporaries += optimizerStepTemporaryBytes(settings, savedLayout, saved, savedCount) * modelShare;
+  }
 
   // ZeRO-Offload keeps the optimizer states (with the master weights) in CPU memory and steps there.
   if (settings.offloadOptimizer) {
@@ -518,7 +541,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     },
     allocatedBytes,
     peakBytes: allocatedBytes + allocatorReserve + cudaContext,
-    trainableParameters: trainable,
+    trainableParameters: trainable + savedCount,
   };
 }
 

@@ -150,6 +150,7 @@ function addLora(run: RunBuilder, calls: readonly CallSite[]): boolean {
     run.addArgument('target_modules', lora, 'target_modules');
   }
   run.addArgument('lora_dropout', lora, 'lora_dropout');
+  run.addArgument('modules_to_save', lora, 'modules_to_save');
   return true;
 }
 
@@ -171,6 +172,8 @@ function addPrecision(run: RunBuilder, loader: CallSite, args: CallSite | undefi
   if (dtype && (half || loadedIn === 'float32')) {
     run.addImplied('precision', half ? `${half}-true` : '32-true', dtype.value.span, `${last(loader.callee)}(${dtype.key})`);
   }
+  // The dtype the weights are loaded in, for what PEFT copies in it (modules_to_save).
+  run.addArgument('torch_dtype', loader, 'torch_dtype', 'dtype');
 }
 
 /** Activation checkpointing turned on by a call: PEFT's prepare_model_for_kbit_training, gradient_checkpointing_enable, unsloth. */

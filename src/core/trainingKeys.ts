@@ -3,7 +3,7 @@ import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import type { LoraTarget } from './tensors';
-import type { Checkpointing, OptimizerName, Precision, Quantization, Span } from './types';
+import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span } from './types';
 
 /** One run setting read from the file, with where it is written. */
 export interface SettingSource {
@@ -290,7 +290,8 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     const p = dropoutEntry ? judge(dropoutEntry, dropoutEntry.key, probability) : undefined;
     // LLaMA-Factory's lora_dropout defaults to 0; PEFT, axolotl and LitGPT recipes set one.
     const dropout = p !== undefined ? p > 0 : factoryType === undefined;
-    options.lora = { rank, targets, dropout };
+    const saved = savedModules(obj, options.quantization !== undefined);
+    options.lora = { rank, targets, dropout, ...(saved ? { saved } : {}) };
     sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankSource.key === 'lora_rank' && entryAt(obj, 'model.lora_rank') === rankSource ? 'model.lora_rank' : rankSource.key, keySpan: rankSource.keySpan, valueSpan: rankSource.value.span });
     if (adapter?.value.kind === 'string' && adapter.value.value === 'qlora' && options.quantization === undefined) {
       options.quantization = 'nf4';
@@ -369,4 +370,28 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
   if (flag('model.apply_lora_to_mlp', false)) {['gate', 'up', 'down'].forEach(t => targets.add(t as LoraTarget));}
   if (flag('model.apply_lora_to_output', false)) {targets.add('head');}
   return targets.size > 0 ? [...targets] : ['q', 'v'];
+}
+
+/** The modules a LoRA run trains in full (PEFT's modules_to_save, axolotl's lora_modules_to_save), by what they are. */
+const SAVED_MODULES: Readonly<Record<string, 'embeddings' | 'head'>> = {
+  embed_tokens: 'embeddings', wte: 'embeddings', tok_embeddings: 'embeddings', word_embeddings: 'embeddings', embed_in: 'embeddings',
+  lm_head: 'head', output: 'head', embed_out: 'head',
+};
+
+/**
+ * Full copies of the embedding or head a LoRA run trains, and their element size: the dtype the model was loaded in
+ * (`torch_dtype`, or axolotl's bf16/fp16), except that k-bit training (QLoRA) upcasts them to fp32 first.
+ */
+function savedModules(obj: ConfigObject, quantized: boolean): LoraSettings['saved'] {
+  const list = entryAt(obj, 'modules_to_save') ?? entryAt(obj, 'lora_modules_to_save');
+  if (list?.value.kind !== 'array') {
+    return undefined;
+  }
+  const modules = [...new Set(list.value.items.map(i => (i.kind === 'string' ? SAVED_MODULES[i.value.split('.').pop()!] : undefined)).filter(m => m !== undefined))];
+  if (modules.length === 0) {
+    return undefined;
+  }
+  const dtype = entryAt(obj, 'torch_dtype')?.value ?? entryAt(obj, 'dtype')?.value;
+  const half = dtype?.kind === 'string' ? /^(bfloat16|float16|half|bf16|fp16)$/.test(dtype.value) : ['bf16', 'fp16'].some(k => entryAt(obj, k)?.value.kind === 'boolean' && (entryAt(obj, k)!.value as { value: boolean }).value);
+  return { modules, bytes: !quantized && half ? 2 : 4 };
 }

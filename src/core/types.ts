@@ -161,6 +161,11 @@ export interface LoraSettings {
   readonly targets: readonly ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head')[];
   /** LoRA dropout > 0 keeps a dropped-out copy of each adapted layer's input for backward. */
   readonly dropout: boolean;
+  /**
+   * PEFT's modules_to_save: full trainable copies of the token embedding and/or the output head (new tokens, a chat
+   * template), in the dtype the model was loaded in (2 bytes in bf16/fp16, 4 when upcast for k-bit training).
+   */
+  readonly saved?: { readonly modules: readonly ('embeddings' | 'head')[]; readonly bytes: 2 | 4 };
 }
 
 /** How the model is run: everything the estimate depends on that is not the architecture. */

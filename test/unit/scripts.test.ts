@@ -137,3 +137,34 @@ describe('scripts that build their model', () => {
     assert.strictEqual(doc.configs[0]?.estimate?.parameters.total, 124_373_760);
   });
 });
+
+describe("LoraConfig(modules_to_save=…)", () => {
+  const script = (dtype: string, quantized: boolean, saved: string) => [
+    'import torch',
+    'from transformers import AutoModelForCausalLM, BitsAndBytesConfig, TrainingArguments',
+    'from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training',
+    `model = AutoModelForCausalLM.from_pretrained("meta-llama/Meta-Llama-3-8B"${dtype}${quantized ? ', quantization_config=BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4")' : ''})`,
+    ...(quantized ? ['model = prepare_model_for_kbit_training(model)'] : []),
+    `config = LoraConfig(r=16, target_modules=["q_proj", "v_proj"]${saved})`,
+    'args = TrainingArguments(output_dir="o", per_device_train_batch_size=1, bf16=True)', '',
+  ].join('\n');
+  const train = (text: string) => analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS).configs[0].estimate!;
+  // Llama-3-8B's embedding and head: 128,256 × 4,096 each.
+  const table = 128_256 * 4_096;
+
+  it('trains full copies of the embedding and head: their weights, gradients and AdamW states in the dtype the model was loaded in', () => {
+    const plain = train(script(', torch_dtype=torch.bfloat16', false, ''));
+    const saved = train(script(', torch_dtype=torch.bfloat16', false, ', modules_to_save=["lm_head", "embed_tokens"]'));
+    assert.strictEqual(saved.trainableParameters - plain.trainableParameters, 2 * table);
+    // bf16 copies: 2 bytes of weights, 2 of gradients and 2 × 2 of AdamW states per element.
+    assert.strictEqual(saved.training.components.weights - plain.training.components.weights, 2 * table * 2);
+    assert.strictEqual(saved.training.components.optimizer - plain.training.components.optimizer, 2 * table * 4);
+  });
+
+  it('under k-bit training the copies are fp32 (prepare_model_for_kbit_training upcasts them first)', () => {
+    const plain = train(script('', true, ''));
+    const saved = train(script('', true, ', modules_to_save=["lm_head"]'));
+    assert.strictEqual(saved.training.components.weights - plain.training.components.weights, table * 4);
+    assert.strictEqual(saved.training.components.optimizer - plain.training.components.optimizer, table * 8);
+  });
+});
