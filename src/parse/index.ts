@@ -1,5 +1,5 @@
 // The readers' front door: which reader a file gets, the limits and pre-filters every file passes, and one tree out of any format.
-import type { ConfigDocument } from '../core/configTree';
+import type { ConfigDocument, ParseProblem } from '../core/configTree';
 import { mayHoldModelConfig } from '../core/vocabulary';
 import { parseJson } from './json';
 import { parsePython } from './python';
@@ -42,6 +42,18 @@ function readerFor(format: ConfigFormat): (text: string) => ConfigDocument {
 }
 
 /**
+ * In a script (a Python file whose calls load a model), a module-level name assigned again (`messages = …` twice) is how
+ * Python is written, not a slip in a config: no duplicate-key warning for it.
+ */
+function scriptReassignmentsAllowed(read: ConfigDocument, problems: ParseProblem[]): ParseProblem[] {
+  if (!read.calls?.length || read.root?.kind !== 'object') {
+    return problems;
+  }
+  const moduleNames = new Set(read.root.entries.map(e => e.keySpan.start));
+  return problems.filter(p => !(p.code === 'duplicate-key' && moduleNames.has(p.span.start)));
+}
+
+/**
  * A file's config tree, or why there is none: files without a model key are not parsed at all, files past the
  * limits are refused, and duplicated keys keep their last value. Never throws.
  */
@@ -57,7 +69,7 @@ export function parseConfig(text: string, format: ConfigFormat): ConfigDocument 
     const read = readerFor(format)(text);
     const problems = [...read.problems];
     const root = lastKeyWins(read.root, problems);
-    return { root, problems, ...(read.calls ? { calls: read.calls } : {}) };
+    return { root, problems: scriptReassignmentsAllowed(read, problems), ...(read.calls ? { calls: read.calls } : {}) };
   } catch {
     // A reader must never throw at its caller: an unreadable file gets no annotation.
     return { root: undefined, problems: [{ message: 'VRAM Lens could not read this file.', span: { start: 0, end: 0 } }] };

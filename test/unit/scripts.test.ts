@@ -168,3 +168,11 @@ describe("LoraConfig(modules_to_save=…)", () => {
     assert.strictEqual(saved.training.components.optimizer - plain.training.components.optimizer, table * 8);
   });
 });
+
+describe('scripts are Python, not configs', () => {
+  it('a module-level name assigned again (messages, inputs) gets no duplicate-key warning; in a config file it does', () => {
+    const script = 'from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained("gpt2")\nmessages = [1]\nmessages = [2]\n';
+    assert.deepStrictEqual(parseConfig(script, 'python').problems, []);
+    assert.strictEqual(parseConfig('n_layer = 12\nn_head = 12\nn_embd = 768\nn_layer = 24\n', 'python').problems[0]?.code, 'duplicate-key');
+  });
+});
