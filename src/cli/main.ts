@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { analyzeDocument, DEFAULT_OPTIONS, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS, lookupsFor, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
 import { HUB_ID, hubModel, type HubOptions } from '../parse/hub';
 import type { ConfigObject } from '../core/configTree';
@@ -291,12 +291,6 @@ interface FileResult {
   readonly errors: string[];
 }
 
-/** The names a file gives its models: those nothing resolved, and those the catalog did (a local folder wins). */
-function writtenNames(analysis: DocumentAnalysis): string[] {
-  const names = [...(analysis.unresolved ?? []).map(u => u.name), ...analysis.configs.map(c => c.config.catalog?.name)];
-  return [...new Set(names.filter((n): n is string => n !== undefined && n !== ''))];
-}
-
 /** Where the CLI looks for models beyond the catalog: a --models file's mapping, and the Hub when asked. */
 interface ModelSources {
   readonly user: ReadonlyMap<string, ExternalModel>;
@@ -321,7 +315,8 @@ async function lookUpModels(file: string, analysis: DocumentAnalysis, sources: M
   const folder = path.resolve(path.dirname(file)).split(path.sep).join('/');
   const cwd = process.cwd().split(path.sep).join('/');
   const unresolved = new Set((analysis.unresolved ?? []).map(u => u.name));
-  for (const name of writtenNames(analysis).filter(n => !n.startsWith('~'))) {
+  const wanted = lookupsFor(analysis);
+  for (const name of wanted.names) {
     const model =
       sources.user.get(name) ?? (await resolveLocalModel(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalModel(NODE_FILES, name, cwd, cwd));
     if (model) {
@@ -336,7 +331,7 @@ async function lookUpModels(file: string, analysis: DocumentAnalysis, sources: M
     }
   }
   const attached = new Map<string, ConfigObject>();
-  for (const name of new Set(analysis.configs.flatMap(c => c.config.training.names ?? []))) {
+  for (const name of wanted.files) {
     const obj = (await resolveLocalConfig(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalConfig(NODE_FILES, name, cwd, cwd));
     if (obj) {
       attached.set(name, obj);

@@ -123,6 +123,18 @@ function litgptFramework(assumption: string, gpus: number): string {
   return `Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it), ${hf[1]}${sharding}`;
 }
 
+/**
+ * What a host (the CLI, the editor) should look up for a document, beyond the catalog: the model names it writes —
+ * those nothing resolved, and those the catalog did, since a local folder of that name wins — and the files its
+ * recipes name (DeepSpeed configs). Home-relative names (`~/…`) are left alone.
+ */
+export function lookupsFor(analysis: DocumentAnalysis): { readonly names: string[]; readonly files: string[] } {
+  const written = [...(analysis.unresolved ?? []).map(u => u.name), ...analysis.configs.map(c => (c.config.catalog?.external ? undefined : c.config.catalog?.name))];
+  const names = [...new Set(written.filter((n): n is string => n !== undefined && n !== '' && !n.startsWith('~')))];
+  const files = [...new Set(analysis.configs.flatMap(c => c.config.training.names ?? []))];
+  return { names, files };
+}
+
 /** Where a named model's architecture comes from, for the report. */
 function architectureNote(ref: CatalogReference): string {
   if (ref.external) {

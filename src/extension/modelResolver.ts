@@ -1,6 +1,6 @@
 // Models for names the catalog lacks, in the editor: vramLens.models, the document's folders (local first), and the Hub when allowed.
 import * as vscode from 'vscode';
-import type { DocumentAnalysis } from '../core/analyze';
+import { lookupsFor, type DocumentAnalysis } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
 import { HUB_ID, hubModel, type HubCache } from '../parse/hub';
 import type { ConfigObject } from '../core/configTree';
@@ -47,12 +47,6 @@ function storageHubCache(folder: vscode.Uri): HubCache {
       await vscode.workspace.fs.writeFile(file(id), new TextEncoder().encode(JSON.stringify(model)));
     },
   };
-}
-
-/** The names a document writes that a lookup may answer: those nothing resolved, and those the catalog did. */
-function writtenNames(analysis: DocumentAnalysis): string[] {
-  const names = [...(analysis.unresolved ?? []).map(u => u.name), ...analysis.configs.map(c => (c.config.catalog?.external ? undefined : c.config.catalog?.name))];
-  return [...new Set(names.filter((n): n is string => n !== undefined && n !== '' && !n.startsWith('~')))];
 }
 
 interface Lookups {
@@ -106,8 +100,9 @@ export class ModelResolver implements vscode.Disposable {
       entry = { models: new Map(), failures: new Map(), attached: new Map(), tried: new Set() };
       this.byFolder.set(key, entry);
     }
-    const names = writtenNames(analysis).filter(n => !entry!.tried.has(n));
-    const files = [...new Set(analysis.configs.flatMap(c => c.config.training.names ?? []))].filter(n => !entry!.tried.has(`file:${n}`));
+    const wanted = lookupsFor(analysis);
+    const names = wanted.names.filter(n => !entry!.tried.has(n));
+    const files = wanted.files.filter(n => !entry!.tried.has(`file:${n}`));
     if (names.length === 0 && files.length === 0) {
       return;
     }
