@@ -2,7 +2,7 @@
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
-import { asCatalogModel, namesAModel, type ExternalModels } from './modelNames';
+import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Precision, Quantization, Span, SpecField } from './types';
@@ -127,8 +127,13 @@ function resolveName(name: string, external: ExternalModels | undefined): { mode
   return match && { model: match.model, match };
 }
 
-/** The model an object names, if it names one (checkpoint_dir, base_model, init_from, torchtune, torchtitan). */
-function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming | undefined {
+/** A reference to a model the user or the disk supplied for the name written at `entry`. */
+function suppliedRef(written: string, supplied: ExternalModel, key: string, entry: ConfigEntry): Naming {
+  return { ref: { model: asCatalogModel(written, supplied), external: true, name: written, key, keySpan: entry.keySpan, valueSpan: entry.value.span } };
+}
+
+/** A model named by a key (checkpoint_dir, base_model, model_name_or_path, init_from…). */
+function keyNaming(obj: ConfigObject, external: ExternalModels | undefined): Naming | undefined {
   let unresolved: UnresolvedName | undefined;
   for (const key of MODEL_NAME_KEYS) {
     const e = entryOf(obj, key);
@@ -142,51 +147,65 @@ function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming
       }
     }
   }
-  const model = entryOf(obj, 'model')?.value;
-  if (model?.kind === 'object') {
-    const component = entryOf(model, MODEL_SECTION_KEYS.torchtuneBuilder);
-    if (component && component.value.kind === 'string') {
-      // torchtune loads the weights from checkpointer.checkpoint_dir: that folder's config.json, when read, is exact.
-      const checkpointer = entryOf(obj, 'checkpointer')?.value;
-      const dir = checkpointer?.kind === 'object' ? entryOf(checkpointer, 'checkpoint_dir') : undefined;
-      const folder = dir?.value.kind === 'string' ? dir.value.value : undefined;
-      const local = folder !== undefined ? external?.get(folder) : undefined;
-      if (local && dir) {
-        return { ref: { model: asCatalogModel(folder!, local), external: true, name: folder, key: 'checkpointer.checkpoint_dir', keySpan: dir.keySpan, valueSpan: dir.value.span } };
-      }
-      const found = torchtuneModel(component.value.value);
-      if (found) {
-        return { ref: { model: found, ...(folder !== undefined ? { name: folder } : {}), key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
-      }
-      // A torchtune model builder VRAM Lens does not know (a vision or mixture-of-experts model): vramLens.models may
-      // map it, else it is said, not skipped.
-      const supplied = external?.get(component.value.value);
-      if (supplied) {
-        return { ref: { model: asCatalogModel(component.value.value, supplied), external: true, name: component.value.value, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
-      }
-      if (/^torchtune\.models\.\w+\.\w+$/.test(component.value.value)) {
-        unresolved ??= { name: component.value.value, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span };
-      }
-    }
-    // torchtitan: [model] name = "llama3", flavor = "8B"
-    const name = entryOf(model, MODEL_SECTION_KEYS.torchtitanName);
-    const flavor = entryOf(model, MODEL_SECTION_KEYS.torchtitanFlavor);
-    if (name?.value.kind === 'string' && flavor?.value.kind === 'string') {
-      const found = matchCatalogModel(`${name.value.value}-${flavor.value.value}`)?.model;
-      if (found) {
-        return { ref: { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
-      }
-      // A torchtitan model and flavor VRAM Lens does not know (Llama 4, Flux): vramLens.models may map it, else it is
-      // said on the flavor, not skipped.
-      const written = `${name.value.value} ${flavor.value.value}`;
-      const supplied = external?.get(written);
-      if (supplied) {
-        return { ref: { model: asCatalogModel(written, supplied), external: true, name: written, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
-      }
-      unresolved ??= { name: written, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span };
-    }
-  }
   return unresolved && { unresolved };
+}
+
+/**
+ * A torchtune model builder (`model._component_`). torchtune loads the weights from checkpointer.checkpoint_dir: that
+ * folder's config.json, when read, is exact. A builder VRAM Lens does not know (a vision or mixture-of-experts model)
+ * may be mapped by vramLens.models, else it is said, not skipped.
+ */
+function torchtuneNaming(obj: ConfigObject, model: ConfigObject, external: ExternalModels | undefined): Naming | undefined {
+  const component = entryOf(model, MODEL_SECTION_KEYS.torchtuneBuilder);
+  if (!component || component.value.kind !== 'string') {
+    return undefined;
+  }
+  const builder = component.value.value;
+  const checkpointer = entryOf(obj, 'checkpointer')?.value;
+  const dir = checkpointer?.kind === 'object' ? entryOf(checkpointer, 'checkpoint_dir') : undefined;
+  const folder = dir?.value.kind === 'string' ? dir.value.value : undefined;
+  const local = folder !== undefined ? external?.get(folder) : undefined;
+  if (dir && folder !== undefined && local) {
+    return suppliedRef(folder, local, 'checkpointer.checkpoint_dir', dir);
+  }
+  const found = torchtuneModel(builder);
+  if (found) {
+    return { ref: { model: found, ...(folder !== undefined ? { name: folder } : {}), key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } };
+  }
+  const supplied = external?.get(builder);
+  if (supplied) {
+    return suppliedRef(builder, supplied, 'model._component_', component);
+  }
+  return /^torchtune\.models\.\w+\.\w+$/.test(builder)
+    ? { unresolved: { name: builder, key: 'model._component_', keySpan: component.keySpan, valueSpan: component.value.span } }
+    : undefined;
+}
+
+/** A torchtitan model (`[model] name = "llama3"`, `flavor = "8B"`); one VRAM Lens does not know (Llama 4, Flux) is said on the flavor. */
+function torchtitanNaming(model: ConfigObject, external: ExternalModels | undefined): Naming | undefined {
+  const name = entryOf(model, MODEL_SECTION_KEYS.torchtitanName);
+  const flavor = entryOf(model, MODEL_SECTION_KEYS.torchtitanFlavor);
+  if (name?.value.kind !== 'string' || flavor?.value.kind !== 'string') {
+    return undefined;
+  }
+  const found = matchCatalogModel(`${name.value.value}-${flavor.value.value}`)?.model;
+  if (found) {
+    return { ref: { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
+  }
+  const written = `${name.value.value} ${flavor.value.value}`;
+  const supplied = external?.get(written);
+  return supplied ? suppliedRef(written, supplied, 'model.flavor', flavor) : { unresolved: { name: written, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
+}
+
+/**
+ * The model an object names, if it names one: by a key, a torchtune builder or a torchtitan flavor. A reference wins
+ * over a name nothing resolves; the first name nothing resolves is reported.
+ */
+function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming | undefined {
+  const model = entryOf(obj, 'model')?.value;
+  const sections = model?.kind === 'object' ? [torchtuneNaming(obj, model, external), torchtitanNaming(model, external)] : [];
+  const all = [keyNaming(obj, external), ...sections].filter((n): n is Naming => n !== undefined);
+  return all.find(n => 'ref' in n) ?? all[0];
 }
 
 /** A config object made of the catalog entry's values, all pointing at the key that names the model. */
