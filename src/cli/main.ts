@@ -4,9 +4,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, lookupsFor, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
-import { HUB_ID, hubModel, type HubOptions } from '../parse/hub';
-import type { ConfigObject } from '../core/configTree';
-import { resolveLocalConfig, resolveLocalModel } from '../parse/localModels';
+import { lookUp, type Lookup, type LookupSources } from '../parse/lookups';
 import { MAX_NOTEBOOK_BYTES, notebookCode, type NotebookCode } from '../parse/notebook';
 import { readUserModels, type UserModelValue } from '../parse/userModels';
 import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './nodeFiles';
@@ -275,7 +273,8 @@ async function modelSources(values: ReturnType<typeof parse>['values']): Promise
     throw new Error(`--hub-endpoint must be an http(s) URL (got "${endpoint}")`);
   }
   const token = hubToken();
-  return { user, ...(values.hub ? { hub: { endpoint, timeoutMs: 10_000, ...(token ? { token } : {}) } } : {}) };
+  const options = { endpoint, timeoutMs: 10_000, ...(token ? { token } : {}) };
+  return { user, ...(values.hub ? { hub: { options, cache: folderHubCache(defaultHubCacheFolder()) } } : {}) };
 }
 
 /** What a file without a model config is told (in the table and in the JSON's notes). */
@@ -292,52 +291,16 @@ interface FileResult {
 }
 
 /** Where the CLI looks for models beyond the catalog: a --models file's mapping, and the Hub when asked. */
-interface ModelSources {
-  readonly user: ReadonlyMap<string, ExternalModel>;
-  readonly hub?: HubOptions;
-}
-
-/** Models the user and the disk give for the names a file writes, why a Hub lookup failed, the files recipes name. */
-interface Lookup {
-  readonly models: Map<string, ExternalModel>;
-  readonly failures: Map<string, string>;
-  readonly attached: Map<string, ConfigObject>;
-}
+type ModelSources = LookupSources;
 
 /**
- * Models for the names a file writes: the --models mapping, then the disk (from the file's folder up to the
- * filesystem root, then the working directory), then the Hub for names nothing else resolves. Local first: a folder
- * that exists is read even when the catalog knows the name.
+ * Models for the names a file writes and the files its recipes name: the --models mapping, then the disk (from the
+ * file's folder up to the filesystem root, then the working directory), then the Hub (lookUp's order).
  */
-async function lookUpModels(file: string, analysis: DocumentAnalysis, sources: ModelSources): Promise<Lookup> {
-  const models = new Map<string, ExternalModel>();
-  const failures = new Map<string, string>();
+function lookUpModels(file: string, analysis: DocumentAnalysis, sources: ModelSources): Promise<Lookup> {
   const folder = path.resolve(path.dirname(file)).split(path.sep).join('/');
   const cwd = process.cwd().split(path.sep).join('/');
-  const unresolved = new Set((analysis.unresolved ?? []).map(u => u.name));
-  const wanted = lookupsFor(analysis);
-  for (const name of wanted.names) {
-    const model =
-      sources.user.get(name) ?? (await resolveLocalModel(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalModel(NODE_FILES, name, cwd, cwd));
-    if (model) {
-      models.set(name, model);
-    } else if (sources.hub && unresolved.has(name) && HUB_ID.test(name)) {
-      const found = await hubModel(name, sources.hub, folderHubCache(defaultHubCacheFolder()));
-      if ('model' in found) {
-        models.set(name, found.model);
-      } else {
-        failures.set(name, found.failure);
-      }
-    }
-  }
-  const attached = new Map<string, ConfigObject>();
-  for (const name of wanted.files) {
-    const obj = (await resolveLocalConfig(NODE_FILES, name, folder, undefined)) ?? (await resolveLocalConfig(NODE_FILES, name, cwd, cwd));
-    if (obj) {
-      attached.set(name, obj);
-    }
-  }
-  return { models, failures, attached };
+  return lookUp(lookupsFor(analysis), { files: NODE_FILES, searches: [{ folder, root: undefined }, { folder: cwd, root: cwd }] }, sources);
 }
 
 /** A notebook's code cells as one Python text (as its kernel runs them), or why the file is not read. */

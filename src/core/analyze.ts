@@ -125,14 +125,16 @@ function litgptFramework(assumption: string, gpus: number): string {
 
 /**
  * What a host (the CLI, the editor) should look up for a document, beyond the catalog: the model names it writes —
- * those nothing resolved, and those the catalog did, since a local folder of that name wins — and the files its
- * recipes name (DeepSpeed configs). Home-relative names (`~/…`) are left alone.
+ * those nothing resolved (`unresolved`, the only ones worth asking the Hub), and those the catalog did, since a local
+ * folder of that name wins — and the files its recipes name (DeepSpeed configs). Home-relative names (`~/…`) are
+ * left alone.
  */
-export function lookupsFor(analysis: DocumentAnalysis): { readonly names: string[]; readonly files: string[] } {
-  const written = [...(analysis.unresolved ?? []).map(u => u.name), ...analysis.configs.map(c => (c.config.catalog?.external ? undefined : c.config.catalog?.name))];
+export function lookupsFor(analysis: DocumentAnalysis): { readonly names: string[]; readonly files: string[]; readonly unresolved: ReadonlySet<string> } {
+  const unresolved = new Set((analysis.unresolved ?? []).map(u => u.name));
+  const written = [...unresolved, ...analysis.configs.map(c => (c.config.catalog?.external ? undefined : c.config.catalog?.name))];
   const names = [...new Set(written.filter((n): n is string => n !== undefined && n !== '' && !n.startsWith('~')))];
   const files = [...new Set(analysis.configs.flatMap(c => c.config.training.names ?? []))];
-  return { names, files };
+  return { names, files, unresolved };
 }
 
 /** Where a named model's architecture comes from, for the report. */

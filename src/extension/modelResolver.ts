@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import { lookupsFor, type DocumentAnalysis } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
-import { HUB_ID, hubModel, type HubCache } from '../parse/hub';
-import type { ConfigObject } from '../core/configTree';
-import { resolveLocalConfig, resolveLocalModel, type FileAccess } from '../parse/localModels';
+import type { HubCache } from '../parse/hub';
+import type { FileAccess } from '../parse/localModels';
+import { lookUp, type Lookup } from '../parse/lookups';
 import { readUserModels, type UserModelValue } from '../parse/userModels';
 import { SECTION } from './config';
 
@@ -49,19 +49,12 @@ function storageHubCache(folder: vscode.Uri): HubCache {
   };
 }
 
-interface Lookups {
-  readonly models: ReadonlyMap<string, ExternalModel>;
-  readonly failures: ReadonlyMap<string, string>;
-  /** Files recipes name (DeepSpeed configs), read from the document's folders. */
-  readonly attached: ReadonlyMap<string, ConfigObject>;
+/** What is known for one document folder, and the names and files already asked for. */
+interface FolderLookups extends Lookup {
+  readonly tried: Set<string>;
 }
 
-interface FolderLookups {
-  models: Map<string, ExternalModel>;
-  failures: Map<string, string>;
-  attached: Map<string, ConfigObject>;
-  tried: Set<string>;
-}
+const NOTHING_KNOWN: Lookup = { models: new Map(), failures: new Map(), attached: new Map() };
 
 /**
  * Looks names up once per document folder, in the background, and says when something new is known: the analysis
@@ -86,9 +79,8 @@ export class ModelResolver implements vscode.Disposable {
   }
 
   /** What is known so far for the names of a document in `folder` (the document's own folder). */
-  known(folder: vscode.Uri): Lookups {
-    const entry = this.byFolder.get(folder.toString());
-    return { models: entry?.models ?? new Map(), failures: entry?.failures ?? new Map(), attached: entry?.attached ?? new Map() };
+  known(folder: vscode.Uri): Lookup {
+    return this.byFolder.get(folder.toString()) ?? NOTHING_KNOWN;
   }
 
   /** Starts the lookups a document's analysis calls for; fires onDidChange when one finds something new. */
@@ -108,55 +100,26 @@ export class ModelResolver implements vscode.Disposable {
     }
     names.forEach(n => entry!.tried.add(n));
     files.forEach(n => entry!.tried.add(`file:${n}`));
-    const unresolved = new Set((analysis.unresolved ?? []).map(u => u.name));
-    void Promise.all([this.lookUp(document.uri, folder, names, unresolved, entry), this.readFiles(document.uri, folder, files, entry)]).then(([a, b]) => a || b).then(found => {
-      if (found && this.byFolder.get(key) === entry) {
+    const into = entry;
+    void this.lookUpFor(document.uri, folder, { names, files, unresolved: wanted.unresolved }).then(found => {
+      found.models.forEach((model, name) => into.models.set(name, model));
+      found.failures.forEach((why, name) => into.failures.set(name, why));
+      found.attached.forEach((obj, name) => into.attached.set(name, obj));
+      if (found.models.size + found.failures.size + found.attached.size > 0 && this.byFolder.get(key) === into) {
         this.changed.fire();
       }
-    });
+    }, e => console.error('VRAM Lens: model lookup failed', e));
   }
 
-  /** Reads the files recipes name (DeepSpeed configs) from the document's folder up to the workspace root. */
-  private async readFiles(uri: vscode.Uri, folder: vscode.Uri, names: readonly string[], entry: FolderLookups): Promise<boolean> {
+  /** lookUp's order with the editor's places and sources: the document's folder up to the workspace root. */
+  private async lookUpFor(uri: vscode.Uri, folder: vscode.Uri, wanted: Parameters<typeof lookUp>[0]): Promise<Lookup> {
     const workspace = vscode.workspace.getWorkspaceFolder(uri);
-    let found = false;
-    for (const name of names) {
-      const obj = await resolveLocalConfig(workspaceFiles(uri, this.readBytes), name, folder.path, workspace?.uri.path).catch(() => undefined);
-      if (obj) {
-        entry.attached.set(name, obj);
-        found = true;
-      }
-    }
-    return found;
-  }
-
-  private async lookUp(uri: vscode.Uri, folder: vscode.Uri, names: readonly string[], unresolved: ReadonlySet<string>, entry: FolderLookups): Promise<boolean> {
-    const workspace = vscode.workspace.getWorkspaceFolder(uri);
-    const files = workspaceFiles(uri, this.readBytes);
-    const user = await this.userModelsFor(workspace);
     const hub = vscode.workspace.getConfiguration(SECTION, uri).get<unknown>('hub.enabled') === true;
-    let found = false;
-    for (const name of names) {
-      try {
-        const model = user.get(name) ?? (await resolveLocalModel(files, name, folder.path, workspace?.uri.path));
-        if (model) {
-          entry.models.set(name, model);
-          found = true;
-        } else if (hub && unresolved.has(name) && HUB_ID.test(name)) {
-          const result = await hubModel(name, this.hubOptions(uri), this.storage ? storageHubCache(this.storage) : undefined);
-          if ('model' in result) {
-            entry.models.set(name, result.model);
-          } else {
-            entry.failures.set(name, result.failure);
-          }
-          found = true;
-        }
-      } catch (e) {
-        // A lookup must never reach the extension host as an exception: the name stays unknown.
-        console.error('VRAM Lens: model lookup failed', e);
-      }
-    }
-    return found;
+    const sources = {
+      user: await this.userModelsFor(workspace),
+      ...(hub ? { hub: { options: this.hubOptions(uri), ...(this.storage ? { cache: storageHubCache(this.storage) } : {}) } } : {}),
+    };
+    return lookUp(wanted, { files: workspaceFiles(uri, this.readBytes), searches: [{ folder: folder.path, root: workspace?.uri.path }] }, sources);
   }
 
   private hubOptions(uri: vscode.Uri) {
