@@ -4,7 +4,8 @@ import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '..
 import { formatFor, parseConfig, type ConfigFormat } from '../parse';
 import { readOptions, SECTION } from './config';
 import type { ModelResolver } from './modelResolver';
-import { fromCell, notebookCode, notebookOf } from './notebookCells';
+import { codeCellsOf, fromCell, joinedCode, notebookOf } from './notebookCells';
+import type { NotebookCode } from '../parse/notebook';
 import type { WorkspaceGpus } from './workspaceGpus';
 
 interface Entry {
@@ -74,23 +75,35 @@ export class AnalysisCache implements vscode.Disposable {
     return analysis;
   }
 
-  /** Notebook analyses by the notebook's code-cell versions: every cell of one notebook shares one. */
-  private readonly notebooks = new Map<string, { key: string; code: ReturnType<typeof notebookCode>['code']; analysis: DocumentAnalysis }>();
+  /**
+   * Per notebook, while its code cells keep their versions: the analysis of all of them, and each cell's view of it
+   * (computed once per cell, not per lens, hover or diagnostic request).
+   */
+  private readonly notebooks = new Map<string, { key: string; code: NotebookCode; analysis: DocumentAnalysis; views: Map<number, DocumentAnalysis> }>();
 
   /**
    * A notebook cell sees the analysis of all the notebook's code cells read together, in order, as the kernel runs
    * them (a model id in one cell, from_pretrained in another), with offsets in the cell's own text.
    */
   private cellAnalysis(cell: vscode.TextDocument, notebook: vscode.NotebookDocument): DocumentAnalysis {
-    const { code, key, cells } = notebookCode(notebook);
+    const { cells, key } = codeCellsOf(notebook);
     let entry = this.notebooks.get(notebook.uri.toString());
     if (!entry || entry.key !== key) {
-      entry = { key, code, analysis: this.analyzeText(cell, code.text, 'python') };
+      const code = joinedCode(cells);
+      entry = { key, code, analysis: this.analyzeText(cell, code.text, 'python'), views: new Map() };
       this.notebooks.set(notebook.uri.toString(), entry);
       this.models?.request(cell, entry.analysis);
     }
     const index = cells.find(c => c.document === cell)?.index;
-    return index === undefined ? { ...EMPTY, options: entry.analysis.options } : fromCell(entry.analysis, entry.code, index);
+    if (index === undefined) {
+      return { ...EMPTY, options: entry.analysis.options };
+    }
+    let view = entry.views.get(index);
+    if (!view) {
+      view = fromCell(entry.analysis, entry.code, index);
+      entry.views.set(index, view);
+    }
+    return view;
   }
 
   /** One analysis of the document's current text, bypassing the cache (for the editor benchmark). */

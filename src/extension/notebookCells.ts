@@ -12,11 +12,15 @@ export function notebookOf(cell: vscode.TextDocument): vscode.NotebookDocument |
   return vscode.workspace.notebookDocuments.find(nb => nb.getCells().some(c => c.document === cell));
 }
 
-/** The notebook's Python code cells, joined in order, and a key that changes whenever any of them changes. */
-export function notebookCode(notebook: vscode.NotebookDocument): { code: NotebookCode; key: string; cells: vscode.NotebookCell[] } {
+/** The notebook's Python code cells, and a key that changes whenever any of them changes (read without their text). */
+export function codeCellsOf(notebook: vscode.NotebookDocument): { cells: vscode.NotebookCell[]; key: string } {
   const cells = notebook.getCells().filter(c => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
-  const code = joinCells(cells.map(c => ({ index: c.index, source: c.document.getText() })));
-  return { code, cells, key: `${notebook.uri.toString()}#${cells.map(c => `${c.index}:${c.document.version}`).join(',')}` };
+  return { cells, key: cells.map(c => `${c.index}:${c.document.version}`).join(',') };
+}
+
+/** The code cells joined in order, as the kernel runs them. */
+export function joinedCode(cells: readonly vscode.NotebookCell[]): NotebookCode {
+  return joinCells(cells.map(c => ({ index: c.index, source: c.document.getText() })));
 }
 
 function isSpan(v: unknown): v is Span {
