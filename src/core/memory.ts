@@ -417,8 +417,9 @@ function savedModuleTensors(spec: ModelSpec, lora: LoraSettings | undefined): We
     return [];
   }
   const wanted = lora.saved.modules;
-  const tensors = weightTensors(spec).filter(t => t.embeddingOrHead && t.inFeatures > 1 && !t.name.startsWith('position'));
-  return tensors.filter(t => (t.target === 'head' ? wanted.includes('head') : wanted.includes('embeddings') || (spec.tieWordEmbeddings && wanted.includes('head'))));
+  const copied = (t: WeightTensor) =>
+    t.name === 'embed_tokens' ? wanted.includes('embeddings') || (spec.tieWordEmbeddings && wanted.includes('head')) : t.name === 'lm_head' && wanted.includes('head');
+  return weightTensors(spec).filter(copied);
 }
 
 export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings): TrainingBreakdown {

@@ -117,7 +117,10 @@ function addQuantization(run: RunBuilder, loader: CallSite, calls: readonly Call
   if (config?.value.kind === 'object') {
     const call = config.value.call ? last(config.value.call) : undefined;
     // Mxfp4Config(dequantize=True): the checkpoint's MXFP4 experts are loaded in bf16.
-    run.addArgument('dequantize', { ...loader, kwargs: config.value }, 'dequantize');
+    const dequantize = entryOf(config.value, 'dequantize');
+    if (dequantize) {
+      run.add('dequantize', dequantize.value, dequantize.keySpan, `${call ?? 'quantization_config'}(dequantize)`);
+    }
     const type = call === 'GPTQConfig' ? 'gptq' : call === 'AwqConfig' ? 'awq' : call === 'Mxfp4Config' ? undefined : bitsAndBytesType(config.value);
     if (type) {
       run.addImplied('quantize', type, config.value.span, `${last(loader.callee)}(quantization_config=${call ?? 'dict'}(…))`);

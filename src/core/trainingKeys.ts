@@ -372,6 +372,12 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
   return targets.size > 0 ? [...targets] : ['q', 'v'];
 }
 
+/** True when the file sets a boolean switch on. */
+function switchedOn(obj: ConfigObject, path: string): boolean {
+  const v = entryAt(obj, path)?.value;
+  return v?.kind === 'boolean' && v.value;
+}
+
 /** The modules a LoRA run trains in full (PEFT's modules_to_save, axolotl's lora_modules_to_save), by what they are. */
 const SAVED_MODULES: Readonly<Record<string, 'embeddings' | 'head'>> = {
   embed_tokens: 'embeddings', wte: 'embeddings', tok_embeddings: 'embeddings', word_embeddings: 'embeddings', embed_in: 'embeddings',
@@ -392,6 +398,6 @@ function savedModules(obj: ConfigObject, quantized: boolean): LoraSettings['save
     return undefined;
   }
   const dtype = entryAt(obj, 'torch_dtype')?.value ?? entryAt(obj, 'dtype')?.value;
-  const half = dtype?.kind === 'string' ? /^(bfloat16|float16|half|bf16|fp16)$/.test(dtype.value) : ['bf16', 'fp16'].some(k => entryAt(obj, k)?.value.kind === 'boolean' && (entryAt(obj, k)!.value as { value: boolean }).value);
+  const half = dtype?.kind === 'string' ? /^(bfloat16|float16|half|bf16|fp16)$/.test(dtype.value) : switchedOn(obj, 'bf16') || switchedOn(obj, 'fp16');
   return { modules, bytes: !quantized && half ? 2 : 4 };
 }
