@@ -149,7 +149,16 @@ function architectureNote(ref: CatalogReference): string {
 /** What the file can do about a model name nothing resolves. */
 export function unknownModelMessage(u: UnresolvedName, failure?: string): string {
   const what = u.unreadable ? `The model \`${u.key}\` loads cannot be read (${u.unreadable})` : `Unknown model "${u.name}"`;
-  return `${what}: point to its config.json, enable Hub lookup, or add it to \`vramLens.models\`.${failure ? ` Hub lookup: ${failure}.` : ''}`;
+  return `${what}: ${UNKNOWN_MODEL_WAYS}.${failure ? ` Hub lookup: ${failure}.` : ''}`;
+}
+
+/** The ways out for a model name nothing resolves, as the diagnostic and the CodeLens say them. */
+export const UNKNOWN_MODEL_WAYS = 'point to its config.json, enable Hub lookup, or add it to `vramLens.models`';
+
+/** The CodeLens on a model name nothing resolves. */
+export function unknownModelLensTitle(u: UnresolvedName): string {
+  const what = u.unreadable ? `the model ${u.key} loads cannot be read` : `unknown model ${u.name}`;
+  return `VRAM Lens: ${what} — ${UNKNOWN_MODEL_WAYS.replace(/`/g, '')}`;
 }
 
 export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSettings {

@@ -33,6 +33,9 @@ interface NameSuffix {
  * quantization the name states is used for the weights (unsloth's `-bnb-4bit` uploads are NF4 with double
  * quantization; AWQ and GPTQ exports are 4-bit with group-wise scales).
  */
+/** A tuned or converted variant (`-Instruct`, `-it`…): the one suffix an entry's own names are also indexed without. */
+const VARIANT: NameSuffix = { pattern: /-(hf|instruct|chat|it|pt|base|sft|dpo|orpo|grpo)$/, says: 'a tuned or converted variant' };
+
 const NAME_SUFFIXES: readonly NameSuffix[] = [
   { pattern: /-(unsloth-)?bnb-4bit$/, says: 'bitsandbytes NF4 weights (double-quantized)', quantization: 'nf4-dq' },
   { pattern: /-bnb-8bit$/, says: 'bitsandbytes int8 weights', quantization: 'int8' },
@@ -41,7 +44,7 @@ const NAME_SUFFIXES: readonly NameSuffix[] = [
   { pattern: /-fp8(-dynamic)?$/, says: 'FP8 weights', fp8: true },
   { pattern: /-gguf$/, says: 'a GGUF export (its file names the quantization type)' },
   { pattern: /-(4bit|8bit|mlx)$/, says: 'an MLX export (Apple silicon), not a CUDA quantization' },
-  { pattern: /-(hf|instruct|chat|it|pt|base|sft|dpo|orpo|grpo)$/, says: 'a tuned or converted variant' },
+  VARIANT,
 ];
 
 /** llama.cpp file names: `llama-2-7b.Q4_K_M.gguf`. */
@@ -62,9 +65,6 @@ function normalize(name: string): string {
   return name.trim().toLowerCase().replace(/\/+$/, '').split('/').pop()!.replace(/_/g, '-');
 }
 
-/** The variant suffixes (`-it`, `-Instruct`) set aside from a name. */
-const VARIANT = NAME_SUFFIXES[NAME_SUFFIXES.length - 1].pattern;
-
 /** Every name of every entry; an entry published only as a variant (`gemma-3-4b-it`) is found by its base name too. */
 const INDEX: ReadonlyMap<string, CatalogModel> = (() => {
   const m = new Map<string, CatalogModel>();
@@ -75,7 +75,7 @@ const INDEX: ReadonlyMap<string, CatalogModel> = (() => {
   }
   for (const model of CATALOG) {
     for (const name of [model.id, ...model.aliases]) {
-      const base = normalize(name).replace(VARIANT, '');
+      const base = normalize(name).replace(VARIANT.pattern, '');
       if (!m.has(base)) {
         m.set(base, model);
       }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { checkpointLensTitle, lensTitle, omittedConfigsMessage } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
 import { ESTIMATE_COMMAND } from './commands';
+import { unknownModelLensTitle } from '../core/analyze';
 import { isEnabled } from './config';
 import { inDocument } from './notebookCells';
 import { RESOLVE_MODEL_COMMAND } from './unknownModels';
@@ -42,9 +43,8 @@ export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
     // A name nothing resolves is never silent: a lens on it offers the ways to give VRAM Lens the model.
     for (const u of (analysis.unresolved ?? []).filter(x => inDocument(x.valueSpan, document))) {
       const start = document.positionAt(u.valueSpan.start);
-      const what = u.unreadable ? `the model ${u.key} loads cannot be read` : `unknown model ${u.name}`;
       lenses.push(new vscode.CodeLens(new vscode.Range(start, start), {
-        title: `VRAM Lens: ${what} — point to its config.json, enable Hub lookup, or add it to vramLens.models`,
+        title: unknownModelLensTitle(u),
         command: RESOLVE_MODEL_COMMAND,
         arguments: [document.uri, u.name || u.key],
       }));
