@@ -26,6 +26,7 @@ import {
   type Precision,
   type Quantization,
   type ServingFramework,
+  type TrainingLoss,
 } from '../core/types';
 import { formatFor, MAX_CONFIG_BYTES, parseConfig } from '../parse';
 
@@ -64,6 +65,11 @@ Options:
   --zero S                 ZeRO stage 0-3 over the data-parallel GPUs (3 also stands for FSDP)
   --fsdp-no-sync           FSDP accumulates unsharded gradients between optimizer steps (no_sync; LitGPT does)
   --offload-optimizer      keep optimizer states in CPU memory (DeepSpeed ZeRO-Offload)
+  --loss L                 cross-entropy | chunked-output | linear-chunked: how the loss meets the logits
+                           (torchtune's CEWithChunkedOutputLoss, LinearCrossEntropyLoss; default cross-entropy)
+  --compile                layers and loss under torch.compile (fused norms and activations keep less)
+  --optimizer-in-backward  step each parameter inside backward (torchtune optimizer_in_bwd; no gradient set)
+  --activation-offloading  checkpointed layer inputs go to CPU memory (torchtune; needs --checkpointing full)
   --tp N                   tensor-parallel size (default 1)
   --pp N                   pipeline-parallel size (default 1)
   --kv-cache T             auto | fp8 | q8_0 | q4_0 (default auto: the compute dtype)
@@ -159,6 +165,10 @@ function parse(argv: string[]) {
       tp: { type: 'string' },
       'offload-optimizer': { type: 'boolean' },
       'fsdp-no-sync': { type: 'boolean' },
+      loss: { type: 'string' },
+      compile: { type: 'boolean' },
+      'optimizer-in-backward': { type: 'boolean' },
+      'activation-offloading': { type: 'boolean' },
       'qlora-kernel': { type: 'string' },
       pp: { type: 'string' },
       'kv-cache': { type: 'string' },
@@ -233,6 +243,10 @@ function parse(argv: string[]) {
   set('zero', 'zeroStage', zero as 0 | 1 | 2 | 3);
   set('offload-optimizer', 'offloadOptimizer', values['offload-optimizer'] === true);
   set('fsdp-no-sync', 'unshardedAccumulation', values['fsdp-no-sync'] === true);
+  set('loss', 'loss', oneOf<TrainingLoss>('loss', values.loss, ['cross-entropy', 'chunked-output', 'linear-chunked'], 'cross-entropy'));
+  set('compile', 'compiled', values.compile === true);
+  set('optimizer-in-backward', 'optimizerInBackward', values['optimizer-in-backward'] === true);
+  set('activation-offloading', 'activationOffloading', values['activation-offloading'] === true);
   set('qlora-kernel', 'qloraKernel', oneOf('qlora-kernel', values['qlora-kernel'], ['bitsandbytes', 'torchao'] as const, 'bitsandbytes'));
   set('kv-cache', 'kvCacheType', oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'));
   set('serving', 'serving', oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'));

@@ -113,11 +113,17 @@ export interface DocumentAnalysis {
   readonly unresolved?: readonly UnresolvedName[];
 }
 
-/** The one framework line of a LitGPT file's report: LitGPT's own model code, not HF transformers'. */
-function litgptFramework(assumption: string, gpus: number): string {
+/**
+ * The one framework line of a recipe's report, for the framework the file belongs to: LitGPT's own model code, or
+ * torchtune's own modules, in place of HF transformers'.
+ */
+function frameworkLine(framework: 'litgpt' | 'torchtune', assumption: string, gpus: number): string {
   const hf = /^Framework: PyTorch with HF transformers \(eager modules\), (.*)$/.exec(assumption);
   if (!hf) {
     return assumption;
+  }
+  if (framework === 'torchtune') {
+    return `Framework: torchtune (its own TransformerDecoder; a layer keeps what HF's eager block keeps, less what the recipe's memory switches save), ${hf[1]}`;
   }
   const sharding = gpus > 1 ? ' On several devices it shards with FSDP and checkpoints every transformer block.' : '';
   return `Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it), ${hf[1]}${sharding}`;
@@ -252,8 +258,9 @@ export function analyzeConfig(
   if (fromFile.length > 0) {
     notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from settings.`);
   }
-  if (notes.length > 0 || config.training.framework === 'litgpt') {
-    est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (config.training.framework === 'litgpt' ? litgptFramework(a, effective.gpus) : a))] };
+  const framework = config.training.framework;
+  if (notes.length > 0 || framework) {
+    est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (framework ? frameworkLine(framework, a, effective.gpus) : a))] };
   }
   return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
 }

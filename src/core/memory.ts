@@ -13,6 +13,7 @@ import type {
   Quantization,
   RunSettings,
   TrainingComponent,
+  TrainingLoss,
 } from './types';
 
 export const MIB = 1024 * 1024;
@@ -225,7 +226,7 @@ function optimizerStepTemporaryBytes(settings: RunSettings, layout: PrecisionLay
   if (settings.torchMajor === 1 && (settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw')) {
     return 2 * largest * layout.stateBytes; // PyTorch 1.x stepped one tensor at a time
   }
-  if (settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw') {
+  if ((settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw') && !settings.fusedOptimizer) {
     return layout.stateBytes * trainableCount;
   }
   if (settings.optimizer === 'adafactor') {
@@ -237,7 +238,7 @@ function optimizerStepTemporaryBytes(settings: RunSettings, layout: PrecisionLay
 export function describeOptimizer(settings: RunSettings): string {
   switch (settings.optimizer) {
     case 'adamw':
-      return 'AdamW (two states per trainable parameter, torch foreach step)';
+      return `AdamW (two states per trainable parameter, torch ${settings.fusedOptimizer ? 'fused' : 'foreach'} step)`;
     case 'paged-adamw':
       return 'paged AdamW (bitsandbytes; states can page to CPU memory under pressure, counted on the GPU here)';
     case 'adamw-8bit':
@@ -326,8 +327,10 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   };
 
   // Norm inputs; HF's RMSNorm saves an fp32 upcast of its input, and its normalised output for the weight's
-  // gradient (not needed when the weight is frozen under LoRA).
-  const perNorm = spec.norm === 'rmsnorm' ? (lora ? 4 : r + 4) : r;
+  // gradient (not needed when the weight is frozen under LoRA). Compiled, a fused norm keeps only its input (and
+  // a per-token scale) and recomputes the rest in backward.
+  const compiled = settings.compiled === true;
+  const perNorm = spec.norm === 'rmsnorm' && !compiled ? (lora ? 4 : r + 4) : r;
   let bytes = spec.normsPerLayer * perNorm * bsh;
 
   // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
@@ -352,12 +355,13 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
 
   const ffn = (intermediateTokens: number, inputTokens: number): number => {
     if (spec.mlp === 'gated') {
-      // gate and up inputs (two casts under AMP), gate output, up output, activation output, product.
-      return inputBytes(['gate', 'up'], autocast) * inputTokens * h + (3 * c + inputBytes(['down'])) * intermediateTokens;
+      // gate and up inputs (two casts under AMP), gate output, up output, activation output, product. Compiled,
+      // the activation is fused into the product and recomputed from the gate output in backward.
+      return inputBytes(['gate', 'up'], autocast) * inputTokens * h + ((compiled ? 2 : 3) * c + inputBytes(['down'])) * intermediateTokens;
     }
     // fc1 input, activation input and output; a Python tanh-GELU keeps three more intermediates
-    // (tanh output, 0.5·x and 1 + tanh), in fp32 under AMP since pow autocasts to fp32.
-    const geluExtra = spec.pythonGelu ? (autocast ? 4 + c + 4 : 3 * c) : 0;
+    // (tanh output, 0.5·x and 1 + tanh), in fp32 under AMP since pow autocasts to fp32 (fused away when compiled).
+    const geluExtra = spec.pythonGelu && !compiled ? (autocast ? 4 + c + 4 : 3 * c) : 0;
     return inputBytes(['up']) * inputTokens * h + (c + geluExtra + inputBytes(['down'])) * intermediateTokens;
   };
   if (spec.moe) {
@@ -382,13 +386,36 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   return bytes / Math.max(1, settings.tensorParallel);
 }
 
+/** The chunks torchtune's chunked losses split the tokens into (their num_output_chunks default). */
+export const LOSS_CHUNKS = 8;
+
 /**
- * The cross-entropy loss at its peak, at the start of backward: HF upcasts the logits to fp32 and log-softmax
- * saves its fp32 output; backward then holds that output, its gradient and the gradient of the logits, three
- * fp32 buffers of batch × sequence × vocabulary (measured on an H100 with GPT-2: 12 bytes per logit).
+ * Bytes per logit (one token × one vocabulary entry) the loss holds at its peak, by how it meets the logits:
+ * - the whole logits at once (HF, torch.nn.CrossEntropyLoss): the logits upcast to fp32 and log-softmax saves its
+ *   fp32 output; backward then holds that output, its gradient and the gradient of the logits, three fp32 buffers
+ *   (measured on an H100 with GPT-2: 12 bytes per logit). Compiled (torchtune compiles the loss, not the upcast
+ *   before it), the fused loss keeps its fp32 input and writes one fp32 gradient, cast to 16 bits: 4 + 4 + 2.
+ * - CEWithChunkedOutputLoss: the 16-bit logits (2) and every chunk's fp32 log-softmax output (4) at the end of
+ *   forward. Compiled, each chunk's upcast is inside the fused loss, which keeps only the 16-bit logits (2) and
+ *   writes one chunk's 16-bit gradient at a time (2 / chunks).
+ * - LinearCrossEntropyLoss: the output projection runs per chunk, so the 16-bit logits are never whole; eager,
+ *   each chunk's fp32 log-softmax output stays (4), and backward adds one chunk's two fp32 gradients and their
+ *   16-bit cast ((4 + 4 + 2) / chunks). Compiled, as the chunked loss: the 16-bit logits and one chunk's gradient.
  */
-export function lossBytes(spec: ModelSpec, tokens: number): number {
-  return spec.head === 'lm' ? 12 * tokens * spec.vocabSize : 0;
+export function lossBytesPerLogit(loss: TrainingLoss | undefined, compiled: boolean): number {
+  switch (loss) {
+    case 'chunked-output':
+      return compiled ? 2 + 2 / LOSS_CHUNKS : 2 + 4;
+    case 'linear-chunked':
+      return compiled ? 2 + 2 / LOSS_CHUNKS : 4 + 10 / LOSS_CHUNKS;
+    default:
+      return compiled ? 4 + 4 + 2 : 12;
+  }
+}
+
+/** The loss at its peak, at the end of forward or the start of backward: batch × sequence × vocabulary logits. */
+export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSettings, 'loss' | 'compiled'>): number {
+  return spec.head === 'lm' ? lossBytesPerLogit(settings.loss, settings.compiled === true) * tokens * spec.vocabSize : 0;
 }
 
 function totalLayers(spec: ModelSpec): number {
@@ -421,6 +448,12 @@ function savedModuleTensors(spec: ModelSpec, lora: LoraSettings | undefined): We
     t.name === 'embed_tokens' ? wanted.includes('embeddings') || (spec.tieWordEmbeddings && wanted.includes('head')) : t.name === 'lm_head' && wanted.includes('head');
   return weightTensors(spec).filter(copied);
 }
+
+/**
+ * Saved tensors torchtune's activation offloading keeps on the GPU while their copies to CPU memory are in flight
+ * (OffloadActivations' max_fwd_stash_size default).
+ */
+export const OFFLOAD_STASH = 5;
 
 export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings): TrainingBreakdown {
   const layout = precisionLayout(settings.precision);
@@ -472,6 +505,13 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     stepTemporaries += optimizerStepTemporaryBytes(settings, savedLayout, saved, savedCount) * modelShare;
   }
 
+  // Optimizer in backward (torchtune): each parameter is stepped, and its gradient freed, as soon as that gradient
+  // is ready; one parameter's gradient (and its step's temporaries) at a time, at most the largest.
+  if (settings.optimizerInBackward) {
+    const largest = [...trainableList, ...saved].reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
+    gradients = largest * gradientBytesPerParam * trainableShare;
+    stepTemporaries = Math.min(stepTemporaries, largest * layout.stateBytes * trainableShare);
+  }
   // ZeRO-Offload keeps the optimizer states (with the master weights) in CPU memory and steps there.
   if (settings.offloadOptimizer) {
     optimizer = 0;
@@ -503,13 +543,15 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
   const layersHeld = pp > 1 ? (layers / pp) * pp : layers;
   // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
+  // Offloaded to CPU memory, only the inputs still being copied stay on the GPU.
+  const checkpointsOnGpu = settings.activationOffloading ? Math.min(OFFLOAD_STASH, layersHeld - 1) : layersHeld - 1;
   const layerActivations =
-    settings.checkpointing === 'full' ? (Math.max(0, layersHeld - 1) * layout.residualBytes * tokens * spec.hiddenSize) / tp : layersHeld * perLayer;
+    settings.checkpointing === 'full' ? (Math.max(0, checkpointsOnGpu) * layout.residualBytes * tokens * spec.hiddenSize) / tp : layersHeld * perLayer;
   const embeddingOutput = (layout.residualBytes * tokens * spec.hiddenSize) / tp;
   // Backward starts with the loss buffers (on the last pipeline stage); each layer's backward then allocates
   // gradients about the size of what that layer saved, after recomputing what it did not keep (all of it under
   // full checkpointing, the attention core under selective).
-  const loss = pp > 1 ? 0 : lossBytes(spec, tokens) / tp;
+  const loss = pp > 1 ? 0 : lossBytes(spec, tokens, settings) / tp;
   const recomputed = perLayerFull - (settings.checkpointing === 'full' ? 0 : perLayer);
   const backwardWorkspace = Math.max(perLayerFull + recomputed, loss);
   // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
@@ -524,8 +566,8 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
-  const keptGradients = settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1 ? accumulatedGradients : 0;
-  const forwardPeak = activations + backwardWorkspace + Math.max(keptGradients, headGradient);
+  const keptGradients = !settings.optimizerInBackward && (settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1) ? accumulatedGradients : 0;
+  const forwardPeak = activations + backwardWorkspace + (settings.optimizerInBackward ? gradients : Math.max(keptGradients, headGradient));
   const stepPeak = gradients + stepTemporaries;
   const allocatedBytes = Math.round(weights + optimizer + blasWorkspace + Math.max(forwardPeak, stepPeak));
 
@@ -652,6 +694,29 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** What the memory switches a training recipe turns on change, one line each (none when all are off). */
+function trainingSwitchNotes(settings: RunSettings): string[] {
+  const notes: string[] = [];
+  const bytes = +lossBytesPerLogit(settings.loss, settings.compiled === true).toFixed(2);
+  const loss =
+    settings.loss === 'chunked-output'
+      ? `cross-entropy over the logits in ${LOSS_CHUNKS} chunks, each upcast to fp32 on its own`
+      : settings.loss === 'linear-chunked'
+        ? `linear cross-entropy: the output projection and the loss run over ${LOSS_CHUNKS} chunks of tokens, so the logits are never whole`
+        : 'cross-entropy over the whole logits, upcast to fp32';
+  notes.push(`Loss: ${loss}; ${bytes} bytes per logit at its peak${settings.compiled ? ', compiled' : ''}.`);
+  if (settings.compiled) {
+    notes.push('torch.compile: each fused norm keeps only its input and the MLP activation is recomputed in backward.');
+  }
+  if (settings.optimizerInBackward) {
+    notes.push('Optimizer in backward: each parameter is stepped as soon as its gradient is ready, so one gradient (at most the largest tensor\'s) is held at a time.');
+  }
+  if (settings.activationOffloading && settings.checkpointing === 'full') {
+    notes.push(`Activation offloading: the checkpointed layer inputs go to CPU memory; ${OFFLOAD_STASH} stay on the GPU while their copies are in flight.`);
+  }
+  return notes;
+}
+
 export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[] {
   const inferenceDtype = settings.quantization
     ? describeQuantization(settings.quantization)
@@ -678,6 +743,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       : settings.checkpointing === 'selective'
         ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
         : 'Gradient checkpointing: off.',
+    ...trainingSwitchNotes(settings),
     `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     settings.allocatorReserve === undefined
       ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`

@@ -3,7 +3,7 @@ import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import type { LoraTarget } from './tensors';
-import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span } from './types';
+import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
 
 /** One run setting read from the file, with where it is written. */
 export interface SettingSource {
@@ -30,7 +30,7 @@ export interface TrainingFromFile {
   /** Values that cannot be a run: the config gets no estimate until they are fixed (never a silent default). */
   readonly problems?: readonly TrainingProblem[];
   /** The framework the file is written for, when its keys say so (its model code differs from HF's). */
-  readonly framework?: 'litgpt';
+  readonly framework?: 'litgpt' | 'torchtune';
   /** The file loads a quantized checkpoint dequantized (axolotl's `Mxfp4Config` with `dequantize: true`). */
   readonly dequantized?: boolean;
   /** Files the recipe names that hold more of its run (a DeepSpeed config), for the host to read and supply. */
@@ -166,7 +166,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     take('micro-batch size', 'batchSize', path, wholeNumber(RUN_LIMITS.batchSize));
   }
   // Sequence length.
-  for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length', 'cutoff_len']) {
+  for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'dataset.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length', 'cutoff_len']) {
     take('sequence length', 'sequenceLength', path, wholeNumber(RUN_LIMITS.sequenceLength));
   }
   // `accumulate_steps`: the original VRAM note's name for it.
@@ -232,6 +232,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
       return undefined;
     });
   }
+  readTorchtuneSwitches(obj, take, options, problems);
   // GPUs and ZeRO.
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
   take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : wholeNumber(RUN_LIMITS.gpus)(v)));
@@ -299,6 +300,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     }
   }
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
+  const torchtune = isTorchtuneRecipe(obj);
   // LitGPT's bitsandbytes plugin replaces every nn.Linear, the output head included.
   if (litgpt && options.quantization !== undefined) {
     options.quantizeHead = true;
@@ -318,8 +320,55 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
     ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),
-    ...(litgpt ? { framework: 'litgpt' as const } : {}),
+    ...(litgpt ? { framework: 'litgpt' as const } : torchtune ? { framework: 'torchtune' as const } : {}),
   };
+}
+
+/** A torchtune recipe: its model is a torchtune builder. */
+function isTorchtuneRecipe(obj: ConfigObject): boolean {
+  const builder = entryAt(obj, 'model._component_')?.value;
+  return builder?.kind === 'string' && builder.value.startsWith('torchtune.');
+}
+
+/** torchtune's loss components, by how they meet the logits. */
+const TORCHTUNE_LOSSES: Readonly<Record<string, TrainingLoss>> = {
+  CrossEntropyLoss: 'cross-entropy',
+  CEWithChunkedOutputLoss: 'chunked-output',
+  LinearCrossEntropyLoss: 'linear-chunked',
+};
+
+type Take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown) => void;
+
+/**
+ * torchtune's memory switches, as its recipes read them: the loss component, `compile`, `optimizer_in_bwd`,
+ * `enable_activation_offloading` and a fused AdamW. A combination its recipes refuse to start with is a problem on
+ * the key, as torchtune words it.
+ */
+function readTorchtuneSwitches(obj: ConfigObject, take: Take, options: Record<string, unknown>, problems: TrainingProblem[]): void {
+  const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
+  take('loss', 'loss', 'loss._component_', v => (v.kind === 'string' ? TORCHTUNE_LOSSES[v.value.split('.').pop() ?? ''] : undefined));
+  take('fused optimizer step', 'fusedOptimizer', 'optimizer.fused', flag);
+  take('fused optimizer step', 'fusedOptimizer', 'optim', v => (v.kind === 'string' && /^adamw_torch_fused$/.test(v.value) ? true : undefined));
+  if (!isTorchtuneRecipe(obj)) {
+    return;
+  }
+  take('torch.compile', 'compiled', 'compile', flag);
+  take('optimizer in backward', 'optimizerInBackward', 'optimizer_in_bwd', flag);
+  take('activation offloading', 'activationOffloading', 'enable_activation_offloading', flag);
+  const refuse = (path: string, message: string): void => {
+    const e = entryAt(obj, path);
+    if (e) {
+      problems.push({ message, keySpan: e.keySpan, valueSpan: e.value.span });
+    }
+  };
+  const accumulation = options.gradientAccumulationSteps as number | undefined;
+  if (options.optimizerInBackward === true && accumulation !== undefined && accumulation > 1) {
+    refuse('optimizer_in_bwd', `\`optimizer_in_bwd: True\` cannot run with \`gradient_accumulation_steps: ${accumulation}\`: torchtune refuses to start ("Gradient accumulation is not supported with optimizer in bwd"); set one of them off.`);
+  }
+  const checkpointing = entryAt(obj, 'enable_activation_checkpointing')?.value;
+  if (options.activationOffloading === true && !(checkpointing?.kind === 'boolean' && checkpointing.value)) {
+    refuse('enable_activation_offloading', '`enable_activation_offloading: True` needs `enable_activation_checkpointing: True`: torchtune refuses to start without it.');
+  }
 }
 
 const MODULE_TARGETS: Readonly<Record<string, LoraTarget>> = {

@@ -151,6 +151,9 @@ export const QUANTIZATIONS: readonly Quantization[] = [
   'q4_0', 'q4_1', 'q5_0', 'q5_1', 'q8_0', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'q4_k_m', 'q5_k_m',
 ];
 
+/** How the training loss meets the logits: all at once, or in chunks (torchtune's chunked losses). */
+export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked';
+
 /** KV cache element type: the compute dtype, fp8, or llama.cpp's quantized cache types. */
 export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0';
 /** How the serving framework lays out the KV cache (MLA is expanded by HF, compressed by vLLM and llama.cpp). */
@@ -215,6 +218,33 @@ export interface RunSettings {
    * Otherwise (DeepSpeed, FSDP syncing every micro-batch) sharded gradients accumulate.
    */
   readonly unshardedAccumulation?: boolean;
+  /**
+   * How the training loss meets the logits (torchtune's `loss`): undefined or 'cross-entropy', the whole
+   * batch × sequence × vocabulary logits upcast to fp32 at once; 'chunked-output' (CEWithChunkedOutputLoss), 16-bit
+   * logits upcast one chunk at a time; 'linear-chunked' (LinearCrossEntropyLoss), the output projection itself run
+   * one chunk of tokens at a time.
+   */
+  readonly loss?: TrainingLoss;
+  /**
+   * The transformer layers and the loss run under torch.compile (torchtune's `compile`): Inductor fuses the
+   * pointwise ops, so a norm keeps only its input and a gated MLP no activation output for backward.
+   */
+  readonly compiled?: boolean;
+  /**
+   * The optimizer steps each parameter as soon as its gradient is ready, inside backward (torchtune's
+   * `optimizer_in_bwd`): no full set of gradients is ever held, and no accumulation is possible.
+   */
+  readonly optimizerInBackward?: boolean;
+  /**
+   * What checkpointing keeps (each layer's input) is copied to CPU memory in forward and brought back in backward
+   * (torchtune's `enable_activation_offloading`); a few tensors stay on the GPU while their copies are in flight.
+   */
+  readonly activationOffloading?: boolean;
+  /**
+   * AdamW steps with PyTorch's fused kernel (`fused=True`, HF's `adamw_torch_fused`): it updates the states in
+   * place, without the foreach step's temporary the size of one state.
+   */
+  readonly fusedOptimizer?: boolean;
   /** Allocator reserve as a share of allocated memory; undefined: 8 % in training, 6 % in inference. */
   readonly allocatorReserve: number | undefined;
   /** CUDA context and libraries, bytes. */

@@ -100,6 +100,23 @@ describe('command line with training files', () => {
     assert.strictEqual((await run(LLAMA, '--qlora-kernel', 'foo')).code, 2);
   });
 
+  it('torchtune\'s memory switches as flags: --loss, --compile, --optimizer-in-backward, --activation-offloading', async () => {
+    const flags = ['--json', '--mode', 'training', '--precision', 'bf16-true', '--checkpointing', 'full', '--seq', '2048'];
+    const config = (...more: string[]) => run(LLAMA, ...flags, ...more).then(r => JSON.parse(r.out).files[0].configs[0]);
+    const plain = await config();
+    const switched = await config('--loss', 'chunked-output', '--compile', '--optimizer-in-backward', '--activation-offloading');
+    assert.deepStrictEqual(
+      [switched.settings.loss, switched.settings.compiled, switched.settings.optimizerInBackward, switched.settings.activationOffloading],
+      ['chunked-output', true, true, true],
+    );
+    assert.ok(switched.training.components.activations < plain.training.components.activations);
+    assert.ok(switched.training.components.gradients < plain.training.components.gradients);
+    assert.ok(switched.assumptions.some((a: string) => /^Loss: cross-entropy over the logits in 8 chunks/.test(a)));
+    const bad = await run(LLAMA, '--loss', 'focal');
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.err, /--loss/);
+  });
+
   it('reads the run from the file, and a flag overrides what the file says', async () => {
     const fromFile = JSON.parse((await run(LORA, '--json')).out).files[0].configs[0];
     assert.strictEqual(fromFile.settings.batchSize, 2);

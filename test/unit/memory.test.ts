@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { DEFAULT_OPTIONS, runSettingsFor } from '../../src/core/analyze';
-import { activationBytesPerLayer, GIB, kvCacheBytes, lossBytes, MIB } from '../../src/core/memory';
+import { activationBytesPerLayer, GIB, kvCacheBytes, lossBytes, lossBytesPerLogit, MIB, OFFLOAD_STASH } from '../../src/core/memory';
 import type { ModelSpec } from '../../src/core/types';
 import { onlyConfig, readReference } from './helpers';
 
@@ -111,7 +111,38 @@ describe('training memory', () => {
   it('the fp32 loss buffers (12 bytes per logit) dominate small-model training with a large vocabulary', () => {
     // Gemma-2B: 256,000-token vocabulary; at 2,048 tokens the loss alone holds 12·2048·256000 bytes (5.9 GiB).
     const est = onlyConfig(readReference('configs/json/gemma-2b-it.config.json'), { sequenceLength: 2048 }).estimate!;
-    assert.strictEqual(lossBytes(onlyConfig(readReference('configs/json/gemma-2b-it.config.json')).spec!, 2048), 12 * 2048 * 256000);
+    assert.strictEqual(lossBytes(onlyConfig(readReference('configs/json/gemma-2b-it.config.json')).spec!, 2048, {}), 12 * 2048 * 256000);
     assert.ok(est.training.components.activations > 12 * 2048 * 256000);
+  });
+
+  it('torchtune\'s losses hold 12, 6 or 5.25 bytes per logit eager, and compiled 10, or 2.25 where the upcast is inside the fused loss', () => {
+    assert.deepStrictEqual(
+      [undefined, 'cross-entropy', 'chunked-output', 'linear-chunked'].map(l => [lossBytesPerLogit(l as never, false), lossBytesPerLogit(l as never, true)]),
+      [[12, 10], [12, 10], [6, 2.25], [5.25, 2.25]],
+    );
+  });
+
+  it('compiled, a layer keeps neither the norms\' fp32 copies nor the MLP activation (Llama-2-7B, bf16, 4,096 tokens)', () => {
+    const spec = onlyConfig(llama()).spec!;
+    const settings = runSettingsFor(spec, { ...DEFAULT_OPTIONS, precision: 'bf16-true', sequenceLength: 4096 });
+    const eager = activationBytesPerLayer(spec, settings, 4096);
+    const compiled = activationBytesPerLayer(spec, { ...settings, compiled: true }, 4096);
+    // Two RMSNorms: an fp32 upcast (4 bytes) each; the SiLU output: 2 bytes per intermediate element.
+    assert.strictEqual(eager - compiled, 4096 * (2 * 4 * 4096 + 2 * 11008));
+  });
+
+  it('optimizer in backward holds one gradient at a time (the largest tensor\'s), and offloading keeps only the stash of layer inputs', () => {
+    const spec = onlyConfig(llama()).spec!;
+    const options = { ...DEFAULT_OPTIONS, precision: 'bf16-true' as const, sequenceLength: 2048, checkpointing: 'full' as const, fusedOptimizer: true };
+    const base = onlyConfig(llama(), options).estimate!.training;
+    const inBackward = onlyConfig(llama(), { ...options, optimizerInBackward: true }).estimate!.training;
+    // Llama-2-7B's largest tensors are its 32,000 × 4,096 embedding and head, 2 bytes per gradient in bf16.
+    assert.strictEqual(inBackward.components.gradients, 32000 * 4096 * 2);
+    assert.strictEqual(base.components.gradients, P_LLAMA * 2);
+    assert.ok(inBackward.allocatedBytes < base.allocatedBytes);
+    const offloaded = onlyConfig(llama(), { ...options, activationOffloading: true }).estimate!.training;
+    // 31 checkpointed layer inputs on the GPU become OFFLOAD_STASH: 2 bytes × 2,048 tokens × 4,096 each.
+    assert.strictEqual(base.components.activations - offloaded.components.activations, (31 - OFFLOAD_STASH) * 2 * 2048 * 4096);
+    assert.strictEqual(spec.numLayers, 32);
   });
 });

@@ -50,6 +50,42 @@ describe('YAML', () => {
     assert.strictEqual(hf.estimate!.training.components.weights - lit.estimate!.training.components.weights, head * 2 - (head / 2 + (head / 64) * 4));
   });
 
+  it('torchtune: its memory switches (loss, compile, optimizer_in_bwd, activation offloading, fused AdamW) drive the run, each named in the report', () => {
+    const text = readShared('configs-public/yaml/torchtune__llama3_2_3B_full_single_device.yaml');
+    const [a] = analyze(text, 'yaml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.loss, s.compiled, s.optimizerInBackward, s.activationOffloading], ['linear-chunked', false, true, false]);
+    assert.ok(a.estimate!.assumptions.some(x => /From the file: .*loss \(`loss\._component_`\).*optimizer in backward \(`optimizer_in_bwd`\)/.test(x)));
+    assert.ok(a.estimate!.assumptions.some(x => /^Loss: linear cross-entropy/.test(x)));
+    assert.ok(a.estimate!.assumptions.some(x => /^Optimizer in backward: /.test(x)));
+    const switched = text
+      .replace('compile: False', 'compile: True')
+      .replace('enable_activation_offloading: False', 'enable_activation_offloading: True')
+      .replace('LinearCrossEntropyLoss', 'CEWithChunkedOutputLoss')
+      .replace(/_component_: bitsandbytes\.optim\.PagedAdamW8bit/, '_component_: torch.optim.AdamW\n  fused: True');
+    const [b] = analyze(switched, 'yaml');
+    const t = b.estimate!.settings;
+    assert.deepStrictEqual([t.loss, t.compiled, t.activationOffloading, t.optimizer, t.fusedOptimizer], ['chunked-output', true, true, 'adamw', true]);
+    assert.ok(b.estimate!.assumptions.some(x => /^Activation offloading: /.test(x)));
+    // A file outside torchtune does not take torchtune's switch names.
+    const [hf] = analyze('{"hidden_size": 512, "num_hidden_layers": 2, "num_attention_heads": 8, "vocab_size": 1000, "intermediate_size": 1024, "model_type": "llama", "compile": true, "optimizer_in_bwd": true}', 'json');
+    assert.deepStrictEqual([hf.estimate!.settings.compiled, hf.estimate!.settings.optimizerInBackward], [undefined, undefined]);
+  });
+
+  it('torchtune: a switch combination its recipes refuse to start with is an error on the key, in torchtune\'s terms', () => {
+    const text = readShared('configs-public/yaml/torchtune__llama3_2_3B_full_single_device.yaml');
+    const accumulating = text.replace('gradient_accumulation_steps: 1', 'gradient_accumulation_steps: 8');
+    const [a] = analyze(accumulating, 'yaml');
+    assert.strictEqual(a.estimate, undefined);
+    const p = a.problems.find(x => /optimizer_in_bwd: True` cannot run with `gradient_accumulation_steps: 8`/.test(x.message));
+    assert.ok(p, a.problems.map(x => x.message).join('\n'));
+    assert.strictEqual(accumulating.slice(p.span.start, p.span.start + 'optimizer_in_bwd'.length), 'optimizer_in_bwd');
+    const offloading = text.replace('enable_activation_checkpointing: True', 'enable_activation_checkpointing: False').replace('enable_activation_offloading: False', 'enable_activation_offloading: True');
+    const [b] = analyze(offloading, 'yaml');
+    assert.strictEqual(b.estimate, undefined);
+    assert.ok(b.problems.some(x => /needs `enable_activation_checkpointing: True`/.test(x.message) && offloading.slice(x.span.start).startsWith('enable_activation_offloading')));
+  });
+
   it('torchtune QLoRA runs on torchao: NF4 with double quantization, and its layers keep no inputs', () => {
     const [a] = analyze(readShared('configs-public/yaml/torchtune__llama3_1_8B_qlora_single_device.yaml'), 'yaml');
     const s = a.estimate!.settings;
