@@ -5,6 +5,7 @@ import type { ExternalModels } from './modelNames';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { estimate, MIB } from './memory';
 import { locateModelConfigs, problemSpan, resolveSpec, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
   Estimate,
   Mode,
@@ -117,10 +118,13 @@ export interface DocumentAnalysis {
  * The one framework line of a recipe's report, for the framework the file belongs to: LitGPT's own model code, or
  * torchtune's own modules, in place of HF transformers'.
  */
-function frameworkLine(framework: 'litgpt' | 'torchtune', assumption: string, gpus: number): string {
+function frameworkLine(framework: TrainingFramework, assumption: string, gpus: number): string {
   const hf = /^Framework: PyTorch with HF transformers \(eager modules\), (.*)$/.exec(assumption);
   if (!hf) {
     return assumption;
+  }
+  if (framework === 'mlx') {
+    return `Framework: mlx-lm (Apple MLX: the model in its stored dtype, fp32 LoRA adapters, the loss in 16 bits; a block keeps what HF's eager block keeps, not measured on MLX), ${hf[1]}`;
   }
   if (framework === 'torchtune') {
     return `Framework: torchtune (its own TransformerDecoder; a layer keeps what HF's eager block keeps, less what the recipe's memory switches save), ${hf[1]}`;
@@ -255,10 +259,15 @@ export function analyzeConfig(
     }
   }
   const fromFile = config.training.sources.filter(s => !(s.option in forced));
-  if (fromFile.length > 0) {
-    notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from settings.`);
-  }
+  const defaults = config.training.frameworkDefaults ?? [];
   const framework = config.training.framework;
+  const whose = framework ? `${FRAMEWORK_NAMES[framework]}'s defaults` : '';
+  if (fromFile.length > 0) {
+    notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from ${defaults.length > 0 ? `${whose} and ` : ''}settings.`);
+  }
+  if (defaults.length > 0) {
+    notes.push(`${whose} for what the file leaves out: ${defaults.join(', ')}.`);
+  }
   if (notes.length > 0 || framework) {
     est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (framework ? frameworkLine(framework, a, effective.gpus) : a))] };
   }

@@ -43,7 +43,9 @@ const NAME_SUFFIXES: readonly NameSuffix[] = [
   { pattern: /-gptq(-int4)?$|-w4a16$/, says: 'GPTQ 4-bit weights', quantization: 'gptq-int4' },
   { pattern: /-fp8(-dynamic)?$/, says: 'FP8 weights', fp8: true },
   { pattern: /-gguf$/, says: 'a GGUF export (its file names the quantization type)' },
-  { pattern: /-(4bit|8bit|mlx)$/, says: 'an MLX export (Apple silicon), not a CUDA quantization' },
+  { pattern: /-4bit$/, says: 'MLX 4-bit weights (mlx_lm.convert -q: a 16-bit scale and bias per 64)', quantization: 'mlx-q4' },
+  { pattern: /-8bit$/, says: 'MLX 8-bit weights (a 16-bit scale and bias per 64)', quantization: 'mlx-q8' },
+  { pattern: /-mlx$/, says: 'an MLX export (Apple silicon)' },
   VARIANT,
 ];
 

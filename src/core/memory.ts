@@ -93,6 +93,17 @@ function ggufBytes(type: string, elements: number): number {
   return Math.ceil(elements / per) * bytes;
 }
 
+/** MLX's affine quantization (mlx_lm.convert -q): weights in groups of 64, each with a 16-bit scale and bias. */
+export const MLX_GROUP = 64;
+
+export function isMlx(q: Quantization | undefined): q is 'mlx-q4' | 'mlx-q8' {
+  return q === 'mlx-q4' || q === 'mlx-q8';
+}
+
+function mlxBits(q: 'mlx-q4' | 'mlx-q8'): number {
+  return q === 'mlx-q4' ? 4 : 8;
+}
+
 export function isGguf(q: Quantization | undefined): boolean {
   return q !== undefined && (q in GGUF_BLOCKS || q === 'q4_k_m' || q === 'q5_k_m');
 }
@@ -115,6 +126,9 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
       return n / 2 + (n / index.groupSize) * 2.5;
     case 'mxfp4':
       return n / 2 + n / 32; // FP4 (E2M1) weights with a one-byte E8M0 scale per 32
+    case 'mlx-q4':
+    case 'mlx-q8':
+      return (n * mlxBits(q)) / 8 + (n / MLX_GROUP) * 4; // a 16-bit scale and a 16-bit bias per group of 64
     case 'q4_k_m':
     case 'q5_k_m': {
       // llama.cpp's _M mixtures keep attn_v and ffn_down at Q6_K in about half of the layers.
@@ -148,6 +162,9 @@ export function weightBytes(spec: ModelSpec, elementBytes: number, quantization:
       } else {
         bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
       }
+    } else if (isMlx(quantization)) {
+      // MLX quantizes every Linear and Embedding (nn.quantize), the output head included; norms stay in 16 bits.
+      bytes += twoD && (t.linear || t.embeddingOrHead) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
     } else if (quantization === 'mxfp4') {
       // gpt-oss stores only its experts in MXFP4; attention, the router, embeddings and head stay in bf16.
       bytes += t.linear && t.expert ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
@@ -174,6 +191,9 @@ export function describeQuantization(q: Quantization): string {
       return 'GPTQ int4 (fp16 scales and int4 zeros per group, g_idx)';
     case 'awq-int4':
       return 'AWQ int4 (fp16 scales and int4 zeros per group)';
+    case 'mlx-q4':
+    case 'mlx-q8':
+      return `MLX ${mlxBits(q)}-bit (a 16-bit scale and bias per ${MLX_GROUP} weights, ${mlxBits(q) + 0.5} bits per weight; embeddings and head included)`;
     case 'mxfp4':
       return 'MXFP4 experts (4-bit E2M1 with a shared 8-bit scale per 32, ≈ 4.25 bits per weight) as gpt-oss is published; the rest in bf16';
     default:
@@ -381,7 +401,7 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   if (lora) {
     // Each adapter keeps its r-wide intermediate for lora_B: one per adapted module that exists in the block (a
     // fused qkv projection is one module; routed experts see only their top-k share of the tokens).
-    bytes += adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * c;
+    bytes += adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * (lora.fp32Adapters ? 4 : c);
   }
   return bytes / Math.max(1, settings.tensorParallel);
 }
@@ -398,6 +418,8 @@ export const LOSS_CHUNKS = 8;
  * - CEWithChunkedOutputLoss: the 16-bit logits (2) and every chunk's fp32 log-softmax output (4) at the end of
  *   forward. Compiled, each chunk's upcast is inside the fused loss, which keeps only the 16-bit logits (2) and
  *   writes one chunk's 16-bit gradient at a time (2 / chunks).
+ * - mlx-lm's cross-entropy stays in the logits' 16-bit dtype: the logits kept for backward, their softmax and
+ *   their gradient, 2 bytes each.
  * - LinearCrossEntropyLoss: the output projection runs per chunk, so the 16-bit logits are never whole; eager,
  *   each chunk's fp32 log-softmax output stays (4), and backward adds one chunk's two fp32 gradients and their
  *   16-bit cast ((4 + 4 + 2) / chunks). Compiled, as the chunked loss: the 16-bit logits and one chunk's gradient.
@@ -408,6 +430,8 @@ export function lossBytesPerLogit(loss: TrainingLoss | undefined, compiled: bool
       return compiled ? 2 + 2 / LOSS_CHUNKS : 2 + 4;
     case 'linear-chunked':
       return compiled ? 2 + 2 / LOSS_CHUNKS : 4 + 10 / LOSS_CHUNKS;
+    case 'cross-entropy-16bit':
+      return 2 + 2 + 2;
     default:
       return compiled ? 4 + 4 + 2 : 12;
   }
@@ -430,12 +454,30 @@ export interface TrainingBreakdown extends MemoryEstimate<TrainingComponent> {
 }
 
 function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: readonly WeightTensor[]; count: number } {
-  const all = weightTensors(spec);
-  if (!settings.lora) {
-    return { tensors: all, count: all.reduce((s, t) => s + numel(t), 0) };
-  }
-  const adapters = loraAdapters(spec, settings.lora.rank, settings.lora.targets);
-  return { tensors: adapters, count: adapters.reduce((sum, t) => sum + numel(t), 0) };
+  const all = settings.lora ? loraAdapters(spec, settings.lora.rank, settings.lora.targets) : weightTensors(spec);
+  const tensors = settings.trainedLayers === undefined ? all : inTrainedLayers(spec, all, settings.trainedLayers, !settings.lora);
+  return { tensors, count: tensors.reduce((sum, t) => sum + numel(t), 0) };
+}
+
+/**
+ * The share of `tensors` in the last `trained` blocks: a block's tensors are held once per layer (or per expert of
+ * every layer). A full run there trains only the blocks; LoRA adapters outside the blocks (on the head) stay.
+ */
+function inTrainedLayers(spec: ModelSpec, tensors: readonly WeightTensor[], trained: number, blocksOnly: boolean): WeightTensor[] {
+  const layers = Math.max(1, totalLayers(spec));
+  const share = Math.min(trained, layers) / layers;
+  // The copies held once per block (a norm tensor's count can add the final norm: 2·layers + 1).
+  const perBlock = (t: WeightTensor) => (t.embeddingOrHead ? 0 : Math.floor(t.count / layers) * layers);
+  return tensors
+    .map(t => ({ t, blocks: perBlock(t) }))
+    .filter(({ blocks }) => blocks > 0 || !blocksOnly)
+    .map(({ t, blocks }) => (blocks > 0 ? { ...t, count: blocks * share + (blocksOnly ? 0 : t.count - blocks) } : t));
+}
+
+/** Blocks that keep activations for backward: all, or the last `trainedLayers` (nothing before them needs a gradient). */
+function blocksInBackward(spec: ModelSpec, settings: RunSettings): number {
+  const layers = totalLayers(spec);
+  return settings.trainedLayers === undefined ? layers : Math.min(layers, settings.trainedLayers);
 }
 
 /** The embedding and head tensors a LoRA run trains in full (modules_to_save); a tied head is the embedding, once. */
@@ -472,14 +514,16 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const shardedMixed = !settings.lora && zero > 0 && layout.autocastCopyBytes > 0;
   // Share of the trainable tensors one GPU holds (LoRA adapters are small and counted whole).
   const trainableShare = settings.lora ? 1 : modelShare;
-  const gradientBytesPerParam = shardedMixed ? 2 : layout.gradientBytes;
+  // mlx-lm's adapters are fp32 whatever the base dtype, and so are their gradients and optimizer states.
+  const trainLayout = settings.lora?.fp32Adapters ? { ...layout, weightBytes: 4, gradientBytes: 4, stateBytes: 4 } : layout;
+  const gradientBytesPerParam = shardedMixed ? 2 : trainLayout.gradientBytes;
 
   // Weights: fully trained in the recipe's dtype; under LoRA the frozen base stays in 16 bits (or quantized).
   let weights: number;
   let autocastCopies = 0;
   if (settings.lora) {
     const frozenBytes = inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision);
-    weights = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize, settings.quantizeHead) * modelShare + trainable * layout.weightBytes;
+    weights = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize, settings.quantizeHead) * modelShare + trainable * trainLayout.weightBytes;
   } else if (shardedMixed) {
     weights = params.total * 2 * modelShare;
   } else {
@@ -487,11 +531,11 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     autocastCopies = layout.autocastCopyBytes * (params.total - params.embeddings) * modelShare;
   }
   let gradients = trainable * gradientBytesPerParam * trainableShare;
-  let optimizer = optimizerStateBytes(settings, layout, trainableList, trainable) * trainableShare;
+  let optimizer = optimizerStateBytes(settings, trainLayout, trainableList, trainable) * trainableShare;
   if (shardedMixed) {
     optimizer += trainable * 4 * modelShare; // fp32 master weights live with the optimizer states
   }
-  let stepTemporaries = optimizerStepTemporaryBytes(settings, layout, trainableList, trainable) * trainableShare;
+  let stepTemporaries = optimizerStepTemporaryBytes(settings, trainLayout, trainableList, trainable) * trainableShare;
   // modules_to_save: PEFT keeps the original frozen and trains a full copy, with its gradient and optimizer states,
   // in the dtype the model was loaded in.
   const saved = savedModuleTensors(spec, settings.lora);
@@ -541,7 +585,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // What one layer saves without any recomputation: what checkpointing brings back, one layer at a time.
   const perLayerFull = settings.checkpointing === 'none' ? perLayer : activationBytesPerLayer(spec, { ...settings, checkpointing: 'none' }, tokens);
   // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
-  const layersHeld = pp > 1 ? (layers / pp) * pp : layers;
+  const layersHeld = pp > 1 ? (layers / pp) * pp : blocksInBackward(spec, settings);
   // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
   // Offloaded to CPU memory, only the inputs still being copied stay on the GPU.
   const checkpointsOnGpu = settings.activationOffloading ? Math.min(OFFLOAD_STASH, layersHeld - 1) : layersHeld - 1;
@@ -555,10 +599,10 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const recomputed = perLayerFull - (settings.checkpointing === 'full' ? 0 : perLayer);
   const backwardWorkspace = Math.max(perLayerFull + recomputed, loss);
   // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
-  const headGradient = spec.head === 'lm' && !settings.lora ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
-  // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time; a
-  // quantized bitsandbytes head also keeps its input (the final norm's output).
-  const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) ? (largestLinear(spec, settings.quantizeHead) * layout.computeBytes) / tp : 0;
+  const headGradient = spec.head === 'lm' && !settings.lora && settings.trainedLayers === undefined ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
+  // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time (MLX's
+  // quantized matmul reads the packed weights as they are); a quantized bitsandbytes head also keeps its input.
+  const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) && !isMlx(settings.quantization) ? (largestLinear(spec, settings.quantizeHead) * layout.computeBytes) / tp : 0;
   const headInput = settings.quantizeHead && spec.head === 'lm' && quantizedBaseSavesInput(settings) ? (layout.computeBytes * tokens * spec.hiddenSize) / tp : 0;
   const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights + dequantBuffer + headInput;
   // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
@@ -694,6 +738,13 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** " in the last N of L blocks", when only those are trained (mlx-lm's num_layers). */
+function trainedBlocks(spec: ModelSpec, settings: RunSettings): string {
+  const layers = totalLayers(spec);
+  const trained = blocksInBackward(spec, settings);
+  return settings.trainedLayers === undefined ? '' : trained >= layers ? ` in all ${layers} blocks` : ` in the last ${trained} of ${layers} blocks`;
+}
+
 /** What the memory switches a training recipe turns on change, one line each (none when all are off). */
 function trainingSwitchNotes(settings: RunSettings): string[] {
   const notes: string[] = [];
@@ -703,7 +754,9 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
       ? `cross-entropy over the logits in ${LOSS_CHUNKS} chunks, each upcast to fp32 on its own`
       : settings.loss === 'linear-chunked'
         ? `linear cross-entropy: the output projection and the loss run over ${LOSS_CHUNKS} chunks of tokens, so the logits are never whole`
-        : 'cross-entropy over the whole logits, upcast to fp32';
+        : settings.loss === 'cross-entropy-16bit'
+          ? 'cross-entropy over the whole logits, in their 16-bit dtype'
+          : 'cross-entropy over the whole logits, upcast to fp32';
   notes.push(`Loss: ${loss}; ${bytes} bytes per logit at its peak${settings.compiled ? ', compiled' : ''}.`);
   if (settings.compiled) {
     notes.push('torch.compile: each fused norm keeps only its input and the MLP activation is recomputed in backward.');
@@ -728,14 +781,16 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
     `Training precision: ${describePrecision(settings.precision)}.`,
     settings.lora
-      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
+      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
           quantizedBaseSavesInput(settings)
             ? '; the quantized layers run on bitsandbytes, whose matmul keeps each layer input for backward'
             : settings.quantization && settings.qloraKernel === 'torchao'
               ? '; the quantized layers run on torchao, which keeps only the weight for backward'
               : ''
         }.`
-      : 'Fine-tuning: all parameters trainable.',
+      : settings.trainedLayers !== undefined
+        ? `Fine-tuning: all parameters${trainedBlocks(spec, settings)}; the embeddings, the head and the blocks before them are frozen and keep nothing for backward.`
+        : 'Fine-tuning: all parameters trainable.',
     `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}.`,
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
     settings.checkpointing === 'full'

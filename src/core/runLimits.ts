@@ -13,6 +13,8 @@ export const RUN_LIMITS = {
   /** Tensor- and pipeline-parallel groups. */
   parallelDegree: 4_096,
   loraRank: 65_536,
+  /** Transformer blocks trained from the end (mlx-lm's num_layers; -1 there means all of them). */
+  trainedLayers: 100_000,
   quantGroupSize: 1_048_576,
   /** CUDA context and libraries, in MiB (1 TiB). */
   cudaOverheadMiB: 1_048_576,

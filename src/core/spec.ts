@@ -4,7 +4,7 @@ import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel
 import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
-import { readTrainingSettings, type TrainingFromFile } from './trainingKeys';
+import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Precision, Quantization, Span, SpecField } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
@@ -142,7 +142,9 @@ function keyNaming(obj: ConfigObject, external: ExternalModels | undefined): Nam
       if (found) {
         return { ref: { ...found, name: e.value.value, key, keySpan: e.keySpan, valueSpan: e.value.span } };
       }
-      if (!unresolved && namesAModel(key, e.value.value) && !(key === 'init_from' && /^(scratch|resume)$/.test(e.value.value))) {
+      // An mlx-lm config's `model` is always its model: a Hub repo or a local folder ("mlx_model").
+      const strong = key === 'model' && isMlxRecipe(obj);
+      if (!unresolved && namesAModel(strong ? undefined : key, e.value.value) && !(key === 'init_from' && /^(scratch|resume)$/.test(e.value.value))) {
         unresolved = { name: e.value.value, key, keySpan: e.keySpan, valueSpan: e.value.span };
       }
     }

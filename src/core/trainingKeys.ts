@@ -24,13 +24,21 @@ export interface TrainingProblem {
   readonly valueSpan: Span;
 }
 
+/** Frameworks whose own code runs the model, when a file's keys say so. */
+export type TrainingFramework = 'litgpt' | 'torchtune' | 'mlx';
+
+/** Each framework as its users call it. */
+export const FRAMEWORK_NAMES: Readonly<Record<TrainingFramework, string>> = { litgpt: 'LitGPT', torchtune: 'torchtune', mlx: 'mlx-lm' };
+
 export interface TrainingFromFile {
   readonly options: Partial<AnalysisOptions>;
   readonly sources: readonly SettingSource[];
   /** Values that cannot be a run: the config gets no estimate until they are fixed (never a silent default). */
   readonly problems?: readonly TrainingProblem[];
   /** The framework the file is written for, when its keys say so (its model code differs from HF's). */
-  readonly framework?: 'litgpt' | 'torchtune';
+  readonly framework?: TrainingFramework;
+  /** The framework's own defaults for what the file leaves unsaid, as "key value" (mlx-lm's CONFIG_DEFAULTS). */
+  readonly frameworkDefaults?: readonly string[];
   /** The file loads a quantized checkpoint dequantized (axolotl's `Mxfp4Config` with `dequantize: true`). */
   readonly dequantized?: boolean;
   /** Files the recipe names that hold more of its run (a DeepSpeed config), for the host to read and supply. */
@@ -170,7 +178,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     take('sequence length', 'sequenceLength', path, wholeNumber(RUN_LIMITS.sequenceLength));
   }
   // `accumulate_steps`: the original VRAM note's name for it.
-  for (const path of ['gradient_accumulation_steps', 'train.gradient_accumulation_iters', 'accumulate_steps']) {
+  for (const path of ['gradient_accumulation_steps', 'train.gradient_accumulation_iters', 'accumulate_steps', 'grad_accumulation_steps']) {
     take('gradient accumulation', 'gradientAccumulationSteps', path, wholeNumber(RUN_LIMITS.gradientAccumulationSteps));
   }
   // LitGPT: accumulation = global batch / (micro-batch × devices).
@@ -221,7 +229,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   }
   // Activation checkpointing.
   // `checkpoint_layers`: the original VRAM note's name for it.
-  for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations', 'checkpoint_layers']) {
+  for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations', 'checkpoint_layers', 'grad_checkpoint']) {
     take('checkpointing', 'checkpointing', path, v => {
       if (v.kind === 'boolean') {
         return (v.value ? 'full' : 'none') as Checkpointing;
@@ -233,6 +241,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     });
   }
   readTorchtuneSwitches(obj, take, options, problems);
+  const mlx = isMlxRecipe(obj) ? readMlxRecipe(obj, take, judge, options, sources) : undefined;
   // GPUs and ZeRO.
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
   take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : wholeNumber(RUN_LIMITS.gpus)(v)));
@@ -320,8 +329,87 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
     ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),
-    ...(litgpt ? { framework: 'litgpt' as const } : torchtune ? { framework: 'torchtune' as const } : {}),
+    ...(litgpt ? { framework: 'litgpt' as const } : torchtune ? { framework: 'torchtune' as const } : mlx ? { framework: 'mlx' as const } : {}),
+    ...(mlx && mlx.length > 0 ? { frameworkDefaults: mlx } : {}),
   };
+}
+
+/** An mlx-lm LoRA config (mlx_lm.lora -c): its LoRA settings or fine-tuning type, or its adapter folder and iterations. */
+export function isMlxRecipe(obj: ConfigObject): boolean {
+  const type = entryAt(obj, 'fine_tune_type')?.value;
+  return (
+    entryAt(obj, 'lora_parameters')?.value.kind === 'object' ||
+    (type?.kind === 'string' && ['lora', 'dora', 'full'].includes(type.value)) ||
+    (entryAt(obj, 'adapter_path') !== undefined && entryAt(obj, 'iters') !== undefined)
+  );
+}
+
+/** mlx-lm's CONFIG_DEFAULTS for what drives memory, applied where an mlx-lm config leaves a key out. */
+const MLX_DEFAULTS = { batchSize: 4, sequenceLength: 2048, trainedLayers: 16, rank: 8 } as const;
+
+type Judge = <T>(e: ConfigEntry, label: string, convert: (v: ConfigValue) => T | Invalid | undefined, what?: string) => T | undefined;
+
+/**
+ * An mlx-lm LoRA config, as mlx_lm.lora runs it: LoRA (or DoRA) adapters of `lora_parameters.rank` on
+ * `lora_parameters.keys` (q_proj and v_proj by default) in the last `num_layers` blocks, or those blocks trained in
+ * full; fp32 adapters over a base in its stored dtype; a 16-bit loss. Returns the defaults it applied, as "key value".
+ */
+function readMlxRecipe(obj: ConfigObject, take: Take, judge: Judge, options: Record<string, unknown>, sources: SettingSource[]): string[] {
+  const applied: string[] = [];
+  const fallback = (option: string, value: unknown, said: string) => {
+    if (options[option] === undefined) {
+      options[option] = value;
+      applied.push(said);
+    }
+  };
+  take('trained blocks', 'trainedLayers', 'num_layers', v => (v.kind === 'number' && v.value === -1 ? RUN_LIMITS.trainedLayers : wholeNumber(RUN_LIMITS.trainedLayers)(v)));
+  take('trained blocks', 'trainedLayers', 'lora_layers', wholeNumber(RUN_LIMITS.trainedLayers));
+  fallback('trainedLayers', MLX_DEFAULTS.trainedLayers, `num_layers ${MLX_DEFAULTS.trainedLayers}`);
+  fallback('batchSize', MLX_DEFAULTS.batchSize, `batch_size ${MLX_DEFAULTS.batchSize}`);
+  fallback('sequenceLength', MLX_DEFAULTS.sequenceLength, `max_seq_length ${MLX_DEFAULTS.sequenceLength}`);
+  // mlx-lm trains in the checkpoint's own dtype, without autocast.
+  options.precision ??= 'bf16-true';
+  options.loss ??= 'cross-entropy-16bit';
+  const type = entryAt(obj, 'fine_tune_type');
+  if (type?.value.kind === 'string' && type.value.value === 'full') {
+    sources.push({ setting: 'full fine-tuning of the last blocks', option: 'lora', key: 'fine_tune_type', keySpan: type.keySpan, valueSpan: type.value.span });
+    return applied;
+  }
+  const rankEntry = entryAt(obj, 'lora_parameters.rank');
+  const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : MLX_DEFAULTS.rank;
+  if (rank === undefined) {
+    return applied;
+  }
+  const keys = entryAt(obj, 'lora_parameters.keys')?.value;
+  const named = keys?.kind === 'array' ? keys.items.flatMap(k => (k.kind === 'string' ? mlxTargets(k.value) : [])) : [];
+  const targets = named.length > 0 ? [...new Set(named)] : (['q', 'v'] as LoraTarget[]);
+  const dropoutEntry = entryAt(obj, 'lora_parameters.dropout');
+  const dropout = (dropoutEntry ? judge(dropoutEntry, dropoutEntry.key, probability) : 0) ?? 0;
+  options.lora = { rank, targets, dropout: dropout > 0, fp32Adapters: true };
+  const source = rankEntry ?? type ?? entryAt(obj, 'lora_parameters');
+  if (source) {
+    sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: source.key, keySpan: source.keySpan, valueSpan: source.value.span });
+  }
+  if (!rankEntry) {
+    applied.push(`LoRA rank ${MLX_DEFAULTS.rank}`);
+  }
+  if (named.length === 0) {
+    applied.push('lora_parameters.keys [self_attn.q_proj, self_attn.v_proj]');
+  }
+  return applied;
+}
+
+/** The LoRA targets an mlx-lm key names ("self_attn.q_proj", "mlp.down_proj", a fused "self_attn.qkv_proj"). */
+function mlxTargets(key: string): LoraTarget[] {
+  const last = key.split('.').pop() ?? '';
+  if (/^(qkv_proj|query_key_value|c_attn|Wqkv|wqkv|att_proj)$/.test(last)) {
+    return ['q', 'k', 'v'];
+  }
+  if (/^gate_up_proj$/.test(last)) {
+    return ['gate', 'up'];
+  }
+  const t = MODULE_TARGETS[last];
+  return t ? [t] : [];
 }
 
 /** A torchtune recipe: its model is a torchtune builder. */

@@ -144,15 +144,15 @@ export type Mode = 'inference' | 'training' | 'both';
 
 /** Weight quantization: bitsandbytes (int8, nf4, fp4, with double quantization), GPTQ/AWQ int4, GGUF types. */
 export type Quantization =
-  | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4' | 'mxfp4'
+  | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4' | 'mxfp4' | 'mlx-q4' | 'mlx-q8'
   | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k' | 'q4_k_m' | 'q5_k_m';
 export const QUANTIZATIONS: readonly Quantization[] = [
-  'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4', 'mxfp4',
+  'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4', 'mxfp4', 'mlx-q4', 'mlx-q8',
   'q4_0', 'q4_1', 'q5_0', 'q5_1', 'q8_0', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'q4_k_m', 'q5_k_m',
 ];
 
 /** How the training loss meets the logits: all at once, or in chunks (torchtune's chunked losses). */
-export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked';
+export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit';
 
 /** KV cache element type: the compute dtype, fp8, or llama.cpp's quantized cache types. */
 export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0';
@@ -169,6 +169,11 @@ export interface LoraSettings {
    * template), in the dtype the model was loaded in (2 bytes in bf16/fp16, 4 when upcast for k-bit training).
    */
   readonly saved?: { readonly modules: readonly ('embeddings' | 'head')[]; readonly bytes: 2 | 4 };
+  /**
+   * Adapters kept in fp32 whatever the base model's dtype, with fp32 gradients and optimizer states (mlx-lm creates
+   * its LoRA matrices in float32). Undefined: in the training precision's own layout.
+   */
+  readonly fp32Adapters?: boolean;
 }
 
 /** How the model is run: everything the estimate depends on that is not the architecture. */
@@ -222,7 +227,7 @@ export interface RunSettings {
    * How the training loss meets the logits (torchtune's `loss`): undefined or 'cross-entropy', the whole
    * batch × sequence × vocabulary logits upcast to fp32 at once; 'chunked-output' (CEWithChunkedOutputLoss), 16-bit
    * logits upcast one chunk at a time; 'linear-chunked' (LinearCrossEntropyLoss), the output projection itself run
-   * one chunk of tokens at a time.
+   * one chunk of tokens at a time; 'cross-entropy-16bit' (mlx-lm), the whole logits in the model's 16-bit dtype.
    */
   readonly loss?: TrainingLoss;
   /**
@@ -240,6 +245,11 @@ export interface RunSettings {
    * (torchtune's `enable_activation_offloading`); a few tensors stay on the GPU while their copies are in flight.
    */
   readonly activationOffloading?: boolean;
+  /**
+   * Only the last this many transformer blocks are trained (mlx-lm's `num_layers`): LoRA adapters, or the blocks'
+   * own weights, there only; the blocks before them need no gradient and keep nothing for backward.
+   */
+  readonly trainedLayers?: number;
   /**
    * AdamW steps with PyTorch's fused kernel (`fused=True`, HF's `adamw_torch_fused`): it updates the states in
    * place, without the foreach step's temporary the size of one state.

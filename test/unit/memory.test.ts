@@ -145,4 +145,12 @@ describe('training memory', () => {
     assert.strictEqual(base.components.activations - offloaded.components.activations, (31 - OFFLOAD_STASH) * 2 * 2048 * 4096);
     assert.strictEqual(spec.numLayers, 32);
   });
+
+  it('MLX 4-bit weights: 4.5 bits per weight for every linear layer and the embedding, norms in 16 bits', () => {
+    const spec = onlyConfig(llama()).spec!;
+    const est = onlyConfig(llama(), { quantization: 'mlx-q4' }).estimate!;
+    const norms = est.parameters.norms;
+    assert.strictEqual(est.inference.components.weights, Math.round(((P_LLAMA - norms) * 4.5) / 8 + norms * 2));
+    assert.strictEqual(spec.vocabSize, 32000);
+  });
 });

@@ -86,6 +86,43 @@ describe('YAML', () => {
     assert.ok(b.problems.some(x => /needs `enable_activation_checkpointing: True`/.test(x.message) && offloading.slice(x.span.start).startsWith('enable_activation_offloading')));
   });
 
+  it('mlx-lm: LoRA of lora_parameters.rank on its keys in the last num_layers blocks, fp32 adapters, a 16-bit loss', () => {
+    const text = readShared('configs-public/yaml/mlx-lm__lora_config.yaml').replace('model: "mlx_model"', 'model: "mlx-community/Llama-3.2-3B-Instruct-4bit"');
+    const [a] = analyze(text, 'yaml');
+    const s = a.estimate!.settings;
+    assert.strictEqual(a.config.catalog?.model.id, 'meta-llama/Llama-3.2-3B');
+    assert.deepStrictEqual(s.lora, { rank: 8, targets: ['q', 'v'], dropout: false, fp32Adapters: true });
+    assert.deepStrictEqual([s.trainedLayers, s.batchSize, s.sequenceLength, s.precision, s.loss, s.quantization], [16, 4, 2048, 'bf16-true', 'cross-entropy-16bit', 'mlx-q4']);
+    // Rank 8 on q (3,072 → 3,072) and v (3,072 → 1,024) in 16 of Llama-3.2-3B's 28 blocks.
+    const trainable = 8 * (3072 + 3072 + 3072 + 1024) * 16;
+    assert.strictEqual(a.estimate!.trainableParameters, trainable);
+    // fp32 adapters: 4 bytes of gradient and two 4-byte AdamW states each.
+    assert.strictEqual(a.estimate!.training.components.gradients, 4 * trainable);
+    assert.strictEqual(a.estimate!.training.components.optimizer, 8 * trainable);
+    assert.ok(a.estimate!.assumptions.some(x => /^Framework: mlx-lm/.test(x)));
+    assert.ok(a.estimate!.assumptions.some(x => /in the last 16 of 28 blocks \(adapters, their gradients and optimizer states in fp32\)/.test(x)));
+    // Every block trained (-1): more adapters, and every block keeps its activations.
+    const [all] = analyze(text.replace('num_layers: 16', 'num_layers: -1'), 'yaml');
+    assert.strictEqual(all.estimate!.trainableParameters, (trainable / 16) * 28);
+    assert.ok(all.estimate!.training.components.activations > a.estimate!.training.components.activations);
+  });
+
+  it('mlx-lm: what the file leaves out takes mlx-lm\'s defaults, and says so; full fine-tuning trains only the last blocks', () => {
+    const [a] = analyze('model: mlx-community/Llama-3.2-3B-Instruct-4bit\nlora_parameters:\n  scale: 20.0\n', 'yaml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.trainedLayers, s.batchSize, s.sequenceLength, s.lora?.rank, s.lora?.targets], [16, 4, 2048, 8, ['q', 'v']]);
+    assert.ok(a.estimate!.assumptions.some(x => x.startsWith("mlx-lm's defaults for what the file leaves out: num_layers 16, batch_size 4, max_seq_length 2048, LoRA rank 8")));
+    const [full] = analyze('model: meta-llama/Llama-3.2-3B-Instruct\nfine_tune_type: full\nnum_layers: 4\niters: 100\n', 'yaml');
+    const blocks = full.estimate!.parameters.total - full.estimate!.parameters.embeddings - 3072; // all but the tied embedding and the final norm
+    assert.strictEqual(full.estimate!.settings.lora, undefined);
+    assert.strictEqual(full.estimate!.trainableParameters, (blocks / 28) * 4);
+    // The name alone, without a recipe: mlx_model is an mlx-lm config's model folder, never silent.
+    const [unknown] = analyze('model: "mlx_model"\nfine_tune_type: lora\n', 'yaml');
+    assert.strictEqual(unknown, undefined);
+    const document = analyzeDocument(parseConfig('model: "mlx_model"\nfine_tune_type: lora\n', 'yaml'), DEFAULT_OPTIONS);
+    assert.deepStrictEqual(document.unresolved?.map(u => u.name), ['mlx_model']);
+  });
+
   it('torchtune QLoRA runs on torchao: NF4 with double quantization, and its layers keep no inputs', () => {
     const [a] = analyze(readShared('configs-public/yaml/torchtune__llama3_1_8B_qlora_single_device.yaml'), 'yaml');
     const s = a.estimate!.settings;
