@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Writes syntaxes/vram-lens.injection.json: the hyperparameter keys the engine recognises (KEY_ALIASES in
-// src/core/spec.ts) and the run-setting keys it reads, scoped in JSON, YAML and Python. The unit tests check
+// src/core/vocabulary.ts) and the run-setting keys it reads, scoped in JSON, YAML and Python. The unit tests check
 // that no recognised key is missing.   node scripts/grammar.cjs
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const src = fs.readFileSync(path.join(root, 'src', 'core', 'spec.ts'), 'utf8');
+const src = fs.readFileSync(path.join(root, 'src', 'core', 'vocabulary.ts'), 'utf8');
 const start = src.indexOf('export const KEY_ALIASES');
 const block = src.slice(start, src.indexOf('};', start));
 // `dim` is too common a word to colour everywhere.

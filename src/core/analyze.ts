@@ -243,7 +243,8 @@ export function analyzeConfig(
   }
   // LitGPT's own model code uses PyTorch's fused tanh-GELU where HF's GPT-2 and Phi use a Python formula, and its
   // GPT class holds the output head as its own tensor even where HF ties it to the embedding (Gemma, Falcon).
-  const spec = config.training.framework === 'litgpt' ? { ...resolved.spec, pythonGelu: false, tieWordEmbeddings: false } : resolved.spec;
+  // LitGPT loads the language model of a multimodal checkpoint alone.
+  const spec = config.training.framework === 'litgpt' ? { ...resolved.spec, pythonGelu: false, tieWordEmbeddings: false, vision: undefined } : resolved.spec;
   let est = estimate(spec, runSettingsFor(spec, effective));
   if (est.parameters.total > MAX_PARAMETERS) {
     const span = { start: config.span.start, end: config.span.start + 1 };

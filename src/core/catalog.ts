@@ -4,6 +4,9 @@ import type { RawValue } from './spec';
 import type { Quantization } from './types';
 
 /** A popular model's architecture, for configs that name the model instead of writing it out. */
+/** Config values as a catalog entry holds them: scalars, and objects of scalars (a vision_config). */
+export type CatalogConfig = { readonly [key: string]: RawValue | null | CatalogConfig };
+
 export interface CatalogModel {
   readonly id: string;
   readonly aliases: readonly string[];
@@ -14,7 +17,8 @@ export interface CatalogModel {
   readonly publishedSize?: string;
   /** How the published checkpoint stores its weights, when not in 16 bits (gpt-oss: MXFP4 experts). */
   readonly weights?: Quantization;
-  readonly config: Readonly<Record<string, RawValue | null>>;
+  /** The entry's config.json values; a multimodal entry nests its tower's under `vision_config`. */
+  readonly config: CatalogConfig;
 }
 
 export const CATALOG: readonly CatalogModel[] = catalogData.models as unknown as CatalogModel[];
@@ -166,6 +170,8 @@ const TORCHTUNE_BUILDERS: readonly [RegExp, (m: RegExpExecArray) => string][] = 
   [/^phi3_mini$/, () => 'phi-3-mini'],
   [/^phi4_14b$/, () => 'phi-4'],
   [/^mistral_7b$/, () => 'mistral-7b-v0.1'],
+  [/^llama4_scout_17b_16e$/, () => 'Llama-4-Scout-17B-16E'],
+  [/^llama4_maverick_17b_128e$/, () => 'Llama-4-Maverick-17B-128E'],
 ];
 
 /**

@@ -275,7 +275,7 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
     out.push('| Parameters | Count | Share |', '|---|---:|---:|');
     const parts: [string, number][] = [
       ['Embeddings', p.embeddings], ['Attention', p.attention], ['MLP', p.mlp], ['Experts (incl. routers)', p.experts],
-      ['Norms', p.norms], ['Output head', p.head], ['Other (pooler)', p.other],
+      ['Norms', p.norms], ['Output head', p.head], ['Other (pooler)', p.other], ['Vision encoder and projector', p.vision],
     ];
     for (const [label, n] of parts) {
       if (n > 0) {

@@ -357,6 +357,35 @@ const CLIP_VISION: Family = {
   },
 };
 
+/**
+ * Llama 4's language model: every `interleave_moe_layer_step`-th layer holds `num_local_experts` fused SwiGLU experts
+ * of intermediate_size, top-k routed, beside one shared expert of the same width; the other layers a dense MLP of
+ * intermediate_size_mlp. Its q/k norms are parameter-free L2 norms; three layers in four (those with rotary
+ * positions) attend within chunks of attention_chunk_size, the fourth over the whole context.
+ */
+const LLAMA4_TEXT: Family = {
+  ...LLAMA_STYLE,
+  name: 'Llama 4 (mixture of experts)',
+  refine: ctx => {
+    const step = ctx.int('interleave_moe_layer_step') ?? 1;
+    const expert = ctx.intermediateSize ?? 8192;
+    return {
+      fusedExperts: true,
+      intermediateSize: ctx.int('intermediate_size_mlp') ?? 16384,
+      slidingLayers: ctx.numLayers - Math.floor(ctx.numLayers / (ctx.int('no_rope_layer_interval') ?? 4)),
+      moe: {
+        numExperts: ctx.int('num_local_experts') ?? 16,
+        expertsPerToken: ctx.int('num_experts_per_tok') ?? 1,
+        expertIntermediate: expert,
+        sharedIntermediate: expert,
+        sharedExpertGate: false,
+        moeLayers: Math.floor(ctx.numLayers / step),
+        routerBias: false,
+      },
+    };
+  },
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
@@ -461,6 +490,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       },
     }),
   },
+  llama4_text: LLAMA4_TEXT,
+  llama4: LLAMA4_TEXT,
   deepseek_v2: { ...LLAMA_STYLE, name: 'DeepSeek-V2 (MLA + mixture of experts)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
 };

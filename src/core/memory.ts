@@ -738,6 +738,14 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** What the estimate counts of a multimodal checkpoint's vision encoder. */
+function visionNote(spec: ModelSpec): string {
+  const v = spec.vision!;
+  const n = countParameters(spec).vision;
+  const tower = v.kind === 'siglip' ? 'SigLIP' : 'Llama 4';
+  return `Vision encoder: ${tower}, ${v.numLayers} layers of width ${v.hiddenSize}, with its projector: ${n.toLocaleString('en-US')} parameters, counted in the weights (frozen under LoRA); the run is text-only, so no image tokens and no encoder activations are counted.`;
+}
+
 /** " in the last N of L blocks", when only those are trained (mlx-lm's num_layers). */
 function trainedBlocks(spec: ModelSpec, settings: RunSettings): string {
   const layers = totalLayers(spec);
@@ -799,6 +807,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
         : 'Gradient checkpointing: off.',
     ...trainingSwitchNotes(settings),
+    ...(spec.vision ? [visionNote(spec)] : []),
     `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     settings.allocatorReserve === undefined
       ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`

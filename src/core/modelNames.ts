@@ -1,6 +1,5 @@
 // Which strings in a file name a model, and the models the user or the disk supplies for names the catalog lacks.
-import type { CatalogModel } from './catalog';
-import type { RawValue } from './spec';
+import type { CatalogConfig, CatalogModel } from './catalog';
 
 /**
  * A model the catalog does not hold, found for a name the file writes: a local folder's config.json (and its
@@ -8,7 +7,7 @@ import type { RawValue } from './spec';
  */
 export interface ExternalModel {
   /** The config.json keys (or inline values) the estimate reads. */
-  readonly config: Readonly<Record<string, RawValue | null>>;
+  readonly config: CatalogConfig;
   /** Where it was read from, as the hover says it ("./my-model/config.json", "vramLens.models", "the Hub (cached)"). */
   readonly source: string;
   /** The exact count the checkpoint's safetensors headers give, when they were read. */

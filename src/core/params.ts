@@ -15,6 +15,7 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
   let norms = 0;
   let head = 0;
   let other = 0;
+  let vision = 0;
   let inactive = 0;
   const m = spec.moe;
   for (const t of weightTensors(spec)) {
@@ -27,11 +28,13 @@ export function countParameters(spec: ModelSpec): ParameterBreakdown {
       case 'norms': norms += n; break;
       case 'head': head += n; break;
       case 'other': other += n; break;
+      case 'vision': vision += n; break;
     }
     if (t.expert && m) {
       inactive += (n / m.numExperts) * (m.numExperts - m.expertsPerToken);
     }
   }
-  const total = embeddings + attention + mlp + experts + norms + head + other;
-  return { embeddings, attention, mlp, experts, norms, head, other, total, activePerToken: total - inactive };
+  const total = embeddings + attention + mlp + experts + norms + head + other + vision;
+  // A text token never passes through the vision tower.
+  return { embeddings, attention, mlp, experts, norms, head, other, vision, total, activePerToken: total - inactive - vision };
 }

@@ -145,7 +145,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
 
 export function configReport(text: string, format: string, a: ConfigAnalysis, gpus: readonly Gpu[] = GPUS, advice?: Advice): ConfigReport {
   const est = a.estimate;
-  const { embeddings, attention, mlp, experts, norms, head, other } = est?.parameters ?? ({} as Record<string, number>);
+  const { embeddings, attention, mlp, experts, norms, head, other, vision } = est?.parameters ?? ({} as Record<string, number>);
   return {
     name: a.config.name,
     line: lineOf(text, a.config.span.start),
@@ -157,7 +157,7 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
           total: est.parameters.total,
           trainable: est.trainableParameters,
           activePerToken: est.parameters.activePerToken,
-          breakdown: { embeddings, attention, mlp, experts, norms, head, other },
+          breakdown: { embeddings, attention, mlp, experts, norms, head, other, vision },
         }
       : null,
     settings: est ? { ...est.settings } : null,

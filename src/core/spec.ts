@@ -5,7 +5,7 @@ import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
-import type { ModelSpec, Precision, Quantization, Span, SpecField } from './types';
+import type { ModelSpec, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
@@ -74,6 +74,38 @@ export interface FoundConfig {
   readonly catalog?: CatalogReference;
   /** Run settings the file states (batch, sequence, precision, LoRA…), with their keys. */
   readonly training: TrainingFromFile;
+  /** The `vision_config` of a vision tower VRAM Lens counts, beside this language model (or inside its entry). */
+  readonly vision?: VisionConfig;
+}
+
+/** A vision tower's config as written: its kind and its scalar values. */
+export interface VisionConfig {
+  readonly kind: VisionTower['kind'];
+  readonly values: Readonly<Record<string, RawValue | null>>;
+}
+
+/** The vision_config kinds counted as towers beside a language model, by model_type. */
+const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { siglip_vision_model: 'siglip', llama4_vision_model: 'llama4' };
+
+/** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
+function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined {
+  const v = obj && entryOf(obj, 'vision_config')?.value;
+  if (v?.kind !== 'object') {
+    return undefined;
+  }
+  const type = entryOf(v, 'model_type')?.value;
+  const kind = type?.kind === 'string' ? VISION_TOWERS[type.value] : undefined;
+  if (!kind) {
+    return undefined;
+  }
+  const values: Record<string, RawValue | null> = {};
+  for (const e of v.entries) {
+    const value = scalar(e.value);
+    if (value !== undefined) {
+      values[e.key] = value;
+    }
+  }
+  return { kind, values };
 }
 
 export interface CatalogReference {
@@ -84,6 +116,8 @@ export interface CatalogReference {
   readonly external?: boolean;
   /** How the name led to the entry, and what it says about the weights (absent for builders and flavors). */
   readonly match?: CatalogMatch;
+  /** The framework builds the language model alone (torchtitan's flavors): the entry's vision tower is not there. */
+  readonly textOnly?: boolean;
   readonly key: string;
   readonly keySpan: Span;
   readonly valueSpan: Span;
@@ -192,7 +226,7 @@ function torchtitanNaming(model: ConfigObject, external: ExternalModels | undefi
   }
   const found = matchCatalogModel(`${name.value.value}-${flavor.value.value}`)?.model;
   if (found) {
-    return { ref: { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span } };
+    return { ref: { model: found, key: 'model.flavor', keySpan: flavor.keySpan, valueSpan: flavor.value.span, textOnly: true } };
   }
   const written = `${name.value.value} ${flavor.value.value}`;
   const supplied = external?.get(written);
@@ -212,17 +246,23 @@ function naming(obj: ConfigObject, external: ExternalModels | undefined): Naming
 
 /** A config object made of the catalog entry's values, all pointing at the key that names the model. */
 function catalogObject(ref: CatalogReference, container: ConfigObject): ConfigObject {
-  const span = ref.valueSpan;
-  const entries: ConfigEntry[] = Object.entries(ref.model.config).map(([key, v]) => ({
+  const { vision_config: vision, ...text } = ref.model.config;
+  return catalogValues(ref.textOnly || vision === undefined ? text : ref.model.config, ref.valueSpan, container.span);
+}
+
+/** Catalog values (an entry's config, or an object inside it such as its vision_config) as a config object. */
+function catalogValues(values: CatalogModel['config'], span: Span, objectSpan: Span): ConfigObject {
+  const entries: ConfigEntry[] = Object.entries(values).map(([key, v]) => ({
     key,
     keySpan: span,
     value:
       v === null ? { kind: 'null', span }
         : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span }
           : typeof v === 'boolean' ? { kind: 'boolean', value: v, span }
-            : { kind: 'string', value: String(v), span },
+            : typeof v === 'object' ? catalogValues(v, span, span)
+              : { kind: 'string', value: String(v), span },
   }));
-  return { kind: 'object', entries, span: container.span };
+  return { kind: 'object', entries, span: objectSpan };
 }
 
 export interface ScalarEntry {
@@ -305,7 +345,7 @@ function architectureOf(obj: ConfigObject): string | undefined {
   return undefined;
 }
 
-function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'training'> {
+function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omit<FoundConfig, 'training'> {
   const keys: RecognisedKey[] = [];
   const raw: Partial<Record<SpecField, RawValue>> = {};
   const seen = new Set<SpecField>();
@@ -346,13 +386,17 @@ function readConfig(obj: ConfigObject, path: string): Omit<FoundConfig, 'trainin
     types?.kind === 'array' && types.items.every(i => i.kind === 'string')
       ? types.items.map(i => (i.kind === 'string' ? i.value : ''))
       : undefined;
-  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj), scalars, layerTypes };
+  // A multimodal checkpoint's tower: inside the config (a catalog entry), or beside its text_config.
+  const vision = visionConfigOf(obj) ?? (/(^|\.)text_config$/.test(path) ? visionConfigOf(parent) : undefined);
+  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes, ...(vision ? { vision } : {}) };
 }
 
 /** An object that holds a model config: written out, or named by a key (with the catalog entry it names). */
 interface Candidate {
   readonly obj: ConfigObject;
   readonly path: string;
+  /** The object holding it (a multimodal config around its text_config). */
+  readonly parent?: ConfigObject;
   readonly ref?: CatalogReference;
   /** Set for a Python script's run: where each of its keys comes from. */
   readonly origins?: ScriptRun['origins'];
@@ -369,9 +413,9 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
   const callArguments = new Set((script ?? []).map(c => c.span.start));
   const found: Candidate[] = [];
   let visited = 0;
-  const stack: { v: ConfigValue; depth: number; path: string }[] = [{ v: root, depth: 0, path: '' }];
+  const stack: { v: ConfigValue; depth: number; path: string; parent?: ConfigObject }[] = [{ v: root, depth: 0, path: '' }];
   while (stack.length > 0 && visited < MAX_NODES) {
-    const { v, depth, path } = stack.pop()!;
+    const { v, depth, path, parent } = stack.pop()!;
     visited++;
     if (depth > MAX_DEPTH) {
       continue;
@@ -381,7 +425,7 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
     }
     if (v.kind === 'object') {
       if (isModelObject(v) && !(/(^|\.)(vision|audio|speech)_config$/.test(path) && !isKnownVisionTower(v))) {
-        found.push({ obj: v, path });
+        found.push({ obj: v, path, ...(parent ? { parent } : {}) });
         continue;
       }
       // A script's module-level names (`model_id = "…"`) are read through its calls instead.
@@ -396,7 +440,7 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
       for (let i = v.entries.length - 1; i >= 0; i--) {
         const e = v.entries[i];
         if (e.value.kind === 'object' || e.value.kind === 'array') {
-          stack.push({ v: e.value, depth: depth + 1, path: path ? `${path}.${e.key}` : e.key });
+          stack.push({ v: e.value, depth: depth + 1, path: path ? `${path}.${e.key}` : e.key, parent: v });
         }
       }
     } else if (v.kind === 'array') {
@@ -414,7 +458,7 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
 /** Files a recipe names (a DeepSpeed config) as the host read them, by the name the recipe writes. */
 export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
 
-function readCandidate({ obj, path, ref, origins }: Candidate, attached?: AttachedConfigs): FoundConfig {
+function readCandidate({ obj, path, parent, ref, origins }: Candidate, attached?: AttachedConfigs): FoundConfig {
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
     const read = readConfig(catalogObject(ref, obj), path);
@@ -422,7 +466,7 @@ function readCandidate({ obj, path, ref, origins }: Candidate, attached?: Attach
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training };
   }
-  return { ...readConfig(obj, path), training: isCheckpointConfig(obj) ? NO_TRAINING : readTrainingSettings(obj, named) };
+  return { ...readConfig(obj, path, parent), training: isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent)) ? NO_TRAINING : readTrainingSettings(obj, named) };
 }
 
 /** A script's settings named by the arguments they come from (`TrainingArguments(per_device_train_batch_size)`). */
@@ -849,12 +893,54 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
       slidingWindowRaw === undefined
         ? 0
         : config.layerTypes
-          ? config.layerTypes.filter(t => t.startsWith('sliding')).length
+          ? config.layerTypes.filter(t => t.startsWith('sliding') || t.startsWith('chunked')).length
           : Math.min(numLayers, refined.slidingLayers ?? numLayers),
     storedDtype: typeof raw.dtype === 'string' ? raw.dtype : undefined,
     patchEmbeddingParams: refined.patchEmbeddingParams ?? 0,
   };
-  return { spec, problems };
+  const vision = config.vision && visionTower(config.vision, problems);
+  return { spec: vision ? { ...spec, vision } : spec, problems };
+}
+
+/** transformers' config-class defaults for what a vision_config leaves out (SiglipVisionConfig, Llama4VisionConfig). */
+const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<string, number>>>> = {
+  siglip: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_channels: 3, image_size: 224, patch_size: 16 },
+  llama4: {
+    hidden_size: 768, intermediate_size: 5632, num_hidden_layers: 34, num_channels: 3, image_size: 448, patch_size: 14,
+    vision_output_dim: 7680, projector_input_dim: 4096, projector_output_dim: 4096,
+  },
+};
+
+/** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
+function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower | undefined {
+  const defaults = VISION_DEFAULTS[config.kind];
+  let valid = true;
+  const size = (key: string): number => {
+    const v = config.values[key];
+    if (v === undefined || v === null) {
+      return defaults[key];
+    }
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {
+      return v;
+    }
+    valid = false;
+    problems.push({ severity: 'error', key: `vision_config.${key}`, message: `\`vision_config.${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
+    return 1;
+  };
+  const tower: VisionTower = {
+    kind: config.kind,
+    hiddenSize: size('hidden_size'),
+    numLayers: size('num_hidden_layers'),
+    intermediateSize: size('intermediate_size'),
+    imageSize: size('image_size'),
+    patchSize: size('patch_size'),
+    channels: size('num_channels'),
+    poolingHead: config.kind === 'siglip' && config.values.vision_use_head !== false,
+    ...(config.kind === 'llama4'
+      ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
+      : {}),
+  };
+  return valid ? tower : undefined;
 }
 
 /** A task head named by `architectures` decides whether vocabulary logits are computed. */

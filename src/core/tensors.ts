@@ -1,5 +1,6 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
+import { visionTensors } from './vision';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
 export function normParams(spec: ModelSpec, width: number = spec.hiddenSize): number {
@@ -196,6 +197,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
     if (spec.lmHeadBias) {
       add('head', vector('lm_head bias', spec.vocabSize, 1));
     }
+  }
+  if (spec.vision) {
+    out.push(...visionTensors(spec.vision, h));
   }
   return out.filter(t => t.count > 0 && t.outFeatures > 0);
 }

@@ -105,6 +105,27 @@ export interface ModelSpec {
   readonly storedDtype: string | undefined;
   /** Input embedding weights other than tables: a vision tower's patch convolution and class token. */
   readonly patchEmbeddingParams: number;
+  /** The vision encoder a multimodal checkpoint holds beside its language model (Gemma 3, Llama 4), with its projector. */
+  readonly vision?: VisionTower;
+}
+
+/**
+ * A vision encoder beside the language model, as the checkpoint holds it: counted in the parameters and the
+ * weights, frozen under LoRA; a text-only run sends no image through it.
+ */
+export interface VisionTower {
+  /** Whose encoder: SigLIP's (Gemma 3's vision_config) or Llama 4's. */
+  readonly kind: 'siglip' | 'llama4';
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly intermediateSize: number;
+  readonly imageSize: number;
+  readonly patchSize: number;
+  readonly channels: number;
+  /** SigLIP's attention-pooling head (`vision_use_head`); Gemma 3's tower has none. */
+  readonly poolingHead: boolean;
+  /** Llama 4's pixel-shuffle adapter widths (`projector_input_dim`, `projector_output_dim`) and its output width. */
+  readonly adapter?: { readonly inputDim: number; readonly outputDim: number; readonly visionOutputDim: number };
 }
 
 export interface MoeShape {
@@ -275,6 +296,8 @@ export interface ParameterBreakdown {
   readonly norms: number;
   readonly head: number;
   readonly other: number;
+  /** A multimodal checkpoint's vision encoder and projector (0 for a language model alone). */
+  readonly vision: number;
   readonly total: number;
   /** Parameters touched per token (differs from total only for mixture-of-experts). */
   readonly activePerToken: number;

@@ -20,7 +20,8 @@ export const KEY_ALIASES: Readonly<Record<SpecField, readonly string[]>> = {
   tieWordEmbeddings: ['tie_word_embeddings'],
   dtype: ['torch_dtype', 'dtype'],
   modelType: ['model_type'],
-  slidingWindow: ['sliding_window', 'sliding_window_size'],
+  // Llama 4: its chunked layers cache (and attend over) at most one chunk, as a sliding window does.
+  slidingWindow: ['sliding_window', 'sliding_window_size', 'attention_chunk_size'],
 };
 
 /** Keys that name a model instead of writing it out, as LitGPT, axolotl, HF scripts, nanoGPT and torchtune do. */

@@ -127,3 +127,54 @@ describe('the weight-tensor inventory adds up to the exact parameter count', () 
     });
   }
 });
+
+describe('multimodal checkpoints: the vision encoder and projector are counted beside the language model', () => {
+  // Llama-4-Scout-17B-16E-Instruct's config.json values (text_config and vision_config), written for the test. Its
+  // safetensors metadata holds 108,641,793,536 parameters: the language model 107,769,861,120, the vision encoder and
+  // projector 871,932,416.
+  const scout = {
+    architectures: ['Llama4ForConditionalGeneration'], model_type: 'llama4', tie_word_embeddings: false, torch_dtype: 'bfloat16',
+    text_config: {
+      attention_chunk_size: 8192, head_dim: 128, hidden_size: 5120, interleave_moe_layer_step: 1, intermediate_size: 8192,
+      intermediate_size_mlp: 16384, max_position_embeddings: 10485760, model_type: 'llama4_text', num_attention_heads: 40,
+      num_experts_per_tok: 1, num_hidden_layers: 48, num_key_value_heads: 8, num_local_experts: 16, use_qk_norm: true, vocab_size: 202048,
+    },
+    vision_config: {
+      hidden_size: 1408, image_size: 336, intermediate_size: 5632, model_type: 'llama4_vision_model', num_attention_heads: 16,
+      num_channels: 3, num_hidden_layers: 34, patch_size: 14, pixel_shuffle_ratio: 0.5, projector_input_dim: 4096,
+      projector_output_dim: 4096, vision_output_dim: 4096,
+    },
+  };
+
+  it('Llama 4 Scout: 108,641,793,536 parameters, 871,932,416 of them the vision side, 17.2B active per text token', () => {
+    const a = onlyConfig(JSON.stringify(scout));
+    const p = a.estimate!.parameters;
+    assert.strictEqual(p.total, 108_641_793_536);
+    assert.strictEqual(p.vision, 871_932_416);
+    assert.strictEqual(p.activePerToken, 17_172_894_720);
+    // Three layers in four attend within 8,192-token chunks, and cache no more.
+    assert.deepStrictEqual([a.spec!.slidingLayers, a.spec!.slidingWindow], [36, 8192]);
+    assert.ok(a.estimate!.assumptions.some(x => /^Vision encoder: Llama 4, 34 layers of width 1408, with its projector: 871,932,416 parameters/.test(x)));
+  });
+
+  it('Llama 4 Maverick: every other layer is a mixture of 128 experts, the rest dense MLPs of intermediate_size_mlp', () => {
+    const maverick = { ...scout, text_config: { ...scout.text_config, interleave_moe_layer_step: 2, num_local_experts: 128 } };
+    assert.strictEqual(onlyConfig(JSON.stringify(maverick)).estimate!.parameters.total, 401_583_781_376);
+  });
+
+  it('a vision_config of no known tower is left out, and a bad size in a known one is an error on the tower', () => {
+    const unknownTower = { ...scout, vision_config: { ...scout.vision_config, model_type: 'some_vision_model' } };
+    assert.strictEqual(onlyConfig(JSON.stringify(unknownTower)).estimate!.parameters.total, 107_769_861_120);
+    const bad = { ...scout, vision_config: { ...scout.vision_config, hidden_size: -3 } };
+    const a = onlyConfig(JSON.stringify(bad));
+    assert.strictEqual(a.estimate, undefined);
+    assert.ok(a.problems.some(p => /`vision_config\.hidden_size` must be a whole number/.test(p.message)));
+  });
+
+  it('a LitGPT recipe and a torchtitan flavor build the language model alone', () => {
+    const [lit] = analyzeDocument(parseConfig('checkpoint_dir: checkpoints/google/gemma-3-4b-it\nlora_r: 8\n', 'yaml'), DEFAULT_OPTIONS).configs;
+    assert.strictEqual(lit.estimate!.parameters.vision, 0);
+    const [titan] = analyzeDocument(parseConfig('[model]\nname = "llama4"\nflavor = "17bx16e"\n', 'toml'), DEFAULT_OPTIONS).configs;
+    assert.strictEqual(titan.estimate!.parameters.total, 107_769_861_120);
+  });
+});

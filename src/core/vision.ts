@@ -1,0 +1,76 @@
+// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Llama 4's own), with their projectors, as transformers allocates them.
+import type { WeightTensor } from './tensors';
+import type { VisionTower } from './types';
+
+/** A weight of the tower, filed under `vision`: a matrix (`linear`) or a vector or table. */
+function weight(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean): WeightTensor {
+  return { name: `vision.${name}`, inFeatures, outFeatures, count, linear, target: undefined, expert: false, embeddingOrHead: false, component: 'vision' };
+}
+
+/** nn.Linear(in, out) and its bias when it has one. */
+function dense(name: string, inFeatures: number, outFeatures: number, count: number, bias: boolean): WeightTensor[] {
+  return [weight(name, inFeatures, outFeatures, count, true), ...(bias ? [weight(`${name} bias`, 1, outFeatures, count, false)] : [])];
+}
+
+/** A pre-norm ViT block: two LayerNorms (weight and bias), biased q/k/v/o projections and a biased two-layer MLP. */
+function encoderLayers(v: VisionTower): WeightTensor[] {
+  const h = v.hiddenSize;
+  const n = v.numLayers;
+  return [
+    weight('layer norms', 1, 2 * 2 * h, n, false),
+    ...dense('q/k/v/o projections', h, h, 4 * n, true),
+    ...dense('mlp.fc1', h, v.intermediateSize, n, true),
+    ...dense('mlp.fc2', v.intermediateSize, h, n, true),
+  ];
+}
+
+/** Patches per image side, squared. */
+function patches(v: VisionTower): number {
+  return Math.floor(v.imageSize / v.patchSize) ** 2;
+}
+
+/**
+ * SiglipVisionModel: a biased patch convolution, learned positions for every patch, the encoder, a final LayerNorm
+ * and, unless `vision_use_head` is false, the attention-pooling head (a probe, nn.MultiheadAttention, a LayerNorm and
+ * an MLP). Gemma 3's projector: an RMSNorm of the tower's width and a matrix into the language model's.
+ */
+function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const head = v.poolingHead
+    ? [weight('head.probe', 1, h, 1, false), ...dense('head.attention in_proj', h, 3 * h, 1, true), ...dense('head.attention out_proj', h, h, 1, true),
+      weight('head.layernorm', 1, 2 * h, 1, false), ...dense('head.mlp.fc1', h, v.intermediateSize, 1, true), ...dense('head.mlp.fc2', v.intermediateSize, h, 1, true)]
+    : [];
+  return [
+    ...dense('patch_embedding', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('position_embedding', h, patches(v), 1, false),
+    ...encoderLayers(v),
+    weight('post_layernorm', 1, 2 * h, 1, false),
+    ...head,
+    weight('projector norm', 1, h, 1, false),
+    weight('projector', h, textHidden, 1, true),
+  ];
+}
+
+/**
+ * Llama4VisionModel: an unbiased patch projection, a class token and learned positions (patches + 1), LayerNorms
+ * before and after the encoder, and the pixel-shuffle adapter's two unbiased matrices; the projector is one unbiased
+ * matrix from vision_output_dim into the language model's width.
+ */
+function llama4(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const a = v.adapter ?? { inputDim: 4096, outputDim: 4096, visionOutputDim: 4096 };
+  return [
+    weight('patch_embedding', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('class_embedding and positions', h, patches(v) + 2, 1, false),
+    weight('layernorm_pre and layernorm_post', 1, 2 * 2 * h, 1, false),
+    ...encoderLayers(v),
+    weight('vision_adapter.mlp.fc1', v.intermediateSize, a.inputDim, 1, true),
+    weight('vision_adapter.mlp.fc2', a.outputDim, a.outputDim, 1, true),
+    weight('projector', a.visionOutputDim, textHidden, 1, true),
+  ];
+}
+
+/** Every tensor of the tower and its projector into a language model of width `textHidden`. */
+export function visionTensors(v: VisionTower, textHidden: number): WeightTensor[] {
+  return v.kind === 'siglip' ? siglip(v, textHidden) : llama4(v, textHidden);
+}
