@@ -432,7 +432,7 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
   }
   lines.push(
     `    parameters ${formatCount(r.parameters.total)} (${formatInteger(r.parameters.total)})` +
-      (r.parameters.activePerToken !== r.parameters.total ? `, ${formatCount(r.parameters.activePerToken)} active per token` : '') +
+      (r.parameters.activePerToken !== r.parameters.total - (r.parameters.breakdown.vision ?? 0) ? `, ${formatCount(r.parameters.activePerToken)} active per token` : '') +
       (r.parameters.trainable !== r.parameters.total ? `, ${formatInteger(r.parameters.trainable)} trainable` : ''),
   );
   lines.push(`    ${r.summary}`);

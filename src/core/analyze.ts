@@ -266,6 +266,9 @@ export function analyzeConfig(
   if (fromFile.length > 0) {
     notes.push(`From the file: ${fromFile.map(s => `${s.setting} (\`${s.key}\`)`).join(', ')}; the rest from ${defaults.length > 0 ? `${whose} and ` : ''}settings.`);
   }
+  if (config.classDefaults) {
+    notes.push(`${config.classDefaults.configClass}'s defaults for what the config leaves out: ${config.classDefaults.keys.join(', ')}.`);
+  }
   if (defaults.length > 0) {
     notes.push(`${whose} for what the file leaves out: ${defaults.join(', ')}.`);
   }

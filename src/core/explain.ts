@@ -270,7 +270,8 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
     }
     const p = est.parameters;
     out.push(`Architecture: **${escapeMarkdown(a.spec.family)}**. Parameters: **${formatInteger(p.total)}** (${formatCount(p.total)})` +
-      (p.activePerToken !== p.total ? `, ${formatCount(p.activePerToken)} active per token.` : '.'));
+      // Mixture-of-experts models name their active share; a vision encoder is idle for text tokens, which is not that.
+      (p.activePerToken !== p.total - p.vision ? `, ${formatCount(p.activePerToken)} active per token.` : '.'));
     out.push('');
     out.push('| Parameters | Count | Share |', '|---|---:|---:|');
     const parts: [string, number][] = [

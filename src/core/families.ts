@@ -386,6 +386,29 @@ const LLAMA4_TEXT: Family = {
   },
 };
 
+/**
+ * What transformers' config classes fill in when a config.json leaves a key out, for the families whose published
+ * configs are that sparse (Gemma 3's multimodal checkpoints write only four sizes of their text_config). Keyed by
+ * `model_type`, with the class each comes from.
+ */
+export const CONFIG_CLASS_DEFAULTS: Readonly<Record<string, { readonly configClass: string; readonly values: Readonly<Record<string, number | boolean>> }>> = {
+  gemma3_text: {
+    configClass: 'Gemma3TextConfig',
+    values: {
+      vocab_size: 262_208, hidden_size: 2304, intermediate_size: 9216, num_hidden_layers: 26, num_attention_heads: 8,
+      num_key_value_heads: 4, head_dim: 256, max_position_embeddings: 131_072, sliding_window: 4096, tie_word_embeddings: true,
+    },
+  },
+  llama4_text: {
+    configClass: 'Llama4TextConfig',
+    values: {
+      vocab_size: 202_048, hidden_size: 5120, intermediate_size: 8192, intermediate_size_mlp: 16_384, num_hidden_layers: 48,
+      num_attention_heads: 40, num_key_value_heads: 8, head_dim: 128, max_position_embeddings: 131_072, num_local_experts: 16,
+      num_experts_per_tok: 1, interleave_moe_layer_step: 1, attention_chunk_size: 8192, tie_word_embeddings: false,
+    },
+  },
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,

@@ -1,7 +1,7 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
-import { familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { CONFIG_CLASS_DEFAULTS, familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
@@ -76,6 +76,8 @@ export interface FoundConfig {
   readonly training: TrainingFromFile;
   /** The `vision_config` of a vision tower VRAM Lens counts, beside this language model (or inside its entry). */
   readonly vision?: VisionConfig;
+  /** Keys the config leaves out that its transformers config class fills in, with their values. */
+  readonly classDefaults?: ClassDefaults;
 }
 
 /** A vision tower's config as written: its kind and its scalar values. */
@@ -288,6 +290,40 @@ export interface ResolvedSpec {
 const MAX_DEPTH = 64;
 const MAX_NODES = 200_000;
 
+/**
+ * The object with what its config class fills in for the keys it leaves out (CONFIG_CLASS_DEFAULTS), each added entry
+ * at an empty span where its `model_type` starts; with the keys filled, for the report to say. The object itself when nothing is missing.
+ */
+function withClassDefaults(obj: ConfigObject): { readonly obj: ConfigObject; readonly filled?: ClassDefaults } {
+  const type = entryOf(obj, 'model_type');
+  const defaults = type?.value.kind === 'string' ? CONFIG_CLASS_DEFAULTS[type.value.value] : undefined;
+  if (!type || !defaults) {
+    return { obj };
+  }
+  const added: ConfigEntry[] = [];
+  for (const [key, value] of Object.entries(defaults.values)) {
+    if (!entryOf(obj, key)) {
+      // Empty spans at model_type: read as the config's values, never hovered or edited as keys of the file.
+      const span = { start: type.keySpan.start, end: type.keySpan.start };
+      added.push({ key, keySpan: span, value: typeof value === 'boolean' ? { kind: 'boolean', value, span } : { kind: 'number', value, raw: String(value), span } });
+    }
+  }
+  if (added.length === 0) {
+    return { obj };
+  }
+  return { obj: { ...obj, entries: [...obj.entries, ...added] }, filled: { configClass: defaults.configClass, keys: added.map(e => `${e.key} ${shownDefault(e.value)}`) } };
+}
+
+function shownDefault(v: ConfigValue): string {
+  return v.kind === 'number' ? v.value.toLocaleString('en-US') : v.kind === 'boolean' ? String(v.value) : '';
+}
+
+/** The keys a config class filled in for a config that leaves them out. */
+export interface ClassDefaults {
+  readonly configClass: string;
+  readonly keys: readonly string[];
+}
+
 function isModelObject(obj: ConfigObject): boolean {
   let hidden = false;
   let layers = false;
@@ -359,7 +395,10 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
     if (value === undefined) {
       continue;
     }
-    keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value });
+    // A value its config class fills in (an empty key span) is read, but is no key of the file to hover or edit.
+    if (e.keySpan.end > e.keySpan.start) {
+      keys.push({ field, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span, value });
+    }
     if (!seen.has(field) && value !== null) {
       seen.add(field);
       raw[field] = e.key === 'multi_query' ? (value === true ? 1 : value) : value;
@@ -397,6 +436,8 @@ interface Candidate {
   readonly path: string;
   /** The object holding it (a multimodal config around its text_config). */
   readonly parent?: ConfigObject;
+  /** Keys its config class filled in. */
+  readonly filled?: ClassDefaults;
   readonly ref?: CatalogReference;
   /** Set for a Python script's run: where each of its keys comes from. */
   readonly origins?: ScriptRun['origins'];
@@ -424,8 +465,9 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
       continue;
     }
     if (v.kind === 'object') {
-      if (isModelObject(v) && !(/(^|\.)(vision|audio|speech)_config$/.test(path) && !isKnownVisionTower(v))) {
-        found.push({ obj: v, path, ...(parent ? { parent } : {}) });
+      const { obj: full, filled } = withClassDefaults(v);
+      if (isModelObject(full) && !(/(^|\.)(vision|audio|speech)_config$/.test(path) && !isKnownVisionTower(full))) {
+        found.push({ obj: full, path, ...(parent ? { parent } : {}), ...(filled ? { filled } : {}) });
         continue;
       }
       // A script's module-level names (`model_id = "…"`) are read through its calls instead.
@@ -458,7 +500,7 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
 /** Files a recipe names (a DeepSpeed config) as the host read them, by the name the recipe writes. */
 export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
 
-function readCandidate({ obj, path, parent, ref, origins }: Candidate, attached?: AttachedConfigs): FoundConfig {
+function readCandidate({ obj, path, parent, filled, ref, origins }: Candidate, attached?: AttachedConfigs): FoundConfig {
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
     const read = readConfig(catalogObject(ref, obj), path);
@@ -466,7 +508,11 @@ function readCandidate({ obj, path, parent, ref, origins }: Candidate, attached?
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training };
   }
-  return { ...readConfig(obj, path, parent), training: isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent)) ? NO_TRAINING : readTrainingSettings(obj, named) };
+  return {
+    ...readConfig(obj, path, parent),
+    training: isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent)) ? NO_TRAINING : readTrainingSettings(obj, named),
+    ...(filled ? { classDefaults: filled } : {}),
+  };
 }
 
 /** A script's settings named by the arguments they come from (`TrainingArguments(per_device_train_batch_size)`). */

@@ -177,4 +177,27 @@ describe('multimodal checkpoints: the vision encoder and projector are counted b
     const [titan] = analyzeDocument(parseConfig('[model]\nname = "llama4"\nflavor = "17bx16e"\n', 'toml'), DEFAULT_OPTIONS).configs;
     assert.strictEqual(titan.estimate!.parameters.total, 107_769_861_120);
   });
+
+  // google/gemma-3-4b-it's config.json as published: its text_config names four sizes and leaves the rest to
+  // Gemma3TextConfig's defaults. Its safetensors metadata holds 4,300,079,472 parameters; gemma-3-12b-it's 12,187,325,040.
+  const gemma3 = (text: Record<string, unknown>) => JSON.stringify({
+    architectures: ['Gemma3ForConditionalGeneration'], boi_token_index: 255999, eoi_token_index: 256000, eos_token_id: [1, 106],
+    image_token_index: 262144, initializer_range: 0.02, mm_tokens_per_image: 256, model_type: 'gemma3',
+    text_config: { ...text, model_type: 'gemma3_text', rope_scaling: { factor: 8.0, rope_type: 'linear' }, sliding_window: 1024 },
+    torch_dtype: 'bfloat16', transformers_version: '4.50.0.dev0',
+    vision_config: {
+      hidden_size: 1152, image_size: 896, intermediate_size: 4304, model_type: 'siglip_vision_model', num_attention_heads: 16,
+      num_hidden_layers: 27, patch_size: 14, vision_use_head: false,
+    },
+  });
+
+  it('Gemma 3 as published: a sparse text_config filled as Gemma3TextConfig fills it, and the SigLIP tower with its projector', () => {
+    const four = onlyConfig(gemma3({ hidden_size: 2560, intermediate_size: 10240, num_hidden_layers: 34 }));
+    assert.strictEqual(four.estimate!.parameters.total, 4_300_079_472);
+    // SigLIP so400m without its pooling head (416,866,032) and the projector into 2,560 wide (2,950,272).
+    assert.strictEqual(four.estimate!.parameters.vision, 416_866_032 + 2_950_272);
+    assert.ok(four.estimate!.assumptions.some(x => x.startsWith("Gemma3TextConfig's defaults for what the config leaves out: vocab_size 262,208, num_attention_heads 8, num_key_value_heads 4, head_dim 256")));
+    const twelve = onlyConfig(gemma3({ hidden_size: 3840, intermediate_size: 15360, num_attention_heads: 16, num_hidden_layers: 48, num_key_value_heads: 8 }));
+    assert.strictEqual(twelve.estimate!.parameters.total, 12_187_325_040);
+  });
 });
