@@ -4,8 +4,8 @@ import type { RawValue } from './spec';
 import type { Quantization } from './types';
 
 /** A popular model's architecture, for configs that name the model instead of writing it out. */
-/** Config values as a catalog entry holds them: scalars, and objects of scalars (a vision_config). */
-export type CatalogConfig = { readonly [key: string]: RawValue | null | CatalogConfig };
+/** Config values as a catalog entry holds them: scalars, lists of numbers (cross_attention_layers), and objects of them (a vision_config). */
+export type CatalogConfig = { readonly [key: string]: RawValue | null | readonly number[] | CatalogConfig };
 
 export interface CatalogModel {
   readonly id: string;
@@ -170,6 +170,7 @@ const TORCHTUNE_BUILDERS: readonly [RegExp, (m: RegExpExecArray) => string][] = 
   [/^phi3_mini$/, () => 'phi-3-mini'],
   [/^phi4_14b$/, () => 'phi-4'],
   [/^mistral_7b$/, () => 'mistral-7b-v0.1'],
+  [/^llama3_2_vision_(11b|90b)$/, m => `Llama-3.2-${m[1].toUpperCase()}-Vision`],
   [/^llama4_scout_17b_16e$/, () => 'Llama-4-Scout-17B-16E'],
   [/^llama4_maverick_17b_128e$/, () => 'Llama-4-Maverick-17B-128E'],
 ];

@@ -16,6 +16,8 @@ export interface FamilyContext {
   has(key: string): boolean;
   /** True when the config sets this key to null explicitly. */
   isNull(key: string): boolean;
+  /** The number of items of a list the config writes under this key (cross_attention_layers), or undefined. */
+  length(key: string): number | undefined;
   /** Records that the config cannot be estimated, and why. */
   fail(message: string, key?: string): void;
 }
@@ -26,7 +28,7 @@ export type Refinement = Partial<
     ModelSpec,
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
-    | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts'
+    | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
   >
 >;
 
@@ -399,6 +401,13 @@ export const CONFIG_CLASS_DEFAULTS: Readonly<Record<string, { readonly configCla
       num_key_value_heads: 4, head_dim: 256, max_position_embeddings: 131_072, sliding_window: 4096, tie_word_embeddings: true,
     },
   },
+  mllama_text_model: {
+    configClass: 'MllamaTextConfig',
+    values: {
+      vocab_size: 128_256, hidden_size: 4096, num_hidden_layers: 40, num_attention_heads: 32, num_key_value_heads: 8,
+      intermediate_size: 14_336, max_position_embeddings: 131_072, tie_word_embeddings: false,
+    },
+  },
   llama4_text: {
     configClass: 'Llama4TextConfig',
     values: {
@@ -407,6 +416,17 @@ export const CONFIG_CLASS_DEFAULTS: Readonly<Record<string, { readonly configCla
       num_experts_per_tok: 1, interleave_moe_layer_step: 1, attention_chunk_size: 8192, tie_word_embeddings: false,
     },
   },
+};
+
+/**
+ * Llama 3.2 Vision's language model (mllama): Llama 3.1's block, with `cross_attention_layers` among its layers
+ * cross-attending to the image features (each with q/k RMSNorms over a head and two tanh gates), and an embedding
+ * 8 rows longer than the vocabulary its head predicts.
+ */
+const MLLAMA_TEXT: Family = {
+  ...LLAMA_STYLE,
+  name: 'Llama 3.2 Vision (cross-attention layers)',
+  refine: ctx => ({ crossAttentionLayers: ctx.length('cross_attention_layers') ?? 8, extraEmbeddingRows: 8 }),
 };
 
 /** Keyed by `model_type`. */
@@ -514,6 +534,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     }),
   },
   llama4_text: LLAMA4_TEXT,
+  mllama_text_model: MLLAMA_TEXT,
   llama4: LLAMA4_TEXT,
   deepseek_v2: { ...LLAMA_STYLE, name: 'DeepSeek-V2 (MLA + mixture of experts)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },

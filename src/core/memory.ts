@@ -474,9 +474,14 @@ function inTrainedLayers(spec: ModelSpec, tensors: readonly WeightTensor[], trai
     .map(({ t, blocks }) => (blocks > 0 ? { ...t, count: blocks * share + (blocksOnly ? 0 : t.count - blocks) } : t));
 }
 
+/** Blocks a text-only run passes through: all but Llama 3.2 Vision's cross-attention layers, which it skips. */
+function textLayers(spec: ModelSpec): number {
+  return totalLayers(spec) - (spec.crossAttentionLayers ?? 0);
+}
+
 /** Blocks that keep activations for backward: all, or the last `trainedLayers` (nothing before them needs a gradient). */
 function blocksInBackward(spec: ModelSpec, settings: RunSettings): number {
-  const layers = totalLayers(spec);
+  const layers = textLayers(spec);
   return settings.trainedLayers === undefined ? layers : Math.min(layers, settings.trainedLayers);
 }
 
@@ -684,7 +689,7 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   // vLLM allocates the cache in blocks of 16 tokens.
   const blocks = (n: number) => (settings.serving === 'vllm' ? Math.ceil(n / 16) * 16 : n);
   const { full, sliding } = cachedTokens(spec, settings);
-  const tokenLayers = (spec.numLayers - spec.slidingLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
+  const tokenLayers = (spec.numLayers - (spec.crossAttentionLayers ?? 0) - spec.slidingLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
   return Math.round((perToken * tokenLayers) / tp);
 }
 
@@ -742,8 +747,11 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
 function visionNote(spec: ModelSpec): string {
   const v = spec.vision!;
   const n = countParameters(spec).vision;
-  const tower = v.kind === 'siglip' ? 'SigLIP' : 'Llama 4';
-  return `Vision encoder: ${tower}, ${v.numLayers} layers of width ${v.hiddenSize}, with its projector: ${n.toLocaleString('en-US')} parameters, counted in the weights (frozen under LoRA); the run is text-only, so no image tokens and no encoder activations are counted.`;
+  const tower = v.kind === 'siglip' ? 'SigLIP' : v.kind === 'llama4' ? 'Llama 4' : 'Llama 3.2 Vision';
+  const cross = spec.crossAttentionLayers
+    ? ` The ${spec.crossAttentionLayers} cross-attention layers see no image and are skipped, as transformers skips them: no cache or activations of theirs.`
+    : '';
+  return `Vision encoder: ${tower}, ${v.numLayers} layers of width ${v.hiddenSize}, with its projector: ${n.toLocaleString('en-US')} parameters, counted in the weights (frozen under LoRA); the run is text-only, so no image tokens and no encoder activations are counted.${cross}`;
 }
 
 /** " in the last N of L blocks", when only those are trained (mlx-lm's num_layers). */

@@ -78,16 +78,26 @@ export interface FoundConfig {
   readonly vision?: VisionConfig;
   /** Keys the config leaves out that its transformers config class fills in, with their values. */
   readonly classDefaults?: ClassDefaults;
+  /** How many items each list the config writes holds (`cross_attention_layers`), by key. */
+  readonly lengths?: Readonly<Record<string, number>>;
 }
 
 /** A vision tower's config as written: its kind and its scalar values. */
 export interface VisionConfig {
   readonly kind: VisionTower['kind'];
   readonly values: Readonly<Record<string, RawValue | null>>;
+  /** How many items each of its lists holds (mllama's supported_aspect_ratios). */
+  readonly lengths: Readonly<Record<string, number>>;
 }
 
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
-const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { siglip_vision_model: 'siglip', llama4_vision_model: 'llama4' };
+const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama' };
+
+/** How many items each list of the object holds, by key; undefined when it has none. */
+function listLengths(obj: ConfigObject): Record<string, number> | undefined {
+  const lists = obj.entries.filter(e => e.value.kind === 'array');
+  return lists.length === 0 ? undefined : Object.fromEntries(lists.map(e => [e.key, e.value.kind === 'array' ? e.value.items.length : 0]));
+}
 
 /** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
 function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined {
@@ -107,7 +117,7 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
       values[e.key] = value;
     }
   }
-  return { kind, values };
+  return { kind, values, lengths: listLengths(v) ?? {} };
 }
 
 export interface CatalogReference {
@@ -261,8 +271,9 @@ function catalogValues(values: CatalogModel['config'], span: Span, objectSpan: S
       v === null ? { kind: 'null', span }
         : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span }
           : typeof v === 'boolean' ? { kind: 'boolean', value: v, span }
-            : typeof v === 'object' ? catalogValues(v, span, span)
-              : { kind: 'string', value: String(v), span },
+            : Array.isArray(v) ? { kind: 'array', items: v.map(n => ({ kind: 'number', value: n, raw: String(n), span })), span }
+              : typeof v === 'object' ? catalogValues(v as CatalogModel['config'], span, span)
+                : { kind: 'string', value: String(v), span },
   }));
   return { kind: 'object', entries, span: objectSpan };
 }
@@ -427,7 +438,12 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
       : undefined;
   // A multimodal checkpoint's tower: inside the config (a catalog entry), or beside its text_config.
   const vision = visionConfigOf(obj) ?? (/(^|\.)text_config$/.test(path) ? visionConfigOf(parent) : undefined);
-  return { name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes, ...(vision ? { vision } : {}) };
+  const lengths = listLengths(obj);
+  return {
+    name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes,
+    ...(vision ? { vision } : {}),
+    ...(lengths ? { lengths } : {}),
+  };
 }
 
 /** An object that holds a model config: written out, or named by a key (with the catalog entry it names). */
@@ -818,6 +834,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     },
     has,
     isNull: key => key in config.scalars && config.scalars[key].value === null,
+    length: key => config.lengths?.[key],
     fail: (message, key) => problems.push({ severity: 'error', key, message }),
   };
   if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
@@ -943,6 +960,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
           : Math.min(numLayers, refined.slidingLayers ?? numLayers),
     storedDtype: typeof raw.dtype === 'string' ? raw.dtype : undefined,
     patchEmbeddingParams: refined.patchEmbeddingParams ?? 0,
+    ...(refined.crossAttentionLayers ? { crossAttentionLayers: Math.min(refined.crossAttentionLayers, numLayers) } : {}),
+    ...(refined.extraEmbeddingRows ? { extraEmbeddingRows: refined.extraEmbeddingRows } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
   return { spec: vision ? { ...spec, vision } : spec, problems };
@@ -954,6 +973,10 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
   llama4: {
     hidden_size: 768, intermediate_size: 5632, num_hidden_layers: 34, num_channels: 3, image_size: 448, patch_size: 14,
     vision_output_dim: 7680, projector_input_dim: 4096, projector_output_dim: 4096,
+  },
+  mllama: {
+    hidden_size: 1280, intermediate_size: 5120, num_hidden_layers: 32, num_global_layers: 8, num_channels: 3, image_size: 448,
+    patch_size: 14, max_num_tiles: 4, vision_output_dim: 7680,
   },
 };
 
@@ -984,6 +1007,12 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     poolingHead: config.kind === 'siglip' && config.values.vision_use_head !== false,
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
+      : {}),
+    ...(config.kind === 'mllama'
+      ? {
+          // MllamaVisionConfig's eight supported_aspect_ratios unless the config lists others.
+          tiles: { globalLayers: size('num_global_layers'), maxTiles: size('max_num_tiles'), aspectRatios: config.lengths.supported_aspect_ratios ?? 8, visionOutputDim: size('vision_output_dim') },
+        }
       : {}),
   };
   return valid ? tower : undefined;

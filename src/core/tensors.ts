@@ -137,7 +137,7 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
     }
   };
 
-  add('embeddings', table('embed_tokens', spec.vocabSize, tokenWidth));
+  add('embeddings', table('embed_tokens', spec.vocabSize + (spec.extraEmbeddingRows ?? 0), tokenWidth));
   if (spec.wordEmbedProjDim !== undefined) {
     add('embeddings', linear('project_in', spec.wordEmbedProjDim, h, 1), linear('project_out', h, spec.wordEmbedProjDim, 1));
   }
@@ -185,6 +185,10 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
       }
     }
     add('norms', vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0)));
+    if (spec.crossAttentionLayers) {
+      // Llama 3.2 Vision's cross-attention layers: an RMSNorm over each head's queries and keys, and two scalar gates.
+      add('attention', vector('cross-attention q/k norms', 2 * spec.headDim, spec.crossAttentionLayers), vector('cross-attention gates', 2, spec.crossAttentionLayers));
+    }
   }
   if (spec.pooler) {
     add('other', linear('pooler', h, h, 1), vector('pooler bias', h, 1));

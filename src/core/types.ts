@@ -107,6 +107,13 @@ export interface ModelSpec {
   readonly patchEmbeddingParams: number;
   /** The vision encoder a multimodal checkpoint holds beside its language model (Gemma 3, Llama 4), with its projector. */
   readonly vision?: VisionTower;
+  /**
+   * Layers among numLayers that cross-attend to image features (Llama 3.2 Vision's cross_attention_layers): each with
+   * q/k norms and two gates besides the usual tensors; a text-only run skips them.
+   */
+  readonly crossAttentionLayers?: number;
+  /** Embedding rows beyond the vocabulary the head predicts (Llama 3.2 Vision's 8). */
+  readonly extraEmbeddingRows?: number;
 }
 
 /**
@@ -114,8 +121,8 @@ export interface ModelSpec {
  * weights, frozen under LoRA; a text-only run sends no image through it.
  */
 export interface VisionTower {
-  /** Whose encoder: SigLIP's (Gemma 3's vision_config) or Llama 4's. */
-  readonly kind: 'siglip' | 'llama4';
+  /** Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's or Llama 3.2 Vision's (mllama). */
+  readonly kind: 'siglip' | 'llama4' | 'mllama';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -126,6 +133,8 @@ export interface VisionTower {
   readonly poolingHead: boolean;
   /** Llama 4's pixel-shuffle adapter widths (`projector_input_dim`, `projector_output_dim`) and its output width. */
   readonly adapter?: { readonly inputDim: number; readonly outputDim: number; readonly visionOutputDim: number };
+  /** Llama 3.2 Vision's tiles: gated global layers, tiles per image, aspect ratios, and the width fed to the projector. */
+  readonly tiles?: { readonly globalLayers: number; readonly maxTiles: number; readonly aspectRatios: number; readonly visionOutputDim: number };
 }
 
 export interface MoeShape {

@@ -1,4 +1,4 @@
-// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Llama 4's own), with their projectors, as transformers allocates them.
+// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
 import type { WeightTensor } from './tensors';
 import type { VisionTower } from './types';
 
@@ -12,15 +12,17 @@ function dense(name: string, inFeatures: number, outFeatures: number, count: num
   return [weight(name, inFeatures, outFeatures, count, true), ...(bias ? [weight(`${name} bias`, 1, outFeatures, count, false)] : [])];
 }
 
-/** A pre-norm ViT block: two LayerNorms (weight and bias), biased q/k/v/o projections and a biased two-layer MLP. */
-function encoderLayers(v: VisionTower): WeightTensor[] {
+/**
+ * `n` pre-norm ViT blocks: two LayerNorms (weight and bias), the q/k/v/o projections (biased unless `attentionBias` is
+ * false) and a biased two-layer MLP.
+ */
+function encoderLayers(v: VisionTower, n = v.numLayers, attentionBias = true, name = 'layers'): WeightTensor[] {
   const h = v.hiddenSize;
-  const n = v.numLayers;
   return [
-    weight('layer norms', 1, 2 * 2 * h, n, false),
-    ...dense('q/k/v/o projections', h, h, 4 * n, true),
-    ...dense('mlp.fc1', h, v.intermediateSize, n, true),
-    ...dense('mlp.fc2', v.intermediateSize, h, n, true),
+    weight(`${name}.layer norms`, 1, 2 * 2 * h, n, false),
+    ...dense(`${name}.q/k/v/o projections`, h, h, 4 * n, attentionBias),
+    ...dense(`${name}.mlp.fc1`, h, v.intermediateSize, n, true),
+    ...dense(`${name}.mlp.fc2`, v.intermediateSize, h, n, true),
   ];
 }
 
@@ -70,7 +72,33 @@ function llama4(v: VisionTower, textHidden: number): WeightTensor[] {
   ];
 }
 
+/**
+ * MllamaVisionModel (Llama 3.2 Vision): an unbiased patch convolution and a class token; positions per patch (and
+ * the class token) with a gate, and per tile and aspect ratio; gated embeddings per tile before and after the local
+ * encoder; LayerNorms before and after; the local encoder (unbiased attention) and a global one whose layers add
+ * two gates each. The projector maps the concatenated features (vision_output_dim) into the language model, biased.
+ */
+function mllama(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const t = v.tiles ?? { globalLayers: 8, maxTiles: 4, aspectRatios: 8, visionOutputDim: 7680 };
+  const positions = patches(v) + 1;
+  const ratioIds = t.aspectRatios + 1;
+  return [
+    weight('patch_embedding', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('class_embedding', 1, h, 1, false),
+    weight('gated_positional_embedding', h, positions, 1, false),
+    weight('gated_positional_embedding.tile_embedding', t.maxTiles * positions * h, ratioIds, 1, false),
+    weight('pre/post tile positional embeddings', t.maxTiles * h, ratioIds, 2, false),
+    weight('embedding gates', 1, 3, 1, false),
+    weight('layernorm_pre and layernorm_post', 1, 2 * 2 * h, 1, false),
+    ...encoderLayers(v, v.numLayers, false, 'transformer'),
+    ...encoderLayers(v, t.globalLayers, false, 'global_transformer'),
+    weight('global_transformer gates', 1, 2, t.globalLayers, false),
+    ...dense('projector', t.visionOutputDim, textHidden, 1, true),
+  ];
+}
+
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
 export function visionTensors(v: VisionTower, textHidden: number): WeightTensor[] {
-  return v.kind === 'siglip' ? siglip(v, textHidden) : llama4(v, textHidden);
+  return v.kind === 'siglip' ? siglip(v, textHidden) : v.kind === 'llama4' ? llama4(v, textHidden) : mllama(v, textHidden);
 }

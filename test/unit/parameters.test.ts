@@ -200,4 +200,25 @@ describe('multimodal checkpoints: the vision encoder and projector are counted b
     const twelve = onlyConfig(gemma3({ hidden_size: 3840, intermediate_size: 15360, num_attention_heads: 16, num_hidden_layers: 48, num_key_value_heads: 8 }));
     assert.strictEqual(twelve.estimate!.parameters.total, 12_187_325_040);
   });
+
+  it('Llama 3.2 Vision (mllama): cross-attention layers with q/k norms and gates, 8 extra embedding rows, the tiled encoder', () => {
+    // meta-llama/Llama-3.2-11B-Vision-Instruct's config.json values, written for the test; 10,670,220,835 parameters.
+    const config = {
+      architectures: ['MllamaForConditionalGeneration'], image_token_index: 128256, model_type: 'mllama', torch_dtype: 'bfloat16',
+      text_config: {
+        cross_attention_layers: [3, 8, 13, 18, 23, 28, 33, 38], hidden_size: 4096, intermediate_size: 14336, max_position_embeddings: 131072,
+        model_type: 'mllama_text_model', num_attention_heads: 32, num_hidden_layers: 40, num_key_value_heads: 8, tie_word_embeddings: false, vocab_size: 128256,
+      },
+      vision_config: {
+        attention_heads: 16, hidden_size: 1280, image_size: 560, intermediate_layers_indices: [3, 7, 15, 23, 30], intermediate_size: 5120,
+        max_num_tiles: 4, model_type: 'mllama_vision_model', num_channels: 3, num_global_layers: 8, num_hidden_layers: 32, patch_size: 14,
+        supported_aspect_ratios: [[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [3, 1], [4, 1]], vision_output_dim: 7680,
+      },
+    };
+    const a = onlyConfig(JSON.stringify(config), { sequenceLength: 4096 });
+    assert.strictEqual(a.estimate!.parameters.total, 10_670_220_835);
+    // A text-only run skips the 8 cross-attention layers: the cache holds the other 32 (2 · 8 heads · 128 · 2 bytes each).
+    assert.strictEqual(a.estimate!.inference.components.kvCache, 32 * 2 * 8 * 128 * 2 * 4096);
+    assert.ok(a.estimate!.assumptions.some(x => /The 8 cross-attention layers see no image and are skipped/.test(x)));
+  });
 });

@@ -377,11 +377,12 @@ describe('recipes as each framework writes them', () => {
       ['gemma2_27b', 'google/gemma-2-27b'], ['lora_phi4_14b', 'microsoft/phi-4'], ['smollm2_1_7b', 'HuggingFaceTB/SmolLM2-1.7B'],
       ['lora_llama3_2_1b', 'meta-llama/Llama-3.2-1B'], ['mistral_7b', 'mistralai/Mistral-7B-v0.1'], ['phi3_mini', 'microsoft/Phi-3-mini-4k-instruct'],
       ['lora_llama4_scout_17b_16e', 'meta-llama/Llama-4-Scout-17B-16E'], ['llama4_maverick_17b_128e', 'meta-llama/Llama-4-Maverick-17B-128E'],
+      ['qlora_llama3_2_vision_11b', 'meta-llama/Llama-3.2-11B-Vision'], ['llama3_2_vision_90b', 'meta-llama/Llama-3.2-90B-Vision'],
     ];
     for (const [builder, id] of cases) {
       assert.strictEqual(torchtuneModel(`torchtune.models.x.${builder}`)?.id, id, builder);
     }
-    const unknown = analyzeDocument(parseConfig('model:\n  _component_: torchtune.models.llama3_2_vision.llama3_2_vision_11b\n', 'yaml'), DEFAULT_OPTIONS);
+    const unknown = analyzeDocument(parseConfig('model:\n  _component_: torchtune.models.clip.clip_vision_encoder\n', 'yaml'), DEFAULT_OPTIONS);
     assert.deepStrictEqual(unknown.problems.map(p => p.code), ['unknown-model']);
   });
 });
