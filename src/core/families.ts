@@ -505,6 +505,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   olmo: { ...LLAMA_STYLE, name: 'OLMo', norm: 'layernorm-noparams' },
   // OLMo 2: norms after attention and after the MLP, and RMSNorm over the whole query and key projections.
   olmo2: { ...LLAMA_STYLE, name: 'OLMo 2', qkNorm: 'projection' },
+  // OLMo 3: OLMo 2's block; three layers in four attend within a sliding window, the fourth over the whole context.
+  olmo3: { ...LLAMA_STYLE, name: 'OLMo 3', qkNorm: 'projection', refine: ctx => ({ slidingLayers: ctx.numLayers - Math.floor(ctx.numLayers / 4) }) },
   // Granite 3.x: Llama's block; its embedding, residual, attention and logit multipliers hold no parameters.
   granite: { ...LLAMA_STYLE, name: 'Granite', tiedByDefault: true },
   // Command R / R7B: attention and MLP in parallel from one bias-free LayerNorm; tied head.
