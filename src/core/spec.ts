@@ -88,10 +88,17 @@ export interface VisionConfig {
   readonly values: Readonly<Record<string, RawValue | null>>;
   /** How many items each of its lists holds (mllama's supported_aspect_ratios). */
   readonly lengths: Readonly<Record<string, number>>;
+  /** The model_type of the config holding it (`mistral3`, `llava`), which decides a Pixtral tower's projector. */
+  readonly holderType?: string;
 }
 
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
-const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama' };
+const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
+  siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama', pixtral: 'pixtral',
+};
+
+/** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
+const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias'] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
@@ -102,7 +109,7 @@ function listLengths(obj: ConfigObject): Record<string, number> | undefined {
 /** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
 function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined {
   const v = obj && entryOf(obj, 'vision_config')?.value;
-  if (v?.kind !== 'object') {
+  if (!obj || v?.kind !== 'object') {
     return undefined;
   }
   const type = entryOf(v, 'model_type')?.value;
@@ -117,7 +124,15 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
       values[e.key] = value;
     }
   }
-  return { kind, values, lengths: listLengths(v) ?? {} };
+  for (const key of PROJECTOR_KEYS) {
+    const written = entryOf(obj, key)?.value;
+    const value = written && scalar(written);
+    if (value !== undefined && value !== null) {
+      values[key] = value;
+    }
+  }
+  const holder = entryOf(obj, 'model_type')?.value;
+  return { kind, values, lengths: listLengths(v) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}) };
 }
 
 export interface CatalogReference {
@@ -978,6 +993,7 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     hidden_size: 1280, intermediate_size: 5120, num_hidden_layers: 32, num_global_layers: 8, num_channels: 3, image_size: 448,
     patch_size: 14, max_num_tiles: 4, vision_output_dim: 7680,
   },
+  pixtral: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 1024, patch_size: 16, spatial_merge_size: 2 },
 };
 
 /** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
@@ -1007,6 +1023,14 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     poolingHead: config.kind === 'siglip' && config.values.vision_use_head !== false,
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
+      : {}),
+    ...(config.kind === 'pixtral'
+      ? {
+          // Mistral 3 merges patches before its projector and defaults to no bias; LLaVA's projector is biased by default.
+          projector: config.holderType === 'llava'
+            ? { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false }
+            : { style: 'mistral3' as const, spatialMergeSize: size('spatial_merge_size'), bias: config.values.multimodal_projector_bias === true },
+        }
       : {}),
     ...(config.kind === 'mllama'
       ? {

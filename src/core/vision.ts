@@ -1,4 +1,4 @@
-// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
+// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
 import type { WeightTensor } from './tensors';
 import type { VisionTower } from './types';
 
@@ -98,7 +98,32 @@ function mllama(v: VisionTower, textHidden: number): WeightTensor[] {
   ];
 }
 
+/**
+ * PixtralVisionModel: an unbiased patch convolution, an RMSNorm before the encoder, and unbiased blocks of RMSNorms,
+ * attention and a gated MLP (rotary positions hold no parameters). Mistral 3's projector: an RMSNorm, the patch
+ * merger's matrix from spatial_merge_size² patches, and two linears into the language model; LLaVA's: two linears.
+ */
+function pixtral(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const n = v.numLayers;
+  const p = v.projector ?? { style: 'mistral3', spatialMergeSize: 2, bias: false };
+  const merger = p.style === 'mistral3'
+    ? [weight('projector norm', 1, h, 1, false), weight('patch_merger', h * p.spatialMergeSize * p.spatialMergeSize, h, 1, true)]
+    : [];
+  return [
+    weight('patch_conv', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('ln_pre and block norms', 1, h, 1 + 2 * n, false),
+    weight('q/k/v/o projections', h, h, 4 * n, true),
+    weight('feed_forward gate/up/down', h, v.intermediateSize, 3 * n, true),
+    ...merger,
+    ...dense('projector.linear_1', h, textHidden, 1, p.bias),
+    ...dense('projector.linear_2', textHidden, textHidden, 1, p.bias),
+  ];
+}
+
+const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = { siglip, llama4, mllama, pixtral };
+
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
 export function visionTensors(v: VisionTower, textHidden: number): WeightTensor[] {
-  return v.kind === 'siglip' ? siglip(v, textHidden) : v.kind === 'llama4' ? llama4(v, textHidden) : mllama(v, textHidden);
+  return TOWERS[v.kind](v, textHidden);
 }

@@ -221,4 +221,25 @@ describe('multimodal checkpoints: the vision encoder and projector are counted b
     assert.strictEqual(a.estimate!.inference.components.kvCache, 32 * 2 * 8 * 128 * 2 * 4096);
     assert.ok(a.estimate!.assumptions.some(x => /The 8 cross-attention layers see no image and are skipped/.test(x)));
   });
+
+  it('Mistral Small 3.1 (Mistral 3): the Pixtral encoder and a patch-merging projector without biases; as LLaVA, two biased linears', () => {
+    // mistralai/Mistral-Small-3.1-24B-Instruct-2503's config.json values, written for the test; 24,011,361,280 parameters.
+    const config = {
+      architectures: ['Mistral3ForConditionalGeneration'], image_token_index: 10, model_type: 'mistral3', multimodal_projector_bias: false,
+      spatial_merge_size: 2, torch_dtype: 'bfloat16',
+      text_config: {
+        head_dim: 128, hidden_size: 5120, intermediate_size: 32768, max_position_embeddings: 131072, model_type: 'mistral', num_attention_heads: 32,
+        num_hidden_layers: 40, num_key_value_heads: 8, sliding_window: null, vocab_size: 131072,
+      },
+      vision_config: {
+        head_dim: 64, hidden_size: 1024, image_size: 1540, intermediate_size: 4096, model_type: 'pixtral', num_attention_heads: 16,
+        num_channels: 3, num_hidden_layers: 24, patch_size: 14,
+      },
+    };
+    const a = onlyConfig(JSON.stringify(config));
+    assert.strictEqual(a.estimate!.parameters.total, 24_011_361_280);
+    // The same tower under LLaVA: no norm or merger, and biases on both linears (5,120 + 5,120).
+    const llava = onlyConfig(JSON.stringify({ ...config, model_type: 'llava', multimodal_projector_bias: undefined }));
+    assert.strictEqual(llava.estimate!.parameters.vision - a.estimate!.parameters.vision, 2 * 5120 - 1024 - 4096 * 1024);
+  });
 });
