@@ -19,6 +19,8 @@ export interface CatalogModel {
   readonly weights?: Quantization;
   /** The entry's config.json values; a multimodal entry nests its tower's under `vision_config`. */
   readonly config: CatalogConfig;
+  /** A score head of `labels` outputs in place of the vocabulary head (a reward model). */
+  readonly scoreHead?: { readonly labels: number };
 }
 
 export const CATALOG: readonly CatalogModel[] = catalogData.models as unknown as CatalogModel[];
@@ -181,11 +183,21 @@ const TORCHTUNE_BUILDERS: readonly [RegExp, (m: RegExpExecArray) => string][] = 
  */
 export function torchtuneModel(component: string): CatalogModel | undefined {
   const builder = component.split('.').pop()!.replace(/^(q?lora_|q?dora_)/, '');
+  // A reward builder (llama2_reward_7b) is its base model with a one-score head in place of the vocabulary head.
+  const reward = /^(.*)_reward(_\d+b)$/.exec(builder);
+  const base = reward ? `${reward[1]}${reward[2]}` : builder;
   for (const [pattern, name] of TORCHTUNE_BUILDERS) {
-    const m = pattern.exec(builder);
-    if (m) {
-      return findCatalogModel(name(m));
+    const m = pattern.exec(base);
+    const model = m ? findCatalogModel(name(m)) : undefined;
+    if (model) {
+      return reward ? rewardModel(model) : model;
     }
   }
   return undefined;
+}
+
+/** A catalog model as torchtune's reward builders make it: the same body, a bias-free Linear(hidden, 1) as its head. */
+function rewardModel(model: CatalogModel): CatalogModel {
+  const { parameters: _unused, publishedSize: _unusedSize, ...rest } = model;
+  return { ...rest, id: `${model.id} (reward model)`, aliases: [], source: `${model.source}; torchtune's reward builder replaces the output head with one score`, scoreHead: { labels: 1 } };
 }

@@ -965,7 +965,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     lmHeadBias: refined.lmHeadBias ?? family.lmHeadBias,
     finalNorm: refined.finalNorm ?? family.finalNorm,
     dropout: family.dropout,
-    head: headKind(family.head, config.architecture),
+    head: config.catalog?.model.scoreHead ? 'none' : headKind(family.head, config.architecture),
+    ...(config.catalog?.model.scoreHead ? { scoreLabels: config.catalog.model.scoreHead.labels } : {}),
     slidingWindow: slidingWindowRaw,
     slidingLayers:
       slidingWindowRaw === undefined

@@ -193,6 +193,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.pooler) {
     add('other', linear('pooler', h, h, 1), vector('pooler bias', h, 1));
   }
+  if (spec.scoreLabels) {
+    add('head', linear('score', tokenWidth, spec.scoreLabels, 1));
+  }
   if (spec.head === 'lm' && !spec.encoderOnly) {
     // Tied input/output embeddings are held (and counted) once.
     if (!spec.tieWordEmbeddings) {

@@ -114,6 +114,8 @@ export interface ModelSpec {
   readonly crossAttentionLayers?: number;
   /** Embedding rows beyond the vocabulary the head predicts (Llama 3.2 Vision's 8). */
   readonly extraEmbeddingRows?: number;
+  /** A bias-free score head of this many outputs in place of the vocabulary head (a reward model); head is 'none'. */
+  readonly scoreLabels?: number;
 }
 
 /**

@@ -382,6 +382,12 @@ describe('recipes as each framework writes them', () => {
     for (const [builder, id] of cases) {
       assert.strictEqual(torchtuneModel(`torchtune.models.x.${builder}`)?.id, id, builder);
     }
+    // Reward builders: the base model with a bias-free one-score head in place of the 32,000 × 4,096 vocabulary head.
+    for (const [builder, base] of [['lora_llama2_reward_7b', 6_738_415_616], ['mistral_reward_7b', 7_241_732_096]] as const) {
+      const [reward] = analyze(`model:\n  _component_: torchtune.models.x.${builder}\n`, 'yaml');
+      assert.strictEqual(reward.estimate!.parameters.total, base - 32000 * 4096 + 4096, builder);
+      assert.strictEqual(reward.estimate!.training.components.activations < analyze(`model:\n  _component_: torchtune.models.x.${builder.replace('_reward', '')}\n`, 'yaml')[0].estimate!.training.components.activations, true);
+    }
     const unknown = analyzeDocument(parseConfig('model:\n  _component_: torchtune.models.clip.clip_vision_encoder\n', 'yaml'), DEFAULT_OPTIONS);
     assert.deepStrictEqual(unknown.problems.map(p => p.code), ['unknown-model']);
   });
