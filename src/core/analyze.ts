@@ -233,6 +233,9 @@ export function analyzeConfig(
   for (const p of config.training.problems ?? []) {
     problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
   }
+  for (const p of config.training.warnings ?? []) {
+    problems.push({ severity: 'warning', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'questionable-value' });
+  }
   if (!resolved.spec || problems.some(p => p.severity === 'error')) {
     return { config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems };
   }

@@ -129,6 +129,19 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
     case 'mlx-q4':
     case 'mlx-q8':
       return (n * mlxBits(q)) / 8 + (n / MLX_GROUP) * 4; // a 16-bit scale and a 16-bit bias per group of 64
+    case 'fp8-block': {
+      // FP8 (E4M3) weights with an fp32 scale per groupSize × groupSize block (DeepSeek-V3's weight_scale_inv).
+      const blocks = Math.ceil(t.outFeatures / index.groupSize) * Math.ceil(t.inFeatures / index.groupSize) * t.count;
+      return n + 4 * blocks;
+    }
+    case 'fp8-channel':
+      return n + 2 * t.outFeatures * t.count; // FP8 weights, a 16-bit scale per output channel (compressed-tensors)
+    case 'fp8-tensor':
+      return n + 4 * t.count; // FP8 weights, one fp32 scale per tensor
+    case 'int8-channel':
+      return n + 2 * t.outFeatures * t.count; // int8 weights, a 16-bit scale per output channel (W8A8)
+    case 'w4a16':
+      return n / 2 + (n / index.groupSize) * 2; // int4 packed, a 16-bit scale per group (compressed-tensors, symmetric)
     case 'q4_k_m':
     case 'q5_k_m': {
       // llama.cpp's _M mixtures keep attn_v and ffn_down at Q6_K in about half of the layers.
@@ -191,6 +204,16 @@ export function describeQuantization(q: Quantization): string {
       return 'GPTQ int4 (fp16 scales and int4 zeros per group, g_idx)';
     case 'awq-int4':
       return 'AWQ int4 (fp16 scales and int4 zeros per group)';
+    case 'fp8-block':
+      return 'FP8 (E4M3) linear weights with an fp32 scale per square block (weight_block_size), as the checkpoint ships them';
+    case 'fp8-channel':
+      return 'FP8 (E4M3) linear weights with a scale per output channel (compressed-tensors), as the checkpoint ships them';
+    case 'fp8-tensor':
+      return 'FP8 (E4M3) linear weights with one scale per tensor, as the checkpoint ships them';
+    case 'int8-channel':
+      return 'int8 linear weights with a scale per output channel (compressed-tensors W8A8), as the checkpoint ships them';
+    case 'w4a16':
+      return 'int4 linear weights with a 16-bit scale per group (compressed-tensors W4A16), as the checkpoint ships them';
     case 'mlx-q4':
     case 'mlx-q8':
       return `MLX ${mlxBits(q)}-bit (a 16-bit scale and bias per ${MLX_GROUP} weights, ${mlxBits(q) + 0.5} bits per weight; embeddings and head included)`;

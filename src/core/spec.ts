@@ -4,6 +4,7 @@ import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel
 import { CONFIG_CLASS_DEFAULTS, familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
+import { readQuantizationConfig, type QuantizationReading } from './quantConfig';
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
@@ -534,16 +535,49 @@ export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
 function readCandidate({ obj, path, parent, filled, ref, origins }: Candidate, attached?: AttachedConfigs): FoundConfig {
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
-    const read = readConfig(catalogObject(ref, obj), path);
-    const training = withNamedWeights(readTrainingSettings(obj, named), ref);
+    const entry = catalogObject(ref, obj);
+    const read = readConfig(entry, path);
+    const shipped = readQuantizationConfig(entry);
+    const training = withShipped(withNamedWeights(readTrainingSettings(obj, named), ref), shipped, ref.key, { keySpan: ref.keySpan, valueSpan: ref.valueSpan });
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training };
   }
+  const checkpoint = isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent));
   return {
     ...readConfig(obj, path, parent),
-    training: isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent)) ? NO_TRAINING : readTrainingSettings(obj, named),
+    training: checkpoint ? checkpointTraining(obj, parent) : readTrainingSettings(obj, named),
     ...(filled ? { classDefaults: filled } : {}),
   };
+}
+
+/**
+ * A checkpoint's config.json states no run, but its quantization_config (of the config, or of the multimodal config
+ * around its text_config) says how the weights ship.
+ */
+function checkpointTraining(obj: ConfigObject, parent?: ConfigObject): TrainingFromFile {
+  const reading = readQuantizationConfig(obj) ?? (parent && readQuantizationConfig(parent));
+  return withShipped(NO_TRAINING, reading, 'quantization_config');
+}
+
+/**
+ * A run with the weights as the checkpoint ships them (its quantization_config), where the file chose no quantization
+ * of its own; what cannot be read is a warning at `key`, and the weights stay in the stored dtype.
+ */
+function withShipped(training: TrainingFromFile, reading: QuantizationReading | undefined, key: string, at?: { readonly keySpan: Span; readonly valueSpan: Span }): TrainingFromFile {
+  if (!reading) {
+    return training;
+  }
+  const spans = at ?? { keySpan: reading.entry.keySpan, valueSpan: reading.entry.value.span };
+  if ('unread' in reading) {
+    const message = `The checkpoint's quantization_config (${reading.unread}) is not one VRAM Lens reads: its weights are counted in the stored dtype, which overstates them.`;
+    return { ...training, warnings: [...(training.warnings ?? []), { message, ...spans }] };
+  }
+  if (training.options.quantization !== undefined || training.dequantized) {
+    return training;
+  }
+  const { quantization, groupSize } = reading.shipped;
+  const source = { setting: 'quantization (as the checkpoint ships it)', option: 'quantization' as const, key, ...spans };
+  return { ...training, options: { ...training.options, quantization, ...(groupSize !== undefined ? { quantGroupSize: groupSize } : {}) }, sources: [...training.sources, source] };
 }
 
 /** A script's settings named by the arguments they come from (`TrainingArguments(per_device_train_batch_size)`). */

@@ -35,6 +35,8 @@ export interface TrainingFromFile {
   readonly sources: readonly SettingSource[];
   /** Values that cannot be a run: the config gets no estimate until they are fixed (never a silent default). */
   readonly problems?: readonly TrainingProblem[];
+  /** What the file says that the estimate cannot take into account (a quantization_config it cannot read): warnings. */
+  readonly warnings?: readonly TrainingProblem[];
   /** The framework the file is written for, when its keys say so (its model code differs from HF's). */
   readonly framework?: TrainingFramework;
   /** The framework's own defaults for what the file leaves unsaid, as "key value" (mlx-lm's CONFIG_DEFAULTS). */

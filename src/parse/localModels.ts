@@ -1,7 +1,7 @@
 // Local-first model resolution: a named folder's config.json (LitGPT's model_config.yaml, a PEFT adapter's base) and its safetensors headers, through the host's file access.
 import { entryOf, type ConfigObject } from '../core/configTree';
 import type { ExternalModel } from '../core/modelNames';
-import type { RawValue } from '../core/spec';
+import type { CatalogConfig } from '../core/catalog';
 import { parseJson } from './json';
 import { parseYaml } from './yaml';
 
@@ -54,17 +54,42 @@ export function searchFolders(fileFolder: string, root: string | undefined): str
   return folders;
 }
 
-/** The top-level scalars of a config (or of its `text_config`, for multimodal configs whose language model is there). */
-function scalarsOf(obj: ConfigObject): Record<string, RawValue | null> {
+/** Objects of a checkpoint's config the estimate reads besides its scalars (kept whole, even beside a text_config). */
+const NESTED_KEYS = ['vision_config', 'quantization_config'] as const;
+
+/** Nesting kept of those objects (compressed-tensors' config_groups.group_0.weights is three deep). */
+const MAX_NESTING = 4;
+
+/**
+ * The top-level scalars of a config (or of its `text_config`, for multimodal configs whose language model is there),
+ * with its vision tower and quantization_config.
+ */
+function scalarsOf(obj: ConfigObject): CatalogConfig {
   const text = entryOf(obj, 'text_config')?.value;
   const source = !entryOf(obj, 'hidden_size') && text?.kind === 'object' ? text : obj;
-  const out: Record<string, RawValue | null> = {};
-  for (const e of source.entries) {
+  const out: Record<string, CatalogConfig[string]> = { ...valuesOf(source, 0) };
+  for (const key of NESTED_KEYS) {
+    const v = entryOf(obj, key)?.value;
+    if (v?.kind === 'object') {
+      out[key] = valuesOf(v, 1);
+    }
+  }
+  return out;
+}
+
+/** An object's scalars, lists of numbers and (to MAX_NESTING) objects, as catalog config values. */
+function valuesOf(obj: ConfigObject, depth: number): CatalogConfig {
+  const out: Record<string, CatalogConfig[string]> = {};
+  for (const e of obj.entries) {
     const v = e.value;
     if (v.kind === 'string' || v.kind === 'number' || v.kind === 'boolean') {
       out[e.key] = v.value;
     } else if (v.kind === 'null') {
       out[e.key] = null;
+    } else if (v.kind === 'array' && v.items.every(i => i.kind === 'number')) {
+      out[e.key] = v.items.map(i => (i.kind === 'number' ? i.value : 0));
+    } else if (v.kind === 'object' && depth > 0 && depth < MAX_NESTING) {
+      out[e.key] = valuesOf(v, depth + 1);
     }
   }
   return out;
@@ -155,11 +180,9 @@ export async function readModelFolder(files: FileAccess, folder: string, shown: 
   if (!obj) {
     return undefined;
   }
-  const config = scalarsOf(obj);
+  const read = scalarsOf(obj);
   const weights = hf ? await safetensorsOf(files, folder) : undefined;
-  if (weights && config.torch_dtype === undefined && config.dtype === undefined) {
-    config.torch_dtype = DTYPE_NAMES[weights.dtype] ?? null;
-  }
+  const config = weights && read.torch_dtype === undefined && read.dtype === undefined ? { ...read, torch_dtype: DTYPE_NAMES[weights.dtype] ?? null } : read;
   const file = hf ? 'config.json' : 'model_config.yaml';
   const source = `${shown}/${file}${weights ? `, with ${weights.parameters.toLocaleString('en-US')} parameters in its safetensors headers` : ''}`;
   return { config, source, ...(weights ? { parameters: weights.parameters } : {}) };

@@ -154,3 +154,41 @@ describe('training memory', () => {
     assert.strictEqual(spec.vocabSize, 32000);
   });
 });
+
+describe("a checkpoint's quantization_config sets its weights as shipped", () => {
+  // Llama-2-7B's shapes: 32 layers of 4 × 4096² attention and 3 × 4096 × 11008 MLP matrices; the embedding and head
+  // (32,000 × 4,096 each) and the norms stay in 16 bits.
+  const base = JSON.parse(readReference('configs/json/llama-2-7b-chat-hf.config.json'));
+  const linear = 32 * (4 * 4096 * 4096 + 3 * 4096 * 11008);
+  const rest = P_LLAMA - linear;
+  const weightsWith = (quantization_config: unknown) => onlyConfig(JSON.stringify({ ...base, quantization_config })).estimate!;
+
+  it('FP8 in 128 × 128 blocks (DeepSeek-V3, Qwen3-FP8): one byte per weight and an fp32 scale per block', () => {
+    const est = weightsWith({ activation_scheme: 'dynamic', fmt: 'e4m3', quant_method: 'fp8', weight_block_size: [128, 128] });
+    const blocks = 32 * (4 * 32 * 32 + 3 * 32 * 86); // 4096/128 = 32; 11008/128 = 86
+    assert.strictEqual(est.inference.components.weights, linear + 4 * blocks + 2 * rest);
+    assert.strictEqual(est.settings.quantization, 'fp8-block');
+    assert.ok(est.assumptions.some(a => /quantization \(as the checkpoint ships it\) \(`quantization_config`\)/.test(a)));
+  });
+
+  it('compressed-tensors: FP8 per channel, W8A8 int8, W4A16 in groups of 128', () => {
+    const scheme = (weights: Record<string, unknown>) => ({ quant_method: 'compressed-tensors', format: 'float-quantized', config_groups: { group_0: { targets: ['Linear'], weights } }, ignore: ['lm_head'] });
+    const rows = 32 * (4 * 4096 + 2 * 11008 + 4096); // output channels: q, k, v, o; gate, up; down
+    const fp8 = weightsWith(scheme({ num_bits: 8, type: 'float', strategy: 'channel', symmetric: true }));
+    assert.strictEqual(fp8.inference.components.weights, linear + 2 * rows + 2 * rest);
+    assert.strictEqual(weightsWith(scheme({ num_bits: 8, type: 'int', strategy: 'channel' })).settings.quantization, 'int8-channel');
+    const w4 = weightsWith(scheme({ num_bits: 4, type: 'int', strategy: 'group', group_size: 128, symmetric: true }));
+    assert.strictEqual(w4.inference.components.weights, linear / 2 + (linear / 128) * 2 + 2 * rest);
+  });
+
+  it('bitsandbytes re-saves, GPTQ and AWQ read as their formats; a format VRAM Lens cannot count is a warning, not a number', () => {
+    assert.strictEqual(weightsWith({ quant_method: 'bitsandbytes', load_in_4bit: true, bnb_4bit_quant_type: 'nf4', bnb_4bit_use_double_quant: true }).settings.quantization, 'nf4-dq');
+    assert.strictEqual(weightsWith({ quant_method: 'bitsandbytes', load_in_8bit: true }).settings.quantization, 'int8');
+    const gptq = weightsWith({ quant_method: 'gptq', bits: 4, group_size: 32, desc_act: false });
+    assert.deepStrictEqual([gptq.settings.quantization, gptq.settings.quantGroupSize], ['gptq-int4', 32]);
+    assert.strictEqual(weightsWith({ quant_method: 'awq', bits: 4, group_size: 128, zero_point: true, version: 'gemm' }).settings.quantization, 'awq-int4');
+    const hqq = onlyConfig(JSON.stringify({ ...base, quantization_config: { quant_method: 'hqq', quant_config: { nbits: 4 } } }));
+    assert.strictEqual(hqq.estimate!.settings.quantization, undefined);
+    assert.ok(hqq.problems.some(p => p.severity === 'warning' && /quant_method "hqq"\) is not one VRAM Lens reads/.test(p.message)));
+  });
+});

@@ -49,6 +49,21 @@ describe('local models', () => {
     assert.match(config.assumptions[0], /read from \.\.\/\.\.\/models\/my-llama\/config\.json, with 3,212,749,824 parameters in its safetensors headers/);
   });
 
+  it("a named folder's quantization_config ships its weights so: an FP8 export is counted in FP8, said in the report", async () => {
+    const fp8 = path.join(dir, 'models', 'my-llama-fp8');
+    fs.mkdirSync(fp8, { recursive: true });
+    const config = JSON.parse(fs.readFileSync(LLAMA_3B, 'utf8'));
+    fs.writeFileSync(path.join(fp8, 'config.json'), JSON.stringify({ ...config, quantization_config: { quant_method: 'fp8', weight_block_size: [128, 128] } }));
+    const recipe = path.join(dir, 'recipes', 'serve.yml');
+    fs.writeFileSync(recipe, 'model_name_or_path: ../models/my-llama-fp8\n');
+    let out = '';
+    assert.strictEqual(await main([recipe, '--json', '--mode', 'inference'], s => (out += s), () => undefined), 0);
+    const report = JSON.parse(out).files[0].configs[0];
+    assert.strictEqual(report.settings.quantization, 'fp8-block');
+    assert.ok(report.inference.components.weights < 0.6 * 2 * 3_212_749_824);
+    assert.ok(report.assumptions.some((a: string) => /quantization \(as the checkpoint ships it\) \(`model_name_or_path`\)/.test(a)));
+  });
+
   it('headers with packed quantized weights give no count (their shapes are not parameters)', () => {
     assert.deepStrictEqual(safetensorsCounts({ a: { dtype: 'BF16', shape: [2, 3] }, b: { dtype: 'U8', shape: [4] } }), new Map([['BF16', 6], ['U8', 4]]));
     assert.strictEqual(safetensorsCounts({ a: { dtype: 'BF16', shape: [2, -3] } }), undefined);
