@@ -12,6 +12,8 @@ export interface FamilyContext {
   int(key: string, options?: { allowZero?: boolean }): number | undefined;
   bool(key: string): boolean | undefined;
   str(key: string): string | undefined;
+  /** A number, whole or not (`ffn_dim_multiplier: 1.3`), or undefined when absent or not a positive number (a problem). */
+  real(key: string): number | undefined;
   /** True when the config has this key with a non-null value. */
   has(key: string): boolean;
   /** True when the config sets this key to null explicitly. */
@@ -545,6 +547,53 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
 /** The native DeepSeek-V3 repository's config names (`dim`, `inter_dim`, `n_dense_layers`…), without model_type. */
 export const DEEPSEEK_NATIVE: Family = { ...LLAMA_STYLE, name: 'DeepSeek (native config: MLA + mixture of experts)', refine: deepseekRefine };
 
+/**
+ * Meta's own `params.json` (the `original/` folder of Llama 1/2/3 checkpoints): Llama's block, its FFN width derived
+ * as Meta's model code derives it — two thirds of 4·dim, times `ffn_dim_multiplier`, rounded up to `multiple_of`.
+ * `vocab_size: -1` (Llama 1/2) leaves the vocabulary to the tokenizer: SentencePiece's 32,000.
+ */
+export const META_NATIVE: Family = {
+  ...LLAMA_STYLE,
+  name: "Llama (Meta's params.json)",
+  defaultVocabSize: 32_000,
+  refine: ctx => {
+    const multiple = ctx.int('multiple_of') ?? 256;
+    const multiplier = ctx.real('ffn_dim_multiplier') ?? 1;
+    const base = Math.floor((2 * 4 * ctx.hiddenSize) / 3);
+    const scaled = Math.floor(base * multiplier);
+    return { intermediateSize: multiple * Math.ceil(scaled / multiple) };
+  },
+};
+
+/**
+ * Mistral's own `params.json` (mistral-inference): Llama's block with `hidden_dim` as the FFN width, and for Mixtral
+ * a `moe` section of `num_experts` experts of that width, `num_experts_per_tok` routed.
+ */
+export const MISTRAL_NATIVE: Family = {
+  ...LLAMA_STYLE,
+  name: "Mistral (its own params.json)",
+  refine: ctx => {
+    const hidden = ctx.int('hidden_dim');
+    const experts = ctx.int('moe.num_experts');
+    return {
+      ...(hidden !== undefined ? { intermediateSize: hidden } : {}),
+      ...(experts !== undefined
+        ? {
+            moe: {
+              numExperts: experts,
+              expertsPerToken: ctx.int('moe.num_experts_per_tok') ?? 2,
+              expertIntermediate: hidden ?? 0,
+              sharedIntermediate: 0,
+              sharedExpertGate: false,
+              moeLayers: ctx.numLayers,
+              routerBias: false,
+            },
+          }
+        : {}),
+    };
+  },
+};
+
 /** A decoder whose family is not known, written with HF-style keys: the common modern block is assumed. */
 export const GENERIC_MODERN_DECODER: Family = {
   ...LLAMA_STYLE,
@@ -589,6 +638,8 @@ export function familyFor(
     readonly nanoGpt: boolean;
     readonly gptNeoxYaml: boolean;
     readonly litgpt: boolean;
+    readonly metaNative?: boolean;
+    readonly mistralNative?: boolean;
   },
 ): Family {
   if (modelType !== undefined) {
@@ -599,6 +650,12 @@ export function familyFor(
   }
   if (hints.deepseekNative) {
     return DEEPSEEK_NATIVE;
+  }
+  if (modelType === undefined && hints.mistralNative) {
+    return MISTRAL_NATIVE;
+  }
+  if (modelType === undefined && hints.metaNative) {
+    return META_NATIVE;
   }
   if (modelType === undefined && hints.litgpt) {
     return LITGPT;

@@ -1,7 +1,7 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
-import { CONFIG_CLASS_DEFAULTS, familyFor, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { readQuantizationConfig, type QuantizationReading } from './quantConfig';
@@ -97,6 +97,9 @@ export interface VisionConfig {
 const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama', pixtral: 'pixtral',
 };
+
+/** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`). */
+const SECTIONED_KEYS: readonly string[] = ['moe'];
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
 const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias'] as const;
@@ -437,7 +440,11 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
   }
   keys.sort((a, b) => a.keySpan.start - b.keySpan.start);
   const scalars: Record<string, ScalarEntry> = Object.create(null);
-  for (const e of obj.entries) {
+  // A section whose values the families read as `section.key` (Mistral's params.json writes its experts under `moe`).
+  const sectioned = obj.entries.flatMap(e =>
+    e.value.kind === 'object' && SECTIONED_KEYS.includes(e.key) ? e.value.entries.map(inner => ({ ...inner, key: `${e.key}.${inner.key}` })) : [],
+  );
+  for (const e of [...obj.entries, ...sectioned]) {
     const v = scalar(e.value);
     if (v !== undefined && !(e.key in scalars)) {
       const unreadable = unreadableOf(e.value);
@@ -816,6 +823,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     encoderKeys: has('type_vocab_size'),
     nanoGpt: has('n_embd') && has('n_layer') && !has('architectures') && (has('block_size') || has('bias') || !has('vocab_size')),
     litgpt: has(LITGPT_ENTRY_KEY) || (has('n_embd') && (has('mlp_class_name') || has('norm_class_name') || has('n_query_groups') || has('padding_multiple') || has('padded_vocab_size'))),
+    mistralNative: has('dim') && has('n_layers') && has('hidden_dim'),
+    metaNative: has('dim') && has('n_layers') && (has('multiple_of') || has('ffn_dim_multiplier')),
     gptNeoxYaml: (has('hidden-size') && has('num-layers')) || has('vocab_file') || has('no_weight_tying') || has('no-weight-tying'),
   });
 
@@ -838,7 +847,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const hiddenSize = raw.hiddenSize === undefined && defaults.hiddenSize !== undefined ? defaults.hiddenSize : integer('hiddenSize', true);
   const numLayers = integer('numLayers', true);
   const numHeads = raw.numHeads === undefined && defaults.numHeads !== undefined ? defaults.numHeads : integer('numHeads', true);
-  let vocabSize = family.vocabulary === false ? 0 : integer('vocabSize', family.defaultVocabSize === undefined);
+  // Meta's params.json writes vocab_size -1 where the tokenizer decides the vocabulary.
+  const fromTokenizer = family === META_NATIVE && raw.vocabSize === -1;
+  let vocabSize = family.vocabulary === false || fromTokenizer ? (fromTokenizer ? undefined : 0) : integer('vocabSize', family.defaultVocabSize === undefined);
   const numKvHeadsRaw = integer('numKvHeads', false);
   const headDimRaw = integer('headDim', false);
   const intermediateRaw = integer('intermediateSize', false);
@@ -881,12 +892,26 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
       const v = scalarValue(key);
       return typeof v === 'string' ? v : undefined;
     },
+    real: key => {
+      const v = scalarValue(key);
+      if (v === undefined) {
+        return undefined;
+      }
+      if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
+        return v;
+      }
+      problems.push({ severity: 'error', key, message: `\`${key}\` must be a positive number (it is ${JSON.stringify(v)}).` });
+      return undefined;
+    },
     has,
     isNull: key => key in config.scalars && config.scalars[key].value === null,
     length: key => config.lengths?.[key],
     fail: (message, key) => problems.push({ severity: 'error', key, message }),
   };
-  if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
+  if (fromTokenizer) {
+    vocabSize = META_NATIVE.defaultVocabSize as number;
+    problems.push({ severity: 'warning', field: 'vocabSize', message: `\`vocab_size\` is -1: Meta's code takes the vocabulary from the tokenizer, and Llama 1/2's SentencePiece tokenizer holds ${vocabSize.toLocaleString('en-US')}, which is assumed.` });
+  } else if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
     vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
     const tokenizer = ctx.str('tokenizer_type') ?? ctx.str('tokenizer-type');
     const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;

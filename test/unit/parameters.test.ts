@@ -243,3 +243,23 @@ describe('multimodal checkpoints: the vision encoder and projector are counted b
     assert.strictEqual(llava.estimate!.parameters.vision - a.estimate!.parameters.vision, 2 * 5120 - 1024 - 4096 * 1024);
   });
 });
+
+describe("native params.json: Meta's and Mistral's own formats, counted as their model code builds them", () => {
+  // The params.json files of meta-llama/Llama-2-7b, meta-llama/Llama-3.1-8B (original/), mistralai/Mistral-7B-v0.3 and
+  // mistralai/Mixtral-8x7B-v0.1, as published; their HF checkpoints hold the counts asserted.
+  it("Meta's: the FFN width from multiple_of and ffn_dim_multiplier, the vocabulary from the tokenizer where it says -1", () => {
+    const llama2 = onlyConfig('{"dim": 4096, "multiple_of": 256, "n_heads": 32, "n_layers": 32, "norm_eps": 1e-05, "vocab_size": -1}');
+    assert.strictEqual(llama2.estimate!.parameters.total, 6_738_415_616);
+    assert.ok(llama2.problems.some(p => p.severity === 'warning' && /`vocab_size` is -1/.test(p.message)));
+    const llama31 = onlyConfig('{"dim": 4096, "ffn_dim_multiplier": 1.3, "multiple_of": 1024, "n_heads": 32, "n_kv_heads": 8, "n_layers": 32, "norm_eps": 1e-05, "rope_theta": 500000.0, "use_scaled_rope": true, "vocab_size": 128256}');
+    assert.strictEqual(llama31.estimate!.parameters.total, 8_030_261_248);
+    assert.strictEqual(llama31.spec!.intermediateSize, 14336);
+  });
+
+  it("Mistral's: hidden_dim as the FFN width, and a moe section of experts", () => {
+    const mistral = onlyConfig('{"dim": 4096, "n_layers": 32, "head_dim": 128, "hidden_dim": 14336, "n_heads": 32, "n_kv_heads": 8, "norm_eps": 1e-05, "vocab_size": 32768, "rope_theta": 1000000.0}');
+    assert.strictEqual(mistral.estimate!.parameters.total, 7_248_023_552);
+    const mixtral = onlyConfig('{"dim": 4096, "n_layers": 32, "head_dim": 128, "hidden_dim": 14336, "n_heads": 32, "n_kv_heads": 8, "norm_eps": 1e-05, "vocab_size": 32000, "moe": {"num_experts_per_tok": 2, "num_experts": 8}}');
+    assert.strictEqual(mixtral.estimate!.parameters.total, 46_702_792_704);
+  });
+});
