@@ -537,6 +537,20 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       },
     }),
   },
+  // Qwen (1, trust_remote_code): a biased fused c_attn, and an intermediate_size that counts both w1 and w2, each half.
+  qwen: { ...LLAMA_STYLE, name: 'Qwen (1)', attentionBias: 'qkv', refine: ctx => ({ intermediateSize: Math.floor((ctx.intermediateSize ?? 0) / 2) }) },
+  // ChatGLM 2/3 and GLM-4 (trust_remote_code): grouped queries when multi_query_attention (multi_query_group_num
+  // groups), a biased fused query_key_value, an unbiased rest, RMSNorm unless told otherwise.
+  chatglm: {
+    ...LLAMA_STYLE, name: 'ChatGLM / GLM-4',
+    refine: ctx => ({
+      numKvHeads: ctx.bool('multi_query_attention') ? (ctx.int('multi_query_group_num') ?? 1) : ctx.numHeads,
+      attentionBias: ctx.bool('add_bias_linear') ? 'all' : ctx.bool('add_qkv_bias') ? 'qkv' : 'none',
+      mlpBias: ctx.bool('add_bias_linear') ?? false,
+      norm: ctx.bool('rmsnorm') === false ? 'layernorm' : 'rmsnorm',
+      finalNorm: ctx.bool('post_layer_norm') !== false,
+    }),
+  },
   llama4_text: LLAMA4_TEXT,
   mllama_text_model: MLLAMA_TEXT,
   llama4: LLAMA4_TEXT,

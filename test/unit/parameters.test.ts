@@ -263,3 +263,18 @@ describe("native params.json: Meta's and Mistral's own formats, counted as their
     assert.strictEqual(mixtral.estimate!.parameters.total, 46_702_792_704);
   });
 });
+
+describe('remote-code families, exact rather than generic', () => {
+  // Qwen/Qwen-7B's and THUDM/chatglm2-6b's config.json values, as published; GLM-4-9B's differ from ChatGLM2's in
+  // depth and vocabulary. Their checkpoints hold the counts asserted.
+  it('Qwen (1): intermediate_size counts both halves of its gated MLP, and c_attn is biased', () => {
+    const qwen = onlyConfig('{"architectures": ["QWenLMHeadModel"], "hidden_size": 4096, "intermediate_size": 22016, "kv_channels": 128, "max_position_embeddings": 8192, "model_type": "qwen", "no_bias": true, "num_attention_heads": 32, "num_hidden_layers": 32, "seq_length": 8192, "tie_word_embeddings": false, "vocab_size": 151936}');
+    assert.strictEqual(qwen.estimate!.parameters.total, 7_721_324_544);
+  });
+
+  it('ChatGLM2 and GLM-4: two query groups, a biased query_key_value, padded_vocab_size', () => {
+    const glm2 = { model_type: 'chatglm', add_bias_linear: false, add_qkv_bias: true, ffn_hidden_size: 13696, hidden_size: 4096, kv_channels: 128, multi_query_attention: true, multi_query_group_num: 2, num_attention_heads: 32, num_layers: 28, padded_vocab_size: 65024, post_layer_norm: true, rmsnorm: true, seq_length: 32768 };
+    assert.strictEqual(onlyConfig(JSON.stringify(glm2)).estimate!.parameters.total, 6_243_584_000);
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...glm2, num_layers: 40, padded_vocab_size: 151552, seq_length: 131072 })).estimate!.parameters.total, 9_399_951_360);
+  });
+});
