@@ -168,6 +168,26 @@ const qwenMoeRefine = (shared: boolean) => (ctx: FamilyContext): Refinement => {
   };
 };
 
+/** Every layer `num_local_experts` (or `num_experts`) routed experts of intermediate_size, top-k, no shared expert. */
+const everyLayerExperts = (ctx: FamilyContext): Refinement['moe'] => ({
+  numExperts: ctx.int('num_local_experts') ?? ctx.int('num_experts') ?? 0,
+  expertsPerToken: ctx.int('num_experts_per_tok') ?? 0,
+  expertIntermediate: ctx.intermediateSize ?? 0,
+  sharedIntermediate: 0,
+  sharedExpertGate: false,
+  moeLayers: ctx.numLayers,
+  routerBias: false,
+});
+
+/**
+ * DeepSeekMoE (v1, `deepseek`): Llama's attention, dense FFNs in the first first_k_dense_replace layers, then
+ * n_routed_experts experts of moe_intermediate_size with n_shared_experts shared ones, every moe_layer_freq layers.
+ */
+const deepseekMoeRefine = (ctx: FamilyContext): Refinement => {
+  const { mla: _latent, headDim: _rotary, ...moe } = deepseekRefine(ctx);
+  return moe;
+};
+
 /**
  * DeepSeek-V2/V3 (HF `deepseek_v2`/`deepseek_v3` and the native `inference/configs/*.json` names): multi-head
  * latent attention, dense FFNs in the first layers, then routed experts plus shared experts.
@@ -551,6 +571,15 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       finalNorm: ctx.bool('post_layer_norm') !== false,
     }),
   },
+  // OLMoE: OLMo 2's q/k norms over the whole projections, and every layer's MLP num_experts routed experts.
+  olmoe: { ...LLAMA_STYLE, name: 'OLMoE (mixture of experts)', qkNorm: 'projection', refine: ctx => ({ moe: everyLayerExperts(ctx) }) },
+  // Phi-3.5-MoE: LayerNorms, attention and head biased where attention_bias / lm_head_bias say (its config says so),
+  // and every layer's MLP num_local_experts experts.
+  phimoe: {
+    ...LLAMA_STYLE, name: 'Phi-3.5-MoE (mixture of experts)', norm: 'layernorm',
+    refine: ctx => ({ attentionBias: ctx.bool('attention_bias') ? 'all' : 'none', lmHeadBias: ctx.bool('lm_head_bias') ?? false, moe: everyLayerExperts(ctx) }),
+  },
+  deepseek: { ...LLAMA_STYLE, name: 'DeepSeekMoE (mixture of experts)', refine: deepseekMoeRefine },
   llama4_text: LLAMA4_TEXT,
   mllama_text_model: MLLAMA_TEXT,
   llama4: LLAMA4_TEXT,

@@ -278,3 +278,22 @@ describe('remote-code families, exact rather than generic', () => {
     assert.strictEqual(onlyConfig(JSON.stringify({ ...glm2, num_layers: 40, padded_vocab_size: 151552, seq_length: 131072 })).estimate!.parameters.total, 9_399_951_360);
   });
 });
+
+describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
+  // The config.json values of allenai/OLMoE-1B-7B-0924, microsoft/Phi-3.5-MoE-instruct and
+  // deepseek-ai/deepseek-moe-16b-base; their checkpoints hold the counts asserted.
+  it('OLMoE: 64 experts of 1,024 in every layer, q/k norms over the projections', () => {
+    const a = onlyConfig('{"architectures": ["OlmoeForCausalLM"], "hidden_size": 2048, "intermediate_size": 1024, "max_position_embeddings": 4096, "model_type": "olmoe", "num_attention_heads": 16, "num_experts": 64, "num_experts_per_tok": 8, "num_hidden_layers": 16, "num_key_value_heads": 16, "tie_word_embeddings": false, "vocab_size": 50304}');
+    assert.strictEqual(a.estimate!.parameters.total, 6_919_161_856);
+  });
+
+  it('Phi-3.5-MoE: 16 experts, biased attention, LayerNorms and a biased head', () => {
+    const a = onlyConfig('{"architectures": ["PhiMoEForCausalLM"], "attention_bias": true, "hidden_size": 4096, "intermediate_size": 6400, "lm_head_bias": true, "max_position_embeddings": 131072, "model_type": "phimoe", "num_attention_heads": 32, "num_experts_per_tok": 2, "num_hidden_layers": 32, "num_key_value_heads": 8, "num_local_experts": 16, "tie_word_embeddings": false, "vocab_size": 32064}');
+    assert.strictEqual(a.estimate!.parameters.total, 41_873_153_344);
+  });
+
+  it('DeepSeekMoE 16B (v1): a dense first layer, then 64 routed and 2 shared experts; 2.83B active per token', () => {
+    const a = onlyConfig('{"architectures": ["DeepseekForCausalLM"], "first_k_dense_replace": 1, "hidden_size": 2048, "intermediate_size": 10944, "max_position_embeddings": 4096, "model_type": "deepseek", "moe_intermediate_size": 1408, "moe_layer_freq": 1, "n_routed_experts": 64, "n_shared_experts": 2, "num_attention_heads": 16, "num_experts_per_tok": 6, "num_hidden_layers": 28, "num_key_value_heads": 16, "tie_word_embeddings": false, "vocab_size": 102400}');
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.activePerToken], [16_375_728_128, 2_828_650_496]);
+  });
+});
