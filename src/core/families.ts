@@ -128,18 +128,22 @@ const BERT_STYLE: Family = {
   pythonGelu: false,
 };
 
-/** Mixtral: every layer's FFN is `num_local_experts` experts of intermediate_size, top-k routed. */
-const mixtralRefine = (ctx: FamilyContext): Refinement => ({
-  moe: {
-    numExperts: ctx.int('num_local_experts') ?? 8,
-    expertsPerToken: ctx.int('num_experts_per_tok') ?? 2,
-    expertIntermediate: ctx.intermediateSize ?? 0,
-    sharedIntermediate: 0,
-    sharedExpertGate: false,
-    moeLayers: ctx.numLayers,
-    routerBias: false,
-  },
+/**
+ * Every layer `num_local_experts` (or `num_experts`) routed experts of intermediate_size, top-k, no shared expert;
+ * the config class's defaults where the config leaves the counts out.
+ */
+const everyLayerExperts = (ctx: FamilyContext, defaults = { experts: 0, topK: 0 }): Refinement['moe'] => ({
+  numExperts: ctx.int('num_local_experts') ?? ctx.int('num_experts') ?? defaults.experts,
+  expertsPerToken: ctx.int('num_experts_per_tok') ?? defaults.topK,
+  expertIntermediate: ctx.intermediateSize ?? 0,
+  sharedIntermediate: 0,
+  sharedExpertGate: false,
+  moeLayers: ctx.numLayers,
+  routerBias: false,
 });
+
+/** Mixtral: every layer's FFN is `num_local_experts` experts of intermediate_size, top-k routed (8 and 2 by default). */
+const mixtralRefine = (ctx: FamilyContext): Refinement => ({ moe: everyLayerExperts(ctx, { experts: 8, topK: 2 }) });
 
 /** Qwen ships `sliding_window` in every config but uses it only with use_sliding_window, above max_window_layers. */
 function qwenSlidingLayers(ctx: FamilyContext): number {
@@ -167,17 +171,6 @@ const qwenMoeRefine = (shared: boolean) => (ctx: FamilyContext): Refinement => {
     },
   };
 };
-
-/** Every layer `num_local_experts` (or `num_experts`) routed experts of intermediate_size, top-k, no shared expert. */
-const everyLayerExperts = (ctx: FamilyContext): Refinement['moe'] => ({
-  numExperts: ctx.int('num_local_experts') ?? ctx.int('num_experts') ?? 0,
-  expertsPerToken: ctx.int('num_experts_per_tok') ?? 0,
-  expertIntermediate: ctx.intermediateSize ?? 0,
-  sharedIntermediate: 0,
-  sharedExpertGate: false,
-  moeLayers: ctx.numLayers,
-  routerBias: false,
-});
 
 /**
  * DeepSeekMoE (v1, `deepseek`): Llama's attention, dense FFNs in the first first_k_dense_replace layers, then
