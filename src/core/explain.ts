@@ -155,7 +155,8 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
   if (showTraining) {
     parts.push(`${formatBytes(est.training.peakBytes)} training`);
   }
-  let title = `VRAM ≈ ${parts.join(' · ')}`;
+  // A family VRAM Lens does not know is estimated with an assumed block: the lens says so, not only the report.
+  let title = `VRAM ≈ ${parts.join(' · ')}${a.spec?.generic ? ` (approximate: ${a.spec.family.replace(/^Generic /, 'a generic ')})` : ''}`;
   if (!gpu) {
     return `${title} — unknown target GPU "${options.targetGpu}"`;
   }

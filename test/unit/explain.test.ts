@@ -14,6 +14,9 @@ describe('what the editor shows', () => {
     const a = onlyConfig(llama());
     assert.strictEqual(lensTitle(a, DEFAULT_OPTIONS, findGpu('RTX 4090')), 'VRAM ≈ 16.5 GiB inference · 136 GiB training — ✓ fits RTX 4090 (inference) · ✗ training');
     assert.match(lensTitle(a, { ...DEFAULT_OPTIONS, mode: 'inference' }, findGpu('RTX 3060')), /^VRAM ≈ 16\.5 GiB inference — ✗ does not fit RTX 3060 12GB$/);
+    // A family VRAM Lens does not know: the lens says the number rests on an assumed block.
+    const [generic] = analyzeDocument(parseConfig('{"model_type": "mystery", "hidden_size": 1024, "num_hidden_layers": 4, "num_attention_heads": 8, "intermediate_size": 4096, "vocab_size": 1000}', 'json'), DEFAULT_OPTIONS).configs;
+    assert.match(lensTitle(generic, DEFAULT_OPTIONS, findGpu('RTX 4090')), /^VRAM ≈ [\d.]+ [MG]iB inference · [\d.]+ [MG]iB training \(approximate: a generic decoder \(Llama-style block assumed\)\) — ✓ fits RTX 4090$/);
     assert.match(lensTitle(a, DEFAULT_OPTIONS, undefined), /unknown target GPU/);
   });
 
