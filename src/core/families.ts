@@ -573,6 +573,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     refine: ctx => ({ attentionBias: ctx.bool('attention_bias') ? 'all' : 'none', lmHeadBias: ctx.bool('lm_head_bias') ?? false, moe: everyLayerExperts(ctx) }),
   },
   deepseek: { ...LLAMA_STYLE, name: 'DeepSeekMoE (mixture of experts)', refine: deepseekMoeRefine },
+  // Granite 3.x MoE: Granite's block with every layer's MLP num_local_experts gated experts (fused input_linear).
+  granitemoe: { ...LLAMA_STYLE, name: 'Granite MoE (mixture of experts)', tiedByDefault: true, refine: ctx => ({ moe: everyLayerExperts(ctx) }) },
   llama4_text: LLAMA4_TEXT,
   mllama_text_model: MLLAMA_TEXT,
   llama4: LLAMA4_TEXT,

@@ -74,6 +74,7 @@ describe('names as files write them', () => {
     ['deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', 'Qwen/Qwen2.5-Math-7B'],
     ['allenai/OLMo-2-1124-7B-Instruct', 'allenai/OLMo-2-1124-7B'],
     ['allenai/Olmo-3-7B-Think', 'allenai/Olmo-3-1025-7B'],
+    ['ibm-granite/granite-3.1-3b-a800m-instruct', 'ibm-granite/granite-3.0-3b-a800m-base'],
     ['mistralai/Mistral-Small-3.2-24B-Instruct-2506', 'mistralai/Mistral-Small-3.1-24B-Base-2503'],
     ['mistralai/Magistral-Small-2506', 'mistralai/Mistral-Small-24B-Base-2501'],
     ['allenai/Olmo-3.1-32B-Instruct', 'allenai/Olmo-3-1125-32B'],
