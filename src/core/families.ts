@@ -408,7 +408,29 @@ const LLAMA4_TEXT: Family = {
  * configs are that sparse (Gemma 3's multimodal checkpoints write only four sizes of their text_config). Keyed by
  * `model_type`, with the class each comes from.
  */
-export const CONFIG_CLASS_DEFAULTS: Readonly<Record<string, { readonly configClass: string; readonly values: Readonly<Record<string, number | boolean>> }>> = {
+export const CONFIG_CLASS_DEFAULTS: Readonly<Record<string, {
+  readonly configClass: string;
+  readonly values: Readonly<Record<string, number | boolean>>;
+  /**
+   * Filled only in a checkpoint's config (one that names its architectures or transformers version, or a multimodal
+   * config's text_config): families whose model_type other files also write, where a missing size is no default.
+   */
+  readonly checkpointsOnly?: boolean;
+}>> = {
+  // LLaVA's text_config names little more than its vocabulary: the rest is LlamaConfig's (Llama 2 7B's shapes).
+  llama: {
+    configClass: 'LlamaConfig',
+    checkpointsOnly: true,
+    values: { vocab_size: 32_000, hidden_size: 4096, intermediate_size: 11_008, num_hidden_layers: 32, num_attention_heads: 32, max_position_embeddings: 2048, tie_word_embeddings: false },
+  },
+  mistral: {
+    configClass: 'MistralConfig',
+    checkpointsOnly: true,
+    values: {
+      vocab_size: 32_000, hidden_size: 4096, intermediate_size: 14_336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8,
+      max_position_embeddings: 131_072, tie_word_embeddings: false,
+    },
+  },
   gemma3_text: {
     configClass: 'Gemma3TextConfig',
     values: {

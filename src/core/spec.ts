@@ -95,7 +95,7 @@ export interface VisionConfig {
 
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
 const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
-  siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama', pixtral: 'pixtral',
+  siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama', pixtral: 'pixtral', clip_vision_model: 'clip',
 };
 
 /** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`). */
@@ -324,10 +324,10 @@ const MAX_NODES = 200_000;
  * The object with what its config class fills in for the keys it leaves out (CONFIG_CLASS_DEFAULTS), each added entry
  * at an empty span where its `model_type` starts; with the keys filled, for the report to say. The object itself when nothing is missing.
  */
-function withClassDefaults(obj: ConfigObject): { readonly obj: ConfigObject; readonly filled?: ClassDefaults } {
+function withClassDefaults(obj: ConfigObject, path: string): { readonly obj: ConfigObject; readonly filled?: ClassDefaults } {
   const type = entryOf(obj, 'model_type');
   const defaults = type?.value.kind === 'string' ? CONFIG_CLASS_DEFAULTS[type.value.value] : undefined;
-  if (!type || !defaults) {
+  if (!type || !defaults || (defaults.checkpointsOnly && !/(^|\.)text_config$/.test(path) && !isCheckpointConfig(obj))) {
     return { obj };
   }
   const added: ConfigEntry[] = [];
@@ -504,8 +504,11 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
       continue;
     }
     if (v.kind === 'object') {
-      const { obj: full, filled } = withClassDefaults(v);
-      if (isModelObject(full) && !(/(^|\.)(vision|audio|speech)_config$/.test(path) && !isKnownVisionTower(full))) {
+      const { obj: full, filled } = withClassDefaults(v, path);
+      // A tower beside a text_config is part of that model (counted with it), not a model of its own.
+      const tower = /(^|\.)(vision|audio|speech)_config$/.test(path);
+      const besideText = parent !== undefined && entryOf(parent, 'text_config')?.value.kind === 'object';
+      if (isModelObject(full) && !(tower && (besideText || !isKnownVisionTower(full)))) {
         found.push({ obj: full, path, ...(parent ? { parent } : {}), ...(filled ? { filled } : {}) });
         continue;
       }
@@ -1054,6 +1057,7 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     patch_size: 14, max_num_tiles: 4, vision_output_dim: 7680,
   },
   pixtral: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 1024, patch_size: 16, spatial_merge_size: 2 },
+  clip: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_channels: 3, image_size: 224, patch_size: 32 },
 };
 
 /** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
@@ -1084,12 +1088,16 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),
-    ...(config.kind === 'pixtral'
+    ...(config.kind === 'pixtral' && config.holderType !== 'llava'
       ? {
-          // Mistral 3 merges patches before its projector and defaults to no bias; LLaVA's projector is biased by default.
-          projector: config.holderType === 'llava'
-            ? { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false }
-            : { style: 'mistral3' as const, spatialMergeSize: size('spatial_merge_size'), bias: config.values.multimodal_projector_bias === true },
+          // Mistral 3 merges patches before its projector and defaults to no bias.
+          projector: { style: 'mistral3' as const, spatialMergeSize: size('spatial_merge_size'), bias: config.values.multimodal_projector_bias === true },
+        }
+      : {}),
+    ...((config.kind === 'pixtral' && config.holderType === 'llava') || config.kind === 'clip'
+      ? {
+          // LLaVA's projector is biased by default; LLaVA-NeXT adds a learned image_newline.
+          projector: { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next' },
         }
       : {}),
     ...(config.kind === 'mllama'

@@ -123,8 +123,8 @@ export interface ModelSpec {
  * weights, frozen under LoRA; a text-only run sends no image through it.
  */
 export interface VisionTower {
-  /** Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama) or Pixtral's (Mistral Small 3.1). */
-  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral';
+  /** Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small 3.1) or CLIP's (LLaVA). */
+  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -138,10 +138,11 @@ export interface VisionTower {
   /** Llama 3.2 Vision's tiles: gated global layers, tiles per image, aspect ratios, and the width fed to the projector. */
   readonly tiles?: { readonly globalLayers: number; readonly maxTiles: number; readonly aspectRatios: number; readonly visionOutputDim: number };
   /**
-   * Pixtral's projector: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches, two linears) or
-   * LLaVA's (two linears), biased or not (multimodal_projector_bias).
+   * The projector of Pixtral and CLIP towers: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches,
+   * two linears) or LLaVA's (two linears), biased or not (multimodal_projector_bias); LLaVA-NeXT adds an image_newline
+   * vector of the language model's width.
    */
-  readonly projector?: { readonly style: 'mistral3' | 'llava'; readonly spatialMergeSize: number; readonly bias: boolean };
+  readonly projector?: { readonly style: 'mistral3' | 'llava'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean };
 }
 
 export interface MoeShape {

@@ -1,4 +1,4 @@
-// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
+// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
 import type { WeightTensor } from './tensors';
 import type { VisionTower } from './types';
 
@@ -107,21 +107,49 @@ function pixtral(v: VisionTower, textHidden: number): WeightTensor[] {
   const h = v.hiddenSize;
   const n = v.numLayers;
   const p = v.projector ?? { style: 'mistral3', spatialMergeSize: 2, bias: false };
-  const merger = p.style === 'mistral3'
-    ? [weight('projector norm', 1, h, 1, false), weight('patch_merger', h * p.spatialMergeSize * p.spatialMergeSize, h, 1, true)]
-    : [];
+  const projector = p.style === 'mistral3'
+    ? [
+        weight('projector norm', 1, h, 1, false),
+        weight('patch_merger', h * p.spatialMergeSize * p.spatialMergeSize, h, 1, true),
+        ...dense('projector.linear_1', h, textHidden, 1, p.bias),
+        ...dense('projector.linear_2', textHidden, textHidden, 1, p.bias),
+      ]
+    : llavaProjector(v, textHidden);
   return [
     weight('patch_conv', v.channels * v.patchSize * v.patchSize, h, 1, true),
     weight('ln_pre and block norms', 1, h, 1 + 2 * n, false),
     weight('q/k/v/o projections', h, h, 4 * n, true),
     weight('feed_forward gate/up/down', h, v.intermediateSize, 3 * n, true),
-    ...merger,
-    ...dense('projector.linear_1', h, textHidden, 1, p.bias),
-    ...dense('projector.linear_2', textHidden, textHidden, 1, p.bias),
+    ...projector,
   ];
 }
 
-const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = { siglip, llama4, mllama, pixtral };
+/** LLaVA's projector: two linears into the language model's width (biased by default), and LLaVA-NeXT's image_newline. */
+function llavaProjector(v: VisionTower, textHidden: number): WeightTensor[] {
+  const p = v.projector ?? { style: 'llava', spatialMergeSize: 1, bias: true };
+  return [
+    ...dense('projector.linear_1', v.hiddenSize, textHidden, 1, p.bias),
+    ...dense('projector.linear_2', textHidden, textHidden, 1, p.bias),
+    ...(p.imageNewline ? [weight('image_newline', 1, textHidden, 1, false)] : []),
+  ];
+}
+
+/**
+ * CLIPVisionModel (LLaVA's tower): an unbiased patch convolution, a class token and learned positions for every patch
+ * and the class token, LayerNorms before and after the encoder of pre-norm ViT blocks; LLaVA's projector after it.
+ */
+function clip(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  return [
+    weight('patch_embedding', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('class_embedding and positions', h, patches(v) + 2, 1, false),
+    weight('pre_layrnorm and post_layernorm', 1, 2 * 2 * h, 1, false),
+    ...encoderLayers(v),
+    ...llavaProjector(v, textHidden),
+  ];
+}
+
+const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = { siglip, llama4, mllama, pixtral, clip };
 
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
 export function visionTensors(v: VisionTower, textHidden: number): WeightTensor[] {

@@ -294,20 +294,40 @@ describe('more config shapes', () => {
     assert.strictEqual(llama.config.name, 'Llama-2-7b{}-hf');
   });
 
-  it('a multimodal config annotates its CLIP vision tower and its text model; unknown towers are left alone', () => {
+  it('a LLaVA config is one model: its text model with the CLIP tower and projector; a CLIP config alone is its own', () => {
+    const clipTower = { model_type: 'clip_vision_model', hidden_size: 1024, num_hidden_layers: 24, num_attention_heads: 16, intermediate_size: 4096, image_size: 336, patch_size: 14 };
     const text = JSON.stringify({
       model_type: 'llava',
-      vision_config: { model_type: 'clip_vision_model', hidden_size: 1024, num_hidden_layers: 24, num_attention_heads: 16, intermediate_size: 4096, image_size: 336, patch_size: 14 },
+      vision_config: clipTower,
       text_config: { model_type: 'llama', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 11008, vocab_size: 32000 },
     });
     const configs = analyze(text, 'json');
-    assert.strictEqual(configs.length, 2);
-    // CLIP ViT-L/14 at 336 px: 577 positions (24² patches + the class token).
-    assert.strictEqual(configs[0].estimate?.parameters.total, 303_179_776 + (577 - 257) * 1024);
-    assert.strictEqual(configs[0].estimate?.settings.sequenceLength, 577);
-    assert.strictEqual(configs[1].estimate?.parameters.total, 6_738_415_616);
+    assert.strictEqual(configs.length, 1);
+    // CLIP ViT-L/14 at 336 px: 577 positions (24² patches + the class token); LLaVA's projector: 1,024 → 4,096 → 4,096, biased.
+    const tower = 303_179_776 + (577 - 257) * 1024;
+    const projector = 1024 * 4096 + 4096 + 4096 * 4096 + 4096;
+    assert.strictEqual(configs[0].estimate?.parameters.total, 6_738_415_616 + tower + projector);
+    const [alone] = analyze(JSON.stringify(clipTower), 'json');
+    assert.strictEqual(alone.estimate?.parameters.total, tower);
+    assert.strictEqual(alone.estimate?.settings.sequenceLength, 577);
     const other = analyze(JSON.stringify({ vision_config: { model_type: 'some_vit', hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12 } }), 'json');
     assert.deepStrictEqual(other, []);
+  });
+
+  it("LLaVA-1.5-7B's config.json as published: a sparse text_config filled as LlamaConfig fills it, 7,063,427,072 parameters", () => {
+    const config = {
+      architectures: ['LlavaForConditionalGeneration'], ignore_index: -100, image_token_index: 32000, model_type: 'llava', pad_token_id: 32001, projector_hidden_act: 'gelu',
+      text_config: { _name_or_path: 'lmsys/vicuna-7b-v1.5', architectures: ['LlamaForCausalLM'], max_position_embeddings: 4096, model_type: 'llama', rms_norm_eps: 1e-05, torch_dtype: 'float16', vocab_size: 32064 },
+      tie_word_embeddings: false, torch_dtype: 'float16', transformers_version: '4.36.0.dev0',
+      vision_config: { hidden_size: 1024, image_size: 336, intermediate_size: 4096, model_type: 'clip_vision_model', num_attention_heads: 16, num_hidden_layers: 24, patch_size: 14, projection_dim: 768, vocab_size: 32000 },
+      vision_feature_layer: -2, vision_feature_select_strategy: 'default', vocab_size: 32064,
+    };
+    const [a] = analyze(JSON.stringify(config), 'json');
+    assert.strictEqual(a.estimate?.parameters.total, 7_063_427_072);
+    assert.ok(a.estimate!.assumptions.some(x => x.startsWith("LlamaConfig's defaults for what the config leaves out: hidden_size 4,096")));
+    // LLaVA-NeXT adds a learned image_newline of the language model's width.
+    const [next] = analyze(JSON.stringify({ ...config, model_type: 'llava_next' }), 'json');
+    assert.strictEqual(next.estimate!.parameters.total - a.estimate!.parameters.total, 4096);
   });
 
   it('DeepSpeed keys beside the model: ZeRO stage, micro-batch, accumulation, bf16, optimizer offload', () => {
