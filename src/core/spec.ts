@@ -991,14 +991,16 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   if (problems.some(p => p.severity === 'error')) {
     return { spec: undefined, problems };
   }
+  // T5EncoderModel (the text encoder of Flux and SD3): the encoder stack alone, without decoder or output head.
+  const encoderStackOnly = family.encoderDecoder && /EncoderModel$/.test(config.architecture ?? '');
   const spec: ModelSpec = {
-    family: family.name,
+    family: encoderStackOnly ? `${family.name} (encoder only)` : family.name,
     generic: family.generic,
-    encoderDecoder: family.encoderDecoder,
-    encoderOnly: family.encoderOnly,
+    encoderDecoder: family.encoderDecoder && !encoderStackOnly,
+    encoderOnly: family.encoderOnly || encoderStackOnly,
     hiddenSize,
     numLayers,
-    numDecoderLayers: family.encoderDecoder ? (numDecoderRaw ?? numLayers) : 0,
+    numDecoderLayers: family.encoderDecoder && !encoderStackOnly ? (numDecoderRaw ?? numLayers) : 0,
     numHeads,
     numKvHeads,
     headDim,
@@ -1027,7 +1029,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     lmHeadBias: refined.lmHeadBias ?? family.lmHeadBias,
     finalNorm: refined.finalNorm ?? family.finalNorm,
     dropout: family.dropout,
-    head: config.catalog?.model.scoreHead ? 'none' : headKind(family.head, config.architecture),
+    head: config.catalog?.model.scoreHead || encoderStackOnly ? 'none' : headKind(family.head, config.architecture),
     ...(config.catalog?.model.scoreHead ? { scoreLabels: config.catalog.model.scoreHead.labels } : {}),
     slidingWindow: slidingWindowRaw,
     slidingLayers:

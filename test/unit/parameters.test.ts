@@ -297,3 +297,18 @@ describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
     assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.activePerToken], [16_375_728_128, 2_828_650_496]);
   });
 });
+
+describe('T5 as the text encoder of Flux and SD3', () => {
+  it("T5EncoderModel (FLUX.1's text_encoder_2 config.json): the encoder stack alone, 4,762,310,656 of T5-XXL's 11,135,332,352", () => {
+    const config = {
+      architectures: ['T5EncoderModel'], d_ff: 10240, d_kv: 64, d_model: 4096, dense_act_fn: 'gelu_new', feed_forward_proj: 'gated-gelu', is_encoder_decoder: true,
+      model_type: 't5', num_decoder_layers: 24, num_heads: 64, num_layers: 24, relative_attention_num_buckets: 32, tie_word_embeddings: false, vocab_size: 32128,
+    };
+    const encoder = onlyConfig(JSON.stringify(config));
+    assert.strictEqual(encoder.estimate!.parameters.total, 4_762_310_656);
+    assert.strictEqual(encoder.estimate!.inference.components.kvCache, 0);
+    assert.ok(!encoder.problems.some(p => /far outside/.test(p.message)));
+    const whole = onlyConfig(JSON.stringify({ ...config, architectures: ['T5ForConditionalGeneration'] }));
+    assert.strictEqual(whole.estimate!.parameters.total, 11_135_332_352);
+  });
+});
