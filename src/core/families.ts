@@ -31,6 +31,7 @@ export type Refinement = Partial<
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
+    | 'positionTables'
   >
 >;
 
@@ -597,6 +598,30 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   deepseek: { ...LLAMA_STYLE, name: 'DeepSeekMoE (mixture of experts)', refine: deepseekMoeRefine },
   // Granite 3.x MoE: Granite's block with every layer's MLP num_local_experts gated experts (fused input_linear).
   granitemoe: { ...LLAMA_STYLE, name: 'Granite MoE (mixture of experts)', tiedByDefault: true, refine: ctx => ({ moe: everyLayerExperts(ctx) }) },
+  // BART: LayerNorm blocks with biased attention and a biased GELU MLP; per stack a learned position table of
+  // max_position_embeddings + 2 rows and a LayerNorm on the embeddings; the head tied to the shared embedding.
+  bart: {
+    ...GPT_STYLE, name: 'BART (encoder–decoder)', encoderDecoder: true, pythonGelu: false,
+    refine: ctx => {
+      const rows = (ctx.int('max_position_embeddings') ?? 1024) + 2;
+      return { positionTables: [rows, rows] };
+    },
+  },
+  // Whisper: two convolutions over the mel frames, then BART's blocks with k_proj unbiased, a position table per
+  // stack (max_source_positions audio frames, max_target_positions tokens), a final LayerNorm per stack, a tied head.
+  whisper: {
+    ...GPT_STYLE, name: 'Whisper (speech encoder–decoder)', encoderDecoder: true, attentionBias: 'all-but-k', pythonGelu: false, dropout: false,
+    refine: ctx => {
+      const frames = ctx.int('max_source_positions') ?? 1500;
+      const mels = ctx.int('num_mel_bins') ?? 80;
+      const h = ctx.hiddenSize;
+      return {
+        positionTables: [frames, ctx.int('max_target_positions') ?? 448],
+        maxPositions: frames,
+        patchEmbeddingParams: mels * h * 3 + h + h * h * 3 + h,
+      };
+    },
+  },
   llama4_text: LLAMA4_TEXT,
   mllama_text_model: MLLAMA_TEXT,
   llama4: LLAMA4_TEXT,

@@ -867,6 +867,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   if (spec.generic) {
     list.unshift(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);
   }
+  if (spec.encoderDecoder) {
+    list.push(`Encoder–decoder: the encoder reads ${settings.sequenceLength.toLocaleString('en-US')} positions; in training the decoder's activations are counted at that length too, and its cache holds the generated tokens and the encoder's output for cross-attention.`);
+  }
   if (spec.encoderOnly && spec.pooler) {
     list.push('Parameters count the base encoder with its pooler; task heads are not counted.');
   }

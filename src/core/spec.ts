@@ -1042,6 +1042,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     patchEmbeddingParams: refined.patchEmbeddingParams ?? 0,
     ...(refined.crossAttentionLayers ? { crossAttentionLayers: Math.min(refined.crossAttentionLayers, numLayers) } : {}),
     ...(refined.extraEmbeddingRows ? { extraEmbeddingRows: refined.extraEmbeddingRows } : {}),
+    ...(refined.positionTables ? { positionTables: refined.positionTables } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
   return { spec: vision ? { ...spec, vision } : spec, problems };

@@ -91,10 +91,12 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
     linear(`${prefix}v_proj`, h, kvDim, layers, 'v'),
     linear(`${prefix}o_proj`, qDim, h, layers, 'o'),
   );
-  if (spec.attentionBias !== 'none') {
+  if (spec.attentionBias === 'all-but-k') {
+    out.push(vector(`${prefix}q/v bias`, qDim + kvDim, layers));
+  } else if (spec.attentionBias !== 'none') {
     out.push(vector(`${prefix}qkv bias`, qDim + 2 * kvDim, layers));
   }
-  if (spec.attentionBias === 'all') {
+  if (spec.attentionBias === 'all' || spec.attentionBias === 'all-but-k') {
     out.push(vector(`${prefix}o_proj bias`, h, layers));
   }
   if (spec.attentionSinks) {
@@ -141,7 +143,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.wordEmbedProjDim !== undefined) {
     add('embeddings', linear('project_in', spec.wordEmbedProjDim, h, 1), linear('project_out', h, spec.wordEmbedProjDim, 1));
   }
-  if (spec.positions === 'learned' && spec.maxPositions !== undefined) {
+  if (spec.positionTables) {
+    add('embeddings', table('encoder position embeddings', spec.positionTables[0], h), table('decoder position embeddings', spec.positionTables[1], h));
+  } else if (spec.positions === 'learned' && spec.maxPositions !== undefined) {
     add('embeddings', table('position embeddings', spec.maxPositions + spec.positionOffset, h));
   }
   if (spec.typeVocabSize > 0) {

@@ -37,7 +37,8 @@ export type SpecField =
 /** `layernorm-noparams`: LayerNorm without weight or bias (OLMo 1's elementwise_affine=False). */
 export type NormKind = 'layernorm' | 'layernorm-nobias' | 'layernorm-noparams' | 'rmsnorm';
 export type PositionKind = 'learned' | 'rotary' | 'alibi' | 'relative' | 'none';
-export type AttentionBias = 'none' | 'all' | 'qkv';
+/** Which attention projections are biased: none, all four, q/k/v only, or all but k (Whisper). */
+export type AttentionBias = 'none' | 'all' | 'qkv' | 'all-but-k';
 export type MlpKind = 'plain' | 'gated';
 export type HeadKind = 'lm' | 'none';
 
@@ -116,6 +117,11 @@ export interface ModelSpec {
   readonly extraEmbeddingRows?: number;
   /** A bias-free score head of this many outputs in place of the vocabulary head (a reward model); head is 'none'. */
   readonly scoreLabels?: number;
+  /**
+   * An encoder–decoder's learned position tables, one per stack, by rows (BART's max_position_embeddings + 2 each;
+   * Whisper's 1,500 audio frames and 448 tokens), in place of one shared table.
+   */
+  readonly positionTables?: readonly [encoder: number, decoder: number];
 }
 
 /**

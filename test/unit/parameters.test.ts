@@ -312,3 +312,18 @@ describe('T5 as the text encoder of Flux and SD3', () => {
     assert.strictEqual(whole.estimate!.parameters.total, 11_135_332_352);
   });
 });
+
+describe('encoder–decoder and speech: BART and Whisper', () => {
+  it("BART: per-stack position tables of max_position_embeddings + 2 and embedding LayerNorms; bart-large's config.json", () => {
+    const a = onlyConfig('{"activation_function": "gelu", "architectures": ["BartModel"], "d_model": 1024, "decoder_attention_heads": 16, "decoder_ffn_dim": 4096, "decoder_layers": 12, "encoder_attention_heads": 16, "encoder_ffn_dim": 4096, "encoder_layers": 12, "is_encoder_decoder": true, "max_position_embeddings": 1024, "model_type": "bart", "num_hidden_layers": 12, "scale_embedding": false, "vocab_size": 50265}');
+    assert.strictEqual(a.estimate!.parameters.total, 406_291_456);
+  });
+
+  it("Whisper: the mel convolutions, an unbiased k_proj, 1,500 audio frames; whisper-large-v3's config.json", () => {
+    const a = onlyConfig('{"architectures": ["WhisperForConditionalGeneration"], "d_model": 1280, "decoder_attention_heads": 20, "decoder_ffn_dim": 5120, "decoder_layers": 32, "encoder_attention_heads": 20, "encoder_ffn_dim": 5120, "encoder_layers": 32, "is_encoder_decoder": true, "max_source_positions": 1500, "max_target_positions": 448, "model_type": "whisper", "num_mel_bins": 128, "vocab_size": 51866}', { newTokens: 448 });
+    assert.strictEqual(a.estimate!.parameters.total, 1_543_490_560);
+    // 30 s of audio: 1,500 frames; the decoder's cache holds its 448 tokens and the 1,500 encoded frames, per layer.
+    assert.strictEqual(a.estimate!.settings.sequenceLength, 1500);
+    assert.strictEqual(a.estimate!.inference.components.kvCache, 32 * 2 * 1280 * 2 * (448 + 1500));
+  });
+});
