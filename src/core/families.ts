@@ -514,6 +514,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
   qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
+  // Qwen2-VL / Qwen2.5-VL: Qwen2's language model, written at the top of the config (its vision_config beside it).
+  qwen2_vl: { ...LLAMA_STYLE, name: 'Qwen2-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
+  qwen2_5_vl: { ...LLAMA_STYLE, name: 'Qwen2.5-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_moe: { ...LLAMA_STYLE, name: 'Qwen2-MoE', attentionBias: 'qkv', refine: qwenMoeRefine(true) },
   qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: 'head', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: 'head', refine: qwenMoeRefine(false) },

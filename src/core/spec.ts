@@ -101,6 +101,9 @@ const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
 /** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`). */
 const SECTIONED_KEYS: readonly string[] = ['moe'];
 
+/** Towers known by the model_type of the config holding them. */
+const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl' };
+
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
 const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias'] as const;
 
@@ -117,7 +120,10 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
     return undefined;
   }
   const type = entryOf(v, 'model_type')?.value;
-  const kind = type?.kind === 'string' ? VISION_TOWERS[type.value] : undefined;
+  // Qwen2-VL's and Qwen2.5-VL's towers are known by the model that holds them (their vision_config names no tower).
+  const holderType = entryOf(obj, 'model_type')?.value;
+  const held = holderType?.kind === 'string' ? HELD_TOWERS[holderType.value] : undefined;
+  const kind = held ?? (type?.kind === 'string' ? VISION_TOWERS[type.value] : undefined);
   if (!kind) {
     return undefined;
   }
@@ -1048,6 +1054,26 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   return { spec: vision ? { ...spec, vision } : spec, problems };
 }
 
+/**
+ * Qwen2-VL's tower (embed_dim wide, mlp_ratio × wide MLPs, its vision_config's hidden_size the merger's output) or
+ * Qwen2.5-VL's (hidden_size wide, intermediate_size MLPs, out_hidden_size out); depth blocks, in_chans channels.
+ */
+function qwenVisionTower(kind: 'qwen2vl' | 'qwen25vl', size: (key: string) => number): VisionTower {
+  const v2 = kind === 'qwen2vl';
+  const width = size(v2 ? 'embed_dim' : 'hidden_size');
+  return {
+    kind,
+    hiddenSize: width,
+    numLayers: size('depth'),
+    intermediateSize: v2 ? width * size('mlp_ratio') : size('intermediate_size'),
+    imageSize: size('patch_size'),
+    patchSize: size('patch_size'),
+    channels: size('in_chans'),
+    poolingHead: false,
+    merger: { spatialMergeSize: size('spatial_merge_size'), temporalPatchSize: size('temporal_patch_size'), outputDim: size(v2 ? 'hidden_size' : 'out_hidden_size') },
+  };
+}
+
 /** transformers' config-class defaults for what a vision_config leaves out (SiglipVisionConfig, Llama4VisionConfig). */
 const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<string, number>>>> = {
   siglip: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_channels: 3, image_size: 224, patch_size: 16 },
@@ -1061,6 +1087,11 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
   },
   pixtral: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 1024, patch_size: 16, spatial_merge_size: 2 },
   clip: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_channels: 3, image_size: 224, patch_size: 32 },
+  qwen2vl: { embed_dim: 1280, mlp_ratio: 4, depth: 32, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2, hidden_size: 3584 },
+  qwen25vl: {
+    hidden_size: 1280, intermediate_size: 3420, depth: 32, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2,
+    out_hidden_size: 3584,
+  },
 };
 
 /** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
@@ -1079,6 +1110,10 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     problems.push({ severity: 'error', key: `vision_config.${key}`, message: `\`vision_config.${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
     return 1;
   };
+  if (config.kind === 'qwen2vl' || config.kind === 'qwen25vl') {
+    const qwen = qwenVisionTower(config.kind, size);
+    return valid ? qwen : undefined;
+  }
   const tower: VisionTower = {
     kind: config.kind,
     hiddenSize: size('hidden_size'),

@@ -129,8 +129,11 @@ export interface ModelSpec {
  * weights, frozen under LoRA; a text-only run sends no image through it.
  */
 export interface VisionTower {
-  /** Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small 3.1) or CLIP's (LLaVA). */
-  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip';
+  /**
+   * Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small
+   * 3.1), CLIP's (LLaVA), or Qwen2-VL's / Qwen2.5-VL's.
+   */
+  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -143,6 +146,8 @@ export interface VisionTower {
   readonly adapter?: { readonly inputDim: number; readonly outputDim: number; readonly visionOutputDim: number };
   /** Llama 3.2 Vision's tiles: gated global layers, tiles per image, aspect ratios, and the width fed to the projector. */
   readonly tiles?: { readonly globalLayers: number; readonly maxTiles: number; readonly aspectRatios: number; readonly visionOutputDim: number };
+  /** Qwen2-VL's patch merger: spatial_merge_size² patches into one token of the language model's width; frames per patch. */
+  readonly merger?: { readonly spatialMergeSize: number; readonly temporalPatchSize: number; readonly outputDim: number };
   /**
    * The projector of Pixtral and CLIP towers: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches,
    * two linears) or LLaVA's (two linears), biased or not (multimodal_projector_bias); LLaVA-NeXT adds an image_newline

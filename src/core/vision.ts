@@ -149,7 +149,37 @@ function clip(v: VisionTower, textHidden: number): WeightTensor[] {
   ];
 }
 
-const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = { siglip, llama4, mllama, pixtral, clip };
+/**
+ * Qwen2-VL's and Qwen2.5-VL's vision transformer: an unbiased 3-D patch convolution over temporal_patch_size frames,
+ * blocks with a biased fused qkv and projection, and a biased MLP (Qwen2-VL: LayerNorms and fc1/fc2; Qwen2.5-VL:
+ * RMSNorms and a gated gate/up/down); the merger's norm and two biased linears from spatial_merge_size² patches into
+ * the language model's width.
+ */
+function qwenVision(v: VisionTower): WeightTensor[] {
+  const h = v.hiddenSize;
+  const n = v.numLayers;
+  const m = v.merger ?? { spatialMergeSize: 2, temporalPatchSize: 2, outputDim: h };
+  const merged = h * m.spatialMergeSize * m.spatialMergeSize;
+  const v25 = v.kind === 'qwen25vl';
+  const norm = v25 ? h : 2 * h;
+  const mlp = v25
+    ? [...dense('mlp.gate_proj and up_proj', h, v.intermediateSize, 2 * n, true), ...dense('mlp.down_proj', v.intermediateSize, h, n, true)]
+    : [...dense('mlp.fc1', h, v.intermediateSize, n, true), ...dense('mlp.fc2', v.intermediateSize, h, n, true)];
+  return [
+    weight('patch_embed', v.channels * m.temporalPatchSize * v.patchSize * v.patchSize, h, 1, true),
+    weight('block norms', 1, 2 * norm, n, false),
+    ...dense('attn.qkv', h, 3 * h, n, true),
+    ...dense('attn.proj', h, h, n, true),
+    ...mlp,
+    weight('merger.ln_q', 1, norm, 1, false),
+    ...dense('merger.mlp.0', merged, merged, 1, true),
+    ...dense('merger.mlp.2', merged, m.outputDim, 1, true),
+  ];
+}
+
+const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = {
+  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision,
+};
 
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
 export function visionTensors(v: VisionTower, textHidden: number): WeightTensor[] {

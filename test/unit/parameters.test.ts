@@ -326,4 +326,14 @@ describe('encoder–decoder and speech: BART and Whisper', () => {
     assert.strictEqual(a.estimate!.settings.sequenceLength, 1500);
     assert.strictEqual(a.estimate!.inference.components.kvCache, 32 * 2 * 1280 * 2 * (448 + 1500));
   });
+
+  it("Qwen2.5-VL and Qwen2-VL: the vision transformer and patch merger under vision_config, known by the model holding them", () => {
+    // Qwen/Qwen2.5-VL-7B-Instruct's config.json as published: 8,292,166,656 parameters, 676,550,144 of them the vision side.
+    const config = JSON.parse('{"architectures": ["Qwen2_5_VLForConditionalGeneration"], "attention_dropout": 0.0, "bos_token_id": 151643, "eos_token_id": 151645, "vision_start_token_id": 151652, "vision_end_token_id": 151653, "vision_token_id": 151654, "image_token_id": 151655, "video_token_id": 151656, "hidden_act": "silu", "hidden_size": 3584, "initializer_range": 0.02, "intermediate_size": 18944, "max_position_embeddings": 128000, "max_window_layers": 28, "model_type": "qwen2_5_vl", "num_attention_heads": 28, "num_hidden_layers": 28, "num_key_value_heads": 4, "rms_norm_eps": 1e-06, "rope_theta": 1000000.0, "sliding_window": 32768, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "transformers_version": "4.41.2", "use_cache": true, "use_sliding_window": false,  "vision_config": {"depth": 32, "hidden_act": "silu", "hidden_size": 1280, "intermediate_size": 3420, "num_heads": 16, "in_chans": 3, "out_hidden_size": 3584, "patch_size": 14, "spatial_merge_size": 2, "spatial_patch_size": 14, "window_size": 112, "fullatt_block_indexes": [7, 15, 23, 31], "tokens_per_second": 2, "temporal_patch_size": 2},  "rope_scaling": {"type": "mrope", "mrope_section": [16, 24, 24]}, "vocab_size": 152064}');
+    const a = onlyConfig(JSON.stringify(config));
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.vision], [8_292_166_656, 676_550_144]);
+    // Qwen2-VL-7B: LayerNorms and a plain GELU MLP of mlp_ratio × embed_dim; its vision_config's hidden_size is the merger's output.
+    const v2 = { ...config, model_type: 'qwen2_vl', vision_config: { depth: 32, embed_dim: 1280, mlp_ratio: 4, num_heads: 16, in_chans: 3, hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 } };
+    assert.strictEqual(onlyConfig(JSON.stringify(v2)).estimate!.parameters.total, 8_291_375_616);
+  });
 });
