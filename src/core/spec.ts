@@ -850,6 +850,14 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
       });
       return { spec: undefined, problems };
     }
+    // A model_type VRAM Lens does not know: its own block may differ from the one assumed, so the number is approximate.
+    if (modelType !== undefined) {
+      problems.push({
+        severity: 'warning',
+        field: 'modelType',
+        message: `\`model_type\` "${modelType}" is not a family VRAM Lens knows: the estimate assumes ${family.name.replace(/^Generic decoder \((.*) assumed\)$/, 'a $1')} and is approximate.`,
+      });
+    }
   }
 
   const defaults = family.defaults ?? {};
