@@ -521,6 +521,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: 'head', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: 'head', refine: qwenMoeRefine(false) },
   phi3: { ...LLAMA_STYLE, name: 'Phi-3' },
+  // Phi-3-vision / Phi-3.5-vision (remote code): Phi-3's language model, with the CLIP tower its img_processor names.
+  phi3_v: { ...LLAMA_STYLE, name: 'Phi-3-vision' },
   gemma: { ...LLAMA_STYLE, name: 'Gemma', tiedByDefault: true },
   // Gemma 2/3: a norm before and after both attention and MLP; local (sliding) and global layers interleaved.
   gemma2: {

@@ -104,6 +104,22 @@ const SECTIONED_KEYS: readonly string[] = ['moe'];
 /** Towers known by the model_type of the config holding them. */
 const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl' };
 
+/**
+ * Phi-3-vision / Phi-3.5-vision (`phi3_v`, remote code) name their tower instead of describing it: CLIP ViT-L/14 at
+ * 336 px (`img_processor.model_name`), with its own projector from the HD transform's four patch features.
+ */
+function impliedTower(obj: ConfigObject): VisionConfig | undefined {
+  const type = entryOf(obj, 'model_type')?.value;
+  const processor = entryOf(obj, 'img_processor')?.value;
+  if (type?.kind !== 'string' || type.value !== 'phi3_v' || processor?.kind !== 'object') {
+    return undefined;
+  }
+  const out = entryOf(processor, 'image_dim_out')?.value;
+  const width = out?.kind === 'number' ? out.value : 1024;
+  const values = { hidden_size: width, intermediate_size: 4 * width, num_hidden_layers: 24, image_size: 336, patch_size: 14, num_channels: 3 };
+  return { kind: 'clip', values, lengths: {}, holderType: 'phi3_v' };
+}
+
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
 const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias'] as const;
 
@@ -115,6 +131,10 @@ function listLengths(obj: ConfigObject): Record<string, number> | undefined {
 
 /** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
 function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined {
+  const implied = obj && impliedTower(obj);
+  if (implied) {
+    return implied;
+  }
   const v = obj && entryOf(obj, 'vision_config')?.value;
   if (!obj || v?.kind !== 'object') {
     return undefined;
@@ -1143,7 +1163,9 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     ...((config.kind === 'pixtral' && config.holderType === 'llava') || config.kind === 'clip'
       ? {
           // LLaVA's projector is biased by default; LLaVA-NeXT adds a learned image_newline.
-          projector: { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next' },
+          projector: config.holderType === 'phi3_v'
+            ? { style: 'phi3v' as const, spatialMergeSize: 1, bias: true }
+            : { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next' },
         }
       : {}),
     ...(config.kind === 'mllama'

@@ -151,9 +151,10 @@ export interface VisionTower {
   /**
    * The projector of Pixtral and CLIP towers: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches,
    * two linears) or LLaVA's (two linears), biased or not (multimodal_projector_bias); LLaVA-NeXT adds an image_newline
-   * vector of the language model's width.
+   * vector of the language model's width; Phi-3-vision's (two linears from four patch features, and two separator
+   * vectors of that width).
    */
-  readonly projector?: { readonly style: 'mistral3' | 'llava'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean };
+  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean };
 }
 
 export interface MoeShape {

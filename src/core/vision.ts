@@ -124,9 +124,17 @@ function pixtral(v: VisionTower, textHidden: number): WeightTensor[] {
   ];
 }
 
-/** LLaVA's projector: two linears into the language model's width (biased by default), and LLaVA-NeXT's image_newline. */
+/**
+ * LLaVA's projector: two linears into the language model's width (biased by default), and LLaVA-NeXT's image_newline.
+ * Phi-3-vision's: its HD transform concatenates four patch features, so the first linear reads four times the
+ * tower's width, and two learned separators (glb_GN, sub_GN) of that width.
+ */
 function llavaProjector(v: VisionTower, textHidden: number): WeightTensor[] {
   const p = v.projector ?? { style: 'llava', spatialMergeSize: 1, bias: true };
+  if (p.style === 'phi3v') {
+    const features = 4 * v.hiddenSize;
+    return [...dense('img_projection.0', features, textHidden, 1, true), ...dense('img_projection.2', textHidden, textHidden, 1, true), weight('glb_GN and sub_GN', 1, features, 2, false)];
+  }
   return [
     ...dense('projector.linear_1', v.hiddenSize, textHidden, 1, p.bias),
     ...dense('projector.linear_2', textHidden, textHidden, 1, p.bias),

@@ -336,4 +336,9 @@ describe('encoder–decoder and speech: BART and Whisper', () => {
     const v2 = { ...config, model_type: 'qwen2_vl', vision_config: { depth: 32, embed_dim: 1280, mlp_ratio: 4, num_heads: 16, in_chans: 3, hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 } };
     assert.strictEqual(onlyConfig(JSON.stringify(v2)).estimate!.parameters.total, 8_291_375_616);
   });
+
+  it("Phi-3.5-vision (phi3_v): the CLIP tower its img_processor names, and a projector from four patch features", () => {
+    // microsoft/Phi-3.5-vision-instruct's config.json values; 4,146,621,440 parameters.
+    assert.strictEqual(onlyConfig('{"architectures": ["Phi3VForCausalLM"], "auto_map": {"AutoConfig": "configuration_phi3_v.Phi3VConfig"}, "embd_layer": {"embedding_cls": "image", "hd_transform_order": "sub_glb", "projection_cls": "mlp", "use_hd_transform": true, "with_learnable_separator": true}, "hidden_size": 3072, "img_processor": {"image_dim_out": 1024, "model_name": "openai/clip-vit-large-patch14-336", "name": "clip_vision_model", "num_img_tokens": 144}, "intermediate_size": 8192, "max_position_embeddings": 131072, "model_type": "phi3_v", "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 32, "original_max_position_embeddings": 4096, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 32064}').estimate!.parameters.total, 4_146_621_440);
+  });
 });
