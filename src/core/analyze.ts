@@ -174,6 +174,7 @@ export function unknownModelLensTitle(u: UnresolvedName): string {
 export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSettings {
   const sequenceLength =
     options.sequenceLength ??
+    spec.defaultSequence ??
     (spec.maxPositions !== undefined
       ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE)
       : DEFAULT_SEQUENCE_WITHOUT_CONTEXT);

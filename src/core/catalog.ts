@@ -21,6 +21,8 @@ export interface CatalogModel {
   readonly config: CatalogConfig;
   /** A score head of `labels` outputs in place of the vocabulary head (a reward model). */
   readonly scoreHead?: { readonly labels: number };
+  /** The encoder stack of an encoder–decoder alone (T5's, as the text encoder of Flux). */
+  readonly encoderStackOnly?: boolean;
 }
 
 export const CATALOG: readonly CatalogModel[] = catalogData.models as unknown as CatalogModel[];
@@ -183,6 +185,10 @@ const TORCHTUNE_BUILDERS: readonly [RegExp, (m: RegExpExecArray) => string][] = 
  */
 export function torchtuneModel(component: string): CatalogModel | undefined {
   const builder = component.split('.').pop()!.replace(/^(q?lora_|q?dora_)/, '');
+  const part = TORCHTUNE_COMPONENTS[builder];
+  if (part) {
+    return part();
+  }
   // A reward builder (llama2_reward_7b) is its base model with a one-score head in place of the vocabulary head.
   const reward = /^(.*)_reward(_\d+b)$/.exec(builder);
   const base = reward ? `${reward[1]}${reward[2]}` : builder;
@@ -195,6 +201,15 @@ export function torchtuneModel(component: string): CatalogModel | undefined {
   }
   return undefined;
 }
+
+/** torchtune's builders of Flux's text encoders: T5-XXL's encoder stack and CLIP ViT-L/14's text transformer. */
+const TORCHTUNE_COMPONENTS: Readonly<Record<string, () => CatalogModel | undefined>> = {
+  t5_v1_1_xxl_encoder: () => {
+    const t5 = findCatalogModel('google/t5-v1_1-xxl');
+    return t5 && { id: `${t5.id} (encoder)`, aliases: [], source: `${t5.source}; torchtune's t5_v1_1_xxl_encoder builds its encoder stack alone`, config: t5.config, encoderStackOnly: true };
+  },
+  clip_text_vit_large_patch14: () => findCatalogModel('openai/clip-vit-large-patch14-text'),
+};
 
 /** A catalog model as torchtune's reward builders make it: the same body, a bias-free Linear(hidden, 1) as its head. */
 function rewardModel(model: CatalogModel): CatalogModel {

@@ -156,7 +156,8 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
     parts.push(`${formatBytes(est.training.peakBytes)} training`);
   }
   // A family VRAM Lens does not know is estimated with an assumed block: the lens says so, not only the report.
-  let title = `VRAM ≈ ${parts.join(' · ')}${a.spec?.generic ? ` (approximate: ${a.spec.family.replace(/^Generic /, 'a generic ')})` : ''}`;
+  const approximate = a.spec?.approximate ?? (a.spec?.generic ? a.spec.family.replace(/^Generic /, 'a generic ') : undefined);
+  let title = `VRAM ≈ ${parts.join(' · ')}${approximate ? ` (approximate: ${approximate})` : ''}`;
   if (!gpu) {
     return `${title} — unknown target GPU "${options.targetGpu}"`;
   }

@@ -467,6 +467,12 @@ const MLLAMA_TEXT: Family = {
   refine: ctx => ({ crossAttentionLayers: ctx.length('cross_attention_layers') ?? 8, extraEmbeddingRows: 8 }),
 };
 
+/**
+ * CLIP's text transformer (the text encoder of CLIP, Stable Diffusion and Flux): learned positions, LayerNorm blocks with
+ * biased attention and MLP, a final LayerNorm; no token types, no pooler weights, no head.
+ */
+const CLIP_TEXT: Family = { ...BERT_STYLE, name: 'CLIP text encoder', pooler: false, finalNorm: true, embeddingNorm: false, typeVocab: false };
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
@@ -474,6 +480,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   bert: BERT_STYLE,
   roberta: { ...BERT_STYLE, name: 'RoBERTa' },
   clip_vision_model: CLIP_VISION,
+  clip_text_model: CLIP_TEXT,
   bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false, pythonGelu: false },
   // Phi-1/1.5/2: one LayerNorm feeding attention and MLP in parallel, partial rotary, biased lm_head.
   phi: { ...GPT_STYLE, name: 'Phi', normsPerLayer: 1, positions: 'rotary', lmHeadBias: true, tiedByDefault: false },

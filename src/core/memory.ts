@@ -867,6 +867,12 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   if (spec.generic) {
     list.unshift(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);
   }
+  if (spec.dit) {
+    const d = spec.dit;
+    list.unshift(
+      `Diffusion transformer (approximate): ${d.doubleBlocks} double- and ${d.singleBlocks} single-stream blocks counted as ${spec.numLayers} transformer layers over each sample's tokens (${d.imageTokens.toLocaleString('en-US')} image tokens for 1024 × 1024 and ${d.textTokens} text tokens when the settings give no sequence); one denoising step; the text encoders and the VAE are not counted.`,
+    );
+  }
   if (spec.encoderDecoder) {
     list.push(`Encoder–decoder: the encoder reads ${settings.sequenceLength.toLocaleString('en-US')} positions; in training the decoder's activations are counted at that length too, and its cache holds the generated tokens and the encoder's output for cross-attention.`);
   }

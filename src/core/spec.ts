@@ -1,6 +1,7 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
+import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec } from './diffusion';
 import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
@@ -8,7 +9,7 @@ import { readQuantizationConfig, type QuantizationReading } from './quantConfig'
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
-import { KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
+import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
   (Object.entries(KEY_ALIASES) as [SpecField, readonly string[]][]).flatMap(([field, keys]) =>
@@ -381,6 +382,10 @@ export interface ClassDefaults {
 }
 
 function isModelObject(obj: ConfigObject): boolean {
+  const className = entryOf(obj, DIFFUSERS_CLASS_KEY)?.value;
+  if (className?.kind === 'string' && DIT_CLASSES.has(className.value)) {
+    return true;
+  }
   let hidden = false;
   let layers = false;
   let other = false;
@@ -785,6 +790,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   if (problems.length > 0) {
     return { spec: undefined, problems };
   }
+  const className = config.scalars[DIFFUSERS_CLASS_KEY]?.value;
+  if (typeof className === 'string' && DIT_CLASSES.has(className)) {
+    return resolveDit(config);
+  }
 
   const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
     if (typeof v !== 'number') {
@@ -1026,7 +1035,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     return { spec: undefined, problems };
   }
   // T5EncoderModel (the text encoder of Flux and SD3): the encoder stack alone, without decoder or output head.
-  const encoderStackOnly = family.encoderDecoder && /EncoderModel$/.test(config.architecture ?? '');
+  const encoderStackOnly = family.encoderDecoder && (/EncoderModel$/.test(config.architecture ?? '') || config.catalog?.model.encoderStackOnly === true);
   const spec: ModelSpec = {
     family: encoderStackOnly ? `${family.name} (encoder only)` : family.name,
     generic: family.generic,
@@ -1100,6 +1109,27 @@ function qwenVisionTower(kind: 'qwen2vl' | 'qwen25vl', size: (key: string) => nu
     poolingHead: false,
     merger: { spatialMergeSize: size('spatial_merge_size'), temporalPatchSize: size('temporal_patch_size'), outputDim: size(v2 ? 'hidden_size' : 'out_hidden_size') },
   };
+}
+
+/** A diffusion transformer's config (FLUX.1): its sizes as written or as diffusers defaults them, each checked. */
+function resolveDit(config: FoundConfig): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const value = (key: string) => {
+    const v = config.scalars[key]?.value;
+    return v === null ? undefined : v;
+  };
+  const size = (key: keyof typeof FLUX_DEFAULTS): number | undefined => {
+    const v = value(key) ?? FLUX_DEFAULTS[key];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {
+      return v;
+    }
+    problems.push({ severity: 'error', key, message: `\`${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
+    return undefined;
+  };
+  const out = value('out_channels');
+  const dtype = value('torch_dtype');
+  const spec = fluxSpec(size, value('guidance_embeds') === true, typeof out === 'number' ? out : undefined, typeof dtype === 'string' ? dtype : undefined);
+  return { spec: problems.length > 0 ? undefined : spec, problems };
 }
 
 /** transformers' config-class defaults for what a vision_config leaves out (SiglipVisionConfig, Llama4VisionConfig). */

@@ -1,5 +1,6 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
+import { ditTensors } from './diffusion';
 import { visionTensors } from './vision';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
@@ -129,6 +130,9 @@ function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix
  * quantization, LoRA, Adafactor and ZeRO-3 read their shapes.
  */
 export function weightTensors(spec: ModelSpec): WeightTensor[] {
+  if (spec.dit) {
+    return ditTensors(spec);
+  }
   const h = spec.hiddenSize;
   const norm = normParams(spec);
   const tokenWidth = spec.wordEmbedProjDim ?? h;

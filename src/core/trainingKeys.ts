@@ -172,7 +172,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const truthy = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' ? v.value === 'auto' || v.value === 'true' : undefined);
 
   // Micro-batch size per GPU.
-  for (const path of ['train.micro_batch_size', 'micro_batch_size', 'per_device_train_batch_size', 'train_micro_batch_size_per_gpu', 'batch_size', 'training.batch_size']) {
+  for (const path of ['train.micro_batch_size', 'micro_batch_size', 'per_device_train_batch_size', 'train_micro_batch_size_per_gpu', 'batch_size', 'training.batch_size', 'training.local_batch_size']) {
     take('micro-batch size', 'batchSize', path, wholeNumber(RUN_LIMITS.batchSize));
   }
   // Sequence length.

@@ -117,11 +117,35 @@ export interface ModelSpec {
   readonly extraEmbeddingRows?: number;
   /** A bias-free score head of this many outputs in place of the vocabulary head (a reward model); head is 'none'. */
   readonly scoreLabels?: number;
+  /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
+  readonly dit?: DitShape;
+  /** Tokens per sample when the settings give none (a diffusion transformer's image and text tokens). */
+  readonly defaultSequence?: number;
+  /** Why the memory estimate is approximate, when it is (said in the lens and the report). */
+  readonly approximate?: string;
   /**
    * An encoder–decoder's learned position tables, one per stack, by rows (BART's max_position_embeddings + 2 each;
    * Whisper's 1,500 audio frames and 448 tokens), in place of one shared table.
    */
   readonly positionTables?: readonly [encoder: number, decoder: number];
+}
+
+/**
+ * FLUX.1's transformer (diffusers' FluxTransformer2DModel): double-stream blocks over the image and text tokens
+ * side by side, then single-stream blocks over both, each modulated by the timestep, guidance and pooled text.
+ */
+export interface DitShape {
+  readonly doubleBlocks: number;
+  readonly singleBlocks: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly patchSize: number;
+  readonly jointAttentionDim: number;
+  readonly pooledProjectionDim: number;
+  readonly guidanceEmbeds: boolean;
+  /** Image tokens at the default 1024 × 1024 (the VAE's 8× and the 2 × 2 patch packing) and text tokens (T5's 512). */
+  readonly imageTokens: number;
+  readonly textTokens: number;
 }
 
 /**

@@ -39,8 +39,14 @@ export const LITGPT_ENTRY_KEY = 'hf_config';
 /** The keys of a sharded checkpoint's index (model.safetensors.index.json, pytorch_model.bin.index.json). */
 export const CHECKPOINT_INDEX_KEYS = { weightMap: 'weight_map', metadata: 'metadata', totalSize: 'total_size' } as const;
 
-/** Keys whose presence may make an object a model config: a hidden size, a LitGPT entry, a checkpoint's weight map. */
-const STRUCTURE_KEYS: readonly string[] = [...KEY_ALIASES.hiddenSize, LITGPT_ENTRY_KEY, CHECKPOINT_INDEX_KEYS.weightMap];
+/** diffusers' config key naming the class a config builds (`FluxTransformer2DModel`). */
+export const DIFFUSERS_CLASS_KEY = '_class_name';
+
+/**
+ * Keys whose presence may make an object a model config: a hidden size, a LitGPT entry, a checkpoint's weight map,
+ * a diffusers class name.
+ */
+const STRUCTURE_KEYS: readonly string[] = [...KEY_ALIASES.hiddenSize, LITGPT_ENTRY_KEY, CHECKPOINT_INDEX_KEYS.weightMap, DIFFUSERS_CLASS_KEY];
 /** Keys that name a model with a string value. */
 const NAMING_KEYS: readonly string[] = [...MODEL_NAME_KEYS, MODEL_SECTION_KEYS.torchtuneBuilder, MODEL_SECTION_KEYS.torchtitanFlavor];
 

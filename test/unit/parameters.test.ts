@@ -342,3 +342,23 @@ describe('encoder–decoder and speech: BART and Whisper', () => {
     assert.strictEqual(onlyConfig('{"architectures": ["Phi3VForCausalLM"], "auto_map": {"AutoConfig": "configuration_phi3_v.Phi3VConfig"}, "embd_layer": {"embedding_cls": "image", "hd_transform_order": "sub_glb", "projection_cls": "mlp", "use_hd_transform": true, "with_learnable_separator": true}, "hidden_size": 3072, "img_processor": {"image_dim_out": 1024, "model_name": "openai/clip-vit-large-patch14-336", "name": "clip_vision_model", "num_img_tokens": 144}, "intermediate_size": 8192, "max_position_embeddings": 131072, "model_type": "phi3_v", "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 32, "original_max_position_embeddings": 4096, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 32064}').estimate!.parameters.total, 4_146_621_440);
   });
 });
+
+describe('diffusion transformers: FLUX.1', () => {
+  // black-forest-labs/FLUX.1-dev's transformer/config.json as published; its safetensors hold 11,901,408,320 parameters,
+  // FLUX.1-schnell's (no guidance embedder) 11,891,178,560.
+  const dev = { _class_name: 'FluxTransformer2DModel', _diffusers_version: '0.30.0.dev0', attention_head_dim: 128, guidance_embeds: true, in_channels: 64, joint_attention_dim: 4096, num_attention_heads: 24, num_layers: 19, num_single_layers: 38, patch_size: 1, pooled_projection_dim: 768 };
+
+  it("the transformer's tensors, exact; 4,096 image and 512 text tokens by default; no KV cache; said to be approximate", () => {
+    const a = onlyConfig(JSON.stringify(dev));
+    assert.strictEqual(a.estimate!.parameters.total, 11_901_408_320);
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...dev, guidance_embeds: false })).estimate!.parameters.total, 11_891_178_560);
+    assert.strictEqual(a.estimate!.settings.sequenceLength, 4096 + 512);
+    assert.strictEqual(a.estimate!.inference.components.kvCache, 0);
+    assert.ok(a.estimate!.assumptions.some(x => /^Diffusion transformer \(approximate\): 19 double- and 38 single-stream blocks/.test(x)));
+  });
+
+  it("torchtitan's flux-dev flavor names it, with the recipe's local_batch_size", () => {
+    const [a] = analyzeDocument(parseConfig('[model]\nname = "flux"\nflavor = "flux-dev"\n[training]\nlocal_batch_size = 4\n', 'toml'), DEFAULT_OPTIONS).configs;
+    assert.deepStrictEqual([a.config.catalog?.model.id, a.estimate!.parameters.total, a.estimate!.settings.batchSize], ['black-forest-labs/FLUX.1-dev', 11_901_408_320, 4]);
+  });
+});

@@ -398,6 +398,7 @@ describe('recipes as each framework writes them', () => {
       ['lora_llama3_2_1b', 'meta-llama/Llama-3.2-1B'], ['mistral_7b', 'mistralai/Mistral-7B-v0.1'], ['phi3_mini', 'microsoft/Phi-3-mini-4k-instruct'],
       ['lora_llama4_scout_17b_16e', 'meta-llama/Llama-4-Scout-17B-16E'], ['llama4_maverick_17b_128e', 'meta-llama/Llama-4-Maverick-17B-128E'],
       ['qlora_llama3_2_vision_11b', 'meta-llama/Llama-3.2-11B-Vision'], ['llama3_2_vision_90b', 'meta-llama/Llama-3.2-90B-Vision'],
+      ['t5_v1_1_xxl_encoder', 'google/t5-v1_1-xxl (encoder)'], ['clip_text_vit_large_patch14', 'openai/clip-vit-large-patch14-text'],
     ];
     for (const [builder, id] of cases) {
       assert.strictEqual(torchtuneModel(`torchtune.models.x.${builder}`)?.id, id, builder);
@@ -408,6 +409,9 @@ describe('recipes as each framework writes them', () => {
       assert.strictEqual(reward.estimate!.parameters.total, base - 32000 * 4096 + 4096, builder);
       assert.strictEqual(reward.estimate!.training.components.activations < analyze(`model:\n  _component_: torchtune.models.x.${builder.replace('_reward', '')}\n`, 'yaml')[0].estimate!.training.components.activations, true);
     }
+    // Flux's text encoders: T5-XXL's encoder stack (4,762,310,656) and CLIP-L's text transformer (123,060,480).
+    assert.strictEqual(analyze('model:\n  _component_: torchtune.models.t5.t5_v1_1_xxl_encoder\n', 'yaml')[0].estimate!.parameters.total, 4_762_310_656);
+    assert.strictEqual(analyze('model:\n  _component_: torchtune.models.clip.clip_text_vit_large_patch14\n', 'yaml')[0].estimate!.parameters.total, 123_060_480);
     const unknown = analyzeDocument(parseConfig('model:\n  _component_: torchtune.models.clip.clip_vision_encoder\n', 'yaml'), DEFAULT_OPTIONS);
     assert.deepStrictEqual(unknown.problems.map(p => p.code), ['unknown-model']);
   });

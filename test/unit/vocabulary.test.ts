@@ -87,7 +87,7 @@ describe('one vocabulary decides, for every format, whether a file may hold a mo
   }
 
   it('every indicator key is one the engine reads', () => {
-    const engineKeys = new Set([...KEY_ALIASES.hiddenSize, ...MODEL_NAME_KEYS, 'hf_config', '_component_', 'flavor', 'weight_map']);
+    const engineKeys = new Set([...KEY_ALIASES.hiddenSize, ...MODEL_NAME_KEYS, 'hf_config', '_component_', 'flavor', 'weight_map', '_class_name']);
     assert.deepStrictEqual(new Set(INDICATOR_KEYS), engineKeys);
   });
 
