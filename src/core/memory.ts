@@ -770,7 +770,7 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
 function visionNote(spec: ModelSpec): string {
   const v = spec.vision!;
   const n = countParameters(spec).vision;
-  const tower = { siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL' }[v.kind];
+  const tower = { siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', internvit: 'InternViT' }[v.kind];
   const cross = spec.crossAttentionLayers
     ? ` The ${spec.crossAttentionLayers} cross-attention layers see no image and are skipped, as transformers skips them: no cache or activations of theirs.`
     : '';

@@ -97,10 +97,15 @@ export interface VisionConfig {
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
 const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama', pixtral: 'pixtral', clip_vision_model: 'clip',
+  intern_vit_6b: 'internvit',
 };
 
 /** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`). */
 const SECTIONED_KEYS: readonly string[] = ['moe'];
+
+/** Where a multimodal config holds its language model: transformers' text_config, InternVL's llm_config. */
+const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
+const TEXT_MODEL_PATH = /(^|\.)(text_config|llm_config)$/;
 
 /** Towers known by the model_type of the config holding them. */
 const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl' };
@@ -122,7 +127,7 @@ function impliedTower(obj: ConfigObject): VisionConfig | undefined {
 }
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
-const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias'] as const;
+const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio'] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
@@ -354,7 +359,7 @@ const MAX_NODES = 200_000;
 function withClassDefaults(obj: ConfigObject, path: string): { readonly obj: ConfigObject; readonly filled?: ClassDefaults } {
   const type = entryOf(obj, 'model_type');
   const defaults = type?.value.kind === 'string' ? CONFIG_CLASS_DEFAULTS[type.value.value] : undefined;
-  if (!type || !defaults || (defaults.checkpointsOnly && !/(^|\.)text_config$/.test(path) && !isCheckpointConfig(obj))) {
+  if (!type || !defaults || (defaults.checkpointsOnly && !TEXT_MODEL_PATH.test(path) && !isCheckpointConfig(obj))) {
     return { obj };
   }
   const added: ConfigEntry[] = [];
@@ -491,7 +496,7 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
       ? types.items.map(i => (i.kind === 'string' ? i.value : ''))
       : undefined;
   // A multimodal checkpoint's tower: inside the config (a catalog entry), or beside its text_config.
-  const vision = visionConfigOf(obj) ?? (/(^|\.)text_config$/.test(path) ? visionConfigOf(parent) : undefined);
+  const vision = visionConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? visionConfigOf(parent) : undefined);
   const lengths = listLengths(obj);
   return {
     name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes,
@@ -538,7 +543,7 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
       const { obj: full, filled } = withClassDefaults(v, path);
       // A tower beside a text_config is part of that model (counted with it), not a model of its own.
       const tower = /(^|\.)(vision|audio|speech)_config$/.test(path);
-      const besideText = parent !== undefined && entryOf(parent, 'text_config')?.value.kind === 'object';
+      const besideText = parent !== undefined && TEXT_MODEL_KEYS.some(key => entryOf(parent, key)?.value.kind === 'object');
       if (isModelObject(full) && !(tower && (besideText || !isKnownVisionTower(full)))) {
         found.push({ obj: full, path, ...(parent ? { parent } : {}), ...(filled ? { filled } : {}) });
         continue;
@@ -1111,6 +1116,20 @@ function qwenVisionTower(kind: 'qwen2vl' | 'qwen25vl', size: (key: string) => nu
   };
 }
 
+/** What every tower's config gives in the same keys: its width, depth, MLP, image and patch sizes, channels. */
+function baseTower(config: VisionConfig, size: (key: string) => number): VisionTower {
+  return {
+    kind: config.kind,
+    hiddenSize: size('hidden_size'),
+    numLayers: size('num_hidden_layers'),
+    intermediateSize: size('intermediate_size'),
+    imageSize: size('image_size'),
+    patchSize: size('patch_size'),
+    channels: size('num_channels'),
+    poolingHead: false,
+  };
+}
+
 /** A diffusion transformer's config (FLUX.1): its sizes as written or as diffusers defaults them, each checked. */
 function resolveDit(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
@@ -1144,6 +1163,7 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     patch_size: 14, max_num_tiles: 4, vision_output_dim: 7680,
   },
   pixtral: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 1024, patch_size: 16, spatial_merge_size: 2 },
+  internvit: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 448, patch_size: 14 },
   clip: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_channels: 3, image_size: 224, patch_size: 32 },
   qwen2vl: { embed_dim: 1280, mlp_ratio: 4, depth: 32, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2, hidden_size: 3584 },
   qwen25vl: {
@@ -1172,14 +1192,20 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     const qwen = qwenVisionTower(config.kind, size);
     return valid ? qwen : undefined;
   }
+  if (config.kind === 'internvit') {
+    // InternVL's pixel shuffle keeps one token in (1 / downsample_ratio)², concatenating their features.
+    const ratio = config.values.downsample_ratio;
+    const shuffle = typeof ratio === 'number' && ratio > 0 && ratio <= 1 ? Math.round(1 / ratio) : 2;
+    const vit = {
+      qkvBias: config.values.qkv_bias !== false,
+      qkNorm: config.values.qk_normalization === true,
+      rmsNorm: config.values.norm_type === 'rms_norm',
+      pixelShuffle: shuffle,
+    };
+    return valid ? { ...baseTower(config, size), internVit: vit } : undefined;
+  }
   const tower: VisionTower = {
-    kind: config.kind,
-    hiddenSize: size('hidden_size'),
-    numLayers: size('num_hidden_layers'),
-    intermediateSize: size('intermediate_size'),
-    imageSize: size('image_size'),
-    patchSize: size('patch_size'),
-    channels: size('num_channels'),
+    ...baseTower(config, size),
     poolingHead: config.kind === 'siglip' && config.values.vision_use_head !== false,
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }

@@ -155,9 +155,9 @@ export interface DitShape {
 export interface VisionTower {
   /**
    * Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small
-   * 3.1), CLIP's (LLaVA), or Qwen2-VL's / Qwen2.5-VL's.
+   * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's, or InternViT (InternVL).
    */
-  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl';
+  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'internvit';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -170,6 +170,11 @@ export interface VisionTower {
   readonly adapter?: { readonly inputDim: number; readonly outputDim: number; readonly visionOutputDim: number };
   /** Llama 3.2 Vision's tiles: gated global layers, tiles per image, aspect ratios, and the width fed to the projector. */
   readonly tiles?: { readonly globalLayers: number; readonly maxTiles: number; readonly aspectRatios: number; readonly visionOutputDim: number };
+  /**
+   * InternViT's switches (InternVL): biased qkv, q/k norms, RMSNorm rather than LayerNorm, and the pixel shuffle that
+   * concatenates pixelShuffle² patches before the projector.
+   */
+  readonly internVit?: { readonly qkvBias: boolean; readonly qkNorm: boolean; readonly rmsNorm: boolean; readonly pixelShuffle: number };
   /** Qwen2-VL's patch merger: spatial_merge_size² patches into one token of the language model's width; frames per patch. */
   readonly merger?: { readonly spatialMergeSize: number; readonly temporalPatchSize: number; readonly outputDim: number };
   /**

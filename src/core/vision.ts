@@ -1,4 +1,4 @@
-// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
+// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, InternViT in InternVL, Qwen2-VL's, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
 import type { WeightTensor } from './tensors';
 import type { VisionTower } from './types';
 
@@ -185,8 +185,36 @@ function qwenVision(v: VisionTower): WeightTensor[] {
   ];
 }
 
+/**
+ * InternViT (InternVL's tower): a class token, a biased patch convolution and learned positions for every patch and
+ * the class token; blocks of a fused qkv (biased or not, with q/k norms or not), a biased projection and MLP, two
+ * norms (LayerNorm or RMSNorm) and two layer-scale vectors. InternVL's mlp1 projector: a LayerNorm over the pixel
+ * shuffle's concatenated features and two biased linears into the language model.
+ */
+function internVit(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const n = v.numLayers;
+  const s = v.internVit ?? { qkvBias: true, qkNorm: false, rmsNorm: false, pixelShuffle: 2 };
+  const norm = s.rmsNorm ? h : 2 * h;
+  const shuffled = h * s.pixelShuffle * s.pixelShuffle;
+  return [
+    weight('class_embedding', 1, h, 1, false),
+    ...dense('patch_embedding', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('position_embedding', h, patches(v) + 1, 1, false),
+    ...dense('attn.qkv', h, 3 * h, n, s.qkvBias),
+    ...(s.qkNorm ? [weight('attn.q_norm and k_norm', 1, 2 * h, n, false)] : []),
+    ...dense('attn.proj', h, h, n, true),
+    ...dense('mlp.fc1', h, v.intermediateSize, n, true),
+    ...dense('mlp.fc2', v.intermediateSize, h, n, true),
+    weight('norm1, norm2, ls1 and ls2', 1, 2 * norm + 2 * h, n, false),
+    weight('mlp1.0 (LayerNorm)', 1, 2 * shuffled, 1, false),
+    ...dense('mlp1.1', shuffled, textHidden, 1, true),
+    ...dense('mlp1.3', textHidden, textHidden, 1, true),
+  ];
+}
+
 const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = {
-  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision,
+  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, internvit: internVit,
 };
 
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
