@@ -522,6 +522,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
   qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   // Qwen2-VL / Qwen2.5-VL: Qwen2's language model, written at the top of the config (its vision_config beside it).
+  // MiniCPM-V 2.6 (remote code): Qwen2's language model at the top of the config, SigLIP and a resampler beside it.
+  minicpmv: { ...LLAMA_STYLE, name: 'MiniCPM-V', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_vl: { ...LLAMA_STYLE, name: 'Qwen2-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_5_vl: { ...LLAMA_STYLE, name: 'Qwen2.5-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_moe: { ...LLAMA_STYLE, name: 'Qwen2-MoE', attentionBias: 'qkv', refine: qwenMoeRefine(true) },

@@ -108,7 +108,7 @@ const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
 const TEXT_MODEL_PATH = /(^|\.)(text_config|llm_config)$/;
 
 /** Towers known by the model_type of the config holding them. */
-const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl' };
+const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', minicpmv: 'siglip' };
 
 /**
  * Phi-3-vision / Phi-3.5-vision (`phi3_v`, remote code) name their tower instead of describing it: CLIP ViT-L/14 at
@@ -127,7 +127,7 @@ function impliedTower(obj: ConfigObject): VisionConfig | undefined {
 }
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
-const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio'] as const;
+const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num'] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
@@ -1206,7 +1206,9 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
   }
   const tower: VisionTower = {
     ...baseTower(config, size),
-    poolingHead: config.kind === 'siglip' && config.values.vision_use_head !== false,
+    // MiniCPM-V's SigLIP has no pooling head; its resampler of query_num learned queries is its projector.
+    poolingHead: config.kind === 'siglip' && config.holderType !== 'minicpmv' && config.values.vision_use_head !== false,
+    ...(config.holderType === 'minicpmv' ? { resampler: { queries: typeof config.values.query_num === 'number' ? config.values.query_num : 64 } } : {}),
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),

@@ -175,6 +175,8 @@ export interface VisionTower {
    * concatenates pixelShuffle² patches before the projector.
    */
   readonly internVit?: { readonly qkvBias: boolean; readonly qkNorm: boolean; readonly rmsNorm: boolean; readonly pixelShuffle: number };
+  /** MiniCPM-V's projector: a perceiver resampler of `queries` learned queries (in place of SigLIP's projector). */
+  readonly resampler?: { readonly queries: number };
   /** Qwen2-VL's patch merger: spatial_merge_size² patches into one token of the language model's width; frames per patch. */
   readonly merger?: { readonly spatialMergeSize: number; readonly temporalPatchSize: number; readonly outputDim: number };
   /**

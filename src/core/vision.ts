@@ -38,6 +38,7 @@ function patches(v: VisionTower): number {
  */
 function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
   const h = v.hiddenSize;
+  const projector = v.resampler ? resampler(v, textHidden) : [weight('projector norm', 1, h, 1, false), weight('projector', h, textHidden, 1, true)];
   const head = v.poolingHead
     ? [weight('head.probe', 1, h, 1, false), ...dense('head.attention in_proj', h, 3 * h, 1, true), ...dense('head.attention out_proj', h, h, 1, true),
       weight('head.layernorm', 1, 2 * h, 1, false), ...dense('head.mlp.fc1', h, v.intermediateSize, 1, true), ...dense('head.mlp.fc2', v.intermediateSize, h, 1, true)]
@@ -48,8 +49,24 @@ function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
     ...encoderLayers(v),
     weight('post_layernorm', 1, 2 * h, 1, false),
     ...head,
-    weight('projector norm', 1, h, 1, false),
-    weight('projector', h, textHidden, 1, true),
+    ...projector,
+  ];
+}
+
+/**
+ * MiniCPM-V's resampler: `queries` learned queries of the language model's width, an unbiased projection of the
+ * tower's features to that width, one nn.MultiheadAttention (biased in and out projections), LayerNorms on the queries,
+ * the features and the output, and a final square matrix.
+ */
+function resampler(v: VisionTower, textHidden: number): WeightTensor[] {
+  const d = textHidden;
+  return [
+    weight('resampler.query', d, v.resampler!.queries, 1, false),
+    ...(v.hiddenSize !== d ? [weight('resampler.kv_proj', v.hiddenSize, d, 1, true)] : []),
+    ...dense('resampler.attn.in_proj', d, 3 * d, 1, true),
+    ...dense('resampler.attn.out_proj', d, d, 1, true),
+    weight('resampler.ln_q, ln_kv and ln_post', 1, 3 * 2 * d, 1, false),
+    weight('resampler.proj', d, d, 1, true),
   ];
 }
 

@@ -354,6 +354,13 @@ describe('InternVL: InternViT and the mlp1 projector beside the llm_config', () 
   });
 });
 
+describe('MiniCPM-V 2.6: SigLIP and a resampler beside Qwen2', () => {
+  it("openbmb/MiniCPM-V-2_6's config.json values: 8,099,175,152 parameters", () => {
+    const config = '{"architectures": ["MiniCPMV"], "hidden_size": 3584, "intermediate_size": 18944, "max_position_embeddings": 32768, "model_type": "minicpmv", "num_attention_heads": 28, "num_hidden_layers": 28, "num_key_value_heads": 4, "query_num": 64, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 151666, "vision_config": {"hidden_size": 1152, "image_size": 980, "intermediate_size": 4304, "model_type": "siglip", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}}';
+    assert.strictEqual(onlyConfig(config).estimate!.parameters.total, 8_099_175_152);
+  });
+});
+
 describe('diffusion transformers: FLUX.1', () => {
   // black-forest-labs/FLUX.1-dev's transformer/config.json as published; its safetensors hold 11,901,408,320 parameters,
   // FLUX.1-schnell's (no guidance embedder) 11,891,178,560.
