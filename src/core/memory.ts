@@ -1,5 +1,6 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { countParameters } from './params';
+import { ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
 import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
   LoraSettings,
@@ -341,6 +342,9 @@ function adaptedModulesPerLayer(spec: ModelSpec, targets: readonly LoraTarget[])
  * and to LoRA (frozen linear layers need no saved input; adapted ones keep a dropped-out copy).
  */
 export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, tokens: number): number {
+  if (spec.ssm) {
+    return (ssmActivationBytesPerToken(spec, precisionLayout(settings.precision).computeBytes) * tokens) / Math.max(1, settings.tensorParallel);
+  }
   const layout = precisionLayout(settings.precision);
   const autocast = layout.autocastCopyBytes > 0;
   const c = layout.computeBytes;
@@ -702,6 +706,10 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   if (spec.encoderOnly) {
     return 0;
   }
+  if (spec.ssm) {
+    // A state-space model keeps no keys or values: each sequence carries its recurrent state, whatever its length.
+    return Math.round((ssmStateElements(spec) * kvElementBytes('auto', settings.precision) * settings.batchSize) / Math.max(1, settings.tensorParallel));
+  }
   const elementBytes = kvElementBytes(settings.kvCacheType, settings.precision);
   const perToken = kvCacheElementsPerToken(spec, settings) * elementBytes * settings.batchSize;
   const tp = Math.max(1, settings.tensorParallel);
@@ -718,6 +726,12 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
 
 /** The largest transient workspace of one layer during prefill, plus the logits of the last position. */
 function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): number {
+  if (spec.ssm) {
+    // A Mamba block's largest transient: its input projection's two streams and the scan over them, plus the logits.
+    const c = settings.precision === '32-true' ? 4 : 2;
+    const tokens = settings.batchSize * settings.sequenceLength;
+    return (c * tokens * (2 * spec.hiddenSize + 4 * spec.ssm.inner) + settings.batchSize * spec.vocabSize * (c + 4)) / Math.max(1, settings.tensorParallel);
+  }
   const c = settings.precision === '32-true' ? 4 : 2;
   const b = settings.batchSize;
   const s = settings.sequenceLength;
@@ -866,6 +880,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   }
   if (spec.generic) {
     list.unshift(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);
+  }
+  if (spec.ssm) {
+    list.push(`State-space model (Mamba): no KV cache; each sequence carries a recurrent state of ${ssmStateElements(spec).toLocaleString('en-US')} elements (layers × ${spec.ssm.inner.toLocaleString('en-US')} channels × (a ${spec.ssm.convKernel}-step convolution window + ${spec.ssm.state} state values)), whatever its length; training activations approximate (not measured).`);
   }
   if (spec.dit) {
     const d = spec.dit;

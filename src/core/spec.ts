@@ -2,6 +2,7 @@
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
 import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec } from './diffusion';
+import { mambaSpec } from './stateSpace';
 import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
@@ -799,6 +800,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   if (typeof className === 'string' && DIT_CLASSES.has(className)) {
     return resolveDit(config);
   }
+  if (config.scalars.model_type?.value === 'mamba') {
+    return resolveMamba(config);
+  }
 
   const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
     if (typeof v !== 'number') {
@@ -1128,6 +1132,29 @@ function baseTower(config: VisionConfig, size: (key: string) => number): VisionT
     channels: size('num_channels'),
     poolingHead: false,
   };
+}
+
+/** A Mamba config: its sizes as written or as MambaConfig defaults them (`time_step_rank: "auto"`), each checked. */
+function resolveMamba(config: FoundConfig): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const value = (key: string) => {
+    const v = config.scalars[key]?.value;
+    return v === null || v === 'auto' ? undefined : v;
+  };
+  const size = (key: string, fallback?: number): number | undefined => {
+    const v = value(key) ?? fallback;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100_000_000) {
+      return v;
+    }
+    problems.push({ severity: 'error', key, message: v === undefined ? `\`${key}\` is missing, so the model's size is unknown.` : `\`${key}\` must be a whole number (it is ${JSON.stringify(v)}).` });
+    return undefined;
+  };
+  const dtype = value('torch_dtype');
+  const spec = mambaSpec(size, value('tie_word_embeddings') !== false, typeof dtype === 'string' ? dtype : undefined, {
+    linear: value('use_bias') === true,
+    conv: value('use_conv_bias') !== false,
+  });
+  return { spec: problems.length > 0 ? undefined : spec, problems };
 }
 
 /** A diffusion transformer's config (FLUX.1): its sizes as written or as diffusers defaults them, each checked. */

@@ -1,6 +1,7 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
 import { ditTensors } from './diffusion';
+import { ssmTensors } from './stateSpace';
 import { visionTensors } from './vision';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
@@ -132,6 +133,9 @@ function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix
 export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.dit) {
     return ditTensors(spec);
+  }
+  if (spec.ssm) {
+    return ssmTensors(spec);
   }
   const h = spec.hiddenSize;
   const norm = normParams(spec);

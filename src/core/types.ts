@@ -117,6 +117,8 @@ export interface ModelSpec {
   readonly extraEmbeddingRows?: number;
   /** A bias-free score head of this many outputs in place of the vocabulary head (a reward model); head is 'none'. */
   readonly scoreLabels?: number;
+  /** A state-space model's mixer (Mamba): its tensors and its recurrent state come from here. */
+  readonly ssm?: SsmShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
   readonly dit?: DitShape;
   /** Tokens per sample when the settings give none (a diffusion transformer's image and text tokens). */
@@ -128,6 +130,16 @@ export interface ModelSpec {
    * Whisper's 1,500 audio frames and 448 tokens), in place of one shared table.
    */
   readonly positionTables?: readonly [encoder: number, decoder: number];
+}
+
+/** Mamba's mixer: intermediate channels, SSM state size, convolution window, time-step rank, and its biases. */
+export interface SsmShape {
+  readonly inner: number;
+  readonly state: number;
+  readonly convKernel: number;
+  readonly timeStepRank: number;
+  readonly linearBias: boolean;
+  readonly convBias: boolean;
 }
 
 /**

@@ -192,3 +192,17 @@ describe("a checkpoint's quantization_config sets its weights as shipped", () =>
     assert.ok(hqq.problems.some(p => p.severity === 'warning' && /quant_method "hqq"\) is not one VRAM Lens reads/.test(p.message)));
   });
 });
+
+describe('state-space models: a recurrent state in place of the KV cache', () => {
+  // state-spaces/mamba-130m-hf's config.json values: 129,135,360 parameters.
+  const mamba = '{"architectures": ["MambaForCausalLM"], "conv_kernel": 4, "expand": 2, "hidden_size": 768, "intermediate_size": 1536, "model_type": "mamba", "num_hidden_layers": 24, "state_size": 16, "time_step_rank": 48, "use_bias": false, "use_conv_bias": true, "vocab_size": 50280}';
+
+  it('Mamba: its mixer tensors, exact; a state of layers × channels × (window + state) per sequence, whatever its length', () => {
+    const short = onlyConfig(mamba, { sequenceLength: 1024, batchSize: 2 }).estimate!;
+    const long = onlyConfig(mamba, { sequenceLength: 65536, batchSize: 2 }).estimate!;
+    assert.strictEqual(short.parameters.total, 129_135_360);
+    assert.strictEqual(short.inference.components.kvCache, 2 * 24 * 1536 * (4 + 16) * 2);
+    assert.strictEqual(long.inference.components.kvCache, short.inference.components.kvCache);
+    assert.ok(short.assumptions.some(a => /^State-space model \(Mamba\): no KV cache/.test(a)));
+  });
+});

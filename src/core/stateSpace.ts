@@ -1,0 +1,88 @@
+// State-space language models (Mamba, as transformers builds MambaForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
+import type { WeightTensor } from './tensors';
+import type { ModelSpec, SsmShape } from './types';
+
+/** MambaConfig's defaults for what a config.json leaves out. */
+export const MAMBA_DEFAULTS = { state_size: 16, expand: 2, conv_kernel: 4 } as const;
+
+/** A config value as a positive whole number; undefined (with the reason) when it is no size. */
+export type SizeReader = (key: string, fallback?: number) => number | undefined;
+
+/**
+ * The spec of a Mamba model from its config values: Mamba blocks of an RMSNorm and a mixer (input projection to two
+ * streams of intermediate_size, a depthwise causal convolution, the selective scan's projections and its A and D),
+ * a final RMSNorm, a head tied to the embedding unless the config unties it.
+ */
+export function mambaSpec(size: SizeReader, tied: boolean, dtype: string | undefined, bias: { readonly linear: boolean; readonly conv: boolean }): ModelSpec | undefined {
+  const hidden = size('hidden_size');
+  const layers = size('num_hidden_layers');
+  const vocab = size('vocab_size');
+  const expand = size('expand', MAMBA_DEFAULTS.expand);
+  const state = size('state_size', MAMBA_DEFAULTS.state_size);
+  const kernel = size('conv_kernel', MAMBA_DEFAULTS.conv_kernel);
+  if ([hidden, layers, vocab, expand, state, kernel].some(v => v === undefined)) {
+    return undefined;
+  }
+  const inner = size('intermediate_size', expand! * hidden!);
+  const rank = size('time_step_rank', Math.ceil(hidden! / 16));
+  if (inner === undefined || rank === undefined) {
+    return undefined;
+  }
+  const ssm: SsmShape = { inner, state: state!, convKernel: kernel!, timeStepRank: rank, linearBias: bias.linear, convBias: bias.conv };
+  return {
+    family: 'Mamba (state-space)', generic: false, encoderDecoder: false, encoderOnly: false,
+    hiddenSize: hidden!, numLayers: layers!, numDecoderLayers: 0, numHeads: 1, numKvHeads: 1, headDim: hidden!,
+    vocabSize: vocab!, intermediateSize: inner, maxPositions: undefined, typeVocabSize: 0, moe: undefined, mla: undefined,
+    qkNorm: false, relativeAttentionBuckets: 0, positionOffset: 0, wordEmbedProjDim: undefined, pythonGelu: false,
+    tieWordEmbeddings: tied, norm: 'rmsnorm', normsPerLayer: 1, positions: 'none', attentionBias: 'none', mlp: 'plain',
+    mlpBias: false, embeddingNorm: false, pooler: false, lmHeadBias: false, finalNorm: true, dropout: false, head: 'lm',
+    slidingWindow: undefined, slidingLayers: 0, storedDtype: dtype, patchEmbeddingParams: 0, ssm,
+    approximate: "Mamba's training activations counted from its blocks' saved tensors, not measured",
+  };
+}
+
+function tensor(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean, component: WeightTensor['component'], target?: WeightTensor['target']): WeightTensor {
+  return { name, inFeatures, outFeatures, count, linear, target, expert: false, embeddingOrHead: false, component };
+}
+
+/**
+ * Every tensor of MambaForCausalLM: the embedding; per block an RMSNorm and the mixer (in_proj to x and z, the
+ * depthwise conv1d, x_proj to the time step and B and C, dt_proj, A_log, D, out_proj); the final norm; an untied head.
+ */
+export function ssmTensors(spec: ModelSpec): WeightTensor[] {
+  const m = spec.ssm!;
+  const h = spec.hiddenSize;
+  const n = spec.numLayers;
+  const d = m.inner;
+  return [
+    { ...tensor('embeddings', h, spec.vocabSize, 1, false, 'embeddings'), embeddingOrHead: true },
+    tensor('norm', 1, h, n + 1, false, 'norms'),
+    tensor('mixer.in_proj', h, 2 * d, n, true, 'mlp', 'up'),
+    ...(m.linearBias ? [tensor('mixer.in_proj bias', 1, 2 * d, n, false, 'mlp'), tensor('mixer.out_proj bias', 1, h, n, false, 'mlp')] : []),
+    tensor('mixer.conv1d', m.convKernel, d, n, false, 'other'),
+    ...(m.convBias ? [tensor('mixer.conv1d bias', 1, d, n, false, 'other')] : []),
+    tensor('mixer.x_proj', d, m.timeStepRank + 2 * m.state, n, true, 'other'),
+    tensor('mixer.dt_proj', m.timeStepRank, d, n, true, 'other'),
+    tensor('mixer.dt_proj bias', 1, d, n, false, 'other'),
+    tensor('mixer.A_log', m.state, d, n, false, 'other'),
+    tensor('mixer.D', 1, d, n, false, 'other'),
+    tensor('mixer.out_proj', d, h, n, true, 'mlp', 'down'),
+    ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),
+  ];
+}
+
+/** The recurrent state a Mamba model carries per sequence: a convolution window and an SSM state per channel and layer. */
+export function ssmStateElements(spec: ModelSpec): number {
+  const m = spec.ssm!;
+  return spec.numLayers * m.inner * (m.convKernel + m.state);
+}
+
+/**
+ * Bytes a Mamba block keeps for backward per token, at `c` bytes per element: the norm's input and output, the input
+ * projection's two streams, the convolution's output, the time step, B and C, the scan's output and the gate product
+ * that out_proj reads.
+ */
+export function ssmActivationBytesPerToken(spec: ModelSpec, c: number): number {
+  const m = spec.ssm!;
+  return c * (2 * spec.hiddenSize + 2 * m.inner + m.inner + m.inner + 2 * m.state + m.inner + m.inner);
+}
