@@ -1134,12 +1134,25 @@ function baseTower(config: VisionConfig, size: (key: string) => number): VisionT
   };
 }
 
+/**
+ * A config's value for `key`: for a recognised key, its field's value (a hover's "what if" doubling overrides it, and
+ * of two aliases the one the field was read from wins); else as written.
+ */
+function writtenValue(config: FoundConfig, key: string): RawValue | undefined {
+  const field = FIELD_BY_KEY.get(key);
+  if (field !== undefined && config.raw[field] !== undefined) {
+    return config.raw[field];
+  }
+  const v = config.scalars[key]?.value;
+  return v === null ? undefined : v;
+}
+
 /** A Mamba config: its sizes as written or as MambaConfig defaults them (`time_step_rank: "auto"`), each checked. */
 function resolveMamba(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
   const value = (key: string) => {
-    const v = config.scalars[key]?.value;
-    return v === null || v === 'auto' ? undefined : v;
+    const v = writtenValue(config, key);
+    return v === 'auto' ? undefined : v;
   };
   const size = (key: string, fallback?: number): number | undefined => {
     const v = value(key) ?? fallback;
@@ -1160,10 +1173,7 @@ function resolveMamba(config: FoundConfig): ResolvedSpec {
 /** A diffusion transformer's config (FLUX.1): its sizes as written or as diffusers defaults them, each checked. */
 function resolveDit(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
-  const value = (key: string) => {
-    const v = config.scalars[key]?.value;
-    return v === null ? undefined : v;
-  };
+  const value = (key: string) => writtenValue(config, key);
   const size = (key: keyof typeof FLUX_DEFAULTS): number | undefined => {
     const v = value(key) ?? FLUX_DEFAULTS[key];
     if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { sensitivities } from '../../src/core/advise';
 import { DEFAULT_OPTIONS, runSettingsFor } from '../../src/core/analyze';
 import { activationBytesPerLayer, GIB, kvCacheBytes, lossBytes, lossBytesPerLogit, MIB, OFFLOAD_STASH } from '../../src/core/memory';
 import type { ModelSpec } from '../../src/core/types';
@@ -204,5 +205,14 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     assert.strictEqual(short.inference.components.kvCache, 2 * 24 * 1536 * (4 + 16) * 2);
     assert.strictEqual(long.inference.components.kvCache, short.inference.components.kvCache);
     assert.ok(short.assumptions.some(a => /^State-space model \(Mamba\): no KV cache/.test(a)));
+  });
+
+  it("a hover's what-if reaches it: doubling the layers of a Mamba or a FLUX.1 transformer grows its memory", () => {
+    const flux = '{"_class_name": "FluxTransformer2DModel", "attention_head_dim": 128, "guidance_embeds": true, "in_channels": 64, "joint_attention_dim": 4096, "num_attention_heads": 24, "num_layers": 19, "num_single_layers": 38, "patch_size": 1, "pooled_projection_dim": 768}';
+    for (const [text, key] of [[mamba, 'num_hidden_layers'], [flux, 'num_layers']]) {
+      const a = onlyConfig(text);
+      const layers = sensitivities(a.config, DEFAULT_OPTIONS).find(s => s.key === key);
+      assert.ok(layers && layers.inference > 1.1, key);
+    }
   });
 });
