@@ -213,7 +213,10 @@ export function effectiveOptions(config: FoundConfig, options: AnalysisOptions, 
   const merged = { ...options, ...config.training.options, ...forced };
   // A tensor × pipeline split runs on at least that many GPUs (torchtitan states the degrees, the launcher the count).
   const group = merged.tensorParallel * merged.pipelineParallel;
-  return merged.gpus < group ? { ...merged, gpus: group } : merged;
+  const withGroup = merged.gpus < group ? { ...merged, gpus: group } : merged;
+  // torchtune's distributed recipes shard with FSDP2 over every GPU, resharding after forward (ZeRO-3) by default.
+  const torchtuneSharded = config.training.framework === 'torchtune' && withGroup.gpus > 1 && !('zeroStage' in config.training.options) && !('zeroStage' in forced);
+  return torchtuneSharded ? { ...withGroup, zeroStage: 3 } : withGroup;
 }
 
 /** Resolves and estimates one config; used for the document and for "what if" variations of it. */

@@ -605,12 +605,19 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   }
   // Gradients held between micro-batches: sharded under ZeRO-2/3, unless FSDP accumulates them unsharded (no_sync).
   const accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? unshardedGradients : gradients;
+  const perLayerParams = (params.total - params.embeddings - params.head - params.vision) / Math.max(1, layers);
   if (zero >= 3) {
     const unsharded = weights;
     weights /= dp;
     // Gathered for compute: the current and the prefetched layer, in 16 bits (never more than was sharded away).
-    const perLayerParams = (params.total - params.embeddings - params.head) / Math.max(1, layers);
     gatheredWeights = Math.min(Math.min(2, layers) * perLayerParams * 2 * modelShare, unsharded - weights);
+  }
+  // Parameters offloaded to CPU memory (FSDP CPUOffload): only the gathered layers are on the GPU, and each layer's
+  // gradients leave for CPU memory as backward produces them (the current and the previous layer's at most).
+  if (settings.offloadParameters) {
+    gatheredWeights = Math.min(2, layers) * perLayerParams * 2 * modelShare;
+    weights = 0;
+    gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
   }
 
   const perLayer = activationBytesPerLayer(spec, settings, tokens);
@@ -844,7 +851,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       : settings.trainedLayers !== undefined
         ? `Fine-tuning: all parameters${trainedBlocks(spec, settings)}; the embeddings, the head and the blocks before them are frozen and keep nothing for backward.`
         : 'Fine-tuning: all parameters trainable.',
-    `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}.`,
+    `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out' : ''}.`,
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
     settings.checkpointing === 'full'
       ? 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).'
@@ -870,7 +877,13 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   if (settings.gpus > 1 || tp > 1 || pp > 1) {
     list.push(
       `Parallelism: ${settings.gpus} GPUs = tensor ${tp} × pipeline ${pp} × data ${dp}` +
-        (settings.zeroStage > 0 && dp > 1 ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer)` : '') +
+        (settings.zeroStage > 0 && dp > 1
+          ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (${
+              precisionLayout(settings.precision).autocastCopyBytes > 0
+                ? 'DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer'
+                : `weights, gradients and optimizer states sharded in ${settings.precision}`
+            })`
+          : '') +
         (settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
           ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`
           : '') +

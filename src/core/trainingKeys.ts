@@ -443,6 +443,11 @@ function readTorchtuneSwitches(obj: ConfigObject, take: Take, options: Record<st
     return;
   }
   take('torch.compile', 'compiled', 'compile', flag);
+  // FSDP2 with CPUOffloadPolicy: parameters, gradients and optimizer states in CPU memory, the step on the CPU.
+  take('FSDP CPU offload', 'offloadOptimizer', 'fsdp_cpu_offload', flag);
+  take('FSDP CPU offload', 'offloadParameters', 'fsdp_cpu_offload', flag);
+  // fsdp_reshard_after_forward: False keeps parameters gathered between forward and backward (SHARD_GRAD_OP).
+  take('FSDP sharding', 'zeroStage', 'fsdp_reshard_after_forward', v => (v.kind === 'boolean' ? (v.value ? 3 : 2) : undefined));
   take('optimizer in backward', 'optimizerInBackward', 'optimizer_in_bwd', flag);
   take('activation offloading', 'activationOffloading', 'enable_activation_offloading', flag);
   const refuse = (path: string, message: string): void => {

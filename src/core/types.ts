@@ -289,6 +289,11 @@ export interface RunSettings {
   readonly gpus: number;
   /** Optimizer states (and fp32 master weights) kept in CPU memory (DeepSpeed offload_optimizer / ZeRO-Offload). */
   readonly offloadOptimizer: boolean;
+  /**
+   * Parameters and gradients kept in CPU memory too (FSDP's CPUOffload, torchtune's `fsdp_cpu_offload`, DeepSpeed's
+   * offload_param): the GPU holds the layers being computed and their gradients on their way out.
+   */
+  readonly offloadParameters?: boolean;
   /** ZeRO stage over the data-parallel GPUs (3 also stands for FSDP full sharding). */
   readonly zeroStage: 0 | 1 | 2 | 3;
   readonly tensorParallel: number;

@@ -123,6 +123,22 @@ describe('YAML', () => {
     assert.deepStrictEqual(document.unresolved?.map(u => u.name), ['mlx_model']);
   });
 
+  it('torchtune on several GPUs: FSDP2 full sharding by default, and fsdp_cpu_offload keeps parameters, gradients and optimizer states in CPU memory', () => {
+    const recipe = 'model:\n  _component_: torchtune.models.llama3_1.llama3_1_70b\nbatch_size: 2\ndtype: bf16\nenable_activation_checkpointing: True\n';
+    const [sharded] = analyze(recipe, 'yaml', { gpus: 8 });
+    const total = sharded.estimate!.parameters.total;
+    assert.strictEqual(sharded.estimate!.settings.zeroStage, 3);
+    assert.strictEqual(sharded.estimate!.training.components.weights, Math.round((total * 2) / 8));
+    const [offloaded] = analyze(`${recipe}fsdp_cpu_offload: True\n`, 'yaml', { gpus: 8 });
+    const t = offloaded.estimate!.training.components;
+    assert.deepStrictEqual([t.weights, t.optimizer], [0, 0]);
+    // At most the two layers in flight keep their gradients on the GPU: Llama 3.1 70B's 80 layers, 2 bytes each.
+    assert.ok(t.gradients <= (2 * total * 2) / 80);
+    assert.ok(offloaded.estimate!.assumptions.some(a => /parameters and gradients are offloaded too/.test(a)));
+    // fsdp_reshard_after_forward: False shards gradients and optimizer states only (ZeRO-2).
+    assert.strictEqual(analyze(`${recipe}fsdp_reshard_after_forward: False\n`, 'yaml', { gpus: 8 })[0].estimate!.settings.zeroStage, 2);
+  });
+
   it('torchtune QLoRA runs on torchao: NF4 with double quantization, and its layers keep no inputs', () => {
     const [a] = analyze(readShared('configs-public/yaml/torchtune__llama3_1_8B_qlora_single_device.yaml'), 'yaml');
     const s = a.estimate!.settings;
