@@ -48,6 +48,9 @@ Options:
   --batch N                micro-batch size per GPU (default 1)
   --seq N                  sequence length in tokens (default: the model's context, at most 4096)
   --new-tokens N           tokens generated after the prompt, for the KV cache (default 0)
+  --image-size N           a diffusion model's image side in pixels (default: its config's sample_size)
+  --guidance on|off        classifier-free guidance: each denoising step runs the batch twice (default: on
+                           for Stable Diffusion UNets and SD3, off for FLUX.1)
   --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true | fp8 (default bf16-mixed)
   --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | mxfp4 | a GGUF type
                            (q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k q4_k_m q5_k_m)
@@ -151,6 +154,8 @@ function parse(argv: string[]) {
       batch: { type: 'string' },
       seq: { type: 'string' },
       'new-tokens': { type: 'string' },
+      'image-size': { type: 'string' },
+      guidance: { type: 'string' },
       precision: { type: 'string' },
       quantization: { type: 'string' },
       optimizer: { type: 'string' },
@@ -226,6 +231,8 @@ function parse(argv: string[]) {
   set('batch', 'batchSize', positiveInt('batch', values.batch, DEFAULT_OPTIONS.batchSize, RUN_LIMITS.batchSize)!);
   set('seq', 'sequenceLength', positiveInt('seq', values.seq, undefined, RUN_LIMITS.sequenceLength));
   set('new-tokens', 'newTokens', positiveInt('new-tokens', values['new-tokens'], 0, RUN_LIMITS.newTokens)!);
+  set('image-size', 'imageSide', positiveInt('image-size', values['image-size'], undefined, RUN_LIMITS.imageSide));
+  set('guidance', 'guidance', oneOf('guidance', values.guidance, ['on', 'off'] as const, 'on') === 'on');
   set('precision', 'precision', oneOf<Precision>('precision', values.precision, PRECISIONS, 'bf16-mixed'));
   set('quantization', 'quantization', oneOf<Quantization>('quantization', values.quantization, QUANTIZATIONS, 'nf4'));
   set('optimizer', 'optimizer', oneOf<OptimizerName>('optimizer', values.optimizer, OPTIMIZERS, 'adamw'));
@@ -475,7 +482,11 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     const headroom = (bytes: number) => (bytes >= 0 ? `${formatBytes(bytes)} to spare` : `${formatBytes(-bytes)} over`);
     lines.push(`    headroom: ${modes.map(([m, a]) => `${m} ${headroom(a.headroomBytes)}`).join(' · ')}`);
     lines.push(`    largest batch that fits: ${modes.map(([m, a]) => `${m} ${a.largestBatch}`).join(' · ')}`);
-    lines.push(`    longest sequence that fits (up to the model's context): ${modes.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
+    if (modes.some(([, a]) => a.largestImage !== null)) {
+      lines.push(`    largest image that fits: ${modes.map(([m, a]) => `${m} ${a.largestImage ? `${formatInteger(a.largestImage)} × ${formatInteger(a.largestImage)}` : 'none'}`).join(' · ')}`);
+    } else {
+      lines.push(`    longest sequence that fits (up to the model's context): ${modes.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
+    }
     if (/^\d+×/.test(fit.gpu)) {
       return lines.join('\n');
     }

@@ -59,6 +59,15 @@ export function longestSequence(config: FoundConfig, options: AnalysisOptions, g
   return largestFitting(s => fitsWith(config, options, gpu, mode, forced, { sequenceLength: s }), limit);
 }
 
+/** Image sides are searched in steps of 64 pixels (every diffusers pipeline accepts them), up to 8,192. */
+const IMAGE_STEP = 64;
+const IMAGE_LIMIT = 8192;
+
+/** Largest square image side a diffusion model fits at the current batch, in steps of 64 pixels (0: none). */
+export function largestImage(config: FoundConfig, options: AnalysisOptions, gpu: Gpu, mode: FitMode, forced: Partial<AnalysisOptions> = {}): number {
+  return IMAGE_STEP * largestFitting(k => fitsWith(config, options, gpu, mode, forced, { imageSide: k * IMAGE_STEP }), IMAGE_LIMIT / IMAGE_STEP);
+}
+
 /** The listed GPU with the least memory (then the lowest price) that holds `bytes`, if any does. */
 export function smallestGpuFor(bytes: number, gpus: readonly Gpu[] = GPUS): Gpu | undefined {
   return [...gpus]

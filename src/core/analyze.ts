@@ -3,6 +3,7 @@ import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
 import type { ExternalModels } from './modelNames';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
+import { diffusionImage } from './diffusion';
 import { estimate, MIB } from './memory';
 import { locateModelConfigs, problemSpan, resolveSpec, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
@@ -172,15 +173,19 @@ export function unknownModelLensTitle(u: UnresolvedName): string {
 }
 
 export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSettings {
+  // A diffusion model works on an image: its side (the config's own unless set) gives its positions per sample.
+  const image = diffusionImage(spec, options.imageSide);
   const sequenceLength =
     options.sequenceLength ??
+    image?.tokens ??
     spec.defaultSequence ??
     (spec.maxPositions !== undefined
       ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE)
       : DEFAULT_SEQUENCE_WITHOUT_CONTEXT);
   const { mode, targetGpu, sequenceLength: requested, cudaOverheadMiB, customGpus, ...run } = options;
   const gpu = resolveTarget(options).gpu;
-  return { ...run, sequenceLength, cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu) };
+  const diffusion = image ? { imageSide: image.side, guidance: options.guidance ?? image.guidanceByDefault } : { imageSide: undefined, guidance: undefined };
+  return { ...run, ...diffusion, sequenceLength, cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu) };
 }
 
 /**

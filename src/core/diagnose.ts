@@ -1,6 +1,6 @@
 // The diagnostics of a document: its problems, and a config that does not fit the target GPU, with the numbers.
 import type { ConfigAnalysis, DocumentAnalysis, Problem } from './analyze';
-import { formatBytes, formatInteger } from './format';
+import { formatBytes, formatInteger, sampleShape } from './format';
 import { gpuMemoryBytes } from './gpus';
 import type { Span } from './types';
 
@@ -34,7 +34,7 @@ export function diagnose(doc: DocumentAnalysis): Problem[] {
     const gpu = v.gpu;
     const capacity = `${gpu.name}'s ${formatBytes(gpuMemoryBytes(gpu))} (${formatInteger(gpu.memoryMiB)} MiB)`;
     const s = est.settings;
-    const assumed = `batch ${s.batchSize}, sequence ${formatInteger(s.sequenceLength)}, ${s.precision}`;
+    const assumed = `batch ${s.batchSize}, ${sampleShape(s)}, ${s.precision}`;
     if (mode !== 'training' && !v.inference) {
       const c = est.inference.components;
       out.push({

@@ -1,6 +1,7 @@
-// Diffusion transformers (FLUX.1's FluxTransformer2DModel, as diffusers and torchtitan build it): the spec the memory model reads, and the exact tensors.
+// Diffusion transformers (FLUX.1's FluxTransformer2DModel, as diffusers and torchtitan build it; SD3's SD3Transformer2DModel): the spec the memory model reads, and the exact tensors.
 import type { WeightTensor } from './tensors';
-import type { DitShape, ModelSpec } from './types';
+import type { DitShape, MmditShape, ModelSpec } from './types';
+import { LATENT_SCALE } from './unet';
 
 /** diffusers' class names of the transformers read here. */
 export const DIT_CLASSES: ReadonlySet<string> = new Set(['FluxTransformer2DModel']);
@@ -13,6 +14,9 @@ export const FLUX_DEFAULTS = {
 
 /** The MLP width of every block: four times the model's width (diffusers' mlp_ratio, not a config key). */
 const MLP_RATIO = 4;
+
+/** The side FLUX.1's pipeline makes by default (1024 × 1024). */
+const FLUX_SIDE = 1024;
 
 /** Image tokens for a square image of `side` pixels: the VAE's 8× downsampling, then 2 × 2 patches packed per token. */
 export function fluxImageTokens(side: number): number {
@@ -44,7 +48,7 @@ export function fluxSpec(size: SizeReader, guidance: boolean, outChannels: numbe
   const hidden = heads! * headDim!;
   const dit: DitShape = {
     doubleBlocks: double!, singleBlocks: single!, inChannels: inChannels!, outChannels: outChannels ?? inChannels!, patchSize: patch!,
-    jointAttentionDim: joint!, pooledProjectionDim: pooled!, guidanceEmbeds: guidance, imageTokens: fluxImageTokens(1024), textTokens: TEXT_TOKENS,
+    jointAttentionDim: joint!, pooledProjectionDim: pooled!, guidanceEmbeds: guidance, imageTokens: fluxImageTokens(FLUX_SIDE), textTokens: TEXT_TOKENS,
   };
   return {
     family: 'FLUX.1 (diffusion transformer)', generic: false, encoderDecoder: false, encoderOnly: true,
@@ -105,4 +109,122 @@ export function ditTensors(spec: ModelSpec): WeightTensor[] {
     ...biased('norm_out.linear', h, 2 * h, 1, 'other'),
     ...biased('proj_out', h, d.patchSize * d.patchSize * d.outChannels, 1, 'other'),
   ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SD3's MMDiT
+
+export const MMDIT_CLASS = 'SD3Transformer2DModel';
+
+/** SD3Transformer2DModel's defaults for what its config.json leaves out. */
+export const SD3_DEFAULTS = {
+  sample_size: 128, patch_size: 2, in_channels: 16, num_layers: 18, attention_head_dim: 64, num_attention_heads: 18, joint_attention_dim: 4096,
+  caption_projection_dim: 1152, pooled_projection_dim: 2048, out_channels: 16, pos_embed_max_size: 96,
+} as const;
+
+/** SD3's pipeline encodes the prompt into CLIP's 77 tokens and T5's 256 (max_sequence_length), side by side. */
+const SD3_TEXT_TOKENS = 77 + 256;
+/** diffusers' feed-forward width: four times the model's width. */
+const SD3_MLP_RATIO = 4;
+
+type Sd3SizeReader = (key: keyof typeof SD3_DEFAULTS) => number | undefined;
+
+/** The spec of an SD3 / SD3.5 MMDiT from its config values; like FLUX.1's, its memory counts transformer layers over image and text tokens. */
+export function sd3Spec(size: Sd3SizeReader, dualLayers: number, qkNorm: boolean, dtype: string | undefined): ModelSpec | undefined {
+  const keys = Object.keys(SD3_DEFAULTS) as (keyof typeof SD3_DEFAULTS)[];
+  const v = Object.fromEntries(keys.map(k => [k, size(k)])) as Record<keyof typeof SD3_DEFAULTS, number | undefined>;
+  if (keys.some(k => v[k] === undefined)) {
+    return undefined;
+  }
+  const n = v as Record<keyof typeof SD3_DEFAULTS, number>;
+  const hidden = n.num_attention_heads * n.attention_head_dim;
+  const side = n.sample_size * LATENT_SCALE;
+  const mmdit: MmditShape = {
+    inChannels: n.in_channels, outChannels: n.out_channels, patchSize: n.patch_size, jointAttentionDim: n.joint_attention_dim,
+    captionProjectionDim: n.caption_projection_dim, pooledProjectionDim: n.pooled_projection_dim, dualAttentionLayers: Math.min(dualLayers, n.num_layers), qkNorm,
+    positionGrid: n.pos_embed_max_size, imageSide: side, imageTokens: Math.floor(side / (LATENT_SCALE * n.patch_size)) ** 2, textTokens: SD3_TEXT_TOKENS,
+  };
+  return {
+    family: 'SD3 (MMDiT)', generic: false, encoderDecoder: false, encoderOnly: true,
+    hiddenSize: hidden, numLayers: n.num_layers, numDecoderLayers: 0, numHeads: n.num_attention_heads, numKvHeads: n.num_attention_heads, headDim: n.attention_head_dim,
+    vocabSize: 0, intermediateSize: SD3_MLP_RATIO * hidden, maxPositions: undefined, typeVocabSize: 0, moe: undefined, mla: undefined,
+    qkNorm: qkNorm ? 'head' : false, relativeAttentionBuckets: 0, positionOffset: 0, wordEmbedProjDim: undefined, pythonGelu: false,
+    tieWordEmbeddings: false, norm: 'layernorm-noparams', normsPerLayer: 2, positions: 'learned', attentionBias: 'all', mlp: 'plain',
+    mlpBias: true, embeddingNorm: false, pooler: false, lmHeadBias: false, finalNorm: false, dropout: false, head: 'none',
+    slidingWindow: undefined, slidingLayers: 0, storedDtype: dtype, patchEmbeddingParams: 0,
+    mmdit, bufferElements: n.pos_embed_max_size ** 2 * hidden, defaultSequence: mmdit.imageTokens + mmdit.textTokens,
+    approximate: `SD3's ${n.num_layers} joint blocks counted as transformer layers over image and text tokens`,
+  };
+}
+
+/**
+ * Every tensor of SD3Transformer2DModel: the patch embedding, timestep and pooled-text embedders, the context
+ * embedder; per joint block an AdaLN-Zero modulation per stream (the last block's text stream a continuous one),
+ * q/k/v and outputs per stream (the last block has no text output), SD3.5's second image attention and q/k RMSNorms,
+ * a GELU MLP per stream (none for the last block's text); the final modulation and projection.
+ */
+export function mmditTensors(spec: ModelSpec): WeightTensor[] {
+  const d = spec.mmdit!;
+  const h = spec.hiddenSize;
+  const m = spec.intermediateSize;
+  const n = spec.numLayers;
+  const dual = d.dualAttentionLayers;
+  const hd = spec.headDim;
+  const embedder = (name: string, from: number) => [...biased(`${name}.linear_1`, from, h, 1, 'embeddings'), ...biased(`${name}.linear_2`, h, h, 1, 'embeddings')];
+  return [
+    tensor('pos_embed.proj', d.inChannels * d.patchSize * d.patchSize, h, 1, false, 'embeddings'),
+    tensor('pos_embed.proj bias', 1, h, 1, false, 'embeddings'),
+    ...embedder('time_text_embed.timestep_embedder', 256),
+    ...embedder('time_text_embed.text_embedder', d.pooledProjectionDim),
+    ...biased('context_embedder', d.jointAttentionDim, d.captionProjectionDim, 1, 'embeddings'),
+    ...biased('transformer_blocks.norm1.linear', h, 6 * h, n - dual, 'other'),
+    ...biased('transformer_blocks.norm1.linear (SD3.5 dual)', h, 9 * h, dual, 'other'),
+    ...biased('transformer_blocks.norm1_context.linear', h, 6 * h, n - 1, 'other'),
+    ...biased('transformer_blocks.norm1_context.linear (last)', h, 2 * h, 1, 'other'),
+    ...biased('transformer_blocks.attn.to_q/add_q_proj', h, h, 2 * n, 'attention', 'q'),
+    ...biased('transformer_blocks.attn.to_k/add_k_proj', h, h, 2 * n, 'attention', 'k'),
+    ...biased('transformer_blocks.attn.to_v/add_v_proj', h, h, 2 * n, 'attention', 'v'),
+    ...biased('transformer_blocks.attn.to_out/to_add_out', h, h, 2 * n - 1, 'attention', 'o'),
+    ...(d.qkNorm ? [tensor('transformer_blocks.attn q/k norms', 1, hd, 4 * n, false, 'norms')] : []),
+    ...biased('transformer_blocks.attn2.to_q', h, h, dual, 'attention', 'q'),
+    ...biased('transformer_blocks.attn2.to_k', h, h, dual, 'attention', 'k'),
+    ...biased('transformer_blocks.attn2.to_v', h, h, dual, 'attention', 'v'),
+    ...biased('transformer_blocks.attn2.to_out', h, h, dual, 'attention', 'o'),
+    ...(d.qkNorm ? [tensor('transformer_blocks.attn2 q/k norms', 1, hd, 2 * dual, false, 'norms')] : []),
+    ...biased('transformer_blocks.ff(_context).net.0.proj', h, m, 2 * n - 1, 'mlp', 'up'),
+    ...biased('transformer_blocks.ff(_context).net.2', m, h, 2 * n - 1, 'mlp', 'down'),
+    ...biased('norm_out.linear', h, 2 * h, 1, 'other'),
+    ...biased('proj_out', h, d.patchSize * d.patchSize * d.outChannels, 1, 'other'),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The image a run makes
+
+/** What a diffusion model's run works on: its image side in pixels and the positions one sample is at that side. */
+export interface DiffusionImage {
+  readonly side: number;
+  readonly tokens: number;
+  /** Whether classifier-free guidance runs by default (its pipelines' guidance_scale > 1): not for FLUX.1, distilled. */
+  readonly guidanceByDefault: boolean;
+}
+
+/** A diffusion model's image at a side (its config's own when unset); undefined for any other model. */
+export function diffusionImage(spec: ModelSpec, side: number | undefined): DiffusionImage | undefined {
+  if (spec.dit) {
+    const s = side ?? FLUX_SIDE;
+    return { side: s, tokens: fluxImageTokens(s) + spec.dit.textTokens, guidanceByDefault: false };
+  }
+  if (spec.mmdit) {
+    const m = spec.mmdit;
+    const s = side ?? m.imageSide;
+    return { side: s, tokens: Math.floor(s / (LATENT_SCALE * m.patchSize)) ** 2 + m.textTokens, guidanceByDefault: true };
+  }
+  if (spec.convnet) {
+    const n = spec.convnet;
+    const s = side ?? n.imageSide;
+    const scale = n.kind === 'unet' ? LATENT_SCALE : 2 ** (n.blockOutChannels.length - 1);
+    return { side: s, tokens: Math.ceil(s / scale) ** 2, guidanceByDefault: n.kind === 'unet' };
+  }
+  return undefined;
 }

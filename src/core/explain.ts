@@ -305,7 +305,11 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
       out.push(`### On the ${escapeMarkdown(gpu.name)}`, '', '| | Inference | Training |', '|---|---:|---:|');
       const row = (label: string, f: (m: ModeAdvice) => string) => out.push(`| ${label} | ${f(advice.inference)} | ${f(advice.training)} |`);
       row('Largest micro-batch that fits', m => (m.largestBatch ? formatInteger(m.largestBatch) : 'none'));
-      row('Longest sequence that fits (up to the context)', m => (m.longestSequence ? formatInteger(m.longestSequence) : 'none'));
+      if (advice.inference.largestImage !== null) {
+        row('Largest image that fits', m => (m.largestImage ? `${formatInteger(m.largestImage)} × ${formatInteger(m.largestImage)}` : 'none'));
+      } else {
+        row('Longest sequence that fits (up to the context)', m => (m.longestSequence ? formatInteger(m.longestSequence) : 'none'));
+      }
       row(`${escapeMarkdown(gpu.name)}s needed`, m => (m.gpusNeeded.count === null ? escapeMarkdown(m.gpusNeeded.how) : `${m.gpusNeeded.count} (${m.gpusNeeded.how})`));
       row('Cheapest listed GPU that fits', m => escapeMarkdown(m.cheapestGpu ?? 'none'));
       row('Deepest model of this width that fits', m => (m.largestShape ? `${m.largestShape.layers} layers` : '—'));

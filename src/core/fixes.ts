@@ -112,7 +112,8 @@ export function fixesFor(
     });
   }
   const seq = longestSequence(a.config, { ...options, batchSize: Math.min(s.batchSize, Math.max(1, batch)) }, gpu, mode, s.sequenceLength - 1);
-  if (seq >= 1 && seq < s.sequenceLength && batch === 0) {
+  // A diffusion model's positions come from its image, not from a sequence length a file or setting states.
+  if (seq >= 1 && seq < s.sequenceLength && batch === 0 && s.imageSide === undefined) {
     candidates.push({
       label: `Set the sequence length to ${formatInteger(seq)} (the longest that fits the ${gpu.name})`,
       patch: { sequenceLength: seq },

@@ -61,3 +61,10 @@ export function formatPercent(fraction: number): string {
 export function formatMultiplier(x: number): string {
   return `×${x >= 10 ? x.toFixed(1) : x.toFixed(2)}`;
 }
+
+/** What one sample is, in a run's own terms: an image of a side (with guidance's doubling) or a sequence of tokens. */
+export function sampleShape(s: { readonly sequenceLength: number; readonly imageSide?: number; readonly guidance?: boolean }): string {
+  return s.imageSide !== undefined
+    ? `image ${formatInteger(s.imageSide)} × ${formatInteger(s.imageSide)}${s.guidance ? ', classifier-free guidance' : ''}`
+    : `sequence ${formatInteger(s.sequenceLength)}`;
+}

@@ -1,6 +1,7 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { countParameters } from './params';
 import { ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
+import { convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
   LoraSettings,
@@ -161,6 +162,11 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
  * head at Q6_K in the _M mixtures) and keeps 1-D tensors in fp32.
  */
 export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize = 128, quantizeHead = false): number {
+  const buffers = (spec.bufferElements ?? 0) * (quantization ? 2 : elementBytes);
+  return buffers + parameterBytes(spec, elementBytes, quantization, groupSize, quantizeHead);
+}
+
+function parameterBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize: number, quantizeHead: boolean): number {
   if (!quantization) {
     return countParameters(spec).total * elementBytes;
   }
@@ -636,14 +642,16 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // full checkpointing, the attention core under selective).
   const loss = pp > 1 ? 0 : lossBytes(spec, tokens, settings) / tp;
   const recomputed = perLayerFull - (settings.checkpointing === 'full' ? 0 : perLayer);
-  const backwardWorkspace = Math.max(perLayerFull + recomputed, loss);
+  const backwardWorkspace = spec.convnet ? 0 : Math.max(perLayerFull + recomputed, loss);
   // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
   const headGradient = spec.head === 'lm' && !settings.lora && settings.trainedLayers === undefined ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
   // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time (MLX's
   // quantized matmul reads the packed weights as they are); a quantized bitsandbytes head also keeps its input.
   const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) && !isMlx(settings.quantization) ? (largestLinear(spec, settings.quantizeHead) * layout.computeBytes) / tp : 0;
   const headInput = settings.quantizeHead && spec.head === 'lm' && quantizedBaseSavesInput(settings) ? (layout.computeBytes * tokens * spec.hiddenSize) / tp : 0;
-  const activations = layerActivations + embeddingOutput + autocastCopies + gatheredWeights + dequantBuffer + headInput;
+  // A UNet or a VAE keeps feature maps, not per-token layer activations: counted per block (unet.ts), approximate.
+  const convnet = spec.convnet ? convNetTrainingActivationBytes(spec, settings, layout.computeBytes) : undefined;
+  const activations = (convnet ?? layerActivations + embeddingOutput + dequantBuffer + headInput) + autocastCopies + gatheredWeights;
   // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
   const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
 
@@ -733,6 +741,13 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
 
 /** The largest transient workspace of one layer during prefill, plus the logits of the last position. */
 function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): number {
+  if ((spec.dit || spec.mmdit) && settings.guidance) {
+    // Classifier-free guidance runs each denoising step over the batch twice, with and without the prompt.
+    return inferenceActivationBytes(spec, { ...settings, batchSize: 2 * settings.batchSize, guidance: false });
+  }
+  if (spec.convnet) {
+    return convNetInferenceActivationBytes(spec, settings, settings.precision === '32-true' ? 4 : 2);
+  }
   if (spec.ssm) {
     // A Mamba block's largest transient: its input projection's two streams and the scan over them, plus the logits.
     const c = settings.precision === '32-true' ? 4 : 2;
@@ -838,7 +853,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   const pp = settings.pipelineParallel;
   const dp = Math.max(1, Math.floor(settings.gpus / (tp * pp)));
   const list = [
-    `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
+    settings.imageSide !== undefined
+      ? `Framework: PyTorch with diffusers, batch ${settings.batchSize} per GPU, images of ${settings.imageSide.toLocaleString('en-US')} × ${settings.imageSide.toLocaleString('en-US')} pixels (${settings.sequenceLength.toLocaleString('en-US')} positions per sample)${settings.guidance ? '; classifier-free guidance runs each denoising step over the batch twice (inference)' : ''}.`
+      : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
     `Training precision: ${describePrecision(settings.precision)}.`,
     settings.lora
       ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
@@ -900,8 +917,17 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   if (spec.dit) {
     const d = spec.dit;
     list.unshift(
-      `Diffusion transformer (approximate): ${d.doubleBlocks} double- and ${d.singleBlocks} single-stream blocks counted as ${spec.numLayers} transformer layers over each sample's tokens (${d.imageTokens.toLocaleString('en-US')} image tokens for 1024 × 1024 and ${d.textTokens} text tokens when the settings give no sequence); one denoising step; the text encoders and the VAE are not counted.`,
+      `Diffusion transformer (approximate): ${d.doubleBlocks} double- and ${d.singleBlocks} single-stream blocks counted as ${spec.numLayers} transformer layers over each sample's image tokens (a 16 × 16-pixel patch each) and ${d.textTokens} text tokens; one denoising step; the text encoders and the VAE are not counted.`,
     );
+  }
+  if (spec.mmdit) {
+    const d = spec.mmdit;
+    list.unshift(
+      `Diffusion transformer (approximate): SD3's ${spec.numLayers} joint blocks${d.dualAttentionLayers > 0 ? ` (${d.dualAttentionLayers} with a second image attention)` : ''} counted as transformer layers over each sample's image tokens (a ${8 * d.patchSize} × ${8 * d.patchSize}-pixel patch each) and ${d.textTokens} text tokens (CLIP's 77 and T5's 256); one denoising step; its ${d.positionGrid} × ${d.positionGrid} position grid (${(d.positionGrid ** 2 * spec.hiddenSize).toLocaleString('en-US')} values, a buffer, not a parameter) is in the weights; the text encoders and the VAE are not counted.`,
+    );
+  }
+  if (spec.convnet) {
+    list.unshift(convNetNote(spec));
   }
   if (spec.encoderDecoder) {
     list.push(`Encoder–decoder: the encoder reads ${settings.sequenceLength.toLocaleString('en-US')} positions; in training the decoder's activations are counted at that length too, and its cache holds the generated tokens and the encoder's output for cross-attention.`);

@@ -1,10 +1,10 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
-import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
+import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
 import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
 import { GPUS, type Gpu } from './gpus';
-import { formatInteger } from './format';
+import { sampleShape } from './format';
 import type { Estimate, InferenceComponent, TrainingComponent } from './types';
 
 /** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
@@ -84,8 +84,10 @@ export interface ModeAdvice {
   readonly headroomBytes: number;
   /** Largest micro-batch that fits at the current sequence length (0: none). */
   readonly largestBatch: number;
-  /** Longest sequence that fits at the current batch, up to the model's context (0: none). */
+  /** Longest sequence that fits at the current batch, up to the model's context (0: none; 0 for a diffusion model). */
   readonly longestSequence: number;
+  /** A diffusion model's largest square image side that fits at the current batch, in steps of 64 (null for others). */
+  readonly largestImage: number | null;
   readonly smallestGpu: string | null;
   readonly cheapestGpu: string | null;
   /** GPUs of the target kind needed, and how they are used. */
@@ -120,12 +122,15 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
     const peak = peakIn(est, mode);
     const smallest = several ? undefined : smallestGpuFor(peak);
     const cheapest = several ? undefined : cheapestGpuFor(peak);
-    const shape = largestShape(a.config, options, gpu, mode, forced);
+    // A diffusion model is sized by its image, not by a sequence or a deeper or wider stack of blocks.
+    const diffusion = est.settings.imageSide !== undefined;
+    const shape = diffusion ? undefined : largestShape(a.config, options, gpu, mode, forced);
     return {
       fits: mode === 'inference' ? verdict.inference : verdict.training,
       headroomBytes: mode === 'inference' ? verdict.inferenceHeadroomBytes : verdict.trainingHeadroomBytes,
       largestBatch: largestBatch(a.config, options, gpu, mode, forced),
-      longestSequence: longestSequence(a.config, options, gpu, mode, contextLimit, forced),
+      longestSequence: diffusion ? 0 : longestSequence(a.config, options, gpu, mode, contextLimit, forced),
+      largestImage: diffusion ? largestImage(a.config, options, gpu, mode, forced) : null,
       smallestGpu: smallest?.name ?? null,
       cheapestGpu: cheapest?.name ?? null,
       gpusNeeded: several ? { count: null, how: 'the target is already several GPUs' } : gpusNeeded(a.config, options, gpu, mode, forced),
@@ -193,7 +198,7 @@ export function documentReport(text: string, format: string, doc: DocumentAnalys
 /** The run settings in one line: batch, sequence, precision, adapters, optimizer, parallelism. */
 export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
   const s = est.settings;
-  const parts = [`batch ${s.batchSize}`, `sequence ${formatInteger(s.sequenceLength)}`, s.precision];
+  const parts = [`batch ${s.batchSize}`, sampleShape(s), s.precision];
   if (s.quantization) {
     parts.push(s.quantization);
   }

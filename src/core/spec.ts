@@ -1,7 +1,8 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
-import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec } from './diffusion';
+import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, MMDIT_CLASS, SD3_DEFAULTS, sd3Spec } from './diffusion';
+import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { mambaSpec } from './stateSpace';
 import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
@@ -83,6 +84,8 @@ export interface FoundConfig {
   readonly classDefaults?: ClassDefaults;
   /** How many items each list the config writes holds (`cross_attention_layers`), by key. */
   readonly lengths?: Readonly<Record<string, number>>;
+  /** The lists of plain values the config writes (a diffusers UNet's `block_out_channels`), by key. */
+  readonly lists?: Readonly<Record<string, readonly (RawValue | null)[]>>;
 }
 
 /** A vision tower's config as written: its kind and its scalar values. */
@@ -134,6 +137,22 @@ const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'down
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
   const lists = obj.entries.filter(e => e.value.kind === 'array');
   return lists.length === 0 ? undefined : Object.fromEntries(lists.map(e => [e.key, e.value.kind === 'array' ? e.value.items.length : 0]));
+}
+
+/** The lists of a config object whose items are all plain values, by key. */
+function scalarLists(obj: ConfigObject): Record<string, (RawValue | null)[]> | undefined {
+  const lists: Record<string, (RawValue | null)[]> = Object.create(null);
+  let any = false;
+  for (const e of obj.entries) {
+    if (e.value.kind === 'array' && !(e.key in lists)) {
+      const items = e.value.items.map(scalar);
+      if (items.every((v): v is RawValue | null => v !== undefined)) {
+        lists[e.key] = items;
+        any = true;
+      }
+    }
+  }
+  return any ? lists : undefined;
 }
 
 /** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
@@ -387,9 +406,12 @@ export interface ClassDefaults {
   readonly keys: readonly string[];
 }
 
+/** diffusers' classes whose config.json VRAM Lens counts. */
+const DIFFUSERS_MODELS: ReadonlySet<string> = new Set([...DIT_CLASSES, UNET_CLASS, VAE_CLASS, MMDIT_CLASS]);
+
 function isModelObject(obj: ConfigObject): boolean {
   const className = entryOf(obj, DIFFUSERS_CLASS_KEY)?.value;
-  if (className?.kind === 'string' && DIT_CLASSES.has(className.value)) {
+  if (className?.kind === 'string' && DIFFUSERS_MODELS.has(className.value)) {
     return true;
   }
   let hidden = false;
@@ -499,10 +521,12 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
   // A multimodal checkpoint's tower: inside the config (a catalog entry), or beside its text_config.
   const vision = visionConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? visionConfigOf(parent) : undefined);
   const lengths = listLengths(obj);
+  const lists = scalarLists(obj);
   return {
     name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes,
     ...(vision ? { vision } : {}),
     ...(lengths ? { lengths } : {}),
+    ...(lists ? { lists } : {}),
   };
 }
 
@@ -799,6 +823,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   const className = config.scalars[DIFFUSERS_CLASS_KEY]?.value;
   if (typeof className === 'string' && DIT_CLASSES.has(className)) {
     return resolveDit(config);
+  }
+  if (className === UNET_CLASS || className === VAE_CLASS) {
+    return resolveConvNet(config, className);
+  }
+  if (className === MMDIT_CLASS) {
+    return resolveSd3(config);
   }
   if (config.scalars.model_type?.value === 'mamba') {
     return resolveMamba(config);
@@ -1185,6 +1215,48 @@ function resolveDit(config: FoundConfig): ResolvedSpec {
   const out = value('out_channels');
   const dtype = value('torch_dtype');
   const spec = fluxSpec(size, value('guidance_embeds') === true, typeof out === 'number' ? out : undefined, typeof dtype === 'string' ? dtype : undefined);
+  return { spec: problems.length > 0 ? undefined : spec, problems };
+}
+
+/** A diffusers UNet's or VAE's config: its lists and sizes as written or as diffusers defaults them, each checked. */
+function resolveConvNet(config: FoundConfig, className: string): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const dtype = writtenValue(config, 'torch_dtype');
+  const spec = convNetSpec(className, {
+    value: key => (key in config.scalars ? config.scalars[key].value : undefined),
+    list: key => config.lists?.[key],
+    problem: (key, message) => problems.push({ severity: 'error', key, message }),
+  }, typeof dtype === 'string' ? dtype : undefined);
+  return { spec: problems.length > 0 ? undefined : spec, problems };
+}
+
+/** An SD3 / SD3.5 MMDiT's config: its sizes as written or as diffusers defaults them, each checked. */
+function resolveSd3(config: FoundConfig): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const value = (key: string) => writtenValue(config, key);
+  const size = (key: keyof typeof SD3_DEFAULTS): number | undefined => {
+    const v = value(key) ?? SD3_DEFAULTS[key];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {
+      return v;
+    }
+    problems.push({ severity: 'error', key, message: `\`${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
+    return undefined;
+  };
+  const qk = value('qk_norm');
+  if (qk !== undefined && qk !== 'rms_norm') {
+    problems.push({ severity: 'error', key: 'qk_norm', message: `\`qk_norm\` = ${JSON.stringify(qk)} is not counted (VRAM Lens counts SD3.5's "rms_norm").` });
+  }
+  const dual = config.lists?.dual_attention_layers ?? [];
+  // SD3.5 Medium lists its first blocks; the blocks are counted by how many, so the list must name distinct blocks.
+  const dualLayers = new Set(dual.filter(v => typeof v === 'number')).size;
+  const caption = size('caption_projection_dim');
+  const heads = size('num_attention_heads');
+  const headDim = size('attention_head_dim');
+  if (caption !== undefined && heads !== undefined && headDim !== undefined && caption !== heads * headDim) {
+    problems.push({ severity: 'error', key: 'caption_projection_dim', message: `\`caption_projection_dim\` (${caption}) must equal num_attention_heads × attention_head_dim (${heads * headDim}): the text stream runs at the model's width.` });
+  }
+  const dtype = value('torch_dtype');
+  const spec = sd3Spec(size, dualLayers, qk === 'rms_norm', typeof dtype === 'string' ? dtype : undefined);
   return { spec: problems.length > 0 ? undefined : spec, problems };
 }
 

@@ -1,7 +1,8 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
-import { ditTensors } from './diffusion';
+import { ditTensors, mmditTensors } from './diffusion';
 import { ssmTensors } from './stateSpace';
+import { convNetTensors } from './unet';
 import { visionTensors } from './vision';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
@@ -133,6 +134,12 @@ function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix
 export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.dit) {
     return ditTensors(spec);
+  }
+  if (spec.convnet) {
+    return convNetTensors(spec);
+  }
+  if (spec.mmdit) {
+    return mmditTensors(spec);
   }
   if (spec.ssm) {
     return ssmTensors(spec);

@@ -121,6 +121,15 @@ export interface ModelSpec {
   readonly ssm?: SsmShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
   readonly dit?: DitShape;
+  /**
+   * Elements of persistent buffers the checkpoint stores beside the parameters and loads with them (SD3's
+   * position-embedding grid): in the weights' memory, not in the parameter count.
+   */
+  readonly bufferElements?: number;
+  /** SD3's MMDiT (SD3Transformer2DModel): its tensors come from here, not from the decoder fields. */
+  readonly mmdit?: MmditShape;
+  /** A convolutional diffusers model (a UNet or a VAE): its tensors and activations come from here. */
+  readonly convnet?: ConvNetShape;
   /** Tokens per sample when the settings give none (a diffusion transformer's image and text tokens). */
   readonly defaultSequence?: number;
   /** Why the memory estimate is approximate, when it is (said in the lens and the report). */
@@ -157,6 +166,65 @@ export interface DitShape {
   readonly guidanceEmbeds: boolean;
   /** Image tokens at the default 1024 × 1024 (the VAE's 8× and the 2 × 2 patch packing) and text tokens (T5's 512). */
   readonly imageTokens: number;
+  readonly textTokens: number;
+}
+
+/**
+ * SD3's MMDiT (diffusers' SD3Transformer2DModel): joint blocks over image and text tokens, each stream with its own
+ * projections; the last block updates no text; SD3.5 Medium's first blocks add a second, image-only attention.
+ */
+export interface MmditShape {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly patchSize: number;
+  readonly jointAttentionDim: number;
+  readonly captionProjectionDim: number;
+  readonly pooledProjectionDim: number;
+  /** Blocks (by index) with the second attention (dual_attention_layers). */
+  readonly dualAttentionLayers: number;
+  /** Per-head RMSNorms on queries and keys (SD3.5's qk_norm "rms_norm"). */
+  readonly qkNorm: boolean;
+  /** The persistent position-embedding buffer's side (pos_embed_max_size): stored in the checkpoint, not a parameter. */
+  readonly positionGrid: number;
+  /** The image side its config is built for (sample_size × 8) and its tokens there. */
+  readonly imageSide: number;
+  readonly imageTokens: number;
+  readonly textTokens: number;
+}
+
+/**
+ * A diffusers UNet (UNet2DConditionModel: Stable Diffusion 1.x / 2.x / XL) or VAE (AutoencoderKL), as its
+ * config.json builds it: per resolution level, its channels, ResNet blocks and transformer blocks.
+ */
+export interface ConvNetShape {
+  readonly kind: 'unet' | 'vae';
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly blockOutChannels: readonly number[];
+  readonly layersPerBlock: readonly number[];
+  /** UNet: whether each down block (in order) and each up block (in order) has cross-attention transformers. */
+  readonly downAttention: readonly boolean[];
+  readonly upAttention: readonly boolean[];
+  /** UNet: transformer blocks per attention, by down block (the up blocks take them reversed). */
+  readonly transformerLayers: readonly number[];
+  /** UNet: attention heads by down block (diffusers reads the config's attention_head_dim as the number of heads). */
+  readonly attentionHeads: readonly number[];
+  /** UNet: the width of the text features each level cross-attends to (by down block). */
+  readonly crossAttentionDim: readonly number[];
+  /** UNet: the mid block's transformers (UNetMidBlock2DCrossAttn), or none. */
+  readonly midBlock: boolean;
+  /** UNet: SDXL's added time and text embedding input (projection_class_embeddings_input_dim), when there is one. */
+  readonly addEmbeddingInput?: number;
+  readonly convInKernel: number;
+  readonly convOutKernel: number;
+  /** VAE: latent channels, its 1 × 1 quant convolutions, and the mid block's attention. */
+  readonly latentChannels: number;
+  readonly quantConv: boolean;
+  readonly postQuantConv: boolean;
+  readonly midAttention: boolean;
+  /** Image side in pixels the config is built for (UNet: sample_size × 8; VAE: sample_size). */
+  readonly imageSide: number;
+  /** Tokens of text the UNet cross-attends to (CLIP's 77). */
   readonly textTokens: number;
 }
 
@@ -278,6 +346,13 @@ export interface RunSettings {
   readonly sequenceLength: number;
   /** Tokens generated after the prompt (inference only). */
   readonly newTokens: number;
+  /** A diffusion model's image side in pixels (square); unset, the size its config is built for. */
+  readonly imageSide?: number;
+  /**
+   * Classifier-free guidance (diffusers runs it when guidance_scale > 1): each denoising step runs the batch twice,
+   * with and without the prompt. Unset, on for a UNet or SD3 (their pipelines' default), off for FLUX.1 (distilled).
+   */
+  readonly guidance?: boolean;
   readonly precision: Precision;
   readonly optimizer: OptimizerName;
   readonly attention: AttentionKernel;

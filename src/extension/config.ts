@@ -39,6 +39,17 @@ export function readOptions(scope: vscode.Uri | undefined, folderGpus: readonly 
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead <= RUN_LIMITS.cudaOverheadMiB ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
     customGpus: [...readCustomGpus(c), ...folderGpus],
     ...fineTuning(c),
+    ...diffusion(c),
+  };
+}
+
+/** vramLens.diffusion.imageSize and .guidance: a diffusion model's image side and classifier-free guidance. */
+function diffusion(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'imageSide' | 'guidance'> {
+  const side = c.get<unknown>('diffusion.imageSize');
+  const guidance = c.get<unknown>('diffusion.guidance');
+  return {
+    imageSide: typeof side === 'number' && Number.isInteger(side) && side >= 8 && side <= RUN_LIMITS.imageSide ? side : undefined,
+    guidance: guidance === 'on' ? true : guidance === 'off' ? false : undefined,
   };
 }
 
