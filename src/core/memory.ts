@@ -1,7 +1,8 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { countParameters } from './params';
 import { ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
-import { convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
+import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
+import { safetyCheckerTensors, vaeUpcast } from './pipeline';
 import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
   LoraSettings,
@@ -11,6 +12,7 @@ import type {
   MemoryEstimate,
   ModelSpec,
   ParameterBreakdown,
+  PipelineComponent,
   Precision,
   Quantization,
   RunSettings,
@@ -917,13 +919,13 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   if (spec.dit) {
     const d = spec.dit;
     list.unshift(
-      `Diffusion transformer (approximate): ${d.doubleBlocks} double- and ${d.singleBlocks} single-stream blocks counted as ${spec.numLayers} transformer layers over each sample's image tokens (a 16 × 16-pixel patch each) and ${d.textTokens} text tokens; one denoising step; the text encoders and the VAE are not counted.`,
+      `Diffusion transformer (approximate): ${d.doubleBlocks} double- and ${d.singleBlocks} single-stream blocks counted as ${spec.numLayers} transformer layers over each sample's image tokens (a 16 × 16-pixel patch each) and ${d.textTokens} text tokens; one denoising step${ALONE}.`,
     );
   }
   if (spec.mmdit) {
     const d = spec.mmdit;
     list.unshift(
-      `Diffusion transformer (approximate): SD3's ${spec.numLayers} joint blocks${d.dualAttentionLayers > 0 ? ` (${d.dualAttentionLayers} with a second image attention)` : ''} counted as transformer layers over each sample's image tokens (a ${8 * d.patchSize} × ${8 * d.patchSize}-pixel patch each) and ${d.textTokens} text tokens (CLIP's 77 and T5's 256); one denoising step; its ${d.positionGrid} × ${d.positionGrid} position grid (${(d.positionGrid ** 2 * spec.hiddenSize).toLocaleString('en-US')} values, a buffer, not a parameter) is in the weights; the text encoders and the VAE are not counted.`,
+      `Diffusion transformer (approximate): SD3's ${spec.numLayers} joint blocks${d.dualAttentionLayers > 0 ? ` (${d.dualAttentionLayers} with a second image attention)` : ''} counted as transformer layers over each sample's image tokens (a ${8 * d.patchSize} × ${8 * d.patchSize}-pixel patch each) and ${d.textTokens} text tokens (CLIP's 77 and T5's 256); one denoising step; its ${d.positionGrid} × ${d.positionGrid} position grid (${(d.positionGrid ** 2 * spec.hiddenSize).toLocaleString('en-US')} values, a buffer, not a parameter) is in the weights${ALONE}.`,
     );
   }
   if (spec.convnet) {
@@ -941,7 +943,60 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   return list;
 }
 
+/**
+ * A diffusers pipeline's estimate: its denoiser's run, with every other component resident beside it in the
+ * inference dtype (frozen in training, as diffusers' training scripts keep the text encoders and the VAE); inference
+ * peaks at the larger of a denoising step and the VAE's decode of the batch.
+ */
+function estimatePipeline(spec: ModelSpec, settings: RunSettings): Estimate {
+  const { components } = spec.pipeline!;
+  const denoiser = components.find(c => c.role === 'denoiser')!.spec;
+  const own = estimate(denoiser, settings);
+  const fp16 = settings.precision === '16-mixed' || settings.precision === '16-true';
+  const upcast = vaeUpcast(spec, fp16);
+  const elementBytes = inferenceWeightBytes(settings.precision);
+  let frozen = 0;
+  let decode = 0;
+  for (const c of components.filter(c => c.role !== 'denoiser')) {
+    const vaeBytes = c.role === 'vae' && upcast ? 4 : elementBytes;
+    frozen += weightBytes(c.spec, vaeBytes, settings.quantization, settings.quantGroupSize);
+    if (c.role === 'vae' && c.spec.convnet) {
+      decode = Math.max(decode, convNetInferenceActivationBytes(c.spec, { ...settings, guidance: false }, upcast ? 4 : settings.precision === '32-true' ? 4 : 2));
+    }
+  }
+  const tp = Math.max(1, settings.tensorParallel);
+  frozen = Math.round(frozen / tp);
+  const inference = withFrozen(own.inference, frozen, Math.max(0, Math.round(decode + (settings.blasWorkspaceBytes ?? 0)) - own.inference.components.activations), settings.allocatorReserve ?? INFERENCE_ALLOCATOR_RESERVE);
+  const training = withFrozen(own.training, frozen, 0, settings.allocatorReserve ?? TRAINING_ALLOCATOR_RESERVE);
+  const denoiserNotes = own.assumptions.map(a => a.replace(ALONE, ''));
+  return { ...own, parameters: countParameters(spec), inference, training, assumptions: [pipelineNote(spec, settings, upcast), ...denoiserNotes] };
+}
+
+/** An estimate with frozen weights added (and its activations raised to a larger peak), its reserve recomputed. */
+function withFrozen<E extends MemoryEstimate<InferenceComponent> | MemoryEstimate<TrainingComponent>>(e: E, frozen: number, moreActivations: number, reserve: number): E {
+  const allocatedBytes = e.allocatedBytes + frozen + moreActivations;
+  const allocatorReserve = Math.round(allocatedBytes * reserve);
+  const c = e.components;
+  const components = { ...c, weights: c.weights + frozen, activations: c.activations + moreActivations, allocatorReserve };
+  return { ...e, components, allocatedBytes, peakBytes: allocatedBytes + allocatorReserve + c.cudaContext };
+}
+
+/** A pipeline component's parameters: its spec's, with what a safety checker holds beyond its vision tower. */
+function componentParameters(c: PipelineComponent): number {
+  return countParameters(c.spec).total + (c.role === 'safety-checker' ? safetyCheckerTensors(c).reduce((sum, t) => sum + numel(t), 0) : 0);
+}
+
+/** The pipeline's components in one line of the report. */
+function pipelineNote(spec: ModelSpec, settings: RunSettings, upcast: boolean): string {
+  const p = spec.pipeline!;
+  const parts = p.components.map(c => `${c.name} (${c.className}) ${componentParameters(c).toLocaleString('en-US')}`);
+  return `Pipeline ${p.className}: ${parts.join(', ')} parameters; all components resident on the GPU (no CPU offload)${upcast ? '; the VAE is upcast to fp32 for its decode, as SDXL does in fp16' : ''}. Training fine-tunes the denoiser with the others frozen; inference peaks at the larger of a denoising step and the VAE's decode of ${settings.batchSize} image${settings.batchSize === 1 ? '' : 's'}; the text encoders' own activations (one pass over the prompt) are not counted.`;
+}
+
 export function estimate(spec: ModelSpec, settings: RunSettings): Estimate {
+  if (spec.pipeline) {
+    return estimatePipeline(spec, settings);
+  }
   const parameters = countParameters(spec);
   const training = estimateTraining(spec, parameters, settings);
   const { trainableParameters, ...trainingEstimate } = training;

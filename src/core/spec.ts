@@ -3,13 +3,14 @@ import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigO
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
 import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, MMDIT_CLASS, SD3_DEFAULTS, sd3Spec } from './diffusion';
 import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
+import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
 import { mambaSpec } from './stateSpace';
 import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { readQuantizationConfig, type QuantizationReading } from './quantConfig';
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
-import type { ModelSpec, Precision, Quantization, Span, SpecField, VisionTower } from './types';
+import type { ModelSpec, PipelineComponent, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
@@ -86,6 +87,12 @@ export interface FoundConfig {
   readonly lengths?: Readonly<Record<string, number>>;
   /** The lists of plain values the config writes (a diffusers UNet's `block_out_channels`), by key. */
   readonly lists?: Readonly<Record<string, readonly (RawValue | null)[]>>;
+  /** A diffusers pipeline's model_index.json: its components, each with its config.json when the host read it. */
+  readonly pipeline?: {
+    readonly className: string;
+    /** Each component, with its config.json when read (the safety checker's vision_config, with its projection width). */
+    readonly components: readonly { readonly entry: PipelineEntry; readonly config?: FoundConfig; readonly projection?: number }[];
+  };
 }
 
 /** A vision tower's config as written: its kind and its scalar values. */
@@ -411,7 +418,7 @@ const DIFFUSERS_MODELS: ReadonlySet<string> = new Set([...DIT_CLASSES, UNET_CLAS
 
 function isModelObject(obj: ConfigObject): boolean {
   const className = entryOf(obj, DIFFUSERS_CLASS_KEY)?.value;
-  if (className?.kind === 'string' && DIFFUSERS_MODELS.has(className.value)) {
+  if (className?.kind === 'string' && (DIFFUSERS_MODELS.has(className.value) || pipelineEntries(obj, className.value))) {
     return true;
   }
   let hidden = false;
@@ -613,12 +620,40 @@ function readCandidate({ obj, path, parent, filled, ref, origins }: Candidate, a
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training };
   }
+  const pipeline = readPipeline(obj, attached);
+  if (pipeline) {
+    return { ...readConfig(obj, path, parent), pipeline, training: { ...NO_TRAINING, names: pipeline.components.filter(c => holdsWeights(c.entry)).map(c => componentConfigPath(c.entry.key)) } };
+  }
   const checkpoint = isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent));
   return {
     ...readConfig(obj, path, parent),
     training: checkpoint ? checkpointTraining(obj, parent) : readTrainingSettings(obj, named),
     ...(filled ? { classDefaults: filled } : {}),
   };
+}
+
+/** A model_index.json's components, each with the config.json the host read beside it. */
+function readPipeline(obj: ConfigObject, attached?: AttachedConfigs): FoundConfig['pipeline'] {
+  const className = entryOf(obj, DIFFUSERS_CLASS_KEY)?.value;
+  const entries = className?.kind === 'string' ? pipelineEntries(obj, className.value) : undefined;
+  if (!entries || className?.kind !== 'string') {
+    return undefined;
+  }
+  const components = entries.map(entry => {
+    const found = holdsWeights(entry) ? attached?.get(componentConfigPath(entry.key)) : undefined;
+    if (found && entry.className === SAFETY_CHECKER) {
+      // A CLIPConfig: the checker runs its vision tower alone.
+      const tower = entryOf(found, 'vision_config')?.value;
+      const projection = entryOf(found, 'projection_dim')?.value;
+      return {
+        entry,
+        ...(tower?.kind === 'object' ? { config: readCandidate({ obj: tower, path: `${entry.key}.vision_config` }) } : {}),
+        projection: projection?.kind === 'number' ? projection.value : CLIP_PROJECTION_DEFAULT,
+      };
+    }
+    return { entry, ...(found ? { config: readCandidate({ obj: found, path: entry.key }) } : {}) };
+  });
+  return { className: className.value, components };
 }
 
 /**
@@ -819,6 +854,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
   if (problems.length > 0) {
     return { spec: undefined, problems };
+  }
+  if (config.pipeline) {
+    return resolvePipeline(config.pipeline);
   }
   const className = config.scalars[DIFFUSERS_CLASS_KEY]?.value;
   if (typeof className === 'string' && DIT_CLASSES.has(className)) {
@@ -1113,6 +1151,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     dropout: family.dropout,
     head: config.catalog?.model.scoreHead || encoderStackOnly ? 'none' : headKind(family.head, config.architecture),
     ...(config.catalog?.model.scoreHead ? { scoreLabels: config.catalog.model.scoreHead.labels } : {}),
+    ...(config.architecture === 'CLIPTextModelWithProjection' ? { textProjection: clipProjection(config) } : {}),
     slidingWindow: slidingWindowRaw,
     slidingLayers:
       slidingWindowRaw === undefined
@@ -1216,6 +1255,48 @@ function resolveDit(config: FoundConfig): ResolvedSpec {
   const dtype = value('torch_dtype');
   const spec = fluxSpec(size, value('guidance_embeds') === true, typeof out === 'number' ? out : undefined, typeof dtype === 'string' ? dtype : undefined);
   return { spec: problems.length > 0 ? undefined : spec, problems };
+}
+
+/**
+ * A diffusers pipeline: each component that holds weights resolved from its own config.json, summed. A component
+ * VRAM Lens does not count, or one whose config is not beside the model_index.json, stops the sum (said on its key).
+ */
+function resolvePipeline(pipeline: NonNullable<FoundConfig['pipeline']>): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const components: PipelineComponent[] = [];
+  for (const { entry, config, projection } of pipeline.components) {
+    if (!holdsWeights(entry)) {
+      continue;
+    }
+    const role = COMPONENT_ROLES[entry.className!];
+    if (!role) {
+      problems.push({ severity: 'error', key: entry.key, message: `\`${entry.key}\` is a ${entry.className}, a component VRAM Lens does not count, so the pipeline cannot be summed.` });
+      continue;
+    }
+    if (!config) {
+      problems.push({ severity: 'error', key: entry.key, message: `\`${componentConfigPath(entry.key)}\` is not beside this model_index.json: the pipeline is summed from its components' configs.` });
+      continue;
+    }
+    const resolved = resolveSpec(config);
+    problems.push(...resolved.problems.map(p => ({ severity: p.severity, key: entry.key, message: `${entry.key}: ${p.message}` })));
+    if (resolved.spec) {
+      components.push({ name: entry.key, className: entry.className!, role, spec: resolved.spec, ...(projection !== undefined ? { projection } : {}) });
+    }
+  }
+  if (problems.some(p => p.severity === 'error')) {
+    return { spec: undefined, problems };
+  }
+  const spec = pipelineSpec(pipeline.className, components);
+  if (!spec) {
+    problems.push({ severity: 'error', message: `${pipeline.className} names no denoiser VRAM Lens counts (a UNet2DConditionModel, SD3Transformer2DModel or FluxTransformer2DModel).` });
+  }
+  return { spec, problems };
+}
+
+/** CLIPTextModelWithProjection's projection width: projection_dim, 512 when the config leaves it out (CLIPTextConfig). */
+function clipProjection(config: FoundConfig): number {
+  const v = config.scalars.projection_dim?.value;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : 512;
 }
 
 /** A diffusers UNet's or VAE's config: its lists and sizes as written or as diffusers defaults them, each checked. */
@@ -1373,6 +1454,10 @@ export function problemSpan(config: FoundConfig, problem: SpecProblem): Span {
   const scalarEntry = problem.key === undefined ? undefined : config.scalars[problem.key];
   if (scalarEntry) {
     return { start: scalarEntry.keySpan.start, end: scalarEntry.valueSpan.end };
+  }
+  const component = problem.key === undefined ? undefined : config.pipeline?.components.find(c => c.entry.key === problem.key);
+  if (component) {
+    return { start: component.entry.keySpan.start, end: component.entry.valueSpan.end };
   }
   return config.span;
 }

@@ -3,6 +3,7 @@ import type { ModelSpec, ParameterBreakdown } from './types';
 import { ditTensors, mmditTensors } from './diffusion';
 import { ssmTensors } from './stateSpace';
 import { convNetTensors } from './unet';
+import { safetyCheckerTensors } from './pipeline';
 import { visionTensors } from './vision';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
@@ -127,11 +128,25 @@ function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix
 }
 
 /**
+ * A pipeline's tensors: its denoiser's as they are, then every other component's under its name, with no LoRA target
+ * (adapters go on the denoiser).
+ */
+function pipelineTensors(spec: ModelSpec): WeightTensor[] {
+  return spec.pipeline!.components.flatMap(c => [
+    ...(c.role === 'denoiser' ? weightTensors(c.spec) : weightTensors(c.spec).map(t => ({ ...t, name: `${c.name}.${t.name}`, target: undefined }))),
+    ...(c.role === 'safety-checker' ? safetyCheckerTensors(c) : []),
+  ]);
+}
+
+/**
  * Every weight tensor of the model, grouped and filed under its component, following what HF transformers'
  * modeling code allocates: the parameter count and its breakdown are their sum (countParameters), and
  * quantization, LoRA, Adafactor and ZeRO-3 read their shapes.
  */
 export function weightTensors(spec: ModelSpec): WeightTensor[] {
+  if (spec.pipeline) {
+    return pipelineTensors(spec);
+  }
   if (spec.dit) {
     return ditTensors(spec);
   }
@@ -211,6 +226,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
   }
   if (spec.pooler) {
     add('other', linear('pooler', h, h, 1), vector('pooler bias', h, 1));
+  }
+  if (spec.textProjection) {
+    add('head', linear('text_projection', tokenWidth, spec.textProjection, 1));
   }
   if (spec.scoreLabels) {
     add('head', linear('score', tokenWidth, spec.scoreLabels, 1));

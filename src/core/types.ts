@@ -126,6 +126,14 @@ export interface ModelSpec {
    * position-embedding grid): in the weights' memory, not in the parameter count.
    */
   readonly bufferElements?: number;
+  /**
+   * A diffusers pipeline (model_index.json): every component with its own spec; the fields above are its denoiser's.
+   * Its parameters are their sum; its memory holds them all, trains the denoiser, and peaks at the larger of a
+   * denoising step and the VAE's decode.
+   */
+  readonly pipeline?: { readonly className: string; readonly components: readonly PipelineComponent[] };
+  /** CLIPTextModelWithProjection's bias-free text_projection: its output width. */
+  readonly textProjection?: number;
   /** SD3's MMDiT (SD3Transformer2DModel): its tensors come from here, not from the decoder fields. */
   readonly mmdit?: MmditShape;
   /** A convolutional diffusers model (a UNet or a VAE): its tensors and activations come from here. */
@@ -167,6 +175,16 @@ export interface DitShape {
   /** Image tokens at the default 1024 × 1024 (the VAE's 8× and the 2 × 2 patch packing) and text tokens (T5's 512). */
   readonly imageTokens: number;
   readonly textTokens: number;
+}
+
+/** One component of a diffusers pipeline: its key in model_index.json, its class, what it does, and its spec. */
+export interface PipelineComponent {
+  readonly name: string;
+  readonly className: string;
+  readonly role: 'denoiser' | 'text-encoder' | 'vae' | 'safety-checker';
+  /** The safety checker's spec is its CLIP vision tower's; its projection width (the config's projection_dim). */
+  readonly spec: ModelSpec;
+  readonly projection?: number;
 }
 
 /**
@@ -222,6 +240,8 @@ export interface ConvNetShape {
   readonly quantConv: boolean;
   readonly postQuantConv: boolean;
   readonly midAttention: boolean;
+  /** VAE: force_upcast (diffusers' default true): SDXL's pipeline decodes in fp32 when it runs in fp16. */
+  readonly forceUpcast: boolean;
   /** Image side in pixels the config is built for (UNet: sample_size × 8; VAE: sample_size). */
   readonly imageSide: number;
   /** Tokens of text the UNet cross-attends to (CLIP's 77). */

@@ -447,7 +447,7 @@ function unetShape(r: DiffusersConfigReader): ConvNetShape | undefined {
   return {
     kind: 'unet', inChannels, outChannels, blockOutChannels: boc, layersPerBlock: layers, downAttention: down, upAttention: up,
     transformerLayers: transformers, crossAttentionDim: cross, midBlock: mid !== null, addEmbeddingInput: addInput, convInKernel, convOutKernel,
-    latentChannels: inChannels, quantConv: false, postQuantConv: false, midAttention: true, imageSide: sample * LATENT_SCALE, textTokens: CLIP_TOKENS,
+    latentChannels: inChannels, quantConv: false, postQuantConv: false, midAttention: true, forceUpcast: false, imageSide: sample * LATENT_SCALE, textTokens: CLIP_TOKENS,
     attentionHeads: heads,
   };
 }
@@ -466,6 +466,7 @@ function vaeShape(r: DiffusersConfigReader): ConvNetShape | undefined {
     kind: 'vae', inChannels, outChannels, blockOutChannels: boc, layersPerBlock: Array<number>(levels).fill(layers), downAttention: down, upAttention: up,
     transformerLayers: [], attentionHeads: [], crossAttentionDim: [], midBlock: true, convInKernel: 3, convOutKernel: 3, latentChannels,
     quantConv: r.value('use_quant_conv') !== false, postQuantConv: r.value('use_post_quant_conv') !== false, midAttention: r.value('mid_block_add_attention') !== false,
+    forceUpcast: r.value('force_upcast') !== false,
     imageSide: sample, textTokens: 0,
   };
 }
@@ -499,11 +500,14 @@ export function convNetSpec(className: string, r: DiffusersConfigReader, dtype: 
   };
 }
 
+/** What a denoiser's note says when its config is read alone, not as part of its pipeline. */
+export const ALONE = '; the text encoders and the VAE are not counted';
+
 /** What the estimate of a UNet or a VAE counts, in one line of the report. */
 export function convNetNote(spec: ModelSpec): string {
   const n = spec.convnet!;
   const levels = n.blockOutChannels.map(c => c.toLocaleString('en-US')).join(' / ');
   return n.kind === 'unet'
-    ? `UNet (approximate activations): ${n.blockOutChannels.length} resolution levels of ${levels} channels over 8×-downsampled latents; one denoising step keeps the down path's outputs for the skip connections plus the largest block's working tensors (training: every block's saved maps, or each block's input under checkpointing); the text encoders and the VAE are not counted.`
+    ? `UNet (approximate activations): ${n.blockOutChannels.length} resolution levels of ${levels} channels over 8×-downsampled latents; one denoising step keeps the down path's outputs for the skip connections plus the largest block's working tensors (training: every block's saved maps, or each block's input under checkpointing)${ALONE}.`
     : `VAE (approximate activations): ${n.blockOutChannels.length} levels of ${levels} channels, ${n.latentChannels} latent channels; the peak is the decoder's widest maps at full resolution (training: every block's saved maps).`;
 }

@@ -1,7 +1,9 @@
 // diffusers' convolutional models and SD3's MMDiT: exact parameter counts from their config.json, and how the image size and guidance move memory.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { main } from '../../src/cli/main';
 import { onlyConfig, ROOT } from './helpers';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'diffusers');
@@ -95,5 +97,65 @@ describe('diffusers configs VRAM Lens cannot count exactly are refused on the ke
 
   it('no estimate comes with a refusal', () => {
     assert.strictEqual(onlyConfig(JSON.stringify({ ...unet, addition_embed_type: 'image' })).estimate, undefined);
+  });
+});
+
+describe('a diffusers pipeline folder: model_index.json sums its components', () => {
+  async function report(file: string, ...args: string[]) {
+    let out = '';
+    const code = await main([file, '--json', ...args], s => (out += s + '\n'), () => undefined);
+    return { code, config: JSON.parse(out).files[0].configs[0] };
+  }
+  const SDXL = path.join(FIXTURES, 'stable-diffusion-xl-base-1.0', 'model_index.json');
+  const SD15 = path.join(FIXTURES, 'stable-diffusion-v1-5', 'model_index.json');
+  const GIB = 2 ** 30;
+
+  it('SDXL: the UNet, both CLIP text encoders (the second with its projection) and the VAE; the UNet is what trains', async () => {
+    const { code, config } = await report(SDXL);
+    assert.strictEqual(code, 0);
+    assert.deepStrictEqual(config.problems, []);
+    assert.strictEqual(config.architecture, 'StableDiffusionXLPipeline (diffusers pipeline)');
+    assert.strictEqual(config.parameters.total, 2_567_463_684 + 123_060_480 + 694_659_840 + 83_653_863);
+    assert.strictEqual(config.parameters.trainable, 2_567_463_684);
+    assert.match(config.assumptions[0], /^Pipeline StableDiffusionXLPipeline: text_encoder \(CLIPTextModel\) 123,060,480, text_encoder_2 \(CLIPTextModelWithProjection\) 694,659,840, unet \(UNet2DConditionModel\) 2,567,463,684, vae \(AutoencoderKL\) 83,653,863 parameters/);
+    // Inference holds every component in bf16; training adds the frozen ones to the UNet's own run.
+    assert.strictEqual(config.inference.components.weights, 2 * config.parameters.total);
+    const unet = (await report(path.join(FIXTURES, 'stable-diffusion-xl-base-1.0', 'unet', 'config.json'))).config;
+    assert.strictEqual(config.training.components.weights - unet.training.components.weights, 2 * (config.parameters.total - 2_567_463_684));
+  });
+
+  it("SDXL in fp16 decodes with its VAE upcast to fp32 (force_upcast), in bf16 it does not", async () => {
+    const fp16 = (await report(SDXL, '--precision', '16-true')).config;
+    const bf16 = (await report(SDXL, '--precision', 'bf16-true')).config;
+    assert.strictEqual(fp16.inference.components.weights - bf16.inference.components.weights, 2 * 83_653_863);
+    assert.match(fp16.assumptions[0], /the VAE is upcast to fp32 for its decode/);
+    assert.doesNotMatch(bf16.assumptions[0], /upcast/);
+  });
+
+  it("the VAE's decode at 1024 × 1024 is the inference peak over a UNet step, and grows with the batch", async () => {
+    const one = (await report(SDXL, '--mode', 'inference')).config.inference.components.activations;
+    const four = (await report(SDXL, '--mode', 'inference', '--batch', '4')).config.inference.components.activations;
+    assert.ok(one > 0.5 * GIB && one < 2 * GIB, `${one / GIB} GiB`);
+    assert.ok(four > 3.5 * one, `${four / one}`);
+  });
+
+  it("SD 1.5 with its safety checker: a CLIP ViT-L/14 vision tower, its projection and concept embeddings", async () => {
+    const { config } = await report(SD15);
+    assert.deepStrictEqual(config.problems, []);
+    assert.strictEqual(config.parameters.total, 859_520_964 + 83_653_863 + 123_060_480 + 303_179_776 + 1024 * 768 + 20 * 768 + 20);
+    assert.match(config.assumptions[0], /safety_checker \(StableDiffusionSafetyChecker\) 303,981,588/);
+  });
+
+  it('a component whose config.json is missing, or one VRAM Lens does not count, stops the sum on its key', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-lens-pipeline-'));
+    fs.writeFileSync(path.join(dir, 'model_index.json'), JSON.stringify({ _class_name: 'StableDiffusionPipeline', unet: ['diffusers', 'UNet2DConditionModel'], vae: ['diffusers', 'AutoencoderKL'], prior: ['diffusers', 'PriorTransformer'], scheduler: ['diffusers', 'PNDMScheduler'] }, null, 1));
+    fs.mkdirSync(path.join(dir, 'unet'));
+    fs.copyFileSync(path.join(FIXTURES, 'stable-diffusion-v1-5.unet.config.json'), path.join(dir, 'unet', 'config.json'));
+    const { config } = await report(path.join(dir, 'model_index.json'));
+    const messages = config.problems.map((p: { message: string }) => p.message);
+    assert.ok(messages.includes('`vae/config.json` is not beside this model_index.json: the pipeline is summed from its components\' configs.'), messages.join('\n'));
+    assert.ok(messages.includes('`prior` is a PriorTransformer, a component VRAM Lens does not count, so the pipeline cannot be summed.'), messages.join('\n'));
+    assert.strictEqual(config.parameters, null);
+    fs.rmSync(dir, { recursive: true });
   });
 });
