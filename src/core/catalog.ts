@@ -5,7 +5,7 @@ import type { Quantization } from './types';
 
 /** A popular model's architecture, for configs that name the model instead of writing it out. */
 /** Config values as a catalog entry holds them: scalars, lists of numbers (cross_attention_layers), and objects of them (a vision_config). */
-export type CatalogConfig = { readonly [key: string]: RawValue | null | readonly number[] | CatalogConfig };
+export type CatalogConfig = { readonly [key: string]: RawValue | null | readonly (number | string | null)[] | CatalogConfig };
 
 export interface CatalogModel {
   readonly id: string;
@@ -23,6 +23,8 @@ export interface CatalogModel {
   readonly scoreHead?: { readonly labels: number };
   /** The encoder stack of an encoder–decoder alone (T5's, as the text encoder of Flux). */
   readonly encoderStackOnly?: boolean;
+  /** A diffusers pipeline (its config is the model_index.json): each component's config.json, by its key. */
+  readonly components?: Readonly<Record<string, CatalogConfig>>;
 }
 
 export const CATALOG: readonly CatalogModel[] = catalogData.models as unknown as CatalogModel[];
@@ -202,13 +204,14 @@ export function torchtuneModel(component: string): CatalogModel | undefined {
   return undefined;
 }
 
-/** torchtune's builders of Flux's text encoders: T5-XXL's encoder stack and CLIP ViT-L/14's text transformer. */
+/** torchtune's builders of Flux's parts: T5-XXL's encoder stack, CLIP ViT-L/14's text transformer, the autoencoder. */
 const TORCHTUNE_COMPONENTS: Readonly<Record<string, () => CatalogModel | undefined>> = {
   t5_v1_1_xxl_encoder: () => {
     const t5 = findCatalogModel('google/t5-v1_1-xxl');
     return t5 && { id: `${t5.id} (encoder)`, aliases: [], source: `${t5.source}; torchtune's t5_v1_1_xxl_encoder builds its encoder stack alone`, config: t5.config, encoderStackOnly: true };
   },
   clip_text_vit_large_patch14: () => findCatalogModel('openai/clip-vit-large-patch14-text'),
+  flux_1_autoencoder: () => findCatalogModel('black-forest-labs/FLUX.1-dev-vae'),
 };
 
 /** A catalog model as torchtune's reward builders make it: the same body, a bias-free Linear(hidden, 1) as its head. */

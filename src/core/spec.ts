@@ -349,11 +349,22 @@ function catalogValues(values: CatalogModel['config'], span: Span, objectSpan: S
       v === null ? { kind: 'null', span }
         : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span }
           : typeof v === 'boolean' ? { kind: 'boolean', value: v, span }
-            : Array.isArray(v) ? { kind: 'array', items: v.map(n => ({ kind: 'number', value: n, raw: String(n), span })), span }
+            : Array.isArray(v) ? { kind: 'array', items: v.map(n => catalogItem(n, span)), span }
               : typeof v === 'object' ? catalogValues(v as CatalogModel['config'], span, span)
                 : { kind: 'string', value: String(v), span },
   }));
   return { kind: 'object', entries, span: objectSpan };
+}
+
+/** One item of a catalog list: a number, a string (a pipeline's class names) or null. */
+function catalogItem(v: number | string | null, span: Span): ConfigValue {
+  return v === null ? { kind: 'null', span } : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span } : { kind: 'string', value: v, span };
+}
+
+/** A catalog pipeline's components as the host would read them beside its model_index.json. */
+function catalogComponents(model: CatalogModel, span: Span): AttachedConfigs | undefined {
+  const components = model.components;
+  return components && new Map(Object.entries(components).map(([key, config]) => [componentConfigPath(key), catalogValues(config, span, span)]));
 }
 
 export interface ScalarEntry {
@@ -618,7 +629,9 @@ function readCandidate({ obj, path, parent, filled, ref, origins }: Candidate, a
     const shipped = readQuantizationConfig(entry);
     const training = withShipped(withNamedWeights(readTrainingSettings(obj, named), ref), shipped, ref.key, { keySpan: ref.keySpan, valueSpan: ref.valueSpan });
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
-    return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training };
+    const components = catalogComponents(ref.model, ref.valueSpan);
+    const pipeline = components && readPipeline(entry, components);
+    return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training, ...(pipeline ? { pipeline } : {}) };
   }
   const pipeline = readPipeline(obj, attached);
   if (pipeline) {

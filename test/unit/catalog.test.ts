@@ -3,9 +3,12 @@ import * as assert from 'assert';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { CATALOG, findCatalogModel, matchCatalogModel } from '../../src/core/catalog';
 import { parseConfig } from '../../src/parse';
+import type { ConfigObject } from '../../src/core/configTree';
 
-function analyzeEntry(config: object) {
-  return analyzeDocument(parseConfig(JSON.stringify(config), 'json'), DEFAULT_OPTIONS).configs[0];
+/** An entry's config analyzed as a file; a pipeline's with its components' configs beside it, as a host reads them. */
+function analyzeEntry(config: object, components?: Readonly<Record<string, object>>) {
+  const attachedConfigs = components && new Map(Object.entries(components).map(([key, c]) => [`${key}/config.json`, parseConfig(JSON.stringify(c), 'json').root as ConfigObject]));
+  return analyzeDocument(parseConfig(JSON.stringify(config), 'json'), { ...DEFAULT_OPTIONS, ...(attachedConfigs ? { attachedConfigs } : {}) }).configs[0];
 }
 
 /** A count written the way a model page rounds it: as many decimals and the same unit as `published`. */
@@ -28,7 +31,7 @@ describe('catalog entries', () => {
 
   for (const model of CATALOG) {
     it(`${model.id}: its own family, no problem, ${model.parameters ? 'the exact count' : 'a count'}`, () => {
-      const a = analyzeEntry(model.config);
+      const a = analyzeEntry(model.config, model.components);
       assert.ok(a?.estimate, `${model.id}: ${a?.problems.map(p => p.message).join('; ')}`);
       assert.strictEqual(a.spec?.generic, false, `${model.id} falls back to a generic family`);
       assert.deepStrictEqual(a.problems.filter(p => p.severity !== 'info').map(p => p.message), []);

@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
+import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
+import { parseConfig } from '../../src/parse';
 import { onlyConfig, ROOT } from './helpers';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'diffusers');
@@ -157,5 +159,29 @@ describe('a diffusers pipeline folder: model_index.json sums its components', ()
     assert.ok(messages.includes('`prior` is a PriorTransformer, a component VRAM Lens does not count, so the pipeline cannot be summed.'), messages.join('\n'));
     assert.strictEqual(config.parameters, null);
     fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('diffusion models by name: catalog pipelines and their parts', () => {
+  const yaml = (text: string) => analyzeDocument(parseConfig(text, 'yaml'), DEFAULT_OPTIONS).configs[0];
+
+  it("torchtune's flux_1_autoencoder builds FLUX.1's VAE: 83,819,683 parameters", () => {
+    const a = yaml('model:\n  _component_: torchtune.models.flux.flux_1_autoencoder\n');
+    assert.deepStrictEqual([a.config.catalog?.model.id, a.estimate!.parameters.total], ['black-forest-labs/FLUX.1-dev-vae', 83_819_683]);
+  });
+
+  it('a script loading a pipeline by its Hub id gets the whole pipeline, in the dtype it asks for', () => {
+    const script = 'import torch\nfrom diffusers import FluxPipeline\npipe = FluxPipeline.from_pretrained("black-forest-labs/FLUX.1-dev", torch_dtype=torch.bfloat16)\npipe.to("cuda")\n';
+    const a = analyzeDocument(parseConfig(script, 'python'), DEFAULT_OPTIONS).configs[0];
+    assert.strictEqual(a.estimate!.parameters.total, 11_901_408_320 + 83_819_683 + 123_060_480 + 4_762_310_656);
+    assert.strictEqual(a.estimate!.inference.components.weights, 2 * a.estimate!.parameters.total);
+    // FLUX.1-dev is guidance-distilled: one pass per step.
+    assert.strictEqual(a.estimate!.settings.guidance, false);
+  });
+
+  it("SD 1.5's old and new Hub ids name the same pipeline; SDXL-Turbo SDXL's", () => {
+    assert.strictEqual(yaml('base_model: runwayml/stable-diffusion-v1-5\n').estimate!.parameters.total, 1_370_216_895);
+    assert.strictEqual(yaml('base_model: stable-diffusion-v1-5/stable-diffusion-v1-5\n').estimate!.parameters.total, 1_370_216_895);
+    assert.strictEqual(yaml('base_model: stabilityai/sdxl-turbo\n').estimate!.parameters.total, 3_468_837_867);
   });
 });

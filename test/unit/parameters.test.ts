@@ -377,6 +377,6 @@ describe('diffusion transformers: FLUX.1', () => {
 
   it("torchtitan's flux-dev flavor names it, with the recipe's local_batch_size", () => {
     const [a] = analyzeDocument(parseConfig('[model]\nname = "flux"\nflavor = "flux-dev"\n[training]\nlocal_batch_size = 4\n', 'toml'), DEFAULT_OPTIONS).configs;
-    assert.deepStrictEqual([a.config.catalog?.model.id, a.estimate!.parameters.total, a.estimate!.settings.batchSize], ['black-forest-labs/FLUX.1-dev', 11_901_408_320, 4]);
+    assert.deepStrictEqual([a.config.catalog?.model.id, a.estimate!.parameters.total, a.estimate!.settings.batchSize], ['black-forest-labs/FLUX.1-dev-transformer', 11_901_408_320, 4]);
   });
 });
