@@ -131,10 +131,10 @@ describe('a DeepSpeed config a recipe names', () => {
 
 describe('builders and flavors VRAM Lens does not know', () => {
   it('are said on the builder or flavor, and vramLens.models can map them', () => {
-    const toml = '[model]\nname = "llama3"\nflavor = "debugmodel"\n';
+    const toml = '[model]\nname = "qwen3"\nflavor = "debugmodel"\n';
     const doc = analyzeDocument(parseConfig(toml, 'toml'), DEFAULT_OPTIONS);
     assert.deepStrictEqual(doc.problems.map(p => [p.code, toml.slice(p.span.start, p.span.end)]), [['unknown-model', '"debugmodel"']]);
-    const models = new Map([['llama3 debugmodel', { config: { model_type: 'llama', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 11008, vocab_size: 32000 }, source: 'vramLens.models' }]]);
+    const models = new Map([['qwen3 debugmodel', { config: { model_type: 'llama', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, intermediate_size: 11008, vocab_size: 32000 }, source: 'vramLens.models' }]]);
     const mapped = analyzeDocument(parseConfig(toml, 'toml'), { ...DEFAULT_OPTIONS, models });
     assert.strictEqual(mapped.configs[0]?.estimate?.parameters.total, 6_738_415_616);
   });
