@@ -31,7 +31,7 @@ export type Refinement = Partial<
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
-    | 'positionTables'
+    | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer'
   >
 >;
 
@@ -54,6 +54,8 @@ export type Family = Pick<
   readonly refine?: (ctx: FamilyContext) => Refinement;
   /** False where the modeling code always uses hidden / heads and ignores a `head_dim` key. */
   readonly readsHeadDim?: boolean;
+  /** T5's FFN: gated when `feed_forward_proj` says `gated-…` (v1.1, mT5, UMT5), plain otherwise (v1.0). */
+  readonly feedForwardProj?: boolean;
   /** False for encoders without token types (CLIP's vision tower). */
   readonly typeVocab?: boolean;
   /** False for models without a vocabulary (vision towers). */
@@ -473,6 +475,21 @@ const MLLAMA_TEXT: Family = {
  */
 const CLIP_TEXT: Family = { ...BERT_STYLE, name: 'CLIP text encoder', pooler: false, finalNorm: true, embeddingNorm: false, typeVocab: false };
 
+/** T5: RMSNorm blocks without biases, a relative-position bias, d_kv heads; v1.1's gated FFN by feed_forward_proj. */
+const T5: Family = {
+  ...GPT_STYLE,
+  name: 'T5',
+  encoderDecoder: true,
+  norm: 'rmsnorm',
+  positions: 'relative',
+  attentionBias: 'none',
+  mlpBias: false,
+  pythonGelu: false,
+  head: 'lm',
+  readsHeadDim: true,
+  feedForwardProj: true,
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
@@ -505,18 +522,10 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   falcon: { ...GPT_STYLE, name: 'Falcon', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
   RefinedWebModel: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
   RefinedWeb: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
-  t5: {
-    ...GPT_STYLE,
-    name: 'T5',
-    encoderDecoder: true,
-    norm: 'rmsnorm',
-    positions: 'relative',
-    attentionBias: 'none',
-    mlpBias: false,
-    pythonGelu: false,
-    head: 'lm',
-    readsHeadDim: true,
-  },
+  t5: T5,
+  // mT5: T5 v1.1 (gated, untied) with a 250k-token vocabulary; UMT5: a relative-position bias in every layer.
+  mt5: { ...T5, name: 'mT5' },
+  umt5: { ...T5, name: 'UMT5', refine: () => ({ relativeBiasPerLayer: true }) },
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
@@ -618,6 +627,31 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ...GPT_STYLE, name: 'BART (encoder–decoder)', encoderDecoder: true, pythonGelu: false,
     refine: ctx => {
       const rows = (ctx.int('max_position_embeddings') ?? 1024) + 2;
+      return { positionTables: [rows, rows] };
+    },
+  },
+  // mBART: BART with a final LayerNorm per stack too (add_final_layer_norm).
+  mbart: {
+    ...GPT_STYLE, name: 'mBART (encoder–decoder)', encoderDecoder: true, pythonGelu: false,
+    refine: ctx => {
+      const rows = (ctx.int('max_position_embeddings') ?? 1024) + 2;
+      return { positionTables: [rows, rows], stackNorms: 4 };
+    },
+  },
+  // Marian: BART's blocks with sinusoidal position tables of max_position_embeddings rows (nn.Embedding parameters,
+  // frozen), no embedding or final LayerNorms; the head tied to the shared embedding.
+  marian: {
+    ...GPT_STYLE, name: 'Marian (encoder–decoder)', encoderDecoder: true, pythonGelu: false,
+    refine: ctx => {
+      const rows = ctx.int('max_position_embeddings') ?? 1024;
+      return { positionTables: [rows, rows], stackNorms: 0 };
+    },
+  },
+  // Pegasus: Marian's sinusoidal tables, with a final LayerNorm per stack.
+  pegasus: {
+    ...GPT_STYLE, name: 'Pegasus (encoder–decoder)', encoderDecoder: true, pythonGelu: false,
+    refine: ctx => {
+      const rows = ctx.int('max_position_embeddings') ?? 1024;
       return { positionTables: [rows, rows] };
     },
   },

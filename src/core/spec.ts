@@ -1110,7 +1110,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
   const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying');
   const tieWordEmbeddings = typeof tie === 'boolean' || typeof tie === 'number' ? Boolean(tie) : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
-  const t5Gated = family.name === 'T5' && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
+  const t5Gated = family.feedForwardProj === true && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
   const positions =
     family.positions === 'none' && maxPositions !== undefined ? ('learned' as const) : family.positions;
   if (positions === 'learned' && (refined.maxPositions ?? maxPositions) === undefined) {
@@ -1177,6 +1177,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     ...(refined.crossAttentionLayers ? { crossAttentionLayers: Math.min(refined.crossAttentionLayers, numLayers) } : {}),
     ...(refined.extraEmbeddingRows ? { extraEmbeddingRows: refined.extraEmbeddingRows } : {}),
     ...(refined.positionTables ? { positionTables: refined.positionTables } : {}),
+    ...(refined.stackNorms !== undefined ? { stackNorms: refined.stackNorms } : {}),
+    ...(refined.relativeBiasPerLayer ? { relativeBiasPerLayer: true } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
   return { spec: vision ? { ...spec, vision } : spec, problems };
@@ -1415,6 +1417,7 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),
+    ...(config.kind === 'siglip' && config.holderType === 'paligemma' ? { projector: { style: 'paligemma' as const, spatialMergeSize: 1, bias: true } } : {}),
     ...(config.kind === 'pixtral' && config.holderType !== 'llava'
       ? {
           // Mistral 3 merges patches before its projector and defaults to no bias.

@@ -188,8 +188,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
     add('norms', vector('embedding norm', norm, 1));
   }
   if (spec.relativeAttentionBuckets > 0) {
-    // T5: one relative-position bias per stack (its first layer).
-    add('attention', vector('relative attention bias', spec.relativeAttentionBuckets * spec.numHeads, spec.encoderDecoder ? 2 : 1));
+    // T5: one relative-position bias per stack (its first layer); UMT5: one in every layer.
+    const biases = spec.relativeBiasPerLayer ? spec.numLayers + spec.numDecoderLayers : spec.encoderDecoder ? 2 : 1;
+    add('attention', vector('relative attention bias', spec.relativeAttentionBuckets * spec.numHeads, biases));
   }
 
   if (spec.encoderDecoder) {
@@ -197,7 +198,7 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
     // norm per stack.
     out.push(...attentionTensors(spec, spec.numLayers + 2 * spec.numDecoderLayers, ''));
     add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers + spec.numDecoderLayers, ''));
-    add('norms', vector('norms', norm, spec.numLayers * 2 + spec.numDecoderLayers * 3 + 2));
+    add('norms', vector('norms', norm, spec.numLayers * 2 + spec.numDecoderLayers * 3 + (spec.stackNorms ?? 2)));
   } else {
     out.push(...attentionTensors(spec, spec.numLayers, ''));
     const moeLayers = spec.moe?.moeLayers ?? 0;

@@ -147,6 +147,13 @@ export interface ModelSpec {
    * Whisper's 1,500 audio frames and 448 tokens), in place of one shared table.
    */
   readonly positionTables?: readonly [encoder: number, decoder: number];
+  /**
+   * An encoder–decoder's norms outside its blocks: 2 by default (T5's final norm per stack, BART's embedding
+   * LayerNorms), 4 for mBART (both), 0 for Marian (neither).
+   */
+  readonly stackNorms?: number;
+  /** A relative-position bias in every layer (UMT5), not only in each stack's first (T5). */
+  readonly relativeBiasPerLayer?: boolean;
 }
 
 /** Mamba's mixer: intermediate channels, SSM state size, convolution window, time-step rank, and its biases. */
@@ -285,7 +292,7 @@ export interface VisionTower {
    * vector of the language model's width; Phi-3-vision's (two linears from four patch features, and two separator
    * vectors of that width).
    */
-  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean };
+  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean };
 }
 
 export interface MoeShape {

@@ -34,11 +34,16 @@ function patches(v: VisionTower): number {
 /**
  * SiglipVisionModel: a biased patch convolution, learned positions for every patch, the encoder, a final LayerNorm
  * and, unless `vision_use_head` is false, the attention-pooling head (a probe, nn.MultiheadAttention, a LayerNorm and
- * an MLP). Gemma 3's projector: an RMSNorm of the tower's width and a matrix into the language model's.
+ * an MLP). Gemma 3's projector: an RMSNorm of the tower's width and a matrix into the language model's; PaliGemma's
+ * one biased linear.
  */
 function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
   const h = v.hiddenSize;
-  const projector = v.resampler ? resampler(v, textHidden) : [weight('projector norm', 1, h, 1, false), weight('projector', h, textHidden, 1, true)];
+  const projector = v.resampler
+    ? resampler(v, textHidden)
+    : v.projector?.style === 'paligemma'
+      ? dense('multi_modal_projector.linear', h, textHidden, 1, true)
+      : [weight('projector norm', 1, h, 1, false), weight('projector', h, textHidden, 1, true)];
   const head = v.poolingHead
     ? [weight('head.probe', 1, h, 1, false), ...dense('head.attention in_proj', h, 3 * h, 1, true), ...dense('head.attention out_proj', h, h, 1, true),
       weight('head.layernorm', 1, 2 * h, 1, false), ...dense('head.mlp.fc1', h, v.intermediateSize, 1, true), ...dense('head.mlp.fc2', v.intermediateSize, h, 1, true)]

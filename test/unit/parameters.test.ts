@@ -313,6 +313,29 @@ describe('T5 as the text encoder of Flux and SD3', () => {
   });
 });
 
+describe('encoder–decoder: mT5, UMT5, mBART, Marian, Pegasus', () => {
+  // Each config.json as published on the Hub (google/mt5-base, google/umt5-small, facebook/mbart-large-50,
+  // Helsinki-NLP/opus-mt-en-de, google/pegasus-large).
+  it("mT5: T5 v1.1's gated, untied blocks over a 250,112-token vocabulary; mt5-base is 582,401,280", () => {
+    assert.strictEqual(onlyConfig('{"architectures": ["MT5ForConditionalGeneration"], "d_ff": 2048, "d_kv": 64, "d_model": 768, "decoder_start_token_id": 0, "dropout_rate": 0.1, "eos_token_id": 1, "feed_forward_proj": "gated-gelu", "initializer_factor": 1.0, "is_encoder_decoder": true, "layer_norm_epsilon": 1e-06, "model_type": "mt5", "num_decoder_layers": 12, "num_heads": 12, "num_layers": 12, "output_past": true, "pad_token_id": 0, "relative_attention_num_buckets": 32, "tie_word_embeddings": false, "tokenizer_class": "T5Tokenizer", "vocab_size": 250112}').estimate!.parameters.total, 582_401_280);
+  });
+
+  it('UMT5: a relative-position bias in every layer; umt5-small is 306,601,984', () => {
+    assert.strictEqual(onlyConfig('{"architectures": ["UMT5ForConditionalGeneration"], "classifier_dropout": 0.0, "d_ff": 1024, "d_kv": 64, "d_model": 512, "decoder_start_token_id": 0, "dense_act_fn": "gelu_new", "dropout_rate": 0.1, "eos_token_id": 1, "feed_forward_proj": "gated-gelu", "initializer_factor": 1.0, "is_encoder_decoder": true, "is_gated_act": true, "layer_norm_epsilon": 1e-06, "model_type": "umt5", "num_decoder_layers": 8, "num_heads": 6, "num_layers": 8, "pad_token_id": 0, "relative_attention_max_distance": 128, "relative_attention_num_buckets": 32, "scalable_attention": true, "tie_word_embeddings": false, "tokenizer_class": "T5Tokenizer", "use_cache": true, "vocab_size": 256384}').estimate!.parameters.total, 306_601_984);
+  });
+
+  it("mBART: BART's blocks with embedding and final LayerNorms in both stacks; mbart-large-50 is 610,879,488", () => {
+    assert.strictEqual(onlyConfig('{"activation_dropout": 0.0, "activation_function": "gelu", "add_bias_logits": false, "add_final_layer_norm": true, "architectures": ["MBartForConditionalGeneration"], "attention_dropout": 0.0, "d_model": 1024, "decoder_attention_heads": 16, "decoder_ffn_dim": 4096, "decoder_layerdrop": 0.0, "decoder_layers": 12, "dropout": 0.1, "encoder_attention_heads": 16, "encoder_ffn_dim": 4096, "encoder_layerdrop": 0.0, "encoder_layers": 12, "is_encoder_decoder": true, "max_position_embeddings": 1024, "model_type": "mbart", "normalize_before": true, "normalize_embedding": true, "num_hidden_layers": 12, "scale_embedding": true, "static_position_embeddings": false, "vocab_size": 250054}').estimate!.parameters.total, 610_879_488);
+  });
+
+  it('Marian and Pegasus: sinusoidal position tables (frozen nn.Embedding parameters, as transformers allocates them)', () => {
+    // opus-mt-en-de: 58,101 × 512 shared embeddings, two 512 × 512 tables, 6 + 6 blocks, no stack norms.
+    assert.strictEqual(onlyConfig('{"activation_dropout": 0.0, "activation_function": "swish", "add_bias_logits": false, "add_final_layer_norm": false, "architectures": ["MarianMTModel"], "attention_dropout": 0.0, "bos_token_id": 0, "classif_dropout": 0.0, "classifier_dropout": 0.0, "d_model": 512, "decoder_attention_heads": 8, "decoder_ffn_dim": 2048, "decoder_layerdrop": 0.0, "decoder_layers": 6, "decoder_start_token_id": 58100, "decoder_vocab_size": 58101, "dropout": 0.1, "encoder_attention_heads": 8, "encoder_ffn_dim": 2048, "encoder_layerdrop": 0.0, "encoder_layers": 6, "eos_token_id": 0, "forced_eos_token_id": 0, "init_std": 0.02, "is_encoder_decoder": true, "max_length": 512, "max_position_embeddings": 512, "model_type": "marian", "normalize_before": false, "normalize_embedding": false, "num_beams": 4, "num_hidden_layers": 6, "pad_token_id": 58100, "scale_embedding": true, "share_encoder_decoder_embeddings": true, "static_position_embeddings": true, "tie_word_embeddings": true, "vocab_size": 58101}').estimate!.parameters.total, 74_410_496);
+    // pegasus-large: 96,103 × 1,024 shared embeddings, two 1,024 × 1,024 tables, 16 + 16 blocks, a final norm per stack.
+    assert.strictEqual(onlyConfig('{"activation_dropout": 0.1, "activation_function": "relu", "add_bias_logits": false, "add_final_layer_norm": true, "architectures": ["PegasusForConditionalGeneration"], "attention_dropout": 0.1, "d_model": 1024, "decoder_attention_heads": 16, "decoder_ffn_dim": 4096, "decoder_layerdrop": 0.0, "decoder_layers": 16, "dropout": 0.1, "encoder_attention_heads": 16, "encoder_ffn_dim": 4096, "encoder_layerdrop": 0.0, "encoder_layers": 16, "is_encoder_decoder": true, "max_position_embeddings": 1024, "model_type": "pegasus", "normalize_before": true, "normalize_embedding": false, "num_hidden_layers": 16, "scale_embedding": true, "static_position_embeddings": true, "vocab_size": 96103}').estimate!.parameters.total, 570_797_056);
+  });
+});
+
 describe('encoder–decoder and speech: BART and Whisper', () => {
   it("BART: per-stack position tables of max_position_embeddings + 2 and embedding LayerNorms; bart-large's config.json", () => {
     const a = onlyConfig('{"activation_function": "gelu", "architectures": ["BartModel"], "d_model": 1024, "decoder_attention_heads": 16, "decoder_ffn_dim": 4096, "decoder_layers": 12, "encoder_attention_heads": 16, "encoder_ffn_dim": 4096, "encoder_layers": 12, "is_encoder_decoder": true, "max_position_embeddings": 1024, "model_type": "bart", "num_hidden_layers": 12, "scale_embedding": false, "vocab_size": 50265}');
@@ -351,6 +374,12 @@ describe('InternVL: InternViT and the mlp1 projector beside the llm_config', () 
     assert.strictEqual(onlyConfig(JSON.stringify(config)).estimate!.parameters.total, 8_075_365_376);
     const small = { ...config, llm_config: { architectures: ['Qwen2ForCausalLM'], hidden_size: 896, intermediate_size: 4864, max_position_embeddings: 32768, model_type: 'qwen2', num_attention_heads: 14, num_hidden_layers: 24, num_key_value_heads: 2, tie_word_embeddings: false, vocab_size: 151674 } };
     assert.strictEqual(onlyConfig(JSON.stringify(small)).estimate!.parameters.total, 938_193_024);
+  });
+});
+
+describe('PaliGemma: SigLIP and one biased projector beside Gemma', () => {
+  it("google/paligemma-3b-pt-224's config.json (a sparse text_config filled as GemmaConfig fills it): 2,923,466,480 parameters", () => {
+    assert.strictEqual(onlyConfig('{"_name_or_path": "final_hf_model", "architectures": ["PaliGemmaForConditionalGeneration"], "bos_token_id": 2, "eos_token_id": 1, "hidden_size": 2048, "ignore_index": -100, "image_token_index": 257152, "model_type": "paligemma", "pad_token_id": 0, "projection_dim": 2048, "text_config": {"hidden_size": 2048, "intermediate_size": 16384, "model_type": "gemma", "num_attention_heads": 8, "num_hidden_layers": 18, "num_image_tokens": 256, "num_key_value_heads": 1, "torch_dtype": "float32", "vocab_size": 257216}, "torch_dtype": "float32", "transformers_version": "4.41.0.dev0", "vision_config": {"hidden_size": 1152, "intermediate_size": 4304, "model_type": "siglip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 27, "num_image_tokens": 256, "patch_size": 14, "projection_dim": 2048, "projector_hidden_act": "gelu_fast", "vision_use_head": false}}').estimate!.parameters.total, 2_923_466_480);
   });
 });
 
