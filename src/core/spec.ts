@@ -979,6 +979,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     }
   }
 
+  // Marian's multilingual checkpoints with their own decoder vocabulary hold a second table and an untied head.
+  if (modelType === 'marian' && scalarValue('share_encoder_decoder_embeddings') === false) {
+    problems.push({ severity: 'error', key: 'share_encoder_decoder_embeddings', message: '`share_encoder_decoder_embeddings` is false: this Marian model has a decoder vocabulary of its own (`decoder_vocab_size`), which VRAM Lens does not count.' });
+    return { spec: undefined, problems };
+  }
+
   const defaults = family.defaults ?? {};
   const hiddenSize = raw.hiddenSize === undefined && defaults.hiddenSize !== undefined ? defaults.hiddenSize : integer('hiddenSize', true);
   const numLayers = integer('numLayers', true);
