@@ -914,7 +914,10 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     list.unshift(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);
   }
   if (spec.ssm) {
-    list.push(`State-space model (Mamba): no KV cache; each sequence carries a recurrent state of ${ssmStateElements(spec).toLocaleString('en-US')} elements (layers × ${spec.ssm.inner.toLocaleString('en-US')} channels × (a ${spec.ssm.convKernel}-step convolution window + ${spec.ssm.state} state values)), whatever its length; training activations approximate (not measured).`);
+    const shape = spec.ssm.mamba2
+      ? `per layer a ${spec.ssm.convKernel}-step convolution window over x, B and C and ${spec.ssm.mamba2.heads} heads × ${spec.ssm.inner / spec.ssm.mamba2.heads} channels × ${spec.ssm.state} state values`
+      : `layers × ${spec.ssm.inner.toLocaleString('en-US')} channels × (a ${spec.ssm.convKernel}-step convolution window + ${spec.ssm.state} state values)`;
+    list.push(`State-space model (${spec.ssm.mamba2 ? 'Mamba2' : 'Mamba'}): no KV cache; each sequence carries a recurrent state of ${ssmStateElements(spec).toLocaleString('en-US')} elements (${shape}), whatever its length; training activations approximate (not measured).`);
   }
   if (spec.dit) {
     const d = spec.dit;

@@ -4,7 +4,7 @@ import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel
 import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, MMDIT_CLASS, SD3_DEFAULTS, sd3Spec } from './diffusion';
 import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
-import { mambaSpec } from './stateSpace';
+import { mamba2Spec, mambaSpec } from './stateSpace';
 import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
@@ -881,7 +881,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   if (className === MMDIT_CLASS) {
     return resolveSd3(config);
   }
-  if (config.scalars.model_type?.value === 'mamba') {
+  if (config.scalars.model_type?.value === 'mamba' || config.scalars.model_type?.value === 'mamba2') {
     return resolveMamba(config);
   }
 
@@ -1253,10 +1253,12 @@ function resolveMamba(config: FoundConfig): ResolvedSpec {
     return undefined;
   };
   const dtype = value('torch_dtype');
-  const spec = mambaSpec(size, value('tie_word_embeddings') !== false, typeof dtype === 'string' ? dtype : undefined, {
-    linear: value('use_bias') === true,
-    conv: value('use_conv_bias') !== false,
-  });
+  const bias = { linear: value('use_bias') === true, conv: value('use_conv_bias') !== false };
+  const stored = typeof dtype === 'string' ? dtype : undefined;
+  // Mamba2Config unties the head by default; MambaConfig ties it.
+  const spec = value('model_type') === 'mamba2'
+    ? mamba2Spec(size, value('tie_word_embeddings') === true, stored, bias, (key, message) => problems.push({ severity: 'error', key, message }))
+    : mambaSpec(size, value('tie_word_embeddings') !== false, stored, bias);
   return { spec: problems.length > 0 ? undefined : spec, problems };
 }
 

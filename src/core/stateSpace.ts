@@ -1,9 +1,12 @@
-// State-space language models (Mamba, as transformers builds MambaForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
+// State-space language models (Mamba and Mamba2, as transformers builds MambaForCausalLM and Mamba2ForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
 import type { WeightTensor } from './tensors';
 import type { ModelSpec, SsmShape } from './types';
 
 /** MambaConfig's defaults for what a config.json leaves out. */
 export const MAMBA_DEFAULTS = { state_size: 16, expand: 2, conv_kernel: 4 } as const;
+
+/** Mamba2Config's defaults. */
+export const MAMBA2_DEFAULTS = { state_size: 128, expand: 2, conv_kernel: 4, n_groups: 8, head_dim: 64 } as const;
 
 /** A config value as a positive whole number; undefined (with the reason) when it is no size. */
 export type SizeReader = (key: string, fallback?: number) => number | undefined;
@@ -50,6 +53,9 @@ function tensor(name: string, inFeatures: number, outFeatures: number, count: nu
  * depthwise conv1d, x_proj to the time step and B and C, dt_proj, A_log, D, out_proj); the final norm; an untied head.
  */
 export function ssmTensors(spec: ModelSpec): WeightTensor[] {
+  if (spec.ssm!.mamba2) {
+    return mamba2Tensors(spec);
+  }
   const m = spec.ssm!;
   const h = spec.hiddenSize;
   const n = spec.numLayers;
@@ -71,9 +77,77 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
   ];
 }
 
-/** The recurrent state a Mamba model carries per sequence: a convolution window and an SSM state per channel and layer. */
+/**
+ * The spec of a Mamba2 model (Mamba2Config): Mamba2 blocks of an RMSNorm and a multi-head mixer, a final RMSNorm and
+ * a head tied to the embedding only when the config ties it (Mamba2Config does not by default). A config whose heads do
+ * not divide its channels is refused on `num_heads`.
+ */
+export function mamba2Spec(size: SizeReader, tied: boolean, dtype: string | undefined, bias: { readonly linear: boolean; readonly conv: boolean }, problem: (key: string, message: string) => void): ModelSpec | undefined {
+  const hidden = size('hidden_size');
+  const expand = size('expand', MAMBA2_DEFAULTS.expand);
+  const headDim = size('head_dim', MAMBA2_DEFAULTS.head_dim);
+  if (hidden === undefined || expand === undefined || headDim === undefined) {
+    return undefined;
+  }
+  const inner = expand * hidden;
+  const heads = size('num_heads', Math.floor(inner / headDim));
+  const groups = size('n_groups', MAMBA2_DEFAULTS.n_groups);
+  if (heads === undefined || groups === undefined) {
+    return undefined;
+  }
+  if (heads * headDim !== inner) {
+    problem('num_heads', `\`num_heads\` × \`head_dim\` (${heads} × ${headDim}) must equal expand × hidden_size (${inner}), the mixer's channels.`);
+    return undefined;
+  }
+  const base = mambaSpec((key, fallback) => size(key, key === 'state_size' ? MAMBA2_DEFAULTS.state_size : fallback), tied, dtype, bias);
+  return base && {
+    ...base,
+    family: 'Mamba2 (state-space)',
+    ssm: { ...base.ssm!, inner, timeStepRank: 0, mamba2: { heads, groups } },
+    approximate: "Mamba2's training activations counted from its blocks' saved tensors, not measured",
+  };
+}
+
+/** Mamba2's convolution channels: x, B and C (B and C in groups). */
+function mamba2ConvChannels(spec: ModelSpec): number {
+  const m = spec.ssm!;
+  return m.inner + 2 * m.mamba2!.groups * m.state;
+}
+
+/**
+ * Every tensor of Mamba2ForCausalLM: the embedding; per block an RMSNorm and the mixer (in_proj to z, x, B, C and the
+ * time steps, the depthwise conv1d over x, B and C, dt_bias, A_log and D per head, the gated RMSNorm, out_proj); the
+ * final norm; the head unless tied.
+ */
+function mamba2Tensors(spec: ModelSpec): WeightTensor[] {
+  const m = spec.ssm!;
+  const h = spec.hiddenSize;
+  const n = spec.numLayers;
+  const conv = mamba2ConvChannels(spec);
+  const projected = m.inner + conv + m.mamba2!.heads;
+  return [
+    { ...tensor('embeddings', h, spec.vocabSize, 1, false, 'embeddings'), embeddingOrHead: true },
+    tensor('norm', 1, h, n + 1, false, 'norms'),
+    tensor('mixer.in_proj', h, projected, n, true, 'mlp', 'up'),
+    ...(m.linearBias ? [tensor('mixer.in_proj bias', 1, projected, n, false, 'mlp'), tensor('mixer.out_proj bias', 1, h, n, false, 'mlp')] : []),
+    tensor('mixer.conv1d', m.convKernel, conv, n, false, 'other'),
+    ...(m.convBias ? [tensor('mixer.conv1d bias', 1, conv, n, false, 'other')] : []),
+    tensor('mixer.dt_bias, A_log, D', 1, 3 * m.mamba2!.heads, n, false, 'other'),
+    tensor('mixer.norm (gated)', 1, m.inner, n, false, 'norms'),
+    tensor('mixer.out_proj', m.inner, h, n, true, 'mlp', 'down'),
+    ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),
+  ];
+}
+
+/**
+ * The recurrent state a Mamba model carries per sequence: a convolution window and an SSM state per channel and
+ * layer; Mamba2's window covers x, B and C, its state is heads × head_dim × state_size.
+ */
 export function ssmStateElements(spec: ModelSpec): number {
   const m = spec.ssm!;
+  if (m.mamba2) {
+    return spec.numLayers * (mamba2ConvChannels(spec) * m.convKernel + m.inner * m.state);
+  }
   return spec.numLayers * m.inner * (m.convKernel + m.state);
 }
 

@@ -164,6 +164,11 @@ export interface SsmShape {
   readonly timeStepRank: number;
   readonly linearBias: boolean;
   readonly convBias: boolean;
+  /**
+   * Mamba2's multi-head mixer: `heads` heads of intermediate / heads channels, B and C shared in `groups` groups,
+   * a scalar A, D and time-step bias per head, a gated RMSNorm before out_proj (no x_proj or dt_proj).
+   */
+  readonly mamba2?: { readonly heads: number; readonly groups: number };
 }
 
 /**

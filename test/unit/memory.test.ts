@@ -207,6 +207,16 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     assert.ok(short.assumptions.some(a => /^State-space model \(Mamba\): no KV cache/.test(a)));
   });
 
+  it("Mamba2 (mistralai/Mamba-Codestral-7B-v0.1's config.json): its multi-head mixer, 7,285,403,648 parameters as published; its state per sequence", () => {
+    const e = onlyConfig('{"architectures": ["Mamba2ForCausalLM"], "bos_token_id": 0, "chunk_size": 256, "conv_kernel": 4, "eos_token_id": 0, "expand": 2, "head_dim": 64, "hidden_act": "silu", "hidden_size": 4096, "initializer_range": 0.1, "layer_norm_epsilon": 1e-05, "model_type": "mamba2", "n_groups": 8, "norm_before_gate": true, "num_heads": 128, "num_hidden_layers": 64, "pad_token_id": 0, "rescale_prenorm_residual": false, "residual_in_fp32": true, "rms_norm": true, "state_size": 128, "tie_word_embeddings": false, "time_step_floor": 0.0001, "time_step_max": 0.1, "time_step_min": 0.001, "time_step_rank": 256, "transformers_version": "4.44.0.dev0", "use_bias": false, "use_cache": true, "use_conv_bias": true, "vocab_size": 32768}', { batchSize: 1 }).estimate!;
+    assert.strictEqual(e.parameters.total, 7_285_403_648);
+    // 64 layers × (a 4-step window over x, B and C: 8,192 + 2 × 8 × 128 channels; 128 heads × 64 × 128 state values), bf16.
+    assert.strictEqual(e.inference.components.kvCache, 64 * ((8192 + 2 * 8 * 128) * 4 + 8192 * 128) * 2);
+    assert.ok(e.assumptions.some(a => /^State-space model \(Mamba2\): no KV cache/.test(a)));
+    const wrong = onlyConfig(JSON.stringify({ ...JSON.parse('{"architectures": ["Mamba2ForCausalLM"], "bos_token_id": 0, "chunk_size": 256, "conv_kernel": 4, "eos_token_id": 0, "expand": 2, "head_dim": 64, "hidden_act": "silu", "hidden_size": 4096, "initializer_range": 0.1, "layer_norm_epsilon": 1e-05, "model_type": "mamba2", "n_groups": 8, "norm_before_gate": true, "num_heads": 128, "num_hidden_layers": 64, "pad_token_id": 0, "rescale_prenorm_residual": false, "residual_in_fp32": true, "rms_norm": true, "state_size": 128, "tie_word_embeddings": false, "time_step_floor": 0.0001, "time_step_max": 0.1, "time_step_min": 0.001, "time_step_rank": 256, "transformers_version": "4.44.0.dev0", "use_bias": false, "use_cache": true, "use_conv_bias": true, "vocab_size": 32768}'), num_heads: 100 }));
+    assert.deepStrictEqual([wrong.estimate, wrong.problems.map(p => p.severity)], [undefined, ['error']]);
+  });
+
   it("a hover's what-if reaches it: doubling the layers of a Mamba or a FLUX.1 transformer grows its memory", () => {
     const flux = '{"_class_name": "FluxTransformer2DModel", "attention_head_dim": 128, "guidance_embeds": true, "in_channels": 64, "joint_attention_dim": 4096, "num_attention_heads": 24, "num_layers": 19, "num_single_layers": 38, "patch_size": 1, "pooled_projection_dim": 768}';
     for (const [text, key] of [[mamba, 'num_hidden_layers'], [flux, 'num_layers']]) {
