@@ -8,6 +8,8 @@ export interface FamilyContext {
   readonly numHeads: number;
   readonly numKvHeads: number;
   readonly intermediateSize: number | undefined;
+  /** `architectures[0]` (the model class), when the config names it. */
+  readonly architecture: string | undefined;
   /** A whole number ≥ 0 (≥ 1 unless `allowZero`), or undefined when absent or invalid (then a problem is recorded). */
   int(key: string, options?: { allowZero?: boolean }): number | undefined;
   bool(key: string): boolean | undefined;
@@ -31,7 +33,7 @@ export type Refinement = Partial<
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
-    | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer'
+    | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels'
   >
 >;
 
@@ -354,6 +356,33 @@ export const LITGPT: Family = {
 };
 
 /**
+ * ViT (ViTModel, ViTForImageClassification): a biased patch convolution, a class token and learned positions, BERT-like
+ * pre-norm layers and a final LayerNorm; ViTModel adds a pooler, the classifier a biased head of its labels (id2label).
+ */
+const VIT: Family = {
+  ...BERT_STYLE,
+  name: 'ViT',
+  embeddingNorm: false,
+  finalNorm: true,
+  typeVocab: false,
+  vocabulary: false,
+  refine: ctx => {
+    const image = ctx.int('image_size') ?? 224;
+    const patch = ctx.int('patch_size') ?? 16;
+    const channels = ctx.int('num_channels') ?? 3;
+    const patches = Math.floor(image / patch) ** 2;
+    const classifier = ctx.architecture?.endsWith('ForImageClassification') === true;
+    return {
+      vocabSize: 0,
+      maxPositions: patches + 1,
+      patchEmbeddingParams: channels * patch * patch * ctx.hiddenSize + 2 * ctx.hiddenSize,
+      pooler: !classifier,
+      ...(classifier ? { classifierLabels: ctx.length('id2label') ?? ctx.int('num_labels') ?? 2 } : {}),
+    };
+  },
+};
+
+/**
  * CLIP's vision tower (LLaVA's vision_config): image patches through a convolution, a class token, learned
  * positions, a LayerNorm before and after the encoder, BERT-like layers; no vocabulary.
  */
@@ -497,6 +526,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   bert: BERT_STYLE,
   roberta: { ...BERT_STYLE, name: 'RoBERTa' },
   clip_vision_model: CLIP_VISION,
+  vit: VIT,
   clip_text_model: CLIP_TEXT,
   bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false, pythonGelu: false },
   // Phi-1/1.5/2: one LayerNorm feeding attention and MLP in parallel, partial rotary, biased lm_head.

@@ -142,8 +142,10 @@ const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'down
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
-  const lists = obj.entries.filter(e => e.value.kind === 'array');
-  return lists.length === 0 ? undefined : Object.fromEntries(lists.map(e => [e.key, e.value.kind === 'array' ? e.value.items.length : 0]));
+  // A classifier's labels are an object (`id2label`), counted like a list.
+  const lists = obj.entries.filter(e => e.value.kind === 'array' || (e.key === 'id2label' && e.value.kind === 'object'));
+  const size = (v: ConfigValue) => (v.kind === 'array' ? v.items.length : v.kind === 'object' ? v.entries.length : 0);
+  return lists.length === 0 ? undefined : Object.fromEntries(lists.map(e => [e.key, size(e.value)]));
 }
 
 /** The lists of a config object whose items are all plain values, by key. */
@@ -1048,6 +1050,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     has,
     isNull: key => key in config.scalars && config.scalars[key].value === null,
     length: key => config.lengths?.[key],
+    architecture: config.architecture,
     fail: (message, key) => problems.push({ severity: 'error', key, message }),
   };
   if (fromTokenizer) {
@@ -1164,7 +1167,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     mlp: t5Gated ? 'gated' : (refined.mlp ?? family.mlp),
     mlpBias: refined.mlpBias ?? family.mlpBias,
     embeddingNorm: family.embeddingNorm,
-    pooler: family.pooler,
+    pooler: refined.pooler ?? family.pooler,
     lmHeadBias: refined.lmHeadBias ?? family.lmHeadBias,
     finalNorm: refined.finalNorm ?? family.finalNorm,
     dropout: family.dropout,
@@ -1185,9 +1188,12 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     ...(refined.positionTables ? { positionTables: refined.positionTables } : {}),
     ...(refined.stackNorms !== undefined ? { stackNorms: refined.stackNorms } : {}),
     ...(refined.relativeBiasPerLayer ? { relativeBiasPerLayer: true } : {}),
+    ...(refined.classifierLabels ? { classifierLabels: refined.classifierLabels } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
-  return { spec: vision ? { ...spec, vision } : spec, problems };
+  // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.
+  const named = vision?.projector?.style === 'clip' ? { family: 'CLIP (text and vision towers)' } : {};
+  return { spec: vision ? { ...spec, vision, ...named } : spec, problems };
 }
 
 /**
@@ -1437,6 +1443,8 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
           // LLaVA's projector is biased by default; LLaVA-NeXT adds a learned image_newline.
           projector: config.holderType === 'phi3_v'
             ? { style: 'phi3v' as const, spatialMergeSize: 1, bias: true }
+            : config.holderType === 'clip'
+              ? { style: 'clip' as const, spatialMergeSize: 1, bias: false, ...(typeof config.values.projection_dim === 'number' ? { dim: config.values.projection_dim } : {}) }
             : { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next' },
         }
       : {}),

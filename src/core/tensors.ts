@@ -228,6 +228,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.pooler) {
     add('other', linear('pooler', h, h, 1), vector('pooler bias', h, 1));
   }
+  if (spec.classifierLabels) {
+    add('head', linear('classifier', h, spec.classifierLabels, 1), vector('classifier bias', spec.classifierLabels, 1));
+  }
   if (spec.textProjection) {
     add('head', linear('text_projection', tokenWidth, spec.textProjection, 1));
   }

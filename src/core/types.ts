@@ -152,6 +152,8 @@ export interface ModelSpec {
    * LayerNorms), 4 for mBART (both), 0 for Marian (neither).
    */
   readonly stackNorms?: number;
+  /** An image classifier's biased head over this many labels (ViTForImageClassification), in place of a pooler. */
+  readonly classifierLabels?: number;
   /** A relative-position bias in every layer (UMT5), not only in each stack's first (T5). */
   readonly relativeBiasPerLayer?: boolean;
 }
@@ -297,7 +299,8 @@ export interface VisionTower {
    * vector of the language model's width; Phi-3-vision's (two linears from four patch features, and two separator
    * vectors of that width).
    */
-  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean };
+  /** How the tower's features reach the language model; CLIPModel's own (style 'clip') projects both towers to `dim`. */
+  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
 }
 
 export interface MoeShape {

@@ -146,6 +146,9 @@ function pixtral(v: VisionTower, textHidden: number): WeightTensor[] {
   ];
 }
 
+/** CLIPConfig's projection_dim when the config leaves it out. */
+const CLIP_PROJECTION = 512;
+
 /**
  * LLaVA's projector: two linears into the language model's width (biased by default), and LLaVA-NeXT's image_newline.
  * Phi-3-vision's: its HD transform concatenates four patch features, so the first linear reads four times the
@@ -153,6 +156,11 @@ function pixtral(v: VisionTower, textHidden: number): WeightTensor[] {
  */
 function llavaProjector(v: VisionTower, textHidden: number): WeightTensor[] {
   const p = v.projector ?? { style: 'llava', spatialMergeSize: 1, bias: true };
+  if (p.style === 'clip') {
+    // CLIPModel: both towers projected, unbiased, into the shared embedding space, and the learned logit scale.
+    const dim = p.dim ?? CLIP_PROJECTION;
+    return [weight('visual_projection', v.hiddenSize, dim, 1, true), weight('text_projection', textHidden, dim, 1, true), weight('logit_scale', 1, 1, 1, false)];
+  }
   if (p.style === 'phi3v') {
     const features = 4 * v.hiddenSize;
     return [...dense('img_projection.0', features, textHidden, 1, true), ...dense('img_projection.2', textHidden, textHidden, 1, true), weight('glb_GN and sub_GN', 1, features, 2, false)];

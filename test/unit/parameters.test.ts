@@ -380,6 +380,21 @@ describe('InternVL: InternViT and the mlp1 projector beside the llm_config', () 
   });
 });
 
+describe('CLIP and ViT as models of their own', () => {
+  it("CLIPModel: the text and vision towers, both projections and the logit scale; openai/clip-vit-large-patch14 427,616,513, clip-vit-base-patch32 151,277,313", () => {
+    const large = onlyConfig('{"_name_or_path": "clip-vit-large-patch14/", "architectures": ["CLIPModel"], "initializer_factor": 1.0, "logit_scale_init_value": 2.6592, "model_type": "clip", "projection_dim": 768, "text_config": {"hidden_size": 768, "intermediate_size": 3072, "max_position_embeddings": 77, "model_type": "clip_text_model", "num_attention_heads": 12, "num_hidden_layers": 12, "projection_dim": 768, "vocab_size": 49408}, "torch_dtype": "float32", "transformers_version": null, "vision_config": {"hidden_size": 1024, "image_size": 224, "intermediate_size": 4096, "model_type": "clip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 24, "patch_size": 14, "projection_dim": 768}}');
+    assert.deepStrictEqual([large.spec!.family, large.estimate!.parameters.total], ['CLIP (text and vision towers)', 427_616_513]);
+    assert.strictEqual(onlyConfig('{"architectures": ["CLIPModel"], "initializer_factor": 1.0, "logit_scale_init_value": 2.6592, "model_type": "clip", "projection_dim": 512, "text_config": {"hidden_size": 512, "intermediate_size": 2048, "max_position_embeddings": 77, "model_type": "clip_text_model", "num_attention_heads": 8, "num_hidden_layers": 12, "projection_dim": 512, "vocab_size": 49408}, "torch_dtype": "float32", "vision_config": {"hidden_size": 768, "image_size": 224, "intermediate_size": 3072, "model_type": "clip_vision_model", "num_attention_heads": 12, "num_hidden_layers": 12, "patch_size": 32, "projection_dim": 512}}').estimate!.parameters.total, 151_277_313);
+  });
+
+  it('ViT: google/vit-base-patch16-224 with its 1,000-label classifier 86,567,656; the in21k ViTModel with its pooler 86,389,248', () => {
+    const config = JSON.parse('{"architectures": ["ViTForImageClassification"], "attention_probs_dropout_prob": 0.0, "hidden_act": "gelu", "hidden_dropout_prob": 0.0, "hidden_size": 768, "image_size": 224, "initializer_range": 0.02, "intermediate_size": 3072, "layer_norm_eps": 1e-12, "model_type": "vit", "num_attention_heads": 12, "num_channels": 3, "num_hidden_layers": 12, "patch_size": 16, "qkv_bias": true}') as Record<string, unknown>;
+    const id2label = Object.fromEntries([...Array(1000).keys()].map(i => [String(i), `label ${i}`]));
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...config, id2label })).estimate!.parameters.total, 86_567_656);
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...config, architectures: ['ViTModel'] })).estimate!.parameters.total, 86_389_248);
+  });
+});
+
 describe('PaliGemma: SigLIP and one biased projector beside Gemma', () => {
   it("google/paligemma-3b-pt-224's config.json (a sparse text_config filled as GemmaConfig fills it): 2,923,466,480 parameters", () => {
     assert.strictEqual(onlyConfig('{"_name_or_path": "final_hf_model", "architectures": ["PaliGemmaForConditionalGeneration"], "bos_token_id": 2, "eos_token_id": 1, "hidden_size": 2048, "ignore_index": -100, "image_token_index": 257152, "model_type": "paligemma", "pad_token_id": 0, "projection_dim": 2048, "text_config": {"hidden_size": 2048, "intermediate_size": 16384, "model_type": "gemma", "num_attention_heads": 8, "num_hidden_layers": 18, "num_image_tokens": 256, "num_key_value_heads": 1, "torch_dtype": "float32", "vocab_size": 257216}, "torch_dtype": "float32", "transformers_version": "4.41.0.dev0", "vision_config": {"hidden_size": 1152, "intermediate_size": 4304, "model_type": "siglip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 27, "num_image_tokens": 256, "patch_size": 14, "projection_dim": 2048, "projector_hidden_act": "gelu_fast", "vision_use_head": false}}').estimate!.parameters.total, 2_923_466_480);
