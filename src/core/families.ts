@@ -355,6 +355,14 @@ export const LITGPT: Family = {
   },
 };
 
+/** A vision encoder's patches (image_size / patch_size, squared) and its patch convolution's weights. */
+function patchGrid(ctx: FamilyContext, defaultPatch: number): { readonly patches: number; readonly convolution: number } {
+  const image = ctx.int('image_size') ?? 224;
+  const patch = ctx.int('patch_size') ?? defaultPatch;
+  const channels = ctx.int('num_channels') ?? 3;
+  return { patches: Math.floor(image / patch) ** 2, convolution: channels * patch * patch * ctx.hiddenSize };
+}
+
 /**
  * ViT (ViTModel, ViTForImageClassification): a biased patch convolution, a class token and learned positions, BERT-like
  * pre-norm layers and a final LayerNorm; ViTModel adds a pooler, the classifier a biased head of its labels (id2label).
@@ -367,15 +375,13 @@ const VIT: Family = {
   typeVocab: false,
   vocabulary: false,
   refine: ctx => {
-    const image = ctx.int('image_size') ?? 224;
-    const patch = ctx.int('patch_size') ?? 16;
-    const channels = ctx.int('num_channels') ?? 3;
-    const patches = Math.floor(image / patch) ** 2;
+    const { patches, convolution } = patchGrid(ctx, 16);
     const classifier = ctx.architecture?.endsWith('ForImageClassification') === true;
     return {
       vocabSize: 0,
       maxPositions: patches + 1,
-      patchEmbeddingParams: channels * patch * patch * ctx.hiddenSize + 2 * ctx.hiddenSize,
+      // The convolution with its bias, and the class token.
+      patchEmbeddingParams: convolution + 2 * ctx.hiddenSize,
       pooler: !classifier,
       ...(classifier ? { classifierLabels: ctx.length('id2label') ?? ctx.int('num_labels') ?? 2 } : {}),
     };
@@ -394,14 +400,12 @@ const CLIP_VISION: Family = {
   typeVocab: false,
   vocabulary: false,
   refine: ctx => {
-    const image = ctx.int('image_size') ?? 224;
-    const patch = ctx.int('patch_size') ?? 32;
-    const channels = ctx.int('num_channels') ?? 3;
-    const patches = Math.floor(image / patch) ** 2;
+    const { patches, convolution } = patchGrid(ctx, 32);
     return {
       vocabSize: 0,
       maxPositions: patches + 1,
-      patchEmbeddingParams: channels * patch * patch * ctx.hiddenSize + ctx.hiddenSize,
+      // The unbiased convolution and the class token.
+      patchEmbeddingParams: convolution + ctx.hiddenSize,
     };
   },
 };
