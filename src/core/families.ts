@@ -563,6 +563,22 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
+  // DBRX: its attention and experts under attn_config and ffn_config; a fused unbiased Wqkv, LayerNorms without
+  // bias, every layer moe_num_experts gated experts of ffn_hidden_size, top moe_top_k; an untied head.
+  dbrx: {
+    ...LLAMA_STYLE, name: 'DBRX (mixture of experts)', norm: 'layernorm-nobias', tiedByDefault: false,
+    refine: ctx => {
+      const width = ctx.int('ffn_config.ffn_hidden_size') ?? 3584;
+      return {
+        numKvHeads: ctx.int('attn_config.kv_n_heads') ?? 1,
+        intermediateSize: width,
+        moe: {
+          numExperts: ctx.int('ffn_config.moe_num_experts') ?? 4, expertsPerToken: ctx.int('ffn_config.moe_top_k') ?? 1, expertIntermediate: width,
+          sharedIntermediate: 0, sharedExpertGate: false, moeLayers: ctx.numLayers, routerBias: false,
+        },
+      };
+    },
+  },
   qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   // Qwen2-VL / Qwen2.5-VL: Qwen2's language model, written at the top of the config (its vision_config beside it).
   // MiniCPM-V 2.6 (remote code): Qwen2's language model at the top of the config, SigLIP and a resampler beside it.

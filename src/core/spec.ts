@@ -112,7 +112,7 @@ const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
 };
 
 /** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`). */
-const SECTIONED_KEYS: readonly string[] = ['moe'];
+const SECTIONED_KEYS: readonly string[] = ['moe', 'attn_config', 'ffn_config'];
 
 /** Where a multimodal config holds its language model: transformers' text_config, InternVL's llm_config. */
 const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;

@@ -282,6 +282,11 @@ describe('remote-code families, exact rather than generic', () => {
 describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
   // The config.json values of allenai/OLMoE-1B-7B-0924, microsoft/Phi-3.5-MoE-instruct and
   // deepseek-ai/deepseek-moe-16b-base; their checkpoints hold the counts asserted.
+  it("DBRX (databricks/dbrx-base's config.json): attn_config and ffn_config read, 16 experts of 10,752, top 4; 131,596,523,520 as published, 36.5B active", () => {
+    const a = onlyConfig('{"architectures": ["DbrxForCausalLM"], "attn_config": {"clip_qkv": 8, "kv_n_heads": 8, "model_type": "", "rope_theta": 500000}, "d_model": 6144, "emb_pdrop": 0.0, "ffn_config": {"ffn_hidden_size": 10752, "model_type": "", "moe_jitter_eps": 0.01, "moe_loss_weight": 0.05, "moe_num_experts": 16, "moe_top_k": 4}, "initializer_range": 0.02, "max_seq_len": 32768, "model_type": "dbrx", "n_heads": 48, "n_layers": 40, "output_router_logits": false, "resid_pdrop": 0.0, "router_aux_loss_coef": 0.05, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "transformers_version": "4.38.2", "use_cache": true, "vocab_size": 100352}');
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.activePerToken], [131_596_523_520, 36_469_708_800]);
+  });
+
   it('OLMoE: 64 experts of 1,024 in every layer, q/k norms over the projections', () => {
     const a = onlyConfig('{"architectures": ["OlmoeForCausalLM"], "hidden_size": 2048, "intermediate_size": 1024, "max_position_embeddings": 4096, "model_type": "olmoe", "num_attention_heads": 16, "num_experts": 64, "num_experts_per_tok": 8, "num_hidden_layers": 16, "num_key_value_heads": 16, "tie_word_embeddings": false, "vocab_size": 50304}');
     assert.strictEqual(a.estimate!.parameters.total, 6_919_161_856);
