@@ -48,7 +48,10 @@ Options:
   --batch N                micro-batch size per GPU (default 1)
   --seq N                  sequence length in tokens (default: the model's context, at most 4096)
   --new-tokens N           tokens generated after the prompt, for the KV cache (default 0)
-  --image-size N           a diffusion model's image side in pixels (default: its config's sample_size)
+  --image-size N           image side in pixels: what a diffusion model makes (default: its config's
+                           sample_size), what Qwen2-VL or Pixtral reads (default 448 / the tower's image_size)
+  --images N               images per sample of a multimodal model: their tokens join the sequence and the
+                           vision encoder's activations are counted (default 0: text only)
   --guidance on|off        classifier-free guidance: each denoising step runs the batch twice (default: on
                            for Stable Diffusion UNets and SD3, off for FLUX.1)
   --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true | fp8 (default bf16-mixed)
@@ -155,6 +158,7 @@ function parse(argv: string[]) {
       seq: { type: 'string' },
       'new-tokens': { type: 'string' },
       'image-size': { type: 'string' },
+      images: { type: 'string' },
       guidance: { type: 'string' },
       precision: { type: 'string' },
       quantization: { type: 'string' },
@@ -232,6 +236,7 @@ function parse(argv: string[]) {
   set('seq', 'sequenceLength', positiveInt('seq', values.seq, undefined, RUN_LIMITS.sequenceLength));
   set('new-tokens', 'newTokens', positiveInt('new-tokens', values['new-tokens'], 0, RUN_LIMITS.newTokens)!);
   set('image-size', 'imageSide', positiveInt('image-size', values['image-size'], undefined, RUN_LIMITS.imageSide));
+  set('images', 'imagesPerSample', values.images === '0' ? 0 : positiveInt('images', values.images, undefined, RUN_LIMITS.imagesPerSample));
   set('guidance', 'guidance', oneOf('guidance', values.guidance, ['on', 'off'] as const, 'on') === 'on');
   set('precision', 'precision', oneOf<Precision>('precision', values.precision, PRECISIONS, 'bf16-mixed'));
   set('quantization', 'quantization', oneOf<Quantization>('quantization', values.quantization, QUANTIZATIONS, 'nf4'));

@@ -4,6 +4,7 @@ import type { ConfigDocument, ParseProblem } from './configTree';
 import type { ExternalModels } from './modelNames';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
+import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
 import { locateModelConfigs, problemSpan, resolveSpec, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
@@ -185,7 +186,16 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
   const { mode, targetGpu, sequenceLength: requested, cudaOverheadMiB, customGpus, ...run } = options;
   const gpu = resolveTarget(options).gpu;
   const diffusion = image ? { imageSide: image.side, guidance: options.guidance ?? image.guidanceByDefault } : { imageSide: undefined, guidance: undefined };
-  return { ...run, ...diffusion, sequenceLength, cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu) };
+  // A multimodal model's images join each sample's sequence as tokens; the tower encodes their patches.
+  const images = options.imagesPerSample ?? 0;
+  const cost = spec.vision && images > 0 ? imageCost(spec.vision, options.imageSide) : undefined;
+  const vision = cost
+    ? { imageTokens: images * cost.tokens, imagePatches: images * cost.patches, ...(options.imageSide !== undefined ? { imageSide: options.imageSide } : {}) }
+    : { imageTokens: undefined, imagePatches: undefined };
+  return {
+    ...run, ...diffusion, ...vision, sequenceLength: sequenceLength + (vision.imageTokens ?? 0),
+    cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Diffusion transformers (FLUX.1's FluxTransformer2DModel, as diffusers and torchtitan build it; SD3's SD3Transformer2DModel): the spec the memory model reads, and the exact tensors.
 import type { WeightTensor } from './tensors';
-import type { DitShape, MmditShape, ModelSpec } from './types';
+import type { DitShape, MmditShape, ModelSpec, RunSettings } from './types';
 import { LATENT_SCALE } from './unet';
 
 /** diffusers' class names of the transformers read here. */
@@ -227,4 +227,9 @@ export function diffusionImage(spec: ModelSpec, side: number | undefined): Diffu
     return { side: s, tokens: Math.ceil(s / scale) ** 2, guidanceByDefault: n.kind === 'unet' };
   }
   return undefined;
+}
+
+/** Whether a run makes images (a diffusion model's), rather than reading them as tokens (a multimodal model's) or none. */
+export function isDiffusionRun(s: Pick<RunSettings, 'imageSide' | 'imageTokens'>): boolean {
+  return s.imageSide !== undefined && s.imageTokens === undefined;
 }

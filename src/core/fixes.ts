@@ -1,4 +1,5 @@
 // Quick fixes computed to fit: the edits or settings that bring a config under the target GPU, in the file's own vocabulary.
+import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, largestBatch, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatInteger } from './format';
@@ -113,7 +114,7 @@ export function fixesFor(
   }
   const seq = longestSequence(a.config, { ...options, batchSize: Math.min(s.batchSize, Math.max(1, batch)) }, gpu, mode, s.sequenceLength - 1);
   // A diffusion model's positions come from its image, not from a sequence length a file or setting states.
-  if (seq >= 1 && seq < s.sequenceLength && batch === 0 && s.imageSide === undefined) {
+  if (seq >= 1 && seq < s.sequenceLength && batch === 0 && !isDiffusionRun(s)) {
     candidates.push({
       label: `Set the sequence length to ${formatInteger(seq)} (the longest that fits the ${gpu.name})`,
       patch: { sequenceLength: seq },

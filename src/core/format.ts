@@ -1,4 +1,5 @@
 // Units at the edge: bytes, counts and percentages as people read them.
+import { isDiffusionRun } from './diffusion';
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
 
 /** Bytes in binary units (GiB = 2^30 bytes), with three significant digits; past a thousand EiB in powers of ten. */
@@ -63,8 +64,8 @@ export function formatMultiplier(x: number): string {
 }
 
 /** What one sample is, in a run's own terms: an image of a side (with guidance's doubling) or a sequence of tokens. */
-export function sampleShape(s: { readonly sequenceLength: number; readonly imageSide?: number; readonly guidance?: boolean }): string {
-  return s.imageSide !== undefined
+export function sampleShape(s: { readonly sequenceLength: number; readonly imageSide?: number; readonly imageTokens?: number; readonly guidance?: boolean }): string {
+  return isDiffusionRun(s) && s.imageSide !== undefined
     ? `image ${formatInteger(s.imageSide)} × ${formatInteger(s.imageSide)}${s.guidance ? ', classifier-free guidance' : ''}`
-    : `sequence ${formatInteger(s.sequenceLength)}`;
+    : `sequence ${formatInteger(s.sequenceLength)}${s.imageTokens ? ` (${formatInteger(s.imageTokens)} of them image tokens)` : ''}`;
 }

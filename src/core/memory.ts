@@ -1,8 +1,10 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
+import { isDiffusionRun } from './diffusion';
 import { countParameters } from './params';
 import { ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
 import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
+import { imageCost, towerActivationBytes } from './vision';
 import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
   LoraSettings,
@@ -653,7 +655,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const headInput = settings.quantizeHead && spec.head === 'lm' && quantizedBaseSavesInput(settings) ? (layout.computeBytes * tokens * spec.hiddenSize) / tp : 0;
   // A UNet or a VAE keeps feature maps, not per-token layer activations: counted per block (unet.ts), approximate.
   const convnet = spec.convnet ? convNetTrainingActivationBytes(spec, settings, layout.computeBytes) : undefined;
-  const activations = (convnet ?? layerActivations + embeddingOutput + dequantBuffer + headInput) + autocastCopies + gatheredWeights;
+  const activations = (convnet ?? layerActivations + embeddingOutput + dequantBuffer + headInput) + autocastCopies + gatheredWeights + towerActivations(spec, settings, true);
   // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
   const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
 
@@ -791,7 +793,7 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
   const tp = Math.max(1, settings.tensorParallel);
   const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, settings.quantizeHead) / tp);
   const kvCache = kvCacheBytes(spec, settings);
-  const activations = Math.round(inferenceActivationBytes(spec, settings) + (settings.blasWorkspaceBytes ?? 0));
+  const activations = Math.round(inferenceActivationBytes(spec, settings) + towerActivations(spec, settings, false) + (settings.blasWorkspaceBytes ?? 0));
   const allocatedBytes = weights + kvCache + activations;
   const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? INFERENCE_ALLOCATOR_RESERVE));
   const cudaContext = settings.cudaOverheadBytes;
@@ -804,15 +806,34 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * The vision tower's activations over the batch's images: what its layers keep for backward when a full fine-tune
+ * trains it, else one layer's working tensors.
+ */
+function towerActivations(spec: ModelSpec, settings: RunSettings, training: boolean): number {
+  if (!spec.vision || !settings.imagePatches) {
+    return 0;
+  }
+  const trained = training && !settings.lora && settings.trainedLayers === undefined;
+  return towerActivationBytes(spec.vision, settings.batchSize * settings.imagePatches, precisionLayout(settings.precision).computeBytes, trained);
+}
+
 /** What the estimate counts of a multimodal checkpoint's vision encoder. */
-function visionNote(spec: ModelSpec): string {
+function visionNote(spec: ModelSpec, settings: RunSettings): string {
   const v = spec.vision!;
   const n = countParameters(spec).vision;
   const tower = { siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', internvit: 'InternViT' }[v.kind];
   const cross = spec.crossAttentionLayers
     ? ` The ${spec.crossAttentionLayers} cross-attention layers see no image and are skipped, as transformers skips them: no cache or activations of theirs.`
     : '';
-  return `Vision encoder: ${tower}, ${v.numLayers} layers of width ${v.hiddenSize}, with its projector: ${n.toLocaleString('en-US')} parameters, counted in the weights (frozen under LoRA); the run is text-only, so no image tokens and no encoder activations are counted.${cross}`;
+  const images = settings.imagesPerSample ?? 0;
+  const cost = images > 0 ? imageCost(v, settings.imageSide) : undefined;
+  const run = images === 0
+    ? 'the run is text-only, so no image tokens and no encoder activations are counted (set images per sample to count them)'
+    : cost
+      ? `${images === 1 ? '1 image per sample adds' : `${images} images per sample add`} ${settings.imageTokens!.toLocaleString('en-US')} tokens to its sequence (${cost.how}), in the KV cache and the activations; the encoder's activations over ${settings.imagePatches!.toLocaleString('en-US')} patches are counted`
+      : `images are not counted for this tower (its tokens per image depend on tiling VRAM Lens does not model, or never enter the sequence): the run is estimated text-only`;
+  return `Vision encoder: ${tower}, ${v.numLayers} layers of width ${v.hiddenSize}, with its projector: ${n.toLocaleString('en-US')} parameters, counted in the weights (frozen under LoRA); ${run}.${cross}`;
 }
 
 /** " in the last N of L blocks", when only those are trained (mlx-lm's num_layers). */
@@ -855,7 +876,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   const pp = settings.pipelineParallel;
   const dp = Math.max(1, Math.floor(settings.gpus / (tp * pp)));
   const list = [
-    settings.imageSide !== undefined
+    isDiffusionRun(settings) && settings.imageSide !== undefined
       ? `Framework: PyTorch with diffusers, batch ${settings.batchSize} per GPU, images of ${settings.imageSide.toLocaleString('en-US')} × ${settings.imageSide.toLocaleString('en-US')} pixels (${settings.sequenceLength.toLocaleString('en-US')} positions per sample)${settings.guidance ? '; classifier-free guidance runs each denoising step over the batch twice (inference)' : ''}.`
       : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
     `Training precision: ${describePrecision(settings.precision)}.`,
@@ -878,7 +899,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
         : 'Gradient checkpointing: off.',
     ...trainingSwitchNotes(settings),
-    ...(spec.vision ? [visionNote(spec)] : []),
+    ...(spec.vision ? [visionNote(spec, settings)] : []),
     `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     settings.allocatorReserve === undefined
       ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`

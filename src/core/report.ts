@@ -1,4 +1,5 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
+import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
 import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
@@ -123,7 +124,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
     const smallest = several ? undefined : smallestGpuFor(peak);
     const cheapest = several ? undefined : cheapestGpuFor(peak);
     // A diffusion model is sized by its image, not by a sequence or a deeper or wider stack of blocks.
-    const diffusion = est.settings.imageSide !== undefined;
+    const diffusion = isDiffusionRun(est.settings);
     const shape = diffusion ? undefined : largestShape(a.config, options, gpu, mode, forced);
     return {
       fits: mode === 'inference' ? verdict.inference : verdict.training,

@@ -16,8 +16,10 @@ export const RUN_LIMITS = {
   /** Transformer blocks trained from the end (mlx-lm's num_layers; -1 there means all of them). */
   trainedLayers: 100_000,
   quantGroupSize: 1_048_576,
-  /** A diffusion model's image side in pixels. */
+  /** An image's side in pixels (a diffusion model's output, a multimodal model's input). */
   imageSide: 16_384,
+  /** Images in one sample of a multimodal model. */
+  imagesPerSample: 1_024,
   /** CUDA context and libraries, in MiB (1 TiB). */
   cudaOverheadMiB: 1_048_576,
 } as const;

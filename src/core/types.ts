@@ -297,9 +297,8 @@ export interface VisionTower {
    * The projector of Pixtral and CLIP towers: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches,
    * two linears) or LLaVA's (two linears), biased or not (multimodal_projector_bias); LLaVA-NeXT adds an image_newline
    * vector of the language model's width; Phi-3-vision's (two linears from four patch features, and two separator
-   * vectors of that width).
+   * vectors of that width); PaliGemma's one biased linear; CLIPModel's own (style 'clip'), both towers projected to `dim`.
    */
-  /** How the tower's features reach the language model; CLIPModel's own (style 'clip') projects both towers to `dim`. */
   readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
 }
 
@@ -383,6 +382,15 @@ export interface RunSettings {
   readonly newTokens: number;
   /** A diffusion model's image side in pixels (square); unset, the size its config is built for. */
   readonly imageSide?: number;
+  /** Images in each sample of a multimodal model (0 or unset: a text-only run). */
+  readonly imagesPerSample?: number;
+  /**
+   * Tokens those images add to each sample's sequence (the tower's tokens per image × images), counted in the sequence
+   * length; set by the analysis, not by the user.
+   */
+  readonly imageTokens?: number;
+  /** Patches the vision tower encodes for those images, per sample; set by the analysis with imageTokens. */
+  readonly imagePatches?: number;
   /**
    * Classifier-free guidance (diffusers runs it when guidance_scale > 1): each denoising step runs the batch twice,
    * with and without the prompt. Unset, on for a UNet or SD3 (their pipelines' default), off for FLUX.1 (distilled).

@@ -251,3 +251,74 @@ const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: 
 export function visionTensors(v: VisionTower, textHidden: number): WeightTensor[] {
   return TOWERS[v.kind](v, textHidden);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Images in a run
+
+/** Gemma 3's tokens per image (mm_tokens_per_image): SigLIP's 64 × 64 patches average-pooled to 16 × 16. */
+const GEMMA3_IMAGE_TOKENS = 256;
+/** The side a dynamic-resolution tower (Qwen2-VL's) sees when the run names none. */
+export const DYNAMIC_DEFAULT_SIDE = 448;
+
+/** What images cost a run: tokens each adds to the language model's sequence, and the patches the tower encodes. */
+export interface ImageCost {
+  readonly tokens: number;
+  readonly patches: number;
+  /** How the tokens follow from the tower, for the report. */
+  readonly how: string;
+}
+
+/**
+ * Tokens one image adds to the sequence and the patches the tower runs over, at the tower's own image size (one tile
+ * for tiling towers) or, for Qwen2-VL's and Pixtral's dynamic resolution, at `side`. Undefined where the count
+ * depends on tiling VRAM Lens does not model (LLaVA-NeXT's anyres, Phi-3.5-vision's HD crops) or where images never
+ * enter the sequence (Llama 3.2 Vision cross-attends to them).
+ */
+export function imageCost(v: VisionTower, side: number | undefined): ImageCost | undefined {
+  const grid = (s: number) => Math.floor(s / v.patchSize);
+  const own = patches(v);
+  switch (v.kind) {
+    case 'siglip':
+      if (v.resampler) {
+        return { tokens: v.resampler.queries, patches: own, how: `MiniCPM-V's resampler: ${v.resampler.queries} queries per image (one slice)` };
+      }
+      return v.projector?.style === 'paligemma'
+        ? { tokens: own, patches: own, how: `one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
+        : { tokens: GEMMA3_IMAGE_TOKENS, patches: own, how: `Gemma 3's ${GEMMA3_IMAGE_TOKENS} pooled tokens per ${v.imageSize}-pixel image` };
+    case 'clip':
+      return v.projector?.style === 'llava' && !v.projector.imageNewline
+        ? { tokens: own, patches: own + 1, how: `LLaVA: one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
+        : undefined;
+    case 'internvit': {
+      const shuffle = v.internVit?.pixelShuffle ?? 2;
+      return { tokens: Math.floor(own / (shuffle * shuffle)), patches: own, how: `InternVL: one ${v.imageSize}-pixel tile, its patches pixel-shuffled ${shuffle} × ${shuffle}` };
+    }
+    case 'llama4':
+      return { tokens: Math.floor(own / 4), patches: own, how: `Llama 4: one ${v.imageSize}-pixel tile, its patches pixel-shuffled 2 × 2` };
+    case 'qwen2vl':
+    case 'qwen25vl': {
+      const s = side ?? DYNAMIC_DEFAULT_SIDE;
+      const merge = v.merger?.spatialMergeSize ?? 2;
+      const n = grid(s) ** 2;
+      return { tokens: Math.floor(n / (merge * merge)), patches: n, how: `Qwen2-VL: a ${s}-pixel image, ${v.patchSize}-pixel patches merged ${merge} × ${merge}` };
+    }
+    case 'pixtral': {
+      const s = side ?? v.imageSize;
+      const merge = v.projector?.style === 'mistral3' ? v.projector.spatialMergeSize : 1;
+      const rows = Math.floor(grid(s) / merge);
+      return { tokens: rows * (rows + 1), patches: grid(s) ** 2, how: `Pixtral: a ${s}-pixel image, ${rows} rows of ${rows} tokens, each row closed by a break token` };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Bytes the tower's activations take over `patches` patches (every image of the batch): in training, what each of
+ * its layers keeps for backward when it is trained (16-bit blocks keep about 34 values per patch and width, attention
+ * scores left to SDPA); in inference, or frozen, one layer's working tensors at a time.
+ */
+export function towerActivationBytes(v: VisionTower, patchCount: number, c: number, kept: boolean): number {
+  const perLayer = patchCount * (4 * v.hiddenSize + 2 * v.intermediateSize) * c;
+  return kept ? (34 / 2) * patchCount * v.hiddenSize * c * v.numLayers : perLayer;
+}

@@ -39,16 +39,18 @@ export function readOptions(scope: vscode.Uri | undefined, folderGpus: readonly 
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead <= RUN_LIMITS.cudaOverheadMiB ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
     customGpus: [...readCustomGpus(c), ...folderGpus],
     ...fineTuning(c),
-    ...diffusion(c),
+    ...images(c),
   };
 }
 
-/** vramLens.diffusion.imageSize and .guidance: a diffusion model's image side and classifier-free guidance. */
-function diffusion(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'imageSide' | 'guidance'> {
-  const side = c.get<unknown>('diffusion.imageSize');
-  const guidance = c.get<unknown>('diffusion.guidance');
+/** vramLens.imageSize, .imagesPerSample and .guidance: the images a diffusion or multimodal model makes or reads. */
+function images(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'imageSide' | 'imagesPerSample' | 'guidance'> {
+  const side = c.get<unknown>('imageSize');
+  const perSample = c.get<unknown>('imagesPerSample');
+  const guidance = c.get<unknown>('guidance');
   return {
     imageSide: typeof side === 'number' && Number.isInteger(side) && side >= 8 && side <= RUN_LIMITS.imageSide ? side : undefined,
+    imagesPerSample: typeof perSample === 'number' && Number.isInteger(perSample) && perSample >= 0 && perSample <= RUN_LIMITS.imagesPerSample ? perSample : undefined,
     guidance: guidance === 'on' ? true : guidance === 'off' ? false : undefined,
   };
 }

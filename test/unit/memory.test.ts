@@ -226,3 +226,42 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     }
   });
 });
+
+describe('images in a multimodal run: their tokens join the sequence, the tower encodes their patches', () => {
+  // google/gemma-3-4b-it's config.json as published.
+  const gemma3 = '{"architectures": ["Gemma3ForConditionalGeneration"], "boi_token_index": 255999, "eoi_token_index": 256000, "eos_token_id": [1, 106], "image_token_index": 262144, "initializer_range": 0.02, "mm_tokens_per_image": 256, "model_type": "gemma3", "text_config": {"hidden_size": 2560, "intermediate_size": 10240, "model_type": "gemma3_text", "num_hidden_layers": 34, "rope_scaling": {"factor": 8.0, "rope_type": "linear"}, "sliding_window": 1024}, "torch_dtype": "bfloat16", "transformers_version": "4.50.0.dev0", "vision_config": {"hidden_size": 1152, "image_size": 896, "intermediate_size": 4304, "model_type": "siglip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14, "vision_use_head": false}}';
+
+  it("Gemma 3: 256 pooled tokens per image in the language model's sequence and cache; 4,096 patches through SigLIP", () => {
+    const text = onlyConfig(gemma3, { sequenceLength: 1024 }).estimate!;
+    const two = onlyConfig(gemma3, { sequenceLength: 1024, imagesPerSample: 2 }).estimate!;
+    assert.deepStrictEqual([two.settings.sequenceLength, two.settings.imageTokens, two.settings.imagePatches], [1024 + 512, 512, 2 * 64 * 64]);
+    // The cache holds the image tokens like any others (Gemma 3 4B: 34 layers, 4 KV heads of 256, bf16; 5 of each 6 layers sliding over 1,024).
+    assert.ok(two.inference.components.kvCache > text.inference.components.kvCache);
+    assert.ok(two.inference.components.activations > text.inference.components.activations);
+    assert.ok(two.assumptions.some(a => /2 images per sample add 512 tokens to its sequence \(Gemma 3's 256 pooled tokens per 896-pixel image\)/.test(a)));
+    assert.ok(text.assumptions.some(a => /the run is text-only/.test(a)));
+  });
+
+  it('a full fine-tune keeps the tower\'s activations for backward; LoRA, with the tower frozen, does not', () => {
+    const options = { sequenceLength: 1024, imagesPerSample: 4, precision: 'bf16-true' as const };
+    const full = (n: number) => onlyConfig(gemma3, { ...options, imagesPerSample: n }).estimate!.training.components.activations;
+    const lora = (n: number) => onlyConfig(gemma3, { ...options, imagesPerSample: n, lora: { rank: 16, targets: ['q', 'v'], dropout: false } }).estimate!.training.components.activations;
+    // SigLIP's 27 layers keep about 17 bf16 values per patch and width: 16,384 patches of width 1,152.
+    const tower = 27 * 16384 * 1152 * 17 * 2;
+    assert.ok(full(4) - full(0) >= tower, `${full(4) - full(0)} < ${tower}`);
+    assert.ok(lora(4) - lora(0) < full(4) - full(0) - 0.9 * tower, `${lora(4) - lora(0)} vs ${full(4) - full(0)}`);
+  });
+
+  it("Qwen2-VL reads images at their own resolution: 896 pixels are 64 × 64 patches, merged 2 × 2 into 1,024 tokens", () => {
+    const qwen = '{"architectures": ["Qwen2VLForConditionalGeneration"], "hidden_size": 1536, "intermediate_size": 8960, "max_position_embeddings": 32768, "model_type": "qwen2_vl", "num_attention_heads": 12, "num_hidden_layers": 28, "num_key_value_heads": 2, "tie_word_embeddings": true, "vision_config": {"depth": 32, "embed_dim": 1280, "mlp_ratio": 4, "num_heads": 16, "in_chans": 3, "hidden_size": 1536, "patch_size": 14, "spatial_merge_size": 2, "temporal_patch_size": 2}, "vocab_size": 151936}';
+    assert.strictEqual(onlyConfig(qwen, { sequenceLength: 512, imagesPerSample: 1, imageSide: 896 }).estimate!.settings.imageTokens, 1024);
+    assert.strictEqual(onlyConfig(qwen, { sequenceLength: 512, imagesPerSample: 1 }).estimate!.settings.imageTokens, 256);
+  });
+
+  it('Llama 3.2 Vision cross-attends to its images: they are said not to be counted, and the run stays text-only', () => {
+    const mllama = '{"architectures": ["MllamaForConditionalGeneration"], "model_type": "mllama", "text_config": {"cross_attention_layers": [3, 8, 13, 18, 23, 28, 33, 38], "hidden_size": 4096, "intermediate_size": 14336, "max_position_embeddings": 131072, "model_type": "mllama_text_model", "num_attention_heads": 32, "num_hidden_layers": 40, "num_key_value_heads": 8, "vocab_size": 128256}, "vision_config": {"hidden_size": 1280, "image_size": 560, "intermediate_size": 5120, "max_num_tiles": 4, "model_type": "mllama_vision_model", "num_global_layers": 8, "num_hidden_layers": 32, "patch_size": 14, "vision_output_dim": 7680}}';
+    const e = onlyConfig(mllama, { sequenceLength: 512, imagesPerSample: 1 }).estimate!;
+    assert.deepStrictEqual([e.settings.sequenceLength, e.settings.imageTokens], [512, undefined]);
+    assert.ok(e.assumptions.some(a => /images are not counted for this tower/.test(a)));
+  });
+});
