@@ -119,7 +119,13 @@ const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
 const TEXT_MODEL_PATH = /(^|\.)(text_config|llm_config)$/;
 
 /** Towers known by the model_type of the config holding them. */
-const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', minicpmv: 'siglip' };
+const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip' };
+
+/** Models whose SigLIP tower has no attention-pooling head, whatever its config says: they read its patch features. */
+const HEADLESS_SIGLIP: ReadonlySet<string> = new Set(['minicpmv', 'idefics3', 'smolvlm']);
+
+/** Idefics3's and SmolVLM's connector: a pixel shuffle of scale_factor² patches, then one unbiased linear. */
+const PIXEL_SHUFFLE_CONNECTORS: ReadonlySet<string> = new Set(['idefics3', 'smolvlm']);
 
 /**
  * Phi-3-vision / Phi-3.5-vision (`phi3_v`, remote code) name their tower instead of describing it: CLIP ViT-L/14 at
@@ -138,7 +144,7 @@ function impliedTower(obj: ConfigObject): VisionConfig | undefined {
 }
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
-const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num'] as const;
+const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor'] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
@@ -1426,12 +1432,15 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
   const tower: VisionTower = {
     ...baseTower(config, size),
     // MiniCPM-V's SigLIP has no pooling head; its resampler of query_num learned queries is its projector.
-    poolingHead: config.kind === 'siglip' && config.holderType !== 'minicpmv' && config.values.vision_use_head !== false,
+    poolingHead: config.kind === 'siglip' && !HEADLESS_SIGLIP.has(config.holderType ?? '') && config.values.vision_use_head !== false,
     ...(config.holderType === 'minicpmv' ? { resampler: { queries: typeof config.values.query_num === 'number' ? config.values.query_num : 64 } } : {}),
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),
     ...(config.kind === 'siglip' && config.holderType === 'paligemma' ? { projector: { style: 'paligemma' as const, spatialMergeSize: 1, bias: true } } : {}),
+    ...(config.kind === 'siglip' && PIXEL_SHUFFLE_CONNECTORS.has(config.holderType ?? '')
+      ? { projector: { style: 'idefics3' as const, spatialMergeSize: typeof config.values.scale_factor === 'number' ? config.values.scale_factor : 2, bias: false } }
+      : {}),
     ...(config.kind === 'pixtral' && config.holderType !== 'llava'
       ? {
           // Mistral 3 merges patches before its projector and defaults to no bias.

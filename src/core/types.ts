@@ -297,9 +297,10 @@ export interface VisionTower {
    * The projector of Pixtral and CLIP towers: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches,
    * two linears) or LLaVA's (two linears), biased or not (multimodal_projector_bias); LLaVA-NeXT adds an image_newline
    * vector of the language model's width; Phi-3-vision's (two linears from four patch features, and two separator
-   * vectors of that width); PaliGemma's one biased linear; CLIPModel's own (style 'clip'), both towers projected to `dim`.
+   * vectors of that width); PaliGemma's one biased linear; Idefics3's and SmolVLM's pixel shuffle of spatialMergeSize²
+   * patches and one unbiased linear; CLIPModel's own (style 'clip'), both towers projected to `dim`.
    */
-  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
+  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip' | 'idefics3'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
 }
 
 export interface MoeShape {

@@ -43,7 +43,9 @@ function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
     ? resampler(v, textHidden)
     : v.projector?.style === 'paligemma'
       ? dense('multi_modal_projector.linear', h, textHidden, 1, true)
-      : [weight('projector norm', 1, h, 1, false), weight('projector', h, textHidden, 1, true)];
+      : v.projector?.style === 'idefics3'
+        ? [weight('connector.modality_projection.proj', h * v.projector.spatialMergeSize ** 2, textHidden, 1, true)]
+        : [weight('projector norm', 1, h, 1, false), weight('projector', h, textHidden, 1, true)];
   const head = v.poolingHead
     ? [weight('head.probe', 1, h, 1, false), ...dense('head.attention in_proj', h, 3 * h, 1, true), ...dense('head.attention out_proj', h, h, 1, true),
       weight('head.layernorm', 1, 2 * h, 1, false), ...dense('head.mlp.fc1', h, v.intermediateSize, 1, true), ...dense('head.mlp.fc2', v.intermediateSize, h, 1, true)]
@@ -281,6 +283,10 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
     case 'siglip':
       if (v.resampler) {
         return { tokens: v.resampler.queries, patches: own, how: `MiniCPM-V's resampler: ${v.resampler.queries} queries per image (one slice)` };
+      }
+      if (v.projector?.style === 'idefics3') {
+        const scale = v.projector.spatialMergeSize;
+        return { tokens: Math.floor(own / (scale * scale)), patches: own, how: `one ${v.imageSize}-pixel tile, its patches pixel-shuffled ${scale} × ${scale}` };
       }
       return v.projector?.style === 'paligemma'
         ? { tokens: own, patches: own, how: `one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }

@@ -400,6 +400,15 @@ describe('CLIP and ViT as models of their own', () => {
   });
 });
 
+describe('Idefics3 and SmolVLM: SigLIP without its head, a pixel-shuffle connector, Llama', () => {
+  it("HuggingFaceM4/Idefics3-8B-Llama3's config.json: 8,462,086,384 parameters, 169 tokens per 364-pixel tile", () => {
+    const a = onlyConfig('{"architectures": ["Idefics3ForConditionalGeneration"], "image_token_id": 128257, "model_type": "idefics3", "scale_factor": 2, "text_config": {"architectures": ["LlamaForCausalLM"], "hidden_size": 4096, "intermediate_size": 14336, "max_position_embeddings": 131072, "model_type": "llama", "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 8, "rms_norm_eps": 1e-05, "rope_theta": 500000.0, "tie_word_embeddings": false, "vocab_size": 128259}, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "transformers_version": "4.44.0.dev0", "vision_config": {"hidden_size": 1152, "image_size": 364, "intermediate_size": 4304, "model_type": "idefics3", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}}', { sequenceLength: 512, imagesPerSample: 1 });
+    // SigLIP at 364 px: 26 × 26 patches, 27 layers, no pooling head; the connector reads 2 × 2 shuffled patches (4,608 wide).
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.vision], [8_462_086_384, 431_800_560]);
+    assert.deepStrictEqual([a.estimate!.settings.imageTokens, a.estimate!.settings.sequenceLength], [169, 512 + 169]);
+  });
+});
+
 describe('PaliGemma: SigLIP and one biased projector beside Gemma', () => {
   it("google/paligemma-3b-pt-224's config.json (a sparse text_config filled as GemmaConfig fills it): 2,923,466,480 parameters", () => {
     assert.strictEqual(onlyConfig('{"_name_or_path": "final_hf_model", "architectures": ["PaliGemmaForConditionalGeneration"], "bos_token_id": 2, "eos_token_id": 1, "hidden_size": 2048, "ignore_index": -100, "image_token_index": 257152, "model_type": "paligemma", "pad_token_id": 0, "projection_dim": 2048, "text_config": {"hidden_size": 2048, "intermediate_size": 16384, "model_type": "gemma", "num_attention_heads": 8, "num_hidden_layers": 18, "num_image_tokens": 256, "num_key_value_heads": 1, "torch_dtype": "float32", "vocab_size": 257216}, "torch_dtype": "float32", "transformers_version": "4.41.0.dev0", "vision_config": {"hidden_size": 1152, "intermediate_size": 4304, "model_type": "siglip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 27, "num_image_tokens": 256, "patch_size": 14, "projection_dim": 2048, "projector_hidden_act": "gelu_fast", "vision_use_head": false}}').estimate!.parameters.total, 2_923_466_480);
