@@ -563,6 +563,11 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
+  // Baichuan / Baichuan2 (remote code): Llama's block with a fused unbiased W_pack for q, k and v, an untied head
+  // (Baichuan2's NormHead normalises the same matrix); the 13B models use ALiBi, which holds no parameters.
+  baichuan: { ...LLAMA_STYLE, name: 'Baichuan', tiedByDefault: false },
+  // EXAONE 3.x / 3.5 (remote code): Llama's block under GPT-style names (`num_layers`, `activation_function`).
+  exaone: { ...LLAMA_STYLE, name: 'EXAONE' },
   // DBRX: its attention and experts under attn_config and ffn_config; a fused unbiased Wqkv, LayerNorms without
   // bias, every layer moe_num_experts gated experts of ffn_hidden_size, top moe_top_k; an untied head.
   dbrx: {
