@@ -33,7 +33,7 @@ export type Refinement = Partial<
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
-    | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels'
+    | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid'
   >
 >;
 
@@ -149,6 +149,30 @@ const everyLayerExperts = (ctx: FamilyContext, defaults = { experts: 0, topK: 0 
 
 /** Mixtral: every layer's FFN is `num_local_experts` experts of intermediate_size, top-k routed (8 and 2 by default). */
 const mixtralRefine = (ctx: FamilyContext): Refinement => ({ moe: everyLayerExperts(ctx, { experts: 8, topK: 2 }) });
+
+/** Layers i of `layers` with i % period = offset (Jamba's attention and expert layers). */
+function everyNth(layers: number, period: number, offset: number): number {
+  return period < 1 || offset >= layers ? 0 : Math.floor((layers - 1 - offset) / period) + 1;
+}
+
+/** Jamba's layer pattern and its Mamba mixer (JambaConfig's defaults where the config leaves them out). */
+const jambaRefine = (ctx: FamilyContext): Refinement => {
+  const layers = ctx.numLayers;
+  const attentionLayers = everyNth(layers, ctx.int('attn_layer_period') ?? 8, ctx.int('attn_layer_offset', { allowZero: true }) ?? 4);
+  const expertLayers = everyNth(layers, ctx.int('expert_layer_period') ?? 2, ctx.int('expert_layer_offset', { allowZero: true }) ?? 1);
+  const rank = ctx.str('mamba_dt_rank') === 'auto' || !ctx.has('mamba_dt_rank') ? Math.ceil(ctx.hiddenSize / 16) : ctx.int('mamba_dt_rank') ?? Math.ceil(ctx.hiddenSize / 16);
+  return {
+    moe: { ...everyLayerExperts(ctx, { experts: 16, topK: 2 })!, moeLayers: expertLayers },
+    hybrid: {
+      attentionLayers,
+      mambaLayers: layers - attentionLayers,
+      mixer: {
+        inner: (ctx.int('mamba_expand') ?? 2) * ctx.hiddenSize, state: ctx.int('mamba_d_state') ?? 16, convKernel: ctx.int('mamba_d_conv') ?? 4,
+        timeStepRank: rank, linearBias: ctx.bool('mamba_proj_bias') === true, convBias: ctx.bool('mamba_conv_bias') !== false, innerNorms: true,
+      },
+    },
+  };
+};
 
 /** Qwen ships `sliding_window` in every config but uses it only with use_sliding_window, above max_window_layers. */
 function qwenSlidingLayers(ctx: FamilyContext): number {
@@ -563,6 +587,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
+  // Jamba: Mamba layers with attention every attn_layer_period layers (from attn_layer_offset), experts every
+  // expert_layer_period layers (from expert_layer_offset), dense gated MLPs elsewhere; an untied head.
+  jamba: { ...LLAMA_STYLE, name: 'Jamba (attention–Mamba hybrid, mixture of experts)', tiedByDefault: false, refine: jambaRefine },
   // Baichuan / Baichuan2 (remote code): Llama's block with a fused unbiased W_pack for q, k and v, an untied head
   // (Baichuan2's NormHead normalises the same matrix); the 13B models use ALiBi, which holds no parameters.
   baichuan: { ...LLAMA_STYLE, name: 'Baichuan', tiedByDefault: false },

@@ -1,7 +1,7 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { isDiffusionRun } from './diffusion';
 import { countParameters } from './params';
-import { ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
+import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
 import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
 import { imageCost, towerActivationBytes } from './vision';
@@ -739,8 +739,11 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   // vLLM allocates the cache in blocks of 16 tokens.
   const blocks = (n: number) => (settings.serving === 'vllm' ? Math.ceil(n / 16) * 16 : n);
   const { full, sliding } = cachedTokens(spec, settings);
-  const tokenLayers = (spec.numLayers - (spec.crossAttentionLayers ?? 0) - spec.slidingLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
-  return Math.round((perToken * tokenLayers) / tp);
+  // A hybrid's Mamba layers keep no keys or values, but a recurrent state per sequence, whatever its length.
+  const mambaLayers = spec.hybrid?.mambaLayers ?? 0;
+  const tokenLayers = (spec.numLayers - (spec.crossAttentionLayers ?? 0) - spec.slidingLayers - mambaLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
+  const state = spec.hybrid ? mambaLayers * mambaLayerState(spec.hybrid.mixer) * kvElementBytes('auto', settings.precision) * settings.batchSize : 0;
+  return Math.round((perToken * tokenLayers + state) / tp);
 }
 
 /** The largest transient workspace of one layer during prefill, plus the logits of the last position. */
@@ -939,6 +942,10 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       ? `per layer a ${spec.ssm.convKernel}-step convolution window over x, B and C and ${spec.ssm.mamba2.heads} heads × ${spec.ssm.inner / spec.ssm.mamba2.heads} channels × ${spec.ssm.state} state values`
       : `layers × ${spec.ssm.inner.toLocaleString('en-US')} channels × (a ${spec.ssm.convKernel}-step convolution window + ${spec.ssm.state} state values)`;
     list.push(`State-space model (${spec.ssm.mamba2 ? 'Mamba2' : 'Mamba'}): no KV cache; each sequence carries a recurrent state of ${ssmStateElements(spec).toLocaleString('en-US')} elements (${shape}), whatever its length; training activations approximate (not measured).`);
+  }
+  if (spec.hybrid) {
+    const h = spec.hybrid;
+    list.push(`Attention–Mamba hybrid: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} Mamba layers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its Mamba layers counted as its attention layers, not measured).`);
   }
   if (spec.dit) {
     const d = spec.dit;

@@ -1195,6 +1195,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     ...(refined.stackNorms !== undefined ? { stackNorms: refined.stackNorms } : {}),
     ...(refined.relativeBiasPerLayer ? { relativeBiasPerLayer: true } : {}),
     ...(refined.classifierLabels ? { classifierLabels: refined.classifierLabels } : {}),
+    ...(refined.hybrid ? { hybrid: refined.hybrid, approximate: "its Mamba layers' training activations counted as its attention layers', not measured" } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
   // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.

@@ -56,13 +56,23 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.ssm!.mamba2) {
     return mamba2Tensors(spec);
   }
-  const m = spec.ssm!;
   const h = spec.hiddenSize;
   const n = spec.numLayers;
-  const d = m.inner;
   return [
     { ...tensor('embeddings', h, spec.vocabSize, 1, false, 'embeddings'), embeddingOrHead: true },
     tensor('norm', 1, h, n + 1, false, 'norms'),
+    ...mambaMixerTensors(spec.ssm!, h, n),
+    ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),
+  ];
+}
+
+/**
+ * The tensors of `n` Mamba mixers of width `h`: in_proj to x and z, the depthwise conv1d, x_proj to the time step and
+ * B and C, dt_proj, A_log, D, out_proj; Jamba's RMSNorms on the time step, B and C.
+ */
+export function mambaMixerTensors(m: SsmShape, h: number, n: number): WeightTensor[] {
+  const d = m.inner;
+  return [
     tensor('mixer.in_proj', h, 2 * d, n, true, 'mlp', 'up'),
     ...(m.linearBias ? [tensor('mixer.in_proj bias', 1, 2 * d, n, false, 'mlp'), tensor('mixer.out_proj bias', 1, h, n, false, 'mlp')] : []),
     tensor('mixer.conv1d', m.convKernel, d, n, false, 'other'),
@@ -73,8 +83,13 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
     tensor('mixer.A_log', m.state, d, n, false, 'other'),
     tensor('mixer.D', 1, d, n, false, 'other'),
     tensor('mixer.out_proj', d, h, n, true, 'mlp', 'down'),
-    ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),
+    ...(m.innerNorms ? [tensor('mixer.dt/b/c_layernorm', 1, m.timeStepRank + 2 * m.state, n, false, 'norms')] : []),
   ];
+}
+
+/** The recurrent state of one Mamba (v1) layer per sequence: a convolution window and an SSM state per channel. */
+export function mambaLayerState(m: SsmShape): number {
+  return m.inner * (m.convKernel + m.state);
 }
 
 /**
@@ -148,7 +163,7 @@ export function ssmStateElements(spec: ModelSpec): number {
   if (m.mamba2) {
     return spec.numLayers * (mamba2ConvChannels(spec) * m.convKernel + m.inner * m.state);
   }
-  return spec.numLayers * m.inner * (m.convKernel + m.state);
+  return spec.numLayers * mambaLayerState(m);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
 import { ditTensors, mmditTensors } from './diffusion';
-import { ssmTensors } from './stateSpace';
+import { mambaMixerTensors, ssmTensors } from './stateSpace';
 import { convNetTensors } from './unet';
 import { safetyCheckerTensors } from './pipeline';
 import { visionTensors } from './vision';
@@ -200,7 +200,10 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
     add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers + spec.numDecoderLayers, ''));
     add('norms', vector('norms', norm, spec.numLayers * 2 + spec.numDecoderLayers * 3 + (spec.stackNorms ?? 2)));
   } else {
-    out.push(...attentionTensors(spec, spec.numLayers, ''));
+    out.push(...attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, ''));
+    if (spec.hybrid) {
+      out.push(...mambaMixerTensors(spec.hybrid.mixer, h, spec.hybrid.mambaLayers));
+    }
     const moeLayers = spec.moe?.moeLayers ?? 0;
     if (spec.numLayers - moeLayers > 0) {
       add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers - moeLayers, ''));

@@ -117,6 +117,11 @@ export interface ModelSpec {
   readonly extraEmbeddingRows?: number;
   /** A bias-free score head of this many outputs in place of the vocabulary head (a reward model); head is 'none'. */
   readonly scoreLabels?: number;
+  /**
+   * A hybrid of attention and Mamba layers (Jamba): of numLayers, `mambaLayers` run a Mamba mixer in place of
+   * attention and `attentionLayers` run attention (with its KV cache); each keeps its recurrent state per sequence.
+   */
+  readonly hybrid?: { readonly mixer: SsmShape; readonly mambaLayers: number; readonly attentionLayers: number };
   /** A state-space model's mixer (Mamba): its tensors and its recurrent state come from here. */
   readonly ssm?: SsmShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
@@ -171,6 +176,8 @@ export interface SsmShape {
    * a scalar A, D and time-step bias per head, a gated RMSNorm before out_proj (no x_proj or dt_proj).
    */
   readonly mamba2?: { readonly heads: number; readonly groups: number };
+  /** Jamba's RMSNorms on the time step, B and C inside its Mamba mixer. */
+  readonly innerNorms?: boolean;
 }
 
 /**

@@ -217,6 +217,14 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     assert.deepStrictEqual([wrong.estimate, wrong.problems.map(p => p.severity)], [undefined, ['error']]);
   });
 
+  it("Jamba (ai21labs/Jamba-v0.1's config.json): attention every 8th layer, experts every 2nd, Mamba elsewhere; 51,570,323,328 parameters, 12.1B active", () => {
+    const e = onlyConfig('{"architectures": ["JambaForCausalLM"], "attention_dropout": 0.0, "attn_layer_offset": 4, "attn_layer_period": 8, "bos_token_id": 1, "eos_token_id": 2, "expert_layer_offset": 1, "expert_layer_period": 2, "hidden_act": "silu", "hidden_size": 4096, "initializer_range": 0.02, "intermediate_size": 14336, "mamba_conv_bias": true, "mamba_d_conv": 4, "mamba_d_state": 16, "mamba_dt_rank": 256, "mamba_expand": 2, "mamba_proj_bias": false, "max_position_embeddings": 262144, "model_type": "jamba", "num_attention_heads": 32, "num_experts": 16, "num_experts_per_tok": 2, "num_hidden_layers": 32, "num_key_value_heads": 8, "num_logits_to_keep": 1, "output_router_logits": false, "pad_token_id": 0, "rms_norm_eps": 1e-06, "router_aux_loss_coef": 0.001, "sliding_window": null, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "transformers_version": "4.40.0.dev0", "use_cache": true, "use_mamba_kernels": true, "vocab_size": 65536}', { sequenceLength: 8192, batchSize: 1 }).estimate!;
+    assert.deepStrictEqual([e.parameters.total, e.parameters.activePerToken], [51_570_323_328, 12_110_311_296]);
+    // 4 attention layers cache 8 KV heads of 128 for every token; 28 Mamba layers hold 8,192 channels × (4 + 16) each, bf16.
+    assert.strictEqual(e.inference.components.kvCache, 4 * 2 * 8 * 128 * 8192 * 2 + 28 * 8192 * 20 * 2);
+    assert.ok(e.assumptions.some(a => /^Attention–Mamba hybrid: 4 attention layers cache keys and values; 28 Mamba layers/.test(a)));
+  });
+
   it("a hover's what-if reaches it: doubling the layers of a Mamba or a FLUX.1 transformer grows its memory", () => {
     const flux = '{"_class_name": "FluxTransformer2DModel", "attention_head_dim": 128, "guidance_embeds": true, "in_channels": 64, "joint_attention_dim": 4096, "num_attention_heads": 24, "num_layers": 19, "num_single_layers": 38, "patch_size": 1, "pooled_projection_dim": 768}';
     for (const [text, key] of [[mamba, 'num_hidden_layers'], [flux, 'num_layers']]) {
