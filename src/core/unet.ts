@@ -56,22 +56,23 @@ function resnet(name: string, inChannels: number, outChannels: number, timeEmbed
  */
 function spatialTransformer(name: string, channels: number, layers: number, crossDim: number): WeightTensor[] {
   const c = channels;
-  const blocks = `${name}.transformer_blocks`;
+  // The blocks are identical: each tensor once, held `layers` times.
+  const blocks = (tensors: WeightTensor[]) => tensors.map(t => ({ ...t, name: `${name}.transformer_blocks.${t.name}`, count: t.count * layers }));
   return [
     norm(`${name}.norm`, c),
     ...linear(`${name}.proj_in`, c, c, 'attention'),
-    ...[...Array(layers).keys()].flatMap(i => [
-      norm(`${blocks}.${i}.norm1/2/3`, 3 * c),
-      ...linear(`${blocks}.${i}.attn1.to_q`, c, c, 'attention', 'q', false),
-      ...linear(`${blocks}.${i}.attn1.to_k`, c, c, 'attention', 'k', false),
-      ...linear(`${blocks}.${i}.attn1.to_v`, c, c, 'attention', 'v', false),
-      ...linear(`${blocks}.${i}.attn1.to_out.0`, c, c, 'attention', 'o'),
-      ...linear(`${blocks}.${i}.attn2.to_q`, c, c, 'attention', 'q', false),
-      ...linear(`${blocks}.${i}.attn2.to_k`, crossDim, c, 'attention', 'k', false),
-      ...linear(`${blocks}.${i}.attn2.to_v`, crossDim, c, 'attention', 'v', false),
-      ...linear(`${blocks}.${i}.attn2.to_out.0`, c, c, 'attention', 'o'),
-      ...linear(`${blocks}.${i}.ff.net.0.proj`, c, 8 * c, 'mlp', 'up'),
-      ...linear(`${blocks}.${i}.ff.net.2`, 4 * c, c, 'mlp', 'down'),
+    ...blocks([
+      norm('norm1/2/3', 3 * c),
+      ...linear('attn1.to_q', c, c, 'attention', 'q', false),
+      ...linear('attn1.to_k', c, c, 'attention', 'k', false),
+      ...linear('attn1.to_v', c, c, 'attention', 'v', false),
+      ...linear('attn1.to_out.0', c, c, 'attention', 'o'),
+      ...linear('attn2.to_q', c, c, 'attention', 'q', false),
+      ...linear('attn2.to_k', crossDim, c, 'attention', 'k', false),
+      ...linear('attn2.to_v', crossDim, c, 'attention', 'v', false),
+      ...linear('attn2.to_out.0', c, c, 'attention', 'o'),
+      ...linear('ff.net.0.proj', c, 8 * c, 'mlp', 'up'),
+      ...linear('ff.net.2', 4 * c, c, 'mlp', 'down'),
     ]),
     ...linear(`${name}.proj_out`, c, c, 'attention'),
   ];
@@ -363,25 +364,27 @@ const UNET_REQUIRED_DEFAULTS: Readonly<Record<string, unknown>> = {
 };
 
 const MAX_CHANNELS = 1_000_000;
+/** Blocks per level (ResNets, transformer blocks): real models have a handful; beyond this a value is a typo. */
+const MAX_BLOCKS = 1_000;
 
-function positive(r: DiffusersConfigReader, key: string, fallback: number): number | undefined {
+function positive(r: DiffusersConfigReader, key: string, fallback: number, limit = MAX_CHANNELS): number | undefined {
   const v = r.value(key) ?? fallback;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_CHANNELS) {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= limit) {
     return v;
   }
-  r.problem(key, `\`${key}\` must be a whole number between 1 and ${MAX_CHANNELS.toLocaleString('en-US')} (it is ${JSON.stringify(v)}).`);
+  r.problem(key, `\`${key}\` must be a whole number between 1 and ${limit.toLocaleString('en-US')} (it is ${JSON.stringify(v)}).`);
   return undefined;
 }
 
-/** A per-level setting: one number for every level, or a list with one per level. */
-function perLevel(r: DiffusersConfigReader, key: string, fallback: number, levels: number): number[] | undefined {
+/** A per-level setting: one number for every level, or a list with one per level, each at most `limit`. */
+function perLevel(r: DiffusersConfigReader, key: string, fallback: number, levels: number, limit = MAX_CHANNELS): number[] | undefined {
   const list = r.list(key);
   if (list === undefined) {
-    const v = positive(r, key, fallback);
+    const v = positive(r, key, fallback, limit);
     return v === undefined ? undefined : Array<number>(levels).fill(v);
   }
-  if (list.length !== levels || !list.every(v => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_CHANNELS)) {
-    r.problem(key, `\`${key}\` must be one whole number, or a list of ${levels} (one per block of block_out_channels).`);
+  if (list.length !== levels || !list.every(v => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= limit)) {
+    r.problem(key, `\`${key}\` must be one whole number from 1 to ${limit.toLocaleString('en-US')}, or a list of ${levels} (one per block of block_out_channels).`);
     return undefined;
   }
   return list as number[];
@@ -434,8 +437,8 @@ function unetShape(r: DiffusersConfigReader): ConvNetShape | undefined {
   const levels = boc?.length ?? 0;
   const down = boc && blockTypes(r, 'down_block_types', UNET_DEFAULTS.down_block_types, UNET_DOWN_BLOCKS, levels);
   const up = boc && blockTypes(r, 'up_block_types', UNET_DEFAULTS.up_block_types, UNET_UP_BLOCKS, levels);
-  const layers = boc && perLevel(r, 'layers_per_block', UNET_DEFAULTS.layers_per_block, levels);
-  const transformers = boc && perLevel(r, 'transformer_layers_per_block', UNET_DEFAULTS.transformer_layers_per_block, levels);
+  const layers = boc && perLevel(r, 'layers_per_block', UNET_DEFAULTS.layers_per_block, levels, MAX_BLOCKS);
+  const transformers = boc && perLevel(r, 'transformer_layers_per_block', UNET_DEFAULTS.transformer_layers_per_block, levels, MAX_BLOCKS);
   const cross = boc && perLevel(r, 'cross_attention_dim', UNET_DEFAULTS.cross_attention_dim, levels);
   const heads = boc && perLevel(r, 'attention_head_dim', UNET_DEFAULTS.attention_head_dim, levels);
   const addInput = added === 'text_time' ? positive(r, 'projection_class_embeddings_input_dim', 0) : undefined;
@@ -457,7 +460,8 @@ function vaeShape(r: DiffusersConfigReader): ConvNetShape | undefined {
   const levels = boc?.length ?? 0;
   const down = boc && blockTypes(r, 'down_block_types', Array<string>(levels).fill(VAE_DOWN_BLOCK), { [VAE_DOWN_BLOCK]: false }, levels);
   const up = boc && blockTypes(r, 'up_block_types', Array<string>(levels).fill(VAE_UP_BLOCK), { [VAE_UP_BLOCK]: false }, levels);
-  const sizes = ['in_channels', 'out_channels', 'layers_per_block', 'latent_channels', 'sample_size'].map(k => positive(r, k, VAE_DEFAULTS[k as keyof typeof VAE_DEFAULTS] as number));
+  const sizes = ['in_channels', 'out_channels', 'layers_per_block', 'latent_channels', 'sample_size'].map(k =>
+    positive(r, k, VAE_DEFAULTS[k as keyof typeof VAE_DEFAULTS] as number, k === 'layers_per_block' ? MAX_BLOCKS : MAX_CHANNELS));
   if (!boc || !down || !up || sizes.some(v => v === undefined)) {
     return undefined;
   }

@@ -93,8 +93,17 @@ describe('diffusers configs VRAM Lens cannot count exactly are refused on the ke
   it('class conditioning, an unknown block, a mismatched list', () => {
     assert.match(problems({ ...unet, num_class_embeds: 1000 }).join(), /`num_class_embeds` adds conditioning VRAM Lens does not count/);
     assert.match(problems({ ...unet, down_block_types: ['CrossAttnDownBlock2D', 'SimpleCrossAttnDownBlock2D', 'CrossAttnDownBlock2D', 'DownBlock2D'] }).join(), /`down_block_types` lists "SimpleCrossAttnDownBlock2D", a block VRAM Lens does not count/);
-    assert.match(problems({ ...unet, attention_head_dim: [5, 10] }).join(), /`attention_head_dim` must be one whole number, or a list of 4/);
+    assert.match(problems({ ...unet, attention_head_dim: [5, 10] }).join(), /`attention_head_dim` must be one whole number from 1 to 1,000,000, or a list of 4/);
     assert.match(problems({ ...unet, block_out_channels: [320, 'x'] }).join(), /`block_out_channels` must list 1 to 8 whole numbers/);
+  });
+
+  it('a block count no model has is refused quickly, not built', () => {
+    const t0 = performance.now();
+    const a = onlyConfig(JSON.stringify({ ...unet, transformer_layers_per_block: 99999999999 }));
+    assert.match(a.problems.map(p => p.message).join(), /`transformer_layers_per_block` must be a whole number between 1 and 1,000 \(it is 99999999999\)/);
+    // A thousand transformer blocks per level is counted, as tensors held many times, not built one by one.
+    assert.ok(onlyConfig(JSON.stringify({ ...unet, transformer_layers_per_block: 1000 })).estimate!.parameters.total > 10 * 859_520_964);
+    assert.ok(performance.now() - t0 < 500);
   });
 
   it('no estimate comes with a refusal', () => {

@@ -15,6 +15,7 @@ function fixtures(): { name: string; text: string }[] {
     path.join(REFERENCE, 'configs', 'yaml'),
     path.join(REFERENCE, 'configs', 'python'),
     path.join(ROOT, 'test', 'fixtures', 'configs'),
+    path.join(ROOT, 'test', 'fixtures', 'diffusers'),
     path.join(ROOT, 'examples'),
   ];
   const out: { name: string; text: string }[] = [];
