@@ -10,6 +10,8 @@ export interface FamilyContext {
   readonly intermediateSize: number | undefined;
   /** `architectures[0]` (the model class), when the config names it. */
   readonly architecture: string | undefined;
+  /** `layer_types`, when the config lists each layer's kind (Granite 4's "mamba" and "attention"). */
+  readonly layerTypes: readonly string[] | undefined;
   /** A whole number ≥ 0 (≥ 1 unless `allowZero`), or undefined when absent or invalid (then a problem is recorded). */
   int(key: string, options?: { allowZero?: boolean }): number | undefined;
   bool(key: string): boolean | undefined;
@@ -169,6 +171,34 @@ const jambaRefine = (ctx: FamilyContext): Refinement => {
       mixer: {
         inner: (ctx.int('mamba_expand') ?? 2) * ctx.hiddenSize, state: ctx.int('mamba_d_state') ?? 16, convKernel: ctx.int('mamba_d_conv') ?? 4,
         timeStepRank: rank, linearBias: ctx.bool('mamba_proj_bias') === true, convBias: ctx.bool('mamba_conv_bias') !== false, innerNorms: true,
+      },
+    },
+  };
+};
+
+/** Granite 4's layer kinds, experts and Mamba2 mixer (GraniteMoeHybridConfig's defaults where the config leaves them out). */
+const graniteHybridRefine = (ctx: FamilyContext): Refinement => {
+  const kinds = ctx.layerTypes ?? Array<string>(ctx.numLayers).fill('mamba');
+  const attentionLayers = kinds.slice(0, ctx.numLayers).filter(k => k === 'attention').length;
+  const experts = ctx.int('num_local_experts', { allowZero: true }) ?? 8;
+  const shared = ctx.int('shared_intermediate_size') ?? 1024;
+  const heads = ctx.int('mamba_n_heads') ?? 128;
+  const inner = (ctx.int('mamba_expand') ?? 2) * ctx.hiddenSize;
+  if (inner % heads !== 0) {
+    ctx.fail(`\`mamba_n_heads\` (${heads}) must divide mamba_expand × hidden_size (${inner}).`, 'mamba_n_heads');
+  }
+  return {
+    attentionBias: ctx.bool('attention_bias') ? 'all' : 'none',
+    ...(experts > 0
+      ? { moe: { numExperts: experts, expertsPerToken: ctx.int('num_experts_per_tok') ?? 2, expertIntermediate: ctx.intermediateSize ?? 0, sharedIntermediate: shared, sharedExpertGate: false, moeLayers: ctx.numLayers, routerBias: false } }
+      : { intermediateSize: shared }),
+    hybrid: {
+      attentionLayers,
+      mambaLayers: ctx.numLayers - attentionLayers,
+      mixer: {
+        inner, state: ctx.int('mamba_d_state') ?? 256, convKernel: ctx.int('mamba_d_conv') ?? 4, timeStepRank: 0,
+        linearBias: ctx.bool('mamba_proj_bias') === true, convBias: ctx.bool('mamba_conv_bias') !== false,
+        mamba2: { heads, groups: ctx.int('mamba_n_groups') ?? 1 },
       },
     },
   };
@@ -590,6 +620,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // Jamba: Mamba layers with attention every attn_layer_period layers (from attn_layer_offset), experts every
   // expert_layer_period layers (from expert_layer_offset), dense gated MLPs elsewhere; an untied head.
   jamba: { ...LLAMA_STYLE, name: 'Jamba (attention–Mamba hybrid, mixture of experts)', tiedByDefault: false, refine: jambaRefine },
+  // Granite 4 hybrids (granitemoehybrid): Mamba2 and attention layers as layer_types lists them, every layer with
+  // num_local_experts experts beside a shared MLP (or that shared MLP alone when there are no experts).
+  granitemoehybrid: { ...LLAMA_STYLE, name: 'Granite 4 (attention–Mamba2 hybrid)', tiedByDefault: false, refine: graniteHybridRefine },
   // Baichuan / Baichuan2 (remote code): Llama's block with a fused unbiased W_pack for q, k and v, an untied head
   // (Baichuan2's NormHead normalises the same matrix); the 13B models use ALiBi, which holds no parameters.
   baichuan: { ...LLAMA_STYLE, name: 'Baichuan', tiedByDefault: false },

@@ -1057,6 +1057,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     isNull: key => key in config.scalars && config.scalars[key].value === null,
     length: key => config.lengths?.[key],
     architecture: config.architecture,
+    layerTypes: config.layerTypes,
     fail: (message, key) => problems.push({ severity: 'error', key, message }),
   };
   if (fromTokenizer) {

@@ -71,6 +71,9 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
  * B and C, dt_proj, A_log, D, out_proj; Jamba's RMSNorms on the time step, B and C.
  */
 export function mambaMixerTensors(m: SsmShape, h: number, n: number): WeightTensor[] {
+  if (m.mamba2) {
+    return mamba2MixerTensors(m, h, n);
+  }
   const d = m.inner;
   return [
     tensor('mixer.in_proj', h, 2 * d, n, true, 'mlp', 'up'),
@@ -87,9 +90,12 @@ export function mambaMixerTensors(m: SsmShape, h: number, n: number): WeightTens
   ];
 }
 
-/** The recurrent state of one Mamba (v1) layer per sequence: a convolution window and an SSM state per channel. */
+/**
+ * The recurrent state of one Mamba layer per sequence: a convolution window and an SSM state per channel; Mamba2's
+ * window covers x, B and C.
+ */
 export function mambaLayerState(m: SsmShape): number {
-  return m.inner * (m.convKernel + m.state);
+  return m.mamba2 ? mamba2ConvChannels(m) * m.convKernel + m.inner * m.state : m.inner * (m.convKernel + m.state);
 }
 
 /**
@@ -124,8 +130,7 @@ export function mamba2Spec(size: SizeReader, tied: boolean, dtype: string | unde
 }
 
 /** Mamba2's convolution channels: x, B and C (B and C in groups). */
-function mamba2ConvChannels(spec: ModelSpec): number {
-  const m = spec.ssm!;
+function mamba2ConvChannels(m: SsmShape): number {
   return m.inner + 2 * m.mamba2!.groups * m.state;
 }
 
@@ -135,14 +140,21 @@ function mamba2ConvChannels(spec: ModelSpec): number {
  * final norm; the head unless tied.
  */
 function mamba2Tensors(spec: ModelSpec): WeightTensor[] {
-  const m = spec.ssm!;
   const h = spec.hiddenSize;
   const n = spec.numLayers;
-  const conv = mamba2ConvChannels(spec);
-  const projected = m.inner + conv + m.mamba2!.heads;
   return [
     { ...tensor('embeddings', h, spec.vocabSize, 1, false, 'embeddings'), embeddingOrHead: true },
     tensor('norm', 1, h, n + 1, false, 'norms'),
+    ...mamba2MixerTensors(spec.ssm!, h, n),
+    ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),
+  ];
+}
+
+/** The tensors of `n` Mamba2 mixers of width `h` (Mamba2's, and Bamba's and Granite 4's hybrid layers). */
+function mamba2MixerTensors(m: SsmShape, h: number, n: number): WeightTensor[] {
+  const conv = mamba2ConvChannels(m);
+  const projected = m.inner + conv + m.mamba2!.heads;
+  return [
     tensor('mixer.in_proj', h, projected, n, true, 'mlp', 'up'),
     ...(m.linearBias ? [tensor('mixer.in_proj bias', 1, projected, n, false, 'mlp'), tensor('mixer.out_proj bias', 1, h, n, false, 'mlp')] : []),
     tensor('mixer.conv1d', m.convKernel, conv, n, false, 'other'),
@@ -150,7 +162,6 @@ function mamba2Tensors(spec: ModelSpec): WeightTensor[] {
     tensor('mixer.dt_bias, A_log, D', 1, 3 * m.mamba2!.heads, n, false, 'other'),
     tensor('mixer.norm (gated)', 1, m.inner, n, false, 'norms'),
     tensor('mixer.out_proj', m.inner, h, n, true, 'mlp', 'down'),
-    ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),
   ];
 }
 
@@ -160,9 +171,6 @@ function mamba2Tensors(spec: ModelSpec): WeightTensor[] {
  */
 export function ssmStateElements(spec: ModelSpec): number {
   const m = spec.ssm!;
-  if (m.mamba2) {
-    return spec.numLayers * (mamba2ConvChannels(spec) * m.convKernel + m.inner * m.state);
-  }
   return spec.numLayers * mambaLayerState(m);
 }
 
