@@ -35,7 +35,7 @@ export type Refinement = Partial<
     | 'normsPerLayer' | 'attentionBias' | 'mlpBias' | 'numKvHeads' | 'intermediateSize' | 'finalNorm' | 'moe' | 'mla'
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
-    | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid'
+    | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
   >
 >;
 
@@ -227,6 +227,26 @@ const qwenMoeRefine = (shared: boolean) => (ctx: FamilyContext): Refinement => {
       sharedExpertGate: sharedIntermediate > 0,
       moeLayers: Math.floor(ctx.numLayers / step),
       routerBias: false,
+    },
+  };
+};
+
+/** Qwen3-Next's layer kinds (layer_types, or every full_attention_interval-th layer), experts and Gated DeltaNet. */
+const qwen3NextRefine = (ctx: FamilyContext): Refinement => {
+  const interval = ctx.int('full_attention_interval') ?? 4;
+  const kinds = ctx.layerTypes ?? Array.from({ length: ctx.numLayers }, (_, i) => ((i + 1) % interval === 0 ? 'full_attention' : 'linear_attention'));
+  const attentionLayers = kinds.slice(0, ctx.numLayers).filter(k => k === 'full_attention').length;
+  const { qkNorm: _perHead, slidingLayers: _none, ...moe } = qwenMoeRefine(true)(ctx);
+  return {
+    ...moe,
+    gatedAttention: true,
+    hybrid: {
+      attentionLayers,
+      mambaLayers: ctx.numLayers - attentionLayers,
+      mixer: {
+        kind: 'gated-deltanet', keyHeads: ctx.int('linear_num_key_heads') ?? 16, valueHeads: ctx.int('linear_num_value_heads') ?? 32,
+        keyDim: ctx.int('linear_key_head_dim') ?? 128, valueDim: ctx.int('linear_value_head_dim') ?? 128, convKernel: ctx.int('linear_conv_kernel_dim') ?? 4,
+      },
     },
   };
 };
@@ -653,6 +673,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   qwen2_moe: { ...LLAMA_STYLE, name: 'Qwen2-MoE', attentionBias: 'qkv', refine: qwenMoeRefine(true) },
   qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: 'head', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: 'head', refine: qwenMoeRefine(false) },
+  // Qwen3-Next: Gated DeltaNet (linear attention) layers with gated full attention every full_attention_interval
+  // layers; Qwen2-MoE's experts with a gated shared expert; per-head q/k norms; an untied head.
+  qwen3_next: { ...LLAMA_STYLE, name: 'Qwen3-Next (linear-attention hybrid, mixture of experts)', qkNorm: 'head', tiedByDefault: false, refine: qwen3NextRefine },
   phi3: { ...LLAMA_STYLE, name: 'Phi-3' },
   // Phi-3-vision / Phi-3.5-vision (remote code): Phi-3's language model, with the CLIP tower its img_processor names.
   phi3_v: { ...LLAMA_STYLE, name: 'Phi-3-vision' },

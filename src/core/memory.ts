@@ -945,7 +945,8 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   }
   if (spec.hybrid) {
     const h = spec.hybrid;
-    list.push(`Attention–Mamba hybrid: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} Mamba layers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its Mamba layers counted as its attention layers, not measured).`);
+    const recurrent = 'kind' in h.mixer ? 'linear-attention (Gated DeltaNet)' : 'Mamba';
+    list.push(`${'kind' in h.mixer ? 'Linear-attention' : 'Attention–Mamba'} hybrid: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} layers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} layers counted as its attention layers, not measured).`);
   }
   if (spec.dit) {
     const d = spec.dit;

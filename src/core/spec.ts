@@ -1196,7 +1196,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     ...(refined.stackNorms !== undefined ? { stackNorms: refined.stackNorms } : {}),
     ...(refined.relativeBiasPerLayer ? { relativeBiasPerLayer: true } : {}),
     ...(refined.classifierLabels ? { classifierLabels: refined.classifierLabels } : {}),
-    ...(refined.hybrid ? { hybrid: refined.hybrid, approximate: "its Mamba layers' training activations counted as its attention layers', not measured" } : {}),
+    ...(refined.hybrid ? { hybrid: refined.hybrid, approximate: "its recurrent layers' training activations counted as its attention layers', not measured" } : {}),
+    ...(refined.gatedAttention ? { gatedAttention: true } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
   // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.

@@ -1,6 +1,6 @@
 // State-space language models (Mamba and Mamba2, as transformers builds MambaForCausalLM and Mamba2ForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
 import type { WeightTensor } from './tensors';
-import type { ModelSpec, SsmShape } from './types';
+import type { DeltaNetShape, ModelSpec, SsmShape } from './types';
 
 /** MambaConfig's defaults for what a config.json leaves out. */
 export const MAMBA_DEFAULTS = { state_size: 16, expand: 2, conv_kernel: 4 } as const;
@@ -70,7 +70,10 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
  * The tensors of `n` Mamba mixers of width `h`: in_proj to x and z, the depthwise conv1d, x_proj to the time step and
  * B and C, dt_proj, A_log, D, out_proj; Jamba's RMSNorms on the time step, B and C.
  */
-export function mambaMixerTensors(m: SsmShape, h: number, n: number): WeightTensor[] {
+export function mambaMixerTensors(m: SsmShape | DeltaNetShape, h: number, n: number): WeightTensor[] {
+  if ('kind' in m) {
+    return deltaNetTensors(m, h, n);
+  }
   if (m.mamba2) {
     return mamba2MixerTensors(m, h, n);
   }
@@ -94,8 +97,34 @@ export function mambaMixerTensors(m: SsmShape, h: number, n: number): WeightTens
  * The recurrent state of one Mamba layer per sequence: a convolution window and an SSM state per channel; Mamba2's
  * window covers x, B and C.
  */
-export function mambaLayerState(m: SsmShape): number {
+export function mambaLayerState(m: SsmShape | DeltaNetShape): number {
+  if ('kind' in m) {
+    return deltaNetConvChannels(m) * m.convKernel + m.valueHeads * m.keyDim * m.valueDim;
+  }
   return m.mamba2 ? mamba2ConvChannels(m) * m.convKernel + m.inner * m.state : m.inner * (m.convKernel + m.state);
+}
+
+/** The Gated DeltaNet's convolution channels: its queries, keys and values. */
+function deltaNetConvChannels(m: DeltaNetShape): number {
+  return 2 * m.keyHeads * m.keyDim + m.valueHeads * m.valueDim;
+}
+
+/**
+ * The tensors of `n` Gated DeltaNet mixers of width `h`: in_proj_qkvz (q, k, v and the output gate z), in_proj_ba
+ * (β and the decay per value head), the bias-free depthwise conv1d, dt_bias and A_log per value head, the gated
+ * RMSNorm of one value head's width, out_proj.
+ */
+function deltaNetTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[] {
+  const keys = m.keyHeads * m.keyDim;
+  const values = m.valueHeads * m.valueDim;
+  return [
+    tensor('linear_attn.in_proj_qkvz', h, 2 * keys + 2 * values, n, true, 'attention', 'q'),
+    tensor('linear_attn.in_proj_ba', h, 2 * m.valueHeads, n, true, 'attention'),
+    tensor('linear_attn.conv1d', m.convKernel, deltaNetConvChannels(m), n, false, 'other'),
+    tensor('linear_attn.dt_bias, A_log', 1, 2 * m.valueHeads, n, false, 'other'),
+    tensor('linear_attn.norm (gated)', 1, m.valueDim, n, false, 'norms'),
+    tensor('linear_attn.out_proj', values, h, n, true, 'attention', 'o'),
+  ];
 }
 
 /**

@@ -90,7 +90,7 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
   const qDim = a * spec.headDim;
   const kvDim = spec.numKvHeads * spec.headDim;
   out.push(
-    linear(`${prefix}q_proj`, h, qDim, layers, 'q'),
+    linear(`${prefix}q_proj`, h, spec.gatedAttention ? 2 * qDim : qDim, layers, 'q'),
     linear(`${prefix}k_proj`, h, kvDim, layers, 'k'),
     linear(`${prefix}v_proj`, h, kvDim, layers, 'v'),
     linear(`${prefix}o_proj`, qDim, h, layers, 'o'),

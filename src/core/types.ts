@@ -121,7 +121,9 @@ export interface ModelSpec {
    * A hybrid of attention and Mamba layers (Jamba): of numLayers, `mambaLayers` run a Mamba mixer in place of
    * attention and `attentionLayers` run attention (with its KV cache); each keeps its recurrent state per sequence.
    */
-  readonly hybrid?: { readonly mixer: SsmShape; readonly mambaLayers: number; readonly attentionLayers: number };
+  readonly hybrid?: { readonly mixer: SsmShape | DeltaNetShape; readonly mambaLayers: number; readonly attentionLayers: number };
+  /** Qwen3-Next's gated attention: q_proj also yields a sigmoid gate per query value, doubling its outputs. */
+  readonly gatedAttention?: boolean;
   /** A state-space model's mixer (Mamba): its tensors and its recurrent state come from here. */
   readonly ssm?: SsmShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
@@ -161,6 +163,19 @@ export interface ModelSpec {
   readonly classifierLabels?: number;
   /** A relative-position bias in every layer (UMT5), not only in each stack's first (T5). */
   readonly relativeBiasPerLayer?: boolean;
+}
+
+/**
+ * Qwen3-Next's Gated DeltaNet (linear attention): `keyHeads` key heads and `valueHeads` value heads of keyDim and
+ * valueDim, a depthwise convolution over q, k and v, a recurrent state of valueHeads × keyDim × valueDim per sequence.
+ */
+export interface DeltaNetShape {
+  readonly kind: 'gated-deltanet';
+  readonly keyHeads: number;
+  readonly valueHeads: number;
+  readonly keyDim: number;
+  readonly valueDim: number;
+  readonly convKernel: number;
 }
 
 /** Mamba's mixer: intermediate channels, SSM state size, convolution window, time-step rank, and its biases. */

@@ -237,6 +237,16 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     assert.strictEqual(e.parameters.total - dense.parameters.total, 40 * (64 * 3 * 1536 * 512 + 1536 * 64));
   });
 
+  it("Qwen3-Next (Qwen/Qwen3-Next-80B-A3B-Instruct's config.json): Gated DeltaNet layers, gated attention every 4th, 512 experts and a gated shared one", () => {
+    // Counted by hand from Qwen3Next's modules: embeddings and head 622,329,856; 12 attention layers of 27,263,488
+    // (q_proj doubled for its gate); 36 Gated DeltaNet layers of 33,718,464; 48 MoE blocks of 1,614,809,088; norms.
+    const e = onlyConfig('{"architectures": ["Qwen3NextForCausalLM"], "attention_bias": false, "attention_dropout": 0.0, "bos_token_id": 151643, "decoder_sparse_step": 1, "eos_token_id": 151645, "full_attention_interval": 4, "head_dim": 256, "hidden_act": "silu", "hidden_size": 2048, "initializer_range": 0.02, "intermediate_size": 5120, "linear_conv_kernel_dim": 4, "linear_key_head_dim": 128, "linear_num_key_heads": 16, "linear_num_value_heads": 32, "linear_value_head_dim": 128, "max_position_embeddings": 262144, "mlp_only_layers": [], "model_type": "qwen3_next", "moe_intermediate_size": 512, "norm_topk_prob": true, "num_attention_heads": 16, "num_experts": 512, "num_experts_per_tok": 10, "num_hidden_layers": 48, "num_key_value_heads": 2, "output_router_logits": false, "partial_rotary_factor": 0.25, "rms_norm_eps": 1e-06, "rope_scaling": null, "rope_theta": 10000000, "router_aux_loss_coef": 0.001, "shared_expert_intermediate_size": 512, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "transformers_version": "4.57.0.dev0", "use_cache": true, "use_sliding_window": false, "vocab_size": 151936}', { sequenceLength: 8192, batchSize: 1 }).estimate!;
+    assert.strictEqual(e.parameters.total, 79_674_391_296);
+    // 12 attention layers cache 2 KV heads of 256; 36 DeltaNet layers a window over 8,192 channels and 32 × 128 × 128 states, bf16.
+    assert.strictEqual(e.inference.components.kvCache, 12 * 2 * 2 * 256 * 8192 * 2 + 36 * (8192 * 4 + 32 * 128 * 128) * 2);
+    assert.ok(e.assumptions.some(a => /^Linear-attention hybrid: 12 attention layers cache keys and values; 36 linear-attention \(Gated DeltaNet\) layers/.test(a)));
+  });
+
   it("a hover's what-if reaches it: doubling the layers of a Mamba or a FLUX.1 transformer grows its memory", () => {
     const flux = '{"_class_name": "FluxTransformer2DModel", "attention_head_dim": 128, "guidance_embeds": true, "in_channels": 64, "joint_attention_dim": 4096, "num_attention_heads": 24, "num_layers": 19, "num_single_layers": 38, "patch_size": 1, "pooled_projection_dim": 768}';
     for (const [text, key] of [[mamba, 'num_hidden_layers'], [flux, 'num_layers']]) {
