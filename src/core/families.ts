@@ -204,6 +204,29 @@ const graniteHybridRefine = (ctx: FamilyContext): Refinement => {
   };
 };
 
+/** Falcon-H1's mixer in every layer beside attention (FalconH1Config's defaults where the config leaves them out). */
+const falconH1Refine = (ctx: FamilyContext): Refinement => {
+  const heads = ctx.int('mamba_n_heads') ?? 128;
+  // FalconH1Config defaults mamba_d_ssm to 1,024; written as null, the mixer is mamba_expand × hidden_size wide.
+  const inner = ctx.isNull('mamba_d_ssm') ? (ctx.int('mamba_expand') ?? 2) * ctx.hiddenSize : ctx.int('mamba_d_ssm') ?? 1024;
+  if (inner % heads !== 0) {
+    ctx.fail(`\`mamba_n_heads\` (${heads}) must divide the mixer's width (${inner}).`, 'mamba_n_heads');
+  }
+  return {
+    attentionBias: ctx.bool('attention_bias') ? 'all' : 'none',
+    mlpBias: ctx.bool('mlp_bias') === true,
+    hybrid: {
+      attentionLayers: ctx.numLayers,
+      mambaLayers: ctx.numLayers,
+      mixer: {
+        inner, state: ctx.int('mamba_d_state') ?? 256, convKernel: ctx.int('mamba_d_conv') ?? 4, timeStepRank: 0,
+        linearBias: ctx.bool('mamba_proj_bias') === true, outBias: ctx.bool('projectors_bias') === true, convBias: ctx.bool('mamba_conv_bias') !== false,
+        gatedNorm: ctx.bool('mamba_rms_norm') === true, mamba2: { heads, groups: ctx.int('mamba_n_groups') ?? 1 },
+      },
+    },
+  };
+};
+
 /** Qwen ships `sliding_window` in every config but uses it only with use_sliding_window, above max_window_layers. */
 function qwenSlidingLayers(ctx: FamilyContext): number {
   if (ctx.bool('use_sliding_window') !== true) {
@@ -643,6 +666,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // Granite 4 hybrids (granitemoehybrid): Mamba2 and attention layers as layer_types lists them, every layer with
   // num_local_experts experts beside a shared MLP (or that shared MLP alone when there are no experts).
   granitemoehybrid: { ...LLAMA_STYLE, name: 'Granite 4 (attention–Mamba2 hybrid)', tiedByDefault: false, refine: graniteHybridRefine },
+  // Falcon-H1: a Mamba2 mixer and attention side by side in every layer, then a gated MLP (mlp_bias); its own
+  // switches for the mixer's biases and gated norm; untied unless the config ties it.
+  falcon_h1: { ...LLAMA_STYLE, name: 'Falcon-H1 (parallel attention–Mamba2 hybrid)', tiedByDefault: false, refine: falconH1Refine },
   // Baichuan / Baichuan2 (remote code): Llama's block with a fused unbiased W_pack for q, k and v, an untied head
   // (Baichuan2's NormHead normalises the same matrix); the 13B models use ALiBi, which holds no parameters.
   baichuan: { ...LLAMA_STYLE, name: 'Baichuan', tiedByDefault: false },

@@ -741,7 +741,8 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   const { full, sliding } = cachedTokens(spec, settings);
   // A hybrid's Mamba layers keep no keys or values, but a recurrent state per sequence, whatever its length.
   const mambaLayers = spec.hybrid?.mambaLayers ?? 0;
-  const tokenLayers = (spec.numLayers - (spec.crossAttentionLayers ?? 0) - spec.slidingLayers - mambaLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
+  const attentionLayers = spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers;
+  const tokenLayers = (attentionLayers - (spec.crossAttentionLayers ?? 0) - spec.slidingLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
   const state = spec.hybrid ? mambaLayers * mambaLayerState(spec.hybrid.mixer) * kvElementBytes('auto', settings.precision) * settings.batchSize : 0;
   return Math.round((perToken * tokenLayers + state) / tp);
 }
@@ -946,7 +947,8 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   if (spec.hybrid) {
     const h = spec.hybrid;
     const recurrent = 'kind' in h.mixer ? 'linear-attention (Gated DeltaNet)' : 'Mamba';
-    list.push(`${'kind' in h.mixer ? 'Linear-attention' : 'Attention–Mamba'} hybrid: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} layers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} layers counted as its attention layers, not measured).`);
+    const side = h.attentionLayers + h.mambaLayers > spec.numLayers ? ', side by side in every layer' : '';
+    list.push(`${'kind' in h.mixer ? 'Linear-attention' : 'Attention–Mamba'} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
   }
   if (spec.dit) {
     const d = spec.dit;

@@ -185,11 +185,12 @@ function mamba2MixerTensors(m: SsmShape, h: number, n: number): WeightTensor[] {
   const projected = m.inner + conv + m.mamba2!.heads;
   return [
     tensor('mixer.in_proj', h, projected, n, true, 'mlp', 'up'),
-    ...(m.linearBias ? [tensor('mixer.in_proj bias', 1, projected, n, false, 'mlp'), tensor('mixer.out_proj bias', 1, h, n, false, 'mlp')] : []),
+    ...(m.linearBias ? [tensor('mixer.in_proj bias', 1, projected, n, false, 'mlp')] : []),
+    ...(m.outBias ?? m.linearBias ? [tensor('mixer.out_proj bias', 1, h, n, false, 'mlp')] : []),
     tensor('mixer.conv1d', m.convKernel, conv, n, false, 'other'),
     ...(m.convBias ? [tensor('mixer.conv1d bias', 1, conv, n, false, 'other')] : []),
     tensor('mixer.dt_bias, A_log, D', 1, 3 * m.mamba2!.heads, n, false, 'other'),
-    tensor('mixer.norm (gated)', 1, m.inner, n, false, 'norms'),
+    ...(m.gatedNorm === false ? [] : [tensor('mixer.norm (gated)', 1, m.inner, n, false, 'norms')]),
     tensor('mixer.out_proj', m.inner, h, n, true, 'mlp', 'down'),
   ];
 }

@@ -118,8 +118,9 @@ export interface ModelSpec {
   /** A bias-free score head of this many outputs in place of the vocabulary head (a reward model); head is 'none'. */
   readonly scoreLabels?: number;
   /**
-   * A hybrid of attention and Mamba layers (Jamba): of numLayers, `mambaLayers` run a Mamba mixer in place of
-   * attention and `attentionLayers` run attention (with its KV cache); each keeps its recurrent state per sequence.
+   * A hybrid of attention and recurrent layers (Jamba, Granite 4, Qwen3-Next): `mambaLayers` layers run a Mamba (or
+   * linear-attention) mixer and `attentionLayers` run attention with its KV cache, in place of each other, or both in
+   * every layer side by side (Falcon-H1); each mixer keeps its recurrent state per sequence.
    */
   readonly hybrid?: { readonly mixer: SsmShape | DeltaNetShape; readonly mambaLayers: number; readonly attentionLayers: number };
   /** Qwen3-Next's gated attention: q_proj also yields a sigmoid gate per query value, doubling its outputs. */
@@ -193,6 +194,9 @@ export interface SsmShape {
   readonly mamba2?: { readonly heads: number; readonly groups: number };
   /** Jamba's RMSNorms on the time step, B and C inside its Mamba mixer. */
   readonly innerNorms?: boolean;
+  /** Falcon-H1: out_proj's bias by its own switch (projectors_bias), and the gated RMSNorm optional (mamba_rms_norm). */
+  readonly outBias?: boolean;
+  readonly gatedNorm?: boolean;
 }
 
 /**

@@ -222,7 +222,7 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     assert.deepStrictEqual([e.parameters.total, e.parameters.activePerToken], [51_570_323_328, 12_110_311_296]);
     // 4 attention layers cache 8 KV heads of 128 for every token; 28 Mamba layers hold 8,192 channels × (4 + 16) each, bf16.
     assert.strictEqual(e.inference.components.kvCache, 4 * 2 * 8 * 128 * 8192 * 2 + 28 * 8192 * 20 * 2);
-    assert.ok(e.assumptions.some(a => /^Attention–Mamba hybrid: 4 attention layers cache keys and values; 28 Mamba layers/.test(a)));
+    assert.ok(e.assumptions.some(a => /^Attention–Mamba hybrid: 4 attention layers cache keys and values; 28 Mamba mixers/.test(a)));
   });
 
   it('Granite 4 hybrid (granitemoehybrid): Mamba2 and attention layers as layer_types lists them, experts beside a shared MLP in every layer', () => {
@@ -244,7 +244,17 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     assert.strictEqual(e.parameters.total, 79_674_391_296);
     // 12 attention layers cache 2 KV heads of 256; 36 DeltaNet layers a window over 8,192 channels and 32 × 128 × 128 states, bf16.
     assert.strictEqual(e.inference.components.kvCache, 12 * 2 * 2 * 256 * 8192 * 2 + 36 * (8192 * 4 + 32 * 128 * 128) * 2);
-    assert.ok(e.assumptions.some(a => /^Linear-attention hybrid: 12 attention layers cache keys and values; 36 linear-attention \(Gated DeltaNet\) layers/.test(a)));
+    assert.ok(e.assumptions.some(a => /^Linear-attention hybrid: 12 attention layers cache keys and values; 36 linear-attention \(Gated DeltaNet\) mixers/.test(a)));
+  });
+
+  it('Falcon-H1: a Mamba2 mixer beside attention in every layer, then a gated MLP', () => {
+    // A config of Falcon-H1-0.5B's shape: 36 layers, attention of 8 heads (2 KV) of 64, a 1,536-wide mixer of 24 heads
+    // with a 128-value state and no gated norm (mamba_rms_norm false). Counted by hand from FalconH1's modules: per
+    // layer 1,310,720 attention + 5,014,344 mixer + 6,291,456 MLP + 2,048 norms; 67,141,632 embeddings and head.
+    const e = onlyConfig('{"architectures": ["FalconH1ForCausalLM"], "attention_bias": false, "head_dim": 64, "hidden_act": "silu", "hidden_size": 1024, "intermediate_size": 2048, "mamba_chunk_size": 128, "mamba_conv_bias": true, "mamba_d_conv": 4, "mamba_d_head": 64, "mamba_d_ssm": 1536, "mamba_d_state": 128, "mamba_expand": 2, "mamba_n_groups": 1, "mamba_n_heads": 24, "mamba_norm_before_gate": false, "mamba_proj_bias": false, "mamba_rms_norm": false, "max_position_embeddings": 16384, "mlp_bias": false, "model_type": "falcon_h1", "num_attention_heads": 8, "num_hidden_layers": 36, "num_key_value_heads": 2, "projectors_bias": false, "tie_word_embeddings": false, "vocab_size": 32784}', { sequenceLength: 4096, batchSize: 1 }).estimate!;
+    assert.strictEqual(e.parameters.total, 521_411_104);
+    assert.strictEqual(e.inference.components.kvCache, 36 * 2 * 2 * 64 * 4096 * 2 + 36 * (1792 * 4 + 1536 * 128) * 2);
+    assert.ok(e.assumptions.some(a => /^Attention–Mamba hybrid, side by side in every layer: 36 attention layers/.test(a)));
   });
 
   it("a hover's what-if reaches it: doubling the layers of a Mamba or a FLUX.1 transformer grows its memory", () => {
