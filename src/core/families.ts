@@ -693,6 +693,12 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   qwen2: { ...LLAMA_STYLE, name: 'Qwen2', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   // Qwen2-VL / Qwen2.5-VL: Qwen2's language model, written at the top of the config (its vision_config beside it).
   // MiniCPM-V 2.6 (remote code): Qwen2's language model at the top of the config, SigLIP and a resampler beside it.
+  // MiniCPM (remote code): Llama's block with a tied head (its scale_emb and scale_depth multiply, holding no
+  // parameters); MiniCPM-MoE: num_experts gated experts in every layer, top num_experts_per_tok.
+  minicpm: {
+    ...LLAMA_STYLE, name: 'MiniCPM', tiedByDefault: true,
+    refine: ctx => ((ctx.int('num_experts', { allowZero: true }) ?? 0) > 0 ? { moe: everyLayerExperts(ctx) } : {}),
+  },
   minicpmv: { ...LLAMA_STYLE, name: 'MiniCPM-V', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_vl: { ...LLAMA_STYLE, name: 'Qwen2-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_5_vl: { ...LLAMA_STYLE, name: 'Qwen2.5-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },

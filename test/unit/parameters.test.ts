@@ -292,6 +292,15 @@ describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
     assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.activePerToken], [131_596_523_520, 36_469_708_800]);
   });
 
+  it("MiniCPM and MiniCPM-MoE (openbmb/MiniCPM-MoE-8x2B's config.json): a tied head, 8 experts in every layer", () => {
+    // openbmb publishes counts without the embedding: 2.4B for MiniCPM-2B, 13.6B for MiniCPM-MoE-8x2B.
+    const moe = onlyConfig('{"architectures": ["MiniCPMForCausalLM"], "bos_token_id": 1, "eos_token_id": 2, "hidden_act": "silu", "hidden_size": 2304, "initializer_range": 0.1, "intermediate_size": 5760, "max_position_embeddings": 4096, "num_attention_heads": 36, "num_hidden_layers": 40, "num_key_value_heads": 36, "rms_norm_eps": 1e-05, "rope_scaling": null, "torch_dtype": "bfloat16", "transformers_version": "4.36.0", "use_cache": true, "vocab_size": 122753, "scale_emb": 12, "dim_model_base": 256, "scale_depth": 1.4, "num_experts": 8, "num_experts_per_tok": 2, "model_type": "minicpm"}').estimate!.parameters;
+    assert.deepStrictEqual([moe.total, moe.total - moe.embeddings], [13_873_291_776, 13_590_468_864]);
+    const { num_experts: _experts, num_experts_per_tok: _topK, ...dense } = JSON.parse('{"architectures": ["MiniCPMForCausalLM"], "bos_token_id": 1, "eos_token_id": 2, "hidden_act": "silu", "hidden_size": 2304, "initializer_range": 0.1, "intermediate_size": 5760, "max_position_embeddings": 4096, "num_attention_heads": 36, "num_hidden_layers": 40, "num_key_value_heads": 36, "rms_norm_eps": 1e-05, "rope_scaling": null, "torch_dtype": "bfloat16", "transformers_version": "4.36.0", "use_cache": true, "vocab_size": 122753, "scale_emb": 12, "dim_model_base": 256, "scale_depth": 1.4, "num_experts": 8, "num_experts_per_tok": 2, "model_type": "minicpm"}') as Record<string, unknown>;
+    const two = onlyConfig(JSON.stringify(dense)).estimate!.parameters;
+    assert.deepStrictEqual([two.total, two.total - two.embeddings], [2_724_880_896, 2_442_057_984]);
+  });
+
   it('OLMoE: 64 experts of 1,024 in every layer, q/k norms over the projections', () => {
     const a = onlyConfig('{"architectures": ["OlmoeForCausalLM"], "hidden_size": 2048, "intermediate_size": 1024, "max_position_embeddings": 4096, "model_type": "olmoe", "num_attention_heads": 16, "num_experts": 64, "num_experts_per_tok": 8, "num_hidden_layers": 16, "num_key_value_heads": 16, "tie_word_embeddings": false, "vocab_size": 50304}');
     assert.strictEqual(a.estimate!.parameters.total, 6_919_161_856);
