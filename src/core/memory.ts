@@ -110,6 +110,11 @@ function mlxBits(q: 'mlx-q4' | 'mlx-q8'): number {
   return q === 'mlx-q4' ? 4 : 8;
 }
 
+/** HQQ's packed bytes per weight: 3 bits go ten to a 32-bit word, the others pack evenly. */
+function hqqBytesPerWeight(q: 'hqq-8' | 'hqq-4' | 'hqq-3' | 'hqq-2' | 'hqq-1'): number {
+  return q === 'hqq-3' ? 4 / 10 : Number(q.slice(4)) / 8;
+}
+
 export function isGguf(q: Quantization | undefined): boolean {
   return q !== undefined && (q in GGUF_BLOCKS || q === 'q4_k_m' || q === 'q5_k_m');
 }
@@ -148,6 +153,12 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
       return n + 2 * t.outFeatures * t.count; // int8 weights, a 16-bit scale per output channel (W8A8)
     case 'w4a16':
       return n / 2 + (n / index.groupSize) * 2; // int4 packed, a 16-bit scale per group (compressed-tensors, symmetric)
+    case 'hqq-8':
+    case 'hqq-4':
+    case 'hqq-3':
+    case 'hqq-2':
+    case 'hqq-1':
+      return n * hqqBytesPerWeight(q) + (n / index.groupSize) * 4; // packed weights, a 16-bit scale and zero per group
     case 'q4_k_m':
     case 'q5_k_m': {
       // llama.cpp's _M mixtures keep attn_v and ffn_down at Q6_K in about half of the layers.
@@ -225,6 +236,12 @@ export function describeQuantization(q: Quantization): string {
       return 'int8 linear weights with a scale per output channel (compressed-tensors W8A8), as the checkpoint ships them';
     case 'w4a16':
       return 'int4 linear weights with a 16-bit scale per group (compressed-tensors W4A16), as the checkpoint ships them';
+    case 'hqq-8':
+    case 'hqq-4':
+    case 'hqq-3':
+    case 'hqq-2':
+    case 'hqq-1':
+      return `HQQ ${q.slice(4)}-bit linear weights with a 16-bit scale and zero per group (the head and embeddings in 16 bits)`;
     case 'mlx-q4':
     case 'mlx-q8':
       return `MLX ${mlxBits(q)}-bit (a 16-bit scale and bias per ${MLX_GROUP} weights, ${mlxBits(q) + 0.5} bits per weight; embeddings and head included)`;

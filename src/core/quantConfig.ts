@@ -1,4 +1,4 @@
-// What a checkpoint's `quantization_config` says of its weights (FP8 blocks, compressed-tensors, bitsandbytes, GPTQ, AWQ, MXFP4): the quantization its weights are counted in, for config.json files and the models files name.
+// What a checkpoint's `quantization_config` says of its weights (FP8 blocks, compressed-tensors, bitsandbytes, GPTQ, AWQ, MXFP4, HQQ): the quantization its weights are counted in, for config.json files and the models files name.
 import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import type { Quantization } from './types';
@@ -69,6 +69,27 @@ function compressedTensors(config: ConfigValue): ShippedQuantization | string {
   return `compressed-tensors with ${bits ?? '?'}-bit ${type ?? '?'} weights (strategy ${strategy ?? '?'})`;
 }
 
+/** HQQ's bit widths and their packed types. */
+const HQQ_BITS: Readonly<Record<number, Quantization>> = { 8: 'hqq-8', 4: 'hqq-4', 3: 'hqq-3', 2: 'hqq-2', 1: 'hqq-1' };
+
+/**
+ * HQQ (transformers' HqqConfig): nbits and group_size under quant_config.weight_quant_params, or directly under
+ * quant_config as older saves write them; HQQ's own default group of 64. Quantized scales or zeros are not read.
+ */
+function hqq(config: ConfigValue): ShippedQuantization | string {
+  const quant = field(config, 'quant_config');
+  const params = field(quant, 'weight_quant_params') ?? quant;
+  const bits = number(field(params, 'nbits'));
+  const quantization = bits === undefined ? undefined : HQQ_BITS[bits];
+  if (!quantization) {
+    return `HQQ with ${bits ?? '?'}-bit weights`;
+  }
+  if (field(quant, 'scale_quant_params')?.kind === 'object' || field(quant, 'zero_quant_params')?.kind === 'object') {
+    return 'HQQ with quantized scales or zeros';
+  }
+  return { quantization, groupSize: groupSize(field(params, 'group_size')) ?? 64 };
+}
+
 /** The weights a quantization_config describes, by its quant_method. */
 function shippedAs(config: ConfigValue, method: string): ShippedQuantization | string {
   switch (method) {
@@ -94,6 +115,8 @@ function shippedAs(config: ConfigValue, method: string): ShippedQuantization | s
     }
     case 'mxfp4':
       return { quantization: 'mxfp4' };
+    case 'hqq':
+      return hqq(config);
     default:
       return `quant_method "${method}"`;
   }

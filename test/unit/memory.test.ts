@@ -188,9 +188,19 @@ describe("a checkpoint's quantization_config sets its weights as shipped", () =>
     const gptq = weightsWith({ quant_method: 'gptq', bits: 4, group_size: 32, desc_act: false });
     assert.deepStrictEqual([gptq.settings.quantization, gptq.settings.quantGroupSize], ['gptq-int4', 32]);
     assert.strictEqual(weightsWith({ quant_method: 'awq', bits: 4, group_size: 128, zero_point: true, version: 'gemm' }).settings.quantization, 'awq-int4');
-    const hqq = onlyConfig(JSON.stringify({ ...base, quantization_config: { quant_method: 'hqq', quant_config: { nbits: 4 } } }));
-    assert.strictEqual(hqq.estimate!.settings.quantization, undefined);
-    assert.ok(hqq.problems.some(p => p.severity === 'warning' && /quant_method "hqq"\) is not one VRAM Lens reads/.test(p.message)));
+    const unknown = onlyConfig(JSON.stringify({ ...base, quantization_config: { quant_method: 'eetq', weights: 'int8' } }));
+    assert.strictEqual(unknown.estimate!.settings.quantization, undefined);
+    assert.ok(unknown.problems.some(p => p.severity === 'warning' && /quant_method "eetq"\) is not one VRAM Lens reads/.test(p.message)));
+  });
+
+  it("HQQ (transformers' HqqConfig): nbits and group_size as saved, a 16-bit scale and zero per group; quantized metadata is a warning", () => {
+    const hqq = weightsWith({ quant_method: 'hqq', quant_config: { weight_quant_params: { nbits: 4, group_size: 64, axis: 1, view_as_float: false }, scale_quant_params: null, zero_quant_params: null, offload_meta: false }, skip_modules: ['lm_head'] });
+    assert.deepStrictEqual([hqq.settings.quantization, hqq.settings.quantGroupSize], ['hqq-4', 64]);
+    assert.strictEqual(hqq.inference.components.weights, linear / 2 + (linear / 64) * 4 + 2 * rest);
+    // 3 bits pack ten to a 32-bit word; an older save writes nbits directly under quant_config.
+    assert.strictEqual(weightsWith({ quant_method: 'hqq', quant_config: { nbits: 3, group_size: 64 } }).inference.components.weights, Math.round(linear * 0.4 + (linear / 64) * 4 + 2 * rest));
+    const metadata = onlyConfig(JSON.stringify({ ...base, quantization_config: { quant_method: 'hqq', quant_config: { weight_quant_params: { nbits: 4 }, scale_quant_params: { nbits: 8 } } } }));
+    assert.ok(metadata.problems.some(p => p.severity === 'warning' && /HQQ with quantized scales or zeros/.test(p.message)));
   });
 });
 
