@@ -24,6 +24,8 @@ export interface FamilyContext {
   isNull(key: string): boolean;
   /** The number of items of a list the config writes under this key (cross_attention_layers), or undefined. */
   length(key: string): number | undefined;
+  /** The whole numbers of a list the config writes under this key (Wav2Vec2's conv_dim), or undefined if any is not one. */
+  numbers(key: string): readonly number[] | undefined;
   /** Records that the config cannot be estimated, and why. */
   fail(message: string, key?: string): void;
 }
@@ -485,6 +487,43 @@ const VIT: Family = {
   },
 };
 
+/** Wav2Vec2's and HuBERT's feature encoder: seven 1-D convolutions over 16 kHz audio, 320 samples per frame. */
+const SPEECH_CONV = { dims: [512, 512, 512, 512, 512, 512, 512], kernels: [10, 3, 3, 3, 3, 2, 2] } as const;
+
+/**
+ * Wav2Vec2 and HuBERT: the convolutional feature encoder (GroupNorm on its first layer, or a LayerNorm on each), the
+ * feature projection (a LayerNorm and a linear into the model's width), the masked-frame embedding, the weight-normed
+ * grouped positional convolution, BERT-like layers; ForCTC adds a biased head over `vocab_size` characters.
+ */
+const speechRefine = (ctx: FamilyContext): Refinement => {
+  const dims = ctx.numbers('conv_dim') ?? SPEECH_CONV.dims;
+  const kernels = ctx.numbers('conv_kernel') ?? SPEECH_CONV.kernels;
+  const bias = ctx.bool('conv_bias') === true;
+  const layerNorm = ctx.str('feat_extract_norm') === 'layer';
+  let conv = 0;
+  dims.forEach((out, i) => {
+    const input = i === 0 ? 1 : dims[i - 1];
+    conv += input * out * (kernels[i] ?? 1) + (bias ? out : 0) + (layerNorm || i === 0 ? 2 * out : 0);
+  });
+  const h = ctx.hiddenSize;
+  const last = dims[dims.length - 1] ?? 512;
+  const positionKernel = ctx.int('num_conv_pos_embeddings') ?? 128;
+  const groups = ctx.int('num_conv_pos_embedding_groups') ?? 16;
+  // HuBERT's feat_proj_layer_norm can drop the projection's LayerNorm; Wav2Vec2 always has it.
+  const projectionNorm = ctx.bool('feat_proj_layer_norm') === false ? 0 : 2 * last;
+  const projection = projectionNorm + last * h + h;
+  // weight_norm over the kernel dimension: v of the full weight, g of one value per kernel position; and a bias.
+  const positions = h * Math.floor(h / groups) * positionKernel + positionKernel + h;
+  const ctc = ctx.architecture?.endsWith('ForCTC') === true;
+  return {
+    vocabSize: 0,
+    patchEmbeddingParams: conv + projection + h + positions,
+    ...(ctc ? { classifierLabels: ctx.int('vocab_size') ?? 32 } : {}),
+  };
+};
+
+const SPEECH: Family = { ...BERT_STYLE, name: 'Wav2Vec2', pooler: false, typeVocab: false, vocabulary: false, positions: 'none', refine: speechRefine };
+
 /**
  * CLIP's vision tower (LLaVA's vision_config): image patches through a convolution, a class token, learned
  * positions, a LayerNorm before and after the encoder, BERT-like layers; no vocabulary.
@@ -627,6 +666,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   bert: BERT_STYLE,
   roberta: { ...BERT_STYLE, name: 'RoBERTa' },
   clip_vision_model: CLIP_VISION,
+  wav2vec2: SPEECH,
+  hubert: { ...SPEECH, name: 'HuBERT' },
   vit: VIT,
   clip_text_model: CLIP_TEXT,
   bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false, pythonGelu: false },

@@ -1056,6 +1056,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     has,
     isNull: key => key in config.scalars && config.scalars[key].value === null,
     length: key => config.lengths?.[key],
+    numbers: key => {
+      const list = config.lists?.[key];
+      return list && list.every((v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) ? list : undefined;
+    },
     architecture: config.architecture,
     layerTypes: config.layerTypes,
     fail: (message, key) => problems.push({ severity: 'error', key, message }),

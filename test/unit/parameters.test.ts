@@ -358,6 +358,26 @@ describe('encoder–decoder: mT5, UMT5, mBART, Marian, Pegasus', () => {
   });
 });
 
+describe('speech encoders: Wav2Vec2 and HuBERT', () => {
+  // facebook/wav2vec2-base-960h's config.json as published: 94,396,320 parameters.
+  const base = '{"activation_dropout": 0.1, "apply_spec_augment": true, "architectures": ["Wav2Vec2ForCTC"], "attention_dropout": 0.1, "bos_token_id": 1, "conv_bias": false, "conv_dim": [512, 512, 512, 512, 512, 512, 512], "conv_kernel": [10, 3, 3, 3, 3, 2, 2], "conv_stride": [5, 2, 2, 2, 2, 2, 2], "ctc_loss_reduction": "sum", "ctc_zero_infinity": false, "do_stable_layer_norm": false, "eos_token_id": 2, "feat_extract_activation": "gelu", "feat_extract_dropout": 0.0, "feat_extract_norm": "group", "feat_proj_dropout": 0.1, "final_dropout": 0.1, "gradient_checkpointing": false, "hidden_act": "gelu", "hidden_dropout": 0.1, "hidden_dropout_prob": 0.1, "hidden_size": 768, "initializer_range": 0.02, "intermediate_size": 3072, "layer_norm_eps": 1e-05, "layerdrop": 0.1, "mask_feature_length": 10, "mask_feature_prob": 0.0, "mask_time_length": 10, "mask_time_prob": 0.05, "model_type": "wav2vec2", "num_attention_heads": 12, "num_conv_pos_embedding_groups": 16, "num_conv_pos_embeddings": 128, "num_feat_extract_layers": 7, "num_hidden_layers": 12, "pad_token_id": 0, "transformers_version": "4.4.0.dev0", "vocab_size": 32}';
+
+  it('the convolutional feature encoder, the projection, the weight-normed positional convolution, BERT-like layers and the CTC head', () => {
+    assert.strictEqual(onlyConfig(base).estimate!.parameters.total, 94_396_320);
+    // HubertModel has the same body without the head over 32 characters (768 × 32 + 32).
+    const hubert = { ...JSON.parse(base), architectures: ['HubertModel'], model_type: 'hubert' };
+    assert.strictEqual(onlyConfig(JSON.stringify(hubert)).estimate!.parameters.total, 94_396_320 - (768 * 32 + 32));
+  });
+
+  it("the large models' biased convolutions with a LayerNorm each (feat_extract_norm: layer)", () => {
+    const large = { ...JSON.parse(base), conv_bias: true, feat_extract_norm: 'layer', do_stable_layer_norm: true, hidden_size: 1024, intermediate_size: 4096, num_attention_heads: 16, num_hidden_layers: 24 };
+    // Per convolution its bias and a LayerNorm of 512: 7 × 3 × 512 more than one GroupNorm's 1,024, in the feature encoder.
+    const body = 24 * (4 * (1024 * 1024 + 1024) + 2 * 1024 * 4096 + 4096 + 1024 + 4 * 1024) + 2 * 1024;
+    const front = 5120 + 4 * 786_432 + 2 * 524_288 + 7 * 3 * 512 + 1024 + 512 * 1024 + 1024 + 1024 + (1024 * 64 * 128 + 128 + 1024);
+    assert.strictEqual(onlyConfig(JSON.stringify(large)).estimate!.parameters.total, body + front + 1024 * 32 + 32);
+  });
+});
+
 describe('encoder–decoder and speech: BART and Whisper', () => {
   it("BART: per-stack position tables of max_position_embeddings + 2 and embedding LayerNorms; bart-large's config.json", () => {
     const a = onlyConfig('{"activation_function": "gelu", "architectures": ["BartModel"], "d_model": 1024, "decoder_attention_heads": 16, "decoder_ffn_dim": 4096, "decoder_layers": 12, "encoder_attention_heads": 16, "encoder_ffn_dim": 4096, "encoder_layers": 12, "is_encoder_decoder": true, "max_position_embeddings": 1024, "model_type": "bart", "num_hidden_layers": 12, "scale_embedding": false, "vocab_size": 50265}');
