@@ -644,6 +644,9 @@ const MLLAMA_TEXT: Family = {
  */
 const CLIP_TEXT: Family = { ...BERT_STYLE, name: 'CLIP text encoder', pooler: false, finalNorm: true, embeddingNorm: false, typeVocab: false };
 
+/** SigLIP's text transformer: CLIP's, with a biased head of projection_size after its final LayerNorm (spec.ts adds it). */
+export const SIGLIP_TEXT: Family = { ...CLIP_TEXT, name: 'SigLIP text encoder' };
+
 /** T5: RMSNorm blocks without biases, a relative-position bias, d_kv heads; v1.1's gated FFN by feed_forward_proj. */
 const T5: Family = {
   ...GPT_STYLE,
@@ -670,6 +673,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   hubert: { ...SPEECH, name: 'HuBERT' },
   vit: VIT,
   clip_text_model: CLIP_TEXT,
+  siglip_text_model: SIGLIP_TEXT,
   bloom: { ...GPT_STYLE, name: 'BLOOM', positions: 'alibi', embeddingNorm: true, dropout: false, pythonGelu: false },
   // Phi-1/1.5/2: one LayerNorm feeding attention and MLP in parallel, partial rotary, biased lm_head.
   phi: { ...GPT_STYLE, name: 'Phi', normsPerLayer: 1, positions: 'rotary', lmHeadBias: true, tiedByDefault: false },

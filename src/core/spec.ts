@@ -5,7 +5,7 @@ import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, MMDIT_CLASS, SD3_DEFAULTS, sd3Spe
 import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
 import { mamba2Spec, mambaSpec } from './stateSpace';
-import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { readQuantizationConfig, type QuantizationReading } from './quantConfig';
@@ -1185,6 +1185,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     head: config.catalog?.model.scoreHead || encoderStackOnly ? 'none' : headKind(family.head, config.architecture),
     ...(config.catalog?.model.scoreHead ? { scoreLabels: config.catalog.model.scoreHead.labels } : {}),
     ...(config.architecture === 'CLIPTextModelWithProjection' ? { textProjection: clipProjection(config) } : {}),
+    // SigLIP's text transformer ends in a biased head of projection_size (its width unless the config says).
+    ...(family === SIGLIP_TEXT ? { textProjection: integerOr(config, 'projection_size', hiddenSize), textProjectionBias: true } : {}),
     slidingWindow: slidingWindowRaw,
     slidingLayers:
       slidingWindowRaw === undefined
@@ -1205,7 +1207,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   };
   const vision = config.vision && visionTower(config.vision, problems);
   // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.
-  const named = vision?.projector?.style === 'clip' ? { family: 'CLIP (text and vision towers)' } : {};
+  const named = vision?.projector?.style === 'clip' ? { family: 'CLIP (text and vision towers)' } : vision?.projector?.style === 'siglip' ? { family: 'SigLIP (text and vision towers)' } : {};
   return { spec: vision ? { ...spec, vision, ...named } : spec, problems };
 }
 
@@ -1335,6 +1337,12 @@ function resolvePipeline(pipeline: NonNullable<FoundConfig['pipeline']>): Resolv
   return { spec, problems };
 }
 
+/** A whole number a config writes for `key`, or the fallback. */
+function integerOr(config: FoundConfig, key: string, fallback: number): number {
+  const v = config.scalars[key]?.value;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback;
+}
+
 /** CLIPTextModelWithProjection's projection width: projection_dim, 512 when the config leaves it out (CLIPTextConfig). */
 function clipProjection(config: FoundConfig): number {
   const v = config.scalars.projection_dim?.value;
@@ -1445,6 +1453,7 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),
     ...(config.kind === 'siglip' && config.holderType === 'paligemma' ? { projector: { style: 'paligemma' as const, spatialMergeSize: 1, bias: true } } : {}),
+    ...(config.kind === 'siglip' && config.holderType === 'siglip' ? { projector: { style: 'siglip' as const, spatialMergeSize: 1, bias: false } } : {}),
     ...(config.kind === 'siglip' && PIXEL_SHUFFLE_CONNECTORS.has(config.holderType ?? '')
       ? { projector: { style: 'idefics3' as const, spatialMergeSize: typeof config.values.scale_factor === 'number' ? config.values.scale_factor : 2, bias: false } }
       : {}),

@@ -235,7 +235,7 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
     add('head', linear('classifier', h, spec.classifierLabels, 1), vector('classifier bias', spec.classifierLabels, 1));
   }
   if (spec.textProjection) {
-    add('head', linear('text_projection', tokenWidth, spec.textProjection, 1));
+    add('head', linear('text_projection', tokenWidth, spec.textProjection, 1), ...(spec.textProjectionBias ? [vector('text head bias', spec.textProjection, 1)] : []));
   }
   if (spec.scoreLabels) {
     add('head', linear('score', tokenWidth, spec.scoreLabels, 1));

@@ -140,8 +140,9 @@ export interface ModelSpec {
    * denoising step and the VAE's decode.
    */
   readonly pipeline?: { readonly className: string; readonly components: readonly PipelineComponent[] };
-  /** CLIPTextModelWithProjection's bias-free text_projection: its output width. */
+  /** CLIPTextModelWithProjection's bias-free text_projection (SigLIP's text head, biased): its output width. */
   readonly textProjection?: number;
+  readonly textProjectionBias?: boolean;
   /** SD3's MMDiT (SD3Transformer2DModel): its tensors come from here, not from the decoder fields. */
   readonly mmdit?: MmditShape;
   /** A convolutional diffusers model (a UNet or a VAE): its tensors and activations come from here. */
@@ -324,9 +325,10 @@ export interface VisionTower {
    * two linears) or LLaVA's (two linears), biased or not (multimodal_projector_bias); LLaVA-NeXT adds an image_newline
    * vector of the language model's width; Phi-3-vision's (two linears from four patch features, and two separator
    * vectors of that width); PaliGemma's one biased linear; Idefics3's and SmolVLM's pixel shuffle of spatialMergeSize²
-   * patches and one unbiased linear; CLIPModel's own (style 'clip'), both towers projected to `dim`.
+   * patches and one unbiased linear; CLIPModel's own (style 'clip'), both towers projected to `dim`; SiglipModel's
+   * (style 'siglip'), only its logit scale and bias (each tower has its own head).
    */
-  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip' | 'idefics3'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
+  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip' | 'idefics3' | 'siglip'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
 }
 
 export interface MoeShape {

@@ -45,7 +45,9 @@ function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
       ? dense('multi_modal_projector.linear', h, textHidden, 1, true)
       : v.projector?.style === 'idefics3'
         ? [weight('connector.modality_projection.proj', h * v.projector.spatialMergeSize ** 2, textHidden, 1, true)]
-        : [weight('projector norm', 1, h, 1, false), weight('projector', h, textHidden, 1, true)];
+        : v.projector?.style === 'siglip'
+          ? [weight('logit_scale and logit_bias', 1, 2, 1, false)]
+          : [weight('projector norm', 1, h, 1, false), weight('projector', h, textHidden, 1, true)];
   const head = v.poolingHead
     ? [weight('head.probe', 1, h, 1, false), ...dense('head.attention in_proj', h, 3 * h, 1, true), ...dense('head.attention out_proj', h, h, 1, true),
       weight('head.layernorm', 1, 2 * h, 1, false), ...dense('head.mlp.fc1', h, v.intermediateSize, 1, true), ...dense('head.mlp.fc2', v.intermediateSize, h, 1, true)]

@@ -426,6 +426,13 @@ describe('CLIP and ViT as models of their own', () => {
     assert.strictEqual(onlyConfig('{"architectures": ["CLIPModel"], "initializer_factor": 1.0, "logit_scale_init_value": 2.6592, "model_type": "clip", "projection_dim": 512, "text_config": {"hidden_size": 512, "intermediate_size": 2048, "max_position_embeddings": 77, "model_type": "clip_text_model", "num_attention_heads": 8, "num_hidden_layers": 12, "projection_dim": 512, "vocab_size": 49408}, "torch_dtype": "float32", "vision_config": {"hidden_size": 768, "image_size": 224, "intermediate_size": 3072, "model_type": "clip_vision_model", "num_attention_heads": 12, "num_hidden_layers": 12, "patch_size": 32, "projection_dim": 512}}').estimate!.parameters.total, 151_277_313);
   });
 
+  it("SiglipModel (google/siglip-so400m-patch14-384's config.json): both towers with their heads, the logit scale and bias", () => {
+    // Counted by hand from Siglip's modules: the text tower 449,734,896 (64 positions, a biased head of its width), the
+    // vision tower 428,225,600 (729 patches, the attention-pooling head), and 2.
+    const a = onlyConfig('{"architectures": ["SiglipModel"], "initializer_factor": 1.0, "model_type": "siglip", "text_config": {"hidden_size": 1152, "intermediate_size": 4304, "model_type": "siglip_text_model", "num_attention_heads": 16, "num_hidden_layers": 27, "max_position_embeddings": 64, "vocab_size": 32000}, "torch_dtype": "float32", "transformers_version": "4.37.0.dev0", "vision_config": {"hidden_size": 1152, "image_size": 384, "intermediate_size": 4304, "model_type": "siglip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}}');
+    assert.deepStrictEqual([a.spec!.family, a.estimate!.parameters.total], ['SigLIP (text and vision towers)', 877_960_498]);
+  });
+
   it('ViT: google/vit-base-patch16-224 with its 1,000-label classifier 86,567,656; the in21k ViTModel with its pooler 86,389,248', () => {
     const config = JSON.parse('{"architectures": ["ViTForImageClassification"], "attention_probs_dropout_prob": 0.0, "hidden_act": "gelu", "hidden_dropout_prob": 0.0, "hidden_size": 768, "image_size": 224, "initializer_range": 0.02, "intermediate_size": 3072, "layer_norm_eps": 1e-12, "model_type": "vit", "num_attention_heads": 12, "num_channels": 3, "num_hidden_layers": 12, "patch_size": 16, "qkv_bias": true}') as Record<string, unknown>;
     const id2label = Object.fromEntries([...Array(1000).keys()].map(i => [String(i), `label ${i}`]));
