@@ -1017,10 +1017,31 @@ function estimatePipeline(spec: ModelSpec, settings: RunSettings): Estimate {
   }
   const tp = Math.max(1, settings.tensorParallel);
   frozen = Math.round(frozen / tp);
-  const inference = withFrozen(own.inference, frozen, Math.max(0, Math.round(decode + (settings.blasWorkspaceBytes ?? 0)) - own.inference.components.activations), settings.allocatorReserve ?? INFERENCE_ALLOCATOR_RESERVE);
+  const reserve = settings.allocatorReserve ?? INFERENCE_ALLOCATOR_RESERVE;
+  const inference = settings.pipelineOffload
+    ? oneComponentAtATime(spec, settings, own.inference, decode, upcast, reserve)
+    : withFrozen(own.inference, frozen, Math.max(0, Math.round(decode + (settings.blasWorkspaceBytes ?? 0)) - own.inference.components.activations), reserve);
   const training = withFrozen(own.training, frozen, 0, settings.allocatorReserve ?? TRAINING_ALLOCATOR_RESERVE);
   const denoiserNotes = own.assumptions.map(a => a.replace(ALONE, ''));
   return { ...own, parameters: countParameters(spec), inference, training, assumptions: [pipelineNote(spec, settings, upcast), ...denoiserNotes] };
+}
+
+/**
+ * Inference with the pipeline offloaded to the CPU between uses: the GPU holds one component with its working memory
+ * at a time, so the peak is the largest of them (the denoiser and a step, the VAE and its decode, a text encoder).
+ */
+function oneComponentAtATime(spec: ModelSpec, settings: RunSettings, denoiser: MemoryEstimate<InferenceComponent>, decode: number, upcast: boolean, reserve: number): MemoryEstimate<InferenceComponent> {
+  const blas = settings.blasWorkspaceBytes ?? 0;
+  const parts = [{ weights: denoiser.components.weights, activations: denoiser.components.activations }];
+  for (const c of spec.pipeline!.components.filter(c => c.role !== 'denoiser')) {
+    const weights = Math.round(weightBytes(c.spec, c.role === 'vae' && upcast ? 4 : inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize));
+    parts.push({ weights, activations: Math.round((c.role === 'vae' ? decode : 0) + blas) });
+  }
+  const peak = parts.reduce((a, b) => (b.weights + b.activations > a.weights + a.activations ? b : a));
+  const allocatedBytes = peak.weights + peak.activations;
+  const allocatorReserve = Math.round(allocatedBytes * reserve);
+  const cudaContext = denoiser.components.cudaContext;
+  return { components: { weights: peak.weights, kvCache: 0, activations: peak.activations, allocatorReserve, cudaContext }, allocatedBytes, peakBytes: allocatedBytes + allocatorReserve + cudaContext };
 }
 
 /** An estimate with frozen weights added (and its activations raised to a larger peak), its reserve recomputed. */
@@ -1041,7 +1062,12 @@ function componentParameters(c: PipelineComponent): number {
 function pipelineNote(spec: ModelSpec, settings: RunSettings, upcast: boolean): string {
   const p = spec.pipeline!;
   const parts = p.components.map(c => `${c.name} (${c.className}) ${componentParameters(c).toLocaleString('en-US')}`);
-  return `Pipeline ${p.className}: ${parts.join(', ')} parameters; all components resident on the GPU (no CPU offload)${upcast ? '; the VAE is upcast to fp32 for its decode, as SDXL does in fp16' : ''}. Training fine-tunes the denoiser with the others frozen; inference peaks at the larger of a denoising step and the VAE's decode of ${settings.batchSize} image${settings.batchSize === 1 ? '' : 's'}; the text encoders' own activations (one pass over the prompt) are not counted.`;
+  const resident = settings.pipelineOffload === 'model'
+    ? 'offloaded to the CPU between uses (enable_model_cpu_offload): inference holds one component at a time, and its peak is the largest of them with its working memory'
+    : settings.pipelineOffload === 'sequential'
+      ? 'offloaded layer by layer (enable_sequential_cpu_offload), counted as one component at a time, which overstates it'
+      : 'all components resident on the GPU (no CPU offload)';
+  return `Pipeline ${p.className}: ${parts.join(', ')} parameters; ${resident}${upcast ? '; the VAE is upcast to fp32 for its decode, as SDXL does in fp16' : ''}. Training fine-tunes the denoiser with the others frozen; inference peaks at the larger of a denoising step and the VAE's decode of ${settings.batchSize} image${settings.batchSize === 1 ? '' : 's'}; the text encoders' own activations (one pass over the prompt) are not counted.`;
 }
 
 export function estimate(spec: ModelSpec, settings: RunSettings): Estimate {

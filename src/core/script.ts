@@ -193,6 +193,17 @@ function addCheckpointing(run: RunBuilder, calls: readonly CallSite[]): void {
   }
 }
 
+/** A diffusers pipeline moved to the CPU between uses: one component (model) or one layer (sequential) on the GPU at a time. */
+function addOffload(run: RunBuilder, calls: readonly CallSite[]): void {
+  for (const call of calls) {
+    const name = last(call.callee);
+    if (name === 'enable_model_cpu_offload' || name === 'enable_sequential_cpu_offload') {
+      run.addImplied('cpu_offload', name === 'enable_model_cpu_offload' ? 'model' : 'sequential', call.span, `${name}()`);
+      return;
+    }
+  }
+}
+
 /**
  * The run a script describes, or undefined when it loads no model by a call. Reads, most specific first: the
  * Trainer / TRL arguments, the trainer's own keywords, the loader's, then vLLM's `LLM(...)`.
@@ -226,5 +237,6 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   run.addArgument('max_seq_length', calls.find(c => c.callee === 'tokenizer' && kwarg(c, 'max_length')), 'max_length');
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
   addCheckpointing(run, calls);
+  addOffload(run, calls);
   return { obj: { kind: 'object', entries: run.entries, span: loader.call.span }, origins: run.origins };
 }

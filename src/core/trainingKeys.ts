@@ -229,6 +229,9 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   for (const path of ['attn_implementation', 'model.attn_implementation']) {
     take('attention', 'attention', path, v => (v.kind === 'string' ? (v.value === 'eager' ? 'eager' : /^(sdpa|flash_attention_[23]|flex_attention|kernels-community\/.*)$/.test(v.value) ? 'sdpa' : undefined) : undefined));
   }
+  // A diffusers pipeline offloaded to the CPU between uses (a script's enable_model_cpu_offload()).
+  take('CPU offload (diffusers)', 'pipelineOffload', 'cpu_offload', v => (v.kind === 'string' && (v.value === 'model' || v.value === 'sequential') ? v.value : undefined));
+
   // Activation checkpointing.
   // `checkpoint_layers`: the original VRAM note's name for it.
   for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations', 'checkpoint_layers', 'grad_checkpoint']) {

@@ -411,6 +411,11 @@ export interface RunSettings {
   readonly newTokens: number;
   /** A diffusion model's image side in pixels (square); unset, the size its config is built for. */
   readonly imageSide?: number;
+  /**
+   * A diffusers pipeline's components kept in CPU memory between uses (enable_model_cpu_offload: one component on the
+   * GPU at a time; enable_sequential_cpu_offload: one layer).
+   */
+  readonly pipelineOffload?: 'model' | 'sequential';
   /** Images in each sample of a multimodal model (0 or unset: a text-only run). */
   readonly imagesPerSample?: number;
   /**

@@ -898,7 +898,7 @@ const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'Mxfp4Config', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
-  'LLM', 'pipeline', 'tokenizer',
+  'LLM', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload',
 ]);
 
 /** Call sites read per script: real ones make a few dozen of these calls; past this a file is data. */

@@ -188,6 +188,16 @@ describe('diffusion models by name: catalog pipelines and their parts', () => {
     assert.strictEqual(a.estimate!.settings.guidance, false);
   });
 
+  it("a script's enable_model_cpu_offload() keeps one component on the GPU at a time: FLUX.1-dev's peak is its transformer's", () => {
+    const script = (offload: string) => `import torch\nfrom diffusers import FluxPipeline\npipe = FluxPipeline.from_pretrained("black-forest-labs/FLUX.1-dev", torch_dtype=torch.bfloat16)\n${offload}\n`;
+    const resident = analyzeDocument(parseConfig(script('pipe.to("cuda")'), 'python'), DEFAULT_OPTIONS).configs[0].estimate!;
+    const offloaded = analyzeDocument(parseConfig(script('pipe.enable_model_cpu_offload()'), 'python'), DEFAULT_OPTIONS).configs[0].estimate!;
+    assert.strictEqual(offloaded.settings.pipelineOffload, 'model');
+    assert.strictEqual(offloaded.inference.components.weights, 2 * 11_901_408_320);
+    assert.strictEqual(resident.inference.components.weights, 2 * (11_901_408_320 + 83_819_683 + 123_060_480 + 4_762_310_656));
+    assert.ok(offloaded.assumptions.some(a => /enable_model_cpu_offload\): inference holds one component at a time/.test(a)));
+  });
+
   it("SD 1.5's old and new Hub ids name the same pipeline; SDXL-Turbo SDXL's", () => {
     assert.strictEqual(yaml('base_model: runwayml/stable-diffusion-v1-5\n').estimate!.parameters.total, 1_370_216_895);
     assert.strictEqual(yaml('base_model: stable-diffusion-v1-5/stable-diffusion-v1-5\n').estimate!.parameters.total, 1_370_216_895);
