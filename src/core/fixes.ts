@@ -1,6 +1,6 @@
 // Quick fixes computed to fit: the edits or settings that bring a config under the target GPU, in the file's own vocabulary.
 import { isDiffusionRun } from './diffusion';
-import { cheapestGpuFor, largestBatch, longestSequence, peakIn, type FitMode } from './advise';
+import { cheapestGpuFor, largestBatch, largestImage, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
@@ -35,6 +35,9 @@ function stringLiteral(original: string, value: string): string {
   const q = original.trim()[0];
   return q === '"' || q === "'" ? `${q}${value}${q}` : value;
 }
+
+/** No fix proposes images smaller than this: below it a diffusion model makes nothing anyone would use. */
+const IMAGE_FLOOR = 256;
 
 interface Candidate {
   readonly label: string;
@@ -122,6 +125,17 @@ export function fixesFor(
       fileText: () => String(seq),
       setting: { setting: 'sequenceLength', value: seq },
     });
+  }
+  // A diffusion model's images: the largest side that fits at the current batch, as the image-size setting.
+  if (isDiffusionRun(s) && s.imageSide !== undefined && batch === 0) {
+    const side = largestImage(a.config, options, gpu, mode);
+    if (side >= IMAGE_FLOOR && side < s.imageSide) {
+      candidates.push({
+        label: `Set the image size to ${formatInteger(side)} × ${formatInteger(side)} (the largest that fits the ${gpu.name})`,
+        patch: { imageSide: side },
+        setting: { setting: 'imageSize', value: side },
+      });
+    }
   }
   if (mode === 'training') {
     if (s.checkpointing !== 'full') {

@@ -5,6 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
+import { fixesFor } from '../../src/core/fixes';
+import { gpuMemoryBytes } from '../../src/core/gpus';
 import { parseConfig } from '../../src/parse';
 import { onlyConfig, ROOT } from './helpers';
 
@@ -83,6 +85,20 @@ describe('diffusers components: exact parameters from config.json', () => {
     const a = onlyConfig(read('stable-diffusion-xl-base-1.0.unet.config.json'));
     assert.ok(a.estimate!.assumptions[0].startsWith('UNet (approximate activations): 3 resolution levels of 320 / 640 / 1,280 channels'), a.estimate!.assumptions[0]);
     assert.ok(a.estimate!.assumptions.some(x => /images of 1,024 × 1,024 pixels .*classifier-free guidance runs each denoising step over the batch twice/.test(x)));
+  });
+});
+
+describe("a diffusion model that does not fit is offered the largest image that does", () => {
+  it("SDXL's UNet at 8,192 × 8,192 on an RTX 3060: the image-size setting, at the largest side that fits", () => {
+    const text = read('stable-diffusion-xl-base-1.0.unet.config.json');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060 12GB', imageSide: 8192 };
+    const doc = analyzeDocument(parseConfig(text, 'json'), options);
+    const fix = fixesFor(doc.configs[0], options, doc.gpu!, 'inference', text).find(f => f.setting?.setting === 'imageSize');
+    assert.ok(fix, 'an image-size fix');
+    const side = fix.setting!.value as number;
+    assert.ok(side >= 256 && side < 8192 && side % 64 === 0, `${side}`);
+    assert.ok(fix.peakBytes <= gpuMemoryBytes(doc.gpu!));
+    assert.match(fix.title, /^Set the image size to [\d,]+ × [\d,]+ \(the largest that fits the RTX 3060 12GB\)/);
   });
 });
 
