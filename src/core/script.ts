@@ -193,6 +193,31 @@ function addCheckpointing(run: RunBuilder, calls: readonly CallSite[]): void {
   }
 }
 
+/**
+ * A diffusers pipeline's call (`pipe(prompt, height=1024, width=1024, num_images_per_prompt=4, guidance_scale=1.0)`):
+ * the image (a side of the same area when it is not square), the images per prompt as the batch, and guidance turned
+ * off by a scale of 1 or less (a larger scale leaves the model's own default: FLUX.1's is distilled, not doubled).
+ */
+function addPipelineCall(run: RunBuilder, calls: readonly CallSite[]): void {
+  const call = calls.find(c => c.callee === 'pipe');
+  if (!call) {
+    return;
+  }
+  const height = kwarg(call, 'height');
+  const width = kwarg(call, 'width');
+  const h = height?.value.kind === 'number' ? height.value.value : undefined;
+  const w = width?.value.kind === 'number' ? width.value.value : undefined;
+  if (height && h !== undefined && w !== undefined) {
+    const side = Math.round(Math.sqrt(h * w));
+    run.add('image_size', { kind: 'number', value: side, raw: String(side), span: height.value.span }, height.keySpan, h === w ? 'pipe(height, width)' : `pipe(height × width): ${h} × ${w}`);
+  }
+  run.addArgument('num_images_per_prompt', call, 'num_images_per_prompt');
+  const scale = kwarg(call, 'guidance_scale');
+  if (scale?.value.kind === 'number' && scale.value.value <= 1) {
+    run.add('guidance', { kind: 'boolean', value: false, span: scale.value.span }, scale.keySpan, 'pipe(guidance_scale)');
+  }
+}
+
 /** A diffusers pipeline moved to the CPU between uses: one component (model) or one layer (sequential) on the GPU at a time. */
 function addOffload(run: RunBuilder, calls: readonly CallSite[]): void {
   for (const call of calls) {
@@ -238,5 +263,6 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
   addCheckpointing(run, calls);
   addOffload(run, calls);
+  addPipelineCall(run, calls);
   return { obj: { kind: 'object', entries: run.entries, span: loader.call.span }, origins: run.origins };
 }

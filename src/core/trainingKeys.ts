@@ -229,6 +229,10 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   for (const path of ['attn_implementation', 'model.attn_implementation']) {
     take('attention', 'attention', path, v => (v.kind === 'string' ? (v.value === 'eager' ? 'eager' : /^(sdpa|flash_attention_[23]|flex_attention|kernels-community\/.*)$/.test(v.value) ? 'sdpa' : undefined) : undefined));
   }
+  // A diffusers pipeline's call: its image side, its images per prompt, guidance turned off.
+  take('image size', 'imageSide', 'image_size', wholeNumber(RUN_LIMITS.imageSide));
+  take('micro-batch size', 'batchSize', 'num_images_per_prompt', wholeNumber(RUN_LIMITS.batchSize));
+  take('classifier-free guidance', 'guidance', 'guidance', v => (v.kind === 'boolean' ? v.value : undefined));
   // A diffusers pipeline offloaded to the CPU between uses (a script's enable_model_cpu_offload()).
   take('CPU offload (diffusers)', 'pipelineOffload', 'cpu_offload', v => (v.kind === 'string' && (v.value === 'model' || v.value === 'sequential') ? v.value : undefined));
 

@@ -892,13 +892,14 @@ class Parser {
 
 /**
  * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT, TRL's configs
- * and trainers, unsloth, vLLM, argparse (for defaults).
+ * and trainers, unsloth, vLLM, argparse (for defaults), a diffusers pipeline's call (`pipe(prompt, height=…)`, named as
+ * diffusers' examples name it) and its offload switches.
  */
 const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'Mxfp4Config', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
-  'LLM', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload',
+  'LLM', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload', 'pipe',
 ]);
 
 /** Call sites read per script: real ones make a few dozen of these calls; past this a file is data. */

@@ -214,6 +214,14 @@ describe('diffusion models by name: catalog pipelines and their parts', () => {
     assert.ok(offloaded.assumptions.some(a => /enable_model_cpu_offload\): inference holds one component at a time/.test(a)));
   });
 
+  it("a script's pipe(...) call sets the image (a side of the same area), the images per prompt and guidance", () => {
+    const script = (call: string) => `import torch\nfrom diffusers import StableDiffusionXLPipeline\npipe = StableDiffusionXLPipeline.from_pretrained("stabilityai/stable-diffusion-xl-base-1.0", torch_dtype=torch.float16)\npipe.to("cuda")\nimages = pipe(prompt="a horse", ${call}).images\n`;
+    const settingsOf = (call: string) => analyzeDocument(parseConfig(script(call), 'python'), DEFAULT_OPTIONS).configs[0].estimate!.settings;
+    const s = settingsOf('height=768, width=1344, num_images_per_prompt=4, guidance_scale=7.0');
+    assert.deepStrictEqual([s.imageSide, s.batchSize, s.guidance, s.precision], [Math.round(Math.sqrt(768 * 1344)), 4, true, '16-true']);
+    assert.strictEqual(settingsOf('height=1024, width=1024, guidance_scale=1.0').guidance, false);
+  });
+
   it("SD 1.5's old and new Hub ids name the same pipeline; SDXL-Turbo SDXL's", () => {
     assert.strictEqual(yaml('base_model: runwayml/stable-diffusion-v1-5\n').estimate!.parameters.total, 1_370_216_895);
     assert.strictEqual(yaml('base_model: stable-diffusion-v1-5/stable-diffusion-v1-5\n').estimate!.parameters.total, 1_370_216_895);
