@@ -47,6 +47,33 @@ export interface TrainingFromFile {
   readonly names?: readonly string[];
 }
 
+/**
+ * torchtitan's FSDP degree (data_parallel_shard_degree, with the replicate and context degrees): when it is stated
+ * above 1, FSDP2 shards parameters, gradients and optimizer states (ZeRO-3) over it, and the run takes the product of
+ * every stated degree in GPUs. A degree of -1 (the GPUs the launcher leaves) is the launcher's to say.
+ */
+function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
+  const degree = (name: string) => {
+    const path = ['parallelism', 'training', 'experimental'].map(section => `${section}.${name}`).find(p => entryAt(obj, p));
+    const e = path === undefined ? undefined : entryAt(obj, path);
+    return path && e?.value.kind === 'number' && Number.isInteger(e.value.value) && e.value.value >= 1 && e.value.value <= RUN_LIMITS.parallelDegree ? { e, n: e.value.value, path } : undefined;
+  };
+  const shard = degree('data_parallel_shard_degree');
+  if (!shard || shard.n < 2) {
+    return;
+  }
+  const product = shard.n * (degree('data_parallel_replicate_degree')?.n ?? 1) * (degree('context_parallel_degree')?.n ?? 1) * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
+  const at = { keySpan: shard.e.keySpan, valueSpan: shard.e.value.span, key: shard.path };
+  if (options.zeroStage === undefined) {
+    options.zeroStage = 3;
+    sources.push({ setting: 'ZeRO stage (FSDP2 over data_parallel_shard_degree)', option: 'zeroStage', ...at });
+  }
+  if (options.gpus === undefined && product <= RUN_LIMITS.gpus) {
+    options.gpus = product;
+    sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...at });
+  }
+}
+
 function entryAt(obj: ConfigObject, path: string): ConfigEntry | undefined {
   let current: ConfigValue = obj;
   let found: ConfigEntry | undefined;
@@ -277,9 +304,14 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/full_shard|hybrid_shard/.test(v.value) ? 3 : /shard_grad_op/.test(v.value) ? 2 : undefined) : undefined));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded);
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
-  take('tensor parallel', 'tensorParallel', 'parallelism.tensor_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
-  take('tensor parallel', 'tensorParallel', 'tensor_parallel_size', wholeNumber(RUN_LIMITS.parallelDegree));
-  take('pipeline parallel', 'pipelineParallel', 'parallelism.pipeline_parallel_degree', wholeNumber(RUN_LIMITS.parallelDegree));
+  // torchtitan's degrees: under [parallelism], or (its 2024 layout) under [training] and [experimental].
+  for (const path of ['parallelism.tensor_parallel_degree', 'training.tensor_parallel_degree', 'tensor_parallel_size']) {
+    take('tensor parallel', 'tensorParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
+  }
+  for (const path of ['parallelism.pipeline_parallel_degree', 'experimental.pipeline_parallel_degree']) {
+    take('pipeline parallel', 'pipelineParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
+  }
+  shardedDataParallel(obj, options, sources);
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
   // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA".

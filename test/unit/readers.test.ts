@@ -257,6 +257,19 @@ describe('TOML', () => {
     assert.strictEqual(text.slice(span.start, span.end), '"8B"');
   });
 
+  it("torchtitan's 2024 layout ([training] and [experimental] degrees) and its FSDP degree: ZeRO-3 over the product of the degrees", () => {
+    const old = '[model]\nname = "llama3"\nflavor = "70B"\n[training]\nbatch_size = 8\nseq_len = 8192\ndata_parallel_degree = -1\ntensor_parallel_degree = 8\n[experimental]\npipeline_parallel_degree = 2\n';
+    const [a] = analyze(old, 'toml');
+    assert.deepStrictEqual([a.estimate!.settings.tensorParallel, a.estimate!.settings.pipelineParallel, a.estimate!.settings.gpus], [8, 2, 16]);
+    const fsdp = '[model]\nname = "llama3"\nflavor = "70B"\n[training]\nlocal_batch_size = 1\nseq_len = 8192\n[parallelism]\ndata_parallel_shard_degree = 8\ntensor_parallel_degree = 8\n';
+    const [b] = analyze(fsdp, 'toml');
+    assert.deepStrictEqual([b.estimate!.settings.gpus, b.estimate!.settings.zeroStage, b.estimate!.settings.tensorParallel], [64, 3, 8]);
+    assert.ok(b.config.training.sources.some(x => x.key === 'parallelism.data_parallel_shard_degree' && x.option === 'gpus'));
+    // -1 leaves the count to the launcher: no GPUs or sharding are made up.
+    const [c] = analyze(fsdp.replace('= 8\ntensor', '= -1\ntensor'), 'toml');
+    assert.deepStrictEqual([c.estimate!.settings.gpus, c.estimate!.settings.zeroStage], [8, 0]);
+  });
+
   it('malformed TOML gives a message, not an exception', () => {
     const doc = parseConfig('[model\nname = "llama3"\nflavor = ', 'toml');
     assert.strictEqual(doc.root, undefined);
