@@ -296,6 +296,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     const from = { obj: ds, by: named };
     take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', zeroStage, from);
     take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded, from);
+    take('parameter offload', 'offloadParameters', 'zero_optimization.offload_param.device', offloaded, from);
     take('micro-batch size', 'batchSize', 'train_micro_batch_size_per_gpu', v => (v.kind === 'string' && v.value === 'auto' ? undefined : wholeNumber(RUN_LIMITS.batchSize)(v)), from);
     take('gradient accumulation', 'gradientAccumulationSteps', 'gradient_accumulation_steps', v => (v.kind === 'string' && v.value === 'auto' ? undefined : wholeNumber(RUN_LIMITS.gradientAccumulationSteps)(v)), from);
   }
@@ -304,6 +305,16 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/full_shard|hybrid_shard/.test(v.value) ? 3 : /shard_grad_op/.test(v.value) ? 2 : undefined) : undefined));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded);
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
+  // ZeRO-3's parameter offload (ZeRO-Infinity): parameters in CPU memory (or NVMe), gathered layer by layer.
+  take('parameter offload', 'offloadParameters', 'zero_optimization.offload_param.device', offloaded);
+  // HF Trainer's fsdp "full_shard offload" (or fsdp_config's offload_params): parameters, gradients and optimizer states in CPU memory.
+  const fsdpOffload = (v: ConfigValue) => (v.kind === 'string' ? (/\boffload\b/.test(v.value) ? true : undefined) : undefined);
+  take('FSDP CPU offload', 'offloadParameters', 'fsdp', fsdpOffload);
+  take('FSDP CPU offload', 'offloadOptimizer', 'fsdp', fsdpOffload);
+  for (const path of ['fsdp_config.offload_params', 'fsdp_config.fsdp_offload_params']) {
+    take('FSDP CPU offload', 'offloadParameters', path, v => (v.kind === 'boolean' ? v.value : undefined));
+    take('FSDP CPU offload', 'offloadOptimizer', path, v => (v.kind === 'boolean' ? v.value : undefined));
+  }
   // torchtitan's degrees: under [parallelism], or (its 2024 layout) under [training] and [experimental].
   for (const path of ['parallelism.tensor_parallel_degree', 'training.tensor_parallel_degree', 'tensor_parallel_size']) {
     take('tensor parallel', 'tensorParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));

@@ -366,6 +366,15 @@ describe('more config shapes', () => {
     assert.deepStrictEqual([s.zeroStage, s.offloadOptimizer, s.batchSize, s.gradientAccumulationSteps, s.precision, s.gpus], [3, true, 2, 4, 'bf16-mixed', 8]);
     assert.strictEqual(a.estimate!.training.components.optimizer, 0);
   });
+
+  it("ZeRO-3's parameter offload (offload_param) and HF Trainer's fsdp \"full_shard offload\" keep the weights in CPU memory", () => {
+    const text = 'base_model: meta-llama/Llama-2-7b-hf\ndevices: 8\nzero_optimization:\n  stage: 3\n  offload_optimizer:\n    device: cpu\n  offload_param:\n    device: nvme\ntrain_micro_batch_size_per_gpu: 2\n';
+    const [a] = analyze(text, 'yaml');
+    assert.deepStrictEqual([a.estimate!.settings.offloadParameters, a.estimate!.training.components.weights], [true, 0]);
+    const script = 'from transformers import AutoModelForCausalLM, TrainingArguments\nmodel = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")\nargs = TrainingArguments(output_dir="o", per_device_train_batch_size=1, fsdp="full_shard offload auto_wrap", bf16=True)\n';
+    const [b] = analyze(script, 'python', { gpus: 8 });
+    assert.deepStrictEqual([b.estimate!.settings.zeroStage, b.estimate!.settings.offloadParameters, b.estimate!.settings.offloadOptimizer], [3, true, true]);
+  });
 });
 
 describe('axolotl', () => {
