@@ -294,7 +294,10 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
         ? { tokens: own, patches: own, how: `one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
         : { tokens: GEMMA3_IMAGE_TOKENS, patches: own, how: `Gemma 3's ${GEMMA3_IMAGE_TOKENS} pooled tokens per ${v.imageSize}-pixel image` };
     case 'clip':
-      return v.projector?.style === 'llava' && !v.projector.imageNewline
+      if (v.projector?.style === 'llava' && v.projector.imageNewline) {
+        return anyres(v, side ?? ANYRES_DEFAULT_SIDE);
+      }
+      return v.projector?.style === 'llava'
         ? { tokens: own, patches: own + 1, how: `LLaVA: one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
         : undefined;
     case 'internvit': {
@@ -319,6 +322,46 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
     default:
       return undefined;
   }
+}
+
+/** LLaVA-NeXT's default image_grid_pinpoints, as [height, width]. */
+const ANYRES_PINPOINTS: readonly (readonly [number, number])[] = [[336, 672], [672, 336], [672, 672], [1008, 336], [336, 1008]];
+/** The square image a LLaVA-NeXT run reads when the settings name no size: large enough for its 2 × 2 grid. */
+const ANYRES_DEFAULT_SIDE = 672;
+
+/**
+ * LLaVA-NeXT's anyres tokens for a square image of `side` pixels, as transformers computes them: the pinpoint that keeps
+ * the most of the image (then wastes the least) is cut into tiles of the tower's size; their features, unpadded to the
+ * image's shape, end each row with image_newline; the whole image at the tower's size comes first.
+ */
+function anyres(v: VisionTower, side: number): ImageCost {
+  let best: readonly [number, number] = ANYRES_PINPOINTS[0];
+  let mostKept = 0;
+  let leastWasted = Infinity;
+  for (const [h, w] of ANYRES_PINPOINTS) {
+    const scale = Math.min(w / side, h / side);
+    const kept = Math.min(Math.floor(side * scale) ** 2, side * side);
+    const wasted = w * h - kept;
+    if (kept > mostKept || (kept === mostKept && wasted < leastWasted)) {
+      [best, mostKept, leastWasted] = [[h, w], kept, wasted];
+    }
+  }
+  const grid = Math.floor(v.imageSize / v.patchSize);
+  const tiles = [best[0] / v.imageSize, best[1] / v.imageSize];
+  let rows = tiles[0] * grid;
+  let cols = tiles[1] * grid;
+  // Unpadding to the square image: the longer side of the grid is cut back to the shorter.
+  if (cols > rows) {
+    cols = rows;
+  } else {
+    rows = cols;
+  }
+  const base = grid * grid;
+  return {
+    tokens: base + rows * (cols + 1),
+    patches: (1 + tiles[0] * tiles[1]) * (base + 1),
+    how: `LLaVA-NeXT: a ${side}-pixel image as ${tiles[0]} × ${tiles[1]} tiles of ${v.imageSize} pixels beside the whole, each row closed by image_newline`,
+  };
 }
 
 /**

@@ -308,6 +308,20 @@ describe('images in a multimodal run: their tokens join the sequence, the tower 
     assert.strictEqual(onlyConfig(qwen, { sequenceLength: 512, imagesPerSample: 1 }).estimate!.settings.imageTokens, 256);
   });
 
+  it("LLaVA-NeXT's anyres tokens: the best pinpoint's tiles, unpadded to the image's shape, a newline per row, and the whole image", () => {
+    // llava-hf/llava-v1.6-mistral-7b-hf's shapes: CLIP ViT-L/14 at 336 px (24 × 24 patches) beside Mistral 7B.
+    const next = JSON.stringify({
+      architectures: ['LlavaNextForConditionalGeneration'], model_type: 'llava_next',
+      text_config: { architectures: ['MistralForCausalLM'], hidden_size: 4096, intermediate_size: 14336, max_position_embeddings: 32768, model_type: 'mistral', num_attention_heads: 32, num_hidden_layers: 32, num_key_value_heads: 8, vocab_size: 32064 },
+      vision_config: { hidden_size: 1024, image_size: 336, intermediate_size: 4096, model_type: 'clip_vision_model', num_attention_heads: 16, num_hidden_layers: 24, patch_size: 14, projection_dim: 768 },
+    });
+    // 672 px: a 2 × 2 grid, 48 × 48 features, 48 newlines, and the whole image's 576.
+    const large = onlyConfig(next, { sequenceLength: 512, imagesPerSample: 1 }).estimate!.settings;
+    assert.deepStrictEqual([large.imageTokens, large.imagePatches], [576 + 48 * 49, 5 * 577]);
+    // 336 px: the 1 × 2 pinpoint keeps it whole; its features unpad to 24 × 24.
+    assert.strictEqual(onlyConfig(next, { sequenceLength: 512, imagesPerSample: 1, imageSide: 336 }).estimate!.settings.imageTokens, 576 + 24 * 25);
+  });
+
   it('Llama 3.2 Vision cross-attends to its images: they are said not to be counted, and the run stays text-only', () => {
     const mllama = '{"architectures": ["MllamaForConditionalGeneration"], "model_type": "mllama", "text_config": {"cross_attention_layers": [3, 8, 13, 18, 23, 28, 33, 38], "hidden_size": 4096, "intermediate_size": 14336, "max_position_embeddings": 131072, "model_type": "mllama_text_model", "num_attention_heads": 32, "num_hidden_layers": 40, "num_key_value_heads": 8, "vocab_size": 128256}, "vision_config": {"hidden_size": 1280, "image_size": 560, "intermediate_size": 5120, "max_num_tiles": 4, "model_type": "mllama_vision_model", "num_global_layers": 8, "num_hidden_layers": 32, "patch_size": 14, "vision_output_dim": 7680}}';
     const e = onlyConfig(mllama, { sequenceLength: 512, imagesPerSample: 1 }).estimate!;
