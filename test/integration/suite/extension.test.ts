@@ -401,6 +401,13 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(text, /124,439,808/);
   });
 
+  it("a diffusers pipeline's model_index.json: its components' configs beside it are read and summed into one lens", async () => {
+    const index = await open('models/sd15-pipeline/model_index.json');
+    const [lens] = await waitFor(() => lenses(index), l => /^VRAM ≈/.test(l[0]?.command?.title ?? ''));
+    assert.match(lens.command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference/);
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(index.uri).filter(d => d.severity === vscode.DiagnosticSeverity.Error).map(d => d.message), []);
+  });
+
   it('a model name nothing resolves: an Information diagnostic and a lens with the ways out; vramLens.models resolves it', async () => {
     const yaml = await open('unknown-model.yml');
     const [diag] = await waitFor(() => vscode.languages.getDiagnostics(yaml.uri).filter(d => d.source === SOURCE && d.code === 'unknown-model'), d => d.length > 0);
