@@ -66,6 +66,6 @@ export function formatMultiplier(x: number): string {
 /** What one sample is, in a run's own terms: an image of a side (with guidance's doubling) or a sequence of tokens. */
 export function sampleShape(s: { readonly sequenceLength: number; readonly imageSide?: number; readonly imageTokens?: number; readonly guidance?: boolean }): string {
   return isDiffusionRun(s) && s.imageSide !== undefined
-    ? `image ${formatInteger(s.imageSide)} × ${formatInteger(s.imageSide)}${s.guidance ? ', classifier-free guidance' : ''}`
+    ? `image ${formatInteger(s.imageSide)} × ${formatInteger(s.imageSide)}${s.guidance ? ', classifier-free guidance (inference)' : ''}`
     : `sequence ${formatInteger(s.sequenceLength)}${s.imageTokens ? ` (${formatInteger(s.imageTokens)} of them image tokens)` : ''}`;
 }

@@ -326,7 +326,8 @@ export function convNetTrainingActivationBytes(spec: ModelSpec, settings: RunSet
   const m = featureMaps(spec, settings);
   const scores = settings.attention === 'eager' ? m.scores : 0;
   const kept = settings.checkpointing === 'none' ? m.saved + m.transient : m.blockInputs + m.largestBlock;
-  return computeBytes * samplesPerPass(spec, settings) * (kept + scores);
+  // Training runs each sample once: guidance is an inference-time doubling.
+  return computeBytes * settings.batchSize * (kept + scores);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -65,6 +65,13 @@ describe('diffusers components: exact parameters from config.json', () => {
     assert.strictEqual(guided.activations, 2 * base.activations);
   });
 
+  it('guidance doubles a denoising step in inference, never a training step', () => {
+    const text = read('stable-diffusion-v1-5.unet.config.json');
+    const training = (guidance: boolean) => onlyConfig(text, { guidance }).estimate!.training.components.activations;
+    assert.strictEqual(training(true), training(false));
+    assert.match(onlyConfig(text).estimate!.assumptions.join('\n'), /classifier-free guidance runs each denoising step over the batch twice \(inference\)/);
+  });
+
   it('gradient checkpointing keeps less of a UNet for backward', () => {
     const text = read('stable-diffusion-v1-5.unet.config.json');
     // In pure bf16: no autocast copies of the weights among the activations.
