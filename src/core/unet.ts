@@ -7,15 +7,15 @@ export const UNET_CLASS = 'UNet2DConditionModel';
 export const VAE_CLASS = 'AutoencoderKL';
 
 /** The block types a UNet config may list that are counted here; any other is refused by name. */
-export const UNET_DOWN_BLOCKS: Readonly<Record<string, boolean>> = { CrossAttnDownBlock2D: true, DownBlock2D: false };
-export const UNET_UP_BLOCKS: Readonly<Record<string, boolean>> = { CrossAttnUpBlock2D: true, UpBlock2D: false };
-export const VAE_DOWN_BLOCK = 'DownEncoderBlock2D';
-export const VAE_UP_BLOCK = 'UpDecoderBlock2D';
+const UNET_DOWN_BLOCKS: Readonly<Record<string, boolean>> = { CrossAttnDownBlock2D: true, DownBlock2D: false };
+const UNET_UP_BLOCKS: Readonly<Record<string, boolean>> = { CrossAttnUpBlock2D: true, UpBlock2D: false };
+const VAE_DOWN_BLOCK = 'DownEncoderBlock2D';
+const VAE_UP_BLOCK = 'UpDecoderBlock2D';
 
 /** The VAE's downsampling between pixels and latents (three stride-2 levels in every Stable Diffusion VAE). */
 export const LATENT_SCALE = 8;
 /** CLIP's 77 tokens: what Stable Diffusion's UNet cross-attends to. */
-export const CLIP_TOKENS = 77;
+const CLIP_TOKENS = 77;
 
 type Component = WeightTensor['component'];
 
@@ -296,12 +296,12 @@ function vaeFeatureMaps(n: ConvNetShape, side: number): FeatureMaps {
 }
 
 /** The image side a run uses: the settings', or the one the config is built for. */
-export function imageSide(spec: ModelSpec, settings: RunSettings): number {
+function imageSide(spec: ModelSpec, settings: RunSettings): number {
   return settings.imageSide ?? spec.convnet!.imageSide;
 }
 
 /** Samples per pass: classifier-free guidance runs each sample twice through the UNet (conditional and not). */
-export function samplesPerPass(spec: ModelSpec, settings: RunSettings): number {
+function samplesPerPass(spec: ModelSpec, settings: RunSettings): number {
   return settings.batchSize * (spec.convnet?.kind === 'unet' && settings.guidance === true ? 2 : 1);
 }
 

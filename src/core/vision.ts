@@ -262,7 +262,7 @@ export function visionTensors(v: VisionTower, textHidden: number): WeightTensor[
 /** Gemma 3's tokens per image (mm_tokens_per_image): SigLIP's 64 × 64 patches average-pooled to 16 × 16. */
 const GEMMA3_IMAGE_TOKENS = 256;
 /** The side a dynamic-resolution tower (Qwen2-VL's) sees when the run names none. */
-export const DYNAMIC_DEFAULT_SIDE = 448;
+const DYNAMIC_DEFAULT_SIDE = 448;
 
 /** What images cost a run: tokens each adds to the language model's sequence, and the patches the tower encodes. */
 export interface ImageCost {
