@@ -38,6 +38,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
+    | 'sharedBlocks'
   >
 >;
 
@@ -201,6 +202,45 @@ const graniteHybridRefine = (ctx: FamilyContext): Refinement => {
         inner, state: ctx.int('mamba_d_state') ?? 256, convKernel: ctx.int('mamba_d_conv') ?? 4, timeStepRank: 0,
         linearBias: ctx.bool('mamba_proj_bias') === true, convBias: ctx.bool('mamba_conv_bias') !== false,
         mamba2: { heads, groups: ctx.int('mamba_n_groups') ?? 1 },
+      },
+    },
+  };
+};
+
+/** Zamba2Config's layer pattern when the config leaves `layers_block_type` out (its 54 layers, 9 of them hybrid). */
+const ZAMBA2_DEFAULT_LAYERS = ['mamba', ...Array<string[]>(7).fill(['mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'hybrid']).flat(), 'mamba', 'mamba', 'mamba', 'mamba', 'hybrid', 'mamba', 'mamba', 'mamba', 'hybrid', 'mamba', 'mamba'];
+
+/**
+ * Zamba2: a Mamba2 mixer in every layer; its hybrid layers (`layers_block_type`) also run one of num_mem_blocks shared
+ * transformer blocks, whose attention reads the hidden state beside the embedding (2 × hidden_size, heads of
+ * 2 × hidden_size / heads) and caches keys and values per hybrid layer (Zamba2Config's defaults where the config is silent).
+ */
+const zamba2Refine = (ctx: FamilyContext): Refinement => {
+  const kinds = ctx.layerTypes ?? (ctx.numLayers === ZAMBA2_DEFAULT_LAYERS.length ? ZAMBA2_DEFAULT_LAYERS : undefined);
+  if (!kinds || kinds.length < ctx.numLayers) {
+    ctx.fail(`\`layers_block_type\` must name the kind ("mamba" or "hybrid") of each of the ${ctx.numLayers} layers.`, 'layers_block_type');
+    return {};
+  }
+  const attentionWidth = 2 * ctx.hiddenSize;
+  const heads = ctx.numHeads;
+  const mambaHeads = ctx.int('n_mamba_heads') ?? 8;
+  const inner = (ctx.int('mamba_expand') ?? 2) * ctx.hiddenSize;
+  if (attentionWidth % heads !== 0 || inner % mambaHeads !== 0) {
+    ctx.fail(attentionWidth % heads !== 0 ? `\`num_attention_heads\` (${heads}) must divide twice hidden_size (${attentionWidth}).` : `\`n_mamba_heads\` (${mambaHeads}) must divide the mixer's width (${inner}).`, attentionWidth % heads !== 0 ? 'num_attention_heads' : 'n_mamba_heads');
+    return {};
+  }
+  const bias = ctx.bool('add_bias_linear') === true;
+  return {
+    headDim: attentionWidth / heads,
+    intermediateSize: ctx.intermediateSize ?? 4 * ctx.hiddenSize,
+    mlpBias: bias,
+    sharedBlocks: { blocks: ctx.int('num_mem_blocks') ?? 1, rank: ctx.int('adapter_rank') ?? 128, attentionAdapters: ctx.bool('use_shared_attention_adapter') === true },
+    hybrid: {
+      attentionLayers: kinds.slice(0, ctx.numLayers).filter(k => k === 'hybrid').length,
+      mambaLayers: ctx.numLayers,
+      mixer: {
+        inner, state: ctx.int('mamba_d_state') ?? 64, convKernel: ctx.int('mamba_d_conv') ?? 4, timeStepRank: 0,
+        linearBias: bias, convBias: true, mamba2: { heads: mambaHeads, groups: ctx.int('mamba_ngroups') ?? 1 },
       },
     },
   };
@@ -711,6 +751,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // Granite 4 hybrids (granitemoehybrid): Mamba2 and attention layers as layer_types lists them, every layer with
   // num_local_experts experts beside a shared MLP (or that shared MLP alone when there are no experts).
   granitemoehybrid: { ...LLAMA_STYLE, name: 'Granite 4 (attention–Mamba2 hybrid)', tiedByDefault: false, refine: graniteHybridRefine },
+  // Zamba2: Mamba2 layers, some of them hybrid with a shared transformer block (tied head by default).
+  zamba2: { ...LLAMA_STYLE, name: 'Zamba2 (Mamba2 with shared attention blocks)', tiedByDefault: true, defaultIntermediateMultiple: 4, refine: zamba2Refine },
   // Falcon-H1: a Mamba2 mixer and attention side by side in every layer, then a gated MLP (mlp_bias); its own
   // switches for the mixer's biases and gated norm; untied unless the config ties it.
   falcon_h1: { ...LLAMA_STYLE, name: 'Falcon-H1 (parallel attention–Mamba2 hybrid)', tiedByDefault: false, refine: falconH1Refine },

@@ -1,6 +1,8 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { isDiffusionRun } from './diffusion';
 import { countParameters } from './params';
+import { formatBytes } from './format';
+import { describeRwkvState, rwkvActivationBytesPerToken, rwkvStateBytes } from './rwkv';
 import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
 import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
@@ -371,6 +373,9 @@ function adaptedModulesPerLayer(spec: ModelSpec, targets: readonly LoraTarget[])
 export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, tokens: number): number {
   if (spec.ssm) {
     return (ssmActivationBytesPerToken(spec, precisionLayout(settings.precision).computeBytes) * tokens) / Math.max(1, settings.tensorParallel);
+  }
+  if (spec.rwkv) {
+    return (rwkvActivationBytesPerToken(spec, precisionLayout(settings.precision).computeBytes) * tokens) / Math.max(1, settings.tensorParallel);
   }
   const layout = precisionLayout(settings.precision);
   const autocast = layout.autocastCopyBytes > 0;
@@ -746,6 +751,10 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
     // A state-space model keeps no keys or values: each sequence carries its recurrent state, whatever its length.
     return Math.round((ssmStateElements(spec) * kvElementBytes('auto', settings.precision) * settings.batchSize) / Math.max(1, settings.tensorParallel));
   }
+  if (spec.rwkv) {
+    // RWKV keeps no keys or values either: a recurrent state per sequence, its wkv matrices in fp32.
+    return Math.round((rwkvStateBytes(spec, kvElementBytes('auto', settings.precision)) * settings.batchSize) / Math.max(1, settings.tensorParallel));
+  }
   const elementBytes = kvElementBytes(settings.kvCacheType, settings.precision);
   const perToken = kvCacheElementsPerToken(spec, settings) * elementBytes * settings.batchSize;
   const tp = Math.max(1, settings.tensorParallel);
@@ -778,6 +787,14 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
     const c = settings.precision === '32-true' ? 4 : 2;
     const tokens = settings.batchSize * settings.sequenceLength;
     return (c * tokens * (2 * spec.hiddenSize + 4 * spec.ssm.inner) + settings.batchSize * spec.vocabSize * (c + 4)) / Math.max(1, settings.tensorParallel);
+  }
+  if (spec.rwkv) {
+    // An RWKV block's largest transient: the time mix's projections over the prompt or the channel mix's key and its
+    // square, plus the logits of the last position.
+    const c = settings.precision === '32-true' ? 4 : 2;
+    const tokens = settings.batchSize * settings.sequenceLength;
+    const widest = Math.max(5 * spec.rwkv.attention, 2 * spec.rwkv.intermediate);
+    return (c * tokens * (2 * spec.hiddenSize + widest) + settings.batchSize * spec.vocabSize * (c + 4)) / Math.max(1, settings.tensorParallel);
   }
   const c = settings.precision === '32-true' ? 4 : 2;
   const b = settings.batchSize;
@@ -960,6 +977,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       ? `per layer a ${spec.ssm.convKernel}-step convolution window over x, B and C and ${spec.ssm.mamba2.heads} heads × ${spec.ssm.inner / spec.ssm.mamba2.heads} channels × ${spec.ssm.state} state values`
       : `layers × ${spec.ssm.inner.toLocaleString('en-US')} channels × (a ${spec.ssm.convKernel}-step convolution window + ${spec.ssm.state} state values)`;
     list.push(`State-space model (${spec.ssm.mamba2 ? 'Mamba2' : 'Mamba'}): no KV cache; each sequence carries a recurrent state of ${ssmStateElements(spec).toLocaleString('en-US')} elements (${shape}), whatever its length; training activations approximate (not measured).`);
+  }
+  if (spec.rwkv) {
+    list.push(`Recurrent model (RWKV-${spec.rwkv.version}): no KV cache; each sequence carries a recurrent state of ${formatBytes(rwkvStateBytes(spec, kvElementBytes('auto', settings.precision)))} (${describeRwkvState(spec)}), whatever its length; training activations approximate (not measured).`);
   }
   if (spec.hybrid) {
     const h = spec.hybrid;

@@ -4,6 +4,7 @@ import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel
 import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, MMDIT_CLASS, SD3_DEFAULTS, sd3Spec } from './diffusion';
 import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
+import { rwkvSpec, rwkvVersion } from './rwkv';
 import { mamba2Spec, mambaSpec } from './stateSpace';
 import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
@@ -539,7 +540,8 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
       scalars[e.key] = { value: 'object', keySpan: e.keySpan, valueSpan: e.value.span };
     }
   }
-  const types = entryOf(obj, 'layer_types')?.value;
+  // Each layer's kind: `layer_types`, or Zamba's `layers_block_type`.
+  const types = (entryOf(obj, 'layer_types') ?? entryOf(obj, 'layers_block_type'))?.value;
   const layerTypes =
     types?.kind === 'array' && types.items.every(i => i.kind === 'string')
       ? types.items.map(i => (i.kind === 'string' ? i.value : ''))
@@ -892,6 +894,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   if (config.scalars.model_type?.value === 'mamba' || config.scalars.model_type?.value === 'mamba2') {
     return resolveMamba(config);
   }
+  const rwkv = rwkvVersion(config.scalars.model_type?.value);
+  if (rwkv !== undefined) {
+    return resolveRwkv(config, rwkv);
+  }
 
   const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
     if (typeof v !== 'number') {
@@ -1204,6 +1210,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     ...(refined.classifierLabels ? { classifierLabels: refined.classifierLabels } : {}),
     ...(refined.hybrid ? { hybrid: refined.hybrid, approximate: "its recurrent layers' training activations counted as its attention layers', not measured" } : {}),
     ...(refined.gatedAttention ? { gatedAttention: true } : {}),
+    ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
   // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.
@@ -1280,6 +1287,22 @@ function resolveMamba(config: FoundConfig): ResolvedSpec {
   const spec = value('model_type') === 'mamba2'
     ? mamba2Spec(size, value('tie_word_embeddings') === true, stored, bias, (key, message) => problems.push({ severity: 'error', key, message }))
     : mambaSpec(size, value('tie_word_embeddings') !== false, stored, bias);
+  return { spec: problems.length > 0 ? undefined : spec, problems };
+}
+
+/** An RWKV config: its sizes as written or as its model code defaults them, each checked. */
+function resolveRwkv(config: FoundConfig, version: 4 | 5 | 6 | 7): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const size = (key: string, fallback?: number): number | undefined => {
+    const v = writtenValue(config, key) ?? fallback;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100_000_000) {
+      return v;
+    }
+    problems.push({ severity: 'error', key, message: v === undefined ? `\`${key}\` is missing, so the model's size is unknown.` : `\`${key}\` must be a whole number (it is ${JSON.stringify(v)}).` });
+    return undefined;
+  };
+  const dtype = writtenValue(config, 'torch_dtype');
+  const spec = rwkvSpec(version, size, writtenValue(config, 'tie_word_embeddings') === true, typeof dtype === 'string' ? dtype : undefined, (key, message) => problems.push({ severity: 'error', key, message }));
   return { spec: problems.length > 0 ? undefined : spec, problems };
 }
 

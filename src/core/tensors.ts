@@ -1,6 +1,7 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
 import { ditTensors, mmditTensors } from './diffusion';
+import { rwkvTensors } from './rwkv';
 import { mambaMixerTensors, ssmTensors } from './stateSpace';
 import { convNetTensors } from './unet';
 import { safetyCheckerTensors } from './pipeline';
@@ -159,6 +160,12 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.ssm) {
     return ssmTensors(spec);
   }
+  if (spec.rwkv) {
+    return rwkvTensors(spec);
+  }
+  if (spec.sharedBlocks && spec.hybrid) {
+    return zamba2Tensors(spec);
+  }
   const h = spec.hiddenSize;
   const norm = normParams(spec);
   const tokenWidth = spec.wordEmbedProjDim ?? h;
@@ -253,6 +260,46 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
     out.push(...visionTensors(spec.vision, h));
   }
   return out.filter(t => t.count > 0 && t.outFeatures > 0);
+}
+
+/**
+ * Every tensor of Zamba2ForCausalLM: the embedding; in every layer an RMSNorm and a Mamba2 mixer; the shared blocks
+ * (attention from 2 × hidden_size with its RMSNorm, a gated MLP with its own); per hybrid layer the linear after the
+ * shared block and its low-rank adapters (on gate_up always, on q, k and v when the config asks); the final norm; the
+ * head unless tied. A shared block's weights are held once, however many layers visit it.
+ */
+function zamba2Tensors(spec: ModelSpec): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const shared = spec.sharedBlocks!;
+  const hybrid = spec.hybrid!;
+  const visits = hybrid.attentionLayers;
+  const wide = 2 * h;
+  const q = spec.numHeads * spec.headDim;
+  const kv = spec.numKvHeads * spec.headDim;
+  const r = shared.rank;
+  const out: WeightTensor[] = [
+    tag(table('embed_tokens', spec.vocabSize, h), 'embeddings'),
+    tag(vector('mamba input_layernorm', h, spec.numLayers), 'norms'),
+    ...mambaMixerTensors(hybrid.mixer, h, spec.numLayers),
+    tag(linear('shared q_proj', wide, q, shared.blocks, 'q'), 'attention'),
+    tag(linear('shared k_proj', wide, kv, shared.blocks, 'k'), 'attention'),
+    tag(linear('shared v_proj', wide, kv, shared.blocks, 'v'), 'attention'),
+    tag(linear('shared o_proj', q, h, shared.blocks, 'o'), 'attention'),
+    ...mlpTensors(spec, spec.intermediateSize, shared.blocks, 'shared ').map(t => tag(t, 'mlp')),
+    tag(vector('shared input_layernorm', wide, shared.blocks), 'norms'),
+    tag(vector('shared pre_ff_layernorm', h, shared.blocks), 'norms'),
+    tag(linear('hybrid linear', h, h, visits), 'other'),
+    tag({ ...linear('gate_up_proj adapter (down)', h, r, visits), linear: false }, 'mlp'),
+    tag({ ...linear('gate_up_proj adapter (up)', r, 2 * spec.intermediateSize, visits), linear: false }, 'mlp'),
+    ...(shared.attentionAdapters
+      ? [tag({ ...linear('q/k/v adapters (down)', wide, r, 3 * visits), linear: false }, 'attention'), tag({ ...linear('q/k/v adapters (up)', r, wide, 3 * visits), linear: false }, 'attention')]
+      : []),
+    tag(vector('final_layernorm', h, 1), 'norms'),
+  ];
+  if (!spec.tieWordEmbeddings) {
+    out.push(tag({ ...linear('lm_head', h, spec.vocabSize, 1, 'head'), embeddingOrHead: true }, 'head'));
+  }
+  return out;
 }
 
 /** The LoRA adapters of the targeted linear layers: A (in → r) and B (r → out) for each, as PEFT and LitGPT add them. */

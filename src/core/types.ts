@@ -127,6 +127,14 @@ export interface ModelSpec {
   readonly gatedAttention?: boolean;
   /** A state-space model's mixer (Mamba): its tensors and its recurrent state come from here. */
   readonly ssm?: SsmShape;
+  /**
+   * Zamba2's shared transformer blocks: `blocks` blocks of attention over the concatenated hidden state and embedding
+   * (2 × hidden_size wide) and a gated MLP, visited in turn by its hybrid layers, each of which adds its own linear and
+   * low-rank adapters (`rank`; the attention's only with `attentionAdapters`).
+   */
+  readonly sharedBlocks?: { readonly blocks: number; readonly rank: number; readonly attentionAdapters: boolean };
+  /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
+  readonly rwkv?: RwkvShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
   readonly dit?: DitShape;
   /**
@@ -178,6 +186,19 @@ export interface DeltaNetShape {
   readonly keyDim: number;
   readonly valueDim: number;
   readonly convKernel: number;
+}
+
+/**
+ * RWKV's mixes: the generation, the time mix's width (attention_hidden_size; RWKV-7's key width), its head size (0 for
+ * RWKV-4, which has no heads), the channel mix's width, and the low-rank projections RWKV-6 (token shift, decay) and
+ * RWKV-7 (decay, gate, in-context learning rate, value residual) add.
+ */
+export interface RwkvShape {
+  readonly version: 4 | 5 | 6 | 7;
+  readonly attention: number;
+  readonly headSize: number;
+  readonly intermediate: number;
+  readonly ranks?: { readonly mix: number; readonly decay: number } | { readonly decay: number; readonly gate: number; readonly a: number; readonly v: number };
 }
 
 /** Mamba's mixer: intermediate channels, SSM state size, convolution window, time-step rank, and its biases. */

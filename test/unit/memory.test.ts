@@ -267,6 +267,75 @@ describe('state-space models: a recurrent state in place of the KV cache', () =>
     assert.ok(e.assumptions.some(a => /^Attention–Mamba hybrid, side by side in every layer: 36 attention layers/.test(a)));
   });
 
+  it('Zamba2: a Mamba2 mixer in every layer, shared attention blocks visited by its hybrid layers, each with its own linear and adapters', () => {
+    // A config of Zamba2-2.7B's shape: 54 layers in Zamba2Config's default pattern (9 hybrid), two shared blocks whose
+    // attention reads 2 × 2,560 channels in 32 heads of 160, MLP adapters of rank 128, a Mamba2 mixer of 80 heads.
+    // Counted by hand from Zamba2's modules: 54 × 39,888,240 Mamba layers, 2 × 170,401,280 shared blocks,
+    // 9 × 9,502,720 hybrid linears and adapters, the tied embedding (81,920,000) and the final norm.
+    const zamba = '{"architectures": ["Zamba2ForCausalLM"], "adapter_rank": 128, "hidden_size": 2560, "mamba_d_state": 64, "mamba_headdim": 64, "model_type": "zamba2", "n_mamba_heads": 80, "num_attention_heads": 32, "num_hidden_layers": 54, "num_mem_blocks": 2, "use_shared_attention_adapter": false, "use_shared_mlp_adapter": true, "vocab_size": 32000}';
+    const e = onlyConfig(zamba, { sequenceLength: 4096, batchSize: 1 }).estimate!;
+    assert.strictEqual(e.parameters.total, 54 * 39_888_240 + 2 * 170_401_280 + 9 * 9_502_720 + 81_920_000 + 2560);
+    // Each hybrid layer caches its own keys and values (32 heads of 160); every layer holds a Mamba2 state.
+    assert.strictEqual(e.inference.components.kvCache, 9 * 2 * 32 * 160 * 4096 * 2 + 54 * ((5120 + 2 * 64) * 4 + 5120 * 64) * 2);
+    // Attention adapters on q, k and v: per hybrid layer 3 × (5,120 × 128 + 128 × 5,120) more.
+    const adapted = onlyConfig(zamba.replace('"use_shared_attention_adapter": false', '"use_shared_attention_adapter": true')).estimate!;
+    assert.strictEqual(adapted.parameters.total - e.parameters.total, 9 * 3 * 2 * 5120 * 128);
+    // The layer kinds as the config lists them; without the list, only Zamba2Config's own 54 layers are known.
+    const listed = onlyConfig(zamba.replace('"num_hidden_layers": 54', '"num_hidden_layers": 4, "layers_block_type": ["mamba", "hybrid", "mamba", "hybrid"]')).estimate!;
+    assert.strictEqual(listed.inference.components.kvCache > 0, true);
+    const unknown = onlyConfig(zamba.replace('"num_hidden_layers": 54', '"num_hidden_layers": 38'));
+    assert.deepStrictEqual([unknown.estimate, unknown.problems.map(p => p.severity)], [undefined, ['error']]);
+    assert.match(unknown.problems[0].message, /layers_block_type/);
+  });
+
+  describe('RWKV: a time mix and a channel mix per block, a recurrent state per sequence', () => {
+    // RWKV/rwkv-4-169m-pile's config.json (transformers' RwkvForCausalLM).
+    const rwkv4 = '{"architectures": ["RwkvForCausalLM"], "attention_hidden_size": 768, "bos_token_id": 0, "context_length": 1024, "eos_token_id": 0, "hidden_size": 768, "intermediate_size": 3072, "layer_norm_epsilon": 1e-05, "model_type": "rwkv", "num_hidden_layers": 12, "rescale_every": 6, "tie_word_embeddings": false, "vocab_size": 50277}';
+    // The shapes of RWKV-5 World 1.5B and RWKV-6 World 1.6B (their Hugging Face ports, remote code), and of the
+    // 191M RWKV-7 flash-linear-attention ships; each intermediate_size left to the model code.
+    const rwkv5 = '{"architectures": ["Rwkv5ForCausalLM"], "attention_hidden_size": 2048, "head_size": 64, "hidden_size": 2048, "intermediate_size": null, "layer_norm_epsilon": 1e-05, "model_type": "rwkv5", "num_hidden_layers": 24, "rescale_every": 6, "tie_word_embeddings": false, "vocab_size": 65536}';
+    const rwkv6 = rwkv5.replace('Rwkv5ForCausalLM', 'Rwkv6ForCausalLM').replace('"rwkv5"', '"rwkv6"');
+    const rwkv7 = '{"architectures": ["RWKV7ForCausalLM"], "a_low_rank_dim": 64, "decay_low_rank_dim": 64, "gate_low_rank_dim": 128, "head_dim": 64, "hidden_size": 768, "intermediate_size": 3072, "model_type": "rwkv7", "norm_first": true, "num_hidden_layers": 12, "tie_word_embeddings": false, "v_low_rank_dim": 32, "vocab_size": 65536}';
+
+    it('RWKV-4 169M: 169,342,464 parameters, as its name says; counted by hand from RwkvForCausalLM', () => {
+      // Per block: two LayerNorms (3,072), a time mix of four 768² projections and five vectors (2,363,136), a channel
+      // mix of 768 × 3,072 twice, 768² and two vectors (5,309,952); 12 blocks; the first block's pre-LayerNorm, the
+      // final one; an untied embedding and head of 50,277 × 768.
+      const e = onlyConfig(rwkv4).estimate!;
+      assert.strictEqual(e.parameters.total, 12 * (3072 + 2_363_136 + 5_309_952) + 2 * 1536 + 2 * 50277 * 768);
+      assert.strictEqual(e.parameters.total, 169_342_464);
+    });
+
+    it('RWKV-5, -6 and -7: their gates, heads, low-rank projections and GroupNorms, exact against a count by hand', () => {
+      // RWKV-5 1.5B: per block 8,192 norms, a time mix of 20,987,904 (five 2,048² projections, four mix vectors,
+      // decay and bonus per head, GroupNorm) and a channel mix of 33,558,528 (3.5 × 2,048 = 7,168 wide).
+      assert.strictEqual(onlyConfig(rwkv5).estimate!.parameters.total, 24 * (8192 + 20_987_904 + 33_558_528) + 8192 + 2 * 65536 * 2048);
+      // RWKV-6 1.6B adds six mix vectors and its data-dependent token shift (2,048 × 160, 160 × 2,048) and decay
+      // (2,048 × 64, 64 × 2,048) per block: 21,909,504 for the time mix.
+      assert.strictEqual(onlyConfig(rwkv6).estimate!.parameters.total, 1_599_873_024);
+      // RWKV-7 191M: per block r, k, v, o (2,359,296), the w, a and g low-rank projections (99,072 + 99,072 + 196,608),
+      // vectors and GroupNorm (8,448), a 3,072-wide channel mix (4,719,360), norms (3,072); the value residual's
+      // projection (49,920) in every block but the first.
+      assert.strictEqual(onlyConfig(rwkv7).estimate!.parameters.total, 12 * 7_484_928 + 11 * 49_920 + 3072 + 2 * 65536 * 768);
+      assert.strictEqual(onlyConfig(rwkv7).estimate!.parameters.total, 191_034_624);
+    });
+
+    it('the state replaces the KV cache: fp32 wkv matrices per head, the same at any length; a head size that does not divide is refused', () => {
+      const short = onlyConfig(rwkv6, { sequenceLength: 1024, batchSize: 2 }).estimate!;
+      const long = onlyConfig(rwkv6, { sequenceLength: 65536, batchSize: 2 }).estimate!;
+      // 24 layers × (two 2,048-wide shift vectors in bf16 + 32 heads × 64 × 64 in fp32), two sequences.
+      assert.strictEqual(short.inference.components.kvCache, 2 * 24 * (2 * 2048 * 2 + 2048 * 64 * 4));
+      assert.strictEqual(long.inference.components.kvCache, short.inference.components.kvCache);
+      assert.ok(long.training.components.activations > 32 * short.training.components.activations);
+      assert.ok(short.assumptions.some(a => /^Recurrent model \(RWKV-6\): no KV cache/.test(a)));
+      const v4 = onlyConfig(rwkv4, { batchSize: 1 }).estimate!;
+      assert.strictEqual(v4.inference.components.kvCache, 12 * (2 * 768 * 2 + 3 * 768 * 4));
+      const wrong = onlyConfig(rwkv6.replace('"head_size": 64', '"head_size": 60'));
+      assert.deepStrictEqual([wrong.estimate, wrong.problems.map(p => p.severity)], [undefined, ['error']]);
+      assert.match(wrong.problems[0].message, /head size \(60\) must divide the time mix's width \(2048\)/);
+    });
+  });
+
   it("a hover's what-if reaches it: doubling the layers of a Mamba or a FLUX.1 transformer grows its memory", () => {
     const flux = '{"_class_name": "FluxTransformer2DModel", "attention_head_dim": 128, "guidance_embeds": true, "in_channels": 64, "joint_attention_dim": 4096, "num_attention_heads": 24, "num_layers": 19, "num_single_layers": 38, "patch_size": 1, "pooled_projection_dim": 768}';
     for (const [text, key] of [[mamba, 'num_hidden_layers'], [flux, 'num_layers']]) {
