@@ -104,6 +104,8 @@ export interface VisionConfig {
   readonly lengths: Readonly<Record<string, number>>;
   /** The model_type of the config holding it (`mistral3`, `llava`), which decides a Pixtral tower's projector. */
   readonly holderType?: string;
+  /** The holder's `image_grid_pinpoints`, when it lists them as [height, width] pairs. */
+  readonly pinpoints?: readonly (readonly [number, number])[];
 }
 
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
@@ -118,6 +120,17 @@ const SECTIONED_KEYS: readonly string[] = ['moe', 'attn_config', 'ffn_config'];
 /** Where a multimodal config holds its language model: transformers' text_config, InternVL's llm_config. */
 const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
 const TEXT_MODEL_PATH = /(^|\.)(text_config|llm_config)$/;
+
+/** LlavaNextConfig's image_grid_pinpoints when the config leaves them out, as [height, width]. */
+const LLAVA_NEXT_PINPOINTS: readonly (readonly [number, number])[] = [[336, 672], [672, 336], [672, 672], [1008, 336], [336, 1008]];
+/** LlavaOnevisionConfig's: every grid of 1 to 6 × 1 to 6 tiles of 384 pixels. */
+const ONEVISION_PINPOINTS: readonly (readonly [number, number])[] = Array.from({ length: 36 }, (_, i) => [384 * (Math.floor(i / 6) + 1), 384 * ((i % 6) + 1)] as const);
+
+/** OneVision's `vision_aspect_ratio` ("anyres_max_9", its default): how many tiles' worth of features an image keeps. */
+function anyresMax(ratio: RawValue | null | undefined): number {
+  const match = typeof ratio === 'string' ? /^anyres_max_(\d+)$/.exec(ratio) : null;
+  return match ? Number(match[1]) : 9;
+}
 
 /** Towers known by the model_type of the config holding them. */
 const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip' };
@@ -145,7 +158,7 @@ function impliedTower(obj: ConfigObject): VisionConfig | undefined {
 }
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
-const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor'] as const;
+const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor', 'vision_aspect_ratio'] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
@@ -204,7 +217,20 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
     }
   }
   const holder = entryOf(obj, 'model_type')?.value;
-  return { kind, values, lengths: listLengths(v) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}) };
+  const pinpoints = gridPinpoints(obj);
+  return { kind, values, lengths: listLengths(v) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}), ...(pinpoints ? { pinpoints } : {}) };
+}
+
+/** A config's `image_grid_pinpoints` as [height, width] pairs of positive whole numbers; undefined unless all are. */
+function gridPinpoints(obj: ConfigObject): [number, number][] | undefined {
+  const list = entryOf(obj, 'image_grid_pinpoints')?.value;
+  if (list?.kind !== 'array' || list.items.length === 0) {
+    return undefined;
+  }
+  const pairs = list.items.map(item => (item.kind === 'array' && item.items.length === 2 ? item.items.map(scalar) : []));
+  return pairs.every(p => p.length === 2 && p.every(n => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 100_000))
+    ? pairs.map(p => [p[0] as number, p[1] as number])
+    : undefined;
 }
 
 export interface CatalogReference {
@@ -1476,6 +1502,16 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),
     ...(config.kind === 'siglip' && config.holderType === 'paligemma' ? { projector: { style: 'paligemma' as const, spatialMergeSize: 1, bias: true } } : {}),
+    // LLaVA-OneVision: SigLIP's patch features (no head), LLaVA's projector with image_newline, anyres tiling capped
+    // at `anyres_max_N` tiles' worth of features.
+    ...(config.kind === 'siglip' && config.holderType === 'llava_onevision'
+      ? {
+          poolingHead: false,
+          projector: { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: true },
+          anyres: { pinpoints: config.pinpoints ?? ONEVISION_PINPOINTS, classToken: false, maxTiles: anyresMax(config.values.vision_aspect_ratio) },
+        }
+      : {}),
+    ...(config.kind === 'clip' && config.holderType === 'llava_next' ? { anyres: { pinpoints: config.pinpoints ?? LLAVA_NEXT_PINPOINTS, classToken: true } } : {}),
     ...(config.kind === 'siglip' && config.holderType === 'siglip' ? { projector: { style: 'siglip' as const, spatialMergeSize: 1, bias: false } } : {}),
     ...(config.kind === 'siglip' && PIXEL_SHUFFLE_CONNECTORS.has(config.holderType ?? '')
       ? { projector: { style: 'idefics3' as const, spatialMergeSize: typeof config.values.scale_factor === 'number' ? config.values.scale_factor : 2, bias: false } }

@@ -349,6 +349,12 @@ export interface VisionTower {
    * patches and one unbiased linear; CLIPModel's own (style 'clip'), both towers projected to `dim`; SiglipModel's
    * (style 'siglip'), only its logit scale and bias (each tower has its own head).
    */
+  /**
+   * LLaVA-NeXT's and OneVision's anyres tiling: the grid resolutions a processed image may take (`image_grid_pinpoints`,
+   * as [height, width]), whether each tile's features carry a class token, and OneVision's cap on the features of an
+   * image (`anyres_max_N`: N tiles' worth, downscaled beyond 1.1 times that).
+   */
+  readonly anyres?: { readonly pinpoints: readonly (readonly [number, number])[]; readonly classToken: boolean; readonly maxTiles?: number };
   readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip' | 'idefics3' | 'siglip'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
 }
 

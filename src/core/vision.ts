@@ -41,7 +41,9 @@ function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
   const h = v.hiddenSize;
   const projector = v.resampler
     ? resampler(v, textHidden)
-    : v.projector?.style === 'paligemma'
+    : v.projector?.style === 'llava'
+      ? llavaProjector(v, textHidden)
+      : v.projector?.style === 'paligemma'
       ? dense('multi_modal_projector.linear', h, textHidden, 1, true)
       : v.projector?.style === 'idefics3'
         ? [weight('connector.modality_projection.proj', h * v.projector.spatialMergeSize ** 2, textHidden, 1, true)]
@@ -274,9 +276,9 @@ export interface ImageCost {
 
 /**
  * Tokens one image adds to the sequence and the patches the tower runs over, at the tower's own image size (one tile
- * for tiling towers) or, for Qwen2-VL's and Pixtral's dynamic resolution, at `side`. Undefined where the count
- * depends on tiling VRAM Lens does not model (LLaVA-NeXT's anyres, Phi-3.5-vision's HD crops) or where images never
- * enter the sequence (Llama 3.2 Vision cross-attends to them).
+ * for tiling towers) or, for Qwen2-VL's and Pixtral's dynamic resolution and LLaVA-NeXT's and OneVision's anyres
+ * tiling, at `side`. Undefined where the count depends on tiling VRAM Lens does not model (Phi-3.5-vision's HD crops) or
+ * where images never enter the sequence (Llama 3.2 Vision cross-attends to them).
  */
 export function imageCost(v: VisionTower, side: number | undefined): ImageCost | undefined {
   const grid = (s: number) => Math.floor(s / v.patchSize);
@@ -290,12 +292,15 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
         const scale = v.projector.spatialMergeSize;
         return { tokens: Math.floor(own / (scale * scale)), patches: own, how: `one ${v.imageSize}-pixel tile, its patches pixel-shuffled ${scale} × ${scale}` };
       }
+      if (v.anyres) {
+        return anyres(v, v.anyres, side ?? 2 * v.imageSize);
+      }
       return v.projector?.style === 'paligemma'
         ? { tokens: own, patches: own, how: `one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
         : { tokens: GEMMA3_IMAGE_TOKENS, patches: own, how: `Gemma 3's ${GEMMA3_IMAGE_TOKENS} pooled tokens per ${v.imageSize}-pixel image` };
     case 'clip':
-      if (v.projector?.style === 'llava' && v.projector.imageNewline) {
-        return anyres(v, side ?? ANYRES_DEFAULT_SIDE);
+      if (v.anyres) {
+        return anyres(v, v.anyres, side ?? 2 * v.imageSize);
       }
       return v.projector?.style === 'llava'
         ? { tokens: own, patches: own + 1, how: `LLaVA: one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
@@ -324,21 +329,18 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
   }
 }
 
-/** LLaVA-NeXT's default image_grid_pinpoints, as [height, width]. */
-const ANYRES_PINPOINTS: readonly (readonly [number, number])[] = [[336, 672], [672, 336], [672, 672], [1008, 336], [336, 1008]];
-/** The square image a LLaVA-NeXT run reads when the settings name no size: large enough for its 2 × 2 grid. */
-const ANYRES_DEFAULT_SIDE = 672;
-
 /**
- * LLaVA-NeXT's anyres tokens for a square image of `side` pixels, as transformers computes them: the pinpoint that keeps
- * the most of the image (then wastes the least) is cut into tiles of the tower's size; their features, unpadded to the
- * image's shape, end each row with image_newline; the whole image at the tower's size comes first.
+ * LLaVA-NeXT's and OneVision's anyres tokens for a square image of `side` pixels, as transformers computes them (the
+ * square a run reads when the settings name no size is two tiles wide): the pinpoint that keeps the most of the image
+ * (then wastes the least) is cut into tiles of the tower's size; their features, unpadded to the image's shape and, for
+ * OneVision, downscaled when they exceed `anyres_max_N` tiles' worth by more than 1.1 times, end each row with
+ * image_newline; the whole image at the tower's size comes first.
  */
-function anyres(v: VisionTower, side: number): ImageCost {
-  let best: readonly [number, number] = ANYRES_PINPOINTS[0];
+function anyres(v: VisionTower, tiling: NonNullable<VisionTower['anyres']>, side: number): ImageCost {
+  let best: readonly [number, number] = tiling.pinpoints[0];
   let mostKept = 0;
   let leastWasted = Infinity;
-  for (const [h, w] of ANYRES_PINPOINTS) {
+  for (const [h, w] of tiling.pinpoints) {
     const scale = Math.min(w / side, h / side);
     const kept = Math.min(Math.floor(side * scale) ** 2, side * side);
     const wasted = w * h - kept;
@@ -347,20 +349,20 @@ function anyres(v: VisionTower, side: number): ImageCost {
     }
   }
   const grid = Math.floor(v.imageSize / v.patchSize);
-  const tiles = [best[0] / v.imageSize, best[1] / v.imageSize];
-  let rows = tiles[0] * grid;
-  let cols = tiles[1] * grid;
+  const tiles = [Math.floor(best[0] / v.imageSize), Math.floor(best[1] / v.imageSize)];
   // Unpadding to the square image: the longer side of the grid is cut back to the shorter.
-  if (cols > rows) {
-    cols = rows;
-  } else {
-    rows = cols;
+  let rows = Math.min(tiles[0], tiles[1]) * grid;
+  let cols = rows;
+  const ratio = tiling.maxTiles ? Math.sqrt((rows * cols) / (tiling.maxTiles * grid * grid)) : 0;
+  if (ratio > 1.1) {
+    [rows, cols] = [Math.floor(rows / ratio), Math.floor(cols / ratio)];
   }
   const base = grid * grid;
+  const name = tiling.maxTiles ? 'LLaVA-OneVision' : 'LLaVA-NeXT';
   return {
     tokens: base + rows * (cols + 1),
-    patches: (1 + tiles[0] * tiles[1]) * (base + 1),
-    how: `LLaVA-NeXT: a ${side}-pixel image as ${tiles[0]} × ${tiles[1]} tiles of ${v.imageSize} pixels beside the whole, each row closed by image_newline`,
+    patches: (1 + tiles[0] * tiles[1]) * (base + (tiling.classToken ? 1 : 0)),
+    how: `${name}: a ${side}-pixel image as ${tiles[0]} × ${tiles[1]} tiles of ${v.imageSize} pixels beside the whole, each row closed by image_newline${ratio > 1.1 ? `, downscaled to ${tiling.maxTiles} tiles' worth` : ''}`,
   };
 }
 

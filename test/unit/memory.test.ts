@@ -389,6 +389,30 @@ describe('images in a multimodal run: their tokens join the sequence, the tower 
     assert.deepStrictEqual([large.imageTokens, large.imagePatches], [576 + 48 * 49, 5 * 577]);
     // 336 px: the 1 × 2 pinpoint keeps it whole; its features unpad to 24 × 24.
     assert.strictEqual(onlyConfig(next, { sequenceLength: 512, imagesPerSample: 1, imageSide: 336 }).estimate!.settings.imageTokens, 576 + 24 * 25);
+    // A config's own image_grid_pinpoints: with a 3 × 3 grid among them, a 1,008-pixel image is cut into 9 tiles.
+    const wide = JSON.stringify({ ...JSON.parse(next), image_grid_pinpoints: [[336, 672], [672, 336], [672, 672], [1008, 1008]] });
+    assert.strictEqual(onlyConfig(next, { sequenceLength: 512, imagesPerSample: 1, imageSide: 1008 }).estimate!.settings.imageTokens, 576 + 48 * 49);
+    const nine = onlyConfig(wide, { sequenceLength: 512, imagesPerSample: 1, imageSide: 1008 }).estimate!.settings;
+    assert.deepStrictEqual([nine.imageTokens, nine.imagePatches], [576 + 72 * 73, 10 * 577]);
+  });
+
+  it('LLaVA-OneVision: SigLIP without its head, LLaVA\'s projector and image_newline, anyres capped at 9 tiles\' worth of features', () => {
+    // llava-hf/llava-onevision-qwen2-0.5b-ov-hf's shapes: SigLIP so400m at 384 px (27 × 27 patches, no class token)
+    // beside Qwen2-0.5B; 36 pinpoints of 1 to 6 × 1 to 6 tiles (LlavaOnevisionConfig's default, left out here).
+    const ov = JSON.stringify({
+      architectures: ['LlavaOnevisionForConditionalGeneration'], model_type: 'llava_onevision', tie_word_embeddings: true, vision_aspect_ratio: 'anyres_max_9',
+      text_config: { architectures: ['Qwen2ForCausalLM'], hidden_size: 896, intermediate_size: 4864, max_position_embeddings: 32768, model_type: 'qwen2', num_attention_heads: 14, num_hidden_layers: 24, num_key_value_heads: 2, tie_word_embeddings: true, vocab_size: 152000 },
+      vision_config: { hidden_size: 1152, image_size: 384, intermediate_size: 4304, model_type: 'siglip_vision_model', num_attention_heads: 16, num_hidden_layers: 26, patch_size: 14, vision_use_head: false },
+    });
+    const e = onlyConfig(ov, { sequenceLength: 512, imagesPerSample: 1 }).estimate!;
+    // The tower (397,747,744 counted by hand: patch and position embeddings, 26 blocks, post-LayerNorm), two biased
+    // linears 1,152 → 896 → 896 and the image_newline.
+    assert.strictEqual(e.parameters.vision, 397_747_744 + 1152 * 896 + 896 + 896 * 896 + 896 + 896);
+    // 768 px: 2 × 2 tiles, 54 × 54 features and 54 newlines after the whole image's 729; 2,304 px: 6 × 6 tiles, 162 × 162
+    // features downscaled by 2 to 81 × 81 (9 tiles' worth), the tower running over 37 tiles of 729 patches.
+    assert.strictEqual(e.settings.imageTokens, 729 + 54 * 55);
+    const large = onlyConfig(ov, { sequenceLength: 512, imagesPerSample: 1, imageSide: 2304 }).estimate!.settings;
+    assert.deepStrictEqual([large.imageTokens, large.imagePatches], [729 + 81 * 82, 37 * 729]);
   });
 
   it('Llama 3.2 Vision cross-attends to its images: they are said not to be counted, and the run stays text-only', () => {
