@@ -277,8 +277,8 @@ export interface ImageCost {
 /**
  * Tokens one image adds to the sequence and the patches the tower runs over, at the tower's own image size (one tile
  * for tiling towers) or, for Qwen2-VL's and Pixtral's dynamic resolution and LLaVA-NeXT's and OneVision's anyres
- * tiling, at `side`. Undefined where the count depends on tiling VRAM Lens does not model (Phi-3.5-vision's HD crops) or
- * where images never enter the sequence (Llama 3.2 Vision cross-attends to them).
+ * tiling, at `side`; Phi-3-vision's HD crops at its processor's num_crops. Undefined where images never enter the
+ * sequence (Llama 3.2 Vision cross-attends to them).
  */
 export function imageCost(v: VisionTower, side: number | undefined): ImageCost | undefined {
   const grid = (s: number) => Math.floor(s / v.patchSize);
@@ -301,6 +301,9 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
     case 'clip':
       if (v.anyres) {
         return anyres(v, v.anyres, side ?? 2 * v.imageSize);
+      }
+      if (v.projector?.style === 'phi3v') {
+        return hdCrops(v);
       }
       return v.projector?.style === 'llava'
         ? { tokens: own, patches: own + 1, how: `LLaVA: one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
@@ -363,6 +366,25 @@ function anyres(v: VisionTower, tiling: NonNullable<VisionTower['anyres']>, side
     tokens: base + rows * (cols + 1),
     patches: (1 + tiles[0] * tiles[1]) * (base + (tiling.classToken ? 1 : 0)),
     how: `${name}: a ${side}-pixel image as ${tiles[0]} × ${tiles[1]} tiles of ${v.imageSize} pixels beside the whole, each row closed by image_newline${ratio > 1.1 ? `, downscaled to ${tiling.maxTiles} tiles' worth` : ''}`,
+  };
+}
+
+/** Phi-3.5-vision's processor's num_crops (Phi-3-vision's ships 16). */
+const PHI3V_CROPS = 4;
+
+/**
+ * Phi-3-vision's HD transform for a square image, as its processor and model count it: the image is scaled to the
+ * largest square grid of 336-pixel crops within num_crops (its side whatever the image's), each crop's 24 × 24 patches
+ * merged 2 × 2 into 144 tokens with a separator per row, a separator, then the whole image's 144 tokens and its rows'
+ * separators; the tower runs over all num_crops + 1 crop slots, padding included.
+ */
+function hdCrops(v: VisionTower): ImageCost {
+  const scale = Math.floor(Math.sqrt(PHI3V_CROPS));
+  const grid = Math.floor(v.imageSize / v.patchSize) / 2;
+  return {
+    tokens: (scale * scale + 1) * grid * grid + 1 + (scale + 1) * grid,
+    patches: (PHI3V_CROPS + 1) * (patches(v) + 1),
+    how: `Phi-3.5-vision's HD transform: a square image as ${scale} × ${scale} crops of ${v.imageSize} pixels beside the whole, ${grid * grid} tokens each, at its processor's num_crops of ${PHI3V_CROPS} (Phi-3-vision's processor uses 16)`,
   };
 }
 

@@ -404,7 +404,13 @@ describe('encoder–decoder and speech: BART and Whisper', () => {
 
   it("Phi-3.5-vision (phi3_v): the CLIP tower its img_processor names, and a projector from four patch features", () => {
     // microsoft/Phi-3.5-vision-instruct's config.json values; 4,146,621,440 parameters.
-    assert.strictEqual(onlyConfig('{"architectures": ["Phi3VForCausalLM"], "auto_map": {"AutoConfig": "configuration_phi3_v.Phi3VConfig"}, "embd_layer": {"embedding_cls": "image", "hd_transform_order": "sub_glb", "projection_cls": "mlp", "use_hd_transform": true, "with_learnable_separator": true}, "hidden_size": 3072, "img_processor": {"image_dim_out": 1024, "model_name": "openai/clip-vit-large-patch14-336", "name": "clip_vision_model", "num_img_tokens": 144}, "intermediate_size": 8192, "max_position_embeddings": 131072, "model_type": "phi3_v", "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 32, "original_max_position_embeddings": 4096, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 32064}').estimate!.parameters.total, 4_146_621_440);
+    const phi = '{"architectures": ["Phi3VForCausalLM"], "auto_map": {"AutoConfig": "configuration_phi3_v.Phi3VConfig"}, "embd_layer": {"embedding_cls": "image", "hd_transform_order": "sub_glb", "projection_cls": "mlp", "use_hd_transform": true, "with_learnable_separator": true}, "hidden_size": 3072, "img_processor": {"image_dim_out": 1024, "model_name": "openai/clip-vit-large-patch14-336", "name": "clip_vision_model", "num_img_tokens": 144}, "intermediate_size": 8192, "max_position_embeddings": 131072, "model_type": "phi3_v", "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 32, "original_max_position_embeddings": 4096, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 32064}';
+    assert.strictEqual(onlyConfig(phi).estimate!.parameters.total, 4_146_621_440);
+    // An image through the HD transform at the processor's num_crops of 4: 2 × 2 crops and the whole, 144 tokens each,
+    // a separator per row of 12 (3 rows) and one between: 757 tokens; the tower runs over all 5 crop slots.
+    const run = onlyConfig(phi, { sequenceLength: 512, imagesPerSample: 1 }).estimate!;
+    assert.deepStrictEqual([run.settings.imageTokens, run.settings.imagePatches], [5 * 144 + 1 + 3 * 12, 5 * 577]);
+    assert.ok(run.assumptions.some(a => /HD transform: a square image as 2 × 2 crops/.test(a)));
   });
 });
 
