@@ -1,5 +1,5 @@
 // Diffusion transformers (FLUX.1's FluxTransformer2DModel, as diffusers and torchtitan build it; SD3's SD3Transformer2DModel): the spec the memory model reads, and the exact tensors.
-import type { WeightTensor } from './tensors';
+import { weightTensor as tensor, type WeightTensor } from './tensors';
 import type { DitShape, MmditShape, ModelSpec, RunSettings } from './types';
 import { LATENT_SCALE } from './unet';
 
@@ -63,13 +63,14 @@ export function fluxSpec(size: SizeReader, guidance: boolean, outChannels: numbe
   };
 }
 
-function tensor(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean, component: WeightTensor['component'], target?: WeightTensor['target']): WeightTensor {
-  return { name, inFeatures, outFeatures, count, linear, target, expert: false, embeddingOrHead: false, component };
-}
-
 /** nn.Linear(in, out) with its bias, `count` of them. */
 function biased(name: string, inFeatures: number, outFeatures: number, count: number, component: WeightTensor['component'], target?: WeightTensor['target']): WeightTensor[] {
   return [tensor(name, inFeatures, outFeatures, count, true, component, target), tensor(`${name} bias`, 1, outFeatures, count, false, component)];
+}
+
+/** diffusers' TimestepEmbedding (and its text and guidance twins): two biased linears, `from` → h → h. */
+function timeEmbedder(name: string, from: number, h: number): WeightTensor[] {
+  return [...biased(`${name}.linear_1`, from, h, 1, 'embeddings'), ...biased(`${name}.linear_2`, h, h, 1, 'embeddings')];
 }
 
 /**
@@ -84,12 +85,11 @@ export function ditTensors(spec: ModelSpec): WeightTensor[] {
   const m = spec.intermediateSize;
   const n2 = d.doubleBlocks;
   const n1 = d.singleBlocks;
-  const embedder = (name: string, from: number) => [...biased(`${name}.linear_1`, from, h, 1, 'embeddings'), ...biased(`${name}.linear_2`, h, h, 1, 'embeddings')];
   return [
     ...biased('x_embedder', d.inChannels * d.patchSize * d.patchSize, h, 1, 'embeddings'),
-    ...embedder('time_text_embed.timestep_embedder', 256),
-    ...(d.guidanceEmbeds ? embedder('time_text_embed.guidance_embedder', 256) : []),
-    ...embedder('time_text_embed.text_embedder', d.pooledProjectionDim),
+    ...timeEmbedder('time_text_embed.timestep_embedder', 256, h),
+    ...(d.guidanceEmbeds ? timeEmbedder('time_text_embed.guidance_embedder', 256, h) : []),
+    ...timeEmbedder('time_text_embed.text_embedder', d.pooledProjectionDim, h),
     ...biased('context_embedder', d.jointAttentionDim, h, 1, 'embeddings'),
     ...biased('transformer_blocks.norm1(_context).linear', h, 6 * h, 2 * n2, 'other'),
     ...biased('transformer_blocks.attn.to_q/add_q_proj', h, h, 2 * n2, 'attention', 'q'),
@@ -170,12 +170,11 @@ export function mmditTensors(spec: ModelSpec): WeightTensor[] {
   const n = spec.numLayers;
   const dual = d.dualAttentionLayers;
   const hd = spec.headDim;
-  const embedder = (name: string, from: number) => [...biased(`${name}.linear_1`, from, h, 1, 'embeddings'), ...biased(`${name}.linear_2`, h, h, 1, 'embeddings')];
   return [
     tensor('pos_embed.proj', d.inChannels * d.patchSize * d.patchSize, h, 1, false, 'embeddings'),
     tensor('pos_embed.proj bias', 1, h, 1, false, 'embeddings'),
-    ...embedder('time_text_embed.timestep_embedder', 256),
-    ...embedder('time_text_embed.text_embedder', d.pooledProjectionDim),
+    ...timeEmbedder('time_text_embed.timestep_embedder', 256, h),
+    ...timeEmbedder('time_text_embed.text_embedder', d.pooledProjectionDim, h),
     ...biased('context_embedder', d.jointAttentionDim, d.captionProjectionDim, 1, 'embeddings'),
     ...biased('transformer_blocks.norm1.linear', h, 6 * h, n - dual, 'other'),
     ...biased('transformer_blocks.norm1.linear (SD3.5 dual)', h, 9 * h, dual, 'other'),

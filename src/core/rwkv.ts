@@ -1,5 +1,5 @@
 // RWKV language models (RWKV-4 as transformers builds RwkvForCausalLM; RWKV-5 and -6 as their Hugging Face remote code builds them; RWKV-7 as flash-linear-attention builds it): the spec, the exact tensors, and the recurrent state that takes the KV cache's place.
-import type { WeightTensor } from './tensors';
+import { weightTensor as tensor, type WeightTensor } from './tensors';
 import type { ModelSpec, RwkvShape } from './types';
 
 /** A config value as a positive whole number; undefined (with the reason) when it is no size. */
@@ -92,10 +92,6 @@ export function rwkvSpec(version: RwkvShape['version'], size: RwkvSizeReader, ti
     slidingWindow: undefined, slidingLayers: 0, storedDtype: dtype, patchEmbeddingParams: 0, rwkv,
     approximate: `RWKV-${version}'s training activations counted from its time and channel mixes' saved tensors, not measured`,
   };
-}
-
-function tensor(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean, component: WeightTensor['component'], target?: WeightTensor['target']): WeightTensor {
-  return { name, inFeatures, outFeatures, count, linear, target, expert: false, embeddingOrHead: false, component };
 }
 
 /** The time mix's interpolation vectors and per-channel decay terms, by generation. */

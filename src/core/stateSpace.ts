@@ -1,5 +1,5 @@
 // State-space language models (Mamba and Mamba2, as transformers builds MambaForCausalLM and Mamba2ForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
-import type { WeightTensor } from './tensors';
+import { weightTensor as tensor, type WeightTensor } from './tensors';
 import type { DeltaNetShape, ModelSpec, SsmShape } from './types';
 
 /** MambaConfig's defaults for what a config.json leaves out. */
@@ -44,18 +44,11 @@ export function mambaSpec(size: SizeReader, tied: boolean, dtype: string | undef
   };
 }
 
-function tensor(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean, component: WeightTensor['component'], target?: WeightTensor['target']): WeightTensor {
-  return { name, inFeatures, outFeatures, count, linear, target, expert: false, embeddingOrHead: false, component };
-}
-
 /**
- * Every tensor of MambaForCausalLM: the embedding; per block an RMSNorm and the mixer (in_proj to x and z, the
- * depthwise conv1d, x_proj to the time step and B and C, dt_proj, A_log, D, out_proj); the final norm; an untied head.
+ * Every tensor of MambaForCausalLM and Mamba2ForCausalLM: the embedding; per block an RMSNorm and the mixer; the final
+ * norm; the head unless tied.
  */
 export function ssmTensors(spec: ModelSpec): WeightTensor[] {
-  if (spec.ssm!.mamba2) {
-    return mamba2Tensors(spec);
-  }
   const h = spec.hiddenSize;
   const n = spec.numLayers;
   return [
@@ -161,22 +154,6 @@ export function mamba2Spec(size: SizeReader, tied: boolean, dtype: string | unde
 /** Mamba2's convolution channels: x, B and C (B and C in groups). */
 function mamba2ConvChannels(m: SsmShape): number {
   return m.inner + 2 * m.mamba2!.groups * m.state;
-}
-
-/**
- * Every tensor of Mamba2ForCausalLM: the embedding; per block an RMSNorm and the mixer (in_proj to z, x, B, C and the
- * time steps, the depthwise conv1d over x, B and C, dt_bias, A_log and D per head, the gated RMSNorm, out_proj); the
- * final norm; the head unless tied.
- */
-function mamba2Tensors(spec: ModelSpec): WeightTensor[] {
-  const h = spec.hiddenSize;
-  const n = spec.numLayers;
-  return [
-    { ...tensor('embeddings', h, spec.vocabSize, 1, false, 'embeddings'), embeddingOrHead: true },
-    tensor('norm', 1, h, n + 1, false, 'norms'),
-    ...mamba2MixerTensors(spec.ssm!, h, n),
-    ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),
-  ];
 }
 
 /** The tensors of `n` Mamba2 mixers of width `h` (Mamba2's, and Bamba's and Granite 4's hybrid layers). */

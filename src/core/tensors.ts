@@ -47,6 +47,11 @@ function tag(t: Untagged, component: ParameterComponent): WeightTensor {
   return t;
 }
 
+/** A weight tensor of `count` copies of an out × in matrix (1 × length for a vector), filed under its component. */
+export function weightTensor(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean, component: ParameterComponent, target?: LoraTarget): WeightTensor {
+  return { name, inFeatures, outFeatures, count, linear, target, expert: false, embeddingOrHead: false, component };
+}
+
 export function numel(t: WeightTensor): number {
   return t.inFeatures * t.outFeatures * t.count;
 }

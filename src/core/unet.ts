@@ -1,5 +1,5 @@
 // Convolutional diffusers models (UNet2DConditionModel of Stable Diffusion 1.x / 2.x / XL, AutoencoderKL): their exact tensors and approximate activations, for the engine.
-import type { WeightTensor } from './tensors';
+import { weightTensor as weight, type WeightTensor } from './tensors';
 import type { ConvNetShape, ModelSpec, RunSettings } from './types';
 
 /** diffusers' class names of the convolutional models read here. */
@@ -18,10 +18,6 @@ export const LATENT_SCALE = 8;
 const CLIP_TOKENS = 77;
 
 type Component = WeightTensor['component'];
-
-function weight(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean, component: Component, target?: WeightTensor['target']): WeightTensor {
-  return { name, inFeatures, outFeatures, count, linear, target, expert: false, embeddingOrHead: false, component };
-}
 
 /** nn.Conv2d(in, out, k) with its bias: filed as a 2-D (out, in·k²) weight. */
 function conv(name: string, inChannels: number, outChannels: number, kernel: number, component: Component = 'other'): WeightTensor[] {

@@ -1,10 +1,10 @@
 // The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, InternViT in InternVL, Qwen2-VL's, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
-import type { WeightTensor } from './tensors';
+import { weightTensor, type WeightTensor } from './tensors';
 import type { VisionTower } from './types';
 
 /** A weight of the tower, filed under `vision`: a matrix (`linear`) or a vector or table. */
 function weight(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean): WeightTensor {
-  return { name: `vision.${name}`, inFeatures, outFeatures, count, linear, target: undefined, expert: false, embeddingOrHead: false, component: 'vision' };
+  return weightTensor(`vision.${name}`, inFeatures, outFeatures, count, linear, 'vision');
 }
 
 /** nn.Linear(in, out) and its bias when it has one. */
@@ -293,14 +293,14 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
         return { tokens: Math.floor(own / (scale * scale)), patches: own, how: `one ${v.imageSize}-pixel tile, its patches pixel-shuffled ${scale} × ${scale}` };
       }
       if (v.anyres) {
-        return anyres(v, v.anyres, side ?? 2 * v.imageSize);
+        return anyres(v, v.anyres, side);
       }
       return v.projector?.style === 'paligemma'
         ? { tokens: own, patches: own, how: `one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
         : { tokens: GEMMA3_IMAGE_TOKENS, patches: own, how: `Gemma 3's ${GEMMA3_IMAGE_TOKENS} pooled tokens per ${v.imageSize}-pixel image` };
     case 'clip':
       if (v.anyres) {
-        return anyres(v, v.anyres, side ?? 2 * v.imageSize);
+        return anyres(v, v.anyres, side);
       }
       if (v.projector?.style === 'phi3v') {
         return hdCrops(v);
@@ -339,7 +339,8 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
  * OneVision, downscaled when they exceed `anyres_max_N` tiles' worth by more than 1.1 times, end each row with
  * image_newline; the whole image at the tower's size comes first.
  */
-function anyres(v: VisionTower, tiling: NonNullable<VisionTower['anyres']>, side: number): ImageCost {
+function anyres(v: VisionTower, tiling: NonNullable<VisionTower['anyres']>, imageSide: number | undefined): ImageCost {
+  const side = imageSide ?? 2 * v.imageSize;
   let best: readonly [number, number] = tiling.pinpoints[0];
   let mostKept = 0;
   let leastWasted = Infinity;
