@@ -1,9 +1,7 @@
 // RWKV language models (RWKV-4 as transformers builds RwkvForCausalLM; RWKV-5 and -6 as their Hugging Face remote code builds them; RWKV-7 as flash-linear-attention builds it): the spec, the exact tensors, and the recurrent state that takes the KV cache's place.
 import { weightTensor as tensor, type WeightTensor } from './tensors';
+import type { SizeReader } from './stateSpace';
 import type { ModelSpec, RwkvShape } from './types';
-
-/** A config value as a positive whole number; undefined (with the reason) when it is no size. */
-export type RwkvSizeReader = (key: string, fallback?: number) => number | undefined;
 
 /** The RWKV generation a config's model_type names, or undefined when it names none. */
 export function rwkvVersion(modelType: unknown): RwkvShape['version'] | undefined {
@@ -31,7 +29,7 @@ function eagleIntermediate(hidden: number): number {
  * The mixer's shape from the config: attention_hidden_size (RWKV-4/5/6) or the key width (RWKV-7, hidden_size), the
  * head size, the channel-mix width, and RWKV-6's and RWKV-7's low-rank projections with the defaults their code uses.
  */
-function rwkvShape(version: RwkvShape['version'], hidden: number, size: RwkvSizeReader): RwkvShape | undefined {
+function rwkvShape(version: RwkvShape['version'], hidden: number, size: SizeReader): RwkvShape | undefined {
   if (version === 4) {
     const attention = size('attention_hidden_size', hidden);
     const intermediate = size('intermediate_size', 4 * hidden);
@@ -66,7 +64,7 @@ function rwkvShape(version: RwkvShape['version'], hidden: number, size: RwkvSize
  * mix and a channel mix; a final LayerNorm; an output head that is not tied to the embedding unless the config ties it.
  * A head size that does not divide the mixer's width is refused on `head_size`.
  */
-export function rwkvSpec(version: RwkvShape['version'], size: RwkvSizeReader, tied: boolean, dtype: string | undefined, problem: (key: string, message: string) => void): ModelSpec | undefined {
+export function rwkvSpec(version: RwkvShape['version'], size: SizeReader, tied: boolean, dtype: string | undefined, problem: (key: string, message: string) => void): ModelSpec | undefined {
   const hidden = size('hidden_size');
   const layers = size('num_hidden_layers');
   const vocab = size('vocab_size', version === 4 ? 50277 : version === 7 ? 32000 : 65536);

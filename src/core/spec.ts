@@ -1291,6 +1291,22 @@ function writtenValue(config: FoundConfig, key: string): RawValue | undefined {
   return v === null ? undefined : v;
 }
 
+/**
+ * A reader of a config's sizes, each a whole number from 1 to `limit`: as written, else the fallback its model code
+ * uses; a missing or invalid one is recorded as an error on its key.
+ */
+function sizeReader(value: (key: string) => RawValue | undefined, problems: SpecProblem[], limit: number): (key: string, fallback?: number) => number | undefined {
+  return (key, fallback) => {
+    const v = value(key) ?? fallback;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= limit) {
+      return v;
+    }
+    const message = v === undefined ? `\`${key}\` is missing, so the model's size is unknown.` : `\`${key}\` must be a whole number between 1 and ${limit.toLocaleString('en-US')} (it is ${JSON.stringify(v)}).`;
+    problems.push({ severity: 'error', key, message });
+    return undefined;
+  };
+}
+
 /** A Mamba config: its sizes as written or as MambaConfig defaults them (`time_step_rank: "auto"`), each checked. */
 function resolveMamba(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
@@ -1298,14 +1314,7 @@ function resolveMamba(config: FoundConfig): ResolvedSpec {
     const v = writtenValue(config, key);
     return v === 'auto' ? undefined : v;
   };
-  const size = (key: string, fallback?: number): number | undefined => {
-    const v = value(key) ?? fallback;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100_000_000) {
-      return v;
-    }
-    problems.push({ severity: 'error', key, message: v === undefined ? `\`${key}\` is missing, so the model's size is unknown.` : `\`${key}\` must be a whole number (it is ${JSON.stringify(v)}).` });
-    return undefined;
-  };
+  const size = sizeReader(value, problems, 100_000_000);
   const dtype = value('torch_dtype');
   const bias = { linear: value('use_bias') === true, conv: value('use_conv_bias') !== false };
   const stored = typeof dtype === 'string' ? dtype : undefined;
@@ -1319,14 +1328,7 @@ function resolveMamba(config: FoundConfig): ResolvedSpec {
 /** An RWKV config: its sizes as written or as its model code defaults them, each checked. */
 function resolveRwkv(config: FoundConfig, version: 4 | 5 | 6 | 7): ResolvedSpec {
   const problems: SpecProblem[] = [];
-  const size = (key: string, fallback?: number): number | undefined => {
-    const v = writtenValue(config, key) ?? fallback;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100_000_000) {
-      return v;
-    }
-    problems.push({ severity: 'error', key, message: v === undefined ? `\`${key}\` is missing, so the model's size is unknown.` : `\`${key}\` must be a whole number (it is ${JSON.stringify(v)}).` });
-    return undefined;
-  };
+  const size = sizeReader(key => writtenValue(config, key), problems, 100_000_000);
   const dtype = writtenValue(config, 'torch_dtype');
   const spec = rwkvSpec(version, size, writtenValue(config, 'tie_word_embeddings') === true, typeof dtype === 'string' ? dtype : undefined, (key, message) => problems.push({ severity: 'error', key, message }));
   return { spec: problems.length > 0 ? undefined : spec, problems };
@@ -1336,14 +1338,8 @@ function resolveRwkv(config: FoundConfig, version: 4 | 5 | 6 | 7): ResolvedSpec 
 function resolveDit(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
   const value = (key: string) => writtenValue(config, key);
-  const size = (key: keyof typeof FLUX_DEFAULTS): number | undefined => {
-    const v = value(key) ?? FLUX_DEFAULTS[key];
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {
-      return v;
-    }
-    problems.push({ severity: 'error', key, message: `\`${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
-    return undefined;
-  };
+  const read = sizeReader(value, problems, 1_000_000);
+  const size = (key: keyof typeof FLUX_DEFAULTS): number | undefined => read(key, FLUX_DEFAULTS[key]);
   const out = value('out_channels');
   const dtype = value('torch_dtype');
   const spec = fluxSpec(size, value('guidance_embeds') === true, typeof out === 'number' ? out : undefined, typeof dtype === 'string' ? dtype : undefined);
@@ -1414,14 +1410,8 @@ function resolveConvNet(config: FoundConfig, className: string): ResolvedSpec {
 function resolveSd3(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
   const value = (key: string) => writtenValue(config, key);
-  const size = (key: keyof typeof SD3_DEFAULTS): number | undefined => {
-    const v = value(key) ?? SD3_DEFAULTS[key];
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {
-      return v;
-    }
-    problems.push({ severity: 'error', key, message: `\`${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
-    return undefined;
-  };
+  const read = sizeReader(value, problems, 1_000_000);
+  const size = (key: keyof typeof SD3_DEFAULTS): number | undefined => read(key, SD3_DEFAULTS[key]);
   const qk = value('qk_norm');
   if (qk !== undefined && qk !== 'rms_norm') {
     problems.push({ severity: 'error', key: 'qk_norm', message: `\`qk_norm\` = ${JSON.stringify(qk)} is not counted (VRAM Lens counts SD3.5's "rms_norm").` });
