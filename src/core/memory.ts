@@ -371,11 +371,9 @@ function adaptedModulesPerLayer(spec: ModelSpec, targets: readonly LoraTarget[])
  * and to LoRA (frozen linear layers need no saved input; adapted ones keep a dropped-out copy).
  */
 export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, tokens: number): number {
-  if (spec.ssm) {
-    return (ssmActivationBytesPerToken(spec, precisionLayout(settings.precision).computeBytes) * tokens) / Math.max(1, settings.tensorParallel);
-  }
-  if (spec.rwkv) {
-    return (rwkvActivationBytesPerToken(spec, precisionLayout(settings.precision).computeBytes) * tokens) / Math.max(1, settings.tensorParallel);
+  const recurrent = recurrentTerms(spec);
+  if (recurrent) {
+    return (recurrent.savedPerToken(precisionLayout(settings.precision).computeBytes) * tokens) / Math.max(1, settings.tensorParallel);
   }
   const layout = precisionLayout(settings.precision);
   const autocast = layout.autocastCopyBytes > 0;
@@ -742,18 +740,38 @@ export function kvElementBytes(type: KvCacheType, precision: Precision): number 
   }
 }
 
+/**
+ * What a recurrent model (Mamba, Mamba2, RWKV) has in place of attention's terms: the state one sequence carries (at
+ * `elementBytes` for what is not fp32), the bytes a block keeps for backward per token, and the widest transient of a
+ * block per prompt token, in elements (Mamba's input projection's two streams and the scan over them; RWKV's time-mix
+ * projections or its channel mix's key and square).
+ */
+interface RecurrentTerms {
+  stateBytes(elementBytes: number): number;
+  savedPerToken(computeBytes: number): number;
+  readonly transientWidth: number;
+}
+
+function recurrentTerms(spec: ModelSpec): RecurrentTerms | undefined {
+  if (spec.ssm) {
+    return { stateBytes: e => ssmStateElements(spec) * e, savedPerToken: c => ssmActivationBytesPerToken(spec, c), transientWidth: 4 * spec.ssm.inner };
+  }
+  if (spec.rwkv) {
+    const r = spec.rwkv;
+    return { stateBytes: e => rwkvStateBytes(spec, e), savedPerToken: c => rwkvActivationBytesPerToken(spec, c), transientWidth: Math.max(5 * r.attention, 2 * r.intermediate) };
+  }
+  return undefined;
+}
+
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */
 export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   if (spec.encoderOnly) {
     return 0;
   }
-  if (spec.ssm) {
-    // A state-space model keeps no keys or values: each sequence carries its recurrent state, whatever its length.
-    return Math.round((ssmStateElements(spec) * kvElementBytes('auto', settings.precision) * settings.batchSize) / Math.max(1, settings.tensorParallel));
-  }
-  if (spec.rwkv) {
-    // RWKV keeps no keys or values either: a recurrent state per sequence, its wkv matrices in fp32.
-    return Math.round((rwkvStateBytes(spec, kvElementBytes('auto', settings.precision)) * settings.batchSize) / Math.max(1, settings.tensorParallel));
+  const recurrent = recurrentTerms(spec);
+  if (recurrent) {
+    // A recurrent model keeps no keys or values: each sequence carries its state, whatever its length.
+    return Math.round((recurrent.stateBytes(kvElementBytes('auto', settings.precision)) * settings.batchSize) / Math.max(1, settings.tensorParallel));
   }
   const elementBytes = kvElementBytes(settings.kvCacheType, settings.precision);
   const perToken = kvCacheElementsPerToken(spec, settings) * elementBytes * settings.batchSize;
@@ -782,19 +800,12 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
   if (spec.convnet) {
     return convNetInferenceActivationBytes(spec, settings, settings.precision === '32-true' ? 4 : 2);
   }
-  if (spec.ssm) {
-    // A Mamba block's largest transient: its input projection's two streams and the scan over them, plus the logits.
+  const recurrent = recurrentTerms(spec);
+  if (recurrent) {
+    // A recurrent block's largest transient over the prompt, beside its input and output, plus the last logits.
     const c = settings.precision === '32-true' ? 4 : 2;
     const tokens = settings.batchSize * settings.sequenceLength;
-    return (c * tokens * (2 * spec.hiddenSize + 4 * spec.ssm.inner) + settings.batchSize * spec.vocabSize * (c + 4)) / Math.max(1, settings.tensorParallel);
-  }
-  if (spec.rwkv) {
-    // An RWKV block's largest transient: the time mix's projections over the prompt or the channel mix's key and its
-    // square, plus the logits of the last position.
-    const c = settings.precision === '32-true' ? 4 : 2;
-    const tokens = settings.batchSize * settings.sequenceLength;
-    const widest = Math.max(5 * spec.rwkv.attention, 2 * spec.rwkv.intermediate);
-    return (c * tokens * (2 * spec.hiddenSize + widest) + settings.batchSize * spec.vocabSize * (c + 4)) / Math.max(1, settings.tensorParallel);
+    return (c * tokens * (2 * spec.hiddenSize + recurrent.transientWidth) + settings.batchSize * spec.vocabSize * (c + 4)) / Math.max(1, settings.tensorParallel);
   }
   const c = settings.precision === '32-true' ? 4 : 2;
   const b = settings.batchSize;
