@@ -510,8 +510,7 @@ function readTorchtuneSwitches(obj: ConfigObject, take: Take, options: Record<st
   if (options.optimizerInBackward === true && accumulation !== undefined && accumulation > 1) {
     refuse('optimizer_in_bwd', `\`optimizer_in_bwd: True\` cannot run with \`gradient_accumulation_steps: ${accumulation}\`: torchtune refuses to start ("Gradient accumulation is not supported with optimizer in bwd"); set one of them off.`);
   }
-  const checkpointing = entryAt(obj, 'enable_activation_checkpointing')?.value;
-  if (options.activationOffloading === true && !(checkpointing?.kind === 'boolean' && checkpointing.value)) {
+  if (options.activationOffloading === true && !switchedOn(obj, 'enable_activation_checkpointing')) {
     refuse('enable_activation_offloading', '`enable_activation_offloading: True` needs `enable_activation_checkpointing: True`: torchtune refuses to start without it.');
   }
 }
