@@ -369,7 +369,8 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   // A file-level problem is an error when it is one, or when it stopped the file from being read; else a note.
   const isError = (p: Problem) => p.severity === 'error' || p.code === 'unreadable-config';
   const errors = analysis.problems.filter(isError).map(p => p.message);
-  const anything = analysis.configs.length > 0 || index !== undefined || errors.length > 0 || (analysis.unresolved ?? []).length > 0;
+  const explained = analysis.problems.some(p => p.code === 'uncounted-model');
+  const anything = analysis.configs.length > 0 || index !== undefined || errors.length > 0 || (analysis.unresolved ?? []).length > 0 || explained;
   const notes = [
     ...(anything ? [] : [NO_CONFIG]),
     ...analysis.problems.filter(p => !isError(p)).map(p => p.message),

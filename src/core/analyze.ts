@@ -6,7 +6,7 @@ import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
-import { locateModelConfigs, problemSpan, resolveSpec, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
   Estimate,
@@ -388,6 +388,11 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
     problems.push({ severity: 'error', code: 'invalid-value', message: index.invalid, span: index.span });
   }
   const checkpoint = index && !('invalid' in index) ? index : undefined;
+  const uncounted = configs.length === 0 && !index ? uncountedDiffusersModel(doc.root) : undefined;
+  if (uncounted?.value.kind === 'string') {
+    const message = `${uncounted.value.value} is a diffusers model VRAM Lens does not count yet, so this file gets no number.`;
+    problems.push({ severity: 'info', code: 'uncounted-model', message, span: uncounted.keySpan });
+  }
   for (const u of found.unresolved) {
     problems.push({ severity: 'info', code: 'unknown-model', message: unknownModelMessage(u, options.lookupFailures?.get(u.name)), span: u.valueSpan });
   }

@@ -480,7 +480,7 @@ export function omittedConfigsMessage(omitted: { readonly count: number }): stri
 /** The CodeLens of a checkpoint index: how much the weights weigh, and whether they load on the target GPU. */
 export function checkpointLensTitle(index: CheckpointIndex, gpu: Gpu | undefined, cudaOverheadBytes: number): string {
   const params16 = index.totalSizeBytes / 2;
-  let title = `Checkpoint: ${formatBytes(index.totalSizeBytes)} of weights in ${index.tensors} tensors (${formatCount(params16)} parameters if 16-bit, ${formatCount(params16 / 2)} if fp32)`;
+  let title = `Checkpoint: ${formatBytes(index.totalSizeBytes)} of weights in ${index.tensors.toLocaleString('en-US')} tensors (${formatCount(params16)} parameters if 16-bit, ${formatCount(params16 / 2)} if fp32)`;
   if (gpu) {
     const fits = index.totalSizeBytes + cudaOverheadBytes <= gpuMemoryBytes(gpu);
     title += fits ? ` — ✓ loads on ${gpu.name}` : ` — ✗ does not load on ${gpu.name}`;

@@ -50,7 +50,7 @@ export type Family = Pick<
   ModelSpec,
   | 'generic' | 'encoderDecoder' | 'encoderOnly' | 'norm' | 'normsPerLayer' | 'positions' | 'attentionBias' | 'mlp'
   | 'mlpBias' | 'embeddingNorm' | 'pooler' | 'lmHeadBias' | 'finalNorm' | 'dropout' | 'head' | 'qkNorm'
-  | 'positionOffset' | 'pythonGelu'
+  | 'positionOffset' | 'pythonGelu' | 'keptInFp32'
 > & {
   readonly name: string;
   /** `tie_word_embeddings` when the config leaves it out (the family's config class default). */
@@ -371,9 +371,12 @@ const deepseekRefine = (ctx: FamilyContext): Refinement => {
   };
 };
 
-/** Falcon: parallel attention + MLP from one LayerNorm (7B), or two LayerNorms and grouped KV heads (40B/180B). */
-const falconRefine = (ctx: FamilyContext): Refinement => {
-  const newArchitecture = ctx.bool('new_decoder_architecture') === true;
+/**
+ * Falcon: parallel attention + MLP from one LayerNorm (7B), or two LayerNorms and grouped KV heads (40B/180B). The
+ * remote-code `RefinedWeb` model (Falcon-40B's first config) is the new architecture, without saying so.
+ */
+const falconRefine = (newByDefault: boolean) => (ctx: FamilyContext): Refinement => {
+  const newArchitecture = ctx.bool('new_decoder_architecture') ?? newByDefault;
   const parallel = ctx.bool('parallel_attn') ?? true;
   const bias = ctx.bool('bias') === true;
   let numKvHeads = ctx.numKvHeads;
@@ -533,7 +536,8 @@ const SPEECH_CONV = { dims: [512, 512, 512, 512, 512, 512, 512], kernels: [10, 3
 /**
  * Wav2Vec2 and HuBERT: the convolutional feature encoder (GroupNorm on its first layer, or a LayerNorm on each), the
  * feature projection (a LayerNorm and a linear into the model's width), the masked-frame embedding, the weight-normed
- * grouped positional convolution, BERT-like layers; ForCTC adds a biased head over `vocab_size` characters.
+ * grouped positional convolution, BERT-like layers; ForCTC adds a biased head over `vocab_size` characters, ForPreTraining
+ * its quantizer and projections.
  */
 const speechRefine = (ctx: FamilyContext): Refinement => {
   const dims = ctx.numbers('conv_dim') ?? SPEECH_CONV.dims;
@@ -557,10 +561,24 @@ const speechRefine = (ctx: FamilyContext): Refinement => {
   const ctc = ctx.architecture?.endsWith('ForCTC') === true;
   return {
     vocabSize: 0,
-    patchEmbeddingParams: conv + projection + h + positions,
+    patchEmbeddingParams: conv + projection + h + positions + (ctx.architecture === 'Wav2Vec2ForPreTraining' ? pretrainingHeads(ctx, last) : 0),
     ...(ctc ? { classifierLabels: ctx.int('vocab_size') ?? 32 } : {}),
   };
 };
+
+/**
+ * Wav2Vec2ForPreTraining's contrastive heads: the Gumbel quantizer (num_codevector_groups × num_codevectors_per_group
+ * codevectors of codevector_dim / groups, and a biased linear choosing them from the features), project_hid and
+ * project_q (biased linears into proj_codevector_dim).
+ */
+function pretrainingHeads(ctx: FamilyContext, features: number): number {
+  const groups = ctx.int('num_codevector_groups') ?? 2;
+  const codevectors = groups * (ctx.int('num_codevectors_per_group') ?? 320);
+  const codeDim = ctx.int('codevector_dim') ?? 256;
+  const projected = ctx.int('proj_codevector_dim') ?? 256;
+  const quantizer = codevectors * Math.floor(codeDim / groups) + features * codevectors + codevectors;
+  return quantizer + (ctx.hiddenSize + 1) * projected + (codeDim + 1) * projected;
+}
 
 const SPEECH: Family = { ...BERT_STYLE, name: 'Wav2Vec2', pooler: false, typeVocab: false, vocabulary: false, positions: 'none', refine: speechRefine };
 
@@ -700,6 +718,7 @@ const T5: Family = {
   head: 'lm',
   readsHeadDim: true,
   feedForwardProj: true,
+  keptInFp32: ['down'],
 };
 
 /** Keyed by `model_type`. */
@@ -735,9 +754,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       };
     },
   },
-  falcon: { ...GPT_STYLE, name: 'Falcon', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
-  RefinedWebModel: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
-  RefinedWeb: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine },
+  falcon: { ...GPT_STYLE, name: 'Falcon', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine(false) },
+  RefinedWebModel: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine(false) },
+  RefinedWeb: { ...GPT_STYLE, name: 'Falcon (RefinedWeb)', positions: 'rotary', dropout: false, pythonGelu: false, refine: falconRefine(true) },
   t5: T5,
   // mT5: T5 v1.1 (gated, untied) with a 250k-token vocabulary; UMT5: a relative-position bias in every layer.
   mt5: { ...T5, name: 'mT5' },
@@ -786,12 +805,19 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ...LLAMA_STYLE, name: 'MiniCPM', tiedByDefault: true,
     refine: ctx => ((ctx.int('num_experts', { allowZero: true }) ?? 0) > 0 ? { moe: everyLayerExperts(ctx) } : {}),
   },
-  minicpmv: { ...LLAMA_STYLE, name: 'MiniCPM-V', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
+  // MiniCPM-V 2.6's language model is Qwen2 (biased q, k and v); 2.0's is MiniCPM and 2.5's Llama 3 (no biases).
+  minicpmv: {
+    ...LLAMA_STYLE, name: 'MiniCPM-V', attentionBias: 'qkv',
+    refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx), ...(ctx.has('vision_encoder') || (ctx.real('version') ?? 2.6) < 2.6 ? { attentionBias: 'none' as const } : {}) }),
+  },
   qwen2_vl: { ...LLAMA_STYLE, name: 'Qwen2-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_5_vl: { ...LLAMA_STYLE, name: 'Qwen2.5-VL', attentionBias: 'qkv', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen2_moe: { ...LLAMA_STYLE, name: 'Qwen2-MoE', attentionBias: 'qkv', refine: qwenMoeRefine(true) },
   qwen3: { ...LLAMA_STYLE, name: 'Qwen3', qkNorm: 'head', refine: ctx => ({ slidingLayers: qwenSlidingLayers(ctx) }) },
   qwen3_moe: { ...LLAMA_STYLE, name: 'Qwen3-MoE', qkNorm: 'head', refine: qwenMoeRefine(false) },
+  // Qwen3-VL's language models (its text_config): Qwen3's and Qwen3-MoE's blocks.
+  qwen3_vl_text: { ...LLAMA_STYLE, name: 'Qwen3-VL', qkNorm: 'head' },
+  qwen3_vl_moe_text: { ...LLAMA_STYLE, name: 'Qwen3-VL-MoE', qkNorm: 'head', refine: qwenMoeRefine(false) },
   // Qwen3-Next: Gated DeltaNet (linear attention) layers with gated full attention every full_attention_interval
   // layers; Qwen2-MoE's experts with a gated shared expert; per-head q/k norms; an untied head.
   qwen3_next: { ...LLAMA_STYLE, name: 'Qwen3-Next (linear-attention hybrid, mixture of experts)', qkNorm: 'head', tiedByDefault: false, refine: qwen3NextRefine },

@@ -178,9 +178,30 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
  * AWQ keep embeddings, the output head, norms and biases in 16 bits; GGUF quantizes every 2-D tensor (the output
  * head at Q6_K in the _M mixtures) and keeps 1-D tensors in fp32.
  */
-export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize = 128, quantizeHead = false): number {
+export function weightBytes(
+  spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize = 128, quantizeHead = false, float16 = false,
+): number {
   const buffers = (spec.bufferElements ?? 0) * (quantization ? 2 : elementBytes);
-  return buffers + parameterBytes(spec, elementBytes, quantization, groupSize, quantizeHead);
+  return buffers + parameterBytes(spec, elementBytes, quantization, groupSize, quantizeHead) + keptInFp32Bytes(spec, elementBytes, quantization, float16);
+}
+
+/**
+ * What the modules a model keeps in float32 (`_keep_in_fp32_modules`, T5's `wo`) add beyond their count at the
+ * loaded precision: transformers keeps them in float32 when it loads in float16 or through bitsandbytes.
+ */
+function keptInFp32Bytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, float16: boolean): number {
+  const kept = spec.keptInFp32 ?? [];
+  const keeps = isBitsandbytes(quantization) || (!quantization && float16 && elementBytes === 2);
+  if (!keeps || kept.length === 0) {
+    return 0;
+  }
+  const tensors = weightTensors(spec).filter(t => t.target !== undefined && kept.includes(t.target));
+  return tensors.reduce((sum, t) => sum + numel(t) * 4 - (quantization ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize: 128 }) : numel(t) * elementBytes), 0);
+}
+
+/** Whether weights load in float16 (not bfloat16): what transformers' `_keep_in_fp32_modules` answers to. */
+export function loadsInFloat16(precision: Precision): boolean {
+  return precision === '16-mixed' || precision === '16-true';
 }
 
 function parameterBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize: number, quantizeHead: boolean): number {
@@ -585,7 +606,8 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   let autocastCopies = 0;
   if (settings.lora) {
     const frozenBytes = inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision);
-    weights = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize, settings.quantizeHead) * modelShare + trainable * trainLayout.weightBytes;
+    const frozenBase = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize, settings.quantizeHead, loadsInFloat16(settings.precision));
+    weights = frozenBase * modelShare + trainable * trainLayout.weightBytes;
   } else if (shardedMixed) {
     weights = params.total * 2 * modelShare;
   } else {
@@ -840,7 +862,9 @@ function largestLinear(spec: ModelSpec, quantizeHead = false): number {
 
 export function estimateInference(spec: ModelSpec, settings: RunSettings): MemoryEstimate<InferenceComponent> {
   const tp = Math.max(1, settings.tensorParallel);
-  const weights = Math.round(weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, settings.quantizeHead) / tp);
+  const weights = Math.round(
+    weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, settings.quantizeHead, loadsInFloat16(settings.precision)) / tp,
+  );
   const kvCache = kvCacheBytes(spec, settings);
   const activations = Math.round(inferenceActivationBytes(spec, settings) + towerActivations(spec, settings, false) + (settings.blasWorkspaceBytes ?? 0));
   const allocatedBytes = weights + kvCache + activations;
@@ -871,7 +895,7 @@ function towerActivations(spec: ModelSpec, settings: RunSettings, training: bool
 function visionNote(spec: ModelSpec, settings: RunSettings): string {
   const v = spec.vision!;
   const n = countParameters(spec).vision;
-  const tower = { siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', internvit: 'InternViT' }[v.kind];
+  const tower = { siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', qwen3vl: 'Qwen3-VL', internvit: 'InternViT' }[v.kind];
   const cross = spec.crossAttentionLayers
     ? ` The ${spec.crossAttentionLayers} cross-attention layers see no image and are skipped, as transformers skips them: no cache or activations of theirs.`
     : '';
@@ -949,6 +973,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         : 'Gradient checkpointing: off.',
     ...trainingSwitchNotes(settings),
     ...(spec.vision ? [visionNote(spec, settings)] : []),
+    ...(keptInFp32Bytes(spec, 2, settings.quantization, loadsInFloat16(settings.precision)) > 0
+      ? [`Weights kept in float32: the FFN output projections (\`wo\`) of ${spec.family}, as transformers keeps them when it loads in float16 or through bitsandbytes (\`_keep_in_fp32_modules\`).`]
+      : []),
     `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     settings.allocatorReserve === undefined
       ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`
@@ -1034,14 +1061,14 @@ function estimatePipeline(spec: ModelSpec, settings: RunSettings): Estimate {
   const { components } = spec.pipeline!;
   const denoiser = components.find(c => c.role === 'denoiser')!.spec;
   const own = estimate(denoiser, settings);
-  const fp16 = settings.precision === '16-mixed' || settings.precision === '16-true';
+  const fp16 = loadsInFloat16(settings.precision);
   const upcast = vaeUpcast(spec, fp16);
   const elementBytes = inferenceWeightBytes(settings.precision);
   let frozen = 0;
   let decode = 0;
   for (const c of components.filter(c => c.role !== 'denoiser')) {
     const vaeBytes = c.role === 'vae' && upcast ? 4 : elementBytes;
-    frozen += weightBytes(c.spec, vaeBytes, settings.quantization, settings.quantGroupSize);
+    frozen += weightBytes(c.spec, vaeBytes, settings.quantization, settings.quantGroupSize, false, fp16);
     if (c.role === 'vae' && c.spec.convnet) {
       decode = Math.max(decode, convNetInferenceActivationBytes(c.spec, { ...settings, guidance: false }, upcast ? 4 : settings.precision === '32-true' ? 4 : 2));
     }
@@ -1065,7 +1092,9 @@ function oneComponentAtATime(spec: ModelSpec, settings: RunSettings, denoiser: M
   const blas = settings.blasWorkspaceBytes ?? 0;
   const parts = [{ weights: denoiser.components.weights, activations: denoiser.components.activations }];
   for (const c of spec.pipeline!.components.filter(c => c.role !== 'denoiser')) {
-    const weights = Math.round(weightBytes(c.spec, c.role === 'vae' && upcast ? 4 : inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize));
+    const weights = Math.round(
+      weightBytes(c.spec, c.role === 'vae' && upcast ? 4 : inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, false, loadsInFloat16(settings.precision)),
+    );
     parts.push({ weights, activations: Math.round((c.role === 'vae' ? decode : 0) + blas) });
   }
   const peak = parts.reduce((a, b) => (b.weights + b.activations > a.weights + a.activations ? b : a));

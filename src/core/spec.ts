@@ -133,7 +133,8 @@ function anyresMax(ratio: RawValue | null | undefined): number {
 }
 
 /** Towers known by the model_type of the config holding them. */
-const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = { qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip' };
+const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
+  qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', qwen3_vl: 'qwen3vl', qwen3_vl_moe: 'qwen3vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip' };
 
 /** Models whose SigLIP tower has no attention-pooling head, whatever its config says: they read its patch features. */
 const HEADLESS_SIGLIP: ReadonlySet<string> = new Set(['minicpmv', 'idefics3', 'smolvlm']);
@@ -147,6 +148,10 @@ const PIXEL_SHUFFLE_CONNECTORS: ReadonlySet<string> = new Set(['idefics3', 'smol
  */
 function impliedTower(obj: ConfigObject): VisionConfig | undefined {
   const type = entryOf(obj, 'model_type')?.value;
+  const timm = minicpmv2Tower(obj);
+  if (timm) {
+    return timm;
+  }
   const processor = entryOf(obj, 'img_processor')?.value;
   if (type?.kind !== 'string' || type.value !== 'phi3_v' || processor?.kind !== 'object') {
     return undefined;
@@ -155,6 +160,26 @@ function impliedTower(obj: ConfigObject): VisionConfig | undefined {
   const width = out?.kind === 'number' ? out.value : 1024;
   const values = { hidden_size: width, intermediate_size: 4 * width, num_hidden_layers: 24, image_size: 336, patch_size: 14, num_channels: 3 };
   return { kind: 'clip', values, lengths: {}, holderType: 'phi3_v' };
+}
+
+/**
+ * MiniCPM-V 2.0 (`minicpmv`, remote code) names a timm tower (`vision_encoder`) instead of describing it:
+ * vit_so400m_patch14_siglip_384 (27 blocks 1,152 wide at 384 px, without its pooling head), its last block dropped
+ * when `drop_vision_last_layer` says so; its resampler's 2-D positions are a parameter (query_num of them).
+ */
+function minicpmv2Tower(obj: ConfigObject): VisionConfig | undefined {
+  const type = entryOf(obj, 'model_type')?.value;
+  const encoder = entryOf(obj, 'vision_encoder')?.value;
+  if (type?.kind !== 'string' || type.value !== 'minicpmv' || encoder?.kind !== 'string' || !encoder.value.startsWith('vit_so400m_patch14_siglip_384')) {
+    return undefined;
+  }
+  const drop = entryOf(obj, 'drop_vision_last_layer')?.value;
+  const queries = entryOf(obj, 'query_num')?.value;
+  const values = {
+    hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: drop?.kind === 'boolean' && !drop.value ? 27 : 26, image_size: 384, patch_size: 14, num_channels: 3,
+    ...(queries?.kind === 'number' ? { query_num: queries.value } : {}), learned_query_positions: true,
+  };
+  return { kind: 'siglip', values, lengths: {}, holderType: 'minicpmv' };
 }
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
@@ -461,6 +486,19 @@ export interface ClassDefaults {
 
 /** diffusers' classes whose config.json VRAM Lens counts. */
 const DIFFUSERS_MODELS: ReadonlySet<string> = new Set([...DIT_CLASSES, UNET_CLASS, VAE_CLASS, MMDIT_CLASS]);
+
+/**
+ * A diffusers model config VRAM Lens does not count (UNet2DModel, UNet3DConditionModel, a video transformer): its
+ * `_class_name` entry, so the file can say why it has no number.
+ */
+export function uncountedDiffusersModel(root: ConfigValue | undefined): ConfigEntry | undefined {
+  if (root?.kind !== 'object' || !entryOf(root, '_diffusers_version')) {
+    return undefined;
+  }
+  const entry = entryOf(root, DIFFUSERS_CLASS_KEY);
+  const name = entry?.value;
+  return name?.kind === 'string' && !DIFFUSERS_MODELS.has(name.value) && !pipelineEntries(root, name.value) ? entry : undefined;
+}
 
 function isModelObject(obj: ConfigObject): boolean {
   const className = entryOf(obj, DIFFUSERS_CLASS_KEY)?.value;
@@ -1173,6 +1211,14 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     });
   }
 
+  if (config.architecture === SAFETY_CHECKER) {
+    // Its CLIPConfig describes both towers, but the checker holds only the vision tower, a projection and its concepts.
+    problems.push({
+      severity: 'error',
+      key: 'architectures',
+      message: `A ${SAFETY_CHECKER} runs only the vision tower of this CLIP config: the pipeline's model_index.json counts it exactly, with its projection and concept embeddings.`,
+    });
+  }
   if (problems.some(p => p.severity === 'error')) {
     return { spec: undefined, problems };
   }
@@ -1202,6 +1248,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     positionOffset: family.positionOffset,
     wordEmbedProjDim: refined.wordEmbedProjDim,
     pythonGelu: family.pythonGelu,
+    ...(family.keptInFp32 ? { keptInFp32: family.keptInFp32 } : {}),
     tieWordEmbeddings,
     norm: refined.norm ?? family.norm,
     normsPerLayer: refined.normsPerLayer ?? family.normsPerLayer,
@@ -1246,11 +1293,15 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
 
 /**
  * Qwen2-VL's tower (embed_dim wide, mlp_ratio × wide MLPs, its vision_config's hidden_size the merger's output) or
- * Qwen2.5-VL's (hidden_size wide, intermediate_size MLPs, out_hidden_size out); depth blocks, in_chans channels.
+ * Qwen2.5-VL's and Qwen3-VL's (hidden_size wide, intermediate_size MLPs, out_hidden_size out); depth blocks, in_chans
+ * (Qwen3-VL: in_channels) channels. Qwen3-VL's learned positions and DeepStack mergers (one per
+ * deepstack_visual_indexes entry) come with its merger.
  */
-function qwenVisionTower(kind: 'qwen2vl' | 'qwen25vl', size: (key: string) => number): VisionTower {
+function qwenVisionTower(config: VisionConfig, kind: 'qwen2vl' | 'qwen25vl' | 'qwen3vl', size: (key: string) => number): VisionTower {
   const v2 = kind === 'qwen2vl';
+  const v3 = kind === 'qwen3vl';
   const width = size(v2 ? 'embed_dim' : 'hidden_size');
+  const merger = { spatialMergeSize: size('spatial_merge_size'), temporalPatchSize: size('temporal_patch_size'), outputDim: size(v2 ? 'hidden_size' : 'out_hidden_size') };
   return {
     kind,
     hiddenSize: width,
@@ -1258,11 +1309,16 @@ function qwenVisionTower(kind: 'qwen2vl' | 'qwen25vl', size: (key: string) => nu
     intermediateSize: v2 ? width * size('mlp_ratio') : size('intermediate_size'),
     imageSize: size('patch_size'),
     patchSize: size('patch_size'),
-    channels: size('in_chans'),
+    channels: size(v3 ? 'in_channels' : 'in_chans'),
     poolingHead: false,
-    merger: { spatialMergeSize: size('spatial_merge_size'), temporalPatchSize: size('temporal_patch_size'), outputDim: size(v2 ? 'hidden_size' : 'out_hidden_size') },
+    merger: v3
+      ? { ...merger, positions: size('num_position_embeddings'), deepstackMergers: config.lengths.deepstack_visual_indexes ?? QWEN3_VL_DEEPSTACK_LAYERS }
+      : merger,
   };
 }
+
+/** Qwen3VLVisionConfig's deepstack_visual_indexes when the config leaves them out: [8, 16, 24]. */
+const QWEN3_VL_DEEPSTACK_LAYERS = 3;
 
 /** What every tower's config gives in the same keys: its width, depth, MLP, image and patch sizes, channels. */
 function baseTower(config: VisionConfig, size: (key: string) => number): VisionTower {
@@ -1449,6 +1505,10 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     hidden_size: 1280, intermediate_size: 3420, depth: 32, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2,
     out_hidden_size: 3584,
   },
+  qwen3vl: {
+    hidden_size: 1152, intermediate_size: 4304, depth: 27, in_channels: 3, patch_size: 16, spatial_merge_size: 2, temporal_patch_size: 2,
+    out_hidden_size: 3584, num_position_embeddings: 2304,
+  },
 };
 
 /** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
@@ -1467,8 +1527,8 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     problems.push({ severity: 'error', key: `vision_config.${key}`, message: `\`vision_config.${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
     return 1;
   };
-  if (config.kind === 'qwen2vl' || config.kind === 'qwen25vl') {
-    const qwen = qwenVisionTower(config.kind, size);
+  if (config.kind === 'qwen2vl' || config.kind === 'qwen25vl' || config.kind === 'qwen3vl') {
+    const qwen = qwenVisionTower(config, config.kind, size);
     return valid ? qwen : undefined;
   }
   if (config.kind === 'internvit') {
@@ -1487,7 +1547,9 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     ...baseTower(config, size),
     // MiniCPM-V's SigLIP has no pooling head; its resampler of query_num learned queries is its projector.
     poolingHead: config.kind === 'siglip' && !HEADLESS_SIGLIP.has(config.holderType ?? '') && config.values.vision_use_head !== false,
-    ...(config.holderType === 'minicpmv' ? { resampler: { queries: typeof config.values.query_num === 'number' ? config.values.query_num : 64 } } : {}),
+    ...(config.holderType === 'minicpmv'
+      ? { resampler: { queries: typeof config.values.query_num === 'number' ? config.values.query_num : 64, learnedPositions: config.values.learned_query_positions === true } }
+      : {}),
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),

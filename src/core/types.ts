@@ -143,6 +143,11 @@ export interface ModelSpec {
    */
   readonly bufferElements?: number;
   /**
+   * Weights transformers keeps in float32 when it loads the model in float16 or through bitsandbytes
+   * (`_keep_in_fp32_modules`: T5's FFN output projection `wo`), by their tensor target.
+   */
+  readonly keptInFp32?: readonly ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head')[];
+  /**
    * A diffusers pipeline (model_index.json): every component with its own spec; the fields above are its denoiser's.
    * Its parameters are their sum; its memory holds them all, trains the denoiser, and peaks at the larger of a
    * denoising step and the VAE's decode.
@@ -317,9 +322,9 @@ export interface ConvNetShape {
 export interface VisionTower {
   /**
    * Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small
-   * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's, or InternViT (InternVL).
+   * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's / Qwen3-VL's, or InternViT (InternVL).
    */
-  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'internvit';
+  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'qwen3vl' | 'internvit';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -337,10 +342,22 @@ export interface VisionTower {
    * concatenates pixelShuffle² patches before the projector.
    */
   readonly internVit?: { readonly qkvBias: boolean; readonly qkNorm: boolean; readonly rmsNorm: boolean; readonly pixelShuffle: number };
-  /** MiniCPM-V's projector: a perceiver resampler of `queries` learned queries (in place of SigLIP's projector). */
-  readonly resampler?: { readonly queries: number };
-  /** Qwen2-VL's patch merger: spatial_merge_size² patches into one token of the language model's width; frames per patch. */
-  readonly merger?: { readonly spatialMergeSize: number; readonly temporalPatchSize: number; readonly outputDim: number };
+  /**
+   * MiniCPM-V's projector: a perceiver resampler of `queries` learned queries (in place of SigLIP's projector); in
+   * MiniCPM-V 2.0 its queries' 2-D positions are a parameter too.
+   */
+  readonly resampler?: { readonly queries: number; readonly learnedPositions?: boolean };
+  /**
+   * Qwen2-VL's patch merger: spatial_merge_size² patches into one token of the language model's width; frames per patch.
+   * Qwen3-VL adds learned positions (`num_position_embeddings`) and one more merger per DeepStack layer.
+   */
+  readonly merger?: {
+    readonly spatialMergeSize: number;
+    readonly temporalPatchSize: number;
+    readonly outputDim: number;
+    readonly positions?: number;
+    readonly deepstackMergers?: number;
+  };
   /**
    * The projector of Pixtral and CLIP towers: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches,
    * two linears) or LLaVA's (two linears), biased or not (multimodal_projector_bias); LLaVA-NeXT adds an image_newline

@@ -67,12 +67,13 @@ function siglip(v: VisionTower, textHidden: number): WeightTensor[] {
 /**
  * MiniCPM-V's resampler: `queries` learned queries of the language model's width, an unbiased projection of the
  * tower's features to that width, one nn.MultiheadAttention (biased in and out projections), LayerNorms on the queries,
- * the features and the output, and a final square matrix.
+ * the features and the output, and a final square matrix (MiniCPM-V 2.0: and its queries' positions).
  */
 function resampler(v: VisionTower, textHidden: number): WeightTensor[] {
   const d = textHidden;
   return [
     weight('resampler.query', d, v.resampler!.queries, 1, false),
+    ...(v.resampler!.learnedPositions ? [weight('resampler.pos_embed', d, v.resampler!.queries, 1, false)] : []),
     ...(v.hiddenSize !== d ? [weight('resampler.kv_proj', v.hiddenSize, d, 1, true)] : []),
     ...dense('resampler.attn.in_proj', d, 3 * d, 1, true),
     ...dense('resampler.attn.out_proj', d, d, 1, true),
@@ -194,10 +195,11 @@ function clip(v: VisionTower, textHidden: number): WeightTensor[] {
 }
 
 /**
- * Qwen2-VL's and Qwen2.5-VL's vision transformer: an unbiased 3-D patch convolution over temporal_patch_size frames,
- * blocks with a biased fused qkv and projection, and a biased MLP (Qwen2-VL: LayerNorms and fc1/fc2; Qwen2.5-VL:
- * RMSNorms and a gated gate/up/down); the merger's norm and two biased linears from spatial_merge_size² patches into
- * the language model's width.
+ * Qwen2-VL's, Qwen2.5-VL's and Qwen3-VL's vision transformer: a 3-D patch convolution over temporal_patch_size frames
+ * (biased in Qwen3-VL), blocks with a biased fused qkv and projection, and a biased MLP (Qwen2-VL and Qwen3-VL:
+ * LayerNorms and fc1/fc2; Qwen2.5-VL: RMSNorms and a gated gate/up/down); the merger's norm and two biased linears from
+ * spatial_merge_size² patches into the language model's width. Qwen3-VL adds learned positions and a DeepStack merger
+ * per listed layer, each normed after the shuffle (over spatial_merge_size² patches' width).
  */
 function qwenVision(v: VisionTower): WeightTensor[] {
   const h = v.hiddenSize;
@@ -205,12 +207,16 @@ function qwenVision(v: VisionTower): WeightTensor[] {
   const m = v.merger ?? { spatialMergeSize: 2, temporalPatchSize: 2, outputDim: h };
   const merged = h * m.spatialMergeSize * m.spatialMergeSize;
   const v25 = v.kind === 'qwen25vl';
+  const v3 = v.kind === 'qwen3vl';
   const norm = v25 ? h : 2 * h;
   const mlp = v25
     ? [...dense('mlp.gate_proj and up_proj', h, v.intermediateSize, 2 * n, true), ...dense('mlp.down_proj', v.intermediateSize, h, n, true)]
     : [...dense('mlp.fc1', h, v.intermediateSize, n, true), ...dense('mlp.fc2', v.intermediateSize, h, n, true)];
+  const deepstack = m.deepstackMergers ?? 0;
   return [
     weight('patch_embed', v.channels * m.temporalPatchSize * v.patchSize * v.patchSize, h, 1, true),
+    ...(v3 ? [weight('patch_embed bias', 1, h, 1, false)] : []),
+    ...(m.positions ? [weight('pos_embed', h, m.positions, 1, false)] : []),
     weight('block norms', 1, 2 * norm, n, false),
     ...dense('attn.qkv', h, 3 * h, n, true),
     ...dense('attn.proj', h, h, n, true),
@@ -218,6 +224,13 @@ function qwenVision(v: VisionTower): WeightTensor[] {
     weight('merger.ln_q', 1, norm, 1, false),
     ...dense('merger.mlp.0', merged, merged, 1, true),
     ...dense('merger.mlp.2', merged, m.outputDim, 1, true),
+    ...(deepstack > 0
+      ? [
+          weight('deepstack_merger_list norms', 1, 2 * merged, deepstack, false),
+          ...dense('deepstack_merger_list linear_fc1', merged, merged, deepstack, true),
+          ...dense('deepstack_merger_list linear_fc2', merged, m.outputDim, deepstack, true),
+        ]
+      : []),
   ];
 }
 
@@ -250,7 +263,7 @@ function internVit(v: VisionTower, textHidden: number): WeightTensor[] {
 }
 
 const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = {
-  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, internvit: internVit,
+  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, qwen3vl: qwenVision, internvit: internVit,
 };
 
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
@@ -315,11 +328,13 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
     case 'llama4':
       return { tokens: Math.floor(own / 4), patches: own, how: `Llama 4: one ${v.imageSize}-pixel tile, its patches pixel-shuffled 2 × 2` };
     case 'qwen2vl':
-    case 'qwen25vl': {
+    case 'qwen25vl':
+    case 'qwen3vl': {
       const s = side ?? DYNAMIC_DEFAULT_SIDE;
       const merge = v.merger?.spatialMergeSize ?? 2;
       const n = grid(s) ** 2;
-      return { tokens: Math.floor(n / (merge * merge)), patches: n, how: `Qwen2-VL: a ${s}-pixel image, ${v.patchSize}-pixel patches merged ${merge} × ${merge}` };
+      const model = { qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', qwen3vl: 'Qwen3-VL' }[v.kind];
+      return { tokens: Math.floor(n / (merge * merge)), patches: n, how: `${model}: a ${s}-pixel image, ${v.patchSize}-pixel patches merged ${merge} × ${merge}` };
     }
     case 'pixtral': {
       const s = side ?? v.imageSize;

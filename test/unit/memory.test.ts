@@ -193,6 +193,21 @@ describe("a checkpoint's quantization_config sets its weights as shipped", () =>
     assert.ok(unknown.problems.some(p => p.severity === 'warning' && /quant_method "eetq"\) is not one VRAM Lens reads/.test(p.message)));
   });
 
+  it("T5 keeps its FFN output projections (wo) in float32 under bitsandbytes and in float16, as transformers loads it, not in bfloat16", () => {
+    // FLUX.1's T5-XXL encoder as an NF4 re-save: 24 layers; wo is 10,240 × 4,096 per layer. Its checkpoint holds
+    // 6,328,582,592 bytes (model.safetensors.index.json); the other linears in NF4 with an fp32 absmax per 64.
+    const t5 = { architectures: ['T5EncoderModel'], d_ff: 10240, d_kv: 64, d_model: 4096, feed_forward_proj: 'gated-gelu', model_type: 't5', num_heads: 64, num_layers: 24, vocab_size: 32128 };
+    const wo = 24 * 10240 * 4096;
+    const nf4 = onlyConfig(JSON.stringify({ ...t5, quantization_config: { quant_method: 'bitsandbytes', load_in_4bit: true, bnb_4bit_quant_type: 'nf4' } })).estimate!;
+    const quantized = 4762310656 - wo - 32128 * 4096 - (24 * 2 + 1) * 4096 - 32 * 64;
+    assert.strictEqual(nf4.inference.components.weights, 4 * wo + quantized / 2 + (quantized / 64) * 4 + 2 * (4762310656 - wo - quantized));
+    assert.ok(Math.abs(nf4.inference.components.weights - 6_328_582_592) / 6_328_582_592 < 1e-5);
+    assert.ok(nf4.assumptions.some(a => /kept in float32: the FFN output projections \(`wo`\)/.test(a)));
+    const fp16 = onlyConfig(JSON.stringify(t5), { precision: '16-mixed' }).estimate!;
+    const bf16 = onlyConfig(JSON.stringify(t5), { precision: 'bf16-mixed' }).estimate!;
+    assert.deepStrictEqual([fp16.inference.components.weights - bf16.inference.components.weights, bf16.inference.components.weights], [2 * wo, 2 * 4762310656]);
+  });
+
   it("HQQ (transformers' HqqConfig): nbits and group_size as saved, a 16-bit scale and zero per group; quantized metadata is a warning", () => {
     const hqq = weightsWith({ quant_method: 'hqq', quant_config: { weight_quant_params: { nbits: 4, group_size: 64, axis: 1, view_as_float: false }, scale_quant_params: null, zero_quant_params: null, offload_meta: false }, skip_modules: ['lm_head'] });
     assert.deepStrictEqual([hqq.settings.quantization, hqq.settings.quantGroupSize], ['hqq-4', 64]);

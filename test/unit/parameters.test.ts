@@ -369,6 +369,11 @@ describe('speech encoders: Wav2Vec2 and HuBERT', () => {
     assert.strictEqual(onlyConfig(JSON.stringify(hubert)).estimate!.parameters.total, 94_396_320 - (768 * 32 + 32));
   });
 
+  it("Wav2Vec2ForPreTraining adds the Gumbel quantizer, project_hid and project_q: facebook/wav2vec2-base's 95,044,608", () => {
+    const pretraining = { ...JSON.parse(base), architectures: ['Wav2Vec2ForPreTraining'], codevector_dim: 256, num_codevector_groups: 2, num_codevectors_per_group: 320, proj_codevector_dim: 256 };
+    assert.strictEqual(onlyConfig(JSON.stringify(pretraining)).estimate!.parameters.total, 95_044_608);
+  });
+
   it("the large models' biased convolutions with a LayerNorm each (feat_extract_norm: layer)", () => {
     const large = { ...JSON.parse(base), conv_bias: true, feat_extract_norm: 'layer', do_stable_layer_norm: true, hidden_size: 1024, intermediate_size: 4096, num_attention_heads: 16, num_hidden_layers: 24 };
     // Per convolution its bias and a LayerNorm of 512: 7 × 3 × 512 more than one GroupNorm's 1,024, in the feature encoder.
@@ -462,6 +467,40 @@ describe('PaliGemma: SigLIP and one biased projector beside Gemma', () => {
   });
 });
 
+describe('Qwen3-VL: a vision transformer with learned positions and DeepStack mergers beside Qwen3', () => {
+  // Qwen/Qwen3-VL-8B-Instruct's config.json values. Counted by hand from transformers' Qwen3-VL modules: the tower
+  // 576,388,336 (a biased 3-D patch convolution, 2,304 learned positions, 27 blocks, the merger and 3 DeepStack
+  // mergers normed after the shuffle) and Qwen3-8B's published 8,190,735,360.
+  const config = {
+    architectures: ['Qwen3VLForConditionalGeneration'], model_type: 'qwen3_vl', tie_word_embeddings: false,
+    text_config: { head_dim: 128, hidden_size: 4096, intermediate_size: 12288, max_position_embeddings: 262144, model_type: 'qwen3_vl_text', num_attention_heads: 32, num_hidden_layers: 36, num_key_value_heads: 8, vocab_size: 151936, dtype: 'bfloat16' },
+    vision_config: { deepstack_visual_indexes: [8, 16, 24], depth: 27, hidden_size: 1152, in_channels: 3, intermediate_size: 4304, model_type: 'qwen3_vl', num_heads: 16, num_position_embeddings: 2304, out_hidden_size: 4096, patch_size: 16, spatial_merge_size: 2, temporal_patch_size: 2 },
+  };
+
+  it('counts the tower, its mergers and the language model: 8,767,123,696', () => {
+    const a = onlyConfig(JSON.stringify(config));
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.vision], [8_767_123_696, 576_388_336]);
+  });
+
+  it('a 1,024-pixel image is 4,096 patches of 16 pixels, merged 2 × 2 into 1,024 tokens; fewer DeepStack layers, fewer mergers', () => {
+    const run = onlyConfig(JSON.stringify(config), { sequenceLength: 512, imagesPerSample: 1, imageSide: 1024 }).estimate!;
+    assert.deepStrictEqual([run.settings.imageTokens, run.settings.imagePatches], [1024, 4096]);
+    const merger = 2 * 4608 + 4608 * 4608 + 4608 + 4608 * 4096 + 4096;
+    const one = onlyConfig(JSON.stringify({ ...config, vision_config: { ...config.vision_config, deepstack_visual_indexes: [8] } }));
+    assert.strictEqual(one.estimate!.parameters.total, 8_767_123_696 - 2 * merger);
+  });
+});
+
+describe('MiniCPM-V 2.0: the timm SigLIP it names, a resampler with learned positions, MiniCPM', () => {
+  it("openbmb/MiniCPM-V-2's config.json values: 3,434,965,792 parameters, as its checkpoint holds", () => {
+    // vit_so400m_patch14_siglip_384 without its last block (drop_vision_last_layer) or pooling head: 397,747,744; the
+    // resampler over 64 queries with their positions: 29,514,240; MiniCPM-2.4B without biases: 3,007,703,808.
+    const config = '{"architectures": ["MiniCPMV"], "dim_model_base": 256, "drop_vision_last_layer": true, "hidden_size": 2304, "image_size": 448, "intermediate_size": 5760, "max_position_embeddings": 4096, "model_type": "minicpmv", "num_attention_heads": 36, "num_hidden_layers": 40, "num_key_value_heads": 36, "patch_size": 14, "query_num": 64, "scale_depth": 1.4, "scale_emb": 12, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vision_encoder": "vit_so400m_patch14_siglip_384.webli", "vocab_size": 122753}';
+    const a = onlyConfig(config);
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.vision], [3_434_965_792, 397_747_744 + 29_514_240]);
+  });
+});
+
 describe('MiniCPM-V 2.6: SigLIP and a resampler beside Qwen2', () => {
   it("openbmb/MiniCPM-V-2_6's config.json values: 8,099,175,152 parameters", () => {
     const config = '{"architectures": ["MiniCPMV"], "hidden_size": 3584, "intermediate_size": 18944, "max_position_embeddings": 32768, "model_type": "minicpmv", "num_attention_heads": 28, "num_hidden_layers": 28, "num_key_value_heads": 4, "query_num": 64, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 151666, "vision_config": {"hidden_size": 1152, "image_size": 980, "intermediate_size": 4304, "model_type": "siglip", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}}';
@@ -486,5 +525,27 @@ describe('diffusion transformers: FLUX.1', () => {
   it("torchtitan's flux-dev flavor names it, with the recipe's local_batch_size", () => {
     const [a] = analyzeDocument(parseConfig('[model]\nname = "flux"\nflavor = "flux-dev"\n[training]\nlocal_batch_size = 4\n', 'toml'), DEFAULT_OPTIONS).configs;
     assert.deepStrictEqual([a.config.catalog?.model.id, a.estimate!.parameters.total, a.estimate!.settings.batchSize], ['black-forest-labs/FLUX.1-dev-transformer', 11_901_408_320, 4]);
+  });
+});
+
+describe('Falcon-40B as first published (remote-code RefinedWeb)', () => {
+  it('is the new decoder architecture without saying so: two LayerNorms per layer and 8 KV heads; 41,303,293,952', () => {
+    // tiiuae/falcon-40b's first config.json; its .bin index holds 41,835,970,560 bf16 values, the tied lm_head among them.
+    const rw = '{"alibi": false, "architectures": ["RWForCausalLM"], "bias": false, "hidden_size": 8192, "model_type": "RefinedWeb", "n_head": 128, "n_head_kv": 8, "n_layer": 60, "parallel_attn": true, "torch_dtype": "bfloat16", "vocab_size": 65024}';
+    assert.strictEqual(onlyConfig(rw).estimate!.parameters.total, 41_835_970_560 - 65024 * 8192);
+  });
+});
+
+describe('what has no number says why', () => {
+  it("a StableDiffusionSafetyChecker's config alone is an error on architectures, not the whole CLIP model", () => {
+    const checker = analyzeDocument(parseConfig('{"architectures": ["StableDiffusionSafetyChecker"], "model_type": "clip", "projection_dim": 768, "text_config": {"hidden_size": 768, "intermediate_size": 3072, "max_position_embeddings": 77, "model_type": "clip_text_model", "num_attention_heads": 12, "num_hidden_layers": 12, "vocab_size": 49408}, "vision_config": {"hidden_size": 1024, "image_size": 224, "intermediate_size": 4096, "model_type": "clip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 24, "patch_size": 14}}', 'json'), DEFAULT_OPTIONS);
+    assert.ok(checker.configs.every(c => c.estimate === undefined));
+    assert.ok(checker.configs.some(c => c.problems.some(p => p.severity === 'error' && /runs only the vision tower/.test(p.message))));
+  });
+
+  it('a diffusers model VRAM Lens does not count (UNet2DModel) gets a note on its _class_name', () => {
+    const unet = analyzeDocument(parseConfig('{"_class_name": "UNet2DModel", "_diffusers_version": "0.11.1", "block_out_channels": [128, 256], "in_channels": 3, "sample_size": 128}', 'json'), DEFAULT_OPTIONS);
+    assert.deepStrictEqual([unet.configs.length, unet.problems.map(p => [p.severity, p.code])], [0, [['info', 'uncounted-model']]]);
+    assert.match(unet.problems[0].message, /UNet2DModel is a diffusers model VRAM Lens does not count yet/);
   });
 });
