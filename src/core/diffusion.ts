@@ -1,6 +1,6 @@
-// Diffusion transformers (FLUX.1's FluxTransformer2DModel, as diffusers and torchtitan build it; SD3's SD3Transformer2DModel): the spec the memory model reads, and the exact tensors.
+// Diffusion transformers (FLUX.1's FluxTransformer2DModel, as diffusers and torchtitan build it; SD3's SD3Transformer2DModel; PixArt's and Sana's cross-attention DiTs): the spec the memory model reads, and the exact tensors.
 import { weightTensor as tensor, type WeightTensor } from './tensors';
-import type { DitShape, MmditShape, ModelSpec, RunSettings } from './types';
+import type { CrossDitShape, DitShape, MmditShape, ModelSpec, RunSettings } from './types';
 import { LATENT_SCALE } from './unet';
 
 /** diffusers' class names of the transformers read here. */
@@ -198,6 +198,132 @@ export function mmditTensors(spec: ModelSpec): WeightTensor[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// PixArt-α / Σ and Sana: cross-attention DiTs under one AdaLN-single
+
+export const PIXART_CLASS = 'PixArtTransformer2DModel';
+export const SANA_CLASS = 'SanaTransformer2DModel';
+/** PixArt-α's first configs name diffusers' generic class, with `norm_type: "ada_norm_single"` and a patch size. */
+export const LEGACY_PIXART_CLASS = 'Transformer2DModel';
+
+/** PixArtTransformer2DModel's defaults for what its config.json leaves out (caption_channels 0: no caption projection). */
+export const PIXART_DEFAULTS = {
+  num_attention_heads: 16, attention_head_dim: 72, in_channels: 4, out_channels: 8, num_layers: 28, cross_attention_dim: 1152,
+  sample_size: 128, patch_size: 2, caption_channels: 0,
+} as const;
+
+/** SanaTransformer2DModel's defaults. */
+export const SANA_DEFAULTS = {
+  num_attention_heads: 70, attention_head_dim: 32, in_channels: 32, out_channels: 32, num_layers: 20, cross_attention_dim: 2240,
+  num_cross_attention_heads: 20, cross_attention_head_dim: 112, caption_channels: 2304, sample_size: 32, patch_size: 1,
+} as const;
+
+/** Sana's MLP: a gated convolution `mlp_ratio` (2.5 by default) times the model's width. */
+export const SANA_MLP_RATIO = 2.5;
+
+/** The prompt tokens their pipelines encode (max_sequence_length: PixArt-Σ's and Sana's 300; PixArt-α's 120). */
+const CROSS_DIT_TEXT_TOKENS = 300;
+
+type CrossDitSizeReader = (key: keyof typeof SANA_DEFAULTS | keyof typeof PIXART_DEFAULTS) => number | undefined;
+
+/** What a PixArt or Sana config says beyond its sizes. */
+export interface CrossDitSwitches {
+  readonly attentionBias: boolean;
+  readonly sizeConditions: boolean;
+  readonly guidanceEmbeds: boolean;
+  readonly qkNorm: boolean;
+  readonly mlpRatio: number;
+}
+
+/**
+ * The spec of a PixArt or Sana transformer from its config values. Self-attention runs over the image's tokens, the
+ * prompt enters through cross-attention; the memory model counts transformer layers over the image tokens:
+ * approximate, and said so.
+ */
+export function crossDitSpec(kind: CrossDitShape['kind'], size: CrossDitSizeReader, switches: CrossDitSwitches, dtype: string | undefined): ModelSpec | undefined {
+  const sana = kind === 'sana';
+  const keys = ['num_attention_heads', 'attention_head_dim', 'in_channels', 'out_channels', 'num_layers', 'cross_attention_dim', 'sample_size', 'patch_size', 'caption_channels'] as const;
+  const v = Object.fromEntries(keys.map(k => [k, size(k)])) as Record<(typeof keys)[number], number | undefined>;
+  const crossHeads = sana ? size('num_cross_attention_heads') : v.num_attention_heads;
+  const crossHeadDim = sana ? size('cross_attention_head_dim') : v.attention_head_dim;
+  if (keys.some(k => v[k] === undefined) || crossHeads === undefined || crossHeadDim === undefined) {
+    return undefined;
+  }
+  const n = v as Record<(typeof keys)[number], number>;
+  const hidden = n.num_attention_heads * n.attention_head_dim;
+  const latentScale = sana ? 32 : LATENT_SCALE;
+  const side = n.sample_size * latentScale;
+  const shape: CrossDitShape = {
+    kind, inChannels: n.in_channels, outChannels: n.out_channels, patchSize: n.patch_size, captionChannels: n.caption_channels,
+    crossAttentionDim: n.cross_attention_dim, crossHeads, crossHeadDim, attentionBias: switches.attentionBias, sizeConditions: switches.sizeConditions,
+    guidanceEmbeds: switches.guidanceEmbeds, qkNorm: switches.qkNorm, latentScale, imageSide: side,
+    imageTokens: Math.floor(side / (latentScale * n.patch_size)) ** 2, textTokens: CROSS_DIT_TEXT_TOKENS,
+  };
+  return {
+    family: sana ? 'Sana (linear-attention DiT)' : 'PixArt (DiT)', generic: false, encoderDecoder: false, encoderOnly: true,
+    hiddenSize: hidden, numLayers: n.num_layers, numDecoderLayers: 0, numHeads: n.num_attention_heads, numKvHeads: n.num_attention_heads,
+    headDim: n.attention_head_dim, vocabSize: 0, intermediateSize: Math.floor((sana ? switches.mlpRatio : MLP_RATIO) * hidden), maxPositions: undefined,
+    typeVocabSize: 0, moe: undefined, mla: undefined, qkNorm: false, relativeAttentionBuckets: 0, positionOffset: 0, wordEmbedProjDim: undefined,
+    pythonGelu: false, tieWordEmbeddings: false, norm: 'layernorm-noparams', normsPerLayer: 2, positions: 'none', attentionBias: 'all', mlp: 'plain',
+    mlpBias: true, embeddingNorm: false, pooler: false, lmHeadBias: false, finalNorm: false, dropout: false, head: 'none',
+    slidingWindow: undefined, slidingLayers: 0, storedDtype: dtype, patchEmbeddingParams: 0,
+    crossDit: shape, defaultSequence: shape.imageTokens,
+    approximate: `${sana ? "Sana's" : "PixArt's"} ${n.num_layers} blocks counted as transformer layers over the image tokens, the prompt's cross-attention beside them`,
+  };
+}
+
+/** diffusers' Attention projections: q from the model's width, k and v from `kvFrom`, all `inner` wide, and the biased output. */
+function attention(name: string, h: number, kvFrom: number, inner: number, count: number, bias: boolean): WeightTensor[] {
+  const proj = (p: string, from: number, target: WeightTensor['target']) =>
+    bias ? biased(`${name}.${p}`, from, inner, count, 'attention', target) : [tensor(`${name}.${p}`, from, inner, count, true, 'attention', target)];
+  return [...proj('to_q', h, 'q'), ...proj('to_k', kvFrom, 'k'), ...proj('to_v', kvFrom, 'v'), ...biased(`${name}.to_out.0`, inner, h, count, 'attention', 'o')];
+}
+
+/**
+ * Every tensor of PixArtTransformer2DModel or SanaTransformer2DModel: the patch convolution, the AdaLN-single
+ * (timestep embedder, PixArt's resolution and aspect-ratio embedders or Sana Sprint's guidance embedder, and the shared
+ * 6-way modulation), the caption projection (Sana: and its RMSNorm); per block self-attention, cross-attention (Sana
+ * 1.5: RMSNorms across heads on their queries and keys), the MLP (PixArt: GELU; Sana: a 1 × 1 convolution to two
+ * gated halves, a depthwise 3 × 3 and an unbiased 1 × 1 back) and a 6-row scale-shift table; the final table and
+ * projection.
+ */
+export function crossDitTensors(spec: ModelSpec): WeightTensor[] {
+  const d = spec.crossDit!;
+  const h = spec.hiddenSize;
+  const n = spec.numLayers;
+  const m = spec.intermediateSize;
+  const sana = d.kind === 'sana';
+  const inner = spec.numHeads * spec.headDim;
+  const crossInner = d.crossHeads * d.crossHeadDim;
+  const sizeEmbedding = Math.floor(h / 3);
+  const mlp = sana
+    ? [
+        tensor('transformer_blocks.ff.conv_inverted', h, 2 * m, n, false, 'mlp'),
+        tensor('transformer_blocks.ff.conv_inverted bias', 1, 2 * m, n, false, 'mlp'),
+        tensor('transformer_blocks.ff.conv_depth', 9, 2 * m, n, false, 'mlp'),
+        tensor('transformer_blocks.ff.conv_depth bias', 1, 2 * m, n, false, 'mlp'),
+        tensor('transformer_blocks.ff.conv_point', m, h, n, false, 'mlp'),
+      ]
+    : [...biased('transformer_blocks.ff.net.0.proj', h, m, n, 'mlp', 'up'), ...biased('transformer_blocks.ff.net.2', m, h, n, 'mlp', 'down')];
+  return [
+    tensor('pos_embed.proj', d.inChannels * d.patchSize * d.patchSize, h, 1, false, 'embeddings'),
+    tensor('pos_embed.proj bias', 1, h, 1, false, 'embeddings'),
+    ...timeEmbedder('adaln_single.emb.timestep_embedder', 256, h),
+    ...(d.sizeConditions ? [...timeEmbedder('adaln_single.emb.resolution_embedder', 256, sizeEmbedding), ...timeEmbedder('adaln_single.emb.aspect_ratio_embedder', 256, sizeEmbedding)] : []),
+    ...(d.guidanceEmbeds ? timeEmbedder('time_embed.guidance_embedder', 256, h) : []),
+    ...biased('adaln_single.linear', h, 6 * h, 1, 'other'),
+    ...(d.captionChannels > 0 ? [...biased('caption_projection.linear_1', d.captionChannels, h, 1, 'embeddings'), ...biased('caption_projection.linear_2', h, h, 1, 'embeddings')] : []),
+    ...(sana ? [tensor('caption_norm', 1, h, 1, false, 'norms')] : []),
+    ...attention('transformer_blocks.attn1', h, h, inner, n, d.attentionBias),
+    ...attention('transformer_blocks.attn2', h, d.crossAttentionDim, crossInner, n, sana || d.attentionBias),
+    ...(d.qkNorm ? [tensor('transformer_blocks.attn1/attn2 norm_q and norm_k', 1, 2 * (inner + crossInner), n, false, 'norms')] : []),
+    ...mlp,
+    tensor('transformer_blocks.scale_shift_table', 6, h, n, false, 'other'),
+    tensor('scale_shift_table', 2, h, 1, false, 'other'),
+    ...biased('proj_out', h, d.patchSize * d.patchSize * d.outChannels, 1, 'other'),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The image a run makes
 
 /** What a diffusion model's run works on: its image side in pixels and the positions one sample is at that side. */
@@ -218,6 +344,11 @@ export function diffusionImage(spec: ModelSpec, side: number | undefined): Diffu
     const m = spec.mmdit;
     const s = side ?? m.imageSide;
     return { side: s, tokens: Math.floor(s / (LATENT_SCALE * m.patchSize)) ** 2 + m.textTokens, guidanceByDefault: true };
+  }
+  if (spec.crossDit) {
+    const d = spec.crossDit;
+    const s = side ?? d.imageSide;
+    return { side: s, tokens: Math.floor(s / (d.latentScale * d.patchSize)) ** 2, guidanceByDefault: !d.guidanceEmbeds };
   }
   if (spec.convnet) {
     const n = spec.convnet;

@@ -38,7 +38,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks'
+    | 'sharedBlocks' | 'mtpLayers'
   >
 >;
 
@@ -721,6 +721,11 @@ const T5: Family = {
   keptInFp32: ['down'],
 };
 
+const PERSIMMON: Family = {
+  ...GPT_STYLE, name: 'Persimmon', positions: 'rotary', tiedByDefault: false, dropout: false, pythonGelu: false,
+  refine: ctx => ({ qkNorm: ctx.bool('qk_layernorm') === false ? false : 'head' }),
+};
+
 /** Keyed by `model_type`. */
 export const FAMILIES: Readonly<Record<string, Family>> = {
   gpt2: GPT_STYLE,
@@ -743,6 +748,16 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     tiedByDefault: false, dropout: false,
   },
   gpt_neox: { ...GPT_STYLE, name: 'GPT-NeoX', positions: 'rotary', tiedByDefault: false, dropout: false, pythonGelu: false },
+  // Persimmon: GPT-NeoX's block (biased fused qkv, LayerNorms with biases, a biased squared-ReLU MLP) with LayerNorms on
+  // each head's queries and keys (qk_layernorm); Fuyu adds a biased linear from each image patch's pixels.
+  persimmon: PERSIMMON,
+  fuyu: {
+    ...PERSIMMON, name: 'Fuyu (Persimmon with image patches)',
+    refine: ctx => ({
+      ...PERSIMMON.refine!(ctx),
+      patchEmbeddingParams: ((ctx.int('num_channels') ?? 3) * (ctx.int('patch_size') ?? 30) ** 2 + 1) * ctx.hiddenSize,
+    }),
+  },
   opt: {
     ...GPT_STYLE, name: 'OPT', positionOffset: 2, pythonGelu: false,
     refine: ctx => {
@@ -880,7 +895,20 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     }),
   },
   // Qwen (1, trust_remote_code): a biased fused c_attn, and an intermediate_size that counts both w1 and w2, each half.
+  // MiMo (remote code): Qwen2's block, and num_nextn_predict_layers multi-token-prediction layers it loads with it.
+  mimo: { ...LLAMA_STYLE, name: 'MiMo', attentionBias: 'qkv', refine: ctx => ({ mtpLayers: ctx.int('num_nextn_predict_layers', { allowZero: true }) ?? 0 }) },
   qwen: { ...LLAMA_STYLE, name: 'Qwen (1)', attentionBias: 'qkv', refine: ctx => ({ intermediateSize: Math.floor((ctx.intermediateSize ?? 0) / 2) }) },
+  // Molmo (remote code): OLMo-style blocks with Qwen2's or OLMo's sizes: a fused ff_proj of intermediate_size (gate and
+  // up), biased qkv when qkv_bias, embedding_size rows plus additional_vocab_size new ones, an untied ff_out head.
+  molmo: {
+    ...LLAMA_STYLE, name: 'Molmo',
+    refine: ctx => ({
+      intermediateSize: Math.floor((ctx.intermediateSize ?? 0) / 2),
+      attentionBias: ctx.bool('qkv_bias') ? 'qkv' : 'none',
+      vocabSize: ctx.int('embedding_size') ?? ctx.int('vocab_size'),
+      extraEmbeddingRows: ctx.int('additional_vocab_size') ?? 128,
+    }),
+  },
   // ChatGLM 2/3 and GLM-4 (trust_remote_code): grouped queries when multi_query_attention (multi_query_group_num
   // groups), a biased fused query_key_value, an unbiased rest, RMSNorm unless told otherwise.
   chatglm: {

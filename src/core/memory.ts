@@ -178,11 +178,31 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
  * AWQ keep embeddings, the output head, norms and biases in 16 bits; GGUF quantizes every 2-D tensor (the output
  * head at Q6_K in the _M mixtures) and keeps 1-D tensors in fp32.
  */
-export function weightBytes(
-  spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize = 128, quantizeHead = false, float16 = false,
-): number {
+export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, layout: WeightLayout = {}): number {
   const buffers = (spec.bufferElements ?? 0) * (quantization ? 2 : elementBytes);
-  return buffers + parameterBytes(spec, elementBytes, quantization, groupSize, quantizeHead) + keptInFp32Bytes(spec, elementBytes, quantization, float16);
+  const { groupSize = 128, quantizeHead = false, float16 = false, quantizeVision = true } = layout;
+  return buffers + parameterBytes(spec, elementBytes, quantization, groupSize, quantizeHead, quantizeVision) + keptInFp32Bytes(spec, elementBytes, quantization, float16);
+}
+
+/**
+ * How a run lays its weights out beyond their element size: the quantization's group, whether the head and the vision
+ * tower are quantized with the rest, whether the model loads in float16 (`_keep_in_fp32_modules`).
+ */
+export interface WeightLayout {
+  readonly groupSize?: number;
+  readonly quantizeHead?: boolean;
+  readonly float16?: boolean;
+  readonly quantizeVision?: boolean;
+}
+
+/** A run's weight layout, from its settings. */
+export function weightLayout(settings: RunSettings): WeightLayout {
+  return {
+    groupSize: settings.quantGroupSize,
+    quantizeHead: settings.quantizeHead === true,
+    float16: loadsInFloat16(settings.precision),
+    quantizeVision: settings.quantizeVision !== false,
+  };
 }
 
 /**
@@ -204,7 +224,7 @@ export function loadsInFloat16(precision: Precision): boolean {
   return precision === '16-mixed' || precision === '16-true';
 }
 
-function parameterBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize: number, quantizeHead: boolean): number {
+function parameterBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, groupSize: number, quantizeHead: boolean, quantizeVision: boolean): number {
   if (!quantization) {
     return countParameters(spec).total * elementBytes;
   }
@@ -212,7 +232,9 @@ function parameterBytes(spec: ModelSpec, elementBytes: number, quantization: Qua
   let bytes = 0;
   for (const t of weightTensors(spec)) {
     const twoD = t.inFeatures > 1;
-    if (gguf) {
+    if (!quantizeVision && t.component === 'vision') {
+      bytes += numel(t) * 2; // the checkpoint's quantization leaves its vision tower out (llm_int8_skip_modules, ignore)
+    } else if (gguf) {
       if (!twoD) {
         bytes += 4 * numel(t);
       } else if (t.embeddingOrHead && t.target === 'head' && (quantization === 'q4_k_m' || quantization === 'q5_k_m')) {
@@ -606,7 +628,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   let autocastCopies = 0;
   if (settings.lora) {
     const frozenBytes = inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision);
-    const frozenBase = weightBytes(spec, frozenBytes, settings.quantization, settings.quantGroupSize, settings.quantizeHead, loadsInFloat16(settings.precision));
+    const frozenBase = weightBytes(spec, frozenBytes, settings.quantization, weightLayout(settings));
     weights = frozenBase * modelShare + trainable * trainLayout.weightBytes;
   } else if (shardedMixed) {
     weights = params.total * 2 * modelShare;
@@ -815,7 +837,7 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
 
 /** The largest transient workspace of one layer during prefill, plus the logits of the last position. */
 function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): number {
-  if ((spec.dit || spec.mmdit) && settings.guidance) {
+  if ((spec.dit || spec.mmdit || spec.crossDit) && settings.guidance) {
     // Classifier-free guidance runs each denoising step over the batch twice, with and without the prompt.
     return inferenceActivationBytes(spec, { ...settings, batchSize: 2 * settings.batchSize, guidance: false });
   }
@@ -863,7 +885,7 @@ function largestLinear(spec: ModelSpec, quantizeHead = false): number {
 export function estimateInference(spec: ModelSpec, settings: RunSettings): MemoryEstimate<InferenceComponent> {
   const tp = Math.max(1, settings.tensorParallel);
   const weights = Math.round(
-    weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, settings.quantizeHead, loadsInFloat16(settings.precision)) / tp,
+    weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, weightLayout(settings)) / tp,
   );
   const kvCache = kvCacheBytes(spec, settings);
   const activations = Math.round(inferenceActivationBytes(spec, settings) + towerActivations(spec, settings, false) + (settings.blasWorkspaceBytes ?? 0));
@@ -973,6 +995,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         : 'Gradient checkpointing: off.',
     ...trainingSwitchNotes(settings),
     ...(spec.vision ? [visionNote(spec, settings)] : []),
+    ...(settings.quantization && settings.quantizeVision === false && spec.vision
+      ? ["Weights left in 16 bits: the vision tower and its projector, which the checkpoint's quantization_config leaves out (its skip or ignore list names them)."]
+      : []),
     ...(keptInFp32Bytes(spec, 2, settings.quantization, loadsInFloat16(settings.precision)) > 0
       ? [`Weights kept in float32: the FFN output projections (\`wo\`) of ${spec.family}, as transformers keeps them when it loads in float16 or through bitsandbytes (\`_keep_in_fp32_modules\`).`]
       : []),
@@ -1037,6 +1062,13 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       `Diffusion transformer (approximate): SD3's ${spec.numLayers} joint blocks${d.dualAttentionLayers > 0 ? ` (${d.dualAttentionLayers} with a second image attention)` : ''} counted as transformer layers over each sample's image tokens (a ${8 * d.patchSize} × ${8 * d.patchSize}-pixel patch each) and ${d.textTokens} text tokens (CLIP's 77 and T5's 256); one denoising step; its ${d.positionGrid} × ${d.positionGrid} position grid (${(d.positionGrid ** 2 * spec.hiddenSize).toLocaleString('en-US')} values, a buffer, not a parameter) is in the weights${ALONE}.`,
     );
   }
+  if (spec.crossDit) {
+    const d = spec.crossDit;
+    const model = d.kind === 'sana' ? "Sana's" : "PixArt's";
+    list.unshift(
+      `Diffusion transformer (approximate): ${model} ${spec.numLayers} blocks counted as transformer layers over each sample's image tokens (a ${d.latentScale * d.patchSize} × ${d.latentScale * d.patchSize}-pixel patch each), the prompt's ${d.textTokens} tokens read by cross-attention${d.kind === 'sana' ? '; its self-attention is linear, with no score matrix' : ''}; one denoising step${ALONE}.`,
+    );
+  }
   if (spec.convnet) {
     list.unshift(convNetNote(spec));
   }
@@ -1068,7 +1100,7 @@ function estimatePipeline(spec: ModelSpec, settings: RunSettings): Estimate {
   let decode = 0;
   for (const c of components.filter(c => c.role !== 'denoiser')) {
     const vaeBytes = c.role === 'vae' && upcast ? 4 : elementBytes;
-    frozen += weightBytes(c.spec, vaeBytes, settings.quantization, settings.quantGroupSize, false, fp16);
+    frozen += weightBytes(c.spec, vaeBytes, settings.quantization, { groupSize: settings.quantGroupSize, float16: fp16 });
     if (c.role === 'vae' && c.spec.convnet) {
       decode = Math.max(decode, convNetInferenceActivationBytes(c.spec, { ...settings, guidance: false }, upcast ? 4 : settings.precision === '32-true' ? 4 : 2));
     }
@@ -1093,7 +1125,7 @@ function oneComponentAtATime(spec: ModelSpec, settings: RunSettings, denoiser: M
   const parts = [{ weights: denoiser.components.weights, activations: denoiser.components.activations }];
   for (const c of spec.pipeline!.components.filter(c => c.role !== 'denoiser')) {
     const weights = Math.round(
-      weightBytes(c.spec, c.role === 'vae' && upcast ? 4 : inferenceWeightBytes(settings.precision), settings.quantization, settings.quantGroupSize, false, loadsInFloat16(settings.precision)),
+      weightBytes(c.spec, c.role === 'vae' && upcast ? 4 : inferenceWeightBytes(settings.precision), settings.quantization, { groupSize: settings.quantGroupSize, float16: loadsInFloat16(settings.precision) }),
     );
     parts.push({ weights, activations: Math.round((c.role === 'vae' ? decode : 0) + blas) });
   }

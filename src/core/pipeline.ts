@@ -8,10 +8,14 @@ export const COMPONENT_ROLES: Readonly<Record<string, PipelineComponent['role']>
   UNet2DConditionModel: 'denoiser',
   SD3Transformer2DModel: 'denoiser',
   FluxTransformer2DModel: 'denoiser',
+  PixArtTransformer2DModel: 'denoiser',
+  SanaTransformer2DModel: 'denoiser',
+  Transformer2DModel: 'denoiser',
   AutoencoderKL: 'vae',
   CLIPTextModel: 'text-encoder',
   CLIPTextModelWithProjection: 'text-encoder',
   T5EncoderModel: 'text-encoder',
+  Gemma2Model: 'text-encoder',
   StableDiffusionSafetyChecker: 'safety-checker',
 };
 

@@ -7,6 +7,22 @@ import type { Quantization } from './types';
 export interface ShippedQuantization {
   readonly quantization: Quantization;
   readonly groupSize?: number;
+  /** The modules it leaves unquantized include the vision tower. */
+  readonly visionUnquantized?: boolean;
+}
+
+/** Where a quantization_config lists the modules it leaves out: bitsandbytes, GPTQ / AWQ, compressed-tensors, HQQ. */
+const SKIP_LISTS = ['llm_int8_skip_modules', 'modules_to_not_convert', 'ignore', 'skip_modules'] as const;
+
+/** Module names (or compressed-tensors' `re:` patterns) of a multimodal model's vision tower and projector. */
+const VISION_MODULE = /vision|visual|vpm|image_(encoder|projector|newline)|mm_projector|multi_modal_projector/i;
+
+/** Whether the modules a quantization_config leaves out name the vision tower. */
+function skipsVision(config: ConfigValue): boolean {
+  return SKIP_LISTS.some(key => {
+    const list = field(config, key);
+    return list?.kind === 'array' && list.items.some(item => item.kind === 'string' && VISION_MODULE.test(item.value));
+  });
 }
 
 /**
@@ -136,5 +152,8 @@ export function readQuantizationConfig(obj: ConfigObject): QuantizationReading |
     return { unread: 'a quantization_config without quant_method', entry };
   }
   const shipped = shippedAs(entry.value, method);
-  return typeof shipped === 'string' ? { unread: shipped, entry } : { shipped, entry };
+  if (typeof shipped === 'string') {
+    return { unread: shipped, entry };
+  }
+  return { shipped: skipsVision(entry.value) ? { ...shipped, visionUnquantized: true } : shipped, entry };
 }

@@ -1,7 +1,9 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
-import { DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, MMDIT_CLASS, SD3_DEFAULTS, sd3Spec } from './diffusion';
+import {
+  crossDitSpec, DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, LEGACY_PIXART_CLASS, MMDIT_CLASS, PIXART_CLASS, PIXART_DEFAULTS, SANA_CLASS, SANA_DEFAULTS, SANA_MLP_RATIO, SD3_DEFAULTS, sd3Spec,
+} from './diffusion';
 import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
 import { rwkvSpec, rwkvVersion } from './rwkv';
@@ -148,7 +150,7 @@ const PIXEL_SHUFFLE_CONNECTORS: ReadonlySet<string> = new Set(['idefics3', 'smol
  */
 function impliedTower(obj: ConfigObject): VisionConfig | undefined {
   const type = entryOf(obj, 'model_type')?.value;
-  const timm = minicpmv2Tower(obj);
+  const timm = minicpmv2Tower(obj) ?? molmoTower(obj);
   if (timm) {
     return timm;
   }
@@ -180,6 +182,23 @@ function minicpmv2Tower(obj: ConfigObject): VisionConfig | undefined {
     ...(queries?.kind === 'number' ? { query_num: queries.value } : {}), learned_query_positions: true,
   };
   return { kind: 'siglip', values, lengths: {}, holderType: 'minicpmv' };
+}
+
+/**
+ * Molmo (`molmo`, remote code) builds its tower from its code's defaults, not its config: OpenAI's CLIP ViT-L/14 at
+ * 336 pixels, its first 23 blocks (the features of the 2nd- and 9th-last), then Molmo's pooling and projector.
+ */
+function molmoTower(obj: ConfigObject): VisionConfig | undefined {
+  const type = entryOf(obj, 'model_type')?.value;
+  if (type?.kind !== 'string' || type.value !== 'molmo') {
+    return undefined;
+  }
+  const intermediate = entryOf(obj, 'intermediate_size')?.value;
+  const values = {
+    hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 23, image_size: 336, patch_size: 14, num_channels: 3,
+    ...(intermediate?.kind === 'number' ? { molmo_projector_dim: Math.floor(intermediate.value / 2) } : {}),
+  };
+  return { kind: 'clip', values, lengths: {}, holderType: 'molmo' };
 }
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
@@ -485,7 +504,14 @@ export interface ClassDefaults {
 }
 
 /** diffusers' classes whose config.json VRAM Lens counts. */
-const DIFFUSERS_MODELS: ReadonlySet<string> = new Set([...DIT_CLASSES, UNET_CLASS, VAE_CLASS, MMDIT_CLASS]);
+const DIFFUSERS_MODELS: ReadonlySet<string> = new Set([...DIT_CLASSES, UNET_CLASS, VAE_CLASS, MMDIT_CLASS, PIXART_CLASS, SANA_CLASS]);
+
+/** PixArt-α's first configs: diffusers' generic Transformer2DModel with PixArt's AdaLN-single and a patch size. */
+function isLegacyPixart(obj: ConfigObject): boolean {
+  const norm = entryOf(obj, 'norm_type')?.value;
+  const patch = entryOf(obj, 'patch_size')?.value;
+  return norm?.kind === 'string' && norm.value === 'ada_norm_single' && patch?.kind === 'number';
+}
 
 /**
  * A diffusers model config VRAM Lens does not count (UNet2DModel, UNet3DConditionModel, a video transformer): its
@@ -497,12 +523,13 @@ export function uncountedDiffusersModel(root: ConfigValue | undefined): ConfigEn
   }
   const entry = entryOf(root, DIFFUSERS_CLASS_KEY);
   const name = entry?.value;
-  return name?.kind === 'string' && !DIFFUSERS_MODELS.has(name.value) && !pipelineEntries(root, name.value) ? entry : undefined;
+  const counted = name?.kind === 'string' && (DIFFUSERS_MODELS.has(name.value) || pipelineEntries(root, name.value) || (name.value === LEGACY_PIXART_CLASS && isLegacyPixart(root)));
+  return name?.kind === 'string' && !counted ? entry : undefined;
 }
 
 function isModelObject(obj: ConfigObject): boolean {
   const className = entryOf(obj, DIFFUSERS_CLASS_KEY)?.value;
-  if (className?.kind === 'string' && (DIFFUSERS_MODELS.has(className.value) || pipelineEntries(obj, className.value))) {
+  if (className?.kind === 'string' && (DIFFUSERS_MODELS.has(className.value) || pipelineEntries(obj, className.value) || (className.value === LEGACY_PIXART_CLASS && isLegacyPixart(obj)))) {
     return true;
   }
   let hidden = false;
@@ -768,9 +795,10 @@ function withShipped(training: TrainingFromFile, reading: QuantizationReading | 
   if (training.options.quantization !== undefined || training.dequantized) {
     return training;
   }
-  const { quantization, groupSize } = reading.shipped;
+  const { quantization, groupSize, visionUnquantized } = reading.shipped;
   const source = { setting: 'quantization (as the checkpoint ships it)', option: 'quantization' as const, key, ...spans };
-  return { ...training, options: { ...training.options, quantization, ...(groupSize !== undefined ? { quantGroupSize: groupSize } : {}) }, sources: [...training.sources, source] };
+  const options = { ...training.options, quantization, ...(groupSize !== undefined ? { quantGroupSize: groupSize } : {}), ...(visionUnquantized ? { quantizeVision: false } : {}) };
+  return { ...training, options, sources: [...training.sources, source] };
 }
 
 /** A script's settings named by the arguments they come from (`TrainingArguments(per_device_train_batch_size)`). */
@@ -954,6 +982,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   }
   if (className === MMDIT_CLASS) {
     return resolveSd3(config);
+  }
+  if (className === PIXART_CLASS || className === LEGACY_PIXART_CLASS || className === SANA_CLASS) {
+    return resolveCrossDit(config, className === SANA_CLASS ? 'sana' : 'pixart');
   }
   if (config.scalars.model_type?.value === 'mamba' || config.scalars.model_type?.value === 'mamba2') {
     return resolveMamba(config);
@@ -1284,6 +1315,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     ...(refined.hybrid ? { hybrid: refined.hybrid, approximate: "its recurrent layers' training activations counted as its attention layers', not measured" } : {}),
     ...(refined.gatedAttention ? { gatedAttention: true } : {}),
     ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
+    ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : {}),
   };
   const vision = config.vision && visionTower(config.vision, problems);
   // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.
@@ -1433,7 +1465,7 @@ function resolvePipeline(pipeline: NonNullable<FoundConfig['pipeline']>): Resolv
   }
   const spec = pipelineSpec(pipeline.className, components);
   if (!spec) {
-    problems.push({ severity: 'error', message: `${pipeline.className} names no denoiser VRAM Lens counts (a UNet2DConditionModel, SD3Transformer2DModel or FluxTransformer2DModel).` });
+    problems.push({ severity: 'error', message: `${pipeline.className} names no denoiser VRAM Lens counts (a UNet2DConditionModel, SD3Transformer2DModel, FluxTransformer2DModel, PixArtTransformer2DModel or SanaTransformer2DModel).` });
   }
   return { spec, problems };
 }
@@ -1459,6 +1491,40 @@ function resolveConvNet(config: FoundConfig, className: string): ResolvedSpec {
     list: key => config.lists?.[key],
     problem: (key, message) => problems.push({ severity: 'error', key, message }),
   }, typeof dtype === 'string' ? dtype : undefined);
+  return { spec: problems.length > 0 ? undefined : spec, problems };
+}
+
+/**
+ * A PixArt or Sana transformer's config: its sizes as written or as diffusers defaults them, each checked. PixArt's
+ * resolution and aspect-ratio embedders come with its 1,024-pixel models (sample_size 128) unless the config says.
+ */
+function resolveCrossDit(config: FoundConfig, kind: 'pixart' | 'sana'): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const value = (key: string) => writtenValue(config, key);
+  const read = sizeReader(value, problems, 1_000_000);
+  const defaults: Readonly<Record<string, number>> = kind === 'sana' ? SANA_DEFAULTS : PIXART_DEFAULTS;
+  const size = (key: string): number | undefined => {
+    const written = value(key);
+    if (key === 'caption_channels' && (written === null || (written === undefined && kind === 'pixart'))) {
+      return 0; // PixArt's default (None): no caption projection
+    }
+    return key === 'out_channels' && written === null ? size('in_channels') : read(key, defaults[key]);
+  };
+  const qk = value('qk_norm');
+  if (qk !== undefined && qk !== null && qk !== 'rms_norm_across_heads') {
+    problems.push({ severity: 'error', key: 'qk_norm', message: `\`qk_norm\` = ${JSON.stringify(qk)} is not counted (VRAM Lens counts Sana 1.5's "rms_norm_across_heads").` });
+  }
+  const ratio = value('mlp_ratio');
+  const conditions = value('use_additional_conditions');
+  const switches = {
+    attentionBias: value('attention_bias') !== undefined ? value('attention_bias') === true : kind === 'pixart',
+    sizeConditions: kind === 'pixart' && (typeof conditions === 'boolean' ? conditions : (size('sample_size') ?? 0) === 128),
+    guidanceEmbeds: kind === 'sana' && value('guidance_embeds') === true,
+    qkNorm: qk === 'rms_norm_across_heads',
+    mlpRatio: typeof ratio === 'number' && ratio > 0 ? ratio : SANA_MLP_RATIO,
+  };
+  const dtype = value('torch_dtype');
+  const spec = crossDitSpec(kind, size, switches, typeof dtype === 'string' ? dtype : undefined);
   return { spec: problems.length > 0 ? undefined : spec, problems };
 }
 
@@ -1579,6 +1645,8 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
           // LLaVA's projector is biased by default; LLaVA-NeXT adds a learned image_newline.
           projector: config.holderType === 'phi3_v'
             ? { style: 'phi3v' as const, spatialMergeSize: 1, bias: true }
+            : config.holderType === 'molmo'
+              ? { style: 'molmo' as const, spatialMergeSize: 2, bias: true, ...(typeof config.values.molmo_projector_dim === 'number' ? { dim: config.values.molmo_projector_dim } : {}) }
             : config.holderType === 'clip'
               ? { style: 'clip' as const, spatialMergeSize: 1, bias: false, ...(typeof config.values.projection_dim === 'number' ? { dim: config.values.projection_dim } : {}) }
             : { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next' },

@@ -1,6 +1,6 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
 import type { ModelSpec, ParameterBreakdown } from './types';
-import { ditTensors, mmditTensors } from './diffusion';
+import { crossDitTensors, ditTensors, mmditTensors } from './diffusion';
 import { rwkvTensors } from './rwkv';
 import { mambaMixerTensors, ssmTensors } from './stateSpace';
 import { convNetTensors } from './unet';
@@ -162,6 +162,9 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
   if (spec.mmdit) {
     return mmditTensors(spec);
   }
+  if (spec.crossDit) {
+    return crossDitTensors(spec);
+  }
   if (spec.ssm) {
     return ssmTensors(spec);
   }
@@ -235,6 +238,13 @@ export function weightTensors(spec: ModelSpec): WeightTensor[] {
       }
     }
     add('norms', vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0)));
+    if (spec.mtpLayers) {
+      // MiMo's multi-token-prediction layers: a decoder layer each, its input projection, and token, hidden and final norms.
+      out.push(...attentionTensors(spec, spec.mtpLayers, 'mtp_layers.'));
+      add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.mtpLayers, 'mtp_layers.'));
+      add('other', linear('mtp_layers.input_proj', 2 * h, h, spec.mtpLayers));
+      add('norms', vector('mtp_layers norms', norm, (spec.normsPerLayer + 3) * spec.mtpLayers));
+    }
     if (spec.crossAttentionLayers) {
       // Llama 3.2 Vision's cross-attention layers: an RMSNorm over each head's queries and keys, and two scalar gates.
       add('attention', vector('cross-attention q/k norms', 2 * spec.headDim, spec.crossAttentionLayers), vector('cross-attention gates', 2, spec.crossAttentionLayers));

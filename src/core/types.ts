@@ -133,6 +133,11 @@ export interface ModelSpec {
    * low-rank adapters (`rank`; the attention's only with `attentionAdapters`).
    */
   readonly sharedBlocks?: { readonly blocks: number; readonly rank: number; readonly attentionAdapters: boolean };
+  /**
+   * Multi-token-prediction layers the model loads beside its decoder (MiMo's `num_nextn_predict_layers`): each a
+   * decoder layer with a projection from the embedding and hidden state (2 × hidden_size in) and three more norms.
+   */
+  readonly mtpLayers?: number;
   /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
   readonly rwkv?: RwkvShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
@@ -158,6 +163,8 @@ export interface ModelSpec {
   readonly textProjectionBias?: boolean;
   /** SD3's MMDiT (SD3Transformer2DModel): its tensors come from here, not from the decoder fields. */
   readonly mmdit?: MmditShape;
+  /** PixArt's or Sana's cross-attention DiT: its tensors come from here, not from the decoder fields. */
+  readonly crossDit?: CrossDitShape;
   /** A convolutional diffusers model (a UNet or a VAE): its tensors and activations come from here. */
   readonly convnet?: ConvNetShape;
   /** Tokens per sample when the settings give none (a diffusion transformer's image and text tokens). */
@@ -278,6 +285,37 @@ export interface MmditShape {
 }
 
 /**
+ * A DiT that reads its prompt through cross-attention, modulated by one AdaLN-single shared by its blocks: PixArt-α / Σ
+ * (PixArtTransformer2DModel: softmax self-attention, a GELU MLP) or Sana (SanaTransformer2DModel: linear
+ * self-attention, a gated convolutional MLP, an RMSNorm on the projected caption).
+ */
+export interface CrossDitShape {
+  readonly kind: 'pixart' | 'sana';
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly patchSize: number;
+  /** The text encoder's width (T5's 4,096 for PixArt, Gemma 2's 2,304 for Sana), projected to the model's. */
+  readonly captionChannels: number;
+  /** Cross-attention: the keys' and values' input width, its heads and their width. */
+  readonly crossAttentionDim: number;
+  readonly crossHeads: number;
+  readonly crossHeadDim: number;
+  /** Biased q, k and v in self-attention (`attention_bias`). */
+  readonly attentionBias: boolean;
+  /** PixArt's resolution and aspect-ratio embedders (use_additional_conditions: its 1,024-pixel models). */
+  readonly sizeConditions: boolean;
+  /** Sana Sprint's guidance embedder (guidance_embeds): distilled, no classifier-free guidance. */
+  readonly guidanceEmbeds: boolean;
+  /** Sana 1.5's RMSNorms over all heads' queries and keys (qk_norm "rms_norm_across_heads"). */
+  readonly qkNorm: boolean;
+  /** The VAE's downsampling (PixArt's AutoencoderKL: 8; Sana's DC-AE: 32), the side its config is built for and its tokens there. */
+  readonly latentScale: number;
+  readonly imageSide: number;
+  readonly imageTokens: number;
+  readonly textTokens: number;
+}
+
+/**
  * A diffusers UNet (UNet2DConditionModel: Stable Diffusion 1.x / 2.x / XL) or VAE (AutoencoderKL), as its
  * config.json builds it: per resolution level, its channels, ResNet blocks and transformer blocks.
  */
@@ -372,7 +410,14 @@ export interface VisionTower {
    * image (`anyres_max_N`: N tiles' worth, downscaled beyond 1.1 times that).
    */
   readonly anyres?: { readonly pinpoints: readonly (readonly [number, number])[]; readonly classToken: boolean; readonly maxTiles?: number };
-  readonly projector?: { readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip' | 'idefics3' | 'siglip'; readonly spatialMergeSize: number; readonly bias: boolean; readonly imageNewline?: boolean; readonly dim?: number };
+  readonly projector?: {
+    readonly style: 'mistral3' | 'llava' | 'phi3v' | 'paligemma' | 'clip' | 'idefics3' | 'siglip' | 'molmo';
+    readonly spatialMergeSize: number;
+    readonly bias: boolean;
+    readonly imageNewline?: boolean;
+    /** CLIPModel's projection width; Molmo's SwiGLU projector width. */
+    readonly dim?: number;
+  };
 }
 
 export interface MoeShape {
@@ -513,6 +558,11 @@ export interface RunSettings {
    * nn.Linear); transformers and PEFT keep it in 16 bits.
    */
   readonly quantizeHead?: boolean;
+  /**
+   * False when the checkpoint's quantization leaves the vision tower in 16 bits (`llm_int8_skip_modules`,
+   * `modules_to_not_convert`, compressed-tensors' `ignore` naming it).
+   */
+  readonly quantizeVision?: boolean;
   /**
    * Gradients accumulate unsharded between optimizer steps: FSDP's no_sync(), which Lightning Fabric's
    * no_backward_sync uses, keeps full-size gradients until the last micro-batch reduce-scatters them.

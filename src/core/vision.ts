@@ -168,6 +168,19 @@ function llavaProjector(v: VisionTower, textHidden: number): WeightTensor[] {
     const dim = p.dim ?? CLIP_PROJECTION;
     return [weight('visual_projection', v.hiddenSize, dim, 1, true), weight('text_projection', textHidden, dim, 1, true), weight('logit_scale', 1, 1, 1, false)];
   }
+  if (p.style === 'molmo') {
+    // Molmo: attention pooling over 2 × 2 patches of two layers' features (2 × width in), the pad embeddings, and a
+    // SwiGLU projector (w1 and w3 into `dim`, w2 back to the language model's width).
+    const both = 2 * v.hiddenSize;
+    const hidden = p.dim ?? textHidden;
+    return [
+      ...dense('image_pooling_2d.wq, wk and wv', both, v.hiddenSize, 3, true),
+      ...dense('image_pooling_2d.wo', v.hiddenSize, v.hiddenSize, 1, true),
+      weight('pad_embed', 2, both, 1, false),
+      weight('image_projector.w1 and w3', v.hiddenSize, hidden, 2, true),
+      weight('image_projector.w2', hidden, textHidden, 1, true),
+    ];
+  }
   if (p.style === 'phi3v') {
     const features = 4 * v.hiddenSize;
     return [...dense('img_projection.0', features, textHidden, 1, true), ...dense('img_projection.2', textHidden, textHidden, 1, true), weight('glb_GN and sub_GN', 1, features, 2, false)];
@@ -181,14 +194,16 @@ function llavaProjector(v: VisionTower, textHidden: number): WeightTensor[] {
 
 /**
  * CLIPVisionModel (LLaVA's tower): an unbiased patch convolution, a class token and learned positions for every patch
- * and the class token, LayerNorms before and after the encoder of pre-norm ViT blocks; LLaVA's projector after it.
+ * and the class token, LayerNorms before and after the encoder of pre-norm ViT blocks; LLaVA's projector after it
+ * (Molmo's: its pooling and SwiGLU projector, and no LayerNorm after the encoder).
  */
 function clip(v: VisionTower, textHidden: number): WeightTensor[] {
   const h = v.hiddenSize;
   return [
     weight('patch_embedding', v.channels * v.patchSize * v.patchSize, h, 1, true),
     weight('class_embedding and positions', h, patches(v) + 2, 1, false),
-    weight('pre_layrnorm and post_layernorm', 1, 2 * 2 * h, 1, false),
+    // Molmo's ViT has no LayerNorm after its encoder.
+    weight(v.projector?.style === 'molmo' ? 'pre_ln' : 'pre_layrnorm and post_layernorm', 1, (v.projector?.style === 'molmo' ? 2 : 4) * h, 1, false),
     ...encoderLayers(v),
     ...llavaProjector(v, textHidden),
   ];

@@ -208,6 +208,20 @@ describe("a checkpoint's quantization_config sets its weights as shipped", () =>
     assert.deepStrictEqual([fp16.inference.components.weights - bf16.inference.components.weights, bf16.inference.components.weights], [2 * wo, 2 * 4762310656]);
   });
 
+  it("a quantization_config that leaves the vision tower out (llm_int8_skip_modules, compressed-tensors' ignore) keeps it in 16 bits, and says so", () => {
+    // Molmo-7B-D as an NF4 re-save skipping model.vision_backbone: its checkpoint holds 6,661,964,712 bytes.
+    const molmo = { architectures: ['MolmoForCausalLM'], embedding_size: 152064, hidden_size: 3584, intermediate_size: 37888, model_type: 'molmo', num_attention_heads: 28, num_hidden_layers: 28, num_key_value_heads: 4, qkv_bias: true, tie_word_embeddings: false, vocab_size: 152064 };
+    const bnb = { quant_method: 'bitsandbytes', load_in_4bit: true, bnb_4bit_quant_type: 'nf4', llm_int8_skip_modules: ['model.vision_backbone', 'model.transformer.ff_out', 'model.transformer.ln_f'] };
+    const skipped = onlyConfig(JSON.stringify({ ...molmo, quantization_config: bnb })).estimate!;
+    const quantized = onlyConfig(JSON.stringify({ ...molmo, quantization_config: { ...bnb, llm_int8_skip_modules: ['model.transformer.ff_out'] } })).estimate!;
+    assert.ok(Math.abs(skipped.inference.components.weights - 6_661_964_712) / 6_661_964_712 < 1e-5);
+    assert.ok(skipped.inference.components.weights - quantized.inference.components.weights > 500e6);
+    assert.ok(skipped.assumptions.some(a => /vision tower and its projector, which the checkpoint's quantization_config leaves out/.test(a)));
+    const ignore = (list: string[]) => ({ quant_method: 'compressed-tensors', config_groups: { group_0: { targets: ['Linear'], weights: { num_bits: 8, type: 'float', strategy: 'channel' } } }, ignore: list });
+    const fp8 = (list: string[]) => onlyConfig(JSON.stringify({ ...molmo, quantization_config: ignore(list) })).estimate!.inference.components.weights;
+    assert.ok(fp8(['lm_head', 're:.*vision_backbone.*']) > fp8(['lm_head']));
+  });
+
   it("HQQ (transformers' HqqConfig): nbits and group_size as saved, a 16-bit scale and zero per group; quantized metadata is a warning", () => {
     const hqq = weightsWith({ quant_method: 'hqq', quant_config: { weight_quant_params: { nbits: 4, group_size: 64, axis: 1, view_as_float: false }, scale_quant_params: null, zero_quant_params: null, offload_meta: false }, skip_modules: ['lm_head'] });
     assert.deepStrictEqual([hqq.settings.quantization, hqq.settings.quantGroupSize], ['hqq-4', 64]);

@@ -508,6 +508,39 @@ describe('MiniCPM-V 2.6: SigLIP and a resampler beside Qwen2', () => {
   });
 });
 
+describe('cross-attention DiTs: PixArt and Sana', () => {
+  // PixArt-alpha/PixArt-XL-2-1024-MS's transformer/config.json (diffusers' generic class with PixArt's AdaLN-single),
+  // counted by hand from diffusers' modules: 611,349,152 (its fp32 safetensors hold 2.45 GB).
+  const pixart = { _class_name: 'Transformer2DModel', activation_fn: 'gelu-approximate', attention_bias: true, attention_head_dim: 72, caption_channels: 4096, cross_attention_dim: 1152, in_channels: 4, norm_elementwise_affine: false, norm_type: 'ada_norm_single', num_attention_heads: 16, num_embeds_ada_norm: 1000, num_layers: 28, out_channels: 8, patch_size: 2, sample_size: 128 };
+  // Efficient-Large-Model/Sana_1600M_1024px_diffusers's transformer/config.json: 1,604,462,752.
+  const sana = { _class_name: 'SanaTransformer2DModel', attention_bias: false, attention_head_dim: 32, caption_channels: 2304, cross_attention_dim: 2240, cross_attention_head_dim: 112, in_channels: 32, mlp_ratio: 2.5, num_attention_heads: 70, num_cross_attention_heads: 20, num_layers: 20, out_channels: 32, patch_size: 1, sample_size: 32 };
+
+  it('PixArt: the patch convolution, one AdaLN-single with size embedders, the caption projection, 28 blocks of self- and cross-attention', () => {
+    const a = onlyConfig(JSON.stringify(pixart));
+    assert.deepStrictEqual([a.spec!.family, a.estimate!.parameters.total], ['PixArt (DiT)', 611_349_152]);
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...pixart, _class_name: 'PixArtTransformer2DModel' })).estimate!.parameters.total, 611_349_152);
+    // At 512 pixels (sample_size 64) the resolution and aspect-ratio embedders are gone: 2 × (256 × 384 + 384 + 384² + 384).
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...pixart, sample_size: 64 })).estimate!.parameters.total, 611_349_152 - 2 * 246_528);
+    // 1,024 pixels: 8× latents in 2 × 2 patches, 4,096 tokens; classifier-free guidance on by default.
+    assert.deepStrictEqual([a.estimate!.settings.imageSide, a.estimate!.settings.sequenceLength, a.estimate!.settings.guidance], [1024, 4096, true]);
+  });
+
+  it("Sana: linear self-attention, cross-attention of its own width, a gated convolutional MLP; DC-AE's 32× latents", () => {
+    const a = onlyConfig(JSON.stringify(sana));
+    assert.deepStrictEqual([a.spec!.family, a.estimate!.parameters.total], ['Sana (linear-attention DiT)', 1_604_462_752]);
+    assert.deepStrictEqual([a.estimate!.settings.sequenceLength, a.estimate!.settings.guidance], [1024, true]);
+    // Sana 1.5's RMSNorms over all heads' queries and keys, in both attentions: 20 × 2 × (2,240 + 2,240).
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...sana, qk_norm: 'rms_norm_across_heads' })).estimate!.parameters.total, 1_604_462_752 + 20 * 2 * 4480);
+    const odd = onlyConfig(JSON.stringify({ ...sana, qk_norm: 'layer_norm' }));
+    assert.deepStrictEqual([odd.estimate, odd.problems.map(p => p.severity)], [undefined, ['error']]);
+  });
+
+  it('a legacy Transformer2DModel without PixArt\'s AdaLN-single is not taken for PixArt', () => {
+    const unet = analyzeDocument(parseConfig(JSON.stringify({ _class_name: 'Transformer2DModel', _diffusers_version: '0.20.0', in_channels: 4, num_attention_heads: 8, attention_head_dim: 64 }), 'json'), DEFAULT_OPTIONS);
+    assert.deepStrictEqual([unet.configs.length, unet.problems.map(p => p.code)], [0, ['uncounted-model']]);
+  });
+});
+
 describe('diffusion transformers: FLUX.1', () => {
   // black-forest-labs/FLUX.1-dev's transformer/config.json as published; its safetensors hold 11,901,408,320 parameters,
   // FLUX.1-schnell's (no guidance embedder) 11,891,178,560.
@@ -547,5 +580,28 @@ describe('what has no number says why', () => {
     const unet = analyzeDocument(parseConfig('{"_class_name": "UNet2DModel", "_diffusers_version": "0.11.1", "block_out_channels": [128, 256], "in_channels": 3, "sample_size": 128}', 'json'), DEFAULT_OPTIONS);
     assert.deepStrictEqual([unet.configs.length, unet.problems.map(p => [p.severity, p.code])], [0, [['info', 'uncounted-model']]]);
     assert.match(unet.problems[0].message, /UNet2DModel is a diffusers model VRAM Lens does not count yet/);
+  });
+});
+
+describe('remote-code models counted from their modules', () => {
+  it("Molmo-7B-D: Qwen2-sized OLMo blocks with 128 new embedding rows, CLIP ViT-L/14's first 23 blocks, attention pooling and a SwiGLU projector", () => {
+    // allenai/Molmo-7B-D-0924's config.json values; its checkpoint index's total_parameters: 8,021,025,280.
+    const molmo = '{"architectures": ["MolmoForCausalLM"], "attention_layer_norm": false, "clip_qkv": null, "embedding_size": 152064, "hidden_size": 3584, "intermediate_size": 37888, "layer_norm_type": "rms", "max_position_embeddings": 4096, "model_type": "molmo", "norm_after": false, "num_attention_heads": 28, "num_hidden_layers": 28, "num_key_value_heads": 4, "qkv_bias": true, "tie_word_embeddings": false, "torch_dtype": "float32", "vocab_size": 152064, "weight_tying": false}';
+    const a = onlyConfig(molmo);
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.vision], [8_021_025_280, 404_950_016]);
+  });
+
+  it('Fuyu-8B: Persimmon (q/k LayerNorms, biased everything) and a biased linear from each 30 × 30 patch', () => {
+    // adept/fuyu-8b's config.json values; its checkpoint index's total_size / 2: 9,408,238,592.
+    const fuyu = '{"architectures": ["FuyuForCausalLM"], "hidden_act": "relu2", "hidden_size": 4096, "image_size": 300, "intermediate_size": 16384, "max_position_embeddings": 16384, "model_type": "fuyu", "num_attention_heads": 64, "num_channels": 3, "num_hidden_layers": 36, "partial_rotary_factor": 0.5, "patch_size": 30, "qk_layernorm": true, "text_config": {"model_type": "persimmon"}, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 262144}';
+    assert.strictEqual(onlyConfig(fuyu).estimate!.parameters.total, 9_408_238_592);
+  });
+
+  it('MiMo-7B: Qwen2 blocks and its multi-token-prediction layer (a decoder layer, a 2h → h projection, three norms)', () => {
+    // XiaomiMiMo/MiMo-7B-Base's config.json values; its checkpoint index's total_size / 2: 7,833,409,536.
+    const mimo = JSON.parse('{"architectures": ["MiMoForCausalLM"], "attention_bias": true, "head_dim": 128, "hidden_size": 4096, "intermediate_size": 11008, "max_position_embeddings": 32768, "model_type": "mimo", "num_attention_heads": 32, "num_hidden_layers": 36, "num_key_value_heads": 8, "num_nextn_predict_layers": 1, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 151680}') as Record<string, unknown>;
+    assert.strictEqual(onlyConfig(JSON.stringify(mimo)).estimate!.parameters.total, 7_833_409_536);
+    const layer = 4096 * 4096 * 2 + 4096 * 1024 * 2 + 4096 + 2 * 1024 + 3 * 4096 * 11008 + 2 * 4096;
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...mimo, num_nextn_predict_layers: 0 })).estimate!.parameters.total, 7_833_409_536 - layer - 8192 * 4096 - 3 * 4096);
   });
 });
