@@ -25,6 +25,8 @@ type Expected =
 
 interface Row {
   readonly file: string;
+  /** 1: the files the engine was fixed on; 2: files gathered after those fixes. */
+  readonly batch: 1 | 2;
   readonly expected: Expected;
 }
 
@@ -118,24 +120,32 @@ function judge(row: Row, output: FileOutput): [Outcome, string] {
 async function run(): Promise<void> {
   const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'heldout-configs.json'), 'utf8')) as { files: Row[] };
   const tally = new Map<string, Record<Outcome, number>>();
+  const batches = new Map<number, Record<Outcome, number>>();
+  const count = (map: Map<string | number, Record<Outcome, number>>, key: string | number, outcome: Outcome) => {
+    const t = map.get(key) ?? { right: 0, warned: 0, wrong: 0 };
+    t[outcome] += 1;
+    map.set(key, t);
+  };
   const lines: string[] = [];
   for (const row of data.files) {
     const [outcome, said] = judge(row, await analyze(path.join(folder, row.file)));
-    const kind = row.expected.kind === 'invalid-checkpoint' ? 'checkpoint' : row.expected.kind;
-    const t = tally.get(kind) ?? { right: 0, warned: 0, wrong: 0 };
-    t[outcome] += 1;
-    tally.set(kind, t);
+    count(tally as Map<string | number, Record<Outcome, number>>, row.expected.kind === 'invalid-checkpoint' ? 'checkpoint' : row.expected.kind, outcome);
+    count(batches as Map<string | number, Record<Outcome, number>>, row.batch, outcome);
     if (row.expected.kind !== 'none' || outcome !== 'right') {
-      lines.push(`${outcome.toUpperCase().padEnd(7)} ${row.file.padEnd(78)} ${said}`);
+      lines.push(`${outcome.toUpperCase().padEnd(7)} ${row.batch} ${row.file.padEnd(78)} ${said}`);
     }
   }
   console.log(lines.join('\n'));
   console.log('');
+  const summary = (t: Record<Outcome, number>) => `${t.right + t.warned + t.wrong} files: ${t.right} right, ${t.warned} approximate or without a number (said so), ${t.wrong} wrong without a warning`;
+  for (const [kind, t] of tally) {
+    console.log(`${kind.padEnd(11)} ${summary(t)}`);
+  }
+  for (const [batch, t] of [...batches].sort()) {
+    console.log(`batch ${batch}${batch === 1 ? ' (the engine was fixed on these)' : ' (gathered after those fixes)'}: ${summary(t)}`);
+  }
   const all = [...tally.values()].reduce((a, t) => ({ right: a.right + t.right, warned: a.warned + t.warned, wrong: a.wrong + t.wrong }), { right: 0, warned: 0, wrong: 0 });
   const n = all.right + all.warned + all.wrong;
-  for (const [kind, t] of tally) {
-    console.log(`${kind.padEnd(11)} ${t.right + t.warned + t.wrong} files: ${t.right} right, ${t.warned} approximate or without a number (said so), ${t.wrong} wrong without a warning`);
-  }
   console.log(`all files: ${n}; right (exact or within 1 %, or no number where none is due): ${all.right} (${((100 * all.right) / n).toFixed(1)} %; the target is at least 90 %)`);
   console.log(`wrong without a warning: ${all.wrong} (the target is 0)`);
 }

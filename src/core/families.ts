@@ -748,6 +748,15 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     tiedByDefault: false, dropout: false,
   },
   gpt_neox: { ...GPT_STYLE, name: 'GPT-NeoX', positions: 'rotary', tiedByDefault: false, dropout: false, pythonGelu: false },
+  // MPT (MptForCausalLM; MosaicML's remote code alike): ALiBi, no biases anywhere (its LayerNorms' included), an MLP
+  // expansion_ratio × d_model wide, a tied head.
+  mpt: {
+    ...GPT_STYLE, name: 'MPT', norm: 'layernorm-nobias', positions: 'alibi', attentionBias: 'none', mlpBias: false, tiedByDefault: true, dropout: false, pythonGelu: false,
+    refine: ctx => {
+      const ratio = ctx.real('expansion_ratio') ?? 4;
+      return { intermediateSize: Math.round(ratio * ctx.hiddenSize), ...(ctx.bool('no_bias') === false ? { attentionBias: 'all' as const, mlpBias: true, norm: 'layernorm' as const } : {}) };
+    },
+  },
   // Persimmon: GPT-NeoX's block (biased fused qkv, LayerNorms with biases, a biased squared-ReLU MLP) with LayerNorms on
   // each head's queries and keys (qk_layernorm); Fuyu adds a biased linear from each image patch's pixels.
   persimmon: PERSIMMON,
@@ -836,6 +845,12 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // Qwen3-Next: Gated DeltaNet (linear attention) layers with gated full attention every full_attention_interval
   // layers; Qwen2-MoE's experts with a gated shared expert; per-head q/k norms; an untied head.
   qwen3_next: { ...LLAMA_STYLE, name: 'Qwen3-Next (linear-attention hybrid, mixture of experts)', qkNorm: 'head', tiedByDefault: false, refine: qwen3NextRefine },
+  // Qwen3.5's MoE language model: Qwen3-Next's layers (its Gated DeltaNet projections unfused, the same tensors); with
+  // experts in every layer, its config needs no dense intermediate_size.
+  qwen3_5_moe_text: {
+    ...LLAMA_STYLE, name: 'Qwen3.5-MoE (linear-attention hybrid, mixture of experts)', qkNorm: 'head', tiedByDefault: false,
+    refine: ctx => ({ ...qwen3NextRefine(ctx), ...(ctx.intermediateSize === undefined ? { intermediateSize: ctx.int('moe_intermediate_size') } : {}) }),
+  },
   phi3: { ...LLAMA_STYLE, name: 'Phi-3' },
   // Phi-3-vision / Phi-3.5-vision (remote code): Phi-3's language model, with the CLIP tower its img_processor names.
   phi3_v: { ...LLAMA_STYLE, name: 'Phi-3-vision' },

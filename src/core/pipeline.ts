@@ -15,6 +15,8 @@ export const COMPONENT_ROLES: Readonly<Record<string, PipelineComponent['role']>
   CLIPTextModel: 'text-encoder',
   CLIPTextModelWithProjection: 'text-encoder',
   T5EncoderModel: 'text-encoder',
+  // An image variations pipeline conditions on a CLIP image embedding instead of a prompt's: a frozen encoder alike.
+  CLIPVisionModelWithProjection: 'text-encoder',
   Gemma2Model: 'text-encoder',
   StableDiffusionSafetyChecker: 'safety-checker',
 };

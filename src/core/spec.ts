@@ -84,6 +84,8 @@ export interface FoundConfig {
   readonly training: TrainingFromFile;
   /** The `vision_config` of a vision tower VRAM Lens counts, beside this language model (or inside its entry). */
   readonly vision?: VisionConfig;
+  /** A `vision_config` beside this language model whose tower VRAM Lens does not count: its model_type, or "". */
+  readonly uncountedTower?: string;
   /** Keys the config leaves out that its transformers config class fills in, with their values. */
   readonly classDefaults?: ClassDefaults;
   /** How many items each list the config writes holds (`cross_attention_layers`), by key. */
@@ -226,6 +228,19 @@ function scalarLists(obj: ConfigObject): Record<string, (RawValue | null)[]> | u
     }
   }
   return any ? lists : undefined;
+}
+
+/**
+ * The model_type ("" when unnamed) of a `vision_config` object VRAM Lens does not count, so that the language model
+ * beside it is not taken for the whole model.
+ */
+function uncountedTower(obj: ConfigObject): string | undefined {
+  const v = entryOf(obj, 'vision_config')?.value;
+  if (v?.kind !== 'object' || visionConfigOf(obj)) {
+    return undefined;
+  }
+  const type = entryOf(v, 'model_type')?.value;
+  return type?.kind === 'string' ? type.value : '';
 }
 
 /** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
@@ -639,11 +654,13 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
       : undefined;
   // A multimodal checkpoint's tower: inside the config (a catalog entry), or beside its text_config.
   const vision = visionConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? visionConfigOf(parent) : undefined);
+  const uncounted = vision ? undefined : (uncountedTower(obj) ?? (TEXT_MODEL_PATH.test(path) && parent ? uncountedTower(parent) : undefined));
   const lengths = listLengths(obj);
   const lists = scalarLists(obj);
   return {
     name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes,
     ...(vision ? { vision } : {}),
+    ...(uncounted ? { uncountedTower: uncounted } : {}),
     ...(lengths ? { lengths } : {}),
     ...(lists ? { lists } : {}),
   };
@@ -1242,6 +1259,13 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     });
   }
 
+  if (config.uncountedTower !== undefined) {
+    problems.push({
+      severity: 'warning',
+      key: 'vision_config',
+      message: `\`vision_config\`${config.uncountedTower ? ` (${config.uncountedTower})` : ''} is a vision tower VRAM Lens does not count: the parameters and memory are the language model's alone, short of the whole model.`,
+    });
+  }
   if (config.architecture === SAFETY_CHECKER) {
     // Its CLIPConfig describes both towers, but the checker holds only the vision tower, a projection and its concepts.
     problems.push({
@@ -1294,7 +1318,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     dropout: family.dropout,
     head: config.catalog?.model.scoreHead || encoderStackOnly ? 'none' : headKind(family.head, config.architecture),
     ...(config.catalog?.model.scoreHead ? { scoreLabels: config.catalog.model.scoreHead.labels } : {}),
-    ...(config.architecture === 'CLIPTextModelWithProjection' ? { textProjection: clipProjection(config) } : {}),
+    // CLIPTextModelWithProjection's text_projection; CLIPVisionModelWithProjection's visual_projection (an image
+    // variations pipeline's image encoder), both unbiased.
+    ...(config.architecture === 'CLIPTextModelWithProjection' || config.architecture === 'CLIPVisionModelWithProjection' ? { textProjection: clipProjection(config) } : {}),
     // SigLIP's text transformer ends in a biased head of projection_size (its width unless the config says).
     ...(family === SIGLIP_TEXT ? { textProjection: integerOr(config, 'projection_size', hiddenSize), textProjectionBias: true } : {}),
     slidingWindow: slidingWindowRaw,

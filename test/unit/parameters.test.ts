@@ -605,3 +605,28 @@ describe('remote-code models counted from their modules', () => {
     assert.strictEqual(onlyConfig(JSON.stringify({ ...mimo, num_nextn_predict_layers: 0 })).estimate!.parameters.total, 7_833_409_536 - layer - 8192 * 4096 - 3 * 4096);
   });
 });
+
+describe('more families a held-out batch of real folders named', () => {
+  it("MPT (mosaicml/mpt-7b's config.json values): ALiBi, no biases or position table, a tied head: 6,649,286,656", () => {
+    const mpt = '{"architectures": ["MPTForCausalLM"], "attn_config": {"alibi": true, "attn_type": "multihead_attention", "qk_ln": false}, "d_model": 4096, "expansion_ratio": 4, "learned_pos_emb": true, "max_seq_len": 2048, "model_type": "mpt", "n_heads": 32, "n_layers": 32, "no_bias": true, "norm_type": "low_precision_layernorm", "vocab_size": 50432}';
+    assert.strictEqual(onlyConfig(mpt).estimate!.parameters.total, 6_649_286_656);
+  });
+
+  it("CLIPVisionModelWithProjection (an image variations pipeline's image encoder): the tower and its visual_projection", () => {
+    const encoder = '{"architectures": ["CLIPVisionModelWithProjection"], "hidden_size": 1024, "image_size": 224, "intermediate_size": 4096, "model_type": "clip_vision_model", "num_attention_heads": 16, "num_hidden_layers": 24, "patch_size": 14, "projection_dim": 768}';
+    assert.strictEqual(onlyConfig(encoder).estimate!.parameters.total, 303_179_776 + 1024 * 768);
+  });
+
+  it('a vision_config whose tower VRAM Lens does not count is a warning: the count is the language model alone', () => {
+    const a = onlyConfig('{"architectures": ["LocateAnythingForConditionalGeneration"], "model_type": "locateanything", "text_config": {"hidden_size": 2048, "intermediate_size": 11008, "model_type": "qwen2", "num_attention_heads": 16, "num_hidden_layers": 36, "num_key_value_heads": 2, "tie_word_embeddings": true, "vocab_size": 152681}, "vision_config": {"hidden_size": 1152, "intermediate_size": 4304, "model_type": "moonvit", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}}');
+    assert.ok(a.estimate);
+    assert.ok(a.problems.some(p => p.severity === 'warning' && /`vision_config` \(moonvit\) is a vision tower VRAM Lens does not count/.test(p.message)));
+  });
+
+  it("Qwen3.5's MoE language model: Qwen3-Next's layers, experts in every one, no dense intermediate_size needed", () => {
+    // A Qwen3.5-35B-A3B pruned to 128 experts (its text config); its checkpoint's total_size / 2: 18,543,997,568.
+    const layerTypes = Array.from({ length: 40 }, (_, i) => ((i + 1) % 4 === 0 ? 'full_attention' : 'linear_attention'));
+    const config = { architectures: ['Qwen3_5MoeForConditionalGeneration'], attn_output_gate: true, full_attention_interval: 4, head_dim: 256, hidden_size: 2048, layer_types: layerTypes, linear_conv_kernel_dim: 4, linear_key_head_dim: 128, linear_num_key_heads: 16, linear_num_value_heads: 32, linear_value_head_dim: 128, model_type: 'qwen3_5_moe_text', moe_intermediate_size: 512, num_attention_heads: 16, num_experts: 128, num_experts_per_tok: 8, num_hidden_layers: 40, num_key_value_heads: 2, shared_expert_intermediate_size: 512, tie_word_embeddings: false, vocab_size: 248320 };
+    assert.strictEqual(onlyConfig(JSON.stringify(config)).estimate!.parameters.total, 18_543_997_568);
+  });
+});
