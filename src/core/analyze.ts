@@ -190,7 +190,10 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
   const images = options.imagesPerSample ?? 0;
   const cost = spec.vision && images > 0 ? imageCost(spec.vision, options.imageSide) : undefined;
   const vision = cost
-    ? { imageTokens: images * cost.tokens, imagePatches: images * cost.patches, ...(options.imageSide !== undefined ? { imageSide: options.imageSide } : {}) }
+    ? {
+        imageTokens: images * cost.tokens, imagePatches: images * cost.patches, ...(cost.crossTokens ? { crossAttentionTokens: images * cost.crossTokens } : {}),
+        ...(options.imageSide !== undefined ? { imageSide: options.imageSide } : {}),
+      }
     : { imageTokens: undefined, imagePatches: undefined };
   return {
     ...run, ...diffusion, ...vision, sequenceLength: sequenceLength + (vision.imageTokens ?? 0),

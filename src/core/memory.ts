@@ -574,14 +574,18 @@ function inTrainedLayers(spec: ModelSpec, tensors: readonly WeightTensor[], trai
     .map(({ t, blocks }) => (blocks > 0 ? { ...t, count: blocks * share + (blocksOnly ? 0 : t.count - blocks) } : t));
 }
 
-/** Blocks a text-only run passes through: all but Llama 3.2 Vision's cross-attention layers, which it skips. */
-function textLayers(spec: ModelSpec): number {
-  return totalLayers(spec) - (spec.crossAttentionLayers ?? 0);
+/**
+ * Blocks a run passes through: a text-only run skips Llama 3.2 Vision's cross-attention layers; with images they
+ * run, over the text tokens, and are counted as layers of their own (approximate: their keys and values come from the
+ * images, counted apart).
+ */
+function textLayers(spec: ModelSpec, settings: RunSettings): number {
+  return totalLayers(spec) - (settings.crossAttentionTokens ? 0 : (spec.crossAttentionLayers ?? 0));
 }
 
 /** Blocks that keep activations for backward: all, or the last `trainedLayers` (nothing before them needs a gradient). */
 function blocksInBackward(spec: ModelSpec, settings: RunSettings): number {
-  const layers = textLayers(spec);
+  const layers = textLayers(spec, settings);
   return settings.trainedLayers === undefined ? layers : Math.min(layers, settings.trainedLayers);
 }
 
@@ -719,7 +723,8 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const headInput = settings.quantizeHead && spec.head === 'lm' && quantizedBaseSavesInput(settings) ? (layout.computeBytes * tokens * spec.hiddenSize) / tp : 0;
   // A UNet or a VAE keeps feature maps, not per-token layer activations: counted per block (unet.ts), approximate.
   const convnet = spec.convnet ? convNetTrainingActivationBytes(spec, settings, layout.computeBytes) : undefined;
-  const activations = (convnet ?? layerActivations + embeddingOutput + dequantBuffer + headInput) + autocastCopies + gatheredWeights + towerActivations(spec, settings, true);
+  const activations =
+    (convnet ?? layerActivations + embeddingOutput + dequantBuffer + headInput) + autocastCopies + gatheredWeights + towerActivations(spec, settings, true) + imageStates(spec, settings, true);
   // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
   const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
 
@@ -831,8 +836,10 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   const mambaLayers = spec.hybrid?.mambaLayers ?? 0;
   const attentionLayers = spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers;
   const tokenLayers = (attentionLayers - (spec.crossAttentionLayers ?? 0) - spec.slidingLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
+  // Llama 3.2 Vision's cross-attention layers cache the keys and values of the images' tiles, once per sequence.
+  const imageLayers = (spec.crossAttentionLayers ?? 0) * (settings.crossAttentionTokens ?? 0);
   const state = spec.hybrid ? mambaLayers * mambaLayerState(spec.hybrid.mixer) * kvElementBytes('auto', settings.precision) * settings.batchSize : 0;
-  return Math.round((perToken * tokenLayers + state) / tp);
+  return Math.round((perToken * (tokenLayers + imageLayers) + state) / tp);
 }
 
 /** The largest transient workspace of one layer during prefill, plus the logits of the last position. */
@@ -888,7 +895,7 @@ export function estimateInference(spec: ModelSpec, settings: RunSettings): Memor
     weightBytes(spec, inferenceWeightBytes(settings.precision), settings.quantization, weightLayout(settings)) / tp,
   );
   const kvCache = kvCacheBytes(spec, settings);
-  const activations = Math.round(inferenceActivationBytes(spec, settings) + towerActivations(spec, settings, false) + (settings.blasWorkspaceBytes ?? 0));
+  const activations = Math.round(inferenceActivationBytes(spec, settings) + towerActivations(spec, settings, false) + imageStates(spec, settings, false) + (settings.blasWorkspaceBytes ?? 0));
   const allocatedBytes = weights + kvCache + activations;
   const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? INFERENCE_ALLOCATOR_RESERVE));
   const cudaContext = settings.cudaOverheadBytes;
@@ -913,14 +920,30 @@ function towerActivations(spec: ModelSpec, settings: RunSettings, training: bool
   return towerActivationBytes(spec.vision, settings.batchSize * settings.imagePatches, precisionLayout(settings.precision).computeBytes, trained);
 }
 
+/**
+ * Llama 3.2 Vision's image states: the projected tiles (cross_attention_states) the cross-attention layers read, and
+ * in training each such layer's keys and values over them, kept for backward.
+ */
+function imageStates(spec: ModelSpec, settings: RunSettings, training: boolean): number {
+  const positions = (settings.crossAttentionTokens ?? 0) * settings.batchSize;
+  if (!spec.crossAttentionLayers || positions === 0) {
+    return 0;
+  }
+  const c = precisionLayout(settings.precision).computeBytes;
+  const keysAndValues = training ? spec.crossAttentionLayers * 2 * spec.numKvHeads * spec.headDim : 0;
+  return (positions * (spec.hiddenSize + keysAndValues) * c) / Math.max(1, settings.tensorParallel);
+}
+
 /** What the estimate counts of a multimodal checkpoint's vision encoder. */
 function visionNote(spec: ModelSpec, settings: RunSettings): string {
   const v = spec.vision!;
   const n = countParameters(spec).vision;
   const tower = { siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', qwen3vl: 'Qwen3-VL', internvit: 'InternViT' }[v.kind];
-  const cross = spec.crossAttentionLayers
-    ? ` The ${spec.crossAttentionLayers} cross-attention layers see no image and are skipped, as transformers skips them: no cache or activations of theirs.`
-    : '';
+  const cross = !spec.crossAttentionLayers
+    ? ''
+    : settings.crossAttentionTokens
+      ? ` Its ${spec.crossAttentionLayers} cross-attention layers read ${settings.crossAttentionTokens.toLocaleString('en-US')} image positions per sample: their keys and values are in the cache, and the layers' activations are counted as layers over the text (approximate).`
+      : ` The ${spec.crossAttentionLayers} cross-attention layers see no image and are skipped, as transformers skips them: no cache or activations of theirs.`;
   const images = settings.imagesPerSample ?? 0;
   const cost = images > 0 ? imageCost(v, settings.imageSide) : undefined;
   const run = images === 0

@@ -515,6 +515,11 @@ export interface RunSettings {
   /** Patches the vision tower encodes for those images, per sample; set by the analysis with imageTokens. */
   readonly imagePatches?: number;
   /**
+   * Image positions the cross-attention layers read, per sample (Llama 3.2 Vision's tiles): not in the sequence, but
+   * in those layers' cache and activations.
+   */
+  readonly crossAttentionTokens?: number;
+  /**
    * Classifier-free guidance (diffusers runs it when guidance_scale > 1): each denoising step runs the batch twice,
    * with and without the prompt. Unset, on for a UNet or SD3 (their pipelines' default), off for FLUX.1 (distilled).
    */

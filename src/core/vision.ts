@@ -300,6 +300,8 @@ export interface ImageCost {
   readonly patches: number;
   /** How the tokens follow from the tower, for the report. */
   readonly how: string;
+  /** Positions the language model's cross-attention layers read instead (Llama 3.2 Vision's tiles), not in the sequence. */
+  readonly crossTokens?: number;
 }
 
 /**
@@ -336,6 +338,16 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
       return v.projector?.style === 'llava'
         ? { tokens: own, patches: own + 1, how: `LLaVA: one token per ${v.patchSize}-pixel patch of its ${v.imageSize}-pixel image` }
         : undefined;
+    case 'mllama': {
+      // Every image is max_num_tiles tiles of its size, each the class token and its patches (padded to a multiple
+      // of 8 in the encoder); the sequence holds one <|image|> token, the cross-attention layers read all the tiles.
+      const tiles = v.tiles?.maxTiles ?? 4;
+      const perTile = own + 1;
+      return {
+        tokens: 1, patches: tiles * Math.ceil(perTile / 8) * 8, crossTokens: tiles * perTile,
+        how: `Llama 3.2 Vision: ${tiles} tiles of ${v.imageSize} pixels, ${perTile.toLocaleString('en-US')} positions each, read by its cross-attention layers; one <|image|> token in the sequence`,
+      };
+    }
     case 'internvit': {
       const shuffle = v.internVit?.pixelShuffle ?? 2;
       return { tokens: Math.floor(own / (shuffle * shuffle)), patches: own, how: `InternVL: one ${v.imageSize}-pixel tile, its patches pixel-shuffled ${shuffle} × ${shuffle}` };

@@ -444,10 +444,16 @@ describe('images in a multimodal run: their tokens join the sequence, the tower 
     assert.deepStrictEqual([large.imageTokens, large.imagePatches], [729 + 81 * 82, 37 * 729]);
   });
 
-  it('Llama 3.2 Vision cross-attends to its images: they are said not to be counted, and the run stays text-only', () => {
+  it('Llama 3.2 Vision cross-attends to its images: one <|image|> token in the sequence, the tiles in the cross-attention layers\' cache', () => {
     const mllama = '{"architectures": ["MllamaForConditionalGeneration"], "model_type": "mllama", "text_config": {"cross_attention_layers": [3, 8, 13, 18, 23, 28, 33, 38], "hidden_size": 4096, "intermediate_size": 14336, "max_position_embeddings": 131072, "model_type": "mllama_text_model", "num_attention_heads": 32, "num_hidden_layers": 40, "num_key_value_heads": 8, "vocab_size": 128256}, "vision_config": {"hidden_size": 1280, "image_size": 560, "intermediate_size": 5120, "max_num_tiles": 4, "model_type": "mllama_vision_model", "num_global_layers": 8, "num_hidden_layers": 32, "patch_size": 14, "vision_output_dim": 7680}}';
+    // 560-pixel tiles of 14-pixel patches: 1,600 and the class token per tile, 4 tiles; the encoder pads each to 1,608.
     const e = onlyConfig(mllama, { sequenceLength: 512, imagesPerSample: 1 }).estimate!;
-    assert.deepStrictEqual([e.settings.sequenceLength, e.settings.imageTokens], [512, undefined]);
-    assert.ok(e.assumptions.some(a => /images are not counted for this tower/.test(a)));
+    assert.deepStrictEqual([e.settings.sequenceLength, e.settings.imageTokens, e.settings.imagePatches, e.settings.crossAttentionTokens], [513, 1, 4 * 1608, 4 * 1601]);
+    // Each of the 8 cross-attention layers caches keys and values (8 heads of 128, bf16) for the 6,404 positions.
+    const text = onlyConfig(mllama, { sequenceLength: 513 }).estimate!;
+    assert.strictEqual(e.inference.components.kvCache - text.inference.components.kvCache, 8 * 6404 * 2 * 8 * 128 * 2);
+    assert.ok(e.assumptions.some(a => /8 cross-attention layers read 6,404 image positions per sample/.test(a)));
+    // Text-only, the cross-attention layers are skipped: no cache of theirs.
+    assert.ok(text.assumptions.some(a => /cross-attention layers see no image and are skipped/.test(a)));
   });
 });
