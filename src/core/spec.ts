@@ -204,7 +204,9 @@ function molmoTower(obj: ConfigObject): VisionConfig | undefined {
 }
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
-const PROJECTOR_KEYS = ['spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor', 'vision_aspect_ratio'] as const;
+const PROJECTOR_KEYS = [
+  'spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor', 'vision_aspect_ratio', 'dynamic_image_size', 'max_dynamic_patch', 'min_dynamic_patch', 'use_thumbnail',
+] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
 function listLengths(obj: ConfigObject): Record<string, number> | undefined {
@@ -1627,11 +1629,19 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     // InternVL's pixel shuffle keeps one token in (1 / downsample_ratio)², concatenating their features.
     const ratio = config.values.downsample_ratio;
     const shuffle = typeof ratio === 'number' && ratio > 0 && ratio <= 1 ? Math.round(1 / ratio) : 2;
+    // Its processor cuts an image into up to max_dynamic_patch tiles (and a thumbnail) when dynamic_image_size.
+    const tiles = (key: string, fallback: number) => {
+      const v = config.values[key];
+      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 64 ? v : fallback;
+    };
     const vit = {
       qkvBias: config.values.qkv_bias !== false,
       qkNorm: config.values.qk_normalization === true,
       rmsNorm: config.values.norm_type === 'rms_norm',
       pixelShuffle: shuffle,
+      ...(config.values.dynamic_image_size === false
+        ? {}
+        : { dynamicTiles: { min: tiles('min_dynamic_patch', 1), max: tiles('max_dynamic_patch', 12), thumbnail: config.values.use_thumbnail !== false } }),
     };
     return valid ? { ...baseTower(config, size), internVit: vit } : undefined;
   }

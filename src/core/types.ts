@@ -379,7 +379,14 @@ export interface VisionTower {
    * InternViT's switches (InternVL): biased qkv, q/k norms, RMSNorm rather than LayerNorm, and the pixel shuffle that
    * concatenates pixelShuffle² patches before the projector.
    */
-  readonly internVit?: { readonly qkvBias: boolean; readonly qkNorm: boolean; readonly rmsNorm: boolean; readonly pixelShuffle: number };
+  readonly internVit?: {
+    readonly qkvBias: boolean;
+    readonly qkNorm: boolean;
+    readonly rmsNorm: boolean;
+    readonly pixelShuffle: number;
+    /** InternVL's dynamic tiling (dynamic_image_size): min_dynamic_patch to max_dynamic_patch tiles, and a thumbnail. */
+    readonly dynamicTiles?: { readonly min: number; readonly max: number; readonly thumbnail: boolean };
+  };
   /**
    * MiniCPM-V's projector: a perceiver resampler of `queries` learned queries (in place of SigLIP's projector); in
    * MiniCPM-V 2.0 its queries' 2-D positions are a parameter too.

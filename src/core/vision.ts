@@ -350,7 +350,17 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
     }
     case 'internvit': {
       const shuffle = v.internVit?.pixelShuffle ?? 2;
-      return { tokens: Math.floor(own / (shuffle * shuffle)), patches: own, how: `InternVL: one ${v.imageSize}-pixel tile, its patches pixel-shuffled ${shuffle} × ${shuffle}` };
+      const perTile = Math.floor(own / (shuffle * shuffle));
+      const dynamic = v.internVit?.dynamicTiles;
+      if (!dynamic || side === undefined) {
+        return { tokens: perTile, patches: own, how: `InternVL: one ${v.imageSize}-pixel tile, its patches pixel-shuffled ${shuffle} × ${shuffle}` };
+      }
+      const grid = internVlGrid(side, v.imageSize, dynamic.min, dynamic.max);
+      const tiles = grid * grid + (dynamic.thumbnail && grid > 1 ? 1 : 0);
+      return {
+        tokens: tiles * perTile, patches: tiles * own,
+        how: `InternVL: a ${side}-pixel image as ${grid} × ${grid} tiles of ${v.imageSize} pixels${tiles > grid * grid ? ' and a thumbnail' : ''}, ${perTile} tokens each`,
+      };
     }
     case 'llama4':
       return { tokens: Math.floor(own / 4), patches: own, how: `Llama 4: one ${v.imageSize}-pixel tile, its patches pixel-shuffled 2 × 2` };
@@ -372,6 +382,24 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
     default:
       return undefined;
   }
+}
+
+/**
+ * The square grid InternVL's dynamic_preprocess cuts a square image of `side` pixels into: among the grids of min to
+ * max tiles with the image's aspect ratio, the first (fewest tiles), moved to a larger one while the image covers more
+ * than half of that grid's pixels.
+ */
+function internVlGrid(side: number, tile: number, min: number, max: number): number {
+  let best = 0;
+  for (let n = 1; n * n <= max; n++) {
+    if (n * n < min) {
+      continue;
+    }
+    if (best === 0 || side * side > 0.5 * tile * tile * n * n) {
+      best = n;
+    }
+  }
+  return Math.max(1, best);
 }
 
 /**

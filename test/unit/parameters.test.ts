@@ -423,6 +423,18 @@ describe('InternVL: InternViT and the mlp1 projector beside the llm_config', () 
   // OpenGVLab/InternVL2_5-8B's config.json values (InternLM2.5-7B under llm_config); 8,075,365,376 parameters. The 1B's
   // language model is Qwen2.5-0.5B with an untied 151,674-row vocabulary: 938,193,024.
   const config = JSON.parse('{"architectures": ["InternVLChatModel"], "downsample_ratio": 0.5, "model_type": "internvl_chat", "template": "internvl2_5", "torch_dtype": "bfloat16", "llm_config": {"architectures": ["InternLM2ForCausalLM"], "bias": false, "hidden_size": 4096, "intermediate_size": 14336, "max_position_embeddings": 32768, "model_type": "internlm2", "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 8, "tie_word_embeddings": false, "vocab_size": 92553}, "vision_config": {"architectures": ["InternVisionModel"], "hidden_size": 1024, "image_size": 448, "intermediate_size": 4096, "model_type": "intern_vit_6b", "norm_type": "layer_norm", "num_attention_heads": 16, "num_channels": 3, "num_hidden_layers": 24, "patch_size": 14, "qk_normalization": false, "qkv_bias": true, "use_flash_attn": true}}');
+  it("an image at a size is tiled as InternVL's dynamic_preprocess tiles it: up to max_dynamic_patch tiles and a thumbnail, 256 tokens each", () => {
+    const run = (side: number) => onlyConfig(JSON.stringify({ ...config, max_dynamic_patch: 12, use_thumbnail: true, dynamic_image_size: true }), { sequenceLength: 512, imagesPerSample: 1, imageSide: side }).estimate!.settings;
+    // 448 px: one tile. 800 px covers more than half of a 2 × 2 grid (896²): 4 tiles and the thumbnail. 1,024 px covers
+    // more than half of 3 × 3 (1,344²): 9 and the thumbnail.
+    assert.deepStrictEqual([448, 800, 1024].map(side => run(side).imageTokens), [256, 5 * 256, 10 * 256]);
+    assert.strictEqual(run(1024).imagePatches, 10 * 1024);
+    // max_dynamic_patch 4 caps a 1,024-pixel image at 2 × 2; dynamic_image_size false keeps one tile.
+    const capped = onlyConfig(JSON.stringify({ ...config, max_dynamic_patch: 4 }), { sequenceLength: 512, imagesPerSample: 1, imageSide: 1024 }).estimate!.settings;
+    const single = onlyConfig(JSON.stringify({ ...config, dynamic_image_size: false }), { sequenceLength: 512, imagesPerSample: 1, imageSide: 1024 }).estimate!.settings;
+    assert.deepStrictEqual([capped.imageTokens, single.imageTokens], [5 * 256, 256]);
+  });
+
   it('is one model: the language model, the tower and the projector over the pixel-shuffled features', () => {
     assert.strictEqual(onlyConfig(JSON.stringify(config)).estimate!.parameters.total, 8_075_365_376);
     const small = { ...config, llm_config: { architectures: ['Qwen2ForCausalLM'], hidden_size: 896, intermediate_size: 4864, max_position_embeddings: 32768, model_type: 'qwen2', num_attention_heads: 14, num_hidden_layers: 24, num_key_value_heads: 2, tie_word_embeddings: false, vocab_size: 151674 } };
