@@ -1,10 +1,12 @@
 // Compares VRAM Lens' estimates with GPU memory measured on real hardware, like with like:
-// torch.cuda.max_memory_allocated against allocatedBytes, nvidia-smi "used" against peakBytes.
+// torch.cuda.max_memory_allocated against allocatedBytes, max_memory_reserved against allocatedBytes plus the
+// allocator reserve, nvidia-smi "used" against peakBytes.
 //   npm run bench:accuracy
 //
 // Sets: bench/data/h100-measured.json (measured by bench/gpu/measure_peak_memory.py) and the published
 // measurements in test/fixtures/public/reference/measured-memory.json (HF's bert-large runs, LitGPT's fine-tuning recipes),
-// plus more rows of LitGPT's published table in bench/data/litgpt-readme.json.
+// plus more rows of LitGPT's published table in bench/data/litgpt-readme.json, and torchtitan's published benchmark
+// posed as its TOML jobs (bench/data/torchtitan-benchmarks.json, bench/data/torchtitan/).
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../src/core/analyze';
@@ -21,7 +23,7 @@ const MIB = 1024 * 1024;
 interface Case {
   set: string;
   id: string;
-  metric: 'allocated' | 'nvml';
+  metric: 'allocated' | 'reserved' | 'nvml';
   measuredMiB: number;
   estimatedMiB: number | undefined;
   note?: string;
@@ -162,6 +164,20 @@ const oomLines = readme.outOfMemory.map(r => {
   return `${r.id}: published out of memory; estimated ${need.toFixed(1)} GiB per GPU against ${has.toFixed(1)} GiB: ${need > has ? 'agrees' : 'DISAGREES'}`;
 });
 
+// --- Published: torchtitan's benchmark (max reserved, the maximum across GPUs), each row posed as its TOML job ---
+interface TitanRow {
+  id: string; table: string; file: string; measuredGiB: number;
+}
+const titan = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'torchtitan-benchmarks.json'), 'utf8')) as { rows: TitanRow[] };
+for (const r of titan.rows) {
+  const doc = analyzeDocument(parseConfig(fs.readFileSync(path.join(root, r.file), 'utf8'), 'toml'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' });
+  const est = doc.configs[0]?.estimate?.training;
+  cases.push({
+    set: `torchtitan ${r.table}`, id: r.id, metric: 'reserved', measuredMiB: (r.measuredGiB * 2 ** 30) / MIB,
+    estimatedMiB: est && (est.allocatedBytes + est.components.allocatorReserve) / MIB,
+  });
+}
+
 // --- Table ---
 const errorPct = (c: Case) => (c.estimatedMiB === undefined ? undefined : ((c.estimatedMiB - c.measuredMiB) / c.measuredMiB) * 100);
 const lines = [
@@ -198,6 +214,13 @@ summary('training, allocated (H100)', c => !isInference(c) && !isLitgpt(c) && c.
 summary('training, allocated (LitGPT, reference set)', c => c.set === 'LitGPT (A10G)');
 summary('training, allocated (LitGPT, more README rows)', c => c.set === 'LitGPT README');
 summary('training, nvidia-smi', c => !isInference(c) && c.metric === 'nvml');
+const isTitan = (c: Case) => c.set.startsWith('torchtitan');
+summary('training, reserved (torchtitan, published)', isTitan);
+summary('  FSDP and context parallel (Tables 1-3)', c => isTitan(c) && /Table [123]$/.test(c.set));
+summary('  tensor parallel, 70B (Table 4)', c => isTitan(c) && c.set.endsWith('Table 4'));
+summary('  pipeline parallel, 405B (Tables 5-6)', c => isTitan(c) && /Table [56]$/.test(c.set));
+const titanErrors = cases.filter(isTitan).map(errorPct).filter((e): e is number => e !== undefined);
+console.log(`torchtitan rows within 15 %: ${titanErrors.filter(e => Math.abs(e) <= 15).length} of ${titanErrors.length}`);
 for (const l of oomLines) {
   console.log(l);
 }

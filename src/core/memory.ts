@@ -418,6 +418,9 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   if (recurrent) {
     return (recurrent.savedPerToken(precisionLayout(settings.precision).computeBytes) * tokens) / Math.max(1, settings.tensorParallel);
   }
+  if (settings.checkpointing === 'selective' && settings.selectiveOps && !spec.moe && !settings.lora) {
+    return perOpSelectiveBytes(spec, settings, tokens);
+  }
   const layout = precisionLayout(settings.precision);
   const autocast = layout.autocastCopyBytes > 0;
   const c = layout.computeBytes;
@@ -506,6 +509,23 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   return bytes / Math.max(1, settings.tensorParallel);
 }
 
+/**
+ * torchtitan's per-op selective checkpointing (selective_ac_option "op"): a layer keeps its input, the attention
+ * kernel's output and log-sum-exp, and the output of every other matmul in the order the layer runs them (q, k, v, o,
+ * then gate, up, down, or fc1, fc2: it saves q, v, gate and down, or q, v and fc1); backward recomputes the rest.
+ */
+function perOpSelectiveBytes(spec: ModelSpec, settings: RunSettings, tokens: number): number {
+  const layout = precisionLayout(settings.precision);
+  const c = layout.computeBytes;
+  const h = spec.hiddenSize;
+  const heads = spec.numHeads * spec.headDim;
+  const kv = spec.numKvHeads * spec.headDim;
+  const outputs = spec.mlp === 'gated' ? [heads, kv, kv, h, spec.intermediateSize, spec.intermediateSize, h] : [heads, kv, kv, h, spec.intermediateSize, h];
+  const savedMatmuls = outputs.filter((_, i) => i % 2 === 0).reduce((sum, width) => sum + width, 0);
+  const attention = c * heads + 4 * spec.numHeads;
+  return (tokens * (layout.residualBytes * h + c * savedMatmuls + attention)) / Math.max(1, settings.tensorParallel);
+}
+
 /** The chunks torchtune's chunked losses split the tokens into (their num_output_chunks default). */
 export const LOSS_CHUNKS = 8;
 
@@ -538,8 +558,8 @@ export function lossBytesPerLogit(loss: TrainingLoss | undefined, compiled: bool
 }
 
 /** The loss at its peak, at the end of forward or the start of backward: batch × sequence × vocabulary logits. */
-export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSettings, 'loss' | 'compiled'>): number {
-  return spec.head === 'lm' ? lossBytesPerLogit(settings.loss, settings.compiled === true) * tokens * spec.vocabSize : 0;
+export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSettings, 'loss' | 'compiled' | 'compiledLoss'>): number {
+  return spec.head === 'lm' ? lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true) * tokens * spec.vocabSize : 0;
 }
 
 function totalLayers(spec: ModelSpec): number {
@@ -613,7 +633,8 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const dp = Math.max(1, Math.floor(settings.gpus / (tp * pp)));
   const zero = dp > 1 ? settings.zeroStage : 0;
   const { tensors: trainableList, count: trainable } = trainableTensors(spec, settings);
-  const tokens = settings.batchSize * settings.sequenceLength;
+  // Context parallelism splits every sequence over its group: each GPU holds its share of the tokens.
+  const tokens = (settings.batchSize * settings.sequenceLength) / Math.max(1, settings.contextParallel ?? 1);
   const layers = totalLayers(spec);
   // Model-parallel share held by one GPU (the first pipeline stage also holds the embeddings).
   const modelShare = 1 / (tp * pp);
@@ -964,7 +985,7 @@ function trainedBlocks(spec: ModelSpec, settings: RunSettings): string {
 /** What the memory switches a training recipe turns on change, one line each (none when all are off). */
 function trainingSwitchNotes(settings: RunSettings): string[] {
   const notes: string[] = [];
-  const bytes = +lossBytesPerLogit(settings.loss, settings.compiled === true).toFixed(2);
+  const bytes = +lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true).toFixed(2);
   const loss =
     settings.loss === 'chunked-output'
       ? `cross-entropy over the logits in ${LOSS_CHUNKS} chunks, each upcast to fp32 on its own`
@@ -1013,7 +1034,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
     settings.checkpointing === 'full'
       ? 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).'
-      : settings.checkpointing === 'selective'
+      : settings.checkpointing === 'selective' && settings.selectiveOps
+        ? "Gradient checkpointing: selective per op (torchtitan's \"op\" policy: each layer keeps its input, the attention output and every other matmul's output; the rest is recomputed)."
+        : settings.checkpointing === 'selective'
         ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
         : 'Gradient checkpointing: off.',
     ...trainingSwitchNotes(settings),
@@ -1041,6 +1064,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   if (settings.gpus > 1 || tp > 1 || pp > 1) {
     list.push(
       `Parallelism: ${settings.gpus} GPUs = tensor ${tp} × pipeline ${pp} × data ${dp}` +
+        ((settings.contextParallel ?? 1) > 1 ? ` (${settings.contextParallel} of them context-parallel: each holds 1/${settings.contextParallel} of every sequence's activations and loss)` : '') +
         (settings.zeroStage > 0 && dp > 1
           ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (${
               precisionLayout(settings.precision).autocastCopyBytes > 0

@@ -48,9 +48,9 @@ export interface TrainingFromFile {
 }
 
 /**
- * torchtitan's FSDP degree (data_parallel_shard_degree, with the replicate and context degrees): when it is stated
- * above 1, FSDP2 shards parameters, gradients and optimizer states (ZeRO-3) over it, and the run takes the product of
- * every stated degree in GPUs. A degree of -1 (the GPUs the launcher leaves) is the launcher's to say.
+ * torchtitan's FSDP degree (data_parallel_shard_degree, with the replicate and context degrees): when it and the
+ * context-parallel degree come to more than 1, FSDP2 shards parameters, gradients and optimizer states (ZeRO-3) over
+ * them, and the run takes the product of every stated degree in GPUs. A degree of -1 (the GPUs the launcher leaves) is the launcher's to say.
  */
 function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
   const degree = (name: string) => {
@@ -59,18 +59,59 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
     return path && e?.value.kind === 'number' && Number.isInteger(e.value.value) && e.value.value >= 1 && e.value.value <= RUN_LIMITS.parallelDegree ? { e, n: e.value.value, path } : undefined;
   };
   const shard = degree('data_parallel_shard_degree');
-  if (!shard || shard.n < 2) {
+  // FSDP2 shards over the data-parallel shard and context-parallel GPUs together (torchtitan's dp_shard_cp mesh).
+  const cp = degree('context_parallel_degree')?.n ?? 1;
+  if (!shard || shard.n * cp < 2) {
     return;
   }
-  const product = shard.n * (degree('data_parallel_replicate_degree')?.n ?? 1) * (degree('context_parallel_degree')?.n ?? 1) * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
+  const product = shard.n * (degree('data_parallel_replicate_degree')?.n ?? 1) * cp * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
   const at = { keySpan: shard.e.keySpan, valueSpan: shard.e.value.span, key: shard.path };
+  // Under pipeline parallelism torchtitan's FSDP2 does not reshard after forward, so a stage's parameters stay
+  // gathered across its microbatches: gradients and optimizer states sharded, weights whole (ZeRO-2).
+  const pipelined = (options.pipelineParallel ?? 1) > 1;
   if (options.zeroStage === undefined) {
-    options.zeroStage = 3;
-    sources.push({ setting: 'ZeRO stage (FSDP2 over data_parallel_shard_degree)', option: 'zeroStage', ...at });
+    options.zeroStage = pipelined ? 2 : 3;
+    sources.push({ setting: pipelined ? 'ZeRO stage (FSDP2 over data_parallel_shard_degree, not resharding after forward under pipeline parallelism)' : 'ZeRO stage (FSDP2 over data_parallel_shard_degree)', option: 'zeroStage', ...at });
   }
   if (options.gpus === undefined && product <= RUN_LIMITS.gpus) {
     options.gpus = product;
     sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...at });
+  }
+}
+
+/**
+ * torchtitan's pipeline microbatches: a stage runs microbatches of pipeline_parallel_microbatch_size (1 unless set), or
+ * in its 2024 layout pipeline_parallel_microbatches of them (the pipeline degree unless set), out of the local batch.
+ * The micro-batch VRAM Lens estimates is that microbatch; the rest are the schedule's accumulation steps, over which
+ * FSDP keeps unsharded gradients.
+ */
+function pipelineMicrobatches(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
+  const pp = options.pipelineParallel ?? 1;
+  const local = options.batchSize;
+  if (pp < 2 || local === undefined) {
+    return;
+  }
+  const size = entryAt(obj, 'parallelism.pipeline_parallel_microbatch_size')?.value;
+  const count = entryAt(obj, 'experimental.pipeline_parallel_microbatches')?.value;
+  const micro = size?.kind === 'number' && Number.isInteger(size.value) && size.value >= 1
+    ? size.value
+    : count?.kind === 'number' && Number.isInteger(count.value) && count.value >= 1
+      ? Math.max(1, Math.floor(local / count.value))
+      : entryAt(obj, 'experimental.pipeline_parallel_degree') ? Math.max(1, Math.floor(local / pp)) : 1;
+  if (micro >= local) {
+    return;
+  }
+  options.batchSize = micro;
+  options.gradientAccumulationSteps = Math.max(1, Math.floor(local / micro)) * (options.gradientAccumulationSteps ?? 1);
+  // PyTorch's pipeline schedules defer FSDP's gradient reduce-scatter to the last microbatch: until then each stage
+  // accumulates its unsharded gradients.
+  if ((options.zeroStage ?? 0) >= 2) {
+    options.unshardedAccumulation = true;
+  }
+  const e = entryAt(obj, 'parallelism.pipeline_parallel_microbatch_size') ?? entryAt(obj, 'experimental.pipeline_parallel_microbatches') ?? entryAt(obj, 'experimental.pipeline_parallel_degree') ?? entryAt(obj, 'parallelism.pipeline_parallel_degree');
+  if (e) {
+    const at = { keySpan: e.keySpan, valueSpan: e.value.span, key: e.key };
+    sources.push({ setting: `pipeline microbatch (${micro} of the local batch of ${local})`, option: 'batchSize', ...at });
   }
 }
 
@@ -277,6 +318,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     });
   }
   readTorchtuneSwitches(obj, take, options, problems);
+  readTorchtitanSwitches(take);
   const mlx = isMlxRecipe(obj) ? readMlxRecipe(obj, take, judge, options, sources) : undefined;
   // GPUs and ZeRO.
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
@@ -322,7 +364,12 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   for (const path of ['parallelism.pipeline_parallel_degree', 'experimental.pipeline_parallel_degree']) {
     take('pipeline parallel', 'pipelineParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
+  // Context parallelism: each GPU of a context-parallel group holds its share of every sequence.
+  for (const path of ['parallelism.context_parallel_degree', 'experimental.context_parallel_degree', 'context_parallel_size']) {
+    take('context parallel', 'contextParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
+  }
   shardedDataParallel(obj, options, sources);
+  pipelineMicrobatches(obj, options, sources);
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
   // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA".
@@ -478,6 +525,21 @@ const TORCHTUNE_LOSSES: Readonly<Record<string, TrainingLoss>> = {
 };
 
 type Take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown) => void;
+
+/**
+ * torchtitan's switches in its TOML layouts: [activation_checkpoint] selective_ac_option ("op": per-op selective
+ * checkpointing), and torch.compile ([compile] enable, or the 2024 [training] compile), which compiles the blocks and,
+ * only where [compile] lists it among its components, the loss.
+ */
+function readTorchtitanSwitches(take: Take): void {
+  const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
+  take('selective checkpointing per op', 'selectiveOps', 'activation_checkpoint.selective_ac_option', v => (v.kind === 'string' ? v.value === 'op' : undefined));
+  take('torch.compile', 'compiled', 'training.compile', flag);
+  take('torch.compile', 'compiled', 'compile.enable', flag);
+  // torchtitan's 2024 compile covered the transformer blocks, not the loss; [compile] names its components.
+  take('torch.compile of the loss', 'compiledLoss', 'training.compile', v => (v.kind === 'boolean' ? false : undefined));
+  take('torch.compile of the loss', 'compiledLoss', 'compile.components', v => (v.kind === 'array' ? v.items.some(i => i.kind === 'string' && i.value === 'loss') : undefined));
+}
 
 /**
  * torchtune's memory switches, as its recipes read them: the loss component, `compile`, `optimizer_in_bwd`,

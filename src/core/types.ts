@@ -576,6 +576,18 @@ export interface RunSettings {
    */
   readonly quantizeVision?: boolean;
   /**
+   * Selective checkpointing per op, as torchtitan's "op" policy saves: each layer's input, the attention kernel's
+   * output and every other matmul's output (with checkpointing 'selective').
+   */
+  readonly selectiveOps?: boolean;
+  /** Whether torch.compile covers the loss too (torchtune compiles it; torchtitan's 2024 compile did not); `compiled` when unset. */
+  readonly compiledLoss?: boolean;
+  /**
+   * Context-parallel degree (torchtitan's context_parallel_degree, Megatron's context_parallel_size): each GPU holds
+   * 1 / cp of every sequence's activations and loss; the GPU count includes it.
+   */
+  readonly contextParallel?: number;
+  /**
    * Gradients accumulate unsharded between optimizer steps: FSDP's no_sync(), which Lightning Fabric's
    * no_backward_sync uses, keeps full-size gradients until the last micro-batch reduce-scatters them.
    * Otherwise (DeepSpeed, FSDP syncing every micro-batch) sharded gradients accumulate.

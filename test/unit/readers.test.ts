@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { activationBytesPerLayer } from '../../src/core/memory';
 import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
 import { findCatalogModel, torchtuneModel } from '../../src/core/catalog';
 import { formatFor, parseConfig, type ConfigFormat } from '../../src/parse';
@@ -268,6 +269,37 @@ describe('TOML', () => {
     // -1 leaves the count to the launcher: no GPUs or sharding are made up.
     const [c] = analyze(fsdp.replace('= 8\ntensor', '= -1\ntensor'), 'toml');
     assert.deepStrictEqual([c.estimate!.settings.gpus, c.estimate!.settings.zeroStage], [8, 0]);
+  });
+
+  it("torchtitan's per-op selective checkpointing, context parallelism and compile, as its jobs set them", () => {
+    // Llama 3.1 8B on 8 GPUs, local batch 2 at 8,192 tokens (torchtitan's published benchmark, Table 1).
+    const job = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nbatch_size = 2\nseq_len = 8192\ndata_parallel_shard_degree = 8\ncompile = true\n[activation_checkpoint]\nmode = "selective"\nselective_ac_option = "op"\n';
+    const [a] = analyze(job, 'toml');
+    assert.deepStrictEqual([a.estimate!.settings.checkpointing, a.estimate!.settings.selectiveOps, a.estimate!.settings.compiled, a.estimate!.settings.compiledLoss], ['selective', true, true, false]);
+    // Per op: each layer keeps its input (the residual stream, fp32 in the bf16-mixed layout), the attention output
+    // and log-sum-exp, and q, v, gate and down (bf16).
+    const perToken = 4 * 4096 + 2 * (4096 + 1024 + 14336 + 4096) + 2 * 4096 + 4 * 32;
+    assert.strictEqual(activationBytesPerLayer(a.spec!, a.estimate!.settings, 16384), perToken * 16384);
+    const megatron = analyze(job.replace('selective_ac_option = "op"', 'selective_ac_option = "2"'), 'toml')[0];
+    assert.ok(a.estimate!.training.components.activations < megatron.estimate!.training.components.activations);
+    assert.ok(a.estimate!.assumptions.some(x => /selective per op \(torchtitan's "op" policy/.test(x)));
+    // Context parallel 8 at 262,144 tokens: FSDP over the 8 GPUs, each with 32,768 tokens of every sequence.
+    const cp = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nbatch_size = 1\nseq_len = 262144\ndata_parallel_shard_degree = 1\n[experimental]\ncontext_parallel_degree = 8\n[activation_checkpoint]\nmode = "full"\n';
+    const [c] = analyze(cp, 'toml');
+    const short = analyze(cp.replace('262144', '32768').replace('context_parallel_degree = 8', 'context_parallel_degree = 1').replace('data_parallel_shard_degree = 1', 'data_parallel_shard_degree = 8'), 'toml')[0];
+    assert.deepStrictEqual([c.estimate!.settings.gpus, c.estimate!.settings.zeroStage, c.estimate!.settings.contextParallel], [8, 3, 8]);
+    assert.strictEqual(c.estimate!.training.components.activations, short.estimate!.training.components.activations);
+  });
+
+  it("torchtitan's pipeline parallelism: the local batch as microbatches, FSDP keeping the stage gathered, gradients unsharded until the last microbatch", () => {
+    // Llama 3.1 405B, FSDP 8 × TP 8 × PP 8, local batch 32: the 2024 layout splits it into pipeline_parallel_degree microbatches.
+    const job = '[model]\nname = "llama3"\nflavor = "405B"\n[training]\nbatch_size = 32\nseq_len = 8192\ndata_parallel_shard_degree = 8\ntensor_parallel_degree = 8\n[experimental]\npipeline_parallel_degree = 8\n[activation_checkpoint]\nmode = "full"\n';
+    const [a] = analyze(job, 'toml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.gpus, s.batchSize, s.gradientAccumulationSteps, s.zeroStage, s.unshardedAccumulation], [512, 4, 8, 2, true]);
+    // The 2025 layout's pipeline_parallel_microbatch_size sets the microbatch itself.
+    const sized = analyze(job.replace('[experimental]\npipeline_parallel_degree = 8', '[parallelism]\npipeline_parallel_degree = 8\npipeline_parallel_microbatch_size = 2'), 'toml')[0].estimate!.settings;
+    assert.deepStrictEqual([sized.batchSize, sized.gradientAccumulationSteps], [2, 16]);
   });
 
   it('malformed TOML gives a message, not an exception', () => {
