@@ -727,14 +727,22 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
   // Offloaded to CPU memory, only the inputs still being copied stay on the GPU.
   const checkpointsOnGpu = settings.activationOffloading ? Math.min(OFFLOAD_STASH, layersHeld - 1) : layersHeld - 1;
+  // torchtitan's layer-wise selective checkpointing (selective_ac_option "k"): every k-th block is checkpointed whole,
+  // the others keep everything.
+  const everyK = settings.checkpointing === 'selective' ? (settings.checkpointEvery ?? 0) : 0;
+  const wholeBlocks = everyK > 0 ? Math.floor(layersHeld / everyK) : 0;
   const layerActivations =
-    settings.checkpointing === 'full' ? (Math.max(0, checkpointsOnGpu) * layout.residualBytes * tokens * spec.hiddenSize) / tp : layersHeld * perLayer;
+    settings.checkpointing === 'full'
+      ? (Math.max(0, checkpointsOnGpu) * layout.residualBytes * tokens * spec.hiddenSize) / tp
+      : everyK > 0
+        ? (wholeBlocks * layout.residualBytes * tokens * spec.hiddenSize) / tp + (layersHeld - wholeBlocks) * perLayerFull
+        : layersHeld * perLayer;
   const embeddingOutput = (layout.residualBytes * tokens * spec.hiddenSize) / tp;
   // Backward starts with the loss buffers (on the last pipeline stage); each layer's backward then allocates
   // gradients about the size of what that layer saved, after recomputing what it did not keep (all of it under
   // full checkpointing, the attention core under selective).
   const loss = pp > 1 ? 0 : lossBytes(spec, tokens, settings) / tp;
-  const recomputed = perLayerFull - (settings.checkpointing === 'full' ? 0 : perLayer);
+  const recomputed = perLayerFull - (settings.checkpointing === 'full' || everyK > 0 ? 0 : perLayer);
   const backwardWorkspace = spec.convnet ? 0 : Math.max(perLayerFull + recomputed, loss);
   // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
   const headGradient = spec.head === 'lm' && !settings.lora && settings.trainedLayers === undefined ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
@@ -1034,6 +1042,8 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
     settings.checkpointing === 'full'
       ? 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).'
+      : settings.checkpointing === 'selective' && (settings.checkpointEvery ?? 0) > 0
+        ? `Gradient checkpointing: every ${settings.checkpointEvery === 1 ? '' : `${ordinal(settings.checkpointEvery!)} `}block checkpointed whole (torchtitan's selective_ac_option "${settings.checkpointEvery}"), the others keep all their activations.`
       : settings.checkpointing === 'selective' && settings.selectiveOps
         ? "Gradient checkpointing: selective per op (torchtitan's \"op\" policy: each layer keeps its input, the attention output and every other matmul's output; the rest is recomputed)."
         : settings.checkpointing === 'selective'
@@ -1224,4 +1234,11 @@ export function estimate(spec: ModelSpec, settings: RunSettings): Estimate {
     settings,
     assumptions: assumptionsFor(spec, settings),
   };
+}
+
+/** 2 → "2nd", 3 → "3rd", 11 → "11th". */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
 }

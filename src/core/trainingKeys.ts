@@ -528,12 +528,15 @@ type Take = (setting: string, option: keyof AnalysisOptions, path: string, conve
 
 /**
  * torchtitan's switches in its TOML layouts: [activation_checkpoint] selective_ac_option ("op": per-op selective
- * checkpointing), and torch.compile ([compile] enable, or the 2024 [training] compile), which compiles the blocks and,
+ * checkpointing; a number k: every k-th block checkpointed whole), and torch.compile ([compile] enable, or the 2024 [training] compile), which compiles the blocks and,
  * only where [compile] lists it among its components, the loss.
  */
 function readTorchtitanSwitches(take: Take): void {
   const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
   take('selective checkpointing per op', 'selectiveOps', 'activation_checkpoint.selective_ac_option', v => (v.kind === 'string' ? v.value === 'op' : undefined));
+  take('selective checkpointing per block', 'checkpointEvery', 'activation_checkpoint.selective_ac_option', v =>
+    v.kind === 'string' && /^[1-9]\d{0,3}$/.test(v.value) ? Number(v.value) : v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 ? v.value : undefined,
+  );
   take('torch.compile', 'compiled', 'training.compile', flag);
   take('torch.compile', 'compiled', 'compile.enable', flag);
   // torchtitan's 2024 compile covered the transformer blocks, not the loss; [compile] names its components.

@@ -580,6 +580,8 @@ export interface RunSettings {
    * output and every other matmul's output (with checkpointing 'selective').
    */
   readonly selectiveOps?: boolean;
+  /** torchtitan's layer-wise selective checkpointing (selective_ac_option "k"): every k-th block checkpointed whole. */
+  readonly checkpointEvery?: number;
   /** Whether torch.compile covers the loss too (torchtune compiles it; torchtitan's 2024 compile did not); `compiled` when unset. */
   readonly compiledLoss?: boolean;
   /**

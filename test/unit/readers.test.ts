@@ -280,8 +280,14 @@ describe('TOML', () => {
     // and log-sum-exp, and q, v, gate and down (bf16).
     const perToken = 4 * 4096 + 2 * (4096 + 1024 + 14336 + 4096) + 2 * 4096 + 4 * 32;
     assert.strictEqual(activationBytesPerLayer(a.spec!, a.estimate!.settings, 16384), perToken * 16384);
-    const megatron = analyze(job.replace('selective_ac_option = "op"', 'selective_ac_option = "2"'), 'toml')[0];
-    assert.ok(a.estimate!.training.components.activations < megatron.estimate!.training.components.activations);
+    // selective_ac_option "2": every 2nd block checkpointed whole (16 of 32), the other 16 keep everything.
+    const everyOther = analyze(job.replace('selective_ac_option = "op"', 'selective_ac_option = "2"'), 'toml')[0];
+    const none = analyze(job.replace('mode = "selective"', 'mode = "none"'), 'toml')[0];
+    const full = analyze(job.replace('mode = "selective"', 'mode = "full"'), 'toml')[0];
+    const act = (x: ConfigAnalysis) => x.estimate!.training.components.activations;
+    assert.strictEqual(everyOther.estimate!.settings.checkpointEvery, 2);
+    assert.ok(act(full) < act(everyOther) && act(everyOther) < act(none) && act(a) < act(everyOther));
+    assert.ok(everyOther.estimate!.assumptions.some(x => /every 2nd block checkpointed whole/.test(x)));
     assert.ok(a.estimate!.assumptions.some(x => /selective per op \(torchtitan's "op" policy/.test(x)));
     // Context parallel 8 at 262,144 tokens: FSDP over the 8 GPUs, each with 32,768 tokens of every sequence.
     const cp = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nbatch_size = 1\nseq_len = 262144\ndata_parallel_shard_degree = 1\n[experimental]\ncontext_parallel_degree = 8\n[activation_checkpoint]\nmode = "full"\n';
