@@ -369,8 +369,11 @@ describe('speech encoders: Wav2Vec2 and HuBERT', () => {
     assert.strictEqual(onlyConfig(JSON.stringify(hubert)).estimate!.parameters.total, 94_396_320 - (768 * 32 + 32));
   });
 
-  it("Wav2Vec2ForPreTraining adds the Gumbel quantizer, project_hid and project_q: facebook/wav2vec2-base's 95,044,608", () => {
+  it("Wav2Vec2ForPreTraining adds the Gumbel quantizer, project_hid and project_q: facebook/wav2vec2-base (its published 95M) is 95,044,608", () => {
+    // Counted by hand from transformers' modules: 94,396,320 less the CTC head (768 × 32 + 32), plus the codevectors
+    // (640 × 128), the quantizer's biased 512 → 640 linear, project_hid (768 → 256) and project_q (256 → 256), biased.
     const pretraining = { ...JSON.parse(base), architectures: ['Wav2Vec2ForPreTraining'], codevector_dim: 256, num_codevector_groups: 2, num_codevectors_per_group: 320, proj_codevector_dim: 256 };
+    assert.strictEqual(onlyConfig(JSON.stringify(pretraining)).estimate!.parameters.total, 94_396_320 - (768 * 32 + 32) + 640 * 128 + (512 * 640 + 640) + (768 * 256 + 256) + (256 * 256 + 256));
     assert.strictEqual(onlyConfig(JSON.stringify(pretraining)).estimate!.parameters.total, 95_044_608);
   });
 
@@ -522,7 +525,7 @@ describe('MiniCPM-V 2.6: SigLIP and a resampler beside Qwen2', () => {
 
 describe('cross-attention DiTs: PixArt and Sana', () => {
   // PixArt-alpha/PixArt-XL-2-1024-MS's transformer/config.json (diffusers' generic class with PixArt's AdaLN-single),
-  // counted by hand from diffusers' modules: 611,349,152 (its fp32 safetensors hold 2.45 GB).
+  // counted by hand from diffusers' modules: 611,349,152 (the paper's 0.6B).
   const pixart = { _class_name: 'Transformer2DModel', activation_fn: 'gelu-approximate', attention_bias: true, attention_head_dim: 72, caption_channels: 4096, cross_attention_dim: 1152, in_channels: 4, norm_elementwise_affine: false, norm_type: 'ada_norm_single', num_attention_heads: 16, num_embeds_ada_norm: 1000, num_layers: 28, out_channels: 8, patch_size: 2, sample_size: 128 };
   // Efficient-Large-Model/Sana_1600M_1024px_diffusers's transformer/config.json: 1,604,462,752.
   const sana = { _class_name: 'SanaTransformer2DModel', attention_bias: false, attention_head_dim: 32, caption_channels: 2304, cross_attention_dim: 2240, cross_attention_head_dim: 112, in_channels: 32, mlp_ratio: 2.5, num_attention_heads: 70, num_cross_attention_heads: 20, num_layers: 20, out_channels: 32, patch_size: 1, sample_size: 32 };
@@ -619,7 +622,9 @@ describe('remote-code models counted from their modules', () => {
 });
 
 describe('more families a held-out batch of real folders named', () => {
-  it("MPT (mosaicml/mpt-7b's config.json values): ALiBi, no biases or position table, a tied head: 6,649,286,656", () => {
+  it("MPT (mosaicml/mpt-7b's config.json values): ALiBi, no biases or position table, a tied head: 6,649,286,656 (its published 6.7B)", () => {
+    // Counted from the modules: 32 layers of 12 × 4,096² and two 4,096-wide LayerNorm weights, the tied 50,432-row embedding, a final norm.
+    assert.strictEqual(32 * (12 * 4096 * 4096 + 2 * 4096) + 50432 * 4096 + 4096, 6_649_286_656);
     const mpt = '{"architectures": ["MPTForCausalLM"], "attn_config": {"alibi": true, "attn_type": "multihead_attention", "qk_ln": false}, "d_model": 4096, "expansion_ratio": 4, "learned_pos_emb": true, "max_seq_len": 2048, "model_type": "mpt", "n_heads": 32, "n_layers": 32, "no_bias": true, "norm_type": "low_precision_layernorm", "vocab_size": 50432}';
     assert.strictEqual(onlyConfig(mpt).estimate!.parameters.total, 6_649_286_656);
   });
