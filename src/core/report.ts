@@ -208,10 +208,11 @@ export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
   }
   parts.push(s.optimizer, `attention ${s.attention}`);
   if (s.checkpointing !== 'none') {
-    parts.push(`${s.checkpointing} checkpointing`);
+    const how = s.checkpointing === 'selective' && s.selectiveOps ? 'per-op selective' : s.checkpointing === 'selective' && s.checkpointEvery ? `every-${s.checkpointEvery}-block` : s.checkpointing;
+    parts.push(`${how} checkpointing`);
   }
   if (s.gpus > 1 || s.tensorParallel > 1 || s.pipelineParallel > 1) {
-    parts.push(`${s.gpus} GPUs (TP ${s.tensorParallel}, PP ${s.pipelineParallel}${s.zeroStage > 0 ? `, ZeRO-${s.zeroStage}` : ''})`);
+    parts.push(`${s.gpus} GPUs (TP ${s.tensorParallel}, PP ${s.pipelineParallel}${(s.contextParallel ?? 1) > 1 ? `, CP ${s.contextParallel}` : ''}${s.zeroStage > 0 ? `, ZeRO-${s.zeroStage}` : ''})`);
   }
   if (s.kvCacheType !== 'auto') {
     parts.push(`KV cache ${s.kvCacheType}`);

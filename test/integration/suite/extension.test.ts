@@ -235,6 +235,16 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Meta\\-Llama\\-3\\-8B\*\*/);
   });
 
+  it("reads a torchtitan job's context parallelism and per-op checkpointing: a lens, and hovers that say what each key set", async () => {
+    const toml = await open('llama3_8b_cp.toml');
+    const found = await lenses(toml);
+    assert.strictEqual(found.length, 1);
+    const cp = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', toml.uri, positionOf(toml, 'context_parallel_degree'));
+    assert.match(hoverText(cp), /context parallel/);
+    const sac = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', toml.uri, positionOf(toml, 'selective_ac_option'));
+    assert.match(hoverText(sac), /selective checkpointing per op/);
+  });
+
   it('offers quick fixes computed to fit, and applying one removes the diagnostic', async () => {
     await setTarget('RTX 3060');
     await vscode.window.showTextDocument(config);
