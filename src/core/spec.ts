@@ -203,6 +203,9 @@ function molmoTower(obj: ConfigObject): VisionConfig | undefined {
   return { kind: 'clip', values, lengths: {}, holderType: 'molmo' };
 }
 
+/** Sizes only the multimodal config itself writes, never its vision_config (MiniCPM-V's, InternVL's, Idefics3's). */
+const HOLDER_SIZE_KEYS: ReadonlySet<string> = new Set(['query_num', 'downsample_ratio', 'scale_factor', 'max_dynamic_patch', 'min_dynamic_patch']);
+
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
 const PROJECTOR_KEYS = [
   'spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor', 'vision_aspect_ratio', 'dynamic_image_size', 'max_dynamic_patch', 'min_dynamic_patch', 'use_thumbnail',
@@ -1546,7 +1549,7 @@ function resolveCrossDit(config: FoundConfig, kind: 'pixart' | 'sana'): Resolved
   const conditions = value('use_additional_conditions');
   const switches = {
     attentionBias: value('attention_bias') !== undefined ? value('attention_bias') === true : kind === 'pixart',
-    sizeConditions: kind === 'pixart' && (typeof conditions === 'boolean' ? conditions : (size('sample_size') ?? 0) === 128),
+    sizeConditions: kind === 'pixart' && (typeof conditions === 'boolean' ? conditions : (value('sample_size') ?? PIXART_DEFAULTS.sample_size) === 128),
     guidanceEmbeds: kind === 'sana' && value('guidance_embeds') === true,
     qkNorm: qk === 'rms_norm_across_heads',
     mlpRatio: typeof ratio === 'number' && ratio > 0 ? ratio : SANA_MLP_RATIO,
@@ -1618,7 +1621,9 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
       return v;
     }
     valid = false;
-    problems.push({ severity: 'error', key: `vision_config.${key}`, message: `\`vision_config.${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
+    // The projector's keys sit beside vision_config, in the multimodal config itself.
+    const where = HOLDER_SIZE_KEYS.has(key) ? key : `vision_config.${key}`;
+    problems.push({ severity: 'error', key: where, message: `\`${where}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
     return 1;
   };
   if (config.kind === 'qwen2vl' || config.kind === 'qwen25vl' || config.kind === 'qwen3vl') {
@@ -1650,7 +1655,7 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     // MiniCPM-V's SigLIP has no pooling head; its resampler of query_num learned queries is its projector.
     poolingHead: config.kind === 'siglip' && !HEADLESS_SIGLIP.has(config.holderType ?? '') && config.values.vision_use_head !== false,
     ...(config.holderType === 'minicpmv'
-      ? { resampler: { queries: typeof config.values.query_num === 'number' ? config.values.query_num : 64, learnedPositions: config.values.learned_query_positions === true } }
+      ? { resampler: { queries: config.values.query_num === undefined || config.values.query_num === null ? 64 : size('query_num'), learnedPositions: config.values.learned_query_positions === true } }
       : {}),
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }

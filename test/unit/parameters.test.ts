@@ -513,6 +513,9 @@ describe('MiniCPM-V 2.0: the timm SigLIP it names, a resampler with learned posi
     const config = '{"architectures": ["MiniCPMV"], "dim_model_base": 256, "drop_vision_last_layer": true, "hidden_size": 2304, "image_size": 448, "intermediate_size": 5760, "max_position_embeddings": 4096, "model_type": "minicpmv", "num_attention_heads": 36, "num_hidden_layers": 40, "num_key_value_heads": 36, "patch_size": 14, "query_num": 64, "scale_depth": 1.4, "scale_emb": 12, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vision_encoder": "vit_so400m_patch14_siglip_384.webli", "vocab_size": 122753}';
     const a = onlyConfig(config);
     assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.vision], [3_434_965_792, 397_747_744 + 29_514_240]);
+    // A query count that is no count is an error on query_num, not a number.
+    const bad = onlyConfig(config.replace('"query_num": 64', '"query_num": -5'));
+    assert.deepStrictEqual([bad.estimate, bad.problems.map(p => p.message)], [undefined, ['`query_num` must be a whole number between 1 and 1,000,000 (it is -5).']]);
   });
 });
 
