@@ -61,14 +61,24 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
   const shard = degree('data_parallel_shard_degree');
   // FSDP2 shards over the data-parallel shard and context-parallel GPUs together (torchtitan's dp_shard_cp mesh).
   const cp = degree('context_parallel_degree')?.n ?? 1;
-  if (!shard || shard.n * cp < 2) {
+  const pipelined = (options.pipelineParallel ?? 1) > 1;
+  if (!shard) {
+    // -1 (torchtitan's default): every GPU the launcher gives beyond the other degrees shards with FSDP2. How many
+    // is the launcher's (or the GPUs setting's) to say; the sharding is torchtitan's.
+    const written = ['parallelism', 'training'].map(section => entryAt(obj, `${section}.data_parallel_shard_degree`)).find(e => e !== undefined);
+    if (written?.value.kind === 'number' && written.value.value === -1 && options.zeroStage === undefined) {
+      options.zeroStage = pipelined ? 2 : 3;
+      sources.push({ setting: 'ZeRO stage (FSDP2 over the GPUs data_parallel_shard_degree = -1 leaves)', option: 'zeroStage', keySpan: written.keySpan, valueSpan: written.value.span, key: written.key });
+    }
+    return;
+  }
+  if (shard.n * cp < 2) {
     return;
   }
   const product = shard.n * (degree('data_parallel_replicate_degree')?.n ?? 1) * cp * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
   const at = { keySpan: shard.e.keySpan, valueSpan: shard.e.value.span, key: shard.path };
   // Under pipeline parallelism torchtitan's FSDP2 does not reshard after forward, so a stage's parameters stay
   // gathered across its microbatches: gradients and optimizer states sharded, weights whole (ZeRO-2).
-  const pipelined = (options.pipelineParallel ?? 1) > 1;
   if (options.zeroStage === undefined) {
     options.zeroStage = pipelined ? 2 : 3;
     sources.push({ setting: pipelined ? 'ZeRO stage (FSDP2 over data_parallel_shard_degree, not resharding after forward under pipeline parallelism)' : 'ZeRO stage (FSDP2 over data_parallel_shard_degree)', option: 'zeroStage', ...at });

@@ -266,9 +266,15 @@ describe('TOML', () => {
     const [b] = analyze(fsdp, 'toml');
     assert.deepStrictEqual([b.estimate!.settings.gpus, b.estimate!.settings.zeroStage, b.estimate!.settings.tensorParallel], [64, 3, 8]);
     assert.ok(b.config.training.sources.some(x => x.key === 'parallelism.data_parallel_shard_degree' && x.option === 'gpus'));
-    // -1 leaves the count to the launcher: no GPUs or sharding are made up.
+    // -1 leaves the count to the launcher: no GPUs are made up, but the GPUs it gives shard with FSDP2. On the 8 GPUs
+    // tensor parallelism needs, nothing is left to shard over; with 16 from the setting, FSDP2 shards over 2.
     const [c] = analyze(fsdp.replace('= 8\ntensor', '= -1\ntensor'), 'toml');
-    assert.deepStrictEqual([c.estimate!.settings.gpus, c.estimate!.settings.zeroStage], [8, 0]);
+    assert.deepStrictEqual([c.estimate!.settings.gpus, c.estimate!.settings.zeroStage], [8, 3]);
+    const [d] = analyze(fsdp.replace('= 8\ntensor', '= -1\ntensor'), 'toml', { gpus: 16 });
+    // Sharded over 2, each GPU holds half of the fp32 master weights and Adam states: 12 bytes per parameter over 2,
+    // where unsharded it holds the 8 bytes of Adam states beside its 16-bit weights.
+    assert.deepStrictEqual([d.estimate!.settings.gpus, d.estimate!.settings.zeroStage], [16, 3]);
+    assert.strictEqual(Math.round((d.estimate!.training.components.optimizer / c.estimate!.training.components.optimizer) * 100), 75);
   });
 
   it("torchtitan's per-op selective checkpointing, context parallelism and compile, as its jobs set them", () => {
