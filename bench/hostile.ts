@@ -176,7 +176,7 @@ add({ category: 'TOML', name: 'a 64-bit integer past 2^53', files: { 't.toml': t
 
 // --- The reader shapes of bench:parse, at their size limits ---
 for (const shape of SHAPES) {
-  const ext = { json: 'json', yaml: 'yaml', python: 'py', toml: 'toml' }[shape.format];
+  const ext = { json: 'json', yaml: 'yaml', python: 'py', toml: 'toml', shell: 'sh' }[shape.format];
   add({ category: 'shapes', name: shape.name, files: { [`shape.${ext}`]: shape.text(500 * 1024) }, expect: { kind: 'any' } });
 }
 

@@ -18,6 +18,7 @@ const plain: Record<ConfigFormat, ((text: string) => unknown) | undefined> = {
   yaml: text => parseYamlPlain(text),
   toml: text => parseTomlPlain(text),
   python: undefined, // no plain Python parser in JavaScript to compare with
+  shell: undefined, // nor a shell parser
 };
 
 const analyse = (text: string, format: ConfigFormat) => analyzeDocument(parseConfig(text, format), DEFAULT_OPTIONS);

@@ -37,7 +37,7 @@ const EXIT_DOES_NOT_FIT = 3;
 const USAGE = `Usage: vram-lens FILE... [options]
 
 Estimates the GPU memory each model config in FILE needs for inference and training. FILE is a model config,
-a training recipe, a Python script or a Jupyter notebook (.ipynb).
+a training recipe, a Python script, a Jupyter notebook (.ipynb) or a launch script (.sh: tune run, torchrun).
 
 Options:
   --json                   print the JSON report instead of a table
@@ -353,7 +353,7 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   const notebook = /\.ipynb$/i.test(file) ? readNotebook(file) : undefined;
   const format = notebook ? 'python' : formatFor(file);
   if (!format) {
-    return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML, Jupyter notebooks)`] };
+    return { file, configs: [], errors: [`${file}: not a file type VRAM Lens reads (JSON, JSONC, YAML, Python, TOML, Jupyter notebooks, shell launch scripts)`] };
   }
   const read = notebook ?? readConfigFile(file, MAX_CONFIG_BYTES[format]);
   if (typeof read !== 'string' && 'error' in read) {
@@ -363,13 +363,13 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   const doc = parseConfig(text, format);
   const first = analyzeDocument(doc, options, forced);
   const { models, failures, attached } = await lookUpModels(file, first, sources);
-  const found = models.size > 0 || failures.size > 0 || attached.size > 0;
+  const found = models.size > 0 || failures.size > 0 || attached.size > 0 || (first.launched?.length ?? 0) > 0;
   const analysis = found ? analyzeDocument(doc, { ...options, models, lookupFailures: failures, attachedConfigs: attached }, forced) : first;
   const index = analysis.checkpoint;
   // A file-level problem is an error when it is one, or when it stopped the file from being read; else a note.
   const isError = (p: Problem) => p.severity === 'error' || p.code === 'unreadable-config';
   const errors = analysis.problems.filter(isError).map(p => p.message);
-  const explained = analysis.problems.some(p => p.code === 'uncounted-model');
+  const explained = analysis.problems.some(p => p.code === 'uncounted-model' || p.code === 'unread-recipe');
   const anything = analysis.configs.length > 0 || index !== undefined || errors.length > 0 || (analysis.unresolved ?? []).length > 0 || explained;
   const notes = [
     ...(anything ? [] : [NO_CONFIG]),

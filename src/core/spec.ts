@@ -15,7 +15,7 @@ import { readQuantizationConfig, type QuantizationReading } from './quantConfig'
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, PipelineComponent, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
-import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
+import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LAUNCH_KEYS, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
   (Object.entries(KEY_ALIASES) as [SpecField, readonly string[]][]).flatMap(([field, keys]) =>
@@ -887,11 +887,74 @@ export function locateModelConfigs(
   const unresolved: UnresolvedName[] = [];
   const script = scriptCandidate(calls, external, unresolved);
   const isScript = script !== undefined || unresolved.length > 0;
-  const found = root ? findCandidates(root, unresolved, external, isScript ? calls : undefined) : [];
+  const expanded = root && attached ? withLaunchedRecipes(root, attached) : root;
+  const found = expanded ? findCandidates(expanded, unresolved, external, isScript ? calls : undefined) : [];
   const candidates = [...(script ? [script] : []), ...found].sort((a, b) => a.obj.span.start - b.obj.span.start);
   const configs = candidates.slice(0, limit).map(c => readCandidate(c, attached));
   const rest = candidates.length - configs.length;
   return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined, unresolved: unresolved.sort((a, b) => a.valueSpan.start - b.valueSpan.start) };
+}
+
+/** The recipe files a launch script's launches name (`tune run … --config`, torchtitan's `--job.config_file`). */
+export function launchedRecipes(root: ConfigValue | undefined): string[] {
+  if (root?.kind !== 'object') {
+    return [];
+  }
+  return root.entries.flatMap(e => {
+    const named = e.value.kind === 'object' ? entryOf(e.value, LAUNCH_KEYS.recipe)?.value : undefined;
+    return named?.kind === 'string' ? [named.value] : [];
+  });
+}
+
+/**
+ * A launch script's tree with each launch laid over the recipe it names, where the host read it: the recipe's values
+ * placed at the launcher's word (its lens and problems sit on the command), the command line's own values over them,
+ * each at its word.
+ */
+function withLaunchedRecipes(root: ConfigValue, attached: AttachedConfigs): ConfigValue {
+  if (root.kind !== 'object' || launchedRecipes(root).length === 0) {
+    return root;
+  }
+  const entries = root.entries.map(e => {
+    const named = e.value.kind === 'object' ? entryOf(e.value, LAUNCH_KEYS.recipe)?.value : undefined;
+    const recipe = named?.kind === 'string' ? attached.get(named.value) : undefined;
+    if (!recipe || e.value.kind !== 'object') {
+      return e;
+    }
+    const command = e.value;
+    const overrides: ConfigObject = { ...command, entries: command.entries.filter(x => x.key !== LAUNCH_KEYS.recipe) };
+    // The recipe's own values sit on the launcher's word (a hover there names the model); the command line's
+    // overrides on their own words.
+    return { ...e, value: overlay(placedAt(recipe, e.keySpan) as ConfigObject, overrides) };
+  });
+  return { ...root, entries };
+}
+
+/** A value with every span moved to `span` (a recipe read from another file, shown where the launch is written). */
+function placedAt(v: ConfigValue, span: Span): ConfigValue {
+  switch (v.kind) {
+    case 'object':
+      return { ...v, span, entries: v.entries.map(e => ({ key: e.key, keySpan: span, value: placedAt(e.value, span) })) };
+    case 'array':
+      return { ...v, span, items: v.items.map(i => placedAt(i, span)) };
+    default:
+      return { ...v, span };
+  }
+}
+
+/** `over`'s entries laid over `base`'s: objects merged key by key, anything else replaced. */
+function overlay(base: ConfigObject, over: ConfigObject): ConfigObject {
+  const entries = [...base.entries];
+  for (const o of over.entries) {
+    const at = entries.findIndex(e => e.key === o.key);
+    if (at < 0) {
+      entries.push(o);
+    } else {
+      const b = entries[at].value;
+      entries[at] = b.kind === 'object' && o.value.kind === 'object' ? { ...o, value: overlay(b, o.value) } : o;
+    }
+  }
+  return { ...base, entries, span: over.span };
 }
 
 /** Every model config in a file, in document order. */

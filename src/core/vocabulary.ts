@@ -80,3 +80,9 @@ const INDICATOR = new RegExp(
 export function mayHoldModelConfig(text: string): boolean {
   return INDICATOR.test(text);
 }
+
+/**
+ * The keys a launch script's reader gives each launch (`tune run`, `torchrun … torchtitan`): the recipe file it names,
+ * which the host reads and the engine lays the launch's overrides over, and its GPU count (a key the run readers read).
+ */
+export const LAUNCH_KEYS = { recipe: 'launch_config_file', gpus: 'num_gpus' } as const;

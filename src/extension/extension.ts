@@ -24,7 +24,10 @@ import { registerUnknownModelCommands } from './unknownModels';
 import { WorkspaceGpus } from './workspaceGpus';
 import type { FileAccess } from '../parse/localModels';
 
-/** The languages VRAM Lens reads; it activates on these only. TOML has no built-in language, so by file name too. */
+/**
+ * The languages VRAM Lens reads; it activates on these only. TOML has no built-in language, so by file name too;
+ * shell scripts for the training launches they run.
+ */
 export const SELECTOR: vscode.DocumentSelector = [
   { language: 'json' },
   { language: 'jsonc' },
@@ -32,6 +35,7 @@ export const SELECTOR: vscode.DocumentSelector = [
   { language: 'python' },
   { language: 'toml' },
   { pattern: '**/*.toml' },
+  { language: 'shellscript' },
 ];
 
 function isSupported(document: vscode.TextDocument): boolean {

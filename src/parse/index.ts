@@ -3,6 +3,7 @@ import type { ConfigDocument, ParseProblem } from '../core/configTree';
 import { mayHoldModelConfig } from '../core/vocabulary';
 import { parseJson } from './json';
 import { parsePython } from './python';
+import { parseShell } from './shell';
 import { parseToml } from './toml';
 import { lastKeyWins } from './lastKeyWins';
 import { parseYaml } from './yaml';
@@ -25,6 +26,9 @@ export function formatFor(languageIdOrFileName: string): ConfigFormat | undefine
   if (s === 'toml' || s.endsWith('.toml')) {
     return 'toml';
   }
+  if (s === 'shellscript' || s.endsWith('.sh') || s.endsWith('.bash')) {
+    return 'shell';
+  }
   return undefined;
 }
 
@@ -38,6 +42,8 @@ function readerFor(format: ConfigFormat): (text: string) => ConfigDocument {
       return parsePython;
     case 'toml':
       return parseToml;
+    case 'shell':
+      return parseShell;
   }
 }
 
@@ -58,7 +64,8 @@ function scriptReassignmentsAllowed(read: ConfigDocument, problems: ParseProblem
  * limits are refused, and duplicated keys keep their last value. Never throws.
  */
 export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
-  if (!mayHoldModelConfig(text)) {
+  // A launch script names its model through the recipe it runs: its launches are what it may hold.
+  if (format === 'shell' ? !/\b(tune\s+run|torchrun|torch\.distributed\.run)\b/.test(text) : !mayHoldModelConfig(text)) {
     return { root: undefined, problems: [] };
   }
   const refused = refusal(text, format);

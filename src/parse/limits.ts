@@ -1,6 +1,6 @@
 // What a file may be for VRAM Lens to read it: bytes and entries per format, counted before any reader runs, so one edit stays cheap.
 
-export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml';
+export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml' | 'shell';
 
 /**
  * Files larger than this are not model configs (real ones are a few KB, a large checkpoint index about 100 KB);
@@ -11,6 +11,7 @@ export const MAX_CONFIG_BYTES: Readonly<Record<ConfigFormat, number>> = {
   yaml: 256 * 1024,
   python: 512 * 1024,
   toml: 512 * 1024,
+  shell: 128 * 1024,
 };
 
 /**
@@ -24,6 +25,7 @@ export const MAX_CONFIG_ITEMS: Readonly<Record<ConfigFormat, number>> = {
   yaml: 4_000,
   python: 60_000,
   toml: 30_000,
+  shell: 20_000,
 };
 
 /** Deeper JSON is not a model config: past this nesting the file is refused, and the reader never recurses further. */

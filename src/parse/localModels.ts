@@ -3,6 +3,7 @@ import { entryOf, type ConfigObject } from '../core/configTree';
 import type { ExternalModel } from '../core/modelNames';
 import type { CatalogConfig } from '../core/catalog';
 import { parseJson } from './json';
+import { parseToml } from './toml';
 import { parseYaml } from './yaml';
 
 /** How the host reads files (Node's fs for the CLI, workspace.fs in the editor). Never throws: absent is undefined. */
@@ -95,11 +96,16 @@ function valuesOf(obj: ConfigObject, depth: number): CatalogConfig {
   return out;
 }
 
-async function readObject(files: FileAccess, path: string, format: 'json' | 'yaml'): Promise<ConfigObject | undefined> {
+async function readObject(files: FileAccess, path: string, format: 'json' | 'yaml' | 'toml'): Promise<ConfigObject | undefined> {
   const text = await files.readText(path, MAX_CONFIG_TEXT);
   // Read whatever it holds (a DeepSpeed config names no model, so the model-config pre-filter does not apply).
-  const root = text === undefined ? undefined : (format === 'json' ? parseJson : parseYaml)(text).root;
+  const root = text === undefined ? undefined : (format === 'json' ? parseJson : format === 'yaml' ? parseYaml : parseToml)(text).root;
   return root?.kind === 'object' ? root : undefined;
+}
+
+/** The reader a named file gets by its name: a launch's recipe (YAML, TOML) or a DeepSpeed config (JSON). */
+function namedFormat(name: string): 'json' | 'yaml' | 'toml' {
+  return /\.ya?ml$/i.test(name) ? 'yaml' : /\.toml$/i.test(name) ? 'toml' : 'json';
 }
 
 /** Element counts of a safetensors header's tensors, by dtype: `{ BF16: 8030261248 }`. */
@@ -215,7 +221,7 @@ export async function resolveLocalModel(files: FileAccess, name: string, fileFol
 export async function resolveLocalConfig(files: FileAccess, name: string, fileFolder: string, root: string | undefined): Promise<ConfigObject | undefined> {
   const folders = name.startsWith('/') ? ['/'] : searchFolders(fileFolder, root);
   for (const dir of folders) {
-    const obj = await readObject(files, joinPath(dir, name), 'json');
+    const obj = await readObject(files, joinPath(dir, name), namedFormat(name));
     if (obj) {
       return obj;
     }

@@ -1,9 +1,11 @@
 import * as assert from 'assert';
 import { activationBytesPerLayer } from '../../src/core/memory';
 import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
+import type { ConfigValue } from '../../src/core/configTree';
 import { findCatalogModel, torchtuneModel } from '../../src/core/catalog';
 import { formatFor, parseConfig, type ConfigFormat } from '../../src/parse';
 import { parsePython } from '../../src/parse/python';
+import { parseShell } from '../../src/parse/shell';
 import { parseYaml } from '../../src/parse/yaml';
 import { PUBLIC, readReference, REFERENCE } from './helpers';
 import * as fs from 'fs';
@@ -245,6 +247,28 @@ describe('Python (read, never executed)', () => {
     assert.strictEqual(neg.estimate, undefined);
     const [str] = analyze('n_layer = "12"\nn_head = 2\nn_embd = 64\n', 'python');
     assert.match(str.problems[0].message, /should be a whole number/);
+  });
+});
+
+describe('launch scripts (read, never run)', () => {
+  it("reads each launch's recipe file, GPUs and overrides: variables with defaults, quotes, continuations, comments", () => {
+    const text = [
+      '#!/bin/bash', 'set -e', 'export RECIPE="./configs/8B_lora.yaml"   # the recipe', 'N=${N:-4}',
+      'tune run --nproc_per_node $N --nnodes 2 lora_finetune_distributed --config "$RECIPE" \\', '   batch_size=8 optimizer.lr=2e-5 compile=True && echo ok',
+      'tune run --nproc_per_node=1 lora_finetune_single_device --config ./configs/8B_lora.yaml epochs=1',
+      '# tune run --config ./commented.yaml', 'tune ls',
+    ].join('\n');
+    const root = parseShell(text).root;
+    assert.ok(root?.kind === 'object');
+    assert.deepStrictEqual(root.entries.map(e => e.key), ['tune run', 'tune run (2)']);
+    const first = root.entries[0].value;
+    assert.ok(first.kind === 'object');
+    const plain = (v: ConfigValue): unknown => (v.kind === 'object' ? Object.fromEntries(v.entries.map(e => [e.key, plain(e.value)])) : 'value' in v ? v.value : null);
+    assert.deepStrictEqual(plain(first), { launch_config_file: './configs/8B_lora.yaml', num_gpus: 8, batch_size: 8, optimizer: { lr: 2e-5 }, compile: true });
+    // Each override points at its word: a hover on `batch_size=8` is on that key.
+    const batch = first.entries.find(e => e.key === 'batch_size')!;
+    assert.strictEqual(text.slice(batch.keySpan.start, batch.keySpan.end), 'batch_size');
+    assert.strictEqual(parseShell('#!/bin/bash\npython train.py --lr 1e-4\n').root, undefined);
   });
 });
 

@@ -245,6 +245,16 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(sac), /selective checkpointing per op/);
   });
 
+  it("reads a launch script: the lens on torchrun's line, from the job file it names, with its command-line overrides", async () => {
+    const sh = await open('run_train.sh');
+    assert.strictEqual(sh.languageId, 'shellscript');
+    const found = await lenses(sh);
+    assert.strictEqual(found.length, 1);
+    assert.strictEqual(found[0].range.start.line, 4);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', sh.uri, positionOf(sh, 'training.batch_size'));
+    assert.match(hoverText(hovers), /\*\*training\\.batch\\_size\*\* sets the micro\\-batch size/);
+  });
+
   it('offers quick fixes computed to fit, and applying one removes the diagnostic', async () => {
     await setTarget('RTX 3060');
     await vscode.window.showTextDocument(config);

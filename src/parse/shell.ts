@@ -1,0 +1,282 @@
+// Launch scripts (bash): the training launches they run — `tune run` (torchtune) and `torchrun … torchtitan` — as trees the engine reads, with the recipe file each names, its GPU count and its command-line overrides. Read, never executed.
+import type { ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
+import { LAUNCH_KEYS } from '../core/vocabulary';
+import type { Span } from '../core/types';
+
+/** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
+interface Word {
+  readonly text: string;
+  readonly span: Span;
+}
+
+/** Shell variables a launch commonly reads (`NGPU=${NGPU:-"8"}`), by name: their last assignment before the use. */
+type Variables = Map<string, string>;
+
+/** A blank between words: space, tab, carriage return. */
+function blank(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
+}
+
+/** The logical lines of a script: backslash-newline joined, comments dropped, with each character's offset kept. */
+function logicalLines(text: string): { chars: string; offsets: number[] }[] {
+  const lines: { chars: string; offsets: number[] }[] = [];
+  let chars = '';
+  let offsets: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\' && text[i + 1] === '\n' && quote !== "'") {
+      i++;
+      continue;
+    }
+    if (c === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n' && quote !== "'") {
+      i += 2;
+      continue;
+    }
+    if (!quote && c === '#' && (chars === '' || blank(chars[chars.length - 1]))) {
+      while (i < text.length && text[i] !== '\n') {
+        i++;
+      }
+      i--;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (quote === undefined || quote === c)) {
+      quote = quote === undefined ? c : undefined;
+    }
+    if (c === '\n' && !quote) {
+      lines.push({ chars, offsets });
+      chars = '';
+      offsets = [];
+      continue;
+    }
+    chars += c;
+    offsets.push(i);
+  }
+  lines.push({ chars, offsets });
+  return lines;
+}
+
+/** `$NAME`, `${NAME}` and `${NAME:-default}` with what the script assigned (or the default, or nothing). */
+function expand(word: string, vars: Variables): string {
+  return word.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    return vars.get(name) ?? (fallback !== undefined ? fallback.replace(/^["']|["']$/g, '') : '');
+  });
+}
+
+/** The words of one logical line, split on blanks outside quotes, quotes removed; commands split on `&&`, `;` and `|`. */
+function commands(line: { chars: string; offsets: number[] }, vars: Variables): Word[][] {
+  const out: Word[][] = [];
+  let current: Word[] = [];
+  let text = '';
+  let start = -1;
+  let end = -1;
+  let quote: string | undefined;
+  const flush = () => {
+    if (start >= 0) {
+      current.push({ text: expand(text, vars), span: { start, end } });
+    }
+    text = '';
+    start = -1;
+  };
+  for (let i = 0; i < line.chars.length; i++) {
+    const c = line.chars[i];
+    if (!quote && blank(c)) {
+      flush();
+      continue;
+    }
+    if (!quote && (c === ';' || c === '|' || (c === '&' && line.chars[i + 1] === '&'))) {
+      flush();
+      if (c === '&') {
+        i++;
+      }
+      out.push(current);
+      current = [];
+      continue;
+    }
+    if ((c === '"' || c === "'") && (quote === undefined || quote === c)) {
+      quote = quote === undefined ? c : undefined;
+      start = start < 0 ? line.offsets[i] : start;
+      end = line.offsets[i] + 1;
+      continue;
+    }
+    start = start < 0 ? line.offsets[i] : start;
+    end = line.offsets[i] + 1;
+    text += c;
+  }
+  flush();
+  out.push(current);
+  return out.filter(words => words.length > 0);
+}
+
+/** A value written on a command line: a number, true / false, or the text. */
+function scalar(text: string, span: Span): ConfigValue {
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) {
+    return { kind: 'number', value: Number(text), raw: text, span };
+  }
+  if (/^(true|false|True|False)$/.test(text)) {
+    return { kind: 'boolean', value: text.toLowerCase() === 'true', span };
+  }
+  return { kind: 'string', value: text, span };
+}
+
+/** `--name N`, `--name=N` or (torchrun) `--nproc-per-node N`: the value word and where it is. */
+function flagValue(words: readonly Word[], names: readonly string[]): Word | undefined {
+  for (let i = 0; i < words.length; i++) {
+    for (const name of names) {
+      if (words[i].text === name && words[i + 1]) {
+        return words[i + 1];
+      }
+      if (words[i].text.startsWith(`${name}=`)) {
+        const w = words[i];
+        return { text: w.text.slice(name.length + 1), span: { start: w.span.start + name.length + 1, end: w.span.end } };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Dotted overrides as nested entries: `training.batch_size=4` → training: { batch_size: 4 }. */
+function nest(overrides: readonly { key: string; keySpan: Span; value: ConfigValue }[], span: Span): ConfigEntry[] {
+  const root: ConfigEntry[] = [];
+  for (const o of overrides) {
+    const parts = o.key.split('.').filter(p => p !== '');
+    let level = root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      let e = level.find(x => x.key === parts[i]);
+      if (!e || e.value.kind !== 'object') {
+        e = { key: parts[i], keySpan: o.keySpan, value: { kind: 'object', entries: [], span } };
+        level.push(e);
+      }
+      level = (e.value as unknown as { entries: ConfigEntry[] }).entries;
+    }
+    const leaf = parts[parts.length - 1];
+    if (leaf !== undefined) {
+      const at = level.findIndex(x => x.key === leaf);
+      const entry = { key: leaf, keySpan: o.keySpan, value: o.value };
+      if (at >= 0) {
+        level[at] = entry;
+      } else {
+        level.push(entry);
+      }
+    }
+  }
+  return root;
+}
+
+/** How many GPUs a launch runs on: processes per node × nodes, when the command says. */
+function gpuCount(words: readonly Word[]): { value: ConfigValue; span: Span } | undefined {
+  const perNode = flagValue(words, ['--nproc_per_node', '--nproc-per-node']);
+  const nodes = flagValue(words, ['--nnodes']);
+  const n = perNode && /^\d+$/.test(perNode.text) ? Number(perNode.text) : undefined;
+  const m = nodes && /^\d+$/.test(nodes.text) ? Number(nodes.text) : 1;
+  return n === undefined ? undefined : { value: { kind: 'number', value: n * m, raw: String(n * m), span: perNode!.span }, span: perNode!.span };
+}
+
+/**
+ * `tune run [--nproc_per_node N] RECIPE --config FILE [key=value …]`: the recipe file (a path: a built-in config name
+ * is torchtune's to read), the GPUs and the overrides.
+ */
+function tuneLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
+  const config = flagValue(words, ['--config']);
+  if (!config || !/\.(ya?ml)$/i.test(config.text)) {
+    return undefined;
+  }
+  const at = words.indexOf(words.find(w => w.span.start === config.span.start)!);
+  const overrides = words.slice(at + 1).filter(w => /^[\w.]+=/.test(w.text) && !w.text.startsWith('-')).map(w => {
+    const eq = w.text.indexOf('=');
+    const keySpan = { start: w.span.start, end: w.span.start + eq };
+    return { key: w.text.slice(0, eq), keySpan, value: scalar(w.text.slice(eq + 1), { start: w.span.start + eq + 1, end: w.span.end }) };
+  });
+  return [{ key: LAUNCH_KEYS.recipe, keySpan: config.span, value: { kind: 'string', value: config.text, span: config.span } }, ...overridesWithGpus(words, overrides, config.span)];
+}
+
+/**
+ * `torchrun [--nproc_per_node N] … torchtitan … --job.config_file FILE [--section.key value …]`: torchtitan's job
+ * file, the GPUs and its command-line overrides.
+ */
+function titanLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
+  const config = flagValue(words, ['--job.config_file', '--job.config-file']);
+  if (!config || !/\.toml$/i.test(config.text)) {
+    return undefined;
+  }
+  const overrides: { key: string; keySpan: Span; value: ConfigValue }[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--([a-z_]+\.[\w.-]+)(?:=(.*))?$/.exec(words[i].text);
+    if (!m || m[1].startsWith('job.')) {
+      continue;
+    }
+    const key = m[1].replace(/-/g, '_');
+    const keySpan = { start: words[i].span.start + 2, end: words[i].span.start + 2 + m[1].length };
+    if (m[2] !== undefined) {
+      overrides.push({ key, keySpan, value: scalar(m[2], { start: keySpan.end + 1, end: words[i].span.end }) });
+    } else if (words[i + 1] && !words[i + 1].text.startsWith('--')) {
+      overrides.push({ key, keySpan, value: scalar(words[i + 1].text, words[i + 1].span) });
+      i++;
+    } else {
+      overrides.push({ key, keySpan, value: { kind: 'boolean', value: true, span: words[i].span } });
+    }
+  }
+  return [{ key: LAUNCH_KEYS.recipe, keySpan: config.span, value: { kind: 'string', value: config.text, span: config.span } }, ...overridesWithGpus(words, overrides, config.span)];
+}
+
+function overridesWithGpus(words: readonly Word[], overrides: { key: string; keySpan: Span; value: ConfigValue }[], span: Span): ConfigEntry[] {
+  const gpus = gpuCount(words);
+  const entries = nest(overrides, span);
+  return gpus ? [{ key: LAUNCH_KEYS.gpus, keySpan: gpus.span, value: gpus.value }, ...entries] : entries;
+}
+
+/** Which launcher a command is: torchtune's CLI, or torchrun (or `python -m torch.distributed.run`) starting torchtitan. */
+function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[] } | undefined {
+  const first = words.findIndex(w => !/^\w+=/.test(w.text));
+  const rest = first < 0 ? [] : words.slice(first);
+  if (rest[0]?.text === 'tune' && rest[1]?.text === 'run') {
+    const entries = tuneLaunch(rest);
+    return entries && { name: 'tune run', entries };
+  }
+  const torchrun = rest[0]?.text === 'torchrun' || (/^python3?$/.test(rest[0]?.text ?? '') && rest[1]?.text === '-m' && rest[2]?.text === 'torch.distributed.run');
+  if (torchrun) {
+    const entries = titanLaunch(rest);
+    return entries && { name: 'torchrun', entries };
+  }
+  return undefined;
+}
+
+/** `NAME=value` (or `export NAME=value`) at the start of a command: a variable the rest of the script may read. */
+function assign(words: readonly Word[], vars: Variables): void {
+  const list = words[0]?.text === 'export' ? words.slice(1) : words;
+  for (const w of list) {
+    const m = /^(\w+)=(.*)$/.exec(w.text);
+    if (!m) {
+      break;
+    }
+    vars.set(m[1], m[2]);
+  }
+}
+
+/**
+ * A launch script's tree: one object per launch it runs, keyed by its launcher, with the recipe file it names
+ * (LAUNCH_KEYS.recipe), its GPUs (LAUNCH_KEYS.gpus) and the settings its command line overrides. The engine reads the
+ * named file (the host supplies it) and lays these over it. Never throws.
+ */
+export function parseShell(text: string): ConfigDocument {
+  const vars: Variables = new Map();
+  const entries: ConfigEntry[] = [];
+  const launches = new Map<string, number>();
+  for (const line of logicalLines(text)) {
+    for (const words of commands(line, vars)) {
+      assign(words, vars);
+      const launch = launchOf(words);
+      if (launch) {
+        const span = { start: words[0].span.start, end: words[words.length - 1].span.end };
+        const value: ConfigObject = { kind: 'object', entries: launch.entries, span };
+        // Each launch its own key: a script may run several.
+        const seen = launches.get(launch.name) ?? 0;
+        launches.set(launch.name, seen + 1);
+        entries.push({ key: seen === 0 ? launch.name : `${launch.name} (${seen + 1})`, keySpan: words[0].span, value });
+      }
+    }
+  }
+  const root: ConfigObject | undefined = entries.length > 0 ? { kind: 'object', entries, span: { start: 0, end: text.length } } : undefined;
+  return { root, problems: [] };
+}
