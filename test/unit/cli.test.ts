@@ -164,33 +164,31 @@ describe('command line: launch scripts', () => {
   fs.writeFileSync(path.join(dir, 'llama3_8b.toml'), '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nbatch_size = 2\nseq_len = 8192\n[parallelism]\ndata_parallel_shard_degree = -1\n[activation_checkpoint]\nmode = "full"\n');
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("a `tune run` line: the recipe it names, its GPUs and its key=value overrides, at the launch's line", async () => {
-    const script = path.join(dir, 'train.sh');
-    fs.writeFileSync(script, '#!/bin/bash\n# full fine-tune\nNGPU=${NGPU:-8}\ntune run --nproc_per_node $NGPU full_finetune_distributed \\\n  --config ./recipes/llama3_2_3B_full.yaml \\\n  batch_size=4 tokenizer.max_seq_len=2048\n');
-    const { code, out } = await run(script, '--json');
+  /** The JSON report of a script written beside the recipes. */
+  const launched = async (name: string, text: string) => {
+    fs.writeFileSync(path.join(dir, name), text);
+    const { code, out } = await run(path.join(dir, name), '--json');
     assert.strictEqual(code, 0);
-    const [config] = JSON.parse(out).files[0].configs;
+    return JSON.parse(out).files[0];
+  };
+
+  it("a `tune run` line: the recipe it names, its GPUs and its key=value overrides, at the launch's line", async () => {
+    const [config] = (await launched('train.sh', '#!/bin/bash\n# full fine-tune\nNGPU=${NGPU:-8}\ntune run --nproc_per_node $NGPU full_finetune_distributed \\\n  --config ./recipes/llama3_2_3B_full.yaml \\\n  batch_size=4 tokenizer.max_seq_len=2048\n')).configs;
     const s = config.settings;
     assert.deepStrictEqual([config.name, config.line, s.gpus, s.zeroStage, s.batchSize, s.sequenceLength], ['meta-llama/Llama-3.2-3B', 4, 8, 3, 4, 2048]);
   });
 
   it("torchtitan's run_train.sh: torchrun's processes, the job file and its --section.key overrides", async () => {
-    const script = path.join(dir, 'run_train.sh');
-    fs.writeFileSync(script, '#!/usr/bin/bash\nNGPU=${NGPU:-"8"}\nCONFIG_FILE=${CONFIG_FILE:-"./llama3_8b.toml"}\ntorchrun --nproc_per_node=${NGPU} --rdzv_backend c10d \\\n-m torchtitan.train --job.config_file ${CONFIG_FILE} --training.batch_size 1 --parallelism.tensor_parallel_degree=2 "$@"\n');
-    const { out } = await run(script, '--json');
-    const [config] = JSON.parse(out).files[0].configs;
+    const text = '#!/usr/bin/bash\nNGPU=${NGPU:-"8"}\nCONFIG_FILE=${CONFIG_FILE:-"./llama3_8b.toml"}\ntorchrun --nproc_per_node=${NGPU} --rdzv_backend c10d \\\n-m torchtitan.train --job.config_file ${CONFIG_FILE} --training.batch_size 1 --parallelism.tensor_parallel_degree=2 "$@"\n';
+    const [config] = (await launched('run_train.sh', text)).configs;
     const s = config.settings;
     // data_parallel_shard_degree = -1: FSDP2 over the 4 GPUs tensor parallelism leaves.
     assert.deepStrictEqual([config.name, config.line, s.gpus, s.tensorParallel, s.zeroStage, s.batchSize], ['meta-llama/Meta-Llama-3-8B', 4, 8, 2, 3, 1]);
   });
 
   it('a script that launches nothing, or names a recipe that is not there, gets no number', async () => {
-    const none = path.join(dir, 'setup.sh');
-    fs.writeFileSync(none, '#!/bin/bash\npip install torchtune\necho done\n');
-    assert.deepStrictEqual(JSON.parse((await run(none, '--json')).out).files[0].configs, []);
-    const missing = path.join(dir, 'missing.sh');
-    fs.writeFileSync(missing, 'tune run lora_finetune_single_device --config ./recipes/nowhere.yaml\n');
-    const result = JSON.parse((await run(missing, '--json')).out).files[0];
+    assert.deepStrictEqual((await launched('setup.sh', '#!/bin/bash\npip install torchtune\necho done\n')).configs, []);
+    const result = await launched('missing.sh', 'tune run lora_finetune_single_device --config ./recipes/nowhere.yaml\n');
     assert.deepStrictEqual(result.configs, []);
     assert.ok(result.notes.some((n: string) => /could not read \.\/recipes\/nowhere\.yaml/.test(n)));
   });
