@@ -342,15 +342,28 @@ const deepseekRefine = (ctx: FamilyContext): Refinement => {
   const expertIntermediate = ctx.int(native ? 'moe_inter_dim' : 'moe_intermediate_size') ?? 0;
   const numExperts = ctx.int('n_routed_experts') ?? 0;
   const shared = ctx.int('n_shared_experts', { allowZero: true }) ?? 0;
+  const moe = numExperts > 0 ? {
+    numExperts,
+    expertsPerToken: ctx.int(native ? 'n_activated_experts' : 'num_experts_per_tok') ?? 0,
+    expertIntermediate,
+    sharedIntermediate: shared * expertIntermediate,
+    sharedExpertGate: false,
+    moeLayers,
+    routerBias: native && ctx.hiddenSize === 7168,
+  } : undefined;
+  const intermediateSize = ctx.int(native ? 'inter_dim' : 'intermediate_size') ?? ctx.intermediateSize;
+  // DeepSeek-VL2's small language models (use_mla: false): multi-head attention, its MLA dimensions written as 0.
+  if (ctx.bool('use_mla') === false) {
+    return { intermediateSize, moe };
+  }
   const nope = ctx.int('qk_nope_head_dim') ?? 0;
   const rope = ctx.int('qk_rope_head_dim') ?? 0;
-  // V3's router keeps an e_score_correction_bias: a parameter in DeepSeek's own model (the 7168-wide one), a
-  // buffer (not a parameter) in HF transformers.
-  const routerBias = native && ctx.hiddenSize === 7168;
+  // V3's router keeps an e_score_correction_bias (routerBias above): a parameter in DeepSeek's own model (the
+  // 7168-wide one), a buffer (not a parameter) in HF transformers.
   // HF's config classes default q_lora_rank to 1536 when the key is absent; null (V2-Lite) means no query LoRA.
   const qLoraRank = native || ctx.isNull('q_lora_rank') ? (ctx.int('q_lora_rank', { allowZero: true }) ?? 0) : (ctx.int('q_lora_rank', { allowZero: true }) ?? 1536);
   return {
-    intermediateSize: ctx.int(native ? 'inter_dim' : 'intermediate_size') ?? ctx.intermediateSize,
+    intermediateSize,
     headDim: nope + rope,
     mla: {
       qLoraRank,
@@ -359,15 +372,7 @@ const deepseekRefine = (ctx: FamilyContext): Refinement => {
       qkRopeHeadDim: rope,
       vHeadDim: ctx.int('v_head_dim') ?? 0,
     },
-    moe: numExperts > 0 ? {
-      numExperts,
-      expertsPerToken: ctx.int(native ? 'n_activated_experts' : 'num_experts_per_tok') ?? 0,
-      expertIntermediate,
-      sharedIntermediate: shared * expertIntermediate,
-      sharedExpertGate: false,
-      moeLayers,
-      routerBias,
-    } : undefined,
+    moe,
   };
 };
 
@@ -1000,6 +1005,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   mllama_text_model: MLLAMA_TEXT,
   llama4: LLAMA4_TEXT,
   deepseek_v2: { ...LLAMA_STYLE, name: 'DeepSeek-V2 (MLA + mixture of experts)', refine: deepseekRefine },
+  // DeepSeek-VL2 / DeepSeek-OCR: a DeepSeek-V2 language model (its keys written beside language_config too); the
+  // vision encoder is not counted, and a warning says so.
+  deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
 };
 

@@ -637,6 +637,15 @@ describe('more families a held-out batch of real folders named', () => {
     assert.strictEqual(onlyConfig(encoder).estimate!.parameters.total, 303_179_776 + 1024 * 768);
   });
 
+  it("DeepSeek-VL2's language model without MLA (use_mla: false): multi-head attention beside DeepSeekMoE, the tower said not to be counted", () => {
+    // deepseek-ai/DeepSeek-OCR-2's config.json values: 12 layers 1,280 wide, the first dense (6,848), then 64 experts of
+    // 896 and 2 shared; an untied 129,280-row vocabulary.
+    const a = onlyConfig('{"architectures": ["DeepseekOCR2ForCausalLM"], "model_type": "deepseek_vl_v2", "first_k_dense_replace": 1, "hidden_size": 1280, "intermediate_size": 6848, "kv_lora_rank": null, "moe_intermediate_size": 896, "n_routed_experts": 64, "n_shared_experts": 2, "num_attention_heads": 10, "num_experts_per_tok": 6, "num_hidden_layers": 12, "num_key_value_heads": 10, "q_lora_rank": null, "qk_nope_head_dim": 0, "qk_rope_head_dim": 0, "use_mla": false, "v_head_dim": 0, "vocab_size": 129280, "vision_config": {"image_size": 1024, "model_name": "deepencoderv2", "model_type": "vision"}}');
+    const moeLayer = 64 * 3 * 1280 * 896 + 3 * 1280 * 2 * 896 + 1280 * 64;
+    assert.strictEqual(a.estimate!.parameters.total, 2 * 129280 * 1280 + 12 * (4 * 1280 * 1280 + 2 * 1280) + 3 * 1280 * 6848 + 11 * moeLayer + 1280);
+    assert.ok(a.problems.some(p => p.severity === 'warning' && /`vision_config` \(vision\) is a vision tower VRAM Lens does not count/.test(p.message)));
+  });
+
   it('a vision_config whose tower VRAM Lens does not count is a warning: the count is the language model alone', () => {
     const a = onlyConfig('{"architectures": ["LocateAnythingForConditionalGeneration"], "model_type": "locateanything", "text_config": {"hidden_size": 2048, "intermediate_size": 11008, "model_type": "qwen2", "num_attention_heads": 16, "num_hidden_layers": 36, "num_key_value_heads": 2, "tie_word_embeddings": true, "vocab_size": 152681}, "vision_config": {"hidden_size": 1152, "intermediate_size": 4304, "model_type": "moonvit", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}}');
     assert.ok(a.estimate);
