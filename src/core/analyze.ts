@@ -1,14 +1,13 @@
 // The engine's entry point for a document: settings plus the file's own values, one estimate and verdict per config, and the checks that refuse what no model or run can be.
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
-import { entryOf, type ConfigDocument, type ParseProblem } from './configTree';
+import type { ConfigDocument, ParseProblem } from './configTree';
 import type { ExternalModels } from './modelNames';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
-import { launchedRecipes, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
-import { LAUNCH_KEYS } from './vocabulary';
 import type {
   Estimate,
   Mode,
@@ -402,17 +401,15 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
   for (const u of found.unresolved) {
     problems.push({ severity: 'info', code: 'unknown-model', message: unknownModelMessage(u, options.lookupFailures?.get(u.name)), span: u.valueSpan });
   }
-  const launched = launchedRecipes(doc.root);
+  const launches = launchesIn(doc.root);
   // Once the host has looked for the recipes a launch script names, one it could not read is said on its path.
-  if (options.attachedConfigs && doc.root?.kind === 'object') {
-    for (const e of doc.root.entries) {
-      const named = e.value.kind === 'object' ? entryOf(e.value, LAUNCH_KEYS.recipe) : undefined;
-      if (named?.value.kind === 'string' && !options.attachedConfigs.has(named.value.value)) {
-        const message = `VRAM Lens estimates this launch from the recipe it runs, and could not read ${named.value.value} from this script's folder or those above it.`;
-        problems.push({ severity: 'info', code: 'unread-recipe', message, span: named.value.span });
-      }
+  for (const { recipe } of options.attachedConfigs ? launches : []) {
+    if (!options.attachedConfigs!.has(recipe.path)) {
+      const message = `VRAM Lens estimates this launch from the recipe it runs, and could not read ${recipe.path} from this script's folder or those above it.`;
+      problems.push({ severity: 'info', code: 'unread-recipe', message, span: recipe.span });
     }
   }
+  const launched = launches.map(l => l.recipe.path);
   return {
     configs, problems, gpu, options: base,
     ...(checkpoint ? { checkpoint } : {}), ...(found.more ? { omitted: found.more } : {}), ...(found.unresolved.length > 0 ? { unresolved: found.unresolved } : {}),

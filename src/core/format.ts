@@ -69,3 +69,10 @@ export function sampleShape(s: { readonly sequenceLength: number; readonly image
     ? `image ${formatInteger(s.imageSide)} × ${formatInteger(s.imageSide)}${s.guidance ? ', classifier-free guidance (inference)' : ''}`
     : `sequence ${formatInteger(s.sequenceLength)}${s.imageTokens ? ` (${formatInteger(s.imageTokens)} of them image tokens)` : ''}`;
 }
+
+/** 2 → "2nd", 3 → "3rd", 11 → "11th". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}

@@ -1,12 +1,12 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { isDiffusionRun } from './diffusion';
 import { countParameters } from './params';
-import { formatBytes } from './format';
+import { formatBytes, ordinal } from './format';
 import { describeRwkvState, rwkvActivationBytesPerToken, rwkvStateBytes } from './rwkv';
 import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
 import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
-import { imageCost, towerActivationBytes } from './vision';
+import { imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
 import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
   LoraSettings,
@@ -181,7 +181,7 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
 export function weightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, layout: WeightLayout = {}): number {
   const buffers = (spec.bufferElements ?? 0) * (quantization ? 2 : elementBytes);
   const { groupSize = 128, quantizeHead = false, float16 = false, quantizeVision = true } = layout;
-  return buffers + parameterBytes(spec, elementBytes, quantization, groupSize, quantizeHead, quantizeVision) + keptInFp32Bytes(spec, elementBytes, quantization, float16);
+  return buffers + parameterBytes(spec, elementBytes, quantization, groupSize, quantizeHead, quantizeVision) + keptInFp32Bytes(spec, elementBytes, quantization, float16, groupSize);
 }
 
 /**
@@ -206,17 +206,21 @@ export function weightLayout(settings: RunSettings): WeightLayout {
 }
 
 /**
- * What the modules a model keeps in float32 (`_keep_in_fp32_modules`, T5's `wo`) add beyond their count at the
- * loaded precision: transformers keeps them in float32 when it loads in float16 or through bitsandbytes.
+ * Whether transformers keeps the model's `_keep_in_fp32_modules` (T5's `wo`) in float32 for this load: it does when
+ * it loads in float16 or through bitsandbytes.
  */
-function keptInFp32Bytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, float16: boolean): number {
-  const kept = spec.keptInFp32 ?? [];
-  const keeps = isBitsandbytes(quantization) || (!quantization && float16 && elementBytes === 2);
-  if (!keeps || kept.length === 0) {
+function keepsFp32Modules(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, float16: boolean): boolean {
+  return (spec.keptInFp32 ?? []).length > 0 && (isBitsandbytes(quantization) || (!quantization && float16 && elementBytes === 2));
+}
+
+/** What the modules a model keeps in float32 add beyond their count at the loaded precision (or quantized). */
+function keptInFp32Bytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, float16: boolean, groupSize: number): number {
+  if (!keepsFp32Modules(spec, elementBytes, quantization, float16)) {
     return 0;
   }
+  const kept = spec.keptInFp32!;
   const tensors = weightTensors(spec).filter(t => t.target !== undefined && kept.includes(t.target));
-  return tensors.reduce((sum, t) => sum + numel(t) * 4 - (quantization ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize: 128 }) : numel(t) * elementBytes), 0);
+  return tensors.reduce((sum, t) => sum + numel(t) * 4 - (quantization ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * elementBytes), 0);
 }
 
 /** Whether weights load in float16 (not bfloat16): what transformers' `_keep_in_fp32_modules` answers to. */
@@ -967,7 +971,7 @@ function imageStates(spec: ModelSpec, settings: RunSettings, training: boolean):
 function visionNote(spec: ModelSpec, settings: RunSettings): string {
   const v = spec.vision!;
   const n = countParameters(spec).vision;
-  const tower = { siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', qwen3vl: 'Qwen3-VL', internvit: 'InternViT' }[v.kind];
+  const tower = TOWER_NAMES[v.kind];
   const cross = !spec.crossAttentionLayers
     ? ''
     : settings.crossAttentionTokens
@@ -1054,7 +1058,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     ...(settings.quantization && settings.quantizeVision === false && spec.vision
       ? ["Weights left in 16 bits: the vision tower and its projector, which the checkpoint's quantization_config leaves out (its skip or ignore list names them)."]
       : []),
-    ...(keptInFp32Bytes(spec, 2, settings.quantization, loadsInFloat16(settings.precision)) > 0
+    ...(keepsFp32Modules(spec, 2, settings.quantization, loadsInFloat16(settings.precision))
       ? [`Weights kept in float32: the FFN output projections (\`wo\`) of ${spec.family}, as transformers keeps them when it loads in float16 or through bitsandbytes (\`_keep_in_fp32_modules\`).`]
       : []),
     `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
@@ -1157,7 +1161,7 @@ function estimatePipeline(spec: ModelSpec, settings: RunSettings): Estimate {
   let decode = 0;
   for (const c of components.filter(c => c.role !== 'denoiser')) {
     const vaeBytes = c.role === 'vae' && upcast ? 4 : elementBytes;
-    frozen += weightBytes(c.spec, vaeBytes, settings.quantization, { groupSize: settings.quantGroupSize, float16: fp16 });
+    frozen += weightBytes(c.spec, vaeBytes, settings.quantization, weightLayout(settings));
     if (c.role === 'vae' && c.spec.convnet) {
       decode = Math.max(decode, convNetInferenceActivationBytes(c.spec, { ...settings, guidance: false }, upcast ? 4 : settings.precision === '32-true' ? 4 : 2));
     }
@@ -1182,7 +1186,7 @@ function oneComponentAtATime(spec: ModelSpec, settings: RunSettings, denoiser: M
   const parts = [{ weights: denoiser.components.weights, activations: denoiser.components.activations }];
   for (const c of spec.pipeline!.components.filter(c => c.role !== 'denoiser')) {
     const weights = Math.round(
-      weightBytes(c.spec, c.role === 'vae' && upcast ? 4 : inferenceWeightBytes(settings.precision), settings.quantization, { groupSize: settings.quantGroupSize, float16: loadsInFloat16(settings.precision) }),
+      weightBytes(c.spec, c.role === 'vae' && upcast ? 4 : inferenceWeightBytes(settings.precision), settings.quantization, weightLayout(settings)),
     );
     parts.push({ weights, activations: Math.round((c.role === 'vae' ? decode : 0) + blas) });
   }
@@ -1236,9 +1240,3 @@ export function estimate(spec: ModelSpec, settings: RunSettings): Estimate {
   };
 }
 
-/** 2 → "2nd", 3 → "3rd", 11 → "11th". */
-function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
-  return `${n}${suffix}`;
-}

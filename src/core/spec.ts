@@ -533,6 +533,11 @@ function isLegacyPixart(obj: ConfigObject): boolean {
   return norm?.kind === 'string' && norm.value === 'ada_norm_single' && patch?.kind === 'number';
 }
 
+/** Whether a diffusers `_class_name` is one VRAM Lens counts in this object: a model class or a pipeline. */
+function countsDiffusersClass(obj: ConfigObject, className: string): boolean {
+  return DIFFUSERS_MODELS.has(className) || pipelineEntries(obj, className) !== undefined || (className === LEGACY_PIXART_CLASS && isLegacyPixart(obj));
+}
+
 /**
  * A diffusers model config VRAM Lens does not count (UNet2DModel, UNet3DConditionModel, a video transformer): its
  * `_class_name` entry, so the file can say why it has no number.
@@ -542,14 +547,12 @@ export function uncountedDiffusersModel(root: ConfigValue | undefined): ConfigEn
     return undefined;
   }
   const entry = entryOf(root, DIFFUSERS_CLASS_KEY);
-  const name = entry?.value;
-  const counted = name?.kind === 'string' && (DIFFUSERS_MODELS.has(name.value) || pipelineEntries(root, name.value) || (name.value === LEGACY_PIXART_CLASS && isLegacyPixart(root)));
-  return name?.kind === 'string' && !counted ? entry : undefined;
+  return entry?.value.kind === 'string' && !countsDiffusersClass(root, entry.value.value) ? entry : undefined;
 }
 
 function isModelObject(obj: ConfigObject): boolean {
   const className = entryOf(obj, DIFFUSERS_CLASS_KEY)?.value;
-  if (className?.kind === 'string' && (DIFFUSERS_MODELS.has(className.value) || pipelineEntries(obj, className.value) || (className.value === LEGACY_PIXART_CLASS && isLegacyPixart(obj)))) {
+  if (className?.kind === 'string' && countsDiffusersClass(obj, className.value)) {
     return true;
   }
   let hidden = false;
@@ -895,39 +898,40 @@ export function locateModelConfigs(
   return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined, unresolved: unresolved.sort((a, b) => a.valueSpan.start - b.valueSpan.start) };
 }
 
-/** The recipe files a launch script's launches name (`tune run … --config`, torchtitan's `--job.config_file`). */
-export function launchedRecipes(root: ConfigValue | undefined): string[] {
+/** A launch of a launch script (`tune run`, `torchrun … torchtitan`): its entry, and the recipe file it names. */
+export interface Launch {
+  readonly entry: ConfigEntry & { readonly value: ConfigObject };
+  /** The recipe's path as written, and where. */
+  readonly recipe: { readonly path: string; readonly span: Span };
+}
+
+/** The launches a launch script's tree holds, each with the recipe file it names. */
+export function launchesIn(root: ConfigValue | undefined): Launch[] {
   if (root?.kind !== 'object') {
     return [];
   }
   return root.entries.flatMap(e => {
     const named = e.value.kind === 'object' ? entryOf(e.value, LAUNCH_KEYS.recipe)?.value : undefined;
-    return named?.kind === 'string' ? [named.value] : [];
+    return e.value.kind === 'object' && named?.kind === 'string' ? [{ entry: { ...e, value: e.value }, recipe: { path: named.value, span: named.span } }] : [];
   });
 }
 
 /**
  * A launch script's tree with each launch laid over the recipe it names, where the host read it: the recipe's values
- * placed at the launcher's word (its lens and problems sit on the command), the command line's own values over them,
- * each at its word.
+ * placed at the launcher's word (a hover there names the model; the lens and problems sit on the command), the
+ * command line's own values over them, each at its word.
  */
 function withLaunchedRecipes(root: ConfigValue, attached: AttachedConfigs): ConfigValue {
-  if (root.kind !== 'object' || launchedRecipes(root).length === 0) {
+  const launches = launchesIn(root);
+  if (root.kind !== 'object' || launches.length === 0) {
     return root;
   }
-  const entries = root.entries.map(e => {
-    const named = e.value.kind === 'object' ? entryOf(e.value, LAUNCH_KEYS.recipe)?.value : undefined;
-    const recipe = named?.kind === 'string' ? attached.get(named.value) : undefined;
-    if (!recipe || e.value.kind !== 'object') {
-      return e;
-    }
-    const command = e.value;
-    const overrides: ConfigObject = { ...command, entries: command.entries.filter(x => x.key !== LAUNCH_KEYS.recipe) };
-    // The recipe's own values sit on the launcher's word (a hover there names the model); the command line's
-    // overrides on their own words.
-    return { ...e, value: overlay(placedAt(recipe, e.keySpan) as ConfigObject, overrides) };
-  });
-  return { ...root, entries };
+  const laid = new Map(launches.flatMap(({ entry, recipe }) => {
+    const read = attached.get(recipe.path);
+    const overrides: ConfigObject = { ...entry.value, entries: entry.value.entries.filter(x => x.key !== LAUNCH_KEYS.recipe) };
+    return read ? [[entry.key, overlay(placedAt(read, entry.keySpan) as ConfigObject, overrides)] as const] : [];
+  }));
+  return { ...root, entries: root.entries.map(e => (laid.has(e.key) ? { ...e, value: laid.get(e.key)! } : e)) };
 }
 
 /** A value with every span moved to `span` (a recipe read from another file, shown where the launch is written). */
@@ -1388,7 +1392,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     ...(config.catalog?.model.scoreHead ? { scoreLabels: config.catalog.model.scoreHead.labels } : {}),
     // CLIPTextModelWithProjection's text_projection; CLIPVisionModelWithProjection's visual_projection (an image
     // variations pipeline's image encoder), both unbiased.
-    ...(config.architecture === 'CLIPTextModelWithProjection' || config.architecture === 'CLIPVisionModelWithProjection' ? { textProjection: clipProjection(config) } : {}),
+    ...(config.architecture === 'CLIPTextModelWithProjection' || config.architecture === 'CLIPVisionModelWithProjection' ? { textProjection: integerOr(config, 'projection_dim', CLIP_PROJECTION_DEFAULT) } : {}),
     // SigLIP's text transformer ends in a biased head of projection_size (its width unless the config says).
     ...(family === SIGLIP_TEXT ? { textProjection: integerOr(config, 'projection_size', hiddenSize), textProjectionBias: true } : {}),
     slidingWindow: slidingWindowRaw,
@@ -1497,23 +1501,19 @@ function resolveMamba(config: FoundConfig): ResolvedSpec {
     return v === 'auto' ? undefined : v;
   };
   const size = sizeReader(value, problems, 100_000_000);
-  const dtype = value('torch_dtype');
   const bias = { linear: value('use_bias') === true, conv: value('use_conv_bias') !== false };
-  const stored = typeof dtype === 'string' ? dtype : undefined;
   // Mamba2Config unties the head by default; MambaConfig ties it.
   const spec = value('model_type') === 'mamba2'
-    ? mamba2Spec(size, value('tie_word_embeddings') === true, stored, bias, (key, message) => problems.push({ severity: 'error', key, message }))
-    : mambaSpec(size, value('tie_word_embeddings') !== false, stored, bias);
-  return { spec: problems.length > 0 ? undefined : spec, problems };
+    ? mamba2Spec(size, value('tie_word_embeddings') === true, writtenDtype(config), bias, errorsInto(problems))
+    : mambaSpec(size, value('tie_word_embeddings') !== false, writtenDtype(config), bias);
+  return checked(spec, problems);
 }
 
 /** An RWKV config: its sizes as written or as its model code defaults them, each checked. */
 function resolveRwkv(config: FoundConfig, version: 4 | 5 | 6 | 7): ResolvedSpec {
   const problems: SpecProblem[] = [];
   const size = sizeReader(key => writtenValue(config, key), problems, 100_000_000);
-  const dtype = writtenValue(config, 'torch_dtype');
-  const spec = rwkvSpec(version, size, writtenValue(config, 'tie_word_embeddings') === true, typeof dtype === 'string' ? dtype : undefined, (key, message) => problems.push({ severity: 'error', key, message }));
-  return { spec: problems.length > 0 ? undefined : spec, problems };
+  return checked(rwkvSpec(version, size, writtenValue(config, 'tie_word_embeddings') === true, writtenDtype(config), errorsInto(problems)), problems);
 }
 
 /** A diffusion transformer's config (FLUX.1): its sizes as written or as diffusers defaults them, each checked. */
@@ -1523,9 +1523,7 @@ function resolveDit(config: FoundConfig): ResolvedSpec {
   const read = sizeReader(value, problems, 1_000_000);
   const size = (key: keyof typeof FLUX_DEFAULTS): number | undefined => read(key, FLUX_DEFAULTS[key]);
   const out = value('out_channels');
-  const dtype = value('torch_dtype');
-  const spec = fluxSpec(size, value('guidance_embeds') === true, typeof out === 'number' ? out : undefined, typeof dtype === 'string' ? dtype : undefined);
-  return { spec: problems.length > 0 ? undefined : spec, problems };
+  return checked(fluxSpec(size, value('guidance_embeds') === true, typeof out === 'number' ? out : undefined, writtenDtype(config)), problems);
 }
 
 /**
@@ -1564,28 +1562,37 @@ function resolvePipeline(pipeline: NonNullable<FoundConfig['pipeline']>): Resolv
   return { spec, problems };
 }
 
+/** The dtype a config stores its weights in (`torch_dtype`), when it says. */
+function writtenDtype(config: FoundConfig): string | undefined {
+  const dtype = writtenValue(config, 'torch_dtype');
+  return typeof dtype === 'string' ? dtype : undefined;
+}
+
+/** A resolver's result: its spec, unless a problem stopped it. */
+function checked(spec: ModelSpec | undefined, problems: SpecProblem[]): ResolvedSpec {
+  return { spec: problems.length > 0 ? undefined : spec, problems };
+}
+
+/** Records an error on a config key: what the architecture builders report through. */
+function errorsInto(problems: SpecProblem[]): (key: string, message: string) => void {
+  return (key, message) => problems.push({ severity: 'error', key, message });
+}
+
 /** A whole number a config writes for `key`, or the fallback. */
 function integerOr(config: FoundConfig, key: string, fallback: number): number {
   const v = config.scalars[key]?.value;
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : fallback;
 }
 
-/** CLIPTextModelWithProjection's projection width: projection_dim, 512 when the config leaves it out (CLIPTextConfig). */
-function clipProjection(config: FoundConfig): number {
-  const v = config.scalars.projection_dim?.value;
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : 512;
-}
-
 /** A diffusers UNet's or VAE's config: its lists and sizes as written or as diffusers defaults them, each checked. */
 function resolveConvNet(config: FoundConfig, className: string): ResolvedSpec {
   const problems: SpecProblem[] = [];
-  const dtype = writtenValue(config, 'torch_dtype');
   const spec = convNetSpec(className, {
     value: key => (key in config.scalars ? config.scalars[key].value : undefined),
     list: key => config.lists?.[key],
-    problem: (key, message) => problems.push({ severity: 'error', key, message }),
-  }, typeof dtype === 'string' ? dtype : undefined);
-  return { spec: problems.length > 0 ? undefined : spec, problems };
+    problem: errorsInto(problems),
+  }, writtenDtype(config));
+  return checked(spec, problems);
 }
 
 /**
@@ -1617,9 +1624,7 @@ function resolveCrossDit(config: FoundConfig, kind: 'pixart' | 'sana'): Resolved
     qkNorm: qk === 'rms_norm_across_heads',
     mlpRatio: typeof ratio === 'number' && ratio > 0 ? ratio : SANA_MLP_RATIO,
   };
-  const dtype = value('torch_dtype');
-  const spec = crossDitSpec(kind, size, switches, typeof dtype === 'string' ? dtype : undefined);
-  return { spec: problems.length > 0 ? undefined : spec, problems };
+  return checked(crossDitSpec(kind, size, switches, writtenDtype(config)), problems);
 }
 
 /** An SD3 / SD3.5 MMDiT's config: its sizes as written or as diffusers defaults them, each checked. */
@@ -1641,9 +1646,7 @@ function resolveSd3(config: FoundConfig): ResolvedSpec {
   if (caption !== undefined && heads !== undefined && headDim !== undefined && caption !== heads * headDim) {
     problems.push({ severity: 'error', key: 'caption_projection_dim', message: `\`caption_projection_dim\` (${caption}) must equal num_attention_heads × attention_head_dim (${heads * headDim}): the text stream runs at the model's width.` });
   }
-  const dtype = value('torch_dtype');
-  const spec = sd3Spec(size, dualLayers, qk === 'rms_norm', typeof dtype === 'string' ? dtype : undefined);
-  return { spec: problems.length > 0 ? undefined : spec, problems };
+  return checked(sd3Spec(size, dualLayers, qk === 'rms_norm', writtenDtype(config)), problems);
 }
 
 /** transformers' config-class defaults for what a vision_config leaves out (SiglipVisionConfig, Llama4VisionConfig). */
@@ -1658,7 +1661,7 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     patch_size: 14, max_num_tiles: 4, vision_output_dim: 7680,
   },
   pixtral: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 1024, patch_size: 16, spatial_merge_size: 2 },
-  internvit: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 448, patch_size: 14 },
+  internvit: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, num_channels: 3, image_size: 448, patch_size: 14, min_dynamic_patch: 1, max_dynamic_patch: 12 },
   clip: { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_channels: 3, image_size: 224, patch_size: 32 },
   qwen2vl: { embed_dim: 1280, mlp_ratio: 4, depth: 32, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2, hidden_size: 3584 },
   qwen25vl: {
@@ -1698,10 +1701,6 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     const ratio = config.values.downsample_ratio;
     const shuffle = typeof ratio === 'number' && ratio > 0 && ratio <= 1 ? Math.round(1 / ratio) : 2;
     // Its processor cuts an image into up to max_dynamic_patch tiles (and a thumbnail) when dynamic_image_size.
-    const tiles = (key: string, fallback: number) => {
-      const v = config.values[key];
-      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 64 ? v : fallback;
-    };
     const vit = {
       qkvBias: config.values.qkv_bias !== false,
       qkNorm: config.values.qk_normalization === true,
@@ -1709,7 +1708,7 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
       pixelShuffle: shuffle,
       ...(config.values.dynamic_image_size === false
         ? {}
-        : { dynamicTiles: { min: tiles('min_dynamic_patch', 1), max: tiles('max_dynamic_patch', 12), thumbnail: config.values.use_thumbnail !== false } }),
+        : { dynamicTiles: { min: size('min_dynamic_patch'), max: size('max_dynamic_patch'), thumbnail: config.values.use_thumbnail !== false } }),
     };
     return valid ? { ...baseTower(config, size), internVit: vit } : undefined;
   }

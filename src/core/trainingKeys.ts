@@ -48,42 +48,37 @@ export interface TrainingFromFile {
 }
 
 /**
- * torchtitan's FSDP degree (data_parallel_shard_degree, with the replicate and context degrees): when it and the
- * context-parallel degree come to more than 1, FSDP2 shards parameters, gradients and optimizer states (ZeRO-3) over
- * them, and the run takes the product of every stated degree in GPUs. A degree of -1 (the GPUs the launcher leaves) is the launcher's to say.
+ * torchtitan's FSDP degree (data_parallel_shard_degree, with the replicate and context degrees). FSDP2 shards
+ * parameters, gradients and optimizer states (ZeRO-3) over the shard and context-parallel GPUs together (its
+ * dp_shard_cp mesh): when they come to more than 1, the run takes the product of every stated degree in GPUs; at -1 (its
+ * default) over whatever GPUs the launcher, or the GPUs setting, leaves. Under pipeline parallelism FSDP2 does not
+ * reshard after forward, so a stage's parameters stay gathered across its microbatches: ZeRO-2.
  */
 function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
-  const degree = (name: string) => {
+  const written = (name: string) => {
     const path = ['parallelism', 'training', 'experimental'].map(section => `${section}.${name}`).find(p => entryAt(obj, p));
     const e = path === undefined ? undefined : entryAt(obj, path);
-    return path && e?.value.kind === 'number' && Number.isInteger(e.value.value) && e.value.value >= 1 && e.value.value <= RUN_LIMITS.parallelDegree ? { e, n: e.value.value, path } : undefined;
+    return path && e?.value.kind === 'number' ? { e, n: e.value.value, path } : undefined;
   };
-  const shard = degree('data_parallel_shard_degree');
-  // FSDP2 shards over the data-parallel shard and context-parallel GPUs together (torchtitan's dp_shard_cp mesh).
+  const degree = (name: string) => {
+    const d = written(name);
+    return d && Number.isInteger(d.n) && d.n >= 1 && d.n <= RUN_LIMITS.parallelDegree ? d : undefined;
+  };
+  const shard = written('data_parallel_shard_degree');
   const cp = degree('context_parallel_degree')?.n ?? 1;
-  const pipelined = (options.pipelineParallel ?? 1) > 1;
-  if (!shard) {
-    // -1 (torchtitan's default): every GPU the launcher gives beyond the other degrees shards with FSDP2. How many
-    // is the launcher's (or the GPUs setting's) to say; the sharding is torchtitan's.
-    const written = ['parallelism', 'training'].map(section => entryAt(obj, `${section}.data_parallel_shard_degree`)).find(e => e !== undefined);
-    if (written?.value.kind === 'number' && written.value.value === -1 && options.zeroStage === undefined) {
-      options.zeroStage = pipelined ? 2 : 3;
-      sources.push({ setting: 'ZeRO stage (FSDP2 over the GPUs data_parallel_shard_degree = -1 leaves)', option: 'zeroStage', keySpan: written.keySpan, valueSpan: written.value.span, key: written.key });
-    }
+  const leftToLauncher = shard?.n === -1;
+  if (!shard || !(leftToLauncher || (degree('data_parallel_shard_degree') && shard.n * cp >= 2))) {
     return;
   }
-  if (shard.n * cp < 2) {
-    return;
+  const at = { keySpan: shard.e.keySpan, valueSpan: shard.e.value.span, key: shard.path };
+  if (options.zeroStage === undefined) {
+    const pipelined = (options.pipelineParallel ?? 1) > 1;
+    options.zeroStage = pipelined ? 2 : 3;
+    const over = leftToLauncher ? 'the GPUs data_parallel_shard_degree = -1 leaves' : 'data_parallel_shard_degree';
+    sources.push({ setting: `ZeRO stage (FSDP2 over ${over}${pipelined ? ', not resharding after forward under pipeline parallelism' : ''})`, option: 'zeroStage', ...at });
   }
   const product = shard.n * (degree('data_parallel_replicate_degree')?.n ?? 1) * cp * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
-  const at = { keySpan: shard.e.keySpan, valueSpan: shard.e.value.span, key: shard.path };
-  // Under pipeline parallelism torchtitan's FSDP2 does not reshard after forward, so a stage's parameters stay
-  // gathered across its microbatches: gradients and optimizer states sharded, weights whole (ZeRO-2).
-  if (options.zeroStage === undefined) {
-    options.zeroStage = pipelined ? 2 : 3;
-    sources.push({ setting: pipelined ? 'ZeRO stage (FSDP2 over data_parallel_shard_degree, not resharding after forward under pipeline parallelism)' : 'ZeRO stage (FSDP2 over data_parallel_shard_degree)', option: 'zeroStage', ...at });
-  }
-  if (options.gpus === undefined && product <= RUN_LIMITS.gpus) {
+  if (!leftToLauncher && options.gpus === undefined && product <= RUN_LIMITS.gpus) {
     options.gpus = product;
     sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...at });
   }

@@ -295,6 +295,12 @@ const GEMMA3_IMAGE_TOKENS = 256;
 const DYNAMIC_DEFAULT_SIDE = 448;
 
 /** What images cost a run: tokens each adds to the language model's sequence, and the patches the tower encodes. */
+/** Each tower kind as the report names it. */
+export const TOWER_NAMES: Readonly<Record<VisionTower['kind'], string>> = {
+  siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL',
+  qwen3vl: 'Qwen3-VL', internvit: 'InternViT',
+};
+
 export interface ImageCost {
   readonly tokens: number;
   readonly patches: number;
@@ -370,8 +376,7 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
       const s = side ?? DYNAMIC_DEFAULT_SIDE;
       const merge = v.merger?.spatialMergeSize ?? 2;
       const n = grid(s) ** 2;
-      const model = { qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL', qwen3vl: 'Qwen3-VL' }[v.kind];
-      return { tokens: Math.floor(n / (merge * merge)), patches: n, how: `${model}: a ${s}-pixel image, ${v.patchSize}-pixel patches merged ${merge} × ${merge}` };
+      return { tokens: Math.floor(n / (merge * merge)), patches: n, how: `${TOWER_NAMES[v.kind]}: a ${s}-pixel image, ${v.patchSize}-pixel patches merged ${merge} × ${merge}` };
     }
     case 'pixtral': {
       const s = side ?? v.imageSize;

@@ -182,8 +182,8 @@ function tuneLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
   if (!config || !/\.(ya?ml)$/i.test(config.text)) {
     return undefined;
   }
-  const at = words.indexOf(words.find(w => w.span.start === config.span.start)!);
-  const overrides = words.slice(at + 1).filter(w => /^[\w.]+=/.test(w.text) && !w.text.startsWith('-')).map(w => {
+  // torchtune reads every `key=value` word of its command line as an override (the leading VAR=… are the shell's).
+  const overrides = words.filter(w => /^[A-Za-z_][\w.]*=/.test(w.text)).map(w => {
     const eq = w.text.indexOf('=');
     const keySpan = { start: w.span.start, end: w.span.start + eq };
     return { key: w.text.slice(0, eq), keySpan, value: scalar(w.text.slice(eq + 1), { start: w.span.start + eq + 1, end: w.span.end }) };
