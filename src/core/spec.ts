@@ -1493,6 +1493,12 @@ function sizeReader(value: (key: string) => RawValue | undefined, problems: Spec
   };
 }
 
+/** A diffusers model's size reader: each key as written or as the model class defaults it, each checked. */
+function diffusersSize<K extends string>(config: FoundConfig, problems: SpecProblem[], defaults: Readonly<Record<K, number>>): (key: K) => number | undefined {
+  const read = sizeReader(key => writtenValue(config, key), problems, 1_000_000);
+  return key => read(key, defaults[key]);
+}
+
 /** A Mamba config: its sizes as written or as MambaConfig defaults them (`time_step_rank: "auto"`), each checked. */
 function resolveMamba(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
@@ -1520,8 +1526,7 @@ function resolveRwkv(config: FoundConfig, version: 4 | 5 | 6 | 7): ResolvedSpec 
 function resolveDit(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
   const value = (key: string) => writtenValue(config, key);
-  const read = sizeReader(value, problems, 1_000_000);
-  const size = (key: keyof typeof FLUX_DEFAULTS): number | undefined => read(key, FLUX_DEFAULTS[key]);
+  const size = diffusersSize(config, problems, FLUX_DEFAULTS);
   const out = value('out_channels');
   return checked(fluxSpec(size, value('guidance_embeds') === true, typeof out === 'number' ? out : undefined, writtenDtype(config)), problems);
 }
@@ -1602,14 +1607,14 @@ function resolveConvNet(config: FoundConfig, className: string): ResolvedSpec {
 function resolveCrossDit(config: FoundConfig, kind: 'pixart' | 'sana'): ResolvedSpec {
   const problems: SpecProblem[] = [];
   const value = (key: string) => writtenValue(config, key);
-  const read = sizeReader(value, problems, 1_000_000);
   const defaults: Readonly<Record<string, number>> = kind === 'sana' ? SANA_DEFAULTS : PIXART_DEFAULTS;
+  const read = diffusersSize(config, problems, defaults);
   const size = (key: string): number | undefined => {
     const written = value(key);
     if (key === 'caption_channels' && (written === null || (written === undefined && kind === 'pixart'))) {
       return 0; // PixArt's default (None): no caption projection
     }
-    return key === 'out_channels' && written === null ? size('in_channels') : read(key, defaults[key]);
+    return key === 'out_channels' && written === null ? size('in_channels') : read(key);
   };
   const qk = value('qk_norm');
   if (qk !== undefined && qk !== null && qk !== 'rms_norm_across_heads') {
@@ -1631,8 +1636,7 @@ function resolveCrossDit(config: FoundConfig, kind: 'pixart' | 'sana'): Resolved
 function resolveSd3(config: FoundConfig): ResolvedSpec {
   const problems: SpecProblem[] = [];
   const value = (key: string) => writtenValue(config, key);
-  const read = sizeReader(value, problems, 1_000_000);
-  const size = (key: keyof typeof SD3_DEFAULTS): number | undefined => read(key, SD3_DEFAULTS[key]);
+  const size = diffusersSize(config, problems, SD3_DEFAULTS);
   const qk = value('qk_norm');
   if (qk !== undefined && qk !== 'rms_norm') {
     problems.push({ severity: 'error', key: 'qk_norm', message: `\`qk_norm\` = ${JSON.stringify(qk)} is not counted (VRAM Lens counts SD3.5's "rms_norm").` });
