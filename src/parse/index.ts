@@ -3,7 +3,7 @@ import type { ConfigDocument, ParseProblem } from '../core/configTree';
 import { mayHoldModelConfig } from '../core/vocabulary';
 import { parseJson } from './json';
 import { parsePython } from './python';
-import { parseShell } from './shell';
+import { mayHoldLaunch, parseShell } from './shell';
 import { parseToml } from './toml';
 import { lastKeyWins } from './lastKeyWins';
 import { parseYaml } from './yaml';
@@ -65,7 +65,7 @@ function scriptReassignmentsAllowed(read: ConfigDocument, problems: ParseProblem
  */
 export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
   // A launch script names its model through the recipe it runs: its launches are what it may hold.
-  if (format === 'shell' ? !/\b(tune\s+run|torchrun|torch\.distributed\.run)\b/.test(text) : !mayHoldModelConfig(text)) {
+  if (!(format === 'shell' ? mayHoldLaunch(text) : mayHoldModelConfig(text))) {
     return { root: undefined, problems: [] };
   }
   const refused = refusal(text, format);

@@ -226,6 +226,14 @@ function overridesWithGpus(words: readonly Word[], overrides: { key: string; key
   return gpus ? [{ key: LAUNCH_KEYS.gpus, keySpan: gpus.span, value: gpus.value }, ...entries] : entries;
 }
 
+/** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */
+const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run)\b/;
+
+/** True when a script may run a launch this reader knows: one scan, so an ordinary script costs almost nothing. */
+export function mayHoldLaunch(text: string): boolean {
+  return LAUNCH_WORDS.test(text);
+}
+
 /** Which launcher a command is: torchtune's CLI, or torchrun (or `python -m torch.distributed.run`) starting torchtitan. */
 function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[] } | undefined {
   const first = words.findIndex(w => !/^\w+=/.test(w.text));
