@@ -3,7 +3,9 @@
 // allocator reserve, nvidia-smi "used" against peakBytes.
 //   npm run bench:accuracy
 //
-// Sets: bench/data/h100-measured.json (measured by bench/gpu/measure_peak_memory.py) and the published
+// Sets: bench/data/h100-measured.json (measured by bench/gpu/measure_peak_memory.py), bench/data/h200-bitsandbytes.json
+// and h100-adapters.json (bench/gpu/measure_adapters.py), torchtune's recipes as torchtune runs them
+// (bench/data/torchtune-h200.json, bench/gpu/measure_torchtune.py), and the published
 // measurements in test/fixtures/public/reference/measured-memory.json (HF's bert-large runs, LitGPT's fine-tuning recipes),
 // plus more rows of LitGPT's published table in bench/data/litgpt-readme.json, and torchtitan's published benchmark
 // posed as its TOML jobs (bench/data/torchtitan-benchmarks.json, bench/data/torchtitan/).
@@ -12,7 +14,7 @@ import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../src/core/analyze';
 import { findGpu, gpuMemoryBytes } from '../src/core/gpus';
 import type { LoraTarget } from '../src/core/tensors';
-import type { OptimizerName, Precision } from '../src/core/types';
+import type { OptimizerName, Precision, Quantization } from '../src/core/types';
 import { parseConfig } from '../src/parse';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -65,7 +67,7 @@ interface AdapterRow {
   lora?: { rank: number; targets: LoraTarget[]; dropout: boolean }; maxAllocatedMiB: number; trainable: number;
 }
 const adapters = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h100-adapters.json'), 'utf8')) as {
-  rows: AdapterRow[]; notMeasured: { id: string; reason: string }[];
+  rows: AdapterRow[];
 };
 for (const r of adapters.rows) {
   const text = fs.readFileSync(path.join(publicFiles, r.config), 'utf8');
@@ -76,8 +78,29 @@ for (const r of adapters.rows) {
   const trainableNote = est && est.trainableParameters !== r.trainable ? `trainable ${est.trainableParameters} vs ${r.trainable}` : undefined;
   cases.push({ set: 'H100 LoRA/opt', id: r.id, metric: 'allocated', measuredMiB: r.maxAllocatedMiB, estimatedMiB: est && est.training.allocatedBytes / MIB, note: trainableNote });
 }
-for (const r of adapters.notMeasured) {
-  cases.push({ set: 'H100 LoRA/opt', id: r.id, metric: 'allocated', measuredMiB: NaN, estimatedMiB: undefined, note: r.reason });
+
+// --- H200 bitsandbytes set (quantized inference, QLoRA, 8-bit AdamW), measured by VRAM Lens ---
+interface BitsandbytesRow {
+  id: string; config: string; mode: 'inference' | 'training'; batch: number; seq: number; quantization?: Quantization;
+  precision?: Precision; optimizer?: OptimizerName; lora?: AdapterRow['lora']; trainable?: number; maxAllocatedMiB: number;
+}
+const bitsandbytes = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'h200-bitsandbytes.json'), 'utf8')) as { rows: BitsandbytesRow[] };
+for (const r of bitsandbytes.rows) {
+  const est = estimateFor(path.join(publicFiles, r.config), undefined, r.mode, {
+    targetGpu: 'H200', precision: r.precision ?? 'bf16-true', batchSize: r.batch, sequenceLength: r.seq, quantization: r.quantization,
+    optimizer: r.optimizer, lora: r.lora,
+  });
+  cases.push({ set: 'H200 bitsandbytes', id: r.id, metric: 'allocated', measuredMiB: r.maxAllocatedMiB, estimatedMiB: est && est.allocatedBytes / MIB });
+}
+
+// --- H200 torchtune set: its recipes run by torchtune's own code, measured by VRAM Lens; each row is its recipe file ---
+interface TorchtuneRow { id: string; recipe: string; peakActiveMiB: number; trainable: number }
+const torchtune = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'torchtune-h200.json'), 'utf8')) as { rows: TorchtuneRow[] };
+for (const r of torchtune.rows) {
+  const doc = analyzeDocument(parseConfig(fs.readFileSync(path.join(root, r.recipe), 'utf8'), 'yaml'), { ...DEFAULT_OPTIONS, targetGpu: 'H200' });
+  const est = doc.configs[0]?.estimate;
+  const trainableNote = est && est.trainableParameters !== r.trainable ? `trainable ${est.trainableParameters} vs ${r.trainable}` : undefined;
+  cases.push({ set: 'torchtune (H200)', id: r.id, metric: 'allocated', measuredMiB: r.peakActiveMiB, estimatedMiB: est && est.training.allocatedBytes / MIB, note: trainableNote });
 }
 
 // --- Published: HF docs, bert-large on a V100 (nvidia-smi, with its measured 1,343 MiB CUDA context) ---
@@ -112,8 +135,10 @@ if (bertSet) {
     });
   }
 }
-// LitGPT's published runs were on A10Gs: device-level assumptions (the cuBLAS workspace) follow the target GPU.
-const A10G: AnalysisOptions = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
+// LitGPT's published runs were on A10Gs: device-level assumptions (the cuBLAS workspace) follow the target GPU. Its
+// tables (config_hub/finetune/README.md, March 2024) ran the bitsandbytes LitGPT pinned then, 0.41.0, whose 4-bit
+// matmul still kept each quantized layer's input (removed in 0.43.2).
+const A10G: AnalysisOptions = { ...DEFAULT_OPTIONS, targetGpu: 'A10G', legacyBitsandbytes: true };
 /** The training estimate of a LitGPT recipe among the public files, read from its YAML alone (optionally with one line changed). */
 const litgptEstimate = (config: string, edit?: { from: string; to: string }) => {
   const original = fs.readFileSync(path.join(publicFiles, config), 'utf8');
@@ -205,12 +230,13 @@ function summary(label: string, filter: (c: Case) => boolean): void {
 }
 console.log('');
 const isInference = (c: Case) => c.id.includes('infer');
-const isLitgpt = (c: Case) => c.set.startsWith('LitGPT');
 const trainableMismatches = cases.filter(c => c.note?.startsWith('trainable'));
 console.log(`LoRA trainable counts: ${trainableMismatches.length === 0 ? 'all equal to what PEFT reports' : trainableMismatches.map(c => `${c.id}: ${c.note}`).join('; ')}`);
 summary('inference, allocated', c => isInference(c) && c.metric === 'allocated');
 summary('inference, nvidia-smi', c => isInference(c) && c.metric === 'nvml');
-summary('training, allocated (H100)', c => !isInference(c) && !isLitgpt(c) && c.metric === 'allocated');
+summary('training, allocated (H100)', c => !isInference(c) && c.set.startsWith('H100') && c.metric === 'allocated');
+summary('training, allocated (bitsandbytes, H200)', c => !isInference(c) && c.set === 'H200 bitsandbytes');
+summary('training, allocated (torchtune, H200)', c => c.set === 'torchtune (H200)');
 summary('training, allocated (LitGPT, reference set)', c => c.set === 'LitGPT (A10G)');
 summary('training, allocated (LitGPT, more README rows)', c => c.set === 'LitGPT README');
 summary('training, nvidia-smi', c => !isInference(c) && c.metric === 'nvml');

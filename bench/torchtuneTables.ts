@@ -12,6 +12,8 @@ const GIB = 1024 ** 3;
 
 interface Row {
   readonly id: string;
+  /** The same recipe measured by VRAM Lens with today's torchtune (bench/data/torchtune-h200.json). */
+  readonly measuredToday?: string;
   readonly technique: string;
   readonly recipe: 'full' | 'lora' | 'qlora';
   readonly measuredGiB: number;
@@ -58,9 +60,15 @@ async function estimate(dir: string, r: Row): Promise<number | undefined> {
 
 async function run(): Promise<void> {
   const table = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'torchtune-readme.json'), 'utf8')) as { rows: Row[] };
+  const today = new Map(
+    (JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'torchtune-h200.json'), 'utf8')) as { rows: { id: string; peakActiveMiB: number }[] }).rows.map(r => [r.id, r.peakActiveMiB * 2 ** 20]),
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-lens-torchtune-'));
   const errors: number[] = [];
-  console.log(`${'row (Llama 3.2 3B, batch 2 × 4,096)'.padEnd(40)} ${'measured'.padStart(10)} ${'estimate'.padStart(10)} ${'error'.padStart(8)}`);
+  const todayErrors: number[] = [];
+  const gib = (bytes: number) => `${(bytes / GIB).toFixed(2)} GiB`;
+  const pct = (e: number) => `${(e * 100).toFixed(1)} %`;
+  console.log(`${'row (Llama 3.2 3B, batch 2 × 4,096)'.padEnd(40)} ${'published'.padStart(10)} ${'estimate'.padStart(10)} ${'error'.padStart(8)}   ${'same recipe today (H200)'.padStart(24)} ${'error'.padStart(8)}`);
   try {
     for (const r of table.rows) {
       const allocated = await estimate(dir, r);
@@ -71,7 +79,12 @@ async function run(): Promise<void> {
       }
       const error = allocated / (r.measuredGiB * GIB) - 1;
       errors.push(error);
-      console.log(`${r.technique.padEnd(40)} ${`${r.measuredGiB.toFixed(1)} GiB`.padStart(10)} ${`${(allocated / GIB).toFixed(2)} GiB`.padStart(10)} ${`${(error * 100).toFixed(1)} %`.padStart(8)}`);
+      const now = r.measuredToday === undefined ? undefined : today.get(r.measuredToday);
+      if (now !== undefined) {
+        todayErrors.push(allocated / now - 1);
+      }
+      const todayColumns = now === undefined ? '' : `   ${gib(now).padStart(24)} ${pct(allocated / now - 1).padStart(8)}`;
+      console.log(`${r.technique.padEnd(40)} ${`${r.measuredGiB.toFixed(1)} GiB`.padStart(10)} ${gib(allocated).padStart(10)} ${pct(error).padStart(8)}${todayColumns}`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -79,7 +92,9 @@ async function run(): Promise<void> {
   const { median, worst, within } = errorSummary(errors);
   console.log('');
   console.log(`rows: ${errors.length}, estimated: ${errors.filter(Number.isFinite).length}`);
-  console.log(`median |error| ${(median * 100).toFixed(1)} %, worst ${(worst * 100).toFixed(1)} %, within 10 %: ${within(0.1)} of ${errors.length}`);
+  console.log(`against the published table: median |error| ${(median * 100).toFixed(1)} %, worst ${(worst * 100).toFixed(1)} %, within 10 %: ${within(0.1)} of ${errors.length}`);
+  const now = errorSummary(todayErrors);
+  console.log(`against the same recipes measured today (${todayErrors.length} rows): median |error| ${(now.median * 100).toFixed(1)} %, worst ${(now.worst * 100).toFixed(1)} %, within 10 %: ${now.within(0.1)} of ${todayErrors.length}`);
 }
 
 void run();

@@ -1,11 +1,11 @@
 """Measures GPU memory of quantized inference, LoRA / QLoRA fine-tuning and memory-saving optimizers.
 
-    python bench/gpu/measure_adapters.py CONFIG_DIR OUT.jsonl
+    python bench/gpu/measure_adapters.py CONFIG_DIR OUT.jsonl [CASE_ID...]
 
 Models are built from config.json with random weights. Quantized models are saved once to a local folder and
 reloaded with a BitsAndBytesConfig (bitsandbytes quantizes on load). LoRA uses PEFT with the adapters kept in
 the base dtype (autocast_adapter_dtype=False), as LitGPT does. Cases whose packages are missing are recorded
-as skipped. One JSON line per case is appended to OUT.jsonl as soon as it is measured.
+as skipped. Case ids after OUT.jsonl measure those cases alone. One JSON line per case is appended to OUT.jsonl as soon as it is measured.
 """
 import gc
 import importlib.util
@@ -118,7 +118,7 @@ CASES = [
 
 
 def main():
-    config_dir, out_path = sys.argv[1], sys.argv[2]
+    config_dir, out_path, only = sys.argv[1], sys.argv[2], set(sys.argv[3:])
     import importlib.metadata as md
     versions = {"torch": torch.__version__, "transformers": transformers.__version__}
     for pkg in ("bitsandbytes", "peft"):
@@ -130,7 +130,7 @@ def main():
     with open(out_path, "a") as out:
         out.write(json.dumps({"id": "versions", **versions}) + "\n")
         print(json.dumps(versions), flush=True)
-        for case in CASES:
+        for case in [c for c in CASES if not only or c["id"] in only]:
             needs_bnb = case.get("quantization") or case.get("optimizer") == "adamw-8bit"
             missing = [name for name, needed, have in (("bitsandbytes", needs_bnb, HAS_BNB), ("peft", case.get("lora"), HAS_PEFT)) if needed and not have]
             if missing:

@@ -9,17 +9,15 @@ max_memory_reserved, and the device-level "used" memory (what nvidia-smi shows) 
 CONFIG_DIR holds the config files named in CASES. One JSON line per case is appended to OUT.jsonl as soon as it
 is measured, so a run that is cut short still leaves its results.
 """
-import gc
 import json
 import os
 import sys
-import time
 
 import torch
 import transformers
 from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification
 
-from common import load_config, train_steps
+from common import load_config, record_each, train_steps
 
 MIB = 1024 * 1024
 
@@ -120,21 +118,7 @@ def main():
         out.write(json.dumps(header) + "\n")
         out.flush()
         print(json.dumps(header), flush=True)
-        for case in CASES:
-            t0 = time.time()
-            try:
-                result = run_case(config_dir, case)
-            except torch.cuda.OutOfMemoryError as e:
-                result = {"id": case[0], "error": "out of memory", "detail": str(e)[:300]}
-            except Exception as e:  # record and go on: one unsupported config must not stop the run
-                result = {"id": case[0], "error": type(e).__name__, "detail": str(e)[:300]}
-            gc.collect()
-            torch.cuda.empty_cache()
-            result["seconds"] = round(time.time() - t0, 1)
-            out.write(json.dumps(result) + "\n")
-            out.flush()
-            print(json.dumps(result), flush=True)
-
+        record_each(out, CASES, lambda case: {"id": case[0]}, lambda case: run_case(config_dir, case))
 
 if __name__ == "__main__":
     main()

@@ -63,8 +63,8 @@ Options:
   --lora-rank R            train LoRA adapters of rank R instead of all weights (with --quantization: QLoRA)
   --lora-targets LIST      q,k,v,o,gate,up,down,head or all (default q,v)
   --lora-dropout P         LoRA dropout probability (default 0.05; 0 keeps no dropped-out input copies)
-  --qlora-kernel K         bitsandbytes | torchao: the library of QLoRA's quantized layers (default bitsandbytes;
-                           its layers keep their inputs for backward, torchao's do not)
+  --qlora-kernel K         bitsandbytes | torchao: the library of QLoRA's quantized layers (default bitsandbytes)
+  --bitsandbytes-legacy    bitsandbytes before 0.43.2, whose 4-bit matmul keeps each layer input for backward
   --checkpointing C        none | selective | full (default none)
   --attention A            sdpa | flash | eager (default sdpa)
   --grad-accum N           gradient accumulation steps (default 1)
@@ -180,6 +180,7 @@ function parse(argv: string[]) {
       'optimizer-in-backward': { type: 'boolean' },
       'activation-offloading': { type: 'boolean' },
       'qlora-kernel': { type: 'string' },
+      'bitsandbytes-legacy': { type: 'boolean' },
       pp: { type: 'string' },
       'kv-cache': { type: 'string' },
       serving: { type: 'string' },
@@ -261,6 +262,7 @@ function parse(argv: string[]) {
   set('optimizer-in-backward', 'optimizerInBackward', values['optimizer-in-backward'] === true);
   set('activation-offloading', 'activationOffloading', values['activation-offloading'] === true);
   set('qlora-kernel', 'qloraKernel', oneOf('qlora-kernel', values['qlora-kernel'], ['bitsandbytes', 'torchao'] as const, 'bitsandbytes'));
+  set('bitsandbytes-legacy', 'legacyBitsandbytes', values['bitsandbytes-legacy'] === true);
   set('kv-cache', 'kvCacheType', oneOf<KvCacheType>('kv-cache', values['kv-cache'], ['auto', 'fp8', 'q8_0', 'q4_0'], 'auto'));
   set('serving', 'serving', oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'));
   set('torch', 'torchMajor', oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2);

@@ -304,12 +304,32 @@ export function describeQuantization(q: Quantization): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Optimizer
 
-/** Optimizer state bytes for the trainable tensors. */
+/**
+ * bitsandbytes' paged optimizers take the state buffers of each tensor of at least this many elements from CUDA
+ * unified memory (cudaMallocManaged, outside PyTorch's allocator); smaller tensors' states are ordinary tensors
+ * (bitsandbytes/optim/optimizer.py, get_state_buffer).
+ */
+const PAGED_MIN_ELEMENTS = 1e5;
+
+const isPaged = (settings: RunSettings): boolean => settings.optimizer === 'paged-adamw' || settings.optimizer === 'paged-adamw-8bit';
+
+/** Optimizer state bytes for the trainable tensors; with a paged optimizer, those that stay on PyTorch's allocator. */
 function optimizerStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
+  return isPaged(settings) ? allStateBytes(settings, layout, trainable.filter(t => t.inFeatures * t.outFeatures < PAGED_MIN_ELEMENTS), 0) : allStateBytes(settings, layout, trainable, trainableCount);
+}
+
+/** A paged optimizer's state bytes in CUDA unified memory: the states of its tensors of at least 100,000 elements. */
+function pagedStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[]): number {
+  return isPaged(settings) ? allStateBytes(settings, layout, trainable.filter(t => t.inFeatures * t.outFeatures >= PAGED_MIN_ELEMENTS), 0) : 0;
+}
+
+function allStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
   switch (settings.optimizer) {
     case 'adamw':
-    case 'paged-adamw':
       return 2 * layout.stateBytes * trainableCount;
+    case 'paged-adamw':
+      // bitsandbytes' 32-bit optimizers keep fp32 states whatever the parameters' dtype.
+      return trainable.reduce((sum, t) => sum + 2 * 4 * numel(t), 0);
     case 'adamw-8bit':
     case 'paged-adamw-8bit': {
       // bitsandbytes keeps 32-bit states for tensors under 4,096 elements (min_8bit_size).
@@ -339,14 +359,14 @@ function optimizerStateBytes(settings: RunSettings, layout: PrecisionLayout, tra
 /**
  * Temporaries of the optimizer step. torch.optim.AdamW's default foreach implementation allocates
  * sqrt(exp_avg_sq) for every parameter at once; Adafactor works one tensor at a time (a few copies of the
- * largest); SGD, Lion and bitsandbytes' 8-bit Adam update in place.
+ * largest); SGD, Lion and bitsandbytes' Adam kernels (8-bit, paged) update in place.
  */
 function optimizerStepTemporaryBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
   const largest = trainable.reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
-  if (settings.torchMajor === 1 && (settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw')) {
+  if (settings.torchMajor === 1 && settings.optimizer === 'adamw') {
     return 2 * largest * layout.stateBytes; // PyTorch 1.x stepped one tensor at a time
   }
-  if ((settings.optimizer === 'adamw' || settings.optimizer === 'paged-adamw') && !settings.fusedOptimizer) {
+  if (settings.optimizer === 'adamw' && !settings.fusedOptimizer) {
     return layout.stateBytes * trainableCount;
   }
   if (settings.optimizer === 'adafactor') {
@@ -360,11 +380,11 @@ export function describeOptimizer(settings: RunSettings): string {
     case 'adamw':
       return `AdamW (two states per trainable parameter, torch ${settings.fusedOptimizer ? 'fused' : 'foreach'} step)`;
     case 'paged-adamw':
-      return 'paged AdamW (bitsandbytes; states can page to CPU memory under pressure, counted on the GPU here)';
+      return 'bitsandbytes paged AdamW (two fp32 states per trainable parameter)';
     case 'adamw-8bit':
       return 'bitsandbytes 8-bit AdamW (two 1-byte states per trainable parameter)';
     case 'paged-adamw-8bit':
-      return 'bitsandbytes paged 8-bit AdamW (two 1-byte states; can page to CPU memory, counted on the GPU here)';
+      return 'bitsandbytes paged 8-bit AdamW (two 1-byte states per trainable parameter)';
     case 'sgd':
       return 'SGD with momentum (one state per trainable parameter)';
     case 'sgd-no-momentum':
@@ -384,8 +404,15 @@ export function describeOptimizer(settings: RunSettings): string {
  * MatMul4Bit and MatMul8bitLt save the input whenever it needs a gradient (bitsandbytes/autograd/_functions.py),
  * where a frozen nn.Linear saves none; torchao's NF4 linear (torchtune) saves only the weight.
  */
+/**
+ * Whether a bitsandbytes-quantized base layer keeps its input for backward under LoRA: LLM.int8()'s matmul does
+ * whenever the input needs a gradient; the 4-bit matmul keeps only its packed weight (since bitsandbytes 0.43.2).
+ */
 export function quantizedBaseSavesInput(settings: RunSettings): boolean {
-  return settings.lora !== undefined && isBitsandbytes(settings.quantization) && settings.qloraKernel !== 'torchao';
+  if (settings.lora === undefined || settings.qloraKernel === 'torchao' || !isBitsandbytes(settings.quantization)) {
+    return false;
+  }
+  return settings.quantization === 'int8' || settings.legacyBitsandbytes === true;
 }
 
 function isBitsandbytes(q: Quantization | undefined): boolean {
@@ -438,7 +465,7 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   const bsI = tokens * spec.intermediateSize;
   const dropoutMask = spec.dropout ? 1 : 0;
   const lora = settings.lora;
-  // A bitsandbytes-quantized base layer keeps its own input, frozen or not: its matmul saves the input whenever
+  // A bitsandbytes LLM.int8() base layer keeps its own input, frozen or not: its matmul saves the input whenever
   // the input needs a gradient, which under LoRA it does.
   const quantSaves = quantizedBaseSavesInput(settings);
   /**
@@ -575,6 +602,8 @@ function totalLayers(spec: ModelSpec): number {
 
 export interface TrainingBreakdown extends MemoryEstimate<TrainingComponent> {
   readonly trainableParameters: number;
+  /** A paged optimizer's states in CUDA unified memory, outside PyTorch's allocator and the peak. */
+  readonly pagedStateBytes: number;
 }
 
 function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: readonly WeightTensor[]; count: number } {
@@ -670,6 +699,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   if (shardedMixed) {
     optimizer += trainable * 4 * modelShare; // fp32 master weights live with the optimizer states
   }
+  let paged = pagedStateBytes(settings, trainLayout, trainableList) * trainableShare;
   let stepTemporaries = optimizerStepTemporaryBytes(settings, trainLayout, trainableList, trainable) * trainableShare;
   // modules_to_save: PEFT keeps the original frozen and trains a full copy, with its gradient and optimizer states,
   // in the dtype the model was loaded in.
@@ -681,6 +711,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     weights += savedCount * bytes * modelShare;
     gradients += savedCount * bytes * modelShare;
     optimizer += optimizerStateBytes(settings, savedLayout, saved, savedCount) * modelShare;
+    paged += pagedStateBytes(settings, savedLayout, saved) * modelShare;
     stepTemporaries += optimizerStepTemporaryBytes(settings, savedLayout, saved, savedCount) * modelShare;
   }
 
@@ -694,12 +725,14 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // ZeRO-Offload keeps the optimizer states (with the master weights) in CPU memory and steps there.
   if (settings.offloadOptimizer) {
     optimizer = 0;
+    paged = 0;
     stepTemporaries = 0;
   }
   // ZeRO partitions optimizer states (1), then gradients (2), then weights (3) over the data-parallel GPUs.
   let gatheredWeights = 0;
   if (zero >= 1) {
     optimizer /= dp;
+    paged /= dp;
     stepTemporaries /= dp;
   }
   const unshardedGradients = gradients;
@@ -782,6 +815,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     allocatedBytes,
     peakBytes: allocatedBytes + allocatorReserve + cudaContext,
     trainableParameters: trainable + savedCount,
+    pagedStateBytes: Math.round(paged),
   };
 }
 
@@ -1006,7 +1040,8 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
         : settings.loss === 'cross-entropy-16bit'
           ? 'cross-entropy over the whole logits, in their 16-bit dtype'
           : 'cross-entropy over the whole logits, upcast to fp32';
-  notes.push(`Loss: ${loss}; ${bytes} bytes per logit at its peak${settings.compiled ? ', compiled' : ''}.`);
+  const compiledNote = !settings.compiled ? '' : settings.compiledLoss === false ? ', not compiled with the layers' : ', compiled';
+  notes.push(`Loss: ${loss}; ${bytes} bytes per logit at its peak${compiledNote}.`);
   if (settings.compiled) {
     notes.push('torch.compile: each fused norm keeps only its input and the MLP activation is recomputed in backward.');
   }
@@ -1017,6 +1052,11 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
     notes.push(`Activation offloading: the checkpointed layer inputs go to CPU memory; ${OFFLOAD_STASH} stay on the GPU while their copies are in flight.`);
   }
   return notes;
+}
+
+/** Where a paged optimizer's large states live, and why the peak leaves them out. */
+function pagedStatesNote(bytes: number): string {
+  return `Paged optimizer: ${formatBytes(bytes)} of states (those of tensors of ${PAGED_MIN_ELEMENTS.toLocaleString('en-US')} elements or more) live in CUDA unified memory, outside PyTorch's allocator: on the GPU while it has room, paged to CPU memory when it has none. Training's peak does not count them.`;
 }
 
 export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[] {
@@ -1034,10 +1074,12 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     settings.lora
       ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
           quantizedBaseSavesInput(settings)
-            ? '; the quantized layers run on bitsandbytes, whose matmul keeps each layer input for backward'
+            ? `; the quantized layers run on bitsandbytes, whose ${settings.quantization === 'int8' ? 'LLM.int8() matmul' : 'matmul (before 0.43.2)'} keeps each layer input for backward`
             : settings.quantization && settings.qloraKernel === 'torchao'
               ? '; the quantized layers run on torchao, which keeps only the weight for backward'
-              : ''
+              : settings.quantization && isBitsandbytes(settings.quantization)
+                ? '; the quantized layers run on bitsandbytes, whose 4-bit matmul keeps only the packed weight for backward'
+                : ''
         }.`
       : settings.trainedLayers !== undefined
         ? `Fine-tuning: all parameters${trainedBlocks(spec, settings)}; the embeddings, the head and the blocks before them are frozen and keep nothing for backward.`
@@ -1229,14 +1271,14 @@ export function estimate(spec: ModelSpec, settings: RunSettings): Estimate {
   }
   const parameters = countParameters(spec);
   const training = estimateTraining(spec, parameters, settings);
-  const { trainableParameters, ...trainingEstimate } = training;
+  const { trainableParameters, pagedStateBytes: paged, ...trainingEstimate } = training;
   return {
     parameters,
     trainableParameters,
     inference: estimateInference(spec, settings),
     training: trainingEstimate,
     settings,
-    assumptions: assumptionsFor(spec, settings),
+    assumptions: [...assumptionsFor(spec, settings), ...(paged > 0 ? [pagedStatesNote(paged)] : [])],
   };
 }
 

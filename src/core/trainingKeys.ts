@@ -563,6 +563,13 @@ function readTorchtuneSwitches(obj: ConfigObject, take: Take, options: Record<st
     return;
   }
   take('torch.compile', 'compiled', 'compile', flag);
+  // Most recipes call training.compile_loss without keeping what it returns: torchtune's own losses compile in place,
+  // torch.nn.CrossEntropyLoss stays uncompiled; LoRA's single-device recipe, the usual home of a LoRA model, keeps it.
+  const builder = entryAt(obj, 'model._component_')?.value;
+  const lora = builder?.kind === 'string' && /(^|[._])q?lora_/.test(builder.value);
+  if (switchedOn(obj, 'compile') && !lora) {
+    take('torch.compile of the loss', 'compiledLoss', 'loss._component_', v => (v.kind === 'string' && v.value.split('.').pop() === 'CrossEntropyLoss' ? false : undefined));
+  }
   // FSDP2 with CPUOffloadPolicy: parameters, gradients and optimizer states in CPU memory, the step on the CPU.
   take('FSDP CPU offload', 'offloadOptimizer', 'fsdp_cpu_offload', flag);
   take('FSDP CPU offload', 'offloadParameters', 'fsdp_cpu_offload', flag);

@@ -558,6 +558,11 @@ export interface RunSettings {
    * step one tensor at a time; zero_grad keeps gradient buffers allocated across steps).
    */
   readonly torchMajor: 1 | 2;
+  /**
+   * bitsandbytes before 0.43.2 (July 2024), whose 4-bit matmul kept each quantized layer's input for backward
+   * (bitsandbytes#1270 removed it); later versions keep only the packed weight. For runs measured on those versions.
+   */
+  readonly legacyBitsandbytes?: boolean;
   /** GPTQ/AWQ quantization group size (weights per scale and zero point). */
   readonly quantGroupSize: number;
   /**

@@ -87,12 +87,12 @@ describe('command line', () => {
 describe('command line with training files', () => {
   const LORA = path.join(REFERENCE, 'configs/yaml/litgpt-llama-2-7b_lora.yaml');
 
-  it('--qlora-kernel and --fsdp-no-sync reach the engine and the JSON settings', async () => {
+  it('--qlora-kernel, --bitsandbytes-legacy and --fsdp-no-sync reach the engine and the JSON settings', async () => {
     const qlora = path.join(REFERENCE, 'configs/yaml/litgpt-llama-2-7b_qlora.yaml');
-    const bnb = JSON.parse((await run(qlora, '--json')).out).files[0].configs[0];
+    const legacy = JSON.parse((await run(qlora, '--json', '--bitsandbytes-legacy')).out).files[0].configs[0];
     const torchao = JSON.parse((await run(qlora, '--json', '--qlora-kernel', 'torchao')).out).files[0].configs[0];
-    assert.strictEqual(torchao.settings.qloraKernel, 'torchao');
-    assert.ok(torchao.training.components.activations < bnb.training.components.activations);
+    assert.deepStrictEqual([torchao.settings.qloraKernel, legacy.settings.legacyBitsandbytes], ['torchao', true]);
+    assert.ok(torchao.training.components.activations < legacy.training.components.activations);
     const flags = ['--json', '--gpus', '4', '--zero', '3', '--grad-accum', '4', '--precision', 'bf16-true'];
     const sharded = JSON.parse((await run(LLAMA, ...flags)).out).files[0].configs[0];
     const noSync = JSON.parse((await run(LLAMA, ...flags, '--fsdp-no-sync')).out).files[0].configs[0];

@@ -76,28 +76,32 @@ describe('LoRA and QLoRA', () => {
     }
   });
 
-  it('bitsandbytes QLoRA keeps each quantized layer input: exactly the frozen layers\' inputs more than torchao', () => {
+  it('bitsandbytes 4-bit QLoRA keeps only the packed weights for backward, as torchao does; LLM.int8() and bitsandbytes before 0.43.2 keep each layer input', () => {
     // Llama-2-7B, r=8 on q and v without dropout, batch 1 × 512 tokens, bf16. q and v already keep the attention
-    // input; bitsandbytes adds o_proj's input (4096 wide), the MLP input (4096) and down_proj's input (11,008),
-    // 2 bytes each, in all 32 layers.
+    // input; a layer that keeps its own input adds o_proj's input (4096 wide), the MLP input (4096) and down_proj's
+    // input (11,008), 2 bytes each, in all 32 layers.
     const lora = { rank: 8, targets: ['q', 'v'] as LoraTarget[], dropout: false };
     const run = { batchSize: 1, sequenceLength: 512, precision: 'bf16-true' as const, lora, quantization: 'nf4' as const };
-    const bnb = onlyConfig(llamaText(), run).estimate!.training.components.activations;
-    const torchao = onlyConfig(llamaText(), { ...run, qloraKernel: 'torchao' }).estimate!.training.components.activations;
-    assert.strictEqual(bnb - torchao, 32 * 512 * 2 * (4096 + 4096 + 11008));
+    const activations = (more: Partial<AnalysisOptions>) => onlyConfig(llamaText(), { ...run, ...more }).estimate!.training.components.activations;
+    const torchao = activations({ qloraKernel: 'torchao' });
+    assert.strictEqual(activations({}), torchao);
+    assert.strictEqual(activations({ legacyBitsandbytes: true }) - torchao, 32 * 512 * 2 * (4096 + 4096 + 11008));
+    assert.strictEqual(activations({ quantization: 'int8' }) - torchao, 32 * 512 * 2 * (4096 + 4096 + 11008));
   });
 
-  it('bitsandbytes QLoRA can need more than LoRA once the kept inputs outweigh the 4-bit savings', () => {
-    // LitGPT publishes such a pair for phi-2 (same recipe, batch 4 × 512): LoRA 13.98 GB, QLoRA 14.27 GB.
-    const at = (batchSize: number, sequenceLength: number) => {
+  it('QLoRA on bitsandbytes before 0.43.2 can need more than LoRA once the kept inputs outweigh the 4-bit savings; today it cannot', () => {
+    // LitGPT publishes such a pair for phi-2 (same recipe, batch 4 × 512, bitsandbytes 0.41): LoRA 13.98 GB, QLoRA 14.27 GB.
+    const at = (batchSize: number, sequenceLength: number, legacyBitsandbytes: boolean) => {
       const lora = onlyConfig(fixture('mistral-7b.config.json'), { batchSize, sequenceLength, lora: ALL }).estimate!.training.peakBytes;
-      const qlora = onlyConfig(fixture('mistral-7b.config.json'), { batchSize, sequenceLength, lora: ALL, quantization: 'nf4' }).estimate!.training.peakBytes;
+      const qlora = onlyConfig(fixture('mistral-7b.config.json'), { batchSize, sequenceLength, lora: ALL, quantization: 'nf4', legacyBitsandbytes }).estimate!.training.peakBytes;
       return { lora, qlora };
     };
-    const small = at(1, 512);
-    const large = at(8, 4096);
+    const small = at(1, 512, true);
+    const large = at(8, 4096, true);
     assert.ok(small.qlora < small.lora, `short run: ${small.qlora} < ${small.lora}`);
     assert.ok(large.qlora > large.lora, `long run: ${large.qlora} > ${large.lora}`);
+    const today = at(8, 4096, false);
+    assert.ok(today.qlora < today.lora, `long run today: ${today.qlora} < ${today.lora}`);
   });
 
   it('trainable parameters in the JSON contract are the adapters when LoRA is on', () => {
@@ -120,6 +124,23 @@ describe('optimizers', () => {
     assert.strictEqual(onlyConfig(llamaText(), { optimizer: 'lion' }).estimate!.training.components.optimizer, 4 * p);
     const eightBit = onlyConfig(llamaText(), { optimizer: 'adamw-8bit' }).estimate!.training.components.optimizer;
     assert.ok(eightBit >= 2 * p && eightBit < 2.01 * p);
+  });
+
+  it("bitsandbytes' paged optimizers keep the states of tensors of 100,000 elements or more in unified memory, outside the peak, and say how much", () => {
+    // Llama-2-7B: every matrix is far above 100,000 elements; the 65 norm vectors (4,096 elements each) stay on the
+    // allocator, with 8-bit states (two bytes: 32-bit states start below 4,096 elements).
+    const run = (optimizer: 'adamw-8bit' | 'paged-adamw-8bit' | 'paged-adamw') => onlyConfig(llamaText(), { optimizer, precision: 'bf16-true' }).estimate!;
+    const plain = run('adamw-8bit');
+    const paged = run('paged-adamw-8bit');
+    const norms = 65 * 4096;
+    assert.strictEqual(paged.training.components.optimizer, 2 * norms);
+    assert.strictEqual(plain.training.allocatedBytes - paged.training.allocatedBytes, plain.training.components.optimizer - 2 * norms);
+    assert.ok(paged.assumptions.some(a => /^Paged optimizer: 12\.\d+ GiB of states .* live in CUDA unified memory/.test(a)));
+    assert.ok(!plain.assumptions.some(a => a.startsWith('Paged optimizer')));
+    // Paged 32-bit AdamW keeps fp32 states whatever the parameters' dtype, and steps in place (no foreach temporary).
+    const paged32 = run('paged-adamw');
+    assert.strictEqual(paged32.training.components.optimizer, 8 * norms);
+    assert.ok(paged32.assumptions.some(a => /^Paged optimizer: 50\.\d+ GiB of states/.test(a)));
   });
 });
 

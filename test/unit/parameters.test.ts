@@ -659,3 +659,16 @@ describe('more families a held-out batch of real folders named', () => {
     assert.strictEqual(onlyConfig(JSON.stringify(config)).estimate!.parameters.total, 18_543_997_568);
   });
 });
+
+describe("what transformers and diffusers allocate (bench/data/library-allocated.json, built on the meta device)", () => {
+  // The configs the unit tests write inline: the families first counted by hand (Falcon-H1, Granite 4 hybrids,
+  // Zamba2, Qwen3-VL, PixArt, Sana, RWKV-4, Jamba, Qwen3-Next, FLUX.1), each built by its own library class.
+  const data = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'data', 'library-allocated.json'), 'utf8')) as {
+    rows: { id?: string; config?: unknown; class: string; parameters: number }[];
+  };
+  for (const row of data.rows.filter(r => r.config !== undefined)) {
+    it(`${row.id}: ${row.class}, ${row.parameters.toLocaleString('en-US')} parameters`, () => {
+      assert.strictEqual(onlyConfig(JSON.stringify(row.config)).estimate!.parameters.total, row.parameters);
+    });
+  }
+});

@@ -75,6 +75,17 @@ describe('YAML', () => {
     assert.deepStrictEqual([hf.estimate!.settings.compiled, hf.estimate!.settings.optimizerInBackward], [undefined, undefined]);
   });
 
+
+  it("torchtune's full recipes compile their own losses in place but leave torch.nn.CrossEntropyLoss uncompiled; the LoRA recipe compiles it", () => {
+    // recipes/full_finetune_single_device.py calls training.compile_loss without keeping its result.
+    const recipe = (builder: string, loss: string) =>
+      `model:\n  _component_: ${builder}\nbatch_size: 2\ndtype: bf16\ntokenizer:\n  max_seq_len: 4096\ndataset:\n  packed: True\nloss:\n  _component_: ${loss}\ncompile: True\n`;
+    const settings = (builder: string, loss: string) => analyze(recipe(builder, loss), 'yaml')[0].estimate!.settings;
+    assert.deepStrictEqual([settings('torchtune.models.llama3_2.llama3_2_3b', 'torch.nn.CrossEntropyLoss').compiledLoss, settings('torchtune.models.llama3_2.llama3_2_3b', 'torch.nn.CrossEntropyLoss').compiled], [false, true]);
+    assert.strictEqual(settings('torchtune.models.llama3_2.llama3_2_3b', 'torchtune.modules.loss.CEWithChunkedOutputLoss').compiledLoss, undefined);
+    assert.strictEqual(settings('torchtune.models.llama3_2.lora_llama3_2_3b', 'torch.nn.CrossEntropyLoss').compiledLoss, undefined);
+    assert.ok(analyze(recipe('torchtune.models.llama3_2.llama3_2_3b', 'torch.nn.CrossEntropyLoss'), 'yaml')[0].estimate!.assumptions.some(x => /^Loss: cross-entropy over the whole logits, upcast to fp32; 12 bytes per logit at its peak, not compiled with the layers\./.test(x)));
+  });
   it('torchtune: a switch combination its recipes refuse to start with is an error on the key, in torchtune\'s terms', () => {
     const text = readShared('configs-public/yaml/torchtune__llama3_2_3B_full_single_device.yaml');
     const accumulating = text.replace('gradient_accumulation_steps: 1', 'gradient_accumulation_steps: 8');
