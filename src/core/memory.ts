@@ -742,16 +742,18 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // Gradients held between micro-batches: sharded under ZeRO-2/3, unless FSDP accumulates them unsharded (no_sync).
   const accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? unshardedGradients : gradients;
   const perLayerParams = (params.total - params.embeddings - params.head - params.vision) / Math.max(1, layers);
+  // Gathered for compute, in 16 bits: FSDP's current and prefetched layer; DeepSpeed's current module and its
+  // prefetch bucket.
+  const gathered = settings.deepspeed ? deepspeedGatheredBytes(spec, settings) / tp : Math.min(2, layers) * perLayerParams * 2 * modelShare;
   if (zero >= 3) {
     const unsharded = weights;
     weights /= dp;
-    // Gathered for compute: the current and the prefetched layer, in 16 bits (never more than was sharded away).
-    gatheredWeights = Math.min(Math.min(2, layers) * perLayerParams * 2 * modelShare, unsharded - weights);
+    gatheredWeights = Math.min(gathered, unsharded - weights); // never more than was sharded away
   }
   // Parameters offloaded to CPU memory (FSDP CPUOffload): only the gathered layers are on the GPU, and each layer's
   // gradients leave for CPU memory as backward produces them (the current and the previous layer's at most).
   if (settings.offloadParameters) {
-    gatheredWeights = Math.min(2, layers) * perLayerParams * 2 * modelShare;
+    gatheredWeights = gathered;
     weights = 0;
     gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
   }
@@ -799,14 +801,17 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const keptGradients = !settings.optimizerInBackward && (settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1) ? accumulatedGradients : 0;
   const forwardPeak = activations + backwardWorkspace + (settings.optimizerInBackward ? gradients : Math.max(keptGradients, headGradient));
   const stepPeak = gradients + stepTemporaries;
-  const allocatedBytes = Math.round(weights + optimizer + blasWorkspace + Math.max(forwardPeak, stepPeak));
+  // DeepSpeed's gradient reduce buffer: ZeRO-3 allocates it once, ZeRO-1/2 for each backward.
+  const reduceBuffer = deepspeedReduceBufferBytes(spec, settings, zero);
+  const held = zero >= 3 ? reduceBuffer : 0;
+  const allocatedBytes = Math.round(weights + optimizer + blasWorkspace + held + Math.max(forwardPeak + reduceBuffer - held, stepPeak));
 
   const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? TRAINING_ALLOCATOR_RESERVE));
   const cudaContext = settings.cudaOverheadBytes;
   return {
     components: {
       weights: Math.round(weights),
-      gradients: Math.round(Math.max(gradients, keptGradients)),
+      gradients: Math.round(Math.max(gradients, keptGradients) + reduceBuffer),
       optimizer: Math.round(optimizer),
       activations: Math.round(activations + backwardWorkspace + blasWorkspace),
       allocatorReserve,
@@ -949,6 +954,57 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
 }
 
 /** The largest quantized linear layer (the output head only where it is quantized too). */
+/** DeepSpeed's values for the buffers its config leaves unset (deepspeed/runtime/zero/config.py). */
+const DEEPSPEED_DEFAULTS = { reduceBucket: 5e8, prefetchBucket: 5e7, maxLiveParameters: 1e9 } as const;
+
+/** A DeepSpeed bucket size: as written, HF Trainer's 'auto' (from the hidden size), or DeepSpeed's default. */
+function bucketElements(written: number | 'auto' | undefined, auto: number, fallback: number): number {
+  return written === 'auto' ? auto : written ?? fallback;
+}
+
+/** DeepSpeed's gradient reduce buffer: `reduce_bucket_size` elements, and how many such buffers. */
+function deepspeedReduceBuffer(spec: ModelSpec, settings: RunSettings, zero: number): { elements: number; buffers: number } {
+  const elements = bucketElements(settings.reduceBucketSize, spec.hiddenSize ** 2, DEEPSPEED_DEFAULTS.reduceBucket);
+  return { elements, buffers: zero <= 2 && settings.overlapComm === true ? 2 : 1 };
+}
+
+/**
+ * DeepSpeed's gradient reduce buffer, bytes: `reduce_bucket_size` gradient elements in the parameters' 16-bit dtype,
+ * doubled by `overlap_comm` under ZeRO-1/2 (stage_1_and_2.py's setup_buckets; stage3.py allocates one). 0 unless
+ * DeepSpeed shards the run (`zero` > 0) with `contiguous_gradients`.
+ */
+function deepspeedReduceBufferBytes(spec: ModelSpec, settings: RunSettings, zero: number): number {
+  if (!settings.deepspeed || zero === 0 || settings.contiguousGradients === false) {
+    return 0;
+  }
+  const { elements, buffers } = deepspeedReduceBuffer(spec, settings, zero);
+  return elements * (settings.precision === '32-true' ? 4 : 2) * buffers;
+}
+
+/**
+ * What DeepSpeed's ZeRO-3 holds gathered, bytes (before tensor parallelism): the module being computed — the largest
+ * is the worst, the embedding or head included — and the prefetch bucket ahead of it, within
+ * `stage3_max_live_parameters` (which never stops the current module from being gathered).
+ */
+function deepspeedGatheredBytes(spec: ModelSpec, settings: RunSettings): number {
+  const largest = weightTensors(spec).reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
+  const prefetch = bucketElements(settings.prefetchBucketSize, Math.floor(0.9 * spec.hiddenSize ** 2), DEEPSPEED_DEFAULTS.prefetchBucket);
+  const live = settings.maxLiveParameters ?? DEEPSPEED_DEFAULTS.maxLiveParameters;
+  return Math.max(largest, Math.min(live, largest + prefetch)) * 2;
+}
+
+/** What DeepSpeed's buffers hold, with the config keys that size them. */
+function deepspeedNote(spec: ModelSpec, settings: RunSettings): string {
+  const zero = settings.zeroStage;
+  const { elements, buffers } = deepspeedReduceBuffer(spec, settings, zero);
+  const bytes = deepspeedReduceBufferBytes(spec, settings, zero);
+  const reduce = bytes === 0 ? 'no reduce buffer (`contiguous_gradients` off)' : `gradients reduce through ${formatBytes(bytes)} of buffer (\`reduce_bucket_size\` ${Math.round(elements).toLocaleString('en-US')} elements${buffers > 1 ? ', twice for `overlap_comm`' : ''}${zero >= 3 ? ', allocated once' : ', during backward'})`;
+  const gathered = zero >= 3 || settings.offloadParameters
+    ? `; parameters are gathered module by module, the largest with its prefetch bucket (\`stage3_prefetch_bucket_size\`) within \`stage3_max_live_parameters\`: ${formatBytes(deepspeedGatheredBytes(spec, settings) / Math.max(1, settings.tensorParallel))} at most`
+    : '';
+  return `DeepSpeed ZeRO-${zero}: ${reduce}${gathered}. Its "auto" values are the ones HF's Trainer writes in (hidden size² and 0.9 × hidden size²).`;
+}
+
 function largestLinear(spec: ModelSpec, quantizeHead = false): number {
   return weightTensors(spec).reduce(
     (m, t) => (t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head')) ? Math.max(m, t.inFeatures * t.outFeatures) : m),
@@ -1134,6 +1190,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         (tp > 1 ? '; tensor parallel with sequence parallelism (Megatron), so activations are split too' : '') +
         '; figures are per GPU (the first pipeline stage, which holds the most micro-batches).',
     );
+  }
+  if (settings.deepspeed && settings.zeroStage > 0 && dp > 1) {
+    list.push(deepspeedNote(spec, settings));
   }
   if (spec.generic) {
     list.unshift(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);

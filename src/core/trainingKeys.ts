@@ -341,12 +341,14 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const ds = named?.value.kind === 'string' ? attached?.(named.value.value) : undefined;
   if (named && ds) {
     const from = { obj: ds, by: named };
+    readDeepspeedBuffers(take, from);
     take('ZeRO stage', 'zeroStage', 'zero_optimization.stage', zeroStage, from);
     take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded, from);
     take('parameter offload', 'offloadParameters', 'zero_optimization.offload_param.device', offloaded, from);
     take('micro-batch size', 'batchSize', 'train_micro_batch_size_per_gpu', v => (v.kind === 'string' && v.value === 'auto' ? undefined : wholeNumber(RUN_LIMITS.batchSize)(v)), from);
     take('gradient accumulation', 'gradientAccumulationSteps', 'gradient_accumulation_steps', v => (v.kind === 'string' && v.value === 'auto' ? undefined : wholeNumber(RUN_LIMITS.gradientAccumulationSteps)(v)), from);
   }
+  readDeepspeedBuffers(take);
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
   // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the latter two.
   take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/full_shard|hybrid_shard/.test(v.value) ? 3 : /shard_grad_op/.test(v.value) ? 2 : undefined) : undefined));
@@ -529,7 +531,9 @@ const TORCHTUNE_LOSSES: Readonly<Record<string, TrainingLoss>> = {
   LinearCrossEntropyLoss: 'linear-chunked',
 };
 
-type Take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown) => void;
+type Take = (
+  setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown, from?: { readonly obj: ConfigObject; readonly by: ConfigEntry },
+) => void;
 
 /**
  * torchtitan's switches in its TOML layouts: [activation_checkpoint] selective_ac_option ("op": per-op selective
@@ -547,6 +551,31 @@ function readTorchtitanSwitches(take: Take): void {
   // torchtitan's 2024 compile covered the transformer blocks, not the loss; [compile] names its components.
   take('torch.compile of the loss', 'compiledLoss', 'training.compile', v => (v.kind === 'boolean' ? false : undefined));
   take('torch.compile of the loss', 'compiledLoss', 'compile.components', v => (v.kind === 'array' ? v.items.some(i => i.kind === 'string' && i.value === 'loss') : undefined));
+}
+
+/** A DeepSpeed bucket size: a count of elements (5e8 is one), or "auto", which HF's Trainer fills in. */
+function bucketSize(v: ConfigValue): number | 'auto' | Invalid | undefined {
+  if (v.kind === 'string' && v.value === 'auto') {
+    return 'auto';
+  }
+  const n = v.kind === 'number' ? v.value : v.kind === 'string' && /^\d+(\.\d+)?([eE]\d+)?$/.test(v.value) ? Number(v.value) : undefined;
+  return n !== undefined && Number.isFinite(n) && n >= 0 && n <= 1e12 ? Math.round(n) : new Invalid(`must be a count of elements (5e8) or "auto" (it is ${shownValue(v)})`);
+}
+
+/**
+ * A DeepSpeed config's ZeRO buffers (`zero_optimization`): that DeepSpeed shards the run, its reduce bucket and
+ * `overlap_comm`, and ZeRO-3's prefetch bucket and live-parameter limit. With `from`, in a config the recipe names.
+ */
+function readDeepspeedBuffers(take: Take, from?: { readonly obj: ConfigObject; readonly by: ConfigEntry }): void {
+  take('DeepSpeed ZeRO', 'deepspeed', 'zero_optimization', v => (v.kind === 'object' ? true : undefined), from);
+  take('DeepSpeed reduce bucket', 'reduceBucketSize', 'zero_optimization.reduce_bucket_size', bucketSize, from);
+  take('DeepSpeed overlap_comm', 'overlapComm', 'zero_optimization.overlap_comm', v => (v.kind === 'boolean' ? v.value : undefined), from);
+  take('DeepSpeed contiguous_gradients', 'contiguousGradients', 'zero_optimization.contiguous_gradients', v => (v.kind === 'boolean' ? v.value : undefined), from);
+  take('ZeRO-3 prefetch bucket', 'prefetchBucketSize', 'zero_optimization.stage3_prefetch_bucket_size', bucketSize, from);
+  take('ZeRO-3 live parameters', 'maxLiveParameters', 'zero_optimization.stage3_max_live_parameters', v => {
+    const n = bucketSize(v);
+    return n === 'auto' ? undefined : n;
+  }, from);
 }
 
 /**

@@ -601,6 +601,27 @@ export interface RunSettings {
    */
   readonly unshardedAccumulation?: boolean;
   /**
+   * DeepSpeed's ZeRO runs the sharding (a DeepSpeed config's `zero_optimization` was read): its communication buffers
+   * and its module-by-module gathering, not FSDP's layer by layer.
+   */
+  readonly deepspeed?: boolean;
+  /**
+   * DeepSpeed's `reduce_bucket_size`: gradient elements reduced at a time, through a buffer of that many 16-bit values
+   * (two with `overlap_comm`, under ZeRO-1/2). 'auto': what HF's Trainer writes in, hidden size². Unset: 5e8.
+   */
+  readonly reduceBucketSize?: number | 'auto';
+  /** DeepSpeed's `overlap_comm`: ZeRO-1/2 double their reduce buffer. Unset: on under ZeRO-3 only, DeepSpeed's default. */
+  readonly overlapComm?: boolean;
+  /** DeepSpeed's `contiguous_gradients`: false, no reduce buffer is allocated. Unset: true, DeepSpeed's default. */
+  readonly contiguousGradients?: boolean;
+  /**
+   * DeepSpeed's `stage3_prefetch_bucket_size`: parameter elements ZeRO-3 gathers ahead of the module that needs them.
+   * 'auto': HF's Trainer's 0.9 × hidden size². Unset: 5e7.
+   */
+  readonly prefetchBucketSize?: number | 'auto';
+  /** DeepSpeed's `stage3_max_live_parameters`: the most gathered parameter elements ZeRO-3 keeps. Unset: 1e9. */
+  readonly maxLiveParameters?: number;
+  /**
    * How the training loss meets the logits (torchtune's `loss`): undefined or 'cross-entropy', the whole
    * batch × sequence × vocabulary logits upcast to fp32 at once; 'chunked-output' (CEWithChunkedOutputLoss), 16-bit
    * logits upcast one chunk at a time; 'linear-chunked' (LinearCrossEntropyLoss), the output projection itself run

@@ -446,6 +446,30 @@ describe('more config shapes', () => {
     assert.strictEqual(a.estimate!.training.components.optimizer, 0);
   });
 
+  it("DeepSpeed's buffers: ZeRO-3 holds one reduce bucket and gathers module by module with its prefetch bucket; ZeRO-1/2 double the bucket under overlap_comm", () => {
+    // Llama-2-7B on 8 GPUs, bf16. Its largest module is the 32,000 × 4,096 embedding (and head): 131,072,000 elements.
+    const run = (zero: string) => analyze(`base_model: meta-llama/Llama-2-7b-hf\ndevices: 8\ntrain_micro_batch_size_per_gpu: 1\nbf16:\n  enabled: true\nzero_optimization:\n${zero}`, 'yaml')[0].estimate!;
+    const fsdp = analyze('base_model: meta-llama/Llama-2-7b-hf\ndevices: 8\ntrain_micro_batch_size_per_gpu: 1\nbf16:\n  enabled: true\nfsdp: full_shard\n', 'yaml')[0].estimate!;
+    const defaults = run('  stage: 3\n');
+    const auto = run('  stage: 3\n  reduce_bucket_size: auto\n  stage3_prefetch_bucket_size: auto\n');
+    const small = run('  stage: 3\n  reduce_bucket_size: 5e7\n  stage3_prefetch_bucket_size: 0\n');
+    assert.deepStrictEqual([defaults.settings.deepspeed, fsdp.settings.deepspeed], [true, undefined]);
+    // DeepSpeed's defaults: a 5e8-element reduce bucket in bf16, allocated once; 131,072,000 + 5e7 elements gathered.
+    assert.strictEqual(defaults.training.components.gradients - small.training.components.gradients, (5e8 - 5e7) * 2);
+    assert.strictEqual(defaults.training.allocatedBytes - small.training.allocatedBytes, (5e8 - 5e7) * 2 + 5e7 * 2);
+    // HF Trainer's "auto": hidden size² for the bucket, 0.9 × hidden size² ahead.
+    assert.strictEqual(defaults.training.allocatedBytes - auto.training.allocatedBytes, (5e8 - 4096 ** 2) * 2 + (5e7 - Math.floor(0.9 * 4096 ** 2)) * 2);
+    assert.ok(defaults.assumptions.some(x => /^DeepSpeed ZeRO-3: gradients reduce through 954 MiB of buffer \(`reduce_bucket_size` 500,000,000 elements, allocated once\); parameters are gathered module by module/.test(x)), defaults.assumptions.join('\n'));
+    // ZeRO-2: the bucket lives through backward, twice with overlap_comm.
+    const two = run('  stage: 2\n  reduce_bucket_size: 2e8\n');
+    const overlapped = run('  stage: 2\n  reduce_bucket_size: 2e8\n  overlap_comm: true\n');
+    assert.strictEqual(overlapped.training.components.gradients - two.training.components.gradients, 2e8 * 2);
+    const off = run('  stage: 2\n  reduce_bucket_size: 2e8\n  contiguous_gradients: false\n');
+    assert.strictEqual(two.training.components.gradients - off.training.components.gradients, 2e8 * 2);
+    const bad = analyze('base_model: meta-llama/Llama-2-7b-hf\ndevices: 8\nzero_optimization:\n  stage: 3\n  reduce_bucket_size: lots\n', 'yaml')[0];
+    assert.ok(bad.problems.some(p => /`zero_optimization\.reduce_bucket_size` must be a count of elements \(5e8\) or "auto"/.test(p.message)));
+  });
+
   it("ZeRO-3's parameter offload (offload_param) and HF Trainer's fsdp \"full_shard offload\" keep the weights in CPU memory", () => {
     const text = 'base_model: meta-llama/Llama-2-7b-hf\ndevices: 8\nzero_optimization:\n  stage: 3\n  offload_optimizer:\n    device: cpu\n  offload_param:\n    device: nvme\ntrain_micro_batch_size_per_gpu: 2\n';
     const [a] = analyze(text, 'yaml');
