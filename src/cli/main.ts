@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, lookupsFor, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
+import type { ConfigDocument } from '../core/configTree';
 import type { ExternalModel } from '../core/modelNames';
 import { lookUp, type Lookup, type LookupSources } from '../parse/lookups';
 import { MAX_NOTEBOOK_BYTES, notebookCode, type NotebookCode } from '../parse/notebook';
@@ -351,6 +352,33 @@ function inCell(report: ConfigReport, code: NotebookCode): ConfigReport {
   return i < 0 ? report : { ...report, cell: code.cells[i].index + 1, line: report.line - lineStarts[i] + 1 };
 }
 
+/** Lookup rounds at most: a launch's script, the accelerate config it names, the DeepSpeed config that one names. */
+const LOOKUP_ROUNDS = 3;
+
+/**
+ * The document analysed with what it names looked up: each round reads what the last analysis named, until nothing
+ * new is named (a file a launch reads may name another) or LOOKUP_ROUNDS.
+ */
+async function analyzeWithLookups(file: string, doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions>, sources: ModelSources): Promise<DocumentAnalysis> {
+  let analysis = analyzeDocument(doc, options, forced);
+  const asked = new Set<string>();
+  for (let round = 0; round < LOOKUP_ROUNDS; round++) {
+    const wanted = lookupsFor(analysis);
+    const fresh = [...wanted.names, ...wanted.files].filter(n => !asked.has(n));
+    if (fresh.length === 0 && round > 0) {
+      break;
+    }
+    fresh.forEach(n => asked.add(n));
+    const { models, failures, attached } = await lookUpModels(file, analysis, sources);
+    const found = models.size > 0 || failures.size > 0 || attached.size > 0 || (analysis.launched?.length ?? 0) > 0;
+    if (!found) {
+      break;
+    }
+    analysis = analyzeDocument(doc, { ...options, models, lookupFailures: failures, attachedConfigs: attached }, forced);
+  }
+  return analysis;
+}
+
 async function analyzeFile(file: string, options: AnalysisOptions, forced: Partial<AnalysisOptions>, sources: ModelSources): Promise<FileResult> {
   const notebook = /\.ipynb$/i.test(file) ? readNotebook(file) : undefined;
   const format = notebook ? 'python' : formatFor(file);
@@ -363,10 +391,7 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   }
   const text = typeof read === 'string' ? read : read.text;
   const doc = parseConfig(text, format);
-  const first = analyzeDocument(doc, options, forced);
-  const { models, failures, attached } = await lookUpModels(file, first, sources);
-  const found = models.size > 0 || failures.size > 0 || attached.size > 0 || (first.launched?.length ?? 0) > 0;
-  const analysis = found ? analyzeDocument(doc, { ...options, models, lookupFailures: failures, attachedConfigs: attached }, forced) : first;
+  const analysis = await analyzeWithLookups(file, doc, options, forced, sources);
   const index = analysis.checkpoint;
   // A file-level problem is an error when it is one, or when it stopped the file from being read; else a note.
   const isError = (p: Problem) => p.severity === 'error' || p.code === 'unreadable-config';

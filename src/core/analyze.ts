@@ -402,14 +402,17 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
     problems.push({ severity: 'info', code: 'unknown-model', message: unknownModelMessage(u, options.lookupFailures?.get(u.name)), span: u.valueSpan });
   }
   const launches = launchesIn(doc.root);
-  // Once the host has looked for the recipes a launch script names, one it could not read is said on its path.
-  for (const { recipe } of options.attachedConfigs ? launches : []) {
-    if (!options.attachedConfigs!.has(recipe.path)) {
-      const message = `VRAM Lens estimates this launch from the recipe it runs, and could not read ${recipe.path} from this script's folder or those above it.`;
-      problems.push({ severity: 'info', code: 'unread-recipe', message, span: recipe.span });
+  // Once the host has looked for the files a launch script names, one it could not read is said on its path.
+  for (const { recipe, others } of options.attachedConfigs ? launches : []) {
+    for (const file of [recipe, ...others]) {
+      if (!options.attachedConfigs!.has(file.path)) {
+        const what = file === recipe ? `the ${/\.py$/.test(file.path) ? 'script' : 'recipe'} it runs` : 'the files it names';
+        const message = `VRAM Lens estimates this launch from ${what}, and could not read ${file.path} from this script's folder or those above it.`;
+        problems.push({ severity: 'info', code: 'unread-recipe', message, span: file.span });
+      }
     }
   }
-  const launched = launches.map(l => l.recipe.path);
+  const launched = launches.flatMap(l => [l.recipe.path, ...l.others.map(f => f.path)]);
   return {
     configs, problems, gpu, options: base,
     ...(checkpoint ? { checkpoint } : {}), ...(found.more ? { omitted: found.more } : {}), ...(found.unresolved.length > 0 ? { unresolved: found.unresolved } : {}),

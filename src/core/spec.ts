@@ -15,6 +15,7 @@ import { readQuantizationConfig, type QuantizationReading } from './quantConfig'
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, PipelineComponent, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
+import { accelerateRun } from './launchers';
 import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LAUNCH_KEYS, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
@@ -898,21 +899,41 @@ export function locateModelConfigs(
   return { configs, more: rest > 0 ? { count: rest, span: candidates[limit].obj.span } : undefined, unresolved: unresolved.sort((a, b) => a.valueSpan.start - b.valueSpan.start) };
 }
 
-/** A launch of a launch script (`tune run`, `torchrun … torchtitan`): its entry, and the recipe file it names. */
-export interface Launch {
-  readonly entry: ConfigEntry & { readonly value: ConfigObject };
-  /** The recipe's path as written, and where. */
-  readonly recipe: { readonly path: string; readonly span: Span };
+/** A file a launch names: its path as written, and where. */
+export interface NamedFile {
+  readonly path: string;
+  readonly span: Span;
 }
 
-/** The launches a launch script's tree holds, each with the recipe file it names. */
+/**
+ * A launch of a launch script (`tune run`, `torchrun … torchtitan`, a training script under `accelerate launch`,
+ * `deepspeed` or `torchrun`): its entry, the recipe file or script it names, and the other files its run reads
+ * (accelerate's config file, a DeepSpeed config the command line names).
+ */
+export interface Launch {
+  readonly entry: ConfigEntry & { readonly value: ConfigObject };
+  readonly recipe: NamedFile;
+  readonly others: readonly NamedFile[];
+}
+
+/** A string entry of a launch, as a named file. */
+function namedFile(launch: ConfigObject, key: string): NamedFile | undefined {
+  const v = entryOf(launch, key)?.value;
+  return v?.kind === 'string' && v.value !== '' ? { path: v.value, span: v.span } : undefined;
+}
+
+/** The launches a launch script's tree holds, each with the files it names. */
 export function launchesIn(root: ConfigValue | undefined): Launch[] {
   if (root?.kind !== 'object') {
     return [];
   }
   return root.entries.flatMap(e => {
-    const named = e.value.kind === 'object' ? entryOf(e.value, LAUNCH_KEYS.recipe)?.value : undefined;
-    return e.value.kind === 'object' && named?.kind === 'string' ? [{ entry: { ...e, value: e.value }, recipe: { path: named.value, span: named.span } }] : [];
+    const recipe = e.value.kind === 'object' ? namedFile(e.value, LAUNCH_KEYS.recipe) : undefined;
+    if (e.value.kind !== 'object' || !recipe) {
+      return [];
+    }
+    const others = [namedFile(e.value, LAUNCH_KEYS.accelerateConfig), namedFile(e.value, 'deepspeed')].filter((f): f is NamedFile => f !== undefined && /\.(json|ya?ml)$/i.test(f.path));
+    return [{ entry: { ...e, value: e.value }, recipe, others }];
   });
 }
 
@@ -926,12 +947,26 @@ function withLaunchedRecipes(root: ConfigValue, attached: AttachedConfigs): Conf
   if (root.kind !== 'object' || launches.length === 0) {
     return root;
   }
+  const own = new Set<string>([LAUNCH_KEYS.recipe, LAUNCH_KEYS.accelerateConfig, LAUNCH_KEYS.accelerate]);
   const laid = new Map(launches.flatMap(({ entry, recipe }) => {
     const read = attached.get(recipe.path);
-    const overrides: ConfigObject = { ...entry.value, entries: entry.value.entries.filter(x => x.key !== LAUNCH_KEYS.recipe) };
-    return read ? [[entry.key, overlay(placedAt(read, entry.keySpan) as ConfigObject, overrides)] as const] : [];
+    const overrides: ConfigObject = { ...entry.value, entries: entry.value.entries.filter(x => !own.has(x.key)) };
+    // accelerate's settings lie under the script's own (which its Trainer applies), the command line over both.
+    const accelerate = acceleratedSettings(entry.value, attached);
+    const script = placedAt(read ?? { kind: 'object', entries: [], span: entry.keySpan }, entry.keySpan) as ConfigObject;
+    return read ? [[entry.key, overlay(overlay(accelerate, script), overrides)] as const] : [];
   }));
   return { ...root, entries: root.entries.map(e => (laid.has(e.key) ? { ...e, value: laid.get(e.key)! } : e)) };
+}
+
+/** A launch's accelerate settings (its config file's, the host having read it, and its flags) as run keys. */
+function acceleratedSettings(launch: ConfigObject, attached: AttachedConfigs): ConfigObject {
+  const named = namedFile(launch, LAUNCH_KEYS.accelerateConfig);
+  const read = named ? attached.get(named.path) : undefined;
+  const file = read && named ? (placedAt(read, named.span) as ConfigObject) : undefined;
+  const flags = entryOf(launch, LAUNCH_KEYS.accelerate)?.value;
+  const span = named?.span ?? launch.span;
+  return { kind: 'object', entries: accelerateRun(file, flags?.kind === 'object' ? flags : undefined, span), span };
 }
 
 /** A value with every span moved to `span` (a recipe read from another file, shown where the launch is written). */

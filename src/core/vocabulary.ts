@@ -82,7 +82,10 @@ export function mayHoldModelConfig(text: string): boolean {
 }
 
 /**
- * The keys a launch script's reader gives each launch (`tune run`, `torchrun … torchtitan`): the recipe file it names,
- * which the host reads and the engine lays the launch's overrides over, and its GPU count (a key the run readers read).
+ * The keys a launch script's reader gives each launch (`tune run`, `torchrun … torchtitan`, `accelerate launch`,
+ * `deepspeed`, `torchrun train.py`): the recipe file or training script it names, which the host reads and the engine
+ * lays the launch's overrides over; its GPU count (a key the run readers read); accelerate's config file, and the
+ * accelerate settings its command line writes (`--mixed_precision`, `--use_fsdp`, …), which the engine reads as
+ * accelerate does.
  */
-export const LAUNCH_KEYS = { recipe: 'launch_config_file', gpus: 'num_gpus' } as const;
+export const LAUNCH_KEYS = { recipe: 'launch_config_file', gpus: 'num_gpus', accelerateConfig: 'launch_accelerate_config', accelerate: 'launch_accelerate' } as const;

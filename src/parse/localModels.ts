@@ -2,7 +2,9 @@
 import { entryOf, type ConfigObject } from '../core/configTree';
 import type { ExternalModel } from '../core/modelNames';
 import type { CatalogConfig } from '../core/catalog';
+import { scriptRun } from '../core/script';
 import { parseJson } from './json';
+import { parsePython } from './python';
 import { parseToml } from './toml';
 import { parseYaml } from './yaml';
 
@@ -96,16 +98,31 @@ function valuesOf(obj: ConfigObject, depth: number): CatalogConfig {
   return out;
 }
 
-async function readObject(files: FileAccess, path: string, format: 'json' | 'yaml' | 'toml'): Promise<ConfigObject | undefined> {
+async function readObject(files: FileAccess, path: string, format: 'json' | 'yaml' | 'toml' | 'python'): Promise<ConfigObject | undefined> {
   const text = await files.readText(path, MAX_CONFIG_TEXT);
+  if (text === undefined) {
+    return undefined;
+  }
+  if (format === 'python') {
+    return scriptObject(text);
+  }
   // Read whatever it holds (a DeepSpeed config names no model, so the model-config pre-filter does not apply).
-  const root = text === undefined ? undefined : (format === 'json' ? parseJson : format === 'yaml' ? parseYaml : parseToml)(text).root;
+  const root = (format === 'json' ? parseJson : format === 'yaml' ? parseYaml : parseToml)(text).root;
   return root?.kind === 'object' ? root : undefined;
 }
 
-/** The reader a named file gets by its name: a launch's recipe (YAML, TOML) or a DeepSpeed config (JSON). */
-function namedFormat(name: string): 'json' | 'yaml' | 'toml' {
-  return /\.ya?ml$/i.test(name) ? 'yaml' : /\.toml$/i.test(name) ? 'toml' : 'json';
+/**
+ * A training script a launch runs, as the run it states (its model loader's name, its TrainingArguments…), or an empty
+ * run when it loads no model itself (its arguments on the launch line may still name one).
+ */
+function scriptObject(text: string): ConfigObject {
+  const run = scriptRun(parsePython(text).calls);
+  return run ? run.obj : { kind: 'object', entries: [], span: { start: 0, end: 0 } };
+}
+
+/** The reader a named file gets by its name: a launch's recipe (YAML, TOML), training script or a DeepSpeed config (JSON). */
+function namedFormat(name: string): 'json' | 'yaml' | 'toml' | 'python' {
+  return /\.ya?ml$/i.test(name) ? 'yaml' : /\.toml$/i.test(name) ? 'toml' : /\.py$/i.test(name) ? 'python' : 'json';
 }
 
 /** Element counts of a safetensors header's tensors, by dtype: `{ BF16: 8030261248 }`. */

@@ -1,4 +1,4 @@
-// Launch scripts (bash): the training launches they run — `tune run` (torchtune) and `torchrun … torchtitan` — as trees the engine reads, with the recipe file each names, its GPU count and its command-line overrides. Read, never executed.
+// Launch scripts (bash): the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, and a training script under `accelerate launch`, `deepspeed` or `torchrun` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
 import type { ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
 import { LAUNCH_KEYS } from '../core/vocabulary';
 import type { Span } from '../core/types';
@@ -164,10 +164,15 @@ function nest(overrides: readonly { key: string; keySpan: Span; value: ConfigVal
   return root;
 }
 
-/** How many GPUs a launch runs on: processes per node × nodes, when the command says. */
-function gpuCount(words: readonly Word[]): { value: ConfigValue; span: Span } | undefined {
-  const perNode = flagValue(words, ['--nproc_per_node', '--nproc-per-node']);
-  const nodes = flagValue(words, ['--nnodes']);
+/**
+ * How many GPUs a launch runs on: processes per node × nodes, when the command says — torchrun's `--nproc_per_node`
+ * and `--nnodes`, or the names another launcher gives them.
+ */
+function gpuCount(
+  words: readonly Word[], perNodeFlags: readonly string[] = ['--nproc_per_node', '--nproc-per-node'], nodeFlags: readonly string[] = ['--nnodes'],
+): { value: ConfigValue; span: Span } | undefined {
+  const perNode = flagValue(words, perNodeFlags);
+  const nodes = flagValue(words, nodeFlags);
   const n = perNode && /^\d+$/.test(perNode.text) ? Number(perNode.text) : undefined;
   const m = nodes && /^\d+$/.test(nodes.text) ? Number(nodes.text) : 1;
   return n === undefined ? undefined : { value: { kind: 'number', value: n * m, raw: String(n * m), span: perNode!.span }, span: perNode!.span };
@@ -200,23 +205,8 @@ function titanLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
   if (!config || !/\.toml$/i.test(config.text)) {
     return undefined;
   }
-  const overrides: { key: string; keySpan: Span; value: ConfigValue }[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const m = /^--([a-z_]+\.[\w.-]+)(?:=(.*))?$/.exec(words[i].text);
-    if (!m || m[1].startsWith('job.')) {
-      continue;
-    }
-    const key = m[1].replace(/-/g, '_');
-    const keySpan = { start: words[i].span.start + 2, end: words[i].span.start + 2 + m[1].length };
-    if (m[2] !== undefined) {
-      overrides.push({ key, keySpan, value: scalar(m[2], { start: keySpan.end + 1, end: words[i].span.end }) });
-    } else if (words[i + 1] && !words[i + 1].text.startsWith('--')) {
-      overrides.push({ key, keySpan, value: scalar(words[i + 1].text, words[i + 1].span) });
-      i++;
-    } else {
-      overrides.push({ key, keySpan, value: { kind: 'boolean', value: true, span: words[i].span } });
-    }
-  }
+  // Its overrides are dotted (`--training.batch_size 1`); torchrun's own flags are not.
+  const overrides = flagArguments(words, 0).filter(f => /^[a-z_]+\./.test(f.key) && !f.key.startsWith('job.'));
   return [{ key: LAUNCH_KEYS.recipe, keySpan: config.span, value: { kind: 'string', value: config.text, span: config.span } }, ...overridesWithGpus(words, overrides, config.span)];
 }
 
@@ -226,15 +216,82 @@ function overridesWithGpus(words: readonly Word[], overrides: { key: string; key
   return gpus ? [{ key: LAUNCH_KEYS.gpus, keySpan: gpus.span, value: gpus.value }, ...entries] : entries;
 }
 
+/** `--name value`, `--name=value` or a bare `--flag` (true), from `from` to the end: a script's or launcher's arguments. */
+function flagArguments(words: readonly Word[], from: number): { key: string; keySpan: Span; value: ConfigValue }[] {
+  const out: { key: string; keySpan: Span; value: ConfigValue }[] = [];
+  for (let i = from; i < words.length; i++) {
+    const m = /^--([A-Za-z][\w.-]*)(?:=(.*))?$/.exec(words[i].text);
+    if (!m) {
+      continue;
+    }
+    const key = m[1].replace(/-/g, '_');
+    const keySpan = { start: words[i].span.start + 2, end: words[i].span.start + 2 + m[1].length };
+    if (m[2] !== undefined) {
+      out.push({ key, keySpan, value: scalar(m[2], { start: keySpan.end + 1, end: words[i].span.end }) });
+    } else if (words[i + 1] && !words[i + 1].text.startsWith('--')) {
+      out.push({ key, keySpan, value: scalar(words[i + 1].text, words[i + 1].span) });
+      i++;
+    } else {
+      out.push({ key, keySpan, value: { kind: 'boolean', value: true, span: words[i].span } });
+    }
+  }
+  return out;
+}
+
+/** accelerate's own flags that say something about the run, read as its config file's keys. */
+const ACCELERATE_FLAGS = new Set([
+  'num_processes', 'num_machines', 'mixed_precision', 'use_fsdp', 'use_deepspeed', 'multi_gpu', 'zero_stage', 'offload_optimizer_device',
+  'offload_param_device', 'fsdp_sharding_strategy', 'fsdp_offload_params', 'fsdp_version', 'gradient_accumulation_steps', 'deepspeed_config_file',
+]);
+
+/** The first word from `from` that is a Python script the launcher runs, skipping the launcher's own flags and their values. */
+function scriptWord(words: readonly Word[], from: number): number {
+  return words.findIndex((w, i) => i >= from && /\.py$/.test(w.text));
+}
+
+/**
+ * A training script under a launcher: `accelerate launch [flags] train.py [args]`, `deepspeed [--num_gpus N] train.py
+ * [args]`, `torchrun [--nproc_per_node N] train.py [args]`. The script (the host reads it for its model and run), the
+ * GPUs, accelerate's config file and flags, and the script's own arguments, as HfArgumentParser reads them.
+ */
+function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspeed' | 'torchrun'): ConfigEntry[] | undefined {
+  const at = scriptWord(words, 1);
+  if (at < 0) {
+    return undefined;
+  }
+  const script = words[at];
+  const own = words.slice(0, at);
+  const entries: ConfigEntry[] = [{ key: LAUNCH_KEYS.recipe, keySpan: script.span, value: { kind: 'string', value: script.text, span: script.span } }];
+  if (launcher === 'accelerate') {
+    const config = flagValue(own, ['--config_file', '--config-file']);
+    if (config) {
+      entries.push({ key: LAUNCH_KEYS.accelerateConfig, keySpan: config.span, value: { kind: 'string', value: config.text, span: config.span } });
+    }
+    const flags = flagArguments(own, 2).filter(f => ACCELERATE_FLAGS.has(f.key));
+    if (flags.length > 0) {
+      entries.push({ key: LAUNCH_KEYS.accelerate, keySpan: flags[0].keySpan, value: { kind: 'object', entries: nest(flags, script.span), span: script.span } });
+    }
+  }
+  // The deepspeed launcher's GPUs: `--num_gpus` (or `--num_accelerators`) × `--num_nodes`.
+  const gpus = launcher === 'deepspeed' ? gpuCount(own, ['--num_gpus', '--num_accelerators'], ['--num_nodes']) : launcher === 'torchrun' ? gpuCount(own) : undefined;
+  if (gpus) {
+    entries.push({ key: LAUNCH_KEYS.gpus, keySpan: gpus.span, value: gpus.value });
+  }
+  return [...entries, ...nest(flagArguments(words, at + 1), script.span)];
+}
+
 /** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */
-const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run)\b/;
+const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed)\b/;
 
 /** True when a script may run a launch this reader knows: one scan, so an ordinary script costs almost nothing. */
 export function mayHoldLaunch(text: string): boolean {
   return LAUNCH_WORDS.test(text);
 }
 
-/** Which launcher a command is: torchtune's CLI, or torchrun (or `python -m torch.distributed.run`) starting torchtitan. */
+/**
+ * Which launcher a command is: torchtune's CLI; torchrun (or `python -m torch.distributed.run`) starting torchtitan or
+ * a training script; accelerate's or DeepSpeed's launcher starting a training script.
+ */
 function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[] } | undefined {
   const first = words.findIndex(w => !/^\w+=/.test(w.text));
   const rest = first < 0 ? [] : words.slice(first);
@@ -244,8 +301,16 @@ function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[
   }
   const torchrun = rest[0]?.text === 'torchrun' || (/^python3?$/.test(rest[0]?.text ?? '') && rest[1]?.text === '-m' && rest[2]?.text === 'torch.distributed.run');
   if (torchrun) {
-    const entries = titanLaunch(rest);
+    const entries = titanLaunch(rest) ?? scriptLaunch(rest, 'torchrun');
     return entries && { name: 'torchrun', entries };
+  }
+  if (rest[0]?.text === 'accelerate' && rest[1]?.text === 'launch') {
+    const entries = scriptLaunch(rest, 'accelerate');
+    return entries && { name: 'accelerate launch', entries };
+  }
+  if (rest[0]?.text === 'deepspeed') {
+    const entries = scriptLaunch(rest, 'deepspeed');
+    return entries && { name: 'deepspeed', entries };
   }
   return undefined;
 }

@@ -186,6 +186,38 @@ describe('command line: launch scripts', () => {
     assert.deepStrictEqual([config.name, config.line, s.gpus, s.tensorParallel, s.zeroStage, s.batchSize], ['meta-llama/Meta-Llama-3-8B', 4, 8, 2, 3, 1]);
   });
 
+  it('a training script under accelerate launch: its model and run, the accelerate config\'s processes, precision and FSDP, the command line\'s arguments', async () => {
+    fs.mkdirSync(path.join(dir, 'configs'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'train.py'), [
+      'from transformers import AutoModelForCausalLM, HfArgumentParser, Trainer, TrainingArguments',
+      'parser = HfArgumentParser((TrainingArguments,))', '(args,) = parser.parse_args_into_dataclasses()',
+      'model = AutoModelForCausalLM.from_pretrained(args.model_name_or_path)', 'Trainer(model=model, args=args).train()', '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'configs', 'fsdp.yaml'), 'distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: FULL_SHARD\nmixed_precision: bf16\nnum_processes: 8\n');
+    const text = '#!/bin/bash\naccelerate launch --config_file configs/fsdp.yaml train.py \\\n  --model_name_or_path meta-llama/Llama-2-7b-hf --per_device_train_batch_size 4 --gradient_checkpointing --max_seq_length 2048\n';
+    const [config] = (await launched('accelerate.sh', text)).configs;
+    const s = config.settings;
+    assert.deepStrictEqual([config.name, config.line, s.gpus, s.zeroStage, s.precision, s.batchSize, s.sequenceLength, s.checkpointing], ['meta-llama/Llama-2-7b-hf', 2, 8, 3, 'bf16-mixed', 4, 2048, 'full']);
+  });
+
+  it('the deepspeed launcher and a DeepSpeed config, named on the command line or by the accelerate config', async () => {
+    fs.writeFileSync(path.join(dir, 'ds_z3.json'), JSON.stringify({ zero_optimization: { stage: 3, reduce_bucket_size: 'auto', offload_optimizer: { device: 'cpu' } }, train_micro_batch_size_per_gpu: 'auto' }));
+    fs.writeFileSync(path.join(dir, 'configs', 'ds.yaml'), 'distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds_z3.json\nnum_processes: 4\n');
+    const text = 'deepspeed --num_gpus 8 train.py --deepspeed ds_z3.json --model_name_or_path meta-llama/Llama-2-7b-hf --per_device_train_batch_size 2\n'
+      + 'accelerate launch --config_file configs/ds.yaml train.py --model_name_or_path meta-llama/Llama-2-7b-hf\n';
+    const [direct, viaAccelerate] = (await launched('deepspeed.sh', text)).configs;
+    const shape = (c: { settings: Record<string, unknown> }) => [c.settings.gpus, c.settings.zeroStage, c.settings.deepspeed, c.settings.offloadOptimizer];
+    assert.deepStrictEqual(shape(direct), [8, 3, true, true]);
+    assert.deepStrictEqual(shape(viaAccelerate), [4, 3, true, true]);
+    assert.strictEqual(direct.settings.batchSize, 2);
+  });
+
+  it('a launched script that is not there is said on its path', async () => {
+    const result = await launched('nowhere.sh', 'accelerate launch --num_processes 2 missing_train.py --per_device_train_batch_size 2\n');
+    assert.deepStrictEqual(result.configs, []);
+    assert.ok(result.notes.some((n: string) => /from the script it runs, and could not read missing_train\.py/.test(n)), result.notes.join('\n'));
+  });
+
   it('a script that launches nothing, or names a recipe that is not there, gets no number', async () => {
     assert.deepStrictEqual((await launched('setup.sh', '#!/bin/bash\npip install torchtune\necho done\n')).configs, []);
     const result = await launched('missing.sh', 'tune run lora_finetune_single_device --config ./recipes/nowhere.yaml\n');

@@ -1,11 +1,12 @@
 import * as assert from 'assert';
 import { activationBytesPerLayer } from '../../src/core/memory';
 import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
-import type { ConfigValue } from '../../src/core/configTree';
+import type { ConfigEntry, ConfigObject, ConfigValue } from '../../src/core/configTree';
 import { findCatalogModel, torchtuneModel } from '../../src/core/catalog';
 import { formatFor, parseConfig, type ConfigFormat } from '../../src/parse';
 import { parsePython } from '../../src/parse/python';
 import { parseShell } from '../../src/parse/shell';
+import { accelerateRun } from '../../src/core/launchers';
 import { parseYaml } from '../../src/parse/yaml';
 import { PUBLIC, readReference, REFERENCE } from './helpers';
 import * as fs from 'fs';
@@ -280,6 +281,52 @@ describe('launch scripts (read, never run)', () => {
     const batch = first.entries.find(e => e.key === 'batch_size')!;
     assert.strictEqual(text.slice(batch.keySpan.start, batch.keySpan.end), 'batch_size');
     assert.strictEqual(parseShell('#!/bin/bash\npython train.py --lr 1e-4\n').root, undefined);
+  });
+
+  it('a training script under accelerate, deepspeed or torchrun: the script, the GPUs, accelerate\'s config and flags, the script\'s own arguments', () => {
+    const text = [
+      'accelerate launch --config_file configs/fsdp.yaml --mixed_precision=bf16 --num_processes 4 train.py \\',
+      '  --model_name_or_path meta-llama/Llama-2-7b-hf --per_device_train_batch_size 4 --gradient_checkpointing --bf16 True',
+      'deepspeed --num_gpus 8 --num_nodes 2 sft.py --deepspeed ds_z3.json --max-seq-length=1024',
+      'torchrun --nproc_per_node 2 finetune.py --fsdp "full_shard auto_wrap"',
+      'accelerate launch -m trl.cli sft',
+    ].join('\n');
+    const root = parseShell(text).root;
+    assert.ok(root?.kind === 'object');
+    assert.deepStrictEqual(root.entries.map(e => e.key), ['accelerate launch', 'deepspeed', 'torchrun']);
+    const plain = (v: ConfigValue): unknown => (v.kind === 'object' ? Object.fromEntries(v.entries.map(e => [e.key, plain(e.value)])) : 'value' in v ? v.value : null);
+    assert.deepStrictEqual(plain(root.entries[0].value), {
+      launch_config_file: 'train.py', launch_accelerate_config: 'configs/fsdp.yaml', launch_accelerate: { mixed_precision: 'bf16', num_processes: 4 },
+      model_name_or_path: 'meta-llama/Llama-2-7b-hf', per_device_train_batch_size: 4, gradient_checkpointing: true, bf16: true,
+    });
+    assert.deepStrictEqual(plain(root.entries[1].value), { launch_config_file: 'sft.py', num_gpus: 16, deepspeed: 'ds_z3.json', max_seq_length: 1024 });
+    assert.deepStrictEqual(plain(root.entries[2].value), { launch_config_file: 'finetune.py', num_gpus: 2, fsdp: 'full_shard auto_wrap' });
+    // A script argument points at its word.
+    const batch = (root.entries[0].value as ConfigObject).entries.find(e => e.key === 'per_device_train_batch_size')!;
+    assert.strictEqual(text.slice(batch.keySpan.start, batch.keySpan.end), 'per_device_train_batch_size');
+  });
+});
+
+describe("accelerate's settings, as the run keys a training script is read from", () => {
+  const yaml = (text: string) => parseYaml(text).root as ConfigObject;
+  const plain = (entries: readonly ConfigEntry[]): unknown => Object.fromEntries(entries.map(e => [e.key, e.value.kind === 'object' ? plain(e.value.entries) : 'value' in e.value ? e.value.value : null]));
+  const at = { start: 0, end: 1 };
+
+  it('FSDP: its sharding strategy (by name or number) and CPU offload as HF Trainer\'s fsdp; processes as GPUs; bf16', () => {
+    const file = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: 2\n  fsdp_offload_params: true\nmixed_precision: bf16\nnum_machines: 2\nnum_processes: 16\n');
+    assert.deepStrictEqual(plain(accelerateRun(file, undefined, at)), { num_gpus: 16, bf16: true, fsdp: 'shard_grad_op offload' });
+    const hybrid = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: HYBRID_SHARD\n');
+    assert.deepStrictEqual(plain(accelerateRun(hybrid, undefined, at)), { fsdp: 'hybrid_shard' });
+  });
+
+  it('DeepSpeed: the config file it names, or a zero_optimization from zero_stage and the offload devices; flags over the file', () => {
+    const named = yaml('distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\n  zero3_init_flag: true\nnum_processes: 8\n');
+    assert.deepStrictEqual(plain(accelerateRun(named, undefined, at)), { num_gpus: 8, deepspeed: 'ds.json' });
+    const inline = yaml('distributed_type: DEEPSPEED\ndeepspeed_config:\n  zero_stage: 2\n  offload_optimizer_device: cpu\n  offload_param_device: none\n  gradient_accumulation_steps: 4\nnum_processes: 8\n');
+    assert.deepStrictEqual(plain(accelerateRun(inline, undefined, at)), { num_gpus: 8, zero_optimization: { stage: 2, offload_optimizer: { device: 'cpu' } } });
+    const flags = yaml('use_deepspeed: true\nzero_stage: 3\nnum_processes: 4\nmixed_precision: fp16\n');
+    assert.deepStrictEqual(plain(accelerateRun(inline, flags, at)), { num_gpus: 4, fp16: true, zero_optimization: { stage: 3, offload_optimizer: { device: 'cpu' } } });
+    assert.deepStrictEqual(plain(accelerateRun(yaml('distributed_type: MULTI_GPU\nnum_processes: 2\nmixed_precision: "no"\n'), undefined, at)), { num_gpus: 2 });
   });
 });
 
