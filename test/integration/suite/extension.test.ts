@@ -255,6 +255,15 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(hovers), /\*\*training\\.batch\\_size\*\* sets the micro\\-batch size/);
   });
 
+  it('reads accelerate launching a training script: the lens on the launch, from the script, the accelerate config and the arguments', async () => {
+    const sh = await open('launch_sft.sh');
+    const found = await lenses(sh);
+    assert.strictEqual(found.length, 1);
+    assert.strictEqual(found[0].range.start.line, 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', sh.uri, positionOf(sh, 'per_device_train_batch_size'));
+    assert.match(hoverText(hovers), /per\\_device\\_train\\_batch\\_size\*\* sets the micro\\-batch size/);
+  });
+
   it('offers quick fixes computed to fit, and applying one removes the diagnostic', async () => {
     await setTarget('RTX 3060');
     await vscode.window.showTextDocument(config);
