@@ -25,7 +25,8 @@ const MIB = 1024 * 1024;
 interface Case {
   set: string;
   id: string;
-  metric: 'allocated' | 'reserved' | 'nvml';
+  /** What is compared: a measured peak (allocated, reserved, nvidia-smi), or Megatron-LM's formula (its weights and optimizer, its total). */
+  metric: 'allocated' | 'reserved' | 'nvml' | 'weights+optimizer' | 'total';
   measuredMiB: number;
   estimatedMiB: number | undefined;
   note?: string;
@@ -203,6 +204,16 @@ for (const r of titan.rows) {
   });
 }
 
+// --- Megatron-LM's own theoretical_memory_usage on the same arguments, each job posed as its launch script ---
+interface MegatronRow { id: string; file: string; weightAndOptimizerMiB: number; activationMiB: number; totalMiB: number }
+const megatron = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'megatron-theoretical.json'), 'utf8')) as { rows: MegatronRow[] };
+for (const r of megatron.rows) {
+  const est = analyzeDocument(parseConfig(fs.readFileSync(path.join(root, r.file), 'utf8'), 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' }).configs[0]?.estimate?.training;
+  const c = est?.components;
+  cases.push({ set: 'Megatron-LM formula', id: r.id, metric: 'weights+optimizer', measuredMiB: r.weightAndOptimizerMiB, estimatedMiB: c && (c.weights + c.gradients + c.optimizer) / MIB });
+  cases.push({ set: 'Megatron-LM formula', id: r.id, metric: 'total', measuredMiB: r.totalMiB, estimatedMiB: est && est.allocatedBytes / MIB });
+}
+
 // --- Table ---
 const errorPct = (c: Case) => (c.estimatedMiB === undefined ? undefined : ((c.estimatedMiB - c.measuredMiB) / c.measuredMiB) * 100);
 const lines = [
@@ -245,6 +256,8 @@ summary('training, reserved (torchtitan, published)', isTitan);
 summary('  FSDP and context parallel (Tables 1-3)', c => isTitan(c) && /Table [123]$/.test(c.set));
 summary('  tensor parallel, 70B (Table 4)', c => isTitan(c) && c.set.endsWith('Table 4'));
 summary('  pipeline parallel, 405B (Tables 5-6)', c => isTitan(c) && /Table [56]$/.test(c.set));
+summary("Megatron-LM's formula: weights and optimizer", c => c.set.startsWith('Megatron') && c.metric === 'weights+optimizer');
+summary("Megatron-LM's formula: total (activations are VRAM Lens' HF-module model)", c => c.set.startsWith('Megatron') && c.metric === 'total');
 const titanErrors = cases.filter(isTitan).map(errorPct).filter((e): e is number => e !== undefined);
 console.log(`torchtitan rows within 15 %: ${titanErrors.filter(e => Math.abs(e) <= 15).length} of ${titanErrors.length}`);
 for (const l of oomLines) {

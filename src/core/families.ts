@@ -456,6 +456,52 @@ const GPT_NEOX_YAML: Family = {
   },
 };
 
+/** Megatron-LM pads the vocabulary to `--make-vocab-size-divisible-by` (128) × tensor parallelism. */
+const megatronPadded = (ctx: FamilyContext, vocab: number) => roundUp(vocab, (ctx.int('make_vocab_size_divisible_by') ?? 128) * (ctx.int('tensor_model_parallel_size') ?? 1));
+
+/** The vocabulary of Megatron-LM's tokenizer types that fix one, before padding. */
+const MEGATRON_TOKENIZERS: Readonly<Record<string, number>> = { GPT2BPETokenizer: 50257 };
+
+/**
+ * Megatron-LM's GPT (megatron/core/models/gpt) as pretrain_gpt.py's arguments build it: `--swiglu` gates the MLP
+ * (ffn_hidden_size per branch; unset, 4h, or ⅔ of it rounded down to 64 under SwiGLU), `--normalization RMSNorm`,
+ * biases on every linear layer unless `--disable-bias-linear`, query groups only with `--group-query-attention`,
+ * tied embeddings unless `--untie-embeddings-and-output-weights`, and the vocabulary (`--vocab-size`, or a tokenizer
+ * type that fixes one) padded to `--make-vocab-size-divisible-by` (128) × tensor parallelism.
+ */
+const MEGATRON_GPT: Family = {
+  ...GPT_STYLE,
+  name: 'Megatron-LM GPT',
+  dropout: false,
+  pythonGelu: false,
+  readsHeadDim: true,
+  defaultVocabSize: ctx => {
+    const vocab = MEGATRON_TOKENIZERS[ctx.str('tokenizer_type') ?? ''];
+    if (vocab === undefined) {
+      ctx.fail('the vocabulary is not on the command line: Megatron-LM takes it from the tokenizer; add `--vocab-size N` (the tokenizer\'s size) for an estimate', 'tokenizer_type');
+      return 0;
+    }
+    return megatronPadded(ctx, vocab);
+  },
+  refine: ctx => {
+    const swiglu = ctx.bool('swiglu') === true;
+    const bias = ctx.bool('disable_bias_linear') !== true;
+    const written = ctx.int('vocab_size');
+    return {
+      ...(written !== undefined ? { vocabSize: megatronPadded(ctx, written) } : {}),
+      mlp: swiglu ? 'gated' : 'plain',
+      intermediateSize: ctx.intermediateSize ?? (swiglu ? Math.floor((4 * ctx.hiddenSize * 2) / 3 / 64) * 64 : 4 * ctx.hiddenSize),
+      norm: ctx.str('normalization') === 'RMSNorm' ? 'rmsnorm' : 'layernorm',
+      attentionBias: bias ? 'all' : 'none',
+      mlpBias: bias,
+      ...(ctx.bool('group_query_attention') === true ? {} : { numKvHeads: ctx.numHeads }),
+    };
+  },
+};
+
+/** Megatron-LM's GPT with rotary positions (`--position-embedding-type rope`); learned absolute ones otherwise. */
+export const MEGATRON_GPT_FAMILIES = { learned: MEGATRON_GPT, rope: { ...MEGATRON_GPT, positions: 'rotary' } } as const satisfies Record<string, Family>;
+
 /**
  * LitGPT's own Config (litgpt/config.py: `configs = [dict(name=…, n_embd=…, …)]`): the block is chosen by
  * norm_class_name and mlp_class_name, biases by `bias`, the embedding uses padded_vocab_size.
@@ -1104,6 +1150,8 @@ export function familyFor(
     readonly encoderKeys: boolean;
     readonly nanoGpt: boolean;
     readonly gptNeoxYaml: boolean;
+    /** Megatron-LM's arguments (a pretrain script's command line), with their positions. */
+    readonly megatron?: 'learned' | 'rope';
     readonly litgpt: boolean;
     readonly metaNative?: boolean;
     readonly mistralNative?: boolean;
@@ -1129,6 +1177,9 @@ export function familyFor(
   }
   if (modelType === undefined && hints.nanoGpt) {
     return NANOGPT;
+  }
+  if (modelType === undefined && hints.megatron) {
+    return MEGATRON_GPT_FAMILIES[hints.megatron];
   }
   if (modelType === undefined && hints.gptNeoxYaml) {
     return GPT_NEOX_YAML;

@@ -669,8 +669,11 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // Context parallelism splits every sequence over its group: each GPU holds its share of the tokens.
   const tokens = (settings.batchSize * settings.sequenceLength) / Math.max(1, settings.contextParallel ?? 1);
   const layers = totalLayers(spec);
-  // Model-parallel share held by one GPU (the first pipeline stage also holds the embeddings).
-  const modelShare = 1 / (tp * pp);
+  // Model-parallel share held by one GPU: its 1/pp of the blocks and, on the first (or last) pipeline stage, the
+  // embedding (or the output head, whichever is larger), all split over tensor parallelism.
+  const blockParams = params.total - params.embeddings - params.head;
+  const stageParams = pp > 1 ? blockParams / pp + Math.max(params.embeddings, params.head) : params.total;
+  const modelShare = stageParams / Math.max(1, params.total) / tp;
 
   // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
   // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam).
@@ -679,7 +682,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const trainableShare = settings.lora ? 1 : modelShare;
   // mlx-lm's adapters are fp32 whatever the base dtype, and so are their gradients and optimizer states.
   const trainLayout = settings.lora?.fp32Adapters ? { ...layout, weightBytes: 4, gradientBytes: 4, stateBytes: 4 } : layout;
-  const gradientBytesPerParam = shardedMixed ? 2 : trainLayout.gradientBytes;
+  const gradientBytesPerParam = shardedMixed ? (settings.fp32Gradients ? 4 : 2) : trainLayout.gradientBytes;
 
   // Weights: fully trained in the recipe's dtype; under LoRA the frozen base stays in 16 bits (or quantized).
   let weights: number;
@@ -762,7 +765,8 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // What one layer saves without any recomputation: what checkpointing brings back, one layer at a time.
   const perLayerFull = settings.checkpointing === 'none' ? perLayer : activationBytesPerLayer(spec, { ...settings, checkpointing: 'none' }, tokens);
   // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
-  const layersHeld = pp > 1 ? (layers / pp) * pp : blocksInBackward(spec, settings);
+  const interleaving = pp > 1 && settings.virtualPipelineStages ? 1 + (pp - 1) / (pp * settings.virtualPipelineStages) : 1;
+  const layersHeld = pp > 1 ? (layers / pp) * pp * interleaving : blocksInBackward(spec, settings);
   // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
   // Offloaded to CPU memory, only the inputs still being copied stay on the GPU.
   const checkpointsOnGpu = settings.activationOffloading ? Math.min(OFFLOAD_STASH, layersHeld - 1) : layersHeld - 1;
@@ -1188,7 +1192,15 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
           ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`
           : '') +
         (tp > 1 ? '; tensor parallel with sequence parallelism (Megatron), so activations are split too' : '') +
+        (pp > 1 && settings.virtualPipelineStages
+          ? `; an interleaved pipeline schedule with ${settings.virtualPipelineStages} model chunks per stage holds ${+(1 + (pp - 1) / (pp * settings.virtualPipelineStages)).toFixed(3)}× 1F1B's activations on the first stage`
+          : '') +
         '; figures are per GPU (the first pipeline stage, which holds the most micro-batches).',
+    );
+  }
+  if (spec.family.startsWith('Megatron-LM')) {
+    list.push(
+      "Megatron-LM: weights, fp32 main gradients (unless --grad-reduce-in-bf16) and the distributed optimizer as Megatron-LM lays them, the first pipeline stage holding the embedding; activations are counted as HF transformers' eager modules keep them, where Megatron-Core with Transformer Engine fuses more and may keep less (not measured).",
     );
   }
   if (settings.deepspeed && settings.zeroStage > 0 && dp > 1) {

@@ -16,7 +16,7 @@ import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trai
 import type { ModelSpec, PipelineComponent, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { accelerateRun } from './launchers';
-import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LAUNCH_KEYS, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
+import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
   (Object.entries(KEY_ALIASES) as [SpecField, readonly string[]][]).flatMap(([field, keys]) =>
@@ -1187,6 +1187,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     mistralNative: has('dim') && has('n_layers') && has('hidden_dim'),
     metaNative: has('dim') && has('n_layers') && (has('multiple_of') || has('ffn_dim_multiplier')),
     gptNeoxYaml: (has('hidden-size') && has('num-layers')) || has('vocab_file') || has('no_weight_tying') || has('no-weight-tying'),
+    megatron: has(MEGATRON_SCRIPT_KEY) ? (scalarValue('position_embedding_type') === 'rope' ? 'rope' : 'learned') : undefined,
   });
 
   if (family.generic) {
@@ -1296,7 +1297,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
     const tokenizer = ctx.str('tokenizer_type') ?? ctx.str('tokenizer-type');
     const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;
-    problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${whose} is assumed.` });
+    // A family that cannot assume one said why (ctx.fail) and gave none.
+    if (vocabSize > 0) {
+      problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${whose} is assumed.` });
+    }
   }
   const refined = family.refine?.(ctx) ?? {};
   vocabSize = refined.vocabSize ?? vocabSize;
@@ -1353,7 +1357,8 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   if (typeof tie === 'string') {
     problems.push({ ...notBooleanProblem(keyName(config, 'tieWordEmbeddings'), tie), field: 'tieWordEmbeddings' });
   }
-  const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying');
+  // GPT-NeoX's no-weight-tying; Megatron-LM's --untie-embeddings-and-output-weights.
+  const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying') ?? scalarValue('untie_embeddings_and_output_weights');
   const tieWordEmbeddings = typeof tie === 'boolean' || typeof tie === 'number' ? Boolean(tie) : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
   const t5Gated = family.feedForwardProj === true && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
   const positions =

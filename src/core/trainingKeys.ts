@@ -2,6 +2,7 @@
 import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
+import { MEGATRON_SCRIPT_KEY } from './vocabulary';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
 
@@ -365,10 +366,10 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     take('FSDP CPU offload', 'offloadOptimizer', path, v => (v.kind === 'boolean' ? v.value : undefined));
   }
   // torchtitan's degrees: under [parallelism], or (its 2024 layout) under [training] and [experimental].
-  for (const path of ['parallelism.tensor_parallel_degree', 'training.tensor_parallel_degree', 'tensor_parallel_size']) {
+  for (const path of ['parallelism.tensor_parallel_degree', 'training.tensor_parallel_degree', 'tensor_parallel_size', 'tensor_model_parallel_size']) {
     take('tensor parallel', 'tensorParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
-  for (const path of ['parallelism.pipeline_parallel_degree', 'experimental.pipeline_parallel_degree']) {
+  for (const path of ['parallelism.pipeline_parallel_degree', 'experimental.pipeline_parallel_degree', 'pipeline_model_parallel_size']) {
     take('pipeline parallel', 'pipelineParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
   // Context parallelism: each GPU of a context-parallel group holds its share of every sequence.
@@ -377,6 +378,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   }
   shardedDataParallel(obj, options, sources);
   pipelineMicrobatches(obj, options, sources);
+  readMegatron(obj, take, options);
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
   // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA".
@@ -551,6 +553,39 @@ function readTorchtitanSwitches(take: Take): void {
   // torchtitan's 2024 compile covered the transformer blocks, not the loss; [compile] names its components.
   take('torch.compile of the loss', 'compiledLoss', 'training.compile', v => (v.kind === 'boolean' ? false : undefined));
   take('torch.compile of the loss', 'compiledLoss', 'compile.components', v => (v.kind === 'array' ? v.items.some(i => i.kind === 'string' && i.value === 'loss') : undefined));
+}
+
+/**
+ * Megatron-LM's run (a pretrain script's arguments): its distributed optimizer shards the fp32 main weights and Adam
+ * states over the data-parallel GPUs (ZeRO-1); it keeps fp32 main gradients unless `--grad-reduce-in-bf16`;
+ * `--recompute-granularity` full or selective (or the older `--recompute-activations`); and the micro-batches of a
+ * step, global batch / (micro-batch × data-parallel GPUs).
+ */
+function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unknown>): void {
+  if (!entryAt(obj, MEGATRON_SCRIPT_KEY)) {
+    return;
+  }
+  const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
+  take('distributed optimizer', 'zeroStage', 'use_distributed_optimizer', v => (flag(v) ? 1 : undefined));
+  take('fp32 main gradients', 'fp32Gradients', 'grad_reduce_in_bf16', v => (flag(v) ? false : undefined));
+  options.fp32Gradients ??= true;
+  take('checkpointing', 'checkpointing', 'recompute_granularity', v => (v.kind === 'string' && (v.value === 'full' || v.value === 'selective') ? v.value : undefined));
+  take('checkpointing', 'checkpointing', 'recompute_activations', v => (flag(v) ? 'selective' : undefined));
+  take('virtual pipeline stages', 'virtualPipelineStages', 'virtual_pipeline_model_parallel_size', wholeNumber(RUN_LIMITS.parallelDegree));
+  take('virtual pipeline stages', 'virtualPipelineStages', 'num_layers_per_virtual_pipeline_stage', v => {
+    const per = v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 ? v.value : undefined;
+    const layers = entryAt(obj, 'num_layers')?.value;
+    const pp = (options.pipelineParallel as number | undefined) ?? 1;
+    return per !== undefined && layers?.kind === 'number' && pp > 1 ? Math.max(1, Math.floor(layers.value / pp / per)) : undefined;
+  });
+  take('gradient accumulation', 'gradientAccumulationSteps', 'global_batch_size', v => {
+    const global = v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 ? v.value : undefined;
+    const micro = (options.batchSize as number | undefined) ?? 1;
+    const gpus = (options.gpus as number | undefined) ?? 1;
+    const model = ((options.tensorParallel as number | undefined) ?? 1) * ((options.pipelineParallel as number | undefined) ?? 1) * ((options.contextParallel as number | undefined) ?? 1);
+    const dp = Math.max(1, Math.floor(gpus / model));
+    return global === undefined ? undefined : Math.max(1, Math.floor(global / (micro * dp)));
+  });
 }
 
 /** A DeepSpeed bucket size: a count of elements (5e8 is one), or "auto", which HF's Trainer fills in. */

@@ -610,6 +610,16 @@ export interface RunSettings {
    * (two with `overlap_comm`, under ZeRO-1/2). 'auto': what HF's Trainer writes in, hidden size². Unset: 5e8.
    */
   readonly reduceBucketSize?: number | 'auto';
+  /**
+   * Gradients accumulate in an fp32 buffer beside 16-bit weights (Megatron-LM's main gradients; off with
+   * `--grad-reduce-in-bf16`): 4 bytes per parameter where sharded mixed precision would keep 2.
+   */
+  readonly fp32Gradients?: boolean;
+  /**
+   * Model chunks per pipeline stage under an interleaved schedule (Megatron-LM's virtual pipeline stages): the first
+   * stage holds 1 + (p − 1) / (p · v) times the activations 1F1B holds.
+   */
+  readonly virtualPipelineStages?: number;
   /** DeepSpeed's `overlap_comm`: ZeRO-1/2 double their reduce buffer. Unset: on under ZeRO-3 only, DeepSpeed's default. */
   readonly overlapComm?: boolean;
   /** DeepSpeed's `contiguous_gradients`: false, no reduce buffer is allocated. Unset: true, DeepSpeed's default. */

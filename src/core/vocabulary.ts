@@ -88,4 +88,7 @@ export function mayHoldModelConfig(text: string): boolean {
  * accelerate settings its command line writes (`--mixed_precision`, `--use_fsdp`, …), which the engine reads as
  * accelerate does.
  */
+/** The key a launch script's reader gives a Megatron-LM pretrain script's launch: its arguments are the model and run. */
+export const MEGATRON_SCRIPT_KEY = 'megatron_script';
+
 export const LAUNCH_KEYS = { recipe: 'launch_config_file', gpus: 'num_gpus', accelerateConfig: 'launch_accelerate_config', accelerate: 'launch_accelerate' } as const;

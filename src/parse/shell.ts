@@ -1,6 +1,6 @@
 // Launch scripts (bash): the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, and a training script under `accelerate launch`, `deepspeed` or `torchrun` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
 import type { ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
-import { LAUNCH_KEYS } from '../core/vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
 /** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
@@ -9,8 +9,14 @@ interface Word {
   readonly span: Span;
 }
 
-/** Shell variables a launch commonly reads (`NGPU=${NGPU:-"8"}`), by name: their last assignment before the use. */
-type Variables = Map<string, string>;
+/**
+ * Shell variables a launch commonly reads (`NGPU=${NGPU:-"8"}`), by name: their last assignment before the use; and
+ * arrays (`MODEL_ARGS=( --num-layers 32 … )`, Megatron-LM's launch scripts), each element a word where it is written.
+ */
+interface Variables {
+  readonly scalars: Map<string, string>;
+  readonly arrays: Map<string, Word[]>;
+}
 
 /** A blank between words: space, tab, carriage return. */
 function blank(c: string | undefined): boolean {
@@ -23,6 +29,8 @@ function logicalLines(text: string): { chars: string; offsets: number[] }[] {
   let chars = '';
   let offsets: number[] = [];
   let quote: string | undefined;
+  // Inside an array assignment's parentheses (`ARGS=(` … `)`), a line break is a blank.
+  let array = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\\' && text[i + 1] === '\n' && quote !== "'") {
@@ -43,6 +51,16 @@ function logicalLines(text: string): { chars: string; offsets: number[] }[] {
     if ((c === '"' || c === "'") && (quote === undefined || quote === c)) {
       quote = quote === undefined ? c : undefined;
     }
+    if (!quote && c === '(' && chars.endsWith('=')) {
+      array = true;
+    } else if (!quote && c === ')') {
+      array = false;
+    }
+    if (c === '\n' && !quote && array) {
+      chars += ' ';
+      offsets.push(i);
+      continue;
+    }
     if (c === '\n' && !quote) {
       lines.push({ chars, offsets });
       chars = '';
@@ -60,7 +78,7 @@ function logicalLines(text: string): { chars: string; offsets: number[] }[] {
 function expand(word: string, vars: Variables): string {
   return word.replace(/\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)/g, (_, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
     const name = braced ?? bare ?? '';
-    return vars.get(name) ?? (fallback !== undefined ? fallback.replace(/^["']|["']$/g, '') : '');
+    return vars.scalars.get(name) ?? (fallback !== undefined ? fallback.replace(/^["']|["']$/g, '') : '');
   });
 }
 
@@ -73,7 +91,10 @@ function commands(line: { chars: string; offsets: number[] }, vars: Variables): 
   let end = -1;
   let quote: string | undefined;
   const flush = () => {
-    if (start >= 0) {
+    const array = /^\$\{(\w+)\[[@*]\]\}$/.exec(text);
+    if (start >= 0 && array) {
+      current.push(...(vars.arrays.get(array[1]) ?? []));
+    } else if (start >= 0) {
       current.push({ text: expand(text, vars), span: { start, end } });
     }
     text = '';
@@ -261,7 +282,9 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
   }
   const script = words[at];
   const own = words.slice(0, at);
-  const entries: ConfigEntry[] = [{ key: LAUNCH_KEYS.recipe, keySpan: script.span, value: { kind: 'string', value: script.text, span: script.span } }];
+  // Megatron-LM's pretrain scripts build the model from their arguments: the launch is the whole config.
+  const megatron = /(^|\/)pretrain_\w+\.py$/.test(script.text);
+  const entries: ConfigEntry[] = [{ key: megatron ? MEGATRON_SCRIPT_KEY : LAUNCH_KEYS.recipe, keySpan: script.span, value: { kind: 'string', value: script.text, span: script.span } }];
   if (launcher === 'accelerate') {
     const config = flagValue(own, ['--config_file', '--config-file']);
     if (config) {
@@ -315,15 +338,38 @@ function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[
   return undefined;
 }
 
-/** `NAME=value` (or `export NAME=value`) at the start of a command: a variable the rest of the script may read. */
+/**
+ * `NAME=value` (or `export NAME=value`) at the start of a command: a variable the rest of the script may read. An
+ * array (`NAME=( … )`, `NAME+=( … )`) keeps its elements as words, a quoted element with blanks split as the shell
+ * splits it when the array is used unquoted, an element `${OTHER[@]}` replaced by that array's words.
+ */
 function assign(words: readonly Word[], vars: Variables): void {
+  const array = /^(\w+)(\+?)=\((.*)$/.exec(words[0]?.text ?? '');
+  if (array) {
+    const items: Word[] = [];
+    const first = { text: array[3], span: words[0].span };
+    for (const w of [first, ...words.slice(1)]) {
+      const text = w.text.replace(/\)$/, '');
+      const spliced = /^\$\{(\w+)\[[@*]\]\}$/.exec(text);
+      if (spliced) {
+        items.push(...(vars.arrays.get(spliced[1]) ?? []));
+      } else {
+        items.push(...text.split(/\s+/).filter(t => t !== '').map(t => ({ text: t, span: w.span })));
+      }
+      if (w.text.endsWith(')')) {
+        break;
+      }
+    }
+    vars.arrays.set(array[1], array[2] === '+' ? [...(vars.arrays.get(array[1]) ?? []), ...items] : items);
+    return;
+  }
   const list = words[0]?.text === 'export' ? words.slice(1) : words;
   for (const w of list) {
     const m = /^(\w+)=(.*)$/.exec(w.text);
     if (!m) {
       break;
     }
-    vars.set(m[1], m[2]);
+    vars.scalars.set(m[1], m[2]);
   }
 }
 
@@ -333,7 +379,7 @@ function assign(words: readonly Word[], vars: Variables): void {
  * named file (the host supplies it) and lays these over it. Never throws.
  */
 export function parseShell(text: string): ConfigDocument {
-  const vars: Variables = new Map();
+  const vars: Variables = { scalars: new Map(), arrays: new Map() };
   const entries: ConfigEntry[] = [];
   const launches = new Map<string, number>();
   for (const line of logicalLines(text)) {

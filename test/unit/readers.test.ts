@@ -8,7 +8,7 @@ import { parsePython } from '../../src/parse/python';
 import { parseShell } from '../../src/parse/shell';
 import { accelerateRun } from '../../src/core/launchers';
 import { parseYaml } from '../../src/parse/yaml';
-import { PUBLIC, readReference, REFERENCE } from './helpers';
+import { PUBLIC, readReference, REFERENCE, ROOT } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -304,6 +304,43 @@ describe('launch scripts (read, never run)', () => {
     // A script argument points at its word.
     const batch = (root.entries[0].value as ConfigObject).entries.find(e => e.key === 'per_device_train_batch_size')!;
     assert.strictEqual(text.slice(batch.keySpan.start, batch.keySpan.end), 'per_device_train_batch_size');
+  });
+});
+
+describe("Megatron-LM's launch scripts: a pretrain script's arguments are the model and the run", () => {
+  const shell = (name: string) => fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'public', 'configs-public', 'shell', name), 'utf8');
+
+  it("its Llama 3 8B example (bash arrays, +=, variables): Llama 3 8B's 8,030,261,248 parameters, 8 GPUs, the distributed optimizer", () => {
+    const [a] = analyze(shell('NVIDIA__Megatron-LM__llama_train_llama3_8b_h100_fp8.sh'), 'shell');
+    assert.strictEqual(a.estimate!.parameters.total, 8_030_261_248);
+    const s = a.estimate!.settings;
+    // Global batch 128 over micro-batch 1 × 8 data-parallel GPUs: 16 micro-batches a step; --grad-reduce-in-bf16.
+    assert.deepStrictEqual([s.gpus, s.tensorParallel, s.zeroStage, s.batchSize, s.sequenceLength, s.gradientAccumulationSteps, s.fp32Gradients], [8, 1, 1, 1, 8192, 16, false]);
+    // Bf16 weights and gradients, fp32 main weights and Adam states over 8 GPUs: 2 + 2 + 12 / 8 bytes per parameter.
+    const c = a.estimate!.training.components;
+    assert.strictEqual(c.weights + c.gradients + c.optimizer, Math.round(8_030_261_248 * 2) + Math.round(8_030_261_248 * 2) + Math.round((8_030_261_248 * 12) / 8));
+    // A hover on an argument in its array points at it.
+    const text = shell('NVIDIA__Megatron-LM__llama_train_llama3_8b_h100_fp8.sh');
+    const layers = a.config.keys.find(k => k.field === 'numLayers')!;
+    assert.strictEqual(text.slice(layers.keySpan.start, layers.keySpan.end), 'num-layers');
+  });
+
+  it('its GPT-3 175B example names no vocabulary on its command line: an error that says so, no number', () => {
+    const [a] = analyze(shell('NVIDIA__Megatron-LM__gpt3_train_gpt3_175b_distributed.sh'), 'shell');
+    assert.strictEqual(a.estimate, undefined);
+    assert.ok(a.problems.some(p => /the vocabulary is not on the command line: .*--vocab-size N/.test(p.message)));
+  });
+
+  it('an interleaved schedule holds 1 + (p − 1) / (p · v) times the activations on the first stage; that stage holds the embedding', () => {
+    const job = (more: string) => `MODEL=(\n  --num-layers 80 --hidden-size 8192 --ffn-hidden-size 28672 --num-attention-heads 64\n  --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear\n  --untie-embeddings-and-output-weights --position-embedding-type rope --vocab-size 128256\n)\ntorchrun --nproc_per_node 8 --nnodes 8 pretrain_gpt.py \${MODEL[@]} --seq-length 4096 --micro-batch-size 1 --global-batch-size 128 --bf16 --tensor-model-parallel-size 8 --pipeline-model-parallel-size 4 --sequence-parallel --recompute-granularity selective --use-distributed-optimizer ${more}\n`;
+    const plain = analyze(job(''), 'shell')[0].estimate!;
+    const interleaved = analyze(job('--num-layers-per-virtual-pipeline-stage 5'), 'shell')[0].estimate!;
+    assert.strictEqual(interleaved.settings.virtualPipelineStages, 4);
+    assert.ok(interleaved.training.components.activations > plain.training.components.activations);
+    // Llama 3 70B's 80 blocks over 4 stages, with the 128,256 × 8,192 embedding on the first, over 8 tensor-parallel GPUs.
+    const blocks = plain.parameters.total - plain.parameters.embeddings - plain.parameters.head;
+    const stage = (blocks / 4 + plain.parameters.embeddings) / 8;
+    assert.strictEqual(plain.training.components.weights, Math.round(stage * 2));
   });
 });
 
