@@ -604,6 +604,9 @@ export interface TrainingBreakdown extends MemoryEstimate<TrainingComponent> {
   readonly trainableParameters: number;
   /** A paged optimizer's states in CUDA unified memory, outside PyTorch's allocator and the peak. */
   readonly pagedStateBytes: number;
+  /** The pipeline stage the figures are for (the one that needs the most), and the other end stage's peak. */
+  readonly stage: PipelineStage;
+  readonly otherStagePeakBytes?: number;
 }
 
 function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: readonly WeightTensor[]; count: number } {
@@ -659,7 +662,24 @@ function savedModuleTensors(spec: ModelSpec, lora: LoraSettings | undefined): We
  */
 export const OFFLOAD_STASH = 5;
 
+/** Which pipeline stage an estimate is for: the first (the embedding, the most micro-batches in flight), the last (the head and the loss), or the only one. */
+export type PipelineStage = 'first' | 'last' | 'only';
+
+/**
+ * Training memory on one GPU. Under pipeline parallelism, on the stage that needs the most: the first holds the
+ * embedding and a micro-batch in flight per stage, the last the output head, its gradient and the loss.
+ */
 export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings): TrainingBreakdown {
+  if (Math.max(1, settings.pipelineParallel) === 1) {
+    return trainingOnStage(spec, params, settings, 'only');
+  }
+  const first = trainingOnStage(spec, params, settings, 'first');
+  const last = trainingOnStage(spec, params, settings, 'last');
+  const worst = last.peakBytes > first.peakBytes ? last : first;
+  return { ...worst, otherStagePeakBytes: worst === last ? first.peakBytes : last.peakBytes };
+}
+
+function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, stage: PipelineStage): TrainingBreakdown {
   const layout = precisionLayout(settings.precision);
   const tp = Math.max(1, settings.tensorParallel);
   const pp = Math.max(1, settings.pipelineParallel);
@@ -672,7 +692,9 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // Model-parallel share held by one GPU: its 1/pp of the blocks and, on the first (or last) pipeline stage, the
   // embedding (or the output head, whichever is larger), all split over tensor parallelism.
   const blockParams = params.total - params.embeddings - params.head;
-  const stageParams = pp > 1 ? blockParams / pp + Math.max(params.embeddings, params.head) : params.total;
+  // The last stage's head is the embedding's tied copy where the model ties them.
+  const ends = stage === 'first' ? params.embeddings : stage === 'last' ? (params.head > 0 ? params.head : params.embeddings) : 0;
+  const stageParams = stage === 'only' ? params.total : blockParams / pp + ends;
   const modelShare = stageParams / Math.max(1, params.total) / tp;
 
   // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
@@ -766,7 +788,8 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   const perLayerFull = settings.checkpointing === 'none' ? perLayer : activationBytesPerLayer(spec, { ...settings, checkpointing: 'none' }, tokens);
   // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
   const interleaving = pp > 1 && settings.virtualPipelineStages ? 1 + (pp - 1) / (pp * settings.virtualPipelineStages) : 1;
-  const layersHeld = pp > 1 ? (layers / pp) * pp * interleaving : blocksInBackward(spec, settings);
+  // 1F1B: the first stage has a micro-batch in flight per stage, the last only the one it is computing.
+  const layersHeld = stage === 'only' ? blocksInBackward(spec, settings) : (layers / pp) * (stage === 'first' ? pp * interleaving : 1);
   // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
   // Offloaded to CPU memory, only the inputs still being copied stay on the GPU.
   const checkpointsOnGpu = settings.activationOffloading ? Math.min(OFFLOAD_STASH, layersHeld - 1) : layersHeld - 1;
@@ -784,11 +807,11 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   // Backward starts with the loss buffers (on the last pipeline stage); each layer's backward then allocates
   // gradients about the size of what that layer saved, after recomputing what it did not keep (all of it under
   // full checkpointing, the attention core under selective).
-  const loss = pp > 1 ? 0 : lossBytes(spec, tokens, settings) / tp;
+  const loss = stage === 'first' ? 0 : lossBytes(spec, tokens, settings) / tp;
   const recomputed = perLayerFull - (settings.checkpointing === 'full' || everyK > 0 ? 0 : perLayer);
   const backwardWorkspace = spec.convnet ? 0 : Math.max(perLayerFull + recomputed, loss);
   // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
-  const headGradient = spec.head === 'lm' && !settings.lora && settings.trainedLayers === undefined ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
+  const headGradient = spec.head === 'lm' && stage !== 'first' && !settings.lora && settings.trainedLayers === undefined ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
   // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time (MLX's
   // quantized matmul reads the packed weights as they are); a quantized bitsandbytes head also keeps its input.
   const dequantBuffer = settings.lora && settings.quantization && !isGguf(settings.quantization) && !isMlx(settings.quantization) ? (largestLinear(spec, settings.quantizeHead) * layout.computeBytes) / tp : 0;
@@ -825,6 +848,7 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
     peakBytes: allocatedBytes + allocatorReserve + cudaContext,
     trainableParameters: trainable + savedCount,
     pagedStateBytes: Math.round(paged),
+    stage,
   };
 }
 
@@ -1114,6 +1138,13 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
   return notes;
 }
 
+/** Which pipeline stage training's figures are for, and what the other end stage needs. */
+function pipelineStageNote(stage: PipelineStage, peak: number, other: number): string {
+  const [worst, otherName] = stage === 'last' ? ['last', 'first'] : ['first', 'last'];
+  const why = stage === 'last' ? 'the output head, its gradient and the loss' : 'the embedding and a micro-batch in flight per stage';
+  return `Pipeline stages: training's figures are the ${worst} stage's (${why}), the one that needs the most: ${formatBytes(peak)} at nvidia-smi level; the ${otherName} needs ${formatBytes(other)}.`;
+}
+
 /** Where a paged optimizer's large states live, and why the peak leaves them out. */
 function pagedStatesNote(bytes: number): string {
   return `Paged optimizer: ${formatBytes(bytes)} of states (those of tensors of ${PAGED_MIN_ELEMENTS.toLocaleString('en-US')} elements or more) live in CUDA unified memory, outside PyTorch's allocator: on the GPU while it has room, paged to CPU memory when it has none. Training's peak does not count them.`;
@@ -1195,7 +1226,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         (pp > 1 && settings.virtualPipelineStages
           ? `; an interleaved pipeline schedule with ${settings.virtualPipelineStages} model chunks per stage holds ${+(1 + (pp - 1) / (pp * settings.virtualPipelineStages)).toFixed(3)}× 1F1B's activations on the first stage`
           : '') +
-        '; figures are per GPU (the first pipeline stage, which holds the most micro-batches).',
+        (pp > 1 ? '; figures are per GPU, on the pipeline stage that needs the most.' : '; figures are per GPU.'),
     );
   }
   if (spec.family.startsWith('Megatron-LM')) {
@@ -1342,14 +1373,15 @@ export function estimate(spec: ModelSpec, settings: RunSettings): Estimate {
   }
   const parameters = countParameters(spec);
   const training = estimateTraining(spec, parameters, settings);
-  const { trainableParameters, pagedStateBytes: paged, ...trainingEstimate } = training;
+  const { trainableParameters, pagedStateBytes: paged, stage, otherStagePeakBytes, ...trainingEstimate } = training;
+  const stageNote = otherStagePeakBytes === undefined ? [] : [pipelineStageNote(stage, trainingEstimate.peakBytes, otherStagePeakBytes)];
   return {
     parameters,
     trainableParameters,
     inference: estimateInference(spec, settings),
     training: trainingEstimate,
     settings,
-    assumptions: [...assumptionsFor(spec, settings), ...(paged > 0 ? [pagedStatesNote(paged)] : [])],
+    assumptions: [...assumptionsFor(spec, settings), ...stageNote, ...(paged > 0 ? [pagedStatesNote(paged)] : [])],
   };
 }
 

@@ -344,6 +344,24 @@ describe("Megatron-LM's launch scripts: a pretrain script's arguments are the mo
   });
 });
 
+describe('pipeline stages: the figures are the stage that needs the most', () => {
+  const job = (pp: number, recompute: string) =>
+    `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --untie-embeddings-and-output-weights --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node ${pp} pretrain_gpt.py \${M[@]} --seq-length 8192 --micro-batch-size 1 --global-batch-size 8 --bf16 --pipeline-model-parallel-size ${pp} ${recompute}\n`;
+
+  it('with every block recomputed, the last stage (its head, the head\'s gradient, the whole-vocabulary loss) needs more than the first, and is the one shown', () => {
+    const a = analyze(job(2, '--recompute-granularity full'), 'shell')[0].estimate!;
+    const note = a.assumptions.find(x => x.startsWith('Pipeline stages'))!;
+    assert.match(note, /^Pipeline stages: training's figures are the last stage's \(the output head, its gradient and the loss\), the one that needs the most: [\d.]+ GiB at nvidia-smi level; the first needs [\d.]+ GiB\.$/);
+  });
+
+  it('keeping every activation, the first stage (a micro-batch in flight per stage) needs the most', () => {
+    const a = analyze(job(4, ''), 'shell')[0].estimate!;
+    assert.ok(a.assumptions.some(x => /^Pipeline stages: training's figures are the first stage's/.test(x)));
+    // One GPU has no stages to compare.
+    assert.ok(!analyze(job(1, ''), 'shell')[0].estimate!.assumptions.some(x => x.startsWith('Pipeline stages')));
+  });
+});
+
 describe("accelerate's settings, as the run keys a training script is read from", () => {
   const yaml = (text: string) => parseYaml(text).root as ConfigObject;
   const plain = (entries: readonly ConfigEntry[]): unknown => Object.fromEntries(entries.map(e => [e.key, e.value.kind === 'object' ? plain(e.value.entries) : 'value' in e.value ? e.value.value : null]));
