@@ -21,7 +21,7 @@ const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
 /** FSDP's sharding strategies, by name or by accelerate's number, as HF's Trainer writes its `fsdp` option. */
 const SHARDING: Readonly<Record<string, string>> = {
   FULL_SHARD: 'full_shard', '1': 'full_shard', SHARD_GRAD_OP: 'shard_grad_op', '2': 'shard_grad_op',
-  NO_SHARD: 'no_shard', '3': 'no_shard', HYBRID_SHARD: 'hybrid_shard', '4': 'hybrid_shard', HYBRID_SHARD_ZERO2: 'shard_grad_op', '5': 'shard_grad_op',
+  NO_SHARD: 'no_shard', '3': 'no_shard', HYBRID_SHARD: 'hybrid_shard', '4': 'hybrid_shard', HYBRID_SHARD_ZERO2: 'hybrid_shard_zero2', '5': 'hybrid_shard_zero2',
 };
 
 /** One accelerate setting: the command line's flag over the config file's key, and where it is written. */
@@ -73,6 +73,11 @@ export function accelerateRun(file: ConfigObject | undefined, flags: ConfigObjec
   const gpus = processes(file, flags);
   if (gpus) {
     put('num_gpus', gpus);
+    const machines = setting(file, flags, 'num_machines');
+    if (machines?.kind === 'number' && Number.isInteger(machines.value) && machines.value >= 1 && gpus.kind === 'number') {
+      const perNode = Math.max(1, Math.floor(gpus.value / machines.value));
+      put('gpus_per_node', { kind: 'number', value: perNode, raw: String(perNode), span: machines.span });
+    }
   }
   const precision = text(setting(file, flags, 'mixed_precision'));
   if (precision === 'bf16' || precision === 'fp16') {

@@ -662,6 +662,9 @@ function savedModuleTensors(spec: ModelSpec, lora: LoraSettings | undefined): We
  */
 export const OFFLOAD_STASH = 5;
 
+/** GPUs in a node when nothing says: the 8 of an HGX or DGX board. */
+const GPUS_PER_NODE = 8;
+
 /** Which pipeline stage an estimate is for: the first (the embedding, the most micro-batches in flight), the last (the head and the loss), or the only one. */
 export type PipelineStage = 'first' | 'last' | 'only';
 
@@ -755,14 +758,16 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   }
   // ZeRO partitions optimizer states (1), then gradients (2), then weights (3) over the data-parallel GPUs.
   let gatheredWeights = 0;
+  // Hybrid sharding shards within a node and replicates across nodes.
+  const shards = settings.hybridShard ? Math.min(dp, settings.gpusPerNode ?? GPUS_PER_NODE) : dp;
   if (zero >= 1) {
-    optimizer /= dp;
-    paged /= dp;
-    stepTemporaries /= dp;
+    optimizer /= shards;
+    paged /= shards;
+    stepTemporaries /= shards;
   }
   const unshardedGradients = gradients;
   if (zero >= 2) {
-    gradients /= dp;
+    gradients /= shards;
   }
   // Gradients held between micro-batches: sharded under ZeRO-2/3, unless FSDP accumulates them unsharded (no_sync).
   const accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? unshardedGradients : gradients;
@@ -772,7 +777,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   const gathered = settings.deepspeed ? deepspeedGatheredBytes(spec, settings) / tp : Math.min(2, layers) * perLayerParams * 2 * modelShare;
   if (zero >= 3) {
     const unsharded = weights;
-    weights /= dp;
+    weights /= shards;
     gatheredWeights = Math.min(gathered, unsharded - weights); // never more than was sharded away
   }
   // Parameters offloaded to CPU memory (FSDP CPUOffload): only the gathered layers are on the GPU, and each layer's
@@ -1218,6 +1223,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
                 ? 'DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer'
                 : `weights, gradients and optimizer states sharded in ${settings.precision}`
             })`
+          : '') +
+        (settings.hybridShard && settings.zeroStage > 0 && dp > 1
+          ? `; hybrid sharding: sharded within each node's ${Math.min(dp, settings.gpusPerNode ?? GPUS_PER_NODE)} GPUs${settings.gpusPerNode === undefined ? ' (8 per node assumed)' : ''}, replicated across nodes`
           : '') +
         (settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
           ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`

@@ -2,7 +2,7 @@
 import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
-import { MEGATRON_SCRIPT_KEY } from './vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY } from './vocabulary';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
 
@@ -352,7 +352,9 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   readDeepspeedBuffers(take);
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
   // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the latter two.
-  take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/full_shard|hybrid_shard/.test(v.value) ? 3 : /shard_grad_op/.test(v.value) ? 2 : undefined) : undefined));
+  take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/shard_grad_op|hybrid_shard_zero2/.test(v.value) ? 2 : /full_shard|hybrid_shard/.test(v.value) ? 3 : undefined) : undefined));
+  take('hybrid sharding', 'hybridShard', 'fsdp', v => (v.kind === 'string' && /hybrid_shard/.test(v.value) ? true : undefined));
+  take('GPUs per node', 'gpusPerNode', LAUNCH_KEYS.gpusPerNode, wholeNumber(RUN_LIMITS.gpus));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded);
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
   // ZeRO-3's parameter offload (ZeRO-Infinity): parameters in CPU memory (or NVMe), gathered layer by layer.

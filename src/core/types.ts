@@ -620,6 +620,13 @@ export interface RunSettings {
    * stage holds 1 + (p − 1) / (p · v) times the activations 1F1B holds.
    */
   readonly virtualPipelineStages?: number;
+  /**
+   * FSDP's hybrid sharding (HYBRID_SHARD): shards within the GPUs of one node and replicates across nodes, so a GPU
+   * holds 1 / (GPUs per node) of what is sharded, however many nodes there are.
+   */
+  readonly hybridShard?: boolean;
+  /** GPUs per node (a launcher's processes per node): the group hybrid sharding shards over. Unset: 8. */
+  readonly gpusPerNode?: number;
   /** DeepSpeed's `overlap_comm`: ZeRO-1/2 double their reduce buffer. Unset: on under ZeRO-3 only, DeepSpeed's default. */
   readonly overlapComm?: boolean;
   /** DeepSpeed's `contiguous_gradients`: false, no reduce buffer is allocated. Unset: true, DeepSpeed's default. */

@@ -84,11 +84,13 @@ export function mayHoldModelConfig(text: string): boolean {
 /**
  * The keys a launch script's reader gives each launch (`tune run`, `torchrun … torchtitan`, `accelerate launch`,
  * `deepspeed`, `torchrun train.py`): the recipe file or training script it names, which the host reads and the engine
- * lays the launch's overrides over; its GPU count (a key the run readers read); accelerate's config file, and the
+ * lays the launch's overrides over; its GPU count and GPUs per node (keys the run readers read); accelerate's config file, and the
  * accelerate settings its command line writes (`--mixed_precision`, `--use_fsdp`, …), which the engine reads as
  * accelerate does.
  */
 /** The key a launch script's reader gives a Megatron-LM pretrain script's launch: its arguments are the model and run. */
 export const MEGATRON_SCRIPT_KEY = 'megatron_script';
 
-export const LAUNCH_KEYS = { recipe: 'launch_config_file', gpus: 'num_gpus', accelerateConfig: 'launch_accelerate_config', accelerate: 'launch_accelerate' } as const;
+export const LAUNCH_KEYS = {
+  recipe: 'launch_config_file', gpus: 'num_gpus', gpusPerNode: 'gpus_per_node', accelerateConfig: 'launch_accelerate_config', accelerate: 'launch_accelerate',
+} as const;

@@ -191,12 +191,24 @@ function nest(overrides: readonly { key: string; keySpan: Span; value: ConfigVal
  */
 function gpuCount(
   words: readonly Word[], perNodeFlags: readonly string[] = ['--nproc_per_node', '--nproc-per-node'], nodeFlags: readonly string[] = ['--nnodes'],
-): { value: ConfigValue; span: Span } | undefined {
+): { value: ConfigValue; span: Span; perNode: number } | undefined {
   const perNode = flagValue(words, perNodeFlags);
   const nodes = flagValue(words, nodeFlags);
   const n = perNode && /^\d+$/.test(perNode.text) ? Number(perNode.text) : undefined;
   const m = nodes && /^\d+$/.test(nodes.text) ? Number(nodes.text) : 1;
-  return n === undefined ? undefined : { value: { kind: 'number', value: n * m, raw: String(n * m), span: perNode!.span }, span: perNode!.span };
+  return n === undefined ? undefined : { value: { kind: 'number', value: n * m, raw: String(n * m), span: perNode!.span }, span: perNode!.span, perNode: n };
+}
+
+/** A launch's GPU count as entries: the GPUs in all and, across several nodes, the GPUs per node. */
+function gpuEntries(gpus: ReturnType<typeof gpuCount>): ConfigEntry[] {
+  if (!gpus) {
+    return [];
+  }
+  const entries: ConfigEntry[] = [{ key: LAUNCH_KEYS.gpus, keySpan: gpus.span, value: gpus.value }];
+  if (gpus.value.kind === 'number' && gpus.value.value > gpus.perNode) {
+    entries.push({ key: LAUNCH_KEYS.gpusPerNode, keySpan: gpus.span, value: { kind: 'number', value: gpus.perNode, raw: String(gpus.perNode), span: gpus.span } });
+  }
+  return entries;
 }
 
 /**
@@ -232,9 +244,7 @@ function titanLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
 }
 
 function overridesWithGpus(words: readonly Word[], overrides: { key: string; keySpan: Span; value: ConfigValue }[], span: Span): ConfigEntry[] {
-  const gpus = gpuCount(words);
-  const entries = nest(overrides, span);
-  return gpus ? [{ key: LAUNCH_KEYS.gpus, keySpan: gpus.span, value: gpus.value }, ...entries] : entries;
+  return [...gpuEntries(gpuCount(words)), ...nest(overrides, span)];
 }
 
 /** `--name value`, `--name=value` or a bare `--flag` (true), from `from` to the end: a script's or launcher's arguments. */
@@ -297,10 +307,7 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
   }
   // The deepspeed launcher's GPUs: `--num_gpus` (or `--num_accelerators`) × `--num_nodes`.
   const gpus = launcher === 'deepspeed' ? gpuCount(own, ['--num_gpus', '--num_accelerators'], ['--num_nodes']) : launcher === 'torchrun' ? gpuCount(own) : undefined;
-  if (gpus) {
-    entries.push({ key: LAUNCH_KEYS.gpus, keySpan: gpus.span, value: gpus.value });
-  }
-  return [...entries, ...nest(flagArguments(words, at + 1), script.span)];
+  return [...entries, ...gpuEntries(gpus), ...nest(flagArguments(words, at + 1), script.span)];
 }
 
 /** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */

@@ -276,7 +276,7 @@ describe('launch scripts (read, never run)', () => {
     const first = root.entries[0].value;
     assert.ok(first.kind === 'object');
     const plain = (v: ConfigValue): unknown => (v.kind === 'object' ? Object.fromEntries(v.entries.map(e => [e.key, plain(e.value)])) : 'value' in v ? v.value : null);
-    assert.deepStrictEqual(plain(first), { launch_config_file: './configs/8B_lora.yaml', num_gpus: 8, batch_size: 8, optimizer: { lr: 2e-5 }, compile: true });
+    assert.deepStrictEqual(plain(first), { launch_config_file: './configs/8B_lora.yaml', num_gpus: 8, gpus_per_node: 4, batch_size: 8, optimizer: { lr: 2e-5 }, compile: true });
     // Each override points at its word: a hover on `batch_size=8` is on that key.
     const batch = first.entries.find(e => e.key === 'batch_size')!;
     assert.strictEqual(text.slice(batch.keySpan.start, batch.keySpan.end), 'batch_size');
@@ -299,7 +299,7 @@ describe('launch scripts (read, never run)', () => {
       launch_config_file: 'train.py', launch_accelerate_config: 'configs/fsdp.yaml', launch_accelerate: { mixed_precision: 'bf16', num_processes: 4 },
       model_name_or_path: 'meta-llama/Llama-2-7b-hf', per_device_train_batch_size: 4, gradient_checkpointing: true, bf16: true,
     });
-    assert.deepStrictEqual(plain(root.entries[1].value), { launch_config_file: 'sft.py', num_gpus: 16, deepspeed: 'ds_z3.json', max_seq_length: 1024 });
+    assert.deepStrictEqual(plain(root.entries[1].value), { launch_config_file: 'sft.py', num_gpus: 16, gpus_per_node: 8, deepspeed: 'ds_z3.json', max_seq_length: 1024 });
     assert.deepStrictEqual(plain(root.entries[2].value), { launch_config_file: 'finetune.py', num_gpus: 2, fsdp: 'full_shard auto_wrap' });
     // A script argument points at its word.
     const batch = (root.entries[0].value as ConfigObject).entries.find(e => e.key === 'per_device_train_batch_size')!;
@@ -369,9 +369,23 @@ describe("accelerate's settings, as the run keys a training script is read from"
 
   it('FSDP: its sharding strategy (by name or number) and CPU offload as HF Trainer\'s fsdp; processes as GPUs; bf16', () => {
     const file = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: 2\n  fsdp_offload_params: true\nmixed_precision: bf16\nnum_machines: 2\nnum_processes: 16\n');
-    assert.deepStrictEqual(plain(accelerateRun(file, undefined, at)), { num_gpus: 16, bf16: true, fsdp: 'shard_grad_op offload' });
+    assert.deepStrictEqual(plain(accelerateRun(file, undefined, at)), { num_gpus: 16, gpus_per_node: 8, bf16: true, fsdp: 'shard_grad_op offload' });
     const hybrid = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: HYBRID_SHARD\n');
     assert.deepStrictEqual(plain(accelerateRun(hybrid, undefined, at)), { fsdp: 'hybrid_shard' });
+  });
+
+  it("hybrid sharding shards within a node's GPUs and replicates across nodes: on 4 nodes a GPU holds 1/8, not 1/32", () => {
+    const run = (fsdp: string, more = '') => analyze(`base_model: meta-llama/Llama-2-7b-hf\ndevices: 32\nfsdp: ${fsdp}\n${more}`, 'yaml')[0].estimate!;
+    const full = run('full_shard');
+    const hybrid = run('hybrid_shard');
+    const p = full.parameters.total;
+    // bf16-mixed under FSDP: 16-bit weights, sharded; fp32 master weights and Adam states, sharded.
+    assert.strictEqual(full.training.components.weights, Math.round((p * 2) / 32));
+    assert.strictEqual(hybrid.training.components.weights, Math.round((p * 2) / 8));
+    assert.ok(hybrid.assumptions.some(x => /hybrid sharding: sharded within each node's 8 GPUs \(8 per node assumed\), replicated across nodes/.test(x)));
+    const four = run('hybrid_shard', 'gpus_per_node: 4\n');
+    assert.strictEqual(four.training.components.weights, Math.round((p * 2) / 4));
+    assert.strictEqual(run('hybrid_shard_zero2').settings.zeroStage, 2);
   });
 
   it('DeepSpeed: the config file it names, or a zero_optimization from zero_stage and the offload devices; flags over the file', () => {
