@@ -802,9 +802,18 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // the others keep everything.
   const everyK = settings.checkpointing === 'selective' ? (settings.checkpointEvery ?? 0) : 0;
   const wholeBlocks = everyK > 0 ? Math.floor(layersHeld / everyK) : 0;
+  const residual = (layout.residualBytes * tokens * spec.hiddenSize) / tp;
+  // Megatron-LM's recompute methods: a group of N blocks per kept input (uniform), or only N blocks of each stage
+  // recomputed (block), for each micro-batch in flight.
+  const group = settings.checkpointing === 'full' && settings.recomputeMethod ? Math.max(1, settings.recomputeLayers ?? 1) : 1;
+  const blocksPerStage = pp > 1 ? layers / pp : layersHeld;
+  const inFlight = layersHeld / Math.max(1, blocksPerStage);
+  const recomputedBlocks = settings.recomputeMethod === 'block' ? Math.min(group, blocksPerStage) : blocksPerStage;
   const layerActivations =
-    settings.checkpointing === 'full'
-      ? (Math.max(0, checkpointsOnGpu) * layout.residualBytes * tokens * spec.hiddenSize) / tp
+    settings.checkpointing === 'full' && settings.recomputeMethod === 'block'
+      ? inFlight * (recomputedBlocks * residual + (blocksPerStage - recomputedBlocks) * perLayerFull)
+      : settings.checkpointing === 'full'
+      ? Math.max(0, group > 1 ? Math.ceil(layersHeld / group) : checkpointsOnGpu) * residual
       : everyK > 0
         ? (wholeBlocks * layout.residualBytes * tokens * spec.hiddenSize) / tp + (layersHeld - wholeBlocks) * perLayerFull
         : layersHeld * perLayer;
@@ -814,7 +823,9 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // full checkpointing, the attention core under selective).
   const loss = stage === 'first' ? 0 : lossBytes(spec, tokens, settings) / tp;
   const recomputed = perLayerFull - (settings.checkpointing === 'full' || everyK > 0 ? 0 : perLayer);
-  const backwardWorkspace = spec.convnet ? 0 : Math.max(perLayerFull + recomputed, loss);
+  // A uniform group of N blocks is recomputed at once: N blocks' activations while its backward runs.
+  const recomputedGroup = settings.recomputeMethod === 'uniform' ? group : 1;
+  const backwardWorkspace = spec.convnet ? 0 : Math.max(perLayerFull * recomputedGroup + recomputed, loss);
   // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
   const headGradient = spec.head === 'lm' && stage !== 'first' && !settings.lora && settings.trainedLayers === undefined ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
   // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time (MLX's
@@ -1182,7 +1193,11 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         : 'Fine-tuning: all parameters trainable.',
     `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out' : ''}.`,
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
-    settings.checkpointing === 'full'
+    settings.checkpointing === 'full' && settings.recomputeMethod === 'block'
+      ? `Gradient checkpointing: full for the first ${settings.recomputeLayers ?? 1} blocks of each pipeline stage (Megatron-LM's block recompute); the others keep all their activations.`
+      : settings.checkpointing === 'full' && settings.recomputeMethod === 'uniform' && (settings.recomputeLayers ?? 1) > 1
+      ? `Gradient checkpointing: full, in groups of ${settings.recomputeLayers} blocks (Megatron-LM's uniform recompute): the input of each group is kept, and a group is recomputed at once.`
+      : settings.checkpointing === 'full'
       ? 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).'
       : settings.checkpointing === 'selective' && (settings.checkpointEvery ?? 0) > 0
         ? `Gradient checkpointing: every ${settings.checkpointEvery === 1 ? '' : `${ordinal(settings.checkpointEvery!)} `}block checkpointed whole (torchtitan's selective_ac_option "${settings.checkpointEvery}"), the others keep all their activations.`

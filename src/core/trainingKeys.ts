@@ -573,6 +573,8 @@ function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unk
   options.fp32Gradients ??= true;
   take('checkpointing', 'checkpointing', 'recompute_granularity', v => (v.kind === 'string' && (v.value === 'full' || v.value === 'selective') ? v.value : undefined));
   take('checkpointing', 'checkpointing', 'recompute_activations', v => (flag(v) ? 'selective' : undefined));
+  take('recompute method', 'recomputeMethod', 'recompute_method', v => (v.kind === 'string' && (v.value === 'uniform' || v.value === 'block') ? v.value : undefined));
+  take('recompute method', 'recomputeLayers', 'recompute_num_layers', wholeNumber(RUN_LIMITS.parallelDegree));
   take('virtual pipeline stages', 'virtualPipelineStages', 'virtual_pipeline_model_parallel_size', wholeNumber(RUN_LIMITS.parallelDegree));
   take('virtual pipeline stages', 'virtualPipelineStages', 'num_layers_per_virtual_pipeline_stage', v => {
     const per = v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 ? v.value : undefined;

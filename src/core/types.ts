@@ -621,6 +621,13 @@ export interface RunSettings {
    */
   readonly virtualPipelineStages?: number;
   /**
+   * How full checkpointing groups the blocks (Megatron-LM's `--recompute-method` with `--recompute-num-layers N`):
+   * 'uniform' keeps the input of every N-th block and recomputes N blocks at once; 'block' recomputes only the first
+   * N blocks of each pipeline stage and keeps everything of the others. Unset: every block on its own.
+   */
+  readonly recomputeMethod?: 'uniform' | 'block';
+  readonly recomputeLayers?: number;
+  /**
    * FSDP's hybrid sharding (HYBRID_SHARD): shards within the GPUs of one node and replicates across nodes, so a GPU
    * holds 1 / (GPUs per node) of what is sharded, however many nodes there are.
    */

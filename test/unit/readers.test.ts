@@ -344,6 +344,27 @@ describe("Megatron-LM's launch scripts: a pretrain script's arguments are the mo
   });
 });
 
+describe("Megatron-LM's recompute methods", () => {
+  const job = (recompute: string) =>
+    `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node 1 pretrain_gpt.py \${M[@]} --seq-length 4096 --micro-batch-size 1 --global-batch-size 8 --bf16 ${recompute}\n`;
+  const activations = (recompute: string) => analyze(job(recompute), 'shell')[0].estimate!.training.components.activations;
+
+  it('uniform with one layer is plain full recompute; groups of 4 keep fewer inputs and recompute 4 blocks at once; block recomputes only its first N', () => {
+    const full = activations('--recompute-granularity full');
+    assert.strictEqual(activations('--recompute-granularity full --recompute-method uniform --recompute-num-layers 1'), full);
+    // Groups of 4: 8 kept inputs instead of 31; recomputing a group (4 blocks) stays under the whole-vocabulary loss here.
+    const uniform4 = analyze(job('--recompute-granularity full --recompute-method uniform --recompute-num-layers 4'), 'shell')[0].estimate!;
+    assert.ok(uniform4.training.components.activations < full);
+    assert.ok(uniform4.assumptions.some(x => /^Gradient checkpointing: full, in groups of 4 blocks \(Megatron-LM's uniform recompute\)/.test(x)));
+    const none = activations('');
+    const block8 = activations('--recompute-granularity full --recompute-method block --recompute-num-layers 8');
+    // 24 of the 32 blocks keep everything: between full recompute and none.
+    assert.ok(full < block8 && block8 < none, `${full} < ${block8} < ${none}`);
+    const a = analyze(job('--recompute-granularity full --recompute-method block --recompute-num-layers 8'), 'shell')[0].estimate!;
+    assert.ok(a.assumptions.some(x => /^Gradient checkpointing: full for the first 8 blocks of each pipeline stage \(Megatron-LM's block recompute\)/.test(x)));
+  });
+});
+
 describe('pipeline stages: the figures are the stage that needs the most', () => {
   const job = (pp: number, recompute: string) =>
     `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --untie-embeddings-and-output-weights --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node ${pp} pretrain_gpt.py \${M[@]} --seq-length 8192 --micro-batch-size 1 --global-batch-size 8 --bf16 --pipeline-model-parallel-size ${pp} ${recompute}\n`;
