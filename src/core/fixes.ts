@@ -143,7 +143,9 @@ export function fixesFor(
         label: 'Enable gradient checkpointing',
         patch: { checkpointing: 'full' },
         fileSetting: 'checkpointing',
-        fileText: original => (/^["']/.test(original.trim()) ? stringLiteral(original, 'full') : /^[A-Z]/.test(original.trim()) ? 'True' : 'true'),
+        // A mode written as a word (Megatron-LM's `--recompute-granularity selective`) becomes `full`; a switch, true.
+        fileText: original =>
+          /^["']/.test(original.trim()) ? stringLiteral(original, 'full') : /^(none|selective|full)$/.test(original.trim()) ? 'full' : /^[A-Z]/.test(original.trim()) ? 'True' : 'true',
         setting: { setting: 'gradientCheckpointing', value: true },
       });
     }

@@ -36,6 +36,19 @@ describe('quick fixes that really fit', () => {
     }
   });
 
+  it("a Megatron-LM launch script's fixes edit its arguments in place: the micro-batch, and selective recompute made full", () => {
+    const text = fs.readFileSync(path.join(ROOT, 'bench', 'data', 'megatron', 'llama3-8b-tp2-sp-selective.sh'), 'utf8');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' };
+    const doc = analyze(text, 'shell', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, undefined, t => analyze(t, 'shell', options));
+    const edits = fixes.filter(f => f.edit).map(f => [text.slice(f.edit!.span.start, f.edit!.span.end), f.edit!.newText]);
+    assert.deepStrictEqual(edits, [['2', '1'], ['selective', 'full']]);
+    for (const f of fixes.filter(x => x.edit)) {
+      const after = analyze(apply(text, f.edit!.span, f.edit!.newText), 'shell', options).configs[0].estimate!;
+      assert.ok(after.training.peakBytes <= gpuMemoryBytes(doc.gpu!), f.title);
+    }
+  });
+
   it('raises the ZeRO stage the file states, to the lowest stage that fits, and the edit fits once applied', () => {
     // A training config with the model's shape and DeepSpeed's keys beside it (a saved checkpoint config, which
     // names its architectures, is not read for training keys).
