@@ -174,6 +174,14 @@ add({ category: 'TOML', name: 'a 10,000-deep array', files: { 't.toml': `[model]
 add({ category: 'TOML', name: 'sizes as nan and inf', files: { 't.toml': tomlOf(LLAMA).replace('hidden_size = 4096', 'hidden_size = nan') }, expect: { kind: 'refuse' } });
 add({ category: 'TOML', name: 'a 64-bit integer past 2^53', files: { 't.toml': tomlOf(LLAMA).replace('vocab_size = 32000', 'vocab_size = 9223372036854775807') }, expect: { kind: 'refuse' } });
 
+// --- Launch scripts ---
+const MEGATRON_ARGS = 'M=( --num-layers 32 --hidden-size 4096 --num-attention-heads 32 --vocab-size 32000 )\n';
+add({ category: 'Shell', name: 'an array doubled by itself 40 times', files: { 'run.sh': `A=( --x 1 )\n${'A+=( ${A[@]} ${A[@]} )\n'.repeat(40)}torchrun pretrain_gpt.py \${A[@]}\n` }, expect: { kind: 'any' } });
+add({ category: 'Shell', name: 'an array that never closes', files: { 'run.sh': `${MEGATRON_ARGS}B=( --seq-length 4096\n${'  --x 1\n'.repeat(5000)}torchrun pretrain_gpt.py \${M[@]}\n` }, expect: { kind: 'any' } });
+add({ category: 'Shell', name: '5,000 Megatron-LM launches', files: { 'run.sh': `${MEGATRON_ARGS}${'torchrun --nproc_per_node 8 pretrain_gpt.py ${M[@]} --micro-batch-size 1\n'.repeat(5000)}` }, expect: { kind: 'any' } });
+add({ category: 'Shell', name: 'a launch of a script that reads itself', files: { 'run.sh': 'accelerate launch --config_file run.sh run.sh --per_device_train_batch_size 2\n' }, expect: { kind: 'any' } });
+add({ category: 'Shell', name: 'a Megatron-LM layer count of 10^30', files: { 'run.sh': `${MEGATRON_ARGS.replace('32 --hidden', '1000000000000000000000000000000 --hidden')}torchrun pretrain_gpt.py \${M[@]}\n` }, expect: { kind: 'refuse' } });
+
 // --- The reader shapes of bench:parse, at their size limits ---
 for (const shape of SHAPES) {
   const ext = { json: 'json', yaml: 'yaml', python: 'py', toml: 'toml', shell: 'sh' }[shape.format];

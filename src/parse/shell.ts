@@ -9,6 +9,9 @@ interface Word {
   readonly span: Span;
 }
 
+/** The most words an array (or a command using arrays) holds: far beyond any launch, short of a doubling that never ends. */
+const MAX_ARRAY_WORDS = 5_000;
+
 /**
  * Shell variables a launch commonly reads (`NGPU=${NGPU:-"8"}`), by name: their last assignment before the use; and
  * arrays (`MODEL_ARGS=( --num-layers 32 … )`, Megatron-LM's launch scripts), each element a word where it is written.
@@ -93,7 +96,8 @@ function commands(line: { chars: string; offsets: number[] }, vars: Variables): 
   const flush = () => {
     const array = /^\$\{(\w+)\[[@*]\]\}$/.exec(text);
     if (start >= 0 && array) {
-      current.push(...(vars.arrays.get(array[1]) ?? []));
+      // Never more words in a command than a script this size can write (an array doubled by itself line after line).
+      current.push(...(vars.arrays.get(array[1]) ?? []).slice(0, Math.max(0, MAX_ARRAY_WORDS - current.length)));
     } else if (start >= 0) {
       current.push({ text: expand(text, vars), span: { start, end } });
     }
@@ -359,7 +363,7 @@ function assign(words: readonly Word[], vars: Variables): void {
       const text = w.text.replace(/\)$/, '');
       const spliced = /^\$\{(\w+)\[[@*]\]\}$/.exec(text);
       if (spliced) {
-        items.push(...(vars.arrays.get(spliced[1]) ?? []));
+        items.push(...(vars.arrays.get(spliced[1]) ?? []).slice(0, Math.max(0, MAX_ARRAY_WORDS - items.length)));
       } else {
         items.push(...text.split(/\s+/).filter(t => t !== '').map(t => ({ text: t, span: w.span })));
       }
@@ -367,7 +371,8 @@ function assign(words: readonly Word[], vars: Variables): void {
         break;
       }
     }
-    vars.arrays.set(array[1], array[2] === '+' ? [...(vars.arrays.get(array[1]) ?? []), ...items] : items);
+    const all = array[2] === '+' ? [...(vars.arrays.get(array[1]) ?? []), ...items] : items;
+    vars.arrays.set(array[1], all.slice(0, MAX_ARRAY_WORDS));
     return;
   }
   const list = words[0]?.text === 'export' ? words.slice(1) : words;
