@@ -273,6 +273,11 @@ function flagArguments(words: readonly Word[], from: number): { key: string; key
   return out;
 }
 
+/** Arguments that make `python script.py …` a training launch: a model named, or a run's batch (HF's and Megatron-LM's names). */
+const TRAINING_ARGUMENTS = new Set([
+  'model_name_or_path', 'model_name', 'model_id', 'base_model', 'per_device_train_batch_size', 'micro_batch_size', 'num_layers', 'deepspeed',
+]);
+
 /** accelerate's own flags that say something about the run, read as its config file's keys. */
 const ACCELERATE_FLAGS = new Set([
   'num_processes', 'num_machines', 'mixed_precision', 'use_fsdp', 'use_deepspeed', 'multi_gpu', 'zero_stage', 'offload_optimizer_device',
@@ -286,10 +291,10 @@ function scriptWord(words: readonly Word[], from: number): number {
 
 /**
  * A training script under a launcher: `accelerate launch [flags] train.py [args]`, `deepspeed [--num_gpus N] train.py
- * [args]`, `torchrun [--nproc_per_node N] train.py [args]`. The script (the host reads it for its model and run), the
+ * [args]`, `torchrun [--nproc_per_node N] train.py [args]`, or `python train.py [args]` on one GPU. The script (the host reads it for its model and run), the
  * GPUs, accelerate's config file and flags, and the script's own arguments, as HfArgumentParser reads them.
  */
-function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspeed' | 'torchrun'): ConfigEntry[] | undefined {
+function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspeed' | 'torchrun' | 'python'): ConfigEntry[] | undefined {
   const at = scriptWord(words, 1);
   if (at < 0) {
     return undefined;
@@ -315,7 +320,7 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
 }
 
 /** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */
-const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed)\b/;
+const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py)\b/;
 
 /** True when a script may run a launch this reader knows: one scan, so an ordinary script costs almost nothing. */
 export function mayHoldLaunch(text: string): boolean {
@@ -345,6 +350,12 @@ function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[
   if (rest[0]?.text === 'deepspeed') {
     const entries = scriptLaunch(rest, 'deepspeed');
     return entries && { name: 'deepspeed', entries };
+  }
+  // `python train.py ARGS` on one GPU, when its arguments name a model or a training run (not every script a shell
+  // script runs is a training script).
+  if (/^python3?$/.test(rest[0]?.text ?? '') && /\.py$/.test(rest[1]?.text ?? '') && flagArguments(rest, 2).some(f => TRAINING_ARGUMENTS.has(f.key))) {
+    const entries = scriptLaunch(rest, 'python');
+    return entries && { name: 'python', entries };
   }
   return undefined;
 }

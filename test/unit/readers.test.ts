@@ -284,6 +284,10 @@ describe('launch scripts (read, never run)', () => {
   });
 
   it('a training script under accelerate, deepspeed or torchrun: the script, the GPUs, accelerate\'s config and flags, the script\'s own arguments', () => {
+    // Plain `python script.py` is a launch when its arguments name a model or a training run, not otherwise.
+    const single = parseShell('python train.py --model_name_or_path gpt2 --per_device_train_batch_size 8\npython prepare.py --out data\n').root;
+    assert.ok(single?.kind === 'object');
+    assert.deepStrictEqual(single.entries.map(e => e.key), ['python']);
     const text = [
       'accelerate launch --config_file configs/fsdp.yaml --mixed_precision=bf16 --num_processes 4 train.py \\',
       '  --model_name_or_path meta-llama/Llama-2-7b-hf --per_device_train_batch_size 4 --gradient_checkpointing --bf16 True',
