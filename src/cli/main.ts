@@ -327,10 +327,10 @@ type ModelSources = LookupSources;
  * Models for the names a file writes and the files its recipes name: the --models mapping, then the disk (from the
  * file's folder up to the filesystem root, then the working directory), then the Hub (lookUp's order).
  */
-function lookUpModels(file: string, analysis: DocumentAnalysis, sources: ModelSources): Promise<Lookup> {
+function lookUpModels(file: string, wanted: Parameters<typeof lookUp>[0], sources: ModelSources): Promise<Lookup> {
   const folder = path.resolve(path.dirname(file)).split(path.sep).join('/');
   const cwd = process.cwd().split(path.sep).join('/');
-  return lookUp(lookupsFor(analysis), { files: NODE_FILES, searches: [{ folder, root: undefined }, { folder: cwd, root: cwd }] }, sources);
+  return lookUp(wanted, { files: NODE_FILES, searches: [{ folder, root: undefined }, { folder: cwd, root: cwd }] }, sources);
 }
 
 /** A notebook's code cells as one Python text (as its kernel runs them), or why the file is not read. */
@@ -356,25 +356,28 @@ function inCell(report: ConfigReport, code: NotebookCode): ConfigReport {
 const LOOKUP_ROUNDS = 3;
 
 /**
- * The document analysed with what it names looked up: each round reads what the last analysis named, until nothing
- * new is named (a file a launch reads may name another) or LOOKUP_ROUNDS.
+ * The document analysed with what it names looked up: each round looks up only what the last analysis newly named
+ * (a file a launch reads may name another), until nothing new is named or LOOKUP_ROUNDS.
  */
 async function analyzeWithLookups(file: string, doc: ConfigDocument, options: AnalysisOptions, forced: Partial<AnalysisOptions>, sources: ModelSources): Promise<DocumentAnalysis> {
   let analysis = analyzeDocument(doc, options, forced);
+  const known: Lookup = { models: new Map(), failures: new Map(), attached: new Map() };
   const asked = new Set<string>();
   for (let round = 0; round < LOOKUP_ROUNDS; round++) {
     const wanted = lookupsFor(analysis);
-    const fresh = [...wanted.names, ...wanted.files].filter(n => !asked.has(n));
-    if (fresh.length === 0 && round > 0) {
+    const names = wanted.names.filter(n => !asked.has(n));
+    const files = wanted.files.filter(n => !asked.has(`file:${n}`));
+    if (names.length === 0 && files.length === 0) {
       break;
     }
-    fresh.forEach(n => asked.add(n));
-    const { models, failures, attached } = await lookUpModels(file, analysis, sources);
-    const found = models.size > 0 || failures.size > 0 || attached.size > 0 || (analysis.launched?.length ?? 0) > 0;
-    if (!found) {
-      break;
-    }
-    analysis = analyzeDocument(doc, { ...options, models, lookupFailures: failures, attachedConfigs: attached }, forced);
+    names.forEach(n => asked.add(n));
+    files.forEach(n => asked.add(`file:${n}`));
+    const found = await lookUpModels(file, { names, files, unresolved: wanted.unresolved }, sources);
+    found.models.forEach((v, k) => known.models.set(k, v));
+    found.failures.forEach((v, k) => known.failures.set(k, v));
+    found.attached.forEach((v, k) => known.attached.set(k, v));
+    // Launches are re-read even when nothing was found, so that a file they name and could not be read is said.
+    analysis = analyzeDocument(doc, { ...options, models: known.models, lookupFailures: known.failures, attachedConfigs: known.attached }, forced);
   }
   return analysis;
 }

@@ -69,8 +69,11 @@ export type Family = Pick<
   readonly vocabulary?: boolean;
   /** Sizes the family's config class defaults to, when the file leaves them out (LitGPT's Config). */
   readonly defaults?: { readonly hiddenSize?: number; readonly numHeads?: number };
-  /** Vocabulary size when the config leaves it out (nanoGPT's 50304, padded from GPT-2's 50257). */
-  readonly defaultVocabSize?: number | ((ctx: FamilyContext) => number);
+  /**
+   * Vocabulary size when the config leaves it out (nanoGPT's 50304, padded from GPT-2's 50257); undefined where the
+   * family can assume none, having said why (ctx.fail).
+   */
+  readonly defaultVocabSize?: number | ((ctx: FamilyContext) => number | undefined);
 };
 
 const GPT_STYLE: Family = {
@@ -479,7 +482,7 @@ const MEGATRON_GPT: Family = {
     const vocab = MEGATRON_TOKENIZERS[ctx.str('tokenizer_type') ?? ''];
     if (vocab === undefined) {
       ctx.fail('the vocabulary is not on the command line: Megatron-LM takes it from the tokenizer; add `--vocab-size N` (the tokenizer\'s size) for an estimate', 'tokenizer_type');
-      return 0;
+      return undefined;
     }
     return megatronPadded(ctx, vocab);
   },
@@ -498,6 +501,9 @@ const MEGATRON_GPT: Family = {
     };
   },
 };
+
+/** Whether a spec's family is Megatron-LM's GPT (either position kind). */
+export const isMegatronFamily = (family: string): boolean => family === MEGATRON_GPT.name;
 
 /** Megatron-LM's GPT with rotary positions (`--position-embedding-type rope`); learned absolute ones otherwise. */
 export const MEGATRON_GPT_FAMILIES = { learned: MEGATRON_GPT, rope: { ...MEGATRON_GPT, positions: 'rotary' } } as const satisfies Record<string, Family>;

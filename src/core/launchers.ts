@@ -15,8 +15,10 @@ const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
   deepspeed_config_file: ['deepspeed_config', 'deepspeed_config_file'],
   fsdp_sharding_strategy: ['fsdp_config', 'fsdp_sharding_strategy'],
   fsdp_offload_params: ['fsdp_config', 'fsdp_offload_params'],
-  fsdp_version: ['fsdp_config', 'fsdp_version'],
 };
+
+/** accelerate's own flags that say something about the run, as the launch script's reader keeps them. */
+export const ACCELERATE_FLAGS: ReadonlySet<string> = new Set([...Object.keys(FLAG_PATHS), 'use_fsdp', 'use_deepspeed']);
 
 /** FSDP's sharding strategies, by name or by accelerate's number, as HF's Trainer writes its `fsdp` option. */
 const SHARDING: Readonly<Record<string, string>> = {

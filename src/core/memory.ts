@@ -1,6 +1,7 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { isDiffusionRun } from './diffusion';
 import { countParameters } from './params';
+import { isMegatronFamily } from './families';
 import { formatBytes, ordinal } from './format';
 import { describeRwkvState, rwkvActivationBytesPerToken, rwkvStateBytes } from './rwkv';
 import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
@@ -314,22 +315,26 @@ const PAGED_MIN_ELEMENTS = 1e5;
 const isPaged = (settings: RunSettings): boolean => settings.optimizer === 'paged-adamw' || settings.optimizer === 'paged-adamw-8bit';
 
 /** Optimizer state bytes for the trainable tensors; with a paged optimizer, those that stay on PyTorch's allocator. */
-function optimizerStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
-  return isPaged(settings) ? allStateBytes(settings, layout, trainable.filter(t => t.inFeatures * t.outFeatures < PAGED_MIN_ELEMENTS), 0) : allStateBytes(settings, layout, trainable, trainableCount);
+function optimizerStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[]): number {
+  return stateBytes(settings, layout, isPaged(settings) ? trainable.filter(t => !pagedTensor(t)) : trainable);
 }
 
 /** A paged optimizer's state bytes in CUDA unified memory: the states of its tensors of at least 100,000 elements. */
 function pagedStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[]): number {
-  return isPaged(settings) ? allStateBytes(settings, layout, trainable.filter(t => t.inFeatures * t.outFeatures >= PAGED_MIN_ELEMENTS), 0) : 0;
+  return isPaged(settings) ? stateBytes(settings, layout, trainable.filter(pagedTensor)) : 0;
 }
 
-function allStateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[], trainableCount: number): number {
+const pagedTensor = (t: WeightTensor): boolean => t.inFeatures * t.outFeatures >= PAGED_MIN_ELEMENTS;
+
+/** The optimizer's state bytes for these tensors. */
+function stateBytes(settings: RunSettings, layout: PrecisionLayout, trainable: readonly WeightTensor[]): number {
+  const trainableCount = trainable.reduce((sum, t) => sum + numel(t), 0);
   switch (settings.optimizer) {
     case 'adamw':
       return 2 * layout.stateBytes * trainableCount;
     case 'paged-adamw':
       // bitsandbytes' 32-bit optimizers keep fp32 states whatever the parameters' dtype.
-      return trainable.reduce((sum, t) => sum + 2 * 4 * numel(t), 0);
+      return 2 * 4 * trainableCount;
     case 'adamw-8bit':
     case 'paged-adamw-8bit': {
       // bitsandbytes keeps 32-bit states for tensors under 4,096 elements (min_8bit_size).
@@ -400,13 +405,10 @@ export function describeOptimizer(settings: RunSettings): string {
 // Activations
 
 /**
- * Whether the frozen, quantized base layers of a QLoRA run keep their inputs for backward. bitsandbytes'
- * MatMul4Bit and MatMul8bitLt save the input whenever it needs a gradient (bitsandbytes/autograd/_functions.py),
- * where a frozen nn.Linear saves none; torchao's NF4 linear (torchtune) saves only the weight.
- */
-/**
- * Whether a bitsandbytes-quantized base layer keeps its input for backward under LoRA: LLM.int8()'s matmul does
- * whenever the input needs a gradient; the 4-bit matmul keeps only its packed weight (since bitsandbytes 0.43.2).
+ * Whether the frozen, quantized base layers of a QLoRA run keep their inputs for backward, where a frozen nn.Linear
+ * keeps none (bitsandbytes/autograd/_functions.py): LLM.int8()'s matmul does whenever the input needs a gradient;
+ * bitsandbytes' 4-bit matmul keeps only its packed weight since 0.43.2 (before, its input too); torchao's NF4 linear
+ * (torchtune) keeps only the weight.
  */
 export function quantizedBaseSavesInput(settings: RunSettings): boolean {
   if (settings.lora === undefined || settings.qloraKernel === 'torchao' || !isBitsandbytes(settings.quantization)) {
@@ -665,6 +667,16 @@ export const OFFLOAD_STASH = 5;
 /** GPUs in a node when nothing says: the 8 of an HGX or DGX board. */
 const GPUS_PER_NODE = 8;
 
+/** The GPUs ZeRO / FSDP shards over: all the data-parallel ones, or under hybrid sharding a node's. */
+function shardGroup(settings: RunSettings, dp: number): number {
+  return settings.hybridShard ? Math.min(dp, settings.gpusPerNode ?? GPUS_PER_NODE) : dp;
+}
+
+/** An interleaved schedule's first stage holds 1 + (p − 1) / (p · v) times 1F1B's activations (Megatron-LM's accounting). */
+function interleavingPenalty(settings: RunSettings, pp: number): number {
+  return pp > 1 && settings.virtualPipelineStages ? 1 + (pp - 1) / (pp * settings.virtualPipelineStages) : 1;
+}
+
 /** Which pipeline stage an estimate is for: the first (the embedding, the most micro-batches in flight), the last (the head and the loss), or the only one. */
 export type PipelineStage = 'first' | 'last' | 'only';
 
@@ -723,7 +735,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
     autocastCopies = layout.autocastCopyBytes * (params.total - params.embeddings) * modelShare;
   }
   let gradients = trainable * gradientBytesPerParam * trainableShare;
-  let optimizer = optimizerStateBytes(settings, trainLayout, trainableList, trainable) * trainableShare;
+  let optimizer = optimizerStateBytes(settings, trainLayout, trainableList) * trainableShare;
   if (shardedMixed) {
     optimizer += trainable * 4 * modelShare; // fp32 master weights live with the optimizer states
   }
@@ -738,7 +750,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
     const savedLayout = { ...layout, weightBytes: bytes, gradientBytes: bytes, stateBytes: bytes };
     weights += savedCount * bytes * modelShare;
     gradients += savedCount * bytes * modelShare;
-    optimizer += optimizerStateBytes(settings, savedLayout, saved, savedCount) * modelShare;
+    optimizer += optimizerStateBytes(settings, savedLayout, saved) * modelShare;
     paged += pagedStateBytes(settings, savedLayout, saved) * modelShare;
     stepTemporaries += optimizerStepTemporaryBytes(settings, savedLayout, saved, savedCount) * modelShare;
   }
@@ -759,7 +771,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // ZeRO partitions optimizer states (1), then gradients (2), then weights (3) over the data-parallel GPUs.
   let gatheredWeights = 0;
   // Hybrid sharding shards within a node and replicates across nodes.
-  const shards = settings.hybridShard ? Math.min(dp, settings.gpusPerNode ?? GPUS_PER_NODE) : dp;
+  const shards = shardGroup(settings, dp);
   if (zero >= 1) {
     optimizer /= shards;
     paged /= shards;
@@ -792,7 +804,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // What one layer saves without any recomputation: what checkpointing brings back, one layer at a time.
   const perLayerFull = settings.checkpointing === 'none' ? perLayer : activationBytesPerLayer(spec, { ...settings, checkpointing: 'none' }, tokens);
   // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
-  const interleaving = pp > 1 && settings.virtualPipelineStages ? 1 + (pp - 1) / (pp * settings.virtualPipelineStages) : 1;
+  const interleaving = interleavingPenalty(settings, pp);
   // 1F1B: the first stage has a micro-batch in flight per stage, the last only the one it is computing.
   const layersHeld = stage === 'only' ? blocksInBackward(spec, settings) : (layers / pp) * (stage === 'first' ? pp * interleaving : 1);
   // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
@@ -815,9 +827,9 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
       : settings.checkpointing === 'full'
       ? Math.max(0, group > 1 ? Math.ceil(layersHeld / group) : checkpointsOnGpu) * residual
       : everyK > 0
-        ? (wholeBlocks * layout.residualBytes * tokens * spec.hiddenSize) / tp + (layersHeld - wholeBlocks) * perLayerFull
+        ? wholeBlocks * residual + (layersHeld - wholeBlocks) * perLayerFull
         : layersHeld * perLayer;
-  const embeddingOutput = (layout.residualBytes * tokens * spec.hiddenSize) / tp;
+  const embeddingOutput = residual;
   // Backward starts with the loss buffers (on the last pipeline stage); each layer's backward then allocates
   // gradients about the size of what that layer saved, after recomputing what it did not keep (all of it under
   // full checkpointing, the attention core under selective).
@@ -997,7 +1009,6 @@ function inferenceActivationBytes(spec: ModelSpec, settings: RunSettings): numbe
   return (residual + Math.max(attention, mlp) + dequantBuffer + logits) / Math.max(1, settings.tensorParallel);
 }
 
-/** The largest quantized linear layer (the output head only where it is quantized too). */
 /** DeepSpeed's values for the buffers its config leaves unset (deepspeed/runtime/zero/config.py). */
 const DEEPSPEED_DEFAULTS = { reduceBucket: 5e8, prefetchBucket: 5e7, maxLiveParameters: 1e9 } as const;
 
@@ -1049,6 +1060,7 @@ function deepspeedNote(spec: ModelSpec, settings: RunSettings): string {
   return `DeepSpeed ZeRO-${zero}: ${reduce}${gathered}. Its "auto" values are the ones HF's Trainer writes in (hidden size² and 0.9 × hidden size²).`;
 }
 
+/** The largest quantized linear layer (the output head only where it is quantized too). */
 function largestLinear(spec: ModelSpec, quantizeHead = false): number {
   return weightTensors(spec).reduce(
     (m, t) => (t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head')) ? Math.max(m, t.inFeatures * t.outFeatures) : m),
@@ -1240,19 +1252,19 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
             })`
           : '') +
         (settings.hybridShard && settings.zeroStage > 0 && dp > 1
-          ? `; hybrid sharding: sharded within each node's ${Math.min(dp, settings.gpusPerNode ?? GPUS_PER_NODE)} GPUs${settings.gpusPerNode === undefined ? ' (8 per node assumed)' : ''}, replicated across nodes`
+          ? `; hybrid sharding: sharded within each node's ${shardGroup(settings, dp)} GPUs${settings.gpusPerNode === undefined ? ' (8 per node assumed)' : ''}, replicated across nodes`
           : '') +
         (settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
           ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`
           : '') +
         (tp > 1 ? '; tensor parallel with sequence parallelism (Megatron), so activations are split too' : '') +
         (pp > 1 && settings.virtualPipelineStages
-          ? `; an interleaved pipeline schedule with ${settings.virtualPipelineStages} model chunks per stage holds ${+(1 + (pp - 1) / (pp * settings.virtualPipelineStages)).toFixed(3)}× 1F1B's activations on the first stage`
+          ? `; an interleaved pipeline schedule with ${settings.virtualPipelineStages} model chunks per stage holds ${+interleavingPenalty(settings, pp).toFixed(3)}× 1F1B's activations on the first stage`
           : '') +
         (pp > 1 ? '; figures are per GPU, on the pipeline stage that needs the most.' : '; figures are per GPU.'),
     );
   }
-  if (spec.family.startsWith('Megatron-LM')) {
+  if (isMegatronFamily(spec.family)) {
     list.push(
       "Megatron-LM: weights, fp32 main gradients (unless --grad-reduce-in-bf16) and the distributed optimizer as Megatron-LM lays them, the first pipeline stage holding the embedding; activations are counted as HF transformers' eager modules keep them, where Megatron-Core with Transformer Engine fuses more and may keep less (not measured).",
     );

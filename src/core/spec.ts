@@ -953,8 +953,7 @@ function withLaunchedRecipes(root: ConfigValue, attached: AttachedConfigs): Conf
     const overrides: ConfigObject = { ...entry.value, entries: entry.value.entries.filter(x => !own.has(x.key)) };
     // accelerate's settings lie under the script's own (which its Trainer applies), the command line over both.
     const accelerate = acceleratedSettings(entry.value, attached);
-    const script = placedAt(read ?? { kind: 'object', entries: [], span: entry.keySpan }, entry.keySpan) as ConfigObject;
-    return read ? [[entry.key, overlay(overlay(accelerate, script), overrides)] as const] : [];
+    return read ? [[entry.key, overlay(overlay(accelerate, placedAt(read, entry.keySpan) as ConfigObject), overrides)] as const] : [];
   }));
   return { ...root, entries: root.entries.map(e => (laid.has(e.key) ? { ...e, value: laid.get(e.key)! } : e)) };
 }
@@ -1296,9 +1295,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   } else if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
     vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
     const tokenizer = ctx.str('tokenizer_type') ?? ctx.str('tokenizer-type');
-    const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;
     // A family that cannot assume one said why (ctx.fail) and gave none.
-    if (vocabSize > 0) {
+    if (vocabSize !== undefined) {
+      const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;
       problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${whose} is assumed.` });
     }
   }

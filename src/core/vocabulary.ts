@@ -81,6 +81,9 @@ export function mayHoldModelConfig(text: string): boolean {
   return INDICATOR.test(text);
 }
 
+/** The key a launch script's reader gives a Megatron-LM pretrain script's launch: its arguments are the model and run. */
+export const MEGATRON_SCRIPT_KEY = 'megatron_script';
+
 /**
  * The keys a launch script's reader gives each launch (`tune run`, `torchrun … torchtitan`, `accelerate launch`,
  * `deepspeed`, `torchrun train.py`): the recipe file or training script it names, which the host reads and the engine
@@ -88,9 +91,6 @@ export function mayHoldModelConfig(text: string): boolean {
  * accelerate settings its command line writes (`--mixed_precision`, `--use_fsdp`, …), which the engine reads as
  * accelerate does.
  */
-/** The key a launch script's reader gives a Megatron-LM pretrain script's launch: its arguments are the model and run. */
-export const MEGATRON_SCRIPT_KEY = 'megatron_script';
-
 export const LAUNCH_KEYS = {
   recipe: 'launch_config_file', gpus: 'num_gpus', gpusPerNode: 'gpus_per_node', accelerateConfig: 'launch_accelerate_config', accelerate: 'launch_accelerate',
 } as const;

@@ -1,6 +1,7 @@
 // Launch scripts (bash): the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, and a training script under `accelerate launch`, `deepspeed` or `torchrun` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
 import type { ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY } from '../core/vocabulary';
+import { ACCELERATE_FLAGS } from '../core/launchers';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
 /** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
@@ -134,6 +135,11 @@ function commands(line: { chars: string; offsets: number[] }, vars: Variables): 
   return out.filter(words => words.length > 0);
 }
 
+/** An entry whose value is a word as written (a file a launch names), at that word. */
+function wordEntry(key: string, word: Word): ConfigEntry {
+  return { key, keySpan: word.span, value: { kind: 'string', value: word.text, span: word.span } };
+}
+
 /** A value written on a command line: a number, true / false, or the text. */
 function scalar(text: string, span: Span): ConfigValue {
   if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) {
@@ -230,7 +236,7 @@ function tuneLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
     const keySpan = { start: w.span.start, end: w.span.start + eq };
     return { key: w.text.slice(0, eq), keySpan, value: scalar(w.text.slice(eq + 1), { start: w.span.start + eq + 1, end: w.span.end }) };
   });
-  return [{ key: LAUNCH_KEYS.recipe, keySpan: config.span, value: { kind: 'string', value: config.text, span: config.span } }, ...overridesWithGpus(words, overrides, config.span)];
+  return [wordEntry(LAUNCH_KEYS.recipe, config), ...overridesWithGpus(words, overrides, config.span)];
 }
 
 /**
@@ -244,7 +250,7 @@ function titanLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
   }
   // Its overrides are dotted (`--training.batch_size 1`); torchrun's own flags are not.
   const overrides = flagArguments(words, 0).filter(f => /^[a-z_]+\./.test(f.key) && !f.key.startsWith('job.'));
-  return [{ key: LAUNCH_KEYS.recipe, keySpan: config.span, value: { kind: 'string', value: config.text, span: config.span } }, ...overridesWithGpus(words, overrides, config.span)];
+  return [wordEntry(LAUNCH_KEYS.recipe, config), ...overridesWithGpus(words, overrides, config.span)];
 }
 
 function overridesWithGpus(words: readonly Word[], overrides: { key: string; keySpan: Span; value: ConfigValue }[], span: Span): ConfigEntry[] {
@@ -274,15 +280,7 @@ function flagArguments(words: readonly Word[], from: number): { key: string; key
 }
 
 /** Arguments that make `python script.py …` a training launch: a model named, or a run's batch (HF's and Megatron-LM's names). */
-const TRAINING_ARGUMENTS = new Set([
-  'model_name_or_path', 'model_name', 'model_id', 'base_model', 'per_device_train_batch_size', 'micro_batch_size', 'num_layers', 'deepspeed',
-]);
-
-/** accelerate's own flags that say something about the run, read as its config file's keys. */
-const ACCELERATE_FLAGS = new Set([
-  'num_processes', 'num_machines', 'mixed_precision', 'use_fsdp', 'use_deepspeed', 'multi_gpu', 'zero_stage', 'offload_optimizer_device',
-  'offload_param_device', 'fsdp_sharding_strategy', 'fsdp_offload_params', 'fsdp_version', 'gradient_accumulation_steps', 'deepspeed_config_file',
-]);
+const TRAINING_ARGUMENTS: ReadonlySet<string> = new Set([...MODEL_NAME_KEYS, 'per_device_train_batch_size', 'micro_batch_size', 'num_layers', 'deepspeed']);
 
 /** The first word from `from` that is a Python script the launcher runs, skipping the launcher's own flags and their values. */
 function scriptWord(words: readonly Word[], from: number): number {
@@ -303,11 +301,11 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
   const own = words.slice(0, at);
   // Megatron-LM's pretrain scripts build the model from their arguments: the launch is the whole config.
   const megatron = /(^|\/)pretrain_\w+\.py$/.test(script.text);
-  const entries: ConfigEntry[] = [{ key: megatron ? MEGATRON_SCRIPT_KEY : LAUNCH_KEYS.recipe, keySpan: script.span, value: { kind: 'string', value: script.text, span: script.span } }];
+  const entries: ConfigEntry[] = [wordEntry(megatron ? MEGATRON_SCRIPT_KEY : LAUNCH_KEYS.recipe, script)];
   if (launcher === 'accelerate') {
     const config = flagValue(own, ['--config_file', '--config-file']);
     if (config) {
-      entries.push({ key: LAUNCH_KEYS.accelerateConfig, keySpan: config.span, value: { kind: 'string', value: config.text, span: config.span } });
+      entries.push(wordEntry(LAUNCH_KEYS.accelerateConfig, config));
     }
     const flags = flagArguments(own, 2).filter(f => ACCELERATE_FLAGS.has(f.key));
     if (flags.length > 0) {
