@@ -396,13 +396,12 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const trlPeft = peftSwitch?.value.kind === 'boolean' && peftSwitch.value.value ? peftSwitch : undefined;
   const rank = rankEntry ? judge(rankEntry, rankEntry.key, wholeNumber(RUN_LIMITS.loraRank), 'the LoRA rank') : factoryType === 'lora' ? 8 : trlPeft ? 16 : undefined;
   const adapterSaysLora = (adapter?.value.kind === 'string' && /lora/.test(adapter.value.value)) || factoryType === 'lora';
-  const torchtuneLora = entryAt(obj, 'model._component_')?.value;
   // TRL's ModelConfig (alignment-handbook and TRL recipe YAML): LoRA only with use_peft: true.
   const usePeft = peftSwitch?.value;
   const isLora =
     rank !== undefined && !(usePeft?.kind === 'boolean' && !usePeft.value) &&
     (adapterSaysLora || entryAt(obj, 'lora_query') !== undefined || entryAt(obj, 'model.lora_rank') !== undefined ||
-      (torchtuneLora?.kind === 'string' && /lora_/.test(torchtuneLora.value)) || !adapter);
+      torchtuneLoraBuilder(obj) || !adapter);
   const rankSource = rankEntry ?? (factoryType === 'lora' ? finetuning : trlPeft);
   if (isLora && rankSource && rank !== undefined && factoryType !== 'full' && factoryType !== 'freeze') {
     const targets = loraTargets(obj);
@@ -522,6 +521,12 @@ function mlxTargets(key: string): LoraTarget[] {
   return t ? [t] : [];
 }
 
+/** A torchtune recipe whose model is a LoRA (or QLoRA) builder (`lora_llama3_2_3b`, `qlora_llama3_2_3b`). */
+function torchtuneLoraBuilder(obj: ConfigObject): boolean {
+  const builder = entryAt(obj, 'model._component_')?.value;
+  return builder?.kind === 'string' && /lora_/.test(builder.value);
+}
+
 /** A torchtune recipe: its model is a torchtune builder. */
 function isTorchtuneRecipe(obj: ConfigObject): boolean {
   const builder = entryAt(obj, 'model._component_')?.value;
@@ -633,9 +638,7 @@ function readTorchtuneSwitches(obj: ConfigObject, take: Take, options: Record<st
   take('torch.compile', 'compiled', 'compile', flag);
   // Most recipes call training.compile_loss without keeping what it returns: torchtune's own losses compile in place,
   // torch.nn.CrossEntropyLoss stays uncompiled; LoRA's single-device recipe, the usual home of a LoRA model, keeps it.
-  const builder = entryAt(obj, 'model._component_')?.value;
-  const lora = builder?.kind === 'string' && /(^|[._])q?lora_/.test(builder.value);
-  if (switchedOn(obj, 'compile') && !lora) {
+  if (switchedOn(obj, 'compile') && !torchtuneLoraBuilder(obj)) {
     take('torch.compile of the loss', 'compiledLoss', 'loss._component_', v => (v.kind === 'string' && v.value.split('.').pop() === 'CrossEntropyLoss' ? false : undefined));
   }
   // FSDP2 with CPUOffloadPolicy: parameters, gradients and optimizer states in CPU memory, the step on the CPU.
