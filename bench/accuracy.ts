@@ -204,11 +204,12 @@ for (const r of titan.rows) {
   });
 }
 
-// --- Megatron-LM's own theoretical_memory_usage on the same arguments, each job posed as its launch script ---
-interface MegatronRow { id: string; file: string; weightAndOptimizerMiB: number; activationMiB: number; totalMiB: number }
+// --- Megatron-LM's own theoretical_memory_usage on the same arguments, each job posed as its launch script or NeMo config ---
+interface MegatronRow { id: string; file: string; weightAndOptimizerMiB: number; activationMiB: number; totalMiB: number; note?: string }
 const megatron = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'megatron-theoretical.json'), 'utf8')) as { rows: MegatronRow[] };
 for (const r of megatron.rows) {
-  const est = analyzeDocument(parseConfig(fs.readFileSync(path.join(root, r.file), 'utf8'), 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' }).configs[0]?.estimate?.training;
+  const format = r.file.endsWith('.sh') ? 'shell' : 'yaml';
+  const est = analyzeDocument(parseConfig(fs.readFileSync(path.join(root, r.file), 'utf8'), format), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' }).configs[0]?.estimate?.training;
   const c = est?.components;
   cases.push({ set: 'Megatron-LM formula', id: r.id, metric: 'weights+optimizer', measuredMiB: r.weightAndOptimizerMiB, estimatedMiB: c && (c.weights + c.gradients + c.optimizer) / MIB });
   cases.push({ set: 'Megatron-LM formula', id: r.id, metric: 'total', measuredMiB: r.totalMiB, estimatedMiB: est && est.allocatedBytes / MIB });
@@ -257,7 +258,10 @@ summary('  FSDP and context parallel (Tables 1-3)', c => isTitan(c) && /Table [1
 summary('  tensor parallel, 70B (Table 4)', c => isTitan(c) && c.set.endsWith('Table 4'));
 summary('  pipeline parallel, 405B (Tables 5-6)', c => isTitan(c) && /Table [56]$/.test(c.set));
 summary("Megatron-LM's formula: weights and optimizer", c => c.set.startsWith('Megatron') && c.metric === 'weights+optimizer');
-summary("Megatron-LM's formula: total (activations are VRAM Lens' HF-module model)", c => c.set.startsWith('Megatron') && c.metric === 'total');
+summary("Megatron-LM's formula: total", c => c.set.startsWith('Megatron') && c.metric === 'total');
+for (const r of megatron.rows.filter(x => x.note)) {
+  console.log(`  ${r.id}: ${r.note}`);
+}
 const titanErrors = cases.filter(isTitan).map(errorPct).filter((e): e is number => e !== undefined);
 console.log(`torchtitan rows within 15 %: ${titanErrors.filter(e => Math.abs(e) <= 15).length} of ${titanErrors.length}`);
 for (const l of oomLines) {

@@ -102,6 +102,16 @@ add({ category: 'recipes', name: 'devices: 0', files: { 'lora.yaml': RECIPE + 'd
 add({ category: 'recipes', name: 'devices: auto (a count the file leaves open)', files: { 'lora.yaml': RECIPE + 'devices: auto\n' }, expect: { kind: 'estimate' } });
 add({ category: 'recipes', name: 'DeepSpeed stage 4', files: { 'config.json': json({ ...LLAMA, zero_optimization: { stage: 4 } }) }, expect: { kind: 'refuse' } });
 add({ category: 'recipes', name: 'torchtitan tensor parallel 3 on 32 heads', files: { 'llama.toml': '[model]\nname = "llama3"\nflavor = "8B"\n[parallelism]\ntensor_parallel_degree = 3\n' }, expect: { kind: 'refuse' } });
+// NeMo's OmegaConf interpolations: evaluated where they are references and NeMo's arithmetic, unreadable otherwise.
+const NEMO = (model: string) =>
+  `trainer:\n  devices: 8\n  num_nodes: 1\n  precision: bf16\nmodel:\n  mcore_gpt: true\n  micro_batch_size: 1\n  global_batch_size: 8\n  encoder_seq_length: 2048\n  num_layers: 24\n  hidden_size: 2048\n  ffn_hidden_size: \${multiply:4, \${.hidden_size}}\n  num_attention_heads: 16\n${model}  tokenizer:\n    library: megatron\n    type: GPT2BPETokenizer\n`;
+add({ category: 'recipes', name: 'NeMo GPT with an interpolated FFN width (control)', files: { 'gpt.yaml': NEMO('') }, expect: { kind: 'estimate' } });
+add({ category: 'recipes', name: 'NeMo: an interpolation that refers to itself', files: { 'gpt.yaml': NEMO('').replace('num_layers: 24', 'num_layers: ${.num_layers}') }, expect: { kind: 'refuse' } });
+add({ category: 'recipes', name: 'NeMo: two interpolations that refer to each other', files: { 'gpt.yaml': NEMO('').replace('num_layers: 24', 'num_layers: ${.num_attention_heads}').replace('num_attention_heads: 16', 'num_attention_heads: ${.num_layers}') }, expect: { kind: 'refuse' } });
+add({ category: 'recipes', name: 'NeMo: an interpolation nested 5,000 deep', files: { 'gpt.yaml': NEMO('').replace('num_layers: 24', `num_layers: ${'${multiply:1, '.repeat(5000)}24${'}'.repeat(5000)}`) }, expect: { kind: 'refuse' } });
+add({ category: 'recipes', name: 'NeMo: an environment variable for the heads', files: { 'gpt.yaml': NEMO('').replace('num_attention_heads: 16', 'num_attention_heads: ${oc.env:HEADS}') }, expect: { kind: 'refuse' } });
+add({ category: 'recipes', name: 'NeMo: arithmetic past any model (1e300 × 1e300 layers)', files: { 'gpt.yaml': NEMO('').replace('num_layers: 24', 'num_layers: ${multiply:1e300, 1e300}') }, expect: { kind: 'refuse' } });
+add({ category: 'recipes', name: 'NeMo: a division by zero', files: { 'gpt.yaml': NEMO('').replace('num_layers: 24', 'num_layers: ${divide_floor:24, 0}') }, expect: { kind: 'refuse' } });
 add({ category: 'recipes', name: 'torchtitan pipeline over 64 stages of 32 layers', files: { 'llama.toml': '[model]\nname = "llama3"\nflavor = "8B"\n[parallelism]\npipeline_parallel_degree = 64\n' }, expect: { kind: 'refuse' } });
 
 // --- Structure: duplicates, truncation, nesting, many configs ---

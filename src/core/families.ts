@@ -1,4 +1,5 @@
 // Model families as data: each architecture's structure, defaults and the keys it reads, for the resolver.
+import { findCatalogModel } from './catalog';
 import type { ModelSpec } from './types';
 
 /** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */
@@ -459,6 +460,28 @@ const GPT_NEOX_YAML: Family = {
   },
 };
 
+/**
+ * Megatron-Core's mixture of experts, from Megatron-LM's `--num-experts` or NeMo's `num_moe_experts`: every
+ * `moe_layer_freq`-th layer (every layer by default) routes each token to `moe_router_topk` (2) experts, each
+ * `moe_ffn_hidden_size` wide (the FFN width unless set), beside shared experts `moe_shared_expert_intermediate_size`
+ * wide together. Undefined for a dense model.
+ */
+function megatronExperts(ctx: FamilyContext, experts: number | undefined, ffn: number): Refinement['moe'] {
+  if (experts === undefined || experts < 2) {
+    return undefined;
+  }
+  const every = ctx.int('moe_layer_freq') ?? 1;
+  return {
+    numExperts: experts,
+    expertsPerToken: ctx.int('moe_router_topk') ?? 2,
+    expertIntermediate: ctx.int('moe_ffn_hidden_size') ?? ffn,
+    sharedIntermediate: ctx.int('moe_shared_expert_intermediate_size') ?? 0,
+    sharedExpertGate: false,
+    moeLayers: everyNth(ctx.numLayers, every, 0),
+    routerBias: false,
+  };
+}
+
 /** Megatron-LM pads the vocabulary to `--make-vocab-size-divisible-by` (128) × tensor parallelism. */
 const megatronPadded = (ctx: FamilyContext, vocab: number) => roundUp(vocab, (ctx.int('make_vocab_size_divisible_by') ?? 128) * (ctx.int('tensor_model_parallel_size') ?? 1));
 
@@ -490,10 +513,13 @@ const MEGATRON_GPT: Family = {
     const swiglu = ctx.bool('swiglu') === true;
     const bias = ctx.bool('disable_bias_linear') !== true;
     const written = ctx.int('vocab_size');
+    const ffn = ctx.intermediateSize ?? (swiglu ? Math.floor((4 * ctx.hiddenSize * 2) / 3 / 64) * 64 : 4 * ctx.hiddenSize);
+    const moe = megatronExperts(ctx, ctx.int('num_experts'), ffn);
     return {
       ...(written !== undefined ? { vocabSize: megatronPadded(ctx, written) } : {}),
+      ...(moe ? { moe } : {}),
       mlp: swiglu ? 'gated' : 'plain',
-      intermediateSize: ctx.intermediateSize ?? (swiglu ? Math.floor((4 * ctx.hiddenSize * 2) / 3 / 64) * 64 : 4 * ctx.hiddenSize),
+      intermediateSize: ffn,
       norm: ctx.str('normalization') === 'RMSNorm' ? 'rmsnorm' : 'layernorm',
       attentionBias: bias ? 'all' : 'none',
       mlpBias: bias,
@@ -502,11 +528,79 @@ const MEGATRON_GPT: Family = {
   },
 };
 
-/** Whether a spec's family is Megatron-LM's GPT (either position kind). */
-export const isMegatronFamily = (family: string): boolean => family === MEGATRON_GPT.name;
+/** The vocabulary NeMo's tokenizer section gives (`library` and `type`), before padding; undefined where it gives none. */
+function nemoTokenizerVocab(ctx: FamilyContext): number | undefined {
+  const library = ctx.str('tokenizer.library');
+  const type = ctx.str('tokenizer.type');
+  if (library === 'megatron' && type !== undefined && MEGATRON_TOKENIZERS[type] !== undefined) {
+    return MEGATRON_TOKENIZERS[type];
+  }
+  // A Hugging Face tokenizer named by its model: that model's vocabulary, as its config gives it.
+  const named = library === 'huggingface' && type !== undefined ? findCatalogModel(type)?.config.vocab_size : undefined;
+  if (typeof named === 'number') {
+    return named;
+  }
+  const key = library === 'huggingface' || library === 'megatron' ? 'tokenizer.type' : ctx.has('tokenizer.model') ? 'tokenizer.model' : 'tokenizer.library';
+  const from =
+    library === 'huggingface' && type !== undefined ? `the Hugging Face tokenizer of ${type}, a model VRAM Lens does not know`
+    : library === 'megatron' ? `Megatron's ${type ?? 'unnamed'} tokenizer, whose vocabulary VRAM Lens does not know`
+    : 'the tokenizer model file it names, which VRAM Lens does not open';
+  ctx.fail(`the vocabulary is not in the file: NeMo takes it from ${from}`, ctx.has(key) ? key : undefined);
+  return undefined;
+}
+
+/**
+ * NeMo's Megatron GPT (megatron_gpt_config.yaml, the NeMo Framework Launcher's training configs): Megatron-Core's GPT
+ * as the `model:` section writes it. `activation` (a `…glu` one gates the MLP), `normalization: rmsnorm`, `bias: false`
+ * for linear layers without biases (`qkv_bias` keeps them on q, k and v), `num_query_groups` (null: one per head),
+ * `share_embeddings_and_output_weights` (default true), experts (`num_moe_experts`), and the vocabulary of its
+ * tokenizer padded to `make_vocab_size_divisible_by` × tensor parallelism. A `name` other than megatron_gpt
+ * (megatron_falcon_gpt) is a block of NeMo's own: no number.
+ */
+/** NeMo's names for Megatron-Core's GPT block: the plain one, and the same layer run as one Transformer Engine module. */
+const NEMO_GPT_BLOCKS: readonly string[] = ['megatron_gpt', 'megatron_gpt_full_te_layer_autocast'];
+
+const NEMO_GPT: Family = {
+  ...MEGATRON_GPT,
+  name: 'NeMo Megatron GPT',
+  defaultVocabSize: ctx => {
+    const vocab = nemoTokenizerVocab(ctx);
+    return vocab === undefined ? undefined : megatronPadded(ctx, vocab);
+  },
+  refine: ctx => {
+    // NeMo's own layer variants (Falcon's parallel attention through mcore_customization_config) are other blocks.
+    const variant = ctx.str('name');
+    if (variant !== undefined && !NEMO_GPT_BLOCKS.includes(variant)) {
+      ctx.fail(`NeMo's ${variant} block (its own layer layout) is not modelled`, 'name');
+    }
+    const gated = /glu$/.test(ctx.str('activation') ?? 'gelu');
+    const bias = ctx.bool('bias') !== false;
+    // ChatGLM's `qkv_bias`: biases on the query, key and value projections only.
+    const qkvBias = ctx.bool('qkv_bias') === true;
+    const ffn = ctx.intermediateSize ?? 4 * ctx.hiddenSize;
+    const moe = megatronExperts(ctx, ctx.int('num_moe_experts'), ffn);
+    return {
+      ...(moe ? { moe } : {}),
+      mlp: gated ? 'gated' : 'plain',
+      intermediateSize: ffn,
+      norm: ctx.str('normalization') === 'rmsnorm' ? 'rmsnorm' : 'layernorm',
+      attentionBias: bias ? 'all' : qkvBias ? 'qkv' : 'none',
+      mlpBias: bias,
+    };
+  },
+};
+
+/** Whether a spec's family is Megatron-LM's GPT, from its own arguments or NeMo's config (either position kind). */
+export const isMegatronFamily = (family: string): boolean => family === MEGATRON_GPT.name || family === NEMO_GPT.name;
 
 /** Megatron-LM's GPT with rotary positions (`--position-embedding-type rope`); learned absolute ones otherwise. */
 export const MEGATRON_GPT_FAMILIES = { learned: MEGATRON_GPT, rope: { ...MEGATRON_GPT, positions: 'rotary' } } as const satisfies Record<string, Family>;
+
+/**
+ * NeMo's Megatron GPT by `position_embedding_type`: a learned table for `learned_absolute` (NeMo's default); rotary
+ * positions, or ALiBi and the other schemes without a table, keep no position weights.
+ */
+export const NEMO_GPT_FAMILIES = { learned: NEMO_GPT, rope: { ...NEMO_GPT, positions: 'rotary' } } as const satisfies Record<string, Family>;
 
 /**
  * LitGPT's own Config (litgpt/config.py: `configs = [dict(name=…, n_embd=…, …)]`): the block is chosen by
@@ -1158,6 +1252,8 @@ export function familyFor(
     readonly gptNeoxYaml: boolean;
     /** Megatron-LM's arguments (a pretrain script's command line), with their positions. */
     readonly megatron?: 'learned' | 'rope';
+    /** NeMo's Megatron GPT `model:` section, with its positions. */
+    readonly nemo?: 'learned' | 'rope';
     readonly litgpt: boolean;
     readonly metaNative?: boolean;
     readonly mistralNative?: boolean;
@@ -1186,6 +1282,9 @@ export function familyFor(
   }
   if (modelType === undefined && hints.megatron) {
     return MEGATRON_GPT_FAMILIES[hints.megatron];
+  }
+  if (modelType === undefined && hints.nemo) {
+    return NEMO_GPT_FAMILIES[hints.nemo];
   }
   if (modelType === undefined && hints.gptNeoxYaml) {
     return GPT_NEOX_YAML;

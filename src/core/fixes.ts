@@ -3,6 +3,7 @@ import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, largestBatch, largestImage, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { formatBytes, formatInteger } from './format';
+import { isMegatronFamily } from './families';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
 import type { Span } from './types';
 
@@ -49,6 +50,8 @@ interface Candidate {
   readonly alsoSetting?: SettingChange;
   /** The peak with the patch, where the search that chose the candidate already estimated it. */
   readonly peak?: number;
+  /** The edit must leave the run on the GPUs it has (it splits them differently). */
+  readonly sameGpus?: boolean;
 }
 
 /** A ZeRO stage written the way the file wrote it: a number, or the digit in a DeepSpeed file name (zero2.json). */
@@ -57,7 +60,10 @@ function zeroStageText(original: string, stage: number): string {
   return /^\d+$/.test(t) ? String(stage) : original.replace(/(zero|z)([0-3])/i, `$1${stage}`);
 }
 
-/** The peak of the same config once the file is edited; Infinity when the edited file no longer has it. */
+/**
+ * The peak of the same config once the file is edited; Infinity when the edited file no longer has it, or, with
+ * `gpus`, when the edit changes how many GPUs the run takes (torchtitan's degrees multiply to its GPU count).
+ */
 function peakAfterEdit(
   reanalyze: (editedText: string) => DocumentAnalysis,
   text: string,
@@ -65,10 +71,11 @@ function peakAfterEdit(
   newText: string,
   name: string,
   mode: FitMode,
+  gpus?: number,
 ): number {
   const doc = reanalyze(text.slice(0, span.start) + newText + text.slice(span.end));
   const est = doc.configs.find(c => c.config.name === name)?.estimate;
-  return peakIn(est, mode);
+  return gpus !== undefined && est?.settings.gpus !== gpus ? Infinity : peakIn(est, mode);
 }
 
 /**
@@ -104,6 +111,8 @@ export function fixesFor(
     return undefined;
   };
   const candidates: Candidate[] = [];
+  // The file's own tensor-parallel degree beats a setting: more tensor parallelism is an edit of it.
+  const tensorParallelSource = sourceOf('tensor parallel');
 
   const batch = largestBatch(a.config, options, gpu, mode);
   if (batch >= 1 && batch < s.batchSize) {
@@ -137,15 +146,28 @@ export function fixesFor(
       });
     }
   }
+  // Megatron-LM and NeMo train with Megatron-Core's own choices: its distributed optimizer (ZeRO-1) is the only
+  // sharding, full recompute needs a method and a layer count, and there is no LoRA or 8-bit Adam to switch a
+  // pretraining run to.
+  const megatron = a.spec !== undefined && isMegatronFamily(a.spec.family);
   if (mode === 'training') {
-    if (s.checkpointing !== 'full') {
+    // Megatron-Core refuses full recompute without a method: a launch line gets uniform recompute of one layer at a
+    // time with it; NeMo's YAML, whose three keys are one change, keeps what it says.
+    const checkpointingKey = sourceOf('checkpointing')?.key;
+    const fullNeedsMethod = megatron && s.recomputeMethod === undefined;
+    const editable = !fullNeedsMethod || checkpointingKey === undefined || checkpointingKey === 'recompute_granularity';
+    if (s.checkpointing !== 'full' && editable) {
       candidates.push({
         label: 'Enable gradient checkpointing',
         patch: { checkpointing: 'full' },
         fileSetting: 'checkpointing',
         // A mode written as a word (Megatron-LM's `--recompute-granularity selective`) becomes `full`; a switch, true.
         fileText: original =>
-          /^["']/.test(original.trim()) ? stringLiteral(original, 'full') : /^(none|selective|full)$/.test(original.trim()) ? 'full' : /^[A-Z]/.test(original.trim()) ? 'True' : 'true',
+          /^["']/.test(original.trim())
+            ? stringLiteral(original, 'full')
+            : fullNeedsMethod
+              ? 'full --recompute-method uniform --recompute-num-layers 1'
+              : /^(none|selective|full)$/.test(original.trim()) ? 'full' : /^[A-Z]/.test(original.trim()) ? 'True' : 'true',
         setting: { setting: 'gradientCheckpointing', value: true },
       });
     }
@@ -164,7 +186,7 @@ export function fixesFor(
         setting: { setting: 'precision', value: half },
       });
     }
-    if (s.optimizer === 'adamw' || s.optimizer === 'paged-adamw') {
+    if ((s.optimizer === 'adamw' || s.optimizer === 'paged-adamw') && !megatron) {
       // Named in the file's own vocabulary: a class path (LitGPT), a torchtune component, or HF Trainer's name.
       const key = sourceOf('optimizer')?.key;
       const eightBit = key?.endsWith('class_path') ? 'bitsandbytes.optim.AdamW8bit' : key?.endsWith('_component_') ? 'bitsandbytes.optim.PagedAdamW8bit' : 'adamw_bnb_8bit';
@@ -178,7 +200,7 @@ export function fixesFor(
     }
     // Shard more over the data-parallel GPUs there are, or train on several GPUs with ZeRO-3 / FSDP.
     const dp = Math.floor(s.gpus / Math.max(1, s.tensorParallel * s.pipelineParallel));
-    const higherStages = ([1, 2, 3] as const).filter(z => z > s.zeroStage);
+    const higherStages = ([1, 2, 3] as const).filter(z => z > s.zeroStage && (!megatron || z === 1));
     const raised = dp > 1 ? firstFitting(higherStages, zeroStage => ({ zeroStage })) : undefined;
     if (raised) {
       const stage = raised.choice;
@@ -193,7 +215,7 @@ export function fixesFor(
     }
     // A stage the file states stays as it is (the file beats settings); otherwise ZeRO-3 comes with the GPUs.
     const fileStage = sourceOf('ZeRO stage') ? s.zeroStage : undefined;
-    const stage = fileStage ?? 3;
+    const stage = fileStage ?? (megatron ? 1 : 3);
     const sharded = (n: number): Partial<AnalysisOptions> => ({ gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 });
     const spread = s.gpus === 1 && stage > 0 ? firstFitting([2, 4, 8], sharded) : undefined;
     if (spread) {
@@ -204,21 +226,38 @@ export function fixesFor(
         fileSetting: 'GPUs',
         fileText: () => String(n),
         setting: { setting: 'gpus', value: n },
-        ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: 3 } } : {}),
+        ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: stage } } : {}),
         peak: spread.peak,
       });
     }
     // Adapters instead of full training, only where the file does not already choose how to fine-tune.
     const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
     const allLinear = { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const, dropout: true };
-    if (!s.lora && !fileChoosesTuning) {
+    // More tensor parallelism where the file states its degree (Megatron-LM, NeMo, torchtitan), edited in place over
+    // the GPUs the run has: the smallest of 2, 4 and 8 above the current one that divides the heads and fits.
+    if (tensorParallelSource) {
+      const kvHeads = a.spec?.numKvHeads ?? 1;
+      const degrees = [2, 4, 8].filter(n => n > s.tensorParallel && s.gpus % (n * Math.max(1, s.pipelineParallel)) === 0 && (a.spec?.numHeads ?? 1) % n === 0 && (kvHeads % n === 0 || n % kvHeads === 0));
+      const wider = firstFitting(degrees, n => ({ tensorParallel: n }));
+      if (wider) {
+        candidates.push({
+          label: `Split each layer over ${wider.choice} GPUs (tensor parallel)`,
+          patch: { tensorParallel: wider.choice },
+          fileSetting: 'tensor parallel',
+          fileText: () => String(wider.choice),
+          peak: wider.peak,
+          sameGpus: true,
+        });
+      }
+    }
+    if (!s.lora && !fileChoosesTuning && !megatron) {
       candidates.push({
         label: 'Fine-tune with LoRA r=16 on every linear layer',
         patch: { lora: { ...allLinear, targets: [...allLinear.targets] }, quantization: undefined },
         setting: { setting: 'fineTuning', value: 'lora' },
       });
     }
-    if (!s.quantization && !fileChoosesTuning) {
+    if (!s.quantization && !fileChoosesTuning && !megatron) {
       candidates.push({
         label: 'Fine-tune with QLoRA (NF4) r=16 on every linear layer',
         patch: { lora: { ...allLinear, targets: [...allLinear.targets] }, quantization: 'nf4-dq' },
@@ -240,7 +279,7 @@ export function fixesFor(
       const newText = c.fileText(original);
       // An edit can change more than the one option (LitGPT's devices also bring FSDP, checkpointing and a new
       // accumulation count): where the caller can re-read the file, the edited text itself is estimated.
-      const edited = reanalyze ? peakAfterEdit(reanalyze, text, source.valueSpan, newText, a.config.name, mode) : peak;
+      const edited = reanalyze ? peakAfterEdit(reanalyze, text, source.valueSpan, newText, a.config.name, mode, c.sameGpus ? s.gpus : undefined) : peak;
       if (edited > capacity) {
         continue;
       }
@@ -257,7 +296,7 @@ export function fixesFor(
     }
   }
   // More of the same card, in tensor parallel: the fewest (2, 4 or 8) that fit.
-  const split = /^\d+×/.test(gpu.name) ? undefined : firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+  const split = /^\d+×/.test(gpu.name) || (mode === 'training' && tensorParallelSource) ? undefined : firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
   if (split) {
     fixes.push({
       title: `Use ${split.choice}× ${gpu.name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(split.peak)} of ${formatBytes(capacity)} per GPU`,

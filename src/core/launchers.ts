@@ -13,6 +13,7 @@ const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
   offload_optimizer_device: ['deepspeed_config', 'offload_optimizer_device'],
   offload_param_device: ['deepspeed_config', 'offload_param_device'],
   deepspeed_config_file: ['deepspeed_config', 'deepspeed_config_file'],
+  zero3_init_flag: ['deepspeed_config', 'zero3_init_flag'],
   fsdp_sharding_strategy: ['fsdp_config', 'fsdp_sharding_strategy'],
   fsdp_offload_params: ['fsdp_config', 'fsdp_offload_params'],
 };
@@ -66,7 +67,8 @@ const str = (value: string, span: Span): ConfigValue => ({ kind: 'string', value
 /**
  * accelerate's settings as the keys a training script's run is read from: `num_gpus` from `num_processes`, `bf16` /
  * `fp16` from `mixed_precision`, HF Trainer's `fsdp` string from `fsdp_config`, a DeepSpeed `zero_optimization` (or
- * the DeepSpeed config file it names, as `deepspeed`) from `deepspeed_config`, and `gradient_accumulation_steps`.
+ * the DeepSpeed config file it names, as `deepspeed`) and `zero3_init_flag` from `deepspeed_config`, and
+ * `gradient_accumulation_steps`.
  * `at` is where the file's values are shown (the launch's `--config_file`); a flag's value keeps its own place.
  */
 export function accelerateRun(file: ConfigObject | undefined, flags: ConfigObject | undefined, at: Span): ConfigEntry[] {
@@ -96,6 +98,12 @@ export function accelerateRun(file: ConfigObject | undefined, flags: ConfigObjec
     const offload = text(setting(file, flags, 'fsdp_offload_params')) === 'true';
     put('fsdp', str(`${sharding}${offload ? ' offload' : ''}`, strategy?.span ?? at));
   } else if (kind === 'deepspeed') {
+    // Whether ZeRO-3 shards the model as it is built (zero.Init) or after each process has loaded it whole.
+    const init = setting(file, flags, 'zero3_init_flag');
+    const initText = text(init);
+    if (init && (initText === 'true' || initText === 'false')) {
+      put('zero3_init_flag', { kind: 'boolean', value: initText === 'true', span: init.span });
+    }
     const named = setting(file, flags, 'deepspeed_config_file');
     if (named?.kind === 'string' && named.value !== '' && named.value !== 'none') {
       put('deepspeed', named);

@@ -454,6 +454,9 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   if (settings.checkpointing === 'selective' && settings.selectiveOps && !spec.moe && !settings.lora) {
     return perOpSelectiveBytes(spec, settings, tokens);
   }
+  if (isMegatronFamily(spec.family) && !settings.lora) {
+    return megatronLayerBytes(spec, settings, tokens);
+  }
   const layout = precisionLayout(settings.precision);
   const autocast = layout.autocastCopyBytes > 0;
   const c = layout.computeBytes;
@@ -487,11 +490,14 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   // a per-token scale) and recomputes the rest in backward.
   const compiled = settings.compiled === true;
   const perNorm = spec.norm === 'rmsnorm' && !compiled ? (lora ? 4 : r + 4) : r;
-  let bytes = spec.normsPerLayer * perNorm * bsh;
+  // What sequence parallelism splits over the tensor-parallel GPUs (whole on each without it): the norms, the
+  // dropout masks and the inputs of the first linear layers of attention and the MLP.
+  let sequenceWide = spec.normsPerLayer * perNorm * bsh;
 
   // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
   const fusedQkv = spec.family === 'GPT-2' || spec.family === 'BLOOM';
-  bytes += inputBytes(['q', 'k', 'v'], autocast && !fusedQkv) * bsh;
+  sequenceWide += inputBytes(['q', 'k', 'v'], autocast && !fusedQkv) * bsh;
+  let bytes = 0;
 
   // PyTorch ≥ 2.5 SDPA takes grouped K/V heads as they are (transformers passes enable_gqa), so k and v are
   // saved at the KV width; eager attention repeats them to every query head first.
@@ -507,39 +513,75 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   bytes += settings.checkpointing === 'selective' ? c * (bsInner + 2 * bsKv) : attentionCore;
   // The contiguous copy of the attention output that o_proj saves.
   bytes += inputBytes(['o']) * bsInner;
-  bytes += dropoutMask * bsh;
+  sequenceWide += dropoutMask * bsh;
 
-  const ffn = (intermediateTokens: number, inputTokens: number): number => {
+  // The MLP's first linear input (sequence-wide) and the rest.
+  const ffnInput = (inputTokens: number): number => (spec.mlp === 'gated' ? inputBytes(['gate', 'up'], autocast) : inputBytes(['up'])) * inputTokens * h;
+  const ffn = (intermediateTokens: number): number => {
     if (spec.mlp === 'gated') {
-      // gate and up inputs (two casts under AMP), gate output, up output, activation output, product. Compiled,
-      // the activation is fused into the product and recomputed from the gate output in backward.
-      return inputBytes(['gate', 'up'], autocast) * inputTokens * h + ((compiled ? 2 : 3) * c + inputBytes(['down'])) * intermediateTokens;
+      // gate and up inputs (two casts under AMP, in ffnInput), gate output, up output, activation output, product.
+      // Compiled, the activation is fused into the product and recomputed from the gate output in backward.
+      return ((compiled ? 2 : 3) * c + inputBytes(['down'])) * intermediateTokens;
     }
-    // fc1 input, activation input and output; a Python tanh-GELU keeps three more intermediates
+    // fc1 input (in ffnInput), activation input and output; a Python tanh-GELU keeps three more intermediates
     // (tanh output, 0.5·x and 1 + tanh), in fp32 under AMP since pow autocasts to fp32 (fused away when compiled).
     const geluExtra = spec.pythonGelu && !compiled ? (autocast ? 4 + c + 4 : 3 * c) : 0;
-    return inputBytes(['up']) * inputTokens * h + (c + geluExtra + inputBytes(['down'])) * intermediateTokens;
+    return (c + geluExtra + inputBytes(['down'])) * intermediateTokens;
   };
   if (spec.moe) {
     // An average layer: experts' share of the layers, each token through its top-k experts and the shared ones.
     const m = spec.moe;
     const moeShare = m.moeLayers / spec.numLayers;
     const routed = tokens * m.expertsPerToken;
-    const moeBytes =
-      ffn(routed * m.expertIntermediate, routed) +
-      (m.sharedIntermediate > 0 ? ffn(tokens * m.sharedIntermediate, tokens) : 0) +
-      4 * tokens * m.numExperts;
-    bytes += moeShare * moeBytes + (1 - moeShare) * ffn(bsI, tokens);
+    const shared = m.sharedIntermediate > 0;
+    // The routed experts' inputs are the tokens dispatched to them; the shared experts read the sequence.
+    const moeBytes = ffn(routed * m.expertIntermediate) + ffnInput(routed) + (shared ? ffn(tokens * m.sharedIntermediate) : 0) + 4 * tokens * m.numExperts;
+    bytes += moeShare * moeBytes + (1 - moeShare) * ffn(bsI);
+    sequenceWide += (moeShare * (shared ? 1 : 0) + (1 - moeShare)) * ffnInput(tokens);
   } else {
-    bytes += ffn(bsI, tokens);
+    bytes += ffn(bsI);
+    sequenceWide += ffnInput(tokens);
   }
-  bytes += dropoutMask * bsh;
+  sequenceWide += dropoutMask * bsh;
   if (lora) {
     // Each adapter keeps its r-wide intermediate for lora_B: one per adapted module that exists in the block (a
     // fused qkv projection is one module; routed experts see only their top-k share of the tokens).
     bytes += adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * (lora.fp32Adapters ? 4 : c);
   }
-  return bytes / Math.max(1, settings.tensorParallel);
+  const tp = Math.max(1, settings.tensorParallel);
+  return bytes / tp + sequenceWide / sequenceSplit(settings);
+}
+
+/** Over how many GPUs the sequence-wide activations (norms, block inputs) split: the tensor-parallel group under sequence parallelism. */
+function sequenceSplit(settings: RunSettings): number {
+  return settings.sequenceParallel === false ? 1 : Math.max(1, settings.tensorParallel);
+}
+
+/**
+ * One Megatron-Core block as its Transformer Engine modules keep it for backward (Korthikanti et al. 2022's accounting,
+ * which Megatron-LM's theoretical_memory_usage uses): each fused norm-and-linear keeps its input and its normalized
+ * output; attention keeps q, k and v (at the KV width) and its output, and the fp32 log-sum-exp unless selective
+ * recompute brings it back; the MLP keeps its first linear layer's output (both halves when gated) and the
+ * activation's output, and a routed expert keeps its dispatched input too. Sequence parallelism splits the norm terms
+ * over the tensor-parallel GPUs; tensor parallelism always splits the rest.
+ */
+function megatronLayerBytes(spec: ModelSpec, settings: RunSettings, tokens: number): number {
+  const c = precisionLayout(settings.precision).computeBytes;
+  const h = spec.hiddenSize;
+  const q = spec.numHeads * spec.headDim;
+  const kv = spec.numKvHeads * spec.headDim;
+  const norms = spec.normsPerLayer * 2 * c * h;
+  const logSumExp = settings.checkpointing === 'selective' ? 0 : 4 * spec.numHeads;
+  const attention = c * (2 * q + 2 * kv) + logSumExp;
+  const ffn = (width: number) => c * ((spec.mlp === 'gated' ? 2 : 1) * width + width);
+  let mlp = ffn(spec.intermediateSize);
+  if (spec.moe) {
+    const m = spec.moe;
+    const moeShare = m.moeLayers / spec.numLayers;
+    const routed = m.expertsPerToken * (c * h + ffn(m.expertIntermediate)) + ffn(m.sharedIntermediate) + 4 * m.numExperts;
+    mlp = moeShare * routed + (1 - moeShare) * mlp;
+  }
+  return (tokens * (attention + mlp)) / Math.max(1, settings.tensorParallel) + (tokens * norms) / sequenceSplit(settings);
 }
 
 /**
@@ -585,6 +627,8 @@ export function lossBytesPerLogit(loss: TrainingLoss | undefined, compiled: bool
       return compiled ? 2 + 2 / LOSS_CHUNKS : 4 + 10 / LOSS_CHUNKS;
     case 'cross-entropy-16bit':
       return 2 + 2 + 2;
+    case 'vocab-parallel':
+      return 2 + 4;
     default:
       return compiled ? 4 + 4 + 2 : 12;
   }
@@ -593,6 +637,11 @@ export function lossBytesPerLogit(loss: TrainingLoss | undefined, compiled: bool
 /** The loss at its peak, at the end of forward or the start of backward: batch × sequence × vocabulary logits. */
 export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSettings, 'loss' | 'compiled' | 'compiledLoss'>): number {
   return spec.head === 'lm' ? lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true) * tokens * spec.vocabSize : 0;
+}
+
+/** Parameters of the routed experts (not the shared ones or the router): what expert parallelism splits. */
+function routedExpertParams(spec: ModelSpec): number {
+  return weightTensors(spec).reduce((sum, t) => sum + (t.expert ? numel(t) : 0), 0);
 }
 
 function totalLayers(spec: ModelSpec): number {
@@ -711,12 +760,22 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   const ends = stage === 'first' ? params.embeddings : stage === 'last' ? (params.head > 0 ? params.head : params.embeddings) : 0;
   const stageParams = stage === 'only' ? params.total : blockParams / pp + ends;
   const modelShare = stageParams / Math.max(1, params.total) / tp;
+  // Expert parallelism: the routed experts of the stage split over the expert-parallel GPUs. What ZeRO shards over
+  // every data-parallel GPU is the same either way (expert states shard over the 1/ep of them that share experts).
+  const ep = spec.moe ? Math.max(1, settings.expertParallel ?? 1) : 1;
+  const stageRouted = ep > 1 ? routedExpertParams(spec) / (stage === 'only' ? 1 : pp) : 0;
+  const heldShare = ((stageParams - stageRouted * (1 - 1 / ep)) / Math.max(1, params.total)) / tp;
+  const shareUnder = (shardedFrom: number) => (zero >= shardedFrom ? modelShare : heldShare);
 
   // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
-  // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam).
-  const shardedMixed = !settings.lora && zero > 0 && layout.autocastCopyBytes > 0;
-  // Share of the trainable tensors one GPU holds (LoRA adapters are small and counted whole).
-  const trainableShare = settings.lora ? 1 : modelShare;
+  // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam). Megatron-Core lays its weights out so whether
+  // or not its distributed optimizer shards them (16-bit weights, fp32 main weights in the optimizer).
+  const shardedMixed = !settings.lora && (zero > 0 || isMegatronFamily(spec.family)) && layout.autocastCopyBytes > 0;
+  // Share of the trainable tensors one GPU holds (LoRA adapters are small and counted whole), of their gradients
+  // and of their optimizer states, before ZeRO shards them.
+  const trainableShare = settings.lora ? 1 : shareUnder(3);
+  const gradientShare = settings.lora ? 1 : shareUnder(2);
+  const stateShare = settings.lora ? 1 : shareUnder(1);
   // mlx-lm's adapters are fp32 whatever the base dtype, and so are their gradients and optimizer states.
   const trainLayout = settings.lora?.fp32Adapters ? { ...layout, weightBytes: 4, gradientBytes: 4, stateBytes: 4 } : layout;
   const gradientBytesPerParam = shardedMixed ? (settings.fp32Gradients ? 4 : 2) : trainLayout.gradientBytes;
@@ -727,20 +786,20 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   if (settings.lora) {
     const frozenBytes = inferenceWeightBytes(settings.precision === 'fp8' ? 'bf16-mixed' : settings.precision);
     const frozenBase = weightBytes(spec, frozenBytes, settings.quantization, weightLayout(settings));
-    weights = frozenBase * modelShare + trainable * trainLayout.weightBytes;
+    weights = frozenBase * shareUnder(3) + trainable * trainLayout.weightBytes;
   } else if (shardedMixed) {
-    weights = params.total * 2 * modelShare;
+    weights = params.total * 2 * trainableShare;
   } else {
-    weights = params.total * layout.weightBytes * modelShare;
-    autocastCopies = layout.autocastCopyBytes * (params.total - params.embeddings) * modelShare;
+    weights = params.total * layout.weightBytes * trainableShare;
+    autocastCopies = layout.autocastCopyBytes * (params.total - params.embeddings) * heldShare;
   }
-  let gradients = trainable * gradientBytesPerParam * trainableShare;
-  let optimizer = optimizerStateBytes(settings, trainLayout, trainableList) * trainableShare;
+  let gradients = trainable * gradientBytesPerParam * gradientShare;
+  let optimizer = optimizerStateBytes(settings, trainLayout, trainableList) * stateShare;
   if (shardedMixed) {
-    optimizer += trainable * 4 * modelShare; // fp32 master weights live with the optimizer states
+    optimizer += trainable * 4 * stateShare; // fp32 master weights live with the optimizer states
   }
-  let paged = pagedStateBytes(settings, trainLayout, trainableList) * trainableShare;
-  let stepTemporaries = optimizerStepTemporaryBytes(settings, trainLayout, trainableList, trainable) * trainableShare;
+  let paged = pagedStateBytes(settings, trainLayout, trainableList) * stateShare;
+  let stepTemporaries = optimizerStepTemporaryBytes(settings, trainLayout, trainableList, trainable) * stateShare;
   // modules_to_save: PEFT keeps the original frozen and trains a full copy, with its gradient and optimizer states,
   // in the dtype the model was loaded in.
   const saved = savedModuleTensors(spec, settings.lora);
@@ -814,7 +873,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // the others keep everything.
   const everyK = settings.checkpointing === 'selective' ? (settings.checkpointEvery ?? 0) : 0;
   const wholeBlocks = everyK > 0 ? Math.floor(layersHeld / everyK) : 0;
-  const residual = (layout.residualBytes * tokens * spec.hiddenSize) / tp;
+  const residual = (layout.residualBytes * tokens * spec.hiddenSize) / sequenceSplit(settings);
   // Megatron-LM's recompute methods: a group of N blocks per kept input (uniform), or only N blocks of each stage
   // recomputed (block), for each micro-batch in flight.
   const group = settings.checkpointing === 'full' && settings.recomputeMethod ? Math.max(1, settings.recomputeLayers ?? 1) : 1;
@@ -1057,7 +1116,20 @@ function deepspeedNote(spec: ModelSpec, settings: RunSettings): string {
   const gathered = zero >= 3 || settings.offloadParameters
     ? `; parameters are gathered module by module, the largest with its prefetch bucket (\`stage3_prefetch_bucket_size\`) within \`stage3_max_live_parameters\`: ${formatBytes(deepspeedGatheredBytes(spec, settings) / Math.max(1, settings.tensorParallel))} at most`
     : '';
-  return `DeepSpeed ZeRO-${zero}: ${reduce}${gathered}. Its "auto" values are the ones HF's Trainer writes in (hidden size² and 0.9 × hidden size²).`;
+  return `DeepSpeed ZeRO-${zero}: ${reduce}${gathered}. Its "auto" values are the ones HF's Trainer writes in (hidden size² and 0.9 × hidden size²).${zero3InitNote(spec, settings)}`;
+}
+
+/** What accelerate's `zero3_init_flag` changes: where the model is whole while it loads (CPU memory, not the GPU). */
+function zero3InitNote(spec: ModelSpec, settings: RunSettings): string {
+  if (settings.zeroStage < 3 || settings.zero3Init === undefined) {
+    return '';
+  }
+  if (settings.zero3Init) {
+    return ' ZeRO-3 init (`zero3_init_flag`): the model is sharded as it is built, so no process holds it whole.';
+  }
+  const perProcess = countParameters(spec).total * inferenceWeightBytes(settings.precision);
+  const perNode = Math.min(settings.gpus, settings.gpusPerNode ?? 8);
+  return ` Without ZeRO-3 init (\`zero3_init_flag\` false), each process first loads the whole model into CPU memory before DeepSpeed shards it: ${formatBytes(perProcess)} each, ${formatBytes(perProcess * perNode)} on a node of ${perNode} (host memory; the GPU peak is as shown).`;
 }
 
 /** The largest quantized linear layer (the output head only where it is quantized too). */
@@ -1151,7 +1223,9 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
         ? `linear cross-entropy: the output projection and the loss run over ${LOSS_CHUNKS} chunks of tokens, so the logits are never whole`
         : settings.loss === 'cross-entropy-16bit'
           ? 'cross-entropy over the whole logits, in their 16-bit dtype'
-          : 'cross-entropy over the whole logits, upcast to fp32';
+          : settings.loss === 'vocab-parallel'
+            ? "Megatron-Core's vocab-parallel cross-entropy: the 16-bit logits and one fp32 copy, its softmax turned into the gradient in place"
+            : 'cross-entropy over the whole logits, upcast to fp32';
   const compiledNote = !settings.compiled ? '' : settings.compiledLoss === false ? ', not compiled with the layers' : ', compiled';
   notes.push(`Loss: ${loss}; ${bytes} bytes per logit at its peak${compiledNote}.`);
   if (settings.compiled) {
@@ -1266,7 +1340,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   }
   if (isMegatronFamily(spec.family)) {
     list.push(
-      "Megatron-LM: weights, fp32 main gradients (unless --grad-reduce-in-bf16) and the distributed optimizer as Megatron-LM lays them, the first pipeline stage holding the embedding; activations are counted as HF transformers' eager modules keep them, where Megatron-Core with Transformer Engine fuses more and may keep less (not measured).",
+      `${spec.family === 'NeMo Megatron GPT' ? 'NeMo (Megatron-Core)' : 'Megatron-LM'}: weights, fp32 main gradients (unless reduced in bf16) and the distributed optimizer as Megatron-Core lays them, the first pipeline stage holding the embedding; activations as its Transformer Engine layers keep them (Korthikanti et al.'s accounting, which Megatron-LM's own estimate uses; not measured on a GPU)${settings.tensorParallel > 1 ? (settings.sequenceParallel === false ? ', whole on each tensor-parallel GPU outside attention and the MLP (no sequence parallelism)' : ', split over the tensor-parallel GPUs with sequence parallelism') : ''}${(settings.expertParallel ?? 1) > 1 ? `; routed experts split over ${settings.expertParallel} expert-parallel GPUs` : ''}.`,
     );
   }
   if (settings.deepspeed && settings.zeroStage > 0 && dp > 1) {

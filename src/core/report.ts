@@ -212,7 +212,7 @@ export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
     parts.push(`${how} checkpointing`);
   }
   if (s.gpus > 1 || s.tensorParallel > 1 || s.pipelineParallel > 1) {
-    parts.push(`${s.gpus} GPUs (TP ${s.tensorParallel}, PP ${s.pipelineParallel}${(s.contextParallel ?? 1) > 1 ? `, CP ${s.contextParallel}` : ''}${s.zeroStage > 0 ? `, ZeRO-${s.zeroStage}` : ''})`);
+    parts.push(`${s.gpus} GPUs (TP ${s.tensorParallel}, PP ${s.pipelineParallel}${(s.contextParallel ?? 1) > 1 ? `, CP ${s.contextParallel}` : ''}${(s.expertParallel ?? 1) > 1 ? `, EP ${s.expertParallel}` : ''}${s.tensorParallel > 1 && s.sequenceParallel === false ? ', no SP' : ''}${s.zeroStage > 0 ? `, ZeRO-${s.zeroStage}` : ''})`);
   }
   if (s.kvCacheType !== 'auto') {
     parts.push(`KV cache ${s.kvCacheType}`);

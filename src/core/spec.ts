@@ -11,6 +11,7 @@ import { mamba2Spec, mambaSpec } from './stateSpace';
 import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
+import { hasNemoGptKeys, isNemoGpt, nemoRun, nemoRunName, resolvedNemoModel } from './nemo';
 import { readQuantizationConfig, type QuantizationReading } from './quantConfig';
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
 import type { ModelSpec, PipelineComponent, Precision, Quantization, Span, SpecField, VisionTower } from './types';
@@ -119,8 +120,8 @@ const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   intern_vit_6b: 'internvit',
 };
 
-/** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`). */
-const SECTIONED_KEYS: readonly string[] = ['moe', 'attn_config', 'ffn_config'];
+/** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`, NeMo's `tokenizer.type`). */
+const SECTIONED_KEYS: readonly string[] = ['moe', 'attn_config', 'ffn_config', 'tokenizer'];
 
 /** Where a multimodal config holds its language model: transformers' text_config, InternVL's llm_config. */
 const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
@@ -686,6 +687,10 @@ interface Candidate {
   readonly ref?: CatalogReference;
   /** Set for a Python script's run: where each of its keys comes from. */
   readonly origins?: ScriptRun['origins'];
+  /** The object its run is read from, where that is more than the model's own (NeMo's model with its trainer). */
+  readonly run?: ConfigObject;
+  /** The name its file gives the run, where the model section has none of its own (NeMo's run.name). */
+  readonly runName?: string;
 }
 
 /**
@@ -715,7 +720,11 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
       const tower = /(^|\.)(vision|audio|speech)_config$/.test(path);
       const besideText = parent !== undefined && TEXT_MODEL_KEYS.some(key => entryOf(parent, key)?.value.kind === 'object');
       if (isModelObject(full) && !(tower && (besideText || !isKnownVisionTower(full)))) {
-        found.push({ obj: full, path, ...(parent ? { parent } : {}), ...(filled ? { filled } : {}) });
+        // NeMo's model section, read as NeMo reads it: interpolations resolved, trained as its trainer says.
+        const nemo = root.kind === 'object' && isNemoGpt(full) ? resolvedNemoModel(full, root) : undefined;
+        const runName = nemo && root.kind === 'object' ? nemoRunName(root) : undefined;
+        const run = nemo && root.kind === 'object' ? { run: nemoRun(nemo, root), ...(runName ? { runName } : {}) } : {};
+        found.push({ obj: nemo ?? full, path, ...(parent ? { parent } : {}), ...(filled ? { filled } : {}), ...run });
         continue;
       }
       // A script's module-level names (`model_id = "…"`) are read through its calls instead.
@@ -748,7 +757,7 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
 /** Files a recipe names (a DeepSpeed config) as the host read them, by the name the recipe writes. */
 export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
 
-function readCandidate({ obj, path, parent, filled, ref, origins }: Candidate, attached?: AttachedConfigs): FoundConfig {
+function readCandidate({ obj, path, parent, filled, ref, origins, run, runName }: Candidate, attached?: AttachedConfigs): FoundConfig {
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
     const entry = catalogObject(ref, obj);
@@ -767,7 +776,8 @@ function readCandidate({ obj, path, parent, filled, ref, origins }: Candidate, a
   const checkpoint = isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent));
   return {
     ...readConfig(obj, path, parent),
-    training: checkpoint ? checkpointTraining(obj, parent) : readTrainingSettings(obj, named),
+    ...(runName ? { name: runName } : {}),
+    training: checkpoint ? checkpointTraining(obj, parent) : readTrainingSettings(run ?? obj, named),
     ...(filled ? { classDefaults: filled } : {}),
   };
 }
@@ -1177,7 +1187,7 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
 
   const modelType = typeof raw.modelType === 'string' ? raw.modelType : undefined;
   const has = (key: string) => scalarValue(key) !== undefined;
-  const family = familyFor(modelType, {
+  const hints = {
     classicNames: config.keys.some(k => CLASSIC_KEYS.has(k.key)) && modelType === undefined && !has('kv_lora_rank'),
     deepseekNative: modelType === undefined && (has('n_dense_layers') || has('moe_inter_dim') || has('kv_lora_rank')),
     encoderKeys: has('type_vocab_size'),
@@ -1186,8 +1196,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     mistralNative: has('dim') && has('n_layers') && has('hidden_dim'),
     metaNative: has('dim') && has('n_layers') && (has('multiple_of') || has('ffn_dim_multiplier')),
     gptNeoxYaml: (has('hidden-size') && has('num-layers')) || has('vocab_file') || has('no_weight_tying') || has('no-weight-tying'),
-    megatron: has(MEGATRON_SCRIPT_KEY) ? (scalarValue('position_embedding_type') === 'rope' ? 'rope' : 'learned') : undefined,
-  });
+    megatron: has(MEGATRON_SCRIPT_KEY) ? (scalarValue('position_embedding_type') === 'rope' ? ('rope' as const) : ('learned' as const)) : undefined,
+    nemo: hasNemoGptKeys(has) ? ((scalarValue('position_embedding_type') ?? 'learned_absolute') === 'learned_absolute' ? ('learned' as const) : ('rope' as const)) : undefined,
+  };
+  const family = familyFor(modelType, hints);
 
   if (family.generic) {
     const unmodelled = UNMODELLED_KEYS.filter(k => {
@@ -1296,7 +1308,10 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
     vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
     const tokenizer = ctx.str('tokenizer_type') ?? ctx.str('tokenizer-type');
     // A family that cannot assume one said why (ctx.fail) and gave none.
-    if (vocabSize !== undefined) {
+    const nemoTokenizer = hints.nemo !== undefined ? ctx.str('tokenizer.type') : undefined;
+    if (vocabSize !== undefined && nemoTokenizer !== undefined) {
+      problems.push({ severity: 'warning', key: 'tokenizer.type', message: `NeMo takes the vocabulary from the tokenizer: ${nemoTokenizer}'s, padded to ${vocabSize.toLocaleString('en-US')} (a multiple of make_vocab_size_divisible_by × tensor parallelism), is assumed.` });
+    } else if (vocabSize !== undefined) {
       const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;
       problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${whose} is assumed.` });
     }
@@ -1356,8 +1371,9 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
   if (typeof tie === 'string') {
     problems.push({ ...notBooleanProblem(keyName(config, 'tieWordEmbeddings'), tie), field: 'tieWordEmbeddings' });
   }
-  // GPT-NeoX's no-weight-tying; Megatron-LM's --untie-embeddings-and-output-weights.
-  const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying') ?? scalarValue('untie_embeddings_and_output_weights');
+  // GPT-NeoX's no-weight-tying; Megatron-LM's --untie-embeddings-and-output-weights; NeMo's share_embeddings_and_output_weights.
+  const shared = scalarValue('share_embeddings_and_output_weights');
+  const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying') ?? scalarValue('untie_embeddings_and_output_weights') ?? (typeof shared === 'boolean' ? !shared : undefined);
   const tieWordEmbeddings = typeof tie === 'boolean' || typeof tie === 'number' ? Boolean(tie) : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
   const t5Gated = family.feedForwardProj === true && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
   const positions =

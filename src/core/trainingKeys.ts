@@ -3,6 +3,7 @@ import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY } from './vocabulary';
+import { isNemoGpt } from './nemo';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
 
@@ -249,8 +250,9 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   for (const path of ['train.micro_batch_size', 'micro_batch_size', 'per_device_train_batch_size', 'train_micro_batch_size_per_gpu', 'batch_size', 'training.batch_size', 'training.local_batch_size']) {
     take('micro-batch size', 'batchSize', path, wholeNumber(RUN_LIMITS.batchSize));
   }
+  readNemo(obj, take, options);
   // Sequence length.
-  for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'dataset.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length', 'cutoff_len']) {
+  for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'dataset.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length', 'cutoff_len', 'encoder_seq_length']) {
     take('sequence length', 'sequenceLength', path, wholeNumber(RUN_LIMITS.sequenceLength));
   }
   // `accumulate_steps`: the original VRAM note's name for it.
@@ -350,6 +352,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     take('gradient accumulation', 'gradientAccumulationSteps', 'gradient_accumulation_steps', v => (v.kind === 'string' && v.value === 'auto' ? undefined : wholeNumber(RUN_LIMITS.gradientAccumulationSteps)(v)), from);
   }
   readDeepspeedBuffers(take);
+  take('ZeRO-3 init', 'zero3Init', 'zero3_init_flag', v => (v.kind === 'boolean' ? v.value : undefined));
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
   // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the latter two.
   take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/shard_grad_op|hybrid_shard_zero2/.test(v.value) ? 2 : /full_shard|hybrid_shard/.test(v.value) ? 3 : undefined) : undefined));
@@ -378,9 +381,23 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   for (const path of ['parallelism.context_parallel_degree', 'experimental.context_parallel_degree', 'context_parallel_size']) {
     take('context parallel', 'contextParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
+  // Expert parallelism: the routed experts split over GPUs taken from the data-parallel ones.
+  for (const path of ['parallelism.expert_parallel_degree', 'expert_model_parallel_size']) {
+    take('expert parallel', 'expertParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
+  }
+  // Megatron-LM and NeMo run tensor parallelism without sequence parallelism unless told (torchtitan always with),
+  // and their loss is Megatron-Core's vocab-parallel cross entropy.
+  if (entryAt(obj, MEGATRON_SCRIPT_KEY) || isNemoGpt(obj)) {
+    take('sequence parallel', 'sequenceParallel', 'sequence_parallel', v => (v.kind === 'boolean' ? v.value : undefined));
+    options.sequenceParallel ??= false;
+    options.loss ??= 'vocab-parallel';
+  }
   shardedDataParallel(obj, options, sources);
   pipelineMicrobatches(obj, options, sources);
   readMegatron(obj, take, options);
+  if (isNemoGpt(obj)) {
+    megatronAccumulation(take, options);
+  }
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
   // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA".
@@ -587,6 +604,11 @@ function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unk
     const pp = (options.pipelineParallel as number | undefined) ?? 1;
     return per !== undefined && layers?.kind === 'number' && pp > 1 ? Math.max(1, Math.floor(layers.value / pp / per)) : undefined;
   });
+  megatronAccumulation(take, options);
+}
+
+/** Megatron's micro-batches per step: global batch / (micro-batch × data-parallel GPUs), as Megatron-LM and NeMo count them. */
+function megatronAccumulation(take: Take, options: Record<string, unknown>): void {
   take('gradient accumulation', 'gradientAccumulationSteps', 'global_batch_size', v => {
     const global = v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 ? v.value : undefined;
     const micro = (options.batchSize as number | undefined) ?? 1;
@@ -595,6 +617,51 @@ function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unk
     const dp = Math.max(1, Math.floor(gpus / model));
     return global === undefined ? undefined : Math.max(1, Math.floor(global / (micro * dp)));
   });
+}
+
+/** Megatron-Core's recompute settings under NeMo's names: granularity, method and layers. */
+const NEMO_RECOMPUTE = { granularity: 'activations_checkpoint_granularity', method: 'activations_checkpoint_method', layers: 'activations_checkpoint_num_layers' } as const;
+
+/**
+ * NeMo's Megatron GPT run (its `model:` section with the file's `trainer:`): GPUs = trainer.devices × trainer.num_nodes;
+ * the sequence length of `data.seq_length`;
+ * trainer.precision (bf16 and 16 are mixed precision: Megatron's 16-bit weights with fp32 main weights under
+ * megatron_amp_O2, autocast over fp32 weights otherwise); a distributed optimizer (`optim.name`
+ * distributed_fused_adam or mcore_distributed_optim) shards the fp32 main weights and Adam states, its gradients
+ * reduced in fp32 unless `optim.grad_sync_dtype` says bf16; Megatron-Core's recompute under NeMo's names. Read
+ * before the generic keys: NeMo's `precision: bf16` is mixed precision. (The micro-batches of a step are read with
+ * Megatron-LM's, once the parallel sizes are known.)
+ */
+function readNemo(obj: ConfigObject, take: Take, options: Record<string, unknown>): void {
+  if (!isNemoGpt(obj)) {
+    return;
+  }
+  const nodes = entryAt(obj, 'trainer.num_nodes')?.value;
+  const perNode = (v: ConfigValue) => wholeNumber(RUN_LIMITS.gpus)(v);
+  take('GPUs', 'gpus', 'trainer.devices', v => {
+    const devices = perNode(v);
+    const n = nodes?.kind === 'number' && Number.isInteger(nodes.value) && nodes.value >= 1 ? nodes.value : 1;
+    return typeof devices === 'number' ? Math.min(RUN_LIMITS.gpus, devices * n) : devices;
+  });
+  if (options.gpus !== undefined) {
+    take('GPUs per node', 'gpusPerNode', 'trainer.devices', perNode);
+  }
+  // The length the data loader cuts sequences to; encoder_seq_length (read later) is the model's.
+  take('sequence length', 'sequenceLength', 'data.seq_length', wholeNumber(RUN_LIMITS.sequenceLength));
+  take('precision', 'precision', 'trainer.precision', v => {
+    const name = v.kind === 'number' ? String(v.value) : v.kind === 'string' ? v.value.toLowerCase() : undefined;
+    return name === 'bf16' || name === 'bf16-mixed' ? 'bf16-mixed' : name === '16' || name === '16-mixed' ? '16-mixed' : name === '32' || name === '32-true' ? '32-true' : undefined;
+  });
+  take('distributed optimizer', 'zeroStage', 'optim.name', v => (v.kind === 'string' && /^(distributed_fused_adam|mcore_distributed_optim)$/.test(v.value) ? 1 : undefined));
+  take('fp32 main gradients', 'fp32Gradients', 'optim.grad_sync_dtype', v => (v.kind === 'string' ? /^(fp32|float32)$/.test(v.value) : undefined));
+  options.fp32Gradients ??= true;
+  take('checkpointing', 'checkpointing', NEMO_RECOMPUTE.granularity, v => (v.kind === 'string' && (v.value === 'full' || v.value === 'selective') ? v.value : undefined));
+  take('recompute method', 'recomputeMethod', NEMO_RECOMPUTE.method, v => (options.checkpointing === 'full' && v.kind === 'string' && (v.value === 'uniform' || v.value === 'block') ? v.value : undefined));
+  // The method and its layers apply to full recompute only (NeMo ignores them otherwise).
+  if (options.recomputeMethod !== undefined) {
+    take('recompute method', 'recomputeLayers', NEMO_RECOMPUTE.layers, wholeNumber(RUN_LIMITS.parallelDegree));
+  }
+  take('virtual pipeline stages', 'virtualPipelineStages', 'virtual_pipeline_model_parallel_size', wholeNumber(RUN_LIMITS.parallelDegree));
 }
 
 /** A DeepSpeed bucket size: a count of elements (5e8 is one), or "auto", which HF's Trainer fills in. */

@@ -474,7 +474,7 @@ export const QUANTIZATIONS: readonly Quantization[] = [
 ];
 
 /** How the training loss meets the logits: all at once, or in chunks (torchtune's chunked losses). */
-export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit';
+export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit' | 'vocab-parallel';
 
 /** KV cache element type: the compute dtype, fp8, or llama.cpp's quantized cache types. */
 export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0';
@@ -595,6 +595,19 @@ export interface RunSettings {
    */
   readonly contextParallel?: number;
   /**
+   * Expert-parallel degree (Megatron's expert_model_parallel_size): each GPU holds the routed experts of its stage
+   * split over this many GPUs, taken from the data-parallel ones; their optimizer states still shard over every
+   * data-parallel GPU under a distributed optimizer. Other weights and the activations are as without it.
+   */
+  readonly expertParallel?: number;
+  /**
+   * False where tensor parallelism runs without sequence parallelism (Megatron-LM without `--sequence-parallel`,
+   * NeMo's `sequence_parallel: false`): each GPU of the group keeps the whole of the activations outside attention
+   * and the MLP — norm inputs, dropout masks, the inputs of the first linear layers, the block inputs that
+   * checkpointing keeps. Unset: sequence parallel (torchtitan's tensor parallelism always is).
+   */
+  readonly sequenceParallel?: boolean;
+  /**
    * Gradients accumulate unsharded between optimizer steps: FSDP's no_sync(), which Lightning Fabric's
    * no_backward_sync uses, keeps full-size gradients until the last micro-batch reduce-scatters them.
    * Otherwise (DeepSpeed, FSDP syncing every micro-batch) sharded gradients accumulate.
@@ -639,6 +652,11 @@ export interface RunSettings {
   /** DeepSpeed's `contiguous_gradients`: false, no reduce buffer is allocated. Unset: true, DeepSpeed's default. */
   readonly contiguousGradients?: boolean;
   /**
+   * accelerate's `zero3_init_flag`: ZeRO-3 shards the model as it is built (deepspeed.zero.Init), or, false, each
+   * process first loads it whole into CPU memory. Host memory only: the GPU peak is the same.
+   */
+  readonly zero3Init?: boolean;
+  /**
    * DeepSpeed's `stage3_prefetch_bucket_size`: parameter elements ZeRO-3 gathers ahead of the module that needs them.
    * 'auto': HF's Trainer's 0.9 × hidden size². Unset: 5e7.
    */
@@ -649,7 +667,8 @@ export interface RunSettings {
    * How the training loss meets the logits (torchtune's `loss`): undefined or 'cross-entropy', the whole
    * batch × sequence × vocabulary logits upcast to fp32 at once; 'chunked-output' (CEWithChunkedOutputLoss), 16-bit
    * logits upcast one chunk at a time; 'linear-chunked' (LinearCrossEntropyLoss), the output projection itself run
-   * one chunk of tokens at a time; 'cross-entropy-16bit' (mlx-lm), the whole logits in the model's 16-bit dtype.
+   * one chunk of tokens at a time; 'cross-entropy-16bit' (mlx-lm), the whole logits in the model's 16-bit dtype;
+   * 'vocab-parallel' (Megatron-Core), the 16-bit logits and one fp32 copy that becomes the gradient in place.
    */
   readonly loss?: TrainingLoss;
   /**

@@ -36,17 +36,40 @@ describe('quick fixes that really fit', () => {
     }
   });
 
-  it("a Megatron-LM launch script's fixes edit its arguments in place: the micro-batch, and selective recompute made full", () => {
+  it("a Megatron-LM launch script's fixes edit its arguments in place: the micro-batch, selective recompute made full (with the method Megatron-Core requires), more tensor parallelism", () => {
     const text = fs.readFileSync(path.join(ROOT, 'bench', 'data', 'megatron', 'llama3-8b-tp2-sp-selective.sh'), 'utf8');
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' };
     const doc = analyze(text, 'shell', options);
     const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, undefined, t => analyze(t, 'shell', options));
     const edits = fixes.filter(f => f.edit).map(f => [text.slice(f.edit!.span.start, f.edit!.span.end), f.edit!.newText]);
-    assert.deepStrictEqual(edits, [['2', '1'], ['selective', 'full']]);
+    assert.deepStrictEqual(edits, [['2', '1'], ['selective', 'full --recompute-method uniform --recompute-num-layers 1'], ['2', '4']]);
     for (const f of fixes.filter(x => x.edit)) {
       const after = analyze(apply(text, f.edit!.span, f.edit!.newText), 'shell', options).configs[0].estimate!;
       assert.ok(after.training.peakBytes <= gpuMemoryBytes(doc.gpu!), f.title);
     }
+    const recompute = fixes.find(f => f.edit?.newText.startsWith('full'))!;
+    const s = analyze(apply(text, recompute.edit!.span, recompute.edit!.newText), 'shell', options).configs[0].estimate!.settings;
+    assert.deepStrictEqual([s.checkpointing, s.recomputeMethod, s.recomputeLayers], ['full', 'uniform', 1]);
+    // Megatron-Core shards with its distributed optimizer alone, and a pretraining run is not switched to adapters.
+    assert.ok(!fixes.some(f => /ZeRO stage [23]|LoRA|8-bit AdamW/.test(f.title)), fixes.map(f => f.title).join('\n'));
+  });
+
+  it("a NeMo config's tensor parallelism is edited in its YAML over the GPUs it has; a torchtitan file whose degrees fix its GPU count gets no such edit", () => {
+    const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'public', 'configs-public', 'yaml', 'NVIDIA__NeMo-Framework-Launcher__training_llama_llama3_70b.yaml'), 'utf8');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 40GB' };
+    const doc = analyze(text, 'yaml', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, undefined, t => analyze(t, 'yaml', options));
+    const tp = fixes.find(f => f.title.startsWith('Split each layer'))!;
+    assert.strictEqual(text.slice(tp.edit!.span.start, tp.edit!.span.end), '4');
+    const after = analyze(apply(text, tp.edit!.span, tp.edit!.newText), 'yaml', options).configs[0].estimate!;
+    assert.deepStrictEqual([after.settings.tensorParallel, after.settings.gpus], [Number(tp.edit!.newText), 1024]);
+    assert.ok(after.training.peakBytes <= gpuMemoryBytes(doc.gpu!));
+    assert.ok(!fixes.some(f => /ZeRO stage [23]|LoRA|8-bit AdamW|tensor parallel \(setting/.test(f.title)), fixes.map(f => f.title).join('\n'));
+    // torchtitan: data_parallel_shard_degree × tensor_parallel_degree is the GPU count, so a wider split needs more GPUs.
+    const titan = fs.readFileSync(path.join(ROOT, 'bench', 'data', 'torchtitan', 't1-8b-fsdp8.toml'), 'utf8');
+    const titanDoc = analyze(titan, 'toml', options);
+    const titanFixes = fixesFor(titanDoc.configs[0], options, titanDoc.gpu!, 'training', titan, undefined, t => analyze(t, 'toml', options));
+    assert.ok(!titanFixes.some(f => f.title.startsWith('Split each layer')), titanFixes.map(f => f.title).join('\n'));
   });
 
   it('raises the ZeRO stage the file states, to the lowest stage that fits, and the edit fits once applied', () => {

@@ -348,6 +348,104 @@ describe("Megatron-LM's launch scripts: a pretrain script's arguments are the mo
   });
 });
 
+describe("NeMo's Megatron GPT configs: the model section as Megatron-Core builds it, the run as its trainer says", () => {
+  const nemo = (name: string) => fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'public', 'configs-public', 'yaml', name), 'utf8');
+  const launcher = (name: string) => nemo(`NVIDIA__NeMo-Framework-Launcher__training_${name}.yaml`);
+  const lineAt = (text: string, offset: number) => text.slice(text.lastIndexOf('\n', offset - 1) + 1, text.indexOf('\n', offset)).trim();
+
+  it("the launcher's Llama 3 8B: Llama 3 8B's 8,030,261,248 parameters, 16 nodes × 8 GPUs with context parallel 2, the distributed optimizer", () => {
+    const text = launcher('llama_llama3_8b');
+    const [a] = analyze(text, 'yaml');
+    assert.strictEqual(a.config.name, 'llama3_8b');
+    assert.strictEqual(a.estimate!.parameters.total, 8_030_261_248);
+    const s = a.estimate!.settings;
+    // Global batch 2,048 over micro-batch 1 × 64 data-parallel groups (128 GPUs / context parallel 2): 32 micro-batches.
+    assert.deepStrictEqual(
+      [s.gpus, s.tensorParallel, s.contextParallel, s.zeroStage, s.batchSize, s.sequenceLength, s.gradientAccumulationSteps, s.fp32Gradients, s.precision, s.sequenceParallel, s.loss],
+      [128, 1, 2, 1, 1, 8192, 32, true, 'bf16-mixed', false, 'vocab-parallel'],
+    );
+    // Bf16 weights, fp32 main gradients, fp32 main weights and Adam states over the 128 GPUs of data and context parallelism.
+    const c = a.estimate!.training.components;
+    const p = 8_030_261_248;
+    assert.strictEqual(c.weights + c.gradients + c.optimizer, Math.round(p * 2) + Math.round(p * 4) + Math.round((p * 12) / 128));
+    // The vocabulary is its tokenizer's, said on the key that names it.
+    const warning = a.problems.find(x => /NeMo takes the vocabulary from the tokenizer/.test(x.message))!;
+    assert.match(warning.message, /meta-llama\/Meta-Llama-3-8B's, padded to 128,256/);
+    assert.strictEqual(lineAt(text, warning.span.start), 'type: meta-llama/Meta-Llama-3-8B');
+  });
+
+  it("GPT-3 5B: the GPT-2 tokenizer's vocabulary padded to 50,304 and an OmegaConf interpolation (ffn_hidden_size: ${multiply:4, ${.hidden_size}}) resolved", () => {
+    const [a] = analyze(launcher('gpt3_5b'), 'yaml');
+    const h = 4096;
+    const layers = 24;
+    // Each block: fused qkv and output projections with biases, a 4h MLP with biases, two LayerNorms (weight and bias);
+    // the 50,304-row embedding (tied), 2,048 learned positions, the final LayerNorm.
+    const block = 4 * h * h + 4 * h + 2 * h * 4 * h + 4 * h + h + 2 * 2 * h;
+    assert.strictEqual(a.estimate!.parameters.total, layers * block + 50_304 * h + 2048 * h + 2 * h);
+    assert.strictEqual(a.spec!.intermediateSize, 16_384);
+  });
+
+  it("NeMo's own example config: interpolations relative to their section and from the root (${model.encoder_seq_length}), one GPU, fused Adam", () => {
+    const [a] = analyze(nemo('NVIDIA__NeMo__megatron_gpt_config.yaml'), 'yaml');
+    assert.strictEqual(a.config.name, 'megatron_gpt');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.gpus, s.zeroStage, s.sequenceLength, s.batchSize, s.gradientAccumulationSteps], [1, 0, 512, 4, 2]);
+    assert.strictEqual(a.spec!.maxPositions, 512);
+  });
+
+  it("Mixtral 8x7B: 46,702,792,704 parameters; expert parallel 8 holds an eighth of the routed experts, and the optimizer states are what they would be without it", () => {
+    const text = launcher('mixtral_mixtral_8x7b');
+    const [a] = analyze(text, 'yaml');
+    assert.strictEqual(a.estimate!.parameters.total, 46_702_792_704);
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.gpus, s.pipelineParallel, s.expertParallel, s.fp32Gradients], [64, 4, 8, false]);
+    const [one] = analyze(text.replace('expert_model_parallel_size: 8', 'expert_model_parallel_size: 1'), 'yaml');
+    const c8 = a.estimate!.training.components;
+    const c1 = one.estimate!.training.components;
+    assert.strictEqual(c8.optimizer, c1.optimizer);
+    // The first of 4 stages holds 8 of the 32 layers' 8 experts × 3 × 4,096 × 14,336 weights; 7/8 of them go elsewhere.
+    const routedOnStage = (32 / 4) * 8 * 3 * 4096 * 14_336;
+    assert.strictEqual(c1.weights - c8.weights, Math.round(routedOnStage * 2) - Math.round(routedOnStage * 2 / 8) + (c1.weights - Math.round(c1.weights)));
+    assert.ok(a.estimate!.assumptions.some(x => /routed experts split over 8 expert-parallel GPUs/.test(x)));
+  });
+
+  it("Falcon's block (name: megatron_falcon_gpt) and a SentencePiece tokenizer file: errors on the key, no number", () => {
+    const falconText = launcher('falcon_falcon_7b');
+    const [falcon] = analyze(falconText, 'yaml');
+    assert.strictEqual(falcon.estimate, undefined);
+    const block = falcon.problems.find(p => /megatron_falcon_gpt block .* not modelled/.test(p.message))!;
+    assert.strictEqual(lineAt(falconText, block.span.start), 'name: megatron_falcon_gpt');
+    const llama2Text = launcher('llama_llama2_7b');
+    const [llama2] = analyze(llama2Text, 'yaml');
+    assert.strictEqual(llama2.estimate, undefined);
+    const vocab = llama2.problems.find(p => /NeMo takes it from the tokenizer model file it names, which VRAM Lens does not open/.test(p.message))!;
+    assert.match(lineAt(llama2Text, vocab.span.start), /^model: .*llama_tokenizer\.model$/);
+  });
+});
+
+describe('sequence parallelism and expert parallelism in Megatron-LM launches', () => {
+  const job = (more: string) =>
+    `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node 8 pretrain_gpt.py \${M[@]} --seq-length 4096 --micro-batch-size 1 --global-batch-size 8 --bf16 --use-distributed-optimizer ${more}\n`;
+  const activations = (more: string) => analyze(job(more), 'shell')[0].estimate!.training.components.activations;
+
+  it('without --sequence-parallel, each tensor-parallel GPU keeps the norms whole: more activations; with one GPU per group it changes nothing', () => {
+    assert.ok(activations('--tensor-model-parallel-size 4') > activations('--tensor-model-parallel-size 4 --sequence-parallel'));
+    assert.strictEqual(activations(''), activations('--sequence-parallel'));
+    const [a] = analyze(job('--tensor-model-parallel-size 4'), 'shell');
+    assert.ok(a.estimate!.assumptions.some(x => /whole on each tensor-parallel GPU outside attention and the MLP \(no sequence parallelism\)/.test(x)));
+  });
+
+  it("Megatron-LM's Mixtral example: its expert parallelism read, its Llama 2 tokenizer file named as what is missing", () => {
+    const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'public', 'configs-public', 'shell', 'NVIDIA__Megatron-LM__mixtral_train_mixtral_8x7b_distributed.sh'), 'utf8');
+    const [a] = analyze(text, 'shell');
+    assert.strictEqual(a.estimate, undefined);
+    assert.ok(a.problems.some(p => /the vocabulary is not on the command line/.test(p.message)));
+    const [sized] = analyze(text.replace('--tokenizer-type Llama2Tokenizer', '--vocab-size 32000'), 'shell');
+    assert.strictEqual(sized.estimate!.parameters.total, 46_702_792_704);
+    assert.strictEqual(sized.estimate!.settings.expertParallel, 8);
+  });
+});
+
 describe("Megatron-LM's recompute methods", () => {
   const job = (recompute: string) =>
     `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node 1 pretrain_gpt.py \${M[@]} --seq-length 4096 --micro-batch-size 1 --global-batch-size 8 --bf16 ${recompute}\n`;
@@ -370,11 +468,11 @@ describe("Megatron-LM's recompute methods", () => {
 });
 
 describe('pipeline stages: the figures are the stage that needs the most', () => {
-  const job = (pp: number, recompute: string) =>
-    `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --untie-embeddings-and-output-weights --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node ${pp} pretrain_gpt.py \${M[@]} --seq-length 8192 --micro-batch-size 1 --global-batch-size 8 --bf16 --pipeline-model-parallel-size ${pp} ${recompute}\n`;
+  const job = (pp: number, recompute: string, seq = 8192) =>
+    `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --untie-embeddings-and-output-weights --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node ${pp} pretrain_gpt.py \${M[@]} --seq-length ${seq} --micro-batch-size 1 --global-batch-size 8 --bf16 --pipeline-model-parallel-size ${pp} ${recompute}\n`;
 
   it('with every block recomputed, the last stage (its head, the head\'s gradient, the whole-vocabulary loss) needs more than the first, and is the one shown', () => {
-    const a = analyze(job(2, '--recompute-granularity full'), 'shell')[0].estimate!;
+    const a = analyze(job(2, '--recompute-granularity full', 32768), 'shell')[0].estimate!;
     const note = a.assumptions.find(x => x.startsWith('Pipeline stages'))!;
     assert.match(note, /^Pipeline stages: training's figures are the last stage's \(the output head, its gradient and the loss\), the one that needs the most: [\d.]+ GiB at nvidia-smi level; the first needs [\d.]+ GiB\.$/);
   });
@@ -415,12 +513,24 @@ describe("accelerate's settings, as the run keys a training script is read from"
 
   it('DeepSpeed: the config file it names, or a zero_optimization from zero_stage and the offload devices; flags over the file', () => {
     const named = yaml('distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds.json\n  zero3_init_flag: true\nnum_processes: 8\n');
-    assert.deepStrictEqual(plain(accelerateRun(named, undefined, at)), { num_gpus: 8, deepspeed: 'ds.json' });
+    assert.deepStrictEqual(plain(accelerateRun(named, undefined, at)), { num_gpus: 8, zero3_init_flag: true, deepspeed: 'ds.json' });
     const inline = yaml('distributed_type: DEEPSPEED\ndeepspeed_config:\n  zero_stage: 2\n  offload_optimizer_device: cpu\n  offload_param_device: none\n  gradient_accumulation_steps: 4\nnum_processes: 8\n');
     assert.deepStrictEqual(plain(accelerateRun(inline, undefined, at)), { num_gpus: 8, zero_optimization: { stage: 2, offload_optimizer: { device: 'cpu' } } });
     const flags = yaml('use_deepspeed: true\nzero_stage: 3\nnum_processes: 4\nmixed_precision: fp16\n');
     assert.deepStrictEqual(plain(accelerateRun(inline, flags, at)), { num_gpus: 4, fp16: true, zero_optimization: { stage: 3, offload_optimizer: { device: 'cpu' } } });
     assert.deepStrictEqual(plain(accelerateRun(yaml('distributed_type: MULTI_GPU\nnum_processes: 2\nmixed_precision: "no"\n'), undefined, at)), { num_gpus: 2 });
+  });
+
+  it('ZeRO-3 without zero3_init_flag: the report says each process loads the whole model into CPU memory first, and the GPU peak is the same', () => {
+    const { architectures, transformers_version, torch_dtype, ...model } = JSON.parse(readReference('configs/json/llama-2-7b-chat-hf.config.json'));
+    assert.ok(architectures && transformers_version && torch_dtype);
+    const run = (init: boolean) => analyze(JSON.stringify({ ...model, bf16: true, num_gpus: 8, zero3_init_flag: init, zero_optimization: { stage: 3 } }), 'json')[0].estimate!;
+    const [without, withInit] = [run(false), run(true)];
+    const note = without.assumptions.find(x => x.startsWith('DeepSpeed ZeRO-3'))!;
+    // Llama-2-7B's 6,738,415,616 parameters in bf16: 12.6 GiB per process, 8 on the node.
+    assert.match(note, /Without ZeRO-3 init \(`zero3_init_flag` false\), each process first loads the whole model into CPU memory before DeepSpeed shards it: 12\.6 GiB each, 100 GiB on a node of 8/);
+    assert.ok(withInit.assumptions.some(x => /ZeRO-3 init \(`zero3_init_flag`\): the model is sharded as it is built/.test(x)));
+    assert.strictEqual(without.training.peakBytes, withInit.training.peakBytes);
   });
 });
 
