@@ -204,6 +204,28 @@ for (const r of titan.rows) {
   });
 }
 
+// --- PEFT's method comparison (Llama-3.2-3B on MetaMathQA), each run posed as its experiment's files ---
+interface PeftRow { id: string; file: string; measuredBytes: number; trainableParameters: number }
+const peft = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'peft-method-comparison.json'), 'utf8')) as { rows: PeftRow[] };
+let peftEvalMiB: number | undefined;
+for (const r of peft.rows) {
+  const text = fs.readFileSync(path.join(root, r.file), 'utf8');
+  const a = analyzeDocument(parseConfig(text, 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'A100 80GB' }).configs[0];
+  const est = a?.estimate;
+  const trainable = est?.trainableParameters;
+  cases.push({
+    set: 'PEFT method comparison', id: r.id, metric: 'reserved', measuredMiB: r.measuredBytes / MIB,
+    estimatedMiB: est && (est.training.allocatedBytes + est.training.components.allocatorReserve) / MIB,
+    note: !est
+      ? (a?.problems.find(x => x.severity === 'error')?.message ?? 'no estimate')
+      : (a.problems.find(x => x.severity === 'warning')?.message ?? (trainable !== r.trainableParameters ? `trainable ${trainable} vs PEFT's ${r.trainableParameters}` : undefined)),
+  });
+  // The evaluations generate at batch 50 up to 800 tokens: the same file at the evaluation's batch and length.
+  const evaluation = JSON.stringify({ ...JSON.parse(text), batch_size: 50, max_seq_length: 800 });
+  const generation = analyzeDocument(parseConfig(evaluation, 'json'), DEFAULT_OPTIONS).configs[0]?.estimate?.inference;
+  peftEvalMiB ??= generation && (generation.allocatedBytes + generation.components.allocatorReserve) / MIB;
+}
+
 // --- Megatron-LM's own theoretical_memory_usage on the same arguments, each job posed as its launch script or NeMo config ---
 interface MegatronRow { id: string; file: string; weightAndOptimizerMiB: number; activationMiB: number; totalMiB: number; note?: string }
 const megatron = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'megatron-theoretical.json'), 'utf8')) as { rows: MegatronRow[] };
@@ -257,6 +279,13 @@ summary('training, reserved (torchtitan, published)', isTitan);
 summary('  FSDP and context parallel (Tables 1-3)', c => isTitan(c) && /Table [123]$/.test(c.set));
 summary('  tensor parallel, 70B (Table 4)', c => isTitan(c) && c.set.endsWith('Table 4'));
 summary('  pipeline parallel, 405B (Tables 5-6)', c => isTitan(c) && /Table [56]$/.test(c.set));
+summary('training, reserved (PEFT method comparison, published)', c => c.set === 'PEFT method comparison');
+for (const c of cases.filter(x => x.set === 'PEFT method comparison' && x.note)) {
+  console.log(`  ${c.id}: ${c.note}`);
+}
+if (peftEvalMiB !== undefined) {
+  console.log(`  its evaluations (generation at batch 50, up to 800 tokens): ${peftEvalMiB.toFixed(0)} MiB estimated, below every training peak above`);
+}
 summary("Megatron-LM's formula: weights and optimizer", c => c.set.startsWith('Megatron') && c.metric === 'weights+optimizer');
 summary("Megatron-LM's formula: total", c => c.set.startsWith('Megatron') && c.metric === 'total');
 for (const r of megatron.rows.filter(x => x.note)) {

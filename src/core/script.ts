@@ -1,6 +1,7 @@
 // How a Python script loads and trains a model (HF transformers + PEFT + bitsandbytes, TRL, unsloth, vLLM), read from its calls into the keys the engine reads.
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
+import { PEFT_METHOD_CONFIGS } from './vocabulary';
 
 /**
  * A script's run as a config object of the keys the engine reads (`model_name_or_path`, `per_device_train_batch_size`,
@@ -137,13 +138,23 @@ function addQuantization(run: RunBuilder, loader: CallSite, calls: readonly Call
   run.addArgument('quantize', llm, 'quantization');
 }
 
-/** `LoraConfig(r=…, target_modules=…)` or unsloth's `get_peft_model(model, r=…)`: rank, targets, dropout. */
+
+/**
+ * `LoraConfig(r=…, target_modules=…, use_dora=…)` or unsloth's `get_peft_model(model, r=…)`: rank, targets, dropout;
+ * another PEFT method's config (`IA3Config(…)`) is kept as the `peft_type` it writes, which the run reader refuses.
+ */
 function addLora(run: RunBuilder, calls: readonly CallSite[]): boolean {
+  const other = calls.find(c => Object.hasOwn(PEFT_METHOD_CONFIGS, last(c.callee)));
+  if (other) {
+    run.addImplied('peft_type', PEFT_METHOD_CONFIGS[last(other.callee)], other.span, `${last(other.callee)}(…)`);
+    return false;
+  }
   const lora = calls.find(c => last(c.callee) === 'LoraConfig') ?? calls.find(c => last(c.callee) === 'get_peft_model' && kwarg(c, 'r'));
   const rank = kwarg(lora, 'r');
   if (!lora || !rank) {
     return false;
   }
+  run.addArgument('use_dora', lora, 'use_dora');
   run.addArgument('lora_r', lora, 'r');
   const targets = kwarg(lora, 'target_modules');
   if (targets?.value.kind === 'string' && targets.value.value === 'all-linear') {

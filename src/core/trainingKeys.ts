@@ -206,6 +206,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const options: Record<string, unknown> = {};
   const sources: SettingSource[] = [];
   const problems: TrainingProblem[] = [];
+  const warnings: TrainingProblem[] = [];
   /**
    * The value of an entry through `convert`; undefined, with a problem on its key, when no run can have it (or the
    * reader could not read it). `what` says what the key is when its name does not.
@@ -271,6 +272,13 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     return global !== undefined && micro !== undefined ? Math.max(1, Math.floor(global / (micro * n))) : undefined;
   });
   // Precision: LitGPT / torchtitan names, torchtune's dtype, nanoGPT's dtype, HF's bf16/fp16 flags.
+  // A model trained in its 16-bit dtype without autocast (`use_amp: false`, as PEFT's method comparison runs it):
+  // pure 16-bit when every weight trains (PEFT keeps adapters in fp32, which the mixed layout counts).
+  const dtype = entryAt(obj, 'dtype')?.value;
+  const half = dtype?.kind === 'string' ? ({ bfloat16: 'bf16', float16: '16' } as Record<string, string>)[dtype.value] : undefined;
+  if (half && !entryAt(obj, 'peft_type')) {
+    take('precision', 'precision', 'use_amp', v => (v.kind === 'boolean' && !v.value ? `${half}-true` : undefined));
+  }
   for (const path of ['precision', 'dtype', 'training.mixed_precision_param', 'mixed_precision']) {
     take('precision', 'precision', path, v => (v.kind === 'string' ? PRECISION_NAMES[v.value.toLowerCase()] : undefined));
   }
@@ -400,9 +408,14 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   }
 
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
-  // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA".
-  const peft = entryAt(obj, 'peft_type')?.value;
+  // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA". Another PEFT method's adapters
+  // (IA3, prompt tuning, BOFT…) train and keep other things: no number, rather than full fine-tuning's.
+  const peftEntry = entryAt(obj, 'peft_type');
+  const peft = peftEntry?.value;
   const peftLora = peft?.kind === 'string' && /^(LORA|QLORA|DORA)$/i.test(peft.value);
+  if (peftEntry && peft?.kind === 'string' && !peftLora) {
+    problems.push({ message: `PEFT's ${peft.value} adapters are not modelled (VRAM Lens models LoRA and QLoRA adapters), so there is no estimate for this run`, keySpan: peftEntry.keySpan, valueSpan: peft.span });
+  }
   const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank') ?? (peftLora ? entryAt(obj, 'r') : undefined);
   const adapter = entryAt(obj, 'adapter');
   // LLaMA-Factory: `finetuning_type: lora` (rank 8 unless lora_rank says), `full` or `freeze` (no adapters).
@@ -428,6 +441,12 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     const dropout = p !== undefined ? p > 0 : factoryType === undefined;
     const saved = savedModules(obj, options.quantization !== undefined);
     options.lora = { rank, targets, dropout, ...(saved ? { saved } : {}) };
+    // DoRA (PEFT's use_dora, axolotl's peft_use_dora): a magnitude vector and, per adapted layer, the adapted
+    // weight's norm in forward and backward, which the LoRA figures leave out.
+    const dora = entryAt(obj, 'use_dora') ?? entryAt(obj, 'peft_use_dora');
+    if (dora && switchedOn(obj, dora.key)) {
+      warnings.push({ message: `DoRA (\`${dora.key}\`) is estimated as plain LoRA: its magnitude vectors and the per-layer weight norms it computes in forward and backward are not counted`, keySpan: dora.keySpan, valueSpan: dora.value.span });
+    }
     sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankSource.key === 'lora_rank' && entryAt(obj, 'model.lora_rank') === rankSource ? 'model.lora_rank' : rankSource.key, keySpan: rankSource.keySpan, valueSpan: rankSource.value.span });
     if (adapter?.value.kind === 'string' && adapter.value.value === 'qlora' && options.quantization === undefined) {
       options.quantization = 'nf4';
@@ -455,6 +474,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
     ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(litgpt ? { framework: 'litgpt' as const } : torchtune ? { framework: 'torchtune' as const } : mlx ? { framework: 'mlx' as const } : {}),
     ...(mlx && mlx.length > 0 ? { frameworkDefaults: mlx } : {}),
   };

@@ -94,3 +94,12 @@ export const MEGATRON_SCRIPT_KEY = 'megatron_script';
 export const LAUNCH_KEYS = {
   recipe: 'launch_config_file', gpus: 'num_gpus', gpusPerNode: 'gpus_per_node', accelerateConfig: 'launch_accelerate_config', accelerate: 'launch_accelerate',
 } as const;
+
+/** PEFT's config classes for adapters other than LoRA, by the `peft_type` each writes into adapter_config.json: a script that builds one is read for it. */
+export const PEFT_METHOD_CONFIGS: Readonly<Record<string, string>> = {
+  IA3Config: 'IA3', LoHaConfig: 'LOHA', LoKrConfig: 'LOKR', AdaLoraConfig: 'ADALORA', PromptTuningConfig: 'PROMPT_TUNING',
+  PrefixTuningConfig: 'PREFIX_TUNING', PromptEncoderConfig: 'P_TUNING', AdaptionPromptConfig: 'ADAPTION_PROMPT', BOFTConfig: 'BOFT',
+  OFTConfig: 'OFT', VeraConfig: 'VERA', FourierFTConfig: 'FOURIERFT', LNTuningConfig: 'LN_TUNING', HRAConfig: 'HRA',
+  VBLoRAConfig: 'VBLORA', BoneConfig: 'BONE', MissConfig: 'MISS', RandLoraConfig: 'RANDLORA', ShiraConfig: 'SHIRA', C3AConfig: 'C3A',
+  RoadConfig: 'ROAD', TrainableTokensConfig: 'TRAINABLE_TOKENS', CPTConfig: 'CPT', XLoraConfig: 'XLORA', PolyConfig: 'POLY',
+};

@@ -2,6 +2,7 @@
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue, ParseProblem } from '../core/configTree';
 import type { Span } from '../core/types';
 import { MAX_CONFIG_ITEMS } from './limits';
+import { PEFT_METHOD_CONFIGS } from '../core/vocabulary';
 
 /**
  * Reads the part of Python that config files are written in — module-level assignments, dataclass field
@@ -891,7 +892,8 @@ class Parser {
 }
 
 /**
- * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT, TRL's configs
+ * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT (its other
+ * methods' configs too, which the engine refuses), TRL's configs
  * and trainers, unsloth, vLLM, argparse (for defaults), a diffusers pipeline's call (`pipe(prompt, height=…)`, named as
  * diffusers' examples name it) and its offload switches.
  */
@@ -899,7 +901,7 @@ const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'Mxfp4Config', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
-  'LLM', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload', 'pipe',
+  'LLM', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload', 'pipe', ...Object.keys(PEFT_METHOD_CONFIGS),
 ]);
 
 /** Call sites read per script: real ones make a few dozen of these calls; past this a file is data. */

@@ -446,6 +446,52 @@ describe('sequence parallelism and expert parallelism in Megatron-LM launches', 
   });
 });
 
+describe("PEFT's adapters: LoRA is estimated, DoRA said to be LoRA's figures, other methods refused on their key", () => {
+  const experiment = (name: string) => fs.readFileSync(path.join(ROOT, 'bench', 'data', 'peft-method-comparison', `${name}.json`), 'utf8');
+
+  it("PEFT's method comparison, LoRA r=32 on q and v: PEFT's 9,175,040 trainable parameters, batch 4 × 768 tokens, fp32 adapters over the bf16 model", () => {
+    const [a] = analyze(experiment('lora--llama-3.2-3B-rank32'), 'json');
+    assert.strictEqual(a.estimate!.trainableParameters, 9_175_040);
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.batchSize, s.sequenceLength, s.precision, s.lora?.rank, s.lora?.dropout], [4, 768, 'bf16-mixed', 32, false]);
+  });
+
+  it('full fine-tuning in the weights\' bf16 without autocast (use_amp: false) is pure bf16: 2 + 2 + 4 bytes per parameter', () => {
+    const text = experiment('full-finetuning--llama-3.2-3B-lr_0.00001');
+    const [a] = analyze(text, 'json');
+    assert.strictEqual(a.estimate!.settings.precision, 'bf16-true');
+    const c = a.estimate!.training.components;
+    const p = a.estimate!.parameters.total;
+    assert.strictEqual(c.weights + c.gradients + c.optimizer, Math.round(p * 2) + Math.round(p * 2) + Math.round(p * 4));
+    // With autocast the fp32 weights are the master copy.
+    const [amp] = analyze(text.replace('"use_amp": false', '"use_amp": true'), 'json');
+    assert.strictEqual(amp.estimate!.settings.precision, 'bf16-mixed');
+  });
+
+  it('use_dora: a warning on the key that the figures are plain LoRA\'s', () => {
+    const text = experiment('lora--llama-3.2-3B-rank32-dora');
+    const [a] = analyze(text, 'json');
+    const w = a.problems.find(p => p.severity === 'warning')!;
+    assert.match(w.message, /^DoRA \(`use_dora`\) is estimated as plain LoRA/);
+    assert.strictEqual(text.slice(w.span.start, w.span.end), '"use_dora": true');
+    assert.ok(a.estimate);
+  });
+
+  it("IA3, in an adapter config or a script's IA3Config(…): an error on it, and no full fine-tuning number in its place", () => {
+    const text = experiment('ia3--llama-3.2-3B-default');
+    const [a] = analyze(text, 'json');
+    assert.strictEqual(a.estimate, undefined);
+    const e = a.problems.find(p => p.severity === 'error')!;
+    assert.match(e.message, /^PEFT's IA3 adapters are not modelled/);
+    assert.strictEqual(text.slice(e.span.start, e.span.end), '"peft_type": "IA3"');
+    const script = 'import torch\nfrom transformers import AutoModelForCausalLM\nfrom peft import IA3Config, get_peft_model\nmodel = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-3B", torch_dtype=torch.bfloat16)\nmodel = get_peft_model(model, IA3Config(target_modules=["k_proj", "v_proj", "down_proj"]))\n';
+    const [s] = analyze(script, 'python');
+    assert.strictEqual(s.estimate, undefined);
+    const se = s.problems.find(p => p.severity === 'error')!;
+    assert.match(script.slice(se.span.start, se.span.end), /^IA3Config\(/);
+  });
+});
+
 describe("Megatron-LM's recompute methods", () => {
   const job = (recompute: string) =>
     `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node 1 pretrain_gpt.py \${M[@]} --seq-length 4096 --micro-batch-size 1 --global-batch-size 8 --bf16 ${recompute}\n`;
