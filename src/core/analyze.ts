@@ -197,8 +197,10 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
         ...(options.imageSide !== undefined ? { imageSide: options.imageSide } : {}),
       }
     : { imageTokens: undefined, imagePatches: undefined };
+  // Expert parallelism splits routed experts: a dense model has none, whatever the file says.
+  const experts = spec.moe ? {} : { expertParallel: undefined };
   return {
-    ...run, ...diffusion, ...vision, sequenceLength: sequenceLength + (vision.imageTokens ?? 0),
+    ...run, ...diffusion, ...vision, ...experts, sequenceLength: sequenceLength + (vision.imageTokens ?? 0),
     cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu),
   };
 }

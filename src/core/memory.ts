@@ -845,7 +845,9 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   const perLayerParams = (params.total - params.embeddings - params.head - params.vision) / Math.max(1, layers);
   // Gathered for compute, in 16 bits: FSDP's current and prefetched layer; DeepSpeed's current module and its
   // prefetch bucket.
-  const gathered = settings.deepspeed ? deepspeedGatheredBytes(spec, settings) / tp : Math.min(2, layers) * perLayerParams * 2 * modelShare;
+  // Under expert parallelism a layer gathers only the routed experts its GPU holds.
+  const perLayerGathered = perLayerParams - (stageRouted * pp / Math.max(1, layers)) * (1 - 1 / ep);
+  const gathered = settings.deepspeed ? deepspeedGatheredBytes(spec, settings) / tp : Math.min(2, layers) * perLayerGathered * 2 * modelShare;
   if (zero >= 3) {
     const unsharded = weights;
     weights /= shards;

@@ -691,6 +691,8 @@ interface Candidate {
   readonly run?: ConfigObject;
   /** The name its file gives the run, where the model section has none of its own (NeMo's run.name). */
   readonly runName?: string;
+  /** Where the config starts when that is its key, not its first entry (NeMo's `model:` line). */
+  readonly start?: number;
 }
 
 /**
@@ -723,7 +725,8 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
         // NeMo's model section, read as NeMo reads it: interpolations resolved, trained as its trainer says.
         const nemo = root.kind === 'object' && isNemoGpt(full) ? resolvedNemoModel(full, root) : undefined;
         const runName = nemo && root.kind === 'object' ? nemoRunName(root) : undefined;
-        const run = nemo && root.kind === 'object' ? { run: nemoRun(nemo, root), ...(runName ? { runName } : {}) } : {};
+        const key = nemo && parent?.entries.find(e => e.value === v);
+        const run = nemo && root.kind === 'object' ? { run: nemoRun(nemo, root), ...(runName ? { runName } : {}), ...(key ? { start: key.keySpan.start } : {}) } : {};
         found.push({ obj: nemo ?? full, path, ...(parent ? { parent } : {}), ...(filled ? { filled } : {}), ...run });
         continue;
       }
@@ -757,7 +760,7 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
 /** Files a recipe names (a DeepSpeed config) as the host read them, by the name the recipe writes. */
 export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
 
-function readCandidate({ obj, path, parent, filled, ref, origins, run, runName }: Candidate, attached?: AttachedConfigs): FoundConfig {
+function readCandidate({ obj, path, parent, filled, ref, origins, run, runName, start }: Candidate, attached?: AttachedConfigs): FoundConfig {
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
     const entry = catalogObject(ref, obj);
@@ -777,6 +780,7 @@ function readCandidate({ obj, path, parent, filled, ref, origins, run, runName }
   return {
     ...readConfig(obj, path, parent),
     ...(runName ? { name: runName } : {}),
+    ...(start !== undefined ? { span: { start, end: obj.span.end } } : {}),
     training: checkpoint ? checkpointTraining(obj, parent) : readTrainingSettings(run ?? obj, named),
     ...(filled ? { classDefaults: filled } : {}),
   };

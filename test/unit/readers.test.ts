@@ -446,6 +446,21 @@ describe('sequence parallelism and expert parallelism in Megatron-LM launches', 
   });
 });
 
+describe("torchtitan's expert parallelism", () => {
+  const job = (name: string, flavor: string, ep: number) => `[model]\nname = "${name}"\nflavor = "${flavor}"\n[parallelism]\nexpert_parallel_degree = ${ep}\ndata_parallel_shard_degree = 8\n`;
+
+  it('FSDP shards the same either way; a layer gathers only the routed experts its GPU holds; a dense model has no experts to split', () => {
+    const [one] = analyze(job('deepseek_v3', '16B', 1), 'toml');
+    const [eight] = analyze(job('deepseek_v3', '16B', 8), 'toml');
+    const [c1, c8] = [one.estimate!.training.components, eight.estimate!.training.components];
+    assert.deepStrictEqual([c8.weights, c8.gradients, c8.optimizer], [c1.weights, c1.gradients, c1.optimizer]);
+    assert.ok(c8.activations < c1.activations, `${c8.activations} < ${c1.activations}`);
+    assert.strictEqual(eight.estimate!.settings.expertParallel, 8);
+    const [dense] = analyze(job('qwen3', '32B', 8), 'toml');
+    assert.strictEqual(dense.estimate!.settings.expertParallel, undefined);
+  });
+});
+
 describe("PEFT's adapters: LoRA is estimated, DoRA said to be LoRA's figures, other methods refused on their key", () => {
   const experiment = (name: string) => fs.readFileSync(path.join(ROOT, 'bench', 'data', 'peft-method-comparison', `${name}.json`), 'utf8');
 

@@ -245,6 +245,19 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(sac), /selective checkpointing per op/);
   });
 
+  it("reads a NeMo training config: the lens on its model section, hovers on the run's keys, the tokenizer's vocabulary said on its key", async () => {
+    const yaml = await open('nemo_llama3_8b.yaml');
+    const found = await lenses(yaml);
+    assert.strictEqual(found.length, 1);
+    assert.strictEqual(yaml.lineAt(found[0].range.start.line).text, 'model:');
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    const cp = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'context_parallel_size'));
+    assert.match(hoverText(cp), /context parallel/);
+    const diagnostics = await waitFor(() => vscode.languages.getDiagnostics(yaml.uri).filter(d => d.source === SOURCE), d => d.some(x => /NeMo takes the vocabulary from the tokenizer/.test(x.message)));
+    const vocab = diagnostics.find(x => /NeMo takes the vocabulary from the tokenizer/.test(x.message))!;
+    assert.match(yaml.lineAt(vocab.range.start.line).text, /type: meta-llama\/Meta-Llama-3-8B/);
+  });
+
   it("reads a launch script: the lens on torchrun's line, from the job file it names, with its command-line overrides", async () => {
     const sh = await open('run_train.sh');
     assert.strictEqual(sh.languageId, 'shellscript');
