@@ -847,7 +847,9 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // prefetch bucket.
   // Under expert parallelism a layer gathers only the routed experts its GPU holds.
   const perLayerGathered = perLayerParams - (stageRouted * pp / Math.max(1, layers)) * (1 - 1 / ep);
-  const gathered = settings.deepspeed ? deepspeedGatheredBytes(spec, settings) / tp : Math.min(2, layers) * perLayerGathered * 2 * modelShare;
+  // Float8 all-gather: FSDP gathers the linear weights (nearly all of a block's) in 1 byte.
+  const gatheredBytes = settings.float8AllGather ? 1 : 2;
+  const gathered = settings.deepspeed ? deepspeedGatheredBytes(spec, settings) / tp : Math.min(2, layers) * perLayerGathered * gatheredBytes * modelShare;
   if (zero >= 3) {
     const unsharded = weights;
     weights /= shards;
@@ -864,10 +866,13 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   const perLayer = activationBytesPerLayer(spec, settings, tokens);
   // What one layer saves without any recomputation: what checkpointing brings back, one layer at a time.
   const perLayerFull = settings.checkpointing === 'none' ? perLayer : activationBytesPerLayer(spec, { ...settings, checkpointing: 'none' }, tokens);
-  // Pipeline parallelism: the first stage holds its L/p layers for p micro-batches in flight (1F1B).
+  // Pipeline parallelism: the first stage holds its L/p layers for the micro-batches in flight. 1F1B: one per stage
+  // (no more than the step has), the last stage only the one it is computing; GPipe: every micro-batch of the step on
+  // every stage.
   const interleaving = interleavingPenalty(settings, pp);
-  // 1F1B: the first stage has a micro-batch in flight per stage, the last only the one it is computing.
-  const layersHeld = stage === 'only' ? blocksInBackward(spec, settings) : (layers / pp) * (stage === 'first' ? pp * interleaving : 1);
+  const microbatches = Math.max(1, settings.gradientAccumulationSteps);
+  const inFlightOnStage = settings.pipelineSchedule === 'gpipe' ? microbatches : stage === 'first' ? Math.min(pp, microbatches) * interleaving : 1;
+  const layersHeld = stage === 'only' ? blocksInBackward(spec, settings) : (layers / pp) * inFlightOnStage;
   // Full checkpointing keeps each layer's input; the first layer's input is the embedding output, counted below.
   // Offloaded to CPU memory, only the inputs still being copied stay on the GPU.
   const checkpointsOnGpu = settings.activationOffloading ? Math.min(OFFLOAD_STASH, layersHeld - 1) : layersHeld - 1;
@@ -1233,6 +1238,9 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
   if (settings.compiled) {
     notes.push('torch.compile: each fused norm keeps only its input and the MLP activation is recomputed in backward.');
   }
+  if (settings.float8Linear) {
+    notes.push(`Float8 linear layers: matmuls in float8, each keeping its 16-bit input for backward, so activations are as in bf16${settings.float8AllGather ? "; FSDP gathers their weights in float8, 1 byte each instead of 2" : ''}.`);
+  }
   if (settings.optimizerInBackward) {
     notes.push('Optimizer in backward: each parameter is stepped as soon as its gradient is ready, so one gradient (at most the largest tensor\'s) is held at a time.');
   }
@@ -1333,7 +1341,16 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         (settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
           ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`
           : '') +
-        (tp > 1 ? '; tensor parallel with sequence parallelism (Megatron), so activations are split too' : '') +
+        (tp > 1
+          ? settings.sequenceParallel === false
+            ? '; tensor parallel without sequence parallelism, so the norms and block inputs are whole on each GPU'
+            : '; tensor parallel with sequence parallelism, so activations are split too'
+          : '') +
+        (pp > 1 && settings.pipelineSchedule === 'gpipe'
+          ? `; the GPipe schedule runs all ${settings.gradientAccumulationSteps} micro-batches of a step forward first, so every stage holds them all`
+          : pp > 1 && settings.gradientAccumulationSteps < pp
+            ? `; the step's ${settings.gradientAccumulationSteps} micro-batch${settings.gradientAccumulationSteps === 1 ? '' : 'es'} fill${settings.gradientAccumulationSteps === 1 ? 's' : ''} fewer than the ${pp} stages, so the first holds no more`
+            : '') +
         (pp > 1 && settings.virtualPipelineStages
           ? `; an interleaved pipeline schedule with ${settings.virtualPipelineStages} model chunks per stage holds ${+interleavingPenalty(settings, pp).toFixed(3)}× 1F1B's activations on the first stage`
           : '') +

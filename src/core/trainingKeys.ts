@@ -334,7 +334,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     });
   }
   readTorchtuneSwitches(obj, take, options, problems);
-  readTorchtitanSwitches(take);
+  readTorchtitanSwitches(take, options);
   const mlx = isMlxRecipe(obj) ? readMlxRecipe(obj, take, judge, options, sources) : undefined;
   // GPUs and ZeRO.
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
@@ -402,6 +402,9 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   }
   shardedDataParallel(obj, options, sources);
   pipelineMicrobatches(obj, options, sources);
+  for (const path of ['parallelism.pipeline_parallel_schedule', 'experimental.pipeline_parallel_schedule']) {
+    take('pipeline schedule', 'pipelineSchedule', path, v => (v.kind === 'string' && v.value.toLowerCase() === 'gpipe' ? 'gpipe' : undefined));
+  }
   readMegatron(obj, take, options);
   if (isNemoGpt(obj)) {
     megatronAccumulation(take, options);
@@ -586,17 +589,28 @@ type Take = (
  * checkpointing; a number k: every k-th block checkpointed whole), and torch.compile ([compile] enable, or the 2024 [training] compile), which compiles the blocks and,
  * only where [compile] lists it among its components, the loss.
  */
-function readTorchtitanSwitches(take: Take): void {
+function readTorchtitanSwitches(take: Take, options: Record<string, unknown>): void {
   const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
   take('selective checkpointing per op', 'selectiveOps', 'activation_checkpoint.selective_ac_option', v => (v.kind === 'string' ? v.value === 'op' : undefined));
   take('selective checkpointing per block', 'checkpointEvery', 'activation_checkpoint.selective_ac_option', v =>
     v.kind === 'string' && /^[1-9]\d{0,3}$/.test(v.value) ? Number(v.value) : v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 ? v.value : undefined,
   );
+  // Float8 linear layers: the 2024 switch, or a model converter (`float8`, later `quantize.linear.float8`); FSDP's
+  // float8 all-gather under either section.
+  take('float8 linear layers', 'float8Linear', 'float8.enable_float8_linear', flag);
+  take('float8 linear layers', 'float8Linear', 'model.converters', v => (v.kind === 'array' ? v.items.some(i => i.kind === 'string' && /(^|\.)float8$/.test(i.value)) || undefined : undefined));
+  for (const path of ['float8.enable_fsdp_float8_all_gather', 'quantize.linear.float8.enable_fsdp_float8_all_gather']) {
+    take('float8 all-gather', 'float8AllGather', path, flag);
+  }
   take('torch.compile', 'compiled', 'training.compile', flag);
   take('torch.compile', 'compiled', 'compile.enable', flag);
   // torchtitan's 2024 compile covered the transformer blocks, not the loss; [compile] names its components.
   take('torch.compile of the loss', 'compiledLoss', 'training.compile', v => (v.kind === 'boolean' ? false : undefined));
   take('torch.compile of the loss', 'compiledLoss', 'compile.components', v => (v.kind === 'array' ? v.items.some(i => i.kind === 'string' && i.value === 'loss') : undefined));
+  // The all-gather is float8 only where the layers are.
+  if (options.float8Linear !== true) {
+    delete options.float8AllGather;
+  }
 }
 
 /**

@@ -585,6 +585,12 @@ export interface RunSettings {
    * output and every other matmul's output (with checkpointing 'selective').
    */
   readonly selectiveOps?: boolean;
+  /**
+   * torchtitan's float8 linear layers (torchao's Float8Linear): matmuls in float8, each keeping its 16-bit input for
+   * backward, so activations are as in bf16; with `float8AllGather`, FSDP gathers their weights in float8 (1 byte).
+   */
+  readonly float8Linear?: boolean;
+  readonly float8AllGather?: boolean;
   /** torchtitan's layer-wise selective checkpointing (selective_ac_option "k"): every k-th block checkpointed whole. */
   readonly checkpointEvery?: number;
   /** Whether torch.compile covers the loss too (torchtune compiles it; torchtitan's 2024 compile did not); `compiled` when unset. */
@@ -633,6 +639,12 @@ export interface RunSettings {
    * stage holds 1 + (p − 1) / (p · v) times the activations 1F1B holds.
    */
   readonly virtualPipelineStages?: number;
+  /**
+   * 'gpipe' (torchtitan's pipeline_parallel_schedule "GPipe"): every micro-batch of a step runs forward before any
+   * runs backward, so each stage holds all of them. Unset: one-forward-one-backward (1F1B), where the first stage
+   * holds at most one per stage.
+   */
+  readonly pipelineSchedule?: 'gpipe';
   /**
    * How full checkpointing groups the blocks (Megatron-LM's `--recompute-method` with `--recompute-num-layers N`):
    * 'uniform' keeps the input of every N-th block and recomputes N blocks at once; 'block' recomputes only the first

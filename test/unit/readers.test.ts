@@ -461,6 +461,44 @@ describe("torchtitan's expert parallelism", () => {
   });
 });
 
+describe("torchtitan's pipeline schedules", () => {
+  const job = (batch: number, schedule?: string) =>
+    `[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = ${batch}\nseq_len = 4096\n[parallelism]\npipeline_parallel_degree = 4\npipeline_parallel_microbatch_size = 1\n${schedule ? `pipeline_parallel_schedule = "${schedule}"\n` : ''}`;
+  const activations = (text: string) => analyze(text, 'toml')[0].estimate!.training.components.activations;
+
+  it('1F1B: the first stage holds a micro-batch per stage, no more than the step has; GPipe: every micro-batch of the step', () => {
+    // Without checkpointing the first stage, its blocks' activations for each micro-batch in flight, needs the most.
+    const two = activations(job(2));
+    const four = activations(job(4));
+    const eight = activations(job(8));
+    assert.ok(two < four, `${two} < ${four}`);
+    assert.strictEqual(eight, four);
+    assert.ok(activations(job(8, 'GPipe')) > eight);
+    const [a] = analyze(job(2), 'toml');
+    assert.ok(a.estimate!.assumptions.some(x => /the step's 2 micro-batches fill fewer than the 4 stages, so the first holds no more/.test(x)));
+  });
+});
+
+describe("torchtitan's float8 linear layers", () => {
+  it('read in either layout; FSDP gathers their weights in 1 byte, halving the gathered layers; activations otherwise as in bf16', () => {
+    const base = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nbatch_size = 2\nseq_len = 8192\n[parallelism]\ndata_parallel_shard_degree = 8\n';
+    const activations = (text: string) => analyze(text, 'toml')[0].estimate!.training.components.activations;
+    const plain = activations(base);
+    const older = activations(`${base}[float8]\nenable_float8_linear = true\nenable_fsdp_float8_all_gather = true\n`);
+    const converters = activations(base.replace('flavor = "8B"', 'flavor = "8B"\nconverters = ["float8"]') + '[float8]\nenable_fsdp_float8_all_gather = true\n');
+    const layersOnly = activations(`${base}[float8]\nenable_float8_linear = true\n`);
+    assert.strictEqual(older, converters);
+    assert.strictEqual(layersOnly, plain);
+    // Two of Llama 3 8B's 32 blocks gathered whole at a time: one byte saved per parameter of each.
+    const [a] = analyze(base, 'toml');
+    const p = a.estimate!.parameters;
+    const perLayer = (p.total - p.embeddings - p.head) / 32;
+    assert.ok(Math.abs(plain - older - 2 * perLayer) < 2, `${plain - older} vs ${2 * perLayer}`);
+    // An all-gather switch without float8 layers gathers in 16 bits.
+    assert.strictEqual(activations(`${base}[float8]\nenable_fsdp_float8_all_gather = true\n`), plain);
+  });
+});
+
 describe("PEFT's adapters: LoRA is estimated, DoRA said to be LoRA's figures, other methods refused on their key", () => {
   const experiment = (name: string) => fs.readFileSync(path.join(ROOT, 'bench', 'data', 'peft-method-comparison', `${name}.json`), 'utf8');
 
