@@ -427,13 +427,13 @@ function savesInput(settings: RunSettings, target: 'q' | 'k' | 'v' | 'o' | 'gate
 }
 
 /** Adapted linear modules a token passes through in an average block (the output head is not in a block). */
-function adaptedModulesPerLayer(spec: ModelSpec, targets: readonly LoraTarget[]): number {
+function adaptedModulesPerLayer(spec: ModelSpec, targets: readonly LoraTarget[], width: (t: WeightTensor) => number = () => 1): number {
   const layers = Math.max(1, totalLayers(spec));
   const expertShare = spec.moe ? spec.moe.expertsPerToken / spec.moe.numExperts : 1;
   let modules = 0;
   for (const t of weightTensors(spec)) {
     if (t.linear && t.target && t.target !== 'head' && targets.includes(t.target)) {
-      modules += (t.count / layers) * (t.expert ? expertShare : 1);
+      modules += (t.count / layers) * (t.expert ? expertShare : 1) * width(t);
     }
   }
   return modules;
@@ -547,6 +547,10 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
     // Each adapter keeps its r-wide intermediate for lora_B: one per adapted module that exists in the block (a
     // fused qkv projection is one module; routed experts see only their top-k share of the tokens).
     bytes += adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * (lora.fp32Adapters ? 4 : c);
+    // DoRA scales the layer's output and the LoRA branch's by the magnitude: both kept for its gradient.
+    if (lora.dora) {
+      bytes += adaptedModulesPerLayer(spec, lora.targets, t => t.outFeatures) * tokens * (c + (lora.fp32Adapters ? 4 : c));
+    }
   }
   const tp = Math.max(1, settings.tensorParallel);
   return bytes / tp + sequenceWide / sequenceSplit(settings);
@@ -661,7 +665,7 @@ export interface TrainingBreakdown extends MemoryEstimate<TrainingComponent> {
 }
 
 function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: readonly WeightTensor[]; count: number } {
-  const all = settings.lora ? loraAdapters(spec, settings.lora.rank, settings.lora.targets) : weightTensors(spec);
+  const all = settings.lora ? loraAdapters(spec, settings.lora.rank, settings.lora.targets, settings.lora.dora) : weightTensors(spec);
   const tensors = settings.trainedLayers === undefined ? all : inTrainedLayers(spec, all, settings.trainedLayers, !settings.lora);
   return { tensors, count: tensors.reduce((sum, t) => sum + numel(t), 0) };
 }
@@ -1275,7 +1279,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
     `Training precision: ${describePrecision(settings.precision)}.`,
     settings.lora
-      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
+      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}${settings.lora.dora ? ' with DoRA (a magnitude vector per adapted layer; each adapted layer\'s output and its LoRA branch\'s kept for the magnitude\'s gradient)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
           quantizedBaseSavesInput(settings)
             ? `; the quantized layers run on bitsandbytes, whose ${settings.quantization === 'int8' ? 'LLM.int8() matmul' : 'matmul (before 0.43.2)'} keeps each layer input for backward`
             : settings.quantization && settings.qloraKernel === 'torchao'

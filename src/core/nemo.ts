@@ -112,7 +112,7 @@ function resolvedSection(section: ConfigObject, root: ConfigObject, depth = 0): 
   return { ...section, entries };
 }
 
-/** A NeMo `model:` section as NeMo reads it: its interpolations resolved against the whole file. */
+/** A NeMo `model:` section as NeMo reads it: its interpolations resolved against what holds it (the file, or a launch laid over it). */
 export function resolvedNemoModel(model: ConfigObject, root: ConfigObject): ConfigObject {
   return resolvedSection(model, root);
 }

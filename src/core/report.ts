@@ -204,7 +204,7 @@ export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
     parts.push(s.quantization);
   }
   if (s.lora) {
-    parts.push(`${s.quantization ? 'QLoRA' : 'LoRA'} r=${s.lora.rank} (${s.lora.targets.join(',')})`);
+    parts.push(`${s.quantization ? 'QLoRA' : 'LoRA'}${s.lora.dora ? ' (DoRA)' : ''} r=${s.lora.rank} (${s.lora.targets.join(',')})`);
   }
   parts.push(s.optimizer, `attention ${s.attention}`);
   if (s.checkpointing !== 'none') {

@@ -722,11 +722,13 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
       const tower = /(^|\.)(vision|audio|speech)_config$/.test(path);
       const besideText = parent !== undefined && TEXT_MODEL_KEYS.some(key => entryOf(parent, key)?.value.kind === 'object');
       if (isModelObject(full) && !(tower && (besideText || !isKnownVisionTower(full)))) {
-        // NeMo's model section, read as NeMo reads it: interpolations resolved, trained as its trainer says.
-        const nemo = root.kind === 'object' && isNemoGpt(full) ? resolvedNemoModel(full, root) : undefined;
-        const runName = nemo && root.kind === 'object' ? nemoRunName(root) : undefined;
-        const key = nemo && parent?.entries.find(e => e.value === v);
-        const run = nemo && root.kind === 'object' ? { run: nemoRun(nemo, root), ...(runName ? { runName } : {}), ...(key ? { start: key.keySpan.start } : {}) } : {};
+        // NeMo's model section, read as NeMo reads it beside its trainer (in the file, or in a launch laid over the
+        // file): interpolations resolved, trained as its trainer says.
+        const nemo = parent && isNemoGpt(full) ? resolvedNemoModel(full, parent) : undefined;
+        const runName = nemo && parent ? nemoRunName(parent) : undefined;
+        // In its own file the lens sits on the `model:` line; in a launch, on the launch.
+        const key = nemo && parent === root ? parent.entries.find(e => e.value === v) : undefined;
+        const run = nemo && parent ? { run: nemoRun(nemo, parent), ...(runName ? { runName } : {}), ...(key ? { start: key.keySpan.start } : {}) } : {};
         found.push({ obj: nemo ?? full, path, ...(parent ? { parent } : {}), ...(filled ? { filled } : {}), ...run });
         continue;
       }

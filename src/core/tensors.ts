@@ -317,8 +317,11 @@ function zamba2Tensors(spec: ModelSpec): WeightTensor[] {
   return out;
 }
 
-/** The LoRA adapters of the targeted linear layers: A (in → r) and B (r → out) for each, as PEFT and LitGPT add them. */
-export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[]): WeightTensor[] {
+/**
+ * The LoRA adapters of the targeted linear layers: A (in → r) and B (r → out) for each, as PEFT and LitGPT add them;
+ * with DoRA, PEFT's magnitude vector (one value per output) too.
+ */
+export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[], dora = false): WeightTensor[] {
   const out: WeightTensor[] = [];
   for (const t of weightTensors(spec)) {
     if (t.linear && t.target && targets.includes(t.target) && !(t.expert && spec.fusedExperts)) {
@@ -326,12 +329,15 @@ export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly Lo
         { name: `${t.name}.lora_A`, inFeatures: t.inFeatures, outFeatures: rank, count: t.count, linear: false, component: t.component },
         { name: `${t.name}.lora_B`, inFeatures: rank, outFeatures: t.outFeatures, count: t.count, linear: false, component: t.component },
       );
+      if (dora) {
+        out.push({ name: `${t.name}.lora_magnitude_vector`, inFeatures: 1, outFeatures: t.outFeatures, count: t.count, linear: false, component: t.component });
+      }
     }
   }
   return out;
 }
 
-/** Trainable LoRA parameters: r·(in + out) for every targeted linear. */
-export function loraParameters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[]): number {
-  return loraAdapters(spec, rank, targets).reduce((sum, t) => sum + numel(t), 0);
+/** Trainable LoRA parameters: r·(in + out) for every targeted linear (+ out with DoRA). */
+export function loraParameters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[], dora = false): number {
+  return loraAdapters(spec, rank, targets, dora).reduce((sum, t) => sum + numel(t), 0);
 }

@@ -206,7 +206,6 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const options: Record<string, unknown> = {};
   const sources: SettingSource[] = [];
   const problems: TrainingProblem[] = [];
-  const warnings: TrainingProblem[] = [];
   /**
    * The value of an entry through `convert`; undefined, with a problem on its key, when no run can have it (or the
    * reader could not read it). `what` says what the key is when its name does not.
@@ -443,13 +442,10 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     // LLaMA-Factory's lora_dropout defaults to 0; PEFT, axolotl and LitGPT recipes set one.
     const dropout = p !== undefined ? p > 0 : factoryType === undefined;
     const saved = savedModules(obj, options.quantization !== undefined);
-    options.lora = { rank, targets, dropout, ...(saved ? { saved } : {}) };
-    // DoRA (PEFT's use_dora, axolotl's peft_use_dora): a magnitude vector and, per adapted layer, the adapted
-    // weight's norm in forward and backward, which the LoRA figures leave out.
-    const dora = entryAt(obj, 'use_dora') ?? entryAt(obj, 'peft_use_dora');
-    if (dora && switchedOn(obj, dora.key)) {
-      warnings.push({ message: `DoRA (\`${dora.key}\`) is estimated as plain LoRA: its magnitude vectors and the per-layer weight norms it computes in forward and backward are not counted`, keySpan: dora.keySpan, valueSpan: dora.value.span });
-    }
+    // DoRA (PEFT's use_dora, axolotl's peft_use_dora): a magnitude vector per adapted layer, and the outputs it scales.
+    const doraEntry = entryAt(obj, 'use_dora') ?? entryAt(obj, 'peft_use_dora');
+    const dora = doraEntry !== undefined && switchedOn(obj, doraEntry.key);
+    options.lora = { rank, targets, dropout, ...(saved ? { saved } : {}), ...(dora ? { dora } : {}) };
     sources.push({ setting: `LoRA rank ${rank} on ${targets.join(', ')}`, option: 'lora', key: rankSource.key === 'lora_rank' && entryAt(obj, 'model.lora_rank') === rankSource ? 'model.lora_rank' : rankSource.key, keySpan: rankSource.keySpan, valueSpan: rankSource.value.span });
     if (adapter?.value.kind === 'string' && adapter.value.value === 'qlora' && options.quantization === undefined) {
       options.quantization = 'nf4';
@@ -477,7 +473,6 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
     ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
     ...(litgpt ? { framework: 'litgpt' as const } : torchtune ? { framework: 'torchtune' as const } : mlx ? { framework: 'mlx' as const } : {}),
     ...(mlx && mlx.length > 0 ? { frameworkDefaults: mlx } : {}),
   };
@@ -599,18 +594,15 @@ function readTorchtitanSwitches(take: Take, options: Record<string, unknown>): v
   // float8 all-gather under either section.
   take('float8 linear layers', 'float8Linear', 'float8.enable_float8_linear', flag);
   take('float8 linear layers', 'float8Linear', 'model.converters', v => (v.kind === 'array' ? v.items.some(i => i.kind === 'string' && /(^|\.)float8$/.test(i.value)) || undefined : undefined));
+  // The all-gather is float8 only where the layers are.
   for (const path of ['float8.enable_fsdp_float8_all_gather', 'quantize.linear.float8.enable_fsdp_float8_all_gather']) {
-    take('float8 all-gather', 'float8AllGather', path, flag);
+    take('float8 all-gather', 'float8AllGather', path, v => (options.float8Linear === true ? flag(v) : undefined));
   }
   take('torch.compile', 'compiled', 'training.compile', flag);
   take('torch.compile', 'compiled', 'compile.enable', flag);
   // torchtitan's 2024 compile covered the transformer blocks, not the loss; [compile] names its components.
   take('torch.compile of the loss', 'compiledLoss', 'training.compile', v => (v.kind === 'boolean' ? false : undefined));
   take('torch.compile of the loss', 'compiledLoss', 'compile.components', v => (v.kind === 'array' ? v.items.some(i => i.kind === 'string' && i.value === 'loss') : undefined));
-  // The all-gather is float8 only where the layers are.
-  if (options.float8Linear !== true) {
-    delete options.float8AllGather;
-  }
 }
 
 /**

@@ -496,6 +496,11 @@ export interface LoraSettings {
    * its LoRA matrices in float32). Undefined: in the training precision's own layout.
    */
   readonly fp32Adapters?: boolean;
+  /**
+   * DoRA (PEFT's use_dora): a trained magnitude vector per adapted layer, and in forward the layer's output and the
+   * LoRA branch's output kept for the magnitude's gradient (its weight norm is computed and detached, not kept).
+   */
+  readonly dora?: boolean;
 }
 
 /** How the model is run: everything the estimate depends on that is not the architecture. */

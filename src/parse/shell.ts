@@ -282,6 +282,34 @@ function flagArguments(words: readonly Word[], from: number): { key: string; key
 /** Arguments that make `python script.py …` a training launch: a model named, or a run's batch (HF's and Megatron-LM's names). */
 const TRAINING_ARGUMENTS: ReadonlySet<string> = new Set([...MODEL_NAME_KEYS, 'per_device_train_batch_size', 'micro_batch_size', 'num_layers', 'deepspeed']);
 
+/**
+ * A NeMo example script's Hydra command line (`megatron_gpt_pretraining.py --config-path=conf
+ * --config-name=megatron_gpt_config trainer.devices=8 model.micro_batch_size=4`): the YAML it names (the config path
+ * is the script's folder's, `conf` unless said, as NeMo's scripts declare it) and its `key=value` overrides (`+key`
+ * and `++key` add or force one). Undefined without `--config-name`.
+ */
+function hydraLaunch(words: readonly Word[], at: number): ConfigEntry[] | undefined {
+  const script = words[at];
+  const args = words.slice(at + 1);
+  const name = flagValue(args, ['--config-name', '-cn']);
+  if (!name) {
+    return undefined;
+  }
+  const dir = flagValue(args, ['--config-path', '-cp'])?.text ?? 'conf';
+  const scriptDir = script.text.includes('/') ? script.text.slice(0, script.text.lastIndexOf('/') + 1) : '';
+  const folder = dir.startsWith('/') ? dir : `${scriptDir}${dir}`;
+  const file = `${folder.replace(/\/+$/, '')}/${name.text.replace(/\.ya?ml$/, '')}.yaml`;
+  const overrides = args.filter(w => /^\+{0,2}[A-Za-z_][\w.]*=/.test(w.text)).map(w => {
+    const plus = /^\++/.exec(w.text)?.[0].length ?? 0;
+    const eq = w.text.indexOf('=');
+    const text = w.text.slice(eq + 1);
+    const span = { start: w.span.start + eq + 1, end: w.span.end };
+    const value: ConfigValue = /^(null|None|~)$/.test(text) ? { kind: 'null', span } : scalar(text, span);
+    return { key: w.text.slice(plus, eq), keySpan: { start: w.span.start + plus, end: w.span.start + eq }, value };
+  });
+  return [wordEntry(LAUNCH_KEYS.recipe, { text: file, span: name.span }), ...nest(overrides, name.span)];
+}
+
 /** The first word from `from` that is a Python script the launcher runs, skipping the launcher's own flags and their values. */
 function scriptWord(words: readonly Word[], from: number): number {
   return words.findIndex((w, i) => i >= from && /\.py$/.test(w.text));
@@ -299,6 +327,10 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
   }
   const script = words[at];
   const own = words.slice(0, at);
+  const hydra = hydraLaunch(words, at);
+  if (hydra) {
+    return [...hydra, ...gpuEntries(launcher === 'torchrun' ? gpuCount(own) : undefined)];
+  }
   // Megatron-LM's pretrain scripts build the model from their arguments: the launch is the whole config.
   const megatron = /(^|\/)pretrain_\w+\.py$/.test(script.text);
   const entries: ConfigEntry[] = [wordEntry(megatron ? MEGATRON_SCRIPT_KEY : LAUNCH_KEYS.recipe, script)];
@@ -349,9 +381,9 @@ function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[
     const entries = scriptLaunch(rest, 'deepspeed');
     return entries && { name: 'deepspeed', entries };
   }
-  // `python train.py ARGS` on one GPU, when its arguments name a model or a training run (not every script a shell
-  // script runs is a training script).
-  if (/^python3?$/.test(rest[0]?.text ?? '') && /\.py$/.test(rest[1]?.text ?? '') && flagArguments(rest, 2).some(f => TRAINING_ARGUMENTS.has(f.key))) {
+  // `python train.py ARGS` on one GPU, when its arguments name a model or a training run, or a NeMo script's Hydra
+  // config (not every script a shell script runs is a training script).
+  if (/^python3?$/.test(rest[0]?.text ?? '') && /\.py$/.test(rest[1]?.text ?? '') && flagArguments(rest, 2).some(f => TRAINING_ARGUMENTS.has(f.key) || f.key === 'config_name')) {
     const entries = scriptLaunch(rest, 'python');
     return entries && { name: 'python', entries };
   }

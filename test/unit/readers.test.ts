@@ -423,6 +423,40 @@ describe("NeMo's Megatron GPT configs: the model section as Megatron-Core builds
   });
 });
 
+describe("NeMo's Hydra launches: the YAML a NeMo script names, with the command line's overrides over it", () => {
+  const yaml = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'public', 'configs-public', 'yaml', 'NVIDIA__NeMo__megatron_gpt_config.yaml'), 'utf8');
+  const script = [
+    'torchrun --nproc_per_node=8 examples/megatron_gpt_pretraining.py \\',
+    '    --config-path=conf --config-name=megatron_gpt_config \\',
+    '    trainer.devices=8 model.micro_batch_size=8 model.global_batch_size=256 \\',
+    '    model.tensor_model_parallel_size=2 ++model.sequence_parallel=true model.encoder_seq_length=2048',
+  ].join('\n');
+
+  it('names examples/conf/megatron_gpt_config.yaml (the config path beside the script) and nests the key=value overrides', () => {
+    const root = parseShell(script).root;
+    assert.ok(root?.kind === 'object');
+    const launch = root.entries[0].value;
+    assert.ok(launch.kind === 'object');
+    const file = launch.entries.find(e => e.key === 'launch_config_file')!.value;
+    assert.ok(file.kind === 'string' && file.value === 'examples/conf/megatron_gpt_config.yaml');
+    const model = launch.entries.find(e => e.key === 'model')!.value;
+    assert.ok(model.kind === 'object');
+    assert.deepStrictEqual(model.entries.map(e => e.key), ['micro_batch_size', 'global_batch_size', 'tensor_model_parallel_size', 'sequence_parallel', 'encoder_seq_length']);
+  });
+
+  it('estimated as NeMo would run it: TP 2 with sequence parallelism, 8 GPUs, 2,048 tokens through the file\'s own interpolation', () => {
+    const attachedConfigs = new Map([['examples/conf/megatron_gpt_config.yaml', parseYaml(yaml).root as ConfigObject]]);
+    const [a] = analyzeDocument(parseConfig(script, 'shell'), { ...DEFAULT_OPTIONS, attachedConfigs }).configs;
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual(
+      [s.gpus, s.tensorParallel, s.sequenceParallel, s.batchSize, s.sequenceLength, s.gradientAccumulationSteps],
+      [8, 2, true, 8, 2048, 8],
+    );
+    // GPT-2 BPE padded to a multiple of 128 × 2 for tensor parallelism.
+    assert.strictEqual(a.spec!.vocabSize, 50_432);
+  });
+});
+
 describe('sequence parallelism and expert parallelism in Megatron-LM launches', () => {
   const job = (more: string) =>
     `M=( --num-layers 32 --hidden-size 4096 --ffn-hidden-size 14336 --num-attention-heads 32 --group-query-attention --num-query-groups 8 --swiglu --normalization RMSNorm --disable-bias-linear --position-embedding-type rope --vocab-size 128256 )\ntorchrun --nproc_per_node 8 pretrain_gpt.py \${M[@]} --seq-length 4096 --micro-batch-size 1 --global-batch-size 8 --bf16 --use-distributed-optimizer ${more}\n`;
@@ -499,7 +533,7 @@ describe("torchtitan's float8 linear layers", () => {
   });
 });
 
-describe("PEFT's adapters: LoRA is estimated, DoRA said to be LoRA's figures, other methods refused on their key", () => {
+describe("PEFT's adapters: LoRA and DoRA are estimated, other methods refused on their key", () => {
   const experiment = (name: string) => fs.readFileSync(path.join(ROOT, 'bench', 'data', 'peft-method-comparison', `${name}.json`), 'utf8');
 
   it("PEFT's method comparison, LoRA r=32 on q and v: PEFT's 9,175,040 trainable parameters, batch 4 × 768 tokens, fp32 adapters over the bf16 model", () => {
@@ -521,13 +555,17 @@ describe("PEFT's adapters: LoRA is estimated, DoRA said to be LoRA's figures, ot
     assert.strictEqual(amp.estimate!.settings.precision, 'bf16-mixed');
   });
 
-  it('use_dora: a warning on the key that the figures are plain LoRA\'s', () => {
-    const text = experiment('lora--llama-3.2-3B-rank32-dora');
-    const [a] = analyze(text, 'json');
-    const w = a.problems.find(p => p.severity === 'warning')!;
-    assert.match(w.message, /^DoRA \(`use_dora`\) is estimated as plain LoRA/);
-    assert.strictEqual(text.slice(w.span.start, w.span.end), '"use_dora": true');
-    assert.ok(a.estimate);
+  it("use_dora: PEFT's magnitude vectors counted (its 9,289,728 trainable parameters), and the outputs DoRA scales kept for their gradient", () => {
+    const [dora] = analyze(experiment('lora--llama-3.2-3B-rank32-dora'), 'json');
+    const [lora] = analyze(experiment('lora--llama-3.2-3B-rank32'), 'json');
+    assert.strictEqual(dora.estimate!.trainableParameters, 9_289_728);
+    assert.strictEqual(dora.estimate!.settings.lora?.dora, true);
+    // Llama-3.2-3B's q (3,072 outputs) and v (1,024) in each of 28 layers, 4 × 768 tokens: the layer's output and the
+    // LoRA branch's, 2 bytes each.
+    const extra = 28 * (3072 + 1024) * 4 * 768 * (2 + 2);
+    const [a, b] = [dora.estimate!.training.components.activations, lora.estimate!.training.components.activations];
+    assert.ok(Math.abs(a - b - extra) < 2, `${a - b} vs ${extra}`);
+    assert.ok(dora.estimate!.assumptions.some(x => /with DoRA \(a magnitude vector per adapted layer/.test(x)));
   });
 
   it("IA3, in an adapter config or a script's IA3Config(…): an error on it, and no full fine-tuning number in its place", () => {
