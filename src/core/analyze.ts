@@ -233,9 +233,11 @@ export function verdictFor(est: Estimate, gpu: Gpu): Verdict {
 /** The options for one config: the user's settings, then what the file states, then what is forced (CLI flags). */
 export function effectiveOptions(config: FoundConfig, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): AnalysisOptions {
   const merged = { ...options, ...config.training.options, ...forced };
-  // A tensor × pipeline split runs on at least that many GPUs (torchtitan states the degrees, the launcher the count).
+  // A tensor × pipeline split runs on at least that many GPUs (torchtitan states the degrees, the launcher the count);
+  // a count the file states itself stays, and a layout it cannot hold is a problem on it.
   const group = merged.tensorParallel * merged.pipelineParallel;
-  const withGroup = merged.gpus < group ? { ...merged, gpus: group } : merged;
+  const stated = 'gpus' in config.training.options || 'gpus' in forced;
+  const withGroup = merged.gpus < group && !stated ? { ...merged, gpus: group } : merged;
   // torchtune's distributed recipes shard with FSDP2 over every GPU, resharding after forward (ZeRO-3) by default.
   const torchtuneSharded = config.training.framework === 'torchtune' && withGroup.gpus > 1 && !('zeroStage' in config.training.options) && !('zeroStage' in forced);
   return torchtuneSharded ? { ...withGroup, zeroStage: 3 } : withGroup;

@@ -42,7 +42,9 @@ export interface ParseProblem {
 /**
  * A call a script makes (`AutoModelForCausalLM.from_pretrained("id", quantization_config=bnb)`), wherever it is
  * written (module level, a function body, an `if __name__ == "__main__":` block): what it is called, its positional
- * and keyword arguments as values, and where it is written. Read, never executed.
+ * and keyword arguments as values, and where it is written. Read, never executed. An attribute a script sets on what
+ * such a call returned (`recipe.data.seq_length = 8192`) is kept as a call to `recipe.data.seq_length=` with the
+ * value as its one argument.
  */
 export interface CallSite {
   /** The dotted name called (`AutoModelForCausalLM.from_pretrained`, `LoraConfig`, `model.gradient_checkpointing_enable`). */

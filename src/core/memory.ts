@@ -454,7 +454,7 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   if (settings.checkpointing === 'selective' && settings.selectiveOps && !spec.moe && !settings.lora) {
     return perOpSelectiveBytes(spec, settings, tokens);
   }
-  if (isMegatronFamily(spec.family) && !settings.lora) {
+  if (megatronCoreRun(spec, settings) && !settings.lora) {
     return megatronLayerBytes(spec, settings, tokens);
   }
   const layout = precisionLayout(settings.precision);
@@ -643,6 +643,11 @@ export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSet
   return spec.head === 'lm' ? lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true) * tokens * spec.vocabSize : 0;
 }
 
+/** Whether a run is Megatron-Core's: Megatron-LM's or NeMo's own model, or a NeMo 2 recipe's checkpoint. */
+function megatronCoreRun(spec: ModelSpec, settings: RunSettings): boolean {
+  return isMegatronFamily(spec.family) || settings.megatronCore === true;
+}
+
 /** Parameters of the routed experts (not the shared ones or the router): what expert parallelism splits. */
 function routedExpertParams(spec: ModelSpec): number {
   return weightTensors(spec).reduce((sum, t) => sum + (t.expert ? numel(t) : 0), 0);
@@ -774,7 +779,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
   // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam). Megatron-Core lays its weights out so whether
   // or not its distributed optimizer shards them (16-bit weights, fp32 main weights in the optimizer).
-  const shardedMixed = !settings.lora && (zero > 0 || isMegatronFamily(spec.family)) && layout.autocastCopyBytes > 0;
+  const shardedMixed = !settings.lora && (zero > 0 || megatronCoreRun(spec, settings)) && layout.autocastCopyBytes > 0;
   // Share of the trainable tensors one GPU holds (LoRA adapters are small and counted whole), of their gradients
   // and of their optimizer states, before ZeRO shards them.
   const trainableShare = settings.lora ? 1 : shareUnder(3);
@@ -1361,9 +1366,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         (pp > 1 ? '; figures are per GPU, on the pipeline stage that needs the most.' : '; figures are per GPU.'),
     );
   }
-  if (isMegatronFamily(spec.family)) {
+  if (megatronCoreRun(spec, settings)) {
     list.push(
-      `${spec.family === 'NeMo Megatron GPT' ? 'NeMo (Megatron-Core)' : 'Megatron-LM'}: weights, fp32 main gradients (unless reduced in bf16) and the distributed optimizer as Megatron-Core lays them, the first pipeline stage holding the embedding; activations as its Transformer Engine layers keep them (Korthikanti et al.'s accounting, which Megatron-LM's own estimate uses; not measured on a GPU)${settings.tensorParallel > 1 ? (settings.sequenceParallel === false ? ', whole on each tensor-parallel GPU outside attention and the MLP (no sequence parallelism)' : ', split over the tensor-parallel GPUs with sequence parallelism') : ''}${(settings.expertParallel ?? 1) > 1 ? `; routed experts split over ${settings.expertParallel} expert-parallel GPUs` : ''}.`,
+      `${spec.family === 'NeMo Megatron GPT' || settings.megatronCore ? 'NeMo (Megatron-Core)' : 'Megatron-LM'}: weights, fp32 main gradients (unless reduced in bf16) and the distributed optimizer as Megatron-Core lays them, the first pipeline stage holding the embedding; activations as its Transformer Engine layers keep them (Korthikanti et al.'s accounting, which Megatron-LM's own estimate uses; not measured on a GPU)${settings.tensorParallel > 1 ? (settings.sequenceParallel === false ? ', whole on each tensor-parallel GPU outside attention and the MLP (no sequence parallelism)' : ', split over the tensor-parallel GPUs with sequence parallelism') : ''}${(settings.expertParallel ?? 1) > 1 ? `; routed experts split over ${settings.expertParallel} expert-parallel GPUs` : ''}.`,
     );
   }
   if (settings.deepspeed && settings.zeroStage > 0 && dp > 1) {

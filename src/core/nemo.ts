@@ -1,5 +1,7 @@
-// NeMo's Megatron GPT configs (megatron_gpt_config.yaml, the NeMo Framework Launcher's training YAML) for the engine's readers: which `model:` section is one, its OmegaConf interpolations resolved, and the run it trains with `trainer:` beside it.
-import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+// NeMo for the engine's readers: its Megatron GPT configs (megatron_gpt_config.yaml, the NeMo Framework Launcher's training YAML: which `model:` section is one, its OmegaConf interpolations resolved, the run it trains with `trainer:` beside it) and NeMo 2's pre-training recipes (each recipe's model and defaults, and the run a script builds from one).
+import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import type { Span } from './types';
+import { NEMO_RECIPE_CALL, NEMO_RECIPE_KEY } from './vocabulary';
 
 /** Keys only a NeMo `model:` section writes: any of them (with a hidden size and layers) makes it NeMo's. */
 const NEMO_MARKERS: readonly string[] = ['megatron_amp_O2', 'mcore_gpt', 'encoder_seq_length'];
@@ -52,12 +54,14 @@ function interpolated(text: string, section: ConfigObject, root: ConfigObject, d
   }
   // `.key` is beside the interpolation; a dotted path starts at the root (the launcher nests the file under `training`).
   const path = body.startsWith('.') ? body.slice(1) : body.replace(/^training\./, '');
-  const target = valueAt(body.startsWith('.') ? section : root, path);
+  const found = valueAt(body.startsWith('.') ? section : root, path);
+  const target = found?.value;
   if (target?.kind === 'number' || target?.kind === 'boolean') {
     return target.value;
   }
-  // A reference to another interpolation follows it (within the depth bound); plain text is the value.
-  return target?.kind !== 'string' ? undefined : target.value.includes('${') ? interpolated(target.value, section, root, depth + 1) : target.value;
+  // A reference to another interpolation follows it from where that one is written (within the depth bound); plain
+  // text is the value.
+  return target?.kind !== 'string' ? undefined : target.value.includes('${') ? interpolated(target.value, found!.holder, root, depth + 1) : target.value;
 }
 
 /** A resolver's arguments, split at the commas outside nested `${…}`. */
@@ -80,12 +84,18 @@ function splitArguments(text: string): string[] | undefined {
   return depth === 0 && args.every(a => a !== '') ? args : undefined;
 }
 
-function valueAt(obj: ConfigObject, path: string): ConfigValue | undefined {
+/** The value at a dotted path, with the section that holds it; undefined where the path leads nowhere. */
+function valueAt(obj: ConfigObject, path: string): { readonly value: ConfigValue; readonly holder: ConfigObject } | undefined {
+  let holder = obj;
   let at: ConfigValue | undefined = obj;
   for (const part of path.split('.')) {
-    at = at?.kind === 'object' ? entryOf(at, part)?.value : undefined;
+    if (at?.kind !== 'object') {
+      return undefined;
+    }
+    holder = at;
+    at = entryOf(at, part)?.value;
   }
-  return at;
+  return at && { value: at, holder };
 }
 
 /** A section with each interpolation it writes replaced by its value, in place (same spans); nested sections too. */
@@ -130,10 +140,117 @@ export function nemoRun(model: ConfigObject, root: ConfigObject): ConfigObject {
 /** The run's name as NeMo's files write it (the launcher's `run.name`, else the top-level `name`), when it is plain text. */
 export function nemoRunName(root: ConfigObject): string | undefined {
   for (const path of ['run.name', 'name']) {
-    const v = valueAt(root, path);
+    const v = valueAt(root, path)?.value;
     if (v?.kind === 'string' && v.value.trim() !== '' && !v.value.includes('${')) {
       return v.value;
     }
   }
   return undefined;
+}
+
+/** A NeMo 2 pre-training recipe's model and the run its `trainer()` and data module default to. */
+interface NemoRecipe {
+  /** The Hugging Face checkpoint of the shape the recipe's model config builds. */
+  readonly model: string;
+  readonly tensor: number;
+  readonly pipeline: number;
+  readonly virtualPipeline?: number;
+  readonly context: number;
+  readonly sequenceParallel: boolean;
+  readonly expert?: number;
+  readonly seqLength: number;
+  readonly globalBatch: number;
+  readonly microBatch: number;
+}
+
+/**
+ * NeMo 2's pre-training recipes (nemo/collections/llm/recipes/<name>.py, NVIDIA/NeMo at 8cfedd7, September 2025): the
+ * model each builds, its `trainer()` defaults (tensor, pipeline, virtual pipeline, context and expert parallelism,
+ * sequence parallelism) and its `MockDataModule` (sequence, global and micro batch). Every one of them trains with
+ * the distributed optimizer (distributed_fused_adam_with_cosine_annealing) in bf16_mixed (16-bit weights, fp32 main
+ * weights and gradients), on one node of 8 GPUs unless the call says otherwise.
+ */
+const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
+  llama3_8b: { model: 'meta-llama/Meta-Llama-3-8B', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  llama3_70b: { model: 'meta-llama/Meta-Llama-3-70B', tensor: 4, pipeline: 4, virtualPipeline: 5, context: 2, sequenceParallel: true, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  llama31_8b: { model: 'meta-llama/Llama-3.1-8B', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  llama31_70b: { model: 'meta-llama/Llama-3.1-70B', tensor: 4, pipeline: 4, virtualPipeline: 5, context: 2, sequenceParallel: true, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  llama31_405b: { model: 'meta-llama/Llama-3.1-405B', tensor: 8, pipeline: 8, virtualPipeline: 2, context: 4, sequenceParallel: true, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  mixtral_8x7b: { model: 'mistralai/Mixtral-8x7B-v0.1', tensor: 1, pipeline: 4, virtualPipeline: 8, context: 1, sequenceParallel: false, expert: 8, seqLength: 4096, globalBatch: 512, microBatch: 1 },
+};
+
+/** A recipe's attributes a script sets, as the run keys Megatron-Core's settings are read by. */
+const NEMO_RECIPE_ATTRIBUTES: Readonly<Record<string, string>> = {
+  'trainer.strategy.tensor_model_parallel_size': 'tensor_model_parallel_size',
+  'trainer.strategy.pipeline_model_parallel_size': 'pipeline_model_parallel_size',
+  'trainer.strategy.virtual_pipeline_model_parallel_size': 'virtual_pipeline_model_parallel_size',
+  'trainer.strategy.context_parallel_size': 'context_parallel_size',
+  'trainer.strategy.expert_model_parallel_size': 'expert_model_parallel_size',
+  'trainer.strategy.sequence_parallel': 'sequence_parallel',
+  'data.micro_batch_size': 'micro_batch_size',
+  'data.global_batch_size': 'global_batch_size',
+  'data.seq_length': 'seq_length',
+  'model.config.recompute_granularity': 'recompute_granularity',
+  'model.config.recompute_method': 'recompute_method',
+  'model.config.recompute_num_layers': 'recompute_num_layers',
+  'trainer.devices': 'devices',
+  'trainer.num_nodes': 'num_nodes',
+};
+
+/** A value written at `span`. */
+const literal = (value: number | boolean | string, span: Span): ConfigValue =>
+  typeof value === 'number' ? { kind: 'number', value, raw: String(value), span } : typeof value === 'boolean' ? { kind: 'boolean', value, span } : { kind: 'string', value, span };
+
+/**
+ * The run a script builds from a NeMo 2 pre-training recipe (`recipe = llm.llama3_8b.pretrain_recipe(num_nodes=2)`),
+ * with the attributes it then sets (`recipe.trainer.strategy.tensor_model_parallel_size = 4`) over the recipe's
+ * defaults: the model the recipe builds, named at the call; GPUs = nodes × GPUs per node; the parallel layout, batch
+ * and sequence; and the recipe's key, which has the engine read the run as Megatron-Core's. Undefined for a script
+ * without a recipe VRAM Lens knows (an unknown one is a name left unresolved: its model is not said).
+ */
+export function nemoRecipeRun(calls: readonly CallSite[]): { entries: ConfigEntry[]; origins: Map<string, string>; span: Span } | undefined {
+  const call = calls.find(c => c.callee.split('.').pop() === NEMO_RECIPE_CALL);
+  const name = call?.callee.split('.').slice(-2, -1)[0];
+  const recipe = name !== undefined && Object.hasOwn(NEMO_RECIPES, name) ? NEMO_RECIPES[name] : undefined;
+  if (!call || !recipe) {
+    return undefined;
+  }
+  const entries: ConfigEntry[] = [];
+  const origins = new Map<string, string>();
+  const put = (key: string, value: ConfigValue, keySpan: Span, origin: string) => {
+    if (!entries.some(e => e.key === key)) {
+      entries.push({ key, keySpan, value });
+      origins.set(key, origin);
+    }
+  };
+  const at = call.span;
+  put('model_name_or_path', literal(recipe.model, at), at, `${call.callee}(…)`);
+  put(NEMO_RECIPE_KEY, literal(name!, at), at, `${call.callee}(…)`);
+  // What the script sets on the recipe wins over what the call and the recipe say.
+  for (const set of calls) {
+    const path = set.callee.endsWith('=') ? set.callee.slice(0, -1).split('.').slice(1).join('.') : undefined;
+    const key = path !== undefined && Object.hasOwn(NEMO_RECIPE_ATTRIBUTES, path) ? NEMO_RECIPE_ATTRIBUTES[path] : undefined;
+    if (key && set.args[0]) {
+      put(key, set.args[0], { start: set.span.start, end: set.args[0].span.start }, set.callee.slice(0, -1));
+    }
+  }
+  const kwarg = (k: string) => call.kwargs.entries.find(e => e.key === k);
+  for (const [k, key] of [['num_nodes', 'num_nodes'], ['num_gpus_per_node', 'devices']] as const) {
+    const e = kwarg(k);
+    if (e) {
+      put(key, e.value, e.keySpan, `${call.callee}(${k})`);
+    }
+  }
+  const defaults: readonly [string, number | boolean | undefined][] = [
+    ['num_nodes', 1], ['devices', 8], ['tensor_model_parallel_size', recipe.tensor], ['pipeline_model_parallel_size', recipe.pipeline],
+    ['virtual_pipeline_model_parallel_size', recipe.virtualPipeline], ['context_parallel_size', recipe.context],
+    ['expert_model_parallel_size', recipe.expert], ['sequence_parallel', recipe.sequenceParallel], ['seq_length', recipe.seqLength],
+    ['global_batch_size', recipe.globalBatch], ['micro_batch_size', recipe.microBatch],
+  ];
+  for (const [key, value] of defaults) {
+    if (value !== undefined) {
+      put(key, literal(value, at), at, `${name} recipe's default`);
+    }
+  }
+  return { entries, origins, span: at };
 }

@@ -2,6 +2,7 @@
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
 import { PEFT_METHOD_CONFIGS } from './vocabulary';
+import { nemoRecipeRun } from './nemo';
 
 /**
  * A script's run as a config object of the keys the engine reads (`model_name_or_path`, `per_device_train_batch_size`,
@@ -242,9 +243,14 @@ function addOffload(run: RunBuilder, calls: readonly CallSite[]): void {
 
 /**
  * The run a script describes, or undefined when it loads no model by a call. Reads, most specific first: the
- * Trainer / TRL arguments, the trainer's own keywords, the loader's, then vLLM's `LLM(...)`.
+ * Trainer / TRL arguments, the trainer's own keywords, the loader's, then vLLM's `LLM(...)`; or a NeMo 2 recipe's.
  */
 export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | undefined {
+  // NeMo 2: the recipe names the model and its run.
+  const nemo = calls && nemoRecipeRun(calls);
+  if (nemo) {
+    return { obj: { kind: 'object', entries: nemo.entries, span: nemo.span }, origins: nemo.origins };
+  }
   const loader = calls && modelLoader(calls);
   if (!calls || !loader) {
     return undefined;

@@ -441,6 +441,21 @@ function catalogObject(ref: CatalogReference, container: ConfigObject): ConfigOb
   return catalogValues(ref.textOnly || vision === undefined ? text : ref.model.config, ref.valueSpan, container.span);
 }
 
+/**
+ * A checkpoint's config as Megatron-Core builds the model when the run is its (a NeMo 2 recipe): the vocabulary padded
+ * to a multiple of 128 × tensor parallelism, as NeMo pads it.
+ */
+function withMegatronVocabulary(entry: ConfigObject, run: TrainingFromFile['options']): ConfigObject {
+  const vocab = entryOf(entry, 'vocab_size');
+  if (!run.megatronCore || vocab?.value.kind !== 'number') {
+    return entry;
+  }
+  const multiple = 128 * Math.max(1, run.tensorParallel ?? 1);
+  const padded = Math.ceil(vocab.value.value / multiple) * multiple;
+  const value: ConfigValue = { ...vocab.value, value: padded, raw: String(padded) };
+  return { ...entry, entries: entry.entries.map(e => (e === vocab ? { ...e, value } : e)) };
+}
+
 /** Catalog values (an entry's config, or an object inside it such as its vision_config) as a config object. */
 function catalogValues(values: CatalogModel['config'], span: Span, objectSpan: Span): ConfigObject {
   const entries: ConfigEntry[] = Object.entries(values).map(([key, v]) => ({
@@ -765,10 +780,11 @@ export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
 function readCandidate({ obj, path, parent, filled, ref, origins, run, runName, start }: Candidate, attached?: AttachedConfigs): FoundConfig {
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
-    const entry = catalogObject(ref, obj);
+    const ownTraining = readTrainingSettings(obj, named);
+    const entry = withMegatronVocabulary(catalogObject(ref, obj), ownTraining.options);
     const read = readConfig(entry, path);
     const shipped = readQuantizationConfig(entry);
-    const training = withShipped(withNamedWeights(readTrainingSettings(obj, named), ref), shipped, ref.key, { keySpan: ref.keySpan, valueSpan: ref.valueSpan });
+    const training = withShipped(withNamedWeights(ownTraining, ref), shipped, ref.key, { keySpan: ref.keySpan, valueSpan: ref.valueSpan });
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     const components = catalogComponents(ref.model, ref.valueSpan);
     const pipeline = components && readPipeline(entry, components);

@@ -2,7 +2,7 @@
 import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY } from './vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, NEMO_RECIPE_KEY } from './vocabulary';
 import { isNemoGpt } from './nemo';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
@@ -336,6 +336,15 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   readTorchtitanSwitches(take, options);
   const mlx = isMlxRecipe(obj) ? readMlxRecipe(obj, take, judge, options, sources) : undefined;
   // GPUs and ZeRO.
+  // A NeMo 2 recipe's GPUs: its trainer's devices (GPUs per node) × nodes.
+  if (entryAt(obj, NEMO_RECIPE_KEY)) {
+    const nodes = entryAt(obj, 'num_nodes')?.value;
+    const n = nodes?.kind === 'number' && Number.isInteger(nodes.value) && nodes.value >= 1 ? nodes.value : 1;
+    take('GPUs', 'gpus', 'devices', v => {
+      const perNode = wholeNumber(RUN_LIMITS.gpus)(v);
+      return typeof perNode === 'number' ? Math.min(RUN_LIMITS.gpus, perNode * n) : perNode;
+    });
+  }
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
   take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : wholeNumber(RUN_LIMITS.gpus)(v)));
   // `gpus`: the original VRAM note's name for the GPU count (`num_gpus` in many scripts).
@@ -394,7 +403,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   }
   // Megatron-LM and NeMo run tensor parallelism without sequence parallelism unless told (torchtitan always with),
   // and their loss is Megatron-Core's vocab-parallel cross entropy.
-  if (entryAt(obj, MEGATRON_SCRIPT_KEY) || isNemoGpt(obj)) {
+  if (entryAt(obj, MEGATRON_SCRIPT_KEY) || entryAt(obj, NEMO_RECIPE_KEY) || isNemoGpt(obj)) {
     take('sequence parallel', 'sequenceParallel', 'sequence_parallel', v => (v.kind === 'boolean' ? v.value : undefined));
     options.sequenceParallel ??= false;
     options.loss ??= 'vocab-parallel';
@@ -612,8 +621,14 @@ function readTorchtitanSwitches(take: Take, options: Record<string, unknown>): v
  * step, global batch / (micro-batch × data-parallel GPUs).
  */
 function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unknown>): void {
-  if (!entryAt(obj, MEGATRON_SCRIPT_KEY)) {
+  if (!entryAt(obj, MEGATRON_SCRIPT_KEY) && !entryAt(obj, NEMO_RECIPE_KEY)) {
     return;
+  }
+  // A NeMo 2 recipe trains with Megatron-Core's distributed optimizer in bf16_mixed.
+  if (entryAt(obj, NEMO_RECIPE_KEY)) {
+    options.megatronCore = true;
+    options.zeroStage ??= 1;
+    options.precision ??= 'bf16-mixed';
   }
   const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
   take('distributed optimizer', 'zeroStage', 'use_distributed_optimizer', v => (flag(v) ? 1 : undefined));

@@ -619,6 +619,11 @@ export interface RunSettings {
    */
   readonly sequenceParallel?: boolean;
   /**
+   * The run is Megatron-Core's (a NeMo 2 recipe) whatever the checkpoint's family: its blocks' activations as
+   * Transformer Engine keeps them, 16-bit weights with fp32 main weights in the optimizer.
+   */
+  readonly megatronCore?: boolean;
+  /**
    * Gradients accumulate unsharded between optimizer steps: FSDP's no_sync(), which Lightning Fabric's
    * no_backward_sync uses, keeps full-size gradients until the last micro-batch reduce-scatters them.
    * Otherwise (DeepSpeed, FSDP syncing every micro-batch) sharded gradients accumulate.

@@ -56,8 +56,11 @@ const NAMING_KEYS: readonly string[] = [...MODEL_NAME_KEYS, MODEL_SECTION_KEYS.t
  */
 export const INDICATOR_KEYS: readonly string[] = [...STRUCTURE_KEYS, ...NAMING_KEYS];
 
-/** A script that loads a model by a call (`AutoModelForCausalLM.from_pretrained(`, vLLM's `LLM(`), not by a key. */
-const SCRIPT_LOADER = /\.from_pretrained[ \t]*\(|(?<![\w.])LLM[ \t]*\(/;
+/**
+ * A script that loads a model by a call (`AutoModelForCausalLM.from_pretrained(`, vLLM's `LLM(`, NeMo 2's
+ * `llm.llama3_8b.pretrain_recipe(`), not by a key.
+ */
+const SCRIPT_LOADER = /\.from_pretrained[ \t]*\(|(?<![\w.])LLM[ \t]*\(|\.pretrain_recipe[ \t]*\(/;
 
 const alternatives = (keys: readonly string[]) => keys.map(k => k.replace(/-/g, '\\-')).join('|');
 
@@ -103,3 +106,9 @@ export const PEFT_METHOD_CONFIGS: Readonly<Record<string, string>> = {
   VBLoRAConfig: 'VBLORA', BoneConfig: 'BONE', MissConfig: 'MISS', RandLoraConfig: 'RANDLORA', ShiraConfig: 'SHIRA', C3AConfig: 'C3A',
   RoadConfig: 'ROAD', TrainableTokensConfig: 'TRAINABLE_TOKENS', CPTConfig: 'CPT', XLoraConfig: 'XLORA', PolyConfig: 'POLY',
 };
+
+/** NeMo 2's recipe factory (`llm.llama3_8b.pretrain_recipe(…)`): the call a NeMo training script builds its run with. */
+export const NEMO_RECIPE_CALL = 'pretrain_recipe';
+
+/** The key a NeMo 2 recipe's run carries: the engine reads it as Megatron-Core's (its optimizer, precision and blocks). */
+export const NEMO_RECIPE_KEY = 'nemo_recipe';

@@ -2,7 +2,7 @@
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue, ParseProblem } from '../core/configTree';
 import type { Span } from '../core/types';
 import { MAX_CONFIG_ITEMS } from './limits';
-import { PEFT_METHOD_CONFIGS } from '../core/vocabulary';
+import { NEMO_RECIPE_CALL, PEFT_METHOD_CONFIGS } from '../core/vocabulary';
 
 /**
  * Reads the part of Python that config files are written in — module-level assignments, dataclass field
@@ -462,7 +462,42 @@ class Parser {
       sites++;
       this.tryAt(j, () => this.parsePostfix());
     }
+    this.scanAttributeAssignments();
     return [...this.recorded.values()].sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /**
+   * Statements that set an attribute of what a script call returned (`recipe.data.seq_length = 8192`, NeMo's way of
+   * changing a recipe), wherever they are written: each kept as a call to `recipe.data.seq_length=` with the value as
+   * its one argument. Only in scripts that make one of the calls (ATTRIBUTE_ROOT_CALLS) whose result is changed so.
+   */
+  private scanAttributeAssignments(): void {
+    if (!this.tokens.some(t => t.kind === 'name' && ATTRIBUTE_ROOT_CALLS.has(t.text))) {
+      return;
+    }
+    let sites = 0;
+    for (let i = 0; i < this.tokens.length - 3 && sites < MAX_CALL_SITES; i++) {
+      const t = this.tokens[i];
+      if (t.kind !== 'name' || !t.lineStart) {
+        continue;
+      }
+      let j = i;
+      const parts = [t.text];
+      while (this.tokens[j + 1]?.text === '.' && this.tokens[j + 2]?.kind === 'name') {
+        parts.push(this.tokens[j + 2].text);
+        j += 2;
+      }
+      const equals = this.tokens[j + 1];
+      if (parts.length < 2 || equals?.kind !== 'op' || equals.text !== '=' || this.inDeadBranch(i)) {
+        continue;
+      }
+      sites++;
+      this.tryAt(j + 2, () => {
+        const value = this.valueOrUnreadable().node;
+        const span = { start: t.start, end: value.span.end };
+        this.recorded!.set(t.start, { callee: `${parts.join('.')}=`, args: [value], kwargs: { kind: 'object', entries: [], span: value.span }, span });
+      });
+    }
   }
 
   /**
@@ -616,16 +651,58 @@ class Parser {
   private collectAssignments(): void {
     for (let i = 0; i < this.tokens.length - 2; i++) {
       const t = this.tokens[i];
+      if (t.lineStart && t.kind === 'name' && t.text === 'def') {
+        this.collectParameterDefaults(i);
+        continue;
+      }
       if (!t.lineStart || t.kind !== 'name' || this.tokens[i + 1].kind !== 'op' || this.tokens[i + 1].text !== '=') {
         continue;
       }
-      const value = this.tryAt(i + 2, () => this.parseExpression());
-      const before = this.anywhere.get(t.text);
-      if (value === undefined || (before && !sameValue(before.node, value.node))) {
-        const why = value === undefined ? 'it is Python that VRAM Lens does not evaluate' : 'it is assigned more than once in this script, to different values';
-        this.anywhere.set(t.text, { node: { kind: 'null', span: { start: t.start, end: t.end }, unreadable: `it reads \`${t.text}\`; ${why}` } });
-      } else if (!before) {
-        this.anywhere.set(t.text, value);
+      this.bindAnywhere(t, this.tryAt(i + 2, () => this.parseExpression()));
+    }
+  }
+
+  /** A name the script gives a value somewhere; given two different values, or one not read, it reads as unreadable. */
+  private bindAnywhere(t: Token, value: Value | undefined): void {
+    const before = this.anywhere.get(t.text);
+    if (value === undefined || (before && !sameValue(before.node, value.node))) {
+      const why = value === undefined ? 'it is Python that VRAM Lens does not evaluate' : 'it is assigned more than once in this script, to different values';
+      this.anywhere.set(t.text, { node: { kind: 'null', span: { start: t.start, end: t.end }, unreadable: `it reads \`${t.text}\`; ${why}` } });
+    } else if (!before) {
+      this.anywhere.set(t.text, value);
+    }
+  }
+
+  /**
+   * A function's parameters with defaults (`def configure_recipe(nodes: int = 2, gpus_per_node=8):`): each name bound
+   * to its default, as the function runs when called without it (NeMo's recipe scripts configure runs so).
+   */
+  private collectParameterDefaults(def: number): void {
+    if (this.tokens[def + 1]?.kind !== 'name' || this.tokens[def + 2]?.text !== '(') {
+      return;
+    }
+    let depth = 0;
+    for (let i = def + 2; i < this.tokens.length; i++) {
+      const t = this.tokens[i];
+      if (t.kind === 'op' && '([{'.includes(t.text)) {
+        depth++;
+      } else if (t.kind === 'op' && ')]}'.includes(t.text)) {
+        if (--depth === 0) {
+          return;
+        }
+      } else if (depth === 1 && t.kind === 'name' && (this.tokens[i - 1].text === '(' || this.tokens[i - 1].text === ',')) {
+        // NAME (: annotation)? = default
+        let j = i + 1;
+        if (this.tokens[j]?.text === ':') {
+          while (j < this.tokens.length && !['=', ',', ')'].includes(this.tokens[j].text)) {
+            j++;
+          }
+        }
+        if (this.tokens[j]?.text === '=') {
+          this.bindAnywhere(t, this.tryAt(j + 1, () => this.parseExpression()));
+        }
+      } else if (t.kind === 'newline' || t.kind === 'end') {
+        return;
       }
     }
   }
@@ -891,6 +968,9 @@ class Parser {
   }
 }
 
+/** Calls whose result a script changes by setting its attributes: NeMo 2's recipes (`llm.llama3_8b.pretrain_recipe(…)`). */
+const ATTRIBUTE_ROOT_CALLS: ReadonlySet<string> = new Set([NEMO_RECIPE_CALL]);
+
 /**
  * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT (its other
  * methods' configs too, which the engine refuses), TRL's configs
@@ -902,6 +982,7 @@ const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
   'LLM', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload', 'pipe', ...Object.keys(PEFT_METHOD_CONFIGS),
+  ...ATTRIBUTE_ROOT_CALLS,
 ]);
 
 /** Call sites read per script: real ones make a few dozen of these calls; past this a file is data. */

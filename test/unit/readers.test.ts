@@ -393,6 +393,18 @@ describe("NeMo's Megatron GPT configs: the model section as Megatron-Core builds
     assert.strictEqual(a.spec!.maxPositions, 512);
   });
 
+  it('an interpolation that leads to another follows it from where that one is written', () => {
+    const text = [
+      'trainer:', '  devices: 1', '  precision: bf16',
+      'model:', '  mcore_gpt: true', '  encoder_seq_length: ${.max_position_embeddings}', '  max_position_embeddings: 1024',
+      '  num_layers: 4', '  hidden_size: 256', '  ffn_hidden_size: 1024', '  num_attention_heads: 4', '  micro_batch_size: 1', '  global_batch_size: 1',
+      '  tokenizer:', '    library: megatron', '    type: GPT2BPETokenizer',
+      '  data:', '    seq_length: ${model.encoder_seq_length}', '',
+    ].join('\n');
+    const [a] = analyze(text, 'yaml');
+    assert.strictEqual(a.estimate!.settings.sequenceLength, 1024);
+  });
+
   it("Mixtral 8x7B: 46,702,792,704 parameters; expert parallel 8 holds an eighth of the routed experts, and the optimizer states are what they would be without it", () => {
     const text = launcher('mixtral_mixtral_8x7b');
     const [a] = analyze(text, 'yaml');
@@ -454,6 +466,38 @@ describe("NeMo's Hydra launches: the YAML a NeMo script names, with the command 
     );
     // GPT-2 BPE padded to a multiple of 128 × 2 for tensor parallelism.
     assert.strictEqual(a.spec!.vocabSize, 50_432);
+  });
+});
+
+describe("NeMo 2's pre-training recipes in a Python script", () => {
+  const script = () => fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'scripts', 'nemo2_pretrain_llama3_70b.py'), 'utf8');
+
+  it('a recipe set by its attributes: the parser keeps each as a call to the attribute with its value', () => {
+    const calls = parsePython(script()).calls!.map(c => [c.callee, c.args[0]?.kind === 'number' ? c.args[0].value : undefined]);
+    assert.deepStrictEqual(calls.slice(0, 3), [
+      ['llm.llama3_70b.pretrain_recipe', undefined], ['recipe.trainer.strategy.tensor_model_parallel_size=', 8], ['recipe.trainer.strategy.context_parallel_size=', 1],
+    ]);
+  });
+
+  it("llama3_70b's recipe with TP 8, CP 1 and a shorter sequence set on it, on 4 nodes (the function's default): Megatron-Core's run", () => {
+    const [a] = analyze(script(), 'python');
+    // Llama 3 70B with its vocabulary padded to a multiple of 128 × 8, as NeMo pads it: 768 more rows in the
+    // embedding and in the head.
+    assert.strictEqual(a.estimate!.parameters.total, 70_553_706_496 + 768 * 8192 * 2);
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual(
+      [s.gpus, s.tensorParallel, s.pipelineParallel, s.virtualPipelineStages, s.contextParallel, s.sequenceParallel, s.sequenceLength, s.batchSize, s.gradientAccumulationSteps, s.zeroStage, s.precision, s.megatronCore],
+      [32, 8, 4, 5, 1, true, 4096, 1, 128, 1, 'bf16-mixed', true],
+    );
+    assert.ok(a.estimate!.assumptions.some(x => x.startsWith('NeMo (Megatron-Core)')));
+  });
+
+  it('a run on fewer GPUs than its layout needs is an error on the GPU count, not a silent larger run', () => {
+    const text = script().replace('nodes: int = 4', 'nodes: int = 2');
+    const [a] = analyze(text, 'python');
+    assert.strictEqual(a.estimate, undefined);
+    const e = a.problems.find(p => p.severity === 'error')!;
+    assert.match(e.message, /^16 GPUs cannot form whole groups of tensor × pipeline parallel = 8 × 4/);
   });
 });
 
