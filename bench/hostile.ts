@@ -190,6 +190,9 @@ add({ category: 'Shell', name: 'an array doubled by itself 40 times', files: { '
 add({ category: 'Shell', name: 'an array that never closes', files: { 'run.sh': `${MEGATRON_ARGS}B=( --seq-length 4096\n${'  --x 1\n'.repeat(5000)}torchrun pretrain_gpt.py \${M[@]}\n` }, expect: { kind: 'any' } });
 add({ category: 'Shell', name: '5,000 Megatron-LM launches', files: { 'run.sh': `${MEGATRON_ARGS}${'torchrun --nproc_per_node 8 pretrain_gpt.py ${M[@]} --micro-batch-size 1\n'.repeat(5000)}` }, expect: { kind: 'any' } });
 add({ category: 'Shell', name: 'a launch of a script that reads itself', files: { 'run.sh': 'accelerate launch --config_file run.sh run.sh --per_device_train_batch_size 2\n' }, expect: { kind: 'any' } });
+add({ category: 'Shell', name: 'NeMo 2 on 10^8 nodes', files: { 'run.sh': 'nemo llm pretrain --factory "llama3_8b(num_nodes=100000000)"\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Shell', name: 'NeMo 2 with an override that is no number', files: { 'run.sh': 'nemo llm pretrain --factory llama3_8b trainer.strategy.tensor_model_parallel_size=two\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Shell', name: 'a NeMo Hydra launch of itself', files: { 'run.sh': 'python run.py --config-path=. --config-name=run.sh trainer.devices=8\n' }, expect: { kind: 'any' } });
 add({ category: 'Shell', name: 'a Megatron-LM layer count of 10^30', files: { 'run.sh': `${MEGATRON_ARGS.replace('32 --hidden', '1000000000000000000000000000000 --hidden')}torchrun pretrain_gpt.py \${M[@]}\n` }, expect: { kind: 'refuse' } });
 
 // --- The reader shapes of bench:parse, at their size limits ---

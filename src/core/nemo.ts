@@ -177,6 +177,16 @@ const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
   llama31_70b: { model: 'meta-llama/Llama-3.1-70B', tensor: 4, pipeline: 4, virtualPipeline: 5, context: 2, sequenceParallel: true, seqLength: 8192, globalBatch: 512, microBatch: 1 },
   llama31_405b: { model: 'meta-llama/Llama-3.1-405B', tensor: 8, pipeline: 8, virtualPipeline: 2, context: 4, sequenceParallel: true, seqLength: 8192, globalBatch: 512, microBatch: 1 },
   mixtral_8x7b: { model: 'mistralai/Mixtral-8x7B-v0.1', tensor: 1, pipeline: 4, virtualPipeline: 8, context: 1, sequenceParallel: false, expert: 8, seqLength: 4096, globalBatch: 512, microBatch: 1 },
+  mixtral_8x22b: { model: 'mistralai/Mixtral-8x22B-v0.1', tensor: 2, pipeline: 4, virtualPipeline: 14, context: 2, sequenceParallel: true, expert: 8, seqLength: 4096, globalBatch: 512, microBatch: 1 },
+  llama2_7b: { model: 'meta-llama/Llama-2-7b-hf', tensor: 2, pipeline: 1, context: 1, sequenceParallel: false, seqLength: 4096, globalBatch: 512, microBatch: 1 },
+  llama32_1b: { model: 'meta-llama/Llama-3.2-1B', tensor: 1, pipeline: 1, context: 1, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  llama32_3b: { model: 'meta-llama/Llama-3.2-3B', tensor: 1, pipeline: 1, context: 1, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  mistral_7b: { model: 'mistralai/Mistral-7B-v0.1', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 4096, globalBatch: 512, microBatch: 1 },
+  mistral_nemo_12b: { model: 'mistralai/Mistral-Nemo-Base-2407', tensor: 2, pipeline: 1, context: 2, sequenceParallel: true, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  gemma_2b: { model: 'google/gemma-2b', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  gemma_7b: { model: 'google/gemma-7b', tensor: 2, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  phi3_mini_4k_instruct: { model: 'microsoft/Phi-3-mini-4k-instruct', tensor: 1, pipeline: 1, context: 1, sequenceParallel: false, seqLength: 4096, globalBatch: 512, microBatch: 1 },
+  baichuan2_7b: { model: 'baichuan-inc/Baichuan2-7B-Base', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
 };
 
 /** A recipe's attributes a script sets, as the run keys Megatron-Core's settings are read by. */

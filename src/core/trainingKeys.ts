@@ -194,6 +194,10 @@ const wholeNumber = (limit: number) => (v: ConfigValue): number | Invalid | unde
   return new Invalid(v.kind === 'number' ? `must be a whole number from 1 to ${limit.toLocaleString('en-US')} (it is ${v.raw})` : `should be a whole number, not ${shownValue(v)}`);
 };
 
+/** GPUs per node × nodes, when no more than any run has (a larger product is a typo, said on the key). */
+const nodesTimes = (perNode: number, nodes: number): number | Invalid =>
+  perNode * nodes <= RUN_LIMITS.gpus ? perNode * nodes : new Invalid(`× ${nodes.toLocaleString('en-US')} nodes is ${(perNode * nodes).toLocaleString('en-US')} GPUs, more than ${RUN_LIMITS.gpus.toLocaleString('en-US')}`);
+
 /** A probability, from 0 up to 1 (dropout); what is not a number leaves it unsaid. */
 const probability = (v: ConfigValue): number | Invalid | undefined =>
   v.kind !== 'number' ? undefined : v.value >= 0 && v.value < 1 ? v.value : new Invalid(`is a probability, from 0 up to 1 (it is ${v.raw})`);
@@ -342,7 +346,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     const n = nodes?.kind === 'number' && Number.isInteger(nodes.value) && nodes.value >= 1 ? nodes.value : 1;
     take('GPUs', 'gpus', 'devices', v => {
       const perNode = wholeNumber(RUN_LIMITS.gpus)(v);
-      return typeof perNode === 'number' ? Math.min(RUN_LIMITS.gpus, perNode * n) : perNode;
+      return typeof perNode === 'number' ? nodesTimes(perNode, n) : perNode;
     });
   }
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
@@ -682,7 +686,7 @@ function readNemo(obj: ConfigObject, take: Take, options: Record<string, unknown
   take('GPUs', 'gpus', 'trainer.devices', v => {
     const devices = perNode(v);
     const n = nodes?.kind === 'number' && Number.isInteger(nodes.value) && nodes.value >= 1 ? nodes.value : 1;
-    return typeof devices === 'number' ? Math.min(RUN_LIMITS.gpus, devices * n) : devices;
+    return typeof devices === 'number' ? nodesTimes(devices, n) : devices;
   });
   if (options.gpus !== undefined) {
     take('GPUs per node', 'gpusPerNode', 'trainer.devices', perNode);

@@ -1,7 +1,8 @@
-// Launch scripts (bash): the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, and a training script under `accelerate launch`, `deepspeed` or `torchrun` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
-import type { ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
+// Launch scripts (bash): the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, a training script under `accelerate launch`, `deepspeed`, `torchrun` or `python` (Megatron-LM's pretrain scripts, NeMo's Hydra scripts), and `nemo llm pretrain` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
+import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
 import { ACCELERATE_FLAGS } from '../core/launchers';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS } from '../core/vocabulary';
+import { nemoRecipeRun } from '../core/nemo';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_RECIPE_CALL } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
 /** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
@@ -310,6 +311,31 @@ function hydraLaunch(words: readonly Word[], at: number): ConfigEntry[] | undefi
   return [wordEntry(LAUNCH_KEYS.recipe, { text: file, span: name.span }), ...nest(overrides, name.span)];
 }
 
+/**
+ * NeMo 2's command line, `nemo llm pretrain --factory llama3_8b [key=value …]` (or `--factory "llama3_8b(num_nodes=2)"`):
+ * the recipe it runs, with the factory's arguments and the attributes the overrides set, as a script that builds the
+ * same recipe is read. Undefined for a recipe VRAM Lens does not know.
+ */
+function nemoLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
+  const factory = flagValue(words, ['--factory', '-f']);
+  const m = factory && /^(\w+)(?:\((.*)\))?$/.exec(factory.text);
+  if (!factory || !m) {
+    return undefined;
+  }
+  const at = factory.span;
+  const kwargs: ConfigEntry[] = (m[2] ?? '').split(',').flatMap(part => {
+    const kv = /^\s*(\w+)\s*=\s*(\d+)\s*$/.exec(part);
+    return kv ? [{ key: kv[1], keySpan: at, value: scalar(kv[2], at) }] : [];
+  });
+  const recipe: CallSite = { callee: `llm.${m[1]}.${NEMO_RECIPE_CALL}`, args: [], kwargs: { kind: 'object', entries: kwargs, span: at }, span: at };
+  const sets: CallSite[] = words.filter(w => /^[A-Za-z_][\w.]*=/.test(w.text)).map(w => {
+    const eq = w.text.indexOf('=');
+    const value = scalar(w.text.slice(eq + 1), { start: w.span.start + eq + 1, end: w.span.end });
+    return { callee: `recipe.${w.text.slice(0, eq)}=`, args: [value], kwargs: { kind: 'object', entries: [], span: w.span }, span: w.span };
+  });
+  return nemoRecipeRun([recipe, ...sets])?.entries;
+}
+
 /** The first word from `from` that is a Python script the launcher runs, skipping the launcher's own flags and their values. */
 function scriptWord(words: readonly Word[], from: number): number {
   return words.findIndex((w, i) => i >= from && /\.py$/.test(w.text));
@@ -350,7 +376,7 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
 }
 
 /** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */
-const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py)\b/;
+const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py|nemo\s+llm\s+pretrain)\b/;
 
 /** True when a script may run a launch this reader knows: one scan, so an ordinary script costs almost nothing. */
 export function mayHoldLaunch(text: string): boolean {
@@ -376,6 +402,10 @@ function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[
   if (rest[0]?.text === 'accelerate' && rest[1]?.text === 'launch') {
     const entries = scriptLaunch(rest, 'accelerate');
     return entries && { name: 'accelerate launch', entries };
+  }
+  if (rest[0]?.text === 'nemo' && rest[1]?.text === 'llm' && rest[2]?.text === 'pretrain') {
+    const entries = nemoLaunch(rest);
+    return entries && { name: 'nemo llm pretrain', entries };
   }
   if (rest[0]?.text === 'deepspeed') {
     const entries = scriptLaunch(rest, 'deepspeed');

@@ -492,6 +492,26 @@ describe("NeMo 2's pre-training recipes in a Python script", () => {
     assert.ok(a.estimate!.assumptions.some(x => x.startsWith('NeMo (Megatron-Core)')));
   });
 
+  it("each recipe's model at its published count, its vocabulary padded as NeMo pads it (Phi-3 mini's 32,064 to 32,128)", () => {
+    const count = (recipe: string, nodes = 1) => analyze(`from nemo.collections import llm\nrecipe = llm.${recipe}.pretrain_recipe(num_nodes=${nodes})\n`, 'python')[0].estimate!.parameters.total;
+    assert.strictEqual(count('llama3_8b'), 8_030_261_248);
+    assert.strictEqual(count('llama2_7b'), 6_738_415_616);
+    assert.strictEqual(count('mistral_7b'), 7_241_732_096);
+    assert.strictEqual(count('mixtral_8x7b'), 46_702_792_704);
+    assert.strictEqual(count('phi3_mini_4k_instruct'), 3_821_079_552 + 64 * 3072 * 2);
+  });
+
+  it('the same recipes from the command line: `nemo llm pretrain --factory "llama3_8b(num_nodes=2)"` with key=value overrides', () => {
+    const text = 'nemo llm pretrain --factory "llama3_8b(num_nodes=2)" \\\n  trainer.strategy.tensor_model_parallel_size=2 data.micro_batch_size=2 data.global_batch_size=256 -y\n';
+    const [a] = analyze(text, 'shell');
+    assert.strictEqual(a.estimate!.parameters.total, 8_030_261_248);
+    const s = a.estimate!.settings;
+    // 2 nodes × 8 GPUs over TP 2 × CP 2: 4 data-parallel groups; 256 / (2 × 4) = 32 micro-batches a step.
+    assert.deepStrictEqual([s.gpus, s.tensorParallel, s.contextParallel, s.batchSize, s.gradientAccumulationSteps, s.megatronCore], [16, 2, 2, 2, 32, true]);
+    // A recipe VRAM Lens does not know is no launch of its own.
+    assert.deepStrictEqual(analyze('nemo llm pretrain --factory my_recipe\n', 'shell'), []);
+  });
+
   it('a run on fewer GPUs than its layout needs is an error on the GPU count, not a silent larger run', () => {
     const text = script().replace('nodes: int = 4', 'nodes: int = 2');
     const [a] = analyze(text, 'python');
