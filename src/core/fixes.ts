@@ -2,6 +2,8 @@
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, largestBatch, largestImage, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { NEMO_RECOMPUTE } from './nemo';
+import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
 import { isMegatronFamily } from './families';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
@@ -52,6 +54,30 @@ interface Candidate {
   readonly peak?: number;
   /** The edit must leave the run on the GPUs it has (it splits them differently). */
   readonly sameGpus?: boolean;
+  /** An edit of several values at once (NeMo's three recompute keys), where one key's value is not the whole change. */
+  readonly edit?: FileEdit;
+  /** The keys `edit` writes, as the fix's title names them. */
+  readonly editKeys?: string;
+}
+
+/**
+ * NeMo's recompute as one edit of its three keys, written one after another as NeMo's configs write them: granularity
+ * full, method uniform, one layer at a time (Megatron-Core refuses full recompute without the other two).
+ */
+function nemoRecomputeEdit(config: FoundConfig, text: string): FileEdit | undefined {
+  const keys = [NEMO_RECOMPUTE.granularity, NEMO_RECOMPUTE.method, NEMO_RECOMPUTE.layers];
+  const entries = keys.map(k => config.scalars[k]);
+  if (entries.some(e => e === undefined) || !(entries[0].valueSpan.end <= entries[1].valueSpan.start && entries[1].valueSpan.end <= entries[2].valueSpan.start)) {
+    return undefined;
+  }
+  const span = { start: entries[0].valueSpan.start, end: entries[2].valueSpan.end };
+  const values = ['full', 'uniform', '1'];
+  let newText = text.slice(span.start, span.end);
+  for (let i = 2; i >= 0; i--) {
+    const v = entries[i].valueSpan;
+    newText = newText.slice(0, v.start - span.start) + values[i] + newText.slice(v.end - span.start);
+  }
+  return { span, newText };
 }
 
 /** A ZeRO stage written the way the file wrote it: a number, or the digit in a DeepSpeed file name (zero2.json). */
@@ -155,8 +181,16 @@ export function fixesFor(
     // time with it; NeMo's YAML, whose three keys are one change, keeps what it says.
     const checkpointingKey = sourceOf('checkpointing')?.key;
     const fullNeedsMethod = megatron && s.recomputeMethod === undefined;
+    const nemoRecompute = megatron && s.checkpointing !== 'full' ? nemoRecomputeEdit(a.config, text) : undefined;
     const editable = !fullNeedsMethod || checkpointingKey === undefined || checkpointingKey === 'recompute_granularity';
-    if (s.checkpointing !== 'full' && editable) {
+    if (nemoRecompute) {
+      candidates.push({
+        label: 'Enable gradient checkpointing',
+        patch: { checkpointing: 'full', recomputeMethod: 'uniform', recomputeLayers: 1 },
+        edit: nemoRecompute,
+        editKeys: `${NEMO_RECOMPUTE.granularity} = full, ${NEMO_RECOMPUTE.method} = uniform, ${NEMO_RECOMPUTE.layers} = 1`,
+      });
+    } else if (s.checkpointing !== 'full' && editable) {
       candidates.push({
         label: 'Enable gradient checkpointing',
         patch: { checkpointing: 'full' },
@@ -275,7 +309,12 @@ export function fixesFor(
     const source = c.fileSetting ? sourceOf(c.fileSetting) : undefined;
     const original = source ? text.slice(source.valueSpan.start, source.valueSpan.end) : '';
     const result = (bytes: number) => `→ ${formatBytes(bytes)} of ${formatBytes(capacity)}`;
-    if (source && c.fileText) {
+    if (c.edit) {
+      const edited = reanalyze ? peakAfterEdit(reanalyze, text, c.edit.span, c.edit.newText, a.config.name, mode) : peak;
+      if (edited <= capacity) {
+        fixes.push({ title: `${c.label}: ${c.editKeys} ${result(edited)}`, edit: c.edit, peakBytes: edited, preferred: false });
+      }
+    } else if (source && c.fileText) {
       const newText = c.fileText(original);
       // An edit can change more than the one option (LitGPT's devices also bring FSDP, checkpointing and a new
       // accumulation count): where the caller can re-read the file, the edited text itself is estimated.

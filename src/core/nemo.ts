@@ -18,6 +18,9 @@ export function isNemoGpt(obj: ConfigObject): boolean {
   return hasNemoGptKeys(k => entryOf(obj, k) !== undefined);
 }
 
+/** Megatron-Core's recompute settings under NeMo's names: granularity, method and layers. */
+export const NEMO_RECOMPUTE = { granularity: 'activations_checkpoint_granularity', method: 'activations_checkpoint_method', layers: 'activations_checkpoint_num_layers' } as const;
+
 /** How deep interpolations may nest, and references chain, before one is left unresolved. */
 const MAX_RESOLVE_DEPTH = 8;
 

@@ -3,7 +3,7 @@ import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, NEMO_RECIPE_KEY } from './vocabulary';
-import { isNemoGpt } from './nemo';
+import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
 import type { LoraTarget } from './tensors';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
 
@@ -663,9 +663,6 @@ function megatronAccumulation(take: Take, options: Record<string, unknown>): voi
     return global === undefined ? undefined : Math.max(1, Math.floor(global / (micro * dp)));
   });
 }
-
-/** Megatron-Core's recompute settings under NeMo's names: granularity, method and layers. */
-const NEMO_RECOMPUTE = { granularity: 'activations_checkpoint_granularity', method: 'activations_checkpoint_method', layers: 'activations_checkpoint_num_layers' } as const;
 
 /**
  * NeMo's Megatron GPT run (its `model:` section with the file's `trainer:`): GPUs = trainer.devices × trainer.num_nodes;

@@ -65,6 +65,12 @@ describe('quick fixes that really fit', () => {
     assert.deepStrictEqual([after.settings.tensorParallel, after.settings.gpus], [Number(tp.edit!.newText), 1024]);
     assert.ok(after.training.peakBytes <= gpuMemoryBytes(doc.gpu!));
     assert.ok(!fixes.some(f => /ZeRO stage [23]|LoRA|8-bit AdamW|tensor parallel \(setting/.test(f.title)), fixes.map(f => f.title).join('\n'));
+    // Full recompute is NeMo's three keys at once, in one edit that keeps the lines between them.
+    const recompute = fixes.find(f => f.title.startsWith('Enable gradient checkpointing'))!;
+    assert.strictEqual(recompute.edit!.newText, 'full\n  activations_checkpoint_method: uniform\n  activations_checkpoint_num_layers: 1');
+    const recomputed = analyze(apply(text, recompute.edit!.span, recompute.edit!.newText), 'yaml', options).configs[0].estimate!;
+    assert.deepStrictEqual([recomputed.settings.checkpointing, recomputed.settings.recomputeMethod, recomputed.settings.recomputeLayers], ['full', 'uniform', 1]);
+    assert.ok(recomputed.training.peakBytes <= gpuMemoryBytes(doc.gpu!));
     // torchtitan: data_parallel_shard_degree × tensor_parallel_degree is the GPU count, so a wider split needs more GPUs.
     const titan = fs.readFileSync(path.join(ROOT, 'bench', 'data', 'torchtitan', 't1-8b-fsdp8.toml'), 'utf8');
     const titanDoc = analyze(titan, 'toml', options);
