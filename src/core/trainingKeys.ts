@@ -611,6 +611,9 @@ function readTorchtitanSwitches(take: Take, options: Record<string, unknown>): v
   for (const path of ['float8.enable_fsdp_float8_all_gather', 'quantize.linear.float8.enable_fsdp_float8_all_gather']) {
     take('float8 all-gather', 'float8AllGather', path, v => (options.float8Linear === true ? flag(v) : undefined));
   }
+  for (const path of ['parallelism.enable_async_tensor_parallel', 'experimental.enable_async_tensor_parallel']) {
+    take('async tensor parallel', 'asyncTensorParallel', path, flag);
+  }
   take('torch.compile', 'compiled', 'training.compile', flag);
   take('torch.compile', 'compiled', 'compile.enable', flag);
   // torchtitan's 2024 compile covered the transformer blocks, not the loss; [compile] names its components.

@@ -596,6 +596,11 @@ export interface RunSettings {
    */
   readonly float8Linear?: boolean;
   readonly float8AllGather?: boolean;
+  /**
+   * torchtitan's async tensor parallelism (enable_async_tensor_parallel): matmuls overlapped with their collectives.
+   * What it saves is not modelled; the report says so.
+   */
+  readonly asyncTensorParallel?: boolean;
   /** torchtitan's layer-wise selective checkpointing (selective_ac_option "k"): every k-th block checkpointed whole. */
   readonly checkpointEvery?: number;
   /** Whether torch.compile covers the loss too (torchtune compiles it; torchtitan's 2024 compile did not); `compiled` when unset. */

@@ -597,6 +597,17 @@ describe("torchtitan's float8 linear layers", () => {
   });
 });
 
+describe("torchtitan's async tensor parallelism", () => {
+  it('read, and the report says its saving is not modelled; the figures are as without it', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'bench', 'data', 'torchtitan', 't4-70b-2d-asynctp.toml'), 'utf8');
+    const [async] = analyze(text, 'toml');
+    const [plain] = analyze(text.replace('enable_async_tensor_parallel = true', 'enable_async_tensor_parallel = false'), 'toml');
+    assert.ok(async.estimate!.assumptions.some(x => /^Async tensor parallelism: read, but what it saves is not modelled/.test(x)));
+    assert.ok(!plain.estimate!.assumptions.some(x => x.startsWith('Async tensor parallelism')));
+    assert.strictEqual(async.estimate!.training.peakBytes, plain.estimate!.training.peakBytes);
+  });
+});
+
 describe("PEFT's adapters: LoRA and DoRA are estimated, other methods refused on their key", () => {
   const experiment = (name: string) => fs.readFileSync(path.join(ROOT, 'bench', 'data', 'peft-method-comparison', `${name}.json`), 'utf8');
 
