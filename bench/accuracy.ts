@@ -230,7 +230,7 @@ for (const r of peft.rows) {
 interface MegatronRow { id: string; file: string; weightAndOptimizerMiB: number; activationMiB: number; totalMiB: number; note?: string }
 const megatron = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'megatron-theoretical.json'), 'utf8')) as { rows: MegatronRow[] };
 for (const r of megatron.rows) {
-  const format = r.file.endsWith('.sh') ? 'shell' : 'yaml';
+  const format = r.file.endsWith('.sh') ? 'shell' : r.file.endsWith('.py') ? 'python' : 'yaml';
   const est = analyzeDocument(parseConfig(fs.readFileSync(path.join(root, r.file), 'utf8'), format), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' }).configs[0]?.estimate?.training;
   const c = est?.components;
   cases.push({ set: 'Megatron-LM formula', id: r.id, metric: 'weights+optimizer', measuredMiB: r.weightAndOptimizerMiB, estimatedMiB: c && (c.weights + c.gradients + c.optimizer) / MIB });

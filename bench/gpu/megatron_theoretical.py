@@ -32,6 +32,14 @@ JOBS = {
                      pipeline_model_parallel_size=4, expert_model_parallel_size=8, use_distributed_optimizer=True,
                      sequence_parallel=True),
     },
+    "nemo2-llama3-70b": {
+        "file": "test/fixtures/scripts/nemo2_pretrain_llama3_70b.py",
+        "args": dict(num_layers=80, hidden_size=8192, ffn_hidden_size=28672, num_attention_heads=64, group_query_attention=True,
+                     num_query_groups=8, swiglu=True, normalization="RMSNorm", untie_embeddings_and_output_weights=True,
+                     add_bias_linear=False, vocab_size=128256, seq_length=4096, micro_batch_size=1, global_batch_size=128,
+                     world_size=32, tensor_model_parallel_size=8, pipeline_model_parallel_size=4,
+                     virtual_pipeline_model_parallel_size=5, use_distributed_optimizer=True, sequence_parallel=True),
+    },
     "nemo-gpt3-5b": {
         "file": "test/fixtures/public/configs-public/yaml/NVIDIA__NeMo-Framework-Launcher__training_gpt3_5b.yaml",
         "args": dict(num_layers=24, hidden_size=4096, ffn_hidden_size=16384, num_attention_heads=32, vocab_size=50257,
