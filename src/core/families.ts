@@ -482,8 +482,11 @@ function megatronExperts(ctx: FamilyContext, experts: number | undefined, ffn: n
   };
 }
 
-/** Megatron-LM pads the vocabulary to `--make-vocab-size-divisible-by` (128) × tensor parallelism. */
-const megatronPadded = (ctx: FamilyContext, vocab: number) => roundUp(vocab, (ctx.int('make_vocab_size_divisible_by') ?? 128) * (ctx.int('tensor_model_parallel_size') ?? 1));
+/** Megatron-Core's vocabulary: padded to `make_vocab_size_divisible_by` (128) × tensor parallelism, as Megatron-LM and NeMo pad it. */
+export const megatronPaddedVocab = (vocab: number, tensorParallel = 1, divisibleBy = 128): number => roundUp(vocab, divisibleBy * Math.max(1, tensorParallel));
+
+/** A config's vocabulary padded by its own `make_vocab_size_divisible_by` and tensor parallelism. */
+const megatronPadded = (ctx: FamilyContext, vocab: number) => megatronPaddedVocab(vocab, ctx.int('tensor_model_parallel_size') ?? 1, ctx.int('make_vocab_size_divisible_by') ?? 128);
 
 /** The vocabulary of Megatron-LM's tokenizer types that fix one, before padding. */
 const MEGATRON_TOKENIZERS: Readonly<Record<string, number>> = { GPT2BPETokenizer: 50257 };
@@ -590,8 +593,8 @@ const NEMO_GPT: Family = {
   },
 };
 
-/** Whether a spec's family is Megatron-LM's GPT, from its own arguments or NeMo's config (either position kind). */
-export const isMegatronFamily = (family: string): boolean => family === MEGATRON_GPT.name || family === NEMO_GPT.name;
+/** Whether a spec's family is Megatron-LM's GPT, built from a pretrain script's arguments (either position kind). */
+export const isMegatronLmFamily = (family: string): boolean => family === MEGATRON_GPT.name;
 
 /** Megatron-LM's GPT with rotary positions (`--position-embedding-type rope`); learned absolute ones otherwise. */
 export const MEGATRON_GPT_FAMILIES = { learned: MEGATRON_GPT, rope: { ...MEGATRON_GPT, positions: 'rotary' } } as const satisfies Record<string, Family>;

@@ -5,7 +5,6 @@ import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type Document
 import { NEMO_RECOMPUTE } from './nemo';
 import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
-import { isMegatronFamily } from './families';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
 import type { Span } from './types';
 
@@ -175,7 +174,7 @@ export function fixesFor(
   // Megatron-LM and NeMo train with Megatron-Core's own choices: its distributed optimizer (ZeRO-1) is the only
   // sharding, full recompute needs a method and a layer count, and there is no LoRA or 8-bit Adam to switch a
   // pretraining run to.
-  const megatron = a.spec !== undefined && isMegatronFamily(a.spec.family);
+  const megatron = s.megatronCore === true;
   if (mode === 'training') {
     // Megatron-Core refuses full recompute without a method: a launch line gets uniform recompute of one layer at a
     // time with it; NeMo's YAML, whose three keys are one change, keeps what it says.

@@ -1,7 +1,7 @@
 // The memory model: weights, KV cache, activations, gradients and optimizer states per component, each with its source.
 import { isDiffusionRun } from './diffusion';
 import { countParameters } from './params';
-import { isMegatronFamily } from './families';
+import { isMegatronLmFamily } from './families';
 import { formatBytes, ordinal } from './format';
 import { describeRwkvState, rwkvActivationBytesPerToken, rwkvStateBytes } from './rwkv';
 import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
@@ -454,7 +454,7 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   if (settings.checkpointing === 'selective' && settings.selectiveOps && !spec.moe && !settings.lora) {
     return perOpSelectiveBytes(spec, settings, tokens);
   }
-  if (megatronCoreRun(spec, settings) && !settings.lora) {
+  if (settings.megatronCore && !settings.lora) {
     return megatronLayerBytes(spec, settings, tokens);
   }
   const layout = precisionLayout(settings.precision);
@@ -643,11 +643,6 @@ export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSet
   return spec.head === 'lm' ? lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true) * tokens * spec.vocabSize : 0;
 }
 
-/** Whether a run is Megatron-Core's: Megatron-LM's or NeMo's own model, or a NeMo 2 recipe's checkpoint. */
-function megatronCoreRun(spec: ModelSpec, settings: RunSettings): boolean {
-  return isMegatronFamily(spec.family) || settings.megatronCore === true;
-}
-
 /** Parameters of the routed experts (not the shared ones or the router): what expert parallelism splits. */
 function routedExpertParams(spec: ModelSpec): number {
   return weightTensors(spec).reduce((sum, t) => sum + (t.expert ? numel(t) : 0), 0);
@@ -772,14 +767,15 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // Expert parallelism: the routed experts of the stage split over the expert-parallel GPUs. What ZeRO shards over
   // every data-parallel GPU is the same either way (expert states shard over the 1/ep of them that share experts).
   const ep = spec.moe ? Math.max(1, settings.expertParallel ?? 1) : 1;
-  const stageRouted = ep > 1 ? routedExpertParams(spec) / (stage === 'only' ? 1 : pp) : 0;
-  const heldShare = ((stageParams - stageRouted * (1 - 1 / ep)) / Math.max(1, params.total)) / tp;
+  // The routed expert parameters of the whole model that other expert-parallel GPUs hold (a stage holds 1/pp of them).
+  const routedElsewhere = ep > 1 ? routedExpertParams(spec) * (1 - 1 / ep) : 0;
+  const heldShare = ((stageParams - routedElsewhere / pp) / Math.max(1, params.total)) / tp;
   const shareUnder = (shardedFrom: number) => (zero >= shardedFrom ? modelShare : heldShare);
 
   // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
   // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam). Megatron-Core lays its weights out so whether
   // or not its distributed optimizer shards them (16-bit weights, fp32 main weights in the optimizer).
-  const shardedMixed = !settings.lora && (zero > 0 || megatronCoreRun(spec, settings)) && layout.autocastCopyBytes > 0;
+  const shardedMixed = !settings.lora && (zero > 0 || settings.megatronCore === true) && layout.autocastCopyBytes > 0;
   // Share of the trainable tensors one GPU holds (LoRA adapters are small and counted whole), of their gradients
   // and of their optimizer states, before ZeRO shards them.
   const trainableShare = settings.lora ? 1 : shareUnder(3);
@@ -855,7 +851,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // Gathered for compute, in 16 bits: FSDP's current and prefetched layer; DeepSpeed's current module and its
   // prefetch bucket.
   // Under expert parallelism a layer gathers only the routed experts its GPU holds.
-  const perLayerGathered = perLayerParams - (stageRouted * pp / Math.max(1, layers)) * (1 - 1 / ep);
+  const perLayerGathered = perLayerParams - routedElsewhere / Math.max(1, layers);
   // Float8 all-gather: FSDP gathers the linear weights (nearly all of a block's) in 1 byte.
   const gatheredBytes = settings.float8AllGather ? 1 : 2;
   const gathered = settings.deepspeed ? deepspeedGatheredBytes(spec, settings) / tp : Math.min(2, layers) * perLayerGathered * gatheredBytes * modelShare;
@@ -1371,9 +1367,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
         (pp > 1 ? '; figures are per GPU, on the pipeline stage that needs the most.' : '; figures are per GPU.'),
     );
   }
-  if (megatronCoreRun(spec, settings)) {
+  if (settings.megatronCore) {
     list.push(
-      `${spec.family === 'NeMo Megatron GPT' || settings.megatronCore ? 'NeMo (Megatron-Core)' : 'Megatron-LM'}: weights, fp32 main gradients (unless reduced in bf16) and the distributed optimizer as Megatron-Core lays them, the first pipeline stage holding the embedding; activations as its Transformer Engine layers keep them (Korthikanti et al.'s accounting, which Megatron-LM's own estimate uses; not measured on a GPU)${settings.tensorParallel > 1 ? (settings.sequenceParallel === false ? ', whole on each tensor-parallel GPU outside attention and the MLP (no sequence parallelism)' : ', split over the tensor-parallel GPUs with sequence parallelism') : ''}${(settings.expertParallel ?? 1) > 1 ? `; routed experts split over ${settings.expertParallel} expert-parallel GPUs` : ''}.`,
+      `${isMegatronLmFamily(spec.family) ? 'Megatron-LM' : 'NeMo (Megatron-Core)'}: weights, fp32 main gradients (unless reduced in bf16) and the distributed optimizer as Megatron-Core lays them, the first pipeline stage holding the embedding; activations as its Transformer Engine layers keep them (Korthikanti et al.'s accounting, which Megatron-LM's own estimate uses; not measured on a GPU)${settings.tensorParallel > 1 ? (settings.sequenceParallel === false ? ', whole on each tensor-parallel GPU outside attention and the MLP (no sequence parallelism)' : ', split over the tensor-parallel GPUs with sequence parallelism') : ''}${(settings.expertParallel ?? 1) > 1 ? `; routed experts split over ${settings.expertParallel} expert-parallel GPUs` : ''}.`,
     );
   }
   if (settings.deepspeed && settings.zeroStage > 0 && dp > 1) {

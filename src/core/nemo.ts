@@ -1,7 +1,6 @@
-// NeMo for the engine's readers: its Megatron GPT configs (megatron_gpt_config.yaml, the NeMo Framework Launcher's training YAML: which `model:` section is one, its OmegaConf interpolations resolved, the run it trains with `trainer:` beside it) and NeMo 2's pre-training recipes (each recipe's model and defaults, and the run a script builds from one).
-import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
-import type { Span } from './types';
-import { NEMO_RECIPE_CALL, NEMO_RECIPE_KEY } from './vocabulary';
+// NeMo for the engine's readers: its Megatron GPT configs (megatron_gpt_config.yaml, the NeMo Framework Launcher's training YAML: which `model:` section is one, its OmegaConf interpolations resolved, the run it trains with `trainer:` beside it) and NeMo 2's pre-training recipes (each recipe's model and defaults, and the attributes a script sets on one).
+import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import { NEMO_RECIPE_CALL } from './vocabulary';
 
 /** Keys only a NeMo `model:` section writes: any of them (with a hidden size and layers) makes it NeMo's. */
 const NEMO_MARKERS: readonly string[] = ['megatron_amp_O2', 'mcore_gpt', 'encoder_seq_length'];
@@ -152,7 +151,7 @@ export function nemoRunName(root: ConfigObject): string | undefined {
 }
 
 /** A NeMo 2 pre-training recipe's model and the run its `trainer()` and data module default to. */
-interface NemoRecipe {
+export interface NemoRecipe {
   /** The Hugging Face checkpoint of the shape the recipe's model config builds. */
   readonly model: string;
   readonly tensor: number;
@@ -193,7 +192,7 @@ const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
 };
 
 /** A recipe's attributes a script sets, as the run keys Megatron-Core's settings are read by. */
-const NEMO_RECIPE_ATTRIBUTES: Readonly<Record<string, string>> = {
+export const NEMO_RECIPE_ATTRIBUTES: Readonly<Record<string, string>> = {
   'trainer.strategy.tensor_model_parallel_size': 'tensor_model_parallel_size',
   'trainer.strategy.pipeline_model_parallel_size': 'pipeline_model_parallel_size',
   'trainer.strategy.virtual_pipeline_model_parallel_size': 'virtual_pipeline_model_parallel_size',
@@ -210,60 +209,9 @@ const NEMO_RECIPE_ATTRIBUTES: Readonly<Record<string, string>> = {
   'trainer.num_nodes': 'num_nodes',
 };
 
-/** A value written at `span`. */
-const literal = (value: number | boolean | string, span: Span): ConfigValue =>
-  typeof value === 'number' ? { kind: 'number', value, raw: String(value), span } : typeof value === 'boolean' ? { kind: 'boolean', value, span } : { kind: 'string', value, span };
-
-/**
- * The run a script builds from a NeMo 2 pre-training recipe (`recipe = llm.llama3_8b.pretrain_recipe(num_nodes=2)`),
- * with the attributes it then sets (`recipe.trainer.strategy.tensor_model_parallel_size = 4`) over the recipe's
- * defaults: the model the recipe builds, named at the call; GPUs = nodes × GPUs per node; the parallel layout, batch
- * and sequence; and the recipe's key, which has the engine read the run as Megatron-Core's. Undefined for a script
- * without a recipe VRAM Lens knows (an unknown one is a name left unresolved: its model is not said).
- */
-export function nemoRecipeRun(calls: readonly CallSite[]): { entries: ConfigEntry[]; origins: Map<string, string>; span: Span } | undefined {
-  const call = calls.find(c => c.callee.split('.').pop() === NEMO_RECIPE_CALL);
-  const name = call?.callee.split('.').slice(-2, -1)[0];
-  const recipe = name !== undefined && Object.hasOwn(NEMO_RECIPES, name) ? NEMO_RECIPES[name] : undefined;
-  if (!call || !recipe) {
-    return undefined;
-  }
-  const entries: ConfigEntry[] = [];
-  const origins = new Map<string, string>();
-  const put = (key: string, value: ConfigValue, keySpan: Span, origin: string) => {
-    if (!entries.some(e => e.key === key)) {
-      entries.push({ key, keySpan, value });
-      origins.set(key, origin);
-    }
-  };
-  const at = call.span;
-  put('model_name_or_path', literal(recipe.model, at), at, `${call.callee}(…)`);
-  put(NEMO_RECIPE_KEY, literal(name!, at), at, `${call.callee}(…)`);
-  // What the script sets on the recipe wins over what the call and the recipe say.
-  for (const set of calls) {
-    const path = set.callee.endsWith('=') ? set.callee.slice(0, -1).split('.').slice(1).join('.') : undefined;
-    const key = path !== undefined && Object.hasOwn(NEMO_RECIPE_ATTRIBUTES, path) ? NEMO_RECIPE_ATTRIBUTES[path] : undefined;
-    if (key && set.args[0]) {
-      put(key, set.args[0], { start: set.span.start, end: set.args[0].span.start }, set.callee.slice(0, -1));
-    }
-  }
-  const kwarg = (k: string) => call.kwargs.entries.find(e => e.key === k);
-  for (const [k, key] of [['num_nodes', 'num_nodes'], ['num_gpus_per_node', 'devices']] as const) {
-    const e = kwarg(k);
-    if (e) {
-      put(key, e.value, e.keySpan, `${call.callee}(${k})`);
-    }
-  }
-  const defaults: readonly [string, number | boolean | undefined][] = [
-    ['num_nodes', 1], ['devices', 8], ['tensor_model_parallel_size', recipe.tensor], ['pipeline_model_parallel_size', recipe.pipeline],
-    ['virtual_pipeline_model_parallel_size', recipe.virtualPipeline], ['context_parallel_size', recipe.context],
-    ['expert_model_parallel_size', recipe.expert], ['sequence_parallel', recipe.sequenceParallel], ['seq_length', recipe.seqLength],
-    ['global_batch_size', recipe.globalBatch], ['micro_batch_size', recipe.microBatch],
-  ];
-  for (const [key, value] of defaults) {
-    if (value !== undefined) {
-      put(key, literal(value, at), at, `${name} recipe's default`);
-    }
-  }
-  return { entries, origins, span: at };
+/** The NeMo 2 pre-training recipe a script calls (`llm.llama3_8b.pretrain_recipe`), by its module's name, when VRAM Lens knows it. */
+export function nemoRecipe(callee: string): { readonly name: string; readonly recipe: NemoRecipe } | undefined {
+  const parts = callee.split('.');
+  const name = parts[parts.length - 2];
+  return parts[parts.length - 1] === NEMO_RECIPE_CALL && name !== undefined && Object.hasOwn(NEMO_RECIPES, name) ? { name, recipe: NEMO_RECIPES[name] } : undefined;
 }

@@ -1,8 +1,8 @@
 // How a Python script loads and trains a model (HF transformers + PEFT + bitsandbytes, TRL, unsloth, vLLM), read from its calls into the keys the engine reads.
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
-import { PEFT_METHOD_CONFIGS } from './vocabulary';
-import { nemoRecipeRun } from './nemo';
+import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS } from './vocabulary';
+import { NEMO_RECIPE_ATTRIBUTES, nemoRecipe } from './nemo';
 
 /**
  * A script's run as a config object of the keys the engine reads (`model_name_or_path`, `per_device_train_batch_size`,
@@ -40,6 +40,52 @@ function kwarg(call: CallSite | undefined, ...names: string[]): ConfigEntry | un
     }
   }
   return undefined;
+}
+
+/** A value the engine writes at `span` (a recipe's default). */
+const literal = (value: number | boolean | string, span: Span): ConfigValue =>
+  typeof value === 'number' ? { kind: 'number', value, raw: String(value), span } : typeof value === 'boolean' ? { kind: 'boolean', value, span } : { kind: 'string', value, span };
+
+/**
+ * The run a script builds from a NeMo 2 pre-training recipe (`recipe = llm.llama3_8b.pretrain_recipe(num_nodes=2)`),
+ * with the attributes it then sets (`recipe.trainer.strategy.tensor_model_parallel_size = 4`) over the recipe's
+ * defaults: the model the recipe builds, named at the call; GPUs = nodes × GPUs per node; the parallel layout, batch
+ * and sequence; and the recipe's key, which has the engine read the run as Megatron-Core's. Undefined for a script
+ * without a recipe VRAM Lens knows.
+ */
+export function nemoRecipeRun(calls: readonly CallSite[]): ScriptRun | undefined {
+  const call = calls.find(c => nemoRecipe(c.callee) !== undefined);
+  const known = call && nemoRecipe(call.callee);
+  if (!call || !known) {
+    return undefined;
+  }
+  const { name, recipe } = known;
+  const run = new RunBuilder();
+  const at = call.span;
+  run.add('model_name_or_path', literal(recipe.model, at), at, `${call.callee}(…)`);
+  run.add(NEMO_RECIPE_KEY, literal(name, at), at, `${call.callee}(…)`);
+  // What the script sets on the recipe wins over what the call and the recipe say.
+  for (const set of calls) {
+    const path = set.callee.endsWith('=') ? set.callee.slice(0, -1).split('.').slice(1).join('.') : undefined;
+    const key = path !== undefined && Object.hasOwn(NEMO_RECIPE_ATTRIBUTES, path) ? NEMO_RECIPE_ATTRIBUTES[path] : undefined;
+    if (key && set.args[0]) {
+      run.add(key, set.args[0], { start: set.span.start, end: set.args[0].span.start }, set.callee.slice(0, -1));
+    }
+  }
+  run.addArgument('num_nodes', call, 'num_nodes');
+  run.addArgument('devices', call, 'num_gpus_per_node');
+  const defaults: readonly [string, number | boolean | undefined][] = [
+    ['num_nodes', 1], ['devices', 8], ['tensor_model_parallel_size', recipe.tensor], ['pipeline_model_parallel_size', recipe.pipeline],
+    ['virtual_pipeline_model_parallel_size', recipe.virtualPipeline], ['context_parallel_size', recipe.context],
+    ['expert_model_parallel_size', recipe.expert], ['sequence_parallel', recipe.sequenceParallel], ['seq_length', recipe.seqLength],
+    ['global_batch_size', recipe.globalBatch], ['micro_batch_size', recipe.microBatch],
+  ];
+  for (const [key, value] of defaults) {
+    if (value !== undefined) {
+      run.add(key, literal(value, at), at, `${name} recipe's default`);
+    }
+  }
+  return { obj: { kind: 'object', entries: run.entries, span: at }, origins: run.origins };
 }
 
 function isTrue(e: ConfigEntry | undefined): boolean {
@@ -249,7 +295,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   // NeMo 2: the recipe names the model and its run.
   const nemo = calls && nemoRecipeRun(calls);
   if (nemo) {
-    return { obj: { kind: 'object', entries: nemo.entries, span: nemo.span }, origins: nemo.origins };
+    return nemo;
   }
   const loader = calls && modelLoader(calls);
   if (!calls || !loader) {

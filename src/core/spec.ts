@@ -8,7 +8,7 @@ import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
 import { rwkvSpec, rwkvVersion } from './rwkv';
 import { mamba2Spec, mambaSpec } from './stateSpace';
-import { CONFIG_CLASS_DEFAULTS, familyFor, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { CONFIG_CLASS_DEFAULTS, familyFor, megatronPaddedVocab, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type FamilyContext } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { hasNemoGptKeys, isNemoGpt, nemoRun, nemoRunName, resolvedNemoModel } from './nemo';
@@ -442,7 +442,7 @@ function catalogObject(ref: CatalogReference, container: ConfigObject): ConfigOb
 }
 
 /**
- * A checkpoint's config as Megatron-Core builds the model when the run is its (a NeMo 2 recipe): the vocabulary padded
+ * A checkpoint's config as Megatron-Core builds the model when the run is its (a NeMo 2 recipe of it): the vocabulary padded
  * to a multiple of 128 × tensor parallelism, as NeMo pads it.
  */
 function withMegatronVocabulary(entry: ConfigObject, run: TrainingFromFile['options']): ConfigObject {
@@ -450,8 +450,7 @@ function withMegatronVocabulary(entry: ConfigObject, run: TrainingFromFile['opti
   if (!run.megatronCore || vocab?.value.kind !== 'number') {
     return entry;
   }
-  const multiple = 128 * Math.max(1, run.tensorParallel ?? 1);
-  const padded = Math.ceil(vocab.value.value / multiple) * multiple;
+  const padded = megatronPaddedVocab(vocab.value.value, run.tensorParallel);
   const value: ConfigValue = { ...vocab.value, value: padded, raw: String(padded) };
   return { ...entry, entries: entry.entries.map(e => (e === vocab ? { ...e, value } : e)) };
 }

@@ -342,12 +342,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   // GPUs and ZeRO.
   // A NeMo 2 recipe's GPUs: its trainer's devices (GPUs per node) × nodes.
   if (entryAt(obj, NEMO_RECIPE_KEY)) {
-    const nodes = entryAt(obj, 'num_nodes')?.value;
-    const n = nodes?.kind === 'number' && Number.isInteger(nodes.value) && nodes.value >= 1 ? nodes.value : 1;
-    take('GPUs', 'gpus', 'devices', v => {
-      const perNode = wholeNumber(RUN_LIMITS.gpus)(v);
-      return typeof perNode === 'number' ? nodesTimes(perNode, n) : perNode;
-    });
+    trainerGpus(obj, take, options, '');
   }
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
   take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : wholeNumber(RUN_LIMITS.gpus)(v)));
@@ -405,9 +400,10 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   for (const path of ['parallelism.expert_parallel_degree', 'expert_model_parallel_size']) {
     take('expert parallel', 'expertParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
-  // Megatron-LM and NeMo run tensor parallelism without sequence parallelism unless told (torchtitan always with),
-  // and their loss is Megatron-Core's vocab-parallel cross entropy.
+  // Megatron-LM's and NeMo's runs are Megatron-Core's: tensor parallelism without sequence parallelism unless told
+  // (torchtitan's always has it), and Megatron-Core's vocab-parallel cross entropy.
   if (entryAt(obj, MEGATRON_SCRIPT_KEY) || entryAt(obj, NEMO_RECIPE_KEY) || isNemoGpt(obj)) {
+    options.megatronCore = true;
     take('sequence parallel', 'sequenceParallel', 'sequence_parallel', v => (v.kind === 'boolean' ? v.value : undefined));
     options.sequenceParallel ??= false;
     options.loss ??= 'vocab-parallel';
@@ -633,7 +629,6 @@ function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unk
   }
   // A NeMo 2 recipe trains with Megatron-Core's distributed optimizer in bf16_mixed.
   if (entryAt(obj, NEMO_RECIPE_KEY)) {
-    options.megatronCore = true;
     options.zeroStage ??= 1;
     options.precision ??= 'bf16-mixed';
   }
@@ -653,6 +648,23 @@ function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unk
     return per !== undefined && layers?.kind === 'number' && pp > 1 ? Math.max(1, Math.floor(layers.value / pp / per)) : undefined;
   });
   megatronAccumulation(take, options);
+}
+
+/**
+ * A Lightning trainer's GPUs, as NeMo configures it (`trainer:` in its YAML, a recipe's trainer): `devices` per node ×
+ * `num_nodes`, and the devices as the GPUs per node.
+ */
+function trainerGpus(obj: ConfigObject, take: Take, options: Record<string, unknown>, section: '' | 'trainer.'): void {
+  const nodes = entryAt(obj, `${section}num_nodes`)?.value;
+  const n = nodes?.kind === 'number' && Number.isInteger(nodes.value) && nodes.value >= 1 ? nodes.value : 1;
+  const perNode = wholeNumber(RUN_LIMITS.gpus);
+  take('GPUs', 'gpus', `${section}devices`, v => {
+    const devices = perNode(v);
+    return typeof devices === 'number' ? nodesTimes(devices, n) : devices;
+  });
+  if (options.gpus !== undefined) {
+    take('GPUs per node', 'gpusPerNode', `${section}devices`, perNode);
+  }
 }
 
 /** Megatron's micro-batches per step: global batch / (micro-batch × data-parallel GPUs), as Megatron-LM and NeMo count them. */
@@ -681,16 +693,7 @@ function readNemo(obj: ConfigObject, take: Take, options: Record<string, unknown
   if (!isNemoGpt(obj)) {
     return;
   }
-  const nodes = entryAt(obj, 'trainer.num_nodes')?.value;
-  const perNode = (v: ConfigValue) => wholeNumber(RUN_LIMITS.gpus)(v);
-  take('GPUs', 'gpus', 'trainer.devices', v => {
-    const devices = perNode(v);
-    const n = nodes?.kind === 'number' && Number.isInteger(nodes.value) && nodes.value >= 1 ? nodes.value : 1;
-    return typeof devices === 'number' ? nodesTimes(devices, n) : devices;
-  });
-  if (options.gpus !== undefined) {
-    take('GPUs per node', 'gpusPerNode', 'trainer.devices', perNode);
-  }
+  trainerGpus(obj, take, options, 'trainer.');
   // The length the data loader cuts sequences to; encoder_seq_length (read later) is the model's.
   take('sequence length', 'sequenceLength', 'data.seq_length', wholeNumber(RUN_LIMITS.sequenceLength));
   take('precision', 'precision', 'trainer.precision', v => {

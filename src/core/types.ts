@@ -624,8 +624,9 @@ export interface RunSettings {
    */
   readonly sequenceParallel?: boolean;
   /**
-   * The run is Megatron-Core's (a NeMo 2 recipe) whatever the checkpoint's family: its blocks' activations as
-   * Transformer Engine keeps them, 16-bit weights with fp32 main weights in the optimizer.
+   * The run is Megatron-Core's (Megatron-LM's, NeMo's, a NeMo 2 recipe's, whatever the checkpoint's family): its
+   * blocks' activations as Transformer Engine keeps them, 16-bit weights with fp32 main weights in the optimizer,
+   * only the distributed optimizer to shard with.
    */
   readonly megatronCore?: boolean;
   /**

@@ -1,7 +1,7 @@
 // Launch scripts (bash): the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, a training script under `accelerate launch`, `deepspeed`, `torchrun` or `python` (Megatron-LM's pretrain scripts, NeMo's Hydra scripts), and `nemo llm pretrain` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
 import { ACCELERATE_FLAGS } from '../core/launchers';
-import { nemoRecipeRun } from '../core/nemo';
+import { nemoRecipeRun } from '../core/script';
 import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_RECIPE_CALL } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
@@ -152,6 +152,21 @@ function scalar(text: string, span: Span): ConfigValue {
   return { kind: 'string', value: text, span };
 }
 
+/**
+ * The `key=value` words of a command line, as torchtune, Hydra and NeMo-Run read them (OmegaConf overrides): a dotted
+ * key, `+key` / `++key` to add or force one, `null` for none.
+ */
+function keyValueWords(words: readonly Word[]): { key: string; keySpan: Span; value: ConfigValue }[] {
+  return words.filter(w => /^\+{0,2}[A-Za-z_][\w.]*=/.test(w.text)).map(w => {
+    const plus = /^\++/.exec(w.text)?.[0].length ?? 0;
+    const eq = w.text.indexOf('=');
+    const text = w.text.slice(eq + 1);
+    const span = { start: w.span.start + eq + 1, end: w.span.end };
+    const value: ConfigValue = /^(null|None|~)$/.test(text) ? { kind: 'null', span } : scalar(text, span);
+    return { key: w.text.slice(plus, eq), keySpan: { start: w.span.start + plus, end: w.span.start + eq }, value };
+  });
+}
+
 /** `--name N`, `--name=N` or (torchrun) `--nproc-per-node N`: the value word and where it is. */
 function flagValue(words: readonly Word[], names: readonly string[]): Word | undefined {
   for (let i = 0; i < words.length; i++) {
@@ -232,12 +247,7 @@ function tuneLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
     return undefined;
   }
   // torchtune reads every `key=value` word of its command line as an override (the leading VAR=… are the shell's).
-  const overrides = words.filter(w => /^[A-Za-z_][\w.]*=/.test(w.text)).map(w => {
-    const eq = w.text.indexOf('=');
-    const keySpan = { start: w.span.start, end: w.span.start + eq };
-    return { key: w.text.slice(0, eq), keySpan, value: scalar(w.text.slice(eq + 1), { start: w.span.start + eq + 1, end: w.span.end }) };
-  });
-  return [wordEntry(LAUNCH_KEYS.recipe, config), ...overridesWithGpus(words, overrides, config.span)];
+  return [wordEntry(LAUNCH_KEYS.recipe, config), ...overridesWithGpus(words, keyValueWords(words), config.span)];
 }
 
 /**
@@ -300,15 +310,7 @@ function hydraLaunch(words: readonly Word[], at: number): ConfigEntry[] | undefi
   const scriptDir = script.text.includes('/') ? script.text.slice(0, script.text.lastIndexOf('/') + 1) : '';
   const folder = dir.startsWith('/') ? dir : `${scriptDir}${dir}`;
   const file = `${folder.replace(/\/+$/, '')}/${name.text.replace(/\.ya?ml$/, '')}.yaml`;
-  const overrides = args.filter(w => /^\+{0,2}[A-Za-z_][\w.]*=/.test(w.text)).map(w => {
-    const plus = /^\++/.exec(w.text)?.[0].length ?? 0;
-    const eq = w.text.indexOf('=');
-    const text = w.text.slice(eq + 1);
-    const span = { start: w.span.start + eq + 1, end: w.span.end };
-    const value: ConfigValue = /^(null|None|~)$/.test(text) ? { kind: 'null', span } : scalar(text, span);
-    return { key: w.text.slice(plus, eq), keySpan: { start: w.span.start + plus, end: w.span.start + eq }, value };
-  });
-  return [wordEntry(LAUNCH_KEYS.recipe, { text: file, span: name.span }), ...nest(overrides, name.span)];
+  return [wordEntry(LAUNCH_KEYS.recipe, { text: file, span: name.span }), ...nest(keyValueWords(args), name.span)];
 }
 
 /**
@@ -328,12 +330,12 @@ function nemoLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
     return kv ? [{ key: kv[1], keySpan: at, value: scalar(kv[2], at) }] : [];
   });
   const recipe: CallSite = { callee: `llm.${m[1]}.${NEMO_RECIPE_CALL}`, args: [], kwargs: { kind: 'object', entries: kwargs, span: at }, span: at };
-  const sets: CallSite[] = words.filter(w => /^[A-Za-z_][\w.]*=/.test(w.text)).map(w => {
-    const eq = w.text.indexOf('=');
-    const value = scalar(w.text.slice(eq + 1), { start: w.span.start + eq + 1, end: w.span.end });
-    return { callee: `recipe.${w.text.slice(0, eq)}=`, args: [value], kwargs: { kind: 'object', entries: [], span: w.span }, span: w.span };
+  const sets: CallSite[] = keyValueWords(words).map(o => {
+    const span = { start: o.keySpan.start, end: o.value.span.end };
+    return { callee: `recipe.${o.key}=`, args: [o.value], kwargs: { kind: 'object', entries: [], span }, span };
   });
-  return nemoRecipeRun([recipe, ...sets])?.entries;
+  const run = nemoRecipeRun([recipe, ...sets]);
+  return run && [...run.obj.entries];
 }
 
 /** The first word from `from` that is a Python script the launcher runs, skipping the launcher's own flags and their values. */
