@@ -1,4 +1,5 @@
 // The `vram-lens` command line: flags and files in, the estimate table or the JSON contract out, for terminals and CI.
+import { parseEngineVersion } from '../core/serving';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -12,7 +13,7 @@ import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './n
 import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
-import { checkpointLensTitle, omittedConfigsMessage } from '../core/explain';
+import { checkpointLensTitle, engineName, omittedConfigsMessage, servingRows, servingVerdict } from '../core/explain';
 import { documentReport, INFERENCE_LABELS, lineOf, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
 import {
@@ -82,6 +83,8 @@ Options:
   --pp N                   pipeline-parallel size (default 1)
   --kv-cache T             auto | fp8 | q8_0 | q4_0 (default auto: the compute dtype)
   --serving F              hf | vllm | llama.cpp: the KV cache layout (default hf)
+  --engine-version V       the vLLM or SGLang release whose memory accounting a serving command gets
+                           (e.g. 0.6.3, 0.19; default the current release)
   --torch 1|2              PyTorch major version's defaults (default 2; 1: per-tensor optimizer steps,
                            zero_grad keeps gradients)
   --overhead-mib N         CUDA context and libraries in MiB (default 770)
@@ -185,6 +188,7 @@ function parse(argv: string[]) {
       pp: { type: 'string' },
       'kv-cache': { type: 'string' },
       serving: { type: 'string' },
+      'engine-version': { type: 'string' },
       'overhead-mib': { type: 'string' },
       torch: { type: 'string' },
       'group-size': { type: 'string' },
@@ -270,8 +274,13 @@ function parse(argv: string[]) {
   set('group-size', 'quantGroupSize', positiveInt('group-size', values['group-size'], 128, RUN_LIMITS.quantGroupSize)!);
   set('reserve-pct', 'allocatorReserve', reserve === undefined ? undefined : reserve / 100);
   set('overhead-mib', 'cudaOverheadMiB', Number(overhead));
+  const engineVersion = values['engine-version'];
+  if (engineVersion !== undefined && !parseEngineVersion(engineVersion)) {
+    throw new UsageError(`--engine-version must be a release such as 0.6.3 or 0.19 (got "${engineVersion}")`);
+  }
   const options: AnalysisOptions = {
     ...DEFAULT_OPTIONS,
+    ...(engineVersion !== undefined ? { engineVersion } : {}),
     targetGpu: gpu,
     mode: oneOf<Mode>('mode', values.mode, ['inference', 'training', 'both'], 'both'),
   };
@@ -464,6 +473,17 @@ function padLeft(s: string, n: number): string {
   return s.length >= n ? ` ${s}` : ' '.repeat(n - s.length) + s;
 }
 
+/** A serving command's plan: one GPU's memory at the engine's start, then whether it starts. */
+function servingTable(plan: NonNullable<ConfigReport['serving']>): string[] {
+  const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
+  const lines = [`    ${engineName(plan)} ${plan.version} on ${where}, per GPU (max_model_len ${formatInteger(plan.maxModelLen)}, ${formatInteger(plan.maxNumSeqs)} sequences, ${formatInteger(plan.maxNumBatchedTokens)} batched tokens)`];
+  for (const row of servingRows({ ...plan, assumptions: [] })) {
+    lines.push(`    ${pad(row.label, 44)}${padLeft(formatBytes(row.bytes), 12)}${row.note ? `  (${row.note})` : ''}`);
+  }
+  lines.push(`    ${servingVerdict({ ...plan, assumptions: [] })}`);
+  return lines;
+}
+
 function table(r: ConfigReport, options: AnalysisOptions): string {
   const lines: string[] = [];
   lines.push(`  ${r.name}  (${r.cell !== undefined ? `cell ${r.cell}, ` : ''}line ${r.line}, ${r.architecture ?? 'unrecognised'})`);
@@ -479,6 +499,10 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
       (r.parameters.activePerToken !== r.parameters.total - (r.parameters.breakdown.vision ?? 0) ? `, ${formatCount(r.parameters.activePerToken)} active per token` : '') +
       (r.parameters.trainable !== r.parameters.total ? `, ${formatInteger(r.parameters.trainable)} trainable` : ''),
   );
+  if (r.serving) {
+    lines.push(...servingTable(r.serving));
+    return lines.join('\n');
+  }
   lines.push(`    ${r.summary}`);
   const showInference = options.mode !== 'training';
   const showTraining = options.mode !== 'inference';
@@ -535,6 +559,10 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
 }
 
 function doesNotFit(r: ConfigReport, options: AnalysisOptions): boolean {
+  // A serving command fails the check when its engine would refuse to start.
+  if (r.serving) {
+    return !r.serving.starts;
+  }
   const fit = r.target;
   return fit !== null && ((options.mode !== 'training' && !fit.inference) || (options.mode !== 'inference' && !fit.training));
 }

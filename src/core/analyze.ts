@@ -7,6 +7,8 @@ import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { planServing, type ServingOptions, type ServingPlan } from './serving';
+import type { ServingFromFile } from './servingKeys';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
   Estimate,
@@ -31,6 +33,8 @@ export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverhead
   readonly lookupFailures?: ReadonlyMap<string, string>;
   /** Files the document's recipes name (DeepSpeed configs), read by the host, by the name written. */
   readonly attachedConfigs?: AttachedConfigs;
+  /** The serving engine's release whose accounting applies (`vramLens.serving.engineVersion`); undefined: the current one. */
+  readonly engineVersion?: string;
 };
 
 /** The GPUs a target name is looked up in: the user's own first, then the built-in list. */
@@ -95,6 +99,9 @@ export interface ConfigAnalysis {
   /** The verdict for the target GPU; undefined when the target is unknown or there is no estimate. */
   readonly verdict: Verdict | undefined;
   readonly problems: readonly Problem[];
+  /** The serving engine's plan on one target GPU, when the file starts vLLM or SGLang, and the options it was made with. */
+  readonly serving?: ServingPlan;
+  readonly servingOptions?: ServingOptions;
 }
 
 /**
@@ -261,6 +268,9 @@ export function analyzeConfig(
   for (const p of config.training.problems ?? []) {
     problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
   }
+  for (const p of config.serving?.problems ?? []) {
+    problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
+  }
   for (const p of config.training.warnings ?? []) {
     problems.push({ severity: 'warning', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'questionable-value' });
   }
@@ -306,7 +316,28 @@ export function analyzeConfig(
   if (notes.length > 0 || framework) {
     est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (framework ? frameworkLine(framework, a, effective.gpus) : a))] };
   }
-  return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems };
+  const servingOptions = config.serving ? servingOptionsFor(config.serving, effective, options.engineVersion) : undefined;
+  const serving = servingOptions && gpu ? planServing(spec, servingOptions, gpu) : undefined;
+  return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems, ...(serving ? { serving, servingOptions } : {}) };
+}
+
+/**
+ * The serving options for a config: the flags it states, then what the rest of the file and the settings say (a
+ * quantization its model's name states, the KV cache type), then the engine's defaults.
+ */
+export function servingOptionsFor(read: ServingFromFile, effective: AnalysisOptions, engineVersion: string | undefined): ServingOptions {
+  const o = read.options;
+  const named = effective.precision === 'fp8' && effective.quantization === undefined ? 'fp8-tensor' : effective.quantization;
+  return {
+    ...o,
+    engine: read.engine,
+    version: o.version ?? engineVersion,
+    tensorParallel: o.tensorParallel ?? effective.tensorParallel,
+    pipelineParallel: o.pipelineParallel ?? effective.pipelineParallel,
+    precision: o.precision ?? 'bf16-true',
+    quantization: o.quantization ?? named,
+    kvCacheType: o.kvCacheType ?? effective.kvCacheType,
+  };
 }
 
 /**

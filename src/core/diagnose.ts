@@ -13,6 +13,22 @@ function anchor(a: ConfigAnalysis): Span {
   return key ? { start: key.keySpan.start, end: key.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
 }
 
+export const SERVING_DOES_NOT_START = 'serving-does-not-start';
+
+/** Where a serving refusal points: the flag it is about (max_model_len, gpu_memory_utilization), else the command. */
+function servingAnchor(a: ConfigAnalysis): Span {
+  const about = /max seq len|max_model_len/.test(a.serving!.reason) ? 'maxModelLen' : 'gpuMemoryUtilization';
+  const source = a.config.serving?.sources.find(s => s.option === about);
+  return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
+}
+
+/** The refusal as the diagnostic says it: the engine's own words, with the numbers behind them. */
+function servingRefusalMessage(plan: NonNullable<ConfigAnalysis['serving']>): string {
+  const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
+  const split = `budget ${formatBytes(plan.budgetBytes)}: weights ${formatBytes(plan.weightsBytes)}, activation peak ${formatBytes(plan.activationPeakBytes)}, non-torch ${formatBytes(plan.nonTorchBytes)}, KV pool ${formatBytes(plan.kvCacheBytes)} per GPU`;
+  return `${plan.engine === 'sglang' ? 'SGLang' : 'vLLM'} ${plan.version} would not start on ${where} (${split}): ${plan.reason}`;
+}
+
 function components(parts: [string, number][]): string {
   return parts.filter(([, v]) => v > 0).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ');
 }
@@ -26,6 +42,13 @@ export function diagnose(doc: DocumentAnalysis): Problem[] {
   const mode = doc.options.mode;
   for (const a of doc.configs) {
     out.push(...a.problems);
+    if (a.serving) {
+      // A serving command is judged by whether its engine starts, not by a transformers estimate.
+      if (!a.serving.starts) {
+        out.push({ severity: 'warning', code: SERVING_DOES_NOT_START, span: servingAnchor(a), message: servingRefusalMessage(a.serving) });
+      }
+      continue;
+    }
     const est = a.estimate;
     const v = a.verdict;
     if (!est || !v) {

@@ -1,4 +1,6 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
+import { planServing, type ServingOptions, type ServingPlan } from './serving';
+import { servingFlagHelp } from './servingKeys';
 import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
@@ -145,6 +147,9 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
   if (!est) {
     const first = a.problems[0]?.message.replace(/`/g, '') ?? 'not enough information';
     return `VRAM Lens: no estimate — ${first}`;
+  }
+  if (a.serving) {
+    return servingLensTitle(a.serving);
   }
   const showInference = options.mode !== 'training';
   const showTraining = options.mode !== 'inference';
@@ -486,4 +491,71 @@ export function checkpointLensTitle(index: CheckpointIndex, gpu: Gpu | undefined
     title += fits ? ` — ✓ loads on ${gpu.name}` : ` — ✗ does not load on ${gpu.name}`;
   }
   return title;
+}
+
+/** The engine's name as its users write it. */
+export function engineName(plan: Pick<ServingPlan, 'engine'>): string {
+  return plan.engine === 'sglang' ? 'SGLang' : 'vLLM';
+}
+
+/** The lens on a serving command: the KV pool, how many longest requests fit at once, and whether the engine starts. */
+export function servingLensTitle(plan: ServingPlan): string {
+  const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
+  const pool = `${engineName(plan)}: KV pool ${formatInteger(plan.kvTokens)} tokens · ${formatConcurrency(plan.maxConcurrency)}× at ${formatInteger(plan.maxModelLen)}`;
+  return plan.starts ? `${pool} · ✓ starts on ${where}` : `${pool} · ✗ does not start on ${where}`;
+}
+
+function formatConcurrency(x: number): string {
+  return x >= 10 ? String(Math.floor(x)) : x.toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** One GPU's memory at the engine's start, row by row, as the CLI's table and the report show it. */
+export function servingRows(plan: ServingPlan): { label: string; bytes: number; note?: string }[] {
+  const rows: { label: string; bytes: number; note?: string }[] = [
+    { label: plan.engine === 'sglang' ? 'Budget (mem_fraction_static × CUDA total)' : 'Budget (gpu_memory_utilization × CUDA total)', bytes: plan.budgetBytes },
+    { label: 'Weights', bytes: plan.weightsBytes },
+    { label: plan.engine === 'sglang' ? 'Activation peak (in the unreserved share)' : 'Activation peak (profiled)', bytes: plan.activationPeakBytes },
+    { label: 'Non-torch memory (NCCL, context growth)', bytes: plan.nonTorchBytes },
+    { label: 'KV pool', bytes: plan.kvCacheBytes, note: `${formatInteger(plan.kvTokens)} tokens, ${formatBytes(plan.kvBytesPerToken)} per token` },
+    { label: 'CUDA graphs (outside the budget)', bytes: plan.cudaGraphBytes },
+  ];
+  return rows;
+}
+
+/** The verdict line under the rows: how many longest requests fit at once, or why the engine refuses. */
+export function servingVerdict(plan: ServingPlan): string {
+  return plan.starts
+    ? `✓ starts · ${formatConcurrency(plan.maxConcurrency)} requests of ${formatInteger(plan.maxModelLen)} tokens at once`
+    : `✗ does not start: ${plan.reason.replace(/`/g, '')}`;
+}
+
+/** What a serving flag's value would change, for its hover: two nearby values and the pool each leaves. */
+function servingWhatIf(option: keyof ServingOptions, value: number): number[] {
+  if (option === 'gpuMemoryUtilization' || option === 'memFractionStatic') {
+    return [Math.round((value - 0.05) * 100) / 100, Math.min(0.99, Math.round((value + 0.05) * 100) / 100)].filter(v => v > 0 && v !== value);
+  }
+  return [Math.max(1, Math.floor(value / 2)), value * 2].filter(v => v !== value);
+}
+
+/** The hover on a serving flag: what it does to the pool, this GPU's plan, and what two other values would give. */
+export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | undefined): string {
+  const plan = a.serving;
+  const source = a.config.serving?.sources.find(s => s.key === key);
+  const out = [`**${escapeMarkdown(key)}** — ${escapeMarkdown(servingFlagHelp(key) ?? 'a serving setting')}`, ''];
+  if (!plan || !a.spec || !a.servingOptions) {
+    return out.join('\n');
+  }
+  out.push(`| ${engineName(plan)} ${escapeMarkdown(plan.version)} on ${escapeMarkdown(plan.gpu)}, per GPU | |`, '|---|---:|');
+  for (const row of servingRows(plan)) {
+    out.push(`| ${row.label} | ${formatBytes(row.bytes)}${row.note ? ` (${row.note})` : ''} |`);
+  }
+  out.push('', escapeMarkdown(servingVerdict(plan)), '');
+  const current = source ? a.servingOptions[source.option] : undefined;
+  if (source && typeof current === 'number') {
+    for (const v of gpu ? servingWhatIf(source.option, current) : []) {
+      const other = planServing(a.spec, { ...a.servingOptions, [source.option]: v }, gpu!);
+      out.push(`- at ${v}: KV pool ${formatInteger(other.kvTokens)} tokens, ${other.starts ? `${formatConcurrency(other.maxConcurrency)}× at ${formatInteger(other.maxModelLen)}` : 'does not start'}`);
+    }
+  }
+  return out.join('\n');
 }

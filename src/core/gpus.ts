@@ -20,6 +20,10 @@ export interface Gpu {
   readonly bf16Tflops?: number;
   /** Typical on-demand cloud price for one GPU, US$ per hour; null where not commonly rented. */
   readonly cloudUsdPerHour?: number | null;
+  /** Total memory as CUDA reports it to PyTorch (torch.cuda.mem_get_info), in GiB, where a published log records it. */
+  readonly cudaTotalGiB?: number;
+  /** Where cudaTotalGiB was read. */
+  readonly cudaTotalSource?: string;
   /** The variant a bare model name ("A100") means when the card comes in several sizes. */
   readonly default?: boolean;
 }
@@ -29,6 +33,21 @@ export const GPU_PRICE_DATE: string = gpuData.priceDate;
 
 export function gpuMemoryBytes(gpu: Gpu): number {
   return gpu.memoryMiB * 1024 * 1024;
+}
+
+/** What CUDA reserves below nvidia-smi's total on an H100 (81,559 MiB there, 79.19 GiB to PyTorch). */
+const CUDA_RESERVED_BYTES = gpuMemoryBytesOf(81_559) - 79.19 * 1024 ** 3;
+
+function gpuMemoryBytesOf(mib: number): number {
+  return mib * 1024 * 1024;
+}
+
+/**
+ * The total CUDA reports to PyTorch (what vLLM and SGLang take their share of): the recorded figure, else nvidia-smi's
+ * total less what CUDA reserves on an H100.
+ */
+export function cudaTotalBytes(gpu: Gpu): number {
+  return gpu.cudaTotalGiB !== undefined ? gpu.cudaTotalGiB * 1024 ** 3 : gpuMemoryBytes(gpu) - CUDA_RESERVED_BYTES;
 }
 
 const IGNORED_TOKENS = new Set([

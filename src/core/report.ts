@@ -1,4 +1,5 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
+import type { ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
 import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
@@ -77,7 +78,18 @@ export interface ConfigReport {
   readonly assumptions: readonly string[];
   /** Advice for the target GPU (absent without an estimate or a known target). */
   readonly advice?: Advice;
+  /** The serving engine's plan per GPU, when the file starts vLLM or SGLang (the JSON contract's field names). */
+  readonly serving?: ServingJson;
   readonly problems: readonly { readonly severity: string; readonly message: string; readonly line: number }[];
+}
+
+/** A serving plan as the CLI's JSON gives it: the contract's fields, then the settings it assumed. */
+export type ServingJson = Omit<ServingPlan, 'assumptions'>;
+
+function servingJson(plan: ServingPlan): ServingJson {
+  const { assumptions, ...json } = plan;
+  void assumptions;
+  return json;
 }
 
 export interface ModeAdvice {
@@ -183,8 +195,9 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
     target: a.verdict
       ? { gpu: a.verdict.gpu.name, memoryMiB: a.verdict.gpu.memoryMiB, inference: a.verdict.inference, training: a.verdict.training }
       : null,
-    assumptions: est?.assumptions ?? [],
+    assumptions: [...(est?.assumptions ?? []), ...(a.serving?.assumptions ?? [])],
     ...(advice ? { advice } : {}),
+    ...(a.serving ? { serving: servingJson(a.serving) } : {}),
     problems: a.problems.map(p => ({ severity: p.severity, message: p.message, line: lineOf(text, p.span.start) })),
   };
 }

@@ -1,7 +1,8 @@
 // How a Python script loads and trains a model (HF transformers + PEFT + bitsandbytes, TRL, unsloth, vLLM), read from its calls into the keys the engine reads.
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
-import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS } from './vocabulary';
+import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
+import { SERVING_FLAGS } from './servingKeys';
 import { NEMO_RECIPE_ATTRIBUTES, nemoRecipe } from './nemo';
 
 /**
@@ -287,6 +288,18 @@ function addOffload(run: RunBuilder, calls: readonly CallSite[]): void {
   }
 }
 
+/** vLLM started from Python (`LLM(model, gpu_memory_utilization=…, …)`): the engine, and each serving flag it passes. */
+function addVllmEngine(run: RunBuilder, llm: CallSite | undefined): void {
+  if (!llm) {
+    return;
+  }
+  run.addImplied(SERVING_ENGINE_KEY, 'vllm', llm.span, 'LLM(…)');
+  run.addImplied(SERVING_OFFLINE_KEY, 'true', llm.span, 'LLM(…)');
+  for (const flag of Object.keys(SERVING_FLAGS)) {
+    run.addArgument(flag, llm, flag);
+  }
+}
+
 /**
  * The run a script describes, or undefined when it loads no model by a call. Reads, most specific first: the
  * Trainer / TRL arguments, the trainer's own keywords, the loader's, then vLLM's `LLM(...)`; or a NeMo 2 recipe's.
@@ -324,6 +337,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   // Last: the length the script tokenizes its data to (`tokenizer(text, max_length=…, padding="max_length")`).
   run.addArgument('max_seq_length', calls.find(c => c.callee === 'tokenizer' && kwarg(c, 'max_length')), 'max_length');
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
+  addVllmEngine(run, llm);
   addCheckpointing(run, calls);
   addOffload(run, calls);
   addPipelineCall(run, calls);

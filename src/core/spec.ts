@@ -17,6 +17,7 @@ import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trai
 import type { ModelSpec, PipelineComponent, Precision, Quantization, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { accelerateRun } from './launchers';
+import { readServing, type ServingFromFile } from './servingKeys';
 import { DIFFUSERS_CLASS_KEY, KEY_ALIASES, LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, LITGPT_ENTRY_KEY, MODEL_NAME_KEYS, MODEL_SECTION_KEYS } from './vocabulary';
 
 const FIELD_BY_KEY: ReadonlyMap<string, SpecField> = new Map(
@@ -84,6 +85,8 @@ export interface FoundConfig {
   readonly catalog?: CatalogReference;
   /** Run settings the file states (batch, sequence, precision, LoRA…), with their keys. */
   readonly training: TrainingFromFile;
+  /** The serving engine the file starts (vLLM, SGLang) and the flags it states. */
+  readonly serving?: ServingFromFile;
   /** The `vision_config` of a vision tower VRAM Lens counts, beside this language model (or inside its entry). */
   readonly vision?: VisionConfig;
   /** A `vision_config` beside this language model whose tower VRAM Lens does not count: its model_type, or "". */
@@ -787,14 +790,17 @@ function readCandidate({ obj, path, parent, filled, ref, origins, run, runName, 
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     const components = catalogComponents(ref.model, ref.valueSpan);
     const pipeline = components && readPipeline(entry, components);
-    return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training, ...(pipeline ? { pipeline } : {}) };
+    const serving = readServing(obj);
+    return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training, ...(pipeline ? { pipeline } : {}), ...(serving ? { serving } : {}) };
   }
   const pipeline = readPipeline(obj, attached);
   if (pipeline) {
     return { ...readConfig(obj, path, parent), pipeline, training: { ...NO_TRAINING, names: pipeline.components.filter(c => holdsWeights(c.entry)).map(c => componentConfigPath(c.entry.key)) } };
   }
   const checkpoint = isCheckpointConfig(obj) || (parent !== undefined && isCheckpointConfig(parent));
+  const serving = readServing(obj);
   return {
+    ...(serving ? { serving } : {}),
     ...readConfig(obj, path, parent),
     ...(runName ? { name: runName } : {}),
     ...(start !== undefined ? { span: { start, end: obj.span.end } } : {}),

@@ -98,6 +98,18 @@ export const LAUNCH_KEYS = {
   recipe: 'launch_config_file', gpus: 'num_gpus', gpusPerNode: 'gpus_per_node', accelerateConfig: 'launch_accelerate_config', accelerate: 'launch_accelerate',
 } as const;
 
+/** The key a serving command's entries carry naming its engine (`vllm`, `sglang`): set by the readers, never written by users. */
+export const SERVING_ENGINE_KEY = 'serving_engine';
+
+/** The key an `LLM(...)` call's entries carry: vLLM started from Python, whose defaults differ from the API server's. */
+export const SERVING_OFFLINE_KEY = 'serving_offline';
+
+/** The engines' other names for the flags VRAM Lens reads, by the name it reads them under (SGLang's, vLLM's older ones). */
+export const SERVING_FLAG_ALIASES: Readonly<Record<string, string>> = {
+  model_path: 'model', tp_size: 'tensor_parallel_size', tp: 'tensor_parallel_size', pp_size: 'pipeline_parallel_size',
+  context_length: 'max_model_len', max_seq_len: 'max_model_len',
+};
+
 /** PEFT's config classes for adapters other than LoRA, by the `peft_type` each writes into adapter_config.json: a script that builds one is read for it. */
 export const PEFT_METHOD_CONFIGS: Readonly<Record<string, string>> = {
   IA3Config: 'IA3', LoHaConfig: 'LOHA', LoKrConfig: 'LOKR', AdaLoraConfig: 'ADALORA', PromptTuningConfig: 'PROMPT_TUNING',

@@ -1,6 +1,7 @@
 // Quick fixes on the diagnostics that say a config does not fit, computed once per analysis.
 import * as vscode from 'vscode';
-import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING } from '../core/diagnose';
+import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START } from '../core/diagnose';
+import { servingFixes } from '../core/servingFixes';
 import type { FitMode } from '../core/advise';
 import { fixesFor, type Fix } from '../core/fixes';
 import { analyzeDocument, configIndexAt, gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
@@ -70,6 +71,11 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
       return out;
     }
     for (const diagnostic of context.diagnostics) {
+      if (diagnostic.source === DIAGNOSTIC_SOURCE && diagnostic.code === SERVING_DOES_NOT_START) {
+        const a = analysis.configs[configIndexAt(analysis, document.offsetAt(diagnostic.range.start)) ?? 0];
+        out.push(...(a ? servingFixes(a, gpu, document.getText()) : []).map(fix => this.action(document, diagnostic, fix)));
+        continue;
+      }
       if (diagnostic.source !== DIAGNOSTIC_SOURCE || (diagnostic.code !== EXCEEDS_INFERENCE && diagnostic.code !== EXCEEDS_TRAINING)) {
         continue;
       }
@@ -80,22 +86,23 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
         continue;
       }
       for (const fix of this.fixes(analysis, a, mode, document)) {
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.diagnostics = [diagnostic];
-        action.isPreferred = fix.preferred;
-        if (fix.edit) {
-          action.edit = new vscode.WorkspaceEdit();
-          action.edit.replace(
-            document.uri,
-            new vscode.Range(document.positionAt(fix.edit.span.start), document.positionAt(fix.edit.span.end)),
-            fix.edit.newText,
-          );
-        } else if (fix.setting) {
-          action.command = { title: fix.title, command: APPLY_SETTING_COMMAND, arguments: [fix.setting.setting, fix.setting.value, ...(fix.alsoSetting ? [fix.alsoSetting.setting, fix.alsoSetting.value] : [])] };
-        }
-        out.push(action);
+        out.push(this.action(document, diagnostic, fix));
       }
     }
     return out;
+  }
+
+  /** A fix as a code action: its edit of the file, or the setting it changes. */
+  private action(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, fix: Fix): vscode.CodeAction {
+    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+    action.diagnostics = [diagnostic];
+    action.isPreferred = fix.preferred;
+    if (fix.edit) {
+      action.edit = new vscode.WorkspaceEdit();
+      action.edit.replace(document.uri, new vscode.Range(document.positionAt(fix.edit.span.start), document.positionAt(fix.edit.span.end)), fix.edit.newText);
+    } else if (fix.setting) {
+      action.command = { title: fix.title, command: APPLY_SETTING_COMMAND, arguments: [fix.setting.setting, fix.setting.value, ...(fix.alsoSetting ? [fix.alsoSetting.setting, fix.alsoSetting.value] : [])] };
+    }
+    return action;
   }
 }

@@ -1,4 +1,5 @@
 // The user's VRAM Lens settings as analysis options, each checked against the same limits the CLI and the files use.
+import { parseEngineVersion } from '../core/serving';
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
 import { customGpu, MAX_CUSTOM_GPUS, type Gpu } from '../core/gpus';
@@ -38,9 +39,16 @@ export function readOptions(scope: vscode.Uri | undefined, folderGpus: readonly 
     zeroStage: zeroStage(c.get('zeroStage')),
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead <= RUN_LIMITS.cudaOverheadMiB ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
     customGpus: [...readCustomGpus(c), ...folderGpus],
+    ...engineVersion(c),
     ...fineTuning(c),
     ...images(c),
   };
+}
+
+/** vramLens.serving.engineVersion: the vLLM or SGLang release whose accounting serving commands get ("" or unset: the current). */
+function engineVersion(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'engineVersion'> {
+  const v = c.get<unknown>('serving.engineVersion');
+  return typeof v === 'string' && parseEngineVersion(v) ? { engineVersion: v.trim() } : {};
 }
 
 /** vramLens.imageSize, .imagesPerSample and .guidance: the images a diffusion or multimodal model makes or reads. */

@@ -1,6 +1,6 @@
 // The hover on a key the estimate reads: what it does, its share, and what doubling it would do.
 import * as vscode from 'vscode';
-import { catalogHoverMarkdown, hoverMarkdown, settingHoverMarkdown } from '../core/explain';
+import { catalogHoverMarkdown, hoverMarkdown, servingHoverMarkdown, settingHoverMarkdown } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
 
 export class VramHoverProvider implements vscode.HoverProvider {
@@ -12,13 +12,17 @@ export class VramHoverProvider implements vscode.HoverProvider {
     for (const a of analysis.configs) {
       const inSpan = (k: { start: number }, v: { end: number }) => offset >= k.start && offset <= v.end;
       // A script's run settings are arguments anywhere in the file, outside the call that loads the model.
-      const onSetting = a.config.training.sources.some(x => inSpan(x.keySpan, x.valueSpan));
+      const onSetting = [...a.config.training.sources, ...(a.config.serving?.sources ?? [])].some(x => inSpan(x.keySpan, x.valueSpan));
       if ((offset < a.config.span.start || offset > a.config.span.end) && !onSetting) {
         continue;
       }
       const ref = a.config.catalog;
       if (ref && inSpan(ref.keySpan, ref.valueSpan)) {
         return this.hover(document, catalogHoverMarkdown(a, analysis.gpu), ref.keySpan.start, ref.valueSpan.end);
+      }
+      const flag = a.config.serving?.sources.find(x => inSpan(x.keySpan, x.valueSpan));
+      if (flag) {
+        return this.hover(document, servingHoverMarkdown(a, flag.key, analysis.gpu), flag.keySpan.start, flag.valueSpan.end);
       }
       const setting = a.config.training.sources.find(x => inSpan(x.keySpan, x.valueSpan));
       if (setting) {

@@ -1,8 +1,8 @@
-// Launch scripts (bash): the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, a training script under `accelerate launch`, `deepspeed`, `torchrun` or `python` (Megatron-LM's pretrain scripts, NeMo's Hydra scripts), and `nemo llm pretrain` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
+// Launch scripts (bash): the serving engines they start (vLLM, SGLang) and the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, a training script under `accelerate launch`, `deepspeed`, `torchrun` or `python` (Megatron-LM's pretrain scripts, NeMo's Hydra scripts), and `nemo llm pretrain` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
 import { ACCELERATE_FLAGS } from '../core/launchers';
 import { nemoRecipeRun } from '../core/script';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_RECIPE_CALL } from '../core/vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_RECIPE_CALL, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
 /** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
@@ -378,7 +378,7 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
 }
 
 /** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */
-const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py|nemo\s+llm\s+pretrain)\b/;
+const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py|nemo\s+llm\s+pretrain|vllm\s+serve|vllm\.entrypoints|vllm\/vllm-openai|sglang\.launch_server)\b/;
 
 /** True when a script may run a launch this reader knows: one scan, so an ordinary script costs almost nothing. */
 export function mayHoldLaunch(text: string): boolean {
@@ -392,6 +392,10 @@ export function mayHoldLaunch(text: string): boolean {
 function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[] } | undefined {
   const first = words.findIndex(w => !/^\w+=/.test(w.text));
   const rest = first < 0 ? [] : words.slice(first);
+  const serving = servingLaunch(rest);
+  if (serving) {
+    return serving;
+  }
   if (rest[0]?.text === 'tune' && rest[1]?.text === 'run') {
     const entries = tuneLaunch(rest);
     return entries && { name: 'tune run', entries };
@@ -420,6 +424,48 @@ function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[
     return entries && { name: 'python', entries };
   }
   return undefined;
+}
+
+/** Short flags of the serving engines' command lines, by their long names. */
+const SHORT_SERVING_FLAGS: Readonly<Record<string, string>> = { '-tp': '--tensor-parallel-size', '-pp': '--pipeline-parallel-size', '-q': '--quantization', '-dp': '--data-parallel-size' };
+
+/**
+ * A serving engine's start: `vllm serve MODEL [flags]`, `python -m vllm.entrypoints.openai.api_server --model MODEL`,
+ * the `vllm/vllm-openai` image's arguments under `docker run`, or `python -m sglang.launch_server --model-path MODEL`.
+ * Its entries: the engine (SERVING_ENGINE_KEY), the model, and each flag under its name with `_` for `-`.
+ */
+function servingLaunch(words: readonly Word[]): { name: string; entries: ConfigEntry[] } | undefined {
+  const at = (i: number) => words[i]?.text ?? '';
+  const module = words.findIndex((w, i) => w.text === '-m' && /^python3?$/.test(at(i - 1)));
+  const moduleName = module >= 0 ? at(module + 1) : '';
+  const image = words.findIndex(w => /^(docker\.io\/)?vllm\/vllm-openai(:|$)/.test(w.text));
+  let engine: 'vllm' | 'sglang';
+  let from: number;
+  let positional: Word | undefined;
+  if (at(0) === 'vllm' && at(1) === 'serve') {
+    engine = 'vllm';
+    positional = words[2] && !words[2].text.startsWith('-') ? words[2] : undefined;
+    from = positional ? 3 : 2;
+  } else if (/^vllm\.entrypoints\./.test(moduleName)) {
+    engine = 'vllm';
+    from = module + 2;
+  } else if (moduleName === 'sglang.launch_server') {
+    engine = 'sglang';
+    from = module + 2;
+  } else if (image >= 0 && at(0) === 'docker') {
+    engine = 'vllm';
+    from = image + 1;
+  } else {
+    return undefined;
+  }
+  const expanded = words.slice(from).map(w => (SHORT_SERVING_FLAGS[w.text] ? { ...w, text: SHORT_SERVING_FLAGS[w.text] } : w));
+  const flags = flagArguments(expanded, 0).map(f => ({ ...f, key: SERVING_FLAG_ALIASES[f.key] ?? f.key }));
+  const entries: ConfigEntry[] = [wordEntry(SERVING_ENGINE_KEY, { text: engine, span: words[0].span })];
+  if (positional) {
+    entries.push(wordEntry('model', positional));
+  }
+  entries.push(...flags.map(f => ({ key: f.key, keySpan: f.keySpan, value: f.value })));
+  return entries.some(e => e.key === 'model') ? { name: engine === 'vllm' ? 'vllm serve' : 'sglang', entries } : undefined;
 }
 
 /**

@@ -1,0 +1,441 @@
+// The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
+import { cudaTotalBytes, type Gpu } from './gpus';
+import { kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
+import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
+
+const GIB = 1024 ** 3;
+
+export type ServingEngine = 'vllm' | 'sglang';
+
+/** The release VRAM Lens accounts as when neither the file nor the settings name one. */
+export const CURRENT_ENGINE_VERSION: Readonly<Record<ServingEngine, string>> = { vllm: '0.20', sglang: '0.5' };
+
+/** What a serving command line, config or `LLM(...)` call says, under the engines' own names. */
+export interface ServingOptions {
+  readonly engine: ServingEngine;
+  /** The release whose accounting applies ("0.6.3", "0.19"); undefined: CURRENT_ENGINE_VERSION. */
+  readonly version?: string;
+  /** Started as an API server (`vllm serve`) or as `LLM(...)` in Python: vLLM's defaults differ. */
+  readonly usage?: 'server' | 'offline';
+  readonly tensorParallel: number;
+  readonly pipelineParallel: number;
+  /** `--dtype`: the weights' and activations' element size. */
+  readonly precision: Precision;
+  readonly quantization?: Quantization;
+  readonly kvCacheType: KvCacheType;
+  readonly gpuMemoryUtilization?: number;
+  /** Undefined: the model's own context length. */
+  readonly maxModelLen?: number;
+  readonly maxNumSeqs?: number;
+  readonly maxNumBatchedTokens?: number;
+  readonly enableChunkedPrefill?: boolean;
+  readonly blockSize?: number;
+  readonly enforceEager?: boolean;
+  /** SGLang: the share of the GPU for weights and the KV pool. */
+  readonly memFractionStatic?: number;
+  readonly maxTotalTokens?: number;
+  readonly chunkedPrefillSize?: number;
+  readonly maxRunningRequests?: number;
+}
+
+/** One GPU of a vLLM or SGLang deployment at start, as the CLI's `serving` JSON gives it (bytes per GPU). */
+export interface ServingPlan {
+  readonly engine: ServingEngine;
+  readonly version: string;
+  readonly gpu: string;
+  readonly gpus: number;
+  readonly budgetBytes: number;
+  readonly weightsBytes: number;
+  readonly activationPeakBytes: number;
+  readonly nonTorchBytes: number;
+  readonly cudaGraphBytes: number;
+  readonly kvCacheBytes: number;
+  readonly kvBytesPerToken: number;
+  readonly kvTokens: number;
+  readonly maxConcurrency: number;
+  readonly starts: boolean;
+  /** Why it does not start, in the engine's own words; empty when it starts. */
+  readonly reason: string;
+  /** The context each request may reach, and the settings the plan assumed (stated or the engine's defaults). */
+  readonly maxModelLen: number;
+  readonly maxNumSeqs: number;
+  readonly maxNumBatchedTokens: number;
+  readonly blockSize: number;
+  /** The longest `max_model_len` that starts with these settings; 0 when none does. */
+  readonly longestStartingLen: number;
+  /** What each figure rests on, for the report. */
+  readonly assumptions: readonly string[];
+}
+
+/** A release as numbers: "0.6.3.post1" → [0, 6, 3]. Undefined when it is not written as one. */
+export function parseEngineVersion(text: string): readonly number[] | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function atLeast(version: readonly number[], major: number, minor: number): boolean {
+  return version[0] > major || (version[0] === major && version[1] >= minor);
+}
+
+/** How a vLLM release accounts its memory, by the changes that moved the numbers. */
+interface VllmAccounting {
+  /** The V1 engine (default from 0.8): chunked prefill always, a free-memory check at start, CUDA graphs after the pool. */
+  readonly v1: boolean;
+  /** The sampler's dummy run, in fp32 logits rows × vocabulary: ≈ 9.6 copies before 0.17, ≈ 3.75 after. */
+  readonly samplerCopies: number;
+  /** H100-class GPUs (≥ 70 GiB, not an A100) get 8,192 / 16,384 batched tokens and 1,024 sequences by default. */
+  readonly largeGpuDefaults: boolean;
+  /** The hybrid KV cache manager (sliding-window layers keep only their window). */
+  readonly hybridKvCache: boolean;
+}
+
+function vllmAccounting(version: readonly number[]): VllmAccounting {
+  return {
+    v1: atLeast(version, 0, 8),
+    samplerCopies: atLeast(version, 0, 17) ? 3.75 : 9.6,
+    largeGpuDefaults: atLeast(version, 0, 10),
+    hybridKvCache: atLeast(version, 0, 10),
+  };
+}
+
+/** vLLM's CUDA context and the memory at start that is not its own (measured on an H100: 0.51 GiB before any tensor). */
+const CONTEXT_BYTES = 0.5 * GIB;
+
+/**
+ * Memory outside PyTorch's allocator that grows during vLLM's profile (its non_torch_memory): NCCL and the custom
+ * all-reduce buffers under tensor parallelism dominate (2.07–2.17 GiB per GPU at TP 2–4 on an H100, vLLM 0.19).
+ */
+function nonTorchBytes(tp: number, pp: number, v1: boolean): number {
+  if (tp >= 2) {
+    return 2.1 * GIB;
+  }
+  if (pp >= 2) {
+    return 0.07 * GIB;
+  }
+  return (v1 ? 0.25 : 0.06) * GIB;
+}
+
+/** CUDA graphs captured after the KV pool is sized (outside the budget); a typical figure, not profiled. */
+function cudaGraphBytes(options: ServingOptions, v1: boolean): number {
+  return options.enforceEager ? 0 : (v1 ? 1.0 : 0.4) * GIB;
+}
+
+/** Element bytes of the weights and activations for a `--dtype`. */
+function activationElementBytes(precision: Precision): number {
+  return precision === '32-true' ? 4 : 2;
+}
+
+/** The layers of each pipeline stage, as vLLM splits them (the remainder goes to the stages before the last). */
+export function stageLayers(layers: number, pp: number): number[] {
+  const base = Math.floor(layers / pp);
+  const split = new Array<number>(pp).fill(base);
+  for (let i = 0; i < layers % pp; i++) {
+    split[pp - 2 - i >= 0 ? pp - 2 - i : pp - 1] += 1;
+  }
+  return split;
+}
+
+/** The weights one GPU loads: its pipeline stage's layers (the embedding on the first, the head on the last) over TP. */
+function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: number, layersHere: number): number {
+  // Quantized checkpoints keep the embedding and the head in 16 bits.
+  const element = options.precision === '32-true' ? 4 : 2;
+  const total = weightBytes(spec, element, options.quantization);
+  const embedding = spec.vocabSize * spec.hiddenSize * element;
+  const head = spec.tieWordEmbeddings && options.pipelineParallel === 1 ? 0 : spec.vocabSize * spec.hiddenSize * element;
+  const tiedHead = spec.tieWordEmbeddings ? 0 : head;
+  const layerBytes = (total - embedding - tiedHead) / spec.numLayers;
+  const first = stage === 0 ? embedding : 0;
+  const last = stage === options.pipelineParallel - 1 ? head : 0;
+  return Math.round((first + last + layerBytes * layersHere) / options.tensorParallel);
+}
+
+/**
+ * The forward pass's widest moment per prompt token over one layer, in elements: the residual and the normed hidden
+ * state beside the MLP's gate-and-up output and its activation (a routed MoE's per-expert copies for each of its top-k,
+ * as the fused kernel's workspaces hold them), or the attention's projections. Split over TP where the layer is.
+ */
+function forwardWidth(spec: ModelSpec, tp: number): number {
+  const h = spec.hiddenSize;
+  const attention = ((2 * spec.numHeads + 2 * spec.numKvHeads) * spec.headDim) / tp;
+  const dense = (3 * spec.intermediateSize) / tp;
+  const m = spec.moe;
+  const routed = m ? m.expertsPerToken * ((3 * m.expertIntermediate) / tp + h) + (3 * m.sharedIntermediate) / tp : 0;
+  return 2 * h + Math.max(attention, m && m.moeLayers >= spec.numLayers ? 0 : dense, routed);
+}
+
+/** What the compiled forward keeps beside the widest tensors (calibrated on CodeLlama-7B and Llama 3.1 8B, vLLM 0.19). */
+const FORWARD_OVERHEAD = 1.2;
+
+/**
+ * The peak PyTorch allocates in vLLM's profile run on one stage: a dummy batch of `tokens` through the layers, then (on
+ * the last stage) the sampler over `seqs` rows of fp32 logits beside the final hidden states.
+ */
+function activationPeak(spec: ModelSpec, options: ServingOptions, tokens: number, seqs: number, samplerCopies: number, lastStage: boolean): number {
+  const element = activationElementBytes(options.precision);
+  const forward = tokens * forwardWidth(spec, options.tensorParallel) * element * FORWARD_OVERHEAD;
+  const sampler = seqs * spec.vocabSize * 4 * samplerCopies + tokens * spec.hiddenSize * element;
+  return Math.round((lastStage ? Math.max(forward, sampler) : forward) + moeWorkspace(spec, tokens, options.tensorParallel, element));
+}
+
+/**
+ * A routed MoE's fused-kernel workspaces, kept from the profile's forward pass through the sampler: the gate-and-up
+ * output, its activation and the down projection's output for each of the top-k experts of every token (Qwen3-30B-A3B
+ * and DeepSeek-V2-Lite, vLLM 0.19: the sampler's peak plus this, within 6 %).
+ */
+function moeWorkspace(spec: ModelSpec, tokens: number, tp: number, element: number): number {
+  const m = spec.moe;
+  return m ? tokens * m.expertsPerToken * ((3 * m.expertIntermediate) / tp + spec.hiddenSize) * element : 0;
+}
+
+/** Bytes one attention layer caches per token on one GPU: KV heads split over TP (replicated below one each), MLA's latent whole. */
+export function kvBytesPerLayerToken(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'kvCacheType' | 'precision'>): number {
+  const element = kvElementBytes(options.kvCacheType, options.precision);
+  if (spec.mla) {
+    return kvCacheElementsPerToken(spec, { serving: 'vllm' }) * element;
+  }
+  const headsHere = Math.max(1, Math.floor(spec.numKvHeads / options.tensorParallel));
+  return 2 * headsHere * spec.headDim * element;
+}
+
+/** The attention layers that cache keys and values (a hybrid's recurrent layers keep none). */
+function attentionLayers(spec: ModelSpec): number {
+  return (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
+}
+
+/** How vLLM groups a stage's layers into KV cache groups of one size (its hybrid manager), and what a request needs. */
+interface KvGroups {
+  /** Layers per group: each block is this many pages. */
+  readonly groupSize: number;
+  readonly fullGroups: number;
+  readonly slidingGroups: number;
+}
+
+function kvGroups(spec: ModelSpec, layers: number, hybrid: boolean): KvGroups {
+  const sliding = hybrid && spec.slidingWindow !== undefined ? Math.round((spec.slidingLayers / Math.max(1, spec.numLayers)) * layers) : 0;
+  const full = layers - sliding;
+  if (sliding === 0 || full === 0) {
+    return { groupSize: layers, fullGroups: full > 0 ? 1 : 0, slidingGroups: sliding > 0 ? 1 : 0 };
+  }
+  const min = Math.min(full, sliding);
+  const max = Math.max(full, sliding);
+  const groupSize = max < min * 1.5 ? max : min;
+  return { groupSize, fullGroups: Math.ceil(full / groupSize), slidingGroups: Math.ceil(sliding / groupSize) };
+}
+
+/** Blocks one request of `length` tokens holds in each layer of a group, summed over the groups. */
+function blocksPerRequest(g: KvGroups, length: number, blockSize: number, window: number | undefined, batchedTokens: number): number {
+  const slidingTokens = window !== undefined ? Math.min(window - 1 + batchedTokens, length) : length;
+  return g.fullGroups * Math.ceil(length / blockSize) + g.slidingGroups * (Math.ceil(slidingTokens / blockSize) + 1);
+}
+
+/** The engine defaults for what the command leaves out, by release, GPU and how it was started. */
+function schedulerDefaults(options: ServingOptions, gpu: Gpu, accounting: VllmAccounting, maxModelLen: number): { seqs: number; tokens: number; chunked: boolean } {
+  const large = accounting.largeGpuDefaults && cudaTotalBytes(gpu) >= 70 * GIB && !/a100/i.test(gpu.name);
+  const offline = options.usage === 'offline';
+  const seqs = options.maxNumSeqs ?? (large ? 1024 : 256);
+  if (!accounting.v1) {
+    // V0 turns chunked prefill on for contexts over 32K (2,048 tokens per step); otherwise one whole prompt per step.
+    const chunked = options.enableChunkedPrefill ?? maxModelLen > 32_768;
+    return { seqs, tokens: options.maxNumBatchedTokens ?? (chunked ? 2048 : Math.max(maxModelLen, 2048)), chunked };
+  }
+  const chunked = options.enableChunkedPrefill ?? true;
+  const byUsage = large ? (offline ? 16_384 : 8192) : offline ? 8192 : 2048;
+  return { seqs, tokens: options.maxNumBatchedTokens ?? (chunked ? byUsage : Math.max(maxModelLen, byUsage)), chunked };
+}
+
+const GIB_TEXT = (bytes: number) => (bytes / GIB).toFixed(2);
+
+/** vLLM's refusal when one request of `length` tokens does not fit the pool, in its own words (V1 and V0). */
+function poolRefusal(v1: boolean, length: number, neededBytes: number, availableBytes: number, tokens: number, longest: number): string {
+  if (!v1) {
+    return `The model's max seq len (${length}) is larger than the maximum number of tokens that can be stored in KV cache (${tokens}). Try increasing \`gpu_memory_utilization\` or decreasing \`max_model_len\` when initializing the engine.`;
+  }
+  const estimate = longest > 0 ? `Based on the available memory, the estimated maximum model length is ${longest}. ` : '';
+  return `To serve at least one request with the models's max seq len (${length}), (${GIB_TEXT(neededBytes)} GiB KV cache is needed, which is larger than the available KV cache memory (${GIB_TEXT(availableBytes)} GiB). ${estimate}Try increasing \`gpu_memory_utilization\` or decreasing \`max_model_len\` when initializing the engine.`;
+}
+
+/** One pipeline stage's memory at start. */
+interface Stage {
+  readonly weights: number;
+  readonly activation: number;
+  readonly available: number;
+  readonly layers: number;
+  readonly groups: KvGroups;
+}
+
+/**
+ * vLLM on `gpu` × (tensor × pipeline parallel): the budget (`gpu_memory_utilization` × the total CUDA reports), the
+ * weights each GPU loads, the profiled activation peak, non-torch memory, and the KV pool in whole blocks — the
+ * tokens it holds, how many `max_model_len` requests fit at once, and whether vLLM starts.
+ */
+export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): ServingPlan {
+  const versionText = options.version ?? CURRENT_ENGINE_VERSION.vllm;
+  const version = parseEngineVersion(versionText) ?? parseEngineVersion(CURRENT_ENGINE_VERSION.vllm)!;
+  const accounting = vllmAccounting(version);
+  const total = cudaTotalBytes(gpu);
+  const utilization = options.gpuMemoryUtilization ?? 0.9;
+  const budget = total * utilization;
+  const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
+  const { seqs, tokens } = schedulerDefaults(options, gpu, accounting, maxModelLen);
+  const blockSize = options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
+  const pp = Math.max(1, options.pipelineParallel);
+  const nonTorch = nonTorchBytes(options.tensorParallel, pp, accounting.v1);
+  const perLayerToken = kvBytesPerLayerToken(spec, options);
+  const page = perLayerToken * blockSize;
+  const layersPerStage = stageLayers(attentionLayers(spec), pp);
+  const stages: Stage[] = layersPerStage.map((layers, i) => {
+    const weights = stageWeightBytes(spec, options, i, stageLayers(spec.numLayers, pp)[i]);
+    const activation = activationPeak(spec, options, tokens, seqs, accounting.samplerCopies, i === pp - 1);
+    return { weights, activation, available: budget - weights - activation - nonTorch, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
+  });
+  // Every stage keeps the fewest blocks any stage can hold; the worst stage is what the figures show.
+  const blocksOf = (s: Stage) => (s.available > 0 ? Math.floor(s.available / page / (accounting.v1 ? s.groups.groupSize : s.layers)) : 0);
+  const worst = stages.reduce((a, b) => (blocksOf(b) < blocksOf(a) ? b : a));
+  const blocks = blocksOf(worst);
+  const groupsCount = worst.groups.fullGroups + worst.groups.slidingGroups;
+  const kvTokens = accounting.v1 ? Math.floor(blocks / Math.max(1, groupsCount)) * blockSize : blocks * blockSize;
+  const perRequest = accounting.v1 ? blocksPerRequest(worst.groups, maxModelLen, blockSize, spec.slidingWindow, tokens) : Math.ceil(maxModelLen / blockSize);
+  const maxConcurrency = perRequest > 0 ? (accounting.v1 ? blocks / perRequest : kvTokens / maxModelLen) : 0;
+  const blockBytes = page * (accounting.v1 ? worst.groups.groupSize : worst.layers);
+  const kvCacheBytes = blocks * blockBytes;
+  const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, accounting.v1);
+  const graphs = cudaGraphBytes(options, accounting.v1);
+  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec });
+  return {
+    engine: 'vllm', version: versionText, gpu: gpu.name, gpus: options.tensorParallel * pp, budgetBytes: Math.round(budget),
+    weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
+    kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens, maxConcurrency: Math.round(maxConcurrency * 100) / 100,
+    starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
+    assumptions: vllmAssumptions(accounting, versionText, gpu, seqs, tokens, options, pp),
+  };
+}
+
+/** The longest context one request may have with `blocks` blocks in the pool (vLLM's own estimate when it refuses). */
+function longestLength(g: KvGroups, blocks: number, blockSize: number, window: number | undefined, batched: number, cap: number, v1: boolean): number {
+  if (blocks <= 0) {
+    return 0;
+  }
+  if (!v1) {
+    return Math.min(cap, blocks * blockSize);
+  }
+  let low = 0;
+  let high = Math.max(cap, 1);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (blocksPerRequest(g, mid, blockSize, window, batched) <= blocks) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
+interface RefusalInputs {
+  readonly accounting: VllmAccounting;
+  readonly total: number;
+  readonly budget: number;
+  readonly utilization: number;
+  readonly worst: Stage;
+  readonly blocks: number;
+  readonly kvTokens: number;
+  readonly maxModelLen: number;
+  readonly perRequest: number;
+  readonly blockBytes: number;
+  readonly longest: number;
+  readonly graphs: number;
+  readonly spec: ModelSpec;
+}
+
+/** Why vLLM would not start, in its own words, or '' when it starts. */
+function refusal(r: RefusalInputs): string {
+  const free = r.total - CONTEXT_BYTES;
+  if (r.spec.maxPositions !== undefined && r.maxModelLen > r.spec.maxPositions) {
+    return `User-specified max_model_len (${r.maxModelLen}) is greater than the derived max_model_len (max_position_embeddings=${r.spec.maxPositions} in model's config.json). To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.`;
+  }
+  if (r.accounting.v1 && free < r.budget) {
+    return `Free memory on device (${GIB_TEXT(free)}/${GIB_TEXT(r.total)} GiB) on startup is less than desired GPU memory utilization (${r.utilization}, ${GIB_TEXT(r.budget)} GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.`;
+  }
+  if (r.worst.weights > free) {
+    return `CUDA out of memory while loading the weights: ${GIB_TEXT(r.worst.weights)} GiB per GPU, and the GPU has ${GIB_TEXT(free)} GiB free. Use more tensor parallelism or a quantized checkpoint.`;
+  }
+  if (r.blocks <= 0) {
+    return 'No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.';
+  }
+  if (r.perRequest > r.blocks) {
+    return poolRefusal(r.accounting.v1, r.maxModelLen, r.perRequest * r.blockBytes, r.blocks * r.blockBytes, r.kvTokens, r.longest);
+  }
+  if (r.budget + r.graphs > r.total) {
+    return `CUDA out of memory while capturing CUDA graphs: the budget (${GIB_TEXT(r.budget)} GiB) and the graphs (about ${GIB_TEXT(r.graphs)} GiB) exceed the GPU's ${GIB_TEXT(r.total)} GiB. Lower \`gpu_memory_utilization\` or pass \`--enforce-eager\`.`;
+  }
+  return '';
+}
+
+function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: number, tokens: number, options: ServingOptions, pp: number): string[] {
+  const notes = [
+    `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ' (estimated: nvidia-smi total less 0.46 GiB, as on an H100)' : ''}.`,
+    `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.6–0.16' : '0.17–0.19'} logs); the forward pass's widest layer + 20 %.`,
+    `Non-torch memory: ${options.tensorParallel >= 2 ? 'NCCL and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${a.v1 ? '0.25' : '0.06'} GiB on one GPU`} (published logs).`,
+    options.enforceEager ? 'CUDA graphs: none (--enforce-eager).' : `CUDA graphs: about ${a.v1 ? '1.0' : '0.4'} GiB, captured after the KV pool is sized, outside the budget (typical of published logs, not profiled).`,
+  ];
+  if (pp >= 2) {
+    notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
+  }
+  return notes;
+}
+
+/**
+ * SGLang on `gpu` × TP: the static share (`mem_fraction_static` × the total) holds the weights and the KV pool; the
+ * rest is left for activations and CUDA graphs. The pool takes what remains after the weights, capped by
+ * `max_total_tokens`.
+ */
+export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): ServingPlan {
+  const versionText = options.version ?? CURRENT_ENGINE_VERSION.sglang;
+  const tp = Math.max(1, options.tensorParallel);
+  const total = cudaTotalBytes(gpu);
+  const fraction = options.memFractionStatic ?? defaultMemFraction(tp);
+  const budget = total * fraction;
+  const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers);
+  const nonTorch = nonTorchBytes(tp, 1, true);
+  const perToken = kvBytesPerLayerToken(spec, options) * attentionLayers(spec);
+  // SGLang sizes the pool from the free memory after loading, less the share it leaves unreserved.
+  const rest = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
+  const fitted = rest > 0 ? Math.floor(rest / perToken) : 0;
+  const kvTokens = options.maxTotalTokens !== undefined ? Math.min(options.maxTotalTokens, fitted) : fitted;
+  const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
+  const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
+  const seqs = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
+  const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), 3.75, true);
+  const reason = kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
+  return {
+    engine: 'sglang', version: versionText, gpu: gpu.name, gpus: tp, budgetBytes: Math.round(budget), weightsBytes: weights,
+    activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
+    kvCacheBytes: Math.max(0, kvTokens) * perToken, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
+    maxConcurrency: Math.round((Math.max(0, kvTokens) / maxModelLen) * 100) / 100, starts: reason === '', reason, maxModelLen,
+    maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)),
+    assumptions: [
+      `SGLang ${versionText}: mem_fraction_static ${fraction} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
+      'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
+    ],
+  };
+}
+
+/** SGLang's default static share by tensor parallelism (server_args, before per-GPU tuning). */
+function defaultMemFraction(tp: number): number {
+  return tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88;
+}
+
+/** The plan for an engine. */
+export function planServing(spec: ModelSpec, options: ServingOptions, gpu: Gpu): ServingPlan {
+  return options.engine === 'sglang' ? planSglang(spec, options, gpu) : planVllm(spec, options, gpu);
+}
+
+/** The smallest `gpu_memory_utilization` (two decimals) at which vLLM starts, if any below 0.99. */
+export function neededUtilization(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
+  for (let u = 50; u <= 99; u++) {
+    if (planVllm(spec, { ...options, gpuMemoryUtilization: u / 100 }, gpu).starts) {
+      return u / 100;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,169 @@
+// The serving flags VRAM Lens reads (vLLM's and SGLang's, as command lines, `--config` YAML and `LLM(...)` write them): what each sets, what it does to the KV pool (for hovers), and the reader that turns a file's entries into serving options.
+import { entryOf, type ConfigObject, type ConfigValue } from './configTree';
+import type { ServingEngine, ServingOptions } from './serving';
+import type { KvCacheType, Precision, Quantization, Span } from './types';
+import { SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_OFFLINE_KEY } from './vocabulary';
+
+type Writable<T> = { -readonly [K in keyof T]?: T[K] };
+
+/** One flag: the option it sets, how its value reads, and what it does to the pool. */
+interface ServingFlag {
+  readonly option: keyof ServingOptions;
+  readonly read: (v: ConfigValue) => ServingOptions[keyof ServingOptions] | undefined | 'invalid';
+  /** What the flag does to the memory, for its hover. */
+  readonly says: string;
+  /** What a valid value is, for the message on an invalid one. */
+  readonly expects: string;
+  readonly engines: readonly ServingEngine[];
+}
+
+const integer = (min: number, max: number) => (v: ConfigValue) => (v.kind === 'number' && Number.isInteger(v.value) && v.value >= min && v.value <= max ? v.value : 'invalid');
+const fraction = (v: ConfigValue) => (v.kind === 'number' && v.value > 0 && v.value <= 1 ? v.value : 'invalid');
+const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' && /^(true|false)$/i.test(v.value) ? /^true$/i.test(v.value) : 'invalid');
+
+/** `--dtype`: the weights' and activations' precision. */
+function readDtype(v: ConfigValue): Precision | undefined | 'invalid' {
+  if (v.kind !== 'string') {
+    return 'invalid';
+  }
+  const known: Record<string, Precision | undefined> = { auto: undefined, bfloat16: 'bf16-true', float16: '16-true', half: '16-true', float: '32-true', float32: '32-true' };
+  return v.value.toLowerCase() in known ? known[v.value.toLowerCase()] : 'invalid';
+}
+
+/** `--quantization`: how vLLM loads the weights (a checkpoint's own method is read from its name or config). */
+function readQuantization(v: ConfigValue): Quantization | undefined | 'invalid' {
+  if (v.kind !== 'string') {
+    return 'invalid';
+  }
+  const known: Record<string, Quantization | undefined> = {
+    fp8: 'fp8-tensor', awq: 'awq-int4', awq_marlin: 'awq-int4', gptq: 'gptq-int4', gptq_marlin: 'gptq-int4', marlin: 'gptq-int4',
+    bitsandbytes: 'nf4', 'compressed-tensors': undefined, compressed_tensors: undefined, none: undefined,
+  };
+  return v.value.toLowerCase() in known ? known[v.value.toLowerCase()] : 'invalid';
+}
+
+/** `--kv-cache-dtype`. */
+function readKvDtype(v: ConfigValue): KvCacheType | 'invalid' {
+  return v.kind === 'string' && /^(auto|fp8|fp8_e4m3|fp8_e5m2|fp8_inc|bfloat16|float16)$/i.test(v.value) ? (/^fp8/i.test(v.value) ? 'fp8' : 'auto') : 'invalid';
+}
+
+const BOTH: readonly ServingEngine[] = ['vllm', 'sglang'];
+
+/** The flags, under vLLM's names with `_` (SGLang's own names are mapped onto them by SERVING_FLAG_ALIASES, or are their own). */
+export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
+  gpu_memory_utilization: {
+    option: 'gpuMemoryUtilization', read: fraction, expects: 'a share of the GPU above 0 and at most 1', engines: ['vllm'],
+    says: 'The share of the GPU vLLM takes (× the total CUDA reports). Weights, the profiled activation peak and non-torch memory come out of it; the KV pool gets the rest, so every 0.01 is 0.01 × the GPU more or fewer KV tokens.',
+  },
+  max_model_len: {
+    option: 'maxModelLen', read: integer(1, 1e8), expects: 'a whole number of tokens', engines: BOTH,
+    says: "The longest request. It does not change the pool's size; vLLM refuses to start unless one request this long fits the pool, and maximum concurrency is the pool over this length.",
+  },
+  max_num_seqs: {
+    option: 'maxNumSeqs', read: integer(1, 1e6), expects: 'a whole number of sequences', engines: ['vllm'],
+    says: "Sequences per step. vLLM's profile runs the sampler over this many rows of fp32 logits, which is most of the activation peak for large vocabularies: fewer sequences leave more room for the KV pool.",
+  },
+  max_num_batched_tokens: {
+    option: 'maxNumBatchedTokens', read: integer(1, 1e8), expects: 'a whole number of tokens', engines: ['vllm'],
+    says: "Tokens per step (the chunked-prefill chunk). vLLM's profile runs a dummy batch this long through the model: its activation peak grows with it and comes out of the KV pool.",
+  },
+  enable_chunked_prefill: { option: 'enableChunkedPrefill', read: flag, expects: 'true or false', engines: ['vllm'], says: 'Long prompts are prefilled in chunks of max_num_batched_tokens; without it (V0) a step holds a whole max_model_len prompt, and the profiled peak with it.' },
+  block_size: { option: 'blockSize', read: integer(1, 4096), expects: 'a whole number of tokens', engines: ['vllm'], says: 'Tokens per KV block: the pool is whole blocks, and each request holds whole blocks.' },
+  enforce_eager: { option: 'enforceEager', read: flag, expects: 'true or false', engines: BOTH, says: 'No CUDA graphs: saves the memory graph capture takes after the pool is sized (about 0.5–2 GiB), at some decode speed.' },
+  kv_cache_dtype: { option: 'kvCacheType', read: readKvDtype, expects: 'auto or an fp8 type', engines: BOTH, says: 'fp8 stores keys and values in 1 byte: twice the KV tokens in the same pool.' },
+  tensor_parallel_size: { option: 'tensorParallel', read: integer(1, 1024), expects: 'a whole number of GPUs', engines: BOTH, says: 'GPUs that split each layer: weights and KV heads per GPU divide by it (NCCL takes about 2 GiB on each), so the pool grows.' },
+  pipeline_parallel_size: { option: 'pipelineParallel', read: integer(1, 1024), expects: 'a whole number of stages', engines: ['vllm'], says: 'Stages that split the layers: each GPU holds its layers and their KV blocks.' },
+  dtype: { option: 'precision', read: readDtype, expects: 'auto, bfloat16, float16 or float32', engines: BOTH, says: 'The weights\' and activations\' precision: float32 doubles the weights and the KV bytes per token.' },
+  quantization: { option: 'quantization', read: readQuantization, expects: 'a quantization method vLLM knows (fp8, awq, gptq, bitsandbytes…)', engines: BOTH, says: 'How the weights load: fp8 halves the linear layers (the embedding and head stay in 16 bits), leaving the difference to the KV pool.' },
+  mem_fraction_static: {
+    option: 'memFractionStatic', read: fraction, expects: 'a share of the GPU above 0 and at most 1', engines: ['sglang'],
+    says: "SGLang's share of the GPU for the weights and the KV pool; the rest is left for activations and CUDA graphs.",
+  },
+  max_total_tokens: { option: 'maxTotalTokens', read: integer(1, 1e9), expects: 'a whole number of tokens', engines: ['sglang'], says: 'Caps the KV pool at this many tokens.' },
+  chunked_prefill_size: { option: 'chunkedPrefillSize', read: integer(-1, 1e8), expects: 'a whole number of tokens', engines: ['sglang'], says: 'Tokens per prefill chunk: the activation peak grows with it (in the unreserved share).' },
+  max_running_requests: { option: 'maxRunningRequests', read: integer(1, 1e6), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once.' },
+};
+
+/** Keys only a serving config writes: one of them beside `model:` makes a YAML file a vLLM (or SGLang) config. */
+const VLLM_ONLY = ['gpu_memory_utilization', 'max_num_seqs', 'max_num_batched_tokens', 'enforce_eager', 'kv_cache_dtype', 'swap_space', 'block_size', 'enable_prefix_caching', 'served_model_name'];
+const SGLANG_ONLY = ['mem_fraction_static', 'max_total_tokens', 'chunked_prefill_size', 'max_running_requests', 'model_path'];
+
+/** A flag's name as the reader keys it: `gpu-memory-utilization` → `gpu_memory_utilization`, SGLang's aliases mapped. */
+export function servingFlagName(key: string): string {
+  const name = key.replace(/^-+/, '').replace(/-/g, '_');
+  return SERVING_FLAG_ALIASES[name] ?? name;
+}
+
+/** Where a serving option was stated, for the report, the hover and the quick fixes. */
+export interface ServingSource {
+  readonly option: keyof ServingOptions;
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+}
+
+/** A file's serving settings: the engine, what it states, where, and values no engine accepts. */
+export interface ServingFromFile {
+  readonly engine: ServingEngine;
+  readonly options: Partial<ServingOptions>;
+  readonly sources: readonly ServingSource[];
+  readonly problems: readonly { readonly message: string; readonly keySpan: Span; readonly valueSpan: Span }[];
+  /** A shell command line (a fix may add a flag at its end), not a YAML config or an `LLM(...)` call. */
+  readonly commandLine: boolean;
+}
+
+/** The engine an object is for: the readers' mark, or the keys only a vLLM or SGLang config writes. */
+function engineOf(obj: ConfigObject): ServingEngine | undefined {
+  const marked = entryOf(obj, SERVING_ENGINE_KEY)?.value;
+  if (marked?.kind === 'string' && (marked.value === 'vllm' || marked.value === 'sglang')) {
+    return marked.value;
+  }
+  const names = new Set(obj.entries.map(e => servingFlagName(e.key)));
+  if (!names.has('model') && !obj.entries.some(e => servingFlagName(e.key) === 'model')) {
+    return undefined;
+  }
+  const raw = new Set(obj.entries.map(e => e.key.replace(/-/g, '_')));
+  if (SGLANG_ONLY.some(k => raw.has(k))) {
+    return 'sglang';
+  }
+  return VLLM_ONLY.some(k => raw.has(k)) ? 'vllm' : undefined;
+}
+
+/**
+ * The serving settings of a config object (a launch's entries, a `--config` YAML, an `LLM(...)` call's), or undefined
+ * when it starts no serving engine. A value no engine accepts is a problem on its key, never a silent default.
+ */
+export function readServing(obj: ConfigObject): ServingFromFile | undefined {
+  const engine = engineOf(obj);
+  if (!engine) {
+    return undefined;
+  }
+  const options: Writable<ServingOptions> = { engine, usage: entryOf(obj, SERVING_OFFLINE_KEY) ? 'offline' : 'server' };
+  const sources: ServingSource[] = [];
+  const problems: { message: string; keySpan: Span; valueSpan: Span }[] = [];
+  const commandLine = entryOf(obj, SERVING_ENGINE_KEY) !== undefined && !entryOf(obj, SERVING_OFFLINE_KEY);
+  // A command line's flags are named as the user typed them (`--gpu-memory-utilization`).
+  const written = (key: string) => (commandLine ? `--${key.replace(/_/g, '-')}` : key);
+  for (const e of obj.entries) {
+    const name = servingFlagName(e.key);
+    const f = SERVING_FLAGS[name];
+    if (!f || !f.engines.includes(engine)) {
+      continue;
+    }
+    const value = f.read(e.value);
+    if (value === 'invalid') {
+      problems.push({ message: `\`${written(e.key)}\` must be ${f.expects}.`, keySpan: e.keySpan, valueSpan: e.value.span });
+      continue;
+    }
+    if (value !== undefined) {
+      (options as Record<string, unknown>)[f.option] = value;
+      sources.push({ option: f.option, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span });
+    }
+  }
+  return { engine, options, sources, problems, commandLine };
+}
+
+/** A flag's hover text, by the key as written; undefined for keys that are not serving flags. */
+export function servingFlagHelp(key: string): string | undefined {
+  return SERVING_FLAGS[servingFlagName(key)]?.says;
+}

@@ -1,0 +1,161 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions, type ConfigAnalysis } from '../../src/core/analyze';
+import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
+import { servingLensTitle } from '../../src/core/explain';
+import { findGpu } from '../../src/core/gpus';
+import { parseEngineVersion, stageLayers } from '../../src/core/serving';
+import { servingFixes } from '../../src/core/servingFixes';
+import { main } from '../../src/cli/main';
+import { parseConfig } from '../../src/parse';
+import type { ConfigFormat } from '../../src/parse/limits';
+
+const GIB = 1024 ** 3;
+
+function analyze(text: string, format: ConfigFormat, options: Partial<AnalysisOptions> = {}) {
+  return analyzeDocument(parseConfig(text, format), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB', ...options });
+}
+
+function only(text: string, format: ConfigFormat, options: Partial<AnalysisOptions> = {}): ConfigAnalysis {
+  const doc = analyze(text, format, options);
+  assert.strictEqual(doc.configs.length, 1, 'one config');
+  return doc.configs[0];
+}
+
+describe('serving planner: vLLM', () => {
+  // vLLM 0.19 on an H100 printed: weights 14.99 GiB, activation 1.89, non-torch 0.25, KV 58.11 GiB, 476,016 tokens
+  // (llm-d-planner accuracy/results/v0.19.0; bench/data/vllm-startup-logs.json).
+  const LLAMA_H100 = '#!/bin/bash\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --gpu-memory-utilization 0.95\n';
+
+  it("reads `vllm serve` and plans the pool within 1 % of vLLM 0.19's log", () => {
+    const a = only(LLAMA_H100, 'shell', { engineVersion: '0.19' });
+    const p = a.serving!;
+    assert.strictEqual(p.engine, 'vllm');
+    assert.ok(Math.abs(p.weightsBytes / GIB - 14.99) / 14.99 < 0.01, `weights ${p.weightsBytes / GIB}`);
+    assert.ok(Math.abs(p.kvTokens - 476_016) / 476_016 < 0.01, `tokens ${p.kvTokens}`);
+    assert.strictEqual(p.kvBytesPerToken, 32 * 2 * 8 * 128 * 2);
+    assert.strictEqual(p.kvTokens % 16, 0, 'whole blocks of 16');
+    assert.ok(Math.abs(p.maxConcurrency - p.kvTokens / 8192) < 0.01);
+    assert.strictEqual(p.starts, true);
+    assert.match(servingLensTitle(p), /^vLLM: KV pool [\d,]+ tokens · 58× at 8,192 · ✓ starts on H100 80GB$/);
+  });
+
+  it('splits weights and KV heads over tensor parallelism, and NCCL takes its share on each GPU', () => {
+    const one = only(LLAMA_H100, 'shell').serving!;
+    const two = only(LLAMA_H100.replace('0.95', '0.95 -tp 2'), 'shell').serving!;
+    assert.strictEqual(two.gpus, 2);
+    assert.ok(Math.abs(two.weightsBytes * 2 - one.weightsBytes) / one.weightsBytes < 0.01);
+    assert.strictEqual(two.kvBytesPerToken * 2, one.kvBytesPerToken);
+    assert.ok(two.nonTorchBytes > one.nonTorchBytes);
+    assert.ok(two.kvTokens > 2 * one.kvTokens);
+  });
+
+  it('fp8 KV cache doubles the tokens in the same pool', () => {
+    const auto = only(LLAMA_H100, 'shell').serving!;
+    const fp8 = only(LLAMA_H100.replace('0.95', '0.95 --kv-cache-dtype fp8'), 'shell').serving!;
+    assert.strictEqual(fp8.kvCacheBytes === auto.kvCacheBytes || Math.abs(fp8.kvTokens - 2 * auto.kvTokens) <= 16, true);
+  });
+
+  it("refuses, in vLLM's words, a max_model_len one request cannot fit, and names the longest that starts", () => {
+    const a = only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 131072\n', 'shell', { targetGpu: 'L4' });
+    const p = a.serving!;
+    assert.strictEqual(p.starts, false);
+    assert.match(p.reason, /^To serve at least one request with the models's max seq len \(131072\), .* the estimated maximum model length is \d+\./);
+    assert.ok(p.longestStartingLen > 0 && p.longestStartingLen < 131_072);
+    const problems = diagnose(analyze('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 131072\n', 'shell', { targetGpu: 'L4' }));
+    const refusal = problems.find(x => x.code === SERVING_DOES_NOT_START)!;
+    assert.ok(refusal, 'a diagnostic says it does not start');
+    const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 131072\n';
+    assert.strictEqual(text.slice(refusal.span.start, refusal.span.end), 'max-model-len 131072');
+    const fixes = servingFixes(a, findGpu('L4')!, text);
+    const shorter = fixes.find(f => /max_model_len/.test(f.title))!;
+    assert.ok(shorter.preferred);
+    const fixed = text.slice(0, shorter.edit!.span.start) + shorter.edit!.newText + text.slice(shorter.edit!.span.end);
+    assert.strictEqual(only(fixed, 'shell', { targetGpu: 'L4' }).serving!.starts, true, fixed);
+    // 64K needs 8 GiB of 16-bit KV on an L4, 4 GiB in fp8: the fp8 fix adds the flag to the command.
+    const half = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 65536\n';
+    const fp8 = servingFixes(only(half, 'shell', { targetGpu: 'L4' }), findGpu('L4')!, half).find(f => /fp8/.test(f.title))!;
+    const withFp8 = half.slice(0, fp8.edit!.span.start) + fp8.edit!.newText + half.slice(fp8.edit!.span.end);
+    assert.strictEqual(withFp8, 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 65536 --kv-cache-dtype fp8\n');
+    assert.strictEqual(only(withFp8, 'shell', { targetGpu: 'L4' }).serving!.starts, true);
+  });
+
+  it('refuses a max_model_len past the model\'s positions, as vLLM does', () => {
+    const p = only('vllm serve microsoft/phi-2 --max-model-len 8192\n', 'shell').serving!;
+    assert.strictEqual(p.starts, false);
+    assert.match(p.reason, /^User-specified max_model_len \(8192\) is greater than the derived max_model_len \(max_position_embeddings=2048/);
+    assert.strictEqual(only('vllm serve microsoft/phi-2 --max-model-len 2048\n', 'shell').serving!.starts, true);
+  });
+
+  it('refuses a budget above the free memory at start (V1), but not on V0', () => {
+    const text = 'vllm serve Qwen/Qwen2.5-0.5B --gpu-memory-utilization 0.999\n';
+    assert.match(only(text, 'shell').serving!.reason, /^Free memory on device \([\d.]+\/79\.19 GiB\) on startup is less than desired GPU memory utilization \(0\.999/);
+    assert.doesNotMatch(only(text, 'shell', { engineVersion: '0.6.3' }).serving!.reason, /Free memory/);
+  });
+
+  it('reads a vLLM --config YAML (dashed keys) and LLM(...) in Python', () => {
+    const yaml = only('model: Qwen/Qwen2.5-7B-Instruct\ngpu-memory-utilization: 0.9\nmax-model-len: 32768\ntensor-parallel-size: 2\n', 'yaml').serving!;
+    assert.strictEqual(yaml.gpus, 2);
+    assert.strictEqual(yaml.maxModelLen, 32_768);
+    assert.strictEqual(yaml.maxNumBatchedTokens, 8192, 'the API server default on an H100');
+    const py = only('from vllm import LLM\nllm = LLM(model="Qwen/Qwen2.5-7B-Instruct", max_model_len=4096, gpu_memory_utilization=0.8)\n', 'python').serving!;
+    assert.strictEqual(py.maxModelLen, 4096);
+    assert.strictEqual(py.maxNumBatchedTokens, 16_384, "LLM(...)'s default on an H100");
+    assert.ok(Math.abs(py.budgetBytes - 0.8 * 79.19 * GIB) < 1e6);
+  });
+
+  it('a value no engine accepts is an error on its key, and no plan', () => {
+    const a = only('vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization 1.5\n', 'shell');
+    assert.ok(a.problems.some(p => p.severity === 'error' && /gpu-memory-utilization/.test(p.message)));
+    assert.strictEqual(a.serving, undefined);
+  });
+
+  it('accounts V0 and V1 differently, and knows releases as numbers', () => {
+    assert.deepStrictEqual(parseEngineVersion('0.6.3.post1'), [0, 6, 3]);
+    assert.strictEqual(parseEngineVersion('latest'), undefined);
+    const v0 = only(LLAMA_H100, 'shell', { engineVersion: '0.6.3' }).serving!;
+    const v1 = only(LLAMA_H100, 'shell', { engineVersion: '0.19' }).serving!;
+    assert.notStrictEqual(v0.activationPeakBytes, v1.activationPeakBytes);
+    assert.strictEqual(v0.maxNumSeqs, 256);
+    assert.strictEqual(v1.maxNumSeqs, 1024);
+  });
+
+  it('splits layers over pipeline stages as vLLM does', () => {
+    assert.deepStrictEqual(stageLayers(32, 4), [8, 8, 8, 8]);
+    assert.deepStrictEqual(stageLayers(30, 4), [7, 8, 8, 7]);
+  });
+});
+
+describe('serving planner: SGLang', () => {
+  it('reads `python -m sglang.launch_server` and sizes the pool from mem_fraction_static', () => {
+    const a = only('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --tp 2 --mem-fraction-static 0.85\n', 'shell').serving!;
+    assert.strictEqual(a.engine, 'sglang');
+    assert.strictEqual(a.gpus, 2);
+    assert.ok(Math.abs(a.budgetBytes - 0.85 * 79.19 * GIB) < 1e6);
+    assert.ok(a.kvTokens > 0 && a.starts);
+    const capped = only('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --max-total-tokens 100000\n', 'shell').serving!;
+    assert.strictEqual(capped.kvTokens, 100_000);
+  });
+});
+
+describe('serving planner: the CLI', () => {
+  it("gives `serving` per config with the contract's names, --engine-version, and --check on a refusal", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-serving-'));
+    const file = path.join(dir, 'serve.sh');
+    fs.writeFileSync(file, 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 131072\n');
+    let out = '';
+    const code = await main([file, '--json', '--gpu', 'L4', '--engine-version', '0.7.3', '--check'], s => (out += s), () => undefined);
+    assert.strictEqual(code, 3);
+    const serving = JSON.parse(out).files[0].configs[0].serving;
+    for (const k of ['engine', 'version', 'gpu', 'gpus', 'budgetBytes', 'weightsBytes', 'activationPeakBytes', 'nonTorchBytes', 'cudaGraphBytes', 'kvCacheBytes', 'kvBytesPerToken', 'kvTokens', 'maxConcurrency', 'starts', 'reason']) {
+      assert.ok(k in serving, k);
+    }
+    assert.strictEqual(serving.version, '0.7.3');
+    assert.match(serving.reason, /^The model's max seq len \(131072\) is larger than the maximum number of tokens that can be stored in KV cache/);
+    let err = '';
+    assert.strictEqual(await main([file, '--engine-version', 'latest'], () => undefined, s => (err += s)), 2);
+    assert.match(err, /--engine-version must be a release/);
+  });
+});
