@@ -195,9 +195,25 @@ add({ category: 'Shell', name: 'NeMo 2 with an override that is no number', file
 add({ category: 'Shell', name: 'a NeMo Hydra launch of itself', files: { 'run.sh': 'python run.py --config-path=. --config-name=run.sh trainer.devices=8\n' }, expect: { kind: 'any' } });
 add({ category: 'Shell', name: 'a Megatron-LM layer count of 10^30', files: { 'run.sh': `${MEGATRON_ARGS.replace('32 --hidden', '1000000000000000000000000000000 --hidden')}torchrun pretrain_gpt.py \${M[@]}\n` }, expect: { kind: 'refuse' } });
 
+// --- Serving commands and deployment files ---
+add({ category: 'Serving', name: 'vllm serve (control)', files: { 'serve.sh': 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n' }, expect: { kind: 'estimate' } });
+add({ category: 'Serving', name: 'a budget of 1e400', files: { 'serve.sh': 'vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization 1e400\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Serving', name: 'a budget that is no number', files: { 'serve.sh': 'vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization NaN\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Serving', name: 'max_model_len of 10^30', files: { 'serve.sh': 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 1000000000000000000000000000000\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Serving', name: 'tensor parallelism over 0 GPUs', files: { 'serve.sh': 'vllm serve meta-llama/Llama-3.1-8B-Instruct -tp 0\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Serving', name: 'llama.cpp with a negative context', files: { 'serve.sh': 'llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -c -5\n' }, expect: { kind: 'any' } });
+add({ category: 'Serving', name: 'llama.cpp with a cache type it has not', files: { 'serve.sh': 'llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ctk q9_9\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Serving', name: 'llama.cpp with a tensor split of nothing', files: { 'serve.sh': 'llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ts 0,0\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Serving', name: '5,000 llama-server lines', files: { 'serve.sh': 'llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 4096\n'.repeat(5000) }, expect: { kind: 'any' } });
+add({ category: 'Serving', name: 'a Dockerfile whose CMD never closes', files: { Dockerfile: `FROM vllm/vllm-openai:latest\nCMD ["--model", "meta-llama/Llama-3.1-8B-Instruct", ${'"--x", \\\n'.repeat(3000)}\n` }, expect: { kind: 'any' } });
+add({ category: 'Serving', name: 'a Dockerfile of 20,000 CMD lines', files: { Dockerfile: `FROM vllm/vllm-openai:latest\n${'CMD ["--model", "meta-llama/Llama-3.1-8B-Instruct"]\n'.repeat(20000)}` }, expect: { kind: 'any' } });
+add({ category: 'Serving', name: 'a Modelfile with num_ctx 1e400', files: { Modelfile: 'FROM llama3.1:8b\nPARAMETER num_ctx 1e400\n' }, expect: { kind: 'refuse' } });
+add({ category: 'Serving', name: 'a compose file of 3,000 vLLM services', files: { 'docker-compose.yml': `services:\n${Array.from({ length: 3000 }, (_, i) => `  s${i}:\n    image: vllm/vllm-openai:latest\n    command: --model meta-llama/Llama-3.1-8B-Instruct\n`).join('')}` }, expect: { kind: 'any' } });
+add({ category: 'Serving', name: 'a .gguf that is not one', files: { 'serve.sh': 'llama-server -m ./fake.gguf -c 4096\n', 'fake.gguf': 'GGUF' + 'x'.repeat(5000) }, expect: { kind: 'any' } });
+
 // --- The reader shapes of bench:parse, at their size limits ---
 for (const shape of SHAPES) {
-  const ext = { json: 'json', yaml: 'yaml', python: 'py', toml: 'toml', shell: 'sh' }[shape.format];
+  const ext = { json: 'json', yaml: 'yaml', python: 'py', toml: 'toml', shell: 'sh', dockerfile: 'dockerfile', modelfile: 'modelfile' }[shape.format];
   add({ category: 'shapes', name: shape.name, files: { [`shape.${ext}`]: shape.text(500 * 1024) }, expect: { kind: 'any' } });
 }
 

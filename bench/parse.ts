@@ -19,6 +19,8 @@ const plain: Record<ConfigFormat, ((text: string) => unknown) | undefined> = {
   toml: text => parseTomlPlain(text),
   python: undefined, // no plain Python parser in JavaScript to compare with
   shell: undefined, // nor a shell parser
+  dockerfile: undefined,
+  modelfile: undefined,
 };
 
 const analyse = (text: string, format: ConfigFormat) => analyzeDocument(parseConfig(text, format), DEFAULT_OPTIONS);

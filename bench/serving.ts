@@ -1,5 +1,5 @@
-// vLLM startup logs against the serving planner: each row's command (a shell line or an `LLM(...)` script) read as a
-// user's file is, planned on the logged GPU total and release, and compared with what vLLM printed.
+// Serving engines' startup logs against the planners: vLLM's (each row's command, a shell line or an `LLM(...)` script,
+// read as a user's file is, planned on the logged GPU total and release) and llama.cpp's (buffers and file sizes).
 //   npm run bench:serving
 import * as fs from 'fs';
 import * as path from 'path';
@@ -41,6 +41,10 @@ function plan(r: Row): ServingPlan | undefined {
 }
 
 function pct(estimate: number, measured: number): number {
+  // A pool of nothing (the engine refused) is matched only by nothing.
+  if (measured === 0) {
+    return estimate === 0 ? 0 : Infinity;
+  }
   return ((estimate - measured) / measured) * 100;
 }
 
@@ -91,4 +95,68 @@ function run(): void {
   console.log(`start verdicts: ${verdictsRight}/${verdicts} right`);
 }
 
+interface LocalRow {
+  readonly id: string;
+  readonly gpu: string;
+  readonly command: string;
+  readonly measured: {
+    readonly deviceModelMiB: number | null;
+    readonly hostModelMiB: number | null;
+    readonly kvMiB: number | null;
+    readonly computeMiB: number | null;
+    readonly modelSizeGiB: number | null;
+    readonly loads: boolean | null;
+  };
+}
+
+/** llama.cpp load logs against the llama.cpp planner: the model buffers, KV, compute, and the file's tensor data. */
+function runLocal(): void {
+  const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'llamacpp-load-logs.json'), 'utf8')) as { rows: LocalRow[] };
+  const MIB = 1024 * 1024;
+  const errors: Record<'model size' | 'GPU model' | 'host model' | 'KV' | 'compute' | 'GPU total', number[]> = { 'model size': [], 'GPU model': [], 'host model': [], KV: [], compute: [], 'GPU total': [] };
+  let verdicts = 0;
+  let right = 0;
+  console.log('\nllama.cpp load logs: error of the plan against what llama.cpp printed\n');
+  console.log(`${'row'.padEnd(26)}${'size'.padStart(9)}${'GPU mdl'.padStart(9)}${'host'.padStart(9)}${'KV'.padStart(9)}${'compute'.padStart(9)}${'total'.padStart(9)}`);
+  for (const r of data.rows) {
+    const doc = parseConfig(`#!/bin/bash\n${r.command}\n`, 'shell');
+    const p = analyzeDocument(doc, { ...DEFAULT_OPTIONS, targetGpu: r.gpu }).configs[0]?.local;
+    const m = r.measured;
+    if (!p) {
+      console.log(`${r.id.padEnd(26)} no plan`);
+      errors['model size'].push(Infinity);
+      continue;
+    }
+    // The file's tensor data: both buffers (these models have an output head of their own, so nothing is counted twice).
+    const size = (p.deviceModelBytes + p.hostModelBytes) / 1024 ** 3;
+    const e = {
+      'model size': m.modelSizeGiB !== null ? pct(size, m.modelSizeGiB) : undefined,
+      'GPU model': m.deviceModelMiB !== null ? pct(p.deviceModelBytes / MIB, m.deviceModelMiB) : undefined,
+      'host model': m.hostModelMiB !== null ? pct(p.hostModelBytes / MIB, m.hostModelMiB) : undefined,
+      KV: m.kvMiB !== null ? pct(p.kvCacheBytes / MIB, m.kvMiB) : undefined,
+      compute: m.computeMiB !== null ? pct(p.computeBytes / MIB, m.computeMiB) : undefined,
+      'GPU total': m.deviceModelMiB !== null && m.kvMiB !== null && m.computeMiB !== null ? pct(p.deviceTotalBytes / MIB, m.deviceModelMiB + m.kvMiB + m.computeMiB) : undefined,
+    };
+    for (const k of Object.keys(e) as (keyof typeof e)[]) {
+      if (e[k] !== undefined) {
+        errors[k].push(e[k]!);
+      }
+    }
+    if (m.loads !== null) {
+      verdicts++;
+      right += p.fits === m.loads ? 1 : 0;
+    }
+    console.log(`${r.id.padEnd(26)}${cell(e['model size'])} ${cell(e['GPU model'])} ${cell(e['host model'])} ${cell(e.KV)} ${cell(e.compute)} ${cell(e['GPU total'])}`);
+  }
+  console.log('');
+  for (const [k, list] of Object.entries(errors)) {
+    if (list.length > 0) {
+      const s = errorSummary(list);
+      console.log(`${k.padEnd(11)} ${list.length} rows: median |error| ${s.median.toFixed(2)} %, worst ${s.worst.toFixed(2)} %`);
+    }
+  }
+  console.log(`load verdicts: ${right}/${verdicts} right`);
+}
+
 run();
+runLocal();

@@ -13,7 +13,9 @@ import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './n
 import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
-import { checkpointLensTitle, engineName, omittedConfigsMessage, servingRows, servingVerdict } from '../core/explain';
+import { checkpointLensTitle, engineName, localRows, localVerdict, omittedConfigsMessage, servingRows, servingVerdict } from '../core/explain';
+import type { LlamaPlan } from '../core/llamacpp';
+import type { ServingPlan } from '../core/serving';
 import { documentReport, INFERENCE_LABELS, lineOf, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
 import {
@@ -473,8 +475,19 @@ function padLeft(s: string, n: number): string {
   return s.length >= n ? ` ${s}` : ' '.repeat(n - s.length) + s;
 }
 
+/** A llama.cpp or Ollama load: the GPU's buffers and the host's, then whether it loads. */
+function localTable(plan: Omit<LlamaPlan, 'assumptions'>): string[] {
+  const layers = plan.gpuLayers > plan.layers ? `all ${plan.layers} layers and the output head` : `${plan.gpuLayers} of ${plan.layers} layers`;
+  const lines = [`    ${plan.engine === 'ollama' ? 'Ollama' : 'llama.cpp'} ${plan.fileType} on ${plan.gpu}: ${layers} on the GPU, ${formatInteger(plan.contextSize)} KV cells, flash attention ${plan.flashAttention ? 'on' : 'off'}`];
+  for (const row of localRows({ ...plan, assumptions: [] })) {
+    lines.push(`    ${pad(row.label, 44)}${padLeft(formatBytes(row.bytes), 12)}`);
+  }
+  lines.push(`    ${localVerdict({ ...plan, assumptions: [] })}`);
+  return lines;
+}
+
 /** A serving command's plan: one GPU's memory at the engine's start, then whether it starts. */
-function servingTable(plan: NonNullable<ConfigReport['serving']>): string[] {
+function servingTable(plan: Omit<ServingPlan, 'assumptions'>): string[] {
   const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
   const lines = [`    ${engineName(plan)} ${plan.version} on ${where}, per GPU (max_model_len ${formatInteger(plan.maxModelLen)}, ${formatInteger(plan.maxNumSeqs)} sequences, ${formatInteger(plan.maxNumBatchedTokens)} batched tokens)`];
   for (const row of servingRows({ ...plan, assumptions: [] })) {
@@ -499,6 +512,10 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
       (r.parameters.activePerToken !== r.parameters.total - (r.parameters.breakdown.vision ?? 0) ? `, ${formatCount(r.parameters.activePerToken)} active per token` : '') +
       (r.parameters.trainable !== r.parameters.total ? `, ${formatInteger(r.parameters.trainable)} trainable` : ''),
   );
+  if (r.serving && 'deviceTotalBytes' in r.serving) {
+    lines.push(...localTable(r.serving));
+    return lines.join('\n');
+  }
   if (r.serving) {
     lines.push(...servingTable(r.serving));
     return lines.join('\n');
@@ -559,9 +576,9 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
 }
 
 function doesNotFit(r: ConfigReport, options: AnalysisOptions): boolean {
-  // A serving command fails the check when its engine would refuse to start.
+  // A serving command fails the check when its engine would refuse to start (or a GGUF would not load).
   if (r.serving) {
-    return !r.serving.starts;
+    return 'deviceTotalBytes' in r.serving ? !r.serving.fits : !r.serving.starts;
   }
   const fit = r.target;
   return fit !== null && ((options.mode !== 'training' && !fit.inference) || (options.mode !== 'inference' && !fit.training));

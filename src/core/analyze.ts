@@ -7,6 +7,7 @@ import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { planServing, type ServingOptions, type ServingPlan } from './serving';
 import type { ServingFromFile } from './servingKeys';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
@@ -102,6 +103,9 @@ export interface ConfigAnalysis {
   /** The serving engine's plan on one target GPU, when the file starts vLLM or SGLang, and the options it was made with. */
   readonly serving?: ServingPlan;
   readonly servingOptions?: ServingOptions;
+  /** The llama.cpp or Ollama plan on the target GPU, when the file starts one, and the options it was made with. */
+  readonly local?: LlamaPlan;
+  readonly localOptions?: LlamaOptions;
 }
 
 /**
@@ -316,9 +320,24 @@ export function analyzeConfig(
   if (notes.length > 0 || framework) {
     est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (framework ? frameworkLine(framework, a, effective.gpus) : a))] };
   }
-  const servingOptions = config.serving ? servingOptionsFor(config.serving, effective, options.engineVersion) : undefined;
-  const serving = servingOptions && gpu ? planServing(spec, servingOptions, gpu) : undefined;
-  return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems, ...(serving ? { serving, servingOptions } : {}) };
+  return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems, ...servingPlans(config, spec, effective, options.engineVersion, gpu) };
+}
+
+/** The engine's plan for a serving config on the target GPU: vLLM / SGLang, or llama.cpp / Ollama. */
+function servingPlans(config: FoundConfig, spec: ModelSpec, effective: AnalysisOptions, engineVersion: string | undefined, gpu: Gpu | undefined): Partial<ConfigAnalysis> {
+  const read = config.serving;
+  if (!read || !gpu) {
+    return {};
+  }
+  if (read.local) {
+    // A local GGUF whose header was read gives its tensors' exact types; otherwise its name's file type, by recipe.
+    const gguf = config.catalog?.model.gguf;
+    const header = gguf ? { headerTensors: gguf.tensors, ...(gguf.fileType ? { fileType: gguf.fileType } : {}) } : {};
+    const localOptions: LlamaOptions = { engine: read.engine === 'ollama' ? 'ollama' : 'llama.cpp', ...read.local, ...header };
+    return { local: planLlamaCpp(spec, localOptions, gpu), localOptions };
+  }
+  const servingOptions = servingOptionsFor(read, effective, engineVersion);
+  return { serving: planServing(spec, servingOptions, gpu), servingOptions };
 }
 
 /**
@@ -330,7 +349,7 @@ export function servingOptionsFor(read: ServingFromFile, effective: AnalysisOpti
   const named = effective.precision === 'fp8' && effective.quantization === undefined ? 'fp8-tensor' : effective.quantization;
   return {
     ...o,
-    engine: read.engine,
+    engine: read.engine === 'sglang' ? 'sglang' : 'vllm',
     version: o.version ?? engineVersion,
     tensorParallel: o.tensorParallel ?? effective.tensorParallel,
     pipelineParallel: o.pipelineParallel ?? effective.pipelineParallel,

@@ -1,5 +1,7 @@
 // The built-in catalog of named models (catalog.json, each entry with its source) and the lookup that resolves a name or a torchtune builder to an entry.
 import catalogData from './data/catalog.json';
+import type { LocalGguf } from './modelNames';
+import { ollamaModel } from './ollama';
 import type { RawValue } from './spec';
 import type { Quantization } from './types';
 
@@ -23,6 +25,8 @@ export interface CatalogModel {
   readonly scoreHead?: { readonly labels: number };
   /** The encoder stack of an encoder–decoder alone (T5's, as the text encoder of Flux). */
   readonly encoderStackOnly?: boolean;
+  /** A local GGUF's tensors and file type, read from its header (an external model only). */
+  readonly gguf?: LocalGguf;
   /** A diffusers pipeline (its config is the model_index.json): each component's config.json, by its key. */
   readonly components?: Readonly<Record<string, CatalogConfig>>;
 }
@@ -59,8 +63,8 @@ const NAME_SUFFIXES: readonly NameSuffix[] = [
   VARIANT,
 ];
 
-/** llama.cpp file names: `llama-2-7b.Q4_K_M.gguf`. */
-const GGUF_FILE = /[.-](q[2-8]_k_[ms]|q[2-8]_k|q[4-8]_[01]|f16|bf16)\.gguf$/;
+/** llama.cpp file names: `llama-2-7b.Q4_K_M.gguf`, `Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf`, `…-IQ4_XS.gguf`, split files. */
+const GGUF_FILE = /[._](q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|iq[1-4]_(?:xxs|xs|s|m|nl)|tq[12]_0|mxfp4_moe|f16|bf16|f32)(?:_\d{5}_of_\d{5})?\.gguf$/;
 
 /** How a name led to a catalog entry, and what the name says about the weights. */
 export interface CatalogMatch {
@@ -114,6 +118,19 @@ const GGUF_TYPES: Readonly<Record<string, Quantization | undefined>> = {
  * resolve to their base model, which has the same architecture; what the name says about the weights is kept.
  */
 export function matchCatalogModel(reference: string): CatalogMatch | undefined {
+  // A Hub repository with a file tag (`bartowski/…-GGUF:Q4_K_M`, as llama.cpp's -hf takes it) is the repository.
+  const repository = /\/[^/:]+:[\w.-]+$/.test(reference) ? reference.replace(/:[\w.-]+$/, '') : reference;
+  return matchPublishedName(repository) ?? matchOllamaName(reference);
+}
+
+/** An Ollama library name (`llama3.1:8b`) no published name matches. */
+function matchOllamaName(reference: string): CatalogMatch | undefined {
+  const ollama = ollamaModel(reference);
+  const library = ollama && CATALOG.find(m => m.id === ollama.id);
+  return library ? { model: library, why: `Ollama's library name for ${library.id} (${ollama!.fileType} GGUF)` } : undefined;
+}
+
+function matchPublishedName(reference: string): CatalogMatch | undefined {
   let key = normalize(reference);
   const setAside: { readonly text: string; readonly suffix: NameSuffix }[] = [];
   let quantization: Quantization | undefined;
@@ -121,6 +138,8 @@ export function matchCatalogModel(reference: string): CatalogMatch | undefined {
   if (file) {
     quantization = GGUF_TYPES[file[1]];
     key = key.slice(0, key.length - file[0].length).replace(/[.-]$/, '');
+  } else if (/\.gguf$/.test(key)) {
+    key = key.slice(0, -'.gguf'.length);
   }
   for (let i = 0; i < 6 && key; i++) {
     const model = INDEX.get(key);

@@ -22,6 +22,12 @@ function servingAnchor(a: ConfigAnalysis): Span {
   return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
 }
 
+/** Where a llama.cpp load that does not fit points: its context or GPU-layers flag, else the command. */
+function localAnchor(a: ConfigAnalysis): Span {
+  const source = a.config.serving?.sources.find(s => s.option === 'contextSize') ?? a.config.serving?.sources.find(s => s.option === 'gpuLayers');
+  return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
+}
+
 /** The refusal as the diagnostic says it: the engine's own words, with the numbers behind them. */
 function servingRefusalMessage(plan: NonNullable<ConfigAnalysis['serving']>): string {
   const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
@@ -46,6 +52,12 @@ export function diagnose(doc: DocumentAnalysis): Problem[] {
       // A serving command is judged by whether its engine starts, not by a transformers estimate.
       if (!a.serving.starts) {
         out.push({ severity: 'warning', code: SERVING_DOES_NOT_START, span: servingAnchor(a), message: servingRefusalMessage(a.serving) });
+      }
+      continue;
+    }
+    if (a.local) {
+      if (!a.local.fits) {
+        out.push({ severity: 'warning', code: SERVING_DOES_NOT_START, span: localAnchor(a), message: a.local.reason });
       }
       continue;
     }

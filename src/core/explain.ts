@@ -1,4 +1,5 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
+import type { LlamaPlan } from './llamacpp';
 import { planServing, type ServingOptions, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
 import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
@@ -150,6 +151,9 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
   }
   if (a.serving) {
     return servingLensTitle(a.serving);
+  }
+  if (a.local) {
+    return localLensTitle(a.local);
   }
   const showInference = options.mode !== 'training';
   const showTraining = options.mode !== 'inference';
@@ -550,12 +554,42 @@ export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | 
     out.push(`| ${row.label} | ${formatBytes(row.bytes)}${row.note ? ` (${row.note})` : ''} |`);
   }
   out.push('', escapeMarkdown(servingVerdict(plan)), '');
-  const current = source ? a.servingOptions[source.option] : undefined;
-  if (source && typeof current === 'number') {
-    for (const v of gpu ? servingWhatIf(source.option, current) : []) {
-      const other = planServing(a.spec, { ...a.servingOptions, [source.option]: v }, gpu!);
+  const option = source?.option as keyof ServingOptions | undefined;
+  const current = option ? a.servingOptions[option] : undefined;
+  if (option && typeof current === 'number') {
+    for (const v of gpu ? servingWhatIf(option, current) : []) {
+      const other = planServing(a.spec, { ...a.servingOptions, [option]: v }, gpu!);
       out.push(`- at ${v}: KV pool ${formatInteger(other.kvTokens)} tokens, ${other.starts ? `${formatConcurrency(other.maxConcurrency)}× at ${formatInteger(other.maxModelLen)}` : 'does not start'}`);
     }
   }
   return out.join('\n');
+}
+
+/** The engine's name as its users write it. */
+function localEngineName(plan: Pick<LlamaPlan, 'engine'>): string {
+  return plan.engine === 'ollama' ? 'Ollama' : 'llama.cpp';
+}
+
+/** The lens on a llama.cpp or Ollama start: what the GPU holds, what stays on the host, and whether it loads. */
+export function localLensTitle(plan: LlamaPlan): string {
+  const layers = plan.gpuLayers > plan.layers ? 'all layers' : `${plan.gpuLayers} of ${plan.layers} layers`;
+  const host = plan.hostTotalBytes > 0 ? ` + ${formatBytes(plan.hostTotalBytes)} host` : '';
+  return `${localEngineName(plan)} ${plan.fileType}: ${formatBytes(plan.deviceTotalBytes)} on GPU (${layers}, ${formatInteger(plan.contextSize)} context)${host} · ${plan.fits ? '✓ loads on' : '✗ does not load on'} ${plan.gpu}`;
+}
+
+/** A llama.cpp load, row by row: the GPU's buffers, then the host's. */
+export function localRows(plan: LlamaPlan): { label: string; bytes: number }[] {
+  return [
+    { label: 'Model buffer on the GPU', bytes: plan.deviceModelBytes },
+    { label: 'KV buffer (all layers)', bytes: plan.kvCacheBytes },
+    { label: 'Compute buffer on the GPU', bytes: plan.computeBytes },
+    { label: 'GPU total (as llama.cpp logs its buffers)', bytes: plan.deviceTotalBytes },
+    { label: 'Model buffer in host memory', bytes: plan.hostModelBytes },
+    { label: 'Host total', bytes: plan.hostTotalBytes },
+  ];
+}
+
+/** The verdict line under a llama.cpp load's rows. */
+export function localVerdict(plan: LlamaPlan): string {
+  return plan.fits ? `✓ loads on ${plan.gpu}` : `✗ does not load: ${plan.reason}`;
 }

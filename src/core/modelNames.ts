@@ -1,5 +1,6 @@
 // Which strings in a file name a model, and the models the user or the disk supplies for names the catalog lacks.
 import type { CatalogConfig, CatalogModel } from './catalog';
+import type { GgufTensor } from './gguf';
 
 /**
  * A model the catalog does not hold, found for a name the file writes: a local folder's config.json (and its
@@ -12,6 +13,14 @@ export interface ExternalModel {
   readonly source: string;
   /** The exact count the checkpoint's safetensors headers give, when they were read. */
   readonly parameters?: number;
+  /** A local GGUF's tensors and file type, from its header (llama.cpp's planner uses their exact types). */
+  readonly gguf?: LocalGguf;
+}
+
+/** What a local GGUF's header says of its weights. */
+export interface LocalGguf {
+  readonly tensors: readonly GgufTensor[];
+  readonly fileType?: string;
 }
 
 /** External models by the name exactly as the file writes it. */
@@ -19,7 +28,10 @@ export type ExternalModels = ReadonlyMap<string, ExternalModel>;
 
 /** An external model as a catalog entry, for the resolver (its id is the name the file writes). */
 export function asCatalogModel(name: string, model: ExternalModel): CatalogModel {
-  return { id: name, aliases: [], source: model.source, config: model.config, ...(model.parameters !== undefined ? { parameters: model.parameters } : {}) };
+  return {
+    id: name, aliases: [], source: model.source, config: model.config, ...(model.parameters !== undefined ? { parameters: model.parameters } : {}),
+    ...(model.gguf ? { gguf: model.gguf } : {}),
+  };
 }
 
 /** Keys whose value is a model's name or folder and nothing else. */

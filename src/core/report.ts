@@ -1,4 +1,5 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
+import type { LlamaPlan } from './llamacpp';
 import type { ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
@@ -84,9 +85,15 @@ export interface ConfigReport {
 }
 
 /** A serving plan as the CLI's JSON gives it: the contract's fields, then the settings it assumed. */
-export type ServingJson = Omit<ServingPlan, 'assumptions'>;
+export type ServingJson = Omit<ServingPlan, 'assumptions'> | Omit<LlamaPlan, 'assumptions'>;
 
-function servingJson(plan: ServingPlan): ServingJson {
+function servingJson(plan: ServingPlan): Omit<ServingPlan, 'assumptions'> {
+  const { assumptions, ...json } = plan;
+  void assumptions;
+  return json;
+}
+
+function localJson(plan: LlamaPlan): Omit<LlamaPlan, 'assumptions'> {
   const { assumptions, ...json } = plan;
   void assumptions;
   return json;
@@ -195,9 +202,9 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
     target: a.verdict
       ? { gpu: a.verdict.gpu.name, memoryMiB: a.verdict.gpu.memoryMiB, inference: a.verdict.inference, training: a.verdict.training }
       : null,
-    assumptions: [...(est?.assumptions ?? []), ...(a.serving?.assumptions ?? [])],
+    assumptions: [...(est?.assumptions ?? []), ...(a.serving?.assumptions ?? []), ...(a.local?.assumptions ?? [])],
     ...(advice ? { advice } : {}),
-    ...(a.serving ? { serving: servingJson(a.serving) } : {}),
+    ...(a.serving ? { serving: servingJson(a.serving) } : a.local ? { serving: localJson(a.local) } : {}),
     problems: a.problems.map(p => ({ severity: p.severity, message: p.message, line: lineOf(text, p.span.start) })),
   };
 }

@@ -8,7 +8,7 @@ const GIB = 1024 ** 3;
 export type ServingEngine = 'vllm' | 'sglang';
 
 /** The release VRAM Lens accounts as when neither the file nor the settings name one. */
-export const CURRENT_ENGINE_VERSION: Readonly<Record<ServingEngine, string>> = { vllm: '0.20', sglang: '0.5' };
+export const CURRENT_ENGINE_VERSION: Readonly<Record<ServingEngine, string>> = { vllm: '0.29', sglang: '0.5' };
 
 /** What a serving command line, config or `LLM(...)` call says, under the engines' own names. */
 export interface ServingOptions {
@@ -79,10 +79,21 @@ function atLeast(version: readonly number[], major: number, minor: number): bool
 
 /** How a vLLM release accounts its memory, by the changes that moved the numbers. */
 interface VllmAccounting {
-  /** The V1 engine (default from 0.8): chunked prefill always, a free-memory check at start, CUDA graphs after the pool. */
+  /** The V1 engine (default from 0.8): chunked prefill always, a free-memory check at start. */
   readonly v1: boolean;
-  /** The sampler's dummy run, in fp32 logits rows × vocabulary: ≈ 9.6 copies before 0.17, ≈ 3.75 after. */
+  /**
+   * The sampler's dummy run, in fp32 logits rows × vocabulary: none before 0.7 (V0's profile ran the model alone),
+   * ≈ 9.6 copies from 0.7 to 0.16, ≈ 3.75 from 0.17.
+   */
   readonly samplerCopies: number;
+  /** What the profiled forward pass keeps beside its widest tensors (fitted: 8 % on V0's logs, 20 % on V1's). */
+  readonly forwardOverhead: number;
+  /** V0's chunk when it turns chunked prefill on past 32K: 512 tokens before 0.7, 2,048 after. */
+  readonly v0Chunk: number;
+  /** Non-torch memory on one GPU: 0.35 GiB before 0.7 (the context grew during the profile), 0.06 GiB on 0.7, 0.25 GiB on V1. */
+  readonly nonTorchOneGpu: number;
+  /** CUDA graph memory is profiled and taken out of the budget (0.21 on); before, graphs are captured after the pool. */
+  readonly graphsInBudget: boolean;
   /** H100-class GPUs (≥ 70 GiB, not an A100) get 8,192 / 16,384 batched tokens and 1,024 sequences by default. */
   readonly largeGpuDefaults: boolean;
   /** The hybrid KV cache manager (sliding-window layers keep only their window). */
@@ -90,9 +101,14 @@ interface VllmAccounting {
 }
 
 function vllmAccounting(version: readonly number[]): VllmAccounting {
+  const v1 = atLeast(version, 0, 8);
   return {
-    v1: atLeast(version, 0, 8),
-    samplerCopies: atLeast(version, 0, 17) ? 3.75 : 9.6,
+    v1,
+    samplerCopies: atLeast(version, 0, 17) ? 3.75 : atLeast(version, 0, 7) ? 9.6 : 0,
+    forwardOverhead: v1 ? 1.2 : 1.08,
+    v0Chunk: atLeast(version, 0, 7) ? 2048 : 512,
+    nonTorchOneGpu: (v1 ? 0.25 : atLeast(version, 0, 7) ? 0.06 : 0.35) * GIB,
+    graphsInBudget: atLeast(version, 0, 21),
     largeGpuDefaults: atLeast(version, 0, 10),
     hybridKvCache: atLeast(version, 0, 10),
   };
@@ -105,14 +121,14 @@ const CONTEXT_BYTES = 0.5 * GIB;
  * Memory outside PyTorch's allocator that grows during vLLM's profile (its non_torch_memory): NCCL and the custom
  * all-reduce buffers under tensor parallelism dominate (2.07–2.17 GiB per GPU at TP 2–4 on an H100, vLLM 0.19).
  */
-function nonTorchBytes(tp: number, pp: number, v1: boolean): number {
+function nonTorchBytes(tp: number, pp: number, oneGpu: number): number {
   if (tp >= 2) {
     return 2.1 * GIB;
   }
   if (pp >= 2) {
     return 0.07 * GIB;
   }
-  return (v1 ? 0.25 : 0.06) * GIB;
+  return oneGpu;
 }
 
 /** CUDA graphs captured after the KV pool is sized (outside the budget); a typical figure, not profiled. */
@@ -163,17 +179,14 @@ function forwardWidth(spec: ModelSpec, tp: number): number {
   return 2 * h + Math.max(attention, m && m.moeLayers >= spec.numLayers ? 0 : dense, routed);
 }
 
-/** What the compiled forward keeps beside the widest tensors (calibrated on CodeLlama-7B and Llama 3.1 8B, vLLM 0.19). */
-const FORWARD_OVERHEAD = 1.2;
-
 /**
  * The peak PyTorch allocates in vLLM's profile run on one stage: a dummy batch of `tokens` through the layers, then (on
  * the last stage) the sampler over `seqs` rows of fp32 logits beside the final hidden states.
  */
-function activationPeak(spec: ModelSpec, options: ServingOptions, tokens: number, seqs: number, samplerCopies: number, lastStage: boolean): number {
+function activationPeak(spec: ModelSpec, options: ServingOptions, tokens: number, seqs: number, accounting: Pick<VllmAccounting, 'samplerCopies' | 'forwardOverhead'>, lastStage: boolean): number {
   const element = activationElementBytes(options.precision);
-  const forward = tokens * forwardWidth(spec, options.tensorParallel) * element * FORWARD_OVERHEAD;
-  const sampler = seqs * spec.vocabSize * 4 * samplerCopies + tokens * spec.hiddenSize * element;
+  const forward = tokens * forwardWidth(spec, options.tensorParallel) * element * accounting.forwardOverhead;
+  const sampler = accounting.samplerCopies > 0 ? seqs * spec.vocabSize * 4 * accounting.samplerCopies + tokens * spec.hiddenSize * element : 0;
   return Math.round((lastStage ? Math.max(forward, sampler) : forward) + moeWorkspace(spec, tokens, options.tensorParallel, element));
 }
 
@@ -234,9 +247,9 @@ function schedulerDefaults(options: ServingOptions, gpu: Gpu, accounting: VllmAc
   const offline = options.usage === 'offline';
   const seqs = options.maxNumSeqs ?? (large ? 1024 : 256);
   if (!accounting.v1) {
-    // V0 turns chunked prefill on for contexts over 32K (2,048 tokens per step); otherwise one whole prompt per step.
+    // V0 turns chunked prefill on for contexts over 32K; otherwise a step holds one whole prompt.
     const chunked = options.enableChunkedPrefill ?? maxModelLen > 32_768;
-    return { seqs, tokens: options.maxNumBatchedTokens ?? (chunked ? 2048 : Math.max(maxModelLen, 2048)), chunked };
+    return { seqs, tokens: options.maxNumBatchedTokens ?? (chunked ? accounting.v0Chunk : Math.max(maxModelLen, 2048)), chunked };
   }
   const chunked = options.enableChunkedPrefill ?? true;
   const byUsage = large ? (offline ? 16_384 : 8192) : offline ? 8192 : 2048;
@@ -279,14 +292,17 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const { seqs, tokens } = schedulerDefaults(options, gpu, accounting, maxModelLen);
   const blockSize = options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const pp = Math.max(1, options.pipelineParallel);
-  const nonTorch = nonTorchBytes(options.tensorParallel, pp, accounting.v1);
+  const nonTorch = nonTorchBytes(options.tensorParallel, pp, accounting.nonTorchOneGpu);
+  const graphs = cudaGraphBytes(options, accounting.v1);
+  // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
+  const graphsInside = accounting.graphsInBudget ? graphs : 0;
   const perLayerToken = kvBytesPerLayerToken(spec, options);
   const page = perLayerToken * blockSize;
   const layersPerStage = stageLayers(attentionLayers(spec), pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const weights = stageWeightBytes(spec, options, i, stageLayers(spec.numLayers, pp)[i]);
-    const activation = activationPeak(spec, options, tokens, seqs, accounting.samplerCopies, i === pp - 1);
-    return { weights, activation, available: budget - weights - activation - nonTorch, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
+    const activation = activationPeak(spec, options, tokens, seqs, accounting, i === pp - 1);
+    return { weights, activation, available: budget - weights - activation - nonTorch - graphsInside, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
   });
   // Every stage keeps the fewest blocks any stage can hold; the worst stage is what the figures show.
   const blocksOf = (s: Stage) => (s.available > 0 ? Math.floor(s.available / page / (accounting.v1 ? s.groups.groupSize : s.layers)) : 0);
@@ -299,7 +315,6 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const blockBytes = page * (accounting.v1 ? worst.groups.groupSize : worst.layers);
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, accounting.v1);
-  const graphs = cudaGraphBytes(options, accounting.v1);
   const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec });
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: options.tensorParallel * pp, budgetBytes: Math.round(budget),
@@ -365,7 +380,7 @@ function refusal(r: RefusalInputs): string {
   if (r.perRequest > r.blocks) {
     return poolRefusal(r.accounting.v1, r.maxModelLen, r.perRequest * r.blockBytes, r.blocks * r.blockBytes, r.kvTokens, r.longest);
   }
-  if (r.budget + r.graphs > r.total) {
+  if (!r.accounting.graphsInBudget && r.budget + r.graphs > r.total) {
     return `CUDA out of memory while capturing CUDA graphs: the budget (${GIB_TEXT(r.budget)} GiB) and the graphs (about ${GIB_TEXT(r.graphs)} GiB) exceed the GPU's ${GIB_TEXT(r.total)} GiB. Lower \`gpu_memory_utilization\` or pass \`--enforce-eager\`.`;
   }
   return '';
@@ -374,9 +389,11 @@ function refusal(r: RefusalInputs): string {
 function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: number, tokens: number, options: ServingOptions, pp: number): string[] {
   const notes = [
     `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ' (estimated: nvidia-smi total less 0.46 GiB, as on an H100)' : ''}.`,
-    `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.6–0.16' : '0.17–0.19'} logs); the forward pass's widest layer + 20 %.`,
-    `Non-torch memory: ${options.tensorParallel >= 2 ? 'NCCL and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${a.v1 ? '0.25' : '0.06'} GiB on one GPU`} (published logs).`,
-    options.enforceEager ? 'CUDA graphs: none (--enforce-eager).' : `CUDA graphs: about ${a.v1 ? '1.0' : '0.4'} GiB, captured after the KV pool is sized, outside the budget (typical of published logs, not profiled).`,
+    `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
+    `Non-torch memory: ${options.tensorParallel >= 2 ? 'NCCL and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${GIB_TEXT(a.nonTorchOneGpu)} GiB on one GPU`} (published logs).`,
+    options.enforceEager
+      ? 'CUDA graphs: none (--enforce-eager).'
+      : `CUDA graphs: about ${a.v1 ? '1.0' : '0.4'} GiB (typical of published logs, not profiled), ${a.graphsInBudget ? 'taken out of the budget before the KV pool (vLLM 0.21 on)' : 'captured after the KV pool is sized, outside the budget'}.`,
   ];
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
@@ -396,7 +413,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const fraction = options.memFractionStatic ?? defaultMemFraction(tp);
   const budget = total * fraction;
   const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers);
-  const nonTorch = nonTorchBytes(tp, 1, true);
+  const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB);
   const perToken = kvBytesPerLayerToken(spec, options) * attentionLayers(spec);
   // SGLang sizes the pool from the free memory after loading, less the share it leaves unreserved.
   const rest = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
@@ -405,7 +422,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
   const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
   const seqs = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
-  const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), 3.75, true);
+  const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, true);
   const reason = kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
   return {
     engine: 'sglang', version: versionText, gpu: gpu.name, gpus: tp, budgetBytes: Math.round(budget), weightsBytes: weights,

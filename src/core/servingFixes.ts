@@ -3,20 +3,25 @@ import type { ConfigAnalysis } from './analyze';
 import type { FileEdit, Fix } from './fixes';
 import { formatInteger } from './format';
 import type { Gpu } from './gpus';
+import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { neededUtilization, planServing, type ServingOptions } from './serving';
 
-/** The command-line flag for an option, as `vllm serve` spells it. */
-const FLAG_NAMES: Partial<Record<keyof ServingOptions, string>> = {
+/** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
+const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
   maxModelLen: '--max-model-len', gpuMemoryUtilization: '--gpu-memory-utilization', kvCacheType: '--kv-cache-dtype', tensorParallel: '--tensor-parallel-size',
-  memFractionStatic: '--mem-fraction-static',
+  memFractionStatic: '--mem-fraction-static', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
 };
 
 /**
  * The edit that sets an option: its value where the file states it, else (on a command line) the flag added at the
  * command's end. Undefined where neither is possible (a YAML file that leaves the option out).
  */
-function editFor(a: ConfigAnalysis, option: keyof ServingOptions, text: string, value: string): FileEdit | undefined {
+function editFor(a: ConfigAnalysis, option: keyof ServingOptions | keyof LlamaOptions, text: string, value: string): FileEdit | undefined {
   const source = a.config.serving?.sources.find(s => s.option === option);
+  if (source && source.valueSpan.start === source.keySpan.start) {
+    // A bare flag (`-fa`): its word is both key and value; the fix writes the value after it.
+    return { span: source.valueSpan, newText: `${text.slice(source.keySpan.start, source.keySpan.end)} ${value}` };
+  }
   if (source) {
     const original = text.slice(source.valueSpan.start, source.valueSpan.end);
     const q = original.trim()[0];
@@ -64,4 +69,75 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
     }
   }
   return fixes;
+}
+
+/** The largest value in [low, high] for which `ok` holds (ok is monotone, true at low), or undefined when it is not. */
+function largest(low: number, high: number, ok: (n: number) => boolean): number | undefined {
+  if (!ok(low)) {
+    return undefined;
+  }
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (ok(mid)) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
+/**
+ * Fixes for a llama.cpp start whose buffers do not fit `gpu`, each re-planned to fit: the longest context, flash
+ * attention, a q8_0 KV cache, and (llama.cpp) the most layers on the GPU, the rest in host memory.
+ */
+export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
+  const plan = a.local;
+  const options = a.localOptions;
+  if (!plan || plan.fits || !a.spec || !options) {
+    return [];
+  }
+  const spec = a.spec;
+  const fitsWith = (patch: Partial<LlamaOptions>) => planLlamaCpp(spec, { ...options, ...patch }, gpu);
+  const fixes: Fix[] = [];
+  const offer = (title: string, patch: Partial<LlamaOptions>, edits: (FileEdit | undefined)[]) => {
+    const after = fitsWith(patch);
+    const all = edits.filter((e): e is FileEdit => e !== undefined);
+    if (after.fits && all.length === edits.length) {
+      const edit = all.length === 1 ? all[0] : mergeEdits(text, all);
+      fixes.push({ title, edit, peakBytes: after.deviceTotalBytes, preferred: fixes.length === 0 });
+    }
+  };
+  // Ollama's context is per request (num_ctx), llama-server's in all.
+  const stated = options.contextSize ?? (options.engine === 'ollama' ? plan.contextSize / (options.parallel ?? 1) : plan.contextSize);
+  const context = largest(256, stated - 1, n => fitsWith({ contextSize: n }).fits);
+  if (context !== undefined) {
+    const rounded = Math.floor(context / 256) * 256;
+    offer(`Set the context to ${formatInteger(rounded)} (the longest whose buffers fit the ${gpu.name})`, { contextSize: rounded }, [editFor(a, 'contextSize', text, String(rounded))]);
+  }
+  if (!plan.flashAttention) {
+    offer('Turn flash attention on (-fa on: no attention scores over the whole context)', { flashAttention: true }, [editFor(a, 'flashAttention', text, 'on')]);
+  }
+  if ((options.cacheTypeK ?? 'f16') === 'f16' && plan.flashAttention) {
+    offer('Store the KV cache in q8_0 (-ctk q8_0 -ctv q8_0: about half the KV buffer)', { cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' }, [editFor(a, 'cacheTypeK', text, 'q8_0'), editFor(a, 'cacheTypeV', text, 'q8_0')]);
+  }
+  const layers = options.engine === 'llama.cpp' ? largest(1, plan.layers, n => fitsWith({ gpuLayers: n }).fits) : undefined;
+  if (layers !== undefined) {
+    offer(`Offload ${layers} of ${plan.layers} layers (-ngl ${layers}; the rest run on the CPU, slower)`, { gpuLayers: layers }, [editFor(a, 'gpuLayers', text, String(layers))]);
+  }
+  return fixes;
+}
+
+/** Two edits as one (both flags appended at a command's end, or two values replaced): the text between them kept. */
+function mergeEdits(text: string, edits: readonly FileEdit[]): FileEdit {
+  const sorted = [...edits].sort((x, y) => x.span.start - y.span.start);
+  const start = sorted[0].span.start;
+  const end = sorted[sorted.length - 1].span.end;
+  let newText = '';
+  let at = start;
+  for (const e of sorted) {
+    newText += text.slice(at, e.span.start) + e.newText;
+    at = e.span.end;
+  }
+  return { span: { start, end }, newText };
 }

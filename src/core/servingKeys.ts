@@ -1,8 +1,11 @@
 // The serving flags VRAM Lens reads (vLLM's and SGLang's, as command lines, `--config` YAML and `LLM(...)` write them): what each sets, what it does to the KV pool (for hovers), and the reader that turns a file's entries into serving options.
 import { entryOf, type ConfigObject, type ConfigValue } from './configTree';
-import type { ServingEngine, ServingOptions } from './serving';
+import { GGUF_FILE_TYPES, ggufFileType } from './gguf';
+import { LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions, type LocalEngine } from './llamacpp';
+import { OLLAMA_DEFAULT_FILE_TYPE, ollamaModel } from './ollama';
+import { parseEngineVersion, type ServingEngine, type ServingOptions } from './serving';
 import type { KvCacheType, Precision, Quantization, Span } from './types';
-import { SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_OFFLINE_KEY } from './vocabulary';
+import { SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_OFFLINE_KEY, SERVING_VERSION_KEY } from './vocabulary';
 
 type Writable<T> = { -readonly [K in keyof T]?: T[K] };
 
@@ -84,6 +87,45 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   max_running_requests: { option: 'maxRunningRequests', read: integer(1, 1e6), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once.' },
 };
 
+/** One llama.cpp (or Ollama) setting: the option it sets, how its value reads, and what it does to memory. */
+interface LocalFlag {
+  readonly option: keyof LlamaOptions;
+  readonly read: (v: ConfigValue) => LlamaOptions[keyof LlamaOptions] | undefined | 'invalid';
+  readonly says: string;
+  readonly expects: string;
+}
+
+const onOff = (v: ConfigValue) => {
+  if (v.kind === 'boolean') {
+    return v.value;
+  }
+  const t = v.kind === 'number' ? String(v.value) : v.kind === 'string' ? v.value.toLowerCase() : '';
+  return /^(on|true|1|enabled)$/.test(t) ? true : /^(off|false|0|disabled)$/.test(t) ? false : t === 'auto' ? undefined : 'invalid';
+};
+const cacheType = (v: ConfigValue) => (v.kind === 'string' && (LLAMA_CACHE_TYPES as readonly string[]).includes(v.value.toLowerCase()) ? (v.value.toLowerCase() as LlamaCacheType) : 'invalid');
+const gpuLayers = (v: ConfigValue) => (v.kind === 'string' && /^(all|auto)$/i.test(v.value) ? undefined : integer(-1, 100_000)(v) === -1 ? undefined : integer(0, 100_000)(v));
+const split = (v: ConfigValue) => {
+  const text = v.kind === 'number' ? String(v.value) : v.kind === 'string' ? v.value : '';
+  const parts = text.split(/[,/]/).map(Number);
+  return parts.length >= 1 && parts.every(p => Number.isFinite(p) && p >= 0) && parts.some(p => p > 0) ? parts : 'invalid';
+};
+
+/** llama.cpp's settings (Ollama's Modelfile PARAMETERs and environment mapped onto them by the readers). */
+export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
+  ctx_size: { option: 'contextSize', read: v => (integer(0, 1e8)(v) === 0 ? undefined : integer(1, 1e8)(v)), expects: 'a whole number of tokens', says: 'The context in KV cells: the KV buffer grows with it (and, without flash attention, the compute buffer too). llama-server splits it across its slots; Ollama gives each parallel request this much.' },
+  n_gpu_layers: { option: 'gpuLayers', read: gpuLayers, expects: 'a number of layers, or all', says: 'Layers offloaded to the GPU, from the last: each moves its weights and KV cells from host to GPU memory; past the layer count the output head goes too.' },
+  flash_attn: { option: 'flashAttention', read: onOff, expects: 'on, off or auto', says: "Flash attention: without it the compute buffer holds the attention scores over the whole context (about 2 GiB at 32K for an 8B model)." },
+  parallel: { option: 'parallel', read: integer(1, 4096), expects: 'a whole number of slots', says: "Requests served at once. llama-server splits -c among them; Ollama multiplies num_ctx by them." },
+  cache_type_k: { option: 'cacheTypeK', read: cacheType, expects: `one of ${LLAMA_CACHE_TYPES.join(', ')}`, says: 'The key cache type: q8_0 halves it, q4_0 quarters it.' },
+  cache_type_v: { option: 'cacheTypeV', read: cacheType, expects: `one of ${LLAMA_CACHE_TYPES.join(', ')}`, says: 'The value cache type (quantized values need flash attention).' },
+  ubatch_size: { option: 'ubatch', read: integer(1, 1e6), expects: 'a whole number of tokens', says: 'Tokens per physical micro-batch: the compute buffer (logits and activations) grows with it.' },
+  no_kv_offload: { option: 'noKvOffload', read: flag, expects: 'true or false', says: 'Keeps the KV cache in host memory: GPU memory for weights, at a cost in speed.' },
+  tensor_split: { option: 'tensorSplit', read: split, expects: 'shares such as 3,1', says: "Each GPU's share of the layers; the plan is for the GPU with the largest." },
+};
+
+/** Ollama's and llama-cpp-python's names for llama.cpp's settings. */
+const LOCAL_ALIASES: Readonly<Record<string, string>> = { num_ctx: 'ctx_size', n_ctx: 'ctx_size', num_gpu: 'n_gpu_layers', num_batch: 'ubatch_size' };
+
 /** Keys only a serving config writes: one of them beside `model:` makes a YAML file a vLLM (or SGLang) config. */
 const VLLM_ONLY = ['gpu_memory_utilization', 'max_num_seqs', 'max_num_batched_tokens', 'enforce_eager', 'kv_cache_dtype', 'swap_space', 'block_size', 'enable_prefix_caching', 'served_model_name'];
 const SGLANG_ONLY = ['mem_fraction_static', 'max_total_tokens', 'chunked_prefill_size', 'max_running_requests', 'model_path'];
@@ -96,7 +138,7 @@ export function servingFlagName(key: string): string {
 
 /** Where a serving option was stated, for the report, the hover and the quick fixes. */
 export interface ServingSource {
-  readonly option: keyof ServingOptions;
+  readonly option: keyof ServingOptions | keyof LlamaOptions;
   readonly key: string;
   readonly keySpan: Span;
   readonly valueSpan: Span;
@@ -104,8 +146,10 @@ export interface ServingSource {
 
 /** A file's serving settings: the engine, what it states, where, and values no engine accepts. */
 export interface ServingFromFile {
-  readonly engine: ServingEngine;
+  readonly engine: ServingEngine | LocalEngine;
   readonly options: Partial<ServingOptions>;
+  /** A llama.cpp or Ollama start's settings (the GGUF file type its model name states among them). */
+  readonly local?: Partial<LlamaOptions>;
   readonly sources: readonly ServingSource[];
   readonly problems: readonly { readonly message: string; readonly keySpan: Span; readonly valueSpan: Span }[];
   /** A shell command line (a fix may add a flag at its end), not a YAML config or an `LLM(...)` call. */
@@ -113,9 +157,9 @@ export interface ServingFromFile {
 }
 
 /** The engine an object is for: the readers' mark, or the keys only a vLLM or SGLang config writes. */
-function engineOf(obj: ConfigObject): ServingEngine | undefined {
+function engineOf(obj: ConfigObject): ServingEngine | LocalEngine | undefined {
   const marked = entryOf(obj, SERVING_ENGINE_KEY)?.value;
-  if (marked?.kind === 'string' && (marked.value === 'vllm' || marked.value === 'sglang')) {
+  if (marked?.kind === 'string' && (marked.value === 'vllm' || marked.value === 'sglang' || marked.value === 'llama.cpp' || marked.value === 'ollama')) {
     return marked.value;
   }
   const names = new Set(obj.entries.map(e => servingFlagName(e.key)));
@@ -137,6 +181,9 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
   const engine = engineOf(obj);
   if (!engine) {
     return undefined;
+  }
+  if (engine === 'llama.cpp' || engine === 'ollama') {
+    return readLocal(obj, engine);
   }
   const options: Writable<ServingOptions> = { engine, usage: entryOf(obj, SERVING_OFFLINE_KEY) ? 'offline' : 'server' };
   const sources: ServingSource[] = [];
@@ -160,10 +207,54 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
       sources.push({ option: f.option, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span });
     }
   }
+  const tag = entryOf(obj, SERVING_VERSION_KEY)?.value;
+  if (tag?.kind === 'string' && parseEngineVersion(tag.value)) {
+    options.version = tag.value;
+    sources.push({ option: 'version', key: SERVING_VERSION_KEY, keySpan: tag.span, valueSpan: tag.span });
+  }
   return { engine, options, sources, problems, commandLine };
 }
 
 /** A flag's hover text, by the key as written; undefined for keys that are not serving flags. */
 export function servingFlagHelp(key: string): string | undefined {
-  return SERVING_FLAGS[servingFlagName(key)]?.says;
+  return SERVING_FLAGS[servingFlagName(key)]?.says ?? LOCAL_FLAGS[LOCAL_ALIASES[key] ?? key]?.says;
+}
+
+/** The GGUF file type a model reference states: a file name's, a `-hf REPO:QUANT` tag's, or an Ollama tag's pull. */
+function fileTypeOf(reference: string, engine: LocalEngine): string | undefined {
+  const tag = /:([\w]+)$/.exec(reference)?.[1]?.toUpperCase();
+  if (engine === 'ollama') {
+    return ollamaModel(reference)?.fileType ?? OLLAMA_DEFAULT_FILE_TYPE;
+  }
+  return ggufFileType(reference) ?? (tag !== undefined && tag in GGUF_FILE_TYPES ? tag : undefined);
+}
+
+/** A llama.cpp or Ollama start's settings. */
+function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
+  const local: Writable<LlamaOptions> = { engine };
+  const sources: ServingSource[] = [];
+  const problems: { message: string; keySpan: Span; valueSpan: Span }[] = [];
+  const model = entryOf(obj, 'model')?.value;
+  const fileType = model?.kind === 'string' ? fileTypeOf(model.value, engine) : undefined;
+  if (fileType) {
+    local.fileType = fileType;
+  }
+  for (const e of obj.entries) {
+    const name = LOCAL_ALIASES[e.key] ?? e.key;
+    const f = LOCAL_FLAGS[name];
+    if (!f) {
+      continue;
+    }
+    const value = f.read(e.value);
+    if (value === 'invalid') {
+      problems.push({ message: `\`${e.key}\` must be ${f.expects}.`, keySpan: e.keySpan, valueSpan: e.value.span });
+      continue;
+    }
+    if (value !== undefined) {
+      (local as Record<string, unknown>)[f.option] = value;
+      sources.push({ option: f.option, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span });
+    }
+  }
+  const commandLine = entryOf(obj, SERVING_ENGINE_KEY) !== undefined;
+  return { engine, options: {}, local, sources, problems, commandLine };
 }

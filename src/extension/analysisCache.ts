@@ -17,7 +17,8 @@ const EMPTY: Omit<DocumentAnalysis, 'options'> = { configs: [], problems: [], gp
 
 /** The reader for a document: by language, or by file name for TOML (VS Code has no built-in TOML language). */
 export function formatOf(document: vscode.TextDocument): ConfigFormat | undefined {
-  return formatFor(document.languageId) ?? (formatFor(document.uri.path) === 'toml' ? 'toml' : undefined);
+  const byName = formatFor(document.uri.path);
+  return formatFor(document.languageId) ?? (byName === 'toml' || byName === 'modelfile' || byName === 'dockerfile' ? byName : undefined);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Quick fixes on the diagnostics that say a config does not fit, computed once per analysis.
 import * as vscode from 'vscode';
 import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START } from '../core/diagnose';
-import { servingFixes } from '../core/servingFixes';
+import { localFixes, servingFixes } from '../core/servingFixes';
 import type { FitMode } from '../core/advise';
 import { fixesFor, type Fix } from '../core/fixes';
 import { analyzeDocument, configIndexAt, gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
@@ -73,7 +73,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source === DIAGNOSTIC_SOURCE && diagnostic.code === SERVING_DOES_NOT_START) {
         const a = analysis.configs[configIndexAt(analysis, document.offsetAt(diagnostic.range.start)) ?? 0];
-        out.push(...(a ? servingFixes(a, gpu, document.getText()) : []).map(fix => this.action(document, diagnostic, fix)));
+        out.push(...(a ? [...servingFixes(a, gpu, document.getText()), ...localFixes(a, gpu, document.getText())] : []).map(fix => this.action(document, diagnostic, fix)));
         continue;
       }
       if (diagnostic.source !== DIAGNOSTIC_SOURCE || (diagnostic.code !== EXCEEDS_INFERENCE && diagnostic.code !== EXCEEDS_TRAINING)) {

@@ -25,8 +25,8 @@ import { WorkspaceGpus } from './workspaceGpus';
 import type { FileAccess } from '../parse/localModels';
 
 /**
- * The languages VRAM Lens reads; it activates on these only. TOML has no built-in language, so by file name too;
- * shell scripts for the training launches they run.
+ * The languages VRAM Lens reads; it activates on these only. TOML and Ollama's Modelfile have no built-in language, so
+ * by file name too; shell scripts and Dockerfiles for the training and serving launches they run.
  */
 export const SELECTOR: vscode.DocumentSelector = [
   { language: 'json' },
@@ -36,6 +36,9 @@ export const SELECTOR: vscode.DocumentSelector = [
   { language: 'toml' },
   { pattern: '**/*.toml' },
   { language: 'shellscript' },
+  { language: 'dockerfile' },
+  { pattern: '**/Modelfile' },
+  { pattern: '**/*.modelfile' },
 ];
 
 function isSupported(document: vscode.TextDocument): boolean {

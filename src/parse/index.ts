@@ -3,6 +3,7 @@ import type { ConfigDocument, ParseProblem } from '../core/configTree';
 import { mayHoldModelConfig } from '../core/vocabulary';
 import { parseJson } from './json';
 import { parsePython } from './python';
+import { containerLaunches, mayHoldServingImage, parseDockerfile, parseModelfile } from './containers';
 import { mayHoldLaunch, parseShell } from './shell';
 import { parseToml } from './toml';
 import { lastKeyWins } from './lastKeyWins';
@@ -29,6 +30,13 @@ export function formatFor(languageIdOrFileName: string): ConfigFormat | undefine
   if (s === 'shellscript' || s.endsWith('.sh') || s.endsWith('.bash')) {
     return 'shell';
   }
+  const base = s.split('/').pop() ?? s;
+  if (s === 'dockerfile' || base === 'dockerfile' || base === 'containerfile' || base.endsWith('.dockerfile') || base.startsWith('dockerfile.')) {
+    return 'dockerfile';
+  }
+  if (base === 'modelfile' || base.endsWith('.modelfile')) {
+    return 'modelfile';
+  }
   return undefined;
 }
 
@@ -44,6 +52,10 @@ function readerFor(format: ConfigFormat): (text: string) => ConfigDocument {
       return parseToml;
     case 'shell':
       return parseShell;
+    case 'dockerfile':
+      return parseDockerfile;
+    case 'modelfile':
+      return parseModelfile;
   }
 }
 
@@ -59,13 +71,37 @@ function scriptReassignmentsAllowed(read: ConfigDocument, problems: ParseProblem
   return problems.filter(p => !(p.code === 'duplicate-key' && moduleNames.has(p.span.start)));
 }
 
+/** The cheap test a file passes before it is read: a key that names a model, or (scripts, images) a launch. */
+function mayHold(text: string, format: ConfigFormat): boolean {
+  switch (format) {
+    case 'shell':
+    case 'dockerfile':
+      return mayHoldLaunch(text);
+    case 'modelfile':
+      return /^[ \t]*FROM[ \t]/im.test(text);
+    case 'yaml':
+      return mayHoldModelConfig(text) || mayHoldServingImage(text);
+    default:
+      return mayHoldModelConfig(text);
+  }
+}
+
+/** A compose file's or Kubernetes manifest's serving containers, laid beside the YAML's own entries. */
+function withContainerLaunches(read: ConfigDocument, text: string, format: ConfigFormat): ConfigDocument {
+  if (format !== 'yaml' || read.root?.kind !== 'object' || !mayHoldServingImage(text)) {
+    return read;
+  }
+  const launches = containerLaunches(text, read.root);
+  return launches.length === 0 ? read : { ...read, root: { ...read.root, entries: [...read.root.entries, ...launches] } };
+}
+
 /**
  * A file's config tree, or why there is none: files without a model key are not parsed at all, files past the
  * limits are refused, and duplicated keys keep their last value. Never throws.
  */
 export function parseConfig(text: string, format: ConfigFormat): ConfigDocument {
   // A launch script names its model through the recipe it runs: its launches are what it may hold.
-  if (!(format === 'shell' ? mayHoldLaunch(text) : mayHoldModelConfig(text))) {
+  if (!mayHold(text, format)) {
     return { root: undefined, problems: [] };
   }
   const refused = refusal(text, format);
@@ -73,7 +109,7 @@ export function parseConfig(text: string, format: ConfigFormat): ConfigDocument 
     return { root: undefined, problems: refused ? [{ message: refused, span: { start: 0, end: 0 } }] : [] };
   }
   try {
-    const read = readerFor(format)(text);
+    const read = withContainerLaunches(readerFor(format)(text), text, format);
     const problems = [...read.problems];
     const root = lastKeyWins(read.root, problems);
     return { root, problems: scriptReassignmentsAllowed(read, problems), ...(read.calls ? { calls: read.calls } : {}) };

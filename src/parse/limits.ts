@@ -1,6 +1,6 @@
 // What a file may be for VRAM Lens to read it: bytes and entries per format, counted before any reader runs, so one edit stays cheap.
 
-export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml' | 'shell';
+export type ConfigFormat = 'json' | 'yaml' | 'python' | 'toml' | 'shell' | 'dockerfile' | 'modelfile';
 
 /**
  * Files larger than this are not model configs (real ones are a few KB, a large checkpoint index about 100 KB);
@@ -12,6 +12,8 @@ export const MAX_CONFIG_BYTES: Readonly<Record<ConfigFormat, number>> = {
   python: 512 * 1024,
   toml: 512 * 1024,
   shell: 128 * 1024,
+  dockerfile: 128 * 1024,
+  modelfile: 64 * 1024,
 };
 
 /**
@@ -26,6 +28,8 @@ export const MAX_CONFIG_ITEMS: Readonly<Record<ConfigFormat, number>> = {
   python: 60_000,
   toml: 30_000,
   shell: 20_000,
+  dockerfile: 20_000,
+  modelfile: 5_000,
 };
 
 /** Deeper JSON is not a model config: past this nesting the file is refused, and the reader never recurses further. */

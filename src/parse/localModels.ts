@@ -1,5 +1,6 @@
 // Local-first model resolution: a named folder's config.json (LitGPT's model_config.yaml, a PEFT adapter's base) and its safetensors headers, through the host's file access.
 import { entryOf, type ConfigObject } from '../core/configTree';
+import { ggufConfig, headerFileType, headerTensors, readGgufHeader } from '../core/gguf';
 import type { ExternalModel } from '../core/modelNames';
 import type { CatalogConfig } from '../core/catalog';
 import { scriptRun } from '../core/script';
@@ -219,6 +220,13 @@ export async function resolveLocalModel(files: FileAccess, name: string, fileFol
   const folders = name.startsWith('/') ? ['/'] : searchFolders(fileFolder, root);
   for (const dir of folders) {
     const path = joinPath(dir, name);
+    if (/\.gguf$/i.test(path)) {
+      const gguf = await readGgufModel(files, path, name);
+      if (gguf) {
+        return gguf;
+      }
+      continue;
+    }
     if (/\.json$/i.test(path)) {
       const obj = await readObject(files, path, 'json');
       if (obj) {
@@ -242,6 +250,56 @@ export async function resolveLocalConfig(files: FileAccess, name: string, fileFo
     if (obj) {
       return obj;
     }
+  }
+  return undefined;
+}
+
+/** How much of a GGUF is read for its header: a first try, then larger, never the weights of a large model. */
+const GGUF_READS = [8 * 1024 * 1024, 64 * 1024 * 1024, 256 * 1024 * 1024];
+
+/** The first bytes of a file, as many as it has up to `length` (a small file is read whole). */
+async function firstBytes(files: FileAccess, path: string, length: number): Promise<Uint8Array | undefined> {
+  for (let n = length; n >= 1024; n = Math.floor(n / 4)) {
+    const bytes = await files.readBytes!(path, 0, n);
+    if (bytes) {
+      return bytes;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A local GGUF's header: its architecture as config.json keys, and its tensors' exact types for llama.cpp's planner.
+ * Undefined when the host cannot read byte ranges, the file is not a GGUF, or its architecture is one VRAM Lens does
+ * not read from a header.
+ */
+export async function readGgufModel(files: FileAccess, path: string, shown: string): Promise<ExternalModel | undefined> {
+  if (!files.readBytes) {
+    return undefined;
+  }
+  for (const length of GGUF_READS) {
+    const bytes = await firstBytes(files, path, length);
+    if (!bytes) {
+      return undefined;
+    }
+    const header = readGgufHeader(bytes);
+    if ('error' in header) {
+      if (header.needMore && bytes.byteLength === length) {
+        continue;
+      }
+      return undefined;
+    }
+    const config = ggufConfig(header);
+    if (!config) {
+      return undefined;
+    }
+    const fileType = headerFileType(header);
+    const tensors = headerTensors(header);
+    const parameters = header.tensors.reduce((sum, t) => sum + t.elements, 0);
+    return {
+      config, source: `${shown} (its GGUF header: ${header.tensors.length.toLocaleString('en-US')} tensors${fileType ? `, ${fileType}` : ''})`,
+      parameters, gguf: { tensors, ...(fileType ? { fileType } : {}) },
+    };
   }
   return undefined;
 }

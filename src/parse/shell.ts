@@ -2,7 +2,7 @@
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
 import { ACCELERATE_FLAGS } from '../core/launchers';
 import { nemoRecipeRun } from '../core/script';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_RECIPE_CALL, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES } from '../core/vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_RECIPE_CALL, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_VERSION_KEY } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
 /** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
@@ -378,7 +378,7 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
 }
 
 /** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */
-const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py|nemo\s+llm\s+pretrain|vllm\s+serve|vllm\.entrypoints|vllm\/vllm-openai|sglang\.launch_server)\b/;
+const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py|nemo\s+llm\s+pretrain|vllm\s+serve|vllm\.entrypoints|vllm\/vllm-openai|sglang\.launch_server|llama-server|llama-cli|llama-run|\.gguf|ollama\s+run|ggml-org\/llama\.cpp)\b/;
 
 /** True when a script may run a launch this reader knows: one scan, so an ordinary script costs almost nothing. */
 export function mayHoldLaunch(text: string): boolean {
@@ -389,10 +389,10 @@ export function mayHoldLaunch(text: string): boolean {
  * Which launcher a command is: torchtune's CLI; torchrun (or `python -m torch.distributed.run`) starting torchtitan or
  * a training script; accelerate's or DeepSpeed's launcher starting a training script.
  */
-function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[] } | undefined {
+function launchOf(words: readonly Word[], vars: Variables): { name: string; entries: ConfigEntry[] } | undefined {
   const first = words.findIndex(w => !/^\w+=/.test(w.text));
   const rest = first < 0 ? [] : words.slice(first);
-  const serving = servingLaunch(rest);
+  const serving = servingLaunch(rest) ?? localLaunch(rest, words, vars);
   if (serving) {
     return serving;
   }
@@ -426,6 +426,100 @@ function launchOf(words: readonly Word[]): { name: string; entries: ConfigEntry[
   return undefined;
 }
 
+/** llama.cpp's flags (short and long), by the names VRAM Lens reads them under; those that take no value marked. */
+const LLAMA_FLAGS: Readonly<Record<string, { readonly name: string; readonly bare?: boolean }>> = {
+  '-m': { name: 'model' }, '--model': { name: 'model' }, '-hf': { name: 'hf_repo' }, '-hfr': { name: 'hf_repo' }, '--hf-repo': { name: 'hf_repo' },
+  '-hff': { name: 'hf_file' }, '--hf-file': { name: 'hf_file' },
+  '-c': { name: 'ctx_size' }, '--ctx-size': { name: 'ctx_size' }, '-ngl': { name: 'n_gpu_layers' }, '--gpu-layers': { name: 'n_gpu_layers' },
+  '--n-gpu-layers': { name: 'n_gpu_layers' }, '-fa': { name: 'flash_attn' }, '--flash-attn': { name: 'flash_attn' }, '-np': { name: 'parallel' },
+  '--parallel': { name: 'parallel' }, '-ctk': { name: 'cache_type_k' }, '--cache-type-k': { name: 'cache_type_k' }, '-ctv': { name: 'cache_type_v' },
+  '--cache-type-v': { name: 'cache_type_v' }, '-ub': { name: 'ubatch_size' }, '--ubatch-size': { name: 'ubatch_size' },
+  '-nkvo': { name: 'no_kv_offload', bare: true }, '--no-kv-offload': { name: 'no_kv_offload', bare: true }, '-ts': { name: 'tensor_split' },
+  '--tensor-split': { name: 'tensor_split' },
+};
+
+/** A llama.cpp program: llama-server, llama-cli and the older `server` / `main`, run from a build folder or the PATH. */
+const LLAMA_PROGRAM = /(^|\/)(llama-server|llama-cli|llama-run|llama-simple-chat|server|main)$/;
+
+/**
+ * llama.cpp's flags from `from` on: a flag takes the next word as its value unless it takes none or the next word is a
+ * flag itself (`-fa` alone, as older builds wrote it, is on).
+ */
+function llamaFlags(words: readonly Word[], from: number): ConfigEntry[] {
+  const entries: ConfigEntry[] = [];
+  for (let i = from; i < words.length; i++) {
+    const [flag, inline] = words[i].text.split(/=(.*)/s, 2);
+    const known = LLAMA_FLAGS[flag];
+    if (!known) {
+      continue;
+    }
+    const keySpan = { start: words[i].span.start, end: words[i].span.start + flag.length };
+    const next = words[i + 1];
+    if (inline !== undefined) {
+      entries.push({ key: known.name, keySpan, value: scalar(inline, { start: keySpan.end + 1, end: words[i].span.end }) });
+    } else if (!known.bare && next && !/^-[a-z-]/i.test(next.text)) {
+      entries.push({ key: known.name, keySpan, value: scalar(next.text, next.span) });
+      i++;
+    } else {
+      entries.push({ key: known.name, keySpan, value: { kind: 'boolean', value: true, span: words[i].span } });
+    }
+  }
+  return entries;
+}
+
+/** Ollama's environment variables a script sets (exported, or before the command), by the names VRAM Lens reads. */
+const OLLAMA_ENV: Readonly<Record<string, string>> = {
+  OLLAMA_CONTEXT_LENGTH: 'ctx_size', OLLAMA_NUM_PARALLEL: 'parallel', OLLAMA_FLASH_ATTENTION: 'flash_attn', OLLAMA_KV_CACHE_TYPE: 'cache_type_k',
+};
+
+/**
+ * A local engine's start: a llama.cpp program with a model (`llama-server -m FILE.gguf -c 32768 -ngl 99 -fa on`, or
+ * `-hf REPO:QUANT`), or `ollama run MODEL`, with the Ollama settings the script's environment gives.
+ */
+function localLaunch(words: readonly Word[], all: readonly Word[], vars: Variables): { name: string; entries: ConfigEntry[] } | undefined {
+  const first = words[0];
+  // llama.cpp's server image runs llama-server: its arguments follow the image (docker run, compose, a Dockerfile).
+  const serverImage = words.findIndex(w => /^ghcr\.io\/ggml-org\/llama\.cpp:(server|full)/.test(w.text));
+  if (serverImage >= 0 && (serverImage === 0 || first?.text === 'docker')) {
+    const entries = llamaFlags(words, serverImage + 1);
+    return entries.some(e => e.key === 'model' || e.key === 'hf_repo')
+      ? { name: 'llama.cpp', entries: [wordEntry(SERVING_ENGINE_KEY, { text: 'llama.cpp', span: words[serverImage].span }), ...entries.map(e => (e.key === 'hf_repo' ? { ...e, key: 'model' } : e))] }
+      : undefined;
+  }
+  if (first && LLAMA_PROGRAM.test(first.text)) {
+    const entries = llamaFlags(words, 1);
+    const model = entries.find(e => e.key === 'model' || e.key === 'hf_repo');
+    // `main` and `server` are llama.cpp's only when they load a GGUF.
+    const gguf = entries.some(e => e.key === 'hf_repo') || (model?.value.kind === 'string' && /\.gguf$/i.test(model.value.value));
+    if (!model || (/(^|\/)(server|main)$/.test(first.text) && !gguf)) {
+      return undefined;
+    }
+    return { name: 'llama.cpp', entries: [wordEntry(SERVING_ENGINE_KEY, { text: 'llama.cpp', span: first.span }), ...entries.map(e => (e.key === 'hf_repo' ? { ...e, key: 'model' } : e))] };
+  }
+  if (first?.text === 'ollama' && words[1]?.text === 'run' && words[2] && !words[2].text.startsWith('-')) {
+    const env = new Map<string, { text: string; span: Span }>();
+    for (const [name] of Object.entries(OLLAMA_ENV)) {
+      const scalarValue = vars.scalars.get(name);
+      if (scalarValue !== undefined) {
+        env.set(name, { text: scalarValue, span: first.span });
+      }
+    }
+    for (const w of all.slice(0, all.indexOf(first))) {
+      const m = /^(\w+)=(.*)$/.exec(w.text);
+      if (m && m[1] in OLLAMA_ENV) {
+        env.set(m[1], { text: m[2], span: { start: w.span.start + m[1].length + 1, end: w.span.end } });
+      }
+    }
+    const settings: ConfigEntry[] = [...env].map(([name, v]) => ({ key: OLLAMA_ENV[name], keySpan: v.span, value: scalar(v.text, v.span) }));
+    if (env.has('OLLAMA_KV_CACHE_TYPE')) {
+      const v = env.get('OLLAMA_KV_CACHE_TYPE')!;
+      settings.push({ key: 'cache_type_v', keySpan: v.span, value: scalar(v.text, v.span) });
+    }
+    return { name: 'ollama', entries: [wordEntry(SERVING_ENGINE_KEY, { text: 'ollama', span: first.span }), wordEntry('model', words[2]), ...settings] };
+  }
+  return undefined;
+}
+
 /** Short flags of the serving engines' command lines, by their long names. */
 const SHORT_SERVING_FLAGS: Readonly<Record<string, string>> = { '-tp': '--tensor-parallel-size', '-pp': '--pipeline-parallel-size', '-q': '--quantization', '-dp': '--data-parallel-size' };
 
@@ -452,7 +546,7 @@ function servingLaunch(words: readonly Word[]): { name: string; entries: ConfigE
   } else if (moduleName === 'sglang.launch_server') {
     engine = 'sglang';
     from = module + 2;
-  } else if (image >= 0 && at(0) === 'docker') {
+  } else if (image >= 0 && (at(0) === 'docker' || image === 0)) {
     engine = 'vllm';
     from = image + 1;
   } else {
@@ -461,6 +555,11 @@ function servingLaunch(words: readonly Word[]): { name: string; entries: ConfigE
   const expanded = words.slice(from).map(w => (SHORT_SERVING_FLAGS[w.text] ? { ...w, text: SHORT_SERVING_FLAGS[w.text] } : w));
   const flags = flagArguments(expanded, 0).map(f => ({ ...f, key: SERVING_FLAG_ALIASES[f.key] ?? f.key }));
   const entries: ConfigEntry[] = [wordEntry(SERVING_ENGINE_KEY, { text: engine, span: words[0].span })];
+  // The image's tag states the release (`vllm/vllm-openai:v0.6.3`).
+  const tag = image >= 0 ? /:v?(\d+\.\d+(?:\.\d+)?)$/.exec(words[image].text) : null;
+  if (tag) {
+    entries.push(wordEntry(SERVING_VERSION_KEY, { text: tag[1], span: words[image].span }));
+  }
   if (positional) {
     entries.push(wordEntry('model', positional));
   }
@@ -516,7 +615,7 @@ export function parseShell(text: string): ConfigDocument {
   for (const line of logicalLines(text)) {
     for (const words of commands(line, vars)) {
       assign(words, vars);
-      const launch = launchOf(words);
+      const launch = launchOf(words, vars);
       if (launch) {
         const span = { start: words[0].span.start, end: words[words.length - 1].span.end };
         const value: ConfigObject = { kind: 'object', entries: launch.entries, span };

@@ -74,11 +74,11 @@ describe('serving planner: vLLM', () => {
     assert.ok(shorter.preferred);
     const fixed = text.slice(0, shorter.edit!.span.start) + shorter.edit!.newText + text.slice(shorter.edit!.span.end);
     assert.strictEqual(only(fixed, 'shell', { targetGpu: 'L4' }).serving!.starts, true, fixed);
-    // 64K needs 8 GiB of 16-bit KV on an L4, 4 GiB in fp8: the fp8 fix adds the flag to the command.
-    const half = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 65536\n';
+    // 48K needs 6 GiB of 16-bit KV on an L4, 3 GiB in fp8: the fp8 fix adds the flag to the command.
+    const half = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 49152\n';
     const fp8 = servingFixes(only(half, 'shell', { targetGpu: 'L4' }), findGpu('L4')!, half).find(f => /fp8/.test(f.title))!;
     const withFp8 = half.slice(0, fp8.edit!.span.start) + fp8.edit!.newText + half.slice(fp8.edit!.span.end);
-    assert.strictEqual(withFp8, 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 65536 --kv-cache-dtype fp8\n');
+    assert.strictEqual(withFp8, 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 49152 --kv-cache-dtype fp8\n');
     assert.strictEqual(only(withFp8, 'shell', { targetGpu: 'L4' }).serving!.starts, true);
   });
 
@@ -120,6 +120,22 @@ describe('serving planner: vLLM', () => {
     assert.notStrictEqual(v0.activationPeakBytes, v1.activationPeakBytes);
     assert.strictEqual(v0.maxNumSeqs, 256);
     assert.strictEqual(v1.maxNumSeqs, 1024);
+  });
+
+  it("vLLM 0.6.4 on an RTX 3090: 20K starts, 29K is refused, 35K starts again once chunked prefill turns on (vllm#10517)", () => {
+    const gpu = { ...findGpu('RTX 3090')!, name: 'RTX 3090 (23.58 GiB)', model: 'logged', cudaTotalGiB: 23.58 };
+    const plan = (len: number) => only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len ${len}\n`, 'shell', { engineVersion: '0.6.4', targetGpu: gpu.name, customGpus: [gpu] }).serving!;
+    assert.strictEqual(plan(20_000).starts, true);
+    assert.ok(Math.abs(plan(20_000).kvTokens - 31_232) / 31_232 < 0.03, `${plan(20_000).kvTokens}`);
+    assert.strictEqual(plan(29_000).starts, false);
+    assert.match(plan(29_000).reason, /^The model's max seq len \(29000\) is larger than the maximum number of tokens that can be stored in KV cache \(2\d,\d{3}|^The model's max seq len \(29000\) is larger than the maximum number of tokens that can be stored in KV cache \(2\d{4}\)/);
+    assert.strictEqual(plan(35_000).starts, true);
+  });
+
+  it('from 0.21 the CUDA graphs come out of the budget before the pool', () => {
+    const before = only(LLAMA_H100, 'shell', { engineVersion: '0.20' }).serving!;
+    const after = only(LLAMA_H100, 'shell', { engineVersion: '0.21' }).serving!;
+    assert.ok(Math.abs(before.kvCacheBytes - after.kvCacheBytes - after.cudaGraphBytes) < 2 * 1024 * 1024);
   });
 
   it('splits layers over pipeline stages as vLLM does', () => {

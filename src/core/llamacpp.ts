@@ -1,0 +1,184 @@
+// The llama.cpp and Ollama planner for users running GGUF models: the model buffer split between host and GPU, the KV buffer, the compute buffer, and whether it loads on the GPU.
+import { ggufTensors, ggmlBytes, type GgufTensor } from './gguf';
+import { gpuMemoryBytes, type Gpu } from './gpus';
+import type { ModelSpec } from './types';
+
+const MIB = 1024 * 1024;
+
+export type LocalEngine = 'llama.cpp' | 'ollama';
+
+/** KV cache element types llama.cpp takes for `-ctk` / `-ctv` (OLLAMA_KV_CACHE_TYPE). */
+export const LLAMA_CACHE_TYPES = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1'] as const;
+export type LlamaCacheType = (typeof LLAMA_CACHE_TYPES)[number];
+
+/** What a llama.cpp command line (or an Ollama Modelfile and its environment) says, under llama.cpp's names. */
+export interface LlamaOptions {
+  readonly engine: LocalEngine;
+  /** The GGUF file type (Q4_K_M…) its name states; undefined: F16. */
+  readonly fileType?: string;
+  /** The tensors a local GGUF's header lists, when it was read (exact types, in place of the recipe). */
+  readonly headerTensors?: readonly GgufTensor[];
+  /** `-c`: the context in all (llama-server splits it across its slots); Ollama's num_ctx per request. */
+  readonly contextSize?: number;
+  /** `-np` (llama-server slots) or OLLAMA_NUM_PARALLEL, which multiplies Ollama's context. */
+  readonly parallel?: number;
+  /** `-ngl`: layers offloaded to the GPU (more than the model has: all, the output head too). */
+  readonly gpuLayers?: number;
+  readonly flashAttention?: boolean;
+  readonly cacheTypeK?: LlamaCacheType;
+  readonly cacheTypeV?: LlamaCacheType;
+  readonly ubatch?: number;
+  /** `-nkvo`: the KV cache stays in host memory. */
+  readonly noKvOffload?: boolean;
+  /** `--tensor-split`: each GPU's share of the layers; the plan is for the GPU with the largest share. */
+  readonly tensorSplit?: readonly number[];
+}
+
+/** One llama.cpp (or Ollama) load, as the CLI's `serving` JSON gives it. */
+export interface LlamaPlan {
+  readonly engine: LocalEngine;
+  readonly gpu: string;
+  readonly deviceModelBytes: number;
+  readonly hostModelBytes: number;
+  readonly kvCacheBytes: number;
+  readonly computeBytes: number;
+  readonly deviceTotalBytes: number;
+  readonly hostTotalBytes: number;
+  readonly fits: boolean;
+  readonly reason: string;
+  /** The settings the plan assumed (stated or the engine's defaults). */
+  readonly contextSize: number;
+  readonly gpuLayers: number;
+  readonly layers: number;
+  readonly flashAttention: boolean;
+  readonly fileType: string;
+  readonly assumptions: readonly string[];
+}
+
+/** Bytes of one cached element of a cache type (per 32 for the block types). */
+function cacheElementBytes(type: LlamaCacheType): number {
+  return ggmlBytes(type.toUpperCase(), 32) / 32;
+}
+
+/** llama.cpp pads the KV cache to a multiple of 256 cells. */
+function paddedContext(n: number): number {
+  return Math.ceil(n / 256) * 256;
+}
+
+/** The CUDA context and cuBLAS a llama.cpp process holds beside its buffers (no PyTorch): not in its log. */
+const CONTEXT_BYTES = 300 * MIB;
+
+/** Engine defaults for what a command leaves out. */
+const DEFAULTS = { llamaContext: 4096, ollamaContext: 4096, ubatch: 512 } as const;
+
+/**
+ * The compute buffer llama.cpp reserves on the GPU for a worst-case micro-batch of `ubatch` tokens: the logits of
+ * every token in it (fp32, n_vocab wide) beside the hidden states, or without flash attention the attention scores
+ * over the whole context (n_ctx × ubatch × heads in fp32), or the MLP's two fp32 intermediates — whichever is largest.
+ */
+function computeBuffer(spec: ModelSpec, context: number, ubatch: number, flash: boolean, outputOnDevice: boolean): number {
+  const hidden = spec.hiddenSize * ubatch * 4;
+  const logits = outputOnDevice ? spec.vocabSize * ubatch * 4 : 0;
+  const scores = flash ? ubatch * spec.numHeads * spec.headDim * 4 * 2 : context * ubatch * spec.numHeads * 4;
+  const mlpWidth = spec.moe ? spec.moe.expertsPerToken * spec.moe.expertIntermediate : spec.intermediateSize;
+  const mlp = 2 * mlpWidth * ubatch * 4;
+  return Math.max(logits, scores, mlp) + hidden;
+}
+
+/**
+ * llama.cpp (or Ollama) on `gpu`: the token embedding stays on the host; the last `-ngl` layers, and past all of them
+ * the output head (a tied model's embedding, copied), go to the GPU; their KV cells (unless `-nkvo`) and the compute
+ * buffer too. It loads when the GPU holds its buffers and the CUDA context.
+ */
+export function planLlamaCpp(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
+  // Ollama picks how many layers to offload: as many as fit, the rest run on the CPU.
+  if (options.engine === 'ollama' && options.gpuLayers === undefined) {
+    return ollamaPlan(spec, options, gpu);
+  }
+  return planLoad(spec, options, gpu);
+}
+
+/** Ollama with its own layer count: the most layers whose buffers fit the GPU; it loads whole only when all do. */
+function ollamaPlan(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
+  for (let ngl = spec.numLayers + 1; ngl > 0; ngl--) {
+    const plan = planLoad(spec, { ...options, gpuLayers: ngl }, gpu);
+    if (plan.fits) {
+      if (ngl > spec.numLayers) {
+        return plan;
+      }
+      const reason = `Ollama offloads ${ngl} of ${spec.numLayers} layers to the ${gpu.name} and runs the rest on the CPU (${formatMiB(plan.hostTotalBytes)} of host memory), much slower than all on the GPU.`;
+      return { ...plan, fits: false, reason };
+    }
+  }
+  const cpu = planLoad(spec, { ...options, gpuLayers: 0 }, gpu);
+  return { ...cpu, fits: false, reason: `Not one layer's buffers fit the ${gpu.name} beside the compute buffer: Ollama runs the model on the CPU.` };
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round(bytes / MIB).toLocaleString('en-US')} MiB`;
+}
+
+function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
+  const fileType = options.fileType ?? 'F16';
+  const tensors = options.headerTensors ?? ggufTensors(spec, fileType);
+  const layers = spec.numLayers;
+  const requested = options.gpuLayers ?? layers + 1;
+  const ngl = Math.max(0, Math.min(requested, layers + 1));
+  const firstOnGpu = Math.max(layers - ngl, 0);
+  const outputOnDevice = ngl > layers;
+  const split = options.tensorSplit && options.tensorSplit.length > 1 ? Math.max(...options.tensorSplit) / options.tensorSplit.reduce((a, b) => a + b, 0) : 1;
+  let device = 0;
+  let host = 0;
+  const embedding = tensors.find(t => t.role === 'token_embd');
+  const hasOutput = tensors.some(t => t.role === 'output');
+  for (const t of tensors) {
+    const onDevice = t.role === 'layer' ? t.layer! >= firstOnGpu : t.role === 'output' || t.role === 'output_norm' ? outputOnDevice : false;
+    if (onDevice) {
+      device += t.role === 'layer' ? t.bytes * split : t.bytes;
+    } else {
+      host += t.bytes;
+    }
+  }
+  // A model without an output tensor ties it to the token embedding: llama.cpp loads a copy where the output goes.
+  if (!hasOutput && embedding) {
+    if (outputOnDevice) {
+      device += embedding.bytes;
+    } else {
+      host += embedding.bytes;
+    }
+  }
+  const perSlot = options.contextSize ?? (options.engine === 'ollama' ? DEFAULTS.ollamaContext : DEFAULTS.llamaContext);
+  const context = paddedContext(options.engine === 'ollama' ? perSlot * (options.parallel ?? 1) : perSlot);
+  const ubatch = Math.min(options.ubatch ?? DEFAULTS.ubatch, context);
+  const kvPerLayer = context * spec.numKvHeads * spec.headDim * (cacheElementBytes(options.cacheTypeK ?? 'f16') + cacheElementBytes(options.cacheTypeV ?? 'f16'));
+  const kvLayers = spec.hybrid ? spec.hybrid.attentionLayers : layers;
+  const layersOnGpu = Math.min(ngl, layers);
+  const kvOnDevice = options.noKvOffload ? 0 : kvPerLayer * Math.round((kvLayers * layersOnGpu) / layers) * split;
+  const kvTotal = kvPerLayer * kvLayers;
+  // llama.cpp turns flash attention on where the GPU supports it (-fa auto); Ollama leaves it off unless told.
+  const flash = options.flashAttention ?? options.engine !== 'ollama';
+  const compute = layersOnGpu > 0 ? computeBuffer(spec, context, ubatch, flash, outputOnDevice) : 0;
+  // The host's compute buffer: the input embeddings only, unless layers (or the head) run on the CPU.
+  const hostCompute = layersOnGpu === layers && outputOnDevice ? spec.hiddenSize * ubatch * 4 : computeBuffer(spec, context, ubatch, flash, !outputOnDevice);
+  const deviceTotal = Math.round(device + kvOnDevice + compute);
+  const hostTotal = Math.round(host + (kvTotal - kvOnDevice) + hostCompute);
+  const capacity = gpuMemoryBytes(gpu);
+  const fits = deviceTotal + CONTEXT_BYTES <= capacity;
+  const reason = fits ? '' : `llama.cpp needs ${(deviceTotal / MIB).toFixed(0)} MiB of buffers on the GPU (model ${(device / MIB).toFixed(0)}, KV ${(kvOnDevice / MIB).toFixed(0)}, compute ${(compute / MIB).toFixed(0)}) plus about ${CONTEXT_BYTES / MIB} MiB of CUDA context, more than the ${gpu.name}'s ${gpu.memoryMiB.toLocaleString('en-US')} MiB: cudaMalloc failed: out of memory.`;
+  return {
+    engine: options.engine, gpu: gpu.name, deviceModelBytes: Math.round(device), hostModelBytes: Math.round(host), kvCacheBytes: Math.round(kvTotal),
+    computeBytes: Math.round(compute), deviceTotalBytes: deviceTotal, hostTotalBytes: hostTotal, fits, reason,
+    contextSize: context, gpuLayers: ngl, layers, flashAttention: flash, fileType,
+    assumptions: llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch),
+  };
+}
+
+function llamaAssumptions(options: LlamaOptions, fileType: string, context: number, ngl: number, layers: number, flash: boolean, ubatch: number): string[] {
+  const name = options.engine === 'ollama' ? 'Ollama (llama.cpp underneath)' : 'llama.cpp';
+  return [
+    `${name}: ${options.headerTensors ? "the GGUF header's tensor types" : `the ${fileType} file type as llama-quantize lays it out (per-tensor recipe of llama-quant.cpp)`}; the token embedding stays in host memory.`,
+    `${ngl > layers ? `All ${layers} layers and the output head` : `${ngl} of ${layers} layers`} on the GPU${options.gpuLayers === undefined ? (options.engine === 'ollama' ? ' (as many as fit: Ollama chooses)' : ' (recent builds offload everything by default)') : ''}; KV cache of ${context.toLocaleString('en-US')} cells (padded to 256${options.engine === 'ollama' ? ', num_ctx × OLLAMA_NUM_PARALLEL' : ''}), ${options.cacheTypeK ?? 'f16'} keys and ${options.cacheTypeV ?? 'f16'} values${options.noKvOffload ? ', kept in host memory (-nkvo)' : ''}.`,
+    `Compute buffer for a micro-batch of ${ubatch} tokens, ${flash ? 'flash attention on' : 'flash attention off: the attention scores over the whole context dominate'}${options.flashAttention === undefined ? (options.engine === 'ollama' ? ' (OLLAMA_FLASH_ATTENTION unset)' : ' (-fa auto, the default of recent builds)') : ''}.`,
+    `Fits: the GPU buffers plus about ${CONTEXT_BYTES / MIB} MiB of CUDA context within nvidia-smi's total.`,
+  ];
+}

@@ -1,0 +1,152 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions, type ConfigAnalysis } from '../../src/core/analyze';
+import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
+import { localLensTitle } from '../../src/core/explain';
+import { ggufFileType, ggufTensors, readGgufHeader } from '../../src/core/gguf';
+import { ollamaModel } from '../../src/core/ollama';
+import { main } from '../../src/cli/main';
+import { parseConfig } from '../../src/parse';
+import type { ConfigFormat } from '../../src/parse/limits';
+import { ggufBytes, tinyLlamaGguf } from './ggufFixture';
+
+const MIB = 1024 * 1024;
+
+function only(text: string, format: ConfigFormat = 'shell', options: Partial<AnalysisOptions> = {}): ConfigAnalysis {
+  const doc = analyzeDocument(parseConfig(text, format), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090', ...options });
+  assert.strictEqual(doc.configs.length, 1, 'one config');
+  return doc.configs[0];
+}
+
+function specOf(model: string) {
+  return only(`model: ${model}\n`, 'yaml').spec!;
+}
+
+describe('llama.cpp planner', () => {
+  // An RTX 3070 loading a Llama 3 8B Q4_K_M with llama-cpp-python printed: CPU 281.81 MiB, CUDA0 4403.49 MiB,
+  // KV 64.00 MiB at n_ctx 512, compute 258.50 MiB without flash attention (bench/data/llamacpp-load-logs.json).
+  it("lays a Q4_K_M file out as llama-quantize does and splits it as llama.cpp loads it, to the MiB of a published log", () => {
+    const p = only('llama-cli -m Meta-Llama-3-8B-Instruct-Q4_K_M.gguf -c 512 -ngl 99 -fa off\n', 'shell', { targetGpu: 'RTX 3070' }).local!;
+    assert.strictEqual((p.deviceModelBytes / MIB).toFixed(2), '4403.49');
+    assert.strictEqual((p.hostModelBytes / MIB).toFixed(2), '281.81');
+    assert.strictEqual((p.kvCacheBytes / MIB).toFixed(2), '64.00');
+    assert.strictEqual((p.computeBytes / MIB).toFixed(2), '258.50');
+    assert.strictEqual(p.fits, true);
+    assert.match(localLensTitle(p), /^llama\.cpp Q4_K_M: 4\.6\d GiB on GPU \(all layers, 512 context\) \+ 2\d\d MiB host · ✓ loads on RTX 3070$/);
+  });
+
+  it('keeps the per-tensor recipe of each file type (file sizes of published logs, to 0.01 GiB)', () => {
+    const gib = (model: string, type: string) => (ggufTensors(specOf(model), type).reduce((a, t) => a + t.bytes, 0) / 1024 ** 3).toFixed(2);
+    assert.strictEqual(gib('Qwen/Qwen3-30B-A3B', 'Q4_K_M'), '17.28');
+    assert.strictEqual(gib('meta-llama/Llama-3.1-70B', 'Q4_0'), '37.22');
+    assert.strictEqual(gib('Qwen/Qwen2.5-14B', 'Q4_K_M'), '8.37');
+    const types = ggufTensors(specOf('meta-llama/Llama-3.1-8B'), 'Q4_K_M').filter(t => t.type !== 'F32');
+    assert.strictEqual(types.filter(t => t.type === 'Q6_K').length, 33, 'half the attn_v and ffn_down, and the output, at Q6_K');
+    assert.strictEqual(types.filter(t => t.type === 'Q4_K').length, 193);
+  });
+
+  it('copies a tied embedding to the GPU as the output head, and keeps the token embedding on the host', () => {
+    const p = only('llama-server -m Llama-3.2-1B-Instruct-Q8_0.gguf -ngl 99\n').local!;
+    assert.ok(p.deviceModelBytes > 1.0 * p.hostModelBytes + 0.6 * 1024 ** 3, `device ${p.deviceModelBytes}, host ${p.hostModelBytes}`);
+    const cpuOnly = only('llama-server -m Llama-3.2-1B-Instruct-Q8_0.gguf -ngl 0\n').local!;
+    assert.strictEqual(cpuOnly.deviceModelBytes, 0);
+    assert.strictEqual(cpuOnly.computeBytes, 0);
+  });
+
+  it('without flash attention at 32K the attention scores take about 2 GiB; KV types and -nkvo change the KV buffer', () => {
+    const base = 'llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 32768 -ngl 99';
+    const off = only(`${base} -fa off\n`).local!;
+    const on = only(`${base} -fa on\n`).local!;
+    assert.ok(off.computeBytes > 1.9 * 1024 ** 3 && off.computeBytes < 2.2 * 1024 ** 3, `${off.computeBytes}`);
+    assert.ok(on.computeBytes < 0.4 * 1024 ** 3);
+    const q8 = only(`${base} -fa -ctk q8_0 -ctv q8_0\n`).local!;
+    assert.strictEqual(q8.flashAttention, true, 'a bare -fa is on');
+    assert.strictEqual(q8.kvCacheBytes * 32, on.kvCacheBytes * 17);
+    const host = only(`${base} -nkvo\n`).local!;
+    assert.ok(host.deviceTotalBytes < on.deviceTotalBytes - 3.9 * 1024 ** 3);
+    assert.ok(host.hostTotalBytes > 4 * 1024 ** 3);
+  });
+
+  it('a 128K context of an 8B Q4_K_M loads on a 24 GB card with flash attention', () => {
+    const p = only('llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 131072 -ngl 99 -fa on\n').local!;
+    assert.ok(p.fits);
+    assert.ok(p.deviceTotalBytes > 20 * 1024 ** 3 && p.deviceTotalBytes < 21 * 1024 ** 3);
+  });
+
+  it('reads `-hf REPO:QUANT`, and a load that does not fit is a diagnostic on -c', () => {
+    const text = 'llama-server -hf bartowski/Meta-Llama-3.1-70B-Instruct-GGUF:Q4_K_M -c 8192 -ngl 99\n';
+    const p = only(text).local!;
+    assert.strictEqual(p.fileType, 'Q4_K_M');
+    assert.strictEqual(p.fits, false);
+    const d = diagnose(analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' })).find(x => x.code === SERVING_DOES_NOT_START)!;
+    assert.strictEqual(text.slice(d.span.start, d.span.end), '-c 8192');
+  });
+
+  it('knows file types by file name', () => {
+    assert.strictEqual(ggufFileType('Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf'), 'Q4_K_M');
+    assert.strictEqual(ggufFileType('qwen2.5-7b-instruct-iq4_xs.gguf'), 'IQ4_XS');
+    assert.strictEqual(ggufFileType('model-Q8_0-00001-of-00002.gguf'), 'Q8_0');
+    assert.strictEqual(ggufFileType('model.gguf'), undefined);
+  });
+});
+
+describe('Ollama', () => {
+  it('knows library names and tags, and multiplies num_ctx by OLLAMA_NUM_PARALLEL', () => {
+    assert.deepStrictEqual(ollamaModel('llama3.1:8b'), { id: 'meta-llama/Llama-3.1-8B', fileType: 'Q4_K_M' });
+    assert.deepStrictEqual(ollamaModel('qwen2.5:7b-instruct-q8_0'), { id: 'Qwen/Qwen2.5-7B', fileType: 'Q8_0' });
+    assert.strictEqual(ollamaModel('no-such-model:7b'), undefined);
+    const one = only('export OLLAMA_CONTEXT_LENGTH=8192\nollama run llama3.1:8b\n').local!;
+    const four = only('export OLLAMA_CONTEXT_LENGTH=8192\nOLLAMA_NUM_PARALLEL=4 ollama run llama3.1:8b\n').local!;
+    assert.strictEqual(one.engine, 'ollama');
+    assert.strictEqual(one.contextSize, 8192);
+    assert.strictEqual(four.kvCacheBytes, 4 * one.kvCacheBytes);
+  });
+
+  it('offloads as many layers as fit, and says the rest run on the CPU', () => {
+    const p = only('ollama run llama3.1:70b\n').local!;
+    assert.ok(p.gpuLayers > 0 && p.gpuLayers < p.layers, `${p.gpuLayers}`);
+    assert.strictEqual(p.fits, false);
+    assert.match(p.reason, /^Ollama offloads \d+ of 80 layers to the RTX 4090 and runs the rest on the CPU/);
+  });
+});
+
+describe('GGUF header', () => {
+  it('reads metadata and tensor infos, asks for more bytes when cut, and refuses what is not a header', () => {
+    const file = tinyLlamaGguf();
+    const header = readGgufHeader(file);
+    assert.ok(!('error' in header));
+    assert.strictEqual(header.metadata.get('general.architecture'), 'llama');
+    assert.deepStrictEqual(header.metadata.get('tokenizer.ggml.tokens'), { arrayLength: 512 });
+    assert.strictEqual(header.tensors.length, 21);
+    assert.strictEqual(header.tensors.find(t => t.name === 'output.weight')!.bytes, (256 * 512 * 210) / 256);
+    const cut = readGgufHeader(file.subarray(0, 200));
+    assert.ok('error' in cut && cut.needMore);
+    assert.ok('error' in readGgufHeader(new TextEncoder().encode('not a gguf file at all')));
+    const hostile = readGgufHeader(ggufBytes({}, [], 10n ** 15n));
+    assert.ok('error' in hostile && /more than any model/.test(hostile.error));
+  });
+
+  it("a local .gguf is read by its header: the CLI plans with its exact tensor types", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-gguf-'));
+    fs.writeFileSync(path.join(dir, 'tiny-model.gguf'), tinyLlamaGguf());
+    const script = path.join(dir, 'serve.sh');
+    fs.writeFileSync(script, 'llama-server -m ./tiny-model.gguf -c 1024 -ngl 99\n');
+    let out = '';
+    assert.strictEqual(await main([script, '--json', '--gpu', 'RTX 4090'], s => (out += s), () => undefined), 0);
+    const config = JSON.parse(out).files[0].configs[0];
+    const s = config.serving;
+    for (const k of ['engine', 'deviceModelBytes', 'hostModelBytes', 'kvCacheBytes', 'computeBytes', 'deviceTotalBytes', 'hostTotalBytes', 'fits', 'reason']) {
+      assert.ok(k in s, k);
+    }
+    assert.strictEqual(s.engine, 'llama.cpp');
+    assert.strictEqual(s.fileType, 'Q4_K_M');
+    // The header's types: token_embd Q4_K on the host, everything else (layers, norm, Q6_K head) on the GPU.
+    assert.strictEqual(s.hostModelBytes, (256 * 512 * 144) / 256);
+    const layer = (256 * 256 * 144 + 256 * 128 * 144 + 256 * 128 * 210 + 256 * 256 * 144 + 2 * 256 * 512 * 144 + 512 * 256 * 210) / 256 + 2 * 256 * 4;
+    assert.strictEqual(s.deviceModelBytes, 2 * layer + 256 * 4 + (256 * 512 * 210) / 256);
+    assert.strictEqual(s.kvCacheBytes, 1024 * 2 * 2 * 64 * 2 * 2);
+    assert.ok(config.assumptions.some((a: string) => /GGUF header's tensor types/.test(a)));
+  });
+});
