@@ -37,6 +37,7 @@ export const SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.toml' },
   { language: 'shellscript' },
   { language: 'dockerfile' },
+  { pattern: '**/{Dockerfile,Containerfile,*.dockerfile}' },
   { pattern: '**/Modelfile' },
   { pattern: '**/*.modelfile' },
 ];

@@ -277,6 +277,39 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(hovers), /per\\_device\\_train\\_batch\\_size\*\* sets the micro\\-batch size/);
   });
 
+  it('a vLLM command line: the KV pool on its lens, a hover on its flag, a refusal with fixes that start', async () => {
+    await setTarget('L4');
+    const sh = await open('serve_vllm.sh');
+    const found = await waitFor(() => lenses(sh), l => /does not start on L4/.test(l[0]?.command?.title ?? ''));
+    assert.match(found[0].command!.title, /^vLLM: KV pool [\d,]+ tokens · [\d.]+× at 131,072 · ✗ does not start on L4$/);
+    assert.strictEqual(found[0].range.start.line, 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', sh.uri, positionOf(sh, '--max-model-len'));
+    assert.match(plain(hoverText(hovers)), /The longest request/);
+    const diag = (await waitFor(
+      () => vscode.languages.getDiagnostics(sh.uri).filter(d => d.source === SOURCE && d.code === 'serving-does-not-start'),
+      d => d.length > 0,
+    ))[0];
+    assert.match(diag.message, /To serve at least one request with the models's max seq len \(131072\)/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', sh.uri, diag.range);
+    const shorter = actions.find(a => a.title.startsWith('Set max_model_len to'));
+    assert.ok(shorter?.edit, actions.map(a => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(shorter.edit));
+    const after = await waitFor(
+      () => vscode.languages.getDiagnostics(sh.uri).filter(d => d.source === SOURCE && d.code === 'serving-does-not-start'),
+      d => d.length === 0,
+    );
+    assert.deepStrictEqual(after, []);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await setTarget(undefined);
+  });
+
+  it('an Ollama Modelfile: the lens on FROM with what the GPU holds', async () => {
+    const modelfile = await open('ollama/Modelfile');
+    const found = await lenses(modelfile);
+    assert.strictEqual(found[0].range.start.line, 0);
+    assert.match(found[0].command!.title, /^Ollama Q4_K_M: [\d.]+ GiB on GPU \(all layers, 32,768 context\) \+ [\d.]+ MiB host · ✓ loads on RTX 4090$/);
+  });
+
   it('offers quick fixes computed to fit, and applying one removes the diagnostic', async () => {
     await setTarget('RTX 3060');
     await vscode.window.showTextDocument(config);
