@@ -1,5 +1,5 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
-import type { LlamaPlan } from './llamacpp';
+import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { planServing, type ServingOptions, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
 import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
@@ -546,6 +546,9 @@ export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | 
   const plan = a.serving;
   const source = a.config.serving?.sources.find(s => s.key === key);
   const out = [`**${escapeMarkdown(key)}** — ${escapeMarkdown(servingFlagHelp(key) ?? 'a serving setting')}`, ''];
+  if (a.local) {
+    return [...out, ...localHoverLines(a, source?.option as keyof LlamaOptions | undefined, gpu)].join('\n');
+  }
   if (!plan || !a.spec || !a.servingOptions) {
     return out.join('\n');
   }
@@ -592,4 +595,22 @@ export function localRows(plan: LlamaPlan): { label: string; bytes: number }[] {
 /** The verdict line under a llama.cpp load's rows. */
 export function localVerdict(plan: LlamaPlan): string {
   return plan.fits ? `✓ loads on ${plan.gpu}` : `✗ does not load: ${plan.reason}`;
+}
+
+/** A llama.cpp load on the hover: its rows and verdict, and what half or twice a numeric setting would give. */
+function localHoverLines(a: ConfigAnalysis, option: keyof LlamaOptions | undefined, gpu: Gpu | undefined): string[] {
+  const plan = a.local!;
+  const out = [`| ${localEngineName(plan)} ${escapeMarkdown(plan.fileType)} on ${escapeMarkdown(plan.gpu)} | |`, '|---|---:|'];
+  for (const row of localRows(plan)) {
+    out.push(`| ${row.label} | ${formatBytes(row.bytes)} |`);
+  }
+  out.push('', escapeMarkdown(localVerdict(plan)), '');
+  const current = option && a.localOptions ? a.localOptions[option] : undefined;
+  if (option && typeof current === 'number' && a.spec && a.localOptions && gpu) {
+    for (const v of [Math.max(1, Math.floor(current / 2)), current * 2].filter(x => x !== current)) {
+      const other = planLlamaCpp(a.spec, { ...a.localOptions, [option]: v }, gpu);
+      out.push(`- at ${v}: ${formatBytes(other.deviceTotalBytes)} on the GPU, ${other.fits ? 'loads' : 'does not load'}`);
+    }
+  }
+  return out;
 }

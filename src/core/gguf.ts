@@ -177,6 +177,10 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
   const push = (role: GgufTensor['role'], elements: number, type: string, layer?: number) =>
     out.push({ role, elements, type, bytes: ggmlBytes(type, elements), ...(layer !== undefined ? { layer } : {}) });
   for (const t of weightTensors(spec)) {
+    // A vision tower ships as its own GGUF (the mmproj file), not with the language model.
+    if (t.component === 'vision') {
+      continue;
+    }
     const n = numel(t);
     const twoD = t.inFeatures > 1;
     if (t.component === 'embeddings' && t.name === 'embed_tokens') {

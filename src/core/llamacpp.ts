@@ -32,6 +32,8 @@ export interface LlamaOptions {
   readonly noKvOffload?: boolean;
   /** `--tensor-split`: each GPU's share of the layers; the plan is for the GPU with the largest share. */
   readonly tensorSplit?: readonly number[];
+  /** `--swa-full`: sliding-window layers cache the whole context like the others. */
+  readonly swaFull?: boolean;
 }
 
 /** One llama.cpp (or Ollama) load, as the CLI's `serving` JSON gives it. */
@@ -150,11 +152,14 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
   const perSlot = options.contextSize ?? (options.engine === 'ollama' ? DEFAULTS.ollamaContext : DEFAULTS.llamaContext);
   const context = paddedContext(options.engine === 'ollama' ? perSlot * (options.parallel ?? 1) : perSlot);
   const ubatch = Math.min(options.ubatch ?? DEFAULTS.ubatch, context);
-  const kvPerLayer = context * spec.numKvHeads * spec.headDim * (cacheElementBytes(options.cacheTypeK ?? 'f16') + cacheElementBytes(options.cacheTypeV ?? 'f16'));
+  const perCell = spec.numKvHeads * spec.headDim * (cacheElementBytes(options.cacheTypeK ?? 'f16') + cacheElementBytes(options.cacheTypeV ?? 'f16'));
   const kvLayers = spec.hybrid ? spec.hybrid.attentionLayers : layers;
+  // Sliding-window layers keep a cache of their own: the window for each sequence and a micro-batch (unless --swa-full).
+  const swaLayers = spec.slidingWindow !== undefined && !options.swaFull ? Math.min(spec.slidingLayers, kvLayers) : 0;
+  const swaCells = swaLayers > 0 ? Math.min(context, paddedContext(spec.slidingWindow! * (options.parallel ?? 1) + ubatch)) : 0;
+  const kvTotal = perCell * ((kvLayers - swaLayers) * context + swaLayers * swaCells);
   const layersOnGpu = Math.min(ngl, layers);
-  const kvOnDevice = options.noKvOffload ? 0 : kvPerLayer * Math.round((kvLayers * layersOnGpu) / layers) * split;
-  const kvTotal = kvPerLayer * kvLayers;
+  const kvOnDevice = options.noKvOffload ? 0 : (kvTotal * layersOnGpu) / layers * split;
   // llama.cpp turns flash attention on where the GPU supports it (-fa auto); Ollama leaves it off unless told.
   const flash = options.flashAttention ?? options.engine !== 'ollama';
   const compute = layersOnGpu > 0 ? computeBuffer(spec, context, ubatch, flash, outputOnDevice) : 0;

@@ -109,7 +109,7 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
     v0Chunk: atLeast(version, 0, 7) ? 2048 : 512,
     nonTorchOneGpu: (v1 ? 0.25 : atLeast(version, 0, 7) ? 0.06 : 0.35) * GIB,
     graphsInBudget: atLeast(version, 0, 21),
-    largeGpuDefaults: atLeast(version, 0, 10),
+    largeGpuDefaults: atLeast(version, 0, 9),
     hybridKvCache: atLeast(version, 0, 10),
   };
 }

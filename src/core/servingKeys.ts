@@ -121,6 +121,7 @@ export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
   ubatch_size: { option: 'ubatch', read: integer(1, 1e6), expects: 'a whole number of tokens', says: 'Tokens per physical micro-batch: the compute buffer (logits and activations) grows with it.' },
   no_kv_offload: { option: 'noKvOffload', read: flag, expects: 'true or false', says: 'Keeps the KV cache in host memory: GPU memory for weights, at a cost in speed.' },
   tensor_split: { option: 'tensorSplit', read: split, expects: 'shares such as 3,1', says: "Each GPU's share of the layers; the plan is for the GPU with the largest." },
+  swa_full: { option: 'swaFull', read: flag, expects: 'true or false', says: "Sliding-window layers cache the whole context instead of their window: a larger KV buffer." },
 };
 
 /** Ollama's and llama-cpp-python's names for llama.cpp's settings. */

@@ -84,6 +84,17 @@ describe('llama.cpp planner', () => {
     assert.strictEqual(text.slice(d.span.start, d.span.end), '-c 8192');
   });
 
+  it("sliding-window layers keep only their window and a micro-batch (Gemma 3: 5 of 6 layers), unless --swa-full", () => {
+    const base = 'llama-server -m gemma-3-12b-it-Q4_K_M.gguf -c 32768 -ngl 99';
+    const swa = only(`${base}\n`).local!;
+    const full = only(`${base} --swa-full\n`).local!;
+    const perCell = 8 * 256 * 2 * 2;
+    // 8 of 48 layers hold the 32,768 cells; 40 hold 1,024 + 512 padded to 1,536.
+    assert.strictEqual(swa.kvCacheBytes, perCell * (8 * 32_768 + 40 * 1536));
+    assert.strictEqual(full.kvCacheBytes, perCell * 48 * 32_768);
+    assert.ok(Math.abs(ggufTensors(specOf('google/gemma-3-12b-it'), 'Q4_K_M').reduce((a, t) => a + t.bytes, 0) / 1e9 - 7.29) < 0.01, 'the vision tower ships in its own file');
+  });
+
   it('knows file types by file name', () => {
     assert.strictEqual(ggufFileType('Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf'), 'Q4_K_M');
     assert.strictEqual(ggufFileType('qwen2.5-7b-instruct-iq4_xs.gguf'), 'IQ4_XS');
