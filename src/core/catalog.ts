@@ -55,6 +55,8 @@ const NAME_SUFFIXES: readonly NameSuffix[] = [
   { pattern: /-bnb-8bit$/, says: 'bitsandbytes int8 weights', quantization: 'int8' },
   { pattern: /-awq$/, says: 'AWQ 4-bit weights', quantization: 'awq-int4' },
   { pattern: /-gptq(-int4)?$|-w4a16$/, says: 'GPTQ 4-bit weights', quantization: 'gptq-int4' },
+  { pattern: /-quantized[.-]w4a16$/, says: 'compressed-tensors W4A16 weights', quantization: 'w4a16' },
+  { pattern: /-quantized[.-]w8a8$|-w8a8$/, says: 'compressed-tensors W8A8 weights (int8 per channel)', quantization: 'int8-channel' },
   { pattern: /-fp8(-dynamic)?$/, says: 'FP8 weights', fp8: true },
   { pattern: /-gguf$/, says: 'a GGUF export (its file names the quantization type)' },
   { pattern: /-4bit$/, says: 'MLX 4-bit weights (mlx_lm.convert -q: a 16-bit scale and bias per 64)', quantization: 'mlx-q4' },

@@ -156,13 +156,14 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
   // Quantized checkpoints keep the embedding and the head in 16 bits.
   const element = options.precision === '32-true' ? 4 : 2;
   const total = weightBytes(spec, element, options.quantization);
-  const embedding = spec.vocabSize * spec.hiddenSize * element;
-  const head = spec.tieWordEmbeddings && options.pipelineParallel === 1 ? 0 : spec.vocabSize * spec.hiddenSize * element;
-  const tiedHead = spec.tieWordEmbeddings ? 0 : head;
-  const layerBytes = (total - embedding - tiedHead) / spec.numLayers;
-  const first = stage === 0 ? embedding : 0;
-  const last = stage === options.pipelineParallel - 1 ? head : 0;
-  return Math.round((first + last + layerBytes * layersHere) / options.tensorParallel);
+  const table = spec.vocabSize * spec.hiddenSize * element;
+  // An untied head is a weight of its own; a tied one is the embedding, which only a last stage of several copies.
+  const ownHead = spec.tieWordEmbeddings ? 0 : table;
+  const layerBytes = Math.max(0, total - table - ownHead) / spec.numLayers;
+  const lastStage = stage === options.pipelineParallel - 1;
+  const head = lastStage ? (spec.tieWordEmbeddings ? (options.pipelineParallel > 1 ? table : 0) : ownHead) : 0;
+  const embedding = stage === 0 ? table : 0;
+  return Math.round((embedding + head + layerBytes * layersHere) / options.tensorParallel);
 }
 
 /**

@@ -106,6 +106,15 @@ describe('serving planner: vLLM', () => {
     assert.ok(Math.abs(py.budgetBytes - 0.8 * 79.19 * GIB) < 1e6);
   });
 
+  it("a quantized checkpoint's name sets the weights vLLM loads: W8A8 int8, FP8-dynamic, W4A16", () => {
+    const weights = (model: string) => only(`vllm serve ${model} --max-model-len 8192\n`, 'shell').serving!.weightsBytes;
+    const bf16 = weights('meta-llama/Llama-3.1-8B-Instruct');
+    for (const [model, low, high] of [['RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8', 0.5, 0.6], ['RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic', 0.5, 0.6], ['neuralmagic/Meta-Llama-3.1-8B-Instruct-quantized.w4a16', 0.3, 0.4]] as const) {
+      const share = weights(model) / bf16;
+      assert.ok(share > low && share < high, `${model}: ${share}`);
+    }
+  });
+
   it('a value no engine accepts is an error on its key, and no plan', () => {
     const a = only('vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization 1.5\n', 'shell');
     assert.ok(a.problems.some(p => p.severity === 'error' && /gpu-memory-utilization/.test(p.message)));
