@@ -102,27 +102,37 @@ export function planLlamaCpp(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): 
 
 /** Ollama with its own layer count: the most layers whose buffers fit the GPU; it loads whole only when all do. */
 function ollamaPlan(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
-  for (let ngl = spec.numLayers + 1; ngl > 0; ngl--) {
-    const plan = planLoad(spec, { ...options, gpuLayers: ngl }, gpu);
-    if (plan.fits) {
-      if (ngl > spec.numLayers) {
-        return plan;
-      }
-      const reason = `Ollama offloads ${ngl} of ${spec.numLayers} layers to the ${gpu.name} and runs the rest on the CPU (${formatMiB(plan.hostTotalBytes)} of host memory), much slower than all on the GPU.`;
-      return { ...plan, fits: false, reason };
+  const tensors = options.headerTensors ?? ggufTensors(spec, options.fileType ?? 'F16');
+  const plan = (ngl: number) => planLoad(spec, { ...options, gpuLayers: ngl }, gpu, tensors);
+  const all = plan(spec.numLayers + 1);
+  if (all.fits) {
+    return all;
+  }
+  // More layers never take less GPU memory: the most that fit, by bisection.
+  let low = 0;
+  let high = spec.numLayers;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (plan(mid).fits) {
+      low = mid;
+    } else {
+      high = mid - 1;
     }
   }
-  const cpu = planLoad(spec, { ...options, gpuLayers: 0 }, gpu);
-  return { ...cpu, fits: false, reason: `Not one layer's buffers fit the ${gpu.name} beside the compute buffer: Ollama runs the model on the CPU.` };
+  const best = plan(low);
+  const reason = low > 0
+    ? `Ollama offloads ${low} of ${spec.numLayers} layers to the ${gpu.name} and runs the rest on the CPU (${formatMiB(best.hostTotalBytes)} of host memory), much slower than all on the GPU.`
+    : `Not one layer's buffers fit the ${gpu.name} beside the compute buffer: Ollama runs the model on the CPU.`;
+  return { ...best, fits: false, reason };
 }
 
 function formatMiB(bytes: number): string {
   return `${Math.round(bytes / MIB).toLocaleString('en-US')} MiB`;
 }
 
-function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
+function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, laidOut?: readonly GgufTensor[]): LlamaPlan {
   const fileType = options.fileType ?? 'F16';
-  const tensors = options.headerTensors ?? ggufTensors(spec, fileType);
+  const tensors = laidOut ?? options.headerTensors ?? ggufTensors(spec, fileType);
   const layers = spec.numLayers;
   const requested = options.gpuLayers ?? layers + 1;
   const ngl = Math.max(0, Math.min(requested, layers + 1));
