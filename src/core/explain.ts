@@ -295,6 +295,11 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
       }
     }
     out.push('');
+    // A serving command is reported as its engine lays memory out, not as a transformers run.
+    if (a.serving || a.local) {
+      out.push(...servingReportLines(a), '### Assumptions', '', ...[...(a.serving?.assumptions ?? a.local!.assumptions), ...est.assumptions.filter(x => /^(Architecture|From the file)/.test(x))].map(x => `- ${x}`), '');
+      continue;
+    }
     out.push(`Memory for ${settingsSummary(est)}:`, '');
     out.push(breakdownTableMarkdown(est));
     out.push('');
@@ -613,4 +618,25 @@ function localHoverLines(a: ConfigAnalysis, option: keyof LlamaOptions | undefin
     }
   }
   return out;
+}
+
+/** A serving command's section of the report: the engine's memory at start, per GPU, and its verdict. */
+function servingReportLines(a: ConfigAnalysis): string[] {
+  if (a.serving) {
+    const p = a.serving;
+    const where = p.gpus > 1 ? `${p.gpus}× ${p.gpu}` : p.gpu;
+    return [
+      `### ${engineName(p)} ${escapeMarkdown(p.version)} on ${escapeMarkdown(where)}, per GPU`, '',
+      `max_model_len ${formatInteger(p.maxModelLen)}, ${formatInteger(p.maxNumSeqs)} sequences, ${formatInteger(p.maxNumBatchedTokens)} batched tokens, blocks of ${p.blockSize} tokens.`, '',
+      '| | Memory |', '|---|---:|', ...servingRows(p).map(r => `| ${r.label} | ${formatBytes(r.bytes)}${r.note ? ` (${r.note})` : ''} |`), '',
+      escapeMarkdown(servingVerdict(p)), '',
+    ];
+  }
+  const p = a.local!;
+  return [
+    `### ${localEngineName(p)} ${escapeMarkdown(p.fileType)} on ${escapeMarkdown(p.gpu)}`, '',
+    `${p.gpuLayers > p.layers ? `All ${p.layers} layers and the output head` : `${p.gpuLayers} of ${p.layers} layers`} on the GPU, ${formatInteger(p.contextSize)} KV cells, flash attention ${p.flashAttention ? 'on' : 'off'}.`, '',
+    '| | Memory |', '|---|---:|', ...localRows(p).map(r => `| ${r.label} | ${formatBytes(r.bytes)} |`), '',
+    escapeMarkdown(localVerdict(p)), '',
+  ];
 }

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions, type ConfigAnalysis } from '../../src/core/analyze';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
-import { servingLensTitle } from '../../src/core/explain';
+import { reportMarkdown, servingLensTitle } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
 import { parseEngineVersion, stageLayers } from '../../src/core/serving';
 import { servingFixes } from '../../src/core/servingFixes';
@@ -150,6 +150,23 @@ describe('serving planner: vLLM', () => {
   it('splits layers over pipeline stages as vLLM does', () => {
     assert.deepStrictEqual(stageLayers(32, 4), [8, 8, 8, 8]);
     assert.deepStrictEqual(stageLayers(30, 4), [7, 8, 8, 7]);
+  });
+});
+
+describe('serving planner: the report', () => {
+  it("reports a serving command as its engine lays memory out, with the plan's assumptions", () => {
+    const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n';
+    // Markdown escapes (`0\\.29`) set aside, as a reader sees the text.
+    const plain = (markdown: string) => markdown.replace(/\\(.)/g, '$1');
+    const md = plain(reportMarkdown('serve.sh', analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' })));
+    assert.match(md, /### vLLM 0\.29 on H100 80GB, per GPU/);
+    assert.match(md, /\| KV pool \| [\d.]+ GiB \([\d,]+ tokens, 128 KiB per token\) \|/);
+    assert.match(md, /✓ starts · \d+ requests of 8,192 tokens at once/);
+    assert.match(md, /- vLLM 0\.29 \(V1 engine\): budget = gpu_memory_utilization × 79\.19 GiB/);
+    assert.doesNotMatch(md, /Training/);
+    const local = plain(reportMarkdown('Modelfile', analyzeDocument(parseConfig('FROM llama3.1:8b\n', 'modelfile'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' })));
+    assert.match(local, /### Ollama Q4_K_M on RTX 4090/);
+    assert.match(local, /\| Model buffer in host memory \| 2\d\d MiB \|/);
   });
 });
 
