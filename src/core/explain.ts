@@ -526,7 +526,7 @@ export function servingRows(plan: ServingPlan): { label: string; bytes: number; 
     { label: plan.engine === 'sglang' ? 'Activation peak (in the unreserved share)' : 'Activation peak (profiled)', bytes: plan.activationPeakBytes },
     { label: 'Non-torch memory (NCCL, context growth)', bytes: plan.nonTorchBytes },
     { label: 'KV pool', bytes: plan.kvCacheBytes, note: `${formatInteger(plan.kvTokens)} tokens, ${formatBytes(plan.kvBytesPerToken)} per token` },
-    { label: 'CUDA graphs (outside the budget)', bytes: plan.cudaGraphBytes },
+    { label: plan.cudaGraphsInBudget ? 'CUDA graphs (within the budget)' : plan.engine === 'sglang' ? 'CUDA graphs (in the unreserved share)' : 'CUDA graphs (outside the budget)', bytes: plan.cudaGraphBytes },
   ];
   return rows;
 }

@@ -63,6 +63,8 @@ export interface ServingPlan {
   readonly blockSize: number;
   /** The longest `max_model_len` that starts with these settings; 0 when none does. */
   readonly longestStartingLen: number;
+  /** CUDA graphs come out of the budget before the pool (vLLM 0.21 on), rather than being captured after it. */
+  readonly cudaGraphsInBudget: boolean;
   /** What each figure rests on, for the report. */
   readonly assumptions: readonly string[];
 }
@@ -322,7 +324,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
     kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens, maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    assumptions: vllmAssumptions(accounting, versionText, gpu, seqs, tokens, options, pp),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, versionText, gpu, seqs, tokens, options, pp),
   };
 }
 
@@ -430,7 +432,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
     activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
     kvCacheBytes: Math.max(0, kvTokens) * perToken, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
     maxConcurrency: Math.round((Math.max(0, kvTokens) / maxModelLen) * 100) / 100, starts: reason === '', reason, maxModelLen,
-    maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)),
+    maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)), cudaGraphsInBudget: false,
     assumptions: [
       `SGLang ${versionText}: mem_fraction_static ${fraction} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
