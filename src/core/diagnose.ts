@@ -14,6 +14,8 @@ function anchor(a: ConfigAnalysis): Span {
 }
 
 export const SERVING_DOES_NOT_START = 'serving-does-not-start';
+/** A local engine loads the model only as its own fitting placed it (a shorter context, layers on the CPU). */
+export const SERVING_FITTED = 'serving-fitted';
 
 /** Where a serving refusal points: the flag it is about (max_model_len, gpu_memory_utilization), else the command. */
 function servingAnchor(a: ConfigAnalysis): Span {
@@ -58,6 +60,9 @@ export function diagnose(doc: DocumentAnalysis): Problem[] {
     if (a.local) {
       if (!a.local.fits) {
         out.push({ severity: 'warning', code: SERVING_DOES_NOT_START, span: localAnchor(a), message: a.local.reason });
+      } else if (a.local.note) {
+        // It loads, but not as written: the engine shrank the context or left layers on the CPU.
+        out.push({ severity: 'info', code: SERVING_FITTED, span: localAnchor(a), message: a.local.note });
       }
       continue;
     }

@@ -34,6 +34,8 @@ export interface LlamaOptions {
   readonly tensorSplit?: readonly number[];
   /** `--swa-full`: sliding-window layers cache the whole context like the others. */
   readonly swaFull?: boolean;
+  /** `--fit off`: llama.cpp neither shrinks an unstated context nor moves unstated layers to fit the GPU. */
+  readonly fit?: boolean;
 }
 
 /** One llama.cpp (or Ollama) load, as the CLI's `serving` JSON gives it. */
@@ -46,8 +48,11 @@ export interface LlamaPlan {
   readonly computeBytes: number;
   readonly deviceTotalBytes: number;
   readonly hostTotalBytes: number;
+  /** The engine loads it: on the GPU whole, or as the engine's own fitting placed it (see `note`). */
   readonly fits: boolean;
   readonly reason: string;
+  /** What the engine's own fitting changed to load it (a shorter context, layers on the CPU). */
+  readonly note?: string;
   /** The settings the plan assumed (stated or the engine's defaults). */
   readonly contextSize: number;
   readonly gpuLayers: number;
@@ -93,22 +98,27 @@ function computeBuffer(spec: ModelSpec, context: number, ubatch: number, flash: 
  * buffer too. It loads when the GPU holds its buffers and the CUDA context.
  */
 export function planLlamaCpp(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
-  // Ollama picks how many layers to offload: as many as fit, the rest run on the CPU.
-  if (options.engine === 'ollama' && options.gpuLayers === undefined) {
-    return ollamaPlan(spec, options, gpu);
+  const tensors = options.headerTensors ?? ggufTensors(spec, options.fileType ?? 'F16');
+  const whole = planLoad(spec, options, gpu, tensors);
+  // Ollama picks how many layers to offload; llama.cpp's --fit (on by default) shrinks an unstated context, then does
+  // the same. A load that fits as written needs neither.
+  const fitting = options.engine === 'ollama' || options.fit !== false;
+  if (whole.fits || !fitting) {
+    return whole;
   }
-  return planLoad(spec, options, gpu);
+  const context = options.engine === 'llama.cpp' && options.contextSize === undefined ? fittedContext(spec, options, gpu, tensors) : undefined;
+  if (context) {
+    return context;
+  }
+  return options.gpuLayers === undefined ? fittedLayers(spec, { ...options, ...(options.engine === 'llama.cpp' && options.contextSize === undefined ? { contextSize: FIT_MIN_CONTEXT } : {}) }, gpu, tensors) : whole;
 }
 
-/** Ollama with its own layer count: the most layers whose buffers fit the GPU; it loads whole only when all do. */
-function ollamaPlan(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan {
-  const tensors = options.headerTensors ?? ggufTensors(spec, options.fileType ?? 'F16');
+/** The least context llama.cpp's --fit shrinks an unstated context to before it moves layers to the CPU. */
+const FIT_MIN_CONTEXT = 4096;
+
+/** The most layers whose buffers fit the GPU (more layers never take less), the rest running on the CPU. */
+function fittedLayers(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan {
   const plan = (ngl: number) => planLoad(spec, { ...options, gpuLayers: ngl }, gpu, tensors);
-  const all = plan(spec.numLayers + 1);
-  if (all.fits) {
-    return all;
-  }
-  // More layers never take less GPU memory: the most that fit, by bisection.
   let low = 0;
   let high = spec.numLayers;
   while (low < high) {
@@ -120,10 +130,36 @@ function ollamaPlan(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): LlamaPlan
     }
   }
   const best = plan(low);
-  const reason = low > 0
-    ? `Ollama offloads ${low} of ${spec.numLayers} layers to the ${gpu.name} and runs the rest on the CPU (${formatMiB(best.hostTotalBytes)} of host memory), much slower than all on the GPU.`
-    : `Not one layer's buffers fit the ${gpu.name} beside the compute buffer: Ollama runs the model on the CPU.`;
-  return { ...best, fits: false, reason };
+  const who = options.engine === 'ollama' ? 'Ollama' : "llama.cpp's --fit";
+  const note = low > 0
+    ? `${who} offloads ${low} of ${spec.numLayers} layers to the ${gpu.name}; the rest run on the CPU (${formatMiB(best.hostTotalBytes)} of host memory), much slower than all on the GPU.`
+    : `Not one layer's buffers fit the ${gpu.name} beside the compute buffer: the model runs on the CPU.`;
+  return { ...best, fits: true, note };
+}
+
+/** The longest context (whole blocks of 256, at least FIT_MIN_CONTEXT) that --fit keeps with every layer on the GPU. */
+function fittedContext(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan | undefined {
+  const plan = (cells: number) => planLoad(spec, { ...options, contextSize: cells * 256 }, gpu, tensors);
+  let low = FIT_MIN_CONTEXT / 256;
+  let high = Math.floor(trainedContext(spec) / 256);
+  if (!plan(low).fits) {
+    return undefined;
+  }
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (plan(mid).fits) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  const best = plan(low);
+  return { ...best, note: `llama.cpp's --fit shrinks the context from the model's ${trainedContext(spec).toLocaleString('en-US')} to ${best.contextSize.toLocaleString('en-US')} so every layer stays on the ${gpu.name}.` };
+}
+
+/** The context llama.cpp takes when -c is 0 or unset (current builds): the model's training context. */
+function trainedContext(spec: ModelSpec): number {
+  return spec.maxPositions ?? DEFAULTS.llamaContext;
 }
 
 function formatMiB(bytes: number): string {
@@ -159,7 +195,7 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, laidOut?: re
       host += embedding.bytes;
     }
   }
-  const perSlot = options.contextSize ?? (options.engine === 'ollama' ? DEFAULTS.ollamaContext : DEFAULTS.llamaContext);
+  const perSlot = options.contextSize ?? (options.engine === 'ollama' ? DEFAULTS.ollamaContext : trainedContext(spec));
   const context = paddedContext(options.engine === 'ollama' ? perSlot * (options.parallel ?? 1) : perSlot);
   const ubatch = Math.min(options.ubatch ?? DEFAULTS.ubatch, context);
   const perCell = spec.numKvHeads * spec.headDim * (cacheElementBytes(options.cacheTypeK ?? 'f16') + cacheElementBytes(options.cacheTypeV ?? 'f16'));
@@ -190,9 +226,10 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, laidOut?: re
 
 function llamaAssumptions(options: LlamaOptions, fileType: string, context: number, ngl: number, layers: number, flash: boolean, ubatch: number): string[] {
   const name = options.engine === 'ollama' ? 'Ollama (llama.cpp underneath)' : 'llama.cpp';
+  const contextSaid = options.contextSize !== undefined || options.engine === 'ollama' ? '' : ' (no -c: the model\'s training context, as current builds take it; --fit shrinks it when the GPU is short)';
   return [
     `${name}: ${options.headerTensors ? "the GGUF header's tensor types" : `the ${fileType} file type as llama-quantize lays it out (per-tensor recipe of llama-quant.cpp)`}; the token embedding stays in host memory.`,
-    `${ngl > layers ? `All ${layers} layers and the output head` : `${ngl} of ${layers} layers`} on the GPU${options.gpuLayers === undefined ? (options.engine === 'ollama' ? ' (as many as fit: Ollama chooses)' : ' (recent builds offload everything by default)') : ''}; KV cache of ${context.toLocaleString('en-US')} cells (padded to 256${options.engine === 'ollama' ? ', num_ctx × OLLAMA_NUM_PARALLEL' : ''}), ${options.cacheTypeK ?? 'f16'} keys and ${options.cacheTypeV ?? 'f16'} values${options.noKvOffload ? ', kept in host memory (-nkvo)' : ''}.`,
+    `${ngl > layers ? `All ${layers} layers and the output head` : `${ngl} of ${layers} layers`} on the GPU${options.gpuLayers === undefined ? (options.engine === 'ollama' ? ' (as many as fit: Ollama chooses)' : ' (recent builds offload everything by default)') : ''}; KV cache of ${context.toLocaleString('en-US')} cells${contextSaid} (padded to 256${options.engine === 'ollama' ? ', num_ctx × OLLAMA_NUM_PARALLEL' : ''}), ${options.cacheTypeK ?? 'f16'} keys and ${options.cacheTypeV ?? 'f16'} values${options.noKvOffload ? ', kept in host memory (-nkvo)' : ''}.`,
     `Compute buffer for a micro-batch of ${ubatch} tokens, ${flash ? 'flash attention on' : 'flash attention off: the attention scores over the whole context dominate'}${options.flashAttention === undefined ? (options.engine === 'ollama' ? ' (OLLAMA_FLASH_ATTENTION unset)' : ' (-fa auto, the default of recent builds)') : ''}.`,
     `Fits: the GPU buffers plus about ${CONTEXT_BYTES / MIB} MiB of CUDA context within nvidia-smi's total.`,
   ];

@@ -98,11 +98,15 @@ function largest(low: number, high: number, ok: (n: number) => boolean): number 
 export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   const plan = a.local;
   const options = a.localOptions;
-  if (!plan || plan.fits || !a.spec || !options) {
+  // A load the engine had to fit (a shorter context, layers on the CPU) gets fixes too: each puts it whole on the GPU.
+  if (!plan || (plan.fits && !plan.note) || !a.spec || !options) {
     return [];
   }
   const spec = a.spec;
-  const fitsWith = (patch: Partial<LlamaOptions>) => planLlamaCpp(spec, { ...options, ...patch }, gpu);
+  const fitsWith = (patch: Partial<LlamaOptions>) => {
+    const after = planLlamaCpp(spec, { ...options, ...patch }, gpu);
+    return { ...after, fits: after.fits && !after.note };
+  };
   const fixes: Fix[] = [];
   const offer = (title: string, patch: Partial<LlamaOptions>, edits: (FileEdit | undefined)[]) => {
     const after = fitsWith(patch);

@@ -122,6 +122,7 @@ export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
   no_kv_offload: { option: 'noKvOffload', read: flag, expects: 'true or false', says: 'Keeps the KV cache in host memory: GPU memory for weights, at a cost in speed.' },
   tensor_split: { option: 'tensorSplit', read: split, expects: 'shares such as 3,1', says: "Each GPU's share of the layers; the plan is for the GPU with the largest." },
   swa_full: { option: 'swaFull', read: flag, expects: 'true or false', says: "Sliding-window layers cache the whole context instead of their window: a larger KV buffer." },
+  fit: { option: 'fit', read: onOff, expects: 'on or off', says: 'llama.cpp shrinks an unstated context, then moves unstated layers to the CPU, until the buffers fit the GPU (on by default).' },
 };
 
 /** Ollama's and llama-cpp-python's names for llama.cpp's settings. */

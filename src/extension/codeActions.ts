@@ -1,6 +1,6 @@
 // Quick fixes on the diagnostics that say a config does not fit, computed once per analysis.
 import * as vscode from 'vscode';
-import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START } from '../core/diagnose';
+import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../core/diagnose';
 import { localFixes, servingFixes } from '../core/servingFixes';
 import type { FitMode } from '../core/advise';
 import { fixesFor, type Fix } from '../core/fixes';
@@ -71,7 +71,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
       return out;
     }
     for (const diagnostic of context.diagnostics) {
-      if (diagnostic.source === DIAGNOSTIC_SOURCE && diagnostic.code === SERVING_DOES_NOT_START) {
+      if (diagnostic.source === DIAGNOSTIC_SOURCE && (diagnostic.code === SERVING_DOES_NOT_START || diagnostic.code === SERVING_FITTED)) {
         const a = analysis.configs[configIndexAt(analysis, document.offsetAt(diagnostic.range.start)) ?? 0];
         out.push(...(a ? [...servingFixes(a, gpu, document.getText()), ...localFixes(a, gpu, document.getText())] : []).map(fix => this.action(document, diagnostic, fix)));
         continue;

@@ -435,7 +435,7 @@ const LLAMA_FLAGS: Readonly<Record<string, { readonly name: string; readonly bar
   '--parallel': { name: 'parallel' }, '-ctk': { name: 'cache_type_k' }, '--cache-type-k': { name: 'cache_type_k' }, '-ctv': { name: 'cache_type_v' },
   '--cache-type-v': { name: 'cache_type_v' }, '-ub': { name: 'ubatch_size' }, '--ubatch-size': { name: 'ubatch_size' },
   '-nkvo': { name: 'no_kv_offload', bare: true }, '--no-kv-offload': { name: 'no_kv_offload', bare: true }, '-ts': { name: 'tensor_split' },
-  '--tensor-split': { name: 'tensor_split' }, '--swa-full': { name: 'swa_full', bare: true },
+  '--tensor-split': { name: 'tensor_split' }, '--swa-full': { name: 'swa_full', bare: true }, '-fit': { name: 'fit' }, '--fit': { name: 'fit' },
 };
 
 /** A llama.cpp program: llama-server, llama-cli and the older `server` / `main`, run from a build folder or the PATH. */

@@ -115,11 +115,25 @@ describe('Ollama', () => {
     assert.strictEqual(four.kvCacheBytes, 4 * one.kvCacheBytes);
   });
 
-  it('offloads as many layers as fit, and says the rest run on the CPU', () => {
-    const p = only('ollama run llama3.1:70b\n').local!;
+  it('offloads as many layers as fit, and says the rest run on the CPU (an information diagnostic, with fixes)', () => {
+    const text = 'ollama run llama3.1:70b\n';
+    const p = only(text).local!;
     assert.ok(p.gpuLayers > 0 && p.gpuLayers < p.layers, `${p.gpuLayers}`);
-    assert.strictEqual(p.fits, false);
-    assert.match(p.reason, /^Ollama offloads \d+ of 80 layers to the RTX 4090 and runs the rest on the CPU/);
+    assert.strictEqual(p.fits, true, 'it loads');
+    assert.match(p.note ?? '', /^Ollama offloads \d+ of 80 layers to the RTX 4090; the rest run on the CPU/);
+    const d = diagnose(analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' })).find(x => x.code === 'serving-fitted')!;
+    assert.strictEqual(d.severity, 'info');
+  });
+
+  it("llama.cpp without -c takes the model's training context, and --fit shrinks it to keep every layer on the GPU", () => {
+    const full = only('llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl 99\n').local!;
+    assert.strictEqual(full.contextSize, 131_072);
+    assert.strictEqual(full.note, undefined);
+    const small = only('llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl 99\n', 'shell', { targetGpu: 'RTX 4060' }).local!;
+    assert.ok(small.fits && small.contextSize >= 4096 && small.contextSize < 131_072, `${small.contextSize}`);
+    assert.match(small.note ?? '', /^llama\.cpp's --fit shrinks the context from the model's 131,072 to [\d,]+ so every layer stays on the RTX 4060\.$/);
+    const off = only('llama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -ngl 99 --fit off\n', 'shell', { targetGpu: 'RTX 4060' }).local!;
+    assert.strictEqual(off.fits, false);
   });
 });
 
