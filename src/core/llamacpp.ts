@@ -119,16 +119,7 @@ const FIT_MIN_CONTEXT = 4096;
 /** The most layers whose buffers fit the GPU (more layers never take less), the rest running on the CPU. */
 function fittedLayers(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan {
   const plan = (ngl: number) => planLoad(spec, { ...options, gpuLayers: ngl }, gpu, tensors);
-  let low = 0;
-  let high = spec.numLayers;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (plan(mid).fits) {
-      low = mid;
-    } else {
-      high = mid - 1;
-    }
-  }
+  const low = largestFitting(0, spec.numLayers, n => n === 0 || plan(n).fits) ?? 0;
   const best = plan(low);
   const who = options.engine === 'ollama' ? 'Ollama' : "llama.cpp's --fit";
   const note = low > 0
@@ -140,21 +131,28 @@ function fittedLayers(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors:
 /** The longest context (whole blocks of 256, at least FIT_MIN_CONTEXT) that --fit keeps with every layer on the GPU. */
 function fittedContext(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan | undefined {
   const plan = (cells: number) => planLoad(spec, { ...options, contextSize: cells * 256 }, gpu, tensors);
-  let low = FIT_MIN_CONTEXT / 256;
-  let high = Math.floor(trainedContext(spec) / 256);
-  if (!plan(low).fits) {
+  const cells = largestFitting(FIT_MIN_CONTEXT / 256, Math.floor(trainedContext(spec) / 256), n => plan(n).fits);
+  if (cells === undefined) {
+    return undefined;
+  }
+  const best = plan(cells);
+  return { ...best, note: `llama.cpp's --fit shrinks the context from the model's ${trainedContext(spec).toLocaleString('en-US')} to ${best.contextSize.toLocaleString('en-US')} so every layer stays on the ${gpu.name}.` };
+}
+
+/** The largest n in [low, high] for which `ok` holds (ok holds up to some n, then never again), or undefined when not at low. */
+export function largestFitting(low: number, high: number, ok: (n: number) => boolean): number | undefined {
+  if (!ok(low)) {
     return undefined;
   }
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (plan(mid).fits) {
+    if (ok(mid)) {
       low = mid;
     } else {
       high = mid - 1;
     }
   }
-  const best = plan(low);
-  return { ...best, note: `llama.cpp's --fit shrinks the context from the model's ${trainedContext(spec).toLocaleString('en-US')} to ${best.contextSize.toLocaleString('en-US')} so every layer stays on the ${gpu.name}.` };
+  return low;
 }
 
 /** The context llama.cpp takes when -c is 0 or unset (current builds): the model's training context. */

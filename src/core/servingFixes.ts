@@ -3,7 +3,7 @@ import type { ConfigAnalysis } from './analyze';
 import type { FileEdit, Fix } from './fixes';
 import { formatInteger } from './format';
 import type { Gpu } from './gpus';
-import { planLlamaCpp, type LlamaOptions } from './llamacpp';
+import { largestFitting, planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { neededUtilization, planServing, type ServingOptions } from './serving';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
@@ -75,22 +75,6 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   return fixes;
 }
 
-/** The largest value in [low, high] for which `ok` holds (ok is monotone, true at low), or undefined when it is not. */
-function largest(low: number, high: number, ok: (n: number) => boolean): number | undefined {
-  if (!ok(low)) {
-    return undefined;
-  }
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (ok(mid)) {
-      low = mid;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return low;
-}
-
 /**
  * Fixes for a llama.cpp start whose buffers do not fit `gpu`, each re-planned to fit: the longest context, flash
  * attention, a q8_0 KV cache, and (llama.cpp) the most layers on the GPU, the rest in host memory.
@@ -118,7 +102,7 @@ export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   };
   // Ollama's context is per request (num_ctx), llama-server's in all.
   const stated = options.contextSize ?? (options.engine === 'ollama' ? plan.contextSize / (options.parallel ?? 1) : plan.contextSize);
-  const context = largest(256, stated - 1, n => fitsWith({ contextSize: n }).fits);
+  const context = largestFitting(256, stated - 1, n => fitsWith({ contextSize: n }).fits);
   if (context !== undefined) {
     const rounded = Math.floor(context / 256) * 256;
     offer(`Set the context to ${formatInteger(rounded)} (the longest whose buffers fit the ${gpu.name})`, { contextSize: rounded }, [editFor(a, 'contextSize', text, String(rounded))]);
@@ -129,7 +113,7 @@ export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   if ((options.cacheTypeK ?? 'f16') === 'f16' && plan.flashAttention) {
     offer('Store the KV cache in q8_0 (-ctk q8_0 -ctv q8_0: about half the KV buffer)', { cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' }, [editFor(a, 'cacheTypeK', text, 'q8_0'), editFor(a, 'cacheTypeV', text, 'q8_0')]);
   }
-  const layers = options.engine === 'llama.cpp' ? largest(1, plan.layers, n => fitsWith({ gpuLayers: n }).fits) : undefined;
+  const layers = options.engine === 'llama.cpp' ? largestFitting(1, plan.layers, n => fitsWith({ gpuLayers: n }).fits) : undefined;
   if (layers !== undefined) {
     offer(`Offload ${layers} of ${plan.layers} layers (-ngl ${layers}; the rest run on the CPU, slower)`, { gpuLayers: layers }, [editFor(a, 'gpuLayers', text, String(layers))]);
   }
