@@ -21,6 +21,17 @@ interface ServingFlag {
 }
 
 const integer = (min: number, max: number) => (v: ConfigValue) => (v.kind === 'number' && Number.isInteger(v.value) && v.value >= min && v.value <= max ? v.value : 'invalid');
+
+/** A token count as vLLM reads one: a number, or `32k` / `1m` (thousands) and `32K` / `1M` (powers of 1024). */
+const tokenCount = (min: number, max: number) => (v: ConfigValue) => {
+  const m = v.kind === 'string' ? /^(\d+(?:\.\d+)?)([kmg])$/i.exec(v.value.trim()) : null;
+  if (!m) {
+    return integer(min, max)(v);
+  }
+  const power = { k: 1, m: 2, g: 3 }[m[2].toLowerCase() as 'k' | 'm' | 'g'];
+  const n = Number(m[1]) * (m[2] === m[2].toUpperCase() ? 1024 : 1000) ** power;
+  return Number.isInteger(n) && n >= min && n <= max ? n : 'invalid';
+};
 const fraction = (v: ConfigValue) => (v.kind === 'number' && v.value > 0 && v.value <= 1 ? v.value : 'invalid');
 const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' && /^(true|false)$/i.test(v.value) ? /^true$/i.test(v.value) : 'invalid');
 
@@ -59,7 +70,7 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     says: 'The share of the GPU vLLM takes (× the total CUDA reports). Weights, the profiled activation peak and non-torch memory come out of it; the KV pool gets the rest, so every 0.01 is 0.01 × the GPU more or fewer KV tokens.',
   },
   max_model_len: {
-    option: 'maxModelLen', read: integer(1, 1e8), expects: 'a whole number of tokens', engines: BOTH,
+    option: 'maxModelLen', read: tokenCount(1, 1e8), expects: 'a whole number of tokens (32768, 32k, 32K)', engines: BOTH,
     says: "The longest request. It does not change the pool's size; vLLM refuses to start unless one request this long fits the pool, and maximum concurrency is the pool over this length.",
   },
   max_num_seqs: {
@@ -67,7 +78,7 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     says: "Sequences per step. vLLM's profile runs the sampler over this many rows of fp32 logits, which is most of the activation peak for large vocabularies: fewer sequences leave more room for the KV pool.",
   },
   max_num_batched_tokens: {
-    option: 'maxNumBatchedTokens', read: integer(1, 1e8), expects: 'a whole number of tokens', engines: ['vllm'],
+    option: 'maxNumBatchedTokens', read: tokenCount(1, 1e8), expects: 'a whole number of tokens (8192, 8k, 8K)', engines: ['vllm'],
     says: "Tokens per step (the chunked-prefill chunk). vLLM's profile runs a dummy batch this long through the model: its activation peak grows with it and comes out of the KV pool.",
   },
   enable_chunked_prefill: { option: 'enableChunkedPrefill', read: flag, expects: 'true or false', engines: ['vllm'], says: 'Long prompts are prefilled in chunks of max_num_batched_tokens; without it (V0) a step holds a whole max_model_len prompt, and the profiled peak with it.' },

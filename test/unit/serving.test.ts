@@ -115,6 +115,12 @@ describe('serving planner: vLLM', () => {
     }
   });
 
+  it('reads token counts as vLLM does: 32k is 32,000 and 32K is 32,768', () => {
+    assert.strictEqual(only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 32k\n', 'shell').serving!.maxModelLen, 32_000);
+    assert.strictEqual(only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 32K\n', 'shell').serving!.maxModelLen, 32_768);
+    assert.ok(only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 32q\n', 'shell').problems.some(p => /max-model-len/.test(p.message)));
+  });
+
   it('a value no engine accepts is an error on its key, and no plan', () => {
     const a = only('vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization 1.5\n', 'shell');
     assert.ok(a.problems.some(p => p.severity === 'error' && /gpu-memory-utilization/.test(p.message)));
