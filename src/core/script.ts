@@ -138,9 +138,10 @@ function modelLoader(calls: readonly CallSite[]): { call: CallSite; name: Config
     const name = last(call.callee);
     const found =
       name === 'LLM' ? (named(call, 'model') ?? positional(call))
+        : name === 'Llama' ? (named(call, 'model_path') ?? positional(call))
         : TRAINERS.test(call.callee) || name === 'pipeline' ? named(call, 'model')
           : undefined;
-    if (found && (found.name.kind === 'string' || name === 'LLM')) {
+    if (found && (found.name.kind === 'string' || name === 'LLM' || name === 'Llama')) {
       return found;
     }
   }
@@ -301,6 +302,31 @@ function addVllmEngine(run: RunBuilder, llm: CallSite | undefined): void {
 }
 
 /**
+ * llama.cpp from Python (llama-cpp-python's `Llama(model_path, n_ctx=…, n_gpu_layers=…, flash_attn=…)`), with that
+ * library's own defaults where the call is silent: a 512-token context, no layer on the GPU, no fitting.
+ */
+function addLlamaCppPython(run: RunBuilder, llama: CallSite | undefined): void {
+  if (!llama) {
+    return;
+  }
+  const origin = 'Llama(…)';
+  run.addImplied(SERVING_ENGINE_KEY, 'llama.cpp', llama.span, origin);
+  run.addImplied(SERVING_OFFLINE_KEY, 'true', llama.span, origin);
+  run.addArgument('n_ctx', llama, 'n_ctx');
+  run.addArgument('n_gpu_layers', llama, 'n_gpu_layers');
+  run.addArgument('flash_attn', llama, 'flash_attn');
+  run.addArgument('ubatch_size', llama, 'n_ubatch');
+  const number = (value: number) => ({ kind: 'number' as const, value, raw: String(value), span: llama.span });
+  run.add('n_ctx', number(LLAMA_CPP_PYTHON_DEFAULTS.context), llama.span, `${origin}'s default n_ctx`);
+  run.add('n_gpu_layers', number(LLAMA_CPP_PYTHON_DEFAULTS.gpuLayers), llama.span, `${origin}'s default n_gpu_layers`);
+  run.add('flash_attn', { kind: 'boolean', value: false, span: llama.span }, llama.span, `${origin}'s default flash_attn`);
+  run.add('fit', { kind: 'boolean', value: false, span: llama.span }, llama.span, origin);
+}
+
+/** llama-cpp-python's defaults (llama_cpp.Llama): n_ctx 512, n_gpu_layers 0, flash_attn False. */
+const LLAMA_CPP_PYTHON_DEFAULTS = { context: 512, gpuLayers: 0 } as const;
+
+/**
  * The run a script describes, or undefined when it loads no model by a call. Reads, most specific first: the
  * Trainer / TRL arguments, the trainer's own keywords, the loader's, then vLLM's `LLM(...)`; or a NeMo 2 recipe's.
  */
@@ -338,6 +364,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   run.addArgument('max_seq_length', calls.find(c => c.callee === 'tokenizer' && kwarg(c, 'max_length')), 'max_length');
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
   addVllmEngine(run, llm);
+  addLlamaCppPython(run, calls.find(c => last(c.callee) === 'Llama'));
   addCheckpointing(run, calls);
   addOffload(run, calls);
   addPipelineCall(run, calls);

@@ -247,7 +247,7 @@ function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
   const local: Writable<LlamaOptions> = { engine };
   const sources: ServingSource[] = [];
   const problems: { message: string; keySpan: Span; valueSpan: Span }[] = [];
-  const model = entryOf(obj, 'model')?.value;
+  const model = (entryOf(obj, 'model') ?? entryOf(obj, 'model_name_or_path'))?.value;
   const fileType = model?.kind === 'string' ? fileTypeOf(model.value, engine) : undefined;
   if (fileType) {
     local.fileType = fileType;
@@ -268,6 +268,6 @@ function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
       sources.push({ option: f.option, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span });
     }
   }
-  const commandLine = entryOf(obj, SERVING_ENGINE_KEY) !== undefined;
+  const commandLine = entryOf(obj, SERVING_ENGINE_KEY) !== undefined && !entryOf(obj, SERVING_OFFLINE_KEY);
   return { engine, options: {}, local, sources, problems, commandLine };
 }

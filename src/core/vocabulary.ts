@@ -57,10 +57,10 @@ const NAMING_KEYS: readonly string[] = [...MODEL_NAME_KEYS, MODEL_SECTION_KEYS.t
 export const INDICATOR_KEYS: readonly string[] = [...STRUCTURE_KEYS, ...NAMING_KEYS];
 
 /**
- * A script that loads a model by a call (`AutoModelForCausalLM.from_pretrained(`, vLLM's `LLM(`, NeMo 2's
- * `llm.llama3_8b.pretrain_recipe(`), not by a key.
+ * A script that loads a model by a call (`AutoModelForCausalLM.from_pretrained(`, vLLM's `LLM(`, llama-cpp-python's
+ * `Llama(`, NeMo 2's `llm.llama3_8b.pretrain_recipe(`), not by a key.
  */
-const SCRIPT_LOADER = /\.from_pretrained[ \t]*\(|(?<![\w.])LLM[ \t]*\(|\.pretrain_recipe[ \t]*\(/;
+const SCRIPT_LOADER = /\.from_pretrained[ \t]*\(|(?<![\w.])(?:LLM|Llama)[ \t]*\(|\.pretrain_recipe[ \t]*\(/;
 
 const alternatives = (keys: readonly string[]) => keys.map(k => k.replace(/-/g, '\\-')).join('|');
 

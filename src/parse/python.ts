@@ -974,14 +974,14 @@ const ATTRIBUTE_ROOT_CALLS: ReadonlySet<string> = new Set([NEMO_RECIPE_CALL]);
 /**
  * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT (its other
  * methods' configs too, which the engine refuses), TRL's configs
- * and trainers, unsloth, vLLM, argparse (for defaults), a diffusers pipeline's call (`pipe(prompt, height=…)`, named as
+ * and trainers, unsloth, vLLM, llama-cpp-python, argparse (for defaults), a diffusers pipeline's call (`pipe(prompt, height=…)`, named as
  * diffusers' examples name it) and its offload switches.
  */
 const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'Mxfp4Config', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
-  'LLM', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload', 'pipe', ...Object.keys(PEFT_METHOD_CONFIGS),
+  'LLM', 'Llama', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload', 'pipe', ...Object.keys(PEFT_METHOD_CONFIGS),
   ...ATTRIBUTE_ROOT_CALLS,
 ]);
 

@@ -95,6 +95,17 @@ describe('llama.cpp planner', () => {
     assert.ok(Math.abs(ggufTensors(specOf('google/gemma-3-12b-it'), 'Q4_K_M').reduce((a, t) => a + t.bytes, 0) / 1e9 - 7.29) < 0.01, 'the vision tower ships in its own file');
   });
 
+  it("llama-cpp-python's Llama(...): its own defaults (512 context, no GPU layers, no flash attention), and the published RTX 3070 load", () => {
+    const cpu = only('from llama_cpp import Llama\nllm = Llama(model_path="Meta-Llama-3-8B-Instruct-Q4_K_M.gguf")\n', 'python').local!;
+    assert.strictEqual(cpu.contextSize, 512);
+    assert.strictEqual(cpu.gpuLayers, 0);
+    assert.strictEqual(cpu.deviceModelBytes, 0);
+    const gpu = only('from llama_cpp import Llama\nllm = Llama(model_path="Meta-Llama-3-8B-Instruct-Q4_K_M.gguf", n_gpu_layers=-1)\n', 'python', { targetGpu: 'RTX 3070' }).local!;
+    assert.strictEqual((gpu.deviceModelBytes / MIB).toFixed(2), '4403.49');
+    assert.strictEqual((gpu.computeBytes / MIB).toFixed(2), '258.50');
+    assert.strictEqual(gpu.fileType, 'Q4_K_M');
+  });
+
   it('knows file types by file name', () => {
     assert.strictEqual(ggufFileType('Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf'), 'Q4_K_M');
     assert.strictEqual(ggufFileType('qwen2.5-7b-instruct-iq4_xs.gguf'), 'IQ4_XS');
