@@ -98,7 +98,9 @@ function run(): void {
 interface LocalRow {
   readonly id: string;
   readonly gpu: string;
-  readonly command: string;
+  /** A shell line, or a llama-cpp-python script. */
+  readonly command?: string;
+  readonly python?: string;
   readonly measured: {
     readonly deviceModelMiB: number | null;
     readonly hostModelMiB: number | null;
@@ -119,7 +121,7 @@ function runLocal(): void {
   console.log('\nllama.cpp load logs: error of the plan against what llama.cpp printed\n');
   console.log(`${'row'.padEnd(26)}${'size'.padStart(9)}${'GPU mdl'.padStart(9)}${'host'.padStart(9)}${'KV'.padStart(9)}${'compute'.padStart(9)}${'total'.padStart(9)}`);
   for (const r of data.rows) {
-    const doc = parseConfig(`#!/bin/bash\n${r.command}\n`, 'shell');
+    const doc = r.python !== undefined ? parseConfig(r.python, 'python') : parseConfig(`#!/bin/bash\n${r.command}\n`, 'shell');
     const p = analyzeDocument(doc, { ...DEFAULT_OPTIONS, targetGpu: r.gpu }).configs[0]?.local;
     const m = r.measured;
     if (!p) {
