@@ -390,6 +390,10 @@ export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefi
   }
   out.push(`${escapeMarkdown(analysis.spec?.family ?? '')}, **${formatInteger(est.parameters.total)}** parameters` +
     (est.trainableParameters !== est.parameters.total ? `, ${formatInteger(est.trainableParameters)} trainable.` : '.'), '');
+  // The model a serving command starts is shown as the engine holds it.
+  if (analysis.serving || analysis.local) {
+    return out.concat(servingReportLines(analysis)).join('\n');
+  }
   out.push(breakdownTableMarkdown(est), '');
   if (gpu && analysis.verdict) {
     out.push(`${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB): ${mark(analysis.verdict.inference)} inference · ${mark(analysis.verdict.training)} training`, '');

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions, type ConfigAnalysis } from '../../src/core/analyze';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
-import { reportMarkdown, servingLensTitle } from '../../src/core/explain';
+import { catalogHoverMarkdown, reportMarkdown, servingLensTitle } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
 import { parseEngineVersion, stageLayers } from '../../src/core/serving';
 import { servingFixes } from '../../src/core/servingFixes';
@@ -170,6 +170,9 @@ describe('serving planner: the report', () => {
     assert.match(md, /✓ starts · \d+ requests of 8,192 tokens at once/);
     assert.match(md, /- vLLM 0\.29 \(V1 engine\): budget = gpu_memory_utilization × 79\.19 GiB/);
     assert.doesNotMatch(md, /Training/);
+    const hover = plain(catalogHoverMarkdown(analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' }).configs[0], findGpu('H100 80GB')));
+    assert.match(hover, /names \*\*meta-llama\/Llama-3\.1-8B\*\*[\s\S]*### vLLM 0\.29 on H100 80GB, per GPU/);
+    assert.doesNotMatch(hover, /Training/);
     const local = plain(reportMarkdown('Modelfile', analyzeDocument(parseConfig('FROM llama3.1:8b\n', 'modelfile'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' })));
     assert.match(local, /### Ollama Q4_K_M on RTX 4090/);
     assert.match(local, /\| Model buffer in host memory \| 2\d\d MiB \|/);
