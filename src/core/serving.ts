@@ -31,6 +31,8 @@ export interface ServingOptions {
   readonly enableChunkedPrefill?: boolean;
   readonly blockSize?: number;
   readonly enforceEager?: boolean;
+  /** `--cpu-offload-gb`: GiB of each GPU's weights kept in host memory and streamed in as the layers run. */
+  readonly cpuOffloadGb?: number;
   /** SGLang: the share of the GPU for weights and the KV pool. */
   readonly memFractionStatic?: number;
   readonly maxTotalTokens?: number;
@@ -303,7 +305,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const page = perLayerToken * blockSize;
   const layersPerStage = stageLayers(attentionLayers(spec), pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
-    const weights = stageWeightBytes(spec, options, i, stageLayers(spec.numLayers, pp)[i]);
+    const weights = Math.max(0, stageWeightBytes(spec, options, i, stageLayers(spec.numLayers, pp)[i]) - (options.cpuOffloadGb ?? 0) * GIB);
     const activation = activationPeak(spec, options, tokens, seqs, accounting, i === pp - 1);
     return { weights, activation, available: budget - weights - activation - nonTorch - graphsInside, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
   });

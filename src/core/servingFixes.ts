@@ -9,7 +9,7 @@ import { neededUtilization, planServing, type ServingOptions } from './serving';
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
 const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
   maxModelLen: '--max-model-len', gpuMemoryUtilization: '--gpu-memory-utilization', kvCacheType: '--kv-cache-dtype', tensorParallel: '--tensor-parallel-size',
-  memFractionStatic: '--mem-fraction-static', quantization: '--quantization', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
+  memFractionStatic: '--mem-fraction-static', quantization: '--quantization', cpuOffloadGb: '--cpu-offload-gb', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
 };
 
 /**
@@ -59,6 +59,14 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   const tp = options.tensorParallel * 2;
   if (spec.numHeads % tp === 0) {
     tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title: `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})` });
+  }
+  // The least whole GiB of weights kept in host memory that lets vLLM start (it streams them in: slower).
+  if (options.engine === 'vllm' && options.cpuOffloadGb === undefined) {
+    const most = Math.ceil(plan.weightsBytes / 1024 ** 3);
+    const gb = Array.from({ length: most }, (_, i) => i + 1).find(n => planServing(spec, { ...options, cpuOffloadGb: n }, gpu).starts);
+    if (gb !== undefined) {
+      tries.push({ option: 'cpuOffloadGb', value: gb, written: String(gb), title: `Keep ${gb} GiB of the weights in host memory (cpu_offload_gb ${gb}: they stream in, slower)` });
+    }
   }
   // 16-bit weights quantized to fp8 as they load (Ada and Hopper GPUs): the same checkpoint, half the linear layers.
   if (options.quantization === undefined && options.precision !== '32-true' && (gpu.generation === 'Hopper' || gpu.generation === 'Ada Lovelace' || gpu.generation === 'Blackwell')) {

@@ -83,6 +83,10 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   },
   enable_chunked_prefill: { option: 'enableChunkedPrefill', read: flag, expects: 'true or false', engines: ['vllm'], says: 'Long prompts are prefilled in chunks of max_num_batched_tokens; without it (V0) a step holds a whole max_model_len prompt, and the profiled peak with it.' },
   block_size: { option: 'blockSize', read: integer(1, 4096), expects: 'a whole number of tokens', engines: ['vllm'], says: 'Tokens per KV block: the pool is whole blocks, and each request holds whole blocks.' },
+  cpu_offload_gb: {
+    option: 'cpuOffloadGb', read: v => (v.kind === 'number' && v.value >= 0 && v.value <= 1e6 ? v.value : 'invalid'), expects: 'GiB of weights per GPU, 0 or more', engines: ['vllm'],
+    says: "GiB of each GPU's weights kept in host memory and streamed in as the layers run: that much more room for the KV pool, at a cost in speed.",
+  },
   enforce_eager: { option: 'enforceEager', read: flag, expects: 'true or false', engines: BOTH, says: 'No CUDA graphs: saves the memory graph capture takes after the pool is sized (about 0.5–2 GiB), at some decode speed.' },
   kv_cache_dtype: { option: 'kvCacheType', read: readKvDtype, expects: 'auto or an fp8 type', engines: BOTH, says: 'fp8 stores keys and values in 1 byte: twice the KV tokens in the same pool.' },
   tensor_parallel_size: { option: 'tensorParallel', read: integer(1, 1024), expects: 'a whole number of GPUs', engines: BOTH, says: 'GPUs that split each layer: weights and KV heads per GPU divide by it (NCCL takes about 2 GiB on each), so the pool grows.' },

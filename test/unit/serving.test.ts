@@ -72,6 +72,10 @@ describe('serving planner: vLLM', () => {
     const fixes = servingFixes(a, findGpu('L4')!, text);
     const shorter = fixes.find(f => /max_model_len/.test(f.title))!;
     assert.ok(shorter.preferred);
+    const offload = fixes.find(f => /cpu_offload_gb/.test(f.title))!;
+    const offloaded = text.slice(0, offload.edit!.span.start) + offload.edit!.newText + text.slice(offload.edit!.span.end);
+    assert.match(offloaded, /--max-model-len 131072 --cpu-offload-gb \d+\n$/);
+    assert.strictEqual(only(offloaded, 'shell', { targetGpu: 'L4' }).serving!.starts, true);
     const fixed = text.slice(0, shorter.edit!.span.start) + shorter.edit!.newText + text.slice(shorter.edit!.span.end);
     assert.strictEqual(only(fixed, 'shell', { targetGpu: 'L4' }).serving!.starts, true, fixed);
     // 48K needs 6 GiB of 16-bit KV on an L4, 3 GiB in fp8: the fp8 fix adds the flag to the command.
@@ -113,6 +117,13 @@ describe('serving planner: vLLM', () => {
       const share = weights(model) / bf16;
       assert.ok(share > low && share < high, `${model}: ${share}`);
     }
+  });
+
+  it('--cpu-offload-gb keeps that much of the weights in host memory, and the pool grows by it', () => {
+    const base = only(LLAMA_H100, 'shell').serving!;
+    const offload = only(LLAMA_H100.replace('0.95', '0.95 --cpu-offload-gb 4'), 'shell').serving!;
+    assert.strictEqual(base.weightsBytes - offload.weightsBytes, 4 * GIB);
+    assert.ok(Math.abs(offload.kvCacheBytes - base.kvCacheBytes - 4 * GIB) < 2 * 1024 * 1024);
   });
 
   it('reads token counts as vLLM does: 32k is 32,000 and 32K is 32,768', () => {
