@@ -2,32 +2,11 @@
 import { analyzeConfig, type AnalysisOptions } from './analyze';
 import { bySizeThenPrice, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { withRawValue, type FoundConfig } from './spec';
+import { largestFitting } from './search';
 import type { Estimate, SpecField } from './types';
 
 export type FitMode = 'inference' | 'training';
 
-/** The largest n in [1, limit] for which `fits(n)` holds, assuming it is monotone; 0 when even 1 does not. */
-export function largestFitting(fits: (n: number) => boolean, limit: number): number {
-  if (limit < 1 || !fits(1)) {
-    return 0;
-  }
-  let lo = 1;
-  let hi = 2;
-  while (hi <= limit && fits(hi)) {
-    lo = hi;
-    hi *= 2;
-  }
-  hi = Math.min(hi, limit + 1);
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fits(mid)) {
-      lo = mid;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
 
 /** The nvidia-smi peak of an estimate in one mode; Infinity when there is no estimate. */
 export function peakIn(est: Estimate | undefined, mode: FitMode): number {

@@ -1,6 +1,7 @@
 // The llama.cpp and Ollama planner for users running GGUF models: the model buffer split between host and GPU, the KV buffer, the compute buffer, and whether it loads on the GPU.
 import { ggufTensors, ggmlBytes, type GgufTensor } from './gguf';
 import { gpuMemoryBytes, type Gpu } from './gpus';
+import { largestFitting } from './search';
 import type { ModelSpec } from './types';
 
 const MIB = 1024 * 1024;
@@ -119,7 +120,7 @@ const FIT_MIN_CONTEXT = 4096;
 /** The most layers whose buffers fit the GPU (more layers never take less), the rest running on the CPU. */
 function fittedLayers(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan {
   const plan = (ngl: number) => planLoad(spec, { ...options, gpuLayers: ngl }, gpu, tensors);
-  const low = largestFitting(0, spec.numLayers, n => n === 0 || plan(n).fits) ?? 0;
+  const low = largestFitting(n => plan(n).fits, spec.numLayers);
   const best = plan(low);
   const who = options.engine === 'ollama' ? 'Ollama' : "llama.cpp's --fit";
   const note = low > 0
@@ -131,28 +132,15 @@ function fittedLayers(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors:
 /** The longest context (whole blocks of 256, at least FIT_MIN_CONTEXT) that --fit keeps with every layer on the GPU. */
 function fittedContext(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan | undefined {
   const plan = (cells: number) => planLoad(spec, { ...options, contextSize: cells * 256 }, gpu, tensors);
-  const cells = largestFitting(FIT_MIN_CONTEXT / 256, Math.floor(trainedContext(spec) / 256), n => plan(n).fits);
-  if (cells === undefined) {
+  // Whole blocks of 256 cells from FIT_MIN_CONTEXT up: the k-th candidate is FIT_MIN_CONTEXT / 256 - 1 + k blocks.
+  const below = FIT_MIN_CONTEXT / 256 - 1;
+  const k = largestFitting(n => plan(below + n).fits, Math.floor(trainedContext(spec) / 256) - below);
+  if (k === 0) {
     return undefined;
   }
+  const cells = below + k;
   const best = plan(cells);
   return { ...best, note: `llama.cpp's --fit shrinks the context from the model's ${trainedContext(spec).toLocaleString('en-US')} to ${best.contextSize.toLocaleString('en-US')} so every layer stays on the ${gpu.name}.` };
-}
-
-/** The largest n in [low, high] for which `ok` holds (ok holds up to some n, then never again), or undefined when not at low. */
-export function largestFitting(low: number, high: number, ok: (n: number) => boolean): number | undefined {
-  if (!ok(low)) {
-    return undefined;
-  }
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (ok(mid)) {
-      low = mid;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return low;
 }
 
 /** The context llama.cpp takes when -c is 0 or unset (current builds): the model's training context. */

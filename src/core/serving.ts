@@ -1,6 +1,7 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { cudaTotalBytes, type Gpu } from './gpus';
 import { kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
+import { largestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 const GIB = 1024 ** 3;
@@ -338,17 +339,7 @@ function longestLength(g: KvGroups, blocks: number, blockSize: number, window: n
   if (!v1) {
     return Math.min(cap, blocks * blockSize);
   }
-  let low = 0;
-  let high = Math.max(cap, 1);
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (blocksPerRequest(g, mid, blockSize, window, batched) <= blocks) {
-      low = mid;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return low;
+  return largestFitting(length => blocksPerRequest(g, length, blockSize, window, batched) <= blocks, Math.max(cap, 1));
 }
 
 interface RefusalInputs {

@@ -3,7 +3,8 @@ import type { ConfigAnalysis } from './analyze';
 import type { FileEdit, Fix } from './fixes';
 import { formatInteger } from './format';
 import type { Gpu } from './gpus';
-import { largestFitting, planLlamaCpp, type LlamaOptions } from './llamacpp';
+import { planLlamaCpp, type LlamaOptions } from './llamacpp';
+import { largestFitting } from './search';
 import { neededUtilization, planServing, type ServingOptions } from './serving';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
@@ -110,8 +111,8 @@ export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   };
   // Ollama's context is per request (num_ctx), llama-server's in all.
   const stated = options.contextSize ?? (options.engine === 'ollama' ? plan.contextSize / (options.parallel ?? 1) : plan.contextSize);
-  const context = largestFitting(256, stated - 1, n => fitsWith({ contextSize: n }).fits);
-  if (context !== undefined) {
+  const context = largestFitting(n => fitsWith({ contextSize: n }).fits, stated - 1);
+  if (context >= 256) {
     const rounded = Math.floor(context / 256) * 256;
     offer(`Set the context to ${formatInteger(rounded)} (the longest whose buffers fit the ${gpu.name})`, { contextSize: rounded }, [editFor(a, 'contextSize', text, String(rounded))]);
   }
@@ -121,8 +122,8 @@ export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   if ((options.cacheTypeK ?? 'f16') === 'f16' && plan.flashAttention) {
     offer('Store the KV cache in q8_0 (-ctk q8_0 -ctv q8_0: about half the KV buffer)', { cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' }, [editFor(a, 'cacheTypeK', text, 'q8_0'), editFor(a, 'cacheTypeV', text, 'q8_0')]);
   }
-  const layers = options.engine === 'llama.cpp' ? largestFitting(1, plan.layers, n => fitsWith({ gpuLayers: n }).fits) : undefined;
-  if (layers !== undefined) {
+  const layers = options.engine === 'llama.cpp' ? largestFitting(n => fitsWith({ gpuLayers: n }).fits, plan.layers) : 0;
+  if (layers > 0) {
     offer(`Offload ${layers} of ${plan.layers} layers (-ngl ${layers}; the rest run on the CPU, slower)`, { gpuLayers: layers }, [editFor(a, 'gpuLayers', text, String(layers))]);
   }
   return fixes;

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cheapestGpuFor, gpusNeeded, largestBatch, largestFitting, largestShape, longestSequence, savings, sensitivities } from '../../src/core/advise';
+import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities } from '../../src/core/advise';
+import { largestFitting } from '../../src/core/search';
 import { analyzeConfig, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/core/analyze';
 import { findGpu } from '../../src/core/gpus';
 import { weightBytes } from '../../src/core/memory';
