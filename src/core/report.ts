@@ -87,13 +87,8 @@ export interface ConfigReport {
 /** A serving plan as the CLI's JSON gives it: the contract's fields, then the settings it assumed. */
 export type ServingJson = Omit<ServingPlan, 'assumptions'> | Omit<LlamaPlan, 'assumptions'>;
 
-function servingJson(plan: ServingPlan): Omit<ServingPlan, 'assumptions'> {
-  const { assumptions, ...json } = plan;
-  void assumptions;
-  return json;
-}
-
-function localJson(plan: LlamaPlan): Omit<LlamaPlan, 'assumptions'> {
+/** A plan without its assumptions, which the report lists with the config's own. */
+function planJson<P extends { readonly assumptions: readonly string[] }>(plan: P): Omit<P, 'assumptions'> {
   const { assumptions, ...json } = plan;
   void assumptions;
   return json;
@@ -131,7 +126,8 @@ export interface Advice {
 /** Everything VRAM Lens can advise about one config on one GPU. */
 export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu, forced: Partial<AnalysisOptions> = {}): Advice | undefined {
   const est = a.estimate;
-  if (!est || !a.spec) {
+  // A serving command is judged by its engine's plan: transformers advice (largest batch, training fixes) does not apply.
+  if (!est || !a.spec || a.serving || a.local) {
     return undefined;
   }
   const contextLimit = Math.max(est.settings.sequenceLength, a.spec.maxPositions ?? 0, 1);
@@ -204,7 +200,7 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
       : null,
     assumptions: [...(est?.assumptions ?? []), ...(a.serving?.assumptions ?? []), ...(a.local?.assumptions ?? [])],
     ...(advice ? { advice } : {}),
-    ...(a.serving ? { serving: servingJson(a.serving) } : a.local ? { serving: localJson(a.local) } : {}),
+    ...(a.serving ? { serving: planJson(a.serving) } : a.local ? { serving: planJson(a.local) } : {}),
     problems: a.problems.map(p => ({ severity: p.severity, message: p.message, line: lineOf(text, p.span.start) })),
   };
 }

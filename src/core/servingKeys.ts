@@ -1,6 +1,7 @@
 // The serving flags VRAM Lens reads (vLLM's and SGLang's, as command lines, `--config` YAML and `LLM(...)` write them): what each sets, what it does to the KV pool (for hovers), and the reader that turns a file's entries into serving options.
 import { entryOf, type ConfigObject, type ConfigValue } from './configTree';
 import { GGUF_FILE_TYPES, ggufFileType } from './gguf';
+import { RUN_LIMITS } from './runLimits';
 import { LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions, type LocalEngine } from './llamacpp';
 import { OLLAMA_DEFAULT_FILE_TYPE, ollamaModel } from './ollama';
 import { parseEngineVersion, type ServingEngine, type ServingOptions } from './serving';
@@ -70,15 +71,15 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     says: 'The share of the GPU vLLM takes (× the total CUDA reports). Weights, the profiled activation peak and non-torch memory come out of it; the KV pool gets the rest, so every 0.01 is 0.01 × the GPU more or fewer KV tokens.',
   },
   max_model_len: {
-    option: 'maxModelLen', read: tokenCount(1, 1e8), expects: 'a whole number of tokens (32768, 32k, 32K)', engines: BOTH,
+    option: 'maxModelLen', read: tokenCount(1, RUN_LIMITS.sequenceLength), expects: 'a whole number of tokens (32768, 32k, 32K)', engines: BOTH,
     says: "The longest request. It does not change the pool's size; vLLM refuses to start unless one request this long fits the pool, and maximum concurrency is the pool over this length.",
   },
   max_num_seqs: {
-    option: 'maxNumSeqs', read: integer(1, 1e6), expects: 'a whole number of sequences', engines: ['vllm'],
+    option: 'maxNumSeqs', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of sequences', engines: ['vllm'],
     says: "Sequences per step. vLLM's profile runs the sampler over this many rows of fp32 logits, which is most of the activation peak for large vocabularies: fewer sequences leave more room for the KV pool.",
   },
   max_num_batched_tokens: {
-    option: 'maxNumBatchedTokens', read: tokenCount(1, 1e8), expects: 'a whole number of tokens (8192, 8k, 8K)', engines: ['vllm'],
+    option: 'maxNumBatchedTokens', read: tokenCount(1, RUN_LIMITS.sequenceLength), expects: 'a whole number of tokens (8192, 8k, 8K)', engines: ['vllm'],
     says: "Tokens per step (the chunked-prefill chunk). vLLM's profile runs a dummy batch this long through the model: its activation peak grows with it and comes out of the KV pool.",
   },
   enable_chunked_prefill: { option: 'enableChunkedPrefill', read: flag, expects: 'true or false', engines: ['vllm'], says: 'Long prompts are prefilled in chunks of max_num_batched_tokens; without it (V0) a step holds a whole max_model_len prompt, and the profiled peak with it.' },
@@ -89,8 +90,8 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   },
   enforce_eager: { option: 'enforceEager', read: flag, expects: 'true or false', engines: BOTH, says: 'No CUDA graphs: saves the memory graph capture takes after the pool is sized (about 0.5–2 GiB), at some decode speed.' },
   kv_cache_dtype: { option: 'kvCacheType', read: readKvDtype, expects: 'auto or an fp8 type', engines: BOTH, says: 'fp8 stores keys and values in 1 byte: twice the KV tokens in the same pool.' },
-  tensor_parallel_size: { option: 'tensorParallel', read: integer(1, 1024), expects: 'a whole number of GPUs', engines: BOTH, says: 'GPUs that split each layer: weights and KV heads per GPU divide by it (NCCL takes about 2 GiB on each), so the pool grows.' },
-  pipeline_parallel_size: { option: 'pipelineParallel', read: integer(1, 1024), expects: 'a whole number of stages', engines: ['vllm'], says: 'Stages that split the layers: each GPU holds its layers and their KV blocks.' },
+  tensor_parallel_size: { option: 'tensorParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of GPUs', engines: BOTH, says: 'GPUs that split each layer: weights and KV heads per GPU divide by it (NCCL takes about 2 GiB on each), so the pool grows.' },
+  pipeline_parallel_size: { option: 'pipelineParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of stages', engines: ['vllm'], says: 'Stages that split the layers: each GPU holds its layers and their KV blocks.' },
   dtype: { option: 'precision', read: readDtype, expects: 'auto, bfloat16, float16 or float32', engines: BOTH, says: 'The weights\' and activations\' precision: float32 doubles the weights and the KV bytes per token.' },
   quantization: { option: 'quantization', read: readQuantization, expects: 'a quantization method vLLM knows (fp8, awq, gptq, bitsandbytes…)', engines: BOTH, says: 'How the weights load: fp8 halves the linear layers (the embedding and head stay in 16 bits), leaving the difference to the KV pool.' },
   mem_fraction_static: {
@@ -98,8 +99,8 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     says: "SGLang's share of the GPU for the weights and the KV pool; the rest is left for activations and CUDA graphs.",
   },
   max_total_tokens: { option: 'maxTotalTokens', read: integer(1, 1e9), expects: 'a whole number of tokens', engines: ['sglang'], says: 'Caps the KV pool at this many tokens.' },
-  chunked_prefill_size: { option: 'chunkedPrefillSize', read: integer(-1, 1e8), expects: 'a whole number of tokens', engines: ['sglang'], says: 'Tokens per prefill chunk: the activation peak grows with it (in the unreserved share).' },
-  max_running_requests: { option: 'maxRunningRequests', read: integer(1, 1e6), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once.' },
+  chunked_prefill_size: { option: 'chunkedPrefillSize', read: integer(-1, RUN_LIMITS.sequenceLength), expects: 'a whole number of tokens', engines: ['sglang'], says: 'Tokens per prefill chunk: the activation peak grows with it (in the unreserved share).' },
+  max_running_requests: { option: 'maxRunningRequests', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once.' },
 };
 
 /** One llama.cpp (or Ollama) setting: the option it sets, how its value reads, and what it does to memory. */
@@ -127,13 +128,13 @@ const split = (v: ConfigValue) => {
 
 /** llama.cpp's settings (Ollama's Modelfile PARAMETERs and environment mapped onto them by the readers). */
 export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
-  ctx_size: { option: 'contextSize', read: v => (integer(0, 1e8)(v) === 0 ? undefined : integer(1, 1e8)(v)), expects: 'a whole number of tokens', says: 'The context in KV cells: the KV buffer grows with it (and, without flash attention, the compute buffer too). llama-server splits it across its slots; Ollama gives each parallel request this much.' },
+  ctx_size: { option: 'contextSize', read: v => (integer(0, RUN_LIMITS.sequenceLength)(v) === 0 ? undefined : integer(1, RUN_LIMITS.sequenceLength)(v)), expects: 'a whole number of tokens', says: 'The context in KV cells: the KV buffer grows with it (and, without flash attention, the compute buffer too). llama-server splits it across its slots; Ollama gives each parallel request this much.' },
   n_gpu_layers: { option: 'gpuLayers', read: gpuLayers, expects: 'a number of layers, or all', says: 'Layers offloaded to the GPU, from the last: each moves its weights and KV cells from host to GPU memory; past the layer count the output head goes too.' },
   flash_attn: { option: 'flashAttention', read: onOff, expects: 'on, off or auto', says: "Flash attention: without it the compute buffer holds the attention scores over the whole context (about 2 GiB at 32K for an 8B model)." },
-  parallel: { option: 'parallel', read: integer(1, 4096), expects: 'a whole number of slots', says: "Requests served at once. llama-server splits -c among them; Ollama multiplies num_ctx by them." },
+  parallel: { option: 'parallel', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of slots', says: "Requests served at once. llama-server splits -c among them; Ollama multiplies num_ctx by them." },
   cache_type_k: { option: 'cacheTypeK', read: cacheType, expects: `one of ${LLAMA_CACHE_TYPES.join(', ')}`, says: 'The key cache type: q8_0 halves it, q4_0 quarters it.' },
   cache_type_v: { option: 'cacheTypeV', read: cacheType, expects: `one of ${LLAMA_CACHE_TYPES.join(', ')}`, says: 'The value cache type (quantized values need flash attention).' },
-  ubatch_size: { option: 'ubatch', read: integer(1, 1e6), expects: 'a whole number of tokens', says: 'Tokens per physical micro-batch: the compute buffer (logits and activations) grows with it.' },
+  ubatch_size: { option: 'ubatch', read: integer(1, RUN_LIMITS.sequenceLength), expects: 'a whole number of tokens', says: 'Tokens per physical micro-batch: the compute buffer (logits and activations) grows with it.' },
   no_kv_offload: { option: 'noKvOffload', read: flag, expects: 'true or false', says: 'Keeps the KV cache in host memory: GPU memory for weights, at a cost in speed.' },
   tensor_split: { option: 'tensorSplit', read: split, expects: 'shares such as 3,1', says: "Each GPU's share of the layers; the plan is for the GPU with the largest." },
   swa_full: { option: 'swaFull', read: flag, expects: 'true or false', says: "Sliding-window layers cache the whole context instead of their window: a larger KV buffer." },

@@ -467,6 +467,11 @@ function llamaFlags(words: readonly Word[], from: number): ConfigEntry[] {
   return entries;
 }
 
+/** A llama.cpp launch at the word that starts it: the engine, and its flags with a Hub repository (`-hf`) as the model. */
+function llamaLaunchEntries(at: Word, flags: readonly ConfigEntry[]): { name: string; entries: ConfigEntry[] } {
+  return { name: 'llama.cpp', entries: [wordEntry(SERVING_ENGINE_KEY, { text: 'llama.cpp', span: at.span }), ...flags.map(e => (e.key === 'hf_repo' ? { ...e, key: 'model' } : e))] };
+}
+
 /** Ollama's environment variables a script sets (exported, or before the command), by the names VRAM Lens reads. */
 const OLLAMA_ENV: Readonly<Record<string, string>> = {
   OLLAMA_CONTEXT_LENGTH: 'ctx_size', OLLAMA_NUM_PARALLEL: 'parallel', OLLAMA_FLASH_ATTENTION: 'flash_attn', OLLAMA_KV_CACHE_TYPE: 'cache_type_k',
@@ -483,7 +488,7 @@ function localLaunch(words: readonly Word[], all: readonly Word[], vars: Variabl
   if (serverImage >= 0 && (serverImage === 0 || first?.text === 'docker')) {
     const entries = llamaFlags(words, serverImage + 1);
     return entries.some(e => e.key === 'model' || e.key === 'hf_repo')
-      ? { name: 'llama.cpp', entries: [wordEntry(SERVING_ENGINE_KEY, { text: 'llama.cpp', span: words[serverImage].span }), ...entries.map(e => (e.key === 'hf_repo' ? { ...e, key: 'model' } : e))] }
+      ? llamaLaunchEntries(words[serverImage], entries)
       : undefined;
   }
   if (first && LLAMA_PROGRAM.test(first.text)) {
@@ -494,7 +499,7 @@ function localLaunch(words: readonly Word[], all: readonly Word[], vars: Variabl
     if (!model || (/(^|\/)(server|main)$/.test(first.text) && !gguf)) {
       return undefined;
     }
-    return { name: 'llama.cpp', entries: [wordEntry(SERVING_ENGINE_KEY, { text: 'llama.cpp', span: first.span }), ...entries.map(e => (e.key === 'hf_repo' ? { ...e, key: 'model' } : e))] };
+    return llamaLaunchEntries(first, entries);
   }
   if (first?.text === 'ollama' && words[1]?.text === 'run' && words[2] && !words[2].text.startsWith('-')) {
     const env = new Map<string, { text: string; span: Span }>();
