@@ -1,5 +1,4 @@
 // The `vram-lens` command line: flags and files in, the estimate table or the JSON contract out, for terminals and CI.
-import { parseEngineVersion } from '../core/serving';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -13,9 +12,9 @@ import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './n
 import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
-import { checkpointLensTitle, engineName, localRows, localVerdict, omittedConfigsMessage, servingRows, servingVerdict } from '../core/explain';
+import { checkpointLensTitle, localEngineName, localRows, localVerdict, omittedConfigsMessage, servingRows, servingVerdict } from '../core/explain';
 import type { LlamaPlan } from '../core/llamacpp';
-import type { ServingPlan } from '../core/serving';
+import { engineName, parseEngineVersion, planGpus, type ServingPlan } from '../core/serving';
 import { documentReport, INFERENCE_LABELS, lineOf, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
 import {
@@ -478,22 +477,21 @@ function padLeft(s: string, n: number): string {
 /** A llama.cpp or Ollama load: the GPU's buffers and the host's, then whether it loads. */
 function localTable(plan: Omit<LlamaPlan, 'assumptions'>): string[] {
   const layers = plan.gpuLayers > plan.layers ? `all ${plan.layers} layers and the output head` : `${plan.gpuLayers} of ${plan.layers} layers`;
-  const lines = [`    ${plan.engine === 'ollama' ? 'Ollama' : 'llama.cpp'} ${plan.fileType} on ${plan.gpu}: ${layers} on the GPU, ${formatInteger(plan.contextSize)} KV cells, flash attention ${plan.flashAttention ? 'on' : 'off'}`];
-  for (const row of localRows({ ...plan, assumptions: [] })) {
+  const lines = [`    ${localEngineName(plan)} ${plan.fileType} on ${plan.gpu}: ${layers} on the GPU, ${formatInteger(plan.contextSize)} KV cells, flash attention ${plan.flashAttention ? 'on' : 'off'}`];
+  for (const row of localRows(plan)) {
     lines.push(`    ${pad(row.label, 44)}${padLeft(formatBytes(row.bytes), 12)}`);
   }
-  lines.push(`    ${localVerdict({ ...plan, assumptions: [] })}`);
+  lines.push(`    ${localVerdict(plan)}`);
   return lines;
 }
 
 /** A serving command's plan: one GPU's memory at the engine's start, then whether it starts. */
 function servingTable(plan: Omit<ServingPlan, 'assumptions'>): string[] {
-  const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
-  const lines = [`    ${engineName(plan)} ${plan.version} on ${where}, per GPU (max_model_len ${formatInteger(plan.maxModelLen)}, ${formatInteger(plan.maxNumSeqs)} sequences, ${formatInteger(plan.maxNumBatchedTokens)} batched tokens)`];
-  for (const row of servingRows({ ...plan, assumptions: [] })) {
+  const lines = [`    ${engineName(plan)} ${plan.version} on ${planGpus(plan)}, per GPU (max_model_len ${formatInteger(plan.maxModelLen)}, ${formatInteger(plan.maxNumSeqs)} sequences, ${formatInteger(plan.maxNumBatchedTokens)} batched tokens)`];
+  for (const row of servingRows(plan)) {
     lines.push(`    ${pad(row.label, 44)}${padLeft(formatBytes(row.bytes), 12)}${row.note ? `  (${row.note})` : ''}`);
   }
-  lines.push(`    ${servingVerdict({ ...plan, assumptions: [] })}`);
+  lines.push(`    ${servingVerdict(plan)}`);
   return lines;
 }
 

@@ -269,10 +269,7 @@ export function analyzeConfig(
     code: p.severity === 'error' ? 'invalid-value' : 'questionable-value',
   }));
   // A run value no run can have (`micro_batch_size: -1`) is an error on its key, never a silent default.
-  for (const p of config.training.problems ?? []) {
-    problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
-  }
-  for (const p of config.serving?.problems ?? []) {
+  for (const p of [...(config.training.problems ?? []), ...(config.serving?.problems ?? [])]) {
     problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
   }
   for (const p of config.training.warnings ?? []) {

@@ -2,6 +2,7 @@
 import type { ConfigAnalysis, DocumentAnalysis, Problem } from './analyze';
 import { formatBytes, formatInteger, sampleShape } from './format';
 import { gpuMemoryBytes } from './gpus';
+import { engineName, planGpus } from './serving';
 import type { Span } from './types';
 
 export const EXCEEDS_INFERENCE = 'exceeds-gpu-inference';
@@ -17,24 +18,26 @@ export const SERVING_DOES_NOT_START = 'serving-does-not-start';
 /** A local engine loads the model only as its own fitting placed it (a shorter context, layers on the CPU). */
 export const SERVING_FITTED = 'serving-fitted';
 
+/** The first of these serving flags the command states, else the command itself. */
+function flagSpan(a: ConfigAnalysis, options: readonly string[]): Span {
+  const source = options.map(o => a.config.serving?.sources.find(s => s.option === o)).find(s => s !== undefined);
+  return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
+}
+
 /** Where a serving refusal points: the flag it is about (max_model_len, gpu_memory_utilization), else the command. */
 function servingAnchor(a: ConfigAnalysis): Span {
-  const about = /max seq len|max_model_len/.test(a.serving!.reason) ? 'maxModelLen' : 'gpuMemoryUtilization';
-  const source = a.config.serving?.sources.find(s => s.option === about);
-  return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
+  return flagSpan(a, [/max seq len|max_model_len/.test(a.serving!.reason) ? 'maxModelLen' : 'gpuMemoryUtilization']);
 }
 
 /** Where a llama.cpp load that does not fit points: its context or GPU-layers flag, else the command. */
 function localAnchor(a: ConfigAnalysis): Span {
-  const source = a.config.serving?.sources.find(s => s.option === 'contextSize') ?? a.config.serving?.sources.find(s => s.option === 'gpuLayers');
-  return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
+  return flagSpan(a, ['contextSize', 'gpuLayers']);
 }
 
 /** The refusal as the diagnostic says it: the engine's own words, with the numbers behind them. */
 function servingRefusalMessage(plan: NonNullable<ConfigAnalysis['serving']>): string {
-  const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
   const split = `budget ${formatBytes(plan.budgetBytes)}: weights ${formatBytes(plan.weightsBytes)}, activation peak ${formatBytes(plan.activationPeakBytes)}, non-torch ${formatBytes(plan.nonTorchBytes)}, KV pool ${formatBytes(plan.kvCacheBytes)} per GPU`;
-  return `${plan.engine === 'sglang' ? 'SGLang' : 'vLLM'} ${plan.version} would not start on ${where} (${split}): ${plan.reason}`;
+  return `${engineName(plan)} ${plan.version} would not start on ${planGpus(plan)} (${split}): ${plan.reason}`;
 }
 
 function components(parts: [string, number][]): string {

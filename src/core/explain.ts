@@ -1,6 +1,6 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
-import { planServing, type ServingOptions, type ServingPlan } from './serving';
+import { engineName, planGpus, planServing, type ServingOptions, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
 import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
@@ -506,14 +506,9 @@ export function checkpointLensTitle(index: CheckpointIndex, gpu: Gpu | undefined
   return title;
 }
 
-/** The engine's name as its users write it. */
-export function engineName(plan: Pick<ServingPlan, 'engine'>): string {
-  return plan.engine === 'sglang' ? 'SGLang' : 'vLLM';
-}
-
 /** The lens on a serving command: the KV pool, how many longest requests fit at once, and whether the engine starts. */
 export function servingLensTitle(plan: ServingPlan): string {
-  const where = plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
+  const where = planGpus(plan);
   const pool = `${engineName(plan)}: KV pool ${formatInteger(plan.kvTokens)} tokens · ${formatConcurrency(plan.maxConcurrency)}× at ${formatInteger(plan.maxModelLen)}`;
   return plan.starts ? `${pool} · ✓ starts on ${where}` : `${pool} · ✗ does not start on ${where}`;
 }
@@ -523,7 +518,7 @@ function formatConcurrency(x: number): string {
 }
 
 /** One GPU's memory at the engine's start, row by row, as the CLI's table and the report show it. */
-export function servingRows(plan: ServingPlan): { label: string; bytes: number; note?: string }[] {
+export function servingRows(plan: Omit<ServingPlan, 'assumptions'>): { label: string; bytes: number; note?: string }[] {
   const rows: { label: string; bytes: number; note?: string }[] = [
     { label: plan.engine === 'sglang' ? 'Budget (mem_fraction_static × CUDA total)' : 'Budget (gpu_memory_utilization × CUDA total)', bytes: plan.budgetBytes },
     { label: 'Weights', bytes: plan.weightsBytes },
@@ -536,7 +531,7 @@ export function servingRows(plan: ServingPlan): { label: string; bytes: number; 
 }
 
 /** The verdict line under the rows: how many longest requests fit at once, or why the engine refuses. */
-export function servingVerdict(plan: ServingPlan): string {
+export function servingVerdict(plan: Omit<ServingPlan, 'assumptions'>): string {
   return plan.starts
     ? `✓ starts · ${formatConcurrency(plan.maxConcurrency)} requests of ${formatInteger(plan.maxModelLen)} tokens at once`
     : `✗ does not start: ${plan.reason.replace(/`/g, '')}`;
@@ -578,7 +573,7 @@ export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | 
 }
 
 /** The engine's name as its users write it. */
-function localEngineName(plan: Pick<LlamaPlan, 'engine'>): string {
+export function localEngineName(plan: Pick<LlamaPlan, 'engine'>): string {
   return plan.engine === 'ollama' ? 'Ollama' : 'llama.cpp';
 }
 
@@ -590,7 +585,7 @@ export function localLensTitle(plan: LlamaPlan): string {
 }
 
 /** A llama.cpp load, row by row: the GPU's buffers, then the host's. */
-export function localRows(plan: LlamaPlan): { label: string; bytes: number }[] {
+export function localRows(plan: Omit<LlamaPlan, 'assumptions'>): { label: string; bytes: number }[] {
   return [
     { label: 'Model buffer on the GPU', bytes: plan.deviceModelBytes },
     { label: 'KV buffer (all layers)', bytes: plan.kvCacheBytes },
@@ -602,7 +597,7 @@ export function localRows(plan: LlamaPlan): { label: string; bytes: number }[] {
 }
 
 /** The verdict line under a llama.cpp load's rows. */
-export function localVerdict(plan: LlamaPlan): string {
+export function localVerdict(plan: Omit<LlamaPlan, 'assumptions'>): string {
   return plan.fits ? `✓ loads on ${plan.gpu}` : `✗ does not load: ${plan.reason}`;
 }
 
@@ -628,9 +623,8 @@ function localHoverLines(a: ConfigAnalysis, option: keyof LlamaOptions | undefin
 function servingReportLines(a: ConfigAnalysis): string[] {
   if (a.serving) {
     const p = a.serving;
-    const where = p.gpus > 1 ? `${p.gpus}× ${p.gpu}` : p.gpu;
     return [
-      `### ${engineName(p)} ${escapeMarkdown(p.version)} on ${escapeMarkdown(where)}, per GPU`, '',
+      `### ${engineName(p)} ${escapeMarkdown(p.version)} on ${escapeMarkdown(planGpus(p))}, per GPU`, '',
       `max_model_len ${formatInteger(p.maxModelLen)}, ${formatInteger(p.maxNumSeqs)} sequences, ${formatInteger(p.maxNumBatchedTokens)} batched tokens, blocks of ${p.blockSize} tokens.`, '',
       '| | Memory |', '|---|---:|', ...servingRows(p).map(r => `| ${r.label} | ${formatBytes(r.bytes)}${r.note ? ` (${r.note})` : ''} |`), '',
       escapeMarkdown(servingVerdict(p)), '',

@@ -1,4 +1,4 @@
-// The one search the planners, advice and quick fixes share: the largest value a monotone test still accepts.
+// The one search the planners, advice and quick fixes share: the largest value a monotone test still accepts, or the smallest it starts to accept.
 
 /** The largest n in [1, limit] for which `fits(n)` holds, assuming it is monotone; 0 when even 1 does not. */
 export function largestFitting(fits: (n: number) => boolean, limit: number): number {
@@ -21,4 +21,10 @@ export function largestFitting(fits: (n: number) => boolean, limit: number): num
     }
   }
   return lo;
+}
+
+/** The smallest n in [1, limit] for which `fits(n)` holds, assuming once it holds it keeps holding; undefined when none does. */
+export function smallestFitting(fits: (n: number) => boolean, limit: number): number | undefined {
+  const n = largestFitting(m => !fits(m), limit) + 1;
+  return n <= limit ? n : undefined;
 }

@@ -1,7 +1,7 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { cudaTotalBytes, type Gpu } from './gpus';
 import { kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
-import { largestFitting } from './search';
+import { largestFitting, smallestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 const GIB = 1024 ** 3;
@@ -438,6 +438,16 @@ function defaultMemFraction(tp: number): number {
   return tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88;
 }
 
+/** The engine's name as its users write it. */
+export function engineName(plan: Pick<ServingPlan, 'engine'>): string {
+  return plan.engine === 'sglang' ? 'SGLang' : 'vLLM';
+}
+
+/** The GPUs a plan runs on, as its titles say them: "H100 80GB", or "2× H100 80GB" for a split. */
+export function planGpus(plan: Pick<ServingPlan, 'gpu' | 'gpus'>): string {
+  return plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
+}
+
 /** The plan for an engine. */
 export function planServing(spec: ModelSpec, options: ServingOptions, gpu: Gpu): ServingPlan {
   return options.engine === 'sglang' ? planSglang(spec, options, gpu) : planVllm(spec, options, gpu);
@@ -445,10 +455,7 @@ export function planServing(spec: ModelSpec, options: ServingOptions, gpu: Gpu):
 
 /** The smallest `gpu_memory_utilization` (two decimals) at which vLLM starts, if any below 0.99. */
 export function neededUtilization(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
-  for (let u = 50; u <= 99; u++) {
-    if (planVllm(spec, { ...options, gpuMemoryUtilization: u / 100 }, gpu).starts) {
-      return u / 100;
-    }
-  }
-  return undefined;
+  // Shares from 0.50 to 0.99, as the hundredths past 0.49.
+  const u = smallestFitting(n => planVllm(spec, { ...options, gpuMemoryUtilization: (49 + n) / 100 }, gpu).starts, 50);
+  return u === undefined ? undefined : (49 + u) / 100;
 }

@@ -4,7 +4,7 @@ import type { FileEdit, Fix } from './fixes';
 import { formatInteger } from './format';
 import type { Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
-import { largestFitting } from './search';
+import { largestFitting, smallestFitting } from './search';
 import { neededUtilization, planServing, type ServingOptions } from './serving';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
@@ -64,7 +64,7 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   // The least whole GiB of weights kept in host memory that lets vLLM start (it streams them in: slower).
   if (options.engine === 'vllm' && options.cpuOffloadGb === undefined) {
     const most = Math.ceil(plan.weightsBytes / 1024 ** 3);
-    const gb = Array.from({ length: most }, (_, i) => i + 1).find(n => planServing(spec, { ...options, cpuOffloadGb: n }, gpu).starts);
+    const gb = smallestFitting(n => planServing(spec, { ...options, cpuOffloadGb: n }, gpu).starts, most);
     if (gb !== undefined) {
       tries.push({ option: 'cpuOffloadGb', value: gb, written: String(gb), title: `Keep ${gb} GiB of the weights in host memory (cpu_offload_gb ${gb}: they stream in, slower)` });
     }

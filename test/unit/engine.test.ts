@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities } from '../../src/core/advise';
-import { largestFitting } from '../../src/core/search';
+import { largestFitting, smallestFitting } from '../../src/core/search';
 import { analyzeConfig, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/core/analyze';
 import { findGpu } from '../../src/core/gpus';
 import { weightBytes } from '../../src/core/memory';
@@ -247,6 +247,13 @@ describe('advice', () => {
     assert.strictEqual(largestFitting(n => n <= 37, 1000), 37);
     assert.strictEqual(largestFitting(() => true, 1000), 1000);
     assert.strictEqual(largestFitting(() => false, 1000), 0);
+  });
+
+  it('the smallest value a test starts to accept, and none when it never does', () => {
+    assert.strictEqual(smallestFitting(n => n >= 37, 1000), 37);
+    assert.strictEqual(smallestFitting(() => true, 1000), 1);
+    assert.strictEqual(smallestFitting(n => n >= 1000, 1000), 1000);
+    assert.strictEqual(smallestFitting(() => false, 1000), undefined);
   });
 
   it('how many H100s: Llama-2-7B full training needs several under ZeRO-3, inference one', () => {
