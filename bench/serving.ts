@@ -135,7 +135,7 @@ function runLocal(): void {
       'model size': m.modelSizeGiB !== null ? pct(size, m.modelSizeGiB) : undefined,
       'GPU model': m.deviceModelMiB !== null ? pct(p.deviceModelBytes / MIB, m.deviceModelMiB) : undefined,
       'host model': m.hostModelMiB !== null ? pct(p.hostModelBytes / MIB, m.hostModelMiB) : undefined,
-      KV: m.kvMiB !== null ? pct(p.kvCacheBytes / MIB, m.kvMiB) : undefined,
+      KV: m.kvMiB !== null ? pct(p.kvDeviceBytes / MIB, m.kvMiB) : undefined,
       compute: m.computeMiB !== null ? pct(p.computeBytes / MIB, m.computeMiB) : undefined,
       'GPU total': m.deviceModelMiB !== null && m.kvMiB !== null && m.computeMiB !== null ? pct(p.deviceTotalBytes / MIB, m.deviceModelMiB + m.kvMiB + m.computeMiB) : undefined,
     };

@@ -134,6 +134,20 @@ function ffnDownType(c: RecipeContext, i: number, base: string): string {
   return base;
 }
 
+/** attn_qkv's type, for the architectures llama.cpp stores with one fused query-key-value projection. */
+function fusedQkvType(c: RecipeContext, base: string): string {
+  if (IQ_LOW.has(c.ftype) || c.ftype === 'IQ3_XXS') {
+    return base;
+  }
+  return ({ Q3_K_M: 'Q4_K', Q3_K_L: 'Q4_K', IQ3_M: 'Q4_K', Q4_K_M: 'Q5_K', Q5_K_M: 'Q6_K' } as Record<string, string>)[c.ftype] ?? base;
+}
+
+/**
+ * Families whose GGUF keeps each layer's query, key and value projections as one `attn_qkv` tensor (llama.cpp's
+ * gpt2, gptneox, bloom, falcon, mpt, phi3, dbrx, persimmon and chatglm architectures), which the recipe types as one.
+ */
+const FUSED_QKV_FAMILIES = new Set(['GPT-2', 'GPT-NeoX', 'BLOOM', 'Falcon', 'Falcon (RefinedWeb)', 'MPT', 'Phi-3', 'Phi-3-vision', 'DBRX (mixture of experts)', 'Persimmon', 'ChatGLM / GLM-4']);
+
 /** attn_output's type. */
 function attentionOutputType(c: RecipeContext, base: string): string {
   const f = c.ftype;
@@ -176,6 +190,9 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
   const out: GgufTensor[] = [];
   const push = (role: GgufTensor['role'], elements: number, type: string, layer?: number) =>
     out.push({ role, elements, type, bytes: ggmlBytes(type, elements), ...(layer !== undefined ? { layer } : {}) });
+  const fused = FUSED_QKV_FAMILIES.has(spec.family);
+  // A fused family's query, key and value projections, per layer, until they are pushed as one attn_qkv tensor.
+  let qkvPerLayer = 0;
   for (const t of weightTensors(spec)) {
     // A vision tower ships as its own GGUF (the mmproj file), not with the language model.
     if (t.component === 'vision') {
@@ -197,6 +214,8 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
       if (t.count - perLayer * layers > 0) {
         push(t.component === 'norms' ? 'output_norm' : 'other', one * (t.count - perLayer * layers), 'F32');
       }
+    } else if (fused && (t.target === 'q' || t.target === 'k' || t.target === 'v') && t.count === layers) {
+      qkvPerLayer += numel({ ...t, count: 1 });
     } else if (t.count % layers === 0 && t.count > 0) {
       // One tensor per layer (a routed MoE's experts as one 3-D tensor per layer): the recipe goes by layer.
       const perLayer = numel({ ...t, count: t.count / layers });
@@ -206,6 +225,9 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
     } else {
       push('other', n, base);
     }
+  }
+  for (let i = 0; i < layers && qkvPerLayer > 0; i++) {
+    push('layer', qkvPerLayer, fusedQkvType(c, base), i);
   }
   return out;
 }

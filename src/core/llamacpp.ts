@@ -46,6 +46,8 @@ export interface LlamaPlan {
   readonly deviceModelBytes: number;
   readonly hostModelBytes: number;
   readonly kvCacheBytes: number;
+  /** The part of the KV cache on the GPU: the offloaded layers' cells, none under `-nkvo`. */
+  readonly kvDeviceBytes: number;
   readonly computeBytes: number;
   readonly deviceTotalBytes: number;
   readonly hostTotalBytes: number;
@@ -79,18 +81,32 @@ const CONTEXT_BYTES = 300 * MIB;
 /** Engine defaults for what a command leaves out. */
 const DEFAULTS = { llamaContext: 4096, ollamaContext: 4096, ubatch: 512 } as const;
 
+/** The smallest micro-batch for which llama.cpp's CUDA backend runs an op on host-resident weights (copying them over). */
+const OP_OFFLOAD_MIN_BATCH = 32;
+
+/** What of the output head a compute buffer holds: its fp32 logits, and a copy of its weights when they live elsewhere. */
+interface HeadWork {
+  readonly logits: boolean;
+  readonly weightCopyBytes: number;
+}
+
 /**
- * The compute buffer llama.cpp reserves on the GPU for a worst-case micro-batch of `ubatch` tokens: the logits of
- * every token in it (fp32, n_vocab wide) beside the hidden states, or without flash attention the attention scores
- * over the whole context (n_ctx × ubatch × heads in fp32), or the MLP's two fp32 intermediates — whichever is largest.
+ * The compute buffer llama.cpp reserves for a worst-case micro-batch of `ubatch` tokens, as the graph allocator's
+ * peak over one layer: whichever is largest of the output head's phase (every token's fp32 logits, n_vocab wide,
+ * beside a copy of the head's weights when they are in host memory), the attention phase (without flash attention
+ * the fp32 scores over the whole context, n_ctx × ubatch × heads, and its mask; with it, its output), with the
+ * query, key and value projections and their rotated copies beside it, or the MLP's two fp32 intermediates; plus the
+ * residual stream.
  */
-function computeBuffer(spec: ModelSpec, context: number, ubatch: number, flash: boolean, outputOnDevice: boolean): number {
+function computeBuffer(spec: ModelSpec, context: number, ubatch: number, flash: boolean, head: HeadWork): number {
   const hidden = spec.hiddenSize * ubatch * 4;
-  const logits = outputOnDevice ? spec.vocabSize * ubatch * 4 : 0;
+  const logits = head.logits ? spec.vocabSize * ubatch * 4 + head.weightCopyBytes : 0;
   const scores = flash ? ubatch * spec.numHeads * spec.headDim * 4 * 2 : context * ubatch * spec.numHeads * 4;
+  const mask = context * ubatch * (flash ? 2 : 4);
+  const projections = 2 * ubatch * (spec.numHeads + 2 * spec.numKvHeads) * spec.headDim * 4;
   const mlpWidth = spec.moe ? spec.moe.expertsPerToken * spec.moe.expertIntermediate : spec.intermediateSize;
   const mlp = 2 * mlpWidth * ubatch * 4;
-  return Math.max(logits, scores, mlp) + hidden;
+  return Math.max(logits, scores + mask + projections, mlp) + hidden;
 }
 
 /**
@@ -194,16 +210,19 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, laidOut?: re
   const kvOnDevice = options.noKvOffload ? 0 : (kvTotal * layersOnGpu) / layers * split;
   // llama.cpp turns flash attention on where the GPU supports it (-fa auto); Ollama leaves it off unless told.
   const flash = options.flashAttention ?? options.engine !== 'ollama';
-  const compute = layersOnGpu > 0 ? computeBuffer(spec, context, ubatch, flash, outputOnDevice) : 0;
+  // A head left in host memory still runs on the GPU for a large micro-batch, from a copy of its weights.
+  const headOffloaded = !outputOnDevice && ubatch >= OP_OFFLOAD_MIN_BATCH;
+  const headBytes = tensors.find(t => t.role === 'output')?.bytes ?? embedding?.bytes ?? 0;
+  const compute = layersOnGpu > 0 ? computeBuffer(spec, context, ubatch, flash, { logits: outputOnDevice || headOffloaded, weightCopyBytes: headOffloaded ? headBytes : 0 }) : 0;
   // The host's compute buffer: the input embeddings only, unless layers (or the head) run on the CPU.
-  const hostCompute = layersOnGpu === layers && outputOnDevice ? spec.hiddenSize * ubatch * 4 : computeBuffer(spec, context, ubatch, flash, !outputOnDevice);
+  const hostCompute = layersOnGpu === layers && outputOnDevice ? spec.hiddenSize * ubatch * 4 : computeBuffer(spec, context, ubatch, flash, { logits: !outputOnDevice && !headOffloaded, weightCopyBytes: 0 });
   const deviceTotal = Math.round(device + kvOnDevice + compute);
   const hostTotal = Math.round(host + (kvTotal - kvOnDevice) + hostCompute);
   const capacity = gpuMemoryBytes(gpu);
   const fits = deviceTotal + CONTEXT_BYTES <= capacity;
   const reason = fits ? '' : `llama.cpp needs ${(deviceTotal / MIB).toFixed(0)} MiB of buffers on the GPU (model ${(device / MIB).toFixed(0)}, KV ${(kvOnDevice / MIB).toFixed(0)}, compute ${(compute / MIB).toFixed(0)}) plus about ${CONTEXT_BYTES / MIB} MiB of CUDA context, more than the ${gpu.name}'s ${gpu.memoryMiB.toLocaleString('en-US')} MiB: cudaMalloc failed: out of memory.`;
   return {
-    engine: options.engine, gpu: gpu.name, deviceModelBytes: Math.round(device), hostModelBytes: Math.round(host), kvCacheBytes: Math.round(kvTotal),
+    engine: options.engine, gpu: gpu.name, deviceModelBytes: Math.round(device), hostModelBytes: Math.round(host), kvCacheBytes: Math.round(kvTotal), kvDeviceBytes: Math.round(kvOnDevice),
     computeBytes: Math.round(compute), deviceTotalBytes: deviceTotal, hostTotalBytes: hostTotal, fits, reason,
     contextSize: context, gpuLayers: ngl, layers, flashAttention: flash, fileType,
     assumptions: llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch),

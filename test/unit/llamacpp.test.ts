@@ -47,6 +47,40 @@ describe('llama.cpp planner', () => {
     assert.strictEqual(types.filter(t => t.type === 'Q4_K').length, 193);
   });
 
+  // llama.cpp's CI on a V100 (bench/data/llamacpp-load-logs.json): llama-quantize's tensor types for Pythia 2.8B,
+  // whose GGUF keeps query, key and value as one attn_qkv tensor per layer, and the buffers it loaded them into.
+  it('types a fused attn_qkv tensor as llama-quantize does (Pythia 2.8B: the type counts and buffers of the CI logs)', () => {
+    const counts = (type: string) => {
+      const c: Record<string, number> = {};
+      for (const t of ggufTensors(specOf('EleutherAI/pythia-2.8b'), type).filter(t => t.type !== 'F32')) {
+        c[t.type] = (c[t.type] ?? 0) + 1;
+      }
+      return c;
+    };
+    assert.deepStrictEqual(counts('Q4_K_M'), { Q4_K: 81, Q5_K: 32, Q6_K: 17 });
+    assert.deepStrictEqual(counts('Q3_K_M'), { Q3_K: 33, Q4_K: 94, Q5_K: 2, Q6_K: 1 });
+    assert.deepStrictEqual(counts('Q2_K'), { Q2_K: 65, Q3_K: 64, Q6_K: 1 });
+    const p = only('llama-cli -m pythia-2.8b-Q5_K_M.gguf -ngl 99 -c 0 -fa off\n', 'shell', { targetGpu: 'V100 16GB' }).local!;
+    assert.strictEqual((p.deviceModelBytes / MIB).toFixed(2), '1887.64');
+    assert.strictEqual((p.hostModelBytes / MIB).toFixed(2), '84.43');
+  });
+
+  it('sizes the compute buffer by the largest phase: attention scores with their mask and projections, or the head (published logs)', () => {
+    // Log Detective's Mistral 7B v0.2 without flash attention: 164.00 MiB at 2,048 tokens, 2,144.00 MiB at 32,768.
+    for (const [ctx, mib] of [[2048, '164.00'], [32768, '2144.00']] as const) {
+      const p = only(`llama-server -m mistral-7b-instruct-v0.2.Q4_K_S.gguf -ngl 99 -c ${ctx} -fa off\n`, 'shell', { targetGpu: 'A100 80GB' }).local!;
+      assert.strictEqual((p.computeBytes / MIB).toFixed(2), mib, `${ctx} tokens`);
+    }
+    // Pythia 2.8B Q4_0 with flash attention: the logits phase, 103.25 MiB. With 10 of 33 layers on the GPU the head
+    // stays in host memory, yet its matmul runs on the GPU from a copy of its weights: 203.99 MiB, and 200 MiB of KV.
+    const fa = only('llama-cli -m pythia-2.8b-Q4_0.gguf -ngl 99 -c 0 -fa on\n', 'shell', { targetGpu: 'V100 16GB' }).local!;
+    assert.strictEqual((fa.computeBytes / MIB).toFixed(2), '103.25');
+    const partial = only('llama-cli -m pythia-2.8b-Q4_0.gguf -ngl 10 -c 0 -fa off\n', 'shell', { targetGpu: 'V100 16GB' }).local!;
+    assert.strictEqual(Math.round(partial.computeBytes / MIB), 204);
+    assert.strictEqual((partial.kvDeviceBytes / MIB).toFixed(2), '200.00');
+    assert.strictEqual((partial.deviceModelBytes / MIB).toFixed(2), '423.14');
+  });
+
   it('copies a tied embedding to the GPU as the output head, and keeps the token embedding on the host', () => {
     const p = only('llama-server -m Llama-3.2-1B-Instruct-Q8_0.gguf -ngl 99\n').local!;
     assert.ok(p.deviceModelBytes > 1.0 * p.hostModelBytes + 0.6 * 1024 ** 3, `device ${p.deviceModelBytes}, host ${p.hostModelBytes}`);
