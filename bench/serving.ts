@@ -59,14 +59,13 @@ function run(): void {
   let verdictsRight = 0;
   console.log('vLLM startup logs: error of the plan against what vLLM printed (per GPU)\n');
   console.log(`${'row'.padEnd(22)}${'version'.padStart(8)}${'weights'.padStart(9)}${'act.'.padStart(9)}${'KV GiB'.padStart(9)}${'tokens'.padStart(9)}  verdict`);
+  const unplanned: string[] = [];
   for (const r of data.rows) {
     const p = plan(r);
     const m = r.measured;
     if (!p) {
       console.log(`${r.id.padEnd(22)} no plan`);
-      for (const k of Object.keys(errors) as (keyof typeof errors)[]) {
-        errors[k].push(Infinity);
-      }
+      unplanned.push(r.id);
       continue;
     }
     const e = {
@@ -93,6 +92,7 @@ function run(): void {
     }
   }
   console.log(`start verdicts: ${verdictsRight}/${verdicts} right`);
+  console.log(`planned: ${data.rows.length - unplanned.length}/${data.rows.length} rows (the errors above are over these); no plan, the model not being in the offline catalog: ${unplanned.join(', ') || 'none'}`);
 }
 
 interface LocalRow {

@@ -173,16 +173,17 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
 
 /**
  * The forward pass's widest moment per prompt token over one layer, in elements: the residual and the normed hidden
- * state beside the MLP's gate-and-up output and its activation (a routed MoE's per-expert copies for each of its top-k,
- * as the fused kernel's workspaces hold them), or the attention's projections. Split over TP where the layer is.
+ * state beside a dense MLP's (or a MoE's shared expert's) gate-and-up output and its activation, or the attention's
+ * projections. Split over TP where the layer is. A routed MoE's per-expert copies are its fused kernel's workspaces,
+ * which `moeWorkspace` counts on top (Mixtral 8x7B at TP 2, vLLM 0.19: 1.21 GiB, where counting them here too made 1.87).
  */
 function forwardWidth(spec: ModelSpec, tp: number): number {
   const h = spec.hiddenSize;
   const attention = ((2 * spec.numHeads + 2 * spec.numKvHeads) * spec.headDim) / tp;
   const dense = (3 * spec.intermediateSize) / tp;
   const m = spec.moe;
-  const routed = m ? m.expertsPerToken * ((3 * m.expertIntermediate) / tp + h) + (3 * m.sharedIntermediate) / tp : 0;
-  return 2 * h + Math.max(attention, m && m.moeLayers >= spec.numLayers ? 0 : dense, routed);
+  const shared = m ? (3 * m.sharedIntermediate) / tp : 0;
+  return 2 * h + Math.max(attention, m && m.moeLayers >= spec.numLayers ? 0 : dense, shared);
 }
 
 /**
@@ -321,7 +322,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const blockBytes = page * (accounting.v1 ? worst.groups.groupSize : worst.layers);
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, accounting.v1);
-  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec });
+  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel });
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: options.tensorParallel * pp, budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
@@ -356,6 +357,24 @@ interface RefusalInputs {
   readonly longest: number;
   readonly graphs: number;
   readonly spec: ModelSpec;
+  readonly tensorParallel: number;
+}
+
+/** vLLM pads the vocabulary of its embedding and head to a multiple of 64 before it splits them over TP. */
+const VOCAB_PADDING = 64;
+
+/** Whether vLLM can split the model over `tp` GPUs: its attention heads and its padded vocabulary. */
+export function vllmSplits(spec: ModelSpec, tp: number): boolean {
+  return spec.numHeads % tp === 0 && layoutRefusal(spec, tp) === '';
+}
+
+/**
+ * Why vLLM cannot split the embedding and head over `tp` GPUs, in its own words, or '' when it can. (Heads that `tp`
+ * does not divide are a layout error on the flag before any plan: analyze.ts's layoutProblem.)
+ */
+function layoutRefusal(spec: ModelSpec, tp: number): string {
+  const padded = Math.ceil(spec.vocabSize / VOCAB_PADDING) * VOCAB_PADDING;
+  return padded % tp !== 0 ? `AssertionError: ${padded} is not divisible by ${tp} (the vocabulary, padded to a multiple of ${VOCAB_PADDING}, split over tensor parallelism).` : '';
 }
 
 /** Why vLLM would not start, in its own words, or '' when it starts. */
@@ -363,6 +382,10 @@ function refusal(r: RefusalInputs): string {
   const free = r.total - CONTEXT_BYTES;
   if (r.spec.maxPositions !== undefined && r.maxModelLen > r.spec.maxPositions) {
     return `User-specified max_model_len (${r.maxModelLen}) is greater than the derived max_model_len (max_position_embeddings=${r.spec.maxPositions} in model's config.json). To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.`;
+  }
+  const layout = layoutRefusal(r.spec, r.tensorParallel);
+  if (layout) {
+    return layout;
   }
   if (r.accounting.v1 && free < r.budget) {
     return `Free memory on device (${GIB_TEXT(free)}/${GIB_TEXT(r.total)} GiB) on startup is less than desired GPU memory utilization (${r.utilization}, ${GIB_TEXT(r.budget)} GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.`;

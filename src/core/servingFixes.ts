@@ -5,7 +5,7 @@ import { formatInteger } from './format';
 import type { Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { neededUtilization, planServing, type ServingOptions } from './serving';
+import { neededUtilization, planServing, vllmSplits, type ServingOptions } from './serving';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
 const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
@@ -34,7 +34,8 @@ function editFor(a: ConfigAnalysis, option: keyof ServingOptions | keyof LlamaOp
 
 /**
  * Fixes for a serving command that would not start on `gpu`, each checked with the planner: the longest
- * `max_model_len` that starts, the `gpu_memory_utilization` it needs, fp8 KV cache, twice the tensor parallelism.
+ * `max_model_len` that starts, the `gpu_memory_utilization` it needs, fp8 KV cache, twice the tensor parallelism (or,
+ * for a degree vLLM cannot split the model over, the nearest it can).
  */
 export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   const plan = a.serving;
@@ -60,6 +61,16 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   const tp = options.tensorParallel * 2;
   if (spec.numHeads % tp === 0) {
     tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title: `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})` });
+  }
+  // A degree vLLM cannot split the model over: the nearest below and above that it can.
+  if (options.engine === 'vllm' && !vllmSplits(spec, options.tensorParallel)) {
+    const below = Array.from({ length: options.tensorParallel - 1 }, (_, i) => options.tensorParallel - 1 - i).find(t => vllmSplits(spec, t));
+    const above = Array.from({ length: options.tensorParallel }, (_, i) => options.tensorParallel + 1 + i).find(t => vllmSplits(spec, t));
+    for (const t of [below, above]) {
+      if (t !== undefined && t !== tp) {
+        tries.push({ option: 'tensorParallel', value: t, written: String(t), title: `Split the model over ${t} GPUs (tensor_parallel_size ${t}: a degree vLLM can split it over)` });
+      }
+    }
   }
   // The least whole GiB of weights kept in host memory that lets vLLM start (it streams them in: slower).
   if (options.engine === 'vllm' && options.cpuOffloadGb === undefined) {

@@ -164,6 +164,26 @@ describe('serving planner: vLLM', () => {
     assert.ok(Math.abs(before.kvCacheBytes - after.kvCacheBytes - after.cudaGraphBytes) < 2 * 1024 * 1024);
   });
 
+  // vLLM 0.19 on H100s (llm-d-planner's logs, bench/data/vllm-startup-logs.json): Qwen3-14B at -tp 5 failed with
+  // "AssertionError: 151936 is not divisible by 5"; Mixtral 8x7B at -tp 2 profiled 1.21 GiB of activations.
+  it("refuses, in vLLM's words, a vocabulary tensor parallelism cannot split (its heads can be: 40 over 5)", () => {
+    const vocab = only('vllm serve Qwen/Qwen3-14B --max-model-len 8192 --gpu-memory-utilization 0.95 -tp 5\n', 'shell', { engineVersion: '0.19' }).serving!;
+    assert.strictEqual(vocab.starts, false);
+    assert.match(vocab.reason, /^AssertionError: 151936 is not divisible by 5/);
+    assert.strictEqual(only('vllm serve Qwen/Qwen3-14B -tp 4\n', 'shell').serving!.reason, '');
+    // Its quick fixes: the nearest degrees vLLM can split it over.
+    const text = 'vllm serve Qwen/Qwen3-14B --max-model-len 8192 -tp 5\n';
+    const a = only(text, 'shell');
+    const titles = servingFixes(a, findGpu('H100 80GB')!, text).map(f => f.title);
+    assert.ok(titles.some(t => t.startsWith('Split the model over 4 GPUs')), titles.join('; '));
+    assert.ok(titles.some(t => t.startsWith('Split the model over 8 GPUs')), titles.join('; '));
+  });
+
+  it("counts a routed MoE's expert copies once, as its fused kernel's workspaces (Mixtral 8x7B at TP 2: 1.21 GiB)", () => {
+    const p = only('vllm serve mistralai/Mixtral-8x7B-Instruct-v0.1 --max-model-len 8192 --gpu-memory-utilization 0.95 -tp 2\n', 'shell', { engineVersion: '0.19' }).serving!;
+    assert.ok(Math.abs(p.activationPeakBytes / GIB - 1.21) / 1.21 < 0.1, `activation ${p.activationPeakBytes / GIB}`);
+  });
+
   it('splits layers over pipeline stages as vLLM does', () => {
     assert.deepStrictEqual(stageLayers(32, 4), [8, 8, 8, 8]);
     assert.deepStrictEqual(stageLayers(30, 4), [7, 8, 8, 7]);
