@@ -168,7 +168,17 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
   const lastStage = stage === options.pipelineParallel - 1;
   const head = lastStage ? (spec.tieWordEmbeddings ? (options.pipelineParallel > 1 ? table : 0) : ownHead) : 0;
   const embedding = stage === 0 ? table : 0;
-  return Math.round((embedding + head + layerBytes * layersHere) / options.tensorParallel);
+  return Math.round((embedding + head + layerBytes * layersHere) / options.tensorParallel + ropeCacheBytes(spec, element));
+}
+
+/**
+ * vLLM's rotary embedding keeps a cos/sin cache over every position the model was trained for, in the model's dtype,
+ * on every GPU (not split): max_position_embeddings × the rotary dimension (taken as the head dimension). Llama 3.1
+ * 8B's 131,072 positions: 32 MiB; Llama 4 Scout's 10,485,760: 2.5 GiB per GPU, which vLLM 0.19 counts in "Model
+ * loading took".
+ */
+function ropeCacheBytes(spec: ModelSpec, element: number): number {
+  return spec.positions === 'rotary' && spec.maxPositions !== undefined ? spec.maxPositions * spec.headDim * element : 0;
 }
 
 /**

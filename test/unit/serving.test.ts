@@ -179,6 +179,14 @@ describe('serving planner: vLLM', () => {
     assert.ok(titles.some(t => t.startsWith('Split the model over 8 GPUs')), titles.join('; '));
   });
 
+  // Llama 4 Scout at -tp 4 (vLLM 0.19): "Model loading took 53.12 GiB" per GPU, 365,968 KV tokens. Its 10,485,760
+  // positions keep a 2.5 GiB rotary cos/sin cache on every GPU beside its quarter of the weights.
+  it('keeps the rotary cache of every trained position on each GPU, unsplit (Llama 4 Scout at TP 4)', () => {
+    const p = only('vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct --max-model-len 8192 --gpu-memory-utilization 0.95 -tp 4\n', 'shell', { engineVersion: '0.19' }).serving!;
+    assert.ok(Math.abs(p.weightsBytes / GIB - 53.12) / 53.12 < 0.01, `weights ${p.weightsBytes / GIB}`);
+    assert.ok(Math.abs(p.kvTokens - 365_968) / 365_968 < 0.02, `tokens ${p.kvTokens}`);
+  });
+
   it("counts a routed MoE's expert copies once, as its fused kernel's workspaces (Mixtral 8x7B at TP 2: 1.21 GiB)", () => {
     const p = only('vllm serve mistralai/Mixtral-8x7B-Instruct-v0.1 --max-model-len 8192 --gpu-memory-utilization 0.95 -tp 2\n', 'shell', { engineVersion: '0.19' }).serving!;
     assert.ok(Math.abs(p.activationPeakBytes / GIB - 1.21) / 1.21 < 0.1, `activation ${p.activationPeakBytes / GIB}`);
