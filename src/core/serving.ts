@@ -198,13 +198,26 @@ function forwardWidth(spec: ModelSpec, tp: number): number {
 
 /**
  * The peak PyTorch allocates in vLLM's profile run on one stage: a dummy batch of `tokens` through the layers, then (on
- * the last stage) the sampler over `seqs` rows of fp32 logits beside the final hidden states.
+ * the last stage) the sampler over `seqs` rows of fp32 logits beside the final hidden states; a later stage also holds
+ * the hidden states and residual it received (Llama 3.1 8B's last stage at PP 2 and 4, vLLM 0.19: 2.01 GiB, where one
+ * GPU profiled 1.89).
  */
-function activationPeak(spec: ModelSpec, options: ServingOptions, tokens: number, seqs: number, accounting: Pick<VllmAccounting, 'samplerCopies' | 'forwardOverhead'>, lastStage: boolean): number {
+function activationPeak(spec: ModelSpec, options: ServingOptions, tokens: number, seqs: number, accounting: Pick<VllmAccounting, 'samplerCopies' | 'forwardOverhead'>, stage: StagePlace): number {
   const element = activationElementBytes(options.precision);
   const forward = tokens * forwardWidth(spec, options.tensorParallel) * element * accounting.forwardOverhead;
   const sampler = accounting.samplerCopies > 0 ? seqs * spec.vocabSize * 4 * accounting.samplerCopies + tokens * spec.hiddenSize * element : 0;
-  return Math.round((lastStage ? Math.max(forward, sampler) : forward) + moeWorkspace(spec, tokens, options.tensorParallel, element));
+  // A stage after the first receives the hidden states and the residual of the whole batch from the one before.
+  const received = stage.first ? 0 : 2 * tokens * spec.hiddenSize * element;
+  // MXFP4 experts (gpt-oss) run through triton_kernels' matmul_ogs, which keeps no workspace past the layer: vLLM 0.19's
+  // gpt-oss-20b profile peaked at the sampler's 2.87 GiB, at TP 1 and 2 alike.
+  const workspace = options.quantization === 'mxfp4' ? 0 : moeWorkspace(spec, tokens, options.tensorParallel, element);
+  return Math.round((stage.last ? Math.max(forward, sampler) : forward) + received + workspace);
+}
+
+/** Where a pipeline stage sits: the first embeds the tokens, the last runs the head and the sampler (one stage is both). */
+interface StagePlace {
+  readonly first: boolean;
+  readonly last: boolean;
 }
 
 /**
@@ -318,7 +331,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const layersPerStage = stageLayers(attentionLayers(spec), pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const weights = Math.max(0, stageWeightBytes(spec, options, i, stageLayers(spec.numLayers, pp)[i]) - (options.cpuOffloadGb ?? 0) * GIB);
-    const activation = activationPeak(spec, options, tokens, seqs, accounting, i === pp - 1);
+    const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
     return { weights, activation, available: budget - weights - activation - nonTorch - graphsInside, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
   });
   // Every stage keeps the fewest blocks any stage can hold; the worst stage is what the figures show.
@@ -451,7 +464,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
   const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
   const seqs = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
-  const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, true);
+  const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, { first: true, last: true });
   const reason = kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
   return {
     engine: 'sglang', version: versionText, gpu: gpu.name, gpus: tp, budgetBytes: Math.round(budget), weightsBytes: weights,

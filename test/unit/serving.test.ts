@@ -187,6 +187,16 @@ describe('serving planner: vLLM', () => {
     assert.ok(Math.abs(p.kvTokens - 365_968) / 365_968 < 0.02, `tokens ${p.kvTokens}`);
   });
 
+  // vLLM 0.19 (llm-d-planner's logs): Llama 3.1 8B's last stage at -pp 2 profiled 2.01 GiB (one GPU: 1.89) and the
+  // pool held 1,075,312 tokens; gpt-oss-20b's MXFP4 experts kept no workspace: 2.87 GiB, the sampler's alone.
+  it("a later pipeline stage holds the activations it received; MXFP4 experts keep no fused-kernel workspace", () => {
+    const pp = only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --gpu-memory-utilization 0.95 -pp 2\n', 'shell', { engineVersion: '0.19' }).serving!;
+    assert.ok(Math.abs(pp.activationPeakBytes / GIB - 2.01) / 2.01 < 0.02, `activation ${pp.activationPeakBytes / GIB}`);
+    assert.ok(Math.abs(pp.kvTokens - 1_075_312) / 1_075_312 < 0.01, `tokens ${pp.kvTokens}`);
+    const oss = only('vllm serve openai/gpt-oss-20b --max-model-len 8192 -tp 2\n', 'shell', { engineVersion: '0.19' }).serving!;
+    assert.ok(Math.abs(oss.activationPeakBytes / GIB - 2.87) / 2.87 < 0.05, `activation ${oss.activationPeakBytes / GIB}`);
+  });
+
   it("counts a routed MoE's expert copies once, as its fused kernel's workspaces (Mixtral 8x7B at TP 2: 1.21 GiB)", () => {
     const p = only('vllm serve mistralai/Mixtral-8x7B-Instruct-v0.1 --max-model-len 8192 --gpu-memory-utilization 0.95 -tp 2\n', 'shell', { engineVersion: '0.19' }).serving!;
     assert.ok(Math.abs(p.activationPeakBytes / GIB - 1.21) / 1.21 < 0.1, `activation ${p.activationPeakBytes / GIB}`);
