@@ -25,7 +25,10 @@ interface Measured {
 interface Row {
   readonly id: string;
   readonly version: string;
-  readonly cudaTotalGiB: number;
+  /** The total CUDA reported, where the log prints it; otherwise the GPU data's own figure for `gpu`. */
+  readonly cudaTotalGiB?: number;
+  /** The GPU the log ran on, where not an H100 80GB. */
+  readonly gpu?: string;
   readonly command?: string;
   readonly python?: string;
   readonly measured: Measured;
@@ -33,8 +36,8 @@ interface Row {
 
 /** The plan for a row, read from its file as the editor reads it, on a GPU with the logged CUDA total. */
 function plan(r: Row): ServingPlan | undefined {
-  const base = findGpu('H100 80GB')!;
-  const gpu = { ...base, name: `logged GPU (${r.cudaTotalGiB} GiB)`, model: 'logged', cudaTotalGiB: r.cudaTotalGiB };
+  const base = findGpu(r.gpu ?? 'H100 80GB')!;
+  const gpu = r.cudaTotalGiB === undefined ? base : { ...base, name: `logged GPU (${r.cudaTotalGiB} GiB)`, model: 'logged', cudaTotalGiB: r.cudaTotalGiB };
   const doc = r.python !== undefined ? parseConfig(r.python, 'python') : parseConfig(`#!/bin/bash\n${r.command}\n`, 'shell');
   const analysis = analyzeDocument(doc, { ...DEFAULT_OPTIONS, targetGpu: gpu.name, customGpus: [gpu], engineVersion: r.version });
   return analysis.configs[0]?.serving;

@@ -123,12 +123,18 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
 const CONTEXT_BYTES = 0.5 * GIB;
 
 /**
- * Memory outside PyTorch's allocator that grows during vLLM's profile (its non_torch_memory): NCCL and the custom
- * all-reduce buffers under tensor parallelism dominate (2.07–2.17 GiB per GPU at TP 2–4 on an H100, vLLM 0.19).
+ * Memory outside PyTorch's allocator that grows during vLLM's profile (its non_torch_memory). Under tensor parallelism
+ * NCCL dominates: on Hopper data-centre GPUs its NVLink SHARP buffers take 2.07–2.17 GiB per GPU at TP 2–4 (H100,
+ * vLLM 0.19); without them it is small (4× L4 over PCIe, SGLang 0.4.3: 0.13 GB at init).
  */
-function nonTorchBytes(tp: number, pp: number, oneGpu: number): number {
+/** Hopper data-centre GPUs (H100, H200), whose NVSwitch systems NCCL uses NVLink SHARP on. */
+function nvlinkSharp(gpu: Gpu): boolean {
+  return gpu.generation === 'Hopper';
+}
+
+function nonTorchBytes(tp: number, pp: number, oneGpu: number, gpu: Gpu): number {
   if (tp >= 2) {
-    return 2.1 * GIB;
+    return (nvlinkSharp(gpu) ? 2.1 : 0.13) * GIB;
   }
   if (pp >= 2) {
     return 0.07 * GIB;
@@ -322,7 +328,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const { seqs, tokens } = schedulerDefaults(options, gpu, accounting, maxModelLen);
   const blockSize = options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const pp = Math.max(1, options.pipelineParallel);
-  const nonTorch = nonTorchBytes(options.tensorParallel, pp, accounting.nonTorchOneGpu);
+  const nonTorch = nonTorchBytes(options.tensorParallel, pp, accounting.nonTorchOneGpu, gpu);
   const graphs = cudaGraphBytes(options, accounting.v1);
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
@@ -432,7 +438,7 @@ function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: num
   const notes = [
     `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ' (estimated: nvidia-smi total less 0.46 GiB, as on an H100)' : ''}.`,
     `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
-    `Non-torch memory: ${options.tensorParallel >= 2 ? 'NCCL and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${GIB_TEXT(a.nonTorchOneGpu)} GiB on one GPU`} (published logs).`,
+    `Non-torch memory: ${options.tensorParallel >= 2 ? (nvlinkSharp(gpu) ? 'NCCL (NVLink SHARP) and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : 'NCCL without NVLink SHARP, about 0.13 GiB per GPU at TP ≥ 2 (one SGLang log on 4× L4)') : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${GIB_TEXT(a.nonTorchOneGpu)} GiB on one GPU`} (published logs).`,
     options.enforceEager
       ? 'CUDA graphs: none (--enforce-eager).'
       : `CUDA graphs: about ${a.v1 ? '1.0' : '0.4'} GiB (typical of published logs, not profiled), ${a.graphsInBudget ? 'taken out of the budget before the KV pool (vLLM 0.21 on)' : 'captured after the KV pool is sized, outside the budget'}.`,
@@ -455,7 +461,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const fraction = options.memFractionStatic ?? defaultMemFraction(tp);
   const budget = total * fraction;
   const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers);
-  const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB);
+  const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB, gpu);
   const perToken = kvBytesPerLayerToken(spec, options) * attentionLayers(spec);
   // SGLang sizes the pool from the free memory after loading, less the share it leaves unreserved.
   const rest = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);

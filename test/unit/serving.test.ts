@@ -238,6 +238,16 @@ describe('serving planner: SGLang', () => {
     const capped = only('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --max-total-tokens 100000\n', 'shell').serving!;
     assert.strictEqual(capped.kvTokens, 100_000);
   });
+
+  // SGLang 0.4.3 serving QwQ-32B over 4× L4 (PCIe): NCCL took 0.13 GB, weights 15.54 GB and 46,611 KV tokens per GPU.
+  // On H100s NCCL's NVLink SHARP buffers take about 2.1 GiB per GPU instead.
+  it('sizes NCCL by the interconnect: small over PCIe (4× L4), about 2.1 GiB with NVLink SHARP (H100)', () => {
+    const cmd = 'python3 -m sglang.launch_server --model-path Qwen/QwQ-32B --tensor-parallel-size 4\n';
+    const l4 = only(cmd, 'shell', { targetGpu: 'L4' }).serving!;
+    assert.ok(Math.abs(l4.kvTokens - 46_611) / 46_611 < 0.02, `tokens ${l4.kvTokens}`);
+    assert.ok(l4.nonTorchBytes < 0.2 * GIB);
+    assert.ok(Math.abs(only(cmd, 'shell').serving!.nonTorchBytes / GIB - 2.1) < 0.01);
+  });
 });
 
 describe('serving planner: the CLI', () => {
