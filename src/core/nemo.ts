@@ -163,6 +163,18 @@ export interface NemoRecipe {
   readonly seqLength: number;
   readonly globalBatch: number;
   readonly microBatch: number;
+  /** Nodes of 8 GPUs the call defaults to (1 unless the recipe says more). */
+  readonly nodes?: number;
+  /** The recipe takes its parallelism, batch and sequence as arguments of the call (Qwen, Gemma 2, StarCoder2). */
+  readonly callArguments?: boolean;
+}
+
+/**
+ * A recipe that takes its run as its call's arguments (Qwen 2.5 / 3, Gemma 2, StarCoder2): no context or sequence
+ * parallelism, 4,096 tokens, a global batch of 32 in micro-batches of 2, unless `more` says otherwise.
+ */
+function argumentRecipe(model: string, tensor: number, pipeline: number, more: Partial<NemoRecipe> = {}): NemoRecipe {
+  return { model, tensor, pipeline, context: 1, sequenceParallel: false, seqLength: 4096, globalBatch: 32, microBatch: 2, callArguments: true, ...more };
 }
 
 /**
@@ -170,7 +182,9 @@ export interface NemoRecipe {
  * model each builds, its `trainer()` defaults (tensor, pipeline, virtual pipeline, context and expert parallelism,
  * sequence parallelism) and its `MockDataModule` (sequence, global and micro batch). Every one of them trains with
  * the distributed optimizer (distributed_fused_adam_with_cosine_annealing) in bf16_mixed (16-bit weights, fp32 main
- * weights and gradients), on one node of 8 GPUs unless the call says otherwise.
+ * weights and gradients), on the nodes of 8 GPUs its call defaults to. The Qwen 2.5 / 3, Gemma 2 and StarCoder2
+ * recipes take their parallelism, batch and sequence as the call's own arguments (`tensor_parallelism=`,
+ * `seq_length=`…); the long-context Llama 3 and Mixtral recipes (`llama3_8b_64k`…) fix theirs in their `trainer()`.
  */
 const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
   llama3_8b: { model: 'meta-llama/Meta-Llama-3-8B', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
@@ -189,6 +203,33 @@ const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
   gemma_7b: { model: 'google/gemma-7b', tensor: 2, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
   phi3_mini_4k_instruct: { model: 'microsoft/Phi-3-mini-4k-instruct', tensor: 1, pipeline: 1, context: 1, sequenceParallel: false, seqLength: 4096, globalBatch: 512, microBatch: 1 },
   baichuan2_7b: { model: 'baichuan-inc/Baichuan2-7B-Base', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  qwen25_500m: argumentRecipe('Qwen/Qwen2.5-0.5B', 1, 1),
+  qwen25_1p5b: argumentRecipe('Qwen/Qwen2.5-1.5B', 1, 1),
+  qwen25_7b: argumentRecipe('Qwen/Qwen2.5-7B', 2, 1),
+  qwen25_14b: argumentRecipe('Qwen/Qwen2.5-14B', 4, 1),
+  qwen25_32b: argumentRecipe('Qwen/Qwen2.5-32B', 8, 2, { nodes: 2 }),
+  qwen25_72b: argumentRecipe('Qwen/Qwen2.5-72B', 8, 4, { nodes: 4 }),
+  qwen3_600m: argumentRecipe('Qwen/Qwen3-0.6B', 1, 1),
+  qwen3_1p7b: argumentRecipe('Qwen/Qwen3-1.7B', 1, 1),
+  qwen3_4b: argumentRecipe('Qwen/Qwen3-4B', 2, 1),
+  qwen3_8b: argumentRecipe('Qwen/Qwen3-8B', 4, 1),
+  qwen3_14b: argumentRecipe('Qwen/Qwen3-14B', 8, 1),
+  qwen3_32b: argumentRecipe('Qwen/Qwen3-32B', 8, 2, { nodes: 2 }),
+  qwen3_30b_a3b: argumentRecipe('Qwen/Qwen3-30B-A3B', 4, 2, { sequenceParallel: true, expert: 4 }),
+  qwen3_235b_a22b: argumentRecipe('Qwen/Qwen3-235B-A22B', 4, 16, { context: 2, sequenceParallel: true, expert: 8, microBatch: 1, nodes: 16 }),
+  gemma2_2b: argumentRecipe('google/gemma-2-2b', 2, 1),
+  gemma2_9b: argumentRecipe('google/gemma-2-9b', 8, 1),
+  gemma2_27b: argumentRecipe('google/gemma-2-27b', 8, 2, { nodes: 2 }),
+  starcoder2_3b: argumentRecipe('bigcode/starcoder2-3b', 2, 1),
+  starcoder2_7b: argumentRecipe('bigcode/starcoder2-7b', 2, 1),
+  starcoder2_15b: argumentRecipe('bigcode/starcoder2-15b', 4, 2),
+  llama3_8b_16k: { model: 'meta-llama/Meta-Llama-3-8B', tensor: 4, pipeline: 2, context: 2, sequenceParallel: true, seqLength: 16384, globalBatch: 512, microBatch: 1, nodes: 2 },
+  llama3_8b_64k: { model: 'meta-llama/Meta-Llama-3-8B', tensor: 4, pipeline: 2, context: 4, sequenceParallel: true, seqLength: 65536, globalBatch: 512, microBatch: 1, nodes: 4 },
+  llama3_8b_128k: { model: 'meta-llama/Meta-Llama-3-8B', tensor: 4, pipeline: 2, context: 8, sequenceParallel: true, seqLength: 131072, globalBatch: 512, microBatch: 1, nodes: 8 },
+  llama3_70b_16k: { model: 'meta-llama/Meta-Llama-3-70B', tensor: 8, pipeline: 2, context: 2, sequenceParallel: true, seqLength: 16384, globalBatch: 512, microBatch: 1, nodes: 4 },
+  llama3_70b_64k: { model: 'meta-llama/Meta-Llama-3-70B', tensor: 8, pipeline: 4, context: 8, sequenceParallel: true, seqLength: 65536, globalBatch: 512, microBatch: 1, nodes: 32 },
+  mixtral_8x7b_16k: { model: 'mistralai/Mixtral-8x7B-v0.1', tensor: 4, pipeline: 2, context: 4, sequenceParallel: true, expert: 1, seqLength: 16384, globalBatch: 512, microBatch: 1, nodes: 4 },
+  mixtral_8x7b_64k: { model: 'mistralai/Mixtral-8x7B-v0.1', tensor: 8, pipeline: 4, context: 4, sequenceParallel: true, expert: 1, seqLength: 65536, globalBatch: 512, microBatch: 1, nodes: 16 },
 };
 
 /** A recipe's attributes a script sets, as the run keys Megatron-Core's settings are read by. */

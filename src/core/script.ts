@@ -47,6 +47,14 @@ function kwarg(call: CallSite | undefined, ...names: string[]): ConfigEntry | un
 const literal = (value: number | boolean | string, span: Span): ConfigValue =>
   typeof value === 'number' ? { kind: 'number', value, raw: String(value), span } : typeof value === 'boolean' ? { kind: 'boolean', value, span } : { kind: 'string', value, span };
 
+/** The arguments a recipe that takes its run from its call is given (`qwen25_7b.pretrain_recipe(tensor_parallelism=4)`), by run key. */
+const NEMO_RECIPE_CALL_ARGUMENTS: readonly (readonly [string, string])[] = [
+  ['tensor_model_parallel_size', 'tensor_parallelism'], ['pipeline_model_parallel_size', 'pipeline_parallelism'],
+  ['virtual_pipeline_model_parallel_size', 'virtual_pipeline_parallelism'], ['context_parallel_size', 'context_parallelism'],
+  ['expert_model_parallel_size', 'expert_parallelism'], ['sequence_parallel', 'sequence_parallelism'], ['seq_length', 'seq_length'],
+  ['global_batch_size', 'global_batch_size'], ['micro_batch_size', 'micro_batch_size'],
+];
+
 /**
  * The run a script builds from a NeMo 2 pre-training recipe (`recipe = llm.llama3_8b.pretrain_recipe(num_nodes=2)`),
  * with the attributes it then sets (`recipe.trainer.strategy.tensor_model_parallel_size = 4`) over the recipe's
@@ -75,8 +83,13 @@ export function nemoRecipeRun(calls: readonly CallSite[]): ScriptRun | undefined
   }
   run.addArgument('num_nodes', call, 'num_nodes');
   run.addArgument('devices', call, 'num_gpus_per_node');
+  if (recipe.callArguments) {
+    for (const [key, argument] of NEMO_RECIPE_CALL_ARGUMENTS) {
+      run.addArgument(key, call, argument);
+    }
+  }
   const defaults: readonly [string, number | boolean | undefined][] = [
-    ['num_nodes', 1], ['devices', 8], ['tensor_model_parallel_size', recipe.tensor], ['pipeline_model_parallel_size', recipe.pipeline],
+    ['num_nodes', recipe.nodes ?? 1], ['devices', 8], ['tensor_model_parallel_size', recipe.tensor], ['pipeline_model_parallel_size', recipe.pipeline],
     ['virtual_pipeline_model_parallel_size', recipe.virtualPipeline], ['context_parallel_size', recipe.context],
     ['expert_model_parallel_size', recipe.expert], ['sequence_parallel', recipe.sequenceParallel], ['seq_length', recipe.seqLength],
     ['global_batch_size', recipe.globalBatch], ['micro_batch_size', recipe.microBatch],

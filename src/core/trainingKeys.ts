@@ -90,12 +90,13 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
  * torchtitan's pipeline microbatches: a stage runs microbatches of pipeline_parallel_microbatch_size (1 unless set), or
  * in its 2024 layout pipeline_parallel_microbatches of them (the pipeline degree unless set), out of the local batch.
  * The micro-batch VRAM Lens estimates is that microbatch; the rest are the schedule's accumulation steps, over which
- * FSDP keeps unsharded gradients.
+ * FSDP keeps unsharded gradients. (Megatron-LM's and NeMo's micro-batch is the microbatch already.)
  */
 function pipelineMicrobatches(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
   const pp = options.pipelineParallel ?? 1;
   const local = options.batchSize;
-  if (pp < 2 || local === undefined) {
+  // Megatron-Core's micro_batch_size already is the pipeline's microbatch.
+  if (pp < 2 || local === undefined || options.megatronCore) {
     return;
   }
   const size = entryAt(obj, 'parallelism.pipeline_parallel_microbatch_size')?.value;

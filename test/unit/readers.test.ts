@@ -501,6 +501,21 @@ describe("NeMo 2's pre-training recipes in a Python script", () => {
     assert.strictEqual(count('phi3_mini_4k_instruct'), 3_821_079_552 + 64 * 3072 * 2);
   });
 
+  // NeMo at 8cfedd7 (September 2025): qwen25_7b's pretrain_recipe takes tensor_parallelism=2, micro_batch_size=2,
+  // global_batch_size=32 and seq_length=4096 as its own arguments; llama3_8b_64k fixes TP 4 × PP 2 × CP 4 on 4 nodes.
+  it('recipes that take their run as arguments (Qwen 2.5 / 3, Gemma 2, StarCoder2) and the long-context ones, each on its default nodes', () => {
+    const settings = (call: string) => analyze(`from nemo.collections import llm\nrecipe = llm.${call}\n`, 'python')[0].estimate!.settings;
+    const qwen = settings('qwen25_7b.pretrain_recipe()');
+    assert.deepStrictEqual([qwen.gpus, qwen.tensorParallel, qwen.batchSize, qwen.sequenceLength, qwen.gradientAccumulationSteps, qwen.megatronCore], [8, 2, 2, 4096, 4, true]);
+    const asked = settings('qwen25_7b.pretrain_recipe(tensor_parallelism=4, seq_length=8192, micro_batch_size=1)');
+    assert.deepStrictEqual([asked.tensorParallel, asked.sequenceLength, asked.batchSize, asked.gradientAccumulationSteps], [4, 8192, 1, 16]);
+    const long = settings('llama3_8b_64k.pretrain_recipe()');
+    assert.deepStrictEqual([long.gpus, long.tensorParallel, long.pipelineParallel, long.contextParallel, long.sequenceParallel, long.sequenceLength], [32, 4, 2, 4, true, 65536]);
+    // A pipeline's microbatch is Megatron-Core's micro_batch_size: qwen25_32b keeps 2 on TP 8 × PP 2 over 2 nodes.
+    const piped = settings('qwen25_32b.pretrain_recipe()');
+    assert.deepStrictEqual([piped.gpus, piped.pipelineParallel, piped.batchSize, piped.gradientAccumulationSteps], [16, 2, 2, 16]);
+  });
+
   it('the same recipes from the command line: `nemo llm pretrain --factory "llama3_8b(num_nodes=2)"` with key=value overrides', () => {
     const text = 'nemo llm pretrain --factory "llama3_8b(num_nodes=2)" \\\n  trainer.strategy.tensor_model_parallel_size=2 data.micro_batch_size=2 data.global_batch_size=256 -y\n';
     const [a] = analyze(text, 'shell');
