@@ -1,6 +1,6 @@
 // NeMo for the engine's readers: its Megatron GPT configs (megatron_gpt_config.yaml, the NeMo Framework Launcher's training YAML: which `model:` section is one, its OmegaConf interpolations resolved, the run it trains with `trainer:` beside it) and NeMo 2's pre-training recipes (each recipe's model and defaults, and the attributes a script sets on one).
 import { entryOf, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
-import { NEMO_RECIPE_CALL } from './vocabulary';
+import { NEMO_FINETUNE_CALL, NEMO_RECIPE_CALL } from './vocabulary';
 
 /** Keys only a NeMo `model:` section writes: any of them (with a hidden size and layers) makes it NeMo's. */
 const NEMO_MARKERS: readonly string[] = ['megatron_amp_O2', 'mcore_gpt', 'encoder_seq_length'];
@@ -232,6 +232,87 @@ const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
   mixtral_8x7b_64k: { model: 'mistralai/Mixtral-8x7B-v0.1', tensor: 8, pipeline: 4, context: 4, sequenceParallel: true, expert: 1, seqLength: 65536, globalBatch: 512, microBatch: 1, nodes: 16 },
 };
 
+/** A parallel layout a fine-tuning recipe sets over default_finetune_recipe's (TP 1, PP 1, CP 1, no sequence parallelism). */
+interface NemoLayout {
+  readonly tensor?: number;
+  readonly pipeline?: number;
+  readonly virtualPipeline?: number;
+  readonly context?: number;
+  readonly expert?: number;
+  readonly sequenceParallel?: boolean;
+}
+
+/**
+ * A NeMo 2 fine-tuning recipe: the checkpoint it resumes, the layout of a full fine-tune (`peft_scheme='none'`) and of
+ * its LoRA (the default), with the LoRA's rank and NeMo's target modules (LoRA's own default: linear_qkv,
+ * linear_proj, linear_fc1 and linear_fc2), and whether it turns the distributed optimizer off for it.
+ */
+export interface NemoFinetune {
+  readonly model: string;
+  readonly full: NemoLayout;
+  readonly lora: NemoLayout & { readonly dim: number; readonly targets?: readonly string[]; readonly distributedOptimizer?: false };
+  /** Nodes of 8 GPUs the call defaults to, for each scheme (1 unless the recipe says more). */
+  readonly nodes?: { readonly full: number; readonly lora: number };
+  readonly globalBatch?: number;
+  /** The sequence a packed fine-tune takes (the Llama-family recipes: 4,096); otherwise the data module's 2,048. */
+  readonly packedSeqLength?: number;
+}
+
+/** default_finetune_recipe's SQuAD data: 2,048 tokens, a global batch of 128 (packed: 8) in micro-batches of 1. */
+export const NEMO_FINETUNE_DATA = { seqLength: 2048, globalBatch: 128, packedGlobalBatch: 8, microBatch: 1 } as const;
+
+/** NeMo's LoRA's own target modules (its dataclass default). */
+export const NEMO_LORA_DEFAULT_TARGETS: readonly string[] = ['linear_qkv', 'linear_proj', 'linear_fc1', 'linear_fc2'];
+
+/** NeMo's LoRA target modules by the HF projections they wrap (linear_fc1 is the fused gate and up). */
+export const NEMO_LORA_MODULES: Readonly<Record<string, readonly string[]>> = {
+  linear_qkv: ['q_proj', 'k_proj', 'v_proj'], linear_proj: ['o_proj'], linear_fc1: ['gate_proj', 'up_proj'], linear_fc2: ['down_proj'],
+};
+
+/**
+ * NeMo 2's fine-tuning recipes (`finetune_recipe` in the same files, NVIDIA/NeMo at 8cfedd7), on top of
+ * default_finetune_recipe (finetune_default.py): the layouts each sets per scheme, the LoRA's rank and targets, and the
+ * distributed optimizer the Llama-family recipes turn off for LoRA.
+ */
+const NEMO_FINETUNES: Readonly<Record<string, NemoFinetune>> = {
+  llama3_8b: { model: 'meta-llama/Meta-Llama-3-8B', full: { tensor: 2 }, lora: { dim: 8, distributedOptimizer: false }, packedSeqLength: 4096 },
+  llama3_70b: { model: 'meta-llama/Meta-Llama-3-70B', full: { tensor: 8, pipeline: 4 }, lora: { tensor: 8, dim: 16, distributedOptimizer: false }, nodes: { full: 4, lora: 1 }, packedSeqLength: 4096 },
+  llama31_8b: { model: 'meta-llama/Llama-3.1-8B', full: { tensor: 2 }, lora: { dim: 8, distributedOptimizer: false }, packedSeqLength: 4096 },
+  llama31_70b: { model: 'meta-llama/Llama-3.1-70B', full: { tensor: 8, pipeline: 4 }, lora: { tensor: 8, dim: 16, distributedOptimizer: false }, nodes: { full: 4, lora: 1 }, packedSeqLength: 4096 },
+  llama31_405b: { model: 'meta-llama/Llama-3.1-405B', full: { tensor: 8, pipeline: 14 }, lora: { tensor: 4, pipeline: 6, virtualPipeline: 7, dim: 16, distributedOptimizer: false }, nodes: { full: 3, lora: 3 }, globalBatch: 6 },
+  mixtral_8x7b: { model: 'mistralai/Mixtral-8x7B-v0.1', full: { expert: 8, pipeline: 4, virtualPipeline: 8 }, lora: { expert: 8, dim: 32, targets: ['linear_qkv', 'linear_proj'] } },
+  mixtral_8x22b: { model: 'mistralai/Mixtral-8x22B-v0.1', full: { expert: 8, tensor: 8, pipeline: 4, virtualPipeline: 14 }, lora: { expert: 8, tensor: 8, dim: 32, targets: ['linear_qkv', 'linear_proj'] }, nodes: { full: 8, lora: 8 } },
+  llama2_7b: { model: 'meta-llama/Llama-2-7b-hf', full: { tensor: 2 }, lora: { dim: 8, distributedOptimizer: false }, packedSeqLength: 4096 },
+  llama32_1b: { model: 'meta-llama/Llama-3.2-1B', full: { tensor: 1 }, lora: { dim: 8, distributedOptimizer: false }, packedSeqLength: 4096 },
+  llama32_3b: { model: 'meta-llama/Llama-3.2-3B', full: { tensor: 1 }, lora: { dim: 8, distributedOptimizer: false }, packedSeqLength: 4096 },
+  mistral_7b: { model: 'mistralai/Mistral-7B-v0.3', full: { tensor: 2 }, lora: { dim: 32 } },
+  mistral_nemo_12b: { model: 'mistralai/Mistral-Nemo-Base-2407', full: {}, lora: { dim: 32, targets: ['linear_qkv', 'linear_proj'] } },
+  gemma_2b: { model: 'google/gemma-2b', full: { context: 2 }, lora: { dim: 32 } },
+  gemma_7b: { model: 'google/gemma-7b', full: { tensor: 2 }, lora: { dim: 32 } },
+  phi3_mini_4k_instruct: { model: 'microsoft/Phi-3-mini-4k-instruct', full: { tensor: 1 }, lora: { dim: 8, distributedOptimizer: false }, packedSeqLength: 4096 },
+  baichuan2_7b: { model: 'baichuan-inc/Baichuan2-7B-Base', full: { tensor: 2 }, lora: { dim: 32 } },
+  qwen25_500m: { model: 'Qwen/Qwen2.5-0.5B', full: {}, lora: { dim: 32 } },
+  qwen25_1p5b: { model: 'Qwen/Qwen2.5-1.5B', full: {}, lora: { dim: 32 } },
+  qwen25_7b: { model: 'Qwen/Qwen2.5-7B', full: { tensor: 2 }, lora: { dim: 32 } },
+  qwen25_14b: { model: 'Qwen/Qwen2.5-14B', full: { tensor: 4 }, lora: { dim: 32 } },
+  qwen25_32b: { model: 'Qwen/Qwen2.5-32B', full: { tensor: 8, pipeline: 1 }, lora: { tensor: 8, dim: 32 } },
+  qwen25_72b: { model: 'Qwen/Qwen2.5-72B', full: { tensor: 8, pipeline: 4 }, lora: { tensor: 8, dim: 32 } },
+  qwen3_600m: { model: 'Qwen/Qwen3-0.6B', full: {}, lora: { dim: 32 } },
+  qwen3_1p7b: { model: 'Qwen/Qwen3-1.7B', full: {}, lora: { dim: 32 } },
+  qwen3_4b: { model: 'Qwen/Qwen3-4B', full: { tensor: 2 }, lora: { dim: 32 } },
+  qwen3_8b: { model: 'Qwen/Qwen3-8B', full: { tensor: 4 }, lora: { dim: 32 } },
+  qwen3_14b: { model: 'Qwen/Qwen3-14B', full: { tensor: 8 }, lora: { dim: 32 } },
+  qwen3_32b: { model: 'Qwen/Qwen3-32B', full: { tensor: 8, pipeline: 2 }, lora: { tensor: 8, dim: 32 }, nodes: { full: 2, lora: 2 } },
+  qwen3_30b_a3b: { model: 'Qwen/Qwen3-30B-A3B', full: { tensor: 4, expert: 4, pipeline: 2, sequenceParallel: true }, lora: { tensor: 4, expert: 4, sequenceParallel: true, dim: 32, targets: ['linear_qkv', 'linear_proj'] } },
+  qwen3_235b_a22b: { model: 'Qwen/Qwen3-235B-A22B', full: { tensor: 4, expert: 4, pipeline: 16, sequenceParallel: true }, lora: { tensor: 4, expert: 4, pipeline: 4, sequenceParallel: true, dim: 32, targets: ['linear_qkv', 'linear_proj'] }, nodes: { full: 8, lora: 8 } },
+  gemma2_2b: { model: 'google/gemma-2-2b', full: {}, lora: { dim: 32 } },
+  gemma2_9b: { model: 'google/gemma-2-9b', full: { tensor: 4 }, lora: { dim: 32 } },
+  gemma2_27b: { model: 'google/gemma-2-27b', full: { tensor: 8, pipeline: 2 }, lora: { tensor: 4, dim: 32 } },
+  starcoder2_3b: { model: 'bigcode/starcoder2-3b', full: { tensor: 2 }, lora: { dim: 32 } },
+  starcoder2_7b: { model: 'bigcode/starcoder2-7b', full: { tensor: 2 }, lora: { dim: 32 } },
+  starcoder2_15b: { model: 'bigcode/starcoder2-15b', full: { tensor: 4 }, lora: { dim: 32 } },
+};
+
 /** A recipe's attributes a script sets, as the run keys Megatron-Core's settings are read by. */
 export const NEMO_RECIPE_ATTRIBUTES: Readonly<Record<string, string>> = {
   'trainer.strategy.tensor_model_parallel_size': 'tensor_model_parallel_size',
@@ -250,9 +331,19 @@ export const NEMO_RECIPE_ATTRIBUTES: Readonly<Record<string, string>> = {
   'trainer.num_nodes': 'num_nodes',
 };
 
-/** The NeMo 2 pre-training recipe a script calls (`llm.llama3_8b.pretrain_recipe`), by its module's name, when VRAM Lens knows it. */
-export function nemoRecipe(callee: string): { readonly name: string; readonly recipe: NemoRecipe } | undefined {
+/**
+ * The NeMo 2 recipe a script calls (`llm.llama3_8b.pretrain_recipe`, or its `finetune_recipe`), by its module's name,
+ * when VRAM Lens knows it.
+ */
+export function nemoRecipe(callee: string): { readonly name: string; readonly recipe: NemoRecipe; readonly finetune?: NemoFinetune } | undefined {
   const parts = callee.split('.');
   const name = parts[parts.length - 2];
-  return parts[parts.length - 1] === NEMO_RECIPE_CALL && name !== undefined && Object.hasOwn(NEMO_RECIPES, name) ? { name, recipe: NEMO_RECIPES[name] } : undefined;
+  if (name === undefined || !Object.hasOwn(NEMO_RECIPES, name)) {
+    return undefined;
+  }
+  const call = parts[parts.length - 1];
+  if (call === NEMO_FINETUNE_CALL) {
+    return Object.hasOwn(NEMO_FINETUNES, name) ? { name, recipe: NEMO_RECIPES[name], finetune: NEMO_FINETUNES[name] } : undefined;
+  }
+  return call === NEMO_RECIPE_CALL ? { name, recipe: NEMO_RECIPES[name] } : undefined;
 }

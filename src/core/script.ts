@@ -3,7 +3,7 @@ import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type Confi
 import type { Span } from './types';
 import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
 import { SERVING_FLAGS } from './servingKeys';
-import { NEMO_RECIPE_ATTRIBUTES, nemoRecipe } from './nemo';
+import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune } from './nemo';
 
 /**
  * A script's run as a config object of the keys the engine reads (`model_name_or_path`, `per_device_train_batch_size`,
@@ -68,10 +68,14 @@ export function nemoRecipeRun(calls: readonly CallSite[]): ScriptRun | undefined
   if (!call || !known) {
     return undefined;
   }
-  const { name, recipe } = known;
+  const { name, recipe, finetune } = known;
+  const scheme = finetune ? peftScheme(call) : undefined;
+  if (finetune && scheme === undefined) {
+    return undefined;
+  }
   const run = new RunBuilder();
   const at = call.span;
-  run.add('model_name_or_path', literal(recipe.model, at), at, `${call.callee}(…)`);
+  run.add('model_name_or_path', literal(finetune?.model ?? recipe.model, at), at, `${call.callee}(…)`);
   run.add(NEMO_RECIPE_KEY, literal(name, at), at, `${call.callee}(…)`);
   // What the script sets on the recipe wins over what the call and the recipe say.
   for (const set of calls) {
@@ -83,6 +87,10 @@ export function nemoRecipeRun(calls: readonly CallSite[]): ScriptRun | undefined
   }
   run.addArgument('num_nodes', call, 'num_nodes');
   run.addArgument('devices', call, 'num_gpus_per_node');
+  if (finetune && scheme) {
+    addFinetuneDefaults(run, call, name, finetune, scheme);
+    return { obj: { kind: 'object', entries: run.entries, span: at }, origins: run.origins };
+  }
   if (recipe.callArguments) {
     for (const [key, argument] of NEMO_RECIPE_CALL_ARGUMENTS) {
       run.addArgument(key, call, argument);
@@ -100,6 +108,52 @@ export function nemoRecipeRun(calls: readonly CallSite[]): ScriptRun | undefined
     }
   }
   return { obj: { kind: 'object', entries: run.entries, span: at }, origins: run.origins };
+}
+
+/** A fine-tuning recipe's `peft_scheme`: 'lora' unless the call says 'none' (or None); undefined for one not modelled (DoRA). */
+function peftScheme(call: CallSite): 'lora' | 'none' | undefined {
+  const v = kwarg(call, 'peft_scheme')?.value;
+  if (v === undefined) {
+    return 'lora';
+  }
+  const text = v.kind === 'string' ? v.value.toLowerCase() : v.kind === 'null' ? 'none' : undefined;
+  return text === 'lora' || text === 'none' ? text : undefined;
+}
+
+/**
+ * A NeMo 2 fine-tuning recipe's run under the call's arguments: default_finetune_recipe's data (2,048 tokens, a global
+ * batch of 128 in micro-batches of 1; packed: a global batch of 8) and layout, the recipe's own per scheme, and for
+ * LoRA its rank and targets (as the HF projections they wrap) with the distributed optimizer off where it says so.
+ */
+function addFinetuneDefaults(run: RunBuilder, call: CallSite, name: string, finetune: NemoFinetune, scheme: 'lora' | 'none'): void {
+  const at = call.span;
+  const origin = `${name} recipe's default (peft_scheme ${scheme})`;
+  const packed = isTrue(kwarg(call, 'packed_sequence'));
+  run.addArgument('seq_length', call, 'seq_length');
+  const layout = scheme === 'lora' ? finetune.lora : finetune.full;
+  const nodes = finetune.nodes ? finetune.nodes[scheme === 'lora' ? 'lora' : 'full'] : 1;
+  const defaults: readonly [string, number | boolean | undefined][] = [
+    ['num_nodes', nodes], ['devices', 8], ['tensor_model_parallel_size', layout.tensor ?? 1], ['pipeline_model_parallel_size', layout.pipeline ?? 1],
+    ['virtual_pipeline_model_parallel_size', layout.virtualPipeline], ['context_parallel_size', layout.context ?? 1],
+    ['expert_model_parallel_size', layout.expert], ['sequence_parallel', layout.sequenceParallel ?? false],
+    ['seq_length', packed && finetune.packedSeqLength ? finetune.packedSeqLength : NEMO_FINETUNE_DATA.seqLength],
+    ['global_batch_size', finetune.globalBatch ?? (packed ? NEMO_FINETUNE_DATA.packedGlobalBatch : NEMO_FINETUNE_DATA.globalBatch)],
+    ['micro_batch_size', NEMO_FINETUNE_DATA.microBatch],
+  ];
+  for (const [key, value] of defaults) {
+    if (value !== undefined) {
+      run.add(key, literal(value, at), at, origin);
+    }
+  }
+  if (scheme === 'lora') {
+    const lora = finetune.lora;
+    run.add('lora_r', literal(lora.dim, at), at, origin);
+    const targets = (lora.targets ?? NEMO_LORA_DEFAULT_TARGETS).flatMap(t => NEMO_LORA_MODULES[t] ?? []);
+    run.add('lora_target_modules', { kind: 'array', items: targets.map(t => literal(t, at)), span: at }, at, origin);
+    if (lora.distributedOptimizer === false) {
+      run.add('use_distributed_optimizer', literal(false, at), at, origin);
+    }
+  }
 }
 
 function isTrue(e: ConfigEntry | undefined): boolean {

@@ -60,7 +60,7 @@ export const INDICATOR_KEYS: readonly string[] = [...STRUCTURE_KEYS, ...NAMING_K
  * A script that loads a model by a call (`AutoModelForCausalLM.from_pretrained(`, vLLM's `LLM(`, llama-cpp-python's
  * `Llama(`, NeMo 2's `llm.llama3_8b.pretrain_recipe(`), not by a key.
  */
-const SCRIPT_LOADER = /\.from_pretrained[ \t]*\(|(?<![\w.])(?:LLM|Llama)[ \t]*\(|\.pretrain_recipe[ \t]*\(/;
+const SCRIPT_LOADER = /\.from_pretrained[ \t]*\(|(?<![\w.])(?:LLM|Llama)[ \t]*\(|\.(?:pretrain|finetune)_recipe[ \t]*\(/;
 
 const alternatives = (keys: readonly string[]) => keys.map(k => k.replace(/-/g, '\\-')).join('|');
 
@@ -124,6 +124,9 @@ export const PEFT_METHOD_CONFIGS: Readonly<Record<string, string>> = {
 
 /** NeMo 2's recipe factory (`llm.llama3_8b.pretrain_recipe(…)`): the call a NeMo training script builds its run with. */
 export const NEMO_RECIPE_CALL = 'pretrain_recipe';
+
+/** NeMo 2's fine-tuning recipe factory (`llm.llama3_8b.finetune_recipe(…, peft_scheme='lora')`). */
+export const NEMO_FINETUNE_CALL = 'finetune_recipe';
 
 /** The key a NeMo 2 recipe's run carries: the engine reads it as Megatron-Core's (its optimizer, precision and blocks). */
 export const NEMO_RECIPE_KEY = 'nemo_recipe';

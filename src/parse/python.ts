@@ -2,7 +2,7 @@
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue, ParseProblem } from '../core/configTree';
 import type { Span } from '../core/types';
 import { MAX_CONFIG_ITEMS } from './limits';
-import { NEMO_RECIPE_CALL, PEFT_METHOD_CONFIGS } from '../core/vocabulary';
+import { NEMO_FINETUNE_CALL, NEMO_RECIPE_CALL, PEFT_METHOD_CONFIGS } from '../core/vocabulary';
 
 /**
  * Reads the part of Python that config files are written in — module-level assignments, dataclass field
@@ -969,7 +969,7 @@ class Parser {
 }
 
 /** Calls whose result a script changes by setting its attributes: NeMo 2's recipes (`llm.llama3_8b.pretrain_recipe(…)`). */
-const ATTRIBUTE_ROOT_CALLS: ReadonlySet<string> = new Set([NEMO_RECIPE_CALL]);
+const ATTRIBUTE_ROOT_CALLS: ReadonlySet<string> = new Set([NEMO_RECIPE_CALL, NEMO_FINETUNE_CALL]);
 
 /**
  * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT (its other

@@ -1,8 +1,8 @@
-// Launch scripts (bash): the serving engines they start (vLLM, SGLang) and the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, a training script under `accelerate launch`, `deepspeed`, `torchrun` or `python` (Megatron-LM's pretrain scripts, NeMo's Hydra scripts), and `nemo llm pretrain` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
+// Launch scripts (bash): the serving engines they start (vLLM, SGLang) and the training launches they run — `tune run` (torchtune), `torchrun … torchtitan`, a training script under `accelerate launch`, `deepspeed`, `torchrun` or `python` (Megatron-LM's pretrain scripts, NeMo's Hydra scripts), and `nemo llm pretrain` / `finetune` — as trees the engine reads, with the file each names, its GPU count and its command-line settings. Read, never executed.
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
 import { ACCELERATE_FLAGS } from '../core/launchers';
 import { nemoRecipeRun } from '../core/script';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_RECIPE_CALL, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_VERSION_KEY } from '../core/vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_FINETUNE_CALL, NEMO_RECIPE_CALL, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_VERSION_KEY } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
 /** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
@@ -313,12 +313,23 @@ function hydraLaunch(words: readonly Word[], at: number): ConfigEntry[] | undefi
   return [wordEntry(LAUNCH_KEYS.recipe, { text: file, span: name.span }), ...nest(keyValueWords(args), name.span)];
 }
 
+/** A `--factory` argument's value as Python writes it: a number, a quoted string, None, True or False. */
+function factoryValue(text: string, span: Span): ConfigValue {
+  if (text === 'None') {
+    return { kind: 'null', span };
+  }
+  if (text === 'True' || text === 'False') {
+    return { kind: 'boolean', value: text === 'True', span };
+  }
+  return /^['"]/.test(text) ? { kind: 'string', value: text.slice(1, -1), span } : scalar(text, span);
+}
+
 /**
  * NeMo 2's command line, `nemo llm pretrain --factory llama3_8b [key=value …]` (or `--factory "llama3_8b(num_nodes=2)"`):
  * the recipe it runs, with the factory's arguments and the attributes the overrides set, as a script that builds the
  * same recipe is read. Undefined for a recipe VRAM Lens does not know.
  */
-function nemoLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
+function nemoLaunch(words: readonly Word[], factoryCall: string): ConfigEntry[] | undefined {
   const factory = flagValue(words, ['--factory', '-f']);
   const m = factory && /^(\w+)(?:\((.*)\))?$/.exec(factory.text);
   if (!factory || !m) {
@@ -326,10 +337,10 @@ function nemoLaunch(words: readonly Word[]): ConfigEntry[] | undefined {
   }
   const at = factory.span;
   const kwargs: ConfigEntry[] = (m[2] ?? '').split(',').flatMap(part => {
-    const kv = /^\s*(\w+)\s*=\s*(\d+)\s*$/.exec(part);
-    return kv ? [{ key: kv[1], keySpan: at, value: scalar(kv[2], at) }] : [];
+    const kv = /^\s*(\w+)\s*=\s*(\d+|'[^']*'|"[^"]*"|None|True|False)\s*$/.exec(part);
+    return kv ? [{ key: kv[1], keySpan: at, value: factoryValue(kv[2], at) }] : [];
   });
-  const recipe: CallSite = { callee: `llm.${m[1]}.${NEMO_RECIPE_CALL}`, args: [], kwargs: { kind: 'object', entries: kwargs, span: at }, span: at };
+  const recipe: CallSite = { callee: `llm.${m[1]}.${factoryCall}`, args: [], kwargs: { kind: 'object', entries: kwargs, span: at }, span: at };
   const sets: CallSite[] = keyValueWords(words).map(o => {
     const span = { start: o.keySpan.start, end: o.value.span.end };
     return { callee: `recipe.${o.key}=`, args: [o.value], kwargs: { kind: 'object', entries: [], span }, span };
@@ -378,7 +389,7 @@ function scriptLaunch(words: readonly Word[], launcher: 'accelerate' | 'deepspee
 }
 
 /** The words that start a launch this reader knows, for the cheap test a script passes before it is parsed. */
-const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py|nemo\s+llm\s+pretrain|vllm\s+serve|vllm\.entrypoints|vllm\/vllm-openai|sglang\.launch_server|llama-server|llama-cli|llama-run|\.gguf|ollama\s+run|ggml-org\/llama\.cpp)\b/;
+const LAUNCH_WORDS = /\b(?:tune\s+run|torchrun|torch\.distributed\.run|accelerate\s+launch|deepspeed|python3?\s+\S+\.py|nemo\s+llm\s+(?:pretrain|finetune)|vllm\s+serve|vllm\.entrypoints|vllm\/vllm-openai|sglang\.launch_server|llama-server|llama-cli|llama-run|\.gguf|ollama\s+run|ggml-org\/llama\.cpp)\b/;
 
 /** True when a script may run a launch this reader knows: one scan, so an ordinary script costs almost nothing. */
 export function mayHoldLaunch(text: string): boolean {
@@ -409,9 +420,9 @@ function launchOf(words: readonly Word[], vars: Variables): { name: string; entr
     const entries = scriptLaunch(rest, 'accelerate');
     return entries && { name: 'accelerate launch', entries };
   }
-  if (rest[0]?.text === 'nemo' && rest[1]?.text === 'llm' && rest[2]?.text === 'pretrain') {
-    const entries = nemoLaunch(rest);
-    return entries && { name: 'nemo llm pretrain', entries };
+  if (rest[0]?.text === 'nemo' && rest[1]?.text === 'llm' && (rest[2]?.text === 'pretrain' || rest[2]?.text === 'finetune')) {
+    const entries = nemoLaunch(rest, rest[2].text === 'finetune' ? NEMO_FINETUNE_CALL : NEMO_RECIPE_CALL);
+    return entries && { name: `nemo llm ${rest[2].text}`, entries };
   }
   if (rest[0]?.text === 'deepspeed') {
     const entries = scriptLaunch(rest, 'deepspeed');

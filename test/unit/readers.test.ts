@@ -516,6 +516,28 @@ describe("NeMo 2's pre-training recipes in a Python script", () => {
     assert.deepStrictEqual([piped.gpus, piped.pipelineParallel, piped.batchSize, piped.gradientAccumulationSteps], [16, 2, 2, 16]);
   });
 
+  // NeMo at 8cfedd7: llama3_8b's finetune_recipe is LoRA by default (dim 8 on LoRA's own targets, the distributed
+  // optimizer off, TP 1) over default_finetune_recipe's SQuAD data (2,048 tokens, global batch 128, micro-batch 1);
+  // peft_scheme='none' fine-tunes every weight on TP 2. Mixtral's LoRA adapts attention only, at dim 32.
+  it('fine-tuning recipes: LoRA by default with its rank, targets and optimizer, or a full fine-tune, each in its layout', () => {
+    const first = (text: string, format: 'python' | 'shell' = 'python') => analyze(text, format)[0];
+    const lora = first("from nemo.collections import llm\nrecipe = llm.llama3_8b.finetune_recipe(name='ft', num_nodes=1)\n").estimate!;
+    const s = lora.settings;
+    assert.deepStrictEqual([s.gpus, s.tensorParallel, s.sequenceLength, s.batchSize, s.gradientAccumulationSteps, s.zeroStage, s.lora?.rank, s.megatronCore], [8, 1, 2048, 1, 16, 0, 8, true]);
+    // Rank 8 on q, k, v, o, gate, up and down of each of the 32 layers.
+    assert.strictEqual(lora.trainableParameters, 32 * 8 * ((4096 + 4096) + 2 * (4096 + 1024) + (4096 + 4096) + 3 * (4096 + 14336)));
+    const full = first("from nemo.collections import llm\nrecipe = llm.llama3_8b.finetune_recipe(peft_scheme='none')\n").estimate!;
+    assert.deepStrictEqual([full.settings.tensorParallel, full.settings.zeroStage, full.trainableParameters], [2, 1, 8_030_261_248]);
+    const mixtral = first('from nemo.collections import llm\nrecipe = llm.mixtral_8x7b.finetune_recipe()\n').estimate!;
+    assert.strictEqual(mixtral.settings.lora?.rank, 32);
+    assert.deepStrictEqual([...mixtral.settings.lora!.targets].sort(), ['k', 'o', 'q', 'v']);
+    // From the command line, and its own nodes: llama3_70b's full fine-tune takes 4 nodes for TP 8 × PP 4.
+    const cli = first(`nemo llm finetune --factory "llama3_70b(peft_scheme='none')" -y\n`, 'shell').estimate!.settings;
+    assert.deepStrictEqual([cli.gpus, cli.tensorParallel, cli.pipelineParallel], [32, 8, 4]);
+    // A scheme VRAM Lens does not model (DoRA) gives no run of its own.
+    assert.deepStrictEqual(analyze("from nemo.collections import llm\nrecipe = llm.llama3_8b.finetune_recipe(peft_scheme='dora')\n", 'python'), []);
+  });
+
   it('the same recipes from the command line: `nemo llm pretrain --factory "llama3_8b(num_nodes=2)"` with key=value overrides', () => {
     const text = 'nemo llm pretrain --factory "llama3_8b(num_nodes=2)" \\\n  trainer.strategy.tensor_model_parallel_size=2 data.micro_batch_size=2 data.global_batch_size=256 -y\n';
     const [a] = analyze(text, 'shell');
