@@ -225,17 +225,17 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, laidOut?: re
     engine: options.engine, gpu: gpu.name, deviceModelBytes: Math.round(device), hostModelBytes: Math.round(host), kvCacheBytes: Math.round(kvTotal), kvDeviceBytes: Math.round(kvOnDevice),
     computeBytes: Math.round(compute), deviceTotalBytes: deviceTotal, hostTotalBytes: hostTotal, fits, reason,
     contextSize: context, gpuLayers: ngl, layers, flashAttention: flash, fileType,
-    assumptions: llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch),
+    assumptions: llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0),
   };
 }
 
-function llamaAssumptions(options: LlamaOptions, fileType: string, context: number, ngl: number, layers: number, flash: boolean, ubatch: number): string[] {
+function llamaAssumptions(options: LlamaOptions, fileType: string, context: number, ngl: number, layers: number, flash: boolean, ubatch: number, headCopied: boolean): string[] {
   const name = options.engine === 'ollama' ? 'Ollama (llama.cpp underneath)' : 'llama.cpp';
   const contextSaid = options.contextSize !== undefined || options.engine === 'ollama' ? '' : ' (no -c: the model\'s training context, as current builds take it; --fit shrinks it when the GPU is short)';
   return [
     `${name}: ${options.headerTensors ? "the GGUF header's tensor types" : `the ${fileType} file type as llama-quantize lays it out (per-tensor recipe of llama-quant.cpp)`}; the token embedding stays in host memory.`,
     `${ngl > layers ? `All ${layers} layers and the output head` : `${ngl} of ${layers} layers`} on the GPU${options.gpuLayers === undefined ? (options.engine === 'ollama' ? ' (as many as fit: Ollama chooses)' : ' (recent builds offload everything by default)') : ''}; KV cache of ${context.toLocaleString('en-US')} cells${contextSaid} (padded to 256${options.engine === 'ollama' ? ', num_ctx × OLLAMA_NUM_PARALLEL' : ''}), ${options.cacheTypeK ?? 'f16'} keys and ${options.cacheTypeV ?? 'f16'} values${options.noKvOffload ? ', kept in host memory (-nkvo)' : ''}.`,
-    `Compute buffer for a micro-batch of ${ubatch} tokens, ${flash ? 'flash attention on' : 'flash attention off: the attention scores over the whole context dominate'}${options.flashAttention === undefined ? (options.engine === 'ollama' ? ' (OLLAMA_FLASH_ATTENTION unset)' : ' (-fa auto, the default of recent builds)') : ''}.`,
+    `Compute buffer for a micro-batch of ${ubatch} tokens: the largest of its logits, ${flash ? 'its attention with flash attention on' : 'its attention scores over the whole context with their mask (flash attention off)'}${options.flashAttention === undefined ? (options.engine === 'ollama' ? ' (OLLAMA_FLASH_ATTENTION unset)' : ' (-fa auto, the default of recent builds)') : ''}, or its MLP${headCopied ? '; with the head in host memory, the GPU also holds a copy of its weights, as llama.cpp runs a large micro-batch\'s matmuls there' : ''}.`,
     `Fits: the GPU buffers plus about ${CONTEXT_BYTES / MIB} MiB of CUDA context within nvidia-smi's total.`,
   ];
 }

@@ -357,7 +357,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
     kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens, maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, versionText, gpu, seqs, tokens, options, pp),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, versionText, gpu, seqs, tokens, options, pp, ropeCacheBytes(spec, activationElementBytes(options.precision))),
   };
 }
 
@@ -434,7 +434,7 @@ function refusal(r: RefusalInputs): string {
   return '';
 }
 
-function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: number, tokens: number, options: ServingOptions, pp: number): string[] {
+function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: number, tokens: number, options: ServingOptions, pp: number, rope: number): string[] {
   const notes = [
     `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ' (estimated: nvidia-smi total less 0.46 GiB, as on an H100)' : ''}.`,
     `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
@@ -445,6 +445,9 @@ function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: num
   ];
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
+  }
+  if (rope > 0) {
+    notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
   }
   return notes;
 }
