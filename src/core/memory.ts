@@ -1282,8 +1282,12 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
   const list = [
     isDiffusionRun(settings) && settings.imageSide !== undefined
       ? `Framework: PyTorch with diffusers, batch ${settings.batchSize} per GPU, images of ${settings.imageSide.toLocaleString('en-US')} × ${settings.imageSide.toLocaleString('en-US')} pixels (${settings.sequenceLength.toLocaleString('en-US')} positions per sample)${settings.guidance ? '; classifier-free guidance runs each denoising step over the batch twice (inference)' : ''}.`
-      : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
-    `Training precision: ${describePrecision(settings.precision)}.`,
+      : settings.megatronCore
+        ? `Framework: Megatron-Core (Megatron-LM, NeMo): Transformer Engine layers, micro-batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`
+        : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
+    settings.megatronCore && settings.precision === 'bf16-mixed'
+      ? 'Training precision: bf16-mixed as Megatron-Core runs it: bfloat16 weights and activations, fp32 main weights in the optimizer (a line below says how Megatron-Core lays them out).'
+      : `Training precision: ${describePrecision(settings.precision)}.`,
     settings.lora
       ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}${settings.lora.dora ? ' with DoRA (a magnitude vector per adapted layer; each adapted layer\'s output and its LoRA branch\'s kept for the magnitude\'s gradient)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
           quantizedBaseSavesInput(settings)

@@ -490,6 +490,9 @@ describe("NeMo 2's pre-training recipes in a Python script", () => {
       [32, 8, 4, 5, 1, true, 4096, 1, 128, 1, 'bf16-mixed', true],
     );
     assert.ok(a.estimate!.assumptions.some(x => x.startsWith('NeMo (Megatron-Core)')));
+    // Its framework and precision lines say Megatron-Core's, not HF transformers' AMP over fp32 weights.
+    assert.ok(a.estimate!.assumptions.some(x => x.startsWith('Framework: Megatron-Core')));
+    assert.ok(!a.estimate!.assumptions.some(x => x.includes('HF transformers (eager modules)') || x.includes('over float32 weights')));
   });
 
   it("each recipe's model at its published count, its vocabulary padded as NeMo pads it (Phi-3 mini's 32,064 to 32,128)", () => {
