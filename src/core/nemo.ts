@@ -203,6 +203,7 @@ const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
   gemma_7b: { model: 'google/gemma-7b', tensor: 2, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
   phi3_mini_4k_instruct: { model: 'microsoft/Phi-3-mini-4k-instruct', tensor: 1, pipeline: 1, context: 1, sequenceParallel: false, seqLength: 4096, globalBatch: 512, microBatch: 1 },
   baichuan2_7b: { model: 'baichuan-inc/Baichuan2-7B-Base', tensor: 1, pipeline: 1, context: 2, sequenceParallel: false, seqLength: 8192, globalBatch: 512, microBatch: 1 },
+  deepseek_v2_lite: { model: 'deepseek-ai/DeepSeek-V2-Lite', tensor: 1, pipeline: 1, context: 1, sequenceParallel: true, expert: 8, seqLength: 4096, globalBatch: 512, microBatch: 1 },
   qwen25_500m: argumentRecipe('Qwen/Qwen2.5-0.5B', 1, 1),
   qwen25_1p5b: argumentRecipe('Qwen/Qwen2.5-1.5B', 1, 1),
   qwen25_7b: argumentRecipe('Qwen/Qwen2.5-7B', 2, 1),

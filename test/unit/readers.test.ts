@@ -502,6 +502,7 @@ describe("NeMo 2's pre-training recipes in a Python script", () => {
     assert.strictEqual(count('mistral_7b'), 7_241_732_096);
     assert.strictEqual(count('mixtral_8x7b'), 46_702_792_704);
     assert.strictEqual(count('phi3_mini_4k_instruct'), 3_821_079_552 + 64 * 3072 * 2);
+    assert.strictEqual(count('deepseek_v2_lite'), 15_706_484_224);
   });
 
   // NeMo at 8cfedd7 (September 2025): qwen25_7b's pretrain_recipe takes tensor_parallelism=2, micro_batch_size=2,
