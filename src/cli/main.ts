@@ -13,7 +13,7 @@ import { GPUS } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
 import { checkpointLensTitle, localEngineName, localRows, localVerdict, omittedConfigsMessage, servingRows, servingVerdict } from '../core/explain';
-import type { LlamaPlan } from '../core/llamacpp';
+import { layersOnGpuText, type LlamaPlan } from '../core/llamacpp';
 import { engineName, parseEngineVersion, planGpus, type ServingPlan } from '../core/serving';
 import { documentReport, INFERENCE_LABELS, lineOf, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
 import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
@@ -476,8 +476,7 @@ function padLeft(s: string, n: number): string {
 
 /** A llama.cpp or Ollama load: the GPU's buffers and the host's, then whether it loads. */
 function localTable(plan: Omit<LlamaPlan, 'assumptions'>): string[] {
-  const layers = plan.gpuLayers > plan.layers ? `all ${plan.layers} layers and the output head` : `${plan.gpuLayers} of ${plan.layers} layers`;
-  const lines = [`    ${localEngineName(plan)} ${plan.fileType} on ${plan.gpu}: ${layers} on the GPU, ${formatInteger(plan.contextSize)} KV cells, flash attention ${plan.flashAttention ? 'on' : 'off'}`];
+  const lines = [`    ${localEngineName(plan)} ${plan.fileType} on ${plan.gpu}. ${layersOnGpuText(plan)} on the GPU, ${formatInteger(plan.contextSize)} KV cells, flash attention ${plan.flashAttention ? 'on' : 'off'}`];
   for (const row of localRows(plan)) {
     lines.push(`    ${pad(row.label, 44)}${padLeft(formatBytes(row.bytes), 12)}`);
   }

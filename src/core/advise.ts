@@ -7,7 +7,6 @@ import type { Estimate, SpecField } from './types';
 
 export type FitMode = 'inference' | 'training';
 
-
 /** The nvidia-smi peak of an estimate in one mode; Infinity when there is no estimate. */
 export function peakIn(est: Estimate | undefined, mode: FitMode): number {
   if (!est) {

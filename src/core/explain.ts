@@ -1,5 +1,5 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
-import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
+import { layersOnGpuText, planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { engineName, planGpus, planServing, type ServingOptions, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
 import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
@@ -537,8 +537,13 @@ export function servingVerdict(plan: Omit<ServingPlan, 'assumptions'>): string {
     : `✗ does not start: ${plan.reason.replace(/`/g, '')}`;
 }
 
-/** What a serving flag's value would change, for its hover: two nearby values and the pool each leaves. */
-function servingWhatIf(option: keyof ServingOptions, value: number): number[] {
+/** A plan's rows as Markdown table rows, each note beside its figure. */
+function planRowsMarkdown(rows: readonly { label: string; bytes: number; note?: string }[]): string[] {
+  return rows.map(r => `| ${r.label} | ${formatBytes(r.bytes)}${r.note ? ` (${r.note})` : ''} |`);
+}
+
+/** The values a setting's hover tries beside its own: ±0.05 for a share of the GPU, else half and twice. */
+function servingWhatIf(option: keyof ServingOptions | keyof LlamaOptions, value: number): number[] {
   if (option === 'gpuMemoryUtilization' || option === 'memFractionStatic') {
     return [Math.round((value - 0.05) * 100) / 100, Math.min(0.99, Math.round((value + 0.05) * 100) / 100)].filter(v => v > 0 && v !== value);
   }
@@ -556,10 +561,7 @@ export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | 
   if (!plan || !a.spec || !a.servingOptions) {
     return out.join('\n');
   }
-  out.push(`| ${engineName(plan)} ${escapeMarkdown(plan.version)} on ${escapeMarkdown(plan.gpu)}, per GPU | |`, '|---|---:|');
-  for (const row of servingRows(plan)) {
-    out.push(`| ${row.label} | ${formatBytes(row.bytes)}${row.note ? ` (${row.note})` : ''} |`);
-  }
+  out.push(`| ${engineName(plan)} ${escapeMarkdown(plan.version)} on ${escapeMarkdown(plan.gpu)}, per GPU | |`, '|---|---:|', ...planRowsMarkdown(servingRows(plan)));
   out.push('', escapeMarkdown(servingVerdict(plan)), '');
   const option = source?.option as keyof ServingOptions | undefined;
   const current = option ? a.servingOptions[option] : undefined;
@@ -605,14 +607,11 @@ export function localVerdict(plan: Omit<LlamaPlan, 'assumptions'>): string {
 /** A llama.cpp load on the hover: its rows and verdict, and what half or twice a numeric setting would give. */
 function localHoverLines(a: ConfigAnalysis, option: keyof LlamaOptions | undefined, gpu: Gpu | undefined): string[] {
   const plan = a.local!;
-  const out = [`| ${localEngineName(plan)} ${escapeMarkdown(plan.fileType)} on ${escapeMarkdown(plan.gpu)} | |`, '|---|---:|'];
-  for (const row of localRows(plan)) {
-    out.push(`| ${row.label} | ${formatBytes(row.bytes)} |`);
-  }
+  const out = [`| ${localEngineName(plan)} ${escapeMarkdown(plan.fileType)} on ${escapeMarkdown(plan.gpu)} | |`, '|---|---:|', ...planRowsMarkdown(localRows(plan))];
   out.push('', escapeMarkdown(localVerdict(plan)), '');
   const current = option && a.localOptions ? a.localOptions[option] : undefined;
   if (option && typeof current === 'number' && a.spec && a.localOptions && gpu) {
-    for (const v of [Math.max(1, Math.floor(current / 2)), current * 2].filter(x => x !== current)) {
+    for (const v of servingWhatIf(option, current)) {
       const other = planLlamaCpp(a.spec, { ...a.localOptions, [option]: v }, gpu);
       out.push(`- at ${v}: ${formatBytes(other.deviceTotalBytes)} on the GPU, ${other.fits ? 'loads' : 'does not load'}`);
     }
@@ -627,15 +626,15 @@ function servingReportLines(a: ConfigAnalysis): string[] {
     return [
       `### ${engineName(p)} ${escapeMarkdown(p.version)} on ${escapeMarkdown(planGpus(p))}, per GPU`, '',
       `max_model_len ${formatInteger(p.maxModelLen)}, ${formatInteger(p.maxNumSeqs)} sequences, ${formatInteger(p.maxNumBatchedTokens)} batched tokens, blocks of ${p.blockSize} tokens.`, '',
-      '| | Memory |', '|---|---:|', ...servingRows(p).map(r => `| ${r.label} | ${formatBytes(r.bytes)}${r.note ? ` (${r.note})` : ''} |`), '',
+      '| | Memory |', '|---|---:|', ...planRowsMarkdown(servingRows(p)), '',
       escapeMarkdown(servingVerdict(p)), '',
     ];
   }
   const p = a.local!;
   return [
     `### ${localEngineName(p)} ${escapeMarkdown(p.fileType)} on ${escapeMarkdown(p.gpu)}`, '',
-    `${p.gpuLayers > p.layers ? `All ${p.layers} layers and the output head` : `${p.gpuLayers} of ${p.layers} layers`} on the GPU, ${formatInteger(p.contextSize)} KV cells, flash attention ${p.flashAttention ? 'on' : 'off'}.`, '',
-    '| | Memory |', '|---|---:|', ...localRows(p).map(r => `| ${r.label} | ${formatBytes(r.bytes)} |`), '',
+    `${layersOnGpuText(p)} on the GPU, ${formatInteger(p.contextSize)} KV cells, flash attention ${p.flashAttention ? 'on' : 'off'}.`, '',
+    '| | Memory |', '|---|---:|', ...planRowsMarkdown(localRows(p)), '',
     escapeMarkdown(localVerdict(p)), '',
   ];
 }

@@ -36,11 +36,7 @@ export function gpuMemoryBytes(gpu: Gpu): number {
 }
 
 /** What CUDA reserves below nvidia-smi's total on an H100 (81,559 MiB there, 79.19 GiB to PyTorch). */
-const CUDA_RESERVED_BYTES = gpuMemoryBytesOf(81_559) - 79.19 * 1024 ** 3;
-
-function gpuMemoryBytesOf(mib: number): number {
-  return mib * 1024 * 1024;
-}
+export const CUDA_RESERVED_BYTES = 81_559 * 1024 ** 2 - 79.19 * 1024 ** 3;
 
 /**
  * The total CUDA reports to PyTorch (what vLLM and SGLang take their share of): the recorded figure, else nvidia-smi's

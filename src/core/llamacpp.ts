@@ -1,10 +1,9 @@
 // The llama.cpp and Ollama planner for users running GGUF models: the model buffer split between host and GPU, the KV buffer, the compute buffer, and whether it loads on the GPU.
 import { ggufTensors, ggmlBytes, type GgufTensor } from './gguf';
 import { gpuMemoryBytes, type Gpu } from './gpus';
+import { MIB } from './memory';
 import { largestFitting } from './search';
 import type { ModelSpec } from './types';
-
-const MIB = 1024 * 1024;
 
 export type LocalEngine = 'llama.cpp' | 'ollama';
 
@@ -168,9 +167,9 @@ function formatMiB(bytes: number): string {
   return `${Math.round(bytes / MIB).toLocaleString('en-US')} MiB`;
 }
 
-function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, laidOut?: readonly GgufTensor[]): LlamaPlan {
+/** One load as written (`tensors` laid out once by planLlamaCpp): where each buffer goes, and whether the GPU holds them. */
+function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan {
   const fileType = options.fileType ?? 'F16';
-  const tensors = laidOut ?? options.headerTensors ?? ggufTensors(spec, fileType);
   const layers = spec.numLayers;
   const requested = options.gpuLayers ?? layers + 1;
   const ngl = Math.max(0, Math.min(requested, layers + 1));
@@ -229,12 +228,17 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, laidOut?: re
   };
 }
 
+/** Where a load's layers go, as the texts say it: "All 32 layers and the output head", "20 of 32 layers". */
+export function layersOnGpuText(plan: Pick<LlamaPlan, 'gpuLayers' | 'layers'>): string {
+  return plan.gpuLayers > plan.layers ? `All ${plan.layers} layers and the output head` : `${plan.gpuLayers} of ${plan.layers} layers`;
+}
+
 function llamaAssumptions(options: LlamaOptions, fileType: string, context: number, ngl: number, layers: number, flash: boolean, ubatch: number, headCopied: boolean): string[] {
   const name = options.engine === 'ollama' ? 'Ollama (llama.cpp underneath)' : 'llama.cpp';
   const contextSaid = options.contextSize !== undefined || options.engine === 'ollama' ? '' : ' (no -c: the model\'s training context, as current builds take it; --fit shrinks it when the GPU is short)';
   return [
     `${name}: ${options.headerTensors ? "the GGUF header's tensor types" : `the ${fileType} file type as llama-quantize lays it out (per-tensor recipe of llama-quant.cpp)`}; the token embedding stays in host memory.`,
-    `${ngl > layers ? `All ${layers} layers and the output head` : `${ngl} of ${layers} layers`} on the GPU${options.gpuLayers === undefined ? (options.engine === 'ollama' ? ' (as many as fit: Ollama chooses)' : ' (recent builds offload everything by default)') : ''}; KV cache of ${context.toLocaleString('en-US')} cells${contextSaid} (padded to 256${options.engine === 'ollama' ? ', num_ctx × OLLAMA_NUM_PARALLEL' : ''}), ${options.cacheTypeK ?? 'f16'} keys and ${options.cacheTypeV ?? 'f16'} values${options.noKvOffload ? ', kept in host memory (-nkvo)' : ''}.`,
+    `${layersOnGpuText({ gpuLayers: ngl, layers })} on the GPU${options.gpuLayers === undefined ? (options.engine === 'ollama' ? ' (as many as fit: Ollama chooses)' : ' (recent builds offload everything by default)') : ''}; KV cache of ${context.toLocaleString('en-US')} cells${contextSaid} (padded to 256${options.engine === 'ollama' ? ', num_ctx × OLLAMA_NUM_PARALLEL' : ''}), ${options.cacheTypeK ?? 'f16'} keys and ${options.cacheTypeV ?? 'f16'} values${options.noKvOffload ? ', kept in host memory (-nkvo)' : ''}.`,
     `Compute buffer for a micro-batch of ${ubatch} tokens: the largest of its logits, ${flash ? 'its attention with flash attention on' : 'its attention scores over the whole context with their mask (flash attention off)'}${options.flashAttention === undefined ? (options.engine === 'ollama' ? ' (OLLAMA_FLASH_ATTENTION unset)' : ' (-fa auto, the default of recent builds)') : ''}, or its MLP${headCopied ? '; with the head in host memory, the GPU also holds a copy of its weights, as llama.cpp runs a large micro-batch\'s matmuls there' : ''}.`,
     `Fits: the GPU buffers plus about ${CONTEXT_BYTES / MIB} MiB of CUDA context within nvidia-smi's total.`,
   ];

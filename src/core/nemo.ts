@@ -234,7 +234,7 @@ const NEMO_RECIPES: Readonly<Record<string, NemoRecipe>> = {
 };
 
 /** A parallel layout a fine-tuning recipe sets over default_finetune_recipe's (TP 1, PP 1, CP 1, no sequence parallelism). */
-interface NemoLayout {
+export interface NemoLayout {
   readonly tensor?: number;
   readonly pipeline?: number;
   readonly virtualPipeline?: number;

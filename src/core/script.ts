@@ -3,7 +3,7 @@ import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type Confi
 import type { Span } from './types';
 import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
 import { SERVING_FLAGS } from './servingKeys';
-import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune } from './nemo';
+import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune, type NemoLayout } from './nemo';
 
 /**
  * A script's run as a config object of the keys the engine reads (`model_name_or_path`, `per_device_train_batch_size`,
@@ -96,18 +96,28 @@ export function nemoRecipeRun(calls: readonly CallSite[]): ScriptRun | undefined
       run.addArgument(key, call, argument);
     }
   }
-  const defaults: readonly [string, number | boolean | undefined][] = [
-    ['num_nodes', recipe.nodes ?? 1], ['devices', 8], ['tensor_model_parallel_size', recipe.tensor], ['pipeline_model_parallel_size', recipe.pipeline],
-    ['virtual_pipeline_model_parallel_size', recipe.virtualPipeline], ['context_parallel_size', recipe.context],
-    ['expert_model_parallel_size', recipe.expert], ['sequence_parallel', recipe.sequenceParallel], ['seq_length', recipe.seqLength],
-    ['global_batch_size', recipe.globalBatch], ['micro_batch_size', recipe.microBatch],
+  addDefaults(run, at, `${name} recipe's default`, [
+    ['num_nodes', recipe.nodes ?? 1], ['devices', 8], ...layoutKeys(recipe),
+    ['seq_length', recipe.seqLength], ['global_batch_size', recipe.globalBatch], ['micro_batch_size', recipe.microBatch],
+  ]);
+  return { obj: { kind: 'object', entries: run.entries, span: at }, origins: run.origins };
+}
+
+/** A recipe's parallel layout under the run keys the engine reads. */
+function layoutKeys(layout: NemoLayout): [string, number | boolean | undefined][] {
+  return [
+    ['tensor_model_parallel_size', layout.tensor], ['pipeline_model_parallel_size', layout.pipeline], ['virtual_pipeline_model_parallel_size', layout.virtualPipeline],
+    ['context_parallel_size', layout.context], ['expert_model_parallel_size', layout.expert], ['sequence_parallel', layout.sequenceParallel],
   ];
+}
+
+/** Each default a recipe has (a key it leaves unset is skipped), below what the script and the call set. */
+function addDefaults(run: RunBuilder, at: Span, origin: string, defaults: readonly [string, number | boolean | undefined][]): void {
   for (const [key, value] of defaults) {
     if (value !== undefined) {
-      run.add(key, literal(value, at), at, `${name} recipe's default`);
+      run.add(key, literal(value, at), at, origin);
     }
   }
-  return { obj: { kind: 'object', entries: run.entries, span: at }, origins: run.origins };
 }
 
 /** A fine-tuning recipe's `peft_scheme`: 'lora' unless the call says 'none' (or None); undefined for one not modelled (DoRA). */
@@ -132,19 +142,12 @@ function addFinetuneDefaults(run: RunBuilder, call: CallSite, name: string, fine
   run.addArgument('seq_length', call, 'seq_length');
   const layout = scheme === 'lora' ? finetune.lora : finetune.full;
   const nodes = finetune.nodes ? finetune.nodes[scheme === 'lora' ? 'lora' : 'full'] : 1;
-  const defaults: readonly [string, number | boolean | undefined][] = [
-    ['num_nodes', nodes], ['devices', 8], ['tensor_model_parallel_size', layout.tensor ?? 1], ['pipeline_model_parallel_size', layout.pipeline ?? 1],
-    ['virtual_pipeline_model_parallel_size', layout.virtualPipeline], ['context_parallel_size', layout.context ?? 1],
-    ['expert_model_parallel_size', layout.expert], ['sequence_parallel', layout.sequenceParallel ?? false],
+  addDefaults(run, at, origin, [
+    ['num_nodes', nodes], ['devices', 8], ...layoutKeys({ tensor: 1, pipeline: 1, context: 1, sequenceParallel: false, ...layout }),
     ['seq_length', packed && finetune.packedSeqLength ? finetune.packedSeqLength : NEMO_FINETUNE_DATA.seqLength],
     ['global_batch_size', finetune.globalBatch ?? (packed ? NEMO_FINETUNE_DATA.packedGlobalBatch : NEMO_FINETUNE_DATA.globalBatch)],
     ['micro_batch_size', NEMO_FINETUNE_DATA.microBatch],
-  ];
-  for (const [key, value] of defaults) {
-    if (value !== undefined) {
-      run.add(key, literal(value, at), at, origin);
-    }
-  }
+  ]);
   if (scheme === 'lora') {
     const lora = finetune.lora;
     run.add('lora_r', literal(lora.dim, at), at, origin);

@@ -1,10 +1,8 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
-import { cudaTotalBytes, type Gpu } from './gpus';
-import { kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
+import { CUDA_RESERVED_BYTES, cudaTotalBytes, type Gpu } from './gpus';
+import { GIB, kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
-
-const GIB = 1024 ** 3;
 
 export type ServingEngine = 'vllm' | 'sglang';
 
@@ -122,16 +120,16 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
 /** vLLM's CUDA context and the memory at start that is not its own (measured on an H100: 0.51 GiB before any tensor). */
 const CONTEXT_BYTES = 0.5 * GIB;
 
-/**
- * Memory outside PyTorch's allocator that grows during vLLM's profile (its non_torch_memory). Under tensor parallelism
- * NCCL dominates: on Hopper data-centre GPUs its NVLink SHARP buffers take 2.07–2.17 GiB per GPU at TP 2–4 (H100,
- * vLLM 0.19); without them it is small (4× L4 over PCIe, SGLang 0.4.3: 0.13 GB at init).
- */
 /** Hopper data-centre GPUs (H100, H200), whose NVSwitch systems NCCL uses NVLink SHARP on. */
 function nvlinkSharp(gpu: Gpu): boolean {
   return gpu.generation === 'Hopper';
 }
 
+/**
+ * Memory outside PyTorch's allocator that grows during vLLM's profile (its non_torch_memory). Under tensor parallelism
+ * NCCL dominates: on Hopper data-centre GPUs its NVLink SHARP buffers take 2.07–2.17 GiB per GPU at TP 2–4 (H100,
+ * vLLM 0.19); without them it is small (4× L4 over PCIe, SGLang 0.4.3: 0.13 GB at init).
+ */
 function nonTorchBytes(tp: number, pp: number, oneGpu: number, gpu: Gpu): number {
   if (tp >= 2) {
     return (nvlinkSharp(gpu) ? 2.1 : 0.13) * GIB;
@@ -165,7 +163,7 @@ export function stageLayers(layers: number, pp: number): number[] {
 /** The weights one GPU loads: its pipeline stage's layers (the embedding on the first, the head on the last) over TP. */
 function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: number, layersHere: number): number {
   // Quantized checkpoints keep the embedding and the head in 16 bits.
-  const element = options.precision === '32-true' ? 4 : 2;
+  const element = activationElementBytes(options.precision);
   const total = weightBytes(spec, element, options.quantization);
   const table = spec.vocabSize * spec.hiddenSize * element;
   // An untied head is a weight of its own; a tied one is the embedding, which only a last stage of several copies.
@@ -436,7 +434,7 @@ function refusal(r: RefusalInputs): string {
 
 function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: number, tokens: number, options: ServingOptions, pp: number, rope: number): string[] {
   const notes = [
-    `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ' (estimated: nvidia-smi total less 0.46 GiB, as on an H100)' : ''}.`,
+    `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ` (estimated: nvidia-smi total less ${GIB_TEXT(CUDA_RESERVED_BYTES)} GiB, as on an H100)` : ''}.`,
     `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
     `Non-torch memory: ${options.tensorParallel >= 2 ? (nvlinkSharp(gpu) ? 'NCCL (NVLink SHARP) and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : 'NCCL without NVLink SHARP, about 0.13 GiB per GPU at TP ≥ 2 (one SGLang log on 4× L4)') : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${GIB_TEXT(a.nonTorchOneGpu)} GiB on one GPU`} (published logs).`,
     options.enforceEager

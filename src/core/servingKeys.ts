@@ -180,8 +180,7 @@ function engineOf(obj: ConfigObject): ServingEngine | LocalEngine | undefined {
   if (marked?.kind === 'string' && (marked.value === 'vllm' || marked.value === 'sglang' || marked.value === 'llama.cpp' || marked.value === 'ollama')) {
     return marked.value;
   }
-  const names = new Set(obj.entries.map(e => servingFlagName(e.key)));
-  if (!names.has('model') && !obj.entries.some(e => servingFlagName(e.key) === 'model')) {
+  if (!obj.entries.some(e => servingFlagName(e.key) === 'model')) {
     return undefined;
   }
   const raw = new Set(obj.entries.map(e => e.key.replace(/-/g, '_')));
@@ -203,34 +202,56 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
   if (engine === 'llama.cpp' || engine === 'ollama') {
     return readLocal(obj, engine);
   }
-  const options: Writable<ServingOptions> = { engine, usage: entryOf(obj, SERVING_OFFLINE_KEY) ? 'offline' : 'server' };
-  const sources: ServingSource[] = [];
-  const problems: { message: string; keySpan: Span; valueSpan: Span }[] = [];
-  const commandLine = entryOf(obj, SERVING_ENGINE_KEY) !== undefined && !entryOf(obj, SERVING_OFFLINE_KEY);
+  const commandLine = isCommandLine(obj);
   // A command line's flags are named as the user typed them (`--gpu-memory-utilization`).
   const written = (key: string) => (commandLine ? `--${key.replace(/_/g, '-')}` : key);
-  for (const e of obj.entries) {
-    const name = servingFlagName(e.key);
-    const f = SERVING_FLAGS[name];
-    if (!f || !f.engines.includes(engine)) {
-      continue;
-    }
-    const value = f.read(e.value);
-    if (value === 'invalid') {
-      problems.push({ message: `\`${written(e.key)}\` must be ${f.expects}.`, keySpan: e.keySpan, valueSpan: e.value.span });
-      continue;
-    }
-    if (value !== undefined) {
-      (options as Record<string, unknown>)[f.option] = value;
-      sources.push({ option: f.option, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span });
-    }
-  }
+  const read = readFlags(obj, key => {
+    const f = SERVING_FLAGS[servingFlagName(key)];
+    return f && f.engines.includes(engine) ? f : undefined;
+  }, written);
+  const options: Writable<ServingOptions> = { engine, usage: entryOf(obj, SERVING_OFFLINE_KEY) ? 'offline' : 'server', ...read.values };
+  const sources = [...read.sources];
   const tag = entryOf(obj, SERVING_VERSION_KEY)?.value;
   if (tag?.kind === 'string' && parseEngineVersion(tag.value)) {
     options.version = tag.value;
     sources.push({ option: 'version', key: SERVING_VERSION_KEY, keySpan: tag.span, valueSpan: tag.span });
   }
-  return { engine, options, sources, problems, commandLine };
+  return { engine, options, sources, problems: read.problems, commandLine };
+}
+
+/** A launch's entries (not a YAML config's nor an `LLM(...)` call's): a fix may add a flag at the command's end. */
+function isCommandLine(obj: ConfigObject): boolean {
+  return entryOf(obj, SERVING_ENGINE_KEY) !== undefined && !entryOf(obj, SERVING_OFFLINE_KEY);
+}
+
+type Problems = ServingFromFile['problems'][number][];
+
+/**
+ * The options an object's entries set, through the flag table `flagFor` looks each key up in: where each was stated,
+ * and a problem on each value the flag does not accept (named as `written` spells its key).
+ */
+function readFlags<O extends string>(
+  obj: ConfigObject,
+  flagFor: (key: string) => { readonly option: O; readonly read: (v: ConfigValue) => unknown; readonly expects: string } | undefined,
+  written: (key: string) => string = key => key,
+): { values: Record<string, unknown>; sources: ServingSource[]; problems: Problems } {
+  const values: Record<string, unknown> = {};
+  const sources: ServingSource[] = [];
+  const problems: Problems = [];
+  for (const e of obj.entries) {
+    const f = flagFor(e.key);
+    const value = f?.read(e.value);
+    if (!f || value === undefined) {
+      continue;
+    }
+    if (value === 'invalid') {
+      problems.push({ message: `\`${written(e.key)}\` must be ${f.expects}.`, keySpan: e.keySpan, valueSpan: e.value.span });
+      continue;
+    }
+    values[f.option] = value;
+    sources.push({ option: f.option as ServingSource['option'], key: e.key, keySpan: e.keySpan, valueSpan: e.value.span });
+  }
+  return { values, sources, problems };
 }
 
 /** A flag's hover text, by the key as written; undefined for keys that are not serving flags. */
@@ -249,30 +270,9 @@ function fileTypeOf(reference: string, engine: LocalEngine): string | undefined 
 
 /** A llama.cpp or Ollama start's settings. */
 function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
-  const local: Writable<LlamaOptions> = { engine };
-  const sources: ServingSource[] = [];
-  const problems: { message: string; keySpan: Span; valueSpan: Span }[] = [];
   const model = (entryOf(obj, 'model') ?? entryOf(obj, 'model_name_or_path'))?.value;
   const fileType = model?.kind === 'string' ? fileTypeOf(model.value, engine) : undefined;
-  if (fileType) {
-    local.fileType = fileType;
-  }
-  for (const e of obj.entries) {
-    const name = LOCAL_ALIASES[e.key] ?? e.key;
-    const f = LOCAL_FLAGS[name];
-    if (!f) {
-      continue;
-    }
-    const value = f.read(e.value);
-    if (value === 'invalid') {
-      problems.push({ message: `\`${e.key}\` must be ${f.expects}.`, keySpan: e.keySpan, valueSpan: e.value.span });
-      continue;
-    }
-    if (value !== undefined) {
-      (local as Record<string, unknown>)[f.option] = value;
-      sources.push({ option: f.option, key: e.key, keySpan: e.keySpan, valueSpan: e.value.span });
-    }
-  }
-  const commandLine = entryOf(obj, SERVING_ENGINE_KEY) !== undefined && !entryOf(obj, SERVING_OFFLINE_KEY);
-  return { engine, options: {}, local, sources, problems, commandLine };
+  const read = readFlags(obj, key => LOCAL_FLAGS[LOCAL_ALIASES[key] ?? key]);
+  const local: Writable<LlamaOptions> = { engine, ...(fileType ? { fileType } : {}), ...read.values };
+  return { engine, options: {}, local, sources: read.sources, problems: read.problems, commandLine: isCommandLine(obj) };
 }

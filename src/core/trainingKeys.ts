@@ -629,14 +629,13 @@ function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unk
     return;
   }
   const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
+  take('distributed optimizer', 'zeroStage', 'use_distributed_optimizer', v => (flag(v) === undefined ? undefined : flag(v) ? 1 : 0));
   // A NeMo 2 recipe trains with Megatron-Core's distributed optimizer in bf16_mixed, unless it turns the optimizer off
   // (its Llama-family LoRA fine-tunes do).
   if (entryAt(obj, NEMO_RECIPE_KEY)) {
-    take('distributed optimizer', 'zeroStage', 'use_distributed_optimizer', v => (flag(v) === undefined ? undefined : flag(v) ? 1 : 0));
     options.zeroStage ??= 1;
     options.precision ??= 'bf16-mixed';
   }
-  take('distributed optimizer', 'zeroStage', 'use_distributed_optimizer', v => (flag(v) ? 1 : undefined));
   take('fp32 main gradients', 'fp32Gradients', 'grad_reduce_in_bf16', v => (flag(v) ? false : undefined));
   options.fp32Gradients ??= true;
   take('checkpointing', 'checkpointing', 'recompute_granularity', v => (v.kind === 'string' && (v.value === 'full' || v.value === 'selective') ? v.value : undefined));

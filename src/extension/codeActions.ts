@@ -17,13 +17,14 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
 
   /**
    * Fixes per analysis (so per document version and settings), config and mode: the editor asks for code
-   * actions at every cursor move over a diagnostic, and each fix is a search over many estimates.
+   * actions at every cursor move over a diagnostic, and each fix is a search over many estimates (or engine plans).
    */
   private readonly computed = new WeakMap<DocumentAnalysis, Map<string, Fix[]>>();
 
   constructor(private readonly cache: AnalysisCache) {}
 
-  private fixes(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FitMode, document: vscode.TextDocument): Fix[] {
+  /** The fixes for one config in one mode (a serving command's: mode "serving"), computed on the first ask. */
+  private cached(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FitMode | 'serving', compute: () => Fix[]): Fix[] {
     let byConfig = this.computed.get(analysis);
     if (!byConfig) {
       byConfig = new Map();
@@ -32,12 +33,26 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     const key = `${analysis.configs.indexOf(a)}:${mode}`;
     let fixes = byConfig.get(key);
     if (!fixes) {
-      const format = formatOf(document);
-      const reanalyze = format ? (edited: string) => analyzeDocument(parseConfig(edited, format), analysis.options) : undefined;
-      fixes = fixesFor(a, analysis.options, analysis.gpu!, mode, document.getText(), gpuList(analysis.options), reanalyze);
+      fixes = compute();
       byConfig.set(key, fixes);
     }
     return fixes;
+  }
+
+  private fixes(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FitMode, document: vscode.TextDocument): Fix[] {
+    return this.cached(analysis, a, mode, () => {
+      const format = formatOf(document);
+      const reanalyze = format ? (edited: string) => analyzeDocument(parseConfig(edited, format), analysis.options) : undefined;
+      return fixesFor(a, analysis.options, analysis.gpu!, mode, document.getText(), gpuList(analysis.options), reanalyze);
+    });
+  }
+
+  /** A serving command's fixes: each option re-planned with its engine until it starts (or loads whole on the GPU). */
+  private servingFixes(analysis: DocumentAnalysis, a: ConfigAnalysis, document: vscode.TextDocument): Fix[] {
+    return this.cached(analysis, a, 'serving', () => {
+      const text = document.getText();
+      return [...servingFixes(a, analysis.gpu!, text), ...localFixes(a, analysis.gpu!, text)];
+    });
   }
 
   /** On an unknown model's name: the three ways to give VRAM Lens the model. */
@@ -73,7 +88,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source === DIAGNOSTIC_SOURCE && (diagnostic.code === SERVING_DOES_NOT_START || diagnostic.code === SERVING_FITTED)) {
         const a = analysis.configs[configIndexAt(analysis, document.offsetAt(diagnostic.range.start)) ?? 0];
-        out.push(...(a ? [...servingFixes(a, gpu, document.getText()), ...localFixes(a, gpu, document.getText())] : []).map(fix => this.action(document, diagnostic, fix)));
+        out.push(...(a ? this.servingFixes(analysis, a, document) : []).map(fix => this.action(document, diagnostic, fix)));
         continue;
       }
       if (diagnostic.source !== DIAGNOSTIC_SOURCE || (diagnostic.code !== EXCEEDS_INFERENCE && diagnostic.code !== EXCEEDS_TRAINING)) {
