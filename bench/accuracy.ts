@@ -265,7 +265,7 @@ function summary(label: string, filter: (c: Case) => boolean): void {
 console.log('');
 const isInference = (c: Case) => c.id.includes('infer');
 const trainableMismatches = cases.filter(c => c.note?.startsWith('trainable'));
-console.log(`LoRA trainable counts: ${trainableMismatches.length === 0 ? 'all equal to what PEFT reports' : trainableMismatches.map(c => `${c.id}: ${c.note}`).join('; ')}`);
+console.log(`Adapter trainable counts (LoRA, DoRA, (IA)³): ${trainableMismatches.length === 0 ? 'all equal to what PEFT reports' : trainableMismatches.map(c => `${c.id}: ${c.note}`).join('; ')}`);
 summary('inference, allocated', c => isInference(c) && c.metric === 'allocated');
 summary('inference, nvidia-smi', c => isInference(c) && c.metric === 'nvml');
 summary('training, allocated (H100)', c => !isInference(c) && c.set.startsWith('H100') && c.metric === 'allocated');

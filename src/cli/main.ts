@@ -16,7 +16,7 @@ import { checkpointLensTitle, localEngineName, localRows, localVerdict, omittedC
 import { layersOnGpuText, type LlamaPlan } from '../core/llamacpp';
 import { engineName, parseEngineVersion, planGpus, type ServingPlan } from '../core/serving';
 import { documentReport, INFERENCE_LABELS, lineOf, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
-import { LORA_TARGETS, type LoraTarget } from '../core/tensors';
+import { ALL_LINEAR_TARGETS, LORA_TARGETS, type LoraTarget } from '../core/tensors';
 import {
   OPTIMIZERS,
   PRECISIONS,
@@ -137,7 +137,7 @@ function loraTargets(value: string | undefined): LoraTarget[] {
   }
   const names = value.toLowerCase().split(',').map(x => x.trim()).filter(Boolean);
   if (names.includes('all')) {
-    return ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+    return [...ALL_LINEAR_TARGETS];
   }
   for (const n of names) {
     if (!(LORA_TARGETS as readonly string[]).includes(n)) {

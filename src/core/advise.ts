@@ -1,4 +1,5 @@
 // Searches over estimates for the advice and quick fixes: largest batch, longest sequence, smallest GPU, GPUs needed, what each change saves.
+import { ALL_LINEAR_TARGETS } from './tensors';
 import { analyzeConfig, type AnalysisOptions } from './analyze';
 import { bySizeThenPrice, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { withRawValue, type FoundConfig } from './spec';
@@ -197,8 +198,8 @@ export function savings(config: FoundConfig, options: AnalysisOptions, forced: P
     ['full gradient checkpointing', { checkpointing: 'full' }],
     ['pure bf16 (bf16-true) instead of mixed precision', { precision: 'bf16-true' }],
     ['8-bit AdamW', { optimizer: 'adamw-8bit' }],
-    ['LoRA r=16 on all linear layers', { lora: { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], dropout: true }, quantization: undefined }],
-    ['QLoRA (NF4 + double quantization) r=16 on all linear layers', { lora: { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], dropout: true }, quantization: 'nf4-dq' }],
+    ['LoRA r=16 on all linear layers', { lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true }, quantization: undefined }],
+    ['QLoRA (NF4 + double quantization) r=16 on all linear layers', { lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true }, quantization: 'nf4-dq' }],
     ['ZeRO-2 over 8 GPUs', { gpus: 8, zeroStage: 2, tensorParallel: 1, pipelineParallel: 1 }],
     ['ZeRO-3 / FSDP over 8 GPUs', { gpus: 8, zeroStage: 3, tensorParallel: 1, pipelineParallel: 1 }],
     ['4-bit weights for inference (AWQ int4)', { quantization: 'awq-int4' }],

@@ -6,6 +6,7 @@ import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
+import { resolveIa3Targets } from './ia3';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { planServing, type ServingOptions, type ServingPlan } from './serving';
@@ -278,10 +279,17 @@ export function analyzeConfig(
   if (!resolved.spec || problems.some(p => p.severity === 'error')) {
     return { config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems };
   }
-  const effective = effectiveOptions(config, options, forced);
+  const failed = (problem: Problem): ConfigAnalysis => ({ config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems: [...problems, problem] });
+  const merged = effectiveOptions(config, options, forced);
+  // (IA)³ left to PEFT's defaults scales the layers PEFT picks for the model's architecture.
+  const ia3 = resolveIa3Targets(merged.lora, resolved.spec.family);
+  if ('problem' in ia3) {
+    return failed(problemOn(config, 'lora', 'invalid-value', ia3.problem));
+  }
+  const effective = ia3.lora === merged.lora ? merged : { ...merged, lora: ia3.lora };
   const layout = layoutProblem(resolved.spec, effective, config);
   if (layout) {
-    return { config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems: [...problems, layout] };
+    return failed(layout);
   }
   // LitGPT's own model code uses PyTorch's fused tanh-GELU where HF's GPT-2 and Phi use a Python formula, and its
   // GPT class holds the output head as its own tensor even where HF ties it to the embedding (Gemma, Falcon).
@@ -363,11 +371,7 @@ export function servingOptionsFor(read: ServingFromFile, effective: AnalysisOpti
  */
 function layoutProblem(spec: ModelSpec, run: AnalysisOptions, config: FoundConfig): Problem | undefined {
   const { tensorParallel: tp, pipelineParallel: pp, gpus } = run;
-  const at = (option: keyof AnalysisOptions): Span => {
-    const source = config.training.sources.find(s => s.option === option);
-    return source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: config.span.start, end: config.span.start + 1 };
-  };
-  const problem = (option: keyof AnalysisOptions, message: string): Problem => ({ severity: 'error', code: 'invalid-layout', span: at(option), message });
+  const problem = (option: keyof AnalysisOptions, message: string): Problem => problemOn(config, option, 'invalid-layout', message);
   if (spec.numHeads % tp !== 0) {
     return problem('tensorParallel', `Tensor parallelism over ${tp} GPUs splits the attention heads, and ${tp} does not divide the ${spec.numHeads} heads (vLLM, Megatron and torchtitan refuse it).`);
   }
@@ -378,6 +382,13 @@ function layoutProblem(spec: ModelSpec, run: AnalysisOptions, config: FoundConfi
     return problem('gpus', `${gpus} GPUs cannot form whole groups of tensor × pipeline parallel = ${tp} × ${pp}.`);
   }
   return undefined;
+}
+
+/** An error on the key that sets `option`, or on the config's first character when a setting does. */
+function problemOn(config: FoundConfig, option: keyof AnalysisOptions, code: Problem['code'], message: string): Problem {
+  const source = config.training.sources.find(s => s.option === option);
+  const span: Span = source ? { start: source.keySpan.start, end: source.valueSpan.end } : { start: config.span.start, end: config.span.start + 1 };
+  return { severity: 'error', code, span, message };
 }
 
 /**

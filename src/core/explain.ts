@@ -1,4 +1,5 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
+import { ALL_LINEAR_TARGETS } from './tensors';
 import { layersOnGpuText, planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { engineName, planGpus, planServing, type ServingOptions, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
@@ -466,7 +467,7 @@ export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnal
     }
   }
   const inference: Partial<AnalysisOptions> = { sequenceLength: 4096, batchSize: 1 };
-  const lora: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], dropout: true } };
+  const lora: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true } };
   // QLoRA as it is usually run: PEFT's prepare_model_for_kbit_training turns gradient checkpointing on.
   const qlora: Partial<AnalysisOptions> = { ...lora, quantization: 'nf4-dq', checkpointing: 'full' };
   const full: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-mixed', optimizer: 'adamw', lora: undefined, quantization: undefined };

@@ -1,4 +1,5 @@
 // Quick fixes computed to fit: the edits or settings that bring a config under the target GPU, in the file's own vocabulary.
+import { ALL_LINEAR_TARGETS } from './tensors';
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, largestBatch, largestImage, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
@@ -265,7 +266,7 @@ export function fixesFor(
     }
     // Adapters instead of full training, only where the file does not already choose how to fine-tune.
     const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
-    const allLinear = { rank: 16, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const, dropout: true };
+    const allLinear = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
     // More tensor parallelism where the file states its degree (Megatron-LM, NeMo, torchtitan), edited in place over
     // the GPUs the run has: the smallest of 2, 4 and 8 above the current one that divides the heads and fits.
     if (tensorParallelSource) {
@@ -286,14 +287,14 @@ export function fixesFor(
     if (!s.lora && !fileChoosesTuning && !megatron) {
       candidates.push({
         label: 'Fine-tune with LoRA r=16 on every linear layer',
-        patch: { lora: { ...allLinear, targets: [...allLinear.targets] }, quantization: undefined },
+        patch: { lora: allLinear, quantization: undefined },
         setting: { setting: 'fineTuning', value: 'lora' },
       });
     }
     if (!s.quantization && !fileChoosesTuning && !megatron) {
       candidates.push({
         label: 'Fine-tune with QLoRA (NF4) r=16 on every linear layer',
-        patch: { lora: { ...allLinear, targets: [...allLinear.targets] }, quantization: 'nf4-dq' },
+        patch: { lora: allLinear, quantization: 'nf4-dq' },
         setting: { setting: 'fineTuning', value: 'qlora' },
       });
     }

@@ -8,7 +8,8 @@ import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from '.
 import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
 import { imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
-import { loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
+import { describeIa3 } from './ia3';
+import { ia3Width, loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
 import type {
   LoraSettings,
   Estimate,
@@ -423,7 +424,7 @@ function isBitsandbytes(q: Quantization | undefined): boolean {
 
 /** Which linear layers keep their input for backward: all when fully trained, the adapted ones under LoRA. */
 function savesInput(settings: RunSettings, target: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down'): boolean {
-  return !settings.lora || settings.lora.targets.includes(target);
+  return !settings.lora || (!settings.lora.ia3 && settings.lora.targets.includes(target));
 }
 
 /** Adapted linear modules a token passes through in an average block (the output head is not in a block). */
@@ -543,7 +544,11 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
     sequenceWide += ffnInput(tokens);
   }
   sequenceWide += dropoutMask * bsh;
-  if (lora) {
+  if (lora?.ia3) {
+    // (IA)³: each vector's multiply keeps the tensor it scales, cast to its fp32 (PEFT's Linear forward).
+    const ia3 = lora.ia3;
+    bytes += adaptedModulesPerLayer(spec, lora.targets, t => ia3Width(t, ia3)) * tokens * 4;
+  } else if (lora) {
     // Each adapter keeps its r-wide intermediate for lora_B: one per adapted module that exists in the block (a
     // fused qkv projection is one module; routed experts see only their top-k share of the tokens).
     bytes += adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * (lora.fp32Adapters ? 4 : c);
@@ -665,7 +670,7 @@ export interface TrainingBreakdown extends MemoryEstimate<TrainingComponent> {
 }
 
 function trainableTensors(spec: ModelSpec, settings: RunSettings): { tensors: readonly WeightTensor[]; count: number } {
-  const all = settings.lora ? loraAdapters(spec, settings.lora.rank, settings.lora.targets, settings.lora.dora) : weightTensors(spec);
+  const all = settings.lora ? loraAdapters(spec, settings.lora.rank, settings.lora.targets, settings.lora.dora, settings.lora.ia3) : weightTensors(spec);
   const tensors = settings.trainedLayers === undefined ? all : inTrainedLayers(spec, all, settings.trainedLayers, !settings.lora);
   return { tensors, count: tensors.reduce((sum, t) => sum + numel(t), 0) };
 }
@@ -1288,7 +1293,9 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     settings.megatronCore && settings.precision === 'bf16-mixed'
       ? 'Training precision: bf16-mixed as Megatron-Core runs it: bfloat16 weights and activations, fp32 main weights in the optimizer (a line below says how Megatron-Core lays them out).'
       : `Training precision: ${describePrecision(settings.precision)}.`,
-    settings.lora
+    settings.lora?.ia3
+      ? `Fine-tuning: ${describeIa3(settings.lora.targets, settings.lora.ia3)}${trainedBlocks(spec, settings)} (PEFT's fp32 vectors, with fp32 gradients and optimizer states); each multiply keeps the tensor it scales in fp32 for its vector's gradient; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}.`
+      : settings.lora
       ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}${settings.lora.dora ? ' with DoRA (a magnitude vector per adapted layer; each adapted layer\'s output and its LoRA branch\'s kept for the magnitude\'s gradient)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
           quantizedBaseSavesInput(settings)
             ? `; the quantized layers run on bitsandbytes, whose ${settings.quantization === 'int8' ? 'LLM.int8() matmul' : 'matmul (before 0.43.2)'} keeps each layer input for backward`

@@ -219,7 +219,9 @@ export function settingsSummary(est: Pick<Estimate, 'settings'>): string {
   if (s.quantization) {
     parts.push(s.quantization);
   }
-  if (s.lora) {
+  if (s.lora?.ia3) {
+    parts.push(`(IA)³ (${s.lora.targets.map(t => (s.lora?.ia3?.feedforward.includes(t) ? `${t} input` : t)).join(',')})`);
+  } else if (s.lora) {
     parts.push(`${s.quantization ? 'QLoRA' : 'LoRA'}${s.lora.dora ? ' (DoRA)' : ''} r=${s.lora.rank} (${s.lora.targets.join(',')})`);
   }
   parts.push(s.optimizer, `attention ${s.attention}`);

@@ -260,13 +260,20 @@ function addQuantization(run: RunBuilder, loader: CallSite, calls: readonly Call
 
 /**
  * `LoraConfig(r=…, target_modules=…, use_dora=…)` or unsloth's `get_peft_model(model, r=…)`: rank, targets, dropout;
- * another PEFT method's config (`IA3Config(…)`) is kept as the `peft_type` it writes, which the run reader refuses.
+ * `IA3Config(target_modules=…, feedforward_modules=…)`: its layers; another PEFT method's config is kept as the
+ * `peft_type` it writes, which the run reader refuses.
  */
 function addLora(run: RunBuilder, calls: readonly CallSite[]): boolean {
   const other = calls.find(c => Object.hasOwn(PEFT_METHOD_CONFIGS, last(c.callee)));
   if (other) {
-    run.addImplied('peft_type', PEFT_METHOD_CONFIGS[last(other.callee)], other.span, `${last(other.callee)}(…)`);
-    return false;
+    const method = PEFT_METHOD_CONFIGS[last(other.callee)];
+    run.addImplied('peft_type', method, other.span, `${last(other.callee)}(…)`);
+    if (method !== 'IA3') {
+      return false;
+    }
+    run.addArgument('target_modules', other, 'target_modules');
+    run.addArgument('feedforward_modules', other, 'feedforward_modules');
+    return true;
   }
   const lora = calls.find(c => last(c.callee) === 'LoraConfig') ?? calls.find(c => last(c.callee) === 'get_peft_model' && kwarg(c, 'r'));
   const rank = kwarg(lora, 'r');

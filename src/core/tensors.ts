@@ -1,5 +1,5 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
-import type { ModelSpec, ParameterBreakdown } from './types';
+import type { Ia3Layout, ModelSpec, ParameterBreakdown } from './types';
 import { crossDitTensors, ditTensors, mmditTensors } from './diffusion';
 import { rwkvTensors } from './rwkv';
 import { mambaMixerTensors, ssmTensors } from './stateSpace';
@@ -18,6 +18,8 @@ export type ParameterComponent = keyof Omit<ParameterBreakdown, 'total' | 'activ
 /** Projections LoRA can adapt, named as PEFT / LitGPT users name them. */
 export type LoraTarget = 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head';
 export const LORA_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down', 'head'];
+/** Every linear layer of a block (PEFT's "all-linear", LLaMA-Factory's `all`): the head stays out. */
+export const ALL_LINEAR_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
 
 /** A group of identical weight tensors of the model. */
 export interface WeightTensor {
@@ -319,12 +321,18 @@ function zamba2Tensors(spec: ModelSpec): WeightTensor[] {
 
 /**
  * The LoRA adapters of the targeted linear layers: A (in → r) and B (r → out) for each, as PEFT and LitGPT add them;
- * with DoRA, PEFT's magnitude vector (one value per output) too.
+ * with DoRA, PEFT's magnitude vector (one value per output) too. With (IA)³, one vector per targeted layer instead:
+ * as long as its input for a feedforward module, as its output otherwise.
  */
-export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[], dora = false): WeightTensor[] {
+export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly LoraTarget[], dora = false, ia3?: Ia3Layout): WeightTensor[] {
   const out: WeightTensor[] = [];
   for (const t of weightTensors(spec)) {
-    if (t.linear && t.target && targets.includes(t.target) && !(t.expert && spec.fusedExperts)) {
+    if (!(t.linear && t.target && targets.includes(t.target) && !(t.expert && spec.fusedExperts))) {
+      continue;
+    }
+    if (ia3) {
+      out.push({ name: `${t.name}.ia3_l`, inFeatures: 1, outFeatures: ia3Width(t, ia3), count: t.count, linear: false, component: t.component });
+    } else {
       out.push(
         { name: `${t.name}.lora_A`, inFeatures: t.inFeatures, outFeatures: rank, count: t.count, linear: false, component: t.component },
         { name: `${t.name}.lora_B`, inFeatures: rank, outFeatures: t.outFeatures, count: t.count, linear: false, component: t.component },
@@ -335,6 +343,11 @@ export function loraAdapters(spec: ModelSpec, rank: number, targets: readonly Lo
     }
   }
   return out;
+}
+
+/** The width an (IA)³ vector scales on a targeted layer: its input for a feedforward module, its output otherwise. */
+export function ia3Width(t: WeightTensor, ia3: Ia3Layout): number {
+  return t.target && ia3.feedforward.includes(t.target) ? t.inFeatures : t.outFeatures;
 }
 
 /** Trainable LoRA parameters: r·(in + out) for every targeted linear (+ out with DoRA). */

@@ -4,7 +4,7 @@ import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, ty
 import { RUN_LIMITS } from './runLimits';
 import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, NEMO_RECIPE_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
-import type { LoraTarget } from './tensors';
+import { ALL_LINEAR_TARGETS, type LoraTarget } from './tensors';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
 
 /** One run setting read from the file, with where it is written. */
@@ -425,10 +425,13 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const peftEntry = entryAt(obj, 'peft_type');
   const peft = peftEntry?.value;
   const peftLora = peft?.kind === 'string' && /^(LORA|QLORA|DORA)$/i.test(peft.value);
-  if (peftEntry && peft?.kind === 'string' && !peftLora) {
-    problems.push({ message: `PEFT's ${peft.value} adapters are not modelled (VRAM Lens models LoRA and QLoRA adapters), so there is no estimate for this run`, keySpan: peftEntry.keySpan, valueSpan: peft.span });
+  const peftIa3 = peft?.kind === 'string' && /^IA3$/i.test(peft.value);
+  if (peftEntry && peftIa3) {
+    readIa3(obj, peftEntry, options, sources, problems);
+  } else if (peftEntry && peft?.kind === 'string' && !peftLora) {
+    problems.push({ message: `PEFT's ${peft.value} adapters are not modelled (VRAM Lens models LoRA, QLoRA, DoRA and (IA)³ adapters), so there is no estimate for this run`, keySpan: peftEntry.keySpan, valueSpan: peft.span });
   }
-  const rankEntry = entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank') ?? (peftLora ? entryAt(obj, 'r') : undefined);
+  const rankEntry = peftIa3 ? undefined : entryAt(obj, 'lora_r') ?? entryAt(obj, 'model.lora_rank') ?? entryAt(obj, 'lora_rank') ?? (peftLora ? entryAt(obj, 'r') : undefined);
   const adapter = entryAt(obj, 'adapter');
   // LLaMA-Factory: `finetuning_type: lora` (rank 8 unless lora_rank says), `full` or `freeze` (no adapters).
   const finetuning = entryAt(obj, 'finetuning_type');
@@ -805,7 +808,7 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
   // LLaMA-Factory's lora_target: "all" (its default) or module names separated by commas.
   const factory = entryAt(obj, 'lora_target')?.value;
   if (flag('lora_target_linear', false) || (factory?.kind === 'string' && factory.value.trim() === 'all') || (!factory && entryAt(obj, 'finetuning_type'))) {
-    return ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+    return [...ALL_LINEAR_TARGETS];
   }
   if (factory?.kind === 'string') {
     factory.value.split(',').map(m => MODULE_TARGETS[m.trim()]).filter((t): t is LoraTarget => t !== undefined).forEach(t => targets.add(t));
@@ -816,7 +819,7 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
   const list = entryAt(obj, 'lora_target_modules') ?? entryAt(obj, 'model.lora_attn_modules') ?? entryAt(obj, 'target_modules');
   // PEFT's "all-linear" (TRL's lora_target_modules: all-linear): every linear layer of the blocks.
   if (list?.value.kind === 'string' && list.value.value === 'all-linear') {
-    return ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+    return [...ALL_LINEAR_TARGETS];
   }
   if (list?.value.kind === 'array') {
     for (const item of list.value.items) {
@@ -828,6 +831,41 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
   if (flag('model.apply_lora_to_mlp', false)) {['gate', 'up', 'down'].forEach(t => targets.add(t as LoraTarget));}
   if (flag('model.apply_lora_to_output', false)) {targets.add('head');}
   return targets.size > 0 ? [...targets] : ['q', 'v'];
+}
+
+/** PEFT's layer names for what (IA)³ scales, beyond the LoRA names: fused projections and each family's MLP output. */
+const IA3_MODULES: Readonly<Record<string, readonly LoraTarget[]>> = {
+  query_key_value: ['q', 'k', 'v'], c_attn: ['q', 'k', 'v'], Wqkv: ['q', 'k', 'v'], qkv_proj: ['q', 'k', 'v'],
+  dense_4h_to_h: ['down'], 'mlp.c_proj': ['down'], c_proj: ['down'], fc_out: ['down'], dense_h_to_4h: ['up'], fc_in: ['up'],
+};
+
+/** The targets one of PEFT's module names stands for (`k_proj` → k; `query_key_value` → q, k, v); none when unknown. */
+function ia3Modules(name: string): readonly LoraTarget[] {
+  const known = MODULE_TARGETS[name];
+  return known ? [known] : IA3_MODULES[name] ?? [];
+}
+
+/**
+ * A PEFT (IA)³ config (adapter_config.json with peft_type "IA3", or IA3Config(…) in a script): the layers of
+ * target_modules, those of feedforward_modules scaled on their input; both unset, PEFT's default for the architecture.
+ */
+function readIa3(obj: ConfigObject, peftEntry: ConfigEntry, options: Record<string, unknown>, sources: SettingSource[], problems: TrainingProblem[]): void {
+  const names = (path: string): string[] | undefined => {
+    const v = entryAt(obj, path)?.value;
+    return v?.kind === 'array' ? v.items.flatMap(i => (i.kind === 'string' ? [i.value] : [])) : v?.kind === 'string' ? [v.value] : undefined;
+  };
+  const listed = names('target_modules');
+  const targets = listed?.includes('all-linear') ? ALL_LINEAR_TARGETS : [...new Set((listed ?? []).flatMap(ia3Modules))];
+  const feedforward = [...new Set((names('feedforward_modules') ?? []).flatMap(ia3Modules))];
+  if (listed && targets.length === 0) {
+    const entry = entryAt(obj, 'target_modules') ?? peftEntry;
+    problems.push({ message: `None of target_modules names a layer of a transformer block VRAM Lens knows (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj, their fused forms), so there is no (IA)³ estimate`, keySpan: entry.keySpan, valueSpan: entry.value.span });
+    return;
+  }
+  const ia3 = listed ? { feedforward: feedforward.filter(t => targets.includes(t)) } : { feedforward, byArchitecture: true };
+  options.lora = { rank: 0, targets, dropout: false, fp32Adapters: true, ia3 };
+  const what = listed ? targets.join(', ') : "PEFT's default layers for the architecture";
+  sources.push({ setting: `(IA)³ on ${what}`, option: 'lora', key: peftEntry.key, keySpan: peftEntry.keySpan, valueSpan: peftEntry.value.span });
 }
 
 /** True when the file sets a boolean switch on. */

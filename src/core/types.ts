@@ -481,7 +481,18 @@ export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0';
 /** How the serving framework lays out the KV cache (MLA is expanded by HF, compressed by vLLM and llama.cpp). */
 export type ServingFramework = 'hf' | 'vllm' | 'llama.cpp';
 
+/**
+ * PEFT's (IA)³ adapters: a scaling vector per targeted layer instead of LoRA's matrices, on the layer's output, or on
+ * its input for the feedforward modules (feedforward_modules).
+ */
+export interface Ia3Layout {
+  readonly feedforward: LoraSettings['targets'];
+  /** target_modules left unset: PEFT's default for the architecture, filled in with the model (targets empty until then). */
+  readonly byArchitecture?: boolean;
+}
+
 export interface LoraSettings {
+  /** LoRA's rank; 0 for (IA)³, which trains vectors. */
   readonly rank: number;
   readonly targets: readonly ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head')[];
   /** LoRA dropout > 0 keeps a dropped-out copy of each adapted layer's input for backward. */
@@ -501,6 +512,11 @@ export interface LoraSettings {
    * LoRA branch's output kept for the magnitude's gradient (its weight norm is computed and detached, not kept).
    */
   readonly dora?: boolean;
+  /**
+   * (IA)³ in place of LoRA's matrices: PEFT creates its vectors in fp32, and each multiply keeps the tensor it scales,
+   * cast to fp32, for the vector's gradient; the targeted layers stay frozen and keep no input of their own.
+   */
+  readonly ia3?: Ia3Layout;
 }
 
 /** How the model is run: everything the estimate depends on that is not the architecture. */

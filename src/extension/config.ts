@@ -1,4 +1,5 @@
 // The user's VRAM Lens settings as analysis options, each checked against the same limits the CLI and the files use.
+import { ALL_LINEAR_TARGETS } from '../core/tensors';
 import { parseEngineVersion } from '../core/serving';
 import * as vscode from 'vscode';
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
@@ -67,7 +68,6 @@ function zeroStage(value: unknown): 0 | 1 | 2 | 3 {
   return value === 1 || value === 2 || value === 3 ? value : 0;
 }
 
-const ALL_LINEAR = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
 
 /** vramLens.fineTuning: LoRA or QLoRA (NF4 with double quantization) on every linear layer, or full training. */
 function fineTuning(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'lora' | 'quantization'> {
@@ -76,7 +76,7 @@ function fineTuning(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'lo
     return { lora: undefined, quantization: undefined };
   }
   const rank = positiveInteger(c.get('loraRank'), 16, RUN_LIMITS.loraRank);
-  return { lora: { rank, targets: ALL_LINEAR, dropout: true }, quantization: mode === 'qlora' ? 'nf4-dq' : undefined };
+  return { lora: { rank, targets: ALL_LINEAR_TARGETS, dropout: true }, quantization: mode === 'qlora' ? 'nf4-dq' : undefined };
 }
 
 function readCustomGpus(c: vscode.WorkspaceConfiguration): Gpu[] {

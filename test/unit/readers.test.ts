@@ -684,18 +684,52 @@ describe("PEFT's adapters: LoRA and DoRA are estimated, other methods refused on
     assert.ok(dora.estimate!.assumptions.some(x => /with DoRA \(a magnitude vector per adapted layer/.test(x)));
   });
 
-  it("IA3, in an adapter config or a script's IA3Config(…): an error on it, and no full fine-tuning number in its place", () => {
+  it("(IA)³ left to PEFT's defaults on Llama: its 286,720 trainable vectors on k, v and down's input, each scaled tensor kept in fp32", () => {
     const text = experiment('ia3--llama-3.2-3B-default');
+    const [a] = analyze(text, 'json');
+    const est = a.estimate!;
+    assert.strictEqual(est.trainableParameters, 286_720);
+    assert.deepStrictEqual(est.settings.lora?.targets, ['k', 'v', 'down']);
+    assert.deepStrictEqual(est.settings.lora?.ia3?.feedforward, ['down']);
+    assert.ok(est.assumptions.some(x => /^Fine-tuning: \(IA\)³ scaling vectors on the outputs of k, v and the input of down/.test(x)), est.assumptions.join('\n'));
+    // Scaling k alone drops v's output (1,024 wide) and down's input (8,192) from each of 28 layers: 4 × 768 tokens, 4 bytes each.
+    const [k] = analyze(text.replace('"target_modules": null', '"target_modules": ["k_proj"]'), 'json');
+    const dropped = 28 * (1024 + 8192) * 4 * 768 * 4;
+    const [all, kOnly] = [est.training.components.activations, k.estimate!.training.components.activations];
+    assert.ok(Math.abs(all - kOnly - dropped) < 2, `${all - kOnly} vs ${dropped}`);
+    assert.strictEqual(k.estimate!.trainableParameters, 28 * 1024);
+    // The frozen layers keep no input of their own: (IA)³ on k keeps less than LoRA would on the same layer.
+    const [lora] = analyze(experiment('lora--llama-3.2-3B-rank32'), 'json');
+    assert.ok(all > lora.estimate!.training.components.activations);
+  });
+
+  it("IA3Config(…) in a script is read for its layers; a family PEFT has no default for, or layers VRAM Lens does not know, is an error on the key", () => {
+    const script = (config: string, model = 'meta-llama/Llama-3.2-3B') =>
+      `import torch\nfrom transformers import AutoModelForCausalLM\nfrom peft import IA3Config, get_peft_model\nmodel = AutoModelForCausalLM.from_pretrained("${model}", torch_dtype=torch.bfloat16)\nmodel = get_peft_model(model, ${config})\n`;
+    const [s] = analyze(script('IA3Config(target_modules=["k_proj", "v_proj", "down_proj"], feedforward_modules=["down_proj"])'), 'python');
+    assert.strictEqual(s.estimate!.trainableParameters, 286_720);
+    // Without feedforward_modules every layer is scaled on its output: down's is 3,072 wide, not 8,192.
+    const [outputs] = analyze(script('IA3Config(target_modules=["k_proj", "v_proj", "down_proj"])'), 'python');
+    assert.strictEqual(outputs.estimate!.trainableParameters, 28 * (1024 + 1024 + 3072));
+    // Phi-3 (model_type phi3) is not in PEFT's (IA)³ mapping: PEFT stops, and so does the estimate.
+    const phi3 = script('IA3Config()', 'microsoft/Phi-3-mini-4k-instruct');
+    const [p] = analyze(phi3, 'python');
+    assert.strictEqual(p.estimate, undefined);
+    const e = p.problems.find(x => x.severity === 'error')!;
+    assert.match(e.message, /^PEFT has no default \(IA\)³ layers for Phi-3 models/);
+    assert.match(phi3.slice(e.span.start, e.span.end), /^IA3Config\(/);
+    const [unknown] = analyze(script('IA3Config(target_modules=["wq", "wk"])'), 'python');
+    assert.strictEqual(unknown.estimate, undefined);
+    assert.match(unknown.problems.find(x => x.severity === 'error')!.message, /^None of target_modules names a layer/);
+  });
+
+  it("another PEFT method (LoHa) is an error on its peft_type, and no full fine-tuning number in its place", () => {
+    const text = experiment('ia3--llama-3.2-3B-default').replace('"peft_type": "IA3"', '"peft_type": "LOHA"');
     const [a] = analyze(text, 'json');
     assert.strictEqual(a.estimate, undefined);
     const e = a.problems.find(p => p.severity === 'error')!;
-    assert.match(e.message, /^PEFT's IA3 adapters are not modelled/);
-    assert.strictEqual(text.slice(e.span.start, e.span.end), '"peft_type": "IA3"');
-    const script = 'import torch\nfrom transformers import AutoModelForCausalLM\nfrom peft import IA3Config, get_peft_model\nmodel = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-3B", torch_dtype=torch.bfloat16)\nmodel = get_peft_model(model, IA3Config(target_modules=["k_proj", "v_proj", "down_proj"]))\n';
-    const [s] = analyze(script, 'python');
-    assert.strictEqual(s.estimate, undefined);
-    const se = s.problems.find(p => p.severity === 'error')!;
-    assert.match(script.slice(se.span.start, se.span.end), /^IA3Config\(/);
+    assert.match(e.message, /^PEFT's LOHA adapters are not modelled/);
+    assert.strictEqual(text.slice(e.span.start, e.span.end), '"peft_type": "LOHA"');
   });
 });
 
