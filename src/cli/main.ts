@@ -1,4 +1,5 @@
 // The `vram-lens` command line: flags and files in, the estimate table or the JSON contract out, for terminals and CI.
+import { INTENT_WORDS, judgedModes } from '../core/intent';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -496,7 +497,7 @@ function servingTable(plan: Omit<ServingPlan, 'assumptions'>): string[] {
 
 function table(r: ConfigReport, options: AnalysisOptions): string {
   const lines: string[] = [];
-  lines.push(`  ${r.name}  (${r.cell !== undefined ? `cell ${r.cell}, ` : ''}line ${r.line}, ${r.architecture ?? 'unrecognised'})`);
+  lines.push(`  ${r.name}  (${r.cell !== undefined ? `cell ${r.cell}, ` : ''}line ${r.line}, ${r.architecture ?? 'unrecognised'}, ${INTENT_WORDS[r.intent]})`);
   for (const p of r.problems) {
     lines.push(`    ${p.severity}: ${p.message.replace(/`/g, '')} (line ${p.line})`);
   }
@@ -518,8 +519,9 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
     return lines.join('\n');
   }
   lines.push(`    ${r.summary}`);
-  const showInference = options.mode !== 'training';
-  const showTraining = options.mode !== 'inference';
+  const modes = judgedModes(r.intent, options.mode);
+  const showInference = modes.includes('inference');
+  const showTraining = modes.includes('training');
   const w = 44;
   lines.push(`    ${pad('', w)}${showInference ? padLeft('inference', 12) : ''}${showTraining ? padLeft('training', 12) : ''}`);
   const rows: [string, number | undefined, number | undefined][] = [
@@ -541,33 +543,25 @@ function table(r: ConfigReport, options: AnalysisOptions): string {
   if (!fit) {
     return lines.join('\n');
   }
-  const verdicts: string[] = [];
-  if (showInference) {
-    verdicts.push(`${fit.inference ? '✓' : '✗'} inference`);
-  }
-  if (showTraining) {
-    verdicts.push(`${fit.training ? '✓' : '✗'} training`);
-  }
+  const verdicts = modes.map(m => `${fit[m] ? '✓' : '✗'} ${m}`);
   lines.push(`    ${fit.gpu} (${formatInteger(fit.memoryMiB)} MiB): ${verdicts.join(' · ')}`);
   const advice = r.advice;
   if (advice) {
-    const modes = ([['inference', advice.inference], ['training', advice.training]] as const).filter(
-      ([m]) => (m === 'inference' ? showInference : showTraining),
-    );
+    const advised = modes.map(m => [m, advice[m]] as const);
     const headroom = (bytes: number) => (bytes >= 0 ? `${formatBytes(bytes)} to spare` : `${formatBytes(-bytes)} over`);
-    lines.push(`    headroom: ${modes.map(([m, a]) => `${m} ${headroom(a.headroomBytes)}`).join(' · ')}`);
-    lines.push(`    largest batch that fits: ${modes.map(([m, a]) => `${m} ${a.largestBatch}`).join(' · ')}`);
-    if (modes.some(([, a]) => a.largestImage !== null)) {
-      lines.push(`    largest image that fits: ${modes.map(([m, a]) => `${m} ${a.largestImage ? `${formatInteger(a.largestImage)} × ${formatInteger(a.largestImage)}` : 'none'}`).join(' · ')}`);
+    lines.push(`    headroom: ${advised.map(([m, a]) => `${m} ${headroom(a.headroomBytes)}`).join(' · ')}`);
+    lines.push(`    largest batch that fits: ${advised.map(([m, a]) => `${m} ${a.largestBatch}`).join(' · ')}`);
+    if (advised.some(([, a]) => a.largestImage !== null)) {
+      lines.push(`    largest image that fits: ${advised.map(([m, a]) => `${m} ${a.largestImage ? `${formatInteger(a.largestImage)} × ${formatInteger(a.largestImage)}` : 'none'}`).join(' · ')}`);
     } else {
-      lines.push(`    longest sequence that fits (up to the model's context): ${modes.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
+      lines.push(`    longest sequence that fits (up to the model's context): ${advised.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
     }
     if (/^\d+×/.test(fit.gpu)) {
       return lines.join('\n');
     }
-    lines.push(`    smallest listed GPU: ${modes.map(([m, a]) => `${m} ${a.smallestGpu ?? 'none (needs several)'}`).join(' · ')}`);
-    lines.push(`    cheapest listed GPU: ${modes.map(([m, a]) => `${m} ${a.cheapestGpu ?? 'none'}`).join(' · ')}`);
-    lines.push(`    ${fit.gpu}s needed: ${modes.map(([m, a]) => `${m} ${a.gpusNeeded.count === null ? a.gpusNeeded.how : `${a.gpusNeeded.count} (${a.gpusNeeded.how})`}`).join(' · ')}`);
+    lines.push(`    smallest listed GPU: ${advised.map(([m, a]) => `${m} ${a.smallestGpu ?? 'none (needs several)'}`).join(' · ')}`);
+    lines.push(`    cheapest listed GPU: ${advised.map(([m, a]) => `${m} ${a.cheapestGpu ?? 'none'}`).join(' · ')}`);
+    lines.push(`    ${fit.gpu}s needed: ${advised.map(([m, a]) => `${m} ${a.gpusNeeded.count === null ? a.gpusNeeded.how : `${a.gpusNeeded.count} (${a.gpusNeeded.how})`}`).join(' · ')}`);
   }
   return lines.join('\n');
 }
@@ -578,7 +572,7 @@ function doesNotFit(r: ConfigReport, options: AnalysisOptions): boolean {
     return 'deviceTotalBytes' in r.serving ? !r.serving.fits : !r.serving.starts;
   }
   const fit = r.target;
-  return fit !== null && ((options.mode !== 'training' && !fit.inference) || (options.mode !== 'inference' && !fit.training));
+  return fit !== null && judgedModes(r.intent, options.mode).some(m => !fit[m]);
 }
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {

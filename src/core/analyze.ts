@@ -7,6 +7,7 @@ import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
 import { resolveIa3Targets } from './ia3';
+import { configIntent, type ConfigIntent } from './intent';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { planServing, type ServingOptions, type ServingPlan } from './serving';
@@ -96,6 +97,8 @@ export interface Verdict {
 
 export interface ConfigAnalysis {
   readonly config: FoundConfig;
+  /** What the config's file is for: it decides the modes the config is judged in (judgedModes). */
+  readonly intent: ConfigIntent;
   readonly spec: ModelSpec | undefined;
   readonly estimate: Estimate | undefined;
   /** The verdict for the target GPU; undefined when the target is unknown or there is no estimate. */
@@ -263,6 +266,7 @@ export function analyzeConfig(
   forced: Partial<AnalysisOptions> = {},
 ): ConfigAnalysis {
   const resolved = resolveSpec(config);
+  const intent = configIntent(config);
   const problems: Problem[] = resolved.problems.map(p => ({
     severity: p.severity,
     message: p.message,
@@ -277,9 +281,9 @@ export function analyzeConfig(
     problems.push({ severity: 'warning', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'questionable-value' });
   }
   if (!resolved.spec || problems.some(p => p.severity === 'error')) {
-    return { config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems };
+    return { config, intent, spec: resolved.spec, estimate: undefined, verdict: undefined, problems };
   }
-  const failed = (problem: Problem): ConfigAnalysis => ({ config, spec: resolved.spec, estimate: undefined, verdict: undefined, problems: [...problems, problem] });
+  const failed = (problem: Problem): ConfigAnalysis => ({ config, intent, spec: resolved.spec, estimate: undefined, verdict: undefined, problems: [...problems, problem] });
   const merged = effectiveOptions(config, options, forced);
   // (IA)³ left to PEFT's defaults scales the layers PEFT picks for the model's architecture.
   const ia3 = resolveIa3Targets(merged.lora, resolved.spec.family);
@@ -299,7 +303,7 @@ export function analyzeConfig(
   if (est.parameters.total > MAX_PARAMETERS) {
     const span = { start: config.span.start, end: config.span.start + 1 };
     const message = `These values make a model of ${est.parameters.total.toExponential(2)} parameters, more than 10^14, which no model comes near: check them for a typo.`;
-    return { config, spec, estimate: undefined, verdict: undefined, problems: [...problems, { severity: 'error', code: 'invalid-value', span, message }] };
+    return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, { severity: 'error', code: 'invalid-value', span, message }] };
   }
   const notes: string[] = [];
   if (config.catalog) {
@@ -325,7 +329,7 @@ export function analyzeConfig(
   if (notes.length > 0 || framework) {
     est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (framework ? frameworkLine(framework, a, effective.gpus) : a))] };
   }
-  return { config, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems, ...servingPlans(config, spec, effective, options.engineVersion, gpu) };
+  return { config, intent, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems, ...servingPlans(config, spec, effective, options.engineVersion, gpu) };
 }
 
 /** The engine's plan for a serving config on the target GPU: vLLM / SGLang, or llama.cpp / Ollama. */
@@ -446,7 +450,7 @@ export function analyzeDocument(doc: ConfigDocument, options: AnalysisOptions, f
     const own = owned.get(c) ?? [];
     // A syntax error the reader could not place (YAML) may have cut any value: no number from this config.
     const a: ConfigAnalysis = own.some(p => p.invalidatesConfig)
-      ? { config: c, spec: undefined, estimate: undefined, verdict: undefined, problems: [] }
+      ? { config: c, intent: configIntent(c), spec: undefined, estimate: undefined, verdict: undefined, problems: [] }
       : analyzeConfig(c, base, gpu, forced);
     return own.length > 0 ? { ...a, problems: [...own.map(asProblem), ...a.problems] } : a;
   });

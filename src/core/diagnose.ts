@@ -4,6 +4,7 @@ import { formatBytes, formatInteger, sampleShape } from './format';
 import { gpuMemoryBytes } from './gpus';
 import { engineName, planGpus } from './serving';
 import type { Span } from './types';
+import { judgedModes, type JudgedMode } from './intent';
 
 export const EXCEEDS_INFERENCE = 'exceeds-gpu-inference';
 export const EXCEEDS_TRAINING = 'exceeds-gpu-training';
@@ -45,8 +46,8 @@ function components(parts: [string, number][]): string {
 }
 
 /**
- * Problems to show in the editor: unreadable values, and a config that does not fit the target GPU in the
- * chosen mode. One fit diagnostic per config (inference first: when it does not fit, neither does training).
+ * Problems to show in the editor: unreadable values, and a config that does not fit the target GPU in each mode it is
+ * judged in (what its file is for, or both for a bare model config), each with its own diagnostic and fixes.
  */
 export function diagnose(doc: DocumentAnalysis): Problem[] {
   const out: Problem[] = [...doc.problems];
@@ -69,39 +70,49 @@ export function diagnose(doc: DocumentAnalysis): Problem[] {
       }
       continue;
     }
-    const est = a.estimate;
-    const v = a.verdict;
-    if (!est || !v) {
-      continue;
-    }
-    const gpu = v.gpu;
-    const capacity = `${gpu.name}'s ${formatBytes(gpuMemoryBytes(gpu))} (${formatInteger(gpu.memoryMiB)} MiB)`;
-    const s = est.settings;
-    const assumed = `batch ${s.batchSize}, ${sampleShape(s)}, ${s.precision}`;
-    if (mode !== 'training' && !v.inference) {
-      const c = est.inference.components;
-      out.push({
-        severity: 'warning',
-        code: EXCEEDS_INFERENCE,
-        span: anchor(a),
-        message:
-          `Inference needs ≈ ${formatBytes(est.inference.peakBytes)}, more than the ${capacity}: ` +
-          `${components([['weights', c.weights], ['KV cache', c.kvCache], ['activations', c.activations], ['reserve + CUDA context', c.allocatorReserve + c.cudaContext]])} ` +
-          `(${assumed}).`,
-      });
-    } else if (mode !== 'inference' && !v.training) {
-      const c = est.training.components;
-      out.push({
-        // In "both" mode many configs are read for inference: training that does not fit is information there.
-        severity: mode === 'training' ? 'warning' : 'info',
-        code: EXCEEDS_TRAINING,
-        span: anchor(a),
-        message:
-          `Training needs ≈ ${formatBytes(est.training.peakBytes)}, more than the ${capacity}: ` +
-          `${components([['weights', c.weights], ['gradients', c.gradients], ['optimizer states', c.optimizer], ['activations', c.activations]])} ` +
-          `(${assumed}, ${s.optimizer}).`,
-      });
-    }
+    out.push(...fitDiagnostics(a, judgedModes(a.intent, mode)));
+  }
+  return out;
+}
+
+/**
+ * A config's fit diagnostics, one per judged mode it does not fit in. A bare model config is judged in both: its
+ * training figure is information beside the inference one, which is what such a file is mostly read for.
+ */
+function fitDiagnostics(a: ConfigAnalysis, modes: readonly JudgedMode[]): Problem[] {
+  const est = a.estimate;
+  const v = a.verdict;
+  if (!est || !v) {
+    return [];
+  }
+  const out: Problem[] = [];
+  const gpu = v.gpu;
+  const capacity = `${gpu.name}'s ${formatBytes(gpuMemoryBytes(gpu))} (${formatInteger(gpu.memoryMiB)} MiB)`;
+  const s = est.settings;
+  const assumed = `batch ${s.batchSize}, ${sampleShape(s)}, ${s.precision}`;
+  if (modes.includes('inference') && !v.inference) {
+    const c = est.inference.components;
+    out.push({
+      severity: 'warning',
+      code: EXCEEDS_INFERENCE,
+      span: anchor(a),
+      message:
+        `Inference needs ≈ ${formatBytes(est.inference.peakBytes)}, more than the ${capacity}: ` +
+        `${components([['weights', c.weights], ['KV cache', c.kvCache], ['activations', c.activations], ['reserve + CUDA context', c.allocatorReserve + c.cudaContext]])} ` +
+        `(${assumed}).`,
+    });
+  }
+  if (modes.includes('training') && !v.training) {
+    const c = est.training.components;
+    out.push({
+      severity: modes.length > 1 ? 'info' : 'warning',
+      code: EXCEEDS_TRAINING,
+      span: anchor(a),
+      message:
+        `Training needs ≈ ${formatBytes(est.training.peakBytes)}, more than the ${capacity}: ` +
+        `${components([['weights', c.weights], ['gradients', c.gradients], ['optimizer states', c.optimizer], ['activations', c.activations]])} ` +
+        `(${assumed}, ${s.optimizer}).`,
+    });
   }
   return out;
 }

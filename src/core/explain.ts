@@ -1,4 +1,5 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
+import { INTENT_WORDS, judgedModes } from './intent';
 import { ALL_LINEAR_TARGETS } from './tensors';
 import { layersOnGpuText, planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { engineName, planGpus, planServing, type ServingOptions, type ServingPlan } from './serving';
@@ -156,8 +157,9 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
   if (a.local) {
     return localLensTitle(a.local);
   }
-  const showInference = options.mode !== 'training';
-  const showTraining = options.mode !== 'inference';
+  const modes = judgedModes(a.intent, options.mode);
+  const showInference = modes.includes('inference');
+  const showTraining = modes.includes('training');
   const parts: string[] = [];
   if (showInference) {
     parts.push(`${formatBytes(est.inference.peakBytes)} inference`);
@@ -256,6 +258,14 @@ export function reportedConfigs(doc: Pick<DocumentAnalysis, 'configs'>, only: nu
  * whose CodeLens was clicked, or the one at the cursor); advice, a search over many estimates, is given for the
  * first MAX_ADVISED_CONFIGS configs shown.
  */
+/** What the report says the config is judged on, and why: its file's purpose, or the mode the user chose. */
+function judgedLine(a: ConfigAnalysis, mode: AnalysisOptions['mode']): string {
+  const modes = judgedModes(a.intent, mode).join(' and ');
+  return mode === 'both'
+    ? `A ${INTENT_WORDS[a.intent]}: its diagnostics and fixes are for ${modes} (the \`vramLens.mode\` setting can name one mode for every file).`
+    : `Judged for ${modes}, as the \`vramLens.mode\` setting says (the file reads as a ${INTENT_WORDS[a.intent]}).`;
+}
+
 export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: number): string {
   const out: string[] = [`# VRAM estimate — ${escapeMarkdown(fileName)}`, ''];
   const gpu = doc.gpu;
@@ -301,6 +311,7 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
       out.push(...servingReportLines(a), '### Assumptions', '', ...[...(a.serving?.assumptions ?? a.local!.assumptions), ...est.assumptions.filter(x => /^(Architecture|From the file)/.test(x))].map(x => `- ${x}`), '');
       continue;
     }
+    out.push(judgedLine(a, doc.options.mode), '');
     out.push(`Memory for ${settingsSummary(est)}:`, '');
     out.push(breakdownTableMarkdown(est));
     out.push('');

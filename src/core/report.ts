@@ -1,4 +1,5 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
+import type { ConfigIntent } from './intent';
 import type { LlamaPlan } from './llamacpp';
 import type { ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
@@ -60,6 +61,8 @@ export interface ConfigReport {
   /** In a notebook (.ipynb): the 1-based cell the config's model is loaded in. */
   readonly cell?: number;
   readonly format: string;
+  /** What the config's file is for: a training run, an inference run (serving, evaluation, generation) or a bare model. */
+  readonly intent: ConfigIntent;
   readonly architecture: string | null;
   readonly generic: boolean;
   readonly parameters: {
@@ -171,6 +174,7 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
     name: a.config.name,
     line: lineOf(text, a.config.span.start),
     format,
+    intent: a.intent,
     architecture: a.spec?.family ?? null,
     generic: a.spec?.generic ?? false,
     parameters: est

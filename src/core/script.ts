@@ -1,7 +1,7 @@
 // How a Python script loads and trains a model (HF transformers + PEFT + bitsandbytes, TRL, unsloth, vLLM), read from its calls into the keys the engine reads.
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
-import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
+import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
 import { SERVING_FLAGS } from './servingKeys';
 import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune, type NemoLayout } from './nemo';
 
@@ -400,6 +400,26 @@ function addLlamaCppPython(run: RunBuilder, llama: CallSite | undefined): void {
   run.add('fit', { kind: 'boolean', value: false, span: llama.span }, llama.span, origin);
 }
 
+/** Calls that run a training step by hand: a backward pass, an optimizer built from torch.optim or bitsandbytes. */
+const TRAINING_STEP = /(^|\.)backward$|(^|\.)optim\.\w+$|(^|\.)(AdamW|Adam|SGD|Adafactor|AdamW8bit|PagedAdamW8bit)$/;
+
+/** Calls that generate: transformers' generate and pipeline, a diffusers pipeline call, vLLM and llama-cpp-python. */
+const GENERATION = /(^|\.)generate$|^pipeline$|^pipe$|(^|\.)LLM$|(^|\.)Llama$/;
+
+/**
+ * What the script is for, as its calls say: training when it builds a trainer, PEFT adapters or an optimizer, or
+ * calls backward; inference when it only generates. Neither: the estimate's intent stays the model's own.
+ */
+function addPurpose(run: RunBuilder, calls: readonly CallSite[], trainerCall: CallSite | undefined): void {
+  const training = trainerCall ?? calls.find(c => TRAINING_STEP.test(c.callee));
+  const generation = calls.find(c => GENERATION.test(c.callee));
+  if (training) {
+    run.addImplied(RUN_PURPOSE_KEY, 'training', training.span, `${last(training.callee)}(…)`);
+  } else if (generation) {
+    run.addImplied(RUN_PURPOSE_KEY, 'inference', generation.span, `${last(generation.callee)}(…)`);
+  }
+}
+
 /** llama-cpp-python's defaults (llama_cpp.Llama): n_ctx 512, n_gpu_layers 0, flash_attn False. */
 const LLAMA_CPP_PYTHON_DEFAULTS = { context: 512, gpuLayers: 0 } as const;
 
@@ -445,5 +465,6 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   addCheckpointing(run, calls);
   addOffload(run, calls);
   addPipelineCall(run, calls);
+  addPurpose(run, calls, args ?? trainer ?? (lora ? calls.find(c => last(c.callee) === 'get_peft_model') : undefined));
   return { obj: { kind: 'object', entries: run.entries, span: loader.call.span }, origins: run.origins };
 }

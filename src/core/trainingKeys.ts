@@ -2,7 +2,7 @@
 import type { AnalysisOptions } from './analyze';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, NEMO_RECIPE_KEY } from './vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, NEMO_RECIPE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
 import { ALL_LINEAR_TARGETS, type LoraTarget } from './tensors';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
@@ -47,6 +47,23 @@ export interface TrainingFromFile {
   readonly dequantized?: boolean;
   /** Files the recipe names that hold more of its run (a DeepSpeed config), for the host to read and supply. */
   readonly names?: readonly string[];
+  /**
+   * What the file says it runs, when a key says so: inference for an evaluation (`eval_only = True`, `do_train: false`)
+   * or a script that only generates; training for a script that builds a trainer or steps an optimizer.
+   */
+  readonly purpose?: 'training' | 'inference';
+}
+
+/** What a file says it runs (TrainingFromFile's purpose), from its evaluation switches or a script reader's mark. */
+function runPurpose(obj: ConfigObject): TrainingFromFile['purpose'] {
+  const value = (path: string) => entryAt(obj, path)?.value;
+  const marked = value(RUN_PURPOSE_KEY);
+  if (marked?.kind === 'string' && (marked.value === 'training' || marked.value === 'inference')) {
+    return marked.value;
+  }
+  const evalOnly = value('eval_only');
+  const doTrain = value('do_train');
+  return (evalOnly?.kind === 'boolean' && evalOnly.value) || (doTrain?.kind === 'boolean' && !doTrain.value) ? 'inference' : undefined;
 }
 
 /**
@@ -480,9 +497,11 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     options.unshardedAccumulation ??= true;
   }
   const dequantize = entryAt(obj, 'model_quantization_config_kwargs.dequantize')?.value ?? entryAt(obj, 'dequantize')?.value;
+  const purpose = runPurpose(obj);
   return {
     options: options as Partial<AnalysisOptions>,
     sources,
+    ...(purpose ? { purpose } : {}),
     ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
     ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),

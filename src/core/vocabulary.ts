@@ -104,6 +104,9 @@ export const SERVING_ENGINE_KEY = 'serving_engine';
 /** The key a serving command's entries carry when its image's tag states the engine's release (`vllm/vllm-openai:v0.6.3`). */
 export const SERVING_VERSION_KEY = 'serving_version';
 
+/** The key a script's run carries when its calls say what it is for: 'training' (a trainer, a backward pass) or 'inference' (it only generates). */
+export const RUN_PURPOSE_KEY = 'run_purpose';
+
 /** The key an `LLM(...)` call's entries carry: vLLM started from Python, whose defaults differ from the API server's. */
 export const SERVING_OFFLINE_KEY = 'serving_offline';
 

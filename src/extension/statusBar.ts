@@ -6,6 +6,7 @@ import { gpuMemoryBytes } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
 import { SELECT_GPU_COMMAND } from './commands';
 import { isEnabled } from './config';
+import { INTENT_WORDS, judgedModes } from '../core/intent';
 
 /** The active config's verdict for the target GPU: `$(chip) RTX 4080 · 11.2/16.0 GiB`, red when it does not fit. */
 export class StatusBar implements vscode.Disposable {
@@ -58,9 +59,9 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const mode = analysis.options.mode;
-    // The config that needs the most memory decides the verdict.
-    const peakOf = (i: number) => peakIn(configs[i].estimate, mode === 'inference' ? 'inference' : 'training');
+    // Each config is judged in the modes its file is for; the config that needs the most there decides the verdict.
+    const modesOf = (i: number) => judgedModes(configs[i].intent, analysis.options.mode);
+    const peakOf = (i: number) => Math.max(...modesOf(i).map(m => peakIn(configs[i].estimate, m)));
     let worst = 0;
     for (let i = 1; i < configs.length; i++) {
       if (peakOf(i) > peakOf(worst)) {
@@ -69,24 +70,21 @@ export class StatusBar implements vscode.Disposable {
     }
     const est = configs[worst].estimate!;
     const verdict = configs[worst].verdict!;
+    const modes = modesOf(worst);
+    const [primary, second] = modes;
     const capacity = gpuMemoryBytes(gpu);
     const cap = formatBytes(capacity).replace(' GiB', '');
     const fmt = (b: number) => formatBytes(b).replace(' GiB', '');
-    const { inference: inferenceFits, training: trainingFits } = verdict;
-    if (mode === 'both') {
-      this.item.text = `$(chip) ${gpu.name} · ${fmt(est.inference.peakBytes)}/${cap} GiB${trainingFits ? '' : ` · training ${formatBytes(est.training.peakBytes)} ✗`}`;
-    } else {
-      this.item.text = `$(chip) ${gpu.name} · ${fmt(peakIn(est, mode))}/${cap} GiB`;
-    }
-    const fits = mode === 'inference' ? inferenceFits : mode === 'training' ? trainingFits : inferenceFits;
-    this.item.backgroundColor = !fits
+    // The number says its mode; a second judged mode that does not fit is named beside it.
+    this.item.text = `$(chip) ${gpu.name} · ${primary} ${fmt(peakIn(est, primary))}/${cap} GiB${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}`;
+    this.item.backgroundColor = !verdict[primary]
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : mode === 'both' && !trainingFits
+      : modes.some(m => !verdict[m])
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
     this.item.tooltip = new vscode.MarkdownString(
-      `**VRAM Lens** — ${configs[worst].config.name.replace(/[\\`*_[\]<>]/g, '')}\n\n` +
-        `Inference ${formatBytes(est.inference.peakBytes)} ${inferenceFits ? '✓' : '✗'} · training ${formatBytes(est.training.peakBytes)} ${trainingFits ? '✓' : '✗'} on the ${gpu.name} (${formatBytes(capacity)}).\n\nClick to choose the target GPU.`,
+      `**VRAM Lens** — ${configs[worst].config.name.replace(/[\\`*_[\]<>]/g, '')} (${INTENT_WORDS[configs[worst].intent]}, judged for ${modes.join(' and ')})\n\n` +
+        `Inference ${formatBytes(est.inference.peakBytes)} ${verdict.inference ? '✓' : '✗'} · training ${formatBytes(est.training.peakBytes)} ${verdict.training ? '✓' : '✗'} on the ${gpu.name} (${formatBytes(capacity)}).\n\nClick to choose the target GPU.`,
     );
     this.item.show();
   }

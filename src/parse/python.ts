@@ -828,7 +828,12 @@ class Parser {
         const value = this.valueOrUnreadable();
         entries.push({ key: key.text, keySpan: { start: key.start, end: key.end }, value: value.node });
       } else if (this.isOp('**') || this.isOp('*')) {
-        throw new Unsupported('unpacking');
+        // `model.generate(**inputs)` says only that the script generates; elsewhere an unpacked argument could hide a setting.
+        if (callee?.split('.').pop() !== 'generate') {
+          throw new Unsupported('unpacking');
+        }
+        this.next();
+        this.valueOrUnreadable();
       } else {
         items.push(this.valueOrUnreadable().node);
       }
@@ -975,13 +980,15 @@ const ATTRIBUTE_ROOT_CALLS: ReadonlySet<string> = new Set([NEMO_RECIPE_CALL, NEM
  * The calls a script's model, quantization, adapter and run are written in: HF transformers and PEFT (its other
  * methods' configs too, which the engine refuses), TRL's configs
  * and trainers, unsloth, vLLM, llama-cpp-python, argparse (for defaults), a diffusers pipeline's call (`pipe(prompt, height=…)`, named as
- * diffusers' examples name it) and its offload switches.
+ * diffusers' examples name it) and its offload switches; and what says the script's purpose: `generate`, a backward
+ * pass, an optimizer built by hand.
  */
 const SCRIPT_CALLS: ReadonlySet<string> = new Set([
   'from_pretrained', 'BitsAndBytesConfig', 'GPTQConfig', 'AwqConfig', 'Mxfp4Config', 'LoraConfig', 'get_peft_model', 'prepare_model_for_kbit_training',
   'gradient_checkpointing_enable', 'TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig',
   'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig', 'SFTTrainer', 'DPOTrainer', 'GRPOTrainer', 'ORPOTrainer', 'Trainer',
   'LLM', 'Llama', 'pipeline', 'tokenizer', 'enable_model_cpu_offload', 'enable_sequential_cpu_offload', 'pipe', ...Object.keys(PEFT_METHOD_CONFIGS),
+  'generate', 'backward', 'AdamW', 'Adam', 'SGD', 'Adafactor', 'AdamW8bit', 'PagedAdamW8bit',
   ...ATTRIBUTE_ROOT_CALLS,
 ]);
 

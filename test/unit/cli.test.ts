@@ -56,7 +56,7 @@ describe('command line', () => {
   it('prints a readable table by default', async () => {
     const { code, out } = await run(path.join(ROOT, 'examples', 'seed-3-production.json'));
     assert.strictEqual(code, 0);
-    assert.match(out, /Production \(nib scale\)\s+\(line 1, Generic decoder \(GPT-style block assumed\)\)/);
+    assert.match(out, /Production \(nib scale\)\s+\(line 1, Generic decoder \(GPT-style block assumed\), model config\)/);
     assert.match(out, /parameters 26\.6M \(26,595,328\)/);
     assert.match(out, /Peak \(nvidia-smi\)\s+\d/);
     assert.match(out, /RTX 4090 \(24,564 MiB\): ✓ inference · ✓ training/);

@@ -42,12 +42,16 @@ describe('what the editor shows', () => {
     assert.match(md, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
   });
 
-  it('diagnoses one fit problem per config, with the numbers', () => {
+  it('diagnoses a bare model config in both modes, each with the numbers: inference a warning, training information beside it', () => {
     const doc = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'T4' });
+    assert.strictEqual(doc.configs[0].intent, 'model');
     const problems = diagnose(doc);
-    assert.strictEqual(problems.length, 1);
-    assert.strictEqual(problems[0].code, 'exceeds-gpu-inference');
+    assert.deepStrictEqual(problems.map(p => [p.code, p.severity]), [['exceeds-gpu-inference', 'warning'], ['exceeds-gpu-training', 'info']]);
     assert.match(problems[0].message, /^Inference needs ≈ 16\.5 GiB, more than the T4's 15\.0 GiB \(15,360 MiB\)/);
+    assert.match(problems[1].message, /^Training needs ≈ /);
+    // The user's mode, when it names one, is the only one judged.
+    const inferenceOnly = diagnose(analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'T4', mode: 'inference' }));
+    assert.deepStrictEqual(inferenceOnly.map(p => p.code), ['exceeds-gpu-inference']);
     const fits = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'H200', mode: 'both' });
     assert.deepStrictEqual(diagnose(fits), []);
   });

@@ -118,10 +118,11 @@ describe('VRAM Lens in a real VS Code', () => {
       () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE),
       d => d.some(x => x.code === 'exceeds-gpu-inference'),
     );
-    assert.strictEqual(diags.length, 1);
+    // A bare model config is judged in both modes: inference a warning, training information beside it.
+    assert.deepStrictEqual(diags.map(x => x.code), ['exceeds-gpu-inference', 'exceeds-gpu-training']);
     const d = diags[0];
-    assert.strictEqual(d.code, 'exceeds-gpu-inference');
     assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.strictEqual(diags[1].severity, vscode.DiagnosticSeverity.Information);
     assert.match(d.message, /^Inference needs ≈ 16\.\d GiB, more than the RTX 3060 12GB's 12\.0 GiB \(12,288 MiB\): weights 12\.6 GiB, KV cache 2\.00 GiB/);
     assert.strictEqual(config.getText(d.range).startsWith('"hidden_size"'), true);
 
@@ -355,14 +356,14 @@ describe('VRAM Lens in a real VS Code', () => {
   it('the status bar shows the target GPU and the active config\'s peak', async () => {
     await vscode.window.showTextDocument(config);
     const text = await waitFor(() => api.statusBarText(), t => t.includes('RTX 4090'));
-    assert.match(text, /^\$\(chip\) RTX 4090 · 16\.\d\/24\.0 GiB · training \d+ GiB ✗$/);
+    assert.match(text, /^\$\(chip\) RTX 4090 · inference 16\.\d\/24\.0 GiB · training \d+ GiB ✗$/);
   });
 
   it('a GPU listed in the workspace\'s vram-lens.gpus.json can be the target', async () => {
     await vscode.window.showTextDocument(config);
     await setTarget('Lab A6000');
     const text = await waitFor(() => api.statusBarText(), t => t.includes('Lab A6000'));
-    assert.match(text, /^\$\(chip\) Lab A6000 · 16\.\d\/4[78]\.\d GiB/);
+    assert.match(text, /^\$\(chip\) Lab A6000 · inference 16\.\d\/4[78]\.\d GiB/);
     await setTarget(undefined);
   });
 
