@@ -211,7 +211,7 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.strictEqual(yaml.languageId, 'yaml');
     const found = await lenses(yaml);
     assert.strictEqual(found.length, 1);
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'checkpoint_dir:'));
     assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Llama\\-2\\-7b\\-hf\*\*: its architecture comes from VRAM Lens' built-in catalog/);
     const setting = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'micro_batch_size:'));
@@ -231,7 +231,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const toml = await open('llama3_8b.toml');
     const found = await lenses(toml);
     assert.strictEqual(found.length, 1);
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', toml.uri, positionOf(toml, 'flavor'));
     assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Meta\\-Llama\\-3\\-8B\*\*/);
   });
@@ -251,7 +251,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const found = await lenses(yaml);
     assert.strictEqual(found.length, 1);
     assert.strictEqual(yaml.lineAt(found[0].range.start.line).text, 'model:');
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
     const cp = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'context_parallel_size'));
     assert.match(hoverText(cp), /context parallel/);
     const diagnostics = await waitFor(() => vscode.languages.getDiagnostics(yaml.uri).filter(d => d.source === SOURCE), d => d.some(x => /NeMo takes the vocabulary from the tokenizer/.test(x.message)));
@@ -461,7 +461,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const py = await open('train_qlora.py');
     const [lens] = await lenses(py);
     assert.strictEqual(lens.range.start.line, positionOf(py, 'AutoModelForCausalLM.from_pretrained').line);
-    const training = /· ([\d.]+) GiB training/.exec(lens.command?.title ?? '');
+    const training = /^VRAM ≈ ([\d.]+) GiB training/.exec(lens.command?.title ?? '');
     assert.ok(training && Number(training[1]) < 16, lens.command?.title);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', py.uri, positionOf(py, 'per_device_train_batch_size'));
     assert.match(plain(hoverText(hovers)), /\*\*TrainingArguments\(per_device_train_batch_size\)\*\* sets the micro-batch size/);
@@ -497,7 +497,7 @@ describe('VRAM Lens in a real VS Code', () => {
     await vscode.commands.executeCommand('vramLens.mapModel', yaml.uri, 'acme/secret-support-13b', 'meta-llama/Llama-2-13b-hf');
     try {
       const resolved = await waitFor(() => lenses(yaml), l => /^VRAM ≈/.test(l[0]?.command?.title ?? ''));
-      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference/);
+      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
       assert.deepStrictEqual(vscode.languages.getDiagnostics(yaml.uri).filter(d => d.code === 'unknown-model'), []);
     } finally {
       const c = vscode.workspace.getConfiguration('vramLens', yaml.uri);
@@ -512,7 +512,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const found = await lenses(loadCell);
     assert.strictEqual(found.length, 1);
     assert.strictEqual(found[0].range.start.line, positionOf(loadCell, 'FastLanguageModel.from_pretrained').line);
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
     const none = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', idCell.uri)) ?? [];
     assert.deepStrictEqual(none.filter(l => /VRAM/.test(l.command?.title ?? '')), []);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', argsCell.uri, positionOf(argsCell, 'per_device_train_batch_size'));
@@ -528,7 +528,7 @@ describe('VRAM Lens in a real VS Code', () => {
     await c.update('hub.enabled', true, vscode.ConfigurationTarget.Global);
     try {
       const resolved = await waitFor(() => lenses(yaml), l => /^VRAM ≈/.test(l[0]?.command?.title ?? ''));
-      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB inference/);
+      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'base_model:'));
       assert.match(plain(hoverText(hovers)), /read from the Hub: 127\.0\.0\.1:\d+\/acme\/llama-3\.2-3b-support-ft\/config\.json/);
       const gated = await open('hub-gated.yml');
