@@ -91,6 +91,8 @@ Options:
                            zero_grad keeps gradients)
   --overhead-mib N         CUDA context and libraries in MiB (default 770)
   --reserve-pct P          allocator reserve as % of allocated memory (default 8 training, 6 inference)
+  --fix-margin P           the % of the GPU quick fixes leave free (default 5); the fixes of a config that does
+                           not fit are listed under it and in its JSON (configs[].fixes)
   --models FILE            a JSON file mapping model names to a catalog name, a config.json path or config
                            values (as the vramLens.models setting does)
   --hub                    look up names the catalog lacks on the Hugging Face Hub: config.json and the
@@ -195,6 +197,7 @@ function parse(argv: string[]) {
       torch: { type: 'string' },
       'group-size': { type: 'string' },
       'reserve-pct': { type: 'string' },
+      'fix-margin': { type: 'string' },
       'list-gpus': { type: 'boolean' },
       hub: { type: 'boolean' },
       'hub-endpoint': { type: 'string' },
@@ -228,6 +231,10 @@ function parse(argv: string[]) {
   const reserve = values['reserve-pct'] === undefined ? undefined : decimal(values['reserve-pct']);
   if (reserve !== undefined && !(reserve >= 0 && reserve <= 200)) {
     throw new UsageError(`--reserve-pct must be a percentage between 0 and 200 (got "${values['reserve-pct']}")`);
+  }
+  const fixMargin = values['fix-margin'] === undefined ? undefined : decimal(values['fix-margin']);
+  if (fixMargin !== undefined && !(fixMargin >= 0 && fixMargin <= RUN_LIMITS.fixMarginPct)) {
+    throw new UsageError(`--fix-margin must be a percentage from 0 to ${RUN_LIMITS.fixMarginPct} (got "${values['fix-margin']}")`);
   }
   const loraRank = positiveInt('lora-rank', values['lora-rank'], undefined, RUN_LIMITS.loraRank);
   if (loraRank === undefined && values['lora-targets'] !== undefined) {
@@ -283,6 +290,7 @@ function parse(argv: string[]) {
   const options: AnalysisOptions = {
     ...DEFAULT_OPTIONS,
     ...(engineVersion !== undefined ? { engineVersion } : {}),
+    ...(fixMargin !== undefined ? { fixMarginPct: fixMargin } : {}),
     targetGpu: gpu,
     mode: oneOf<Mode>('mode', values.mode, ['inference', 'training', 'both'], 'both'),
   };
@@ -420,7 +428,7 @@ async function analyzeFile(file: string, options: AnalysisOptions, forced: Parti
   ].map(n => `${file}: ${n}`);
   return {
     file,
-    configs: documentReport(text, format, analysis, forced).map(r => (notebook && !('error' in notebook) ? inCell(r, notebook) : r)),
+    configs: documentReport(text, format, analysis, forced, edited => analyzeDocument(parseConfig(edited, format), analysis.options, forced)).map(r => (notebook && !('error' in notebook) ? inCell(r, notebook) : r)),
     ...(notes.length > 0 ? { notes } : {}),
     ...(index
       ? { checkpoint: { totalSizeBytes: index.totalSizeBytes, tensors: index.tensors, shards: index.shards, summary: checkpointLensTitle(index, analysis.gpu, analysis.options.cudaOverheadMiB * 1024 * 1024) } }
@@ -495,7 +503,17 @@ function servingTable(plan: Omit<ServingPlan, 'assumptions'>): string[] {
   return lines;
 }
 
+/** The quick fixes of a config that does not fit, best first, as the editor offers them. */
+function fixLines(r: ConfigReport): string[] {
+  return r.fixes.map((f, i) => `    ${i === 0 || f.mode !== r.fixes[i - 1].mode ? `fix (${f.mode}):` : '           '.padEnd(`fix (${f.mode}):`.length)} ${f.title.replace(/`/g, '')}`);
+}
+
 function table(r: ConfigReport, options: AnalysisOptions): string {
+  const body = configTable(r, options);
+  return [body, ...fixLines(r)].join('\n');
+}
+
+function configTable(r: ConfigReport, options: AnalysisOptions): string {
   const lines: string[] = [];
   lines.push(`  ${r.name}  (${r.cell !== undefined ? `cell ${r.cell}, ` : ''}line ${r.line}, ${r.architecture ?? 'unrecognised'}, ${INTENT_WORDS[r.intent]})`);
   for (const p of r.problems) {

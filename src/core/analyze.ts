@@ -38,6 +38,8 @@ export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverhead
   readonly attachedConfigs?: AttachedConfigs;
   /** The serving engine's release whose accounting applies (`vramLens.serving.engineVersion`); undefined: the current one. */
   readonly engineVersion?: string;
+  /** The share of the card, in percent, quick fixes leave free (`vramLens.fixMargin`, CLI `--fix-margin`); undefined: 5. */
+  readonly fixMarginPct?: number;
 };
 
 /** The GPUs a target name is looked up in: the user's own first, then the built-in list. */

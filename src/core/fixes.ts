@@ -7,7 +7,7 @@ import { NEMO_RECOMPUTE } from './nemo';
 import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
-import type { Span } from './types';
+import type { Estimate, Span } from './types';
 
 /** A change to the file: replace a value's text (the key stays as written, in the file's own syntax). */
 export interface FileEdit {
@@ -21,17 +21,61 @@ export interface SettingChange {
   readonly value: unknown;
 }
 
+/**
+ * What a fix changes, as the CLI's JSON names it (`configs[].fixes[].kind`). Weight quantization kinds contain
+ * "quant"; the serving engines' own fixes (vLLM, SGLang, llama.cpp) have theirs.
+ */
+export type FixKind =
+  | 'quant-8bit'
+  | 'quant-4bit'
+  | 'quant-4bit-shorter-sequence'
+  | 'quant-fp8'
+  | 'micro-batch'
+  | 'sequence-length'
+  | 'image-size'
+  | 'checkpointing'
+  | 'precision'
+  | 'optimizer-8bit'
+  | 'zero-stage'
+  | 'gpus'
+  | 'tensor-parallel'
+  | 'lora'
+  | 'qlora'
+  | 'more-gpus'
+  | 'target-gpu'
+  | 'max-model-len'
+  | 'gpu-memory-utilization'
+  | 'kv-cache-fp8'
+  | 'kv-cache-q8_0'
+  | 'cpu-offload'
+  | 'context'
+  | 'flash-attention'
+  | 'gpu-layers';
+
 export interface Fix {
+  readonly kind: FixKind;
   readonly title: string;
+  /** The value the fix sets: a micro-batch, a precision, a quantization, a GPU count or name, as its key or setting takes it. */
+  readonly value: string | number | boolean;
   readonly edit?: FileEdit;
   readonly setting?: SettingChange;
   /** A second setting changed with the first (more GPUs, and the ZeRO stage that shards over them). */
   readonly alsoSetting?: SettingChange;
-  /** The peak after the fix, in the failing mode. */
+  /** The peak after the fix, in the failing mode (for a serving command, the engine's budget). */
   readonly peakBytes: number;
+  /** What the peak is held against: one GPU of the target the fix leaves (the same card, or the card it switches to). */
+  readonly capacityBytes: number;
   /** The first fix that fits is preferred. */
   readonly preferred: boolean;
 }
+
+/** Whether a fix's estimate is within its GPU (every offered fix is; the CLI's JSON says so per fix). */
+export function fixFits(fix: Fix): boolean {
+  return fix.peakBytes <= fix.capacityBytes;
+}
+
+/** The share of the card a quick fix may leave free by default: estimates are within a few percent of measured peaks. */
+export const DEFAULT_FIX_MARGIN_PCT = 5;
 
 /** Writes a string value the way the original was written: same quotes, or bare in YAML. */
 function stringLiteral(original: string, value: string): string {
@@ -42,8 +86,23 @@ function stringLiteral(original: string, value: string): string {
 /** No fix proposes images smaller than this: below it a diffusion model makes nothing anyone would use. */
 const IMAGE_FLOOR = 256;
 
+/** No fix proposes a sequence shorter than this, nor shorter than half the one the run has: the run would be another one. */
+const SEQUENCE_FLOOR = 256;
+
+/** The largest power of two at or below n (n ≥ 1): the batch sizes engineers write. */
+function powerOfTwoAtMost(n: number): number {
+  return 2 ** Math.floor(Math.log2(n));
+}
+
+/** The longest sequence an engineer would write at or below n: a power of two, or a whole number of 1,024 tokens. */
+function roundedSequence(n: number): number {
+  return Math.max(powerOfTwoAtMost(n), n >= 1024 ? Math.floor(n / 1024) * 1024 : 0);
+}
+
 interface Candidate {
+  readonly kind: FixKind;
   readonly label: string;
+  readonly value: string | number | boolean;
   readonly patch: Partial<AnalysisOptions>;
   /** The file's key for this setting, if the file states it. */
   readonly fileSetting?: string;
@@ -58,6 +117,25 @@ interface Candidate {
   readonly edit?: FileEdit;
   /** The keys `edit` writes, as the fix's title names them. */
   readonly editKeys?: string;
+}
+
+/** What every candidate of one config's fixes is computed against. */
+interface FixContext {
+  readonly a: ConfigAnalysis;
+  readonly s: Estimate['settings'];
+  readonly options: AnalysisOptions;
+  readonly forced: Partial<AnalysisOptions>;
+  readonly gpu: Gpu;
+  /** The card less the safety margin: what every search and every fix must fit. */
+  readonly budgetGpu: Gpu;
+  readonly budget: number;
+  readonly capacity: number;
+  readonly mode: FitMode;
+  readonly text: string;
+  readonly sourceOf: (setting: string) => ConfigAnalysis['config']['training']['sources'][number] | undefined;
+  readonly peakWith: (patch: Partial<AnalysisOptions>) => number;
+  /** The first choice whose patch fits the budget (the lowest ZeRO stage, the fewest GPUs), with its peak. */
+  readonly firstFitting: <T>(choices: readonly T[], patchOf: (choice: T) => Partial<AnalysisOptions>) => { choice: T; peak: number } | undefined;
 }
 
 /**
@@ -104,10 +182,349 @@ function peakAfterEdit(
   return gpus !== undefined && est?.settings.gpus !== gpus ? Infinity : peakIn(est, mode);
 }
 
+/** The micro-batch, sequence and image fixes: the largest that fits, rounded to a value an engineer would write. */
+function shapeCandidates(c: FixContext): Candidate[] {
+  const { a, s, options, forced, budgetGpu, mode, gpu } = c;
+  const out: Candidate[] = [];
+  const fitting = largestBatch(a.config, options, budgetGpu, mode, forced);
+  const batch = fitting >= 1 ? powerOfTwoAtMost(fitting) : 0;
+  if (batch >= 1 && batch < s.batchSize) {
+    out.push({
+      kind: 'micro-batch',
+      label: `Set the micro-batch to ${batch} (the largest power of two that fits the ${gpu.name})`,
+      value: batch,
+      patch: { batchSize: batch },
+      fileSetting: 'micro-batch size',
+      fileText: () => String(batch),
+      setting: { setting: 'batchSize', value: batch },
+    });
+  }
+  // A shorter sequence only where no micro-batch fits, and never below 256 tokens or half the run's own.
+  const floor = Math.max(SEQUENCE_FLOOR, Math.ceil(s.sequenceLength / 2));
+  if (fitting === 0 && !isDiffusionRun(s) && s.sequenceLength > floor) {
+    const seq = roundedSequence(Math.max(1, longestSequence(a.config, options, budgetGpu, mode, s.sequenceLength - 1, forced)));
+    if (seq >= floor && seq < s.sequenceLength) {
+      out.push({
+        kind: 'sequence-length',
+        label: `Set the sequence length to ${formatInteger(seq)} (the longest round length that fits the ${gpu.name})`,
+        value: seq,
+        patch: { sequenceLength: seq },
+        fileSetting: 'sequence length',
+        fileText: () => String(seq),
+        setting: { setting: 'sequenceLength', value: seq },
+      });
+    }
+  }
+  // A diffusion model's images: the largest side that fits at the current batch, as the image-size setting.
+  if (isDiffusionRun(s) && s.imageSide !== undefined && fitting === 0) {
+    const side = largestImage(a.config, options, budgetGpu, mode, forced);
+    if (side >= IMAGE_FLOOR && side < s.imageSide) {
+      out.push({
+        kind: 'image-size',
+        label: `Set the image size to ${formatInteger(side)} × ${formatInteger(side)} (the largest that fits the ${gpu.name})`,
+        value: side,
+        patch: { imageSide: side },
+        setting: { setting: 'imageSize', value: side },
+      });
+    }
+  }
+  return out;
+}
+
 /**
- * Fixes for a config that does not fit the target GPU, each computed with the engine to really fit (fixes that
- * would still not fit are not offered). Where the file states the setting, the fix edits the file; otherwise it
- * changes the VRAM Lens setting that stands in for it.
+ * Weights loaded in 8 or 4 bits (bitsandbytes, as transformers loads them) for inference of a model whose file does
+ * not choose a quantization: 8-bit where it fits, else 4-bit NF4, else 4-bit with the longest round sequence that fits.
+ */
+function quantizationCandidates(c: FixContext): Candidate[] {
+  const { a, s, options, forced, budgetGpu, budget, mode } = c;
+  if (mode !== 'inference' || s.quantization || c.sourceOf('quantization') || isDiffusionRun(s) || s.gpus > 1) {
+    return [];
+  }
+  const eight = c.peakWith({ quantization: 'int8' });
+  const four = c.peakWith({ quantization: 'nf4' });
+  const out: Candidate[] = [];
+  if (eight <= budget) {
+    out.push({ kind: 'quant-8bit', label: 'Load the weights in 8-bit (bitsandbytes LLM.int8, load_in_8bit)', value: 'int8', patch: { quantization: 'int8' }, setting: { setting: 'quantization', value: 'int8' }, peak: eight });
+  }
+  if (four <= budget) {
+    out.push({ kind: 'quant-4bit', label: 'Load the weights in 4-bit (bitsandbytes NF4, load_in_4bit)', value: 'nf4', patch: { quantization: 'nf4' }, setting: { setting: 'quantization', value: 'nf4' }, peak: four });
+    return out;
+  }
+  // The sequence comes from a setting here (a file's own would need an edit with the setting: two places at once).
+  const floor = Math.max(SEQUENCE_FLOOR, Math.ceil(s.sequenceLength / 2));
+  if (out.length === 0 && !c.sourceOf('sequence length') && s.sequenceLength > floor) {
+    const quantized = { ...forced, quantization: 'nf4' as const };
+    const seq = roundedSequence(Math.max(1, longestSequence(a.config, options, budgetGpu, mode, s.sequenceLength - 1, quantized)));
+    if (seq >= floor) {
+      out.push({
+        kind: 'quant-4bit-shorter-sequence',
+        label: `Load the weights in 4-bit (bitsandbytes NF4) and cap the sequence at ${formatInteger(seq)}`,
+        value: 'nf4',
+        patch: { quantization: 'nf4', sequenceLength: seq },
+        setting: { setting: 'quantization', value: 'nf4' },
+        alsoSetting: { setting: 'sequenceLength', value: seq },
+      });
+    }
+  }
+  return out;
+}
+
+/** Checkpointing, pure 16-bit, 8-bit AdamW, sharding, more GPUs, tensor parallelism and adapters, for training. */
+function trainingCandidates(c: FixContext): Candidate[] {
+  const { a, s, gpu, text } = c;
+  const out: Candidate[] = [];
+  // Megatron-LM and NeMo train with Megatron-Core's own choices: its distributed optimizer (ZeRO-1) is the only
+  // sharding, full recompute needs a method and a layer count, and there is no LoRA or 8-bit Adam to switch a
+  // pretraining run to.
+  const megatron = s.megatronCore === true;
+  // Megatron-Core refuses full recompute without a method: a launch line gets uniform recompute of one layer at a
+  // time with it; NeMo's YAML, whose three keys are one change, keeps what it says.
+  const checkpointingKey = c.sourceOf('checkpointing')?.key;
+  const fullNeedsMethod = megatron && s.recomputeMethod === undefined;
+  const nemoRecompute = megatron && s.checkpointing !== 'full' ? nemoRecomputeEdit(a.config, text) : undefined;
+  const editable = !fullNeedsMethod || checkpointingKey === undefined || checkpointingKey === 'recompute_granularity';
+  if (nemoRecompute) {
+    out.push({
+      kind: 'checkpointing',
+      label: 'Enable gradient checkpointing',
+      value: 'full',
+      patch: { checkpointing: 'full', recomputeMethod: 'uniform', recomputeLayers: 1 },
+      edit: nemoRecompute,
+      editKeys: `${NEMO_RECOMPUTE.granularity} = full, ${NEMO_RECOMPUTE.method} = uniform, ${NEMO_RECOMPUTE.layers} = 1`,
+    });
+  } else if (s.checkpointing !== 'full' && editable) {
+    out.push({
+      kind: 'checkpointing',
+      label: 'Enable gradient checkpointing',
+      value: 'full',
+      patch: { checkpointing: 'full' },
+      fileSetting: 'checkpointing',
+      // A mode written as a word (Megatron-LM's `--recompute-granularity selective`) becomes `full`; a switch, true.
+      fileText: original =>
+        /^["']/.test(original.trim())
+          ? stringLiteral(original, 'full')
+          : fullNeedsMethod
+            ? 'full --recompute-method uniform --recompute-num-layers 1'
+            : /^(none|selective|full)$/.test(original.trim()) ? 'full' : /^[A-Z]/.test(original.trim()) ? 'True' : 'true',
+      setting: { setting: 'gradientCheckpointing', value: true },
+    });
+  }
+  // Pure 16-bit training: bf16 where the card has it, fp16 on Pascal, Volta and Turing. Lightning's precision
+  // names (LitGPT's `precision: bf16-mixed`) are rewritten in place; other files' keys have no such value (HF's
+  // bf16 switch and nanoGPT's dtype mean autocast), so there the fix is offered only when the file is silent.
+  const half = supportsBf16(gpu) ? 'bf16-true' : '16-true';
+  const precisionKey = c.sourceOf('precision')?.key;
+  const rewritable = precisionKey === undefined || precisionKey === 'precision';
+  if ((s.precision === '32-true' || s.precision === 'bf16-mixed' || s.precision === '16-mixed') && rewritable) {
+    out.push({
+      kind: 'precision',
+      label: half === 'bf16-true' ? 'Train in pure bf16 (bf16-true)' : `Train in pure fp16 (16-true; the ${gpu.name} has no bf16)`,
+      value: half,
+      patch: { precision: half },
+      fileSetting: 'precision',
+      fileText: original => stringLiteral(original, half),
+      setting: { setting: 'precision', value: half },
+    });
+  }
+  out.push(...optimizerCandidates(c, megatron), ...shardingCandidates(c, megatron), ...adapterCandidates(c, megatron));
+  return out;
+}
+
+/** 8-bit AdamW in the file's own vocabulary; none where the framework has no such optimizer (Megatron-Core, torchtitan). */
+function optimizerCandidates(c: FixContext, megatron: boolean): Candidate[] {
+  const key = c.sourceOf('optimizer')?.key;
+  // torchtitan builds its optimizer by name from torch.optim (`[optimizer] name = "AdamW"`): bitsandbytes is not one.
+  if (!(c.s.optimizer === 'adamw' || c.s.optimizer === 'paged-adamw') || megatron || key === 'optimizer.name') {
+    return [];
+  }
+  // Named in the file's own vocabulary: a class path (LitGPT), a torchtune component, or HF Trainer's name.
+  const eightBit = key?.endsWith('class_path') ? 'bitsandbytes.optim.AdamW8bit' : key?.endsWith('_component_') ? 'bitsandbytes.optim.PagedAdamW8bit' : 'adamw_bnb_8bit';
+  return [{
+    kind: 'optimizer-8bit',
+    label: 'Use bitsandbytes 8-bit AdamW',
+    value: eightBit,
+    patch: { optimizer: key?.endsWith('_component_') ? 'paged-adamw-8bit' : 'adamw-8bit' },
+    fileSetting: 'optimizer',
+    fileText: original => stringLiteral(original, eightBit),
+    setting: { setting: 'optimizer', value: 'adamw-8bit' },
+  }];
+}
+
+/** A higher ZeRO stage over the data-parallel GPUs there are, more GPUs with ZeRO-3 / FSDP, or wider tensor parallelism. */
+function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
+  const { a, s } = c;
+  const out: Candidate[] = [];
+  const dp = Math.floor(s.gpus / Math.max(1, s.tensorParallel * s.pipelineParallel));
+  const higherStages = ([1, 2, 3] as const).filter(z => z > s.zeroStage && (!megatron || z === 1));
+  const raised = dp > 1 ? c.firstFitting(higherStages, zeroStage => ({ zeroStage })) : undefined;
+  if (raised) {
+    const stage = raised.choice;
+    out.push({
+      kind: 'zero-stage',
+      label: `Raise the ZeRO stage to ${stage} (shards ${stage === 1 ? 'optimizer states' : stage === 2 ? 'optimizer states and gradients' : 'weights, gradients and optimizer states'} over ${dp} GPUs)`,
+      value: stage,
+      patch: { zeroStage: stage },
+      fileSetting: 'ZeRO stage',
+      fileText: original => zeroStageText(original, stage),
+      setting: { setting: 'zeroStage', value: stage },
+      peak: raised.peak,
+    });
+  }
+  // A stage the file states stays as it is (the file beats settings); otherwise ZeRO-3 comes with the GPUs. LitGPT
+  // refuses a quantized model on several devices, so a QLoRA recipe there gets no such fix.
+  const fileStage = c.sourceOf('ZeRO stage') ? s.zeroStage : undefined;
+  const stage = fileStage ?? (megatron ? 1 : 3);
+  const sharded = (n: number): Partial<AnalysisOptions> => ({ gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 });
+  const litgptQuantized = a.config.training.framework === 'litgpt' && s.quantization !== undefined;
+  const spread = s.gpus === 1 && stage > 0 && !litgptQuantized ? c.firstFitting([2, 4, 8], sharded) : undefined;
+  if (spread) {
+    const n = spread.choice;
+    out.push({
+      kind: 'gpus',
+      label: `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
+      value: n,
+      patch: sharded(n),
+      fileSetting: 'GPUs',
+      fileText: () => String(n),
+      setting: { setting: 'gpus', value: n },
+      ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: stage } } : {}),
+      peak: spread.peak,
+    });
+  }
+  // More tensor parallelism where the file states its degree (Megatron-LM, NeMo, torchtitan), edited in place over
+  // the GPUs the run has: the smallest of 2, 4 and 8 above the current one that divides the heads and fits.
+  if (c.sourceOf('tensor parallel')) {
+    const kvHeads = a.spec?.numKvHeads ?? 1;
+    const degrees = [2, 4, 8].filter(n => n > s.tensorParallel && s.gpus % (n * Math.max(1, s.pipelineParallel)) === 0 && (a.spec?.numHeads ?? 1) % n === 0 && (kvHeads % n === 0 || n % kvHeads === 0));
+    const wider = c.firstFitting(degrees, n => ({ tensorParallel: n }));
+    if (wider) {
+      out.push({
+        kind: 'tensor-parallel',
+        label: `Split each layer over ${wider.choice} GPUs (tensor parallel)`,
+        value: wider.choice,
+        patch: { tensorParallel: wider.choice },
+        fileSetting: 'tensor parallel',
+        fileText: () => String(wider.choice),
+        peak: wider.peak,
+        sameGpus: true,
+      });
+    }
+  }
+  return out;
+}
+
+/** LoRA and QLoRA on every linear layer, only where the file does not already choose how to fine-tune. */
+function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
+  const { a, s } = c;
+  const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
+  if (fileChoosesTuning || megatron) {
+    return [];
+  }
+  const allLinear = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
+  const out: Candidate[] = [];
+  if (!s.lora) {
+    out.push({ kind: 'lora', label: 'Fine-tune with LoRA r=16 on every linear layer', value: 'lora', patch: { lora: allLinear, quantization: undefined }, setting: { setting: 'fineTuning', value: 'lora' } });
+  }
+  if (!s.quantization) {
+    const qlora = { lora: allLinear, quantization: 'nf4-dq' as const };
+    // Where QLoRA alone is not enough and the file leaves checkpointing to the settings: both, as an engineer would.
+    const withCheckpointing = s.checkpointing !== 'full' && !c.sourceOf('checkpointing') && c.peakWith(qlora) > c.budget;
+    out.push({
+      kind: 'qlora',
+      label: `Fine-tune with QLoRA (NF4) r=16 on every linear layer${withCheckpointing ? ', with gradient checkpointing' : ''}`,
+      value: 'qlora',
+      patch: withCheckpointing ? { ...qlora, checkpointing: 'full' } : qlora,
+      setting: { setting: 'fineTuning', value: 'qlora' },
+      ...(withCheckpointing ? { alsoSetting: { setting: 'gradientCheckpointing', value: true } } : {}),
+    });
+  }
+  return out;
+}
+
+/** A candidate as a fix: the file's edit where it states the setting (its edited text estimated again), else the setting. */
+function realize(c: FixContext, candidate: Candidate, reanalyze?: (editedText: string) => DocumentAnalysis): Fix | undefined {
+  const { a, s, text, mode, capacity, budget } = c;
+  const peak = candidate.peak ?? c.peakWith(candidate.patch);
+  if (peak > budget) {
+    return undefined;
+  }
+  const source = candidate.fileSetting ? c.sourceOf(candidate.fileSetting) : undefined;
+  const original = source ? text.slice(source.valueSpan.start, source.valueSpan.end) : '';
+  const result = (bytes: number) => `→ ${formatBytes(bytes)} of ${formatBytes(capacity)}`;
+  const base = { kind: candidate.kind, value: candidate.value, capacityBytes: capacity, preferred: false };
+  if (candidate.edit) {
+    const edited = reanalyze ? peakAfterEdit(reanalyze, text, candidate.edit.span, candidate.edit.newText, a.config.name, mode) : peak;
+    return edited <= budget ? { ...base, title: `${candidate.label}: ${candidate.editKeys} ${result(edited)}`, edit: candidate.edit, peakBytes: edited } : undefined;
+  }
+  if (source && candidate.fileText) {
+    const newText = candidate.fileText(original);
+    // An edit can change more than the one option (LitGPT's devices also bring FSDP, checkpointing and a new
+    // accumulation count): where the caller can re-read the file, the edited text itself is estimated.
+    const edited = reanalyze ? peakAfterEdit(reanalyze, text, source.valueSpan, newText, a.config.name, mode, candidate.sameGpus ? s.gpus : undefined) : peak;
+    return edited <= budget ? { ...base, title: `${candidate.label}: ${source.key} = ${newText} ${result(edited)}`, edit: { span: source.valueSpan, newText }, peakBytes: edited } : undefined;
+  }
+  if (candidate.setting && !(candidate.fileSetting && source)) {
+    const names = [candidate.setting, candidate.alsoSetting].filter((x): x is SettingChange => x !== undefined).map(x => `vramLens.${x.setting}`);
+    return {
+      ...base,
+      title: `${candidate.label} (setting${names.length > 1 ? 's' : ''} ${names.join(', ')}) ${result(peak)}`,
+      setting: candidate.setting,
+      ...(candidate.alsoSetting ? { alsoSetting: candidate.alsoSetting } : {}),
+      peakBytes: peak,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit); then
+ * the cheapest listed card of the same vendor that holds the run as it is.
+ */
+function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
+  const { gpu, mode, capacity, s } = c;
+  const out: Fix[] = [];
+  // Training spreads over more GPUs by sharding (the ZeRO / FSDP fix), or by the tensor-parallel degree its file states.
+  const split = /^\d+×/.test(gpu.name) || mode === 'training' ? undefined : c.firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+  if (split) {
+    const name = `${split.choice}× ${gpu.name}`;
+    out.push({
+      kind: 'more-gpus',
+      title: `Use ${name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(split.peak)} of ${formatBytes(capacity)} per GPU`,
+      value: name,
+      setting: { setting: 'targetGpu', value: name },
+      peakBytes: split.peak,
+      capacityBytes: capacity,
+      preferred: false,
+    });
+  }
+  const currentPeak = peakIn(c.a.estimate, mode);
+  const share = c.budget / capacity;
+  const sameVendor = (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
+  const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / share, sameVendor.length > 0 ? sameVendor : gpus) : undefined;
+  if (cheapest && cheapest.name !== gpu.name) {
+    out.push({
+      kind: 'target-gpu',
+      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed ${cheapest.vendor} GPU that fits: ${formatBytes(currentPeak)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
+      value: cheapest.name,
+      setting: { setting: 'targetGpu', value: cheapest.name },
+      peakBytes: currentPeak,
+      capacityBytes: gpuMemoryBytes(cheapest),
+      preferred: false,
+    });
+  }
+  return out;
+}
+
+/** The same card with the safety margin taken off: searches over it stop at (100 − margin) % of the card. */
+function withMargin(gpu: Gpu, marginPct: number): Gpu {
+  return { ...gpu, memoryMiB: gpu.memoryMiB * (1 - marginPct / 100) };
+}
+
+/**
+ * Fixes for a config that does not fit the target GPU in one mode, each computed with the engine to really fit below
+ * the safety margin (`fixMarginPct`, 5 % of the card by default); fixes that would still not fit are not offered.
+ * Where the file states the setting, the fix edits the file; otherwise it changes the VRAM Lens setting that stands
+ * in for it. Inference is offered quantized weights first, training its memory switches; more GPUs come last.
  */
 export function fixesFor(
   a: ConfigAnalysis,
@@ -117,242 +534,39 @@ export function fixesFor(
   text: string,
   gpus?: readonly Gpu[],
   reanalyze?: (editedText: string) => DocumentAnalysis,
+  forced: Partial<AnalysisOptions> = {},
 ): Fix[] {
   const est = a.estimate;
   if (!est) {
     return [];
   }
-  const s = est.settings;
-  const capacity = gpuMemoryBytes(gpu);
-  const sourceOf = (setting: string) => a.config.training.sources.find(x => x.setting === setting);
-  const peakWith = (patch: Partial<AnalysisOptions>) => peakIn(analyzeConfig(a.config, options, undefined, patch).estimate, mode);
-  /** The first choice whose patch fits (the lowest ZeRO stage, the fewest GPUs), with its peak. */
-  const firstFitting = <T>(choices: readonly T[], patchOf: (choice: T) => Partial<AnalysisOptions>) => {
-    for (const choice of choices) {
-      const peak = peakWith(patchOf(choice));
-      if (peak <= capacity) {
-        return { choice, peak };
+  const budgetGpu = withMargin(gpu, options.fixMarginPct ?? DEFAULT_FIX_MARGIN_PCT);
+  const budget = gpuMemoryBytes(budgetGpu);
+  const peakWith = (patch: Partial<AnalysisOptions>) => peakIn(analyzeConfig(a.config, options, undefined, { ...forced, ...patch }).estimate, mode);
+  const c: FixContext = {
+    a,
+    s: est.settings,
+    options,
+    forced,
+    gpu,
+    budgetGpu,
+    budget,
+    capacity: gpuMemoryBytes(gpu),
+    mode,
+    text,
+    sourceOf: setting => a.config.training.sources.find(x => x.setting === setting),
+    peakWith,
+    firstFitting: (choices, patchOf) => {
+      for (const choice of choices) {
+        const peak = peakWith(patchOf(choice));
+        if (peak <= budget) {
+          return { choice, peak };
+        }
       }
-    }
-    return undefined;
+      return undefined;
+    },
   };
-  const candidates: Candidate[] = [];
-  // The file's own tensor-parallel degree beats a setting: more tensor parallelism is an edit of it.
-  const tensorParallelSource = sourceOf('tensor parallel');
-
-  const batch = largestBatch(a.config, options, gpu, mode);
-  if (batch >= 1 && batch < s.batchSize) {
-    candidates.push({
-      label: `Set the micro-batch to ${batch} (the largest that fits the ${gpu.name})`,
-      patch: { batchSize: batch },
-      fileSetting: 'micro-batch size',
-      fileText: () => String(batch),
-      setting: { setting: 'batchSize', value: batch },
-    });
-  }
-  const seq = longestSequence(a.config, { ...options, batchSize: Math.min(s.batchSize, Math.max(1, batch)) }, gpu, mode, s.sequenceLength - 1);
-  // A diffusion model's positions come from its image, not from a sequence length a file or setting states.
-  if (seq >= 1 && seq < s.sequenceLength && batch === 0 && !isDiffusionRun(s)) {
-    candidates.push({
-      label: `Set the sequence length to ${formatInteger(seq)} (the longest that fits the ${gpu.name})`,
-      patch: { sequenceLength: seq },
-      fileSetting: 'sequence length',
-      fileText: () => String(seq),
-      setting: { setting: 'sequenceLength', value: seq },
-    });
-  }
-  // A diffusion model's images: the largest side that fits at the current batch, as the image-size setting.
-  if (isDiffusionRun(s) && s.imageSide !== undefined && batch === 0) {
-    const side = largestImage(a.config, options, gpu, mode);
-    if (side >= IMAGE_FLOOR && side < s.imageSide) {
-      candidates.push({
-        label: `Set the image size to ${formatInteger(side)} × ${formatInteger(side)} (the largest that fits the ${gpu.name})`,
-        patch: { imageSide: side },
-        setting: { setting: 'imageSize', value: side },
-      });
-    }
-  }
-  // Megatron-LM and NeMo train with Megatron-Core's own choices: its distributed optimizer (ZeRO-1) is the only
-  // sharding, full recompute needs a method and a layer count, and there is no LoRA or 8-bit Adam to switch a
-  // pretraining run to.
-  const megatron = s.megatronCore === true;
-  if (mode === 'training') {
-    // Megatron-Core refuses full recompute without a method: a launch line gets uniform recompute of one layer at a
-    // time with it; NeMo's YAML, whose three keys are one change, keeps what it says.
-    const checkpointingKey = sourceOf('checkpointing')?.key;
-    const fullNeedsMethod = megatron && s.recomputeMethod === undefined;
-    const nemoRecompute = megatron && s.checkpointing !== 'full' ? nemoRecomputeEdit(a.config, text) : undefined;
-    const editable = !fullNeedsMethod || checkpointingKey === undefined || checkpointingKey === 'recompute_granularity';
-    if (nemoRecompute) {
-      candidates.push({
-        label: 'Enable gradient checkpointing',
-        patch: { checkpointing: 'full', recomputeMethod: 'uniform', recomputeLayers: 1 },
-        edit: nemoRecompute,
-        editKeys: `${NEMO_RECOMPUTE.granularity} = full, ${NEMO_RECOMPUTE.method} = uniform, ${NEMO_RECOMPUTE.layers} = 1`,
-      });
-    } else if (s.checkpointing !== 'full' && editable) {
-      candidates.push({
-        label: 'Enable gradient checkpointing',
-        patch: { checkpointing: 'full' },
-        fileSetting: 'checkpointing',
-        // A mode written as a word (Megatron-LM's `--recompute-granularity selective`) becomes `full`; a switch, true.
-        fileText: original =>
-          /^["']/.test(original.trim())
-            ? stringLiteral(original, 'full')
-            : fullNeedsMethod
-              ? 'full --recompute-method uniform --recompute-num-layers 1'
-              : /^(none|selective|full)$/.test(original.trim()) ? 'full' : /^[A-Z]/.test(original.trim()) ? 'True' : 'true',
-        setting: { setting: 'gradientCheckpointing', value: true },
-      });
-    }
-    // Pure 16-bit training: bf16 where the card has it, fp16 on Pascal, Volta and Turing. Lightning's precision
-    // names (LitGPT's `precision: bf16-mixed`) are rewritten in place; other files' keys have no such value (HF's
-    // bf16 switch and nanoGPT's dtype mean autocast), so there the fix is offered only when the file is silent.
-    const half = supportsBf16(gpu) ? 'bf16-true' : '16-true';
-    const precisionKey = sourceOf('precision')?.key;
-    const rewritable = precisionKey === undefined || precisionKey === 'precision';
-    if ((s.precision === '32-true' || s.precision === 'bf16-mixed' || s.precision === '16-mixed') && rewritable) {
-      candidates.push({
-        label: half === 'bf16-true' ? 'Train in pure bf16 (bf16-true)' : `Train in pure fp16 (16-true; the ${gpu.name} has no bf16)`,
-        patch: { precision: half },
-        fileSetting: 'precision',
-        fileText: original => stringLiteral(original, half),
-        setting: { setting: 'precision', value: half },
-      });
-    }
-    if ((s.optimizer === 'adamw' || s.optimizer === 'paged-adamw') && !megatron) {
-      // Named in the file's own vocabulary: a class path (LitGPT), a torchtune component, or HF Trainer's name.
-      const key = sourceOf('optimizer')?.key;
-      const eightBit = key?.endsWith('class_path') ? 'bitsandbytes.optim.AdamW8bit' : key?.endsWith('_component_') ? 'bitsandbytes.optim.PagedAdamW8bit' : 'adamw_bnb_8bit';
-      candidates.push({
-        label: 'Use bitsandbytes 8-bit AdamW',
-        patch: { optimizer: key?.endsWith('_component_') ? 'paged-adamw-8bit' : 'adamw-8bit' },
-        fileSetting: 'optimizer',
-        fileText: original => stringLiteral(original, eightBit),
-        setting: { setting: 'optimizer', value: 'adamw-8bit' },
-      });
-    }
-    // Shard more over the data-parallel GPUs there are, or train on several GPUs with ZeRO-3 / FSDP.
-    const dp = Math.floor(s.gpus / Math.max(1, s.tensorParallel * s.pipelineParallel));
-    const higherStages = ([1, 2, 3] as const).filter(z => z > s.zeroStage && (!megatron || z === 1));
-    const raised = dp > 1 ? firstFitting(higherStages, zeroStage => ({ zeroStage })) : undefined;
-    if (raised) {
-      const stage = raised.choice;
-      candidates.push({
-        label: `Raise the ZeRO stage to ${stage} (shards ${stage === 1 ? 'optimizer states' : stage === 2 ? 'optimizer states and gradients' : 'weights, gradients and optimizer states'} over ${dp} GPUs)`,
-        patch: { zeroStage: stage },
-        fileSetting: 'ZeRO stage',
-        fileText: original => zeroStageText(original, stage),
-        setting: { setting: 'zeroStage', value: stage },
-        peak: raised.peak,
-      });
-    }
-    // A stage the file states stays as it is (the file beats settings); otherwise ZeRO-3 comes with the GPUs.
-    const fileStage = sourceOf('ZeRO stage') ? s.zeroStage : undefined;
-    const stage = fileStage ?? (megatron ? 1 : 3);
-    const sharded = (n: number): Partial<AnalysisOptions> => ({ gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 });
-    const spread = s.gpus === 1 && stage > 0 ? firstFitting([2, 4, 8], sharded) : undefined;
-    if (spread) {
-      const n = spread.choice;
-      candidates.push({
-        label: `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
-        patch: sharded(n),
-        fileSetting: 'GPUs',
-        fileText: () => String(n),
-        setting: { setting: 'gpus', value: n },
-        ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: stage } } : {}),
-        peak: spread.peak,
-      });
-    }
-    // Adapters instead of full training, only where the file does not already choose how to fine-tune.
-    const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
-    const allLinear = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
-    // More tensor parallelism where the file states its degree (Megatron-LM, NeMo, torchtitan), edited in place over
-    // the GPUs the run has: the smallest of 2, 4 and 8 above the current one that divides the heads and fits.
-    if (tensorParallelSource) {
-      const kvHeads = a.spec?.numKvHeads ?? 1;
-      const degrees = [2, 4, 8].filter(n => n > s.tensorParallel && s.gpus % (n * Math.max(1, s.pipelineParallel)) === 0 && (a.spec?.numHeads ?? 1) % n === 0 && (kvHeads % n === 0 || n % kvHeads === 0));
-      const wider = firstFitting(degrees, n => ({ tensorParallel: n }));
-      if (wider) {
-        candidates.push({
-          label: `Split each layer over ${wider.choice} GPUs (tensor parallel)`,
-          patch: { tensorParallel: wider.choice },
-          fileSetting: 'tensor parallel',
-          fileText: () => String(wider.choice),
-          peak: wider.peak,
-          sameGpus: true,
-        });
-      }
-    }
-    if (!s.lora && !fileChoosesTuning && !megatron) {
-      candidates.push({
-        label: 'Fine-tune with LoRA r=16 on every linear layer',
-        patch: { lora: allLinear, quantization: undefined },
-        setting: { setting: 'fineTuning', value: 'lora' },
-      });
-    }
-    if (!s.quantization && !fileChoosesTuning && !megatron) {
-      candidates.push({
-        label: 'Fine-tune with QLoRA (NF4) r=16 on every linear layer',
-        patch: { lora: allLinear, quantization: 'nf4-dq' },
-        setting: { setting: 'fineTuning', value: 'qlora' },
-      });
-    }
-  }
-
-  const fixes: Fix[] = [];
-  for (const c of candidates) {
-    const peak = c.peak ?? peakWith(c.patch);
-    if (peak > capacity) {
-      continue;
-    }
-    const source = c.fileSetting ? sourceOf(c.fileSetting) : undefined;
-    const original = source ? text.slice(source.valueSpan.start, source.valueSpan.end) : '';
-    const result = (bytes: number) => `→ ${formatBytes(bytes)} of ${formatBytes(capacity)}`;
-    if (c.edit) {
-      const edited = reanalyze ? peakAfterEdit(reanalyze, text, c.edit.span, c.edit.newText, a.config.name, mode) : peak;
-      if (edited <= capacity) {
-        fixes.push({ title: `${c.label}: ${c.editKeys} ${result(edited)}`, edit: c.edit, peakBytes: edited, preferred: false });
-      }
-    } else if (source && c.fileText) {
-      const newText = c.fileText(original);
-      // An edit can change more than the one option (LitGPT's devices also bring FSDP, checkpointing and a new
-      // accumulation count): where the caller can re-read the file, the edited text itself is estimated.
-      const edited = reanalyze ? peakAfterEdit(reanalyze, text, source.valueSpan, newText, a.config.name, mode, c.sameGpus ? s.gpus : undefined) : peak;
-      if (edited > capacity) {
-        continue;
-      }
-      fixes.push({ title: `${c.label}: ${source.key} = ${newText} ${result(edited)}`, edit: { span: source.valueSpan, newText }, peakBytes: edited, preferred: false });
-    } else if (c.setting && !(c.fileSetting && source)) {
-      const names = [c.setting, c.alsoSetting].filter((x): x is SettingChange => x !== undefined).map(x => `vramLens.${x.setting}`);
-      fixes.push({
-        title: `${c.label} (setting${names.length > 1 ? 's' : ''} ${names.join(', ')}) ${result(peak)}`,
-        setting: c.setting,
-        ...(c.alsoSetting ? { alsoSetting: c.alsoSetting } : {}),
-        peakBytes: peak,
-        preferred: false,
-      });
-    }
-  }
-  // More of the same card, in tensor parallel: the fewest (2, 4 or 8) that fit.
-  const split = /^\d+×/.test(gpu.name) || (mode === 'training' && tensorParallelSource) ? undefined : firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
-  if (split) {
-    fixes.push({
-      title: `Use ${split.choice}× ${gpu.name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(split.peak)} of ${formatBytes(capacity)} per GPU`,
-      setting: { setting: 'targetGpu', value: `${split.choice}× ${gpu.name}` },
-      peakBytes: split.peak,
-      preferred: false,
-    });
-  }
-  const currentPeak = peakIn(est, mode);
-  const cheapest = cheapestGpuFor(currentPeak, gpus);
-  if (cheapest && cheapest.name !== gpu.name) {
-    fixes.push({
-      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed that fits: ${formatBytes(currentPeak)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
-      setting: { setting: 'targetGpu', value: cheapest.name },
-      peakBytes: currentPeak,
-      preferred: false,
-    });
-  }
-  return fixes.map((f, i) => ({ ...f, preferred: i === 0 }));
+  const candidates = mode === 'inference' ? [...quantizationCandidates(c), ...shapeCandidates(c)] : [...shapeCandidates(c), ...trainingCandidates(c)];
+  const fixes = candidates.map(x => realize(c, x, reanalyze)).filter((f): f is Fix => f !== undefined);
+  return [...fixes, ...gpuFixes(c, gpus)].map((f, i) => ({ ...f, preferred: i === 0 }));
 }

@@ -1,5 +1,6 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
 import type { ConfigIntent } from './intent';
+import { fixesJson, type FixJson } from './configFixes';
 import type { LlamaPlan } from './llamacpp';
 import type { ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
@@ -84,6 +85,11 @@ export interface ConfigReport {
   readonly advice?: Advice;
   /** The serving engine's plan per GPU, when the file starts vLLM or SGLang (the JSON contract's field names). */
   readonly serving?: ServingJson;
+  /**
+   * The quick fixes the editor offers, for each judged mode the config does not fit in (or its serving engine's
+   * refusal), best first; empty when it fits or is past the first MAX_ADVISED_CONFIGS of its file.
+   */
+  readonly fixes: readonly FixJson[];
   readonly problems: readonly { readonly severity: string; readonly message: string; readonly line: number }[];
 }
 
@@ -167,7 +173,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
   };
 }
 
-export function configReport(text: string, format: string, a: ConfigAnalysis, gpus: readonly Gpu[] = GPUS, advice?: Advice): ConfigReport {
+export function configReport(text: string, format: string, a: ConfigAnalysis, gpus: readonly Gpu[] = GPUS, advice?: Advice, fixes: readonly FixJson[] = []): ConfigReport {
   const est = a.estimate;
   const { embeddings, attention, mlp, experts, norms, head, other, vision } = est?.parameters ?? ({} as Record<string, number>);
   return {
@@ -205,15 +211,27 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
     assumptions: [...(est?.assumptions ?? []), ...(a.serving?.assumptions ?? []), ...(a.local?.assumptions ?? [])],
     ...(advice ? { advice } : {}),
     ...(a.serving ? { serving: planJson(a.serving) } : a.local ? { serving: planJson(a.local) } : {}),
+    fixes,
     problems: a.problems.map(p => ({ severity: p.severity, message: p.message, line: lineOf(text, p.span.start) })),
   };
 }
 
-/** The CLI's report of a document: every estimated config, advice for the first MAX_ADVISED_CONFIGS. */
-export function documentReport(text: string, format: string, doc: DocumentAnalysis, forced: Partial<AnalysisOptions> = {}): ConfigReport[] {
-  return doc.configs.map((c, i) =>
-    configReport(text, format, c, GPUS, doc.gpu && i < MAX_ADVISED_CONFIGS ? adviceFor(c, doc.options, doc.gpu, forced) : undefined),
-  );
+/**
+ * The CLI's report of a document: every estimated config, advice and fixes for the first MAX_ADVISED_CONFIGS.
+ * `reanalyze` re-reads an edited text, as the editor does before it offers an edit.
+ */
+export function documentReport(
+  text: string,
+  format: string,
+  doc: DocumentAnalysis,
+  forced: Partial<AnalysisOptions> = {},
+  reanalyze?: (editedText: string) => DocumentAnalysis,
+): ConfigReport[] {
+  return doc.configs.map((c, i) => {
+    const advised = doc.gpu !== undefined && i < MAX_ADVISED_CONFIGS;
+    const advice = advised ? adviceFor(c, doc.options, doc.gpu!, forced) : undefined;
+    return configReport(text, format, c, GPUS, advice, advised ? fixesJson(doc, c, text, reanalyze, forced) : []);
+  });
 }
 
 /** The run settings in one line: batch, sequence, precision, adapters, optimizer, parallelism. */

@@ -22,4 +22,6 @@ export const RUN_LIMITS = {
   imagesPerSample: 1_024,
   /** CUDA context and libraries, in MiB (1 TiB). */
   cudaOverheadMiB: 1_048_576,
+  /** The share of the card, in percent, quick fixes leave free. */
+  fixMarginPct: 50,
 } as const;

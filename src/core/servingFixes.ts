@@ -1,8 +1,8 @@
 // Quick fixes for a serving command its engine would refuse: each recomputed with the planner to start, written as the flag the command already uses or added to its command line.
 import type { ConfigAnalysis } from './analyze';
-import type { FileEdit, Fix } from './fixes';
+import type { FileEdit, Fix, FixKind } from './fixes';
 import { formatInteger } from './format';
-import type { Gpu } from './gpus';
+import { gpuMemoryBytes, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
 import { neededUtilization, planServing, vllmSplits, type ServingOptions } from './serving';
@@ -12,6 +12,16 @@ const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, stri
   maxModelLen: '--max-model-len', gpuMemoryUtilization: '--gpu-memory-utilization', kvCacheType: '--kv-cache-dtype', tensorParallel: '--tensor-parallel-size',
   memFractionStatic: '--mem-fraction-static', quantization: '--quantization', cpuOffloadGb: '--cpu-offload-gb', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
 };
+
+/** Each option's fix kind, in the order the fixes are offered: quantized weights first, then the KV cache and context, then more GPUs. */
+const SERVING_FIX_KINDS: readonly (readonly [keyof ServingOptions, FixKind])[] = [
+  ['quantization', 'quant-fp8'],
+  ['kvCacheType', 'kv-cache-fp8'],
+  ['maxModelLen', 'max-model-len'],
+  ['gpuMemoryUtilization', 'gpu-memory-utilization'],
+  ['tensorParallel', 'tensor-parallel'],
+  ['cpuOffloadGb', 'cpu-offload'],
+];
 
 /**
  * The edit that sets an option: its value where the file states it, else (on a command line) the flag added at the
@@ -85,11 +95,13 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
     tries.push({ option: 'quantization', value: 'fp8-tensor', written: 'fp8', title: 'Quantize the weights to fp8 as they load (quantization fp8: about half the weights)' });
   }
   const fixes: Fix[] = [];
-  for (const t of tries) {
+  const rank = (option: keyof ServingOptions) => SERVING_FIX_KINDS.findIndex(([o]) => o === option);
+  for (const t of [...tries].sort((x, y) => rank(x.option) - rank(y.option))) {
     const after = planServing(spec, { ...options, [t.option]: t.value }, gpu);
     const edit = editFor(a, t.option, text, t.written);
-    if (after.starts && edit) {
-      fixes.push({ title: t.title, edit, peakBytes: after.budgetBytes, preferred: fixes.length === 0 });
+    const kind = SERVING_FIX_KINDS[rank(t.option)]?.[1];
+    if (after.starts && edit && kind) {
+      fixes.push({ kind, title: t.title, value: typeof t.value === 'number' ? t.value : t.written, edit, peakBytes: after.budgetBytes, capacityBytes: gpuMemoryBytes(gpu), preferred: fixes.length === 0 });
     }
   }
   return fixes;
@@ -112,12 +124,12 @@ export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
     return { ...after, fits: after.fits && !after.note };
   };
   const fixes: Fix[] = [];
-  const offer = (title: string, patch: Partial<LlamaOptions>, edits: (FileEdit | undefined)[]) => {
+  const offer = (kind: FixKind, value: string | number | boolean, title: string, patch: Partial<LlamaOptions>, edits: (FileEdit | undefined)[]) => {
     const after = fitsWith(patch);
     const all = edits.filter((e): e is FileEdit => e !== undefined);
     if (after.fits && all.length === edits.length) {
       const edit = all.length === 1 ? all[0] : mergeEdits(text, all);
-      fixes.push({ title, edit, peakBytes: after.deviceTotalBytes, preferred: fixes.length === 0 });
+      fixes.push({ kind, value, title, edit, peakBytes: after.deviceTotalBytes, capacityBytes: gpuMemoryBytes(gpu), preferred: fixes.length === 0 });
     }
   };
   // Ollama's context is per request (num_ctx), llama-server's in all.
@@ -125,17 +137,17 @@ export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   const context = largestFitting(n => fitsWith({ contextSize: n }).fits, stated - 1);
   if (context >= 256) {
     const rounded = Math.floor(context / 256) * 256;
-    offer(`Set the context to ${formatInteger(rounded)} (the longest whose buffers fit the ${gpu.name})`, { contextSize: rounded }, [editFor(a, 'contextSize', text, String(rounded))]);
+    offer('context', rounded, `Set the context to ${formatInteger(rounded)} (the longest whose buffers fit the ${gpu.name})`, { contextSize: rounded }, [editFor(a, 'contextSize', text, String(rounded))]);
   }
   if (!plan.flashAttention) {
-    offer('Turn flash attention on (-fa on: no attention scores over the whole context)', { flashAttention: true }, [editFor(a, 'flashAttention', text, 'on')]);
+    offer('flash-attention', 'on', 'Turn flash attention on (-fa on: no attention scores over the whole context)', { flashAttention: true }, [editFor(a, 'flashAttention', text, 'on')]);
   }
   if ((options.cacheTypeK ?? 'f16') === 'f16' && plan.flashAttention) {
-    offer('Store the KV cache in q8_0 (-ctk q8_0 -ctv q8_0: about half the KV buffer)', { cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' }, [editFor(a, 'cacheTypeK', text, 'q8_0'), editFor(a, 'cacheTypeV', text, 'q8_0')]);
+    offer('kv-cache-q8_0', 'q8_0', 'Store the KV cache in q8_0 (-ctk q8_0 -ctv q8_0: about half the KV buffer)', { cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' }, [editFor(a, 'cacheTypeK', text, 'q8_0'), editFor(a, 'cacheTypeV', text, 'q8_0')]);
   }
   const layers = options.engine === 'llama.cpp' ? largestFitting(n => fitsWith({ gpuLayers: n }).fits, plan.layers) : 0;
   if (layers > 0) {
-    offer(`Offload ${layers} of ${plan.layers} layers (-ngl ${layers}; the rest run on the CPU, slower)`, { gpuLayers: layers }, [editFor(a, 'gpuLayers', text, String(layers))]);
+    offer('gpu-layers', layers, `Offload ${layers} of ${plan.layers} layers (-ngl ${layers}; the rest run on the CPU, slower)`, { gpuLayers: layers }, [editFor(a, 'gpuLayers', text, String(layers))]);
   }
   return fixes;
 }

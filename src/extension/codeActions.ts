@@ -1,10 +1,9 @@
 // Quick fixes on the diagnostics that say a config does not fit, computed once per analysis.
 import * as vscode from 'vscode';
 import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../core/diagnose';
-import { localFixes, servingFixes } from '../core/servingFixes';
-import type { FitMode } from '../core/advise';
-import { fixesFor, type Fix } from '../core/fixes';
-import { analyzeDocument, configIndexAt, gpuList, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
+import { fixesIn, type FixMode } from '../core/configFixes';
+import type { Fix } from '../core/fixes';
+import { analyzeDocument, configIndexAt, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
 import { parseConfig } from '../parse';
 import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
@@ -24,7 +23,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
   constructor(private readonly cache: AnalysisCache) {}
 
   /** The fixes for one config in one mode (a serving command's: mode "serving"), computed on the first ask. */
-  private cached(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FitMode | 'serving', compute: () => Fix[]): Fix[] {
+  private cached(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FixMode, compute: () => Fix[]): Fix[] {
     let byConfig = this.computed.get(analysis);
     if (!byConfig) {
       byConfig = new Map();
@@ -39,19 +38,12 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     return fixes;
   }
 
-  private fixes(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FitMode, document: vscode.TextDocument): Fix[] {
+  /** The fixes of one mode (a serving command's: its engine's), as the CLI lists them; an edit is judged by its re-read text. */
+  private fixes(analysis: DocumentAnalysis, a: ConfigAnalysis, mode: FixMode, document: vscode.TextDocument): Fix[] {
     return this.cached(analysis, a, mode, () => {
       const format = formatOf(document);
       const reanalyze = format ? (edited: string) => analyzeDocument(parseConfig(edited, format), analysis.options) : undefined;
-      return fixesFor(a, analysis.options, analysis.gpu!, mode, document.getText(), gpuList(analysis.options), reanalyze);
-    });
-  }
-
-  /** A serving command's fixes: each option re-planned with its engine until it starts (or loads whole on the GPU). */
-  private servingFixes(analysis: DocumentAnalysis, a: ConfigAnalysis, document: vscode.TextDocument): Fix[] {
-    return this.cached(analysis, a, 'serving', () => {
-      const text = document.getText();
-      return [...servingFixes(a, analysis.gpu!, text), ...localFixes(a, analysis.gpu!, text)];
+      return fixesIn(analysis, a, mode, document.getText(), reanalyze);
     });
   }
 
@@ -88,7 +80,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source === DIAGNOSTIC_SOURCE && (diagnostic.code === SERVING_DOES_NOT_START || diagnostic.code === SERVING_FITTED)) {
         const a = analysis.configs[configIndexAt(analysis, document.offsetAt(diagnostic.range.start)) ?? 0];
-        out.push(...(a ? this.servingFixes(analysis, a, document) : []).map(fix => this.action(document, diagnostic, fix)));
+        out.push(...(a ? this.fixes(analysis, a, 'serving', document) : []).map(fix => this.action(document, diagnostic, fix)));
         continue;
       }
       if (diagnostic.source !== DIAGNOSTIC_SOURCE || (diagnostic.code !== EXCEEDS_INFERENCE && diagnostic.code !== EXCEEDS_TRAINING)) {

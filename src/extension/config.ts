@@ -40,6 +40,7 @@ export function readOptions(scope: vscode.Uri | undefined, folderGpus: readonly 
     zeroStage: zeroStage(c.get('zeroStage')),
     cudaOverheadMiB: typeof overhead === 'number' && overhead >= 0 && overhead <= RUN_LIMITS.cudaOverheadMiB ? overhead : DEFAULT_OPTIONS.cudaOverheadMiB,
     customGpus: [...readCustomGpus(c), ...folderGpus],
+    ...fixMargin(c),
     ...engineVersion(c),
     ...fineTuning(c),
     ...images(c),
@@ -69,11 +70,21 @@ function zeroStage(value: unknown): 0 | 1 | 2 | 3 {
 }
 
 
-/** vramLens.fineTuning: LoRA or QLoRA (NF4 with double quantization) on every linear layer, or full training. */
+/** vramLens.fixMargin: the share of the card quick fixes leave free, 0 to 50 %. */
+function fixMargin(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'fixMarginPct'> {
+  const v = c.get<unknown>('fixMargin');
+  return typeof v === 'number' && v >= 0 && v <= RUN_LIMITS.fixMarginPct ? { fixMarginPct: v } : {};
+}
+
+/**
+ * vramLens.fineTuning: LoRA or QLoRA (NF4 with double quantization) on every linear layer, or full training; and
+ * vramLens.quantization, the weights of a model whose file does not choose (QLoRA's NF4 wins).
+ */
 function fineTuning(c: vscode.WorkspaceConfiguration): Pick<AnalysisOptions, 'lora' | 'quantization'> {
   const mode = c.get<unknown>('fineTuning');
   if (mode !== 'lora' && mode !== 'qlora') {
-    return { lora: undefined, quantization: undefined };
+    const weights = c.get<unknown>('quantization');
+    return { lora: undefined, quantization: weights === 'int8' || weights === 'nf4' ? weights : undefined };
   }
   const rank = positiveInteger(c.get('loraRank'), 16, RUN_LIMITS.loraRank);
   return { lora: { rank, targets: ALL_LINEAR_TARGETS, dropout: true }, quantization: mode === 'qlora' ? 'nf4-dq' : undefined };

@@ -144,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     }),
     // Arguments are setting/value pairs, applied in order (a fix may change two settings together).
     vscode.commands.registerCommand(APPLY_SETTING_COMMAND, async (...pairs: unknown[]) => {
-      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu', 'fineTuning', 'gpus', 'zeroStage', 'imageSize'];
+      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu', 'fineTuning', 'quantization', 'gpus', 'zeroStage', 'imageSize'];
       for (let i = 0; i + 1 < pairs.length; i += 2) {
         const setting = pairs[i];
         if (typeof setting === 'string' && allowed.includes(setting)) {

@@ -74,6 +74,39 @@ describe('command line', () => {
     assert.match(JSON.parse(missing.out).files[0].errors[0], /ENOENT/);
   });
 
+  it('lists the fixes of each judged mode that does not fit, quantized weights first, under a 5 % margin', async () => {
+    const { code, out } = await run(LLAMA, '--json', '--gpu', 'T4');
+    assert.strictEqual(code, 0);
+    const config = JSON.parse(out).files[0].configs[0];
+    assert.strictEqual(config.intent, 'model');
+    assert.deepStrictEqual([...new Set(config.fixes.map((f: { mode: string }) => f.mode))], ['inference', 'training']);
+    for (const f of config.fixes) {
+      assert.deepStrictEqual(Object.keys(f).sort(), ['fits', 'kind', 'mode', 'peakBytes', 'title', 'value']);
+      assert.ok(Number.isInteger(f.peakBytes) && f.peakBytes > 0, f.title);
+    }
+    const inference = config.fixes.filter((f: { mode: string }) => f.mode === 'inference');
+    assert.match(inference[0].kind, /quant/);
+    const t4Bytes = 15_360 * 1024 * 1024;
+    for (const f of config.fixes.filter((x: { kind: string; fits: boolean }) => x.fits && x.kind !== 'target-gpu')) {
+      assert.ok(f.peakBytes <= 0.95 * t4Bytes, `${f.title}: ${f.peakBytes} over 95 % of the T4`);
+    }
+    const text = await run(LLAMA, '--gpu', 'T4');
+    assert.match(text.out, new RegExp(`fix \\(inference\\): ${inference[0].title.replace(/`/g, '').replace(/[()[\]{}.*+?^$|\\]/g, '\\$&')}`));
+  });
+
+  it('--fix-margin sets how much of the card a fix leaves free, and is checked', async () => {
+    const fixes = async (margin: string) => JSON.parse((await run(LLAMA, '--json', '--gpu', 'T4', '--mode', 'inference', '--fix-margin', margin)).out).files[0].configs[0].fixes;
+    const tight = await fixes('0');
+    const wide = await fixes('40');
+    const t4Bytes = 15_360 * 1024 * 1024;
+    const sameCard = (f: { kind: string; fits: boolean }) => f.fits && f.kind !== 'target-gpu';
+    assert.ok(wide.filter(sameCard).every((f: { peakBytes: number }) => f.peakBytes <= 0.6 * t4Bytes));
+    assert.ok(wide.filter((f: { kind: string }) => f.kind === 'quant-8bit').length < tight.filter((f: { kind: string }) => f.kind === 'quant-8bit').length, '8-bit weights need 68 % of the card');
+    const bad = await run(LLAMA, '--fix-margin', '80');
+    assert.strictEqual(bad.code, 2);
+    assert.match(bad.err, /--fix-margin must be a percentage from 0 to 50/);
+  });
+
   it('a JSON file without a model config is fine and reports no configs', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vram-')), 'package.json');
     fs.writeFileSync(file, '{"name": "x", "version": "1.0.0"}');

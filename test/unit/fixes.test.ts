@@ -144,13 +144,15 @@ describe('quick fixes that really fit', () => {
 
   it('pure 16-bit training is fp16 on cards without bf16, and only Lightning precision names are rewritten', () => {
     const text = readReference('configs/yaml/litgpt-tiny-llama_full.yaml').replace('precision: bf16-true', 'precision: bf16-mixed');
-    const on = (gpu: string) => {
-      const options = { ...DEFAULT_OPTIONS, targetGpu: gpu };
+    const on = (gpu: string, fixMarginPct?: number) => {
+      const options = { ...DEFAULT_OPTIONS, targetGpu: gpu, fixMarginPct };
       const doc = analyze(text, 'yaml', options);
       return fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, undefined, t => analyze(t, 'yaml', options)).find(f => /Train in pure/.test(f.title));
     };
     assert.strictEqual(on('A10G')?.edit?.newText, 'bf16-true');
-    const t4 = on('T4');
+    // Pure fp16 needs 14.5 GiB of the T4's 15 GiB: above the 95 % a fix may take by default, offered with no margin.
+    assert.strictEqual(on('T4'), undefined);
+    const t4 = on('T4', 0);
     assert.strictEqual(t4?.edit?.newText, '16-true', 'the T4 (Turing) has no bf16');
     assert.match(t4.title, /fp16 \(16-true; the T4 has no bf16\)/);
     // axolotl's bf16: true is HF's autocast switch; "bf16-true" written there would be nonsense.
@@ -203,7 +205,12 @@ describe('quick fixes that really fit', () => {
     const doc = analyze(text, 'json', options);
     const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'inference', text);
     assert.ok(fixes.every(f => f.setting && !f.edit));
-    assert.deepStrictEqual(fixes.find(f => f.setting?.setting === 'batchSize')?.setting, { setting: 'batchSize', value: 4 });
+    // The largest power of two whose peak is within 95 % of the card: 2 (batch 4 would take more).
+    const batch = fixes.find(f => f.kind === 'micro-batch')!;
+    assert.deepStrictEqual(batch.setting, { setting: 'batchSize', value: 2 });
+    const card = gpuMemoryBytes(doc.gpu!);
+    assert.ok(batch.peakBytes <= 0.95 * card);
+    assert.ok(analyze(text, 'json', { ...options, batchSize: 4 }).configs[0].estimate!.inference.peakBytes > 0.95 * card);
   });
 
   it('offers the cheapest GPU that fits as the last resort', () => {
@@ -333,5 +340,100 @@ describe('fine-tuning fixes', () => {
     const doc = analyze(text, 'yaml', options);
     const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text);
     assert.ok(!fixes.some(f => f.setting?.setting === 'fineTuning'), fixes.map(f => f.title).join(' | '));
+  });
+});
+
+describe('fixes an engineer would apply', () => {
+  const LLAMA_13B = '{"model": "meta-llama/Llama-2-13b-hf"}\n';
+  const fixesOf = (text: string, format: ConfigFormat, options: Partial<AnalysisOptions>, mode: 'inference' | 'training') => {
+    const all = { ...DEFAULT_OPTIONS, ...options };
+    const doc = analyze(text, format, all);
+    return { doc, fixes: fixesFor(doc.configs[0], all, doc.gpu!, mode, text, GPUS, t => analyze(t, format, all)) };
+  };
+
+  it('inference that does not fit is offered quantized weights first: Llama-2-13B on an RTX 3060 gets 4-bit with a round shorter sequence, which fits once set', () => {
+    const { doc, fixes } = fixesOf(LLAMA_13B, 'json', { targetGpu: 'RTX 3060' }, 'inference');
+    assert.match(fixes[0].kind, /quant/);
+    assert.ok(fixes[0].preferred);
+    assert.deepStrictEqual([fixes[0].setting, fixes[0].alsoSetting?.setting], [{ setting: 'quantization', value: 'nf4' }, 'sequenceLength']);
+    const seq = fixes[0].alsoSetting!.value as number;
+    assert.ok(seq >= 2048 && seq < 4096 && seq % 1024 === 0, String(seq));
+    const after = analyze(LLAMA_13B, 'json', { targetGpu: 'RTX 3060', quantization: 'nf4', sequenceLength: seq }).configs[0].estimate!;
+    assert.strictEqual(after.inference.peakBytes, fixes[0].peakBytes);
+    assert.ok(after.inference.peakBytes <= 0.95 * gpuMemoryBytes(doc.gpu!));
+    // 4-bit at the model's full 4,096 tokens would take more than 95 % of the card: not offered alone.
+    assert.ok(!fixes.some(f => f.kind === 'quant-4bit'), fixes.map(f => f.title).join('\n'));
+  });
+
+  it('more GPUs stay with the vendor of the card the user has: Mixtral on an RTX 4090 is not sent to an AMD MI300X', () => {
+    const text = readReference('configs/json/mixtral-8x7b-v0.1.config.json');
+    const { fixes } = fixesOf(text, 'json', { targetGpu: 'RTX 4090' }, 'inference');
+    const switches = fixes.filter(f => f.kind === 'target-gpu' || f.kind === 'more-gpus');
+    assert.ok(switches.length > 0);
+    for (const f of switches) {
+      assert.strictEqual(findGpu(String(f.value).replace(/^\d+× /, ''))?.vendor, 'NVIDIA', f.title);
+    }
+  });
+
+  it('no fix takes more than 95 % of the card unless the margin setting says otherwise', () => {
+    const cases: [string, ConfigFormat, string, 'inference' | 'training'][] = [
+      [readReference('configs/json/llama-2-7b-chat-hf.config.json'), 'json', 'T4', 'inference'],
+      [readReference('configs/json/llama-2-7b-chat-hf.config.json'), 'json', 'A100 40GB', 'training'],
+      [readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml'), 'yaml', 'RTX 4060', 'training'],
+      [readReference('configs/yaml/litgpt-tiny-llama_full.yaml'), 'yaml', 'T4', 'training'],
+    ];
+    for (const [text, format, targetGpu, mode] of cases) {
+      const { fixes } = fixesOf(text, format, { targetGpu }, mode);
+      for (const f of fixes) {
+        assert.ok(f.peakBytes <= 0.95 * f.capacityBytes, `${targetGpu}: ${f.title}`);
+      }
+    }
+    const mixed = readReference('configs/yaml/litgpt-tiny-llama_full.yaml').replace('precision: bf16-true', 'precision: bf16-mixed');
+    const strict = fixesOf(mixed, 'yaml', { targetGpu: 'T4', fixMarginPct: 0 }, 'training').fixes;
+    assert.ok(strict.some(f => f.peakBytes > 0.95 * f.capacityBytes), 'with no margin a fix may use the whole card');
+  });
+
+  it('values an engineer would write: a micro-batch that is a power of two, no sequence below 256 tokens or half its own, rounded', () => {
+    const recipes: [string, ConfigFormat][] = [
+      [readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml').replace('micro_batch_size: 2', 'micro_batch_size: 12'), 'yaml'],
+      [readReference('configs/yaml/litgpt-tiny-llama_full.yaml'), 'yaml'],
+      [readReference('configs/yaml/litgpt-phi-2_lora.yaml'), 'yaml'],
+      ['base_model: meta-llama/Llama-2-7b-hf\nadapter: lora\nlora_r: 16\nmicro_batch_size: 6\nsequence_len: 3000\n', 'yaml'],
+    ];
+    let seen = 0;
+    for (const [text, format] of recipes) {
+      for (const targetGpu of ['T4', 'RTX 4060', 'RTX 3060', 'A10G']) {
+        const { doc, fixes } = fixesOf(text, format, { targetGpu }, 'training');
+        const s = doc.configs[0].estimate!.settings;
+        for (const f of fixes) {
+          if (f.kind === 'micro-batch') {
+            seen++;
+            assert.strictEqual(Math.log2(f.value as number) % 1, 0, f.title);
+          }
+          if (f.kind === 'sequence-length') {
+            seen++;
+            const seq = f.value as number;
+            assert.ok(seq >= 256 && seq >= s.sequenceLength / 2, `${targetGpu}: ${f.title}`);
+            assert.ok(Math.log2(seq) % 1 === 0 || seq % 1024 === 0, f.title);
+          }
+        }
+      }
+    }
+    assert.ok(seen >= 4, `only ${seen} batch or sequence fixes were checked`);
+  });
+
+  it('only what the framework accepts: no devices on a LitGPT QLoRA recipe, no bitsandbytes optimizer in torchtitan', () => {
+    const qlora = fixesOf(readReference('configs/yaml/litgpt-llama-2-7b_qlora.yaml'), 'yaml', { targetGpu: 'RTX 4060' }, 'training').fixes;
+    assert.ok(qlora.length > 0);
+    assert.ok(!qlora.some(f => f.kind === 'gpus' || f.kind === 'more-gpus'), qlora.map(f => f.title).join('\n'));
+    const titan = '[model]\nname = "llama3"\nflavor = "8B"\n\n[optimizer]\nname = "AdamW"\nlr = 3e-4\n\n[training]\nbatch_size = 1\nseq_len = 2048\n';
+    const { doc, fixes } = fixesOf(titan, 'toml', { targetGpu: 'A100 80GB' }, 'training');
+    assert.strictEqual(doc.configs[0].verdict?.training, false);
+    assert.ok(fixes.length > 0);
+    assert.ok(!fixes.some(f => f.kind === 'optimizer-8bit'), fixes.map(f => f.title).join('\n'));
+    // Where 8-bit AdamW is a name the framework takes (axolotl's optimizer), it is offered.
+    const lab = customGpu({ name: 'Lab 16G', memoryMiB: 16 * 1024 })!;
+    const axolotl = fixesOf('base_model: meta-llama/Llama-3.2-1B\nmicro_batch_size: 1\nsequence_len: 512\noptimizer: adamw_torch\n', 'yaml', { targetGpu: 'Lab 16G', customGpus: [lab] }, 'training').fixes;
+    assert.ok(axolotl.some(f => f.kind === 'optimizer-8bit'), axolotl.map(f => f.title).join('\n'));
   });
 });

@@ -80,7 +80,7 @@ describe('serving planner: vLLM', () => {
     assert.strictEqual(only(fixed, 'shell', { targetGpu: 'L4' }).serving!.starts, true, fixed);
     // 48K needs 6 GiB of 16-bit KV on an L4, 3 GiB in fp8: the fp8 fix adds the flag to the command.
     const half = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 49152\n';
-    const fp8 = servingFixes(only(half, 'shell', { targetGpu: 'L4' }), findGpu('L4')!, half).find(f => /fp8/.test(f.title))!;
+    const fp8 = servingFixes(only(half, 'shell', { targetGpu: 'L4' }), findGpu('L4')!, half).find(f => f.kind === 'kv-cache-fp8')!;
     const withFp8 = half.slice(0, fp8.edit!.span.start) + fp8.edit!.newText + half.slice(fp8.edit!.span.end);
     assert.strictEqual(withFp8, 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 49152 --kv-cache-dtype fp8\n');
     assert.strictEqual(only(withFp8, 'shell', { targetGpu: 'L4' }).serving!.starts, true);

@@ -61,6 +61,17 @@ async function setTarget(gpu: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('vramLens').update('targetGpu', gpu, vscode.ConfigurationTarget.Global);
 }
 
+/** The quick fixes on a document's exceeds-gpu-inference diagnostic: all code actions there, and VRAM Lens's computed ones. */
+async function inferenceFixes(doc: vscode.TextDocument): Promise<{ actions: vscode.CodeAction[]; ours: vscode.CodeAction[] }> {
+  await vscode.window.showTextDocument(doc);
+  const diag = (await waitFor(
+    () => vscode.languages.getDiagnostics(doc.uri).filter(d => d.source === SOURCE),
+    d => d.some(x => x.code === 'exceeds-gpu-inference'),
+  )).find(d => d.code === 'exceeds-gpu-inference')!;
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range);
+  return { actions, ours: actions.filter(a => a.title.includes('GiB of')) };
+}
+
 interface VramLensApi {
   statusBarText(): string;
 }
@@ -313,13 +324,7 @@ describe('VRAM Lens in a real VS Code', () => {
 
   it('offers quick fixes computed to fit, and applying one removes the diagnostic', async () => {
     await setTarget('RTX 3060');
-    await vscode.window.showTextDocument(config);
-    const diag = (await waitFor(
-      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE),
-      d => d.some(x => x.code === 'exceeds-gpu-inference'),
-    )).find(d => d.code === 'exceeds-gpu-inference')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', config.uri, diag.range);
-    const ours = actions.filter(a => a.title.includes('GiB of'));
+    const { actions, ours } = await inferenceFixes(config);
     assert.ok(ours.length >= 1, actions.map(a => a.title).join(' | '));
     const target = ours.find(a => a.title.startsWith('Switch the target GPU to the RTX 3090'));
     assert.ok(target, ours.map(a => a.title).join(' | '));
@@ -330,6 +335,23 @@ describe('VRAM Lens in a real VS Code', () => {
       d => d.length === 0,
     );
     assert.deepStrictEqual(after, []);
+    await setTarget(undefined);
+  });
+
+  it('inference that does not fit is offered quantized weights first, and 4-bit weights clear the diagnostic', async () => {
+    await setTarget('RTX 3060');
+    const { ours } = await inferenceFixes(config);
+    assert.match(ours[0].title, /^Load the weights in 8-bit/, ours.map(a => a.title).join(' | '));
+    const fourBit = ours.find(a => a.title.startsWith('Load the weights in 4-bit'));
+    assert.ok(fourBit?.command, ours.map(a => a.title).join(' | '));
+    await vscode.commands.executeCommand(fourBit.command.command, ...(fourBit.command.arguments ?? []));
+    assert.strictEqual(vscode.workspace.getConfiguration('vramLens').get('quantization'), 'nf4');
+    const after = await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-inference'),
+      d => d.length === 0,
+    );
+    assert.deepStrictEqual(after, []);
+    await vscode.workspace.getConfiguration('vramLens').update('quantization', undefined, vscode.ConfigurationTarget.Global);
     await setTarget(undefined);
   });
 
