@@ -15,9 +15,25 @@ export interface FileEdit {
   readonly newText: string;
 }
 
+/** The VRAM Lens settings a quick fix may change; the editor's apply command accepts these and no others. */
+export const FIX_SETTINGS = [
+  'batchSize',
+  'sequenceLength',
+  'gradientCheckpointing',
+  'precision',
+  'optimizer',
+  'targetGpu',
+  'fineTuning',
+  'quantization',
+  'gpus',
+  'zeroStage',
+  'imageSize',
+] as const;
+export type FixSetting = (typeof FIX_SETTINGS)[number];
+
 /** A change to a VRAM Lens setting, for what the file does not say (an HF config.json has no batch size). */
 export interface SettingChange {
-  readonly setting: string;
+  readonly setting: FixSetting;
   readonly value: unknown;
 }
 

@@ -6,3 +6,5 @@ export const COMPARE_GPUS_COMMAND = 'vramLens.compareGpus';
 export const COPY_REPORT_COMMAND = 'vramLens.copyReport';
 /** Internal: applies a quick fix that changes a setting. */
 export const APPLY_SETTING_COMMAND = 'vramLens.applySetting';
+/** Puts back the settings the last quick fix changed, or resets an assumption to its default. */
+export const REVERT_ASSUMPTION_COMMAND = 'vramLens.revertAssumption';

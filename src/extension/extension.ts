@@ -10,10 +10,11 @@ import {
   COMPARE_GPUS_COMMAND,
   COPY_REPORT_COMMAND,
   ESTIMATE_COMMAND,
+  REVERT_ASSUMPTION_COMMAND,
   SELECT_GPU_COMMAND,
   WHAT_FITS_COMMAND,
 } from './commands';
-import { SECTION } from './config';
+import { applySettingFix, AssumptionHistory, revertAssumption } from './assumptions';
 import { DiagnosticsManager } from './diagnostics';
 import { selectTargetGpu } from './gpuPicker';
 import { VramHoverProvider } from './hover';
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
   const workspaceGpus = new WorkspaceGpus();
   const models = new ModelResolver(context.globalStorageUri, nodeByteReader(), hostEnvironment());
   const cache = new AnalysisCache(workspaceGpus, models);
+  const history = new AssumptionHistory();
   const lenses = new VramCodeLensProvider(cache);
   const report = new ReportPanel(cache);
   const statusBar = new StatusBar(cache, isSupported);
@@ -142,16 +144,9 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
       }
       return report.markdown;
     }),
-    // Arguments are setting/value pairs, applied in order (a fix may change two settings together).
-    vscode.commands.registerCommand(APPLY_SETTING_COMMAND, async (...pairs: unknown[]) => {
-      const allowed = ['batchSize', 'sequenceLength', 'gradientCheckpointing', 'precision', 'optimizer', 'targetGpu', 'fineTuning', 'quantization', 'gpus', 'zeroStage', 'imageSize'];
-      for (let i = 0; i + 1 < pairs.length; i += 2) {
-        const setting = pairs[i];
-        if (typeof setting === 'string' && allowed.includes(setting)) {
-          await vscode.workspace.getConfiguration(SECTION).update(setting, pairs[i + 1], vscode.ConfigurationTarget.Global);
-        }
-      }
-    }),
+    // Arguments: the fixed document's URI (its settings scope), then setting/value pairs applied as one step.
+    vscode.commands.registerCommand(APPLY_SETTING_COMMAND, (...args: unknown[]) => applySettingFix(history, args)),
+    vscode.commands.registerCommand(REVERT_ASSUMPTION_COMMAND, () => revertAssumption(history)),
   );
   return {
     statusBarText: () => statusBar.text,

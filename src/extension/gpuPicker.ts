@@ -1,5 +1,6 @@
 // Select Target GPU: a quick pick of every GPU by tier, with whether the active config fits.
 import * as vscode from 'vscode';
+import { settingTarget } from './assumptions';
 import { gpuList, verdictFor } from '../core/analyze';
 import { formatBytes, formatInteger } from '../core/format';
 import { bySizeThenPrice, gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
@@ -55,6 +56,8 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
   if (!picked?.gpu) {
     return undefined;
   }
-  await vscode.workspace.getConfiguration(SECTION).update('targetGpu', picked.gpu.name, vscode.ConfigurationTarget.Global);
+  // Written where the target is set now, so that it takes effect; by default in User settings, as the user's hardware.
+  const scope = vscode.window.activeTextEditor?.document.uri;
+  await vscode.workspace.getConfiguration(SECTION, scope).update('targetGpu', picked.gpu.name, settingTarget('targetGpu', scope, true));
   return picked.gpu.name;
 }

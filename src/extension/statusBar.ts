@@ -4,7 +4,8 @@ import { peakIn } from '../core/advise';
 import { formatBytes } from '../core/format';
 import { gpuMemoryBytes } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
-import { SELECT_GPU_COMMAND } from './commands';
+import { changedAssumptions, describeSetting, type ChangedAssumption } from './assumptions';
+import { REVERT_ASSUMPTION_COMMAND, SELECT_GPU_COMMAND } from './commands';
 import { isEnabled } from './config';
 import { INTENT_WORDS, judgedModes } from '../core/intent';
 
@@ -75,8 +76,11 @@ export class StatusBar implements vscode.Disposable {
     const capacity = gpuMemoryBytes(gpu);
     const cap = formatBytes(capacity).replace(' GiB', '');
     const fmt = (b: number) => formatBytes(b).replace(' GiB', '');
-    // The number says its mode; a second judged mode that does not fit is named beside it.
-    this.item.text = `$(chip) ${gpu.name} · ${primary} ${fmt(peakIn(est, primary))}/${cap} GiB${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}`;
+    const changed = changedAssumptions(document.uri);
+    // The number says its mode; a second judged mode that does not fit is named beside it, then any assumption the user changed.
+    this.item.text =
+      `$(chip) ${gpu.name} · ${primary} ${fmt(peakIn(est, primary))}/${cap} GiB${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}` +
+      assumptionMark(changed);
     this.item.backgroundColor = !verdict[primary]
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : modes.some(m => !verdict[m])
@@ -84,8 +88,11 @@ export class StatusBar implements vscode.Disposable {
         : undefined;
     this.item.tooltip = new vscode.MarkdownString(
       `**VRAM Lens** — ${configs[worst].config.name.replace(/[\\`*_[\]<>]/g, '')} (${INTENT_WORDS[configs[worst].intent]}, judged for ${modes.join(' and ')})\n\n` +
-        `Inference ${formatBytes(est.inference.peakBytes)} ${verdict.inference ? '✓' : '✗'} · training ${formatBytes(est.training.peakBytes)} ${verdict.training ? '✓' : '✗'} on the ${gpu.name} (${formatBytes(capacity)}).\n\nClick to choose the target GPU.`,
+        `Inference ${formatBytes(est.inference.peakBytes)} ${verdict.inference ? '✓' : '✗'} · training ${formatBytes(est.training.peakBytes)} ${verdict.training ? '✓' : '✗'} on the ${gpu.name} (${formatBytes(capacity)}).\n\n` +
+        assumptionTooltip(changed) +
+        'Click to choose the target GPU.',
     );
+    this.item.tooltip.isTrusted = { enabledCommands: [REVERT_ASSUMPTION_COMMAND] };
     this.item.show();
   }
 
@@ -97,4 +104,21 @@ export class StatusBar implements vscode.Disposable {
       d.dispose();
     }
   }
+}
+
+/** ` · $(settings-edit) quantization: nf4`, or the count when several settings differ from their defaults. */
+function assumptionMark(changed: readonly ChangedAssumption[]): string {
+  if (changed.length === 0) {
+    return '';
+  }
+  return ` · $(settings-edit) ${changed.length === 1 ? `${changed[0].setting}: ${String(changed[0].value)}` : `${changed.length} assumptions`}`;
+}
+
+/** The tooltip's list of settings that differ from their defaults, with where each is set and the way back. */
+function assumptionTooltip(changed: readonly ChangedAssumption[]): string {
+  if (changed.length === 0) {
+    return '';
+  }
+  const lines = changed.map(a => `- \`${describeSetting(a.setting, a.value)}\` (${a.where} settings)`);
+  return `Assumptions changed from VRAM Lens's defaults:\n\n${lines.join('\n')}\n\n[Revert VRAM Lens Assumption](command:${REVERT_ASSUMPTION_COMMAND})\n\n`;
 }

@@ -345,13 +345,24 @@ describe('VRAM Lens in a real VS Code', () => {
     const fourBit = ours.find(a => a.title.startsWith('Load the weights in 4-bit'));
     assert.ok(fourBit?.command, ours.map(a => a.title).join(' | '));
     await vscode.commands.executeCommand(fourBit.command.command, ...(fourBit.command.arguments ?? []));
-    assert.strictEqual(vscode.workspace.getConfiguration('vramLens').get('quantization'), 'nf4');
+    // Written in the workspace folder's settings (nothing set it before), not in the user's.
+    const written = vscode.workspace.getConfiguration('vramLens', config.uri).inspect('quantization');
+    assert.deepStrictEqual([written?.workspaceFolderValue ?? written?.workspaceValue, written?.globalValue], ['nf4', undefined]);
     const after = await waitFor(
       () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-inference'),
       d => d.length === 0,
     );
     assert.deepStrictEqual(after, []);
-    await vscode.workspace.getConfiguration('vramLens').update('quantization', undefined, vscode.ConfigurationTarget.Global);
+    // The status bar marks the changed assumption; one revert puts it back, and the diagnostic returns.
+    assert.match(await waitFor(() => api.statusBarText(), t => t.includes('quantization')), / · \$\(settings-edit\) quantization: nf4$/);
+    await vscode.commands.executeCommand('vramLens.revertAssumption');
+    const reverted = vscode.workspace.getConfiguration('vramLens', config.uri).inspect('quantization');
+    assert.deepStrictEqual([reverted?.workspaceFolderValue, reverted?.workspaceValue, reverted?.globalValue], [undefined, undefined, undefined]);
+    assert.doesNotMatch(await waitFor(() => api.statusBarText(), t => !t.includes('quantization')), /settings-edit/);
+    await waitFor(
+      () => vscode.languages.getDiagnostics(config.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-inference'),
+      d => d.length === 1,
+    );
     await setTarget(undefined);
   });
 
