@@ -6,6 +6,7 @@ import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
+import { formatInteger } from './format';
 import { resolveIa3Targets } from './ia3';
 import { configIntent, type ConfigIntent } from './intent';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
@@ -328,10 +329,43 @@ export function analyzeConfig(
   if (defaults.length > 0) {
     notes.push(`${whose} for what the file leaves out: ${defaults.join(', ')}.`);
   }
-  if (notes.length > 0 || framework) {
-    est = { ...est, assumptions: [...notes, ...est.assumptions.map(a => (framework ? frameworkLine(framework, a, effective.gpus) : a))] };
+  const shape = config.serving ? [] : shapeNotes(spec, effective, { ...options, ...forced }, config.training.options, defaults.length > 0);
+  if (notes.length > 0 || shape.length > 0 || framework) {
+    const own = est.assumptions.map(a => (framework ? frameworkLine(framework, a, effective.gpus) : a));
+    // Where the batch and sequence come from, beside the line that states them.
+    const at = own.findIndex(a => a.startsWith('Framework:')) + 1 || own.length;
+    est = { ...est, assumptions: [...notes, ...own.slice(0, at), ...shape, ...own.slice(at)] };
   }
   return { config, intent, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems, ...servingPlans(config, spec, effective, options.engineVersion, gpu) };
+}
+
+/**
+ * Where the batch and sequence come from when the file does not set them: the setting behind each, and for a
+ * sequence VRAM Lens chose, why, with the model's full context to set instead.
+ */
+function shapeNotes(spec: ModelSpec, effective: AnalysisOptions, options: AnalysisOptions, fromFile: Partial<AnalysisOptions>, frameworkDefaults: boolean): string[] {
+  const notes: string[] = [];
+  const byFramework = (key: 'batchSize' | 'sequenceLength') => frameworkDefaults && effective[key] !== options[key];
+  if (fromFile.batchSize === undefined && !byFramework('batchSize')) {
+    notes.push(`Micro-batch ${formatInteger(effective.batchSize)}: the file sets none; setting vramLens.batchSize (CLI --batch), default ${DEFAULT_OPTIONS.batchSize}.`);
+  }
+  if (fromFile.sequenceLength !== undefined || byFramework('sequenceLength') || spec.defaultSequence !== undefined || diffusionImage(spec, effective.imageSide) !== undefined) {
+    return notes;
+  }
+  if (options.sequenceLength !== undefined) {
+    notes.push(`Sequence ${formatInteger(options.sequenceLength)} tokens: the file sets none; setting vramLens.sequenceLength (CLI --seq).`);
+  } else if (spec.maxPositions !== undefined) {
+    const chosen = Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE);
+    const why = `the file sets none and vramLens.sequenceLength (CLI --seq) is unset, so the model's context up to ${formatInteger(DEFAULT_MAX_SEQUENCE)}`;
+    notes.push(
+      spec.maxPositions > chosen
+        ? `Sequence ${formatInteger(chosen)} tokens: ${why}; its full context is ${formatInteger(spec.maxPositions)} tokens (set vramLens.sequenceLength to ${spec.maxPositions} to estimate it).`
+        : `Sequence ${formatInteger(chosen)} tokens, the model's full context: ${why}.`,
+    );
+  } else {
+    notes.push(`Sequence ${formatInteger(DEFAULT_SEQUENCE_WITHOUT_CONTEXT)} tokens: neither the file nor the model's config gives one and vramLens.sequenceLength (CLI --seq) is unset.`);
+  }
+  return notes;
 }
 
 /** The engine's plan for a serving config on the target GPU: vLLM / SGLang, or llama.cpp / Ollama. */

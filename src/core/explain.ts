@@ -8,7 +8,7 @@ import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type Analysis
 import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';
-import { formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
+import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
 import { estimateWithDoubled, largestShape, peakIn, smallestGpuFor } from './advise';
@@ -169,7 +169,9 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
   }
   // A family VRAM Lens does not know is estimated with an assumed block: the lens says so, not only the report.
   const approximate = a.spec?.approximate ?? (a.spec?.generic ? a.spec.family.replace(/^Generic /, 'a generic ') : undefined);
-  let title = `VRAM ≈ ${parts.join(' · ')}${approximate ? ` (approximate: ${approximate})` : ''}`;
+  // The batch and sequence the figures are for, so that an assumed default is never hidden.
+  const shape = compactShape(est.settings);
+  let title = `VRAM ≈ ${parts.join(' · ')} (${shape}${approximate ? `; approximate: ${approximate}` : ''})`;
   if (!gpu) {
     return `${title} — unknown target GPU "${options.targetGpu}"`;
   }

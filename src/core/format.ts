@@ -70,6 +70,17 @@ export function sampleShape(s: { readonly sequenceLength: number; readonly image
     : `sequence ${formatInteger(s.sequenceLength)}${s.imageTokens ? ` (${formatInteger(s.imageTokens)} of them image tokens)` : ''}`;
 }
 
+/** 4,096 → "4k", 131,072 → "128k", 1,561 → "1,561": a sequence as a CodeLens shows it. */
+export function compactTokens(n: number): string {
+  return n >= 1024 && n % 1024 === 0 ? `${n / 1024}k` : formatInteger(n);
+}
+
+/** The run's shape for the CodeLens: `b4 · 2k` (micro-batch · sequence), or `b1 · 1024²` for a diffusion image. */
+export function compactShape(s: { readonly batchSize: number; readonly sequenceLength: number; readonly imageSide?: number; readonly imageTokens?: number; readonly guidance?: boolean }): string {
+  const sample = isDiffusionRun(s) && s.imageSide !== undefined ? `${formatInteger(s.imageSide)}²` : compactTokens(s.sequenceLength);
+  return `b${formatInteger(s.batchSize)} · ${sample}`;
+}
+
 /** 2 → "2nd", 3 → "3rd", 11 → "11th". */
 export function ordinal(n: number): string {
   const tens = n % 100;

@@ -12,12 +12,32 @@ const llama = () => readReference('configs/json/llama-2-7b-chat-hf.config.json')
 describe('what the editor shows', () => {
   it('the CodeLens gives both peaks and the verdict for the target GPU', () => {
     const a = onlyConfig(llama());
-    assert.strictEqual(lensTitle(a, DEFAULT_OPTIONS, findGpu('RTX 4090')), 'VRAM ≈ 16.5 GiB inference · 136 GiB training — ✓ fits RTX 4090 (inference) · ✗ training');
-    assert.match(lensTitle(a, { ...DEFAULT_OPTIONS, mode: 'inference' }, findGpu('RTX 3060')), /^VRAM ≈ 16\.5 GiB inference — ✗ does not fit RTX 3060 12GB$/);
+    assert.strictEqual(lensTitle(a, DEFAULT_OPTIONS, findGpu('RTX 4090')), 'VRAM ≈ 16.5 GiB inference · 136 GiB training (b1 · 4k) — ✓ fits RTX 4090 (inference) · ✗ training');
+    assert.match(lensTitle(a, { ...DEFAULT_OPTIONS, mode: 'inference' }, findGpu('RTX 3060')), /^VRAM ≈ 16\.5 GiB inference \(b1 · 4k\) — ✗ does not fit RTX 3060 12GB$/);
     // A family VRAM Lens does not know: the lens says the number rests on an assumed block.
     const [generic] = analyzeDocument(parseConfig('{"model_type": "mystery", "hidden_size": 1024, "num_hidden_layers": 4, "num_attention_heads": 8, "intermediate_size": 4096, "vocab_size": 1000}', 'json'), DEFAULT_OPTIONS).configs;
-    assert.match(lensTitle(generic, DEFAULT_OPTIONS, findGpu('RTX 4090')), /^VRAM ≈ [\d.]+ [MG]iB inference · [\d.]+ [MG]iB training \(approximate: a generic decoder \(Llama-style block assumed\)\) — ✓ fits RTX 4090$/);
+    assert.match(lensTitle(generic, DEFAULT_OPTIONS, findGpu('RTX 4090')), /^VRAM ≈ [\d.]+ [MG]iB inference · [\d.]+ [MG]iB training \(b1 · [\d,k]+; approximate: a generic decoder \(Llama-style block assumed\)\) — ✓ fits RTX 4090$/);
     assert.match(lensTitle(a, DEFAULT_OPTIONS, undefined), /unknown target GPU/);
+  });
+
+  it('the report names the setting behind a default batch and sequence, and a capped sequence offers the full context', () => {
+    const notes = onlyConfig(llama()).estimate!.assumptions;
+    assert.ok(notes.includes('Micro-batch 1: the file sets none; setting vramLens.batchSize (CLI --batch), default 1.'), notes.join('\n'));
+    assert.ok(notes.some(n => /^Sequence 4,096 tokens, the model's full context: the file sets none and vramLens\.sequenceLength/.test(n)), notes.join('\n'));
+    const mixtral = onlyConfig(readReference('configs/json/mixtral-8x7b-v0.1.config.json')).estimate!.assumptions;
+    assert.ok(mixtral.some(n => /^Sequence 4,096 tokens: .*its full context is 32,768 tokens \(set vramLens\.sequenceLength to 32768/.test(n)), mixtral.join('\n'));
+    const set = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, sequenceLength: 2048 }).configs[0].estimate!.assumptions;
+    assert.ok(set.includes('Sequence 2,048 tokens: the file sets none; setting vramLens.sequenceLength (CLI --seq).'), set.join('\n'));
+    const recipe = analyzeDocument(parseConfig(readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml'), 'yaml'), DEFAULT_OPTIONS).configs[0].estimate!.assumptions;
+    assert.ok(!recipe.some(n => /^(Micro-batch|Sequence) \d/.test(n)), 'a recipe that sets both has no such note');
+  });
+
+  it('the CodeLens names the batch and sequence its figures are for', () => {
+    const shaped = (batchSize: number, sequenceLength: number) =>
+      lensTitle(analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, batchSize, sequenceLength }).configs[0], DEFAULT_OPTIONS, findGpu('H100'));
+    assert.match(shaped(4, 2048), /^VRAM ≈ [\d.]+ GiB inference · [\d.]+ GiB training \(b4 · 2k\) — /);
+    assert.match(shaped(16, 1561), /\(b16 · 1,561\) — /);
+    assert.match(shaped(1, 131_072), /\(b1 · 128k\) — /);
   });
 
   it('text from the user\'s file cannot become a link, HTML or an image in the hover', () => {

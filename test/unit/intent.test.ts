@@ -44,13 +44,13 @@ describe('what each file is for', () => {
     const doc = analyze(heldout('axolotl__examples__llama-3__fft-8b.yaml'), 'yaml', { targetGpu: 'RTX 4090' });
     const problems = diagnose(doc).filter(p => p.code.startsWith('exceeds-gpu'));
     assert.deepStrictEqual(problems.map(p => [p.code, p.severity]), [['exceeds-gpu-training', 'warning']]);
-    assert.match(lensTitle(doc.configs[0], doc.options, findGpu('RTX 4090')), /^VRAM ≈ [\d.]+ GiB training — ✗ does not fit RTX 4090$/);
+    assert.match(lensTitle(doc.configs[0], doc.options, findGpu('RTX 4090')), /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — ✗ does not fit RTX 4090$/);
   });
 
   it('an evaluation config is judged on inference only: no training verdict where it never trains', () => {
     const doc = analyze(readReference('configs/python/eval-gpt2-xl.py'), 'python', { targetGpu: 'RTX 3060' });
     assert.deepStrictEqual(diagnose(doc).filter(p => p.code.startsWith('exceeds-gpu')), []);
-    assert.match(lensTitle(doc.configs[0], doc.options, findGpu('RTX 3060')), /^VRAM ≈ [\d.]+ GiB inference — ✓ fits RTX 3060 12GB$/);
+    assert.match(lensTitle(doc.configs[0], doc.options, findGpu('RTX 3060')), /^VRAM ≈ [\d.]+ GiB inference \(b\d+ · [\d,k²]+\) — ✓ fits RTX 3060 12GB$/);
   });
 
   it("the CLI's JSON gives each config's intent, and its text and exit code follow it", async () => {

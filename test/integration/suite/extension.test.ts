@@ -102,7 +102,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const analysis = analyzeDocument(parseConfig(config.getText(), 'json'), DEFAULT_OPTIONS);
     const expected = lensTitle(analysis.configs[0], DEFAULT_OPTIONS, findGpu('RTX 4090'));
     assert.strictEqual(lens.command?.title, expected);
-    assert.match(expected, /^VRAM ≈ 16\.\d GiB inference · \d+ GiB training — ✓ fits RTX 4090 \(inference\) · ✗ training$/);
+    assert.match(expected, /^VRAM ≈ 16\.\d GiB inference · \d+ GiB training \(b1 · 4k\) — ✓ fits RTX 4090 \(inference\) · ✗ training$/);
     assert.strictEqual(lens.command?.command, 'vramLens.estimate');
   });
 
@@ -211,7 +211,7 @@ describe('VRAM Lens in a real VS Code', () => {
       );
       assert.strictEqual(warning[0].code, 'exceeds-gpu-training');
       const lens = await waitFor(async () => (await lenses(config))[0].command?.title ?? '', t => !t.includes('inference'));
-      assert.match(lens, /^VRAM ≈ \d+ GiB training — ✗ does not fit RTX 4090$/);
+      assert.match(lens, /^VRAM ≈ \d+ GiB training \(b\d+ · [\d,k²]+\) — ✗ does not fit RTX 4090$/);
     } finally {
       await vscode.workspace.getConfiguration('vramLens').update('mode', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -222,7 +222,7 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.strictEqual(yaml.languageId, 'yaml');
     const found = await lenses(yaml);
     assert.strictEqual(found.length, 1);
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — /);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'checkpoint_dir:'));
     assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Llama\\-2\\-7b\\-hf\*\*: its architecture comes from VRAM Lens' built-in catalog/);
     const setting = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'micro_batch_size:'));
@@ -242,7 +242,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const toml = await open('llama3_8b.toml');
     const found = await lenses(toml);
     assert.strictEqual(found.length, 1);
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — /);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', toml.uri, positionOf(toml, 'flavor'));
     assert.match(hoverText(hovers), /names \*\*meta\\-llama\/Meta\\-Llama\\-3\\-8B\*\*/);
   });
@@ -262,7 +262,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const found = await lenses(yaml);
     assert.strictEqual(found.length, 1);
     assert.strictEqual(yaml.lineAt(found[0].range.start.line).text, 'model:');
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — /);
     const cp = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'context_parallel_size'));
     assert.match(hoverText(cp), /context parallel/);
     const diagnostics = await waitFor(() => vscode.languages.getDiagnostics(yaml.uri).filter(d => d.source === SOURCE), d => d.some(x => /NeMo takes the vocabulary from the tokenizer/.test(x.message)));
@@ -530,7 +530,7 @@ describe('VRAM Lens in a real VS Code', () => {
     await vscode.commands.executeCommand('vramLens.mapModel', yaml.uri, 'acme/secret-support-13b', 'meta-llama/Llama-2-13b-hf');
     try {
       const resolved = await waitFor(() => lenses(yaml), l => /^VRAM ≈/.test(l[0]?.command?.title ?? ''));
-      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
+      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — /);
       assert.deepStrictEqual(vscode.languages.getDiagnostics(yaml.uri).filter(d => d.code === 'unknown-model'), []);
     } finally {
       const c = vscode.workspace.getConfiguration('vramLens', yaml.uri);
@@ -545,7 +545,7 @@ describe('VRAM Lens in a real VS Code', () => {
     const found = await lenses(loadCell);
     assert.strictEqual(found.length, 1);
     assert.strictEqual(found[0].range.start.line, positionOf(loadCell, 'FastLanguageModel.from_pretrained').line);
-    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
+    assert.match(found[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — /);
     const none = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', idCell.uri)) ?? [];
     assert.deepStrictEqual(none.filter(l => /VRAM/.test(l.command?.title ?? '')), []);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', argsCell.uri, positionOf(argsCell, 'per_device_train_batch_size'));
@@ -561,7 +561,7 @@ describe('VRAM Lens in a real VS Code', () => {
     await c.update('hub.enabled', true, vscode.ConfigurationTarget.Global);
     try {
       const resolved = await waitFor(() => lenses(yaml), l => /^VRAM ≈/.test(l[0]?.command?.title ?? ''));
-      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training — /);
+      assert.match(resolved[0].command?.title ?? '', /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — /);
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', yaml.uri, positionOf(yaml, 'base_model:'));
       assert.match(plain(hoverText(hovers)), /read from the Hub: 127\.0\.0\.1:\d+\/acme\/llama-3\.2-3b-support-ft\/config\.json/);
       const gated = await open('hub-gated.yml');
