@@ -6,7 +6,7 @@ import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type Document
 import { NEMO_RECOMPUTE } from './nemo';
 import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
-import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
+import { gpuMemoryBytes, isUnifiedMemory, supportsBf16, type Gpu } from './gpus';
 import type { Estimate, Span } from './types';
 
 /** A change to the file: replace a value's text (the key stays as written, in the file's own syntax). */
@@ -500,7 +500,7 @@ function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
   const { gpu, mode, capacity, s } = c;
   const out: Fix[] = [];
   // Training spreads over more GPUs by sharding (the ZeRO / FSDP fix), or by the tensor-parallel degree its file states.
-  const split = /^\d+×/.test(gpu.name) || mode === 'training' ? undefined : c.firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+  const split = /^\d+×/.test(gpu.name) || mode === 'training' || isUnifiedMemory(gpu) ? undefined : c.firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
   if (split) {
     const name = `${split.choice}× ${gpu.name}`;
     out.push({

@@ -4,7 +4,7 @@ import gpuData from './data/gpus.json';
 
 export interface Gpu {
   readonly name: string;
-  /** The model token names match on ("a100", "4090"). */
+  /** The model words names match on ("a100", "4090", "4060 ti"). */
   readonly model: string;
   /** Marketing size in GB as the card is sold. */
   readonly memoryGb: number;
@@ -48,7 +48,7 @@ export function cudaTotalBytes(gpu: Gpu): number {
 
 const IGNORED_TOKENS = new Set([
   'nvidia', 'geforce', 'tesla', 'amd', 'instinct', 'rtx', 'gtx', 'sxm', 'sxm2', 'sxm4', 'sxm5', 'pcie', 'nvl',
-  'hbm3', 'hbm3e', 'ti', 'gpu', 'graphics', 'card',
+  'hbm3', 'hbm3e', 'gpu', 'graphics', 'card',
 ]);
 
 function tokens(name: string): { models: string[]; memoryGb: number | undefined } {
@@ -70,6 +70,11 @@ function tokens(name: string): { models: string[]; memoryGb: number | undefined 
   return { models, memoryGb };
 }
 
+/** Whether `words` appear one after another in `tokens`. */
+function holdsInOrder(tokens: readonly string[], words: readonly string[]): boolean {
+  return tokens.some((_, i) => words.every((w, j) => tokens[i + j] === w));
+}
+
 /**
  * Finds a GPU by a loosely written name: "A100 40GB", "a100-40gb" and "NVIDIA A100-SXM4-40GB" are one card.
  * Returns undefined when nothing matches, rather than guessing.
@@ -83,7 +88,10 @@ export function findGpu(name: string, gpus: readonly Gpu[] = GPUS): Gpu | undefi
   if (models.length === 0) {
     return undefined;
   }
-  const candidates = gpus.filter(g => models.includes(g.model));
+  // A card's model may be several words ("4060 ti", "m4 max"): the longest that the name holds, in order, wins.
+  const matching = gpus.filter(g => holdsInOrder(models, g.model.split(' ')));
+  const longest = Math.max(0, ...matching.map(g => g.model.split(' ').length));
+  const candidates = matching.filter(g => g.model.split(' ').length === longest);
   if (candidates.length === 0) {
     return undefined;
   }
@@ -111,6 +119,11 @@ export function tierOf(gpu: Gpu): string {
 /** Orders GPUs by memory, then by price (unpriced last): how lists of cards are shown and searched. */
 export function bySizeThenPrice(a: Gpu, b: Gpu): number {
   return a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity);
+}
+
+/** Whether the GPU shares the machine's memory (Apple silicon): one per machine, never split in tensor parallel. */
+export function isUnifiedMemory(gpu: Gpu): boolean {
+  return gpu.vendor === 'Apple';
 }
 
 /** Whether the card computes in bfloat16 (NVIDIA from Ampere on; AMD CDNA). Unknown (custom) cards are assumed to. */

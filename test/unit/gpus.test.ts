@@ -20,6 +20,26 @@ describe('GPU list', () => {
     assert.strictEqual(findGpu('A100')?.memoryGb, 80);
   });
 
+  it('workstation, data-centre, RTX 50 and Apple cards, with the totals nvidia-smi prints; names of several words match whole', () => {
+    const totals: Record<string, number> = {
+      'RTX A6000': 49140, A40: 46068, L40: 46068, 'RTX 6000 Ada': 49140, 'RTX 4060 Ti 16GB': 16380, H20: 97871, B200: 183359,
+      'RTX 5060 Ti 16GB': 16311, 'RTX 5070': 12227, 'RTX 5070 Ti': 16303, 'RTX 5080': 16303,
+    };
+    for (const [name, mib] of Object.entries(totals)) {
+      assert.strictEqual(findGpu(name)?.memoryMiB, mib, name);
+    }
+    assert.strictEqual(findGpu('NVIDIA GeForce RTX 4060 Ti')?.name, 'RTX 4060 Ti 16GB');
+    assert.strictEqual(findGpu('NVIDIA GeForce RTX 4060')?.name, 'RTX 4060');
+    assert.strictEqual(findGpu('RTX 5070 Ti')?.name, 'RTX 5070 Ti');
+    assert.strictEqual(findGpu('NVIDIA RTX 6000 Ada Generation')?.name, 'RTX 6000 Ada');
+    assert.strictEqual(findGpu('L40S')?.name, 'L40S');
+    assert.ok(findGpu('MI250') && findGpu('MI325X'));
+    // Apple silicon: the share of unified memory Metal lets the GPU use (two thirds to 36 GB, three quarters above).
+    assert.strictEqual(findGpu('M4 Pro 24GB')?.memoryMiB, 16_384);
+    assert.strictEqual(findGpu('M4 Max')?.memoryMiB, 98_304);
+    assert.ok(GPUS.filter(g => g.vendor === 'Apple').every(g => g.priceUsd === null && g.memorySource === 'nominal'));
+  });
+
   it('does not guess: unknown cards and unknown sizes find nothing', () => {
     assert.strictEqual(findGpu('Voodoo 2'), undefined);
     assert.strictEqual(findGpu('A100 13GB'), undefined);
