@@ -9,9 +9,9 @@ import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';
 import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
-import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
+import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
-import { estimateWithDoubled, largestShape, peakIn, smallestGpuFor } from './advise';
+import { estimateWithDoubled, gpusNeeded, largestShape, peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
 import { adviceFor, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, settingsSummary, TRAINING_LABELS, type ModeAdvice } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
@@ -442,6 +442,29 @@ function gpuTableMarkdown(est: Estimate, gpus: readonly Gpu[]): string[] {
   return rows;
 }
 
+/** A GPU count as the multi-GPU table gives it: `one`, `4× (tensor parallel)`, or that no number is enough. */
+function countCell(plan: MultiGpuPlan, how: string): string {
+  return plan.count === null ? 'none is enough' : plan.count === 1 ? 'one' : `${plan.count}× (${how})`;
+}
+
+/** Configs of a file that get the multi-GPU table in "Compare GPUs" (each row searches over GPU counts). */
+const MULTI_GPU_CONFIGS = 3;
+
+/** How many of each card a config needs when one is not enough: tensor parallel for inference, ZeRO-3 for training. */
+function multiGpuTableMarkdown(a: ConfigAnalysis, options: AnalysisOptions, gpus: readonly Gpu[]): string[] {
+  const rows = ['| GPUs of a kind | Inference | Training |', '|---|---|---|'];
+  for (const g of gpus.filter(x => !isUnifiedMemory(x))) {
+    const v = verdictFor(a.estimate!, g);
+    if (v.inference && v.training) {
+      continue;
+    }
+    const inference = v.inference ? 'one' : countCell(gpusNeeded(a.config, options, g, 'inference'), 'tensor parallel');
+    const training = v.training ? 'one' : countCell(gpusNeeded(a.config, options, g, 'training'), 'ZeRO-3 / FSDP');
+    rows.push(`| ${escapeMarkdown(g.name)} | ${inference} | ${training} |`);
+  }
+  return rows.length > 2 ? ['Where one card is not enough, the fewest of it that fit:', '', ...rows] : [];
+}
+
 function sortedGpus(gpus: readonly Gpu[]): Gpu[] {
   return [...gpus].sort(bySizeThenPrice);
 }
@@ -459,6 +482,9 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
     }
     out.push(`Inference ${formatBytes(est.inference.peakBytes)}, training ${formatBytes(est.training.peakBytes)} (${settingsSummary(est)}).`, '');
     out.push(...gpuTableMarkdown(est, sorted), '');
+    if (doc.configs.indexOf(a) < MULTI_GPU_CONFIGS) {
+      out.push(...multiGpuTableMarkdown(a, doc.options, sorted), '');
+    }
   }
   if (doc.configs.length === 0) {
     out.push('No model config in this file.');

@@ -48,11 +48,7 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       items.push({ label: label === current ? `$(check) ${label}` : label, description: `${formatInteger(gpu!.memoryMiB)} MiB each`, gpu: { ...gpu!, name: label } });
     }
   }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'VRAM Lens: Select Target GPU',
-    placeHolder: est ? 'Memory, price, and whether the active config fits' : 'Memory and price of each GPU',
-    matchOnDescription: true,
-  });
+  const picked = await pickOne(items, current, est ? 'Memory, price, and whether the active config fits' : 'Memory and price of each GPU');
   if (!picked?.gpu) {
     return undefined;
   }
@@ -60,4 +56,26 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
   const scope = vscode.window.activeTextEditor?.document.uri;
   await vscode.workspace.getConfiguration(SECTION, scope).update('targetGpu', picked.gpu.name, settingTarget('targetGpu', scope, true));
   return picked.gpu.name;
+}
+
+/** The quick pick with the current target already highlighted, so that Enter keeps it and arrows start from it. */
+function pickOne(items: readonly GpuItem[], current: string, placeholder: string): Promise<GpuItem | undefined> {
+  const pick = vscode.window.createQuickPick<GpuItem>();
+  pick.title = 'VRAM Lens: Select Target GPU';
+  pick.placeholder = placeholder;
+  pick.matchOnDescription = true;
+  pick.items = items;
+  pick.activeItems = items.filter(i => i.gpu?.name === current);
+  return new Promise(resolve => {
+    let chosen: GpuItem | undefined;
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+  });
 }

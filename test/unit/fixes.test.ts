@@ -231,6 +231,14 @@ describe('GPU comparisons and what fits', () => {
     assert.match(md, /\| H100 80GB \| 81,559 MiB \| \$25,000 \| \$2\.50 \| ✓ /);
   });
 
+  it('says how many of each card a config needs where one is not enough: tensor parallel, ZeRO-3', () => {
+    const doc = analyze(readReference('configs/json/llama-2-7b-chat-hf.config.json'), 'json');
+    const md = compareGpusMarkdown('llama.json', doc, GPUS);
+    assert.match(md, /\| RTX 3060 12GB \| 2× \(tensor parallel\) \| none is enough \|/);
+    assert.match(md, /\| H100 80GB \| one \| 3× \(ZeRO-3 \/ FSDP\) \|/);
+    assert.doesNotMatch(md, /\| (H200|MI300X|M4 Max 128GB) \| (one|\d+×)/, 'cards that hold it alone, and Apple machines, have no row');
+  });
+
   it('lists which catalog models fit a 24 GB card for inference, QLoRA, LoRA and full fine-tuning', () => {
     const md = whatFitsMarkdown(undefined, undefined, findGpu('RTX 4090')!, DEFAULT_OPTIONS);
     // Llama-2-7B: inference and QLoRA fit 24 GB; 16-bit LoRA without checkpointing and full fine-tuning do not.

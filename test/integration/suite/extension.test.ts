@@ -413,13 +413,13 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.ok(problems.some(d => text.slice(bad.offsetAt(d.range.start), bad.offsetAt(d.range.end)).includes('lots')), problems.map(d => d.message).join('; '));
   });
 
-  it('"Select Target GPU" lists the GPUs; accepting one sets the target', async () => {
+  it('"Select Target GPU" lists the GPUs with the current target preselected; accepting one sets the target', async () => {
     await vscode.window.showTextDocument(config);
     const picked = vscode.commands.executeCommand<string | undefined>('vramLens.selectTargetGpu');
     await sleep(800);
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const name = await picked;
-    assert.ok(name, 'a GPU was picked');
+    assert.strictEqual(name, 'RTX 4090', 'the current target is preselected');
     assert.strictEqual(vscode.workspace.getConfiguration('vramLens').get('targetGpu'), name);
     await setTarget(undefined);
   });
