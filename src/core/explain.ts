@@ -144,6 +144,40 @@ function mark(ok: boolean): string {
   return ok ? '✓' : '✗';
 }
 
+/** The hover's short table: what holds the memory, then the peak, in six rows (the report has every term). */
+function hoverBreakdownMarkdown(est: Estimate): string {
+  const i = est.inference.components;
+  const t = est.training.components;
+  const rows: Row[] = [
+    { label: 'Weights', inference: i.weights, training: t.weights },
+    { label: `${TRAINING_LABELS.gradients} and ${TRAINING_LABELS.optimizer.toLowerCase()}`, training: t.gradients + t.optimizer },
+    { label: INFERENCE_LABELS.kvCache, inference: i.kvCache },
+    { label: 'Activations', inference: i.activations, training: t.activations },
+    { label: 'Allocator reserve and CUDA context', inference: i.allocatorReserve + i.cudaContext, training: t.allocatorReserve + t.cudaContext },
+    { label: 'Peak (nvidia-smi)', inference: est.inference.peakBytes, training: est.training.peakBytes, strong: true },
+  ];
+  const lines = ['| | Inference | Training |', '|---|---:|---:|'];
+  for (const r of rows) {
+    lines.push(`| ${r.strong ? `**${r.label}**` : r.label} | ${cell(r.inference, r.strong)} | ${cell(r.training, r.strong)} |`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * How every estimate hover ends, so that the peak and the verdict are its last lines, seen without scrolling: the
+ * run in one line, the short table, then the peaks against the target GPU.
+ */
+function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined, run: string): string[] {
+  const out = [`*${run}*`, '', hoverBreakdownMarkdown(est), ''];
+  const v = analysis.verdict;
+  if (gpu && v) {
+    out.push(`**Peak ${formatBytes(est.inference.peakBytes)} inference ${mark(v.inference)} · ${formatBytes(est.training.peakBytes)} training ${mark(v.training)}** on the ${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB)`);
+  } else {
+    out.push(`**Peak ${formatBytes(est.inference.peakBytes)} inference · ${formatBytes(est.training.peakBytes)} training**`);
+  }
+  return out;
+}
+
 /** One line for the CodeLens: the two estimates and the verdict for the target GPU. */
 export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu | undefined): string {
   const est = a.estimate;
@@ -237,16 +271,7 @@ export function hoverMarkdown(input: HoverInput): string {
     );
   }
   out.push('');
-  out.push(breakdownTableMarkdown(est));
-  out.push('');
-  if (gpu) {
-    const v = analysis.verdict;
-    if (v) {
-      out.push(`${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB): ${mark(v.inference)} inference · ${mark(v.training)} training`);
-    }
-  }
-  out.push('');
-  out.push(`*${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}. Run "VRAM Lens: Estimate VRAM" for every assumption.*`);
+  out.push(...hoverTail(analysis, est, gpu, `${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}. "VRAM Lens: Estimate VRAM" has every term and assumption.`));
   return out.join('\n');
 }
 
@@ -408,11 +433,7 @@ export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefi
   if (analysis.serving || analysis.local) {
     return out.concat(servingReportLines(analysis)).join('\n');
   }
-  out.push(breakdownTableMarkdown(est), '');
-  if (gpu && analysis.verdict) {
-    out.push(`${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB): ${mark(analysis.verdict.inference)} inference · ${mark(analysis.verdict.training)} training`, '');
-  }
-  out.push(`*${settingsSummary(est)}.*`);
+  out.push(...hoverTail(analysis, est, gpu, `${settingsSummary(est)}.`));
   return out.join('\n');
 }
 
@@ -421,11 +442,7 @@ export function settingHoverMarkdown(analysis: ConfigAnalysis, setting: string, 
   const est = analysis.estimate;
   const out = [`**${escapeMarkdown(key)}** sets the ${escapeMarkdown(setting)} of the VRAM estimate for ${escapeMarkdown(analysis.config.name)} (it overrides the VRAM Lens settings).`, ''];
   if (est) {
-    out.push(breakdownTableMarkdown(est), '');
-    if (gpu && analysis.verdict) {
-      out.push(`${escapeMarkdown(gpu.name)}: ${mark(analysis.verdict.inference)} inference · ${mark(analysis.verdict.training)} training`, '');
-    }
-    out.push(`*${settingsSummary(est)}.*`);
+    out.push(...hoverTail(analysis, est, gpu, `${settingsSummary(est)}.`));
   }
   return out.join('\n');
 }

@@ -60,6 +60,9 @@ describe('what the editor shows', () => {
     assert.match(md, /Sizes \*\*262M\*\* of the 6\.74B parameters \(3\.9 %\)/);
     assert.match(md, /Doubling it: inference ×1\.\d\d/);
     assert.match(md, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
+    // Short enough to read whole, and it ends with the peaks and the verdict on the target GPU.
+    assert.ok(md.split('\n').length <= 24, `${md.split('\n').length} lines`);
+    assert.match(md.split('\n').at(-1)!, /^\*\*Peak 16\.5 GiB inference ✓ · 136 GiB training ✗\*\* on the RTX 4090 \(24,564 MiB\)$/);
   });
 
   it('diagnoses a bare model config in both modes, each with the numbers: inference a warning, training information beside it', () => {

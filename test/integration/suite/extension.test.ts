@@ -106,7 +106,7 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.strictEqual(lens.command?.command, 'vramLens.estimate');
   });
 
-  it('explains a hyperparameter on hover: share of parameters, doubling, and the breakdown table', async () => {
+  it('explains a hyperparameter on hover: share of parameters, doubling, the breakdown, ending with the peak and verdict', async () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
       'vscode.executeHoverProvider', config.uri, positionOf(config, '"num_hidden_layers"'));
     const text = hoverText(hovers);
@@ -115,6 +115,8 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(text, /- Doubling it: inference ×1\.\d\d/);
     assert.match(text, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
     assert.match(text, /\| \*\*Peak \(nvidia-smi\)\*\* \|/);
+    const ours = hoverText(hovers.filter(h => hoverText([h]).includes('Number of layers')));
+    assert.match(ours.trimEnd().split('\n').at(-1) ?? '', /^\*\*Peak 16\.\d GiB inference ✓ · \d+ GiB training ✗\*\* on the RTX 4090/);
   });
 
   it('gives no hover on keys VRAM Lens does not use', async () => {
