@@ -193,6 +193,11 @@ export function unknownModelLensTitle(u: UnresolvedName): string {
   return `VRAM Lens: ${what} — ${UNKNOWN_MODEL_WAYS.replace(/`/g, '')}`;
 }
 
+/** The sequence VRAM Lens assumes when nothing sets one: the model's context up to DEFAULT_MAX_SEQUENCE. */
+function contextDefault(spec: ModelSpec): number {
+  return spec.maxPositions !== undefined ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE) : DEFAULT_SEQUENCE_WITHOUT_CONTEXT;
+}
+
 export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSettings {
   // A diffusion model works on an image: its side (the config's own unless set) gives its positions per sample.
   const image = diffusionImage(spec, options.imageSide);
@@ -200,9 +205,7 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
     options.sequenceLength ??
     image?.tokens ??
     spec.defaultSequence ??
-    (spec.maxPositions !== undefined
-      ? Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE)
-      : DEFAULT_SEQUENCE_WITHOUT_CONTEXT);
+    contextDefault(spec);
   const { mode, targetGpu, sequenceLength: requested, cudaOverheadMiB, customGpus, ...run } = options;
   const gpu = resolveTarget(options).gpu;
   const diffusion = image ? { imageSide: image.side, guidance: options.guidance ?? image.guidanceByDefault } : { imageSide: undefined, guidance: undefined };
@@ -355,7 +358,7 @@ function shapeNotes(spec: ModelSpec, effective: AnalysisOptions, options: Analys
   if (options.sequenceLength !== undefined) {
     notes.push(`Sequence ${formatInteger(options.sequenceLength)} tokens: the file sets none; setting vramLens.sequenceLength (CLI --seq).`);
   } else if (spec.maxPositions !== undefined) {
-    const chosen = Math.min(spec.maxPositions, DEFAULT_MAX_SEQUENCE);
+    const chosen = contextDefault(spec);
     const why = `the file sets none and vramLens.sequenceLength (CLI --seq) is unset, so the model's context up to ${formatInteger(DEFAULT_MAX_SEQUENCE)}`;
     notes.push(
       spec.maxPositions > chosen

@@ -133,8 +133,13 @@ function cell(v: number | undefined, strong: boolean | undefined): string {
 }
 
 export function breakdownTableMarkdown(est: Estimate): string {
+  return rowsTableMarkdown(breakdownRows(est));
+}
+
+/** Rows of inference and training figures as a Markdown table, the peak row in bold. */
+function rowsTableMarkdown(rows: readonly Row[]): string {
   const lines = ['| | Inference | Training |', '|---|---:|---:|'];
-  for (const r of breakdownRows(est)) {
+  for (const r of rows) {
     lines.push(`| ${r.strong ? `**${r.label}**` : r.label} | ${cell(r.inference, r.strong)} | ${cell(r.training, r.strong)} |`);
   }
   return lines.join('\n');
@@ -156,11 +161,7 @@ function hoverBreakdownMarkdown(est: Estimate): string {
     { label: 'Allocator reserve and CUDA context', inference: i.allocatorReserve + i.cudaContext, training: t.allocatorReserve + t.cudaContext },
     { label: 'Peak (nvidia-smi)', inference: est.inference.peakBytes, training: est.training.peakBytes, strong: true },
   ];
-  const lines = ['| | Inference | Training |', '|---|---:|---:|'];
-  for (const r of rows) {
-    lines.push(`| ${r.strong ? `**${r.label}**` : r.label} | ${cell(r.inference, r.strong)} | ${cell(r.training, r.strong)} |`);
-  }
-  return lines.join('\n');
+  return rowsTableMarkdown(rows);
 }
 
 /**

@@ -432,7 +432,7 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
 /** LoRA and QLoRA on every linear layer, only where the file does not already choose how to fine-tune. */
 function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
   const { a, s } = c;
-  const fileChoosesTuning = a.config.training.sources.some(x => x.setting.startsWith('LoRA') || x.setting === 'quantization');
+  const fileChoosesTuning = a.config.training.sources.some(x => x.option === 'lora' || x.option === 'quantization');
   if (fileChoosesTuning || megatron) {
     return [];
   }

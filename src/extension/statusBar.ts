@@ -14,6 +14,8 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('vramLens.status', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The changed assumptions per resource, read once per settings change rather than on every keystroke. */
+  private readonly assumptions = new Map<string, ChangedAssumption[]>();
 
   constructor(
     private readonly cache: AnalysisCache,
@@ -29,7 +31,11 @@ export class StatusBar implements vscode.Disposable {
           this.schedule();
         }
       }),
-      cache.onDidInvalidate(() => this.update()),
+      // Settings changed (the cache re-reads them too): the assumptions marked are read again.
+      cache.onDidInvalidate(() => {
+        this.assumptions.clear();
+        this.update();
+      }),
     );
     this.update();
   }
@@ -76,7 +82,9 @@ export class StatusBar implements vscode.Disposable {
     const capacity = gpuMemoryBytes(gpu);
     const cap = formatBytes(capacity).replace(' GiB', '');
     const fmt = (b: number) => formatBytes(b).replace(' GiB', '');
-    const changed = changedAssumptions(document.uri);
+    const key = document.uri.toString();
+    const changed = this.assumptions.get(key) ?? changedAssumptions(document.uri);
+    this.assumptions.set(key, changed);
     // The number says its mode; a second judged mode that does not fit is named beside it, then any assumption the user changed.
     this.item.text =
       `$(chip) ${gpu.name} · ${primary} ${fmt(peakIn(est, primary))}/${cap} GiB${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}` +
