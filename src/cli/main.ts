@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { analyzeDocument, DEFAULT_OPTIONS, lookupsFor, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
+import { MIB } from '../core/memory';
 import type { ConfigDocument } from '../core/configTree';
 import type { ExternalModel } from '../core/modelNames';
 import { lookUp, type Lookup, type LookupSources } from '../parse/lookups';
@@ -562,7 +563,7 @@ function configTable(r: ConfigReport, options: AnalysisOptions): string {
     return lines.join('\n');
   }
   const verdicts = modes.map(m => `${fit[m] ? '✓' : '✗'} ${m}`);
-  lines.push(`    ${fit.gpu} (${formatInteger(fit.memoryMiB)} MiB): ${verdicts.join(' · ')}`);
+  lines.push(`    ${fit.gpu} (${formatBytes(fit.memoryMiB * MIB)}): ${verdicts.join(' · ')}`);
   const advice = r.advice;
   if (advice) {
     const advised = modes.map(m => [m, advice[m]] as const);

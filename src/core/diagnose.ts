@@ -1,6 +1,6 @@
 // The diagnostics of a document: its problems, and a config that does not fit the target GPU, with the numbers.
 import type { ConfigAnalysis, DocumentAnalysis, Problem } from './analyze';
-import { formatBytes, formatInteger, sampleShape } from './format';
+import { formatBytes, sampleShape } from './format';
 import { gpuMemoryBytes } from './gpus';
 import { engineName, planGpus } from './serving';
 import type { Span } from './types';
@@ -9,10 +9,14 @@ import { judgedModes, type JudgedMode } from './intent';
 export const EXCEEDS_INFERENCE = 'exceeds-gpu-inference';
 export const EXCEEDS_TRAINING = 'exceeds-gpu-training';
 
-/** Where a config-level diagnostic points: its hidden-size key (the line a reader identifies the model by). */
-function anchor(a: ConfigAnalysis): Span {
-  const key = a.config.keys.find(k => k.field === 'hiddenSize') ?? a.config.keys[0];
-  return key ? { start: key.keySpan.start, end: key.valueSpan.end } : { start: a.config.span.start, end: a.config.span.start + 1 };
+/**
+ * Where a config-level diagnostic points: the line that defines the model — its hidden-size key in a model config,
+ * the key or call that names it in a recipe or script (`base_model`, `from_pretrained(…)`, a torchtune builder, a
+ * torchtitan flavor) — else the config's first key, else the config's first character.
+ */
+export function configAnchor(a: ConfigAnalysis): Span {
+  const key = a.config.keys.find(k => k.field === 'hiddenSize') ?? a.config.catalog ?? a.config.keys[0];
+  return key ? { start: key.keySpan.start, end: Math.max(key.valueSpan.end, key.keySpan.end) } : { start: a.config.span.start, end: a.config.span.start + 1 };
 }
 
 export const SERVING_DOES_NOT_START = 'serving-does-not-start';
@@ -87,7 +91,7 @@ function fitDiagnostics(a: ConfigAnalysis, modes: readonly JudgedMode[]): Proble
   }
   const out: Problem[] = [];
   const gpu = v.gpu;
-  const capacity = `${gpu.name}'s ${formatBytes(gpuMemoryBytes(gpu))} (${formatInteger(gpu.memoryMiB)} MiB)`;
+  const capacity = `${gpu.name}'s ${formatBytes(gpuMemoryBytes(gpu))}`;
   const s = est.settings;
   const assumed = `batch ${s.batchSize}, ${sampleShape(s)}, ${s.precision}`;
   if (modes.includes('inference') && !v.inference) {
@@ -95,7 +99,7 @@ function fitDiagnostics(a: ConfigAnalysis, modes: readonly JudgedMode[]): Proble
     out.push({
       severity: 'warning',
       code: EXCEEDS_INFERENCE,
-      span: anchor(a),
+      span: configAnchor(a),
       message:
         `Inference needs ≈ ${formatBytes(est.inference.peakBytes)}, more than the ${capacity}: ` +
         `${components([['weights', c.weights], ['KV cache', c.kvCache], ['activations', c.activations], ['reserve + CUDA context', c.allocatorReserve + c.cudaContext]])} ` +
@@ -107,7 +111,7 @@ function fitDiagnostics(a: ConfigAnalysis, modes: readonly JudgedMode[]): Proble
     out.push({
       severity: modes.length > 1 ? 'info' : 'warning',
       code: EXCEEDS_TRAINING,
-      span: anchor(a),
+      span: configAnchor(a),
       message:
         `Training needs ≈ ${formatBytes(est.training.peakBytes)}, more than the ${capacity}: ` +
         `${components([['weights', c.weights], ['gradients', c.gradients], ['optimizer states', c.optimizer], ['activations', c.activations]])} ` +

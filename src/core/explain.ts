@@ -172,7 +172,7 @@ function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined
   const out = [`*${run}*`, '', hoverBreakdownMarkdown(est), ''];
   const v = analysis.verdict;
   if (gpu && v) {
-    out.push(`**Peak ${formatBytes(est.inference.peakBytes)} inference ${mark(v.inference)} · ${formatBytes(est.training.peakBytes)} training ${mark(v.training)}** on the ${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB)`);
+    out.push(`**Peak ${formatBytes(est.inference.peakBytes)} inference ${mark(v.inference)} · ${formatBytes(est.training.peakBytes)} training ${mark(v.training)}** on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})`);
   } else {
     out.push(`**Peak ${formatBytes(est.inference.peakBytes)} inference · ${formatBytes(est.training.peakBytes)} training**`);
   }
@@ -299,7 +299,7 @@ export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: n
   const gpu = doc.gpu;
   out.push(
     gpu
-      ? `Target GPU: **${escapeMarkdown(gpu.name)}** — ${formatInteger(gpu.memoryMiB)} MiB as nvidia-smi reports it (${gpu.memoryGb} GB sold).`
+      ? `Target GPU: **${escapeMarkdown(gpu.name)}** — ${formatBytes(gpuMemoryBytes(gpu))}, the ${formatInteger(gpu.memoryMiB)} MiB nvidia-smi reports (sold as ${gpu.memoryGb} GB).`
       : `Target GPU: "${escapeMarkdown(doc.options.targetGpu)}" is not a GPU VRAM Lens knows.`,
   );
   out.push('');
@@ -455,7 +455,7 @@ function gpuTableMarkdown(est: Estimate, gpus: readonly Gpu[]): string[] {
     const v = verdictFor(est, g);
     const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
     const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
-    rows.push(`| ${escapeMarkdown(g.name)} | ${formatInteger(g.memoryMiB)} MiB | ${price} | ${cloud} | ${mark(v.inference)} ${headroom(v.inferenceHeadroomBytes)} | ${mark(v.training)} ${headroom(v.trainingHeadroomBytes)} |`);
+    rows.push(`| ${escapeMarkdown(g.name)} | ${formatBytes(gpuMemoryBytes(g))} | ${price} | ${cloud} | ${mark(v.inference)} ${headroom(v.inferenceHeadroomBytes)} | ${mark(v.training)} ${headroom(v.trainingHeadroomBytes)} |`);
   }
   return rows;
 }
@@ -513,7 +513,7 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
 
 /** "What Fits on My GPU?": the largest model of the current shape, and which catalog models fit each way. */
 export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnalysis | undefined, gpu: Gpu, options: AnalysisOptions): string {
-  const out = [`# What fits on the ${escapeMarkdown(gpu.name)} (${formatInteger(gpu.memoryMiB)} MiB)`, ''];
+  const out = [`# What fits on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})`, ''];
   if (doc && fileName) {
     for (const a of doc.configs) {
       const shapeInf = largestShape(a.config, doc.options, gpu, 'inference');

@@ -22,6 +22,13 @@ export function formatBytes(bytes: number): string {
   return Math.abs(value) >= 1024 ? `${value.toExponential(2)} ${unit}` : `${round(value)} ${unit}`;
 }
 
+/** A figure against a capacity, both in the capacity's unit: `16.5/24.0 GiB`, `0.42/24.0 GiB`. */
+export function formatUsage(used: number, capacity: number): string {
+  const [, unit] = formatBytes(capacity).split(' ');
+  const scale = 1024 ** (UNITS.indexOf(unit as (typeof UNITS)[number]) + 1);
+  return unit && scale > 1 ? `${round(used / scale)}/${formatBytes(capacity)}` : `${formatBytes(used)}/${formatBytes(capacity)}`;
+}
+
 function round(x: number): string {
   const abs = Math.abs(x);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;

@@ -1,6 +1,6 @@
 // Quick fixes on the diagnostics that say a config does not fit, computed once per analysis.
 import * as vscode from 'vscode';
-import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../core/diagnose';
+import { configAnchor, EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../core/diagnose';
 import { fixesIn, type FixMode } from '../core/configFixes';
 import type { Fix } from '../core/fixes';
 import { analyzeDocument, configIndexAt, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
@@ -9,6 +9,11 @@ import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { UNKNOWN_MODEL_ACTIONS } from './unknownModels';
+
+/** The config a "does not fit" diagnostic is about: the one it is anchored on, else the one whose text holds it. */
+function configOfDiagnostic(analysis: DocumentAnalysis, offset: number): ConfigAnalysis | undefined {
+  return analysis.configs.find(c => configAnchor(c).start === offset) ?? analysis.configs[configIndexAt(analysis, offset) ?? 0];
+}
 
 /** Quick fixes on "does not fit" diagnostics, each computed with the engine to really fit. */
 export class VramCodeActionProvider implements vscode.CodeActionProvider {
@@ -87,8 +92,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
         continue;
       }
       const mode = diagnostic.code === EXCEEDS_INFERENCE ? 'inference' : 'training';
-      const offset = document.offsetAt(diagnostic.range.start);
-      const a = analysis.configs[configIndexAt(analysis, offset) ?? 0];
+      const a = configOfDiagnostic(analysis, document.offsetAt(diagnostic.range.start));
       if (!a) {
         continue;
       }

@@ -34,7 +34,7 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       : undefined;
     items.push({
       label: gpu.name === current ? `$(check) ${gpu.name}` : gpu.name,
-      description: `${formatInteger(gpu.memoryMiB)} MiB (${formatBytes(cap)})${gpu.priceUsd === null ? '' : ` · $${formatInteger(gpu.priceUsd)}`} · ${gpu.vendor} ${gpu.generation}`,
+      description: `${formatBytes(cap)}${gpu.priceUsd === null ? '' : ` · $${formatInteger(gpu.priceUsd)}`} · ${gpu.vendor} ${gpu.generation}`,
       detail: fit,
       gpu,
     });
@@ -45,7 +45,7 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
     const gpu = gpus.find(g => g.name === name);
     for (const n of gpu ? [2, 4, 8] : []) {
       const label = `${n}× ${gpu!.name}`;
-      items.push({ label: label === current ? `$(check) ${label}` : label, description: `${formatInteger(gpu!.memoryMiB)} MiB each`, gpu: { ...gpu!, name: label } });
+      items.push({ label: label === current ? `$(check) ${label}` : label, description: `${formatBytes(gpuMemoryBytes(gpu!))} each`, gpu: { ...gpu!, name: label } });
     }
   }
   const picked = await pickOne(items, current, est ? 'Memory, price, and whether the active config fits' : 'Memory and price of each GPU');

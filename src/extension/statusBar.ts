@@ -1,7 +1,7 @@
 // The status-bar verdict for the active file on the target GPU.
 import * as vscode from 'vscode';
 import { peakIn } from '../core/advise';
-import { formatBytes } from '../core/format';
+import { formatBytes, formatUsage } from '../core/format';
 import { gpuMemoryBytes } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
 import { changedAssumptions, describeSetting, type ChangedAssumption } from './assumptions';
@@ -80,14 +80,12 @@ export class StatusBar implements vscode.Disposable {
     const modes = modesOf(worst);
     const [primary, second] = modes;
     const capacity = gpuMemoryBytes(gpu);
-    const cap = formatBytes(capacity).replace(' GiB', '');
-    const fmt = (b: number) => formatBytes(b).replace(' GiB', '');
     const key = document.uri.toString();
     const changed = this.assumptions.get(key) ?? changedAssumptions(document.uri);
     this.assumptions.set(key, changed);
     // The number says its mode; a second judged mode that does not fit is named beside it, then any assumption the user changed.
     this.item.text =
-      `$(chip) ${gpu.name} · ${primary} ${fmt(peakIn(est, primary))}/${cap} GiB${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}` +
+      `$(chip) ${gpu.name} · ${primary} ${formatUsage(peakIn(est, primary), capacity)}${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}` +
       assumptionMark(changed);
     this.item.backgroundColor = !verdict[primary]
       ? new vscode.ThemeColor('statusBarItem.errorBackground')

@@ -59,7 +59,7 @@ describe('command line', () => {
     assert.match(out, /Production \(nib scale\)\s+\(line 1, Generic decoder \(GPT-style block assumed\), model config\)/);
     assert.match(out, /parameters 26\.6M \(26,595,328\)/);
     assert.match(out, /Peak \(nvidia-smi\)\s+\d/);
-    assert.match(out, /RTX 4090 \(24,564 MiB\): ✓ inference · ✓ training/);
+    assert.match(out, /RTX 4090 \(24\.0 GiB\): ✓ inference · ✓ training/);
   });
 
   it('exits 2 on bad usage and unreadable input, with a message', async () => {

@@ -3,6 +3,7 @@ import { DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { diagnose } from '../../src/core/diagnose';
 import { escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
+import { formatUsage } from '../../src/core/format';
 import { analyzeDocument } from '../../src/core/analyze';
 import { parseConfig } from '../../src/parse';
 import { onlyConfig, readReference } from './helpers';
@@ -18,6 +19,17 @@ describe('what the editor shows', () => {
     const [generic] = analyzeDocument(parseConfig('{"model_type": "mystery", "hidden_size": 1024, "num_hidden_layers": 4, "num_attention_heads": 8, "intermediate_size": 4096, "vocab_size": 1000}', 'json'), DEFAULT_OPTIONS).configs;
     assert.match(lensTitle(generic, DEFAULT_OPTIONS, findGpu('RTX 4090')), /^VRAM ≈ [\d.]+ [MG]iB inference · [\d.]+ [MG]iB training \(b1 · [\d,k]+; approximate: a generic decoder \(Llama-style block assumed\)\) — ✓ fits RTX 4090$/);
     assert.match(lensTitle(a, DEFAULT_OPTIONS, undefined), /unknown target GPU/);
+  });
+
+  it('a figure against a capacity is in the capacity\'s unit, and a GPU is sized in the unit of the figures beside it', () => {
+    const GiB = 1024 ** 3;
+    assert.strictEqual(formatUsage(16.5 * GiB, 24 * GiB), '16.5/24.0 GiB');
+    assert.strictEqual(formatUsage(0.42 * GiB, 24 * GiB), '0.42/24.0 GiB');
+    assert.strictEqual(formatUsage(130 * GiB, 24 * GiB), '130/24.0 GiB');
+    const md = reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' }));
+    assert.match(md, /Target GPU: \*\*RTX 4090\*\* — 24\.0 GiB, the 24,564 MiB nvidia-smi reports \(sold as 24 GB\)\./);
+    // Memory elsewhere in the report is in binary units with one decimal or more, never MiB beside GiB for one figure.
+    assert.doesNotMatch(md.replace(/the [\d,]+ MiB nvidia-smi reports/, ''), /GiB \([\d,]+ MiB\)|MiB \([\d.]+ GiB\)/);
   });
 
   it('the report names the setting behind a default batch and sequence, and a capped sequence offers the full context', () => {
@@ -62,7 +74,7 @@ describe('what the editor shows', () => {
     assert.match(md, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
     // Short enough to read whole, and it ends with the peaks and the verdict on the target GPU.
     assert.ok(md.split('\n').length <= 24, `${md.split('\n').length} lines`);
-    assert.match(md.split('\n').at(-1)!, /^\*\*Peak 16\.5 GiB inference ✓ · 136 GiB training ✗\*\* on the RTX 4090 \(24,564 MiB\)$/);
+    assert.match(md.split('\n').at(-1)!, /^\*\*Peak 16\.5 GiB inference ✓ · 136 GiB training ✗\*\* on the RTX 4090 \(24\.0 GiB\)$/);
   });
 
   it('diagnoses a bare model config in both modes, each with the numbers: inference a warning, training information beside it', () => {
@@ -70,7 +82,7 @@ describe('what the editor shows', () => {
     assert.strictEqual(doc.configs[0].intent, 'model');
     const problems = diagnose(doc);
     assert.deepStrictEqual(problems.map(p => [p.code, p.severity]), [['exceeds-gpu-inference', 'warning'], ['exceeds-gpu-training', 'info']]);
-    assert.match(problems[0].message, /^Inference needs ≈ 16\.5 GiB, more than the T4's 15\.0 GiB \(15,360 MiB\)/);
+    assert.match(problems[0].message, /^Inference needs ≈ 16\.5 GiB, more than the T4's 15\.0 GiB: /);
     assert.match(problems[1].message, /^Training needs ≈ /);
     // The user's mode, when it names one, is the only one judged.
     const inferenceOnly = diagnose(analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'T4', mode: 'inference' }));
@@ -93,10 +105,10 @@ describe('what the editor shows', () => {
     const doc = analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, customGpus: [lab] });
     const md = reportMarkdown('config.json', doc);
     const table = md.slice(md.indexOf('### Every listed GPU'), md.indexOf('### Assumptions'));
-    assert.match(table, /\| RTX 4090 \| 24,564 MiB \| \$1,[\d,]+ \| \$[\d.]+ \| ✓ [\d.]+ GiB to spare \| ✗ [\d.]+ GiB over \|/);
-    assert.match(table, /\| Lab A6000 \| 49,140 MiB \| \$4,500 \| — \| ✓ [\d.]+ GiB to spare \| ✗ /);
-    assert.match(table, /\| H100 80GB \| 81,559 MiB \|/);
-    const sizes = [...table.matchAll(/\| ([\d,]+) MiB \|/g)].map(m => Number(m[1].replace(/,/g, '')));
+    assert.match(table, /\| RTX 4090 \| 24\.0 GiB \| \$1,[\d,]+ \| \$[\d.]+ \| ✓ [\d.]+ GiB to spare \| ✗ [\d.]+ GiB over \|/);
+    assert.match(table, /\| Lab A6000 \| 48\.0 GiB \| \$4,500 \| — \| ✓ [\d.]+ GiB to spare \| ✗ /);
+    assert.match(table, /\| H100 80GB \| 79\.6 GiB \|/);
+    const sizes = [...table.matchAll(/\| ([\d.]+) GiB \|/g)].map(m => Number(m[1]));
     assert.ok(sizes.length >= 20 && sizes.every((x, i) => i === 0 || sizes[i - 1] <= x), 'sorted by memory');
   });
 });

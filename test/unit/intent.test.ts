@@ -47,6 +47,21 @@ describe('what each file is for', () => {
     assert.match(lensTitle(doc.configs[0], doc.options, findGpu('RTX 4090')), /^VRAM ≈ [\d.]+ GiB training \(b\d+ · [\d,k²]+\) — ✗ does not fit RTX 4090$/);
   });
 
+  it('a diagnostic sits on the line that defines the model: the name key, the builder, the flavor, the loading call', () => {
+    const lineOf = (text: string, format: ConfigFormat, gpu: string) => {
+      const problem = diagnose(analyze(text, format, { targetGpu: gpu })).find(p => p.code.startsWith('exceeds-gpu'));
+      assert.ok(problem, 'a diagnostic');
+      const start = text.lastIndexOf('\n', problem.span.start - 1) + 1;
+      return text.slice(start, text.indexOf('\n', problem.span.end)).trim();
+    };
+    assert.strictEqual(lineOf(heldout('axolotl__examples__llama-3__fft-8b.yaml'), 'yaml', 'RTX 4090'), 'base_model: NousResearch/Meta-Llama-3.1-8B');
+    assert.strictEqual(lineOf(heldout('torchtune__recipes__configs__qwen3__8B_lora_single_device.yaml'), 'yaml', 'T4'), '_component_: torchtune.models.qwen3.lora_qwen3_8b_instruct');
+    assert.strictEqual(lineOf('# torchtitan job\n[job]\ndump_folder = "./outputs"\n\n[model]\nname = "llama3"\nflavor = "8B"\n\n[training]\nlocal_batch_size = 8\nseq_len = 8192\n', 'toml', 'RTX 4090'), 'flavor = "8B"');
+    assert.strictEqual(lineOf(script('opt = torch.optim.AdamW(model.parameters())\nloss.backward()\n'), 'python', 'T4'), 'model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.1-8B", torch_dtype=torch.bfloat16)');
+    // A model config points at its width, the line a reader knows the model by.
+    assert.strictEqual(lineOf(readReference('configs/json/llama-2-7b-chat-hf.config.json'), 'json', 'T4'), '"hidden_size": 4096,');
+  });
+
   it('an evaluation config is judged on inference only: no training verdict where it never trains', () => {
     const doc = analyze(readReference('configs/python/eval-gpt2-xl.py'), 'python', { targetGpu: 'RTX 3060' });
     assert.deepStrictEqual(diagnose(doc).filter(p => p.code.startsWith('exceeds-gpu')), []);
