@@ -12,7 +12,7 @@ import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier
 import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
 import { estimateWithDoubled, gpusNeeded, largestShape, peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
-import { adviceFor, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, settingsSummary, TRAINING_LABELS, type ModeAdvice } from './report';
+import { adviceFor, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, settingsSummary, TRAINING_LABELS, type Advice, type ModeAdvice } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -281,11 +281,6 @@ export function reportedConfigs(doc: Pick<DocumentAnalysis, 'configs'>, only: nu
   return only === undefined ? doc.configs : doc.configs.slice(only, only + 1);
 }
 
-/**
- * The full report for a document, as Markdown: what "Estimate VRAM" shows. `only` limits it to one config (the one
- * whose CodeLens was clicked, or the one at the cursor); advice, a search over many estimates, is given for the
- * first MAX_ADVISED_CONFIGS configs shown.
- */
 /** What the report says the config is judged on, and why: its file's purpose, or the mode the user chose. */
 function judgedLine(a: ConfigAnalysis, mode: AnalysisOptions['mode']): string {
   const modes = judgedModes(a.intent, mode).join(' and ');
@@ -294,118 +289,185 @@ function judgedLine(a: ConfigAnalysis, mode: AnalysisOptions['mode']): string {
     : `Judged for ${modes}, as the \`vramLens.mode\` setting says (the file reads as a ${INTENT_WORDS[a.intent]}).`;
 }
 
-export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: number): string {
-  const out: string[] = [`# VRAM estimate — ${escapeMarkdown(fileName)}`, ''];
+/** A report as the panel lays it out: its head, a section per config (its chart goes under its heading), then closing notes. */
+export interface ReportParts {
+  readonly head: readonly string[];
+  readonly sections: readonly ReportSection[];
+  readonly tail: readonly string[];
+}
+
+export interface ReportSection {
+  readonly analysis: ConfigAnalysis;
+  /** The config's name, as its heading and its chart say it. */
+  readonly title: string;
+  readonly lines: readonly string[];
+  /** Whether a memory chart belongs under the heading (an estimate as transformers runs it, not a serving engine's plan). */
+  readonly chart: boolean;
+}
+
+/**
+ * The full report for a document, in parts: what "Estimate VRAM" shows. `only` limits it to one config (the one
+ * whose CodeLens was clicked, or the one at the cursor); advice, a search over many estimates, is given for the
+ * first MAX_ADVISED_CONFIGS configs shown.
+ */
+export function reportParts(fileName: string, doc: DocumentAnalysis, only?: number): ReportParts {
   const gpu = doc.gpu;
-  out.push(
+  const head: string[] = [`# VRAM estimate — ${escapeMarkdown(fileName)}`, ''];
+  head.push(
     gpu
       ? `Target GPU: **${escapeMarkdown(gpu.name)}** — ${formatBytes(gpuMemoryBytes(gpu))}, the ${formatInteger(gpu.memoryMiB)} MiB nvidia-smi reports (sold as ${gpu.memoryGb} GB).`
       : `Target GPU: "${escapeMarkdown(doc.options.targetGpu)}" is not a GPU VRAM Lens knows.`,
+    '',
   );
-  out.push('');
   if (doc.configs.length === 0) {
-    out.push('No model config found in this file. VRAM Lens looks for an object with a hidden size (`hidden_size`, `d_model`, `n_embd`…), a layer count and heads or a vocabulary size.');
+    head.push('No model config found in this file. VRAM Lens looks for an object with a hidden size (`hidden_size`, `d_model`, `n_embd`…), a layer count and heads or a vocabulary size.');
   }
   const shown = reportedConfigs(doc, only);
-  for (const [index, a] of shown.entries()) {
-    out.push(`## ${escapeMarkdown(a.config.name)}`);
-    out.push('');
-    for (const p of a.problems) {
-      out.push(`- **${p.severity}**: ${p.message}`);
-    }
-    const est = a.estimate;
-    if (!est || !a.spec) {
-      out.push('', 'No estimate for this config.', '');
-      continue;
-    }
-    const p = est.parameters;
-    out.push(`Architecture: **${escapeMarkdown(a.spec.family)}**. Parameters: **${formatInteger(p.total)}** (${formatCount(p.total)})` +
-      // Mixture-of-experts models name their active share; a vision encoder is idle for text tokens, which is not that.
-      (p.activePerToken !== p.total - p.vision ? `, ${formatCount(p.activePerToken)} active per token.` : '.'));
-    out.push('');
-    out.push('| Parameters | Count | Share |', '|---|---:|---:|');
-    const parts: [string, number][] = [
-      ['Embeddings', p.embeddings], ['Attention', p.attention], ['MLP', p.mlp], ['Experts (incl. routers)', p.experts],
-      ['Norms', p.norms], ['Output head', p.head], ['Other (pooler)', p.other], ['Vision encoder and projector', p.vision],
-    ];
-    for (const [label, n] of parts) {
-      if (n > 0) {
-        out.push(`| ${label} | ${formatInteger(n)} | ${formatPercent(n / p.total)} |`);
-      }
-    }
-    out.push('');
-    // A serving command is reported as its engine lays memory out, not as a transformers run.
-    if (a.serving || a.local) {
-      out.push(...servingReportLines(a), '### Assumptions', '', ...[...(a.serving?.assumptions ?? a.local!.assumptions), ...est.assumptions.filter(x => /^(Architecture|From the file)/.test(x))].map(x => `- ${x}`), '');
-      continue;
-    }
-    out.push(judgedLine(a, doc.options.mode), '');
-    out.push(`Memory for ${settingsSummary(est)}:`, '');
-    out.push(breakdownTableMarkdown(est));
-    out.push('');
-    if (gpu && a.verdict) {
-      const v = a.verdict;
-      out.push(`On the ${escapeMarkdown(gpu.name)}: inference ${mark(v.inference)} (${headroom(v.inferenceHeadroomBytes)}), training ${mark(v.training)} (${headroom(v.trainingHeadroomBytes)}).`);
-    }
-    const advice = gpu && index < MAX_ADVISED_CONFIGS ? adviceFor(a, doc.options, gpu) : undefined;
-    // The advice has it for a one-card target (a split model's per-card peak does not compare with one card).
-    const inf = advice ? advice.inference.smallestGpu : (smallestGpuFor(est.inference.peakBytes)?.name ?? null);
-    const tr = advice ? advice.training.smallestGpu : (smallestGpuFor(est.training.peakBytes)?.name ?? null);
-    if (!gpu || !/^\d+×/.test(gpu.name)) {
-      out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf) : 'none'}**, training **${tr ? escapeMarkdown(tr) : 'none on one GPU'}**.`);
-    }
-    out.push('');
-    if (advice && gpu) {
-      out.push(`### On the ${escapeMarkdown(gpu.name)}`, '', '| | Inference | Training |', '|---|---:|---:|');
-      const row = (label: string, f: (m: ModeAdvice) => string) => out.push(`| ${label} | ${f(advice.inference)} | ${f(advice.training)} |`);
-      row('Largest micro-batch that fits', m => (m.largestBatch ? formatInteger(m.largestBatch) : 'none'));
-      if (advice.inference.largestImage !== null) {
-        row('Largest image that fits', m => (m.largestImage ? `${formatInteger(m.largestImage)} × ${formatInteger(m.largestImage)}` : 'none'));
-      } else {
-        row('Longest sequence that fits (up to the context)', m => (m.longestSequence ? formatInteger(m.longestSequence) : 'none'));
-      }
-      row(`${escapeMarkdown(gpu.name)}s needed`, m => (m.gpusNeeded.count === null ? escapeMarkdown(m.gpusNeeded.how) : `${m.gpusNeeded.count} (${m.gpusNeeded.how})`));
-      row('Cheapest listed GPU that fits', m => escapeMarkdown(m.cheapestGpu ?? 'none'));
-      row('Deepest model of this width that fits', m => (m.largestShape ? `${m.largestShape.layers} layers` : '—'));
-      row('Widest model of this depth that fits', m => (m.largestShape ? `hidden size ${formatInteger(m.largestShape.hiddenSize)}` : '—'));
-      const t = advice.throughput;
-      if (t || advice.cost) {
-        out.push('', `### Speed and cost on the ${escapeMarkdown(gpu.name)} (first order)`, '');
-        if (t) {
-          out.push(
-            `- Decoding: about **${formatInteger(t.decodeTokensPerSecond)} tokens/s** at batch ${est.settings.batchSize} (memory-bandwidth bound: every active weight and the KV cache are read once per token, ${formatInteger(gpu.bandwidthGBs ?? 0)} GB/s).`,
-            `- Prefill: about **${formatInteger(t.prefillTokensPerSecond)} tokens/s** (compute bound: 2 FLOPs per active parameter per token at ${ASSUMED_MFU * 100} % of ${formatInteger(gpu.bf16Tflops ?? 0)} TFLOPS).`,
-            `- For ${t.promptTokens}-token prompts and ${t.answerTokens}-token answers, one batch after another: about **${formatInteger(t.requestsPerDay)} requests a day**.`,
-          );
-        }
-        if (advice.cost) {
-          out.push(`- Buying (about $${formatInteger(advice.cost.priceUsd)}) costs as much as **${formatInteger(advice.cost.breakEvenHours)} hours** of renting one at about $${advice.cost.cloudUsdPerHour.toFixed(2)}/hour (${GPU_PRICE_DATE} prices; power, hosting and resale not counted).`);
-        }
-      }
-      out.push('', '### What doubling each value does', '', '| Doubled | Inference | Training |', '|---|---:|---:|');
-      for (const sens of advice.sensitivity) {
-        out.push(`| ${codeSpan(sens.key)} (${formatInteger(sens.value)} → ${formatInteger(sens.value * 2)}) | ${formatMultiplier(sens.inference)} | ${formatMultiplier(sens.training)} |`);
-      }
-      out.push('', '### What each optimisation would do', '', '| | Inference peak | Training peak |', '|---|---:|---:|');
-      for (const sv of advice.savings) {
-        out.push(`| ${sv.label} | ${formatBytes(sv.inferencePeakBytes)} | ${formatBytes(sv.trainingPeakBytes)} |`);
-      }
-      out.push('');
-    }
-    out.push('### Every listed GPU', '', ...gpuTableMarkdown(est, sortedGpus(gpuList(doc.options))), '', `Prices: ${GPU_PRICE_DATE}.`, '');
-    out.push('### Assumptions', '');
-    for (const s of est.assumptions) {
-      out.push(`- ${s}`);
-    }
-    out.push('');
+  const numbered = shown.length > 1;
+  if (numbered) {
+    head.push(...configsTableMarkdown(shown, doc.options.mode), '');
   }
+  const sections = shown.map((a, index) => ({
+    analysis: a,
+    title: a.config.name,
+    lines: configSectionLines(a, index, doc, numbered),
+    chart: a.estimate !== undefined && a.spec !== undefined && !a.serving && !a.local,
+  }));
+  const tail: string[] = [];
   if (shown.length > MAX_ADVISED_CONFIGS) {
-    out.push(`*Advice (largest batch, GPUs needed, what each change does) is given for the first ${MAX_ADVISED_CONFIGS} configs; click a config's CodeLens for its own report.*`, '');
+    tail.push(`*Advice (largest batch, GPUs needed, what each change does) is given for the first ${MAX_ADVISED_CONFIGS} configs; click a config's CodeLens for its own report.*`, '');
   }
   if (only === undefined && doc.omitted) {
-    out.push(`*${omittedConfigsMessage(doc.omitted)}*`, '');
+    tail.push(`*${omittedConfigsMessage(doc.omitted)}*`, '');
   }
-  return out.join('\n');
+  return { head, sections, tail };
+}
+
+/** The full report for a document as Markdown (what "Copy as Markdown" gives). */
+export function reportMarkdown(fileName: string, doc: DocumentAnalysis, only?: number): string {
+  const parts = reportParts(fileName, doc, only);
+  return [...parts.head, ...parts.sections.flatMap(s => s.lines), ...parts.tail].join('\n');
+}
+
+/** A file of several configs opens with one row per config: what it is for and its peak in each mode it is judged in. */
+function configsTableMarkdown(configs: readonly ConfigAnalysis[], mode: AnalysisOptions['mode']): string[] {
+  const rows = ['| # | Config | Parameters | For | Inference | Training |', '|---:|---|---:|---|---:|---:|'];
+  configs.forEach((a, i) => {
+    const judged = judgedModes(a.intent, mode);
+    const cell = (m: 'inference' | 'training') => {
+      if (a.serving) {
+        return m === 'inference' ? `${engineName(a.serving)} ${a.serving.starts ? 'starts ✓' : 'does not start ✗'}` : '—';
+      }
+      if (a.local) {
+        return m === 'inference' ? `${a.local.engine === 'ollama' ? 'Ollama' : 'llama.cpp'} ${a.local.fits ? 'loads ✓' : 'does not load ✗'}` : '—';
+      }
+      if (!a.estimate || !judged.includes(m)) {
+        return '—';
+      }
+      return `${formatBytes(peakIn(a.estimate, m))}${a.verdict ? ` ${mark(a.verdict[m])}` : ''}`;
+    };
+    const params = a.estimate ? formatCount(a.estimate.parameters.total) : '—';
+    rows.push(`| ${i + 1} | ${escapeMarkdown(a.config.name)} | ${params} | ${INTENT_WORDS[a.intent]} | ${cell('inference')} | ${cell('training')} |`);
+  });
+  return rows;
+}
+
+/** One config's section: its parameters, its memory, its verdict and the advice for the target, its assumptions. */
+function configSectionLines(a: ConfigAnalysis, index: number, doc: DocumentAnalysis, numbered: boolean): string[] {
+  const out = [`## ${numbered ? `${index + 1}. ` : ''}${escapeMarkdown(a.config.name)}`, '', ...a.problems.map(p => `- **${p.severity}**: ${p.message}`)];
+  const est = a.estimate;
+  if (!est || !a.spec) {
+    return [...out, '', 'No estimate for this config.', ''];
+  }
+  out.push(...parameterLines(est.parameters, a.spec.family));
+  // A serving command is reported as its engine lays memory out, not as a transformers run.
+  if (a.serving || a.local) {
+    const assumptions = [...(a.serving?.assumptions ?? a.local!.assumptions), ...est.assumptions.filter(x => /^(Architecture|From the file)/.test(x))];
+    return [...out, ...servingReportLines(a), '### Assumptions', '', ...assumptions.map(x => `- ${x}`), ''];
+  }
+  const gpu = doc.gpu;
+  out.push(judgedLine(a, doc.options.mode), '', `Memory for ${settingsSummary(est)}:`, '', breakdownTableMarkdown(est), '');
+  if (gpu && a.verdict) {
+    const v = a.verdict;
+    out.push(`On the ${escapeMarkdown(gpu.name)}: inference ${mark(v.inference)} (${headroom(v.inferenceHeadroomBytes)}), training ${mark(v.training)} (${headroom(v.trainingHeadroomBytes)}).`);
+  }
+  const advice = gpu && index < MAX_ADVISED_CONFIGS ? adviceFor(a, doc.options, gpu) : undefined;
+  // The advice has it for a one-card target (a split model's per-card peak does not compare with one card).
+  const inf = advice ? advice.inference.smallestGpu : (smallestGpuFor(est.inference.peakBytes)?.name ?? null);
+  const tr = advice ? advice.training.smallestGpu : (smallestGpuFor(est.training.peakBytes)?.name ?? null);
+  if (!gpu || !/^\d+×/.test(gpu.name)) {
+    out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf) : 'none'}**, training **${tr ? escapeMarkdown(tr) : 'none on one GPU'}**.`);
+  }
+  out.push('');
+  if (advice && gpu) {
+    out.push(...adviceLines(advice, est, gpu), '');
+  }
+  out.push('### Every listed GPU', '', ...gpuTableMarkdown(est, sortedGpus(gpuList(doc.options))), '', `Prices: ${GPU_PRICE_DATE}.`, '');
+  out.push('### Assumptions', '', ...est.assumptions.map(x => `- ${x}`), '');
+  return out;
+}
+
+/** The architecture, the parameter count and its split by part. */
+function parameterLines(p: ParameterBreakdown, family: string): string[] {
+  const out = [
+    `Architecture: **${escapeMarkdown(family)}**. Parameters: **${formatInteger(p.total)}** (${formatCount(p.total)})` +
+      // Mixture-of-experts models name their active share; a vision encoder is idle for text tokens, which is not that.
+      (p.activePerToken !== p.total - p.vision ? `, ${formatCount(p.activePerToken)} active per token.` : '.'),
+    '',
+    '| Parameters | Count | Share |',
+    '|---|---:|---:|',
+  ];
+  const parts: [string, number][] = [
+    ['Embeddings', p.embeddings], ['Attention', p.attention], ['MLP', p.mlp], ['Experts (incl. routers)', p.experts],
+    ['Norms', p.norms], ['Output head', p.head], ['Other (pooler)', p.other], ['Vision encoder and projector', p.vision],
+  ];
+  out.push(...parts.filter(([, n]) => n > 0).map(([label, n]) => `| ${label} | ${formatInteger(n)} | ${formatPercent(n / p.total)} |`), '');
+  return out;
+}
+
+/** The advice for the target GPU: what fits on it, speed and cost where the model runs there, what each change does. */
+function adviceLines(advice: Advice, est: Estimate, gpu: Gpu): string[] {
+  const out = [`### On the ${escapeMarkdown(gpu.name)}`, '', '| | Inference | Training |', '|---|---:|---:|'];
+  const row = (label: string, f: (m: ModeAdvice) => string) => out.push(`| ${label} | ${f(advice.inference)} | ${f(advice.training)} |`);
+  row('Largest micro-batch that fits', m => (m.largestBatch ? formatInteger(m.largestBatch) : 'none'));
+  if (advice.inference.largestImage !== null) {
+    row('Largest image that fits', m => (m.largestImage ? `${formatInteger(m.largestImage)} × ${formatInteger(m.largestImage)}` : 'none'));
+  } else {
+    row('Longest sequence that fits (up to the context)', m => (m.longestSequence ? formatInteger(m.longestSequence) : 'none'));
+  }
+  row(`${escapeMarkdown(gpu.name)}s needed`, m => (m.gpusNeeded.count === null ? escapeMarkdown(m.gpusNeeded.how) : `${m.gpusNeeded.count} (${m.gpusNeeded.how})`));
+  row('Cheapest listed GPU that fits', m => escapeMarkdown(m.cheapestGpu ?? 'none'));
+  row('Deepest model of this width that fits', m => (m.largestShape ? `${m.largestShape.layers} layers` : '—'));
+  row('Widest model of this depth that fits', m => (m.largestShape ? `hidden size ${formatInteger(m.largestShape.hiddenSize)}` : '—'));
+  out.push(...speedAndCostLines(advice, est, gpu));
+  out.push('', '### What doubling each value does', '', '| Doubled | Inference | Training |', '|---|---:|---:|');
+  for (const sens of advice.sensitivity) {
+    out.push(`| ${codeSpan(sens.key)} (${formatInteger(sens.value)} → ${formatInteger(sens.value * 2)}) | ${formatMultiplier(sens.inference)} | ${formatMultiplier(sens.training)} |`);
+  }
+  out.push('', '### What each optimisation would do', '', '| | Inference peak | Training peak |', '|---|---:|---:|');
+  out.push(...advice.savings.map(sv => `| ${sv.label} | ${formatBytes(sv.inferencePeakBytes)} | ${formatBytes(sv.trainingPeakBytes)} |`));
+  return out;
+}
+
+/** First-order speed (where inference fits the card) and buying against renting (where the card does the file's job). */
+function speedAndCostLines(advice: Advice, est: Estimate, gpu: Gpu): string[] {
+  const t = advice.throughput;
+  const cost = advice.cost;
+  if (!t && !cost) {
+    return [];
+  }
+  const out = ['', `### ${t && cost ? 'Speed and cost' : t ? 'Speed' : 'Cost'} on the ${escapeMarkdown(gpu.name)} (first order)`, ''];
+  if (t) {
+    out.push(
+      `- Decoding: about **${formatInteger(t.decodeTokensPerSecond)} tokens/s** at batch ${est.settings.batchSize} (memory-bandwidth bound: every active weight and the KV cache are read once per token, ${formatInteger(gpu.bandwidthGBs ?? 0)} GB/s).`,
+      `- Prefill: about **${formatInteger(t.prefillTokensPerSecond)} tokens/s** (compute bound: 2 FLOPs per active parameter per token at ${ASSUMED_MFU * 100} % of ${formatInteger(gpu.bf16Tflops ?? 0)} TFLOPS).`,
+      `- For ${t.promptTokens}-token prompts and ${t.answerTokens}-token answers, one batch after another: about **${formatInteger(t.requestsPerDay)} requests a day**.`,
+    );
+  }
+  if (cost) {
+    out.push(`- Buying (about $${formatInteger(cost.priceUsd)}) costs as much as **${formatInteger(cost.breakEvenHours)} hours** of renting one at about $${cost.cloudUsdPerHour.toFixed(2)}/hour (${GPU_PRICE_DATE} prices; power, hosting and resale not counted).`);
+  }
+  return out;
 }
 
 function headroom(bytes: number): string {

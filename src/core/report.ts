@@ -1,5 +1,5 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
-import type { ConfigIntent } from './intent';
+import { judgedModes, type ConfigIntent } from './intent';
 import { fixesJson, type FixJson } from './configFixes';
 import type { LlamaPlan } from './llamacpp';
 import type { ServingPlan } from './serving';
@@ -122,9 +122,12 @@ export interface ModeAdvice {
 
 export interface Advice {
   readonly gpu: string;
-  /** First-order serving speed on the target GPU (bandwidth-bound decode, compute-bound prefill). */
+  /**
+   * First-order serving speed on the target GPU (bandwidth-bound decode, compute-bound prefill); null where inference
+   * does not fit, or the config fits in none of the modes it is judged in.
+   */
   readonly throughput: Throughput | null;
-  /** Cloud rental versus buying the target GPU. */
+  /** Cloud rental versus buying the target GPU; null where the config fits in none of the modes it is judged in. */
   readonly cost: CloudVsBuy | null;
   readonly inference: ModeAdvice;
   readonly training: ModeAdvice;
@@ -143,6 +146,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
   // With several cards as the target, the peaks are per card of a split model: no single card compares.
   const several = /^\d+×/.test(gpu.name);
   const verdict = verdictFor(est, gpu);
+  const doesTheJob = judgedModes(a.intent, options.mode).some(m => verdict[m]);
   const forMode = (mode: FitMode): ModeAdvice => {
     const peak = peakIn(est, mode);
     const smallest = several ? undefined : smallestGpuFor(peak);
@@ -164,8 +168,9 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
   };
   return {
     gpu: gpu.name,
-    throughput: throughputOn(est, gpu, DEFAULT_PROMPT_TOKENS, DEFAULT_ANSWER_TOKENS) ?? null,
-    cost: cloudVsBuy(gpu) ?? null,
+    // Speed and price only where the card does the job the file is for (and, for speed, runs the model).
+    throughput: doesTheJob && verdict.inference ? (throughputOn(est, gpu, DEFAULT_PROMPT_TOKENS, DEFAULT_ANSWER_TOKENS) ?? null) : null,
+    cost: doesTheJob ? (cloudVsBuy(gpu) ?? null) : null,
     inference: forMode('inference'),
     training: forMode('training'),
     sensitivity: sensitivities(a.config, options, forced).map(({ key, value, inference, training }) => ({ key, value, inference, training })),

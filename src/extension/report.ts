@@ -1,7 +1,7 @@
 // The report webview ("Estimate VRAM", "Compare GPUs", "What Fits"): one panel, its HTML built from the report's Markdown with a strict content security policy.
 import * as vscode from 'vscode';
 import { memoryChartSvg } from '../core/chart';
-import { reportedConfigs, reportMarkdown } from '../core/explain';
+import { reportParts } from '../core/explain';
 import { gpuMemoryBytes } from '../core/gpus';
 import { markdownToHtml } from '../core/markdownHtml';
 import type { AnalysisCache } from './analysisCache';
@@ -22,14 +22,35 @@ export class ReportPanel implements vscode.Disposable {
   show(document: vscode.TextDocument, only?: number): string {
     const analysis = this.cache.get(document);
     const gpu = analysis.gpu;
-    const charts = reportedConfigs(analysis, only)
-      .filter(a => a.estimate)
-      .map(a => memoryChartSvg(a.estimate!, gpu?.name, gpu ? gpuMemoryBytes(gpu) : undefined));
-    return this.showMarkdown(`VRAM: ${fileName(document.uri)}`, reportMarkdown(fileName(document.uri), analysis, only), charts);
+    const capacity = gpu && { name: gpu.name, bytes: gpuMemoryBytes(gpu) };
+    const parts = reportParts(fileName(document.uri), analysis, only);
+    // Each config's chart sits under its own heading, titled with its name.
+    const sections = parts.sections.map(s => ({ markdown: s.lines.join('\n'), chart: s.chart ? memoryChartSvg(s.title, s.analysis.estimate!, capacity) : undefined }));
+    return this.showParts(`VRAM: ${fileName(document.uri)}`, parts.head.join('\n'), sections, parts.tail.join('\n'));
   }
 
-  /** Shows Markdown, with charts (SVG made from numbers only, never from the file's text) under its title. */
-  showMarkdown(title: string, md: string, charts: readonly string[] = []): string {
+  /** Shows Markdown (a report with no charts: Compare GPUs, What Fits). */
+  showMarkdown(title: string, md: string): string {
+    return this.showParts(title, md, [], '');
+  }
+
+  /**
+   * Shows a report: its head, then each section with its chart (SVG made from numbers only, never from the file's
+   * text) under the section's heading, then its tail. Every character of the Markdown is escaped (it quotes names
+   * from the user's file): the only link is the "Copy as Markdown" one written here.
+   */
+  private showParts(title: string, head: string, sections: readonly { markdown: string; chart?: string }[], tail: string): string {
+    const panel = this.reveal(title);
+    const md = [head, ...sections.map(s => s.markdown), tail].filter(x => x.length > 0).join('\n');
+    this.lastMarkdown = md;
+    const copyLink = `<p><a href="command:${COPY_REPORT_COMMAND}">Copy as Markdown</a></p>`;
+    const html = [markdownToHtml(head), copyLink, ...sections.map(s => withFigure(markdownToHtml(s.markdown), s.chart)), markdownToHtml(tail)];
+    panel.webview.html = page(panel.webview, html.join('\n'));
+    return md;
+  }
+
+  /** The panel, created beside the editor on first use, else brought forward under the new title. */
+  private reveal(title: string): vscode.WebviewPanel {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('vramLens.report', title, vscode.ViewColumn.Beside, {
         enableScripts: false,
@@ -42,16 +63,7 @@ export class ReportPanel implements vscode.Disposable {
       this.panel.title = title;
       this.panel.reveal(vscode.ViewColumn.Beside, true);
     }
-    this.lastMarkdown = md;
-    // The title first, then the charts and the copy link, then the rest of the report. Every character of the
-    // Markdown is escaped (it quotes names from the user's file): the only link is the one written here.
-    const copyLink = `<p><a href="command:${COPY_REPORT_COMMAND}">Copy as Markdown</a></p>`;
-    const figures = charts.map(svg => `<figure>${svg}</figure>`).join('\n');
-    const html = markdownToHtml(md);
-    const titleEnd = html.indexOf('</h1>');
-    const at = titleEnd >= 0 ? titleEnd + '</h1>'.length : 0;
-    this.panel.webview.html = page(this.panel.webview, html.slice(0, at) + figures + copyLink + html.slice(at));
-    return md;
+    return this.panel;
   }
 
   /** The Markdown of the report last shown, for "Copy as Markdown". */
@@ -62,6 +74,16 @@ export class ReportPanel implements vscode.Disposable {
   dispose(): void {
     this.panel?.dispose();
   }
+}
+
+/** A section's HTML with its chart after its heading. */
+function withFigure(html: string, chart: string | undefined): string {
+  if (!chart) {
+    return html;
+  }
+  const end = html.indexOf('</h2>');
+  const at = end >= 0 ? end + '</h2>'.length : 0;
+  return `${html.slice(0, at)}<figure>${chart}</figure>${html.slice(at)}`;
 }
 
 function page(webview: vscode.Webview, body: string): string {
@@ -80,7 +102,8 @@ function page(webview: vscode.Webview, body: string): string {
   td:not(:first-child) { text-align: right; font-variant-numeric: tabular-nums; }
   h1 { font-size: 1.5em; } h2 { font-size: 1.25em; border-bottom: 1px solid var(--vscode-panel-border, #8884); padding-bottom: 4px; }
   code { font-family: var(--vscode-editor-font-family); }
-  figure { margin: 16px 0 0; }
+  figure { margin: 8px 0 16px; max-width: 100%; }
+  figure svg { display: block; max-width: 100%; height: auto; }
 </style>
 </head>
 <body>

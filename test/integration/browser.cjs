@@ -109,7 +109,13 @@ async function reportRendered(page) {
   while (Date.now() < end) {
     for (const f of page.frames()) {
       const ok = await f
-        .evaluate(() => document.title === 'VRAM report' && !!document.querySelector('figure svg') && document.querySelectorAll('table').length > 0)
+        .evaluate(() => {
+          const figures = [...document.querySelectorAll('figure')];
+          const width = document.documentElement.clientWidth;
+          // Each chart sits under its config's heading and fits the panel's width.
+          const placed = figures.every(f => f.previousElementSibling?.tagName === 'H2' && f.querySelector('svg').getBoundingClientRect().right <= width + 1);
+          return document.title === 'VRAM report' && figures.length > 0 && placed && document.querySelectorAll('table').length > 0;
+        })
         .catch(() => false);
       if (ok) {
         return true;
@@ -131,7 +137,7 @@ function reportCheck(page) {
     run() {
       running = reportRendered(page).then(ok => {
         shown = ok;
-        console.log(ok ? 'the report webview rendered its chart and tables' : 'the report webview did NOT render');
+        console.log(ok ? 'the report webview rendered its chart (under its heading, within the panel) and tables' : 'the report webview did NOT render');
       });
       return running;
     },

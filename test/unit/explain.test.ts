@@ -1,12 +1,14 @@
 import * as assert from 'assert';
 import { DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { diagnose } from '../../src/core/diagnose';
-import { escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown } from '../../src/core/explain';
+import { escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown, reportParts } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
 import { formatUsage } from '../../src/core/format';
 import { analyzeDocument } from '../../src/core/analyze';
 import { parseConfig } from '../../src/parse';
-import { onlyConfig, readReference } from './helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+import { onlyConfig, PUBLIC, readReference } from './helpers';
 
 const llama = () => readReference('configs/json/llama-2-7b-chat-hf.config.json');
 
@@ -113,30 +115,81 @@ describe('what the editor shows', () => {
   });
 });
 
+describe('the report of a file', () => {
+  const twoConfigs = JSON.stringify({
+    small: { model_type: 'llama', hidden_size: 512, num_hidden_layers: 4, num_attention_heads: 8, intermediate_size: 1376, vocab_size: 32000 },
+    large: JSON.parse(llama()),
+  });
+
+  it('a file of several configs opens with one row per config, then a numbered section for each, with its own chart', () => {
+    const doc = analyzeDocument(parseConfig(twoConfigs, 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060' });
+    const parts = reportParts('configs.json', doc);
+    const head = parts.head.join('\n');
+    assert.match(head, /\| # \| Config \| Parameters \| For \| Inference \| Training \|/);
+    assert.match(head, /\| 1 \| llama \| [\d.]+M \| model config \| [\d.]+ MiB ✓ \| [\d.]+ [MG]iB ✓ \|/);
+    assert.match(head, /\| 2 \| meta\\-llama\/Llama\\-2\\-7b\\-chat\\-hf \| 6\.74B \| model config \| 16\.5 GiB ✗ \| 136 GiB ✗ \|/);
+    assert.deepStrictEqual(parts.sections.map(s => s.lines[0]), ['## 1. llama', '## 2. meta\\-llama/Llama\\-2\\-7b\\-chat\\-hf']);
+    assert.deepStrictEqual(parts.sections.map(s => s.chart), [true, true]);
+    // One config alone: no table, no number.
+    const one = reportParts('config.json', analyzeDocument(parseConfig(llama(), 'json'), DEFAULT_OPTIONS));
+    assert.doesNotMatch(one.head.join('\n'), /\| # \|/);
+    assert.strictEqual(one.sections[0].lines[0], '## meta\\-llama/Llama\\-2\\-7b\\-chat\\-hf');
+    // The Markdown copied is the same report, in the same order.
+    assert.strictEqual(reportMarkdown('configs.json', doc), [...parts.head, ...parts.sections.flatMap(s => s.lines), ...parts.tail].join('\n'));
+  });
+
+  it('speed and cost only where the card does the job the file is for', () => {
+    const section = (text: string, format: 'json' | 'yaml', gpu: string) => reportMarkdown('f', analyzeDocument(parseConfig(text, format), { ...DEFAULT_OPTIONS, targetGpu: gpu }));
+    // Llama 2 7B inference fits a 4090: speed and cost.
+    assert.match(section(llama(), 'json', 'RTX 4090'), /### Speed and cost on the RTX 4090/);
+    // It fits no mode on a 3060: neither.
+    assert.doesNotMatch(section(llama(), 'json', 'RTX 3060'), /### (Speed|Cost)|tokens\/s|Buying/);
+    // A full fine-tune recipe that does not fit the 4090 in training: no speed or price, though inference would fit.
+    const recipe = section(readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml').replace(/lora_r: \d+/, 'lora_r: 8'), 'yaml', 'RTX 4090');
+    assert.match(recipe, /### Speed and cost on the RTX 4090/, 'the LoRA recipe fits the 4090');
+    const full = section(fs.readFileSync(path.join(PUBLIC, 'heldout', 'axolotl__examples__llama-3__fft-8b.yaml'), 'utf8'), 'yaml', 'RTX 4090');
+    assert.match(full, /A training run: its diagnostics and fixes are for training/);
+    assert.doesNotMatch(full, /### (Speed|Cost)|tokens\/s|Buying/);
+  });
+});
+
 describe('the report chart', () => {
-  it('draws both peaks against the GPU line, with every text escaped and nothing remote', async () => {
+  it('draws both peaks against the GPU line, titled with its config, with every text escaped and nothing remote', async () => {
     const { memoryChartSvg } = await import('../../src/core/chart');
     const est = onlyConfig(llama()).estimate!;
-    const svg = memoryChartSvg(est, 'RTX <4090> & "co"', 24564 * 1024 * 1024);
-    assert.match(svg, /^<svg role="img"/);
+    const svg = memoryChartSvg('Llama <2> 7B', est, { name: 'RTX <4090> & "co"', bytes: 24564 * 1024 * 1024 });
+    assert.match(svg, /^<svg role="img" aria-label="Memory of Llama &lt;2&gt; 7B by component against the GPU"/);
+    assert.match(svg, />Llama &lt;2&gt; 7B on the RTX &lt;4090&gt; &amp; &quot;co&quot;</);
     assert.match(svg, />16\.5 GiB</);
     assert.match(svg, />136 GiB</);
     assert.match(svg, /RTX &lt;4090&gt; &amp; &quot;co&quot;: 24\.0 GiB/);
+    assert.match(svg, /<line [^>]*class="capacity"/);
+    // It scales down to the panel and is never drawn wider than its view box.
+    assert.match(svg, /viewBox="0 0 680 \d+" width="100%" style="max-width: 680px; height: auto"/);
     assert.ok(!/https?:|<script|href=/.test(svg), 'no remote resources, scripts or links');
   });
 
-  it('keeps every label inside its view box, the legend included (6.5 px per character at 11 px)', async () => {
+  it('keeps every label inside its view box: the title, the legend, a GPU line at either edge', async () => {
     const { memoryChartSvg } = await import('../../src/core/chart');
-    for (const gpu of ['RTX 4090', 'H100 80GB', undefined]) {
-      const est = onlyConfig(llama()).estimate!;
-      const svg = memoryChartSvg(est, gpu, gpu ? 24564 * 1024 * 1024 : undefined);
+    const est = onlyConfig(llama()).estimate!;
+    const GiB = 1024 ** 3;
+    const targets = [
+      { name: 'RTX 4090', bytes: 24564 * 1024 * 1024 },
+      { name: 'A very long custom GPU name, Lab cluster node 7', bytes: 0.5 * GiB },
+      { name: 'A very long custom GPU name, Lab cluster node 7', bytes: 4000 * GiB },
+      undefined,
+    ];
+    for (const gpu of targets) {
+      const svg = memoryChartSvg('meta-llama/Llama-2-7b-chat-hf, a name long enough to be cut where it would leave the chart', est, gpu);
       const width = Number(/viewBox="0 0 (\d+) /.exec(svg)![1]);
-      const texts = [...svg.matchAll(/<text x="([\d.]+)"[^>]*?(text-anchor="middle")?[^>]*>([^<]*)<\/text>/g)];
-      assert.ok(texts.length >= 9, `${texts.length} labels`);
-      for (const [, x, middle, label] of texts) {
-        const w = label.replace(/&\w+;/g, '_').length * 6.5;
-        const right = Number(x) + (middle ? w / 2 : w);
-        assert.ok(right <= width, `"${label}" ends at ${right.toFixed(0)} of ${width}`);
+      const texts = [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)];
+      assert.ok(texts.length >= 10, `${texts.length} labels`);
+      for (const [, attributes, label] of texts) {
+        const x = Number(/x="([\d.]+)"/.exec(attributes)![1]);
+        const charPx = attributes.includes('class="label"') ? 7.5 : 6.5;
+        const w = label.replace(/&\w+;/g, '_').length * charPx;
+        const [l, r] = attributes.includes('text-anchor="middle"') ? [x - w / 2, x + w / 2] : [x, x + w];
+        assert.ok(l >= 0 && r <= width, `"${label}" spans ${l.toFixed(0)}–${r.toFixed(0)} of ${width}`);
       }
     }
   });

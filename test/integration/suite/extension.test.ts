@@ -429,7 +429,7 @@ describe('VRAM Lens in a real VS Code', () => {
   it('"Compare GPUs" and "What Fits on My GPU?" open reports; the report copies as Markdown', async () => {
     await vscode.window.showTextDocument(config);
     const compare = await vscode.commands.executeCommand<string>('vramLens.compareGpus');
-    assert.match(compare, /\| H100 80GB \| 81,559 MiB \|/);
+    assert.match(compare, /\| H100 80GB \| 79\.6 GiB \|/);
     await vscode.window.showTextDocument(config);
     const fits = await vscode.commands.executeCommand<string>('vramLens.whatFits');
     assert.match(fits, /^# What fits on the RTX 4090/);
