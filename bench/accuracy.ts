@@ -11,9 +11,10 @@
 // posed as its TOML jobs (bench/data/torchtitan-benchmarks.json, bench/data/torchtitan/).
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../src/core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
+import type { AnalysisOptions } from '../src/core/options';
 import { findGpu, gpuMemoryBytes } from '../src/core/gpus';
-import type { LoraTarget } from '../src/core/tensors';
+import type { LoraTarget } from '../src/core/weightTensor';
 import type { OptimizerName, Precision, Quantization } from '../src/core/types';
 import { parseConfig } from '../src/parse';
 

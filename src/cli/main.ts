@@ -3,7 +3,8 @@ import { INTENT_WORDS, judgedModes } from '../core/intent';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { analyzeDocument, DEFAULT_OPTIONS, lookupsFor, resolveTarget, type AnalysisOptions, type DocumentAnalysis, type Problem } from '../core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS, lookupsFor, resolveTarget, type DocumentAnalysis, type Problem } from '../core/analyze';
+import type { AnalysisOptions } from '../core/options';
 import { MIB } from '../core/memory';
 import type { ConfigDocument } from '../core/configTree';
 import type { ExternalModel } from '../core/modelNames';
@@ -18,7 +19,7 @@ import { checkpointLensTitle, localEngineName, localRows, localVerdict, omittedC
 import { layersOnGpuText, type LlamaPlan } from '../core/llamacpp';
 import { engineName, parseEngineVersion, planGpus, type ServingPlan } from '../core/serving';
 import { documentReport, INFERENCE_LABELS, lineOf, MAX_ADVISED_CONFIGS, TRAINING_LABELS, type ConfigReport } from '../core/report';
-import { ALL_LINEAR_TARGETS, LORA_TARGETS, type LoraTarget } from '../core/tensors';
+import { ALL_LINEAR_TARGETS, LORA_TARGETS, type LoraTarget } from '../core/weightTensor';
 import {
   OPTIMIZERS,
   PRECISIONS,

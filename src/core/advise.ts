@@ -1,6 +1,7 @@
 // Searches over estimates for the advice and quick fixes: largest batch, longest sequence, smallest GPU, GPUs needed, what each change saves.
-import { ALL_LINEAR_TARGETS } from './tensors';
-import { analyzeConfig, type AnalysisOptions } from './analyze';
+import { ALL_LINEAR_TARGETS } from './weightTensor';
+import { analyzeConfig } from './analyze';
+import type { AnalysisOptions } from './options';
 import { bySizeThenPrice, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { withRawValue, type FoundConfig } from './spec';
 import { largestFitting } from './search';

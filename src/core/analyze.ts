@@ -1,7 +1,7 @@
 // The engine's entry point for a document: settings plus the file's own values, one estimate and verdict per config, and the checks that refuse what no model or run can be.
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
-import type { ExternalModels } from './modelNames';
+import type { AnalysisOptions } from './options';
 import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
@@ -9,39 +9,17 @@ import { estimate, MIB } from './memory';
 import { formatInteger } from './format';
 import { resolveIa3Targets } from './ia3';
 import { configIntent, type ConfigIntent } from './intent';
-import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type AttachedConfigs, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { planServing, type ServingOptions, type ServingPlan } from './serving';
 import type { ServingFromFile } from './servingKeys';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
   Estimate,
-  Mode,
   ModelSpec,
   RunSettings,
   Span,
 } from './types';
-
-/** What the user chose (settings, CLI flags); the file's own values take precedence where it has them. */
-export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverheadBytes' | 'blasWorkspaceBytes'> & {
-  readonly mode: Mode;
-  readonly targetGpu: string;
-  /** Undefined: the model's context length, capped at DEFAULT_MAX_SEQUENCE. */
-  readonly sequenceLength: number | undefined;
-  readonly cudaOverheadMiB: number;
-  /** GPUs the user defined (setting vramLens.customGpus), looked up before the built-in list. */
-  readonly customGpus?: readonly Gpu[];
-  /** Models for names the catalog lacks: local folders, `vramLens.models`, the Hub's cache. */
-  readonly models?: ExternalModels;
-  /** Why a lookup of a name failed (the Hub: gated, absent, unreachable), to say on the name. */
-  readonly lookupFailures?: ReadonlyMap<string, string>;
-  /** Files the document's recipes name (DeepSpeed configs), read by the host, by the name written. */
-  readonly attachedConfigs?: AttachedConfigs;
-  /** The serving engine's release whose accounting applies (`vramLens.serving.engineVersion`); undefined: the current one. */
-  readonly engineVersion?: string;
-  /** The share of the card, in percent, quick fixes leave free (`vramLens.fixMargin`, CLI `--fix-margin`); undefined: 5. */
-  readonly fixMarginPct?: number;
-};
 
 /** The GPUs a target name is looked up in: the user's own first, then the built-in list. */
 export function gpuList(options: Pick<AnalysisOptions, 'customGpus'>): readonly Gpu[] {

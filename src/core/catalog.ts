@@ -1,8 +1,8 @@
 // The built-in catalog of named models (catalog.json, each entry with its source) and the lookup that resolves a name or a torchtune builder to an entry.
 import catalogData from './data/catalog.json';
-import type { LocalGguf } from './modelNames';
+import type { LocalGguf } from './gguf';
 import { ollamaModel } from './ollama';
-import type { RawValue } from './spec';
+import type { RawValue } from './types';
 import type { Quantization } from './types';
 
 /** A popular model's architecture, for configs that name the model instead of writing it out. */

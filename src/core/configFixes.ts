@@ -1,5 +1,6 @@
 // Every quick fix of one config, for the editor's code actions and the CLI's JSON alike: its serving engine's, or one list per judged mode it does not fit in.
-import type { AnalysisOptions, ConfigAnalysis, DocumentAnalysis } from './analyze';
+import type { ConfigAnalysis, DocumentAnalysis } from './analyze';
+import type { AnalysisOptions } from './options';
 import { gpuList } from './analyze';
 import { fixesFor, fixFits, type Fix, type FixKind } from './fixes';
 import { judgedModes, type JudgedMode } from './intent';

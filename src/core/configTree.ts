@@ -118,3 +118,6 @@ export function shownValue(v: ConfigValue): string {
       return v.kind === 'object' ? 'a mapping' : 'a list';
   }
 }
+
+/** Files a recipe names (a DeepSpeed config) as the host read them, by the name the recipe writes. */
+export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;

@@ -1,5 +1,5 @@
 // Diffusion transformers (FLUX.1's FluxTransformer2DModel, as diffusers and torchtitan build it; SD3's SD3Transformer2DModel; PixArt's and Sana's cross-attention DiTs): the spec the memory model reads, and the exact tensors.
-import { weightTensor as tensor, type WeightTensor } from './tensors';
+import { weightTensor as tensor, type WeightTensor } from './weightTensor';
 import type { CrossDitShape, DitShape, MmditShape, ModelSpec, RunSettings } from './types';
 import { LATENT_SCALE } from './unet';
 

@@ -1,10 +1,11 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { INTENT_WORDS, judgedModes } from './intent';
-import { ALL_LINEAR_TARGETS } from './tensors';
+import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { layersOnGpuText, planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { engineName, planGpus, planServing, type ServingOptions, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
-import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import type { AnalysisOptions } from './options';
 import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
 import { findModelConfigs } from './spec';

@@ -1,8 +1,10 @@
 // Quick fixes computed to fit: the edits or settings that bring a config under the target GPU, in the file's own vocabulary.
-import { ALL_LINEAR_TARGETS } from './tensors';
+import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { isDiffusionRun } from './diffusion';
+import { dataParallelDegree } from './parallelism';
 import { cheapestGpuFor, largestBatch, largestImage, longestSequence, peakIn, type FitMode } from './advise';
-import { analyzeConfig, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { analyzeConfig, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import type { AnalysisOptions } from './options';
 import { NEMO_RECOMPUTE } from './nemo';
 import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
@@ -370,7 +372,7 @@ function optimizerCandidates(c: FixContext, megatron: boolean): Candidate[] {
 function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
   const { a, s } = c;
   const out: Candidate[] = [];
-  const dp = Math.floor(s.gpus / Math.max(1, s.tensorParallel * s.pipelineParallel));
+  const dp = dataParallelDegree(s);
   const higherStages = ([1, 2, 3] as const).filter(z => z > s.zeroStage && (!megatron || z === 1));
   const raised = dp > 1 ? c.firstFitting(higherStages, zeroStage => ({ zeroStage })) : undefined;
   if (raised) {

@@ -1,5 +1,6 @@
 // GGUF for llama.cpp and Ollama users: GGML's block sizes, llama.cpp's per-tensor quantization recipe for a named file type (Q4_K_M keeps some tensors at Q6_K), and the reader of a local .gguf's header (metadata and tensor infos, never the weights).
-import { numel, weightTensors, type WeightTensor } from './tensors';
+import { weightTensors } from './tensors';
+import { numel, type WeightTensor } from './weightTensor';
 import type { ModelSpec } from './types';
 
 /** A GGML tensor type: its id in a GGUF file, and [elements per block, bytes per block] (gguf-py GGML_QUANT_SIZES). */
@@ -57,6 +58,12 @@ export interface GgufTensor {
   readonly elements: number;
   readonly type: string;
   readonly bytes: number;
+}
+
+/** What a local GGUF's header says of its weights. */
+export interface LocalGguf {
+  readonly tensors: readonly GgufTensor[];
+  readonly fileType?: string;
 }
 
 /** llama.cpp's "more bits" layers of the _M mixtures: the first and last eighth, and every third between. */

@@ -1,5 +1,5 @@
 // PEFT's (IA)³ adapters for the training estimate: the layers PEFT scales by default per architecture, and their wording.
-import type { LoraTarget } from './tensors';
+import type { LoraTarget } from './weightTensor';
 import type { Ia3Layout, LoraSettings } from './types';
 
 /**

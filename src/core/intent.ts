@@ -1,5 +1,5 @@
 // What each config's file is for — a training run, an inference run, or a bare model — and the modes it is judged in.
-import type { AnalysisOptions } from './analyze';
+import type { AnalysisOptions } from './options';
 import type { FoundConfig } from './spec';
 import type { Mode } from './types';
 

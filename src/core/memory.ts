@@ -9,7 +9,9 @@ import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingAct
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
 import { imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
 import { describeIa3 } from './ia3';
-import { ia3Width, loraAdapters, numel, weightTensors, type LoraTarget, type WeightTensor } from './tensors';
+import { ia3Width, loraAdapters, weightTensors } from './tensors';
+import { numel, type LoraTarget, type WeightTensor } from './weightTensor';
+import { dataParallelDegree } from './parallelism';
 import type {
   LoraSettings,
   Estimate,
@@ -756,7 +758,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   const layout = precisionLayout(settings.precision);
   const tp = Math.max(1, settings.tensorParallel);
   const pp = Math.max(1, settings.pipelineParallel);
-  const dp = Math.max(1, Math.floor(settings.gpus / (tp * pp)));
+  const dp = dataParallelDegree(settings);
   const zero = dp > 1 ? settings.zeroStage : 0;
   const { tensors: trainableList, count: trainable } = trainableTensors(spec, settings);
   // Context parallelism splits every sequence over its group: each GPU holds its share of the tokens.
@@ -1283,7 +1285,7 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     : settings.precision === '32-true' ? 'float32' : settings.precision === 'fp8' ? 'float8' : 'bfloat16';
   const tp = settings.tensorParallel;
   const pp = settings.pipelineParallel;
-  const dp = Math.max(1, Math.floor(settings.gpus / (tp * pp)));
+  const dp = dataParallelDegree(settings);
   const list = [
     isDiffusionRun(settings) && settings.imageSide !== undefined
       ? `Framework: PyTorch with diffusers, batch ${settings.batchSize} per GPU, images of ${settings.imageSide.toLocaleString('en-US')} × ${settings.imageSide.toLocaleString('en-US')} pixels (${settings.sequenceLength.toLocaleString('en-US')} positions per sample)${settings.guidance ? '; classifier-free guidance runs each denoising step over the batch twice (inference)' : ''}.`

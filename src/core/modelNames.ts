@@ -1,6 +1,6 @@
 // Which strings in a file name a model, and the models the user or the disk supplies for names the catalog lacks.
 import type { CatalogConfig, CatalogModel } from './catalog';
-import type { GgufTensor } from './gguf';
+import type { LocalGguf } from './gguf';
 
 /**
  * A model the catalog does not hold, found for a name the file writes: a local folder's config.json (and its
@@ -15,12 +15,6 @@ export interface ExternalModel {
   readonly parameters?: number;
   /** A local GGUF's tensors and file type, from its header (llama.cpp's planner uses their exact types). */
   readonly gguf?: LocalGguf;
-}
-
-/** What a local GGUF's header says of its weights. */
-export interface LocalGguf {
-  readonly tensors: readonly GgufTensor[];
-  readonly fileType?: string;
 }
 
 /** External models by the name exactly as the file writes it. */

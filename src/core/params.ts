@@ -1,5 +1,6 @@
 // Exact parameter counts, summed from the weight-tensor inventory.
-import { numel, weightTensors } from './tensors';
+import { weightTensors } from './tensors';
+import { numel } from './weightTensor';
 import type { ModelSpec, ParameterBreakdown } from './types';
 
 /**

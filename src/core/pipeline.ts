@@ -1,6 +1,6 @@
 // diffusers pipelines (a model_index.json): which components hold weights, where their configs lie, and the memory of the whole pipeline, for the engine.
 import type { ConfigObject } from './configTree';
-import type { WeightTensor } from './tensors';
+import type { WeightTensor } from './weightTensor';
 import type { ModelSpec, PipelineComponent, Span } from './types';
 
 /** The denoiser, text encoders and VAE of a pipeline, by the class model_index.json names for them. */

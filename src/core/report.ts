@@ -5,7 +5,8 @@ import type { LlamaPlan } from './llamacpp';
 import type { ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
-import { verdictFor, type AnalysisOptions, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import type { AnalysisOptions } from './options';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
 import { GPUS, type Gpu } from './gpus';

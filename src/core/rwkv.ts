@@ -1,5 +1,5 @@
 // RWKV language models (RWKV-4 as transformers builds RwkvForCausalLM; RWKV-5 and -6 as their Hugging Face remote code builds them; RWKV-7 as flash-linear-attention builds it): the spec, the exact tensors, and the recurrent state that takes the KV cache's place.
-import { weightTensor as tensor, type WeightTensor } from './tensors';
+import { weightTensor as tensor, type WeightTensor } from './weightTensor';
 import type { SizeReader } from './stateSpace';
 import type { ModelSpec, RwkvShape } from './types';
 

@@ -1,4 +1,5 @@
 // How a Python script loads and trains a model (HF transformers + PEFT + bitsandbytes, TRL, unsloth, vLLM), read from its calls into the keys the engine reads.
+import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
 import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
@@ -29,7 +30,7 @@ const RUN_ARGUMENTS = /(^|\.)(TrainingArguments|Seq2SeqTrainingArguments|SFTConf
 const TRAINERS = /(^|\.)(Trainer|SFTTrainer|DPOTrainer|GRPOTrainer|ORPOTrainer)$/;
 
 /** PEFT's `"all-linear"`: every linear layer of the blocks, the output head excepted. */
-const ALL_LINEAR = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+const ALL_LINEAR = ALL_LINEAR_TARGETS.map(t => `${t}_proj`);
 
 const last = (callee: string) => callee.split('.').pop()!;
 

@@ -1,5 +1,5 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
-import { entryOf, floatText, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
+import { entryOf, floatText, type AttachedConfigs, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
 import {
   crossDitSpec, DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, LEGACY_PIXART_CLASS, MMDIT_CLASS, PIXART_CLASS, PIXART_DEFAULTS, SANA_CLASS, SANA_DEFAULTS, SANA_MLP_RATIO, SD3_DEFAULTS, sd3Spec,
@@ -14,7 +14,7 @@ import { scriptRun, type ScriptRun } from './script';
 import { hasNemoGptKeys, isNemoGpt, nemoRun, nemoRunName, resolvedNemoModel } from './nemo';
 import { readQuantizationConfig, type QuantizationReading } from './quantConfig';
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
-import type { ModelSpec, PipelineComponent, Precision, Quantization, Span, SpecField, VisionTower } from './types';
+import type { ModelSpec, PipelineComponent, Precision, Quantization, RawValue, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { accelerateRun } from './launchers';
 import { readServing, type ServingFromFile } from './servingKeys';
@@ -47,8 +47,6 @@ const INTEGER_LIMITS: Partial<Record<SpecField, number>> = {
   relativeAttentionBuckets: 1_000_000,
   slidingWindow: 1_000_000_000,
 };
-
-export type RawValue = number | string | boolean;
 
 /** A key the estimator read, with where it is in the file. */
 export interface RecognisedKey {
@@ -776,9 +774,6 @@ function findCandidates(root: ConfigValue, unresolved: UnresolvedName[], externa
   return found.sort((a, b) => a.obj.span.start - b.obj.span.start);
 }
 
-/** Files a recipe names (a DeepSpeed config) as the host read them, by the name the recipe writes. */
-export type AttachedConfigs = ReadonlyMap<string, ConfigObject>;
-
 function readCandidate({ obj, path, parent, filled, ref, origins, run, runName, start }: Candidate, attached?: AttachedConfigs): FoundConfig {
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
@@ -1119,6 +1114,21 @@ function groupingProblems(config: FoundConfig, g: Grouping, modelType: string | 
  * family's defaults. Returns no spec (and says why) rather than a number built on a bad value.
  */
 export function resolveSpec(config: FoundConfig): ResolvedSpec {
+  let resolved = RESOLVED.get(config);
+  if (!resolved) {
+    resolved = resolveFound(config);
+    RESOLVED.set(config, resolved);
+  }
+  return resolved;
+}
+
+/**
+ * Each config's resolution, made once: a spec depends on the config alone, and a report's searches estimate one config
+ * hundreds of times (a changed shape is a new config object). One spec object also lets its tensor inventory be built once.
+ */
+const RESOLVED = new WeakMap<FoundConfig, ResolvedSpec>();
+
+function resolveFound(config: FoundConfig): ResolvedSpec {
   const raw = config.raw;
   const problems: SpecProblem[] = [];
   for (const k of config.keys) {

@@ -1,5 +1,5 @@
 // State-space language models (Mamba and Mamba2, as transformers builds MambaForCausalLM and Mamba2ForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
-import { weightTensor as tensor, type WeightTensor } from './tensors';
+import { weightTensor as tensor, type WeightTensor } from './weightTensor';
 import type { DeltaNetShape, ModelSpec, SsmShape } from './types';
 
 /** MambaConfig's defaults for what a config.json leaves out. */

@@ -1,5 +1,6 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
-import type { Ia3Layout, ModelSpec, ParameterBreakdown } from './types';
+import type { Ia3Layout, ModelSpec } from './types';
+import { numel, type LoraTarget, type ParameterComponent, type WeightTensor } from './weightTensor';
 import { crossDitTensors, ditTensors, mmditTensors } from './diffusion';
 import { rwkvTensors } from './rwkv';
 import { mambaMixerTensors, ssmTensors } from './stateSpace';
@@ -12,34 +13,6 @@ export function normParams(spec: ModelSpec, width: number = spec.hiddenSize): nu
   return spec.norm === 'layernorm' ? 2 * width : spec.norm === 'layernorm-noparams' ? 0 : width;
 }
 
-/** Where a tensor's parameters are reported in the breakdown. */
-export type ParameterComponent = keyof Omit<ParameterBreakdown, 'total' | 'activePerToken'>;
-
-/** Projections LoRA can adapt, named as PEFT / LitGPT users name them. */
-export type LoraTarget = 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down' | 'head';
-export const LORA_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down', 'head'];
-/** Every linear layer of a block (PEFT's "all-linear", LLaMA-Factory's `all`): the head stays out. */
-export const ALL_LINEAR_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
-
-/** A group of identical weight tensors of the model. */
-export interface WeightTensor {
-  readonly name: string;
-  /** Input features (columns of nn.Linear's weight); for vectors, 1. */
-  readonly inFeatures: number;
-  /** Output features (rows); for vectors, their length. */
-  readonly outFeatures: number;
-  /** How many such tensors the model holds. */
-  readonly count: number;
-  /** An nn.Linear weight (quantizable, LoRA-adaptable); false for embeddings, norms and biases. */
-  readonly linear: boolean;
-  readonly target?: LoraTarget;
-  /** Part of a routed expert (only top-k of them run per token). */
-  readonly expert?: boolean;
-  /** Embedding tables and the output head (kept in 16 bits by bitsandbytes quantization). */
-  readonly embeddingOrHead?: boolean;
-  readonly component: ParameterComponent;
-}
-
 /** A tensor before weightTensors files it under its component (built with a placeholder, for one object shape). */
 type Untagged = WeightTensor;
 
@@ -47,15 +20,6 @@ type Untagged = WeightTensor;
 function tag(t: Untagged, component: ParameterComponent): WeightTensor {
   (t as { component: ParameterComponent }).component = component;
   return t;
-}
-
-/** A weight tensor of `count` copies of an out × in matrix (1 × length for a vector), filed under its component. */
-export function weightTensor(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean, component: ParameterComponent, target?: LoraTarget): WeightTensor {
-  return { name, inFeatures, outFeatures, count, linear, target, expert: false, embeddingOrHead: false, component };
-}
-
-export function numel(t: WeightTensor): number {
-  return t.inFeatures * t.outFeatures * t.count;
 }
 
 function linear(name: string, inFeatures: number, outFeatures: number, count: number, target?: LoraTarget, expert = false): Untagged {
@@ -151,7 +115,22 @@ function pipelineTensors(spec: ModelSpec): WeightTensor[] {
  * modeling code allocates: the parameter count and its breakdown are their sum (countParameters), and
  * quantization, LoRA, Adafactor and ZeRO-3 read their shapes.
  */
-export function weightTensors(spec: ModelSpec): WeightTensor[] {
+export function weightTensors(spec: ModelSpec): readonly WeightTensor[] {
+  let tensors = INVENTORIES.get(spec);
+  if (!tensors) {
+    tensors = Object.freeze(buildInventory(spec));
+    INVENTORIES.set(spec, tensors);
+  }
+  return tensors;
+}
+
+/**
+ * Each spec's inventory, built once: a report's searches (largest batch, longest sequence, GPUs needed) estimate one
+ * spec hundreds of times, and a spec is never changed once resolved (a changed shape is a new spec object).
+ */
+const INVENTORIES = new WeakMap<ModelSpec, readonly WeightTensor[]>();
+
+function buildInventory(spec: ModelSpec): WeightTensor[] {
   if (spec.pipeline) {
     return pipelineTensors(spec);
   }

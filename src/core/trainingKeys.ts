@@ -1,10 +1,11 @@
 // The run settings a training file states (LitGPT, torchtune, axolotl, DeepSpeed, torchtitan, nanoGPT, HF), with where each is written and what no run can have.
-import type { AnalysisOptions } from './analyze';
+import type { AnalysisOptions } from './options';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
+import { sampleParallelDegree } from './parallelism';
 import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, NEMO_RECIPE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
-import { ALL_LINEAR_TARGETS, type LoraTarget } from './tensors';
+import { ALL_LINEAR_TARGETS, MLP_TARGETS, type LoraTarget } from './weightTensor';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
 
 /** One run setting read from the file, with where it is written. */
@@ -277,7 +278,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   for (const path of ['train.max_seq_length', 'sequence_len', 'max_seq_length', 'max_seq_len', 'tokenizer.max_seq_len', 'dataset.max_seq_len', 'block_size', 'seq_length', 'training.seq_len', 'seq-length', 'cutoff_len', 'encoder_seq_length']) {
     take('sequence length', 'sequenceLength', path, wholeNumber(RUN_LIMITS.sequenceLength));
   }
-  // `accumulate_steps`: the original VRAM note's name for it.
+  // `accumulate_steps`: another name hand-written run configs give it.
   for (const path of ['gradient_accumulation_steps', 'train.gradient_accumulation_iters', 'accumulate_steps', 'grad_accumulation_steps']) {
     take('gradient accumulation', 'gradientAccumulationSteps', path, wholeNumber(RUN_LIMITS.gradientAccumulationSteps));
   }
@@ -342,7 +343,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   take('CPU offload (diffusers)', 'pipelineOffload', 'cpu_offload', v => (v.kind === 'string' && (v.value === 'model' || v.value === 'sequential') ? v.value : undefined));
 
   // Activation checkpointing.
-  // `checkpoint_layers`: the original VRAM note's name for it.
+  // `checkpoint_layers`: another name hand-written run configs give it.
   for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations', 'checkpoint_layers', 'grad_checkpoint']) {
     take('checkpointing', 'checkpointing', path, v => {
       if (v.kind === 'boolean') {
@@ -364,7 +365,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   }
   // Lightning's devices: a count, or "auto" / -1 for every GPU there is (a count the file does not state).
   take('GPUs', 'gpus', 'devices', v => ((v.kind === 'string' && v.value === 'auto') || (v.kind === 'number' && v.value === -1) ? undefined : wholeNumber(RUN_LIMITS.gpus)(v)));
-  // `gpus`: the original VRAM note's name for the GPU count (`num_gpus` in many scripts).
+  // `gpus`: the GPU count as hand-written run configs name it (`num_gpus` in many scripts).
   for (const path of ['gpus', 'num_gpus']) {
     take('GPUs', 'gpus', path, wholeNumber(RUN_LIMITS.gpus));
   }
@@ -696,9 +697,8 @@ function megatronAccumulation(take: Take, options: Record<string, unknown>): voi
   take('gradient accumulation', 'gradientAccumulationSteps', 'global_batch_size', v => {
     const global = v.kind === 'number' && Number.isInteger(v.value) && v.value >= 1 ? v.value : undefined;
     const micro = (options.batchSize as number | undefined) ?? 1;
-    const gpus = (options.gpus as number | undefined) ?? 1;
-    const model = ((options.tensorParallel as number | undefined) ?? 1) * ((options.pipelineParallel as number | undefined) ?? 1) * ((options.contextParallel as number | undefined) ?? 1);
-    const dp = Math.max(1, Math.floor(gpus / model));
+    const degree = (option: string) => (options[option] as number | undefined) ?? 1;
+    const dp = sampleParallelDegree({ gpus: degree('gpus'), tensorParallel: degree('tensorParallel'), pipelineParallel: degree('pipelineParallel'), contextParallel: degree('contextParallel') });
     return global === undefined ? undefined : Math.max(1, Math.floor(global / (micro * dp)));
   });
 }
@@ -820,7 +820,7 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
     if (flag('lora_key', false)) {targets.add('k');}
     if (flag('lora_value', true)) {targets.add('v');}
     if (flag('lora_projection', false)) {targets.add('o');}
-    if (flag('lora_mlp', false)) {['gate', 'up', 'down'].forEach(t => targets.add(t as LoraTarget));}
+    if (flag('lora_mlp', false)) {MLP_TARGETS.forEach(t => targets.add(t));}
     if (flag('lora_head', false)) {targets.add('head');}
     return [...targets];
   }
@@ -847,7 +847,7 @@ function loraTargets(obj: ConfigObject): LoraTarget[] {
       }
     }
   }
-  if (flag('model.apply_lora_to_mlp', false)) {['gate', 'up', 'down'].forEach(t => targets.add(t as LoraTarget));}
+  if (flag('model.apply_lora_to_mlp', false)) {MLP_TARGETS.forEach(t => targets.add(t));}
   if (flag('model.apply_lora_to_output', false)) {targets.add('head');}
   return targets.size > 0 ? [...targets] : ['q', 'v'];
 }

@@ -1,4 +1,7 @@
 // The engine's shared types: spans, model specs, run settings and estimates.
+
+/** A scalar as a config file writes it: a number, a string or a boolean. */
+export type RawValue = number | string | boolean;
 /** A half-open character range [start, end) in the source text. */
 export interface Span {
   readonly start: number;

@@ -1,5 +1,5 @@
 // Convolutional diffusers models (UNet2DConditionModel of Stable Diffusion 1.x / 2.x / XL, AutoencoderKL): their exact tensors and approximate activations, for the engine.
-import { weightTensor as weight, type WeightTensor } from './tensors';
+import { weightTensor as weight, type WeightTensor } from './weightTensor';
 import type { ConvNetShape, ModelSpec, RunSettings } from './types';
 
 /** diffusers' class names of the convolutional models read here. */

@@ -1,5 +1,5 @@
 // The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, InternViT in InternVL, Qwen2-VL's, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
-import { weightTensor, type WeightTensor } from './tensors';
+import { weightTensor, type WeightTensor } from './weightTensor';
 import type { VisionTower } from './types';
 
 /** A weight of the tower, filed under `vision`: a matrix (`linear`) or a vector or table. */

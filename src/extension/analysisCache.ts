@@ -1,6 +1,7 @@
 // One analysis per document version, shared by every editor feature, with the folder's settings and GPUs.
 import * as vscode from 'vscode';
-import { analyzeDocument, type AnalysisOptions, type DocumentAnalysis } from '../core/analyze';
+import { analyzeDocument, type DocumentAnalysis } from '../core/analyze';
+import type { AnalysisOptions } from '../core/options';
 import { formatFor, parseConfig, type ConfigFormat } from '../parse';
 import { readOptions, SECTION } from './config';
 import type { ModelResolver } from './modelResolver';

@@ -1,8 +1,9 @@
 // The user's VRAM Lens settings as analysis options, each checked against the same limits the CLI and the files use.
-import { ALL_LINEAR_TARGETS } from '../core/tensors';
+import { ALL_LINEAR_TARGETS } from '../core/weightTensor';
 import { parseEngineVersion } from '../core/serving';
 import * as vscode from 'vscode';
-import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
+import { DEFAULT_OPTIONS } from '../core/analyze';
+import type { AnalysisOptions } from '../core/options';
 import { customGpu, MAX_CUSTOM_GPUS, type Gpu } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import type { AttentionKernel, Mode, OptimizerName, Precision } from '../core/types';

@@ -1,7 +1,7 @@
 // `vramLens.models` (and the CLI's --models file): names mapped to a catalog model, a config path or inline config values.
 import { matchCatalogModel } from '../core/catalog';
 import type { ExternalModel } from '../core/modelNames';
-import type { RawValue } from '../core/spec';
+import type { RawValue } from '../core/types';
 import { resolveLocalModel, type FileAccess } from './localModels';
 
 /** One mapping's value: a catalog name (`meta-llama/Llama-3.1-8B`), a config path or folder, or config values. */

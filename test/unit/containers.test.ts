@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions, type ConfigAnalysis } from '../../src/core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
+import type { AnalysisOptions } from '../../src/core/options';
 import { findGpu } from '../../src/core/gpus';
 import { localFixes } from '../../src/core/servingFixes';
 import { formatFor, parseConfig } from '../../src/parse';

@@ -3,11 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cheapestGpuFor, gpusNeeded, largestBatch, largestShape, longestSequence, savings, sensitivities } from '../../src/core/advise';
 import { largestFitting, smallestFitting } from '../../src/core/search';
-import { analyzeConfig, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/core/analyze';
+import { analyzeConfig, DEFAULT_OPTIONS } from '../../src/core/analyze';
+import type { AnalysisOptions } from '../../src/core/options';
 import { findGpu } from '../../src/core/gpus';
 import { weightBytes } from '../../src/core/memory';
 import { findModelConfigs } from '../../src/core/spec';
-import { loraParameters, type LoraTarget } from '../../src/core/tensors';
+import { loraParameters } from '../../src/core/tensors';
+import type { LoraTarget } from '../../src/core/weightTensor';
 import { parseConfig } from '../../src/parse';
 import { onlyConfig, PUBLIC, readReference, ROOT } from './helpers';
 

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
+import type { AnalysisOptions } from '../../src/core/options';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../../src/core/explain';
 import { fixesFor } from '../../src/core/fixes';
 import * as fs from 'fs';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions, type ConfigAnalysis } from '../../src/core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
+import type { AnalysisOptions } from '../../src/core/options';
 import { parseConfig } from '../../src/parse';
 
 /** The repository root (the unit tests run from out/test/unit). */

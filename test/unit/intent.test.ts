@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyzeDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
+import type { AnalysisOptions } from '../../src/core/options';
 import { diagnose } from '../../src/core/diagnose';
 import { lensTitle } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';

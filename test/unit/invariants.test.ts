@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { AnalysisOptions } from '../../src/core/analyze';
+import type { AnalysisOptions } from '../../src/core/options';
 import { onlyConfig } from './helpers';
 
 // Properties the engine must keep for any decoder shape and run, checked on random Llama-style and GPT-2-style

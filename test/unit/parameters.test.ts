@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
-import { numel, weightTensors } from '../../src/core/tensors';
+import { weightTensors } from '../../src/core/tensors';
+import { numel } from '../../src/core/weightTensor';
 import { formatFor, parseConfig } from '../../src/parse';
 import { onlyConfig, readReference, REFERENCE, ROOT } from './helpers';
 
