@@ -1,5 +1,6 @@
 // One analysis per document version, shared by every editor feature, with the folder's settings and GPUs.
 import * as vscode from 'vscode';
+import { Disposable } from './lifetime';
 import { analyzeDocument, type DocumentAnalysis } from '../core/analyze';
 import type { AnalysisOptions } from '../core/options';
 import { formatFor, parseConfig, type ConfigFormat } from '../parse';
@@ -26,24 +27,25 @@ export function formatOf(document: vscode.TextDocument): ConfigFormat | undefine
  * One analysis per document version, shared by CodeLens, hover, diagnostics, code actions, the status bar and
  * the report. Entries are dropped when a document closes and all of them when a VRAM Lens setting changes.
  */
-export class AnalysisCache implements vscode.Disposable {
+export class AnalysisCache extends Disposable {
   private readonly entries = new Map<string, Entry>();
   /** Settings per workspace folder: reading configuration costs more than analysing a config. */
   private readonly options = new Map<string, AnalysisOptions>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when cached results became stale for a reason other than an edit (settings). */
   readonly onDidInvalidate = this.changed.event;
 
   constructor(private readonly workspaceGpus: WorkspaceGpus, private readonly models?: ModelResolver) {
-    this.disposables.push(
-      this.changed,
-      workspaceGpus.onDidChange(() => this.invalidate()),
-      ...(models ? [models.onDidChange(() => this.invalidate())] : []),
-      vscode.workspace.onDidCloseTextDocument(d => this.entries.delete(d.uri.toString())),
-      vscode.workspace.onDidCloseNotebookDocument(nb => this.notebooks.delete(nb.uri.toString())),
-      // An edit in one cell changes what the others see (a model id set in an earlier cell).
-      vscode.workspace.onDidChangeNotebookDocument(() => this.changed.fire()),
+    super();
+    this._register(workspaceGpus.onDidChange(() => this.invalidate()));
+    if (models) {
+      this._register(models.onDidChange(() => this.invalidate()));
+    }
+    this._register(vscode.workspace.onDidCloseTextDocument(d => this.entries.delete(d.uri.toString())));
+    this._register(vscode.workspace.onDidCloseNotebookDocument(nb => this.notebooks.delete(nb.uri.toString())));
+    // An edit in one cell changes what the others see (a model id set in an earlier cell).
+    this._register(vscode.workspace.onDidChangeNotebookDocument(() => this.changed.fire()));
+    this._register(
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(SECTION)) {
           this.invalidate();
@@ -142,11 +144,9 @@ export class AnalysisCache implements vscode.Disposable {
     return options;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.entries.clear();
     this.options.clear();
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    super.dispose();
   }
 }

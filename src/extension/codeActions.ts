@@ -3,16 +3,18 @@ import * as vscode from 'vscode';
 import { configAnchor, EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../core/diagnose';
 import { fixesIn, type FixMode } from '../core/configFixes';
 import type { Fix } from '../core/fixes';
-import { analyzeDocument, configIndexAt, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
+import { analyzeDocument, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
 import { parseConfig } from '../parse';
 import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { configAt } from './documents';
 import { UNKNOWN_MODEL_ACTIONS } from './unknownModels';
 
 /** The config a "does not fit" diagnostic is about: the one it is anchored on, else the one whose text holds it. */
-function configOfDiagnostic(analysis: DocumentAnalysis, offset: number): ConfigAnalysis | undefined {
-  return analysis.configs.find(c => configAnchor(c).start === offset) ?? analysis.configs[configIndexAt(analysis, offset) ?? 0];
+function configOfDiagnostic(analysis: DocumentAnalysis, document: vscode.TextDocument, diagnostic: vscode.Diagnostic): ConfigAnalysis | undefined {
+  const offset = document.offsetAt(diagnostic.range.start);
+  return analysis.configs.find(c => configAnchor(c).start === offset) ?? configAt(analysis, document, diagnostic.range.start);
 }
 
 /** Quick fixes on "does not fit" diagnostics, each computed with the engine to really fit. */
@@ -84,7 +86,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     }
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source === DIAGNOSTIC_SOURCE && (diagnostic.code === SERVING_DOES_NOT_START || diagnostic.code === SERVING_FITTED)) {
-        const a = analysis.configs[configIndexAt(analysis, document.offsetAt(diagnostic.range.start)) ?? 0];
+        const a = configAt(analysis, document, diagnostic.range.start);
         out.push(...(a ? this.fixes(analysis, a, 'serving', document) : []).map(fix => this.action(document, diagnostic, fix)));
         continue;
       }
@@ -92,7 +94,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
         continue;
       }
       const mode = diagnostic.code === EXCEEDS_INFERENCE ? 'inference' : 'training';
-      const a = configOfDiagnostic(analysis, document.offsetAt(diagnostic.range.start));
+      const a = configOfDiagnostic(analysis, document, diagnostic);
       if (!a) {
         continue;
       }

@@ -5,16 +5,17 @@ import type { AnalysisCache } from './analysisCache';
 import { ESTIMATE_COMMAND } from './commands';
 import { unknownModelLensTitle } from '../core/analyze';
 import { isEnabled } from './config';
+import { Disposable } from './lifetime';
 import { inDocument } from './notebookCells';
 import { RESOLVE_MODEL_COMMAND } from './unknownModels';
 
-export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class VramCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly cache: AnalysisCache) {
-    this.subscription = cache.onDidInvalidate(() => this.changed.fire());
+    super();
+    this._register(cache.onDidInvalidate(() => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -54,10 +55,5 @@ export class VramCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       lenses.push(new vscode.CodeLens(new vscode.Range(start, start), { title: `VRAM Lens: ${omittedConfigsMessage(analysis.omitted)}`, command: '' }));
     }
     return lenses;
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-    this.subscription.dispose();
   }
 }

@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import { diagnose } from '../core/diagnose';
 import type { AnalysisCache } from './analysisCache';
 import { isEnabled } from './config';
+import { Debouncer, Disposable, TYPING_PAUSE_MS } from './lifetime';
 import { inDocument } from './notebookCells';
 
 export const DIAGNOSTIC_SOURCE = 'VRAM Lens';
-const DELAY_MS = 300;
 
 const SEVERITY = {
   error: vscode.DiagnosticSeverity.Error,
@@ -18,22 +18,19 @@ const SEVERITY = {
  * Keeps the diagnostics of open config documents current: recomputed after typing pauses (so they don't
  * flicker while a number is half-typed), replaced in one step, and removed when the document closes.
  */
-export class DiagnosticsManager implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('vramLens');
-  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly disposables: vscode.Disposable[] = [];
+export class DiagnosticsManager extends Disposable {
+  private readonly collection = this._register(vscode.languages.createDiagnosticCollection('vramLens'));
+  private readonly debouncer = this._register(new Debouncer());
 
   constructor(
     private readonly cache: AnalysisCache,
     private readonly isSupported: (document: vscode.TextDocument) => boolean,
   ) {
-    this.disposables.push(
-      this.collection,
-      vscode.workspace.onDidOpenTextDocument(d => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument(e => this.schedule(e.document, DELAY_MS)),
-      vscode.workspace.onDidCloseTextDocument(d => this.forget(d.uri)),
-      cache.onDidInvalidate(() => this.refreshAll()),
-    );
+    super();
+    this._register(vscode.workspace.onDidOpenTextDocument(d => this.schedule(d, 0)));
+    this._register(vscode.workspace.onDidChangeTextDocument(e => this.schedule(e.document, TYPING_PAUSE_MS)));
+    this._register(vscode.workspace.onDidCloseTextDocument(d => this.forget(d.uri)));
+    this._register(cache.onDidInvalidate(() => this.refreshAll()));
     this.refreshAll();
   }
 
@@ -44,23 +41,13 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
-    if (!this.isSupported(document)) {
-      return;
-    }
-    const key = document.uri.toString();
-    const previous = this.pending.get(key);
-    if (previous !== undefined) {
-      clearTimeout(previous);
-    }
-    this.pending.set(
-      key,
-      setTimeout(() => {
-        this.pending.delete(key);
+    if (this.isSupported(document)) {
+      this.debouncer.run(document.uri.toString(), delay, () => {
         if (!document.isClosed) {
           this.update(document);
         }
-      }, delay),
-    );
+      });
+    }
   }
 
   private update(document: vscode.TextDocument): void {
@@ -79,22 +66,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   }
 
   private forget(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const timer = this.pending.get(key);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      this.pending.delete(key);
-    }
+    this.debouncer.cancel(uri.toString());
     this.collection.delete(uri);
-  }
-
-  dispose(): void {
-    for (const t of this.pending.values()) {
-      clearTimeout(t);
-    }
-    this.pending.clear();
-    for (const d of this.disposables) {
-      d.dispose();
-    }
   }
 }

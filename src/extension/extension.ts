@@ -1,6 +1,6 @@
 // The composition root: wires the analysis cache to the CodeLens, hovers, diagnostics, fixes, status bar and commands.
 import * as vscode from 'vscode';
-import { configIndexAt, gpuList, resolveTarget } from '../core/analyze';
+import { gpuList, resolveTarget } from '../core/analyze';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../core/explain';
 import { AnalysisCache, formatOf } from './analysisCache';
 import { VramCodeActionProvider } from './codeActions';
@@ -16,6 +16,7 @@ import {
 } from './commands';
 import { applySettingFix, AssumptionHistory, revertAssumption } from './assumptions';
 import { DiagnosticsManager } from './diagnostics';
+import { configIndexAtPosition, fileName } from './documents';
 import { selectTargetGpu } from './gpuPicker';
 import { VramHoverProvider } from './hover';
 import { ReportPanel } from './report';
@@ -90,6 +91,52 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     return document;
   };
 
+  /** Every command the extension contributes, by id: one table, registered in one loop below. */
+  const commands: Readonly<Record<string, (...args: never[]) => unknown>> = {
+    [ESTIMATE_COMMAND]: async (uri?: vscode.Uri, index?: number) => {
+      const document = await documentFor(uri);
+      if (!document) {
+        return undefined;
+      }
+      // From the palette, in a file of several configs: the report of the one at the cursor.
+      const editor = vscode.window.activeTextEditor;
+      const analysis = cache.get(document);
+      const atCursor = editor?.document === document && analysis.configs.length > 1 ? configIndexAtPosition(analysis, document, editor.selection.active) : undefined;
+      return report.show(document, typeof index === 'number' ? index : atCursor);
+    },
+    [SELECT_GPU_COMMAND]: () => selectTargetGpu(cache, isSupported),
+    [COMPARE_GPUS_COMMAND]: async (uri?: vscode.Uri) => {
+      const document = await documentFor(uri);
+      if (!document) {
+        return undefined;
+      }
+      const name = fileName(document.uri);
+      const analysis = cache.get(document);
+      return report.showMarkdown(`GPUs: ${name}`, compareGpusMarkdown(name, analysis, gpuList(analysis.options)));
+    },
+    [WHAT_FITS_COMMAND]: () => {
+      const document = vscode.window.activeTextEditor?.document;
+      const options = cache.optionsFor(document?.uri);
+      const gpu = resolveTarget(options).gpu;
+      if (!gpu) {
+        void vscode.window.showWarningMessage(`VRAM Lens: "${options.targetGpu}" is not a GPU VRAM Lens knows. Choose one with "Select Target GPU".`);
+        return undefined;
+      }
+      const supported = document && isSupported(document) ? document : undefined;
+      return report.showMarkdown(`What fits: ${gpu.name}`, whatFitsMarkdown(supported && fileName(supported.uri), supported ? cache.get(supported) : undefined, gpu, options));
+    },
+    [COPY_REPORT_COMMAND]: async () => {
+      if (report.markdown) {
+        await vscode.env.clipboard.writeText(report.markdown);
+        void vscode.window.showInformationMessage('VRAM Lens: report copied as Markdown.');
+      }
+      return report.markdown;
+    },
+    // Arguments: the fixed document's URI (its settings scope), then setting/value pairs applied as one step.
+    [APPLY_SETTING_COMMAND]: (...args: unknown[]) => applySettingFix(history, args),
+    [REVERT_ASSUMPTION_COMMAND]: () => revertAssumption(history),
+  };
+
   context.subscriptions.push(
     workspaceGpus,
     models,
@@ -104,49 +151,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     vscode.languages.registerCodeActionsProvider(SELECTOR, new VramCodeActionProvider(cache), {
       providedCodeActionKinds: VramCodeActionProvider.kinds,
     }),
-    vscode.commands.registerCommand(ESTIMATE_COMMAND, async (uri?: vscode.Uri, index?: number) => {
-      const document = await documentFor(uri);
-      if (!document) {
-        return undefined;
-      }
-      // From the palette, in a file of several configs: the report of the one at the cursor.
-      const editor = vscode.window.activeTextEditor;
-      const analysis = cache.get(document);
-      const atCursor = editor?.document === document && analysis.configs.length > 1 ? configIndexAt(analysis, document.offsetAt(editor.selection.active)) : undefined;
-      return report.show(document, typeof index === 'number' ? index : atCursor);
-    }),
-    vscode.commands.registerCommand(SELECT_GPU_COMMAND, () => selectTargetGpu(cache, isSupported)),
-    vscode.commands.registerCommand(COMPARE_GPUS_COMMAND, async (uri?: vscode.Uri) => {
-      const document = await documentFor(uri);
-      if (!document) {
-        return undefined;
-      }
-      const name = document.uri.path.split('/').pop() ?? '';
-      const analysis = cache.get(document);
-      return report.showMarkdown(`GPUs: ${name}`, compareGpusMarkdown(name, analysis, gpuList(analysis.options)));
-    }),
-    vscode.commands.registerCommand(WHAT_FITS_COMMAND, () => {
-      const document = vscode.window.activeTextEditor?.document;
-      const options = cache.optionsFor(document?.uri);
-      const gpu = resolveTarget(options).gpu;
-      if (!gpu) {
-        void vscode.window.showWarningMessage(`VRAM Lens: "${options.targetGpu}" is not a GPU VRAM Lens knows. Choose one with "Select Target GPU".`);
-        return undefined;
-      }
-      const supported = document && isSupported(document) ? document : undefined;
-      const name = supported?.uri.path.split('/').pop();
-      return report.showMarkdown(`What fits: ${gpu.name}`, whatFitsMarkdown(name, supported ? cache.get(supported) : undefined, gpu, options));
-    }),
-    vscode.commands.registerCommand(COPY_REPORT_COMMAND, async () => {
-      if (report.markdown) {
-        await vscode.env.clipboard.writeText(report.markdown);
-        void vscode.window.showInformationMessage('VRAM Lens: report copied as Markdown.');
-      }
-      return report.markdown;
-    }),
-    // Arguments: the fixed document's URI (its settings scope), then setting/value pairs applied as one step.
-    vscode.commands.registerCommand(APPLY_SETTING_COMMAND, (...args: unknown[]) => applySettingFix(history, args)),
-    vscode.commands.registerCommand(REVERT_ASSUMPTION_COMMAND, () => revertAssumption(history)),
+    ...Object.entries(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
   );
   return {
     statusBarText: () => statusBar.text,

@@ -1,5 +1,6 @@
 // Models for names the catalog lacks, in the editor: vramLens.models, the document's folders (local first), and the Hub when allowed.
 import * as vscode from 'vscode';
+import { Disposable } from './lifetime';
 import { lookupsFor, type DocumentAnalysis } from '../core/analyze';
 import type { ExternalModel } from '../core/modelNames';
 import type { HubCache } from '../parse/hub';
@@ -60,22 +61,24 @@ const NOTHING_KNOWN: Lookup = { models: new Map(), failures: new Map(), attached
  * Looks names up once per document folder, in the background, and says when something new is known: the analysis
  * cache then analyses again with it. The editor never waits on a file or the network.
  */
-export class ModelResolver implements vscode.Disposable {
+export class ModelResolver extends Disposable {
   /** Per document folder: what each name resolved to, or why the Hub could not say. */
   private readonly byFolder = new Map<string, FolderLookups>();
   /** vramLens.models per workspace folder, read once until the setting changes. */
   private readonly userModels = new Map<string, Promise<Map<string, ExternalModel>>>();
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly storage: vscode.Uri | undefined, private readonly readBytes: FileAccess['readBytes'] | undefined, private readonly env: Record<string, string | undefined>) {
-    this.subscription = vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration(`${SECTION}.models`) || e.affectsConfiguration(`${SECTION}.hub`)) {
-        this.byFolder.clear();
-        this.userModels.clear();
-      }
-    });
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (e.affectsConfiguration(`${SECTION}.models`) || e.affectsConfiguration(`${SECTION}.hub`)) {
+          this.byFolder.clear();
+          this.userModels.clear();
+        }
+      }),
+    );
   }
 
   /** What is known so far for the names of a document in `folder` (the document's own folder). */
@@ -144,10 +147,5 @@ export class ModelResolver implements vscode.Disposable {
       this.userModels.set(key, models);
     }
     return models;
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-    this.subscription.dispose();
   }
 }

@@ -6,10 +6,7 @@ import { gpuMemoryBytes } from '../core/gpus';
 import { markdownToHtml } from '../core/markdownHtml';
 import type { AnalysisCache } from './analysisCache';
 import { COPY_REPORT_COMMAND } from './commands';
-
-function fileName(uri: vscode.Uri): string {
-  return uri.path.split('/').pop() || uri.toString();
-}
+import { fileName } from './documents';
 
 /** The reports ("Estimate VRAM", "Compare GPUs", "What Fits"): one webview panel, reused and refreshed. */
 export class ReportPanel implements vscode.Disposable {

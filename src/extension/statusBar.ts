@@ -7,13 +7,13 @@ import type { AnalysisCache } from './analysisCache';
 import { changedAssumptions, describeSetting, type ChangedAssumption } from './assumptions';
 import { REVERT_ASSUMPTION_COMMAND, SELECT_GPU_COMMAND } from './commands';
 import { isEnabled } from './config';
+import { Debouncer, Disposable, TYPING_PAUSE_MS } from './lifetime';
 import { INTENT_WORDS, judgedModes } from '../core/intent';
 
 /** The active config's verdict for the target GPU: `$(chip) RTX 4080 · 11.2/16.0 GiB`, red when it does not fit. */
-export class StatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('vramLens.status', vscode.StatusBarAlignment.Right, 100);
-  private readonly disposables: vscode.Disposable[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+export class StatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('vramLens.status', vscode.StatusBarAlignment.Right, 100));
+  private readonly debouncer = this._register(new Debouncer());
   /** The changed assumptions per resource, read once per settings change rather than on every keystroke. */
   private readonly assumptions = new Map<string, ChangedAssumption[]>();
 
@@ -21,17 +21,19 @@ export class StatusBar implements vscode.Disposable {
     private readonly cache: AnalysisCache,
     private readonly isSupported: (document: vscode.TextDocument) => boolean,
   ) {
+    super();
     this.item.name = 'VRAM Lens';
     this.item.command = SELECT_GPU_COMMAND;
-    this.disposables.push(
-      this.item,
-      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+    this._register(vscode.window.onDidChangeActiveTextEditor(() => this.update()));
+    this._register(
       vscode.workspace.onDidChangeTextDocument(e => {
         if (e.document === vscode.window.activeTextEditor?.document) {
-          this.schedule();
+          this.debouncer.run('active', TYPING_PAUSE_MS, () => this.update());
         }
       }),
-      // Settings changed (the cache re-reads them too): the assumptions marked are read again.
+    );
+    // Settings changed (the cache re-reads them too): the assumptions marked are read again.
+    this._register(
       cache.onDidInvalidate(() => {
         this.assumptions.clear();
         this.update();
@@ -40,20 +42,13 @@ export class StatusBar implements vscode.Disposable {
     this.update();
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-    }
-    this.timer = setTimeout(() => this.update(), 300);
-  }
-
   /** The text shown now (for tests and screenshots). */
   get text(): string {
     return this.item.text;
   }
 
   update(): void {
-    this.timer = undefined;
+    this.debouncer.cancel('active');
     const document = vscode.window.activeTextEditor?.document;
     if (!document || !this.isSupported(document) || !isEnabled('statusBar', document.uri)) {
       this.item.hide();
@@ -100,15 +95,6 @@ export class StatusBar implements vscode.Disposable {
     );
     this.item.tooltip.isTrusted = { enabledCommands: [REVERT_ASSUMPTION_COMMAND] };
     this.item.show();
-  }
-
-  dispose(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-    }
-    for (const d of this.disposables) {
-      d.dispose();
-    }
   }
 }
 

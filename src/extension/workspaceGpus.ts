@@ -1,5 +1,6 @@
 // A workspace's vram-lens.gpus.json, read and watched per folder.
 import * as vscode from 'vscode';
+import { Disposable } from './lifetime';
 import { GPUS_FILE, gpusFromFile, type Gpu } from '../core/gpus';
 
 /**
@@ -7,25 +8,21 @@ import { GPUS_FILE, gpusFromFile, type Gpu } from '../core/gpus';
  * once at activation and again when such a file is saved, created or deleted, or the folders change. A file
  * that cannot be read lists nothing; the JSON schema shows the user what is wrong while they edit it.
  */
-export class WorkspaceGpus implements vscode.Disposable {
+export class WorkspaceGpus extends Disposable {
   private readonly byFolder = new Map<string, readonly Gpu[]>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   /** Resolves when the first read is done. */
   readonly ready: Promise<void>;
 
   constructor() {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/${GPUS_FILE}`);
+    super();
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${GPUS_FILE}`));
     const reload = () => void this.reload();
-    this.disposables.push(
-      this.changed,
-      watcher,
-      watcher.onDidChange(reload),
-      watcher.onDidCreate(reload),
-      watcher.onDidDelete(reload),
-      vscode.workspace.onDidChangeWorkspaceFolders(reload),
-    );
+    this._register(watcher.onDidChange(reload));
+    this._register(watcher.onDidCreate(reload));
+    this._register(watcher.onDidDelete(reload));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(reload));
     this.ready = this.reload();
   }
 
@@ -58,12 +55,6 @@ export class WorkspaceGpus implements vscode.Disposable {
     }
     if (JSON.stringify([...this.byFolder]) !== before) {
       this.changed.fire();
-    }
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) {
-      d.dispose();
     }
   }
 }
