@@ -8,7 +8,7 @@ import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
 import { rwkvSpec, rwkvVersion } from './rwkv';
 import { mamba2Spec, mambaSpec } from './stateSpace';
-import { CONFIG_CLASS_DEFAULTS, familyFor, megatronPaddedVocab, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type FamilyContext } from './families';
+import { CONFIG_CLASS_DEFAULTS, familyFor, megatronPaddedVocab, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type Family, type FamilyContext, type Refinement } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
 import { hasNemoGptKeys, isNemoGpt, nemoRun, nemoRunName, resolvedNemoModel } from './nemo';
@@ -1129,17 +1129,15 @@ export function resolveSpec(config: FoundConfig): ResolvedSpec {
 const RESOLVED = new WeakMap<FoundConfig, ResolvedSpec>();
 
 function resolveFound(config: FoundConfig): ResolvedSpec {
-  const raw = config.raw;
-  const problems: SpecProblem[] = [];
-  for (const k of config.keys) {
-    const why = config.scalars[k.key]?.unreadable;
-    if (why) {
-      problems.push(unreadableProblem(k.key, why, k.field));
-    }
+  const unreadable = config.keys.filter(k => config.scalars[k.key]?.unreadable).map(k => unreadableProblem(k.key, config.scalars[k.key].unreadable!, k.field));
+  if (unreadable.length > 0) {
+    return { spec: undefined, problems: unreadable };
   }
-  if (problems.length > 0) {
-    return { spec: undefined, problems };
-  }
+  return resolveOwnArchitecture(config) ?? resolveTransformer(config);
+}
+
+/** Architectures with a resolver of their own: a diffusers pipeline, DiT / UNet / VAE / MMDiT / PixArt / Sana, Mamba, RWKV. */
+function resolveOwnArchitecture(config: FoundConfig): ResolvedSpec | undefined {
   if (config.pipeline) {
     return resolvePipeline(config.pipeline);
   }
@@ -1160,10 +1158,24 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
     return resolveMamba(config);
   }
   const rwkv = rwkvVersion(config.scalars.model_type?.value);
-  if (rwkv !== undefined) {
-    return resolveRwkv(config, rwkv);
-  }
+  return rwkv === undefined ? undefined : resolveRwkv(config, rwkv);
+}
 
+/** Reads a config's values as the resolver needs them, recording each problem it meets. */
+interface SpecReader {
+  readonly config: FoundConfig;
+  readonly problems: SpecProblem[];
+  /** A whole number from 1 (0 with `allowZero`) to `limit`, else undefined and a problem on its key. */
+  checkInteger(key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined;
+  /** A recognised field as a whole number; a required one that is missing is a problem. */
+  integer(field: SpecField, required: boolean): number | undefined;
+  /** Any scalar of the config by key (a "what if" override of a recognised key first). */
+  scalar(key: string): RawValue | undefined;
+  has(key: string): boolean;
+}
+
+function specReader(config: FoundConfig, problems: SpecProblem[]): SpecReader {
+  const raw = config.raw;
   const checkInteger = (key: string, v: RawValue, limit: number, allowZero: boolean, field?: SpecField): number | undefined => {
     if (typeof v !== 'number') {
       problems.push({ severity: 'error', field, key, message: `\`${key}\` should be a whole number, not ${JSON.stringify(v)}.` });
@@ -1179,37 +1191,30 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
     }
     if (!inRange) {
       const shown = Number.isFinite(v) ? String(v) : 'a number too large to represent';
-      problems.push({
-        severity: 'error',
-        field,
-        key,
-        message: `\`${key}\` must be a whole number between ${min} and ${limit.toLocaleString('en-US')} (it is ${shown}).`,
-      });
+      problems.push({ severity: 'error', field, key, message: `\`${key}\` must be a whole number between ${min} and ${limit.toLocaleString('en-US')} (it is ${shown}).` });
       return undefined;
     }
     return v;
   };
-
   const integer = (field: SpecField, required: boolean): number | undefined => {
     const v = raw[field];
     const key = keyName(config, field);
-    if (v === undefined) {
-      if (required) {
-        const fromTokenizer = field === 'vocabSize' && (config.raw.intermediateSize !== undefined || 'tokenizer' in config.scalars || 'seq_length' in config.scalars);
-        problems.push({
-          severity: 'error',
-          field,
-          message: fromTokenizer
-            ? `\`${key}\` is missing: this config takes its vocabulary from the tokenizer, so add \`vocab_size\` (or \`padded_vocab_size\`) for an estimate.`
-            : `\`${key}\` is missing, so the model's size is unknown.`,
-        });
-      }
-      return undefined;
+    if (v !== undefined) {
+      return checkInteger(key, v, INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER, false, field);
     }
-    return checkInteger(key, v, INTEGER_LIMITS[field] ?? Number.MAX_SAFE_INTEGER, false, field);
+    if (required) {
+      const fromTokenizer = field === 'vocabSize' && (raw.intermediateSize !== undefined || 'tokenizer' in config.scalars || 'seq_length' in config.scalars);
+      problems.push({
+        severity: 'error',
+        field,
+        message: fromTokenizer
+          ? `\`${key}\` is missing: this config takes its vocabulary from the tokenizer, so add \`vocab_size\` (or \`padded_vocab_size\`) for an estimate.`
+          : `\`${key}\` is missing, so the model's size is unknown.`,
+      });
+    }
+    return undefined;
   };
-
-  const scalarValue = (key: string): RawValue | undefined => {
+  const scalar = (key: string): RawValue | undefined => {
     const field = FIELD_BY_KEY.get(key);
     if (field !== undefined && keyName(config, field) === key && raw[field] !== undefined) {
       return raw[field]; // a "what if" override of a recognised key
@@ -1221,11 +1226,14 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
     const v = entry?.value;
     return v === null ? undefined : v;
   };
+  return { config, problems, checkInteger, integer, scalar, has: key => scalar(key) !== undefined };
+}
 
-  const modelType = typeof raw.modelType === 'string' ? raw.modelType : undefined;
-  const has = (key: string) => scalarValue(key) !== undefined;
-  const hints = {
-    classicNames: config.keys.some(k => CLASSIC_KEYS.has(k.key)) && modelType === undefined && !has('kv_lora_rank'),
+/** What the keys say of a config's origin when `model_type` does not (nanoGPT, LitGPT, Meta's params.json, Megatron, NeMo…). */
+function familyHints(read: SpecReader, modelType: string | undefined): Parameters<typeof familyFor>[1] {
+  const { has, scalar } = read;
+  return {
+    classicNames: read.config.keys.some(k => CLASSIC_KEYS.has(k.key)) && modelType === undefined && !has('kv_lora_rank'),
     deepseekNative: modelType === undefined && (has('n_dense_layers') || has('moe_inter_dim') || has('kv_lora_rank')),
     encoderKeys: has('type_vocab_size'),
     nanoGpt: has('n_embd') && has('n_layer') && !has('architectures') && (has('block_size') || has('bias') || !has('vocab_size')),
@@ -1233,14 +1241,20 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
     mistralNative: has('dim') && has('n_layers') && has('hidden_dim'),
     metaNative: has('dim') && has('n_layers') && (has('multiple_of') || has('ffn_dim_multiplier')),
     gptNeoxYaml: (has('hidden-size') && has('num-layers')) || has('vocab_file') || has('no_weight_tying') || has('no-weight-tying'),
-    megatron: has(MEGATRON_SCRIPT_KEY) ? (scalarValue('position_embedding_type') === 'rope' ? ('rope' as const) : ('learned' as const)) : undefined,
-    nemo: hasNemoGptKeys(has) ? ((scalarValue('position_embedding_type') ?? 'learned_absolute') === 'learned_absolute' ? ('learned' as const) : ('rope' as const)) : undefined,
+    megatron: has(MEGATRON_SCRIPT_KEY) ? (scalar('position_embedding_type') === 'rope' ? ('rope' as const) : ('learned' as const)) : undefined,
+    nemo: hasNemoGptKeys(has) ? ((scalar('position_embedding_type') ?? 'learned_absolute') === 'learned_absolute' ? ('learned' as const) : ('rope' as const)) : undefined,
   };
-  const family = familyFor(modelType, hints);
+}
 
+/**
+ * Whether an estimate can rest on the family: an unknown model_type gets the generic decoder, approximately, unless its
+ * keys describe a structure the generic block would get wrong; Marian with a decoder vocabulary of its own is refused.
+ */
+function familyAccepted(family: Family, modelType: string | undefined, read: SpecReader): boolean {
+  const { problems, scalar } = read;
   if (family.generic) {
     const unmodelled = UNMODELLED_KEYS.filter(k => {
-      const v = scalarValue(k);
+      const v = scalar(k);
       return v !== undefined && v !== 0 && v !== false;
     });
     if (unmodelled.length > 0) {
@@ -1249,7 +1263,7 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
         key: unmodelled[0],
         message: `${modelType ? `\`model_type\` "${modelType}" is not a family VRAM Lens knows, and` : 'This config has no `model_type`, and'} its ${unmodelled.map(k => `\`${k}\``).join(', ')} describe a structure (experts, latent attention or state-space layers) that a generic estimate would get wrong.`,
       });
-      return { spec: undefined, problems };
+      return false;
     }
     // A model_type VRAM Lens does not know: its own block may differ from the one assumed, so the number is approximate.
     if (modelType !== undefined) {
@@ -1260,51 +1274,82 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
       });
     }
   }
-
   // Marian's multilingual checkpoints with their own decoder vocabulary hold a second table and an untied head.
-  if (modelType === 'marian' && scalarValue('share_encoder_decoder_embeddings') === false) {
+  if (modelType === 'marian' && scalar('share_encoder_decoder_embeddings') === false) {
     problems.push({ severity: 'error', key: 'share_encoder_decoder_embeddings', message: '`share_encoder_decoder_embeddings` is false: this Marian model has a decoder vocabulary of its own (`decoder_vocab_size`), which VRAM Lens does not count.' });
-    return { spec: undefined, problems };
+    return false;
   }
+  return true;
+}
 
+/** The sizes a config states, each checked; the family's defaults fill width, heads and vocabulary where it has them. */
+interface Dimensions {
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly numHeads: number;
+  /** undefined: the tokenizer's, for Meta's params.json (`vocab_size: -1`) or the family's default. */
+  readonly vocabSize: number | undefined;
+  /** Meta's params.json writes vocab_size -1 where the tokenizer decides the vocabulary. */
+  readonly fromTokenizer: boolean;
+  readonly numKvHeads: number | undefined;
+  readonly headDim: number | undefined;
+  readonly intermediateSize: number | undefined;
+  readonly maxPositions: number | undefined;
+  readonly typeVocabSize: number | undefined;
+  readonly numDecoderLayers: number | undefined;
+  readonly relativeAttentionBuckets: number | undefined;
+  readonly slidingWindow: number | undefined;
+}
+
+/** The config's sizes, or undefined (with the problems said) when one that every model has is missing or invalid. */
+function readDimensions(family: Family, read: SpecReader): Dimensions | undefined {
+  const { integer } = read;
+  const raw = read.config.raw;
   const defaults = family.defaults ?? {};
   const hiddenSize = raw.hiddenSize === undefined && defaults.hiddenSize !== undefined ? defaults.hiddenSize : integer('hiddenSize', true);
   const numLayers = integer('numLayers', true);
   const numHeads = raw.numHeads === undefined && defaults.numHeads !== undefined ? defaults.numHeads : integer('numHeads', true);
-  // Meta's params.json writes vocab_size -1 where the tokenizer decides the vocabulary.
   const fromTokenizer = family === META_NATIVE && raw.vocabSize === -1;
-  let vocabSize = family.vocabulary === false || fromTokenizer ? (fromTokenizer ? undefined : 0) : integer('vocabSize', family.defaultVocabSize === undefined);
-  const numKvHeadsRaw = integer('numKvHeads', false);
-  const headDimRaw = integer('headDim', false);
-  const intermediateRaw = integer('intermediateSize', false);
-  const maxPositions = integer('maxPositions', false);
-  const typeVocabRaw = raw.typeVocabSize === 0 ? 0 : integer('typeVocabSize', false);
-  const numDecoderRaw = integer('numDecoderLayers', false);
-  const bucketsRaw = integer('relativeAttentionBuckets', false);
-  const slidingWindowRaw = raw.slidingWindow === undefined ? undefined : integer('slidingWindow', false);
-
+  const vocabSize = family.vocabulary === false || fromTokenizer ? (fromTokenizer ? undefined : 0) : integer('vocabSize', family.defaultVocabSize === undefined);
+  const dims = {
+    vocabSize,
+    fromTokenizer,
+    numKvHeads: integer('numKvHeads', false),
+    headDim: integer('headDim', false),
+    intermediateSize: integer('intermediateSize', false),
+    maxPositions: integer('maxPositions', false),
+    typeVocabSize: raw.typeVocabSize === 0 ? 0 : integer('typeVocabSize', false),
+    numDecoderLayers: integer('numDecoderLayers', false),
+    relativeAttentionBuckets: integer('relativeAttentionBuckets', false),
+    slidingWindow: raw.slidingWindow === undefined ? undefined : integer('slidingWindow', false),
+  };
   if (
     hiddenSize === undefined ||
     numLayers === undefined ||
     numHeads === undefined ||
     (vocabSize === undefined && family.defaultVocabSize === undefined && family.vocabulary !== false) ||
-    problems.some(p => p.severity === 'error')
+    read.problems.some(p => p.severity === 'error')
   ) {
-    return { spec: undefined, problems };
+    return undefined;
   }
+  return { hiddenSize, numLayers, numHeads, ...dims };
+}
 
-  const ctx: FamilyContext = {
-    hiddenSize,
-    numLayers,
-    numHeads,
-    numKvHeads: numKvHeadsRaw ?? numHeads,
-    intermediateSize: intermediateRaw,
+/** What a family's refinement reads the config through: checked values, each problem recorded. */
+function familyContext(read: SpecReader, dims: Dimensions): FamilyContext {
+  const { config, problems, scalar } = read;
+  return {
+    hiddenSize: dims.hiddenSize,
+    numLayers: dims.numLayers,
+    numHeads: dims.numHeads,
+    numKvHeads: dims.numKvHeads ?? dims.numHeads,
+    intermediateSize: dims.intermediateSize,
     int: (key, options) => {
-      const v = scalarValue(key);
-      return v === undefined ? undefined : checkInteger(key, v, 100_000_000, options?.allowZero === true);
+      const v = scalar(key);
+      return v === undefined ? undefined : read.checkInteger(key, v, 100_000_000, options?.allowZero === true);
     },
     bool: key => {
-      const v = scalarValue(key);
+      const v = scalar(key);
       if (typeof v === 'string') {
         problems.push(notBooleanProblem(key, v));
         return undefined;
@@ -1313,11 +1358,11 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
       return typeof v === 'number' ? v !== 0 : v;
     },
     str: key => {
-      const v = scalarValue(key);
+      const v = scalar(key);
       return typeof v === 'string' ? v : undefined;
     },
     real: key => {
-      const v = scalarValue(key);
+      const v = scalar(key);
       if (v === undefined) {
         return undefined;
       }
@@ -1327,7 +1372,7 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
       problems.push({ severity: 'error', key, message: `\`${key}\` must be a positive number (it is ${JSON.stringify(v)}).` });
       return undefined;
     },
-    has,
+    has: read.has,
     isNull: key => key in config.scalars && config.scalars[key].value === null,
     length: key => config.lengths?.[key],
     numbers: key => {
@@ -1338,27 +1383,37 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
     layerTypes: config.layerTypes,
     fail: (message, key) => problems.push({ severity: 'error', key, message }),
   };
-  if (fromTokenizer) {
-    vocabSize = META_NATIVE.defaultVocabSize as number;
-    problems.push({ severity: 'warning', field: 'vocabSize', message: `\`vocab_size\` is -1: Meta's code takes the vocabulary from the tokenizer, and Llama 1/2's SentencePiece tokenizer holds ${vocabSize.toLocaleString('en-US')}, which is assumed.` });
-  } else if (vocabSize === undefined && raw.vocabSize === undefined && family.defaultVocabSize !== undefined) {
-    vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
-    const tokenizer = ctx.str('tokenizer_type') ?? ctx.str('tokenizer-type');
-    // A family that cannot assume one said why (ctx.fail) and gave none.
-    const nemoTokenizer = hints.nemo !== undefined ? ctx.str('tokenizer.type') : undefined;
-    if (vocabSize !== undefined && nemoTokenizer !== undefined) {
-      problems.push({ severity: 'warning', key: 'tokenizer.type', message: `NeMo takes the vocabulary from the tokenizer: ${nemoTokenizer}'s, padded to ${vocabSize.toLocaleString('en-US')} (a multiple of make_vocab_size_divisible_by × tensor parallelism), is assumed.` });
-    } else if (vocabSize !== undefined) {
-      const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;
-      problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${whose} is assumed.` });
-    }
-  }
-  const refined = family.refine?.(ctx) ?? {};
-  vocabSize = refined.vocabSize ?? vocabSize;
-  if (vocabSize === undefined || problems.some(p => p.severity === 'error')) {
-    return { spec: undefined, problems };
-  }
+}
 
+/** The vocabulary a config leaves to its tokenizer or its family, said as an assumption; else the one it states. */
+function assumedVocabulary(family: Family, dims: Dimensions, ctx: FamilyContext, nemo: boolean, read: SpecReader): number | undefined {
+  const { problems } = read;
+  if (dims.fromTokenizer) {
+    const vocabSize = META_NATIVE.defaultVocabSize as number;
+    problems.push({ severity: 'warning', field: 'vocabSize', message: `\`vocab_size\` is -1: Meta's code takes the vocabulary from the tokenizer, and Llama 1/2's SentencePiece tokenizer holds ${vocabSize.toLocaleString('en-US')}, which is assumed.` });
+    return vocabSize;
+  }
+  if (dims.vocabSize !== undefined || read.config.raw.vocabSize !== undefined || family.defaultVocabSize === undefined) {
+    return dims.vocabSize;
+  }
+  const vocabSize = typeof family.defaultVocabSize === 'number' ? family.defaultVocabSize : family.defaultVocabSize(ctx);
+  const tokenizer = ctx.str('tokenizer_type') ?? ctx.str('tokenizer-type');
+  // A family that cannot assume one said why (ctx.fail) and gave none.
+  const nemoTokenizer = nemo ? ctx.str('tokenizer.type') : undefined;
+  if (vocabSize !== undefined && nemoTokenizer !== undefined) {
+    problems.push({ severity: 'warning', key: 'tokenizer.type', message: `NeMo takes the vocabulary from the tokenizer: ${nemoTokenizer}'s, padded to ${vocabSize.toLocaleString('en-US')} (a multiple of make_vocab_size_divisible_by × tensor parallelism), is assumed.` });
+  } else if (vocabSize !== undefined) {
+    const whose = tokenizer ? `its ${tokenizer}'s vocabulary of ${vocabSize.toLocaleString('en-US')} (padded)` : `${family.name}'s default of ${vocabSize.toLocaleString('en-US')}`;
+    problems.push({ severity: 'warning', field: 'hiddenSize', message: `No \`vocab_size\` is set, so ${whose} is assumed.` });
+  }
+  return vocabSize;
+}
+
+/** Each head's width: the refinement's, the config's where the family reads it, else hidden / heads; undefined when none can be. */
+function resolveHeadDim(family: Family, dims: Dimensions, refined: Refinement, read: SpecReader): number | undefined {
+  const { config, problems } = read;
+  const { hiddenSize, numHeads } = dims;
+  const headDimRaw = dims.headDim;
   let headDim = refined.headDim ?? headDimRaw;
   if (headDimRaw !== undefined && refined.headDim === undefined && family.readsHeadDim === false && headDimRaw * numHeads !== hiddenSize) {
     problems.push({
@@ -1371,60 +1426,42 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
   if (headDim === undefined) {
     if (hiddenSize % numHeads !== 0) {
       problems.push(indivisibleHeadsProblem(config, hiddenSize, numHeads));
-      return { spec: undefined, problems };
+      return undefined;
     }
-    headDim = hiddenSize / numHeads;
-  } else if (headDim > 16_384) {
+    return hiddenSize / numHeads;
+  }
+  if (headDim > 16_384) {
     problems.push({ severity: 'error', field: 'headDim', message: `\`${keyName(config, 'headDim')}\` (${headDim}) is wider than any attention head can be (published models use 64 to 512).` });
-    return { spec: undefined, problems };
-  } else if (headDimRaw !== undefined && (numHeads * headDim > 16 * hiddenSize || 8 * numHeads * headDim < hiddenSize)) {
+    return undefined;
+  }
+  if (headDimRaw !== undefined && (numHeads * headDim > 16 * hiddenSize || 8 * numHeads * headDim < hiddenSize)) {
     problems.push({
       severity: 'warning',
       field: 'headDim',
       message: `\`${keyName(config, 'headDim')}\` (${headDim}) × ${numHeads} heads is ${numHeads * headDim}, far from the hidden size ${hiddenSize}: check it for a typo.`,
     });
   }
-  const numKvHeads = refined.numKvHeads ?? numKvHeadsRaw ?? numHeads;
-  const grouping = groupingProblems(config, { hiddenSize, numLayers, numHeads, numKvHeads, vocabSize, intermediateRaw, moe: refined.moe }, modelType, family.name);
-  problems.push(...grouping);
-  if (grouping.some(p => p.severity === 'error')) {
-    return { spec: undefined, problems };
-  }
+  return headDim;
+}
 
-  let intermediateSize = refined.intermediateSize ?? intermediateRaw;
-  if (intermediateSize === undefined) {
-    if (family.defaultIntermediateMultiple === undefined) {
-      problems.push({
-        severity: 'error',
-        field: 'intermediateSize',
-        message: `\`intermediate_size\` is missing and ${family.name} has no standard FFN width to assume.`,
-      });
-      return { spec: undefined, problems };
-    }
-    intermediateSize = family.defaultIntermediateMultiple * hiddenSize;
-  }
-
-  const tie = raw.tieWordEmbeddings;
+/** Whether the output head shares the token embeddings: the config's switch, GPT-NeoX / Megatron / NeMo's, else the family's default. */
+function tiedEmbeddings(family: Family, read: SpecReader): boolean {
+  const { config, scalar } = read;
+  const tie = config.raw.tieWordEmbeddings;
   if (typeof tie === 'string') {
-    problems.push({ ...notBooleanProblem(keyName(config, 'tieWordEmbeddings'), tie), field: 'tieWordEmbeddings' });
+    read.problems.push({ ...notBooleanProblem(keyName(config, 'tieWordEmbeddings'), tie), field: 'tieWordEmbeddings' });
   }
   // GPT-NeoX's no-weight-tying; Megatron-LM's --untie-embeddings-and-output-weights; NeMo's share_embeddings_and_output_weights.
-  const shared = scalarValue('share_embeddings_and_output_weights');
-  const noTying = scalarValue('no-weight-tying') ?? scalarValue('no_weight_tying') ?? scalarValue('untie_embeddings_and_output_weights') ?? (typeof shared === 'boolean' ? !shared : undefined);
-  const tieWordEmbeddings = typeof tie === 'boolean' || typeof tie === 'number' ? Boolean(tie) : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
-  const t5Gated = family.feedForwardProj === true && String(scalarValue('feed_forward_proj') ?? '').startsWith('gated');
-  const positions =
-    family.positions === 'none' && maxPositions !== undefined ? ('learned' as const) : family.positions;
-  if (positions === 'learned' && (refined.maxPositions ?? maxPositions) === undefined) {
-    problems.push({
-      severity: 'warning',
-      field: 'maxPositions',
-      message: `No context length (\`max_position_embeddings\` / \`n_positions\`) is given, so the position table is not counted.`,
-    });
-  }
+  const shared = scalar('share_embeddings_and_output_weights');
+  const noTying = scalar('no-weight-tying') ?? scalar('no_weight_tying') ?? scalar('untie_embeddings_and_output_weights') ?? (typeof shared === 'boolean' ? !shared : undefined);
+  return typeof tie === 'boolean' || typeof tie === 'number' ? Boolean(tie) : typeof noTying === 'boolean' ? !noTying : family.tiedByDefault;
+}
 
+/** What the config holds beside its language model that the estimate leaves out or refuses (an uncounted tower, a safety checker). */
+function companionProblems(config: FoundConfig): SpecProblem[] {
+  const out: SpecProblem[] = [];
   if (config.uncountedTower !== undefined) {
-    problems.push({
+    out.push({
       severity: 'warning',
       key: 'vision_config',
       message: `\`vision_config\`${config.uncountedTower ? ` (${config.uncountedTower})` : ''} is a vision tower VRAM Lens does not count: the parameters and memory are the language model's alone, short of the whole model.`,
@@ -1432,46 +1469,119 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
   }
   if (config.architecture === SAFETY_CHECKER) {
     // Its CLIPConfig describes both towers, but the checker holds only the vision tower, a projection and its concepts.
-    problems.push({
+    out.push({
       severity: 'error',
       key: 'architectures',
       message: `A ${SAFETY_CHECKER} runs only the vision tower of this CLIP config: the pipeline's model_index.json counts it exactly, with its projection and concept embeddings.`,
     });
   }
-  if (problems.some(p => p.severity === 'error')) {
-    return { spec: undefined, problems };
+  return out;
+}
+
+/** A transformer (decoder, encoder or both) from its family and the sizes its config states, every problem said. */
+function resolveTransformer(config: FoundConfig): ResolvedSpec {
+  const problems: SpecProblem[] = [];
+  const refused = (): ResolvedSpec => ({ spec: undefined, problems });
+  const read = specReader(config, problems);
+  const modelType = typeof config.raw.modelType === 'string' ? config.raw.modelType : undefined;
+  const hints = familyHints(read, modelType);
+  const family = familyFor(modelType, hints);
+  const dims = familyAccepted(family, modelType, read) ? readDimensions(family, read) : undefined;
+  if (!dims) {
+    return refused();
   }
+  const ctx = familyContext(read, dims);
+  const assumed = assumedVocabulary(family, dims, ctx, hints.nemo !== undefined, read);
+  const refined = family.refine?.(ctx) ?? {};
+  const vocabSize = refined.vocabSize ?? assumed;
+  if (vocabSize === undefined || problems.some(p => p.severity === 'error')) {
+    return refused();
+  }
+  const headDim = resolveHeadDim(family, dims, refined, read);
+  if (headDim === undefined) {
+    return refused();
+  }
+  const numKvHeads = refined.numKvHeads ?? dims.numKvHeads ?? dims.numHeads;
+  const grouping = groupingProblems(config, { hiddenSize: dims.hiddenSize, numLayers: dims.numLayers, numHeads: dims.numHeads, numKvHeads, vocabSize, intermediateRaw: dims.intermediateSize, moe: refined.moe }, modelType, family.name);
+  problems.push(...grouping);
+  if (grouping.some(p => p.severity === 'error')) {
+    return refused();
+  }
+  const intermediateSize = refined.intermediateSize ?? dims.intermediateSize ?? (family.defaultIntermediateMultiple === undefined ? undefined : family.defaultIntermediateMultiple * dims.hiddenSize);
+  if (intermediateSize === undefined) {
+    problems.push({ severity: 'error', field: 'intermediateSize', message: `\`intermediate_size\` is missing and ${family.name} has no standard FFN width to assume.` });
+    return refused();
+  }
+  const tieWordEmbeddings = tiedEmbeddings(family, read);
+  const positions = family.positions === 'none' && dims.maxPositions !== undefined ? ('learned' as const) : family.positions;
+  const maxPositions = refined.maxPositions ?? dims.maxPositions;
+  if (positions === 'learned' && maxPositions === undefined) {
+    problems.push({ severity: 'warning', field: 'maxPositions', message: `No context length (\`max_position_embeddings\` / \`n_positions\`) is given, so the position table is not counted.` });
+  }
+  problems.push(...companionProblems(config));
+  if (problems.some(p => p.severity === 'error')) {
+    return refused();
+  }
+  const spec = transformerSpec({ config, family, dims, refined, read, vocabSize, headDim, numKvHeads, intermediateSize, tieWordEmbeddings, positions, maxPositions });
+  const vision = config.vision && visionTower(config.vision, problems);
+  // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.
+  const named = vision?.projector?.style === 'clip' ? { family: 'CLIP (text and vision towers)' } : vision?.projector?.style === 'siglip' ? { family: 'SigLIP (text and vision towers)' } : {};
+  return { spec: vision ? { ...spec, vision, ...named } : spec, problems };
+}
+
+/** Everything a transformer's spec holds, once its sizes are resolved and checked. */
+interface TransformerParts {
+  readonly config: FoundConfig;
+  readonly family: Family;
+  readonly dims: Dimensions;
+  readonly refined: Refinement;
+  readonly read: SpecReader;
+  readonly vocabSize: number;
+  readonly headDim: number;
+  readonly numKvHeads: number;
+  readonly intermediateSize: number;
+  readonly tieWordEmbeddings: boolean;
+  readonly positions: ModelSpec['positions'];
+  readonly maxPositions: number | undefined;
+}
+
+/** The spec of a resolved transformer: the family's structure, the config's sizes, the refinement's overrides. */
+function transformerSpec(p: TransformerParts): ModelSpec {
+  const { config, family, dims, refined, positions, maxPositions } = p;
+  const { hiddenSize, numLayers, numHeads } = dims;
   // T5EncoderModel (the text encoder of Flux and SD3): the encoder stack alone, without decoder or output head.
   const encoderStackOnly = family.encoderDecoder && (/EncoderModel$/.test(config.architecture ?? '') || config.catalog?.model.encoderStackOnly === true);
-  const spec: ModelSpec = {
+  const t5Gated = family.feedForwardProj === true && String(p.read.scalar('feed_forward_proj') ?? '').startsWith('gated');
+  const slidingWindow = dims.slidingWindow;
+  return {
     family: encoderStackOnly ? `${family.name} (encoder only)` : family.name,
     generic: family.generic,
     encoderDecoder: family.encoderDecoder && !encoderStackOnly,
     encoderOnly: family.encoderOnly || encoderStackOnly,
     hiddenSize,
     numLayers,
-    numDecoderLayers: family.encoderDecoder && !encoderStackOnly ? (numDecoderRaw ?? numLayers) : 0,
+    numDecoderLayers: family.encoderDecoder && !encoderStackOnly ? (dims.numDecoderLayers ?? numLayers) : 0,
     numHeads,
-    numKvHeads,
-    headDim,
-    vocabSize,
-    intermediateSize,
-    maxPositions: refined.maxPositions ?? maxPositions,
-    typeVocabSize: family.encoderOnly && family.typeVocab !== false ? (typeVocabRaw ?? 2) : 0,
+    numKvHeads: p.numKvHeads,
+    headDim: p.headDim,
+    vocabSize: p.vocabSize,
+    intermediateSize: p.intermediateSize,
+    maxPositions,
+    typeVocabSize: family.encoderOnly && family.typeVocab !== false ? (dims.typeVocabSize ?? 2) : 0,
     moe: refined.moe,
     mla: refined.mla,
     qkNorm: refined.qkNorm ?? family.qkNorm,
     ...(refined.attentionSinks ? { attentionSinks: true } : {}),
     ...(refined.fusedExperts ? { fusedExperts: true } : {}),
-    relativeAttentionBuckets: positions === 'relative' ? (bucketsRaw ?? 32) : 0,
+    relativeAttentionBuckets: positions === 'relative' ? (dims.relativeAttentionBuckets ?? 32) : 0,
     positionOffset: family.positionOffset,
     wordEmbedProjDim: refined.wordEmbedProjDim,
     pythonGelu: family.pythonGelu,
     ...(family.keptInFp32 ? { keptInFp32: family.keptInFp32 } : {}),
-    tieWordEmbeddings,
+    tieWordEmbeddings: p.tieWordEmbeddings,
     norm: refined.norm ?? family.norm,
     normsPerLayer: refined.normsPerLayer ?? family.normsPerLayer,
-    positions: positions === 'learned' && (refined.maxPositions ?? maxPositions) === undefined ? 'none' : positions,
+    positions: positions === 'learned' && maxPositions === undefined ? 'none' : positions,
     attentionBias: refined.attentionBias ?? family.attentionBias,
     mlp: t5Gated ? 'gated' : (refined.mlp ?? family.mlp),
     mlpBias: refined.mlpBias ?? family.mlpBias,
@@ -1487,14 +1597,14 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
     ...(config.architecture === 'CLIPTextModelWithProjection' || config.architecture === 'CLIPVisionModelWithProjection' ? { textProjection: integerOr(config, 'projection_dim', CLIP_PROJECTION_DEFAULT) } : {}),
     // SigLIP's text transformer ends in a biased head of projection_size (its width unless the config says).
     ...(family === SIGLIP_TEXT ? { textProjection: integerOr(config, 'projection_size', hiddenSize), textProjectionBias: true } : {}),
-    slidingWindow: slidingWindowRaw,
+    slidingWindow,
     slidingLayers:
-      slidingWindowRaw === undefined
+      slidingWindow === undefined
         ? 0
         : config.layerTypes
           ? config.layerTypes.filter(t => t.startsWith('sliding') || t.startsWith('chunked')).length
           : Math.min(numLayers, refined.slidingLayers ?? numLayers),
-    storedDtype: typeof raw.dtype === 'string' ? raw.dtype : undefined,
+    storedDtype: typeof config.raw.dtype === 'string' ? config.raw.dtype : undefined,
     patchEmbeddingParams: refined.patchEmbeddingParams ?? 0,
     ...(refined.crossAttentionLayers ? { crossAttentionLayers: Math.min(refined.crossAttentionLayers, numLayers) } : {}),
     ...(refined.extraEmbeddingRows ? { extraEmbeddingRows: refined.extraEmbeddingRows } : {}),
@@ -1507,10 +1617,6 @@ function resolveFound(config: FoundConfig): ResolvedSpec {
     ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
     ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : {}),
   };
-  const vision = config.vision && visionTower(config.vision, problems);
-  // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.
-  const named = vision?.projector?.style === 'clip' ? { family: 'CLIP (text and vision towers)' } : vision?.projector?.style === 'siglip' ? { family: 'SigLIP (text and vision towers)' } : {};
-  return { spec: vision ? { ...spec, vision, ...named } : spec, problems };
 }
 
 /**
