@@ -226,6 +226,44 @@ const probability = (v: ConfigValue): number | Invalid | undefined =>
  * They take precedence over the user's settings, which fill only what the file leaves unsaid.
  */
 export function readTrainingSettings(obj: ConfigObject, attached?: (path: string) => ConfigObject | undefined): TrainingFromFile {
+  const r = settingsRead(obj);
+  readBatchAndSequence(r);
+  readPrecisionAndQuantization(r);
+  readOptimizerAndKernels(r);
+  readTorchtuneSwitches(obj, r.take, r.options, r.problems);
+  readTorchtitanSwitches(r.take, r.options);
+  const mlx = isMlxRecipe(obj) ? readMlxRecipe(obj, r.take, r.judge, r.options, r.sources) : undefined;
+  const named = readGpusAndSharding(r, attached);
+  readParallelLayout(r);
+  readLora(r);
+  const framework = readFrameworkDefaults(r) ?? (mlx ? ('mlx' as const) : undefined);
+  const { options, sources, problems } = r;
+  const dequantize = entryAt(obj, 'model_quantization_config_kwargs.dequantize')?.value ?? entryAt(obj, 'dequantize')?.value;
+  const purpose = runPurpose(obj);
+  return {
+    options: options as Partial<AnalysisOptions>,
+    sources,
+    ...(purpose ? { purpose } : {}),
+    ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
+    ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
+    ...(problems.length > 0 ? { problems } : {}),
+    ...(framework ? { framework } : {}),
+    ...(mlx && mlx.length > 0 ? { frameworkDefaults: mlx } : {}),
+  };
+}
+
+/** What each step of reading a training file shares: the file, what has been read so far, and how a key is read. */
+interface SettingsRead {
+  readonly obj: ConfigObject;
+  readonly options: Record<string, unknown>;
+  readonly sources: SettingSource[];
+  readonly problems: TrainingProblem[];
+  readonly judge: Judge;
+  readonly take: Take;
+}
+
+/** A reader of one training file: each key is read once into its option, with its source, or refused with a problem. */
+function settingsRead(obj: ConfigObject): SettingsRead {
   const options: Record<string, unknown> = {};
   const sources: SettingSource[] = [];
   const problems: TrainingProblem[] = [];
@@ -267,8 +305,17 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     options[option] = value;
     sources.push({ setting, option, key: from ? `${from.by.key} (${shownValue(from.by.value)}): ${path}` : path, keySpan: e.keySpan, valueSpan: e.value.span });
   };
-  const truthy = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : v.kind === 'string' ? v.value === 'auto' || v.value === 'true' : undefined);
+  return { obj, options, sources, problems, judge, take };
+}
 
+/** A switch as the frameworks write it: a boolean, or "true" / "auto" (DeepSpeed's and HF's strings). */
+function truthy(v: ConfigValue): boolean | undefined {
+  return v.kind === 'boolean' ? v.value : v.kind === 'string' ? v.value === 'auto' || v.value === 'true' : undefined;
+}
+
+/** The micro-batch, the sequence length and the accumulation steps, under each framework's names. */
+function readBatchAndSequence(r: SettingsRead): void {
+  const { obj, take, options } = r;
   // Micro-batch size per GPU.
   for (const path of ['train.micro_batch_size', 'micro_batch_size', 'per_device_train_batch_size', 'train_micro_batch_size_per_gpu', 'batch_size', 'training.batch_size', 'training.local_batch_size']) {
     take('micro-batch size', 'batchSize', path, wholeNumber(RUN_LIMITS.batchSize));
@@ -293,6 +340,11 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     const n = devices?.kind === 'number' && devices.value >= 1 ? devices.value : 1;
     return global !== undefined && micro !== undefined ? Math.max(1, Math.floor(global / (micro * n))) : undefined;
   });
+}
+
+/** The precision (mixed or pure 16-bit, fp8) and the base model's quantization. */
+function readPrecisionAndQuantization(r: SettingsRead): void {
+  const { obj, take } = r;
   // Precision: LitGPT / torchtitan names, torchtune's dtype, nanoGPT's dtype, HF's bf16/fp16 flags.
   // A model trained in its 16-bit dtype without autocast (`use_amp: false`, as PEFT's method comparison runs it):
   // pure 16-bit when every weight trains (PEFT keeps adapters in fp32, which the mixed layout counts).
@@ -321,6 +373,11 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   // torchtune's QLoRA builders quantize with torchao: NF4 in blocks of 64 with int8 block scales (double quantized).
   take('quantization', 'quantization', 'model._component_', v => (v.kind === 'string' && /\.qlora_/.test(v.value) ? 'nf4-dq' : undefined));
   take('QLoRA kernel', 'qloraKernel', 'model._component_', v => (v.kind === 'string' && /^torchtune\..*\.qlora_/.test(v.value) ? 'torchao' : undefined));
+}
+
+/** The optimizer, the attention kernel, a diffusers call's image settings, activation checkpointing. */
+function readOptimizerAndKernels(r: SettingsRead): void {
+  const { obj, take } = r;
   // Optimizer.
   // PyTorch's SGD keeps a momentum buffer only when momentum > 0 (its default is 0; HF Trainer's "sgd" too).
   const momentum = ['optimizer.init_args.momentum', 'optimizer.momentum', 'momentum'].map(p => entryAt(obj, p)?.value).find(v => v?.kind === 'number');
@@ -355,9 +412,11 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
       return undefined;
     });
   }
-  readTorchtuneSwitches(obj, take, options, problems);
-  readTorchtitanSwitches(take, options);
-  const mlx = isMlxRecipe(obj) ? readMlxRecipe(obj, take, judge, options, sources) : undefined;
+}
+
+/** The GPUs, ZeRO / FSDP sharding and offload, from the recipe or the DeepSpeed config it names (returned, to be read by the host). */
+function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => ConfigObject | undefined) | undefined): ConfigEntry | undefined {
+  const { obj, take, options } = r;
   // GPUs and ZeRO.
   // A NeMo 2 recipe's GPUs: its trainer's devices (GPUs per node) × nodes.
   if (entryAt(obj, NEMO_RECIPE_KEY)) {
@@ -404,6 +463,12 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     take('FSDP CPU offload', 'offloadParameters', path, v => (v.kind === 'boolean' ? v.value : undefined));
     take('FSDP CPU offload', 'offloadOptimizer', path, v => (v.kind === 'boolean' ? v.value : undefined));
   }
+  return named;
+}
+
+/** Tensor, pipeline, context and expert parallel degrees (torchtitan's two layouts, Megatron's and NeMo's names), pipeline schedule and microbatches. */
+function readParallelLayout(r: SettingsRead): void {
+  const { obj, take, options, sources } = r;
   // torchtitan's degrees: under [parallelism], or (its 2024 layout) under [training] and [experimental].
   for (const path of ['parallelism.tensor_parallel_degree', 'training.tensor_parallel_degree', 'tensor_parallel_size', 'tensor_model_parallel_size']) {
     take('tensor parallel', 'tensorParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
@@ -436,7 +501,11 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   if (isNemoGpt(obj)) {
     megatronAccumulation(take, options);
   }
+}
 
+/** LoRA, QLoRA, DoRA or (IA)³ adapters: rank, targets, dropout, saved modules, from PEFT, LitGPT, axolotl, torchtune, LLaMA-Factory or TRL keys. */
+function readLora(r: SettingsRead): void {
+  const { obj, judge, options, sources, problems } = r;
   // LoRA: rank from LitGPT / axolotl / torchtune names; targets from their switches or module lists.
   // A PEFT adapter_config.json writes the rank as `r`, beside peft_type "LORA". Another PEFT method's adapters
   // (IA3, prompt tuning, BOFT…) train and keep other things: no number, rather than full fine-tuning's.
@@ -483,6 +552,11 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
       sources.push({ setting: 'quantization', option: 'quantization', key: 'adapter', keySpan: adapter.keySpan, valueSpan: adapter.value.span });
     }
   }
+}
+
+/** What LitGPT's scripts do unasked (quantize the head, FSDP with checkpointing on several devices); the framework the file is for. */
+function readFrameworkDefaults(r: SettingsRead): 'litgpt' | 'torchtune' | undefined {
+  const { obj, options } = r;
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
   const torchtune = isTorchtuneRecipe(obj);
   // LitGPT's bitsandbytes plugin replaces every nn.Linear, the output head included.
@@ -497,18 +571,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     options.checkpointing ??= 'full';
     options.unshardedAccumulation ??= true;
   }
-  const dequantize = entryAt(obj, 'model_quantization_config_kwargs.dequantize')?.value ?? entryAt(obj, 'dequantize')?.value;
-  const purpose = runPurpose(obj);
-  return {
-    options: options as Partial<AnalysisOptions>,
-    sources,
-    ...(purpose ? { purpose } : {}),
-    ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
-    ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
-    ...(problems.length > 0 ? { problems } : {}),
-    ...(litgpt ? { framework: 'litgpt' as const } : torchtune ? { framework: 'torchtune' as const } : mlx ? { framework: 'mlx' as const } : {}),
-    ...(mlx && mlx.length > 0 ? { frameworkDefaults: mlx } : {}),
-  };
+  return litgpt ? 'litgpt' : torchtune ? 'torchtune' : undefined;
 }
 
 /** An mlx-lm LoRA config (mlx_lm.lora -c): its LoRA settings or fine-tuning type, or its adapter folder and iterations. */
