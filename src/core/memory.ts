@@ -755,12 +755,68 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
 }
 
 function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, stage: PipelineStage): TrainingBreakdown {
-  const layout = precisionLayout(settings.precision);
+  const shares = stageShares(spec, params, settings, stage);
+  const states = modelStates(spec, params, settings, shares);
+  const { activations, backwardWorkspace, headGradient } = stageActivations(spec, settings, stage, shares, states);
+  const { weights, gradients, optimizer, paged, stepTemporaries, trainable, savedCount, accumulatedGradients } = states;
+  const { zero } = shares;
+  // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
+  const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
+
+  // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
+  // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
+  const keptGradients = !settings.optimizerInBackward && (settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1) ? accumulatedGradients : 0;
+  const forwardPeak = activations + backwardWorkspace + (settings.optimizerInBackward ? gradients : Math.max(keptGradients, headGradient));
+  const stepPeak = gradients + stepTemporaries;
+  // DeepSpeed's gradient reduce buffer: ZeRO-3 allocates it once, ZeRO-1/2 for each backward.
+  const reduceBuffer = deepspeedReduceBufferBytes(spec, settings, zero);
+  const held = zero >= 3 ? reduceBuffer : 0;
+  const allocatedBytes = Math.round(weights + optimizer + blasWorkspace + held + Math.max(forwardPeak + reduceBuffer - held, stepPeak));
+
+  const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? TRAINING_ALLOCATOR_RESERVE));
+  const cudaContext = settings.cudaOverheadBytes;
+  return {
+    components: {
+      weights: Math.round(weights),
+      gradients: Math.round(Math.max(gradients, keptGradients) + reduceBuffer),
+      optimizer: Math.round(optimizer),
+      activations: Math.round(activations + backwardWorkspace + blasWorkspace),
+      allocatorReserve,
+      cudaContext,
+    },
+    allocatedBytes,
+    peakBytes: allocatedBytes + allocatorReserve + cudaContext,
+    trainableParameters: trainable + savedCount,
+    pagedStateBytes: Math.round(paged),
+    stage,
+  };
+}
+
+/** How a stage's model divides over its GPUs: the parallel degrees, and the share of the model one GPU holds. */
+interface StageShares {
+  readonly tp: number;
+  readonly pp: number;
+  readonly dp: number;
+  /** The ZeRO stage in effect (none on one data-parallel GPU). */
+  readonly zero: number;
+  readonly layers: number;
+  /** Tokens per GPU: the micro-batch's, over context parallelism. */
+  readonly tokens: number;
+  /** The stage's share of the whole model, over tensor parallelism. */
+  readonly modelShare: number;
+  /** The same, less the routed experts other expert-parallel GPUs hold. */
+  readonly heldShare: number;
+  /** The routed expert parameters of the whole model that other expert-parallel GPUs hold. */
+  readonly routedElsewhere: number;
+  /** The share held before ZeRO shards from `shardedFrom` on. */
+  readonly shareUnder: (shardedFrom: number) => number;
+}
+
+function stageShares(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, stage: PipelineStage): StageShares {
   const tp = Math.max(1, settings.tensorParallel);
   const pp = Math.max(1, settings.pipelineParallel);
   const dp = dataParallelDegree(settings);
   const zero = dp > 1 ? settings.zeroStage : 0;
-  const { tensors: trainableList, count: trainable } = trainableTensors(spec, settings);
   // Context parallelism splits every sequence over its group: each GPU holds its share of the tokens.
   const tokens = (settings.batchSize * settings.sequenceLength) / Math.max(1, settings.contextParallel ?? 1);
   const layers = totalLayers(spec);
@@ -778,7 +834,37 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   const routedElsewhere = ep > 1 ? routedExpertParams(spec) * (1 - 1 / ep) : 0;
   const heldShare = ((stageParams - routedElsewhere / pp) / Math.max(1, params.total)) / tp;
   const shareUnder = (shardedFrom: number) => (zero >= shardedFrom ? modelShare : heldShare);
+  return { tp, pp, dp, zero, layers, tokens, modelShare, heldShare, routedElsewhere, shareUnder };
+}
 
+/** The model states one GPU holds, as LoRA, mixed precision, ZeRO / FSDP sharding and offload leave them. */
+interface ModelStates {
+  readonly weights: number;
+  readonly gradients: number;
+  /** Gradients held between micro-batches: sharded, unless FSDP accumulates them whole (no_sync). */
+  readonly accumulatedGradients: number;
+  readonly optimizer: number;
+  readonly paged: number;
+  readonly stepTemporaries: number;
+  /** Autocast's 16-bit copies of fp32 weights, kept from forward to backward. */
+  readonly autocastCopies: number;
+  /** Weights gathered for compute under ZeRO-3 / FSDP, or brought back from CPU memory. */
+  readonly gatheredWeights: number;
+  readonly trainable: number;
+  /** Parameters of the modules PEFT trains whole beside the adapters (modules_to_save). */
+  readonly savedCount: number;
+  readonly gradientBytesPerParam: number;
+}
+
+function modelStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, shares: StageShares): ModelStates {
+  return shardedStates(spec, params, settings, shares, unshardedStates(spec, params, settings, shares));
+}
+
+/** The states before ZeRO / FSDP shards them: trained weights or LoRA's frozen base, gradients, optimizer states. */
+function unshardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, shares: StageShares): ModelStates & { readonly trainableShare: number } {
+  const layout = precisionLayout(settings.precision);
+  const { zero, modelShare, heldShare, shareUnder } = shares;
+  const { tensors: trainableList, count: trainable } = trainableTensors(spec, settings);
   // DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer
   // (ZeRO paper: 2 + 2 + K bytes per parameter, K = 12 for Adam). Megatron-Core lays its weights out so whether
   // or not its distributed optimizer shards them (16-bit weights, fp32 main weights in the optimizer).
@@ -839,7 +925,17 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
     paged = 0;
     stepTemporaries = 0;
   }
-  // ZeRO partitions optimizer states (1), then gradients (2), then weights (3) over the data-parallel GPUs.
+  return { weights, gradients, accumulatedGradients: gradients, optimizer, paged, stepTemporaries, autocastCopies, gatheredWeights: 0, trainable, savedCount, gradientBytesPerParam, trainableShare };
+}
+
+/**
+ * The states as ZeRO partitions them over the data-parallel GPUs: optimizer states (1), then gradients (2), then
+ * weights (3), each layer's weights gathered for compute; with parameters offloaded, only the gathered layers stay.
+ */
+function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, shares: StageShares, held: ModelStates & { readonly trainableShare: number }): ModelStates {
+  const { tp, dp, zero, layers, modelShare, routedElsewhere } = shares;
+  const { trainableShare, gradientBytesPerParam } = held;
+  let { weights, gradients, optimizer, paged, stepTemporaries } = held;
   let gatheredWeights = 0;
   // Hybrid sharding shards within a node and replicates across nodes.
   const shards = shardGroup(settings, dp);
@@ -874,7 +970,20 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
     weights = 0;
     gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
   }
+  return { ...held, weights, gradients, accumulatedGradients, optimizer, paged, stepTemporaries, gatheredWeights };
+}
 
+/** What a stage keeps from forward for backward, what backward's first steps allocate, and the head's gradient. */
+function stageActivations(
+  spec: ModelSpec,
+  settings: RunSettings,
+  stage: PipelineStage,
+  shares: StageShares,
+  states: ModelStates,
+): { activations: number; backwardWorkspace: number; headGradient: number } {
+  const layout = precisionLayout(settings.precision);
+  const { tp, pp, layers, tokens } = shares;
+  const { autocastCopies, gatheredWeights, gradientBytesPerParam } = states;
   const perLayer = activationBytesPerLayer(spec, settings, tokens);
   // What one layer saves without any recomputation: what checkpointing brings back, one layer at a time.
   const perLayerFull = settings.checkpointing === 'none' ? perLayer : activationBytesPerLayer(spec, { ...settings, checkpointing: 'none' }, tokens);
@@ -926,36 +1035,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   const convnet = spec.convnet ? convNetTrainingActivationBytes(spec, settings, layout.computeBytes) : undefined;
   const activations =
     (convnet ?? layerActivations + embeddingOutput + dequantBuffer + headInput) + autocastCopies + gatheredWeights + towerActivations(spec, settings, true) + imageStates(spec, settings, true);
-  // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
-  const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
-
-  // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
-  // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
-  const keptGradients = !settings.optimizerInBackward && (settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1) ? accumulatedGradients : 0;
-  const forwardPeak = activations + backwardWorkspace + (settings.optimizerInBackward ? gradients : Math.max(keptGradients, headGradient));
-  const stepPeak = gradients + stepTemporaries;
-  // DeepSpeed's gradient reduce buffer: ZeRO-3 allocates it once, ZeRO-1/2 for each backward.
-  const reduceBuffer = deepspeedReduceBufferBytes(spec, settings, zero);
-  const held = zero >= 3 ? reduceBuffer : 0;
-  const allocatedBytes = Math.round(weights + optimizer + blasWorkspace + held + Math.max(forwardPeak + reduceBuffer - held, stepPeak));
-
-  const allocatorReserve = Math.round(allocatedBytes * (settings.allocatorReserve ?? TRAINING_ALLOCATOR_RESERVE));
-  const cudaContext = settings.cudaOverheadBytes;
-  return {
-    components: {
-      weights: Math.round(weights),
-      gradients: Math.round(Math.max(gradients, keptGradients) + reduceBuffer),
-      optimizer: Math.round(optimizer),
-      activations: Math.round(activations + backwardWorkspace + blasWorkspace),
-      allocatorReserve,
-      cudaContext,
-    },
-    allocatedBytes,
-    peakBytes: allocatedBytes + allocatorReserve + cudaContext,
-    trainableParameters: trainable + savedCount,
-    pagedStateBytes: Math.round(paged),
-    stage,
-  };
+  return { activations, backwardWorkspace, headGradient };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
