@@ -122,8 +122,8 @@ interface Candidate {
   readonly label: string;
   readonly value: string | number | boolean;
   readonly patch: Partial<AnalysisOptions>;
-  /** The file's key for this setting, if the file states it. */
-  readonly fileSetting?: string;
+  /** The option whose key the fix edits where the file states it. */
+  readonly fileSetting?: keyof AnalysisOptions;
   readonly fileText?: (original: string) => string;
   readonly setting?: SettingChange;
   readonly alsoSetting?: SettingChange;
@@ -150,7 +150,8 @@ interface FixContext {
   readonly capacity: number;
   readonly mode: FitMode;
   readonly text: string;
-  readonly sourceOf: (setting: string) => ConfigAnalysis['config']['training']['sources'][number] | undefined;
+  /** Where the file states an option, if it does. */
+  readonly sourceOf: (option: keyof AnalysisOptions) => ConfigAnalysis['config']['training']['sources'][number] | undefined;
   readonly peakWith: (patch: Partial<AnalysisOptions>) => number;
   /** The first choice whose patch fits the budget (the lowest ZeRO stage, the fewest GPUs), with its peak. */
   readonly firstFitting: <T>(choices: readonly T[], patchOf: (choice: T) => Partial<AnalysisOptions>) => { choice: T; peak: number } | undefined;
@@ -212,7 +213,7 @@ function shapeCandidates(c: FixContext): Candidate[] {
       label: `Set the micro-batch to ${batch} (the largest power of two that fits the ${gpu.name})`,
       value: batch,
       patch: { batchSize: batch },
-      fileSetting: 'micro-batch size',
+      fileSetting: 'batchSize',
       fileText: () => String(batch),
       setting: { setting: 'batchSize', value: batch },
     });
@@ -227,7 +228,7 @@ function shapeCandidates(c: FixContext): Candidate[] {
         label: `Set the sequence length to ${formatInteger(seq)} (the longest round length that fits the ${gpu.name})`,
         value: seq,
         patch: { sequenceLength: seq },
-        fileSetting: 'sequence length',
+        fileSetting: 'sequenceLength',
         fileText: () => String(seq),
         setting: { setting: 'sequenceLength', value: seq },
       });
@@ -270,7 +271,7 @@ function quantizationCandidates(c: FixContext): Candidate[] {
   }
   // The sequence comes from a setting here (a file's own would need an edit with the setting: two places at once).
   const floor = Math.max(SEQUENCE_FLOOR, Math.ceil(s.sequenceLength / 2));
-  if (out.length === 0 && !c.sourceOf('sequence length') && s.sequenceLength > floor) {
+  if (out.length === 0 && !c.sourceOf('sequenceLength') && s.sequenceLength > floor) {
     const quantized = { ...forced, quantization: 'nf4' as const };
     const seq = roundedSequence(Math.max(1, longestSequence(a.config, options, budgetGpu, mode, s.sequenceLength - 1, quantized)));
     if (seq >= floor) {
@@ -352,7 +353,7 @@ function trainingCandidates(c: FixContext): Candidate[] {
 function optimizerCandidates(c: FixContext, megatron: boolean): Candidate[] {
   const key = c.sourceOf('optimizer')?.key;
   // torchtitan builds its optimizer by name from torch.optim (`[optimizer] name = "AdamW"`): bitsandbytes is not one.
-  if (!(c.s.optimizer === 'adamw' || c.s.optimizer === 'paged-adamw') || megatron || key === 'optimizer.name') {
+  if (!(c.s.optimizer === 'adamw' || c.s.optimizer === 'paged-adamw') || megatron || c.a.config.training.framework === 'torchtitan') {
     return [];
   }
   // Named in the file's own vocabulary: a class path (LitGPT), a torchtune component, or HF Trainer's name.
@@ -382,7 +383,7 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
       label: `Raise the ZeRO stage to ${stage} (shards ${stage === 1 ? 'optimizer states' : stage === 2 ? 'optimizer states and gradients' : 'weights, gradients and optimizer states'} over ${dp} GPUs)`,
       value: stage,
       patch: { zeroStage: stage },
-      fileSetting: 'ZeRO stage',
+      fileSetting: 'zeroStage',
       fileText: original => zeroStageText(original, stage),
       setting: { setting: 'zeroStage', value: stage },
       peak: raised.peak,
@@ -390,7 +391,7 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
   }
   // A stage the file states stays as it is (the file beats settings); otherwise ZeRO-3 comes with the GPUs. LitGPT
   // refuses a quantized model on several devices, so a QLoRA recipe there gets no such fix.
-  const fileStage = c.sourceOf('ZeRO stage') ? s.zeroStage : undefined;
+  const fileStage = c.sourceOf('zeroStage') ? s.zeroStage : undefined;
   const stage = fileStage ?? (megatron ? 1 : 3);
   const sharded = (n: number): Partial<AnalysisOptions> => ({ gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 });
   const litgptQuantized = a.config.training.framework === 'litgpt' && s.quantization !== undefined;
@@ -402,7 +403,7 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
       label: `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
       value: n,
       patch: sharded(n),
-      fileSetting: 'GPUs',
+      fileSetting: 'gpus',
       fileText: () => String(n),
       setting: { setting: 'gpus', value: n },
       ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: stage } } : {}),
@@ -411,7 +412,7 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
   }
   // More tensor parallelism where the file states its degree (Megatron-LM, NeMo, torchtitan), edited in place over
   // the GPUs the run has: the smallest of 2, 4 and 8 above the current one that divides the heads and fits.
-  if (c.sourceOf('tensor parallel')) {
+  if (c.sourceOf('tensorParallel')) {
     const kvHeads = a.spec?.numKvHeads ?? 1;
     const degrees = [2, 4, 8].filter(n => n > s.tensorParallel && s.gpus % (n * Math.max(1, s.pipelineParallel)) === 0 && (a.spec?.numHeads ?? 1) % n === 0 && (kvHeads % n === 0 || n % kvHeads === 0));
     const wider = c.firstFitting(degrees, n => ({ tensorParallel: n }));
@@ -421,7 +422,7 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
         label: `Split each layer over ${wider.choice} GPUs (tensor parallel)`,
         value: wider.choice,
         patch: { tensorParallel: wider.choice },
-        fileSetting: 'tensor parallel',
+        fileSetting: 'tensorParallel',
         fileText: () => String(wider.choice),
         peak: wider.peak,
         sameGpus: true,
@@ -435,7 +436,8 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
 function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
   const { a, s } = c;
   const fileChoosesTuning = a.config.training.sources.some(x => x.option === 'lora' || x.option === 'quantization');
-  if (fileChoosesTuning || megatron) {
+  // Megatron-LM and torchtitan train the whole model: neither has LoRA adapters or a 4-bit base.
+  if (fileChoosesTuning || megatron || a.config.training.framework === 'torchtitan') {
     return [];
   }
   const allLinear = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
@@ -467,6 +469,11 @@ function realize(c: FixContext, candidate: Candidate, reanalyze?: (editedText: s
     return undefined;
   }
   const source = candidate.fileSetting ? c.sourceOf(candidate.fileSetting) : undefined;
+  // The file states the option only through another key (a product of degrees, a file it names): no edit writes it
+  // there, and a setting would not change it.
+  if (source?.derived) {
+    return undefined;
+  }
   const original = source ? text.slice(source.valueSpan.start, source.valueSpan.end) : '';
   const result = (bytes: number) => `→ ${formatBytes(bytes)} of ${formatBytes(capacity)}`;
   const base = { kind: candidate.kind, value: candidate.value, capacityBytes: capacity, preferred: false };
@@ -572,7 +579,7 @@ export function fixesFor(
     capacity: gpuMemoryBytes(gpu),
     mode,
     text,
-    sourceOf: setting => a.config.training.sources.find(x => x.setting === setting),
+    sourceOf: option => a.config.training.sources.find(x => x.option === option),
     peakWith,
     firstFitting: (choices, patchOf) => {
       for (const choice of choices) {

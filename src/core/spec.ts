@@ -854,7 +854,7 @@ function withShipped(training: TrainingFromFile, reading: QuantizationReading | 
     return training;
   }
   const { quantization, groupSize, visionUnquantized } = reading.shipped;
-  const source = { setting: 'quantization (as the checkpoint ships it)', option: 'quantization' as const, key, ...spans };
+  const source = { setting: 'quantization (as the checkpoint ships it)', option: 'quantization' as const, key, ...spans, derived: true as const };
   const options = { ...training.options, quantization, ...(groupSize !== undefined ? { quantGroupSize: groupSize } : {}), ...(visionUnquantized ? { quantizeVision: false } : {}) };
   return { ...training, options, sources: [...training.sources, source] };
 }
@@ -882,7 +882,7 @@ function withNamedWeights(training: TrainingFromFile, ref: CatalogReference): Tr
     return training;
   }
   const from = (option: string) => (option === 'quantization' && !ref.match?.quantization ? 'as the checkpoint is published' : 'from the model name');
-  const sources = options.map(option => ({ setting: `${option} (${from(option)})`, option, key: ref.key, keySpan: ref.keySpan, valueSpan: ref.valueSpan }));
+  const sources = options.map(option => ({ setting: `${option} (${from(option)})`, option, key: ref.key, keySpan: ref.keySpan, valueSpan: ref.valueSpan, derived: true as const }));
   return { ...training, options: { ...training.options, ...named }, sources: [...training.sources, ...sources] };
 }
 

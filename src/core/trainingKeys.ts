@@ -3,7 +3,7 @@ import type { AnalysisOptions } from './options';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import { sampleParallelDegree } from './parallelism';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, NEMO_RECIPE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
 import { ALL_LINEAR_TARGETS, MLP_TARGETS, type LoraTarget } from './weightTensor';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
@@ -18,6 +18,12 @@ export interface SettingSource {
   readonly key: string;
   readonly keySpan: Span;
   readonly valueSpan: Span;
+  /**
+   * The key states the option only through something else (the degrees it multiplies, a local batch split into
+   * microbatches, a switch, a file it names): a fix does not write the option's value there, and a setting cannot
+   * stand in for it (the file's value wins).
+   */
+  readonly derived?: true;
 }
 
 /** A value a training file states that no run can have (`micro_batch_size: -1`, `lora_r: 0`), on its key. */
@@ -28,10 +34,10 @@ export interface TrainingProblem {
 }
 
 /** Frameworks whose own code runs the model, when a file's keys say so. */
-export type TrainingFramework = 'litgpt' | 'torchtune' | 'mlx';
+export type TrainingFramework = 'litgpt' | 'torchtune' | 'torchtitan' | 'mlx';
 
 /** Each framework as its users call it. */
-export const FRAMEWORK_NAMES: Readonly<Record<TrainingFramework, string>> = { litgpt: 'LitGPT', torchtune: 'torchtune', mlx: 'mlx-lm' };
+export const FRAMEWORK_NAMES: Readonly<Record<TrainingFramework, string>> = { litgpt: 'LitGPT', torchtune: 'torchtune', torchtitan: 'torchtitan', mlx: 'mlx-lm' };
 
 export interface TrainingFromFile {
   readonly options: Partial<AnalysisOptions>;
@@ -95,12 +101,12 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
     const pipelined = (options.pipelineParallel ?? 1) > 1;
     options.zeroStage = pipelined ? 2 : 3;
     const over = leftToLauncher ? 'the GPUs data_parallel_shard_degree = -1 leaves' : 'data_parallel_shard_degree';
-    sources.push({ setting: `ZeRO stage (FSDP2 over ${over}${pipelined ? ', not resharding after forward under pipeline parallelism' : ''})`, option: 'zeroStage', ...at });
+    sources.push({ setting: `ZeRO stage (FSDP2 over ${over}${pipelined ? ', not resharding after forward under pipeline parallelism' : ''})`, option: 'zeroStage', ...at, derived: true });
   }
   const product = shard.n * (degree('data_parallel_replicate_degree')?.n ?? 1) * cp * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
   if (!leftToLauncher && options.gpus === undefined && product <= RUN_LIMITS.gpus) {
     options.gpus = product;
-    sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...at });
+    sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...at, derived: true });
   }
 }
 
@@ -137,7 +143,7 @@ function pipelineMicrobatches(obj: ConfigObject, options: { -readonly [K in keyo
   const e = entryAt(obj, 'parallelism.pipeline_parallel_microbatch_size') ?? entryAt(obj, 'experimental.pipeline_parallel_microbatches') ?? entryAt(obj, 'experimental.pipeline_parallel_degree') ?? entryAt(obj, 'parallelism.pipeline_parallel_degree');
   if (e) {
     const at = { keySpan: e.keySpan, valueSpan: e.value.span, key: e.key };
-    sources.push({ setting: `pipeline microbatch (${micro} of the local batch of ${local})`, option: 'batchSize', ...at });
+    sources.push({ setting: `pipeline microbatch (${micro} of the local batch of ${local})`, option: 'batchSize', ...at, derived: true });
   }
 }
 
@@ -285,7 +291,8 @@ function settingsRead(obj: ConfigObject): SettingsRead {
    * Reads `path` into `option` unless already set. With `from`, from a file the recipe names (a DeepSpeed config):
    * the setting then points at the key that names it.
    */
-  const take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown, from?: { readonly obj: ConfigObject; readonly by: ConfigEntry }): void => {
+  const take: Take = (setting, option, path, convert, via): void => {
+    const from = typeof via === 'object' ? via : undefined;
     if (options[option] !== undefined || refused.has(option)) {
       return;
     }
@@ -303,7 +310,7 @@ function settingsRead(obj: ConfigObject): SettingsRead {
       return;
     }
     options[option] = value;
-    sources.push({ setting, option, key: from ? `${from.by.key} (${shownValue(from.by.value)}): ${path}` : path, keySpan: e.keySpan, valueSpan: e.value.span });
+    sources.push({ setting, option, key: from ? `${from.by.key} (${shownValue(from.by.value)}): ${path}` : path, keySpan: e.keySpan, valueSpan: e.value.span, ...(via ? { derived: true as const } : {}) });
   };
   return { obj, options, sources, problems, judge, take };
 }
@@ -339,7 +346,7 @@ function readBatchAndSequence(r: SettingsRead): void {
     const devices = entryAt(obj, 'devices')?.value;
     const n = devices?.kind === 'number' && devices.value >= 1 ? devices.value : 1;
     return global !== undefined && micro !== undefined ? Math.max(1, Math.floor(global / (micro * n))) : undefined;
-  });
+  }, 'derived');
 }
 
 /** The precision (mixed or pure 16-bit, fp8) and the base model's quantization. */
@@ -555,7 +562,7 @@ function readLora(r: SettingsRead): void {
 }
 
 /** What LitGPT's scripts do unasked (quantize the head, FSDP with checkpointing on several devices); the framework the file is for. */
-function readFrameworkDefaults(r: SettingsRead): 'litgpt' | 'torchtune' | undefined {
+function readFrameworkDefaults(r: SettingsRead): Exclude<TrainingFramework, 'mlx'> | undefined {
   const { obj, options } = r;
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
   const torchtune = isTorchtuneRecipe(obj);
@@ -571,7 +578,14 @@ function readFrameworkDefaults(r: SettingsRead): 'litgpt' | 'torchtune' | undefi
     options.checkpointing ??= 'full';
     options.unshardedAccumulation ??= true;
   }
-  return litgpt ? 'litgpt' : torchtune ? 'torchtune' : undefined;
+  return litgpt ? 'litgpt' : torchtune ? 'torchtune' : isTorchtitanJob(obj) ? 'torchtitan' : undefined;
+}
+
+/** A torchtitan job: its model is a name and a flavor of torchtitan's registry (`[model] name = "llama3"`, `flavor = "8B"`). */
+function isTorchtitanJob(obj: ConfigObject): boolean {
+  const name = entryAt(obj, `model.${MODEL_SECTION_KEYS.torchtitanName}`)?.value;
+  const flavor = entryAt(obj, `model.${MODEL_SECTION_KEYS.torchtitanFlavor}`)?.value;
+  return name?.kind === 'string' && flavor?.kind === 'string';
 }
 
 /** An mlx-lm LoRA config (mlx_lm.lora -c): its LoRA settings or fine-tuning type, or its adapter folder and iterations. */
@@ -671,9 +685,14 @@ const TORCHTUNE_LOSSES: Readonly<Record<string, TrainingLoss>> = {
   LinearCrossEntropyLoss: 'linear-chunked',
 };
 
-type Take = (
-  setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown, from?: { readonly obj: ConfigObject; readonly by: ConfigEntry },
-) => void;
+/**
+ * Where a key's value stands for its option other than as written: in a file the recipe names (read from that file,
+ * pointed at the key naming it), or through a conversion no fix can write back (a switch, a global batch).
+ */
+type Via = { readonly obj: ConfigObject; readonly by: ConfigEntry } | 'derived';
+
+/** Reads `path` into `option` through `convert` unless the option is already set, noting the key as its source. */
+type Take = (setting: string, option: keyof AnalysisOptions, path: string, convert: (v: ConfigValue) => unknown, via?: Via) => void;
 
 /**
  * torchtitan's switches in its TOML layouts: [activation_checkpoint] selective_ac_option ("op": per-op selective
@@ -715,7 +734,7 @@ function readMegatron(obj: ConfigObject, take: Take, options: Record<string, unk
     return;
   }
   const flag = (v: ConfigValue) => (v.kind === 'boolean' ? v.value : undefined);
-  take('distributed optimizer', 'zeroStage', 'use_distributed_optimizer', v => (flag(v) === undefined ? undefined : flag(v) ? 1 : 0));
+  take('distributed optimizer', 'zeroStage', 'use_distributed_optimizer', v => (flag(v) === undefined ? undefined : flag(v) ? 1 : 0), 'derived');
   // A NeMo 2 recipe trains with Megatron-Core's distributed optimizer in bf16_mixed, unless it turns the optimizer off
   // (its Llama-family LoRA fine-tunes do).
   if (entryAt(obj, NEMO_RECIPE_KEY)) {
@@ -763,7 +782,7 @@ function megatronAccumulation(take: Take, options: Record<string, unknown>): voi
     const degree = (option: string) => (options[option] as number | undefined) ?? 1;
     const dp = sampleParallelDegree({ gpus: degree('gpus'), tensorParallel: degree('tensorParallel'), pipelineParallel: degree('pipelineParallel'), contextParallel: degree('contextParallel') });
     return global === undefined ? undefined : Math.max(1, Math.floor(global / (micro * dp)));
-  });
+  }, 'derived');
 }
 
 /**
@@ -787,7 +806,7 @@ function readNemo(obj: ConfigObject, take: Take, options: Record<string, unknown
     const name = v.kind === 'number' ? String(v.value) : v.kind === 'string' ? v.value.toLowerCase() : undefined;
     return name === 'bf16' || name === 'bf16-mixed' ? 'bf16-mixed' : name === '16' || name === '16-mixed' ? '16-mixed' : name === '32' || name === '32-true' ? '32-true' : undefined;
   });
-  take('distributed optimizer', 'zeroStage', 'optim.name', v => (v.kind === 'string' && /^(distributed_fused_adam|mcore_distributed_optim)$/.test(v.value) ? 1 : undefined));
+  take('distributed optimizer', 'zeroStage', 'optim.name', v => (v.kind === 'string' && /^(distributed_fused_adam|mcore_distributed_optim)$/.test(v.value) ? 1 : undefined), 'derived');
   take('fp32 main gradients', 'fp32Gradients', 'optim.grad_sync_dtype', v => (v.kind === 'string' ? /^(fp32|float32)$/.test(v.value) : undefined));
   options.fp32Gradients ??= true;
   take('checkpointing', 'checkpointing', NEMO_RECOMPUTE.granularity, v => (v.kind === 'string' && (v.value === 'full' || v.value === 'selective') ? v.value : undefined));
@@ -812,7 +831,7 @@ function bucketSize(v: ConfigValue): number | 'auto' | Invalid | undefined {
  * A DeepSpeed config's ZeRO buffers (`zero_optimization`): that DeepSpeed shards the run, its reduce bucket and
  * `overlap_comm`, and ZeRO-3's prefetch bucket and live-parameter limit. With `from`, in a config the recipe names.
  */
-function readDeepspeedBuffers(take: Take, from?: { readonly obj: ConfigObject; readonly by: ConfigEntry }): void {
+function readDeepspeedBuffers(take: Take, from?: Via): void {
   take('DeepSpeed ZeRO', 'deepspeed', 'zero_optimization', v => (v.kind === 'object' ? true : undefined), from);
   take('DeepSpeed reduce bucket', 'reduceBucketSize', 'zero_optimization.reduce_bucket_size', bucketSize, from);
   take('DeepSpeed overlap_comm', 'overlapComm', 'zero_optimization.overlap_comm', v => (v.kind === 'boolean' ? v.value : undefined), from);
@@ -847,7 +866,7 @@ function readTorchtuneSwitches(obj: ConfigObject, take: Take, options: Record<st
   take('FSDP CPU offload', 'offloadOptimizer', 'fsdp_cpu_offload', flag);
   take('FSDP CPU offload', 'offloadParameters', 'fsdp_cpu_offload', flag);
   // fsdp_reshard_after_forward: False keeps parameters gathered between forward and backward (SHARD_GRAD_OP).
-  take('FSDP sharding', 'zeroStage', 'fsdp_reshard_after_forward', v => (v.kind === 'boolean' ? (v.value ? 3 : 2) : undefined));
+  take('FSDP sharding', 'zeroStage', 'fsdp_reshard_after_forward', v => (v.kind === 'boolean' ? (v.value ? 3 : 2) : undefined), 'derived');
   take('optimizer in backward', 'optimizerInBackward', 'optimizer_in_bwd', flag);
   take('activation offloading', 'activationOffloading', 'enable_activation_offloading', flag);
   const refuse = (path: string, message: string): void => {

@@ -446,3 +446,25 @@ describe('fixes an engineer would apply', () => {
     assert.ok(axolotl.some(f => f.kind === 'optimizer-8bit'), axolotl.map(f => f.title).join('\n'));
   });
 });
+
+describe('fixes write only where the file states the option itself', () => {
+  it('a key that states an option through something else (a product of degrees, a microbatch, a file it names) is never edited for it', () => {
+    const toml = '[model]\nname = "llama3"\nflavor = "8B"\n\n[training]\nlocal_batch_size = 8\nseq_len = 8192\n\n[parallelism]\ndata_parallel_shard_degree = 2\npipeline_parallel_degree = 2\npipeline_parallel_microbatch_size = 2\n';
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 80GB' };
+    const doc = analyzeDocument(parseConfig(toml, 'toml'), options);
+    const [a] = doc.configs;
+    assert.strictEqual(a.config.training.framework, 'torchtitan');
+    const derived = a.config.training.sources.filter(s => s.derived).map(s => `${s.option} ← ${s.key}`);
+    assert.deepStrictEqual(derived.sort(), ['batchSize ← pipeline_parallel_microbatch_size', 'gpus ← parallelism.data_parallel_shard_degree', 'zeroStage ← parallelism.data_parallel_shard_degree']);
+    const fixes = fixesFor(a, options, doc.gpu!, 'training', toml, GPUS, t => analyzeDocument(parseConfig(t, 'toml'), options));
+    assert.ok(fixes.length > 0);
+    const derivedSpans = a.config.training.sources.filter(s => s.derived).map(s => s.valueSpan.start);
+    for (const f of fixes) {
+      assert.ok(!f.edit || !derivedSpans.includes(f.edit.span.start), `${f.title} edits a key that states its option only through another`);
+      assert.ok(!f.setting || !['zeroStage', 'gpus'].includes(f.setting.setting), `${f.title} changes a setting the file's degrees override`);
+    }
+    // torchtitan trains the whole model: no LoRA or QLoRA, no bitsandbytes optimizer.
+    assert.deepStrictEqual(fixes.filter(f => ['lora', 'qlora', 'optimizer-8bit'].includes(f.kind)).map(f => f.title), []);
+    assert.match(fixes[0].title, /^Enable gradient checkpointing/);
+  });
+});
