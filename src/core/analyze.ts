@@ -129,6 +129,12 @@ function frameworkLine(framework: TrainingFramework, assumption: string, gpus: n
   if (framework === 'torchtune') {
     return `Framework: torchtune (its own TransformerDecoder; a layer keeps what HF's eager block keeps, less what the recipe's memory switches save), ${hf[1]}`;
   }
+  if (framework === 'torchtitan') {
+    return `Framework: torchtitan (its own Transformer, FSDP2 over the data-parallel GPUs; a layer keeps what HF's eager block keeps, less what the job's switches save), ${hf[1]}`;
+  }
+  if (framework === 'llamafactory') {
+    return `Framework: LLaMA-Factory (HF transformers and PEFT underneath), ${hf[1]}`;
+  }
   const sharding = gpus > 1 ? ' On several devices it shards with FSDP and checkpoints every transformer block.' : '';
   return `Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it), ${hf[1]}${sharding}`;
 }

@@ -311,6 +311,12 @@ function trainingCandidates(c: FixContext): Candidate[] {
       edit: nemoRecompute,
       editKeys: `${NEMO_RECOMPUTE.granularity} = full, ${NEMO_RECOMPUTE.method} = uniform, ${NEMO_RECOMPUTE.layers} = 1`,
     });
+  } else if (s.checkpointing !== 'full' && editable && checkpointingKey === undefined && (recipeDialect(a) || a.config.training.framework === 'torchtitan')) {
+    // A recipe that leaves checkpointing to its framework's default (off): the switch written in its own keys.
+    const inserted = checkpointingInsert(c);
+    if (inserted) {
+      out.push({ kind: 'checkpointing', label: 'Enable gradient checkpointing', value: 'full', patch: { checkpointing: 'full' }, ...inserted });
+    }
   } else if (s.checkpointing !== 'full' && editable) {
     out.push({
       kind: 'checkpointing',
@@ -395,7 +401,10 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
   const stage = fileStage ?? (megatron ? 1 : 3);
   const sharded = (n: number): Partial<AnalysisOptions> => ({ gpus: n, zeroStage: stage, tensorParallel: 1, pipelineParallel: 1 });
   const litgptQuantized = a.config.training.framework === 'litgpt' && s.quantization !== undefined;
-  const spread = s.gpus === 1 && stage > 0 && !litgptQuantized ? c.firstFitting([2, 4, 8], sharded) : undefined;
+  // An axolotl, LLaMA-Factory or TRL recipe shards only through a DeepSpeed or FSDP config it names: where it names
+  // none, more GPUs alone would not shard it, and the setting could not stand in for the missing key.
+  const unshardable = recipeDialect(a) !== undefined && fileStage === undefined;
+  const spread = s.gpus === 1 && stage > 0 && !litgptQuantized && !unshardable ? c.firstFitting([2, 4, 8], sharded) : undefined;
   if (spread) {
     const n = spread.choice;
     out.push({
@@ -432,33 +441,131 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
   return out;
 }
 
-/** LoRA and QLoRA on every linear layer, only where the file does not already choose how to fine-tune. */
+/**
+ * LoRA and QLoRA on every linear layer, only where the file does not already choose how to fine-tune: written into a
+ * recipe in its framework's own keys (axolotl's adapter, LLaMA-Factory's finetuning_type, TRL's use_peft), else as the
+ * setting that stands in for an unstated choice. A recipe whose keys cannot take the change gets no such fix.
+ */
 function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
   const { a, s } = c;
-  const fileChoosesTuning = a.config.training.sources.some(x => x.option === 'lora' || x.option === 'quantization');
+  const tuning = a.config.training.sources.find(x => x.option === 'lora' || x.option === 'quantization');
+  const dialect = recipeDialect(a);
+  const switchable = tuning === undefined || (dialect === 'llamafactory' && tuning.key === 'finetuning_type');
   // Megatron-LM and torchtitan train the whole model: neither has LoRA adapters or a 4-bit base.
-  if (fileChoosesTuning || megatron || a.config.training.framework === 'torchtitan') {
+  if (!switchable || megatron || a.config.training.framework === 'torchtitan') {
     return [];
   }
-  const allLinear = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
+  // LLaMA-Factory's own LoRA: rank 8 on every linear layer (lora_target "all"), no dropout.
+  const rank = dialect === 'llamafactory' ? 8 : 16;
+  const allLinear = { rank, targets: ALL_LINEAR_TARGETS, dropout: dialect !== 'llamafactory' };
   const out: Candidate[] = [];
   if (!s.lora) {
-    out.push({ kind: 'lora', label: 'Fine-tune with LoRA r=16 on every linear layer', value: 'lora', patch: { lora: allLinear, quantization: undefined }, setting: { setting: 'fineTuning', value: 'lora' } });
+    const written = dialect && adapterEdit(c, dialect, 'lora');
+    const base = { kind: 'lora' as const, label: `Fine-tune with LoRA r=${rank} on every linear layer`, value: 'lora', patch: { lora: allLinear, quantization: undefined } };
+    if (written) {
+      out.push({ ...base, ...written });
+    } else if (!dialect) {
+      out.push({ ...base, setting: { setting: 'fineTuning', value: 'lora' } });
+    }
   }
   if (!s.quantization) {
     const qlora = { lora: allLinear, quantization: 'nf4-dq' as const };
     // Where QLoRA alone is not enough and the file leaves checkpointing to the settings: both, as an engineer would.
-    const withCheckpointing = s.checkpointing !== 'full' && !c.sourceOf('checkpointing') && c.peakWith(qlora) > c.budget;
-    out.push({
-      kind: 'qlora',
-      label: `Fine-tune with QLoRA (NF4) r=16 on every linear layer${withCheckpointing ? ', with gradient checkpointing' : ''}`,
+    const withCheckpointing = !dialect && s.checkpointing !== 'full' && !c.sourceOf('checkpointing') && c.peakWith(qlora) > c.budget;
+    const written = dialect && adapterEdit(c, dialect, 'qlora');
+    const base = {
+      kind: 'qlora' as const,
+      label: `Fine-tune with QLoRA (NF4) r=${rank} on every linear layer${withCheckpointing ? ', with gradient checkpointing' : ''}`,
       value: 'qlora',
-      patch: withCheckpointing ? { ...qlora, checkpointing: 'full' } : qlora,
-      setting: { setting: 'fineTuning', value: 'qlora' },
-      ...(withCheckpointing ? { alsoSetting: { setting: 'gradientCheckpointing', value: true } } : {}),
-    });
+      patch: withCheckpointing ? { ...qlora, checkpointing: 'full' as const } : qlora,
+    };
+    if (written) {
+      out.push({ ...base, ...written });
+    } else if (!dialect) {
+      out.push({
+        ...base,
+        setting: { setting: 'fineTuning', value: 'qlora' },
+        ...(withCheckpointing ? { alsoSetting: { setting: 'gradientCheckpointing', value: true } } : {}),
+      });
+    }
   }
   return out;
+}
+
+/** Gradient checkpointing added to a recipe in its framework's keys: axolotl's and TRL's switch, torchtitan's section. */
+function checkpointingInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
+  if (c.a.config.training.framework === 'torchtitan') {
+    const text = c.text;
+    // A TOML job: a section of its own at the end, where the job has none yet.
+    if (!/^\[model\]/m.test(text) || /^\[activation_checkpoint\]/m.test(text)) {
+      return undefined;
+    }
+    const end = text.length;
+    return { edit: { span: { start: end, end }, newText: `${text.endsWith('\n') ? '' : '\n'}\n[activation_checkpoint]\nmode = "full"\n` }, editKeys: 'activation_checkpoint.mode = "full"' };
+  }
+  const edit = appendToYaml(c, ['gradient_checkpointing: true']);
+  return edit && { edit, editKeys: 'gradient_checkpointing = true' };
+}
+
+/** Training recipes whose framework decides what the file leaves out: a fix is written in their keys, never a setting. */
+type RecipeDialect = 'axolotl' | 'llamafactory' | 'trl';
+
+/** The recipe's framework, by the key that names its model and the keys beside it. */
+function recipeDialect(a: ConfigAnalysis): RecipeDialect | undefined {
+  const t = a.config.training;
+  if (t.framework === 'llamafactory') {
+    return 'llamafactory';
+  }
+  if (t.framework !== undefined || a.intent !== 'training') {
+    return undefined;
+  }
+  const key = a.config.catalog?.key;
+  if (key === 'base_model') {
+    return 'axolotl';
+  }
+  return key === 'model_name_or_path' && t.sources.some(x => x.key === 'per_device_train_batch_size') ? 'trl' : undefined;
+}
+
+/** The LoRA keys of each recipe dialect: rank 16 on every linear layer. */
+const LORA_LINES: Readonly<Record<Exclude<RecipeDialect, 'llamafactory'>, readonly string[]>> = {
+  axolotl: ['lora_r: 16', 'lora_alpha: 32', 'lora_dropout: 0.05', 'lora_target_linear: true'],
+  trl: ['use_peft: true', 'lora_r: 16', 'lora_alpha: 32', 'lora_target_modules: all-linear'],
+};
+
+/** A recipe switched to LoRA or QLoRA in its own keys: the edit and the keys it writes, or undefined where it cannot be. */
+function adapterEdit(c: FixContext, dialect: RecipeDialect, kind: 'lora' | 'qlora'): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
+  if (dialect === 'llamafactory') {
+    // LLaMA-Factory: finetuning_type lora (its default rank and targets), with bitsandbytes 4-bit for QLoRA.
+    const source = c.a.config.training.sources.find(x => x.key === 'finetuning_type');
+    const atTop = source !== undefined && c.text.lastIndexOf('\n', source.keySpan.start - 1) + 1 === source.keySpan.start;
+    if (!source || (kind === 'qlora' && (!atTop || /^quantization_bit\s*:/m.test(c.text)))) {
+      return undefined;
+    }
+    const newText = kind === 'qlora' ? 'lora\nquantization_bit: 4' : 'lora';
+    return { edit: { span: source.valueSpan, newText }, editKeys: kind === 'qlora' ? 'finetuning_type = lora, quantization_bit = 4' : 'finetuning_type = lora' };
+  }
+  const lines = dialect === 'axolotl'
+    ? [`adapter: ${kind}`, ...(kind === 'qlora' ? ['load_in_4bit: true'] : []), ...LORA_LINES.axolotl]
+    : [...LORA_LINES.trl, ...(kind === 'qlora' ? ['load_in_4bit: true'] : [])];
+  const edit = appendToYaml(c, lines);
+  return edit && { edit, editKeys: lines.map(l => l.replace(/: /, ' = ')).join(', ') };
+}
+
+/**
+ * Lines added at the end of a YAML recipe whose model key sits at the top level (`base_model: …` at column 0), where
+ * none of their keys is written yet (a second one would be a duplicate key); undefined in any other file.
+ */
+function appendToYaml(c: FixContext, lines: readonly string[]): FileEdit | undefined {
+  const ref = c.a.config.catalog;
+  const text = c.text;
+  if (!ref || text.lastIndexOf('\n', ref.keySpan.start - 1) + 1 !== ref.keySpan.start || text[ref.keySpan.end] !== ':') {
+    return undefined;
+  }
+  if (lines.some(l => new RegExp(`^${l.slice(0, l.indexOf(':'))}\\s*:`, 'm').test(text))) {
+    return undefined;
+  }
+  const end = text.length;
+  return { span: { start: end, end }, newText: `${end === 0 || text.endsWith('\n') ? '' : '\n'}${lines.join('\n')}\n` };
 }
 
 /** A candidate as a fix: the file's edit where it states the setting (its edited text estimated again), else the setting. */
@@ -489,6 +596,11 @@ function realize(c: FixContext, candidate: Candidate, reanalyze?: (editedText: s
     return edited <= budget ? { ...base, title: `${candidate.label}: ${source.key} = ${newText} ${result(edited)}`, edit: { span: source.valueSpan, newText }, peakBytes: edited } : undefined;
   }
   if (candidate.setting && !(candidate.fileSetting && source)) {
+    // A training file runs as it and its framework say: a setting stands in only for what its launcher decides (the
+    // GPUs); checkpointing, precision, the optimizer or adapters it leaves out are its framework's defaults.
+    if (a.intent === 'training' && mode === 'training' && candidate.setting.setting !== 'gpus') {
+      return undefined;
+    }
     const names = [candidate.setting, candidate.alsoSetting].filter((x): x is SettingChange => x !== undefined).map(x => `vramLens.${x.setting}`);
     return {
       ...base,

@@ -34,10 +34,10 @@ export interface TrainingProblem {
 }
 
 /** Frameworks whose own code runs the model, when a file's keys say so. */
-export type TrainingFramework = 'litgpt' | 'torchtune' | 'torchtitan' | 'mlx';
+export type TrainingFramework = 'litgpt' | 'torchtune' | 'torchtitan' | 'llamafactory' | 'mlx';
 
 /** Each framework as its users call it. */
-export const FRAMEWORK_NAMES: Readonly<Record<TrainingFramework, string>> = { litgpt: 'LitGPT', torchtune: 'torchtune', torchtitan: 'torchtitan', mlx: 'mlx-lm' };
+export const FRAMEWORK_NAMES: Readonly<Record<TrainingFramework, string>> = { litgpt: 'LitGPT', torchtune: 'torchtune', torchtitan: 'torchtitan', llamafactory: 'LLaMA-Factory', mlx: 'mlx-lm' };
 
 export interface TrainingFromFile {
   readonly options: Partial<AnalysisOptions>;
@@ -242,7 +242,9 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const named = readGpusAndSharding(r, attached);
   readParallelLayout(r);
   readLora(r);
-  const framework = readFrameworkDefaults(r) ?? (mlx ? ('mlx' as const) : undefined);
+  const own = readFrameworkDefaults(r);
+  const framework = own?.framework ?? (mlx ? ('mlx' as const) : undefined);
+  const defaults = [...(mlx ?? []), ...(own?.defaults ?? [])];
   const { options, sources, problems } = r;
   const dequantize = entryAt(obj, 'model_quantization_config_kwargs.dequantize')?.value ?? entryAt(obj, 'dequantize')?.value;
   const purpose = runPurpose(obj);
@@ -254,7 +256,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),
     ...(framework ? { framework } : {}),
-    ...(mlx && mlx.length > 0 ? { frameworkDefaults: mlx } : {}),
+    ...(defaults.length > 0 ? { frameworkDefaults: defaults } : {}),
   };
 }
 
@@ -418,7 +420,9 @@ function readOptimizerAndKernels(r: SettingsRead): void {
       }
       return undefined;
     });
-  }
+  }  // LLaMA-Factory checkpoints every block unless told not to: its switch says the opposite of the others'.
+  take('checkpointing', 'checkpointing', 'disable_gradient_checkpointing', v => (v.kind === 'boolean' ? (v.value ? 'none' : 'full') : undefined), 'derived');
+
 }
 
 /** The GPUs, ZeRO / FSDP sharding and offload, from the recipe or the DeepSpeed config it names (returned, to be read by the host). */
@@ -559,11 +563,23 @@ function readLora(r: SettingsRead): void {
       sources.push({ setting: 'quantization', option: 'quantization', key: 'adapter', keySpan: adapter.keySpan, valueSpan: adapter.value.span });
     }
   }
+  // LLaMA-Factory's full or frozen-layer fine-tuning is the file's choice too: no adapters, where a fix would switch it.
+  if (finetuning && (factoryType === 'full' || factoryType === 'freeze')) {
+    sources.push({ setting: `${factoryType} fine-tuning`, option: 'lora', key: 'finetuning_type', keySpan: finetuning.keySpan, valueSpan: finetuning.value.span });
+  }
 }
 
 /** What LitGPT's scripts do unasked (quantize the head, FSDP with checkpointing on several devices); the framework the file is for. */
-function readFrameworkDefaults(r: SettingsRead): Exclude<TrainingFramework, 'mlx'> | undefined {
+function readFrameworkDefaults(r: SettingsRead): { framework: Exclude<TrainingFramework, 'mlx'>; defaults?: string[] } | undefined {
   const { obj, options } = r;
+  // LLaMA-Factory enables gradient checkpointing on every model it trains (disable_gradient_checkpointing: false).
+  if (isLlamaFactoryRecipe(obj)) {
+    if (options.checkpointing === undefined) {
+      options.checkpointing = 'full';
+      return { framework: 'llamafactory', defaults: ['gradient checkpointing (disable_gradient_checkpointing false)'] };
+    }
+    return { framework: 'llamafactory' };
+  }
   const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
   const torchtune = isTorchtuneRecipe(obj);
   // LitGPT's bitsandbytes plugin replaces every nn.Linear, the output head included.
@@ -578,7 +594,13 @@ function readFrameworkDefaults(r: SettingsRead): Exclude<TrainingFramework, 'mlx
     options.checkpointing ??= 'full';
     options.unshardedAccumulation ??= true;
   }
-  return litgpt ? 'litgpt' : torchtune ? 'torchtune' : isTorchtitanJob(obj) ? 'torchtitan' : undefined;
+  const framework = litgpt ? 'litgpt' : torchtune ? 'torchtune' : isTorchtitanJob(obj) ? 'torchtitan' : undefined;
+  return framework && { framework };
+}
+
+/** A LLaMA-Factory recipe: its fine-tuning type, its cutoff length, or a training stage with a chat template. */
+function isLlamaFactoryRecipe(obj: ConfigObject): boolean {
+  return entryAt(obj, 'finetuning_type') !== undefined || entryAt(obj, 'cutoff_len') !== undefined || (entryAt(obj, 'stage') !== undefined && entryAt(obj, 'template') !== undefined);
 }
 
 /** A torchtitan job: its model is a name and a flavor of torchtitan's registry (`[model] name = "llama3"`, `flavor = "8B"`). */

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { customGpu, MAX_CUSTOM_GPUS, MAX_GPU_MIB, MAX_GPU_NAME, findGpu, GPUS, GPUS_FILE, gpuMemoryBytes, gpusFromFile } from '../../src/core/gpus';
 import { cloudVsBuy, throughputOn } from '../../src/core/throughput';
 import { parseConfig, type ConfigFormat } from '../../src/parse';
-import { readReference, ROOT } from './helpers';
+import { PUBLIC, readReference, ROOT } from './helpers';
 
 function apply(text: string, span: { start: number; end: number }, newText: string): string {
   return text.slice(0, span.start) + newText + text.slice(span.end);
@@ -454,6 +454,7 @@ describe('fixes write only where the file states the option itself', () => {
     const doc = analyzeDocument(parseConfig(toml, 'toml'), options);
     const [a] = doc.configs;
     assert.strictEqual(a.config.training.framework, 'torchtitan');
+    assert.ok(a.estimate!.assumptions.some(x => /^Framework: torchtitan \(its own Transformer/.test(x)), a.estimate!.assumptions.join('\n'));
     const derived = a.config.training.sources.filter(s => s.derived).map(s => `${s.option} ← ${s.key}`);
     assert.deepStrictEqual(derived.sort(), ['batchSize ← pipeline_parallel_microbatch_size', 'gpus ← parallelism.data_parallel_shard_degree', 'zeroStage ← parallelism.data_parallel_shard_degree']);
     const fixes = fixesFor(a, options, doc.gpu!, 'training', toml, GPUS, t => analyzeDocument(parseConfig(t, 'toml'), options));
@@ -466,5 +467,62 @@ describe('fixes write only where the file states the option itself', () => {
     // torchtitan trains the whole model: no LoRA or QLoRA, no bitsandbytes optimizer.
     assert.deepStrictEqual(fixes.filter(f => ['lora', 'qlora', 'optimizer-8bit'].includes(f.kind)).map(f => f.title), []);
     assert.match(fixes[0].title, /^Enable gradient checkpointing/);
+  });
+});
+
+describe('fixes in a recipe are written in its framework\'s own keys', () => {
+  const heldout = (name: string) => fs.readFileSync(path.join(PUBLIC, 'heldout', name), 'utf8');
+  const fixesOf = (text: string, format: ConfigFormat, gpu: string) => {
+    const options = { ...DEFAULT_OPTIONS, targetGpu: gpu };
+    const reanalyze = (t: string) => analyzeDocument(parseConfig(t, format), options);
+    const doc = reanalyze(text);
+    return { a: doc.configs[0], fixes: fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, GPUS, reanalyze), reanalyze };
+  };
+  const applied = (text: string, edit: { span: { start: number; end: number }; newText: string }) => text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end);
+
+  it('LLaMA-Factory checkpoints every block unless told not to', () => {
+    const recipe = heldout('LLaMA-Factory__examples__train_lora__qwen3_lora_sft.yaml');
+    const { a } = fixesOf(recipe, 'yaml', 'RTX 4090');
+    assert.strictEqual(a.config.training.framework, 'llamafactory');
+    assert.strictEqual(a.estimate!.settings.checkpointing, 'full');
+    assert.ok(a.estimate!.assumptions.some(x => /^LLaMA-Factory's defaults for what the file leaves out: gradient checkpointing/.test(x)), a.estimate!.assumptions.join('\n'));
+    const off = fixesOf(`${recipe}\ndisable_gradient_checkpointing: true\n`, 'yaml', 'RTX 4090').a;
+    assert.strictEqual(off.estimate!.settings.checkpointing, 'none');
+  });
+
+  it('LLaMA-Factory full fine-tuning switches to its own LoRA by finetuning_type, QLoRA with quantization_bit', () => {
+    const recipe = heldout('LLaMA-Factory__examples__train_full__qwen3_full_sft.yaml');
+    const { fixes, reanalyze } = fixesOf(recipe, 'yaml', 'RTX 3060');
+    const qlora = fixes.find(f => f.kind === 'qlora');
+    assert.ok(qlora?.edit, fixes.map(f => f.title).join('\n'));
+    assert.match(qlora.title, /: finetuning_type = lora, quantization_bit = 4 → [\d.]+ GiB of 12\.0 GiB$/);
+    const after = reanalyze(applied(recipe, qlora.edit)).configs[0];
+    assert.strictEqual(after.estimate!.settings.lora?.rank, 8);
+    assert.match(after.estimate!.settings.quantization ?? '', /^nf4/);
+    assert.strictEqual(after.verdict!.training, true);
+  });
+
+  it('an axolotl full fine-tune gets adapter keys added; a training file gets no setting that stands in for its framework', () => {
+    const recipe = heldout('axolotl__examples__deepseek-v2__fft-fsdp-16b.yaml');
+    const { fixes, reanalyze } = fixesOf(recipe, 'yaml', 'RTX 3060');
+    const lora = fixes.find(f => f.kind === 'lora');
+    assert.ok(lora?.edit && lora.edit.span.start === recipe.length, fixes.map(f => f.title).join('\n'));
+    assert.match(lora.edit.newText, /^adapter: lora\nlora_r: 16\nlora_alpha: 32\nlora_dropout: 0\.05\nlora_target_linear: true\n$/m);
+    const after = reanalyze(applied(recipe, lora.edit));
+    assert.deepStrictEqual(after.problems, []);
+    assert.strictEqual(after.configs[0].estimate!.settings.lora?.rank, 16);
+    assert.strictEqual(after.configs[0].verdict!.training, true);
+    for (const f of fixes) {
+      assert.ok(!f.setting || f.setting.setting === 'gpus' || f.setting.setting === 'targetGpu', `${f.title} changes a setting the recipe's framework would not read`);
+    }
+  });
+
+  it('a torchtitan job that leaves checkpointing off gets the section that turns it on', () => {
+    const toml = '[model]\nname = "llama3"\nflavor = "8B"\n\n[training]\nlocal_batch_size = 2\nseq_len = 8192\n\n[parallelism]\ndata_parallel_shard_degree = 8\n';
+    const { fixes, reanalyze } = fixesOf(toml, 'toml', 'H100 80GB');
+    const on = fixes.find(f => f.kind === 'checkpointing');
+    assert.ok(on?.edit, fixes.map(f => f.title).join('\n'));
+    assert.strictEqual(on.edit.newText, '\n[activation_checkpoint]\nmode = "full"\n');
+    assert.strictEqual(reanalyze(applied(toml, on.edit)).configs[0].estimate!.settings.checkpointing, 'full');
   });
 });
