@@ -1,19 +1,16 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { INTENT_WORDS, judgedModes } from './intent';
-import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { layersOnGpuText, planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
 import { engineName, planGpus, planServing, type ServingOptions, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
-import { analyzeConfig, gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import type { AnalysisOptions } from './options';
-import { CATALOG } from './catalog';
 import type { CheckpointIndex } from './checkpoint';
-import { findModelConfigs } from './spec';
 import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
-import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
+import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
-import { estimateWithDoubled, gpusNeeded, largestShape, peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
-import { adviceFor, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, settingsSummary, TRAINING_LABELS, type Advice, type ModeAdvice } from './report';
+import { estimateWithDoubled, peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
+import { adviceFor, catalogFits, gpuRows, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -403,7 +400,7 @@ function configSectionLines(a: ConfigAnalysis, index: number, doc: DocumentAnaly
   if (advice && gpu) {
     out.push(...adviceLines(advice, est, gpu), '');
   }
-  out.push('### Every listed GPU', '', ...gpuTableMarkdown(est, sortedGpus(gpuList(doc.options))), '', `Prices: ${GPU_PRICE_DATE}.`, '');
+  out.push('### Every listed GPU', '', ...gpuTableMarkdown(gpuRows(est, sortedGpus(gpuList(doc.options)))), '', `Prices: ${GPU_PRICE_DATE}.`, '');
   out.push('### Assumptions', '', ...est.assumptions.map(x => `- ${x}`), '');
   return out;
 }
@@ -512,38 +509,28 @@ export function settingHoverMarkdown(analysis: ConfigAnalysis, setting: string, 
 }
 
 /** One row per GPU: memory, purchase and cloud prices, and whether (with what headroom) the estimate fits. */
-function gpuTableMarkdown(est: Estimate, gpus: readonly Gpu[]): string[] {
-  const rows = ['| GPU | Memory | Price | Cloud $/h | Inference | Training |', '|---|---:|---:|---:|---|---|'];
-  for (const g of gpus) {
-    const v = verdictFor(est, g);
+function gpuTableMarkdown(rows: readonly GpuRow[]): string[] {
+  const out = ['| GPU | Memory | Price | Cloud $/h | Inference | Training |', '|---|---:|---:|---:|---|---|'];
+  for (const { gpu: g, inference, training } of rows) {
     const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
     const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
-    rows.push(`| ${escapeMarkdown(g.name)} | ${formatBytes(gpuMemoryBytes(g))} | ${price} | ${cloud} | ${mark(v.inference)} ${headroom(v.inferenceHeadroomBytes)} | ${mark(v.training)} ${headroom(v.trainingHeadroomBytes)} |`);
+    out.push(`| ${escapeMarkdown(g.name)} | ${formatBytes(gpuMemoryBytes(g))} | ${price} | ${cloud} | ${mark(inference.fits)} ${headroom(inference.headroomBytes)} | ${mark(training.fits)} ${headroom(training.headroomBytes)} |`);
   }
-  return rows;
+  return out;
 }
 
 /** A GPU count as the multi-GPU table gives it: `one`, `4× (tensor parallel)`, or that no number is enough. */
-function countCell(plan: MultiGpuPlan, how: string): string {
-  return plan.count === null ? 'none is enough' : plan.count === 1 ? 'one' : `${plan.count}× (${how})`;
+function countCell(plan: MultiGpuPlan | null, how: string): string {
+  return plan === null || plan.count === 1 ? 'one' : plan.count === null ? 'none is enough' : `${plan.count}× (${how})`;
 }
 
 /** Configs of a file that get the multi-GPU table in "Compare GPUs" (each row searches over GPU counts). */
 const MULTI_GPU_CONFIGS = 3;
 
 /** How many of each card a config needs when one is not enough: tensor parallel for inference, ZeRO-3 for training. */
-function multiGpuTableMarkdown(a: ConfigAnalysis, options: AnalysisOptions, gpus: readonly Gpu[]): string[] {
-  const rows = ['| GPUs of a kind | Inference | Training |', '|---|---|---|'];
-  for (const g of gpus.filter(x => !isUnifiedMemory(x))) {
-    const v = verdictFor(a.estimate!, g);
-    if (v.inference && v.training) {
-      continue;
-    }
-    const inference = v.inference ? 'one' : countCell(gpusNeeded(a.config, options, g, 'inference'), 'tensor parallel');
-    const training = v.training ? 'one' : countCell(gpusNeeded(a.config, options, g, 'training'), 'ZeRO-3 / FSDP');
-    rows.push(`| ${escapeMarkdown(g.name)} | ${inference} | ${training} |`);
-  }
-  return rows.length > 2 ? ['Where one card is not enough, the fewest of it that fit:', '', ...rows] : [];
+function multiGpuTableMarkdown(rows: readonly MultiGpuRow[]): string[] {
+  const out = rows.map(r => `| ${escapeMarkdown(r.gpu)} | ${countCell(r.inference, 'tensor parallel')} | ${countCell(r.training, 'ZeRO-3 / FSDP')} |`);
+  return out.length > 0 ? ['Where one card is not enough, the fewest of it that fit:', '', '| GPUs of a kind | Inference | Training |', '|---|---|---|', ...out] : [];
 }
 
 function sortedGpus(gpus: readonly Gpu[]): Gpu[] {
@@ -554,19 +541,19 @@ function sortedGpus(gpus: readonly Gpu[]): Gpu[] {
 export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpus: readonly Gpu[]): string {
   const out = [`# GPUs compared — ${escapeMarkdown(fileName)}`, ''];
   const sorted = sortedGpus(gpus);
-  for (const a of doc.configs) {
+  doc.configs.forEach((a, i) => {
     const est = a.estimate;
     out.push(`## ${escapeMarkdown(a.config.name)}`, '');
     if (!est) {
       out.push('No estimate for this config.', '');
-      continue;
+      return;
     }
     out.push(`Inference ${formatBytes(est.inference.peakBytes)}, training ${formatBytes(est.training.peakBytes)} (${settingsSummary(est)}).`, '');
-    out.push(...gpuTableMarkdown(est, sorted), '');
-    if (doc.configs.indexOf(a) < MULTI_GPU_CONFIGS) {
-      out.push(...multiGpuTableMarkdown(a, doc.options, sorted), '');
+    out.push(...gpuTableMarkdown(gpuRows(est, sorted)), '');
+    if (i < MULTI_GPU_CONFIGS) {
+      out.push(...multiGpuTableMarkdown(multiGpuRows(a, doc.options, sorted)), '');
     }
-  }
+  });
   if (doc.configs.length === 0) {
     out.push('No model config in this file.');
   }
@@ -576,36 +563,20 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
 
 /** "What Fits on My GPU?": the largest model of the current shape, and which catalog models fit each way. */
 export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnalysis | undefined, gpu: Gpu, options: AnalysisOptions): string {
-  const out = [`# What fits on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})`, ''];
-  if (doc && fileName) {
-    for (const a of doc.configs) {
-      const shapeInf = largestShape(a.config, doc.options, gpu, 'inference');
-      const shapeTr = largestShape(a.config, doc.options, gpu, 'training');
-      if (shapeInf && shapeTr) {
-        out.push(`**${escapeMarkdown(a.config.name)}** (${escapeMarkdown(fileName)}): at its width, up to **${shapeInf.layers}** layers for inference and **${shapeTr.layers}** for training; at its depth, a hidden size up to **${formatInteger(shapeInf.hiddenSize)}** for inference and **${formatInteger(shapeTr.hiddenSize)}** for training.`, '');
-      }
+  const cap = gpuMemoryBytes(gpu);
+  const out = [`# What fits on the ${escapeMarkdown(gpu.name)} (${formatBytes(cap)})`, ''];
+  for (const a of doc && fileName ? doc.configs : []) {
+    const limits = shapeLimits(a, doc!.options, gpu);
+    if (limits) {
+      const { inference: inf, training: tr } = limits;
+      out.push(`**${escapeMarkdown(a.config.name)}** (${escapeMarkdown(fileName!)}): at its width, up to **${inf.layers}** layers for inference and **${tr.layers}** for training; at its depth, a hidden size up to **${formatInteger(inf.hiddenSize)}** for inference and **${formatInteger(tr.hiddenSize)}** for training.`, '');
     }
   }
-  const inference: Partial<AnalysisOptions> = { sequenceLength: 4096, batchSize: 1 };
-  const lora: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true } };
-  // QLoRA as it is usually run: PEFT's prepare_model_for_kbit_training turns gradient checkpointing on.
-  const qlora: Partial<AnalysisOptions> = { ...lora, quantization: 'nf4-dq', checkpointing: 'full' };
-  const full: Partial<AnalysisOptions> = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-mixed', optimizer: 'adamw', lora: undefined, quantization: undefined };
   out.push('Catalog models: inference in bf16 at 4,096 tokens; LoRA and QLoRA (NF4, with gradient checkpointing as PEFT sets it up) r=16 on all linear layers, and full fine-tuning (bf16-mixed AdamW), at 2,048 tokens; batch 1.', '');
   out.push('| Model | Parameters | Inference | QLoRA | LoRA | Full fine-tune |', '|---|---:|---|---|---|---|');
-  const cap = gpuMemoryBytes(gpu);
-  for (const model of CATALOG) {
-    const found = findModelConfigs({ kind: 'object', entries: [{ key: 'base_model', keySpan: { start: 0, end: 0 }, value: { kind: 'string', value: model.id, span: { start: 0, end: 0 } } }], span: { start: 0, end: 0 } })[0];
-    if (!found) {
-      continue;
-    }
-    const run = (patch: Partial<AnalysisOptions>, mode: 'inference' | 'training') => {
-      const est = analyzeConfig(found, options, undefined, patch).estimate;
-      const peak = peakIn(est, mode);
-      return `${peak <= cap ? '✓' : '✗'} ${formatBytes(peak)}`;
-    };
-    const params = analyzeConfig(found, options, undefined).estimate?.parameters.total ?? 0;
-    out.push(`| ${escapeMarkdown(model.id)} | ${formatCount(params)} | ${run(inference, 'inference')} | ${run(qlora, 'training')} | ${run(lora, 'training')} | ${run(full, 'training')} |`);
+  const cell = (peak: number) => `${peak <= cap ? '✓' : '✗'} ${formatBytes(peak)}`;
+  for (const m of catalogFits(options)) {
+    out.push(`| ${escapeMarkdown(m.id)} | ${formatCount(m.parameters)} | ${cell(m.peaks.inference)} | ${cell(m.peaks.qlora)} | ${cell(m.peaks.lora)} | ${cell(m.peaks.full)} |`);
   }
   return out.join('\n');
 }

@@ -4,12 +4,15 @@ import { fixesJson, type FixJson } from './configFixes';
 import type { LlamaPlan } from './llamacpp';
 import type { ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
-import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode } from './advise';
-import { verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
+import { analyzeConfig, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { CATALOG } from './catalog';
+import { findModelConfigs } from './spec';
+import { ALL_LINEAR_TARGETS } from './weightTensor';
 import type { AnalysisOptions } from './options';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
-import { GPUS, type Gpu } from './gpus';
+import { GPUS, isUnifiedMemory, type Gpu } from './gpus';
 import { sampleShape } from './format';
 import type { Estimate, InferenceComponent, TrainingComponent } from './types';
 
@@ -53,6 +56,89 @@ export interface GpuFit {
   readonly memoryMiB: number;
   readonly inference: boolean;
   readonly training: boolean;
+}
+
+/** One listed GPU against an estimate: whether each mode fits, and by how much it is spare or over. */
+export interface GpuRow {
+  readonly gpu: Gpu;
+  readonly inference: { readonly fits: boolean; readonly headroomBytes: number };
+  readonly training: { readonly fits: boolean; readonly headroomBytes: number };
+}
+
+/** Every GPU of a list against one estimate, in the list's order: what "Compare GPUs", the report and the CLI show. */
+export function gpuRows(est: Estimate, gpus: readonly Gpu[]): GpuRow[] {
+  return gpus.map(gpu => {
+    const v = verdictFor(est, gpu);
+    return { gpu, inference: { fits: v.inference, headroomBytes: v.inferenceHeadroomBytes }, training: { fits: v.training, headroomBytes: v.trainingHeadroomBytes } };
+  });
+}
+
+/** How many of one card a config needs in each mode where one is not enough (null: it fits on one). */
+export interface MultiGpuRow {
+  readonly gpu: string;
+  readonly inference: MultiGpuPlan | null;
+  readonly training: MultiGpuPlan | null;
+}
+
+/** The cards (not unified memory) one of which does not hold the config in some mode, with the fewest that do. */
+export function multiGpuRows(a: ConfigAnalysis, options: AnalysisOptions, gpus: readonly Gpu[]): MultiGpuRow[] {
+  const est = a.estimate;
+  if (!est) {
+    return [];
+  }
+  return gpuRows(est, gpus.filter(g => !isUnifiedMemory(g)))
+    .filter(r => !(r.inference.fits && r.training.fits))
+    .map(r => ({
+      gpu: r.gpu.name,
+      inference: r.inference.fits ? null : gpusNeeded(a.config, options, r.gpu, 'inference'),
+      training: r.training.fits ? null : gpusNeeded(a.config, options, r.gpu, 'training'),
+    }));
+}
+
+/** The runs "What Fits" sizes every catalog model for. */
+export const WHAT_FITS_RUNS = {
+  inference: { sequenceLength: 4096, batchSize: 1 },
+  lora: { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true } },
+  // QLoRA as it is usually run: PEFT's prepare_model_for_kbit_training turns gradient checkpointing on.
+  qlora: { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true }, quantization: 'nf4-dq', checkpointing: 'full' },
+  full: { sequenceLength: 2048, batchSize: 1, precision: 'bf16-mixed', optimizer: 'adamw', lora: undefined, quantization: undefined },
+} as const satisfies Readonly<Record<string, Partial<AnalysisOptions>>>;
+
+/** One catalog model's peak in each of the What Fits runs. */
+export interface CatalogFit {
+  readonly id: string;
+  readonly parameters: number;
+  readonly peaks: Readonly<Record<keyof typeof WHAT_FITS_RUNS, number>>;
+}
+
+/** Every catalog model in the What Fits runs (to be judged against one card). */
+export function catalogFits(options: AnalysisOptions): CatalogFit[] {
+  const out: CatalogFit[] = [];
+  for (const model of CATALOG) {
+    const found = findModelConfigs({ kind: 'object', entries: [{ key: 'base_model', keySpan: { start: 0, end: 0 }, value: { kind: 'string', value: model.id, span: { start: 0, end: 0 } } }], span: { start: 0, end: 0 } })[0];
+    if (!found) {
+      continue;
+    }
+    const peak = (patch: Partial<AnalysisOptions>, mode: FitMode) => peakIn(analyzeConfig(found, options, undefined, patch).estimate, mode);
+    out.push({
+      id: model.id,
+      parameters: analyzeConfig(found, options, undefined).estimate?.parameters.total ?? 0,
+      peaks: {
+        inference: peak(WHAT_FITS_RUNS.inference, 'inference'),
+        lora: peak(WHAT_FITS_RUNS.lora, 'training'),
+        qlora: peak(WHAT_FITS_RUNS.qlora, 'training'),
+        full: peak(WHAT_FITS_RUNS.full, 'training'),
+      },
+    });
+  }
+  return out;
+}
+
+/** The largest model of a config's shape a card holds in each mode: more layers at its width, or wider at its depth. */
+export function shapeLimits(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu): { readonly inference: { layers: number; hiddenSize: number }; readonly training: { layers: number; hiddenSize: number } } | undefined {
+  const inference = largestShape(a.config, options, gpu, 'inference');
+  const training = largestShape(a.config, options, gpu, 'training');
+  return inference && training ? { inference, training } : undefined;
 }
 
 /** The JSON the CLI prints for one config (the contract in the architecture doc). */
@@ -205,12 +291,7 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
     training: est
       ? { peakBytes: est.training.peakBytes, allocatedBytes: est.training.allocatedBytes, components: est.training.components }
       : null,
-    fits: est
-      ? gpus.map(g => {
-          const v = verdictFor(est, g);
-          return { gpu: g.name, memoryMiB: g.memoryMiB, inference: v.inference, training: v.training };
-        })
-      : [],
+    fits: est ? gpuRows(est, gpus).map(r => ({ gpu: r.gpu.name, memoryMiB: r.gpu.memoryMiB, inference: r.inference.fits, training: r.training.fits })) : [],
     target: a.verdict
       ? { gpu: a.verdict.gpu.name, memoryMiB: a.verdict.gpu.memoryMiB, inference: a.verdict.inference, training: a.verdict.training }
       : null,
