@@ -311,7 +311,7 @@ function trainingCandidates(c: FixContext): Candidate[] {
       edit: nemoRecompute,
       editKeys: `${NEMO_RECOMPUTE.granularity} = full, ${NEMO_RECOMPUTE.method} = uniform, ${NEMO_RECOMPUTE.layers} = 1`,
     });
-  } else if (s.checkpointing !== 'full' && editable && checkpointingKey === undefined && (recipeDialect(a) || a.config.training.framework === 'torchtitan')) {
+  } else if (s.checkpointing !== 'full' && editable && checkpointingKey === undefined && (recipeDialect(a) || a.config.training.framework === 'torchtitan' || trainerArgument(c))) {
     // A recipe that leaves checkpointing to its framework's default (off): the switch written in its own keys.
     const inserted = checkpointingInsert(c);
     if (inserted) {
@@ -492,8 +492,29 @@ function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
   return out;
 }
 
-/** Gradient checkpointing added to a recipe in its framework's keys: axolotl's and TRL's switch, torchtitan's section. */
+/** HF Trainer's and TRL's argument classes, whose keyword arguments a script's trainer reads. */
+const TRAINER_ARGUMENTS = /^(TrainingArguments|Seq2SeqTrainingArguments|SFTConfig|DPOConfig|GRPOConfig|ORPOConfig|KTOConfig|CPOConfig|RewardConfig)\((\w+)\)$/;
+
+/** A keyword argument the script passes its trainer's arguments (`TrainingArguments(per_device_train_batch_size=4)`), written there. */
+function trainerArgument(c: FixContext): { readonly callee: string; readonly at: number } | undefined {
+  for (const x of c.a.config.training.sources) {
+    const m = TRAINER_ARGUMENTS.exec(x.key);
+    if (m && c.text.slice(x.keySpan.start, x.keySpan.end) === m[2] && /^\s*=/.test(c.text.slice(x.keySpan.end))) {
+      return { callee: m[1], at: x.keySpan.start };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Gradient checkpointing added in the file's own words: axolotl's and TRL's switch, torchtitan's section, or a
+ * keyword argument of the script's trainer arguments.
+ */
 function checkpointingInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
+  const argument = trainerArgument(c);
+  if (argument && !recipeDialect(c.a)) {
+    return { edit: { span: { start: argument.at, end: argument.at }, newText: 'gradient_checkpointing=True, ' }, editKeys: `${argument.callee}(gradient_checkpointing=True)` };
+  }
   if (c.a.config.training.framework === 'torchtitan') {
     const text = c.text;
     // A TOML job: a section of its own at the end, where the job has none yet.

@@ -526,3 +526,21 @@ describe('fixes in a recipe are written in its framework\'s own keys', () => {
     assert.strictEqual(reanalyze(applied(toml, on.edit)).configs[0].estimate!.settings.checkpointing, 'full');
   });
 });
+
+describe('fixes in a training script', () => {
+  it('gradient checkpointing is added to the trainer arguments the script passes, in Python', () => {
+    const script = 'import torch\nfrom transformers import AutoModelForCausalLM, Trainer, TrainingArguments\nmodel = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", torch_dtype=torch.bfloat16)\nargs = TrainingArguments(output_dir="out", per_device_train_batch_size=8, bf16=True)\ntrainer = Trainer(model=model, args=args)\ntrainer.train()\n';
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 40GB', sequenceLength: 2048 };
+    const reanalyze = (t: string) => analyzeDocument(parseConfig(t, 'python'), options);
+    const doc = reanalyze(script);
+    const [a] = doc.configs;
+    assert.strictEqual(a.verdict!.training, false);
+    const fixes = fixesFor(a, options, doc.gpu!, 'training', script, GPUS, reanalyze);
+    const on = fixes.find(f => f.kind === 'checkpointing');
+    assert.ok(on?.edit, fixes.map(f => f.title).join('\n'));
+    assert.match(on.title, /^Enable gradient checkpointing: TrainingArguments\(gradient_checkpointing=True\) → /);
+    const edited = script.slice(0, on.edit.span.start) + on.edit.newText + script.slice(on.edit.span.end);
+    assert.match(edited, /TrainingArguments\(output_dir="out", gradient_checkpointing=True, per_device_train_batch_size=8, bf16=True\)/);
+    assert.strictEqual(reanalyze(edited).configs[0].estimate!.settings.checkpointing, 'full');
+  });
+});
