@@ -8,6 +8,7 @@ import { parseConfig } from '../parse';
 import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { judgedModes } from '../core/intent';
 import { configAt } from './documents';
 import { UNKNOWN_MODEL_ACTIONS } from './unknownModels';
 
@@ -98,16 +99,18 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
       if (!a) {
         continue;
       }
+      // A config judged in both modes has both diagnostics on one line: each fix says which mode it is for.
+      const prefix = judgedModes(a.intent, analysis.options.mode).length > 1 ? `${mode === 'inference' ? 'Inference' : 'Training'}: ` : '';
       for (const fix of this.fixes(analysis, a, mode, document)) {
-        out.push(this.action(document, diagnostic, fix));
+        out.push(this.action(document, diagnostic, fix, prefix));
       }
     }
     return out;
   }
 
   /** A fix as a code action: its edit of the file, or the setting it changes. */
-  private action(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, fix: Fix): vscode.CodeAction {
-    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+  private action(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, fix: Fix, prefix = ''): vscode.CodeAction {
+    const action = new vscode.CodeAction(`${prefix}${fix.title}`, vscode.CodeActionKind.QuickFix);
     action.diagnostics = [diagnostic];
     action.isPreferred = fix.preferred;
     if (fix.edit) {

@@ -328,7 +328,7 @@ describe('VRAM Lens in a real VS Code', () => {
     await setTarget('RTX 3060');
     const { actions, ours } = await inferenceFixes(config);
     assert.ok(ours.length >= 1, actions.map(a => a.title).join(' | '));
-    const target = ours.find(a => a.title.startsWith('Switch the target GPU to the RTX 3090'));
+    const target = ours.find(a => a.title.startsWith('Inference: Switch the target GPU to the RTX 3090'));
     assert.ok(target, ours.map(a => a.title).join(' | '));
     await vscode.commands.executeCommand(target.command!.command, ...(target.command!.arguments ?? []));
     assert.strictEqual(vscode.workspace.getConfiguration('vramLens').get('targetGpu'), 'RTX 3090');
@@ -343,8 +343,9 @@ describe('VRAM Lens in a real VS Code', () => {
   it('inference that does not fit is offered quantized weights first, and 4-bit weights clear the diagnostic', async () => {
     await setTarget('RTX 3060');
     const { ours } = await inferenceFixes(config);
-    assert.match(ours[0].title, /^Load the weights in 8-bit/, ours.map(a => a.title).join(' | '));
-    const fourBit = ours.find(a => a.title.startsWith('Load the weights in 4-bit'));
+    // A model config is judged in both modes: each fix names the mode it is for.
+    assert.match(ours[0].title, /^Inference: Load the weights in 8-bit/, ours.map(a => a.title).join(' | '));
+    const fourBit = ours.find(a => a.title.startsWith('Inference: Load the weights in 4-bit'));
     assert.ok(fourBit?.command, ours.map(a => a.title).join(' | '));
     await vscode.commands.executeCommand(fourBit.command.command, ...(fourBit.command.arguments ?? []));
     // Written in the workspace folder's settings (nothing set it before), not in the user's.
