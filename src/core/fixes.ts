@@ -471,8 +471,8 @@ function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
   if (!s.quantization) {
     const qlora = { lora: allLinear, quantization: 'nf4-dq' as const };
     // Where QLoRA alone is not enough and the file leaves checkpointing to the settings: both, as an engineer would.
-    const withCheckpointing = !dialect && s.checkpointing !== 'full' && !c.sourceOf('checkpointing') && c.peakWith(qlora) > c.budget;
-    const written = dialect && adapterEdit(c, dialect, 'qlora');
+    const withCheckpointing = dialect !== 'llamafactory' && s.checkpointing !== 'full' && !c.sourceOf('checkpointing') && c.peakWith(qlora) > c.budget;
+    const written = dialect && adapterEdit(c, dialect, 'qlora', withCheckpointing);
     const base = {
       kind: 'qlora' as const,
       label: `Fine-tune with QLoRA (NF4) r=${rank} on every linear layer${withCheckpointing ? ', with gradient checkpointing' : ''}`,
@@ -554,7 +554,7 @@ const LORA_LINES: Readonly<Record<Exclude<RecipeDialect, 'llamafactory'>, readon
 };
 
 /** A recipe switched to LoRA or QLoRA in its own keys: the edit and the keys it writes, or undefined where it cannot be. */
-function adapterEdit(c: FixContext, dialect: RecipeDialect, kind: 'lora' | 'qlora'): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
+function adapterEdit(c: FixContext, dialect: RecipeDialect, kind: 'lora' | 'qlora', withCheckpointing = false): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
   if (dialect === 'llamafactory') {
     // LLaMA-Factory: finetuning_type lora (its default rank and targets), with bitsandbytes 4-bit for QLoRA.
     const source = c.a.config.training.sources.find(x => x.key === 'finetuning_type');
@@ -565,9 +565,10 @@ function adapterEdit(c: FixContext, dialect: RecipeDialect, kind: 'lora' | 'qlor
     const newText = kind === 'qlora' ? 'lora\nquantization_bit: 4' : 'lora';
     return { edit: { span: source.valueSpan, newText }, editKeys: kind === 'qlora' ? 'finetuning_type = lora, quantization_bit = 4' : 'finetuning_type = lora' };
   }
-  const lines = dialect === 'axolotl'
-    ? [`adapter: ${kind}`, ...(kind === 'qlora' ? ['load_in_4bit: true'] : []), ...LORA_LINES.axolotl]
-    : [...LORA_LINES.trl, ...(kind === 'qlora' ? ['load_in_4bit: true'] : [])];
+  const lines = [
+    ...(dialect === 'axolotl' ? [`adapter: ${kind}`, ...(kind === 'qlora' ? ['load_in_4bit: true'] : []), ...LORA_LINES.axolotl] : [...LORA_LINES.trl, ...(kind === 'qlora' ? ['load_in_4bit: true'] : [])]),
+    ...(withCheckpointing ? ['gradient_checkpointing: true'] : []),
+  ];
   const edit = appendToYaml(c, lines);
   return edit && { edit, editKeys: lines.map(l => l.replace(/: /, ' = ')).join(', ') };
 }

@@ -517,6 +517,20 @@ describe('fixes in a recipe are written in its framework\'s own keys', () => {
     }
   });
 
+  it('a TRL recipe gets use_peft and its LoRA keys, and gradient checkpointing as its switch', () => {
+    const recipe = 'model_name_or_path: Qwen/Qwen2.5-7B\nbf16: true\nper_device_train_batch_size: 2\nmax_seq_length: 2048\nlearning_rate: 2.0e-05\noutput_dir: data/qwen-sft\n';
+    const { a, fixes, reanalyze } = fixesOf(recipe, 'yaml', 'RTX 4090');
+    assert.strictEqual(a.intent, 'training');
+    const qlora = fixes.find(f => f.kind === 'qlora');
+    assert.ok(qlora?.edit, fixes.map(f => f.title).join('\n'));
+    // QLoRA alone is not enough at this batch: it comes with gradient checkpointing, in the same keys.
+    assert.match(qlora.title, /with gradient checkpointing: use_peft = true, lora_r = 16, lora_alpha = 32, lora_target_modules = all-linear, load_in_4bit = true, gradient_checkpointing = true → /);
+    assert.strictEqual(qlora.edit.newText, 'use_peft: true\nlora_r: 16\nlora_alpha: 32\nlora_target_modules: all-linear\nload_in_4bit: true\ngradient_checkpointing: true\n');
+    const after = reanalyze(applied(recipe, qlora.edit)).configs[0].estimate!.settings;
+    assert.deepStrictEqual([after.lora?.rank, after.lora?.targets.length, after.quantization, after.checkpointing], [16, 7, 'nf4', 'full']);
+    assert.deepStrictEqual(fixes.filter(f => f.setting && f.setting.setting !== 'targetGpu').map(f => f.title), []);
+  });
+
   it('a torchtitan job that leaves checkpointing off gets the section that turns it on', () => {
     const toml = '[model]\nname = "llama3"\nflavor = "8B"\n\n[training]\nlocal_batch_size = 2\nseq_len = 8192\n\n[parallelism]\ndata_parallel_shard_degree = 8\n';
     const { fixes, reanalyze } = fixesOf(toml, 'toml', 'H100 80GB');
