@@ -1,7 +1,7 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { INTENT_WORDS, judgedModes } from './intent';
-import { layersOnGpuText, planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
-import { engineName, planGpus, planServing, type ServingOptions, type ServingPlan } from './serving';
+import { layersOnGpuText, type LlamaPlan } from './llamacpp';
+import { engineName, planGpus, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
 import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import type { AnalysisOptions } from './options';
@@ -9,8 +9,8 @@ import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
-import { estimateWithDoubled, peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
-import { adviceFor, catalogFits, gpuRows, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
+import { peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
+import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, keyModel, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -250,9 +250,9 @@ export function hoverMarkdown(input: HoverInput): string {
     return out.join('\n');
   }
   out.push('');
-  const share = info.parameters?.(est.parameters);
+  const { share, doubled } = keyModel(analysis, field, options, info.parameters?.(est.parameters));
   const total = est.parameters.total;
-  if (share !== undefined && share > 0) {
+  if (share !== undefined) {
     out.push(
       `- Sizes **${formatCount(share)}** of the ${formatCount(total)} parameters (${formatPercent(share / total)}), ` +
         `${formatBytes((share / total) * est.inference.components.weights)} of inference weights.`,
@@ -261,7 +261,6 @@ export function hoverMarkdown(input: HoverInput): string {
   if (field === 'numKvHeads' || field === 'headDim' || field === 'numLayers') {
     out.push(`- KV cache: ${formatBytes(est.inference.components.kvCache)} at ${formatInteger(est.settings.sequenceLength)} tokens × batch ${est.settings.batchSize}.`);
   }
-  const doubled = estimateWithDoubled(analysis.config, field, options);
   if (doubled) {
     out.push(
       `- Doubling it: inference ${formatMultiplier(doubled.inference.peakBytes / est.inference.peakBytes)} ` +
@@ -635,32 +634,22 @@ function planRowsMarkdown(rows: readonly { label: string; bytes: number; note?: 
 }
 
 /** The values a setting's hover tries beside its own: ±0.05 for a share of the GPU, else half and twice. */
-function servingWhatIf(option: keyof ServingOptions | keyof LlamaOptions, value: number): number[] {
-  if (option === 'gpuMemoryUtilization' || option === 'memFractionStatic') {
-    return [Math.round((value - 0.05) * 100) / 100, Math.min(0.99, Math.round((value + 0.05) * 100) / 100)].filter(v => v > 0 && v !== value);
-  }
-  return [Math.max(1, Math.floor(value / 2)), value * 2].filter(v => v !== value);
-}
-
 /** The hover on a serving flag: what it does to the pool, this GPU's plan, and what two other values would give. */
 export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | undefined): string {
   const plan = a.serving;
   const source = a.config.serving?.sources.find(s => s.key === key);
   const out = [`**${escapeMarkdown(key)}** — ${escapeMarkdown(servingFlagHelp(key) ?? 'a serving setting')}`, ''];
   if (a.local) {
-    return [...out, ...localHoverLines(a, source?.option as keyof LlamaOptions | undefined, gpu)].join('\n');
+    return [...out, ...localHoverLines(a, source?.option, gpu)].join('\n');
   }
   if (!plan || !a.spec || !a.servingOptions) {
     return out.join('\n');
   }
   out.push(`| ${engineName(plan)} ${escapeMarkdown(plan.version)} on ${escapeMarkdown(plan.gpu)}, per GPU | |`, '|---|---:|', ...planRowsMarkdown(servingRows(plan)));
   out.push('', escapeMarkdown(servingVerdict(plan)), '');
-  const option = source?.option as keyof ServingOptions | undefined;
-  const current = option ? a.servingOptions[option] : undefined;
-  if (option && typeof current === 'number') {
-    for (const v of gpu ? servingWhatIf(option, current) : []) {
-      const other = planServing(a.spec, { ...a.servingOptions, [option]: v }, gpu!);
-      out.push(`- at ${v}: KV pool ${formatInteger(other.kvTokens)} tokens, ${other.starts ? `${formatConcurrency(other.maxConcurrency)}× at ${formatInteger(other.maxModelLen)}` : 'does not start'}`);
+  for (const w of flagWhatIfs(a, source?.option, gpu)) {
+    if (w.engine === 'server') {
+      out.push(`- at ${w.value}: KV pool ${formatInteger(w.plan.kvTokens)} tokens, ${w.plan.starts ? `${formatConcurrency(w.plan.maxConcurrency)}× at ${formatInteger(w.plan.maxModelLen)}` : 'does not start'}`);
     }
   }
   return out.join('\n');
@@ -697,15 +686,13 @@ export function localVerdict(plan: Omit<LlamaPlan, 'assumptions'>): string {
 }
 
 /** A llama.cpp load on the hover: its rows and verdict, and what half or twice a numeric setting would give. */
-function localHoverLines(a: ConfigAnalysis, option: keyof LlamaOptions | undefined, gpu: Gpu | undefined): string[] {
+function localHoverLines(a: ConfigAnalysis, option: string | undefined, gpu: Gpu | undefined): string[] {
   const plan = a.local!;
   const out = [`| ${localEngineName(plan)} ${escapeMarkdown(plan.fileType)} on ${escapeMarkdown(plan.gpu)} | |`, '|---|---:|', ...planRowsMarkdown(localRows(plan))];
   out.push('', escapeMarkdown(localVerdict(plan)), '');
-  const current = option && a.localOptions ? a.localOptions[option] : undefined;
-  if (option && typeof current === 'number' && a.spec && a.localOptions && gpu) {
-    for (const v of servingWhatIf(option, current)) {
-      const other = planLlamaCpp(a.spec, { ...a.localOptions, [option]: v }, gpu);
-      out.push(`- at ${v}: ${formatBytes(other.deviceTotalBytes)} on the GPU, ${other.fits ? 'loads' : 'does not load'}`);
+  for (const w of flagWhatIfs(a, option, gpu)) {
+    if (w.engine === 'local') {
+      out.push(`- at ${w.value}: ${formatBytes(w.plan.deviceTotalBytes)} on the GPU, ${w.plan.fits ? 'loads' : 'does not load'}`);
     }
   }
   return out;

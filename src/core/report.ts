@@ -1,10 +1,10 @@
 // The CLI's JSON report of a config (the contract) and the advice it carries.
 import { judgedModes, type ConfigIntent } from './intent';
 import { fixesJson, type FixJson } from './configFixes';
-import type { LlamaPlan } from './llamacpp';
-import type { ServingPlan } from './serving';
+import { planLlamaCpp, type LlamaPlan } from './llamacpp';
+import { planServing, type ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
-import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
+import { cheapestGpuFor, estimateWithDoubled, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
 import { analyzeConfig, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import { findModelConfigs } from './spec';
@@ -14,7 +14,7 @@ import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './th
 
 import { GPUS, isUnifiedMemory, type Gpu } from './gpus';
 import { sampleShape } from './format';
-import type { Estimate, InferenceComponent, TrainingComponent } from './types';
+import type { Estimate, InferenceComponent, SpecField, TrainingComponent } from './types';
 
 /** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
 export const DEFAULT_PROMPT_TOKENS = 512;
@@ -139,6 +139,52 @@ export function shapeLimits(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gp
   const inference = largestShape(a.config, options, gpu, 'inference');
   const training = largestShape(a.config, options, gpu, 'training');
   return inference && training ? { inference, training } : undefined;
+}
+
+/** What two nearby values of a serving flag would give: the engine's plan at each (vLLM / SGLang, or llama.cpp / Ollama). */
+export type FlagWhatIf =
+  | { readonly value: number; readonly engine: 'server'; readonly plan: ServingPlan }
+  | { readonly value: number; readonly engine: 'local'; readonly plan: LlamaPlan };
+
+/** Two values around the current one: a step of 0.05 for a memory fraction, else half and double. */
+function nearbyValues(option: string, value: number): number[] {
+  if (option === 'gpuMemoryUtilization' || option === 'memFractionStatic') {
+    return [Math.round((value - 0.05) * 100) / 100, Math.min(0.99, Math.round((value + 0.05) * 100) / 100)].filter(v => v > 0 && v !== value);
+  }
+  return [Math.max(1, Math.floor(value / 2)), value * 2].filter(v => v !== value);
+}
+
+/** The engine's plan at two other values of the flag a hover is on, where the flag is a number the plan reads. */
+export function flagWhatIfs(a: ConfigAnalysis, option: string | undefined, gpu: Gpu | undefined): FlagWhatIf[] {
+  if (!option || !gpu || !a.spec) {
+    return [];
+  }
+  const spec = a.spec;
+  if (a.local && a.localOptions) {
+    const current = (a.localOptions as unknown as Record<string, unknown>)[option];
+    const local = a.localOptions;
+    return typeof current === 'number' ? nearbyValues(option, current).map(value => ({ value, engine: 'local' as const, plan: planLlamaCpp(spec, { ...local, [option]: value }, gpu) })) : [];
+  }
+  if (a.serving && a.servingOptions) {
+    const current = (a.servingOptions as unknown as Record<string, unknown>)[option];
+    const serving = a.servingOptions;
+    return typeof current === 'number' ? nearbyValues(option, current).map(value => ({ value, engine: 'server' as const, plan: planServing(spec, { ...serving, [option]: value }, gpu) })) : [];
+  }
+  return [];
+}
+
+/** What a recognised key of a model config holds and does: its share of the parameters, the KV cache, doubling it. */
+export interface KeyModel {
+  /** Parameters the key sizes, when it sizes some. */
+  readonly share?: number;
+  /** The estimate with the key's value doubled, when the model can be built so. */
+  readonly doubled?: Estimate;
+}
+
+/** The model of a key's hover: the parameters it sizes (by the caller's measure) and the estimate with it doubled. */
+export function keyModel(a: ConfigAnalysis, field: SpecField, options: AnalysisOptions, share: number | undefined): KeyModel {
+  const doubled = estimateWithDoubled(a.config, field, options);
+  return { ...(share !== undefined && share > 0 ? { share } : {}), ...(doubled ? { doubled } : {}) };
 }
 
 /** The JSON the CLI prints for one config (the contract in the architecture doc). */

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
 import type { AnalysisOptions } from '../../src/core/options';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
-import { catalogHoverMarkdown, reportMarkdown, servingLensTitle } from '../../src/core/explain';
+import { catalogHoverMarkdown, reportMarkdown, servingHoverMarkdown, servingLensTitle } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
 import { parseEngineVersion, stageLayers } from '../../src/core/serving';
 import { servingFixes } from '../../src/core/servingFixes';
@@ -268,5 +268,21 @@ describe('serving planner: the CLI', () => {
     let err = '';
     assert.strictEqual(await main([file, '--engine-version', 'latest'], () => undefined, s => (err += s)), 2);
     assert.match(err, /--engine-version must be a release/);
+  });
+});
+
+describe('the hover on a serving flag', () => {
+  it('gives the pool at two nearby values of gpu_memory_utilization, and llama.cpp\'s load at half and double the context', () => {
+    const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization 0.9 --max-model-len 8192\n';
+    const doc = analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' });
+    const utilization = doc.configs[0].config.serving!.sources.find(s => s.option === 'gpuMemoryUtilization')!;
+    const md = servingHoverMarkdown(doc.configs[0], utilization.key, doc.gpu);
+    const pools = [...md.matchAll(/^- at (0\.\d+): KV pool ([\d,]+) tokens, /gm)].map(m => [Number(m[1]), Number(m[2].replace(/,/g, ''))]);
+    assert.deepStrictEqual(pools.map(p => p[0]), [0.85, 0.95], md);
+    assert.ok(pools[0][1] < doc.configs[0].serving!.kvTokens && doc.configs[0].serving!.kvTokens < pools[1][1], md);
+    const local = analyzeDocument(parseConfig('llama-server -m Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 32768 -ngl 99 -fa on\n', 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' });
+    const flag = local.configs[0].config.serving!.sources.find(s => s.option === 'contextSize')!;
+    const lines = [...servingHoverMarkdown(local.configs[0], flag.key, local.gpu).matchAll(/^- at (\d+): ([\d.]+) GiB on the GPU, (loads|does not load)$/gm)].map(m => Number(m[1]));
+    assert.deepStrictEqual(lines, [16384, 65536]);
   });
 });
