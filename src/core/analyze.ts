@@ -115,28 +115,21 @@ export interface DocumentAnalysis {
 }
 
 /**
- * The one framework line of a recipe's report, for the framework the file belongs to: LitGPT's own model code, or
- * torchtune's own modules, in place of HF transformers'.
+ * The one framework line of a recipe's report, for the framework the file belongs to, in place of HF transformers'
+ * eager modules: one entry per framework, so a new framework cannot fall through to another's line.
  */
+const FRAMEWORK_LINES: Readonly<Record<TrainingFramework, (run: string, gpus: number) => string>> = {
+  mlx: run => `Framework: mlx-lm (Apple MLX: the model in its stored dtype, fp32 LoRA adapters, the loss in 16 bits; a block keeps what HF's eager block keeps, not measured on MLX), ${run}`,
+  torchtune: run => `Framework: torchtune (its own TransformerDecoder; a layer keeps what HF's eager block keeps, less what the recipe's memory switches save), ${run}`,
+  torchtitan: run => `Framework: torchtitan (its own Transformer, FSDP2 over the data-parallel GPUs; a layer keeps what HF's eager block keeps, less what the job's switches save), ${run}`,
+  llamafactory: run => `Framework: LLaMA-Factory (HF transformers and PEFT underneath), ${run}`,
+  litgpt: (run, gpus) =>
+    `Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it), ${run}${gpus > 1 ? ' On several devices it shards with FSDP and checkpoints every transformer block.' : ''}`,
+};
+
 function frameworkLine(framework: TrainingFramework, assumption: string, gpus: number): string {
   const hf = /^Framework: PyTorch with HF transformers \(eager modules\), (.*)$/.exec(assumption);
-  if (!hf) {
-    return assumption;
-  }
-  if (framework === 'mlx') {
-    return `Framework: mlx-lm (Apple MLX: the model in its stored dtype, fp32 LoRA adapters, the loss in 16 bits; a block keeps what HF's eager block keeps, not measured on MLX), ${hf[1]}`;
-  }
-  if (framework === 'torchtune') {
-    return `Framework: torchtune (its own TransformerDecoder; a layer keeps what HF's eager block keeps, less what the recipe's memory switches save), ${hf[1]}`;
-  }
-  if (framework === 'torchtitan') {
-    return `Framework: torchtitan (its own Transformer, FSDP2 over the data-parallel GPUs; a layer keeps what HF's eager block keeps, less what the job's switches save), ${hf[1]}`;
-  }
-  if (framework === 'llamafactory') {
-    return `Framework: LLaMA-Factory (HF transformers and PEFT underneath), ${hf[1]}`;
-  }
-  const sharding = gpus > 1 ? ' On several devices it shards with FSDP and checkpoints every transformer block.' : '';
-  return `Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it), ${hf[1]}${sharding}`;
+  return hf ? FRAMEWORK_LINES[framework](hf[1], gpus) : assumption;
 }
 
 /**

@@ -6,6 +6,7 @@ import { cheapestGpuFor, largestBatch, largestImage, longestSequence, peakIn, ty
 import { analyzeConfig, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import type { AnalysisOptions } from './options';
 import { NEMO_RECOMPUTE } from './nemo';
+import { RUN_ARGUMENT_CLASSES } from './script';
 import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes, isUnifiedMemory, supportsBf16, type Gpu } from './gpus';
@@ -302,6 +303,7 @@ function trainingCandidates(c: FixContext): Candidate[] {
   const fullNeedsMethod = megatron && s.recomputeMethod === undefined;
   const nemoRecompute = megatron && s.checkpointing !== 'full' ? nemoRecomputeEdit(a.config, text) : undefined;
   const editable = !fullNeedsMethod || checkpointingKey === undefined || checkpointingKey === 'recompute_granularity';
+  const inserted = checkpointingKey === undefined ? checkpointingInsert(c) : undefined;
   if (nemoRecompute) {
     out.push({
       kind: 'checkpointing',
@@ -311,12 +313,9 @@ function trainingCandidates(c: FixContext): Candidate[] {
       edit: nemoRecompute,
       editKeys: `${NEMO_RECOMPUTE.granularity} = full, ${NEMO_RECOMPUTE.method} = uniform, ${NEMO_RECOMPUTE.layers} = 1`,
     });
-  } else if (s.checkpointing !== 'full' && editable && checkpointingKey === undefined && (recipeDialect(a) || a.config.training.framework === 'torchtitan' || trainerArgument(c))) {
-    // A recipe that leaves checkpointing to its framework's default (off): the switch written in its own keys.
-    const inserted = checkpointingInsert(c);
-    if (inserted) {
-      out.push({ kind: 'checkpointing', label: 'Enable gradient checkpointing', value: 'full', patch: { checkpointing: 'full' }, ...inserted });
-    }
+  } else if (s.checkpointing !== 'full' && editable && inserted) {
+    // A recipe or script that leaves checkpointing to its framework's default (off): the switch written in its own keys.
+    out.push({ kind: 'checkpointing', label: 'Enable gradient checkpointing', value: 'full', patch: { checkpointing: 'full' }, ...inserted });
   } else if (s.checkpointing !== 'full' && editable) {
     out.push({
       kind: 'checkpointing',
@@ -492,13 +491,13 @@ function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
   return out;
 }
 
-/** HF Trainer's and TRL's argument classes, whose keyword arguments a script's trainer reads. */
-const TRAINER_ARGUMENTS = /^(TrainingArguments|Seq2SeqTrainingArguments|SFTConfig|DPOConfig|GRPOConfig|ORPOConfig|KTOConfig|CPOConfig|RewardConfig)\((\w+)\)$/;
+/** A setting a script passes its trainer's arguments, as the script reader names its source (`TrainingArguments(bf16)`). */
+const TRAINER_ARGUMENT = new RegExp(`^(${RUN_ARGUMENT_CLASSES.join('|')})\\((\\w+)\\)$`);
 
 /** A keyword argument the script passes its trainer's arguments (`TrainingArguments(per_device_train_batch_size=4)`), written there. */
 function trainerArgument(c: FixContext): { readonly callee: string; readonly at: number } | undefined {
   for (const x of c.a.config.training.sources) {
-    const m = TRAINER_ARGUMENTS.exec(x.key);
+    const m = TRAINER_ARGUMENT.exec(x.key);
     if (m && c.text.slice(x.keySpan.start, x.keySpan.end) === m[2] && /^\s*=/.test(c.text.slice(x.keySpan.end))) {
       return { callee: m[1], at: x.keySpan.start };
     }
@@ -507,12 +506,12 @@ function trainerArgument(c: FixContext): { readonly callee: string; readonly at:
 }
 
 /**
- * Gradient checkpointing added in the file's own words: axolotl's and TRL's switch, torchtitan's section, or a
- * keyword argument of the script's trainer arguments.
+ * Gradient checkpointing added in the file's own words: a keyword argument of a script's trainer arguments,
+ * torchtitan's section, or axolotl's and TRL's switch; undefined in any other file (a setting stands in there).
  */
 function checkpointingInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
   const argument = trainerArgument(c);
-  if (argument && !recipeDialect(c.a)) {
+  if (argument) {
     return { edit: { span: { start: argument.at, end: argument.at }, newText: 'gradient_checkpointing=True, ' }, editKeys: `${argument.callee}(gradient_checkpointing=True)` };
   }
   if (c.a.config.training.framework === 'torchtitan') {
@@ -524,7 +523,9 @@ function checkpointingInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'
     const end = text.length;
     return { edit: { span: { start: end, end }, newText: `${text.endsWith('\n') ? '' : '\n'}\n[activation_checkpoint]\nmode = "full"\n` }, editKeys: 'activation_checkpoint.mode = "full"' };
   }
-  const edit = appendToYaml(c, ['gradient_checkpointing: true']);
+  // LLaMA-Factory checkpoints unless told not to (that switch says the opposite, and is never rewritten).
+  const dialect = recipeDialect(c.a);
+  const edit = dialect === 'axolotl' || dialect === 'trl' ? appendToYaml(c, ['gradient_checkpointing: true']) : undefined;
   return edit && { edit, editKeys: 'gradient_checkpointing = true' };
 }
 

@@ -24,7 +24,8 @@ const NOT_THE_MODEL = /(Tokenizer|Processor|FeatureExtractor|PeftModel|Generatio
 const UNSLOTH = /^Fast\w*Model\./;
 
 /** HF Trainer and TRL argument classes. */
-const RUN_ARGUMENTS = /(^|\.)(TrainingArguments|Seq2SeqTrainingArguments|SFTConfig|DPOConfig|GRPOConfig|ORPOConfig|KTOConfig|CPOConfig|RewardConfig)$/;
+export const RUN_ARGUMENT_CLASSES = ['TrainingArguments', 'Seq2SeqTrainingArguments', 'SFTConfig', 'DPOConfig', 'GRPOConfig', 'ORPOConfig', 'KTOConfig', 'CPOConfig', 'RewardConfig'] as const;
+const RUN_ARGUMENTS = new RegExp(`(^|\\.)(${RUN_ARGUMENT_CLASSES.join('|')})$`);
 
 /** HF Trainer and TRL trainers. */
 const TRAINERS = /(^|\.)(Trainer|SFTTrainer|DPOTrainer|GRPOTrainer|ORPOTrainer)$/;

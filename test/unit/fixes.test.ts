@@ -556,5 +556,10 @@ describe('fixes in a training script', () => {
     const edited = script.slice(0, on.edit.span.start) + on.edit.newText + script.slice(on.edit.span.end);
     assert.match(edited, /TrainingArguments\(output_dir="out", gradient_checkpointing=True, per_device_train_batch_size=8, bf16=True\)/);
     assert.strictEqual(reanalyze(edited).configs[0].estimate!.settings.checkpointing, 'full');
+    // A script that names its model by a `base_model` variable (as PEFT's examples do) is still a script, not a recipe.
+    const named = script.replace('from_pretrained("meta-llama/Llama-3.2-1B"', 'from_pretrained(base_model').replace('model = ', 'base_model = "meta-llama/Llama-3.2-1B"\nmodel = ');
+    const again = reanalyze(named);
+    const onAgain = fixesFor(again.configs[0], options, again.gpu!, 'training', named, GPUS, reanalyze).find(f => f.kind === 'checkpointing');
+    assert.match(onAgain?.title ?? '', /: TrainingArguments\(gradient_checkpointing=True\) → /);
   });
 });
