@@ -9,8 +9,8 @@ import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
-import { peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
-import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, keyModel, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
+import { estimateWithDoubled, peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
+import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -250,9 +250,9 @@ export function hoverMarkdown(input: HoverInput): string {
     return out.join('\n');
   }
   out.push('');
-  const { share, doubled } = keyModel(analysis, field, options, info.parameters?.(est.parameters));
+  const share = info.parameters?.(est.parameters);
   const total = est.parameters.total;
-  if (share !== undefined) {
+  if (share !== undefined && share > 0) {
     out.push(
       `- Sizes **${formatCount(share)}** of the ${formatCount(total)} parameters (${formatPercent(share / total)}), ` +
         `${formatBytes((share / total) * est.inference.components.weights)} of inference weights.`,
@@ -261,6 +261,7 @@ export function hoverMarkdown(input: HoverInput): string {
   if (field === 'numKvHeads' || field === 'headDim' || field === 'numLayers') {
     out.push(`- KV cache: ${formatBytes(est.inference.components.kvCache)} at ${formatInteger(est.settings.sequenceLength)} tokens × batch ${est.settings.batchSize}.`);
   }
+  const doubled = estimateWithDoubled(analysis.config, field, options);
   if (doubled) {
     out.push(
       `- Doubling it: inference ${formatMultiplier(doubled.inference.peakBytes / est.inference.peakBytes)} ` +
@@ -274,7 +275,7 @@ export function hoverMarkdown(input: HoverInput): string {
 }
 
 /** The configs a report is about: all of the document's, or its config number `only`. */
-export function reportedConfigs(doc: Pick<DocumentAnalysis, 'configs'>, only: number | undefined): readonly ConfigAnalysis[] {
+function reportedConfigs(doc: Pick<DocumentAnalysis, 'configs'>, only: number | undefined): readonly ConfigAnalysis[] {
   return only === undefined ? doc.configs : doc.configs.slice(only, only + 1);
 }
 

@@ -860,8 +860,11 @@ function modelStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunS
   return shardedStates(spec, params, settings, shares, unshardedStates(spec, params, settings, shares));
 }
 
+/** The states before ZeRO / FSDP shards them, and the share of the trainable tensors one GPU holds. */
+type UnshardedStates = Omit<ModelStates, 'accumulatedGradients' | 'gatheredWeights'> & { readonly trainableShare: number };
+
 /** The states before ZeRO / FSDP shards them: trained weights or LoRA's frozen base, gradients, optimizer states. */
-function unshardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, shares: StageShares): ModelStates & { readonly trainableShare: number } {
+function unshardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, shares: StageShares): UnshardedStates {
   const layout = precisionLayout(settings.precision);
   const { zero, modelShare, heldShare, shareUnder } = shares;
   const { tensors: trainableList, count: trainable } = trainableTensors(spec, settings);
@@ -925,16 +928,16 @@ function unshardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: 
     paged = 0;
     stepTemporaries = 0;
   }
-  return { weights, gradients, accumulatedGradients: gradients, optimizer, paged, stepTemporaries, autocastCopies, gatheredWeights: 0, trainable, savedCount, gradientBytesPerParam, trainableShare };
+  return { weights, gradients, optimizer, paged, stepTemporaries, autocastCopies, trainable, savedCount, gradientBytesPerParam, trainableShare };
 }
 
 /**
  * The states as ZeRO partitions them over the data-parallel GPUs: optimizer states (1), then gradients (2), then
  * weights (3), each layer's weights gathered for compute; with parameters offloaded, only the gathered layers stay.
  */
-function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, shares: StageShares, held: ModelStates & { readonly trainableShare: number }): ModelStates {
+function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, shares: StageShares, held: UnshardedStates): ModelStates {
   const { tp, dp, zero, layers, modelShare, routedElsewhere } = shares;
-  const { trainableShare, gradientBytesPerParam } = held;
+  const { trainableShare, gradientBytesPerParam, autocastCopies, trainable, savedCount } = held;
   let { weights, gradients, optimizer, paged, stepTemporaries } = held;
   let gatheredWeights = 0;
   // Hybrid sharding shards within a node and replicates across nodes.
@@ -970,7 +973,7 @@ function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: Ru
     weights = 0;
     gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
   }
-  return { ...held, weights, gradients, accumulatedGradients, optimizer, paged, stepTemporaries, gatheredWeights };
+  return { weights, gradients, accumulatedGradients, optimizer, paged, stepTemporaries, autocastCopies, gatheredWeights, trainable, savedCount, gradientBytesPerParam };
 }
 
 /** What a stage keeps from forward for backward, what backward's first steps allocate, and the head's gradient. */

@@ -4,7 +4,7 @@ import { fixesJson, type FixJson } from './configFixes';
 import { planLlamaCpp, type LlamaPlan } from './llamacpp';
 import { planServing, type ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
-import { cheapestGpuFor, estimateWithDoubled, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
+import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
 import { analyzeConfig, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import { findModelConfigs } from './spec';
@@ -14,7 +14,7 @@ import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './th
 
 import { GPUS, isUnifiedMemory, type Gpu } from './gpus';
 import { sampleShape } from './format';
-import type { Estimate, InferenceComponent, SpecField, TrainingComponent } from './types';
+import type { Estimate, InferenceComponent, TrainingComponent } from './types';
 
 /** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
 export const DEFAULT_PROMPT_TOKENS = 512;
@@ -95,12 +95,15 @@ export function multiGpuRows(a: ConfigAnalysis, options: AnalysisOptions, gpus: 
     }));
 }
 
+/** What Fits' LoRA run: r=16 on every linear layer at 2,048 tokens, in pure bf16. */
+const WHAT_FITS_LORA = { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true } } as const;
+
 /** The runs "What Fits" sizes every catalog model for. */
 export const WHAT_FITS_RUNS = {
   inference: { sequenceLength: 4096, batchSize: 1 },
-  lora: { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true } },
+  lora: WHAT_FITS_LORA,
   // QLoRA as it is usually run: PEFT's prepare_model_for_kbit_training turns gradient checkpointing on.
-  qlora: { sequenceLength: 2048, batchSize: 1, precision: 'bf16-true', lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true }, quantization: 'nf4-dq', checkpointing: 'full' },
+  qlora: { ...WHAT_FITS_LORA, quantization: 'nf4-dq', checkpointing: 'full' },
   full: { sequenceLength: 2048, batchSize: 1, precision: 'bf16-mixed', optimizer: 'adamw', lora: undefined, quantization: undefined },
 } as const satisfies Readonly<Record<string, Partial<AnalysisOptions>>>;
 
@@ -171,20 +174,6 @@ export function flagWhatIfs(a: ConfigAnalysis, option: string | undefined, gpu: 
     return typeof current === 'number' ? nearbyValues(option, current).map(value => ({ value, engine: 'server' as const, plan: planServing(spec, { ...serving, [option]: value }, gpu) })) : [];
   }
   return [];
-}
-
-/** What a recognised key of a model config holds and does: its share of the parameters, the KV cache, doubling it. */
-export interface KeyModel {
-  /** Parameters the key sizes, when it sizes some. */
-  readonly share?: number;
-  /** The estimate with the key's value doubled, when the model can be built so. */
-  readonly doubled?: Estimate;
-}
-
-/** The model of a key's hover: the parameters it sizes (by the caller's measure) and the estimate with it doubled. */
-export function keyModel(a: ConfigAnalysis, field: SpecField, options: AnalysisOptions, share: number | undefined): KeyModel {
-  const doubled = estimateWithDoubled(a.config, field, options);
-  return { ...(share !== undefined && share > 0 ? { share } : {}), ...(doubled ? { doubled } : {}) };
 }
 
 /** The JSON the CLI prints for one config (the contract in the architecture doc). */

@@ -71,11 +71,6 @@ export function settingTarget(setting: string, scope: vscode.Uri | undefined, us
   return scope && vscode.workspace.getWorkspaceFolder(scope) ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
 }
 
-/** A label for where a setting lives, as the Settings editor names its tabs. */
-export function whereWords(target: vscode.ConfigurationTarget): string {
-  return WHERE[target];
-}
-
 /** The assumption settings that differ from VRAM Lens's defaults for a resource, with where each is set. */
 export function changedAssumptions(scope: vscode.Uri | undefined): ChangedAssumption[] {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
@@ -89,10 +84,6 @@ export function changedAssumptions(scope: vscode.Uri | undefined): ChangedAssump
 /** The setting changes quick fixes made, one step per fix, so that each can be reverted as it was applied. */
 export class AssumptionHistory {
   private readonly steps: Written[][] = [];
-
-  get canRevert(): boolean {
-    return this.steps.length > 0;
-  }
 
   /** Writes each setting where it is set (see settingTarget), as one step; returns what was written and where. */
   async apply(changes: readonly { setting: FixSetting; value: unknown }[], scope: vscode.Uri | undefined): Promise<Written[]> {
