@@ -7,10 +7,10 @@ import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type Do
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
-import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, type Gpu } from './gpus';
+import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
-import { estimateWithDoubled, peakIn, smallestGpuFor, type MultiGpuPlan } from './advise';
-import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
+import { peakIn, type MultiGpuPlan } from './advise';
+import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, keyWhatIf, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, smallestGpus, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -261,12 +261,11 @@ export function hoverMarkdown(input: HoverInput): string {
   if (field === 'numKvHeads' || field === 'headDim' || field === 'numLayers') {
     out.push(`- KV cache: ${formatBytes(est.inference.components.kvCache)} at ${formatInteger(est.settings.sequenceLength)} tokens × batch ${est.settings.batchSize}.`);
   }
-  const doubled = estimateWithDoubled(analysis.config, field, options);
+  const doubled = keyWhatIf(analysis, field, options);
   if (doubled) {
     out.push(
-      `- Doubling it: inference ${formatMultiplier(doubled.inference.peakBytes / est.inference.peakBytes)} ` +
-        `(${formatBytes(doubled.inference.peakBytes)}), training ${formatMultiplier(doubled.training.peakBytes / est.training.peakBytes)} ` +
-        `(${formatBytes(doubled.training.peakBytes)}).`,
+      `- Doubling it: inference ${formatMultiplier(doubled.inferenceRatio)} (${formatBytes(doubled.inferencePeakBytes)}), ` +
+        `training ${formatMultiplier(doubled.trainingRatio)} (${formatBytes(doubled.trainingPeakBytes)}).`,
     );
   }
   out.push('');
@@ -303,6 +302,19 @@ export interface ReportSection {
   readonly chart: boolean;
 }
 
+/** Where a card's capacity comes from: the driver's total (and what PyTorch sees of it), the nominal size, or Metal's share. */
+function capacityText(gpu: Gpu): string {
+  const size = formatBytes(gpuMemoryBytes(gpu));
+  if (isUnifiedMemory(gpu)) {
+    return `${size}, the share of its ${gpu.memoryGb} GB of unified memory Metal lets the GPU use`;
+  }
+  if (gpu.memorySource === 'nominal') {
+    return `${size}, its nominal capacity (no driver reading recorded)`;
+  }
+  const torch = gpu.cudaTotalGiB === undefined ? '' : `; PyTorch sees ${gpu.cudaTotalGiB.toFixed(2)} GiB of it`;
+  return `${size}, the ${formatInteger(gpu.memoryMiB)} MiB nvidia-smi reports (sold as ${gpu.memoryGb} GB)${torch}`;
+}
+
 /**
  * The full report for a document, in parts: what "Estimate VRAM" shows. `only` limits it to one config (the one
  * whose CodeLens was clicked, or the one at the cursor); advice, a search over many estimates, is given for the
@@ -313,7 +325,7 @@ export function reportParts(fileName: string, doc: DocumentAnalysis, only?: numb
   const head: string[] = [`# VRAM estimate — ${escapeMarkdown(fileName)}`, ''];
   head.push(
     gpu
-      ? `Target GPU: **${escapeMarkdown(gpu.name)}** — ${formatBytes(gpuMemoryBytes(gpu))}, the ${formatInteger(gpu.memoryMiB)} MiB nvidia-smi reports (sold as ${gpu.memoryGb} GB).`
+      ? `Target GPU: **${escapeMarkdown(gpu.name)}** — ${capacityText(gpu)}.`
       : `Target GPU: "${escapeMarkdown(doc.options.targetGpu)}" is not a GPU VRAM Lens knows.`,
     '',
   );
@@ -391,8 +403,7 @@ function configSectionLines(a: ConfigAnalysis, index: number, doc: DocumentAnaly
   }
   const advice = gpu && index < MAX_ADVISED_CONFIGS ? adviceFor(a, doc.options, gpu) : undefined;
   // The advice has it for a one-card target (a split model's per-card peak does not compare with one card).
-  const inf = advice ? advice.inference.smallestGpu : (smallestGpuFor(est.inference.peakBytes)?.name ?? null);
-  const tr = advice ? advice.training.smallestGpu : (smallestGpuFor(est.training.peakBytes)?.name ?? null);
+  const { inference: inf, training: tr } = smallestGpus(est, advice);
   if (!gpu || !/^\d+×/.test(gpu.name)) {
     out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf) : 'none'}**, training **${tr ? escapeMarkdown(tr) : 'none on one GPU'}**.`);
   }

@@ -4,7 +4,7 @@ import { fixesJson, type FixJson } from './configFixes';
 import { planLlamaCpp, type LlamaPlan } from './llamacpp';
 import { planServing, type ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
-import { cheapestGpuFor, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
+import { cheapestGpuFor, estimateWithDoubled, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
 import { analyzeConfig, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import { findModelConfigs } from './spec';
@@ -14,7 +14,7 @@ import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './th
 
 import { GPUS, isUnifiedMemory, type Gpu } from './gpus';
 import { sampleShape } from './format';
-import type { Estimate, InferenceComponent, TrainingComponent } from './types';
+import type { Estimate, InferenceComponent, SpecField, TrainingComponent } from './types';
 
 /** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
 export const DEFAULT_PROMPT_TOKENS = 512;
@@ -223,6 +223,36 @@ function planJson<P extends { readonly assumptions: readonly string[] }>(plan: P
   const { assumptions, ...json } = plan;
   void assumptions;
   return json;
+}
+
+/** What doubling one of the file's model keys does, as its hover says it (the rest of the config unchanged). */
+export interface KeyWhatIf {
+  readonly inferencePeakBytes: number;
+  readonly trainingPeakBytes: number;
+  /** The doubled peak over the current one. */
+  readonly inferenceRatio: number;
+  readonly trainingRatio: number;
+}
+
+export function keyWhatIf(a: ConfigAnalysis, field: SpecField, options: AnalysisOptions): KeyWhatIf | undefined {
+  const est = a.estimate;
+  const doubled = est && estimateWithDoubled(a.config, field, options);
+  return doubled && est
+    ? {
+        inferencePeakBytes: doubled.inference.peakBytes,
+        trainingPeakBytes: doubled.training.peakBytes,
+        inferenceRatio: doubled.inference.peakBytes / est.inference.peakBytes,
+        trainingRatio: doubled.training.peakBytes / est.training.peakBytes,
+      }
+    : undefined;
+}
+
+/** The smallest listed single GPU each mode fits on: the advice's, or (for a config past MAX_ADVISED_CONFIGS) the list's. */
+export function smallestGpus(est: Estimate, advice: Advice | undefined): { readonly inference: string | null; readonly training: string | null } {
+  return {
+    inference: advice ? advice.inference.smallestGpu : (smallestGpuFor(est.inference.peakBytes)?.name ?? null),
+    training: advice ? advice.training.smallestGpu : (smallestGpuFor(est.training.peakBytes)?.name ?? null),
+  };
 }
 
 export interface ModeAdvice {

@@ -29,7 +29,12 @@ describe('what the editor shows', () => {
     assert.strictEqual(formatUsage(0.42 * GiB, 24 * GiB), '0.42/24.0 GiB');
     assert.strictEqual(formatUsage(130 * GiB, 24 * GiB), '130/24.0 GiB');
     const md = reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' }));
-    assert.match(md, /Target GPU: \*\*RTX 4090\*\* — 24\.0 GiB, the 24,564 MiB nvidia-smi reports \(sold as 24 GB\)\./);
+    assert.match(md, /Target GPU: \*\*RTX 4090\*\* — 24\.0 GiB, the 24,564 MiB nvidia-smi reports \(sold as 24 GB\); PyTorch sees 23\.52 GiB of it\./);
+    // A card's capacity says where it comes from: no nvidia-smi reading for an Apple or a nominal AMD size.
+    const on = (targetGpu: string) => reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu }));
+    assert.match(on('M4 Pro 24GB'), /Target GPU: \*\*M4 Pro 24GB\*\* — 16\.0 GiB, the share of its 24 GB of unified memory Metal lets the GPU use\./);
+    assert.match(on('MI250'), /Target GPU: \*\*MI250\*\* — 64\.0 GiB, its nominal capacity \(no driver reading recorded\)\./);
+    assert.match(on('RTX 3060 12GB'), /the 12,288 MiB nvidia-smi reports \(sold as 12 GB\)\./);
     // Memory elsewhere in the report is in binary units with one decimal or more, never MiB beside GiB for one figure.
     assert.doesNotMatch(md.replace(/the [\d,]+ MiB nvidia-smi reports/, ''), /GiB \([\d,]+ MiB\)|MiB \([\d.]+ GiB\)/);
   });

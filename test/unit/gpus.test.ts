@@ -52,4 +52,15 @@ describe('GPU list', () => {
       assert.ok(g.memoryMiB >= g.memoryGb * 900, `${g.name} has plausible memory`);
     }
   });
+
+  it('records the total CUDA hands PyTorch just below the driver total, with where it was read', () => {
+    const recorded = GPUS.filter(g => g.cudaTotalGiB !== undefined);
+    assert.ok(recorded.length >= 13, `${recorded.length} cards have a recorded CUDA total`);
+    for (const g of recorded) {
+      const driverGiB = g.memoryMiB / 1024;
+      // CUDA's context and reservations take 0.2-1 GiB below nvidia-smi's total on every card logged so far.
+      assert.ok(g.cudaTotalGiB! < driverGiB && g.cudaTotalGiB! > driverGiB - 1, `${g.name}: ${g.cudaTotalGiB} GiB vs ${driverGiB.toFixed(2)}`);
+      assert.ok(g.cudaTotalSource && /\d/.test(g.cudaTotalSource), `${g.name} says where its CUDA total was read`);
+    }
+  });
 });
