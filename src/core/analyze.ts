@@ -123,6 +123,8 @@ const FRAMEWORK_LINES: Readonly<Record<TrainingFramework, (run: string, gpus: nu
   torchtune: run => `Framework: torchtune (its own TransformerDecoder; a layer keeps what HF's eager block keeps, less what the recipe's memory switches save), ${run}`,
   torchtitan: run => `Framework: torchtitan (its own Transformer, FSDP2 over the data-parallel GPUs; a layer keeps what HF's eager block keeps, less what the job's switches save), ${run}`,
   llamafactory: run => `Framework: LLaMA-Factory (HF transformers and PEFT underneath), ${run}`,
+  gptneox: run =>
+    `Framework: GPT-NeoX (Megatron-style tensor parallelism on DeepSpeed; with pipe_parallel_size DeepSpeed's pipeline engine runs each train_micro_batch_size_per_gpu through the stages; a layer keeps what HF's eager block keeps), ${run}`,
   litgpt: (run, gpus) =>
     `Framework: LitGPT (its own model code: fused tanh-GELU, an output head of its own even where HF ties it), ${run}${gpus > 1 ? ' On several devices it shards with FSDP and checkpoints every transformer block.' : ''}`,
 };

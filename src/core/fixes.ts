@@ -49,6 +49,9 @@ export type FixKind =
   | 'quant-4bit'
   | 'quant-4bit-shorter-sequence'
   | 'quant-fp8'
+  | 'quant-more-gpus'
+  | 'lora-target-gpu'
+  | 'qlora-target-gpu'
   | 'micro-batch'
   | 'sequence-length'
   | 'image-size'
@@ -78,8 +81,8 @@ export interface Fix {
   readonly value: string | number | boolean;
   readonly edit?: FileEdit;
   readonly setting?: SettingChange;
-  /** A second setting changed with the first (more GPUs, and the ZeRO stage that shards over them). */
-  readonly alsoSetting?: SettingChange;
+  /** Settings changed with the first (more GPUs, and the ZeRO stage that shards over them). */
+  readonly alsoSettings?: readonly SettingChange[];
   /** The peak after the fix, in the failing mode (for a serving command, the engine's budget). */
   readonly peakBytes: number;
   /** What the peak is held against: one GPU of the target the fix leaves (the same card, or the card it switches to). */
@@ -127,7 +130,7 @@ interface Candidate {
   readonly fileSetting?: keyof AnalysisOptions;
   readonly fileText?: (original: string) => string;
   readonly setting?: SettingChange;
-  readonly alsoSetting?: SettingChange;
+  readonly alsoSettings?: readonly SettingChange[];
   /** The peak with the patch, where the search that chose the candidate already estimated it. */
   readonly peak?: number;
   /** The edit must leave the run on the GPUs it has (it splits them differently). */
@@ -263,7 +266,7 @@ function quantizationCandidates(c: FixContext): Candidate[] {
   const eight = c.peakWith({ quantization: 'int8' });
   const four = c.peakWith({ quantization: 'nf4' });
   const out: Candidate[] = [];
-  if (eight <= budget) {
+  if (eight <= budget && s.precision !== 'fp8') {
     out.push({ kind: 'quant-8bit', label: 'Load the weights in 8-bit (bitsandbytes LLM.int8, load_in_8bit)', value: 'int8', patch: { quantization: 'int8' }, setting: { setting: 'quantization', value: 'int8' }, peak: eight });
   }
   if (four <= budget) {
@@ -282,7 +285,7 @@ function quantizationCandidates(c: FixContext): Candidate[] {
         value: 'nf4',
         patch: { quantization: 'nf4', sequenceLength: seq },
         setting: { setting: 'quantization', value: 'nf4' },
-        alsoSetting: { setting: 'sequenceLength', value: seq },
+        alsoSettings: [{ setting: 'sequenceLength', value: seq }],
       });
     }
   }
@@ -350,15 +353,21 @@ function trainingCandidates(c: FixContext): Candidate[] {
       setting: { setting: 'precision', value: half },
     });
   }
-  out.push(...optimizerCandidates(c, megatron), ...shardingCandidates(c, megatron), ...adapterCandidates(c, megatron));
+  out.push(...optimizerCandidates(c), ...shardingCandidates(c, megatron), ...adapterCandidates(c));
   return out;
 }
 
+/** Frameworks that train the whole model with their own optimizer: no LoRA, no 4-bit base, no bitsandbytes optimizer. */
+function trainsWholeModel(c: FixContext): boolean {
+  const framework = c.a.config.training.framework;
+  return c.s.megatronCore === true || framework === 'torchtitan' || framework === 'gptneox';
+}
+
 /** 8-bit AdamW in the file's own vocabulary; none where the framework has no such optimizer (Megatron-Core, torchtitan). */
-function optimizerCandidates(c: FixContext, megatron: boolean): Candidate[] {
+function optimizerCandidates(c: FixContext): Candidate[] {
   const key = c.sourceOf('optimizer')?.key;
   // torchtitan builds its optimizer by name from torch.optim (`[optimizer] name = "AdamW"`): bitsandbytes is not one.
-  if (!(c.s.optimizer === 'adamw' || c.s.optimizer === 'paged-adamw') || megatron || c.a.config.training.framework === 'torchtitan') {
+  if (!(c.s.optimizer === 'adamw' || c.s.optimizer === 'paged-adamw') || trainsWholeModel(c)) {
     return [];
   }
   // Named in the file's own vocabulary: a class path (LitGPT), a torchtune component, or HF Trainer's name.
@@ -403,7 +412,9 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
   // An axolotl, LLaMA-Factory or TRL recipe shards only through a DeepSpeed or FSDP config it names: where it names
   // none, more GPUs alone would not shard it, and the setting could not stand in for the missing key.
   const unshardable = recipeDialect(a) !== undefined && fileStage === undefined;
-  const spread = s.gpus === 1 && stage > 0 && !litgptQuantized && !unshardable ? c.firstFitting([2, 4, 8], sharded) : undefined;
+  // From one GPU, or from the count a run already shards over (a LitGPT recipe's devices: 4 → 8).
+  const counts = [2, 4, 8].filter(n => n > s.gpus && n % Math.max(1, s.tensorParallel * s.pipelineParallel) === 0);
+  const spread = stage > 0 && s.tensorParallel === 1 && s.pipelineParallel === 1 && !litgptQuantized && !unshardable ? c.firstFitting(counts, sharded) : undefined;
   if (spread) {
     const n = spread.choice;
     out.push({
@@ -414,7 +425,7 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
       fileSetting: 'gpus',
       fileText: () => String(n),
       setting: { setting: 'gpus', value: n },
-      ...(fileStage === undefined ? { alsoSetting: { setting: 'zeroStage', value: stage } } : {}),
+      ...(fileStage === undefined ? { alsoSettings: [{ setting: 'zeroStage', value: stage }] } : {}),
       peak: spread.peak,
     });
   }
@@ -445,13 +456,13 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
  * recipe in its framework's own keys (axolotl's adapter, LLaMA-Factory's finetuning_type, TRL's use_peft), else as the
  * setting that stands in for an unstated choice. A recipe whose keys cannot take the change gets no such fix.
  */
-function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
+function adapterCandidates(c: FixContext): Candidate[] {
   const { a, s } = c;
   const tuning = a.config.training.sources.find(x => x.option === 'lora' || x.option === 'quantization');
   const dialect = recipeDialect(a);
   const switchable = tuning === undefined || (dialect === 'llamafactory' && tuning.key === 'finetuning_type');
-  // Megatron-LM and torchtitan train the whole model: neither has LoRA adapters or a 4-bit base.
-  if (!switchable || megatron || a.config.training.framework === 'torchtitan') {
+  // Megatron-LM, torchtitan and GPT-NeoX train the whole model: none has LoRA adapters or a 4-bit base.
+  if (!switchable || trainsWholeModel(c)) {
     return [];
   }
   // LLaMA-Factory's own LoRA: rank 8 on every linear layer (lora_target "all"), no dropout.
@@ -484,7 +495,7 @@ function adapterCandidates(c: FixContext, megatron: boolean): Candidate[] {
       out.push({
         ...base,
         setting: { setting: 'fineTuning', value: 'qlora' },
-        ...(withCheckpointing ? { alsoSetting: { setting: 'gradientCheckpointing', value: true } } : {}),
+        ...(withCheckpointing ? { alsoSettings: [{ setting: 'gradientCheckpointing', value: true }] } : {}),
       });
     }
   }
@@ -624,12 +635,12 @@ function realize(c: FixContext, candidate: Candidate, reanalyze?: (editedText: s
     if (a.intent === 'training' && mode === 'training' && candidate.setting.setting !== 'gpus') {
       return undefined;
     }
-    const names = [candidate.setting, candidate.alsoSetting].filter((x): x is SettingChange => x !== undefined).map(x => `vramLens.${x.setting}`);
+    const names = [candidate.setting, ...(candidate.alsoSettings ?? [])].map(x => `vramLens.${x.setting}`);
     return {
       ...base,
       title: `${candidate.label} (setting${names.length > 1 ? 's' : ''} ${names.join(', ')}) ${result(peak)}`,
       setting: candidate.setting,
-      ...(candidate.alsoSetting ? { alsoSetting: candidate.alsoSetting } : {}),
+      ...(candidate.alsoSettings ? { alsoSettings: candidate.alsoSettings } : {}),
       peakBytes: peak,
     };
   }
@@ -672,7 +683,116 @@ function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
       preferred: false,
     });
   }
+  if (out.length === 0) {
+    out.push(...clusterFixes(c, sameVendor));
+  }
   return out;
+}
+
+/** Quantized weights in the order an engineer gives up precision: 8-bit first, then 4-bit. */
+const CLUSTER_QUANTIZATIONS = [
+  { quantization: 'int8', words: '8-bit (bitsandbytes LLM.int8)' },
+  { quantization: 'nf4', words: '4-bit (bitsandbytes NF4)' },
+] as const;
+
+type ClusterLevel = (typeof CLUSTER_QUANTIZATIONS)[number] | undefined;
+
+/**
+ * Inference too big for the user's card, several of it, or any one listed card, as it is: more GPUs in tensor
+ * parallel, with quantized weights first where the file leaves the weights' type open. The fewest of the user's own
+ * card that hold it quantized (8-bit before 4-bit); else the cheapest group of one listed card of the same vendor
+ * (1, 2, 4 or 8 of it, priced as bought).
+ */
+function clusterFixes(c: FixContext, sameVendor: readonly Gpu[]): Fix[] {
+  const { gpu, mode, s } = c;
+  if (mode !== 'inference' || s.gpus > 1 || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
+    return [];
+  }
+  const quantizable = !s.quantization && !c.sourceOf('quantization');
+  // fp8 weights are 8-bit already: only 4-bit makes them smaller.
+  const smaller = CLUSTER_QUANTIZATIONS.filter(q => q.quantization !== 'int8' || s.precision !== 'fp8');
+  const levels: readonly ClusterLevel[] = quantizable ? [...smaller, undefined] : [undefined];
+  const margin = c.budget / c.capacity;
+  const peaks = new Map<string, number>();
+  const peakOf = (level: ClusterLevel, n: number) => {
+    const key = `${level?.quantization}/${n}`;
+    if (!peaks.has(key)) {
+      peaks.set(key, c.peakWith({ ...(level ? { quantization: level.quantization } : {}), gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+    }
+    return peaks.get(key)!;
+  };
+  const fix = (level: ClusterLevel, card: Gpu, n: number): Fix => {
+    const name = n === 1 ? card.name : `${n}× ${card.name}`;
+    const peak = peakOf(level, n);
+    const where = n === 1 ? `the ${name}` : `${name} in tensor parallel`;
+    const result = `→ ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(card))}${n === 1 ? '' : ' per GPU'}`;
+    const target = { setting: 'targetGpu', value: name } as const;
+    const base = { value: name, peakBytes: peak, capacityBytes: gpuMemoryBytes(card), preferred: false };
+    return level
+      ? { ...base, kind: 'quant-more-gpus', title: `Load the weights in ${level.words} and use ${where} (settings vramLens.quantization, vramLens.targetGpu) ${result}`, setting: { setting: 'quantization', value: level.quantization }, alsoSettings: [target] }
+      : { ...base, kind: 'more-gpus', title: `Use ${where} (setting vramLens.targetGpu) ${result}`, setting: target };
+  };
+  for (const level of levels.filter(l => l !== undefined)) {
+    const own = [2, 4, 8].find(n => peakOf(level, n) <= c.budget);
+    if (own) {
+      return [fix(level, gpu, own)];
+    }
+  }
+  // Elsewhere the cheapest group wins; at one price, the weights kept as they are (then 8-bit before 4-bit).
+  const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
+  const best = sameVendor
+    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
+    .flatMap(g => [1, 2, 4, 8].flatMap(n => levels.map(level => ({ g, n, level, cost: n * g.priceUsd! }))))
+    .filter(x => peakOf(x.level, x.n) <= gpuMemoryBytes(x.g) * margin)
+    .sort((x, y) => x.cost - y.cost || compromise(x.level) - compromise(y.level))[0];
+  return best ? [fix(best.level, best.g, best.n)] : [];
+}
+
+/**
+ * Training a model config too big for any fix on the user's card: LoRA or QLoRA (with checkpointing where needed) on
+ * the cheapest listed card of the same vendor that holds it; at one price, the fewest compromises (LoRA before QLoRA,
+ * without checkpointing before with). Only where the settings stand in for how to fine-tune (not a training recipe).
+ */
+function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
+  const { a, s, gpu, mode } = c;
+  const open = a.intent !== 'training' && !s.lora && !s.quantization && !c.sourceOf('lora') && !c.sourceOf('quantization') && recipeDialect(a) === undefined;
+  if (mode !== 'training' || s.gpus !== 1 || !open || trainsWholeModel(c) || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
+    return [];
+  }
+  const lora = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
+  const canCheckpoint = s.checkpointing !== 'full' && !c.sourceOf('checkpointing');
+  const levels = [
+    { kind: 'lora-target-gpu', label: 'LoRA r=16', value: 'lora', checkpointing: false, patch: { lora, quantization: undefined } },
+    { kind: 'lora-target-gpu', label: 'LoRA r=16', value: 'lora', checkpointing: true, patch: { lora, quantization: undefined, checkpointing: 'full' } },
+    { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: false, patch: { lora, quantization: 'nf4-dq' } },
+    { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: true, patch: { lora, quantization: 'nf4-dq', checkpointing: 'full' } },
+  ] as const;
+  const margin = c.budget / c.capacity;
+  const tried = levels.filter(l => canCheckpoint || !l.checkpointing).map((level, rank) => ({ level, rank, peak: c.peakWith(level.patch) }));
+  const best = (gpus ?? [])
+    .filter(g => g.vendor === gpu.vendor && g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
+    .flatMap(g => tried.map(t => ({ g, ...t })))
+    .filter(x => x.peak <= gpuMemoryBytes(x.g) * margin)
+    .sort((x, y) => x.g.priceUsd! - y.g.priceUsd! || x.rank - y.rank)[0];
+  if (!best) {
+    return [];
+  }
+  const { g, level, peak } = best;
+  const settings: SettingChange[] = [
+    { setting: 'fineTuning', value: level.value },
+    ...(level.checkpointing ? [{ setting: 'gradientCheckpointing' as const, value: true }] : []),
+    { setting: 'targetGpu', value: g.name },
+  ];
+  return [{
+    kind: level.kind,
+    title: `Fine-tune with ${level.label} on every linear layer${level.checkpointing ? ', with gradient checkpointing,' : ''} on the ${g.name} (settings ${settings.map(x => `vramLens.${x.setting}`).join(', ')}) → ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(g))}`,
+    value: g.name,
+    setting: settings[0],
+    alsoSettings: settings.slice(1),
+    peakBytes: peak,
+    capacityBytes: gpuMemoryBytes(g),
+    preferred: false,
+  }];
 }
 
 /** The same card with the safety margin taken off: searches over it stop at (100 − margin) % of the card. */
@@ -728,5 +848,6 @@ export function fixesFor(
   };
   const candidates = mode === 'inference' ? [...quantizationCandidates(c), ...shapeCandidates(c)] : [...shapeCandidates(c), ...trainingCandidates(c)];
   const fixes = candidates.map(x => realize(c, x, reanalyze)).filter((f): f is Fix => f !== undefined);
-  return [...fixes, ...gpuFixes(c, gpus)].map((f, i) => ({ ...f, preferred: i === 0 }));
+  const found = [...fixes, ...gpuFixes(c, gpus)];
+  return (found.length > 0 ? found : adapterElsewhereFixes(c, gpus)).map((f, i) => ({ ...f, preferred: i === 0 }));
 }

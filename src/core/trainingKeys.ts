@@ -34,10 +34,10 @@ export interface TrainingProblem {
 }
 
 /** Frameworks whose own code runs the model, when a file's keys say so. */
-export type TrainingFramework = 'litgpt' | 'torchtune' | 'torchtitan' | 'llamafactory' | 'mlx';
+export type TrainingFramework = 'litgpt' | 'torchtune' | 'torchtitan' | 'llamafactory' | 'mlx' | 'gptneox';
 
 /** Each framework as its users call it. */
-export const FRAMEWORK_NAMES: Readonly<Record<TrainingFramework, string>> = { litgpt: 'LitGPT', torchtune: 'torchtune', torchtitan: 'torchtitan', llamafactory: 'LLaMA-Factory', mlx: 'mlx-lm' };
+export const FRAMEWORK_NAMES: Readonly<Record<TrainingFramework, string>> = { litgpt: 'LitGPT', torchtune: 'torchtune', torchtitan: 'torchtitan', llamafactory: 'LLaMA-Factory', mlx: 'mlx-lm', gptneox: 'GPT-NeoX' };
 
 export interface TrainingFromFile {
   readonly options: Partial<AnalysisOptions>;
@@ -119,8 +119,9 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
 function pipelineMicrobatches(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
   const pp = options.pipelineParallel ?? 1;
   const local = options.batchSize;
-  // Megatron-Core's micro_batch_size already is the pipeline's microbatch.
-  if (pp < 2 || local === undefined || options.megatronCore) {
+  // Megatron-Core's micro_batch_size already is the pipeline's microbatch, and so is the micro-batch of GPT-NeoX
+  // (DeepSpeed's pipeline engine runs gradient_accumulation_steps of train_micro_batch_size_per_gpu through it).
+  if (pp < 2 || local === undefined || options.megatronCore || isGptNeoxConfig(obj)) {
     return;
   }
   const size = entryAt(obj, 'parallelism.pipeline_parallel_microbatch_size')?.value;
@@ -410,7 +411,7 @@ function readOptimizerAndKernels(r: SettingsRead): void {
 
   // Activation checkpointing.
   // `checkpoint_layers`: another name hand-written run configs give it.
-  for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint-activations', 'checkpoint_layers', 'grad_checkpoint']) {
+  for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint_activations', 'checkpoint-activations', 'checkpoint_layers', 'grad_checkpoint']) {
     take('checkpointing', 'checkpointing', path, v => {
       if (v.kind === 'boolean') {
         return (v.value ? 'full' : 'none') as Checkpointing;
@@ -481,10 +482,11 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
 function readParallelLayout(r: SettingsRead): void {
   const { obj, take, options, sources } = r;
   // torchtitan's degrees: under [parallelism], or (its 2024 layout) under [training] and [experimental].
-  for (const path of ['parallelism.tensor_parallel_degree', 'training.tensor_parallel_degree', 'tensor_parallel_size', 'tensor_model_parallel_size']) {
+  // GPT-NeoX names Megatron's two degrees model_parallel_size and pipe_parallel_size (dashed or not).
+  for (const path of ['parallelism.tensor_parallel_degree', 'training.tensor_parallel_degree', 'tensor_parallel_size', 'tensor_model_parallel_size', 'model_parallel_size', 'model-parallel-size']) {
     take('tensor parallel', 'tensorParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
-  for (const path of ['parallelism.pipeline_parallel_degree', 'experimental.pipeline_parallel_degree', 'pipeline_model_parallel_size']) {
+  for (const path of ['parallelism.pipeline_parallel_degree', 'experimental.pipeline_parallel_degree', 'pipeline_model_parallel_size', 'pipe_parallel_size', 'pipe-parallel-size']) {
     take('pipeline parallel', 'pipelineParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
   // Context parallelism: each GPU of a context-parallel group holds its share of every sequence.
@@ -502,6 +504,11 @@ function readParallelLayout(r: SettingsRead): void {
     take('sequence parallel', 'sequenceParallel', 'sequence_parallel', v => (v.kind === 'boolean' ? v.value : undefined));
     options.sequenceParallel ??= false;
     options.loss ??= 'vocab-parallel';
+  }
+  // GPT-NeoX splits layers as Megatron does, with sequence parallelism only when asked (sequence_parallel).
+  if (isGptNeoxConfig(obj)) {
+    take('sequence parallel', 'sequenceParallel', 'sequence_parallel', v => (v.kind === 'boolean' ? v.value : undefined));
+    options.sequenceParallel ??= false;
   }
   shardedDataParallel(obj, options, sources);
   pipelineMicrobatches(obj, options, sources);
@@ -594,7 +601,7 @@ function readFrameworkDefaults(r: SettingsRead): { framework: Exclude<TrainingFr
     options.checkpointing ??= 'full';
     options.unshardedAccumulation ??= true;
   }
-  const framework = litgpt ? 'litgpt' : torchtune ? 'torchtune' : isTorchtitanJob(obj) ? 'torchtitan' : undefined;
+  const framework = litgpt ? 'litgpt' : torchtune ? 'torchtune' : isTorchtitanJob(obj) ? 'torchtitan' : isGptNeoxConfig(obj) ? 'gptneox' : undefined;
   return framework && { framework };
 }
 
@@ -604,6 +611,11 @@ function isLlamaFactoryRecipe(obj: ConfigObject): boolean {
 }
 
 /** A torchtitan job: its model is a name and a flavor of torchtitan's registry (`[model] name = "llama3"`, `flavor = "8B"`). */
+/** A GPT-NeoX config: its pipeline degree is pipe_parallel_size (or pipe-parallel-size), a key only it writes. */
+function isGptNeoxConfig(obj: ConfigObject): boolean {
+  return entryAt(obj, 'pipe_parallel_size') !== undefined || entryAt(obj, 'pipe-parallel-size') !== undefined;
+}
+
 function isTorchtitanJob(obj: ConfigObject): boolean {
   const name = entryAt(obj, `model.${MODEL_SECTION_KEYS.torchtitanName}`)?.value;
   const flavor = entryAt(obj, `model.${MODEL_SECTION_KEYS.torchtitanFlavor}`)?.value;

@@ -117,7 +117,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
       action.edit = new vscode.WorkspaceEdit();
       action.edit.replace(document.uri, new vscode.Range(document.positionAt(fix.edit.span.start), document.positionAt(fix.edit.span.end)), fix.edit.newText);
     } else if (fix.setting) {
-      action.command = { title: fix.title, command: APPLY_SETTING_COMMAND, arguments: [document.uri, fix.setting.setting, fix.setting.value, ...(fix.alsoSetting ? [fix.alsoSetting.setting, fix.alsoSetting.value] : [])] };
+      action.command = { title: fix.title, command: APPLY_SETTING_COMMAND, arguments: [document.uri, ...[fix.setting, ...(fix.alsoSettings ?? [])].flatMap(x => [x.setting, x.value])] };
     }
     return action;
   }

@@ -3,6 +3,7 @@ import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
 import type { AnalysisOptions } from '../../src/core/options';
 import { compareGpusMarkdown, whatFitsMarkdown } from '../../src/core/explain';
 import { fixesFor } from '../../src/core/fixes';
+import { ALL_LINEAR_TARGETS } from '../../src/core/weightTensor';
 import * as fs from 'fs';
 import * as path from 'path';
 import { customGpu, MAX_CUSTOM_GPUS, MAX_GPU_MIB, MAX_GPU_NAME, findGpu, GPUS, GPUS_FILE, gpuMemoryBytes, gpusFromFile } from '../../src/core/gpus';
@@ -136,11 +137,77 @@ describe('quick fixes that really fit', () => {
     const hfDoc = analyze(hf, 'json', hfOptions);
     const hfMulti = fixesFor(hfDoc.configs[0], hfOptions, hfDoc.gpu!, 'training', hf).find(f => f.title.startsWith('Train on'));
     assert.ok(hfMulti && !hfMulti.edit);
-    assert.strictEqual(hfMulti.alsoSetting?.setting, 'zeroStage');
-    assert.strictEqual(hfMulti.alsoSetting?.value, 3);
+    assert.strictEqual(hfMulti.alsoSettings?.[0].setting, 'zeroStage');
+    assert.strictEqual(hfMulti.alsoSettings?.[0].value, 3);
     const n = hfMulti.setting!.value as number;
     const applied = analyze(hf, 'json', { ...hfOptions, gpus: n, zeroStage: 3 }).configs[0].estimate!;
     assert.ok(applied.training.peakBytes <= gpuMemoryBytes(hfDoc.gpu!), hfMulti.title);
+  });
+
+  it('a run already sharded over several GPUs gets more of them, in its own key (LitGPT devices: 4 → 8)', () => {
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'litgpt__finetune__llama-2-7b_full.yaml'), 'utf8');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' };
+    const doc = analyze(text, 'yaml', options);
+    assert.strictEqual(doc.configs[0].estimate!.settings.gpus, 4);
+    assert.strictEqual(doc.configs[0].verdict?.training, false);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, undefined, t => analyze(t, 'yaml', options));
+    const more = fixes.find(f => f.kind === 'gpus');
+    assert.ok(more?.edit, fixes.map(f => f.title).join('\n'));
+    assert.strictEqual(more.edit.newText, '8');
+    const after = analyze(apply(text, more.edit.span, more.edit.newText), 'yaml', options).configs[0].estimate!;
+    assert.strictEqual(after.settings.gpus, 8);
+    assert.ok(after.training.peakBytes <= 0.95 * gpuMemoryBytes(doc.gpu!), more.title);
+  });
+
+  it('inference too big for any one card: quantized weights over several GPUs, the user\'s own first, and the setting really fits', () => {
+    const bloom = readReference('configs/json/bloom-176b.config.json');
+    const run = (text: string, targetGpu: string) => {
+      const options = { ...DEFAULT_OPTIONS, targetGpu };
+      const doc = analyze(text, 'json', options);
+      return { options, doc, fixes: fixesFor(doc.configs[0], options, doc.gpu!, 'inference', text, GPUS) };
+    };
+    const { options, fixes } = run(bloom, 'RTX 4090');
+    assert.strictEqual(fixes.length, 1, fixes.map(f => f.title).join('\n'));
+    const [fix] = fixes;
+    assert.strictEqual(fix.kind, 'quant-more-gpus');
+    assert.deepStrictEqual([fix.setting, ...(fix.alsoSettings ?? [])], [{ setting: 'quantization', value: 'nf4' }, { setting: 'targetGpu', value: '8× RTX 4090' }]);
+    const applied = analyze(bloom, 'json', { ...options, quantization: 'nf4', targetGpu: '8× RTX 4090' });
+    assert.strictEqual(applied.configs[0].verdict?.inference, true);
+    assert.strictEqual(applied.configs[0].estimate!.inference.peakBytes, fix.peakBytes);
+    assert.ok(fix.peakBytes <= 0.95 * fix.capacityBytes);
+    // fp8 weights are 8-bit already: where several of the user's cards are not enough even in 4-bit, the cheapest
+    // group of one card of the same vendor holds them as they are.
+    const v3 = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'native', 'deepseek-ai__DeepSeek-V3__inference__config_671B.json'), 'utf8');
+    const small = run(v3, 'RTX 4090');
+    assert.strictEqual(small.doc.configs[0].estimate!.settings.precision, 'fp8');
+    assert.ok(small.fixes.every(f => !/8-bit/.test(f.title)), small.fixes.map(f => f.title).join('\n'));
+    const group = small.fixes.find(f => f.kind === 'more-gpus');
+    assert.ok(group && /^8× /.test(String(group.value)), small.fixes.map(f => f.title).join('\n'));
+    const cards = analyze(v3, 'json', { ...small.options, targetGpu: String(group.value) });
+    assert.strictEqual(cards.configs[0].verdict?.inference, true, group.title);
+    assert.strictEqual(findGpu(String(group.value).replace(/^8× /, ''))?.vendor, 'NVIDIA');
+  });
+
+  it('training a model no fix fits on the user\'s card: LoRA or QLoRA on the cheapest card of its vendor that holds it', () => {
+    const mixtral = readReference('configs/json/mixtral-8x7b-v0.1.config.json');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' };
+    const doc = analyze(mixtral, 'json', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', mixtral, GPUS);
+    assert.strictEqual(fixes.length, 1, fixes.map(f => f.title).join('\n'));
+    const [fix] = fixes;
+    assert.strictEqual(fix.kind, 'qlora-target-gpu');
+    const settings = [fix.setting!, ...(fix.alsoSettings ?? [])];
+    assert.deepStrictEqual(settings.map(x => x.setting), ['fineTuning', 'gradientCheckpointing', 'targetGpu']);
+    const card = findGpu(String(fix.value))!;
+    assert.strictEqual(card.vendor, 'NVIDIA');
+    // Applied as the settings would be read: QLoRA on every linear layer, checkpointing, the other card.
+    const applied = analyze(mixtral, 'json', { ...options, targetGpu: card.name, lora: { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true }, quantization: 'nf4-dq', checkpointing: 'full' });
+    assert.strictEqual(applied.configs[0].estimate!.training.peakBytes, fix.peakBytes);
+    assert.ok(fix.peakBytes <= 0.95 * gpuMemoryBytes(card), fix.title);
+    // No cheaper card of the vendor holds it with fewer compromises.
+    for (const g of GPUS.filter(x => x.vendor === 'NVIDIA' && x.priceUsd !== null && x.priceUsd < card.priceUsd!)) {
+      assert.ok(fix.peakBytes > 0.95 * gpuMemoryBytes(g), `${g.name} would hold it`);
+    }
   });
 
   it('pure 16-bit training is fp16 on cards without bf16, and only Lightning precision names are rewritten', () => {
@@ -364,8 +431,8 @@ describe('fixes an engineer would apply', () => {
     const { doc, fixes } = fixesOf(LLAMA_13B, 'json', { targetGpu: 'RTX 3060' }, 'inference');
     assert.match(fixes[0].kind, /quant/);
     assert.ok(fixes[0].preferred);
-    assert.deepStrictEqual([fixes[0].setting, fixes[0].alsoSetting?.setting], [{ setting: 'quantization', value: 'nf4' }, 'sequenceLength']);
-    const seq = fixes[0].alsoSetting!.value as number;
+    assert.deepStrictEqual([fixes[0].setting, fixes[0].alsoSettings?.[0].setting], [{ setting: 'quantization', value: 'nf4' }, 'sequenceLength']);
+    const seq = fixes[0].alsoSettings![0].value as number;
     assert.ok(seq >= 2048 && seq < 4096 && seq % 1024 === 0, String(seq));
     const after = analyze(LLAMA_13B, 'json', { targetGpu: 'RTX 3060', quantization: 'nf4', sequenceLength: seq }).configs[0].estimate!;
     assert.strictEqual(after.inference.peakBytes, fixes[0].peakBytes);
@@ -467,6 +534,16 @@ describe('fixes write only where the file states the option itself', () => {
     // torchtitan trains the whole model: no LoRA or QLoRA, no bitsandbytes optimizer.
     assert.deepStrictEqual(fixes.filter(f => ['lora', 'qlora', 'optimizer-8bit'].includes(f.kind)).map(f => f.title), []);
     assert.match(fixes[0].title, /^Enable gradient checkpointing/);
+  });
+
+  it('GPT-NeoX trains the whole model too: a run that does not fit gets no LoRA, QLoRA or bitsandbytes optimizer', () => {
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'gpt-neox__pythia__410M.yml'), 'utf8');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060 12GB' };
+    const doc = analyze(text, 'yaml', options);
+    assert.strictEqual(doc.configs[0].verdict?.training, false);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, GPUS, t => analyze(t, 'yaml', options));
+    assert.ok(fixes.length > 0);
+    assert.deepStrictEqual(fixes.filter(f => /lora|optimizer-8bit/.test(f.kind)).map(f => f.title), []);
   });
 });
 

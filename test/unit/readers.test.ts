@@ -1107,6 +1107,20 @@ describe('GPT-NeoX YAML as its own model code builds it', () => {
     assert.match(a.problems.map(p => p.message).join('\n'), /GPT-NeoX's default of 50,277/);
   });
 
+  it('its parallel layout as GPT-NeoX runs it: model_parallel_size × pipe_parallel_size GPUs, each micro-batch through the pipeline, no sequence parallelism', () => {
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'gpt-neox__20B.yml'), 'utf8');
+    const [a] = analyze(text, 'yaml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.tensorParallel, s.pipelineParallel, s.gpus, s.batchSize, s.sequenceParallel, s.checkpointing, s.zeroStage], [2, 4, 8, 4, false, 'full', 1]);
+    assert.strictEqual(a.config.training.framework, 'gptneox');
+    assert.ok(a.estimate!.assumptions.some(x => /^Framework: GPT-NeoX /.test(x)), a.estimate!.assumptions.join('\n'));
+    // Read as one GPU holding all 20.6B parameters, the run needed over 400 GiB; split eight ways it is a fraction.
+    assert.ok(a.estimate!.training.peakBytes < 80 * 1024 ** 3, String(a.estimate!.training.peakBytes));
+    // The dashed names GPT-NeoX also accepts.
+    const [dashed] = analyze(text.replace('"pipe_parallel_size"', '"pipe-parallel-size"').replace('"model_parallel_size"', '"model-parallel-size"').replace('"checkpoint_activations"', '"checkpoint-activations"'), 'yaml');
+    assert.deepStrictEqual([dashed.estimate!.settings.tensorParallel, dashed.estimate!.settings.pipelineParallel, dashed.estimate!.settings.checkpointing], [2, 4, 'full']);
+  });
+
   it('the vocabulary comes from tokenizer_type when vocab_size is not set', () => {
     const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'gpt-neox__llama2__7B.yml'), 'utf8').replace('"norm": "rmsnorm",', '"norm": "rmsnorm",\n  "tokenizer_type": "SPMTokenizer",\n  "use_bias_in_mlp": false,');
     const [a] = analyze(text, 'yaml');
