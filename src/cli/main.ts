@@ -265,11 +265,11 @@ function parse(argv: string[]) {
   set('checkpointing', 'checkpointing', oneOf<Checkpointing>('checkpointing', values.checkpointing, ['none', 'selective', 'full'], 'none'));
   set('attention', 'attention', (attention === 'flash' ? 'sdpa' : attention) as AttentionKernel);
   set('grad-accum', 'gradientAccumulationSteps', positiveInt('grad-accum', values['grad-accum'], 1, RUN_LIMITS.gradientAccumulationSteps)!);
-  if (given('gpus') || given('tp') || given('pp')) {
-    forced.gpus = values.gpus === undefined ? tp * pp : gpus;
-    forced.tensorParallel = tp;
-    forced.pipelineParallel = pp;
-  }
+  // Each of the three overrides only itself: `--gpus 96` on a file that splits over TP 2 × PP 4 keeps its split (and
+  // a count the flags leave out is at least their split, as effectiveOptions makes it).
+  set('gpus', 'gpus', gpus);
+  set('tp', 'tensorParallel', tp);
+  set('pp', 'pipelineParallel', pp);
   set('zero', 'zeroStage', zero as 0 | 1 | 2 | 3);
   set('offload-optimizer', 'offloadOptimizer', values['offload-optimizer'] === true);
   set('fsdp-no-sync', 'unshardedAccumulation', values['fsdp-no-sync'] === true);

@@ -1326,7 +1326,7 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
         : settings.loss === 'cross-entropy-16bit'
           ? 'cross-entropy over the whole logits, in their 16-bit dtype'
           : settings.loss === 'vocab-parallel'
-            ? "Megatron-Core's vocab-parallel cross-entropy: the 16-bit logits and one fp32 copy, its softmax turned into the gradient in place"
+            ? "Megatron's vocab-parallel cross-entropy (Megatron-Core, GPT-NeoX): the 16-bit logits and one fp32 copy, its softmax turned into the gradient in place"
             : 'cross-entropy over the whole logits, upcast to fp32';
   const compiledNote = !settings.compiled ? '' : settings.compiledLoss === false ? ', not compiled with the layers' : ', compiled';
   notes.push(`Loss: ${loss}; ${bytes} bytes per logit at its peak${compiledNote}.`);

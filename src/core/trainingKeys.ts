@@ -505,10 +505,12 @@ function readParallelLayout(r: SettingsRead): void {
     options.sequenceParallel ??= false;
     options.loss ??= 'vocab-parallel';
   }
-  // GPT-NeoX splits layers as Megatron does, with sequence parallelism only when asked (sequence_parallel).
+  // GPT-NeoX splits layers as Megatron does, with sequence parallelism only when asked (sequence_parallel), and
+  // takes its loss with Megatron's vocab-parallel cross entropy over an fp32 copy of the logits.
   if (isGptNeoxConfig(obj)) {
     take('sequence parallel', 'sequenceParallel', 'sequence_parallel', v => (v.kind === 'boolean' ? v.value : undefined));
     options.sequenceParallel ??= false;
+    options.loss ??= 'vocab-parallel';
   }
   shardedDataParallel(obj, options, sources);
   pipelineMicrobatches(obj, options, sources);

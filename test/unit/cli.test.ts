@@ -159,6 +159,18 @@ describe('command line with training files', () => {
     assert.strictEqual(flagged.settings.sequenceLength, 512, 'the rest still comes from the file');
   });
 
+  it('--gpus, --tp and --pp each override only themselves: a file\'s own split stays under --gpus', async () => {
+    const neox = path.join(ROOT, 'test', 'fixtures', 'public', 'configs-public', 'yaml', 'gpt-neox__20B.yml');
+    const settings = async (...flags: string[]) => JSON.parse((await run(neox, '--json', '--gpu', 'A100 40GB', ...flags)).out).files[0].configs[0].settings;
+    const own = await settings();
+    assert.deepStrictEqual([own.gpus, own.tensorParallel, own.pipelineParallel], [8, 2, 4]);
+    // GPT-NeoX-20B as it was trained: 96 GPUs, data parallel 12 over the file's tensor 2 × pipeline 4.
+    const cluster = await settings('--gpus', '96');
+    assert.deepStrictEqual([cluster.gpus, cluster.tensorParallel, cluster.pipelineParallel], [96, 2, 4]);
+    const wider = await settings('--tp', '4');
+    assert.deepStrictEqual([wider.gpus, wider.tensorParallel, wider.pipelineParallel], [16, 4, 4]);
+  });
+
   it('the largest batch for a file that sets its own batch is still searched, not pinned to the file', async () => {
     const c = JSON.parse((await run(LORA, '--json', '--gpu', 'A100 80GB')).out).files[0].configs[0];
     assert.ok(c.advice.training.largestBatch > 2, String(c.advice.training.largestBatch));
