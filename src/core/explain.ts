@@ -312,7 +312,8 @@ function capacityText(gpu: Gpu): string {
     return `${size}, its nominal capacity (no driver reading recorded)`;
   }
   const torch = gpu.cudaTotalGiB === undefined ? '' : `; PyTorch sees ${gpu.cudaTotalGiB.toFixed(2)} GiB of it`;
-  return `${size}, the ${formatInteger(gpu.memoryMiB)} MiB nvidia-smi reports (sold as ${gpu.memoryGb} GB)${torch}`;
+  const tool = gpu.memorySource === 'rocm-smi' ? 'rocm-smi' : 'nvidia-smi';
+  return `${size}, the ${formatInteger(gpu.memoryMiB)} MiB ${tool} reports (sold as ${gpu.memoryGb} GB)${torch}`;
 }
 
 /**

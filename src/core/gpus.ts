@@ -8,9 +8,11 @@ export interface Gpu {
   readonly model: string;
   /** Marketing size in GB as the card is sold. */
   readonly memoryGb: number;
-  /** Total memory in MiB as nvidia-smi reports it (or the nominal capacity, see memorySource). */
+  /** Total memory in MiB as the driver reports it (nvidia-smi, rocm-smi), or the nominal capacity (see memorySource). */
   readonly memoryMiB: number;
-  readonly memorySource: 'nvml' | 'nominal';
+  readonly memorySource: 'nvml' | 'rocm-smi' | 'nominal';
+  /** Where a rocm-smi total was read. */
+  readonly memorySourceNote?: string;
   readonly vendor: string;
   readonly generation: string;
   readonly priceUsd: number | null;

@@ -33,7 +33,8 @@ describe('what the editor shows', () => {
     // A card's capacity says where it comes from: no nvidia-smi reading for an Apple or a nominal AMD size.
     const on = (targetGpu: string) => reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu }));
     assert.match(on('M4 Pro 24GB'), /Target GPU: \*\*M4 Pro 24GB\*\* — 16\.0 GiB, the share of its 24 GB of unified memory Metal lets the GPU use\./);
-    assert.match(on('MI250'), /Target GPU: \*\*MI250\*\* — 64\.0 GiB, its nominal capacity \(no driver reading recorded\)\./);
+    assert.match(on('MI325X'), /Target GPU: \*\*MI325X\*\* — 256 GiB, its nominal capacity \(no driver reading recorded\)\./);
+    assert.match(on('MI250'), /Target GPU: \*\*MI250\*\* — 64\.0 GiB, the 65,520 MiB rocm-smi reports \(sold as 64 GB\)\./);
     assert.match(on('RTX 3060 12GB'), /the 12,288 MiB nvidia-smi reports \(sold as 12 GB\)\./);
     // Memory elsewhere in the report is in binary units with one decimal or more, never MiB beside GiB for one figure.
     assert.doesNotMatch(md.replace(/the [\d,]+ MiB nvidia-smi reports/, ''), /GiB \([\d,]+ MiB\)|MiB \([\d.]+ GiB\)/);
