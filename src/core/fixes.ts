@@ -417,15 +417,17 @@ function shardingCandidates(c: FixContext, megatron: boolean): Candidate[] {
   const spread = stage > 0 && s.tensorParallel === 1 && s.pipelineParallel === 1 && !litgptQuantized && !unshardable ? c.firstFitting(counts, sharded) : undefined;
   if (spread) {
     const n = spread.choice;
+    // torchtune's distributed recipes shard with FSDP2 on their own: the GPU count is all that changes.
+    const torchtune = a.config.training.framework === 'torchtune';
     out.push({
       kind: 'gpus',
-      label: `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
+      label: torchtune ? `Train on ${n} GPUs with a distributed recipe (FSDP2; tune run --nproc_per_node ${n})` : `Train on ${n} GPUs with ${stage === 3 ? 'ZeRO-3 / FSDP' : `ZeRO-${stage}`}`,
       value: n,
       patch: sharded(n),
       fileSetting: 'gpus',
       fileText: () => String(n),
       setting: { setting: 'gpus', value: n },
-      ...(fileStage === undefined ? { alsoSettings: [{ setting: 'zeroStage', value: stage }] } : {}),
+      ...(fileStage === undefined && !torchtune ? { alsoSettings: [{ setting: 'zeroStage', value: stage }] } : {}),
       peak: spread.peak,
     });
   }

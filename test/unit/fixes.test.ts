@@ -548,6 +548,19 @@ describe('fixes write only where the file states the option itself', () => {
 });
 
 describe('fixes in a recipe are written in its framework\'s own keys', () => {
+  it('a torchtune recipe spreads over more GPUs by its launcher alone: FSDP2 comes with the distributed recipe, no ZeRO setting rides along', () => {
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'torchtune__llama3_1_8B_lora_single_device.yaml'), 'utf8');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'T4' };
+    const doc = analyze(text, 'yaml', options);
+    const fix = fixesFor(doc.configs[0], options, doc.gpu!, 'training', text, GPUS).find(f => f.kind === 'gpus');
+    assert.ok(fix, 'a GPU-count fix');
+    assert.match(fix.title, /tune run --nproc_per_node \d/);
+    assert.strictEqual(fix.alsoSettings, undefined);
+    const applied = analyze(text, 'yaml', { ...options, gpus: fix.value as number }).configs[0].estimate!;
+    assert.strictEqual(applied.settings.zeroStage, 3);
+    assert.strictEqual(applied.training.peakBytes, fix.peakBytes);
+  });
+
   const heldout = (name: string) => fs.readFileSync(path.join(PUBLIC, 'heldout', name), 'utf8');
   const fixesOf = (text: string, format: ConfigFormat, gpu: string) => {
     const options = { ...DEFAULT_OPTIONS, targetGpu: gpu };
