@@ -6,11 +6,11 @@ import { servingFlagHelp } from './servingKeys';
 import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
-import { compactShape, formatBytes, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
+import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
 import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
 import { peakIn, type MultiGpuPlan } from './advise';
-import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, keyWhatIf, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, shapeLimits, smallestGpus, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
+import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, keyWhatIf, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, settingWhatIfs, shapeLimits, smallestGpus, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
 import type { Estimate, ParameterBreakdown, SpecField } from './types';
 
 /** Escapes text a user wrote so that it shows literally inside Markdown (never as links, HTML or emphasis). */
@@ -166,14 +166,12 @@ function hoverBreakdownMarkdown(est: Estimate): string {
  * How every estimate hover ends, so that the peak and the verdict are its last lines, seen without scrolling: the
  * run in one line, the short table, then the peaks against the target GPU.
  */
-function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined, run: string): string[] {
+function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined, run: string, mode: AnalysisOptions['mode']): string[] {
   const out = [`*${run}*`, '', hoverBreakdownMarkdown(est), ''];
   const v = analysis.verdict;
-  if (gpu && v) {
-    out.push(`**Peak ${formatBytes(est.inference.peakBytes)} inference ${mark(v.inference)} · ${formatBytes(est.training.peakBytes)} training ${mark(v.training)}** on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})`);
-  } else {
-    out.push(`**Peak ${formatBytes(est.inference.peakBytes)} inference · ${formatBytes(est.training.peakBytes)} training**`);
-  }
+  // The peak the file is judged on: a training recipe's is its training peak.
+  const peaks = judgedModes(analysis.intent, mode).map(m => `${formatBytes(peakIn(est, m))} ${m}${gpu && v ? ` ${mark(v[m])}` : ''}`);
+  out.push(`**Peak ${peaks.join(' · ')}**${gpu && v ? ` on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})` : ''}`);
   return out;
 }
 
@@ -269,7 +267,7 @@ export function hoverMarkdown(input: HoverInput): string {
     );
   }
   out.push('');
-  out.push(...hoverTail(analysis, est, gpu, `${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}. "VRAM Lens: Estimate VRAM" has every term and assumption.`));
+  out.push(...hoverTail(analysis, est, gpu, `${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}. "VRAM Lens: Estimate VRAM" has every term and assumption.`, options.mode));
   return out.join('\n');
 }
 
@@ -485,7 +483,7 @@ function headroom(bytes: number): string {
 }
 
 /** Markdown for the hover on the key that names a catalog model (checkpoint_dir, base_model, init_from…). */
-export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefined): string {
+export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefined, mode: AnalysisOptions['mode'] = 'both'): string {
   const ref = analysis.config.catalog!;
   const out = [
     ref.external
@@ -506,17 +504,39 @@ export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefi
   if (analysis.serving || analysis.local) {
     return out.concat(servingReportLines(analysis)).join('\n');
   }
-  out.push(...hoverTail(analysis, est, gpu, `${settingsSummary(est)}.`));
+  out.push(...hoverTail(analysis, est, gpu, `${settingsSummary(est)}.`, mode));
   return out.join('\n');
 }
 
 /** Markdown for the hover on a run setting the file states (train.micro_batch_size, precision, lora_r…). */
-export function settingHoverMarkdown(analysis: ConfigAnalysis, setting: string, key: string, gpu: Gpu | undefined): string {
+/** A run setting a file states, for the hover on its key. */
+export interface StatedSetting {
+  readonly setting: string;
+  readonly option: keyof AnalysisOptions;
+  readonly key: string;
+}
+
+/** The hover on a run setting the file states: what it sets, the estimate one step either way, then the breakdown and peak. */
+export function settingHoverMarkdown(analysis: ConfigAnalysis, stated: StatedSetting, options: AnalysisOptions, gpu: Gpu | undefined): string {
   const est = analysis.estimate;
-  const out = [`**${escapeMarkdown(key)}** sets the ${escapeMarkdown(setting)} of the VRAM estimate for ${escapeMarkdown(analysis.config.name)} (it overrides the VRAM Lens settings).`, ''];
-  if (est) {
-    out.push(...hoverTail(analysis, est, gpu, `${settingsSummary(est)}.`));
+  const out = [`**${escapeMarkdown(stated.key)}** sets the ${escapeMarkdown(stated.setting)} of the VRAM estimate for ${escapeMarkdown(analysis.config.name)} (it overrides the VRAM Lens settings).`, ''];
+  if (!est) {
+    return out.join('\n');
   }
+  const modes = judgedModes(analysis.intent, options.mode);
+  const whatIfs = settingWhatIfs(analysis, stated.option, options);
+  for (const w of whatIfs) {
+    const peaks = modes.map(m => {
+      const peak = m === 'inference' ? w.inferencePeakBytes : w.trainingPeakBytes;
+      const fits = gpu ? ` ${mark(peak <= gpuMemoryBytes(gpu))}` : '';
+      return `${m} ${formatBytes(peak)}${fits} (${formatBytesChange(peak - peakIn(est, m))})`;
+    });
+    out.push(`- With ${w.label}: ${peaks.join(', ')}`);
+  }
+  if (whatIfs.length > 0) {
+    out.push('');
+  }
+  out.push(...hoverTail(analysis, est, gpu, `${settingsSummary(est)}.`, options.mode));
   return out.join('\n');
 }
 

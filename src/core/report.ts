@@ -14,7 +14,7 @@ import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './th
 
 import { GPUS, isUnifiedMemory, type Gpu } from './gpus';
 import { sampleShape } from './format';
-import type { Estimate, InferenceComponent, SpecField, TrainingComponent } from './types';
+import type { Estimate, InferenceComponent, RunSettings, SpecField, TrainingComponent } from './types';
 
 /** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
 export const DEFAULT_PROMPT_TOKENS = 512;
@@ -245,6 +245,51 @@ export function keyWhatIf(a: ConfigAnalysis, field: SpecField, options: Analysis
         trainingRatio: doubled.training.peakBytes / est.training.peakBytes,
       }
     : undefined;
+}
+
+/** A run setting the file states, one step either way, and the estimate with it: what the hover on its key says. */
+export interface SettingWhatIf {
+  /** The changed value as the report words it ("micro-batch 8", "no checkpointing", "16 GPUs"). */
+  readonly label: string;
+  readonly inferencePeakBytes: number;
+  readonly trainingPeakBytes: number;
+}
+
+interface SettingStep {
+  readonly label: string;
+  readonly patch: Partial<AnalysisOptions>;
+}
+
+/** Half and twice a count, the ones that differ from it and are at least 1. */
+function halfAndDouble(n: number): number[] {
+  return [Math.floor(n / 2), n * 2].filter(x => x >= 1 && x !== n);
+}
+
+/** The steps either way of each run setting a file can state, as an engineer would try them. */
+const SETTING_STEPS: Partial<Record<keyof AnalysisOptions, (s: RunSettings) => SettingStep[]>> = {
+  batchSize: s => halfAndDouble(s.batchSize).map(n => ({ label: `micro-batch ${n}`, patch: { batchSize: n } })),
+  sequenceLength: s => halfAndDouble(s.sequenceLength).map(n => ({ label: `sequence ${n.toLocaleString('en-US')}`, patch: { sequenceLength: n } })),
+  checkpointing: s => (['none', 'full'] as const).filter(c => c !== s.checkpointing).map(c => ({ label: c === 'none' ? 'no checkpointing' : 'full checkpointing', patch: { checkpointing: c } })),
+  gpus: s => halfAndDouble(s.gpus).filter(n => n % (s.tensorParallel * s.pipelineParallel) === 0).map(n => ({ label: `${n} GPUs`, patch: { gpus: n } })),
+  // A wider split over as many more GPUs: the data-parallel degree stays.
+  tensorParallel: s => halfAndDouble(s.tensorParallel).map(n => ({ label: `tensor parallel ${n} (${(s.gpus / s.tensorParallel) * n} GPUs)`, patch: { tensorParallel: n, gpus: (s.gpus / s.tensorParallel) * n } })),
+  pipelineParallel: s => halfAndDouble(s.pipelineParallel).map(n => ({ label: `pipeline parallel ${n} (${(s.gpus / s.pipelineParallel) * n} GPUs)`, patch: { pipelineParallel: n, gpus: (s.gpus / s.pipelineParallel) * n } })),
+  zeroStage: s => ([0, 1, 2, 3] as const).filter(z => z !== s.zeroStage && s.gpus > 1).map(z => ({ label: z === 0 ? 'no ZeRO sharding' : `ZeRO-${z}`, patch: { zeroStage: z } })),
+  offloadOptimizer: s => [{ label: s.offloadOptimizer ? 'optimizer states on the GPU' : 'optimizer states offloaded to the CPU', patch: { offloadOptimizer: !s.offloadOptimizer } }],
+  lora: s => (s.lora ? halfAndDouble(s.lora.rank).map(rank => ({ label: `LoRA rank ${rank}`, patch: { lora: { ...s.lora!, rank } } })) : []),
+};
+
+/** The estimate with a run setting the file states one step either way (none for a serving engine's plan). */
+export function settingWhatIfs(a: ConfigAnalysis, option: keyof AnalysisOptions, options: AnalysisOptions): SettingWhatIf[] {
+  const est = a.estimate;
+  const steps = SETTING_STEPS[option];
+  if (!est || !steps || a.serving || a.local) {
+    return [];
+  }
+  return steps(est.settings).flatMap(step => {
+    const changed = analyzeConfig(a.config, options, undefined, step.patch).estimate;
+    return changed ? [{ label: step.label, inferencePeakBytes: changed.inference.peakBytes, trainingPeakBytes: changed.training.peakBytes }] : [];
+  });
 }
 
 /** The smallest listed single GPU each mode fits on: the advice's, or (for a config past MAX_ADVISED_CONFIGS) the list's. */

@@ -18,7 +18,7 @@ export class VramHoverProvider implements vscode.HoverProvider {
       }
       const ref = a.config.catalog;
       if (ref && inSpan(ref.keySpan, ref.valueSpan)) {
-        return this.hover(document, catalogHoverMarkdown(a, analysis.gpu), ref.keySpan.start, ref.valueSpan.end);
+        return this.hover(document, catalogHoverMarkdown(a, analysis.gpu, analysis.options.mode), ref.keySpan.start, ref.valueSpan.end);
       }
       const flag = a.config.serving?.sources.find(x => inSpan(x.keySpan, x.valueSpan));
       if (flag) {
@@ -26,7 +26,7 @@ export class VramHoverProvider implements vscode.HoverProvider {
       }
       const setting = a.config.training.sources.find(x => inSpan(x.keySpan, x.valueSpan));
       if (setting) {
-        return this.hover(document, settingHoverMarkdown(a, setting.setting, setting.key, analysis.gpu), setting.keySpan.start, setting.valueSpan.end);
+        return this.hover(document, settingHoverMarkdown(a, setting, analysis.options, analysis.gpu), setting.keySpan.start, setting.valueSpan.end);
       }
       const key = a.config.keys.find(
         k => (offset >= k.keySpan.start && offset <= k.keySpan.end) || (offset >= k.valueSpan.start && offset <= k.valueSpan.end),

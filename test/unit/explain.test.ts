@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { diagnose } from '../../src/core/diagnose';
-import { escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown, reportParts } from '../../src/core/explain';
+import { escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown, reportParts, settingHoverMarkdown } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
-import { formatUsage } from '../../src/core/format';
+import { formatBytes, formatUsage } from '../../src/core/format';
 import { analyzeDocument } from '../../src/core/analyze';
 import { parseConfig } from '../../src/parse';
 import * as fs from 'fs';
@@ -83,6 +83,30 @@ describe('what the editor shows', () => {
     // Short enough to read whole, and it ends with the peaks and the verdict on the target GPU.
     assert.ok(md.split('\n').length <= 24, `${md.split('\n').length} lines`);
     assert.match(md.split('\n').at(-1)!, /^\*\*Peak 16\.5 GiB inference ✓ · 136 GiB training ✗\*\* on the RTX 4090 \(24\.0 GiB\)$/);
+  });
+
+  it('the hover on a run setting a recipe states says what one step either way would do, for the mode the recipe is for', () => {
+    const text = readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'A10G' };
+    const [a] = analyzeDocument(parseConfig(text, 'yaml'), options).configs;
+    assert.strictEqual(a.intent, 'training');
+    const stated = a.config.training.sources.find(x => x.option === 'batchSize')!;
+    const batch = a.estimate!.settings.batchSize;
+    const md = settingHoverMarkdown(a, stated, options, findGpu('A10G'));
+    const lines = md.split('\n');
+    for (const n of [batch / 2, batch * 2].filter(x => x >= 1)) {
+      // Each line is the estimate with that micro-batch, as the engine gives it.
+      const peak = analyzeDocument(parseConfig(text, 'yaml'), options, { batchSize: n }).configs[0].estimate!.training.peakBytes;
+      const line = lines.find(l => l.startsWith(`- With micro-batch ${n}:`));
+      assert.ok(line, md);
+      assert.ok(line.includes(`training ${formatBytes(peak)}`), line);
+      assert.ok(!line.includes('inference'), 'a training recipe is judged on training');
+    }
+    // It still ends with the peak the recipe is judged on.
+    assert.match(lines.at(-1)!, /^\*\*Peak [\d.]+ GiB training [✓✗]\*\* on the A10G/);
+    // A setting with no step (the precision) gets none.
+    const precision = a.config.training.sources.find(x => x.option === 'precision')!;
+    assert.ok(!settingHoverMarkdown(a, precision, options, findGpu('A10G')).includes('- With '));
   });
 
   it('diagnoses a bare model config in both modes, each with the numbers: inference a warning, training information beside it', () => {
