@@ -672,7 +672,7 @@ function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
   }
   const currentPeak = peakIn(c.a.estimate, mode);
   const share = c.budget / capacity;
-  const sameVendor = (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
+  const sameVendor = vendorCards(gpu, gpus);
   const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / share, sameVendor.length > 0 ? sameVendor : gpus) : undefined;
   if (cheapest && cheapest.name !== gpu.name) {
     out.push({
@@ -771,8 +771,8 @@ function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | undefined):
   ] as const;
   const margin = c.budget / c.capacity;
   const tried = levels.filter(l => canCheckpoint || !l.checkpointing).map((level, rank) => ({ level, rank, peak: c.peakWith(level.patch) }));
-  const best = (gpus ?? [])
-    .filter(g => g.vendor === gpu.vendor && g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
+  const best = vendorCards(gpu, gpus)
+    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
     .flatMap(g => tried.map(t => ({ g, ...t })))
     .filter(x => x.peak <= gpuMemoryBytes(x.g) * margin)
     .sort((x, y) => x.g.priceUsd! - y.g.priceUsd! || x.rank - y.rank)[0];
@@ -795,6 +795,11 @@ function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | undefined):
     capacityBytes: gpuMemoryBytes(g),
     preferred: false,
   }];
+}
+
+/** The listed cards a fix may switch to: the target's vendor (any vendor for a card of the user's own). */
+function vendorCards(gpu: Gpu, gpus: readonly Gpu[] | undefined): Gpu[] {
+  return (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
 }
 
 /** The same card with the safety margin taken off: searches over it stop at (100 − margin) % of the card. */
