@@ -2,7 +2,8 @@
 import type { ConfigAnalysis, DocumentAnalysis } from './analyze';
 import type { AnalysisOptions } from './options';
 import { gpuList } from './analyze';
-import { fixesFor, fixFits, type Fix, type FixKind } from './fixes';
+import { fixesFor } from './fixes';
+import { fixFits, type Fix, type FixKind } from './fixContext';
 import { judgedModes, type JudgedMode } from './intent';
 import { localFixes, servingFixes } from './servingFixes';
 

@@ -2,102 +2,17 @@
 import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { isDiffusionRun } from './diffusion';
 import { dataParallelDegree } from './parallelism';
-import { cheapestGpuFor, largestBatch, largestImage, longestSequence, peakIn, type FitMode } from './advise';
+import { largestBatch, largestImage, longestSequence, peakIn, type FitMode } from './advise';
 import { analyzeConfig, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import type { AnalysisOptions } from './options';
 import { NEMO_RECOMPUTE } from './nemo';
 import { RUN_ARGUMENT_CLASSES } from './script';
 import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
-import { gpuMemoryBytes, isUnifiedMemory, supportsBf16, type Gpu } from './gpus';
-import type { Estimate, Span } from './types';
-
-/** A change to the file: replace a value's text (the key stays as written, in the file's own syntax). */
-export interface FileEdit {
-  readonly span: Span;
-  readonly newText: string;
-}
-
-/** The VRAM Lens settings a quick fix may change; the editor's apply command accepts these and no others. */
-export const FIX_SETTINGS = [
-  'batchSize',
-  'sequenceLength',
-  'gradientCheckpointing',
-  'precision',
-  'optimizer',
-  'targetGpu',
-  'fineTuning',
-  'quantization',
-  'gpus',
-  'zeroStage',
-  'imageSize',
-] as const;
-export type FixSetting = (typeof FIX_SETTINGS)[number];
-
-/** A change to a VRAM Lens setting, for what the file does not say (an HF config.json has no batch size). */
-export interface SettingChange {
-  readonly setting: FixSetting;
-  readonly value: unknown;
-}
-
-/**
- * What a fix changes, as the CLI's JSON names it (`configs[].fixes[].kind`). Weight quantization kinds contain
- * "quant"; the serving engines' own fixes (vLLM, SGLang, llama.cpp) have theirs.
- */
-export type FixKind =
-  | 'quant-8bit'
-  | 'quant-4bit'
-  | 'quant-4bit-shorter-sequence'
-  | 'quant-fp8'
-  | 'quant-more-gpus'
-  | 'lora-target-gpu'
-  | 'qlora-target-gpu'
-  | 'micro-batch'
-  | 'sequence-length'
-  | 'image-size'
-  | 'checkpointing'
-  | 'precision'
-  | 'optimizer-8bit'
-  | 'zero-stage'
-  | 'gpus'
-  | 'tensor-parallel'
-  | 'lora'
-  | 'qlora'
-  | 'more-gpus'
-  | 'target-gpu'
-  | 'max-model-len'
-  | 'gpu-memory-utilization'
-  | 'kv-cache-fp8'
-  | 'kv-cache-q8_0'
-  | 'cpu-offload'
-  | 'context'
-  | 'flash-attention'
-  | 'gpu-layers';
-
-export interface Fix {
-  readonly kind: FixKind;
-  readonly title: string;
-  /** The value the fix sets: a micro-batch, a precision, a quantization, a GPU count or name, as its key or setting takes it. */
-  readonly value: string | number | boolean;
-  readonly edit?: FileEdit;
-  readonly setting?: SettingChange;
-  /** Settings changed with the first (more GPUs, and the ZeRO stage that shards over them). */
-  readonly alsoSettings?: readonly SettingChange[];
-  /** The peak after the fix, in the failing mode (for a serving command, the engine's budget). */
-  readonly peakBytes: number;
-  /** What the peak is held against: one GPU of the target the fix leaves (the same card, or the card it switches to). */
-  readonly capacityBytes: number;
-  /** The first fix that fits is preferred. */
-  readonly preferred: boolean;
-}
-
-/** Whether a fix's estimate is within its GPU (every offered fix is; the CLI's JSON says so per fix). */
-export function fixFits(fix: Fix): boolean {
-  return fix.peakBytes <= fix.capacityBytes;
-}
-
-/** The share of the card a quick fix may leave free by default: estimates are within a few percent of measured peaks. */
-export const DEFAULT_FIX_MARGIN_PCT = 5;
+import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
+import type { Span } from './types';
+import { DEFAULT_FIX_MARGIN_PCT, recipeDialect, trainsWholeModel, type FileEdit, type Fix, type FixContext, type FixKind, type RecipeDialect, type SettingChange } from './fixContext';
+import { adapterElsewhereFixes, gpuFixes } from './hardwareFixes';
 
 /** Writes a string value the way the original was written: same quotes, or bare in YAML. */
 function stringLiteral(original: string, value: string): string {
@@ -139,26 +54,6 @@ interface Candidate {
   readonly edit?: FileEdit;
   /** The keys `edit` writes, as the fix's title names them. */
   readonly editKeys?: string;
-}
-
-/** What every candidate of one config's fixes is computed against. */
-interface FixContext {
-  readonly a: ConfigAnalysis;
-  readonly s: Estimate['settings'];
-  readonly options: AnalysisOptions;
-  readonly forced: Partial<AnalysisOptions>;
-  readonly gpu: Gpu;
-  /** The card less the safety margin: what every search and every fix must fit. */
-  readonly budgetGpu: Gpu;
-  readonly budget: number;
-  readonly capacity: number;
-  readonly mode: FitMode;
-  readonly text: string;
-  /** Where the file states an option, if it does. */
-  readonly sourceOf: (option: keyof AnalysisOptions) => ConfigAnalysis['config']['training']['sources'][number] | undefined;
-  readonly peakWith: (patch: Partial<AnalysisOptions>) => number;
-  /** The first choice whose patch fits the budget (the lowest ZeRO stage, the fewest GPUs), with its peak. */
-  readonly firstFitting: <T>(choices: readonly T[], patchOf: (choice: T) => Partial<AnalysisOptions>) => { choice: T; peak: number } | undefined;
 }
 
 /**
@@ -357,12 +252,6 @@ function trainingCandidates(c: FixContext): Candidate[] {
   return out;
 }
 
-/** Frameworks that train the whole model with their own optimizer: no LoRA, no 4-bit base, no bitsandbytes optimizer. */
-function trainsWholeModel(c: FixContext): boolean {
-  const framework = c.a.config.training.framework;
-  return c.s.megatronCore === true || framework === 'torchtitan' || framework === 'gptneox';
-}
-
 /** 8-bit AdamW in the file's own vocabulary; none where the framework has no such optimizer (Megatron-Core, torchtitan). */
 function optimizerCandidates(c: FixContext): Candidate[] {
   const key = c.sourceOf('optimizer')?.key;
@@ -542,24 +431,6 @@ function checkpointingInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'
   return edit && { edit, editKeys: 'gradient_checkpointing = true' };
 }
 
-/** Training recipes whose framework decides what the file leaves out: a fix is written in their keys, never a setting. */
-type RecipeDialect = 'axolotl' | 'llamafactory' | 'trl';
-
-/** The recipe's framework, by the key that names its model and the keys beside it. */
-function recipeDialect(a: ConfigAnalysis): RecipeDialect | undefined {
-  const t = a.config.training;
-  if (t.framework === 'llamafactory') {
-    return 'llamafactory';
-  }
-  if (t.framework !== undefined || a.intent !== 'training') {
-    return undefined;
-  }
-  const key = a.config.catalog?.key;
-  if (key === 'base_model') {
-    return 'axolotl';
-  }
-  return key === 'model_name_or_path' && t.sources.some(x => x.key === 'per_device_train_batch_size') ? 'trl' : undefined;
-}
 
 /** The LoRA keys of each recipe dialect: rank 16 on every linear layer. */
 const LORA_LINES: Readonly<Record<Exclude<RecipeDialect, 'llamafactory'>, readonly string[]>> = {
@@ -647,159 +518,6 @@ function realize(c: FixContext, candidate: Candidate, reanalyze?: (editedText: s
     };
   }
   return undefined;
-}
-
-/**
- * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit); then
- * the cheapest listed card of the same vendor that holds the run as it is.
- */
-function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
-  const { gpu, mode, capacity, s } = c;
-  const out: Fix[] = [];
-  // Training spreads over more GPUs by sharding (the ZeRO / FSDP fix), or by the tensor-parallel degree its file states.
-  const split = /^\d+×/.test(gpu.name) || mode === 'training' || isUnifiedMemory(gpu) ? undefined : c.firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
-  if (split) {
-    const name = `${split.choice}× ${gpu.name}`;
-    out.push({
-      kind: 'more-gpus',
-      title: `Use ${name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(split.peak)} of ${formatBytes(capacity)} per GPU`,
-      value: name,
-      setting: { setting: 'targetGpu', value: name },
-      peakBytes: split.peak,
-      capacityBytes: capacity,
-      preferred: false,
-    });
-  }
-  const currentPeak = peakIn(c.a.estimate, mode);
-  const share = c.budget / capacity;
-  const sameVendor = vendorCards(gpu, gpus);
-  const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / share, sameVendor.length > 0 ? sameVendor : gpus) : undefined;
-  if (cheapest && cheapest.name !== gpu.name) {
-    out.push({
-      kind: 'target-gpu',
-      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed ${cheapest.vendor} GPU that fits: ${formatBytes(currentPeak)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
-      value: cheapest.name,
-      setting: { setting: 'targetGpu', value: cheapest.name },
-      peakBytes: currentPeak,
-      capacityBytes: gpuMemoryBytes(cheapest),
-      preferred: false,
-    });
-  }
-  if (out.length === 0) {
-    out.push(...clusterFixes(c, sameVendor));
-  }
-  return out;
-}
-
-/** Quantized weights in the order an engineer gives up precision: 8-bit first, then 4-bit. */
-const CLUSTER_QUANTIZATIONS = [
-  { quantization: 'int8', words: '8-bit (bitsandbytes LLM.int8)' },
-  { quantization: 'nf4', words: '4-bit (bitsandbytes NF4)' },
-] as const;
-
-type ClusterLevel = (typeof CLUSTER_QUANTIZATIONS)[number] | undefined;
-
-/**
- * Inference too big for the user's card, several of it, or any one listed card, as it is: more GPUs in tensor
- * parallel, with quantized weights first where the file leaves the weights' type open. The fewest of the user's own
- * card that hold it quantized (8-bit before 4-bit); else the cheapest group of one listed card of the same vendor
- * (1, 2, 4 or 8 of it, priced as bought).
- */
-function clusterFixes(c: FixContext, sameVendor: readonly Gpu[]): Fix[] {
-  const { gpu, mode, s } = c;
-  if (mode !== 'inference' || s.gpus > 1 || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
-    return [];
-  }
-  const quantizable = !s.quantization && !c.sourceOf('quantization');
-  // fp8 weights are 8-bit already: only 4-bit makes them smaller.
-  const smaller = CLUSTER_QUANTIZATIONS.filter(q => q.quantization !== 'int8' || s.precision !== 'fp8');
-  const levels: readonly ClusterLevel[] = quantizable ? [...smaller, undefined] : [undefined];
-  const margin = c.budget / c.capacity;
-  const peaks = new Map<string, number>();
-  const peakOf = (level: ClusterLevel, n: number) => {
-    const key = `${level?.quantization}/${n}`;
-    if (!peaks.has(key)) {
-      peaks.set(key, c.peakWith({ ...(level ? { quantization: level.quantization } : {}), gpus: n, tensorParallel: n, pipelineParallel: 1 }));
-    }
-    return peaks.get(key)!;
-  };
-  const fix = (level: ClusterLevel, card: Gpu, n: number): Fix => {
-    const name = n === 1 ? card.name : `${n}× ${card.name}`;
-    const peak = peakOf(level, n);
-    const where = n === 1 ? `the ${name}` : `${name} in tensor parallel`;
-    const result = `→ ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(card))}${n === 1 ? '' : ' per GPU'}`;
-    const target = { setting: 'targetGpu', value: name } as const;
-    const base = { value: name, peakBytes: peak, capacityBytes: gpuMemoryBytes(card), preferred: false };
-    return level
-      ? { ...base, kind: 'quant-more-gpus', title: `Load the weights in ${level.words} and use ${where} (settings vramLens.quantization, vramLens.targetGpu) ${result}`, setting: { setting: 'quantization', value: level.quantization }, alsoSettings: [target] }
-      : { ...base, kind: 'more-gpus', title: `Use ${where} (setting vramLens.targetGpu) ${result}`, setting: target };
-  };
-  for (const level of levels.filter(l => l !== undefined)) {
-    const own = [2, 4, 8].find(n => peakOf(level, n) <= c.budget);
-    if (own) {
-      return [fix(level, gpu, own)];
-    }
-  }
-  // Elsewhere the cheapest group wins; at one price, the weights kept as they are (then 8-bit before 4-bit).
-  const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
-  const best = sameVendor
-    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
-    .flatMap(g => [1, 2, 4, 8].flatMap(n => levels.map(level => ({ g, n, level, cost: n * g.priceUsd! }))))
-    .filter(x => peakOf(x.level, x.n) <= gpuMemoryBytes(x.g) * margin)
-    .sort((x, y) => x.cost - y.cost || compromise(x.level) - compromise(y.level))[0];
-  return best ? [fix(best.level, best.g, best.n)] : [];
-}
-
-/**
- * Training a model config too big for any fix on the user's card: LoRA or QLoRA (with checkpointing where needed) on
- * the cheapest listed card of the same vendor that holds it; at one price, the fewest compromises (LoRA before QLoRA,
- * without checkpointing before with). Only where the settings stand in for how to fine-tune (not a training recipe).
- */
-function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
-  const { a, s, gpu, mode } = c;
-  const open = a.intent !== 'training' && !s.lora && !s.quantization && !c.sourceOf('lora') && !c.sourceOf('quantization') && recipeDialect(a) === undefined;
-  if (mode !== 'training' || s.gpus !== 1 || !open || trainsWholeModel(c) || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
-    return [];
-  }
-  const lora = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
-  const canCheckpoint = s.checkpointing !== 'full' && !c.sourceOf('checkpointing');
-  const levels = [
-    { kind: 'lora-target-gpu', label: 'LoRA r=16', value: 'lora', checkpointing: false, patch: { lora, quantization: undefined } },
-    { kind: 'lora-target-gpu', label: 'LoRA r=16', value: 'lora', checkpointing: true, patch: { lora, quantization: undefined, checkpointing: 'full' } },
-    { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: false, patch: { lora, quantization: 'nf4-dq' } },
-    { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: true, patch: { lora, quantization: 'nf4-dq', checkpointing: 'full' } },
-  ] as const;
-  const margin = c.budget / c.capacity;
-  const tried = levels.filter(l => canCheckpoint || !l.checkpointing).map((level, rank) => ({ level, rank, peak: c.peakWith(level.patch) }));
-  const best = vendorCards(gpu, gpus)
-    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
-    .flatMap(g => tried.map(t => ({ g, ...t })))
-    .filter(x => x.peak <= gpuMemoryBytes(x.g) * margin)
-    .sort((x, y) => x.g.priceUsd! - y.g.priceUsd! || x.rank - y.rank)[0];
-  if (!best) {
-    return [];
-  }
-  const { g, level, peak } = best;
-  const settings: SettingChange[] = [
-    { setting: 'fineTuning', value: level.value },
-    ...(level.checkpointing ? [{ setting: 'gradientCheckpointing' as const, value: true }] : []),
-    { setting: 'targetGpu', value: g.name },
-  ];
-  return [{
-    kind: level.kind,
-    title: `Fine-tune with ${level.label} on every linear layer${level.checkpointing ? ', with gradient checkpointing,' : ''} on the ${g.name} (settings ${settings.map(x => `vramLens.${x.setting}`).join(', ')}) → ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(g))}`,
-    value: g.name,
-    setting: settings[0],
-    alsoSettings: settings.slice(1),
-    peakBytes: peak,
-    capacityBytes: gpuMemoryBytes(g),
-    preferred: false,
-  }];
-}
-
-/** The listed cards a fix may switch to: the target's vendor (any vendor for a card of the user's own). */
-function vendorCards(gpu: Gpu, gpus: readonly Gpu[] | undefined): Gpu[] {
-  return (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
 }
 
 /** The same card with the safety margin taken off: searches over it stop at (100 − margin) % of the card. */

@@ -1,6 +1,6 @@
 // Quick fixes for a serving command its engine would refuse: each recomputed with the planner to start, written as the flag the command already uses or added to its command line.
 import type { ConfigAnalysis } from './analyze';
-import type { FileEdit, Fix, FixKind } from './fixes';
+import type { FileEdit, Fix, FixKind } from './fixContext';
 import { formatInteger } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';

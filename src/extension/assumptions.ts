@@ -1,6 +1,6 @@
 // The run assumptions VRAM Lens keeps in settings: where a quick fix writes one, the one-step revert, and which differ from the defaults.
 import * as vscode from 'vscode';
-import { FIX_SETTINGS, type FixSetting } from '../core/fixes';
+import { FIX_SETTINGS, type FixSetting } from '../core/fixContext';
 import { SECTION } from './config';
 
 /** The settings an estimate assumes where the file is silent (the target GPU is shown on its own). */

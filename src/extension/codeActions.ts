@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { configAnchor, EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../core/diagnose';
 import { fixesIn, type FixMode } from '../core/configFixes';
-import type { Fix } from '../core/fixes';
+import type { Fix } from '../core/fixContext';
 import { analyzeDocument, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
 import { parseConfig } from '../parse';
 import { formatOf, type AnalysisCache } from './analysisCache';

@@ -1,0 +1,160 @@
+// The last-resort quick fixes, for users whose card is too small for any change to the run: more cards, another card, or both with quantized weights or adapters.
+import { ALL_LINEAR_TARGETS } from './weightTensor';
+import { isDiffusionRun } from './diffusion';
+import { cheapestGpuFor, peakIn } from './advise';
+import { formatBytes } from './format';
+import { gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
+import { recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
+
+/**
+ * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit); then
+ * the cheapest listed card of the same vendor that holds the run as it is.
+ */
+export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
+  const { gpu, mode, capacity, s } = c;
+  const out: Fix[] = [];
+  // Training spreads over more GPUs by sharding (the ZeRO / FSDP fix), or by the tensor-parallel degree its file states.
+  const split = /^\d+×/.test(gpu.name) || mode === 'training' || isUnifiedMemory(gpu) ? undefined : c.firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+  if (split) {
+    const name = `${split.choice}× ${gpu.name}`;
+    out.push({
+      kind: 'more-gpus',
+      title: `Use ${name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(split.peak)} of ${formatBytes(capacity)} per GPU`,
+      value: name,
+      setting: { setting: 'targetGpu', value: name },
+      peakBytes: split.peak,
+      capacityBytes: capacity,
+      preferred: false,
+    });
+  }
+  const currentPeak = peakIn(c.a.estimate, mode);
+  const share = c.budget / capacity;
+  const sameVendor = vendorCards(gpu, gpus);
+  const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / share, sameVendor.length > 0 ? sameVendor : gpus) : undefined;
+  if (cheapest && cheapest.name !== gpu.name) {
+    out.push({
+      kind: 'target-gpu',
+      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed ${cheapest.vendor} GPU that fits: ${formatBytes(currentPeak)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
+      value: cheapest.name,
+      setting: { setting: 'targetGpu', value: cheapest.name },
+      peakBytes: currentPeak,
+      capacityBytes: gpuMemoryBytes(cheapest),
+      preferred: false,
+    });
+  }
+  if (out.length === 0) {
+    out.push(...clusterFixes(c, sameVendor));
+  }
+  return out;
+}
+
+/** Quantized weights in the order an engineer gives up precision: 8-bit first, then 4-bit. */
+const CLUSTER_QUANTIZATIONS = [
+  { quantization: 'int8', words: '8-bit (bitsandbytes LLM.int8)' },
+  { quantization: 'nf4', words: '4-bit (bitsandbytes NF4)' },
+] as const;
+
+type ClusterLevel = (typeof CLUSTER_QUANTIZATIONS)[number] | undefined;
+
+/**
+ * Inference too big for the user's card, several of it, or any one listed card, as it is: more GPUs in tensor
+ * parallel, with quantized weights first where the file leaves the weights' type open. The fewest of the user's own
+ * card that hold it quantized (8-bit before 4-bit); else the cheapest group of one listed card of the same vendor
+ * (1, 2, 4 or 8 of it, priced as bought).
+ */
+function clusterFixes(c: FixContext, sameVendor: readonly Gpu[]): Fix[] {
+  const { gpu, mode, s } = c;
+  if (mode !== 'inference' || s.gpus > 1 || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
+    return [];
+  }
+  const quantizable = !s.quantization && !c.sourceOf('quantization');
+  // fp8 weights are 8-bit already: only 4-bit makes them smaller.
+  const smaller = CLUSTER_QUANTIZATIONS.filter(q => q.quantization !== 'int8' || s.precision !== 'fp8');
+  const levels: readonly ClusterLevel[] = quantizable ? [...smaller, undefined] : [undefined];
+  const margin = c.budget / c.capacity;
+  const peaks = new Map<string, number>();
+  const peakOf = (level: ClusterLevel, n: number) => {
+    const key = `${level?.quantization}/${n}`;
+    if (!peaks.has(key)) {
+      peaks.set(key, c.peakWith({ ...(level ? { quantization: level.quantization } : {}), gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+    }
+    return peaks.get(key)!;
+  };
+  const fix = (level: ClusterLevel, card: Gpu, n: number): Fix => {
+    const name = n === 1 ? card.name : `${n}× ${card.name}`;
+    const peak = peakOf(level, n);
+    const where = n === 1 ? `the ${name}` : `${name} in tensor parallel`;
+    const result = `→ ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(card))}${n === 1 ? '' : ' per GPU'}`;
+    const target = { setting: 'targetGpu', value: name } as const;
+    const base = { value: name, peakBytes: peak, capacityBytes: gpuMemoryBytes(card), preferred: false };
+    return level
+      ? { ...base, kind: 'quant-more-gpus', title: `Load the weights in ${level.words} and use ${where} (settings vramLens.quantization, vramLens.targetGpu) ${result}`, setting: { setting: 'quantization', value: level.quantization }, alsoSettings: [target] }
+      : { ...base, kind: 'more-gpus', title: `Use ${where} (setting vramLens.targetGpu) ${result}`, setting: target };
+  };
+  for (const level of levels.filter(l => l !== undefined)) {
+    const own = [2, 4, 8].find(n => peakOf(level, n) <= c.budget);
+    if (own) {
+      return [fix(level, gpu, own)];
+    }
+  }
+  // Elsewhere the cheapest group wins; at one price, the weights kept as they are (then 8-bit before 4-bit).
+  const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
+  const best = sameVendor
+    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
+    .flatMap(g => [1, 2, 4, 8].flatMap(n => levels.map(level => ({ g, n, level, cost: n * g.priceUsd! }))))
+    .filter(x => peakOf(x.level, x.n) <= gpuMemoryBytes(x.g) * margin)
+    .sort((x, y) => x.cost - y.cost || compromise(x.level) - compromise(y.level))[0];
+  return best ? [fix(best.level, best.g, best.n)] : [];
+}
+
+/**
+ * Training a model config too big for any fix on the user's card: LoRA or QLoRA (with checkpointing where needed) on
+ * the cheapest listed card of the same vendor that holds it; at one price, the fewest compromises (LoRA before QLoRA,
+ * without checkpointing before with). Only where the settings stand in for how to fine-tune (not a training recipe).
+ */
+export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
+  const { a, s, gpu, mode } = c;
+  const open = a.intent !== 'training' && !s.lora && !s.quantization && !c.sourceOf('lora') && !c.sourceOf('quantization') && recipeDialect(a) === undefined;
+  if (mode !== 'training' || s.gpus !== 1 || !open || trainsWholeModel(c) || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
+    return [];
+  }
+  const lora = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };
+  const canCheckpoint = s.checkpointing !== 'full' && !c.sourceOf('checkpointing');
+  const levels = [
+    { kind: 'lora-target-gpu', label: 'LoRA r=16', value: 'lora', checkpointing: false, patch: { lora, quantization: undefined } },
+    { kind: 'lora-target-gpu', label: 'LoRA r=16', value: 'lora', checkpointing: true, patch: { lora, quantization: undefined, checkpointing: 'full' } },
+    { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: false, patch: { lora, quantization: 'nf4-dq' } },
+    { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: true, patch: { lora, quantization: 'nf4-dq', checkpointing: 'full' } },
+  ] as const;
+  const margin = c.budget / c.capacity;
+  const tried = levels.filter(l => canCheckpoint || !l.checkpointing).map((level, rank) => ({ level, rank, peak: c.peakWith(level.patch) }));
+  const best = vendorCards(gpu, gpus)
+    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
+    .flatMap(g => tried.map(t => ({ g, ...t })))
+    .filter(x => x.peak <= gpuMemoryBytes(x.g) * margin)
+    .sort((x, y) => x.g.priceUsd! - y.g.priceUsd! || x.rank - y.rank)[0];
+  if (!best) {
+    return [];
+  }
+  const { g, level, peak } = best;
+  const settings: SettingChange[] = [
+    { setting: 'fineTuning', value: level.value },
+    ...(level.checkpointing ? [{ setting: 'gradientCheckpointing' as const, value: true }] : []),
+    { setting: 'targetGpu', value: g.name },
+  ];
+  return [{
+    kind: level.kind,
+    title: `Fine-tune with ${level.label} on every linear layer${level.checkpointing ? ', with gradient checkpointing,' : ''} on the ${g.name} (settings ${settings.map(x => `vramLens.${x.setting}`).join(', ')}) → ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(g))}`,
+    value: g.name,
+    setting: settings[0],
+    alsoSettings: settings.slice(1),
+    peakBytes: peak,
+    capacityBytes: gpuMemoryBytes(g),
+    preferred: false,
+  }];
+}
+
+/** The listed cards a fix may switch to: the target's vendor (any vendor for a card of the user's own). */
+function vendorCards(gpu: Gpu, gpus: readonly Gpu[] | undefined): Gpu[] {
+  return (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
+}
