@@ -1,5 +1,5 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
-import { INTENT_WORDS, judgedModes } from './intent';
+import { INTENT_WORDS, judgedModes, type JudgedMode } from './intent';
 import { layersOnGpuText, type LlamaPlan } from './llamacpp';
 import { engineName, planGpus, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
@@ -147,30 +147,25 @@ function mark(ok: boolean): string {
   return ok ? '✓' : '✗';
 }
 
-/** The hover's short table: what holds the memory, then the peak, in six rows (the report has every term). */
-function hoverBreakdownMarkdown(est: Estimate): string {
-  const i = est.inference.components;
-  const t = est.training.components;
-  const rows: Row[] = [
-    { label: 'Weights', inference: i.weights, training: t.weights },
-    { label: `${TRAINING_LABELS.gradients} and ${TRAINING_LABELS.optimizer.toLowerCase()}`, training: t.gradients + t.optimizer },
-    { label: INFERENCE_LABELS.kvCache, inference: i.kvCache },
-    { label: 'Activations', inference: i.activations, training: t.activations },
-    { label: 'Allocator reserve and CUDA context', inference: i.allocatorReserve + i.cudaContext, training: t.allocatorReserve + t.cudaContext },
-    { label: 'Peak (nvidia-smi)', inference: est.inference.peakBytes, training: est.training.peakBytes, strong: true },
-  ];
-  return rowsTableMarkdown(rows);
+/** What holds a mode's memory, in one line of the hover (the report has every term). */
+function hoverBreakdownLine(est: Estimate, mode: JudgedMode): string {
+  const parts: [string, number][] =
+    mode === 'inference'
+      ? [['weights', est.inference.components.weights], ['KV cache', est.inference.components.kvCache], ['activations', est.inference.components.activations], ['reserve + context', est.inference.components.allocatorReserve + est.inference.components.cudaContext]]
+      : [['weights', est.training.components.weights], ['gradients + optimizer', est.training.components.gradients + est.training.components.optimizer], ['activations', est.training.components.activations], ['reserve + context', est.training.components.allocatorReserve + est.training.components.cudaContext]];
+  return `- ${mode === 'inference' ? 'Inference' : 'Training'}: ${parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(' · ')}`;
 }
 
 /**
- * How every estimate hover ends, so that the peak and the verdict are its last lines, seen without scrolling: the
- * run in one line, the short table, then the peaks against the target GPU.
+ * How every estimate hover ends, short enough for VS Code's hover to show whole: the run in one line, one line of
+ * what holds the memory per judged mode, then the peaks against the target GPU, last.
  */
 function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined, run: string, mode: AnalysisOptions['mode']): string[] {
-  const out = [`*${run}*`, '', hoverBreakdownMarkdown(est), ''];
+  const modes = judgedModes(analysis.intent, mode);
+  const out = [`*${run}*`, '', ...modes.map(m => hoverBreakdownLine(est, m)), ''];
   const v = analysis.verdict;
   // The peak the file is judged on: a training recipe's is its training peak.
-  const peaks = judgedModes(analysis.intent, mode).map(m => `${formatBytes(peakIn(est, m))} ${m}${gpu && v ? ` ${mark(v[m])}` : ''}`);
+  const peaks = modes.map(m => `${formatBytes(peakIn(est, m))} ${m}${gpu && v ? ` ${mark(v[m])}` : ''}`);
   out.push(`**Peak ${peaks.join(' · ')}**${gpu && v ? ` on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})` : ''}`);
   return out;
 }
@@ -236,9 +231,7 @@ export function hoverMarkdown(input: HoverInput): string {
   const { analysis, field, key, value, options, gpu } = input;
   const info = FIELD_INFO[field];
   const out: string[] = [];
-  out.push(`**${escapeMarkdown(key)}** = ${codeSpan(String(JSON.stringify(value) ?? ''))} — ${info.title}`);
-  out.push('');
-  out.push(info.meaning);
+  out.push(`**${escapeMarkdown(key)}** = ${codeSpan(String(JSON.stringify(value) ?? ''))} — ${info.title}. ${info.meaning}`);
   const est = analysis.estimate;
   if (!est) {
     out.push('');
@@ -267,7 +260,7 @@ export function hoverMarkdown(input: HoverInput): string {
     );
   }
   out.push('');
-  out.push(...hoverTail(analysis, est, gpu, `${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}. "VRAM Lens: Estimate VRAM" has every term and assumption.`, options.mode));
+  out.push(...hoverTail(analysis, est, gpu, `${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}.`, options.mode));
   return out.join('\n');
 }
 

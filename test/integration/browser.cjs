@@ -152,4 +152,67 @@ function reportCheck(page) {
   };
 }
 
-module.exports = { findChromium, launchWorkbenchBrowser, reportCheck };
+/**
+ * Whether the hover on screen shows its closing peak line without scrolling (waits up to 10 s for a hover to show):
+ * the line must lie inside the hover's box, as VS Code limits a hover's height and scrolls what is longer.
+ */
+async function hoverShowsPeak(page) {
+  const end = Date.now() + 10000;
+  while (Date.now() < end) {
+    const seen = await page
+      .evaluate(() => {
+        const hovers = [...document.querySelectorAll('.monaco-hover')].filter(h => h.getBoundingClientRect().height > 0);
+        for (const h of hovers) {
+          const peak = [...h.querySelectorAll('strong')].find(s => s.textContent.startsWith('Peak '));
+          if (peak) {
+            const box = h.getBoundingClientRect();
+            const line = peak.getBoundingClientRect();
+            const inside = line.bottom <= box.bottom + 1 && line.top >= box.top - 1;
+            return { problem: inside ? '' : `the peak line is at ${Math.round(line.top - box.top)}-${Math.round(line.bottom - box.top)} px in a hover ${Math.round(box.height)} px high` };
+          }
+        }
+        return undefined;
+      })
+      .catch(() => undefined);
+    if (seen) {
+      return seen.problem;
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  return 'no hover with a peak line on screen';
+}
+
+/**
+ * The hover check both runners make: `run(name)` when the suite announces a hover on screen, `verdict(exitCode)` at
+ * the end, which fails the run when a hover needed scrolling to show its peak, or none was announced.
+ */
+function hoverCheck(page) {
+  const failures = [];
+  let checked = 0;
+  let running = Promise.resolve();
+  return {
+    run(name) {
+      running = running.then(() => hoverShowsPeak(page)).then(problem => {
+        checked++;
+        if (problem) {
+          failures.push(`${name}: ${problem}`);
+        }
+        console.log(problem ? `hover (${name} screenshot) needs scrolling: ${problem}` : `hover (${name} screenshot) shows its peak without scrolling`);
+      });
+      return running;
+    },
+    async verdict(exitCode) {
+      await running;
+      if (checked > 0 && failures.length === 0) {
+        return exitCode;
+      }
+      console.error(checked === 0 ? 'The suite never showed a hover for the scroll check.' : `Hovers that scroll: ${failures.join('; ')}`);
+      return exitCode || 1;
+    },
+  };
+}
+
+/** The screenshots that show a hover, for hoverCheck. */
+const HOVER_SHOTS = ['hover', 'yaml'];
+
+module.exports = { findChromium, launchWorkbenchBrowser, reportCheck, hoverCheck, HOVER_SHOTS };

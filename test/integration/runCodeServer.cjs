@@ -8,7 +8,7 @@ const os = require('os');
 const path = require('path');
 const util = require('util');
 const { spawn } = require('child_process');
-const { findChromium, launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
+const { findChromium, launchWorkbenchBrowser, reportCheck, hoverCheck, HOVER_SHOTS } = require('./browser.cjs');
 const { ENDPOINT_FILE, startHub } = require('./hubServer.cjs');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -72,6 +72,7 @@ async function main() {
     browser = await launchWorkbenchBrowser(executablePath);
     const { page } = browser;
     const report = reportCheck(page);
+    const hovers = hoverCheck(page);
     if (process.env.VERBOSE) {
       page.on('console', m => console.log('[page]', m.type(), m.text()));
     }
@@ -80,6 +81,10 @@ async function main() {
         const text = util.format(...args);
         if (text.includes('__VRAM_LENS_SCREENSHOT__:report')) {
           return report.run();
+        }
+        const shot = HOVER_SHOTS.find(name => text.includes(`__VRAM_LENS_SCREENSHOT__:${name}`));
+        if (shot) {
+          return hovers.run(shot);
         }
         if (process.env.VERBOSE || !NOISE.test(text)) {
           console.log(text);
@@ -90,7 +95,7 @@ async function main() {
     });
     await page.goto(url);
     exitCode = await Promise.race([done, new Promise(r => setTimeout(() => { console.error(`Timed out after ${TIMEOUT_MS} ms`); r(2); }, TIMEOUT_MS))]);
-    exitCode = await report.verdict(exitCode);
+    exitCode = await hovers.verdict(await report.verdict(exitCode));
   } finally {
     hub.close();
     fs.rmSync(ENDPOINT_FILE, { force: true });

@@ -10,7 +10,7 @@
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { findChromium, launchWorkbenchBrowser, reportCheck } = require('./browser.cjs');
+const { findChromium, launchWorkbenchBrowser, reportCheck, hoverCheck, HOVER_SHOTS } = require('./browser.cjs');
 const { ENDPOINT_FILE, startHub } = require('./hubServer.cjs');
 // @vscode/test-web's public runTests() launches Playwright's own downloaded browser, which cannot be installed
 // offline; its server is the same one, so it is used directly (pinned version: this path is internal).
@@ -60,6 +60,7 @@ async function main() {
   const { page, close } = await launchWorkbenchBrowser(executablePath);
   let exitCode = 1;
   const report = reportCheck(page);
+  const hovers = hoverCheck(page);
   const pending = [];
   try {
     if (process.env.VERBOSE) {
@@ -69,6 +70,9 @@ async function main() {
     const screenshot = async name => {
       if (name === 'report') {
         await report.run();
+      }
+      if (HOVER_SHOTS.includes(name)) {
+        await hovers.run(name);
       }
       if (!screenshotDir) {
         return;
@@ -111,7 +115,7 @@ async function main() {
     ]);
     await Promise.all(pending);
     if (!bench) {
-      exitCode = await report.verdict(exitCode);
+      exitCode = await hovers.verdict(await report.verdict(exitCode));
     }
   } finally {
     await close();

@@ -79,9 +79,10 @@ describe('what the editor shows', () => {
     assert.match(md, /Vocabulary size/);
     assert.match(md, /Sizes \*\*262M\*\* of the 6\.74B parameters \(3\.9 %\)/);
     assert.match(md, /Doubling it: inference ×1\.\d\d/);
-    assert.match(md, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
-    // Short enough to read whole, and it ends with the peaks and the verdict on the target GPU.
-    assert.ok(md.split('\n').length <= 24, `${md.split('\n').length} lines`);
+    assert.match(md, /^- Inference: weights 12\.6 GiB · KV cache 2\.00 GiB · /m);
+    assert.match(md, /^- Training: weights 25\.1 GiB · gradients \+ optimizer 75\.3 GiB · /m);
+    // Short enough for VS Code's hover to show whole, and it ends with the peaks and the verdict on the target GPU.
+    assert.ok(md.split('\n').length <= 12, `${md.split('\n').length} lines`);
     assert.match(md.split('\n').at(-1)!, /^\*\*Peak 16\.5 GiB inference ✓ · 136 GiB training ✗\*\* on the RTX 4090 \(24\.0 GiB\)$/);
   });
 

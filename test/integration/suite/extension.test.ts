@@ -113,8 +113,8 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(text, /\*\*num\\_hidden\\_layers\*\* = `32` — Number of layers/);
     assert.match(text, /- Sizes \*\*6\.48B\*\* of the 6\.74B parameters \(96 %\)/);
     assert.match(text, /- Doubling it: inference ×1\.\d\d/);
-    assert.match(text, /\| Weights \| 12\.6 GiB \| 25\.1 GiB \|/);
-    assert.match(text, /\| \*\*Peak \(nvidia-smi\)\*\* \|/);
+    assert.match(text, /- Inference: weights 12\.6 GiB · KV cache /);
+    assert.match(text, /- Training: weights 25\.1 GiB · gradients \+ optimizer /);
     const ours = hoverText(hovers.filter(h => hoverText([h]).includes('Number of layers')));
     assert.match(ours.trimEnd().split('\n').at(-1) ?? '', /^\*\*Peak 16\.\d GiB inference ✓ · \d+ GiB training ✗\*\* on the RTX 4090/);
   });
