@@ -659,8 +659,33 @@ function planRowsMarkdown(rows: readonly { label: string; bytes: number; note?: 
   return rows.map(r => `| ${r.label} | ${formatBytes(r.bytes)}${r.note ? ` (${r.note})` : ''} |`);
 }
 
-/** The values a setting's hover tries beside its own: ±0.05 for a share of the GPU, else half and twice. */
-/** The hover on a serving flag: what it does to the pool, this GPU's plan, and what two other values would give. */
+/** A serving plan in one line of the hover: where each GPU's memory goes (the report has the table). */
+function servingPlanLine(plan: Omit<ServingPlan, 'assumptions'>): string {
+  const parts: [string, number][] = [
+    ['weights', plan.weightsBytes],
+    ['activations', plan.activationPeakBytes],
+    ['non-torch', plan.nonTorchBytes],
+    ['graphs', plan.cudaGraphBytes],
+  ];
+  const shares = parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`);
+  return `*${engineName(plan)} ${escapeMarkdown(plan.version)}, per GPU:* ${shares.join(' · ')} · KV pool ${formatBytes(plan.kvCacheBytes)} (${formatInteger(plan.kvTokens)} tokens) of a ${formatBytes(plan.budgetBytes)} budget`;
+}
+
+/** A refusal's first sentence, for a hover that must show whole (the diagnostic has the engine's whole message). */
+function firstSentence(text: string): string {
+  const end = text.search(/\.\s+[A-Z]/);
+  return end > 0 ? text.slice(0, end + 1) : text;
+}
+
+/** A what-if value as the flag takes it: whole numbers with separators, shares as written. */
+function flagValueText(value: number): string {
+  return Number.isInteger(value) ? formatInteger(value) : String(value);
+}
+
+/**
+ * The hover on a serving flag, short enough to show whole: what the flag does, what two other values would give, the
+ * plan in one line, and last the verdict.
+ */
 export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | undefined): string {
   const plan = a.serving;
   const source = a.config.serving?.sources.find(s => s.key === key);
@@ -671,13 +696,10 @@ export function servingHoverMarkdown(a: ConfigAnalysis, key: string, gpu: Gpu | 
   if (!plan || !a.spec || !a.servingOptions) {
     return out.join('\n');
   }
-  out.push(`| ${engineName(plan)} ${escapeMarkdown(plan.version)} on ${escapeMarkdown(plan.gpu)}, per GPU | |`, '|---|---:|', ...planRowsMarkdown(servingRows(plan)));
-  out.push('', escapeMarkdown(servingVerdict(plan)), '');
-  for (const w of flagWhatIfs(a, source?.option, gpu)) {
-    if (w.engine === 'server') {
-      out.push(`- at ${w.value}: KV pool ${formatInteger(w.plan.kvTokens)} tokens, ${w.plan.starts ? `${formatConcurrency(w.plan.maxConcurrency)}× at ${formatInteger(w.plan.maxModelLen)}` : 'does not start'}`);
-    }
-  }
+  const whatIfs = flagWhatIfs(a, source?.option, gpu).flatMap(w =>
+    w.engine === 'server' ? [`- At ${flagValueText(w.value)}: KV pool ${formatInteger(w.plan.kvTokens)} tokens, ${w.plan.starts ? `${formatConcurrency(w.plan.maxConcurrency)}× at ${formatInteger(w.plan.maxModelLen)}` : 'does not start'}`] : [],
+  );
+  out.push(...whatIfs, ...(whatIfs.length > 0 ? [''] : []), servingPlanLine(plan), '', `**${escapeMarkdown(firstSentence(servingVerdict(plan)))}**`);
   return out.join('\n');
 }
 
@@ -711,17 +733,15 @@ export function localVerdict(plan: Omit<LlamaPlan, 'assumptions'>): string {
   return plan.fits ? `✓ loads on ${plan.gpu}` : `✗ does not load: ${plan.reason}`;
 }
 
-/** A llama.cpp load on the hover: its rows and verdict, and what half or twice a numeric setting would give. */
+/** A llama.cpp load on the hover: what half or twice a numeric setting would give, the load in one line, the verdict last. */
 function localHoverLines(a: ConfigAnalysis, option: string | undefined, gpu: Gpu | undefined): string[] {
   const plan = a.local!;
-  const out = [`| ${localEngineName(plan)} ${escapeMarkdown(plan.fileType)} on ${escapeMarkdown(plan.gpu)} | |`, '|---|---:|', ...planRowsMarkdown(localRows(plan))];
-  out.push('', escapeMarkdown(localVerdict(plan)), '');
-  for (const w of flagWhatIfs(a, option, gpu)) {
-    if (w.engine === 'local') {
-      out.push(`- at ${w.value}: ${formatBytes(w.plan.deviceTotalBytes)} on the GPU, ${w.plan.fits ? 'loads' : 'does not load'}`);
-    }
-  }
-  return out;
+  const whatIfs = flagWhatIfs(a, option, gpu).flatMap(w =>
+    w.engine === 'local' ? [`- At ${flagValueText(w.value)}: ${formatBytes(w.plan.deviceTotalBytes)} on the GPU, ${w.plan.fits ? 'loads' : 'does not load'}`] : [],
+  );
+  const host = plan.hostTotalBytes > 0 ? `; host ${formatBytes(plan.hostTotalBytes)}` : '';
+  const line = `*${localEngineName(plan)} ${escapeMarkdown(plan.fileType)} on ${escapeMarkdown(plan.gpu)}:* GPU ${formatBytes(plan.deviceTotalBytes)} (model ${formatBytes(plan.deviceModelBytes)} · KV ${formatBytes(plan.kvDeviceBytes)} · compute ${formatBytes(plan.computeBytes)})${host}`;
+  return [...whatIfs, ...(whatIfs.length > 0 ? [''] : []), line, '', `**${escapeMarkdown(firstSentence(localVerdict(plan)))}**`];
 }
 
 /** A serving command's section of the report: the engine's memory at start, per GPU, and its verdict. */

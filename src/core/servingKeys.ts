@@ -68,11 +68,11 @@ const BOTH: readonly ServingEngine[] = ['vllm', 'sglang'];
 export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   gpu_memory_utilization: {
     option: 'gpuMemoryUtilization', read: fraction, expects: 'a share of the GPU above 0 and at most 1', engines: ['vllm'],
-    says: 'The share of the GPU vLLM takes (× the total CUDA reports). Weights, the profiled activation peak and non-torch memory come out of it; the KV pool gets the rest, so every 0.01 is 0.01 × the GPU more or fewer KV tokens.',
+    says: 'The share of the GPU vLLM takes (× the total CUDA reports). Weights, the profiled activations and non-torch memory come out of it; the KV pool gets the rest.',
   },
   max_model_len: {
     option: 'maxModelLen', read: tokenCount(1, RUN_LIMITS.sequenceLength), expects: 'a whole number of tokens (32768, 32k, 32K)', engines: BOTH,
-    says: "The longest request. It does not change the pool's size; vLLM refuses to start unless one request this long fits the pool, and maximum concurrency is the pool over this length.",
+    says: "The longest request. The pool keeps its size; vLLM starts only if one request this long fits it, and concurrency is the pool over this length.",
   },
   max_num_seqs: {
     option: 'maxNumSeqs', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of sequences', engines: ['vllm'],
@@ -128,7 +128,7 @@ const split = (v: ConfigValue) => {
 
 /** llama.cpp's settings (Ollama's Modelfile PARAMETERs and environment mapped onto them by the readers). */
 export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
-  ctx_size: { option: 'contextSize', read: v => (integer(0, RUN_LIMITS.sequenceLength)(v) === 0 ? undefined : integer(1, RUN_LIMITS.sequenceLength)(v)), expects: 'a whole number of tokens', says: 'The context in KV cells: the KV buffer grows with it (and, without flash attention, the compute buffer too). llama-server splits it across its slots; Ollama gives each parallel request this much.' },
+  ctx_size: { option: 'contextSize', read: v => (integer(0, RUN_LIMITS.sequenceLength)(v) === 0 ? undefined : integer(1, RUN_LIMITS.sequenceLength)(v)), expects: 'a whole number of tokens', says: 'The context in KV cells: the KV buffer grows with it (the compute buffer too without flash attention). llama-server splits it across its slots; Ollama gives each request this much.' },
   n_gpu_layers: { option: 'gpuLayers', read: gpuLayers, expects: 'a number of layers, or all', says: 'Layers offloaded to the GPU, from the last: each moves its weights and KV cells from host to GPU memory; past the layer count the output head goes too.' },
   flash_attn: { option: 'flashAttention', read: onOff, expects: 'on, off or auto', says: "Flash attention: without it the compute buffer holds the attention scores over the whole context (about 2 GiB at 32K for an 8B model)." },
   parallel: { option: 'parallel', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of slots', says: "Requests served at once. llama-server splits -c among them; Ollama multiplies num_ctx by them." },

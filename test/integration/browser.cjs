@@ -153,38 +153,43 @@ function reportCheck(page) {
 }
 
 /**
- * Whether the hover on screen shows its closing peak line without scrolling (waits up to 10 s for a hover to show):
- * the line must lie inside the hover's box, as VS Code limits a hover's height and scrolls what is longer.
+ * Whether the VRAM Lens hover on screen shows its closing line (the peak and verdict, or a serving engine's verdict)
+ * without scrolling (waits up to 10 s for one to show): the line must lie inside the hover's box, as VS Code limits a
+ * hover's height and scrolls what is longer. Resolves to { closing, problem }.
  */
-async function hoverShowsPeak(page) {
+async function hoverShowsClosingLine(page) {
   const end = Date.now() + 10000;
   while (Date.now() < end) {
     const seen = await page
       .evaluate(() => {
-        const hovers = [...document.querySelectorAll('.monaco-hover')].filter(h => h.getBoundingClientRect().height > 0);
-        for (const h of hovers) {
-          const peak = [...h.querySelectorAll('strong')].find(s => s.textContent.startsWith('Peak '));
-          if (peak) {
+        const visible = el => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+        };
+        for (const h of [...document.querySelectorAll('.monaco-hover')].filter(visible)) {
+          const last = [...h.querySelectorAll('.hover-contents p')].at(-1);
+          const closing = last?.textContent.trim() ?? '';
+          if (/^(Peak |✓ |✗ )/.test(closing)) {
             const box = h.getBoundingClientRect();
-            const line = peak.getBoundingClientRect();
+            const line = last.getBoundingClientRect();
             const inside = line.bottom <= box.bottom + 1 && line.top >= box.top - 1;
-            return { problem: inside ? '' : `the peak line is at ${Math.round(line.top - box.top)}-${Math.round(line.bottom - box.top)} px in a hover ${Math.round(box.height)} px high` };
+            return { closing, problem: inside ? '' : `its closing line is at ${Math.round(line.top - box.top)}-${Math.round(line.bottom - box.top)} px in a hover ${Math.round(box.height)} px high` };
           }
         }
         return undefined;
       })
       .catch(() => undefined);
     if (seen) {
-      return seen.problem;
+      return seen;
     }
     await new Promise(r => setTimeout(r, 250));
   }
-  return 'no hover with a peak line on screen';
+  return { closing: '', problem: 'no VRAM Lens hover on screen' };
 }
 
 /**
  * The hover check both runners make: `run(name)` when the suite announces a hover on screen, `verdict(exitCode)` at
- * the end, which fails the run when a hover needed scrolling to show its peak, or none was announced.
+ * the end, which fails the run when a hover needed scrolling to show its closing line, or none was announced.
  */
 function hoverCheck(page) {
   const failures = [];
@@ -192,12 +197,12 @@ function hoverCheck(page) {
   let running = Promise.resolve();
   return {
     run(name) {
-      running = running.then(() => hoverShowsPeak(page)).then(problem => {
+      running = running.then(() => hoverShowsClosingLine(page)).then(({ closing, problem }) => {
         checked++;
         if (problem) {
           failures.push(`${name}: ${problem}`);
         }
-        console.log(problem ? `hover (${name} screenshot) needs scrolling: ${problem}` : `hover (${name} screenshot) shows its peak without scrolling`);
+        console.log(problem ? `hover at ${name}: ${problem}` : `hover at ${name} shows its closing line without scrolling: "${closing.slice(0, 60)}"`);
       });
       return running;
     },
@@ -212,7 +217,7 @@ function hoverCheck(page) {
   };
 }
 
-/** The screenshots that show a hover, for hoverCheck. */
-const HOVER_SHOTS = ['hover', 'yaml'];
+/** The markers at which a hover is on screen, for hoverCheck; those named check-… are checked, not saved. */
+const HOVER_SHOTS = ['hover', 'yaml', 'check-serving-hover', 'check-setting-hover'];
 
 module.exports = { findChromium, launchWorkbenchBrowser, reportCheck, hoverCheck, HOVER_SHOTS };

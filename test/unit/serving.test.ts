@@ -277,12 +277,18 @@ describe('the hover on a serving flag', () => {
     const doc = analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' });
     const utilization = doc.configs[0].config.serving!.sources.find(s => s.option === 'gpuMemoryUtilization')!;
     const md = servingHoverMarkdown(doc.configs[0], utilization.key, doc.gpu);
-    const pools = [...md.matchAll(/^- at (0\.\d+): KV pool ([\d,]+) tokens, /gm)].map(m => [Number(m[1]), Number(m[2].replace(/,/g, ''))]);
+    const pools = [...md.matchAll(/^- At (0\.\d+): KV pool ([\d,]+) tokens, /gm)].map(m => [Number(m[1]), Number(m[2].replace(/,/g, ''))]);
     assert.deepStrictEqual(pools.map(p => p[0]), [0.85, 0.95], md);
     assert.ok(pools[0][1] < doc.configs[0].serving!.kvTokens && doc.configs[0].serving!.kvTokens < pools[1][1], md);
     const local = analyzeDocument(parseConfig('llama-server -m Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 32768 -ngl 99 -fa on\n', 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' });
     const flag = local.configs[0].config.serving!.sources.find(s => s.option === 'contextSize')!;
-    const lines = [...servingHoverMarkdown(local.configs[0], flag.key, local.gpu).matchAll(/^- at (\d+): ([\d.]+) GiB on the GPU, (loads|does not load)$/gm)].map(m => Number(m[1]));
+    const localMd = servingHoverMarkdown(local.configs[0], flag.key, local.gpu);
+    const lines = [...localMd.matchAll(/^- At ([\d,]+): ([\d.]+) GiB on the GPU, (loads|does not load)$/gm)].map(m => Number(m[1].replace(/,/g, '')));
     assert.deepStrictEqual(lines, [16384, 65536]);
+    // Each hover closes on its verdict, short enough for VS Code's hover box.
+    for (const hover of [md, localMd]) {
+      assert.match(hover.split('\n').at(-1)!, /^\*\*[✓✗] /);
+      assert.ok(hover.split('\n').length <= 10, hover);
+    }
   });
 });

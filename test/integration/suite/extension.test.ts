@@ -616,6 +616,23 @@ describe('VRAM Lens in a real VS Code', () => {
     console.log('__VRAM_LENS_SCREENSHOT__:yaml');
     await sleep(2500);
     await vscode.commands.executeCommand('editor.action.hideHover');
+    // Two more hovers the runners check for fit (no screenshot): a serving flag's and a run setting's, each on a GPU it
+    // fits (a diagnostic on the line would share the hover box and bring its own message).
+    for (const [file, text, name, gpu] of [['serve_vllm.sh', '--max-model-len', 'check-serving-hover', 'H100 80GB'], ['lora.yaml', 'micro_batch_size:', 'check-setting-hover', undefined]] as const) {
+      await setTarget(gpu);
+      const doc = await open(file);
+      await lenses(doc);
+      const at = positionOf(doc, text);
+      const shown = await vscode.window.showTextDocument(doc);
+      shown.selection = new vscode.Selection(at, at);
+      shown.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.AtTop);
+      await vscode.commands.executeCommand('editor.action.showHover');
+      await sleep(1000);
+      console.log(`__VRAM_LENS_SCREENSHOT__:${name}`);
+      await sleep(2500);
+      await vscode.commands.executeCommand('editor.action.hideHover');
+    }
+    await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', undefined, vscode.ConfigurationTarget.Global);
     // The report, left open: the runner checks that the webview renders its chart and tables, and shoots it.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
