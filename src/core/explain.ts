@@ -160,9 +160,10 @@ function hoverBreakdownLine(est: Estimate, mode: JudgedMode): string {
  * How every estimate hover ends, short enough for VS Code's hover to show whole: the run in one line, one line of
  * what holds the memory per judged mode, then the peaks against the target GPU, last.
  */
-function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined, run: string, mode: AnalysisOptions['mode']): string[] {
+function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined, run: string, mode: AnalysisOptions['mode'], diagnosed = false): string[] {
   const modes = judgedModes(analysis.intent, mode);
-  const out = [`*${run}*`, '', ...modes.map(m => hoverBreakdownLine(est, m)), ''];
+  // A "does not fit" diagnostic on the same key shows above, in the same box, with the run and what holds the memory.
+  const out = diagnosed ? [] : [`*${run}*`, '', ...modes.map(m => hoverBreakdownLine(est, m)), ''];
   const v = analysis.verdict;
   // The peak the file is judged on: a training recipe's is its training peak.
   const peaks = modes.map(m => `${formatBytes(peakIn(est, m))} ${m}${gpu && v ? ` ${mark(v[m])}` : ''}`);
@@ -224,6 +225,8 @@ export interface HoverInput {
   readonly value: unknown;
   readonly options: AnalysisOptions;
   readonly gpu: Gpu | undefined;
+  /** A VRAM Lens diagnostic sits on the key: its message, shown above in the same box, gives the run and the breakdown. */
+  readonly diagnosed?: boolean;
 }
 
 /** Markdown for the hover on a recognised key. Everything the user wrote is escaped. */
@@ -260,7 +263,7 @@ export function hoverMarkdown(input: HoverInput): string {
     );
   }
   out.push('');
-  out.push(...hoverTail(analysis, est, gpu, `${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}.`, options.mode));
+  out.push(...hoverTail(analysis, est, gpu, `${escapeMarkdown(analysis.spec?.family ?? '')}; ${settingsSummary(est)}.`, options.mode, input.diagnosed));
   return out.join('\n');
 }
 

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { catalogHoverMarkdown, hoverMarkdown, servingHoverMarkdown, settingHoverMarkdown } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 export class VramHoverProvider implements vscode.HoverProvider {
   constructor(private readonly cache: AnalysisCache) {}
@@ -34,9 +35,10 @@ export class VramHoverProvider implements vscode.HoverProvider {
       if (!key) {
         continue;
       }
+      const diagnosed = vscode.languages.getDiagnostics(document.uri).some(d => d.source === DIAGNOSTIC_SOURCE && /^exceeds-gpu/.test(String(d.code)) && d.range.contains(position));
       return this.hover(
         document,
-        hoverMarkdown({ analysis: a, field: key.field, key: key.key, value: key.value, options: analysis.options, gpu: analysis.gpu }),
+        hoverMarkdown({ analysis: a, field: key.field, key: key.key, value: key.value, options: analysis.options, gpu: analysis.gpu, diagnosed }),
         key.keySpan.start,
         key.valueSpan.end,
       );

@@ -218,6 +218,6 @@ function hoverCheck(page) {
 }
 
 /** The markers at which a hover is on screen, for hoverCheck; those named check-… are checked, not saved. */
-const HOVER_SHOTS = ['hover', 'yaml', 'check-serving-hover', 'check-setting-hover'];
+const HOVER_SHOTS = ['hover', 'yaml', 'check-serving-hover', 'check-setting-hover', 'check-diagnosed-key-hover'];
 
 module.exports = { findChromium, launchWorkbenchBrowser, reportCheck, hoverCheck, HOVER_SHOTS };

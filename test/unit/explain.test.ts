@@ -84,6 +84,12 @@ describe('what the editor shows', () => {
     // Short enough for VS Code's hover to show whole, and it ends with the peaks and the verdict on the target GPU.
     assert.ok(md.split('\n').length <= 12, `${md.split('\n').length} lines`);
     assert.match(md.split('\n').at(-1)!, /^\*\*Peak 16\.5 GiB inference ✓ · 136 GiB training ✗\*\* on the RTX 4090 \(24\.0 GiB\)$/);
+    // On a key a "does not fit" diagnostic sits on, whose message above gives the run and the breakdown, the hover
+    // keeps the key's own lines and the closing peak.
+    const short = hoverMarkdown({ analysis: a, field: key.field, key: key.key, value: key.value, options: DEFAULT_OPTIONS, gpu: findGpu('RTX 4090'), diagnosed: true });
+    assert.ok(!/^- (Inference|Training):/m.test(short) && !short.includes('*Llama;'), short);
+    assert.match(short, /Doubling it/);
+    assert.strictEqual(short.split('\n').at(-1), md.split('\n').at(-1));
   });
 
   it('the hover on a run setting a recipe states says what one step either way would do, for the mode the recipe is for', () => {

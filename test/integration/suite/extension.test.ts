@@ -576,7 +576,8 @@ describe('VRAM Lens in a real VS Code', () => {
     }
   });
 
-  it('workbench screenshots: CodeLens, a hover with its breakdown, a quick fix, a YAML recipe, the report', async () => {
+  it('workbench screenshots: CodeLens, a hover with its breakdown, a quick fix, a YAML recipe, the report', async function () {
+    this.timeout(90000);
     await setTarget(undefined);
     await vscode.workspace.getConfiguration('editor').update('hover.above', false, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -618,7 +619,7 @@ describe('VRAM Lens in a real VS Code', () => {
     await vscode.commands.executeCommand('editor.action.hideHover');
     // Two more hovers the runners check for fit (no screenshot): a serving flag's and a run setting's, each on a GPU it
     // fits (a diagnostic on the line would share the hover box and bring its own message).
-    for (const [file, text, name, gpu] of [['serve_vllm.sh', '--max-model-len', 'check-serving-hover', 'H100 80GB'], ['lora.yaml', 'micro_batch_size:', 'check-setting-hover', undefined]] as const) {
+    for (const [file, text, name, gpu] of [['serve_vllm.sh', '--max-model-len', 'check-serving-hover', 'H100 80GB'], ['lora.yaml', 'micro_batch_size:', 'check-setting-hover', undefined], ['config.json', '"hidden_size"', 'check-diagnosed-key-hover', 'RTX 3060']] as const) {
       await setTarget(gpu);
       const doc = await open(file);
       await lenses(doc);
