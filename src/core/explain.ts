@@ -392,21 +392,25 @@ function configSectionLines(a: ConfigAnalysis, index: number, doc: DocumentAnaly
   }
   const gpu = doc.gpu;
   out.push(judgedLine(a, doc.options.mode), '', `Memory for ${settingsSummary(est)}:`, '', breakdownTableMarkdown(est), '');
+  // The verdicts are for the modes the file is judged on (the breakdown above has both).
+  const modes = judgedModes(a.intent, doc.options.mode);
   if (gpu && a.verdict) {
     const v = a.verdict;
-    out.push(`On the ${escapeMarkdown(gpu.name)}: inference ${mark(v.inference)} (${headroom(v.inferenceHeadroomBytes)}), training ${mark(v.training)} (${headroom(v.trainingHeadroomBytes)}).`);
+    const headrooms = { inference: v.inferenceHeadroomBytes, training: v.trainingHeadroomBytes };
+    out.push(`On the ${escapeMarkdown(gpu.name)}: ${modes.map(m => `${m} ${mark(v[m])} (${headroom(headrooms[m])})`).join(', ')}.`);
   }
   const advice = gpu && index < MAX_ADVISED_CONFIGS ? adviceFor(a, doc.options, gpu) : undefined;
   // The advice has it for a one-card target (a split model's per-card peak does not compare with one card).
-  const { inference: inf, training: tr } = smallestGpus(est, advice);
+  const smallest = smallestGpus(est, advice);
   if (!gpu || !/^\d+×/.test(gpu.name)) {
-    out.push(`Smallest listed GPU that fits: inference **${inf ? escapeMarkdown(inf) : 'none'}**, training **${tr ? escapeMarkdown(tr) : 'none on one GPU'}**.`);
+    const none = { inference: 'none', training: 'none on one GPU' };
+    out.push(`Smallest listed GPU that fits: ${modes.map(m => `${m} **${smallest[m] ? escapeMarkdown(smallest[m]!) : none[m]}**`).join(', ')}.`);
   }
   out.push('');
   if (advice && gpu) {
     out.push(...adviceLines(advice, est, gpu), '');
   }
-  out.push('### Every listed GPU', '', ...gpuTableMarkdown(gpuRows(est, sortedGpus(gpuList(doc.options)))), '', `Prices: ${GPU_PRICE_DATE}.`, '');
+  out.push('### Every listed GPU', '', ...gpuTableMarkdown(gpuRows(est, sortedGpus(gpuList(doc.options))), modes), '', `Prices: ${GPU_PRICE_DATE}.`, '');
   out.push('### Assumptions', '', ...est.assumptions.map(x => `- ${x}`), '');
   return out;
 }
@@ -537,12 +541,16 @@ export function settingHoverMarkdown(analysis: ConfigAnalysis, stated: StatedSet
 }
 
 /** One row per GPU: memory, purchase and cloud prices, and whether (with what headroom) the estimate fits. */
-function gpuTableMarkdown(rows: readonly GpuRow[]): string[] {
-  const out = ['| GPU | Memory | Price | Cloud $/h | Inference | Training |', '|---|---:|---:|---:|---|---|'];
-  for (const { gpu: g, inference, training } of rows) {
+/** Every listed GPU with whether the config fits it, in the modes it is judged on. */
+function gpuTableMarkdown(rows: readonly GpuRow[], modes: readonly JudgedMode[]): string[] {
+  const heads = modes.map(m => (m === 'inference' ? 'Inference' : 'Training'));
+  const out = [`| GPU | Memory | Price | Cloud $/h | ${heads.join(' | ')} |`, `|---|---:|---:|---:|${modes.map(() => '---|').join('')}`];
+  for (const row of rows) {
+    const g = row.gpu;
     const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
     const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
-    out.push(`| ${escapeMarkdown(g.name)} | ${formatBytes(gpuMemoryBytes(g))} | ${price} | ${cloud} | ${mark(inference.fits)} ${headroom(inference.headroomBytes)} | ${mark(training.fits)} ${headroom(training.headroomBytes)} |`);
+    const cells = modes.map(m => `${mark(row[m].fits)} ${headroom(row[m].headroomBytes)}`);
+    out.push(`| ${escapeMarkdown(g.name)} | ${formatBytes(gpuMemoryBytes(g))} | ${price} | ${cloud} | ${cells.join(' | ')} |`);
   }
   return out;
 }
@@ -576,8 +584,9 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
       out.push('No estimate for this config.', '');
       return;
     }
-    out.push(`Inference ${formatBytes(est.inference.peakBytes)}, training ${formatBytes(est.training.peakBytes)} (${settingsSummary(est)}).`, '');
-    out.push(...gpuTableMarkdown(gpuRows(est, sorted)), '');
+    const modes = judgedModes(a.intent, doc.options.mode);
+    out.push(`${modes.map(m => `${m === 'inference' ? 'Inference' : 'Training'} ${formatBytes(peakIn(est, m))}`).join(', ')} (${settingsSummary(est)}).`, '');
+    out.push(...gpuTableMarkdown(gpuRows(est, sorted), modes), '');
     if (i < MULTI_GPU_CONFIGS) {
       out.push(...multiGpuTableMarkdown(multiGpuRows(a, doc.options, sorted)), '');
     }

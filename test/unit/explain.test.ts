@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { diagnose } from '../../src/core/diagnose';
-import { escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown, reportParts, settingHoverMarkdown } from '../../src/core/explain';
-import { findGpu } from '../../src/core/gpus';
+import { compareGpusMarkdown, escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown, reportParts, settingHoverMarkdown } from '../../src/core/explain';
+import { findGpu, GPUS } from '../../src/core/gpus';
 import { formatBytes, formatUsage } from '../../src/core/format';
 import { analyzeDocument } from '../../src/core/analyze';
 import { parseConfig } from '../../src/parse';
@@ -137,6 +137,24 @@ describe('what the editor shows', () => {
     assert.match(md, /\| MLP \| 4,328,521,728 \| 64 % \|/);
     assert.match(md, /Smallest listed GPU that fits: inference \*\*A10G\*\*/);
     assert.match(md, /- Training precision: bf16-mixed/);
+  });
+
+  it('a training recipe\'s report and GPU comparison give their verdicts for training, the mode the recipe is for', () => {
+    const text = readReference('configs/yaml/litgpt-llama-2-7b_lora.yaml');
+    const doc = analyzeDocument(parseConfig(text, 'yaml'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' });
+    assert.strictEqual(doc.configs[0].intent, 'training');
+    const md = reportMarkdown('lora.yaml', doc);
+    assert.match(md, /^On the RTX 4090: training ✓ \([\d.]+ GiB to spare\)\.$/m);
+    assert.match(md, /^Smallest listed GPU that fits: training \*\*[^*]+\*\*\.$/m);
+    assert.match(md, /^\| GPU \| Memory \| Price \| Cloud \$\/h \| Training \|$/m);
+    // The breakdown still has both columns: what the model needs to serve is worth knowing.
+    assert.match(md, /^\| \| Inference \| Training \|$/m);
+    const compared = compareGpusMarkdown('lora.yaml', doc, GPUS);
+    assert.match(compared, /^Training [\d.]+ GiB \(batch /m);
+    assert.match(compared, /^\| GPU \| Memory \| Price \| Cloud \$\/h \| Training \|$/m);
+    // The user's mode, when it names one, is the one judged.
+    const inference = reportMarkdown('lora.yaml', analyzeDocument(parseConfig(text, 'yaml'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090', mode: 'inference' }));
+    assert.match(inference, /^On the RTX 4090: inference ✓ \([\d.]+ GiB to spare\)\.$/m);
   });
 
   it('the report tables every listed GPU, the user\'s own first by size, with fit, headroom and prices', () => {
