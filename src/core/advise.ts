@@ -207,11 +207,28 @@ export function savings(config: FoundConfig, options: AnalysisOptions, forced: P
     ['tensor parallel over 2 GPUs', { gpus: 2, tensorParallel: 2, pipelineParallel: 1, zeroStage: 0 }],
   ];
   const out: Saving[] = [];
+  const base = variant(config, options, forced, {});
   for (const [label, patch] of variants) {
+    // A switch the run already has is its "as configured" row again.
+    if (base && label !== 'as configured' && alreadyRuns(base.settings, patch)) {
+      continue;
+    }
     const est = variant(config, options, forced, patch);
     if (est) {
       out.push({ label, trainingPeakBytes: est.training.peakBytes, inferencePeakBytes: est.inference.peakBytes });
     }
   }
   return out;
+}
+
+/** Whether a run's settings already are what a patch sets (LoRA by its rank and targets). */
+function alreadyRuns(settings: Estimate['settings'], patch: Partial<AnalysisOptions>): boolean {
+  return Object.entries(patch).every(([key, value]) => {
+    const current = (settings as unknown as Record<string, unknown>)[key];
+    if (key === 'lora') {
+      const want = value as AnalysisOptions['lora'];
+      return settings.lora !== undefined && want !== undefined && settings.lora.rank === want.rank && settings.lora.targets.join() === want.targets.join();
+    }
+    return JSON.stringify(current) === JSON.stringify(value);
+  });
 }

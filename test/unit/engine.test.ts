@@ -295,6 +295,16 @@ describe('advice', () => {
     assert.ok(byKey.has('batch size') && byKey.has('sequence length'));
   });
 
+  it('a switch the run already has is not offered again as a saving', () => {
+    const all = savings(llamaConfig(), DEFAULT_OPTIONS).map(s => s.label);
+    assert.ok(all.includes('full gradient checkpointing') && all.includes('pure bf16 (bf16-true) instead of mixed precision'));
+    const set = savings(llamaConfig(), { ...DEFAULT_OPTIONS, checkpointing: 'full', precision: 'bf16-true', optimizer: 'adamw-8bit' }).map(s => s.label);
+    for (const label of ['full gradient checkpointing', 'pure bf16 (bf16-true) instead of mixed precision', '8-bit AdamW']) {
+      assert.ok(!set.includes(label), label);
+    }
+    assert.strictEqual(set[0], 'as configured');
+  });
+
   it('every training optimisation the seed lists saves memory on a 7B model at batch 4', () => {
     const list = savings(llamaConfig(), { ...DEFAULT_OPTIONS, batchSize: 4 });
     const base = list[0].trainingPeakBytes;
