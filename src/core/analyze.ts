@@ -331,6 +331,11 @@ function shapeNotes(spec: ModelSpec, effective: AnalysisOptions, options: Analys
   if (fromFile.batchSize === undefined && !byFramework('batchSize')) {
     notes.push(`Micro-batch ${formatInteger(effective.batchSize)}: the file sets none; setting vramLens.batchSize (CLI --batch), default ${DEFAULT_OPTIONS.batchSize}.`);
   }
+  // A split the file states over more GPUs than the settings give: the fewest it runs on (the launcher decides).
+  const group = effective.tensorParallel * effective.pipelineParallel;
+  if (fromFile.gpus === undefined && effective.gpus === group && group > options.gpus) {
+    notes.push(`GPUs ${formatInteger(group)}: the file states no count, and its split (tensor ${effective.tensorParallel} × pipeline ${effective.pipelineParallel}) runs on at least that many; setting vramLens.gpus (CLI --gpus) for more data-parallel copies.`);
+  }
   if (fromFile.sequenceLength !== undefined || byFramework('sequenceLength') || spec.defaultSequence !== undefined || diffusionImage(spec, effective.imageSide) !== undefined) {
     return notes;
   }

@@ -1114,6 +1114,8 @@ describe('GPT-NeoX YAML as its own model code builds it', () => {
     assert.deepStrictEqual([s.tensorParallel, s.pipelineParallel, s.gpus, s.batchSize, s.sequenceParallel, s.checkpointing, s.zeroStage], [2, 4, 8, 4, false, 'full', 1]);
     assert.strictEqual(a.config.training.framework, 'gptneox');
     assert.ok(a.estimate!.assumptions.some(x => /^Framework: GPT-NeoX /.test(x)), a.estimate!.assumptions.join('\n'));
+    // The GPU count is the launcher's: the report says the 8 are the fewest the split runs on, and the setting for more.
+    assert.ok(a.estimate!.assumptions.includes('GPUs 8: the file states no count, and its split (tensor 2 × pipeline 4) runs on at least that many; setting vramLens.gpus (CLI --gpus) for more data-parallel copies.'), a.estimate!.assumptions.join('\n'));
     // Read as one GPU holding all 20.6B parameters, the run needed over 400 GiB; split eight ways it is a fraction.
     assert.ok(a.estimate!.training.peakBytes < 80 * 1024 ** 3, String(a.estimate!.training.peakBytes));
     // The dashed names GPT-NeoX also accepts.
