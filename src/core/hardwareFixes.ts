@@ -8,7 +8,8 @@ import { recipeDialect, trainsWholeModel, type Fix, type FixContext, type Settin
 
 /**
  * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit); then
- * the cheapest listed card of the same vendor that holds the run as it is.
+ * the cheapest listed card of the same vendor that holds the run as it is; where neither does, more cards with
+ * quantized weights, or a group of another card (clusterFixes).
  */
 export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
   const { gpu, mode, capacity, s } = c;
