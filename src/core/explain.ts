@@ -296,6 +296,11 @@ export interface ReportSection {
   readonly chart: boolean;
 }
 
+/** A card's size for a list of cards: its total, and what PyTorch sees of it where a log records that. */
+export function gpuSizeLabel(gpu: Gpu): string {
+  return `${formatBytes(gpuMemoryBytes(gpu))}${gpu.cudaTotalGiB === undefined ? '' : ` (PyTorch sees ${gpu.cudaTotalGiB.toFixed(2)} GiB)`}`;
+}
+
 /** Where a card's capacity comes from: the driver's total (and what PyTorch sees of it), the nominal size, or Metal's share. */
 function capacityText(gpu: Gpu): string {
   const size = formatBytes(gpuMemoryBytes(gpu));

@@ -2,6 +2,9 @@
 import * as vscode from 'vscode';
 import { settingTarget } from './assumptions';
 import { gpuList, verdictFor } from '../core/analyze';
+import { gpuSizeLabel } from '../core/explain';
+import { judgedModes } from '../core/intent';
+import { peakIn } from '../core/advise';
 import { formatBytes, formatInteger } from '../core/format';
 import { bySizeThenPrice, gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
@@ -15,8 +18,11 @@ interface GpuItem extends vscode.QuickPickItem {
 export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vscode.TextDocument) => boolean): Promise<string | undefined> {
   const document = vscode.window.activeTextEditor?.document;
   const analysis = document && isSupported(document) ? cache.get(document) : undefined;
-  const est = analysis?.configs.find(a => a.estimate)?.estimate;
+  const active = analysis?.configs.find(a => a.estimate);
+  const est = active?.estimate;
   const options = analysis?.options ?? cache.optionsFor(document?.uri);
+  // The fit in the modes the active config is judged on (a training recipe's training peak).
+  const modes = active ? judgedModes(active.intent, options.mode) : [];
   const current = analysis?.gpu?.name ?? options.targetGpu;
   const gpus = [...gpuList(options)].sort(bySizeThenPrice);
   const items: GpuItem[] = [];
@@ -27,14 +33,11 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       items.push({ label: t, kind: vscode.QuickPickItemKind.Separator });
       tier = t;
     }
-    const cap = gpuMemoryBytes(gpu);
     const v = est && verdictFor(est, gpu);
-    const fit = est && v
-      ? `${v.inference ? '✓' : '✗'} inference ${formatBytes(est.inference.peakBytes)} · ${v.training ? '✓' : '✗'} training ${formatBytes(est.training.peakBytes)}`
-      : undefined;
+    const fit = est && v ? modes.map(m => `${v[m] ? '✓' : '✗'} ${m} ${formatBytes(peakIn(est, m))}`).join(' · ') : undefined;
     items.push({
       label: gpu.name === current ? `$(check) ${gpu.name}` : gpu.name,
-      description: `${formatBytes(cap)}${gpu.priceUsd === null ? '' : ` · $${formatInteger(gpu.priceUsd)}`} · ${gpu.vendor} ${gpu.generation}`,
+      description: `${gpuSizeLabel(gpu)}${gpu.priceUsd === null ? '' : ` · $${formatInteger(gpu.priceUsd)}`} · ${gpu.vendor} ${gpu.generation}`,
       detail: fit,
       gpu,
     });

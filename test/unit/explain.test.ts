@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { diagnose } from '../../src/core/diagnose';
-import { compareGpusMarkdown, escapeMarkdown, hoverMarkdown, lensTitle, reportMarkdown, reportParts, settingHoverMarkdown } from '../../src/core/explain';
+import { compareGpusMarkdown, escapeMarkdown, gpuSizeLabel, hoverMarkdown, lensTitle, reportMarkdown, reportParts, settingHoverMarkdown } from '../../src/core/explain';
 import { findGpu, GPUS } from '../../src/core/gpus';
 import { formatBytes, formatUsage } from '../../src/core/format';
 import { analyzeDocument } from '../../src/core/analyze';
@@ -36,6 +36,9 @@ describe('what the editor shows', () => {
     assert.match(on('MI325X'), /Target GPU: \*\*MI325X\*\* — 256 GiB, its nominal capacity \(no driver reading recorded\)\./);
     assert.match(on('MI250'), /Target GPU: \*\*MI250\*\* — 64\.0 GiB, the 65,520 MiB rocm-smi reports \(sold as 64 GB\)\./);
     assert.match(on('RTX 3060 12GB'), /the 12,288 MiB nvidia-smi reports \(sold as 12 GB\)\./);
+    // The GPU picker's size: with what PyTorch sees where a log records it.
+    assert.strictEqual(gpuSizeLabel(findGpu('RTX 4090')!), '24.0 GiB (PyTorch sees 23.52 GiB)');
+    assert.strictEqual(gpuSizeLabel(findGpu('RTX 3060 12GB')!), '12.0 GiB');
     // Memory elsewhere in the report is in binary units with one decimal or more, never MiB beside GiB for one figure.
     assert.doesNotMatch(md.replace(/the [\d,]+ MiB nvidia-smi reports/, ''), /GiB \([\d,]+ MiB\)|MiB \([\d.]+ GiB\)/);
   });
