@@ -136,3 +136,8 @@ export function trainsWholeModel(c: FixContext): boolean {
   const framework = c.a.config.training.framework;
   return c.s.megatronCore === true || framework === 'torchtitan' || framework === 'gptneox';
 }
+
+/** Whether quantizing the weights makes them smaller: fp8 weights are 8-bit already, only 4-bit shrinks them. */
+export function quantizationShrinks(s: Estimate['settings'], quantization: 'int8' | 'nf4'): boolean {
+  return quantization !== 'int8' || s.precision !== 'fp8';
+}

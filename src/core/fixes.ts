@@ -11,7 +11,7 @@ import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
 import type { Span } from './types';
-import { DEFAULT_FIX_MARGIN_PCT, recipeDialect, trainsWholeModel, type FileEdit, type Fix, type FixContext, type FixKind, type RecipeDialect, type SettingChange } from './fixContext';
+import { DEFAULT_FIX_MARGIN_PCT, quantizationShrinks, recipeDialect, trainsWholeModel, type FileEdit, type Fix, type FixContext, type FixKind, type RecipeDialect, type SettingChange } from './fixContext';
 import { adapterElsewhereFixes, gpuFixes } from './hardwareFixes';
 
 /** Writes a string value the way the original was written: same quotes, or bare in YAML. */
@@ -161,7 +161,7 @@ function quantizationCandidates(c: FixContext): Candidate[] {
   const eight = c.peakWith({ quantization: 'int8' });
   const four = c.peakWith({ quantization: 'nf4' });
   const out: Candidate[] = [];
-  if (eight <= budget && s.precision !== 'fp8') {
+  if (eight <= budget && quantizationShrinks(s, 'int8')) {
     out.push({ kind: 'quant-8bit', label: 'Load the weights in 8-bit (bitsandbytes LLM.int8, load_in_8bit)', value: 'int8', patch: { quantization: 'int8' }, setting: { setting: 'quantization', value: 'int8' }, peak: eight });
   }
   if (four <= budget) {

@@ -4,7 +4,7 @@ import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, peakIn } from './advise';
 import { formatBytes } from './format';
 import { gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
-import { recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
+import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
 
 /**
  * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit); then
@@ -69,10 +69,8 @@ function clusterFixes(c: FixContext, sameVendor: readonly Gpu[]): Fix[] {
     return [];
   }
   const quantizable = !s.quantization && !c.sourceOf('quantization');
-  // fp8 weights are 8-bit already: only 4-bit makes them smaller.
-  const smaller = CLUSTER_QUANTIZATIONS.filter(q => q.quantization !== 'int8' || s.precision !== 'fp8');
+  const smaller = CLUSTER_QUANTIZATIONS.filter(q => quantizationShrinks(s, q.quantization));
   const levels: readonly ClusterLevel[] = quantizable ? [...smaller, undefined] : [undefined];
-  const margin = c.budget / c.capacity;
   const peaks = new Map<string, number>();
   const peakOf = (level: ClusterLevel, n: number) => {
     const key = `${level?.quantization}/${n}`;
@@ -100,12 +98,30 @@ function clusterFixes(c: FixContext, sameVendor: readonly Gpu[]): Fix[] {
   }
   // Elsewhere the cheapest group wins; at one price, the weights kept as they are (then 8-bit before 4-bit).
   const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
-  const best = sameVendor
-    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
-    .flatMap(g => [1, 2, 4, 8].flatMap(n => levels.map(level => ({ g, n, level, cost: n * g.priceUsd! }))))
-    .filter(x => peakOf(x.level, x.n) <= gpuMemoryBytes(x.g) * margin)
-    .sort((x, y) => x.cost - y.cost || compromise(x.level) - compromise(y.level))[0];
-  return best ? [fix(best.level, best.g, best.n)] : [];
+  const ways = [1, 2, 4, 8].flatMap(n => levels.map(level => ({ way: { level, n }, count: n, peak: peakOf(level, n), rank: compromise(level) })));
+  const best = cheapestHolding(c, otherCards(gpu, sameVendor), ways);
+  return best ? [fix(best.way.level, best.card, best.way.n)] : [];
+}
+
+/** One way to run on other cards: how many of a card, the peak on each, and how many compromises it makes (0 none). */
+interface Way<T> {
+  readonly way: T;
+  readonly count: number;
+  readonly peak: number;
+  readonly rank: number;
+}
+
+/**
+ * The cheapest card and way that holds the run below the safety margin: the fewest dollars (a card's price × the
+ * count), at one price the fewest compromises.
+ */
+function cheapestHolding<T>(c: FixContext, cards: readonly Gpu[], ways: readonly Way<T>[]): { card: Gpu; way: T; peak: number } | undefined {
+  const margin = c.budget / c.capacity;
+  const best = cards
+    .flatMap(card => ways.map(w => ({ card, ...w, cost: w.count * card.priceUsd! })))
+    .filter(x => x.peak <= gpuMemoryBytes(x.card) * margin)
+    .sort((x, y) => x.cost - y.cost || x.rank - y.rank)[0];
+  return best && { card: best.card, way: best.way, peak: best.peak };
 }
 
 /**
@@ -127,17 +143,12 @@ export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | unde
     { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: false, patch: { lora, quantization: 'nf4-dq' } },
     { kind: 'qlora-target-gpu', label: 'QLoRA (NF4) r=16', value: 'qlora', checkpointing: true, patch: { lora, quantization: 'nf4-dq', checkpointing: 'full' } },
   ] as const;
-  const margin = c.budget / c.capacity;
-  const tried = levels.filter(l => canCheckpoint || !l.checkpointing).map((level, rank) => ({ level, rank, peak: c.peakWith(level.patch) }));
-  const best = vendorCards(gpu, gpus)
-    .filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g))
-    .flatMap(g => tried.map(t => ({ g, ...t })))
-    .filter(x => x.peak <= gpuMemoryBytes(x.g) * margin)
-    .sort((x, y) => x.g.priceUsd! - y.g.priceUsd! || x.rank - y.rank)[0];
+  const ways = levels.filter(l => canCheckpoint || !l.checkpointing).map((level, rank) => ({ way: level, count: 1, peak: c.peakWith(level.patch), rank }));
+  const best = cheapestHolding(c, otherCards(gpu, vendorCards(gpu, gpus)), ways);
   if (!best) {
     return [];
   }
-  const { g, level, peak } = best;
+  const { card: g, way: level, peak } = best;
   const settings: SettingChange[] = [
     { setting: 'fineTuning', value: level.value },
     ...(level.checkpointing ? [{ setting: 'gradientCheckpointing' as const, value: true }] : []),
@@ -158,4 +169,9 @@ export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | unde
 /** The listed cards a fix may switch to: the target's vendor (any vendor for a card of the user's own). */
 function vendorCards(gpu: Gpu, gpus: readonly Gpu[] | undefined): Gpu[] {
   return (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
+}
+
+/** Cards to buy instead of the target: priced, not the target itself, not an Apple machine's share of its memory. */
+function otherCards(gpu: Gpu, cards: readonly Gpu[]): Gpu[] {
+  return cards.filter(g => g.priceUsd !== null && g.name !== gpu.name && !isUnifiedMemory(g));
 }
