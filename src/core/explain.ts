@@ -3,7 +3,7 @@ import { INTENT_WORDS, judgedModes, type JudgedMode } from './intent';
 import { layersOnGpuText, type LlamaPlan } from './llamacpp';
 import { engineName, planGpus, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
-import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis, type Verdict } from './analyze';
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
@@ -106,7 +106,7 @@ export interface Row {
   readonly strong?: boolean;
 }
 
-/** The component rows shown in the hover, the report and the CLI, in one order. */
+/** The component rows the report and the CLI's table show, in one order (the hover has one line per mode). */
 export function breakdownRows(est: Estimate): Row[] {
   const i = est.inference.components;
   const t = est.training.components;
@@ -147,13 +147,24 @@ function mark(ok: boolean): string {
   return ok ? '✓' : '✗';
 }
 
+/** A mode as a heading or the start of a line says it. */
+export const MODE_TITLES: Readonly<Record<JudgedMode, string>> = { inference: 'Inference', training: 'Training' };
+
+/**
+ * The peaks in the modes a config is judged on, each with its mark against a card where one is given:
+ * `16.5 GiB inference ✓ · 136 GiB training ✗` (the hover's last line, the GPU picker's line per card).
+ */
+export function judgedPeaksText(est: Estimate, modes: readonly JudgedMode[], verdict?: Pick<Verdict, JudgedMode>): string {
+  return modes.map(m => `${formatBytes(peakIn(est, m))} ${m}${verdict ? ` ${mark(verdict[m])}` : ''}`).join(' · ');
+}
+
 /** What holds a mode's memory, in one line of the hover (the report has every term). */
 function hoverBreakdownLine(est: Estimate, mode: JudgedMode): string {
   const parts: [string, number][] =
     mode === 'inference'
       ? [['weights', est.inference.components.weights], ['KV cache', est.inference.components.kvCache], ['activations', est.inference.components.activations], ['reserve + context', est.inference.components.allocatorReserve + est.inference.components.cudaContext]]
       : [['weights', est.training.components.weights], ['gradients + optimizer', est.training.components.gradients + est.training.components.optimizer], ['activations', est.training.components.activations], ['reserve + context', est.training.components.allocatorReserve + est.training.components.cudaContext]];
-  return `- ${mode === 'inference' ? 'Inference' : 'Training'}: ${parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(' · ')}`;
+  return `- ${MODE_TITLES[mode]}: ${parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(' · ')}`;
 }
 
 /**
@@ -164,10 +175,9 @@ function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined
   const modes = judgedModes(analysis.intent, mode);
   // A "does not fit" diagnostic on the same key shows above, in the same box, with the run and what holds the memory.
   const out = diagnosed ? [] : [`*${run}*`, '', ...modes.map(m => hoverBreakdownLine(est, m)), ''];
-  const v = analysis.verdict;
+  const v = gpu ? analysis.verdict : undefined;
   // The peak the file is judged on: a training recipe's is its training peak.
-  const peaks = modes.map(m => `${formatBytes(peakIn(est, m))} ${m}${gpu && v ? ` ${mark(v[m])}` : ''}`);
-  out.push(`**Peak ${peaks.join(' · ')}**${gpu && v ? ` on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})` : ''}`);
+  out.push(`**Peak ${judgedPeaksText(est, modes, v)}**${gpu && v ? ` on the ${escapeMarkdown(gpu.name)} (${formatBytes(gpuMemoryBytes(gpu))})` : ''}`);
   return out;
 }
 
@@ -296,9 +306,15 @@ export interface ReportSection {
   readonly chart: boolean;
 }
 
+/** What PyTorch sees of a card, where a log records it: `PyTorch sees 23.52 GiB`. */
+function pytorchSees(gpu: Gpu): string | undefined {
+  return gpu.cudaTotalGiB === undefined ? undefined : `PyTorch sees ${gpu.cudaTotalGiB.toFixed(2)} GiB`;
+}
+
 /** A card's size for a list of cards: its total, and what PyTorch sees of it where a log records that. */
 export function gpuSizeLabel(gpu: Gpu): string {
-  return `${formatBytes(gpuMemoryBytes(gpu))}${gpu.cudaTotalGiB === undefined ? '' : ` (PyTorch sees ${gpu.cudaTotalGiB.toFixed(2)} GiB)`}`;
+  const torch = pytorchSees(gpu);
+  return `${formatBytes(gpuMemoryBytes(gpu))}${torch ? ` (${torch})` : ''}`;
 }
 
 /** Where a card's capacity comes from: the driver's total (and what PyTorch sees of it), the nominal size, or Metal's share. */
@@ -310,9 +326,9 @@ function capacityText(gpu: Gpu): string {
   if (gpu.memorySource === 'nominal') {
     return `${size}, its nominal capacity (no driver reading recorded)`;
   }
-  const torch = gpu.cudaTotalGiB === undefined ? '' : `; PyTorch sees ${gpu.cudaTotalGiB.toFixed(2)} GiB of it`;
+  const torch = pytorchSees(gpu);
   const tool = gpu.memorySource === 'rocm-smi' ? 'rocm-smi' : 'nvidia-smi';
-  return `${size}, the ${formatInteger(gpu.memoryMiB)} MiB ${tool} reports (sold as ${gpu.memoryGb} GB)${torch}`;
+  return `${size}, the ${formatInteger(gpu.memoryMiB)} MiB ${tool} reports (sold as ${gpu.memoryGb} GB)${torch ? `; ${torch} of it` : ''}`;
 }
 
 /**
@@ -548,7 +564,7 @@ export function settingHoverMarkdown(analysis: ConfigAnalysis, stated: StatedSet
 /** One row per GPU: memory, purchase and cloud prices, and whether (with what headroom) the estimate fits. */
 /** Every listed GPU with whether the config fits it, in the modes it is judged on. */
 function gpuTableMarkdown(rows: readonly GpuRow[], modes: readonly JudgedMode[]): string[] {
-  const heads = modes.map(m => (m === 'inference' ? 'Inference' : 'Training'));
+  const heads = modes.map(m => MODE_TITLES[m]);
   const out = [`| GPU | Memory | Price | Cloud $/h | ${heads.join(' | ')} |`, `|---|---:|---:|---:|${modes.map(() => '---|').join('')}`];
   for (const row of rows) {
     const g = row.gpu;
@@ -590,7 +606,7 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
       return;
     }
     const modes = judgedModes(a.intent, doc.options.mode);
-    out.push(`${modes.map(m => `${m === 'inference' ? 'Inference' : 'Training'} ${formatBytes(peakIn(est, m))}`).join(', ')} (${settingsSummary(est)}).`, '');
+    out.push(`${modes.map(m => `${MODE_TITLES[m]} ${formatBytes(peakIn(est, m))}`).join(', ')} (${settingsSummary(est)}).`, '');
     out.push(...gpuTableMarkdown(gpuRows(est, sorted), modes), '');
     if (i < MULTI_GPU_CONFIGS) {
       out.push(...multiGpuTableMarkdown(multiGpuRows(a, doc.options, sorted)), '');

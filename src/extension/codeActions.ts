@@ -9,6 +9,7 @@ import { formatOf, type AnalysisCache } from './analysisCache';
 import { APPLY_SETTING_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { judgedModes } from '../core/intent';
+import { MODE_TITLES } from '../core/explain';
 import { configAt } from './documents';
 import { UNKNOWN_MODEL_ACTIONS } from './unknownModels';
 
@@ -100,7 +101,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
         continue;
       }
       // A config judged in both modes has both diagnostics on one line: each fix says which mode it is for.
-      const prefix = judgedModes(a.intent, analysis.options.mode).length > 1 ? `${mode === 'inference' ? 'Inference' : 'Training'}: ` : '';
+      const prefix = judgedModes(a.intent, analysis.options.mode).length > 1 ? `${MODE_TITLES[mode]}: ` : '';
       for (const fix of this.fixes(analysis, a, mode, document)) {
         out.push(this.action(document, diagnostic, fix, prefix));
       }

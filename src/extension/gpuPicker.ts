@@ -2,9 +2,8 @@
 import * as vscode from 'vscode';
 import { settingTarget } from './assumptions';
 import { gpuList, verdictFor } from '../core/analyze';
-import { gpuSizeLabel } from '../core/explain';
+import { gpuSizeLabel, judgedPeaksText } from '../core/explain';
 import { judgedModes } from '../core/intent';
-import { peakIn } from '../core/advise';
 import { formatBytes, formatInteger } from '../core/format';
 import { bySizeThenPrice, gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
@@ -34,7 +33,7 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       tier = t;
     }
     const v = est && verdictFor(est, gpu);
-    const fit = est && v ? modes.map(m => `${v[m] ? '✓' : '✗'} ${m} ${formatBytes(peakIn(est, m))}`).join(' · ') : undefined;
+    const fit = est && v ? judgedPeaksText(est, modes, v) : undefined;
     items.push({
       label: gpu.name === current ? `$(check) ${gpu.name}` : gpu.name,
       description: `${gpuSizeLabel(gpu)}${gpu.priceUsd === null ? '' : ` · $${formatInteger(gpu.priceUsd)}`} · ${gpu.vendor} ${gpu.generation}`,

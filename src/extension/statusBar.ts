@@ -9,6 +9,7 @@ import { REVERT_ASSUMPTION_COMMAND, SELECT_GPU_COMMAND } from './commands';
 import { isEnabled } from './config';
 import { Debouncer, Disposable, TYPING_PAUSE_MS } from './lifetime';
 import { INTENT_WORDS, judgedModes } from '../core/intent';
+import { judgedPeaksText } from '../core/explain';
 
 /** The active config's verdict for the target GPU: `$(chip) RTX 4080 · 11.2/16.0 GiB`, red when it does not fit. */
 export class StatusBar extends Disposable {
@@ -89,7 +90,7 @@ export class StatusBar extends Disposable {
         : undefined;
     this.item.tooltip = new vscode.MarkdownString(
       `**VRAM Lens** — ${configs[worst].config.name.replace(/[\\`*_[\]<>]/g, '')} (${INTENT_WORDS[configs[worst].intent]}, judged for ${modes.join(' and ')})\n\n` +
-        `Inference ${formatBytes(est.inference.peakBytes)} ${verdict.inference ? '✓' : '✗'} · training ${formatBytes(est.training.peakBytes)} ${verdict.training ? '✓' : '✗'} on the ${gpu.name} (${formatBytes(capacity)}).\n\n` +
+        `${judgedPeaksText(est, ['inference', 'training'], verdict)} on the ${gpu.name} (${formatBytes(capacity)}).\n\n` +
         assumptionTooltip(changed) +
         'Click to choose the target GPU.',
     );
