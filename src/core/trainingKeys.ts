@@ -116,12 +116,14 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
  * The micro-batch VRAM Lens estimates is that microbatch; the rest are the schedule's accumulation steps, over which
  * FSDP keeps unsharded gradients. (Megatron-LM's and NeMo's micro-batch is the microbatch already.)
  */
-function pipelineMicrobatches(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
+function pipelineMicrobatches(r: SettingsRead): void {
+  const { obj, sources } = r;
+  const options = r.options as { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] };
   const pp = options.pipelineParallel ?? 1;
   const local = options.batchSize;
   // Megatron-Core's micro_batch_size already is the pipeline's microbatch, and so is the micro-batch of GPT-NeoX
   // (DeepSpeed's pipeline engine runs gradient_accumulation_steps of train_micro_batch_size_per_gpu through it).
-  if (pp < 2 || local === undefined || options.megatronCore || isGptNeoxConfig(obj)) {
+  if (pp < 2 || local === undefined || options.megatronCore || r.framework === 'gptneox') {
     return;
   }
   const size = entryAt(obj, 'parallelism.pipeline_parallel_microbatch_size')?.value;
@@ -264,6 +266,8 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
 /** What each step of reading a training file shares: the file, what has been read so far, and how a key is read. */
 interface SettingsRead {
   readonly obj: ConfigObject;
+  /** The framework the file's keys are written for, detected once (mlx-lm's recipes are read on their own). */
+  readonly framework: Exclude<TrainingFramework, 'mlx'> | undefined;
   readonly options: Record<string, unknown>;
   readonly sources: SettingSource[];
   readonly problems: TrainingProblem[];
@@ -315,7 +319,7 @@ function settingsRead(obj: ConfigObject): SettingsRead {
     options[option] = value;
     sources.push({ setting, option, key: from ? `${from.by.key} (${shownValue(from.by.value)}): ${path}` : path, keySpan: e.keySpan, valueSpan: e.value.span, ...(via ? { derived: true as const } : {}) });
   };
-  return { obj, options, sources, problems, judge, take };
+  return { obj, framework: keysFramework(obj), options, sources, problems, judge, take };
 }
 
 /** A switch as the frameworks write it: a boolean, or "true" / "auto" (DeepSpeed's and HF's strings). */
@@ -507,13 +511,13 @@ function readParallelLayout(r: SettingsRead): void {
   }
   // GPT-NeoX splits layers as Megatron does, with sequence parallelism only when asked (sequence_parallel), and
   // takes its loss with Megatron's vocab-parallel cross entropy over an fp32 copy of the logits.
-  if (isGptNeoxConfig(obj)) {
+  if (r.framework === 'gptneox') {
     take('sequence parallel', 'sequenceParallel', 'sequence_parallel', v => (v.kind === 'boolean' ? v.value : undefined));
     options.sequenceParallel ??= false;
     options.loss ??= 'vocab-parallel';
   }
   shardedDataParallel(obj, options, sources);
-  pipelineMicrobatches(obj, options, sources);
+  pipelineMicrobatches(r);
   for (const path of ['parallelism.pipeline_parallel_schedule', 'experimental.pipeline_parallel_schedule']) {
     take('pipeline schedule', 'pipelineSchedule', path, v => (v.kind === 'string' && v.value.toLowerCase() === 'gpipe' ? 'gpipe' : undefined));
   }
@@ -580,17 +584,16 @@ function readLora(r: SettingsRead): void {
 
 /** What LitGPT's scripts do unasked (quantize the head, FSDP with checkpointing on several devices); the framework the file is for. */
 function readFrameworkDefaults(r: SettingsRead): { framework: Exclude<TrainingFramework, 'mlx'>; defaults?: string[] } | undefined {
-  const { obj, options } = r;
+  const { options, framework } = r;
   // LLaMA-Factory enables gradient checkpointing on every model it trains (disable_gradient_checkpointing: false).
-  if (isLlamaFactoryRecipe(obj)) {
+  if (framework === 'llamafactory') {
     if (options.checkpointing === undefined) {
       options.checkpointing = 'full';
       return { framework: 'llamafactory', defaults: ['gradient checkpointing (disable_gradient_checkpointing false)'] };
     }
     return { framework: 'llamafactory' };
   }
-  const litgpt = entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined;
-  const torchtune = isTorchtuneRecipe(obj);
+  const litgpt = framework === 'litgpt';
   // LitGPT's bitsandbytes plugin replaces every nn.Linear, the output head included.
   if (litgpt && options.quantization !== undefined) {
     options.quantizeHead = true;
@@ -603,8 +606,18 @@ function readFrameworkDefaults(r: SettingsRead): { framework: Exclude<TrainingFr
     options.checkpointing ??= 'full';
     options.unshardedAccumulation ??= true;
   }
-  const framework = litgpt ? 'litgpt' : torchtune ? 'torchtune' : isTorchtitanJob(obj) ? 'torchtitan' : isGptNeoxConfig(obj) ? 'gptneox' : undefined;
   return framework && { framework };
+}
+
+/** The framework a training file's keys are written for, if they say (LLaMA-Factory first: its keys overlap HF's). */
+function keysFramework(obj: ConfigObject): Exclude<TrainingFramework, 'mlx'> | undefined {
+  if (isLlamaFactoryRecipe(obj)) {
+    return 'llamafactory';
+  }
+  if (entryAt(obj, 'checkpoint_dir') !== undefined || entryAt(obj, 'lora_query') !== undefined) {
+    return 'litgpt';
+  }
+  return isTorchtuneRecipe(obj) ? 'torchtune' : isTorchtitanJob(obj) ? 'torchtitan' : isGptNeoxConfig(obj) ? 'gptneox' : undefined;
 }
 
 /** A LLaMA-Factory recipe: its fine-tuning type, its cutoff length, or a training stage with a chat template. */
@@ -612,12 +625,12 @@ function isLlamaFactoryRecipe(obj: ConfigObject): boolean {
   return entryAt(obj, 'finetuning_type') !== undefined || entryAt(obj, 'cutoff_len') !== undefined || (entryAt(obj, 'stage') !== undefined && entryAt(obj, 'template') !== undefined);
 }
 
-/** A torchtitan job: its model is a name and a flavor of torchtitan's registry (`[model] name = "llama3"`, `flavor = "8B"`). */
 /** A GPT-NeoX config: its pipeline degree is pipe_parallel_size (or pipe-parallel-size), a key only it writes. */
 function isGptNeoxConfig(obj: ConfigObject): boolean {
   return entryAt(obj, 'pipe_parallel_size') !== undefined || entryAt(obj, 'pipe-parallel-size') !== undefined;
 }
 
+/** A torchtitan job: its model is a name and a flavor of torchtitan's registry (`[model] name = "llama3"`, `flavor = "8B"`). */
 function isTorchtitanJob(obj: ConfigObject): boolean {
   const name = entryAt(obj, `model.${MODEL_SECTION_KEYS.torchtitanName}`)?.value;
   const flavor = entryAt(obj, `model.${MODEL_SECTION_KEYS.torchtitanFlavor}`)?.value;
