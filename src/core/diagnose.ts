@@ -3,6 +3,7 @@ import type { ConfigAnalysis, DocumentAnalysis, Problem } from './analyze';
 import { formatBytes, sampleShape } from './format';
 import { gpuMemoryBytes } from './gpus';
 import { engineName, planGpus } from './serving';
+import { servingShares } from './explain';
 import type { Span } from './types';
 import { judgedModes, type JudgedMode } from './intent';
 
@@ -41,7 +42,7 @@ function localAnchor(a: ConfigAnalysis): Span {
 
 /** The refusal as the diagnostic says it: the engine's own words, with the numbers behind them. */
 function servingRefusalMessage(plan: NonNullable<ConfigAnalysis['serving']>): string {
-  const split = `budget ${formatBytes(plan.budgetBytes)}: weights ${formatBytes(plan.weightsBytes)}, activation peak ${formatBytes(plan.activationPeakBytes)}, non-torch ${formatBytes(plan.nonTorchBytes)}, KV pool ${formatBytes(plan.kvCacheBytes)} per GPU`;
+  const split = `budget ${formatBytes(plan.budgetBytes)}: ${servingShares(plan)} · KV pool ${formatBytes(plan.kvCacheBytes)} per GPU`;
   return `${engineName(plan)} ${plan.version} would not start on ${planGpus(plan)} (${split}): ${plan.reason}`;
 }
 

@@ -692,16 +692,23 @@ function planRowsMarkdown(rows: readonly { label: string; bytes: number; note?: 
   return rows.map(r => `| ${r.label} | ${formatBytes(r.bytes)}${r.note ? ` (${r.note})` : ''} |`);
 }
 
-/** A serving plan in one line of the hover: where each GPU's memory goes (the report has the table). */
-function servingPlanLine(plan: Omit<ServingPlan, 'assumptions'>): string {
+/**
+ * Where a serving plan's memory goes on each GPU besides the KV pool, in a few words (the report's table has every
+ * row): the hover's plan line and the refusal diagnostic say it so.
+ */
+export function servingShares(plan: Omit<ServingPlan, 'assumptions'>): string {
   const parts: [string, number][] = [
     ['weights', plan.weightsBytes],
     ['activations', plan.activationPeakBytes],
     ['non-torch', plan.nonTorchBytes],
     ['graphs', plan.cudaGraphBytes],
   ];
-  const shares = parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`);
-  return `*${engineName(plan)} ${escapeMarkdown(plan.version)}, per GPU:* ${shares.join(' · ')} · KV pool ${formatBytes(plan.kvCacheBytes)} (${formatInteger(plan.kvTokens)} tokens) of a ${formatBytes(plan.budgetBytes)} budget`;
+  return parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(' · ');
+}
+
+/** A serving plan in one line of the hover: where each GPU's memory goes (the report has the table). */
+function servingPlanLine(plan: Omit<ServingPlan, 'assumptions'>): string {
+  return `*${engineName(plan)} ${escapeMarkdown(plan.version)}, per GPU:* ${servingShares(plan)} · KV pool ${formatBytes(plan.kvCacheBytes)} (${formatInteger(plan.kvTokens)} tokens) of a ${formatBytes(plan.budgetBytes)} budget`;
 }
 
 /** A refusal's first sentence, for a hover that must show whole (the diagnostic has the engine's whole message). */
