@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { catalogHoverMarkdown, hoverMarkdown, servingHoverMarkdown, settingHoverMarkdown } from '../core/explain';
 import type { AnalysisCache } from './analysisCache';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING } from '../core/diagnose';
 
 export class VramHoverProvider implements vscode.HoverProvider {
   constructor(private readonly cache: AnalysisCache) {}
@@ -35,7 +36,7 @@ export class VramHoverProvider implements vscode.HoverProvider {
       if (!key) {
         continue;
       }
-      const diagnosed = vscode.languages.getDiagnostics(document.uri).some(d => d.source === DIAGNOSTIC_SOURCE && /^exceeds-gpu/.test(String(d.code)) && d.range.contains(position));
+      const diagnosed = vscode.languages.getDiagnostics(document.uri).some(d => d.source === DIAGNOSTIC_SOURCE && (d.code === EXCEEDS_INFERENCE || d.code === EXCEEDS_TRAINING) && d.range.contains(position));
       return this.hover(
         document,
         hoverMarkdown({ analysis: a, field: key.field, key: key.key, value: key.value, options: analysis.options, gpu: analysis.gpu, diagnosed }),
