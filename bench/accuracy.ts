@@ -7,8 +7,9 @@
 // and h100-adapters.json (bench/gpu/measure_adapters.py), torchtune's recipes as torchtune runs them
 // (bench/data/torchtune-h200.json, bench/gpu/measure_torchtune.py), and the published
 // measurements in test/fixtures/public/reference/measured-memory.json (HF's bert-large runs, LitGPT's fine-tuning recipes),
-// plus more rows of LitGPT's published table in bench/data/litgpt-readme.json, and torchtitan's published benchmark
-// posed as its TOML jobs (bench/data/torchtitan-benchmarks.json, bench/data/torchtitan/).
+// plus more rows of LitGPT's published table in bench/data/litgpt-readme.json, torchtune's published "Optimization
+// flags" table posed as its recipes (bench/data/torchtune-readme.json), and torchtitan's published benchmark posed as
+// its TOML jobs (bench/data/torchtitan-benchmarks.json, bench/data/torchtitan/).
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
@@ -17,6 +18,8 @@ import { findGpu, gpuMemoryBytes } from '../src/core/gpus';
 import type { LoraTarget } from '../src/core/weightTensor';
 import type { OptimizerName, Precision, Quantization } from '../src/core/types';
 import { parseConfig } from '../src/parse';
+import { errorSummary } from './errors';
+import { TORCHTUNE_README_GPU, torchtuneReadmeRows, torchtuneRecipe } from './torchtuneReadme';
 
 const root = path.resolve(__dirname, '..', '..');
 /** Public configs and published measurements, copied into the repository with their sources. */
@@ -31,6 +34,8 @@ interface Case {
   measuredMiB: number;
   estimatedMiB: number | undefined;
   note?: string;
+  /** A published run that completed: the memory of the GPU it ran on, and the estimate's nvidia-smi peak there. */
+  ran?: { gpuMiB: number; peakMiB: number | undefined };
 }
 
 function estimateFor(configPath: string, task: string | undefined, mode: 'inference' | 'training', options: Partial<AnalysisOptions>) {
@@ -191,10 +196,21 @@ const oomLines = readme.outOfMemory.map(r => {
   return `${r.id}: published out of memory; estimated ${need.toFixed(1)} GiB per GPU against ${has.toFixed(1)} GiB: ${need > has ? 'agrees' : 'DISAGREES'}`;
 });
 
+// --- Published: torchtune's README table (peak active bytes on one A100), each row posed as its recipe ---
+for (const r of torchtuneReadmeRows(root)) {
+  const est = analyzeDocument(parseConfig(torchtuneRecipe(r), 'yaml'), { ...DEFAULT_OPTIONS, targetGpu: TORCHTUNE_README_GPU }).configs[0]?.estimate?.training;
+  cases.push({
+    set: 'torchtune README', id: r.id, metric: 'allocated', measuredMiB: (r.measuredGiB * 2 ** 30) / MIB, estimatedMiB: est && est.allocatedBytes / MIB,
+    ran: { gpuMiB: gpuMemoryBytes(findGpu(TORCHTUNE_README_GPU)!) / MIB, peakMiB: est && est.peakBytes / MIB },
+  });
+}
+
 // --- Published: torchtitan's benchmark (max reserved, the maximum across GPUs), each row posed as its TOML job ---
 interface TitanRow {
   id: string; table: string; file: string; measuredGiB: number;
 }
+/** torchtitan's H100s: 96 GB of HBM2e (bench/data/torchtitan-benchmarks.json), a card not in the GPU list. */
+const TITAN_GPU_BYTES = 96e9;
 const titan = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'torchtitan-benchmarks.json'), 'utf8')) as { rows: TitanRow[] };
 for (const r of titan.rows) {
   const doc = analyzeDocument(parseConfig(fs.readFileSync(path.join(root, r.file), 'utf8'), 'toml'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' });
@@ -202,6 +218,7 @@ for (const r of titan.rows) {
   cases.push({
     set: `torchtitan ${r.table}`, id: r.id, metric: 'reserved', measuredMiB: (r.measuredGiB * 2 ** 30) / MIB,
     estimatedMiB: est && (est.allocatedBytes + est.components.allocatorReserve) / MIB,
+    ran: { gpuMiB: TITAN_GPU_BYTES / MIB, peakMiB: est && est.peakBytes / MIB },
   });
 }
 
@@ -272,6 +289,7 @@ summary('inference, nvidia-smi', c => isInference(c) && c.metric === 'nvml');
 summary('training, allocated (H100)', c => !isInference(c) && c.set.startsWith('H100') && c.metric === 'allocated');
 summary('training, allocated (bitsandbytes, H200)', c => !isInference(c) && c.set === 'H200 bitsandbytes');
 summary('training, allocated (torchtune, H200)', c => c.set === 'torchtune (H200)');
+summary('training, allocated (torchtune README, published)', c => c.set === 'torchtune README');
 summary('training, allocated (LitGPT, reference set)', c => c.set === 'LitGPT (A10G)');
 summary('training, allocated (LitGPT, more README rows)', c => c.set === 'LitGPT README');
 summary('training, nvidia-smi', c => !isInference(c) && c.metric === 'nvml');
@@ -294,8 +312,31 @@ for (const r of megatron.rows.filter(x => x.note)) {
 }
 const titanErrors = cases.filter(isTitan).map(errorPct).filter((e): e is number => e !== undefined);
 console.log(`torchtitan rows within 15 %: ${titanErrors.filter(e => Math.abs(e) <= 15).length} of ${titanErrors.length}`);
+frameworkTables();
 for (const l of oomLines) {
   console.log(l);
 }
 const skipped = cases.filter(c => c.estimatedMiB === undefined).length;
 console.log(`not comparable yet: ${skipped} cases (listed above with the reason)`);
+
+/**
+ * The training frameworks' own published tables (torchtune's README, torchtitan's benchmark, PEFT's method
+ * comparison), taken together: every row estimated, the median and the share within 15 % of what each published.
+ */
+function frameworkTables(): void {
+  const published = cases.filter(c => c.set === 'torchtune README' || isTitan(c) || c.set === 'PEFT method comparison');
+  // A row with no estimate counts as an infinite error.
+  const { median, within } = errorSummary(published.map(c => errorPct(c) ?? Number.POSITIVE_INFINITY).map(e => e / 100));
+  const estimated = published.filter(c => c.estimatedMiB !== undefined).length;
+  const close = within(0.15);
+  const ran = published.filter(c => c.ran);
+  const fit = ran.filter(c => c.ran!.peakMiB !== undefined && c.ran!.peakMiB <= c.ran!.gpuMiB);
+  console.log(
+    `frameworks' published tables (torchtune README, torchtitan, PEFT): ${estimated} of ${published.length} rows estimated; ` +
+      `median |error| ${(median * 100).toFixed(1)} %; within 15 %: ${close} of ${published.length} (${Math.round((close / published.length) * 100)} %); ` +
+      `runs they report completing that the estimate says fit their GPU: ${fit.length} of ${ran.length}`,
+  );
+  for (const c of ran.filter(x => !fit.includes(x))) {
+    console.log(`  ${c.id}: ran on ${c.ran!.gpuMiB.toFixed(0)} MiB, estimated ${c.ran!.peakMiB?.toFixed(0) ?? 'nothing'}`);
+  }
+}

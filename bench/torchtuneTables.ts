@@ -6,60 +6,21 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../src/cli/main';
 import { errorSummary } from './errors';
+import { TORCHTUNE_README_GPU, torchtuneReadmeRows, torchtuneRecipe, type TorchtuneRow } from './torchtuneReadme';
 
 const root = path.resolve(__dirname, '..', '..');
 const GIB = 1024 ** 3;
 
-interface Row {
-  readonly id: string;
-  /** The same recipe measured by VRAM Lens with today's torchtune (bench/data/torchtune-h200.json). */
-  readonly measuredToday?: string;
-  readonly technique: string;
-  readonly recipe: 'full' | 'lora' | 'qlora';
-  readonly measuredGiB: number;
-  readonly switches: {
-    readonly optimizer: string;
-    readonly loss: string;
-    readonly compile: boolean;
-    readonly enable_activation_checkpointing: boolean;
-    readonly optimizer_in_bwd: boolean;
-    readonly enable_activation_offloading: boolean;
-  };
-}
-
-/** The model section of each recipe, as torchtune's llama3_2 3B configs write it. */
-const MODEL: Readonly<Record<Row['recipe'], readonly string[]>> = {
-  full: ['  _component_: torchtune.models.llama3_2.llama3_2_3b'],
-  lora: ['  _component_: torchtune.models.llama3_2.lora_llama3_2_3b', "  lora_attn_modules: ['q_proj', 'v_proj', 'output_proj']", '  apply_lora_to_mlp: True', '  lora_rank: 64', '  lora_alpha: 128', '  lora_dropout: 0.0'],
-  qlora: ['  _component_: torchtune.models.llama3_2.qlora_llama3_2_3b', "  lora_attn_modules: ['q_proj', 'v_proj', 'output_proj']", '  apply_lora_to_mlp: True', '  lora_rank: 64', '  lora_alpha: 128', '  lora_dropout: 0.0'],
-};
-
-/** The recipe a row ran: its config with the table's switches and the common batch, packing and length. */
-function recipe(r: Row): string {
-  const s = r.switches;
-  const adamw = s.optimizer === 'torch.optim.AdamW';
-  return [
-    'model:', ...MODEL[r.recipe],
-    'tokenizer:', '  _component_: torchtune.models.llama3.llama3_tokenizer', '  max_seq_len: 4096',
-    'dataset:', '  _component_: torchtune.datasets.alpaca_cleaned_dataset', '  packed: True',
-    'batch_size: 2', 'gradient_accumulation_steps: 1', 'dtype: bf16',
-    'optimizer:', `  _component_: ${s.optimizer}`, ...(adamw ? ['  fused: True'] : []),
-    'loss:', `  _component_: ${s.loss}`,
-    `compile: ${s.compile}`, `optimizer_in_bwd: ${s.optimizer_in_bwd}`,
-    `enable_activation_checkpointing: ${s.enable_activation_checkpointing}`, `enable_activation_offloading: ${s.enable_activation_offloading}`, '',
-  ].join('\n');
-}
-
-async function estimate(dir: string, r: Row): Promise<number | undefined> {
+async function estimate(dir: string, r: TorchtuneRow): Promise<number | undefined> {
   const file = path.join(dir, `${r.id}.yaml`);
-  fs.writeFileSync(file, recipe(r));
+  fs.writeFileSync(file, torchtuneRecipe(r));
   let out = '';
-  await main([file, '--json', '--gpu', 'A100 80GB'], s => (out += s), () => undefined);
+  await main([file, '--json', '--gpu', TORCHTUNE_README_GPU], s => (out += s), () => undefined);
   return JSON.parse(out).files[0].configs[0]?.training?.allocatedBytes as number | undefined;
 }
 
 async function run(): Promise<void> {
-  const table = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'torchtune-readme.json'), 'utf8')) as { rows: Row[] };
+  const rows = torchtuneReadmeRows(root);
   const today = new Map(
     (JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'torchtune-h200.json'), 'utf8')) as { rows: { id: string; peakActiveMiB: number }[] }).rows.map(r => [r.id, r.peakActiveMiB * 2 ** 20]),
   );
@@ -70,7 +31,7 @@ async function run(): Promise<void> {
   const pct = (e: number) => `${(e * 100).toFixed(1)} %`;
   console.log(`${'row (Llama 3.2 3B, batch 2 × 4,096)'.padEnd(40)} ${'published'.padStart(10)} ${'estimate'.padStart(10)} ${'error'.padStart(8)}   ${'same recipe today (H200)'.padStart(24)} ${'error'.padStart(8)}`);
   try {
-    for (const r of table.rows) {
+    for (const r of rows) {
       const allocated = await estimate(dir, r);
       if (allocated === undefined) {
         console.log(`${r.technique.padEnd(40)} ${`${r.measuredGiB.toFixed(1)} GiB`.padStart(10)} no estimate`);
