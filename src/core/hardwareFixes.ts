@@ -7,9 +7,9 @@ import { gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
 import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
 
 /**
- * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit); then
- * the cheapest listed card of the same vendor that holds the run as it is; where neither does, more cards with
- * quantized weights, or a group of another card (clusterFixes).
+ * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit), else
+ * the fewest of it that hold the run with quantized weights; then the cheapest listed card of the same vendor that
+ * holds the run as it is; where none of these does, a group of another card (clusterFixes).
  */
 export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
   const { gpu, mode, capacity, s } = c;
@@ -28,6 +28,11 @@ export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[]
       preferred: false,
     });
   }
+  const cluster = new Cluster(c);
+  const ownQuantized = split ? undefined : cluster.ownQuantized();
+  if (ownQuantized) {
+    out.push(ownQuantized);
+  }
   const currentPeak = peakIn(c.a.estimate, mode);
   const share = c.budget / capacity;
   const sameVendor = vendorCards(gpu, gpus);
@@ -44,7 +49,10 @@ export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[]
     });
   }
   if (out.length === 0) {
-    out.push(...clusterFixes(c, sameVendor));
+    const elsewhere = cluster.elsewhere(sameVendor);
+    if (elsewhere) {
+      out.push(elsewhere);
+    }
   }
   return out;
 }
@@ -58,30 +66,62 @@ const CLUSTER_QUANTIZATIONS = [
 type ClusterLevel = (typeof CLUSTER_QUANTIZATIONS)[number] | undefined;
 
 /**
- * Inference too big for the user's card, several of it, or any one listed card, as it is: more GPUs in tensor
- * parallel, with quantized weights first where the file leaves the weights' type open. The fewest of the user's own
- * card that hold it quantized (8-bit before 4-bit); else the cheapest group of one listed card of the same vendor
- * (1, 2, 4 or 8 of it, priced as bought).
+ * Inference in tensor parallel over several cards, with quantized weights first where the file leaves the weights'
+ * type open: the fewest of the user's own card that hold it quantized (at one count, 8-bit before 4-bit), for a run no one such
+ * card holds even in 4 bits; or, for a run too big for the user's card, several of it, and any one listed card as it
+ * is, the cheapest group of one listed card of the same vendor (1, 2, 4 or 8 of it, priced as bought).
  */
-function clusterFixes(c: FixContext, sameVendor: readonly Gpu[]): Fix[] {
-  const { gpu, mode, s } = c;
-  if (mode !== 'inference' || s.gpus > 1 || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
-    return [];
+class Cluster {
+  private readonly levels: readonly ClusterLevel[];
+  private readonly peaks = new Map<string, number>();
+  /** Whether the run is one these fixes apply to: inference on one discrete card, its weights' type open or not. */
+  private readonly applies: boolean;
+
+  constructor(private readonly c: FixContext) {
+    const { gpu, mode, s } = c;
+    this.applies = mode === 'inference' && s.gpus === 1 && !/^\d+×/.test(gpu.name) && !isUnifiedMemory(gpu) && !isDiffusionRun(s);
+    const quantizable = !s.quantization && !c.sourceOf('quantization');
+    const smaller = CLUSTER_QUANTIZATIONS.filter(q => quantizationShrinks(s, q.quantization));
+    this.levels = quantizable ? [...smaller, undefined] : [undefined];
   }
-  const quantizable = !s.quantization && !c.sourceOf('quantization');
-  const smaller = CLUSTER_QUANTIZATIONS.filter(q => quantizationShrinks(s, q.quantization));
-  const levels: readonly ClusterLevel[] = quantizable ? [...smaller, undefined] : [undefined];
-  const peaks = new Map<string, number>();
-  const peakOf = (level: ClusterLevel, n: number) => {
-    const key = `${level?.quantization}/${n}`;
-    if (!peaks.has(key)) {
-      peaks.set(key, c.peakWith({ ...(level ? { quantization: level.quantization } : {}), gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+
+  /** The fewest of the user's own card (2, 4 or 8) that hold the run quantized, where one does not even in 4 bits; 8-bit before 4-bit at one count. */
+  ownQuantized(): Fix | undefined {
+    const quantized = this.levels.filter((l): l is NonNullable<ClusterLevel> => l !== undefined);
+    if (!this.applies || quantized.length === 0 || quantized.some(level => this.peakOf(level, 1) <= this.c.budget)) {
+      return undefined;
     }
-    return peaks.get(key)!;
-  };
-  const fix = (level: ClusterLevel, card: Gpu, n: number): Fix => {
+    for (const n of [2, 4, 8]) {
+      const level = quantized.find(l => this.peakOf(l, n) <= this.c.budget);
+      if (level) {
+        return this.fix(level, this.c.gpu, n);
+      }
+    }
+    return undefined;
+  }
+
+  /** The cheapest group of another card of the same vendor; at one price, the weights kept as they are (then 8-bit before 4-bit). */
+  elsewhere(sameVendor: readonly Gpu[]): Fix | undefined {
+    if (!this.applies) {
+      return undefined;
+    }
+    const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
+    const ways = [1, 2, 4, 8].flatMap(n => this.levels.map(level => ({ way: { level, n }, count: n, peak: this.peakOf(level, n), rank: compromise(level) })));
+    const best = cheapestHolding(this.c, otherCards(this.c.gpu, sameVendor), ways);
+    return best && this.fix(best.way.level, best.card, best.way.n);
+  }
+
+  private peakOf(level: ClusterLevel, n: number): number {
+    const key = `${level?.quantization}/${n}`;
+    if (!this.peaks.has(key)) {
+      this.peaks.set(key, this.c.peakWith({ ...(level ? { quantization: level.quantization } : {}), gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+    }
+    return this.peaks.get(key)!;
+  }
+
+  private fix(level: ClusterLevel, card: Gpu, n: number): Fix {
     const name = n === 1 ? card.name : `${n}× ${card.name}`;
-    const peak = peakOf(level, n);
+    const peak = this.peakOf(level, n);
     const where = n === 1 ? `the ${name}` : `${name} in tensor parallel`;
     const result = `→ ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(card))}${n === 1 ? '' : ' per GPU'}`;
     const target = { setting: 'targetGpu', value: name } as const;
@@ -89,18 +129,7 @@ function clusterFixes(c: FixContext, sameVendor: readonly Gpu[]): Fix[] {
     return level
       ? { ...base, kind: 'quant-more-gpus', title: `Load the weights in ${level.words} and use ${where} (settings vramLens.quantization, vramLens.targetGpu) ${result}`, setting: { setting: 'quantization', value: level.quantization }, alsoSettings: [target] }
       : { ...base, kind: 'more-gpus', title: `Use ${where} (setting vramLens.targetGpu) ${result}`, setting: target };
-  };
-  for (const level of levels.filter(l => l !== undefined)) {
-    const own = [2, 4, 8].find(n => peakOf(level, n) <= c.budget);
-    if (own) {
-      return [fix(level, gpu, own)];
-    }
   }
-  // Elsewhere the cheapest group wins; at one price, the weights kept as they are (then 8-bit before 4-bit).
-  const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
-  const ways = [1, 2, 4, 8].flatMap(n => levels.map(level => ({ way: { level, n }, count: n, peak: peakOf(level, n), rank: compromise(level) })));
-  const best = cheapestHolding(c, otherCards(gpu, sameVendor), ways);
-  return best ? [fix(best.way.level, best.card, best.way.n)] : [];
 }
 
 /** One way to run on other cards: how many of a card, the peak on each, and how many compromises it makes (0 none). */

@@ -188,6 +188,28 @@ describe('quick fixes that really fit', () => {
     assert.strictEqual(findGpu(String(group.value).replace(/^8× /, ''))?.vendor, 'NVIDIA');
   });
 
+  it('inference that another card holds as it is but the user\'s holds in no precision: the fewest of the user\'s own cards with quantized weights first, then the other card', () => {
+    const mixtral = readReference('configs/json/mixtral-8x7b-v0.1.config.json');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060 12GB' };
+    const doc = analyze(mixtral, 'json', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'inference', mixtral, GPUS);
+    const titles = fixes.map(f => f.title).join('\n');
+    assert.deepStrictEqual(fixes.map(f => f.kind), ['quant-more-gpus', 'target-gpu'], titles);
+    const [own] = fixes;
+    // 8-bit needs eight of them; 4-bit holds it on four, the fewer cards.
+    assert.deepStrictEqual([own.setting, ...(own.alsoSettings ?? [])], [{ setting: 'quantization', value: 'nf4' }, { setting: 'targetGpu', value: '4× RTX 3060 12GB' }]);
+    const applied = analyze(mixtral, 'json', { ...options, quantization: 'nf4', targetGpu: '4× RTX 3060 12GB' }).configs[0];
+    assert.strictEqual(applied.verdict?.inference, true);
+    assert.strictEqual(applied.estimate!.inference.peakBytes, own.peakBytes);
+    assert.ok(own.peakBytes <= 0.95 * own.capacityBytes, own.title);
+    assert.ok(analyze(mixtral, 'json', { ...options, quantization: 'nf4', targetGpu: '2× RTX 3060 12GB' }).configs[0].verdict?.inference === false);
+    // Where one of the user's cards holds the quantized weights, that fix says so and no group of them is offered.
+    const llama = readReference('configs/json/llama-2-7b-chat-hf.config.json');
+    const single = analyze(llama, 'json', options);
+    const its = fixesFor(single.configs[0], options, single.gpu!, 'inference', llama, GPUS);
+    assert.ok(its[0].kind === 'quant-8bit' && its.every(f => f.kind !== 'quant-more-gpus'), its.map(f => f.title).join('\n'));
+  });
+
   it('training a model no fix fits on the user\'s card: LoRA or QLoRA on the cheapest card of its vendor that holds it', () => {
     const mixtral = readReference('configs/json/mixtral-8x7b-v0.1.config.json');
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' };
