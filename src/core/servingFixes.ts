@@ -42,10 +42,14 @@ function editFor(a: ConfigAnalysis, option: keyof ServingOptions | keyof LlamaOp
   return a.config.serving?.commandLine && flag ? { span: { start: a.config.span.end, end: a.config.span.end }, newText: ` ${flag} ${value}` } : undefined;
 }
 
+/** The most GPUs a tensor-parallel fix proposes: one node of eight (beyond, tensor parallelism crosses nodes). */
+const MAX_TENSOR_PARALLEL = 8;
+
 /**
  * Fixes for a serving command that would not start on `gpu`, each checked with the planner: the longest
- * `max_model_len` that starts, the `gpu_memory_utilization` it needs, fp8 KV cache, twice the tensor parallelism (or,
- * for a degree vLLM cannot split the model over, the nearest it can).
+ * `max_model_len` that starts, the `gpu_memory_utilization` it needs, fp8 KV cache, the fewest GPUs in tensor
+ * parallel (twice, four or eight times as many, up to one node) that start it (or, for a degree vLLM cannot split the
+ * model over, the nearest it can).
  */
 export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   const plan = a.serving;
@@ -68,8 +72,11 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   if (options.kvCacheType === 'auto') {
     tries.push({ option: 'kvCacheType', value: 'fp8', written: 'fp8', title: 'Store the KV cache in fp8 (kv_cache_dtype fp8: twice the tokens per GiB)' });
   }
-  const tp = options.tensorParallel * 2;
-  if (spec.numHeads % tp === 0) {
+  // The fewest GPUs, doubling up to one node of eight, over which the model splits and the command starts.
+  const splits = (t: number) => (options.engine === 'vllm' ? vllmSplits(spec, t) : spec.numHeads % t === 0);
+  const doublings = [2, 4, 8].map(k => options.tensorParallel * k).filter(t => t <= MAX_TENSOR_PARALLEL && splits(t));
+  const tp = doublings.find(t => planServing(spec, { ...options, tensorParallel: t }, gpu).starts);
+  if (tp !== undefined) {
     tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title: `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})` });
   }
   // A degree vLLM cannot split the model over: the nearest below and above that it can.

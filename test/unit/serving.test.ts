@@ -87,6 +87,21 @@ describe('serving planner: vLLM', () => {
     assert.strictEqual(only(withFp8, 'shell', { targetGpu: 'L4' }).serving!.starts, true);
   });
 
+  it('offers the fewest GPUs in tensor parallel that start a model one GPU cannot load (Llama 3.1 70B on H100s: four, not two)', () => {
+    const text = 'vllm serve meta-llama/Llama-3.1-70B-Instruct --max-model-len 131072 --gpu-memory-utilization 0.9\n';
+    const a = only(text, 'shell', { targetGpu: 'H100 80GB' });
+    assert.strictEqual(a.serving!.starts, false);
+    const fixes = servingFixes(a, findGpu('H100 80GB')!, text);
+    const split = fixes.find(f => f.kind === 'tensor-parallel');
+    assert.ok(split, fixes.map(f => f.title).join('; '));
+    assert.strictEqual(split.value, 4);
+    const edited = text.slice(0, split.edit!.span.start) + split.edit!.newText + text.slice(split.edit!.span.end);
+    assert.match(edited, /--gpu-memory-utilization 0\.9 --tensor-parallel-size 4\n$/);
+    assert.strictEqual(only(edited, 'shell', { targetGpu: 'H100 80GB' }).serving!.starts, true);
+    // Two are not enough: half the weights leave no room for one 131,072-token request.
+    assert.strictEqual(only(text.replace('\n', ' -tp 2\n'), 'shell', { targetGpu: 'H100 80GB' }).serving!.starts, false);
+  });
+
   it('refuses a max_model_len past the model\'s positions, as vLLM does', () => {
     const p = only('vllm serve microsoft/phi-2 --max-model-len 8192\n', 'shell').serving!;
     assert.strictEqual(p.starts, false);
