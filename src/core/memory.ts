@@ -1362,52 +1362,93 @@ function pagedStatesNote(bytes: number): string {
   return `Paged optimizer: ${formatBytes(bytes)} of states (those of tensors of ${PAGED_MIN_ELEMENTS.toLocaleString('en-US')} elements or more) live in CUDA unified memory, outside PyTorch's allocator: on the GPU while it has room, paged to CPU memory when it has none. Training's peak does not count them.`;
 }
 
+/**
+ * What an estimate rests on, one sentence each, in the order the report lists them: what the model is (where that is
+ * unusual), how the run trains, the memory rules behind the figures, the parallel layout, and how the architecture
+ * keeps its state.
+ */
 export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[] {
-  const inferenceDtype = settings.quantization
-    ? describeQuantization(settings.quantization)
-    : settings.precision === '32-true' ? 'float32' : settings.precision === 'fp8' ? 'float8' : 'bfloat16';
-  const tp = settings.tensorParallel;
-  const pp = settings.pipelineParallel;
-  const dp = dataParallelDegree(settings);
-  const list = [
-    isDiffusionRun(settings) && settings.imageSide !== undefined
-      ? `Framework: PyTorch with diffusers, batch ${settings.batchSize} per GPU, images of ${settings.imageSide.toLocaleString('en-US')} × ${settings.imageSide.toLocaleString('en-US')} pixels (${settings.sequenceLength.toLocaleString('en-US')} positions per sample)${settings.guidance ? '; classifier-free guidance runs each denoising step over the batch twice (inference)' : ''}.`
-      : settings.megatronCore
-        ? `Framework: Megatron-Core (Megatron-LM, NeMo): Transformer Engine layers, micro-batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`
-        : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`,
-    settings.megatronCore && settings.precision === 'bf16-mixed'
-      ? 'Training precision: bf16-mixed as Megatron-Core runs it: bfloat16 weights and activations, fp32 main weights in the optimizer (a line below says how Megatron-Core lays them out).'
-      : `Training precision: ${describePrecision(settings.precision)}.`,
-    settings.lora?.ia3
-      ? `Fine-tuning: ${describeIa3(settings.lora.targets, settings.lora.ia3)}${trainedBlocks(spec, settings)} (PEFT's fp32 vectors, with fp32 gradients and optimizer states); each multiply keeps the tensor it scales in fp32 for its vector's gradient; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}.`
-      : settings.lora
-      ? `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${settings.lora.rank} on ${settings.lora.targets.join(', ')}${trainedBlocks(spec, settings)}${settings.lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : ''}${settings.lora.dora ? ' with DoRA (a magnitude vector per adapted layer; each adapted layer\'s output and its LoRA branch\'s kept for the magnitude\'s gradient)' : ''}; the base model is frozen${settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits'}${
-          quantizedBaseSavesInput(settings)
-            ? `; the quantized layers run on bitsandbytes, whose ${settings.quantization === 'int8' ? 'LLM.int8() matmul' : 'matmul (before 0.43.2)'} keeps each layer input for backward`
-            : settings.quantization && settings.qloraKernel === 'torchao'
-              ? '; the quantized layers run on torchao, which keeps only the weight for backward'
-              : settings.quantization && isBitsandbytes(settings.quantization)
-                ? '; the quantized layers run on bitsandbytes, whose 4-bit matmul keeps only the packed weight for backward'
-                : ''
-        }.`
-      : settings.trainedLayers !== undefined
-        ? `Fine-tuning: all parameters${trainedBlocks(spec, settings)}; the embeddings, the head and the blocks before them are frozen and keep nothing for backward.`
-        : 'Fine-tuning: all parameters trainable.',
-    `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out' : ''}.`,
-    `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
-    settings.checkpointing === 'full' && settings.recomputeMethod === 'block'
-      ? `Gradient checkpointing: full for the first ${settings.recomputeLayers ?? 1} blocks of each pipeline stage (Megatron-LM's block recompute); the others keep all their activations.`
-      : settings.checkpointing === 'full' && settings.recomputeMethod === 'uniform' && (settings.recomputeLayers ?? 1) > 1
+  return [...architectureLeadNotes(spec), ...runNotes(spec, settings), ...memoryRuleNotes(spec, settings), ...layoutNotes(spec, settings), ...architectureTailNotes(spec, settings)];
+}
+
+/** The framework the figures assume, with the batch and sequence (or image size) per GPU. */
+function frameworkNote(settings: RunSettings): string {
+  if (isDiffusionRun(settings) && settings.imageSide !== undefined) {
+    return `Framework: PyTorch with diffusers, batch ${settings.batchSize} per GPU, images of ${settings.imageSide.toLocaleString('en-US')} × ${settings.imageSide.toLocaleString('en-US')} pixels (${settings.sequenceLength.toLocaleString('en-US')} positions per sample)${settings.guidance ? '; classifier-free guidance runs each denoising step over the batch twice (inference)' : ''}.`;
+  }
+  return settings.megatronCore
+    ? `Framework: Megatron-Core (Megatron-LM, NeMo): Transformer Engine layers, micro-batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`
+    : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`;
+}
+
+function precisionNote(settings: RunSettings): string {
+  return settings.megatronCore && settings.precision === 'bf16-mixed'
+    ? 'Training precision: bf16-mixed as Megatron-Core runs it: bfloat16 weights and activations, fp32 main weights in the optimizer (a line below says how Megatron-Core lays them out).'
+    : `Training precision: ${describePrecision(settings.precision)}.`;
+}
+
+/** What a quantized base layer keeps for backward, by the kernel that runs it ('' when the base is not quantized). */
+function quantizedBaseNote(settings: RunSettings): string {
+  if (quantizedBaseSavesInput(settings)) {
+    return `; the quantized layers run on bitsandbytes, whose ${settings.quantization === 'int8' ? 'LLM.int8() matmul' : 'matmul (before 0.43.2)'} keeps each layer input for backward`;
+  }
+  if (settings.quantization && settings.qloraKernel === 'torchao') {
+    return '; the quantized layers run on torchao, which keeps only the weight for backward';
+  }
+  return settings.quantization && isBitsandbytes(settings.quantization) ? '; the quantized layers run on bitsandbytes, whose 4-bit matmul keeps only the packed weight for backward' : '';
+}
+
+/** What is trained: (IA)³ vectors, LoRA or QLoRA adapters, some blocks, or everything. */
+function fineTuningNote(spec: ModelSpec, settings: RunSettings): string {
+  const lora = settings.lora;
+  const frozenBase = settings.quantization ? ` and quantized (${describeQuantization(settings.quantization)})` : ' in 16 bits';
+  if (lora?.ia3) {
+    return `Fine-tuning: ${describeIa3(lora.targets, lora.ia3)}${trainedBlocks(spec, settings)} (PEFT's fp32 vectors, with fp32 gradients and optimizer states); each multiply keeps the tensor it scales in fp32 for its vector's gradient; the base model is frozen${frozenBase}.`;
+  }
+  if (lora) {
+    const fp32 = lora.fp32Adapters ? ' (adapters, their gradients and optimizer states in fp32)' : '';
+    const dora = lora.dora ? " with DoRA (a magnitude vector per adapted layer; each adapted layer's output and its LoRA branch's kept for the magnitude's gradient)" : '';
+    return `Fine-tuning: ${settings.quantization ? 'QLoRA' : 'LoRA'} rank ${lora.rank} on ${lora.targets.join(', ')}${trainedBlocks(spec, settings)}${fp32}${dora}; the base model is frozen${frozenBase}${quantizedBaseNote(settings)}.`;
+  }
+  return settings.trainedLayers !== undefined
+    ? `Fine-tuning: all parameters${trainedBlocks(spec, settings)}; the embeddings, the head and the blocks before them are frozen and keep nothing for backward.`
+    : 'Fine-tuning: all parameters trainable.';
+}
+
+function optimizerNote(settings: RunSettings): string {
+  return `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out' : ''}.`;
+}
+
+/** Which activations gradient checkpointing keeps, in the words of the framework's policy. */
+function checkpointingNote(settings: RunSettings): string {
+  if (settings.checkpointing === 'full') {
+    if (settings.recomputeMethod === 'block') {
+      return `Gradient checkpointing: full for the first ${settings.recomputeLayers ?? 1} blocks of each pipeline stage (Megatron-LM's block recompute); the others keep all their activations.`;
+    }
+    return settings.recomputeMethod === 'uniform' && (settings.recomputeLayers ?? 1) > 1
       ? `Gradient checkpointing: full, in groups of ${settings.recomputeLayers} blocks (Megatron-LM's uniform recompute): the input of each group is kept, and a group is recomputed at once.`
-      : settings.checkpointing === 'full'
-      ? 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).'
-      : settings.checkpointing === 'selective' && (settings.checkpointEvery ?? 0) > 0
-        ? `Gradient checkpointing: every ${settings.checkpointEvery === 1 ? '' : `${ordinal(settings.checkpointEvery!)} `}block checkpointed whole (torchtitan's selective_ac_option "${settings.checkpointEvery}"), the others keep all their activations.`
-      : settings.checkpointing === 'selective' && settings.selectiveOps
-        ? "Gradient checkpointing: selective per op (torchtitan's \"op\" policy: each layer keeps its input, the attention output and every other matmul's output; the rest is recomputed)."
-        : settings.checkpointing === 'selective'
-        ? 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).'
-        : 'Gradient checkpointing: off.',
+      : 'Gradient checkpointing: full (only each layer input is kept; one layer recomputed at a time).';
+  }
+  if (settings.checkpointing === 'selective') {
+    if ((settings.checkpointEvery ?? 0) > 0) {
+      return `Gradient checkpointing: every ${settings.checkpointEvery === 1 ? '' : `${ordinal(settings.checkpointEvery!)} `}block checkpointed whole (torchtitan's selective_ac_option "${settings.checkpointEvery}"), the others keep all their activations.`;
+    }
+    return settings.selectiveOps
+      ? "Gradient checkpointing: selective per op (torchtitan's \"op\" policy: each layer keeps its input, the attention output and every other matmul's output; the rest is recomputed)."
+      : 'Gradient checkpointing: selective (the attention core is recomputed, linear-layer activations kept).';
+  }
+  return 'Gradient checkpointing: off.';
+}
+
+/** How the run trains: framework, precision, what is trained, optimizer, attention, checkpointing and the framework's switches. */
+function runNotes(spec: ModelSpec, settings: RunSettings): string[] {
+  return [
+    frameworkNote(settings),
+    precisionNote(settings),
+    fineTuningNote(spec, settings),
+    optimizerNote(settings),
+    `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
+    checkpointingNote(settings),
     ...trainingSwitchNotes(settings),
     ...(spec.vision ? [visionNote(spec, settings)] : []),
     ...(settings.quantization && settings.quantizeVision === false && spec.vision
@@ -1416,6 +1457,15 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
     ...(keepsFp32Modules(spec, 2, settings.quantization, loadsInFloat16(settings.precision))
       ? [`Weights kept in float32: the FFN output projections (\`wo\`) of ${spec.family}, as transformers keeps them when it loads in float16 or through bitsandbytes (\`_keep_in_fp32_modules\`).`]
       : []),
+  ];
+}
+
+/** The inference run, the allocator and context terms, and how the training peak and the verdict are formed. */
+function memoryRuleNotes(spec: ModelSpec, settings: RunSettings): string[] {
+  const inferenceDtype = settings.quantization
+    ? describeQuantization(settings.quantization)
+    : settings.precision === '32-true' ? 'float32' : settings.precision === 'fp8' ? 'float8' : 'bfloat16';
+  return [
     `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     settings.allocatorReserve === undefined
       ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`
@@ -1430,97 +1480,129 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
       : 'PyTorch 2 defaults: foreach optimizer steps; zero_grad() frees gradients between steps.',
     '"Fits" compares the nvidia-smi figure (allocated + reserve + context) with the memory the card reports.',
   ];
-  if (settings.gpus > 1 || tp > 1 || pp > 1) {
-    list.push(
-      `Parallelism: ${settings.gpus} GPUs = tensor ${tp} × pipeline ${pp} × data ${dp}` +
-        ((settings.contextParallel ?? 1) > 1 ? ` (${settings.contextParallel} of them context-parallel: each holds 1/${settings.contextParallel} of every sequence's activations and loss)` : '') +
-        (settings.zeroStage > 0 && dp > 1
-          ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (${
-              precisionLayout(settings.precision).autocastCopyBytes > 0
-                ? 'DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer'
-                : `weights, gradients and optimizer states sharded in ${settings.precision}`
-            })`
-          : '') +
-        (settings.hybridShard && settings.zeroStage > 0 && dp > 1
-          ? `; hybrid sharding: sharded within each node's ${shardGroup(settings, dp)} GPUs${settings.gpusPerNode === undefined ? ' (8 per node assumed)' : ''}, replicated across nodes`
-          : '') +
-        (settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
-          ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`
-          : '') +
-        (tp > 1
-          ? settings.sequenceParallel === false
-            ? '; tensor parallel without sequence parallelism, so the norms and block inputs are whole on each GPU'
-            : '; tensor parallel with sequence parallelism, so activations are split too'
-          : '') +
-        (pp > 1 && settings.pipelineSchedule === 'gpipe'
-          ? `; the GPipe schedule runs all ${settings.gradientAccumulationSteps} micro-batches of a step forward first, so every stage holds them all`
-          : pp > 1 && settings.gradientAccumulationSteps < pp
-            ? `; the step's ${settings.gradientAccumulationSteps} micro-batch${settings.gradientAccumulationSteps === 1 ? '' : 'es'} fill${settings.gradientAccumulationSteps === 1 ? 's' : ''} fewer than the ${pp} stages, so the first holds no more`
-            : '') +
-        (pp > 1 && settings.virtualPipelineStages
-          ? `; an interleaved pipeline schedule with ${settings.virtualPipelineStages} model chunks per stage holds ${+interleavingPenalty(settings, pp).toFixed(3)}× 1F1B's activations on the first stage`
-          : '') +
-        (pp > 1 ? '; figures are per GPU, on the pipeline stage that needs the most.' : '; figures are per GPU.'),
-    );
+}
+
+/** The GPUs as tensor × pipeline × data parallel, and what each split and schedule does to a GPU's share. */
+function parallelismNote(settings: RunSettings): string {
+  const tp = settings.tensorParallel;
+  const pp = settings.pipelineParallel;
+  const dp = dataParallelDegree(settings);
+  const sharded = settings.zeroStage > 0 && dp > 1;
+  const parts = [
+    `Parallelism: ${settings.gpus} GPUs = tensor ${tp} × pipeline ${pp} × data ${dp}`,
+    (settings.contextParallel ?? 1) > 1 ? ` (${settings.contextParallel} of them context-parallel: each holds 1/${settings.contextParallel} of every sequence's activations and loss)` : '',
+    sharded
+      ? `, ZeRO stage ${settings.zeroStage} over the data-parallel GPUs (${
+          precisionLayout(settings.precision).autocastCopyBytes > 0
+            ? 'DeepSpeed/FSDP mixed precision: 16-bit weights and gradients, fp32 master weights with the optimizer'
+            : `weights, gradients and optimizer states sharded in ${settings.precision}`
+        })`
+      : '',
+    settings.hybridShard && sharded
+      ? `; hybrid sharding: sharded within each node's ${shardGroup(settings, dp)} GPUs${settings.gpusPerNode === undefined ? ' (8 per node assumed)' : ''}, replicated across nodes`
+      : '',
+    settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
+      ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`
+      : '',
+    tp > 1
+      ? settings.sequenceParallel === false
+        ? '; tensor parallel without sequence parallelism, so the norms and block inputs are whole on each GPU'
+        : '; tensor parallel with sequence parallelism, so activations are split too'
+      : '',
+    pipelineScheduleNote(settings, pp),
+    pp > 1 && settings.virtualPipelineStages
+      ? `; an interleaved pipeline schedule with ${settings.virtualPipelineStages} model chunks per stage holds ${+interleavingPenalty(settings, pp).toFixed(3)}× 1F1B's activations on the first stage`
+      : '',
+    pp > 1 ? '; figures are per GPU, on the pipeline stage that needs the most.' : '; figures are per GPU.',
+  ];
+  return parts.join('');
+}
+
+/** What the pipeline schedule makes the first stage hold ('' without one, or where it holds what 1F1B holds). */
+function pipelineScheduleNote(settings: RunSettings, pp: number): string {
+  const steps = settings.gradientAccumulationSteps;
+  if (pp > 1 && settings.pipelineSchedule === 'gpipe') {
+    return `; the GPipe schedule runs all ${steps} micro-batches of a step forward first, so every stage holds them all`;
+  }
+  return pp > 1 && steps < pp ? `; the step's ${steps} micro-batch${steps === 1 ? '' : 'es'} fill${steps === 1 ? 's' : ''} fewer than the ${pp} stages, so the first holds no more` : '';
+}
+
+/** The parallel layout, Megatron-Core's accounting and DeepSpeed's, where the run has them. */
+function layoutNotes(spec: ModelSpec, settings: RunSettings): string[] {
+  const notes: string[] = [];
+  if (settings.gpus > 1 || settings.tensorParallel > 1 || settings.pipelineParallel > 1) {
+    notes.push(parallelismNote(settings));
   }
   if (settings.megatronCore) {
-    list.push(
+    notes.push(
       `${isMegatronLmFamily(spec.family) ? 'Megatron-LM' : 'NeMo (Megatron-Core)'}: weights, fp32 main gradients (unless reduced in bf16) and the distributed optimizer as Megatron-Core lays them, the first pipeline stage holding the embedding; activations as its Transformer Engine layers keep them (Korthikanti et al.'s accounting, which Megatron-LM's own estimate uses; not measured on a GPU)${settings.tensorParallel > 1 ? (settings.sequenceParallel === false ? ', whole on each tensor-parallel GPU outside attention and the MLP (no sequence parallelism)' : ', split over the tensor-parallel GPUs with sequence parallelism') : ''}${(settings.expertParallel ?? 1) > 1 ? `; routed experts split over ${settings.expertParallel} expert-parallel GPUs` : ''}.`,
     );
   }
-  if (settings.deepspeed && settings.zeroStage > 0 && dp > 1) {
-    list.push(deepspeedNote(spec, settings));
+  if (settings.deepspeed && settings.zeroStage > 0 && dataParallelDegree(settings) > 1) {
+    notes.push(deepspeedNote(spec, settings));
+  }
+  return notes;
+}
+
+/** What the model is, first where it is not a transformer language model or its family is not recognised. */
+function architectureLeadNotes(spec: ModelSpec): string[] {
+  const notes: string[] = [];
+  if (spec.convnet) {
+    notes.push(convNetNote(spec));
+  }
+  if (spec.crossDit) {
+    const d = spec.crossDit;
+    const model = d.kind === 'sana' ? "Sana's" : "PixArt's";
+    notes.push(
+      `Diffusion transformer (approximate): ${model} ${spec.numLayers} blocks counted as transformer layers over each sample's image tokens (a ${d.latentScale * d.patchSize} × ${d.latentScale * d.patchSize}-pixel patch each), the prompt's ${d.textTokens} tokens read by cross-attention${d.kind === 'sana' ? '; its self-attention is linear, with no score matrix' : ''}; one denoising step${ALONE}.`,
+    );
+  }
+  if (spec.mmdit) {
+    const d = spec.mmdit;
+    notes.push(
+      `Diffusion transformer (approximate): SD3's ${spec.numLayers} joint blocks${d.dualAttentionLayers > 0 ? ` (${d.dualAttentionLayers} with a second image attention)` : ''} counted as transformer layers over each sample's image tokens (a ${8 * d.patchSize} × ${8 * d.patchSize}-pixel patch each) and ${d.textTokens} text tokens (CLIP's 77 and T5's 256); one denoising step; its ${d.positionGrid} × ${d.positionGrid} position grid (${(d.positionGrid ** 2 * spec.hiddenSize).toLocaleString('en-US')} values, a buffer, not a parameter) is in the weights${ALONE}.`,
+    );
+  }
+  if (spec.dit) {
+    const d = spec.dit;
+    notes.push(
+      `Diffusion transformer (approximate): ${d.doubleBlocks} double- and ${d.singleBlocks} single-stream blocks counted as ${spec.numLayers} transformer layers over each sample's image tokens (a 16 × 16-pixel patch each) and ${d.textTokens} text tokens; one denoising step${ALONE}.`,
+    );
   }
   if (spec.generic) {
-    list.unshift(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);
+    notes.push(`Architecture: ${spec.family}; the family was not recognised, so its block structure is assumed.`);
   }
+  return notes;
+}
+
+/** How the architecture keeps its state (recurrent, hybrid, encoder–decoder, latent attention), last. */
+function architectureTailNotes(spec: ModelSpec, settings: RunSettings): string[] {
+  const notes: string[] = [];
   if (spec.ssm) {
     const shape = spec.ssm.mamba2
       ? `per layer a ${spec.ssm.convKernel}-step convolution window over x, B and C and ${spec.ssm.mamba2.heads} heads × ${spec.ssm.inner / spec.ssm.mamba2.heads} channels × ${spec.ssm.state} state values`
       : `layers × ${spec.ssm.inner.toLocaleString('en-US')} channels × (a ${spec.ssm.convKernel}-step convolution window + ${spec.ssm.state} state values)`;
-    list.push(`State-space model (${spec.ssm.mamba2 ? 'Mamba2' : 'Mamba'}): no KV cache; each sequence carries a recurrent state of ${ssmStateElements(spec).toLocaleString('en-US')} elements (${shape}), whatever its length; training activations approximate (not measured).`);
+    notes.push(`State-space model (${spec.ssm.mamba2 ? 'Mamba2' : 'Mamba'}): no KV cache; each sequence carries a recurrent state of ${ssmStateElements(spec).toLocaleString('en-US')} elements (${shape}), whatever its length; training activations approximate (not measured).`);
   }
   if (spec.rwkv) {
-    list.push(`Recurrent model (RWKV-${spec.rwkv.version}): no KV cache; each sequence carries a recurrent state of ${formatBytes(rwkvStateBytes(spec, kvElementBytes('auto', settings.precision)))} (${describeRwkvState(spec)}), whatever its length; training activations approximate (not measured).`);
+    notes.push(`Recurrent model (RWKV-${spec.rwkv.version}): no KV cache; each sequence carries a recurrent state of ${formatBytes(rwkvStateBytes(spec, kvElementBytes('auto', settings.precision)))} (${describeRwkvState(spec)}), whatever its length; training activations approximate (not measured).`);
   }
   if (spec.hybrid) {
     const h = spec.hybrid;
     const recurrent = 'kind' in h.mixer ? 'linear-attention (Gated DeltaNet)' : 'Mamba';
     const side = h.attentionLayers + h.mambaLayers > spec.numLayers ? ', side by side in every layer' : '';
-    list.push(`${'kind' in h.mixer ? 'Linear-attention' : 'Attention–Mamba'} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
-  }
-  if (spec.dit) {
-    const d = spec.dit;
-    list.unshift(
-      `Diffusion transformer (approximate): ${d.doubleBlocks} double- and ${d.singleBlocks} single-stream blocks counted as ${spec.numLayers} transformer layers over each sample's image tokens (a 16 × 16-pixel patch each) and ${d.textTokens} text tokens; one denoising step${ALONE}.`,
-    );
-  }
-  if (spec.mmdit) {
-    const d = spec.mmdit;
-    list.unshift(
-      `Diffusion transformer (approximate): SD3's ${spec.numLayers} joint blocks${d.dualAttentionLayers > 0 ? ` (${d.dualAttentionLayers} with a second image attention)` : ''} counted as transformer layers over each sample's image tokens (a ${8 * d.patchSize} × ${8 * d.patchSize}-pixel patch each) and ${d.textTokens} text tokens (CLIP's 77 and T5's 256); one denoising step; its ${d.positionGrid} × ${d.positionGrid} position grid (${(d.positionGrid ** 2 * spec.hiddenSize).toLocaleString('en-US')} values, a buffer, not a parameter) is in the weights${ALONE}.`,
-    );
-  }
-  if (spec.crossDit) {
-    const d = spec.crossDit;
-    const model = d.kind === 'sana' ? "Sana's" : "PixArt's";
-    list.unshift(
-      `Diffusion transformer (approximate): ${model} ${spec.numLayers} blocks counted as transformer layers over each sample's image tokens (a ${d.latentScale * d.patchSize} × ${d.latentScale * d.patchSize}-pixel patch each), the prompt's ${d.textTokens} tokens read by cross-attention${d.kind === 'sana' ? '; its self-attention is linear, with no score matrix' : ''}; one denoising step${ALONE}.`,
-    );
-  }
-  if (spec.convnet) {
-    list.unshift(convNetNote(spec));
+    notes.push(`${'kind' in h.mixer ? 'Linear-attention' : 'Attention–Mamba'} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
   }
   if (spec.encoderDecoder) {
-    list.push(`Encoder–decoder: the encoder reads ${settings.sequenceLength.toLocaleString('en-US')} positions; in training the decoder's activations are counted at that length too, and its cache holds the generated tokens and the encoder's output for cross-attention.`);
+    notes.push(`Encoder–decoder: the encoder reads ${settings.sequenceLength.toLocaleString('en-US')} positions; in training the decoder's activations are counted at that length too, and its cache holds the generated tokens and the encoder's output for cross-attention.`);
   }
   if (spec.encoderOnly && spec.pooler) {
-    list.push('Parameters count the base encoder with its pooler; task heads are not counted.');
+    notes.push('Parameters count the base encoder with its pooler; task heads are not counted.');
   }
   if (spec.mla && settings.serving === 'hf') {
-    list.push('DeepSeek latent attention: HF transformers caches full per-head keys and values; vLLM and llama.cpp cache the compressed latent (set the serving framework to compare).');
+    notes.push('DeepSeek latent attention: HF transformers caches full per-head keys and values; vLLM and llama.cpp cache the compressed latent (set the serving framework to compare).');
   }
-  return list;
+  return notes;
 }
 
 /**
