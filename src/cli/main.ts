@@ -155,59 +155,62 @@ function loraTargets(value: string | undefined): LoraTarget[] {
   return names as LoraTarget[];
 }
 
-function parse(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean' },
-      check: { type: 'boolean' },
-      gpu: { type: 'string' },
-      mode: { type: 'string' },
-      batch: { type: 'string' },
-      seq: { type: 'string' },
-      'new-tokens': { type: 'string' },
-      'image-size': { type: 'string' },
-      images: { type: 'string' },
-      guidance: { type: 'string' },
-      precision: { type: 'string' },
-      quantization: { type: 'string' },
-      optimizer: { type: 'string' },
-      'lora-rank': { type: 'string' },
-      'lora-targets': { type: 'string' },
-      'lora-dropout': { type: 'string' },
-      checkpointing: { type: 'string' },
-      attention: { type: 'string' },
-      'grad-accum': { type: 'string' },
-      gpus: { type: 'string' },
-      zero: { type: 'string' },
-      tp: { type: 'string' },
-      'offload-optimizer': { type: 'boolean' },
-      'fsdp-no-sync': { type: 'boolean' },
-      loss: { type: 'string' },
-      compile: { type: 'boolean' },
-      'optimizer-in-backward': { type: 'boolean' },
-      'activation-offloading': { type: 'boolean' },
-      'qlora-kernel': { type: 'string' },
-      'bitsandbytes-legacy': { type: 'boolean' },
-      pp: { type: 'string' },
-      'kv-cache': { type: 'string' },
-      serving: { type: 'string' },
-      'engine-version': { type: 'string' },
-      'overhead-mib': { type: 'string' },
-      torch: { type: 'string' },
-      'group-size': { type: 'string' },
-      'reserve-pct': { type: 'string' },
-      'fix-margin': { type: 'string' },
-      'list-gpus': { type: 'boolean' },
-      hub: { type: 'boolean' },
-      'hub-endpoint': { type: 'string' },
-      models: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const attention = oneOf('attention', values.attention, ['sdpa', 'flash', 'eager'] as const, 'sdpa');
+/** The command line's flags, as node:util parseArgs reads them. */
+const FLAGS = {
+  json: { type: 'boolean' },
+  check: { type: 'boolean' },
+  gpu: { type: 'string' },
+  mode: { type: 'string' },
+  batch: { type: 'string' },
+  seq: { type: 'string' },
+  'new-tokens': { type: 'string' },
+  'image-size': { type: 'string' },
+  images: { type: 'string' },
+  guidance: { type: 'string' },
+  precision: { type: 'string' },
+  quantization: { type: 'string' },
+  optimizer: { type: 'string' },
+  'lora-rank': { type: 'string' },
+  'lora-targets': { type: 'string' },
+  'lora-dropout': { type: 'string' },
+  checkpointing: { type: 'string' },
+  attention: { type: 'string' },
+  'grad-accum': { type: 'string' },
+  gpus: { type: 'string' },
+  zero: { type: 'string' },
+  tp: { type: 'string' },
+  'offload-optimizer': { type: 'boolean' },
+  'fsdp-no-sync': { type: 'boolean' },
+  loss: { type: 'string' },
+  compile: { type: 'boolean' },
+  'optimizer-in-backward': { type: 'boolean' },
+  'activation-offloading': { type: 'boolean' },
+  'qlora-kernel': { type: 'string' },
+  'bitsandbytes-legacy': { type: 'boolean' },
+  pp: { type: 'string' },
+  'kv-cache': { type: 'string' },
+  serving: { type: 'string' },
+  'engine-version': { type: 'string' },
+  'overhead-mib': { type: 'string' },
+  torch: { type: 'string' },
+  'group-size': { type: 'string' },
+  'reserve-pct': { type: 'string' },
+  'fix-margin': { type: 'string' },
+  'list-gpus': { type: 'boolean' },
+  hub: { type: 'boolean' },
+  'hub-endpoint': { type: 'string' },
+  models: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>['values'];
+
+function parseFlags(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: FLAGS });
+}
+
+/** The flags whose value is checked against each other or a range before any override is taken from it. */
+function checkedFlags(values: Flags) {
   const overhead = values['overhead-mib'];
   if (overhead !== undefined && !(/^\s*\d+\s*$/.test(overhead) && Number(overhead) <= RUN_LIMITS.cudaOverheadMiB)) {
     throw new UsageError(`--overhead-mib must be a whole number from 0 to ${formatInteger(RUN_LIMITS.cudaOverheadMiB)} (got "${overhead}")`);
@@ -242,7 +245,16 @@ function parse(argv: string[]) {
   if (loraRank === undefined && values['lora-targets'] !== undefined) {
     throw new UsageError('--lora-targets needs --lora-rank');
   }
-  // Flags given on the command line override what the file says; the defaults fill only what neither says.
+  const engineVersion = values['engine-version'];
+  if (engineVersion !== undefined && !parseEngineVersion(engineVersion)) {
+    throw new UsageError(`--engine-version must be a release such as 0.6.3 or 0.19 (got "${engineVersion}")`);
+  }
+  return { overhead, gpu, zero, gpus, tp, pp, loraDropout, reserve, fixMargin, loraRank, engineVersion };
+}
+
+/** What the flags given on the command line set over what the file says (the defaults fill only what neither says). */
+function forcedOptions(values: Flags, checked: ReturnType<typeof checkedFlags>): Partial<AnalysisOptions> {
+  const attention = oneOf('attention', values.attention, ['sdpa', 'flash', 'eager'] as const, 'sdpa');
   const given = (flag: string) => (values as Record<string, unknown>)[flag] !== undefined;
   const forced: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] } = {};
   const set = <K extends keyof AnalysisOptions>(flag: string, key: K, value: AnalysisOptions[K]) => {
@@ -259,18 +271,18 @@ function parse(argv: string[]) {
   set('precision', 'precision', oneOf<Precision>('precision', values.precision, PRECISIONS, 'bf16-mixed'));
   set('quantization', 'quantization', oneOf<Quantization>('quantization', values.quantization, QUANTIZATIONS, 'nf4'));
   set('optimizer', 'optimizer', oneOf<OptimizerName>('optimizer', values.optimizer, OPTIMIZERS, 'adamw'));
-  if (loraRank !== undefined) {
-    forced.lora = { rank: loraRank, targets: loraTargets(values['lora-targets']), dropout: loraDropout > 0 };
+  if (checked.loraRank !== undefined) {
+    forced.lora = { rank: checked.loraRank, targets: loraTargets(values['lora-targets']), dropout: checked.loraDropout > 0 };
   }
   set('checkpointing', 'checkpointing', oneOf<Checkpointing>('checkpointing', values.checkpointing, ['none', 'selective', 'full'], 'none'));
   set('attention', 'attention', (attention === 'flash' ? 'sdpa' : attention) as AttentionKernel);
   set('grad-accum', 'gradientAccumulationSteps', positiveInt('grad-accum', values['grad-accum'], 1, RUN_LIMITS.gradientAccumulationSteps)!);
   // Each of the three overrides only itself: `--gpus 96` on a file that splits over TP 2 × PP 4 keeps its split (and
   // a count the flags leave out is at least their split, as effectiveOptions makes it).
-  set('gpus', 'gpus', gpus);
-  set('tp', 'tensorParallel', tp);
-  set('pp', 'pipelineParallel', pp);
-  set('zero', 'zeroStage', zero as 0 | 1 | 2 | 3);
+  set('gpus', 'gpus', checked.gpus);
+  set('tp', 'tensorParallel', checked.tp);
+  set('pp', 'pipelineParallel', checked.pp);
+  set('zero', 'zeroStage', checked.zero as 0 | 1 | 2 | 3);
   set('offload-optimizer', 'offloadOptimizer', values['offload-optimizer'] === true);
   set('fsdp-no-sync', 'unshardedAccumulation', values['fsdp-no-sync'] === true);
   set('loss', 'loss', oneOf<TrainingLoss>('loss', values.loss, ['cross-entropy', 'chunked-output', 'linear-chunked'], 'cross-entropy'));
@@ -283,17 +295,20 @@ function parse(argv: string[]) {
   set('serving', 'serving', oneOf<ServingFramework>('serving', values.serving, ['hf', 'vllm', 'llama.cpp'], 'hf'));
   set('torch', 'torchMajor', oneOf('torch', values.torch, ['1', '2'] as const, '2') === '1' ? 1 : 2);
   set('group-size', 'quantGroupSize', positiveInt('group-size', values['group-size'], 128, RUN_LIMITS.quantGroupSize)!);
-  set('reserve-pct', 'allocatorReserve', reserve === undefined ? undefined : reserve / 100);
-  set('overhead-mib', 'cudaOverheadMiB', Number(overhead));
-  const engineVersion = values['engine-version'];
-  if (engineVersion !== undefined && !parseEngineVersion(engineVersion)) {
-    throw new UsageError(`--engine-version must be a release such as 0.6.3 or 0.19 (got "${engineVersion}")`);
-  }
+  set('reserve-pct', 'allocatorReserve', checked.reserve === undefined ? undefined : checked.reserve / 100);
+  set('overhead-mib', 'cudaOverheadMiB', Number(checked.overhead));
+  return forced;
+}
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseFlags(argv);
+  const checked = checkedFlags(values);
+  const forced = forcedOptions(values, checked);
   const options: AnalysisOptions = {
     ...DEFAULT_OPTIONS,
-    ...(engineVersion !== undefined ? { engineVersion } : {}),
-    ...(fixMargin !== undefined ? { fixMarginPct: fixMargin } : {}),
-    targetGpu: gpu,
+    ...(checked.engineVersion !== undefined ? { engineVersion: checked.engineVersion } : {}),
+    ...(checked.fixMargin !== undefined ? { fixMarginPct: checked.fixMargin } : {}),
+    targetGpu: checked.gpu,
     mode: oneOf<Mode>('mode', values.mode, ['inference', 'training', 'both'], 'both'),
   };
   return { values, positionals, options, forced };
