@@ -101,6 +101,8 @@ interface VllmAccounting {
   readonly largeGpuDefaults: boolean;
   /** The hybrid KV cache manager (sliding-window layers keep only their window). */
   readonly hybridKvCache: boolean;
+  /** MXFP4 experts laid out for triton_kernels' Hopper matmul, padded (from 0.11.1, on PyTorch 2.9; before, unswizzled). */
+  readonly mxfp4HopperLayout: boolean;
 }
 
 function vllmAccounting(version: readonly number[]): VllmAccounting {
@@ -114,6 +116,7 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
     graphsInBudget: atLeast(version, 0, 21),
     largeGpuDefaults: atLeast(version, 0, 9),
     hybridKvCache: atLeast(version, 0, 10),
+    mxfp4HopperLayout: atLeast(version, 0, 12) || (version[0] === 0 && version[1] === 11 && (version[2] ?? 0) >= 1),
   };
 }
 
@@ -183,6 +186,33 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
  */
 function ropeCacheBytes(spec: ModelSpec, element: number): number {
   return spec.positions === 'rotary' && spec.maxPositions !== undefined ? spec.maxPositions * spec.headDim * element : 0;
+}
+
+/** n rounded up to a multiple of `to`. */
+function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+/**
+ * What the layout vLLM gives MXFP4 experts (gpt-oss) on Hopper adds to one GPU's weights. Its TRITON MoE backend first
+ * rounds each GPU's share of the expert width up to 64, then lays both expert matrices out for triton_kernels' Hopper
+ * matmul: the packed values with their quantized axis (two values a byte) padded to 64 bytes and the other axis to 256,
+ * the one-byte scales with their rows padded to 256. gpt-oss-20b's 2,880 × 2,880 experts on an H100 (vLLM 0.19):
+ * 0.56 GiB more at TP 1, 0.49 GiB per GPU at TP 2, which "Model loading took" (13.64 and 7.01 GiB) shows.
+ */
+function mxfp4HopperLayoutBytes(spec: ModelSpec, tp: number, layersHere: number): number {
+  const m = spec.moe;
+  if (!m) {
+    return 0;
+  }
+  const h = spec.hiddenSize;
+  const width = m.expertIntermediate / tp;
+  const padded = roundUp(width, 64);
+  // One expert matrix of `k` inputs (the quantized axis) × `n` outputs, as stored: values, then scales.
+  const laidOut = (k: number, n: number) => roundUp(k / 2, 64) * roundUp(n, 256) + roundUp(n, 256) * roundUp(Math.ceil(k / 32), 2);
+  const plain = (k: number, n: number) => (k * n) / 2 + (k * n) / 32;
+  const perExpert = laidOut(h, 2 * padded) + laidOut(padded, h) - plain(h, 2 * width) - plain(width, h);
+  return Math.round(((layersHere * m.moeLayers) / spec.numLayers) * m.numExperts * perExpert);
 }
 
 /**
@@ -334,7 +364,9 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const page = perLayerToken * blockSize;
   const layersPerStage = stageLayers(attentionLayers(spec), pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
-    const weights = Math.max(0, stageWeightBytes(spec, options, i, stageLayers(spec.numLayers, pp)[i]) - (options.cpuOffloadGb ?? 0) * GIB);
+    const layersHere = stageLayers(spec.numLayers, pp)[i];
+    const layout = options.quantization === 'mxfp4' && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
+    const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + layout - (options.cpuOffloadGb ?? 0) * GIB);
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
     return { weights, activation, available: budget - weights - activation - nonTorch - graphsInside, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
   });

@@ -213,6 +213,21 @@ describe('serving planner: vLLM', () => {
     assert.ok(Math.abs(oss.activationPeakBytes / GIB - 2.87) / 2.87 < 0.05, `activation ${oss.activationPeakBytes / GIB}`);
   });
 
+  // vLLM 0.19 on H100s: "Model loading took 13.64 GiB" at -tp 1, 7.01 GiB per GPU at -tp 2, where the checkpoint's
+  // MXFP4 experts, bf16 attention, embedding and head come to 12.84 and 6.42 GiB: triton_kernels' Hopper layout pads.
+  it("lays gpt-oss's MXFP4 experts out as vLLM's TRITON backend does on Hopper, padded, and only there", () => {
+    const plan = (tp: number, options: Record<string, unknown> = {}) =>
+      only(`vllm serve openai/gpt-oss-20b --max-model-len 8192 --gpu-memory-utilization 0.95 -tp ${tp}\n`, 'shell', { engineVersion: '0.19', ...options }).serving!;
+    for (const [tp, logged] of [[1, 13.64], [2, 7.01]] as const) {
+      const weights = plan(tp).weightsBytes / GIB;
+      assert.ok(Math.abs(weights - logged) / logged < 0.025, `-tp ${tp}: ${weights} GiB`);
+    }
+    const hopper = plan(1).weightsBytes;
+    // Before PyTorch 2.9 (vLLM 0.10) the experts stay unswizzled; an A100 runs them through Marlin.
+    assert.ok(hopper - plan(1, { engineVersion: '0.10.2' }).weightsBytes > 0.5 * GIB);
+    assert.ok(hopper - plan(1, { targetGpu: 'A100 80GB' }).weightsBytes > 0.5 * GIB);
+  });
+
   it("counts a routed MoE's expert copies once, as its fused kernel's workspaces (Mixtral 8x7B at TP 2: 1.21 GiB)", () => {
     const p = only('vllm serve mistralai/Mixtral-8x7B-Instruct-v0.1 --max-model-len 8192 --gpu-memory-utilization 0.95 -tp 2\n', 'shell', { engineVersion: '0.19' }).serving!;
     assert.ok(Math.abs(p.activationPeakBytes / GIB - 1.21) / 1.21 < 0.1, `activation ${p.activationPeakBytes / GIB}`);
