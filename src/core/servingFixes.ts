@@ -5,7 +5,7 @@ import { formatInteger } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { neededUtilization, planServing, vllmSplits, type ServingOptions } from './serving';
+import { CURRENT_ENGINE_VERSION, neededUtilization, parseEngineVersion, planServing, vllmSplits, type ServingOptions } from './serving';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
 const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
@@ -42,6 +42,12 @@ function editFor(a: ConfigAnalysis, option: keyof ServingOptions | keyof LlamaOp
   return a.config.serving?.commandLine && flag ? { span: { start: a.config.span.end, end: a.config.span.end }, newText: ` ${flag} ${value}` } : undefined;
 }
 
+/** Whether the vLLM release quantizes 16-bit weights with bitsandbytes from `--quantization bitsandbytes` alone (0.7 on). */
+function inFlightBitsandbytes(options: ServingOptions): boolean {
+  const version = parseEngineVersion(options.version ?? CURRENT_ENGINE_VERSION.vllm);
+  return version !== undefined && (version[0] > 0 || version[1] >= 7);
+}
+
 /** The most GPUs a tensor-parallel fix proposes: one node of eight (beyond, tensor parallelism crosses nodes). */
 const MAX_TENSOR_PARALLEL = 8;
 
@@ -58,7 +64,7 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
     return [];
   }
   const spec = a.spec;
-  const tries: { option: keyof ServingOptions; value: ServingOptions[keyof ServingOptions]; written: string; title: string }[] = [];
+  const tries: { option: keyof ServingOptions; value: ServingOptions[keyof ServingOptions]; written: string; title: string; kind?: FixKind }[] = [];
   if (plan.longestStartingLen > 0 && plan.longestStartingLen < plan.maxModelLen) {
     const len = plan.longestStartingLen;
     tries.push({ option: 'maxModelLen', value: len, written: String(len), title: `Set max_model_len to ${formatInteger(len)} (the longest one request the KV pool holds)` });
@@ -97,16 +103,21 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
       tries.push({ option: 'cpuOffloadGb', value: gb, written: String(gb), title: `Keep ${gb} GiB of the weights in host memory (cpu_offload_gb ${gb}: they stream in, slower)` });
     }
   }
-  // 16-bit weights quantized to fp8 as they load (Ada and Hopper GPUs): the same checkpoint, half the linear layers.
-  if (options.quantization === undefined && options.precision !== '32-true' && (gpu.generation === 'Hopper' || gpu.generation === 'Ada Lovelace' || gpu.generation === 'Blackwell')) {
-    tries.push({ option: 'quantization', value: 'fp8-tensor', written: 'fp8', title: 'Quantize the weights to fp8 as they load (quantization fp8: about half the weights)' });
+  // 16-bit weights quantized as they load: to fp8 where the GPU computes in it (Ada, Hopper, Blackwell), half the linear
+  // layers; elsewhere to bitsandbytes' 4-bit NF4 (vLLM's in-flight quantization, from 0.7 without a load-format flag).
+  if (options.quantization === undefined && options.precision !== '32-true') {
+    if (gpu.generation === 'Hopper' || gpu.generation === 'Ada Lovelace' || gpu.generation === 'Blackwell') {
+      tries.push({ option: 'quantization', value: 'fp8-tensor', written: 'fp8', title: 'Quantize the weights to fp8 as they load (quantization fp8: about half the weights)' });
+    } else if (options.engine === 'vllm' && inFlightBitsandbytes(options)) {
+      tries.push({ option: 'quantization', value: 'nf4', written: 'bitsandbytes', kind: 'quant-4bit', title: 'Quantize the weights to 4 bits as they load (quantization bitsandbytes: NF4, the linear layers at about a quarter of their size; slower than an AWQ or GPTQ checkpoint)' });
+    }
   }
   const fixes: Fix[] = [];
   const rank = (option: keyof ServingOptions) => SERVING_FIX_KINDS.findIndex(([o]) => o === option);
   for (const t of [...tries].sort((x, y) => rank(x.option) - rank(y.option))) {
     const after = planServing(spec, { ...options, [t.option]: t.value }, gpu);
     const edit = editFor(a, t.option, text, t.written);
-    const kind = SERVING_FIX_KINDS[rank(t.option)]?.[1];
+    const kind = t.kind ?? SERVING_FIX_KINDS[rank(t.option)]?.[1];
     if (after.starts && edit && kind) {
       fixes.push({ kind, title: t.title, value: typeof t.value === 'number' ? t.value : t.written, edit, peakBytes: after.budgetBytes, capacityBytes: gpuMemoryBytes(gpu), preferred: fixes.length === 0 });
     }

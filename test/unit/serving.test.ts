@@ -102,6 +102,20 @@ describe('serving planner: vLLM', () => {
     assert.strictEqual(only(text.replace('\n', ' -tp 2\n'), 'shell', { targetGpu: 'H100 80GB' }).serving!.starts, false);
   });
 
+  it('offers 4-bit bitsandbytes weights as they load where the GPU has no fp8 (an A100), fp8 where it has (an H100)', () => {
+    const text = 'vllm serve Qwen/Qwen2.5-72B-Instruct --max-model-len 32768\n';
+    const on = (targetGpu: string) => servingFixes(only(text, 'shell', { targetGpu }), findGpu(targetGpu)!, text);
+    const a100 = on('A100 80GB');
+    const nf4 = a100.find(f => f.kind === 'quant-4bit');
+    assert.ok(nf4 && nf4.preferred, a100.map(f => f.title).join('; '));
+    const edited = text.slice(0, nf4.edit!.span.start) + nf4.edit!.newText + text.slice(nf4.edit!.span.end);
+    assert.strictEqual(edited, 'vllm serve Qwen/Qwen2.5-72B-Instruct --max-model-len 32768 --quantization bitsandbytes\n');
+    assert.strictEqual(only(edited, 'shell', { targetGpu: 'A100 80GB' }).serving!.starts, true);
+    assert.ok(on('H100 80GB').every(f => f.kind !== 'quant-4bit'));
+    // vLLM before 0.7 also needed --load-format bitsandbytes: no one-flag fix there.
+    assert.ok(servingFixes(only(text, 'shell', { targetGpu: 'A100 80GB', engineVersion: '0.6.3' }), findGpu('A100 80GB')!, text).every(f => f.kind !== 'quant-4bit'));
+  });
+
   it('refuses a max_model_len past the model\'s positions, as vLLM does', () => {
     const p = only('vllm serve microsoft/phi-2 --max-model-len 8192\n', 'shell').serving!;
     assert.strictEqual(p.starts, false);
