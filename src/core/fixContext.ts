@@ -60,6 +60,7 @@ export type FixKind =
   | 'target-gpu'
   | 'max-model-len'
   | 'gpu-memory-utilization'
+  | 'mem-fraction-static'
   | 'kv-cache-fp8'
   | 'kv-cache-q8_0'
   | 'cpu-offload'

@@ -538,6 +538,26 @@ export function planServing(spec: ModelSpec, options: ServingOptions, gpu: Gpu):
   return options.engine === 'sglang' ? planSglang(spec, options, gpu) : planVllm(spec, options, gpu);
 }
 
+/**
+ * The smallest `mem_fraction_static` (two decimals, at most 0.95) at which SGLang's pool holds one `max_model_len`
+ * request and the unreserved share still holds the activations and CUDA graphs it runs there, if any.
+ */
+export function neededMemFraction(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
+  const total = cudaTotalBytes(gpu);
+  const holds = (fraction: number) => {
+    const plan = planSglang(spec, { ...options, memFractionStatic: fraction }, gpu);
+    return plan.starts && plan.kvTokens >= plan.maxModelLen && total * (1 - fraction) >= plan.activationPeakBytes + plan.cudaGraphBytes;
+  };
+  // Shares from 0.50 to 0.95 in hundredths, scanned in order: a larger share grows the pool but shrinks the unreserved
+  // share, so the shares that hold need not reach 0.95.
+  for (let hundredths = 50; hundredths <= 95; hundredths++) {
+    if (holds(hundredths / 100)) {
+      return hundredths / 100;
+    }
+  }
+  return undefined;
+}
+
 /** The smallest `gpu_memory_utilization` (two decimals) at which vLLM starts, if any below 0.99. */
 export function neededUtilization(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
   // Shares from 0.50 to 0.99, as the hundredths past 0.49.

@@ -5,7 +5,7 @@ import { formatInteger } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { CURRENT_ENGINE_VERSION, neededUtilization, parseEngineVersion, planServing, vllmSplits, type ServingOptions } from './serving';
+import { CURRENT_ENGINE_VERSION, neededMemFraction, neededUtilization, parseEngineVersion, planServing, vllmSplits, type ServingOptions } from './serving';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
 const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
@@ -19,6 +19,7 @@ const SERVING_FIX_KINDS: readonly (readonly [keyof ServingOptions, FixKind])[] =
   ['kvCacheType', 'kv-cache-fp8'],
   ['maxModelLen', 'max-model-len'],
   ['gpuMemoryUtilization', 'gpu-memory-utilization'],
+  ['memFractionStatic', 'mem-fraction-static'],
   ['tensorParallel', 'tensor-parallel'],
   ['cpuOffloadGb', 'cpu-offload'],
 ];
@@ -73,6 +74,12 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
     const needed = neededUtilization(spec, options, gpu);
     if (needed !== undefined && needed > (options.gpuMemoryUtilization ?? 0.9)) {
       tries.push({ option: 'gpuMemoryUtilization', value: needed, written: String(needed), title: `Set gpu_memory_utilization to ${needed} (the least at which vLLM starts)` });
+    }
+  }
+  if (options.engine === 'sglang') {
+    const needed = neededMemFraction(spec, options, gpu);
+    if (needed !== undefined && needed > (options.memFractionStatic ?? 0)) {
+      tries.push({ option: 'memFractionStatic', value: needed, written: String(needed), title: `Set mem_fraction_static to ${needed} (the least at which the pool holds one ${formatInteger(plan.maxModelLen)}-token request, leaving the activations their share)` });
     }
   }
   if (options.kvCacheType === 'auto') {

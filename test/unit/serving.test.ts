@@ -284,6 +284,21 @@ describe('serving planner: SGLang', () => {
     assert.strictEqual(capped.kvTokens, 100_000);
   });
 
+  it("answers SGLang's \"increase --mem-fraction-static\" with the least share that holds one full request and leaves the activations theirs", () => {
+    const text = 'python -m sglang.launch_server --model-path Qwen/Qwen2.5-32B-Instruct --mem-fraction-static 0.7\n';
+    const a = only(text, 'shell', { targetGpu: 'A100 80GB' });
+    assert.match(a.serving!.reason, /increase --mem-fraction-static/);
+    const fixes = servingFixes(a, findGpu('A100 80GB')!, text);
+    const share = fixes.find(f => f.kind === 'mem-fraction-static');
+    assert.ok(share, fixes.map(f => f.title).join('; '));
+    const edited = text.slice(0, share.edit!.span.start) + share.edit!.newText + text.slice(share.edit!.span.end);
+    assert.strictEqual(edited, `python -m sglang.launch_server --model-path Qwen/Qwen2.5-32B-Instruct --mem-fraction-static ${share.value}\n`);
+    const plan = only(edited, 'shell', { targetGpu: 'A100 80GB' }).serving!;
+    assert.ok(plan.starts && plan.kvTokens >= plan.maxModelLen, `${plan.kvTokens} tokens`);
+    const below = only(text.replace('0.7', String(Number(share.value) - 0.01)), 'shell', { targetGpu: 'A100 80GB' }).serving!;
+    assert.ok(below.kvTokens < below.maxModelLen, 'a hundredth less holds no full request');
+  });
+
   // SGLang 0.4.3 serving QwQ-32B over 4× L4 (PCIe): NCCL took 0.13 GB, weights 15.54 GB and 46,611 KV tokens per GPU.
   // On H100s NCCL's NVLink SHARP buffers take about 2.1 GiB per GPU instead.
   it('sizes NCCL by the interconnect: small over PCIe (4× L4), about 2.1 GiB with NVLink SHARP (H100)', () => {
