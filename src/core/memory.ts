@@ -460,65 +460,115 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   if (settings.megatronCore && !settings.lora) {
     return megatronLayerBytes(spec, settings, tokens);
   }
-  const layout = precisionLayout(settings.precision);
-  const autocast = layout.autocastCopyBytes > 0;
-  const c = layout.computeBytes;
-  const r = layout.residualBytes;
-  const b = settings.batchSize;
-  const s = tokens / b;
-  const h = spec.hiddenSize;
-  const bsh = tokens * h;
-  const attnInner = spec.numHeads * spec.headDim;
-  const bsInner = tokens * attnInner;
-  const bsI = tokens * spec.intermediateSize;
-  const dropoutMask = spec.dropout ? 1 : 0;
-  const lora = settings.lora;
-  // A bitsandbytes LLM.int8() base layer keeps its own input, frozen or not: its matmul saves the input whenever
-  // the input needs a gradient, which under LoRA it does.
-  const quantSaves = quantizedBaseSavesInput(settings);
+  const layer = layerTerms(spec, settings, tokens);
+  // What sequence parallelism splits over the tensor-parallel GPUs (whole on each without it): the norms, the
+  // dropout masks and the inputs of the first linear layers of attention and the MLP. The rest splits over TP.
+  let sequenceWide = normBytes(layer) + attentionInputBytes(layer);
+  let bytes = attentionBytes(layer);
+  sequenceWide += layer.dropoutMask * layer.bsh;
+  const mlp = mlpBytes(layer);
+  bytes += mlp.bytes;
+  sequenceWide += mlp.sequenceWide;
+  sequenceWide += layer.dropoutMask * layer.bsh;
+  bytes += adapterBytes(layer);
+  const tp = Math.max(1, settings.tensorParallel);
+  return bytes / tp + sequenceWide / sequenceSplit(settings);
+}
+
+/** One transformer layer's shapes and the run's element sizes, as the terms of its saved activations read them. */
+interface LayerTerms {
+  readonly spec: ModelSpec;
+  readonly settings: RunSettings;
+  readonly tokens: number;
+  /** Bytes of a 16-bit (or compute-dtype) element, and of a residual-stream element. */
+  readonly c: number;
+  readonly r: number;
+  readonly autocast: boolean;
+  readonly compiled: boolean;
+  readonly bsh: number;
+  readonly bsInner: number;
+  readonly bsI: number;
+  readonly dropoutMask: number;
   /**
    * Bytes per input element kept for the linear layers that read one input tensor (q/k/v, gate/up, or one
    * projection). A trained layer keeps that tensor, or under AMP its own 16-bit cast when `ownCasts`; LoRA dropout
    * gives every adapted layer its own dropped-out copy and a 1-byte mask; frozen 16-bit layers keep nothing.
    */
-  const inputBytes = (targets: readonly ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down')[], ownCasts = false): number => {
-    const keeping = targets.filter(t => savesInput(settings, t)).length;
-    const copies = lora?.dropout ? keeping * (c + 1) : ownCasts ? keeping * c : 0;
-    const shared = (!lora?.dropout && !ownCasts && keeping > 0) || quantSaves;
-    return copies + (shared ? c : 0);
+  readonly inputBytes: (targets: readonly ('q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down')[], ownCasts?: boolean) => number;
+}
+
+function layerTerms(spec: ModelSpec, settings: RunSettings, tokens: number): LayerTerms {
+  const layout = precisionLayout(settings.precision);
+  const c = layout.computeBytes;
+  const lora = settings.lora;
+  // A bitsandbytes LLM.int8() base layer keeps its own input, frozen or not: its matmul saves the input whenever
+  // the input needs a gradient, which under LoRA it does.
+  const quantSaves = quantizedBaseSavesInput(settings);
+  return {
+    spec,
+    settings,
+    tokens,
+    c,
+    r: layout.residualBytes,
+    autocast: layout.autocastCopyBytes > 0,
+    compiled: settings.compiled === true,
+    bsh: tokens * spec.hiddenSize,
+    bsInner: tokens * spec.numHeads * spec.headDim,
+    bsI: tokens * spec.intermediateSize,
+    dropoutMask: spec.dropout ? 1 : 0,
+    inputBytes: (targets, ownCasts = false) => {
+      const keeping = targets.filter(t => savesInput(settings, t)).length;
+      const copies = lora?.dropout ? keeping * (c + 1) : ownCasts ? keeping * c : 0;
+      const shared = (!lora?.dropout && !ownCasts && keeping > 0) || quantSaves;
+      return copies + (shared ? c : 0);
+    },
   };
+}
 
-  // Norm inputs; HF's RMSNorm saves an fp32 upcast of its input, and its normalised output for the weight's
-  // gradient (not needed when the weight is frozen under LoRA). Compiled, a fused norm keeps only its input (and
-  // a per-token scale) and recomputes the rest in backward.
-  const compiled = settings.compiled === true;
-  const perNorm = spec.norm === 'rmsnorm' && !compiled ? (lora ? 4 : r + 4) : r;
-  // What sequence parallelism splits over the tensor-parallel GPUs (whole on each without it): the norms, the
-  // dropout masks and the inputs of the first linear layers of attention and the MLP.
-  let sequenceWide = spec.normsPerLayer * perNorm * bsh;
+/**
+ * Norm inputs; HF's RMSNorm saves an fp32 upcast of its input, and its normalised output for the weight's gradient
+ * (not needed when the weight is frozen under LoRA). Compiled, a fused norm keeps only its input (and a per-token
+ * scale) and recomputes the rest in backward.
+ */
+function normBytes(layer: LayerTerms): number {
+  const { spec, settings, r, bsh } = layer;
+  const perNorm = spec.norm === 'rmsnorm' && !layer.compiled ? (settings.lora ? 4 : r + 4) : r;
+  return spec.normsPerLayer * perNorm * bsh;
+}
 
-  // Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection.
-  const fusedQkv = spec.family === 'GPT-2' || spec.family === 'BLOOM';
-  sequenceWide += inputBytes(['q', 'k', 'v'], autocast && !fusedQkv) * bsh;
-  let bytes = 0;
+/** Linear inputs feeding attention: one tensor, or under AMP one 16-bit cast per separate projection. */
+function attentionInputBytes(layer: LayerTerms): number {
+  const fusedQkv = layer.spec.family === 'GPT-2' || layer.spec.family === 'BLOOM';
+  return layer.inputBytes(['q', 'k', 'v'], layer.autocast && !fusedQkv) * layer.bsh;
+}
 
+/** The attention core's saved tensors (or, recomputed selectively, its inputs) and the output projection's input. */
+function attentionBytes(layer: LayerTerms): number {
+  const { spec, settings, tokens, c, bsInner } = layer;
+  const b = settings.batchSize;
+  const s = tokens / b;
   // PyTorch ≥ 2.5 SDPA takes grouped K/V heads as they are (transformers passes enable_gqa), so k and v are
   // saved at the KV width; eager attention repeats them to every query head first.
-  const bsKv = tokens * (spec.mla ? attnInner : spec.numKvHeads * spec.headDim);
+  const bsKv = tokens * (spec.mla ? spec.numHeads * spec.headDim : spec.numKvHeads * spec.headDim);
   const attentionCore =
     settings.attention === 'sdpa'
       ? // q and the output at the query width, k and v at the KV width; fp32 log-sum-exp.
         2 * c * bsInner + 2 * c * bsKv + 4 * b * spec.numHeads * s
       : // q, k, v; softmax output in fp32, its 16-bit cast, and dropout mask and output.
         3 * c * bsInner + (4 + (spec.dropout ? 1 + c : c === 4 ? 0 : c)) * b * spec.numHeads * s * s;
+  let bytes = 0;
   // Selective recomputation (Korthikanti et al.) keeps only the core's inputs, q, k and v, and recomputes the
   // rest (scores, softmax, the kernel's own output) in backward.
   bytes += settings.checkpointing === 'selective' ? c * (bsInner + 2 * bsKv) : attentionCore;
   // The contiguous copy of the attention output that o_proj saves.
-  bytes += inputBytes(['o']) * bsInner;
-  sequenceWide += dropoutMask * bsh;
+  bytes += layer.inputBytes(['o']) * bsInner;
+  return bytes;
+}
 
-  // The MLP's first linear input (sequence-wide) and the rest.
+/** The MLP (or an average layer's mixture of experts): what splits over TP, and its first linear input, which is sequence-wide. */
+function mlpBytes(layer: LayerTerms): { bytes: number; sequenceWide: number } {
+  const { spec, tokens, c, compiled, autocast, inputBytes } = layer;
+  const h = spec.hiddenSize;
   const ffnInput = (inputTokens: number): number => (spec.mlp === 'gated' ? inputBytes(['gate', 'up'], autocast) : inputBytes(['up'])) * inputTokens * h;
   const ffn = (intermediateTokens: number): number => {
     if (spec.mlp === 'gated') {
@@ -531,36 +581,42 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
     const geluExtra = spec.pythonGelu && !compiled ? (autocast ? 4 + c + 4 : 3 * c) : 0;
     return (c + geluExtra + inputBytes(['down'])) * intermediateTokens;
   };
-  if (spec.moe) {
-    // An average layer: experts' share of the layers, each token through its top-k experts and the shared ones.
-    const m = spec.moe;
-    const moeShare = m.moeLayers / spec.numLayers;
-    const routed = tokens * m.expertsPerToken;
-    const shared = m.sharedIntermediate > 0;
-    // The routed experts' inputs are the tokens dispatched to them; the shared experts read the sequence.
-    const moeBytes = ffn(routed * m.expertIntermediate) + ffnInput(routed) + (shared ? ffn(tokens * m.sharedIntermediate) : 0) + 4 * tokens * m.numExperts;
-    bytes += moeShare * moeBytes + (1 - moeShare) * ffn(bsI);
-    sequenceWide += (moeShare * (shared ? 1 : 0) + (1 - moeShare)) * ffnInput(tokens);
-  } else {
-    bytes += ffn(bsI);
-    sequenceWide += ffnInput(tokens);
+  if (!spec.moe) {
+    return { bytes: ffn(layer.bsI), sequenceWide: ffnInput(tokens) };
   }
-  sequenceWide += dropoutMask * bsh;
+  // An average layer: experts' share of the layers, each token through its top-k experts and the shared ones.
+  const m = spec.moe;
+  const moeShare = m.moeLayers / spec.numLayers;
+  const routed = tokens * m.expertsPerToken;
+  const shared = m.sharedIntermediate > 0;
+  // The routed experts' inputs are the tokens dispatched to them; the shared experts read the sequence.
+  const moeBytes = ffn(routed * m.expertIntermediate) + ffnInput(routed) + (shared ? ffn(tokens * m.sharedIntermediate) : 0) + 4 * tokens * m.numExperts;
+  return {
+    bytes: moeShare * moeBytes + (1 - moeShare) * ffn(layer.bsI),
+    sequenceWide: (moeShare * (shared ? 1 : 0) + (1 - moeShare)) * ffnInput(tokens),
+  };
+}
+
+/** What adapters keep beside the layer: (IA)³'s scaled tensors, LoRA's r-wide intermediates, DoRA's outputs. */
+function adapterBytes(layer: LayerTerms): number {
+  const { spec, tokens, c } = layer;
+  const lora = layer.settings.lora;
   if (lora?.ia3) {
     // (IA)³: each vector's multiply keeps the tensor it scales, cast to its fp32 (PEFT's Linear forward).
     const ia3 = lora.ia3;
-    bytes += adaptedModulesPerLayer(spec, lora.targets, t => ia3Width(t, ia3)) * tokens * 4;
-  } else if (lora) {
-    // Each adapter keeps its r-wide intermediate for lora_B: one per adapted module that exists in the block (a
-    // fused qkv projection is one module; routed experts see only their top-k share of the tokens).
-    bytes += adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * (lora.fp32Adapters ? 4 : c);
-    // DoRA scales the layer's output and the LoRA branch's by the magnitude: both kept for its gradient.
-    if (lora.dora) {
-      bytes += adaptedModulesPerLayer(spec, lora.targets, t => t.outFeatures) * tokens * (c + (lora.fp32Adapters ? 4 : c));
-    }
+    return adaptedModulesPerLayer(spec, lora.targets, t => ia3Width(t, ia3)) * tokens * 4;
   }
-  const tp = Math.max(1, settings.tensorParallel);
-  return bytes / tp + sequenceWide / sequenceSplit(settings);
+  if (!lora) {
+    return 0;
+  }
+  // Each adapter keeps its r-wide intermediate for lora_B: one per adapted module that exists in the block (a
+  // fused qkv projection is one module; routed experts see only their top-k share of the tokens).
+  let bytes = adaptedModulesPerLayer(spec, lora.targets) * tokens * lora.rank * (lora.fp32Adapters ? 4 : c);
+  // DoRA scales the layer's output and the LoRA branch's by the magnitude: both kept for its gradient.
+  if (lora.dora) {
+    bytes += adaptedModulesPerLayer(spec, lora.targets, t => t.outFeatures) * tokens * (c + (lora.fp32Adapters ? 4 : c));
+  }
+  return bytes;
 }
 
 /** Over how many GPUs the sequence-wide activations (norms, block inputs) split: the tensor-parallel group under sequence parallelism. */
