@@ -131,6 +131,19 @@ export function weightTensors(spec: ModelSpec): readonly WeightTensor[] {
 const INVENTORIES = new WeakMap<ModelSpec, readonly WeightTensor[]>();
 
 function buildInventory(spec: ModelSpec): WeightTensor[] {
+  const own = ownInventory(spec);
+  if (own) {
+    return own;
+  }
+  const out = [...embeddingTensors(spec), ...(spec.encoderDecoder ? encoderDecoderStack(spec) : decoderStack(spec)), ...headTensors(spec)];
+  if (spec.vision) {
+    out.push(...visionTensors(spec.vision, spec.hiddenSize));
+  }
+  return out.filter(t => t.count > 0 && t.outFeatures > 0);
+}
+
+/** The tensors of an architecture that is not a transformer stack with embeddings and a head, listed by its own builder. */
+function ownInventory(spec: ModelSpec): WeightTensor[] | undefined {
   if (spec.pipeline) {
     return pipelineTensors(spec);
   }
@@ -152,110 +165,127 @@ function buildInventory(spec: ModelSpec): WeightTensor[] {
   if (spec.rwkv) {
     return rwkvTensors(spec);
   }
-  if (spec.sharedBlocks && spec.hybrid) {
-    return zamba2Tensors(spec);
-  }
-  const h = spec.hiddenSize;
-  const norm = normParams(spec);
-  const tokenWidth = spec.wordEmbedProjDim ?? h;
-  const out: WeightTensor[] = [];
-  const add = (component: ParameterComponent, ...tensors: Untagged[]) => {
-    for (const t of tensors) {
-      out.push(tag(t, component));
-    }
-  };
+  return spec.sharedBlocks && spec.hybrid ? zamba2Tensors(spec) : undefined;
+}
 
-  add('embeddings', table('embed_tokens', spec.vocabSize + (spec.extraEmbeddingRows ?? 0), tokenWidth));
+/** Tensors tagged with the component of the parameter breakdown they count toward. */
+function tagged(component: ParameterComponent, ...tensors: Untagged[]): WeightTensor[] {
+  return tensors.map(t => tag(t, component));
+}
+
+/** The token table (and its projections), position and token-type tables, a patch embedding, the embedding norm and T5's relative-position biases. */
+function embeddingTensors(spec: ModelSpec): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const tokenWidth = spec.wordEmbedProjDim ?? h;
+  const out = tagged('embeddings', table('embed_tokens', spec.vocabSize + (spec.extraEmbeddingRows ?? 0), tokenWidth));
   if (spec.wordEmbedProjDim !== undefined) {
-    add('embeddings', linear('project_in', spec.wordEmbedProjDim, h, 1), linear('project_out', h, spec.wordEmbedProjDim, 1));
+    out.push(...tagged('embeddings', linear('project_in', spec.wordEmbedProjDim, h, 1), linear('project_out', h, spec.wordEmbedProjDim, 1)));
   }
   if (spec.positionTables) {
-    add('embeddings', table('encoder position embeddings', spec.positionTables[0], h), table('decoder position embeddings', spec.positionTables[1], h));
+    out.push(...tagged('embeddings', table('encoder position embeddings', spec.positionTables[0], h), table('decoder position embeddings', spec.positionTables[1], h)));
   } else if (spec.positions === 'learned' && spec.maxPositions !== undefined) {
-    add('embeddings', table('position embeddings', spec.maxPositions + spec.positionOffset, h));
+    out.push(...tagged('embeddings', table('position embeddings', spec.maxPositions + spec.positionOffset, h)));
   }
   if (spec.typeVocabSize > 0) {
-    add('embeddings', table('token type embeddings', spec.typeVocabSize, h));
+    out.push(...tagged('embeddings', table('token type embeddings', spec.typeVocabSize, h)));
   }
   if (spec.patchEmbeddingParams > 0) {
-    add('embeddings', vector('patch embedding and class token', spec.patchEmbeddingParams, 1));
+    out.push(...tagged('embeddings', vector('patch embedding and class token', spec.patchEmbeddingParams, 1)));
   }
   if (spec.embeddingNorm) {
-    add('norms', vector('embedding norm', norm, 1));
+    out.push(...tagged('norms', vector('embedding norm', normParams(spec), 1)));
   }
   if (spec.relativeAttentionBuckets > 0) {
     // T5: one relative-position bias per stack (its first layer); UMT5: one in every layer.
     const biases = spec.relativeBiasPerLayer ? spec.numLayers + spec.numDecoderLayers : spec.encoderDecoder ? 2 : 1;
-    add('attention', vector('relative attention bias', spec.relativeAttentionBuckets * spec.numHeads, biases));
+    out.push(...tagged('attention', vector('relative attention bias', spec.relativeAttentionBuckets * spec.numHeads, biases)));
   }
+  return out;
+}
 
-  if (spec.encoderDecoder) {
-    // T5: encoder blocks (self-attention, FFN), decoder blocks (self-attention, cross-attention, FFN), a final
-    // norm per stack.
-    out.push(...attentionTensors(spec, spec.numLayers + 2 * spec.numDecoderLayers, ''));
-    add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers + spec.numDecoderLayers, ''));
-    add('norms', vector('norms', norm, spec.numLayers * 2 + spec.numDecoderLayers * 3 + (spec.stackNorms ?? 2)));
-  } else {
-    out.push(...attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, ''));
-    if (spec.hybrid) {
-      out.push(...mambaMixerTensors(spec.hybrid.mixer, h, spec.hybrid.mambaLayers));
-    }
-    const moeLayers = spec.moe?.moeLayers ?? 0;
-    if (spec.numLayers - moeLayers > 0) {
-      add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers - moeLayers, ''));
-    }
-    if (spec.moe && moeLayers > 0) {
-      const m = spec.moe;
-      add('experts', ...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true));
-      if (m.sharedIntermediate > 0) {
-        add('experts', ...mlpTensors(spec, m.sharedIntermediate, moeLayers, 'shared_experts.'));
-      }
-      add('experts', { ...linear('router', h, m.numExperts, moeLayers), linear: false });
-      if (m.routerBias) {
-        add('experts', vector('router bias', m.numExperts, moeLayers));
-      }
-      if (m.sharedExpertGate) {
-        add('experts', { ...linear('shared_expert_gate', h, 1, moeLayers), linear: false });
-      }
-    }
-    add('norms', vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0)));
-    if (spec.mtpLayers) {
-      // MiMo's multi-token-prediction layers: a decoder layer each, its input projection, and token, hidden and final norms.
-      out.push(...attentionTensors(spec, spec.mtpLayers, 'mtp_layers.'));
-      add('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.mtpLayers, 'mtp_layers.'));
-      add('other', linear('mtp_layers.input_proj', 2 * h, h, spec.mtpLayers));
-      add('norms', vector('mtp_layers norms', norm, (spec.normsPerLayer + 3) * spec.mtpLayers));
-    }
-    if (spec.crossAttentionLayers) {
-      // Llama 3.2 Vision's cross-attention layers: an RMSNorm over each head's queries and keys, and two scalar gates.
-      add('attention', vector('cross-attention q/k norms', 2 * spec.headDim, spec.crossAttentionLayers), vector('cross-attention gates', 2, spec.crossAttentionLayers));
-    }
+/** T5: encoder blocks (self-attention, FFN), decoder blocks (self-attention, cross-attention, FFN), a final norm per stack. */
+function encoderDecoderStack(spec: ModelSpec): WeightTensor[] {
+  return [
+    ...attentionTensors(spec, spec.numLayers + 2 * spec.numDecoderLayers, ''),
+    ...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers + spec.numDecoderLayers, '')),
+    ...tagged('norms', vector('norms', normParams(spec), spec.numLayers * 2 + spec.numDecoderLayers * 3 + (spec.stackNorms ?? 2))),
+  ];
+}
+
+/** A decoder (or encoder) stack: attention (and a hybrid's Mamba mixers), dense MLPs, experts, norms, MiMo's MTP layers, Llama 3.2 Vision's cross-attention extras. */
+function decoderStack(spec: ModelSpec): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const norm = normParams(spec);
+  const out = attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, '');
+  if (spec.hybrid) {
+    out.push(...mambaMixerTensors(spec.hybrid.mixer, h, spec.hybrid.mambaLayers));
   }
+  const moeLayers = spec.moe?.moeLayers ?? 0;
+  if (spec.numLayers - moeLayers > 0) {
+    out.push(...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers - moeLayers, '')));
+  }
+  if (spec.moe && moeLayers > 0) {
+    out.push(...expertTensors(spec, spec.moe, moeLayers));
+  }
+  out.push(...tagged('norms', vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0))));
+  if (spec.mtpLayers) {
+    // MiMo's multi-token-prediction layers: a decoder layer each, its input projection, and token, hidden and final norms.
+    out.push(...attentionTensors(spec, spec.mtpLayers, 'mtp_layers.'));
+    out.push(...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.mtpLayers, 'mtp_layers.')));
+    out.push(...tagged('other', linear('mtp_layers.input_proj', 2 * h, h, spec.mtpLayers)));
+    out.push(...tagged('norms', vector('mtp_layers norms', norm, (spec.normsPerLayer + 3) * spec.mtpLayers)));
+  }
+  if (spec.crossAttentionLayers) {
+    // Llama 3.2 Vision's cross-attention layers: an RMSNorm over each head's queries and keys, and two scalar gates.
+    out.push(...tagged('attention', vector('cross-attention q/k norms', 2 * spec.headDim, spec.crossAttentionLayers), vector('cross-attention gates', 2, spec.crossAttentionLayers)));
+  }
+  return out;
+}
+
+/** A mixture of experts' layers: routed and shared experts, the router (and its bias), Qwen2-MoE's shared-expert gate. */
+function expertTensors(spec: ModelSpec, m: NonNullable<ModelSpec['moe']>, moeLayers: number): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const out = tagged('experts', ...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true));
+  if (m.sharedIntermediate > 0) {
+    out.push(...tagged('experts', ...mlpTensors(spec, m.sharedIntermediate, moeLayers, 'shared_experts.')));
+  }
+  out.push(...tagged('experts', { ...linear('router', h, m.numExperts, moeLayers), linear: false }));
+  if (m.routerBias) {
+    out.push(...tagged('experts', vector('router bias', m.numExperts, moeLayers)));
+  }
+  if (m.sharedExpertGate) {
+    out.push(...tagged('experts', { ...linear('shared_expert_gate', h, 1, moeLayers), linear: false }));
+  }
+  return out;
+}
+
+/** What follows the stack: a pooler, a classifier, a text projection, a score head, the LM head (once, when untied) and its bias. */
+function headTensors(spec: ModelSpec): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const tokenWidth = spec.wordEmbedProjDim ?? h;
+  const out: WeightTensor[] = [];
   if (spec.pooler) {
-    add('other', linear('pooler', h, h, 1), vector('pooler bias', h, 1));
+    out.push(...tagged('other', linear('pooler', h, h, 1), vector('pooler bias', h, 1)));
   }
   if (spec.classifierLabels) {
-    add('head', linear('classifier', h, spec.classifierLabels, 1), vector('classifier bias', spec.classifierLabels, 1));
+    out.push(...tagged('head', linear('classifier', h, spec.classifierLabels, 1), vector('classifier bias', spec.classifierLabels, 1)));
   }
   if (spec.textProjection) {
-    add('head', linear('text_projection', tokenWidth, spec.textProjection, 1), ...(spec.textProjectionBias ? [vector('text head bias', spec.textProjection, 1)] : []));
+    out.push(...tagged('head', linear('text_projection', tokenWidth, spec.textProjection, 1), ...(spec.textProjectionBias ? [vector('text head bias', spec.textProjection, 1)] : [])));
   }
   if (spec.scoreLabels) {
-    add('head', linear('score', tokenWidth, spec.scoreLabels, 1));
+    out.push(...tagged('head', linear('score', tokenWidth, spec.scoreLabels, 1)));
   }
   if (spec.head === 'lm' && !spec.encoderOnly) {
     // Tied input/output embeddings are held (and counted) once.
     if (!spec.tieWordEmbeddings) {
-      add('head', { ...linear('lm_head', tokenWidth, spec.vocabSize, 1, 'head'), embeddingOrHead: true });
+      out.push(...tagged('head', { ...linear('lm_head', tokenWidth, spec.vocabSize, 1, 'head'), embeddingOrHead: true }));
     }
     if (spec.lmHeadBias) {
-      add('head', vector('lm_head bias', spec.vocabSize, 1));
+      out.push(...tagged('head', vector('lm_head bias', spec.vocabSize, 1)));
     }
   }
-  if (spec.vision) {
-    out.push(...visionTensors(spec.vision, h));
-  }
-  return out.filter(t => t.count > 0 && t.outFeatures > 0);
+  return out;
 }
 
 /**
