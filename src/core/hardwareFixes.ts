@@ -7,15 +7,22 @@ import { gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
 import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
 
 /**
- * The last resorts: for inference, more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit), else
- * the fewest of it that hold the run with quantized weights; then the cheapest listed card of the same vendor that
- * holds the run as it is; where none of these does, a group of another card (clusterFixes).
+ * The last resorts: for inference, the fewest of the user's card that hold the run with quantized weights (where that
+ * is fewer than hold it as it is), more of the same card in tensor parallel (the fewest of 2, 4 or 8 that fit); then
+ * the cheapest listed card of the same vendor that holds the run as it is; where none of these does, a group of
+ * another card (Cluster.elsewhere).
  */
 export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
   const { gpu, mode, capacity, s } = c;
   const out: Fix[] = [];
   // Training spreads over more GPUs by sharding (the ZeRO / FSDP fix), or by the tensor-parallel degree its file states.
   const split = /^\d+×/.test(gpu.name) || mode === 'training' || isUnifiedMemory(gpu) ? undefined : c.firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+  // Quantized weights over fewer of the user's cards come first (a 70B model: 4-bit on two RTX 4090s, not eight in bf16).
+  const cluster = new Cluster(c);
+  const ownQuantized = cluster.ownQuantized();
+  if (ownQuantized && (!split || ownQuantized.count < split.choice)) {
+    out.push(ownQuantized.fix);
+  }
   if (split) {
     const name = `${split.choice}× ${gpu.name}`;
     out.push({
@@ -27,11 +34,6 @@ export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[]
       capacityBytes: capacity,
       preferred: false,
     });
-  }
-  const cluster = new Cluster(c);
-  const ownQuantized = split ? undefined : cluster.ownQuantized();
-  if (ownQuantized) {
-    out.push(ownQuantized);
   }
   const currentPeak = peakIn(c.a.estimate, mode);
   const share = c.budget / capacity;
@@ -86,7 +88,7 @@ class Cluster {
   }
 
   /** The fewest of the user's own card (2, 4 or 8) that hold the run quantized, where one does not even in 4 bits; 8-bit before 4-bit at one count. */
-  ownQuantized(): Fix | undefined {
+  ownQuantized(): { fix: Fix; count: number } | undefined {
     const quantized = this.levels.filter((l): l is NonNullable<ClusterLevel> => l !== undefined);
     if (!this.applies || quantized.length === 0 || quantized.some(level => this.peakOf(level, 1) <= this.c.budget)) {
       return undefined;
@@ -94,7 +96,7 @@ class Cluster {
     for (const n of [2, 4, 8]) {
       const level = quantized.find(l => this.peakOf(l, n) <= this.c.budget);
       if (level) {
-        return this.fix(level, this.c.gpu, n);
+        return { fix: this.fix(level, this.c.gpu, n), count: n };
       }
     }
     return undefined;

@@ -188,7 +188,7 @@ describe('quick fixes that really fit', () => {
     assert.strictEqual(findGpu(String(group.value).replace(/^8× /, ''))?.vendor, 'NVIDIA');
   });
 
-  it('inference that another card holds as it is but the user\'s holds in no precision: the fewest of the user\'s own cards with quantized weights first, then the other card', () => {
+  it('inference too big for the user\'s card: the fewest of its own cards with quantized weights first (where fewer than hold it as it is), then more of them, then another card', () => {
     const mixtral = readReference('configs/json/mixtral-8x7b-v0.1.config.json');
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060 12GB' };
     const doc = analyze(mixtral, 'json', options);
@@ -203,6 +203,11 @@ describe('quick fixes that really fit', () => {
     assert.strictEqual(applied.estimate!.inference.peakBytes, own.peakBytes);
     assert.ok(own.peakBytes <= 0.95 * own.capacityBytes, own.title);
     assert.ok(analyze(mixtral, 'json', { ...options, quantization: 'nf4', targetGpu: '2× RTX 3060 12GB' }).configs[0].verdict?.inference === false);
+    // Where eight cards hold it as it is but two hold it in 4 bits, the two come first (RTX 4090s).
+    const big = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' };
+    const on4090 = analyze(mixtral, 'json', big);
+    const theirs = fixesFor(on4090.configs[0], big, on4090.gpu!, 'inference', mixtral, GPUS);
+    assert.deepStrictEqual(theirs.map(f => [f.kind, f.value]).slice(0, 2), [['quant-more-gpus', '2× RTX 4090'], ['more-gpus', '8× RTX 4090']], theirs.map(f => f.title).join('\n'));
     // Where one of the user's cards holds the quantized weights, that fix says so and no group of them is offered.
     const llama = readReference('configs/json/llama-2-7b-chat-hf.config.json');
     const single = analyze(llama, 'json', options);
