@@ -208,7 +208,10 @@ export function savings(config: FoundConfig, options: AnalysisOptions, forced: P
   ];
   const out: Saving[] = [];
   const base = variant(config, options, forced, {});
-  for (const [label, patch] of variants) {
+  // A paged optimizer's states are outside the peak; the plain 8-bit one's are in it, which can make this row higher.
+  const paged = base?.settings.optimizer === 'paged-adamw' || base?.settings.optimizer === 'paged-adamw-8bit';
+  for (const [name, patch] of variants) {
+    const label = paged && name === '8-bit AdamW' ? '8-bit AdamW, not paged (its states in the peak)' : name;
     // A switch the run already has is its "as configured" row again.
     if (base && label !== 'as configured' && alreadyRuns(base.settings, patch)) {
       continue;

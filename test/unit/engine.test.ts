@@ -303,6 +303,11 @@ describe('advice', () => {
       assert.ok(!set.includes(label), label);
     }
     assert.strictEqual(set[0], 'as configured');
+    // A paged 8-bit run keeps its states outside the peak: the plain 8-bit row says it puts them back in.
+    const paged = savings(llamaConfig(), { ...DEFAULT_OPTIONS, optimizer: 'paged-adamw-8bit' });
+    const plain = paged.find(s => s.label.startsWith('8-bit AdamW'))!;
+    assert.strictEqual(plain.label, '8-bit AdamW, not paged (its states in the peak)');
+    assert.ok(plain.trainingPeakBytes > paged[0].trainingPeakBytes);
   });
 
   it('every training optimisation the seed lists saves memory on a 7B model at batch 4', () => {
