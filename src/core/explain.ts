@@ -475,7 +475,24 @@ function adviceLines(advice: Advice, est: Estimate, gpu: Gpu): string[] {
   }
   out.push('', '### What each optimisation would do', '', '| | Inference peak | Training peak |', '|---|---:|---:|');
   out.push(...advice.savings.map(sv => `| ${sv.label} | ${formatBytes(sv.inferencePeakBytes)} | ${formatBytes(sv.trainingPeakBytes)} |`));
+  out.push(...switchLines(advice, est));
   return out;
+}
+
+/** What each memory switch the file states does: the training peak the other way, and the difference from the run. */
+function switchLines(advice: Advice, est: Estimate): string[] {
+  if (advice.switches.length === 0) {
+    return [];
+  }
+  const base = est.training.peakBytes;
+  return [
+    '',
+    "### What the file's switches do",
+    '',
+    '| Key | The other way | Training peak | Change |',
+    '|---|---|---:|---:|',
+    ...advice.switches.map(sw => `| ${codeSpan(sw.key)} | ${sw.label} | ${formatBytes(sw.trainingPeakBytes)} | ${formatBytesChange(sw.trainingPeakBytes - base)} |`),
+  ];
 }
 
 /** First-order speed (where inference fits the card) and buying against renting (where the card does the file's job). */

@@ -22,12 +22,12 @@ export function formatBytes(bytes: number): string {
   return Math.abs(value) >= 1024 ? `${value.toExponential(2)} ${unit}` : `${round(value)} ${unit}`;
 }
 
-/** A figure against a capacity, both in the capacity's unit: `16.5/24.0 GiB`, `0.42/24.0 GiB`. */
 /** A change in bytes with its sign ("+15.4 GiB", "−2.10 GiB", "±0 B"). */
 export function formatBytesChange(bytes: number): string {
   return bytes === 0 ? '±0 B' : `${bytes > 0 ? '+' : '−'}${formatBytes(Math.abs(bytes))}`;
 }
 
+/** A figure against a capacity, both in the capacity's unit: `16.5/24.0 GiB`, `0.42/24.0 GiB`. */
 export function formatUsage(used: number, capacity: number): string {
   const [, unit] = formatBytes(capacity).split(' ');
   const scale = 1024 ** (UNITS.indexOf(unit as (typeof UNITS)[number]) + 1);

@@ -14,7 +14,7 @@ import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './th
 
 import { GPUS, isUnifiedMemory, type Gpu } from './gpus';
 import { sampleShape } from './format';
-import type { Estimate, InferenceComponent, RunSettings, SpecField, TrainingComponent } from './types';
+import type { Estimate, InferenceComponent, RunSettings, SpecField, TrainingComponent, TrainingLoss } from './types';
 
 /** The request the throughput figures assume: a 512-token prompt and a 256-token answer. */
 export const DEFAULT_PROMPT_TOKENS = 512;
@@ -277,7 +277,40 @@ const SETTING_STEPS: Partial<Record<keyof AnalysisOptions, (s: RunSettings) => S
   zeroStage: s => ([0, 1, 2, 3] as const).filter(z => z !== s.zeroStage && s.gpus > 1).map(z => ({ label: z === 0 ? 'no ZeRO sharding' : `ZeRO-${z}`, patch: { zeroStage: z } })),
   offloadOptimizer: s => [{ label: s.offloadOptimizer ? 'optimizer states on the GPU' : 'optimizer states offloaded to the CPU', patch: { offloadOptimizer: !s.offloadOptimizer } }],
   lora: s => (s.lora ? halfAndDouble(s.lora.rank).map(rank => ({ label: `LoRA rank ${rank}`, patch: { lora: { ...s.lora!, rank } } })) : []),
+  // The frameworks' memory switches (torchtune's recipes), each the other way.
+  compiled: s => [{ label: s.compiled ? 'without torch.compile' : 'with torch.compile', patch: { compiled: !s.compiled } }],
+  optimizerInBackward: s => [{ label: s.optimizerInBackward ? 'without the optimizer step in backward' : 'with the optimizer step in backward', patch: { optimizerInBackward: !s.optimizerInBackward } }],
+  activationOffloading: s => [{ label: s.activationOffloading ? 'without activation offloading' : 'with activation offloading', patch: { activationOffloading: !s.activationOffloading } }],
+  loss: s => LOSS_STEPS.filter(l => l.loss !== (s.loss ?? 'cross-entropy')).map(l => ({ label: l.label, patch: { loss: l.loss } })),
 };
+
+/** The losses a recipe can name, as a switch of one to another reads. */
+const LOSS_STEPS: readonly { readonly loss: TrainingLoss; readonly label: string }[] = [
+  { loss: 'cross-entropy', label: 'the plain cross-entropy loss' },
+  { loss: 'chunked-output', label: 'the chunked-output cross-entropy loss' },
+  { loss: 'linear-chunked', label: 'the linear cross-entropy loss' },
+];
+
+/** The run settings a file states whose effect the report lists: its memory switches, each the other way. */
+const SWITCH_OPTIONS: readonly (keyof AnalysisOptions)[] = ['checkpointing', 'compiled', 'optimizerInBackward', 'activationOffloading', 'loss', 'offloadOptimizer'];
+
+/** A memory switch the file states, the other way, and the estimate with it: the report's "what the file's switches do". */
+export interface SwitchEffect extends SettingWhatIf {
+  /** The key in the file ("optimizer_in_bwd"). */
+  readonly key: string;
+}
+
+/** Each memory switch the file states, the other way (its first key where several state one option). */
+export function switchEffects(a: ConfigAnalysis, options: AnalysisOptions): SwitchEffect[] {
+  const seen = new Set<keyof AnalysisOptions>();
+  return a.config.training.sources.flatMap(source => {
+    if (!SWITCH_OPTIONS.includes(source.option) || seen.has(source.option)) {
+      return [];
+    }
+    seen.add(source.option);
+    return settingWhatIfs(a, source.option, options).map(w => ({ key: source.key, ...w }));
+  });
+}
 
 /** The estimate with a run setting the file states one step either way (none for a serving engine's plan). */
 export function settingWhatIfs(a: ConfigAnalysis, option: keyof AnalysisOptions, options: AnalysisOptions): SettingWhatIf[] {
@@ -330,6 +363,8 @@ export interface Advice {
   readonly training: ModeAdvice;
   readonly sensitivity: readonly { readonly key: string; readonly value: number; readonly inference: number; readonly training: number }[];
   readonly savings: readonly { readonly label: string; readonly inferencePeakBytes: number; readonly trainingPeakBytes: number }[];
+  /** The memory switches the file states, each the other way. */
+  readonly switches: readonly SwitchEffect[];
 }
 
 /** Everything VRAM Lens can advise about one config on one GPU. */
@@ -372,6 +407,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
     training: forMode('training'),
     sensitivity: sensitivities(a.config, options, forced).map(({ key, value, inference, training }) => ({ key, value, inference, training })),
     savings: savings(a.config, options, forced),
+    switches: switchEffects(a, options),
   };
 }
 

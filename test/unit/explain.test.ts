@@ -43,6 +43,21 @@ describe('what the editor shows', () => {
     assert.doesNotMatch(md.replace(/the [\d,]+ MiB nvidia-smi reports/, ''), /GiB \([\d,]+ MiB\)|MiB \([\d.]+ GiB\)/);
   });
 
+  it("the report says what each memory switch the file states does, the other way (a torchtune recipe)", () => {
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'torchtune__llama3_2_3B_full_single_device.yaml'), 'utf8');
+    const doc = analyzeDocument(parseConfig(text, 'yaml'), { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' });
+    const md = reportMarkdown('3B_full_single_device.yaml', doc);
+    const section = md.slice(md.indexOf("### What the file's switches do"));
+    assert.ok(section.length > 0 && md.includes("### What the file's switches do"), md);
+    const row = (key: string) => section.split('\n').find(l => l.startsWith(`| \`${key}\``)) ?? '';
+    // Checkpointing off keeps every layer's activations: far more; compiling fuses the loss and norms: less.
+    assert.match(row('enable_activation_checkpointing'), /\| no checkpointing \| [\d.]+ GiB \| \+[\d.]+ GiB \|$/);
+    assert.match(row('compile'), /\| with torch\.compile \| [\d.]+ GiB \| −[\d.]+ (GiB|MiB) \|$/);
+    assert.match(row('optimizer_in_bwd'), /without the optimizer step in backward/);
+    // A model config states no switch: no such section.
+    assert.ok(!reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), DEFAULT_OPTIONS)).includes("switches do"));
+  });
+
   it('the report names the setting behind a default batch and sequence, and a capped sequence offers the full context', () => {
     const notes = onlyConfig(llama()).estimate!.assumptions;
     assert.ok(notes.includes('Micro-batch 1: the file sets none; setting vramLens.batchSize (CLI --batch), default 1.'), notes.join('\n'));
