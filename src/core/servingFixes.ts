@@ -5,7 +5,8 @@ import { formatInteger } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { CURRENT_ENGINE_VERSION, neededMemFraction, neededUtilization, parseEngineVersion, planServing, vllmSplits, type ServingOptions } from './serving';
+import { CURRENT_ENGINE_VERSION, neededMemFraction, neededUtilization, parseEngineVersion, planServing, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
+import type { ModelSpec } from './types';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
 const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
@@ -64,8 +65,42 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   if (!plan || plan.starts || !a.spec || !options) {
     return [];
   }
-  const spec = a.spec;
-  const tries: { option: keyof ServingOptions; value: ServingOptions[keyof ServingOptions]; written: string; title: string; kind?: FixKind }[] = [];
+  const s: Situation = { spec: a.spec, options, plan, gpu };
+  const tries = [...lengthAndShareTries(s), ...kvTries(s), ...tensorParallelTries(s), ...offloadTries(s), ...quantizationTries(s)];
+  const fixes: Fix[] = [];
+  const rank = (option: keyof ServingOptions) => SERVING_FIX_KINDS.findIndex(([o]) => o === option);
+  for (const t of [...tries].sort((x, y) => rank(x.option) - rank(y.option))) {
+    const after = planServing(a.spec, { ...options, [t.option]: t.value }, gpu);
+    const edit = editFor(a, t.option, text, t.written);
+    const kind = t.kind ?? SERVING_FIX_KINDS[rank(t.option)]?.[1];
+    if (after.starts && edit && kind) {
+      fixes.push({ kind, title: t.title, value: typeof t.value === 'number' ? t.value : t.written, edit, peakBytes: after.budgetBytes, capacityBytes: gpuMemoryBytes(gpu), preferred: fixes.length === 0 });
+    }
+  }
+  return fixes;
+}
+
+/** A serving command that does not start: its model, options, plan and GPU. */
+interface Situation {
+  readonly spec: ModelSpec;
+  readonly options: ServingOptions;
+  readonly plan: ServingPlan;
+  readonly gpu: Gpu;
+}
+
+/** One change to try, as the command would be edited: the option, its value, the text written and the fix's title. */
+interface Try {
+  readonly option: keyof ServingOptions;
+  readonly value: ServingOptions[keyof ServingOptions];
+  readonly written: string;
+  readonly title: string;
+  /** Where the option's usual kind does not name the change (bitsandbytes' 4-bit weights). */
+  readonly kind?: FixKind;
+}
+
+/** The longest max_model_len the pool holds one request of; the least budget share at which the engine starts. */
+function lengthAndShareTries({ spec, options, plan, gpu }: Situation): Try[] {
+  const tries: Try[] = [];
   if (plan.longestStartingLen > 0 && plan.longestStartingLen < plan.maxModelLen) {
     const len = plan.longestStartingLen;
     tries.push({ option: 'maxModelLen', value: len, written: String(len), title: `Set max_model_len to ${formatInteger(len)} (the longest one request the KV pool holds)` });
@@ -82,17 +117,25 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
       tries.push({ option: 'memFractionStatic', value: needed, written: String(needed), title: `Set mem_fraction_static to ${needed} (the least at which the pool holds one ${formatInteger(plan.maxModelLen)}-token request, leaving the activations their share)` });
     }
   }
-  if (options.kvCacheType === 'auto') {
-    tries.push({ option: 'kvCacheType', value: 'fp8', written: 'fp8', title: 'Store the KV cache in fp8 (kv_cache_dtype fp8: twice the tokens per GiB)' });
-  }
-  // The fewest GPUs, doubling up to one node of eight, over which the model splits and the command starts.
+  return tries;
+}
+
+function kvTries({ options }: Situation): Try[] {
+  return options.kvCacheType === 'auto' ? [{ option: 'kvCacheType', value: 'fp8', written: 'fp8', title: 'Store the KV cache in fp8 (kv_cache_dtype fp8: twice the tokens per GiB)' }] : [];
+}
+
+/**
+ * The fewest GPUs, doubling up to one node of eight, over which the model splits and the command starts; for a degree
+ * vLLM cannot split the model over, the nearest below and above that it can.
+ */
+function tensorParallelTries({ spec, options, gpu }: Situation): Try[] {
+  const tries: Try[] = [];
   const splits = (t: number) => (options.engine === 'vllm' ? vllmSplits(spec, t) : spec.numHeads % t === 0);
   const doublings = [2, 4, 8].map(k => options.tensorParallel * k).filter(t => t <= MAX_TENSOR_PARALLEL && splits(t));
   const tp = doublings.find(t => planServing(spec, { ...options, tensorParallel: t }, gpu).starts);
   if (tp !== undefined) {
     tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title: `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})` });
   }
-  // A degree vLLM cannot split the model over: the nearest below and above that it can.
   if (options.engine === 'vllm' && !vllmSplits(spec, options.tensorParallel)) {
     const below = Array.from({ length: options.tensorParallel - 1 }, (_, i) => options.tensorParallel - 1 - i).find(t => vllmSplits(spec, t));
     const above = Array.from({ length: options.tensorParallel }, (_, i) => options.tensorParallel + 1 + i).find(t => vllmSplits(spec, t));
@@ -102,34 +145,33 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
       }
     }
   }
-  // The least whole GiB of weights kept in host memory that lets vLLM start (it streams them in: slower).
-  if (options.engine === 'vllm' && options.cpuOffloadGb === undefined) {
-    const most = Math.ceil(plan.weightsBytes / 1024 ** 3);
-    const gb = smallestFitting(n => planServing(spec, { ...options, cpuOffloadGb: n }, gpu).starts, most);
-    if (gb !== undefined) {
-      tries.push({ option: 'cpuOffloadGb', value: gb, written: String(gb), title: `Keep ${gb} GiB of the weights in host memory (cpu_offload_gb ${gb}: they stream in, slower)` });
-    }
+  return tries;
+}
+
+/** The least whole GiB of weights kept in host memory that lets vLLM start (it streams them in: slower). */
+function offloadTries({ spec, options, plan, gpu }: Situation): Try[] {
+  if (options.engine !== 'vllm' || options.cpuOffloadGb !== undefined) {
+    return [];
   }
-  // 16-bit weights quantized as they load: to fp8 where the GPU computes in it (Ada, Hopper, Blackwell), half the linear
-  // layers; elsewhere to bitsandbytes' 4-bit NF4 (vLLM's in-flight quantization, from 0.7 without a load-format flag).
-  if (options.quantization === undefined && options.precision !== '32-true') {
-    if (gpu.generation === 'Hopper' || gpu.generation === 'Ada Lovelace' || gpu.generation === 'Blackwell') {
-      tries.push({ option: 'quantization', value: 'fp8-tensor', written: 'fp8', title: 'Quantize the weights to fp8 as they load (quantization fp8: about half the weights)' });
-    } else if (options.engine === 'vllm' && inFlightBitsandbytes(options)) {
-      tries.push({ option: 'quantization', value: 'nf4', written: 'bitsandbytes', kind: 'quant-4bit', title: 'Quantize the weights to 4 bits as they load (quantization bitsandbytes: NF4, the linear layers at about a quarter of their size; slower than an AWQ or GPTQ checkpoint)' });
-    }
+  const most = Math.ceil(plan.weightsBytes / 1024 ** 3);
+  const gb = smallestFitting(n => planServing(spec, { ...options, cpuOffloadGb: n }, gpu).starts, most);
+  return gb === undefined ? [] : [{ option: 'cpuOffloadGb', value: gb, written: String(gb), title: `Keep ${gb} GiB of the weights in host memory (cpu_offload_gb ${gb}: they stream in, slower)` }];
+}
+
+/**
+ * 16-bit weights quantized as they load: to fp8 where the GPU computes in it (Ada, Hopper, Blackwell), half the linear
+ * layers; elsewhere to bitsandbytes' 4-bit NF4 (vLLM's in-flight quantization, from 0.7 without a load-format flag).
+ */
+function quantizationTries({ options, gpu }: Situation): Try[] {
+  if (options.quantization !== undefined || options.precision === '32-true') {
+    return [];
   }
-  const fixes: Fix[] = [];
-  const rank = (option: keyof ServingOptions) => SERVING_FIX_KINDS.findIndex(([o]) => o === option);
-  for (const t of [...tries].sort((x, y) => rank(x.option) - rank(y.option))) {
-    const after = planServing(spec, { ...options, [t.option]: t.value }, gpu);
-    const edit = editFor(a, t.option, text, t.written);
-    const kind = t.kind ?? SERVING_FIX_KINDS[rank(t.option)]?.[1];
-    if (after.starts && edit && kind) {
-      fixes.push({ kind, title: t.title, value: typeof t.value === 'number' ? t.value : t.written, edit, peakBytes: after.budgetBytes, capacityBytes: gpuMemoryBytes(gpu), preferred: fixes.length === 0 });
-    }
+  if (gpu.generation === 'Hopper' || gpu.generation === 'Ada Lovelace' || gpu.generation === 'Blackwell') {
+    return [{ option: 'quantization', value: 'fp8-tensor', written: 'fp8', title: 'Quantize the weights to fp8 as they load (quantization fp8: about half the weights)' }];
   }
-  return fixes;
+  return options.engine === 'vllm' && inFlightBitsandbytes(options)
+    ? [{ option: 'quantization', value: 'nf4', written: 'bitsandbytes', kind: 'quant-4bit', title: 'Quantize the weights to 4 bits as they load (quantization bitsandbytes: NF4, the linear layers at about a quarter of their size; slower than an AWQ or GPTQ checkpoint)' }]
+    : [];
 }
 
 /**
