@@ -18,7 +18,7 @@ const TRAINING_ONLY: ReadonlySet<keyof AnalysisOptions> = new Set<keyof Analysis
   'lora', 'trainedLayers', 'qloraKernel', 'zeroStage', 'offloadOptimizer', 'offloadParameters', 'hybridShard', 'zero3Init',
   'reduceBucketSize', 'prefetchBucketSize', 'maxLiveParameters', 'overlapComm', 'contiguousGradients', 'deepspeed',
   'fusedOptimizer', 'optimizerInBackward', 'activationOffloading', 'compiledLoss', 'loss', 'fp32Gradients',
-  'virtualPipelineStages', 'pipelineSchedule', 'float8Linear', 'float8AllGather', 'asyncTensorParallel', 'unshardedAccumulation',
+  'virtualPipelineStages', 'pipelineSchedule', 'float8Linear', 'float8AllGather', 'asyncTensorParallel', 'unshardedAccumulation', 'preference',
 ]);
 
 /** Keys that name a training quantity (`per_device_train_batch_size`, `train.micro_batch_size`, `training.seq_len`). */

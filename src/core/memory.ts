@@ -22,6 +22,7 @@ import type {
   ParameterBreakdown,
   PipelineComponent,
   Precision,
+  PreferenceRun,
   Quantization,
   RunSettings,
   TrainingComponent,
@@ -810,11 +811,17 @@ export function estimateTraining(spec: ModelSpec, params: ParameterBreakdown, se
   return { ...worst, otherStagePeakBytes: worst === last ? first.peakBytes : last.peakBytes };
 }
 
-function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: RunSettings, stage: PipelineStage): TrainingBreakdown {
+function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, runSettings: RunSettings, stage: PipelineStage): TrainingBreakdown {
+  // Preference pairs run their chosen and rejected sequences through the model together: twice the sequences, whose
+  // log-probabilities TRL takes from the 16-bit logits row by row (selective_log_softmax), not through an fp32 loss.
+  const settings = runSettings.preference ? { ...runSettings, batchSize: runSettings.batchSize * 2, loss: runSettings.loss ?? ('cross-entropy-16bit' as const) } : runSettings;
   const shares = stageShares(spec, params, settings, stage);
   const states = modelStates(spec, params, settings, shares);
   const { activations, backwardWorkspace, headGradient } = stageActivations(spec, settings, stage, shares, states);
-  const { weights, gradients, optimizer, paged, stepTemporaries, trainable, savedCount, accumulatedGradients } = states;
+  const { gradients, optimizer, paged, stepTemporaries, trainable, savedCount, accumulatedGradients } = states;
+  // DPO's reference model, where it is a frozen copy: the model's weights again, as they are held (TRL deep-copies the
+  // model, and under ZeRO-3 prepares the copy with the same sharding).
+  const weights = states.weights * (runSettings.preference?.reference === 'copy' ? 2 : 1);
   const { zero } = shares;
   // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
   const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
@@ -822,7 +829,11 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
   // Peak: after forward (activations, plus gradients kept across accumulation steps) or at the optimizer
   // step (gradients plus step temporaries), over the weights and optimizer states that are always there.
   const keptGradients = !settings.optimizerInBackward && (settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1) ? accumulatedGradients : 0;
-  const forwardPeak = activations + backwardWorkspace + (settings.optimizerInBackward ? gradients : Math.max(keptGradients, headGradient));
+  // DPO's reference forward runs (without gradients) while the policy's activations are held: its 16-bit logits over
+  // every pair's tokens are alive at once, on the stage with the head.
+  const referenceLogits =
+    runSettings.preference && runSettings.preference.reference !== 'none' && spec.head === 'lm' && stage !== 'first' ? shares.tokens * spec.vocabSize * 2 : 0;
+  const forwardPeak = activations + referenceLogits + backwardWorkspace + (settings.optimizerInBackward ? gradients : Math.max(keptGradients, headGradient));
   const stepPeak = gradients + stepTemporaries;
   // DeepSpeed's gradient reduce buffer: ZeRO-3 allocates it once, ZeRO-1/2 for each backward.
   const reduceBuffer = deepspeedReduceBufferBytes(spec, settings, zero);
@@ -836,7 +847,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, settings: 
       weights: Math.round(weights),
       gradients: Math.round(Math.max(gradients, keptGradients) + reduceBuffer),
       optimizer: Math.round(optimizer),
-      activations: Math.round(activations + backwardWorkspace + blasWorkspace),
+      activations: Math.round(activations + referenceLogits + backwardWorkspace + blasWorkspace),
       allocatorReserve,
       cudaContext,
     },
@@ -1471,6 +1482,17 @@ function fineTuningNote(spec: ModelSpec, settings: RunSettings): string {
     : 'Fine-tuning: all parameters trainable.';
 }
 
+/** What training on preference pairs adds: twice the sequences, and the reference model as the run has it. */
+function preferenceNote(preference: PreferenceRun, pairs: number): string {
+  const reference =
+    preference.reference === 'copy'
+      ? "the reference model is a frozen copy of the model (TRL's create_reference_model), its weights counted again, and its forward's 16-bit logits are held beside the policy's activations"
+      : preference.reference === 'adapters'
+        ? "the reference model is the model with its adapters off (no copy), its forward's 16-bit logits held beside the policy's activations"
+        : 'no reference model runs on the GPU (its log-probabilities precomputed, or a reference-free loss)';
+  return `Preference pairs (DPO): each micro-batch of ${pairs} pair${pairs === 1 ? '' : 's'} runs its chosen and rejected sequences together (${2 * pairs} sequences), their log-probabilities taken from the 16-bit logits row by row (TRL's selective_log_softmax: the logits, their log-softmax and its gradient, 2 bytes each); ${reference}. Not measured on a GPU.`;
+}
+
 function optimizerNote(settings: RunSettings): string {
   return `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out' : ''}.`;
 }
@@ -1502,6 +1524,7 @@ function runNotes(spec: ModelSpec, settings: RunSettings): string[] {
     frameworkNote(settings),
     precisionNote(settings),
     fineTuningNote(spec, settings),
+    ...(settings.preference ? [preferenceNote(settings.preference, settings.batchSize)] : []),
     optimizerNote(settings),
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
     checkpointingNote(settings),

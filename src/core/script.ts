@@ -2,7 +2,7 @@
 import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
-import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
+import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
 import { SERVING_FLAGS } from './servingKeys';
 import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune, type NemoLayout } from './nemo';
 
@@ -422,6 +422,29 @@ function addPurpose(run: RunBuilder, calls: readonly CallSite[], trainerCall: Ca
   }
 }
 
+/**
+ * TRL's DPOTrainer (or DPOConfig): preference pairs, and where the reference model's log-probabilities come from —
+ * none on the GPU when precomputed (`precompute_ref_log_probs=True`) or reference-free (`reference_free=True`), a copy
+ * when the trainer is given a `ref_model`, the model with its adapters off under PEFT, else a copy TRL makes.
+ */
+function addPreference(run: RunBuilder, calls: readonly CallSite[], args: CallSite | undefined, lora: boolean): void {
+  const trainer = calls.find(c => /(^|\.)DPOTrainer$/.test(c.callee));
+  const config = args && /(^|\.)DPOConfig$/.test(args.callee) ? args : undefined;
+  const at = trainer ?? config;
+  if (!at) {
+    return;
+  }
+  const on = (call: CallSite | undefined, name: string) => {
+    const v = kwarg(call, name)?.value;
+    return v?.kind === 'boolean' && v.value;
+  };
+  const given = kwarg(trainer, 'ref_model')?.value;
+  const peftConfig = kwarg(trainer, 'peft_config')?.value;
+  const peft = lora || (peftConfig !== undefined && peftConfig.kind !== 'null');
+  const reference = on(config, 'precompute_ref_log_probs') || on(config, 'reference_free') ? 'none' : given && given.kind !== 'null' ? 'copy' : peft ? 'adapters' : 'copy';
+  run.addImplied(PREFERENCE_REFERENCE_KEY, reference, at.span, `${last(at.callee)}(…)`);
+}
+
 /** llama-cpp-python's defaults (llama_cpp.Llama): n_ctx 512, n_gpu_layers 0, flash_attn False. */
 const LLAMA_CPP_PYTHON_DEFAULTS = { context: 512, gpuLayers: 0 } as const;
 
@@ -464,6 +487,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
   addVllmEngine(run, llm);
   addLlamaCppPython(run, calls.find(c => last(c.callee) === 'Llama'));
+  addPreference(run, calls, args, lora);
   addCheckpointing(run, calls);
   addOffload(run, calls);
   addPipelineCall(run, calls);

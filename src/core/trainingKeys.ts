@@ -3,10 +3,10 @@ import type { AnalysisOptions } from './options';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import { sampleParallelDegree } from './parallelism';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
 import { ALL_LINEAR_TARGETS, MLP_TARGETS, type LoraTarget } from './weightTensor';
-import type { Checkpointing, LoraSettings, OptimizerName, Precision, Quantization, Span, TrainingLoss } from './types';
+import type { Checkpointing, LoraSettings, OptimizerName, Precision, PreferenceRun, Quantization, Span, TrainingLoss } from './types';
 
 /** One run setting read from the file, with where it is written. */
 export interface SettingSource {
@@ -245,6 +245,7 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const named = readGpusAndSharding(r, attached);
   readParallelLayout(r);
   readLora(r);
+  readPreference(r);
   const own = readFrameworkDefaults(r);
   const framework = own?.framework ?? (mlx ? ('mlx' as const) : undefined);
   const defaults = [...(mlx ?? []), ...(own?.defaults ?? [])];
@@ -261,6 +262,27 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
     ...(framework ? { framework } : {}),
     ...(defaults.length > 0 ? { frameworkDefaults: defaults } : {}),
   };
+}
+
+/** Preference losses that need no reference model (the pairs still run together). */
+const REFERENCE_FREE_LOSSES = new Set(['orpo', 'simpo']);
+
+/**
+ * Training on preference pairs (DPO): a script's DPOTrainer (marked by its reader), LLaMA-Factory's `stage: dpo` or
+ * axolotl's `rl: dpo` / `ipo` / `orpo` / `simpo`. The reference model is the model with its adapters off under LoRA,
+ * none for a reference-free loss (`pref_loss: orpo`, `rl: simpo`), else a frozen copy.
+ */
+function readPreference(r: SettingsRead): void {
+  const { obj, take } = r;
+  const text = (path: string) => {
+    const v = entryAt(obj, path)?.value;
+    return v?.kind === 'string' ? v.value.toLowerCase() : undefined;
+  };
+  const adapters = text('finetuning_type') === 'lora' || text('adapter') === 'lora' || text('adapter') === 'qlora';
+  const reference = (loss: string | undefined): PreferenceRun['reference'] => (loss && REFERENCE_FREE_LOSSES.has(loss) ? 'none' : adapters ? 'adapters' : 'copy');
+  take('preference pairs (DPO)', 'preference', PREFERENCE_REFERENCE_KEY, v => (v.kind === 'string' && ['copy', 'adapters', 'none'].includes(v.value) ? { reference: v.value as PreferenceRun['reference'] } : undefined));
+  take('preference pairs (LLaMA-Factory DPO)', 'preference', 'stage', v => (v.kind === 'string' && v.value.toLowerCase() === 'dpo' ? { reference: reference(text('pref_loss')) } : undefined));
+  take('preference pairs (axolotl)', 'preference', 'rl', v => (v.kind === 'string' && ['dpo', 'ipo', 'orpo', 'simpo'].includes(v.value.toLowerCase()) ? { reference: reference(v.value.toLowerCase()) } : undefined));
 }
 
 /** What each step of reading a training file shares: the file, what has been read so far, and how a key is read. */

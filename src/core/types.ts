@@ -522,6 +522,17 @@ export interface LoraSettings {
   readonly ia3?: Ia3Layout;
 }
 
+/**
+ * Training on preference pairs as TRL's DPOTrainer (and LLaMA-Factory's and axolotl's DPO, built on it) runs it: each
+ * micro-batch of pairs goes through the model as its chosen and rejected sequences together, twice the sequences; the
+ * reference model's log-probabilities come from a frozen copy of the model (`copy`), from the model itself with its
+ * adapters off (`adapters`, a PEFT run), or from nowhere on the GPU (`none`: computed before training, or a loss with no
+ * reference such as ORPO or SimPO).
+ */
+export interface PreferenceRun {
+  readonly reference: 'copy' | 'adapters' | 'none';
+}
+
 /** How the model is run: everything the estimate depends on that is not the architecture. */
 export interface RunSettings {
   readonly batchSize: number;
@@ -733,6 +744,8 @@ export interface RunSettings {
    * (torchtune's `enable_activation_offloading`); a few tensors stay on the GPU while their copies are in flight.
    */
   readonly activationOffloading?: boolean;
+  /** Training on preference pairs (DPO), as TRL runs it: see PreferenceRun. */
+  readonly preference?: PreferenceRun;
   /**
    * Only the last this many transformer blocks are trained (mlx-lm's `num_layers`): LoRA adapters, or the blocks'
    * own weights, there only; the blocks before them need no gradient and keep nothing for backward.

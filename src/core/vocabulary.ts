@@ -107,6 +107,12 @@ export const SERVING_VERSION_KEY = 'serving_version';
 /** The key a script's run carries when its calls say what it is for: 'training' (a trainer, a backward pass) or 'inference' (it only generates). */
 export const RUN_PURPOSE_KEY = 'run_purpose';
 
+/**
+ * The key a script's run carries when it trains on preference pairs (TRL's DPOTrainer): where the reference model's
+ * log-probabilities come from, 'copy', 'adapters' or 'none' (PreferenceRun's reference).
+ */
+export const PREFERENCE_REFERENCE_KEY = 'preference_reference';
+
 /** The key an `LLM(...)` call's entries carry: vLLM started from Python, whose defaults differ from the API server's. */
 export const SERVING_OFFLINE_KEY = 'serving_offline';
 

@@ -176,3 +176,53 @@ describe('scripts are Python, not configs', () => {
     assert.strictEqual(parseConfig('n_layer = 12\nn_head = 12\nn_embd = 768\nn_layer = 24\n', 'python').problems[0]?.code, 'duplicate-key');
   });
 });
+
+describe('preference pairs (DPO), as TRL runs them', () => {
+  const run = (text: string, format: 'python' | 'yaml' = 'python') => analyzeDocument(parseConfig(text, format), DEFAULT_OPTIONS).configs[0];
+  const script = (trainer: 'SFT' | 'DPO', config = '', trainerArgs = '') =>
+    [
+      'from transformers import AutoModelForCausalLM',
+      'from peft import LoraConfig',
+      `from trl import ${trainer}Config, ${trainer}Trainer`,
+      'model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-0.5B-Instruct")',
+      `args = ${trainer}Config(output_dir="out", per_device_train_batch_size=4, max_length=1024, bf16=True${config})`,
+      `trainer = ${trainer}Trainer(model=model, args=args, train_dataset=ds${trainerArgs})`,
+      'trainer.train()',
+      '',
+    ].join('\n');
+
+  it('runs each pair as two sequences and holds a frozen copy of the model as the reference', () => {
+    const sft = run(script('SFT')).estimate!;
+    const dpo = run(script('DPO'));
+    assert.deepStrictEqual(dpo.estimate!.settings.preference, { reference: 'copy' });
+    assert.strictEqual(dpo.config.training.sources.find(s => s.option === 'preference')?.key, 'DPOTrainer(…)');
+    // The same micro-batch of 4 (pairs), the same weights twice, the activations of 8 sequences.
+    assert.strictEqual(dpo.estimate!.settings.batchSize, 4);
+    assert.strictEqual(dpo.estimate!.training.components.weights, 2 * sft.training.components.weights);
+    assert.ok(dpo.estimate!.training.components.activations > 1.3 * sft.training.components.activations);
+    assert.ok(dpo.estimate!.assumptions.some(n => /^Preference pairs \(DPO\): each micro-batch of 4 pairs runs its chosen and rejected sequences together \(8 sequences\)/.test(n)));
+  });
+
+  it('under PEFT the reference is the model with its adapters off; precomputed, no reference forward at all', () => {
+    const copy = run(script('DPO')).estimate!;
+    const adapters = run(script('DPO', '', ', peft_config=LoraConfig(r=16, target_modules="all-linear")')).estimate!;
+    assert.deepStrictEqual(adapters.settings.preference, { reference: 'adapters' });
+    assert.ok(adapters.training.components.weights < copy.training.components.weights);
+    const precomputed = run(script('DPO', ', precompute_ref_log_probs=True')).estimate!;
+    assert.deepStrictEqual(precomputed.settings.preference, { reference: 'none' });
+    // No copy and no reference logits beside the policy's activations.
+    assert.strictEqual(precomputed.training.components.weights * 2, copy.training.components.weights);
+    assert.ok(precomputed.training.components.activations < copy.training.components.activations);
+  });
+
+  it("reads LLaMA-Factory's stage: dpo and axolotl's rl, with their adapters and reference-free losses", () => {
+    const factory = run('model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: dpo\nfinetuning_type: lora\nlora_rank: 8\ncutoff_len: 2048\nper_device_train_batch_size: 1\n', 'yaml');
+    assert.deepStrictEqual(factory.estimate!.settings.preference, { reference: 'adapters' });
+    const full = run('model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: dpo\nfinetuning_type: full\npref_loss: orpo\ncutoff_len: 2048\n', 'yaml');
+    assert.deepStrictEqual(full.estimate!.settings.preference, { reference: 'none' });
+    const sft = run('model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: sft\nfinetuning_type: lora\ncutoff_len: 2048\n', 'yaml');
+    assert.strictEqual(sft.estimate!.settings.preference, undefined);
+    const axolotl = run('base_model: Qwen/Qwen2.5-7B-Instruct\nrl: dpo\nadapter: qlora\nload_in_4bit: true\nmicro_batch_size: 1\nsequence_len: 2048\n', 'yaml');
+    assert.deepStrictEqual(axolotl.estimate!.settings.preference, { reference: 'adapters' });
+  });
+});
