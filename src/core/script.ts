@@ -440,8 +440,11 @@ function addPreference(run: RunBuilder, calls: readonly CallSite[], args: CallSi
   };
   const given = kwarg(trainer, 'ref_model')?.value;
   const peftConfig = kwarg(trainer, 'peft_config')?.value;
-  const peft = lora || (peftConfig !== undefined && peftConfig.kind !== 'null');
-  const reference = on(config, 'precompute_ref_log_probs') || on(config, 'reference_free') ? 'none' : given && given.kind !== 'null' ? 'copy' : peft ? 'adapters' : 'copy';
+  const passed = (v: ConfigValue | undefined) => v !== undefined && (v.kind !== 'null' || v.unreadable !== undefined);
+  const peft = lora || passed(peftConfig);
+  // `ref_model=None` hands none; any other value (a name the reader cannot follow included) hands one.
+  const handed = passed(given);
+  const reference = on(config, 'precompute_ref_log_probs') || on(config, 'reference_free') ? 'none' : handed ? 'given' : peft ? 'adapters' : 'copy';
   run.addImplied(PREFERENCE_REFERENCE_KEY, reference, at.span, `${last(at.callee)}(…)`);
 }
 

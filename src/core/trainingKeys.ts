@@ -280,7 +280,13 @@ function readPreference(r: SettingsRead): void {
   };
   const adapters = text('finetuning_type') === 'lora' || text('adapter') === 'lora' || text('adapter') === 'qlora';
   const reference = (loss: string | undefined): PreferenceRun['reference'] => (loss && REFERENCE_FREE_LOSSES.has(loss) ? 'none' : adapters ? 'adapters' : 'copy');
-  take('preference pairs (DPO)', 'preference', PREFERENCE_REFERENCE_KEY, v => (v.kind === 'string' && ['copy', 'adapters', 'none'].includes(v.value) ? { reference: v.value as PreferenceRun['reference'] } : undefined));
+  // A script's mark: 'given' is a reference model handed to the trainer, a copy whatever the run adapts.
+  take('preference pairs (DPO)', 'preference', PREFERENCE_REFERENCE_KEY, v => {
+    if (v.kind !== 'string') {
+      return undefined;
+    }
+    return v.value === 'given' ? { reference: 'copy' as const, given: true } : ['copy', 'adapters', 'none'].includes(v.value) ? { reference: v.value as PreferenceRun['reference'] } : undefined;
+  });
   take('preference pairs (LLaMA-Factory DPO)', 'preference', 'stage', v => (v.kind === 'string' && v.value.toLowerCase() === 'dpo' ? { reference: reference(text('pref_loss')) } : undefined));
   take('preference pairs (axolotl)', 'preference', 'rl', v => (v.kind === 'string' && ['dpo', 'ipo', 'orpo', 'simpo'].includes(v.value.toLowerCase()) ? { reference: reference(v.value.toLowerCase()) } : undefined));
 }

@@ -531,6 +531,11 @@ export interface LoraSettings {
  */
 export interface PreferenceRun {
   readonly reference: 'copy' | 'adapters' | 'none';
+  /**
+   * The trainer is handed its reference model (`ref_model=`): a copy even under PEFT. Otherwise a copy only of a model
+   * trained whole: a run given LoRA adapters (by a fix or a setting) takes its reference with them off, as TRL does.
+   */
+  readonly given?: boolean;
 }
 
 /** How the model is run: everything the estimate depends on that is not the architecture. */

@@ -109,7 +109,7 @@ export const RUN_PURPOSE_KEY = 'run_purpose';
 
 /**
  * The key a script's run carries when it trains on preference pairs (TRL's DPOTrainer): where the reference model's
- * log-probabilities come from, 'copy', 'adapters' or 'none' (PreferenceRun's reference).
+ * log-probabilities come from: 'copy', 'adapters' or 'none' (PreferenceRun's reference), or 'given' (a `ref_model=`).
  */
 export const PREFERENCE_REFERENCE_KEY = 'preference_reference';
 

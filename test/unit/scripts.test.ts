@@ -213,6 +213,15 @@ describe('preference pairs (DPO), as TRL runs them', () => {
     // No copy and no reference logits beside the policy's activations.
     assert.strictEqual(precomputed.training.components.weights * 2, copy.training.components.weights);
     assert.ok(precomputed.training.components.activations < copy.training.components.activations);
+    // A reference model handed to the trainer is a copy even under PEFT.
+    const handed = run(script('DPO', '', ', ref_model=ref, peft_config=LoraConfig(r=16, target_modules="all-linear")')).estimate!;
+    assert.deepStrictEqual(handed.settings.preference, { reference: 'copy', given: true });
+    assert.ok(handed.training.components.weights > 1.9 * adapters.training.components.weights);
+    // LoRA added to a whole-model DPO script (a quick fix, a setting) takes its reference with the adapters off.
+    const lora = { rank: 16, targets: ['q', 'v'] as const, dropout: true };
+    const withLora = analyzeDocument(parseConfig(script('DPO'), 'python'), { ...DEFAULT_OPTIONS, lora: { ...lora, targets: [...lora.targets] } }).configs[0].estimate!;
+    assert.ok(withLora.training.components.weights < 0.6 * copy.training.components.weights, `${withLora.training.components.weights}`);
+    assert.ok(withLora.assumptions.some(n => /the model with its adapters off/.test(n)));
   });
 
   it("reads LLaMA-Factory's stage: dpo and axolotl's rl, with their adapters and reference-free losses", () => {
