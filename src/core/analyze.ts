@@ -265,6 +265,9 @@ export function analyzeConfig(
   for (const p of config.training.warnings ?? []) {
     problems.push({ severity: 'warning', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'questionable-value' });
   }
+  for (const p of config.training.notices ?? []) {
+    problems.push({ severity: 'info', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'uncounted-generation' });
+  }
   if (!resolved.spec || problems.some(p => p.severity === 'error')) {
     return { config, intent, spec: resolved.spec, estimate: undefined, verdict: undefined, problems };
   }

@@ -2,7 +2,7 @@
 import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
-import { NEMO_RECIPE_KEY, PEFT_METHOD_CONFIGS, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
+import { NEMO_RECIPE_KEY, ONLINE_RL_KEY, PEFT_METHOD_CONFIGS, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
 import { SERVING_FLAGS } from './servingKeys';
 import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune, type NemoLayout } from './nemo';
 
@@ -448,6 +448,15 @@ function addPreference(run: RunBuilder, calls: readonly CallSite[], args: CallSi
   run.addImplied(PREFERENCE_REFERENCE_KEY, reference, at.span, `${last(at.callee)}(…)`);
 }
 
+/** An online RL trainer (TRL's GRPO, PPO, RLOO, online DPO): named on its call, for the report to say what it leaves out. */
+function addOnlineRl(run: RunBuilder, calls: readonly CallSite[], args: CallSite | undefined): void {
+  const online = /(^|\.)(GRPO|PPO|RLOO|OnlineDPO)(Trainer|Config)$/;
+  const at = calls.find(c => online.test(c.callee) && c.callee.endsWith('Trainer')) ?? (args && online.test(args.callee) ? args : undefined);
+  if (at) {
+    run.addImplied(ONLINE_RL_KEY, last(at.callee).replace(/Config$/, 'Trainer'), at.span, `${last(at.callee)}(…)`);
+  }
+}
+
 /** llama-cpp-python's defaults (llama_cpp.Llama): n_ctx 512, n_gpu_layers 0, flash_attn False. */
 const LLAMA_CPP_PYTHON_DEFAULTS = { context: 512, gpuLayers: 0 } as const;
 
@@ -491,6 +500,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   addVllmEngine(run, llm);
   addLlamaCppPython(run, calls.find(c => last(c.callee) === 'Llama'));
   addPreference(run, calls, args, lora);
+  addOnlineRl(run, calls, args);
   addCheckpointing(run, calls);
   addOffload(run, calls);
   addPipelineCall(run, calls);

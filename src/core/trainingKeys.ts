@@ -3,7 +3,7 @@ import type { AnalysisOptions } from './options';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import { sampleParallelDegree } from './parallelism';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, ONLINE_RL_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
 import { ALL_LINEAR_TARGETS, MLP_TARGETS, type LoraTarget } from './weightTensor';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, PreferenceRun, Quantization, Span, TrainingLoss } from './types';
@@ -59,6 +59,20 @@ export interface TrainingFromFile {
    * or a script that only generates; training for a script that builds a trainer or steps an optimizer.
    */
   readonly purpose?: 'training' | 'inference';
+  /** What the estimate leaves out that the file's run does (an online RL trainer's generation), said on its key. */
+  readonly notices?: readonly TrainingProblem[];
+}
+
+/** An online RL trainer's generation, which the estimate of its training step leaves out: said on the trainer. */
+function onlineRlNotices(obj: ConfigObject): TrainingProblem[] {
+  const e = entryAt(obj, ONLINE_RL_KEY);
+  if (e?.value.kind !== 'string') {
+    return [];
+  }
+  const message =
+    `${e.value.value} also generates completions for its prompts (several per prompt; with use_vllm, a vLLM engine holds ` +
+    'its own share of the GPU) and may hold a reference model (beta above 0): the estimate is the policy\'s training step alone.';
+  return [{ message, keySpan: e.keySpan, valueSpan: e.value.span }];
 }
 
 /** What a file says it runs (TrainingFromFile's purpose), from its evaluation switches or a script reader's mark. */
@@ -252,10 +266,12 @@ export function readTrainingSettings(obj: ConfigObject, attached?: (path: string
   const { options, sources, problems } = r;
   const dequantize = entryAt(obj, 'model_quantization_config_kwargs.dequantize')?.value ?? entryAt(obj, 'dequantize')?.value;
   const purpose = runPurpose(obj);
+  const notices = onlineRlNotices(obj);
   return {
     options: options as Partial<AnalysisOptions>,
     sources,
     ...(purpose ? { purpose } : {}),
+    ...(notices.length > 0 ? { notices } : {}),
     ...(dequantize?.kind === 'boolean' && dequantize.value ? { dequantized: true } : {}),
     ...(named?.value.kind === 'string' && /\.json$/i.test(named.value.value) ? { names: [named.value.value] } : {}),
     ...(problems.length > 0 ? { problems } : {}),

@@ -234,4 +234,15 @@ describe('preference pairs (DPO), as TRL runs them', () => {
     const axolotl = run('base_model: Qwen/Qwen2.5-7B-Instruct\nrl: dpo\nadapter: qlora\nload_in_4bit: true\nmicro_batch_size: 1\nsequence_len: 2048\n', 'yaml');
     assert.deepStrictEqual(axolotl.estimate!.settings.preference, { reference: 'adapters' });
   });
+
+  it("says on an online RL trainer (GRPO) what its estimate leaves out, as information, not a warning", () => {
+    const text = script('SFT').replace(/SFT/g, 'GRPO');
+    const doc = analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS);
+    const notice = doc.configs[0].problems.find(p => p.code === 'uncounted-generation');
+    assert.ok(notice && notice.severity === 'info', JSON.stringify(doc.configs[0].problems));
+    assert.match(notice.message, /^GRPOTrainer also generates completions/);
+    assert.strictEqual(text.slice(notice.span.start, notice.span.end).startsWith('GRPOTrainer('), true);
+    assert.ok(doc.configs[0].estimate, 'the training step is still estimated');
+    assert.ok(run(script('DPO')).problems.every(p => p.code !== 'uncounted-generation'));
+  });
 });
