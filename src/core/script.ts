@@ -457,6 +457,18 @@ function addOnlineRl(run: RunBuilder, calls: readonly CallSite[], args: CallSite
   }
 }
 
+/** TRL's SFT and DPO trainers cut each sequence at 1,024 tokens unless told otherwise (their configs' max_length). */
+const TRL_MAX_LENGTH = 1024;
+
+/** Where the script states no length, TRL's SFTTrainer or DPOTrainer cuts its sequences at TRL's default, said on the trainer. */
+function addTrlLengthDefault(run: RunBuilder, trainer: CallSite | undefined, args: CallSite | undefined): void {
+  const trl = /(^|\.)(SFT|DPO)(Trainer|Config)$/;
+  const at = trainer && trl.test(trainer.callee) ? trainer : args && trl.test(args.callee) ? args : undefined;
+  if (at && !run.origins.has('max_seq_length')) {
+    run.add('max_seq_length', literal(TRL_MAX_LENGTH, at.span), at.span, `${last(at.callee)}(…): TRL's default max_length`);
+  }
+}
+
 /** llama-cpp-python's defaults (llama_cpp.Llama): n_ctx 512, n_gpu_layers 0, flash_attn False. */
 const LLAMA_CPP_PYTHON_DEFAULTS = { context: 512, gpuLayers: 0 } as const;
 
@@ -496,6 +508,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   run.addArgument('max_seq_length', llm, 'max_model_len');
   // Last: the length the script tokenizes its data to (`tokenizer(text, max_length=…, padding="max_length")`).
   run.addArgument('max_seq_length', calls.find(c => c.callee === 'tokenizer' && kwarg(c, 'max_length')), 'max_length');
+  addTrlLengthDefault(run, trainer, args);
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
   addVllmEngine(run, llm);
   addLlamaCppPython(run, calls.find(c => last(c.callee) === 'Llama'));

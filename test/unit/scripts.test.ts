@@ -245,4 +245,13 @@ describe('preference pairs (DPO), as TRL runs them', () => {
     assert.ok(doc.configs[0].estimate, 'the training step is still estimated');
     assert.ok(run(script('DPO')).problems.every(p => p.code !== 'uncounted-generation'));
   });
+
+  it("cuts at TRL's default max_length (1,024) where the script states no length, and says so on the trainer", () => {
+    const stated = run(script('SFT')).estimate!;
+    assert.strictEqual(stated.settings.sequenceLength, 1024);
+    const silent = run(script('SFT').replace(', max_length=1024', ''));
+    assert.strictEqual(silent.estimate!.settings.sequenceLength, 1024);
+    assert.strictEqual(silent.config.training.sources.find(s => s.option === 'sequenceLength')?.key, "SFTTrainer(…): TRL's default max_length");
+    assert.strictEqual(run(script('SFT').replace('max_length=1024', 'max_length=2048')).estimate!.settings.sequenceLength, 2048);
+  });
 });
