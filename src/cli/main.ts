@@ -12,7 +12,7 @@ import { lookUp, type Lookup, type LookupSources } from '../parse/lookups';
 import { MAX_NOTEBOOK_BYTES, notebookCode, type NotebookCode } from '../parse/notebook';
 import { readUserModels, type UserModelValue } from '../parse/userModels';
 import { defaultHubCacheFolder, folderHubCache, hubToken, NODE_FILES } from './nodeFiles';
-import { GPUS } from '../core/gpus';
+import { GPUS, isGpuGroup } from '../core/gpus';
 import { RUN_LIMITS } from '../core/runLimits';
 import { formatBytes, formatCount, formatInteger } from '../core/format';
 import { checkpointLensTitle, localEngineName, localRows, localVerdict, omittedConfigsMessage, servingRows, servingVerdict } from '../core/explain';
@@ -591,7 +591,7 @@ function configTable(r: ConfigReport, options: AnalysisOptions): string {
     } else {
       lines.push(`    longest sequence that fits (up to the model's context): ${advised.map(([m, a]) => `${m} ${a.longestSequence ? formatInteger(a.longestSequence) : 'none'}`).join(' · ')}`);
     }
-    if (/^\d+×/.test(fit.gpu)) {
+    if (isGpuGroup(fit.gpu)) {
       return lines.join('\n');
     }
     lines.push(`    smallest listed GPU: ${advised.map(([m, a]) => `${m} ${a.smallestGpu ?? 'none (needs several)'}`).join(' · ')}`);

@@ -2,7 +2,7 @@
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
 import type { AnalysisOptions } from './options';
-import { findGpu, GPUS, gpuMemoryBytes, type Gpu } from './gpus';
+import { findGpu, GPUS, gpuMemoryBytes, groupName, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
@@ -434,7 +434,7 @@ export function resolveTarget(options: AnalysisOptions): { gpu: Gpu | undefined;
   const multi = /^\s*(\d{1,4})\s*[x×]\s*(.+)$/i.exec(options.targetGpu);
   const count = multi ? Number(multi[1]) : 1;
   const gpu = findGpu(multi ? multi[2] : options.targetGpu, list);
-  const target = !gpu || count < 1 ? { gpu: undefined, count: 1 } : { gpu: count > 1 ? { ...gpu, name: `${count}× ${gpu.name}` } : gpu, count };
+  const target = !gpu || count < 1 ? { gpu: undefined, count: 1 } : { gpu: count > 1 ? { ...gpu, name: groupName(gpu.name, count) } : gpu, count };
   lastTarget = { name: options.targetGpu, list, target };
   return target;
 }

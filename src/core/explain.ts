@@ -7,7 +7,7 @@ import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type Do
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
-import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
+import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
 import { peakIn, type MultiGpuPlan } from './advise';
 import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, keyWhatIf, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, settingWhatIfs, shapeLimits, smallestGpus, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
@@ -423,7 +423,7 @@ function configSectionLines(a: ConfigAnalysis, index: number, doc: DocumentAnaly
   const advice = gpu && index < MAX_ADVISED_CONFIGS ? adviceFor(a, doc.options, gpu) : undefined;
   // The advice has it for a one-card target (a split model's per-card peak does not compare with one card).
   const smallest = smallestGpus(est, advice);
-  if (!gpu || !/^\d+×/.test(gpu.name)) {
+  if (!gpu || !isGpuGroup(gpu.name)) {
     const none = { inference: 'none', training: 'none on one GPU' };
     out.push(`Smallest listed GPU that fits: ${modes.map(m => `${m} **${smallest[m] ? escapeMarkdown(smallest[m]!) : none[m]}**`).join(', ')}.`);
   }

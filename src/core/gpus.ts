@@ -123,6 +123,16 @@ export function bySizeThenPrice(a: Gpu, b: Gpu): number {
   return a.memoryMiB - b.memoryMiB || (a.priceUsd ?? Infinity) - (b.priceUsd ?? Infinity);
 }
 
+/** A group of one card in tensor parallel, as targets, titles and the picker name it: "2× RTX 4090"; one card is its own name. */
+export function groupName(cardName: string, count: number): string {
+  return count > 1 ? `${count}× ${cardName}` : cardName;
+}
+
+/** Whether a target names a group of cards ("2× RTX 4090"): its peaks are per card of a split model, and no single card compares. */
+export function isGpuGroup(name: string): boolean {
+  return /^\d+×/.test(name);
+}
+
 /** Whether the GPU shares the machine's memory (Apple silicon): one per machine, never split in tensor parallel. */
 export function isUnifiedMemory(gpu: Gpu): boolean {
   return gpu.vendor === 'Apple';

@@ -3,7 +3,7 @@ import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, peakIn } from './advise';
 import { formatBytes } from './format';
-import { gpuMemoryBytes, isUnifiedMemory, type Gpu } from './gpus';
+import { gpuMemoryBytes, groupName, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
 import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
 
 /**
@@ -15,25 +15,15 @@ import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type Fi
 export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
   const { gpu, mode, capacity, s } = c;
   const out: Fix[] = [];
-  // Training spreads over more GPUs by sharding (the ZeRO / FSDP fix), or by the tensor-parallel degree its file states.
-  const split = /^\d+×/.test(gpu.name) || mode === 'training' || isUnifiedMemory(gpu) ? undefined : c.firstFitting([2, 4, 8], n => ({ gpus: n, tensorParallel: n, pipelineParallel: 1 }));
   // Quantized weights over fewer of the user's cards come first (a 70B model: 4-bit on two RTX 4090s, not eight in bf16).
   const cluster = new Cluster(c);
+  const split = cluster.ownAsIs();
   const ownQuantized = cluster.ownQuantized();
-  if (ownQuantized && (!split || ownQuantized.count < split.choice)) {
+  if (ownQuantized && (!split || ownQuantized.count < split.count)) {
     out.push(ownQuantized.fix);
   }
   if (split) {
-    const name = `${split.choice}× ${gpu.name}`;
-    out.push({
-      kind: 'more-gpus',
-      title: `Use ${name} in tensor parallel (setting vramLens.targetGpu) → ${formatBytes(split.peak)} of ${formatBytes(capacity)} per GPU`,
-      value: name,
-      setting: { setting: 'targetGpu', value: name },
-      peakBytes: split.peak,
-      capacityBytes: capacity,
-      preferred: false,
-    });
+    out.push(split.fix);
   }
   const currentPeak = peakIn(c.a.estimate, mode);
   const share = c.budget / capacity;
@@ -81,10 +71,23 @@ class Cluster {
 
   constructor(private readonly c: FixContext) {
     const { gpu, mode, s } = c;
-    this.applies = mode === 'inference' && s.gpus === 1 && !/^\d+×/.test(gpu.name) && !isUnifiedMemory(gpu) && !isDiffusionRun(s);
+    this.applies = mode === 'inference' && s.gpus === 1 && !isGpuGroup(gpu.name) && !isUnifiedMemory(gpu) && !isDiffusionRun(s);
     const quantizable = !s.quantization && !c.sourceOf('quantization');
     const smaller = CLUSTER_QUANTIZATIONS.filter(q => quantizationShrinks(s, q.quantization));
     this.levels = quantizable ? [...smaller, undefined] : [undefined];
+  }
+
+  /**
+   * The fewest of the user's own card (2, 4 or 8) that hold the run as it is, in tensor parallel. Not for training
+   * (it spreads by sharding, or by the tensor-parallel degree its file states), a group already, or unified memory.
+   */
+  ownAsIs(): { fix: Fix; count: number } | undefined {
+    const { gpu, mode } = this.c;
+    if (isGpuGroup(gpu.name) || mode === 'training' || isUnifiedMemory(gpu)) {
+      return undefined;
+    }
+    const n = [2, 4, 8].find(count => this.peakOf(undefined, count) <= this.c.budget);
+    return n === undefined ? undefined : { fix: this.fix(undefined, gpu, n), count: n };
   }
 
   /** The fewest of the user's own card (2, 4 or 8) that hold the run quantized, where one does not even in 4 bits; 8-bit before 4-bit at one count. */
@@ -122,7 +125,7 @@ class Cluster {
   }
 
   private fix(level: ClusterLevel, card: Gpu, n: number): Fix {
-    const name = n === 1 ? card.name : `${n}× ${card.name}`;
+    const name = groupName(card.name, n);
     const peak = this.peakOf(level, n);
     const where = n === 1 ? `the ${name}` : `${name} in tensor parallel`;
     const result = `→ ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(card))}${n === 1 ? '' : ' per GPU'}`;
@@ -163,7 +166,7 @@ function cheapestHolding<T>(c: FixContext, cards: readonly Gpu[], ways: readonly
 export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
   const { a, s, gpu, mode } = c;
   const open = a.intent !== 'training' && !s.lora && !s.quantization && !c.sourceOf('lora') && !c.sourceOf('quantization') && recipeDialect(a) === undefined;
-  if (mode !== 'training' || s.gpus !== 1 || !open || trainsWholeModel(c) || /^\d+×/.test(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
+  if (mode !== 'training' || s.gpus !== 1 || !open || trainsWholeModel(c) || isGpuGroup(gpu.name) || isUnifiedMemory(gpu) || isDiffusionRun(s)) {
     return [];
   }
   const lora = { rank: 16, targets: ALL_LINEAR_TARGETS, dropout: true };

@@ -12,7 +12,7 @@ import { ALL_LINEAR_TARGETS } from './weightTensor';
 import type { AnalysisOptions } from './options';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
 
-import { GPUS, isUnifiedMemory, type Gpu } from './gpus';
+import { GPUS, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
 import { sampleShape } from './format';
 import type { Estimate, InferenceComponent, RunSettings, SpecField, TrainingComponent, TrainingLoss } from './types';
 
@@ -376,7 +376,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
   }
   const contextLimit = Math.max(est.settings.sequenceLength, a.spec.maxPositions ?? 0, 1);
   // With several cards as the target, the peaks are per card of a split model: no single card compares.
-  const several = /^\d+×/.test(gpu.name);
+  const several = isGpuGroup(gpu.name);
   const verdict = verdictFor(est, gpu);
   const doesTheJob = judgedModes(a.intent, options.mode).some(m => verdict[m]);
   const forMode = (mode: FitMode): ModeAdvice => {

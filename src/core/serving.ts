@@ -1,5 +1,5 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
-import { CUDA_RESERVED_BYTES, cudaTotalBytes, type Gpu } from './gpus';
+import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, type Gpu } from './gpus';
 import { GIB, kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
@@ -530,7 +530,7 @@ export function engineName(plan: Pick<ServingPlan, 'engine'>): string {
 
 /** The GPUs a plan runs on, as its titles say them: "H100 80GB", or "2× H100 80GB" for a split. */
 export function planGpus(plan: Pick<ServingPlan, 'gpu' | 'gpus'>): string {
-  return plan.gpus > 1 ? `${plan.gpus}× ${plan.gpu}` : plan.gpu;
+  return groupName(plan.gpu, plan.gpus);
 }
 
 /** The plan for an engine. */

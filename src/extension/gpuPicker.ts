@@ -5,7 +5,7 @@ import { gpuList, verdictFor } from '../core/analyze';
 import { gpuSizeLabel, judgedPeaksText } from '../core/explain';
 import { judgedModes } from '../core/intent';
 import { formatBytes, formatInteger } from '../core/format';
-import { bySizeThenPrice, gpuMemoryBytes, tierOf, type Gpu } from '../core/gpus';
+import { bySizeThenPrice, gpuMemoryBytes, groupName, tierOf, type Gpu } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
 import { SECTION } from './config';
 
@@ -46,7 +46,7 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
   for (const name of ['RTX 4090', 'A100 80GB', 'H100 80GB', 'H200']) {
     const gpu = gpus.find(g => g.name === name);
     for (const n of gpu ? [2, 4, 8] : []) {
-      const label = `${n}× ${gpu!.name}`;
+      const label = groupName(gpu!.name, n);
       items.push({ label: label === current ? `$(check) ${label}` : label, description: `${formatBytes(gpuMemoryBytes(gpu!))} each`, gpu: { ...gpu!, name: label } });
     }
   }
