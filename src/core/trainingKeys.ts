@@ -603,6 +603,11 @@ function readLora(r: SettingsRead): void {
     (adapterSaysLora || entryAt(obj, 'lora_query') !== undefined || entryAt(obj, 'model.lora_rank') !== undefined ||
       torchtuneLoraBuilder(obj) || !adapter);
   const rankSource = rankEntry ?? (factoryType === 'lora' ? finetuning : trlPeft);
+  // axolotl has no default rank (its lora_r is None, which PEFT refuses): adapters with no rank are no number at all,
+  // rather than the whole model trained.
+  if (adapter?.value.kind === 'string' && /lora/.test(adapter.value.value) && rank === undefined && factoryType === undefined) {
+    problems.push({ message: `\`adapter: ${adapter.value.value}\` states no \`lora_r\` (axolotl has no default LoRA rank), so there is no estimate for this run`, keySpan: adapter.keySpan, valueSpan: adapter.value.span });
+  }
   if (isLora && rankSource && rank !== undefined && factoryType !== 'full' && factoryType !== 'freeze') {
     const targets = loraTargets(obj);
     const dropoutEntry = entryAt(obj, 'lora_dropout') ?? entryAt(obj, 'model.lora_dropout');

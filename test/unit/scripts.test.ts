@@ -231,8 +231,12 @@ describe('preference pairs (DPO), as TRL runs them', () => {
     assert.deepStrictEqual(full.estimate!.settings.preference, { reference: 'none' });
     const sft = run('model_name_or_path: Qwen/Qwen2.5-7B-Instruct\nstage: sft\nfinetuning_type: lora\ncutoff_len: 2048\n', 'yaml');
     assert.strictEqual(sft.estimate!.settings.preference, undefined);
-    const axolotl = run('base_model: Qwen/Qwen2.5-7B-Instruct\nrl: dpo\nadapter: qlora\nload_in_4bit: true\nmicro_batch_size: 1\nsequence_len: 2048\n', 'yaml');
+    const axolotl = run('base_model: Qwen/Qwen2.5-7B-Instruct\nrl: dpo\nadapter: qlora\nlora_r: 16\nload_in_4bit: true\nmicro_batch_size: 1\nsequence_len: 2048\n', 'yaml');
     assert.deepStrictEqual(axolotl.estimate!.settings.preference, { reference: 'adapters' });
+    // axolotl has no default rank: adapters with none are no estimate, not the whole 4-bit model trained beside a copy.
+    const rankless = run('base_model: Qwen/Qwen2.5-7B-Instruct\nrl: dpo\nadapter: qlora\nload_in_4bit: true\nmicro_batch_size: 1\nsequence_len: 2048\n', 'yaml');
+    assert.strictEqual(rankless.estimate, undefined);
+    assert.ok(rankless.problems.some(p => p.severity === 'error' && /^`adapter: qlora` states no `lora_r`/.test(p.message)));
   });
 
   it("says on an online RL trainer (GRPO) what its estimate leaves out, as information, not a warning", () => {
