@@ -17,6 +17,7 @@ import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
   Estimate,
   ModelSpec,
+  PreferenceRun,
   RunSettings,
   Span,
 } from './types';
@@ -199,10 +200,20 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
     : { imageTokens: undefined, imagePatches: undefined };
   // Expert parallelism splits routed experts: a dense model has none, whatever the file says.
   const experts = spec.moe ? {} : { expertParallel: undefined };
+  const preference = options.preference && { preference: preferenceAsRun(options.preference, options.lora !== undefined) };
   return {
-    ...run, ...diffusion, ...vision, ...experts, sequenceLength: sequenceLength + (vision.imageTokens ?? 0),
+    ...run, ...diffusion, ...vision, ...experts, ...preference, sequenceLength: sequenceLength + (vision.imageTokens ?? 0),
     cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu),
   };
+}
+
+/**
+ * A preference run's reference as the run is now: a copy TRL makes of a model trained whole is, once the run has LoRA
+ * adapters (the file's, a quick fix's or a setting's), the model with its adapters off; a reference handed to the
+ * trainer stays a copy.
+ */
+function preferenceAsRun(p: PreferenceRun, lora: boolean): PreferenceRun {
+  return p.reference === 'copy' && !p.given && lora ? { reference: 'adapters' } : p;
 }
 
 /**

@@ -794,12 +794,6 @@ function interleavingPenalty(settings: RunSettings, pp: number): number {
   return pp > 1 && settings.virtualPipelineStages ? 1 + (pp - 1) / (pp * settings.virtualPipelineStages) : 1;
 }
 
-/** Where a preference run's reference log-probabilities come from, with the run as it is now (LoRA added by a fix: its adapters off). */
-function referenceOf(settings: RunSettings): PreferenceRun['reference'] | undefined {
-  const p = settings.preference;
-  return p?.reference === 'copy' && !p.given && settings.lora ? 'adapters' : p?.reference;
-}
-
 /** Which pipeline stage an estimate is for: the first (the embedding, the most micro-batches in flight), the last (the head and the loss), or the only one. */
 export type PipelineStage = 'first' | 'last' | 'only';
 
@@ -827,7 +821,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, runSetting
   const { gradients, optimizer, paged, stepTemporaries, trainable, savedCount, accumulatedGradients } = states;
   // DPO's reference model, where it is a frozen copy: the model's weights again, as they are held (TRL deep-copies the
   // model, and under ZeRO-3 prepares the copy with the same sharding).
-  const weights = states.weights * (referenceOf(runSettings) === 'copy' ? 2 : 1);
+  const weights = states.weights * (runSettings.preference?.reference === 'copy' ? 2 : 1);
   const { zero } = shares;
   // PyTorch's cuBLAS workspace is allocated at the first matmul and stays, through the optimizer step too.
   const blasWorkspace = settings.blasWorkspaceBytes ?? 0;
@@ -837,7 +831,7 @@ function trainingOnStage(spec: ModelSpec, params: ParameterBreakdown, runSetting
   const keptGradients = !settings.optimizerInBackward && (settings.gradientAccumulationSteps > 1 || settings.torchMajor === 1) ? accumulatedGradients : 0;
   // DPO's reference forward runs (without gradients) while the policy's activations are held: its 16-bit logits over
   // every pair's tokens are alive at once, on the stage with the head.
-  const reference = referenceOf(runSettings);
+  const reference = runSettings.preference?.reference;
   const referenceLogits = reference !== undefined && reference !== 'none' && spec.head === 'lm' && stage !== 'first' ? shares.tokens * spec.vocabSize * 2 : 0;
   const forwardPeak = activations + referenceLogits + backwardWorkspace + (settings.optimizerInBackward ? gradients : Math.max(keptGradients, headGradient));
   const stepPeak = gradients + stepTemporaries;
@@ -1530,7 +1524,7 @@ function runNotes(spec: ModelSpec, settings: RunSettings): string[] {
     frameworkNote(settings),
     precisionNote(settings),
     fineTuningNote(spec, settings),
-    ...(settings.preference ? [preferenceNote(referenceOf(settings)!, settings.batchSize)] : []),
+    ...(settings.preference ? [preferenceNote(settings.preference.reference, settings.batchSize)] : []),
     optimizerNote(settings),
     `Attention kernel: ${settings.attention === 'sdpa' ? 'SDPA / FlashAttention (no s×s score matrix kept)' : 'eager (s×s scores and softmax kept for backward)'}.`,
     checkpointingNote(settings),

@@ -427,7 +427,7 @@ function addPurpose(run: RunBuilder, calls: readonly CallSite[], trainerCall: Ca
  * none on the GPU when precomputed (`precompute_ref_log_probs=True`) or reference-free (`reference_free=True`), a copy
  * when the trainer is given a `ref_model`, the model with its adapters off under PEFT, else a copy TRL makes.
  */
-function addPreference(run: RunBuilder, calls: readonly CallSite[], args: CallSite | undefined, lora: boolean): void {
+function addPreference(run: RunBuilder, calls: readonly CallSite[], args: CallSite | undefined): void {
   const trainer = calls.find(c => /(^|\.)DPOTrainer$/.test(c.callee));
   const config = args && /(^|\.)DPOConfig$/.test(args.callee) ? args : undefined;
   const at = trainer ?? config;
@@ -441,7 +441,9 @@ function addPreference(run: RunBuilder, calls: readonly CallSite[], args: CallSi
   const given = kwarg(trainer, 'ref_model')?.value;
   const peftConfig = kwarg(trainer, 'peft_config')?.value;
   const passed = (v: ConfigValue | undefined) => v !== undefined && (v.kind !== 'null' || v.unreadable !== undefined);
-  const peft = lora || passed(peftConfig);
+  // A PEFT config the reader cannot follow still means adapters; one it reads makes the run LoRA, whose copy is resolved
+  // as the model with its adapters off (analyze.ts).
+  const peft = passed(peftConfig);
   // `ref_model=None` hands none; any other value (a name the reader cannot follow included) hands one.
   const handed = passed(given);
   const reference = on(config, 'precompute_ref_log_probs') || on(config, 'reference_free') ? 'none' : handed ? 'given' : peft ? 'adapters' : 'copy';
@@ -512,7 +514,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   run.addArgument('tensor_parallel_size', llm, 'tensor_parallel_size');
   addVllmEngine(run, llm);
   addLlamaCppPython(run, calls.find(c => last(c.callee) === 'Llama'));
-  addPreference(run, calls, args, lora);
+  addPreference(run, calls, args);
   addOnlineRl(run, calls, args);
   addCheckpointing(run, calls);
   addOffload(run, calls);

@@ -294,8 +294,8 @@ function readPreference(r: SettingsRead): void {
     const v = entryAt(obj, path)?.value;
     return v?.kind === 'string' ? v.value.toLowerCase() : undefined;
   };
-  const adapters = text('finetuning_type') === 'lora' || text('adapter') === 'lora' || text('adapter') === 'qlora';
-  const reference = (loss: string | undefined): PreferenceRun['reference'] => (loss && REFERENCE_FREE_LOSSES.has(loss) ? 'none' : adapters ? 'adapters' : 'copy');
+  // A LoRA run's 'copy' is its model with the adapters off, as the run is resolved (analyze.ts).
+  const reference = (loss: string | undefined): PreferenceRun['reference'] => (loss && REFERENCE_FREE_LOSSES.has(loss) ? 'none' : 'copy');
   // A script's mark: 'given' is a reference model handed to the trainer, a copy whatever the run adapts.
   take('preference pairs (DPO)', 'preference', PREFERENCE_REFERENCE_KEY, v => {
     if (v.kind !== 'string') {
