@@ -431,7 +431,6 @@ function checkpointingInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'
   return edit && { edit, editKeys: 'gradient_checkpointing = true' };
 }
 
-
 /** The LoRA keys of each recipe dialect: rank 16 on every linear layer. */
 const LORA_LINES: Readonly<Record<Exclude<RecipeDialect, 'llamafactory'>, readonly string[]>> = {
   axolotl: ['lora_r: 16', 'lora_alpha: 32', 'lora_dropout: 0.05', 'lora_target_linear: true'],
