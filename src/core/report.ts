@@ -300,27 +300,27 @@ export interface SwitchEffect extends SettingWhatIf {
   readonly key: string;
 }
 
-/** Each memory switch the file states, the other way (its first key where several state one option). */
-export function switchEffects(a: ConfigAnalysis, options: AnalysisOptions): SwitchEffect[] {
+/** Each memory switch the file states, the other way (its first key where several state one option), over the CLI's flags. */
+export function switchEffects(a: ConfigAnalysis, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): SwitchEffect[] {
   const seen = new Set<keyof AnalysisOptions>();
   return a.config.training.sources.flatMap(source => {
     if (!SWITCH_OPTIONS.includes(source.option) || seen.has(source.option)) {
       return [];
     }
     seen.add(source.option);
-    return settingWhatIfs(a, source.option, options).map(w => ({ key: source.key, ...w }));
+    return settingWhatIfs(a, source.option, options, forced).map(w => ({ key: source.key, ...w }));
   });
 }
 
-/** The estimate with a run setting the file states one step either way (none for a serving engine's plan). */
-export function settingWhatIfs(a: ConfigAnalysis, option: keyof AnalysisOptions, options: AnalysisOptions): SettingWhatIf[] {
+/** The estimate with a run setting the file states one step either way, the CLI's flags kept (none for a serving engine's plan). */
+export function settingWhatIfs(a: ConfigAnalysis, option: keyof AnalysisOptions, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): SettingWhatIf[] {
   const est = a.estimate;
   const steps = SETTING_STEPS[option];
   if (!est || !steps || a.serving || a.local) {
     return [];
   }
   return steps(est.settings).flatMap(step => {
-    const changed = analyzeConfig(a.config, options, undefined, step.patch).estimate;
+    const changed = analyzeConfig(a.config, options, undefined, { ...forced, ...step.patch }).estimate;
     return changed ? [{ label: step.label, inferencePeakBytes: changed.inference.peakBytes, trainingPeakBytes: changed.training.peakBytes }] : [];
   });
 }
@@ -407,7 +407,7 @@ export function adviceFor(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu,
     training: forMode('training'),
     sensitivity: sensitivities(a.config, options, forced).map(({ key, value, inference, training }) => ({ key, value, inference, training })),
     savings: savings(a.config, options, forced),
-    switches: switchEffects(a, options),
+    switches: switchEffects(a, options, forced),
   };
 }
 

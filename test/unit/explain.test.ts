@@ -4,6 +4,7 @@ import { diagnose } from '../../src/core/diagnose';
 import { compareGpusMarkdown, escapeMarkdown, gpuSizeLabel, hoverMarkdown, lensTitle, reportMarkdown, reportParts, settingHoverMarkdown } from '../../src/core/explain';
 import { findGpu, GPUS } from '../../src/core/gpus';
 import { formatBytes, formatUsage } from '../../src/core/format';
+import { switchEffects } from '../../src/core/report';
 import { analyzeDocument } from '../../src/core/analyze';
 import { parseConfig } from '../../src/parse';
 import * as fs from 'fs';
@@ -56,6 +57,21 @@ describe('what the editor shows', () => {
     assert.match(row('optimizer_in_bwd'), /without the optimizer step in backward/);
     // A model config states no switch: no such section.
     assert.ok(!reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), DEFAULT_OPTIONS)).includes("switches do"));
+  });
+
+  it("the switches' effects are over the CLI's flags, as the estimate above them is (--batch 4 --seq 8192 on a torchtune recipe)", () => {
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'torchtune__llama3_2_3B_full_single_device.yaml'), 'utf8');
+    const config = parseConfig(text, 'yaml');
+    const forced = { batchSize: 4, sequenceLength: 8192 };
+    const a = analyzeDocument(config, DEFAULT_OPTIONS, forced).configs[0];
+    const effects = switchEffects(a, DEFAULT_OPTIONS, forced);
+    const off = effects.find(e => e.key === 'enable_activation_checkpointing');
+    assert.ok(off && off.label === 'no checkpointing', JSON.stringify(effects));
+    const expected = analyzeDocument(config, DEFAULT_OPTIONS, { ...forced, checkpointing: 'none' }).configs[0].estimate!;
+    assert.strictEqual(off.trainingPeakBytes, expected.training.peakBytes);
+    // Not the file's own batch and sequence: those give a far smaller run.
+    const unforced = switchEffects(analyzeDocument(config, DEFAULT_OPTIONS).configs[0], DEFAULT_OPTIONS).find(e => e.key === 'enable_activation_checkpointing')!;
+    assert.ok(off.trainingPeakBytes > 1.5 * unforced.trainingPeakBytes, `${off.trainingPeakBytes} vs ${unforced.trainingPeakBytes}`);
   });
 
   it('the report names the setting behind a default batch and sequence, and a capped sequence offers the full context', () => {
