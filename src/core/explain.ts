@@ -164,7 +164,12 @@ function hoverBreakdownLine(est: Estimate, mode: JudgedMode): string {
     mode === 'inference'
       ? [['weights', est.inference.components.weights], ['KV cache', est.inference.components.kvCache], ['activations', est.inference.components.activations], ['reserve + context', est.inference.components.allocatorReserve + est.inference.components.cudaContext]]
       : [['weights', est.training.components.weights], ['gradients + optimizer', est.training.components.gradients + est.training.components.optimizer], ['activations', est.training.components.activations], ['reserve + context', est.training.components.allocatorReserve + est.training.components.cudaContext]];
-  return `- ${MODE_TITLES[mode]}: ${parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(' · ')}`;
+  return `- ${MODE_TITLES[mode]}: ${sharesText(parts)}`;
+}
+
+/** Where memory goes, in one line of a hover: each share that holds any, `weights 13.5 GiB · KV cache 2.00 GiB`. */
+function sharesText(parts: readonly (readonly [string, number])[]): string {
+  return parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(' · ');
 }
 
 /**
@@ -546,8 +551,7 @@ export function catalogHoverMarkdown(analysis: ConfigAnalysis, gpu: Gpu | undefi
   return out.join('\n');
 }
 
-/** Markdown for the hover on a run setting the file states (train.micro_batch_size, precision, lora_r…). */
-/** A run setting a file states, for the hover on its key. */
+/** A run setting a file states (train.micro_batch_size, precision, lora_r…), for the hover on its key. */
 export interface StatedSetting {
   readonly setting: string;
   readonly option: keyof AnalysisOptions;
@@ -578,8 +582,7 @@ export function settingHoverMarkdown(analysis: ConfigAnalysis, stated: StatedSet
   return out.join('\n');
 }
 
-/** One row per GPU: memory, purchase and cloud prices, and whether (with what headroom) the estimate fits. */
-/** Every listed GPU with whether the config fits it, in the modes it is judged on. */
+/** One row per GPU: memory, purchase and cloud prices, and whether (with what headroom) the estimate fits, in the modes the config is judged on. */
 function gpuTableMarkdown(rows: readonly GpuRow[], modes: readonly JudgedMode[]): string[] {
   const heads = modes.map(m => MODE_TITLES[m]);
   const out = [`| GPU | Memory | Price | Cloud $/h | ${heads.join(' | ')} |`, `|---|---:|---:|---:|${modes.map(() => '---|').join('')}`];
@@ -720,7 +723,7 @@ export function servingShares(plan: Omit<ServingPlan, 'assumptions'>): string {
     ['non-torch', plan.nonTorchBytes],
     ['graphs', plan.cudaGraphBytes],
   ];
-  return parts.filter(([, bytes]) => bytes > 0).map(([label, bytes]) => `${label} ${formatBytes(bytes)}`).join(' · ');
+  return sharesText(parts);
 }
 
 /** A serving plan in one line of the hover: where each GPU's memory goes (the report has the table). */
