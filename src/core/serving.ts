@@ -103,6 +103,15 @@ interface VllmAccounting {
   readonly hybridKvCache: boolean;
   /** MXFP4 experts laid out for triton_kernels' Hopper matmul, padded (from 0.11.1, on PyTorch 2.9; before, unswizzled). */
   readonly mxfp4HopperLayout: boolean;
+  /** `--quantization bitsandbytes` alone quantizes 16-bit weights to NF4 as they load (0.7 on; before, a load format too). */
+  readonly inFlightBitsandbytes: boolean;
+}
+
+/** The release a vLLM command runs, as written ("0.19"; the current release where none is, or none can be read), and its accounting. */
+export function vllmRelease(options: Pick<ServingOptions, 'version'>): { readonly text: string; readonly accounting: VllmAccounting } {
+  const text = options.version ?? CURRENT_ENGINE_VERSION.vllm;
+  const version = parseEngineVersion(text) ?? parseEngineVersion(CURRENT_ENGINE_VERSION.vllm)!;
+  return { text, accounting: vllmAccounting(version) };
 }
 
 function vllmAccounting(version: readonly number[]): VllmAccounting {
@@ -117,6 +126,7 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
     largeGpuDefaults: atLeast(version, 0, 9),
     hybridKvCache: atLeast(version, 0, 10),
     mxfp4HopperLayout: atLeast(version, 0, 12) || (version[0] === 0 && version[1] === 11 && (version[2] ?? 0) >= 1),
+    inFlightBitsandbytes: atLeast(version, 0, 7),
   };
 }
 
@@ -346,9 +356,7 @@ interface Stage {
  * tokens it holds, how many `max_model_len` requests fit at once, and whether vLLM starts.
  */
 export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): ServingPlan {
-  const versionText = options.version ?? CURRENT_ENGINE_VERSION.vllm;
-  const version = parseEngineVersion(versionText) ?? parseEngineVersion(CURRENT_ENGINE_VERSION.vllm)!;
-  const accounting = vllmAccounting(version);
+  const { text: versionText, accounting } = vllmRelease(options);
   const total = cudaTotalBytes(gpu);
   const utilization = options.gpuMemoryUtilization ?? 0.9;
   const budget = total * utilization;

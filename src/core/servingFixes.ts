@@ -5,7 +5,7 @@ import { formatInteger } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { CURRENT_ENGINE_VERSION, neededMemFraction, neededUtilization, parseEngineVersion, planServing, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
+import { neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
 import type { ModelSpec } from './types';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
@@ -42,12 +42,6 @@ function editFor(a: ConfigAnalysis, option: keyof ServingOptions | keyof LlamaOp
   }
   const flag = FLAG_NAMES[option];
   return a.config.serving?.commandLine && flag ? { span: { start: a.config.span.end, end: a.config.span.end }, newText: ` ${flag} ${value}` } : undefined;
-}
-
-/** Whether the vLLM release quantizes 16-bit weights with bitsandbytes from `--quantization bitsandbytes` alone (0.7 on). */
-function inFlightBitsandbytes(options: ServingOptions): boolean {
-  const version = parseEngineVersion(options.version ?? CURRENT_ENGINE_VERSION.vllm);
-  return version !== undefined && (version[0] > 0 || version[1] >= 7);
 }
 
 /** The most GPUs a tensor-parallel fix proposes: one node of eight (beyond, tensor parallelism crosses nodes). */
@@ -169,7 +163,7 @@ function quantizationTries({ options, gpu }: Situation): Try[] {
   if (gpu.generation === 'Hopper' || gpu.generation === 'Ada Lovelace' || gpu.generation === 'Blackwell') {
     return [{ option: 'quantization', value: 'fp8-tensor', written: 'fp8', title: 'Quantize the weights to fp8 as they load (quantization fp8: about half the weights)' }];
   }
-  return options.engine === 'vllm' && inFlightBitsandbytes(options)
+  return options.engine === 'vllm' && vllmRelease(options).accounting.inFlightBitsandbytes
     ? [{ option: 'quantization', value: 'nf4', written: 'bitsandbytes', kind: 'quant-4bit', title: 'Quantize the weights to 4 bits as they load (quantization bitsandbytes: NF4, the linear layers at about a quarter of their size; slower than an AWQ or GPTQ checkpoint)' }]
     : [];
 }
