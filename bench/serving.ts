@@ -16,6 +16,8 @@ interface Measured {
   readonly weightsGiB: number | null;
   readonly activationGiB: number | null;
   readonly nonTorchGiB: number | null;
+  /** The CUDA graph pool once captured, where the log prints it (vLLM 0.19). */
+  readonly cudaGraphGiB?: number;
   readonly kvCacheGiB: number | null;
   readonly kvTokens: number | null;
   readonly maxConcurrency: number | null;
@@ -57,11 +59,11 @@ function cell(e: number | undefined): string {
 
 function run(): void {
   const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'vllm-startup-logs.json'), 'utf8')) as { rows: Row[] };
-  const errors: Record<'weights' | 'activation' | 'kv' | 'tokens', number[]> = { weights: [], activation: [], kv: [], tokens: [] };
+  const errors: Record<'weights' | 'activation' | 'graphs' | 'kv' | 'tokens', number[]> = { weights: [], activation: [], graphs: [], kv: [], tokens: [] };
   let verdicts = 0;
   let verdictsRight = 0;
   console.log('vLLM startup logs: error of the plan against what vLLM printed (per GPU)\n');
-  console.log(`${'row'.padEnd(22)}${'version'.padStart(8)}${'weights'.padStart(9)}${'act.'.padStart(9)}${'KV GiB'.padStart(9)}${'tokens'.padStart(9)}  verdict`);
+  console.log(`${'row'.padEnd(22)}${'version'.padStart(8)}${'weights'.padStart(9)}${'act.'.padStart(9)}${'graphs'.padStart(9)}${'KV GiB'.padStart(9)}${'tokens'.padStart(9)}  verdict`);
   const unplanned: string[] = [];
   for (const r of data.rows) {
     const p = plan(r);
@@ -74,6 +76,7 @@ function run(): void {
     const e = {
       weights: m.weightsGiB !== null ? pct(p.weightsBytes / GIB, m.weightsGiB) : undefined,
       activation: m.activationGiB !== null ? pct(p.activationPeakBytes / GIB, m.activationGiB) : undefined,
+      graphs: m.cudaGraphGiB !== undefined ? pct(p.cudaGraphBytes / GIB, m.cudaGraphGiB) : undefined,
       kv: m.kvCacheGiB !== null ? pct(p.kvCacheBytes / GIB, m.kvCacheGiB) : undefined,
       tokens: m.kvTokens !== null ? pct(p.kvTokens, m.kvTokens) : undefined,
     };
@@ -85,7 +88,7 @@ function run(): void {
     verdicts++;
     verdictsRight += p.starts === m.starts ? 1 : 0;
     const verdict = `${p.starts ? 'starts' : 'refuses'}${p.starts === m.starts ? '' : ` (vLLM: ${m.starts ? 'started' : 'refused'})`}`;
-    console.log(`${r.id.padEnd(22)}${r.version.padStart(8)}${cell(e.weights)} ${cell(e.activation)} ${cell(e.kv)} ${cell(e.tokens)}  ${verdict}`);
+    console.log(`${r.id.padEnd(22)}${r.version.padStart(8)}${cell(e.weights)} ${cell(e.activation)} ${cell(e.graphs)} ${cell(e.kv)} ${cell(e.tokens)}  ${verdict}`);
   }
   console.log('');
   for (const [k, list] of Object.entries(errors)) {

@@ -153,15 +153,34 @@ function nonTorchBytes(tp: number, pp: number, oneGpu: number, gpu: Gpu): number
   return oneGpu;
 }
 
-/** CUDA graphs captured after the KV pool is sized (outside the budget); a typical figure, not profiled. */
-function cudaGraphBytes(options: ServingOptions, v1: boolean): number {
-  return options.enforceEager ? 0 : (v1 ? 1.0 : 0.4) * GIB;
+/**
+ * The CUDA graph pool on one GPU, not profiled but fitted. V1 (44 vLLM 0.19 H100 logs' "CUDA graph pool memory …
+ * (actual)", 0.51–1.85 GiB): a base and a share per layer of the GPU's pipeline stage, as each captured graph holds
+ * every layer's kernels, and a constant more for an MoE that routes a token to 4 or more experts (gpt-oss,
+ * DeepSeek-V2-Lite, Kimi-VL, the Qwen MoEs; Mixtral's top-2 and Llama 4's top-1 took none) — median error 0.05 GiB,
+ * worst 0.43, where a flat 1 GiB was off by 0.15 and 0.85. V0: about 0.4 GiB.
+ */
+function cudaGraphBytes(spec: ModelSpec, options: ServingOptions, v1: boolean): number {
+  if (options.enforceEager) {
+    return 0;
+  }
+  if (!v1) {
+    return 0.4 * GIB;
+  }
+  const layers = Math.max(...stageLayers(spec.numLayers, Math.max(1, options.pipelineParallel)));
+  const wideMoe = spec.moe !== undefined && spec.moe.expertsPerToken >= 4 ? GRAPH_WIDE_MOE_GIB : 0;
+  return (GRAPH_BASE_GIB + GRAPH_PER_LAYER_GIB * layers + wideMoe) * GIB;
 }
 
 /** Element bytes of the weights and activations for a `--dtype`. */
 function activationElementBytes(precision: Precision): number {
   return precision === '32-true' ? 4 : 2;
 }
+
+/** The V1 graph pool's fit (cudaGraphBytes): a base, per layer on the GPU, and for an MoE routing to 4 or more experts. */
+const GRAPH_BASE_GIB = 0.41;
+const GRAPH_PER_LAYER_GIB = 0.015;
+const GRAPH_WIDE_MOE_GIB = 0.64;
 
 /** The layers of each pipeline stage, as vLLM splits them (the remainder goes to the stages before the last). */
 export function stageLayers(layers: number, pp: number): number[] {
@@ -365,7 +384,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const blockSize = options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const pp = Math.max(1, options.pipelineParallel);
   const nonTorch = nonTorchBytes(options.tensorParallel, pp, accounting.nonTorchOneGpu, gpu);
-  const graphs = cudaGraphBytes(options, accounting.v1);
+  const graphs = cudaGraphBytes(spec, options, accounting.v1);
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
   const perLayerToken = kvBytesPerLayerToken(spec, options);
@@ -395,7 +414,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
     kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens, maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, versionText, gpu, seqs, tokens, options, pp, ropeCacheBytes(spec, activationElementBytes(options.precision))),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)) }),
   };
 }
 
@@ -472,14 +491,26 @@ function refusal(r: RefusalInputs): string {
   return '';
 }
 
-function vllmAssumptions(a: VllmAccounting, version: string, gpu: Gpu, seqs: number, tokens: number, options: ServingOptions, pp: number, rope: number): string[] {
+/** What a vLLM plan's assumptions are said over: the release, the card, the scheduler's defaults, the layout and the sizes the notes quote. */
+interface PlanFacts {
+  readonly version: string;
+  readonly gpu: Gpu;
+  readonly seqs: number;
+  readonly tokens: number;
+  readonly options: ServingOptions;
+  readonly pp: number;
+  readonly graphs: number;
+  readonly rope: number;
+}
+
+function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, options, pp, graphs, rope }: PlanFacts): string[] {
   const notes = [
     `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ` (estimated: nvidia-smi total less ${GIB_TEXT(CUDA_RESERVED_BYTES)} GiB, as on an H100)` : ''}.`,
     `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
     `Non-torch memory: ${options.tensorParallel >= 2 ? (nvlinkSharp(gpu) ? 'NCCL (NVLink SHARP) and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : 'NCCL without NVLink SHARP, about 0.13 GiB per GPU at TP ≥ 2 (one SGLang log on 4× L4)') : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${GIB_TEXT(a.nonTorchOneGpu)} GiB on one GPU`} (published logs).`,
     options.enforceEager
       ? 'CUDA graphs: none (--enforce-eager).'
-      : `CUDA graphs: about ${a.v1 ? '1.0' : '0.4'} GiB (typical of published logs, not profiled), ${a.graphsInBudget ? 'taken out of the budget before the KV pool (vLLM 0.21 on)' : 'captured after the KV pool is sized, outside the budget'}.`,
+      : `CUDA graphs: about ${GIB_TEXT(graphs)} GiB (${a.v1 ? "fitted to vLLM 0.19's logs by the layers on the GPU" : 'typical of published logs'}, not profiled), ${a.graphsInBudget ? 'taken out of the budget before the KV pool (vLLM 0.21 on)' : 'captured after the KV pool is sized, outside the budget'}.`,
   ];
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);

@@ -188,6 +188,25 @@ describe('serving planner: vLLM', () => {
     assert.strictEqual(plan(35_000).starts, true);
   });
 
+  // "CUDA graph pool memory: X GiB (actual)" in llm-d-planner's vLLM 0.19 logs on H100s (bench/data/vllm-startup-logs.json).
+  it('sizes the CUDA graph pool by the layers on each GPU, more for MoE layers routing to 4 or more experts (vLLM 0.19 logs)', () => {
+    const graphs = (command: string) => only(`#!/bin/bash\n${command} --max-model-len 8192 --gpu-memory-utilization 0.95\n`, 'shell', { engineVersion: '0.19' }).serving!.cudaGraphBytes / GIB;
+    const logged: [string, number][] = [
+      ['vllm serve meta-llama/Llama-3.1-8B-Instruct', 0.91],
+      ['vllm serve meta-llama/Llama-3.1-8B-Instruct -pp 4', 0.51],
+      ['vllm serve Qwen/Qwen2.5-72B-Instruct -tp 2', 1.61],
+      ['vllm serve google/gemma-2-2b-it', 0.71],
+      ['vllm serve Qwen/Qwen3-30B-A3B', 1.41],
+      ['vllm serve mistralai/Mixtral-8x7B-Instruct-v0.1 -tp 2', 0.93],
+    ];
+    for (const [command, gib] of logged) {
+      // The fit's worst row is 0.43 GiB off (gpt-oss); a flat 1 GiB was 0.85 off.
+      assert.ok(Math.abs(graphs(command) - gib) < 0.4, `${command}: ${graphs(command).toFixed(2)} GiB, logged ${gib}`);
+    }
+    assert.ok(Math.abs(graphs(logged[0][0]) - logged[0][1]) < 0.1);
+    assert.strictEqual(only(`${LLAMA_H100.trimEnd()} --enforce-eager\n`, 'shell', { engineVersion: '0.19' }).serving!.cudaGraphBytes, 0);
+  });
+
   it('from 0.21 the CUDA graphs come out of the budget before the pool', () => {
     const before = only(LLAMA_H100, 'shell', { engineVersion: '0.20' }).serving!;
     const after = only(LLAMA_H100, 'shell', { engineVersion: '0.21' }).serving!;
