@@ -4,6 +4,7 @@ import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, peakIn } from './advise';
 import { formatBytes } from './format';
 import { gpuMemoryBytes, groupName, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
+import type { AnalysisOptions } from './options';
 import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
 
 /**
@@ -29,13 +30,15 @@ export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[]
   const share = c.budget / capacity;
   const sameVendor = vendorCards(gpu, gpus);
   const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / share, sameVendor.length > 0 ? sameVendor : gpus) : undefined;
-  if (cheapest && cheapest.name !== gpu.name) {
+  // The peak as the report gives it there: a card's cuBLAS workspace is its own (an H200's is larger than a 3060's).
+  const peakThere = cheapest && cheapest.name !== gpu.name ? c.peakWith({ targetGpu: cheapest.name }) : Infinity;
+  if (cheapest && peakThere <= gpuMemoryBytes(cheapest) * share) {
     out.push({
       kind: 'target-gpu',
-      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed ${cheapest.vendor} GPU that fits: ${formatBytes(currentPeak)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
+      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed ${cheapest.vendor} GPU that fits: ${formatBytes(peakThere)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
       value: cheapest.name,
       setting: { setting: 'targetGpu', value: cheapest.name },
-      peakBytes: currentPeak,
+      peakBytes: peakThere,
       capacityBytes: gpuMemoryBytes(cheapest),
       preferred: false,
     });
@@ -113,20 +116,27 @@ class Cluster {
     const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
     const ways = [1, 2, 4, 8].flatMap(n => this.levels.map(level => ({ way: { level, n }, count: n, peak: this.peakOf(level, n), rank: compromise(level) })));
     const best = cheapestHolding(this.c, otherCards(this.c.gpu, sameVendor), ways);
-    return best && this.fix(best.way.level, best.card, best.way.n);
+    const fix = best && this.fix(best.way.level, best.card, best.way.n);
+    return fix && fix.peakBytes <= gpuMemoryBytes(best.card) * (this.c.budget / this.c.capacity) ? fix : undefined;
   }
 
+  private static patch(level: ClusterLevel, n: number): Partial<AnalysisOptions> {
+    return { ...(level ? { quantization: level.quantization } : {}), gpus: n, tensorParallel: n, pipelineParallel: 1 };
+  }
+
+  /** The peak on each of n of the user's card. */
   private peakOf(level: ClusterLevel, n: number): number {
     const key = `${level?.quantization}/${n}`;
     if (!this.peaks.has(key)) {
-      this.peaks.set(key, this.c.peakWith({ ...(level ? { quantization: level.quantization } : {}), gpus: n, tensorParallel: n, pipelineParallel: 1 }));
+      this.peaks.set(key, this.c.peakWith(Cluster.patch(level, n)));
     }
     return this.peaks.get(key)!;
   }
 
   private fix(level: ClusterLevel, card: Gpu, n: number): Fix {
     const name = groupName(card.name, n);
-    const peak = this.peakOf(level, n);
+    // On another card, the peak as the report gives it there (its cuBLAS workspace is its own).
+    const peak = card.name === this.c.gpu.name ? this.peakOf(level, n) : this.c.peakWith({ ...Cluster.patch(level, n), targetGpu: card.name });
     const where = n === 1 ? `the ${name}` : `${name} in tensor parallel`;
     const result = `→ ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(card))}${n === 1 ? '' : ' per GPU'}`;
     const target = { setting: 'targetGpu', value: name } as const;
@@ -182,7 +192,12 @@ export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | unde
   if (!best) {
     return [];
   }
-  const { card: g, way: level, peak } = best;
+  const { card: g, way: level } = best;
+  // The peak as the report gives it on that card (its cuBLAS workspace is its own).
+  const peak = c.peakWith({ ...level.patch, targetGpu: g.name });
+  if (peak > gpuMemoryBytes(g) * (c.budget / c.capacity)) {
+    return [];
+  }
   const settings: SettingChange[] = [
     { setting: 'fineTuning', value: level.value },
     ...(level.checkpointing ? [{ setting: 'gradientCheckpointing' as const, value: true }] : []),

@@ -215,6 +215,18 @@ describe('quick fixes that really fit', () => {
     assert.ok(its[0].kind === 'quant-8bit' && its.every(f => f.kind !== 'quant-more-gpus'), its.map(f => f.title).join('\n'));
   });
 
+  it('a fix that switches the card states the peak the report then gives on that card (whose cuBLAS workspace is its own)', () => {
+    // GPT-J 6B trained on an RTX 3060: the H200 is the card that holds it, and an H200's workspace is larger.
+    const gptj = fs.readFileSync(path.join(PUBLIC, 'configs-public/hf/EleutherAI__gpt-j-6b__config_from-mlc-preset.json'), 'utf8');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 3060 12GB' };
+    const doc = analyze(gptj, 'json', options);
+    const fixes = fixesFor(doc.configs[0], options, doc.gpu!, 'training', gptj, GPUS).filter(f => f.kind === 'target-gpu');
+    assert.strictEqual(fixes.length, 1, fixes.map(f => f.title).join('\n'));
+    const there = analyze(gptj, 'json', { ...options, targetGpu: String(fixes[0].value) }).configs[0].estimate!.training.peakBytes;
+    assert.notStrictEqual(there, doc.configs[0].estimate!.training.peakBytes);
+    assert.strictEqual(fixes[0].peakBytes, there, fixes[0].title);
+  });
+
   it('training a model no fix fits on the user\'s card: LoRA or QLoRA on the cheapest card of its vendor that holds it', () => {
     const mixtral = readReference('configs/json/mixtral-8x7b-v0.1.config.json');
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 4090' };
