@@ -67,7 +67,7 @@ if (!production) {
     },
     {
       ...shared,
-      entryPoints: { index: 'test/integration/suite/index.ts', bench: 'test/integration/suite/bench.ts' },
+      entryPoints: { index: 'test/integration/suite/index.ts', bench: 'test/integration/suite/bench.ts', audit: 'test/integration/suite/audit.ts' },
       outdir: 'out/test/integration',
       platform: 'browser',
       external: ['vscode'],

