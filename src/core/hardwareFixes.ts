@@ -14,7 +14,7 @@ import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type Fi
  * another card (Cluster.elsewhere).
  */
 export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[] {
-  const { gpu, mode, capacity, s } = c;
+  const { gpu, mode, s } = c;
   const out: Fix[] = [];
   // Quantized weights over fewer of the user's cards come first (a 70B model: 4-bit on two RTX 4090s, not eight in bf16).
   const cluster = new Cluster(c);
@@ -27,12 +27,10 @@ export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[]
     out.push(split.fix);
   }
   const currentPeak = peakIn(c.a.estimate, mode);
-  const share = c.budget / capacity;
   const sameVendor = vendorCards(gpu, gpus);
-  const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / share, sameVendor.length > 0 ? sameVendor : gpus) : undefined;
-  // The peak as the report gives it there: a card's cuBLAS workspace is its own (an H200's is larger than a 3060's).
-  const peakThere = cheapest && cheapest.name !== gpu.name ? c.peakWith({ targetGpu: cheapest.name }) : Infinity;
-  if (cheapest && peakThere <= gpuMemoryBytes(cheapest) * share) {
+  const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / marginOf(c), sameVendor.length > 0 ? sameVendor : gpus) : undefined;
+  const peakThere = cheapest && cheapest.name !== gpu.name ? peakOnCard(c, cheapest, {}) : undefined;
+  if (cheapest && peakThere !== undefined) {
     out.push({
       kind: 'target-gpu',
       title: `Switch the target GPU to the ${cheapest.name} (cheapest listed ${cheapest.vendor} GPU that fits: ${formatBytes(peakThere)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
@@ -90,7 +88,7 @@ class Cluster {
       return undefined;
     }
     const n = [2, 4, 8].find(count => this.peakOf(undefined, count) <= this.c.budget);
-    return n === undefined ? undefined : { fix: this.fix(undefined, gpu, n), count: n };
+    return n === undefined ? undefined : { fix: this.fix(undefined, gpu, n, this.peakOf(undefined, n)), count: n };
   }
 
   /** The fewest of the user's own card (2, 4 or 8) that hold the run quantized, where one does not even in 4 bits; 8-bit before 4-bit at one count. */
@@ -102,7 +100,7 @@ class Cluster {
     for (const n of [2, 4, 8]) {
       const level = quantized.find(l => this.peakOf(l, n) <= this.c.budget);
       if (level) {
-        return { fix: this.fix(level, this.c.gpu, n), count: n };
+        return { fix: this.fix(level, this.c.gpu, n, this.peakOf(level, n)), count: n };
       }
     }
     return undefined;
@@ -116,8 +114,8 @@ class Cluster {
     const compromise = (level: ClusterLevel) => (level === undefined ? 0 : 1 + CLUSTER_QUANTIZATIONS.indexOf(level));
     const ways = [1, 2, 4, 8].flatMap(n => this.levels.map(level => ({ way: { level, n }, count: n, peak: this.peakOf(level, n), rank: compromise(level) })));
     const best = cheapestHolding(this.c, otherCards(this.c.gpu, sameVendor), ways);
-    const fix = best && this.fix(best.way.level, best.card, best.way.n);
-    return fix && fix.peakBytes <= gpuMemoryBytes(best.card) * (this.c.budget / this.c.capacity) ? fix : undefined;
+    const peak = best && peakOnCard(this.c, best.card, Cluster.patch(best.way.level, best.way.n));
+    return best && peak !== undefined ? this.fix(best.way.level, best.card, best.way.n, peak) : undefined;
   }
 
   private static patch(level: ClusterLevel, n: number): Partial<AnalysisOptions> {
@@ -133,10 +131,9 @@ class Cluster {
     return this.peaks.get(key)!;
   }
 
-  private fix(level: ClusterLevel, card: Gpu, n: number): Fix {
+  /** The fix that runs on n of `card` with the weights at `level`, at the peak each card holds. */
+  private fix(level: ClusterLevel, card: Gpu, n: number, peak: number): Fix {
     const name = groupName(card.name, n);
-    // On another card, the peak as the report gives it there (its cuBLAS workspace is its own).
-    const peak = card.name === this.c.gpu.name ? this.peakOf(level, n) : this.c.peakWith({ ...Cluster.patch(level, n), targetGpu: card.name });
     const where = n === 1 ? `the ${name}` : `${name} in tensor parallel`;
     const result = `→ ${formatBytes(peak)} of ${formatBytes(gpuMemoryBytes(card))}${n === 1 ? '' : ' per GPU'}`;
     const target = { setting: 'targetGpu', value: name } as const;
@@ -145,6 +142,20 @@ class Cluster {
       ? { ...base, kind: 'quant-more-gpus', title: `Load the weights in ${level.words} and use ${where} (settings vramLens.quantization, vramLens.targetGpu) ${result}`, setting: { setting: 'quantization', value: level.quantization }, alsoSettings: [target] }
       : { ...base, kind: 'more-gpus', title: `Use ${where} (setting vramLens.targetGpu) ${result}`, setting: target };
   }
+}
+
+/** The share of a card a fix may fill (the safety margin: vramLens.fixMargin). */
+function marginOf(c: FixContext): number {
+  return c.budget / c.capacity;
+}
+
+/**
+ * The peak on another card as the report will give it once the target is that card (its cuBLAS workspace is its own:
+ * an H200's is larger than a 3060's), or undefined where that peak is above the card's margin.
+ */
+function peakOnCard(c: FixContext, card: Gpu, patch: Partial<AnalysisOptions>): number | undefined {
+  const peak = c.peakWith({ ...patch, targetGpu: card.name });
+  return peak <= gpuMemoryBytes(card) * marginOf(c) ? peak : undefined;
 }
 
 /** One way to run on other cards: how many of a card, the peak on each, and how many compromises it makes (0 none). */
@@ -160,7 +171,7 @@ interface Way<T> {
  * count), at one price the fewest compromises.
  */
 function cheapestHolding<T>(c: FixContext, cards: readonly Gpu[], ways: readonly Way<T>[]): { card: Gpu; way: T; peak: number } | undefined {
-  const margin = c.budget / c.capacity;
+  const margin = marginOf(c);
   const best = cards
     .flatMap(card => ways.map(w => ({ card, ...w, cost: w.count * card.priceUsd! })))
     .filter(x => x.peak <= gpuMemoryBytes(x.card) * margin)
@@ -193,9 +204,8 @@ export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | unde
     return [];
   }
   const { card: g, way: level } = best;
-  // The peak as the report gives it on that card (its cuBLAS workspace is its own).
-  const peak = c.peakWith({ ...level.patch, targetGpu: g.name });
-  if (peak > gpuMemoryBytes(g) * (c.budget / c.capacity)) {
+  const peak = peakOnCard(c, g, level.patch);
+  if (peak === undefined) {
     return [];
   }
   const settings: SettingChange[] = [

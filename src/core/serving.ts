@@ -153,6 +153,11 @@ function nonTorchBytes(tp: number, pp: number, oneGpu: number, gpu: Gpu): number
   return oneGpu;
 }
 
+/** The V1 graph pool's fit (cudaGraphBytes): a base, per layer on the GPU, and for an MoE routing to 4 or more experts. */
+const GRAPH_BASE_GIB = 0.41;
+const GRAPH_PER_LAYER_GIB = 0.015;
+const GRAPH_WIDE_MOE_GIB = 0.64;
+
 /**
  * The CUDA graph pool on one GPU, not profiled but fitted. V1 (44 vLLM 0.19 H100 logs' "CUDA graph pool memory …
  * (actual)", 0.51–1.85 GiB): a base and a share per layer of the GPU's pipeline stage, as each captured graph holds
@@ -176,11 +181,6 @@ function cudaGraphBytes(spec: ModelSpec, options: ServingOptions, v1: boolean): 
 function activationElementBytes(precision: Precision): number {
   return precision === '32-true' ? 4 : 2;
 }
-
-/** The V1 graph pool's fit (cudaGraphBytes): a base, per layer on the GPU, and for an MoE routing to 4 or more experts. */
-const GRAPH_BASE_GIB = 0.41;
-const GRAPH_PER_LAYER_GIB = 0.015;
-const GRAPH_WIDE_MOE_GIB = 0.64;
 
 /** The layers of each pipeline stage, as vLLM splits them (the remainder goes to the stages before the last). */
 export function stageLayers(layers: number, pp: number): number[] {

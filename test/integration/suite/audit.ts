@@ -3,17 +3,14 @@ import * as vscode from 'vscode';
 import { EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED } from '../../../src/core/diagnose';
 import { MODE_TITLES } from '../../../src/core/explain';
 import { DEFAULT_FIX_MARGIN_PCT } from '../../../src/core/fixContext';
+import { EXTENSION_ID, sleep, SOURCE, waitFor } from './workbench';
 
-const EXTENSION_ID = 'vram-lens.vram-lens';
-const SOURCE = 'VRAM Lens';
 /** The cards the audit targets: a 12 GB consumer card, the usual 24 GB one, a data-centre card, and a 16 GB cloud one. */
 const GPUS = ['RTX 3060 12GB', 'RTX 4090', 'A100 80GB', 'T4'];
 /** The diagnostics that carry quick fixes. */
 const FIX_CODES = new Set([EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED]);
 /** The same-card margin the fixes keep by default (vramLens.fixMargin). */
 const MARGIN = 1 - DEFAULT_FIX_MARGIN_PCT / 100;
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Polls `get` until `key` of its value stays the same for `quietMs` (the extension debounces its analysis), or `maxMs` passes. */
 async function settle<T>(get: () => T | Thenable<T>, key: (v: T) => string, quietMs = 400, maxMs = 8000): Promise<T> {
@@ -35,16 +32,9 @@ async function settle<T>(get: () => T | Thenable<T>, key: (v: T) => string, quie
   return v;
 }
 
-/** Polls until `ok` holds or `maxMs` passes; whether it held. */
-async function until(ok: () => boolean | Thenable<boolean>, maxMs = 6000): Promise<boolean> {
-  const end = Date.now() + maxMs;
-  while (Date.now() < end) {
-    if (await ok()) {
-      return true;
-    }
-    await sleep(100);
-  }
-  return ok();
+/** Whether `ok` comes to hold within `maxMs`. */
+async function until(ok: () => boolean, maxMs = 6000): Promise<boolean> {
+  return waitFor(ok, held => held, maxMs);
 }
 
 async function listFiles(dir: vscode.Uri): Promise<vscode.Uri[]> {
@@ -98,10 +88,14 @@ function promise(title: string): { peak: string; of: number; least: number } | u
   return { peak: `${m[1]} ${m[2]}`, least, of: Number(m[3].replace(/,/g, '')) };
 }
 
+/** What a finding is: the kinds the summary counts, and notes that are reported without counting against a fix. */
+type FindingKind = 'not-cleared' | 'promise-not-shown' | 'over-margin' | 'corrupted' | 'not-restored' | 'no-fix' | 'other';
+
 interface Finding {
   readonly file: string;
   readonly gpu: string;
   readonly title: string;
+  readonly kind: FindingKind;
   readonly what: string;
 }
 
@@ -109,17 +103,18 @@ class Tally {
   files = 0;
   filesWithFixes = 0;
   diagnostics = 0;
-  withoutFix = 0;
   edits = 0;
   settings = 0;
-  cleared = 0;
-  promiseShown = 0;
   promised = 0;
   readonly findings: Finding[] = [];
 
-  note(file: string, gpu: string, title: string, what: string): void {
-    this.findings.push({ file, gpu, title, what });
-    console.log(`AUDIT finding: ${file} on ${gpu}: ${what}${title ? ` — "${title}"` : ''}`);
+  note(file: string, gpu: string, title: string, kind: FindingKind, what: string): void {
+    this.findings.push({ file, gpu, title, kind, what });
+    console.log(`AUDIT finding (${kind}): ${file} on ${gpu}: ${what}${title ? ` — "${title}"` : ''}`);
+  }
+
+  count(kind: FindingKind): number {
+    return this.findings.filter(f => f.kind === kind).length;
   }
 }
 
@@ -131,67 +126,63 @@ async function auditFix(doc: vscode.TextDocument, name: string, gpu: string, act
   const before = fixDiagnostics(uri);
   const lensesBefore = (await lensTitles(uri)).length;
   const foreignBefore = foreignErrors(uri);
-  const note = (what: string) => tally.note(name, gpu, action.title, what);
+  const note = (kind: FindingKind, what: string) => tally.note(name, gpu, action.title, kind, what);
   const version = doc.version;
   if (action.edit) {
     tally.edits++;
     if (!(await vscode.workspace.applyEdit(action.edit))) {
-      note('the edit was refused');
+      note('corrupted', 'the edit was refused');
       return true;
     }
   } else if (action.command) {
     tally.settings++;
     await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
   } else {
-    note('neither an edit nor a command');
+    note('other', 'neither an edit nor a command');
     return true;
   }
   const cleared = await until(() => countOf(fixDiagnostics(uri), code) < countOf(before, code));
   const after = await settle(() => lensTitles(uri), t => t.join('\n'), 300, 4000);
-  if (cleared) {
-    tally.cleared++;
-  } else {
-    note(`its ${code} diagnostic stayed`);
+  if (!cleared) {
+    note('not-cleared', `its ${code} diagnostic stayed`);
   }
   const p = promise(action.title);
   if (p) {
     tally.promised++;
-    if (after.some(t => t.includes(p.peak))) {
-      tally.promiseShown++;
-    } else {
-      note(`promised ${p.peak}; the CodeLens then reads "${after.join('" | "')}"`);
+    if (!after.some(t => t.includes(p.peak))) {
+      note('promise-not-shown', `promised ${p.peak}; the CodeLens then reads "${after.join('" | "')}"`);
     }
-    const sameCard = !/Switch the target GPU|in tensor parallel|in pipeline parallel|per GPU/.test(action.title);
-    if (sameCard && p.least > MARGIN * p.of) {
-      note(`lands above ${(100 * MARGIN).toFixed(0)} % of the card (${p.peak} of ${p.of} GiB)`);
+    // Every fix keeps the margin on the card it lands on: the user's, more of it, or another.
+    if (p.least > MARGIN * p.of) {
+      note('over-margin', `lands above ${(100 * MARGIN).toFixed(0)} % of the card (${p.peak} of ${p.of} GiB)`);
     }
   }
   if (action.edit) {
     if (after.length !== lensesBefore) {
-      note(`the file's configs changed from ${lensesBefore} to ${after.length} (corrupted)`);
+      note('corrupted', `the file's configs changed from ${lensesBefore} to ${after.length}`);
     }
     if (foreignErrors(uri) > foreignBefore) {
-      note('the edit left a syntax error (corrupted)');
+      note('corrupted', 'the edit left a syntax error');
     }
     if (doc.version === version) {
-      note('the edit changed nothing');
+      note('other', 'the edit changed nothing');
     }
     await vscode.window.showTextDocument(doc, { preview: false });
     await vscode.commands.executeCommand('undo');
     if (doc.getText() !== text) {
-      note('one undo did not restore the file');
+      note('not-restored', 'one undo did not restore the file');
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
   } else {
     await vscode.commands.executeCommand('vramLens.revertAssumption');
     if (!(await until(() => settingsSnapshot(uri) === settings, 3000))) {
-      note('one revert did not restore the settings');
+      note('not-restored', 'one revert did not restore the settings');
       return false;
     }
   }
   const restored = await until(() => fixDiagnostics(uri).length === before.length);
   if (!restored) {
-    note('the diagnostics did not come back after the revert');
+    note('not-restored', 'the diagnostics did not come back after the revert');
   }
   return doc.getText() === text;
 }
@@ -244,14 +235,13 @@ async function auditDocument(doc: vscode.TextDocument, name: string, gpu: string
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, group[0].range)) ?? [];
     const fixes = actions.filter(a => a.edit || a.command?.command === 'vramLens.applySetting');
     if (fixes.length === 0) {
-      tally.withoutFix += group.length;
-      tally.note(name, gpu, '', `no fix offered for ${group.map(d => d.code).join(' and ')}: ${group[0].message.split('\n')[0]}`);
+      tally.note(name, gpu, '', 'no-fix', `no fix offered for ${group.map(d => d.code).join(' and ')}: ${group[0].message.split('\n')[0]}`);
     }
     for (const action of fixes) {
       any = true;
       const code = codeOf(action.title, group);
       if (!(await auditFix(doc, name, gpu, action, code, tally))) {
-        tally.note(name, gpu, action.title, 'stopped: the file or settings could not be put back');
+        tally.note(name, gpu, action.title, 'not-restored', 'stopped: the file or settings could not be put back');
         return any;
       }
     }
@@ -277,20 +267,22 @@ export async function run(): Promise<void> {
         await auditFile(uri, name, gpu, tally);
         console.log(`AUDIT ${gpu} ${name}: ${tally.diagnostics - diagnosed} diagnostics, ${tally.edits + tally.settings - applied} fixes, ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
-        tally.note(name, gpu, '', `audit error: ${e instanceof Error ? `${e.message} ${e.stack ?? ''}` : String(e)}`);
+        tally.note(name, gpu, '', 'other', `audit error: ${e instanceof Error ? `${e.message} ${e.stack ?? ''}` : String(e)}`);
       }
     }
   }
   await vscode.workspace.getConfiguration('vramLens').update('targetGpu', undefined, vscode.ConfigurationTarget.Global);
+  const applied = tally.edits + tally.settings;
   const rows: [string, string][] = [
     ['files × GPUs opened', `${tally.files} (${files.length} files × ${GPUS.length} GPUs: ${GPUS.join(', ')})`],
-    ['with a "does not fit" diagnostic and its fixes', `${tally.filesWithFixes} (${tally.diagnostics} diagnostics, ${tally.withoutFix} of them with no fix)`],
-    ['fixes applied one by one', `${tally.edits + tally.settings} (${tally.edits} file edits, ${tally.settings} setting changes)`],
-    ['fixes that cleared their diagnostic', `${tally.cleared}`],
-    ['fixes whose promised peak the CodeLens then shows', `${tally.promiseShown} of ${tally.promised}`],
-    ['corrupted files (configs lost or a syntax error)', `${tally.findings.filter(f => f.what.includes('corrupted')).length}`],
-    ['not restored by one undo / one revert', `${tally.findings.filter(f => /one undo|one revert|could not be put back/.test(f.what)).length}`],
-    ['same-card fixes above the 95 % margin', `${tally.findings.filter(f => f.what.startsWith('lands above')).length}`],
+    ['with a "does not fit" diagnostic and its fixes', `${tally.filesWithFixes} (${tally.diagnostics} diagnostics, ${tally.count('no-fix')} of them with no fix)`],
+    ['fixes applied one by one', `${applied} (${tally.edits} file edits, ${tally.settings} setting changes)`],
+    ['fixes that cleared their diagnostic', `${applied - tally.count('not-cleared')}`],
+    ['fixes whose promised peak the CodeLens then shows', `${tally.promised - tally.count('promise-not-shown')} of ${tally.promised}`],
+    ['corrupted files (configs lost or a syntax error)', `${tally.count('corrupted')}`],
+    ['not restored by one undo / one revert', `${tally.count('not-restored')}`],
+    ['fixes above the 95 % margin of their card', `${tally.count('over-margin')}`],
+    ['other findings (audit errors, edits that changed nothing)', `${tally.count('other')}`],
     ['time', `${((Date.now() - t0) / 1000).toFixed(0)} s`],
   ];
   const width = Math.max(...rows.map(r => r[0].length));

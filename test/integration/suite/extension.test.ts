@@ -4,22 +4,8 @@ import { analyzeDocument, DEFAULT_OPTIONS } from '../../../src/core/analyze';
 import { lensTitle } from '../../../src/core/explain';
 import { findGpu } from '../../../src/core/gpus';
 import { parseConfig } from '../../../src/parse';
+import { EXTENSION_ID, sleep, SOURCE, waitFor } from './workbench';
 
-const EXTENSION_ID = 'vram-lens.vram-lens';
-const SOURCE = 'VRAM Lens';
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** Polls until `ok` holds (providers and diagnostics are computed asynchronously), then returns the last value. */
-async function waitFor<T>(get: () => T | Thenable<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await get();
-  while (!ok(v) && Date.now() < end) {
-    await sleep(100);
-    v = await get();
-  }
-  return v;
-}
 
 function fixture(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
