@@ -2,7 +2,7 @@
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
 import type { AnalysisOptions } from './options';
-import { findGpu, GPUS, gpuMemoryBytes, groupName, type Gpu } from './gpus';
+import { findGpu, GPUS, gpuMemoryBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
@@ -11,7 +11,7 @@ import { resolveIa3Targets } from './ia3';
 import { configIntent, type ConfigIntent } from './intent';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
-import { planServing, type ServingOptions, type ServingPlan } from './serving';
+import { engineName, planServing, servingHeadroomBytes, type ServingOptions, type ServingPlan } from './serving';
 import type { ServingFromFile } from './servingKeys';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
@@ -332,8 +332,60 @@ export function analyzeConfig(
     const at = own.findIndex(a => a.startsWith('Framework:')) + 1 || own.length;
     est = { ...est, assumptions: [...notes, ...own.slice(0, at), ...shape, ...own.slice(at)] };
   }
-  return { config, intent, spec, estimate: est, verdict: gpu ? verdictFor(est, gpu) : undefined, problems, ...servingPlans(config, spec, effective, options.engineVersion, gpu) };
+  const plans = servingPlans(config, spec, effective, options.engineVersion, gpu);
+  if (gpu && plans.servingOptions && !plans.serving) {
+    return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, unplannedEngineProblem(config, plans.servingOptions, gpu)], ...plans };
+  }
+  return { config, intent, spec, estimate: est, verdict: gpu ? planVerdict(est, gpu, plans) : undefined, problems, ...plans };
 }
+
+/**
+ * A config's verdict on one card: a serving command's is its engine's there (vLLM and SGLang start, llama.cpp and
+ * Ollama load, with the command's own layout), any other config's is its estimate's. Undefined without an estimate,
+ * or where VRAM Lens does not plan the command's engine on that card (vLLM and SGLang on Apple silicon).
+ */
+export function configVerdict(a: Pick<ConfigAnalysis, 'spec' | 'estimate' | 'servingOptions' | 'localOptions'>, gpu: Gpu): Verdict | undefined {
+  if (!a.estimate || !a.spec) {
+    return undefined;
+  }
+  if (a.servingOptions) {
+    return plansServing(gpu) ? planVerdict(a.estimate, gpu, { serving: planServing(a.spec, a.servingOptions, gpu) }) : undefined;
+  }
+  return planVerdict(a.estimate, gpu, a.localOptions ? { local: planLlamaCpp(a.spec, a.localOptions, gpu) } : {});
+}
+
+/** The verdict from the engine's plan where the config has one; the inference headroom is then the engine's. */
+function planVerdict(est: Estimate, gpu: Gpu, plans: Pick<ConfigAnalysis, 'serving' | 'local'>): Verdict {
+  const v = verdictFor(est, gpu);
+  if (plans.serving) {
+    return { ...v, inference: plans.serving.starts, inferenceHeadroomBytes: servingHeadroomBytes(plans.serving) };
+  }
+  if (plans.local) {
+    return { ...v, inference: plans.local.fits, inferenceHeadroomBytes: gpuMemoryBytes(gpu) - plans.local.deviceTotalBytes };
+  }
+  return v;
+}
+
+/** Whether VRAM Lens plans vLLM and SGLang on a card: CUDA and ROCm GPUs, not Apple silicon's unified memory. */
+export function plansServing(gpu: Gpu): boolean {
+  return !isUnifiedMemory(gpu);
+}
+
+/** Why a vLLM or SGLang command gets no number on an Apple silicon target, on the command. */
+function unplannedEngineProblem(config: FoundConfig, options: ServingOptions, gpu: Gpu): Problem {
+  const message =
+    `VRAM Lens plans ${engineName(options)} on CUDA and ROCm GPUs. On Apple silicon (the ${gpu.name}) ${unplannedReason(options)}, so this command gets no number here: ` +
+    'pick a CUDA or ROCm target GPU for its plan, or serve a GGUF with llama.cpp or Ollama, which VRAM Lens plans on Apple silicon.';
+  return { severity: 'info', code: UNPLANNED_ENGINE, span: { start: config.span.start, end: config.span.start + 1 }, message };
+}
+
+/** Why VRAM Lens does not plan an engine on Apple silicon, as a clause. */
+export function unplannedReason(options: Pick<ServingOptions, 'engine'>): string {
+  return options.engine === 'vllm' ? 'vLLM runs through the vLLM-Metal plugin on MLX, whose memory use VRAM Lens does not model' : `VRAM Lens does not model ${engineName(options)}`;
+}
+
+/** The code of the note that VRAM Lens does not plan a command's engine on the target GPU. */
+export const UNPLANNED_ENGINE = 'engine-not-planned-on-gpu';
 
 /**
  * Where the batch and sequence come from when the file does not set them: the setting behind each, and for a
@@ -383,7 +435,7 @@ function servingPlans(config: FoundConfig, spec: ModelSpec, effective: AnalysisO
     return { local: planLlamaCpp(spec, localOptions, gpu), localOptions };
   }
   const servingOptions = servingOptionsFor(read, effective, engineVersion);
-  return { serving: planServing(spec, servingOptions, gpu), servingOptions };
+  return { serving: plansServing(gpu) ? planServing(spec, servingOptions, gpu) : undefined, servingOptions };
 }
 
 /**

@@ -1,12 +1,12 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { INTENT_WORDS, judgedModes, type JudgedMode } from './intent';
-import { layersOnGpuText, type LlamaPlan } from './llamacpp';
-import { engineName, planGpus, type ServingPlan } from './serving';
+import { layersOnGpuText, planLlamaCpp, type LlamaPlan } from './llamacpp';
+import { engineName, engineRelease, planGpus, planServing, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
-import { gpuList, MAX_CONFIGS_PER_FILE, verdictFor, type ConfigAnalysis, type DocumentAnalysis, type Verdict } from './analyze';
+import { configVerdict, gpuList, MAX_CONFIGS_PER_FILE, plansServing, UNPLANNED_ENGINE, unplannedReason, verdictFor, type ConfigAnalysis, type DocumentAnalysis, type Verdict } from './analyze';
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
-import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent } from './format';
+import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent, formatUsage } from './format';
 import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
 import { peakIn, type MultiGpuPlan } from './advise';
@@ -186,10 +186,91 @@ function hoverTail(analysis: ConfigAnalysis, est: Estimate, gpu: Gpu | undefined
   return out;
 }
 
+/** The status bar's verdict for a document on its target GPU: the config that decides it, said in its own terms. */
+export interface StatusVerdict {
+  /** After the card's name: `inference 11.2/16.0 GiB`, or a serving command's start (`vLLM ✗ does not start`). */
+  readonly text: string;
+  /** `error`: the config does not do what its file is for on the card; `warning`: a second judged mode does not fit. */
+  readonly level: 'ok' | 'warning' | 'error';
+  /** The tooltip's Markdown: which config, what it is judged by, and its figures on the card. */
+  readonly tooltip: string;
+}
+
+/**
+ * The status bar's verdict: among the configs with a verdict on the target, the one that needs the most of the card
+ * decides (a serving command needs what its engine takes: vLLM its budget and any CUDA graphs outside it, llama.cpp
+ * its buffers). Undefined when no config has one.
+ */
+export function statusVerdict(doc: DocumentAnalysis): StatusVerdict | undefined {
+  const gpu = doc.gpu;
+  const judged = doc.configs.filter(a => a.estimate && a.verdict);
+  if (!gpu || judged.length === 0) {
+    return undefined;
+  }
+  const a = judged.reduce((worst, x) => (cardNeed(x, doc.options.mode) > cardNeed(worst, doc.options.mode) ? x : worst));
+  const est = a.estimate!;
+  const verdict = a.verdict!;
+  const capacity = gpuMemoryBytes(gpu);
+  const name = a.config.name.replace(/[\\`*_[\]<>]/g, '');
+  if (a.serving || a.local) {
+    const engine = a.serving ? engineName(a.serving) : localEngineName(a.local!);
+    const text = a.serving
+      ? `${engine} ${a.serving.starts ? `✓ ${formatConcurrency(a.serving.maxConcurrency)}× at ${formatInteger(a.serving.maxModelLen)}` : '✗ does not start'}`
+      : `${engine} ${formatUsage(a.local!.deviceTotalBytes, capacity)}${a.local!.fits ? '' : ' ✗'}`;
+    const detail = a.serving ? servingVerdict(a.serving) : localVerdict(a.local!);
+    return { text, level: verdict.inference ? 'ok' : 'error', tooltip: `**VRAM Lens** — ${name} (serving command, judged by ${a.serving ? `whether ${engine} starts` : `how ${engine} loads it`} on ${planGpusOf(a)})\n\n${escapeMarkdown(firstSentence(detail))}\n\n` };
+  }
+  const modes = judgedModes(a.intent, doc.options.mode);
+  const [primary, second] = modes;
+  const text = `${primary} ${formatUsage(peakIn(est, primary), capacity)}${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}`;
+  const level = !verdict[primary] ? 'error' : modes.some(m => !verdict[m]) ? 'warning' : 'ok';
+  const tooltip = `**VRAM Lens** — ${name} (${INTENT_WORDS[a.intent]}, judged for ${modes.join(' and ')})\n\n${judgedPeaksText(est, ['inference', 'training'], verdict)} on the ${gpu.name} (${formatBytes(capacity)}).\n\n`;
+  return { text, level, tooltip };
+}
+
+/**
+ * One card's line for a config in the GPU picker: a serving command's start (or load) there as its engine runs it,
+ * any other config's peaks in the modes it is judged in, each with its mark.
+ */
+export function gpuFitDetail(a: ConfigAnalysis, gpu: Gpu, mode: AnalysisOptions['mode']): string | undefined {
+  if (a.spec && a.servingOptions) {
+    if (!plansServing(gpu)) {
+      return `${engineName(a.servingOptions)}: not planned on Apple silicon`;
+    }
+    const p = planServing(a.spec, a.servingOptions, gpu);
+    return `${engineName(p)} ${p.starts ? `✓ starts · ${formatConcurrency(p.maxConcurrency)}× at ${formatInteger(p.maxModelLen)}` : '✗ does not start'}`;
+  }
+  if (a.spec && a.localOptions) {
+    const p = planLlamaCpp(a.spec, a.localOptions, gpu);
+    return `${localEngineName(p)} ${formatBytes(p.deviceTotalBytes)} on the GPU ${mark(p.fits)}`;
+  }
+  const v = configVerdict(a, gpu);
+  return a.estimate && v ? judgedPeaksText(a.estimate, judgedModes(a.intent, mode), v) : undefined;
+}
+
+/** How much of the card a config takes in the modes it is judged in, or as its serving engine lays memory out. */
+function cardNeed(a: ConfigAnalysis, mode: AnalysisOptions['mode']): number {
+  if (a.serving) {
+    return a.serving.budgetBytes + (a.serving.cudaGraphsInBudget ? 0 : a.serving.cudaGraphBytes);
+  }
+  if (a.local) {
+    return a.local.deviceTotalBytes;
+  }
+  return Math.max(...judgedModes(a.intent, mode).map(m => peakIn(a.estimate!, m)));
+}
+
+/** The cards a serving or local plan runs on, as its titles say them. */
+function planGpusOf(a: ConfigAnalysis): string {
+  return a.serving ? planGpus(a.serving) : a.local!.gpu;
+}
+
 /** One line for the CodeLens: the two estimates and the verdict for the target GPU. */
 export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu | undefined): string {
   const est = a.estimate;
   if (!est) {
+    if (a.servingOptions && gpu && a.problems.some(p => p.code === UNPLANNED_ENGINE)) {
+      return `${engineName(a.servingOptions)}: not planned on the ${gpu.name} (Apple silicon) — pick a CUDA or ROCm target GPU`;
+    }
     const first = a.problems[0]?.message.replace(/`/g, '') ?? 'not enough information';
     return `VRAM Lens: no estimate — ${first}`;
   }
@@ -414,7 +495,8 @@ function configSectionLines(a: ConfigAnalysis, index: number, doc: DocumentAnaly
   // A serving command is reported as its engine lays memory out, not as a transformers run.
   if (a.serving || a.local) {
     const assumptions = [...(a.serving?.assumptions ?? a.local!.assumptions), ...est.assumptions.filter(x => /^(Architecture|From the file)/.test(x))];
-    return [...out, ...servingReportLines(a), '### Assumptions', '', ...assumptions.map(x => `- ${x}`), ''];
+    const everyGpu = ['### Every listed GPU', '', servingTableLead(a), '', ...servingGpuTableMarkdown(a, sortedGpus(gpuList(doc.options))), '', `Prices: ${GPU_PRICE_DATE}.`, ''];
+    return [...out, ...servingReportLines(a), ...everyGpu, '### Assumptions', '', ...assumptions.map(x => `- ${x}`), ''];
   }
   const gpu = doc.gpu;
   out.push(judgedLine(a, doc.options.mode), '', `Memory for ${settingsSummary(est)}:`, '', breakdownTableMarkdown(est), '');
@@ -436,7 +518,7 @@ function configSectionLines(a: ConfigAnalysis, index: number, doc: DocumentAnaly
   if (advice && gpu) {
     out.push(...adviceLines(advice, est, gpu), '');
   }
-  out.push('### Every listed GPU', '', ...gpuTableMarkdown(gpuRows(est, sortedGpus(gpuList(doc.options))), modes), '', `Prices: ${GPU_PRICE_DATE}.`, '');
+  out.push('### Every listed GPU', '', ...gpuTableMarkdown(gpuRows(a, sortedGpus(gpuList(doc.options))), modes), '', `Prices: ${GPU_PRICE_DATE}.`, '');
   out.push('### Assumptions', '', ...est.assumptions.map(x => `- ${x}`), '');
   return out;
 }
@@ -587,13 +669,62 @@ function gpuTableMarkdown(rows: readonly GpuRow[], modes: readonly JudgedMode[])
   const heads = modes.map(m => MODE_TITLES[m]);
   const out = [`| GPU | Memory | Price | Cloud $/h | ${heads.join(' | ')} |`, `|---|---:|---:|---:|${modes.map(() => '---|').join('')}`];
   for (const row of rows) {
-    const g = row.gpu;
-    const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
-    const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
     const cells = modes.map(m => `${mark(row[m].fits)} ${headroom(row[m].headroomBytes)}`);
-    out.push(`| ${escapeMarkdown(g.name)} | ${formatBytes(gpuMemoryBytes(g))} | ${price} | ${cloud} | ${cells.join(' | ')} |`);
+    out.push(`| ${gpuCells(row.gpu)} | ${cells.join(' | ')} |`);
   }
   return out;
+}
+
+/** A card's first cells in the GPU tables: its name, memory, purchase price and cloud price per hour. */
+function gpuCells(g: Gpu): string {
+  const price = g.priceUsd === null ? '—' : `$${formatInteger(g.priceUsd)}`;
+  const cloud = g.cloudUsdPerHour ? `$${g.cloudUsdPerHour.toFixed(2)}` : '—';
+  return `${escapeMarkdown(g.name)} | ${formatBytes(gpuMemoryBytes(g))} | ${price} | ${cloud}`;
+}
+
+/**
+ * Every listed card under a serving command's engine, as the command states it (its split, its context): whether vLLM
+ * or SGLang starts and what its KV pool holds, or how llama.cpp or Ollama loads. Cards the engine is not planned on
+ * (vLLM and SGLang on Apple silicon) are named under the table.
+ */
+function servingGpuTableMarkdown(a: ConfigAnalysis, gpus: readonly Gpu[]): string[] {
+  const spec = a.spec;
+  if (spec && a.localOptions) {
+    const local = a.localOptions;
+    const out = ['| GPU | Memory | Price | Cloud $/h | Loads | On the GPU | In host memory |', '|---|---:|---:|---:|---|---:|---:|'];
+    for (const g of gpus) {
+      const p = planLlamaCpp(spec, local, g);
+      out.push(`| ${gpuCells(g)} | ${p.fits ? (p.note ? '✓ as its fitting places it' : '✓') : '✗'} | ${formatBytes(p.deviceTotalBytes)} | ${formatBytes(p.hostTotalBytes)} |`);
+    }
+    return out;
+  }
+  if (!spec || !a.servingOptions) {
+    return [];
+  }
+  const options = a.servingOptions;
+  const planned = gpus.filter(plansServing);
+  const length = formatInteger(options.maxModelLen ?? spec.maxPositions ?? 2048);
+  const out = [`| GPU | Memory | Price | Cloud $/h | Starts | KV pool per GPU | Requests of ${length} at once | Longest max_model_len that starts |`, '|---|---:|---:|---:|---|---:|---:|---:|'];
+  for (const g of planned) {
+    const p = planServing(spec, options, g);
+    const concurrency = p.starts ? formatConcurrency(p.maxConcurrency) : '—';
+    out.push(`| ${gpuCells(g)} | ${mark(p.starts)} | ${formatInteger(p.kvTokens)} tokens | ${concurrency} | ${p.longestStartingLen > 0 ? formatInteger(p.longestStartingLen) : 'none'} |`);
+  }
+  const unplanned = gpus.filter(g => !plansServing(g));
+  if (unplanned.length > 0) {
+    out.push('', `Not planned on Apple silicon (${unplanned.map(g => escapeMarkdown(g.name)).join(', ')}): there ${unplannedReason(options)}.`);
+  }
+  return out;
+}
+
+/** What a serving command's GPU table is for, in one line: the engine, its release and the settings it runs with. */
+function servingTableLead(a: ConfigAnalysis): string {
+  if (a.localOptions) {
+    return `${a.localOptions.engine === 'ollama' ? 'Ollama' : 'llama.cpp'} as the command loads it, on each card:`;
+  }
+  const o = a.servingOptions!;
+  const split = o.tensorParallel * Math.max(1, o.pipelineParallel);
+  return `${engineName(o)} ${escapeMarkdown(engineRelease(o))} as the command states it${split > 1 ? `, the model split over ${split} of each card (per GPU)` : ''}:`;
 }
 
 /** A GPU count as the multi-GPU table gives it: `one`, `4× (tensor parallel)`, or that no number is enough. */
@@ -605,7 +736,11 @@ function countCell(plan: MultiGpuPlan | null, how: string): string {
 const MULTI_GPU_CONFIGS = 3;
 
 /** How many of each card a config needs when one is not enough: tensor parallel for inference, ZeRO-3 for training. */
-function multiGpuTableMarkdown(rows: readonly MultiGpuRow[]): string[] {
+function multiGpuTableMarkdown(rows: readonly MultiGpuRow[], serving = false): string[] {
+  if (serving) {
+    const out = rows.map(r => `| ${escapeMarkdown(r.gpu)} | ${countCell(r.inference, 'tensor parallel')} |`);
+    return out.length > 0 ? ['Where the command does not start, the fewest of the card it starts on:', '', '| GPUs of a kind | Starts on |', '|---|---|', ...out] : [];
+  }
   const out = rows.map(r => `| ${escapeMarkdown(r.gpu)} | ${countCell(r.inference, 'tensor parallel')} | ${countCell(r.training, 'ZeRO-3 / FSDP')} |`);
   return out.length > 0 ? ['Where one card is not enough, the fewest of it that fit:', '', '| GPUs of a kind | Inference | Training |', '|---|---|---|', ...out] : [];
 }
@@ -621,13 +756,21 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
   doc.configs.forEach((a, i) => {
     const est = a.estimate;
     out.push(`## ${escapeMarkdown(a.config.name)}`, '');
+    // A serving command is compared as its engine runs it on each card; the target may be one it is not planned on.
+    if (a.servingOptions || a.localOptions) {
+      out.push(servingTableLead(a), '', ...servingGpuTableMarkdown(a, sorted), '');
+      if (a.servingOptions && i < MULTI_GPU_CONFIGS) {
+        out.push(...multiGpuTableMarkdown(multiGpuRows(a, doc.options, sorted), true), '');
+      }
+      return;
+    }
     if (!est) {
       out.push('No estimate for this config.', '');
       return;
     }
     const modes = judgedModes(a.intent, doc.options.mode);
     out.push(`${modes.map(m => `${MODE_TITLES[m]} ${formatBytes(peakIn(est, m))}`).join(', ')} (${settingsSummary(est)}).`, '');
-    out.push(...gpuTableMarkdown(gpuRows(est, sorted), modes), '');
+    out.push(...gpuTableMarkdown(gpuRows(a, sorted), modes), '');
     if (i < MULTI_GPU_CONFIGS) {
       out.push(...multiGpuTableMarkdown(multiGpuRows(a, doc.options, sorted)), '');
     }

@@ -2,10 +2,10 @@
 import { judgedModes, type ConfigIntent } from './intent';
 import { fixesJson, type FixJson } from './configFixes';
 import { planLlamaCpp, type LlamaPlan } from './llamacpp';
-import { planServing, type ServingPlan } from './serving';
+import { fewestStartingSplit, planServing, type ServingPlan } from './serving';
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, estimateWithDoubled, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
-import { analyzeConfig, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
+import { analyzeConfig, configVerdict, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
 import { findModelConfigs } from './spec';
 import { ALL_LINEAR_TARGETS } from './weightTensor';
@@ -65,13 +65,19 @@ export interface GpuRow {
   readonly training: { readonly fits: boolean; readonly headroomBytes: number };
 }
 
-/** Every GPU of a list against one estimate, in the list's order: what "Compare GPUs", the report and the CLI show. */
-export function gpuRows(est: Estimate, gpus: readonly Gpu[]): GpuRow[] {
-  return gpus.map(gpu => {
-    const v = verdictFor(est, gpu);
-    return { gpu, inference: { fits: v.inference, headroomBytes: v.inferenceHeadroomBytes }, training: { fits: v.training, headroomBytes: v.trainingHeadroomBytes } };
+/**
+ * Every GPU of a list against one config, in the list's order: what "Compare GPUs", the report and the CLI show. A
+ * serving command is judged by its engine on each card (the cards VRAM Lens does not plan the engine on are left out).
+ */
+export function gpuRows(a: VerdictInputs, gpus: readonly Gpu[]): GpuRow[] {
+  return gpus.flatMap(gpu => {
+    const v = configVerdict(a, gpu);
+    return v ? [{ gpu, inference: { fits: v.inference, headroomBytes: v.inferenceHeadroomBytes }, training: { fits: v.training, headroomBytes: v.trainingHeadroomBytes } }] : [];
   });
 }
+
+/** What a config's verdict on another card is computed from. */
+type VerdictInputs = Parameters<typeof configVerdict>[0];
 
 /** How many of one card a config needs in each mode where one is not enough (null: it fits on one). */
 export interface MultiGpuRow {
@@ -82,17 +88,29 @@ export interface MultiGpuRow {
 
 /** The cards (not unified memory) one of which does not hold the config in some mode, with the fewest that do. */
 export function multiGpuRows(a: ConfigAnalysis, options: AnalysisOptions, gpus: readonly Gpu[]): MultiGpuRow[] {
-  const est = a.estimate;
-  if (!est) {
+  if (!a.estimate) {
     return [];
   }
-  return gpuRows(est, gpus.filter(g => !isUnifiedMemory(g)))
+  const cards = gpus.filter(g => !isUnifiedMemory(g));
+  if (a.servingOptions && a.spec) {
+    // A serving command: the fewest in tensor parallel its engine starts on; training is not what it is for.
+    const { spec, servingOptions } = a;
+    return gpuRows(a, cards)
+      .filter(r => !r.inference.fits)
+      .map(r => ({ gpu: r.gpu.name, inference: servingSplit(fewestStartingSplit(spec, servingOptions, r.gpu)), training: null }));
+  }
+  return gpuRows(a, cards)
     .filter(r => !(r.inference.fits && r.training.fits))
     .map(r => ({
       gpu: r.gpu.name,
       inference: r.inference.fits ? null : gpusNeeded(a.config, options, r.gpu, 'inference'),
       training: r.training.fits ? null : gpusNeeded(a.config, options, r.gpu, 'training'),
     }));
+}
+
+/** The split a serving engine starts with, as the multi-GPU table gives it. */
+function servingSplit(tp: number | undefined): MultiGpuPlan {
+  return tp === undefined ? { count: null, how: 'it does not start on up to 8 of them' } : { count: tp, how: `tensor parallel over ${tp} GPUs` };
 }
 
 /** What Fits' LoRA run: r=16 on every linear layer at 2,048 tokens, in pure bf16. */
@@ -437,7 +455,7 @@ export function configReport(text: string, format: string, a: ConfigAnalysis, gp
     training: est
       ? { peakBytes: est.training.peakBytes, allocatedBytes: est.training.allocatedBytes, components: est.training.components }
       : null,
-    fits: est ? gpuRows(est, gpus).map(r => ({ gpu: r.gpu.name, memoryMiB: r.gpu.memoryMiB, inference: r.inference.fits, training: r.training.fits })) : [],
+    fits: est ? gpuRows(a, gpus).map(r => ({ gpu: r.gpu.name, memoryMiB: r.gpu.memoryMiB, inference: r.inference.fits, training: r.training.fits })) : [],
     target: a.verdict
       ? { gpu: a.verdict.gpu.name, memoryMiB: a.verdict.gpu.memoryMiB, inference: a.verdict.inference, training: a.verdict.training }
       : null,

@@ -527,7 +527,7 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
  * `max_total_tokens`.
  */
 export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): ServingPlan {
-  const versionText = options.version ?? CURRENT_ENGINE_VERSION.sglang;
+  const versionText = engineRelease(options);
   const tp = Math.max(1, options.tensorParallel);
   const total = cudaTotalBytes(gpu);
   const fraction = options.memFractionStatic ?? defaultMemFraction(tp);
@@ -560,6 +560,33 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
 /** SGLang's default static share by tensor parallelism (server_args, before per-GPU tuning). */
 function defaultMemFraction(tp: number): number {
   return tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88;
+}
+
+/** The most GPUs a command's tensor parallelism is grown to: one node of eight (beyond, it crosses nodes). */
+const MAX_TENSOR_PARALLEL = 8;
+
+/**
+ * The fewest GPUs in tensor parallel, the command's own degree then doubling up to one node of eight, over which the
+ * engine splits the model and starts; undefined where none does.
+ */
+export function fewestStartingSplit(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
+  const splits = (t: number) => (options.engine === 'vllm' ? vllmSplits(spec, t) : spec.numHeads % t === 0);
+  const degrees = [1, 2, 4, 8].map(k => options.tensorParallel * k).filter(t => t <= Math.max(MAX_TENSOR_PARALLEL, options.tensorParallel) && splits(t));
+  return degrees.find(t => planServing(spec, { ...options, tensorParallel: t }, gpu).starts);
+}
+
+/**
+ * The room a plan leaves: the KV pool past one `max_model_len` request where the engine starts, how far short of one
+ * where it does not (at most zero then, whatever the cause).
+ */
+export function servingHeadroomBytes(plan: ServingPlan): number {
+  const room = (plan.kvTokens - plan.maxModelLen) * plan.kvBytesPerToken;
+  return plan.starts ? Math.max(0, room) : Math.min(0, room);
+}
+
+/** The release whose accounting a command's plan uses, as its plan names it. */
+export function engineRelease(options: Pick<ServingOptions, 'engine' | 'version'>): string {
+  return options.engine === 'sglang' ? (options.version ?? CURRENT_ENGINE_VERSION.sglang) : vllmRelease(options).text;
 }
 
 /** The engine's name as its users write it. */

@@ -5,7 +5,7 @@ import { formatInteger } from './format';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
+import { fewestStartingSplit, neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
 import type { ModelSpec } from './types';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
@@ -43,9 +43,6 @@ function editFor(a: ConfigAnalysis, option: keyof ServingOptions | keyof LlamaOp
   const flag = FLAG_NAMES[option];
   return a.config.serving?.commandLine && flag ? { span: { start: a.config.span.end, end: a.config.span.end }, newText: ` ${flag} ${value}` } : undefined;
 }
-
-/** The most GPUs a tensor-parallel fix proposes: one node of eight (beyond, tensor parallelism crosses nodes). */
-const MAX_TENSOR_PARALLEL = 8;
 
 /**
  * Fixes for a serving command that would not start on `gpu`, each checked with the planner: the longest
@@ -124,10 +121,8 @@ function kvTries({ options }: Situation): Try[] {
  */
 function tensorParallelTries({ spec, options, gpu }: Situation): Try[] {
   const tries: Try[] = [];
-  const splits = (t: number) => (options.engine === 'vllm' ? vllmSplits(spec, t) : spec.numHeads % t === 0);
-  const doublings = [2, 4, 8].map(k => options.tensorParallel * k).filter(t => t <= MAX_TENSOR_PARALLEL && splits(t));
-  const tp = doublings.find(t => planServing(spec, { ...options, tensorParallel: t }, gpu).starts);
-  if (tp !== undefined) {
+  const tp = fewestStartingSplit(spec, options, gpu);
+  if (tp !== undefined && tp > options.tensorParallel) {
     tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title: `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})` });
   }
   if (options.engine === 'vllm' && !vllmSplits(spec, options.tensorParallel)) {

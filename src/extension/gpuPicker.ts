@@ -1,9 +1,8 @@
 // Select Target GPU: a quick pick of every GPU by tier, with whether the active config fits.
 import * as vscode from 'vscode';
 import { settingTarget } from './assumptions';
-import { gpuList, verdictFor } from '../core/analyze';
-import { gpuSizeLabel, judgedPeaksText } from '../core/explain';
-import { judgedModes } from '../core/intent';
+import { gpuList } from '../core/analyze';
+import { gpuFitDetail, gpuSizeLabel } from '../core/explain';
 import { formatBytes, formatInteger } from '../core/format';
 import { bySizeThenPrice, gpuMemoryBytes, groupName, tierOf, type Gpu } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
@@ -17,11 +16,9 @@ interface GpuItem extends vscode.QuickPickItem {
 export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vscode.TextDocument) => boolean): Promise<string | undefined> {
   const document = vscode.window.activeTextEditor?.document;
   const analysis = document && isSupported(document) ? cache.get(document) : undefined;
-  const active = analysis?.configs.find(a => a.estimate);
-  const est = active?.estimate;
+  // The first config with numbers, or a serving command its engine is not planned for on the target (Apple silicon).
+  const active = analysis?.configs.find(a => a.estimate || (a.spec && a.servingOptions));
   const options = analysis?.options ?? cache.optionsFor(document?.uri);
-  // The fit in the modes the active config is judged on (a training recipe's training peak).
-  const modes = active ? judgedModes(active.intent, options.mode) : [];
   const current = analysis?.gpu?.name ?? options.targetGpu;
   const gpus = [...gpuList(options)].sort(bySizeThenPrice);
   const items: GpuItem[] = [];
@@ -32,8 +29,8 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       items.push({ label: t, kind: vscode.QuickPickItemKind.Separator });
       tier = t;
     }
-    const v = est && verdictFor(est, gpu);
-    const fit = est && v ? judgedPeaksText(est, modes, v) : undefined;
+    // The fit in the modes the active config is judged on (a training recipe's training peak, a command's start).
+    const fit = active ? gpuFitDetail(active, gpu, options.mode) : undefined;
     items.push({
       label: gpu.name === current ? `$(check) ${gpu.name}` : gpu.name,
       description: `${gpuSizeLabel(gpu)}${gpu.priceUsd === null ? '' : ` · $${formatInteger(gpu.priceUsd)}`} · ${gpu.vendor} ${gpu.generation}`,
@@ -50,7 +47,7 @@ export async function selectTargetGpu(cache: AnalysisCache, isSupported: (d: vsc
       items.push({ label: label === current ? `$(check) ${label}` : label, description: `${formatBytes(gpuMemoryBytes(gpu!))} each`, gpu: { ...gpu!, name: label } });
     }
   }
-  const picked = await pickOne(items, current, est ? 'Memory, price, and whether the active config fits' : 'Memory and price of each GPU');
+  const picked = await pickOne(items, current, active ? 'Memory, price, and whether the active config fits' : 'Memory and price of each GPU');
   if (!picked?.gpu) {
     return undefined;
   }

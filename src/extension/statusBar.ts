@@ -1,17 +1,13 @@
 // The status-bar verdict for the active file on the target GPU.
 import * as vscode from 'vscode';
-import { peakIn } from '../core/advise';
-import { formatBytes, formatUsage } from '../core/format';
-import { gpuMemoryBytes } from '../core/gpus';
 import type { AnalysisCache } from './analysisCache';
 import { changedAssumptions, describeSetting, type ChangedAssumption } from './assumptions';
 import { REVERT_ASSUMPTION_COMMAND, SELECT_GPU_COMMAND } from './commands';
 import { isEnabled } from './config';
 import { Debouncer, Disposable, TYPING_PAUSE_MS } from './lifetime';
-import { INTENT_WORDS, judgedModes } from '../core/intent';
-import { judgedPeaksText } from '../core/explain';
+import { statusVerdict } from '../core/explain';
 
-/** The active config's verdict for the target GPU: `$(chip) RTX 4080 · 11.2/16.0 GiB`, red when it does not fit. */
+/** The active file's verdict for the target GPU: `$(chip) RTX 4080 · inference 11.2/16.0 GiB`, red when it does not fit. */
 export class StatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('vramLens.status', vscode.StatusBarAlignment.Right, 100));
   private readonly debouncer = this._register(new Debouncer());
@@ -56,44 +52,20 @@ export class StatusBar extends Disposable {
       return;
     }
     const analysis = this.cache.get(document);
-    const configs = analysis.configs.filter(a => a.estimate);
+    const verdict = statusVerdict(analysis);
     const gpu = analysis.gpu;
-    if (configs.length === 0 || !gpu) {
+    if (!verdict || !gpu) {
       this.item.hide();
       return;
     }
-    // Each config is judged in the modes its file is for; the config that needs the most there decides the verdict.
-    const modesOf = (i: number) => judgedModes(configs[i].intent, analysis.options.mode);
-    const peakOf = (i: number) => Math.max(...modesOf(i).map(m => peakIn(configs[i].estimate, m)));
-    let worst = 0;
-    for (let i = 1; i < configs.length; i++) {
-      if (peakOf(i) > peakOf(worst)) {
-        worst = i;
-      }
-    }
-    const est = configs[worst].estimate!;
-    const verdict = configs[worst].verdict!;
-    const modes = modesOf(worst);
-    const [primary, second] = modes;
-    const capacity = gpuMemoryBytes(gpu);
     const key = document.uri.toString();
     const changed = this.assumptions.get(key) ?? changedAssumptions(document.uri);
     this.assumptions.set(key, changed);
-    // The number says its mode; a second judged mode that does not fit is named beside it, then any assumption the user changed.
-    this.item.text =
-      `$(chip) ${gpu.name} · ${primary} ${formatUsage(peakIn(est, primary), capacity)}${second && !verdict[second] ? ` · ${second} ${formatBytes(peakIn(est, second))} ✗` : ''}` +
-      assumptionMark(changed);
-    this.item.backgroundColor = !verdict[primary]
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : modes.some(m => !verdict[m])
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
-    this.item.tooltip = new vscode.MarkdownString(
-      `**VRAM Lens** — ${configs[worst].config.name.replace(/[\\`*_[\]<>]/g, '')} (${INTENT_WORDS[configs[worst].intent]}, judged for ${modes.join(' and ')})\n\n` +
-        `${judgedPeaksText(est, ['inference', 'training'], verdict)} on the ${gpu.name} (${formatBytes(capacity)}).\n\n` +
-        assumptionTooltip(changed) +
-        'Click to choose the target GPU.',
-    );
+    // The number says its mode (or its serving engine); then any assumption the user changed.
+    this.item.text = `$(chip) ${gpu.name} · ${verdict.text}${assumptionMark(changed)}`;
+    this.item.backgroundColor =
+      verdict.level === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : verdict.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.tooltip = new vscode.MarkdownString(verdict.tooltip + assumptionTooltip(changed) + 'Click to choose the target GPU.');
     this.item.tooltip.isTrusted = { enabledCommands: [REVERT_ASSUMPTION_COMMAND] };
     this.item.show();
   }

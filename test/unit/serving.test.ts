@@ -2,12 +2,14 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
+import { analyzeDocument, DEFAULT_OPTIONS, gpuList, UNPLANNED_ENGINE, type ConfigAnalysis } from '../../src/core/analyze';
 import type { AnalysisOptions } from '../../src/core/options';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
-import { catalogHoverMarkdown, reportMarkdown, servingHoverMarkdown, servingLensTitle } from '../../src/core/explain';
-import { findGpu } from '../../src/core/gpus';
-import { parseEngineVersion, stageLayers } from '../../src/core/serving';
+import { catalogHoverMarkdown, compareGpusMarkdown, gpuFitDetail, lensTitle, reportMarkdown, servingHoverMarkdown, servingLensTitle, statusVerdict } from '../../src/core/explain';
+import { fixesJson } from '../../src/core/configFixes';
+import { formatUsage } from '../../src/core/format';
+import { findGpu, GPUS, isUnifiedMemory } from '../../src/core/gpus';
+import { parseEngineVersion, planServing, stageLayers } from '../../src/core/serving';
 import { servingFixes } from '../../src/core/servingFixes';
 import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/parse';
@@ -368,5 +370,78 @@ describe('the hover on a serving flag', () => {
       assert.match(hover.split('\n').at(-1)!, /^\*\*[✓✗] /);
       assert.ok(hover.split('\n').length <= 10, hover);
     }
+  });
+});
+
+describe('serving planner: one verdict per command, on every card', () => {
+  // Llama 3.1 8B at its full 131,072 tokens: its KV for one request (16 GiB) is more than an RTX 4090's pool, though a
+  // transformers run at 4,096 tokens would fit there; the verdict must be vLLM's everywhere it is shown.
+  const LONG = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 131072\n';
+
+  it("makes the target's verdict, the JSON's fits rows and the status bar vLLM's start on each card", async () => {
+    const doc = analyze(LONG, 'shell', { targetGpu: 'RTX 4090' });
+    const a = doc.configs[0];
+    assert.strictEqual(a.serving!.starts, false);
+    assert.strictEqual(a.verdict!.inference, false, 'the target verdict is the engine refusal');
+    assert.ok(a.verdict!.inferenceHeadroomBytes < 0);
+    const status = statusVerdict(doc)!;
+    assert.strictEqual(status.level, 'error');
+    assert.strictEqual(status.text, 'vLLM ✗ does not start');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-serving-'));
+    const file = path.join(dir, 'serve.sh');
+    fs.writeFileSync(file, LONG);
+    let out = '';
+    await main([file, '--json', '--gpu', 'RTX 4090'], s => (out += s), () => undefined);
+    const report = JSON.parse(out).files[0].configs[0];
+    assert.strictEqual(report.target.inference, false);
+    const rows = report.fits as { gpu: string; inference: boolean }[];
+    for (const name of ['RTX 4090', 'L40S', 'H100 80GB', 'MI300X']) {
+      const row = rows.find(r => r.gpu === name)!;
+      assert.strictEqual(row.inference, planServing(a.spec!, a.servingOptions!, findGpu(name)!).starts, name);
+    }
+    assert.deepStrictEqual([rows.find(r => r.gpu === 'RTX 4090')!.inference, rows.find(r => r.gpu === 'H100 80GB')!.inference], [false, true]);
+    assert.ok(!rows.some(r => isUnifiedMemory(findGpu(r.gpu)!)), 'no Apple silicon row for a vLLM command');
+  });
+
+  it('compares every CUDA and ROCm card as vLLM runs the command there, with the fewest of a card it starts on', () => {
+    const doc = analyze(LONG, 'shell', { targetGpu: 'RTX 4090' });
+    const a = doc.configs[0];
+    const md = compareGpusMarkdown('serve.sh', doc, gpuList(doc.options));
+    const starts = new Map([...md.matchAll(/^\| ([^|]+?) \| [^|]+ \| [^|]+ \| [^|]+ \| ([✓✗]) \| ([\d,]+) tokens \|/gm)].map(m => [m[1].replace(/\\/g, ''), m[2] === '✓']));
+    const planned = GPUS.filter(g => !isUnifiedMemory(g));
+    assert.strictEqual(starts.size, planned.length, md);
+    for (const g of planned) {
+      assert.strictEqual(starts.get(g.name), planServing(a.spec!, a.servingOptions!, g).starts, g.name);
+    }
+    assert.match(md, /Not planned on Apple silicon \(M4 Pro 24GB, /);
+    // The RTX 4090 does not hold one 131,072-token request; two of them in tensor parallel do.
+    const split = /^\| RTX 4090 \| (\d+)× \(tensor parallel\) \|$/m.exec(md);
+    assert.ok(split, md);
+    assert.strictEqual(Number(split[1]), 2);
+    assert.ok(planServing(a.spec!, { ...a.servingOptions!, tensorParallel: 2 }, findGpu('RTX 4090')!).starts);
+    // The picker's line for each card says the same.
+    const onH100 = /^vLLM ✓ starts · ([\d.]+)× at 131,072$/.exec(gpuFitDetail(a, findGpu('H100 80GB')!, 'both') ?? '');
+    assert.ok(onH100 && Math.abs(Number(onH100[1]) - planServing(a.spec!, a.servingOptions!, findGpu('H100 80GB')!).maxConcurrency) < 0.01);
+    assert.strictEqual(gpuFitDetail(a, findGpu('RTX 4090')!, 'both'), 'vLLM ✗ does not start');
+    assert.strictEqual(gpuFitDetail(a, findGpu('M4 Max 128GB')!, 'both'), 'vLLM: not planned on Apple silicon');
+  });
+
+  it('gives a vLLM command no number on Apple silicon, and says why on the command; llama.cpp there keeps its plan', () => {
+    const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 16384\nllama-server -m Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf -c 32768 -ngl 99 -fa on\n';
+    const doc = analyze(text, 'shell', { targetGpu: 'M4 Pro 24GB' });
+    const [vllm, local] = doc.configs;
+    assert.strictEqual(vllm.estimate, undefined);
+    assert.strictEqual(vllm.serving, undefined);
+    assert.strictEqual(vllm.verdict, undefined);
+    const note = vllm.problems.find(p => p.code === UNPLANNED_ENGINE)!;
+    assert.strictEqual(note.severity, 'info');
+    assert.match(note.message, /vLLM-Metal plugin on MLX/);
+    assert.strictEqual(text.slice(note.span.start, note.span.start + 4), 'vllm');
+    assert.ok(diagnose(doc).some(p => p.code === UNPLANNED_ENGINE), 'shown in the editor');
+    assert.strictEqual(lensTitle(vllm, doc.options, doc.gpu), 'vLLM: not planned on the M4 Pro 24GB (Apple silicon) — pick a CUDA or ROCm target GPU');
+    assert.ok(local.local!.fits);
+    assert.strictEqual(statusVerdict(doc)!.text, `llama.cpp ${formatUsage(local.local!.deviceTotalBytes, findGpu('M4 Pro 24GB')!.memoryMiB * 2 ** 20)}`);
+    // Nor does it offer CUDA fixes there: nothing was planned to fix.
+    assert.deepStrictEqual(fixesJson(doc, vllm, text), []);
   });
 });

@@ -283,6 +283,8 @@ describe('VRAM Lens in a real VS Code', () => {
     const found = await waitFor(() => lenses(sh), l => /does not start on L4/.test(l[0]?.command?.title ?? ''));
     assert.match(found[0].command!.title, /^vLLM: KV pool [\d,]+ tokens · [\d.]+× at 131,072 · ✗ does not start on L4$/);
     assert.strictEqual(found[0].range.start.line, 2);
+    // The status bar gives the engine's verdict, not a transformers estimate of the same model.
+    assert.strictEqual(await waitFor(() => api.statusBarText(), t => t.includes('L4 · vLLM')), '$(chip) L4 · vLLM ✗ does not start');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', sh.uri, positionOf(sh, '--max-model-len'));
     assert.match(plain(hoverText(hovers)), /The longest request/);
     const diag = (await waitFor(
@@ -299,6 +301,7 @@ describe('VRAM Lens in a real VS Code', () => {
       d => d.length === 0,
     );
     assert.deepStrictEqual(after, []);
+    assert.match(await waitFor(() => api.statusBarText(), t => t.includes('✓')), /^\$\(chip\) L4 · vLLM ✓ [\d.]+× at [\d,]+$/);
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await setTarget(undefined);
   });
