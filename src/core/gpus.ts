@@ -143,6 +143,16 @@ export function supportsBf16(gpu: Gpu): boolean {
   return !['Pascal', 'Volta', 'Turing'].includes(gpu.generation);
 }
 
+/** Whether the card computes in fp8 (NVIDIA Ada Lovelace, Hopper and Blackwell; AMD CDNA 3): vLLM's fp8 W8A8 runs there. */
+export function computesFp8(gpu: Gpu): boolean {
+  return ['Ada Lovelace', 'Hopper', 'Blackwell', 'CDNA 3'].includes(gpu.generation);
+}
+
+/** Whether bitsandbytes' kernels run under vLLM on the card: NVIDIA's; vLLM lists none for AMD GPUs. */
+export function vllmBitsandbytesRuns(gpu: Gpu): boolean {
+  return gpu.vendor !== 'AMD';
+}
+
 /** The workspace file that lists GPUs of a team's own (schema: schemas/gpus.schema.json). */
 export const GPUS_FILE = 'vram-lens.gpus.json';
 

@@ -2,7 +2,7 @@
 import type { ConfigAnalysis } from './analyze';
 import type { FileEdit, Fix, FixKind } from './fixContext';
 import { formatInteger } from './format';
-import { gpuMemoryBytes, type Gpu } from './gpus';
+import { computesFp8, gpuMemoryBytes, vllmBitsandbytesRuns, type Gpu } from './gpus';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
 import { fewestStartingSplit, neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
@@ -148,17 +148,18 @@ function offloadTries({ spec, options, plan, gpu }: Situation): Try[] {
 }
 
 /**
- * 16-bit weights quantized as they load: to fp8 where the GPU computes in it (Ada, Hopper, Blackwell), half the linear
- * layers; elsewhere to bitsandbytes' 4-bit NF4 (vLLM's in-flight quantization, from 0.7 without a load-format flag).
+ * 16-bit weights quantized as they load: to fp8 where the GPU computes in it (Ada, Hopper, Blackwell, AMD CDNA 3),
+ * half the linear layers; elsewhere to bitsandbytes' 4-bit NF4 (vLLM's in-flight quantization, from 0.7 without a
+ * load-format flag), where vLLM runs bitsandbytes (not on AMD GPUs, as vLLM's supported-hardware table says).
  */
 function quantizationTries({ options, gpu }: Situation): Try[] {
   if (options.quantization !== undefined || options.precision === '32-true') {
     return [];
   }
-  if (gpu.generation === 'Hopper' || gpu.generation === 'Ada Lovelace' || gpu.generation === 'Blackwell') {
+  if (computesFp8(gpu)) {
     return [{ option: 'quantization', value: 'fp8-tensor', written: 'fp8', title: 'Quantize the weights to fp8 as they load (quantization fp8: about half the weights)' }];
   }
-  return options.engine === 'vllm' && vllmRelease(options).accounting.inFlightBitsandbytes
+  return options.engine === 'vllm' && vllmRelease(options).accounting.inFlightBitsandbytes && vllmBitsandbytesRuns(gpu)
     ? [{ option: 'quantization', value: 'nf4', written: 'bitsandbytes', kind: 'quant-4bit', title: 'Quantize the weights to 4 bits as they load (quantization bitsandbytes: NF4, the linear layers at about a quarter of their size; slower than an AWQ or GPTQ checkpoint)' }]
     : [];
 }

@@ -118,6 +118,19 @@ describe('serving planner: vLLM', () => {
     assert.ok(servingFixes(only(text, 'shell', { targetGpu: 'A100 80GB', engineVersion: '0.6.3' }), findGpu('A100 80GB')!, text).every(f => f.kind !== 'quant-4bit'));
   });
 
+  it("on AMD offers fp8 where the card computes in it (MI300X) and never bitsandbytes, which vLLM does not run there", () => {
+    const onMi300x = 'vllm serve meta-llama/Llama-3.1-405B-Instruct --max-model-len 8192 -tp 4\n';
+    const fixes = servingFixes(only(onMi300x, 'shell', { targetGpu: 'MI300X' }), findGpu('MI300X')!, onMi300x);
+    const fp8 = fixes.find(f => f.kind === 'quant-fp8');
+    assert.ok(fp8?.preferred, fixes.map(f => f.title).join('; '));
+    const edited = onMi300x.slice(0, fp8.edit!.span.start) + fp8.edit!.newText + onMi300x.slice(fp8.edit!.span.end);
+    assert.strictEqual(only(edited, 'shell', { targetGpu: 'MI300X' }).serving!.starts, true);
+    // The MI250 (CDNA 2) has no fp8, and vLLM's bitsandbytes kernels are NVIDIA's: more GPUs or host memory only.
+    const onMi250 = 'vllm serve meta-llama/Llama-3.1-70B-Instruct --max-model-len 8192\n';
+    const kinds = servingFixes(only(onMi250, 'shell', { targetGpu: 'MI250' }), findGpu('MI250')!, onMi250).map(f => f.kind);
+    assert.ok(kinds.length > 0 && !kinds.some(k => k.includes('quant')), kinds.join(', '));
+  });
+
   it('refuses a max_model_len past the model\'s positions, as vLLM does', () => {
     const p = only('vllm serve microsoft/phi-2 --max-model-len 8192\n', 'shell').serving!;
     assert.strictEqual(p.starts, false);
