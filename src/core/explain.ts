@@ -782,11 +782,37 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
   return out.join('\n');
 }
 
+/** A serving command on one card, in a sentence: its engine's start (or load) there and the longest context that does. */
+function servingFitLine(a: ConfigAnalysis, gpu: Gpu): string | undefined {
+  if (!a.spec) {
+    return undefined;
+  }
+  if (a.localOptions) {
+    const p = planLlamaCpp(a.spec, a.localOptions, gpu);
+    return `${localEngineName(p)} ${p.fits ? `loads it (${formatBytes(p.deviceTotalBytes)} on the GPU, ${formatInteger(p.contextSize)} context)` : 'does not load it as the command states it'}.`;
+  }
+  const options = a.servingOptions!;
+  if (!plansServing(gpu)) {
+    return `not planned on Apple silicon: there ${unplannedReason(options)}.`;
+  }
+  const p = planServing(a.spec, options, gpu);
+  if (p.starts) {
+    return `${engineName(p)} starts, ${formatConcurrency(p.maxConcurrency)} requests of ${formatInteger(p.maxModelLen)} tokens at once.`;
+  }
+  return `${engineName(p)} does not start; ${p.longestStartingLen > 0 ? `the longest max_model_len that starts is ${formatInteger(p.longestStartingLen)}` : 'no max_model_len starts with these settings'}.`;
+}
+
 /** "What Fits on My GPU?": the largest model of the current shape, and which catalog models fit each way. */
 export function whatFitsMarkdown(fileName: string | undefined, doc: DocumentAnalysis | undefined, gpu: Gpu, options: AnalysisOptions): string {
   const cap = gpuMemoryBytes(gpu);
   const out = [`# What fits on the ${escapeMarkdown(gpu.name)} (${formatBytes(cap)})`, ''];
   for (const a of doc && fileName ? doc.configs : []) {
+    // A serving command fits as its engine runs it: whether it starts there, and the longest context that does.
+    if (a.servingOptions || a.localOptions) {
+      const line = servingFitLine(a, gpu);
+      out.push(...(line ? [`**${escapeMarkdown(a.config.name)}** (${escapeMarkdown(fileName!)}): ${line}`, ''] : []));
+      continue;
+    }
     const limits = shapeLimits(a, doc!.options, gpu);
     if (limits) {
       const { inference: inf, training: tr } = limits;

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, gpuList, UNPLANNED_ENGINE, type ConfigAnalysis } from '../../src/core/analyze';
 import type { AnalysisOptions } from '../../src/core/options';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
-import { catalogHoverMarkdown, compareGpusMarkdown, gpuFitDetail, lensTitle, reportMarkdown, servingHoverMarkdown, servingLensTitle, statusVerdict } from '../../src/core/explain';
+import { catalogHoverMarkdown, compareGpusMarkdown, gpuFitDetail, lensTitle, reportMarkdown, servingHoverMarkdown, servingLensTitle, statusVerdict, whatFitsMarkdown } from '../../src/core/explain';
 import { fixesJson } from '../../src/core/configFixes';
 import { formatUsage } from '../../src/core/format';
 import { findGpu, GPUS, isUnifiedMemory } from '../../src/core/gpus';
@@ -456,5 +456,17 @@ describe('serving planner: one verdict per command, on every card', () => {
     assert.strictEqual(statusVerdict(doc)!.text, `llama.cpp ${formatUsage(local.local!.deviceTotalBytes, findGpu('M4 Pro 24GB')!.memoryMiB * 2 ** 20)}`);
     // Nor does it offer CUDA fixes there: nothing was planned to fix.
     assert.deepStrictEqual(fixesJson(doc, vllm, text), []);
+  });
+});
+
+describe('What Fits on a serving command', () => {
+  it("says whether the engine starts on the card and the longest max_model_len that does, not a transformers model's shape", () => {
+    const doc = analyze('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 131072\n', 'shell', { targetGpu: 'RTX 4090' });
+    const gpu = findGpu('RTX 4090')!;
+    const md = whatFitsMarkdown('serve.sh', doc, gpu, doc.options);
+    const longest = doc.configs[0].serving!.longestStartingLen;
+    assert.ok(longest > 0 && longest < 131072);
+    assert.ok(md.includes(`vLLM does not start; the longest max_model_len that starts is ${longest.toLocaleString('en-US')}.`), md.slice(0, 400));
+    assert.doesNotMatch(md.split('Catalog models')[0], /layers for inference/);
   });
 });
