@@ -5,7 +5,7 @@
 //
 //   node test/integration/runWeb.cjs [--screenshots DIR] [--bench | --audit]
 //
-// Environment: VRAM_LENS_AUDIT_SOURCES (the audit's folders, comma-separated: public, reference, heldout, examples), CHROMIUM_PATH (default: an installed Chrome/Chromium, else the one @sparticuz/chromium ships), VERBOSE=1 (all workbench logs),
+// Environment: VRAM_LENS_AUDIT_SOURCES (the audit's folders, comma-separated: public, reference, heldout, examples), VRAM_LENS_AUDIT_GPUS (its target cards, comma-separated, instead of its four), CHROMIUM_PATH (default: an installed Chrome/Chromium, else the one @sparticuz/chromium ships), VERBOSE=1 (all workbench logs),
 // VSCODE_TEST_TIMEOUT_MS (default 240000).
 const fs = require('fs');
 const net = require('net');
@@ -32,11 +32,20 @@ const AUDIT_SOURCES = {
   examples: 'examples',
 };
 
+/** The audit workspace's folder for the run's own settings (never audited itself). */
+const AUDIT_SETTINGS_DIR = '.audit';
+
 function auditWorkspace() {
   const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'vram-lens-audit-'));
   const only = process.env.VRAM_LENS_AUDIT_SOURCES?.split(',');
   for (const [name, source] of Object.entries(AUDIT_SOURCES).filter(([n]) => !only || only.includes(n))) {
     fs.cpSync(path.join(root, source), path.join(dir, name), { recursive: true, filter: f => !/SOURCES\.(md|tsv)$/.test(f) });
+  }
+  // The audit's target cards, when not its own four: the extension host reads them from the workspace.
+  const gpus = process.env.VRAM_LENS_AUDIT_GPUS?.split(',').map(g => g.trim()).filter(Boolean);
+  if (gpus?.length) {
+    fs.mkdirSync(path.join(dir, AUDIT_SETTINGS_DIR));
+    fs.writeFileSync(path.join(dir, AUDIT_SETTINGS_DIR, 'gpus.json'), JSON.stringify(gpus));
   }
   return dir;
 }

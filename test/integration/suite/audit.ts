@@ -6,7 +6,19 @@ import { DEFAULT_FIX_MARGIN_PCT } from '../../../src/core/fixContext';
 import { EXTENSION_ID, sleep, SOURCE, waitFor } from './workbench';
 
 /** The cards the audit targets: a 12 GB consumer card, the usual 24 GB one, a data-centre card, and a 16 GB cloud one. */
-const GPUS = ['RTX 3060 12GB', 'RTX 4090', 'A100 80GB', 'T4'];
+const DEFAULT_GPUS = ['RTX 3060 12GB', 'RTX 4090', 'A100 80GB', 'T4'];
+/** The folder of the run's own settings in the audit workspace (VRAM_LENS_AUDIT_GPUS lands there), never audited. */
+const SETTINGS_DIR = '.audit';
+
+/** The cards to target: the run's own list where one was given, else the four above. */
+async function auditGpus(folder: vscode.Uri): Promise<string[]> {
+  try {
+    const list: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, SETTINGS_DIR, 'gpus.json'))));
+    return Array.isArray(list) && list.length > 0 ? list.map(String) : DEFAULT_GPUS;
+  } catch {
+    return DEFAULT_GPUS;
+  }
+}
 /** The diagnostics that carry quick fixes. */
 const FIX_CODES = new Set([EXCEEDS_INFERENCE, EXCEEDS_TRAINING, SERVING_DOES_NOT_START, SERVING_FITTED]);
 /** The same-card margin the fixes keep by default (vramLens.fixMargin). */
@@ -41,7 +53,7 @@ async function listFiles(dir: vscode.Uri): Promise<vscode.Uri[]> {
   const out: vscode.Uri[] = [];
   for (const [name, type] of await vscode.workspace.fs.readDirectory(dir)) {
     const uri = vscode.Uri.joinPath(dir, name);
-    if (type === vscode.FileType.Directory) {
+    if (type === vscode.FileType.Directory && name !== SETTINGS_DIR) {
       out.push(...(await listFiles(uri)));
     } else if (type === vscode.FileType.File) {
       out.push(uri);
@@ -254,9 +266,10 @@ export async function run(): Promise<void> {
   await ext.activate();
   const folder = vscode.workspace.workspaceFolders![0].uri;
   const files = await listFiles(folder);
+  const gpus = await auditGpus(folder);
   const tally = new Tally();
   const t0 = Date.now();
-  for (const gpu of GPUS) {
+  for (const gpu of gpus) {
     await vscode.workspace.getConfiguration('vramLens').update('targetGpu', gpu, vscode.ConfigurationTarget.Global);
     for (const uri of files) {
       const name = uri.path.slice(folder.path.replace(/\/$/, '').length + 1);
@@ -274,7 +287,7 @@ export async function run(): Promise<void> {
   await vscode.workspace.getConfiguration('vramLens').update('targetGpu', undefined, vscode.ConfigurationTarget.Global);
   const applied = tally.edits + tally.settings;
   const rows: [string, string][] = [
-    ['files × GPUs opened', `${tally.files} (${files.length} files × ${GPUS.length} GPUs: ${GPUS.join(', ')})`],
+    ['files × GPUs opened', `${tally.files} (${files.length} files × ${gpus.length} GPUs: ${gpus.join(', ')})`],
     ['with a "does not fit" diagnostic and its fixes', `${tally.filesWithFixes} (${tally.diagnostics} diagnostics, ${tally.count('no-fix')} of them with no fix)`],
     ['fixes applied one by one', `${applied} (${tally.edits} file edits, ${tally.settings} setting changes)`],
     ['fixes that cleared their diagnostic', `${applied - tally.count('not-cleared')}`],
