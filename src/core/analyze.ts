@@ -2,7 +2,7 @@
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
 import type { AnalysisOptions } from './options';
-import { findGpu, GPUS, gpuMemoryBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
+import { findGpu, GPUS, gpuMemoryBytes, groupName, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
@@ -11,7 +11,7 @@ import { resolveIa3Targets } from './ia3';
 import { configIntent, type ConfigIntent } from './intent';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
-import { engineName, planServing, servingHeadroomBytes, type ServingOptions, type ServingPlan } from './serving';
+import { engineName, planServing, servingHeadroomBytes, unplannedCard, unplannedReason, type ServingOptions, type ServingPlan, type UnplannedCard } from './serving';
 import type { ServingFromFile } from './servingKeys';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
@@ -333,8 +333,9 @@ export function analyzeConfig(
     est = { ...est, assumptions: [...notes, ...own.slice(0, at), ...shape, ...own.slice(at)] };
   }
   const plans = servingPlans(config, spec, effective, options.engineVersion, gpu);
-  if (gpu && plans.servingOptions && !plans.serving) {
-    return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, unplannedEngineProblem(config, plans.servingOptions, gpu)], ...plans };
+  const unplanned = gpu && plans.servingOptions ? unplannedCard(gpu) : undefined;
+  if (gpu && plans.servingOptions && unplanned) {
+    return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, unplannedEngineProblem(config, plans.servingOptions, gpu, unplanned)], ...plans };
   }
   return { config, intent, spec, estimate: est, verdict: gpu ? planVerdict(est, gpu, plans) : undefined, problems, ...plans };
 }
@@ -342,7 +343,7 @@ export function analyzeConfig(
 /**
  * A config's verdict on one card: a serving command's is its engine's there (vLLM and SGLang start, llama.cpp and
  * Ollama load, with the command's own layout), any other config's is its estimate's. Undefined without an estimate,
- * or where VRAM Lens does not plan the command's engine on that card (vLLM and SGLang on Apple silicon).
+ * or where VRAM Lens does not plan the command's engine on that card (vLLM and SGLang on Apple silicon and Pascal).
  */
 export function configVerdict(a: Pick<ConfigAnalysis, 'spec' | 'estimate' | 'servingOptions' | 'localOptions'>, gpu: Gpu): Verdict | undefined {
   if (!a.estimate || !a.spec) {
@@ -366,22 +367,19 @@ function planVerdict(est: Estimate, gpu: Gpu, plans: Pick<ConfigAnalysis, 'servi
   return v;
 }
 
-/** Whether VRAM Lens plans vLLM and SGLang on a card: CUDA and ROCm GPUs, not Apple silicon's unified memory. */
+/** Whether VRAM Lens plans vLLM and SGLang on a card (see unplannedCard). */
 export function plansServing(gpu: Gpu): boolean {
-  return !isUnifiedMemory(gpu);
+  return unplannedCard(gpu) === undefined;
 }
 
-/** Why a vLLM or SGLang command gets no number on an Apple silicon target, on the command. */
-function unplannedEngineProblem(config: FoundConfig, options: ServingOptions, gpu: Gpu): Problem {
-  const message =
-    `VRAM Lens plans ${engineName(options)} on CUDA and ROCm GPUs. On Apple silicon (the ${gpu.name}) ${unplannedReason(options)}, so this command gets no number here: ` +
-    'pick a CUDA or ROCm target GPU for its plan, or serve a GGUF with llama.cpp or Ollama, which VRAM Lens plans on Apple silicon.';
+/** Why a vLLM or SGLang command gets no number on the target GPU, on the command. */
+function unplannedEngineProblem(config: FoundConfig, options: ServingOptions, gpu: Gpu, card: UnplannedCard): Problem {
+  const instead =
+    card === 'Apple silicon'
+      ? 'Pick a CUDA or ROCm target GPU for its plan, or serve a GGUF with llama.cpp or Ollama, which VRAM Lens plans on Apple silicon.'
+      : `Pick a target GPU ${engineName(options)} runs on for its plan.`;
+  const message = `This command gets no number on the ${gpu.name}: ${unplannedReason(options, card)}. ${instead}`;
   return { severity: 'info', code: UNPLANNED_ENGINE, span: { start: config.span.start, end: config.span.start + 1 }, message };
-}
-
-/** Why VRAM Lens does not plan an engine on Apple silicon, as a clause. */
-export function unplannedReason(options: Pick<ServingOptions, 'engine'>): string {
-  return options.engine === 'vllm' ? 'vLLM runs through the vLLM-Metal plugin on MLX, whose memory use VRAM Lens does not model' : `VRAM Lens does not model ${engineName(options)}`;
 }
 
 /** The code of the note that VRAM Lens does not plan a command's engine on the target GPU. */

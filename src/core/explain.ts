@@ -1,9 +1,9 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { INTENT_WORDS, judgedModes, type JudgedMode } from './intent';
 import { layersOnGpuText, planLlamaCpp, type LlamaPlan } from './llamacpp';
-import { engineName, engineRelease, planGpus, planServing, type ServingPlan } from './serving';
+import { engineName, engineRelease, planGpus, planServing, unplannedCard, unplannedReason, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
-import { configVerdict, gpuList, MAX_CONFIGS_PER_FILE, plansServing, UNPLANNED_ENGINE, unplannedReason, verdictFor, type ConfigAnalysis, type DocumentAnalysis, type Verdict } from './analyze';
+import { configVerdict, gpuList, MAX_CONFIGS_PER_FILE, plansServing, UNPLANNED_ENGINE, verdictFor, type ConfigAnalysis, type DocumentAnalysis, type Verdict } from './analyze';
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent, formatUsage } from './format';
@@ -234,8 +234,9 @@ export function statusVerdict(doc: DocumentAnalysis): StatusVerdict | undefined 
  */
 export function gpuFitDetail(a: ConfigAnalysis, gpu: Gpu, mode: AnalysisOptions['mode']): string | undefined {
   if (a.spec && a.servingOptions) {
-    if (!plansServing(gpu)) {
-      return `${engineName(a.servingOptions)}: not planned on Apple silicon`;
+    const card = unplannedCard(gpu);
+    if (card) {
+      return `${engineName(a.servingOptions)}: not planned on ${card}`;
     }
     const p = planServing(a.spec, a.servingOptions, gpu);
     return `${engineName(p)} ${p.starts ? `✓ starts · ${formatConcurrency(p.maxConcurrency)}× at ${formatInteger(p.maxModelLen)}` : '✗ does not start'}`;
@@ -268,8 +269,9 @@ function planGpusOf(a: ConfigAnalysis): string {
 export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu | undefined): string {
   const est = a.estimate;
   if (!est) {
-    if (a.servingOptions && gpu && a.problems.some(p => p.code === UNPLANNED_ENGINE)) {
-      return `${engineName(a.servingOptions)}: not planned on the ${gpu.name} (Apple silicon) — pick a CUDA or ROCm target GPU`;
+    const card = a.servingOptions && gpu && a.problems.some(p => p.code === UNPLANNED_ENGINE) ? unplannedCard(gpu) : undefined;
+    if (a.servingOptions && gpu && card) {
+      return `${engineName(a.servingOptions)}: not planned on the ${gpu.name} (${card}) — ${card === 'Pascal' ? 'it runs on Volta and newer' : 'pick a CUDA or ROCm target GPU'}`;
     }
     const first = a.problems[0]?.message.replace(/`/g, '') ?? 'not enough information';
     return `VRAM Lens: no estimate — ${first}`;
@@ -710,9 +712,11 @@ function servingGpuTableMarkdown(a: ConfigAnalysis, gpus: readonly Gpu[]): strin
     const concurrency = p.starts ? formatConcurrency(p.maxConcurrency) : '—';
     out.push(`| ${gpuCells(g)} | ${mark(p.starts)} | ${formatInteger(p.kvTokens)} tokens | ${concurrency} | ${p.longestStartingLen > 0 ? formatInteger(p.longestStartingLen) : 'none'} |`);
   }
-  const unplanned = gpus.filter(g => !plansServing(g));
-  if (unplanned.length > 0) {
-    out.push('', `Not planned on Apple silicon (${unplanned.map(g => escapeMarkdown(g.name)).join(', ')}): there ${unplannedReason(options)}.`);
+  for (const card of ['Apple silicon', 'Pascal'] as const) {
+    const unplanned = gpus.filter(g => unplannedCard(g) === card);
+    if (unplanned.length > 0) {
+      out.push('', `Not planned on ${card} (${unplanned.map(g => escapeMarkdown(g.name)).join(', ')}): ${unplannedReason(options, card)}.`);
+    }
   }
   return out;
 }
@@ -792,8 +796,9 @@ function servingFitLine(a: ConfigAnalysis, gpu: Gpu): string | undefined {
     return `${localEngineName(p)} ${p.fits ? `loads it (${formatBytes(p.deviceTotalBytes)} on the GPU, ${formatInteger(p.contextSize)} context)` : 'does not load it as the command states it'}.`;
   }
   const options = a.servingOptions!;
-  if (!plansServing(gpu)) {
-    return `not planned on Apple silicon: there ${unplannedReason(options)}.`;
+  const card = unplannedCard(gpu);
+  if (card) {
+    return `not planned on ${card}: ${unplannedReason(options, card)}.`;
   }
   const p = planServing(a.spec, options, gpu);
   if (p.starts) {

@@ -1,5 +1,5 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
-import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, type Gpu } from './gpus';
+import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
 import { GIB, kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
@@ -587,6 +587,28 @@ export function servingHeadroomBytes(plan: ServingPlan): number {
 /** The release whose accounting a command's plan uses, as its plan names it. */
 export function engineRelease(options: Pick<ServingOptions, 'engine' | 'version'>): string {
   return options.engine === 'sglang' ? (options.version ?? CURRENT_ENGINE_VERSION.sglang) : vllmRelease(options).text;
+}
+
+/** The cards VRAM Lens does not plan vLLM and SGLang on, by kind. */
+export type UnplannedCard = 'Apple silicon' | 'Pascal';
+
+/**
+ * Where VRAM Lens does not plan vLLM and SGLang: Apple silicon, where they run through other backends if at all, and
+ * NVIDIA Pascal cards, below the compute capability 7.0 (Volta) their CUDA kernels are built for. Undefined elsewhere.
+ */
+export function unplannedCard(gpu: Gpu): UnplannedCard | undefined {
+  return isUnifiedMemory(gpu) ? 'Apple silicon' : gpu.generation === 'Pascal' ? 'Pascal' : undefined;
+}
+
+/** Why VRAM Lens does not plan an engine on a kind of card, as a clause. */
+export function unplannedReason(options: Pick<ServingOptions, 'engine'>, card: UnplannedCard): string {
+  const engine = engineName(options);
+  if (card === 'Pascal') {
+    return `${engine} runs on NVIDIA GPUs of compute capability 7.0 (Volta) and newer, and Pascal cards are older`;
+  }
+  return options.engine === 'vllm'
+    ? 'on Apple silicon vLLM runs through the vLLM-Metal plugin on MLX, whose memory use VRAM Lens does not model'
+    : `VRAM Lens does not model ${engine} on Apple silicon`;
 }
 
 /** The engine's name as its users write it. */

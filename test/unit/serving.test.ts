@@ -413,7 +413,7 @@ describe('serving planner: one verdict per command, on every card', () => {
       assert.strictEqual(row.inference, planServing(a.spec!, a.servingOptions!, findGpu(name)!).starts, name);
     }
     assert.deepStrictEqual([rows.find(r => r.gpu === 'RTX 4090')!.inference, rows.find(r => r.gpu === 'H100 80GB')!.inference], [false, true]);
-    assert.ok(!rows.some(r => isUnifiedMemory(findGpu(r.gpu)!)), 'no Apple silicon row for a vLLM command');
+    assert.ok(!rows.some(r => isUnifiedMemory(findGpu(r.gpu)!) || r.gpu === 'GTX 1080'), 'no Apple silicon or Pascal row for a vLLM command');
   });
 
   it('compares every CUDA and ROCm card as vLLM runs the command there, with the fewest of a card it starts on', () => {
@@ -421,12 +421,13 @@ describe('serving planner: one verdict per command, on every card', () => {
     const a = doc.configs[0];
     const md = compareGpusMarkdown('serve.sh', doc, gpuList(doc.options));
     const starts = new Map([...md.matchAll(/^\| ([^|]+?) \| [^|]+ \| [^|]+ \| [^|]+ \| ([✓✗]) \| ([\d,]+) tokens \|/gm)].map(m => [m[1].replace(/\\/g, ''), m[2] === '✓']));
-    const planned = GPUS.filter(g => !isUnifiedMemory(g));
+    const planned = GPUS.filter(g => !isUnifiedMemory(g) && g.generation !== 'Pascal');
     assert.strictEqual(starts.size, planned.length, md);
     for (const g of planned) {
       assert.strictEqual(starts.get(g.name), planServing(a.spec!, a.servingOptions!, g).starts, g.name);
     }
     assert.match(md, /Not planned on Apple silicon \(M4 Pro 24GB, /);
+    assert.match(md, /Not planned on Pascal \(GTX 1080\): /);
     // The RTX 4090 does not hold one 131,072-token request; two of them in tensor parallel do.
     const split = /^\| RTX 4090 \| (\d+)× \(tensor parallel\) \|$/m.exec(md);
     assert.ok(split, md);
@@ -448,7 +449,7 @@ describe('serving planner: one verdict per command, on every card', () => {
     assert.strictEqual(vllm.verdict, undefined);
     const note = vllm.problems.find(p => p.code === UNPLANNED_ENGINE)!;
     assert.strictEqual(note.severity, 'info');
-    assert.match(note.message, /vLLM-Metal plugin on MLX/);
+    assert.match(note.message, /^This command gets no number on the M4 Pro 24GB: on Apple silicon vLLM runs through the vLLM-Metal plugin on MLX/);
     assert.strictEqual(text.slice(note.span.start, note.span.start + 4), 'vllm');
     assert.ok(diagnose(doc).some(p => p.code === UNPLANNED_ENGINE), 'shown in the editor');
     assert.strictEqual(lensTitle(vllm, doc.options, doc.gpu), 'vLLM: not planned on the M4 Pro 24GB (Apple silicon) — pick a CUDA or ROCm target GPU');
@@ -456,6 +457,11 @@ describe('serving planner: one verdict per command, on every card', () => {
     assert.strictEqual(statusVerdict(doc)!.text, `llama.cpp ${formatUsage(local.local!.deviceTotalBytes, findGpu('M4 Pro 24GB')!.memoryMiB * 2 ** 20)}`);
     // Nor does it offer CUDA fixes there: nothing was planned to fix.
     assert.deepStrictEqual(fixesJson(doc, vllm, text), []);
+    // Nor on a Pascal card, below the compute capability vLLM's kernels are built for.
+    const pascal = analyze(text, 'shell', { targetGpu: 'GTX 1080' }).configs[0];
+    assert.strictEqual(pascal.estimate, undefined);
+    assert.match(pascal.problems.find(p => p.code === UNPLANNED_ENGINE)!.message, /vLLM runs on NVIDIA GPUs of compute capability 7\.0 \(Volta\) and newer/);
+    assert.strictEqual(gpuFitDetail(vllm, findGpu('GTX 1080')!, 'both'), 'vLLM: not planned on Pascal');
   });
 });
 
