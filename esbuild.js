@@ -57,7 +57,7 @@ const builds = [
 if (!production) {
   builds.push(
     { ...shared, entryPoints: unitTests, outdir: 'out/test/unit', platform: 'node', external: ['mocha'] },
-    { ...shared, entryPoints: ['bench/analysis.ts', 'bench/accuracy.ts', 'bench/parse.ts', 'bench/hostile.ts', 'bench/heldout.ts', 'bench/configs.ts', 'bench/litgptTables.ts', 'bench/torchtuneTables.ts', 'bench/allocated.ts', 'bench/serving.ts'], outdir: 'out/bench', platform: 'node' },
+    { ...shared, entryPoints: ['bench/analysis.ts', 'bench/accuracy.ts', 'bench/parse.ts', 'bench/hostile.ts', 'bench/heldout.ts', 'bench/configs.ts', 'bench/litgptTables.ts', 'bench/torchtuneTables.ts', 'bench/allocated.ts', 'bench/serving.ts', 'bench/unslothContext.ts'], outdir: 'out/bench', platform: 'node' },
     {
       ...shared,
       entryPoints: ['test/integration/suite/nodeIndex.ts'],

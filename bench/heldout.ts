@@ -104,6 +104,31 @@ async function run(): Promise<void> {
   console.log(`the file's own run (micro-batch, sequence, LoRA rank, quantization as stated): ${pct(ownRun)}`);
   console.log(`both (the target is at least 90 %): ${pct(both)}`);
   console.log(`silent (no estimate and no word on the name): ${silent} (the target is 0)`);
+  await publishedT4Runs(data.files.map(r => path.join(publicFiles, r.file)));
+}
+
+/** What a notebook says of itself when it runs on Colab's free T4 (unsloth's notebooks open with it). */
+const FREE_T4 = /on a \*\*free\*\* Tesla T4 Google Colab instance/;
+
+/**
+ * The files that say they run on a free Colab T4, estimated there as written: a published outcome ("it trains on a
+ * T4") each estimate should agree with.
+ */
+async function publishedT4Runs(files: readonly string[]): Promise<void> {
+  const claimed = files.filter(f => FREE_T4.test(fs.readFileSync(f, 'utf8')));
+  let fits = 0;
+  console.log('');
+  console.log('files that say they run on a free Colab T4 (15 GB), estimated there:');
+  for (const file of claimed) {
+    let out = '';
+    await main([file, '--json', '--gpu', 'T4'], s => (out += s), () => undefined);
+    const c = JSON.parse(out).files[0].configs[0] as { training: { peakBytes: number } | null; target: { training: boolean } | null; summary: string | null };
+    const ok = c?.target?.training === true;
+    fits += ok ? 1 : 0;
+    const peak = c?.training ? `${(c.training.peakBytes / 2 ** 30).toFixed(1)} GiB` : '—';
+    console.log(`  ${path.basename(file).padEnd(52)} ${peak.padStart(9)} ${ok ? 'fits' : 'DOES NOT FIT'}  (${c?.summary ?? 'no estimate'})`);
+  }
+  console.log(`published T4 runs the estimate says fit a T4: ${fits} of ${claimed.length}`);
 }
 
 void run();

@@ -2,7 +2,7 @@
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
 import type { AnalysisOptions } from './options';
-import { findGpu, GPUS, gpuMemoryBytes, groupName, type Gpu } from './gpus';
+import { cudaTotalBytes, findGpu, GPUS, gpuMemoryBytes, groupName, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
 import { estimate, MIB } from './memory';
@@ -204,6 +204,8 @@ export function runSettingsFor(spec: ModelSpec, options: AnalysisOptions): RunSe
   return {
     ...run, ...diffusion, ...vision, ...experts, ...preference, sequenceLength: sequenceLength + (vision.imageTokens ?? 0),
     cudaOverheadBytes: Math.max(0, cudaOverheadMiB) * MIB, blasWorkspaceBytes: blasWorkspaceBytes(gpu),
+    // unsloth's fused loss sizes its chunks by the memory free on the card at its first step.
+    ...(run.loss === 'fused-chunked' && gpu ? { deviceBytes: cudaTotalBytes(gpu) } : {}),
   };
 }
 

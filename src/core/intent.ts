@@ -17,7 +17,7 @@ const TRAINING_ONLY: ReadonlySet<keyof AnalysisOptions> = new Set<keyof Analysis
   'optimizer', 'gradientAccumulationSteps', 'checkpointing', 'checkpointEvery', 'selectiveOps', 'recomputeMethod', 'recomputeLayers',
   'lora', 'trainedLayers', 'qloraKernel', 'zeroStage', 'offloadOptimizer', 'offloadParameters', 'hybridShard', 'zero3Init',
   'reduceBucketSize', 'prefetchBucketSize', 'maxLiveParameters', 'overlapComm', 'contiguousGradients', 'deepspeed',
-  'fusedOptimizer', 'optimizerInBackward', 'activationOffloading', 'compiledLoss', 'loss', 'fp32Gradients',
+  'fusedOptimizer', 'optimizerInBackward', 'activationOffloading', 'unslothKernels', 'compiledLoss', 'loss', 'fp32Gradients',
   'virtualPipelineStages', 'pipelineSchedule', 'float8Linear', 'float8AllGather', 'asyncTensorParallel', 'unshardedAccumulation', 'preference',
 ]);
 

@@ -458,6 +458,9 @@ export function activationBytesPerLayer(spec: ModelSpec, settings: RunSettings, 
   if (settings.checkpointing === 'selective' && settings.selectiveOps && !spec.moe && !settings.lora) {
     return perOpSelectiveBytes(spec, settings, tokens);
   }
+  if (runsUnslothKernels(spec, settings)) {
+    return unslothLayerBytes(spec, tokens) / Math.max(1, settings.tensorParallel);
+  }
   if (settings.megatronCore && !settings.lora) {
     return megatronLayerBytes(spec, settings, tokens);
   }
@@ -669,6 +672,40 @@ function perOpSelectiveBytes(spec: ModelSpec, settings: RunSettings, tokens: num
   return (tokens * (layout.residualBytes * h + c * savedMatmuls + attention)) / Math.max(1, settings.tensorParallel);
 }
 
+/**
+ * Whether a layer runs unsloth's kernels: unsloth patched the model, its LoRA adapters have no dropout (with dropout
+ * unsloth leaves PEFT's layers), and the block is the RMSNorm, rotary, gated-MLP kind its kernels are written for.
+ */
+function runsUnslothKernels(spec: ModelSpec, settings: RunSettings): boolean {
+  return settings.unslothKernels === true && settings.lora !== undefined && !settings.lora.dropout && !settings.lora.ia3 && spec.norm === 'rmsnorm' && spec.mlp === 'gated' && !spec.moe;
+}
+
+/**
+ * What one block keeps for backward under unsloth's kernels (unsloth/kernels: fast_rms_layernorm, LoRA_QKV, LoRA_W,
+ * LoRA_MLP): each RMSNorm its input and its fp32 inverse root per token, and its output, which the LoRA projections
+ * after it keep as their input; attention its rotated q and k, v, output and log-sum-exp; the gated MLP the gate's and
+ * the up projection's outputs (its SwiGLU product is recomputed in backward, in place). Nothing else: the adapters
+ * keep no inputs of their own.
+ */
+function unslothLayerBytes(spec: ModelSpec, tokens: number): number {
+  const heads = spec.numHeads * spec.headDim;
+  const kv = spec.numKvHeads * spec.headDim;
+  const norms = 2 * (2 * spec.hiddenSize + 2 * spec.hiddenSize + 4);
+  const attention = 2 * (heads + 2 * kv) + 2 * heads + 4 * spec.numHeads;
+  const mlp = 2 * 2 * spec.intermediateSize;
+  return tokens * (norms + attention + mlp);
+}
+
+/**
+ * The gradients one block's backward allocates under unsloth's kernels, which write most of theirs in place: the
+ * gradient of its input and output on the residual stream, and those of q, k, v and the attention output.
+ */
+function unslothBackwardBytes(spec: ModelSpec, tokens: number): number {
+  const heads = spec.numHeads * spec.headDim;
+  const kv = spec.numKvHeads * spec.headDim;
+  return tokens * (2 * 2 * spec.hiddenSize + 2 * (2 * heads + 2 * kv));
+}
+
 /** The chunks torchtune's chunked losses split the tokens into (their num_output_chunks default). */
 export const LOSS_CHUNKS = 8;
 
@@ -703,8 +740,34 @@ export function lossBytesPerLogit(loss: TrainingLoss | undefined, compiled: bool
 }
 
 /** The loss at its peak, at the end of forward or the start of backward: batch × sequence × vocabulary logits. */
-export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSettings, 'loss' | 'compiled' | 'compiledLoss'>): number {
-  return spec.head === 'lm' ? lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true) * tokens * spec.vocabSize : 0;
+export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSettings, 'loss' | 'compiled' | 'compiledLoss'>, freeBytes = Infinity): number {
+  if (spec.head !== 'lm') {
+    return 0;
+  }
+  if (settings.loss === 'fused-chunked') {
+    return fusedLossBytes(spec, tokens, freeBytes);
+  }
+  return lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true) * tokens * spec.vocabSize;
+}
+
+/** The most fp32 logits one chunk of unsloth's fused loss is sized for: 4 GiB (unsloth_zoo caps its target there). */
+export const FUSED_LOSS_TARGET_BYTES = 4 * 2 ** 30;
+
+/** Bytes per logit of a chunk of unsloth's fused loss, compiled: its 16-bit logits and their 16-bit gradient. */
+const FUSED_LOSS_CHUNK_BYTES = 2 + 2;
+
+/**
+ * unsloth's fused cross-entropy (unsloth_zoo's UnslothFusedLoss): the output projection and the loss run chunk by
+ * chunk with their gradient taken in forward, so the logits are never whole and none are kept for backward. What it
+ * holds: the gradient of the hidden states it hands back (one 16-bit hidden vector per token) and one chunk's logits
+ * and their gradient. Its chunks (get_chunk_size): as many as keep a chunk's fp32 logits under the target, half the
+ * free memory at its first step and at most 4 GiB, rounded up to a multiple of four (one where one is enough).
+ */
+function fusedLossBytes(spec: ModelSpec, tokens: number, freeBytes: number): number {
+  const target = Math.max(1, Math.min(FUSED_LOSS_TARGET_BYTES, freeBytes / 2));
+  const exact = (tokens * spec.vocabSize * 4) / target;
+  const chunks = exact <= 1 ? 1 : Math.ceil(exact / 4) * 4;
+  return tokens * spec.hiddenSize * 2 + Math.ceil(tokens / chunks) * spec.vocabSize * FUSED_LOSS_CHUNK_BYTES;
 }
 
 /** Parameters of the routed experts (not the shared ones or the router): what expert parallelism splits. */
@@ -1090,11 +1153,15 @@ function stageActivations(
   // Backward starts with the loss buffers (on the last pipeline stage); each layer's backward then allocates
   // gradients about the size of what that layer saved, after recomputing what it did not keep (all of it under
   // full checkpointing, the attention core under selective).
-  const loss = stage === 'first' ? 0 : lossBytes(spec, tokens, settings) / tp;
+  // What the card has free when the loss first runs (unsloth's fused loss sizes its chunks by it): no optimizer state yet.
+  const freeAtLoss = (settings.deviceBytes ?? Infinity) - settings.cudaOverheadBytes - states.weights - gatheredWeights - layerActivations - embeddingOutput;
+  const loss = stage === 'first' ? 0 : lossBytes(spec, tokens, settings, freeAtLoss) / tp;
   const recomputed = perLayerFull - (settings.checkpointing === 'full' || everyK > 0 ? 0 : perLayer);
   // A uniform group of N blocks is recomputed at once: N blocks' activations while its backward runs.
   const recomputedGroup = settings.recomputeMethod === 'uniform' ? group : 1;
-  const backwardWorkspace = spec.convnet ? 0 : Math.max(perLayerFull * recomputedGroup + recomputed, loss);
+  // unsloth's kernels write most of their gradients in place: far less than the layer kept.
+  const gradientsInBackward = runsUnslothKernels(spec, settings) ? unslothBackwardBytes(spec, tokens) / tp : perLayerFull * recomputedGroup;
+  const backwardWorkspace = spec.convnet ? 0 : Math.max(gradientsInBackward + recomputed, loss);
   // Fully trained, the output head's gradient is there from the start of backward (LoRA's head adapter is tiny).
   const headGradient = spec.head === 'lm' && stage !== 'first' && !settings.lora && settings.trainedLayers === undefined ? (spec.vocabSize * spec.hiddenSize * gradientBytesPerParam) / tp : 0;
   // A quantized base layer's backward dequantizes its weight into a 16-bit buffer, one layer at a time (MLX's
@@ -1384,19 +1451,7 @@ function trainedBlocks(spec: ModelSpec, settings: RunSettings): string {
 /** What the memory switches a training recipe turns on change, one line each (none when all are off). */
 function trainingSwitchNotes(settings: RunSettings): string[] {
   const notes: string[] = [];
-  const bytes = +lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true).toFixed(2);
-  const loss =
-    settings.loss === 'chunked-output'
-      ? `cross-entropy over the logits in ${LOSS_CHUNKS} chunks, each upcast to fp32 on its own`
-      : settings.loss === 'linear-chunked'
-        ? `linear cross-entropy: the output projection and the loss run over ${LOSS_CHUNKS} chunks of tokens, so the logits are never whole`
-        : settings.loss === 'cross-entropy-16bit'
-          ? 'cross-entropy over the whole logits, in their 16-bit dtype'
-          : settings.loss === 'vocab-parallel'
-            ? "Megatron's vocab-parallel cross-entropy (Megatron-Core, GPT-NeoX): the 16-bit logits and one fp32 copy, its softmax turned into the gradient in place"
-            : 'cross-entropy over the whole logits, upcast to fp32';
-  const compiledNote = !settings.compiled ? '' : settings.compiledLoss === false ? ', not compiled with the layers' : ', compiled';
-  notes.push(`Loss: ${loss}; ${bytes} bytes per logit at its peak${compiledNote}.`);
+  notes.push(lossNote(settings));
   if (settings.compiled && settings.checkpointing === 'selective' && settings.selectiveOps) {
     notes.push("torch.compile: under per-op selective checkpointing what it saves is not modelled (torchtitan's published Llama 3.1 8B run used 5.4 GiB less with it), so the training figure may be high by about that much.");
   } else if (settings.compiled) {
@@ -1415,6 +1470,26 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
     notes.push(`Activation offloading: the checkpointed layer inputs go to CPU memory; ${OFFLOAD_STASH} stay on the GPU while their copies are in flight.`);
   }
   return notes;
+}
+
+/** The loss in one line: how it meets the logits and what it holds at its peak. */
+function lossNote(settings: RunSettings): string {
+  if (settings.loss === 'fused-chunked') {
+    return `Loss: unsloth's fused cross-entropy: the output projection and the loss run in chunks whose fp32 logits stay under half the free memory at its first step and under ${FUSED_LOSS_TARGET_BYTES / 2 ** 30} GiB, their gradient taken in forward; it holds the hidden states' gradient and one chunk's 16-bit logits and gradient (${FUSED_LOSS_CHUNK_BYTES} bytes per logit)${settings.deviceBytes === undefined ? '; with no known target card, chunks sized for 4 GiB' : ''}.`;
+  }
+  const bytes = +lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true).toFixed(2);
+  const loss =
+    settings.loss === 'chunked-output'
+      ? `cross-entropy over the logits in ${LOSS_CHUNKS} chunks, each upcast to fp32 on its own`
+      : settings.loss === 'linear-chunked'
+        ? `linear cross-entropy: the output projection and the loss run over ${LOSS_CHUNKS} chunks of tokens, so the logits are never whole`
+        : settings.loss === 'cross-entropy-16bit'
+          ? 'cross-entropy over the whole logits, in their 16-bit dtype'
+          : settings.loss === 'vocab-parallel'
+            ? "Megatron's vocab-parallel cross-entropy (Megatron-Core, GPT-NeoX): the 16-bit logits and one fp32 copy, its softmax turned into the gradient in place"
+            : 'cross-entropy over the whole logits, upcast to fp32';
+  const compiledNote = !settings.compiled ? '' : settings.compiledLoss === false ? ', not compiled with the layers' : ', compiled';
+  return `Loss: ${loss}; ${bytes} bytes per logit at its peak${compiledNote}.`;
 }
 
 /** Which pipeline stage training's figures are for, and what the other end stage needs. */

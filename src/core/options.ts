@@ -5,7 +5,7 @@ import type { ExternalModels } from './modelNames';
 import type { Mode, RunSettings } from './types';
 
 /** What the user chose (settings, CLI flags); the file's own values take precedence where it has them. */
-export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverheadBytes' | 'blasWorkspaceBytes'> & {
+export type AnalysisOptions = Omit<RunSettings, 'sequenceLength' | 'cudaOverheadBytes' | 'blasWorkspaceBytes' | 'deviceBytes'> & {
   readonly mode: Mode;
   readonly targetGpu: string;
   /** Undefined: the model's context length, capped at DEFAULT_MAX_SEQUENCE. */

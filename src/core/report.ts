@@ -299,7 +299,8 @@ const SETTING_STEPS: Partial<Record<keyof AnalysisOptions, (s: RunSettings) => S
   compiled: s => [{ label: s.compiled ? 'without torch.compile' : 'with torch.compile', patch: { compiled: !s.compiled } }],
   optimizerInBackward: s => [{ label: s.optimizerInBackward ? 'without the optimizer step in backward' : 'with the optimizer step in backward', patch: { optimizerInBackward: !s.optimizerInBackward } }],
   activationOffloading: s => [{ label: s.activationOffloading ? 'without activation offloading' : 'with activation offloading', patch: { activationOffloading: !s.activationOffloading } }],
-  loss: s => LOSS_STEPS.filter(l => l.loss !== (s.loss ?? 'cross-entropy')).map(l => ({ label: l.label, patch: { loss: l.loss } })),
+  // unsloth's fused loss is its library's, not a setting of the file: no other loss to switch to there.
+  loss: s => (s.loss === 'fused-chunked' ? [] : LOSS_STEPS.filter(l => l.loss !== (s.loss ?? 'cross-entropy')).map(l => ({ label: l.label, patch: { loss: l.loss } }))),
 };
 
 /** The losses a recipe can name, as a switch of one to another reads. */

@@ -2,7 +2,7 @@
 import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
-import { NEMO_RECIPE_KEY, ONLINE_RL_KEY, PEFT_METHOD_CONFIGS, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY } from './vocabulary';
+import { NEMO_RECIPE_KEY, ONLINE_RL_KEY, PEFT_METHOD_CONFIGS, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY, UNSLOTH_RUN_KEY } from './vocabulary';
 import { SERVING_FLAGS } from './servingKeys';
 import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune, type NemoLayout } from './nemo';
 
@@ -285,15 +285,37 @@ function addLora(run: RunBuilder, calls: readonly CallSite[]): boolean {
   run.addArgument('use_dora', lora, 'use_dora');
   run.addArgument('lora_r', lora, 'r');
   const targets = kwarg(lora, 'target_modules');
-  if (targets?.value.kind === 'string' && targets.value.value === 'all-linear') {
+  if (!targets && UNSLOTH.test(lora.callee)) {
+    addUnslothTargets(run, lora);
+  } else if (targets?.value.kind === 'string' && targets.value.value === 'all-linear') {
     const span = targets.value.span;
     run.add('target_modules', { kind: 'array', items: ALL_LINEAR.map(value => ({ kind: 'string', value, span })), span }, targets.keySpan, `${last(lora.callee)}(target_modules="all-linear")`);
   } else {
     run.addArgument('target_modules', lora, 'target_modules');
   }
   run.addArgument('lora_dropout', lora, 'lora_dropout');
+  if (!kwarg(lora, 'lora_dropout') && UNSLOTH.test(lora.callee)) {
+    run.add('lora_dropout', { kind: 'number', value: 0, raw: '0', span: lora.span }, lora.span, `${lora.callee}(…) default lora_dropout 0`);
+  }
   run.addArgument('modules_to_save', lora, 'modules_to_save');
   return true;
+}
+
+/**
+ * unsloth's get_peft_model without `target_modules`: every projection of the language layers (FastLanguageModel's
+ * default list); FastModel and FastVisionModel pick them by their `finetune_attention_modules` (q, k, v, o) and
+ * `finetune_mlp_modules` (gate, up, down) switches, both on by default.
+ */
+function addUnslothTargets(run: RunBuilder, lora: CallSite): void {
+  const on = (name: string) => {
+    const e = kwarg(lora, name);
+    return !(e?.value.kind === 'boolean' && !e.value.value) || /^FastLanguageModel\./.test(lora.callee);
+  };
+  const names = [...(on('finetune_attention_modules') ? ['q_proj', 'k_proj', 'v_proj', 'o_proj'] : []), ...(on('finetune_mlp_modules') ? ['gate_proj', 'up_proj', 'down_proj'] : [])];
+  if (names.length > 0) {
+    const span = lora.span;
+    run.add('target_modules', { kind: 'array', items: names.map(value => ({ kind: 'string', value, span })), span }, span, `${lora.callee}(…) default target_modules`);
+  }
 }
 
 /**
@@ -324,6 +346,12 @@ function addCheckpointing(run: RunBuilder, calls: readonly CallSite[]): void {
     const name = last(call.callee);
     const switchOff = kwarg(call, 'use_gradient_checkpointing');
     const off = switchOff?.value.kind === 'boolean' && !switchOff.value.value;
+    // unsloth's get_peft_model checkpoints by default, its own way ("unsloth": the layer inputs offloaded to CPU memory).
+    if (name === 'get_peft_model' && UNSLOTH.test(call.callee) && !off) {
+      const own = switchOff === undefined || (switchOff.value.kind === 'string' && switchOff.value.value === 'unsloth');
+      run.add('gradient_checkpointing', own ? { kind: 'string', value: 'unsloth', span: call.span } : { kind: 'boolean', value: true, span: call.span }, call.span, `${call.callee}(${switchOff ? 'use_gradient_checkpointing' : '…) default use_gradient_checkpointing="unsloth"'}${switchOff ? ')' : ''}`);
+      return;
+    }
     const on = name === 'gradient_checkpointing_enable' || (name === 'prepare_model_for_kbit_training' && !off) || (name === 'get_peft_model' && switchOff !== undefined && !off);
     if (on) {
       run.add('gradient_checkpointing', { kind: 'boolean', value: true, span: call.span }, call.span, `${name}(…)`);
@@ -494,6 +522,9 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   const trainer = calls.find(c => TRAINERS.test(c.callee));
   const llm = calls.find(c => last(c.callee) === 'LLM');
   addQuantization(run, loader.call, calls);
+  if (UNSLOTH.test(loader.call.callee)) {
+    run.addImplied(UNSLOTH_RUN_KEY, 'true', loader.call.span, `${loader.call.callee}(…)`);
+  }
   const lora = addLora(run, calls);
   addPrecision(run, loader.call, args, lora, run.origins.has('quantize') || run.origins.has('load_in_8bit'));
   for (const source of [args, trainer]) {

@@ -3,7 +3,7 @@ import type { AnalysisOptions } from './options';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import { sampleParallelDegree } from './parallelism';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, ONLINE_RL_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY } from './vocabulary';
+import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, ONLINE_RL_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, UNSLOTH_RUN_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
 import { ALL_LINEAR_TARGETS, MLP_TARGETS, type LoraTarget } from './weightTensor';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, PreferenceRun, Quantization, Span, TrainingLoss } from './types';
@@ -467,12 +467,22 @@ function readOptimizerAndKernels(r: SettingsRead): void {
       if (v.kind === 'string' && ['none', 'selective', 'full'].includes(v.value)) {
         return v.value as Checkpointing;
       }
-      return undefined;
+      return v.kind === 'string' && OFFLOADED_CHECKPOINTING.has(v.value) ? 'full' : undefined;
     });
-  }  // LLaMA-Factory checkpoints every block unless told not to: its switch says the opposite of the others'.
+  }
+  // unsloth's own checkpointing ("unsloth") and axolotl's "offload" send each checkpointed layer input to CPU memory;
+  // axolotl's `activation_offloading` does the same beside its checkpointing.
+  take('activation offloading', 'activationOffloading', 'gradient_checkpointing', v => (v.kind === 'string' && OFFLOADED_CHECKPOINTING.has(v.value) ? true : undefined));
+  take('activation offloading', 'activationOffloading', 'activation_offloading', v => (v.kind === 'boolean' ? v.value : undefined));
+  // unsloth computes the loss fused with the output head, in chunks, its gradient within forward.
+  take('loss', 'loss', UNSLOTH_RUN_KEY, v => (v.kind === 'string' && v.value === 'true' ? 'fused-chunked' : undefined));
+  take('unsloth kernels', 'unslothKernels', UNSLOTH_RUN_KEY, v => (v.kind === 'string' && v.value === 'true' ? true : undefined));  // LLaMA-Factory checkpoints every block unless told not to: its switch says the opposite of the others'.
   take('checkpointing', 'checkpointing', 'disable_gradient_checkpointing', v => (v.kind === 'boolean' ? (v.value ? 'none' : 'full') : undefined), 'derived');
 
 }
+
+/** Checkpointing modes that keep the checkpointed layer inputs in CPU memory: unsloth's own, axolotl's "offload". */
+const OFFLOADED_CHECKPOINTING: ReadonlySet<string> = new Set(['unsloth', 'offload']);
 
 /** The GPUs, ZeRO / FSDP sharding and offload, from the recipe or the DeepSpeed config it names (returned, to be read by the host). */
 function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => ConfigObject | undefined) | undefined): ConfigEntry | undefined {

@@ -477,7 +477,7 @@ export const QUANTIZATIONS: readonly Quantization[] = [
 ];
 
 /** How the training loss meets the logits: all at once, or in chunks (torchtune's chunked losses). */
-export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit' | 'vocab-parallel';
+export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit' | 'vocab-parallel' | 'fused-chunked';
 
 /** KV cache element type: the compute dtype, fp8, or llama.cpp's quantized cache types. */
 export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0';
@@ -749,6 +749,12 @@ export interface RunSettings {
    * (torchtune's `enable_activation_offloading`); a few tensors stay on the GPU while their copies are in flight.
    */
   readonly activationOffloading?: boolean;
+  /**
+   * unsloth has patched the model (FastLanguageModel, FastModel): LoRA layers without dropout run its fused kernels
+   * (fast_lora's LoRA_QKV, LoRA_W and LoRA_MLP, its RMSNorm, RoPE and SwiGLU), which keep fewer tensors for backward
+   * and compute their gradients in place.
+   */
+  readonly unslothKernels?: boolean;
   /** Training on preference pairs (DPO), as TRL runs it: see PreferenceRun. */
   readonly preference?: PreferenceRun;
   /**
@@ -770,6 +776,11 @@ export interface RunSettings {
    * 32 MiB on Hopper, 8.125 MiB on other NVIDIA GPUs, 128 MiB on MI300. Undefined: none counted.
    */
   readonly blasWorkspaceBytes?: number;
+  /**
+   * The total CUDA reports on the target card, where the run sizes something by the memory it finds free (unsloth's
+   * fused loss chunks its logits by it). Undefined: no such sizing, or no known target.
+   */
+  readonly deviceBytes?: number;
 }
 
 /** Parameter counts, split by where they live. */

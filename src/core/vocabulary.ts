@@ -113,6 +113,9 @@ export const RUN_PURPOSE_KEY = 'run_purpose';
  */
 export const PREFERENCE_REFERENCE_KEY = 'preference_reference';
 
+/** The key a script's run carries when unsloth loads the model (FastLanguageModel, FastModel): its fused, chunked cross-entropy. */
+export const UNSLOTH_RUN_KEY = 'unsloth_run';
+
 /** The key a script's run carries when an online RL trainer (TRL's GRPOTrainer, PPOTrainer…) trains it: the trainer's name. */
 export const ONLINE_RL_KEY = 'online_rl_trainer';
 

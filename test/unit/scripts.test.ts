@@ -56,6 +56,41 @@ describe('scripts', () => {
     assert.strictEqual(s.lora?.dropout, false);
   });
 
+  it("unsloth's get_peft_model defaults: its targets by the finetune_* switches, no dropout, its own offloaded checkpointing; its fused loss", () => {
+    const { analysis } = analyzeScript('unsloth_fastmodel_defaults.py');
+    const s = analysis.estimate!.settings;
+    // finetune_mlp_modules = False leaves the attention projections.
+    assert.deepStrictEqual(s.lora?.targets, ['q', 'k', 'v', 'o']);
+    assert.deepStrictEqual([s.lora?.rank, s.lora?.dropout, s.checkpointing, s.activationOffloading, s.loss], [8, false, 'full', true, 'fused-chunked']);
+    assert.strictEqual(origins(analysis).checkpointing, 'FastModel.get_peft_model(…) default use_gradient_checkpointing="unsloth"');
+    assert.ok(analysis.estimate!.assumptions.some(x => x.startsWith("Loss: unsloth's fused cross-entropy")));
+    // The explicit script: use_gradient_checkpointing="unsloth" is the same offloaded checkpointing.
+    const explicit = analyzeScript('unsloth_sft.py').analysis.estimate!.settings;
+    assert.deepStrictEqual([explicit.checkpointing, explicit.activationOffloading, explicit.loss], ['full', true, 'fused-chunked']);
+  });
+
+  it("unsloth's fused loss sizes its chunks by the card's free memory: smaller on a T4 than on an H100, and never the whole logits at 12 bytes", () => {
+    const text = fs.readFileSync(path.join(SCRIPTS, 'unsloth_sft.py'), 'utf8');
+    const on = (targetGpu: string) => analyzeDocument(parseConfig(text, 'python'), { ...DEFAULT_OPTIONS, targetGpu }).configs[0].estimate!;
+    const t4 = on('T4');
+    const h100 = on('H100 80GB');
+    assert.ok(t4.training.components.activations < h100.training.components.activations, `${t4.training.components.activations} vs ${h100.training.components.activations}`);
+    // 2 × 2,048 tokens × 128,256 logits: 6.3 GB at the 12 bytes per logit of HF's loss; the fused loss holds at most a third.
+    const hfLoss = 12 * 4096 * 128256;
+    assert.ok(h100.training.components.activations < hfLoss / 2, `${h100.training.components.activations}`);
+  });
+
+  it("unsloth's kernels keep less per layer than PEFT's layers, which it falls back to when the adapters have dropout", () => {
+    // At 16,384 tokens a layer's backward, not the loss, is the largest transient.
+    const text = fs.readFileSync(path.join(SCRIPTS, 'unsloth_sft.py'), 'utf8').replace('max_seq_length = 2048', 'max_seq_length = 16384');
+    const at = (script: string) => analyzeDocument(parseConfig(script, 'python'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' }).configs[0].estimate!;
+    const kernels = at(text);
+    const peft = at(text.replace('lora_dropout = 0,', 'lora_dropout = 0.05,'));
+    assert.strictEqual(kernels.settings.lora?.dropout, false);
+    assert.strictEqual(peft.settings.lora?.dropout, true);
+    assert.ok(kernels.training.components.activations < 0.75 * peft.training.components.activations, `${kernels.training.components.activations} vs ${peft.training.components.activations}`);
+  });
+
   it('TRL: SFTTrainer(model=<dataclass default>), SFTConfig(max_length=<dataclass field>), LoraConfig("all-linear")', () => {
     const { analysis } = analyzeScript('trl_dataclass_sft.py');
     assert.strictEqual(analysis.config.catalog?.model.id, 'Qwen/Qwen3-8B');
