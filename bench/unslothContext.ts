@@ -21,32 +21,32 @@ interface Row {
 }
 
 /** unsloth's way, as its notebooks write it: its loader, get_peft_model's defaults, 8-bit AdamW. */
-function unslothScript(tokens: number): string {
+const unslothScript = (model: string) => (tokens: number): string => {
   return [
     'from unsloth import FastLanguageModel',
     'from trl import SFTTrainer, SFTConfig',
-    `model, tokenizer = FastLanguageModel.from_pretrained(model_name = "unsloth/Meta-Llama-3.1-8B-Instruct", max_seq_length = ${tokens}, load_in_4bit = True)`,
+    `model, tokenizer = FastLanguageModel.from_pretrained(model_name = "unsloth/${model}", max_seq_length = ${tokens}, load_in_4bit = True)`,
     'model = FastLanguageModel.get_peft_model(model, r = 32, lora_alpha = 32)',
     `trainer = SFTTrainer(model = model, train_dataset = dataset, args = SFTConfig(per_device_train_batch_size = 1, max_seq_length = ${tokens}, optim = "adamw_8bit"))`,
     'trainer.train()',
   ].join('\n');
-}
+};
 
 /** Hugging Face's way: NF4 with double quantization, checkpointing by prepare_model_for_kbit_training, Flash Attention 2. */
-function huggingFaceScript(tokens: number): string {
+const huggingFaceScript = (model: string) => (tokens: number): string => {
   return [
     'import torch',
     'from transformers import AutoModelForCausalLM, BitsAndBytesConfig',
     'from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training',
     'from trl import SFTTrainer, SFTConfig',
     'bnb = BitsAndBytesConfig(load_in_4bit = True, bnb_4bit_quant_type = "nf4", bnb_4bit_use_double_quant = True, bnb_4bit_compute_dtype = torch.bfloat16)',
-    'model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.1-8B-Instruct", quantization_config = bnb, attn_implementation = "flash_attention_2")',
+    `model = AutoModelForCausalLM.from_pretrained("meta-llama/${model}", quantization_config = bnb, attn_implementation = "flash_attention_2")`,
     'model = prepare_model_for_kbit_training(model)',
     'model = get_peft_model(model, LoraConfig(r = 32, lora_alpha = 32, lora_dropout = 0, target_modules = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]))',
     `trainer = SFTTrainer(model = model, train_dataset = dataset, args = SFTConfig(per_device_train_batch_size = 1, max_seq_length = ${tokens}, optim = "adamw_8bit", bf16 = True))`,
     'trainer.train()',
   ].join('\n');
-}
+};
 
 /** The training peak (nvidia-smi level) of a script on a card. */
 function peakOn(script: string, card: string): number {
@@ -87,12 +87,30 @@ function report(name: string, rows: readonly { card: string; tokens: number }[],
 }
 
 function run(): void {
-  const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'unsloth-context-lengths.json'), 'utf8')) as { rows: Row[]; source: string };
+  const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'unsloth-context-lengths.json'), 'utf8')) as { rows: Row[]; rows70b: Row[]; source: string };
   console.log(`source: ${data.source}`);
-  const unsloth = data.rows.map(r => ({ card: r.card, tokens: r.unsloth }));
-  report('unsloth (FastLanguageModel, its offloaded checkpointing, kernels and fused loss)', unsloth, unslothScript, data.rows.filter(r => r.memoryGB >= 40).map(r => ({ tokens: r.unsloth, gb: r.memoryGB })));
-  const hf = data.rows.filter(r => r.huggingface !== null).map(r => ({ card: r.card, tokens: r.huggingface! }));
-  report('Hugging Face + FA2 (transformers, PEFT, bitsandbytes, checkpointing)', hf, huggingFaceScript, data.rows.filter(r => r.memoryGB >= 40 && r.huggingface !== null).map(r => ({ tokens: r.huggingface!, gb: r.memoryGB })));
+  for (const [label, rows, unslothId, hfId] of [
+    ['Llama 3.1 8B', data.rows, 'Meta-Llama-3.1-8B-Instruct', 'Llama-3.1-8B-Instruct'],
+    ['Llama 3.3 70B', data.rows70b, 'Llama-3.3-70B-Instruct', 'Llama-3.3-70B-Instruct'],
+  ] as const) {
+    const slopeRows = (pick: (r: Row) => number | null) => {
+      const usable = rows.filter(r => pick(r) !== null);
+      const wide = usable.filter(r => r.memoryGB >= 40);
+      return (wide.length >= 2 ? wide : usable).map(r => ({ tokens: pick(r)!, gb: r.memoryGB }));
+    };
+    report(`${label}, unsloth (FastLanguageModel, its offloaded checkpointing, kernels and fused loss)`, rows.map(r => ({ card: r.card, tokens: r.unsloth })), unslothScript(unslothId), slopeRows(r => r.unsloth));
+    const hf = rows.filter(r => r.huggingface !== null).map(r => ({ card: r.card, tokens: r.huggingface! }));
+    const hfSlope = slopeRows(r => r.huggingface);
+    if (hfSlope.length >= 2) {
+      report(`${label}, Hugging Face + FA2 (transformers, PEFT, bitsandbytes, checkpointing)`, hf, huggingFaceScript(hfId), hfSlope);
+    } else {
+      for (const r of hf) {
+        const peak = peakOn(huggingFaceScript(hfId)(r.tokens), r.card);
+        const cap = gpuMemoryBytes(findGpu(r.card)!);
+        console.log(`${label}, Hugging Face + FA2: ${r.card} at ${r.tokens.toLocaleString('en-US')} tokens ${(peak / GIB).toFixed(1)} GiB of ${(cap / GIB).toFixed(1)}  ${pct(peak / cap - 1)}`);
+      }
+    }
+  }
 }
 
 run();
