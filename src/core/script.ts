@@ -349,7 +349,9 @@ function addCheckpointing(run: RunBuilder, calls: readonly CallSite[]): void {
     // unsloth's get_peft_model checkpoints by default, its own way ("unsloth": the layer inputs offloaded to CPU memory).
     if (name === 'get_peft_model' && UNSLOTH.test(call.callee) && !off) {
       const own = switchOff === undefined || (switchOff.value.kind === 'string' && switchOff.value.value === 'unsloth');
-      run.add('gradient_checkpointing', own ? { kind: 'string', value: 'unsloth', span: call.span } : { kind: 'boolean', value: true, span: call.span }, call.span, `${call.callee}(${switchOff ? 'use_gradient_checkpointing' : '…) default use_gradient_checkpointing="unsloth"'}${switchOff ? ')' : ''}`);
+      const value: ConfigValue = own ? { kind: 'string', value: 'unsloth', span: call.span } : { kind: 'boolean', value: true, span: call.span };
+      const origin = switchOff ? `${call.callee}(use_gradient_checkpointing)` : `${call.callee}(…) default use_gradient_checkpointing="unsloth"`;
+      run.add('gradient_checkpointing', value, call.span, origin);
       return;
     }
     const on = name === 'gradient_checkpointing_enable' || (name === 'prepare_model_for_kbit_training' && !off) || (name === 'get_peft_model' && switchOff !== undefined && !off);
