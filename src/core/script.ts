@@ -294,7 +294,8 @@ function addLora(run: RunBuilder, calls: readonly CallSite[]): boolean {
     run.addArgument('target_modules', lora, 'target_modules');
   }
   run.addArgument('lora_dropout', lora, 'lora_dropout');
-  if (!kwarg(lora, 'lora_dropout') && UNSLOTH.test(lora.callee)) {
+  // PEFT's LoraConfig and unsloth's get_peft_model both default to no dropout.
+  if (!kwarg(lora, 'lora_dropout')) {
     run.add('lora_dropout', { kind: 'number', value: 0, raw: '0', span: lora.span }, lora.span, `${lora.callee}(…) default lora_dropout 0`);
   }
   run.addArgument('modules_to_save', lora, 'modules_to_save');

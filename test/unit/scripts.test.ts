@@ -80,6 +80,21 @@ describe('scripts', () => {
     assert.ok(h100.training.components.activations < hfLoss / 2, `${h100.training.components.activations}`);
   });
 
+  it("PEFT's LoraConfig without lora_dropout has none (PEFT's default 0.0): no dropped-out input copies", () => {
+    const script = [
+      'from transformers import AutoModelForCausalLM',
+      'from peft import LoraConfig, get_peft_model',
+      'model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B")',
+      'model = get_peft_model(model, LoraConfig(r=16, target_modules=["q_proj", "v_proj"]))',
+      'model.train()',
+    ].join('\n');
+    const a = analyzeDocument(parseConfig(script, 'python'), DEFAULT_OPTIONS).configs[0];
+    assert.strictEqual(a.estimate!.settings.lora?.dropout, false);
+    const withDropout = analyzeDocument(parseConfig(script.replace('r=16,', 'r=16, lora_dropout=0.05,'), 'python'), DEFAULT_OPTIONS).configs[0];
+    assert.strictEqual(withDropout.estimate!.settings.lora?.dropout, true);
+    assert.ok(withDropout.estimate!.training.components.activations > a.estimate!.training.components.activations);
+  });
+
   it("unsloth's kernels keep less per layer than PEFT's layers, which it falls back to when the adapters have dropout", () => {
     // At 16,384 tokens a layer's backward, not the loss, is the largest transient.
     const text = fs.readFileSync(path.join(SCRIPTS, 'unsloth_sft.py'), 'utf8').replace('max_seq_length = 2048', 'max_seq_length = 16384');
