@@ -581,6 +581,14 @@ function readParallelLayout(r: SettingsRead): void {
   }
 }
 
+/**
+ * Whether LoRA has dropout when the file states none, by its framework's default: none in LLaMA-Factory
+ * (`finetuning_type`), axolotl (an `adapter` key) and torchtune's builders (all 0.0); LitGPT's and TRL's 0.05 otherwise.
+ */
+function defaultLoraDropout(obj: ConfigObject, factoryType: string | undefined, adapter: ConfigEntry | undefined): boolean {
+  return factoryType === undefined && adapter === undefined && !torchtuneLoraBuilder(obj);
+}
+
 /** LoRA, QLoRA, DoRA or (IA)³ adapters: rank, targets, dropout, saved modules, from PEFT, LitGPT, axolotl, torchtune, LLaMA-Factory or TRL keys. */
 function readLora(r: SettingsRead): void {
   const { obj, judge, options, sources, problems } = r;
@@ -622,8 +630,7 @@ function readLora(r: SettingsRead): void {
     const targets = loraTargets(obj);
     const dropoutEntry = entryAt(obj, 'lora_dropout') ?? entryAt(obj, 'model.lora_dropout');
     const p = dropoutEntry ? judge(dropoutEntry, dropoutEntry.key, probability) : undefined;
-    // LLaMA-Factory's lora_dropout defaults to 0; PEFT, axolotl and LitGPT recipes set one.
-    const dropout = p !== undefined ? p > 0 : factoryType === undefined;
+    const dropout = p !== undefined ? p > 0 : defaultLoraDropout(obj, factoryType, adapter);
     const saved = savedModules(obj, options.quantization !== undefined);
     // DoRA (PEFT's use_dora, axolotl's peft_use_dora): a magnitude vector per adapted layer, and the outputs it scales.
     const doraEntry = entryAt(obj, 'use_dora') ?? entryAt(obj, 'peft_use_dora');

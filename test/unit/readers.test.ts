@@ -1139,3 +1139,15 @@ describe('TRL and alignment-handbook recipe YAML', () => {
     assert.strictEqual(analyze(text.replace('lora_r: 64\n', ''), 'yaml')[0].estimate!.settings.lora?.rank, 16);
   });
 });
+
+describe('LoRA dropout a recipe leaves unsaid', () => {
+  const dropoutOf = (text: string) => analyzeDocument(parseConfig(text, 'yaml'), DEFAULT_OPTIONS).configs[0].estimate!.settings.lora?.dropout;
+
+  it("is each framework's default: none in axolotl and torchtune, LitGPT's 0.05", () => {
+    assert.strictEqual(dropoutOf('base_model: meta-llama/Llama-3.2-1B\nadapter: lora\nlora_r: 16\nmicro_batch_size: 1\nsequence_len: 1024\n'), false);
+    assert.strictEqual(dropoutOf('model:\n  _component_: torchtune.models.llama3_2.lora_llama3_2_1b\n  lora_rank: 8\nbatch_size: 1\n'), false);
+    assert.strictEqual(dropoutOf('checkpoint_dir: checkpoints/meta-llama/Llama-2-7b-hf\nlora_r: 8\nlora_query: true\nlora_value: true\n'), true);
+    // A stated value wins either way.
+    assert.strictEqual(dropoutOf('base_model: meta-llama/Llama-3.2-1B\nadapter: lora\nlora_r: 16\nlora_dropout: 0.05\n'), true);
+  });
+});
