@@ -1514,13 +1514,20 @@ export function assumptionsFor(spec: ModelSpec, settings: RunSettings): string[]
 }
 
 /** The framework the figures assume, with the batch and sequence (or image size) per GPU. */
-function frameworkNote(settings: RunSettings): string {
+function frameworkNote(spec: ModelSpec, settings: RunSettings): string {
   if (isDiffusionRun(settings) && settings.imageSide !== undefined) {
     return `Framework: PyTorch with diffusers, batch ${settings.batchSize} per GPU, images of ${settings.imageSide.toLocaleString('en-US')} × ${settings.imageSide.toLocaleString('en-US')} pixels (${settings.sequenceLength.toLocaleString('en-US')} positions per sample)${settings.guidance ? '; classifier-free guidance runs each denoising step over the batch twice (inference)' : ''}.`;
   }
-  return settings.megatronCore
-    ? `Framework: Megatron-Core (Megatron-LM, NeMo): Transformer Engine layers, micro-batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`
-    : `Framework: PyTorch with HF transformers (eager modules), batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`;
+  const run = `batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`;
+  if (settings.megatronCore) {
+    return `Framework: Megatron-Core (Megatron-LM, NeMo): Transformer Engine layers, micro-batch ${settings.batchSize} per GPU, sequence length ${settings.sequenceLength.toLocaleString('en-US')} tokens.`;
+  }
+  if (runsUnslothKernels(spec, settings)) {
+    return `Framework: unsloth over HF transformers (its LoRA, RMSNorm, RoPE and SwiGLU kernels: a layer keeps its norms' inputs and outputs, q, k, v, the attention output and the gate and up outputs, and backward writes its gradients in place), ${run}`;
+  }
+  return settings.unslothKernels
+    ? `Framework: unsloth over HF transformers; its layer kernels are not counted here (${!settings.lora ? 'they are LoRA kernels, and this run trains the whole model' : settings.lora.dropout ? "LoRA dropout leaves PEFT's layers" : 'this block is not the RMSNorm, gated-MLP kind they are written for'}), so a layer keeps what HF's eager block keeps, ${run}`
+    : `Framework: PyTorch with HF transformers (eager modules), ${run}`;
 }
 
 function precisionNote(settings: RunSettings): string {
@@ -1596,7 +1603,7 @@ function checkpointingNote(settings: RunSettings): string {
 /** How the run trains: framework, precision, what is trained, optimizer, attention, checkpointing and the framework's switches. */
 function runNotes(spec: ModelSpec, settings: RunSettings): string[] {
   return [
-    frameworkNote(settings),
+    frameworkNote(spec, settings),
     precisionNote(settings),
     fineTuningNote(spec, settings),
     ...(settings.preference ? [preferenceNote(settings.preference.reference, settings.batchSize)] : []),

@@ -64,6 +64,7 @@ describe('scripts', () => {
     assert.deepStrictEqual([s.lora?.rank, s.lora?.dropout, s.checkpointing, s.activationOffloading, s.loss], [8, false, 'full', true, 'fused-chunked']);
     assert.strictEqual(origins(analysis).checkpointing, 'FastModel.get_peft_model(…) default use_gradient_checkpointing="unsloth"');
     assert.ok(analysis.estimate!.assumptions.some(x => x.startsWith("Loss: unsloth's fused cross-entropy")));
+    assert.ok(analysis.estimate!.assumptions.some(x => x.startsWith('Framework: unsloth over HF transformers (its LoRA, RMSNorm, RoPE and SwiGLU kernels')));
     // The explicit script: use_gradient_checkpointing="unsloth" is the same offloaded checkpointing.
     const explicit = analyzeScript('unsloth_sft.py').analysis.estimate!.settings;
     assert.deepStrictEqual([explicit.checkpointing, explicit.activationOffloading, explicit.loss], ['full', true, 'fused-chunked']);
