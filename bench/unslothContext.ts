@@ -9,6 +9,7 @@ import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
 import { findGpu, gpuMemoryBytes } from '../src/core/gpus';
 import { parseConfig } from '../src/parse';
+import { errorSummary } from './errors';
 
 const root = path.resolve(__dirname, '..', '..');
 const GIB = 2 ** 30;
@@ -61,11 +62,6 @@ function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 function report(name: string, rows: readonly { card: string; tokens: number }[], script: (tokens: number) => string, published: { tokens: number; gb: number }[]): void {
   console.log(`${name}: the estimate at the published longest context, against the card`);
   const errors: number[] = [];
@@ -82,7 +78,9 @@ function report(name: string, rows: readonly { card: string; tokens: number }[],
   const last = published[published.length - 1];
   const estimated = (peakOn(script(last.tokens), rows[rows.length - 1].card) - peakOn(script(first.tokens), rows[rows.length - 1].card)) / (last.tokens - first.tokens);
   const perToken = ((last.gb - first.gb) * GIB) / (last.tokens - first.tokens);
-  console.log(`  median ${pct(median(errors))}, worst ${pct(errors.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a)))}; estimated to fit their card: ${fits} of ${rows.length}`);
+  const { median, worst } = errorSummary(errors);
+  const above = errors.filter(e => e > 0).length;
+  console.log(`  median |error| ${(median * 100).toFixed(1)} %, worst ${(worst * 100).toFixed(1)} % (${above} of ${rows.length} above their card); estimated to fit their card: ${fits} of ${rows.length}`);
   console.log(`  memory per token from ${first.gb} to ${last.gb} GB: published ${(perToken / 1024).toFixed(0)} KiB (taking GB as GiB; ${((perToken * 1e9) / GIB / 1024).toFixed(0)} KiB as 10^9 bytes), estimated ${(estimated / 1024).toFixed(0)} KiB (${pct(estimated / perToken - 1)})`);
 }
 

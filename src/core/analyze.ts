@@ -11,7 +11,7 @@ import { resolveIa3Targets } from './ia3';
 import { configIntent, type ConfigIntent } from './intent';
 import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
-import { engineName, planServing, servingHeadroomBytes, unplannedCard, unplannedReason, type ServingOptions, type ServingPlan, type UnplannedCard } from './serving';
+import { planServing, servingHeadroomBytes, unplannedAdvice, unplannedCard, unplannedReason, type ServingOptions, type ServingPlan, type UnplannedCard } from './serving';
 import type { ServingFromFile } from './servingKeys';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
@@ -334,53 +334,61 @@ export function analyzeConfig(
     const at = own.findIndex(a => a.startsWith('Framework:')) + 1 || own.length;
     est = { ...est, assumptions: [...notes, ...own.slice(0, at), ...shape, ...own.slice(at)] };
   }
-  const plans = servingPlans(config, spec, effective, options.engineVersion, gpu);
-  const unplanned = gpu && plans.servingOptions ? unplannedCard(gpu) : undefined;
-  if (gpu && plans.servingOptions && unplanned) {
-    return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, unplannedEngineProblem(config, plans.servingOptions, gpu, unplanned)], ...plans };
+  const engine = gpu ? engineOptions(config, effective, options.engineVersion) : {};
+  const target = gpu ? planOnCard({ spec, ...engine }, gpu) : undefined;
+  if (gpu && engine.servingOptions && target?.kind === 'unplanned') {
+    return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, unplannedEngineProblem(config, engine.servingOptions, gpu, target.card)], ...engine };
   }
-  return { config, intent, spec, estimate: est, verdict: gpu ? planVerdict(est, gpu, plans) : undefined, problems, ...plans };
+  const plans = target?.kind === 'server' ? { serving: target.plan } : target?.kind === 'local' ? { local: target.plan } : {};
+  return { config, intent, spec, estimate: est, verdict: gpu ? planVerdict(est, gpu, target) : undefined, problems, ...engine, ...plans };
+}
+
+/** A serving command on one card as its engine runs it: vLLM's or SGLang's start, llama.cpp's or Ollama's load, or the kind of card VRAM Lens does not plan the engine on. */
+export type CardPlan =
+  | { readonly kind: 'server'; readonly plan: ServingPlan }
+  | { readonly kind: 'local'; readonly plan: LlamaPlan }
+  | { readonly kind: 'unplanned'; readonly card: UnplannedCard };
+
+/** The engine's plan for a serving command on a card (its own split and context); undefined for any other config. */
+export function planOnCard(a: Pick<ConfigAnalysis, 'spec' | 'servingOptions' | 'localOptions'>, gpu: Gpu): CardPlan | undefined {
+  if (!a.spec) {
+    return undefined;
+  }
+  if (a.localOptions) {
+    return { kind: 'local', plan: planLlamaCpp(a.spec, a.localOptions, gpu) };
+  }
+  if (!a.servingOptions) {
+    return undefined;
+  }
+  const card = unplannedCard(gpu);
+  return card ? { kind: 'unplanned', card } : { kind: 'server', plan: planServing(a.spec, a.servingOptions, gpu) };
 }
 
 /**
  * A config's verdict on one card: a serving command's is its engine's there (vLLM and SGLang start, llama.cpp and
  * Ollama load, with the command's own layout), any other config's is its estimate's. Undefined without an estimate,
- * or where VRAM Lens does not plan the command's engine on that card (vLLM and SGLang on Apple silicon and Pascal).
+ * or where VRAM Lens does not plan the command's engine on that card (see unplannedCard).
  */
 export function configVerdict(a: Pick<ConfigAnalysis, 'spec' | 'estimate' | 'servingOptions' | 'localOptions'>, gpu: Gpu): Verdict | undefined {
-  if (!a.estimate || !a.spec) {
-    return undefined;
-  }
-  if (a.servingOptions) {
-    return plansServing(gpu) ? planVerdict(a.estimate, gpu, { serving: planServing(a.spec, a.servingOptions, gpu) }) : undefined;
-  }
-  return planVerdict(a.estimate, gpu, a.localOptions ? { local: planLlamaCpp(a.spec, a.localOptions, gpu) } : {});
+  const plan = planOnCard(a, gpu);
+  return a.estimate && plan?.kind !== 'unplanned' ? planVerdict(a.estimate, gpu, plan) : undefined;
 }
 
 /** The verdict from the engine's plan where the config has one; the inference headroom is then the engine's. */
-function planVerdict(est: Estimate, gpu: Gpu, plans: Pick<ConfigAnalysis, 'serving' | 'local'>): Verdict {
+function planVerdict(est: Estimate, gpu: Gpu, plan: CardPlan | undefined): Verdict {
   const v = verdictFor(est, gpu);
-  if (plans.serving) {
-    return { ...v, inference: plans.serving.starts, inferenceHeadroomBytes: servingHeadroomBytes(plans.serving) };
+  if (plan?.kind === 'server') {
+    return { ...v, inference: plan.plan.starts, inferenceHeadroomBytes: servingHeadroomBytes(plan.plan) };
   }
-  if (plans.local) {
-    return { ...v, inference: plans.local.fits, inferenceHeadroomBytes: gpuMemoryBytes(gpu) - plans.local.deviceTotalBytes };
+  if (plan?.kind === 'local') {
+    return { ...v, inference: plan.plan.fits, inferenceHeadroomBytes: gpuMemoryBytes(gpu) - plan.plan.deviceTotalBytes };
   }
   return v;
 }
 
-/** Whether VRAM Lens plans vLLM and SGLang on a card (see unplannedCard). */
-export function plansServing(gpu: Gpu): boolean {
-  return unplannedCard(gpu) === undefined;
-}
-
 /** Why a vLLM or SGLang command gets no number on the target GPU, on the command. */
 function unplannedEngineProblem(config: FoundConfig, options: ServingOptions, gpu: Gpu, card: UnplannedCard): Problem {
-  const instead =
-    card === 'Apple silicon'
-      ? 'Pick a CUDA or ROCm target GPU for its plan, or serve a GGUF with llama.cpp or Ollama, which VRAM Lens plans on Apple silicon.'
-      : `Pick a target GPU ${engineName(options)} runs on for its plan.`;
-  const message = `This command gets no number on the ${gpu.name}: ${unplannedReason(options, card)}. ${instead}`;
+  const message = `This command gets no number on the ${gpu.name}: ${unplannedReason(options, card)}. ${unplannedAdvice(options, card).full}`;
   return { severity: 'info', code: UNPLANNED_ENGINE, span: { start: config.span.start, end: config.span.start + 1 }, message };
 }
 
@@ -421,21 +429,19 @@ function shapeNotes(spec: ModelSpec, effective: AnalysisOptions, options: Analys
   return notes;
 }
 
-/** The engine's plan for a serving config on the target GPU: vLLM / SGLang, or llama.cpp / Ollama. */
-function servingPlans(config: FoundConfig, spec: ModelSpec, effective: AnalysisOptions, engineVersion: string | undefined, gpu: Gpu | undefined): Partial<ConfigAnalysis> {
+/** What a serving config's engine runs with: vLLM's or SGLang's options, or llama.cpp's or Ollama's; none for any other config. */
+function engineOptions(config: FoundConfig, effective: AnalysisOptions, engineVersion: string | undefined): Pick<ConfigAnalysis, 'servingOptions' | 'localOptions'> {
   const read = config.serving;
-  if (!read || !gpu) {
+  if (!read) {
     return {};
   }
   if (read.local) {
     // A local GGUF whose header was read gives its tensors' exact types; otherwise its name's file type, by recipe.
     const gguf = config.catalog?.model.gguf;
     const header = gguf ? { headerTensors: gguf.tensors, ...(gguf.fileType ? { fileType: gguf.fileType } : {}) } : {};
-    const localOptions: LlamaOptions = { engine: read.engine === 'ollama' ? 'ollama' : 'llama.cpp', ...read.local, ...header };
-    return { local: planLlamaCpp(spec, localOptions, gpu), localOptions };
+    return { localOptions: { engine: read.engine === 'ollama' ? 'ollama' : 'llama.cpp', ...read.local, ...header } };
   }
-  const servingOptions = servingOptionsFor(read, effective, engineVersion);
-  return { serving: plansServing(gpu) ? planServing(spec, servingOptions, gpu) : undefined, servingOptions };
+  return { servingOptions: servingOptionsFor(read, effective, engineVersion) };
 }
 
 /**

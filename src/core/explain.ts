@@ -1,9 +1,9 @@
 // The texts users read: CodeLens titles, hovers and the Markdown reports (Estimate VRAM, Compare GPUs, What Fits).
 import { INTENT_WORDS, judgedModes, type JudgedMode } from './intent';
-import { layersOnGpuText, planLlamaCpp, type LlamaPlan } from './llamacpp';
-import { engineName, engineRelease, planGpus, planServing, unplannedCard, unplannedReason, type ServingPlan } from './serving';
+import { layersOnGpuText, type LlamaPlan } from './llamacpp';
+import { engineName, engineRelease, planGpus, unplannedAdvice, unplannedCard, unplannedReason, UNPLANNED_CARDS, type ServingPlan } from './serving';
 import { servingFlagHelp } from './servingKeys';
-import { configVerdict, gpuList, MAX_CONFIGS_PER_FILE, plansServing, UNPLANNED_ENGINE, verdictFor, type ConfigAnalysis, type DocumentAnalysis, type Verdict } from './analyze';
+import { configVerdict, gpuList, MAX_CONFIGS_PER_FILE, planOnCard, UNPLANNED_ENGINE, verdictFor, type ConfigAnalysis, type DocumentAnalysis, type Verdict } from './analyze';
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent, formatUsage } from './format';
@@ -233,17 +233,15 @@ export function statusVerdict(doc: DocumentAnalysis): StatusVerdict | undefined 
  * any other config's peaks in the modes it is judged in, each with its mark.
  */
 export function gpuFitDetail(a: ConfigAnalysis, gpu: Gpu, mode: AnalysisOptions['mode']): string | undefined {
-  if (a.spec && a.servingOptions) {
-    const card = unplannedCard(gpu);
-    if (card) {
-      return `${engineName(a.servingOptions)}: not planned on ${card}`;
-    }
-    const p = planServing(a.spec, a.servingOptions, gpu);
-    return `${engineName(p)} ${p.starts ? `✓ starts · ${formatConcurrency(p.maxConcurrency)}× at ${formatInteger(p.maxModelLen)}` : '✗ does not start'}`;
+  const plan = planOnCard(a, gpu);
+  if (plan?.kind === 'unplanned') {
+    return `${engineName(a.servingOptions!)}: not planned on ${plan.card}`;
   }
-  if (a.spec && a.localOptions) {
-    const p = planLlamaCpp(a.spec, a.localOptions, gpu);
-    return `${localEngineName(p)} ${formatBytes(p.deviceTotalBytes)} on the GPU ${mark(p.fits)}`;
+  if (plan?.kind === 'server') {
+    return `${engineName(plan.plan)} ${plan.plan.starts ? `✓ starts · ${formatConcurrency(plan.plan.maxConcurrency)}× at ${formatInteger(plan.plan.maxModelLen)}` : '✗ does not start'}`;
+  }
+  if (plan?.kind === 'local') {
+    return `${localEngineName(plan.plan)} ${formatBytes(plan.plan.deviceTotalBytes)} on the GPU ${mark(plan.plan.fits)}`;
   }
   const v = configVerdict(a, gpu);
   return a.estimate && v ? judgedPeaksText(a.estimate, judgedModes(a.intent, mode), v) : undefined;
@@ -271,7 +269,7 @@ export function lensTitle(a: ConfigAnalysis, options: AnalysisOptions, gpu: Gpu 
   if (!est) {
     const card = a.servingOptions && gpu && a.problems.some(p => p.code === UNPLANNED_ENGINE) ? unplannedCard(gpu) : undefined;
     if (a.servingOptions && gpu && card) {
-      return `${engineName(a.servingOptions)}: not planned on the ${gpu.name} (${card}) — ${card === 'Pascal' ? 'it runs on Volta and newer' : 'pick a CUDA or ROCm target GPU'}`;
+      return `${engineName(a.servingOptions)}: not planned on the ${gpu.name} (${card}) — ${unplannedAdvice(a.servingOptions, card).short}`;
     }
     const first = a.problems[0]?.message.replace(/`/g, '') ?? 'not enough information';
     return `VRAM Lens: no estimate — ${first}`;
@@ -690,32 +688,33 @@ function gpuCells(g: Gpu): string {
  * (vLLM and SGLang on Apple silicon) are named under the table.
  */
 function servingGpuTableMarkdown(a: ConfigAnalysis, gpus: readonly Gpu[]): string[] {
-  const spec = a.spec;
-  if (spec && a.localOptions) {
-    const local = a.localOptions;
+  const plans = gpus.map(g => ({ g, plan: planOnCard(a, g) }));
+  if (a.localOptions) {
     const out = ['| GPU | Memory | Price | Cloud $/h | Loads | On the GPU | In host memory |', '|---|---:|---:|---:|---|---:|---:|'];
-    for (const g of gpus) {
-      const p = planLlamaCpp(spec, local, g);
-      out.push(`| ${gpuCells(g)} | ${p.fits ? (p.note ? '✓ as its fitting places it' : '✓') : '✗'} | ${formatBytes(p.deviceTotalBytes)} | ${formatBytes(p.hostTotalBytes)} |`);
+    for (const { g, plan } of plans) {
+      const p = plan?.kind === 'local' ? plan.plan : undefined;
+      if (p) {
+        out.push(`| ${gpuCells(g)} | ${p.fits ? (p.note ? '✓ as its fitting places it' : '✓') : '✗'} | ${formatBytes(p.deviceTotalBytes)} | ${formatBytes(p.hostTotalBytes)} |`);
+      }
     }
     return out;
   }
-  if (!spec || !a.servingOptions) {
+  const options = a.servingOptions;
+  if (!a.spec || !options) {
     return [];
   }
-  const options = a.servingOptions;
-  const planned = gpus.filter(plansServing);
-  const length = formatInteger(options.maxModelLen ?? spec.maxPositions ?? 2048);
+  const length = formatInteger(options.maxModelLen ?? a.spec.maxPositions ?? 2048);
   const out = [`| GPU | Memory | Price | Cloud $/h | Starts | KV pool per GPU | Requests of ${length} at once | Longest max_model_len that starts |`, '|---|---:|---:|---:|---|---:|---:|---:|'];
-  for (const g of planned) {
-    const p = planServing(spec, options, g);
-    const concurrency = p.starts ? formatConcurrency(p.maxConcurrency) : '—';
-    out.push(`| ${gpuCells(g)} | ${mark(p.starts)} | ${formatInteger(p.kvTokens)} tokens | ${concurrency} | ${p.longestStartingLen > 0 ? formatInteger(p.longestStartingLen) : 'none'} |`);
+  for (const { g, plan } of plans) {
+    if (plan?.kind === 'server') {
+      const p = plan.plan;
+      out.push(`| ${gpuCells(g)} | ${mark(p.starts)} | ${formatInteger(p.kvTokens)} tokens | ${p.starts ? formatConcurrency(p.maxConcurrency) : '—'} | ${p.longestStartingLen > 0 ? formatInteger(p.longestStartingLen) : 'none'} |`);
+    }
   }
-  for (const card of ['Apple silicon', 'Pascal'] as const) {
-    const unplanned = gpus.filter(g => unplannedCard(g) === card);
+  for (const card of UNPLANNED_CARDS) {
+    const unplanned = plans.filter(({ plan }) => plan?.kind === 'unplanned' && plan.card === card).map(({ g }) => escapeMarkdown(g.name));
     if (unplanned.length > 0) {
-      out.push('', `Not planned on ${card} (${unplanned.map(g => escapeMarkdown(g.name)).join(', ')}): ${unplannedReason(options, card)}.`);
+      out.push('', `Not planned on ${card} (${unplanned.join(', ')}): ${unplannedReason(options, card)}.`);
     }
   }
   return out;
@@ -724,7 +723,7 @@ function servingGpuTableMarkdown(a: ConfigAnalysis, gpus: readonly Gpu[]): strin
 /** What a serving command's GPU table is for, in one line: the engine, its release and the settings it runs with. */
 function servingTableLead(a: ConfigAnalysis): string {
   if (a.localOptions) {
-    return `${a.localOptions.engine === 'ollama' ? 'Ollama' : 'llama.cpp'} as the command loads it, on each card:`;
+    return `${localEngineName(a.localOptions)} as the command loads it, on each card:`;
   }
   const o = a.servingOptions!;
   const split = o.tensorParallel * Math.max(1, o.pipelineParallel);
@@ -788,19 +787,18 @@ export function compareGpusMarkdown(fileName: string, doc: DocumentAnalysis, gpu
 
 /** A serving command on one card, in a sentence: its engine's start (or load) there and the longest context that does. */
 function servingFitLine(a: ConfigAnalysis, gpu: Gpu): string | undefined {
-  if (!a.spec) {
-    return undefined;
-  }
-  if (a.localOptions) {
-    const p = planLlamaCpp(a.spec, a.localOptions, gpu);
+  const plan = planOnCard(a, gpu);
+  if (plan?.kind === 'local') {
+    const p = plan.plan;
     return `${localEngineName(p)} ${p.fits ? `loads it (${formatBytes(p.deviceTotalBytes)} on the GPU, ${formatInteger(p.contextSize)} context)` : 'does not load it as the command states it'}.`;
   }
-  const options = a.servingOptions!;
-  const card = unplannedCard(gpu);
-  if (card) {
-    return `not planned on ${card}: ${unplannedReason(options, card)}.`;
+  if (plan?.kind === 'unplanned') {
+    return `not planned on ${plan.card}: ${unplannedReason(a.servingOptions!, plan.card)}.`;
   }
-  const p = planServing(a.spec, options, gpu);
+  if (plan?.kind !== 'server') {
+    return undefined;
+  }
+  const p = plan.plan;
   if (p.starts) {
     return `${engineName(p)} starts, ${formatConcurrency(p.maxConcurrency)} requests of ${formatInteger(p.maxModelLen)} tokens at once.`;
   }

@@ -589,8 +589,9 @@ export function engineRelease(options: Pick<ServingOptions, 'engine' | 'version'
   return options.engine === 'sglang' ? (options.version ?? CURRENT_ENGINE_VERSION.sglang) : vllmRelease(options).text;
 }
 
-/** The cards VRAM Lens does not plan vLLM and SGLang on, by kind. */
-export type UnplannedCard = 'Apple silicon' | 'Pascal';
+/** The kinds of card VRAM Lens does not plan vLLM and SGLang on (see unplannedCard). */
+export const UNPLANNED_CARDS = ['Apple silicon', 'Pascal'] as const;
+export type UnplannedCard = (typeof UNPLANNED_CARDS)[number];
 
 /**
  * Where VRAM Lens does not plan vLLM and SGLang: Apple silicon, where they run through other backends if at all, and
@@ -609,6 +610,13 @@ export function unplannedReason(options: Pick<ServingOptions, 'engine'>, card: U
   return options.engine === 'vllm'
     ? 'on Apple silicon vLLM runs through the vLLM-Metal plugin on MLX, whose memory use VRAM Lens does not model'
     : `VRAM Lens does not model ${engine} on Apple silicon`;
+}
+
+/** What to do instead on a kind of card VRAM Lens does not plan the engine on: in a few words (a lens) and in full. */
+export function unplannedAdvice(options: Pick<ServingOptions, 'engine'>, card: UnplannedCard): { readonly short: string; readonly full: string } {
+  return card === 'Apple silicon'
+    ? { short: 'pick a CUDA or ROCm target GPU', full: 'Pick a CUDA or ROCm target GPU for its plan, or serve a GGUF with llama.cpp or Ollama, which VRAM Lens plans on Apple silicon.' }
+    : { short: 'it runs on Volta and newer', full: `Pick a target GPU ${engineName(options)} runs on for its plan.` };
 }
 
 /** The engine's name as its users write it. */
