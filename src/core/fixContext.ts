@@ -63,6 +63,7 @@ export type FixKind =
   | 'mem-fraction-static'
   | 'kv-cache-fp8'
   | 'kv-cache-q8_0'
+  | 'kv-cache-memory'
   | 'cpu-offload'
   | 'context'
   | 'flash-attention'

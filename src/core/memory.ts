@@ -237,33 +237,51 @@ function parameterBytes(spec: ModelSpec, elementBytes: number, quantization: Qua
   if (!quantization) {
     return countParameters(spec).total * elementBytes;
   }
-  const gguf = isGguf(quantization);
-  let bytes = 0;
-  for (const t of weightTensors(spec)) {
-    const twoD = t.inFeatures > 1;
-    if (!quantizeVision && t.component === 'vision') {
-      bytes += numel(t) * 2; // the checkpoint's quantization leaves its vision tower out (llm_int8_skip_modules, ignore)
-    } else if (gguf) {
-      if (!twoD) {
-        bytes += 4 * numel(t);
-      } else if (t.embeddingOrHead && t.target === 'head' && (quantization === 'q4_k_m' || quantization === 'q5_k_m')) {
-        bytes += ggufBytes('q6_k', numel(t));
-      } else {
-        bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
-      }
-    } else if (isMlx(quantization)) {
-      // MLX quantizes every Linear and Embedding (nn.quantize), the output head included; norms stay in 16 bits.
-      bytes += twoD && (t.linear || t.embeddingOrHead) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
-    } else if (quantization === 'mxfp4') {
-      // gpt-oss stores only its experts in MXFP4; attention, the router, embeddings and head stay in bf16.
-      bytes += t.linear && t.expert ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
-    } else if (t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head'))) {
-      bytes += quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
-    } else {
-      bytes += numel(t) * 2;
-    }
+  const rule = { quantization, groupSize, quantizeHead, quantizeVision };
+  return Math.round(weightTensors(spec).reduce((bytes, t) => bytes + storedTensorBytes(t, rule), 0));
+}
+
+/** How a quantized checkpoint stores each tensor: the method, its group, and whether the head and vision tower are quantized. */
+interface StorageRule {
+  readonly quantization: Quantization;
+  readonly groupSize: number;
+  readonly quantizeHead: boolean;
+  readonly quantizeVision: boolean;
+}
+
+/** One weight tensor's bytes in a quantized checkpoint. */
+function storedTensorBytes(t: WeightTensor, { quantization, groupSize, quantizeHead, quantizeVision }: StorageRule): number {
+  const twoD = t.inFeatures > 1;
+  if (!quantizeVision && t.component === 'vision') {
+    return numel(t) * 2; // the checkpoint's quantization leaves its vision tower out (llm_int8_skip_modules, ignore)
   }
-  return Math.round(bytes);
+  if (isGguf(quantization)) {
+    if (!twoD) {
+      return 4 * numel(t);
+    }
+    return t.embeddingOrHead && t.target === 'head' && (quantization === 'q4_k_m' || quantization === 'q5_k_m')
+      ? ggufBytes('q6_k', numel(t))
+      : quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize });
+  }
+  if (isMlx(quantization)) {
+    // MLX quantizes every Linear and Embedding (nn.quantize), the output head included; norms stay in 16 bits.
+    return twoD && (t.linear || t.embeddingOrHead) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
+  }
+  if (quantization === 'mxfp4') {
+    // gpt-oss stores only its experts in MXFP4; attention, the router, embeddings and head stay in bf16.
+    return t.linear && t.expert ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
+  }
+  return t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head')) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
+}
+
+/**
+ * The routed experts' share of the weights (what expert parallelism, or vLLM's data-parallel expert group, splits
+ * over more GPUs than the rest): their parameters at `elementBytes`, or as the quantized checkpoint stores them.
+ */
+export function routedExpertBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
+  const experts = weightTensors(spec).filter(t => t.expert);
+  const rule = quantization ? { quantization, groupSize: 128, quantizeHead: false, quantizeVision: true } : undefined;
+  return Math.round(experts.reduce((bytes, t) => bytes + (rule ? storedTensorBytes(t, rule) : numel(t) * elementBytes), 0));
 }
 
 export function describeQuantization(q: Quantization): string {

@@ -1,6 +1,6 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
-import { GIB, kvCacheElementsPerToken, kvElementBytes, weightBytes } from './memory';
+import { GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
@@ -18,6 +18,15 @@ export interface ServingOptions {
   readonly usage?: 'server' | 'offline';
   readonly tensorParallel: number;
   readonly pipelineParallel: number;
+  /**
+   * vLLM's `--data-parallel-size`: engines of TP × PP GPUs each, with a KV pool each. An MoE's routed experts are split
+   * over all TP × DP GPUs (a tensor-parallel group, or expert parallel with `--enable-expert-parallel`).
+   */
+  readonly dataParallel?: number;
+  /** `--enable-expert-parallel`: whole experts per GPU instead of each expert split; the same bytes per GPU. */
+  readonly expertParallel?: boolean;
+  /** `--kv-cache-memory-bytes`: the KV pool per GPU, set by hand; vLLM then skips its profile's sizing (0.11 on). */
+  readonly kvCacheMemoryBytes?: number;
   /** `--dtype`: the weights' and activations' element size. */
   readonly precision: Precision;
   readonly quantization?: Quantization;
@@ -97,6 +106,8 @@ interface VllmAccounting {
   readonly nonTorchOneGpu: number;
   /** CUDA graph memory is profiled and taken out of the budget (0.21 on); before, graphs are captured after the pool. */
   readonly graphsInBudget: boolean;
+  /** `gpu_memory_utilization` when a command leaves it out: 0.92 from 0.21, raised with the graph profiling; 0.9 before. */
+  readonly defaultUtilization: number;
   /** H100-class GPUs (≥ 70 GiB, not an A100) get 8,192 / 16,384 batched tokens and 1,024 sequences by default. */
   readonly largeGpuDefaults: boolean;
   /** The hybrid KV cache manager (sliding-window layers keep only their window). */
@@ -123,6 +134,7 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
     v0Chunk: atLeast(version, 0, 7) ? 2048 : 512,
     nonTorchOneGpu: (v1 ? 0.25 : atLeast(version, 0, 7) ? 0.06 : 0.35) * GIB,
     graphsInBudget: atLeast(version, 0, 21),
+    defaultUtilization: atLeast(version, 0, 21) ? 0.92 : 0.9,
     largeGpuDefaults: atLeast(version, 0, 9),
     hybridKvCache: atLeast(version, 0, 10),
     mxfp4HopperLayout: atLeast(version, 0, 12) || (version[0] === 0 && version[1] === 11 && (version[2] ?? 0) >= 1),
@@ -144,6 +156,7 @@ function nvlinkSharp(gpu: Gpu): boolean {
  * vLLM 0.19); without them it is small (4× L4 over PCIe, SGLang 0.4.3: 0.13 GB at init).
  */
 function nonTorchBytes(tp: number, pp: number, oneGpu: number, gpu: Gpu): number {
+  // `tp`: the widest group that communicates every layer (an MoE's expert group under data parallelism).
   if (tp >= 2) {
     return (nvlinkSharp(gpu) ? 2.1 : 0.13) * GIB;
   }
@@ -192,19 +205,35 @@ export function stageLayers(layers: number, pp: number): number[] {
   return split;
 }
 
-/** The weights one GPU loads: its pipeline stage's layers (the embedding on the first, the head on the last) over TP. */
+/** The data-parallel engines of a vLLM deployment (`--data-parallel-size`). */
+function dataParallelOf(options: ServingOptions): number {
+  return Math.max(1, options.dataParallel ?? 1);
+}
+
+/** The GPUs an MoE's routed experts are split over: every GPU of the deployment's stage (TP × DP); TP for a dense model. */
+export function expertGroup(spec: ModelSpec, options: ServingOptions): number {
+  return spec.moe ? options.tensorParallel * dataParallelOf(options) : options.tensorParallel;
+}
+
+/**
+ * The weights one GPU loads: its pipeline stage's layers (the embedding on the first, the head on the last) over TP,
+ * an MoE's routed experts over TP × DP.
+ */
 function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: number, layersHere: number): number {
   // Quantized checkpoints keep the embedding and the head in 16 bits.
   const element = activationElementBytes(options.precision);
   const total = weightBytes(spec, element, options.quantization);
+  const experts = spec.moe ? routedExpertBytes(spec, element, options.quantization) : 0;
   const table = spec.vocabSize * spec.hiddenSize * element;
   // An untied head is a weight of its own; a tied one is the embedding, which only a last stage of several copies.
   const ownHead = spec.tieWordEmbeddings ? 0 : table;
-  const layerBytes = Math.max(0, total - table - ownHead) / spec.numLayers;
+  const layerBytes = Math.max(0, total - table - ownHead - experts) / spec.numLayers;
+  const expertLayerBytes = experts / spec.numLayers;
   const lastStage = stage === options.pipelineParallel - 1;
   const head = lastStage ? (spec.tieWordEmbeddings ? (options.pipelineParallel > 1 ? table : 0) : ownHead) : 0;
   const embedding = stage === 0 ? table : 0;
-  return Math.round((embedding + head + layerBytes * layersHere) / options.tensorParallel + ropeCacheBytes(spec, element));
+  const split = (embedding + head + layerBytes * layersHere) / options.tensorParallel + (expertLayerBytes * layersHere) / expertGroup(spec, options);
+  return Math.round(split + ropeCacheBytes(spec, element));
 }
 
 /**
@@ -377,13 +406,13 @@ interface Stage {
 export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): ServingPlan {
   const { text: versionText, accounting } = vllmRelease(options);
   const total = cudaTotalBytes(gpu);
-  const utilization = options.gpuMemoryUtilization ?? 0.9;
+  const utilization = options.gpuMemoryUtilization ?? accounting.defaultUtilization;
   const budget = total * utilization;
   const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
   const { seqs, tokens } = schedulerDefaults(options, gpu, accounting, maxModelLen);
   const blockSize = options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const pp = Math.max(1, options.pipelineParallel);
-  const nonTorch = nonTorchBytes(options.tensorParallel, pp, accounting.nonTorchOneGpu, gpu);
+  const nonTorch = nonTorchBytes(expertGroup(spec, options), pp, accounting.nonTorchOneGpu, gpu);
   const graphs = cudaGraphBytes(spec, options, accounting.v1);
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
@@ -395,7 +424,9 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     const layout = options.quantization === 'mxfp4' && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
     const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + layout - (options.cpuOffloadGb ?? 0) * GIB);
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
-    return { weights, activation, available: budget - weights - activation - nonTorch - graphsInside, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
+    // A pool set by hand (`--kv-cache-memory-bytes`) is what vLLM allocates, whatever the budget leaves.
+    const available = options.kvCacheMemoryBytes ?? budget - weights - activation - nonTorch - graphsInside;
+    return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
   });
   // Every stage keeps the fewest blocks any stage can hold; the worst stage is what the figures show.
   const blocksOf = (s: Stage) => (s.available > 0 ? Math.floor(s.available / page / (accounting.v1 ? s.groups.groupSize : s.layers)) : 0);
@@ -408,13 +439,14 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const blockBytes = page * (accounting.v1 ? worst.groups.groupSize : worst.layers);
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, accounting.v1);
-  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel });
+  const manualPool = options.kvCacheMemoryBytes !== undefined;
+  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes });
   return {
-    engine: 'vllm', version: versionText, gpu: gpu.name, gpus: options.tensorParallel * pp, budgetBytes: Math.round(budget),
+    engine: 'vllm', version: versionText, gpu: gpu.name, gpus: options.tensorParallel * pp * dataParallelOf(options), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
     kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens, maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)) }),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec }),
   };
 }
 
@@ -444,6 +476,10 @@ interface RefusalInputs {
   readonly graphs: number;
   readonly spec: ModelSpec;
   readonly tensorParallel: number;
+  readonly nonTorch: number;
+  /** The pool was set by hand (`--kv-cache-memory-bytes`), not sized from the budget. */
+  readonly manualPool: boolean;
+  readonly kvCacheBytes: number;
 }
 
 /** vLLM pads the vocabulary of its embedding and head to a multiple of 64 before it splits them over TP. */
@@ -480,12 +516,18 @@ function refusal(r: RefusalInputs): string {
     return `CUDA out of memory while loading the weights: ${GIB_TEXT(r.worst.weights)} GiB per GPU, and the GPU has ${GIB_TEXT(free)} GiB free. Use more tensor parallelism or a quantized checkpoint.`;
   }
   if (r.blocks <= 0) {
-    return 'No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.';
+    return r.manualPool
+      ? 'No available memory for the cache blocks: kv_cache_memory_bytes holds not one block. Increase `kv_cache_memory_bytes`.'
+      : 'No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.';
   }
   if (r.perRequest > r.blocks) {
     return poolRefusal(r.accounting.v1, r.maxModelLen, r.perRequest * r.blockBytes, r.blocks * r.blockBytes, r.kvTokens, r.longest);
   }
-  if (!r.accounting.graphsInBudget && r.budget + r.graphs > r.total) {
+  const held = r.worst.weights + r.worst.activation + r.nonTorch + r.graphs + r.kvCacheBytes;
+  if (r.manualPool && held > free) {
+    return `CUDA out of memory: the KV cache set by kv_cache_memory_bytes (${GIB_TEXT(r.kvCacheBytes)} GiB) with the weights (${GIB_TEXT(r.worst.weights)} GiB), the activation peak (${GIB_TEXT(r.worst.activation)} GiB), non-torch memory and CUDA graphs needs ${GIB_TEXT(held)} GiB per GPU, and the GPU has ${GIB_TEXT(free)} GiB free. Lower \`kv_cache_memory_bytes\`.`;
+  }
+  if (!r.manualPool && !r.accounting.graphsInBudget && r.budget + r.graphs > r.total) {
     return `CUDA out of memory while capturing CUDA graphs: the budget (${GIB_TEXT(r.budget)} GiB) and the graphs (about ${GIB_TEXT(r.graphs)} GiB) exceed the GPU's ${GIB_TEXT(r.total)} GiB. Lower \`gpu_memory_utilization\` or pass \`--enforce-eager\`.`;
   }
   return '';
@@ -501,11 +543,12 @@ interface PlanFacts {
   readonly pp: number;
   readonly graphs: number;
   readonly rope: number;
+  readonly spec: ModelSpec;
 }
 
-function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, options, pp, graphs, rope }: PlanFacts): string[] {
+function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, options, pp, graphs, rope, spec }: PlanFacts): string[] {
   const notes = [
-    `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ` (estimated: nvidia-smi total less ${GIB_TEXT(CUDA_RESERVED_BYTES)} GiB, as on an H100)` : ''}.`,
+    `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization${options.gpuMemoryUtilization === undefined ? ` (${a.defaultUtilization}, this release's default)` : ''} × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ` (estimated: nvidia-smi total less ${GIB_TEXT(CUDA_RESERVED_BYTES)} GiB, as on an H100)` : ''}.`,
     `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
     `Non-torch memory: ${options.tensorParallel >= 2 ? (nvlinkSharp(gpu) ? 'NCCL (NVLink SHARP) and custom all-reduce buffers, about 2.1 GiB per GPU at TP ≥ 2' : 'NCCL without NVLink SHARP, about 0.13 GiB per GPU at TP ≥ 2 (one SGLang log on 4× L4)') : pp >= 2 ? 'about 0.07 GiB per GPU under pipeline parallelism' : `about ${GIB_TEXT(a.nonTorchOneGpu)} GiB on one GPU`} (published logs).`,
     options.enforceEager
@@ -514,6 +557,17 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   ];
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
+  }
+  const dp = dataParallelOf(options);
+  if (dp > 1) {
+    const experts = expertGroup(spec, options);
+    notes.push(
+      `Data parallelism: ${dp} engines of ${options.tensorParallel * pp} GPU${options.tensorParallel * pp > 1 ? 's' : ''} each, each with its own KV pool (the figures shown are one engine's; ${dp}× the requests at once over all).` +
+        (experts > options.tensorParallel ? ` The routed experts are split over all ${experts} GPUs of a stage (${options.expertParallel ? 'expert parallel: whole experts on each' : 'one tensor-parallel group of TP × DP, as vLLM forms it without --enable-expert-parallel'}); attention and the rest over TP.` : ''),
+    );
+  }
+  if (options.kvCacheMemoryBytes !== undefined) {
+    notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
   }
   if (rope > 0) {
     notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);

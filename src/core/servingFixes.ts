@@ -2,7 +2,8 @@
 import type { ConfigAnalysis } from './analyze';
 import type { FileEdit, Fix, FixKind } from './fixContext';
 import { formatInteger } from './format';
-import { computesFp8, gpuMemoryBytes, vllmBitsandbytesRuns, type Gpu } from './gpus';
+import { computesFp8, cudaTotalBytes, gpuMemoryBytes, vllmBitsandbytesRuns, type Gpu } from './gpus';
+import { GIB } from './memory';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
 import { fewestStartingSplit, neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
@@ -11,7 +12,7 @@ import type { ModelSpec } from './types';
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
 const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
   maxModelLen: '--max-model-len', gpuMemoryUtilization: '--gpu-memory-utilization', kvCacheType: '--kv-cache-dtype', tensorParallel: '--tensor-parallel-size',
-  memFractionStatic: '--mem-fraction-static', quantization: '--quantization', cpuOffloadGb: '--cpu-offload-gb', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
+  memFractionStatic: '--mem-fraction-static', kvCacheMemoryBytes: '--kv-cache-memory-bytes', quantization: '--quantization', cpuOffloadGb: '--cpu-offload-gb', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
 };
 
 /** Each option's fix kind, in the order the fixes are offered: quantized weights first, then the KV cache and context, then more GPUs. */
@@ -20,6 +21,7 @@ const SERVING_FIX_KINDS: readonly (readonly [keyof ServingOptions, FixKind])[] =
   ['kvCacheType', 'kv-cache-fp8'],
   ['maxModelLen', 'max-model-len'],
   ['gpuMemoryUtilization', 'gpu-memory-utilization'],
+  ['kvCacheMemoryBytes', 'kv-cache-memory'],
   ['memFractionStatic', 'mem-fraction-static'],
   ['tensorParallel', 'tensor-parallel'],
   ['cpuOffloadGb', 'cpu-offload'],
@@ -57,7 +59,7 @@ export function servingFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
     return [];
   }
   const s: Situation = { spec: a.spec, options, plan, gpu };
-  const tries = [...lengthAndShareTries(s), ...kvTries(s), ...tensorParallelTries(s), ...offloadTries(s), ...quantizationTries(s)];
+  const tries = [...lengthAndShareTries(s), ...manualPoolTries(s), ...kvTries(s), ...tensorParallelTries(s), ...offloadTries(s), ...quantizationTries(s)];
   const fixes: Fix[] = [];
   const rank = (option: keyof ServingOptions) => SERVING_FIX_KINDS.findIndex(([o]) => o === option);
   for (const t of [...tries].sort((x, y) => rank(x.option) - rank(y.option))) {
@@ -98,7 +100,7 @@ function lengthAndShareTries({ spec, options, plan, gpu }: Situation): Try[] {
   }
   if (options.engine === 'vllm') {
     const needed = neededUtilization(spec, options, gpu);
-    if (needed !== undefined && needed > (options.gpuMemoryUtilization ?? 0.9)) {
+    if (needed !== undefined && needed > (options.gpuMemoryUtilization ?? vllmRelease(options).accounting.defaultUtilization)) {
       tries.push({ option: 'gpuMemoryUtilization', value: needed, written: String(needed), title: `Set gpu_memory_utilization to ${needed} (the least at which vLLM starts)` });
     }
   }
@@ -109,6 +111,27 @@ function lengthAndShareTries({ spec, options, plan, gpu }: Situation): Try[] {
     }
   }
   return tries;
+}
+
+/**
+ * A pool set by hand (`--kv-cache-memory-bytes`) that does not start: the fewest whole GiB that hold one
+ * `max_model_len` request, or, where the pool does not fit beside the rest, the most whole GiB that do.
+ */
+function manualPoolTries({ spec, options, plan, gpu }: Situation): Try[] {
+  if (options.engine !== 'vllm' || options.kvCacheMemoryBytes === undefined) {
+    return [];
+  }
+  const withGib = (n: number) => planServing(spec, { ...options, kvCacheMemoryBytes: n * GIB }, gpu);
+  const holdsOne = (p: ServingPlan) => p.longestStartingLen >= p.maxModelLen;
+  const most = Math.floor(cudaTotalBytes(gpu) / GIB);
+  const gib = holdsOne(plan) ? largestFitting(n => withGib(n).starts || !holdsOne(withGib(n)), most) : smallestFitting(n => holdsOne(withGib(n)), most);
+  if (!gib || !withGib(gib).starts) {
+    return [];
+  }
+  const title = holdsOne(plan)
+    ? `Set kv_cache_memory_bytes to ${gib}G (the largest KV pool in whole GiB that fits beside the weights, activations and CUDA graphs)`
+    : `Set kv_cache_memory_bytes to ${gib}G (the smallest KV pool in whole GiB that holds one ${formatInteger(plan.maxModelLen)}-token request)`;
+  return [{ option: 'kvCacheMemoryBytes', value: gib * GIB, written: `${gib}G`, title }];
 }
 
 function kvTries({ options }: Situation): Try[] {
@@ -122,8 +145,10 @@ function kvTries({ options }: Situation): Try[] {
 function tensorParallelTries({ spec, options, gpu }: Situation): Try[] {
   const tries: Try[] = [];
   const tp = fewestStartingSplit(spec, options, gpu);
+  const dp = options.dataParallel ?? 1;
   if (tp !== undefined && tp > options.tensorParallel) {
-    tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title: `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})` });
+    const title = dp > 1 ? `Split each engine over ${tp} GPUs (tensor_parallel_size ${tp}: ${tp * dp} GPUs with data_parallel_size ${dp})` : `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})`;
+    tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title });
   }
   if (options.engine === 'vllm' && !vllmSplits(spec, options.tensorParallel)) {
     const below = Array.from({ length: options.tensorParallel - 1 }, (_, i) => options.tensorParallel - 1 - i).find(t => vllmSplits(spec, t));

@@ -68,7 +68,7 @@ const BOTH: readonly ServingEngine[] = ['vllm', 'sglang'];
 export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   gpu_memory_utilization: {
     option: 'gpuMemoryUtilization', read: fraction, expects: 'a share of the GPU above 0 and at most 1', engines: ['vllm'],
-    says: 'The share of the GPU vLLM takes (× the total CUDA reports). Weights, the profiled activations and non-torch memory come out of it; the KV pool gets the rest.',
+    says: 'The share of the GPU vLLM takes (× the total CUDA reports; 0.92 unless set from vLLM 0.21, 0.9 before). Weights, the profiled activations, non-torch memory and (from 0.21) the CUDA graphs come out of it; the KV pool gets the rest.',
   },
   max_model_len: {
     option: 'maxModelLen', read: tokenCount(1, RUN_LIMITS.sequenceLength), expects: 'a whole number of tokens (32768, 32k, 32K)', engines: BOTH,
@@ -91,6 +91,15 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   enforce_eager: { option: 'enforceEager', read: flag, expects: 'true or false', engines: BOTH, says: 'No CUDA graphs: saves the memory graph capture takes after the pool is sized (about 0.5–2 GiB), at some decode speed.' },
   kv_cache_dtype: { option: 'kvCacheType', read: readKvDtype, expects: 'auto or an fp8 type', engines: BOTH, says: 'fp8 stores keys and values in 1 byte: twice the KV tokens in the same pool.' },
   tensor_parallel_size: { option: 'tensorParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of GPUs', engines: BOTH, says: 'GPUs that split each layer: weights and KV heads per GPU divide by it (NCCL takes about 2 GiB on each), so the pool grows.' },
+  data_parallel_size: {
+    option: 'dataParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of engines', engines: ['vllm'],
+    says: "Engines that each hold the model on TP × PP GPUs and keep their own KV pool: more GPUs and more requests at once, the same pool per engine. An MoE's routed experts are split over all TP × DP GPUs, which leaves each GPU more room.",
+  },
+  enable_expert_parallel: { option: 'expertParallel', read: flag, expects: 'true or false', engines: ['vllm'], says: "Whole experts on each GPU instead of each expert split over the GPUs: the same expert bytes per GPU, split over TP × DP." },
+  kv_cache_memory_bytes: {
+    option: 'kvCacheMemoryBytes', read: tokenCount(1, 2 ** 50), expects: 'a whole number of bytes (21474836480, or 20G for 20 GiB)', engines: ['vllm'],
+    says: 'The KV pool per GPU, in bytes, set by hand (vLLM 0.11 on): vLLM allocates exactly this and ignores gpu_memory_utilization for the pool; it runs out of memory at start if the pool does not fit beside the weights, activations and CUDA graphs.',
+  },
   pipeline_parallel_size: { option: 'pipelineParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of stages', engines: ['vllm'], says: 'Stages that split the layers: each GPU holds its layers and their KV blocks.' },
   dtype: { option: 'precision', read: readDtype, expects: 'auto, bfloat16, float16 or float32', engines: BOTH, says: 'The weights\' and activations\' precision: float32 doubles the weights and the KV bytes per token.' },
   quantization: { option: 'quantization', read: readQuantization, expects: 'a quantization method vLLM knows (fp8, awq, gptq, bitsandbytes…)', engines: BOTH, says: 'How the weights load: fp8 halves the linear layers (the embedding and head stay in 16 bits), leaving the difference to the KV pool.' },

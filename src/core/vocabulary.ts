@@ -125,7 +125,7 @@ export const SERVING_OFFLINE_KEY = 'serving_offline';
 /** The engines' other names for the flags VRAM Lens reads, by the name it reads them under (SGLang's, vLLM's older ones). */
 export const SERVING_FLAG_ALIASES: Readonly<Record<string, string>> = {
   model_path: 'model', tp_size: 'tensor_parallel_size', tp: 'tensor_parallel_size', pp_size: 'pipeline_parallel_size',
-  context_length: 'max_model_len', max_seq_len: 'max_model_len',
+  context_length: 'max_model_len', max_seq_len: 'max_model_len', kv_cache_memory: 'kv_cache_memory_bytes',
 };
 
 /** PEFT's config classes for adapters other than LoRA, by the `peft_type` each writes into adapter_config.json: a script that builds one is read for it. */

@@ -138,6 +138,17 @@ describe('serving planner: vLLM', () => {
     assert.strictEqual(only('vllm serve microsoft/phi-2 --max-model-len 2048\n', 'shell').serving!.starts, true);
   });
 
+  it("takes the release's own default share when the command leaves gpu_memory_utilization out: 0.92 from 0.21, 0.9 before", () => {
+    const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n';
+    const share = (engineVersion: string) => only(text, 'shell', { engineVersion }).serving!.budgetBytes / (79.19 * GIB);
+    assert.ok(Math.abs(share('0.29') - 0.92) < 1e-6, `0.29: ${share('0.29')}`);
+    assert.ok(Math.abs(share('0.21') - 0.92) < 1e-6, `0.21: ${share('0.21')}`);
+    assert.ok(Math.abs(share('0.20') - 0.9) < 1e-6, `0.20: ${share('0.20')}`);
+    assert.ok(Math.abs(share('0.6.3') - 0.9) < 1e-6, `0.6.3: ${share('0.6.3')}`);
+    const written = only(text.replace('8192', '8192 --gpu-memory-utilization 0.9'), 'shell').serving!;
+    assert.ok(Math.abs(written.budgetBytes / (79.19 * GIB) - 0.9) < 1e-6, 'a written share wins');
+  });
+
   it('refuses a budget above the free memory at start (V1), but not on V0', () => {
     const text = 'vllm serve Qwen/Qwen2.5-0.5B --gpu-memory-utilization 0.999\n';
     assert.match(only(text, 'shell').serving!.reason, /^Free memory on device \([\d.]+\/79\.19 GiB\) on startup is less than desired GPU memory utilization \(0\.999/);
@@ -287,6 +298,74 @@ describe('serving planner: vLLM', () => {
   });
 });
 
+describe('serving planner: data parallelism, expert parallelism and a pool set by hand', () => {
+  const plan = (command: string, gpu = 'H200') => only(`${command}\n`, 'shell', { targetGpu: gpu }).serving!;
+
+  it('data parallelism adds engines of the same plan for a dense model: more GPUs, the same pool per engine', () => {
+    const one = plan('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192');
+    const four = plan('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 -dp 4');
+    assert.strictEqual(four.gpus, 4);
+    assert.strictEqual(four.weightsBytes, one.weightsBytes);
+    assert.strictEqual(four.kvTokens, one.kvTokens);
+    assert.ok(four.assumptions.some(n => /^Data parallelism: 4 engines of 1 GPU each, each with its own KV pool/.test(n)));
+  });
+
+  it("an MoE's routed experts are split over TP × DP GPUs, the rest over TP; -ep is --enable-expert-parallel", () => {
+    const tp1 = plan('vllm serve Qwen/Qwen3-30B-A3B --max-model-len 8192');
+    const dp2 = plan('vllm serve Qwen/Qwen3-30B-A3B --max-model-len 8192 -dp 2 -ep');
+    const tp2 = plan('vllm serve Qwen/Qwen3-30B-A3B --max-model-len 8192 -tp 2');
+    assert.strictEqual(dp2.gpus, 2);
+    // The experts halve either way; under DP the attention, embedding and head stay whole on each GPU.
+    assert.ok(dp2.weightsBytes < tp1.weightsBytes * 0.6 && dp2.weightsBytes > tp2.weightsBytes, `${dp2.weightsBytes / GIB} GiB`);
+    assert.ok(dp2.kvBytesPerToken > tp2.kvBytesPerToken, 'each DP engine keeps every KV head');
+    assert.ok(dp2.assumptions.some(n => /routed experts are split over all 2 GPUs of a stage \(expert parallel/.test(n)));
+    assert.ok(dp2.nonTorchBytes > tp1.nonTorchBytes, 'the expert group communicates over NCCL');
+  });
+
+  it('DeepSeek-R1 loads as its FP8 checkpoint: TP 8 starts on H200s, DP 8 with expert parallelism holds whole attention on each GPU', () => {
+    const tp8 = plan('vllm serve deepseek-ai/DeepSeek-R1 -tp 8 --max-model-len 32768');
+    // 671B parameters, the linear layers in FP8 with a scale per 128 × 128 block: about 78 GiB per GPU at TP 8, where
+    // bf16 would be 156. vLLM's Gaudi fork printed 79.41 GiB per device for this checkpoint at TP 8 (HabanaAI/vllm-fork#809).
+    assert.ok(Math.abs(tp8.weightsBytes / GIB - 79.41) / 79.41 < 0.02, `${tp8.weightsBytes / GIB} GiB`);
+    assert.strictEqual(tp8.starts, true);
+    const dp8 = plan('vllm serve deepseek-ai/DeepSeek-R1 -dp 8 --enable-expert-parallel --max-model-len 32768');
+    assert.strictEqual(dp8.gpus, 8);
+    assert.ok(dp8.weightsBytes > tp8.weightsBytes, 'attention is replicated on each GPU under DP');
+    assert.strictEqual(dp8.starts, true);
+    assert.strictEqual(plan('vllm serve deepseek-ai/DeepSeek-R1 -dp 8 --enable-expert-parallel --max-model-len 32768', 'H100 80GB').starts, false);
+  });
+
+  it('--kv-cache-memory-bytes sets the pool per GPU in whole blocks, and refuses a pool that does not fit beside the rest', () => {
+    const llama = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192';
+    const set = plan(`${llama} --kv-cache-memory-bytes 20G`);
+    const page = set.kvBytesPerToken * set.blockSize;
+    assert.strictEqual(set.kvCacheBytes, Math.floor((20 * GIB) / page) * page);
+    assert.strictEqual(set.kvTokens, Math.floor((20 * GIB) / page) * set.blockSize);
+    assert.strictEqual(plan(`${llama} --kv-cache-memory=21474836480`).kvTokens, set.kvTokens, "vLLM's own suggestion, --kv-cache-memory=N");
+    assert.ok(set.assumptions.some(n => n.startsWith('KV pool: 20.00 GiB per GPU as kv_cache_memory_bytes sets it')));
+    const tooBig = plan(`${llama} --kv-cache-memory-bytes 130G`);
+    assert.strictEqual(tooBig.starts, false);
+    assert.match(tooBig.reason, /^CUDA out of memory: the KV cache set by kv_cache_memory_bytes \(130\.00 GiB\)/);
+    // Its fix writes the flag's value: the most whole GiB that fit beside the rest, which then starts.
+    const text = `${llama} --kv-cache-memory-bytes 130G\n`;
+    const fix = servingFixes(only(text, 'shell', { targetGpu: 'H200' }), findGpu('H200')!, text).find(f => f.kind === 'kv-cache-memory')!;
+    assert.ok(fix && fix.preferred, 'the pool set by hand is the fix offered first');
+    const edited = text.slice(0, fix.edit!.span.start) + fix.edit!.newText + text.slice(fix.edit!.span.end);
+    assert.match(edited, /--kv-cache-memory-bytes \d+G\n$/);
+    assert.strictEqual(plan(edited.trim()).starts, true);
+    const oneMore = edited.replace(/(\d+)G\n$/, (_, n) => `${Number(n) + 1}G`);
+    assert.strictEqual(plan(oneMore).starts, false, 'one GiB more does not fit');
+    // A pool too small for one request gets the fewest GiB that hold one.
+    const small = `vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 131072 --kv-cache-memory-bytes 4G\n`;
+    assert.strictEqual(plan(small.trim()).starts, false);
+    const grow = servingFixes(only(small, 'shell', { targetGpu: 'H200' }), findGpu('H200')!, small).find(f => f.kind === 'kv-cache-memory')!;
+    assert.strictEqual(grow.value, 16 * GIB, '131,072 tokens × 128 KiB = 16 GiB');
+    const bad = only(`${llama} --kv-cache-memory-bytes 20GB\n`, 'shell');
+    assert.strictEqual(bad.serving, undefined);
+    assert.ok(bad.problems.some(p => p.severity === 'error' && /`--kv-cache-memory-bytes` must be a whole number of bytes/.test(p.message)));
+  });
+});
+
 describe('serving planner: the report', () => {
   it("reports a serving command as its engine lays memory out, with the plan's assumptions", () => {
     const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n';
@@ -296,7 +375,7 @@ describe('serving planner: the report', () => {
     assert.match(md, /### vLLM 0\.29 on H100 80GB, per GPU/);
     assert.match(md, /\| KV pool \| [\d.]+ GiB \([\d,]+ tokens, 128 KiB per token\) \|/);
     assert.match(md, /✓ starts · \d+ requests of 8,192 tokens at once/);
-    assert.match(md, /- vLLM 0\.29 \(V1 engine\): budget = gpu_memory_utilization × 79\.19 GiB/);
+    assert.match(md, /- vLLM 0\.29 \(V1 engine\): budget = gpu_memory_utilization \(0\.92, this release's default\) × 79\.19 GiB/);
     assert.doesNotMatch(md, /Training/);
     const hover = plain(catalogHoverMarkdown(analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' }).configs[0], findGpu('H100 80GB')));
     assert.match(hover, /names \*\*meta-llama\/Llama-3\.1-8B\*\*[\s\S]*### vLLM 0\.29 on H100 80GB, per GPU/);
