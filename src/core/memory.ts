@@ -274,14 +274,20 @@ function storedTensorBytes(t: WeightTensor, { quantization, groupSize, quantizeH
   return t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head')) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
 }
 
-/**
- * The routed experts' share of the weights (what expert parallelism, or vLLM's data-parallel expert group, splits
- * over more GPUs than the rest): their parameters at `elementBytes`, or as the quantized checkpoint stores them.
- */
-export function routedExpertBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
-  const experts = weightTensors(spec).filter(t => t.expert);
+/** The bytes of the weight tensors `pick` selects: their parameters at `elementBytes`, or as the quantized checkpoint stores them. */
+function tensorShareBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined, pick: (t: WeightTensor) => boolean): number {
   const rule = quantization ? { quantization, groupSize: 128, quantizeHead: false, quantizeVision: true } : undefined;
-  return Math.round(experts.reduce((bytes, t) => bytes + (rule ? storedTensorBytes(t, rule) : numel(t) * elementBytes), 0));
+  return Math.round(weightTensors(spec).filter(pick).reduce((bytes, t) => bytes + (rule ? storedTensorBytes(t, rule) : numel(t) * elementBytes), 0));
+}
+
+/** The routed experts' share of the weights (what expert parallelism, or vLLM's data-parallel expert group, splits over more GPUs than the rest). */
+export function routedExpertBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
+  return tensorShareBytes(spec, elementBytes, quantization, t => t.expert === true);
+}
+
+/** The attention projections' share of the weights (what SGLang's data-parallel attention splits over fewer GPUs than the rest). */
+export function attentionWeightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
+  return tensorShareBytes(spec, elementBytes, quantization, t => t.component === 'attention');
 }
 
 export function describeQuantization(q: Quantization): string {

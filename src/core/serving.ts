@@ -1,6 +1,6 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
-import { GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, weightBytes } from './memory';
+import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
@@ -25,6 +25,11 @@ export interface ServingOptions {
   readonly dataParallel?: number;
   /** `--enable-expert-parallel`: whole experts per GPU instead of each expert split; the same bytes per GPU. */
   readonly expertParallel?: boolean;
+  /**
+   * SGLang's `--enable-dp-attention`: the `--dp` groups split the `--tp` GPUs for attention (each group its own
+   * requests and KV pool, attention over TP / DP GPUs), while the MLP and experts stay split over all TP.
+   */
+  readonly dpAttention?: boolean;
   /** `--kv-cache-memory-bytes`: the KV pool per GPU, set by hand; vLLM then skips its profile's sizing (0.11 on). */
   readonly kvCacheMemoryBytes?: number;
   /** `--dtype`: the weights' and activations' element size. */
@@ -212,27 +217,40 @@ function dataParallelOf(options: ServingOptions): number {
 
 /** The GPUs an MoE's routed experts are split over: every GPU of the deployment's stage (TP × DP); TP for a dense model. */
 export function expertGroup(spec: ModelSpec, options: ServingOptions): number {
-  return spec.moe ? options.tensorParallel * dataParallelOf(options) : options.tensorParallel;
+  return spec.moe && options.engine === 'vllm' ? options.tensorParallel * dataParallelOf(options) : options.tensorParallel;
+}
+
+/** SGLang's attention groups: TP / DP GPUs each under `--enable-dp-attention`, else TP. */
+function attentionGroup(options: ServingOptions): number {
+  const dp = dataParallelOf(options);
+  return options.engine === 'sglang' && options.dpAttention && dp > 1 ? Math.max(1, Math.floor(options.tensorParallel / dp)) : options.tensorParallel;
+}
+
+/** The GPUs of a deployment: its engines' TP × PP each (under SGLang's DP attention, the groups share the TP GPUs). */
+function deploymentGpus(options: ServingOptions, pp: number): number {
+  return options.engine === 'sglang' && options.dpAttention ? options.tensorParallel * pp : options.tensorParallel * pp * dataParallelOf(options);
 }
 
 /**
  * The weights one GPU loads: its pipeline stage's layers (the embedding on the first, the head on the last) over TP,
- * an MoE's routed experts over TP × DP.
+ * an MoE's routed experts over TP × DP (vLLM), attention over TP / DP (SGLang's DP attention).
  */
 function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: number, layersHere: number): number {
   // Quantized checkpoints keep the embedding and the head in 16 bits.
   const element = activationElementBytes(options.precision);
   const total = weightBytes(spec, element, options.quantization);
   const experts = spec.moe ? routedExpertBytes(spec, element, options.quantization) : 0;
+  const attentionGpus = attentionGroup(options);
+  const attention = attentionGpus !== options.tensorParallel ? attentionWeightBytes(spec, element, options.quantization) : 0;
   const table = spec.vocabSize * spec.hiddenSize * element;
   // An untied head is a weight of its own; a tied one is the embedding, which only a last stage of several copies.
   const ownHead = spec.tieWordEmbeddings ? 0 : table;
-  const layerBytes = Math.max(0, total - table - ownHead - experts) / spec.numLayers;
-  const expertLayerBytes = experts / spec.numLayers;
+  const perLayer = (bytes: number) => (bytes / spec.numLayers) * layersHere;
+  const rest = Math.max(0, total - table - ownHead - experts - attention);
   const lastStage = stage === options.pipelineParallel - 1;
   const head = lastStage ? (spec.tieWordEmbeddings ? (options.pipelineParallel > 1 ? table : 0) : ownHead) : 0;
   const embedding = stage === 0 ? table : 0;
-  const split = (embedding + head + layerBytes * layersHere) / options.tensorParallel + (expertLayerBytes * layersHere) / expertGroup(spec, options);
+  const split = (embedding + head + perLayer(rest)) / options.tensorParallel + perLayer(experts) / expertGroup(spec, options) + perLayer(attention) / attentionGpus;
   return Math.round(split + ropeCacheBytes(spec, element));
 }
 
@@ -442,7 +460,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const manualPool = options.kvCacheMemoryBytes !== undefined;
   const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes });
   return {
-    engine: 'vllm', version: versionText, gpu: gpu.name, gpus: options.tensorParallel * pp * dataParallelOf(options), budgetBytes: Math.round(budget),
+    engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
     kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens, maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
@@ -588,7 +606,8 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const budget = total * fraction;
   const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers);
   const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB, gpu);
-  const perToken = kvBytesPerLayerToken(spec, options) * attentionLayers(spec);
+  // Under DP attention each group of TP / DP GPUs keeps its own requests' KV, its heads split over the group.
+  const perToken = kvBytesPerLayerToken(spec, { ...options, tensorParallel: attentionGroup(options) }) * attentionLayers(spec);
   // SGLang sizes the pool from the free memory after loading, less the share it leaves unreserved.
   const rest = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
   const fitted = rest > 0 ? Math.floor(rest / perToken) : 0;
@@ -597,9 +616,12 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
   const seqs = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
   const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, { first: true, last: true });
-  const reason = kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
+  const dp = dataParallelOf(options);
+  const reason = options.dpAttention && dp > 1 && tp % dp !== 0
+    ? `SGLang requires --tp (${tp}) to be a multiple of --dp (${dp}) with --enable-dp-attention.`
+    : kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
   return {
-    engine: 'sglang', version: versionText, gpu: gpu.name, gpus: tp, budgetBytes: Math.round(budget), weightsBytes: weights,
+    engine: 'sglang', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, 1), budgetBytes: Math.round(budget), weightsBytes: weights,
     activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
     kvCacheBytes: Math.max(0, kvTokens) * perToken, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
     maxConcurrency: Math.round((Math.max(0, kvTokens) / maxModelLen) * 100) / 100, starts: reason === '', reason, maxModelLen,
@@ -607,8 +629,21 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
     assumptions: [
       `SGLang ${versionText}: mem_fraction_static ${fraction} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
+      ...sglangParallelNotes(options),
     ],
   };
+}
+
+/** What SGLang's data parallelism does, where the command sets it. */
+function sglangParallelNotes(options: ServingOptions): string[] {
+  const dp = dataParallelOf(options);
+  if (dp <= 1) {
+    return [];
+  }
+  const group = attentionGroup(options);
+  return options.dpAttention
+    ? [`DP attention: ${dp} groups of ${group} GPU${group > 1 ? 's' : ''} among the ${options.tensorParallel}, each with its own requests and KV pool (the figures shown are one GPU's); attention is split over its group, the MLP and experts over all ${options.tensorParallel}.`]
+    : [`Data parallelism: ${dp} copies of the model on ${options.tensorParallel} GPU${options.tensorParallel > 1 ? 's' : ''} each, each with its own KV pool (the figures shown are one copy's).`];
 }
 
 /** SGLang's default static share by tensor parallelism (server_args, before per-GPU tuning). */

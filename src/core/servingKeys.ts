@@ -92,8 +92,12 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   kv_cache_dtype: { option: 'kvCacheType', read: readKvDtype, expects: 'auto or an fp8 type', engines: BOTH, says: 'fp8 stores keys and values in 1 byte: twice the KV tokens in the same pool.' },
   tensor_parallel_size: { option: 'tensorParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of GPUs', engines: BOTH, says: 'GPUs that split each layer: weights and KV heads per GPU divide by it (NCCL takes about 2 GiB on each), so the pool grows.' },
   data_parallel_size: {
-    option: 'dataParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of engines', engines: ['vllm'],
-    says: "Engines that each hold the model on TP × PP GPUs and keep their own KV pool: more GPUs and more requests at once, the same pool per engine. An MoE's routed experts are split over all TP × DP GPUs, which leaves each GPU more room.",
+    option: 'dataParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of engines', engines: BOTH,
+    says: "Copies of the model that each keep their own KV pool: more GPUs and more requests at once, the same pool per copy. vLLM splits an MoE's routed experts over all TP × DP GPUs, which leaves each more room; with SGLang's --enable-dp-attention the groups share the TP GPUs instead, attention split over TP / DP of them.",
+  },
+  enable_dp_attention: {
+    option: 'dpAttention', read: flag, expects: 'true or false', engines: ['sglang'],
+    says: 'Attention runs data parallel: the --dp groups split the --tp GPUs, each group with its own requests and KV pool, attention over TP / DP GPUs (more attention weights per GPU), the MLP and experts over all TP.',
   },
   enable_expert_parallel: { option: 'expertParallel', read: flag, expects: 'true or false', engines: ['vllm'], says: "Whole experts on each GPU instead of each expert split over the GPUs: the same expert bytes per GPU, split over TP × DP." },
   kv_cache_memory_bytes: {

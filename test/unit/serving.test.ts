@@ -421,6 +421,23 @@ describe('serving planner: SGLang', () => {
     assert.ok(l4.nonTorchBytes < 0.2 * GIB);
     assert.ok(Math.abs(only(cmd, 'shell').serving!.nonTorchBytes / GIB - 2.1) < 0.01);
   });
+
+  it('--dp copies the model onto more GPUs; with --enable-dp-attention the groups share the TP GPUs and keep attention whole over fewer', () => {
+    const sglang = (flags: string) => only(`python3 -m sglang.launch_server --model-path ${flags}\n`, 'shell', { targetGpu: 'H200' }).serving!;
+    const one = sglang('meta-llama/Llama-3.1-8B-Instruct');
+    const copies = sglang('meta-llama/Llama-3.1-8B-Instruct --dp 2');
+    assert.strictEqual(copies.gpus, 2);
+    assert.strictEqual(copies.kvTokens, one.kvTokens);
+    const tp8 = sglang('deepseek-ai/DeepSeek-V3 --tp 8 --trust-remote-code');
+    const dpAttention = sglang('deepseek-ai/DeepSeek-V3 --tp 8 --dp 8 --enable-dp-attention --trust-remote-code');
+    assert.strictEqual(dpAttention.gpus, 8);
+    // MLA's attention, about 11B parameters in FP8, whole on each GPU instead of an eighth: about 9 GiB more weights.
+    const more = (dpAttention.weightsBytes - tp8.weightsBytes) / GIB;
+    assert.ok(more > 8 && more < 10.5, `${more} GiB`);
+    assert.ok(dpAttention.kvTokens < tp8.kvTokens);
+    assert.ok(dpAttention.assumptions.some(n => n.startsWith('DP attention: 8 groups of 1 GPU among the 8')));
+    assert.match(sglang('meta-llama/Llama-3.1-70B-Instruct --tp 8 --dp-size 3 --enable-dp-attention').reason, /--tp \(8\) to be a multiple of --dp \(3\)/);
+  });
 });
 
 describe('serving planner: the CLI', () => {
