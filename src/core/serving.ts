@@ -32,6 +32,12 @@ export interface ServingOptions {
   readonly dpAttention?: boolean;
   /** `--kv-cache-memory-bytes`: the KV pool per GPU, set by hand; vLLM then skips its profile's sizing (0.11 on). */
   readonly kvCacheMemoryBytes?: number;
+  /** `--enable-lora`: vLLM allocates `max_loras` adapter slots of `max_lora_rank` on every supported projection at load. */
+  readonly enableLora?: boolean;
+  readonly maxLoras?: number;
+  readonly maxLoraRank?: number;
+  /** `--fully-sharded-loras`: the slots' rank side split over TP too. */
+  readonly fullyShardedLoras?: boolean;
   /** `--dtype`: the weights' and activations' element size. */
   readonly precision: Precision;
   readonly quantization?: Quantization;
@@ -218,6 +224,39 @@ function dataParallelOf(options: ServingOptions): number {
 /** The GPUs an MoE's routed experts are split over: every GPU of the deployment's stage (TP × DP); TP for a dense model. */
 export function expertGroup(spec: ModelSpec, options: ServingOptions): number {
   return spec.moe && options.engine === 'vllm' ? options.tensorParallel * dataParallelOf(options) : options.tensorParallel;
+}
+
+/** vLLM's LoRA defaults: one slot (`max_loras`) of rank 16 (`max_lora_rank`). */
+const VLLM_LORA_DEFAULTS = { slots: 1, rank: 16 };
+
+/** Whether VRAM Lens counts vLLM's LoRA slots for this model: a dense decoder of full attention layers (not MoE, MLA or hybrid). */
+function loraSlotsCounted(spec: ModelSpec): boolean {
+  return !spec.moe && !spec.mla && !spec.hybrid && attentionLayers(spec) === spec.numLayers;
+}
+
+/**
+ * The LoRA slots vLLM allocates at load with `--enable-lora` on one GPU, for `layers` layers: per slot and projection
+ * a `lora_a` of rank × input and a `lora_b` of output × rank (vLLM's BaseLinearLayerWithLoRA), the q/k/v and
+ * gate/up slices each their own, in the model's dtype. A column-parallel projection keeps `lora_a` whole and splits
+ * `lora_b`'s output over TP; a row-parallel one splits `lora_a`'s input and keeps `lora_b` whole; `--fully-sharded-loras`
+ * splits the whole sides too.
+ */
+function loraSlotBytes(spec: ModelSpec, options: ServingOptions, layers: number): number {
+  if (options.engine !== 'vllm' || !options.enableLora || !loraSlotsCounted(spec)) {
+    return 0;
+  }
+  const rank = options.maxLoraRank ?? VLLM_LORA_DEFAULTS.rank;
+  const slots = options.maxLoras ?? VLLM_LORA_DEFAULTS.slots;
+  const tp = options.tensorParallel;
+  const whole = options.fullyShardedLoras ? tp : 1;
+  const column = (input: number, output: number) => (rank / whole) * input + (output / tp) * rank;
+  const row = (input: number, output: number) => rank * (input / tp) + (output / whole) * rank;
+  const h = spec.hiddenSize;
+  const q = spec.numHeads * spec.headDim;
+  const kv = spec.numKvHeads * spec.headDim;
+  const attention = column(h, q) + 2 * column(h, kv) + row(q, h);
+  const mlp = (spec.mlp === 'gated' ? 2 * column(h, spec.intermediateSize) : column(h, spec.intermediateSize)) + row(spec.intermediateSize, h);
+  return Math.round(slots * layers * (attention + mlp) * activationElementBytes(options.precision));
 }
 
 /** SGLang's attention groups: TP / DP GPUs each under `--enable-dp-attention`, else TP. */
@@ -440,7 +479,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
     const layout = options.quantization === 'mxfp4' && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
-    const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + layout - (options.cpuOffloadGb ?? 0) * GIB);
+    const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + layout + loraSlotBytes(spec, options, layersHere) - (options.cpuOffloadGb ?? 0) * GIB);
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
     // A pool set by hand (`--kv-cache-memory-bytes`) is what vLLM allocates, whatever the budget leaves.
     const available = options.kvCacheMemoryBytes ?? budget - weights - activation - nonTorch - graphsInside;
@@ -582,6 +621,16 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
     notes.push(
       `Data parallelism: ${dp} engines of ${options.tensorParallel * pp} GPU${options.tensorParallel * pp > 1 ? 's' : ''} each, each with its own KV pool (the figures shown are one engine's; ${dp}× the requests at once over all).` +
         (experts > options.tensorParallel ? ` The routed experts are split over all ${experts} GPUs of a stage (${options.expertParallel ? 'expert parallel: whole experts on each' : 'one tensor-parallel group of TP × DP, as vLLM forms it without --enable-expert-parallel'}); attention and the rest over TP.` : ''),
+    );
+  }
+  if (options.enableLora) {
+    const rank = options.maxLoraRank ?? VLLM_LORA_DEFAULTS.rank;
+    const slots = options.maxLoras ?? VLLM_LORA_DEFAULTS.slots;
+    const layers = Math.max(...stageLayers(spec.numLayers, pp));
+    notes.push(
+      loraSlotsCounted(spec)
+        ? `LoRA: ${slots} adapter slot${slots > 1 ? 's' : ''} (max_loras) of rank ${rank} (max_lora_rank) on every attention and MLP projection, ${GIB_TEXT(loraSlotBytes(spec, options, layers))} GiB per GPU, allocated at load with the weights in the shapes vLLM's LoRA layers give them (the embedding's and head's slots, where vLLM adds them, not counted).`
+        : 'LoRA: the adapter slots vLLM allocates are not counted for this architecture (mixture of experts, MLA or hybrid layers).',
     );
   }
   if (options.kvCacheMemoryBytes !== undefined) {

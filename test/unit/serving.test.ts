@@ -366,6 +366,28 @@ describe('serving planner: data parallelism, expert parallelism and a pool set b
   });
 });
 
+describe("serving planner: vLLM's LoRA slots", () => {
+  const plan = (flags: string) => only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 ${flags}\n`, 'shell', { targetGpu: 'H100 80GB' }).serving!;
+
+  it('--enable-lora allocates max_loras slots of max_lora_rank on every projection at load, in the weights', () => {
+    const base = plan('');
+    const one = plan('--enable-lora');
+    // Per layer and slot of rank 16: q, k, v, o, gate, up, down as lora_a (rank × input) + lora_b (output × rank):
+    // 16 × (4096 + 4096) + 2 × 16 × (4096 + 1024) + 16 × (4096 + 4096) + 2 × 16 × (4096 + 14336) + 16 × (14336 + 4096)
+    // = 1,310,720 parameters, × 32 layers × 2 bytes = 80 MiB.
+    assert.strictEqual(one.weightsBytes - base.weightsBytes, 83_886_080);
+    const eight = plan('--enable-lora --max-loras 8 --max-lora-rank 64');
+    assert.strictEqual(eight.weightsBytes - base.weightsBytes, 32 * 83_886_080);
+    assert.ok(eight.kvTokens < base.kvTokens, 'the slots come out of the KV pool');
+    assert.ok(eight.assumptions.some(n => n.startsWith('LoRA: 8 adapter slots (max_loras) of rank 64 (max_lora_rank)')));
+    const split = only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 -tp 2 --enable-lora --max-loras 8 --max-lora-rank 64\n', 'shell').serving!;
+    const splitBase = only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 -tp 2\n', 'shell').serving!;
+    const perGpu = split.weightsBytes - splitBase.weightsBytes;
+    assert.ok(perGpu > 16 * 83_886_080 && perGpu < 32 * 83_886_080, 'under TP each GPU keeps one side of each slot whole');
+    assert.strictEqual(plan('--max-loras 8').weightsBytes, base.weightsBytes, 'no slots without --enable-lora');
+  });
+});
+
 describe('serving planner: the report', () => {
   it("reports a serving command as its engine lays memory out, with the plan's assumptions", () => {
     const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n';
