@@ -1223,10 +1223,12 @@ export function kvCacheElementsPerToken(spec: ModelSpec, settings?: Pick<RunSett
 }
 
 /** Bytes per cached element: the compute dtype, fp8, or llama.cpp's block-quantized cache types. */
-export function kvElementBytes(type: KvCacheType, precision: Precision): number {
+export function kvElementBytes(type: KvCacheType, precision: Precision, headDim = 128): number {
   switch (type) {
     case 'fp8':
       return 1;
+    case 'token-head-8bit':
+      return 1 + 4 / headDim;
     case 'q8_0':
       return 34 / 32;
     case 'q4_0':

@@ -381,7 +381,7 @@ function moeWorkspace(spec: ModelSpec, tokens: number, tp: number, element: numb
 
 /** Bytes one attention layer caches per token on one GPU: KV heads split over TP (replicated below one each), MLA's latent whole. */
 export function kvBytesPerLayerToken(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'kvCacheType' | 'precision'>): number {
-  const element = kvElementBytes(options.kvCacheType, options.precision);
+  const element = kvElementBytes(options.kvCacheType, options.precision, spec.headDim);
   if (spec.mla) {
     return kvCacheElementsPerToken(spec, { serving: 'vllm' }) * element;
   }

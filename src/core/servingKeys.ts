@@ -57,9 +57,15 @@ function readQuantization(v: ConfigValue): Quantization | undefined | 'invalid' 
   return v.value.toLowerCase() in known ? known[v.value.toLowerCase()] : 'invalid';
 }
 
-/** `--kv-cache-dtype`. */
+/** `--kv-cache-dtype`: the types VRAM Lens plans (vLLM's newer 4-bit and turboquant layouts are not among them). */
 function readKvDtype(v: ConfigValue): KvCacheType | 'invalid' {
-  return v.kind === 'string' && /^(auto|fp8|fp8_e4m3|fp8_e5m2|fp8_inc|bfloat16|float16)$/i.test(v.value) ? (/^fp8/i.test(v.value) ? 'fp8' : 'auto') : 'invalid';
+  if (v.kind !== 'string') {
+    return 'invalid';
+  }
+  if (/^(int8|fp8)_per_token_head$/i.test(v.value)) {
+    return 'token-head-8bit';
+  }
+  return /^(auto|fp8|fp8_e4m3|fp8_e5m2|fp8_inc|bfloat16|float16)$/i.test(v.value) ? (/^fp8/i.test(v.value) ? 'fp8' : 'auto') : 'invalid';
 }
 
 const BOTH: readonly ServingEngine[] = ['vllm', 'sglang'];
@@ -89,7 +95,11 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     says: "GiB of each GPU's weights kept in host memory and streamed in as the layers run: that much more room for the KV pool, at a cost in speed.",
   },
   enforce_eager: { option: 'enforceEager', read: flag, expects: 'true or false', engines: BOTH, says: 'No CUDA graphs: saves the memory graph capture takes after the pool is sized (about 0.5–2 GiB), at some decode speed.' },
-  kv_cache_dtype: { option: 'kvCacheType', read: readKvDtype, expects: 'auto or an fp8 type', engines: BOTH, says: 'fp8 stores keys and values in 1 byte: twice the KV tokens in the same pool.' },
+  kv_cache_dtype: {
+    option: 'kvCacheType', read: readKvDtype, engines: BOTH,
+    expects: 'auto, bfloat16, float16, an fp8 type, int8_per_token_head or fp8_per_token_head (VRAM Lens does not plan int4_per_token_head, nvfp4 or the turboquant types)',
+    says: 'fp8 stores keys and values in 1 byte: twice the KV tokens in the same pool; int8_per_token_head and fp8_per_token_head add an fp32 scale per token and head.',
+  },
   tensor_parallel_size: { option: 'tensorParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of GPUs', engines: BOTH, says: 'GPUs that split each layer: weights and KV heads per GPU divide by it (NCCL takes about 2 GiB on each), so the pool grows.' },
   data_parallel_size: {
     option: 'dataParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of engines', engines: BOTH,

@@ -480,7 +480,8 @@ export const QUANTIZATIONS: readonly Quantization[] = [
 export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit' | 'vocab-parallel' | 'fused-chunked';
 
 /** KV cache element type: the compute dtype, fp8, or llama.cpp's quantized cache types. */
-export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0';
+/** 'token-head-8bit': vLLM's int8_per_token_head / fp8_per_token_head, one byte a value and an fp32 scale per token and head. */
+export type KvCacheType = 'auto' | 'fp8' | 'q8_0' | 'q4_0' | 'token-head-8bit';
 /** How the serving framework lays out the KV cache (MLA is expanded by HF, compressed by vLLM and llama.cpp). */
 export type ServingFramework = 'hf' | 'vllm' | 'llama.cpp';
 

@@ -55,6 +55,15 @@ describe('serving planner: vLLM', () => {
     assert.ok(two.kvTokens > 2 * one.kvTokens);
   });
 
+  it("int8_per_token_head and fp8_per_token_head keep a byte a value and an fp32 scale per token and head; other new types get a message, not a number", () => {
+    const perToken = (dtype: string) => only(LLAMA_H100.replace('0.95', `0.95 --kv-cache-dtype ${dtype}`), 'shell').serving!.kvBytesPerToken;
+    assert.strictEqual(perToken('int8_per_token_head'), 32 * 2 * 8 * (128 + 4));
+    assert.strictEqual(perToken('fp8_per_token_head'), 32 * 2 * 8 * (128 + 4));
+    const nvfp4 = only(LLAMA_H100.replace('0.95', '0.95 --kv-cache-dtype nvfp4'), 'shell');
+    assert.strictEqual(nvfp4.serving, undefined);
+    assert.ok(nvfp4.problems.some(p => p.severity === 'error' && /does not plan int4_per_token_head, nvfp4/.test(p.message)));
+  });
+
   it('fp8 KV cache doubles the tokens in the same pool', () => {
     const auto = only(LLAMA_H100, 'shell').serving!;
     const fp8 = only(LLAMA_H100.replace('0.95', '0.95 --kv-cache-dtype fp8'), 'shell').serving!;
