@@ -1158,6 +1158,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // vision encoder is not counted, and a warning says so.
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
+  // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
+  kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
 };
 
 /** The native DeepSeek-V3 repository's config names (`dim`, `inter_dim`, `n_dense_layers`…), without model_type. */

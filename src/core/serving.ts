@@ -23,6 +23,8 @@ export interface ServingOptions {
    * over all TP × DP GPUs (a tensor-parallel group, or expert parallel with `--enable-expert-parallel`).
    */
   readonly dataParallel?: number;
+  /** `--decode-context-parallel-size` / `-dcp`: the TP GPUs share each request's KV by tokens, each keeping 1 / DCP of it. */
+  readonly decodeContextParallel?: number;
   /** `--enable-expert-parallel`: whole experts per GPU instead of each expert split; the same bytes per GPU. */
   readonly expertParallel?: boolean;
   /**
@@ -380,13 +382,15 @@ function moeWorkspace(spec: ModelSpec, tokens: number, tp: number, element: numb
 }
 
 /** Bytes one attention layer caches per token on one GPU: KV heads split over TP (replicated below one each), MLA's latent whole. */
-export function kvBytesPerLayerToken(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'kvCacheType' | 'precision'>): number {
+export function kvBytesPerLayerToken(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'kvCacheType' | 'precision' | 'decodeContextParallel'>): number {
   const element = kvElementBytes(options.kvCacheType, options.precision, spec.headDim);
+  // Decode context parallelism interleaves each request's tokens over DCP of the TP GPUs (vLLM): 1 / DCP each.
+  const dcp = Math.max(1, options.decodeContextParallel ?? 1);
   if (spec.mla) {
-    return kvCacheElementsPerToken(spec, { serving: 'vllm' }) * element;
+    return (kvCacheElementsPerToken(spec, { serving: 'vllm' }) * element) / dcp;
   }
   const headsHere = Math.max(1, Math.floor(spec.numKvHeads / options.tensorParallel));
-  return 2 * headsHere * spec.headDim * element;
+  return (2 * headsHere * spec.headDim * element) / dcp;
 }
 
 /** The attention layers that cache keys and values (a hybrid's recurrent layers keep none). */
@@ -497,7 +501,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, accounting.v1);
   const manualPool = options.kvCacheMemoryBytes !== undefined;
-  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes });
+  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1) });
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
@@ -534,6 +538,7 @@ interface RefusalInputs {
   readonly spec: ModelSpec;
   readonly tensorParallel: number;
   readonly nonTorch: number;
+  readonly decodeContextParallel: number;
   /** The pool was set by hand (`--kv-cache-memory-bytes`), not sized from the budget. */
   readonly manualPool: boolean;
   readonly kvCacheBytes: number;
@@ -565,6 +570,9 @@ function refusal(r: RefusalInputs): string {
   const layout = layoutRefusal(r.spec, r.tensorParallel);
   if (layout) {
     return layout;
+  }
+  if (r.tensorParallel % r.decodeContextParallel !== 0) {
+    return `vLLM requires tensor_parallel_size (${r.tensorParallel}) to be a multiple of decode_context_parallel_size (${r.decodeContextParallel}): DCP reuses the TP GPUs.`;
   }
   if (r.accounting.v1 && free < r.budget) {
     return `Free memory on device (${GIB_TEXT(free)}/${GIB_TEXT(r.total)} GiB) on startup is less than desired GPU memory utilization (${r.utilization}, ${GIB_TEXT(r.budget)} GiB). Decrease GPU memory utilization or reduce GPU memory used by other processes.`;
@@ -614,6 +622,10 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   ];
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
+  }
+  const dcp = options.decodeContextParallel ?? 1;
+  if (dcp > 1) {
+    notes.push(`Decode context parallelism: each request's KV is interleaved over ${dcp} of the ${options.tensorParallel} TP GPUs, each keeping 1 / ${dcp} of it (the KV bytes per token shown are one GPU's share), where otherwise ${spec.mla ? "MLA's latent cache is whole on every TP GPU" : 'each GPU keeps its KV heads for every token'}.`);
   }
   const dp = dataParallelOf(options);
   if (dp > 1) {

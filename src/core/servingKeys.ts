@@ -109,6 +109,10 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     option: 'dpAttention', read: flag, expects: 'true or false', engines: ['sglang'],
     says: 'Attention runs data parallel: the --dp groups split the --tp GPUs, each group with its own requests and KV pool, attention over TP / DP GPUs (more attention weights per GPU), the MLP and experts over all TP.',
   },
+  decode_context_parallel_size: {
+    option: 'decodeContextParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number that divides tensor_parallel_size', engines: ['vllm'],
+    says: "Interleaves each request's KV over this many of the TP GPUs: each keeps 1 / DCP of it, so the pool holds DCP times the tokens (most useful for MLA models, whose latent cache TP does not split).",
+  },
   enable_expert_parallel: { option: 'expertParallel', read: flag, expects: 'true or false', engines: ['vllm'], says: "Whole experts on each GPU instead of each expert split over the GPUs: the same expert bytes per GPU, split over TP × DP." },
   kv_cache_memory_bytes: {
     option: 'kvCacheMemoryBytes', read: tokenCount(1, 2 ** 50), expects: 'a whole number of bytes (21474836480, or 20G for 20 GiB)', engines: ['vllm'],

@@ -537,7 +537,7 @@ function localLaunch(words: readonly Word[], all: readonly Word[], vars: Variabl
 }
 
 /** Short flags of the serving engines' command lines, by their long names. */
-const SHORT_SERVING_FLAGS: Readonly<Record<string, string>> = { '-tp': '--tensor-parallel-size', '-pp': '--pipeline-parallel-size', '-q': '--quantization', '-dp': '--data-parallel-size', '-ep': '--enable-expert-parallel' };
+const SHORT_SERVING_FLAGS: Readonly<Record<string, string>> = { '-tp': '--tensor-parallel-size', '-pp': '--pipeline-parallel-size', '-q': '--quantization', '-dp': '--data-parallel-size', '-ep': '--enable-expert-parallel', '-dcp': '--decode-context-parallel-size' };
 
 /**
  * A serving engine's start: `vllm serve MODEL [flags]`, `python -m vllm.entrypoints.openai.api_server --model MODEL`,

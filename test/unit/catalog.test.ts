@@ -13,10 +13,10 @@ function analyzeEntry(config: object, components?: Readonly<Record<string, objec
 
 /** A count written the way a model page rounds it: as many decimals and the same unit as `published`. */
 function roundedAs(count: number, published: string): string {
-  const match = /^\d+(?:\.(\d+))?([MB])$/.exec(published);
+  const match = /^\d+(?:\.(\d+))?([MBT])$/.exec(published);
   assert.ok(match, `published size ${published} is not written like "12.2B"`);
   const [, decimals, unit] = match;
-  return `${(count / (unit === 'B' ? 1e9 : 1e6)).toFixed(decimals?.length ?? 0)}${unit}`;
+  return `${(count / { M: 1e6, B: 1e9, T: 1e12 }[unit as 'M' | 'B' | 'T']).toFixed(decimals?.length ?? 0)}${unit}`;
 }
 
 describe('catalog entries', () => {

@@ -344,6 +344,23 @@ describe('serving planner: data parallelism, expert parallelism and a pool set b
     assert.strictEqual(plan('vllm serve deepseek-ai/DeepSeek-R1 -dp 8 --enable-expert-parallel --max-model-len 32768', 'H100 80GB').starts, false);
   });
 
+  it("Kimi K2 is DeepSeek-V3's architecture in block FP8: 16 GPUs of 80 GB at its 128K context, as vLLM's recipe says, and -dcp shares the KV", () => {
+    const k2 = (flags: string) => plan(`vllm serve moonshotai/Kimi-K2-Instruct --trust-remote-code ${flags}`, 'H100 80GB');
+    const tp8 = k2('-tp 8');
+    assert.strictEqual(tp8.starts, false);
+    assert.match(tp8.reason, /^CUDA out of memory while loading the weights/);
+    const twoNodes = k2('-tp 8 -pp 2');
+    assert.strictEqual(twoNodes.gpus, 16);
+    assert.strictEqual(twoNodes.starts, true, twoNodes.reason);
+    assert.strictEqual(twoNodes.maxModelLen, 131_072);
+    // Decode context parallelism: MLA's latent cache, whole on each TP GPU, is interleaved over 8 of them.
+    const tp16 = k2('-tp 16');
+    const dcp8 = k2('-tp 16 -dcp 8');
+    assert.strictEqual(dcp8.kvBytesPerToken * 8, tp16.kvBytesPerToken);
+    assert.ok(Math.abs(dcp8.kvTokens / tp16.kvTokens - 8) < 0.01, `${dcp8.kvTokens} / ${tp16.kvTokens}`);
+    assert.match(k2('-tp 16 -dcp 3').reason, /tensor_parallel_size \(16\) to be a multiple of decode_context_parallel_size \(3\)/);
+  });
+
   it('--kv-cache-memory-bytes sets the pool per GPU in whole blocks, and refuses a pool that does not fit beside the rest', () => {
     const llama = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192';
     const set = plan(`${llama} --kv-cache-memory-bytes 20G`);
