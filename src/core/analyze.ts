@@ -275,7 +275,7 @@ export function analyzeConfig(
   for (const p of [...(config.training.problems ?? []), ...(config.serving?.problems ?? [])]) {
     problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
   }
-  for (const p of config.training.warnings ?? []) {
+  for (const p of [...(config.training.warnings ?? []), ...(config.serving?.warnings ?? [])]) {
     problems.push({ severity: 'warning', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'questionable-value' });
   }
   for (const p of config.training.notices ?? []) {

@@ -285,6 +285,11 @@ export function routedExpertBytes(spec: ModelSpec, elementBytes: number, quantiz
   return tensorShareBytes(spec, elementBytes, quantization, t => t.expert === true);
 }
 
+/** The vision tower's share of the weights (what vLLM's `--language-model-only` leaves unloaded). */
+export function visionWeightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
+  return tensorShareBytes(spec, elementBytes, quantization, t => t.component === 'vision');
+}
+
 /** The attention projections' share of the weights (what SGLang's data-parallel attention splits over fewer GPUs than the rest). */
 export function attentionWeightBytes(spec: ModelSpec, elementBytes: number, quantization: Quantization | undefined): number {
   return tensorShareBytes(spec, elementBytes, quantization, t => t.component === 'attention');

@@ -1,6 +1,6 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
-import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, weightBytes } from './memory';
+import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
@@ -34,6 +34,8 @@ export interface ServingOptions {
   readonly dpAttention?: boolean;
   /** `--kv-cache-memory-bytes`: the KV pool per GPU, set by hand; vLLM then skips its profile's sizing (0.11 on). */
   readonly kvCacheMemoryBytes?: number;
+  /** `--language-model-only`: vLLM loads no multimodal encoder. */
+  readonly languageModelOnly?: boolean;
   /** `--enable-lora`: vLLM allocates `max_loras` adapter slots of `max_lora_rank` on every supported projection at load. */
   readonly enableLora?: boolean;
   readonly maxLoras?: number;
@@ -287,7 +289,9 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
   // An untied head is a weight of its own; a tied one is the embedding, which only a last stage of several copies.
   const ownHead = spec.tieWordEmbeddings ? 0 : table;
   const perLayer = (bytes: number) => (bytes / spec.numLayers) * layersHere;
-  const rest = Math.max(0, total - table - ownHead - experts - attention);
+  // `--language-model-only`: the vision tower is not loaded at all.
+  const vision = options.languageModelOnly ? visionWeightBytes(spec, element, options.quantization) : 0;
+  const rest = Math.max(0, total - table - ownHead - experts - attention - vision);
   const lastStage = stage === options.pipelineParallel - 1;
   const head = lastStage ? (spec.tieWordEmbeddings ? (options.pipelineParallel > 1 ? table : 0) : ownHead) : 0;
   const embedding = stage === 0 ? table : 0;

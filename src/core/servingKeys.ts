@@ -118,6 +118,7 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     option: 'kvCacheMemoryBytes', read: tokenCount(1, 2 ** 50), expects: 'a whole number of bytes (21474836480, or 20G for 20 GiB)', engines: ['vllm'],
     says: 'The KV pool per GPU, in bytes, set by hand (vLLM 0.11 on): vLLM allocates exactly this and ignores gpu_memory_utilization for the pool; it runs out of memory at start if the pool does not fit beside the weights, activations and CUDA graphs.',
   },
+  language_model_only: { option: 'languageModelOnly', read: flag, expects: 'true or false', engines: ['vllm'], says: "Loads the language model alone: a multimodal model's vision encoder is not loaded, which leaves its weights to the KV pool." },
   enable_lora: { option: 'enableLora', read: flag, expects: 'true or false', engines: ['vllm'], says: 'vLLM allocates max_loras adapter slots of max_lora_rank on every attention and MLP projection at load: they count with the weights and come out of the KV pool.' },
   max_loras: { option: 'maxLoras', read: integer(1, 1024), expects: 'a whole number of adapters', engines: ['vllm'], says: 'Adapters served in one batch (default 1): each is a slot of max_lora_rank on every projection, allocated at load.' },
   max_lora_rank: { option: 'maxLoraRank', read: integer(1, 4096), expects: 'a whole number (8, 16, 32, 64…)', engines: ['vllm'], says: 'The largest adapter rank served (default 16): every slot is allocated at this rank, whatever the adapters loaded.' },
@@ -201,6 +202,8 @@ export interface ServingFromFile {
   readonly local?: Partial<LlamaOptions>;
   readonly sources: readonly ServingSource[];
   readonly problems: readonly { readonly message: string; readonly keySpan: Span; readonly valueSpan: Span }[];
+  /** Flags that change memory in ways the plan does not count (speculative decoding's draft): a warning on each. */
+  readonly warnings?: readonly { readonly message: string; readonly keySpan: Span; readonly valueSpan: Span }[];
   /** A shell command line (a fix may add a flag at its end), not a YAML config or an `LLM(...)` call. */
   readonly commandLine: boolean;
 }
@@ -247,7 +250,33 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
     options.version = tag.value;
     sources.push({ option: 'version', key: SERVING_VERSION_KEY, keySpan: tag.span, valueSpan: tag.span });
   }
-  return { engine, options, sources, problems: read.problems, commandLine };
+  return { engine, options, sources, problems: read.problems, warnings: unmodelledFlags(obj, engine), commandLine };
+}
+
+/** What a draft model costs that the plan leaves out. */
+const SPECULATIVE_NOT_COUNTED = "Speculative decoding is not counted: the draft model's (or the MTP layers') weights and KV cache come out of the engine's budget too, so the KV pool is smaller than shown.";
+
+/** Flags that change memory in ways the plan does not model, by engine, with what the plan leaves out. */
+const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string }>> = {
+  speculative_config: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
+  speculative_model: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
+  speculative_algorithm: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
+  speculative_draft_model_path: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
+  hf_overrides: { engines: ['vllm'], message: "The config overrides are not applied: the plan reads the model's config as it is published." },
+  json_model_override_args: { engines: ['sglang'], message: "The config overrides are not applied: the plan reads the model's config as it is published." },
+};
+
+/** A warning on each flag that changes memory in a way the plan does not count (one per flag). */
+function unmodelledFlags(obj: ConfigObject, engine: ServingEngine): NonNullable<ServingFromFile['warnings']> {
+  const warned = new Set<string>();
+  return obj.entries.flatMap(e => {
+    const flag = UNMODELLED_FLAGS[servingFlagName(e.key)];
+    if (!flag || !flag.engines.includes(engine) || warned.has(flag.message)) {
+      return [];
+    }
+    warned.add(flag.message);
+    return [{ message: flag.message, keySpan: e.keySpan, valueSpan: e.value.span }];
+  });
 }
 
 /** A launch's entries (not a YAML config's nor an `LLM(...)` call's): a fix may add a flag at the command's end. */

@@ -392,6 +392,28 @@ describe('serving planner: data parallelism, expert parallelism and a pool set b
   });
 });
 
+describe('serving planner: what a command changes that the plan does not count, and --language-model-only', () => {
+  it('speculative decoding gets a warning on its flag (vLLM and SGLang), and the plan is still given', () => {
+    const vllm = only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --speculative-config '{"method": "eagle3", "model": "yuhuili/EAGLE3-LLaMA3.1-Instruct-8B", "num_speculative_tokens": 3}'\n`, 'shell');
+    const warning = vllm.problems.find(p => p.severity === 'warning')!;
+    assert.match(warning.message, /^Speculative decoding is not counted/);
+    assert.ok(vllm.serving && vllm.serving.starts);
+    const sglang = only('python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --speculative-algorithm EAGLE --speculative-draft-model-path lmsys/sglang-EAGLE-LLaMA3-Instruct-8B\n', 'shell');
+    assert.strictEqual(sglang.problems.filter(p => /^Speculative decoding is not counted/.test(p.message)).length, 1, 'one warning for the two flags');
+    assert.strictEqual(only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n', 'shell').problems.length, 0);
+  });
+
+  it("--language-model-only leaves a multimodal model's vision tower unloaded", () => {
+    const plan = (flags: string) => only(`vllm serve google/gemma-3-4b-it --max-model-len 8192 ${flags}\n`, 'shell').serving!;
+    const whole = plan('');
+    const text = plan('--language-model-only');
+    // Gemma 3's SigLIP tower and projector, about 0.42B parameters in bf16.
+    const saved = (whole.weightsBytes - text.weightsBytes) / GIB;
+    assert.ok(saved > 0.7 && saved < 0.85, `${saved} GiB`);
+    assert.ok(text.kvTokens > whole.kvTokens);
+  });
+});
+
 describe("serving planner: vLLM's LoRA slots", () => {
   const plan = (flags: string) => only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 ${flags}\n`, 'shell', { targetGpu: 'H100 80GB' }).serving!;
 
