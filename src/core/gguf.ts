@@ -186,6 +186,24 @@ function layerTensorType(c: RecipeContext, target: WeightTensor['target'], i: nu
 }
 
 /**
+ * The layers a tensor of an MoE whose MoE layers are not all its layers sits in: the experts, shared experts and
+ * router in the MoE layers, the dense MLP in the others; undefined for every other tensor. MoE layers every `step`
+ * layers (Llama 4 Maverick's every second) are interleaved; otherwise the dense ones lead (DeepSeek's
+ * first_k_dense_replace, GLM-4.5's).
+ */
+function layersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
+  const moe = spec.moe?.moeLayers ?? 0;
+  const layers = spec.numLayers;
+  if (moe === 0 || moe >= layers || (t.component !== 'experts' && t.component !== 'mlp')) {
+    return undefined;
+  }
+  const step = layers / moe;
+  const isMoe = Number.isInteger(step) && step > 1 ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - moe;
+  const all = Array.from({ length: layers }, (_, i) => i);
+  return t.component === 'experts' ? all.filter(isMoe) : all.filter(i => !isMoe(i));
+}
+
+/**
  * Every tensor of the model as a GGUF of `ftype` holds it: llama.cpp's per-tensor recipe (llama-quant.cpp) over the
  * model's weight inventory. 1-D tensors (norms, biases) and the MoE router stay in F32; a tied model's output head is
  * its token embedding, which takes the head's type.
@@ -207,7 +225,15 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
     }
     const n = numel(t);
     const twoD = t.inFeatures > 1;
-    if (t.component === 'embeddings' && t.name === 'embed_tokens') {
+    const holding = layersHolding(spec, t);
+    if (holding && t.count % holding.length === 0 && t.count > 0) {
+      // An MoE's expert and router tensors on its MoE layers, the dense MLP on the others (DeepSeek's first layers).
+      const perLayer = numel({ ...t, count: t.count / holding.length });
+      const f32 = !twoD || !t.linear || /router|gate_inp/.test(t.name);
+      for (const i of holding) {
+        push('layer', perLayer, f32 ? 'F32' : layerTensorType(c, t.target, i, base), i);
+      }
+    } else if (t.component === 'embeddings' && t.name === 'embed_tokens') {
       push('token_embd', n, spec.tieWordEmbeddings ? outputType(c, t.inFeatures, base) : tokenEmbeddingType(c, base));
     } else if (t.target === 'head') {
       push('output', n, outputType(c, t.inFeatures, base));

@@ -167,6 +167,18 @@ function formatMiB(bytes: number): string {
   return `${Math.round(bytes / MIB).toLocaleString('en-US')} MiB`;
 }
 
+/**
+ * One layer's KV cache per cell. MLA (DeepSeek-V2/V3, Kimi K2): llama.cpp caches the compressed latent and the rope
+ * key, kv_lora_rank + qk_rope_head_dim wide, as K only; V is a view of it (current GGUF conversions, which carry
+ * key_length_mla). Otherwise keys and values for each KV head.
+ */
+function kvBytesPerCell(spec: ModelSpec, options: LlamaOptions): number {
+  if (spec.mla) {
+    return (spec.mla.kvLoraRank + spec.mla.qkRopeHeadDim) * cacheElementBytes(options.cacheTypeK ?? 'f16');
+  }
+  return spec.numKvHeads * spec.headDim * (cacheElementBytes(options.cacheTypeK ?? 'f16') + cacheElementBytes(options.cacheTypeV ?? 'f16'));
+}
+
 /** One load as written (`tensors` laid out once by planLlamaCpp): where each buffer goes, and whether the GPU holds them. */
 function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: readonly GgufTensor[]): LlamaPlan {
   const fileType = options.fileType ?? 'F16';
@@ -199,7 +211,7 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
   const perSlot = options.contextSize ?? (options.engine === 'ollama' ? DEFAULTS.ollamaContext : trainedContext(spec));
   const context = paddedContext(options.engine === 'ollama' ? perSlot * (options.parallel ?? 1) : perSlot);
   const ubatch = Math.min(options.ubatch ?? DEFAULTS.ubatch, context);
-  const perCell = spec.numKvHeads * spec.headDim * (cacheElementBytes(options.cacheTypeK ?? 'f16') + cacheElementBytes(options.cacheTypeV ?? 'f16'));
+  const perCell = kvBytesPerCell(spec, options);
   const kvLayers = spec.hybrid ? spec.hybrid.attentionLayers : layers;
   // Sliding-window layers keep a cache of their own: the window for each sequence and a micro-batch (unless --swa-full).
   const swaLayers = spec.slidingWindow !== undefined && !options.swaFull ? Math.min(spec.slidingLayers, kvLayers) : 0;

@@ -149,6 +149,35 @@ describe('llama.cpp planner', () => {
   });
 });
 
+describe('llama.cpp planner: MoE layers that are not all layers, and MLA', () => {
+  it("places DeepSeek's experts on their MoE layers and its dense MLPs on the first three, all on the GPU with -ngl 99", () => {
+    const p = only('llama-server -m DeepSeek-R1-Q4_K_M.gguf -c 8192 -ngl 99\n', 'shell', { targetGpu: 'H200' }).local!;
+    // A Q4_K_M of DeepSeek-R1 is about 404 GB (376 GiB): all of it but the token embedding goes to the GPU.
+    assert.ok(Math.abs(p.deviceModelBytes / 1024 ** 3 - 376) < 4, `${p.deviceModelBytes / 1024 ** 3} GiB on the GPU`);
+    assert.ok(p.hostModelBytes < 1024 ** 3, 'the token embedding alone in host memory');
+    assert.strictEqual(p.fits, false, 'more than one H200 holds');
+    const tensors = ggufTensors(specOf('deepseek-ai/DeepSeek-V3'), 'Q4_K_M');
+    assert.strictEqual(tensors.filter(t => t.role === 'other').length, 0, 'every tensor of a block belongs to its layer');
+    const layerBytes = (i: number) => tensors.filter(t => t.role === 'layer' && t.layer === i).reduce((a, t) => a + t.bytes, 0);
+    assert.ok(layerBytes(3) > 10 * layerBytes(2), 'layer 3 holds 256 experts, layer 2 a dense MLP');
+  });
+
+  it("interleaves Llama 4 Maverick's MoE layers (every second) with its dense ones", () => {
+    const tensors = ggufTensors(specOf('meta-llama/Llama-4-Maverick-17B-128E'), 'Q4_K_M');
+    const layerBytes = (i: number) => tensors.filter(t => t.role === 'layer' && t.layer === i).reduce((a, t) => a + t.bytes, 0);
+    assert.ok(layerBytes(1) > 10 * layerBytes(0) && layerBytes(3) > 10 * layerBytes(2));
+  });
+
+  // ik_llama.cpp loading DeepSeek-R1 with a q8_0 latent cache at 32,768 cells printed "c^KV (q8_0): 1166.62 MiB"
+  // (ikawrakow/ik_llama.cpp#259); llama.cpp's MLA cache is the same 576-wide row as K alone, V a view of it.
+  it("caches MLA's latent and rope key alone: 576 values per layer and cell", () => {
+    const q8 = only('llama-server -m DeepSeek-R1-Q2_K.gguf -c 32768 -ngl 99 -ctk q8_0\n', 'shell', { targetGpu: 'H200' }).local!;
+    assert.strictEqual((q8.kvCacheBytes / MIB).toFixed(2), '1166.63');
+    const f16 = only('llama-server -m DeepSeek-R1-Q2_K.gguf -c 32768 -ngl 99\n', 'shell', { targetGpu: 'H200' }).local!;
+    assert.strictEqual(f16.kvCacheBytes, 32_768 * 61 * 576 * 2);
+  });
+});
+
 describe('Ollama', () => {
   it('knows library names and tags, and multiplies num_ctx by OLLAMA_NUM_PARALLEL', () => {
     assert.deepStrictEqual(ollamaModel('llama3.1:8b'), { id: 'meta-llama/Llama-3.1-8B', fileType: 'Q4_K_M' });
