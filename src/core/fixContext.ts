@@ -65,6 +65,7 @@ export type FixKind =
   | 'kv-cache-q8_0'
   | 'kv-cache-memory'
   | 'cpu-offload'
+  | 'cpu-moe'
   | 'context'
   | 'flash-attention'
   | 'gpu-layers';

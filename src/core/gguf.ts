@@ -58,6 +58,8 @@ export interface GgufTensor {
   readonly elements: number;
   readonly type: string;
   readonly bytes: number;
+  /** The tensor's GGUF name where tensor overrides (`-ot`) may match it: a header's every tensor, a layout's routed experts. */
+  readonly name?: string;
 }
 
 /** What a local GGUF's header says of its weights. */
@@ -213,8 +215,10 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
   const layers = spec.numLayers;
   const c: RecipeContext = { ftype, layers, gqa: spec.numHeads / Math.max(1, spec.numKvHeads), experts: spec.moe?.numExperts ?? 0, is70b: layers === 80 && spec.hiddenSize === 8192 };
   const out: GgufTensor[] = [];
-  const push = (role: GgufTensor['role'], elements: number, type: string, layer?: number) =>
-    out.push({ role, elements, type, bytes: ggmlBytes(type, elements), ...(layer !== undefined ? { layer } : {}) });
+  const push = (role: GgufTensor['role'], elements: number, type: string, layer?: number, name?: string) =>
+    out.push({ role, elements, type, bytes: ggmlBytes(type, elements), ...(layer !== undefined ? { layer } : {}), ...(name ? { name } : {}) });
+  // A routed expert's projection as llama.cpp names it (blk.N.ffn_gate_exps.weight), for -ot and --n-cpu-moe.
+  const expertName = (t: WeightTensor, i: number) => (t.expert && t.target ? `blk.${i}.ffn_${t.target}_exps.weight` : undefined);
   const fused = FUSED_QKV_FAMILIES.has(spec.family);
   // A fused family's query, key and value projections, per layer, until they are pushed as one attn_qkv tensor.
   let qkvPerLayer = 0;
@@ -231,7 +235,7 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
       const perLayer = numel({ ...t, count: t.count / holding.length });
       const f32 = !twoD || !t.linear || /router|gate_inp/.test(t.name);
       for (const i of holding) {
-        push('layer', perLayer, f32 ? 'F32' : layerTensorType(c, t.target, i, base), i);
+        push('layer', perLayer, f32 ? 'F32' : layerTensorType(c, t.target, i, base), i, expertName(t, i));
       }
     } else if (t.component === 'embeddings' && t.name === 'embed_tokens') {
       push('token_embd', n, spec.tieWordEmbeddings ? outputType(c, t.inFeatures, base) : tokenEmbeddingType(c, base));
@@ -253,7 +257,7 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
       // One tensor per layer (a routed MoE's experts as one 3-D tensor per layer): the recipe goes by layer.
       const perLayer = numel({ ...t, count: t.count / layers });
       for (let i = 0; i < layers; i++) {
-        push('layer', perLayer, layerTensorType(c, t.target, i, base), i);
+        push('layer', perLayer, layerTensorType(c, t.target, i, base), i, expertName(t, i));
       }
     } else {
       push('other', n, base);
@@ -374,7 +378,7 @@ export function headerTensors(header: GgufHeader): GgufTensor[] {
     const layer = /^blk\.(\d+)\./.exec(t.name);
     const role: GgufTensor['role'] =
       t.name === 'token_embd.weight' ? 'token_embd' : t.name === 'output.weight' ? 'output' : t.name.startsWith('output_norm.') ? 'output_norm' : layer ? 'layer' : 'other';
-    return { role, elements: t.elements, type: t.type, bytes: t.bytes, ...(layer ? { layer: Number(layer[1]) } : {}) };
+    return { role, elements: t.elements, type: t.type, bytes: t.bytes, name: t.name, ...(layer ? { layer: Number(layer[1]) } : {}) };
   });
 }
 

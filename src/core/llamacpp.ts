@@ -36,6 +36,30 @@ export interface LlamaOptions {
   readonly swaFull?: boolean;
   /** `--fit off`: llama.cpp neither shrinks an unstated context nor moves unstated layers to fit the GPU. */
   readonly fit?: boolean;
+  /** `--n-cpu-moe N`: the routed experts of the first N layers stay in host memory (`--cpu-moe`: of every layer). */
+  readonly cpuMoeLayers?: number;
+  /** `-ot PATTERN=BUFFER`, in order: the first whose pattern a tensor's name matches places it (CPU: host memory). */
+  readonly tensorOverrides?: readonly TensorOverride[];
+}
+
+/** One `--override-tensor` rule: a regular expression searched in tensor names, and the buffer it names. */
+export interface TensorOverride {
+  readonly pattern: string;
+  readonly buffer: string;
+}
+
+/** The buffer a tensor's name sends it to under the overrides, in order (then --n-cpu-moe's rule), or undefined. */
+function overriddenBuffer(t: GgufTensor, options: LlamaOptions): 'host' | 'device' | undefined {
+  if (!t.name) {
+    return undefined;
+  }
+  for (const o of options.tensorOverrides ?? []) {
+    if (new RegExp(o.pattern).test(t.name)) {
+      return /^cpu/i.test(o.buffer) ? 'host' : 'device';
+    }
+  }
+  // llama.cpp adds --n-cpu-moe's rule after the user's: blk.N.ffn_(up|down|gate)_exps for N below the count.
+  return t.layer !== undefined && t.layer < (options.cpuMoeLayers ?? 0) && /\.ffn_(up|down|gate)_exps/.test(t.name) ? 'host' : undefined;
 }
 
 /** One llama.cpp (or Ollama) load, as the CLI's `serving` JSON gives it. */
@@ -118,7 +142,9 @@ export function planLlamaCpp(spec: ModelSpec, options: LlamaOptions, gpu: Gpu): 
   const whole = planLoad(spec, options, gpu, tensors);
   // Ollama picks how many layers to offload; llama.cpp's --fit (on by default) shrinks an unstated context, then does
   // the same. A load that fits as written needs neither.
-  const fitting = options.engine === 'ollama' || options.fit !== false;
+  // llama.cpp's --fit stands aside where tensor overrides (-ot, --n-cpu-moe, --cpu-moe) place tensors by hand.
+  const placedByHand = options.tensorOverrides !== undefined || options.cpuMoeLayers !== undefined;
+  const fitting = options.engine === 'ollama' || (options.fit !== false && !placedByHand);
   if (whole.fits || !fitting) {
     return whole;
   }
@@ -192,8 +218,14 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
   let host = 0;
   const embedding = tensors.find(t => t.role === 'token_embd');
   const hasOutput = tensors.some(t => t.role === 'output');
+  let expertsOnHost = 0;
   for (const t of tensors) {
-    const onDevice = t.role === 'layer' ? t.layer! >= firstOnGpu : t.role === 'output' || t.role === 'output_norm' ? outputOnDevice : false;
+    const byLayer = t.role === 'layer' ? t.layer! >= firstOnGpu : t.role === 'output' || t.role === 'output_norm' ? outputOnDevice : false;
+    const override = overriddenBuffer(t, options);
+    const onDevice = override ? override === 'device' : byLayer;
+    if (byLayer && override === 'host') {
+      expertsOnHost += t.bytes;
+    }
     if (onDevice) {
       device += t.role === 'layer' ? t.bytes * split : t.bytes;
     } else {
@@ -236,9 +268,21 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
     engine: options.engine, gpu: gpu.name, deviceModelBytes: Math.round(device), hostModelBytes: Math.round(host), kvCacheBytes: Math.round(kvTotal), kvDeviceBytes: Math.round(kvOnDevice),
     computeBytes: Math.round(compute), deviceTotalBytes: deviceTotal, hostTotalBytes: hostTotal, fits, reason,
     contextSize: context, gpuLayers: ngl, layers, flashAttention: flash, fileType,
-    assumptions: llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0),
+    assumptions: [...llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0), ...expertsNote(expertsOnHost, options)],
   };
 }
+
+/** What the overrides kept in host memory of the layers on the GPU, where they did. */
+function expertsNote(bytes: number, options: LlamaOptions): string[] {
+  if (bytes <= 0) {
+    return [];
+  }
+  const how = [options.tensorOverrides?.length ? '-ot' : '', options.cpuMoeLayers ? (options.cpuMoeLayers >= CPU_MOE_ALL ? '--cpu-moe' : `--n-cpu-moe ${options.cpuMoeLayers}`) : ''].filter(Boolean).join(' and ');
+  return [`${formatMiB(bytes)} of the offloaded layers' tensors (the routed experts${options.tensorOverrides?.length ? ' and what else the overrides name' : ''}) stay in host memory (${how}) and run on the CPU: the model buffer on the GPU is the rest.`];
+}
+
+/** `--cpu-moe`: every layer's experts in host memory, as a layer count no model reaches. */
+export const CPU_MOE_ALL = 1_000_000;
 
 /** Where a load's layers go, as the texts say it: "All 32 layers and the output head", "20 of 32 layers". */
 export function layersOnGpuText(plan: Pick<LlamaPlan, 'gpuLayers' | 'layers'>): string {

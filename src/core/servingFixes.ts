@@ -12,7 +12,7 @@ import type { ModelSpec } from './types';
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
 const FLAG_NAMES: Partial<Record<keyof ServingOptions | keyof LlamaOptions, string>> = {
   maxModelLen: '--max-model-len', gpuMemoryUtilization: '--gpu-memory-utilization', kvCacheType: '--kv-cache-dtype', tensorParallel: '--tensor-parallel-size',
-  memFractionStatic: '--mem-fraction-static', kvCacheMemoryBytes: '--kv-cache-memory-bytes', quantization: '--quantization', cpuOffloadGb: '--cpu-offload-gb', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
+  memFractionStatic: '--mem-fraction-static', kvCacheMemoryBytes: '--kv-cache-memory-bytes', quantization: '--quantization', cpuOffloadGb: '--cpu-offload-gb', cpuMoeLayers: '--n-cpu-moe', contextSize: '-c', gpuLayers: '-ngl', flashAttention: '-fa', cacheTypeK: '-ctk', cacheTypeV: '-ctv',
 };
 
 /** Each option's fix kind, in the order the fixes are offered: quantized weights first, then the KV cache and context, then more GPUs. */
@@ -226,6 +226,13 @@ export function localFixes(a: ConfigAnalysis, gpu: Gpu, text: string): Fix[] {
   }
   if ((options.cacheTypeK ?? 'f16') === 'f16' && plan.flashAttention) {
     offer('kv-cache-q8_0', 'q8_0', 'Store the KV cache in q8_0 (-ctk q8_0 -ctv q8_0: about half the KV buffer)', { cacheTypeK: 'q8_0', cacheTypeV: 'q8_0' }, [editFor(a, 'cacheTypeK', text, 'q8_0'), editFor(a, 'cacheTypeV', text, 'q8_0')]);
+  }
+  // An MoE's routed experts in host memory, layer by layer from the first, keep attention and the KV cache on the GPU.
+  if (options.engine === 'llama.cpp' && spec.moe && options.cpuMoeLayers === undefined && !options.tensorOverrides) {
+    const moeLayers = smallestFitting(n => fitsWith({ cpuMoeLayers: n }).fits, plan.layers);
+    if (moeLayers !== undefined) {
+      offer('cpu-moe', moeLayers, `Keep the routed experts of the first ${moeLayers} layers in host memory (--n-cpu-moe ${moeLayers}: they run on the CPU; attention and the KV cache stay on the GPU)`, { cpuMoeLayers: moeLayers }, [editFor(a, 'cpuMoeLayers', text, String(moeLayers))]);
+    }
   }
   const layers = options.engine === 'llama.cpp' ? largestFitting(n => fitsWith({ gpuLayers: n }).fits, plan.layers) : 0;
   if (layers > 0) {

@@ -2,7 +2,7 @@
 import { entryOf, type ConfigObject, type ConfigValue } from './configTree';
 import { GGUF_FILE_TYPES, ggufFileType } from './gguf';
 import { RUN_LIMITS } from './runLimits';
-import { LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions, type LocalEngine } from './llamacpp';
+import { CPU_MOE_ALL, LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions, type LocalEngine, type TensorOverride } from './llamacpp';
 import { OLLAMA_DEFAULT_FILE_TYPE, ollamaModel } from './ollama';
 import { parseEngineVersion, type ServingEngine, type ServingOptions } from './serving';
 import type { KvCacheType, Precision, Quantization, Span } from './types';
@@ -152,6 +152,41 @@ const onOff = (v: ConfigValue) => {
 };
 const cacheType = (v: ConfigValue) => (v.kind === 'string' && (LLAMA_CACHE_TYPES as readonly string[]).includes(v.value.toLowerCase()) ? (v.value.toLowerCase() as LlamaCacheType) : 'invalid');
 const gpuLayers = (v: ConfigValue) => (v.kind === 'string' && /^(all|auto)$/i.test(v.value) ? undefined : integer(-1, 100_000)(v) === -1 ? undefined : integer(0, 100_000)(v));
+/** `-ot PATTERN=BUFFER[,PATTERN=BUFFER…]`: each rule's regular expression must compile, as llama.cpp's would. */
+function readOverrides(v: ConfigValue): readonly TensorOverride[] | 'invalid' {
+  if (v.kind !== 'string' || v.value.trim() === '') {
+    return 'invalid';
+  }
+  const rules: TensorOverride[] = [];
+  for (const rule of v.value.split(',')) {
+    const at = rule.lastIndexOf('=');
+    const pattern = rule.slice(0, at);
+    const buffer = rule.slice(at + 1).trim();
+    if (at <= 0 || !/^(cpu|cuda\d*|rocm\d*|vulkan\d*|metal|sycl\d*)/i.test(buffer) || !compiles(pattern)) {
+      return 'invalid';
+    }
+    rules.push({ pattern, buffer });
+  }
+  return rules;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every `-ot` of a command, in order: llama.cpp applies the first rule whose pattern matches. */
+function allOverrides(obj: ConfigObject): readonly TensorOverride[] {
+  return obj.entries.filter(e => e.key === 'override_tensor').flatMap(e => {
+    const rules = readOverrides(e.value);
+    return rules === 'invalid' ? [] : rules;
+  });
+}
+
 const split = (v: ConfigValue) => {
   const text = v.kind === 'number' ? String(v.value) : v.kind === 'string' ? v.value : '';
   const parts = text.split(/[,/]/).map(Number);
@@ -170,6 +205,9 @@ export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
   no_kv_offload: { option: 'noKvOffload', read: flag, expects: 'true or false', says: 'Keeps the KV cache in host memory: GPU memory for weights, at a cost in speed.' },
   tensor_split: { option: 'tensorSplit', read: split, expects: 'shares such as 3,1', says: "Each GPU's share of the layers; the plan is for the GPU with the largest." },
   swa_full: { option: 'swaFull', read: flag, expects: 'true or false', says: "Sliding-window layers cache the whole context instead of their window: a larger KV buffer." },
+  n_cpu_moe: { option: 'cpuMoeLayers', read: integer(0, 100_000), expects: 'a number of layers', says: "The routed experts of the first N layers stay in host memory and run on the CPU: an MoE too large for the GPU keeps its attention, shared experts and KV there." },
+  cpu_moe: { option: 'cpuMoeLayers', read: v => (flag(v) === true ? CPU_MOE_ALL : flag(v) === false ? undefined : 'invalid'), expects: 'true or false', says: "Every layer's routed experts stay in host memory and run on the CPU; the rest of the model goes to the GPU." },
+  override_tensor: { option: 'tensorOverrides', read: readOverrides, expects: 'PATTERN=BUFFER rules such as exps=CPU (a regular expression and CPU or CUDA0…)', says: 'Places the tensors whose names match a pattern in the named buffer, the first rule that matches winning: exps=CPU keeps the routed experts in host memory.' },
   fit: { option: 'fit', read: onOff, expects: 'on or off', says: 'llama.cpp shrinks an unstated context, then moves unstated layers to the CPU, until the buffers fit the GPU (on by default).' },
 };
 
@@ -333,6 +371,7 @@ function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
   const model = (entryOf(obj, 'model') ?? entryOf(obj, 'model_name_or_path'))?.value;
   const fileType = model?.kind === 'string' ? fileTypeOf(model.value, engine) : undefined;
   const read = readFlags(obj, key => LOCAL_FLAGS[LOCAL_ALIASES[key] ?? key]);
-  const local: Writable<LlamaOptions> = { engine, ...(fileType ? { fileType } : {}), ...read.values };
+  const overrides = allOverrides(obj);
+  const local: Writable<LlamaOptions> = { engine, ...(fileType ? { fileType } : {}), ...read.values, ...(overrides.length > 0 ? { tensorOverrides: overrides } : {}) };
   return { engine, options: {}, local, sources: read.sources, problems: read.problems, commandLine: isCommandLine(obj) };
 }

@@ -447,6 +447,8 @@ const LLAMA_FLAGS: Readonly<Record<string, { readonly name: string; readonly bar
   '--cache-type-v': { name: 'cache_type_v' }, '-ub': { name: 'ubatch_size' }, '--ubatch-size': { name: 'ubatch_size' },
   '-nkvo': { name: 'no_kv_offload', bare: true }, '--no-kv-offload': { name: 'no_kv_offload', bare: true }, '-ts': { name: 'tensor_split' },
   '--tensor-split': { name: 'tensor_split' }, '--swa-full': { name: 'swa_full', bare: true }, '-fit': { name: 'fit' }, '--fit': { name: 'fit' },
+  '-ot': { name: 'override_tensor' }, '--override-tensor': { name: 'override_tensor' }, '-ncmoe': { name: 'n_cpu_moe' }, '--n-cpu-moe': { name: 'n_cpu_moe' },
+  '-cmoe': { name: 'cpu_moe', bare: true }, '--cpu-moe': { name: 'cpu_moe', bare: true },
 };
 
 /** A llama.cpp program: llama-server, llama-cli and the older `server` / `main`, run from a build folder or the PATH. */
@@ -475,7 +477,18 @@ function llamaFlags(words: readonly Word[], from: number): ConfigEntry[] {
       entries.push({ key: known.name, keySpan, value: { kind: 'boolean', value: true, span: words[i].span } });
     }
   }
-  return entries;
+  return joinedOverrides(entries);
+}
+
+/** Every `-ot` of a command as one rule list (llama.cpp reads repeated flags as a comma-separated one does), at the first. */
+function joinedOverrides(entries: ConfigEntry[]): ConfigEntry[] {
+  const rules = entries.filter(e => e.key === 'override_tensor');
+  if (rules.length < 2) {
+    return entries;
+  }
+  const text = rules.map(e => (e.value.kind === 'string' ? e.value.value : '')).join(',');
+  const first = { ...rules[0], value: scalar(text, rules[0].value.span) };
+  return entries.filter(e => e.key !== 'override_tensor' || e === rules[0]).map(e => (e === rules[0] ? first : e));
 }
 
 /** A llama.cpp launch at the word that starts it: the engine, and its flags with a Hub repository (`-hf`) as the model. */

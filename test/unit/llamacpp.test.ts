@@ -6,6 +6,8 @@ import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src
 import type { AnalysisOptions } from '../../src/core/options';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
 import { localLensTitle } from '../../src/core/explain';
+import { findGpu } from '../../src/core/gpus';
+import { localFixes } from '../../src/core/servingFixes';
 import { ggufFileType, ggufTensors, readGgufHeader } from '../../src/core/gguf';
 import { ollamaModel } from '../../src/core/ollama';
 import { main } from '../../src/cli/main';
@@ -175,6 +177,48 @@ describe('llama.cpp planner: MoE layers that are not all layers, and MLA', () =>
     assert.strictEqual((q8.kvCacheBytes / MIB).toFixed(2), '1166.63');
     const f16 = only('llama-server -m DeepSeek-R1-Q2_K.gguf -c 32768 -ngl 99\n', 'shell', { targetGpu: 'H200' }).local!;
     assert.strictEqual(f16.kvCacheBytes, 32_768 * 61 * 576 * 2);
+  });
+});
+
+describe('llama.cpp planner: experts in host memory (-ot, --n-cpu-moe, --cpu-moe)', () => {
+  const qwen = (flags: string) => only(`llama-server -m Qwen3-235B-A22B-Instruct-2507-Q4_K_M.gguf -c 32768 -ngl 99 ${flags}\n`, 'shell', { targetGpu: 'RTX 4090' }).local!;
+
+  it('-ot exps=CPU and --cpu-moe keep every routed expert in host memory; attention, KV and the rest stay on the GPU', () => {
+    const all = qwen('');
+    const ot = qwen('-ot ".ffn_.*_exps.=CPU"');
+    const cpuMoe = qwen('--cpu-moe');
+    assert.strictEqual(ot.deviceModelBytes, cpuMoe.deviceModelBytes);
+    assert.strictEqual(ot.deviceModelBytes + ot.hostModelBytes, all.deviceModelBytes + all.hostModelBytes, 'the same tensors, moved');
+    assert.ok(ot.deviceModelBytes < 0.05 * all.deviceModelBytes, `${ot.deviceModelBytes / 1024 ** 3} GiB left on the GPU`);
+    assert.strictEqual(ot.kvDeviceBytes, all.kvDeviceBytes);
+    assert.strictEqual(ot.fits, true);
+    assert.ok(ot.assumptions.some(n => /of the offloaded layers' tensors \(the routed experts/.test(n)));
+  });
+
+  it('--n-cpu-moe N moves the first N layers\' experts; repeated -ot rules apply in order, the first match winning', () => {
+    const all = qwen('');
+    const none = qwen('--cpu-moe');
+    const some = qwen('--n-cpu-moe 80');
+    const experts = ggufTensors(specOf('Qwen/Qwen3-235B-A22B'), 'Q4_K_M').filter(t => t.name !== undefined && /_exps\./.test(t.name));
+    const expertBytes = (keep: (layer: number) => boolean) => experts.filter(t => keep(t.layer!)).reduce((a, t) => a + t.bytes, 0);
+    assert.strictEqual(all.deviceModelBytes - none.deviceModelBytes, expertBytes(() => true));
+    assert.strictEqual(some.deviceModelBytes - none.deviceModelBytes, expertBytes(l => l >= 80), 'the last 14 layers keep theirs');
+    const tenOnGpu = qwen('-ot "blk\\.(1[0-9])\\.ffn_.*=CUDA0" -ot exps=CPU');
+    assert.strictEqual(tenOnGpu.deviceModelBytes - none.deviceModelBytes, expertBytes(l => l >= 10 && l <= 19), 'layers 10-19 keep their experts on CUDA0');
+    const bad = only('llama-server -m Qwen3-235B-A22B-Instruct-2507-Q4_K_M.gguf -ot "exps=GPU"\n', 'shell');
+    assert.ok(bad.problems.some(p => p.severity === 'error' && /must be PATTERN=BUFFER rules/.test(p.message)));
+  });
+
+  it('offers --n-cpu-moe with the fewest layers whose experts in host memory let the rest fit, and the edit adds the flag', () => {
+    const text = 'llama-server -m Qwen3-235B-A22B-Instruct-2507-Q4_K_M.gguf -c 32768 -ngl 99\n';
+    const a = only(text, 'shell', { targetGpu: 'RTX 4090' });
+    const fix = localFixes(a, findGpu('RTX 4090')!, text).find(f => f.kind === 'cpu-moe')!;
+    assert.ok(fix, 'a --n-cpu-moe fix');
+    const edited = text.slice(0, fix.edit!.span.start) + fix.edit!.newText + text.slice(fix.edit!.span.end);
+    assert.match(edited, new RegExp(`--n-cpu-moe ${fix.value}`));
+    assert.strictEqual(only(edited, 'shell', { targetGpu: 'RTX 4090' }).local!.fits, true);
+    const fewer = edited.replace(`--n-cpu-moe ${fix.value}`, `--n-cpu-moe ${Number(fix.value) - 1}`);
+    assert.strictEqual(only(fewer, 'shell', { targetGpu: 'RTX 4090' }).local!.fits, false, 'one layer fewer does not fit');
   });
 });
 
