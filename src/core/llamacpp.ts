@@ -48,13 +48,27 @@ export interface TensorOverride {
   readonly buffer: string;
 }
 
+/** Each override pattern compiled once (a plan tests it against every tensor, and --fit plans many times). */
+const PATTERNS = new Map<string, RegExp>();
+
+function compiled(pattern: string): RegExp {
+  let re = PATTERNS.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern);
+    if (PATTERNS.size < 256) {
+      PATTERNS.set(pattern, re);
+    }
+  }
+  return re;
+}
+
 /** The buffer a tensor's name sends it to under the overrides, in order (then --n-cpu-moe's rule), or undefined. */
 function overriddenBuffer(t: GgufTensor, options: LlamaOptions): 'host' | 'device' | undefined {
   if (!t.name) {
     return undefined;
   }
   for (const o of options.tensorOverrides ?? []) {
-    if (new RegExp(o.pattern).test(t.name)) {
+    if (compiled(o.pattern).test(t.name)) {
       return /^cpu/i.test(o.buffer) ? 'host' : 'device';
     }
   }

@@ -170,7 +170,14 @@ function readOverrides(v: ConfigValue): readonly TensorOverride[] | 'invalid' {
   return rules;
 }
 
+/**
+ * Whether an `-ot` pattern compiles and is safe to run: a repeated group that itself repeats (`(a+)+`) can take
+ * exponential time on a name, so it is refused rather than run.
+ */
 function compiles(pattern: string): boolean {
+  if (pattern.length > 500 || /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)\s*[*+{]/.test(pattern)) {
+    return false;
+  }
   try {
     new RegExp(pattern);
     return true;
@@ -207,7 +214,7 @@ export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
   swa_full: { option: 'swaFull', read: flag, expects: 'true or false', says: "Sliding-window layers cache the whole context instead of their window: a larger KV buffer." },
   n_cpu_moe: { option: 'cpuMoeLayers', read: integer(0, 100_000), expects: 'a number of layers', says: "The routed experts of the first N layers stay in host memory and run on the CPU: an MoE too large for the GPU keeps its attention, shared experts and KV there." },
   cpu_moe: { option: 'cpuMoeLayers', read: v => (flag(v) === true ? CPU_MOE_ALL : flag(v) === false ? undefined : 'invalid'), expects: 'true or false', says: "Every layer's routed experts stay in host memory and run on the CPU; the rest of the model goes to the GPU." },
-  override_tensor: { option: 'tensorOverrides', read: readOverrides, expects: 'PATTERN=BUFFER rules such as exps=CPU (a regular expression and CPU or CUDA0…)', says: 'Places the tensors whose names match a pattern in the named buffer, the first rule that matches winning: exps=CPU keeps the routed experts in host memory.' },
+  override_tensor: { option: 'tensorOverrides', read: readOverrides, expects: 'PATTERN=BUFFER rules such as exps=CPU (a regular expression without a repeated group that itself repeats, and CPU or CUDA0…)', says: 'Places the tensors whose names match a pattern in the named buffer, the first rule that matches winning: exps=CPU keeps the routed experts in host memory.' },
   fit: { option: 'fit', read: onOff, expects: 'on or off', says: 'llama.cpp shrinks an unstated context, then moves unstated layers to the CPU, until the buffers fit the GPU (on by default).' },
 };
 

@@ -207,6 +207,9 @@ describe('llama.cpp planner: experts in host memory (-ot, --n-cpu-moe, --cpu-moe
     assert.strictEqual(tenOnGpu.deviceModelBytes - none.deviceModelBytes, expertBytes(l => l >= 10 && l <= 19), 'layers 10-19 keep their experts on CUDA0');
     const bad = only('llama-server -m Qwen3-235B-A22B-Instruct-2507-Q4_K_M.gguf -ot "exps=GPU"\n', 'shell');
     assert.ok(bad.problems.some(p => p.severity === 'error' && /must be PATTERN=BUFFER rules/.test(p.message)));
+    // A repeated group that repeats can take exponential time on a name: refused, never run.
+    const nested = only('llama-server -m Qwen3-235B-A22B-Instruct-2507-Q4_K_M.gguf -ot "(.*)*x=CPU"\n', 'shell');
+    assert.ok(nested.problems.some(p => p.severity === 'error' && /without a repeated group that itself repeats/.test(p.message)));
   });
 
   it('offers --n-cpu-moe with the fewest layers whose experts in host memory let the rest fit, and the edit adds the flag', () => {
