@@ -188,6 +188,16 @@ function layerTensorType(c: RecipeContext, target: WeightTensor['target'], i: nu
 }
 
 /**
+ * The bytes of a model's vision tower as its mmproj GGUF holds it (`mmproj-F16.gguf`, `mmproj-Q8_0.gguf`): its matrices
+ * at the file's type, its norms and biases in F32. 0 for a model without one.
+ */
+export function mmprojBytes(spec: ModelSpec, type: string): number {
+  return weightTensors(spec)
+    .filter(t => t.component === 'vision')
+    .reduce((bytes, t) => bytes + (t.inFeatures > 1 && t.linear ? ggmlBytes(type, numel(t)) : 4 * numel(t)), 0);
+}
+
+/**
  * The layers a tensor of an MoE whose MoE layers are not all its layers sits in: the experts, shared experts and
  * router in the MoE layers, the dense MLP in the others; undefined for every other tensor. MoE layers every `step`
  * layers (Llama 4 Maverick's every second) are interleaved; otherwise the dense ones lead (DeepSeek's

@@ -1,5 +1,5 @@
 // The llama.cpp and Ollama planner for users running GGUF models: the model buffer split between host and GPU, the KV buffer, the compute buffer, and whether it loads on the GPU.
-import { ggufTensors, ggmlBytes, type GgufTensor } from './gguf';
+import { ggufTensors, ggmlBytes, mmprojBytes, type GgufTensor } from './gguf';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { MIB } from './memory';
 import { largestFitting } from './search';
@@ -38,6 +38,12 @@ export interface LlamaOptions {
   readonly fit?: boolean;
   /** `--n-cpu-moe N`: the routed experts of the first N layers stay in host memory (`--cpu-moe`: of every layer). */
   readonly cpuMoeLayers?: number;
+  /** The vision projector llama.cpp loads beside the model (`--mmproj FILE`, or `-hf`'s for a model with a vision tower): its type. */
+  readonly mmprojType?: string;
+  /** `-hf REPO`: llama.cpp loads the repository's projector (F16) where the model has a vision tower. */
+  readonly hubProjector?: boolean;
+  /** `--no-mmproj-offload`: the projector stays in host memory. */
+  readonly mmprojOnHost?: boolean;
   /** `-ot PATTERN=BUFFER`, in order: the first whose pattern a tensor's name matches places it (CPU: host memory). */
   readonly tensorOverrides?: readonly TensorOverride[];
 }
@@ -246,6 +252,14 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
       host += t.bytes;
     }
   }
+  // The vision projector (mtmd's clip model) loads beside the model: on the GPU unless --no-mmproj-offload.
+  const projectorType = options.mmprojType ?? (options.hubProjector ? 'F16' : undefined);
+  const projector = projectorType ? mmprojBytes(spec, projectorType) : 0;
+  if (options.mmprojOnHost || ngl === 0) {
+    host += projector;
+  } else {
+    device += projector;
+  }
   // A model without an output tensor ties it to the token embedding: llama.cpp loads a copy where the output goes.
   if (!hasOutput && embedding) {
     if (outputOnDevice) {
@@ -282,7 +296,7 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
     engine: options.engine, gpu: gpu.name, deviceModelBytes: Math.round(device), hostModelBytes: Math.round(host), kvCacheBytes: Math.round(kvTotal), kvDeviceBytes: Math.round(kvOnDevice),
     computeBytes: Math.round(compute), deviceTotalBytes: deviceTotal, hostTotalBytes: hostTotal, fits, reason,
     contextSize: context, gpuLayers: ngl, layers, flashAttention: flash, fileType,
-    assumptions: [...llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0), ...expertsNote(expertsOnHost, options)],
+    assumptions: [...llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0), ...expertsNote(expertsOnHost, options), ...projectorNote(projector, options)],
   };
 }
 
@@ -293,6 +307,14 @@ function expertsNote(bytes: number, options: LlamaOptions): string[] {
   }
   const how = [options.tensorOverrides?.length ? '-ot' : '', options.cpuMoeLayers ? (options.cpuMoeLayers >= CPU_MOE_ALL ? '--cpu-moe' : `--n-cpu-moe ${options.cpuMoeLayers}`) : ''].filter(Boolean).join(' and ');
   return [`${formatMiB(bytes)} of the offloaded layers' tensors (the routed experts${options.tensorOverrides?.length ? ' and what else the overrides name' : ''}) stay in host memory (${how}) and run on the CPU: the model buffer on the GPU is the rest.`];
+}
+
+/** What the vision projector adds, where one is loaded. */
+function projectorNote(bytes: number, options: LlamaOptions): string[] {
+  if (bytes <= 0) {
+    return [];
+  }
+  return [`The vision projector (mmproj, ${options.mmprojType ?? 'F16, the one -hf downloads unless --no-mmproj'}): ${formatMiB(bytes)} in the model buffer ${options.mmprojOnHost ? 'in host memory (--no-mmproj-offload)' : 'on the GPU'}; its own compute buffer for an image is not counted.`];
 }
 
 /** `--cpu-moe`: every layer's experts in host memory, as a layer count no model reaches. */

@@ -215,6 +215,8 @@ export const LOCAL_FLAGS: Readonly<Record<string, LocalFlag>> = {
   n_cpu_moe: { option: 'cpuMoeLayers', read: integer(0, 100_000), expects: 'a number of layers', says: "The routed experts of the first N layers stay in host memory and run on the CPU: an MoE too large for the GPU keeps its attention, shared experts and KV there." },
   cpu_moe: { option: 'cpuMoeLayers', read: v => (flag(v) === true ? CPU_MOE_ALL : flag(v) === false ? undefined : 'invalid'), expects: 'true or false', says: "Every layer's routed experts stay in host memory and run on the CPU; the rest of the model goes to the GPU." },
   override_tensor: { option: 'tensorOverrides', read: readOverrides, expects: 'PATTERN=BUFFER rules such as exps=CPU (a regular expression without a repeated group that itself repeats, and CPU or CUDA0…)', says: 'Places the tensors whose names match a pattern in the named buffer, the first rule that matches winning: exps=CPU keeps the routed experts in host memory.' },
+  mmproj: { option: 'mmprojType', read: v => (v.kind === 'string' && v.value.trim() !== '' ? (ggufFileType(v.value) ?? 'F16') : 'invalid'), expects: 'a projector file (mmproj-F16.gguf)', says: "The vision projector llama.cpp loads beside the model, on the GPU unless --no-mmproj-offload: a multimodal model's image encoder, at the file's type." },
+  no_mmproj_offload: { option: 'mmprojOnHost', read: flag, expects: 'true or false', says: 'Keeps the vision projector in host memory: GPU memory for the model, images encoded on the CPU.' },
   fit: { option: 'fit', read: onOff, expects: 'on or off', says: 'llama.cpp shrinks an unstated context, then moves unstated layers to the CPU, until the buffers fit the GPU (on by default).' },
 };
 
@@ -379,6 +381,14 @@ function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
   const fileType = model?.kind === 'string' ? fileTypeOf(model.value, engine) : undefined;
   const read = readFlags(obj, key => LOCAL_FLAGS[LOCAL_ALIASES[key] ?? key]);
   const overrides = allOverrides(obj);
+  // `-hf REPO` downloads and loads the repository's projector too (unless --no-mmproj), as F16 by default.
+  const fromHub = engine === 'llama.cpp' && model?.kind === 'string' && /^[\w.-]+\/[\w.-]+(:[\w]+)?$/.test(model.value) && !/\.gguf$/i.test(model.value);
+  const noProjector = entryOf(obj, 'no_mmproj') !== undefined;
   const local: Writable<LlamaOptions> = { engine, ...(fileType ? { fileType } : {}), ...read.values, ...(overrides.length > 0 ? { tensorOverrides: overrides } : {}) };
+  if (noProjector) {
+    delete local.mmprojType;
+  } else if (fromHub && local.mmprojType === undefined) {
+    local.hubProjector = true;
+  }
   return { engine, options: {}, local, sources: read.sources, problems: read.problems, commandLine: isCommandLine(obj) };
 }

@@ -449,6 +449,8 @@ const LLAMA_FLAGS: Readonly<Record<string, { readonly name: string; readonly bar
   '--tensor-split': { name: 'tensor_split' }, '--swa-full': { name: 'swa_full', bare: true }, '-fit': { name: 'fit' }, '--fit': { name: 'fit' },
   '-ot': { name: 'override_tensor' }, '--override-tensor': { name: 'override_tensor' }, '-ncmoe': { name: 'n_cpu_moe' }, '--n-cpu-moe': { name: 'n_cpu_moe' },
   '-cmoe': { name: 'cpu_moe', bare: true }, '--cpu-moe': { name: 'cpu_moe', bare: true },
+  '-mm': { name: 'mmproj' }, '--mmproj': { name: 'mmproj' }, '--no-mmproj': { name: 'no_mmproj', bare: true },
+  '--no-mmproj-offload': { name: 'no_mmproj_offload', bare: true },
 };
 
 /** A llama.cpp program: llama-server, llama-cli and the older `server` / `main`, run from a build folder or the PATH. */

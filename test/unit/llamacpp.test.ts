@@ -225,6 +225,26 @@ describe('llama.cpp planner: experts in host memory (-ot, --n-cpu-moe, --cpu-moe
   });
 });
 
+describe('llama.cpp planner: the vision projector', () => {
+  const gemma = (command: string) => only(`${command}\n`, 'shell', { targetGpu: 'RTX 4090' }).local!;
+
+  // ggml-org's mmproj-model-f16.gguf for Gemma 3 4B is 851 MB: its SigLIP tower and projector in F16.
+  it('--mmproj, and -hf for a model with a vision tower, load the projector on the GPU; --no-mmproj and --no-mmproj-offload do not', () => {
+    const text = gemma('llama-server -m gemma-3-4b-it-Q4_K_M.gguf -c 8192');
+    const withProjector = gemma('llama-server -m gemma-3-4b-it-Q4_K_M.gguf --mmproj mmproj-model-f16.gguf -c 8192');
+    const projector = withProjector.deviceModelBytes - text.deviceModelBytes;
+    assert.ok(Math.abs(projector / 1e6 - 851) / 851 < 0.03, `${projector / 1e6} MB`);
+    assert.strictEqual(gemma('llama-server -hf ggml-org/gemma-3-4b-it-GGUF:Q4_K_M -c 8192').deviceModelBytes, withProjector.deviceModelBytes);
+    assert.strictEqual(gemma('llama-server -hf ggml-org/gemma-3-4b-it-GGUF:Q4_K_M -c 8192 --no-mmproj').deviceModelBytes, text.deviceModelBytes);
+    const onHost = gemma('llama-server -m gemma-3-4b-it-Q4_K_M.gguf --mmproj mmproj-model-f16.gguf --no-mmproj-offload -c 8192');
+    assert.strictEqual(onHost.deviceModelBytes, text.deviceModelBytes);
+    assert.strictEqual(onHost.hostModelBytes - text.hostModelBytes, projector);
+    const q8 = gemma('llama-server -m gemma-3-4b-it-Q4_K_M.gguf --mmproj mmproj-Q8_0.gguf -c 8192');
+    assert.ok(q8.deviceModelBytes - text.deviceModelBytes < 0.6 * projector, 'a Q8_0 projector is about half');
+    assert.strictEqual(gemma('llama-server -hf ggml-org/Qwen2.5-7B-Instruct-GGUF:Q4_K_M -c 8192').assumptions.some(n => /vision projector/.test(n)), false, 'no tower, no projector');
+  });
+});
+
 describe('Ollama', () => {
   it('knows library names and tags, and multiplies num_ctx by OLLAMA_NUM_PARALLEL', () => {
     assert.deepStrictEqual(ollamaModel('llama3.1:8b'), { id: 'meta-llama/Llama-3.1-8B', fileType: 'Q4_K_M' });
