@@ -275,7 +275,9 @@ export function analyzeConfig(
   for (const p of [...(config.training.problems ?? []), ...(config.serving?.problems ?? [])]) {
     problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
   }
-  for (const p of [...(config.training.warnings ?? []), ...(config.serving?.warnings ?? [])]) {
+  // A dynamic quant's approximation is moot where the local file's header gives its exact types.
+  const servingWarnings = (config.serving?.warnings ?? []).filter(w => !(w.moot === 'with-gguf-header' && config.catalog?.model.gguf));
+  for (const p of [...(config.training.warnings ?? []), ...servingWarnings]) {
     problems.push({ severity: 'warning', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'questionable-value' });
   }
   for (const p of config.training.notices ?? []) {

@@ -66,7 +66,7 @@ const NAME_SUFFIXES: readonly NameSuffix[] = [
 ];
 
 /** llama.cpp file names: `llama-2-7b.Q4_K_M.gguf`, `Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf`, `…-IQ4_XS.gguf`, split files. */
-const GGUF_FILE = /[._](q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|iq[1-4]_(?:xxs|xs|s|m|nl)|tq[12]_0|mxfp4_moe|f16|bf16|f32)(?:_\d{5}_of_\d{5})?\.gguf$/;
+const GGUF_FILE = /[._](?:ud_)?(q[2-8]_k_xl|q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|iq[1-4]_(?:xxs|xs|s|m|nl)|tq[12]_0|mxfp4_moe|f16|bf16|f32)(?:_\d{5}_of_\d{5})?\.gguf$/;
 
 /** How a name led to a catalog entry, and what the name says about the weights. */
 export interface CatalogMatch {
@@ -111,6 +111,8 @@ function organisation(reference: string): string | undefined {
 const GGUF_TYPES: Readonly<Record<string, Quantization | undefined>> = {
   q4_k_m: 'q4_k_m', q5_k_m: 'q5_k_m', q4_k_s: 'q4_k', q5_k_s: 'q5_k', q2_k: 'q2_k', q3_k_m: 'q3_k', q3_k_s: 'q3_k', q3_k_l: 'q3_k',
   q4_k: 'q4_k', q5_k: 'q5_k', q6_k: 'q6_k', q8_0: 'q8_0', q4_0: 'q4_0', q4_1: 'q4_1', q5_0: 'q5_0', q5_1: 'q5_1',
+  // unsloth's dynamic quants, by their base type (see gguf.ts's dynamicQuant).
+  q2_k_xl: 'q2_k', q3_k_xl: 'q3_k', q4_k_xl: 'q4_k_m', q5_k_xl: 'q5_k_m', q6_k_xl: 'q6_k', q8_k_xl: 'q8_0',
 };
 
 /**

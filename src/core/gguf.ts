@@ -43,6 +43,26 @@ export const GGUF_FILE_TYPES: Readonly<Record<string, string>> = {
   TQ1_0: 'TQ1_0', TQ2_0: 'TQ2_0', MXFP4_MOE: 'MXFP4',
 };
 
+/**
+ * unsloth's dynamic quants (`UD-Q4_K_XL`, `UD-IQ1_S`): types chosen layer by layer around a base type, which VRAM Lens
+ * lays the file out as (a local file's header gives the exact types). By the name's type, its base.
+ */
+const DYNAMIC_QUANT_BASES: Readonly<Record<string, string>> = {
+  Q2_K_XL: 'Q2_K', Q3_K_XL: 'Q3_K_M', Q4_K_XL: 'Q4_K_M', Q5_K_XL: 'Q5_K_M', Q6_K_XL: 'Q6_K', Q8_K_XL: 'Q8_0',
+};
+
+/** A dynamic quant a file name or `-hf` tag states: the type as written and the base type it is laid out as. */
+export function dynamicQuant(reference: string): { readonly type: string; readonly base: string } | undefined {
+  const m = /(?:^|[.\-_:])((?:UD[-_])?(?:I?Q\d(?:_[A-Z0-9]+)*))(?:-\d{5}-of-\d{5})?(?:\.gguf)?$/i.exec(reference);
+  if (!m) {
+    return undefined;
+  }
+  const written = m[1].toUpperCase().replace(/^UD_/, 'UD-');
+  const bare = written.replace(/^UD-/, '');
+  const base = DYNAMIC_QUANT_BASES[bare] ?? (written.startsWith('UD-') && bare in GGUF_FILE_TYPES ? bare : undefined);
+  return base ? { type: written, base } : undefined;
+}
+
 /** The file type a GGUF file's name states (`Llama-3.1-8B-Instruct-Q4_K_M.gguf`, `model.iq4_xs.gguf`), if any. */
 export function ggufFileType(fileName: string): string | undefined {
   const m = /[.\-_]((?:i?q|tq)\d(?:_[a-z0-9]+)*|f16|bf16|f32|mxfp4_moe)(?:-\d{5}-of-\d{5})?\.gguf$/i.exec(fileName);

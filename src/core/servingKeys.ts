@@ -1,6 +1,6 @@
 // The serving flags VRAM Lens reads (vLLM's and SGLang's, as command lines, `--config` YAML and `LLM(...)` write them): what each sets, what it does to the KV pool (for hovers), and the reader that turns a file's entries into serving options.
 import { entryOf, type ConfigObject, type ConfigValue } from './configTree';
-import { GGUF_FILE_TYPES, ggufFileType } from './gguf';
+import { dynamicQuant, GGUF_FILE_TYPES, ggufFileType } from './gguf';
 import { RUN_LIMITS } from './runLimits';
 import { CPU_MOE_ALL, LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions, type LocalEngine, type TensorOverride } from './llamacpp';
 import { OLLAMA_DEFAULT_FILE_TYPE, ollamaModel } from './ollama';
@@ -250,7 +250,7 @@ export interface ServingFromFile {
   readonly sources: readonly ServingSource[];
   readonly problems: readonly { readonly message: string; readonly keySpan: Span; readonly valueSpan: Span }[];
   /** Flags that change memory in ways the plan does not count (speculative decoding's draft): a warning on each. */
-  readonly warnings?: readonly { readonly message: string; readonly keySpan: Span; readonly valueSpan: Span }[];
+  readonly warnings?: readonly { readonly message: string; readonly keySpan: Span; readonly valueSpan: Span; readonly moot?: 'with-gguf-header' }[];
   /** A shell command line (a fix may add a flag at its end), not a YAML config or an `LLM(...)` call. */
   readonly commandLine: boolean;
 }
@@ -372,8 +372,11 @@ function fileTypeOf(reference: string, engine: LocalEngine): string | undefined 
   if (engine === 'ollama') {
     return ollamaModel(reference)?.fileType ?? OLLAMA_DEFAULT_FILE_TYPE;
   }
-  return ggufFileType(reference) ?? (tag !== undefined && tag in GGUF_FILE_TYPES ? tag : undefined);
+  return ggufFileType(reference) ?? (tag !== undefined && tag in GGUF_FILE_TYPES ? tag : undefined) ?? dynamicQuant(reference)?.base;
 }
+
+/** llama.cpp's `-hf REPO` without a tag: the repository's Q4_K_M file (its documented default). */
+const HUB_DEFAULT_FILE_TYPE = 'Q4_K_M';
 
 /** A llama.cpp or Ollama start's settings. */
 function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
@@ -384,11 +387,17 @@ function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
   // `-hf REPO` downloads and loads the repository's projector too (unless --no-mmproj), as F16 by default.
   const fromHub = engine === 'llama.cpp' && model?.kind === 'string' && /^[\w.-]+\/[\w.-]+(:[\w]+)?$/.test(model.value) && !/\.gguf$/i.test(model.value);
   const noProjector = entryOf(obj, 'no_mmproj') !== undefined;
-  const local: Writable<LlamaOptions> = { engine, ...(fileType ? { fileType } : {}), ...read.values, ...(overrides.length > 0 ? { tensorOverrides: overrides } : {}) };
+  const untagged = fromHub && model?.kind === 'string' && !model.value.includes(':');
+  const type = fileType ?? (untagged ? HUB_DEFAULT_FILE_TYPE : undefined);
+  const local: Writable<LlamaOptions> = { engine, ...(type ? { fileType: type } : {}), ...read.values, ...(overrides.length > 0 ? { tensorOverrides: overrides } : {}) };
   if (noProjector) {
     delete local.mmprojType;
   } else if (fromHub && local.mmprojType === undefined) {
     local.hubProjector = true;
   }
-  return { engine, options: {}, local, sources: read.sources, problems: read.problems, commandLine: isCommandLine(obj) };
+  const dynamic = model?.kind === 'string' && engine === 'llama.cpp' ? dynamicQuant(model.value) : undefined;
+  const warnings = dynamic && model
+    ? [{ message: `${dynamic.type} is unsloth's dynamic quant, its types chosen layer by layer: VRAM Lens lays it out as ${dynamic.base}, its base type, which can differ by several percent. Point -m to the local .gguf to read its exact types from its header.`, keySpan: model.span, valueSpan: model.span, moot: 'with-gguf-header' as const }]
+    : [];
+  return { engine, options: {}, local, sources: read.sources, problems: read.problems, warnings, commandLine: isCommandLine(obj) };
 }

@@ -245,6 +245,25 @@ describe('llama.cpp planner: the vision projector', () => {
   });
 });
 
+describe("llama.cpp planner: -hf's default file and unsloth's dynamic quants", () => {
+  it('-hf REPO without a tag plans the Q4_K_M file, as llama.cpp picks it', () => {
+    const untagged = only('llama-server -hf ggml-org/Qwen2.5-7B-Instruct-GGUF -c 8192\n').local!;
+    const tagged = only('llama-server -hf ggml-org/Qwen2.5-7B-Instruct-GGUF:Q4_K_M -c 8192\n').local!;
+    assert.strictEqual(untagged.fileType, 'Q4_K_M');
+    assert.strictEqual(untagged.deviceModelBytes, tagged.deviceModelBytes);
+  });
+
+  it('UD-Q4_K_XL (a file name or an -hf tag) resolves its model and is laid out as Q4_K_M, with a warning that says so', () => {
+    for (const command of ['llama-server -m Qwen3-30B-A3B-Instruct-2507-UD-Q4_K_XL.gguf -c 8192\n', 'llama-server -hf unsloth/Qwen3-30B-A3B-Instruct-2507-GGUF:Q4_K_XL -c 8192\n']) {
+      const a = only(command);
+      assert.strictEqual(a.spec?.name ?? a.config.name, 'Qwen/Qwen3-30B-A3B-Instruct-2507');
+      assert.strictEqual(a.local!.fileType, 'Q4_K_M');
+      assert.ok(a.problems.some(p => p.severity === 'warning' && /unsloth's dynamic quant.*lays it out as Q4_K_M/.test(p.message)), command);
+    }
+    assert.strictEqual(only('llama-server -m Qwen3-30B-A3B-Instruct-2507-Q4_K_M.gguf -c 8192\n').problems.length, 0, 'a plain file type, no warning');
+  });
+});
+
 describe('Ollama', () => {
   it('knows library names and tags, and multiplies num_ctx by OLLAMA_NUM_PARALLEL', () => {
     assert.deepStrictEqual(ollamaModel('llama3.1:8b'), { id: 'meta-llama/Llama-3.1-8B', fileType: 'Q4_K_M' });
