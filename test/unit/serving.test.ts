@@ -492,6 +492,12 @@ describe('serving planner: SGLang', () => {
     assert.ok(Math.abs(only(cmd, 'shell').serving!.nonTorchBytes / GIB - 2.1) < 0.01);
   });
 
+  it("--disable-cuda-graph is SGLang's --enforce-eager: no graph memory", () => {
+    const graphs = (flags: string) => only(`python -m sglang.launch_server --model-path Qwen/Qwen3-32B --tp 2 ${flags}\n`, 'shell').serving!.cudaGraphBytes;
+    assert.ok(graphs('') > 0);
+    assert.strictEqual(graphs('--disable-cuda-graph'), 0);
+  });
+
   it('--dp copies the model onto more GPUs; with --enable-dp-attention the groups share the TP GPUs and keep attention whole over fewer', () => {
     const sglang = (flags: string) => only(`python3 -m sglang.launch_server --model-path ${flags}\n`, 'shell', { targetGpu: 'H200' }).serving!;
     const one = sglang('meta-llama/Llama-3.1-8B-Instruct');
