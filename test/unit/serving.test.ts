@@ -11,6 +11,7 @@ import { formatUsage } from '../../src/core/format';
 import { findGpu, GPUS, isUnifiedMemory } from '../../src/core/gpus';
 import { parseEngineVersion, planServing, stageLayers } from '../../src/core/serving';
 import { servingFixes } from '../../src/core/servingFixes';
+import { servingFlagHelp } from '../../src/core/servingKeys';
 import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/parse';
 import type { ConfigFormat } from '../../src/parse/limits';
@@ -537,6 +538,22 @@ describe('serving planner: the CLI', () => {
 });
 
 describe('the hover on a serving flag', () => {
+  it('every flag this planner reads has a hover, as written on the command line', () => {
+    const vllm = 'vllm serve deepseek-ai/DeepSeek-R1 -dp 2 -ep -dcp 2 -tp 4 --kv-cache-memory-bytes 20G --enable-lora --max-loras 2 --max-lora-rank 32 --language-model-only\n';
+    const llama = 'llama-server -m Qwen3-30B-A3B-Instruct-2507-Q4_K_M.gguf -ot exps=CPU --n-cpu-moe 8 --mmproj mmproj-F16.gguf --no-mmproj-offload\n';
+    const sglang = 'python -m sglang.launch_server --model-path Qwen/Qwen3-32B --tp 2 --dp 2 --enable-dp-attention --disable-cuda-graph\n';
+    for (const text of [vllm, llama, sglang]) {
+      const doc = analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H200' });
+      const sources = doc.configs[0].config.serving!.sources;
+      assert.ok(sources.length >= 3, text);
+      for (const source of sources) {
+        const md = servingHoverMarkdown(doc.configs[0], source.key, doc.gpu);
+        const says = servingFlagHelp(source.key);
+        assert.ok(says && md.replace(/\\(.)/g, '$1').includes(says), `${source.key}: ${md}`);
+      }
+    }
+  });
+
   it('gives the pool at two nearby values of gpu_memory_utilization, and llama.cpp\'s load at half and double the context', () => {
     const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization 0.9 --max-model-len 8192\n';
     const doc = analyzeDocument(parseConfig(text, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: 'H100 80GB' });
