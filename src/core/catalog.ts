@@ -1,6 +1,6 @@
 // The built-in catalog of named models (catalog.json, each entry with its source) and the lookup that resolves a name or a torchtune builder to an entry.
 import catalogData from './data/catalog.json';
-import type { LocalGguf } from './gguf';
+import { dynamicQuantBase, type LocalGguf } from './gguf';
 import { ollamaModel } from './ollama';
 import type { RawValue } from './types';
 import type { Quantization } from './types';
@@ -111,9 +111,12 @@ function organisation(reference: string): string | undefined {
 const GGUF_TYPES: Readonly<Record<string, Quantization | undefined>> = {
   q4_k_m: 'q4_k_m', q5_k_m: 'q5_k_m', q4_k_s: 'q4_k', q5_k_s: 'q5_k', q2_k: 'q2_k', q3_k_m: 'q3_k', q3_k_s: 'q3_k', q3_k_l: 'q3_k',
   q4_k: 'q4_k', q5_k: 'q5_k', q6_k: 'q6_k', q8_0: 'q8_0', q4_0: 'q4_0', q4_1: 'q4_1', q5_0: 'q5_0', q5_1: 'q5_1',
-  // unsloth's dynamic quants, by their base type (see gguf.ts's dynamicQuant).
-  q2_k_xl: 'q2_k', q3_k_xl: 'q3_k', q4_k_xl: 'q4_k_m', q5_k_xl: 'q5_k_m', q6_k_xl: 'q6_k', q8_k_xl: 'q8_0',
 };
+
+/** A file name's type as a quantization: its own, or a dynamic quant's base type (`q4_k_xl` → Q4_K_M). */
+function ggufQuantization(type: string): Quantization | undefined {
+  return GGUF_TYPES[type] ?? GGUF_TYPES[dynamicQuantBase(type)?.toLowerCase() ?? ''];
+}
 
 /**
  * Finds a model by the name a file gives it: a HF id ("meta-llama/Llama-2-7b-hf"), a LitGPT checkpoint directory
@@ -140,7 +143,7 @@ function matchPublishedName(reference: string): CatalogMatch | undefined {
   let quantization: Quantization | undefined;
   const file = GGUF_FILE.exec(key.replace(/-/g, '_').replace(/_gguf$/, '.gguf'));
   if (file) {
-    quantization = GGUF_TYPES[file[1]];
+    quantization = ggufQuantization(file[1]);
     key = key.slice(0, key.length - file[0].length).replace(/[.-]$/, '');
   } else if (/\.gguf$/.test(key)) {
     key = key.slice(0, -'.gguf'.length);

@@ -51,6 +51,11 @@ const DYNAMIC_QUANT_BASES: Readonly<Record<string, string>> = {
   Q2_K_XL: 'Q2_K', Q3_K_XL: 'Q3_K_M', Q4_K_XL: 'Q4_K_M', Q5_K_XL: 'Q5_K_M', Q6_K_XL: 'Q6_K', Q8_K_XL: 'Q8_0',
 };
 
+/** The base type of a dynamic quant's type (`Q4_K_XL` → `Q4_K_M`), any case; undefined for any other type. */
+export function dynamicQuantBase(type: string): string | undefined {
+  return DYNAMIC_QUANT_BASES[type.toUpperCase()];
+}
+
 /** A dynamic quant a file name or `-hf` tag states: the type as written and the base type it is laid out as. */
 export function dynamicQuant(reference: string): { readonly type: string; readonly base: string } | undefined {
   const m = /(?:^|[.\-_:])((?:UD[-_])?(?:I?Q\d(?:_[A-Z0-9]+)*))(?:-\d{5}-of-\d{5})?(?:\.gguf)?$/i.exec(reference);
@@ -59,7 +64,7 @@ export function dynamicQuant(reference: string): { readonly type: string; readon
   }
   const written = m[1].toUpperCase().replace(/^UD_/, 'UD-');
   const bare = written.replace(/^UD-/, '');
-  const base = DYNAMIC_QUANT_BASES[bare] ?? (written.startsWith('UD-') && bare in GGUF_FILE_TYPES ? bare : undefined);
+  const base = dynamicQuantBase(bare) ?? (written.startsWith('UD-') && bare in GGUF_FILE_TYPES ? bare : undefined);
   return base ? { type: written, base } : undefined;
 }
 

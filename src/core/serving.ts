@@ -221,7 +221,7 @@ export function stageLayers(layers: number, pp: number): number[] {
 }
 
 /** The data-parallel engines of a vLLM deployment (`--data-parallel-size`). */
-function dataParallelOf(options: ServingOptions): number {
+export function dataParallelOf(options: Pick<ServingOptions, 'dataParallel'>): number {
   return Math.max(1, options.dataParallel ?? 1);
 }
 
@@ -282,7 +282,8 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
   // Quantized checkpoints keep the embedding and the head in 16 bits.
   const element = activationElementBytes(options.precision);
   const total = weightBytes(spec, element, options.quantization);
-  const experts = spec.moe ? routedExpertBytes(spec, element, options.quantization) : 0;
+  const expertGpus = expertGroup(spec, options);
+  const experts = expertGpus !== options.tensorParallel ? routedExpertBytes(spec, element, options.quantization) : 0;
   const attentionGpus = attentionGroup(options);
   const attention = attentionGpus !== options.tensorParallel ? attentionWeightBytes(spec, element, options.quantization) : 0;
   const table = spec.vocabSize * spec.hiddenSize * element;
@@ -295,7 +296,7 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
   const lastStage = stage === options.pipelineParallel - 1;
   const head = lastStage ? (spec.tieWordEmbeddings ? (options.pipelineParallel > 1 ? table : 0) : ownHead) : 0;
   const embedding = stage === 0 ? table : 0;
-  const split = (embedding + head + perLayer(rest)) / options.tensorParallel + perLayer(experts) / expertGroup(spec, options) + perLayer(attention) / attentionGpus;
+  const split = (embedding + head + perLayer(rest)) / options.tensorParallel + perLayer(experts) / expertGpus + perLayer(attention) / attentionGpus;
   return Math.round(split + ropeCacheBytes(spec, element));
 }
 

@@ -6,7 +6,7 @@ import { computesFp8, cudaTotalBytes, gpuMemoryBytes, vllmBitsandbytesRuns, type
 import { GIB } from './memory';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { fewestStartingSplit, neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
+import { dataParallelOf, fewestStartingSplit, neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
 import type { ModelSpec } from './types';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
@@ -145,7 +145,7 @@ function kvTries({ options }: Situation): Try[] {
 function tensorParallelTries({ spec, options, gpu }: Situation): Try[] {
   const tries: Try[] = [];
   const tp = fewestStartingSplit(spec, options, gpu);
-  const dp = options.dataParallel ?? 1;
+  const dp = dataParallelOf(options);
   if (tp !== undefined && tp > options.tensorParallel) {
     const title = dp > 1 ? `Split each engine over ${tp} GPUs (tensor_parallel_size ${tp}: ${tp * dp} GPUs with data_parallel_size ${dp})` : `Split the model over ${tp} GPUs (tensor_parallel_size ${tp})`;
     tries.push({ option: 'tensorParallel', value: tp, written: String(tp), title });

@@ -6,7 +6,7 @@ import { CPU_MOE_ALL, LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions,
 import { OLLAMA_DEFAULT_FILE_TYPE, ollamaModel } from './ollama';
 import { parseEngineVersion, type ServingEngine, type ServingOptions } from './serving';
 import type { KvCacheType, Precision, Quantization, Span } from './types';
-import { SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_OFFLINE_KEY, SERVING_VERSION_KEY } from './vocabulary';
+import { LLAMA_HUB_KEY, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_OFFLINE_KEY, SERVING_VERSION_KEY } from './vocabulary';
 
 type Writable<T> = { -readonly [K in keyof T]?: T[K] };
 
@@ -385,7 +385,7 @@ function readLocal(obj: ConfigObject, engine: LocalEngine): ServingFromFile {
   const read = readFlags(obj, key => LOCAL_FLAGS[LOCAL_ALIASES[key] ?? key]);
   const overrides = allOverrides(obj);
   // `-hf REPO` downloads and loads the repository's projector too (unless --no-mmproj), as F16 by default.
-  const fromHub = engine === 'llama.cpp' && model?.kind === 'string' && /^[\w.-]+\/[\w.-]+(:[\w]+)?$/.test(model.value) && !/\.gguf$/i.test(model.value);
+  const fromHub = engine === 'llama.cpp' && entryOf(obj, LLAMA_HUB_KEY) !== undefined;
   const noProjector = entryOf(obj, 'no_mmproj') !== undefined;
   const untagged = fromHub && model?.kind === 'string' && !model.value.includes(':');
   const type = fileType ?? (untagged ? HUB_DEFAULT_FILE_TYPE : undefined);

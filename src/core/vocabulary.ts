@@ -101,6 +101,9 @@ export const LAUNCH_KEYS = {
 /** The key a serving command's entries carry naming its engine (`vllm`, `sglang`): set by the readers, never written by users. */
 export const SERVING_ENGINE_KEY = 'serving_engine';
 
+/** The key a llama.cpp start's entries carry when its model is a Hub repository (`-hf REPO[:QUANT]`), not a file. */
+export const LLAMA_HUB_KEY = 'llama_hub_repo';
+
 /** The key a serving command's entries carry when its image's tag states the engine's release (`vllm/vllm-openai:v0.6.3`). */
 export const SERVING_VERSION_KEY = 'serving_version';
 

@@ -2,7 +2,7 @@
 import type { CallSite, ConfigDocument, ConfigEntry, ConfigObject, ConfigValue } from '../core/configTree';
 import { ACCELERATE_FLAGS } from '../core/launchers';
 import { nemoRecipeRun } from '../core/script';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_FINETUNE_CALL, NEMO_RECIPE_CALL, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_VERSION_KEY } from '../core/vocabulary';
+import { LAUNCH_KEYS, LLAMA_HUB_KEY, MEGATRON_SCRIPT_KEY, MODEL_NAME_KEYS, NEMO_FINETUNE_CALL, NEMO_RECIPE_CALL, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_VERSION_KEY } from '../core/vocabulary';
 import type { Span } from '../core/types';
 
 /** A word of a command, unquoted and with the script's variables expanded, and where it is written. */
@@ -495,7 +495,9 @@ function joinedOverrides(entries: ConfigEntry[]): ConfigEntry[] {
 
 /** A llama.cpp launch at the word that starts it: the engine, and its flags with a Hub repository (`-hf`) as the model. */
 function llamaLaunchEntries(at: Word, flags: readonly ConfigEntry[]): { name: string; entries: ConfigEntry[] } {
-  return { name: 'llama.cpp', entries: [wordEntry(SERVING_ENGINE_KEY, { text: 'llama.cpp', span: at.span }), ...flags.map(e => (e.key === 'hf_repo' ? { ...e, key: 'model' } : e))] };
+  const hub = flags.find(e => e.key === 'hf_repo');
+  const marks = [wordEntry(SERVING_ENGINE_KEY, { text: 'llama.cpp', span: at.span }), ...(hub ? [wordEntry(LLAMA_HUB_KEY, { text: 'true', span: hub.keySpan })] : [])];
+  return { name: 'llama.cpp', entries: [...marks, ...flags.map(e => (e.key === 'hf_repo' ? { ...e, key: 'model' } : e))] };
 }
 
 /** Ollama's environment variables a script sets (exported, or before the command), by the names VRAM Lens reads. */
