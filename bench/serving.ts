@@ -98,7 +98,8 @@ function run(): void {
     }
   }
   console.log(`start verdicts: ${verdictsRight}/${verdicts} right`);
-  console.log(`planned: ${data.rows.length - unplanned.length}/${data.rows.length} rows (the errors above are over these); no plan, the model not being in the offline catalog: ${unplanned.join(', ') || 'none'}`);
+  const without = unplanned.length > 0 ? `; no plan, the model not being in the offline catalog: ${unplanned.join(', ')}` : '';
+  console.log(`planned: ${data.rows.length - unplanned.length}/${data.rows.length} rows (the errors above are over these)${without}`);
 }
 
 interface LocalRow {

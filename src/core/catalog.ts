@@ -7,7 +7,9 @@ import type { Quantization } from './types';
 
 /** A popular model's architecture, for configs that name the model instead of writing it out. */
 /** Config values as a catalog entry holds them: scalars, lists of numbers (cross_attention_layers), and objects of them (a vision_config). */
-export type CatalogConfig = { readonly [key: string]: RawValue | null | readonly (number | string | null)[] | CatalogConfig };
+/** One item of a catalog list: a number, a string (a pipeline's class names), null, or a list (LLaVA-NeXT's grid pinpoints). */
+export type CatalogItem = number | string | null | readonly CatalogItem[];
+export type CatalogConfig = { readonly [key: string]: RawValue | null | readonly CatalogItem[] | CatalogConfig };
 
 export interface CatalogModel {
   readonly id: string;

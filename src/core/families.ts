@@ -330,6 +330,14 @@ const deepseekMoeRefine = (ctx: FamilyContext): Refinement => {
 };
 
 /**
+ * Kimi-VL's remote code builds its DeepSeek-V3 language model from DeepSeek's own modeling file, where the router's
+ * e_score_correction_bias is a parameter whenever topk_method is noaux_tc (its default).
+ */
+function remoteRouterBias(ctx: FamilyContext): boolean {
+  return ctx.architecture === 'KimiVLForConditionalGeneration' && (ctx.str('topk_method') ?? 'noaux_tc') === 'noaux_tc';
+}
+
+/**
  * DeepSeek-V2/V3 (HF `deepseek_v2`/`deepseek_v3` and the native `inference/configs/*.json` names): multi-head
  * latent attention, dense FFNs in the first layers, then routed experts plus shared experts.
  */
@@ -353,7 +361,7 @@ const deepseekRefine = (ctx: FamilyContext): Refinement => {
     sharedIntermediate: shared * expertIntermediate,
     sharedExpertGate: false,
     moeLayers,
-    routerBias: native && ctx.hiddenSize === 7168,
+    routerBias: (native && ctx.hiddenSize === 7168) || remoteRouterBias(ctx),
   } : undefined;
   const intermediateSize = ctx.int(native ? 'inter_dim' : 'intermediate_size') ?? ctx.intermediateSize;
   // DeepSeek-VL2's small language models (use_mla: false): multi-head attention, its MLA dimensions written as 0.

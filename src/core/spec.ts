@@ -1,6 +1,6 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type AttachedConfigs, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
-import { matchCatalogModel, torchtuneModel, type CatalogMatch, type CatalogModel } from './catalog';
+import { matchCatalogModel, torchtuneModel, type CatalogItem, type CatalogMatch, type CatalogModel } from './catalog';
 import {
   crossDitSpec, DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, LEGACY_PIXART_CLASS, MMDIT_CLASS, PIXART_CLASS, PIXART_DEFAULTS, SANA_CLASS, SANA_DEFAULTS, SANA_MLP_RATIO, SD3_DEFAULTS, sd3Spec,
 } from './diffusion';
@@ -113,6 +113,10 @@ export interface VisionConfig {
   readonly holderType?: string;
   /** The holder's `image_grid_pinpoints`, when it lists them as [height, width] pairs. */
   readonly pinpoints?: readonly (readonly [number, number])[];
+  /** How many layers' features the holder's `vision_feature_layer` list concatenates for the projector (Granite Vision). */
+  readonly featureLayers?: number;
+  /** MoonViT's `merge_kernel_size` as [rows, columns]. */
+  readonly mergeKernel?: readonly [number, number];
 }
 
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
@@ -141,7 +145,9 @@ function anyresMax(ratio: RawValue | null | undefined): number {
 
 /** Towers known by the model_type of the config holding them. */
 const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
-  qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', qwen3_vl: 'qwen3vl', qwen3_vl_moe: 'qwen3vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip' };
+  qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', qwen3_vl: 'qwen3vl', qwen3_vl_moe: 'qwen3vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip',
+  // MoonViT with Kimi-VL's projector (other models around a MoonViT build their own).
+  kimi_vl: 'moonvit' };
 
 /** Models whose SigLIP tower has no attention-pooling head, whatever its config says: they read its patch features. */
 const HEADLESS_SIGLIP: ReadonlySet<string> = new Set(['minicpmv', 'idefics3', 'smolvlm']);
@@ -285,7 +291,19 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
   }
   const holder = entryOf(obj, 'model_type')?.value;
   const pinpoints = gridPinpoints(obj);
-  return { kind, values, lengths: listLengths(v) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}), ...(pinpoints ? { pinpoints } : {}) };
+  const featureLayers = entryOf(obj, 'vision_feature_layer')?.value;
+  const mergeKernel = wholePair(entryOf(v, 'merge_kernel_size')?.value);
+  return {
+    kind, values, lengths: listLengths(v) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}), ...(pinpoints ? { pinpoints } : {}),
+    ...(featureLayers?.kind === 'array' && featureLayers.items.length > 1 ? { featureLayers: featureLayers.items.length } : {}),
+    ...(mergeKernel ? { mergeKernel } : {}),
+  };
+}
+
+/** A list of two whole numbers from 1 to 64 (MoonViT's merge_kernel_size), else undefined. */
+function wholePair(list: ConfigValue | undefined): [number, number] | undefined {
+  const items = list?.kind === 'array' && list.items.length === 2 ? list.items.map(scalar) : [];
+  return items.length === 2 && items.every(n => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 64) ? [items[0] as number, items[1] as number] : undefined;
 }
 
 /** A config's `image_grid_pinpoints` as [height, width] pairs of positive whole numbers; undefined unless all are. */
@@ -472,9 +490,29 @@ function catalogValues(values: CatalogModel['config'], span: Span, objectSpan: S
   return { kind: 'object', entries, span: objectSpan };
 }
 
-/** One item of a catalog list: a number, a string (a pipeline's class names) or null. */
-function catalogItem(v: number | string | null, span: Span): ConfigValue {
-  return v === null ? { kind: 'null', span } : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span } : { kind: 'string', value: v, span };
+/** One item of a catalog list as a config value. */
+function catalogItem(v: CatalogItem, span: Span): ConfigValue {
+  return v === null ? { kind: 'null', span }
+    : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span }
+      : typeof v === 'string' ? { kind: 'string', value: v, span }
+        : { kind: 'array', items: v.map(n => catalogItem(n, span)), span };
+}
+
+/**
+ * Where a catalog entry's language model is read, as a file of it would be: the entry itself, or, for a multimodal
+ * entry written as its checkpoint's config.json (PaliGemma, Granite Vision, Kimi-VL), its text_config beside its tower.
+ */
+function catalogModelObject(entry: ConfigObject): { readonly obj: ConfigObject; readonly path: string; readonly parent?: ConfigObject } {
+  if (isModelObject(entry)) {
+    return { obj: entry, path: '' };
+  }
+  for (const key of TEXT_MODEL_KEYS) {
+    const text = entryOf(entry, key)?.value;
+    if (text?.kind === 'object') {
+      return { obj: withClassDefaults(text, key).obj, path: key, parent: entry };
+    }
+  }
+  return { obj: entry, path: '' };
 }
 
 /** A catalog pipeline's components as the host would read them beside its model_index.json. */
@@ -778,13 +816,15 @@ function readCandidate({ obj, path, parent, filled, ref, origins, run, runName, 
   const named = attached && ((name: string) => attached.get(name));
   if (ref) {
     const ownTraining = readTrainingSettings(obj, named);
-    const entry = withMegatronVocabulary(catalogObject(ref, obj), ownTraining.options);
-    const read = readConfig(entry, path);
-    const shipped = readQuantizationConfig(entry);
+    const whole = catalogObject(ref, obj);
+    const model = catalogModelObject(whole);
+    const entry = withMegatronVocabulary(model.obj, ownTraining.options);
+    const read = readConfig(entry, model.path || path, model.parent);
+    const shipped = readQuantizationConfig(whole);
     const training = withShipped(withNamedWeights(ownTraining, ref), shipped, ref.key, { keySpan: ref.keySpan, valueSpan: ref.valueSpan });
     const catalog = origins ? { ...ref, key: origins.get(ref.key) ?? ref.key } : ref;
     const components = catalogComponents(ref.model, ref.valueSpan);
-    const pipeline = components && readPipeline(entry, components);
+    const pipeline = components && readPipeline(whole, components);
     const serving = readServing(obj);
     return { ...read, name: ref.model.id, keys: [], catalog, training: origins ? withOrigins(training, origins) : training, ...(pipeline ? { pipeline } : {}), ...(serving ? { serving } : {}) };
   }
@@ -1645,6 +1685,26 @@ function qwenVisionTower(config: VisionConfig, kind: 'qwen2vl' | 'qwen25vl' | 'q
   };
 }
 
+/** LLaVA's projector input: the features of each layer a `vision_feature_layer` list names, side by side. */
+function featureLayersOf(config: VisionConfig): { featureLayers?: number } {
+  return config.featureLayers ? { featureLayers: config.featureLayers } : {};
+}
+
+/**
+ * Kimi-VL's MoonViT (remote code): SigLIP-sized ViT blocks with a fused biased qkv, learned positions on a grid of
+ * init_pos_emb_height × init_pos_emb_width patches, merge_kernel_size patches (2 × 2) merged before the projector.
+ */
+function moonVitTower(config: VisionConfig, size: (key: string) => number): VisionTower {
+  const [mergeRows, mergeCols] = config.mergeKernel ?? [2, 2];
+  const rows = size('init_pos_emb_height');
+  return {
+    ...baseTower(config, size),
+    // No fixed image size: the grid its positions are learned on stands for it.
+    imageSize: rows * size('patch_size'),
+    moonVit: { positionRows: rows, positionCols: size('init_pos_emb_width'), mergeRows, mergeCols },
+  };
+}
+
 /** Qwen3VLVisionConfig's deepstack_visual_indexes when the config leaves them out: [8, 16, 24]. */
 const QWEN3_VL_DEEPSTACK_LAYERS = 3;
 
@@ -1874,6 +1934,7 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     hidden_size: 1152, intermediate_size: 4304, depth: 27, in_channels: 3, patch_size: 16, spatial_merge_size: 2, temporal_patch_size: 2,
     out_hidden_size: 3584, num_position_embeddings: 2304,
   },
+  moonvit: { hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, num_channels: 3, patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64 },
 };
 
 /** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
@@ -1897,6 +1958,10 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
   if (config.kind === 'qwen2vl' || config.kind === 'qwen25vl' || config.kind === 'qwen3vl') {
     const qwen = qwenVisionTower(config, config.kind, size);
     return valid ? qwen : undefined;
+  }
+  if (config.kind === 'moonvit') {
+    const moon = moonVitTower(config, size);
+    return valid ? moon : undefined;
   }
   if (config.kind === 'internvit') {
     // InternVL's pixel shuffle keeps one token in (1 / downsample_ratio)², concatenating their features.
@@ -1935,6 +2000,14 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
         }
       : {}),
     ...(config.kind === 'clip' && config.holderType === 'llava_next' ? { anyres: { pinpoints: config.pinpoints ?? LLAVA_NEXT_PINPOINTS, classToken: true } } : {}),
+    // Granite Vision: LLaVA-NeXT around a SigLIP tower (its head kept, as transformers and vLLM build it), the projector
+    // reading the features of every layer `vision_feature_layer` lists, anyres tiles of the tower's size.
+    ...(config.kind === 'siglip' && config.holderType === 'llava_next'
+      ? {
+          projector: { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: true, ...featureLayersOf(config) },
+          anyres: { pinpoints: config.pinpoints ?? LLAVA_NEXT_PINPOINTS, classToken: false },
+        }
+      : {}),
     ...(config.kind === 'siglip' && config.holderType === 'siglip' ? { projector: { style: 'siglip' as const, spatialMergeSize: 1, bias: false } } : {}),
     ...(config.kind === 'siglip' && PIXEL_SHUFFLE_CONNECTORS.has(config.holderType ?? '')
       ? { projector: { style: 'idefics3' as const, spatialMergeSize: typeof config.values.scale_factor === 'number' ? config.values.scale_factor : 2, bias: false } }
@@ -1954,7 +2027,7 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
               ? { style: 'molmo' as const, spatialMergeSize: 2, bias: true, ...(typeof config.values.molmo_projector_dim === 'number' ? { dim: config.values.molmo_projector_dim } : {}) }
             : config.holderType === 'clip'
               ? { style: 'clip' as const, spatialMergeSize: 1, bias: false, ...(typeof config.values.projection_dim === 'number' ? { dim: config.values.projection_dim } : {}) }
-            : { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next' },
+            : { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next', ...featureLayersOf(config) },
         }
       : {}),
     ...(config.kind === 'mllama'

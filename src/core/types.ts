@@ -363,9 +363,9 @@ export interface ConvNetShape {
 export interface VisionTower {
   /**
    * Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small
-   * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's / Qwen3-VL's, or InternViT (InternVL).
+   * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's / Qwen3-VL's, InternViT (InternVL) or MoonViT (Kimi-VL).
    */
-  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'qwen3vl' | 'internvit';
+  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'qwen3vl' | 'internvit' | 'moonvit';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -395,6 +395,11 @@ export interface VisionTower {
    * MiniCPM-V 2.0 its queries' 2-D positions are a parameter too.
    */
   readonly resampler?: { readonly queries: number; readonly learnedPositions?: boolean };
+  /**
+   * Kimi-VL's MoonViT: learned positions on a grid of init_pos_emb_height × init_pos_emb_width patches (interpolated
+   * to each image's own grid), and merge_kernel_size patches merged into one token before its projector.
+   */
+  readonly moonVit?: { readonly positionRows: number; readonly positionCols: number; readonly mergeRows: number; readonly mergeCols: number };
   /**
    * Qwen2-VL's patch merger: spatial_merge_size² patches into one token of the language model's width; frames per patch.
    * Qwen3-VL adds learned positions (`num_position_embeddings`) and one more merger per DeepStack layer.
@@ -427,6 +432,8 @@ export interface VisionTower {
     readonly imageNewline?: boolean;
     /** CLIPModel's projection width; Molmo's SwiGLU projector width. */
     readonly dim?: number;
+    /** LLaVA's projector over several layers' features (`vision_feature_layer` a list, Granite Vision): how many. */
+    readonly featureLayers?: number;
   };
 }
 

@@ -1,4 +1,4 @@
-// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, InternViT in InternVL, Qwen2-VL's, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
+// The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, InternViT in InternVL, MoonViT in Kimi-VL, Qwen2-VL's, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
 import { weightTensor, type WeightTensor } from './weightTensor';
 import type { VisionTower } from './types';
 
@@ -186,7 +186,7 @@ function llavaProjector(v: VisionTower, textHidden: number): WeightTensor[] {
     return [...dense('img_projection.0', features, textHidden, 1, true), ...dense('img_projection.2', textHidden, textHidden, 1, true), weight('glb_GN and sub_GN', 1, features, 2, false)];
   }
   return [
-    ...dense('projector.linear_1', v.hiddenSize, textHidden, 1, p.bias),
+    ...dense('projector.linear_1', v.hiddenSize * (p.featureLayers ?? 1), textHidden, 1, p.bias),
     ...dense('projector.linear_2', textHidden, textHidden, 1, p.bias),
     ...(p.imageNewline ? [weight('image_newline', 1, textHidden, 1, false)] : []),
   ];
@@ -277,8 +277,29 @@ function internVit(v: VisionTower, textHidden: number): WeightTensor[] {
   ];
 }
 
+/**
+ * Kimi-VL's MoonViT (remote code): a biased patch convolution, learned positions on its position grid, pre-norm ViT
+ * blocks (LayerNorms, a fused biased qkv, a biased output and a biased two-layer MLP) and a final LayerNorm; its
+ * projector: a LayerNorm of the tower's width, then two biased linears over merge_kernel_size patches' features side by
+ * side, the first square, the second into the language model's width.
+ */
+function moonVit(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const grid = v.moonVit ?? { positionRows: 64, positionCols: 64, mergeRows: 2, mergeCols: 2 };
+  const merged = h * grid.mergeRows * grid.mergeCols;
+  return [
+    ...dense('patch_embed', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('pos_emb', h, grid.positionRows * grid.positionCols, 1, false),
+    ...encoderLayers(v, v.numLayers, true, 'blocks'),
+    weight('final_layernorm', 1, 2 * h, 1, false),
+    weight('projector.pre_norm', 1, 2 * h, 1, false),
+    ...dense('projector.linear_1', merged, merged, 1, true),
+    ...dense('projector.linear_2', merged, textHidden, 1, true),
+  ];
+}
+
 const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = {
-  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, qwen3vl: qwenVision, internvit: internVit,
+  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, qwen3vl: qwenVision, internvit: internVit, moonvit: moonVit,
 };
 
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
@@ -298,7 +319,7 @@ const DYNAMIC_DEFAULT_SIDE = 448;
 /** Each tower kind as the report names it. */
 export const TOWER_NAMES: Readonly<Record<VisionTower['kind'], string>> = {
   siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL',
-  qwen3vl: 'Qwen3-VL', internvit: 'InternViT',
+  qwen3vl: 'Qwen3-VL', internvit: 'InternViT', moonvit: 'MoonViT',
 };
 
 export interface ImageCost {
@@ -377,6 +398,17 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
       const merge = v.merger?.spatialMergeSize ?? 2;
       const n = grid(s) ** 2;
       return { tokens: Math.floor(n / (merge * merge)), patches: n, how: `${TOWER_NAMES[v.kind]}: a ${s}-pixel image, ${v.patchSize}-pixel patches merged ${merge} × ${merge}` };
+    }
+    case 'moonvit': {
+      // Kimi-VL's processor pads an image to whole merge kernels of patches (28 pixels at 14-pixel patches).
+      const s = side ?? DYNAMIC_DEFAULT_SIDE;
+      const merge = v.moonVit ?? { mergeRows: 2, mergeCols: 2 };
+      const rows = Math.ceil(s / (v.patchSize * merge.mergeRows));
+      const cols = Math.ceil(s / (v.patchSize * merge.mergeCols));
+      return {
+        tokens: rows * cols, patches: rows * merge.mergeRows * cols * merge.mergeCols,
+        how: `MoonViT: a ${s}-pixel image at its own resolution, ${v.patchSize}-pixel patches merged ${merge.mergeRows} × ${merge.mergeCols}`,
+      };
     }
     case 'pixtral': {
       const s = side ?? v.imageSize;

@@ -44,6 +44,18 @@ describe('catalog entries', () => {
     });
   }
 
+  it('every entry named by a file counts what its own config.json does (multimodal checkpoints through their text_config)', () => {
+    const differ: string[] = [];
+    for (const model of CATALOG.filter(m => m.components === undefined)) {
+      const asFile = analyzeEntry(model.config)?.estimate?.parameters.total;
+      const named = analyzeDocument(parseConfig(`base_model: ${model.id}\n`, 'yaml'), DEFAULT_OPTIONS).configs[0]?.estimate?.parameters.total;
+      if (asFile !== named) {
+        differ.push(`${model.id}: ${asFile} as a file, ${named} by name`);
+      }
+    }
+    assert.deepStrictEqual(differ, []);
+  });
+
   it('every id and alias resolves to its own entry', () => {
     for (const model of CATALOG) {
       for (const name of [model.id, ...model.aliases]) {

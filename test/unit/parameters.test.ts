@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { weightTensors } from '../../src/core/tensors';
+import { imageCost } from '../../src/core/vision';
 import { numel } from '../../src/core/weightTensor';
 import { formatFor, parseConfig } from '../../src/parse';
 import { onlyConfig, readReference, REFERENCE, ROOT } from './helpers';
@@ -651,6 +652,36 @@ describe('more families a held-out batch of real folders named', () => {
     const a = onlyConfig('{"architectures": ["LocateAnythingForConditionalGeneration"], "model_type": "locateanything", "text_config": {"hidden_size": 2048, "intermediate_size": 11008, "model_type": "qwen2", "num_attention_heads": 16, "num_hidden_layers": 36, "num_key_value_heads": 2, "tie_word_embeddings": true, "vocab_size": 152681}, "vision_config": {"hidden_size": 1152, "intermediate_size": 4304, "model_type": "moonvit", "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14}}');
     assert.ok(a.estimate);
     assert.ok(a.problems.some(p => p.severity === 'warning' && /`vision_config` \(moonvit\) is a vision tower VRAM Lens does not count/.test(p.message)));
+  });
+
+  it("Granite Vision (LLaVA-NeXT around SigLIP): the head kept, the projector over the four feature layers' 4 × 1,152 features, image_newline", () => {
+    // SigLIP so400m at 384 px: patch conv 678,528 + 729 positions 839,808 + 27 blocks × 15,239,504 + post norm 2,304 +
+    // head 15,238,352 = 428,225,600; projector 4,608 × 2,048 + 2,048, 2,048 × 2,048 + 2,048, image_newline 2,048 = 13,637,632.
+    const config = {
+      architectures: ['LlavaNextForConditionalGeneration'], model_type: 'llava_next', vision_feature_layer: [-24, -20, -12, -1], image_grid_pinpoints: [[384, 768], [768, 384]],
+      text_config: { model_type: 'granite', hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 40, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 49156, tie_word_embeddings: true },
+      vision_config: { model_type: 'siglip_vision_model', hidden_size: 1152, image_size: 384, intermediate_size: 4304, num_attention_heads: 16, num_hidden_layers: 27, patch_size: 14 },
+    };
+    const a = onlyConfig(JSON.stringify(config));
+    assert.strictEqual(a.estimate!.parameters.vision, 441_863_232);
+    const single = onlyConfig(JSON.stringify({ ...config, vision_feature_layer: -1 }));
+    assert.strictEqual(a.estimate!.parameters.vision - single.estimate!.parameters.vision, 3 * 1152 * 2048);
+  });
+
+  it("Kimi-VL: MoonViT with Kimi-VL's projector, and DeepSeek's own router bias under its remote code", () => {
+    // MoonViT: patch conv 678,528 + 64 × 64 positions 4,718,592 + 27 blocks × 15,239,504 + final norm 2,304; projector
+    // pre-norm 2,304 + 4,608 × 4,608 + 4,608 + 4,608 × 2,048 + 2,048 = 30,679,808.
+    const text = { model_type: 'deepseek_v3', hidden_size: 2048, intermediate_size: 11264, moe_intermediate_size: 1408, num_hidden_layers: 27, num_attention_heads: 16, num_key_value_heads: 16, n_routed_experts: 64, n_shared_experts: 2, num_experts_per_tok: 6, first_k_dense_replace: 1, kv_lora_rank: 512, q_lora_rank: null, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128, vocab_size: 163840, tie_word_embeddings: false };
+    const vision = { model_type: 'moonvit', hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, num_attention_heads: 16, patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64, merge_kernel_size: [2, 2] };
+    const kimi = onlyConfig(JSON.stringify({ architectures: ['KimiVLForConditionalGeneration'], model_type: 'kimi_vl', text_config: text, vision_config: vision }));
+    assert.strictEqual(kimi.estimate!.parameters.vision, 447_545_840);
+    // The same language model in transformers' own class keeps the router's bias as a buffer: 26 MoE layers × 64 fewer.
+    const hf = onlyConfig(JSON.stringify({ architectures: ['DeepseekV3ForCausalLM'], ...text }));
+    assert.strictEqual(kimi.estimate!.parameters.total - kimi.estimate!.parameters.vision - hf.estimate!.parameters.total, 26 * 64);
+    // Its images at their own resolution, padded to whole 2 × 2 kernels of 14-pixel patches: 1,000 px is 36 × 36 tokens.
+    const tower = kimi.spec!.vision!;
+    assert.deepStrictEqual([imageCost(tower, 448)?.tokens, imageCost(tower, 448)?.patches], [256, 1024]);
+    assert.deepStrictEqual([imageCost(tower, 1000)?.tokens, imageCost(tower, 1000)?.patches], [1296, 5184]);
   });
 
   it("Qwen3.5's MoE language model: Qwen3-Next's layers, experts in every one, no dense intermediate_size needed", () => {
