@@ -113,10 +113,12 @@ export interface VisionConfig {
   readonly holderType?: string;
   /** The holder's `image_grid_pinpoints`, when it lists them as [height, width] pairs. */
   readonly pinpoints?: readonly (readonly [number, number])[];
-  /** How many layers' features the holder's `vision_feature_layer` list concatenates for the projector (Granite Vision). */
-  readonly featureLayers?: number;
-  /** MoonViT's `merge_kernel_size` as [rows, columns]. */
-  readonly mergeKernel?: readonly [number, number];
+  /** The layers whose features the holder's `vision_feature_layer` list concatenates for the projector (Granite Vision). */
+  readonly featureLayers?: readonly (RawValue | null)[];
+  /** MoonViT's `merge_kernel_size` as written: [rows, columns] when it is a pair of whole numbers from 1 to 64. */
+  readonly mergeKernel?: { readonly pair?: readonly [number, number] };
+  /** Where each key it reads is written, from the key to the end of its value: `vision_config.hidden_size`, or a holder key. */
+  readonly spans?: Readonly<Record<string, Span>>;
 }
 
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
@@ -276,27 +278,39 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
     return undefined;
   }
   const values: Record<string, RawValue | null> = {};
+  const spans: Record<string, Span> = Object.create(null);
+  const written = (e: ConfigEntry, key: string): void => {
+    if (e.keySpan.end > e.keySpan.start) {
+      spans[key] = { start: e.keySpan.start, end: e.value.span.end };
+    }
+  };
   for (const e of v.entries) {
     const value = scalar(e.value);
     if (value !== undefined) {
       values[e.key] = value;
     }
+    written(e, `vision_config.${e.key}`);
   }
-  for (const key of PROJECTOR_KEYS) {
-    const written = entryOf(obj, key)?.value;
-    const value = written && scalar(written);
-    if (value !== undefined && value !== null) {
+  for (const key of [...PROJECTOR_KEYS, 'vision_feature_layer']) {
+    const entry = entryOf(obj, key);
+    const value = entry && scalar(entry.value);
+    if (value !== undefined && value !== null && key !== 'vision_feature_layer') {
       values[key] = value;
+    }
+    if (entry) {
+      written(entry, key);
     }
   }
   const holder = entryOf(obj, 'model_type')?.value;
   const pinpoints = gridPinpoints(obj);
   const featureLayers = entryOf(obj, 'vision_feature_layer')?.value;
-  const mergeKernel = wholePair(entryOf(v, 'merge_kernel_size')?.value);
+  const merge = entryOf(v, 'merge_kernel_size')?.value;
+  const pair = wholePair(merge);
   return {
     kind, values, lengths: listLengths(v) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}), ...(pinpoints ? { pinpoints } : {}),
-    ...(featureLayers?.kind === 'array' && featureLayers.items.length > 1 ? { featureLayers: featureLayers.items.length } : {}),
-    ...(mergeKernel ? { mergeKernel } : {}),
+    ...(featureLayers?.kind === 'array' ? { featureLayers: featureLayers.items.map(i => scalar(i) ?? null) } : {}),
+    ...(merge && merge.kind !== 'null' ? { mergeKernel: pair ? { pair } : {} } : {}),
+    spans,
   };
 }
 
@@ -1687,7 +1701,24 @@ function qwenVisionTower(config: VisionConfig, kind: 'qwen2vl' | 'qwen25vl' | 'q
 
 /** LLaVA's projector input: the features of each layer a `vision_feature_layer` list names, side by side. */
 function featureLayersOf(config: VisionConfig): { featureLayers?: number } {
-  return config.featureLayers ? { featureLayers: config.featureLayers } : {};
+  const n = config.featureLayers?.length ?? 0;
+  return n > 1 ? { featureLayers: n } : {};
+}
+
+/**
+ * The problem with a `vision_feature_layer` list, if it has one: each item must index one of the tower's layers (from
+ * the end when negative, 0 being the embeddings), as transformers reads them.
+ */
+function featureLayersProblem(config: VisionConfig, layers: number): SpecProblem | undefined {
+  const list = config.featureLayers;
+  if (list === undefined) {
+    return undefined;
+  }
+  const bad = list.find(i => typeof i !== 'number' || !Number.isInteger(i) || i < -layers || i > layers);
+  const what = list.length === 0 ? 'it is empty' : bad === undefined ? undefined : `it holds ${JSON.stringify(bad)}`;
+  return what === undefined
+    ? undefined
+    : { severity: 'error', key: 'vision_feature_layer', message: `\`vision_feature_layer\` must list layers of the ${layers}-layer vision tower, as whole numbers from ${-layers} to ${layers} (${what}).` };
 }
 
 /**
@@ -1695,7 +1726,7 @@ function featureLayersOf(config: VisionConfig): { featureLayers?: number } {
  * init_pos_emb_height × init_pos_emb_width patches, merge_kernel_size patches (2 × 2) merged before the projector.
  */
 function moonVitTower(config: VisionConfig, size: (key: string) => number): VisionTower {
-  const [mergeRows, mergeCols] = config.mergeKernel ?? [2, 2];
+  const [mergeRows, mergeCols] = config.mergeKernel?.pair ?? [2, 2];
   const rows = size('init_pos_emb_height');
   return {
     ...baseTower(config, size),
@@ -1939,6 +1970,16 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
 
 /** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
 function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower | undefined {
+  const sizes = towerSizes(config, problems);
+  const tower = towerOfKind(config, sizes.size, problems);
+  return tower && sizes.valid() ? tower : undefined;
+}
+
+/**
+ * A tower's whole-number sizes: the value its config writes, else its kind's default. A value no tower can have is an
+ * error on its key, and marks the tower invalid.
+ */
+function towerSizes(config: VisionConfig, problems: SpecProblem[]): { size: (key: string) => number; valid: () => boolean } {
   const defaults = VISION_DEFAULTS[config.kind];
   let valid = true;
   const size = (key: string): number => {
@@ -1955,31 +1996,54 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     problems.push({ severity: 'error', key: where, message: `\`${where}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
     return 1;
   };
+  return { size, valid: () => valid };
+}
+
+/** The tower its kind builds, or undefined when a list it reads (merge_kernel_size, vision_feature_layer) is invalid. */
+function towerOfKind(config: VisionConfig, size: (key: string) => number, problems: SpecProblem[]): VisionTower | undefined {
   if (config.kind === 'qwen2vl' || config.kind === 'qwen25vl' || config.kind === 'qwen3vl') {
-    const qwen = qwenVisionTower(config, config.kind, size);
-    return valid ? qwen : undefined;
+    return qwenVisionTower(config, config.kind, size);
   }
   if (config.kind === 'moonvit') {
     const moon = moonVitTower(config, size);
-    return valid ? moon : undefined;
+    if (config.mergeKernel && !config.mergeKernel.pair) {
+      problems.push({ severity: 'error', key: 'vision_config.merge_kernel_size', message: '`vision_config.merge_kernel_size` must be two whole numbers from 1 to 64, the patches merged down and across ([2, 2]).' });
+      return undefined;
+    }
+    return moon;
   }
   if (config.kind === 'internvit') {
-    // InternVL's pixel shuffle keeps one token in (1 / downsample_ratio)², concatenating their features.
-    const ratio = config.values.downsample_ratio;
-    const shuffle = typeof ratio === 'number' && ratio > 0 && ratio <= 1 ? Math.round(1 / ratio) : 2;
-    // Its processor cuts an image into up to max_dynamic_patch tiles (and a thumbnail) when dynamic_image_size.
-    const vit = {
-      qkvBias: config.values.qkv_bias !== false,
-      qkNorm: config.values.qk_normalization === true,
-      rmsNorm: config.values.norm_type === 'rms_norm',
-      pixelShuffle: shuffle,
-      ...(config.values.dynamic_image_size === false
-        ? {}
-        : { dynamicTiles: { min: size('min_dynamic_patch'), max: size('max_dynamic_patch'), thumbnail: config.values.use_thumbnail !== false } }),
-    };
-    return valid ? { ...baseTower(config, size), internVit: vit } : undefined;
+    return internVitTower(config, size);
   }
-  const tower: VisionTower = {
+  const layersProblem = featureLayersProblem(config, size('num_hidden_layers'));
+  if (layersProblem) {
+    problems.push(layersProblem);
+  }
+  const tower = heldTower(config, size);
+  return layersProblem ? undefined : tower;
+}
+
+/** InternViT, with InternVL's pixel shuffle and dynamic tiling. */
+function internVitTower(config: VisionConfig, size: (key: string) => number): VisionTower {
+  // InternVL's pixel shuffle keeps one token in (1 / downsample_ratio)², concatenating their features.
+  const ratio = config.values.downsample_ratio;
+  const shuffle = typeof ratio === 'number' && ratio > 0 && ratio <= 1 ? Math.round(1 / ratio) : 2;
+  // Its processor cuts an image into up to max_dynamic_patch tiles (and a thumbnail) when dynamic_image_size.
+  const vit = {
+    qkvBias: config.values.qkv_bias !== false,
+    qkNorm: config.values.qk_normalization === true,
+    rmsNorm: config.values.norm_type === 'rms_norm',
+    pixelShuffle: shuffle,
+    ...(config.values.dynamic_image_size === false
+      ? {}
+      : { dynamicTiles: { min: size('min_dynamic_patch'), max: size('max_dynamic_patch'), thumbnail: config.values.use_thumbnail !== false } }),
+  };
+  return { ...baseTower(config, size), internVit: vit };
+}
+
+/** A SigLIP, CLIP, Pixtral, Llama 4 or Mllama tower, with what the model holding it adds around it. */
+function heldTower(config: VisionConfig, size: (key: string) => number): VisionTower {
+  return {
     ...baseTower(config, size),
     // MiniCPM-V's SigLIP has no pooling head; its resampler of query_num learned queries is its projector.
     poolingHead: config.kind === 'siglip' && !HEADLESS_SIGLIP.has(config.holderType ?? '') && config.values.vision_use_head !== false,
@@ -1989,47 +2053,8 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
     ...(config.kind === 'llama4'
       ? { adapter: { inputDim: size('projector_input_dim'), outputDim: size('projector_output_dim'), visionOutputDim: size('vision_output_dim') } }
       : {}),
-    ...(config.kind === 'siglip' && config.holderType === 'paligemma' ? { projector: { style: 'paligemma' as const, spatialMergeSize: 1, bias: true } } : {}),
-    // LLaVA-OneVision: SigLIP's patch features (no head), LLaVA's projector with image_newline, anyres tiling capped
-    // at `anyres_max_N` tiles' worth of features.
-    ...(config.kind === 'siglip' && config.holderType === 'llava_onevision'
-      ? {
-          poolingHead: false,
-          projector: { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: true },
-          anyres: { pinpoints: config.pinpoints ?? ONEVISION_PINPOINTS, classToken: false, maxTiles: anyresMax(config.values.vision_aspect_ratio) },
-        }
-      : {}),
-    ...(config.kind === 'clip' && config.holderType === 'llava_next' ? { anyres: { pinpoints: config.pinpoints ?? LLAVA_NEXT_PINPOINTS, classToken: true } } : {}),
-    // Granite Vision: LLaVA-NeXT around a SigLIP tower (its head kept, as transformers and vLLM build it), the projector
-    // reading the features of every layer `vision_feature_layer` lists, anyres tiles of the tower's size.
-    ...(config.kind === 'siglip' && config.holderType === 'llava_next'
-      ? {
-          projector: { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: true, ...featureLayersOf(config) },
-          anyres: { pinpoints: config.pinpoints ?? LLAVA_NEXT_PINPOINTS, classToken: false },
-        }
-      : {}),
-    ...(config.kind === 'siglip' && config.holderType === 'siglip' ? { projector: { style: 'siglip' as const, spatialMergeSize: 1, bias: false } } : {}),
-    ...(config.kind === 'siglip' && PIXEL_SHUFFLE_CONNECTORS.has(config.holderType ?? '')
-      ? { projector: { style: 'idefics3' as const, spatialMergeSize: typeof config.values.scale_factor === 'number' ? config.values.scale_factor : 2, bias: false } }
-      : {}),
-    ...(config.kind === 'pixtral' && config.holderType !== 'llava'
-      ? {
-          // Mistral 3 merges patches before its projector and defaults to no bias.
-          projector: { style: 'mistral3' as const, spatialMergeSize: size('spatial_merge_size'), bias: config.values.multimodal_projector_bias === true },
-        }
-      : {}),
-    ...((config.kind === 'pixtral' && config.holderType === 'llava') || config.kind === 'clip'
-      ? {
-          // LLaVA's projector is biased by default; LLaVA-NeXT adds a learned image_newline.
-          projector: config.holderType === 'phi3_v'
-            ? { style: 'phi3v' as const, spatialMergeSize: 1, bias: true }
-            : config.holderType === 'molmo'
-              ? { style: 'molmo' as const, spatialMergeSize: 2, bias: true, ...(typeof config.values.molmo_projector_dim === 'number' ? { dim: config.values.molmo_projector_dim } : {}) }
-            : config.holderType === 'clip'
-              ? { style: 'clip' as const, spatialMergeSize: 1, bias: false, ...(typeof config.values.projection_dim === 'number' ? { dim: config.values.projection_dim } : {}) }
-            : { style: 'llava' as const, spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next', ...featureLayersOf(config) },
-        }
-      : {}),
+    ...(config.kind === 'siglip' ? siglipConnector(config) : {}),
+    ...(config.kind === 'pixtral' || config.kind === 'clip' ? pixtralOrClipConnector(config, size) : {}),
     ...(config.kind === 'mllama'
       ? {
           // MllamaVisionConfig's eight supported_aspect_ratios unless the config lists others.
@@ -2037,7 +2062,56 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
         }
       : {}),
   };
-  return valid ? tower : undefined;
+}
+
+/** What the model holding a SigLIP tower puts between it and the language model: its projector, anyres tiling, no head. */
+function siglipConnector(config: VisionConfig): Partial<VisionTower> {
+  const holder = config.holderType ?? '';
+  if (holder === 'paligemma') {
+    return { projector: { style: 'paligemma', spatialMergeSize: 1, bias: true } };
+  }
+  // LLaVA-OneVision: SigLIP's patch features (no head), LLaVA's projector with image_newline, anyres tiling capped at
+  // `anyres_max_N` tiles' worth of features.
+  if (holder === 'llava_onevision') {
+    return {
+      poolingHead: false,
+      projector: { style: 'llava', spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: true },
+      anyres: { pinpoints: config.pinpoints ?? ONEVISION_PINPOINTS, classToken: false, maxTiles: anyresMax(config.values.vision_aspect_ratio) },
+    };
+  }
+  // Granite Vision: LLaVA-NeXT around a SigLIP tower (its head kept, as transformers and vLLM build it), the projector
+  // reading the features of every layer `vision_feature_layer` lists, anyres tiles of the tower's size.
+  if (holder === 'llava_next') {
+    return {
+      projector: { style: 'llava', spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: true, ...featureLayersOf(config) },
+      anyres: { pinpoints: config.pinpoints ?? LLAVA_NEXT_PINPOINTS, classToken: false },
+    };
+  }
+  if (holder === 'siglip') {
+    return { projector: { style: 'siglip', spatialMergeSize: 1, bias: false } };
+  }
+  if (PIXEL_SHUFFLE_CONNECTORS.has(holder)) {
+    return { projector: { style: 'idefics3', spatialMergeSize: typeof config.values.scale_factor === 'number' ? config.values.scale_factor : 2, bias: false } };
+  }
+  return {};
+}
+
+/** The projector after a Pixtral or CLIP tower, by the model holding it; LLaVA-NeXT's anyres tiling after CLIP. */
+function pixtralOrClipConnector(config: VisionConfig, size: (key: string) => number): Partial<VisionTower> {
+  if (config.kind === 'pixtral' && config.holderType !== 'llava') {
+    // Mistral 3 merges patches before its projector and defaults to no bias.
+    return { projector: { style: 'mistral3', spatialMergeSize: size('spatial_merge_size'), bias: config.values.multimodal_projector_bias === true } };
+  }
+  const anyres = config.kind === 'clip' && config.holderType === 'llava_next' ? { anyres: { pinpoints: config.pinpoints ?? LLAVA_NEXT_PINPOINTS, classToken: true } } : {};
+  // LLaVA's projector is biased by default; LLaVA-NeXT adds a learned image_newline.
+  const projector: VisionTower['projector'] = config.holderType === 'phi3_v'
+    ? { style: 'phi3v', spatialMergeSize: 1, bias: true }
+    : config.holderType === 'molmo'
+      ? { style: 'molmo', spatialMergeSize: 2, bias: true, ...(typeof config.values.molmo_projector_dim === 'number' ? { dim: config.values.molmo_projector_dim } : {}) }
+      : config.holderType === 'clip'
+        ? { style: 'clip', spatialMergeSize: 1, bias: false, ...(typeof config.values.projection_dim === 'number' ? { dim: config.values.projection_dim } : {}) }
+        : { style: 'llava', spatialMergeSize: 1, bias: config.values.multimodal_projector_bias !== false, imageNewline: config.holderType === 'llava_next', ...featureLayersOf(config) };
+  return { ...anyres, projector };
 }
 
 /** A task head named by `architectures` decides whether vocabulary logits are computed. */
@@ -2068,6 +2142,10 @@ export function problemSpan(config: FoundConfig, problem: SpecProblem): Span {
   const scalarEntry = problem.key === undefined ? undefined : config.scalars[problem.key];
   if (scalarEntry) {
     return { start: scalarEntry.keySpan.start, end: scalarEntry.valueSpan.end };
+  }
+  const towerKey = problem.key === undefined ? undefined : config.vision?.spans?.[problem.key];
+  if (towerKey) {
+    return towerKey;
   }
   const component = problem.key === undefined ? undefined : config.pipeline?.components.find(c => c.entry.key === problem.key);
   if (component) {

@@ -668,6 +668,22 @@ describe('more families a held-out batch of real folders named', () => {
     assert.strictEqual(a.estimate!.parameters.vision - single.estimate!.parameters.vision, 3 * 1152 * 2048);
   });
 
+  it('a vision_feature_layer list outside the tower, or empty, is an error on that key, with no count', () => {
+    const config = {
+      architectures: ['LlavaNextForConditionalGeneration'], model_type: 'llava_next',
+      text_config: { model_type: 'granite', hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 40, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 49156 },
+      vision_config: { model_type: 'siglip_vision_model', hidden_size: 1152, image_size: 384, intermediate_size: 4304, num_attention_heads: 16, num_hidden_layers: 27, patch_size: 14 },
+    };
+    for (const [layers, said] of [[[-24, -40], 'it holds -40'], [[], 'it is empty'], [[-1, 'last'], 'it holds "last"'], [[2.5, -1], 'it holds 2.5']] as const) {
+      const text = JSON.stringify({ ...config, vision_feature_layer: layers });
+      const a = onlyConfig(text);
+      const problem = a.problems.find(p => text.slice(p.span.start, p.span.end).startsWith('"vision_feature_layer"'));
+      assert.strictEqual(problem?.severity, 'error', JSON.stringify(layers));
+      assert.ok(problem!.message.includes('27-layer vision tower') && problem!.message.includes(said), problem!.message);
+      assert.strictEqual(a.estimate?.parameters.vision, undefined);
+    }
+  });
+
   it("Kimi-VL: MoonViT with Kimi-VL's projector, and DeepSeek's own router bias under its remote code", () => {
     // MoonViT: patch conv 678,528 + 64 × 64 positions 4,718,592 + 27 blocks × 15,239,504 + final norm 2,304; projector
     // pre-norm 2,304 + 4,608 × 4,608 + 4,608 + 4,608 × 2,048 + 2,048 = 30,679,808.
@@ -682,6 +698,18 @@ describe('more families a held-out batch of real folders named', () => {
     const tower = kimi.spec!.vision!;
     assert.deepStrictEqual([imageCost(tower, 448)?.tokens, imageCost(tower, 448)?.patches], [256, 1024]);
     assert.deepStrictEqual([imageCost(tower, 1000)?.tokens, imageCost(tower, 1000)?.patches], [1296, 5184]);
+  });
+
+  it("a MoonViT merge_kernel_size that is not two whole numbers is an error on that key, with no count", () => {
+    const text = { model_type: 'deepseek_v3', hidden_size: 2048, intermediate_size: 11264, moe_intermediate_size: 1408, num_hidden_layers: 27, num_attention_heads: 16, n_routed_experts: 64, n_shared_experts: 2, num_experts_per_tok: 6, first_k_dense_replace: 1, kv_lora_rank: 512, q_lora_rank: null, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128, vocab_size: 163840 };
+    const vision = { model_type: 'moonvit', hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, num_attention_heads: 16, patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64 };
+    for (const merge of [[2], [0, 2], 'two', [2, 2.5]]) {
+      const written = JSON.stringify({ architectures: ['KimiVLForConditionalGeneration'], model_type: 'kimi_vl', text_config: text, vision_config: { ...vision, merge_kernel_size: merge } });
+      const a = onlyConfig(written);
+      const problem = a.problems.find(p => written.slice(p.span.start, p.span.end).startsWith('"merge_kernel_size"'));
+      assert.strictEqual(problem?.severity, 'error', JSON.stringify(merge));
+      assert.strictEqual(a.estimate?.parameters.vision, undefined);
+    }
   });
 
   it("Qwen3.5's MoE language model: Qwen3-Next's layers, experts in every one, no dense intermediate_size needed", () => {
