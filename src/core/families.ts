@@ -1,6 +1,6 @@
 // Model families as data: each architecture's structure, defaults and the keys it reads, for the resolver.
 import { findCatalogModel } from './catalog';
-import type { ModelSpec } from './types';
+import type { ModelSpec, MoeShape } from './types';
 
 /** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */
 export interface FamilyContext {
@@ -337,32 +337,63 @@ function remoteRouterBias(ctx: FamilyContext): boolean {
   return ctx.architecture === 'KimiVLForConditionalGeneration' && (ctx.str('topk_method') ?? 'noaux_tc') === 'noaux_tc';
 }
 
+/** Where a DeepSeek-style config writes its mixture of experts, and what its config class assumes when it does not. */
+interface DeepseekMoeKeys {
+  readonly denseLayers: string;
+  readonly defaultDenseLayers: number;
+  readonly expertWidth: string;
+  readonly expertsPerToken: string;
+  readonly defaultShared: number;
+  readonly defaultExperts: number;
+  readonly defaultExpertWidth: number;
+  readonly defaultExpertsPerToken: number;
+  /** Layers whose index is a multiple of moe_layer_freq hold experts (HF DeepSeek-V2); undefined: every one. */
+  readonly layerFreq?: string;
+}
+const HF_DEEPSEEK_MOE: DeepseekMoeKeys = {
+  denseLayers: 'first_k_dense_replace', defaultDenseLayers: 0, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 0, defaultExperts: 0, defaultExpertWidth: 0, defaultExpertsPerToken: 0, layerFreq: 'moe_layer_freq',
+};
+const NATIVE_DEEPSEEK_MOE: DeepseekMoeKeys = {
+  denseLayers: 'n_dense_layers', defaultDenseLayers: 1, expertWidth: 'moe_inter_dim', expertsPerToken: 'n_activated_experts', defaultShared: 0, defaultExperts: 0, defaultExpertWidth: 0, defaultExpertsPerToken: 0,
+};
+
 /**
- * DeepSeek-V2/V3 (HF `deepseek_v2`/`deepseek_v3` and the native `inference/configs/*.json` names): multi-head
- * latent attention, dense FFNs in the first layers, then routed experts plus shared experts.
+ * DeepSeek's mixture of experts, as DeepSeek-V2/V3 and the models built on it (GLM-4.5, dots.llm1) lay it out: dense
+ * FFNs in the first layers, then n_routed_experts routed experts beside n_shared_experts shared ones, each
+ * moe_intermediate_size wide. Undefined when there are no routed experts.
  */
-const deepseekRefine = (ctx: FamilyContext): Refinement => {
-  const native = ctx.has('n_dense_layers') || ctx.has('moe_inter_dim');
-  const denseLayers = native ? (ctx.int('n_dense_layers', { allowZero: true }) ?? 1) : (ctx.int('first_k_dense_replace', { allowZero: true }) ?? 0);
-  const freq = native ? 1 : (ctx.int('moe_layer_freq') ?? 1);
+function deepseekMoe(ctx: FamilyContext, keys: DeepseekMoeKeys, routerBias: boolean): MoeShape | undefined {
+  const denseLayers = ctx.int(keys.denseLayers, { allowZero: true }) ?? keys.defaultDenseLayers;
+  const freq = keys.layerFreq === undefined ? 1 : (ctx.int(keys.layerFreq) ?? 1);
   let moeLayers = 0;
   for (let i = denseLayers; i < ctx.numLayers; i++) {
     if (i % freq === 0) {
       moeLayers++;
     }
   }
-  const expertIntermediate = ctx.int(native ? 'moe_inter_dim' : 'moe_intermediate_size') ?? 0;
-  const numExperts = ctx.int('n_routed_experts') ?? 0;
-  const shared = ctx.int('n_shared_experts', { allowZero: true }) ?? 0;
-  const moe = numExperts > 0 ? {
+  const expertIntermediate = ctx.int(keys.expertWidth) ?? keys.defaultExpertWidth;
+  const numExperts = ctx.int('n_routed_experts') ?? keys.defaultExperts;
+  const shared = ctx.int('n_shared_experts', { allowZero: true }) ?? keys.defaultShared;
+  return numExperts > 0 ? {
     numExperts,
-    expertsPerToken: ctx.int(native ? 'n_activated_experts' : 'num_experts_per_tok') ?? 0,
+    expertsPerToken: ctx.int(keys.expertsPerToken) ?? keys.defaultExpertsPerToken,
     expertIntermediate,
     sharedIntermediate: shared * expertIntermediate,
     sharedExpertGate: false,
     moeLayers,
-    routerBias: (native && ctx.hiddenSize === 7168) || remoteRouterBias(ctx),
+    routerBias,
   } : undefined;
+}
+
+/**
+ * DeepSeek-V2/V3 (HF `deepseek_v2`/`deepseek_v3` and the native `inference/configs/*.json` names): multi-head
+ * latent attention, dense FFNs in the first layers, then routed experts plus shared experts.
+ */
+const deepseekRefine = (ctx: FamilyContext): Refinement => {
+  const native = ctx.has('n_dense_layers') || ctx.has('moe_inter_dim');
+  // V3's router keeps an e_score_correction_bias: a parameter in DeepSeek's own model (the 7168-wide one), a buffer
+  // (not a parameter) in HF transformers.
+  const moe = deepseekMoe(ctx, native ? NATIVE_DEEPSEEK_MOE : HF_DEEPSEEK_MOE, (native && ctx.hiddenSize === 7168) || remoteRouterBias(ctx));
   const intermediateSize = ctx.int(native ? 'inter_dim' : 'intermediate_size') ?? ctx.intermediateSize;
   // DeepSeek-VL2's small language models (use_mla: false): multi-head attention, its MLA dimensions written as 0.
   if (ctx.bool('use_mla') === false) {
@@ -370,8 +401,6 @@ const deepseekRefine = (ctx: FamilyContext): Refinement => {
   }
   const nope = ctx.int('qk_nope_head_dim') ?? 0;
   const rope = ctx.int('qk_rope_head_dim') ?? 0;
-  // V3's router keeps an e_score_correction_bias (routerBias above): a parameter in DeepSeek's own model (the
-  // 7168-wide one), a buffer (not a parameter) in HF transformers.
   // HF's config classes default q_lora_rank to 1536 when the key is absent; null (V2-Lite) means no query LoRA.
   const qLoraRank = native || ctx.isNull('q_lora_rank') ? (ctx.int('q_lora_rank', { allowZero: true }) ?? 0) : (ctx.int('q_lora_rank', { allowZero: true }) ?? 1536);
   return {
@@ -387,6 +416,27 @@ const deepseekRefine = (ctx: FamilyContext): Refinement => {
     moe,
   };
 };
+
+/** GLM's attention: q/k/v biased unless attention_bias is false (its config classes default it to true). */
+const glmAttentionRefine = (ctx: FamilyContext): Refinement => ({ attentionBias: ctx.bool('attention_bias') === false ? 'none' : 'qkv' });
+
+/** Glm4MoeConfig's defaults: GLM-4.5-Air's mixture of experts. */
+const GLM4_MOE: DeepseekMoeKeys = {
+  denseLayers: 'first_k_dense_replace', defaultDenseLayers: 1, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 1, defaultExperts: 128, defaultExpertWidth: 1408, defaultExpertsPerToken: 8,
+};
+
+/**
+ * GLM-4.5 (`glm4_moe`): DeepSeek-V3's mixture of experts (dense FFNs in the first first_k_dense_replace layers, then
+ * routed experts beside n_shared_experts shared ones, a sigmoid router whose score-correction bias is a buffer) around
+ * grouped-query attention, q/k/v biased when attention_bias, per-head q/k norms when use_qk_norm (GLM-4.5, not Air).
+ * Its multi-token-prediction layer (num_nextn_predict_layers) is in the checkpoint, not in transformers' or vLLM's
+ * model unless speculative decoding loads it.
+ */
+const glm4MoeRefine = (ctx: FamilyContext): Refinement => ({
+  moe: deepseekMoe(ctx, GLM4_MOE, false),
+  attentionBias: ctx.bool('attention_bias') === true ? 'qkv' : 'none',
+  qkNorm: ctx.bool('use_qk_norm') === true ? 'head' : false,
+});
 
 /**
  * Falcon: parallel attention + MLP from one LayerNorm (7B), or two LayerNorms and grouped KV heads (40B/180B). The
@@ -1013,6 +1063,14 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ...LLAMA_STYLE, name: 'Qwen3.5-MoE (linear-attention hybrid, mixture of experts)', qkNorm: 'head', tiedByDefault: false,
     refine: ctx => ({ ...qwen3NextRefine(ctx), ...(ctx.intermediateSize === undefined ? { intermediateSize: ctx.int('moe_intermediate_size') } : {}) }),
   },
+  // Qwen3.5's dense language models: Qwen3-Next's layers (Gated DeltaNet and gated attention) with a dense MLP.
+  qwen3_5_text: {
+    ...LLAMA_STYLE, name: 'Qwen3.5 (linear-attention hybrid)', qkNorm: 'head', tiedByDefault: false,
+    refine: ctx => {
+      const { moe: _none, ...hybrid } = qwen3NextRefine(ctx);
+      return hybrid;
+    },
+  },
   phi3: { ...LLAMA_STYLE, name: 'Phi-3' },
   // Phi-3-vision / Phi-3.5-vision (remote code): Phi-3's language model, with the CLIP tower its img_processor names.
   phi3_v: { ...LLAMA_STYLE, name: 'Phi-3-vision' },
@@ -1166,6 +1224,12 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // vision encoder is not counted, and a warning says so.
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
+  // GLM-4 (`glm`: GLM-4-9B-Chat in transformers) and GLM-4-0414 (`glm4`, which adds a norm after attention and one
+  // after the MLP): Llama's tensors with q/k/v biases (attention_bias, on by default) and gate/up fused in one matrix.
+  glm: { ...LLAMA_STYLE, name: 'GLM-4', refine: glmAttentionRefine },
+  glm4: { ...LLAMA_STYLE, name: 'GLM-4-0414', normsPerLayer: 4, refine: glmAttentionRefine },
+  // GLM-4.5 / 4.6 / 4.7: DeepSeek-V3's mixture of experts around grouped-query attention.
+  glm4_moe: { ...LLAMA_STYLE, name: 'GLM-4.5 (mixture of experts)', refine: glm4MoeRefine },
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
 };

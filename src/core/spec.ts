@@ -148,8 +148,13 @@ function anyresMax(ratio: RawValue | null | undefined): number {
 /** Towers known by the model_type of the config holding them. */
 const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', qwen3_vl: 'qwen3vl', qwen3_vl_moe: 'qwen3vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip',
+  // Qwen3.5: Qwen3-VL's tower without its DeepStack mergers.
+  qwen3_5: 'qwen3vl', qwen3_5_moe: 'qwen3vl',
   // MoonViT with Kimi-VL's projector (other models around a MoonViT build their own).
   kimi_vl: 'moonvit' };
+
+/** Models around Qwen3-VL's vision tower whose config class drops deepstack_visual_indexes: no DeepStack mergers. */
+const WITHOUT_DEEPSTACK: ReadonlySet<string> = new Set(['qwen3_5', 'qwen3_5_moe']);
 
 /** Models whose SigLIP tower has no attention-pooling head, whatever its config says: they read its patch features. */
 const HEADLESS_SIGLIP: ReadonlySet<string> = new Set(['minicpmv', 'idefics3', 'smolvlm']);
@@ -1694,7 +1699,7 @@ function qwenVisionTower(config: VisionConfig, kind: 'qwen2vl' | 'qwen25vl' | 'q
     channels: size(v3 ? 'in_channels' : 'in_chans'),
     poolingHead: false,
     merger: v3
-      ? { ...merger, positions: size('num_position_embeddings'), deepstackMergers: config.lengths.deepstack_visual_indexes ?? QWEN3_VL_DEEPSTACK_LAYERS }
+      ? { ...merger, positions: size('num_position_embeddings'), deepstackMergers: config.lengths.deepstack_visual_indexes ?? (WITHOUT_DEEPSTACK.has(config.holderType ?? '') ? 0 : QWEN3_VL_DEEPSTACK_LAYERS) }
       : merger,
   };
 }

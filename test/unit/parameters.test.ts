@@ -319,6 +319,57 @@ describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
   });
 });
 
+describe('GLM: GLM-4, GLM-4-0414 and GLM-4.5 as transformers builds them', () => {
+  const glm4 = { hidden_size: 4096, intermediate_size: 13696, num_hidden_layers: 40, num_attention_heads: 32, num_key_value_heads: 2, head_dim: 128, vocab_size: 151552, tie_word_embeddings: false, partial_rotary_factor: 0.5 };
+
+  it("GLM-4.5-Air (its config.json as ms-swift prints it): DeepSeek-V3's experts around biased grouped-query attention; 106,852,245,504 as transformers counts it", () => {
+    // The count public training notes give for Glm4MoeForCausalLM, the multi-token-prediction layer 46 left out.
+    const config = { architectures: ['Glm4MoeForCausalLM'], attention_bias: true, first_k_dense_replace: 1, head_dim: 128, hidden_size: 4096, intermediate_size: 10944, max_position_embeddings: 131072, model_type: 'glm4_moe', moe_intermediate_size: 1408, n_group: 1, n_routed_experts: 128, n_shared_experts: 1, norm_topk_prob: true, num_attention_heads: 96, num_experts_per_tok: 8, num_hidden_layers: 46, num_key_value_heads: 8, num_nextn_predict_layers: 1, partial_rotary_factor: 0.5, routed_scaling_factor: 1.0, tie_word_embeddings: false, topk_group: 1, use_qk_norm: false, vocab_size: 151552 };
+    const air = onlyConfig(JSON.stringify(config));
+    assert.strictEqual(air.spec?.generic, false);
+    assert.strictEqual(air.estimate!.parameters.total, 106_852_245_504);
+    // GLM-4.5's per-head q/k norms: two 128-wide norms a layer.
+    const qkNorm = onlyConfig(JSON.stringify({ ...config, use_qk_norm: true }));
+    assert.strictEqual(qkNorm.estimate!.parameters.total - air.estimate!.parameters.total, 46 * 2 * 128);
+    // Glm4MoeConfig's defaults are GLM-4.5-Air's mixture: a config that leaves them out counts the same.
+    const { first_k_dense_replace: _k, n_routed_experts: _e, n_shared_experts: _s, num_experts_per_tok: _t, moe_intermediate_size: _m, ...bare } = config;
+    assert.strictEqual(onlyConfig(JSON.stringify(bare)).estimate!.parameters.total, 106_852_245_504);
+  });
+
+  it("GLM-4-9B-Chat in transformers (glm) counts what its remote code (chatglm) does: 9,399,951,360", () => {
+    const a = onlyConfig(JSON.stringify({ architectures: ['GlmForCausalLM'], model_type: 'glm', attention_bias: true, ...glm4 }));
+    assert.strictEqual(a.estimate!.parameters.total, 9_399_951_360);
+    assert.strictEqual(onlyConfig(JSON.stringify({ architectures: ['GlmForCausalLM'], model_type: 'glm', attention_bias: false, ...glm4 })).estimate!.parameters.total, 9_399_951_360 - 40 * (4096 + 2 * 256));
+  });
+
+  it("GLM-4-0414 (glm4): a norm after attention and one after the MLP; 9,400,279,040, what llama-server reports for these shapes", () => {
+    const a = onlyConfig(JSON.stringify({ architectures: ['Glm4ForCausalLM'], model_type: 'glm4', attention_bias: true, ...glm4 }));
+    assert.strictEqual(a.estimate!.parameters.total, 9_400_279_040);
+  });
+});
+
+describe("Qwen3.5: Qwen3-Next's hybrid layers with a dense MLP, Qwen3-VL's tower without DeepStack", () => {
+  // Qwen3.5-27B's config.json as public serving tests write it out; keras-hub's qwen3_5_presets.py counts 27,356,728,560,
+  // public notes split it as 26,895,998,464 for the language model and 460,730,096 for the tower.
+  const text = { model_type: 'qwen3_5_text', full_attention_interval: 4, head_dim: 256, hidden_size: 5120, intermediate_size: 17408, linear_conv_kernel_dim: 4, linear_key_head_dim: 128, linear_num_key_heads: 16, linear_num_value_heads: 48, linear_value_head_dim: 128, num_attention_heads: 24, num_hidden_layers: 64, num_key_value_heads: 4, tie_word_embeddings: false, vocab_size: 248320, mtp_num_hidden_layers: 1 };
+  const vision = { model_type: 'qwen3_5_vision', deepstack_visual_indexes: [], depth: 27, hidden_size: 1152, intermediate_size: 4304, num_heads: 16, num_position_embeddings: 2304, out_hidden_size: 5120, patch_size: 16, spatial_merge_size: 2, temporal_patch_size: 2, in_channels: 3 };
+
+  it('Qwen3.5-27B: 27,356,728,560, the tower 460,730,096', () => {
+    const a = onlyConfig(JSON.stringify({ architectures: ['Qwen3_5ForConditionalGeneration'], model_type: 'qwen3_5', tie_word_embeddings: false, text_config: text, vision_config: vision }));
+    assert.strictEqual(a.spec?.generic, false);
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.vision], [27_356_728_560, 460_730_096]);
+    // Its config class drops deepstack_visual_indexes: a config without the key has no DeepStack mergers either.
+    const { deepstack_visual_indexes: _none, ...withoutKey } = vision;
+    assert.strictEqual(onlyConfig(JSON.stringify({ model_type: 'qwen3_5', text_config: text, vision_config: withoutKey })).estimate!.parameters.total, 27_356_728_560);
+  });
+
+  it("Qwen3.5-9B (Qwen3_5TextConfig's defaults): 9,409,813,744 as keras-hub counts it", () => {
+    const nine = { ...text, hidden_size: 4096, intermediate_size: 12288, num_hidden_layers: 32, num_attention_heads: 16, linear_num_value_heads: 32 };
+    const a = onlyConfig(JSON.stringify({ model_type: 'qwen3_5', text_config: nine, vision_config: { ...vision, out_hidden_size: 4096 } }));
+    assert.strictEqual(a.estimate!.parameters.total, 9_409_813_744);
+  });
+});
+
 describe('T5 as the text encoder of Flux and SD3', () => {
   it("T5EncoderModel (FLUX.1's text_encoder_2 config.json): the encoder stack alone, 4,762,310,656 of T5-XXL's 11,135,332,352", () => {
     const config = {
