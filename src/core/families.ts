@@ -17,6 +17,8 @@ export interface FamilyContext {
   int(key: string, options?: { allowZero?: boolean }): number | undefined;
   bool(key: string): boolean | undefined;
   str(key: string): string | undefined;
+  /** A layer index: a whole number ≥ -1 (-1 being the last layer, as ERNIE's moe_layer_end_index writes it). */
+  layerIndex(key: string): number | undefined;
   /** A number, whole or not (`ffn_dim_multiplier: 1.3`), or undefined when absent or not a positive number (a problem). */
   real(key: string): number | undefined;
   /** True when the config has this key with a non-null value. */
@@ -438,7 +440,70 @@ const glm4MoeRefine = (ctx: FamilyContext): Refinement => ({
   qkNorm: ctx.bool('use_qk_norm') === true ? 'head' : false,
 });
 
+/** Seed-OSS: Llama's block, q/k/v biased (attention_bias, on by default), o_proj only where attention_out_bias says. */
+const seedOssRefine = (ctx: FamilyContext): Refinement => {
+  const qkv = ctx.bool('attention_bias') !== false;
+  const out = ctx.bool('attention_out_bias') === true;
+  return { attentionBias: qkv ? (out ? 'all' : 'qkv') : 'none', mlpBias: ctx.bool('mlp_bias') === true };
+};
+
 /**
+ * EXAONE 4.0: OLMo 2's layer (norms after attention and after the MLP), per-head q/k norms; sliding-window layers as
+ * layer_types lists them, else as sliding_window_pattern repeats (a period like 4, or letters like "LLLG": L
+ * sliding, G global), none when sliding_window is null.
+ */
+const exaone4Refine = (ctx: FamilyContext): Refinement => {
+  if (ctx.layerTypes) {
+    return { slidingLayers: ctx.layerTypes.slice(0, ctx.numLayers).filter(t => t === 'sliding_attention').length };
+  }
+  if (ctx.isNull('sliding_window')) {
+    return { slidingLayers: 0 };
+  }
+  const letters = ctx.str('sliding_window_pattern');
+  if (letters !== undefined && /^[LG]+$/.test(letters)) {
+    return { slidingLayers: Array.from({ length: ctx.numLayers }, (_, i) => letters[i % letters.length]).filter(c => c === 'L').length };
+  }
+  const period = ctx.int('sliding_window_pattern') ?? 4;
+  return { slidingLayers: ctx.numLayers - Math.floor(ctx.numLayers / period) };
+};
+
+/** ERNIE 4.5's dense layers: Llama's block, every linear biased when use_bias (off in the released models). */
+const ernieBiasRefine = (ctx: FamilyContext): Refinement => {
+  const bias = ctx.bool('use_bias') === true;
+  return { attentionBias: bias ? 'all' : 'none', mlpBias: bias };
+};
+
+/**
+ * ERNIE 4.5 MoE: moe_num_experts experts of moe_intermediate_size (moe_k per token) and moe_num_shared_experts shared
+ * ones in the layers from moe_layer_start_index to moe_layer_end_index, every moe_layer_interval-th; dense MLPs
+ * elsewhere. The router's score-correction bias (moe_statics) is a parameter; the head is biased with the rest.
+ */
+const ernieMoeRefine = (ctx: FamilyContext): Refinement => {
+  const start = ctx.int('moe_layer_start_index', { allowZero: true }) ?? 1;
+  const written = ctx.layerIndex('moe_layer_end_index');
+  const end = written === undefined || written === -1 ? ctx.numLayers - 1 : written;
+  const interval = ctx.int('moe_layer_interval') ?? 1;
+  const moeLayers = Array.from({ length: ctx.numLayers }, (_, i) => i).filter(i => (i + 1) % interval === 0 && i >= start && i <= end).length;
+  const expertIntermediate = ctx.int('moe_intermediate_size') ?? 1536;
+  const numExperts = ctx.int('moe_num_experts') ?? 64;
+  return {
+    ...ernieBiasRefine(ctx),
+    lmHeadBias: ctx.bool('use_bias') === true,
+    moe: numExperts > 0 ? {
+      numExperts,
+      expertsPerToken: ctx.int('moe_k') ?? 6,
+      expertIntermediate,
+      sharedIntermediate: (ctx.int('moe_num_shared_experts', { allowZero: true }) ?? 2) * expertIntermediate,
+      sharedExpertGate: false,
+      moeLayers,
+      routerBias: true,
+    } : undefined,
+  };
+};
+
+/**
+ * Falcon: parallel attention/**
+ * Falcon: parallel attention/**
  * Falcon: parallel attention + MLP from one LayerNorm (7B), or two LayerNorms and grouped KV heads (40B/180B). The
  * remote-code `RefinedWeb` model (Falcon-40B's first config) is the new architecture, without saying so.
  */
@@ -1224,6 +1289,13 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // vision encoder is not counted, and a warning says so.
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
+  seed_oss: { ...LLAMA_STYLE, name: 'Seed-OSS', refine: seedOssRefine },
+  // MiniMax-M2: Mixtral's experts in every layer (256 of intermediate_size, 8 per token; the router's correction bias a
+  // buffer) around grouped-query attention with q/k norms over the whole projections; an untied head.
+  minimax_m2: { ...LLAMA_STYLE, name: 'MiniMax-M2 (mixture of experts)', qkNorm: 'projection', refine: ctx => ({ moe: everyLayerExperts(ctx, { experts: 256, topK: 8 }) }) },
+  ernie4_5: { ...LLAMA_STYLE, name: 'ERNIE 4.5', tiedByDefault: true, refine: ernieBiasRefine },
+  ernie4_5_moe: { ...LLAMA_STYLE, name: 'ERNIE 4.5 MoE (mixture of experts)', tiedByDefault: true, refine: ernieMoeRefine },
+  exaone4: { ...LLAMA_STYLE, name: 'EXAONE 4.0', qkNorm: 'head', refine: exaone4Refine },
   // GLM-4 (`glm`: GLM-4-9B-Chat in transformers) and GLM-4-0414 (`glm4`, which adds a norm after attention and one
   // after the MLP): Llama's tensors with q/k/v biases (attention_bias, on by default) and gate/up fused in one matrix.
   glm: { ...LLAMA_STYLE, name: 'GLM-4', refine: glmAttentionRefine },

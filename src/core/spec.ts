@@ -1420,6 +1420,17 @@ function familyContext(read: SpecReader, dims: Dimensions): FamilyContext {
       const v = scalar(key);
       return typeof v === 'string' ? v : undefined;
     },
+    layerIndex: key => {
+      const v = scalar(key);
+      if (v === undefined || v === null) {
+        return undefined;
+      }
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -1 && v <= 1_000_000) {
+        return v;
+      }
+      problems.push({ severity: 'error', key, message: `\`${key}\` must be a layer index: a whole number from -1 (the last layer) up (it is ${JSON.stringify(v)}).` });
+      return undefined;
+    },
     real: key => {
       const v = scalar(key);
       if (v === undefined) {

@@ -370,6 +370,58 @@ describe("Qwen3.5: Qwen3-Next's hybrid layers with a dense MLP, Qwen3-VL's tower
   });
 });
 
+describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
+  it("Seed-OSS-36B: Llama's block with q/k/v biases and none on o_proj; 36,151,104,512 as its checkpoint index gives it", () => {
+    const config = { architectures: ['SeedOssForCausalLM'], model_type: 'seed_oss', hidden_size: 5120, num_hidden_layers: 64, intermediate_size: 27648, num_attention_heads: 80, num_key_value_heads: 8, head_dim: 128, vocab_size: 155136, max_position_embeddings: 524288, attention_bias: true, attention_out_bias: false, mlp_bias: false, tie_word_embeddings: false };
+    const a = onlyConfig(JSON.stringify(config));
+    assert.strictEqual(a.estimate!.parameters.total, 36_151_104_512);
+    const withOut = onlyConfig(JSON.stringify({ ...config, attention_out_bias: true }));
+    assert.strictEqual(withOut.estimate!.parameters.total - a.estimate!.parameters.total, 64 * 5120);
+  });
+
+  it("MiniMax-M2 (MiniMaxM2Config's defaults, as Megatron ports write them): 256 experts of 1,536 in all 62 layers, q/k norms over the projections", () => {
+    const a = onlyConfig('{"architectures": ["MiniMaxM2ForCausalLM"], "model_type": "minimax_m2", "hidden_size": 3072, "intermediate_size": 1536, "num_hidden_layers": 62, "num_attention_heads": 48, "num_key_value_heads": 8, "head_dim": 128, "num_local_experts": 256, "num_experts_per_tok": 8, "vocab_size": 200064, "tie_word_embeddings": false}');
+    // Per layer: attention 44,040,192 + q/k norms 6,144 + 1,024 + norms 6,144 + experts 3,623,878,656 + router 786,432.
+    assert.strictEqual(a.estimate!.parameters.total, 2 * 200064 * 3072 + 62 * 3_668_718_592 + 3072);
+    assert.strictEqual(a.spec!.moe!.numExperts, 256);
+  });
+
+  it("EXAONE 4.0-32B (its config as TensorRT-LLM's test writes it): post-norms, per-head q/k norms, three sliding layers in four; 30.95B without the embeddings", () => {
+    const config = { architectures: ['Exaone4ForCausalLM'], model_type: 'exaone4', head_dim: 128, hidden_size: 5120, intermediate_size: 27392, max_position_embeddings: 131072, num_attention_heads: 40, num_hidden_layers: 64, num_key_value_heads: 8, sliding_window: 4096, sliding_window_pattern: 4, tie_word_embeddings: false, vocab_size: 102400 };
+    const a = onlyConfig(JSON.stringify(config));
+    const p = a.estimate!.parameters;
+    assert.strictEqual(p.total, 32_003_216_384);
+    assert.strictEqual(((p.total - p.embeddings - p.head) / 1e9).toFixed(2), '30.95');
+    assert.strictEqual(a.spec!.slidingLayers, 48);
+    // The pattern written as letters, and a null window (EXAONE 4.0-1.2B: every layer global).
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...config, sliding_window_pattern: 'LLGL' })).spec!.slidingLayers, 48);
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...config, sliding_window: null })).spec!.slidingLayers, 0);
+  });
+});
+
+describe('ERNIE 4.5 as transformers builds it', () => {
+  // ERNIE-4.5-21B-A3B's config.json values as public serving tests write them out.
+  const moe = { architectures: ['Ernie4_5_MoeForCausalLM'], model_type: 'ernie4_5_moe', hidden_size: 2560, intermediate_size: 12288, moe_intermediate_size: 1536, num_hidden_layers: 28, num_attention_heads: 20, num_key_value_heads: 4, head_dim: 128, moe_num_experts: 64, moe_num_shared_experts: 2, moe_k: 6, moe_layer_start_index: 1, moe_layer_end_index: 27, moe_layer_interval: 1, vocab_size: 103424, tie_word_embeddings: true, use_bias: false };
+
+  it("ERNIE-4.5-21B-A3B: a dense first layer, then 64 experts of 1,536 and two shared, the router's correction bias a parameter; 21.8B", () => {
+    const a = onlyConfig(JSON.stringify(moe));
+    assert.strictEqual(a.spec?.generic, false);
+    // Embedding 264,765,440; 28 × (attention 15,728,640 + norms 5,120); the dense MLP 94,371,840; 27 × (experts
+    // 754,974,720 + shared 23,592,960 + router 163,840 + its bias 64); the final norm.
+    assert.strictEqual(a.estimate!.parameters.total, 21_825_437_888);
+    // moe_layer_end_index -1 is the last layer; every second layer holds experts at interval 2.
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...moe, moe_layer_end_index: -1 })).estimate!.parameters.total, 21_825_437_888);
+    const everyOther = onlyConfig(JSON.stringify({ ...moe, moe_layer_interval: 2 })).spec!.moe!;
+    assert.strictEqual(everyOther.moeLayers, 14);
+  });
+
+  it('ERNIE-4.5-0.3B (ernie4_5): a Llama block with a tied head; 360,748,032', () => {
+    const a = onlyConfig(JSON.stringify({ architectures: ['Ernie4_5ForCausalLM'], model_type: 'ernie4_5', hidden_size: 1024, intermediate_size: 3072, num_hidden_layers: 18, num_attention_heads: 16, num_key_value_heads: 2, head_dim: 128, vocab_size: 103424, tie_word_embeddings: true, use_bias: false }));
+    assert.strictEqual(a.spec?.generic, false);
+    assert.strictEqual(a.estimate!.parameters.total, 360_748_032);
+  });
+});
+
 describe('T5 as the text encoder of Flux and SD3', () => {
   it("T5EncoderModel (FLUX.1's text_encoder_2 config.json): the encoder stack alone, 4,762,310,656 of T5-XXL's 11,135,332,352", () => {
     const config = {
