@@ -1290,6 +1290,12 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
   seed_oss: { ...LLAMA_STYLE, name: 'Seed-OSS', refine: seedOssRefine },
+  // dots.llm1: Qwen3's attention (per-head q/k norms) with DeepSeek-V3's experts (dense FFNs in the first
+  // first_k_dense_replace layers; the router's correction bias a buffer).
+  dots1: {
+    ...LLAMA_STYLE, name: 'dots.llm1 (mixture of experts)', qkNorm: 'head',
+    refine: ctx => ({ moe: deepseekMoe(ctx, HF_DEEPSEEK_MOE, false), attentionBias: ctx.bool('attention_bias') ? 'all' : 'none' }),
+  },
   // MiniMax-M2: Mixtral's experts in every layer (256 of intermediate_size, 8 per token; the router's correction bias a
   // buffer) around grouped-query attention with q/k norms over the whole projections; an untied head.
   minimax_m2: { ...LLAMA_STYLE, name: 'MiniMax-M2 (mixture of experts)', qkNorm: 'projection', refine: ctx => ({ moe: everyLayerExperts(ctx, { experts: 256, topK: 8 }) }) },

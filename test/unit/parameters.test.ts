@@ -386,6 +386,13 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     assert.strictEqual(a.spec!.moe!.numExperts, 256);
   });
 
+  it("dots.llm1 (its config.json as public ports write it): Qwen3's attention with DeepSeek-V3's experts; 142.8B (its model card's 142B)", () => {
+    const a = onlyConfig('{"architectures": ["Dots1ForCausalLM"], "model_type": "dots1", "hidden_size": 4096, "num_hidden_layers": 62, "intermediate_size": 10944, "num_attention_heads": 32, "num_key_value_heads": 32, "vocab_size": 152064, "first_k_dense_replace": 1, "moe_intermediate_size": 1408, "n_routed_experts": 128, "n_shared_experts": 2, "num_experts_per_tok": 6, "attention_bias": false, "tie_word_embeddings": false}');
+    // Per layer: attention 67,108,864 + q/k norms 256 + norms 8,192; the dense MLP 134,479,872; 61 × (experts
+    // 2,214,592,512 + shared 34,603,008 + router 524,288).
+    assert.strictEqual(a.estimate!.parameters.total, 2 * 152064 * 4096 + 62 * 67_117_312 + 134_479_872 + 61 * 2_249_719_808 + 4096);
+  });
+
   it("EXAONE 4.0-32B (its config as TensorRT-LLM's test writes it): post-norms, per-head q/k norms, three sliding layers in four; 30.95B without the embeddings", () => {
     const config = { architectures: ['Exaone4ForCausalLM'], model_type: 'exaone4', head_dim: 128, hidden_size: 5120, intermediate_size: 27392, max_position_embeddings: 131072, num_attention_heads: 40, num_hidden_layers: 64, num_key_value_heads: 8, sliding_window: 4096, sliding_window_pattern: 4, tie_word_embeddings: false, vocab_size: 102400 };
     const a = onlyConfig(JSON.stringify(config));
