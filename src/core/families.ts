@@ -1308,6 +1308,14 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   glm4: { ...LLAMA_STYLE, name: 'GLM-4-0414', normsPerLayer: 4, refine: glmAttentionRefine },
   // GLM-4.5 / 4.6 / 4.7: DeepSeek-V3's mixture of experts around grouped-query attention.
   glm4_moe: { ...LLAMA_STYLE, name: 'GLM-4.5 (mixture of experts)', refine: glm4MoeRefine },
+  // DeepSeek-V3.2: DeepSeek-V3 with a lightning indexer in every layer choosing the tokens each query attends to.
+  deepseek_v32: {
+    ...LLAMA_STYLE, name: 'DeepSeek-V3.2 (sparse MLA + mixture of experts)',
+    refine: ctx => {
+      const v3 = deepseekRefine(ctx);
+      return v3.mla ? { ...v3, mla: { ...v3.mla, indexer: { heads: ctx.int('index_n_heads') ?? 64, headDim: ctx.int('index_head_dim') ?? 128 } } } : v3;
+    },
+  },
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
 };

@@ -392,10 +392,19 @@ export function kvBytesPerLayerToken(spec: ModelSpec, options: Pick<ServingOptio
   // Decode context parallelism interleaves each request's tokens over DCP of the TP GPUs (vLLM): 1 / DCP each.
   const dcp = Math.max(1, options.decodeContextParallel ?? 1);
   if (spec.mla) {
-    return (kvCacheElementsPerToken(spec, { serving: 'vllm' }) * element) / dcp;
+    return (kvCacheElementsPerToken(spec, { serving: 'vllm' }) * element + indexerKeyBytes(spec)) / dcp;
   }
   const headsHere = Math.max(1, Math.floor(spec.numKvHeads / options.tensorParallel));
   return (2 * headsHere * spec.headDim * element) / dcp;
+}
+
+/**
+ * DeepSeek-V3.2's indexer key cache, per token per layer, as vLLM sizes it: an fp8 key of index_head_dim and an fp32
+ * scale per 128 of it (132 bytes); 0 without an indexer.
+ */
+function indexerKeyBytes(spec: ModelSpec): number {
+  const indexer = spec.mla?.indexer;
+  return indexer ? indexer.headDim + 4 * Math.ceil(indexer.headDim / 128) : 0;
 }
 
 /** The attention layers that cache keys and values (a hybrid's recurrent layers keep none). */
@@ -652,6 +661,9 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   }
   if (options.kvCacheMemoryBytes !== undefined) {
     notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
+  }
+  if (spec.mla?.indexer) {
+    notes.push(`Sparse attention (DeepSeek-V3.2): each layer caches the latent (${spec.mla.kvLoraRank} + ${spec.mla.qkRopeHeadDim} values in the KV dtype) and the indexer's key (${indexerKeyBytes(spec)} bytes) per token; vLLM's sparse-MLA backend may lay the latent out in its own fp8 format, so the KV token count is approximate.`);
   }
   if (rope > 0) {
     notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);

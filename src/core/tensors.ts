@@ -57,6 +57,11 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
     out.push(vector(`${prefix}kv_a_layernorm`, m.kvLoraRank, layers));
     out.push(linear(`${prefix}kv_b_proj`, m.kvLoraRank, a * (m.qkNopeHeadDim + m.vHeadDim), layers, 'v'));
     out.push(linear(`${prefix}o_proj`, a * m.vHeadDim, h, layers, 'o'));
+    if (m.indexer) {
+      const { heads, headDim } = m.indexer;
+      out.push(linear(`${prefix}indexer.wq_b`, m.qLoraRank, heads * headDim, layers), linear(`${prefix}indexer.wk`, h, headDim, layers));
+      out.push(vector(`${prefix}indexer.k_norm`, 2 * headDim, layers), linear(`${prefix}indexer.weights_proj`, h, heads, layers));
+    }
     return out;
   }
   const qDim = a * spec.headDim;

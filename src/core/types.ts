@@ -459,6 +459,11 @@ export interface MlaShape {
   readonly qkNopeHeadDim: number;
   readonly qkRopeHeadDim: number;
   readonly vHeadDim: number;
+  /**
+   * DeepSeek-V3.2's lightning indexer (sparse attention): index_n_heads query heads of index_head_dim from the query
+   * latent, one shared key, a LayerNorm on it, and a per-head weight; it caches one key per token.
+   */
+  readonly indexer?: { readonly heads: number; readonly headDim: number };
 }
 
 export type Precision = '32-true' | '16-mixed' | 'bf16-mixed' | '16-true' | 'bf16-true' | 'fp8';

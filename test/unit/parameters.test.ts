@@ -313,6 +313,15 @@ describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
     assert.strictEqual(a.estimate!.parameters.total, 41_873_153_344);
   });
 
+  it("DeepSeek-V3.2 (its config.json as transformers keeps it): DeepSeek-V3 and a lightning indexer in each of 61 layers; 671,877,929,216 as a Megatron-Bridge conversion counts it", () => {
+    const config = { architectures: ['DeepseekV32ForCausalLM'], first_k_dense_replace: 3, hidden_size: 7168, index_head_dim: 128, index_n_heads: 64, index_topk: 2048, intermediate_size: 18432, kv_lora_rank: 512, max_position_embeddings: 163840, model_type: 'deepseek_v32', moe_intermediate_size: 2048, moe_layer_freq: 1, n_group: 8, n_routed_experts: 256, n_shared_experts: 1, num_attention_heads: 128, num_experts_per_tok: 8, num_hidden_layers: 61, num_key_value_heads: 128, q_lora_rank: 1536, qk_nope_head_dim: 128, qk_rope_head_dim: 64, tie_word_embeddings: false, topk_method: 'noaux_tc', v_head_dim: 128, vocab_size: 129280 };
+    const v32 = onlyConfig(JSON.stringify(config));
+    assert.strictEqual(v32.estimate!.parameters.total, 671_877_929_216);
+    // The indexer per layer: wq_b 1,536 × 8,192, wk 7,168 × 128, its LayerNorm 256, weights_proj 7,168 × 64.
+    const v3 = onlyConfig(JSON.stringify({ ...config, model_type: 'deepseek_v3', architectures: ['DeepseekV3ForCausalLM'] }));
+    assert.strictEqual(v32.estimate!.parameters.total - v3.estimate!.parameters.total, 61 * (1536 * 8192 + 7168 * 128 + 256 + 7168 * 64));
+  });
+
   it('DeepSeekMoE 16B (v1): a dense first layer, then 64 routed and 2 shared experts; 2.83B active per token', () => {
     const a = onlyConfig('{"architectures": ["DeepseekForCausalLM"], "first_k_dense_replace": 1, "hidden_size": 2048, "intermediate_size": 10944, "max_position_embeddings": 4096, "model_type": "deepseek", "moe_intermediate_size": 1408, "moe_layer_freq": 1, "n_routed_experts": 64, "n_shared_experts": 2, "num_attention_heads": 16, "num_experts_per_tok": 6, "num_hidden_layers": 28, "num_key_value_heads": 16, "tie_word_embeddings": false, "vocab_size": 102400}');
     assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.activePerToken], [16_375_728_128, 2_828_650_496]);
