@@ -662,9 +662,7 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   if (options.kvCacheMemoryBytes !== undefined) {
     notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
   }
-  if (spec.mla?.indexer) {
-    notes.push(`Sparse attention (DeepSeek-V3.2): each layer caches the latent (${spec.mla.kvLoraRank} + ${spec.mla.qkRopeHeadDim} values in the KV dtype) and the indexer's key (${indexerKeyBytes(spec)} bytes) per token; vLLM's sparse-MLA backend may lay the latent out in its own fp8 format, so the KV token count is approximate.`);
-  }
+  notes.push(...sparseAttentionNotes(spec, 'vLLM'));
   if (rope > 0) {
     notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
   }
@@ -708,8 +706,17 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
       `SGLang ${versionText}: mem_fraction_static ${fraction} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
       ...sglangParallelNotes(options),
+      ...sparseAttentionNotes(spec, 'SGLang'),
     ],
   };
+}
+
+/** What a plan says of DeepSeek-V3.2's sparse attention cache, which it counts approximately; nothing for other models. */
+function sparseAttentionNotes(spec: ModelSpec, engine: 'vLLM' | 'SGLang'): string[] {
+  const mla = spec.mla;
+  return mla?.indexer
+    ? [`Sparse attention (DeepSeek-V3.2): each layer caches the latent (${mla.kvLoraRank} + ${mla.qkRopeHeadDim} values in the KV dtype) and the indexer's key (${indexerKeyBytes(spec)} bytes) per token; ${engine}'s sparse-MLA backend may lay the latent out in its own fp8 format, so the KV token count is approximate.`]
+    : [];
 }
 
 /** What SGLang's data parallelism does, where the command sets it. */

@@ -46,6 +46,15 @@ describe('serving planner: vLLM', () => {
     assert.match(servingLensTitle(p), /^vLLM: KV pool [\d,]+ tokens · 58× at 8,192 · ✓ starts on H100 80GB$/);
   });
 
+  it("DeepSeek-V3.2: the indexer's 132-byte key beside the latent, per token and layer, and a note that says the count is approximate", () => {
+    const v32 = only('vllm serve deepseek-ai/DeepSeek-V3.2 -tp 8 --max-model-len 65536\n', 'shell', { targetGpu: 'H200' }).serving!;
+    const v3 = only('vllm serve deepseek-ai/DeepSeek-V3 -tp 8 --max-model-len 65536\n', 'shell', { targetGpu: 'H200' }).serving!;
+    assert.strictEqual(v3.kvBytesPerToken, 61 * (512 + 64) * 2);
+    assert.strictEqual(v32.kvBytesPerToken, 61 * ((512 + 64) * 2 + 128 + 4));
+    assert.ok(v32.assumptions.some(n => /indexer's key \(132 bytes\).*approximate/.test(n)));
+    assert.ok(!v3.assumptions.some(n => /indexer/.test(n)));
+  });
+
   it('splits weights and KV heads over tensor parallelism, and NCCL takes its share on each GPU', () => {
     const one = only(LLAMA_H100, 'shell').serving!;
     const two = only(LLAMA_H100.replace('0.95', '0.95 -tp 2'), 'shell').serving!;
