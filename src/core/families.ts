@@ -501,7 +501,31 @@ const ernieMoeRefine = (ctx: FamilyContext): Refinement => {
   };
 };
 
+/** GlmMoeDsaConfig's defaults: GLM-5's experts, the first three layers dense. */
+const GLM_DSA_MOE: DeepseekMoeKeys = {
+  denseLayers: 'first_k_dense_replace', defaultDenseLayers: 3, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 1, defaultExperts: 256, defaultExpertWidth: 2048, defaultExpertsPerToken: 8,
+};
+
+/** GLM-5: GlmMoeDsaConfig's latent attention (its defaults: q_lora_rank 2,048, heads 192 + 64 wide, values 256) and indexer. */
+const glmDsaRefine = (ctx: FamilyContext): Refinement => {
+  const nope = ctx.int('qk_nope_head_dim') ?? 192;
+  const rope = ctx.int('qk_rope_head_dim') ?? 64;
+  return {
+    moe: deepseekMoe(ctx, GLM_DSA_MOE, false),
+    headDim: nope + rope,
+    mla: {
+      qLoraRank: ctx.int('q_lora_rank') ?? 2048,
+      kvLoraRank: ctx.int('kv_lora_rank') ?? 512,
+      qkNopeHeadDim: nope,
+      qkRopeHeadDim: rope,
+      vHeadDim: ctx.int('v_head_dim') ?? 256,
+      indexer: { heads: ctx.int('index_n_heads') ?? 32, headDim: ctx.int('index_head_dim') ?? 128 },
+    },
+  };
+};
+
 /**
+ * Falcon: parallel attention/**
  * Falcon: parallel attention/**
  * Falcon: parallel attention/**
  * Falcon: parallel attention + MLP from one LayerNorm (7B), or two LayerNorms and grouped KV heads (40B/180B). The
@@ -1316,6 +1340,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       return v3.mla ? { ...v3, mla: { ...v3.mla, indexer: { heads: ctx.int('index_n_heads') ?? 64, headDim: ctx.int('index_head_dim') ?? 128 } } } : v3;
     },
   },
+  // GLM-5 (glm_moe_dsa): DeepSeek-V3.2's layers (latent attention with a lightning indexer, DeepSeek-V3's experts) in
+  // GlmMoeDsaConfig's names and defaults.
+  glm_moe_dsa: { ...LLAMA_STYLE, name: 'GLM-5 (sparse MLA + mixture of experts)', refine: glmDsaRefine },
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
 };

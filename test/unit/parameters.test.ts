@@ -322,6 +322,13 @@ describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
     assert.strictEqual(v32.estimate!.parameters.total - v3.estimate!.parameters.total, 61 * (1536 * 8192 + 7168 * 128 + 256 + 7168 * 64));
   });
 
+  it("GLM-5 (GlmMoeDsaConfig's defaults): DeepSeek-V3.2's layers in GLM's shapes; 743,911,199,232 as transformers reloads a converted GLM-5", () => {
+    const config = { architectures: ['GlmMoeDsaForCausalLM'], model_type: 'glm_moe_dsa', hidden_size: 6144, intermediate_size: 12288, moe_intermediate_size: 2048, num_hidden_layers: 78, num_attention_heads: 64, num_key_value_heads: 64, n_shared_experts: 1, n_routed_experts: 256, kv_lora_rank: 512, q_lora_rank: 2048, qk_rope_head_dim: 64, qk_nope_head_dim: 192, v_head_dim: 256, num_experts_per_tok: 8, vocab_size: 154880, tie_word_embeddings: false, index_head_dim: 128, index_n_heads: 32 };
+    assert.strictEqual(onlyConfig(JSON.stringify(config)).estimate!.parameters.total, 743_911_199_232);
+    // The config class's defaults are GLM-5's: a config that writes only the model type counts the same.
+    assert.strictEqual(onlyConfig('{"model_type": "glm_moe_dsa", "hidden_size": 6144, "num_hidden_layers": 78, "num_attention_heads": 64, "vocab_size": 154880, "intermediate_size": 12288}').estimate!.parameters.total, 743_911_199_232);
+  });
+
   it('DeepSeekMoE 16B (v1): a dense first layer, then 64 routed and 2 shared experts; 2.83B active per token', () => {
     const a = onlyConfig('{"architectures": ["DeepseekForCausalLM"], "first_k_dense_replace": 1, "hidden_size": 2048, "intermediate_size": 10944, "max_position_embeddings": 4096, "model_type": "deepseek", "moe_intermediate_size": 1408, "moe_layer_freq": 1, "n_routed_experts": 64, "n_shared_experts": 2, "num_attention_heads": 16, "num_experts_per_tok": 6, "num_hidden_layers": 28, "num_key_value_heads": 16, "tie_word_embeddings": false, "vocab_size": 102400}');
     assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.activePerToken], [16_375_728_128, 2_828_650_496]);
