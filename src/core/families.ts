@@ -501,25 +501,45 @@ const ernieMoeRefine = (ctx: FamilyContext): Refinement => {
   };
 };
 
-/** GlmMoeDsaConfig's defaults: GLM-5's experts, the first three layers dense. */
-const GLM_DSA_MOE: DeepseekMoeKeys = {
-  denseLayers: 'first_k_dense_replace', defaultDenseLayers: 3, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 1, defaultExperts: 256, defaultExpertWidth: 2048, defaultExpertsPerToken: 8,
+/** What a GLM config class with latent attention assumes where the config leaves it out. */
+interface GlmLatentDefaults {
+  readonly moe: DeepseekMoeKeys;
+  readonly qLoraRank: number;
+  /** The lightning indexer's heads (GLM-5); undefined for a model without one. */
+  readonly indexerHeads?: number;
+}
+
+/** GlmMoeDsaConfig's defaults (GLM-5): 256 experts of 2,048 after 3 dense layers, a 32-head indexer. */
+const GLM_DSA: GlmLatentDefaults = {
+  moe: { denseLayers: 'first_k_dense_replace', defaultDenseLayers: 3, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 1, defaultExperts: 256, defaultExpertWidth: 2048, defaultExpertsPerToken: 8 },
+  qLoraRank: 2048,
+  indexerHeads: 32,
 };
 
-/** GLM-5: GlmMoeDsaConfig's latent attention (its defaults: q_lora_rank 2,048, heads 192 + 64 wide, values 256) and indexer. */
-const glmDsaRefine = (ctx: FamilyContext): Refinement => {
+/** Glm4MoeLiteConfig's defaults (GLM-4.7-Flash): 64 experts of 1,536 after one dense layer, 4 per token. */
+const GLM_MOE_LITE: GlmLatentDefaults = {
+  moe: { denseLayers: 'first_k_dense_replace', defaultDenseLayers: 1, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 1, defaultExperts: 64, defaultExpertWidth: 1536, defaultExpertsPerToken: 4 },
+  qLoraRank: 768,
+};
+
+/**
+ * GLM's latent-attention models (GLM-4.7-Flash, GLM-5): DeepSeek-V3's layers in GLM's config names and defaults — keys
+ * 192 + 64 and values 256 wide, GLM-5's lightning indexer.
+ */
+const glmLatentRefine = (defaults: GlmLatentDefaults) => (ctx: FamilyContext): Refinement => {
   const nope = ctx.int('qk_nope_head_dim') ?? 192;
   const rope = ctx.int('qk_rope_head_dim') ?? 64;
+  const indexer = defaults.indexerHeads === undefined ? {} : { indexer: { heads: ctx.int('index_n_heads') ?? defaults.indexerHeads, headDim: ctx.int('index_head_dim') ?? 128 } };
   return {
-    moe: deepseekMoe(ctx, GLM_DSA_MOE, false),
+    moe: deepseekMoe(ctx, defaults.moe, false),
     headDim: nope + rope,
     mla: {
-      qLoraRank: ctx.int('q_lora_rank') ?? 2048,
+      qLoraRank: ctx.int('q_lora_rank') ?? defaults.qLoraRank,
       kvLoraRank: ctx.int('kv_lora_rank') ?? 512,
       qkNopeHeadDim: nope,
       qkRopeHeadDim: rope,
       vHeadDim: ctx.int('v_head_dim') ?? 256,
-      indexer: { heads: ctx.int('index_n_heads') ?? 32, headDim: ctx.int('index_head_dim') ?? 128 },
+      ...indexer,
     },
   };
 };
@@ -1342,7 +1362,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   },
   // GLM-5 (glm_moe_dsa): DeepSeek-V3.2's layers (latent attention with a lightning indexer, DeepSeek-V3's experts) in
   // GlmMoeDsaConfig's names and defaults.
-  glm_moe_dsa: { ...LLAMA_STYLE, name: 'GLM-5 (sparse MLA + mixture of experts)', refine: glmDsaRefine },
+  glm_moe_dsa: { ...LLAMA_STYLE, name: 'GLM-5 (sparse MLA + mixture of experts)', refine: glmLatentRefine(GLM_DSA) },
+  // GLM-4.7-Flash (glm4_moe_lite): the same layers without the indexer, smaller.
+  glm4_moe_lite: { ...LLAMA_STYLE, name: 'GLM-4.7-Flash (MLA + mixture of experts)', refine: glmLatentRefine(GLM_MOE_LITE) },
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
 };

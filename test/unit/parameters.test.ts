@@ -329,6 +329,15 @@ describe('mixtures of experts beyond Mixtral, Qwen and DeepSeek-V2/V3', () => {
     assert.strictEqual(onlyConfig('{"model_type": "glm_moe_dsa", "hidden_size": 6144, "num_hidden_layers": 78, "num_attention_heads": 64, "vocab_size": 154880, "intermediate_size": 12288}').estimate!.parameters.total, 743_911_199_232);
   });
 
+  it("GLM-4.7-Flash's class (glm4_moe_lite): GLM-5's layers without the indexer, one dense layer, Glm4MoeLiteConfig's defaults", () => {
+    const lite = { architectures: ['Glm4MoeLiteForCausalLM'], model_type: 'glm4_moe_lite', hidden_size: 2048, intermediate_size: 10240, num_hidden_layers: 47, num_attention_heads: 20, num_key_value_heads: 20, vocab_size: 154880, tie_word_embeddings: false };
+    const a = onlyConfig(JSON.stringify(lite));
+    assert.deepStrictEqual([a.spec!.moe!.numExperts, a.spec!.moe!.moeLayers, a.spec!.mla!.qLoraRank, a.spec!.mla!.indexer], [64, 46, 768, undefined]);
+    // The same shapes as GLM-5 (its 3 dense layers and 8 experts a token set to the lite's) add only the indexer.
+    const dsa = onlyConfig(JSON.stringify({ ...lite, model_type: 'glm_moe_dsa', architectures: ['GlmMoeDsaForCausalLM'], first_k_dense_replace: 1, q_lora_rank: 768, n_routed_experts: 64, moe_intermediate_size: 1536, num_experts_per_tok: 4 }));
+    assert.strictEqual(dsa.estimate!.parameters.total - a.estimate!.parameters.total, 47 * (768 * 32 * 128 + 2048 * 128 + 256 + 2048 * 32));
+  });
+
   it('DeepSeekMoE 16B (v1): a dense first layer, then 64 routed and 2 shared experts; 2.83B active per token', () => {
     const a = onlyConfig('{"architectures": ["DeepseekForCausalLM"], "first_k_dense_replace": 1, "hidden_size": 2048, "intermediate_size": 10944, "max_position_embeddings": 4096, "model_type": "deepseek", "moe_intermediate_size": 1408, "moe_layer_freq": 1, "n_routed_experts": 64, "n_shared_experts": 2, "num_attention_heads": 16, "num_experts_per_tok": 6, "num_hidden_layers": 28, "num_key_value_heads": 16, "tie_word_embeddings": false, "vocab_size": 102400}');
     assert.deepStrictEqual([a.estimate!.parameters.total, a.estimate!.parameters.activePerToken], [16_375_728_128, 2_828_650_496]);
