@@ -1108,6 +1108,10 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   umt5: { ...T5, name: 'UMT5', refine: () => ({ relativeBiasPerLayer: true }) },
   llama: LLAMA_STYLE,
   mistral: { ...LLAMA_STYLE, name: 'Mistral' },
+  // Ministral (its layer_types of sliding and full attention) and Ministral 3 / Mistral 3's language models (a query
+  // scale by position, no parameter): Mistral's tensors.
+  ministral: { ...LLAMA_STYLE, name: 'Ministral' },
+  ministral3: { ...LLAMA_STYLE, name: 'Ministral 3' },
   mixtral: { ...LLAMA_STYLE, name: 'Mixtral (mixture of experts)', refine: mixtralRefine },
   // Jamba: Mamba layers with attention every attn_layer_period layers (from attn_layer_offset), experts every
   // expert_layer_period layers (from expert_layer_offset), dense gated MLPs elsewhere; an untied head.

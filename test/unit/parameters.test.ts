@@ -404,6 +404,16 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     assert.strictEqual(withOut.estimate!.parameters.total - a.estimate!.parameters.total, 64 * 5120);
   });
 
+  it("Ministral and Ministral 3 (Mistral 3's language model): Mistral's tensors, no generic warning", () => {
+    const text = { hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 34, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, vocab_size: 131072, tie_word_embeddings: false };
+    const mistral = onlyConfig(JSON.stringify({ model_type: 'mistral', ...text })).estimate!.parameters.total;
+    for (const type of ['ministral', 'ministral3']) {
+      const a = onlyConfig(JSON.stringify({ model_type: type, ...text }));
+      assert.strictEqual(a.spec?.generic, false, type);
+      assert.strictEqual(a.estimate!.parameters.total, mistral, type);
+    }
+  });
+
   it("MiniMax-M2 (MiniMaxM2Config's defaults, as Megatron ports write them): 256 experts of 1,536 in all 62 layers, q/k norms over the projections", () => {
     const a = onlyConfig('{"architectures": ["MiniMaxM2ForCausalLM"], "model_type": "minimax_m2", "hidden_size": 3072, "intermediate_size": 1536, "num_hidden_layers": 62, "num_attention_heads": 48, "num_key_value_heads": 8, "head_dim": 128, "num_local_experts": 256, "num_experts_per_tok": 8, "vocab_size": 200064, "tie_word_embeddings": false}');
     // Per layer: attention 44,040,192 + q/k norms 6,144 + 1,024 + norms 6,144 + experts 3,623,878,656 + router 786,432.
