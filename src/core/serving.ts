@@ -715,7 +715,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
 function sparseAttentionNotes(spec: ModelSpec, engine: 'vLLM' | 'SGLang'): string[] {
   const mla = spec.mla;
   return mla?.indexer
-    ? [`Sparse attention (DeepSeek-V3.2): each layer caches the latent (${mla.kvLoraRank} + ${mla.qkRopeHeadDim} values in the KV dtype) and the indexer's key (${indexerKeyBytes(spec)} bytes) per token; ${engine}'s sparse-MLA backend may lay the latent out in its own fp8 format, so the KV token count is approximate.`]
+    ? [`Sparse attention (DeepSeek-V3.2's lightning indexer): each layer caches the latent (${mla.kvLoraRank} + ${mla.qkRopeHeadDim} values in the KV dtype) and the indexer's key (${indexerKeyBytes(spec)} bytes) per token; ${engine}'s sparse-MLA backend may lay the latent out in its own fp8 format, so the KV token count is approximate.`]
     : [];
 }
 
