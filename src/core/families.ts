@@ -545,6 +545,43 @@ const glmLatentRefine = (defaults: GlmLatentDefaults) => (ctx: FamilyContext): R
 };
 
 /**
+ * LFM2's MLP width from its config (Lfm2MLP): block_ff_dim (or intermediate_size), two thirds of it when
+ * block_auto_adjust_ff_dim, times block_ffn_dim_multiplier, rounded up to block_multiple_of.
+ */
+function lfm2Intermediate(ctx: FamilyContext): number {
+  let ff = ctx.int('block_ff_dim') ?? ctx.intermediateSize ?? 12288;
+  if (ctx.bool('block_auto_adjust_ff_dim') !== false) {
+    ff = Math.floor((2 * ff) / 3);
+    const multiplier = ctx.isNull('block_ffn_dim_multiplier') ? undefined : (ctx.real('block_ffn_dim_multiplier') ?? 1);
+    if (multiplier !== undefined) {
+      ff = Math.floor(multiplier * ff);
+    }
+    const multiple = ctx.int('block_multiple_of') ?? 256;
+    ff = multiple * Math.ceil(ff / multiple);
+  }
+  return ff;
+}
+
+/**
+ * LFM2: gated short convolutions in most layers, grouped-query attention (per-head q/k norms) in those layer_types
+ * (or full_attn_idxs) names; a gated MLP in every layer; a tied head.
+ */
+const lfm2Refine = (ctx: FamilyContext): Refinement => {
+  const attentionLayers = ctx.layerTypes
+    ? ctx.layerTypes.slice(0, ctx.numLayers).filter(t => t === 'full_attention').length
+    : Math.min(ctx.numLayers, ctx.length('full_attn_idxs') ?? 0);
+  return {
+    intermediateSize: lfm2Intermediate(ctx),
+    hybrid: {
+      attentionLayers,
+      mambaLayers: ctx.numLayers - attentionLayers,
+      mixer: { kind: 'short-conv', channels: ctx.hiddenSize, kernel: ctx.int('conv_L_cache') ?? 3, bias: ctx.bool('conv_bias') === true },
+    },
+  };
+};
+
+/**
+ * Falcon: parallel attention/**
  * Falcon: parallel attention/**
  * Falcon: parallel attention/**
  * Falcon: parallel attention/**
@@ -1338,6 +1375,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
   seed_oss: { ...LLAMA_STYLE, name: 'Seed-OSS', refine: seedOssRefine },
+  lfm2: { ...LLAMA_STYLE, name: 'LFM2 (convolution–attention hybrid)', qkNorm: 'head', tiedByDefault: true, refine: lfm2Refine },
   // dots.llm1: Qwen3's attention (per-head q/k norms) with DeepSeek-V3's experts (dense FFNs in the first
   // first_k_dense_replace layers; the router's correction bias a buffer).
   dots1: {

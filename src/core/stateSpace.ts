@@ -1,6 +1,6 @@
 // State-space language models (Mamba and Mamba2, as transformers builds MambaForCausalLM and Mamba2ForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
 import { weightTensor as tensor, type WeightTensor } from './weightTensor';
-import type { DeltaNetShape, ModelSpec, SsmShape } from './types';
+import type { DeltaNetShape, HybridMixer, ModelSpec, ShortConvShape, SsmShape } from './types';
 
 /** MambaConfig's defaults for what a config.json leaves out. */
 export const MAMBA_DEFAULTS = { state_size: 16, expand: 2, conv_kernel: 4 } as const;
@@ -63,9 +63,9 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
  * The tensors of `n` Mamba mixers of width `h`: in_proj to x and z, the depthwise conv1d, x_proj to the time step and
  * B and C, dt_proj, A_log, D, out_proj; Jamba's RMSNorms on the time step, B and C.
  */
-export function mambaMixerTensors(m: SsmShape | DeltaNetShape, h: number, n: number): WeightTensor[] {
+export function mambaMixerTensors(m: HybridMixer, h: number, n: number): WeightTensor[] {
   if ('kind' in m) {
-    return deltaNetTensors(m, h, n);
+    return m.kind === 'short-conv' ? shortConvTensors(m, n) : deltaNetTensors(m, h, n);
   }
   if (m.mamba2) {
     return mamba2MixerTensors(m, h, n);
@@ -90,11 +90,22 @@ export function mambaMixerTensors(m: SsmShape | DeltaNetShape, h: number, n: num
  * The recurrent state of one Mamba layer per sequence: a convolution window and an SSM state per channel; Mamba2's
  * window covers x, B and C.
  */
-export function mambaLayerState(m: SsmShape | DeltaNetShape): number {
+export function mambaLayerState(m: HybridMixer): number {
   if ('kind' in m) {
-    return deltaNetConvChannels(m) * m.convKernel + m.valueHeads * m.keyDim * m.valueDim;
+    return m.kind === 'short-conv' ? m.channels * m.kernel : deltaNetConvChannels(m) * m.convKernel + m.valueHeads * m.keyDim * m.valueDim;
   }
   return m.mamba2 ? mamba2ConvChannels(m) * m.convKernel + m.inner * m.state : m.inner * (m.convKernel + m.state);
+}
+
+/** The tensors of `n` LFM2 short convolutions: in_proj to B, C and x, the depthwise conv, out_proj (biased with conv_bias). */
+function shortConvTensors(m: ShortConvShape, n: number): WeightTensor[] {
+  const c = m.channels;
+  return [
+    tensor('conv.in_proj', c, 3 * c, n, true, 'attention'),
+    tensor('conv.conv', m.kernel, c, n, false, 'other'),
+    tensor('conv.out_proj', c, c, n, true, 'attention'),
+    ...(m.bias ? [tensor('conv biases', 1, 3 * c + 2 * c, n, false, 'other')] : []),
+  ];
 }
 
 /** The Gated DeltaNet's convolution channels: its queries, keys and values. */

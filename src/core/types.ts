@@ -125,7 +125,7 @@ export interface ModelSpec {
    * linear-attention) mixer and `attentionLayers` run attention with its KV cache, in place of each other, or both in
    * every layer side by side (Falcon-H1); each mixer keeps its recurrent state per sequence.
    */
-  readonly hybrid?: { readonly mixer: SsmShape | DeltaNetShape; readonly mambaLayers: number; readonly attentionLayers: number };
+  readonly hybrid?: { readonly mixer: HybridMixer; readonly mambaLayers: number; readonly attentionLayers: number };
   /** Qwen3-Next's gated attention: q_proj also yields a sigmoid gate per query value, doubling its outputs. */
   readonly gatedAttention?: boolean;
   /** A state-space model's mixer (Mamba): its tensors and its recurrent state come from here. */
@@ -188,6 +188,20 @@ export interface ModelSpec {
   readonly classifierLabels?: number;
   /** A relative-position bias in every layer (UMT5), not only in each stack's first (T5). */
   readonly relativeBiasPerLayer?: boolean;
+}
+
+/** The recurrent mixer a hybrid runs in place of attention: Mamba / Mamba2, a Gated DeltaNet or a short convolution. */
+export type HybridMixer = SsmShape | DeltaNetShape | ShortConvShape;
+
+/**
+ * LFM2's gated short convolution: in_proj to three times the width (B, C and x), a depthwise convolution of `kernel`
+ * over the width, out_proj; biases where conv_bias says. Its state per sequence is the convolution's window.
+ */
+export interface ShortConvShape {
+  readonly kind: 'short-conv';
+  readonly channels: number;
+  readonly kernel: number;
+  readonly bias: boolean;
 }
 
 /**

@@ -441,6 +441,23 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
   });
 });
 
+describe('LFM2: short convolutions beside grouped-query attention', () => {
+  // LFM2-1.2B's config.json values; 1,170,340,608 and LFM2-350M's 354,483,968 as LiquidAI's model cards give them.
+  const config = { architectures: ['Lfm2ForCausalLM'], model_type: 'lfm2', hidden_size: 2048, block_ff_dim: 12288, block_multiple_of: 256, block_ffn_dim_multiplier: 1.0, block_auto_adjust_ff_dim: true, num_hidden_layers: 16, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 65536, conv_L_cache: 3, conv_bias: false, full_attn_idxs: [2, 5, 8, 10, 12, 14], tie_word_embeddings: true };
+
+  it('LFM2-1.2B: 10 convolutions and 6 attention layers, the MLP two thirds of block_ff_dim rounded to 256; 1,170,340,608', () => {
+    const a = onlyConfig(JSON.stringify(config));
+    assert.deepStrictEqual([a.estimate!.parameters.total, a.spec!.intermediateSize, a.spec!.hybrid!.attentionLayers], [1_170_340_608, 8192, 6]);
+  });
+
+  it('LFM2-350M, its layers named by layer_types: 354,483,968', () => {
+    const types = Array.from({ length: 16 }, (_, i) => ([2, 5, 8, 10, 12, 14].includes(i) ? 'full_attention' : 'conv'));
+    const { full_attn_idxs: _list, ...rest } = config;
+    const a = onlyConfig(JSON.stringify({ ...rest, hidden_size: 1024, block_ff_dim: 6656, num_attention_heads: 16, layer_types: types }));
+    assert.strictEqual(a.estimate!.parameters.total, 354_483_968);
+  });
+});
+
 describe('ERNIE 4.5 as transformers builds it', () => {
   // ERNIE-4.5-21B-A3B's config.json values as public serving tests write them out.
   const moe = { architectures: ['Ernie4_5_MoeForCausalLM'], model_type: 'ernie4_5_moe', hidden_size: 2560, intermediate_size: 12288, moe_intermediate_size: 1536, num_hidden_layers: 28, num_attention_heads: 20, num_key_value_heads: 4, head_dim: 128, moe_num_experts: 64, moe_num_shared_experts: 2, moe_k: 6, moe_layer_start_index: 1, moe_layer_end_index: 27, moe_layer_interval: 1, vocab_size: 103424, tie_word_embeddings: true, use_bias: false };
