@@ -1375,6 +1375,11 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
   seed_oss: { ...LLAMA_STYLE, name: 'Seed-OSS', refine: seedOssRefine },
+  // Arcee AFM: Llama's attention with Nemotron's MLP (up_proj and down_proj around relu², no gate).
+  arcee: { ...LLAMA_STYLE, name: 'Arcee AFM', mlp: 'plain' },
+  // Nemotron (Nemotron-4, Minitron): LayerNorms with a bias (LayerNorm1P), Llama's attention, an MLP of up_proj and
+  // down_proj around relu² (no gate); biases where attention_bias and mlp_bias say.
+  nemotron: { ...LLAMA_STYLE, name: 'Nemotron', norm: 'layernorm', mlp: 'plain' },
   lfm2: { ...LLAMA_STYLE, name: 'LFM2 (convolution–attention hybrid)', qkNorm: 'head', tiedByDefault: true, refine: lfm2Refine },
   // dots.llm1: Qwen3's attention (per-head q/k norms) with DeepSeek-V3's experts (dense FFNs in the first
   // first_k_dense_replace layers; the router's correction bias a buffer).

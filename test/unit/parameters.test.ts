@@ -414,6 +414,16 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     }
   });
 
+  it("Arcee AFM and Nemotron: Nemotron's MLP of up_proj and down_proj (no gate); Nemotron's LayerNorms with a bias", () => {
+    const text = { hidden_size: 2560, intermediate_size: 18432, num_hidden_layers: 36, num_attention_heads: 20, num_key_value_heads: 4, head_dim: 128, vocab_size: 128004, tie_word_embeddings: false };
+    const llama = onlyConfig(JSON.stringify({ model_type: 'llama', ...text })).estimate!.parameters.total;
+    const arcee = onlyConfig(JSON.stringify({ model_type: 'arcee', ...text }));
+    assert.strictEqual(arcee.spec?.generic, false);
+    assert.strictEqual(llama - arcee.estimate!.parameters.total, 36 * 2560 * 18432);
+    // 36 × 2 + 1 norms, each with a bias beside its weight.
+    assert.strictEqual(onlyConfig(JSON.stringify({ model_type: 'nemotron', ...text })).estimate!.parameters.total - arcee.estimate!.parameters.total, 73 * 2560);
+  });
+
   it("MiniMax-M2 (MiniMaxM2Config's defaults, as Megatron ports write them): 256 experts of 1,536 in all 62 layers, q/k norms over the projections", () => {
     const a = onlyConfig('{"architectures": ["MiniMaxM2ForCausalLM"], "model_type": "minimax_m2", "hidden_size": 3072, "intermediate_size": 1536, "num_hidden_layers": 62, "num_attention_heads": 48, "num_key_value_heads": 8, "head_dim": 128, "num_local_experts": 256, "num_experts_per_tok": 8, "vocab_size": 200064, "tie_word_embeddings": false}');
     // Per layer: attention 44,040,192 + q/k norms 6,144 + 1,024 + norms 6,144 + experts 3,623,878,656 + router 786,432.
