@@ -1308,6 +1308,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   },
   // OLMoE: OLMo 2's q/k norms over the whole projections, and every layer's MLP num_experts routed experts.
   olmoe: { ...LLAMA_STYLE, name: 'OLMoE (mixture of experts)', qkNorm: 'projection', refine: ctx => ({ moe: everyLayerExperts(ctx) }) },
+  // FlexOlmo: OLMoE's tensors in OLMo 2's layer (its two norms after attention and MLP rather than before).
+  flex_olmo: { ...LLAMA_STYLE, name: 'FlexOlmo (mixture of experts)', qkNorm: 'projection', refine: ctx => ({ moe: everyLayerExperts(ctx) }) },
   // Phi-3.5-MoE: LayerNorms, attention and head biased where attention_bias / lm_head_bias say (its config says so),
   // and every layer's MLP num_local_experts experts.
   phimoe: {
@@ -1317,6 +1319,11 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   deepseek: { ...LLAMA_STYLE, name: 'DeepSeekMoE (mixture of experts)', refine: deepseekMoeRefine },
   // Granite 3.x MoE: Granite's block with every layer's MLP num_local_experts gated experts (fused input_linear).
   granitemoe: { ...LLAMA_STYLE, name: 'Granite MoE (mixture of experts)', tiedByDefault: true, refine: ctx => ({ moe: everyLayerExperts(ctx) }) },
+  // Granite MoE with a shared gated MLP of shared_intermediate_size beside the experts in every layer.
+  granitemoeshared: {
+    ...LLAMA_STYLE, name: 'Granite MoE shared (mixture of experts)', tiedByDefault: true,
+    refine: ctx => ({ moe: { ...everyLayerExperts(ctx)!, sharedIntermediate: ctx.int('shared_intermediate_size', { allowZero: true }) ?? 0 } }),
+  },
   // BART: LayerNorm blocks with biased attention and a biased GELU MLP; per stack a learned position table of
   // max_position_embeddings + 2 rows and a LayerNorm on the embeddings; the head tied to the shared embedding.
   bart: {
@@ -1377,6 +1384,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   seed_oss: { ...LLAMA_STYLE, name: 'Seed-OSS', refine: seedOssRefine },
   // Arcee AFM: Llama's attention with Nemotron's MLP (up_proj and down_proj around relu², no gate).
   arcee: { ...LLAMA_STYLE, name: 'Arcee AFM', mlp: 'plain' },
+  // Helium (Kyutai) and Code World Model (cwm, its sliding layers as layer_types lists them): Llama's tensors.
+  helium: { ...LLAMA_STYLE, name: 'Helium' },
+  cwm: { ...LLAMA_STYLE, name: 'Code World Model' },
   // Nemotron (Nemotron-4, Minitron): LayerNorms with a bias (LayerNorm1P), Llama's attention, an MLP of up_proj and
   // down_proj around relu² (no gate); biases where attention_bias and mlp_bias say.
   nemotron: { ...LLAMA_STYLE, name: 'Nemotron', norm: 'layernorm', mlp: 'plain' },

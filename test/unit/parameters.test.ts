@@ -424,6 +424,21 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     assert.strictEqual(onlyConfig(JSON.stringify({ model_type: 'nemotron', ...text })).estimate!.parameters.total - arcee.estimate!.parameters.total, 73 * 2560);
   });
 
+  it('Granite MoE shared: a gated shared MLP beside the experts; FlexOlmo: OLMoE\'s tensors; Helium and Code World Model: Llama\'s', () => {
+    const moe = { hidden_size: 1024, intermediate_size: 512, num_hidden_layers: 24, num_attention_heads: 16, num_key_value_heads: 8, vocab_size: 49155, num_local_experts: 32, num_experts_per_tok: 8 };
+    const plain = onlyConfig(JSON.stringify({ model_type: 'granitemoe', ...moe })).estimate!.parameters.total;
+    const shared = onlyConfig(JSON.stringify({ model_type: 'granitemoeshared', shared_intermediate_size: 1024, ...moe }));
+    assert.strictEqual(shared.estimate!.parameters.total - plain, 24 * 3 * 1024 * 1024);
+    const olmoe = { hidden_size: 2048, intermediate_size: 1024, num_hidden_layers: 16, num_attention_heads: 16, num_experts: 64, num_experts_per_tok: 8, vocab_size: 50304, tie_word_embeddings: false };
+    assert.strictEqual(onlyConfig(JSON.stringify({ model_type: 'flex_olmo', ...olmoe })).estimate!.parameters.total, onlyConfig(JSON.stringify({ model_type: 'olmoe', ...olmoe })).estimate!.parameters.total);
+    const dense = { hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 24, num_attention_heads: 16, num_key_value_heads: 8, vocab_size: 48000, tie_word_embeddings: false };
+    const llama = onlyConfig(JSON.stringify({ model_type: 'llama', ...dense })).estimate!.parameters.total;
+    for (const type of ['helium', 'cwm']) {
+      const a = onlyConfig(JSON.stringify({ model_type: type, ...dense }));
+      assert.deepStrictEqual([a.spec?.generic, a.estimate!.parameters.total], [false, llama], type);
+    }
+  });
+
   it("MiniMax-M2 (MiniMaxM2Config's defaults, as Megatron ports write them): 256 experts of 1,536 in all 62 layers, q/k norms over the projections", () => {
     const a = onlyConfig('{"architectures": ["MiniMaxM2ForCausalLM"], "model_type": "minimax_m2", "hidden_size": 3072, "intermediate_size": 1536, "num_hidden_layers": 62, "num_attention_heads": 48, "num_key_value_heads": 8, "head_dim": 128, "num_local_experts": 256, "num_experts_per_tok": 8, "vocab_size": 200064, "tie_word_embeddings": false}');
     // Per layer: attention 44,040,192 + q/k norms 6,144 + 1,024 + norms 6,144 + experts 3,623,878,656 + router 786,432.
