@@ -1407,8 +1407,12 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // after the MLP): Llama's tensors with q/k/v biases (attention_bias, on by default) and gate/up fused in one matrix.
   glm: { ...LLAMA_STYLE, name: 'GLM-4', refine: glmAttentionRefine },
   glm4: { ...LLAMA_STYLE, name: 'GLM-4-0414', normsPerLayer: 4, refine: glmAttentionRefine },
+  // GLM-4.1V / 4.6V-Flash's language model (glm4v_text): GLM-4-0414's layers.
+  glm4v_text: { ...LLAMA_STYLE, name: 'GLM-4.1V (its language model)', normsPerLayer: 4, refine: glmAttentionRefine },
   // GLM-4.5 / 4.6 / 4.7: DeepSeek-V3's mixture of experts around grouped-query attention.
   glm4_moe: { ...LLAMA_STYLE, name: 'GLM-4.5 (mixture of experts)', refine: glm4MoeRefine },
+  // GLM-4.5V / 4.6V's language model (glm4v_moe_text): GLM-4.5-Air's layers.
+  glm4v_moe_text: { ...LLAMA_STYLE, name: 'GLM-4.5V (its language model)', refine: glm4MoeRefine },
   // DeepSeek-V3.2: DeepSeek-V3 with a lightning indexer in every layer choosing the tokens each query attends to.
   deepseek_v32: {
     ...LLAMA_STYLE, name: 'DeepSeek-V3.2 (sparse MLA + mixture of experts)',

@@ -361,6 +361,15 @@ describe('GLM: GLM-4, GLM-4-0414 and GLM-4.5 as transformers builds them', () =>
     assert.strictEqual(onlyConfig(JSON.stringify(bare)).estimate!.parameters.total, 106_852_245_504);
   });
 
+  it("GLM-4.5V / 4.6V and GLM-4.1V: their language models (glm4v_moe_text, glm4v_text) counted as GLM-4.5-Air's and GLM-4-0414's, the tower said uncounted", () => {
+    const moe = { model_type: 'glm4v_moe_text', attention_bias: true, first_k_dense_replace: 1, head_dim: 128, hidden_size: 4096, intermediate_size: 10944, moe_intermediate_size: 1408, n_routed_experts: 128, n_shared_experts: 1, num_attention_heads: 96, num_experts_per_tok: 8, num_hidden_layers: 46, num_key_value_heads: 8, vocab_size: 151552, tie_word_embeddings: false };
+    const v = onlyConfig(JSON.stringify({ architectures: ['Glm4vMoeForConditionalGeneration'], model_type: 'glm4v_moe', text_config: moe, vision_config: { model_type: 'glm4v_moe', depth: 24, hidden_size: 1536 } }));
+    assert.strictEqual(v.estimate!.parameters.total, 106_852_245_504);
+    assert.ok(v.problems.some(p => p.severity === 'warning' && /vision tower VRAM Lens does not count/.test(p.message)));
+    const text = onlyConfig(JSON.stringify({ model_type: 'glm4v_text', attention_bias: true, ...glm4 }));
+    assert.strictEqual(text.estimate!.parameters.total, 9_400_279_040);
+  });
+
   it("GLM-4-9B-Chat in transformers (glm) counts what its remote code (chatglm) does: 9,399,951,360", () => {
     const a = onlyConfig(JSON.stringify({ architectures: ['GlmForCausalLM'], model_type: 'glm', attention_bias: true, ...glm4 }));
     assert.strictEqual(a.estimate!.parameters.total, 9_399_951_360);
