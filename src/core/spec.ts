@@ -1213,7 +1213,8 @@ function resolveOwnArchitecture(config: FoundConfig): ResolvedSpec | undefined {
   if (className === PIXART_CLASS || className === LEGACY_PIXART_CLASS || className === SANA_CLASS) {
     return resolveCrossDit(config, className === SANA_CLASS ? 'sana' : 'pixart');
   }
-  if (config.scalars.model_type?.value === 'mamba' || config.scalars.model_type?.value === 'mamba2') {
+  // FalconMamba: Mamba's mixer, its B, C and time-step RMS norms without weights.
+  if (config.scalars.model_type?.value === 'mamba' || config.scalars.model_type?.value === 'mamba2' || config.scalars.model_type?.value === 'falcon_mamba') {
     return resolveMamba(config);
   }
   const rwkv = rwkvVersion(config.scalars.model_type?.value);

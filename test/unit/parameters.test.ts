@@ -448,6 +448,13 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     }
   });
 
+  it("FalconMamba-7B (falcon_mamba): Mamba's tensors, its mixer norms weightless; 7.27B as published", () => {
+    const config = { model_type: 'falcon_mamba', architectures: ['FalconMambaForCausalLM'], hidden_size: 4096, intermediate_size: 8192, num_hidden_layers: 64, state_size: 16, conv_kernel: 4, time_step_rank: 256, vocab_size: 65024, use_bias: false, use_conv_bias: true, tie_word_embeddings: false };
+    const a = onlyConfig(JSON.stringify(config));
+    assert.strictEqual((a.estimate!.parameters.total / 1e9).toFixed(2), '7.27');
+    assert.strictEqual(a.estimate!.parameters.total, onlyConfig(JSON.stringify({ ...config, model_type: 'mamba' })).estimate!.parameters.total);
+  });
+
   it("MiniMax-M2 (MiniMaxM2Config's defaults, as Megatron ports write them): 256 experts of 1,536 in all 62 layers, q/k norms over the projections", () => {
     const a = onlyConfig('{"architectures": ["MiniMaxM2ForCausalLM"], "model_type": "minimax_m2", "hidden_size": 3072, "intermediate_size": 1536, "num_hidden_layers": 62, "num_attention_heads": 48, "num_key_value_heads": 8, "head_dim": 128, "num_local_experts": 256, "num_experts_per_tok": 8, "vocab_size": 200064, "tie_word_embeddings": false}');
     // Per layer: attention 44,040,192 + q/k norms 6,144 + 1,024 + norms 6,144 + experts 3,623,878,656 + router 786,432.
