@@ -41,7 +41,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks' | 'mtpLayers'
+    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers'
   >
 >;
 
@@ -580,7 +580,48 @@ const lfm2Refine = (ctx: FamilyContext): Refinement => {
   };
 };
 
+/** Nemotron-H's block kinds by the letter its hybrid_override_pattern writes, or the word its layers_block_type list does. */
+const NEMOTRON_H_BLOCKS: Readonly<Record<string, 'mamba' | 'attention' | 'mlp' | 'moe'>> = { M: 'mamba', '*': 'attention', '-': 'mlp', E: 'moe', mamba: 'mamba', attention: 'attention', mlp: 'mlp', moe: 'moe' };
+
 /**
+ * Nemotron-H: blocks of one norm and one mixer each — Mamba2, attention, an MLP (up and down around relu²) or experts
+ * (non-gated, beside one shared MLP; the router's correction bias a buffer) — as hybrid_override_pattern spells them.
+ */
+const nemotronHRefine = (ctx: FamilyContext): Refinement => {
+  const pattern = ctx.str('hybrid_override_pattern');
+  const kinds = ctx.layerTypes ?? (pattern === undefined ? undefined : [...pattern]);
+  const blocks = (kinds ?? []).map(k => NEMOTRON_H_BLOCKS[k]);
+  if (!kinds || blocks.length !== ctx.numLayers || blocks.some(b => b === undefined)) {
+    ctx.fail(`\`hybrid_override_pattern\` must spell each of the ${ctx.numLayers} blocks with M (Mamba2), * (attention), - (MLP) or E (experts).`, 'hybrid_override_pattern');
+    return {};
+  }
+  const count = (kind: string) => blocks.filter(b => b === kind).length;
+  if (count('moe') > 0 && ctx.has('moe_latent_size')) {
+    ctx.fail('Nemotron-H\'s latent experts (moe_latent_size) are not counted by VRAM Lens.', 'moe_latent_size');
+  }
+  const heads = ctx.int('mamba_num_heads') ?? 128;
+  const experts = ctx.int('n_routed_experts') ?? 0;
+  return {
+    attentionBias: ctx.bool('attention_bias') ? 'all' : 'none',
+    mlpBias: ctx.bool('mlp_bias') === true,
+    mlpLayers: count('mlp'),
+    ...(count('moe') > 0 && experts > 0
+      ? { moe: { numExperts: experts, expertsPerToken: ctx.int('num_experts_per_tok') ?? 1, expertIntermediate: ctx.int('moe_intermediate_size') ?? 0, sharedIntermediate: ctx.int('moe_shared_expert_intermediate_size', { allowZero: true }) ?? 0, sharedExpertGate: false, moeLayers: count('moe'), routerBias: false } }
+      : {}),
+    hybrid: {
+      attentionLayers: count('attention'),
+      mambaLayers: count('mamba'),
+      mixer: {
+        inner: heads * (ctx.int('mamba_head_dim') ?? 64), state: ctx.int('ssm_state_size') ?? 128, convKernel: ctx.int('conv_kernel') ?? 4, timeStepRank: 0,
+        linearBias: ctx.bool('use_bias') === true, convBias: ctx.bool('use_conv_bias') !== false,
+        mamba2: { heads, groups: ctx.int('n_groups') ?? ctx.int('mamba_num_groups') ?? 8 },
+      },
+    },
+  };
+};
+
+/**
+ * Falcon: parallel attention/**
  * Falcon: parallel attention/**
  * Falcon: parallel attention/**
  * Falcon: parallel attention/**
@@ -1382,6 +1423,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
   seed_oss: { ...LLAMA_STYLE, name: 'Seed-OSS', refine: seedOssRefine },
+  nemotron_h: { ...LLAMA_STYLE, name: 'Nemotron-H (Mamba2–attention hybrid)', normsPerLayer: 1, mlp: 'plain', refine: nemotronHRefine },
   // Arcee AFM: Llama's attention with Nemotron's MLP (up_proj and down_proj around relu², no gate).
   arcee: { ...LLAMA_STYLE, name: 'Arcee AFM', mlp: 'plain' },
   // Helium (Kyutai) and Code World Model (cwm, its sliding layers as layer_types lists them): Llama's tensors.

@@ -1687,6 +1687,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.gatedAttention ? { gatedAttention: true } : {}),
     ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
     ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : {}),
+    ...(refined.mlpLayers !== undefined ? { mlpLayers: Math.min(refined.mlpLayers, numLayers) } : {}),
   };
 }
 

@@ -226,8 +226,9 @@ function decoderStack(spec: ModelSpec): WeightTensor[] {
     out.push(...mambaMixerTensors(spec.hybrid.mixer, h, spec.hybrid.mambaLayers));
   }
   const moeLayers = spec.moe?.moeLayers ?? 0;
-  if (spec.numLayers - moeLayers > 0) {
-    out.push(...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, spec.numLayers - moeLayers, '')));
+  const mlpLayers = spec.mlpLayers ?? spec.numLayers - moeLayers;
+  if (mlpLayers > 0) {
+    out.push(...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, mlpLayers, '')));
   }
   if (spec.moe && moeLayers > 0) {
     out.push(...expertTensors(spec, spec.moe, moeLayers));

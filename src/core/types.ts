@@ -141,6 +141,11 @@ export interface ModelSpec {
    * decoder layer with a projection from the embedding and hidden state (2 × hidden_size in) and three more norms.
    */
   readonly mtpLayers?: number;
+  /**
+   * Layers with a dense MLP where not every layer has one (Nemotron-H, whose blocks each hold one mixer: Mamba2,
+   * attention, an MLP or experts); otherwise every layer without experts has one.
+   */
+  readonly mlpLayers?: number;
   /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
   readonly rwkv?: RwkvShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */

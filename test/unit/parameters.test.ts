@@ -499,6 +499,27 @@ describe('LFM2: short convolutions beside grouped-query attention', () => {
   });
 });
 
+describe('Nemotron-H: blocks of one mixer each', () => {
+  // NVIDIA-Nemotron-Nano-9B-v2's config.json values; its safetensors metadata counts 8,888,227,328.
+  const config = { architectures: ['NemotronHForCausalLM'], model_type: 'nemotron_h', num_hidden_layers: 56, hidden_size: 4480, intermediate_size: 15680, num_attention_heads: 40, num_key_value_heads: 8, head_dim: 128, vocab_size: 131072, hybrid_override_pattern: 'M-M-M-MM-M-M-M*-M-M-M*-M-M-M-M*-M-M-M-M*-M-MM-M-M-M-M-M-', ssm_state_size: 128, conv_kernel: 4, n_groups: 8, mamba_num_heads: 128, mamba_head_dim: 80, tie_word_embeddings: false };
+
+  it('Nemotron Nano 9B v2: 27 Mamba2 blocks, 4 attention, 25 MLPs (up and down around relu²), a norm each; 8,888,227,328', () => {
+    const a = onlyConfig(JSON.stringify(config));
+    assert.strictEqual(a.estimate!.parameters.total, 8_888_227_328);
+    assert.deepStrictEqual([a.spec!.hybrid!.mambaLayers, a.spec!.hybrid!.attentionLayers, a.spec!.mlpLayers], [27, 4, 25]);
+  });
+
+  it('the pattern as a layers_block_type list counts the same; one that misspells a block is an error on its key', () => {
+    const types = [...config.hybrid_override_pattern].map(c => ({ M: 'mamba', '*': 'attention', '-': 'mlp' })[c]);
+    const { hybrid_override_pattern: _pattern, ...rest } = config;
+    assert.strictEqual(onlyConfig(JSON.stringify({ ...rest, layers_block_type: types })).estimate!.parameters.total, 8_888_227_328);
+    const text = JSON.stringify({ ...config, hybrid_override_pattern: 'M-M-X' });
+    const bad = onlyConfig(text);
+    assert.strictEqual(bad.estimate, undefined);
+    assert.ok(bad.problems.some(p => p.severity === 'error' && text.slice(p.span.start, p.span.end).startsWith('"hybrid_override_pattern"')));
+  });
+});
+
 describe('ERNIE 4.5 as transformers builds it', () => {
   // ERNIE-4.5-21B-A3B's config.json values as public serving tests write them out.
   const moe = { architectures: ['Ernie4_5_MoeForCausalLM'], model_type: 'ernie4_5_moe', hidden_size: 2560, intermediate_size: 12288, moe_intermediate_size: 1536, num_hidden_layers: 28, num_attention_heads: 20, num_key_value_heads: 4, head_dim: 128, moe_num_experts: 64, moe_num_shared_experts: 2, moe_k: 6, moe_layer_start_index: 1, moe_layer_end_index: 27, moe_layer_interval: 1, vocab_size: 103424, tie_word_embeddings: true, use_bias: false };
