@@ -509,6 +509,12 @@ describe('Nemotron-H: blocks of one mixer each', () => {
     assert.deepStrictEqual([a.spec!.hybrid!.mambaLayers, a.spec!.hybrid!.attentionLayers, a.spec!.mlpLayers], [27, 4, 25]);
   });
 
+  it("Nemotron 3 Nano 30B-A3B: 23 Mamba2, 23 expert and 6 attention blocks; llama-server's 31,577,940,288 less its 23 routers' correction biases, buffers in transformers", () => {
+    const a = onlyConfig('{"architectures": ["NemotronHForCausalLM"], "attention_bias": false, "conv_kernel": 4, "head_dim": 128, "hidden_size": 2688, "hybrid_override_pattern": "MEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEMEM*EMEMEMEME", "intermediate_size": 1856, "mamba_head_dim": 64, "mamba_num_heads": 64, "mlp_bias": false, "model_type": "nemotron_h", "moe_intermediate_size": 1856, "moe_shared_expert_intermediate_size": 3712, "n_groups": 8, "n_routed_experts": 128, "n_shared_experts": 1, "num_attention_heads": 32, "num_experts_per_tok": 6, "num_hidden_layers": 52, "num_key_value_heads": 2, "ssm_state_size": 128, "tie_word_embeddings": false, "use_bias": false, "use_conv_bias": true, "vocab_size": 131072}');
+    assert.deepStrictEqual([a.spec!.hybrid!.mambaLayers, a.spec!.moe!.moeLayers, a.spec!.hybrid!.attentionLayers, a.spec!.mlpLayers], [23, 23, 6, 0]);
+    assert.strictEqual(a.estimate!.parameters.total + 23 * 128, 31_577_940_288);
+  });
+
   it('the pattern as a layers_block_type list counts the same; one that misspells a block is an error on its key', () => {
     const types = [...config.hybrid_override_pattern].map(c => ({ M: 'mamba', '*': 'attention', '-': 'mlp' })[c]);
     const { hybrid_override_pattern: _pattern, ...rest } = config;
