@@ -41,7 +41,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers'
+    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams'
   >
 >;
 
@@ -1423,6 +1423,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   deepseek_vl_v2: { ...LLAMA_STYLE, name: 'DeepSeek-VL2 (its language model)', refine: deepseekRefine },
   deepseek_v3: { ...LLAMA_STYLE, name: 'DeepSeek-V3 (MLA + mixture of experts)', refine: deepseekRefine },
   seed_oss: { ...LLAMA_STYLE, name: 'Seed-OSS', refine: seedOssRefine },
+  // Apertus: Llama's attention with per-head q/k norms, an MLP of up_proj and down_proj around xIELU (its alpha_p and
+  // alpha_n learned, two scalars a layer).
+  apertus: { ...LLAMA_STYLE, name: 'Apertus', qkNorm: 'head', mlp: 'plain', refine: ctx => ({ ...LLAMA_STYLE.refine!(ctx), activationParams: 2 }) },
   nemotron_h: { ...LLAMA_STYLE, name: 'Nemotron-H (Mamba2–attention hybrid)', normsPerLayer: 1, mlp: 'plain', refine: nemotronHRefine },
   // Arcee AFM: Llama's attention with Nemotron's MLP (up_proj and down_proj around relu², no gate).
   arcee: { ...LLAMA_STYLE, name: 'Arcee AFM', mlp: 'plain' },

@@ -1688,6 +1688,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
     ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : {}),
     ...(refined.mlpLayers !== undefined ? { mlpLayers: Math.min(refined.mlpLayers, numLayers) } : {}),
+    ...(refined.activationParams ? { activationParams: refined.activationParams } : {}),
   };
 }
 

@@ -230,6 +230,9 @@ function decoderStack(spec: ModelSpec): WeightTensor[] {
   if (mlpLayers > 0) {
     out.push(...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, mlpLayers, '')));
   }
+  if (spec.activationParams) {
+    out.push(...tagged('mlp', vector('activation parameters', spec.activationParams, mlpLayers)));
+  }
   if (spec.moe && moeLayers > 0) {
     out.push(...expertTensors(spec, spec.moe, moeLayers));
   }

@@ -146,6 +146,8 @@ export interface ModelSpec {
    * attention, an MLP or experts); otherwise every layer without experts has one.
    */
   readonly mlpLayers?: number;
+  /** Learnable scalars of each layer's MLP activation (Apertus's xIELU: alpha_p and alpha_n), 0 or absent for most. */
+  readonly activationParams?: number;
   /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
   readonly rwkv?: RwkvShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */
