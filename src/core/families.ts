@@ -1147,6 +1147,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     tiedByDefault: false, dropout: false,
   },
   gpt_neox: { ...GPT_STYLE, name: 'GPT-NeoX', positions: 'rotary', tiedByDefault: false, dropout: false, pythonGelu: false },
+  // GPTBigCode (StarCoder, SantaCoder): GPT-2's block with multi-query attention unless multi_query is false.
+  gpt_bigcode: { ...GPT_STYLE, name: 'GPTBigCode (StarCoder)', refine: ctx => (ctx.bool('multi_query') === false ? {} : { numKvHeads: 1 }) },
   // MPT (MptForCausalLM; MosaicML's remote code alike): ALiBi, no biases anywhere (its LayerNorms' included), an MLP
   // expansion_ratio × d_model wide, a tied head.
   mpt: {

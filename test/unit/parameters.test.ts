@@ -460,6 +460,13 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     assert.strictEqual(a.estimate!.parameters.total, 8_053_338_176);
   });
 
+  it('GPTBigCode (StarCoder): GPT-2 with one key-value head; StarCoder-1B 1,137,207,296 and 15B 15,517,456,384 as published', () => {
+    const one = onlyConfig('{"model_type": "gpt_bigcode", "n_embd": 2048, "n_layer": 24, "n_head": 16, "n_positions": 8192, "vocab_size": 49152, "multi_query": true, "n_inner": 8192}');
+    assert.deepStrictEqual([one.spec?.generic, one.spec!.numKvHeads, one.estimate!.parameters.total], [false, 1, 1_137_207_296]);
+    // GPTBigCodeConfig's multi_query defaults to true.
+    assert.strictEqual(onlyConfig('{"model_type": "gpt_bigcode", "n_embd": 6144, "n_layer": 40, "n_head": 48, "n_positions": 8192, "vocab_size": 49152, "n_inner": 24576}').estimate!.parameters.total, 15_517_456_384);
+  });
+
   it("MiniMax-M2 (MiniMaxM2Config's defaults, as Megatron ports write them): 256 experts of 1,536 in all 62 layers, q/k norms over the projections", () => {
     const a = onlyConfig('{"architectures": ["MiniMaxM2ForCausalLM"], "model_type": "minimax_m2", "hidden_size": 3072, "intermediate_size": 1536, "num_hidden_layers": 62, "num_attention_heads": 48, "num_key_value_heads": 8, "head_dim": 128, "num_local_experts": 256, "num_experts_per_tok": 8, "vocab_size": 200064, "tie_word_embeddings": false}');
     // Per layer: attention 44,040,192 + q/k norms 6,144 + 1,024 + norms 6,144 + experts 3,623,878,656 + router 786,432.
