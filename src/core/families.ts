@@ -1147,6 +1147,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     tiedByDefault: false, dropout: false,
   },
   gpt_neox: { ...GPT_STYLE, name: 'GPT-NeoX', positions: 'rotary', tiedByDefault: false, dropout: false, pythonGelu: false },
+  // GPT-Neo: GPT-2's block with unbiased q, k and v (out_proj biased); its local-attention layers hold no parameters.
+  gpt_neo: { ...GPT_STYLE, name: 'GPT-Neo', attentionBias: 'o' },
   // GPTBigCode (StarCoder, SantaCoder): GPT-2's block with multi-query attention unless multi_query is false.
   gpt_bigcode: { ...GPT_STYLE, name: 'GPTBigCode (StarCoder)', refine: ctx => (ctx.bool('multi_query') === false ? {} : { numKvHeads: 1 }) },
   // MPT (MptForCausalLM; MosaicML's remote code alike): ALiBi, no biases anywhere (its LayerNorms' included), an MLP

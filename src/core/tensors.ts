@@ -74,10 +74,10 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
   );
   if (spec.attentionBias === 'all-but-k') {
     out.push(vector(`${prefix}q/v bias`, qDim + kvDim, layers));
-  } else if (spec.attentionBias !== 'none') {
+  } else if (spec.attentionBias === 'all' || spec.attentionBias === 'qkv') {
     out.push(vector(`${prefix}qkv bias`, qDim + 2 * kvDim, layers));
   }
-  if (spec.attentionBias === 'all' || spec.attentionBias === 'all-but-k') {
+  if (spec.attentionBias === 'all' || spec.attentionBias === 'all-but-k' || spec.attentionBias === 'o') {
     out.push(vector(`${prefix}o_proj bias`, h, layers));
   }
   if (spec.attentionSinks) {

@@ -41,7 +41,7 @@ export type SpecField =
 export type NormKind = 'layernorm' | 'layernorm-nobias' | 'layernorm-noparams' | 'rmsnorm';
 export type PositionKind = 'learned' | 'rotary' | 'alibi' | 'relative' | 'none';
 /** Which attention projections are biased: none, all four, q/k/v only, or all but k (Whisper). */
-export type AttentionBias = 'none' | 'all' | 'qkv' | 'all-but-k';
+export type AttentionBias = 'none' | 'all' | 'qkv' | 'all-but-k' | 'o';
 export type MlpKind = 'plain' | 'gated';
 export type HeadKind = 'lm' | 'none';
 

@@ -460,6 +460,11 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     assert.strictEqual(a.estimate!.parameters.total, 8_053_338_176);
   });
 
+  it("GPT-Neo: GPT-2's block with unbiased q, k and v; GPT-Neo-125M 125,198,592 as GPTNeoForCausalLM loads it", () => {
+    const a = onlyConfig('{"model_type": "gpt_neo", "architectures": ["GPTNeoForCausalLM"], "hidden_size": 768, "num_layers": 12, "num_heads": 12, "max_position_embeddings": 2048, "vocab_size": 50257, "attention_types": [[["global", "local"], 6]]}');
+    assert.deepStrictEqual([a.spec?.generic, a.estimate!.parameters.total], [false, 125_198_592]);
+  });
+
   it('GPTBigCode (StarCoder): GPT-2 with one key-value head; StarCoder-1B 1,137,207,296 and 15B 15,517,456,384 as published', () => {
     const one = onlyConfig('{"model_type": "gpt_bigcode", "n_embd": 2048, "n_layer": 24, "n_head": 16, "n_positions": 8192, "vocab_size": 49152, "multi_query": true, "n_inner": 8192}');
     assert.deepStrictEqual([one.spec?.generic, one.spec!.numKvHeads, one.estimate!.parameters.total], [false, 1, 1_137_207_296]);
