@@ -1146,6 +1146,11 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
     ...GPT_STYLE, name: 'GPT-J', normsPerLayer: 1, positions: 'rotary', attentionBias: 'none', lmHeadBias: true,
     tiedByDefault: false, dropout: false,
   },
+  // CodeGen: GPT-J's tensors (q, k and v fused in one unbiased qkv_proj; a biased head).
+  codegen: {
+    ...GPT_STYLE, name: 'CodeGen', normsPerLayer: 1, positions: 'rotary', attentionBias: 'none', lmHeadBias: true,
+    tiedByDefault: false, dropout: false,
+  },
   gpt_neox: { ...GPT_STYLE, name: 'GPT-NeoX', positions: 'rotary', tiedByDefault: false, dropout: false, pythonGelu: false },
   // GPT-Neo: GPT-2's block with unbiased q, k and v (out_proj biased); its local-attention layers hold no parameters.
   gpt_neo: { ...GPT_STYLE, name: 'GPT-Neo', attentionBias: 'o' },

@@ -465,6 +465,12 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     assert.deepStrictEqual([a.spec?.generic, a.estimate!.parameters.total], [false, 125_198_592]);
   });
 
+  it("CodeGen: GPT-J's tensors", () => {
+    const dims = { n_embd: 1024, n_layer: 20, n_head: 16, n_positions: 2048, vocab_size: 51200, rotary_dim: 32 };
+    const a = onlyConfig(JSON.stringify({ model_type: 'codegen', ...dims }));
+    assert.deepStrictEqual([a.spec?.generic, a.estimate!.parameters.total], [false, onlyConfig(JSON.stringify({ model_type: 'gptj', ...dims })).estimate!.parameters.total]);
+  });
+
   it('GPTBigCode (StarCoder): GPT-2 with one key-value head; StarCoder-1B 1,137,207,296 and 15B 15,517,456,384 as published', () => {
     const one = onlyConfig('{"model_type": "gpt_bigcode", "n_embd": 2048, "n_layer": 24, "n_head": 16, "n_positions": 8192, "vocab_size": 49152, "multi_query": true, "n_inner": 8192}');
     assert.deepStrictEqual([one.spec?.generic, one.spec!.numKvHeads, one.estimate!.parameters.total], [false, 1, 1_137_207_296]);
