@@ -6,6 +6,7 @@ import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../src/core/analyze';
 import { findGpu } from '../src/core/gpus';
 import type { ServingPlan } from '../src/core/serving';
+import type { ExternalModel } from '../src/core/modelNames';
 import { parseConfig } from '../src/parse';
 import { errorSummary } from './errors';
 
@@ -100,6 +101,48 @@ function run(): void {
   console.log(`start verdicts: ${verdictsRight}/${verdicts} right`);
   const without = unplanned.length > 0 ? `; no plan, the model not being in the offline catalog: ${unplanned.join(', ')}` : '';
   console.log(`planned: ${data.rows.length - unplanned.length}/${data.rows.length} rows (the errors above are over these)${without}`);
+}
+
+interface HybridRow {
+  readonly id: string;
+  readonly version: string;
+  readonly gpu: string;
+  readonly command: string;
+  /** The log's "Available KV cache memory", set as the pool by hand. */
+  readonly availableGiB: number;
+  readonly measured: { readonly blockSize: number | null; readonly kvTokens: number; readonly maxConcurrency: number };
+}
+
+/**
+ * Hybrid models' startup logs against how the plan pages their recurrent states: each row's pool set to what the
+ * log printed, the block size, KV tokens and concurrency compared with what vLLM printed.
+ */
+function runHybrid(): void {
+  const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'vllm-hybrid-pools.json'), 'utf8')) as { rows: HybridRow[]; models: Record<string, ExternalModel> };
+  const models = new Map(Object.entries(data.models));
+  const tokens: number[] = [];
+  const concurrency: number[] = [];
+  console.log('\nvLLM hybrid models (attention beside recurrent layers): the paging of the logged pool\n');
+  console.log(`${'row'.padEnd(24)}${'version'.padStart(8)}${'block'.padStart(8)}${'tokens'.padStart(11)}${'logged'.padStart(11)}${'error'.padStart(9)}${'conc.'.padStart(8)}${'logged'.padStart(8)}`);
+  for (const r of data.rows) {
+    const pool = Math.round(r.availableGiB * GIB);
+    const doc = parseConfig(`#!/bin/bash\n${r.command} --kv-cache-memory-bytes ${pool}\n`, 'shell');
+    const p = analyzeDocument(doc, { ...DEFAULT_OPTIONS, targetGpu: r.gpu, engineVersion: r.version, models }).configs[0]?.serving;
+    if (!p) {
+      console.log(`${r.id.padEnd(24)} no plan`);
+      tokens.push(Infinity);
+      continue;
+    }
+    const e = pct(p.kvTokens, r.measured.kvTokens);
+    tokens.push(e);
+    concurrency.push(pct(p.maxConcurrency, r.measured.maxConcurrency));
+    const block = `${p.blockSize}${r.measured.blockSize !== null && r.measured.blockSize !== p.blockSize ? ` (${r.measured.blockSize})` : ''}`;
+    console.log(`${r.id.padEnd(24)}${r.version.padStart(8)}${block.padStart(8)}${p.kvTokens.toLocaleString('en-US').padStart(11)}${r.measured.kvTokens.toLocaleString('en-US').padStart(11)}${cell(e).padStart(9)}${p.maxConcurrency.toFixed(2).padStart(8)}${r.measured.maxConcurrency.toFixed(2).padStart(8)}`);
+  }
+  const t = errorSummary(tokens);
+  const c = errorSummary(concurrency);
+  console.log(`\ntokens      ${tokens.length} rows: median |error| ${t.median.toFixed(2)} %, worst ${t.worst.toFixed(2)} %`);
+  console.log(`concurrency ${concurrency.length} rows: median |error| ${c.median.toFixed(2)} %, worst ${c.worst.toFixed(2)} % (vLLM prints two decimals)`);
 }
 
 interface LocalRow {
@@ -198,5 +241,6 @@ function runTiming(): void {
 }
 
 run();
+runHybrid();
 runLocal();
 runTiming();

@@ -866,7 +866,7 @@ export function servingRows(plan: Omit<ServingPlan, 'assumptions'>): { label: st
     { label: 'Weights', bytes: plan.weightsBytes },
     { label: plan.engine === 'sglang' ? 'Activation peak (in the unreserved share)' : 'Activation peak (profiled)', bytes: plan.activationPeakBytes },
     { label: 'Non-torch memory (NCCL, context growth)', bytes: plan.nonTorchBytes },
-    { label: 'KV pool', bytes: plan.kvCacheBytes, note: `${formatInteger(plan.kvTokens)} tokens, ${formatBytes(plan.kvBytesPerToken)} per token` },
+    { label: 'KV pool', bytes: plan.kvCacheBytes, note: `${formatInteger(plan.kvTokens)} tokens, ${formatBytes(plan.kvBytesPerToken)} per token${plan.stateBytesPerSequence ? `, and ${formatBytes(plan.stateBytesPerSequence)} of recurrent state per sequence` : ''}` },
     { label: plan.cudaGraphsInBudget ? 'CUDA graphs (within the budget)' : plan.engine === 'sglang' ? 'CUDA graphs (in the unreserved share)' : 'CUDA graphs (outside the budget)', bytes: plan.cudaGraphBytes },
   ];
   return rows;

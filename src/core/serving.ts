@@ -2,6 +2,7 @@
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
 import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
+import { vllmStateElements } from './stateSpace';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 export type ServingEngine = 'vllm' | 'sglang';
@@ -53,6 +54,14 @@ export interface ServingOptions {
   readonly maxNumBatchedTokens?: number;
   readonly enableChunkedPrefill?: boolean;
   readonly blockSize?: number;
+  /**
+   * `--enable-prefix-caching`: for a hybrid model, vLLM keeps two recurrent-state blocks per request and recurrent
+   * group instead of one (its "align" mode) and, for Mamba2 mixers, aligns its blocks to the scan chunk.
+   */
+  readonly enablePrefixCaching?: boolean;
+  /** `--mamba-cache-dtype` / `--mamba-ssm-cache-dtype`: a hybrid's convolution and recurrent state dtypes ('auto': the model's). */
+  readonly mambaCacheDtype?: StateDtype;
+  readonly mambaSsmCacheDtype?: StateDtype;
   readonly enforceEager?: boolean;
   /** `--cpu-offload-gb`: GiB of each GPU's weights kept in host memory and streamed in as the layers run. */
   readonly cpuOffloadGb?: number;
@@ -62,6 +71,9 @@ export interface ServingOptions {
   readonly chunkedPrefillSize?: number;
   readonly maxRunningRequests?: number;
 }
+
+/** A recurrent state's dtype as vLLM's `--mamba-*-cache-dtype` flags name it. */
+export type StateDtype = 'auto' | 'float32' | 'float16' | 'bfloat16';
 
 /** One GPU of a vLLM or SGLang deployment at start, as the CLI's `serving` JSON gives it (bytes per GPU). */
 export interface ServingPlan {
@@ -77,6 +89,8 @@ export interface ServingPlan {
   readonly kvCacheBytes: number;
   readonly kvBytesPerToken: number;
   readonly kvTokens: number;
+  /** A hybrid's recurrent state per request on one GPU, as the pool pages it (vLLM's V1 hybrid manager); absent otherwise. */
+  readonly stateBytesPerSequence?: number;
   readonly maxConcurrency: number;
   readonly starts: boolean;
   /** Why it does not start, in the engine's own words; empty when it starts. */
@@ -127,6 +141,12 @@ interface VllmAccounting {
   readonly largeGpuDefaults: boolean;
   /** The hybrid KV cache manager (sliding-window layers keep only their window). */
   readonly hybridKvCache: boolean;
+  /**
+   * "GPU KV cache size" is the concurrency at max_model_len times max_model_len (its capacity over every KV cache
+   * group); before, the blocks over the groups times the block size. 0.20.0's logs print the old count, 0.24's the
+   * new; the releases between are taken as 0.21 on.
+   */
+  readonly capacityFromConcurrency: boolean;
   /** MXFP4 experts laid out for triton_kernels' Hopper matmul, padded (from 0.11.1, on PyTorch 2.9; before, unswizzled). */
   readonly mxfp4HopperLayout: boolean;
   /** `--quantization bitsandbytes` alone quantizes 16-bit weights to NF4 as they load (0.7 on; before, a load format too). */
@@ -152,6 +172,7 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
     defaultUtilization: atLeast(version, 0, 21) ? 0.92 : 0.9,
     largeGpuDefaults: atLeast(version, 0, 9),
     hybridKvCache: atLeast(version, 0, 10),
+    capacityFromConcurrency: atLeast(version, 0, 21),
     mxfp4HopperLayout: atLeast(version, 0, 12) || (version[0] === 0 && version[1] === 11 && (version[2] ?? 0) >= 1),
     inFlightBitsandbytes: atLeast(version, 0, 7),
   };
@@ -418,24 +439,69 @@ interface KvGroups {
   readonly groupSize: number;
   readonly fullGroups: number;
   readonly slidingGroups: number;
+  /** Groups of a hybrid's recurrent layers, whose page holds one sequence's state. */
+  readonly stateGroups: number;
+  /** State blocks each request holds per recurrent group: 1, or 2 under prefix caching (vLLM's "align" mode). */
+  readonly stateBlocks: number;
 }
 
-function kvGroups(spec: ModelSpec, layers: number, hybrid: boolean): KvGroups {
+/**
+ * vLLM's grouping of a stage's `layers` attention layers and `stateLayers` recurrent ones: one group size for every
+ * kind (the fewest layers of a kind, or the most when no kind has half as many again), each kind in whole groups.
+ */
+function kvGroups(spec: ModelSpec, layers: number, hybrid: boolean, stateLayers = 0, stateBlocks = 1): KvGroups {
   const sliding = hybrid && spec.slidingWindow !== undefined ? Math.round((spec.slidingLayers / Math.max(1, spec.numLayers)) * layers) : 0;
   const full = layers - sliding;
-  if (sliding === 0 || full === 0) {
-    return { groupSize: layers, fullGroups: full > 0 ? 1 : 0, slidingGroups: sliding > 0 ? 1 : 0 };
-  }
-  const min = Math.min(full, sliding);
-  const max = Math.max(full, sliding);
-  const groupSize = max < min * 1.5 ? max : min;
-  return { groupSize, fullGroups: Math.ceil(full / groupSize), slidingGroups: Math.ceil(sliding / groupSize) };
+  const kinds = [full, sliding, stateLayers].filter(n => n > 0);
+  const min = Math.min(...kinds);
+  const max = Math.max(...kinds);
+  const groupSize = kinds.length === 0 ? layers : max < min * 1.5 ? max : min;
+  const groups = (n: number) => (n > 0 ? Math.ceil(n / groupSize) : 0);
+  return { groupSize, fullGroups: groups(full), slidingGroups: groups(sliding), stateGroups: groups(stateLayers), stateBlocks };
 }
 
 /** Blocks one request of `length` tokens holds in each layer of a group, summed over the groups. */
 function blocksPerRequest(g: KvGroups, length: number, blockSize: number, window: number | undefined, batchedTokens: number): number {
   const slidingTokens = window !== undefined ? Math.min(window - 1 + batchedTokens, length) : length;
-  return g.fullGroups * Math.ceil(length / blockSize) + g.slidingGroups * (Math.ceil(slidingTokens / blockSize) + 1);
+  return g.fullGroups * Math.ceil(length / blockSize) + g.slidingGroups * (Math.ceil(slidingTokens / blockSize) + 1) + g.stateGroups * g.stateBlocks;
+}
+
+/**
+ * One hybrid layer's recurrent state per sequence on one GPU, in bytes, as vLLM pages it: the convolution window in
+ * the model's dtype (or --mamba-cache-dtype), the state in --mamba-ssm-cache-dtype, else the dtype the config names
+ * (`mamba_ssm_dtype`), else the convolution's. 0 for a model without recurrent layers.
+ */
+export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'precision' | 'mambaCacheDtype' | 'mambaSsmCacheDtype'>): number {
+  if (!spec.hybrid || spec.hybrid.mambaLayers === 0) {
+    return 0;
+  }
+  const bytes = (d: StateDtype | undefined) => (d === undefined || d === 'auto' ? undefined : d === 'float32' ? 4 : 2);
+  const conv = bytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
+  const state = bytes(options.mambaSsmCacheDtype) ?? bytes(spec.hybrid.stateDtype) ?? conv;
+  const elements = vllmStateElements(spec.hybrid.mixer, Math.max(1, options.tensorParallel));
+  return elements.conv * conv + elements.state * state;
+}
+
+/** The kernels' block alignment: 16 tokens, 64 for MLA. */
+function kernelAlignment(spec: ModelSpec): number {
+  return spec.mla ? 64 : 16;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The attention block size vLLM sets for a hybrid so that one attention page holds one recurrent state: the fewest
+ * aligned tokens whose keys and values cover the state (under prefix caching, a Mamba2 mixer's scan chunk aligned
+ * too); a larger `--block-size` stands.
+ */
+function hybridBlockSize(spec: ModelSpec, statePage: number, perLayerToken: number, prefixCaching: boolean, asked: number | undefined): number {
+  const align = kernelAlignment(spec);
+  const chunk = spec.hybrid?.chunkSize;
+  const step = prefixCaching && chunk !== undefined ? (chunk * align) / gcd(chunk, align) : align;
+  const size = prefixCaching && chunk !== undefined ? step * Math.ceil(Math.ceil(statePage / perLayerToken) / step) : step * Math.ceil(statePage / (step * perLayerToken));
+  return Math.max(asked ?? 0, size);
 }
 
 /** The engine defaults for what the command leaves out, by release, GPU and how it was started. */
@@ -485,15 +551,19 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const budget = total * utilization;
   const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
   const { seqs, tokens } = schedulerDefaults(options, gpu, accounting, maxModelLen);
-  const blockSize = options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const pp = Math.max(1, options.pipelineParallel);
+  const perLayerToken = kvBytesPerLayerToken(spec, options);
+  // V1's hybrid manager pages a hybrid's recurrent states with the attention blocks (earlier releases: not counted).
+  const statePage = accounting.v1 && accounting.hybridKvCache ? vllmStatePageBytes(spec, options) : 0;
+  const prefixCaching = options.enablePrefixCaching === true;
+  const blockSize = statePage > 0 ? hybridBlockSize(spec, statePage, perLayerToken, prefixCaching, options.blockSize) : options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const nonTorch = nonTorchBytes(expertGroup(spec, options), pp, accounting.nonTorchOneGpu, gpu);
   const graphs = cudaGraphBytes(spec, options, accounting.v1);
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
-  const perLayerToken = kvBytesPerLayerToken(spec, options);
   const page = perLayerToken * blockSize;
   const layersPerStage = stageLayers(attentionLayers(spec), pp);
+  const stateLayersPerStage = stageLayers(statePage > 0 ? spec.hybrid!.mambaLayers : 0, pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
     const layout = options.quantization === 'mxfp4' && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
@@ -501,15 +571,19 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
     // A pool set by hand (`--kv-cache-memory-bytes`) is what vLLM allocates, whatever the budget leaves.
     const available = options.kvCacheMemoryBytes ?? budget - weights - activation - nonTorch - graphsInside;
-    return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache) };
+    return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache, stateLayersPerStage[i], prefixCaching ? 2 : 1) };
   });
   // Every stage keeps the fewest blocks any stage can hold; the worst stage is what the figures show.
   const blocksOf = (s: Stage) => (s.available > 0 ? Math.floor(s.available / page / (accounting.v1 ? s.groups.groupSize : s.layers)) : 0);
   const worst = stages.reduce((a, b) => (blocksOf(b) < blocksOf(a) ? b : a));
   const blocks = blocksOf(worst);
-  const groupsCount = worst.groups.fullGroups + worst.groups.slidingGroups;
-  const kvTokens = accounting.v1 ? Math.floor(blocks / Math.max(1, groupsCount)) * blockSize : blocks * blockSize;
+  const groupsCount = worst.groups.fullGroups + worst.groups.slidingGroups + worst.groups.stateGroups;
   const perRequest = accounting.v1 ? blocksPerRequest(worst.groups, maxModelLen, blockSize, spec.slidingWindow, tokens) : Math.ceil(maxModelLen / blockSize);
+  const kvTokens = !accounting.v1
+    ? blocks * blockSize
+    : accounting.capacityFromConcurrency
+      ? (perRequest > 0 ? Math.floor((blocks / perRequest) * maxModelLen) : 0)
+      : Math.floor(blocks / Math.max(1, groupsCount)) * blockSize;
   const maxConcurrency = perRequest > 0 ? (accounting.v1 ? blocks / perRequest : kvTokens / maxModelLen) : 0;
   const blockBytes = page * (accounting.v1 ? worst.groups.groupSize : worst.layers);
   const kvCacheBytes = blocks * blockBytes;
@@ -519,9 +593,11 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
-    kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens, maxConcurrency: Math.round(maxConcurrency * 100) / 100,
+    kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens,
+    ...(worst.groups.stateGroups > 0 ? { stateBytesPerSequence: worst.groups.stateGroups * worst.groups.stateBlocks * blockBytes } : {}),
+    maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec }),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec, paging: { statePage, blockSize, groups: worst.groups, perLayerToken } }),
   };
 }
 
@@ -623,9 +699,11 @@ interface PlanFacts {
   readonly graphs: number;
   readonly rope: number;
   readonly spec: ModelSpec;
+  /** How the pool pages a hybrid's recurrent states (statePage 0: it has none, or the release does not page them). */
+  readonly paging: { readonly statePage: number; readonly blockSize: number; readonly groups: KvGroups; readonly perLayerToken: number };
 }
 
-function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, options, pp, graphs, rope, spec }: PlanFacts): string[] {
+function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, options, pp, graphs, rope, spec, paging }: PlanFacts): string[] {
   const notes = [
     `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization${options.gpuMemoryUtilization === undefined ? ` (${a.defaultUtilization}, this release's default)` : ''} × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ` (estimated: nvidia-smi total less ${GIB_TEXT(CUDA_RESERVED_BYTES)} GiB, as on an H100)` : ''}.`,
     `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
@@ -662,11 +740,32 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   if (options.kvCacheMemoryBytes !== undefined) {
     notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
   }
-  notes.push(...sparseAttentionNotes(spec, 'vLLM'));
+  notes.push(...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options));
   if (rope > 0) {
     notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
   }
   return notes;
+}
+
+const MIB_TEXT = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+/** How a vLLM plan keeps a hybrid's recurrent states, for its assumptions: paged with the attention blocks (V1, 0.10 on), or not counted. */
+function recurrentStateNotes(spec: ModelSpec, a: VllmAccounting, paging: PlanFacts['paging'], options: ServingOptions): string[] {
+  const h = spec.hybrid;
+  if (!h || h.mambaLayers === 0) {
+    return [];
+  }
+  if (paging.statePage === 0) {
+    return [`Recurrent state: the ${h.mambaLayers} recurrent layers' per-sequence state is not counted for this vLLM release (its V1 hybrid manager, 0.10 on, pages it with the KV blocks).`];
+  }
+  const g = paging.groups;
+  const dtype = options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto' ? `${options.mambaSsmCacheDtype} (--mamba-ssm-cache-dtype)` : h.stateDtype ? `${h.stateDtype}, as the config's mamba_ssm_dtype says` : "the model's dtype";
+  return [
+    `Recurrent state: each of the ${h.mambaLayers} recurrent layers keeps ${MIB_TEXT(paging.statePage)} per sequence per GPU (the convolution's last inputs and the state in ${dtype}). ` +
+      `vLLM pages it with the KV blocks: block size ${paging.blockSize.toLocaleString('en-US')} tokens${options.blockSize !== undefined && options.blockSize >= paging.blockSize ? ' (as set)' : ', set so one attention page holds one state'}; ` +
+      `groups of ${g.groupSize} layers (${g.fullGroups + g.slidingGroups} attention, ${g.stateGroups} recurrent), each request holding ${g.stateBlocks} state block${g.stateBlocks > 1 ? 's' : ''} per recurrent group${options.enablePrefixCaching ? ' (prefix caching: the "align" mode)' : ' (prefix caching off, as assumed unless the command enables it)'}.`,
+    `KV tokens: ${a.capacityFromConcurrency ? 'the concurrency at max_model_len × max_model_len, as vLLM 0.21 on counts it' : 'the blocks over the KV cache groups × the block size, as vLLM before 0.21 counts it (state groups included)'}.`,
+  ];
 }
 
 /**
@@ -707,6 +806,9 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
       ...sglangParallelNotes(options),
       ...sparseAttentionNotes(spec, 'SGLang'),
+      ...(spec.hybrid && spec.hybrid.mambaLayers > 0
+        ? [`Recurrent state: SGLang keeps the ${spec.hybrid.mambaLayers} recurrent layers' states in a pool of its own, carved from the same memory, which VRAM Lens does not size: the KV tokens are an upper bound.`]
+        : []),
     ],
   };
 }

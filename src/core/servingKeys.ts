@@ -4,7 +4,7 @@ import { dynamicQuant, GGUF_FILE_TYPES, ggufFileType } from './gguf';
 import { RUN_LIMITS } from './runLimits';
 import { CPU_MOE_ALL, LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions, type LocalEngine, type TensorOverride } from './llamacpp';
 import { OLLAMA_DEFAULT_FILE_TYPE, ollamaModel } from './ollama';
-import { parseEngineVersion, type ServingEngine, type ServingOptions } from './serving';
+import { parseEngineVersion, type ServingEngine, type ServingOptions, type StateDtype } from './serving';
 import type { KvCacheType, Precision, Quantization, Span } from './types';
 import { LLAMA_HUB_KEY, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_OFFLINE_KEY, SERVING_VERSION_KEY } from './vocabulary';
 
@@ -68,6 +68,12 @@ function readKvDtype(v: ConfigValue): KvCacheType | 'invalid' {
   return /^(auto|fp8|fp8_e4m3|fp8_e5m2|fp8_inc|bfloat16|float16)$/i.test(v.value) ? (/^fp8/i.test(v.value) ? 'fp8' : 'auto') : 'invalid';
 }
 
+/** `--mamba-cache-dtype` / `--mamba-ssm-cache-dtype`. */
+function readStateDtype(v: ConfigValue): StateDtype | 'invalid' {
+  const known: readonly StateDtype[] = ['auto', 'float32', 'float16', 'bfloat16'];
+  return v.kind === 'string' && (known as readonly string[]).includes(v.value.toLowerCase()) ? (v.value.toLowerCase() as StateDtype) : 'invalid';
+}
+
 const BOTH: readonly ServingEngine[] = ['vllm', 'sglang'];
 
 /** The flags, under vLLM's names with `_` (SGLang's own names are mapped onto them by SERVING_FLAG_ALIASES, or are their own). */
@@ -90,6 +96,18 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   },
   enable_chunked_prefill: { option: 'enableChunkedPrefill', read: flag, expects: 'true or false', engines: ['vllm'], says: 'Long prompts are prefilled in chunks of max_num_batched_tokens; without it (V0) a step holds a whole max_model_len prompt, and the profiled peak with it.' },
   block_size: { option: 'blockSize', read: integer(1, 4096), expects: 'a whole number of tokens', engines: ['vllm'], says: 'Tokens per KV block: the pool is whole blocks, and each request holds whole blocks.' },
+  enable_prefix_caching: {
+    option: 'enablePrefixCaching', read: flag, expects: 'true or false', engines: ['vllm'],
+    says: "Reuses cached prefixes. For a hybrid model (Qwen3.5, Nemotron-H, Granite 4) vLLM then keeps two recurrent-state blocks per request and recurrent group instead of one, and aligns a Mamba2 model's blocks to its scan chunk: fewer requests at once.",
+  },
+  mamba_ssm_cache_dtype: {
+    option: 'mambaSsmCacheDtype', read: readStateDtype, expects: 'auto, float32, float16 or bfloat16', engines: ['vllm'],
+    says: "A hybrid's recurrent state dtype (auto: the config's mamba_ssm_dtype, else the model's): float32 doubles each state page, and vLLM sizes its blocks to hold one.",
+  },
+  mamba_cache_dtype: {
+    option: 'mambaCacheDtype', read: readStateDtype, expects: 'auto, float32, float16 or bfloat16', engines: ['vllm'],
+    says: "A hybrid's convolution state dtype (auto: the model's), and its recurrent state's too unless mamba_ssm_cache_dtype or the config sets that.",
+  },
   cpu_offload_gb: {
     option: 'cpuOffloadGb', read: v => (v.kind === 'number' && v.value >= 0 && v.value <= 1e6 ? v.value : 'invalid'), expects: 'GiB of weights per GPU, 0 or more', engines: ['vllm'],
     says: "GiB of each GPU's weights kept in host memory and streamed in as the layers run: that much more room for the KV pool, at a cost in speed.",

@@ -7,7 +7,7 @@ import {
 import { convNetSpec, UNET_CLASS, VAE_CLASS } from './unet';
 import { CLIP_PROJECTION_DEFAULT, COMPONENT_ROLES, componentConfigPath, holdsWeights, pipelineEntries, pipelineSpec, SAFETY_CHECKER, type PipelineEntry } from './pipeline';
 import { rwkvSpec, rwkvVersion } from './rwkv';
-import { mamba2Spec, mambaSpec } from './stateSpace';
+import { hybridStateKeeping, mamba2Spec, mambaSpec } from './stateSpace';
 import { CONFIG_CLASS_DEFAULTS, familyFor, megatronPaddedVocab, META_NATIVE, SIGLIP_TEXT, UNMODELLED_KEYS, type Family, type FamilyContext, type Refinement } from './families';
 import { asCatalogModel, namesAModel, type ExternalModel, type ExternalModels } from './modelNames';
 import { scriptRun, type ScriptRun } from './script';
@@ -1683,7 +1683,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.stackNorms !== undefined ? { stackNorms: refined.stackNorms } : {}),
     ...(refined.relativeBiasPerLayer ? { relativeBiasPerLayer: true } : {}),
     ...(refined.classifierLabels ? { classifierLabels: refined.classifierLabels } : {}),
-    ...(refined.hybrid ? { hybrid: refined.hybrid, approximate: "its recurrent layers' training activations counted as its attention layers', not measured" } : {}),
+    ...(refined.hybrid ? { hybrid: { ...refined.hybrid, ...hybridStateKeeping(key => config.scalars[key]?.value, refined.hybrid) }, approximate: "its recurrent layers' training activations counted as its attention layers', not measured" } : {}),
     ...(refined.gatedAttention ? { gatedAttention: true } : {}),
     ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
     ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : {}),

@@ -1,6 +1,6 @@
 // State-space language models (Mamba and Mamba2, as transformers builds MambaForCausalLM and Mamba2ForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
 import { weightTensor as tensor, type WeightTensor } from './weightTensor';
-import type { DeltaNetShape, HybridMixer, ModelSpec, ShortConvShape, SsmShape } from './types';
+import type { DeltaNetShape, HybridLayers, HybridMixer, ModelSpec, RawValue, ShortConvShape, SsmShape } from './types';
 
 /** MambaConfig's defaults for what a config.json leaves out. */
 export const MAMBA_DEFAULTS = { state_size: 16, expand: 2, conv_kernel: 4 } as const;
@@ -95,6 +95,43 @@ export function mambaLayerState(m: HybridMixer): number {
     return m.kind === 'short-conv' ? m.channels * m.kernel : deltaNetConvChannels(m) * m.convKernel + m.valueHeads * m.keyDim * m.valueDim;
   }
   return m.mamba2 ? mamba2ConvChannels(m) * m.convKernel + m.inner * m.state : m.inner * (m.convKernel + m.state);
+}
+
+/** The state dtypes a config may name for its recurrent mixers (`mamba_ssm_dtype`). */
+const STATE_DTYPES: Readonly<Record<string, HybridLayers['stateDtype']>> = { float32: 'float32', fp32: 'float32', float16: 'float16', fp16: 'float16', bfloat16: 'bfloat16', bf16: 'bfloat16' };
+
+/** The vLLM default scan chunk of a Mamba2 mixer whose config names none. */
+const MAMBA2_CHUNK_DEFAULT = 256;
+
+/**
+ * How a hybrid's config keeps its recurrent state, beyond the mixer's shape: the state dtype it names
+ * (`mamba_ssm_dtype`) and a Mamba2 mixer's scan chunk (`mamba_chunk_size`, or `chunk_size` as Nemotron-H writes it).
+ */
+export function hybridStateKeeping(value: (key: string) => RawValue | null | undefined, hybrid: HybridLayers): Pick<HybridLayers, 'stateDtype' | 'chunkSize'> {
+  const dtype = value('mamba_ssm_dtype');
+  const stateDtype = typeof dtype === 'string' ? STATE_DTYPES[dtype.toLowerCase()] : undefined;
+  const chunk = [value('mamba_chunk_size'), value('chunk_size')].find((v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1);
+  const mamba2 = !('kind' in hybrid.mixer) && hybrid.mixer.mamba2 !== undefined;
+  return { ...(stateDtype ? { stateDtype } : {}), ...(mamba2 ? { chunkSize: chunk ?? MAMBA2_CHUNK_DEFAULT } : {}) };
+}
+
+/**
+ * One recurrent layer's state per sequence on one of `tp` GPUs, as vLLM shapes it (its MambaStateShapeCalculator):
+ * the convolution keeps its last kernel − 1 inputs, the state its heads' matrices, both split over tensor parallelism
+ * (a Mamba2 mixer's groups widened to the GPUs when they do not divide). Elements of each.
+ */
+export function vllmStateElements(m: HybridMixer, tp: number): { readonly conv: number; readonly state: number } {
+  const split = (n: number) => Math.ceil(n / tp);
+  if ('kind' in m) {
+    return m.kind === 'short-conv'
+      ? { conv: split(m.channels) * (m.kernel - 1), state: 0 }
+      : { conv: split(deltaNetConvChannels(m)) * (m.convKernel - 1), state: split(m.valueHeads) * m.keyDim * m.valueDim };
+  }
+  if (!m.mamba2) {
+    return { conv: split(m.inner) * (m.convKernel - 1), state: split(m.inner) * m.state };
+  }
+  const groups = m.mamba2.groups % tp === 0 ? m.mamba2.groups : tp;
+  return { conv: split(m.inner + 2 * groups * m.state) * (m.convKernel - 1), state: split(m.mamba2.heads) * (m.inner / m.mamba2.heads) * m.state };
 }
 
 /** The tensors of `n` LFM2 short convolutions: in_proj to B, C and x, the depthwise conv, out_proj (biased with conv_bias). */

@@ -125,7 +125,7 @@ export interface ModelSpec {
    * linear-attention) mixer and `attentionLayers` run attention with its KV cache, in place of each other, or both in
    * every layer side by side (Falcon-H1); each mixer keeps its recurrent state per sequence.
    */
-  readonly hybrid?: { readonly mixer: HybridMixer; readonly mambaLayers: number; readonly attentionLayers: number };
+  readonly hybrid?: HybridLayers;
   /** Qwen3-Next's gated attention: q_proj also yields a sigmoid gate per query value, doubling its outputs. */
   readonly gatedAttention?: boolean;
   /** A state-space model's mixer (Mamba): its tensors and its recurrent state come from here. */
@@ -195,6 +195,17 @@ export interface ModelSpec {
   readonly classifierLabels?: number;
   /** A relative-position bias in every layer (UMT5), not only in each stack's first (T5). */
   readonly relativeBiasPerLayer?: boolean;
+}
+
+/** A hybrid's layers: how many run attention, how many a recurrent mixer, which mixer, and how its state is kept. */
+export interface HybridLayers {
+  readonly mixer: HybridMixer;
+  readonly mambaLayers: number;
+  readonly attentionLayers: number;
+  /** The recurrent state's dtype where the config sets one (Qwen3.5's `mamba_ssm_dtype: float32`); else the model's. */
+  readonly stateDtype?: 'float32' | 'float16' | 'bfloat16';
+  /** A Mamba2 mixer's scan chunk (`mamba_chunk_size` / `chunk_size`), which vLLM aligns its blocks to under prefix caching. */
+  readonly chunkSize?: number;
 }
 
 /** The recurrent mixer a hybrid runs in place of attention: Mamba / Mamba2, a Gated DeltaNet or a short convolution. */

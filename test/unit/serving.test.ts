@@ -317,6 +317,73 @@ describe('serving planner: vLLM', () => {
   });
 });
 
+describe("serving planner: a hybrid's recurrent states in vLLM's pool", () => {
+  const plan = (command: string, options: Partial<AnalysisOptions> = {}) => only(`${command}\n`, 'shell', { targetGpu: 'H200', ...options }).serving!;
+  // Qwen3.5-27B's 48 Gated DeltaNet layers keep, per sequence on one GPU, a convolution window of 10,240 channels × 3
+  // in bf16 and a 48 × 128 × 128 state in float32 (the config's mamba_ssm_dtype): 3,207,168 bytes.
+  const STATE = 10_240 * 3 * 2 + 48 * 128 * 128 * 4;
+  const ATTENTION_TOKEN = 2 * 4 * 256 * 2;
+
+  it('Qwen3.5-27B on vLLM 0.19: 784-token blocks so one attention page holds a state, groups of 16 layers, and the log\'s 290,864 tokens and 33.04× (vllm#40691)', () => {
+    // The log printed 290,864 tokens (371 blocks per group of the 4) and 33.04× at 32,768: a pool of 1,487 blocks.
+    const blockBytes = 784 * ATTENTION_TOKEN * 16;
+    const p = plan(`vllm serve Qwen/Qwen3.5-27B --max-model-len 32768 --max-num-seqs 16 --max-num-batched-tokens 16384 --kv-cache-memory-bytes ${1487 * blockBytes}`, { engineVersion: '0.19' });
+    assert.strictEqual(p.blockSize, 16 * Math.ceil(STATE / (16 * ATTENTION_TOKEN)));
+    assert.strictEqual(p.blockSize, 784);
+    assert.strictEqual(p.kvTokens, 290_864);
+    assert.strictEqual(p.maxConcurrency, 33.04);
+    assert.strictEqual(p.kvBytesPerToken, 16 * ATTENTION_TOKEN, 'the KV bytes per token are the attention layers\'');
+    const note = p.assumptions.find(n => n.startsWith('Recurrent state:'));
+    assert.match(note ?? '', /48 recurrent layers keeps 3\.06 MiB per sequence per GPU .*float32, as the config's mamba_ssm_dtype says.*block size 784 tokens.*groups of 16 layers \(1 attention, 3 recurrent\), each request holding 1 state block/);
+  });
+
+  it('a smaller state dtype (--mamba-ssm-cache-dtype bfloat16) shrinks the blocks; a larger --block-size stands', () => {
+    const base = 'vllm serve Qwen/Qwen3.5-27B --max-model-len 32768';
+    assert.strictEqual(plan(`${base} --mamba-ssm-cache-dtype bfloat16`).blockSize, 16 * Math.ceil((10_240 * 3 * 2 + 48 * 128 * 128 * 2) / (16 * ATTENTION_TOKEN)));
+    assert.strictEqual(plan(`${base} --block-size 1024`).blockSize, 1024);
+    assert.strictEqual(plan(`${base} --block-size 16`).blockSize, 784, 'too small a block is raised, as vLLM does');
+    assert.ok(plan(`${base} --block-size 1024`).assumptions.some(n => /block size 1,024 tokens \(as set\)/.test(n)));
+  });
+
+  it('prefix caching holds two state blocks per request and recurrent group (the concurrency falls, the pool does not)', () => {
+    const base = 'vllm serve Qwen/Qwen3.5-27B --max-model-len 32768 --kv-cache-memory-bytes 40G';
+    const off = plan(base);
+    const on = plan(`${base} --enable-prefix-caching`);
+    const blocks = Math.floor((40 * GIB) / (784 * ATTENTION_TOKEN * 16));
+    assert.strictEqual(off.kvCacheBytes, on.kvCacheBytes);
+    assert.ok(Math.abs(off.maxConcurrency - blocks / (42 + 3)) < 0.01 && Math.abs(on.maxConcurrency - blocks / (42 + 6)) < 0.01, `${off.maxConcurrency} / ${on.maxConcurrency}`);
+    assert.ok(on.assumptions.some(n => /2 state blocks per recurrent group \(prefix caching/.test(n)));
+  });
+
+  it('Granite 4.0-H Small (Mamba2): 528-token blocks, 768 under prefix caching, aligned to its 256-token scan chunk', () => {
+    // vllm-project/vllm-gaudi#1453: "528 is required for Granite 4.0-H (granitemoehybrid) without prefix caching
+    // (16-token FA alignment), 768 with prefix caching (chunk-aligned)". The config's values the paging reads:
+    const kinds = Array.from({ length: 40 }, (_, i) => ([5, 15, 25, 35].includes(i) ? 'attention' : 'mamba'));
+    const config = {
+      architectures: ['GraniteMoeHybridForCausalLM'], model_type: 'granitemoehybrid', hidden_size: 4096, num_hidden_layers: 40, num_attention_heads: 32, num_key_value_heads: 8,
+      intermediate_size: 1536, num_local_experts: 72, num_experts_per_tok: 10, shared_intermediate_size: 8192, mamba_n_heads: 128, mamba_d_head: 64, mamba_d_state: 128,
+      mamba_n_groups: 1, mamba_d_conv: 4, mamba_expand: 2, mamba_chunk_size: 256, layer_types: kinds, vocab_size: 100352, max_position_embeddings: 131072,
+    };
+    const models = new Map([['ibm-granite/granite-4.0-h-small', { config, source: 'test' }]]);
+    const granite = (flags: string) => plan(`vllm serve ibm-granite/granite-4.0-h-small --max-model-len 32768 ${flags}`, { models });
+    assert.strictEqual(granite('').blockSize, 528);
+    assert.strictEqual(granite('--enable-prefix-caching').blockSize, 768);
+    assert.ok(granite('').assumptions.some(n => /groups of 4 layers \(1 attention, 9 recurrent\)/.test(n)));
+  });
+
+  it("before vLLM 0.10 the state is not counted, and said so; from 0.21 the tokens are the concurrency × max_model_len", () => {
+    const old = plan('vllm serve Qwen/Qwen3-Next-80B-A3B-Instruct -tp 4 --max-model-len 32768', { engineVersion: '0.9.2' });
+    assert.strictEqual(old.blockSize, 16);
+    assert.ok(old.assumptions.some(n => /recurrent layers' per-sequence state is not counted for this vLLM release/.test(n)));
+    const gptOss = (version: string) => plan('vllm serve openai/gpt-oss-20b --max-model-len 131072', { engineVersion: version });
+    const before = gptOss('0.19');
+    const after = gptOss('0.21');
+    assert.strictEqual(before.kvTokens % 16, 0, 'blocks over the groups × the block size');
+    assert.ok(Math.abs(after.kvTokens / 131_072 - after.maxConcurrency) < 0.01, `${after.kvTokens} tokens, ${after.maxConcurrency}×`);
+    assert.ok(after.kvTokens > before.kvTokens * 1.5, "the sliding-window groups' blocks count as whole requests' tokens");
+  });
+});
+
 describe('serving planner: data parallelism, expert parallelism and a pool set by hand', () => {
   const plan = (command: string, gpu = 'H200') => only(`${command}\n`, 'shell', { targetGpu: gpu }).serving!;
 
