@@ -241,6 +241,12 @@ function parameterBytes(spec: ModelSpec, elementBytes: number, quantization: Qua
   return Math.round(weightTensors(spec).reduce((bytes, t) => bytes + storedTensorBytes(t, rule), 0));
 }
 
+/** Bytes of some of a model's tensors as a checkpoint of `quantization` (or of `elementBytes` each, unquantized) stores them. */
+export function tensorsBytes(tensors: readonly WeightTensor[], elementBytes: number, quantization: Quantization | undefined): number {
+  const rule = quantization ? { quantization, groupSize: 128, quantizeHead: false, quantizeVision: true } : undefined;
+  return Math.round(tensors.reduce((bytes, t) => bytes + (rule ? storedTensorBytes(t, rule) : numel(t) * elementBytes), 0));
+}
+
 /** How a quantized checkpoint stores each tensor: the method, its group, and whether the head and vision tower are quantized. */
 interface StorageRule {
   readonly quantization: Quantization;

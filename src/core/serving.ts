@@ -1,8 +1,9 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
-import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, visionWeightBytes, weightBytes } from './memory';
+import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import { vllmStateElements } from './stateSpace';
+import { draftLayerTensors } from './tensors';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 export type ServingEngine = 'vllm' | 'sglang';
@@ -59,6 +60,8 @@ export interface ServingOptions {
    * group instead of one (its "align" mode) and, for Mamba2 mixers, aligns its blocks to the scan chunk.
    */
   readonly enablePrefixCaching?: boolean;
+  /** `--speculative-config`: the draft's method and the tokens it proposes a step (an MTP draft and n-gram lookups are counted). */
+  readonly speculative?: { readonly method: string; readonly tokens: number };
   /** `--mamba-cache-dtype` / `--mamba-ssm-cache-dtype`: a hybrid's convolution and recurrent state dtypes ('auto': the model's). */
   readonly mambaCacheDtype?: StateDtype;
   readonly mambaSsmCacheDtype?: StateDtype;
@@ -471,15 +474,48 @@ function blocksPerRequest(g: KvGroups, length: number, blockSize: number, window
  * the model's dtype (or --mamba-cache-dtype), the state in --mamba-ssm-cache-dtype, else the dtype the config names
  * (`mamba_ssm_dtype`), else the convolution's. 0 for a model without recurrent layers.
  */
-export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'precision' | 'mambaCacheDtype' | 'mambaSsmCacheDtype'>): number {
+export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'precision' | 'mambaCacheDtype' | 'mambaSsmCacheDtype'>, speculative = 0): number {
   if (!spec.hybrid || spec.hybrid.mambaLayers === 0) {
     return 0;
   }
   const bytes = (d: StateDtype | undefined) => (d === undefined || d === 'auto' ? undefined : d === 'float32' ? 4 : 2);
   const conv = bytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
   const state = bytes(options.mambaSsmCacheDtype) ?? bytes(spec.hybrid.stateDtype) ?? conv;
-  const elements = vllmStateElements(spec.hybrid.mixer, Math.max(1, options.tensorParallel));
+  const elements = vllmStateElements(spec.hybrid.mixer, Math.max(1, options.tensorParallel), speculative);
   return elements.conv * conv + elements.state * state;
+}
+
+/** The speculative methods a plan counts: MTP drafts (vLLM's `mtp` and the per-model `*_mtp` names) and n-gram lookups. */
+export function countedSpeculation(method: string): 'mtp' | 'ngram' | undefined {
+  return /(^|_)mtp$/.test(method) ? 'mtp' : /^(ngram|suffix)$/.test(method) ? 'ngram' : undefined;
+}
+
+/** What a vLLM command's speculative decoding adds: draft layers beside the model, and the tokens proposed a step. */
+interface Draft {
+  /** Attention layers the draft caches keys and values for (an MTP draft's layers). */
+  readonly kvLayers: number;
+  /** Draft layers vLLM loads that the model's weights do not include. */
+  readonly weightLayers: number;
+  readonly tokens: number;
+}
+
+/** The draft of a command's `--speculative-config`, where VRAM Lens counts it (an MTP draft, n-gram lookups); none otherwise. */
+/** The MTP draft's weights on one GPU of the last stage: its layers in the checkpoint's storage, split over tensor parallelism. */
+function draftWeightBytes(spec: ModelSpec, options: ServingOptions, draft: Draft): number {
+  if (draft.weightLayers === 0) {
+    return 0;
+  }
+  return tensorsBytes(draftLayerTensors(spec, draft.weightLayers), activationElementBytes(options.precision), options.quantization) / Math.max(1, options.tensorParallel);
+}
+
+function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
+  const s = options.speculative;
+  const kind = s ? countedSpeculation(s.method) : undefined;
+  if (!s || !kind) {
+    return { kvLayers: 0, weightLayers: 0, tokens: 0 };
+  }
+  const layers = kind === 'mtp' ? spec.draftLayers ?? spec.mtpLayers ?? 0 : 0;
+  return { kvLayers: layers, weightLayers: kind === 'mtp' ? spec.draftLayers ?? 0 : 0, tokens: s.tokens };
 }
 
 /** The kernels' block alignment: 16 tokens, 64 for MLA. */
@@ -554,7 +590,8 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const pp = Math.max(1, options.pipelineParallel);
   const perLayerToken = kvBytesPerLayerToken(spec, options);
   // V1's hybrid manager pages a hybrid's recurrent states with the attention blocks (earlier releases: not counted).
-  const statePage = accounting.v1 && accounting.hybridKvCache ? vllmStatePageBytes(spec, options) : 0;
+  const draft = speculativeDraft(spec, options);
+  const statePage = accounting.v1 && accounting.hybridKvCache ? vllmStatePageBytes(spec, options, draft.tokens) : 0;
   const prefixCaching = options.enablePrefixCaching === true;
   const blockSize = statePage > 0 ? hybridBlockSize(spec, statePage, perLayerToken, prefixCaching, options.blockSize) : options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const nonTorch = nonTorchBytes(expertGroup(spec, options), pp, accounting.nonTorchOneGpu, gpu);
@@ -562,16 +599,18 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
   const page = perLayerToken * blockSize;
-  const layersPerStage = stageLayers(attentionLayers(spec), pp);
+  // An MTP draft's layers run after the model's last layer, on the last stage.
+  const layersPerStage = stageLayers(attentionLayers(spec), pp).map((n, i) => n + (i === pp - 1 ? draft.kvLayers : 0));
   const stateLayersPerStage = stageLayers(statePage > 0 ? spec.hybrid!.mambaLayers : 0, pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
     const layout = options.quantization === 'mxfp4' && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
-    const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + layout + loraSlotBytes(spec, options, layersHere) - (options.cpuOffloadGb ?? 0) * GIB);
+    const drafted = i === pp - 1 ? draftWeightBytes(spec, options, draft) : 0;
+    const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + drafted + layout + loraSlotBytes(spec, options, layersHere) - (options.cpuOffloadGb ?? 0) * GIB);
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
     // A pool set by hand (`--kv-cache-memory-bytes`) is what vLLM allocates, whatever the budget leaves.
     const available = options.kvCacheMemoryBytes ?? budget - weights - activation - nonTorch - graphsInside;
-    return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache, stateLayersPerStage[i], prefixCaching ? 2 : 1) };
+    return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache, stateLayersPerStage[i], (prefixCaching ? 2 : 1) + draft.tokens) };
   });
   // Every stage keeps the fewest blocks any stage can hold; the worst stage is what the figures show.
   const blocksOf = (s: Stage) => (s.available > 0 ? Math.floor(s.available / page / (accounting.v1 ? s.groups.groupSize : s.layers)) : 0);
@@ -593,11 +632,11 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
-    kvCacheBytes, kvBytesPerToken: perLayerToken * attentionLayers(spec), kvTokens,
+    kvCacheBytes, kvBytesPerToken: perLayerToken * (attentionLayers(spec) + draft.kvLayers), kvTokens,
     ...(worst.groups.stateGroups > 0 ? { stateBytesPerSequence: worst.groups.stateGroups * worst.groups.stateBlocks * blockBytes } : {}),
     maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec, paging: { statePage, blockSize, groups: worst.groups, perLayerToken } }),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec, paging: { statePage, blockSize, groups: worst.groups, perLayerToken }, draft }),
   };
 }
 
@@ -701,9 +740,10 @@ interface PlanFacts {
   readonly spec: ModelSpec;
   /** How the pool pages a hybrid's recurrent states (statePage 0: it has none, or the release does not page them). */
   readonly paging: { readonly statePage: number; readonly blockSize: number; readonly groups: KvGroups; readonly perLayerToken: number };
+  readonly draft: Draft;
 }
 
-function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, options, pp, graphs, rope, spec, paging }: PlanFacts): string[] {
+function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, options, pp, graphs, rope, spec, paging, draft }: PlanFacts): string[] {
   const notes = [
     `vLLM ${version} (${a.v1 ? 'V1 engine' : 'V0 engine'}): budget = gpu_memory_utilization${options.gpuMemoryUtilization === undefined ? ` (${a.defaultUtilization}, this release's default)` : ''} × ${GIB_TEXT(cudaTotalBytes(gpu))} GiB, the total CUDA reports on the ${gpu.name}${gpu.cudaTotalGiB === undefined ? ` (estimated: nvidia-smi total less ${GIB_TEXT(CUDA_RESERVED_BYTES)} GiB, as on an H100)` : ''}.`,
     `Profile run: ${tokens.toLocaleString('en-US')} batched tokens and ${seqs.toLocaleString('en-US')} sequences; ${a.samplerCopies > 0 ? `the sampler's fp32 logits over the vocabulary ≈ ${a.samplerCopies} copies (fitted to published vLLM ${a.samplerCopies > 4 ? '0.7–0.16' : '0.17–0.19'} logs)` : 'the model alone (V0 before 0.7 profiled no sampler)'}; the forward pass's widest layer + ${Math.round((a.forwardOverhead - 1) * 100)} %.`,
@@ -740,7 +780,7 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   if (options.kvCacheMemoryBytes !== undefined) {
     notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
   }
-  notes.push(...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options));
+  notes.push(...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options), ...speculativeNotes(spec, options, draft));
   if (rope > 0) {
     notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
   }
@@ -748,6 +788,26 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
 }
 
 const MIB_TEXT = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+/** What a plan says of the command's speculative decoding: what of its draft it counts. */
+function speculativeNotes(spec: ModelSpec, options: ServingOptions, draft: Draft): string[] {
+  const s = options.speculative;
+  const kind = s ? countedSpeculation(s.method) : undefined;
+  if (!s || !kind) {
+    return [];
+  }
+  if (kind === 'ngram') {
+    return [`Speculative decoding (${s.method}, ${s.tokens} tokens a step): its proposals come from the prompt, with no draft model on the GPU${spec.hybrid ? '; each request keeps a recurrent-state block per proposed token' : ''}.`];
+  }
+  if (draft.kvLayers === 0) {
+    return [`Speculative decoding (${s.method}): the model's config declares no multi-token-prediction layers, so the draft is not counted.`];
+  }
+  const weights = draft.weightLayers > 0 ? `${GIB_TEXT(draftWeightBytes(spec, options, draft))} GiB of weights per GPU (${draft.weightLayers} layer${draft.weightLayers > 1 ? 's' : ''} the model itself does not load, sharing its embedding and head), ` : '';
+  return [
+    `Speculative decoding (MTP, ${s.tokens} token${s.tokens > 1 ? 's' : ''} a step): the checkpoint's multi-token-prediction draft adds ${weights}and its ${draft.kvLayers} attention layer${draft.kvLayers > 1 ? 's\'' : '\'s'} KV cache${options.pipelineParallel > 1 ? ' on the last stage' : ''}` +
+      `${spec.hybrid ? `; each request keeps ${s.tokens} more recurrent-state block${s.tokens > 1 ? 's' : ''} per recurrent group, and the convolution windows ${s.tokens} more inputs` : ''}. The drafting's own activations are not counted.`,
+  ];
+}
 
 /** How a vLLM plan keeps a hybrid's recurrent states, for its assumptions: paged with the attention blocks (V1, 0.10 on), or not counted. */
 function recurrentStateNotes(spec: ModelSpec, a: VllmAccounting, paging: PlanFacts['paging'], options: ServingOptions): string[] {

@@ -4,7 +4,7 @@ import { dynamicQuant, GGUF_FILE_TYPES, ggufFileType } from './gguf';
 import { RUN_LIMITS } from './runLimits';
 import { CPU_MOE_ALL, LLAMA_CACHE_TYPES, type LlamaCacheType, type LlamaOptions, type LocalEngine, type TensorOverride } from './llamacpp';
 import { OLLAMA_DEFAULT_FILE_TYPE, ollamaModel } from './ollama';
-import { parseEngineVersion, type ServingEngine, type ServingOptions, type StateDtype } from './serving';
+import { countedSpeculation, parseEngineVersion, type ServingEngine, type ServingOptions, type StateDtype } from './serving';
 import type { KvCacheType, Precision, Quantization, Span } from './types';
 import { LLAMA_HUB_KEY, SERVING_ENGINE_KEY, SERVING_FLAG_ALIASES, SERVING_OFFLINE_KEY, SERVING_VERSION_KEY } from './vocabulary';
 
@@ -68,6 +68,32 @@ function readKvDtype(v: ConfigValue): KvCacheType | 'invalid' {
   return /^(auto|fp8|fp8_e4m3|fp8_e5m2|fp8_inc|bfloat16|float16)$/i.test(v.value) ? (/^fp8/i.test(v.value) ? 'fp8' : 'auto') : 'invalid';
 }
 
+/** `--speculative-config`: a JSON object (a string on a command line, a mapping or dict elsewhere); read, never run. */
+function readSpeculative(v: ConfigValue): ServingOptions['speculative'] | 'invalid' {
+  const fields = speculativeFields(v);
+  const method = fields?.method;
+  const tokens = fields?.num_speculative_tokens ?? 1;
+  if (typeof method !== 'string' || typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 1 || tokens > 64) {
+    return 'invalid';
+  }
+  return { method: method.toLowerCase(), tokens };
+}
+
+function speculativeFields(v: ConfigValue): Record<string, unknown> | undefined {
+  if (v.kind === 'object') {
+    return Object.fromEntries(v.entries.map(e => [e.key, e.value.kind === 'string' || e.value.kind === 'number' || e.value.kind === 'boolean' ? e.value.value : undefined]));
+  }
+  if (v.kind !== 'string') {
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(v.value);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `--mamba-cache-dtype` / `--mamba-ssm-cache-dtype`. */
 function readStateDtype(v: ConfigValue): StateDtype | 'invalid' {
   const known: readonly StateDtype[] = ['auto', 'float32', 'float16', 'bfloat16'];
@@ -107,6 +133,10 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   mamba_cache_dtype: {
     option: 'mambaCacheDtype', read: readStateDtype, expects: 'auto, float32, float16 or bfloat16', engines: ['vllm'],
     says: "A hybrid's convolution state dtype (auto: the model's), and its recurrent state's too unless mamba_ssm_cache_dtype or the config sets that.",
+  },
+  speculative_config: {
+    option: 'speculative', read: readSpeculative, expects: 'a JSON object with "method" (and "num_speculative_tokens")', engines: ['vllm'],
+    says: "Speculative decoding. An MTP draft (the checkpoint's own multi-token-prediction layers) adds those layers' weights and KV cache; for a hybrid model each request also keeps a recurrent-state block per proposed token. An n-gram draft costs no GPU memory; other drafts are not counted.",
   },
   cpu_offload_gb: {
     option: 'cpuOffloadGb', read: v => (v.kind === 'number' && v.value >= 0 && v.value <= 1e6 ? v.value : 'invalid'), expects: 'GiB of weights per GPU, 0 or more', engines: ['vllm'],
@@ -322,8 +352,8 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
 const SPECULATIVE_NOT_COUNTED = "Speculative decoding is not counted: the draft model's (or the MTP layers') weights and KV cache come out of the engine's budget too, so the KV pool is smaller than shown.";
 
 /** Flags that change memory in ways the plan does not model, by engine, with what the plan leaves out. */
-const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string }>> = {
-  speculative_config: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
+const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string; readonly counted?: (v: ConfigValue) => boolean }>> = {
+  speculative_config: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED, counted: v => { const s = readSpeculative(v); return s !== 'invalid' && s !== undefined && countedSpeculation(s.method) !== undefined; } },
   speculative_model: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
   speculative_algorithm: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
   speculative_draft_model_path: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
@@ -336,7 +366,7 @@ function unmodelledFlags(obj: ConfigObject, engine: ServingEngine): NonNullable<
   const warned = new Set<string>();
   return obj.entries.flatMap(e => {
     const flag = UNMODELLED_FLAGS[servingFlagName(e.key)];
-    if (!flag || !flag.engines.includes(engine) || warned.has(flag.message)) {
+    if (!flag || !flag.engines.includes(engine) || warned.has(flag.message) || flag.counted?.(e.value)) {
       return [];
     }
     warned.add(flag.message);

@@ -1686,7 +1686,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.hybrid ? { hybrid: { ...refined.hybrid, ...hybridStateKeeping(key => config.scalars[key]?.value, refined.hybrid) }, approximate: "its recurrent layers' training activations counted as its attention layers', not measured" } : {}),
     ...(refined.gatedAttention ? { gatedAttention: true } : {}),
     ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
-    ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : {}),
+    ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : draftLayersOf(config)),
     ...(refined.mlpLayers !== undefined ? { mlpLayers: Math.min(refined.mlpLayers, numLayers) } : {}),
     ...(refined.activationParams ? { activationParams: refined.activationParams } : {}),
   };
@@ -1889,6 +1889,12 @@ function checked(spec: ModelSpec | undefined, problems: SpecProblem[]): Resolved
 /** Records an error on a config key: what the architecture builders report through. */
 function errorsInto(problems: SpecProblem[]): (key: string, message: string) => void {
   return (key, message) => problems.push({ severity: 'error', key, message });
+}
+
+/** The multi-token-prediction layers a config declares beside a model that does not load them (none: {}). */
+function draftLayersOf(config: FoundConfig): Pick<ModelSpec, 'draftLayers'> {
+  const layers = integerOr(config, 'mtp_num_hidden_layers', 0) || integerOr(config, 'num_nextn_predict_layers', 0);
+  return layers > 0 ? { draftLayers: layers } : {};
 }
 
 /** A whole number a config writes for `key`, or the fallback. */

@@ -118,20 +118,21 @@ export function hybridStateKeeping(value: (key: string) => RawValue | null | und
 /**
  * One recurrent layer's state per sequence on one of `tp` GPUs, as vLLM shapes it (its MambaStateShapeCalculator):
  * the convolution keeps its last kernel − 1 inputs, the state its heads' matrices, both split over tensor parallelism
- * (a Mamba2 mixer's groups widened to the GPUs when they do not divide). Elements of each.
+ * (a Mamba2 mixer's groups widened to the GPUs when they do not divide); under speculative decoding a Gated DeltaNet's
+ * or Mamba2's window keeps `speculative` more inputs. Elements of each.
  */
-export function vllmStateElements(m: HybridMixer, tp: number): { readonly conv: number; readonly state: number } {
+export function vllmStateElements(m: HybridMixer, tp: number, speculative = 0): { readonly conv: number; readonly state: number } {
   const split = (n: number) => Math.ceil(n / tp);
   if ('kind' in m) {
     return m.kind === 'short-conv'
       ? { conv: split(m.channels) * (m.kernel - 1), state: 0 }
-      : { conv: split(deltaNetConvChannels(m)) * (m.convKernel - 1), state: split(m.valueHeads) * m.keyDim * m.valueDim };
+      : { conv: split(deltaNetConvChannels(m)) * (m.convKernel - 1 + speculative), state: split(m.valueHeads) * m.keyDim * m.valueDim };
   }
   if (!m.mamba2) {
     return { conv: split(m.inner) * (m.convKernel - 1), state: split(m.inner) * m.state };
   }
   const groups = m.mamba2.groups % tp === 0 ? m.mamba2.groups : tp;
-  return { conv: split(m.inner + 2 * groups * m.state) * (m.convKernel - 1), state: split(m.mamba2.heads) * (m.inner / m.mamba2.heads) * m.state };
+  return { conv: split(m.inner + 2 * groups * m.state) * (m.convKernel - 1 + speculative), state: split(m.mamba2.heads) * (m.inner / m.mamba2.heads) * m.state };
 }
 
 /** The tensors of `n` LFM2 short convolutions: in_proj to B, C and x, the depthwise conv, out_proj (biased with conv_bias). */

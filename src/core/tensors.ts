@@ -251,6 +251,23 @@ function decoderStack(spec: ModelSpec): WeightTensor[] {
   return out;
 }
 
+/**
+ * The multi-token-prediction layers a checkpoint holds beside the model (`mtp_num_hidden_layers`,
+ * `num_nextn_predict_layers`) that speculative decoding loads as its draft: each a full-attention decoder layer (its
+ * FFN the model's experts where it has them), the projection of the embedding and hidden state (2 × hidden_size in)
+ * and three more norms; the embedding and head are the model's own.
+ */
+export function draftLayerTensors(spec: ModelSpec, layers: number): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const ffn = spec.moe && spec.moe.moeLayers > 0 ? expertTensors(spec, spec.moe, layers) : tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, layers, 'mtp.'));
+  return [
+    ...attentionTensors(spec, layers, 'mtp.'),
+    ...ffn,
+    ...tagged('other', linear('mtp.eh_proj', 2 * h, h, layers)),
+    ...tagged('norms', vector('mtp norms', normParams(spec), (spec.normsPerLayer + 3) * layers)),
+  ];
+}
+
 /** A mixture of experts' layers: routed and shared experts, the router (and its bias), Qwen2-MoE's shared-expert gate. */
 function expertTensors(spec: ModelSpec, m: NonNullable<ModelSpec['moe']>, moeLayers: number): WeightTensor[] {
   const h = spec.hiddenSize;

@@ -142,6 +142,12 @@ export interface ModelSpec {
    */
   readonly mtpLayers?: number;
   /**
+   * Multi-token-prediction layers the checkpoint holds but the model does not load (Qwen3.5's mtp_num_hidden_layers,
+   * DeepSeek-V3's and GLM-4.5's num_nextn_predict_layers): not in the count; vLLM loads them as the draft of MTP
+   * speculative decoding.
+   */
+  readonly draftLayers?: number;
+  /**
    * Layers with a dense MLP where not every layer has one (Nemotron-H, whose blocks each hold one mixer: Mamba2,
    * attention, an MLP or experts); otherwise every layer without experts has one.
    */

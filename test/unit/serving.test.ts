@@ -384,6 +384,47 @@ describe("serving planner: a hybrid's recurrent states in vLLM's pool", () => {
   });
 });
 
+describe('serving planner: MTP speculative decoding in vLLM', () => {
+  const plan = (command: string, options: Partial<AnalysisOptions> = {}) => only(`${command}\n`, 'shell', { targetGpu: 'H200', ...options });
+  const MTP = `--speculative-config '{"method": "mtp", "num_speculative_tokens": 3}'`;
+
+  it("Qwen3.6-27B with an MTP draft over two GPUs: the draft's KV layer and three more state blocks a request give the log's 612,157 tokens and 2.34× (club-3090#487)", () => {
+    const pool = Math.round(10.85 * GIB);
+    const a = plan(`vllm serve Qwen/Qwen3.6-27B --dtype float16 --max-model-len 262144 -tp 2 --kv-cache-dtype fp8_e5m2 --enable-prefix-caching --max-num-seqs 2 ${MTP} --kv-cache-memory-bytes ${pool}`, { engineVersion: '0.21' });
+    const p = a.serving!;
+    // The convolution keeps 3 + 3 inputs: (5,120 × 6 × 2 + 24 × 128 × 128 × 4) bytes, 1,600 tokens of 1 KiB a layer.
+    assert.strictEqual(p.blockSize, 1600);
+    assert.strictEqual(p.kvTokens, 612_157);
+    assert.strictEqual(p.maxConcurrency, 2.34);
+    assert.strictEqual(p.kvBytesPerToken, 17 * 1024, "the draft's attention layer beside the model's 16");
+    assert.ok(!a.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
+    assert.ok(p.assumptions.some(n => /^Speculative decoding \(MTP, 3 tokens a step\).*3 more recurrent-state blocks per recurrent group/.test(n)));
+  });
+
+  it("the draft's weights are the checkpoint's MTP module (Qwen3.5-27B: 424,699,392 parameters), split over TP", () => {
+    const base = 'vllm serve Qwen/Qwen3.5-27B --max-model-len 32768 -tp 2';
+    const without = plan(base).serving!;
+    const withMtp = plan(`${base} ${MTP}`).serving!;
+    assert.strictEqual(withMtp.weightsBytes - without.weightsBytes, (424_699_392 * 2) / 2);
+  });
+
+  it("DeepSeek-V3's draft is an MoE layer, loaded in FP8 as its checkpoint stores it; n-gram drafts cost no weights; other drafts keep the warning", () => {
+    const base = 'vllm serve deepseek-ai/DeepSeek-V3 -tp 8 --max-model-len 32768';
+    const plain = plan(base).serving!;
+    const mtp = plan(`${base} --speculative-config '{"method": "deepseek_mtp", "num_speculative_tokens": 1}'`).serving!;
+    const added = (mtp.weightsBytes - plain.weightsBytes) * 8;
+    assert.ok(added > 10.5e9 && added < 12.5e9, `${added / 1e9} GB over 8 GPUs`);
+    assert.strictEqual(mtp.kvBytesPerToken, plain.kvBytesPerToken / 61 * 62);
+    const ngram = plan(`${base} --speculative-config '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`);
+    assert.strictEqual(ngram.serving!.weightsBytes, plain.weightsBytes);
+    assert.ok(!ngram.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
+    const eagle = plan(`${base} --speculative-config '{"method": "eagle3", "model": "some/eagle-head", "num_speculative_tokens": 3}'`);
+    assert.strictEqual(eagle.serving!.weightsBytes, plain.weightsBytes);
+    assert.ok(eagle.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
+    assert.ok(plan(`${base} --speculative-config '{"num_speculative_tokens": 3}'`).problems.some(p => /--speculative-config` must be a JSON object with "method"/.test(p.message)));
+  });
+});
+
 describe('serving planner: data parallelism, expert parallelism and a pool set by hand', () => {
   const plan = (command: string, gpu = 'H200') => only(`${command}\n`, 'shell', { targetGpu: gpu }).serving!;
 
