@@ -61,7 +61,7 @@ Options:
   --guidance on|off        classifier-free guidance: each denoising step runs the batch twice (default: on
                            for Stable Diffusion UNets and SD3, off for FLUX.1)
   --precision P            32-true | 16-mixed | bf16-mixed | 16-true | bf16-true | fp8 (default bf16-mixed)
-  --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | mxfp4 | hqq-4 (hqq-1, -2,
+  --quantization Q         int8 | nf4 | nf4-dq | fp4 | fp4-dq | gptq-int4 | awq-int4 | mxfp4 | nvfp4 | hqq-4 (hqq-1, -2,
                            -3, -8) | a GGUF type
                            (q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k q4_k_m q5_k_m)
   --group-size G           GPTQ/AWQ group size (default 128)

@@ -60,6 +60,7 @@ const NAME_SUFFIXES: readonly NameSuffix[] = [
   { pattern: /-quantized[.-]w4a16$/, says: 'compressed-tensors W4A16 weights', quantization: 'w4a16' },
   { pattern: /-quantized[.-]w8a8$|-w8a8$/, says: 'compressed-tensors W8A8 weights (int8 per channel)', quantization: 'int8-channel' },
   { pattern: /-fp8(-dynamic)?$/, says: 'FP8 weights', fp8: true },
+  { pattern: /-nvfp4$/, says: 'NVFP4 weights (4-bit E2M1, an FP8 scale per 16)', quantization: 'nvfp4' },
   { pattern: /-gguf$/, says: 'a GGUF export (its file names the quantization type)' },
   { pattern: /-4bit$/, says: 'MLX 4-bit weights (mlx_lm.convert -q: a 16-bit scale and bias per 64)', quantization: 'mlx-q4' },
   { pattern: /-8bit$/, says: 'MLX 8-bit weights (a 16-bit scale and bias per 64)', quantization: 'mlx-q8' },

@@ -144,6 +144,8 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
       return n / 2 + (n / index.groupSize) * 2.5;
     case 'mxfp4':
       return n / 2 + n / 32; // FP4 (E2M1) weights with a one-byte E8M0 scale per 32
+    case 'nvfp4':
+      return n / 2 + n / 16 + 4 * t.count; // FP4 (E2M1) weights, an FP8 (E4M3) scale per 16 and an fp32 scale per tensor
     case 'mlx-q4':
     case 'mlx-q8':
       return (n * mlxBits(q)) / 8 + (n / MLX_GROUP) * 4; // a 16-bit scale and a 16-bit bias per group of 64
@@ -334,6 +336,8 @@ export function describeQuantization(q: Quantization): string {
     case 'mlx-q4':
     case 'mlx-q8':
       return `MLX ${mlxBits(q)}-bit (a 16-bit scale and bias per ${MLX_GROUP} weights, ${mlxBits(q) + 0.5} bits per weight; embeddings and head included)`;
+    case 'nvfp4':
+      return 'NVFP4 linear weights (4-bit E2M1 with an FP8 scale per 16 and an fp32 scale per tensor, ≈ 4.5 bits per weight), as the checkpoint ships them; embeddings and head in 16 bits';
     case 'mxfp4':
       return 'MXFP4 experts (4-bit E2M1 with a shared 8-bit scale per 32, ≈ 4.25 bits per weight) as gpt-oss is published; the rest in bf16';
     default:

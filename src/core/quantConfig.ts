@@ -79,6 +79,9 @@ function compressedTensors(config: ConfigValue): ShippedQuantization | string {
   if (bits === 8 && type === 'int') {
     return { quantization: 'int8-channel' };
   }
+  if (bits === 4 && type === 'float' && number(field(weights, 'group_size')) === 16) {
+    return { quantization: 'nvfp4' }; // NVFP4 (tensor_group: an FP8 scale per 16, a global scale per tensor)
+  }
   if (bits === 4 && type === 'int' && strategy === 'group') {
     return { quantization: 'w4a16', groupSize: groupSize(field(weights, 'group_size')) ?? 128 };
   }
@@ -131,6 +134,11 @@ function shippedAs(config: ConfigValue, method: string): ShippedQuantization | s
     }
     case 'mxfp4':
       return { quantization: 'mxfp4' };
+    case 'modelopt': {
+      // NVIDIA ModelOpt exports: quant_algo NVFP4 or FP8 (per tensor).
+      const algo = text(field(config, 'quant_algo'))?.toUpperCase();
+      return algo === 'NVFP4' ? { quantization: 'nvfp4' } : algo === 'FP8' ? { quantization: 'fp8-tensor' } : `ModelOpt ${algo ?? '?'}`;
+    }
     case 'hqq':
       return hqq(config);
     default:

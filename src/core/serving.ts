@@ -47,6 +47,8 @@ export interface ServingOptions {
   /** `--dtype`: the weights' and activations' element size. */
   readonly precision: Precision;
   readonly quantization?: Quantization;
+  /** A `--quantization` method whose bits the checkpoint gives (`modelopt`, `auto-round`), as written. */
+  readonly checkpointMethod?: string;
   readonly kvCacheType: KvCacheType;
   readonly gpuMemoryUtilization?: number;
   /** Undefined: the model's own context length. */
@@ -780,7 +782,7 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   if (options.kvCacheMemoryBytes !== undefined) {
     notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
   }
-  notes.push(...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options), ...speculativeNotes(spec, options, draft));
+  notes.push(...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options), ...speculativeNotes(spec, options, draft), ...checkpointMethodNotes(options));
   if (rope > 0) {
     notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
   }
@@ -788,6 +790,13 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
 }
 
 const MIB_TEXT = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+/** What a plan says when `--quantization` names a method whose bits nothing the plan reads states (a checkpoint's own, experts_int8). */
+function checkpointMethodNotes(options: ServingOptions): string[] {
+  return options.checkpointMethod && options.quantization === undefined
+    ? [`--quantization ${options.checkpointMethod}: neither the checkpoint's name nor the catalog says how many bits its weights load in, so they are planned in 16 bits: more than vLLM loads, and a smaller KV pool than vLLM's.`]
+    : [];
+}
 
 /** What a plan says of the command's speculative decoding: what of its draft it counts. */
 function speculativeNotes(spec: ModelSpec, options: ServingOptions, draft: Draft): string[] {

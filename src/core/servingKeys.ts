@@ -45,16 +45,30 @@ function readDtype(v: ConfigValue): Precision | undefined | 'invalid' {
   return v.value.toLowerCase() in known ? known[v.value.toLowerCase()] : 'invalid';
 }
 
+/**
+ * `--quantization` methods whose bits the checkpoint's own quantization_config gives, not the method, and vLLM's
+ * online experts_int8: the weights are read from the checkpoint's name or config (16 bits when neither says, and the
+ * plan says so).
+ */
+const CHECKPOINT_METHODS = ['compressed-tensors', 'modelopt', 'auto-round', 'quark', 'moe_wna16', 'inc', 'torchao', 'gguf', 'hqq', 'fp_quant', 'gptq_marlin_24', 'bitblas', 'gptq_bitblas', 'awq_triton', 'experts_int8'];
+
 /** `--quantization`: how vLLM loads the weights (a checkpoint's own method is read from its name or config). */
 function readQuantization(v: ConfigValue): Quantization | undefined | 'invalid' {
   if (v.kind !== 'string') {
     return 'invalid';
   }
+  const method = v.value.toLowerCase().replace(/^auto_round$/, 'auto-round').replace(/^compressed_tensors$/, 'compressed-tensors');
   const known: Record<string, Quantization | undefined> = {
-    fp8: 'fp8-tensor', awq: 'awq-int4', awq_marlin: 'awq-int4', gptq: 'gptq-int4', gptq_marlin: 'gptq-int4', marlin: 'gptq-int4',
-    bitsandbytes: 'nf4', 'compressed-tensors': undefined, compressed_tensors: undefined, none: undefined,
+    fp8: 'fp8-tensor', fbgemm_fp8: 'fp8-channel', ptpc_fp8: 'fp8-channel', awq: 'awq-int4', awq_marlin: 'awq-int4', gptq: 'gptq-int4', gptq_marlin: 'gptq-int4',
+    marlin: 'gptq-int4', bitsandbytes: 'nf4', mxfp4: 'mxfp4', modelopt_fp4: 'nvfp4', petit_nvfp4: 'nvfp4', none: undefined,
   };
-  return v.value.toLowerCase() in known ? known[v.value.toLowerCase()] : 'invalid';
+  return method in known ? known[method] : CHECKPOINT_METHODS.includes(method) ? undefined : 'invalid';
+}
+
+/** The `--quantization` method written, where its bits are the checkpoint's to give (`modelopt`, `auto-round`…). */
+function readCheckpointMethod(v: ConfigValue): string | undefined {
+  const method = v.kind === 'string' ? v.value.toLowerCase().replace(/^auto_round$/, 'auto-round').replace(/^compressed_tensors$/, 'compressed-tensors') : '';
+  return CHECKPOINT_METHODS.includes(method) ? method : undefined;
 }
 
 /** `--kv-cache-dtype`: the types VRAM Lens plans (vLLM's newer 4-bit and turboquant layouts are not among them). */
@@ -173,7 +187,7 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   fully_sharded_loras: { option: 'fullyShardedLoras', read: flag, expects: 'true or false', engines: ['vllm'], says: 'Splits the slots over tensor parallelism on both sides, where by default each GPU keeps one side whole.' },
   pipeline_parallel_size: { option: 'pipelineParallel', read: integer(1, RUN_LIMITS.parallelDegree), expects: 'a whole number of stages', engines: ['vllm'], says: 'Stages that split the layers: each GPU holds its layers and their KV blocks.' },
   dtype: { option: 'precision', read: readDtype, expects: 'auto, bfloat16, float16 or float32', engines: BOTH, says: 'The weights\' and activations\' precision: float32 doubles the weights and the KV bytes per token.' },
-  quantization: { option: 'quantization', read: readQuantization, expects: 'a quantization method vLLM knows (fp8, awq, gptq, bitsandbytes…)', engines: BOTH, says: 'How the weights load: fp8 halves the linear layers (the embedding and head stay in 16 bits), leaving the difference to the KV pool.' },
+  quantization: { option: 'quantization', read: readQuantization, expects: 'a quantization method vLLM knows (fp8, awq, gptq, bitsandbytes, modelopt, compressed-tensors…)', engines: BOTH, says: "How the weights load: fp8 halves the linear layers (the embedding and head stay in 16 bits), leaving the difference to the KV pool; a checkpoint's own method (modelopt, compressed-tensors, auto-round) loads the bits its name or config states." },
   mem_fraction_static: {
     option: 'memFractionStatic', read: fraction, expects: 'a share of the GPU above 0 and at most 1', engines: ['sglang'],
     says: "SGLang's share of the GPU for the weights and the KV pool; the rest is left for activations and CUDA graphs.",
@@ -339,6 +353,11 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
     return f && f.engines.includes(engine) ? f : undefined;
   }, written);
   const options: Writable<ServingOptions> = { engine, usage: entryOf(obj, SERVING_OFFLINE_KEY) ? 'offline' : 'server', ...read.values };
+  const method = obj.entries.find(e => servingFlagName(e.key) === 'quantization');
+  const checkpointMethod = method ? readCheckpointMethod(method.value) : undefined;
+  if (checkpointMethod) {
+    options.checkpointMethod = checkpointMethod;
+  }
   const sources = [...read.sources];
   const tag = entryOf(obj, SERVING_VERSION_KEY)?.value;
   if (tag?.kind === 'string' && parseEngineVersion(tag.value)) {

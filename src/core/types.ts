@@ -517,11 +517,11 @@ export type Mode = 'inference' | 'training' | 'both';
 
 /** Weight quantization: bitsandbytes (int8, nf4, fp4, with double quantization), GPTQ/AWQ int4, GGUF types. */
 export type Quantization =
-  | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4' | 'mxfp4' | 'mlx-q4' | 'mlx-q8'
+  | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4' | 'mxfp4' | 'nvfp4' | 'mlx-q4' | 'mlx-q8'
   | 'fp8-block' | 'fp8-channel' | 'fp8-tensor' | 'int8-channel' | 'w4a16' | 'hqq-8' | 'hqq-4' | 'hqq-3' | 'hqq-2' | 'hqq-1'
   | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k' | 'q4_k_m' | 'q5_k_m';
 export const QUANTIZATIONS: readonly Quantization[] = [
-  'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4', 'mxfp4', 'mlx-q4', 'mlx-q8',
+  'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4', 'mxfp4', 'nvfp4', 'mlx-q4', 'mlx-q8',
   'fp8-block', 'fp8-channel', 'fp8-tensor', 'int8-channel', 'w4a16', 'hqq-8', 'hqq-4', 'hqq-3', 'hqq-2', 'hqq-1',
   'q4_0', 'q4_1', 'q5_0', 'q5_1', 'q8_0', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k', 'q4_k_m', 'q5_k_m',
 ];

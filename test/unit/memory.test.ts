@@ -182,6 +182,15 @@ describe("a checkpoint's quantization_config sets its weights as shipped", () =>
     assert.strictEqual(w4.inference.components.weights, linear / 2 + (linear / 128) * 2 + 2 * rest);
   });
 
+  it('NVFP4 (compressed-tensors tensor_group of 16, or a ModelOpt export): 4 bits a weight, an FP8 scale per 16, an fp32 scale per tensor', () => {
+    const scheme = { quant_method: 'compressed-tensors', format: 'nvfp4-pack-quantized', config_groups: { group_0: { targets: ['Linear'], weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16, symmetric: true } } }, ignore: ['lm_head'] };
+    const nvfp4 = weightsWith(scheme);
+    // Llama-2-7B's 32 layers of 7 linear tensors each.
+    assert.strictEqual(nvfp4.inference.components.weights, linear / 2 + linear / 16 + 4 * 32 * 7 + 2 * rest);
+    assert.strictEqual(weightsWith({ quant_method: 'modelopt', quant_algo: 'NVFP4' }).settings.quantization, 'nvfp4');
+    assert.strictEqual(weightsWith({ quant_method: 'modelopt', quant_algo: 'FP8' }).settings.quantization, 'fp8-tensor');
+  });
+
   it('bitsandbytes re-saves, GPTQ and AWQ read as their formats; a format VRAM Lens cannot count is a warning, not a number', () => {
     assert.strictEqual(weightsWith({ quant_method: 'bitsandbytes', load_in_4bit: true, bnb_4bit_quant_type: 'nf4', bnb_4bit_use_double_quant: true }).settings.quantization, 'nf4-dq');
     assert.strictEqual(weightsWith({ quant_method: 'bitsandbytes', load_in_8bit: true }).settings.quantization, 'int8');

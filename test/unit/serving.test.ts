@@ -384,6 +384,33 @@ describe("serving planner: a hybrid's recurrent states in vLLM's pool", () => {
   });
 });
 
+describe("serving planner: vLLM's quantization methods", () => {
+  const plan = (command: string) => only(`${command}\n`, 'shell', { targetGpu: 'RTX 5090' });
+
+  it('a checkpoint\'s own method (modelopt, auto-round, quark, experts_int8) is accepted; a name that states no bits is planned in 16 bits, and the plan says so', () => {
+    const bf16 = plan('vllm serve Qwen/Qwen3-8B --max-model-len 32768').serving!;
+    for (const method of ['modelopt', 'auto_round', 'auto-round', 'quark', 'moe_wna16', 'experts_int8']) {
+      const a = plan(`vllm serve Qwen/Qwen3-8B --max-model-len 32768 --quantization ${method}`);
+      assert.deepStrictEqual(a.problems.map(p => p.message), [], method);
+      assert.strictEqual(a.serving!.weightsBytes, bf16.weightsBytes, method);
+      assert.ok(a.serving!.assumptions.some(n => /neither the checkpoint's name nor the catalog says how many bits/.test(n)), method);
+    }
+    assert.ok(plan('vllm serve Qwen/Qwen3-8B --quantization int3').problems.some(p => /`--quantization` must be a quantization method vLLM knows/.test(p.message)));
+  });
+
+  it('NVFP4: a -NVFP4 checkpoint or --quantization modelopt_fp4 stores the linear layers in 4.5 bits, the embedding and head in 16', () => {
+    const bf16 = plan('vllm serve Qwen/Qwen3-8B --max-model-len 32768').serving!;
+    const named = plan('vllm serve RedHatAI/Qwen3-8B-NVFP4 --quantization compressed-tensors --max-model-len 32768');
+    const flagged = plan('vllm serve Qwen/Qwen3-8B --quantization modelopt_fp4 --max-model-len 32768').serving!;
+    assert.strictEqual(named.serving!.weightsBytes, flagged.weightsBytes);
+    assert.ok(!named.serving!.assumptions.some(n => /neither the checkpoint's name/.test(n)));
+    // Qwen3-8B: 151,936 × 4,096 embedding and head in bf16 (2.49 GB); the rest (6.95B) at 4.5 bits.
+    const tables = 2 * 151_936 * 4096 * 2;
+    const linear = (bf16.weightsBytes - tables) / 2;
+    assert.ok(Math.abs(flagged.weightsBytes - (tables + linear * 4.5 / 8)) / flagged.weightsBytes < 0.01, `${flagged.weightsBytes / GIB} GiB`);
+  });
+});
+
 describe('serving planner: MTP speculative decoding in vLLM', () => {
   const plan = (command: string, options: Partial<AnalysisOptions> = {}) => only(`${command}\n`, 'shell', { targetGpu: 'H200', ...options });
   const MTP = `--speculative-config '{"method": "mtp", "num_speculative_tokens": 3}'`;
