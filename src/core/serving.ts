@@ -75,6 +75,11 @@ export interface ServingOptions {
   readonly maxTotalTokens?: number;
   readonly chunkedPrefillSize?: number;
   readonly maxRunningRequests?: number;
+  /** SGLang: a hybrid's recurrent-state slots (`--max-mamba-cache-size`), else sized by `--mamba-full-memory-ratio`. */
+  readonly maxMambaCacheSize?: number;
+  readonly mambaFullMemoryRatio?: number;
+  /** SGLang's `--disable-radix-cache`: with `--max-running-requests`, a hybrid gets one state slot per request. */
+  readonly disableRadixCache?: boolean;
 }
 
 /** A recurrent state's dtype as vLLM's `--mamba-*-cache-dtype` flags name it. */
@@ -853,32 +858,67 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   // Under DP attention each group of TP / DP GPUs keeps its own requests' KV, its heads split over the group.
   const perToken = kvBytesPerLayerToken(spec, { ...options, tensorParallel: attentionGroup(options) }) * attentionLayers(spec);
   // SGLang sizes the pool from the free memory after loading, less the share it leaves unreserved.
-  const rest = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
+  const pool = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
+  const states = sglangStatePool(spec, options, pool);
+  const rest = pool - states.bytes;
   const fitted = rest > 0 ? Math.floor(rest / perToken) : 0;
   const kvTokens = options.maxTotalTokens !== undefined ? Math.min(options.maxTotalTokens, fitted) : fitted;
   const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
   const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
-  const seqs = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
+  // A hybrid runs no more requests than it has state slots.
+  const requested = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
+  const seqs = states.slots !== undefined ? Math.max(0, Math.min(requested, states.slots)) : requested;
   const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, { first: true, last: true });
   const dp = dataParallelOf(options);
   const reason = options.dpAttention && dp > 1 && tp % dp !== 0
     ? `SGLang requires --tp (${tp}) to be a multiple of --dp (${dp}) with --enable-dp-attention.`
-    : kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
+    : states.slots !== undefined && states.slots <= 0
+      ? `Not enough GPU memory for hybrid (mamba/linear-attention) state cache. Computed max_mamba_cache_size=${states.slots} (mamba_cache_per_req=${(states.perRequest / 2 ** 20).toFixed(2)} MB). Try: (1) reduce --max-running-requests, (2) increase --mem-fraction-static, or (3) use GPUs with more memory.`
+      : kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
   return {
     engine: 'sglang', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, 1), budgetBytes: Math.round(budget), weightsBytes: weights,
     activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
     kvCacheBytes: Math.max(0, kvTokens) * perToken, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
-    maxConcurrency: Math.round((Math.max(0, kvTokens) / maxModelLen) * 100) / 100, starts: reason === '', reason, maxModelLen,
+    ...(states.slots !== undefined ? { stateBytesPerSequence: states.perRequest } : {}),
+    maxConcurrency: Math.round(Math.min(Math.max(0, kvTokens) / maxModelLen, states.slots ?? Infinity) * 100) / 100, starts: reason === '', reason, maxModelLen,
     maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)), cudaGraphsInBudget: false,
     assumptions: [
       `SGLang ${versionText}: mem_fraction_static ${fraction} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
       ...sglangParallelNotes(options),
       ...sparseAttentionNotes(spec, 'SGLang'),
-      ...(spec.hybrid && spec.hybrid.mambaLayers > 0
-        ? [`Recurrent state: SGLang keeps the ${spec.hybrid.mambaLayers} recurrent layers' states in a pool of its own, carved from the same memory, which VRAM Lens does not size: the KV tokens are an upper bound.`]
-        : []),
+      ...states.notes,
     ],
+  };
+}
+
+/** SGLang's share of `--mamba-full-memory-ratio` for recurrent states when nothing else sizes them (its default). */
+const SGLANG_MAMBA_RATIO = 0.9;
+
+/**
+ * SGLang's pool of a hybrid's recurrent states (its `_handle_max_mamba_cache`): `--max-mamba-cache-size` slots, or
+ * one per `--max-running-requests` with the radix cache disabled, or else the ratio's share of the pool
+ * (r / (1 + r) of it: 47 % at 0.9); each slot every recurrent layer's state, the state in `--mamba-ssm-dtype` (the
+ * config's `mamba_ssm_dtype`, else float32). The KV pool gets the rest. Nothing for a model without recurrent layers.
+ */
+function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number): { readonly bytes: number; readonly slots?: number; readonly perRequest: number; readonly notes: string[] } {
+  const h = spec.hybrid;
+  if (!h || h.mambaLayers === 0) {
+    return { bytes: 0, perRequest: 0, notes: [] };
+  }
+  const elements = vllmStateElements(h.mixer, Math.max(1, attentionGroup(options)));
+  const conv = options.mambaCacheDtype && options.mambaCacheDtype !== 'auto' ? (options.mambaCacheDtype === 'float32' ? 4 : 2) : activationElementBytes(options.precision);
+  const dtype = options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto' ? options.mambaSsmCacheDtype : h.stateDtype ?? 'float32';
+  const perRequest = h.mambaLayers * (elements.conv * conv + elements.state * (dtype === 'float32' ? 4 : 2));
+  const ratio = options.mambaFullMemoryRatio ?? SGLANG_MAMBA_RATIO;
+  const [slots, how] = options.maxMambaCacheSize !== undefined
+    ? [options.maxMambaCacheSize, '--max-mamba-cache-size']
+    : options.disableRadixCache && options.maxRunningRequests !== undefined
+      ? [options.maxRunningRequests, '--max-running-requests, the radix cache disabled']
+      : [Math.floor(Math.max(0, pool) * ratio / (1 + ratio) / perRequest), `--mamba-full-memory-ratio ${ratio}: ${Math.round((ratio / (1 + ratio)) * 100)} % of the pool`];
+  return {
+    bytes: Math.max(0, slots) * perRequest, slots, perRequest,
+    notes: [`Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots of the ${h.mambaLayers} recurrent layers' state (${how}), ${MIB_TEXT(perRequest)} each per GPU in ${dtype}, beside the KV pool, which gets the rest; no more requests run at once than there are slots. As SGLang's source sizes it; not yet checked against a published SGLang log.`],
   };
 }
 

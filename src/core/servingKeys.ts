@@ -141,8 +141,8 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     says: "Reuses cached prefixes. For a hybrid model (Qwen3.5, Nemotron-H, Granite 4) vLLM then keeps two recurrent-state blocks per request and recurrent group instead of one, and aligns a Mamba2 model's blocks to its scan chunk: fewer requests at once.",
   },
   mamba_ssm_cache_dtype: {
-    option: 'mambaSsmCacheDtype', read: readStateDtype, expects: 'auto, float32, float16 or bfloat16', engines: ['vllm'],
-    says: "A hybrid's recurrent state dtype (auto: the config's mamba_ssm_dtype, else the model's): float32 doubles each state page, and vLLM sizes its blocks to hold one.",
+    option: 'mambaSsmCacheDtype', read: readStateDtype, expects: 'auto, float32, float16 or bfloat16', engines: BOTH,
+    says: "A hybrid's recurrent state dtype (vLLM's --mamba-ssm-cache-dtype, SGLang's --mamba-ssm-dtype; unset: the config's mamba_ssm_dtype, else the model's in vLLM and float32 in SGLang): float32 doubles each state, and vLLM sizes its blocks to hold one.",
   },
   mamba_cache_dtype: {
     option: 'mambaCacheDtype', read: readStateDtype, expects: 'auto, float32, float16 or bfloat16', engines: ['vllm'],
@@ -194,6 +194,9 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   },
   max_total_tokens: { option: 'maxTotalTokens', read: integer(1, 1e9), expects: 'a whole number of tokens', engines: ['sglang'], says: 'Caps the KV pool at this many tokens.' },
   chunked_prefill_size: { option: 'chunkedPrefillSize', read: integer(-1, RUN_LIMITS.sequenceLength), expects: 'a whole number of tokens', engines: ['sglang'], says: 'Tokens per prefill chunk: the activation peak grows with it (in the unreserved share).' },
+  max_mamba_cache_size: { option: 'maxMambaCacheSize', read: integer(1, 1e7), expects: 'a whole number of slots', engines: ['sglang'], says: "A hybrid's recurrent-state slots, one per running request: each holds every recurrent layer's state; the KV pool gets what they leave." },
+  mamba_full_memory_ratio: { option: 'mambaFullMemoryRatio', read: v => (v.kind === 'number' && v.value > 0 && v.value <= 100 ? v.value : 'invalid'), expects: 'a ratio above 0', engines: ['sglang'], says: "A hybrid's recurrent states against the KV pool (default 0.9: the states get 0.9 / 1.9 of the pool): more slots for requests at once, fewer KV tokens." },
+  disable_radix_cache: { option: 'disableRadixCache', read: flag, expects: 'true or false', engines: ['sglang'], says: 'No prefix cache. For a hybrid model with --max-running-requests, SGLang then keeps exactly one state slot per request.' },
   max_running_requests: { option: 'maxRunningRequests', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once.' },
 };
 

@@ -129,7 +129,7 @@ export const SERVING_OFFLINE_KEY = 'serving_offline';
 export const SERVING_FLAG_ALIASES: Readonly<Record<string, string>> = {
   model_path: 'model', tp_size: 'tensor_parallel_size', tp: 'tensor_parallel_size', pp_size: 'pipeline_parallel_size',
   context_length: 'max_model_len', max_seq_len: 'max_model_len', kv_cache_memory: 'kv_cache_memory_bytes',
-  dp: 'data_parallel_size', dp_size: 'data_parallel_size', disable_cuda_graph: 'enforce_eager',
+  dp: 'data_parallel_size', dp_size: 'data_parallel_size', disable_cuda_graph: 'enforce_eager', mamba_ssm_dtype: 'mamba_ssm_cache_dtype',
 };
 
 /** PEFT's config classes for adapters other than LoRA, by the `peft_type` each writes into adapter_config.json: a script that builds one is read for it. */

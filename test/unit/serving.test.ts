@@ -411,6 +411,34 @@ describe("serving planner: vLLM's quantization methods", () => {
   });
 });
 
+describe("serving planner: a hybrid's recurrent states in SGLang's pool", () => {
+  const plan = (flags: string) => only(`python -m sglang.launch_server --model-path Qwen/Qwen3.5-27B --tp 2 --context-length 131072 ${flags}\n`, 'shell', { targetGpu: 'H100 80GB' }).serving!;
+  // Per request on one of 2 GPUs: 48 layers × (5,120 × 3 bf16 + 24 × 128 × 128 float32).
+  const PER_REQUEST = 48 * (5120 * 3 * 2 + 24 * 128 * 128 * 4);
+
+  it('the states take 0.9 / 1.9 of the pool by default (--mamba-full-memory-ratio), the KV the rest; slots bound the requests', () => {
+    const p = plan('');
+    assert.strictEqual(p.stateBytesPerSequence, PER_REQUEST);
+    const slots = p.maxNumSeqs;
+    const pool = p.kvCacheBytes + slots * PER_REQUEST;
+    assert.ok(Math.abs((slots * PER_REQUEST) / pool - 0.9 / 1.9) < 0.01, `${slots} slots`);
+    assert.ok(p.assumptions.some(n => new RegExp(`^Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots .*--mamba-full-memory-ratio 0\\.9: 47 % of the pool`).test(n)));
+  });
+
+  it('--max-mamba-cache-size, or --max-running-requests with the radix cache disabled, sets the slots; the KV pool grows by what they leave', () => {
+    const auto = plan('');
+    const set = plan('--max-mamba-cache-size 64');
+    assert.strictEqual(set.maxNumSeqs, 64);
+    // The state bytes the smaller pool frees go to the KV pool, to within one token's bytes.
+    assert.ok(Math.abs(set.kvCacheBytes - auto.kvCacheBytes - (auto.maxNumSeqs - 64) * PER_REQUEST) < 2 * set.kvBytesPerToken);
+    assert.ok(set.kvTokens > auto.kvTokens * 1.6);
+    const noRadix = plan('--disable-radix-cache --max-running-requests 16');
+    assert.strictEqual(noRadix.maxNumSeqs, 16);
+    assert.ok(noRadix.kvTokens > set.kvTokens);
+    assert.ok(plan('--mamba-ssm-dtype bfloat16').stateBytesPerSequence! < PER_REQUEST * 0.6);
+  });
+});
+
 describe('serving planner: MTP speculative decoding in vLLM', () => {
   const plan = (command: string, options: Partial<AnalysisOptions> = {}) => only(`${command}\n`, 'shell', { targetGpu: 'H200', ...options });
   const MTP = `--speculative-config '{"method": "mtp", "num_speculative_tokens": 3}'`;
