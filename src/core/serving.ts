@@ -157,6 +157,11 @@ interface VllmAccounting {
    * new; the releases between are taken as 0.21 on.
    */
   readonly capacityFromConcurrency: boolean;
+  /**
+   * Prefix caching is on for a hybrid unless the command turns it off, and with it the "align" mode (two state
+   * blocks a request): 0.20 on (vLLM 0.20.0's and 0.24's logs; 0.19's kept one block where the command said nothing).
+   */
+  readonly hybridPrefixCaching: boolean;
   /** MXFP4 experts laid out for triton_kernels' Hopper matmul, padded (from 0.11.1, on PyTorch 2.9; before, unswizzled). */
   readonly mxfp4HopperLayout: boolean;
   /** `--quantization bitsandbytes` alone quantizes 16-bit weights to NF4 as they load (0.7 on; before, a load format too). */
@@ -183,6 +188,7 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
     largeGpuDefaults: atLeast(version, 0, 9),
     hybridKvCache: atLeast(version, 0, 10),
     capacityFromConcurrency: atLeast(version, 0, 21),
+    hybridPrefixCaching: atLeast(version, 0, 20),
     mxfp4HopperLayout: atLeast(version, 0, 12) || (version[0] === 0 && version[1] === 11 && (version[2] ?? 0) >= 1),
     inFlightBitsandbytes: atLeast(version, 0, 7),
   };
@@ -599,7 +605,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   // V1's hybrid manager pages a hybrid's recurrent states with the attention blocks (earlier releases: not counted).
   const draft = speculativeDraft(spec, options);
   const statePage = accounting.v1 && accounting.hybridKvCache ? vllmStatePageBytes(spec, options, draft.tokens) : 0;
-  const prefixCaching = options.enablePrefixCaching === true;
+  const prefixCaching = options.enablePrefixCaching ?? accounting.hybridPrefixCaching;
   const blockSize = statePage > 0 ? hybridBlockSize(spec, statePage, perLayerToken, prefixCaching, options.blockSize) : options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
   const nonTorch = nonTorchBytes(expertGroup(spec, options), pp, accounting.nonTorchOneGpu, gpu);
   const graphs = cudaGraphBytes(spec, options, accounting.v1);
@@ -643,7 +649,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     ...(worst.groups.stateGroups > 0 ? { stateBytesPerSequence: worst.groups.stateGroups * worst.groups.stateBlocks * blockBytes } : {}),
     maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec, paging: { statePage, blockSize, groups: worst.groups, perLayerToken }, draft }),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec, paging: { statePage, blockSize, groups: worst.groups, perLayerToken, prefixCaching }, draft }),
   };
 }
 
@@ -746,7 +752,7 @@ interface PlanFacts {
   readonly rope: number;
   readonly spec: ModelSpec;
   /** How the pool pages a hybrid's recurrent states (statePage 0: it has none, or the release does not page them). */
-  readonly paging: { readonly statePage: number; readonly blockSize: number; readonly groups: KvGroups; readonly perLayerToken: number };
+  readonly paging: { readonly statePage: number; readonly blockSize: number; readonly groups: KvGroups; readonly perLayerToken: number; readonly prefixCaching: boolean };
   readonly draft: Draft;
 }
 
@@ -837,7 +843,7 @@ function recurrentStateNotes(spec: ModelSpec, a: VllmAccounting, paging: PlanFac
   return [
     `Recurrent state: each of the ${h.mambaLayers} recurrent layers keeps ${MIB_TEXT(paging.statePage)} per sequence per GPU (the convolution's last inputs and the state in ${dtype}). ` +
       `vLLM pages it with the KV blocks: block size ${paging.blockSize.toLocaleString('en-US')} tokens${options.blockSize !== undefined && options.blockSize >= paging.blockSize ? ' (as set)' : ', set so one attention page holds one state'}; ` +
-      `groups of ${g.groupSize} layers (${g.fullGroups + g.slidingGroups} attention, ${g.stateGroups} recurrent), each request holding ${g.stateBlocks} state block${g.stateBlocks > 1 ? 's' : ''} per recurrent group${options.enablePrefixCaching ? ' (prefix caching: the "align" mode)' : ' (prefix caching off, as assumed unless the command enables it)'}.`,
+      `groups of ${g.groupSize} layers (${g.fullGroups + g.slidingGroups} attention, ${g.stateGroups} recurrent), each request holding ${g.stateBlocks} state block${g.stateBlocks > 1 ? 's' : ''} per recurrent group${paging.prefixCaching ? ` (prefix caching${options.enablePrefixCaching === undefined ? `, on by default from vLLM 0.20` : ''}: the "align" mode)` : ` (prefix caching off${options.enablePrefixCaching === undefined ? ', the default before vLLM 0.20' : ''})`}.`,
     `KV tokens: ${a.capacityFromConcurrency ? 'the concurrency at max_model_len × max_model_len, as vLLM 0.21 on counts it' : 'the blocks over the KV cache groups × the block size, as vLLM before 0.21 counts it (state groups included)'}.`,
   ];
 }

@@ -140,6 +140,10 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     option: 'enablePrefixCaching', read: flag, expects: 'true or false', engines: ['vllm'],
     says: "Reuses cached prefixes. For a hybrid model (Qwen3.5, Nemotron-H, Granite 4) vLLM then keeps two recurrent-state blocks per request and recurrent group instead of one, and aligns a Mamba2 model's blocks to its scan chunk: fewer requests at once.",
   },
+  no_enable_prefix_caching: {
+    option: 'enablePrefixCaching', read: v => { const on = flag(v); return on === 'invalid' ? on : !on; }, expects: 'a bare flag', engines: ['vllm'],
+    says: "Turns prefix caching off. For a hybrid model vLLM then keeps one recurrent-state block per request and recurrent group instead of two: more requests at once.",
+  },
   mamba_ssm_cache_dtype: {
     option: 'mambaSsmCacheDtype', read: readStateDtype, expects: 'auto, float32, float16 or bfloat16', engines: BOTH,
     says: "A hybrid's recurrent state dtype (vLLM's --mamba-ssm-cache-dtype, SGLang's --mamba-ssm-dtype; unset: the config's mamba_ssm_dtype, else the model's in vLLM and float32 in SGLang): float32 doubles each state, and vLLM sizes its blocks to hold one.",

@@ -345,14 +345,18 @@ describe("serving planner: a hybrid's recurrent states in vLLM's pool", () => {
     assert.ok(plan(`${base} --block-size 1024`).assumptions.some(n => /block size 1,024 tokens \(as set\)/.test(n)));
   });
 
-  it('prefix caching holds two state blocks per request and recurrent group (the concurrency falls, the pool does not)', () => {
+  it('prefix caching (on by default from vLLM 0.20) holds two state blocks per request and recurrent group: the concurrency falls, the pool does not', () => {
     const base = 'vllm serve Qwen/Qwen3.5-27B --max-model-len 32768 --kv-cache-memory-bytes 40G';
-    const off = plan(base);
-    const on = plan(`${base} --enable-prefix-caching`);
+    const off = plan(`${base} --no-enable-prefix-caching`);
+    const on = plan(base);
+    const stated = plan(`${base} --enable-prefix-caching`);
+    assert.deepStrictEqual([stated.kvTokens, stated.maxConcurrency, stated.blockSize], [on.kvTokens, on.maxConcurrency, on.blockSize]);
+    assert.ok(plan(base, { engineVersion: '0.19' }).maxConcurrency > on.maxConcurrency, 'off by default before 0.20');
     const blocks = Math.floor((40 * GIB) / (784 * ATTENTION_TOKEN * 16));
     assert.strictEqual(off.kvCacheBytes, on.kvCacheBytes);
     assert.ok(Math.abs(off.maxConcurrency - blocks / (42 + 3)) < 0.01 && Math.abs(on.maxConcurrency - blocks / (42 + 6)) < 0.01, `${off.maxConcurrency} / ${on.maxConcurrency}`);
-    assert.ok(on.assumptions.some(n => /2 state blocks per recurrent group \(prefix caching/.test(n)));
+    assert.ok(on.assumptions.some(n => /2 state blocks per recurrent group \(prefix caching, on by default from vLLM 0\.20: the "align" mode\)/.test(n)));
+    assert.ok(off.assumptions.some(n => /1 state block per recurrent group \(prefix caching off\)/.test(n)));
   });
 
   it('Granite 4.0-H Small (Mamba2): 528-token blocks, 768 under prefix caching, aligned to its 256-token scan chunk', () => {
@@ -366,8 +370,9 @@ describe("serving planner: a hybrid's recurrent states in vLLM's pool", () => {
     };
     const models = new Map([['ibm-granite/granite-4.0-h-small', { config, source: 'test' }]]);
     const granite = (flags: string) => plan(`vllm serve ibm-granite/granite-4.0-h-small --max-model-len 32768 ${flags}`, { models });
-    assert.strictEqual(granite('').blockSize, 528);
+    assert.strictEqual(granite('--no-enable-prefix-caching').blockSize, 528);
     assert.strictEqual(granite('--enable-prefix-caching').blockSize, 768);
+    assert.strictEqual(granite('').blockSize, 768, "vLLM's default");
     assert.ok(granite('').assumptions.some(n => /groups of 4 layers \(1 attention, 9 recurrent\)/.test(n)));
   });
 
