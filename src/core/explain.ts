@@ -951,11 +951,11 @@ export function localLensTitle(plan: LlamaPlan): string {
 export function localRows(plan: Omit<LlamaPlan, 'assumptions'>): { label: string; bytes: number }[] {
   return [
     { label: 'Model buffer on the GPU', bytes: plan.deviceModelBytes },
-    { label: 'KV buffer on the GPU', bytes: plan.kvDeviceBytes },
+    { label: plan.recurrentStateBytes ? 'KV and recurrent-state buffers on the GPU' : 'KV buffer on the GPU', bytes: plan.kvDeviceBytes },
     { label: 'Compute buffer on the GPU', bytes: plan.computeBytes },
     { label: 'GPU total (as llama.cpp logs its buffers)', bytes: plan.deviceTotalBytes },
     { label: 'Model buffer in host memory', bytes: plan.hostModelBytes },
-    ...(plan.kvCacheBytes > plan.kvDeviceBytes ? [{ label: 'KV buffer in host memory', bytes: plan.kvCacheBytes - plan.kvDeviceBytes }] : []),
+    ...(plan.kvCacheBytes > plan.kvDeviceBytes ? [{ label: plan.recurrentStateBytes ? 'KV and recurrent-state buffers in host memory' : 'KV buffer in host memory', bytes: plan.kvCacheBytes - plan.kvDeviceBytes }] : []),
     { label: 'Host total', bytes: plan.hostTotalBytes },
   ];
 }

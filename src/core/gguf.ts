@@ -229,6 +229,10 @@ export function mmprojBytes(spec: ModelSpec, type: string): number {
  * first_k_dense_replace, GLM-4.5's).
  */
 function layersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
+  const hybrid = hybridLayersHolding(spec, t);
+  if (hybrid) {
+    return hybrid;
+  }
   const moe = spec.moe?.moeLayers ?? 0;
   const layers = spec.numLayers;
   if (moe === 0 || moe >= layers || (t.component !== 'experts' && t.component !== 'mlp')) {
@@ -238,6 +242,31 @@ function layersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
   const isMoe = Number.isInteger(step) && step > 1 ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - moe;
   const all = Array.from({ length: layers }, (_, i) => i);
   return t.component === 'experts' ? all.filter(isMoe) : all.filter(i => !isMoe(i));
+}
+
+/** A recurrent mixer's tensor (Gated DeltaNet, Mamba, short convolution), by the names the inventory gives them. */
+const MIXER_TENSOR = /^(linear_attn|mixer|conv)\./;
+
+/**
+ * The blocks of a hybrid that hold a tensor of its attention or recurrent layers, where they are not every block:
+ * attention every n-th block when the blocks divide evenly (Qwen3.5's every 4th), else its last ones; the recurrent
+ * mixers spread over the others (Nemotron-H's MLP blocks the rest). Undefined for any other tensor.
+ */
+function hybridLayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
+  const h = spec.hybrid;
+  const layers = spec.numLayers;
+  if (!h || t.count <= 0 || t.count % layers === 0 || h.attentionLayers + h.mambaLayers > layers) {
+    return undefined;
+  }
+  const step = layers / Math.max(1, h.attentionLayers);
+  const isAttention = Number.isInteger(step) ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - h.attentionLayers;
+  const all = Array.from({ length: layers }, (_, i) => i);
+  const attention = h.attentionLayers > 0 ? all.filter(isAttention) : [];
+  const others = all.filter(i => !isAttention(i) || h.attentionLayers === 0);
+  // The mixers spread evenly over the blocks that are not attention.
+  const mixers = others.filter((_, j) => Math.floor(((j + 1) * h.mambaLayers) / others.length) > Math.floor((j * h.mambaLayers) / others.length));
+  const set = MIXER_TENSOR.test(t.name) ? mixers : t.component === 'attention' ? attention : t.component === 'mlp' && spec.mlpLayers !== undefined && !spec.moe ? others.filter(i => !mixers.includes(i)) : undefined;
+  return set && set.length > 0 && t.count % set.length === 0 ? set : undefined;
 }
 
 /**

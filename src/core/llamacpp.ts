@@ -3,6 +3,7 @@ import { ggufTensors, ggmlBytes, mmprojBytes, type GgufTensor } from './gguf';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { MIB } from './memory';
 import { largestFitting } from './search';
+import { vllmStateElements } from './stateSpace';
 import type { ModelSpec } from './types';
 
 export type LocalEngine = 'llama.cpp' | 'ollama';
@@ -91,6 +92,8 @@ export interface LlamaPlan {
   readonly kvCacheBytes: number;
   /** The part of the KV cache on the GPU: the offloaded layers' cells, none under `-nkvo`. */
   readonly kvDeviceBytes: number;
+  /** A hybrid's or state-space model's recurrent states (llama.cpp's RS buffer), counted in the KV figures; absent otherwise. */
+  readonly recurrentStateBytes?: number;
   readonly computeBytes: number;
   readonly deviceTotalBytes: number;
   readonly hostTotalBytes: number;
@@ -122,7 +125,27 @@ function paddedContext(n: number): number {
 const CONTEXT_BYTES = 300 * MIB;
 
 /** Engine defaults for what a command leaves out. */
-const DEFAULTS = { llamaContext: 4096, ollamaContext: 4096, ubatch: 512 } as const;
+const DEFAULTS = { llamaContext: 4096, ollamaContext: 4096, ubatch: 512, serverSlots: 4 } as const;
+
+/**
+ * llama.cpp's recurrent-state buffer ("RS buffer", llama_memory_recurrent) of a hybrid or state-space model: for each
+ * sequence and recurrent layer, the convolution's last kernel − 1 inputs (R) and the state (S), in f32 — one cell per
+ * sequence: `-np` (llama-server's 4 slots unless set), OLLAMA_NUM_PARALLEL (1). 0 without recurrent layers.
+ */
+export function recurrentStateBytes(spec: ModelSpec, options: Pick<LlamaOptions, 'engine' | 'parallel'>): number {
+  const mixer = spec.hybrid?.mixer ?? spec.ssm;
+  const layers = spec.hybrid ? spec.hybrid.mambaLayers : spec.ssm ? spec.numLayers : 0;
+  if (!mixer || layers === 0) {
+    return 0;
+  }
+  const e = vllmStateElements(mixer, 1);
+  return stateSequences(options) * layers * (e.conv + e.state) * 4;
+}
+
+/** The sequences llama.cpp keeps a recurrent state for: its slots. */
+function stateSequences(options: Pick<LlamaOptions, 'engine' | 'parallel'>): number {
+  return Math.max(1, options.parallel ?? (options.engine === 'ollama' ? 1 : DEFAULTS.serverSlots));
+}
 
 /** The smallest micro-batch for which llama.cpp's CUDA backend runs an op on host-resident weights (copying them over). */
 const OP_OFFLOAD_MIN_BATCH = 32;
@@ -276,7 +299,9 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
   // Sliding-window layers keep a cache of their own: the window for each sequence and a micro-batch (unless --swa-full).
   const swaLayers = spec.slidingWindow !== undefined && !options.swaFull ? Math.min(spec.slidingLayers, kvLayers) : 0;
   const swaCells = swaLayers > 0 ? Math.min(context, paddedContext(spec.slidingWindow! * (options.parallel ?? 1) + ubatch)) : 0;
-  const kvTotal = perCell * ((kvLayers - swaLayers) * context + swaLayers * swaCells);
+  // The recurrent layers' states sit beside the KV cells, in the same memory (llama.cpp's hybrid memory).
+  const states = recurrentStateBytes(spec, options);
+  const kvTotal = perCell * ((kvLayers - swaLayers) * context + swaLayers * swaCells) + states;
   const layersOnGpu = Math.min(ngl, layers);
   const kvOnDevice = options.noKvOffload ? 0 : (kvTotal * layersOnGpu) / layers * split;
   // llama.cpp turns flash attention on where the GPU supports it (-fa auto); Ollama leaves it off unless told.
@@ -294,9 +319,10 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
   const reason = fits ? '' : `llama.cpp needs ${(deviceTotal / MIB).toFixed(0)} MiB of buffers on the GPU (model ${(device / MIB).toFixed(0)}, KV ${(kvOnDevice / MIB).toFixed(0)}, compute ${(compute / MIB).toFixed(0)}) plus about ${CONTEXT_BYTES / MIB} MiB of CUDA context, more than the ${gpu.name}'s ${gpu.memoryMiB.toLocaleString('en-US')} MiB: cudaMalloc failed: out of memory.`;
   return {
     engine: options.engine, gpu: gpu.name, deviceModelBytes: Math.round(device), hostModelBytes: Math.round(host), kvCacheBytes: Math.round(kvTotal), kvDeviceBytes: Math.round(kvOnDevice),
+    ...(states > 0 ? { recurrentStateBytes: Math.round(states) } : {}),
     computeBytes: Math.round(compute), deviceTotalBytes: deviceTotal, hostTotalBytes: hostTotal, fits, reason,
     contextSize: context, gpuLayers: ngl, layers, flashAttention: flash, fileType,
-    assumptions: [...llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0), ...expertsNote(expertsOnHost, options), ...projectorNote(projector, options)],
+    assumptions: [...llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0), ...expertsNote(expertsOnHost, options), ...projectorNote(projector, options), ...recurrentStateNote(spec, options)],
   };
 }
 
@@ -323,6 +349,17 @@ export const CPU_MOE_ALL = 1_000_000;
 /** Where a load's layers go, as the texts say it: "All 32 layers and the output head", "20 of 32 layers". */
 export function layersOnGpuText(plan: Pick<LlamaPlan, 'gpuLayers' | 'layers'>): string {
   return plan.gpuLayers > plan.layers ? `All ${plan.layers} layers and the output head` : `${plan.gpuLayers} of ${plan.layers} layers`;
+}
+
+/** What a plan says of a hybrid's or state-space model's recurrent-state buffer, which it counts with the KV cache. */
+function recurrentStateNote(spec: ModelSpec, options: LlamaOptions): string[] {
+  const bytes = recurrentStateBytes(spec, options);
+  if (bytes === 0) {
+    return [];
+  }
+  const n = stateSequences(options);
+  const how = options.parallel !== undefined ? '' : options.engine === 'ollama' ? ', OLLAMA_NUM_PARALLEL unset' : ", llama-server's default of 4 slots";
+  return [`Recurrent state (llama.cpp's RS buffer, counted with the KV cache): ${formatMiB(bytes)} in f32 for ${n} sequence${n > 1 ? 's' : ''}${how}, whatever the context.`];
 }
 
 function llamaAssumptions(options: LlamaOptions, fileType: string, context: number, ngl: number, layers: number, flash: boolean, ubatch: number, headCopied: boolean): string[] {

@@ -27,6 +27,37 @@ function specOf(model: string) {
   return only(`model: ${model}\n`, 'yaml').spec!;
 }
 
+describe("llama.cpp planner: a hybrid's layers and recurrent states", () => {
+  it("Qwen3.5-0.8B under llama-server: the 18 Gated DeltaNet layers' states for its 4 default slots are the log's RS buffer (77.06 MiB), beside the 6 attention layers' KV (3,072 MiB at 262,144 cells)", () => {
+    // A public llama-server log of Qwen3.5-0.8B Q4_K_M: "llama_memory_recurrent: CPU RS buffer size = 77.06 MiB ...
+    // (4 cells, 24 layers, 4 seqs), R (f32): 5.06 MiB, S (f32): 72.00 MiB" and "KV buffer size = 3072.00 MiB
+    // (262144 cells, 6 layers, 4/1 seqs)". The config values its GGUF metadata states:
+    const config = {
+      architectures: ['Qwen3_5ForCausalLM'], model_type: 'qwen3_5_text', hidden_size: 1024, num_hidden_layers: 24, num_attention_heads: 8, num_key_value_heads: 2,
+      head_dim: 256, intermediate_size: 3584, full_attention_interval: 4, linear_conv_kernel_dim: 4, linear_key_head_dim: 128, linear_num_key_heads: 16,
+      linear_num_value_heads: 16, linear_value_head_dim: 128, vocab_size: 248320, tie_word_embeddings: true, max_position_embeddings: 262144,
+    };
+    const models = new Map([['Qwen3.5-0.8B-Q4_K_M.gguf', { config, source: 'test' }]]);
+    const p = only('llama-server -m Qwen3.5-0.8B-Q4_K_M.gguf -c 262144 -ngl 99\n', 'shell', { models }).local!;
+    const rs = 4 * 18 * (6144 * 3 + 16 * 128 * 128) * 4;
+    assert.strictEqual((rs / MIB).toFixed(2), '77.06');
+    assert.strictEqual(p.kvCacheBytes, 3072 * MIB + rs);
+    const one = only('llama-server -m Qwen3.5-0.8B-Q4_K_M.gguf -c 262144 -ngl 99 -np 1\n', 'shell', { models }).local!;
+    assert.strictEqual(p.kvCacheBytes - one.kvCacheBytes, (rs * 3) / 4, 'one state per slot');
+  });
+
+  it("a hybrid's attention and recurrent layers load on the GPU with their blocks, not in host memory; -ngl splits them by block", () => {
+    const all = only('llama-server -hf unsloth/Qwen3.5-27B-GGUF:Q4_K_M -c 32768 -ngl 99\n').local!;
+    const tensors = ggufTensors(specOf('Qwen/Qwen3.5-27B'), 'Q4_K_M');
+    const embedding = tensors.find(t => t.role === 'token_embd')!.bytes;
+    assert.ok(tensors.every(t => t.role !== 'other'), 'every tensor is a block\'s, the embedding or the head');
+    assert.strictEqual(all.hostModelBytes, embedding, 'only the token embedding stays on the host');
+    const half = only('llama-server -hf unsloth/Qwen3.5-27B-GGUF:Q4_K_M -c 32768 -ngl 32\n').local!;
+    const ratio = (half.deviceModelBytes - 0) / (all.deviceModelBytes - tensors.find(t => t.role === 'output')!.bytes);
+    assert.ok(ratio > 0.45 && ratio < 0.55, `${ratio}`);
+  });
+});
+
 describe('llama.cpp planner', () => {
   // An RTX 3070 loading a Llama 3 8B Q4_K_M with llama-cpp-python printed: CPU 281.81 MiB, CUDA0 4403.49 MiB,
   // KV 64.00 MiB at n_ctx 512, compute 258.50 MiB without flash attention (bench/data/llamacpp-load-logs.json).
