@@ -118,8 +118,9 @@ interface HybridRow {
  * log printed, the block size, KV tokens and concurrency compared with what vLLM printed.
  */
 function runHybrid(): void {
-  const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'vllm-hybrid-pools.json'), 'utf8')) as { rows: HybridRow[]; models: Record<string, ExternalModel> };
-  const models = new Map(Object.entries(data.models));
+  const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'vllm-hybrid-pools.json'), 'utf8')) as { rows: HybridRow[]; models?: Record<string, ExternalModel> };
+  // Models the catalog lacks, where a row names one: the config values its name resolves to.
+  const models = new Map(Object.entries(data.models ?? {}));
   const tokens: number[] = [];
   const concurrency: number[] = [];
   console.log('\nvLLM hybrid models (attention beside recurrent layers): the paging of the logged pool\n');

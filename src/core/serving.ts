@@ -154,7 +154,7 @@ interface VllmAccounting {
   /**
    * "GPU KV cache size" is the concurrency at max_model_len times max_model_len (its capacity over every KV cache
    * group); before, the blocks over the groups times the block size. 0.20.0's logs print the old count, 0.24's the
-   * new; the releases between are taken as 0.21 on.
+   * new, and vllm#43308 saw Gemma 4's count rise about tenfold from 0.20.0 to 0.21.0 with the pool unchanged.
    */
   readonly capacityFromConcurrency: boolean;
   /**

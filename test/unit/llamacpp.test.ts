@@ -31,19 +31,21 @@ describe("llama.cpp planner: a hybrid's layers and recurrent states", () => {
   it("Qwen3.5-0.8B under llama-server: the 18 Gated DeltaNet layers' states for its 4 default slots are the log's RS buffer (77.06 MiB), beside the 6 attention layers' KV (3,072 MiB at 262,144 cells)", () => {
     // A public llama-server log of Qwen3.5-0.8B Q4_K_M: "llama_memory_recurrent: CPU RS buffer size = 77.06 MiB ...
     // (4 cells, 24 layers, 4 seqs), R (f32): 5.06 MiB, S (f32): 72.00 MiB" and "KV buffer size = 3072.00 MiB
-    // (262144 cells, 6 layers, 4/1 seqs)". The config values its GGUF metadata states:
-    const config = {
-      architectures: ['Qwen3_5ForCausalLM'], model_type: 'qwen3_5_text', hidden_size: 1024, num_hidden_layers: 24, num_attention_heads: 8, num_key_value_heads: 2,
-      head_dim: 256, intermediate_size: 3584, full_attention_interval: 4, linear_conv_kernel_dim: 4, linear_key_head_dim: 128, linear_num_key_heads: 16,
-      linear_num_value_heads: 16, linear_value_head_dim: 128, vocab_size: 248320, tie_word_embeddings: true, max_position_embeddings: 262144,
-    };
-    const models = new Map([['Qwen3.5-0.8B-Q4_K_M.gguf', { config, source: 'test' }]]);
-    const p = only('llama-server -m Qwen3.5-0.8B-Q4_K_M.gguf -c 262144 -ngl 99\n', 'shell', { models }).local!;
+    // (262144 cells, 6 layers, 4/1 seqs)"; the catalog's Qwen3.5-0.8B has the layout its GGUF metadata states.
+    const p = only('llama-server -m Qwen3.5-0.8B-Q4_K_M.gguf -c 262144 -ngl 99\n').local!;
     const rs = 4 * 18 * (6144 * 3 + 16 * 128 * 128) * 4;
     assert.strictEqual((rs / MIB).toFixed(2), '77.06');
     assert.strictEqual(p.kvCacheBytes, 3072 * MIB + rs);
-    const one = only('llama-server -m Qwen3.5-0.8B-Q4_K_M.gguf -c 262144 -ngl 99 -np 1\n', 'shell', { models }).local!;
+    const one = only('llama-server -m Qwen3.5-0.8B-Q4_K_M.gguf -c 262144 -ngl 99 -np 1\n').local!;
     assert.strictEqual(p.kvCacheBytes - one.kvCacheBytes, (rs * 3) / 4, 'one state per slot');
+  });
+
+  it("Qwen3.6-35B-A3B (the catalog's Qwen3.5-35B-A3B layout) at 65,536 cells and one slot: a public Ollama log's KV 1,280.00 MiB and recurrent states 62.81 MiB", () => {
+    // "llama_kv_cache: size = 1280.00 MiB ( 65536 cells, 10 layers, 1/1 seqs)" and "llama_memory_recurrent: size =
+    // 62.81 MiB ( 1 cells, 40 layers, 1 seqs)": 30 Gated DeltaNet layers of (8,192 × 3 + 32 × 128 × 128) f32.
+    const p = only('llama-server -m Qwen3.6-35B-A3B-Q4_K_M.gguf -c 65536 -np 1 -ngl 99\n', 'shell', { targetGpu: 'H100 80GB' }).local!;
+    assert.strictEqual((p.recurrentStateBytes! / MIB).toFixed(2), '62.81');
+    assert.strictEqual(((p.kvCacheBytes - p.recurrentStateBytes!) / MIB).toFixed(2), '1280.00');
   });
 
   it("a hybrid's attention and recurrent layers load on the GPU with their blocks, not in host memory; -ngl splits them by block", () => {
