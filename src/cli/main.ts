@@ -512,7 +512,7 @@ function localTable(plan: Omit<LlamaPlan, 'assumptions'>): string[] {
 
 /** A serving command's plan: one GPU's memory at the engine's start, then whether it starts. */
 function servingTable(plan: Omit<ServingPlan, 'assumptions'>): string[] {
-  const lines = [`    ${engineName(plan)} ${plan.version} on ${planGpus(plan)}, per GPU (max_model_len ${formatInteger(plan.maxModelLen)}, ${formatInteger(plan.maxNumSeqs)} sequences, ${formatInteger(plan.maxNumBatchedTokens)} batched tokens)`];
+  const lines = [`    ${engineName(plan)} ${plan.version} on ${planGpus(plan)}, per GPU (max_model_len ${formatInteger(plan.maxModelLen)}, ${formatInteger(plan.maxNumSeqs)} sequence${plan.maxNumSeqs === 1 ? '' : 's'}, ${formatInteger(plan.maxNumBatchedTokens)} batched tokens)`];
   for (const row of servingRows(plan)) {
     lines.push(`    ${pad(row.label, 44)}${padLeft(formatBytes(row.bytes), 12)}${row.note ? `  (${row.note})` : ''}`);
   }

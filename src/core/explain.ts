@@ -982,7 +982,7 @@ function servingReportLines(a: ConfigAnalysis): string[] {
     const p = a.serving;
     return [
       `### ${engineName(p)} ${escapeMarkdown(p.version)} on ${escapeMarkdown(planGpus(p))}, per GPU`, '',
-      `max_model_len ${formatInteger(p.maxModelLen)}, ${formatInteger(p.maxNumSeqs)} sequences, ${formatInteger(p.maxNumBatchedTokens)} batched tokens, blocks of ${p.blockSize} tokens.`, '',
+      `max_model_len ${formatInteger(p.maxModelLen)}, ${formatInteger(p.maxNumSeqs)} sequence${p.maxNumSeqs === 1 ? '' : 's'}, ${formatInteger(p.maxNumBatchedTokens)} batched tokens, blocks of ${p.blockSize} tokens.`, '',
       '| | Memory |', '|---|---:|', ...planRowsMarkdown(servingRows(p)), '',
       escapeMarkdown(servingVerdict(p)), '',
     ];
