@@ -531,6 +531,18 @@ function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
   return { kvLayers: layers, weightLayers: kind === 'mtp' ? spec.draftLayers ?? 0 : 0, tokens: s.tokens };
 }
 
+/**
+ * How vLLM pages the pool: each attention layer's bytes per token, a hybrid's recurrent-state page (V1's hybrid
+ * manager, 0.10 on; 0 otherwise), whether prefix caching keeps its "align" mode, and the block size that follows.
+ */
+function vllmPaging(spec: ModelSpec, options: ServingOptions, accounting: VllmAccounting, draft: Draft): { perLayerToken: number; statePage: number; prefixCaching: boolean; blockSize: number } {
+  const perLayerToken = kvBytesPerLayerToken(spec, options);
+  const statePage = accounting.v1 && accounting.hybridKvCache ? vllmStatePageBytes(spec, options, draft.tokens) : 0;
+  const prefixCaching = options.enablePrefixCaching ?? accounting.hybridPrefixCaching;
+  const blockSize = statePage > 0 ? hybridBlockSize(spec, statePage, perLayerToken, prefixCaching, options.blockSize) : options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
+  return { perLayerToken, statePage, prefixCaching, blockSize };
+}
+
 /** The kernels' block alignment: 16 tokens, 64 for MLA. */
 function kernelAlignment(spec: ModelSpec): number {
   return spec.mla ? 64 : 16;
@@ -601,12 +613,8 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
   const { seqs, tokens } = schedulerDefaults(options, gpu, accounting, maxModelLen);
   const pp = Math.max(1, options.pipelineParallel);
-  const perLayerToken = kvBytesPerLayerToken(spec, options);
-  // V1's hybrid manager pages a hybrid's recurrent states with the attention blocks (earlier releases: not counted).
   const draft = speculativeDraft(spec, options);
-  const statePage = accounting.v1 && accounting.hybridKvCache ? vllmStatePageBytes(spec, options, draft.tokens) : 0;
-  const prefixCaching = options.enablePrefixCaching ?? accounting.hybridPrefixCaching;
-  const blockSize = statePage > 0 ? hybridBlockSize(spec, statePage, perLayerToken, prefixCaching, options.blockSize) : options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
+  const { perLayerToken, statePage, prefixCaching, blockSize } = vllmPaging(spec, options, accounting, draft);
   const nonTorch = nonTorchBytes(expertGroup(spec, options), pp, accounting.nonTorchOneGpu, gpu);
   const graphs = cudaGraphBytes(spec, options, accounting.v1);
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
