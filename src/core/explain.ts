@@ -859,6 +859,15 @@ function formatConcurrency(x: number): string {
   return x >= 10 ? String(Math.floor(x)) : x.toFixed(2).replace(/\.?0+$/, '');
 }
 
+/** What the pool holds: tokens and bytes per token, a hybrid's recurrent state beside them, or a state-space model's states alone. */
+function poolNote(plan: Omit<ServingPlan, 'assumptions'>): string {
+  const state = plan.stateBytesPerSequence ? `${formatBytes(plan.stateBytesPerSequence)} of recurrent state per sequence` : '';
+  if (plan.kvBytesPerToken === 0 && state) {
+    return `${state}, no keys or values: ${formatInteger(plan.kvTokens)} tokens ${plan.engine === 'vllm' ? 'as vLLM counts them' : 'as its slots × max_model_len'}`;
+  }
+  return `${formatInteger(plan.kvTokens)} tokens, ${formatBytes(plan.kvBytesPerToken)} per token${state ? `, and ${state}` : ''}`;
+}
+
 /** One GPU's memory at the engine's start, row by row, as the CLI's table and the report show it. */
 export function servingRows(plan: Omit<ServingPlan, 'assumptions'>): { label: string; bytes: number; note?: string }[] {
   const rows: { label: string; bytes: number; note?: string }[] = [
@@ -866,7 +875,7 @@ export function servingRows(plan: Omit<ServingPlan, 'assumptions'>): { label: st
     { label: 'Weights', bytes: plan.weightsBytes },
     { label: plan.engine === 'sglang' ? 'Activation peak (in the unreserved share)' : 'Activation peak (profiled)', bytes: plan.activationPeakBytes },
     { label: 'Non-torch memory (NCCL, context growth)', bytes: plan.nonTorchBytes },
-    { label: 'KV pool', bytes: plan.kvCacheBytes, note: `${formatInteger(plan.kvTokens)} tokens, ${formatBytes(plan.kvBytesPerToken)} per token${plan.stateBytesPerSequence ? `, and ${formatBytes(plan.stateBytesPerSequence)} of recurrent state per sequence` : ''}` },
+    { label: 'KV pool', bytes: plan.kvCacheBytes, note: poolNote(plan) },
     { label: plan.cudaGraphsInBudget ? 'CUDA graphs (within the budget)' : plan.engine === 'sglang' ? 'CUDA graphs (in the unreserved share)' : 'CUDA graphs (outside the budget)', bytes: plan.cudaGraphBytes },
   ];
   return rows;

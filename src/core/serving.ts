@@ -444,9 +444,9 @@ function indexerKeyBytes(spec: ModelSpec): number {
   return indexer ? indexer.headDim + 4 * Math.ceil(indexer.headDim / 128) : 0;
 }
 
-/** The attention layers that cache keys and values (a hybrid's recurrent layers keep none). */
+/** The attention layers that cache keys and values (a hybrid's recurrent layers keep none, a state-space model has none). */
 function attentionLayers(spec: ModelSpec): number {
-  return (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
+  return attentionFree(spec) ? 0 : (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
 }
 
 /** How vLLM groups a stage's layers into KV cache groups of one size (its hybrid manager), and what a request needs. */
@@ -488,14 +488,25 @@ function blocksPerRequest(g: KvGroups, length: number, blockSize: number, window
  * (`mamba_ssm_dtype`), else the convolution's. 0 for a model without recurrent layers.
  */
 export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'precision' | 'mambaCacheDtype' | 'mambaSsmCacheDtype'>, speculative = 0): number {
-  if (!spec.hybrid || spec.hybrid.mambaLayers === 0) {
+  const mixer = spec.hybrid?.mixer ?? spec.ssm;
+  if (!mixer || recurrentLayers(spec) === 0) {
     return 0;
   }
   const bytes = (d: StateDtype | undefined) => (d === undefined || d === 'auto' ? undefined : d === 'float32' ? 4 : 2);
   const conv = bytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
-  const state = bytes(options.mambaSsmCacheDtype) ?? bytes(spec.hybrid.stateDtype) ?? conv;
-  const elements = vllmStateElements(spec.hybrid.mixer, Math.max(1, options.tensorParallel), speculative);
+  const state = bytes(options.mambaSsmCacheDtype) ?? bytes(spec.hybrid?.stateDtype) ?? conv;
+  const elements = vllmStateElements(mixer, Math.max(1, options.tensorParallel), speculative);
   return elements.conv * conv + elements.state * state;
+}
+
+/** The layers that keep a recurrent state: a hybrid's recurrent mixers, or every layer of a state-space model (Mamba). */
+function recurrentLayers(spec: ModelSpec): number {
+  return spec.hybrid ? spec.hybrid.mambaLayers : spec.ssm ? spec.numLayers : 0;
+}
+
+/** A state-space model without attention (Mamba, Mamba2, FalconMamba): vLLM pages only its recurrent states. */
+function attentionFree(spec: ModelSpec): boolean {
+  return !spec.hybrid && spec.ssm !== undefined;
 }
 
 /** The speculative methods a plan counts: MTP drafts (vLLM's `mtp` and the per-model `*_mtp` names) and n-gram lookups. */
@@ -535,12 +546,15 @@ function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
  * How vLLM pages the pool: each attention layer's bytes per token, a hybrid's recurrent-state page (V1's hybrid
  * manager, 0.10 on; 0 otherwise), whether prefix caching keeps its "align" mode, and the block size that follows.
  */
-function vllmPaging(spec: ModelSpec, options: ServingOptions, accounting: VllmAccounting, draft: Draft): { perLayerToken: number; statePage: number; prefixCaching: boolean; blockSize: number } {
-  const perLayerToken = kvBytesPerLayerToken(spec, options);
-  const statePage = accounting.v1 && accounting.hybridKvCache ? vllmStatePageBytes(spec, options, draft.tokens) : 0;
-  const prefixCaching = options.enablePrefixCaching ?? accounting.hybridPrefixCaching;
-  const blockSize = statePage > 0 ? hybridBlockSize(spec, statePage, perLayerToken, prefixCaching, options.blockSize) : options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
-  return { perLayerToken, statePage, prefixCaching, blockSize };
+function vllmPaging(spec: ModelSpec, options: ServingOptions, accounting: VllmAccounting, draft: Draft): { perLayerToken: number; statePage: number; prefixCaching: boolean; blockSize: number; page: number } {
+  // A state-space model's states are its whole cache, in any release; a hybrid's are paged from 0.10 (V1).
+  const free = attentionFree(spec);
+  const perLayerToken = free ? 0 : kvBytesPerLayerToken(spec, options);
+  const statePage = free || (accounting.v1 && accounting.hybridKvCache) ? vllmStatePageBytes(spec, options, draft.tokens) : 0;
+  const prefixCaching = options.enablePrefixCaching ?? (!free && accounting.hybridPrefixCaching);
+  // A state-space model's block holds one request's state whatever its length: vLLM sizes it max_model_len tokens.
+  const blockSize = free ? options.maxModelLen ?? spec.maxPositions ?? 2048 : statePage > 0 ? hybridBlockSize(spec, statePage, perLayerToken, prefixCaching, options.blockSize) : options.blockSize ?? (spec.mla && accounting.v1 ? 64 : 16);
+  return { perLayerToken, statePage, prefixCaching, blockSize, page: free ? statePage : perLayerToken * blockSize };
 }
 
 /** The kernels' block alignment: 16 tokens, 64 for MLA. */
@@ -614,15 +628,14 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const { seqs, tokens } = schedulerDefaults(options, gpu, accounting, maxModelLen);
   const pp = Math.max(1, options.pipelineParallel);
   const draft = speculativeDraft(spec, options);
-  const { perLayerToken, statePage, prefixCaching, blockSize } = vllmPaging(spec, options, accounting, draft);
+  const { perLayerToken, statePage, prefixCaching, blockSize, page } = vllmPaging(spec, options, accounting, draft);
   const nonTorch = nonTorchBytes(expertGroup(spec, options), pp, accounting.nonTorchOneGpu, gpu);
   const graphs = cudaGraphBytes(spec, options, accounting.v1);
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
-  const page = perLayerToken * blockSize;
   // An MTP draft's layers run after the model's last layer, on the last stage.
   const layersPerStage = stageLayers(attentionLayers(spec), pp).map((n, i) => n + (i === pp - 1 ? draft.kvLayers : 0));
-  const stateLayersPerStage = stageLayers(statePage > 0 ? spec.hybrid!.mambaLayers : 0, pp);
+  const stateLayersPerStage = stageLayers(statePage > 0 ? recurrentLayers(spec) : 0, pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
     const layout = options.quantization === 'mxfp4' && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
@@ -633,21 +646,23 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     const available = options.kvCacheMemoryBytes ?? budget - weights - activation - nonTorch - graphsInside;
     return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache, stateLayersPerStage[i], (prefixCaching ? 2 : 1) + draft.tokens) };
   });
+  // V1 groups the layers (and a state-space model's states are grouped in any release); V0 pages each layer alike.
+  const grouped = accounting.v1 || attentionFree(spec);
   // Every stage keeps the fewest blocks any stage can hold; the worst stage is what the figures show.
-  const blocksOf = (s: Stage) => (s.available > 0 ? Math.floor(s.available / page / (accounting.v1 ? s.groups.groupSize : s.layers)) : 0);
+  const blocksOf = (s: Stage) => (s.available > 0 ? Math.floor(s.available / page / (grouped ? s.groups.groupSize : s.layers)) : 0);
   const worst = stages.reduce((a, b) => (blocksOf(b) < blocksOf(a) ? b : a));
   const blocks = blocksOf(worst);
   const groupsCount = worst.groups.fullGroups + worst.groups.slidingGroups + worst.groups.stateGroups;
-  const perRequest = accounting.v1 ? blocksPerRequest(worst.groups, maxModelLen, blockSize, spec.slidingWindow, tokens) : Math.ceil(maxModelLen / blockSize);
-  const kvTokens = !accounting.v1
+  const perRequest = grouped ? blocksPerRequest(worst.groups, maxModelLen, blockSize, spec.slidingWindow, tokens) : Math.ceil(maxModelLen / blockSize);
+  const kvTokens = !grouped
     ? blocks * blockSize
     : accounting.capacityFromConcurrency
       ? (perRequest > 0 ? Math.floor((blocks / perRequest) * maxModelLen) : 0)
       : Math.floor(blocks / Math.max(1, groupsCount)) * blockSize;
-  const maxConcurrency = perRequest > 0 ? (accounting.v1 ? blocks / perRequest : kvTokens / maxModelLen) : 0;
-  const blockBytes = page * (accounting.v1 ? worst.groups.groupSize : worst.layers);
+  const maxConcurrency = perRequest > 0 ? (grouped ? blocks / perRequest : kvTokens / maxModelLen) : 0;
+  const blockBytes = page * (grouped ? worst.groups.groupSize : worst.layers);
   const kvCacheBytes = blocks * blockBytes;
-  const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, accounting.v1);
+  const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, grouped);
   const manualPool = options.kvCacheMemoryBytes !== undefined;
   const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1) });
   return {
@@ -875,9 +890,10 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const pool = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
   const states = sglangStatePool(spec, options, pool);
   const rest = pool - states.bytes;
-  const fitted = rest > 0 ? Math.floor(rest / perToken) : 0;
-  const kvTokens = options.maxTotalTokens !== undefined ? Math.min(options.maxTotalTokens, fitted) : fitted;
   const maxModelLen = options.maxModelLen ?? spec.maxPositions ?? 2048;
+  // A state-space model caches no tokens: its pool is its state slots, counted as that many requests' tokens.
+  const fitted = perToken > 0 ? (rest > 0 ? Math.floor(rest / perToken) : 0) : (states.slots ?? 0) * maxModelLen;
+  const kvTokens = options.maxTotalTokens !== undefined ? Math.min(options.maxTotalTokens, fitted) : fitted;
   const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
   // A hybrid runs no more requests than it has state slots.
   const requested = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
@@ -892,7 +908,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   return {
     engine: 'sglang', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, 1), budgetBytes: Math.round(budget), weightsBytes: weights,
     activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
-    kvCacheBytes: Math.max(0, kvTokens) * perToken, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
+    kvCacheBytes: perToken > 0 ? Math.max(0, kvTokens) * perToken : states.bytes, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
     ...(states.slots !== undefined ? { stateBytesPerSequence: states.perRequest } : {}),
     maxConcurrency: Math.round(Math.min(Math.max(0, kvTokens) / maxModelLen, states.slots ?? Infinity) * 100) / 100, starts: reason === '', reason, maxModelLen,
     maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)), cudaGraphsInBudget: false,
@@ -916,23 +932,26 @@ const SGLANG_MAMBA_RATIO = 0.9;
  * config's `mamba_ssm_dtype`, else float32). The KV pool gets the rest. Nothing for a model without recurrent layers.
  */
 function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number): { readonly bytes: number; readonly slots?: number; readonly perRequest: number; readonly notes: string[] } {
-  const h = spec.hybrid;
-  if (!h || h.mambaLayers === 0) {
+  const mixer = spec.hybrid?.mixer ?? spec.ssm;
+  const layers = recurrentLayers(spec);
+  if (!mixer || layers === 0) {
     return { bytes: 0, perRequest: 0, notes: [] };
   }
-  const elements = vllmStateElements(h.mixer, Math.max(1, attentionGroup(options)));
+  const elements = vllmStateElements(mixer, Math.max(1, attentionGroup(options)));
   const conv = options.mambaCacheDtype && options.mambaCacheDtype !== 'auto' ? (options.mambaCacheDtype === 'float32' ? 4 : 2) : activationElementBytes(options.precision);
-  const dtype = options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto' ? options.mambaSsmCacheDtype : h.stateDtype ?? 'float32';
-  const perRequest = h.mambaLayers * (elements.conv * conv + elements.state * (dtype === 'float32' ? 4 : 2));
+  const dtype = options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto' ? options.mambaSsmCacheDtype : spec.hybrid?.stateDtype ?? 'float32';
+  const perRequest = layers * (elements.conv * conv + elements.state * (dtype === 'float32' ? 4 : 2));
   const ratio = options.mambaFullMemoryRatio ?? SGLANG_MAMBA_RATIO;
   const [slots, how] = options.maxMambaCacheSize !== undefined
     ? [options.maxMambaCacheSize, '--max-mamba-cache-size']
     : options.disableRadixCache && options.maxRunningRequests !== undefined
       ? [options.maxRunningRequests, '--max-running-requests, the radix cache disabled']
-      : [Math.floor(Math.max(0, pool) * ratio / (1 + ratio) / perRequest), `--mamba-full-memory-ratio ${ratio}: ${Math.round((ratio / (1 + ratio)) * 100)} % of the pool`];
+      : attentionFree(spec)
+        ? [Math.floor(Math.max(0, pool) / perRequest), 'the whole pool: a state-space model caches no keys or values']
+        : [Math.floor(Math.max(0, pool) * ratio / (1 + ratio) / perRequest), `--mamba-full-memory-ratio ${ratio}: ${Math.round((ratio / (1 + ratio)) * 100)} % of the pool`];
   return {
     bytes: Math.max(0, slots) * perRequest, slots, perRequest,
-    notes: [`Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots of the ${h.mambaLayers} recurrent layers' state (${how}), ${MIB_TEXT(perRequest)} each per GPU in ${dtype}, beside the KV pool, which gets the rest; no more requests run at once than there are slots. As SGLang's source sizes it; not yet checked against a published SGLang log.`],
+    notes: [`Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots of the ${layers} recurrent layers' state (${how}), ${MIB_TEXT(perRequest)} each per GPU in ${dtype}${attentionFree(spec) ? '' : ', beside the KV pool, which gets the rest'}; no more requests run at once than there are slots. As SGLang's source sizes it; not yet checked against a published SGLang log.`],
   };
 }
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, gpuList, UNPLANNED_ENGINE, type ConfigAnalysis } from '../../src/core/analyze';
 import type { AnalysisOptions } from '../../src/core/options';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
-import { catalogHoverMarkdown, compareGpusMarkdown, gpuFitDetail, lensTitle, reportMarkdown, servingHoverMarkdown, servingLensTitle, statusVerdict, whatFitsMarkdown } from '../../src/core/explain';
+import { catalogHoverMarkdown, compareGpusMarkdown, gpuFitDetail, lensTitle, reportMarkdown, servingHoverMarkdown, servingLensTitle, servingRows, statusVerdict, whatFitsMarkdown } from '../../src/core/explain';
 import { fixesJson } from '../../src/core/configFixes';
 import { formatUsage } from '../../src/core/format';
 import { findGpu, GPUS, isUnifiedMemory } from '../../src/core/gpus';
@@ -413,6 +413,32 @@ describe("serving planner: vLLM's quantization methods", () => {
     const tables = 2 * 151_936 * 4096 * 2;
     const linear = (bf16.weightsBytes - tables) / 2;
     assert.ok(Math.abs(flagged.weightsBytes - (tables + linear * 4.5 / 8)) / flagged.weightsBytes < 0.01, `${flagged.weightsBytes / GIB} GiB`);
+  });
+});
+
+describe('serving planner: a state-space model without attention (Mamba)', () => {
+  // Mamba-2.8B: 64 layers of a 5,120-wide mixer, each keeping 3 convolution inputs and a 16-wide state per channel.
+  const STATE = 64 * 5120 * (3 + 16) * 2;
+
+  it('vLLM pages only its states, one block of max_model_len tokens a request; no bytes per token', () => {
+    const p = only('vllm serve state-spaces/mamba-2.8b-hf --max-model-len 8192\n', 'shell', { targetGpu: 'RTX 4090' }).serving!;
+    assert.strictEqual(p.kvBytesPerToken, 0);
+    assert.strictEqual(p.stateBytesPerSequence, STATE);
+    assert.strictEqual(p.blockSize, 8192);
+    const requests = Math.floor(p.kvCacheBytes / STATE);
+    assert.strictEqual(p.kvTokens, requests * 8192);
+    assert.strictEqual(p.maxConcurrency, requests);
+    const old = only('vllm serve state-spaces/mamba-2.8b-hf --max-model-len 8192\n', 'shell', { targetGpu: 'RTX 4090', engineVersion: '0.6.4' }).serving!;
+    assert.ok(Number.isFinite(old.kvTokens) && old.kvTokens > 0 && old.kvBytesPerToken === 0);
+  });
+
+  it('SGLang gives it the whole pool as state slots (float32 states), never an unbounded pool', () => {
+    const p = only('python -m sglang.launch_server --model-path state-spaces/mamba-2.8b-hf\n', 'shell', { targetGpu: 'RTX 4090' }).serving!;
+    const perRequest = 64 * 5120 * (3 * 2 + 16 * 4);
+    assert.strictEqual(p.stateBytesPerSequence, perRequest);
+    assert.ok(Number.isFinite(p.kvTokens) && Number.isFinite(p.maxConcurrency));
+    assert.strictEqual(p.maxNumSeqs, Math.floor(p.kvCacheBytes / perRequest));
+    assert.match(servingRows(p).find(r => r.label === 'KV pool')!.note!, /no keys or values/);
   });
 });
 
