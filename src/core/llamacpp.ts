@@ -295,7 +295,8 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
   const context = paddedContext(options.engine === 'ollama' ? perSlot * (options.parallel ?? 1) : perSlot);
   const ubatch = Math.min(options.ubatch ?? DEFAULTS.ubatch, context);
   const perCell = kvBytesPerCell(spec, options);
-  const kvLayers = spec.hybrid ? spec.hybrid.attentionLayers : layers;
+  // A hybrid's attention layers cache keys and values; a state-space model's (Mamba) none.
+  const kvLayers = spec.hybrid ? spec.hybrid.attentionLayers : spec.ssm ? 0 : layers;
   // Sliding-window layers keep a cache of their own: the window for each sequence and a micro-batch (unless --swa-full).
   const swaLayers = spec.slidingWindow !== undefined && !options.swaFull ? Math.min(spec.slidingLayers, kvLayers) : 0;
   const swaCells = swaLayers > 0 ? Math.min(context, paddedContext(spec.slidingWindow! * (options.parallel ?? 1) + ubatch)) : 0;

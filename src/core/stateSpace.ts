@@ -52,7 +52,7 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
   const h = spec.hiddenSize;
   const n = spec.numLayers;
   return [
-    { ...tensor('embeddings', h, spec.vocabSize, 1, false, 'embeddings'), embeddingOrHead: true },
+    { ...tensor('embed_tokens', h, spec.vocabSize, 1, false, 'embeddings'), embeddingOrHead: true },
     tensor('norm', 1, h, n + 1, false, 'norms'),
     ...mambaMixerTensors(spec.ssm!, h, n),
     ...(spec.tieWordEmbeddings ? [] : [{ ...tensor('lm_head', h, spec.vocabSize, 1, true, 'head', 'head'), embeddingOrHead: true }]),

@@ -48,6 +48,18 @@ describe("llama.cpp planner: a hybrid's layers and recurrent states", () => {
     assert.strictEqual(((p.kvCacheBytes - p.recurrentStateBytes!) / MIB).toFixed(2), '1280.00');
   });
 
+  it("a state-space model (Mamba-2.8B) caches no keys or values: its KV buffer is its recurrent states alone, and only the token embedding stays on the host", () => {
+    // llama.cpp's recurrent memory per slot and layer: (d_conv − 1) × d_inner convolution inputs and d_inner × d_state
+    // SSM states, in f32 — 64 layers of (3 × 5,120 + 5,120 × 16) × 4 bytes, for llama-server's 4 default slots.
+    const p = only('llama-server -m mamba-2.8b-hf-Q8_0.gguf -c 8192 -ngl 99\n').local!;
+    const rs = 4 * 64 * (3 * 5120 + 5120 * 16) * 4;
+    assert.strictEqual(p.recurrentStateBytes, rs);
+    assert.strictEqual(p.kvCacheBytes, rs, 'no attention layer, no KV cells');
+    const tensors = ggufTensors(specOf('state-spaces/mamba-2.8b-hf'), 'Q8_0');
+    assert.strictEqual(p.hostModelBytes, tensors.find(t => t.role === 'token_embd')!.bytes);
+    assert.strictEqual(p.hostModelBytes, (50280 * 2560 * 34) / 32, 'Q8_0: 34 bytes per 32 weights');
+  });
+
   it("a hybrid's attention and recurrent layers load on the GPU with their blocks, not in host memory; -ngl splits them by block", () => {
     const all = only('llama-server -hf unsloth/Qwen3.5-27B-GGUF:Q4_K_M -c 32768 -ngl 99\n').local!;
     const tensors = ggufTensors(specOf('Qwen/Qwen3.5-27B'), 'Q4_K_M');
