@@ -272,7 +272,10 @@ export function analyzeConfig(
     code: p.severity === 'error' ? 'invalid-value' : 'questionable-value',
   }));
   // A run value no run can have (`micro_batch_size: -1`) is an error on its key, never a silent default.
-  for (const p of [...(config.training.problems ?? []), ...(config.serving?.problems ?? [])]) {
+  // A key the serving reader reads (`--tensor-parallel-size`) gets its message alone, not a training reader's too.
+  const servingKeys = new Set((config.serving?.problems ?? []).map(p => p.keySpan.start));
+  const trainingProblems = (config.training.problems ?? []).filter(p => !servingKeys.has(p.keySpan.start));
+  for (const p of [...trainingProblems, ...(config.serving?.problems ?? [])]) {
     problems.push({ severity: 'error', message: p.message, span: { start: p.keySpan.start, end: p.valueSpan.end }, code: 'invalid-value' });
   }
   // A dynamic quant's approximation is moot where the local file's header gives its exact types.

@@ -19,6 +19,8 @@ export interface ConfigEntry {
   readonly key: string;
   readonly keySpan: Span;
   readonly value: ConfigValue;
+  /** The key as the file spells it, where the reader renamed it (SGLang's `--tp` read as tensor_parallel_size), for messages. */
+  readonly written?: string;
 }
 
 export type ConfigObject = Extract<ConfigValue, { kind: 'object' }>;

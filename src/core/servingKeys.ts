@@ -426,7 +426,7 @@ function readFlags<O extends string>(
       continue;
     }
     if (value === 'invalid') {
-      problems.push({ message: `\`${written(e.key)}\` must be ${f.expects}.`, keySpan: e.keySpan, valueSpan: e.value.span });
+      problems.push({ message: `\`${e.written ?? written(e.key)}\` must be ${f.expects}.`, keySpan: e.keySpan, valueSpan: e.value.span });
       continue;
     }
     values[f.option] = value;

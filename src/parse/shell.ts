@@ -557,6 +557,29 @@ function localLaunch(words: readonly Word[], all: readonly Word[], vars: Variabl
 const SHORT_SERVING_FLAGS: Readonly<Record<string, string>> = { '-tp': '--tensor-parallel-size', '-pp': '--pipeline-parallel-size', '-q': '--quantization', '-dp': '--data-parallel-size', '-ep': '--enable-expert-parallel', '-dcp': '--decode-context-parallel-size' };
 
 /**
+ * A serving command's flags under vLLM's names with `_` (`-tp` and SGLang's `--tp` as tensor_parallel_size), each
+ * keeping the spelling it was written in and the span of its name as written.
+ */
+function servingFlags(words: readonly Word[]): ConfigEntry[] {
+  const short = new Map<number, string>();
+  const expanded = words.map(w => {
+    const long = SHORT_SERVING_FLAGS[w.text];
+    if (!long) {
+      return w;
+    }
+    short.set(w.span.start, w.text);
+    return { ...w, text: long };
+  });
+  return flagArguments(expanded, 0).map(f => {
+    const shortFlag = short.get(f.keySpan.start - 2);
+    const keySpan = shortFlag ? { start: f.keySpan.start - 1, end: f.keySpan.start - 2 + shortFlag.length } : f.keySpan;
+    const key = SERVING_FLAG_ALIASES[f.key] ?? f.key;
+    const written = shortFlag ?? (key !== f.key ? `--${f.key.replace(/_/g, '-')}` : undefined);
+    return { key, keySpan, value: f.value, ...(written ? { written } : {}) };
+  });
+}
+
+/**
  * A serving engine's start: `vllm serve MODEL [flags]`, `python -m vllm.entrypoints.openai.api_server --model MODEL`,
  * the `vllm/vllm-openai` image's arguments under `docker run`, or `python -m sglang.launch_server --model-path MODEL`.
  * Its entries: the engine (SERVING_ENGINE_KEY), the model, and each flag under its name with `_` for `-`.
@@ -585,8 +608,7 @@ function servingLaunch(words: readonly Word[]): { name: string; entries: ConfigE
   } else {
     return undefined;
   }
-  const expanded = words.slice(from).map(w => (SHORT_SERVING_FLAGS[w.text] ? { ...w, text: SHORT_SERVING_FLAGS[w.text] } : w));
-  const flags = flagArguments(expanded, 0).map(f => ({ ...f, key: SERVING_FLAG_ALIASES[f.key] ?? f.key }));
+  const flags = servingFlags(words.slice(from));
   const entries: ConfigEntry[] = [wordEntry(SERVING_ENGINE_KEY, { text: engine, span: words[0].span })];
   // The image's tag states the release (`vllm/vllm-openai:v0.6.3`).
   const tag = image >= 0 ? /:v?(\d+\.\d+(?:\.\d+)?)$/.exec(words[image].text) : null;
@@ -596,7 +618,7 @@ function servingLaunch(words: readonly Word[]): { name: string; entries: ConfigE
   if (positional) {
     entries.push(wordEntry('model', positional));
   }
-  entries.push(...flags.map(f => ({ key: f.key, keySpan: f.keySpan, value: f.value })));
+  entries.push(...flags);
   return entries.some(e => e.key === 'model') ? { name: engine === 'vllm' ? 'vllm serve' : 'sglang', entries } : undefined;
 }
 

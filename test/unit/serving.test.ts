@@ -660,6 +660,26 @@ describe('serving planner: the report', () => {
   });
 });
 
+describe('serving planner: a flag written in another spelling', () => {
+  it("names the flag as the command writes it (SGLang's --tp, vLLM's -tp), marks its name as written, and says it once", () => {
+    const cases: [string, string, string][] = [
+      ['python -m sglang.launch_server --model-path Qwen/Qwen3-8B --tp two', '`--tp` must be a whole number of GPUs.', 'tp'],
+      ['python -m sglang.launch_server --model-path Qwen/Qwen3-8B --context-length abc', '`--context-length` must be a whole number of tokens (32768, 32k, 32K).', 'context-length'],
+      ['vllm serve Qwen/Qwen3-8B -tp two', '`-tp` must be a whole number of GPUs.', 'tp'],
+      ['vllm serve Qwen/Qwen3-8B --tensor-parallel-size two', '`--tensor-parallel-size` must be a whole number of GPUs.', 'tensor-parallel-size'],
+    ];
+    for (const [command, message, name] of cases) {
+      const text = `${command}\n`;
+      const a = only(text, 'shell', { targetGpu: 'H100 80GB' });
+      assert.deepStrictEqual(a.problems.map(p => p.message), [message], command);
+      const span = a.problems[0].span;
+      assert.strictEqual(text.slice(span.start, span.start + name.length), name, command);
+    }
+    // A short flag's value still reads: -tp 2 is two GPUs.
+    assert.strictEqual(only('vllm serve Qwen/Qwen3-8B -tp 2\n', 'shell', { targetGpu: 'H100 80GB' }).serving!.gpus, 2);
+  });
+});
+
 describe('serving planner: SGLang', () => {
   it('reads `python -m sglang.launch_server` and sizes the pool from mem_fraction_static', () => {
     const a = only('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --tp 2 --mem-fraction-static 0.85\n', 'shell').serving!;
