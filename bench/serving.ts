@@ -108,14 +108,17 @@ interface HybridRow {
   readonly version: string;
   readonly gpu: string;
   readonly command: string;
-  /** The log's "Available KV cache memory", set as the pool by hand. */
-  readonly availableGiB: number;
-  readonly measured: { readonly blockSize: number | null; readonly kvTokens: number; readonly maxConcurrency: number };
+  /** The log's "Available KV cache memory", set as the pool by hand: in GiB as most logs print it, or in bytes where one prints them. */
+  readonly availableGiB?: number;
+  readonly availableBytes?: number;
+  /** The weights the log says were loaded (a speculative row's model and draft together), where it says. */
+  readonly measured: { readonly blockSize: number | null; readonly kvTokens: number; readonly maxConcurrency: number; readonly weightsGiB?: number };
 }
 
 /**
- * Hybrid models' startup logs against how the plan pages their recurrent states: each row's pool set to what the
- * log printed, the block size, KV tokens and concurrency compared with what vLLM printed.
+ * Hybrid models' and speculative drafts' startup logs against how the plan pages their recurrent states and draft
+ * layers: each row's pool set to what the log printed, the block size, KV tokens and concurrency (and the weights,
+ * where the log gives them) compared with what vLLM printed.
  */
 function runHybrid(): void {
   const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'vllm-hybrid-pools.json'), 'utf8')) as { rows: HybridRow[]; models?: Record<string, ExternalModel> };
@@ -123,27 +126,36 @@ function runHybrid(): void {
   const models = new Map(Object.entries(data.models ?? {}));
   const tokens: number[] = [];
   const concurrency: number[] = [];
-  console.log('\nvLLM hybrid models (attention beside recurrent layers): the paging of the logged pool\n');
-  console.log(`${'row'.padEnd(24)}${'version'.padStart(8)}${'block'.padStart(8)}${'tokens'.padStart(11)}${'logged'.padStart(11)}${'error'.padStart(9)}${'conc.'.padStart(8)}${'logged'.padStart(8)}`);
+  const weights: number[] = [];
+  console.log("\nvLLM hybrid models (attention beside recurrent layers) and speculative drafts: the paging of the logged pool\n");
+  console.log(`${'row'.padEnd(26)}${'version'.padStart(8)}${'block'.padStart(8)}${'tokens'.padStart(11)}${'logged'.padStart(11)}${'error'.padStart(9)}${'conc.'.padStart(9)}${'logged'.padStart(9)}${'weights'.padStart(9)}`);
   for (const r of data.rows) {
-    const pool = Math.round(r.availableGiB * GIB);
+    const pool = r.availableBytes ?? Math.round((r.availableGiB ?? 0) * GIB);
     const doc = parseConfig(`#!/bin/bash\n${r.command} --kv-cache-memory-bytes ${pool}\n`, 'shell');
     const p = analyzeDocument(doc, { ...DEFAULT_OPTIONS, targetGpu: r.gpu, engineVersion: r.version, models }).configs[0]?.serving;
     if (!p) {
-      console.log(`${r.id.padEnd(24)} no plan`);
+      console.log(`${r.id.padEnd(26)} no plan`);
       tokens.push(Infinity);
       continue;
     }
     const e = pct(p.kvTokens, r.measured.kvTokens);
     tokens.push(e);
     concurrency.push(pct(p.maxConcurrency, r.measured.maxConcurrency));
+    const w = r.measured.weightsGiB !== undefined ? pct(p.weightsBytes / GIB, r.measured.weightsGiB) : undefined;
+    if (w !== undefined) {
+      weights.push(w);
+    }
     const block = `${p.blockSize}${r.measured.blockSize !== null && r.measured.blockSize !== p.blockSize ? ` (${r.measured.blockSize})` : ''}`;
-    console.log(`${r.id.padEnd(24)}${r.version.padStart(8)}${block.padStart(8)}${p.kvTokens.toLocaleString('en-US').padStart(11)}${r.measured.kvTokens.toLocaleString('en-US').padStart(11)}${cell(e).padStart(9)}${p.maxConcurrency.toFixed(2).padStart(8)}${r.measured.maxConcurrency.toFixed(2).padStart(8)}`);
+    console.log(`${r.id.padEnd(26)}${r.version.padStart(8)}${block.padStart(8)}${p.kvTokens.toLocaleString('en-US').padStart(11)}${r.measured.kvTokens.toLocaleString('en-US').padStart(11)}${cell(e).padStart(9)}${p.maxConcurrency.toFixed(2).padStart(9)}${r.measured.maxConcurrency.toFixed(2).padStart(9)}${(w === undefined ? '—' : cell(w)).padStart(9)}`);
   }
   const t = errorSummary(tokens);
   const c = errorSummary(concurrency);
   console.log(`\ntokens      ${tokens.length} rows: median |error| ${t.median.toFixed(2)} %, worst ${t.worst.toFixed(2)} %`);
   console.log(`concurrency ${concurrency.length} rows: median |error| ${c.median.toFixed(2)} %, worst ${c.worst.toFixed(2)} % (vLLM prints two decimals)`);
+  if (weights.length > 0) {
+    const wSummary = errorSummary(weights);
+    console.log(`weights     ${weights.length} row${weights.length > 1 ? 's' : ''}: median |error| ${wSummary.median.toFixed(2)} %, worst ${wSummary.worst.toFixed(2)} % (the model and its draft head together)`);
+  }
 }
 
 interface LocalRow {

@@ -3,7 +3,7 @@ import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type G
 import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import { vllmStateElements } from './stateSpace';
-import { draftLayerTensors } from './tensors';
+import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 export type ServingEngine = 'vllm' | 'sglang';
@@ -62,8 +62,8 @@ export interface ServingOptions {
    * group instead of one (its "align" mode) and, for Mamba2 mixers, aligns its blocks to the scan chunk.
    */
   readonly enablePrefixCaching?: boolean;
-  /** `--speculative-config`: the draft's method and the tokens it proposes a step (an MTP draft and n-gram lookups are counted). */
-  readonly speculative?: { readonly method: string; readonly tokens: number };
+  /** `--speculative-config`: the draft's method, the tokens it proposes a step and its checkpoint (MTP, EAGLE and n-gram drafts are counted). */
+  readonly speculative?: { readonly method: string; readonly tokens: number; readonly model?: string };
   /** `--mamba-cache-dtype` / `--mamba-ssm-cache-dtype`: a hybrid's convolution and recurrent state dtypes ('auto': the model's). */
   readonly mambaCacheDtype?: StateDtype;
   readonly mambaSsmCacheDtype?: StateDtype;
@@ -509,34 +509,57 @@ function attentionFree(spec: ModelSpec): boolean {
   return !spec.hybrid && spec.ssm !== undefined;
 }
 
-/** The speculative methods a plan counts: MTP drafts (vLLM's `mtp` and the per-model `*_mtp` names) and n-gram lookups. */
-export function countedSpeculation(method: string): 'mtp' | 'ngram' | undefined {
-  return /(^|_)mtp$/.test(method) ? 'mtp' : /^(ngram|suffix)$/.test(method) ? 'ngram' : undefined;
+/**
+ * The speculative methods a plan counts: MTP drafts (vLLM's `mtp` and the per-model `*_mtp` names), EAGLE heads
+ * (`eagle`, `eagle3`) and n-gram lookups.
+ */
+export function countedSpeculation(method: string): 'mtp' | EagleMethod | 'ngram' | undefined {
+  return /(^|_)mtp$/.test(method) ? 'mtp' : method === 'eagle' || method === 'eagle3' ? method : /^(ngram|suffix)$/.test(method) ? 'ngram' : undefined;
 }
 
 /** What a vLLM command's speculative decoding adds: draft layers beside the model, and the tokens proposed a step. */
 interface Draft {
-  /** Attention layers the draft caches keys and values for (an MTP draft's layers). */
+  /** Attention layers the draft caches keys and values for (an MTP draft's layers, an EAGLE head's one). */
   readonly kvLayers: number;
-  /** Draft layers vLLM loads that the model's weights do not include. */
+  /** MTP draft layers vLLM loads that the model's weights do not include. */
   readonly weightLayers: number;
+  /** An EAGLE head vLLM loads from its own checkpoint. */
+  readonly eagle?: EagleMethod;
   readonly tokens: number;
 }
 
-/** The draft of a command's `--speculative-config`, where VRAM Lens counts it (an MTP draft, n-gram lookups); none otherwise. */
-/** The MTP draft's weights on one GPU of the last stage: its layers in the checkpoint's storage, split over tensor parallelism. */
+/** The draft vocabulary of the public EAGLE-3 heads (draft_vocab_size), the model's where that is smaller. */
+const EAGLE3_DRAFT_VOCAB = 32_000;
+
+/**
+ * The draft's weights on one GPU of the last stage. An MTP draft's layers are stored as the checkpoint is, split
+ * over tensor parallelism. An EAGLE head is its own 16-bit checkpoint: its layer and head split, its fusion
+ * projection replicated on each GPU; under pipeline parallelism it loads an embedding of its own.
+ */
 function draftWeightBytes(spec: ModelSpec, options: ServingOptions, draft: Draft): number {
+  const tp = Math.max(1, options.tensorParallel);
+  const element = activationElementBytes(options.precision);
+  if (draft.eagle) {
+    const tensors = eagleHeadTensors(spec, draft.eagle, Math.min(spec.vocabSize, EAGLE3_DRAFT_VOCAB));
+    const replicated = tensorsBytes(tensors.filter(t => t.name === 'eagle.fc'), element, undefined);
+    const embedding = options.pipelineParallel > 1 ? (spec.vocabSize * spec.hiddenSize * element) / tp : 0;
+    return (tensorsBytes(tensors, element, undefined) - replicated) / tp + replicated + embedding;
+  }
   if (draft.weightLayers === 0) {
     return 0;
   }
-  return tensorsBytes(draftLayerTensors(spec, draft.weightLayers), activationElementBytes(options.precision), options.quantization) / Math.max(1, options.tensorParallel);
+  return tensorsBytes(draftLayerTensors(spec, draft.weightLayers), element, options.quantization) / tp;
 }
 
+/** The draft of a command's `--speculative-config`, where VRAM Lens counts it (an MTP draft, an EAGLE head, n-gram lookups); none otherwise. */
 function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
   const s = options.speculative;
   const kind = s ? countedSpeculation(s.method) : undefined;
   if (!s || !kind) {
     return { kvLayers: 0, weightLayers: 0, tokens: 0 };
+  }
+  if (kind === 'eagle' || kind === 'eagle3') {
+    return { kvLayers: 1, weightLayers: 0, eagle: kind, tokens: s.tokens };
   }
   const layers = kind === 'mtp' ? spec.draftLayers ?? spec.mtpLayers ?? 0 : 0;
   return { kvLayers: layers, weightLayers: kind === 'mtp' ? spec.draftLayers ?? 0 : 0, tokens: s.tokens };
@@ -842,13 +865,22 @@ function speculativeNotes(spec: ModelSpec, options: ServingOptions, draft: Draft
   if (kind === 'ngram') {
     return [`Speculative decoding (${s.method}, ${s.tokens} tokens a step): its proposals come from the prompt, with no draft model on the GPU${spec.hybrid ? '; each request keeps a recurrent-state block per proposed token' : ''}.`];
   }
+  const hybridBlocks = spec.hybrid ? `; each request keeps ${s.tokens} more recurrent-state block${s.tokens > 1 ? 's' : ''} per recurrent group, and the convolution windows ${s.tokens} more inputs` : '';
+  if (draft.eagle) {
+    const eagle3 = draft.eagle === 'eagle3';
+    const head = eagle3 ? `, the fusion of three of the model's layers' hidden states and a head of its own over ${Math.min(spec.vocabSize, EAGLE3_DRAFT_VOCAB).toLocaleString('en-US')} draft tokens` : ", the fusion of the embedding and hidden state, and the model's head";
+    return [
+      `Speculative decoding (${eagle3 ? 'EAGLE-3' : 'EAGLE'}, ${s.tokens} token${s.tokens > 1 ? 's' : ''} a step${s.model ? `, ${s.model}` : ''}): the draft head adds ${GIB_TEXT(draftWeightBytes(spec, options, draft))} GiB of weights per GPU` +
+        ` (one decoder layer at the model's width${head}, in 16 bits, as public EAGLE checkpoints are built: the head's own config is not read) and its attention layer's KV cache${options.pipelineParallel > 1 ? ' on the last stage' : ''}${hybridBlocks}. The drafting's own activations are not counted.`,
+    ];
+  }
   if (draft.kvLayers === 0) {
     return [`Speculative decoding (${s.method}): the model's config declares no multi-token-prediction layers, so the draft is not counted.`];
   }
   const weights = draft.weightLayers > 0 ? `${GIB_TEXT(draftWeightBytes(spec, options, draft))} GiB of weights per GPU (${draft.weightLayers} layer${draft.weightLayers > 1 ? 's' : ''} the model itself does not load, sharing its embedding and head), ` : '';
   return [
     `Speculative decoding (MTP, ${s.tokens} token${s.tokens > 1 ? 's' : ''} a step): the checkpoint's multi-token-prediction draft adds ${weights}and its ${draft.kvLayers} attention layer${draft.kvLayers > 1 ? 's\'' : '\'s'} KV cache${options.pipelineParallel > 1 ? ' on the last stage' : ''}` +
-      `${spec.hybrid ? `; each request keeps ${s.tokens} more recurrent-state block${s.tokens > 1 ? 's' : ''} per recurrent group, and the convolution windows ${s.tokens} more inputs` : ''}. The drafting's own activations are not counted.`,
+      `${hybridBlocks}. The drafting's own activations are not counted.`,
   ];
 }
 

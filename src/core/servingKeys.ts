@@ -82,15 +82,25 @@ function readKvDtype(v: ConfigValue): KvCacheType | 'invalid' {
   return /^(auto|fp8|fp8_e4m3|fp8_e5m2|fp8_inc|bfloat16|float16)$/i.test(v.value) ? (/^fp8/i.test(v.value) ? 'fp8' : 'auto') : 'invalid';
 }
 
-/** `--speculative-config`: a JSON object (a string on a command line, a mapping or dict elsewhere); read, never run. */
+/**
+ * `--speculative-config`: a JSON object (a string on a command line, a mapping or dict elsewhere); read, never run.
+ * Without a method, vLLM takes it from the draft checkpoint's name (an EAGLE head's), else runs it as a draft model.
+ */
 function readSpeculative(v: ConfigValue): ServingOptions['speculative'] | 'invalid' {
   const fields = speculativeFields(v);
-  const method = fields?.method;
+  const model = typeof fields?.model === 'string' && fields.model.trim() !== '' ? fields.model.trim() : undefined;
+  const method = fields?.method ?? (model ? methodOfDraft(model) : undefined);
   const tokens = fields?.num_speculative_tokens ?? 1;
   if (typeof method !== 'string' || typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 1 || tokens > 64) {
     return 'invalid';
   }
-  return { method: method.toLowerCase(), tokens };
+  return { method: method.toLowerCase(), tokens, ...(model ? { model } : {}) };
+}
+
+/** The method vLLM gives a draft checkpoint named without one, by its name (EAGLE-… an EAGLE head, …eagle3 an EAGLE-3 head), else a draft model. */
+function methodOfDraft(model: string): string {
+  const name = model.toLowerCase();
+  return name.includes('eagle-') ? 'eagle' : name.includes('eagle3') ? 'eagle3' : 'draft_model';
 }
 
 function speculativeFields(v: ConfigValue): Record<string, unknown> | undefined {
@@ -153,8 +163,8 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
     says: "A hybrid's convolution state dtype (auto: the model's), and its recurrent state's too unless mamba_ssm_cache_dtype or the config sets that.",
   },
   speculative_config: {
-    option: 'speculative', read: readSpeculative, expects: 'a JSON object with "method" (and "num_speculative_tokens")', engines: ['vllm'],
-    says: "Speculative decoding. An MTP draft (the checkpoint's own multi-token-prediction layers) adds those layers' weights and KV cache; for a hybrid model each request also keeps a recurrent-state block per proposed token. An n-gram draft costs no GPU memory; other drafts are not counted.",
+    option: 'speculative', read: readSpeculative, expects: 'a JSON object with "method" or "model" (and "num_speculative_tokens")', engines: ['vllm'],
+    says: "Speculative decoding. An MTP draft (the checkpoint's own multi-token-prediction layers) adds those layers' weights and KV cache; an EAGLE or EAGLE-3 head adds its decoder layer, fusion projection (and EAGLE-3's own head) and that layer's KV cache; for a hybrid model each request also keeps a recurrent-state block per proposed token. An n-gram draft costs no GPU memory; a separate draft model is not counted.",
   },
   cpu_offload_gb: {
     option: 'cpuOffloadGb', read: v => (v.kind === 'number' && v.value >= 0 && v.value <= 1e6 ? v.value : 'invalid'), expects: 'GiB of weights per GPU, 0 or more', engines: ['vllm'],

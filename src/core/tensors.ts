@@ -268,6 +268,34 @@ export function draftLayerTensors(spec: ModelSpec, layers: number): WeightTensor
   ];
 }
 
+/** The speculative heads vLLM builds from an EAGLE checkpoint: EAGLE(-2) and EAGLE-3. */
+export type EagleMethod = 'eagle' | 'eagle3';
+
+/**
+ * An EAGLE draft head as vLLM builds it (llama_eagle.py, llama_eagle3.py), at the model's width: one decoder layer
+ * (dense, at the model's intermediate size) and the projection of the model's hidden states — 2 × hidden_size in for
+ * EAGLE, three of the model's layers' (3 × hidden_size) for EAGLE-3, whose layer's attention also reads the embedding
+ * beside the hidden state (2 × hidden_size in). EAGLE borrows the model's embedding and head; EAGLE-3 borrows the
+ * embedding and keeps a head of its own over its draft vocabulary. Without the head's own config, these are the
+ * shapes its public checkpoints have.
+ */
+export function eagleHeadTensors(spec: ModelSpec, method: EagleMethod, draftVocab: number): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const eagle3 = method === 'eagle3';
+  const attention = attentionTensors(spec, 1, 'eagle.').map(t => (eagle3 && t.inFeatures === h && !t.name.endsWith('o_proj') ? { ...t, inFeatures: 2 * h } : t));
+  const out = [
+    ...attention,
+    ...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, 1, 'eagle.')),
+    ...tagged('other', linear('eagle.fc', (eagle3 ? 3 : 2) * h, h, 1)),
+    // EAGLE drops its layer's input norm; EAGLE-3 keeps it, adds a norm of the hidden state and a final norm.
+    ...tagged('norms', vector('eagle norms', normParams(spec), eagle3 ? 4 : 1)),
+  ];
+  if (eagle3) {
+    out.push(...tagged('head', { ...linear('eagle.lm_head', h, draftVocab, 1), embeddingOrHead: true }));
+  }
+  return out;
+}
+
 /** A mixture of experts' layers: routed and shared experts, the router (and its bias), Qwen2-MoE's shared-expert gate. */
 function expertTensors(spec: ModelSpec, m: NonNullable<ModelSpec['moe']>, moeLayers: number): WeightTensor[] {
   const h = spec.hiddenSize;

@@ -570,13 +570,44 @@ function servingFlags(words: readonly Word[]): ConfigEntry[] {
     short.set(w.span.start, w.text);
     return { ...w, text: long };
   });
-  return flagArguments(expanded, 0).map(f => {
+  const flags = flagArguments(expanded, 0).map(f => {
     const shortFlag = short.get(f.keySpan.start - 2);
     const keySpan = shortFlag ? { start: f.keySpan.start - 1, end: f.keySpan.start - 2 + shortFlag.length } : f.keySpan;
     const key = SERVING_FLAG_ALIASES[f.key] ?? f.key;
     const written = shortFlag ?? (key !== f.key ? `--${f.key.replace(/_/g, '-')}` : undefined);
     return { key, keySpan, value: f.value, ...(written ? { written } : {}) };
   });
+  return withDottedFields(flags);
+}
+
+/**
+ * vLLM's dotted form of a JSON flag (`--speculative-config.method eagle3 --speculative-config.model X`): the fields
+ * gathered into one object under the flag's name, where the first of them stands.
+ */
+function withDottedFields(flags: readonly ConfigEntry[]): ConfigEntry[] {
+  const out: ConfigEntry[] = [];
+  const objects = new Map<string, { entries: ConfigEntry[]; at: number; span: Span }>();
+  for (const f of flags) {
+    const dot = f.key.indexOf('.');
+    if (dot <= 0 || dot === f.key.length - 1) {
+      out.push(f);
+      continue;
+    }
+    const name = f.key.slice(0, dot);
+    const field = { key: f.key.slice(dot + 1), keySpan: f.keySpan, value: f.value };
+    const known = objects.get(name);
+    if (known) {
+      known.entries.push(field);
+      known.span = { start: known.span.start, end: f.value.span.end };
+      continue;
+    }
+    objects.set(name, { entries: [field], at: out.length, span: { start: f.keySpan.start, end: f.value.span.end } });
+    out.push({ key: name, keySpan: { start: f.keySpan.start, end: f.keySpan.start + dot }, value: { kind: 'object', entries: [], span: f.keySpan } });
+  }
+  for (const [name, o] of objects) {
+    out[o.at] = { ...out[o.at], key: name, value: { kind: 'object', entries: o.entries, span: o.span } };
+  }
+  return out;
 }
 
 /**

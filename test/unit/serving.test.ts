@@ -494,7 +494,7 @@ describe('serving planner: MTP speculative decoding in vLLM', () => {
     assert.strictEqual(withMtp.weightsBytes - without.weightsBytes, (424_699_392 * 2) / 2);
   });
 
-  it("DeepSeek-V3's draft is an MoE layer, loaded in FP8 as its checkpoint stores it; n-gram drafts cost no weights; other drafts keep the warning", () => {
+  it("DeepSeek-V3's draft is an MoE layer, loaded in FP8 as its checkpoint stores it; n-gram drafts cost no weights; a separate draft model keeps the warning", () => {
     const base = 'vllm serve deepseek-ai/DeepSeek-V3 -tp 8 --max-model-len 32768';
     const plain = plan(base).serving!;
     const mtp = plan(`${base} --speculative-config '{"method": "deepseek_mtp", "num_speculative_tokens": 1}'`).serving!;
@@ -504,10 +504,55 @@ describe('serving planner: MTP speculative decoding in vLLM', () => {
     const ngram = plan(`${base} --speculative-config '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`);
     assert.strictEqual(ngram.serving!.weightsBytes, plain.weightsBytes);
     assert.ok(!ngram.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
-    const eagle = plan(`${base} --speculative-config '{"method": "eagle3", "model": "some/eagle-head", "num_speculative_tokens": 3}'`);
-    assert.strictEqual(eagle.serving!.weightsBytes, plain.weightsBytes);
-    assert.ok(eagle.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
+    const draftModel = plan(`${base} --speculative-config '{"model": "deepseek-ai/DeepSeek-V2-Lite", "num_speculative_tokens": 3}'`);
+    assert.strictEqual(draftModel.serving!.weightsBytes, plain.weightsBytes);
+    assert.ok(draftModel.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
     assert.ok(plan(`${base} --speculative-config '{"num_speculative_tokens": 3}'`).problems.some(p => /--speculative-config` must be a JSON object with "method"/.test(p.message)));
+  });
+});
+
+describe('serving planner: EAGLE speculative decoding in vLLM', () => {
+  const plan = (command: string, gpu = 'H100 80GB') => only(`${command}\n`, 'shell', { targetGpu: gpu });
+  const base = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192';
+  const eagle3 = `--speculative-config '{"method": "eagle3", "model": "yuhuili/EAGLE3-LLaMA3.1-Instruct-8B", "num_speculative_tokens": 3}'`;
+
+  it("a public vLLM log's pool (vllm-ascend#2667): the EAGLE-3 head's attention layer pages with the model's 32, 252,800 tokens exactly, and the weights it loads", () => {
+    // "Available memory: 34184553369", "GPU KV cache size: 252,800 tokens" in blocks of 128, "Loading model weights
+    // took 15.7847 GB" (GiB) for Llama-3.1-8B-Instruct and EAGLE3-LLaMA3.1-Instruct-8B, whose head shares the embedding.
+    const command = `vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 128 --max-num-seqs 1 --enforce-eager --block-size 128 --kv-cache-memory-bytes 34184553369 --engine-version 0.9.1`;
+    const p = plan(`${command} --speculative-config '{"method": "eagle3", "model": "vllm-ascend/EAGLE3-LLaMA3.1-Instruct-8B", "num_speculative_tokens": 2}'`).serving!;
+    assert.strictEqual(p.kvTokens, 252_800);
+    assert.strictEqual(p.kvBytesPerToken, 33 * 2 * 8 * 128 * 2);
+    assert.ok(Math.abs(p.weightsBytes / GIB / 15.7847 - 1) < 0.005, `${p.weightsBytes / GIB} GiB`);
+    assert.strictEqual(plan(command).serving!.kvTokens, 260_736, 'without the head, 32 layers would page more');
+  });
+
+  it("the head's weights as vLLM builds them: EAGLE-3 a layer reading 2 × hidden, a 3 × hidden fusion and a 32,000-token head; EAGLE the model's head; per GPU under TP", () => {
+    const plain = plan(base).serving!;
+    const three = plan(`${base} ${eagle3}`);
+    // q, k, v from 8,192 inputs (33,554,432 + 2 × 8,388,608), o 16,777,216, the MLP 176,160,768, four norms 16,384,
+    // fc 50,331,648, lm_head 131,072,000: 424,689,664 bf16 parameters.
+    assert.strictEqual(three.serving!.weightsBytes - plain.weightsBytes, 424_689_664 * 2);
+    assert.ok(!three.problems.some(w => /Speculative decoding is not counted/.test(w.message)), 'counted, no warning');
+    assert.ok(three.serving!.assumptions.some(n => /^Speculative decoding \(EAGLE-3, 3 tokens a step, yuhuili\/EAGLE3-LLaMA3\.1-Instruct-8B\): the draft head adds 0\.79 GiB of weights per GPU/.test(n)));
+    // Without a method, vLLM names it from the checkpoint: "EAGLE-" an EAGLE head (a layer and a 2 × hidden fusion).
+    const one = plan(`${base} --speculative-config '{"model": "yuhuili/EAGLE-LLaMA3-Instruct-8B", "num_speculative_tokens": 5}'`).serving!;
+    assert.strictEqual(one.weightsBytes - plain.weightsBytes, 251_662_336 * 2);
+    assert.strictEqual(one.kvBytesPerToken, (plain.kvBytesPerToken / 32) * 33);
+    const tp2 = plan(`${base} -tp 2 ${eagle3}`).serving!;
+    const plainTp2 = plan(`${base} -tp 2`).serving!;
+    const fc = 3 * 4096 * 4096 * 2;
+    assert.strictEqual(tp2.weightsBytes - plainTp2.weightsBytes, (424_689_664 * 2 - fc) / 2 + fc, 'the fusion projection is replicated');
+  });
+
+  it('a quantized model keeps its EAGLE head in 16 bits; the dotted form of the flag reads the same', () => {
+    const fp8 = plan('vllm serve RedHatAI/Llama-3.3-70B-Instruct-fp8-dynamic -tp 2 --max-model-len 8192').serving!;
+    const withHead = plan(`vllm serve RedHatAI/Llama-3.3-70B-Instruct-fp8-dynamic -tp 2 --max-model-len 8192 --speculative-config '{"method": "eagle3", "model": "yuhuili/EAGLE3-LLaMA3.3-Instruct-70B", "num_speculative_tokens": 3}'`).serving!;
+    const h = 8192;
+    const sharded = (2 * h * (h + 2 * 1024) + h * h + 3 * h * 28672 + 4 * h + 32000 * h) * 2;
+    assert.strictEqual(withHead.weightsBytes - fp8.weightsBytes, sharded / 2 + 3 * h * h * 2);
+    const dotted = plan(`${base} --speculative-config.method eagle3 --speculative-config.model yuhuili/EAGLE3-LLaMA3.1-Instruct-8B --speculative-config.num_speculative_tokens 3`).serving!;
+    assert.strictEqual(dotted.weightsBytes, plan(`${base} ${eagle3}`).serving!.weightsBytes);
   });
 });
 
@@ -598,7 +643,7 @@ describe('serving planner: data parallelism, expert parallelism and a pool set b
 
 describe('serving planner: what a command changes that the plan does not count, and --language-model-only', () => {
   it('speculative decoding gets a warning on its flag (vLLM and SGLang), and the plan is still given', () => {
-    const vllm = only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --speculative-config '{"method": "eagle3", "model": "yuhuili/EAGLE3-LLaMA3.1-Instruct-8B", "num_speculative_tokens": 3}'\n`, 'shell');
+    const vllm = only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --speculative-config '{"model": "meta-llama/Llama-3.2-1B-Instruct", "num_speculative_tokens": 5}'\n`, 'shell');
     const warning = vllm.problems.find(p => p.severity === 'warning')!;
     assert.match(warning.message, /^Speculative decoding is not counted/);
     assert.ok(vllm.serving && vllm.serving.starts);
