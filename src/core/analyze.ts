@@ -9,9 +9,9 @@ import { estimate, MIB } from './memory';
 import { formatInteger } from './format';
 import { resolveIa3Targets } from './ia3';
 import { configIntent, type ConfigIntent } from './intent';
-import { launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
+import { configOfModelName, launchesIn, locateModelConfigs, problemSpan, resolveSpec, uncountedDiffusersModel, type CatalogReference, type FoundConfig, type UnresolvedName } from './spec';
 import { planLlamaCpp, type LlamaOptions, type LlamaPlan } from './llamacpp';
-import { planServing, servingHeadroomBytes, unplannedAdvice, unplannedCard, unplannedReason, type ServingOptions, type ServingPlan, type UnplannedCard } from './serving';
+import { planServing, servingHeadroomBytes, unplannedAdvice, unplannedCard, unplannedReason, type DraftModel, type ServingOptions, type ServingPlan, type UnplannedCard } from './serving';
 import type { ServingFromFile } from './servingKeys';
 import { FRAMEWORK_NAMES, type TrainingFramework } from './trainingKeys';
 import type {
@@ -456,8 +456,10 @@ function engineOptions(config: FoundConfig, effective: AnalysisOptions, engineVe
 export function servingOptionsFor(read: ServingFromFile, effective: AnalysisOptions, engineVersion: string | undefined): ServingOptions {
   const o = read.options;
   const named = effective.precision === 'fp8' && effective.quantization === undefined ? 'fp8-tensor' : effective.quantization;
+  const speculative = o.speculative?.method === 'draft_model' && o.speculative.model ? { ...o.speculative, draftModel: draftModelNamed(o.speculative.model) } : o.speculative;
   return {
     ...o,
+    ...(speculative ? { speculative } : {}),
     engine: read.engine === 'sglang' ? 'sglang' : 'vllm',
     version: o.version ?? engineVersion,
     tensorParallel: o.tensorParallel ?? effective.tensorParallel,
@@ -466,6 +468,13 @@ export function servingOptionsFor(read: ServingFromFile, effective: AnalysisOpti
     quantization: o.quantization ?? named,
     kvCacheType: o.kvCacheType ?? effective.kvCacheType,
   };
+}
+
+/** A speculative draft model as the catalog knows it (its architecture and what its name says of its weights); undefined for a name it lacks. */
+function draftModelNamed(name: string): DraftModel | undefined {
+  const found = configOfModelName(name);
+  const spec = found ? resolveSpec(found).spec : undefined;
+  return found && spec ? { id: found.catalog?.model.id ?? name, spec, ...(found.catalog?.match?.quantization ? { quantization: found.catalog.match.quantization } : {}) } : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, estimateWithDoubled, gpusNeeded, largestBatch, largestImage, largestShape, longestSequence, peakIn, savings, sensitivities, smallestGpuFor, type FitMode, type MultiGpuPlan } from './advise';
 import { analyzeConfig, configVerdict, verdictFor, type ConfigAnalysis, type DocumentAnalysis } from './analyze';
 import { CATALOG } from './catalog';
-import { findModelConfigs } from './spec';
+import { configOfModelName } from './spec';
 import { ALL_LINEAR_TARGETS } from './weightTensor';
 import type { AnalysisOptions } from './options';
 import { cloudVsBuy, throughputOn, type CloudVsBuy, type Throughput } from './throughput';
@@ -136,7 +136,7 @@ export interface CatalogFit {
 export function catalogFits(options: AnalysisOptions): CatalogFit[] {
   const out: CatalogFit[] = [];
   for (const model of CATALOG) {
-    const found = findModelConfigs({ kind: 'object', entries: [{ key: 'base_model', keySpan: { start: 0, end: 0 }, value: { kind: 'string', value: model.id, span: { start: 0, end: 0 } } }], span: { start: 0, end: 0 } })[0];
+    const found = configOfModelName(model.id);
     if (!found) {
       continue;
     }

@@ -63,7 +63,7 @@ export interface ServingOptions {
    */
   readonly enablePrefixCaching?: boolean;
   /** `--speculative-config`: the draft's method, the tokens it proposes a step and its checkpoint (MTP, EAGLE and n-gram drafts are counted). */
-  readonly speculative?: { readonly method: string; readonly tokens: number; readonly model?: string };
+  readonly speculative?: { readonly method: string; readonly tokens: number; readonly model?: string; readonly draftModel?: DraftModel };
   /** `--mamba-cache-dtype` / `--mamba-ssm-cache-dtype`: a hybrid's convolution and recurrent state dtypes ('auto': the model's). */
   readonly mambaCacheDtype?: StateDtype;
   readonly mambaSsmCacheDtype?: StateDtype;
@@ -509,22 +509,40 @@ function attentionFree(spec: ModelSpec): boolean {
   return !spec.hybrid && spec.ssm !== undefined;
 }
 
+/** A separate draft model (`"method": "draft_model"`, or a checkpoint named without a method), as the catalog knows it. */
+export interface DraftModel {
+  readonly id: string;
+  readonly spec: ModelSpec;
+  /** What the draft checkpoint's name says of its weights (an FP8 or 4-bit export). */
+  readonly quantization?: Quantization;
+}
+
 /**
  * The speculative methods a plan counts: MTP drafts (vLLM's `mtp` and the per-model `*_mtp` names), EAGLE heads
- * (`eagle`, `eagle3`) and n-gram lookups.
+ * (`eagle`, `eagle3`), n-gram lookups, and a draft model the catalog knows.
  */
-export function countedSpeculation(method: string): 'mtp' | EagleMethod | 'ngram' | undefined {
+export function countedSpeculation(s: Pick<NonNullable<ServingOptions['speculative']>, 'method' | 'draftModel'>): 'mtp' | EagleMethod | 'ngram' | 'draft_model' | undefined {
+  const method = s.method;
+  if (method === 'draft_model') {
+    return s.draftModel ? 'draft_model' : undefined;
+  }
   return /(^|_)mtp$/.test(method) ? 'mtp' : method === 'eagle' || method === 'eagle3' ? method : /^(ngram|suffix)$/.test(method) ? 'ngram' : undefined;
 }
 
 /** What a vLLM command's speculative decoding adds: draft layers beside the model, and the tokens proposed a step. */
 interface Draft {
-  /** Attention layers the draft caches keys and values for (an MTP draft's layers, an EAGLE head's one). */
+  /**
+   * Attention layers the draft caches keys and values for (an MTP draft's layers, an EAGLE head's one), counted in
+   * the model's layers: a draft model's cache per token over one of the model's layers' (not a whole number where
+   * their layers differ).
+   */
   readonly kvLayers: number;
   /** MTP draft layers vLLM loads that the model's weights do not include. */
   readonly weightLayers: number;
   /** An EAGLE head vLLM loads from its own checkpoint. */
   readonly eagle?: EagleMethod;
+  /** A separate draft model vLLM loads whole. */
+  readonly model?: DraftModel;
   readonly tokens: number;
 }
 
@@ -539,6 +557,10 @@ const EAGLE3_DRAFT_VOCAB = 32_000;
 function draftWeightBytes(spec: ModelSpec, options: ServingOptions, draft: Draft): number {
   const tp = Math.max(1, options.tensorParallel);
   const element = activationElementBytes(options.precision);
+  if (draft.model) {
+    // vLLM splits a draft model over the model's tensor-parallel GPUs; its rotary cache is whole on each.
+    return weightBytes(draft.model.spec, element, draft.model.quantization) / tp + ropeCacheBytes(draft.model.spec, element);
+  }
   if (draft.eagle) {
     const tensors = eagleHeadTensors(spec, draft.eagle, Math.min(spec.vocabSize, EAGLE3_DRAFT_VOCAB));
     const replicated = tensorsBytes(tensors.filter(t => t.name === 'eagle.fc'), element, undefined);
@@ -554,12 +576,18 @@ function draftWeightBytes(spec: ModelSpec, options: ServingOptions, draft: Draft
 /** The draft of a command's `--speculative-config`, where VRAM Lens counts it (an MTP draft, an EAGLE head, n-gram lookups); none otherwise. */
 function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
   const s = options.speculative;
-  const kind = s ? countedSpeculation(s.method) : undefined;
+  const kind = s ? countedSpeculation(s) : undefined;
   if (!s || !kind) {
     return { kvLayers: 0, weightLayers: 0, tokens: 0 };
   }
   if (kind === 'eagle' || kind === 'eagle3') {
     return { kvLayers: 1, weightLayers: 0, eagle: kind, tokens: s.tokens };
+  }
+  if (kind === 'draft_model') {
+    const model = s.draftModel!;
+    const own = kvBytesPerLayerToken(spec, options);
+    const drafts = attentionFree(model.spec) || own === 0 ? 0 : (kvBytesPerLayerToken(model.spec, options) * attentionLayers(model.spec)) / own;
+    return { kvLayers: drafts, weightLayers: 0, model, tokens: s.tokens };
   }
   const layers = kind === 'mtp' ? spec.draftLayers ?? spec.mtpLayers ?? 0 : 0;
   return { kvLayers: layers, weightLayers: kind === 'mtp' ? spec.draftLayers ?? 0 : 0, tokens: s.tokens };
@@ -858,7 +886,7 @@ function checkpointMethodNotes(options: ServingOptions): string[] {
 /** What a plan says of the command's speculative decoding: what of its draft it counts. */
 function speculativeNotes(spec: ModelSpec, options: ServingOptions, draft: Draft): string[] {
   const s = options.speculative;
-  const kind = s ? countedSpeculation(s.method) : undefined;
+  const kind = s ? countedSpeculation(s) : undefined;
   if (!s || !kind) {
     return [];
   }
@@ -872,6 +900,15 @@ function speculativeNotes(spec: ModelSpec, options: ServingOptions, draft: Draft
     return [
       `Speculative decoding (${eagle3 ? 'EAGLE-3' : 'EAGLE'}, ${s.tokens} token${s.tokens > 1 ? 's' : ''} a step${s.model ? `, ${s.model}` : ''}): the draft head adds ${GIB_TEXT(draftWeightBytes(spec, options, draft))} GiB of weights per GPU` +
         ` (one decoder layer at the model's width${head}, in 16 bits, as public EAGLE checkpoints are built: the head's own config is not read) and its attention layer's KV cache${options.pipelineParallel > 1 ? ' on the last stage' : ''}${hybridBlocks}. The drafting's own activations are not counted.`,
+    ];
+  }
+  if (draft.model) {
+    const m = draft.model;
+    const split = options.tensorParallel > 1 ? `, split over the ${options.tensorParallel} GPUs` : '';
+    return [
+      `Speculative decoding (draft model ${m.id}, ${s.tokens} token${s.tokens > 1 ? 's' : ''} a step): the draft adds ${GIB_TEXT(draftWeightBytes(spec, options, draft))} GiB of weights per GPU${split}` +
+        ` (${m.quantization ? `as its name says, ${m.quantization}` : 'in the model\'s dtype'}) and its ${attentionLayers(m.spec)} layers' KV cache in the same pool, ${((draft.kvLayers * kvBytesPerLayerToken(spec, options)) / 1024).toFixed(1)} KiB per token beside the model's` +
+        `${m.spec.slidingWindow !== undefined ? ' (its sliding-window layers counted as full)' : ''}${hybridBlocks}. The drafting's own activations are not counted.`,
     ];
   }
   if (draft.kvLayers === 0) {

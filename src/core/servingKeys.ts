@@ -1,4 +1,5 @@
 // The serving flags VRAM Lens reads (vLLM's and SGLang's, as command lines, `--config` YAML and `LLM(...)` write them): what each sets, what it does to the KV pool (for hovers), and the reader that turns a file's entries into serving options.
+import { findCatalogModel } from './catalog';
 import { entryOf, type ConfigObject, type ConfigValue } from './configTree';
 import { dynamicQuant, GGUF_FILE_TYPES, ggufFileType } from './gguf';
 import { RUN_LIMITS } from './runLimits';
@@ -164,7 +165,7 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   },
   speculative_config: {
     option: 'speculative', read: readSpeculative, expects: 'a JSON object with "method" or "model" (and "num_speculative_tokens")', engines: ['vllm'],
-    says: "Speculative decoding. An MTP draft (the checkpoint's own multi-token-prediction layers) adds those layers' weights and KV cache; an EAGLE or EAGLE-3 head adds its decoder layer, fusion projection (and EAGLE-3's own head) and that layer's KV cache; for a hybrid model each request also keeps a recurrent-state block per proposed token. An n-gram draft costs no GPU memory; a separate draft model is not counted.",
+    says: "Speculative decoding. An MTP draft (the checkpoint's own multi-token-prediction layers) adds those layers' weights and KV cache; an EAGLE or EAGLE-3 head adds its decoder layer, fusion projection (and EAGLE-3's own head) and that layer's KV cache; for a hybrid model each request also keeps a recurrent-state block per proposed token. A separate draft model adds its weights and its layers' KV cache (where the catalog knows it). An n-gram draft costs no GPU memory.",
   },
   cpu_offload_gb: {
     option: 'cpuOffloadGb', read: v => (v.kind === 'number' && v.value >= 0 && v.value <= 1e6 ? v.value : 'invalid'), expects: 'GiB of weights per GPU, 0 or more', engines: ['vllm'],
@@ -385,11 +386,11 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
 }
 
 /** What a draft model costs that the plan leaves out. */
-const SPECULATIVE_NOT_COUNTED = "Speculative decoding is not counted: the draft model's (or the MTP layers') weights and KV cache come out of the engine's budget too, so the KV pool is smaller than shown.";
+const SPECULATIVE_NOT_COUNTED = "Speculative decoding is not counted: the draft model's (or the MTP layers') weights and KV cache come out of the engine's budget too, so the KV pool is smaller than shown. (A vLLM draft model the catalog knows is counted.)";
 
 /** Flags that change memory in ways the plan does not model, by engine, with what the plan leaves out. */
 const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string; readonly counted?: (v: ConfigValue) => boolean }>> = {
-  speculative_config: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED, counted: v => { const s = readSpeculative(v); return s !== 'invalid' && s !== undefined && countedSpeculation(s.method) !== undefined; } },
+  speculative_config: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED, counted: v => { const s = readSpeculative(v); return s !== 'invalid' && s !== undefined && (countedSpeculation(s) !== undefined || (s.method === 'draft_model' && s.model !== undefined && findCatalogModel(s.model) !== undefined)); } },
   speculative_model: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
   speculative_algorithm: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
   speculative_draft_model_path: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },

@@ -1091,6 +1091,12 @@ export function findModelConfigs(root: ConfigValue | undefined): FoundConfig[] {
   return locateModelConfigs(root, Number.POSITIVE_INFINITY).configs;
 }
 
+/** A model named on its own (a catalog id, or a name that resolves to one), as a config: undefined for a name the catalog lacks. */
+export function configOfModelName(name: string): FoundConfig | undefined {
+  const nowhere = { start: 0, end: 0 };
+  return findModelConfigs({ kind: 'object', entries: [{ key: 'base_model', keySpan: nowhere, value: { kind: 'string', value: name, span: nowhere } }], span: nowhere })[0];
+}
+
 function keyName(config: FoundConfig, field: SpecField): string {
   return config.keys.find(k => k.field === field)?.key ?? KEY_ALIASES[field][0];
 }

@@ -494,7 +494,7 @@ describe('serving planner: MTP speculative decoding in vLLM', () => {
     assert.strictEqual(withMtp.weightsBytes - without.weightsBytes, (424_699_392 * 2) / 2);
   });
 
-  it("DeepSeek-V3's draft is an MoE layer, loaded in FP8 as its checkpoint stores it; n-gram drafts cost no weights; a separate draft model keeps the warning", () => {
+  it("DeepSeek-V3's draft is an MoE layer, loaded in FP8 as its checkpoint stores it; n-gram drafts cost no weights; a draft model the catalog lacks keeps the warning", () => {
     const base = 'vllm serve deepseek-ai/DeepSeek-V3 -tp 8 --max-model-len 32768';
     const plain = plan(base).serving!;
     const mtp = plan(`${base} --speculative-config '{"method": "deepseek_mtp", "num_speculative_tokens": 1}'`).serving!;
@@ -504,7 +504,7 @@ describe('serving planner: MTP speculative decoding in vLLM', () => {
     const ngram = plan(`${base} --speculative-config '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`);
     assert.strictEqual(ngram.serving!.weightsBytes, plain.weightsBytes);
     assert.ok(!ngram.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
-    const draftModel = plan(`${base} --speculative-config '{"model": "deepseek-ai/DeepSeek-V2-Lite", "num_speculative_tokens": 3}'`);
+    const draftModel = plan(`${base} --speculative-config '{"model": "someone/private-draft", "num_speculative_tokens": 3}'`);
     assert.strictEqual(draftModel.serving!.weightsBytes, plain.weightsBytes);
     assert.ok(draftModel.problems.some(w => /Speculative decoding is not counted/.test(w.message)));
     assert.ok(plan(`${base} --speculative-config '{"num_speculative_tokens": 3}'`).problems.some(p => /--speculative-config` must be a JSON object with "method"/.test(p.message)));
@@ -553,6 +553,36 @@ describe('serving planner: EAGLE speculative decoding in vLLM', () => {
     assert.strictEqual(withHead.weightsBytes - fp8.weightsBytes, sharded / 2 + 3 * h * h * 2);
     const dotted = plan(`${base} --speculative-config.method eagle3 --speculative-config.model yuhuili/EAGLE3-LLaMA3.1-Instruct-8B --speculative-config.num_speculative_tokens 3`).serving!;
     assert.strictEqual(dotted.weightsBytes, plan(`${base} ${eagle3}`).serving!.weightsBytes);
+  });
+});
+
+describe('serving planner: a draft model for speculative decoding in vLLM', () => {
+  const plan = (command: string, gpu = 'H100 80GB') => only(`${command}\n`, 'shell', { targetGpu: gpu });
+  const base = 'vllm serve Qwen/Qwen3-8B --max-model-len 8192';
+
+  it("Qwen3-0.6B drafting for Qwen3-8B: its whole weights and its 28 layers' KV cache in the same pool", () => {
+    const plain = plan(base).serving!;
+    const drafted = plan(`${base} --speculative-config '{"method": "draft_model", "model": "Qwen/Qwen3-0.6B", "num_speculative_tokens": 5}'`);
+    // Qwen3-0.6B: 596,049,920 bf16 parameters and its rotary cache (40,960 positions × 128 × 2 bytes) on the GPU.
+    assert.strictEqual(drafted.serving!.weightsBytes - plain.weightsBytes, 596_049_920 * 2 + 40_960 * 128 * 2);
+    // 36 layers × 8 KV heads × 128 × 2 × 2 bytes, and the draft's 28 layers of the same shape.
+    assert.strictEqual(plain.kvBytesPerToken, 36 * 4096);
+    assert.strictEqual(drafted.serving!.kvBytesPerToken, (36 + 28) * 4096);
+    assert.ok(drafted.serving!.kvTokens < plain.kvTokens * (36 / 64) * 1.001, `${drafted.serving!.kvTokens} tokens`);
+    assert.deepStrictEqual(drafted.problems.map(p => p.message), [], 'counted: no warning');
+    assert.ok(drafted.serving!.assumptions.some(n => /^Speculative decoding \(draft model Qwen\/Qwen3-0\.6B, 5 tokens a step\): the draft adds 1\.12 GiB of weights per GPU/.test(n)));
+  });
+
+  it('a draft named without a method is a draft model (vLLM\'s rule); it splits over tensor parallelism; a draft the catalog lacks keeps the warning', () => {
+    const named = plan(`${base} --speculative-config '{"model": "Qwen/Qwen3-0.6B", "num_speculative_tokens": 5}'`).serving!;
+    const explicit = plan(`${base} --speculative-config '{"method": "draft_model", "model": "Qwen/Qwen3-0.6B", "num_speculative_tokens": 5}'`).serving!;
+    assert.strictEqual(named.weightsBytes, explicit.weightsBytes);
+    const tp2 = plan(`${base} -tp 2 --speculative-config '{"model": "Qwen/Qwen3-0.6B", "num_speculative_tokens": 5}'`).serving!;
+    const plainTp2 = plan(`${base} -tp 2`).serving!;
+    assert.strictEqual(tp2.weightsBytes - plainTp2.weightsBytes, (596_049_920 * 2) / 2 + 40_960 * 128 * 2);
+    const unknown = plan(`${base} --speculative-config '{"model": "someone/private-draft-1b", "num_speculative_tokens": 5}'`);
+    assert.strictEqual(unknown.serving!.weightsBytes, plan(base).serving!.weightsBytes);
+    assert.ok(unknown.problems.some(w => /^Speculative decoding is not counted/.test(w.message)));
   });
 });
 
@@ -643,7 +673,7 @@ describe('serving planner: data parallelism, expert parallelism and a pool set b
 
 describe('serving planner: what a command changes that the plan does not count, and --language-model-only', () => {
   it('speculative decoding gets a warning on its flag (vLLM and SGLang), and the plan is still given', () => {
-    const vllm = only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --speculative-config '{"model": "meta-llama/Llama-3.2-1B-Instruct", "num_speculative_tokens": 5}'\n`, 'shell');
+    const vllm = only(`vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --speculative-config '{"model": "someone/private-draft-1b", "num_speculative_tokens": 5}'\n`, 'shell');
     const warning = vllm.problems.find(p => p.severity === 'warning')!;
     assert.match(warning.message, /^Speculative decoding is not counted/);
     assert.ok(vllm.serving && vllm.serving.starts);
