@@ -501,6 +501,45 @@ const ernieMoeRefine = (ctx: FamilyContext): Refinement => {
   };
 };
 
+/** A setting Hunyuan writes either once or per layer (`moe_topk: [8, 8, …]`): its value, which every layer must share. */
+function uniformSetting(ctx: FamilyContext, key: string, options: { allowZero?: boolean } = {}): number | undefined {
+  const list = ctx.numbers(key);
+  if (list === undefined) {
+    if (ctx.length(key) === undefined) {
+      return ctx.int(key, options);
+    }
+    ctx.fail(`\`${key}\` must list a whole number for each layer`, key);
+    return undefined;
+  }
+  if (list.some(v => v !== list[0])) {
+    ctx.fail(`\`${key}\` differs from layer to layer; VRAM Lens models one value for every layer`, key);
+    return undefined;
+  }
+  return list[0];
+}
+
+/**
+ * Hunyuan's mixture of experts (hunyuan_v1_moe, Hunyuan-A13B): every layer's FFN is num_experts routed experts of
+ * moe_intermediate_size (moe_topk per token) beside a shared MLP of num_shared_expert × intermediate_size; each may be
+ * written once or per layer. The router (`gate.wg`) has no bias.
+ */
+const hunyuanMoeRefine = (ctx: FamilyContext): Refinement => {
+  const intermediate = ctx.intermediateSize ?? 0;
+  const numExperts = uniformSetting(ctx, 'num_experts') ?? 1;
+  return {
+    ...LLAMA_STYLE.refine!(ctx),
+    moe: {
+      numExperts,
+      expertsPerToken: uniformSetting(ctx, 'moe_topk') ?? 1,
+      expertIntermediate: uniformSetting(ctx, 'moe_intermediate_size') ?? intermediate,
+      sharedIntermediate: (uniformSetting(ctx, 'num_shared_expert', { allowZero: true }) ?? 1) * intermediate,
+      sharedExpertGate: false,
+      moeLayers: ctx.numLayers,
+      routerBias: false,
+    },
+  };
+};
+
 /** What a GLM config class with latent attention assumes where the config leaves it out. */
 interface GlmLatentDefaults {
   readonly moe: DeepseekMoeKeys;
@@ -1454,6 +1493,10 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // MiniMax-M2: Mixtral's experts in every layer (256 of intermediate_size, 8 per token; the router's correction bias a
   // buffer) around grouped-query attention with q/k norms over the whole projections; an untied head.
   minimax_m2: { ...LLAMA_STYLE, name: 'MiniMax-M2 (mixture of experts)', qkNorm: 'projection', refine: ctx => ({ moe: everyLayerExperts(ctx, { experts: 256, topK: 8 }) }) },
+  // Hunyuan (Tencent): Llama's block with per-head query and key norms (query_layernorm / key_layernorm, after the
+  // rotary embedding), dense (Hunyuan-0.5B to 7B) or with Hunyuan's experts (Hunyuan-A13B).
+  hunyuan_v1_dense: { ...LLAMA_STYLE, name: 'Hunyuan', qkNorm: 'head' },
+  hunyuan_v1_moe: { ...LLAMA_STYLE, name: 'Hunyuan MoE (mixture of experts)', qkNorm: 'head', refine: hunyuanMoeRefine },
   ernie4_5: { ...LLAMA_STYLE, name: 'ERNIE 4.5', tiedByDefault: true, refine: ernieBiasRefine },
   ernie4_5_moe: { ...LLAMA_STYLE, name: 'ERNIE 4.5 MoE (mixture of experts)', tiedByDefault: true, refine: ernieMoeRefine },
   exaone4: { ...LLAMA_STYLE, name: 'EXAONE 4.0', qkNorm: 'head', refine: exaone4Refine },

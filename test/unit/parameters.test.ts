@@ -503,6 +503,28 @@ describe('Seed-OSS and EXAONE 4.0 as transformers builds them', () => {
     assert.strictEqual(onlyConfig(JSON.stringify({ ...config, sliding_window_pattern: 'LLGL' })).spec!.slidingLayers, 48);
     assert.strictEqual(onlyConfig(JSON.stringify({ ...config, sliding_window: null })).spec!.slidingLayers, 0);
   });
+
+  it("Hunyuan-A13B (hunyuan_v1_moe, its settings written per layer): 64 experts of 3,072 and a shared MLP in all 32 layers, per-head q/k norms; 80.39B, 12.75B active (its card's 80B and 13B)", () => {
+    const perLayer = (value: number) => Array.from({ length: 32 }, () => value);
+    const config = { architectures: ['HunYuanMoEV1ForCausalLM'], model_type: 'hunyuan_v1_moe', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, intermediate_size: 3072, vocab_size: 128167, num_experts: 64, moe_intermediate_size: perLayer(3072), moe_topk: perLayer(8), num_shared_expert: perLayer(1), use_qk_norm: true, tie_word_embeddings: true };
+    const a = onlyConfig(JSON.stringify(config));
+    // Per layer (transformers' modeling_hunyuan_v1_moe): attention 41,943,040 + query/key norms 256 + norms 8,192;
+    // 64 experts 2,415,919,104 + the shared MLP 37,748,736 + the router 262,144.
+    const layer = 41_943_040 + 256 + 8192 + 2_415_919_104 + 37_748_736 + 262_144;
+    assert.strictEqual(a.estimate!.parameters.total, 128167 * 4096 + 32 * layer + 4096);
+    assert.strictEqual(((a.estimate!.parameters.activePerToken) / 1e9).toFixed(2), '12.75');
+    assert.deepStrictEqual(a.problems, []);
+    const uneven = onlyConfig(JSON.stringify({ ...config, moe_topk: [...perLayer(8).slice(1), 4] }));
+    assert.ok(uneven.problems.some(p => /`moe_topk` differs from layer to layer/.test(p.message)));
+  });
+
+  it('Hunyuan dense (hunyuan_v1_dense): Llama\'s block with per-head query and key norms', () => {
+    const config = { architectures: ['HunYuanDenseV1ForCausalLM'], model_type: 'hunyuan_v1_dense', hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, intermediate_size: 14336, vocab_size: 128167, tie_word_embeddings: true };
+    const a = onlyConfig(JSON.stringify(config));
+    const llama = onlyConfig(JSON.stringify({ ...config, architectures: ['LlamaForCausalLM'], model_type: 'llama' }));
+    assert.strictEqual(a.estimate!.parameters.total - llama.estimate!.parameters.total, 32 * 2 * 128);
+    assert.ok(!a.problems.some(p => /not a family VRAM Lens knows/.test(p.message)));
+  });
 });
 
 describe('LFM2: short convolutions beside grouped-query attention', () => {
