@@ -41,7 +41,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams'
+    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4'
   >
 >;
 
@@ -537,6 +537,45 @@ const hunyuanMoeRefine = (ctx: FamilyContext): Refinement => {
       moeLayers: ctx.numLayers,
       routerBias: false,
     },
+  };
+};
+
+/**
+ * Gemma 4 (`gemma4_text`, and the text_config of a `gemma4` checkpoint): Gemma 3's layer (four norms, per-head q/k
+ * norms) with global layers of global_head_dim (512) — where attention_k_eq_v, num_global_key_value_heads of them
+ * and keys serving as values — between sliding ones (layer_types, else five sliding to one global, the last global);
+ * the last num_kv_shared_layers layers reuse earlier keys and values (use_double_wide_mlp doubles their MLP); per-layer
+ * embeddings of hidden_size_per_layer_input (256 unless set; E2B, E4B); with enable_moe_block, num_experts experts of
+ * moe_intermediate_size (top_k_experts a token) beside the dense MLP in every layer, three more norms and the router's
+ * scales.
+ */
+const gemma4Refine = (ctx: FamilyContext): Refinement => {
+  const n = ctx.numLayers;
+  const kinds = ctx.layerTypes ?? Array.from({ length: n }, (_, i) => ((i + 1) % 6 === 0 || i === n - 1 ? 'full_attention' : 'sliding_attention'));
+  const shared = Math.min(n, ctx.int('num_kv_shared_layers', { allowZero: true }) ?? 0);
+  const sharedKinds = kinds.slice(n - shared, n);
+  const keysAsValues = ctx.bool('attention_k_eq_v') === true;
+  const moe = ctx.bool('enable_moe_block') === true;
+  return {
+    slidingLayers: kinds.slice(0, n).filter(k => k === 'sliding_attention').length,
+    gemma4: {
+      globalHeadDim: ctx.int('global_head_dim') ?? 512,
+      globalKvHeads: keysAsValues ? (ctx.int('num_global_key_value_heads') ?? ctx.numKvHeads) : ctx.numKvHeads,
+      keysAsValues,
+      sharedSliding: sharedKinds.filter(k => k === 'sliding_attention').length,
+      sharedGlobal: sharedKinds.filter(k => k !== 'sliding_attention').length,
+      doubleWideShared: ctx.bool('use_double_wide_mlp') === true,
+      // Gemma4TextConfig's default is 256; the released 26B and 31B write 0.
+      perLayerWidth: ctx.isNull('hidden_size_per_layer_input') ? 0 : ctx.has('hidden_size_per_layer_input') ? (ctx.int('hidden_size_per_layer_input', { allowZero: true }) ?? 0) : 256,
+      perLayerVocab: ctx.int('vocab_size_per_layer_input') ?? 262_144,
+    },
+    ...(moe
+      ? {
+          normsPerLayer: 7,
+          mlpLayers: n,
+          moe: { numExperts: ctx.int('num_experts') ?? 1, expertsPerToken: ctx.int('top_k_experts') ?? 1, expertIntermediate: ctx.int('moe_intermediate_size') ?? ctx.intermediateSize ?? 0, sharedIntermediate: 0, sharedExpertGate: false, moeLayers: n, routerBias: false },
+        }
+      : {}),
   };
 };
 
@@ -1326,6 +1365,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
       return { slidingLayers: ctx.numLayers - Math.floor(ctx.numLayers / pattern) };
     },
   },
+  gemma4_text: { ...LLAMA_STYLE, name: 'Gemma 4', tiedByDefault: true, normsPerLayer: 4, qkNorm: 'head', refine: gemma4Refine },
   stablelm: {
     ...LLAMA_STYLE, name: 'StableLM', norm: 'layernorm',
     refine: ctx => ({ attentionBias: ctx.bool('use_qkv_bias') ? 'qkv' : 'none' }),

@@ -229,7 +229,7 @@ export function mmprojBytes(spec: ModelSpec, type: string): number {
  * first_k_dense_replace, GLM-4.5's).
  */
 function layersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
-  const hybrid = hybridLayersHolding(spec, t);
+  const hybrid = hybridLayersHolding(spec, t) ?? gemma4LayersHolding(spec, t);
   if (hybrid) {
     return hybrid;
   }
@@ -242,6 +242,31 @@ function layersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
   const isMoe = Number.isInteger(step) && step > 1 ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - moe;
   const all = Array.from({ length: layers }, (_, i) => i);
   return t.component === 'experts' ? all.filter(isMoe) : all.filter(i => !isMoe(i));
+}
+
+/**
+ * The blocks holding a Gemma 4 tensor that not every block has: a global layer's (every n-th block, as its layers
+ * interleave, else the last ones) or a sliding layer's; keys and values only in blocks that are not KV-shared (the
+ * last num_kv_shared_layers), a double-wide MLP only in those. Undefined for any other tensor.
+ */
+function gemma4LayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
+  const g = spec.gemma4;
+  const layers = spec.numLayers;
+  if (!g || t.count <= 0 || t.count === layers || (t.component !== 'attention' && !t.name.startsWith('wide.'))) {
+    return undefined;
+  }
+  const globalLayers = layers - spec.slidingLayers;
+  const step = layers / Math.max(1, globalLayers);
+  const isGlobal = Number.isInteger(step) ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - globalLayers;
+  const firstShared = layers - g.sharedSliding - g.sharedGlobal;
+  const all = Array.from({ length: layers }, (_, i) => i);
+  if (t.name.startsWith('wide.')) {
+    return all.filter(i => i >= firstShared);
+  }
+  const kind = all.filter(i => isGlobal(i) === t.name.startsWith('global.'));
+  const own = kind.filter(i => i < firstShared);
+  const set = t.count === kind.length ? kind : t.count === own.length ? own : undefined;
+  return set && set.length > 0 ? set : undefined;
 }
 
 /** A recurrent mixer's tensor (Gated DeltaNet, Mamba, short convolution), by the names the inventory gives them. */
@@ -303,6 +328,9 @@ export function ggufTensors(spec: ModelSpec, ftype: string): GgufTensor[] {
       }
     } else if (t.component === 'embeddings' && t.name === 'embed_tokens') {
       push('token_embd', n, spec.tieWordEmbeddings ? outputType(c, t.inFeatures, base) : tokenEmbeddingType(c, base));
+    } else if (t.name === 'embed_tokens_per_layer') {
+      // Gemma 4's per-layer embeddings (per_layer_token_embd): an input table llama.cpp keeps in host memory.
+      push('other', n, tokenEmbeddingType(c, base));
     } else if (t.target === 'head') {
       push('output', n, outputType(c, t.inFeatures, base));
     } else if (!twoD || !t.linear || /router|gate_inp/.test(t.name)) {

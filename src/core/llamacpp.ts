@@ -1,7 +1,7 @@
 // The llama.cpp and Ollama planner for users running GGUF models: the model buffer split between host and GPU, the KV buffer, the compute buffer, and whether it loads on the GPU.
 import { ggufTensors, ggmlBytes, mmprojBytes, type GgufTensor } from './gguf';
 import { gpuMemoryBytes, type Gpu } from './gpus';
-import { MIB } from './memory';
+import { gemma4CachedElements, MIB } from './memory';
 import { largestFitting } from './search';
 import { vllmStateElements } from './stateSpace';
 import type { ModelSpec } from './types';
@@ -295,10 +295,13 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
   const context = paddedContext(options.engine === 'ollama' ? perSlot * (options.parallel ?? 1) : perSlot);
   const ubatch = Math.min(options.ubatch ?? DEFAULTS.ubatch, context);
   const perCell = kvBytesPerCell(spec, options);
-  // A hybrid's attention layers cache keys and values; a state-space model's (Mamba) none.
-  const kvLayers = spec.hybrid ? spec.hybrid.attentionLayers : spec.ssm ? 0 : layers;
+  // A hybrid's attention layers cache keys and values; a state-space model's (Mamba) none; Gemma 4's KV-shared
+  // layers none, its global layers at their own width (counted in sliding layers' cells).
+  const gemma4 = spec.gemma4 ? gemma4CachedElements(spec, spec.gemma4) : undefined;
+  const slidingCells = gemma4 ? spec.slidingLayers - spec.gemma4!.sharedSliding : spec.slidingLayers;
+  const kvLayers = gemma4 ? slidingCells + gemma4.global / (2 * spec.numKvHeads * spec.headDim) : spec.hybrid ? spec.hybrid.attentionLayers : spec.ssm ? 0 : layers;
   // Sliding-window layers keep a cache of their own: the window for each sequence and a micro-batch (unless --swa-full).
-  const swaLayers = spec.slidingWindow !== undefined && !options.swaFull ? Math.min(spec.slidingLayers, kvLayers) : 0;
+  const swaLayers = spec.slidingWindow !== undefined && !options.swaFull ? Math.min(slidingCells, kvLayers) : 0;
   const swaCells = swaLayers > 0 ? Math.min(context, paddedContext(spec.slidingWindow! * (options.parallel ?? 1) + ubatch)) : 0;
   // The recurrent layers' states sit beside the KV cells, in the same memory (llama.cpp's hybrid memory).
   const states = recurrentStateBytes(spec, options);

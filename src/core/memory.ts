@@ -17,6 +17,7 @@ import type {
   Estimate,
   InferenceComponent,
   KvCacheType,
+  Gemma4Layout,
   MemoryEstimate,
   ModelSpec,
   ParameterBreakdown,
@@ -1276,6 +1277,19 @@ function recurrentTerms(spec: ModelSpec): RecurrentTerms | undefined {
   return undefined;
 }
 
+/**
+ * Gemma 4's cache per token, in elements, over its sliding and its global layers: keys and values of each layer that
+ * has its own (KV-shared layers read an earlier layer's), at each kind's KV heads and head width — a global layer
+ * whose keys serve as values still caches both.
+ */
+export function gemma4CachedElements(spec: ModelSpec, g: Gemma4Layout): { sliding: number; global: number } {
+  const globalLayers = spec.numLayers - spec.slidingLayers;
+  return {
+    sliding: (spec.slidingLayers - g.sharedSliding) * 2 * spec.numKvHeads * spec.headDim,
+    global: (globalLayers - g.sharedGlobal) * 2 * g.globalKvHeads * g.globalHeadDim,
+  };
+}
+
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */
 export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   if (spec.encoderOnly) {
@@ -1296,6 +1310,10 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   // vLLM allocates the cache in blocks of 16 tokens.
   const blocks = (n: number) => (settings.serving === 'vllm' ? Math.ceil(n / 16) * 16 : n);
   const { full, sliding } = cachedTokens(spec, settings);
+  if (spec.gemma4) {
+    const g = gemma4CachedElements(spec, spec.gemma4);
+    return Math.round(((g.sliding * blocks(sliding) + g.global * blocks(full)) * elementBytes * settings.batchSize) / tp);
+  }
   // A hybrid's Mamba layers keep no keys or values, but a recurrent state per sequence, whatever its length.
   const mambaLayers = spec.hybrid?.mambaLayers ?? 0;
   const attentionLayers = spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers;

@@ -4,7 +4,7 @@ import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, rou
 import { largestFitting, smallestFitting } from './search';
 import { vllmStateElements } from './stateSpace';
 import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
-import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
+import type { Gemma4Layout, KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 export type ServingEngine = 'vllm' | 'sglang';
 
@@ -445,8 +445,33 @@ function indexerKeyBytes(spec: ModelSpec): number {
 }
 
 /** The attention layers that cache keys and values (a hybrid's recurrent layers keep none, a state-space model has none). */
-function attentionLayers(spec: ModelSpec): number {
+function attentionLayers(spec: ModelSpec, tensorParallel = 1): number {
+  if (spec.gemma4) {
+    const g = gemma4Paging(spec, spec.gemma4, tensorParallel);
+    return g.slidingLayers + g.globalLayers;
+  }
   return attentionFree(spec) ? 0 : (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
+}
+
+/**
+ * Gemma 4's layers as a pool pages them, in layers of its sliding kind: vLLM gives every KV cache group one page size,
+ * so a global layer of a different width per token counts as that many sliding layers' worth (a 31B global layer, 4
+ * KV heads of 512 against 16 of 256, as half a layer). KV-shared layers cache nothing. Heads per GPU under TP.
+ */
+function gemma4Paging(spec: ModelSpec, g: Gemma4Layout, tensorParallel: number): { slidingLayers: number; globalLayers: number; slidingHeadsHere: number } {
+  const here = (heads: number) => Math.max(1, Math.floor(heads / Math.max(1, tensorParallel)));
+  const slidingHeadsHere = here(spec.numKvHeads);
+  const width = (here(g.globalKvHeads) * g.globalHeadDim) / (slidingHeadsHere * spec.headDim);
+  return { slidingLayers: spec.slidingLayers - g.sharedSliding, globalLayers: (spec.numLayers - spec.slidingLayers - g.sharedGlobal) * width, slidingHeadsHere };
+}
+
+/** The share of a stage's cached layers that slide (Gemma 4's counted at its sliding layers' page). */
+function slidingShare(spec: ModelSpec, tensorParallel: number): number {
+  if (spec.gemma4) {
+    const g = gemma4Paging(spec, spec.gemma4, tensorParallel);
+    return g.slidingLayers / Math.max(1e-9, g.slidingLayers + g.globalLayers);
+  }
+  return spec.slidingLayers / Math.max(1, spec.numLayers);
 }
 
 /** How vLLM groups a stage's layers into KV cache groups of one size (its hybrid manager), and what a request needs. */
@@ -465,8 +490,8 @@ interface KvGroups {
  * vLLM's grouping of a stage's `layers` attention layers and `stateLayers` recurrent ones: one group size for every
  * kind (the fewest layers of a kind, or the most when no kind has half as many again), each kind in whole groups.
  */
-function kvGroups(spec: ModelSpec, layers: number, hybrid: boolean, stateLayers = 0, stateBlocks = 1): KvGroups {
-  const sliding = hybrid && spec.slidingWindow !== undefined ? Math.round((spec.slidingLayers / Math.max(1, spec.numLayers)) * layers) : 0;
+function kvGroups(spec: ModelSpec, layers: number, hybrid: boolean, stateLayers = 0, stateBlocks = 1, tensorParallel = 1): KvGroups {
+  const sliding = hybrid && spec.slidingWindow !== undefined ? Math.round(slidingShare(spec, tensorParallel) * layers) : 0;
   const full = layers - sliding;
   const kinds = [full, sliding, stateLayers].filter(n => n > 0);
   const min = Math.min(...kinds);
@@ -586,7 +611,7 @@ function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
   if (kind === 'draft_model') {
     const model = s.draftModel!;
     const own = kvBytesPerLayerToken(spec, options);
-    const drafts = attentionFree(model.spec) || own === 0 ? 0 : (kvBytesPerLayerToken(model.spec, options) * attentionLayers(model.spec)) / own;
+    const drafts = attentionFree(model.spec) || own === 0 ? 0 : (kvBytesPerLayerToken(model.spec, options) * attentionLayers(model.spec, options.tensorParallel)) / own;
     return { kvLayers: drafts, weightLayers: 0, model, tokens: s.tokens };
   }
   const layers = kind === 'mtp' ? spec.draftLayers ?? spec.mtpLayers ?? 0 : 0;
@@ -685,7 +710,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
   // An MTP draft's layers run after the model's last layer, on the last stage.
-  const layersPerStage = stageLayers(attentionLayers(spec), pp).map((n, i) => n + (i === pp - 1 ? draft.kvLayers : 0));
+  const layersPerStage = stageLayers(attentionLayers(spec, options.tensorParallel), pp).map((n, i) => n + (i === pp - 1 ? draft.kvLayers : 0));
   const stateLayersPerStage = stageLayers(statePage > 0 ? recurrentLayers(spec) : 0, pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
@@ -695,7 +720,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
     // A pool set by hand (`--kv-cache-memory-bytes`) is what vLLM allocates, whatever the budget leaves.
     const available = options.kvCacheMemoryBytes ?? budget - weights - activation - nonTorch - graphsInside;
-    return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache, stateLayersPerStage[i], (prefixCaching ? 2 : 1) + draft.tokens) };
+    return { weights, activation, available, layers, groups: kvGroups(spec, layers, accounting.v1 && accounting.hybridKvCache, stateLayersPerStage[i], (prefixCaching ? 2 : 1) + draft.tokens, options.tensorParallel) };
   });
   // V1 groups the layers (and a state-space model's states are grouped in any release); V0 pages each layer alike.
   const grouped = accounting.v1 || attentionFree(spec);
@@ -719,7 +744,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
-    kvCacheBytes, kvBytesPerToken: perLayerToken * (attentionLayers(spec) + draft.kvLayers), kvTokens,
+    kvCacheBytes, kvBytesPerToken: perLayerToken * (attentionLayers(spec, options.tensorParallel) + draft.kvLayers), kvTokens,
     ...(worst.groups.stateGroups > 0 ? { stateBytesPerSequence: worst.groups.stateGroups * worst.groups.stateBlocks * blockBytes } : {}),
     maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
@@ -867,7 +892,8 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   if (options.kvCacheMemoryBytes !== undefined) {
     notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
   }
-  notes.push(...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options), ...speculativeNotes(spec, options, draft), ...checkpointMethodNotes(options));
+  notes.push(...gemma4PagingNotes(spec, options),
+    ...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options), ...speculativeNotes(spec, options, draft), ...checkpointMethodNotes(options));
   if (rope > 0) {
     notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
   }
@@ -881,6 +907,22 @@ function checkpointMethodNotes(options: ServingOptions): string[] {
   return options.checkpointMethod && options.quantization === undefined
     ? [`--quantization ${options.checkpointMethod}: neither the checkpoint's name nor the catalog says how many bits its weights load in, so they are planned in 16 bits: more than vLLM loads, and a smaller KV pool than vLLM's.`]
     : [];
+}
+
+/** How a vLLM plan pages Gemma 4's two kinds of layer, for its assumptions. */
+function gemma4PagingNotes(spec: ModelSpec, options: ServingOptions): string[] {
+  const g = spec.gemma4;
+  if (!g) {
+    return [];
+  }
+  const p = gemma4Paging(spec, g, options.tensorParallel);
+  const globalOwn = spec.numLayers - spec.slidingLayers - g.sharedGlobal;
+  const each = globalOwn > 0 ? p.globalLayers / globalOwn : 0;
+  const shared = g.sharedSliding + g.sharedGlobal;
+  return [
+    `Gemma 4: its ${p.slidingLayers} sliding layers (${spec.numKvHeads} KV heads of ${spec.headDim}) and ${globalOwn} global layers (${g.globalKvHeads} of ${g.globalHeadDim}) are paged at one page size, as vLLM gives every KV cache group, each global layer as ${Number(each.toFixed(2))} sliding layer${each === 1 ? '' : 's'}` +
+      `${shared > 0 ? `; its ${shared} KV-shared layers cache nothing` : ''}.`,
+  ];
 }
 
 /** What a plan says of the command's speculative decoding: what of its draft it counts. */
@@ -954,7 +996,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers);
   const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB, gpu);
   // Under DP attention each group of TP / DP GPUs keeps its own requests' KV, its heads split over the group.
-  const perToken = kvBytesPerLayerToken(spec, { ...options, tensorParallel: attentionGroup(options) }) * attentionLayers(spec);
+  const perToken = kvBytesPerLayerToken(spec, { ...options, tensorParallel: attentionGroup(options) }) * attentionLayers(spec, attentionGroup(options));
   // SGLang sizes the pool from the free memory after loading, less the share it leaves unreserved.
   const pool = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
   const states = sglangStatePool(spec, options, pool);

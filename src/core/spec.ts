@@ -1695,6 +1695,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : draftLayersOf(config)),
     ...(refined.mlpLayers !== undefined ? { mlpLayers: Math.min(refined.mlpLayers, numLayers) } : {}),
     ...(refined.activationParams ? { activationParams: refined.activationParams } : {}),
+    ...(refined.gemma4 ? { gemma4: refined.gemma4, approximate: "its global layers' training activations counted at its sliding layers' head width, not measured" } : {}),
   };
 }
 

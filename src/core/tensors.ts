@@ -1,5 +1,5 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
-import type { Ia3Layout, ModelSpec } from './types';
+import type { Gemma4Layout, Ia3Layout, ModelSpec } from './types';
 import { numel, type LoraTarget, type ParameterComponent, type WeightTensor } from './weightTensor';
 import { crossDitTensors, ditTensors, mmditTensors } from './diffusion';
 import { rwkvTensors } from './rwkv';
@@ -221,14 +221,22 @@ function encoderDecoderStack(spec: ModelSpec): WeightTensor[] {
 function decoderStack(spec: ModelSpec): WeightTensor[] {
   const h = spec.hiddenSize;
   const norm = normParams(spec);
-  const out = attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, '');
+  const out = spec.gemma4 ? gemma4Attention(spec, spec.gemma4) : attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, '');
   if (spec.hybrid) {
     out.push(...mambaMixerTensors(spec.hybrid.mixer, h, spec.hybrid.mambaLayers));
   }
   const moeLayers = spec.moe?.moeLayers ?? 0;
   const mlpLayers = spec.mlpLayers ?? spec.numLayers - moeLayers;
-  if (mlpLayers > 0) {
-    out.push(...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, mlpLayers, '')));
+  // Gemma 4's KV-shared layers may have an MLP twice as wide.
+  const wide = spec.gemma4?.doubleWideShared ? Math.min(mlpLayers, spec.gemma4.sharedSliding + spec.gemma4.sharedGlobal) : 0;
+  if (mlpLayers - wide > 0) {
+    out.push(...tagged('mlp', ...mlpTensors(spec, spec.intermediateSize, mlpLayers - wide, '')));
+  }
+  if (wide > 0) {
+    out.push(...tagged('mlp', ...mlpTensors(spec, 2 * spec.intermediateSize, wide, 'wide.')));
+  }
+  if (spec.gemma4) {
+    out.push(...gemma4Extras(spec, spec.gemma4));
   }
   if (spec.activationParams) {
     out.push(...tagged('mlp', vector('activation parameters', spec.activationParams, mlpLayers)));
@@ -247,6 +255,49 @@ function decoderStack(spec: ModelSpec): WeightTensor[] {
   if (spec.crossAttentionLayers) {
     // Llama 3.2 Vision's cross-attention layers: an RMSNorm over each head's queries and keys, and two scalar gates.
     out.push(...tagged('attention', vector('cross-attention q/k norms', 2 * spec.headDim, spec.crossAttentionLayers), vector('cross-attention gates', 2, spec.crossAttentionLayers)));
+  }
+  return out;
+}
+
+/**
+ * Gemma 4's attention: the sliding layers at head_dim with the spec's KV heads, the global ones at their own head width
+ * and KV heads (no v_proj where keys serve as values); KV-shared layers keep only q_proj, o_proj and the query norm.
+ */
+function gemma4Attention(spec: ModelSpec, g: Gemma4Layout): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const a = spec.numHeads;
+  const global = spec.numLayers - spec.slidingLayers;
+  const kinds = [
+    { prefix: '', d: spec.headDim, kv: spec.numKvHeads, layers: spec.slidingLayers, shared: g.sharedSliding, values: true },
+    { prefix: 'global.', d: g.globalHeadDim, kv: g.globalKvHeads, layers: global, shared: g.sharedGlobal, values: !g.keysAsValues },
+  ];
+  const out: Untagged[] = [];
+  for (const k of kinds) {
+    const own = k.layers - k.shared;
+    out.push(linear(`${k.prefix}q_proj`, h, a * k.d, k.layers, 'q'), linear(`${k.prefix}o_proj`, a * k.d, h, k.layers, 'o'), vector(`${k.prefix}q norm`, normParams(spec, k.d), k.layers));
+    out.push(linear(`${k.prefix}k_proj`, h, k.kv * k.d, own, 'k'), vector(`${k.prefix}k norm`, normParams(spec, k.d), own));
+    if (k.values) {
+      out.push(linear(`${k.prefix}v_proj`, h, k.kv * k.d, own, 'v'));
+    }
+  }
+  return tagged('attention', ...out);
+}
+
+/** Gemma 4's per-layer embeddings (the table, the model's projection into them and its norm; each layer's gate, projection and norm) and its routers' scales. */
+function gemma4Extras(spec: ModelSpec, g: Gemma4Layout): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const n = spec.numLayers;
+  const out: WeightTensor[] = [];
+  if (g.perLayerWidth > 0) {
+    const p = g.perLayerWidth;
+    out.push(...tagged('embeddings', table('embed_tokens_per_layer', g.perLayerVocab, n * p)));
+    out.push(...tagged('other', linear('per_layer_model_projection', h, n * p, 1), vector('per_layer_projection_norm', normParams(spec, p), 1)));
+    out.push(...tagged('other', linear('per_layer_input_gate', h, p, n), linear('per_layer_projection', p, h, n)));
+    out.push(...tagged('norms', vector('post_per_layer_input_norm', normParams(spec), n)));
+  }
+  if (spec.moe && spec.moe.moeLayers > 0) {
+    // The router's scale over the hidden state and its per-expert scale (its norm has no weight).
+    out.push(...tagged('experts', vector('router scales', h + spec.moe.numExperts, spec.moe.moeLayers)));
   }
   return out;
 }

@@ -46,6 +46,27 @@ export type MlpKind = 'plain' | 'gated';
 export type HeadKind = 'lm' | 'none';
 
 /** The architecture of a model, fully resolved: every shape and every structural choice. */
+/**
+ * Gemma 4's decoder (transformers' modeling_gemma4): its sliding layers have the spec's head_dim and KV heads; its
+ * full-attention (global) layers their own head width and, where keys serve as values (attention_k_eq_v), their own
+ * KV heads and no value projection. The last num_kv_shared_layers layers reuse an earlier layer's keys and values
+ * (no K/V projections, no cache) and may have an MLP twice as wide; E2B / E4B add per-layer embeddings.
+ */
+export interface Gemma4Layout {
+  readonly globalHeadDim: number;
+  readonly globalKvHeads: number;
+  /** Global layers' keys serve as their values: no v_proj (the cache still holds both). */
+  readonly keysAsValues: boolean;
+  /** KV-shared layers among the sliding and among the global ones. */
+  readonly sharedSliding: number;
+  readonly sharedGlobal: number;
+  /** KV-shared layers' MLPs are twice intermediate_size (use_double_wide_mlp). */
+  readonly doubleWideShared: boolean;
+  /** Per-layer embeddings: each layer's width (hidden_size_per_layer_input, 0 for none) and their vocabulary. */
+  readonly perLayerWidth: number;
+  readonly perLayerVocab: number;
+}
+
 export interface ModelSpec {
   /** Display name of the architecture family (e.g. "Llama", "GPT-2"). */
   readonly family: string;
@@ -154,6 +175,8 @@ export interface ModelSpec {
   readonly mlpLayers?: number;
   /** Learnable scalars of each layer's MLP activation (Apertus's xIELU: alpha_p and alpha_n), 0 or absent for most. */
   readonly activationParams?: number;
+  /** Gemma 4's layers: global layers of their own geometry, layers that reuse earlier layers' keys and values, per-layer embeddings. */
+  readonly gemma4?: Gemma4Layout;
   /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
   readonly rwkv?: RwkvShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */

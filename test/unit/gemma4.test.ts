@@ -1,0 +1,101 @@
+// Gemma 4's decoder held to the model card: global layers of their own width, KV-shared layers, per-layer embeddings, the MoE block.
+import * as assert from 'assert';
+import { DEFAULT_OPTIONS } from '../../src/core/analyze';
+import { ggufTensors } from '../../src/core/gguf';
+import { findGpu } from '../../src/core/gpus';
+import { planLlamaCpp } from '../../src/core/llamacpp';
+import { kvCacheBytes } from '../../src/core/memory';
+import { planVllm } from '../../src/core/serving';
+import { onlyConfig } from './helpers';
+
+const KIB = 1024;
+
+/** Five sliding layers to one global, as the releases' layer_types write them. */
+const layerTypes = (n: number, period = 6) => Array.from({ length: n }, (_, i) => ((i + 1) % period === 0 ? 'full_attention' : 'sliding_attention'));
+
+/**
+ * The 31B and 26B A4B releases' config.json (text_config as public serving ports transcribe Google's files, e.g.
+ * nvidia/Gemma-4-31B-IT-NVFP4; the vision tower, which VRAM Lens does not count, cut to its model_type).
+ */
+const TEXT_COMMON = {
+  model_type: 'gemma4_text', attention_bias: false, attention_k_eq_v: true, global_head_dim: 512, head_dim: 256, hidden_size_per_layer_input: 0,
+  max_position_embeddings: 262_144, num_kv_shared_layers: 0, sliding_window: 1024, tie_word_embeddings: true, use_double_wide_mlp: false,
+  vocab_size: 262_144, vocab_size_per_layer_input: 262_144,
+};
+const checkpoint = (text: Record<string, unknown>) =>
+  JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', tie_word_embeddings: true, text_config: { ...TEXT_COMMON, ...text }, vision_config: { model_type: 'gemma4_vision' } });
+const G31 = checkpoint({ enable_moe_block: false, hidden_size: 5376, intermediate_size: 21_504, num_attention_heads: 32, num_global_key_value_heads: 4, num_hidden_layers: 60, num_key_value_heads: 16, layer_types: layerTypes(60) });
+const G26 = checkpoint({
+  enable_moe_block: true, hidden_size: 2816, intermediate_size: 2112, moe_intermediate_size: 704, num_attention_heads: 16, num_experts: 128, top_k_experts: 8,
+  num_global_key_value_heads: 2, num_hidden_layers: 30, num_key_value_heads: 8, layer_types: layerTypes(30),
+});
+const vllm = (config: string, tensorParallel: number) =>
+  planVllm(onlyConfig(config).spec!, { engine: 'vllm', tensorParallel, pipelineParallel: 1, precision: 'bf16-true', kvCacheType: 'auto', maxModelLen: 32_768 }, findGpu('H100 80GB')!);
+
+describe('Gemma 4', () => {
+  it("31B: global layers of 4 KV heads of 512 whose keys serve as values beside 16-head sliding layers; 30,697,345,280 (the card's 30.7B)", () => {
+    const a = onlyConfig(G31);
+    // Sliding layer: q 44,040,192, k and v 22,020,096 each, o 44,040,192, q/k norms 512; global layer: q 88,080,384,
+    // k 11,010,048, no v, o 88,080,384, norms 1,024; each an MLP of 346,816,512 and four norms of 5,376.
+    const ffn = 346_816_512 + 4 * 5376;
+    const sliding = 2 * 44_040_192 + 2 * 22_020_096 + 512 + ffn;
+    const global = 2 * 88_080_384 + 11_010_048 + 1024 + ffn;
+    assert.strictEqual(a.estimate!.parameters.total, 262_144 * 5376 + 50 * sliding + 10 * global + 5376);
+    assert.strictEqual(a.estimate!.parameters.total, 30_697_345_280);
+    assert.ok(a.problems.some(p => /`vision_config` \(gemma4_vision\) is a vision tower VRAM Lens does not count/.test(p.message)));
+  });
+
+  it("26B A4B: a dense MLP beside 128 experts of 704 in every layer, three more norms and the router's scales; 25.23B, 3.82B active (the card's 25.2B and 3.8B)", () => {
+    const a = onlyConfig(G26);
+    assert.strictEqual(a.estimate!.parameters.total, 25_233_141_760);
+    assert.strictEqual((a.estimate!.parameters.activePerToken / 1e9).toFixed(2), '3.82');
+  });
+
+  it('the KV cache: each kind of layer at its own width, the sliding ones only their window (transformers); vLLM pages the global layers as sliding-layer equivalents', () => {
+    const spec = onlyConfig(G31).spec!;
+    const settings = { ...DEFAULT_OPTIONS, sequenceLength: 8192, batchSize: 1, newTokens: 0, serving: 'hf' as const, kvCacheType: 'auto' as const, precision: 'bf16-true' as const, tensorParallel: 1 };
+    // 50 sliding layers × 2 × 16 × 256 over the 1,024-token window; 10 global layers × 2 × 4 × 512 over all 8,192; bf16.
+    assert.strictEqual(kvCacheBytes(spec, settings as never), (50 * 2 * 16 * 256 * 1024 + 10 * 2 * 4 * 512 * 8192) * 2);
+    assert.strictEqual(vllm(G31, 1).kvBytesPerToken, 50 * 16 * KIB + 10 * 8 * KIB);
+    const moe = vllm(G26, 2);
+    // Under TP 2: 4 sliding KV heads of 256 and one global of 512 per GPU: 25 × 4 KiB + 5 × 2 KiB.
+    assert.strictEqual(moe.kvBytesPerToken, 25 * 4 * KIB + 5 * 2 * KIB);
+  });
+
+  it('llama.cpp: the global layers\' tensors on their own blocks (every sixth), nothing but the token embedding in host memory', () => {
+    const spec = onlyConfig(G31).spec!;
+    const tensors = ggufTensors(spec, 'Q4_K_M');
+    assert.ok(tensors.every(t => t.role !== 'other'), tensors.filter(t => t.role === 'other').map(t => t.elements).join());
+    const block5 = tensors.filter(t => t.layer === 5).reduce((s, t) => s + t.elements, 0);
+    const block0 = tensors.filter(t => t.layer === 0).reduce((s, t) => s + t.elements, 0);
+    assert.strictEqual(block0, 478_959_104, 'a sliding block');
+    assert.strictEqual(block5, 534_009_856, 'a global block');
+    const plan = planLlamaCpp(spec, { engine: 'llama.cpp', fileType: 'Q4_K_M', contextSize: 32_768, parallel: 1 }, findGpu('RTX 5090')!);
+    assert.strictEqual(plan.hostModelBytes, tensors.find(t => t.role === 'token_embd')!.bytes);
+    // 50 sliding layers × 16 KiB over the window and a micro-batch (1,024 + 512 cells), 10 global × 8 KiB over 32,768.
+    assert.strictEqual(plan.kvCacheBytes, 50 * 16 * KIB * 1536 + 10 * 8 * KIB * 32_768);
+  });
+
+  it("KV-shared layers (E2B's shape): no key or value projections and no cache, a double-wide MLP; per-layer embeddings; its effective 2.28B (the card's 2.3B)", () => {
+    const config = {
+      architectures: ['Gemma4ForCausalLM'], model_type: 'gemma4_text', hidden_size: 1536, intermediate_size: 6144, num_hidden_layers: 35, num_attention_heads: 8,
+      num_key_value_heads: 1, head_dim: 256, global_head_dim: 512, attention_k_eq_v: false, vocab_size: 262_144, vocab_size_per_layer_input: 262_144,
+      hidden_size_per_layer_input: 256, num_kv_shared_layers: 20, use_double_wide_mlp: true, sliding_window: 512, layer_types: layerTypes(35, 5), tie_word_embeddings: true,
+    };
+    const a = onlyConfig(JSON.stringify(config));
+    // Attention: 12 sliding layers with keys and values (7,078,400), 16 without (6,291,712); 3 global with (14,156,800),
+    // 4 without (12,583,424). MLPs: 15 of 6,144 (28,311,552), 20 of 12,288 (56,623,104). Per-layer embeddings: the
+    // table 262,144 × 35 × 256, the projection 1,536 × 8,960 and its norm, each layer's gate and projection and norm.
+    const attention = 12 * 7_078_400 + 16 * 6_291_712 + 3 * 14_156_800 + 4 * 12_583_424;
+    const mlp = 15 * 28_311_552 + 20 * 56_623_104;
+    const table = 262_144 * 35 * 256;
+    const perLayer = table + 1536 * 8960 + 256 + 35 * (2 * 1536 * 256 + 1536);
+    const total = 262_144 * 1536 + attention + mlp + 35 * 4 * 1536 + 1536 + perLayer;
+    assert.strictEqual(a.estimate!.parameters.total, total);
+    assert.strictEqual(((total - table) / 1e9).toFixed(2), '2.28');
+    const spec = a.spec!;
+    const settings = { ...DEFAULT_OPTIONS, sequenceLength: 4096, batchSize: 1, newTokens: 0, serving: 'hf' as const, kvCacheType: 'auto' as const, precision: 'bf16-true' as const, tensorParallel: 1 };
+    // Only the 12 sliding and 3 global layers with their own keys and values cache them.
+    assert.strictEqual(kvCacheBytes(spec, settings as never), (12 * 2 * 256 * 512 + 3 * 2 * 512 * 4096) * 2);
+  });
+});
