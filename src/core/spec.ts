@@ -124,7 +124,7 @@ export interface VisionConfig {
 /** The vision_config kinds counted as towers beside a language model, by model_type. */
 const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   siglip_vision_model: 'siglip', llama4_vision_model: 'llama4', mllama_vision_model: 'mllama', pixtral: 'pixtral', clip_vision_model: 'clip',
-  intern_vit_6b: 'internvit',
+  intern_vit_6b: 'internvit', gemma4_vision: 'gemma4',
 };
 
 /** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`, NeMo's `tokenizer.type`). */
@@ -224,7 +224,7 @@ const HOLDER_SIZE_KEYS: ReadonlySet<string> = new Set(['query_num', 'downsample_
 
 /** Keys of the multimodal config itself that shape a tower's projector (Mistral 3's and LLaVA's). */
 const PROJECTOR_KEYS = [
-  'spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor', 'vision_aspect_ratio', 'dynamic_image_size', 'max_dynamic_patch', 'min_dynamic_patch', 'use_thumbnail',
+  'vision_soft_tokens_per_image', 'spatial_merge_size', 'multimodal_projector_bias', 'downsample_ratio', 'query_num', 'scale_factor', 'vision_aspect_ratio', 'dynamic_image_size', 'max_dynamic_patch', 'min_dynamic_patch', 'use_thumbnail',
 ] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
@@ -1998,6 +1998,11 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     out_hidden_size: 3584, num_position_embeddings: 2304,
   },
   moonvit: { hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, num_channels: 3, patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64 },
+  // Gemma4VisionConfig's; its images have no fixed size (image_size only sizes the report's example image).
+  gemma4: {
+    hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 16, num_attention_heads: 12, head_dim: 64, num_channels: 3, image_size: 768, patch_size: 16,
+    pooling_kernel_size: 3, position_embedding_size: 10_240, vision_soft_tokens_per_image: 280,
+  },
 };
 
 /** The tower a vision_config describes; undefined, with a problem on the key, when a size in it is no size. */
@@ -2046,6 +2051,13 @@ function towerOfKind(config: VisionConfig, size: (key: string) => number, proble
   }
   if (config.kind === 'internvit') {
     return internVitTower(config, size);
+  }
+  if (config.kind === 'gemma4') {
+    const gemma4 = {
+      heads: size('num_attention_heads'), headDim: size('head_dim'), positions: size('position_embedding_size'), standardize: config.values.standardize === true,
+      pooling: size('pooling_kernel_size'), softTokens: size('vision_soft_tokens_per_image'),
+    };
+    return { ...baseTower(config, size), gemma4 };
   }
   const layersProblem = featureLayersProblem(config, size('num_hidden_layers'));
   if (layersProblem) {

@@ -426,7 +426,7 @@ export interface VisionTower {
    * Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small
    * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's / Qwen3-VL's, InternViT (InternVL) or MoonViT (Kimi-VL).
    */
-  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'qwen3vl' | 'internvit' | 'moonvit';
+  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'qwen3vl' | 'internvit' | 'moonvit' | 'gemma4';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -461,6 +461,12 @@ export interface VisionTower {
    * to each image's own grid), and merge_kernel_size patches merged into one token before its projector.
    */
   readonly moonVit?: { readonly positionRows: number; readonly positionCols: number; readonly mergeRows: number; readonly mergeCols: number };
+  /**
+   * Gemma 4's tower: its heads (num_attention_heads of head_dim, as many KV heads), the two axes' position tables of
+   * position_embedding_size, whether its output is standardized, and the soft tokens an image becomes
+   * (vision_soft_tokens_per_image), each pooling_kernel_size² patches.
+   */
+  readonly gemma4?: { readonly heads: number; readonly headDim: number; readonly positions: number; readonly standardize: boolean; readonly pooling: number; readonly softTokens: number };
   /**
    * Qwen2-VL's patch merger: spatial_merge_size² patches into one token of the language model's width; frames per patch.
    * Qwen3-VL adds learned positions (`num_position_embeddings`) and one more merger per DeepStack layer.

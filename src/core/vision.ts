@@ -32,6 +32,30 @@ function patches(v: VisionTower): number {
 }
 
 /**
+ * Gemma 4's tower (Gemma4VisionModel): an unbiased patch projection, a learned position table per image axis, Gemma
+ * 3's layer without biases (q, k, v, o of num_attention_heads × head_dim; per-head q and k norms, the v norm
+ * weightless; four norms; a gated MLP), the standardizing bias and scale where `standardize`, and the model's
+ * projection of its features into the language model (embed_vision, its norm weightless).
+ */
+function gemma4Vision(v: VisionTower, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const g = v.gemma4!;
+  const n = v.numLayers;
+  const width = g.heads * g.headDim;
+  return [
+    weight('patch_embedder.input_proj', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('patch_embedder.position_embedding_table', h, 2 * g.positions, 1, false),
+    weight('layers.q/k/v projections', h, width, 3 * n, true),
+    weight('layers.o_proj', width, h, n, true),
+    weight('layers.q/k norms and layer norms', 1, 2 * g.headDim + 4 * h, n, false),
+    weight('layers.mlp.gate/up', h, v.intermediateSize, 2 * n, true),
+    weight('layers.mlp.down', v.intermediateSize, h, n, true),
+    ...(g.standardize ? [weight('std_bias and std_scale', 1, 2 * h, 1, false)] : []),
+    weight('embed_vision.embedding_projection', h, textHidden, 1, true),
+  ];
+}
+
+/**
  * SiglipVisionModel: a biased patch convolution, learned positions for every patch, the encoder, a final LayerNorm
  * and, unless `vision_use_head` is false, the attention-pooling head (a probe, nn.MultiheadAttention, a LayerNorm and
  * an MLP). Gemma 3's projector: an RMSNorm of the tower's width and a matrix into the language model's; PaliGemma's
@@ -299,7 +323,7 @@ function moonVit(v: VisionTower, textHidden: number): WeightTensor[] {
 }
 
 const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = {
-  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, qwen3vl: qwenVision, internvit: internVit, moonvit: moonVit,
+  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, qwen3vl: qwenVision, internvit: internVit, moonvit: moonVit, gemma4: gemma4Vision,
 };
 
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
@@ -319,7 +343,7 @@ const DYNAMIC_DEFAULT_SIDE = 448;
 /** Each tower kind as the report names it. */
 export const TOWER_NAMES: Readonly<Record<VisionTower['kind'], string>> = {
   siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL',
-  qwen3vl: 'Qwen3-VL', internvit: 'InternViT', moonvit: 'MoonViT',
+  qwen3vl: 'Qwen3-VL', internvit: 'InternViT', moonvit: 'MoonViT', gemma4: 'Gemma 4',
 };
 
 export interface ImageCost {
@@ -409,6 +433,11 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
         tokens: rows * cols, patches: rows * merge.mergeRows * cols * merge.mergeCols,
         how: `MoonViT: a ${s}-pixel image at its own resolution, ${v.patchSize}-pixel patches merged ${merge.mergeRows} × ${merge.mergeCols}`,
       };
+    }
+    case 'gemma4': {
+      // Gemma 4's processor resizes an image to the patches its soft tokens pool from, whatever its own size.
+      const g = v.gemma4!;
+      return { tokens: g.softTokens, patches: g.softTokens * g.pooling * g.pooling, how: `Gemma 4: ${g.softTokens} soft tokens per image, each pooled from ${g.pooling} × ${g.pooling} patches of ${v.patchSize} pixels` };
     }
     case 'pixtral': {
       const s = side ?? v.imageSize;

@@ -6,6 +6,7 @@ import { findGpu } from '../../src/core/gpus';
 import { planLlamaCpp } from '../../src/core/llamacpp';
 import { kvCacheBytes } from '../../src/core/memory';
 import { planVllm } from '../../src/core/serving';
+import { imageCost } from '../../src/core/vision';
 import { onlyConfig } from './helpers';
 
 const KIB = 1024;
@@ -14,35 +15,48 @@ const KIB = 1024;
 const layerTypes = (n: number, period = 6) => Array.from({ length: n }, (_, i) => ((i + 1) % period === 0 ? 'full_attention' : 'sliding_attention'));
 
 /**
- * The 31B and 26B A4B releases' config.json (text_config as public serving ports transcribe Google's files, e.g.
- * nvidia/Gemma-4-31B-IT-NVFP4; the vision tower, which VRAM Lens does not count, cut to its model_type).
+ * The 31B release's config.json (as a public listing of google/gemma-4-31B-it prints it, with its safetensors: 1,188
+ * tensors, 31,273,088,876 elements) and the 26B A4B's text_config (as public serving ports transcribe it).
  */
 const TEXT_COMMON = {
   model_type: 'gemma4_text', attention_bias: false, attention_k_eq_v: true, global_head_dim: 512, head_dim: 256, hidden_size_per_layer_input: 0,
   max_position_embeddings: 262_144, num_kv_shared_layers: 0, sliding_window: 1024, tie_word_embeddings: true, use_double_wide_mlp: false,
   vocab_size: 262_144, vocab_size_per_layer_input: 262_144,
 };
+const VISION_31B = {
+  model_type: 'gemma4_vision', attention_bias: false, head_dim: 72, hidden_size: 1152, intermediate_size: 4304, num_attention_heads: 16, num_hidden_layers: 27,
+  num_key_value_heads: 16, patch_size: 16, pooling_kernel_size: 3, position_embedding_size: 10_240, standardize: true, use_clipped_linears: false,
+};
 const checkpoint = (text: Record<string, unknown>) =>
-  JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', tie_word_embeddings: true, text_config: { ...TEXT_COMMON, ...text }, vision_config: { model_type: 'gemma4_vision' } });
+  JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', tie_word_embeddings: true, text_config: { ...TEXT_COMMON, ...text }, vision_config: VISION_31B, vision_soft_tokens_per_image: 280 });
 const G31 = checkpoint({ enable_moe_block: false, hidden_size: 5376, intermediate_size: 21_504, num_attention_heads: 32, num_global_key_value_heads: 4, num_hidden_layers: 60, num_key_value_heads: 16, layer_types: layerTypes(60) });
-const G26 = checkpoint({
-  enable_moe_block: true, hidden_size: 2816, intermediate_size: 2112, moe_intermediate_size: 704, num_attention_heads: 16, num_experts: 128, top_k_experts: 8,
+const G26 = JSON.stringify({
+  ...TEXT_COMMON, architectures: ['Gemma4ForCausalLM'], enable_moe_block: true, hidden_size: 2816, intermediate_size: 2112, moe_intermediate_size: 704, num_attention_heads: 16, num_experts: 128, top_k_experts: 8,
   num_global_key_value_heads: 2, num_hidden_layers: 30, num_key_value_heads: 8, layer_types: layerTypes(30),
 });
 const vllm = (config: string, tensorParallel: number) =>
   planVllm(onlyConfig(config).spec!, { engine: 'vllm', tensorParallel, pipelineParallel: 1, precision: 'bf16-true', kvCacheType: 'auto', maxModelLen: 32_768 }, findGpu('H100 80GB')!);
 
 describe('Gemma 4', () => {
-  it("31B: global layers of 4 KV heads of 512 whose keys serve as values beside 16-head sliding layers; 30,697,345,280 (the card's 30.7B)", () => {
+  it("31B: global layers of 4 KV heads of 512 whose keys serve as values beside 16-head sliding layers; its language model 30,697,345,280 (the card's 30.7B), with its tower the checkpoint's count", () => {
     const a = onlyConfig(G31);
     // Sliding layer: q 44,040,192, k and v 22,020,096 each, o 44,040,192, q/k norms 512; global layer: q 88,080,384,
     // k 11,010,048, no v, o 88,080,384, norms 1,024; each an MLP of 346,816,512 and four norms of 5,376.
     const ffn = 346_816_512 + 4 * 5376;
     const sliding = 2 * 44_040_192 + 2 * 22_020_096 + 512 + ffn;
     const global = 2 * 88_080_384 + 11_010_048 + 1024 + ffn;
-    assert.strictEqual(a.estimate!.parameters.total, 262_144 * 5376 + 50 * sliding + 10 * global + 5376);
-    assert.strictEqual(a.estimate!.parameters.total, 30_697_345_280);
-    assert.ok(a.problems.some(p => /`vision_config` \(gemma4_vision\) is a vision tower VRAM Lens does not count/.test(p.message)));
+    const p = a.estimate!.parameters;
+    assert.strictEqual(p.total - p.vision, 262_144 * 5376 + 50 * sliding + 10 * global + 5376);
+    assert.strictEqual(p.total - p.vision, 30_697_345_280);
+    // The tower: the patch projection 768 × 1,152, two position tables of 10,240 × 1,152, 27 layers of 20,187,792, the
+    // standardizing bias and scale, and the projection 1,152 × 5,376 into the language model: the checkpoint's
+    // 31,273,088,876 elements less its 60 layer_scalar buffers (not parameters).
+    assert.strictEqual(p.vision, 768 * 1152 + 2 * 10_240 * 1152 + 27 * 20_187_792 + 2 * 1152 + 1152 * 5376);
+    assert.strictEqual(p.total, 31_273_088_876 - 60);
+    assert.deepStrictEqual(a.problems, []);
+    // An image: vision_soft_tokens_per_image tokens in the sequence, each pooled from 3 × 3 patches.
+    const cost = imageCost(a.spec!.vision!, undefined)!;
+    assert.deepStrictEqual([cost.tokens, cost.patches], [280, 2520]);
   });
 
   it("26B A4B: a dense MLP beside 128 experts of 704 in every layer, three more norms and the router's scales; 25.23B, 3.82B active (the card's 25.2B and 3.8B)", () => {
