@@ -386,11 +386,13 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
 }
 
 /** What a draft model costs that the plan leaves out. */
-const SPECULATIVE_NOT_COUNTED = "Speculative decoding is not counted: the draft model's (or the MTP layers') weights and KV cache come out of the engine's budget too, so the KV pool is smaller than shown. (A vLLM draft model the catalog knows is counted.)";
+const SPECULATIVE_NOT_COUNTED = "Speculative decoding is not counted: the draft model's (or the MTP layers') weights and KV cache come out of the engine's budget too, so the KV pool is smaller than shown.";
+/** vLLM's: what it counts of a `--speculative-config` draft, for a draft it does not. */
+const VLLM_SPECULATIVE_NOT_COUNTED = `${SPECULATIVE_NOT_COUNTED} (MTP, EAGLE and n-gram drafts are counted, and a draft model the catalog knows.)`;
 
 /** Flags that change memory in ways the plan does not model, by engine, with what the plan leaves out. */
 const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string; readonly counted?: (v: ConfigValue) => boolean }>> = {
-  speculative_config: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED, counted: v => { const s = readSpeculative(v); return s !== 'invalid' && s !== undefined && (countedSpeculation(s) !== undefined || (s.method === 'draft_model' && s.model !== undefined && findCatalogModel(s.model) !== undefined)); } },
+  speculative_config: { engines: ['vllm'], message: VLLM_SPECULATIVE_NOT_COUNTED, counted: v => { const s = readSpeculative(v); return s !== 'invalid' && s !== undefined && (countedSpeculation(s) !== undefined || (s.method === 'draft_model' && s.model !== undefined && findCatalogModel(s.model) !== undefined)); } },
   speculative_model: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
   speculative_algorithm: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
   speculative_draft_model_path: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
