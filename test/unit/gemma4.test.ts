@@ -63,6 +63,8 @@ describe('Gemma 4', () => {
     const a = onlyConfig(G26);
     assert.strictEqual(a.estimate!.parameters.total, 25_233_141_760);
     assert.strictEqual((a.estimate!.parameters.activePerToken / 1e9).toFixed(2), '3.82');
+    // The release (transformers' conversion script) adds the 31B's tower, projected into 2,816: 569,550,384 + 3,244,032.
+    assert.strictEqual(onlyConfig(JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', tie_word_embeddings: true, text_config: JSON.parse(G26), vision_config: VISION_31B, vision_soft_tokens_per_image: 280 })).estimate!.parameters.total, 25_233_141_760 + 569_550_384 + 1152 * 2816);
   });
 
   it('the KV cache: each kind of layer at its own width, the sliding ones only their window (transformers); vLLM pages the global layers as sliding-layer equivalents', () => {
