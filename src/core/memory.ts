@@ -7,7 +7,7 @@ import { describeRwkvState, rwkvActivationBytesPerToken, rwkvStateBytes } from '
 import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
 import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
-import { imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
+import { audioTensors, imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
 import { describeIa3 } from './ia3';
 import { ia3Width, loraAdapters, weightTensors } from './tensors';
 import { numel, type LoraTarget, type WeightTensor } from './weightTensor';
@@ -1480,10 +1480,22 @@ function imageStates(spec: ModelSpec, settings: RunSettings, training: boolean):
   return (positions * (spec.hiddenSize + keysAndValues) * c) / Math.max(1, settings.tensorParallel);
 }
 
+/** An audio encoder's parameters (with its projection into the language model). */
+function audioParameters(spec: ModelSpec): number {
+  return audioTensors(spec.audio!, spec.hiddenSize).reduce((sum, t) => sum + numel(t), 0);
+}
+
+/** What the estimate counts of an audio encoder beside the language model: its weights, and no audio in the run. */
+function audioNote(spec: ModelSpec): string {
+  const a = spec.audio!;
+  return `Audio encoder: Gemma 4's conformer, ${a.numLayers} layers of width ${a.hiddenSize}, with its projector: ${audioParameters(spec).toLocaleString('en-US')} parameters, counted in the weights (frozen under LoRA); the run holds no audio, so no audio tokens or encoder activations are counted.`;
+}
+
 /** What the estimate counts of a multimodal checkpoint's vision encoder. */
 function visionNote(spec: ModelSpec, settings: RunSettings): string {
   const v = spec.vision!;
-  const n = countParameters(spec).vision;
+  // The towers' parameters less an audio encoder's, which has its own note.
+  const n = countParameters(spec).vision - (spec.audio ? audioParameters(spec) : 0);
   const tower = TOWER_NAMES[v.kind];
   const cross = !spec.crossAttentionLayers
     ? ''
@@ -1671,6 +1683,7 @@ function runNotes(spec: ModelSpec, settings: RunSettings): string[] {
     checkpointingNote(settings),
     ...trainingSwitchNotes(settings),
     ...(spec.vision ? [visionNote(spec, settings)] : []),
+    ...(spec.audio ? [audioNote(spec)] : []),
     ...(settings.quantization && settings.quantizeVision === false && spec.vision
       ? ["Weights left in 16 bits: the vision tower and its projector, which the checkpoint's quantization_config leaves out (its skip or ignore list names them)."]
       : []),

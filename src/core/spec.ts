@@ -14,7 +14,7 @@ import { scriptRun, type ScriptRun } from './script';
 import { hasNemoGptKeys, isNemoGpt, nemoRun, nemoRunName, resolvedNemoModel } from './nemo';
 import { readQuantizationConfig, type QuantizationReading } from './quantConfig';
 import { isMlxRecipe, readTrainingSettings, type TrainingFromFile } from './trainingKeys';
-import type { ModelSpec, PipelineComponent, Precision, Quantization, RawValue, Span, SpecField, VisionTower } from './types';
+import type { AudioTower, ModelSpec, PipelineComponent, Precision, Quantization, RawValue, Span, SpecField, VisionTower } from './types';
 import { implausible, typoCandidates } from './plausibility';
 import { accelerateRun } from './launchers';
 import { readServing, type ServingFromFile } from './servingKeys';
@@ -89,6 +89,8 @@ export interface FoundConfig {
   readonly vision?: VisionConfig;
   /** A `vision_config` beside this language model whose tower VRAM Lens does not count: its model_type, or "". */
   readonly uncountedTower?: string;
+  /** The `audio_config` beside this language model: a tower VRAM Lens counts (its values), or one it does not (its model_type). */
+  readonly audio?: { readonly counted: boolean; readonly modelType: string; readonly values: Readonly<Record<string, RawValue | null>>; readonly lists: Readonly<Record<string, readonly (RawValue | null)[]>> };
   /** Keys the config leaves out that its transformers config class fills in, with their values. */
   readonly classDefaults?: ClassDefaults;
   /** How many items each list the config writes holds (`cross_attention_layers`), by key. */
@@ -262,6 +264,54 @@ function uncountedTower(obj: ConfigObject): string | undefined {
   }
   const type = entryOf(v, 'model_type')?.value;
   return type?.kind === 'string' ? type.value : '';
+}
+
+/** Audio towers VRAM Lens counts, by their audio_config's model_type. */
+const AUDIO_TOWERS: ReadonlySet<string> = new Set(['gemma4_audio']);
+
+/** A config object's `audio_config`: its values, and whether VRAM Lens counts its tower. */
+function audioConfigOf(obj: ConfigObject | undefined): FoundConfig['audio'] {
+  const a = obj && entryOf(obj, 'audio_config')?.value;
+  if (a?.kind !== 'object') {
+    return undefined;
+  }
+  const type = entryOf(a, 'model_type')?.value;
+  const modelType = type?.kind === 'string' ? type.value : '';
+  const values: Record<string, RawValue | null> = {};
+  for (const e of a.entries) {
+    const value = scalar(e.value);
+    if (value !== undefined) {
+      values[e.key] = value;
+    }
+  }
+  return { counted: AUDIO_TOWERS.has(modelType), modelType, values, lists: scalarLists(a) ?? {} };
+}
+
+/** Gemma4AudioConfig's defaults, for what an audio_config leaves out. */
+const GEMMA4_AUDIO_DEFAULTS: Readonly<Record<string, number>> = { hidden_size: 1024, num_hidden_layers: 12, num_attention_heads: 8, conv_kernel_size: 5, output_proj_dims: 1536 };
+
+/** The audio tower an `audio_config` describes; undefined, with a problem on the key, when a size in it is no size. */
+function audioTower(audio: NonNullable<FoundConfig['audio']>, problems: SpecProblem[]): AudioTower | undefined {
+  let valid = true;
+  const size = (key: string): number => {
+    const v = audio.values[key];
+    if (v === undefined || v === null) {
+      return GEMMA4_AUDIO_DEFAULTS[key];
+    }
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {
+      return v;
+    }
+    valid = false;
+    problems.push({ severity: 'error', key: `audio_config.${key}`, message: `\`audio_config.${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
+    return 1;
+  };
+  const channels = audio.lists.subsampling_conv_channels ?? [128, 32];
+  const pair = channels.length === 2 && channels.every(c => typeof c === 'number' && Number.isInteger(c) && c >= 1 && c <= 1_000_000) ? ([channels[0], channels[1]] as [number, number]) : undefined;
+  if (!pair) {
+    problems.push({ severity: 'error', key: 'audio_config.subsampling_conv_channels', message: '`audio_config.subsampling_conv_channels` must be two whole numbers, the channels of its two subsampling convolutions ([128, 32]).' });
+  }
+  const tower: AudioTower = { kind: 'gemma4', hiddenSize: size('hidden_size'), numLayers: size('num_hidden_layers'), heads: size('num_attention_heads'), convChannels: pair ?? [1, 1], convKernel: size('conv_kernel_size'), outputDim: size('output_proj_dims') };
+  return valid && pair ? tower : undefined;
 }
 
 /** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
@@ -737,12 +787,14 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
   // A multimodal checkpoint's tower: inside the config (a catalog entry), or beside its text_config.
   const vision = visionConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? visionConfigOf(parent) : undefined);
   const uncounted = vision ? undefined : (uncountedTower(obj) ?? (TEXT_MODEL_PATH.test(path) && parent ? uncountedTower(parent) : undefined));
+  const audio = audioConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? audioConfigOf(parent) : undefined);
   const lengths = listLengths(obj);
   const lists = scalarLists(obj);
   return {
     name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes,
     ...(vision ? { vision } : {}),
     ...(uncounted ? { uncountedTower: uncounted } : {}),
+    ...(audio ? { audio } : {}),
     ...(lengths ? { lengths } : {}),
     ...(lists ? { lists } : {}),
   };
@@ -1544,6 +1596,13 @@ function companionProblems(config: FoundConfig): SpecProblem[] {
       message: `\`vision_config\`${config.uncountedTower ? ` (${config.uncountedTower})` : ''} is a vision tower VRAM Lens does not count: the parameters and memory are the language model's alone, short of the whole model.`,
     });
   }
+  if (config.audio && !config.audio.counted) {
+    out.push({
+      severity: 'warning',
+      key: 'audio_config',
+      message: `\`audio_config\`${config.audio.modelType ? ` (${config.audio.modelType})` : ''} is an audio tower VRAM Lens does not count: the parameters and memory leave it out, short of the whole model.`,
+    });
+  }
   if (config.architecture === SAFETY_CHECKER) {
     // Its CLIPConfig describes both towers, but the checker holds only the vision tower, a projection and its concepts.
     out.push({
@@ -1601,9 +1660,10 @@ function resolveTransformer(config: FoundConfig): ResolvedSpec {
   }
   const spec = transformerSpec({ config, family, dims, refined, read, vocabSize, headDim, numKvHeads, intermediateSize, tieWordEmbeddings, positions, maxPositions });
   const vision = config.vision && visionTower(config.vision, problems);
+  const audio = config.audio?.counted ? audioTower(config.audio, problems) : undefined;
   // CLIPModel: the text transformer found first, its vision tower beside it, both projected; named as the whole.
   const named = vision?.projector?.style === 'clip' ? { family: 'CLIP (text and vision towers)' } : vision?.projector?.style === 'siglip' ? { family: 'SigLIP (text and vision towers)' } : {};
-  return { spec: vision ? { ...spec, vision, ...named } : spec, problems };
+  return { spec: vision || audio ? { ...spec, ...(vision ? { vision, ...named } : {}), ...(audio ? { audio } : {}) } : spec, problems };
 }
 
 /** Everything a transformer's spec holds, once its sizes are resolved and checked. */

@@ -6,7 +6,7 @@ import { rwkvTensors } from './rwkv';
 import { mambaMixerTensors, ssmTensors } from './stateSpace';
 import { convNetTensors } from './unet';
 import { safetyCheckerTensors } from './pipeline';
-import { visionTensors } from './vision';
+import { audioTensors, visionTensors } from './vision';
 
 /** Parameters of one norm layer of width `width`: LayerNorm has a weight and a bias, RMSNorm a weight only. */
 export function normParams(spec: ModelSpec, width: number = spec.hiddenSize): number {
@@ -143,6 +143,9 @@ function buildInventory(spec: ModelSpec): WeightTensor[] {
   const out = [...embeddingTensors(spec), ...(spec.encoderDecoder ? encoderDecoderStack(spec) : decoderStack(spec)), ...headTensors(spec)];
   if (spec.vision) {
     out.push(...visionTensors(spec.vision, spec.hiddenSize));
+  }
+  if (spec.audio) {
+    out.push(...audioTensors(spec.audio, spec.hiddenSize));
   }
   return out.filter(t => t.count > 0 && t.outFeatures > 0);
 }

@@ -67,6 +67,21 @@ export interface Gemma4Layout {
   readonly perLayerVocab: number;
 }
 
+/**
+ * Gemma 4's audio encoder (Gemma4AudioModel, a Universal Speech Model conformer): two strided convolutions of
+ * subsampling_conv_channels, num_hidden_layers conformer layers hidden_size wide, the output projection to
+ * output_proj_dims, and the model's projection of that into the language model (embed_audio).
+ */
+export interface AudioTower {
+  readonly kind: 'gemma4';
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly heads: number;
+  readonly convChannels: readonly [number, number];
+  readonly convKernel: number;
+  readonly outputDim: number;
+}
+
 export interface ModelSpec {
   /** Display name of the architecture family (e.g. "Llama", "GPT-2"). */
   readonly family: string;
@@ -177,6 +192,8 @@ export interface ModelSpec {
   readonly activationParams?: number;
   /** Gemma 4's layers: global layers of their own geometry, layers that reuse earlier layers' keys and values, per-layer embeddings. */
   readonly gemma4?: Gemma4Layout;
+  /** An audio encoder beside the language model (Gemma 4 E2B / E4B), counted with the towers. */
+  readonly audio?: AudioTower;
   /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
   readonly rwkv?: RwkvShape;
   /** A diffusion transformer's structure (FLUX.1): its tensors come from here, not from the decoder fields. */

@@ -1,6 +1,6 @@
 // The tensors of the vision encoders multimodal checkpoints hold beside their language model (SigLIP in Gemma 3, Pixtral, CLIP in LLaVA, InternViT in InternVL, MoonViT in Kimi-VL, Qwen2-VL's, Llama 4's and Llama 3.2 Vision's own), with their projectors, as transformers allocates them.
 import { weightTensor, type WeightTensor } from './weightTensor';
-import type { VisionTower } from './types';
+import type { AudioTower, VisionTower } from './types';
 
 /** A weight of the tower, filed under `vision`: a matrix (`linear`) or a vector or table. */
 function weight(name: string, inFeatures: number, outFeatures: number, count: number, linear: boolean): WeightTensor {
@@ -52,6 +52,35 @@ function gemma4Vision(v: VisionTower, textHidden: number): WeightTensor[] {
     weight('layers.mlp.down', v.intermediateSize, h, n, true),
     ...(g.standardize ? [weight('std_bias and std_scale', 1, 2 * h, 1, false)] : []),
     weight('embed_vision.embedding_projection', h, textHidden, 1, true),
+  ];
+}
+
+/**
+ * Gemma 4's audio encoder: two 3 × 3 subsampling convolutions (unbiased, each with a bias-free LayerNorm) and the
+ * projection of their flattened channels; per conformer layer two feed-forward modules (4 × wide, with norms before
+ * and after), attention (q, k, v, post and a relative-position key projection, a per-dimension scale), a light
+ * convolution (a GLU projection, a depthwise kernel, an output projection, two norms) and three more norms; the
+ * biased output projection; the model's projection of it into the language model (embed_audio, its norm weightless).
+ * Filed with the towers.
+ */
+export function audioTensors(a: AudioTower, textHidden: number): WeightTensor[] {
+  const h = a.hiddenSize;
+  const n = a.numLayers;
+  const [c0, c1] = a.convChannels;
+  return [
+    weight('audio.subsample convolutions', 1, 9 * c0 + c0 * c1 * 9, 1, false),
+    weight('audio.subsample norms', 1, c0 + c1, 1, false),
+    weight('audio.subsample input_proj', Math.floor(c0 / 4) * c1, h, 1, true),
+    weight('audio.feed_forward ffw_layer_1', h, 4 * h, 2 * n, true),
+    weight('audio.feed_forward ffw_layer_2', 4 * h, h, 2 * n, true),
+    weight('audio.q/k/v/post and relative_k projections', h, h, 5 * n, true),
+    weight('audio.per_dim_scale', 1, Math.floor(h / a.heads), n, false),
+    weight('audio.lconv1d linear_start', h, 2 * h, n, true),
+    weight('audio.lconv1d linear_end', h, h, n, true),
+    weight('audio.lconv1d depthwise kernel', 1, h * a.convKernel, n, false),
+    weight('audio.norms', 1, (4 + 2 + 3) * h, n, false),
+    ...dense('audio.output_proj', h, a.outputDim, 1, true),
+    weight('embed_audio.embedding_projection', a.outputDim, textHidden, 1, true),
   ];
 }
 

@@ -92,6 +92,22 @@ describe('Gemma 4', () => {
     assert.strictEqual(plan.kvCacheBytes, 50 * 16 * KIB * 1536 + 10 * 8 * KIB * 32_768);
   });
 
+  it("E2B with its towers (transformers' conversion script): the on-device vision tower and the conformer audio encoder, 5,104,297,504 (the card's 5.1B); an audio tower VRAM Lens does not know is a warning", () => {
+    const a = onlyConfig('{"base_model": "google/gemma-4-E2B-it"}');
+    const p = a.estimate!.parameters;
+    // Vision: 16 layers of 9,440,384, the patch projection 768 × 768, two position tables of 10,240 × 768, the
+    // projection 768 × 1,536. Audio: the subsampling (convolutions 1,152 + 36,864, norms 160, projection 1,024 × 1,024),
+    // 12 layers of 25,180,288, the output projection 1,024 × 1,536 and its bias, the projection 1,536 × 1,536.
+    const vision = 16 * 9_440_384 + 768 * 768 + 2 * 10_240 * 768 + 768 * 1536;
+    const audio = 1152 + 36_864 + 160 + 1024 * 1024 + 12 * 25_180_288 + 1024 * 1536 + 1536 + 1536 * 1536;
+    assert.strictEqual(p.vision, vision + audio);
+    assert.strictEqual(p.total, 5_104_297_504);
+    assert.ok(a.estimate!.assumptions.some(n => /^Audio encoder: Gemma 4's conformer, 12 layers of width 1024, with its projector: 307,183,904 parameters/.test(n)), a.estimate!.assumptions.join('\n'));
+    const unknown = onlyConfig(JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', text_config: JSON.parse(G26), audio_config: { model_type: 'whisper_encoder' } }));
+    assert.ok(unknown.problems.some(q => /`audio_config` \(whisper_encoder\) is an audio tower VRAM Lens does not count/.test(q.message)));
+    assert.strictEqual(unknown.estimate!.parameters.total, 25_233_141_760);
+  });
+
   it("KV-shared layers (E2B's shape): no key or value projections and no cache, a double-wide MLP; per-layer embeddings; its effective 2.28B (the card's 2.3B)", () => {
     const config = {
       architectures: ['Gemma4ForCausalLM'], model_type: 'gemma4_text', hidden_size: 1536, intermediate_size: 6144, num_hidden_layers: 35, num_attention_heads: 8,
