@@ -292,26 +292,14 @@ const GEMMA4_AUDIO_DEFAULTS: Readonly<Record<string, number>> = { hidden_size: 1
 
 /** The audio tower an `audio_config` describes; undefined, with a problem on the key, when a size in it is no size. */
 function audioTower(audio: NonNullable<FoundConfig['audio']>, problems: SpecProblem[]): AudioTower | undefined {
-  let valid = true;
-  const size = (key: string): number => {
-    const v = audio.values[key];
-    if (v === undefined || v === null) {
-      return GEMMA4_AUDIO_DEFAULTS[key];
-    }
-    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) {
-      return v;
-    }
-    valid = false;
-    problems.push({ severity: 'error', key: `audio_config.${key}`, message: `\`audio_config.${key}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
-    return 1;
-  };
+  const { size, valid } = sizesOf(audio.values, GEMMA4_AUDIO_DEFAULTS, key => `audio_config.${key}`, problems);
   const channels = audio.lists.subsampling_conv_channels ?? [128, 32];
   const pair = channels.length === 2 && channels.every(c => typeof c === 'number' && Number.isInteger(c) && c >= 1 && c <= 1_000_000) ? ([channels[0], channels[1]] as [number, number]) : undefined;
   if (!pair) {
     problems.push({ severity: 'error', key: 'audio_config.subsampling_conv_channels', message: '`audio_config.subsampling_conv_channels` must be two whole numbers, the channels of its two subsampling convolutions ([128, 32]).' });
   }
   const tower: AudioTower = { kind: 'gemma4', hiddenSize: size('hidden_size'), numLayers: size('num_hidden_layers'), heads: size('num_attention_heads'), convChannels: pair ?? [1, 1], convKernel: size('conv_kernel_size'), outputDim: size('output_proj_dims') };
-  return valid && pair ? tower : undefined;
+  return valid() && pair ? tower : undefined;
 }
 
 /** The tower a config object holds under `vision_config`, when it is one VRAM Lens counts. */
@@ -2077,10 +2065,23 @@ function visionTower(config: VisionConfig, problems: SpecProblem[]): VisionTower
  * error on its key, and marks the tower invalid.
  */
 function towerSizes(config: VisionConfig, problems: SpecProblem[]): { size: (key: string) => number; valid: () => boolean } {
-  const defaults = VISION_DEFAULTS[config.kind];
+  // The projector's keys sit beside vision_config, in the multimodal config itself.
+  return sizesOf(config.values, VISION_DEFAULTS[config.kind], key => (HOLDER_SIZE_KEYS.has(key) ? key : `vision_config.${key}`), problems);
+}
+
+/**
+ * Whole-number sizes read from a tower's config values (`written` names where each key is written), else from the
+ * defaults; a value no tower can have is an error on its key and marks the sizes invalid.
+ */
+function sizesOf(
+  values: Readonly<Record<string, RawValue | null>>,
+  defaults: Readonly<Record<string, number>>,
+  written: (key: string) => string,
+  problems: SpecProblem[],
+): { size: (key: string) => number; valid: () => boolean } {
   let valid = true;
   const size = (key: string): number => {
-    const v = config.values[key];
+    const v = values[key];
     if (v === undefined || v === null) {
       return defaults[key];
     }
@@ -2088,8 +2089,7 @@ function towerSizes(config: VisionConfig, problems: SpecProblem[]): { size: (key
       return v;
     }
     valid = false;
-    // The projector's keys sit beside vision_config, in the multimodal config itself.
-    const where = HOLDER_SIZE_KEYS.has(key) ? key : `vision_config.${key}`;
+    const where = written(key);
     problems.push({ severity: 'error', key: where, message: `\`${where}\` must be a whole number between 1 and 1,000,000 (it is ${JSON.stringify(v)}).` });
     return 1;
   };

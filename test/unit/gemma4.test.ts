@@ -106,6 +106,12 @@ describe('Gemma 4', () => {
     const unknown = onlyConfig(JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', text_config: JSON.parse(G26), audio_config: { model_type: 'whisper_encoder' } }));
     assert.ok(unknown.problems.some(q => /`audio_config` \(whisper_encoder\) is an audio tower VRAM Lens does not count/.test(q.message)));
     assert.strictEqual(unknown.estimate!.parameters.total, 25_233_141_760);
+    const bad = onlyConfig(JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', text_config: JSON.parse(G26), audio_config: { model_type: 'gemma4_audio', hidden_size: -4, subsampling_conv_channels: [128] } }));
+    assert.deepStrictEqual(bad.problems.filter(q => q.severity === 'error').map(q => q.message), [
+      '`audio_config.subsampling_conv_channels` must be two whole numbers, the channels of its two subsampling convolutions ([128, 32]).',
+      '`audio_config.hidden_size` must be a whole number between 1 and 1,000,000 (it is -4).',
+    ]);
+    assert.strictEqual(bad.estimate, undefined, 'no number from a tower that cannot be built');
   });
 
   it("KV-shared layers (E2B's shape): no key or value projections and no cache, a double-wide MLP; per-layer embeddings; its effective 2.28B (the card's 2.3B)", () => {
