@@ -3,7 +3,7 @@ import { ggufTensors, ggmlBytes, mmprojBytes, type GgufTensor } from './gguf';
 import { gpuMemoryBytes, type Gpu } from './gpus';
 import { gemma4CachedElements, MIB } from './memory';
 import { largestFitting } from './search';
-import { vllmStateElements } from './stateSpace';
+import { recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
 import type { ModelSpec } from './types';
 
 export type LocalEngine = 'llama.cpp' | 'ollama';
@@ -133,13 +133,12 @@ const DEFAULTS = { llamaContext: 4096, ollamaContext: 4096, ubatch: 512, serverS
  * sequence: `-np` (llama-server's 4 slots unless set), OLLAMA_NUM_PARALLEL (1). 0 without recurrent layers.
  */
 export function recurrentStateBytes(spec: ModelSpec, options: Pick<LlamaOptions, 'engine' | 'parallel'>): number {
-  const mixer = spec.hybrid?.mixer ?? spec.ssm;
-  const layers = spec.hybrid ? spec.hybrid.mambaLayers : spec.ssm ? spec.numLayers : 0;
-  if (!mixer || layers === 0) {
+  const recurrent = recurrentLayersOf(spec);
+  if (!recurrent) {
     return 0;
   }
-  const e = vllmStateElements(mixer, 1);
-  return stateSequences(options) * layers * (e.conv + e.state) * 4;
+  const e = vllmStateElements(recurrent.mixer, 1);
+  return stateSequences(options) * recurrent.layers * (e.conv + e.state) * stateDtypeBytes('float32');
 }
 
 /** The sequences llama.cpp keeps a recurrent state for: its slots. */

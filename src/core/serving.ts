@@ -2,7 +2,7 @@
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
 import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
-import { vllmStateElements } from './stateSpace';
+import { recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
 import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
 import type { Gemma4Layout, KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
@@ -513,20 +513,24 @@ function blocksPerRequest(g: KvGroups, length: number, blockSize: number, window
  * (`mamba_ssm_dtype`), else the convolution's. 0 for a model without recurrent layers.
  */
 export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions, 'tensorParallel' | 'precision' | 'mambaCacheDtype' | 'mambaSsmCacheDtype'>, speculative = 0): number {
-  const mixer = spec.hybrid?.mixer ?? spec.ssm;
-  if (!mixer || recurrentLayers(spec) === 0) {
+  const recurrent = recurrentLayersOf(spec);
+  if (!recurrent) {
     return 0;
   }
-  const bytes = (d: StateDtype | undefined) => (d === undefined || d === 'auto' ? undefined : d === 'float32' ? 4 : 2);
-  const conv = bytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
-  const state = bytes(options.mambaSsmCacheDtype) ?? bytes(spec.hybrid?.stateDtype) ?? conv;
-  const elements = vllmStateElements(mixer, Math.max(1, options.tensorParallel), speculative);
+  const conv = setDtypeBytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
+  const state = setDtypeBytes(options.mambaSsmCacheDtype) ?? setDtypeBytes(spec.hybrid?.stateDtype) ?? conv;
+  const elements = vllmStateElements(recurrent.mixer, Math.max(1, options.tensorParallel), speculative);
   return elements.conv * conv + elements.state * state;
 }
 
-/** The layers that keep a recurrent state: a hybrid's recurrent mixers, or every layer of a state-space model (Mamba). */
+/** The element bytes a `--mamba-*-cache-dtype` (or the config's `mamba_ssm_dtype`) sets; undefined where it leaves the dtype to the engine. */
+function setDtypeBytes(dtype: StateDtype | undefined): number | undefined {
+  return dtype === undefined || dtype === 'auto' ? undefined : stateDtypeBytes(dtype);
+}
+
+/** The layers that keep a recurrent state (see recurrentLayersOf); 0 for a model without. */
 function recurrentLayers(spec: ModelSpec): number {
-  return spec.hybrid ? spec.hybrid.mambaLayers : spec.ssm ? spec.numLayers : 0;
+  return recurrentLayersOf(spec)?.layers ?? 0;
 }
 
 /** A state-space model without attention (Mamba, Mamba2, FalconMamba): vLLM pages only its recurrent states. */
@@ -1043,15 +1047,15 @@ const SGLANG_MAMBA_RATIO = 0.9;
  * config's `mamba_ssm_dtype`, else float32). The KV pool gets the rest. Nothing for a model without recurrent layers.
  */
 function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number): { readonly bytes: number; readonly slots?: number; readonly perRequest: number; readonly notes: string[] } {
-  const mixer = spec.hybrid?.mixer ?? spec.ssm;
-  const layers = recurrentLayers(spec);
-  if (!mixer || layers === 0) {
+  const recurrent = recurrentLayersOf(spec);
+  if (!recurrent) {
     return { bytes: 0, perRequest: 0, notes: [] };
   }
-  const elements = vllmStateElements(mixer, Math.max(1, attentionGroup(options)));
-  const conv = options.mambaCacheDtype && options.mambaCacheDtype !== 'auto' ? (options.mambaCacheDtype === 'float32' ? 4 : 2) : activationElementBytes(options.precision);
+  const layers = recurrent.layers;
+  const elements = vllmStateElements(recurrent.mixer, Math.max(1, attentionGroup(options)));
+  const conv = setDtypeBytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
   const dtype = options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto' ? options.mambaSsmCacheDtype : spec.hybrid?.stateDtype ?? 'float32';
-  const perRequest = layers * (elements.conv * conv + elements.state * (dtype === 'float32' ? 4 : 2));
+  const perRequest = layers * (elements.conv * conv + elements.state * stateDtypeBytes(dtype));
   const ratio = options.mambaFullMemoryRatio ?? SGLANG_MAMBA_RATIO;
   const [slots, how] = options.maxMambaCacheSize !== undefined
     ? [options.maxMambaCacheSize, '--max-mamba-cache-size']

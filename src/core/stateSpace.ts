@@ -97,6 +97,21 @@ export function mambaLayerState(m: HybridMixer): number {
   return m.mamba2 ? mamba2ConvChannels(m) * m.convKernel + m.inner * m.state : m.inner * (m.convKernel + m.state);
 }
 
+/**
+ * A model's recurrent layers and their mixer: a hybrid's recurrent mixers, or every layer of a state-space model
+ * (Mamba); undefined for a model that keeps no recurrent state.
+ */
+export function recurrentLayersOf(spec: ModelSpec): { readonly mixer: HybridMixer; readonly layers: number } | undefined {
+  const mixer = spec.hybrid?.mixer ?? spec.ssm;
+  const layers = spec.hybrid ? spec.hybrid.mambaLayers : spec.ssm ? spec.numLayers : 0;
+  return mixer && layers > 0 ? { mixer, layers } : undefined;
+}
+
+/** Bytes of one recurrent-state element in a dtype the engines name (`float32`, `float16`, `bfloat16`). */
+export function stateDtypeBytes(dtype: 'float32' | 'float16' | 'bfloat16'): number {
+  return dtype === 'float32' ? 4 : 2;
+}
+
 /** The state dtypes a config may name for its recurrent mixers (`mamba_ssm_dtype`). */
 const STATE_DTYPES: Readonly<Record<string, HybridLayers['stateDtype']>> = { float32: 'float32', fp32: 'float32', float16: 'float16', fp16: 'float16', bfloat16: 'bfloat16', bf16: 'bfloat16' };
 
