@@ -443,7 +443,7 @@ function engineOptions(config: FoundConfig, effective: AnalysisOptions, engineVe
   if (read.local) {
     // A local GGUF whose header was read gives its tensors' exact types; otherwise its name's file type, by recipe.
     const gguf = config.catalog?.model.gguf;
-    const header = gguf ? { headerTensors: gguf.tensors, ...(gguf.fileType ? { fileType: gguf.fileType } : {}) } : {};
+    const header = gguf ? { headerTensors: gguf.tensors, ...(gguf.fileType ? { fileType: gguf.fileType } : {}), ...(gguf.cachesEveryHead ? { cachesEveryHead: true } : {}) } : {};
     return { localOptions: { engine: read.engine === 'ollama' ? 'ollama' : 'llama.cpp', ...read.local, ...header } };
   }
   return { servingOptions: servingOptionsFor(read, effective, engineVersion) };

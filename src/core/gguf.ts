@@ -91,6 +91,11 @@ export interface GgufTensor {
 export interface LocalGguf {
   readonly tensors: readonly GgufTensor[];
   readonly fileType?: string;
+  /**
+   * A DeepSeek-V2/V3 GGUF converted before llama.cpp cached MLA's latent (its header has no key_length_mla): llama.cpp
+   * caches every head's keys and values, as for multi-head attention.
+   */
+  readonly cachesEveryHead?: boolean;
 }
 
 /** llama.cpp's "more bits" layers of the _M mixtures: the first and last eighth, and every third between. */
@@ -487,12 +492,59 @@ export function headerFileType(header: GgufHeader): string | undefined {
   return typeof id === 'number' ? FILE_TYPE_IDS[id] : undefined;
 }
 
+/** What a local GGUF's header says of its weights: its tensors, its file type, and how llama.cpp caches its MLA. */
+export function localGguf(header: GgufHeader): LocalGguf {
+  const fileType = headerFileType(header);
+  const arch = header.metadata.get('general.architecture');
+  const cachesEveryHead = arch === 'deepseek2' && !header.metadata.has('deepseek2.attention.key_length_mla');
+  return { tensors: headerTensors(header), ...(fileType ? { fileType } : {}), ...(cachesEveryHead ? { cachesEveryHead } : {}) };
+}
+
 /** GGUF architectures VRAM Lens reads as transformers configs: the model_type and class each stands for. */
 const ARCHITECTURES: Readonly<Record<string, readonly [string, string]>> = {
   llama: ['llama', 'LlamaForCausalLM'], qwen2: ['qwen2', 'Qwen2ForCausalLM'], qwen3: ['qwen3', 'Qwen3ForCausalLM'], qwen3moe: ['qwen3_moe', 'Qwen3MoeForCausalLM'],
   gemma: ['gemma', 'GemmaForCausalLM'], gemma2: ['gemma2', 'Gemma2ForCausalLM'], gemma3: ['gemma3_text', 'Gemma3ForCausalLM'], phi3: ['phi3', 'Phi3ForCausalLM'],
   mistral3: ['mistral', 'MistralForCausalLM'], granite: ['granite', 'GraniteForCausalLM'], olmo2: ['olmo2', 'Olmo2ForCausalLM'], starcoder2: ['starcoder2', 'Starcoder2ForCausalLM'],
+  deepseek2: ['deepseek_v2', 'DeepseekV2ForCausalLM'],
 };
+
+/** llama.cpp's expert_gating_func for a sigmoid router (DeepSeek-V3, Kimi K2); V2's softmax is 1. */
+const SIGMOID_GATING = 2;
+
+/**
+ * A DeepSeek-V2/V3 header (llama.cpp's deepseek2, Kimi K2 too) as DeepseekV2/V3Config's keys: MLA's ranks and head
+ * widths — key_length_mla and value_length_mla where the conversion caches the latent (key_length is then the
+ * latent's 576), key_length and value_length before — and the shared and routed experts after the leading dense
+ * layers. Undefined without the latent's rank, the head widths, or (with experts) the experts' width and count a token.
+ */
+function deepseek2Config(num: (key: string) => number | undefined, heads: number): Record<string, string | number | boolean | string[]> | undefined {
+  const kvLoraRank = num('attention.kv_lora_rank');
+  const rope = num('rope.dimension_count');
+  const keyLength = num('attention.key_length_mla') ?? num('attention.key_length');
+  const valueLength = num('attention.value_length_mla') ?? num('attention.value_length');
+  if (kvLoraRank === undefined || rope === undefined || keyLength === undefined || valueLength === undefined || keyLength <= rope) {
+    return undefined;
+  }
+  const v3 = num('expert_gating_func') === SIGMOID_GATING;
+  const config: Record<string, string | number | boolean | string[]> = {
+    model_type: v3 ? 'deepseek_v3' : 'deepseek_v2', architectures: [v3 ? 'DeepseekV3ForCausalLM' : 'DeepseekV2ForCausalLM'],
+    num_key_value_heads: heads, kv_lora_rank: kvLoraRank, q_lora_rank: num('attention.q_lora_rank') ?? 0,
+    qk_rope_head_dim: rope, qk_nope_head_dim: keyLength - rope, v_head_dim: valueLength,
+  };
+  const experts = num('expert_count');
+  if (experts === undefined || experts === 0) {
+    return config;
+  }
+  const expertWidth = num('expert_feed_forward_length');
+  const used = num('expert_used_count');
+  if (expertWidth === undefined || used === undefined) {
+    return undefined;
+  }
+  return {
+    ...config, n_routed_experts: experts, num_experts_per_tok: used, n_shared_experts: num('expert_shared_count') ?? 0,
+    moe_intermediate_size: expertWidth, first_k_dense_replace: num('leading_dense_block_count') ?? 0,
+  };
+}
 
 /**
  * A header's metadata as the config.json keys the engine reads ({arch}.block_count → num_hidden_layers…), or undefined
@@ -526,6 +578,10 @@ export function ggufConfig(header: GgufHeader): Record<string, string | number |
   const positions = num('context_length');
   if (positions !== undefined) {
     config.max_position_embeddings = positions;
+  }
+  if (arch === 'deepseek2') {
+    const deepseek = deepseek2Config(num, heads);
+    return deepseek ? { ...config, ...deepseek } : undefined;
   }
   const keyLength = num('attention.key_length');
   if (keyLength !== undefined) {

@@ -19,6 +19,8 @@ export interface LlamaOptions {
   readonly fileType?: string;
   /** The tensors a local GGUF's header lists, when it was read (exact types, in place of the recipe). */
   readonly headerTensors?: readonly GgufTensor[];
+  /** A DeepSeek GGUF converted before llama.cpp cached MLA's latent: every head's keys and values are cached. */
+  readonly cachesEveryHead?: boolean;
   /** `-c`: the context in all (llama-server splits it across its slots); Ollama's num_ctx per request. */
   readonly contextSize?: number;
   /** `-np` (llama-server slots) or OLLAMA_NUM_PARALLEL, which multiplies Ollama's context. */
@@ -238,13 +240,19 @@ function formatMiB(bytes: number): string {
 /**
  * One layer's KV cache per cell. MLA (DeepSeek-V2/V3, Kimi K2): llama.cpp caches the compressed latent and the rope
  * key, kv_lora_rank + qk_rope_head_dim wide, as K only; V is a view of it (current GGUF conversions, which carry
- * key_length_mla). Otherwise keys and values for each KV head.
+ * key_length_mla). A conversion from before (no key_length_mla) runs as multi-head attention: every head's keys
+ * (qk_nope + qk_rope wide) and values (v_head_dim). Otherwise keys and values for each KV head.
  */
 function kvBytesPerCell(spec: ModelSpec, options: LlamaOptions): number {
-  if (spec.mla) {
-    return (spec.mla.kvLoraRank + spec.mla.qkRopeHeadDim) * cacheElementBytes(options.cacheTypeK ?? 'f16');
+  const k = cacheElementBytes(options.cacheTypeK ?? 'f16');
+  const v = cacheElementBytes(options.cacheTypeV ?? 'f16');
+  if (spec.mla && options.cachesEveryHead) {
+    return spec.numHeads * ((spec.mla.qkNopeHeadDim + spec.mla.qkRopeHeadDim) * k + spec.mla.vHeadDim * v);
   }
-  return spec.numKvHeads * spec.headDim * (cacheElementBytes(options.cacheTypeK ?? 'f16') + cacheElementBytes(options.cacheTypeV ?? 'f16'));
+  if (spec.mla) {
+    return (spec.mla.kvLoraRank + spec.mla.qkRopeHeadDim) * k;
+  }
+  return spec.numKvHeads * spec.headDim * (k + v);
 }
 
 /** One load as written (`tensors` laid out once by planLlamaCpp): where each buffer goes, and whether the GPU holds them. */
@@ -325,7 +333,7 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
     ...(states > 0 ? { recurrentStateBytes: Math.round(states) } : {}),
     computeBytes: Math.round(compute), deviceTotalBytes: deviceTotal, hostTotalBytes: hostTotal, fits, reason,
     contextSize: context, gpuLayers: ngl, layers, flashAttention: flash, fileType,
-    assumptions: [...llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0), ...expertsNote(expertsOnHost, options), ...projectorNote(projector, options), ...recurrentStateNote(spec, options)],
+    assumptions: [...llamaAssumptions(options, fileType, context, ngl, layers, flash, ubatch, headOffloaded && layersOnGpu > 0), ...expertsNote(expertsOnHost, options), ...projectorNote(projector, options), ...recurrentStateNote(spec, options), ...everyHeadNote(spec, options)],
   };
 }
 
@@ -363,6 +371,19 @@ function recurrentStateNote(spec: ModelSpec, options: LlamaOptions): string[] {
   const n = stateSequences(options);
   const how = options.parallel !== undefined ? '' : options.engine === 'ollama' ? ', OLLAMA_NUM_PARALLEL unset' : ", llama-server's default of 4 slots";
   return [`Recurrent state (llama.cpp's RS buffer, counted with the KV cache): ${formatMiB(bytes)} in f32 for ${n} sequence${n > 1 ? 's' : ''}${how}, whatever the context.`];
+}
+
+/** What a DeepSeek GGUF from before llama.cpp's MLA cache costs per token, beside what a current conversion caches. */
+function everyHeadNote(spec: ModelSpec, options: LlamaOptions): string[] {
+  if (!spec.mla || !options.cachesEveryHead) {
+    return [];
+  }
+  const layer = kvBytesPerCell(spec, options);
+  const latent = kvBytesPerCell(spec, { ...options, cachesEveryHead: false });
+  const kib = (bytes: number) => `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })} KiB`;
+  return [
+    `This GGUF was converted before llama.cpp cached MLA's latent (its header has no key_length_mla): llama.cpp caches keys and values for all ${spec.numHeads} heads, ${kib(layer)} per token per layer, where a conversion that carries key_length_mla caches ${kib(latent)} (${Math.round(layer / latent)}× less).`,
+  ];
 }
 
 function llamaAssumptions(options: LlamaOptions, fileType: string, context: number, ngl: number, layers: number, flash: boolean, ubatch: number, headCopied: boolean): string[] {

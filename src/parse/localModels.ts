@@ -1,6 +1,6 @@
 // Local-first model resolution: a named folder's config.json (LitGPT's model_config.yaml, a PEFT adapter's base) and its safetensors headers, through the host's file access.
 import { entryOf, type ConfigObject } from '../core/configTree';
-import { ggufConfig, headerFileType, headerTensors, readGgufHeader } from '../core/gguf';
+import { ggufConfig, localGguf, readGgufHeader } from '../core/gguf';
 import type { ExternalModel } from '../core/modelNames';
 import type { CatalogConfig } from '../core/catalog';
 import { scriptRun } from '../core/script';
@@ -293,12 +293,11 @@ export async function readGgufModel(files: FileAccess, path: string, shown: stri
     if (!config) {
       return undefined;
     }
-    const fileType = headerFileType(header);
-    const tensors = headerTensors(header);
+    const gguf = localGguf(header);
     const parameters = header.tensors.reduce((sum, t) => sum + t.elements, 0);
     return {
-      config, source: `${shown} (its GGUF header: ${header.tensors.length.toLocaleString('en-US')} tensors${fileType ? `, ${fileType}` : ''})`,
-      parameters, gguf: { tensors, ...(fileType ? { fileType } : {}) },
+      config, source: `${shown} (its GGUF header: ${header.tensors.length.toLocaleString('en-US')} tensors${gguf.fileType ? `, ${gguf.fileType}` : ''})`,
+      parameters, gguf,
     };
   }
   return undefined;

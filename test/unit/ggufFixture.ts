@@ -96,3 +96,60 @@ export function tinyLlamaGguf(): Uint8Array {
   file.set(header);
   return file;
 }
+
+/**
+ * A small DeepSeek-V3 in GGUF (llama.cpp's deepseek2: 2 layers 256 wide, 4 heads, a 64-wide latent, rope 16, nope 32,
+ * values 32; a dense first layer, then 4 experts of 64, 2 a token, one shared), in F16. `latentCache`: converted as
+ * llama.cpp has since it caches MLA's latent (key_length_mla, the key_b / value_b split); otherwise as before.
+ */
+export function tinyDeepseekGguf(latentCache: boolean): Uint8Array {
+  const [h, heads, lora, rope, nope, v, experts, ew, ff, vocab] = [256, 4, 64, 16, 32, 32, 4, 64, 512, 512];
+  const tensors: { name: string; shape: number[]; type: string }[] = [{ name: 'token_embd.weight', shape: [h, vocab], type: 'F16' }];
+  for (let i = 0; i < 2; i++) {
+    tensors.push(
+      { name: `blk.${i}.attn_norm.weight`, shape: [h], type: 'F32' },
+      { name: `blk.${i}.attn_q.weight`, shape: [h, heads * (nope + rope)], type: 'F16' },
+      { name: `blk.${i}.attn_kv_a_mqa.weight`, shape: [h, lora + rope], type: 'F16' },
+      { name: `blk.${i}.attn_kv_a_norm.weight`, shape: [lora], type: 'F32' },
+      ...(latentCache
+        ? [{ name: `blk.${i}.attn_k_b.weight`, shape: [nope, lora, heads], type: 'F16' }, { name: `blk.${i}.attn_v_b.weight`, shape: [lora, v, heads], type: 'F16' }]
+        : [{ name: `blk.${i}.attn_kv_b.weight`, shape: [lora, heads * (nope + v)], type: 'F16' }]),
+      { name: `blk.${i}.attn_output.weight`, shape: [heads * v, h], type: 'F16' },
+      { name: `blk.${i}.ffn_norm.weight`, shape: [h], type: 'F32' },
+    );
+    if (i === 0) {
+      tensors.push(
+        { name: 'blk.0.ffn_gate.weight', shape: [h, ff], type: 'F16' }, { name: 'blk.0.ffn_up.weight', shape: [h, ff], type: 'F16' },
+        { name: 'blk.0.ffn_down.weight', shape: [ff, h], type: 'F16' },
+      );
+    } else {
+      tensors.push(
+        { name: 'blk.1.ffn_gate_inp.weight', shape: [h, experts], type: 'F32' },
+        { name: 'blk.1.ffn_gate_exps.weight', shape: [h, ew, experts], type: 'F16' }, { name: 'blk.1.ffn_up_exps.weight', shape: [h, ew, experts], type: 'F16' },
+        { name: 'blk.1.ffn_down_exps.weight', shape: [ew, h, experts], type: 'F16' },
+        { name: 'blk.1.ffn_gate_shexp.weight', shape: [h, ew], type: 'F16' }, { name: 'blk.1.ffn_up_shexp.weight', shape: [h, ew], type: 'F16' },
+        { name: 'blk.1.ffn_down_shexp.weight', shape: [ew, h], type: 'F16' },
+      );
+    }
+  }
+  tensors.push({ name: 'output_norm.weight', shape: [h], type: 'F32' }, { name: 'output.weight', shape: [h, vocab], type: 'F16' });
+  const u32 = (value: number): Value => ({ type: 'u32', value });
+  const header = ggufBytes(
+    {
+      'general.architecture': { type: 'str', value: 'deepseek2' }, 'general.file_type': u32(1),
+      'deepseek2.block_count': u32(2), 'deepseek2.context_length': u32(4096), 'deepseek2.embedding_length': u32(h),
+      'deepseek2.feed_forward_length': u32(ff), 'deepseek2.attention.head_count': u32(heads),
+      'deepseek2.attention.head_count_kv': u32(latentCache ? 1 : heads),
+      'deepseek2.attention.key_length': u32(latentCache ? lora + rope : nope + rope), 'deepseek2.attention.value_length': u32(latentCache ? lora : v),
+      ...(latentCache ? { 'deepseek2.attention.key_length_mla': u32(nope + rope), 'deepseek2.attention.value_length_mla': u32(v) } : {}),
+      'deepseek2.attention.kv_lora_rank': u32(lora), 'deepseek2.rope.dimension_count': u32(rope),
+      'deepseek2.expert_count': u32(experts), 'deepseek2.expert_used_count': u32(2), 'deepseek2.expert_shared_count': u32(1),
+      'deepseek2.expert_feed_forward_length': u32(ew), 'deepseek2.leading_dense_block_count': u32(1), 'deepseek2.expert_gating_func': u32(2),
+      'tokenizer.ggml.tokens': { type: 'strs', value: Array.from({ length: vocab }, (_, i) => `t${i}`) },
+    },
+    tensors,
+  );
+  const file = new Uint8Array(header.byteLength + 64 * 1024);
+  file.set(header);
+  return file;
+}

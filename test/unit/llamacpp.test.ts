@@ -7,13 +7,14 @@ import type { AnalysisOptions } from '../../src/core/options';
 import { diagnose, SERVING_DOES_NOT_START } from '../../src/core/diagnose';
 import { localLensTitle } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
+import { planLlamaCpp } from '../../src/core/llamacpp';
 import { localFixes } from '../../src/core/servingFixes';
 import { ggufFileType, ggufTensors, readGgufHeader } from '../../src/core/gguf';
 import { ollamaModel } from '../../src/core/ollama';
 import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/parse';
 import type { ConfigFormat } from '../../src/parse/limits';
-import { ggufBytes, tinyLlamaGguf } from './ggufFixture';
+import { ggufBytes, tinyDeepseekGguf, tinyLlamaGguf } from './ggufFixture';
 
 const MIB = 1024 * 1024;
 
@@ -223,6 +224,20 @@ describe('llama.cpp planner: MoE layers that are not all layers, and MLA', () =>
     const f16 = only('llama-server -m DeepSeek-R1-Q2_K.gguf -c 32768 -ngl 99\n', 'shell', { targetGpu: 'H200' }).local!;
     assert.strictEqual(f16.kvCacheBytes, 32_768 * 61 * 576 * 2);
   });
+
+  // llama.cpp loading a DeepSeek-R1 GGUF converted before its MLA cache printed, for every layer,
+  // "n_embd_k_gqa = 24576, n_embd_v_gqa = 16384" (ggml-org/llama.cpp#11397): 128 heads of 192-wide keys and 128-wide values.
+  it('a DeepSeek GGUF from before the MLA cache caches every head: 24,576 key and 16,384 value elements per layer and cell', () => {
+    const spec = specOf('deepseek-ai/DeepSeek-V3');
+    const options = { engine: 'llama.cpp' as const, fileType: 'Q2_K', contextSize: 4096, gpuLayers: 99 };
+    const old = planLlamaCpp(spec, { ...options, cachesEveryHead: true }, findGpu('H200')!);
+    assert.strictEqual(old.kvCacheBytes, 4096 * 61 * (24_576 + 16_384) * 2);
+    assert.strictEqual(old.kvCacheBytes / MIB, 19_520);
+    const latent = planLlamaCpp(spec, options, findGpu('H200')!);
+    assert.strictEqual(latent.kvCacheBytes, 4096 * 61 * 576 * 2);
+    assert.ok(old.assumptions.some(a => /converted before llama\.cpp cached MLA's latent .* all 128 heads, 80 KiB per token per layer, .* caches 1\.1 KiB \(71× less\)/.test(a)));
+    assert.ok(!latent.assumptions.some(a => /converted before/.test(a)));
+  });
 });
 
 describe('llama.cpp planner: experts in host memory (-ot, --n-cpu-moe, --cpu-moe)', () => {
@@ -379,5 +394,34 @@ describe('GGUF header', () => {
     assert.strictEqual(s.deviceModelBytes, 2 * layer + 256 * 4 + (256 * 512 * 210) / 256);
     assert.strictEqual(s.kvCacheBytes, 1024 * 2 * 2 * 64 * 2 * 2);
     assert.ok(config.assumptions.some((a: string) => /GGUF header's tensor types/.test(a)));
+  });
+
+  it("a local DeepSeek GGUF is read by its header as the MLA model it is, and its cache by how it was converted", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-gguf-'));
+    const plan = async (latentCache: boolean) => {
+      fs.writeFileSync(path.join(dir, 'tiny-deepseek.gguf'), tinyDeepseekGguf(latentCache));
+      const script = path.join(dir, 'serve.sh');
+      fs.writeFileSync(script, 'llama-server -m ./tiny-deepseek.gguf -c 1024 -ngl 99\n');
+      let out = '';
+      assert.strictEqual(await main([script, '--json', '--gpu', 'RTX 4090'], s => (out += s), () => undefined), 0);
+      return JSON.parse(out).files[0].configs[0];
+    };
+    const current = await plan(true);
+    const before = await plan(false);
+    // The fixture's tensors, summed: the model as DeepseekV3 builds it from the header's keys counts them all.
+    const attention = 2 * (256 * 4 * 48 + 256 * 80 + 64 * 4 * 64 + 4 * 32 * 256);
+    const dense = 3 * 256 * 512;
+    const experts = 3 * 256 * 64 * 4 + 3 * 256 * 64 + 256 * 4;
+    const norms = 2 * (256 + 64 + 256) + 256;
+    for (const config of [current, before]) {
+      assert.match(config.architecture, /DeepSeek-V3/);
+      assert.strictEqual(config.parameters.total, 2 * 256 * 512 + attention + dense + experts + norms);
+      assert.strictEqual(config.parameters.breakdown.experts, experts);
+    }
+    // Current conversions cache the 64-wide latent and 16-wide rope key; older ones every head's 48-wide keys and 32-wide values.
+    assert.strictEqual(current.serving.kvCacheBytes, 1024 * 2 * (64 + 16) * 2);
+    assert.strictEqual(before.serving.kvCacheBytes, 1024 * 2 * 4 * (48 + 32) * 2);
+    assert.ok(before.assumptions.some((a: string) => /converted before llama\.cpp cached MLA's latent \(its header has no key_length_mla\)/.test(a)));
+    assert.ok(!current.assumptions.some((a: string) => /converted before/.test(a)));
   });
 });
