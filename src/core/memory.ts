@@ -1278,16 +1278,15 @@ function recurrentTerms(spec: ModelSpec): RecurrentTerms | undefined {
 }
 
 /**
- * Gemma 4's cache per token, in elements, over its sliding and its global layers: keys and values of each layer that
- * has its own (KV-shared layers read an earlier layer's), at each kind's KV heads and head width — a global layer
- * whose keys serve as values still caches both.
+ * Gemma 4's caching layers, counted in layers of its sliding kind: the sliding layers that keep keys and values of
+ * their own (KV-shared layers read an earlier layer's), and the global ones, each as its width per token over a
+ * sliding layer's (a 31B global layer, 4 KV heads of 512 against 16 of 256, as half a layer; one whose keys serve as
+ * values still caches both), with each kind's heads on one GPU under tensor parallelism (at least one).
  */
-export function gemma4CachedElements(spec: ModelSpec, g: Gemma4Layout): { sliding: number; global: number } {
-  const globalLayers = spec.numLayers - spec.slidingLayers;
-  return {
-    sliding: (spec.slidingLayers - g.sharedSliding) * 2 * spec.numKvHeads * spec.headDim,
-    global: (globalLayers - g.sharedGlobal) * 2 * g.globalKvHeads * g.globalHeadDim,
-  };
+export function gemma4CachedLayers(spec: ModelSpec, g: Gemma4Layout, tensorParallel = 1): { sliding: number; global: number } {
+  const here = (heads: number) => Math.max(1, Math.floor(heads / Math.max(1, tensorParallel)));
+  const width = (here(g.globalKvHeads) * g.globalHeadDim) / (here(spec.numKvHeads) * spec.headDim);
+  return { sliding: spec.slidingLayers - g.sharedSliding, global: (spec.numLayers - spec.slidingLayers - g.sharedGlobal) * width };
 }
 
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */
@@ -1311,8 +1310,9 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   const blocks = (n: number) => (settings.serving === 'vllm' ? Math.ceil(n / 16) * 16 : n);
   const { full, sliding } = cachedTokens(spec, settings);
   if (spec.gemma4) {
-    const g = gemma4CachedElements(spec, spec.gemma4);
-    return Math.round(((g.sliding * blocks(sliding) + g.global * blocks(full)) * elementBytes * settings.batchSize) / tp);
+    const g = gemma4CachedLayers(spec, spec.gemma4);
+    const layerElements = 2 * spec.numKvHeads * spec.headDim;
+    return Math.round(((g.sliding * blocks(sliding) + g.global * blocks(full)) * layerElements * elementBytes * settings.batchSize) / tp);
   }
   // A hybrid's Mamba layers keep no keys or values, but a recurrent state per sequence, whatever its length.
   const mambaLayers = spec.hybrid?.mambaLayers ?? 0;

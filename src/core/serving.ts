@@ -1,10 +1,10 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
-import { attentionWeightBytes, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
+import { attentionWeightBytes, gemma4CachedLayers, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import { recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
 import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
-import type { Gemma4Layout, KvCacheType, ModelSpec, Precision, Quantization } from './types';
+import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 export type ServingEngine = 'vllm' | 'sglang';
 
@@ -447,29 +447,18 @@ function indexerKeyBytes(spec: ModelSpec): number {
 /** The attention layers that cache keys and values (a hybrid's recurrent layers keep none, a state-space model has none). */
 function attentionLayers(spec: ModelSpec, tensorParallel = 1): number {
   if (spec.gemma4) {
-    const g = gemma4Paging(spec, spec.gemma4, tensorParallel);
-    return g.slidingLayers + g.globalLayers;
+    // vLLM gives every KV cache group one page size: Gemma 4's global layers count at their width in sliding layers.
+    const g = gemma4CachedLayers(spec, spec.gemma4, tensorParallel);
+    return g.sliding + g.global;
   }
   return attentionFree(spec) ? 0 : (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
-}
-
-/**
- * Gemma 4's layers as a pool pages them, in layers of its sliding kind: vLLM gives every KV cache group one page size,
- * so a global layer of a different width per token counts as that many sliding layers' worth (a 31B global layer, 4
- * KV heads of 512 against 16 of 256, as half a layer). KV-shared layers cache nothing. Heads per GPU under TP.
- */
-function gemma4Paging(spec: ModelSpec, g: Gemma4Layout, tensorParallel: number): { slidingLayers: number; globalLayers: number; slidingHeadsHere: number } {
-  const here = (heads: number) => Math.max(1, Math.floor(heads / Math.max(1, tensorParallel)));
-  const slidingHeadsHere = here(spec.numKvHeads);
-  const width = (here(g.globalKvHeads) * g.globalHeadDim) / (slidingHeadsHere * spec.headDim);
-  return { slidingLayers: spec.slidingLayers - g.sharedSliding, globalLayers: (spec.numLayers - spec.slidingLayers - g.sharedGlobal) * width, slidingHeadsHere };
 }
 
 /** The share of a stage's cached layers that slide (Gemma 4's counted at its sliding layers' page). */
 function slidingShare(spec: ModelSpec, tensorParallel: number): number {
   if (spec.gemma4) {
-    const g = gemma4Paging(spec, spec.gemma4, tensorParallel);
-    return g.slidingLayers / Math.max(1e-9, g.slidingLayers + g.globalLayers);
+    const g = gemma4CachedLayers(spec, spec.gemma4, tensorParallel);
+    return g.sliding / Math.max(1e-9, g.sliding + g.global);
   }
   return spec.slidingLayers / Math.max(1, spec.numLayers);
 }
@@ -919,12 +908,12 @@ function gemma4PagingNotes(spec: ModelSpec, options: ServingOptions): string[] {
   if (!g) {
     return [];
   }
-  const p = gemma4Paging(spec, g, options.tensorParallel);
+  const p = gemma4CachedLayers(spec, g, options.tensorParallel);
   const globalOwn = spec.numLayers - spec.slidingLayers - g.sharedGlobal;
-  const each = globalOwn > 0 ? p.globalLayers / globalOwn : 0;
+  const each = globalOwn > 0 ? p.global / globalOwn : 0;
   const shared = g.sharedSliding + g.sharedGlobal;
   return [
-    `Gemma 4: its ${p.slidingLayers} sliding layers (${spec.numKvHeads} KV heads of ${spec.headDim}) and ${globalOwn} global layers (${g.globalKvHeads} of ${g.globalHeadDim}) are paged at one page size, as vLLM gives every KV cache group, each global layer as ${Number(each.toFixed(2))} sliding layer${each === 1 ? '' : 's'}` +
+    `Gemma 4: its ${p.sliding} sliding layers (${spec.numKvHeads} KV heads of ${spec.headDim}) and ${globalOwn} global layers (${g.globalKvHeads} of ${g.globalHeadDim}) are paged at one page size, as vLLM gives every KV cache group, each global layer as ${Number(each.toFixed(2))} sliding layer${each === 1 ? '' : 's'}` +
       `${shared > 0 ? `; its ${shared} KV-shared layers cache nothing` : ''}.`,
   ];
 }
