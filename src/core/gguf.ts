@@ -228,6 +228,15 @@ export function mmprojBytes(spec: ModelSpec, type: string): number {
 }
 
 /**
+ * Which of `layers` blocks hold a kind of layer that `count` of them are: every n-th block where the count divides them
+ * evenly (Llama 4 Maverick's MoE layers, Qwen3.5's attention, Gemma 4's global layers), else the last `count`.
+ */
+function everyNthElseLast(layers: number, count: number): (i: number) => boolean {
+  const step = layers / count;
+  return Number.isInteger(step) ? i => (i + 1) % step === 0 : i => i >= layers - count;
+}
+
+/**
  * The layers a tensor of an MoE whose MoE layers are not all its layers sits in: the experts, shared experts and
  * router in the MoE layers, the dense MLP in the others; undefined for every other tensor. MoE layers every `step`
  * layers (Llama 4 Maverick's every second) are interleaved; otherwise the dense ones lead (DeepSeek's
@@ -243,8 +252,7 @@ function layersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
   if (moe === 0 || moe >= layers || (t.component !== 'experts' && t.component !== 'mlp')) {
     return undefined;
   }
-  const step = layers / moe;
-  const isMoe = Number.isInteger(step) && step > 1 ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - moe;
+  const isMoe = everyNthElseLast(layers, moe);
   const all = Array.from({ length: layers }, (_, i) => i);
   return t.component === 'experts' ? all.filter(isMoe) : all.filter(i => !isMoe(i));
 }
@@ -260,9 +268,7 @@ function gemma4LayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undef
   if (!g || t.count <= 0 || t.count === layers || (t.component !== 'attention' && !t.name.startsWith('wide.'))) {
     return undefined;
   }
-  const globalLayers = layers - spec.slidingLayers;
-  const step = layers / Math.max(1, globalLayers);
-  const isGlobal = Number.isInteger(step) ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - globalLayers;
+  const isGlobal = everyNthElseLast(layers, layers - spec.slidingLayers);
   const firstShared = layers - g.sharedSliding - g.sharedGlobal;
   const all = Array.from({ length: layers }, (_, i) => i);
   if (t.name.startsWith('wide.')) {
@@ -288,11 +294,10 @@ function hybridLayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undef
   if (!h || t.count <= 0 || t.count % layers === 0 || h.attentionLayers + h.mambaLayers > layers) {
     return undefined;
   }
-  const step = layers / Math.max(1, h.attentionLayers);
-  const isAttention = Number.isInteger(step) ? (i: number) => (i + 1) % step === 0 : (i: number) => i >= layers - h.attentionLayers;
+  const isAttention = everyNthElseLast(layers, h.attentionLayers);
   const all = Array.from({ length: layers }, (_, i) => i);
-  const attention = h.attentionLayers > 0 ? all.filter(isAttention) : [];
-  const others = all.filter(i => !isAttention(i) || h.attentionLayers === 0);
+  const attention = all.filter(isAttention);
+  const others = all.filter(i => !isAttention(i));
   // The mixers spread evenly over the blocks that are not attention.
   const mixers = others.filter((_, j) => Math.floor(((j + 1) * h.mambaLayers) / others.length) > Math.floor((j * h.mambaLayers) / others.length));
   const set = MIXER_TENSOR.test(t.name) ? mixers : t.component === 'attention' ? attention : t.component === 'mlp' && spec.mlpLayers !== undefined && !spec.moe ? others.filter(i => !mixers.includes(i)) : undefined;
