@@ -55,10 +55,10 @@ const CHECKPOINT_METHODS = ['compressed-tensors', 'modelopt', 'auto-round', 'qua
 
 /** `--quantization`: how vLLM loads the weights (a checkpoint's own method is read from its name or config). */
 function readQuantization(v: ConfigValue): Quantization | undefined | 'invalid' {
-  if (v.kind !== 'string') {
+  const method = quantizationMethod(v);
+  if (method === undefined) {
     return 'invalid';
   }
-  const method = v.value.toLowerCase().replace(/^auto_round$/, 'auto-round').replace(/^compressed_tensors$/, 'compressed-tensors');
   const known: Record<string, Quantization | undefined> = {
     fp8: 'fp8-tensor', fbgemm_fp8: 'fp8-channel', ptpc_fp8: 'fp8-channel', awq: 'awq-int4', awq_marlin: 'awq-int4', gptq: 'gptq-int4', gptq_marlin: 'gptq-int4',
     marlin: 'gptq-int4', bitsandbytes: 'nf4', mxfp4: 'mxfp4', modelopt_fp4: 'nvfp4', petit_nvfp4: 'nvfp4', none: undefined,
@@ -68,8 +68,13 @@ function readQuantization(v: ConfigValue): Quantization | undefined | 'invalid' 
 
 /** The `--quantization` method written, where its bits are the checkpoint's to give (`modelopt`, `auto-round`…). */
 function readCheckpointMethod(v: ConfigValue): string | undefined {
-  const method = v.kind === 'string' ? v.value.toLowerCase().replace(/^auto_round$/, 'auto-round').replace(/^compressed_tensors$/, 'compressed-tensors') : '';
-  return CHECKPOINT_METHODS.includes(method) ? method : undefined;
+  const method = quantizationMethod(v);
+  return method !== undefined && CHECKPOINT_METHODS.includes(method) ? method : undefined;
+}
+
+/** A `--quantization` value under vLLM's name for the method (lower case; `auto_round` as `auto-round`…); undefined if not a string. */
+function quantizationMethod(v: ConfigValue): string | undefined {
+  return v.kind === 'string' ? v.value.toLowerCase().replace(/^auto_round$/, 'auto-round').replace(/^compressed_tensors$/, 'compressed-tensors') : undefined;
 }
 
 /** `--kv-cache-dtype`: the types VRAM Lens plans (vLLM's newer 4-bit and turboquant layouts are not among them). */
