@@ -470,11 +470,24 @@ export function servingOptionsFor(read: ServingFromFile, effective: AnalysisOpti
   };
 }
 
+/** Draft models by the name a command gives, as resolved once (the catalog is fixed; an edit re-plans every keystroke). */
+const DRAFT_MODELS = new Map<string, DraftModel | undefined>();
+/** Names remembered at most; past it the memory starts afresh. */
+const DRAFT_MODELS_KEPT = 64;
+
 /** A speculative draft model as the catalog knows it (its architecture and what its name says of its weights); undefined for a name it lacks. */
 function draftModelNamed(name: string): DraftModel | undefined {
+  if (DRAFT_MODELS.has(name)) {
+    return DRAFT_MODELS.get(name);
+  }
   const found = configOfModelName(name);
   const spec = found ? resolveSpec(found).spec : undefined;
-  return found && spec ? { id: found.catalog?.model.id ?? name, spec, ...(found.catalog?.match?.quantization ? { quantization: found.catalog.match.quantization } : {}) } : undefined;
+  const model = found && spec ? { id: found.catalog?.model.id ?? name, spec, ...(found.catalog?.match?.quantization ? { quantization: found.catalog.match.quantization } : {}) } : undefined;
+  if (DRAFT_MODELS.size >= DRAFT_MODELS_KEPT) {
+    DRAFT_MODELS.clear();
+  }
+  DRAFT_MODELS.set(name, model);
+  return model;
 }
 
 /**

@@ -539,7 +539,7 @@ export interface DraftModel {
  * The speculative methods a plan counts: MTP drafts (vLLM's `mtp` and the per-model `*_mtp` names), EAGLE heads
  * (`eagle`, `eagle3`), n-gram lookups, and a draft model the catalog knows.
  */
-export function countedSpeculation(s: Pick<NonNullable<ServingOptions['speculative']>, 'method' | 'draftModel'>): 'mtp' | EagleMethod | 'ngram' | 'draft_model' | undefined {
+export function countedSpeculation(s: Pick<NonNullable<ServingOptions['speculative']>, 'method' | 'draftModel'>): SpeculationKind | undefined {
   const method = s.method;
   if (method === 'draft_model') {
     return s.draftModel ? 'draft_model' : undefined;
@@ -547,8 +547,13 @@ export function countedSpeculation(s: Pick<NonNullable<ServingOptions['speculati
   return /(^|_)mtp$/.test(method) ? 'mtp' : method === 'eagle' || method === 'eagle3' ? method : /^(ngram|suffix)$/.test(method) ? 'ngram' : undefined;
 }
 
+/** The kinds of speculative decoding VRAM Lens counts. */
+type SpeculationKind = 'mtp' | EagleMethod | 'ngram' | 'draft_model';
+
 /** What a vLLM command's speculative decoding adds: draft layers beside the model, and the tokens proposed a step. */
 interface Draft {
+  /** What is counted of the command's `--speculative-config`; none where nothing is. */
+  readonly kind?: SpeculationKind;
   /**
    * Attention layers the draft caches keys and values for (an MTP draft's layers, an EAGLE head's one), counted in
    * the model's layers: a draft model's cache per token over one of the model's layers' (not a whole number where
@@ -557,8 +562,6 @@ interface Draft {
   readonly kvLayers: number;
   /** MTP draft layers vLLM loads that the model's weights do not include. */
   readonly weightLayers: number;
-  /** An EAGLE head vLLM loads from its own checkpoint. */
-  readonly eagle?: EagleMethod;
   /** A separate draft model vLLM loads whole. */
   readonly model?: DraftModel;
   readonly tokens: number;
@@ -579,8 +582,9 @@ function draftWeightBytes(spec: ModelSpec, options: ServingOptions, draft: Draft
     // vLLM splits a draft model over the model's tensor-parallel GPUs; its rotary cache is whole on each.
     return weightBytes(draft.model.spec, element, draft.model.quantization) / tp + ropeCacheBytes(draft.model.spec, element);
   }
-  if (draft.eagle) {
-    const tensors = eagleHeadTensors(spec, draft.eagle, Math.min(spec.vocabSize, EAGLE3_DRAFT_VOCAB));
+  if (draft.kind === 'eagle' || draft.kind === 'eagle3') {
+    // An EAGLE head vLLM loads from its own checkpoint.
+    const tensors = eagleHeadTensors(spec, draft.kind, Math.min(spec.vocabSize, EAGLE3_DRAFT_VOCAB));
     const replicated = tensorsBytes(tensors.filter(t => t.name === 'eagle.fc'), element, undefined);
     const embedding = options.pipelineParallel > 1 ? (spec.vocabSize * spec.hiddenSize * element) / tp : 0;
     return (tensorsBytes(tensors, element, undefined) - replicated) / tp + replicated + embedding;
@@ -599,16 +603,16 @@ function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
     return { kvLayers: 0, weightLayers: 0, tokens: 0 };
   }
   if (kind === 'eagle' || kind === 'eagle3') {
-    return { kvLayers: 1, weightLayers: 0, eagle: kind, tokens: s.tokens };
+    return { kind, kvLayers: 1, weightLayers: 0, tokens: s.tokens };
   }
   if (kind === 'draft_model') {
     const model = s.draftModel!;
     const own = kvBytesPerLayerToken(spec, options);
     const drafts = attentionFree(model.spec) || own === 0 ? 0 : (kvBytesPerLayerToken(model.spec, options) * attentionLayers(model.spec, options.tensorParallel)) / own;
-    return { kvLayers: drafts, weightLayers: 0, model, tokens: s.tokens };
+    return { kind, kvLayers: drafts, weightLayers: 0, model, tokens: s.tokens };
   }
   const layers = kind === 'mtp' ? spec.draftLayers ?? spec.mtpLayers ?? 0 : 0;
-  return { kvLayers: layers, weightLayers: kind === 'mtp' ? spec.draftLayers ?? 0 : 0, tokens: s.tokens };
+  return { kind, kvLayers: layers, weightLayers: kind === 'mtp' ? spec.draftLayers ?? 0 : 0, tokens: s.tokens };
 }
 
 /**
@@ -921,16 +925,15 @@ function gemma4PagingNotes(spec: ModelSpec, options: ServingOptions): string[] {
 /** What a plan says of the command's speculative decoding: what of its draft it counts. */
 function speculativeNotes(spec: ModelSpec, options: ServingOptions, draft: Draft): string[] {
   const s = options.speculative;
-  const kind = s ? countedSpeculation(s) : undefined;
-  if (!s || !kind) {
+  if (!s || !draft.kind) {
     return [];
   }
-  if (kind === 'ngram') {
+  if (draft.kind === 'ngram') {
     return [`Speculative decoding (${s.method}, ${s.tokens} tokens a step): its proposals come from the prompt, with no draft model on the GPU${spec.hybrid ? '; each request keeps a recurrent-state block per proposed token' : ''}.`];
   }
   const hybridBlocks = spec.hybrid ? `; each request keeps ${s.tokens} more recurrent-state block${s.tokens > 1 ? 's' : ''} per recurrent group, and the convolution windows ${s.tokens} more inputs` : '';
-  if (draft.eagle) {
-    const eagle3 = draft.eagle === 'eagle3';
+  if (draft.kind === 'eagle' || draft.kind === 'eagle3') {
+    const eagle3 = draft.kind === 'eagle3';
     const head = eagle3 ? `, the fusion of three of the model's layers' hidden states and a head of its own over ${Math.min(spec.vocabSize, EAGLE3_DRAFT_VOCAB).toLocaleString('en-US')} draft tokens` : ", the fusion of the embedding and hidden state, and the model's head";
     return [
       `Speculative decoding (${eagle3 ? 'EAGLE-3' : 'EAGLE'}, ${s.tokens} token${s.tokens > 1 ? 's' : ''} a step${s.model ? `, ${s.model}` : ''}): the draft head adds ${GIB_TEXT(draftWeightBytes(spec, options, draft))} GiB of weights per GPU` +
