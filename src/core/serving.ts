@@ -75,6 +75,10 @@ export interface ServingOptions {
   readonly maxTotalTokens?: number;
   readonly chunkedPrefillSize?: number;
   readonly maxRunningRequests?: number;
+  /** SGLang's `--speculative-algorithm` (EAGLE, EAGLE3, NEXTN…), upper case as SGLang takes it; `speculative` says it under vLLM's names. */
+  readonly speculativeAlgorithm?: string;
+  /** SGLang's `--speculative-draft-model-path`. */
+  readonly speculativeDraftModel?: string;
   /** SGLang: a hybrid's recurrent-state slots (`--max-mamba-cache-size`), else sized by `--mamba-full-memory-ratio`. */
   readonly maxMambaCacheSize?: number;
   readonly mambaFullMemoryRatio?: number;
@@ -101,6 +105,8 @@ export interface ServingPlan {
   readonly kvTokens: number;
   /** A hybrid's recurrent state per request on one GPU, as the pool pages it (vLLM's V1 hybrid manager); absent otherwise. */
   readonly stateBytesPerSequence?: number;
+  /** SGLang: a speculative draft's weights and KV cache on one GPU, in the unreserved share; absent without one counted. */
+  readonly draftBytes?: number;
   readonly maxConcurrency: number;
   readonly starts: boolean;
   /** Why it does not start, in the engine's own words; empty when it starts. */
@@ -1001,9 +1007,12 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   // A state-space model caches no tokens: its pool is its state slots, counted as that many requests' tokens.
   const fitted = perToken > 0 ? (rest > 0 ? Math.floor(rest / perToken) : 0) : (states.slots ?? 0) * maxModelLen;
   const kvTokens = options.maxTotalTokens !== undefined ? Math.min(options.maxTotalTokens, fitted) : fitted;
+  // A draft loads after the pool is sized, in the unreserved share: as many tokens as the pool in its own KV cache.
+  const draft = sglangDraft(spec, options, Math.max(0, kvTokens));
+  const unreserved = total * (1 - fraction);
   const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
   // A hybrid runs no more requests than it has state slots.
-  const requested = options.maxRunningRequests ?? Math.min(4096, Math.max(1, Math.floor(kvTokens / 2)));
+  const requested = options.maxRunningRequests ?? (options.speculativeAlgorithm ? SGLANG_SPECULATIVE_REQUESTS : Math.min(4096, Math.max(1, Math.floor(kvTokens / 2))));
   const seqs = states.slots !== undefined ? Math.max(0, Math.min(requested, states.slots)) : requested;
   const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, { first: true, last: true });
   const dp = dataParallelOf(options);
@@ -1011,22 +1020,61 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
     ? `SGLang requires --tp (${tp}) to be a multiple of --dp (${dp}) with --enable-dp-attention.`
     : states.slots !== undefined && states.slots <= 0
       ? `Not enough GPU memory for hybrid (mamba/linear-attention) state cache. Computed max_mamba_cache_size=${states.slots} (mamba_cache_per_req=${(states.perRequest / 2 ** 20).toFixed(2)} MB). Try: (1) reduce --max-running-requests, (2) increase --mem-fraction-static, or (3) use GPUs with more memory.`
-      : kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.' : '';
+      : kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.'
+        : draft.weights + draft.kv > unreserved
+          ? `CUDA out of memory loading the speculative draft: its weights and KV cache (${GIB_TEXT(draft.weights + draft.kv)} GiB) exceed the ${GIB_TEXT(unreserved)} GiB mem_fraction_static ${fraction} leaves unreserved.`
+          : '';
   return {
     engine: 'sglang', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, 1), budgetBytes: Math.round(budget), weightsBytes: weights,
     activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
     kvCacheBytes: perToken > 0 ? Math.max(0, kvTokens) * perToken : states.bytes, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
     ...(states.slots !== undefined ? { stateBytesPerSequence: states.perRequest } : {}),
+    ...(draft.weights + draft.kv > 0 ? { draftBytes: Math.round(draft.weights + draft.kv) } : {}),
     maxConcurrency: Math.round(Math.min(Math.max(0, kvTokens) / maxModelLen, states.slots ?? Infinity) * 100) / 100, starts: reason === '', reason, maxModelLen,
     maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)), cudaGraphsInBudget: false,
     assumptions: [
       `SGLang ${versionText}: mem_fraction_static ${fraction} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
       ...sglangParallelNotes(options),
+      ...sglangSpeculativeNotes(options, draft, unreserved),
       ...sparseAttentionNotes(spec, 'SGLang'),
       ...states.notes,
     ],
   };
+}
+
+/** The requests SGLang runs at once under speculative decoding when --max-running-requests is unset (its server_args reset it). */
+const SGLANG_SPECULATIVE_REQUESTS = 48;
+
+/**
+ * An SGLang draft on one GPU, as vLLM's planner sizes the same drafts (an MTP layer, an EAGLE head, a draft model):
+ * its weights, and its KV cache for `tokens` — SGLang gives the draft worker a pool of as many tokens as the
+ * model's (draft_runner_cache_size), its heads split as the model's are.
+ */
+function sglangDraft(spec: ModelSpec, options: ServingOptions, tokens: number): { readonly draft: Draft; readonly weights: number; readonly kv: number } {
+  const here = { ...options, tensorParallel: attentionGroup(options) };
+  const draft = speculativeDraft(spec, here);
+  return { draft, weights: draftWeightBytes(spec, options, draft), kv: draft.kvLayers * kvBytesPerLayerToken(spec, here) * tokens };
+}
+
+/** What an SGLang plan says of `--speculative-algorithm`: the request cap it brings, and its draft beside the pool. */
+function sglangSpeculativeNotes(options: ServingOptions, d: ReturnType<typeof sglangDraft>, unreserved: number): string[] {
+  const algorithm = options.speculativeAlgorithm;
+  if (!algorithm) {
+    return [];
+  }
+  const cap = options.maxRunningRequests === undefined ? `; SGLang runs at most ${SGLANG_SPECULATIVE_REQUESTS} requests at once (it resets an unset --max-running-requests)` : '';
+  const kind = d.draft.kind;
+  if (kind === undefined || kind === 'ngram' || (kind === 'mtp' && d.draft.kvLayers === 0)) {
+    const why = kind === 'ngram' ? 'its proposals come from the prompt, with no draft on the GPU' : kind === 'mtp' ? "the model's config declares no next-token (MTP) layers, so no draft is counted" : "its draft's weights and KV cache load in the unreserved share and are not counted here";
+    return [`Speculative decoding (${algorithm})${cap}: ${why}.`];
+  }
+  const what = kind === 'mtp' ? `the checkpoint's ${d.draft.weightLayers || d.draft.kvLayers} next-token (MTP) layer${(d.draft.weightLayers || d.draft.kvLayers) > 1 ? 's' : ''}`
+    : kind === 'draft_model' ? `the draft model ${d.draft.model!.id}`
+      : `an ${kind === 'eagle3' ? 'EAGLE-3' : 'EAGLE'} head at the model's width, in 16 bits as public EAGLE checkpoints are built (the head's own config is not read)`;
+  return [
+    `Speculative decoding (${algorithm})${cap}. SGLang sizes the KV pool as without a draft (the room it adds for draft and verify tokens is not counted), then loads ${what}: ${GIB_TEXT(d.weights)} GiB of weights and ${GIB_TEXT(d.kv)} GiB of KV cache for as many tokens as the pool, per GPU, in the ${GIB_TEXT(unreserved)} GiB mem_fraction_static leaves unreserved beside the activations and CUDA graphs. As SGLang's source sizes it; not yet checked against a published log.`,
+  ];
 }
 
 /** SGLang's share of `--mamba-full-memory-ratio` for recurrent states when nothing else sizes them (its default). */
@@ -1161,13 +1209,13 @@ export function planServing(spec: ModelSpec, options: ServingOptions, gpu: Gpu):
 
 /**
  * The smallest `mem_fraction_static` (two decimals, at most 0.95) at which SGLang's pool holds one `max_model_len`
- * request and the unreserved share still holds the activations and CUDA graphs it runs there, if any.
+ * request and the unreserved share still holds the activations, CUDA graphs and speculative draft it keeps there, if any.
  */
 export function neededMemFraction(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
   const total = cudaTotalBytes(gpu);
   const holds = (fraction: number) => {
     const plan = planSglang(spec, { ...options, memFractionStatic: fraction }, gpu);
-    return plan.starts && plan.kvTokens >= plan.maxModelLen && total * (1 - fraction) >= plan.activationPeakBytes + plan.cudaGraphBytes;
+    return plan.starts && plan.kvTokens >= plan.maxModelLen && total * (1 - fraction) >= plan.activationPeakBytes + plan.cudaGraphBytes + (plan.draftBytes ?? 0);
   };
   // Shares from 0.50 to 0.95 in hundredths, scanned in order: a larger share grows the pool but shrinks the unreserved
   // share, so the shares that hold need not reach 0.95.

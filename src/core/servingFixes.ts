@@ -106,8 +106,10 @@ function lengthAndShareTries({ spec, options, plan, gpu }: Situation): Try[] {
   }
   if (options.engine === 'sglang') {
     const needed = neededMemFraction(spec, options, gpu);
-    if (needed !== undefined && needed > (options.memFractionStatic ?? 0)) {
-      tries.push({ option: 'memFractionStatic', value: needed, written: String(needed), title: `Set mem_fraction_static to ${needed} (the least at which the pool holds one ${formatInteger(plan.maxModelLen)}-token request, leaving the activations their share)` });
+    // A draft in the unreserved share may need a smaller static share, not a larger one.
+    if (needed !== undefined && needed !== options.memFractionStatic) {
+      const share = plan.draftBytes !== undefined ? 'the activations and the speculative draft' : 'the activations';
+      tries.push({ option: 'memFractionStatic', value: needed, written: String(needed), title: `Set mem_fraction_static to ${needed} (the least at which the pool holds one ${formatInteger(plan.maxModelLen)}-token request, leaving ${share} their share)` });
     }
   }
   return tries;

@@ -217,7 +217,15 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   max_mamba_cache_size: { option: 'maxMambaCacheSize', read: integer(1, 1e7), expects: 'a whole number of slots', engines: ['sglang'], says: "A hybrid's recurrent-state slots, one per running request: each holds every recurrent layer's state; the KV pool gets what they leave." },
   mamba_full_memory_ratio: { option: 'mambaFullMemoryRatio', read: v => (v.kind === 'number' && v.value > 0 && v.value <= 100 ? v.value : 'invalid'), expects: 'a ratio above 0', engines: ['sglang'], says: "A hybrid's recurrent states against the KV pool (default 0.9: the states get 0.9 / 1.9 of the pool): more slots for requests at once, fewer KV tokens." },
   disable_radix_cache: { option: 'disableRadixCache', read: flag, expects: 'true or false', engines: ['sglang'], says: 'No prefix cache. For a hybrid model with --max-running-requests, SGLang then keeps exactly one state slot per request.' },
-  max_running_requests: { option: 'maxRunningRequests', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once.' },
+  max_running_requests: { option: 'maxRunningRequests', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once (48 under speculative decoding when unset).' },
+  speculative_algorithm: {
+    option: 'speculativeAlgorithm', read: v => (v.kind === 'string' && /^[a-z][\w-]*$/i.test(v.value) ? v.value.toUpperCase() : 'invalid'), expects: 'an algorithm name (EAGLE, EAGLE3, NEXTN, STANDALONE, NGRAM)', engines: ['sglang'],
+    says: "Speculative decoding. SGLang sizes the KV pool as without it and loads the draft's weights and KV cache (as many tokens as the pool) in the share mem_fraction_static leaves unreserved; an unset --max-running-requests becomes 48.",
+  },
+  speculative_draft_model_path: {
+    option: 'speculativeDraftModel', read: v => (v.kind === 'string' && v.value.trim() !== '' ? v.value.trim() : 'invalid'), expects: 'a model path or name', engines: ['sglang'],
+    says: "The draft SGLang loads for --speculative-algorithm: an EAGLE or EAGLE-3 head, or with STANDALONE a smaller model; its weights and KV cache take the share mem_fraction_static leaves unreserved.",
+  },
 };
 
 /** One llama.cpp (or Ollama) setting: the option it sets, how its value reads, and what it does to memory. */
@@ -376,6 +384,9 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
     return f && f.engines.includes(engine) ? f : undefined;
   }, written);
   const options: Writable<ServingOptions> = { engine, usage: entryOf(obj, SERVING_OFFLINE_KEY) ? 'offline' : 'server', ...read.values };
+  if (engine === 'sglang' && options.speculativeAlgorithm) {
+    options.speculative = sglangSpeculative(options.speculativeAlgorithm, options.speculativeDraftModel);
+  }
   const method = obj.entries.find(e => servingFlagName(e.key) === 'quantization');
   const checkpointMethod = method ? readCheckpointMethod(method.value) : undefined;
   if (checkpointMethod) {
@@ -390,17 +401,46 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
   return { engine, options, sources, problems: read.problems, warnings: unmodelledFlags(obj, engine), commandLine };
 }
 
+/**
+ * SGLang's `--speculative-algorithm` under vLLM's method names, with its draft: NEXTN, or EAGLE with no draft path
+ * (SGLang then drafts with the checkpoint's own next-token layers), is MTP; EAGLE with a draft path an EAGLE head;
+ * EAGLE3 an EAGLE-3 head; STANDALONE a draft model; NGRAM n-gram lookups. Any other keeps its own name (not counted).
+ */
+function sglangSpeculative(algorithm: string, draft: string | undefined): NonNullable<ServingOptions['speculative']> {
+  const method = algorithm === 'NEXTN' || (algorithm === 'EAGLE' && !draft) ? 'mtp' : SGLANG_SPECULATIVE_METHODS[algorithm] ?? algorithm.toLowerCase();
+  return { method, tokens: 1, ...(draft ? { model: draft } : {}) };
+}
+
+const SGLANG_SPECULATIVE_METHODS: Readonly<Record<string, string>> = { EAGLE: 'eagle', EAGLE3: 'eagle3', STANDALONE: 'draft_model', NGRAM: 'ngram' };
+
+/** Whether the plan counts a command's SGLang draft: an MTP, EAGLE or n-gram draft, or a draft model the catalog knows. */
+function sglangDraftCounted(obj: ConfigObject): boolean {
+  const value = (name: string) => obj.entries.find(e => servingFlagName(e.key) === name)?.value;
+  const algorithm = value('speculative_algorithm');
+  const path = value('speculative_draft_model_path');
+  if (algorithm?.kind !== 'string') {
+    return false;
+  }
+  const s = sglangSpeculative(algorithm.value.toUpperCase(), path?.kind === 'string' && path.value.trim() !== '' ? path.value.trim() : undefined);
+  return s.method === 'draft_model' ? s.model !== undefined && findCatalogModel(s.model) !== undefined : countedSpeculation(s) !== undefined;
+}
+
 /** What a draft model costs that the plan leaves out. */
 const SPECULATIVE_NOT_COUNTED = "Speculative decoding is not counted: the draft model's (or the MTP layers') weights and KV cache come out of the engine's budget too, so the KV pool is smaller than shown.";
+/**
+ * SGLang's: it sizes the KV pool as without a draft (the target's pool, with room for draft and verify tokens, then
+ * the draft worker's pool of as many tokens), so the draft takes the unreserved share (model_runner.init_memory_pool).
+ */
+const SGLANG_SPECULATIVE_NOT_COUNTED = "Speculative decoding's draft is not counted: SGLang sizes the KV pool as without it, then loads the draft's weights and its KV cache (as many tokens as the pool) in the share mem_fraction_static leaves unreserved, beside activations and CUDA graphs; where they do not fit there, it runs out of memory at start. (MTP, EAGLE and n-gram drafts are counted, and a STANDALONE draft model the catalog knows.)";
 /** vLLM's: what it counts of a `--speculative-config` draft, for a draft it does not. */
 const VLLM_SPECULATIVE_NOT_COUNTED = `${SPECULATIVE_NOT_COUNTED} (MTP, EAGLE and n-gram drafts are counted, and a draft model the catalog knows.)`;
 
 /** Flags that change memory in ways the plan does not model, by engine, with what the plan leaves out. */
-const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string; readonly counted?: (v: ConfigValue) => boolean }>> = {
+const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string; readonly counted?: (v: ConfigValue, obj: ConfigObject) => boolean }>> = {
   speculative_config: { engines: ['vllm'], message: VLLM_SPECULATIVE_NOT_COUNTED, counted: v => { const s = readSpeculative(v); return s !== 'invalid' && s !== undefined && (countedSpeculation(s) !== undefined || (s.method === 'draft_model' && s.model !== undefined && findCatalogModel(s.model) !== undefined)); } },
   speculative_model: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
-  speculative_algorithm: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
-  speculative_draft_model_path: { engines: ['sglang'], message: SPECULATIVE_NOT_COUNTED },
+  speculative_algorithm: { engines: ['sglang'], message: SGLANG_SPECULATIVE_NOT_COUNTED, counted: (_, obj) => sglangDraftCounted(obj) },
+  speculative_draft_model_path: { engines: ['sglang'], message: SGLANG_SPECULATIVE_NOT_COUNTED, counted: (_, obj) => sglangDraftCounted(obj) },
   hf_overrides: { engines: ['vllm'], message: "The config overrides are not applied: the plan reads the model's config as it is published." },
   json_model_override_args: { engines: ['sglang'], message: "The config overrides are not applied: the plan reads the model's config as it is published." },
 };
@@ -410,7 +450,7 @@ function unmodelledFlags(obj: ConfigObject, engine: ServingEngine): NonNullable<
   const warned = new Set<string>();
   return obj.entries.flatMap(e => {
     const flag = UNMODELLED_FLAGS[servingFlagName(e.key)];
-    if (!flag || !flag.engines.includes(engine) || warned.has(flag.message) || flag.counted?.(e.value)) {
+    if (!flag || !flag.engines.includes(engine) || warned.has(flag.message) || flag.counted?.(e.value, obj)) {
       return [];
     }
     warned.add(flag.message);

@@ -677,9 +677,65 @@ describe('serving planner: what a command changes that the plan does not count, 
     const warning = vllm.problems.find(p => p.severity === 'warning')!;
     assert.match(warning.message, /^Speculative decoding is not counted/);
     assert.ok(vllm.serving && vllm.serving.starts);
-    const sglang = only('python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --speculative-algorithm EAGLE --speculative-draft-model-path lmsys/sglang-EAGLE-LLaMA3-Instruct-8B\n', 'shell');
-    assert.strictEqual(sglang.problems.filter(p => /^Speculative decoding is not counted/.test(p.message)).length, 1, 'one warning for the two flags');
+    const sglang = only('python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --speculative-algorithm STANDALONE --speculative-draft-model-path someone/private-draft-1b\n', 'shell');
+    assert.strictEqual(sglang.problems.filter(p => /^Speculative decoding's draft is not counted: SGLang sizes the KV pool as without it/.test(p.message)).length, 1, 'one warning for the two flags');
+    assert.ok(sglang.serving && sglang.serving.starts);
+    const eagle = only('python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --speculative-algorithm EAGLE --speculative-draft-model-path lmsys/sglang-EAGLE-LLaMA3-Instruct-8B\n', 'shell');
+    assert.strictEqual(eagle.problems.length, 0, 'an EAGLE head is counted');
     assert.strictEqual(only('vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n', 'shell').problems.length, 0);
+  });
+
+  // SGLang's model_runner sizes the target's pool as without a draft, then gives the draft worker a pool of as many
+  // tokens (draft_runner_cache_size) in what mem_fraction_static leaves; its server_args reset an unset
+  // --max-running-requests to 48 ("Max running requests is reset to 48 for speculative decoding").
+  it('SGLang speculative decoding: the same KV pool, 48 requests at once unless set, and the draft in the unreserved share', () => {
+    const launch = 'python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct';
+    const h100 = { targetGpu: 'H100' };
+    const plain = only(`${launch}\n`, 'shell', h100).serving!;
+    const eagle = only(`${launch} --speculative-algorithm eagle3 --speculative-draft-model-path jamesliu1/sglang-EAGLE3-Llama-3.1-Instruct-8B\n`, 'shell', h100).serving!;
+    assert.strictEqual(eagle.kvTokens, plain.kvTokens);
+    assert.strictEqual(eagle.weightsBytes, plain.weightsBytes, "the model's weights alone in the static share");
+    assert.strictEqual(eagle.maxNumSeqs, 48);
+    assert.ok(plain.maxNumSeqs > 48);
+    assert.ok(eagle.activationPeakBytes < plain.activationPeakBytes, 'the sampler over 48 rows, not thousands');
+    // The EAGLE-3 head as vLLM's planner counts it: the same head under vLLM adds the same weights.
+    const vllm = (flags: string) => only(`vllm serve meta-llama/Llama-3.1-8B-Instruct ${flags}\n`, 'shell', h100).serving!;
+    const head = vllm(`--speculative-config '{"method": "eagle3", "model": "jamesliu1/sglang-EAGLE3-Llama-3.1-Instruct-8B"}'`).weightsBytes - vllm('').weightsBytes;
+    // Its one attention layer caches 8 KV heads of 128 in bf16 for as many tokens as the pool.
+    const kv = eagle.kvTokens * 8 * 128 * 2 * 2;
+    const note = eagle.assumptions.find(a => a.startsWith('Speculative decoding (EAGLE3); SGLang runs at most 48 requests at once'))!;
+    assert.ok(note.includes(`${(head / GIB).toFixed(2)} GiB of weights and ${(kv / GIB).toFixed(2)} GiB of KV cache for as many tokens as the pool`), note);
+    assert.ok(note.includes('an EAGLE-3 head'));
+    assert.ok(eagle.starts);
+    const set = only(`${launch} --speculative-algorithm NGRAM --max-running-requests 128\n`, 'shell', h100).serving!;
+    assert.strictEqual(set.maxNumSeqs, 128);
+    assert.ok(set.assumptions.some(a => a === 'Speculative decoding (NGRAM): its proposals come from the prompt, with no draft on the GPU.'));
+    const bad = only(`${launch} --speculative-algorithm '{}'\n`, 'shell');
+    assert.ok(bad.problems.some(p => p.severity === 'error' && /`--speculative-algorithm` must be an algorithm name/.test(p.message)));
+  });
+
+  it("SGLang's STANDALONE draft model keeps a KV pool as large as the model's: it does not load where the unreserved share cannot hold it", () => {
+    const launch = (fraction: number) => `python -m sglang.launch_server --model-path Qwen/Qwen3-8B --speculative-algorithm STANDALONE --speculative-draft-model-path Qwen/Qwen3-0.6B --mem-fraction-static ${fraction}\n`;
+    const tight = only(launch(0.88), 'shell', { targetGpu: 'H100' });
+    assert.strictEqual(tight.problems.filter(p => p.severity === 'warning').length, 0, 'a draft the catalog knows is counted');
+    const plan = tight.serving!;
+    // Qwen3-0.6B caches 28 layers of 8 KV heads of 128 a token, Qwen3-8B 36 of 8 of 128: the draft's pool is 28/36 of the model's.
+    assert.strictEqual(plan.starts, false);
+    assert.match(plan.reason, /^CUDA out of memory loading the speculative draft: its weights and KV cache \([\d.]+ GiB\) exceed the 9\.50 GiB mem_fraction_static 0\.88 leaves unreserved\.$/);
+    const draftKv = (plan.kvTokens * 28 * 8 * 128 * 2 * 2) / GIB;
+    const stated = Number(/\(([\d.]+) GiB\)/.exec(plan.reason)![1]);
+    // The draft's KV cache and its 0.6B parameters in bf16 (about 1.1 GiB, its embedding tied).
+    assert.ok(stated - draftKv > 1 && stated - draftKv < 1.3, `${stated} GiB stated, ${draftKv} GiB of it KV`);
+    // The fix lowers the static share until the draft, the activations and the graphs fit beside the pool.
+    const fix = servingFixes(tight, findGpu('H100')!, launch(0.88)).find(f => f.preferred)!;
+    assert.match(fix.title, /^Set mem_fraction_static to 0\.\d+ \(the least at which the pool holds one 40,960-token request, leaving the activations and the speculative draft their share\)$/);
+    assert.ok(typeof fix.value === 'number' && fix.value < 0.88);
+    const fixed = only(launch(fix.value as number), 'shell', { targetGpu: 'H100' }).serving!;
+    assert.ok(fixed.starts && fixed.draftBytes! + fixed.activationPeakBytes + fixed.cudaGraphBytes <= fixed.budgetBytes / (fix.value as number) * (1 - (fix.value as number)));
+    assert.ok(servingRows(fixed).some(r => r.label === 'Speculative draft (in the unreserved share)' && r.bytes === fixed.draftBytes));
+    const roomy = only(launch(0.5), 'shell', { targetGpu: 'H100' }).serving!;
+    assert.strictEqual(roomy.starts, true);
+    assert.ok(roomy.assumptions.some(a => /loads the draft model Qwen\/Qwen3-0\.6B: [\d.]+ GiB of weights and [\d.]+ GiB of KV cache/.test(a)));
   });
 
   it("--language-model-only leaves a multimodal model's vision tower unloaded", () => {
