@@ -993,7 +993,8 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const versionText = engineRelease(options);
   const tp = Math.max(1, options.tensorParallel);
   const total = cudaTotalBytes(gpu);
-  const fraction = options.memFractionStatic ?? defaultMemFraction(tp);
+  const heuristics = sglangHeuristics(spec, options, gpu);
+  const fraction = options.memFractionStatic ?? heuristics.fraction;
   const budget = total * fraction;
   const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers);
   const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB, gpu);
@@ -1010,7 +1011,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   // A draft loads after the pool is sized, in the unreserved share: as many tokens as the pool in its own KV cache.
   const draft = sglangDraft(spec, options, Math.max(0, kvTokens));
   const unreserved = total * (1 - fraction);
-  const chunk = options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048);
+  const chunk = options.chunkedPrefillSize ?? heuristics.chunk;
   // A hybrid runs no more requests than it has state slots.
   const requested = options.maxRunningRequests ?? (options.speculativeAlgorithm ? SGLANG_SPECULATIVE_REQUESTS : Math.min(4096, Math.max(1, Math.floor(kvTokens / 2))));
   const seqs = states.slots !== undefined ? Math.max(0, Math.min(requested, states.slots)) : requested;
@@ -1033,7 +1034,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
     maxConcurrency: Math.round(Math.min(Math.max(0, kvTokens) / maxModelLen, states.slots ?? Infinity) * 100) / 100, starts: reason === '', reason, maxModelLen,
     maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)), cudaGraphsInBudget: false,
     assumptions: [
-      `SGLang ${versionText}: mem_fraction_static ${fraction} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
+      `SGLang ${versionText}: mem_fraction_static ${fraction}${options.memFractionStatic === undefined ? ` (${heuristics.how})` : ''} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
       ...sglangParallelNotes(options),
       ...sglangSpeculativeNotes(options, draft, unreserved),
@@ -1130,9 +1131,65 @@ function sglangParallelNotes(options: ServingOptions): string[] {
     : [`Data parallelism: ${dp} copies of the model on ${options.tensorParallel} GPU${options.tensorParallel > 1 ? 's' : ''} each, each with its own KV pool (the figures shown are one copy's).`];
 }
 
-/** SGLang's default static share by tensor parallelism (server_args, before per-GPU tuning). */
-function defaultMemFraction(tp: number): number {
+/** SGLang's default static share by tensor parallelism (server_args before 0.5.3). */
+function tensorParallelMemFraction(tp: number): number {
   return tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88;
+}
+
+/** SGLang's defaults by the GPU's memory from 0.5.3 (server_args): the chunked-prefill size and the CUDA-graph batch, below each size in GiB. */
+const SGLANG_GPU_DEFAULTS: readonly { readonly belowGiB: number; readonly chunk: number; readonly graphBatch: readonly [number, number] }[] = [
+  { belowGiB: 20, chunk: 2048, graphBatch: [8, 8] },
+  { belowGiB: 35, chunk: 2048, graphBatch: [24, 80] },
+  { belowGiB: 60, chunk: 4096, graphBatch: [32, 160] },
+  { belowGiB: 160, chunk: 8192, graphBatch: [256, 512] },
+  { belowGiB: Infinity, chunk: 16384, graphBatch: [512, 512] },
+];
+
+/**
+ * SGLang's defaults for a launch that leaves them unset: the chunked-prefill size and the static share. From 0.5.3
+ * (server_args' heuristics, sgl-project/sglang#10975) the GPU's memory (nvidia-smi's MiB) picks the chunk and the
+ * CUDA-graph batch (the second figure from TP 4), and the share is what remains of that memory after SGLang's reserve,
+ * to three decimals: 512 MiB, 1.5 MiB per chunk token, 2 MiB per graph batch, TP / 8 GiB, with DP attention 3 MiB (and
+ * past a batch of 300 another 1.5) per graph batch and DP rank, at least 10 GiB on a GPU above 60 GiB, then 2 GiB for
+ * a draft (6 GiB for a STANDALONE one, none for n-grams); a model with a vision tower takes 0.95 of that, less the
+ * larger its tower (0.8–1.05 × a ViT-L's layers × width²). Before 0.5.3: by tensor parallelism, 8,192 tokens on a GPU
+ * of 70 GiB or more, else 2,048.
+ */
+function sglangHeuristics(spec: ModelSpec, options: ServingOptions, gpu: Gpu): { readonly fraction: number; readonly chunk: number; readonly how: string } {
+  const tp = Math.max(1, options.tensorParallel);
+  const version = parseEngineVersion(engineRelease(options)) ?? [0, 5, 3];
+  const bareCurrent = options.version === undefined || options.version.trim() === CURRENT_ENGINE_VERSION.sglang;
+  if (!bareCurrent && !(atLeast(version, 0, 6) || (version[0] === 0 && version[1] === 5 && version[2] >= 3))) {
+    return { fraction: tensorParallelMemFraction(tp), chunk: cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048, how: `its default at TP ${tp} before 0.5.3` };
+  }
+  const mib = gpu.memoryMiB;
+  const row = SGLANG_GPU_DEFAULTS.find(r => mib < r.belowGiB * 1024)!;
+  const chunk = options.chunkedPrefillSize ?? row.chunk;
+  const batch = row.graphBatch[tp < 4 ? 0 : 1];
+  const dp = dataParallelOf(options);
+  let reserved = 512 + (chunk > 0 ? Math.max(chunk, 2048) * 1.5 : 0) + batch * 2 + (tp / 8) * 1024;
+  if (options.dpAttention) {
+    reserved += batch * dp * 3 + (batch > 300 ? batch * dp * 1.5 : 0);
+  }
+  if (mib > 60 * 1024) {
+    reserved = Math.max(reserved, 10 * 1024);
+  }
+  const algorithm = options.speculativeAlgorithm;
+  reserved += algorithm === undefined || algorithm === 'NGRAM' ? 0 : algorithm === 'STANDALONE' ? 6 * 1024 : 2 * 1024;
+  const share = round3((mib - reserved) / mib);
+  const vision = spec.vision && !options.languageModelOnly;
+  const how = `its default: ${mib.toLocaleString('en-US')} MiB less the ${(reserved / 1024).toFixed(2)} GiB it reserves for chunks of ${chunk.toLocaleString('en-US')} tokens and CUDA graphs up to batch ${batch}${vision ? ', cut for the vision tower' : ''}`;
+  return { fraction: vision ? round3(share * visionTowerFactor(spec.vision!)) : share, chunk: row.chunk, how };
+}
+
+/** SGLang's cut of the static share for a vision tower: 0.95, times 1 − 0.1 × (its layers × width² over a ViT-L's − 1), kept within 0.8–1.05. */
+function visionTowerFactor(tower: NonNullable<ModelSpec['vision']>): number {
+  const ratio = (tower.numLayers * tower.hiddenSize ** 2) / (24 * 1024 ** 2);
+  return 0.95 * Math.max(0.8, Math.min(1.05, 1 - 0.1 * (ratio - 1)));
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 /** The most GPUs a command's tensor parallelism is grown to: one node of eight (beyond, it crosses nodes). */

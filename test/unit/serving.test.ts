@@ -689,7 +689,7 @@ describe('serving planner: what a command changes that the plan does not count, 
   // tokens (draft_runner_cache_size) in what mem_fraction_static leaves; its server_args reset an unset
   // --max-running-requests to 48 ("Max running requests is reset to 48 for speculative decoding").
   it('SGLang speculative decoding: the same KV pool, 48 requests at once unless set, and the draft in the unreserved share', () => {
-    const launch = 'python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct';
+    const launch = 'python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --mem-fraction-static 0.83';
     const h100 = { targetGpu: 'H100' };
     const plain = only(`${launch}\n`, 'shell', h100).serving!;
     const eagle = only(`${launch} --speculative-algorithm eagle3 --speculative-draft-model-path jamesliu1/sglang-EAGLE3-Llama-3.1-Instruct-8B\n`, 'shell', h100).serving!;
@@ -707,6 +707,11 @@ describe('serving planner: what a command changes that the plan does not count, 
     assert.ok(note.includes(`${(head / GIB).toFixed(2)} GiB of weights and ${(kv / GIB).toFixed(2)} GiB of KV cache for as many tokens as the pool`), note);
     assert.ok(note.includes('an EAGLE-3 head'));
     assert.ok(eagle.starts);
+    // Left unset, SGLang's default share keeps 2 GiB more back for a draft (none for n-grams).
+    const share = (flags: string) => /mem_fraction_static ([\d.]+) \(its default/.exec(only(`python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct ${flags}\n`, 'shell', h100).serving!.assumptions[0])![1];
+    assert.strictEqual(share(''), '0.835');
+    assert.strictEqual(share('--speculative-algorithm EAGLE3 --speculative-draft-model-path jamesliu1/sglang-EAGLE3-Llama-3.1-Instruct-8B'), String(Math.round(((81_559 - 13_440 - 2048) / 81_559) * 1000) / 1000));
+    assert.strictEqual(share('--speculative-algorithm NGRAM'), '0.835');
     const set = only(`${launch} --speculative-algorithm NGRAM --max-running-requests 128\n`, 'shell', h100).serving!;
     assert.strictEqual(set.maxNumSeqs, 128);
     assert.ok(set.assumptions.some(a => a === 'Speculative decoding (NGRAM): its proposals come from the prompt, with no draft on the GPU.'));
@@ -840,11 +845,44 @@ describe('serving planner: SGLang', () => {
   // SGLang 0.4.3 serving QwQ-32B over 4× L4 (PCIe): NCCL took 0.13 GB, weights 15.54 GB and 46,611 KV tokens per GPU.
   // On H100s NCCL's NVLink SHARP buffers take about 2.1 GiB per GPU instead.
   it('sizes NCCL by the interconnect: small over PCIe (4× L4), about 2.1 GiB with NVLink SHARP (H100)', () => {
+    // The L4 log is SGLang 0.4.3's, whose default share went by tensor parallelism.
     const cmd = 'python3 -m sglang.launch_server --model-path Qwen/QwQ-32B --tensor-parallel-size 4\n';
-    const l4 = only(cmd, 'shell', { targetGpu: 'L4' }).serving!;
+    const l4 = only(cmd, 'shell', { targetGpu: 'L4', engineVersion: '0.4.3' }).serving!;
     assert.ok(Math.abs(l4.kvTokens - 46_611) / 46_611 < 0.02, `tokens ${l4.kvTokens}`);
     assert.ok(l4.nonTorchBytes < 0.2 * GIB);
     assert.ok(Math.abs(only(cmd, 'shell').serving!.nonTorchBytes / GIB - 2.1) < 0.01);
+  });
+
+  // SGLang's server_args from 0.5.3 (sgl-project/sglang#10975): the share is nvidia-smi's MiB less a reserve for the
+  // chunked prefill (1.5 MiB a token), the CUDA graphs (2 MiB a batch) and TP / 8 GiB, at least 10 GiB above 60 GiB.
+  // A 2026 build was reported at 0.828 on an H100 for Qwen3-32B (sgl-project/sglang#29092), its piecewise CUDA graphs
+  // reserving a little more than this gives (0.835).
+  it("SGLang's default mem_fraction_static from 0.5.3: the GPU's memory less what it reserves; before, by tensor parallelism", () => {
+    const plan = (model: string, gpu: string, flags = '', engineVersion?: string) =>
+      only(`python -m sglang.launch_server --model-path ${model} ${flags}\n`, 'shell', { targetGpu: gpu, ...(engineVersion ? { engineVersion } : {}) }).serving!;
+    const fraction = (p: ReturnType<typeof plan>) => Number(/mem_fraction_static ([\d.]+)/.exec(p.assumptions[0])![1]);
+    // H100 (81,559 MiB): 512 + 8,192 × 1.5 + 256 × 2 + 128 = 13,440 MiB reserved.
+    const h100 = plan('Qwen/Qwen3-32B', 'H100');
+    assert.strictEqual(fraction(h100), Math.round(((81_559 - 13_440) / 81_559) * 1000) / 1000);
+    assert.strictEqual(h100.maxNumBatchedTokens, 8192);
+    assert.ok(Math.abs(h100.budgetBytes - 0.835 * 79.19 * GIB) < 1024);
+    // TP 4: batch 512 and 4/8 GiB: 512 + 12,288 + 1,024 + 512 = 14,336 MiB.
+    assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '--tp 4')), Math.round(((81_559 - 14_336) / 81_559) * 1000) / 1000);
+    // An RTX 4090 (24,564 MiB): chunks of 2,048 and batch 24, no 10 GiB floor: 512 + 3,072 + 48 + 128 = 3,760 MiB.
+    const rtx = plan('Qwen/Qwen3-8B', 'RTX 4090');
+    assert.strictEqual(fraction(rtx), Math.round(((24_564 - 3_760) / 24_564) * 1000) / 1000);
+    assert.strictEqual(rtx.maxNumBatchedTokens, 2048);
+    // An L40S (46,068 MiB) takes chunks of 4,096; a B200 chunks of 16,384.
+    assert.strictEqual(plan('Qwen/Qwen3-8B', 'L40S').maxNumBatchedTokens, 4096);
+    assert.strictEqual(plan('Qwen/Qwen3-8B', 'B200').maxNumBatchedTokens, 16384);
+    // A chunk set on the command changes the reserve: 1,024 tokens reserve 2,048 × 1.5 (its floor), under the 10 GiB on an H100.
+    assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '--chunked-prefill-size 1024')), Math.round(((81_559 - 10_240) / 81_559) * 1000) / 1000);
+    // Gemma 3's SigLIP tower (27 layers 1,152 wide): 0.95 × (1 − 0.1 × (27 × 1152² / (24 × 1024²) − 1)).
+    const ratio = (27 * 1152 ** 2) / (24 * 1024 ** 2);
+    assert.strictEqual(fraction(plan('google/gemma-3-27b-it', 'H100')), Math.round(0.835 * 0.95 * (1 - 0.1 * (ratio - 1)) * 1000) / 1000);
+    // Releases before 0.5.3: 0.88 on one GPU, 0.85 at TP 4.
+    assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '', '0.5.2')), 0.88);
+    assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '--tp 4', '0.4.9')), 0.85);
   });
 
   it("--disable-cuda-graph is SGLang's --enforce-eager: no graph memory", () => {
