@@ -75,6 +75,8 @@ export interface ServingOptions {
   readonly maxTotalTokens?: number;
   readonly chunkedPrefillSize?: number;
   readonly maxRunningRequests?: number;
+  /** SGLang's `--cuda-graph-max-bs`: the largest batch it captures graphs for (its default by the GPU's memory and TP). */
+  readonly cudaGraphMaxBs?: number;
   /** SGLang's `--speculative-algorithm` (EAGLE, EAGLE3, NEXTN…), upper case as SGLang takes it; `speculative` says it under vLLM's names. */
   readonly speculativeAlgorithm?: string;
   /** SGLang's `--speculative-draft-model-path`. */
@@ -1148,7 +1150,7 @@ const SGLANG_GPU_DEFAULTS: readonly { readonly belowGiB: number; readonly chunk:
 /**
  * SGLang's defaults for a launch that leaves them unset: the chunked-prefill size and the static share. From 0.5.3
  * (server_args' heuristics, sgl-project/sglang#10975) the GPU's memory (nvidia-smi's MiB) picks the chunk and the
- * CUDA-graph batch (the second figure from TP 4), and the share is what remains of that memory after SGLang's reserve,
+ * CUDA-graph batch (the second figure from TP 4; `--cuda-graph-max-bs` sets it), and the share is what remains of that memory after SGLang's reserve,
  * to three decimals: 512 MiB, 1.5 MiB per chunk token, 2 MiB per graph batch, TP / 8 GiB, with DP attention 3 MiB (and
  * past a batch of 300 another 1.5) per graph batch and DP rank, at least 10 GiB on a GPU above 60 GiB, then 2 GiB for
  * a draft (6 GiB for a STANDALONE one, none for n-grams); a model with a vision tower takes 0.95 of that, less the
@@ -1165,7 +1167,7 @@ function sglangHeuristics(spec: ModelSpec, options: ServingOptions, gpu: Gpu): {
   const mib = gpu.memoryMiB;
   const row = SGLANG_GPU_DEFAULTS.find(r => mib < r.belowGiB * 1024)!;
   const chunk = options.chunkedPrefillSize ?? row.chunk;
-  const batch = row.graphBatch[tp < 4 ? 0 : 1];
+  const batch = options.cudaGraphMaxBs ?? row.graphBatch[tp < 4 ? 0 : 1];
   const dp = dataParallelOf(options);
   let reserved = 512 + (chunk > 0 ? Math.max(chunk, 2048) * 1.5 : 0) + batch * 2 + (tp / 8) * 1024;
   if (options.dpAttention) {

@@ -218,6 +218,10 @@ export const SERVING_FLAGS: Readonly<Record<string, ServingFlag>> = {
   mamba_full_memory_ratio: { option: 'mambaFullMemoryRatio', read: v => (v.kind === 'number' && v.value > 0 && v.value <= 100 ? v.value : 'invalid'), expects: 'a ratio above 0', engines: ['sglang'], says: "A hybrid's recurrent states against the KV pool (default 0.9: the states get 0.9 / 1.9 of the pool): more slots for requests at once, fewer KV tokens." },
   disable_radix_cache: { option: 'disableRadixCache', read: flag, expects: 'true or false', engines: ['sglang'], says: 'No prefix cache. For a hybrid model with --max-running-requests, SGLang then keeps exactly one state slot per request.' },
   max_running_requests: { option: 'maxRunningRequests', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of requests', engines: ['sglang'], says: 'Requests decoded at once (48 under speculative decoding when unset).' },
+  cuda_graph_max_bs: {
+    option: 'cudaGraphMaxBs', read: integer(1, RUN_LIMITS.batchSize), expects: 'a whole number of requests', engines: ['sglang'],
+    says: 'The largest batch SGLang captures CUDA graphs for. From 0.5.3 its default static share reserves 2 MiB per batch for them: a larger batch, a smaller KV pool.',
+  },
   speculative_algorithm: {
     option: 'speculativeAlgorithm', read: v => (v.kind === 'string' && /^[a-z][\w-]*$/i.test(v.value) ? v.value.toUpperCase() : 'invalid'), expects: 'an algorithm name (EAGLE, EAGLE3, NEXTN, STANDALONE, NGRAM)', engines: ['sglang'],
     says: "Speculative decoding. SGLang sizes the KV pool as without it and loads the draft's weights and KV cache (as many tokens as the pool) in the share mem_fraction_static leaves unreserved; an unset --max-running-requests becomes 48.",

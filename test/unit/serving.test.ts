@@ -868,6 +868,8 @@ describe('serving planner: SGLang', () => {
     assert.ok(Math.abs(h100.budgetBytes - 0.835 * 79.19 * GIB) < 1024);
     // TP 4: batch 512 and 4/8 GiB: 512 + 12,288 + 1,024 + 512 = 14,336 MiB.
     assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '--tp 4')), Math.round(((81_559 - 14_336) / 81_559) * 1000) / 1000);
+    // --cuda-graph-max-bs 64 reserves 2 MiB a batch: 13,440 − 512 + 128 MiB.
+    assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '--cuda-graph-max-bs 64')), Math.round(((81_559 - 13_056) / 81_559) * 1000) / 1000);
     // An RTX 4090 (24,564 MiB): chunks of 2,048 and batch 24, no 10 GiB floor: 512 + 3,072 + 48 + 128 = 3,760 MiB.
     const rtx = plan('Qwen/Qwen3-8B', 'RTX 4090');
     assert.strictEqual(fraction(rtx), Math.round(((24_564 - 3_760) / 24_564) * 1000) / 1000);
