@@ -879,7 +879,7 @@ export function servingRows(plan: Omit<ServingPlan, 'assumptions'>): { label: st
     { label: plan.cudaGraphsInBudget ? 'CUDA graphs (within the budget)' : plan.engine === 'sglang' ? 'CUDA graphs (in the unreserved share)' : 'CUDA graphs (outside the budget)', bytes: plan.cudaGraphBytes },
   ];
   if (plan.draftBytes !== undefined) {
-    rows.push({ label: 'Speculative draft (in the unreserved share)', bytes: plan.draftBytes, note: 'weights and KV cache' });
+    rows.push({ label: 'Speculative draft (in the unreserved share)', bytes: plan.draftBytes });
   }
   return rows;
 }

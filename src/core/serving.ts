@@ -107,7 +107,7 @@ export interface ServingPlan {
   readonly kvTokens: number;
   /** A hybrid's recurrent state per request on one GPU, as the pool pages it (vLLM's V1 hybrid manager); absent otherwise. */
   readonly stateBytesPerSequence?: number;
-  /** SGLang: a speculative draft's weights and KV cache on one GPU, in the unreserved share; absent without one counted. */
+  /** SGLang: what a speculative draft keeps on one GPU in the unreserved share (its KV cache, and its weights under the accounting of releases before 0.5.3); absent without one counted. */
   readonly draftBytes?: number;
   readonly maxConcurrency: number;
   readonly starts: boolean;
@@ -998,7 +998,9 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const heuristics = sglangHeuristics(spec, options, gpu);
   const fraction = options.memFractionStatic ?? heuristics.fraction;
   const budget = total * fraction;
-  const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers);
+  // Recent releases load a speculative draft's weights with the model's, before the pool is sized.
+  const draft = sglangDraft(spec, options, sglangRecent(options));
+  const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers) + (draft.weightsFirst ? draft.weights : 0);
   const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB, gpu);
   // Under DP attention each group of TP / DP GPUs keeps its own requests' KV, its heads split over the group.
   const perToken = kvBytesPerLayerToken(spec, { ...options, tensorParallel: attentionGroup(options) }) * attentionLayers(spec, attentionGroup(options));
@@ -1010,9 +1012,9 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   // A state-space model caches no tokens: its pool is its state slots, counted as that many requests' tokens.
   const fitted = perToken > 0 ? (rest > 0 ? Math.floor(rest / perToken) : 0) : (states.slots ?? 0) * maxModelLen;
   const kvTokens = options.maxTotalTokens !== undefined ? Math.min(options.maxTotalTokens, fitted) : fitted;
-  // A draft loads after the pool is sized, in the unreserved share: as many tokens as the pool in its own KV cache.
-  const draft = sglangDraft(spec, options, Math.max(0, kvTokens));
+  // The draft's KV cache (and in earlier releases its weights) loads after the pool, in the unreserved share.
   const unreserved = total * (1 - fraction);
+  const draftHere = draft.kvPerToken * Math.max(0, kvTokens) + (draft.weightsFirst ? 0 : draft.weights);
   const chunk = options.chunkedPrefillSize ?? heuristics.chunk;
   // A hybrid runs no more requests than it has state slots.
   const requested = options.maxRunningRequests ?? (options.speculativeAlgorithm ? SGLANG_SPECULATIVE_REQUESTS : Math.min(4096, Math.max(1, Math.floor(kvTokens / 2))));
@@ -1024,22 +1026,22 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
     : states.slots !== undefined && states.slots <= 0
       ? `Not enough GPU memory for hybrid (mamba/linear-attention) state cache. Computed max_mamba_cache_size=${states.slots} (mamba_cache_per_req=${(states.perRequest / 2 ** 20).toFixed(2)} MB). Try: (1) reduce --max-running-requests, (2) increase --mem-fraction-static, or (3) use GPUs with more memory.`
       : kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.'
-        : draft.weights + draft.kv > unreserved
-          ? `CUDA out of memory loading the speculative draft: its weights and KV cache (${GIB_TEXT(draft.weights + draft.kv)} GiB) exceed the ${GIB_TEXT(unreserved)} GiB mem_fraction_static ${fraction} leaves unreserved.`
+        : draftHere > unreserved
+          ? `CUDA out of memory loading the speculative draft: its ${draft.weightsFirst ? 'KV cache' : 'weights and KV cache'} (${GIB_TEXT(draftHere)} GiB) exceed${draft.weightsFirst ? 's' : ''} the ${GIB_TEXT(unreserved)} GiB mem_fraction_static ${fraction} leaves unreserved.`
           : '';
   return {
     engine: 'sglang', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, 1), budgetBytes: Math.round(budget), weightsBytes: weights,
     activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
     kvCacheBytes: perToken > 0 ? Math.max(0, kvTokens) * perToken : states.bytes, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
     ...(states.slots !== undefined ? { stateBytesPerSequence: states.perRequest } : {}),
-    ...(draft.weights + draft.kv > 0 ? { draftBytes: Math.round(draft.weights + draft.kv) } : {}),
+    ...(draftHere > 0 ? { draftBytes: Math.round(draftHere) } : {}),
     maxConcurrency: Math.round(Math.min(Math.max(0, kvTokens) / maxModelLen, states.slots ?? Infinity) * 100) / 100, starts: reason === '', reason, maxModelLen,
     maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)), cudaGraphsInBudget: false,
     assumptions: [
       `SGLang ${versionText}: mem_fraction_static ${fraction}${options.memFractionStatic === undefined ? ` (${heuristics.how})` : ''} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
       'Activations and CUDA graphs run in the unreserved share; SGLang does not profile them at start.',
       ...sglangParallelNotes(options),
-      ...sglangSpeculativeNotes(options, draft, unreserved),
+      ...sglangSpeculativeNotes(options, draft, Math.max(0, kvTokens), unreserved),
       ...sparseAttentionNotes(spec, 'SGLang'),
       ...states.notes,
     ],
@@ -1051,17 +1053,17 @@ const SGLANG_SPECULATIVE_REQUESTS = 48;
 
 /**
  * An SGLang draft on one GPU, as vLLM's planner sizes the same drafts (an MTP layer, an EAGLE head, a draft model):
- * its weights, and its KV cache for `tokens` — SGLang gives the draft worker a pool of as many tokens as the
- * model's (draft_runner_cache_size), its heads split as the model's are.
+ * its weights, whether they load before the pool is sized (`weightsFirst`), and its KV cache per token — SGLang gives
+ * the draft worker a pool of as many tokens as the model's (draft_runner_cache_size), its heads split as the model's.
  */
-function sglangDraft(spec: ModelSpec, options: ServingOptions, tokens: number): { readonly draft: Draft; readonly weights: number; readonly kv: number } {
+function sglangDraft(spec: ModelSpec, options: ServingOptions, weightsFirst: boolean): { readonly draft: Draft; readonly weights: number; readonly kvPerToken: number; readonly weightsFirst: boolean } {
   const here = { ...options, tensorParallel: attentionGroup(options) };
   const draft = speculativeDraft(spec, here);
-  return { draft, weights: draftWeightBytes(spec, options, draft), kv: draft.kvLayers * kvBytesPerLayerToken(spec, here) * tokens };
+  return { draft, weights: draftWeightBytes(spec, options, draft), kvPerToken: draft.kvLayers * kvBytesPerLayerToken(spec, here), weightsFirst };
 }
 
 /** What an SGLang plan says of `--speculative-algorithm`: the request cap it brings, and its draft beside the pool. */
-function sglangSpeculativeNotes(options: ServingOptions, d: ReturnType<typeof sglangDraft>, unreserved: number): string[] {
+function sglangSpeculativeNotes(options: ServingOptions, d: ReturnType<typeof sglangDraft>, tokens: number, unreserved: number): string[] {
   const algorithm = options.speculativeAlgorithm;
   if (!algorithm) {
     return [];
@@ -1069,14 +1071,19 @@ function sglangSpeculativeNotes(options: ServingOptions, d: ReturnType<typeof sg
   const cap = options.maxRunningRequests === undefined ? `; SGLang runs at most ${SGLANG_SPECULATIVE_REQUESTS} requests at once (it resets an unset --max-running-requests)` : '';
   const kind = d.draft.kind;
   if (kind === undefined || kind === 'ngram' || (kind === 'mtp' && d.draft.kvLayers === 0)) {
-    const why = kind === 'ngram' ? 'its proposals come from the prompt, with no draft on the GPU' : kind === 'mtp' ? "the model's config declares no next-token (MTP) layers, so no draft is counted" : "its draft's weights and KV cache load in the unreserved share and are not counted here";
+    const why = kind === 'ngram' ? 'its proposals come from the prompt, with no draft on the GPU' : kind === 'mtp' ? "the model's config declares no next-token (MTP) layers, so no draft is counted" : "its draft's weights and KV cache are not counted here";
     return [`Speculative decoding (${algorithm})${cap}: ${why}.`];
   }
-  const what = kind === 'mtp' ? `the checkpoint's ${d.draft.weightLayers || d.draft.kvLayers} next-token (MTP) layer${(d.draft.weightLayers || d.draft.kvLayers) > 1 ? 's' : ''}`
+  const layers = d.draft.weightLayers || d.draft.kvLayers;
+  const what = kind === 'mtp' ? `the checkpoint's ${layers} next-token (MTP) layer${layers > 1 ? 's' : ''}`
     : kind === 'draft_model' ? `the draft model ${d.draft.model!.id}`
       : `an ${kind === 'eagle3' ? 'EAGLE-3' : 'EAGLE'} head at the model's width, in 16 bits as public EAGLE checkpoints are built (the head's own config is not read)`;
+  const kv = `${GIB_TEXT(d.kvPerToken * tokens)} GiB of KV cache, as many tokens as the pool,`;
+  const where = d.weightsFirst
+    ? `its ${GIB_TEXT(d.weights)} GiB of weights load with the model's, before the pool is sized (as recent releases do: their least mem_fraction_static counts them), and its ${kv} in the ${GIB_TEXT(unreserved)} GiB mem_fraction_static leaves unreserved`
+    : `after the pool is sized, its ${GIB_TEXT(d.weights)} GiB of weights and ${kv} in the ${GIB_TEXT(unreserved)} GiB mem_fraction_static leaves unreserved`;
   return [
-    `Speculative decoding (${algorithm})${cap}. SGLang sizes the KV pool as without a draft (the room it adds for draft and verify tokens is not counted), then loads ${what}: ${GIB_TEXT(d.weights)} GiB of weights and ${GIB_TEXT(d.kv)} GiB of KV cache for as many tokens as the pool, per GPU, in the ${GIB_TEXT(unreserved)} GiB mem_fraction_static leaves unreserved beside the activations and CUDA graphs. As SGLang's source sizes it; not yet checked against a published log.`,
+    `Speculative decoding (${algorithm})${cap}. The draft is ${what}: per GPU, ${where}, beside the activations and CUDA graphs; the room the pool keeps for draft and verify tokens is not counted. As SGLang's source sizes it; not yet checked against a published log.`,
   ];
 }
 
@@ -1159,9 +1166,7 @@ const SGLANG_GPU_DEFAULTS: readonly { readonly belowGiB: number; readonly chunk:
  */
 function sglangHeuristics(spec: ModelSpec, options: ServingOptions, gpu: Gpu): { readonly fraction: number; readonly chunk: number; readonly how: string } {
   const tp = Math.max(1, options.tensorParallel);
-  const version = parseEngineVersion(engineRelease(options)) ?? [0, 5, 3];
-  const bareCurrent = options.version === undefined || options.version.trim() === CURRENT_ENGINE_VERSION.sglang;
-  if (!bareCurrent && !(atLeast(version, 0, 6) || (version[0] === 0 && version[1] === 5 && version[2] >= 3))) {
+  if (!sglangRecent(options)) {
     return { fraction: tensorParallelMemFraction(tp), chunk: cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048, how: `its default at TP ${tp} before 0.5.3` };
   }
   const mib = gpu.memoryMiB;
@@ -1182,6 +1187,15 @@ function sglangHeuristics(spec: ModelSpec, options: ServingOptions, gpu: Gpu): {
   const vision = spec.vision && !options.languageModelOnly;
   const how = `its default: ${mib.toLocaleString('en-US')} MiB less the ${(reserved / 1024).toFixed(2)} GiB it reserves for chunks of ${chunk.toLocaleString('en-US')} tokens and CUDA graphs up to batch ${batch}${vision ? ', cut for the vision tower' : ''}`;
   return { fraction: vision ? round3(share * visionTowerFactor(spec.vision!)) : share, chunk: row.chunk, how };
+}
+
+/** Whether a launch runs SGLang 0.5.3 or later (the current release when none is said): its heuristic defaults, and a draft's weights loaded with the model's. */
+function sglangRecent(options: Pick<ServingOptions, 'version'>): boolean {
+  if (options.version === undefined || options.version.trim() === CURRENT_ENGINE_VERSION.sglang) {
+    return true;
+  }
+  const version = parseEngineVersion(options.version);
+  return version !== undefined && (atLeast(version, 0, 6) || (version[0] === 0 && version[1] === 5 && version[2] >= 3));
 }
 
 /** SGLang's cut of the static share for a vision tower: 0.95, times 1 − 0.1 × (its layers × width² over a ViT-L's − 1), kept within 0.8–1.05. */
