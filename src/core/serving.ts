@@ -1020,15 +1020,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const requested = options.maxRunningRequests ?? (options.speculativeAlgorithm ? SGLANG_SPECULATIVE_REQUESTS : Math.min(4096, Math.max(1, Math.floor(kvTokens / 2))));
   const seqs = states.slots !== undefined ? Math.max(0, Math.min(requested, states.slots)) : requested;
   const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, { first: true, last: true });
-  const dp = dataParallelOf(options);
-  const reason = options.dpAttention && dp > 1 && tp % dp !== 0
-    ? `SGLang requires --tp (${tp}) to be a multiple of --dp (${dp}) with --enable-dp-attention.`
-    : states.slots !== undefined && states.slots <= 0
-      ? `Not enough GPU memory for hybrid (mamba/linear-attention) state cache. Computed max_mamba_cache_size=${states.slots} (mamba_cache_per_req=${(states.perRequest / 2 ** 20).toFixed(2)} MB). Try: (1) reduce --max-running-requests, (2) increase --mem-fraction-static, or (3) use GPUs with more memory.`
-      : kvTokens <= 0 ? 'Not enough memory. Please try to increase --mem-fraction-static.'
-        : draftHere > unreserved
-          ? `CUDA out of memory loading the speculative draft: its ${draft.weightsFirst ? 'KV cache' : 'weights and KV cache'} (${GIB_TEXT(draftHere)} GiB) exceed${draft.weightsFirst ? 's' : ''} the ${GIB_TEXT(unreserved)} GiB mem_fraction_static ${fraction} leaves unreserved.`
-          : '';
+  const reason = sglangRefusal(options, states, kvTokens, { bytes: draftHere, kvOnly: draft.weightsFirst, unreserved, fraction });
   return {
     engine: 'sglang', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, 1), budgetBytes: Math.round(budget), weightsBytes: weights,
     activationPeakBytes: activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: options.enforceEager ? 0 : Math.round(0.5 * GIB),
@@ -1046,6 +1038,34 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
       ...states.notes,
     ],
   };
+}
+
+/**
+ * Why SGLang does not start, in its own words, or '' where it does: a DP-attention layout TP does not divide, no
+ * recurrent-state slot, no KV token, or a draft whose share of the unreserved memory (`draft.bytes`) exceeds it.
+ */
+function sglangRefusal(
+  options: ServingOptions,
+  states: Pick<ReturnType<typeof sglangStatePool>, 'slots' | 'perRequest'>,
+  kvTokens: number,
+  draft: { readonly bytes: number; readonly kvOnly: boolean; readonly unreserved: number; readonly fraction: number },
+): string {
+  const tp = Math.max(1, options.tensorParallel);
+  const dp = dataParallelOf(options);
+  if (options.dpAttention && dp > 1 && tp % dp !== 0) {
+    return `SGLang requires --tp (${tp}) to be a multiple of --dp (${dp}) with --enable-dp-attention.`;
+  }
+  if (states.slots !== undefined && states.slots <= 0) {
+    return `Not enough GPU memory for hybrid (mamba/linear-attention) state cache. Computed max_mamba_cache_size=${states.slots} (mamba_cache_per_req=${(states.perRequest / 2 ** 20).toFixed(2)} MB). Try: (1) reduce --max-running-requests, (2) increase --mem-fraction-static, or (3) use GPUs with more memory.`;
+  }
+  if (kvTokens <= 0) {
+    return 'Not enough memory. Please try to increase --mem-fraction-static.';
+  }
+  if (draft.bytes > draft.unreserved) {
+    const what = draft.kvOnly ? 'KV cache' : 'weights and KV cache';
+    return `CUDA out of memory loading the speculative draft: its ${what} (${GIB_TEXT(draft.bytes)} GiB) exceed${draft.kvOnly ? 's' : ''} the ${GIB_TEXT(draft.unreserved)} GiB mem_fraction_static ${draft.fraction} leaves unreserved.`;
+  }
+  return '';
 }
 
 /** The requests SGLang runs at once under speculative decoding when --max-running-requests is unset (its server_args reset it). */
