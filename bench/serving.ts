@@ -1,5 +1,6 @@
 // Serving engines' startup logs against the planners: vLLM's (each row's command, a shell line or an `LLM(...)` script,
-// read as a user's file is, planned on the logged GPU total and release) and llama.cpp's (buffers and file sizes).
+// read as a user's file is, planned on the logged GPU total and release), SGLang's default static share, and
+// llama.cpp's (buffers and file sizes).
 //   npm run bench:serving
 import * as fs from 'fs';
 import * as path from 'path';
@@ -158,6 +159,29 @@ function runHybrid(): void {
   }
 }
 
+interface FractionRow {
+  readonly id: string;
+  readonly gpuName: string;
+  readonly gpuMiB: number;
+  readonly command: string;
+  readonly printed: number;
+}
+
+/** SGLang's default mem_fraction_static as public logs print it, against the share the planner takes (its server_args heuristics). */
+function runSglangFraction(): void {
+  const data = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'data', 'sglang-default-fraction.json'), 'utf8')) as { rows: FractionRow[] };
+  console.log("\nSGLang's default mem_fraction_static (current release's heuristics) against the value logs print\n");
+  console.log(`${'row'.padEnd(26)}${'GPU MiB'.padStart(9)}${'planned'.padStart(9)}${'printed'.padStart(9)}${'diff'.padStart(8)}`);
+  for (const r of data.rows) {
+    const base = findGpu(r.gpuName) ?? findGpu('MI325X')!;
+    const gpu = { ...base, name: `${r.gpuName} (${r.gpuMiB} MiB)`, model: 'logged', memoryMiB: r.gpuMiB };
+    const p = analyzeDocument(parseConfig(`#!/bin/bash\n${r.command}\n`, 'shell'), { ...DEFAULT_OPTIONS, targetGpu: gpu.name, customGpus: [gpu] }).configs[0]?.serving;
+    const planned = p ? Number(/mem_fraction_static ([\d.]+)/.exec(p.assumptions[0])?.[1]) : NaN;
+    const diff = `${planned - r.printed >= 0 ? '+' : ''}${(planned - r.printed).toFixed(3)}`;
+    console.log(`${r.id.padEnd(26)}${r.gpuMiB.toLocaleString('en-US').padStart(9)}${planned.toFixed(3).padStart(9)}${r.printed.toFixed(3).padStart(9)}${diff.padStart(8)}`);
+  }
+}
+
 interface LocalRow {
   readonly id: string;
   readonly gpu: string;
@@ -255,5 +279,6 @@ function runTiming(): void {
 
 run();
 runHybrid();
+runSglangFraction();
 runLocal();
 runTiming();

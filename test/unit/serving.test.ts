@@ -886,6 +886,14 @@ describe('serving planner: SGLang', () => {
     // Gemma 3's SigLIP tower (27 layers 1,152 wide): 0.95 × (1 − 0.1 × (27 × 1152² / (24 × 1024²) − 1)).
     const ratio = (27 * 1152 ** 2) / (24 * 1024 ** 2);
     assert.strictEqual(fraction(plan('google/gemma-3-27b-it', 'H100')), Math.round(0.835 * 0.95 * (1 - 0.1 * (ratio - 1)) * 1000) / 1000);
+    // A public SGLang log on an MI355X (288 GB, not in the GPU list: its nominal 294,912 MiB here) printed
+    // "mem_fraction_static 0.911" for Qwen3-30B-A3B on one GPU (sgl-project/sglang#18263): chunks of 16,384 and batch
+    // 512 reserve 512 + 24,576 + 1,024 + 128 = 26,240 MiB. Any total from about 293,000 to 296,000 MiB rounds the same.
+    const a = only('python -m sglang.launch_server --model-path Qwen/Qwen3-30B-A3B\n', 'shell', { targetGpu: 'MI325X' });
+    const mi355x = { ...findGpu('MI325X')!, name: 'MI355X', model: 'mi355x', memoryGb: 288, memoryMiB: 294_912 };
+    const onMi355x = planServing(a.spec!, a.servingOptions!, mi355x);
+    assert.strictEqual(fraction(onMi355x), 0.911);
+    assert.strictEqual(onMi355x.maxNumBatchedTokens, 16384);
     // Releases before 0.5.3: 0.88 on one GPU, 0.85 at TP 4.
     assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '', '0.5.2')), 0.88);
     assert.strictEqual(fraction(plan('Qwen/Qwen3-32B', 'H100', '--tp 4', '0.4.9')), 0.85);
