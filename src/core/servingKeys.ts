@@ -419,13 +419,17 @@ const SGLANG_SPECULATIVE_METHODS: Readonly<Record<string, string>> = { EAGLE: 'e
 
 /** Whether the plan counts a command's SGLang draft: an MTP, EAGLE or n-gram draft, or a draft model the catalog knows. */
 function sglangDraftCounted(obj: ConfigObject): boolean {
-  const value = (name: string) => obj.entries.find(e => servingFlagName(e.key) === name)?.value;
-  const algorithm = value('speculative_algorithm');
-  const path = value('speculative_draft_model_path');
-  if (algorithm?.kind !== 'string') {
+  // Each flag as its reader in SERVING_FLAGS takes it.
+  const read = (name: string): string | undefined => {
+    const v = obj.entries.find(e => servingFlagName(e.key) === name)?.value;
+    const value = v ? SERVING_FLAGS[name].read(v) : undefined;
+    return typeof value === 'string' && value !== 'invalid' ? value : undefined;
+  };
+  const algorithm = read('speculative_algorithm');
+  if (algorithm === undefined) {
     return false;
   }
-  const s = sglangSpeculative(algorithm.value.toUpperCase(), path?.kind === 'string' && path.value.trim() !== '' ? path.value.trim() : undefined);
+  const s = sglangSpeculative(algorithm, read('speculative_draft_model_path'));
   return s.method === 'draft_model' ? s.model !== undefined && findCatalogModel(s.model) !== undefined : countedSpeculation(s) !== undefined;
 }
 
