@@ -1016,9 +1016,9 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const unreserved = total * (1 - fraction);
   const draftHere = draft.kvPerToken * Math.max(0, kvTokens) + (draft.weightsFirst ? 0 : draft.weights);
   const chunk = options.chunkedPrefillSize ?? heuristics.chunk;
-  // A hybrid runs no more requests than it has state slots.
+  // A hybrid runs no more requests than its state slots serve.
   const requested = options.maxRunningRequests ?? (options.speculativeAlgorithm ? SGLANG_SPECULATIVE_REQUESTS : Math.min(4096, Math.max(1, Math.floor(kvTokens / 2))));
-  const seqs = states.slots !== undefined ? Math.max(0, Math.min(requested, states.slots)) : requested;
+  const seqs = states.requests !== undefined ? Math.max(0, Math.min(requested, states.requests)) : requested;
   const activation = activationPeak(spec, options, chunk, Math.min(seqs, 1024), { samplerCopies: 3.75, forwardOverhead: 1.2 }, { first: true, last: true });
   const reason = sglangRefusal(options, states, kvTokens, { bytes: draftHere, kvOnly: draft.weightsFirst, unreserved, fraction });
   return {
@@ -1027,7 +1027,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
     kvCacheBytes: perToken > 0 ? Math.max(0, kvTokens) * perToken : states.bytes, kvBytesPerToken: perToken, kvTokens: Math.max(0, kvTokens),
     ...(states.slots !== undefined ? { stateBytesPerSequence: states.perRequest } : {}),
     ...(draftHere > 0 ? { draftBytes: Math.round(draftHere) } : {}),
-    maxConcurrency: Math.round(Math.min(Math.max(0, kvTokens) / maxModelLen, states.slots ?? Infinity) * 100) / 100, starts: reason === '', reason, maxModelLen,
+    maxConcurrency: Math.round(Math.min(Math.max(0, kvTokens) / maxModelLen, states.requests ?? Infinity) * 100) / 100, starts: reason === '', reason, maxModelLen,
     maxNumSeqs: seqs, maxNumBatchedTokens: chunk, blockSize: 1, longestStartingLen: Math.min(maxModelLen, Math.max(0, kvTokens)), cudaGraphsInBudget: false,
     assumptions: [
       `SGLang ${versionText}: mem_fraction_static ${fraction}${options.memFractionStatic === undefined ? ` (${heuristics.how})` : ''} × ${GIB_TEXT(total)} GiB (the total CUDA reports) holds the weights and the KV pool; the pool is what the free memory after loading leaves above the unreserved ${(1 - fraction).toFixed(2)} share, one token per slot.`,
@@ -1046,7 +1046,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
  */
 function sglangRefusal(
   options: ServingOptions,
-  states: Pick<ReturnType<typeof sglangStatePool>, 'slots' | 'perRequest'>,
+  states: Pick<ReturnType<typeof sglangStatePool>, 'slots' | 'requests' | 'slotsPerRequest' | 'perRequest'>,
   kvTokens: number,
   draft: { readonly bytes: number; readonly kvOnly: boolean; readonly unreserved: number; readonly fraction: number },
 ): string {
@@ -1057,6 +1057,9 @@ function sglangRefusal(
   }
   if (states.slots !== undefined && states.slots <= 0) {
     return `Not enough GPU memory for hybrid (mamba/linear-attention) state cache. Computed max_mamba_cache_size=${states.slots} (mamba_cache_per_req=${(states.perRequest / 2 ** 20).toFixed(2)} MB). Try: (1) reduce --max-running-requests, (2) increase --mem-fraction-static, or (3) use GPUs with more memory.`;
+  }
+  if (states.slots !== undefined && states.requests !== undefined && states.requests <= 0) {
+    return `Hybrid (mamba/linear-attention) state cache is too small to serve any requests. max_mamba_cache_size=${states.slots}, mamba_ratio=${states.slotsPerRequest}.`;
   }
   if (kvTokens <= 0) {
     return 'Not enough memory. Please try to increase --mem-fraction-static.';
@@ -1116,7 +1119,7 @@ const SGLANG_MAMBA_RATIO = 0.9;
  * (r / (1 + r) of it: 47 % at 0.9); each slot every recurrent layer's state, the state in `--mamba-ssm-dtype` (the
  * config's `mamba_ssm_dtype`, else float32). The KV pool gets the rest. Nothing for a model without recurrent layers.
  */
-function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number): { readonly bytes: number; readonly slots?: number; readonly perRequest: number; readonly notes: string[] } {
+function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number): { readonly bytes: number; readonly slots?: number; readonly requests?: number; readonly slotsPerRequest?: number; readonly perRequest: number; readonly notes: string[] } {
   const recurrent = recurrentLayersOf(spec);
   if (!recurrent) {
     return { bytes: 0, perRequest: 0, notes: [] };
@@ -1134,10 +1137,29 @@ function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number)
       : attentionFree(spec)
         ? [Math.floor(Math.max(0, pool) / perRequest), 'the whole pool: a state-space model caches no keys or values']
         : [Math.floor(Math.max(0, pool) * ratio / (1 + ratio) / perRequest), `--mamba-full-memory-ratio ${ratio}: ${Math.round((ratio / (1 + ratio)) * 100)} % of the pool`];
+  const perSlot = sglangSlotsPerRequest(spec, recurrent.mixer, options);
+  const requests = Math.floor(Math.max(0, slots) / perSlot);
+  const runs = perSlot === 1
+    ? 'no more requests run at once than there are slots'
+    : `a request runs for every ${perSlot} slots (${requests.toLocaleString('en-US')} at once): SGLang's prefix cache keeps ${perSlot === 3 ? "a request's own state, its cached prefix's and one to fork" : 'three per request, and speculative decoding two more for its ping-pong buffer'}`;
   return {
-    bytes: Math.max(0, slots) * perRequest, slots, perRequest,
-    notes: [`Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots of the ${layers} recurrent layers' state (${how}), ${MIB_TEXT(perRequest)} each per GPU in ${dtype}${attentionFree(spec) ? '' : ', beside the KV pool, which gets the rest'}; no more requests run at once than there are slots. As SGLang's source sizes it; not yet checked against a published SGLang log.`],
+    bytes: Math.max(0, slots) * perRequest, slots, requests, slotsPerRequest: perSlot, perRequest,
+    notes: [`Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots of the ${layers} recurrent layers' state (${how}), ${MIB_TEXT(perRequest)} each per GPU in ${dtype}${attentionFree(spec) ? '' : ', beside the KV pool, which gets the rest'}; ${runs}. As SGLang's source sizes it; not yet checked against a published SGLang log.`],
   };
+}
+
+/**
+ * The state slots SGLang keeps per running request (its max_running_requests is the slots over this): 1 without its
+ * prefix cache (`--disable-radix-cache`, or a model other than a Gated DeltaNet hybrid, whose recurrent state it does
+ * not cache), else 3 (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO: a request's own state, its cached prefix's, one to
+ * fork), and 2 more under speculative decoding for the extra buffer's ping-pong (40 slots ran 8 requests with a
+ * 3-step draft: jpezzulli/sglang-rtxpro6000#5).
+ */
+function sglangSlotsPerRequest(spec: ModelSpec, mixer: NonNullable<ReturnType<typeof recurrentLayersOf>>['mixer'], options: ServingOptions): number {
+  if (options.disableRadixCache || attentionFree(spec) || !('kind' in mixer && mixer.kind === 'gated-deltanet')) {
+    return 1;
+  }
+  return options.speculativeAlgorithm !== undefined && options.speculativeAlgorithm !== 'NGRAM' ? 5 : 3;
 }
 
 /** What a plan says of DeepSeek-V3.2's sparse attention cache, which it counts approximately; nothing for other models. */

@@ -447,21 +447,32 @@ describe("serving planner: a hybrid's recurrent states in SGLang's pool", () => 
   // Per request on one of 2 GPUs: 48 layers × (5,120 × 3 bf16 + 24 × 128 × 128 float32).
   const PER_REQUEST = 48 * (5120 * 3 * 2 + 24 * 128 * 128 * 4);
 
-  it('the states take 0.9 / 1.9 of the pool by default (--mamba-full-memory-ratio), the KV the rest; slots bound the requests', () => {
+  /** The state slots a plan says SGLang keeps. */
+  const slotsOf = (p: ReturnType<typeof plan>) => Number(/^Recurrent state: SGLang keeps ([\d,]+) slots/.exec(p.assumptions.find(n => n.startsWith('Recurrent state'))!)![1].replace(/,/g, ''));
+
+  // SGLang's prefix cache keeps three state slots per running request (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO),
+  // five under speculative decoding: 40 slots ran 8 requests with a 3-step draft (jpezzulli/sglang-rtxpro6000#5).
+  it('the states take 0.9 / 1.9 of the pool by default (--mamba-full-memory-ratio), the KV the rest; a request runs for every three slots', () => {
     const p = plan('');
     assert.strictEqual(p.stateBytesPerSequence, PER_REQUEST);
-    const slots = p.maxNumSeqs;
+    const slots = slotsOf(p);
     const pool = p.kvCacheBytes + slots * PER_REQUEST;
     assert.ok(Math.abs((slots * PER_REQUEST) / pool - 0.9 / 1.9) < 0.01, `${slots} slots`);
-    assert.ok(p.assumptions.some(n => new RegExp(`^Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots .*--mamba-full-memory-ratio 0\\.9: 47 % of the pool`).test(n)));
+    assert.strictEqual(p.maxNumSeqs, Math.floor(slots / 3));
+    assert.strictEqual(p.maxConcurrency, Math.min(Math.round((p.kvTokens / 131072) * 100) / 100, Math.floor(slots / 3)));
+    assert.ok(p.assumptions.some(n => new RegExp(`^Recurrent state: SGLang keeps ${slots.toLocaleString('en-US')} slots .*--mamba-full-memory-ratio 0\\.9: 47 % of the pool.*a request runs for every 3 slots \\(${Math.floor(slots / 3)} at once\\)`).test(n)));
+    const speculative = plan('--speculative-algorithm NEXTN --mem-fraction-static 0.83');
+    assert.strictEqual(speculative.maxNumSeqs, Math.min(48, Math.floor(slotsOf(speculative) / 5)));
+    assert.strictEqual(plan('--speculative-algorithm NEXTN --max-mamba-cache-size 40 --max-running-requests 64').maxNumSeqs, 8);
   });
 
   it('--max-mamba-cache-size, or --max-running-requests with the radix cache disabled, sets the slots; the KV pool grows by what they leave', () => {
     const auto = plan('');
     const set = plan('--max-mamba-cache-size 64');
-    assert.strictEqual(set.maxNumSeqs, 64);
+    assert.strictEqual(slotsOf(set), 64);
+    assert.strictEqual(set.maxNumSeqs, 21);
     // The state bytes the smaller pool frees go to the KV pool, to within one token's bytes.
-    assert.ok(Math.abs(set.kvCacheBytes - auto.kvCacheBytes - (auto.maxNumSeqs - 64) * PER_REQUEST) < 2 * set.kvBytesPerToken);
+    assert.ok(Math.abs(set.kvCacheBytes - auto.kvCacheBytes - (slotsOf(auto) - 64) * PER_REQUEST) < 2 * set.kvBytesPerToken);
     assert.ok(set.kvTokens > auto.kvTokens * 1.6);
     const noRadix = plan('--disable-radix-cache --max-running-requests 16');
     assert.strictEqual(noRadix.maxNumSeqs, 16);
