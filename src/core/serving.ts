@@ -1150,13 +1150,13 @@ function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number)
 
 /**
  * The state slots SGLang keeps per running request (its max_running_requests is the slots over this): 1 without its
- * prefix cache (`--disable-radix-cache`, or a model other than a Gated DeltaNet hybrid, whose recurrent state it does
- * not cache), else 3 (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO: a request's own state, its cached prefix's, one to
+ * prefix cache (`--disable-radix-cache`, a model other than a Gated DeltaNet hybrid, whose recurrent state it does not
+ * cache, or a release VRAM Lens plans as before 0.5.3, ahead of its hybrid prefix cache), else 3 (MAMBA_CACHE_SIZE_MAX_RUNNING_REQUESTS_RATIO: a request's own state, its cached prefix's, one to
  * fork), and 2 more under speculative decoding for the extra buffer's ping-pong (40 slots ran 8 requests with a
  * 3-step draft: jpezzulli/sglang-rtxpro6000#5).
  */
 function sglangSlotsPerRequest(spec: ModelSpec, mixer: NonNullable<ReturnType<typeof recurrentLayersOf>>['mixer'], options: ServingOptions): number {
-  if (options.disableRadixCache || attentionFree(spec) || !('kind' in mixer && mixer.kind === 'gated-deltanet')) {
+  if (options.disableRadixCache || attentionFree(spec) || !('kind' in mixer && mixer.kind === 'gated-deltanet') || !sglangRecent(options)) {
     return 1;
   }
   return options.speculativeAlgorithm !== undefined && options.speculativeAlgorithm !== 'NGRAM' ? 5 : 3;

@@ -464,6 +464,9 @@ describe("serving planner: a hybrid's recurrent states in SGLang's pool", () => 
     const speculative = plan('--speculative-algorithm NEXTN --mem-fraction-static 0.83');
     assert.strictEqual(speculative.maxNumSeqs, Math.min(48, Math.floor(slotsOf(speculative) / 5)));
     assert.strictEqual(plan('--speculative-algorithm NEXTN --max-mamba-cache-size 40 --max-running-requests 64').maxNumSeqs, 8);
+    // Planned as a release before 0.5.3, ahead of the hybrid prefix cache: a request per slot.
+    const older = only('python -m sglang.launch_server --model-path Qwen/Qwen3.5-27B --tp 2 --context-length 131072 --max-mamba-cache-size 64\n', 'shell', { targetGpu: 'H100 80GB', engineVersion: '0.5.2' }).serving!;
+    assert.strictEqual(older.maxNumSeqs, 64);
   });
 
   it('--max-mamba-cache-size, or --max-running-requests with the radix cache disabled, sets the slots; the KV pool grows by what they leave', () => {
