@@ -9,7 +9,7 @@ import { localLensTitle } from '../../src/core/explain';
 import { findGpu } from '../../src/core/gpus';
 import { planLlamaCpp } from '../../src/core/llamacpp';
 import { localFixes } from '../../src/core/servingFixes';
-import { ggufFileType, ggufTensors, readGgufHeader } from '../../src/core/gguf';
+import { ggufConfig, ggufFileType, ggufTensors, readGgufHeader } from '../../src/core/gguf';
 import { ollamaModel } from '../../src/core/ollama';
 import { main } from '../../src/cli/main';
 import { parseConfig } from '../../src/parse';
@@ -423,5 +423,18 @@ describe('GGUF header', () => {
     assert.strictEqual(before.serving.kvCacheBytes, 1024 * 2 * 4 * (48 + 32) * 2);
     assert.ok(before.assumptions.some((a: string) => /converted before llama\.cpp cached MLA's latent \(its header has no key_length_mla\)/.test(a)));
     assert.ok(!current.assumptions.some((a: string) => /converted before/.test(a)));
+    // A deepseek2 header without the latent's rank, or with keys no wider than their rope part, is not read as a model.
+    const header = (extra: Record<string, { type: 'u32'; value: number }>) => {
+      const h = readGgufHeader(ggufBytes({
+        'general.architecture': { type: 'str', value: 'deepseek2' }, 'deepseek2.block_count': { type: 'u32', value: 2 }, 'deepseek2.embedding_length': { type: 'u32', value: 256 },
+        'deepseek2.attention.head_count': { type: 'u32', value: 4 }, 'deepseek2.vocab_size': { type: 'u32', value: 512 }, 'deepseek2.rope.dimension_count': { type: 'u32', value: 16 },
+        'deepseek2.attention.key_length': { type: 'u32', value: 48 }, 'deepseek2.attention.value_length': { type: 'u32', value: 32 }, ...extra,
+      }, []));
+      assert.ok(!('error' in h));
+      return ggufConfig(h);
+    };
+    assert.strictEqual(header({}), undefined);
+    assert.strictEqual(header({ 'deepseek2.attention.kv_lora_rank': { type: 'u32', value: 64 }, 'deepseek2.attention.key_length': { type: 'u32', value: 16 } }), undefined);
+    assert.strictEqual(header({ 'deepseek2.attention.kv_lora_rank': { type: 'u32', value: 64 } })?.qk_nope_head_dim, 32);
   });
 });
