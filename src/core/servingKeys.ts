@@ -402,7 +402,7 @@ export function readServing(obj: ConfigObject): ServingFromFile | undefined {
     options.version = tag.value;
     sources.push({ option: 'version', key: SERVING_VERSION_KEY, keySpan: tag.span, valueSpan: tag.span });
   }
-  return { engine, options, sources, problems: read.problems, warnings: unmodelledFlags(obj, engine), commandLine };
+  return { engine, options, sources, problems: read.problems, warnings: unmodelledFlags(obj, engine, options), commandLine };
 }
 
 /**
@@ -417,19 +417,11 @@ function sglangSpeculative(algorithm: string, draft: string | undefined): NonNul
 
 const SGLANG_SPECULATIVE_METHODS: Readonly<Record<string, string>> = { EAGLE: 'eagle', EAGLE3: 'eagle3', STANDALONE: 'draft_model', NGRAM: 'ngram' };
 
-/** Whether the plan counts a command's SGLang draft: an MTP, EAGLE or n-gram draft, or a draft model the catalog knows. */
-function sglangDraftCounted(obj: ConfigObject): boolean {
-  // Each flag as its reader in SERVING_FLAGS takes it.
-  const read = (name: string): string | undefined => {
-    const v = obj.entries.find(e => servingFlagName(e.key) === name)?.value;
-    const value = v ? SERVING_FLAGS[name].read(v) : undefined;
-    return typeof value === 'string' && value !== 'invalid' ? value : undefined;
-  };
-  const algorithm = read('speculative_algorithm');
-  if (algorithm === undefined) {
+/** Whether the plan counts a command's draft (read as `speculative`): an MTP, EAGLE or n-gram draft, or a draft model the catalog knows. */
+function speculationCounted(s: ServingOptions['speculative']): boolean {
+  if (s === undefined) {
     return false;
   }
-  const s = sglangSpeculative(algorithm, read('speculative_draft_model_path'));
   return s.method === 'draft_model' ? s.model !== undefined && findCatalogModel(s.model) !== undefined : countedSpeculation(s) !== undefined;
 }
 
@@ -444,21 +436,21 @@ const SGLANG_SPECULATIVE_NOT_COUNTED = "Speculative decoding's draft is not coun
 const VLLM_SPECULATIVE_NOT_COUNTED = `${SPECULATIVE_NOT_COUNTED} (MTP, EAGLE and n-gram drafts are counted, and a draft model the catalog knows.)`;
 
 /** Flags that change memory in ways the plan does not model, by engine, with what the plan leaves out. */
-const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string; readonly counted?: (v: ConfigValue, obj: ConfigObject) => boolean }>> = {
-  speculative_config: { engines: ['vllm'], message: VLLM_SPECULATIVE_NOT_COUNTED, counted: v => { const s = readSpeculative(v); return s !== 'invalid' && s !== undefined && (countedSpeculation(s) !== undefined || (s.method === 'draft_model' && s.model !== undefined && findCatalogModel(s.model) !== undefined)); } },
+const UNMODELLED_FLAGS: Readonly<Record<string, { readonly engines: readonly ServingEngine[]; readonly message: string; readonly counted?: (options: Partial<ServingOptions>) => boolean }>> = {
+  speculative_config: { engines: ['vllm'], message: VLLM_SPECULATIVE_NOT_COUNTED, counted: o => speculationCounted(o.speculative) },
   speculative_model: { engines: ['vllm'], message: SPECULATIVE_NOT_COUNTED },
-  speculative_algorithm: { engines: ['sglang'], message: SGLANG_SPECULATIVE_NOT_COUNTED, counted: (_, obj) => sglangDraftCounted(obj) },
-  speculative_draft_model_path: { engines: ['sglang'], message: SGLANG_SPECULATIVE_NOT_COUNTED, counted: (_, obj) => sglangDraftCounted(obj) },
+  speculative_algorithm: { engines: ['sglang'], message: SGLANG_SPECULATIVE_NOT_COUNTED, counted: o => speculationCounted(o.speculative) },
+  speculative_draft_model_path: { engines: ['sglang'], message: SGLANG_SPECULATIVE_NOT_COUNTED, counted: o => speculationCounted(o.speculative) },
   hf_overrides: { engines: ['vllm'], message: "The config overrides are not applied: the plan reads the model's config as it is published." },
   json_model_override_args: { engines: ['sglang'], message: "The config overrides are not applied: the plan reads the model's config as it is published." },
 };
 
-/** A warning on each flag that changes memory in a way the plan does not count (one per flag). */
-function unmodelledFlags(obj: ConfigObject, engine: ServingEngine): NonNullable<ServingFromFile['warnings']> {
+/** A warning on each flag that changes memory in a way the plan does not count (one per flag), as the flags were read into `options`. */
+function unmodelledFlags(obj: ConfigObject, engine: ServingEngine, options: Partial<ServingOptions>): NonNullable<ServingFromFile['warnings']> {
   const warned = new Set<string>();
   return obj.entries.flatMap(e => {
     const flag = UNMODELLED_FLAGS[servingFlagName(e.key)];
-    if (!flag || !flag.engines.includes(engine) || warned.has(flag.message) || flag.counted?.(e.value, obj)) {
+    if (!flag || !flag.engines.includes(engine) || warned.has(flag.message) || flag.counted?.(options)) {
       return [];
     }
     warned.add(flag.message);
