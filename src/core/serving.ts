@@ -999,7 +999,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const fraction = options.memFractionStatic ?? heuristics.fraction;
   const budget = total * fraction;
   // Recent releases load a speculative draft's weights with the model's, before the pool is sized.
-  const draft = sglangDraft(spec, options, sglangRecent(options));
+  const draft = sglangDraft(spec, options);
   const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers) + (draft.weightsFirst ? draft.weights : 0);
   const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB, gpu);
   // Under DP attention each group of TP / DP GPUs keeps its own requests' KV, its heads split over the group.
@@ -1015,7 +1015,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   // The draft's KV cache (and in earlier releases its weights) loads after the pool, in the unreserved share.
   const unreserved = total * (1 - fraction);
   const draftHere = draft.kvPerToken * Math.max(0, kvTokens) + (draft.weightsFirst ? 0 : draft.weights);
-  const chunk = options.chunkedPrefillSize ?? heuristics.chunk;
+  const chunk = heuristics.chunk;
   // A hybrid runs no more requests than its state slots serve.
   const requested = options.maxRunningRequests ?? (options.speculativeAlgorithm ? SGLANG_SPECULATIVE_REQUESTS : Math.min(4096, Math.max(1, Math.floor(kvTokens / 2))));
   const seqs = states.requests !== undefined ? Math.max(0, Math.min(requested, states.requests)) : requested;
@@ -1079,10 +1079,15 @@ const SGLANG_SPECULATIVE_REQUESTS = 48;
  * its weights, whether they load before the pool is sized (`weightsFirst`), and its KV cache per token — SGLang gives
  * the draft worker a pool of as many tokens as the model's (draft_runner_cache_size), its heads split as the model's.
  */
-function sglangDraft(spec: ModelSpec, options: ServingOptions, weightsFirst: boolean): { readonly draft: Draft; readonly weights: number; readonly kvPerToken: number; readonly weightsFirst: boolean } {
+function sglangDraft(spec: ModelSpec, options: ServingOptions): { readonly draft: Draft; readonly weights: number; readonly kvPerToken: number; readonly weightsFirst: boolean } {
   const here = { ...options, tensorParallel: attentionGroup(options) };
   const draft = speculativeDraft(spec, here);
-  return { draft, weights: draftWeightBytes(spec, options, draft), kvPerToken: draft.kvLayers * kvBytesPerLayerToken(spec, here), weightsFirst };
+  return { draft, weights: draftWeightBytes(spec, options, draft), kvPerToken: draft.kvLayers * kvBytesPerLayerToken(spec, here), weightsFirst: sglangRecent(options) };
+}
+
+/** Whether SGLang drafts with a model on the GPU: every `--speculative-algorithm` but NGRAM's lookups in the prompt. */
+function sglangLoadsDraft(options: Pick<ServingOptions, 'speculativeAlgorithm'>): boolean {
+  return options.speculativeAlgorithm !== undefined && options.speculativeAlgorithm !== 'NGRAM';
 }
 
 /** What an SGLang plan says of `--speculative-algorithm`: the request cap it brings, and its draft beside the pool. */
@@ -1159,7 +1164,7 @@ function sglangSlotsPerRequest(spec: ModelSpec, mixer: NonNullable<ReturnType<ty
   if (options.disableRadixCache || attentionFree(spec) || !('kind' in mixer && mixer.kind === 'gated-deltanet') || !sglangRecent(options)) {
     return 1;
   }
-  return options.speculativeAlgorithm !== undefined && options.speculativeAlgorithm !== 'NGRAM' ? 5 : 3;
+  return sglangLoadsDraft(options) ? 5 : 3;
 }
 
 /** What a plan says of DeepSeek-V3.2's sparse attention cache, which it counts approximately; nothing for other models. */
@@ -1197,7 +1202,7 @@ const SGLANG_GPU_DEFAULTS: readonly { readonly belowGiB: number; readonly chunk:
 ];
 
 /**
- * SGLang's defaults for a launch that leaves them unset: the chunked-prefill size and the static share. From 0.5.3
+ * SGLang's chunked-prefill size (the command's, else its default) and its default static share. From 0.5.3
  * (server_args' heuristics, sgl-project/sglang#10975) the GPU's memory (nvidia-smi's MiB) picks the chunk and the
  * CUDA-graph batch (the second figure from TP 4; `--cuda-graph-max-bs` sets it), and the share is what remains of that memory after SGLang's reserve,
  * to three decimals: 512 MiB, 1.5 MiB per chunk token, 2 MiB per graph batch, TP / 8 GiB, with DP attention 3 MiB (and
@@ -1209,7 +1214,7 @@ const SGLANG_GPU_DEFAULTS: readonly { readonly belowGiB: number; readonly chunk:
 function sglangHeuristics(spec: ModelSpec, options: ServingOptions, gpu: Gpu): { readonly fraction: number; readonly chunk: number; readonly how: string } {
   const tp = Math.max(1, options.tensorParallel);
   if (!sglangRecent(options)) {
-    return { fraction: tensorParallelMemFraction(tp), chunk: cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048, how: `its default at TP ${tp} before 0.5.3` };
+    return { fraction: tensorParallelMemFraction(tp), chunk: options.chunkedPrefillSize ?? (cudaTotalBytes(gpu) >= 70 * GIB ? 8192 : 2048), how: `its default at TP ${tp} before 0.5.3` };
   }
   const mib = gpu.memoryMiB;
   const row = SGLANG_GPU_DEFAULTS.find(r => mib < r.belowGiB * 1024)!;
@@ -1223,12 +1228,11 @@ function sglangHeuristics(spec: ModelSpec, options: ServingOptions, gpu: Gpu): {
   if (mib > 60 * 1024) {
     reserved = Math.max(reserved, 10 * 1024);
   }
-  const algorithm = options.speculativeAlgorithm;
-  reserved += algorithm === undefined || algorithm === 'NGRAM' ? 0 : algorithm === 'STANDALONE' ? 6 * 1024 : 2 * 1024;
+  reserved += !sglangLoadsDraft(options) ? 0 : options.speculativeAlgorithm === 'STANDALONE' ? 6 * 1024 : 2 * 1024;
   const share = round3((mib - reserved) / mib);
   const vision = spec.vision && !options.languageModelOnly;
   const how = `its default: ${mib.toLocaleString('en-US')} MiB less the ${(reserved / 1024).toFixed(2)} GiB it reserves for chunks of ${chunk.toLocaleString('en-US')} tokens and CUDA graphs up to batch ${batch}${vision ? ', cut for the vision tower' : ''}`;
-  return { fraction: vision ? round3(share * visionTowerFactor(spec.vision!)) : share, chunk: row.chunk, how };
+  return { fraction: vision ? round3(share * visionTowerFactor(spec.vision!)) : share, chunk, how };
 }
 
 /** Whether a launch runs SGLang 0.5.3 or later (the current release when none is said): its heuristic defaults, and a draft's weights loaded with the model's. */
