@@ -1311,8 +1311,7 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   const { full, sliding } = cachedTokens(spec, settings);
   if (spec.gemma4) {
     const g = gemma4CachedLayers(spec, spec.gemma4);
-    const layerElements = 2 * spec.numKvHeads * spec.headDim;
-    return Math.round(((g.sliding * blocks(sliding) + g.global * blocks(full)) * layerElements * elementBytes * settings.batchSize) / tp);
+    return Math.round((perToken * (g.sliding * blocks(sliding) + g.global * blocks(full))) / tp);
   }
   // A hybrid's Mamba layers keep no keys or values, but a recurrent state per sequence, whatever its length.
   const mambaLayers = spec.hybrid?.mambaLayers ?? 0;
