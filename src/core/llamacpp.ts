@@ -1,7 +1,7 @@
 // The llama.cpp and Ollama planner for users running GGUF models: the model buffer split between host and GPU, the KV buffer, the compute buffer, and whether it loads on the GPU.
 import { ggufTensors, ggmlBytes, mmprojBytes, type GgufTensor } from './gguf';
 import { gpuMemoryBytes, type Gpu } from './gpus';
-import { gemma4CachedLayers, MIB } from './memory';
+import { cachedAttentionLayers, gemma4CachedLayers, MIB } from './memory';
 import { largestFitting } from './search';
 import { recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
 import type { ModelSpec } from './types';
@@ -302,11 +302,10 @@ function planLoad(spec: ModelSpec, options: LlamaOptions, gpu: Gpu, tensors: rea
   const context = paddedContext(options.engine === 'ollama' ? perSlot * (options.parallel ?? 1) : perSlot);
   const ubatch = Math.min(options.ubatch ?? DEFAULTS.ubatch, context);
   const perCell = kvBytesPerCell(spec, options);
-  // A hybrid's attention layers cache keys and values; a state-space model's (Mamba) none; Gemma 4's KV-shared
-  // layers none, its global layers at their own width (counted in sliding layers' cells).
-  const gemma4 = spec.gemma4 ? gemma4CachedLayers(spec, spec.gemma4) : undefined;
-  const slidingCells = gemma4 ? gemma4.sliding : spec.slidingLayers;
-  const kvLayers = gemma4 ? gemma4.sliding + gemma4.global : spec.hybrid ? spec.hybrid.attentionLayers : spec.ssm ? 0 : layers;
+  // The layers that cache a cell's keys and values (Gemma 4's global ones counted in sliding layers' cells), and those of
+  // them that slide (Gemma 4's KV-shared layers cache nothing).
+  const kvLayers = cachedAttentionLayers(spec);
+  const slidingCells = spec.gemma4 ? gemma4CachedLayers(spec, spec.gemma4).sliding : spec.slidingLayers;
   // Sliding-window layers keep a cache of their own: the window for each sequence and a micro-batch (unless --swa-full).
   const swaLayers = spec.slidingWindow !== undefined && !options.swaFull ? Math.min(slidingCells, kvLayers) : 0;
   const swaCells = swaLayers > 0 ? Math.min(context, paddedContext(spec.slidingWindow! * (options.parallel ?? 1) + ubatch)) : 0;

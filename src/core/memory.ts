@@ -1289,6 +1289,21 @@ export function gemma4CachedLayers(spec: ModelSpec, g: Gemma4Layout, tensorParal
   return { sliding: spec.slidingLayers - g.sharedSliding, global: (spec.numLayers - spec.slidingLayers - g.sharedGlobal) * width };
 }
 
+/**
+ * The layers a serving engine caches keys and values in for every token, counted in layers of the model's own kind: a
+ * hybrid's attention layers (its recurrent ones keep none; a state-space model has none), less Llama 3.2 Vision's
+ * cross-attention layers (they cache the image, not the tokens), Gemma 4's at their width in sliding layers with each
+ * kind's heads on one GPU under `tensorParallel` (gemma4CachedLayers).
+ */
+export function cachedAttentionLayers(spec: ModelSpec, tensorParallel = 1): number {
+  if (spec.gemma4) {
+    const g = gemma4CachedLayers(spec, spec.gemma4, tensorParallel);
+    return g.sliding + g.global;
+  }
+  const stateSpaceOnly = !spec.hybrid && spec.ssm !== undefined;
+  return stateSpaceOnly ? 0 : (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
+}
+
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */
 export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   if (spec.encoderOnly) {

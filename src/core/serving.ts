@@ -1,6 +1,6 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
-import { attentionWeightBytes, gemma4CachedLayers, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
+import { attentionWeightBytes, cachedAttentionLayers, gemma4CachedLayers, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import { recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
 import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
@@ -280,7 +280,7 @@ const VLLM_LORA_DEFAULTS = { slots: 1, rank: 16 };
 
 /** Whether VRAM Lens counts vLLM's LoRA slots for this model: a dense decoder of full attention layers (not MoE, MLA or hybrid). */
 function loraSlotsCounted(spec: ModelSpec): boolean {
-  return !spec.moe && !spec.mla && !spec.hybrid && attentionLayers(spec) === spec.numLayers;
+  return !spec.moe && !spec.mla && !spec.hybrid && cachedAttentionLayers(spec) === spec.numLayers;
 }
 
 /**
@@ -452,16 +452,6 @@ function indexerKeyBytes(spec: ModelSpec): number {
   return indexer ? indexer.headDim + 4 * Math.ceil(indexer.headDim / 128) : 0;
 }
 
-/** The attention layers that cache keys and values (a hybrid's recurrent layers keep none, a state-space model has none). */
-function attentionLayers(spec: ModelSpec, tensorParallel = 1): number {
-  if (spec.gemma4) {
-    // vLLM gives every KV cache group one page size: Gemma 4's global layers count at their width in sliding layers.
-    const g = gemma4CachedLayers(spec, spec.gemma4, tensorParallel);
-    return g.sliding + g.global;
-  }
-  return attentionFree(spec) ? 0 : (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
-}
-
 /** The share of a stage's cached layers that slide (Gemma 4's counted at its sliding layers' page). */
 function slidingShare(spec: ModelSpec, tensorParallel: number): number {
   if (spec.gemma4) {
@@ -616,7 +606,7 @@ function speculativeDraft(spec: ModelSpec, options: ServingOptions): Draft {
   if (kind === 'draft_model') {
     const model = s.draftModel!;
     const own = kvBytesPerLayerToken(spec, options);
-    const drafts = attentionFree(model.spec) || own === 0 ? 0 : (kvBytesPerLayerToken(model.spec, options) * attentionLayers(model.spec, options.tensorParallel)) / own;
+    const drafts = attentionFree(model.spec) || own === 0 ? 0 : (kvBytesPerLayerToken(model.spec, options) * cachedAttentionLayers(model.spec, options.tensorParallel)) / own;
     return { kind, kvLayers: drafts, weightLayers: 0, model, tokens: s.tokens };
   }
   const layers = kind === 'mtp' ? spec.draftLayers ?? spec.mtpLayers ?? 0 : 0;
@@ -715,7 +705,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   // From 0.21 vLLM profiles CUDA graphs too and takes them out of the budget before the pool.
   const graphsInside = accounting.graphsInBudget ? graphs : 0;
   // An MTP draft's layers run after the model's last layer, on the last stage.
-  const layersPerStage = stageLayers(attentionLayers(spec, options.tensorParallel), pp).map((n, i) => n + (i === pp - 1 ? draft.kvLayers : 0));
+  const layersPerStage = stageLayers(cachedAttentionLayers(spec, options.tensorParallel), pp).map((n, i) => n + (i === pp - 1 ? draft.kvLayers : 0));
   const stateLayersPerStage = stageLayers(statePage > 0 ? recurrentLayers(spec) : 0, pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
@@ -749,7 +739,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
-    kvCacheBytes, kvBytesPerToken: perLayerToken * (attentionLayers(spec, options.tensorParallel) + draft.kvLayers), kvTokens,
+    kvCacheBytes, kvBytesPerToken: perLayerToken * (cachedAttentionLayers(spec, options.tensorParallel) + draft.kvLayers), kvTokens,
     ...(worst.groups.stateGroups > 0 ? { stateBytesPerSequence: worst.groups.stateGroups * worst.groups.stateBlocks * blockBytes } : {}),
     maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
@@ -953,7 +943,7 @@ function speculativeNotes(spec: ModelSpec, options: ServingOptions, draft: Draft
     const split = options.tensorParallel > 1 ? `, split over the ${options.tensorParallel} GPUs` : '';
     return [
       `Speculative decoding (draft model ${m.id}, ${s.tokens} token${s.tokens > 1 ? 's' : ''} a step): the draft adds ${GIB_TEXT(draftWeightBytes(spec, options, draft))} GiB of weights per GPU${split}` +
-        ` (${m.quantization ? `as its name says, ${m.quantization}` : 'in the model\'s dtype'}) and its ${attentionLayers(m.spec)} layers' KV cache in the same pool, ${((draft.kvLayers * kvBytesPerLayerToken(spec, options)) / 1024).toFixed(1)} KiB per token beside the model's` +
+        ` (${m.quantization ? `as its name says, ${m.quantization}` : 'in the model\'s dtype'}) and its ${cachedAttentionLayers(m.spec)} layers' KV cache in the same pool, ${((draft.kvLayers * kvBytesPerLayerToken(spec, options)) / 1024).toFixed(1)} KiB per token beside the model's` +
         `${m.spec.slidingWindow !== undefined ? ' (its sliding-window layers counted as full)' : ''}${hybridBlocks}. The drafting's own activations are not counted.`,
     ];
   }
@@ -1003,7 +993,7 @@ export function planSglang(spec: ModelSpec, options: ServingOptions, gpu: Gpu): 
   const weights = stageWeightBytes(spec, { ...options, pipelineParallel: 1 }, 0, spec.numLayers) + (draft.weightsFirst ? draft.weights : 0);
   const nonTorch = nonTorchBytes(tp, 1, 0.25 * GIB, gpu);
   // Under DP attention each group of TP / DP GPUs keeps its own requests' KV, its heads split over the group.
-  const perToken = kvBytesPerLayerToken(spec, { ...options, tensorParallel: attentionGroup(options) }) * attentionLayers(spec, attentionGroup(options));
+  const perToken = kvBytesPerLayerToken(spec, { ...options, tensorParallel: attentionGroup(options) }) * cachedAttentionLayers(spec, attentionGroup(options));
   // SGLang sizes the pool from the free memory after loading, less the share it leaves unreserved.
   const pool = total - CONTEXT_BYTES - nonTorch - weights - total * (1 - fraction);
   const states = sglangStatePool(spec, options, pool);
