@@ -237,6 +237,18 @@ function listLengths(obj: ConfigObject): Record<string, number> | undefined {
   return lists.length === 0 ? undefined : Object.fromEntries(lists.map(e => [e.key, size(e.value)]));
 }
 
+/** The plain values of a config object (numbers, strings, booleans, null), by key. */
+function scalarValues(obj: ConfigObject): Record<string, RawValue | null> {
+  const values: Record<string, RawValue | null> = {};
+  for (const e of obj.entries) {
+    const value = scalar(e.value);
+    if (value !== undefined) {
+      values[e.key] = value;
+    }
+  }
+  return values;
+}
+
 /** The lists of a config object whose items are all plain values, by key. */
 function scalarLists(obj: ConfigObject): Record<string, (RawValue | null)[]> | undefined {
   const lists: Record<string, (RawValue | null)[]> = Object.create(null);
@@ -277,14 +289,7 @@ function audioConfigOf(obj: ConfigObject | undefined): FoundConfig['audio'] {
   }
   const type = entryOf(a, 'model_type')?.value;
   const modelType = type?.kind === 'string' ? type.value : '';
-  const values: Record<string, RawValue | null> = {};
-  for (const e of a.entries) {
-    const value = scalar(e.value);
-    if (value !== undefined) {
-      values[e.key] = value;
-    }
-  }
-  return { counted: AUDIO_TOWERS.has(modelType), modelType, values, lists: scalarLists(a) ?? {} };
+  return { counted: AUDIO_TOWERS.has(modelType), modelType, values: scalarValues(a), lists: scalarLists(a) ?? {} };
 }
 
 /** Gemma4AudioConfig's defaults, for what an audio_config leaves out. */
@@ -320,7 +325,7 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
   if (!kind) {
     return undefined;
   }
-  const values: Record<string, RawValue | null> = {};
+  const values = scalarValues(v);
   const spans: Record<string, Span> = Object.create(null);
   const written = (e: ConfigEntry, key: string): void => {
     if (e.keySpan.end > e.keySpan.start) {
@@ -328,10 +333,6 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
     }
   };
   for (const e of v.entries) {
-    const value = scalar(e.value);
-    if (value !== undefined) {
-      values[e.key] = value;
-    }
     written(e, `vision_config.${e.key}`);
   }
   for (const key of [...PROJECTOR_KEYS, 'vision_feature_layer']) {
