@@ -1,6 +1,6 @@
 // Model families as data: each architecture's structure, defaults and the keys it reads, for the resolver.
 import { findCatalogModel } from './catalog';
-import type { ModelSpec, MoeShape } from './types';
+import type { DeltaNetShape, ModelSpec, MoeShape } from './types';
 
 /** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */
 export interface FamilyContext {
@@ -351,6 +351,9 @@ interface DeepseekMoeKeys {
   readonly defaultExpertsPerToken: number;
   /** Layers whose index is a multiple of moe_layer_freq hold experts (HF DeepSeek-V2); undefined: every one. */
   readonly layerFreq?: string;
+  /** Where the routed and shared experts are counted, when not DeepSeek's `n_routed_experts` / `n_shared_experts`. */
+  readonly experts?: string;
+  readonly shared?: string;
 }
 const HF_DEEPSEEK_MOE: DeepseekMoeKeys = {
   denseLayers: 'first_k_dense_replace', defaultDenseLayers: 0, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 0, defaultExperts: 0, defaultExpertWidth: 0, defaultExpertsPerToken: 0, layerFreq: 'moe_layer_freq',
@@ -374,8 +377,8 @@ function deepseekMoe(ctx: FamilyContext, keys: DeepseekMoeKeys, routerBias: bool
     }
   }
   const expertIntermediate = ctx.int(keys.expertWidth) ?? keys.defaultExpertWidth;
-  const numExperts = ctx.int('n_routed_experts') ?? keys.defaultExperts;
-  const shared = ctx.int('n_shared_experts', { allowZero: true }) ?? keys.defaultShared;
+  const numExperts = ctx.int(keys.experts ?? 'n_routed_experts') ?? keys.defaultExperts;
+  const shared = ctx.int(keys.shared ?? 'n_shared_experts', { allowZero: true }) ?? keys.defaultShared;
   return numExperts > 0 ? {
     numExperts,
     expertsPerToken: ctx.int(keys.expertsPerToken) ?? keys.defaultExpertsPerToken,
@@ -418,6 +421,88 @@ const deepseekRefine = (ctx: FamilyContext): Refinement => {
     moe,
   };
 };
+
+/** KimiLinearConfig's names and defaults for DeepSeek-V3's experts. */
+const KIMI_LINEAR_MOE: DeepseekMoeKeys = {
+  denseLayers: 'first_k_dense_replace', defaultDenseLayers: 0, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_token', defaultShared: 0, defaultExperts: 0, defaultExpertWidth: 0, defaultExpertsPerToken: 0, layerFreq: 'moe_layer_freq', experts: 'num_experts', shared: 'num_shared_experts',
+};
+
+/** Keys of a Kimi Linear config whose layers (Kimi K3's) VRAM Lens does not count, each with what it adds. */
+const KIMI_UNCOUNTED: readonly (readonly [string, string])[] = [
+  ['routed_expert_hidden_size', 'latent experts'],
+  ['attn_res_block_size', 'block attention residuals'],
+  ['latent_moe_use_norm', 'latent experts'],
+  ['mla_use_output_gate', 'a gated latent attention'],
+  ['linear_attn_config.use_full_rank_gate', 'a full-rank delta-attention gate'],
+];
+
+/**
+ * Kimi Linear (`kimi_linear`, Moonshot's remote code): Kimi Delta Attention in the layers linear_attn_config's
+ * kda_layers lists (1-based), latent attention without a query LoRA in the others, DeepSeek-V3's experts (a router
+ * with its score-correction bias as a parameter) after first_k_dense_replace dense layers; its context is
+ * model_max_length. A config naming Kimi K3's additions is refused on the key.
+ */
+const kimiLinearRefine = (ctx: FamilyContext): Refinement => {
+  // A key counts as set unless it is false or 0 (a string is left to the checks that read it).
+  const sets = (key: string) => ctx.has(key) && ctx.str(key) === undefined && ctx.bool(key) !== false;
+  const uncounted = KIMI_UNCOUNTED.find(([key]) => sets(key));
+  if (uncounted) {
+    ctx.fail(`\`${uncounted[0]}\` builds ${uncounted[1]} (Kimi K3's layers), which VRAM Lens does not count.`, uncounted[0]);
+    return {};
+  }
+  const deltaLayers = kimiDeltaLayers(ctx);
+  const attentionLayers = ctx.numLayers - (deltaLayers ?? 0);
+  if (attentionLayers > 0 && !ctx.has('kv_lora_rank')) {
+    ctx.fail('`kv_lora_rank` is missing: Kimi Linear\'s full-attention layers are latent attention (MLA), which needs its ranks.', 'kv_lora_rank');
+    return {};
+  }
+  const nope = ctx.int('qk_nope_head_dim') ?? 0;
+  const rope = ctx.int('qk_rope_head_dim') ?? 0;
+  return {
+    headDim: nope + rope,
+    // Its context is written as model_max_length, one of the keys vLLM reads a context from.
+    maxPositions: ctx.int('model_max_length'),
+    mla: { qLoraRank: ctx.int('q_lora_rank', { allowZero: true }) ?? 0, kvLoraRank: ctx.int('kv_lora_rank') ?? 0, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: ctx.int('v_head_dim') ?? 0 },
+    moe: deepseekMoe(ctx, KIMI_LINEAR_MOE, true),
+    ...(deltaLayers ? { hybrid: { attentionLayers, mambaLayers: deltaLayers, stateDtype: 'float32' as const, mixer: kimiDeltaMixer(ctx) } } : {}),
+  };
+};
+
+/** How many layers linear_attn_config's kda_layers (1-based) makes Kimi Delta Attention; undefined when it makes none. */
+function kimiDeltaLayers(ctx: FamilyContext): number | undefined {
+  if (ctx.length('linear_attn_config.kda_layers') === undefined) {
+    // KimiLinearConfig asserts the list whenever linear_attn_config is written.
+    if (ctx.length('linear_attn_config.full_attn_layers') !== undefined || kimiSectionKey(ctx) !== undefined) {
+      ctx.fail('`linear_attn_config.kda_layers` is missing: Kimi Linear\'s config requires the list of its Kimi Delta Attention layers.', kimiSectionKey(ctx));
+    }
+    return undefined;
+  }
+  const listed = ctx.numbers('linear_attn_config.kda_layers');
+  if (!listed) {
+    ctx.fail('`linear_attn_config.kda_layers` must list the Kimi Delta Attention layers by their 1-based numbers.', kimiSectionKey(ctx));
+    return undefined;
+  }
+  const layers = new Set(listed.filter(i => i <= ctx.numLayers)).size;
+  return layers > 0 ? layers : undefined;
+}
+
+/** The delta-attention sizes of linear_attn_config: a problem with the section is shown on the first of them it writes. */
+const KIMI_SECTION_SIZES = ['num_heads', 'head_dim', 'short_conv_kernel_size'].map(k => `linear_attn_config.${k}`);
+function kimiSectionKey(ctx: FamilyContext): string | undefined {
+  return KIMI_SECTION_SIZES.find(k => ctx.has(k));
+}
+
+/** Kimi Delta Attention's heads, head width and convolution window (linear_attn_config; the modeling code requires each). */
+function kimiDeltaMixer(ctx: FamilyContext): DeltaNetShape {
+  const heads = ctx.int('linear_attn_config.num_heads');
+  const headDim = ctx.int('linear_attn_config.head_dim');
+  const kernel = ctx.int('linear_attn_config.short_conv_kernel_size');
+  const missing = [['num_heads', heads], ['head_dim', headDim], ['short_conv_kernel_size', kernel]].find(([, v]) => v === undefined);
+  if (missing) {
+    ctx.fail(`\`linear_attn_config.${missing[0]}\` is missing: Kimi Linear's modeling code reads it for every Kimi Delta Attention layer.`, kimiSectionKey(ctx));
+  }
+  return { kind: 'kimi-delta', keyHeads: heads ?? 1, valueHeads: heads ?? 1, keyDim: headDim ?? 1, valueDim: headDim ?? 1, convKernel: kernel ?? 1 };
+}
 
 /** GLM's attention: q/k/v biased unless attention_bias is false (its config classes default it to true). */
 const glmAttentionRefine = (ctx: FamilyContext): Refinement => ({ attentionBias: ctx.bool('attention_bias') === false ? 'none' : 'qkv' });
@@ -1565,6 +1650,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   glm4_moe_lite: { ...LLAMA_STYLE, name: 'GLM-4.7-Flash (MLA + mixture of experts)', refine: glmLatentRefine(GLM_MOE_LITE) },
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
+  kimi_linear: { ...LLAMA_STYLE, name: 'Kimi Linear (Kimi Delta Attention–MLA hybrid, mixture of experts)', tiedByDefault: false, refine: kimiLinearRefine },
 };
 
 /** The native DeepSeek-V3 repository's config names (`dim`, `inter_dim`, `n_dense_layers`…), without model_type. */

@@ -505,7 +505,8 @@ export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions
     return 0;
   }
   const conv = setDtypeBytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
-  const state = setDtypeBytes(options.mambaSsmCacheDtype) ?? setDtypeBytes(spec.hybrid?.stateDtype) ?? conv;
+  // Kimi Delta Attention keeps its state in float32 whatever --mamba-ssm-cache-dtype says (vLLM's kda_state_dtype).
+  const state = 'kind' in recurrent.mixer && recurrent.mixer.kind === 'kimi-delta' ? stateDtypeBytes('float32') : (setDtypeBytes(options.mambaSsmCacheDtype) ?? setDtypeBytes(spec.hybrid?.stateDtype) ?? conv);
   const elements = vllmStateElements(recurrent.mixer, Math.max(1, options.tensorParallel), speculative);
   return elements.conv * conv + elements.state * state;
 }

@@ -129,8 +129,11 @@ const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   intern_vit_6b: 'internvit', gemma4_vision: 'gemma4',
 };
 
-/** Sections of a config whose scalars the families read by their dotted names (`moe.num_experts`, NeMo's `tokenizer.type`). */
-const SECTIONED_KEYS: readonly string[] = ['moe', 'attn_config', 'ffn_config', 'tokenizer'];
+/**
+ * Sections of a config whose values the families read by their dotted names (`moe.num_experts`, NeMo's
+ * `tokenizer.type`, Kimi Linear's `linear_attn_config.kda_layers`).
+ */
+const SECTIONED_KEYS: readonly string[] = ['moe', 'attn_config', 'ffn_config', 'tokenizer', 'linear_attn_config'];
 
 /** Where a multimodal config holds its language model: transformers' text_config, InternVL's llm_config. */
 const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
@@ -230,9 +233,9 @@ const PROJECTOR_KEYS = [
 ] as const;
 
 /** How many items each list of the object holds, by key; undefined when it has none. */
-function listLengths(obj: ConfigObject): Record<string, number> | undefined {
+function listLengths(entries: ConfigObject['entries']): Record<string, number> | undefined {
   // A classifier's labels are an object (`id2label`), counted like a list.
-  const lists = obj.entries.filter(e => e.value.kind === 'array' || (e.key === 'id2label' && e.value.kind === 'object'));
+  const lists = entries.filter(e => e.value.kind === 'array' || (e.key === 'id2label' && e.value.kind === 'object'));
   const size = (v: ConfigValue) => (v.kind === 'array' ? v.items.length : v.kind === 'object' ? v.entries.length : 0);
   return lists.length === 0 ? undefined : Object.fromEntries(lists.map(e => [e.key, size(e.value)]));
 }
@@ -249,11 +252,18 @@ function scalarValues(obj: ConfigObject): Record<string, RawValue | null> {
   return values;
 }
 
-/** The lists of a config object whose items are all plain values, by key. */
-function scalarLists(obj: ConfigObject): Record<string, (RawValue | null)[]> | undefined {
+/** The entries of a config's sections (SECTIONED_KEYS) under their dotted names: Mistral's params.json writes its experts under `moe`. */
+function sectionedEntries(obj: ConfigObject): ConfigObject['entries'] {
+  return obj.entries.flatMap(e =>
+    e.value.kind === 'object' && SECTIONED_KEYS.includes(e.key) ? e.value.entries.map(inner => ({ ...inner, key: `${e.key}.${inner.key}` })) : [],
+  );
+}
+
+/** The lists among a config object's entries whose items are all plain values, by key. */
+function scalarLists(entries: ConfigObject['entries']): Record<string, (RawValue | null)[]> | undefined {
   const lists: Record<string, (RawValue | null)[]> = Object.create(null);
   let any = false;
-  for (const e of obj.entries) {
+  for (const e of entries) {
     if (e.value.kind === 'array' && !(e.key in lists)) {
       const items = e.value.items.map(scalar);
       if (items.every((v): v is RawValue | null => v !== undefined)) {
@@ -289,7 +299,7 @@ function audioConfigOf(obj: ConfigObject | undefined): FoundConfig['audio'] {
   }
   const type = entryOf(a, 'model_type')?.value;
   const modelType = type?.kind === 'string' ? type.value : '';
-  return { counted: AUDIO_TOWERS.has(modelType), modelType, values: scalarValues(a), lists: scalarLists(a) ?? {} };
+  return { counted: AUDIO_TOWERS.has(modelType), modelType, values: scalarValues(a), lists: scalarLists(a.entries) ?? {} };
 }
 
 /** Gemma4AudioConfig's defaults, for what an audio_config leaves out. */
@@ -351,7 +361,7 @@ function visionConfigOf(obj: ConfigObject | undefined): VisionConfig | undefined
   const merge = entryOf(v, 'merge_kernel_size')?.value;
   const pair = wholePair(merge);
   return {
-    kind, values, lengths: listLengths(v) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}), ...(pinpoints ? { pinpoints } : {}),
+    kind, values, lengths: listLengths(v.entries) ?? {}, ...(holder?.kind === 'string' ? { holderType: holder.value } : {}), ...(pinpoints ? { pinpoints } : {}),
     ...(featureLayers?.kind === 'array' ? { featureLayers: featureLayers.items.map(i => scalar(i) ?? null) } : {}),
     ...(merge && merge.kind !== 'null' ? { mergeKernel: pair ? { pair } : {} } : {}),
     spans,
@@ -753,10 +763,7 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
   }
   keys.sort((a, b) => a.keySpan.start - b.keySpan.start);
   const scalars: Record<string, ScalarEntry> = Object.create(null);
-  // A section whose values the families read as `section.key` (Mistral's params.json writes its experts under `moe`).
-  const sectioned = obj.entries.flatMap(e =>
-    e.value.kind === 'object' && SECTIONED_KEYS.includes(e.key) ? e.value.entries.map(inner => ({ ...inner, key: `${e.key}.${inner.key}` })) : [],
-  );
+  const sectioned = sectionedEntries(obj);
   for (const e of [...obj.entries, ...sectioned]) {
     const v = scalar(e.value);
     if (v !== undefined && !(e.key in scalars)) {
@@ -777,8 +784,8 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
   const vision = visionConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? visionConfigOf(parent) : undefined);
   const uncounted = vision ? undefined : (uncountedTower(obj) ?? (TEXT_MODEL_PATH.test(path) && parent ? uncountedTower(parent) : undefined));
   const audio = audioConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? audioConfigOf(parent) : undefined);
-  const lengths = listLengths(obj);
-  const lists = scalarLists(obj);
+  const lengths = listLengths([...obj.entries, ...sectioned]);
+  const lists = scalarLists([...obj.entries, ...sectioned]);
   return {
     name: configName(obj, raw, path), span: obj.span, keys, raw, architecture: architectureOf(obj) ?? (parent && architectureOf(parent)), scalars, layerTypes,
     ...(vision ? { vision } : {}),

@@ -65,7 +65,7 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
  */
 export function mambaMixerTensors(m: HybridMixer, h: number, n: number): WeightTensor[] {
   if ('kind' in m) {
-    return m.kind === 'short-conv' ? shortConvTensors(m, n) : deltaNetTensors(m, h, n);
+    return m.kind === 'short-conv' ? shortConvTensors(m, n) : m.kind === 'kimi-delta' ? kimiDeltaTensors(m, h, n) : deltaNetTensors(m, h, n);
   }
   if (m.mamba2) {
     return mamba2MixerTensors(m, h, n);
@@ -181,6 +181,29 @@ function deltaNetTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[]
     tensor('linear_attn.dt_bias, A_log', 1, 2 * m.valueHeads, n, false, 'other'),
     tensor('linear_attn.norm (gated)', 1, m.valueDim, n, false, 'norms'),
     tensor('linear_attn.out_proj', values, h, n, true, 'attention', 'o'),
+  ];
+}
+
+/**
+ * The tensors of `n` Kimi Delta Attention mixers of width `h`, as Kimi Linear's modeling code builds them: q_proj,
+ * k_proj and v_proj; a bias-free depthwise convolution of each; A_log per head; the decay gate's low-rank f_a_proj /
+ * f_b_proj and its dt_bias per channel; b_proj (β per head); the output gate's low-rank g_a_proj / g_b_proj; the gated
+ * RMSNorm of one head's width; o_proj.
+ */
+function kimiDeltaTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[] {
+  const keys = m.keyHeads * m.keyDim;
+  const values = m.valueHeads * m.valueDim;
+  return [
+    tensor('self_attn.q_proj', h, keys, n, true, 'attention', 'q'),
+    tensor('self_attn.k_proj', h, keys, n, true, 'attention', 'k'),
+    tensor('self_attn.v_proj', h, values, n, true, 'attention', 'v'),
+    tensor('self_attn.q/k/v_conv1d', m.convKernel, deltaNetConvChannels(m), n, false, 'other'),
+    tensor('self_attn.f_a_proj, g_a_proj', h, 2 * m.valueDim, n, true, 'attention'),
+    tensor('self_attn.f_b_proj, g_b_proj', m.valueDim, 2 * values, n, true, 'attention'),
+    tensor('self_attn.b_proj', h, m.valueHeads, n, true, 'attention'),
+    tensor('self_attn.A_log, dt_bias', 1, m.valueHeads + values, n, false, 'other'),
+    tensor('self_attn.o_norm (gated)', 1, m.valueDim, n, false, 'norms'),
+    tensor('self_attn.o_proj', values, h, n, true, 'attention', 'o'),
   ];
 }
 

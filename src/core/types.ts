@@ -269,11 +269,13 @@ export interface ShortConvShape {
 }
 
 /**
- * Qwen3-Next's Gated DeltaNet (linear attention): `keyHeads` key heads and `valueHeads` value heads of keyDim and
- * valueDim, a depthwise convolution over q, k and v, a recurrent state of valueHeads × keyDim × valueDim per sequence.
+ * A delta-rule linear attention: Qwen3-Next's Gated DeltaNet, or Kimi Linear's Kimi Delta Attention (`kimi-delta`,
+ * its own projections: separate q, k and v, low-rank decay and output gates, β per head). `keyHeads` key heads and
+ * `valueHeads` value heads of keyDim and valueDim, a depthwise convolution over q, k and v, a recurrent state of
+ * valueHeads × keyDim × valueDim per sequence.
  */
 export interface DeltaNetShape {
-  readonly kind: 'gated-deltanet';
+  readonly kind: 'gated-deltanet' | 'kimi-delta';
   readonly keyHeads: number;
   readonly valueHeads: number;
   readonly keyDim: number;

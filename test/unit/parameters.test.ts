@@ -995,6 +995,59 @@ describe('more families a held-out batch of real folders named', () => {
   });
 });
 
+describe('Kimi Linear: Kimi Delta Attention beside latent attention, DeepSeek-V3 experts', () => {
+  // moonshotai/Kimi-Linear-48B-A3B-Instruct's config.json (its KimiLinearForCausalLM remote code, 1-based layer lists).
+  const KIMI_LINEAR = {
+    architectures: ['KimiLinearForCausalLM'], model_type: 'kimi_linear', hidden_size: 2304, intermediate_size: 9216, num_hidden_layers: 27,
+    num_attention_heads: 32, num_key_value_heads: 32, vocab_size: 163840, model_max_length: 1048576, tie_word_embeddings: false,
+    q_lora_rank: null, kv_lora_rank: 512, qk_nope_head_dim: 128, qk_rope_head_dim: 64, v_head_dim: 128, mla_use_nope: true,
+    num_experts: 256, num_experts_per_token: 8, num_shared_experts: 1, moe_intermediate_size: 1024, first_k_dense_replace: 1, moe_layer_freq: 1,
+    routed_scaling_factor: 2.446, moe_router_activation_func: 'sigmoid', num_nextn_predict_layers: 0,
+    linear_attn_config: { full_attn_layers: [4, 8, 12, 16, 20, 24, 27], head_dim: 128, kda_layers: [1, 2, 3, 5, 6, 7, 9, 10, 11, 13, 14, 15, 17, 18, 19, 21, 22, 23, 25, 26], num_heads: 32, short_conv_kernel_size: 4 },
+  };
+
+  it('49,122,681,728 parameters, as llama.cpp counts the converted checkpoint (llama-bench: 49.12 B)', () => {
+    const a = onlyConfig(JSON.stringify(KIMI_LINEAR));
+    assert.strictEqual(a.estimate!.parameters.total, 49_122_681_728);
+    const h = a.spec!.hybrid!;
+    assert.deepStrictEqual([h.attentionLayers, h.mambaLayers], [7, 20]);
+    assert.strictEqual(a.spec!.maxPositions, 1_048_576);
+    // Per delta-attention layer: q, k, v and o (4 × 2,304 × 4,096), the low-rank decay and output gates
+    // (2 × (2,304 × 128 + 128 × 4,096)), β (2,304 × 32), three 4-step convolutions, A_log, dt_bias and the gated norm.
+    const perLayer = 4 * 2304 * 4096 + 2 * (2304 * 128 + 128 * 4096) + 2304 * 32 + 3 * 4096 * 4 + 32 + 4096 + 128;
+    const delta = weightTensors(a.spec!).filter(t => t.name.startsWith('self_attn.')).reduce((n, t) => n + numel(t), 0);
+    assert.strictEqual(delta, 20 * perLayer);
+  });
+
+  it('caches keys and values in its 7 latent-attention layers only; the 20 others keep a recurrent state per sequence', () => {
+    const a = onlyConfig(JSON.stringify(KIMI_LINEAR), { sequenceLength: 4096 });
+    // transformers' remote code caches full heads (192 key and 128 value values each) in bf16, and per delta layer a
+    // convolution window over q, k and v (3 × 4,096 × 4) and 32 heads of 128 × 128.
+    const kv = 7 * 32 * (192 + 128) * 2 * 4096;
+    const state = 20 * (3 * 4096 * 4 + 32 * 128 * 128) * 2;
+    assert.strictEqual(a.estimate!.inference.components.kvCache, kv + state);
+    assert.ok(a.estimate!.assumptions.some(n => /20 linear-attention \(Kimi Delta Attention\) mixers/.test(n)));
+  });
+
+  it("refuses Kimi K3's additions and a linear_attn_config without its kda_layers, on the key", () => {
+    /** The config's text and the error each problem underlines there. */
+    const refused = (config: object) => {
+      const text = JSON.stringify(config);
+      const a = onlyConfig(text);
+      return { estimate: a.estimate, errors: a.problems.filter(p => p.severity === 'error').map(p => ({ at: text.slice(p.span!.start, p.span!.end), message: p.message })) };
+    };
+    const k3 = refused({ ...KIMI_LINEAR, routed_expert_hidden_size: 1152 });
+    assert.strictEqual(k3.estimate, undefined);
+    assert.ok(k3.errors.some(e => e.at.startsWith('"routed_expert_hidden_size"') && /Kimi K3/.test(e.message)), JSON.stringify(k3.errors));
+    assert.strictEqual(refused({ ...KIMI_LINEAR, mla_use_output_gate: false }).estimate!.parameters.total, 49_122_681_728);
+    const { kda_layers: _listed, ...noList } = KIMI_LINEAR.linear_attn_config;
+    const missing = refused({ ...KIMI_LINEAR, linear_attn_config: noList });
+    assert.strictEqual(missing.estimate, undefined);
+    // Shown on the section's num_heads (a list is no key of its own to underline).
+    assert.ok(missing.errors.some(e => e.at.startsWith('"num_heads"') && /kda_layers/.test(e.message)), JSON.stringify(missing.errors));
+  });
+});
+
 describe("what transformers and diffusers allocate (bench/data/library-allocated.json, built on the meta device)", () => {
   // The configs the unit tests write inline: the families first counted by hand (Falcon-H1, Granite 4 hybrids,
   // Zamba2, Qwen3-VL, PixArt, Sana, RWKV-4, Jamba, Qwen3-Next, FLUX.1), each built by its own library class.

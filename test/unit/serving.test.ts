@@ -9,7 +9,7 @@ import { catalogHoverMarkdown, compareGpusMarkdown, gpuFitDetail, lensTitle, rep
 import { fixesJson } from '../../src/core/configFixes';
 import { formatUsage } from '../../src/core/format';
 import { findGpu, GPUS, isUnifiedMemory } from '../../src/core/gpus';
-import { parseEngineVersion, planServing, stageLayers } from '../../src/core/serving';
+import { parseEngineVersion, planServing, stageLayers, vllmStatePageBytes } from '../../src/core/serving';
 import { servingFixes } from '../../src/core/servingFixes';
 import { servingFlagHelp } from '../../src/core/servingKeys';
 import { main } from '../../src/cli/main';
@@ -481,6 +481,22 @@ describe("serving planner: a hybrid's recurrent states in SGLang's pool", () => 
     assert.strictEqual(noRadix.maxNumSeqs, 16);
     assert.ok(noRadix.kvTokens > set.kvTokens);
     assert.ok(plan('--mamba-ssm-dtype bfloat16').stateBytesPerSequence! < PER_REQUEST * 0.6);
+  });
+});
+
+describe('serving planner: Kimi Linear (Kimi Delta Attention and latent attention) in vLLM', () => {
+  const plan = (flags: string) => only(`vllm serve moonshotai/Kimi-Linear-48B-A3B-Instruct --trust-remote-code ${flags}\n`, 'shell', { targetGpu: 'H100 80GB' });
+
+  it("pages the latent per token in its 7 attention layers and a float32 delta state per sequence in the 20 others, whatever --mamba-ssm-cache-dtype says", () => {
+    const a = plan('-tp 8 --max-model-len 131072');
+    // 576 latent values (512 + 64 rotary) in bf16, in each of the 7 MLA layers, on every TP GPU.
+    assert.strictEqual(a.serving!.kvBytesPerToken, 7 * 576 * 2);
+    // vLLM's kda_state_shape on one of 8 GPUs: 4 heads of 128 × 128 in float32 (2^18 bytes) and a 3-input window over
+    // q, k and v (12,288 / 8 channels) in bf16.
+    const layer = 4 * 128 * 128 * 4 + (12288 / 8) * 3 * 2;
+    assert.strictEqual(vllmStatePageBytes(a.spec!, a.servingOptions!), layer);
+    assert.strictEqual(vllmStatePageBytes(a.spec!, { ...a.servingOptions!, mambaSsmCacheDtype: 'bfloat16' }), layer);
+    assert.ok(a.serving!.starts && a.serving!.stateBytesPerSequence! >= 20 * layer, `${a.serving!.stateBytesPerSequence}`);
   });
 });
 
