@@ -3,6 +3,8 @@ import * as assert from 'assert';
 import { analyzeDocument, DEFAULT_OPTIONS } from '../../src/core/analyze';
 import { CATALOG, findCatalogModel, matchCatalogModel } from '../../src/core/catalog';
 import { parseConfig } from '../../src/parse';
+import { draftLayerTensors } from '../../src/core/tensors';
+import { numel } from '../../src/core/weightTensor';
 import type { ConfigObject } from '../../src/core/configTree';
 
 /** An entry's config analyzed as a file; a pipeline's with its components' configs beside it, as a host reads them. */
@@ -115,6 +117,27 @@ describe('names as files write them', () => {
     for (const name of ['not/a-model', 'my-org/llama-3-8b-but-bigger', 'Qwen/Qwen9-8B', 'bnb-4bit', '']) {
       assert.strictEqual(matchCatalogModel(name), undefined, name);
     }
+  });
+});
+
+describe("Qwen3.5's large MoE checkpoints against llama.cpp's counts", () => {
+  // llama-bench prints the language model's parameters for a GGUF: 396.35 B (397B-A17B) and 122.11 B (122B-A10B);
+  // a 122B GGUF that keeps the multi-token-prediction layer reports model_n_params 124,635,206,144.
+  const textModel = (id: string) => {
+    const entry = CATALOG.find(m => m.id === id)!;
+    const text = (entry.config as { text_config: object }).text_config;
+    return analyzeEntry({ architectures: ['Qwen3_5MoeForCausalLM'], ...text })!;
+  };
+
+  it('397B-A17B: 396,346,350,336 in the language model', () => {
+    assert.strictEqual(textModel('Qwen/Qwen3.5-397B-A17B').estimate!.parameters.total, 396_346_350_336);
+  });
+
+  it('122B-A10B: 122,111,526,912 in the language model, 124,635,206,144 with its MTP layer', () => {
+    const a = textModel('Qwen/Qwen3.5-122B-A10B');
+    assert.strictEqual(a.estimate!.parameters.total, 122_111_526_912);
+    const mtp = draftLayerTensors(a.spec!, a.spec!.draftLayers!).reduce((n, t) => n + numel(t), 0);
+    assert.strictEqual(a.estimate!.parameters.total + mtp, 124_635_206_144);
   });
 });
 
