@@ -8,7 +8,7 @@ import type { Quantization } from './types';
 /** A popular model's architecture, for configs that name the model instead of writing it out. */
 /** Config values as a catalog entry holds them: scalars, lists of numbers (cross_attention_layers), and objects of them (a vision_config). */
 /** One item of a catalog list: a number, a string (a pipeline's class names), null, or a list (LLaVA-NeXT's grid pinpoints). */
-export type CatalogItem = number | string | null | readonly CatalogItem[];
+export type CatalogItem = number | string | boolean | null | readonly CatalogItem[] | CatalogConfig;
 export type CatalogConfig = { readonly [key: string]: RawValue | null | readonly CatalogItem[] | CatalogConfig };
 
 export interface CatalogModel {
@@ -130,7 +130,18 @@ function ggufQuantization(type: string): Quantization | undefined {
 export function matchCatalogModel(reference: string): CatalogMatch | undefined {
   // A Hub repository with a file tag (`bartowski/…-GGUF:Q4_K_M`, as llama.cpp's -hf takes it) is the repository.
   const repository = /\/[^/:]+:[\w.-]+$/.test(reference) ? reference.replace(/:[\w.-]+$/, '') : reference;
-  return matchPublishedName(repository) ?? matchOllamaName(reference);
+  return matchPublishedName(repository) ?? matchOrganisationPrefixed(repository) ?? matchOllamaName(reference);
+}
+
+/**
+ * A re-upload that prefixes the model's organisation to its name (`bartowski/Qwen_Qwen3-8B-GGUF`,
+ * `nvidia_Llama-3_3-Nemotron-Super-49B-v1_5-Q4_K_M.gguf`): the name without it, when an entry of that organisation
+ * matches what is left.
+ */
+function matchOrganisationPrefixed(reference: string): CatalogMatch | undefined {
+  const prefixed = /^([A-Za-z0-9-]+)_(.+)$/.exec(reference.trim().replace(/\/+$/, '').split('/').pop()!);
+  const match = prefixed ? matchPublishedName(prefixed[2]) : undefined;
+  return match && match.model.id.toLowerCase().startsWith(`${prefixed![1].toLowerCase()}/`) ? match : undefined;
 }
 
 /** An Ollama library name (`llama3.1:8b`) no published name matches. */

@@ -1,6 +1,6 @@
 // Model families as data: each architecture's structure, defaults and the keys it reads, for the resolver.
 import { findCatalogModel } from './catalog';
-import type { DeltaNetShape, ModelSpec, MoeShape } from './types';
+import type { DeltaNetShape, ModelSpec, MoeShape, NasLayout, RawValue } from './types';
 
 /** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */
 export interface FamilyContext {
@@ -13,6 +13,8 @@ export interface FamilyContext {
   readonly architecture: string | undefined;
   /** `layer_types`, when the config lists each layer's kind (Granite 4's "mamba" and "attention"). */
   readonly layerTypes: readonly string[] | undefined;
+  /** `block_configs` (Nemotron-NAS), each block's values by dotted name (`attention.n_heads_in_group`), when listed. */
+  readonly blockConfigs?: readonly Readonly<Record<string, RawValue | null>>[];
   /** A whole number ≥ 0 (≥ 1 unless `allowZero`), or undefined when absent or invalid (then a problem is recorded). */
   int(key: string, options?: { allowZero?: boolean }): number | undefined;
   bool(key: string): boolean | undefined;
@@ -41,7 +43,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4'
+    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas'
   >
 >;
 
@@ -503,6 +505,74 @@ function kimiDeltaMixer(ctx: FamilyContext): DeltaNetShape {
   }
   return { kind: 'kimi-delta', keyHeads: heads ?? 1, valueHeads: heads ?? 1, keyDim: headDim ?? 1, valueDim: headDim ?? 1, convKernel: kernel ?? 1 };
 }
+
+/** DeciLM's FFN width for an ffn_mult: two thirds of ffn_mult × hidden_size, rounded up to a multiple of 256. */
+export function deciFfnWidth(mult: number, hidden: number): number {
+  return Math.ceil(Math.trunc((2 * mult * hidden) / 3) / 256) * 256;
+}
+
+/** One Nemotron-NAS block's attention and FFN as DeciLM builds them; undefined (the reason recorded) for one it cannot. */
+function nasBlock(ctx: FamilyContext, b: Readonly<Record<string, RawValue | null>>, layer: number): { attention: 'none' | 'linear' | number; ffn: 'none' | 'linear' | number } | undefined {
+  const where = `\`block_configs[${layer}]\``;
+  if (b['attention.window_length'] !== undefined && b['attention.window_length'] !== null && b['attention.no_op'] !== true) {
+    ctx.fail(`${where}: a windowed attention layer (attention.window_length) is not counted by VRAM Lens.`);
+    return undefined;
+  }
+  const group = b['attention.n_heads_in_group'];
+  const grouped = typeof group === 'number' && Number.isInteger(group) && group >= 1 && ctx.numHeads % group === 0 ? ctx.numHeads / group : undefined;
+  const attention = b['attention.no_op'] === true ? 'none' : b['attention.replace_with_linear'] === true ? 'linear' : grouped;
+  if (attention === undefined) {
+    ctx.fail(`${where}: attention.n_heads_in_group must be a whole number dividing num_attention_heads (${ctx.numHeads}), unless the block's attention is no_op or replace_with_linear (it is ${JSON.stringify(group ?? null)}).`);
+    return undefined;
+  }
+  const mult = b['ffn.ffn_mult'];
+  const ffn = b['ffn.no_op'] === true ? 'none' : b['ffn.replace_with_linear'] === true ? 'linear' : typeof mult === 'number' && mult > 0 ? deciFfnWidth(mult, ctx.hiddenSize) : undefined;
+  if (ffn === undefined) {
+    ctx.fail(`${where}: ffn.ffn_mult must be a positive number, unless the block's FFN is no_op or replace_with_linear (it is ${JSON.stringify(mult ?? null)}).`);
+    return undefined;
+  }
+  return { attention, ffn };
+}
+
+/**
+ * Nemotron-NAS (`nemotron-nas`, DeciLMForCausalLM: Llama-3.3-Nemotron-Super-49B, Llama-3.1-Nemotron-Ultra-253B):
+ * Llama's layers, each as its block_configs entry builds it — grouped-query attention with n_heads_in_group query heads
+ * per key-value head, a linear layer in its place, or none; a gated MLP of ffn_mult (two thirds of ffn_mult × hidden,
+ * rounded up to 256), a linear layer, or none; each present part after its own RMSNorm. Its attention layers must share
+ * one key-value width.
+ */
+const nemotronNasRefine = (ctx: FamilyContext): Refinement => {
+  const listed = ctx.blockConfigs;
+  if (!listed || listed.length < ctx.numLayers) {
+    ctx.fail(`\`block_configs\` must give each of the ${ctx.numLayers} layers its attention and ffn (it lists ${listed?.length ?? 0}).`);
+    return {};
+  }
+  const blocks = listed.slice(0, ctx.numLayers).map((b, i) => nasBlock(ctx, b, i));
+  if (blocks.some(b => b === undefined)) {
+    return {};
+  }
+  const kvHeads = new Set(blocks.map(b => b!.attention).filter((a): a is number => typeof a === 'number'));
+  if (kvHeads.size > 1) {
+    ctx.fail(`\`block_configs\` gives its attention layers different key-value heads (${[...kvHeads].join(', ')}): VRAM Lens counts one key-value width for every layer.`);
+    return {};
+  }
+  const widths = new Map<number, number>();
+  for (const b of blocks) {
+    if (typeof b!.ffn === 'number') {
+      widths.set(b!.ffn, (widths.get(b!.ffn) ?? 0) + 1);
+    }
+  }
+  const count = (pred: (b: NonNullable<(typeof blocks)[number]>) => boolean) => blocks.filter(b => pred(b!)).length;
+  const nas: NasLayout = {
+    attentionLayers: count(b => typeof b.attention === 'number'),
+    linearAttentionLayers: count(b => b.attention === 'linear'),
+    ffnWidths: [...widths.entries()].sort((a, b) => b[0] - a[0]),
+    linearFfnLayers: count(b => b.ffn === 'linear'),
+    blocks: blocks.map(b => ({ attention: typeof b!.attention === 'number' ? 'grouped' : b!.attention, ffn: b!.ffn })),
+  };
+  const ffnTotal = nas.ffnWidths.reduce((n, [width, layers]) => n + width * layers, 0);
+  return { numKvHeads: kvHeads.size === 1 ? [...kvHeads][0] : ctx.numKvHeads, intermediateSize: Math.max(1, Math.round(ffnTotal / ctx.numLayers)), nas };
+};
 
 /** GLM's attention: q/k/v biased unless attention_bias is false (its config classes default it to true). */
 const glmAttentionRefine = (ctx: FamilyContext): Refinement => ({ attentionBias: ctx.bool('attention_bias') === false ? 'none' : 'qkv' });
@@ -1650,6 +1720,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   glm4_moe_lite: { ...LLAMA_STYLE, name: 'GLM-4.7-Flash (MLA + mixture of experts)', refine: glmLatentRefine(GLM_MOE_LITE) },
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
+  // Nemotron-NAS (DeciLM): Llama's layers, each built by its own block_configs entry.
+  'nemotron-nas': { ...LLAMA_STYLE, name: 'Nemotron-NAS (Llama layers of their own shapes)', tiedByDefault: false, refine: nemotronNasRefine },
   kimi_linear: { ...LLAMA_STYLE, name: 'Kimi Linear (Kimi Delta Attention–MLA hybrid, mixture of experts)', tiedByDefault: false, refine: kimiLinearRefine },
 };
 

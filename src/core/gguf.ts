@@ -1,7 +1,7 @@
 // GGUF for llama.cpp and Ollama users: GGML's block sizes, llama.cpp's per-tensor quantization recipe for a named file type (Q4_K_M keeps some tensors at Q6_K), and the reader of a local .gguf's header (metadata and tensor infos, never the weights).
-import { weightTensors } from './tensors';
+import { NAS_LINEAR_ATTENTION, NAS_LINEAR_FFN, weightTensors } from './tensors';
 import { numel, type WeightTensor } from './weightTensor';
-import type { ModelSpec } from './types';
+import type { ModelSpec, NasBlock } from './types';
 
 /** A GGML tensor type: its id in a GGUF file, and [elements per block, bytes per block] (gguf-py GGML_QUANT_SIZES). */
 interface GgmlType {
@@ -243,7 +243,7 @@ function everyNthElseLast(layers: number, count: number): (i: number) => boolean
  * first_k_dense_replace, GLM-4.5's).
  */
 function layersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
-  const hybrid = hybridLayersHolding(spec, t) ?? gemma4LayersHolding(spec, t);
+  const hybrid = hybridLayersHolding(spec, t) ?? gemma4LayersHolding(spec, t) ?? nasLayersHolding(spec, t);
   if (hybrid) {
     return hybrid;
   }
@@ -278,6 +278,24 @@ function gemma4LayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undef
   const own = kind.filter(i => i < firstShared);
   const set = t.count === kind.length ? kind : t.count === own.length ? own : undefined;
   return set && set.length > 0 ? set : undefined;
+}
+
+/**
+ * The blocks of a Nemotron-NAS model that hold a tensor of its attention or FFN: grouped-query attention's, the linear
+ * layer in attention's place, an FFN of one width (its tensors named `mlp WIDTH.`), the linear layer in an FFN's place.
+ * Undefined for any other tensor.
+ */
+function nasLayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
+  const blocks = spec.nas?.blocks;
+  if (!blocks || (t.component !== 'attention' && t.component !== 'mlp')) {
+    return undefined;
+  }
+  const width = /^mlp (\d+)\./.exec(t.name)?.[1];
+  const holds = (b: NasBlock) =>
+    t.component === 'attention' ? b.attention === (t.name === NAS_LINEAR_ATTENTION ? 'linear' : 'grouped')
+      : width !== undefined ? b.ffn === Number(width) : t.name === NAS_LINEAR_FFN && b.ffn === 'linear';
+  const set = blocks.flatMap((b, i) => (holds(b) ? [i] : []));
+  return set.length > 0 ? set : undefined;
 }
 
 /** A recurrent mixer's tensor (Gated DeltaNet, Mamba, short convolution), by the names the inventory gives them. */

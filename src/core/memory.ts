@@ -1301,7 +1301,12 @@ export function cachedAttentionLayers(spec: ModelSpec, tensorParallel = 1): numb
     return g.sliding + g.global;
   }
   const stateSpaceOnly = !spec.hybrid && spec.ssm !== undefined;
-  return stateSpaceOnly ? 0 : (spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers) - (spec.crossAttentionLayers ?? 0);
+  return stateSpaceOnly ? 0 : attentionLayersOf(spec) - (spec.crossAttentionLayers ?? 0);
+}
+
+/** The layers with attention: a hybrid's attention layers, Nemotron-NAS's blocks with attention, else every layer. */
+function attentionLayersOf(spec: ModelSpec): number {
+  return spec.hybrid?.attentionLayers ?? spec.nas?.attentionLayers ?? spec.numLayers;
 }
 
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */
@@ -1330,7 +1335,7 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   }
   // A hybrid's Mamba layers keep no keys or values, but a recurrent state per sequence, whatever its length.
   const mambaLayers = spec.hybrid?.mambaLayers ?? 0;
-  const attentionLayers = spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers;
+  const attentionLayers = attentionLayersOf(spec);
   const tokenLayers = (attentionLayers - (spec.crossAttentionLayers ?? 0) - spec.slidingLayers) * blocks(full) + spec.slidingLayers * blocks(sliding);
   // Llama 3.2 Vision's cross-attention layers cache the keys and values of the images' tiles, once per sequence.
   const imageLayers = (spec.crossAttentionLayers ?? 0) * (settings.crossAttentionTokens ?? 0);

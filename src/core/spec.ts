@@ -79,6 +79,11 @@ export interface FoundConfig {
   readonly scalars: Readonly<Record<string, ScalarEntry>>;
   /** `layer_types` (e.g. "sliding_attention" / "full_attention" per layer), when the config lists them. */
   readonly layerTypes: readonly string[] | undefined;
+  /**
+   * `block_configs` (Nemotron-NAS: each layer's attention and FFN), each block's plain values by dotted name
+   * (`attention.n_heads_in_group`, `ffn.ffn_mult`), when the config lists them as objects.
+   */
+  readonly blockConfigs?: readonly Readonly<Record<string, RawValue | null>>[];
   /** Set when the architecture comes from the built-in catalog, named by a key of the file. */
   readonly catalog?: CatalogReference;
   /** Run settings the file states (batch, sequence, precision, LoRA…), with their keys. */
@@ -558,12 +563,14 @@ function catalogValues(values: CatalogModel['config'], span: Span, objectSpan: S
   return { kind: 'object', entries, span: objectSpan };
 }
 
-/** One item of a catalog list as a config value. */
+/** One item of a catalog list as a config value (Nemotron-NAS's block_configs holds objects). */
 function catalogItem(v: CatalogItem, span: Span): ConfigValue {
   return v === null ? { kind: 'null', span }
     : typeof v === 'number' ? { kind: 'number', value: v, raw: String(v), span }
       : typeof v === 'string' ? { kind: 'string', value: v, span }
-        : { kind: 'array', items: v.map(n => catalogItem(n, span)), span };
+        : typeof v === 'boolean' ? { kind: 'boolean', value: v, span }
+          : Array.isArray(v) ? { kind: 'array', items: v.map(n => catalogItem(n, span)), span }
+            : catalogValues(v as CatalogModel['config'], span, span);
 }
 
 /**
@@ -780,6 +787,7 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
     types?.kind === 'array' && types.items.every(i => i.kind === 'string')
       ? types.items.map(i => (i.kind === 'string' ? i.value : ''))
       : undefined;
+  const blockConfigs = blockConfigsOf(obj);
   // A multimodal checkpoint's tower: inside the config (a catalog entry), or beside its text_config.
   const vision = visionConfigOf(obj) ?? (TEXT_MODEL_PATH.test(path) ? visionConfigOf(parent) : undefined);
   const uncounted = vision ? undefined : (uncountedTower(obj) ?? (TEXT_MODEL_PATH.test(path) && parent ? uncountedTower(parent) : undefined));
@@ -793,7 +801,30 @@ function readConfig(obj: ConfigObject, path: string, parent?: ConfigObject): Omi
     ...(audio ? { audio } : {}),
     ...(lengths ? { lengths } : {}),
     ...(lists ? { lists } : {}),
+    ...(blockConfigs ? { blockConfigs } : {}),
   };
+}
+
+/**
+ * Nemotron-NAS's `block_configs`: per layer, the plain values of its `attention` and `ffn` objects under dotted names;
+ * undefined unless the config lists objects there.
+ */
+function blockConfigsOf(obj: ConfigObject): Record<string, RawValue | null>[] | undefined {
+  const list = entryOf(obj, 'block_configs')?.value;
+  if (list?.kind !== 'array' || list.items.length === 0 || !list.items.every(i => i.kind === 'object')) {
+    return undefined;
+  }
+  return list.items.map(item => {
+    const values: Record<string, RawValue | null> = {};
+    for (const part of item.kind === 'object' ? item.entries : []) {
+      if (part.value.kind === 'object') {
+        for (const [key, value] of Object.entries(scalarValues(part.value))) {
+          values[`${part.key}.${key}`] = value;
+        }
+      }
+    }
+    return values;
+  });
 }
 
 /** An object that holds a model config: written out, or named by a key (with the catalog entry it names). */
@@ -1506,6 +1537,7 @@ function familyContext(read: SpecReader, dims: Dimensions): FamilyContext {
     },
     architecture: config.architecture,
     layerTypes: config.layerTypes,
+    blockConfigs: config.blockConfigs,
     fail: (message, key) => problems.push({ severity: 'error', key, message }),
   };
 }
@@ -1752,6 +1784,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.mlpLayers !== undefined ? { mlpLayers: Math.min(refined.mlpLayers, numLayers) } : {}),
     ...(refined.activationParams ? { activationParams: refined.activationParams } : {}),
     ...(refined.gemma4 ? { gemma4: refined.gemma4, approximate: "its global layers' training activations counted at its sliding layers' head width, not measured" } : {}),
+    ...(refined.nas ? { nas: refined.nas, approximate: 'its training activations counted as if every layer had attention and an FFN of the mean width, not measured' } : {}),
   };
 }
 

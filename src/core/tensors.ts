@@ -1,5 +1,5 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
-import type { Gemma4Layout, Ia3Layout, ModelSpec } from './types';
+import type { Gemma4Layout, Ia3Layout, ModelSpec, NasLayout } from './types';
 import { numel, type LoraTarget, type ParameterComponent, type WeightTensor } from './weightTensor';
 import { crossDitTensors, ditTensors, mmditTensors } from './diffusion';
 import { rwkvTensors } from './rwkv';
@@ -220,8 +220,32 @@ function encoderDecoderStack(spec: ModelSpec): WeightTensor[] {
   ];
 }
 
+/** The names of the linear layers Nemotron-NAS puts in place of attention or an FFN (replace_with_linear). */
+export const NAS_LINEAR_ATTENTION = 'self_attn (linear)';
+export const NAS_LINEAR_FFN = 'mlp (linear)';
+
+/**
+ * Nemotron-NAS's layers, each built as its block says: grouped-query attention or a linear layer in its place, a gated
+ * MLP of its own width or a linear layer, each present part with its RMSNorm; the final norm.
+ */
+function nasStack(spec: ModelSpec, nas: NasLayout): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const ffnLayers = nas.ffnWidths.reduce((n, [, layers]) => n + layers, 0);
+  const parts = nas.attentionLayers + nas.linearAttentionLayers + ffnLayers + nas.linearFfnLayers;
+  return [
+    ...attentionTensors(spec, nas.attentionLayers, ''),
+    ...(nas.linearAttentionLayers > 0 ? tagged('attention', linear(NAS_LINEAR_ATTENTION, h, h, nas.linearAttentionLayers, 'o')) : []),
+    ...nas.ffnWidths.flatMap(([width, layers]) => tagged('mlp', ...mlpTensors(spec, width, layers, `mlp ${width}.`))),
+    ...(nas.linearFfnLayers > 0 ? tagged('mlp', linear(NAS_LINEAR_FFN, h, h, nas.linearFfnLayers, 'down')) : []),
+    ...tagged('norms', vector('norms', normParams(spec), parts + (spec.finalNorm ? 1 : 0))),
+  ];
+}
+
 /** A decoder (or encoder) stack: attention (and a hybrid's Mamba mixers), dense MLPs, experts, norms, MiMo's MTP layers, Llama 3.2 Vision's cross-attention extras. */
 function decoderStack(spec: ModelSpec): WeightTensor[] {
+  if (spec.nas) {
+    return nasStack(spec, spec.nas);
+  }
   const h = spec.hiddenSize;
   const norm = normParams(spec);
   const out = spec.gemma4 ? gemma4Attention(spec, spec.gemma4) : attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, '');

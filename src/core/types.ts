@@ -192,6 +192,8 @@ export interface ModelSpec {
   readonly activationParams?: number;
   /** Gemma 4's layers: global layers of their own geometry, layers that reuse earlier layers' keys and values, per-layer embeddings. */
   readonly gemma4?: Gemma4Layout;
+  /** Nemotron-NAS's layers, each with its own attention and FFN (or none, or one linear layer in their place). */
+  readonly nas?: NasLayout;
   /** An audio encoder beside the language model (Gemma 4 E2B / E4B), counted with the towers. */
   readonly audio?: AudioTower;
   /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
@@ -252,6 +254,26 @@ export interface HybridLayers {
   readonly stateDtype?: 'float32' | 'float16' | 'bfloat16';
   /** A Mamba2 mixer's scan chunk (`mamba_chunk_size` / `chunk_size`), which vLLM aligns its blocks to under prefix caching. */
   readonly chunkSize?: number;
+}
+
+/**
+ * A Nemotron-NAS model's layers as its block_configs build them: how many have grouped-query attention (at numKvHeads,
+ * the model's one key-value width), how many a linear layer in its place (`replace_with_linear`), and the FFN widths
+ * with how many layers have each, beside those with a linear layer for an FFN; a no-op block has neither.
+ */
+export interface NasLayout {
+  readonly attentionLayers: number;
+  readonly linearAttentionLayers: number;
+  readonly ffnWidths: readonly (readonly [width: number, layers: number])[];
+  readonly linearFfnLayers: number;
+  /** Each layer's attention and FFN in order, where llama.cpp places their tensors (its blk.N). */
+  readonly blocks: readonly NasBlock[];
+}
+
+/** One Nemotron-NAS layer: grouped-query attention, a linear layer or none; an FFN of its width, a linear layer or none. */
+export interface NasBlock {
+  readonly attention: 'grouped' | 'linear' | 'none';
+  readonly ffn: number | 'linear' | 'none';
 }
 
 /** The recurrent mixer a hybrid runs in place of attention: Mamba / Mamba2, a Gated DeltaNet or a short convolution. */

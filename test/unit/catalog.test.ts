@@ -97,6 +97,9 @@ describe('names as files write them', () => {
     ['allenai/Olmo-3.1-32B-Instruct', 'allenai/Olmo-3-1125-32B'],
     ['ibm-granite/granite-3.1-8b-instruct', 'ibm-granite/granite-3.1-8b-base'],
     ['microsoft/Phi-4-mini-instruct', 'microsoft/Phi-4-mini-instruct'],
+    // A re-upload that prefixes the organisation to the name, as bartowski's GGUF repositories and files do.
+    ['bartowski/Qwen_Qwen3-8B-GGUF', 'Qwen/Qwen3-8B'],
+    ['nvidia_Llama-3_3-Nemotron-Super-49B-v1_5-Q4_K_M.gguf', 'nvidia/Llama-3_3-Nemotron-Super-49B-v1', 'q4_k_m'],
   ];
   for (const [name, id, quantization] of cases) {
     it(`${name} → ${id}${quantization ? ` (${quantization})` : ''}`, () => {
@@ -114,7 +117,8 @@ describe('names as files write them', () => {
   });
 
   it('a name with no entry under any suffix is not guessed', () => {
-    for (const name of ['not/a-model', 'my-org/llama-3-8b-but-bigger', 'Qwen/Qwen9-8B', 'bnb-4bit', '']) {
+    // An organisation prefix is set aside only when the entry left is that organisation's.
+    for (const name of ['not/a-model', 'my-org/llama-3-8b-but-bigger', 'Qwen/Qwen9-8B', 'bnb-4bit', '', 'bartowski/mistralai_Qwen3-8B-GGUF']) {
       assert.strictEqual(matchCatalogModel(name), undefined, name);
     }
   });

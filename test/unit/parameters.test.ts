@@ -1048,6 +1048,46 @@ describe('Kimi Linear: Kimi Delta Attention beside latent attention, DeepSeek-V3
   });
 });
 
+describe('Nemotron-NAS (DeciLM): Llama layers, each built by its own block_configs entry', () => {
+  /** A block_configs entry: grouped attention (n_heads_in_group), linear or none; an FFN of ffn_mult, linear or none. */
+  const block = (attention: number | 'linear' | 'none', ffn: number | 'linear' | 'none') => ({
+    attention: attention === 'none' ? { no_op: true } : attention === 'linear' ? { replace_with_linear: true } : { n_heads_in_group: attention, no_op: false },
+    ffn: ffn === 'none' ? { no_op: true } : ffn === 'linear' ? { replace_with_linear: true } : { ffn_mult: ffn, no_op: false },
+  });
+  const config = (blocks: object[]) => ({
+    architectures: ['DeciLMForCausalLM'], model_type: 'nemotron-nas', hidden_size: 8192, num_attention_heads: 64, num_hidden_layers: blocks.length,
+    num_key_value_heads: null, intermediate_size: null, vocab_size: 128256, max_position_embeddings: 131072, tie_word_embeddings: false, block_configs: blocks,
+  });
+  const FOUR = [block(8, 2.625), block('none', 1.0), block('linear', 1.3125), block(8, 'none')];
+
+  it('counts each layer as its block builds it: 3,137,396,736 for four mixed blocks', () => {
+    const a = onlyConfig(JSON.stringify(config(FOUR)));
+    // Embedding and head 2 × 128,256 × 8,192; grouped attention (64 query and 8 key-value heads of 128) twice; a
+    // linear layer in attention's place; FFNs of ffn_mult 2.625, 1.0 and 1.3125: 14,336, 5,632 (5,461 rounded up to 256)
+    // and 7,168 wide; an RMSNorm before each present part, and the final one.
+    const attention = 2 * 8192 * 8192 + 2 * 8192 * 1024;
+    const expected = 2 * 128256 * 8192 + 2 * attention + 8192 * 8192 + 3 * 8192 * (14336 + 5632 + 7168) + (3 + 3 + 1) * 8192;
+    assert.strictEqual(expected, 3_137_396_736);
+    assert.strictEqual(a.estimate!.parameters.total, expected);
+    // Only the two grouped-attention layers cache keys and values: 8 heads of 128, keys and values, bf16.
+    const b = onlyConfig(JSON.stringify(config(FOUR)), { sequenceLength: 4096 });
+    assert.strictEqual(b.estimate!.inference.components.kvCache, 2 * 2 * 8 * 128 * 2 * 4096);
+  });
+
+  it('refuses a block it cannot count, on block_configs', () => {
+    const refused = (blocks: object[]) => onlyConfig(JSON.stringify(config(blocks)));
+    const mixed = refused([block(8, 1.0), block(16, 1.0)]);
+    assert.strictEqual(mixed.estimate, undefined);
+    assert.ok(mixed.problems.some(p => /different key-value heads \(8, 4\)/.test(p.message)));
+    const windowed = refused([{ attention: { n_heads_in_group: 8, window_length: 4096 }, ffn: { ffn_mult: 1.0 } }]);
+    assert.ok(windowed.problems.some(p => /block_configs\[0\].*window_length/.test(p.message)));
+    assert.ok(refused([block(8, 1.0), { attention: { n_heads_in_group: 8 }, ffn: {} }]).problems.some(p => /block_configs\[1\].*ffn_mult/.test(p.message)));
+    assert.ok(refused([block(7, 1.0)]).problems.some(p => /n_heads_in_group must be a whole number dividing num_attention_heads \(64\)/.test(p.message)));
+    const short = onlyConfig(JSON.stringify({ ...config(FOUR), num_hidden_layers: 5 }));
+    assert.ok(short.problems.some(p => /each of the 5 layers.*lists 4/.test(p.message)));
+  });
+});
+
 describe("what transformers and diffusers allocate (bench/data/library-allocated.json, built on the meta device)", () => {
   // The configs the unit tests write inline: the families first counted by hand (Falcon-H1, Granite 4 hybrids,
   // Zamba2, Qwen3-VL, PixArt, Sana, RWKV-4, Jamba, Qwen3-Next, FLUX.1), each built by its own library class.

@@ -484,6 +484,25 @@ describe("serving planner: a hybrid's recurrent states in SGLang's pool", () => 
   });
 });
 
+describe('serving planner: Nemotron-NAS (Llama-3.3-Nemotron-Super-49B), whose layers differ', () => {
+  // 49 of its 80 layers have attention (8 key-value heads of 128); the others cache nothing.
+  const PER_TOKEN = 49 * 8 * 128 * 2 * 2;
+
+  it('vLLM pages keys and values for its 49 attention layers only', () => {
+    const p = only('vllm serve nvidia/Llama-3_3-Nemotron-Super-49B-v1_5 --max-model-len 32768 -tp 2\n', 'shell').serving!;
+    assert.strictEqual(p.kvBytesPerToken * 2, PER_TOKEN);
+    assert.ok(p.starts);
+  });
+
+  it('llama.cpp places each layer on its own block: every tensor on the GPU with -ngl 99 but the token embedding, the KV buffer for 49 layers', () => {
+    const a = only('llama-server -m Llama-3_3-Nemotron-Super-49B-v1_5-Q4_K_M.gguf -c 16384 -ngl 99\n', 'shell', { targetGpu: 'H100 80GB' });
+    const l = a.local!;
+    assert.strictEqual(l.kvCacheBytes, PER_TOKEN * 16384);
+    // The host keeps the token embedding alone (128,256 × 8,192 at Q4_K_M's embedding type) and nothing of the layers.
+    assert.ok(l.hostModelBytes < 0.6 * 2 ** 30 && l.deviceModelBytes > 27 * 2 ** 30, `${l.hostModelBytes} on the host, ${l.deviceModelBytes} on the GPU`);
+  });
+});
+
 describe('serving planner: Kimi Linear (Kimi Delta Attention and latent attention) in vLLM', () => {
   const plan = (flags: string) => only(`vllm serve moonshotai/Kimi-Linear-48B-A3B-Instruct --trust-remote-code ${flags}\n`, 'shell', { targetGpu: 'H100 80GB' });
 
