@@ -506,6 +506,31 @@ function kimiDeltaMixer(ctx: FamilyContext): DeltaNetShape {
   return { kind: 'kimi-delta', keyHeads: heads ?? 1, valueHeads: heads ?? 1, keyDim: headDim ?? 1, valueDim: headDim ?? 1, convKernel: kernel ?? 1 };
 }
 
+/**
+ * Ling 2.0 (`bailing_moe_v2`, inclusionAI's remote code BailingMoeV2ForCausalLM): a fused query_key_value projection
+ * (biased with use_qkv_bias) and per-head q/k RMSNorms (use_qk_norm, on by default), the output projection biased
+ * with use_bias; dense MLPs in the first first_k_dense_replace layers, then num_experts experts of
+ * moe_intermediate_size beside num_shared_experts shared ones, a router whose expert bias is a buffer
+ * (BailingMoeV2Config's defaults where the config is silent). Its multi-token-prediction layers
+ * (num_nextn_predict_layers) are a draft, outside the count, as vLLM and SGLang load the model.
+ */
+const bailingV2Refine = (ctx: FamilyContext): Refinement => {
+  const qkvBias = ctx.bool('use_qkv_bias') === true;
+  const outBias = ctx.bool('use_bias') === true;
+  const denseLayers = Math.min(ctx.numLayers, ctx.int('first_k_dense_replace', { allowZero: true }) ?? 1);
+  const experts = ctx.isNull('num_experts') ? 0 : (ctx.int('num_experts') ?? 256);
+  const expertWidth = ctx.int('moe_intermediate_size') ?? 512;
+  const shared = ctx.isNull('num_shared_experts') ? 0 : (ctx.int('num_shared_experts', { allowZero: true }) ?? 1);
+  return {
+    qkNorm: ctx.bool('use_qk_norm') === false ? false : 'head',
+    attentionBias: qkvBias && outBias ? 'all' : qkvBias ? 'qkv' : outBias ? 'o' : 'none',
+    intermediateSize: ctx.intermediateSize ?? 5120,
+    ...(experts > 0 && denseLayers < ctx.numLayers
+      ? { moe: { numExperts: experts, expertsPerToken: ctx.int('num_experts_per_tok') ?? 8, expertIntermediate: expertWidth, sharedIntermediate: shared * expertWidth, sharedExpertGate: false, moeLayers: ctx.numLayers - denseLayers, routerBias: false } }
+      : {}),
+  };
+};
+
 /** DeciLM's FFN width for an ffn_mult: two thirds of ffn_mult × hidden_size, rounded up to a multiple of 256. */
 export function deciFfnWidth(mult: number, hidden: number): number {
   return Math.ceil(Math.trunc((2 * mult * hidden) / 3) / 256) * 256;
@@ -1720,6 +1745,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   glm4_moe_lite: { ...LLAMA_STYLE, name: 'GLM-4.7-Flash (MLA + mixture of experts)', refine: glmLatentRefine(GLM_MOE_LITE) },
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
+  // Ling 2.0 (Bailing MoE V2): Llama's block with a fused QKV, q/k norms, DeepSeek-style shared and routed experts.
+  bailing_moe_v2: { ...LLAMA_STYLE, name: 'Ling 2.0 (Bailing MoE V2, mixture of experts)', tiedByDefault: false, refine: bailingV2Refine },
   // Nemotron-NAS (DeciLM): Llama's layers, each built by its own block_configs entry.
   'nemotron-nas': { ...LLAMA_STYLE, name: 'Nemotron-NAS (Llama layers of their own shapes)', tiedByDefault: false, refine: nemotronNasRefine },
   kimi_linear: { ...LLAMA_STYLE, name: 'Kimi Linear (Kimi Delta Attention–MLA hybrid, mixture of experts)', tiedByDefault: false, refine: kimiLinearRefine },

@@ -1048,6 +1048,32 @@ describe('Kimi Linear: Kimi Delta Attention beside latent attention, DeepSeek-V3
   });
 });
 
+describe('Ling 2.0 (bailing_moe_v2): a fused QKV with q/k norms, a dense first layer, shared and routed experts', () => {
+  // Megatron-Bridge's toy BailingMoeV2 config (tests/functional_tests/test_groups/models/bailing), the rest
+  // BailingMoeV2Config's defaults: one shared expert, q/k norms, no biases.
+  const TOY = {
+    architectures: ['BailingMoeV2ForCausalLM'], model_type: 'bailing_moe_v2', hidden_size: 1024, intermediate_size: 2048, moe_intermediate_size: 512,
+    num_hidden_layers: 2, num_attention_heads: 8, num_key_value_heads: 2, head_dim: 128, max_position_embeddings: 4096, vocab_size: 32000,
+    num_experts: 8, num_experts_per_tok: 4, first_k_dense_replace: 1, num_nextn_predict_layers: 0, use_qkv_bias: false, tie_word_embeddings: false,
+  };
+
+  it('91,239,936 parameters, counted module by module', () => {
+    // Embedding and head 2 × 32,000 × 1,024; per layer query_key_value 1,024 × (8 + 2 × 2) × 128, dense 1,024²,
+    // q/k norms 2 × 128 and two RMSNorms; layer 0 a gated MLP of 2,048; layer 1 eight experts and one shared expert of
+    // 512 with its router (8 × 1,024); the final norm.
+    const attention = 1024 * 12 * 128 + 1024 * 1024 + 2 * 128;
+    const expected = 2 * 32000 * 1024 + 2 * (attention + 2 * 1024) + 3 * 1024 * 2048 + 9 * 3 * 1024 * 512 + 8 * 1024 + 1024;
+    assert.strictEqual(expected, 91_239_936);
+    assert.strictEqual(onlyConfig(JSON.stringify(TOY)).estimate!.parameters.total, expected);
+  });
+
+  it('biases where use_qkv_bias and use_bias say, no q/k norms when use_qk_norm is false; its MTP layers are a draft, outside the count', () => {
+    const a = onlyConfig(JSON.stringify({ ...TOY, use_qkv_bias: true, use_bias: true, use_qk_norm: false, num_nextn_predict_layers: 1 }));
+    assert.strictEqual(a.estimate!.parameters.total, 91_239_936 + 2 * (12 * 128 + 1024 - 2 * 128));
+    assert.strictEqual(a.spec!.draftLayers, 1);
+  });
+});
+
 describe('Nemotron-NAS (DeciLM): Llama layers, each built by its own block_configs entry', () => {
   /** A block_configs entry: grouped attention (n_heads_in_group), linear or none; an FFN of ffn_mult, linear or none. */
   const block = (attention: number | 'linear' | 'none', ffn: number | 'linear' | 'none') => ({
