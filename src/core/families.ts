@@ -429,6 +429,9 @@ const KIMI_LINEAR_MOE: DeepseekMoeKeys = {
   denseLayers: 'first_k_dense_replace', defaultDenseLayers: 0, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_token', defaultShared: 0, defaultExperts: 0, defaultExpertWidth: 0, defaultExpertsPerToken: 0, layerFreq: 'moe_layer_freq', experts: 'num_experts', shared: 'num_shared_experts',
 };
 
+/** KimiLinearConfig's dense MLP width when the config writes none. */
+const KIMI_LINEAR_DENSE_WIDTH = 11008;
+
 /** Keys of a Kimi Linear config whose layers (Kimi K3's) VRAM Lens does not count, each with what it adds. */
 const KIMI_UNCOUNTED: readonly (readonly [string, string])[] = [
   ['routed_expert_hidden_size', 'latent experts'],
@@ -461,10 +464,10 @@ const kimiLinearRefine = (ctx: FamilyContext): Refinement => {
   const nope = ctx.int('qk_nope_head_dim') ?? 0;
   const rope = ctx.int('qk_rope_head_dim') ?? 0;
   return {
-    headDim: nope + rope,
     // Its context is written as model_max_length, one of the keys vLLM reads a context from.
     maxPositions: ctx.int('model_max_length'),
-    mla: { qLoraRank: ctx.int('q_lora_rank', { allowZero: true }) ?? 0, kvLoraRank: ctx.int('kv_lora_rank') ?? 0, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: ctx.int('v_head_dim') ?? 0 },
+    intermediateSize: ctx.intermediateSize ?? KIMI_LINEAR_DENSE_WIDTH,
+    ...(attentionLayers > 0 ? { headDim: nope + rope, mla: { qLoraRank: ctx.int('q_lora_rank', { allowZero: true }) ?? 0, kvLoraRank: ctx.int('kv_lora_rank') ?? 0, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: ctx.int('v_head_dim') ?? 0 } } : {}),
     moe: deepseekMoe(ctx, KIMI_LINEAR_MOE, true),
     ...(deltaLayers ? { hybrid: { attentionLayers, mambaLayers: deltaLayers, stateDtype: 'float32' as const, mixer: kimiDeltaMixer(ctx) } } : {}),
   };
@@ -569,7 +572,8 @@ function nasBlock(ctx: FamilyContext, b: Readonly<Record<string, RawValue | null
 const nemotronNasRefine = (ctx: FamilyContext): Refinement => {
   const listed = ctx.blockConfigs;
   if (!listed || listed.length < ctx.numLayers) {
-    ctx.fail(`\`block_configs\` must give each of the ${ctx.numLayers} layers its attention and ffn (it lists ${listed?.length ?? 0}).`);
+    const written = listed?.length ?? ctx.length('block_configs');
+    ctx.fail(`\`block_configs\` must give each of the ${ctx.numLayers} layers an object with its attention and ffn${written === undefined ? '' : listed ? ` (it lists ${written})` : ' (its items are not objects)'}.`);
     return {};
   }
   const blocks = listed.slice(0, ctx.numLayers).map((b, i) => nasBlock(ctx, b, i));

@@ -1111,6 +1111,7 @@ describe('Nemotron-NAS (DeciLM): Llama layers, each built by its own block_confi
     assert.ok(refused([block(7, 1.0)]).problems.some(p => /n_heads_in_group must be a whole number dividing num_attention_heads \(64\)/.test(p.message)));
     const short = onlyConfig(JSON.stringify({ ...config(FOUR), num_hidden_layers: 5 }));
     assert.ok(short.problems.some(p => /each of the 5 layers.*lists 4/.test(p.message)));
+    assert.ok(refused([1, 2]).problems.some(p => /each of the 2 layers an object.*not objects/.test(p.message)));
   });
 });
 
