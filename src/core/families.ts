@@ -535,12 +535,18 @@ const bailingV2Refine = (ctx: FamilyContext): Refinement => {
 };
 
 /** DeciLM's FFN width for an ffn_mult: two thirds of ffn_mult × hidden_size, rounded up to a multiple of 256. */
-export function deciFfnWidth(mult: number, hidden: number): number {
+function deciFfnWidth(mult: number, hidden: number): number {
   return Math.ceil(Math.trunc((2 * mult * hidden) / 3) / 256) * 256;
 }
 
-/** One Nemotron-NAS block's attention and FFN as DeciLM builds them; undefined (the reason recorded) for one it cannot. */
-function nasBlock(ctx: FamilyContext, b: Readonly<Record<string, RawValue | null>>, layer: number): { attention: 'none' | 'linear' | number; ffn: 'none' | 'linear' | number } | undefined {
+/** One Nemotron-NAS layer as DeciLM builds it: key-value heads of its attention (or none, or a linear layer), its FFN width (or none, or a linear layer). */
+interface NasLayer {
+  readonly attention: number | 'linear' | 'none';
+  readonly ffn: number | 'linear' | 'none';
+}
+
+/** One block_configs entry as a layer; undefined (the reason recorded) for one VRAM Lens cannot count. */
+function nasLayer(ctx: FamilyContext, b: Readonly<Record<string, RawValue | null>>, layer: number): NasLayer | undefined {
   const where = `\`block_configs[${layer}]\``;
   if (b['attention.window_length'] !== undefined && b['attention.window_length'] !== null && b['attention.no_op'] !== true) {
     ctx.fail(`${where}: a windowed attention layer (attention.window_length) is not counted by VRAM Lens.`);
@@ -562,44 +568,55 @@ function nasBlock(ctx: FamilyContext, b: Readonly<Record<string, RawValue | null
   return { attention, ffn };
 }
 
+/** Every layer of a Nemotron-NAS config, or undefined (the reason recorded) when one cannot be counted or any is missing. */
+function nasLayers(ctx: FamilyContext): readonly NasLayer[] | undefined {
+  const listed = ctx.blockConfigs;
+  if (!listed || listed.length < ctx.numLayers) {
+    const written = listed?.length ?? ctx.length('block_configs');
+    ctx.fail(`\`block_configs\` must give each of the ${ctx.numLayers} layers an object with its attention and ffn${written === undefined ? '' : listed ? ` (it lists ${written})` : ' (its items are not objects)'}.`);
+    return undefined;
+  }
+  const layers = listed.slice(0, ctx.numLayers).map((b, i) => nasLayer(ctx, b, i));
+  return layers.every((l): l is NasLayer => l !== undefined) ? layers : undefined;
+}
+
+/** The layout the tensors, the KV cache and llama.cpp's blocks read: each kind of layer counted, the FFN widths grouped. */
+function nasLayout(layers: readonly NasLayer[]): NasLayout {
+  const count = (pred: (l: NasLayer) => boolean) => layers.filter(pred).length;
+  const widths = new Map<number, number>();
+  for (const { ffn } of layers) {
+    if (typeof ffn === 'number') {
+      widths.set(ffn, (widths.get(ffn) ?? 0) + 1);
+    }
+  }
+  return {
+    attentionLayers: count(l => typeof l.attention === 'number'),
+    linearAttentionLayers: count(l => l.attention === 'linear'),
+    ffnWidths: [...widths.entries()].sort((a, b) => b[0] - a[0]),
+    linearFfnLayers: count(l => l.ffn === 'linear'),
+    blocks: layers.map(l => ({ attention: typeof l.attention === 'number' ? 'grouped' : l.attention, ffn: l.ffn })),
+  };
+}
+
 /**
  * Nemotron-NAS (`nemotron-nas`, DeciLMForCausalLM: Llama-3.3-Nemotron-Super-49B, Llama-3.1-Nemotron-Ultra-253B):
  * Llama's layers, each as its block_configs entry builds it — grouped-query attention with n_heads_in_group query heads
  * per key-value head, a linear layer in its place, or none; a gated MLP of ffn_mult (two thirds of ffn_mult × hidden,
  * rounded up to 256), a linear layer, or none; each present part after its own RMSNorm. Its attention layers must share
- * one key-value width.
+ * one key-value width. The mean FFN width stands for every layer's in the activation terms.
  */
 const nemotronNasRefine = (ctx: FamilyContext): Refinement => {
-  const listed = ctx.blockConfigs;
-  if (!listed || listed.length < ctx.numLayers) {
-    const written = listed?.length ?? ctx.length('block_configs');
-    ctx.fail(`\`block_configs\` must give each of the ${ctx.numLayers} layers an object with its attention and ffn${written === undefined ? '' : listed ? ` (it lists ${written})` : ' (its items are not objects)'}.`);
+  const layers = nasLayers(ctx);
+  if (!layers) {
     return {};
   }
-  const blocks = listed.slice(0, ctx.numLayers).map((b, i) => nasBlock(ctx, b, i));
-  if (blocks.some(b => b === undefined)) {
-    return {};
-  }
-  const kvHeads = new Set(blocks.map(b => b!.attention).filter((a): a is number => typeof a === 'number'));
+  const kvHeads = new Set(layers.map(l => l.attention).filter((a): a is number => typeof a === 'number'));
   if (kvHeads.size > 1) {
     ctx.fail(`\`block_configs\` gives its attention layers different key-value heads (${[...kvHeads].join(', ')}): VRAM Lens counts one key-value width for every layer.`);
     return {};
   }
-  const widths = new Map<number, number>();
-  for (const b of blocks) {
-    if (typeof b!.ffn === 'number') {
-      widths.set(b!.ffn, (widths.get(b!.ffn) ?? 0) + 1);
-    }
-  }
-  const count = (pred: (b: NonNullable<(typeof blocks)[number]>) => boolean) => blocks.filter(b => pred(b!)).length;
-  const nas: NasLayout = {
-    attentionLayers: count(b => typeof b.attention === 'number'),
-    linearAttentionLayers: count(b => b.attention === 'linear'),
-    ffnWidths: [...widths.entries()].sort((a, b) => b[0] - a[0]),
-    linearFfnLayers: count(b => b.ffn === 'linear'),
-    blocks: blocks.map(b => ({ attention: typeof b!.attention === 'number' ? 'grouped' : b!.attention, ffn: b!.ffn })),
-  };
-  const ffnTotal = nas.ffnWidths.reduce((n, [width, layers]) => n + width * layers, 0);
+  const nas = nasLayout(layers);
+  const ffnTotal = nas.ffnWidths.reduce((n, [width, count]) => n + width * count, 0);
   return { numKvHeads: kvHeads.size === 1 ? [...kvHeads][0] : ctx.numKvHeads, intermediateSize: Math.max(1, Math.round(ffnTotal / ctx.numLayers)), nas };
 };
 

@@ -1080,7 +1080,7 @@ describe('Nemotron-NAS (DeciLM): Llama layers, each built by its own block_confi
     attention: attention === 'none' ? { no_op: true } : attention === 'linear' ? { replace_with_linear: true } : { n_heads_in_group: attention, no_op: false },
     ffn: ffn === 'none' ? { no_op: true } : ffn === 'linear' ? { replace_with_linear: true } : { ffn_mult: ffn, no_op: false },
   });
-  const config = (blocks: object[]) => ({
+  const config = (blocks: unknown[]) => ({
     architectures: ['DeciLMForCausalLM'], model_type: 'nemotron-nas', hidden_size: 8192, num_attention_heads: 64, num_hidden_layers: blocks.length,
     num_key_value_heads: null, intermediate_size: null, vocab_size: 128256, max_position_embeddings: 131072, tie_word_embeddings: false, block_configs: blocks,
   });
@@ -1101,7 +1101,7 @@ describe('Nemotron-NAS (DeciLM): Llama layers, each built by its own block_confi
   });
 
   it('refuses a block it cannot count, on block_configs', () => {
-    const refused = (blocks: object[]) => onlyConfig(JSON.stringify(config(blocks)));
+    const refused = (blocks: unknown[]) => onlyConfig(JSON.stringify(config(blocks)));
     const mixed = refused([block(8, 1.0), block(16, 1.0)]);
     assert.strictEqual(mixed.estimate, undefined);
     assert.ok(mixed.problems.some(p => /different key-value heads \(8, 4\)/.test(p.message)));
