@@ -161,7 +161,9 @@ const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   // Qwen3.5: Qwen3-VL's tower without its DeepStack mergers.
   qwen3_5: 'qwen3vl', qwen3_5_moe: 'qwen3vl',
   // MoonViT with Kimi-VL's projector (other models around a MoonViT build their own).
-  kimi_vl: 'moonvit' };
+  kimi_vl: 'moonvit',
+  // GLM-4.1V's tower, GLM-4.5V's and GLM-4.6V's the same.
+  glm4v: 'glm4v', glm4v_moe: 'glm4v' };
 
 /** Models around Qwen3-VL's vision tower whose config class drops deepstack_visual_indexes: no DeepStack mergers. */
 const WITHOUT_DEEPSTACK: ReadonlySet<string> = new Set(['qwen3_5', 'qwen3_5_moe']);
@@ -1814,6 +1816,28 @@ function qwenVisionTower(config: VisionConfig, kind: 'qwen2vl' | 'qwen25vl' | 'q
   };
 }
 
+/**
+ * GLM-4.1V's / GLM-4.5V's tower (transformers' Glm4vVisionModel): hidden_size wide blocks, their MLP out_hidden_size
+ * wide, learned positions for (image_size / patch_size)² patches, a merger whose gated MLP is intermediate_size wide.
+ */
+function glm4vTower(config: VisionConfig, size: (key: string) => number): VisionTower {
+  const patch = size('patch_size');
+  return {
+    kind: 'glm4v',
+    hiddenSize: size('hidden_size'),
+    numLayers: size('depth'),
+    intermediateSize: size('intermediate_size'),
+    imageSize: size('image_size'),
+    patchSize: patch,
+    channels: size('in_channels'),
+    poolingHead: false,
+    merger: {
+      spatialMergeSize: size('spatial_merge_size'), temporalPatchSize: size('temporal_patch_size'), outputDim: size('out_hidden_size'),
+      positions: Math.floor(size('image_size') / patch) ** 2, qkvBias: config.values.attention_bias === true,
+    },
+  };
+}
+
 /** LLaVA's projector input: the features of each layer a `vision_feature_layer` list names, side by side. */
 function featureLayersOf(config: VisionConfig): { featureLayers?: number } {
   const n = config.featureLayers?.length ?? 0;
@@ -2087,6 +2111,8 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     out_hidden_size: 3584, num_position_embeddings: 2304,
   },
   moonvit: { hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, num_channels: 3, patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64 },
+  // Glm4vVisionConfig's (the checkpoints write temporal_patch_size 2).
+  glm4v: { hidden_size: 1536, intermediate_size: 13696, depth: 24, in_channels: 3, image_size: 336, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 1, out_hidden_size: 4096 },
   // Gemma4VisionConfig's; its images have no fixed size (image_size only sizes the report's example image).
   gemma4: {
     hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 16, num_attention_heads: 12, head_dim: 64, num_channels: 3, image_size: 768, patch_size: 16,
@@ -2141,6 +2167,9 @@ function sizesOf(
 function towerOfKind(config: VisionConfig, size: (key: string) => number, problems: SpecProblem[]): VisionTower | undefined {
   if (config.kind === 'qwen2vl' || config.kind === 'qwen25vl' || config.kind === 'qwen3vl') {
     return qwenVisionTower(config, config.kind, size);
+  }
+  if (config.kind === 'glm4v') {
+    return glm4vTower(config, size);
   }
   if (config.kind === 'moonvit') {
     const moon = moonVitTower(config, size);

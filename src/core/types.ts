@@ -465,9 +465,9 @@ export interface ConvNetShape {
 export interface VisionTower {
   /**
    * Whose encoder: SigLIP's (Gemma 3's vision_config), Llama 4's, Llama 3.2 Vision's (mllama), Pixtral's (Mistral Small
-   * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's / Qwen3-VL's, InternViT (InternVL) or MoonViT (Kimi-VL).
+   * 3.1), CLIP's (LLaVA), Qwen2-VL's / Qwen2.5-VL's / Qwen3-VL's, GLM-4.1V's / GLM-4.5V's, InternViT (InternVL) or MoonViT (Kimi-VL).
    */
-  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'qwen3vl' | 'internvit' | 'moonvit' | 'gemma4';
+  readonly kind: 'siglip' | 'llama4' | 'mllama' | 'pixtral' | 'clip' | 'qwen2vl' | 'qwen25vl' | 'qwen3vl' | 'glm4v' | 'internvit' | 'moonvit' | 'gemma4';
   readonly hiddenSize: number;
   readonly numLayers: number;
   readonly intermediateSize: number;
@@ -518,6 +518,8 @@ export interface VisionTower {
     readonly outputDim: number;
     readonly positions?: number;
     readonly deepstackMergers?: number;
+    /** GLM-4.1V's / GLM-4.5V's biased qkv (attention_bias); their blocks' MLP is outputDim wide, their merger intermediateSize. */
+    readonly qkvBias?: boolean;
   };
   /**
    * The projector of Pixtral and CLIP towers: Mistral 3's (an RMSNorm, a patch merger over spatial_merge_size² patches,

@@ -303,6 +303,36 @@ function qwenVision(v: VisionTower): WeightTensor[] {
 }
 
 /**
+ * GLM-4.1V's / GLM-4.5V's vision transformer (transformers' Glm4vVisionModel): a biased 3-D patch convolution over
+ * temporal_patch_size frames and its RMSNorm, learned positions (interpolated to each image), blocks of two RMSNorms,
+ * a fused qkv (biased with attention_bias) and an unbiased projection, an unbiased gated MLP out_hidden_size wide; a
+ * final RMSNorm, a biased convolution merging spatial_merge_size² patches into out_hidden_size, and the merger: an
+ * unbiased square projection, a LayerNorm and a gated MLP intermediate_size wide.
+ */
+function glm4vVision(v: VisionTower): WeightTensor[] {
+  const h = v.hiddenSize;
+  const n = v.numLayers;
+  const m = v.merger ?? { spatialMergeSize: 2, temporalPatchSize: 2, outputDim: h };
+  const out = m.outputDim;
+  return [
+    ...dense('patch_embed', v.channels * m.temporalPatchSize * v.patchSize * v.patchSize, h, 1, true),
+    weight('post_conv_layernorm', 1, h, 1, false),
+    ...(m.positions ? [weight('embeddings.position_embedding', h, m.positions, 1, false)] : []),
+    weight('block norms', 1, 2 * h, n, false),
+    ...dense('attn.qkv', h, 3 * h, n, m.qkvBias === true),
+    ...dense('attn.proj', h, h, n, false),
+    ...dense('mlp.gate_proj and up_proj', h, out, 2 * n, false),
+    ...dense('mlp.down_proj', out, h, n, false),
+    weight('post_layernorm', 1, h, 1, false),
+    ...dense('downsample', h * m.spatialMergeSize * m.spatialMergeSize, out, 1, true),
+    ...dense('merger.proj', out, out, 1, false),
+    weight('merger.post_projection_norm', 1, 2 * out, 1, false),
+    ...dense('merger.gate_proj and up_proj', out, v.intermediateSize, 2, false),
+    ...dense('merger.down_proj', v.intermediateSize, out, 1, false),
+  ];
+}
+
+/**
  * InternViT (InternVL's tower): a class token, a biased patch convolution and learned positions for every patch and
  * the class token; blocks of a fused qkv (biased or not, with q/k norms or not), a biased projection and MLP, two
  * norms (LayerNorm or RMSNorm) and two layer-scale vectors. InternVL's mlp1 projector: a LayerNorm over the pixel
@@ -352,7 +382,7 @@ function moonVit(v: VisionTower, textHidden: number): WeightTensor[] {
 }
 
 const TOWERS: Readonly<Record<VisionTower['kind'], (v: VisionTower, textHidden: number) => WeightTensor[]>> = {
-  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, qwen3vl: qwenVision, internvit: internVit, moonvit: moonVit, gemma4: gemma4Vision,
+  siglip, llama4, mllama, pixtral, clip, qwen2vl: qwenVision, qwen25vl: qwenVision, qwen3vl: qwenVision, glm4v: glm4vVision, internvit: internVit, moonvit: moonVit, gemma4: gemma4Vision,
 };
 
 /** Every tensor of the tower and its projector into a language model of width `textHidden`. */
@@ -372,7 +402,7 @@ const DYNAMIC_DEFAULT_SIDE = 448;
 /** Each tower kind as the report names it. */
 export const TOWER_NAMES: Readonly<Record<VisionTower['kind'], string>> = {
   siglip: 'SigLIP', llama4: 'Llama 4', mllama: 'Llama 3.2 Vision', pixtral: 'Pixtral', clip: 'CLIP', qwen2vl: 'Qwen2-VL', qwen25vl: 'Qwen2.5-VL',
-  qwen3vl: 'Qwen3-VL', internvit: 'InternViT', moonvit: 'MoonViT', gemma4: 'Gemma 4',
+  qwen3vl: 'Qwen3-VL', glm4v: 'GLM-4V', internvit: 'InternViT', moonvit: 'MoonViT', gemma4: 'Gemma 4',
 };
 
 export interface ImageCost {
@@ -446,7 +476,8 @@ export function imageCost(v: VisionTower, side: number | undefined): ImageCost |
       return { tokens: Math.floor(own / 4), patches: own, how: `Llama 4: one ${v.imageSize}-pixel tile, its patches pixel-shuffled 2 × 2` };
     case 'qwen2vl':
     case 'qwen25vl':
-    case 'qwen3vl': {
+    case 'qwen3vl':
+    case 'glm4v': {
       const s = side ?? DYNAMIC_DEFAULT_SIDE;
       const merge = v.merger?.spatialMergeSize ?? 2;
       const n = grid(s) ** 2;

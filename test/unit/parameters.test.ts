@@ -361,13 +361,27 @@ describe('GLM: GLM-4, GLM-4-0414 and GLM-4.5 as transformers builds them', () =>
     assert.strictEqual(onlyConfig(JSON.stringify(bare)).estimate!.parameters.total, 106_852_245_504);
   });
 
-  it("GLM-4.5V / 4.6V and GLM-4.1V: their language models (glm4v_moe_text, glm4v_text) counted as GLM-4.5-Air's and GLM-4-0414's, the tower said uncounted", () => {
+  it("GLM-4.5V / 4.6V and GLM-4.1V: their language models (glm4v_moe_text, glm4v_text) counted as GLM-4.5-Air's and GLM-4-0414's, and their tower", () => {
     const moe = { model_type: 'glm4v_moe_text', attention_bias: true, first_k_dense_replace: 1, head_dim: 128, hidden_size: 4096, intermediate_size: 10944, moe_intermediate_size: 1408, n_routed_experts: 128, n_shared_experts: 1, num_attention_heads: 96, num_experts_per_tok: 8, num_hidden_layers: 46, num_key_value_heads: 8, vocab_size: 151552, tie_word_embeddings: false };
-    const v = onlyConfig(JSON.stringify({ architectures: ['Glm4vMoeForConditionalGeneration'], model_type: 'glm4v_moe', text_config: moe, vision_config: { model_type: 'glm4v_moe', depth: 24, hidden_size: 1536 } }));
-    assert.strictEqual(v.estimate!.parameters.total, 106_852_245_504);
-    assert.ok(v.problems.some(p => p.severity === 'warning' && /vision tower VRAM Lens does not count/.test(p.message)));
+    // GLM-4.1V-9B-Thinking's vision_config; GLM-4.5V's the same but a merger of 10,944.
+    const tower = { depth: 24, hidden_size: 1536, intermediate_size: 13696, num_heads: 12, patch_size: 14, image_size: 336, out_hidden_size: 4096, spatial_merge_size: 2, temporal_patch_size: 2, in_channels: 3, attention_bias: false };
+    // As transformers' Glm4vVisionModel builds it: the biased 3-D patch convolution (3 × 2 × 14 × 14 → 1,536) and its
+    // norm, 576 learned positions; 24 blocks of two norms, qkv, proj and a gated MLP 4,096 wide; the final norm; the
+    // biased 2 × 2 convolution into 4,096; the merger's square projection, LayerNorm and gated MLP of intermediate_size.
+    const glmTower = (merger: number) =>
+      (3 * 2 * 14 * 14 * 1536 + 1536) + 1536 + 576 * 1536 + 24 * (2 * 1536 + 1536 * 4608 + 1536 * 1536 + 3 * 1536 * 4096) + 1536
+      + (1536 * 4 * 4096 + 4096) + 4096 * 4096 + 2 * 4096 + 3 * 4096 * merger;
+    const v = onlyConfig(JSON.stringify({ architectures: ['Glm4vMoeForConditionalGeneration'], model_type: 'glm4v_moe', text_config: moe, vision_config: { model_type: 'glm4v_moe', ...tower, intermediate_size: 10944 } }));
+    assert.strictEqual(v.estimate!.parameters.vision, glmTower(10944));
+    // GLM-4.5V: 107.71B, the card's 108B.
+    assert.strictEqual(v.estimate!.parameters.total, 106_852_245_504 + glmTower(10944));
+    assert.ok(!v.problems.some(p => /vision tower VRAM Lens does not count/.test(p.message)));
     const text = onlyConfig(JSON.stringify({ model_type: 'glm4v_text', attention_bias: true, ...glm4 }));
     assert.strictEqual(text.estimate!.parameters.total, 9_400_279_040);
+    // GLM-4.1V-9B-Thinking: 10,292,777,472, the card's 10.3B.
+    const v41 = onlyConfig(JSON.stringify({ architectures: ['Glm4vForConditionalGeneration'], model_type: 'glm4v', text_config: { ...glm4, model_type: 'glm4v_text', attention_bias: true }, vision_config: { model_type: 'glm4v', ...tower } }));
+    assert.strictEqual(glmTower(13696), 892_498_432);
+    assert.strictEqual(v41.estimate!.parameters.total, 9_400_279_040 + 892_498_432);
   });
 
   it("GLM-4-9B-Chat in transformers (glm) counts what its remote code (chatglm) does: 9,399,951,360", () => {
