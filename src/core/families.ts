@@ -1,6 +1,6 @@
 // Model families as data: each architecture's structure, defaults and the keys it reads, for the resolver.
 import { findCatalogModel } from './catalog';
-import type { DeltaNetShape, ModelSpec, MoeShape, NasLayout, RawValue } from './types';
+import type { DeltaNetShape, ModelSpec, MoeShape, NasBlock, RawValue } from './types';
 
 /** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */
 export interface FamilyContext {
@@ -580,22 +580,9 @@ function nasLayers(ctx: FamilyContext): readonly NasLayer[] | undefined {
   return layers.every((l): l is NasLayer => l !== undefined) ? layers : undefined;
 }
 
-/** The layout the tensors, the KV cache and llama.cpp's blocks read: each kind of layer counted, the FFN widths grouped. */
-function nasLayout(layers: readonly NasLayer[]): NasLayout {
-  const count = (pred: (l: NasLayer) => boolean) => layers.filter(pred).length;
-  const widths = new Map<number, number>();
-  for (const { ffn } of layers) {
-    if (typeof ffn === 'number') {
-      widths.set(ffn, (widths.get(ffn) ?? 0) + 1);
-    }
-  }
-  return {
-    attentionLayers: count(l => typeof l.attention === 'number'),
-    linearAttentionLayers: count(l => l.attention === 'linear'),
-    ffnWidths: [...widths.entries()].sort((a, b) => b[0] - a[0]),
-    linearFfnLayers: count(l => l.ffn === 'linear'),
-    blocks: layers.map(l => ({ attention: typeof l.attention === 'number' ? 'grouped' : l.attention, ffn: l.ffn })),
-  };
+/** Each layer as the tensors, the KV cache and llama.cpp's blocks read it: its attention's kind and its FFN. */
+function nasBlocks(layers: readonly NasLayer[]): NasBlock[] {
+  return layers.map(l => ({ attention: typeof l.attention === 'number' ? 'grouped' : l.attention, ffn: l.ffn }));
 }
 
 /**
@@ -615,9 +602,8 @@ const nemotronNasRefine = (ctx: FamilyContext): Refinement => {
     ctx.fail(`\`block_configs\` gives its attention layers different key-value heads (${[...kvHeads].join(', ')}): VRAM Lens counts one key-value width for every layer.`);
     return {};
   }
-  const nas = nasLayout(layers);
-  const ffnTotal = nas.ffnWidths.reduce((n, [width, count]) => n + width * count, 0);
-  return { numKvHeads: kvHeads.size === 1 ? [...kvHeads][0] : ctx.numKvHeads, intermediateSize: Math.max(1, Math.round(ffnTotal / ctx.numLayers)), nas };
+  const ffnTotal = layers.reduce((n, l) => n + (typeof l.ffn === 'number' ? l.ffn : 0), 0);
+  return { numKvHeads: kvHeads.size === 1 ? [...kvHeads][0] : ctx.numKvHeads, intermediateSize: Math.max(1, Math.round(ffnTotal / ctx.numLayers)), nas: nasBlocks(layers) };
 };
 
 /** GLM's attention: q/k/v biased unless attention_bias is false (its config classes default it to true). */

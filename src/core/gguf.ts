@@ -286,7 +286,7 @@ function gemma4LayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undef
  * Undefined for any other tensor.
  */
 function nasLayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
-  const blocks = spec.nas?.blocks;
+  const blocks = spec.nas;
   if (!blocks || (t.component !== 'attention' && t.component !== 'mlp')) {
     return undefined;
   }

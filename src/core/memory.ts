@@ -9,7 +9,7 @@ import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingAct
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
 import { audioTensors, imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
 import { describeIa3 } from './ia3';
-import { ia3Width, loraAdapters, weightTensors } from './tensors';
+import { ia3Width, loraAdapters, nasAttentionLayers, weightTensors } from './tensors';
 import { numel, type LoraTarget, type WeightTensor } from './weightTensor';
 import { dataParallelDegree } from './parallelism';
 import type {
@@ -1306,7 +1306,7 @@ export function cachedAttentionLayers(spec: ModelSpec, tensorParallel = 1): numb
 
 /** The layers with attention: a hybrid's attention layers, Nemotron-NAS's blocks with attention, else every layer. */
 function attentionLayersOf(spec: ModelSpec): number {
-  return spec.hybrid?.attentionLayers ?? spec.nas?.attentionLayers ?? spec.numLayers;
+  return spec.hybrid?.attentionLayers ?? (spec.nas ? nasAttentionLayers(spec.nas) : spec.numLayers);
 }
 
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */

@@ -1,5 +1,5 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
-import type { Gemma4Layout, Ia3Layout, ModelSpec, NasLayout } from './types';
+import type { Gemma4Layout, Ia3Layout, ModelSpec, NasBlock } from './types';
 import { numel, type LoraTarget, type ParameterComponent, type WeightTensor } from './weightTensor';
 import { crossDitTensors, ditTensors, mmditTensors } from './diffusion';
 import { rwkvTensors } from './rwkv';
@@ -226,19 +226,28 @@ export const NAS_LINEAR_FFN = 'mlp (linear)';
 
 /**
  * Nemotron-NAS's layers, each built as its block says: grouped-query attention or a linear layer in its place, a gated
- * MLP of its own width or a linear layer, each present part with its RMSNorm; the final norm.
+ * MLP of its own width (the layers of one width together, widest first) or a linear layer, each present part with its
+ * RMSNorm; the final norm.
  */
-function nasStack(spec: ModelSpec, nas: NasLayout): WeightTensor[] {
+function nasStack(spec: ModelSpec, blocks: readonly NasBlock[]): WeightTensor[] {
   const h = spec.hiddenSize;
-  const ffnLayers = nas.ffnWidths.reduce((n, [, layers]) => n + layers, 0);
-  const parts = nas.attentionLayers + nas.linearAttentionLayers + ffnLayers + nas.linearFfnLayers;
+  const count = (pred: (b: NasBlock) => boolean) => blocks.filter(pred).length;
+  const linearAttention = count(b => b.attention === 'linear');
+  const linearFfn = count(b => b.ffn === 'linear');
+  const widths = [...new Set(blocks.flatMap(b => (typeof b.ffn === 'number' ? [b.ffn] : [])))].sort((a, b) => b - a);
+  const parts = count(b => b.attention !== 'none') + count(b => b.ffn !== 'none');
   return [
-    ...attentionTensors(spec, nas.attentionLayers, ''),
-    ...(nas.linearAttentionLayers > 0 ? tagged('attention', linear(NAS_LINEAR_ATTENTION, h, h, nas.linearAttentionLayers, 'o')) : []),
-    ...nas.ffnWidths.flatMap(([width, layers]) => tagged('mlp', ...mlpTensors(spec, width, layers, `mlp ${width}.`))),
-    ...(nas.linearFfnLayers > 0 ? tagged('mlp', linear(NAS_LINEAR_FFN, h, h, nas.linearFfnLayers, 'down')) : []),
+    ...attentionTensors(spec, nasAttentionLayers(blocks), ''),
+    ...(linearAttention > 0 ? tagged('attention', linear(NAS_LINEAR_ATTENTION, h, h, linearAttention, 'o')) : []),
+    ...widths.flatMap(width => tagged('mlp', ...mlpTensors(spec, width, count(b => b.ffn === width), `mlp ${width}.`))),
+    ...(linearFfn > 0 ? tagged('mlp', linear(NAS_LINEAR_FFN, h, h, linearFfn, 'down')) : []),
     ...tagged('norms', vector('norms', normParams(spec), parts + (spec.finalNorm ? 1 : 0))),
   ];
+}
+
+/** How many Nemotron-NAS layers have grouped-query attention: the layers that cache keys and values. */
+export function nasAttentionLayers(blocks: readonly NasBlock[]): number {
+  return blocks.filter(b => b.attention === 'grouped').length;
 }
 
 /** A decoder (or encoder) stack: attention (and a hybrid's Mamba mixers), dense MLPs, experts, norms, MiMo's MTP layers, Llama 3.2 Vision's cross-attention extras. */

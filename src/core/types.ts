@@ -192,8 +192,8 @@ export interface ModelSpec {
   readonly activationParams?: number;
   /** Gemma 4's layers: global layers of their own geometry, layers that reuse earlier layers' keys and values, per-layer embeddings. */
   readonly gemma4?: Gemma4Layout;
-  /** Nemotron-NAS's layers, each with its own attention and FFN (or none, or one linear layer in their place). */
-  readonly nas?: NasLayout;
+  /** Nemotron-NAS's layers in order, each with its own attention and FFN (or none, or one linear layer in their place). */
+  readonly nas?: readonly NasBlock[];
   /** An audio encoder beside the language model (Gemma 4 E2B / E4B), counted with the towers. */
   readonly audio?: AudioTower;
   /** An RWKV model's time and channel mixes: its tensors and its recurrent state come from here. */
@@ -257,20 +257,10 @@ export interface HybridLayers {
 }
 
 /**
- * A Nemotron-NAS model's layers as its block_configs build them: how many have grouped-query attention (at numKvHeads,
- * the model's one key-value width), how many a linear layer in its place (`replace_with_linear`), and the FFN widths
- * with how many layers have each, beside those with a linear layer for an FFN; a no-op block has neither.
+ * One Nemotron-NAS layer as its block_configs entry builds it: grouped-query attention (at numKvHeads, the model's one
+ * key-value width), a linear layer in its place (`replace_with_linear`) or none; an FFN of its width, a linear layer
+ * or none.
  */
-export interface NasLayout {
-  readonly attentionLayers: number;
-  readonly linearAttentionLayers: number;
-  readonly ffnWidths: readonly (readonly [width: number, layers: number])[];
-  readonly linearFfnLayers: number;
-  /** Each layer's attention and FFN in order, where llama.cpp places their tensors (its blk.N). */
-  readonly blocks: readonly NasBlock[];
-}
-
-/** One Nemotron-NAS layer: grouped-query attention, a linear layer or none; an FFN of its width, a linear layer or none. */
 export interface NasBlock {
   readonly attention: 'grouped' | 'linear' | 'none';
   readonly ffn: number | 'linear' | 'none';
