@@ -365,9 +365,10 @@ const NATIVE_DEEPSEEK_MOE: DeepseekMoeKeys = {
 };
 
 /**
- * DeepSeek's mixture of experts, as DeepSeek-V2/V3 and the models built on it (GLM-4.5, dots.llm1) lay it out: dense
- * FFNs in the first layers, then n_routed_experts routed experts beside n_shared_experts shared ones, each
- * moe_intermediate_size wide. Undefined when there are no routed experts.
+ * DeepSeek's mixture of experts, as DeepSeek-V2/V3 and the models built on it (GLM-4.5, dots.llm1, Kimi Linear, Ling
+ * 2.0) lay it out: dense FFNs in the first layers, then n_routed_experts routed experts beside n_shared_experts shared
+ * ones, each moe_intermediate_size wide; a count written as null is none, as their modeling code reads it. Undefined
+ * when there are no routed experts or no layer holds them.
  */
 function deepseekMoe(ctx: FamilyContext, keys: DeepseekMoeKeys, routerBias: boolean): MoeShape | undefined {
   const denseLayers = ctx.int(keys.denseLayers, { allowZero: true }) ?? keys.defaultDenseLayers;
@@ -379,9 +380,10 @@ function deepseekMoe(ctx: FamilyContext, keys: DeepseekMoeKeys, routerBias: bool
     }
   }
   const expertIntermediate = ctx.int(keys.expertWidth) ?? keys.defaultExpertWidth;
-  const numExperts = ctx.int(keys.experts ?? 'n_routed_experts') ?? keys.defaultExperts;
-  const shared = ctx.int(keys.shared ?? 'n_shared_experts', { allowZero: true }) ?? keys.defaultShared;
-  return numExperts > 0 ? {
+  const count = (key: string, fallback: number, allowZero: boolean) => (ctx.isNull(key) ? 0 : (ctx.int(key, { allowZero }) ?? fallback));
+  const numExperts = count(keys.experts ?? 'n_routed_experts', keys.defaultExperts, false);
+  const shared = count(keys.shared ?? 'n_shared_experts', keys.defaultShared, true);
+  return numExperts > 0 && moeLayers > 0 ? {
     numExperts,
     expertsPerToken: ctx.int(keys.expertsPerToken) ?? keys.defaultExpertsPerToken,
     expertIntermediate,
@@ -509,6 +511,11 @@ function kimiDeltaMixer(ctx: FamilyContext): DeltaNetShape {
   return { kind: 'kimi-delta', keyHeads: heads ?? 1, valueHeads: heads ?? 1, keyDim: headDim ?? 1, valueDim: headDim ?? 1, convKernel: kernel ?? 1 };
 }
 
+/** BailingMoeV2Config's names and defaults for its experts. */
+const BAILING_V2_MOE: DeepseekMoeKeys = {
+  denseLayers: 'first_k_dense_replace', defaultDenseLayers: 1, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 1, defaultExperts: 256, defaultExpertWidth: 512, defaultExpertsPerToken: 8, experts: 'num_experts', shared: 'num_shared_experts',
+};
+
 /**
  * Ling 2.0 (`bailing_moe_v2`, inclusionAI's remote code BailingMoeV2ForCausalLM): a fused query_key_value projection
  * (biased with use_qkv_bias) and per-head q/k RMSNorms (use_qk_norm, on by default), the output projection biased
@@ -520,17 +527,12 @@ function kimiDeltaMixer(ctx: FamilyContext): DeltaNetShape {
 const bailingV2Refine = (ctx: FamilyContext): Refinement => {
   const qkvBias = ctx.bool('use_qkv_bias') === true;
   const outBias = ctx.bool('use_bias') === true;
-  const denseLayers = Math.min(ctx.numLayers, ctx.int('first_k_dense_replace', { allowZero: true }) ?? 1);
-  const experts = ctx.isNull('num_experts') ? 0 : (ctx.int('num_experts') ?? 256);
-  const expertWidth = ctx.int('moe_intermediate_size') ?? 512;
-  const shared = ctx.isNull('num_shared_experts') ? 0 : (ctx.int('num_shared_experts', { allowZero: true }) ?? 1);
+  const moe = deepseekMoe(ctx, BAILING_V2_MOE, false);
   return {
     qkNorm: ctx.bool('use_qk_norm') === false ? false : 'head',
     attentionBias: qkvBias && outBias ? 'all' : qkvBias ? 'qkv' : outBias ? 'o' : 'none',
     intermediateSize: ctx.intermediateSize ?? 5120,
-    ...(experts > 0 && denseLayers < ctx.numLayers
-      ? { moe: { numExperts: experts, expertsPerToken: ctx.int('num_experts_per_tok') ?? 8, expertIntermediate: expertWidth, sharedIntermediate: shared * expertWidth, sharedExpertGate: false, moeLayers: ctx.numLayers - denseLayers, routerBias: false } }
-      : {}),
+    ...(moe ? { moe } : {}),
   };
 };
 
