@@ -1827,6 +1827,14 @@ function architectureLeadNotes(spec: ModelSpec): string[] {
   return notes;
 }
 
+/** How the notes name a hybrid by its recurrent mixer, and the mixer itself. */
+const HYBRID_NAMES: Readonly<Record<'gated-deltanet' | 'kimi-delta' | 'short-conv' | 'mamba', { readonly hybrid: string; readonly recurrent: string }>> = {
+  'gated-deltanet': { hybrid: 'Linear-attention', recurrent: 'linear-attention (Gated DeltaNet)' },
+  'kimi-delta': { hybrid: 'Linear-attention', recurrent: 'linear-attention (Kimi Delta Attention)' },
+  'short-conv': { hybrid: 'Convolution–attention', recurrent: 'short-convolution' },
+  mamba: { hybrid: 'Attention–Mamba', recurrent: 'Mamba' },
+};
+
 /** How the architecture keeps its state (recurrent, hybrid, encoder–decoder, latent attention), last. */
 function architectureTailNotes(spec: ModelSpec, settings: RunSettings): string[] {
   const notes: string[] = [];
@@ -1841,10 +1849,9 @@ function architectureTailNotes(spec: ModelSpec, settings: RunSettings): string[]
   }
   if (spec.hybrid) {
     const h = spec.hybrid;
-    const kind = 'kind' in h.mixer ? h.mixer.kind : 'mamba';
-    const recurrent = { 'gated-deltanet': 'linear-attention (Gated DeltaNet)', 'kimi-delta': 'linear-attention (Kimi Delta Attention)', 'short-conv': 'short-convolution', mamba: 'Mamba' }[kind];
+    const { hybrid, recurrent } = HYBRID_NAMES['kind' in h.mixer ? h.mixer.kind : 'mamba'];
     const side = h.attentionLayers + h.mambaLayers > spec.numLayers ? ', side by side in every layer' : '';
-    notes.push(`${{ 'gated-deltanet': 'Linear-attention', 'kimi-delta': 'Linear-attention', 'short-conv': 'Convolution–attention', mamba: 'Attention–Mamba' }[kind]} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
+    notes.push(`${hybrid} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
   }
   if (spec.encoderDecoder) {
     notes.push(`Encoder–decoder: the encoder reads ${settings.sequenceLength.toLocaleString('en-US')} positions; in training the decoder's activations are counted at that length too, and its cache holds the generated tokens and the encoder's output for cross-attention.`);
