@@ -471,7 +471,7 @@ const kimiLinearRefine = (ctx: FamilyContext): Refinement => {
     intermediateSize: ctx.intermediateSize ?? KIMI_LINEAR_DENSE_WIDTH,
     ...(attentionLayers > 0 ? { headDim: nope + rope, mla: { qLoraRank: ctx.int('q_lora_rank', { allowZero: true }) ?? 0, kvLoraRank: ctx.int('kv_lora_rank') ?? 0, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: ctx.int('v_head_dim') ?? 0 } } : {}),
     moe: deepseekMoe(ctx, KIMI_LINEAR_MOE, true),
-    ...(deltaLayers ? { hybrid: { attentionLayers, mambaLayers: deltaLayers, stateDtype: 'float32' as const, mixer: kimiDeltaMixer(ctx) } } : {}),
+    ...(deltaLayers ? { hybrid: { attentionLayers, mambaLayers: deltaLayers, mixer: kimiDeltaMixer(ctx) } } : {}),
   };
 };
 

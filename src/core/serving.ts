@@ -505,10 +505,26 @@ export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions
     return 0;
   }
   const conv = setDtypeBytes(options.mambaCacheDtype) ?? activationElementBytes(options.precision);
-  // Kimi Delta Attention keeps its state in float32 whatever --mamba-ssm-cache-dtype says (vLLM's kda_state_dtype).
-  const state = 'kind' in recurrent.mixer && recurrent.mixer.kind === 'kimi-delta' ? stateDtypeBytes('float32') : (setDtypeBytes(options.mambaSsmCacheDtype) ?? setDtypeBytes(spec.hybrid?.stateDtype) ?? conv);
+  const state = setDtypeBytes(vllmStateDtype(spec, options).dtype) ?? conv;
   const elements = vllmStateElements(recurrent.mixer, Math.max(1, options.tensorParallel), speculative);
   return elements.conv * conv + elements.state * state;
+}
+
+/**
+ * The dtype vLLM keeps a hybrid's recurrent state in, and why: float32 for Kimi Delta Attention whatever
+ * --mamba-ssm-cache-dtype says (vLLM's kda_state_dtype), else --mamba-ssm-cache-dtype, else the config's
+ * `mamba_ssm_dtype`; undefined dtype: the model's own.
+ */
+function vllmStateDtype(spec: ModelSpec, options: Pick<ServingOptions, 'mambaSsmCacheDtype'>): { readonly dtype?: StateDtype; readonly how: string } {
+  const mixer = recurrentLayersOf(spec)?.mixer;
+  if (mixer && 'kind' in mixer && mixer.kind === 'kimi-delta') {
+    return { dtype: 'float32', how: "float32, as vLLM keeps Kimi Delta Attention's state whatever --mamba-ssm-cache-dtype says" };
+  }
+  if (options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto') {
+    return { dtype: options.mambaSsmCacheDtype, how: `${options.mambaSsmCacheDtype} (--mamba-ssm-cache-dtype)` };
+  }
+  const configured = spec.hybrid?.stateDtype;
+  return configured ? { dtype: configured, how: `${configured}, as the config's mamba_ssm_dtype says` } : { how: "the model's dtype" };
 }
 
 /** The element bytes a `--mamba-*-cache-dtype` (or the config's `mamba_ssm_dtype`) sets; undefined where it leaves the dtype to the engine. */
@@ -968,7 +984,7 @@ function recurrentStateNotes(spec: ModelSpec, a: VllmAccounting, paging: PlanFac
     return [`Recurrent state: the ${h.mambaLayers} recurrent layers' per-sequence state is not counted for this vLLM release (its V1 hybrid manager, 0.10 on, pages it with the KV blocks).`];
   }
   const g = paging.groups;
-  const dtype = options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto' ? `${options.mambaSsmCacheDtype} (--mamba-ssm-cache-dtype)` : h.stateDtype ? `${h.stateDtype}, as the config's mamba_ssm_dtype says` : "the model's dtype";
+  const dtype = vllmStateDtype(spec, options).how;
   return [
     `Recurrent state: each of the ${h.mambaLayers} recurrent layers keeps ${MIB_TEXT(paging.statePage)} per sequence per GPU (the convolution's last inputs and the state in ${dtype}). ` +
       `vLLM pages it with the KV blocks: block size ${paging.blockSize.toLocaleString('en-US')} tokens${options.blockSize !== undefined && options.blockSize >= paging.blockSize ? ' (as set)' : ', set so one attention page holds one state'}; ` +

@@ -516,6 +516,11 @@ describe('serving planner: Kimi Linear (Kimi Delta Attention and latent attentio
     assert.strictEqual(vllmStatePageBytes(a.spec!, a.servingOptions!), layer);
     assert.strictEqual(vllmStatePageBytes(a.spec!, { ...a.servingOptions!, mambaSsmCacheDtype: 'bfloat16' }), layer);
     assert.ok(a.serving!.starts && a.serving!.stateBytesPerSequence! >= 20 * layer, `${a.serving!.stateBytesPerSequence}`);
+    // The note says why the state is float32 (its config names no mamba_ssm_dtype), with the flag set or not.
+    for (const flags of ['-tp 8', '-tp 8 --mamba-ssm-cache-dtype bfloat16']) {
+      const note = plan(flags).serving!.assumptions.find(n => n.startsWith('Recurrent state:'));
+      assert.match(note ?? '', /the state in float32, as vLLM keeps Kimi Delta Attention's state whatever --mamba-ssm-cache-dtype says/);
+    }
   });
 });
 
