@@ -1,5 +1,5 @@
 // GGUF for llama.cpp and Ollama users: GGML's block sizes, llama.cpp's per-tensor quantization recipe for a named file type (Q4_K_M keeps some tensors at Q6_K), and the reader of a local .gguf's header (metadata and tensor infos, never the weights).
-import { NAS_LINEAR_ATTENTION, NAS_LINEAR_FFN, weightTensors } from './tensors';
+import { NAS_LINEAR_ATTENTION, NAS_LINEAR_FFN, nasFfnPrefix, weightTensors } from './tensors';
 import { numel, type WeightTensor } from './weightTensor';
 import type { ModelSpec, NasBlock } from './types';
 
@@ -282,7 +282,7 @@ function gemma4LayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undef
 
 /**
  * The blocks of a Nemotron-NAS model that hold a tensor of its attention or FFN: grouped-query attention's, the linear
- * layer in attention's place, an FFN of one width (its tensors named `mlp WIDTH.`), the linear layer in an FFN's place.
+ * layer in attention's place, an FFN of one width (its tensors named by nasFfnPrefix), the linear layer in an FFN's place.
  * Undefined for any other tensor.
  */
 function nasLayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefined {
@@ -290,10 +290,9 @@ function nasLayersHolding(spec: ModelSpec, t: WeightTensor): number[] | undefine
   if (!blocks || (t.component !== 'attention' && t.component !== 'mlp')) {
     return undefined;
   }
-  const width = /^mlp (\d+)\./.exec(t.name)?.[1];
   const holds = (b: NasBlock) =>
     t.component === 'attention' ? b.attention === (t.name === NAS_LINEAR_ATTENTION ? 'linear' : 'grouped')
-      : width !== undefined ? b.ffn === Number(width) : t.name === NAS_LINEAR_FFN && b.ffn === 'linear';
+      : typeof b.ffn === 'number' ? t.name.startsWith(nasFfnPrefix(b.ffn)) : b.ffn === 'linear' && t.name === NAS_LINEAR_FFN;
   const set = blocks.flatMap((b, i) => (holds(b) ? [i] : []));
   return set.length > 0 ? set : undefined;
 }

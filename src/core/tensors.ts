@@ -223,6 +223,10 @@ function encoderDecoderStack(spec: ModelSpec): WeightTensor[] {
 /** The names of the linear layers Nemotron-NAS puts in place of attention or an FFN (replace_with_linear). */
 export const NAS_LINEAR_ATTENTION = 'self_attn (linear)';
 export const NAS_LINEAR_FFN = 'mlp (linear)';
+/** How the tensors of Nemotron-NAS's FFNs of one width begin (`mlp 28672.gate_proj`), which tells llama.cpp's blocks apart. */
+export function nasFfnPrefix(width: number): string {
+  return `mlp ${width}.`;
+}
 
 /**
  * Nemotron-NAS's layers, each built as its block says: grouped-query attention or a linear layer in its place, a gated
@@ -239,7 +243,7 @@ function nasStack(spec: ModelSpec, blocks: readonly NasBlock[]): WeightTensor[] 
   return [
     ...attentionTensors(spec, nasAttentionLayers(blocks), ''),
     ...(linearAttention > 0 ? tagged('attention', linear(NAS_LINEAR_ATTENTION, h, h, linearAttention, 'o')) : []),
-    ...widths.flatMap(width => tagged('mlp', ...mlpTensors(spec, width, count(b => b.ffn === width), `mlp ${width}.`))),
+    ...widths.flatMap(width => tagged('mlp', ...mlpTensors(spec, width, count(b => b.ffn === width), nasFfnPrefix(width)))),
     ...(linearFfn > 0 ? tagged('mlp', linear(NAS_LINEAR_FFN, h, h, linearFfn, 'down')) : []),
     ...tagged('norms', vector('norms', normParams(spec), parts + (spec.finalNorm ? 1 : 0))),
   ];
