@@ -29,8 +29,8 @@ export interface FamilyContext {
   isNull(key: string): boolean;
   /** The number of items of a list the config writes under this key (cross_attention_layers), or undefined. */
   length(key: string): number | undefined;
-  /** The whole numbers of a list the config writes under this key (Wav2Vec2's conv_dim), or undefined if any is not one. */
-  numbers(key: string): readonly number[] | undefined;
+  /** The whole numbers (≥ 1 unless `allowZero`) of a list the config writes under this key (Wav2Vec2's conv_dim), or undefined if any is not one. */
+  numbers(key: string, options?: { allowZero?: boolean }): readonly number[] | undefined;
   /** Records that the config cannot be estimated, and why. */
   fail(message: string, key?: string): void;
 }
@@ -43,7 +43,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas'
+    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas' | 'ropeCache'
   >
 >;
 
@@ -509,6 +509,53 @@ function kimiDeltaMixer(ctx: FamilyContext): DeltaNetShape {
     ctx.fail(`\`linear_attn_config.${missing[0]}\` is missing: Kimi Linear's modeling code reads it for every Kimi Delta Attention layer.`, kimiSectionKey(ctx));
   }
   return { kind: 'kimi-delta', keyHeads: heads ?? 1, valueHeads: heads ?? 1, keyDim: headDim ?? 1, valueDim: headDim ?? 1, convKernel: kernel ?? 1 };
+}
+
+/** MiniMax-Text-01's and MiniMax-M1's family, as the report names it. */
+const MINIMAX_01 = 'MiniMax-01 (lightning attention–softmax attention hybrid, mixture of experts)';
+
+/**
+ * MiniMax-01 (MiniMax-Text-01, MiniMax-M1): lightning attention in the layers attn_type_list marks 0 (the remote
+ * code's `minimax_text_01` / `minimax_m1`) or layer_types calls linear_attention (transformers' `minimax`, whose
+ * default alternates from a full-attention first layer), grouped-query softmax attention in the others, Mixtral's
+ * experts in every layer. A shared expert (shared_intermediate_size) is refused on the key, not counted.
+ */
+const minimaxRefine = (ctx: FamilyContext): Refinement => {
+  if ((ctx.int('shared_intermediate_size', { allowZero: true }) ?? 0) > 0) {
+    ctx.fail('`shared_intermediate_size` adds a shared expert beside the routed ones, which VRAM Lens does not count for MiniMax-01.', 'shared_intermediate_size');
+    return {};
+  }
+  const linearLayers = minimaxLinearLayers(ctx);
+  if (linearLayers === undefined) {
+    return {};
+  }
+  const headDim = ctx.int('head_dim') ?? Math.floor(ctx.hiddenSize / ctx.numHeads);
+  return {
+    moe: everyLayerExperts(ctx, { experts: 8, topK: 2 }),
+    ropeCache: { rotaryDim: ctx.int('rotary_dim') ?? headDim },
+    ...(linearLayers > 0 ? { hybrid: { attentionLayers: ctx.numLayers - linearLayers, mambaLayers: linearLayers, mixer: { kind: 'lightning', heads: ctx.numHeads, headDim } } } : {}),
+  };
+};
+
+/** How many of MiniMax-01's layers run lightning attention: attn_type_list's zeros, layer_types' linear_attention, or every second layer. */
+function minimaxLinearLayers(ctx: FamilyContext): number | undefined {
+  if (ctx.length('attn_type_list') !== undefined) {
+    const kinds = ctx.numbers('attn_type_list', { allowZero: true });
+    if (!kinds || kinds.some(k => k > 1)) {
+      // A list is no key of its own to underline: the problem is shown on model_type, as when the list is missing.
+      ctx.fail('`attn_type_list` must give each layer 0 (lightning attention) or 1 (softmax attention).', 'model_type');
+      return undefined;
+    }
+    return kinds.slice(0, ctx.numLayers).filter(k => k === 0).length;
+  }
+  if (ctx.layerTypes) {
+    return ctx.layerTypes.slice(0, ctx.numLayers).filter(t => t === 'linear_attention').length;
+  }
+  if (ctx.architecture !== undefined && ctx.architecture !== 'MiniMaxForCausalLM') {
+    ctx.fail('`attn_type_list` is missing: MiniMax-01\'s remote code reads each layer\'s kind (lightning or softmax attention) from it.', 'model_type');
+    return undefined;
+  }
+  return Math.floor(ctx.numLayers / 2);
 }
 
 /** BailingMoeV2Config's names and defaults for its experts. */
@@ -1721,6 +1768,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   },
   // MiniMax-M2: Mixtral's experts in every layer (256 of intermediate_size, 8 per token; the router's correction bias a
   // buffer) around grouped-query attention with q/k norms over the whole projections; an untied head.
+  minimax: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },
+  minimax_text_01: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },
+  minimax_m1: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },
   minimax_m2: { ...LLAMA_STYLE, name: 'MiniMax-M2 (mixture of experts)', qkNorm: 'projection', refine: ctx => ({ moe: everyLayerExperts(ctx, { experts: 256, topK: 8 }) }) },
   // Hunyuan (Tencent): Llama's block with per-head query and key norms (query_layernorm / key_layernorm, after the
   // rotary embedding), dense (Hunyuan-0.5B to 7B) or with Hunyuan's experts (Hunyuan-A13B).

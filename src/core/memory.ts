@@ -132,7 +132,8 @@ function quantizedLinearBytes(t: WeightTensor, q: Quantization, index: { layerSh
   const n = numel(t);
   switch (q) {
     case 'int8':
-      return n + 4 * t.outFeatures * t.count; // int8 weights + one fp32 scale per output row (LLM.int8 SCB)
+    case 'experts-int8':
+      return n + 4 * t.outFeatures * t.count; // int8 weights + one fp32 scale per output row (LLM.int8 SCB; vLLM's experts_int8)
     case 'nf4':
     case 'fp4':
       return n / 2 + (n / 64) * 4; // 4 bits + an fp32 absmax per 64 weights
@@ -276,8 +277,9 @@ function storedTensorBytes(t: WeightTensor, { quantization, groupSize, quantizeH
     // MLX quantizes every Linear and Embedding (nn.quantize), the output head included; norms stay in 16 bits.
     return twoD && (t.linear || t.embeddingOrHead) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
   }
-  if (quantization === 'mxfp4') {
-    // gpt-oss stores only its experts in MXFP4; attention, the router, embeddings and head stay in bf16.
+  if (quantization === 'mxfp4' || quantization === 'experts-int8') {
+    // gpt-oss stores only its experts in MXFP4, and vLLM's experts_int8 quantizes only the experts as it loads them;
+    // attention, the router, embeddings and head stay in 16 bits.
     return t.linear && t.expert ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
   }
   return t.linear && (!t.embeddingOrHead || (quantizeHead && t.target === 'head')) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
@@ -339,6 +341,8 @@ export function describeQuantization(q: Quantization): string {
       return `MLX ${mlxBits(q)}-bit (a 16-bit scale and bias per ${MLX_GROUP} weights, ${mlxBits(q) + 0.5} bits per weight; embeddings and head included)`;
     case 'nvfp4':
       return 'NVFP4 linear weights (4-bit E2M1 with an FP8 scale per 16 and an fp32 scale per tensor, ≈ 4.5 bits per weight), as the checkpoint ships them; embeddings and head in 16 bits';
+    case 'experts-int8':
+      return "vLLM's experts_int8: the experts' weights quantized to int8 as they load, with an fp32 scale per output row; the rest in 16 bits";
     case 'mxfp4':
       return 'MXFP4 experts (4-bit E2M1 with a shared 8-bit scale per 32, ≈ 4.25 bits per weight) as gpt-oss is published; the rest in bf16';
     default:
@@ -1828,9 +1832,10 @@ function architectureLeadNotes(spec: ModelSpec): string[] {
 }
 
 /** How the notes name a hybrid by its recurrent mixer, and the mixer itself. */
-const HYBRID_NAMES: Readonly<Record<'gated-deltanet' | 'kimi-delta' | 'short-conv' | 'mamba', { readonly hybrid: string; readonly recurrent: string }>> = {
+const HYBRID_NAMES: Readonly<Record<'gated-deltanet' | 'kimi-delta' | 'lightning' | 'short-conv' | 'mamba', { readonly hybrid: string; readonly recurrent: string }>> = {
   'gated-deltanet': { hybrid: 'Linear-attention', recurrent: 'linear-attention (Gated DeltaNet)' },
   'kimi-delta': { hybrid: 'Linear-attention', recurrent: 'linear-attention (Kimi Delta Attention)' },
+  lightning: { hybrid: 'Linear-attention', recurrent: 'linear-attention (lightning attention)' },
   'short-conv': { hybrid: 'Convolution–attention', recurrent: 'short-convolution' },
   mamba: { hybrid: 'Attention–Mamba', recurrent: 'Mamba' },
 };

@@ -1,6 +1,6 @@
 // The serving planner for users about to serve a model: how vLLM and SGLang lay out each GPU's memory at start (budget, weights, profiled activation peak, non-torch memory, CUDA graphs, the KV pool), and whether the engine starts.
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
-import { attentionWeightBytes, cachedAttentionLayers, gemma4CachedLayers, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
+import { attentionWeightBytes, cachedAttentionLayers, describeQuantization, gemma4CachedLayers, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import { recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
 import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
@@ -342,17 +342,22 @@ function stageWeightBytes(spec: ModelSpec, options: ServingOptions, stage: numbe
   const head = lastStage ? (spec.tieWordEmbeddings ? (options.pipelineParallel > 1 ? table : 0) : ownHead) : 0;
   const embedding = stage === 0 ? table : 0;
   const split = (embedding + head + perLayer(rest)) / options.tensorParallel + perLayer(experts) / expertGpus + perLayer(attention) / attentionGpus;
-  return Math.round(split + ropeCacheBytes(spec, element));
+  return Math.round(split + ropeCacheBytes(spec, element, options.maxModelLen));
 }
 
 /**
  * vLLM's rotary embedding keeps a cos/sin cache over every position the model was trained for, in the model's dtype,
  * on every GPU (not split): max_position_embeddings × the rotary dimension (taken as the head dimension). Llama 3.1
  * 8B's 131,072 positions: 32 MiB; Llama 4 Scout's 10,485,760: 2.5 GiB per GPU, which vLLM 0.19 counts in "Model
- * loading took".
+ * loading took". MiniMax-01's attention builds its own in float32 over rotary_dim, up to max_model_len positions.
  */
-function ropeCacheBytes(spec: ModelSpec, element: number): number {
-  return spec.positions === 'rotary' && spec.maxPositions !== undefined ? spec.maxPositions * spec.headDim * element : 0;
+function ropeCacheBytes(spec: ModelSpec, element: number, maxModelLen: number | undefined): number {
+  if (spec.positions !== 'rotary' || spec.maxPositions === undefined) {
+    return 0;
+  }
+  return spec.ropeCache
+    ? Math.min(spec.maxPositions, maxModelLen ?? spec.maxPositions) * spec.ropeCache.rotaryDim * 4
+    : spec.maxPositions * spec.headDim * element;
 }
 
 /** n rounded up to a multiple of `to`. */
@@ -515,10 +520,15 @@ export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions
  * --mamba-ssm-cache-dtype says (vLLM's kda_state_dtype), else --mamba-ssm-cache-dtype, else the config's
  * `mamba_ssm_dtype`; undefined dtype: the model's own.
  */
-function vllmStateDtype(spec: ModelSpec, options: Pick<ServingOptions, 'mambaSsmCacheDtype'>): { readonly dtype?: StateDtype; readonly how: string } {
+function vllmStateDtype(spec: ModelSpec, options: Pick<ServingOptions, 'mambaSsmCacheDtype' | 'mambaCacheDtype'>): { readonly dtype?: StateDtype; readonly how: string } {
   const mixer = recurrentLayersOf(spec)?.mixer;
   if (mixer && 'kind' in mixer && mixer.kind === 'kimi-delta') {
     return { dtype: 'float32', how: "float32, as vLLM keeps Kimi Delta Attention's state whatever --mamba-ssm-cache-dtype says" };
+  }
+  if (mixer && 'kind' in mixer && mixer.kind === 'lightning') {
+    // vLLM's linear_attention_state_dtype reads --mamba-cache-dtype alone.
+    const set = options.mambaCacheDtype && options.mambaCacheDtype !== 'auto' ? options.mambaCacheDtype : undefined;
+    return set ? { dtype: set, how: `${set} (--mamba-cache-dtype, which vLLM keeps lightning attention's state in)` } : { how: "the model's dtype, as vLLM keeps lightning attention's state unless --mamba-cache-dtype says otherwise" };
   }
   if (options.mambaSsmCacheDtype && options.mambaSsmCacheDtype !== 'auto') {
     return { dtype: options.mambaSsmCacheDtype, how: `${options.mambaSsmCacheDtype} (--mamba-ssm-cache-dtype)` };
@@ -595,7 +605,7 @@ function draftWeightBytes(spec: ModelSpec, options: ServingOptions, draft: Draft
   const element = activationElementBytes(options.precision);
   if (draft.model) {
     // vLLM splits a draft model over the model's tensor-parallel GPUs; its rotary cache is whole on each.
-    return weightBytes(draft.model.spec, element, draft.model.quantization) / tp + ropeCacheBytes(draft.model.spec, element);
+    return weightBytes(draft.model.spec, element, draft.model.quantization) / tp + ropeCacheBytes(draft.model.spec, element, options.maxModelLen);
   }
   if (draft.kind === 'eagle' || draft.kind === 'eagle3') {
     // An EAGLE head vLLM loads from its own checkpoint.
@@ -760,7 +770,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
     ...(worst.groups.stateGroups > 0 ? { stateBytesPerSequence: worst.groups.stateGroups * worst.groups.stateBlocks * blockBytes } : {}),
     maxConcurrency: Math.round(maxConcurrency * 100) / 100,
     starts: reason === '', reason, maxModelLen, maxNumSeqs: seqs, maxNumBatchedTokens: tokens, blockSize, longestStartingLen: longest,
-    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision)), spec, paging: { statePage, blockSize, groups: worst.groups, perLayerToken, prefixCaching }, draft }),
+    cudaGraphsInBudget: accounting.graphsInBudget, assumptions: vllmAssumptions(accounting, { version: versionText, gpu, seqs, tokens, options, pp, graphs, rope: ropeCacheBytes(spec, activationElementBytes(options.precision), options.maxModelLen), spec, paging: { statePage, blockSize, groups: worst.groups, perLayerToken, prefixCaching }, draft }),
   };
 }
 
@@ -905,17 +915,24 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
     notes.push(`KV pool: ${GIB_TEXT(options.kvCacheMemoryBytes)} GiB per GPU as kv_cache_memory_bytes sets it; vLLM does not size it from gpu_memory_utilization, and starts only if it fits beside the weights, the activation peak, non-torch memory and the CUDA graphs.`);
   }
   notes.push(...gemma4PagingNotes(spec, options),
-    ...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options), ...speculativeNotes(spec, options, draft), ...checkpointMethodNotes(options));
+    ...sparseAttentionNotes(spec, 'vLLM'), ...recurrentStateNotes(spec, a, paging, options), ...speculativeNotes(spec, options, draft), ...quantizationNotes(options));
   if (rope > 0) {
-    notes.push(`Weights per GPU include vLLM's rotary cos/sin cache over every position the model was trained for, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
+    const over = spec.ropeCache ? 'in float32 over the positions up to max_model_len' : 'over every position the model was trained for';
+    notes.push(`Weights per GPU include vLLM's rotary cos/sin cache ${over}, ${rope >= GIB ? `${GIB_TEXT(rope)} GiB` : `${Math.round(rope / 2 ** 20)} MiB`}, kept whole on each GPU.`);
   }
   return notes;
 }
 
 const MIB_TEXT = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 
-/** What a plan says when `--quantization` names a method whose bits nothing the plan reads states (a checkpoint's own, experts_int8). */
-function checkpointMethodNotes(options: ServingOptions): string[] {
+/**
+ * What a plan says of `--quantization` where the weights alone do not show it: vLLM's online experts_int8, or a
+ * method whose bits nothing the plan reads states (a checkpoint's own).
+ */
+function quantizationNotes(options: ServingOptions): string[] {
+  if (options.quantization === 'experts-int8') {
+    return [`Weights: ${describeQuantization('experts-int8')} (--quantization experts_int8).`];
+  }
   return options.checkpointMethod && options.quantization === undefined
     ? [`--quantization ${options.checkpointMethod}: neither the checkpoint's name nor the catalog says how many bits its weights load in, so they are planned in 16 bits: more than vLLM loads, and a smaller KV pool than vLLM's.`]
     : [];
@@ -985,8 +1002,9 @@ function recurrentStateNotes(spec: ModelSpec, a: VllmAccounting, paging: PlanFac
   }
   const g = paging.groups;
   const dtype = vllmStateDtype(spec, options).how;
+  const window = vllmStateElements(h.mixer, Math.max(1, options.tensorParallel)).conv > 0 ? "the convolution's last inputs and " : '';
   return [
-    `Recurrent state: each of the ${h.mambaLayers} recurrent layers keeps ${MIB_TEXT(paging.statePage)} per sequence per GPU (the convolution's last inputs and the state in ${dtype}). ` +
+    `Recurrent state: each of the ${h.mambaLayers} recurrent layers keeps ${MIB_TEXT(paging.statePage)} per sequence per GPU (${window}the state in ${dtype}). ` +
       `vLLM pages it with the KV blocks: block size ${paging.blockSize.toLocaleString('en-US')} tokens${options.blockSize !== undefined && options.blockSize >= paging.blockSize ? ' (as set)' : ', set so one attention page holds one state'}; ` +
       `groups of ${g.groupSize} layers (${g.fullGroups + g.slidingGroups} attention, ${g.stateGroups} recurrent), each request holding ${g.stateBlocks} state block${g.stateBlocks > 1 ? 's' : ''} per recurrent group${paging.prefixCaching ? ` (prefix caching${options.enablePrefixCaching === undefined ? `, on by default from vLLM 0.20` : ''}: the "align" mode)` : ` (prefix caching off${options.enablePrefixCaching === undefined ? ', the default before vLLM 0.20' : ''})`}.`,
     `KV tokens: ${a.capacityFromConcurrency ? 'the concurrency at max_model_len × max_model_len, as vLLM 0.21 on counts it' : 'the blocks over the KV cache groups × the block size, as vLLM before 0.21 counts it (state groups included)'}.`,

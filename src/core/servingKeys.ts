@@ -47,11 +47,10 @@ function readDtype(v: ConfigValue): Precision | undefined | 'invalid' {
 }
 
 /**
- * `--quantization` methods whose bits the checkpoint's own quantization_config gives, not the method, and vLLM's
- * online experts_int8: the weights are read from the checkpoint's name or config (16 bits when neither says, and the
- * plan says so).
+ * `--quantization` methods whose bits the checkpoint's own quantization_config gives, not the method: the weights are
+ * read from the checkpoint's name or config (16 bits when neither says, and the plan says so).
  */
-const CHECKPOINT_METHODS = ['compressed-tensors', 'modelopt', 'auto-round', 'quark', 'moe_wna16', 'inc', 'torchao', 'gguf', 'hqq', 'fp_quant', 'gptq_marlin_24', 'bitblas', 'gptq_bitblas', 'awq_triton', 'experts_int8'];
+const CHECKPOINT_METHODS = ['compressed-tensors', 'modelopt', 'auto-round', 'quark', 'moe_wna16', 'inc', 'torchao', 'gguf', 'hqq', 'fp_quant', 'gptq_marlin_24', 'bitblas', 'gptq_bitblas', 'awq_triton'];
 
 /** `--quantization`: how vLLM loads the weights (a checkpoint's own method is read from its name or config). */
 function readQuantization(v: ConfigValue): Quantization | undefined | 'invalid' {
@@ -61,7 +60,7 @@ function readQuantization(v: ConfigValue): Quantization | undefined | 'invalid' 
   }
   const known: Record<string, Quantization | undefined> = {
     fp8: 'fp8-tensor', fbgemm_fp8: 'fp8-channel', ptpc_fp8: 'fp8-channel', awq: 'awq-int4', awq_marlin: 'awq-int4', gptq: 'gptq-int4', gptq_marlin: 'gptq-int4',
-    marlin: 'gptq-int4', bitsandbytes: 'nf4', mxfp4: 'mxfp4', modelopt_fp4: 'nvfp4', petit_nvfp4: 'nvfp4', none: undefined,
+    marlin: 'gptq-int4', bitsandbytes: 'nf4', mxfp4: 'mxfp4', modelopt_fp4: 'nvfp4', petit_nvfp4: 'nvfp4', experts_int8: 'experts-int8', none: undefined,
   };
   return method in known ? known[method] : CHECKPOINT_METHODS.includes(method) ? undefined : 'invalid';
 }

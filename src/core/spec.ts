@@ -1533,9 +1533,10 @@ function familyContext(read: SpecReader, dims: Dimensions): FamilyContext {
     has: read.has,
     isNull: key => key in config.scalars && config.scalars[key].value === null,
     length: key => config.lengths?.[key],
-    numbers: key => {
+    numbers: (key, options) => {
       const list = config.lists?.[key];
-      return list && list.every((v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1_000_000) ? list : undefined;
+      const least = options?.allowZero ? 0 : 1;
+      return list && list.every((v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= least && v <= 1_000_000) ? list : undefined;
     },
     architecture: config.architecture,
     layerTypes: config.layerTypes,
@@ -1781,6 +1782,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.classifierLabels ? { classifierLabels: refined.classifierLabels } : {}),
     ...(refined.hybrid ? { hybrid: { ...refined.hybrid, ...hybridStateKeeping(key => config.scalars[key]?.value, refined.hybrid) }, approximate: "its recurrent layers' training activations counted as its attention layers', not measured" } : {}),
     ...(refined.gatedAttention ? { gatedAttention: true } : {}),
+    ...(refined.ropeCache ? { ropeCache: refined.ropeCache } : {}),
     ...(refined.sharedBlocks ? { sharedBlocks: refined.sharedBlocks } : {}),
     ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : draftLayersOf(config)),
     ...(refined.mlpLayers !== undefined ? { mlpLayers: Math.min(refined.mlpLayers, numLayers) } : {}),

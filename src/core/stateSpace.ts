@@ -1,6 +1,6 @@
 // State-space language models (Mamba and Mamba2, as transformers builds MambaForCausalLM and Mamba2ForCausalLM): the spec the memory model reads, the exact tensors, and the recurrent state that takes the KV cache's place.
 import { weightTensor as tensor, type WeightTensor } from './weightTensor';
-import type { DeltaNetShape, HybridLayers, HybridMixer, ModelSpec, RawValue, ShortConvShape, SsmShape } from './types';
+import type { DeltaNetShape, HybridLayers, HybridMixer, LightningShape, ModelSpec, RawValue, ShortConvShape, SsmShape } from './types';
 
 /** MambaConfig's defaults for what a config.json leaves out. */
 export const MAMBA_DEFAULTS = { state_size: 16, expand: 2, conv_kernel: 4 } as const;
@@ -65,7 +65,12 @@ export function ssmTensors(spec: ModelSpec): WeightTensor[] {
  */
 export function mambaMixerTensors(m: HybridMixer, h: number, n: number): WeightTensor[] {
   if ('kind' in m) {
-    return m.kind === 'short-conv' ? shortConvTensors(m, n) : m.kind === 'kimi-delta' ? kimiDeltaTensors(m, h, n) : deltaNetTensors(m, h, n);
+    switch (m.kind) {
+      case 'short-conv': return shortConvTensors(m, n);
+      case 'kimi-delta': return kimiDeltaTensors(m, h, n);
+      case 'lightning': return lightningTensors(m, h, n);
+      default: return deltaNetTensors(m, h, n);
+    }
   }
   if (m.mamba2) {
     return mamba2MixerTensors(m, h, n);
@@ -88,11 +93,15 @@ export function mambaMixerTensors(m: HybridMixer, h: number, n: number): WeightT
 
 /**
  * The recurrent state of one Mamba layer per sequence: a convolution window and an SSM state per channel; Mamba2's
- * window covers x, B and C.
+ * window covers x, B and C; lightning attention keeps each head's matrix alone.
  */
 export function mambaLayerState(m: HybridMixer): number {
   if ('kind' in m) {
-    return m.kind === 'short-conv' ? m.channels * m.kernel : deltaNetConvChannels(m) * m.convKernel + m.valueHeads * m.keyDim * m.valueDim;
+    switch (m.kind) {
+      case 'short-conv': return m.channels * m.kernel;
+      case 'lightning': return m.heads * m.headDim * m.headDim;
+      default: return deltaNetConvChannels(m) * m.convKernel + m.valueHeads * m.keyDim * m.valueDim;
+    }
   }
   return m.mamba2 ? mamba2ConvChannels(m) * m.convKernel + m.inner * m.state : m.inner * (m.convKernel + m.state);
 }
@@ -139,9 +148,11 @@ export function hybridStateKeeping(value: (key: string) => RawValue | null | und
 export function vllmStateElements(m: HybridMixer, tp: number, speculative = 0): { readonly conv: number; readonly state: number } {
   const split = (n: number) => Math.ceil(n / tp);
   if ('kind' in m) {
-    return m.kind === 'short-conv'
-      ? { conv: split(m.channels) * (m.kernel - 1), state: 0 }
-      : { conv: split(deltaNetConvChannels(m)) * (m.convKernel - 1 + speculative), state: split(m.valueHeads) * m.keyDim * m.valueDim };
+    switch (m.kind) {
+      case 'short-conv': return { conv: split(m.channels) * (m.kernel - 1), state: 0 };
+      case 'lightning': return { conv: 0, state: split(m.heads) * m.headDim * m.headDim };
+      default: return { conv: split(deltaNetConvChannels(m)) * (m.convKernel - 1 + speculative), state: split(m.valueHeads) * m.keyDim * m.valueDim };
+    }
   }
   if (!m.mamba2) {
     return { conv: split(m.inner) * (m.convKernel - 1), state: split(m.inner) * m.state };
@@ -204,6 +215,20 @@ function kimiDeltaTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[
     tensor('self_attn.A_log, dt_bias', 1, m.valueHeads + values, n, false, 'other'),
     tensor('self_attn.o_norm (gated)', 1, m.valueDim, n, false, 'norms'),
     tensor('self_attn.o_proj', values, h, n, true, 'attention', 'o'),
+  ];
+}
+
+/**
+ * The tensors of `n` lightning-attention mixers of width `h`, as MiniMax-01's modeling code builds them: qkv_proj to
+ * the heads' queries, keys and values, output_gate, the RMSNorm over every head, out_proj; no biases.
+ */
+function lightningTensors(m: LightningShape, h: number, n: number): WeightTensor[] {
+  const inner = m.heads * m.headDim;
+  return [
+    tensor('self_attn.qkv_proj', h, 3 * inner, n, true, 'attention', 'q'),
+    tensor('self_attn.output_gate', h, inner, n, true, 'attention'),
+    tensor('self_attn.norm', 1, inner, n, false, 'norms'),
+    tensor('self_attn.out_proj', inner, h, n, true, 'attention', 'o'),
   ];
 }
 

@@ -164,6 +164,11 @@ export interface ModelSpec {
   readonly hybrid?: HybridLayers;
   /** Qwen3-Next's gated attention: q_proj also yields a sigmoid gate per query value, doubling its outputs. */
   readonly gatedAttention?: boolean;
+  /**
+   * A rotary cos/sin cache vLLM builds its own way (MiniMax-01): in float32 over `rotaryDim` values per position, for
+   * the positions up to max_model_len only. Unset: the model's dtype over the head dimension and every trained position.
+   */
+  readonly ropeCache?: { readonly rotaryDim: number };
   /** A state-space model's mixer (Mamba): its tensors and its recurrent state come from here. */
   readonly ssm?: SsmShape;
   /**
@@ -266,8 +271,19 @@ export interface NasBlock {
   readonly ffn: number | 'linear' | 'none';
 }
 
-/** The recurrent mixer a hybrid runs in place of attention: Mamba / Mamba2, a Gated DeltaNet or a short convolution. */
-export type HybridMixer = SsmShape | DeltaNetShape | ShortConvShape;
+/** The recurrent mixer a hybrid runs in place of attention: Mamba / Mamba2, a Gated DeltaNet, a short convolution or lightning attention. */
+export type HybridMixer = SsmShape | DeltaNetShape | ShortConvShape | LightningShape;
+
+/**
+ * MiniMax-01's lightning attention: a fused qkv_proj (SiLU on q, k and v), a sigmoid output gate, an RMSNorm over
+ * the heads and out_proj; `heads` heads of `headDim`, decaying linear attention whose state per sequence is each
+ * head's headDim × headDim matrix, with no convolution.
+ */
+export interface LightningShape {
+  readonly kind: 'lightning';
+  readonly heads: number;
+  readonly headDim: number;
+}
 
 /**
  * LFM2's gated short convolution: in_proj to three times the width (B, C and x), a depthwise convolution of `kernel`
@@ -581,7 +597,9 @@ export type Mode = 'inference' | 'training' | 'both';
 export type Quantization =
   | 'int8' | 'nf4' | 'nf4-dq' | 'fp4' | 'fp4-dq' | 'gptq-int4' | 'awq-int4' | 'mxfp4' | 'nvfp4' | 'mlx-q4' | 'mlx-q8'
   | 'fp8-block' | 'fp8-channel' | 'fp8-tensor' | 'int8-channel' | 'w4a16' | 'hqq-8' | 'hqq-4' | 'hqq-3' | 'hqq-2' | 'hqq-1'
-  | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k' | 'q4_k_m' | 'q5_k_m';
+  | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q8_0' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k' | 'q4_k_m' | 'q5_k_m'
+  // vLLM's online `--quantization experts_int8`: a serving flag, not a checkpoint's format, so not among QUANTIZATIONS.
+  | 'experts-int8';
 export const QUANTIZATIONS: readonly Quantization[] = [
   'int8', 'nf4', 'nf4-dq', 'fp4', 'fp4-dq', 'gptq-int4', 'awq-int4', 'mxfp4', 'nvfp4', 'mlx-q4', 'mlx-q8',
   'fp8-block', 'fp8-channel', 'fp8-tensor', 'int8-channel', 'w4a16', 'hqq-8', 'hqq-4', 'hqq-3', 'hqq-2', 'hqq-1',

@@ -1062,6 +1062,65 @@ describe('Kimi Linear: Kimi Delta Attention beside latent attention, DeepSeek-V3
   });
 });
 
+describe('MiniMax-01: lightning attention beside softmax attention, Mixtral experts in every layer', () => {
+  // MiniMaxAI/MiniMax-M1-80k's config.json (its MiniMaxM1ForCausalLM remote code): every eighth layer softmax attention.
+  const ATTN_TYPES = Array.from({ length: 80 }, (_, i) => ((i + 1) % 8 === 0 ? 1 : 0));
+  const MINIMAX_M1 = {
+    architectures: ['MiniMaxM1ForCausalLM'], model_type: 'minimax_m1', attn_type_list: ATTN_TYPES, head_dim: 128, hidden_act: 'silu', hidden_size: 6144,
+    intermediate_size: 9216, layernorm_full_attention_alpha: 3.5565588200778455, layernorm_linear_attention_alpha: 3.5565588200778455, layernorm_mlp_alpha: 3.5565588200778455,
+    max_position_embeddings: 10240000, num_attention_heads: 64, num_experts_per_tok: 2, num_hidden_layers: 80, num_key_value_heads: 8, num_local_experts: 32,
+    postnorm: true, rms_norm_eps: 1e-05, rope_theta: 10000000, rotary_dim: 64, shared_intermediate_size: 0, shared_moe_mode: 'sigmoid', tie_word_embeddings: false, vocab_size: 200064,
+  };
+  /** The config's estimate and the errors its problems underline. */
+  const read = (config: object) => {
+    const text = JSON.stringify(config);
+    const a = onlyConfig(text);
+    return { a, errors: a.problems.filter(p => p.severity === 'error').map(p => ({ at: text.slice(p.span!.start, p.span!.end), message: p.message })) };
+  };
+
+  it('456,089,655,296 parameters, the Hub\'s safetensors total for both M1 checkpoints; 70 lightning and 10 softmax attention layers', () => {
+    const { a } = read(MINIMAX_M1);
+    assert.strictEqual(a.estimate!.parameters.total, 456_089_655_296);
+    const h = a.spec!.hybrid!;
+    assert.deepStrictEqual([h.attentionLayers, h.mambaLayers], [10, 70]);
+    // Per lightning layer: qkv_proj (6,144 × 3 × 8,192), output_gate and out_proj (6,144 × 8,192 each), the norm over 8,192.
+    const lightning = weightTensors(a.spec!).filter(t => t.name.startsWith('self_attn.')).reduce((n, t) => n + numel(t), 0);
+    assert.strictEqual(lightning, 70 * (6144 * 3 * 8192 + 2 * 6144 * 8192 + 8192));
+  });
+
+  it('caches keys and values in its 10 softmax layers; each lightning layer keeps 64 heads of 128 × 128 per sequence', () => {
+    const { a } = read(MINIMAX_M1);
+    const kv = 10 * 2 * 8 * 128 * 2 * 4096;
+    const state = 70 * 64 * 128 * 128 * 2;
+    assert.strictEqual(a.estimate!.inference.components.kvCache, kv + state);
+    assert.ok(a.estimate!.assumptions.some(n => /70 linear-attention \(lightning attention\) mixers/.test(n)));
+  });
+
+  it("reads transformers' conversion (minimax, layer_types), which alternates from a softmax first layer when it lists none", () => {
+    const { attn_type_list: _list, ...rest } = MINIMAX_M1;
+    const layerTypes = ATTN_TYPES.map(k => (k === 1 ? 'full_attention' : 'linear_attention'));
+    const hf = { ...rest, architectures: ['MiniMaxForCausalLM'], model_type: 'minimax', layer_types: layerTypes, block_size: 256 };
+    assert.strictEqual(read(hf).a.estimate!.parameters.total, 456_089_655_296);
+    const { layer_types: _types, ...unlisted } = hf;
+    const h = read(unlisted).a.spec!.hybrid!;
+    assert.deepStrictEqual([h.attentionLayers, h.mambaLayers], [40, 40]);
+  });
+
+  it('refuses on the key a shared expert, a layer kind other than 0 or 1, and remote code without its layer list', () => {
+    const shared = read({ ...MINIMAX_M1, shared_intermediate_size: 4096 });
+    assert.strictEqual(shared.a.estimate, undefined);
+    assert.ok(shared.errors.some(e => e.at.startsWith('"shared_intermediate_size"') && /shared expert/.test(e.message)), JSON.stringify(shared.errors));
+    const kinds = read({ ...MINIMAX_M1, attn_type_list: ATTN_TYPES.map(k => k * 2) });
+    assert.strictEqual(kinds.a.estimate, undefined);
+    // A list is no key of its own to underline: shown on model_type.
+    assert.ok(kinds.errors.some(e => e.at.startsWith('"model_type"') && /`attn_type_list` must give each layer 0/.test(e.message)), JSON.stringify(kinds.errors));
+    const { attn_type_list: _list, ...unlisted } = MINIMAX_M1;
+    const missing = read(unlisted);
+    assert.strictEqual(missing.a.estimate, undefined);
+    assert.ok(missing.errors.some(e => e.at.startsWith('"model_type"') && /`attn_type_list` is missing/.test(e.message)), JSON.stringify(missing.errors));
+  });
+});
+
 describe('Ling 2.0 (bailing_moe_v2): a fused QKV with q/k norms, a dense first layer, shared and routed experts', () => {
   // Megatron-Bridge's toy BailingMoeV2 config (tests/functional_tests/test_groups/models/bailing), the rest
   // BailingMoeV2Config's defaults: one shared expert, q/k norms, no biases.

@@ -392,9 +392,9 @@ describe("serving planner: a hybrid's recurrent states in vLLM's pool", () => {
 describe("serving planner: vLLM's quantization methods", () => {
   const plan = (command: string) => only(`${command}\n`, 'shell', { targetGpu: 'RTX 5090' });
 
-  it('a checkpoint\'s own method (modelopt, auto-round, quark, experts_int8) is accepted; a name that states no bits is planned in 16 bits, and the plan says so', () => {
+  it('a checkpoint\'s own method (modelopt, auto-round, quark) is accepted; a name that states no bits is planned in 16 bits, and the plan says so', () => {
     const bf16 = plan('vllm serve Qwen/Qwen3-8B --max-model-len 32768').serving!;
-    for (const method of ['modelopt', 'auto_round', 'auto-round', 'quark', 'moe_wna16', 'experts_int8']) {
+    for (const method of ['modelopt', 'auto_round', 'auto-round', 'quark', 'moe_wna16']) {
       const a = plan(`vllm serve Qwen/Qwen3-8B --max-model-len 32768 --quantization ${method}`);
       assert.deepStrictEqual(a.problems.map(p => p.message), [], method);
       assert.strictEqual(a.serving!.weightsBytes, bf16.weightsBytes, method);
@@ -521,6 +521,40 @@ describe('serving planner: Kimi Linear (Kimi Delta Attention and latent attentio
       const note = plan(flags).serving!.assumptions.find(n => n.startsWith('Recurrent state:'));
       assert.match(note ?? '', /the state in float32, as vLLM keeps Kimi Delta Attention's state whatever --mamba-ssm-cache-dtype says/);
     }
+  });
+});
+
+describe('serving planner: MiniMax-M1 (lightning attention and softmax attention) in vLLM', () => {
+  const plan = (flags: string, gpu = 'H100 80GB') => only(`vllm serve MiniMaxAI/MiniMax-M1-80k --trust-remote-code -tp 8 ${flags}\n`, 'shell', { targetGpu: gpu });
+
+  it("pages keys and values in its 10 softmax layers and each lightning layer's heads per sequence, in the model's dtype unless --mamba-cache-dtype says", () => {
+    const a = plan('--max-model-len 4096');
+    // One of the 8 key-value heads of 128 per GPU, keys and values in bf16, in each of the 10 softmax layers.
+    assert.strictEqual(a.serving!.kvBytesPerToken, 10 * 2 * 128 * 2);
+    // vLLM's linear_attention_state_shape on one of 8 GPUs: 8 heads of 128 × 128, no convolution.
+    const layer = 8 * 128 * 128 * 2;
+    assert.strictEqual(vllmStatePageBytes(a.spec!, a.servingOptions!), layer);
+    assert.strictEqual(vllmStatePageBytes(a.spec!, { ...a.servingOptions!, mambaSsmCacheDtype: 'float32' }), layer, '--mamba-ssm-cache-dtype is not read');
+    assert.strictEqual(vllmStatePageBytes(a.spec!, { ...a.servingOptions!, mambaCacheDtype: 'float32' }), 2 * layer);
+    const note = a.serving!.assumptions.find(n => n.startsWith('Recurrent state:'));
+    assert.match(note ?? '', /\(the state in the model's dtype, as vLLM keeps lightning attention's state unless --mamba-cache-dtype says otherwise\)/);
+  });
+
+  it("--quantization experts_int8, as MiniMax's vLLM guide serves it on 8 GPUs of 80 GB: the experts in int8 with a row scale, the rest in bf16; without it the weights do not fit", () => {
+    const a = plan('--quantization experts_int8 --max-model-len 4096 --dtype bfloat16');
+    const experts = 80 * 32 * 3 * 6144 * 9216;
+    const rowScales = 80 * 32 * (2 * 9216 + 6144) * 4;
+    // The rotary cache: float32 over rotary_dim (64) for the 4,096 positions max_model_len allows, whole on each GPU.
+    const rope = 4096 * 64 * 4;
+    assert.strictEqual(a.serving!.weightsBytes, Math.round((experts + rowScales + (456_089_655_296 - experts) * 2) / 8 + rope));
+    assert.ok(a.serving!.starts, a.serving!.reason);
+    assert.ok(a.serving!.assumptions.some(n => /experts' weights quantized to int8 as they load/.test(n)));
+    assert.ok(a.serving!.assumptions.some(n => /rotary cos\/sin cache in float32 over the positions up to max_model_len, 1 MiB/.test(n)));
+    const bf16 = plan('--max-model-len 4096').serving!;
+    assert.ok(!bf16.starts && /while loading the weights/.test(bf16.reason), bf16.reason);
+    // On a dense model experts_int8 changes nothing: vLLM quantizes only fused experts.
+    const dense = (flags: string) => only(`vllm serve Qwen/Qwen3-8B --max-model-len 32768 ${flags}\n`, 'shell', { targetGpu: 'RTX 5090' }).serving!.weightsBytes;
+    assert.strictEqual(dense('--quantization experts_int8'), dense(''));
   });
 });
 
