@@ -43,7 +43,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas' | 'ropeCache'
+    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas' | 'ropeCache' | 'numLayers'
   >
 >;
 
@@ -557,6 +557,38 @@ function minimaxLinearLayers(ctx: FamilyContext): number | undefined {
   }
   return Math.floor(ctx.numLayers / 2);
 }
+
+/** LongcatFlashConfig's defaults (LongCat-Flash-Chat's sizes) for what a config leaves out. */
+const LONGCAT_DEFAULTS = { ffn: 12288, expertFfn: 2048, experts: 512, zeroExperts: 256, topK: 12, qLoraRank: 1536, kvLoraRank: 512, nope: 128, rope: 64, v: 128 } as const;
+
+/**
+ * LongCat-Flash (`longcat_flash`, transformers' LongcatFlashForCausalLM): each of num_layers blocks holds two
+ * sublayers of DeepSeek-V3's latent attention (a query LoRA always) and a dense MLP of ffn_hidden_size, and one
+ * shortcut mixture of experts beside them: n_routed_experts of expert_ffn_hidden_size and zero_expert_num
+ * zero-computation experts, moe_topk per token. Counted as 2 × num_layers layers, half of them holding the experts
+ * beside their MLP (the shared-expert slot, which has the MLP's shape).
+ */
+const longcatFlashRefine = (ctx: FamilyContext): Refinement => {
+  const ffn = ctx.int('ffn_hidden_size') ?? LONGCAT_DEFAULTS.ffn;
+  const nope = ctx.int('qk_nope_head_dim') ?? LONGCAT_DEFAULTS.nope;
+  const rope = ctx.int('qk_rope_head_dim') ?? LONGCAT_DEFAULTS.rope;
+  return {
+    numLayers: 2 * ctx.numLayers,
+    intermediateSize: ffn,
+    headDim: nope + rope,
+    mla: { qLoraRank: ctx.int('q_lora_rank') ?? LONGCAT_DEFAULTS.qLoraRank, kvLoraRank: ctx.int('kv_lora_rank') ?? LONGCAT_DEFAULTS.kvLoraRank, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: ctx.int('v_head_dim') ?? LONGCAT_DEFAULTS.v },
+    moe: {
+      numExperts: ctx.int('n_routed_experts') ?? LONGCAT_DEFAULTS.experts,
+      expertsPerToken: ctx.int('moe_topk') ?? LONGCAT_DEFAULTS.topK,
+      expertIntermediate: ctx.int('expert_ffn_hidden_size') ?? LONGCAT_DEFAULTS.expertFfn,
+      sharedIntermediate: ffn,
+      sharedExpertGate: false,
+      moeLayers: ctx.numLayers,
+      routerBias: false,
+      zeroExperts: ctx.int('zero_expert_num', { allowZero: true }) ?? LONGCAT_DEFAULTS.zeroExperts,
+    },
+  };
+};
 
 /** BailingMoeV2Config's names and defaults for its experts. */
 const BAILING_V2_MOE: DeepseekMoeKeys = {
@@ -1768,6 +1800,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   },
   // MiniMax-M2: Mixtral's experts in every layer (256 of intermediate_size, 8 per token; the router's correction bias a
   // buffer) around grouped-query attention with q/k norms over the whole projections; an untied head.
+  longcat_flash: { ...LLAMA_STYLE, name: 'LongCat-Flash (MLA, shortcut-connected mixture of experts with zero-computation experts)', refine: longcatFlashRefine },
   minimax: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },
   minimax_text_01: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },
   minimax_m1: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },

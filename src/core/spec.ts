@@ -1716,7 +1716,9 @@ interface TransformerParts {
 /** The spec of a resolved transformer: the family's structure, the config's sizes, the refinement's overrides. */
 function transformerSpec(p: TransformerParts): ModelSpec {
   const { config, family, dims, refined, positions, maxPositions } = p;
-  const { hiddenSize, numLayers, numHeads } = dims;
+  const { hiddenSize, numHeads } = dims;
+  // LongCat-Flash's config counts its blocks, each of two attention sublayers: the spec counts the sublayers.
+  const numLayers = refined.numLayers ?? dims.numLayers;
   // T5EncoderModel (the text encoder of Flux and SD3): the encoder stack alone, without decoder or output head.
   const encoderStackOnly = family.encoderDecoder && (/EncoderModel$/.test(config.architecture ?? '') || config.catalog?.model.encoderStackOnly === true);
   const t5Gated = family.feedForwardProj === true && String(p.read.scalar('feed_forward_proj') ?? '').startsWith('gated');

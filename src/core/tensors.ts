@@ -394,9 +394,11 @@ function expertTensors(spec: ModelSpec, m: NonNullable<ModelSpec['moe']>, moeLay
   if (m.sharedIntermediate > 0) {
     out.push(...tagged('experts', ...mlpTensors(spec, m.sharedIntermediate, moeLayers, 'shared_experts.')));
   }
-  out.push(...tagged('experts', { ...linear('router', h, m.numExperts, moeLayers), linear: false }));
+  // The router scores LongCat-Flash's zero-computation experts too.
+  const scored = m.numExperts + (m.zeroExperts ?? 0);
+  out.push(...tagged('experts', { ...linear('router', h, scored, moeLayers), linear: false }));
   if (m.routerBias) {
-    out.push(...tagged('experts', vector('router bias', m.numExperts, moeLayers)));
+    out.push(...tagged('experts', vector('router bias', scored, moeLayers)));
   }
   if (m.sharedExpertGate) {
     out.push(...tagged('experts', { ...linear('shared_expert_gate', h, 1, moeLayers), linear: false }));

@@ -566,6 +566,11 @@ export interface MoeShape {
   readonly moeLayers: number;
   /** The router keeps a per-expert score-correction bias (DeepSeek-V3). */
   readonly routerBias: boolean;
+  /**
+   * LongCat-Flash's zero-computation (identity) experts: the router scores them beside the routed ones, and a token
+   * routed to one skips its FFN; they hold no weights. Unset: none.
+   */
+  readonly zeroExperts?: number;
 }
 
 export interface MlaShape {

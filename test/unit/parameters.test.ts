@@ -1121,6 +1121,28 @@ describe('MiniMax-01: lightning attention beside softmax attention, Mixtral expe
   });
 });
 
+describe('LongCat-Flash: two latent-attention sublayers and MLPs per block, a shortcut mixture with zero-computation experts', () => {
+  // meituan-longcat/LongCat-Flash-Chat's sizes, as transformers' LongcatFlashConfig defaults to them.
+  const LONGCAT = {
+    architectures: ['LongcatFlashForCausalLM'], model_type: 'longcat_flash', hidden_size: 6144, ffn_hidden_size: 12288, expert_ffn_hidden_size: 2048, num_layers: 28,
+    num_attention_heads: 64, kv_lora_rank: 512, q_lora_rank: 1536, qk_rope_head_dim: 64, qk_nope_head_dim: 128, v_head_dim: 128, n_routed_experts: 512,
+    zero_expert_num: 256, moe_topk: 12, vocab_size: 131072, max_position_embeddings: 131072, routed_scaling_factor: 6.0, zero_expert_type: 'identity',
+  };
+
+  it("560,664,958,976 parameters (the card: 560B; none exact is published): per block two MLAs, two MLPs, four norms, 512 experts and a router over 768", () => {
+    const a = onlyConfig(JSON.stringify(LONGCAT));
+    const h = 6144;
+    const mla = h * 1536 + 1536 + 1536 * 64 * 192 + h * (512 + 64) + 512 + 512 * 64 * 256 + 64 * 128 * h;
+    const block = 2 * mla + 2 * 3 * h * 12288 + 4 * h + 512 * 3 * h * 2048 + h * 768;
+    assert.strictEqual(a.estimate!.parameters.total, 28 * block + 2 * 131072 * h + h);
+    assert.strictEqual(a.estimate!.parameters.total, 560_664_958_976);
+    // Each sublayer caches its own latent: 56 layers of attention.
+    assert.strictEqual(a.spec!.numLayers, 56);
+    const router = weightTensors(a.spec!).find(t => t.name === 'router')!;
+    assert.deepStrictEqual([router.outFeatures, router.count], [768, 28]);
+  });
+});
+
 describe('Ling 2.0 (bailing_moe_v2): a fused QKV with q/k norms, a dense first layer, shared and routed experts', () => {
   // Megatron-Bridge's toy BailingMoeV2 config (tests/functional_tests/test_groups/models/bailing), the rest
   // BailingMoeV2Config's defaults: one shared expert, q/k norms, no biases.

@@ -558,6 +558,19 @@ describe('serving planner: MiniMax-M1 (lightning attention and softmax attention
   });
 });
 
+describe('serving planner: LongCat-Flash in vLLM and SGLang', () => {
+  it("pages one latent per token in each of its 56 attention sublayers; BF16 needs more than one node of 8 H200s, its FP8 checkpoint fits", () => {
+    const plan = (command: string) => only(`${command}\n`, 'shell', { targetGpu: 'H200' }).serving!;
+    const bf16 = plan('vllm serve meituan-longcat/LongCat-Flash-Chat --trust-remote-code -tp 8 --max-model-len 131072');
+    // 512 latent + 64 rotary values in bf16, whole on every TP GPU.
+    assert.strictEqual(bf16.kvBytesPerToken, 56 * 576 * 2);
+    assert.ok(!bf16.starts, 'its 1.12 TB of bf16 weights are 131 GiB per GPU');
+    const fp8 = plan('python3 -m sglang.launch_server --model meituan-longcat/LongCat-Flash-Chat-FP8 --trust-remote-code --tp 8');
+    assert.ok(fp8.starts, fp8.reason);
+    assert.ok(fp8.weightsBytes < bf16.weightsBytes * 0.55, `${fp8.weightsBytes / GIB} GiB`);
+  });
+});
+
 describe('serving planner: MTP speculative decoding in vLLM', () => {
   const plan = (command: string, options: Partial<AnalysisOptions> = {}) => only(`${command}\n`, 'shell', { targetGpu: 'H200', ...options });
   const MTP = `--speculative-config '{"method": "mtp", "num_speculative_tokens": 3}'`;
