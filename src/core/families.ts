@@ -615,6 +615,39 @@ const bailingV2Refine = (ctx: FamilyContext): Refinement => {
   };
 };
 
+/** BailingMoeConfig's (Ling 1.x) names and defaults for its experts; its expert width has no default. */
+const BAILING_V1_MOE: DeepseekMoeKeys = {
+  denseLayers: 'first_k_dense_replace', defaultDenseLayers: 0, expertWidth: 'moe_intermediate_size', expertsPerToken: 'num_experts_per_tok', defaultShared: 0, defaultExperts: 16, defaultExpertWidth: 0, defaultExpertsPerToken: 2, experts: 'num_experts', shared: 'num_shared_experts',
+};
+
+/**
+ * Ling 1.x (`bailing_moe`, inclusionAI's remote code BailingMoeForCausalLM: Ling-lite, Ling-plus): a fused
+ * query_key_value projection (biased with use_qkv_bias), dense MLPs in the first first_k_dense_replace layers, then
+ * num_experts experts of moe_intermediate_size beside num_shared_experts shared ones of the same width, a bias-free
+ * router. BailingMoeConfig defaults use_bias to true, which biases the other projections and MLPs as well; a config
+ * that leaves it so is refused, not counted.
+ */
+const bailingV1Refine = (ctx: FamilyContext): Refinement => {
+  if (ctx.bool('use_bias') !== false) {
+    ctx.fail(`\`use_bias\` is ${ctx.has('use_bias') ? 'set' : 'not written, and BailingMoeConfig defaults it to true'}: Ling 1.x's biased projections and MLPs are not counted by VRAM Lens.`, ctx.has('use_bias') ? 'use_bias' : 'model_type');
+    return {};
+  }
+  if (ctx.int('num_experts', { allowZero: true }) !== 0 && ctx.int('moe_intermediate_size') === undefined) {
+    ctx.fail('`moe_intermediate_size` is missing: BailingMoeConfig has no expert width to assume.', 'num_experts');
+    return {};
+  }
+  const moe = deepseekMoe(ctx, BAILING_V1_MOE, false);
+  return {
+    qkNorm: ctx.bool('use_qk_norm') === true ? 'head' : false,
+    attentionBias: ctx.bool('use_qkv_bias') === true ? 'qkv' : 'none',
+    intermediateSize: ctx.intermediateSize ?? ctx.int('moe_intermediate_size'),
+    ...(moe ? { moe } : {}),
+  };
+};
+
+/** `bailing_moe`: Ling 2.0's checkpoints write it too, naming BailingMoeV2ForCausalLM; the others are Ling 1.x. */
+const bailingRefine = (ctx: FamilyContext): Refinement => (ctx.architecture === 'BailingMoeV2ForCausalLM' ? bailingV2Refine(ctx) : bailingV1Refine(ctx));
+
 /** DeciLM's FFN width for an ffn_mult: two thirds of ffn_mult × hidden_size, rounded up to a multiple of 256. */
 function deciFfnWidth(mult: number, hidden: number): number {
   return Math.ceil(Math.trunc((2 * mult * hidden) / 3) / 256) * 256;
@@ -1838,6 +1871,7 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   // Moonshot's Kimi K2: DeepSeek-V3's architecture (DeepseekV3ForCausalLM), with 384 experts and 64 heads.
   kimi_k2: { ...LLAMA_STYLE, name: 'Kimi K2 (the DeepSeek-V3 architecture: MLA + mixture of experts)', refine: deepseekRefine },
   // Ling 2.0 (Bailing MoE V2): Llama's block with a fused QKV, q/k norms, DeepSeek-style shared and routed experts.
+  bailing_moe: { ...LLAMA_STYLE, name: 'Ling (Bailing MoE, mixture of experts)', tiedByDefault: false, refine: bailingRefine },
   bailing_moe_v2: { ...LLAMA_STYLE, name: 'Ling 2.0 (Bailing MoE V2, mixture of experts)', tiedByDefault: false, refine: bailingV2Refine },
   // Nemotron-NAS (DeciLM): Llama's layers, each built by its own block_configs entry.
   'nemotron-nas': { ...LLAMA_STYLE, name: 'Nemotron-NAS (Llama layers of their own shapes)', tiedByDefault: false, refine: nemotronNasRefine },

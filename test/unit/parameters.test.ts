@@ -1143,6 +1143,45 @@ describe('LongCat-Flash: two latent-attention sublayers and MLPs per block, a sh
   });
 });
 
+describe('Ling 1.x and the Ling 2.0 checkpoints: model_type bailing_moe, read by the class they name', () => {
+  // inclusionAI/Ling-lite-1.5's config.json (BailingMoeForCausalLM, remote code).
+  const LING_LITE = {
+    architectures: ['BailingMoeForCausalLM'], model_type: 'bailing_moe', first_k_dense_replace: 0, hidden_act: 'silu', hidden_size: 2048, intermediate_size: 1408,
+    max_position_embeddings: 32768, moe_intermediate_size: 1408, num_experts: 64, num_shared_experts: 2, norm_topk_prob: true, num_attention_heads: 16,
+    num_experts_per_tok: 6, num_hidden_layers: 28, num_key_value_heads: 4, rms_norm_eps: 1e-6, rope_theta: 600000, tie_word_embeddings: false,
+    use_bias: false, use_qkv_bias: false, vocab_size: 126464, norm_head: false,
+  };
+
+  it("Ling-lite-1.5: 16,801,974,272 parameters (the card's 16.8B): a fused QKV, 64 experts and two shared ones in every layer", () => {
+    const a = onlyConfig(JSON.stringify(LING_LITE));
+    const layer = 2048 * (16 + 2 * 4) * 128 + 2048 * 2048 + 64 * 3 * 2048 * 1408 + 3 * 2048 * 2 * 1408 + 2048 * 64 + 2 * 2048;
+    assert.strictEqual(a.estimate!.parameters.total, 28 * layer + 2 * 126464 * 2048 + 2048);
+    assert.strictEqual(a.estimate!.parameters.total, 16_801_974_272);
+  });
+
+  it("a Ling 2.0 checkpoint written as bailing_moe (Ling-mini-2.0) counts as Ling 2.0: the Hub's total less its routers' expert_bias buffers", () => {
+    const mini = {
+      architectures: ['BailingMoeV2ForCausalLM'], model_type: 'bailing_moe', num_hidden_layers: 20, hidden_size: 2048, intermediate_size: 5120, num_attention_heads: 16,
+      num_key_value_heads: 4, head_dim: 128, num_experts: 256, num_experts_per_tok: 8, num_shared_experts: 1, moe_intermediate_size: 512, first_k_dense_replace: 1,
+      use_qk_norm: true, use_qkv_bias: false, use_bias: false, vocab_size: 157184, tie_word_embeddings: false, num_nextn_predict_layers: 1,
+    };
+    // 16,255,643,392 in the Hub's safetensors total, of which 19 × 256 are the MoE layers' expert_bias buffers.
+    assert.strictEqual(onlyConfig(JSON.stringify(mini)).estimate!.parameters.total, 16_255_643_392 - 19 * 256);
+  });
+
+  it('refuses a Ling 1.x config that leaves use_bias to its default (true), and one without its expert width', () => {
+    const { use_bias: _unwritten, ...defaulted } = LING_LITE;
+    const text = JSON.stringify(defaulted);
+    const a = onlyConfig(text);
+    assert.strictEqual(a.estimate, undefined);
+    const error = a.problems.find(p => p.severity === 'error')!;
+    assert.match(error.message, /`use_bias` is not written, and BailingMoeConfig defaults it to true/);
+    assert.ok(text.slice(error.span!.start, error.span!.end).startsWith('"model_type"'));
+    const { moe_intermediate_size: _width, ...widthless } = LING_LITE;
+    assert.ok(onlyConfig(JSON.stringify(widthless)).problems.some(p => /`moe_intermediate_size` is missing/.test(p.message)));
+  });
+});
+
 describe('Ling 2.0 (bailing_moe_v2): a fused QKV with q/k norms, a dense first layer, shared and routed experts', () => {
   // Megatron-Bridge's toy BailingMoeV2 config (tests/functional_tests/test_groups/models/bailing), the rest
   // BailingMoeV2Config's defaults: one shared expert, q/k norms, no biases.
