@@ -409,10 +409,10 @@ function capacityText(gpu: Gpu): string {
   if (isUnifiedMemory(gpu)) {
     return `${size}, the share of its ${gpu.memoryGb} GB of unified memory Metal lets the GPU use`;
   }
-  if (gpu.memorySource === 'nominal') {
-    return `${size}, its nominal capacity (no driver reading recorded)`;
-  }
   const torch = pytorchSees(gpu);
+  if (gpu.memorySource === 'nominal') {
+    return `${size}, its nominal capacity${torch ? `; ${torch} of it` : ' (no driver reading recorded)'}`;
+  }
   const tool = gpu.memorySource === 'rocm-smi' ? 'rocm-smi' : 'nvidia-smi';
   return `${size}, the ${formatInteger(gpu.memoryMiB)} MiB ${tool} reports (sold as ${gpu.memoryGb} GB)${torch ? `; ${torch} of it` : ''}`;
 }

@@ -34,7 +34,7 @@ describe('what the editor shows', () => {
     // A card's capacity says where it comes from: no nvidia-smi reading for an Apple or a nominal AMD size.
     const on = (targetGpu: string) => reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu }));
     assert.match(on('M4 Pro 24GB'), /Target GPU: \*\*M4 Pro 24GB\*\* — 16\.0 GiB, the share of its 24 GB of unified memory Metal lets the GPU use\./);
-    assert.match(on('MI325X'), /Target GPU: \*\*MI325X\*\* — 256 GiB, its nominal capacity \(no driver reading recorded\)\./);
+    assert.match(on('MI325X'), /Target GPU: \*\*MI325X\*\* — 256 GiB, its nominal capacity; PyTorch sees 255\.98 GiB of it\./);
     assert.match(on('MI250'), /Target GPU: \*\*MI250\*\* — 64\.0 GiB, the 65,520 MiB rocm-smi reports \(sold as 64 GB\)\./);
     assert.match(on('RTX 4080'), /the 16,376 MiB nvidia-smi reports \(sold as 16 GB\)\./);
     assert.match(on('RTX 4070'), /the 12,282 MiB nvidia-smi reports \(sold as 12 GB\); PyTorch sees 11\.70 GiB of it\./);

@@ -991,7 +991,8 @@ describe('serving planner: SGLang', () => {
     // "mem_fraction_static 0.911" for Qwen3-30B-A3B on one GPU (sgl-project/sglang#18263): chunks of 16,384 and batch
     // 512 reserve 512 + 24,576 + 1,024 + 128 = 26,240 MiB. Any total from about 293,000 to 296,000 MiB rounds the same.
     const a = only('python -m sglang.launch_server --model-path Qwen/Qwen3-30B-A3B\n', 'shell', { targetGpu: 'MI325X' });
-    const mi355x = { ...findGpu('MI325X')!, name: 'MI355X', model: 'mi355x', memoryGb: 288, memoryMiB: 294_912 };
+    const { cudaTotalGiB: _reading, cudaTotalSource: _source, ...mi325x } = findGpu('MI325X')!;
+    const mi355x = { ...mi325x, name: 'MI355X', model: 'mi355x', memoryGb: 288, memoryMiB: 294_912 };
     const onMi355x = planServing(a.spec!, a.servingOptions!, mi355x);
     assert.strictEqual(fraction(onMi355x), 0.911);
     assert.strictEqual(onMi355x.maxNumBatchedTokens, 16384);
