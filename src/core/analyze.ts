@@ -340,6 +340,9 @@ export function analyzeConfig(
     est = { ...est, assumptions: [...notes, ...own.slice(0, at), ...shape, ...own.slice(at)] };
   }
   const engine = gpu ? engineOptions(config, effective, options.engineVersion) : {};
+  if (gpu && unplannedArchitecture(spec) && (engine.servingOptions || engine.localOptions)) {
+    return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, unplannedArchitectureProblem(config, spec)], ...engine };
+  }
   const target = gpu ? planOnCard({ spec, ...engine }, gpu) : undefined;
   if (gpu && engine.servingOptions && target?.kind === 'unplanned') {
     return { config, intent, spec, estimate: undefined, verdict: undefined, problems: [...problems, unplannedEngineProblem(config, engine.servingOptions, gpu, target.card)], ...engine };
@@ -356,7 +359,7 @@ export type CardPlan =
 
 /** The engine's plan for a serving command on a card (its own split and context); undefined for any other config. */
 export function planOnCard(a: Pick<ConfigAnalysis, 'spec' | 'servingOptions' | 'localOptions'>, gpu: Gpu): CardPlan | undefined {
-  if (!a.spec) {
+  if (!a.spec || unplannedArchitecture(a.spec)) {
     return undefined;
   }
   if (a.localOptions) {
@@ -390,6 +393,23 @@ function planVerdict(est: Estimate, gpu: Gpu, plan: CardPlan | undefined): Verdi
   }
   return v;
 }
+
+/**
+ * An architecture whose cache the serving engines lay out in ways VRAM Lens does not plan: DeepSeek-V4's compressed
+ * attention (vLLM and SGLang page its sliding window, compressed entries and indexer keys in pools of their own).
+ */
+function unplannedArchitecture(spec: ModelSpec): boolean {
+  return spec.deepseekV4 !== undefined;
+}
+
+/** Why a serving command on an architecture VRAM Lens does not plan gets no number, on the command. */
+function unplannedArchitectureProblem(config: FoundConfig, spec: ModelSpec): Problem {
+  const message = `This command gets no number: ${spec.family.replace(/ \(.*\)$/, '')}'s cache (a sliding window, compressed entries and indexer keys) is laid out by the serving engines in pools VRAM Lens does not plan yet. Its weights and parameters are counted: open its config.json for the estimate.`;
+  return { severity: 'info', code: UNPLANNED_ARCHITECTURE, span: { start: config.span.start, end: config.span.start + 1 }, message };
+}
+
+/** The code of the note that VRAM Lens does not plan a serving command for the model's architecture. */
+const UNPLANNED_ARCHITECTURE = 'architecture-not-planned';
 
 /** Why a vLLM or SGLang command gets no number on the target GPU, on the command. */
 function unplannedEngineProblem(config: FoundConfig, options: ServingOptions, gpu: Gpu, card: UnplannedCard): Problem {

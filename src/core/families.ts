@@ -1,6 +1,6 @@
 // Model families as data: each architecture's structure, defaults and the keys it reads, for the resolver.
 import { findCatalogModel } from './catalog';
-import type { DeltaNetShape, ModelSpec, MoeShape, NasBlock, RawValue } from './types';
+import type { DeepseekV4Layout, DeltaNetShape, ModelSpec, MoeShape, NasBlock, RawValue } from './types';
 
 /** Reads family-specific keys of a config, validating them (a bad value becomes a problem, not a number). */
 export interface FamilyContext {
@@ -43,7 +43,7 @@ export type Refinement = Partial<
     | 'headDim' | 'wordEmbedProjDim' | 'qkNorm' | 'norm' | 'lmHeadBias' | 'slidingLayers' | 'mlp' | 'vocabSize'
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
-    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas' | 'ropeCache' | 'numLayers'
+    | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas' | 'ropeCache' | 'numLayers' | 'deepseekV4'
   >
 >;
 
@@ -556,6 +556,83 @@ function minimaxLinearLayers(ctx: FamilyContext): number | undefined {
     return undefined;
   }
   return Math.floor(ctx.numLayers / 2);
+}
+
+/** DeepseekV4Config's defaults (DeepSeek-V4-Flash's sizes) for what a config leaves out. */
+const DEEPSEEK_V4_DEFAULTS = {
+  headDim: 512, qLoraRank: 1024, oGroups: 8, oLoraRank: 1024, indexHeads: 64, indexHeadDim: 128, hcMult: 4, slidingWindow: 128,
+  csaRate: 4, hcaRate: 128, experts: 256, topK: 6, expertWidth: 2048,
+} as const;
+
+/**
+ * DeepSeek-V4 (`deepseek_v4`, transformers' DeepseekV4ForCausalLM): see DeepseekV4Layout. Each layer's kind comes from
+ * layer_types, or from the legacy per-layer compress_ratios (0 a sliding window alone, the CSA rate compressed sparse,
+ * else heavily compressed), or DeepseekV4Config's default (two heavily compressed layers, then compressed sparse and
+ * heavily compressed in turn); every layer holds n_routed_experts experts beside one shared expert of their width.
+ */
+const deepseekV4Refine = (ctx: FamilyContext): Refinement => {
+  if ((ctx.int('n_shared_experts', { allowZero: true }) ?? 1) !== 1) {
+    ctx.fail('`n_shared_experts`: DeepSeek-V4\'s modeling code builds one shared expert, whatever the config says; VRAM Lens counts only that layout.', 'n_shared_experts');
+    return {};
+  }
+  const csaRate = ctx.int('compress_rates.compressed_sparse_attention') ?? ctx.int('compress_rate_csa') ?? DEEPSEEK_V4_DEFAULTS.csaRate;
+  const kinds = deepseekV4LayerKinds(ctx, csaRate);
+  if (!kinds) {
+    return {};
+  }
+  const d = DEEPSEEK_V4_DEFAULTS;
+  const expertWidth = ctx.int('moe_intermediate_size') ?? d.expertWidth;
+  const layout: DeepseekV4Layout = {
+    qLoraRank: ctx.int('q_lora_rank') ?? d.qLoraRank,
+    oGroups: ctx.int('o_groups') ?? d.oGroups,
+    oLoraRank: ctx.int('o_lora_rank') ?? d.oLoraRank,
+    indexHeads: ctx.int('index_n_heads') ?? d.indexHeads,
+    indexHeadDim: ctx.int('index_head_dim') ?? d.indexHeadDim,
+    hcMult: ctx.int('hc_mult') ?? d.hcMult,
+    slidingWindow: ctx.int('sliding_window') ?? d.slidingWindow,
+    csaRate,
+    hcaRate: ctx.int('compress_rates.heavily_compressed_attention') ?? ctx.int('compress_rate_hca') ?? d.hcaRate,
+    csaLayers: kinds.filter(k => k === 'compressed_sparse_attention').length,
+    hcaLayers: kinds.filter(k => k === 'heavily_compressed_attention').length,
+  };
+  return {
+    headDim: ctx.int('head_dim') ?? d.headDim,
+    numKvHeads: 1,
+    intermediateSize: expertWidth,
+    deepseekV4: layout,
+    moe: {
+      numExperts: ctx.int('n_routed_experts') ?? d.experts,
+      expertsPerToken: ctx.int('num_experts_per_tok') ?? d.topK,
+      expertIntermediate: expertWidth,
+      sharedIntermediate: expertWidth,
+      sharedExpertGate: false,
+      moeLayers: ctx.numLayers,
+      routerBias: false,
+    },
+  };
+};
+
+/** The DeepSeek-V4 layer kinds (DeepseekV4Config's names), one per layer; undefined (the reason recorded) for a kind it does not build. */
+function deepseekV4LayerKinds(ctx: FamilyContext, csaRate: number): readonly string[] | undefined {
+  const known = ['sliding_attention', 'compressed_sparse_attention', 'heavily_compressed_attention'];
+  const n = ctx.numLayers;
+  if (ctx.layerTypes) {
+    const kinds = ctx.layerTypes.slice(0, n);
+    if (kinds.length < n || kinds.some(k => !known.includes(k))) {
+      ctx.fail(`\`layer_types\` must give each of the ${n} layers one of ${known.join(', ')}.`, 'model_type');
+      return undefined;
+    }
+    return kinds;
+  }
+  if (ctx.length('compress_ratios') !== undefined) {
+    const ratios = ctx.numbers('compress_ratios', { allowZero: true });
+    if (!ratios || ratios.length < n) {
+      ctx.fail(`\`compress_ratios\` must give each of the ${n} layers a whole number (0 for a sliding window alone).`, 'model_type');
+      return undefined;
+    }
+    return ratios.slice(0, n).map(r => (r === 0 ? known[0] : r === csaRate ? known[1] : known[2]));
+  }
+  return Array.from({ length: n }, (_, i) => (i < 2 || i % 2 === 0 ? known[2] : known[1]));
 }
 
 /** LongcatFlashConfig's defaults (LongCat-Flash-Chat's sizes) for what a config leaves out. */
@@ -1833,6 +1910,8 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   },
   // MiniMax-M2: Mixtral's experts in every layer (256 of intermediate_size, 8 per token; the router's correction bias a
   // buffer) around grouped-query attention with q/k norms over the whole projections; an untied head.
+  // DeepSeek-V4: the attention and hyper-connections are the layout's; RMSNorms before attention and the experts.
+  deepseek_v4: { ...LLAMA_STYLE, name: 'DeepSeek-V4 (compressed sparse attention, hyper-connections, mixture of experts)', refine: deepseekV4Refine },
   longcat_flash: { ...LLAMA_STYLE, name: 'LongCat-Flash (MLA, shortcut-connected mixture of experts with zero-computation experts)', refine: longcatFlashRefine },
   minimax: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },
   minimax_text_01: { ...LLAMA_STYLE, name: MINIMAX_01, refine: minimaxRefine },

@@ -13,6 +13,7 @@ import { ia3Width, loraAdapters, nasAttentionLayers, weightTensors } from './ten
 import { numel, type LoraTarget, type WeightTensor } from './weightTensor';
 import { dataParallelDegree } from './parallelism';
 import type {
+  DeepseekV4Layout,
   LoraSettings,
   Estimate,
   InferenceComponent,
@@ -1313,6 +1314,17 @@ function attentionLayersOf(spec: ModelSpec): number {
   return spec.hybrid?.attentionLayers ?? (spec.nas ? nasAttentionLayers(spec.nas) : spec.numLayers);
 }
 
+/**
+ * DeepSeek-V4's cache of one sequence of `tokens` in transformers' layout, in elements: in every layer the shared key and
+ * value of the last sliding_window − 1 tokens; in a CSA layer one compressed entry and one indexer key per csaRate
+ * tokens, in an HCA layer one compressed entry per hcaRate tokens (the tokens of a window still open, fewer than a
+ * window, aside).
+ */
+function deepseekV4CacheElements(spec: ModelSpec, v: DeepseekV4Layout, tokens: number): number {
+  const window = Math.min(tokens, v.slidingWindow - 1);
+  return spec.numLayers * window * spec.headDim + v.csaLayers * Math.floor(tokens / v.csaRate) * (spec.headDim + v.indexHeadDim) + v.hcaLayers * Math.floor(tokens / v.hcaRate) * spec.headDim;
+}
+
 /** KV cache: 2 (K and V) · layers · KV heads · head dim · tokens · batch · bytes, in the framework's layout. */
 export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
   if (spec.encoderOnly) {
@@ -1324,8 +1336,11 @@ export function kvCacheBytes(spec: ModelSpec, settings: RunSettings): number {
     return Math.round((recurrent.stateBytes(kvElementBytes('auto', settings.precision)) * settings.batchSize) / Math.max(1, settings.tensorParallel));
   }
   const elementBytes = kvElementBytes(settings.kvCacheType, settings.precision);
-  const perToken = kvCacheElementsPerToken(spec, settings) * elementBytes * settings.batchSize;
   const tp = Math.max(1, settings.tensorParallel);
+  if (spec.deepseekV4) {
+    return Math.round((deepseekV4CacheElements(spec, spec.deepseekV4, cachedTokens(spec, settings).full) * elementBytes * settings.batchSize) / tp);
+  }
+  const perToken = kvCacheElementsPerToken(spec, settings) * elementBytes * settings.batchSize;
   if (spec.encoderDecoder) {
     // Decoder self-attention over generated tokens plus cross-attention over the encoded input.
     return Math.round((spec.numDecoderLayers * perToken * (settings.newTokens + settings.sequenceLength)) / tp);
@@ -1722,7 +1737,7 @@ function memoryRuleNotes(spec: ModelSpec, settings: RunSettings): string[] {
     ? describeQuantization(settings.quantization)
     : settings.precision === '32-true' ? 'float32' : settings.precision === 'fp8' ? 'float8' : 'bfloat16';
   return [
-    `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
+    `Inference: weights in ${inferenceDtype}, KV cache for ${cachedTokens(spec, settings).full.toLocaleString('en-US')} tokens${spec.slidingLayers > 0 && !spec.deepseekV4 ? ` (${spec.slidingLayers} of ${spec.numLayers} layers keep only the last ${spec.slidingWindow!.toLocaleString('en-US')})` : ''} (${settings.kvCacheType === 'auto' ? 'compute dtype' : settings.kvCacheType}) in the ${settings.serving === 'hf' ? 'HF transformers' : settings.serving} layout, logits for the last position only.`,
     settings.allocatorReserve === undefined
       ? `Allocator reserve: ${TRAINING_ALLOCATOR_RESERVE * 100} % of allocated memory in training, ${INFERENCE_ALLOCATOR_RESERVE * 100} % in inference (PyTorch's caching allocator; adjustable).`
       : `Allocator reserve: ${Math.round(settings.allocatorReserve * 1000) / 10} % of allocated memory (as set).`,
@@ -1857,6 +1872,10 @@ function architectureTailNotes(spec: ModelSpec, settings: RunSettings): string[]
     const { hybrid, recurrent } = HYBRID_NAMES['kind' in h.mixer ? h.mixer.kind : 'mamba'];
     const side = h.attentionLayers + h.mambaLayers > spec.numLayers ? ', side by side in every layer' : '';
     notes.push(`${hybrid} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
+  }
+  if (spec.deepseekV4) {
+    const v = spec.deepseekV4;
+    notes.push(`DeepSeek-V4: every layer caches one shared key-value head of ${spec.headDim} for its last ${v.slidingWindow - 1} tokens; ${v.csaLayers} compressed sparse attention layers add an entry and an indexer key (${v.indexHeadDim} wide) per ${v.csaRate} tokens, ${v.hcaLayers} heavily compressed ones an entry per ${v.hcaRate}, as transformers' cache keeps them; its ${v.hcMult} hyper-connection streams widen the residual, whose activations are not counted.`);
   }
   if (spec.encoderDecoder) {
     notes.push(`Encoder–decoder: the encoder reads ${settings.sequenceLength.toLocaleString('en-US')} positions; in training the decoder's activations are counted at that length too, and its cache holds the generated tokens and the encoder's output for cross-attention.`);

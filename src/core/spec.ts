@@ -1791,6 +1791,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.activationParams ? { activationParams: refined.activationParams } : {}),
     ...(refined.gemma4 ? { gemma4: refined.gemma4, approximate: "its global layers' training activations counted at its sliding layers' head width, not measured" } : {}),
     ...(refined.nas ? { nas: refined.nas, approximate: 'its training activations counted as if every layer had attention and an FFN of the mean width, not measured' } : {}),
+    ...(refined.deepseekV4 ? { deepseekV4: refined.deepseekV4, approximate: "its activations counted as one residual stream's and full multi-query attention's, not its compressed attention's or its hyper-connections', and not measured" } : {}),
   };
 }
 

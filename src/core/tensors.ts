@@ -1,5 +1,5 @@
 // The weight-tensor inventory of a model: every matrix and vector it allocates, for parameters, quantization, LoRA and sharding.
-import type { Gemma4Layout, Ia3Layout, ModelSpec, NasBlock } from './types';
+import type { DeepseekV4Layout, Gemma4Layout, Ia3Layout, ModelSpec, NasBlock } from './types';
 import { numel, type LoraTarget, type ParameterComponent, type WeightTensor } from './weightTensor';
 import { crossDitTensors, ditTensors, mmditTensors } from './diffusion';
 import { rwkvTensors } from './rwkv';
@@ -261,7 +261,7 @@ function decoderStack(spec: ModelSpec): WeightTensor[] {
   }
   const h = spec.hiddenSize;
   const norm = normParams(spec);
-  const out = spec.gemma4 ? gemma4Attention(spec, spec.gemma4) : attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, '');
+  const out = spec.gemma4 ? gemma4Attention(spec, spec.gemma4) : spec.deepseekV4 ? deepseekV4Attention(spec, spec.deepseekV4) : attentionTensors(spec, spec.hybrid ? spec.hybrid.attentionLayers : spec.numLayers, '');
   if (spec.hybrid) {
     out.push(...mambaMixerTensors(spec.hybrid.mixer, h, spec.hybrid.mambaLayers));
   }
@@ -321,6 +321,35 @@ function gemma4Attention(spec: ModelSpec, g: Gemma4Layout): WeightTensor[] {
     }
   }
   return tagged('attention', ...out);
+}
+
+/**
+ * DeepSeek-V4's attention in every layer (q_a_proj, q_norm, q_b_proj; kv_proj and kv_norm to one shared key-value head;
+ * the grouped o_a_proj and o_b_proj; a sink per head), its compressors (kv_proj, gate_proj and a position bias per
+ * window slot, twice as wide in CSA layers for their overlapping windows, and a kv_norm; CSA's lightning indexer at its
+ * own head width, with q_b_proj from the query LoRA and weights_proj), and its hyper-connections (two mixes per layer
+ * and the final collapse, each a projection of the hcMult streams with its base and scales).
+ */
+function deepseekV4Attention(spec: ModelSpec, v: DeepseekV4Layout): WeightTensor[] {
+  const h = spec.hiddenSize;
+  const n = spec.numLayers;
+  const d = spec.headDim;
+  const heads = spec.numHeads * d;
+  const i = v.indexHeadDim;
+  const mix = (2 + v.hcMult) * v.hcMult;
+  return [
+    ...tagged('attention',
+      linear('self_attn.q_a_proj', h, v.qLoraRank, n, 'q'), linear('self_attn.q_b_proj', v.qLoraRank, heads, n, 'q'), linear('self_attn.kv_proj', h, d, n, 'k'),
+      linear('self_attn.o_a_proj (grouped)', heads / v.oGroups, v.oGroups * v.oLoraRank, n, 'o'), linear('self_attn.o_b_proj', v.oGroups * v.oLoraRank, h, n, 'o'),
+      linear('compressor.kv_proj, gate_proj (CSA)', h, 4 * d, v.csaLayers), linear('compressor.kv_proj, gate_proj (HCA)', h, 2 * d, v.hcaLayers),
+      linear('indexer.kv_proj, gate_proj', h, 4 * i, v.csaLayers), linear('indexer.q_b_proj', v.qLoraRank, v.indexHeads * i, v.csaLayers), linear('indexer.weights_proj', h, v.indexHeads, v.csaLayers)),
+    ...tagged('norms', vector('self_attn.q_norm, kv_norm', v.qLoraRank + d, n), vector('compressor.kv_norm', d, v.csaLayers + v.hcaLayers), vector('indexer.kv_norm', i, v.csaLayers)),
+    ...tagged('other',
+      vector('self_attn.sinks', spec.numHeads, n),
+      vector('compressor.position_bias (CSA)', v.csaRate * (2 * d + 2 * i), v.csaLayers), vector('compressor.position_bias (HCA)', v.hcaRate * d, v.hcaLayers),
+      { ...linear('attn_hc, ffn_hc', v.hcMult * h, mix, 2 * n), linear: false }, vector('attn_hc, ffn_hc base and scales', mix + 3, 2 * n),
+      { ...linear('hc_head', v.hcMult * h, v.hcMult, 1), linear: false }, vector('hc_head base and scale', v.hcMult + 1, 1)),
+  ];
 }
 
 /** Gemma 4's per-layer embeddings (the table, the model's projection into them and its norm; each layer's gate, projection and norm) and its routers' scales. */

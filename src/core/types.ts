@@ -197,6 +197,8 @@ export interface ModelSpec {
   readonly activationParams?: number;
   /** Gemma 4's layers: global layers of their own geometry, layers that reuse earlier layers' keys and values, per-layer embeddings. */
   readonly gemma4?: Gemma4Layout;
+  /** DeepSeek-V4's attention, compressors and hyper-connection streams, which take the place of Llama's attention. */
+  readonly deepseekV4?: DeepseekV4Layout;
   /** Nemotron-NAS's layers in order, each with its own attention and FFN (or none, or one linear layer in their place). */
   readonly nas?: readonly NasBlock[];
   /** An audio encoder beside the language model (Gemma 4 E2B / E4B), counted with the towers. */
@@ -259,6 +261,29 @@ export interface HybridLayers {
   readonly stateDtype?: 'float32' | 'float16' | 'bfloat16';
   /** A Mamba2 mixer's scan chunk (`mamba_chunk_size` / `chunk_size`), which vLLM aligns its blocks to under prefix caching. */
   readonly chunkSize?: number;
+}
+
+/**
+ * DeepSeek-V4 as transformers' DeepseekV4ForCausalLM builds it: in every layer, shared-KV multi-query attention (one
+ * key-value head of head_dim serving as keys and values) with a query LoRA, per-head sinks and a grouped low-rank output
+ * projection (oGroups groups to oLoraRank each, then one projection to the width), over a sliding window of
+ * slidingWindow tokens; beside it in csaLayers, compressed sparse attention (one entry per csaRate tokens, pooled over
+ * overlapping windows, chosen by a lightning indexer of indexHeads heads of indexHeadDim), in hcaLayers heavily
+ * compressed attention (one entry per hcaRate tokens). hcMult residual streams are mixed around each block
+ * (hyper-connections) and collapsed before the final norm.
+ */
+export interface DeepseekV4Layout {
+  readonly qLoraRank: number;
+  readonly oGroups: number;
+  readonly oLoraRank: number;
+  readonly indexHeads: number;
+  readonly indexHeadDim: number;
+  readonly hcMult: number;
+  readonly slidingWindow: number;
+  readonly csaRate: number;
+  readonly hcaRate: number;
+  readonly csaLayers: number;
+  readonly hcaLayers: number;
 }
 
 /**

@@ -1182,6 +1182,55 @@ describe('Ling 1.x and the Ling 2.0 checkpoints: model_type bailing_moe, read by
   });
 });
 
+describe('DeepSeek-V4: shared-KV attention with compressed sparse and heavily compressed layers, hyper-connections, experts', () => {
+  // deepseek-ai/DeepSeek-V4-Flash's sizes (DeepseekV4Config's defaults) and its legacy per-layer compress_ratios:
+  // two sliding-window layers, then CSA (4) and HCA (128) in turn, and the MTP layer's 0 (not built by transformers).
+  const RATIOS = [0, 0, ...Array.from({ length: 41 }, (_, i) => ((i + 2) % 2 === 0 ? 4 : 128)), 0];
+  const FLASH = {
+    architectures: ['DeepseekV4ForCausalLM'], model_type: 'deepseek_v4', vocab_size: 129280, hidden_size: 4096, moe_intermediate_size: 2048, n_routed_experts: 256,
+    n_shared_experts: 1, num_hidden_layers: 43, num_attention_heads: 64, num_key_value_heads: 1, head_dim: 512, max_position_embeddings: 1048576, q_lora_rank: 1024,
+    o_lora_rank: 1024, o_groups: 8, hc_mult: 4, index_n_heads: 64, index_head_dim: 128, index_topk: 512, sliding_window: 128, num_experts_per_tok: 6,
+    num_hash_layers: 3, compress_ratios: RATIOS,
+  };
+
+  it("284,332,230,231 parameters (the card's 284B, 13B active), as transformers' modules add up", () => {
+    const a = onlyConfig(JSON.stringify(FLASH));
+    const h = 4096;
+    // Every layer: q_a, q_norm, q_b, kv_proj, kv_norm, the grouped o_a (8 groups of 4,096 → 1,024) and o_b, 64 sinks;
+    // 256 experts and a shared one of 2,048, the router, two RMSNorms, two hyper-connection mixes of 24 over 4 × 4,096.
+    const layer = h * 1024 + 1024 + 1024 * 64 * 512 + h * 512 + 512 + 8 * 1024 * 4096 + 8 * 1024 * h + 64
+      + 257 * 3 * h * 2048 + 256 * h + 2 * h + 2 * (24 * 4 * h + 24 + 3);
+    // CSA: compressor (kv and gate to 2 × 512, a 4 × 1,024 position bias, a norm) and indexer (kv and gate to 2 × 128,
+    // its 4 × 256 bias and norm, q_b from the query LoRA to 64 heads of 128, weights_proj); HCA: kv and gate to 512,
+    // a 128 × 512 bias, a norm.
+    const csa = 2 * h * 1024 + 4 * 1024 + 512 + 2 * h * 256 + 4 * 256 + 128 + 1024 * 64 * 128 + h * 64;
+    const hca = 2 * h * 512 + 128 * 512 + 512;
+    const total = 43 * layer + 21 * csa + 20 * hca + 2 * 129280 * h + h + (4 * 4 * h + 4 + 1);
+    assert.strictEqual(a.estimate!.parameters.total, total);
+    assert.strictEqual(total, 284_332_230_231);
+    assert.deepStrictEqual([a.spec!.deepseekV4!.csaLayers, a.spec!.deepseekV4!.hcaLayers], [21, 20]);
+  });
+
+  it("caches, per sequence, each layer's last 127 shared keys-values and the compressed entries transformers keeps", () => {
+    const a = onlyConfig(JSON.stringify(FLASH), { sequenceLength: 4096 });
+    const elements = 43 * 127 * 512 + 21 * (4096 / 4) * (512 + 128) + 20 * (4096 / 128) * 512;
+    assert.strictEqual(a.estimate!.inference.components.kvCache, elements * 2);
+    assert.ok(a.estimate!.assumptions.some(n => /^DeepSeek-V4: every layer caches one shared key-value head of 512 for its last 127 tokens/.test(n)));
+  });
+
+  it("reads layer_types, or DeepseekV4Config's default schedule; a schedule that does not cover the layers is refused", () => {
+    const { compress_ratios: _ratios, ...unlisted } = FLASH;
+    const kinds = (config: object) => { const v = onlyConfig(JSON.stringify(config)).spec!.deepseekV4!; return [v.csaLayers, v.hcaLayers]; };
+    // Default: two HCA layers, then HCA and CSA in turn over the other 41.
+    assert.deepStrictEqual(kinds(unlisted), [20, 23]);
+    const named = RATIOS.slice(0, 43).map(r => (r === 0 ? 'sliding_attention' : r === 4 ? 'compressed_sparse_attention' : 'heavily_compressed_attention'));
+    assert.deepStrictEqual(kinds({ ...unlisted, layer_types: named }), [21, 20]);
+    const short = onlyConfig(JSON.stringify({ ...FLASH, compress_ratios: [0, 4, 128] }));
+    assert.strictEqual(short.estimate, undefined);
+    assert.ok(short.problems.some(p => /`compress_ratios` must give each of the 43 layers/.test(p.message)));
+  });
+});
+
 describe('Ling 2.0 (bailing_moe_v2): a fused QKV with q/k norms, a dense first layer, shared and routed experts', () => {
   // Megatron-Bridge's toy BailingMoeV2 config (tests/functional_tests/test_groups/models/bailing), the rest
   // BailingMoeV2Config's defaults: one shared expert, q/k norms, no biases.

@@ -571,6 +571,27 @@ describe('serving planner: LongCat-Flash in vLLM and SGLang', () => {
   });
 });
 
+describe('serving planner: DeepSeek-V4 is not planned', () => {
+  it('a vLLM command on a DeepSeek-V4 checkpoint says why it gets no number, instead of paging its cache as MLA or MQA', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vram-lens-v4-'));
+    const ratios = [0, 0, ...Array.from({ length: 41 }, (_, i) => (i % 2 === 0 ? 4 : 128))];
+    fs.mkdirSync(path.join(dir, 'model'));
+    fs.writeFileSync(path.join(dir, 'model', 'config.json'), JSON.stringify({ architectures: ['DeepseekV4ForCausalLM'], model_type: 'deepseek_v4', num_hidden_layers: 43, hidden_size: 4096, num_attention_heads: 64, vocab_size: 129280, compress_ratios: ratios }));
+    const file = path.join(dir, 'serve.sh');
+    fs.writeFileSync(file, `vllm serve ${path.join(dir, 'model')} -tp 8\n`);
+    try {
+      let out = '';
+      await main([file, '--json', '--gpu', 'H200'], s => (out += s), () => undefined);
+      const config = JSON.parse(out).files[0].configs[0];
+      assert.strictEqual(config.serving, undefined);
+      assert.ok(config.architecture.startsWith('DeepSeek-V4'), config.architecture);
+      assert.ok((config.problems as { message: string }[]).some(p => /DeepSeek-V4's cache \(a sliding window, compressed entries and indexer keys\) is laid out by the serving engines in pools VRAM Lens does not plan yet/.test(p.message)), JSON.stringify(config.problems));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('serving planner: MTP speculative decoding in vLLM', () => {
   const plan = (command: string, options: Partial<AnalysisOptions> = {}) => only(`${command}\n`, 'shell', { targetGpu: 'H200', ...options });
   const MTP = `--speculative-config '{"method": "mtp", "num_speculative_tokens": 3}'`;
