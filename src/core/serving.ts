@@ -517,8 +517,9 @@ export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions
 
 /**
  * The dtype vLLM keeps a hybrid's recurrent state in, and why: float32 for Kimi Delta Attention whatever
- * --mamba-ssm-cache-dtype says (vLLM's kda_state_dtype), else --mamba-ssm-cache-dtype, else the config's
- * `mamba_ssm_dtype`; undefined dtype: the model's own.
+ * --mamba-ssm-cache-dtype says (vLLM's kda_state_dtype); --mamba-cache-dtype alone for lightning attention (its
+ * linear_attention_state_dtype); else --mamba-ssm-cache-dtype, else the config's `mamba_ssm_dtype`; undefined dtype:
+ * the model's own.
  */
 function vllmStateDtype(spec: ModelSpec, options: Pick<ServingOptions, 'mambaSsmCacheDtype' | 'mambaCacheDtype'>): { readonly dtype?: StateDtype; readonly how: string } {
   const mixer = recurrentLayersOf(spec)?.mixer;
@@ -762,7 +763,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, grouped);
   const manualPool = options.kvCacheMemoryBytes !== undefined;
-  const reason = refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1) });
+  const reason = stateDtypeRefusal(spec, options) || refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1) });
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
@@ -822,6 +823,12 @@ export function vllmSplits(spec: ModelSpec, tp: number): boolean {
 function layoutRefusal(spec: ModelSpec, tp: number): string {
   const padded = Math.ceil(spec.vocabSize / VOCAB_PADDING) * VOCAB_PADDING;
   return padded % tp !== 0 ? `AssertionError: ${padded} is not divisible by ${tp} (the vocabulary, padded to a multiple of ${VOCAB_PADDING}, split over tensor parallelism).` : '';
+}
+
+/** vLLM's refusal of a recurrent-state dtype its kernels lack (lightning attention in float32), in its own words, or ''. */
+function stateDtypeRefusal(spec: ModelSpec, options: Pick<ServingOptions, 'mambaCacheDtype'>): string {
+  const mixer = recurrentLayersOf(spec)?.mixer;
+  return mixer && 'kind' in mixer && mixer.kind === 'lightning' && options.mambaCacheDtype === 'float32' ? 'ValueError: fp32 state for minimax is not yet supported' : '';
 }
 
 /** Why vLLM would not start, in its own words, or '' when it starts. */

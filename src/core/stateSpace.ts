@@ -142,8 +142,9 @@ export function hybridStateKeeping(value: (key: string) => RawValue | null | und
 /**
  * One recurrent layer's state per sequence on one of `tp` GPUs, as vLLM shapes it (its MambaStateShapeCalculator):
  * the convolution keeps its last kernel − 1 inputs, the state its heads' matrices, both split over tensor parallelism
- * (a Mamba2 mixer's groups widened to the GPUs when they do not divide); under speculative decoding a Gated DeltaNet's
- * or Mamba2's window keeps `speculative` more inputs. Elements of each.
+ * (a Mamba2 mixer's groups widened to the GPUs when they do not divide); lightning attention keeps its heads' matrices
+ * and no window; under speculative decoding a Gated DeltaNet's or Mamba2's window keeps `speculative` more inputs.
+ * Elements of each.
  */
 export function vllmStateElements(m: HybridMixer, tp: number, speculative = 0): { readonly conv: number; readonly state: number } {
   const split = (n: number) => Math.ceil(n / tp);

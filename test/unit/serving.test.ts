@@ -536,6 +536,9 @@ describe('serving planner: MiniMax-M1 (lightning attention and softmax attention
     assert.strictEqual(vllmStatePageBytes(a.spec!, a.servingOptions!), layer);
     assert.strictEqual(vllmStatePageBytes(a.spec!, { ...a.servingOptions!, mambaSsmCacheDtype: 'float32' }), layer, '--mamba-ssm-cache-dtype is not read');
     assert.strictEqual(vllmStatePageBytes(a.spec!, { ...a.servingOptions!, mambaCacheDtype: 'float32' }), 2 * layer);
+    // But vLLM has no float32 lightning kernel: it refuses the flag.
+    const fp32 = plan('--max-model-len 4096 --mamba-cache-dtype float32').serving!;
+    assert.deepStrictEqual([fp32.starts, fp32.reason], [false, 'ValueError: fp32 state for minimax is not yet supported']);
     const note = a.serving!.assumptions.find(n => n.startsWith('Recurrent state:'));
     assert.match(note ?? '', /\(the state in the model's dtype, as vLLM keeps lightning attention's state unless --mamba-cache-dtype says otherwise\)/);
   });
