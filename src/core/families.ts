@@ -662,7 +662,8 @@ const longcatFlashRefine = (ctx: FamilyContext): Refinement => {
       sharedExpertGate: false,
       moeLayers: ctx.numLayers,
       routerBias: false,
-      zeroExperts: ctx.int('zero_expert_num', { allowZero: true }) ?? LONGCAT_DEFAULTS.zeroExperts,
+      // LongcatFlashExperts reads a null zero_expert_num as none.
+      zeroExperts: ctx.isNull('zero_expert_num') ? 0 : (ctx.int('zero_expert_num', { allowZero: true }) ?? LONGCAT_DEFAULTS.zeroExperts),
     },
   };
 };
