@@ -1873,6 +1873,10 @@ function architectureTailNotes(spec: ModelSpec, settings: RunSettings): string[]
     const side = h.attentionLayers + h.mambaLayers > spec.numLayers ? ', side by side in every layer' : '';
     notes.push(`${hybrid} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
   }
+  if (spec.moe?.zeroExperts) {
+    const m = spec.moe;
+    notes.push(`Zero-computation experts: each token's ${m.expertsPerToken} routed picks are made among ${m.numExperts} experts and ${m.zeroExperts} zero-computation ones, which run nothing; the parameters active per token count all ${m.expertsPerToken} picks as real experts (the most a token runs), and the memory estimates run them all.`);
+  }
   if (spec.deepseekV4) {
     const v = spec.deepseekV4;
     notes.push(`DeepSeek-V4: every layer caches one shared key-value head of ${spec.headDim} for its last ${v.slidingWindow - 1} tokens; ${v.csaLayers} compressed sparse attention layers add an entry and an indexer key (${v.indexHeadDim} wide) per ${v.csaRate} tokens, ${v.hcaLayers} heavily compressed ones an entry per ${v.hcaRate}, as transformers' cache keeps them; its ${v.hcMult} hyper-connection streams widen the residual, whose activations are not counted.`);

@@ -1140,6 +1140,7 @@ describe('LongCat-Flash: two latent-attention sublayers and MLPs per block, a sh
     assert.strictEqual(a.spec!.numLayers, 56);
     const router = weightTensors(a.spec!).find(t => t.name === 'router')!;
     assert.deepStrictEqual([router.outFeatures, router.count], [768, 28]);
+    assert.ok(a.estimate!.assumptions.some(n => /^Zero-computation experts: each token's 12 routed picks are made among 512 experts and 256 zero-computation ones/.test(n)));
     // A null zero_expert_num is none, as LongcatFlashExperts reads it: the router scores the 512 routed experts alone.
     const none = onlyConfig(JSON.stringify({ ...LONGCAT, zero_expert_num: null }));
     assert.strictEqual(none.estimate!.parameters.total, 560_664_958_976 - 28 * h * 256);
