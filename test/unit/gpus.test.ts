@@ -58,8 +58,9 @@ describe('GPU list', () => {
     assert.ok(recorded.length >= 18, `${recorded.length} cards have a recorded CUDA total`);
     for (const g of recorded) {
       const driverGiB = g.memoryMiB / 1024;
-      // CUDA's context and reservations take 0.2-1 GiB below nvidia-smi's total on every card logged so far.
-      assert.ok(g.cudaTotalGiB! < driverGiB && g.cudaTotalGiB! > driverGiB - 1, `${g.name}: ${g.cudaTotalGiB} GiB vs ${driverGiB.toFixed(2)}`);
+      // CUDA's reservations take up to 1 GiB below nvidia-smi's total (nothing on Pascal); the messages print two decimals.
+      const printed = 0.005;
+      assert.ok(g.cudaTotalGiB! < driverGiB + printed && g.cudaTotalGiB! > driverGiB - 1, `${g.name}: ${g.cudaTotalGiB} GiB vs ${driverGiB.toFixed(2)}`);
       assert.ok(g.cudaTotalSource && /\d/.test(g.cudaTotalSource), `${g.name} says where its CUDA total was read`);
     }
   });
