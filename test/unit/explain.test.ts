@@ -35,12 +35,12 @@ describe('what the editor shows', () => {
     const on = (targetGpu: string) => reportMarkdown('config.json', analyzeDocument(parseConfig(llama(), 'json'), { ...DEFAULT_OPTIONS, targetGpu }));
     assert.match(on('M4 Pro 24GB'), /Target GPU: \*\*M4 Pro 24GB\*\* — 16\.0 GiB, the share of its 24 GB of unified memory Metal lets the GPU use\./);
     assert.match(on('MI325X'), /Target GPU: \*\*MI325X\*\* — 256 GiB, its nominal capacity; PyTorch sees 255\.98 GiB of it\./);
-    assert.match(on('MI250'), /Target GPU: \*\*MI250\*\* — 64\.0 GiB, the 65,520 MiB rocm-smi reports \(sold as 64 GB\)\./);
+    assert.match(on('MI250'), /Target GPU: \*\*MI250\*\* — 64\.0 GiB, the 65,520 MiB rocm-smi reports \(sold as 64 GB\); PyTorch sees 63\.98 GiB of it\./);
     assert.match(on('RTX 5070'), /the 12,227 MiB nvidia-smi reports \(sold as 12 GB\); PyTorch sees 11\.50 GiB of it\./);
     assert.match(on('RTX 4070'), /the 12,282 MiB nvidia-smi reports \(sold as 12 GB\); PyTorch sees 11\.70 GiB of it\./);
-    // The GPU picker's size: with what PyTorch sees where a log records it.
+    // The GPU picker's size: with what PyTorch sees where a log records it (every CUDA and ROCm card; not Apple's).
     assert.strictEqual(gpuSizeLabel(findGpu('RTX 4090')!), '24.0 GiB (PyTorch sees 23.52 GiB)');
-    assert.strictEqual(gpuSizeLabel(findGpu('MI250')!), '64.0 GiB');
+    assert.strictEqual(gpuSizeLabel(findGpu('M4 Pro 24GB')!), '16.0 GiB');
     // Memory elsewhere in the report is in binary units with one decimal or more, never MiB beside GiB for one figure.
     assert.doesNotMatch(md.replace(/the [\d,]+ MiB nvidia-smi reports/, ''), /GiB \([\d,]+ MiB\)|MiB \([\d.]+ GiB\)/);
   });
