@@ -7,7 +7,7 @@ import { configVerdict, gpuList, MAX_CONFIGS_PER_FILE, planOnCard, UNPLANNED_ENG
 import type { AnalysisOptions } from './options';
 import type { CheckpointIndex } from './checkpoint';
 import { compactShape, formatBytes, formatBytesChange, formatCount, formatInteger, formatMultiplier, formatPercent, formatUsage } from './format';
-import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
+import { bySizeThenPrice, GPU_PRICE_DATE, gpuMemoryBytes, isGpuGroup, isUnifiedMemory, MPS_HIGH_WATERMARK_RATIO, type Gpu } from './gpus';
 import { ASSUMED_MFU } from './throughput';
 import { peakIn, type MultiGpuPlan } from './advise';
 import { adviceFor, catalogFits, flagWhatIfs, gpuRows, INFERENCE_LABELS, keyWhatIf, MAX_ADVISED_CONFIGS, multiGpuRows, settingsSummary, settingWhatIfs, shapeLimits, smallestGpus, TRAINING_LABELS, type Advice, type GpuRow, type ModeAdvice, type MultiGpuRow } from './report';
@@ -407,7 +407,8 @@ export function gpuSizeLabel(gpu: Gpu): string {
 function capacityText(gpu: Gpu): string {
   const size = formatBytes(gpuMemoryBytes(gpu));
   if (isUnifiedMemory(gpu)) {
-    return `${size}, the share of its ${gpu.memoryGb} GB of unified memory Metal lets the GPU use`;
+    const refusal = formatBytes(gpuMemoryBytes(gpu) * MPS_HIGH_WATERMARK_RATIO);
+    return `${size}, the share of its ${gpu.memoryGb} GB of unified memory Metal lets the GPU use (PyTorch's MPS allocator refuses only past ${refusal}, ${MPS_HIGH_WATERMARK_RATIO}× that; in between, macOS may swap)`;
   }
   const torch = pytorchSees(gpu);
   if (gpu.memorySource === 'nominal') {

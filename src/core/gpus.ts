@@ -138,6 +138,13 @@ export function isUnifiedMemory(gpu: Gpu): boolean {
   return gpu.vendor === 'Apple';
 }
 
+/**
+ * PyTorch's MPS allocator refuses an allocation only past this multiple of Metal's recommendedMaxWorkingSetSize
+ * (`default_high_watermark_ratio` in ATen's MPSAllocator.h, `PYTORCH_MPS_HIGH_WATERMARK_RATIO` overrides it); between
+ * the two, unified memory pages out. Out-of-memory messages on 16 GB Macs print "max allowed: 18.13 GB", 1.7 × 10.67.
+ */
+export const MPS_HIGH_WATERMARK_RATIO = 1.7;
+
 /** Whether the card computes in bfloat16 (NVIDIA from Ampere on; AMD CDNA). Unknown (custom) cards are assumed to. */
 export function supportsBf16(gpu: Gpu): boolean {
   return !['Pascal', 'Volta', 'Turing'].includes(gpu.generation);
