@@ -141,7 +141,8 @@ export function isUnifiedMemory(gpu: Gpu): boolean {
 /**
  * PyTorch's MPS allocator refuses an allocation only past this multiple of Metal's recommendedMaxWorkingSetSize
  * (`default_high_watermark_ratio` in ATen's MPSAllocator.h, `PYTORCH_MPS_HIGH_WATERMARK_RATIO` overrides it); between
- * the two, unified memory pages out. Out-of-memory messages on 16 GB Macs print "max allowed: 18.13 GB", 1.7 × 10.67.
+ * the two, unified memory pages out. Public out-of-memory messages print "max allowed: 18.13 GB": 1.7 × 10.67 GiB, two
+ * thirds of 16 GiB.
  */
 export const MPS_HIGH_WATERMARK_RATIO = 1.7;
 
