@@ -4,7 +4,7 @@ import { countParameters } from './params';
 import { isMegatronLmFamily } from './families';
 import { formatBytes, ordinal } from './format';
 import { describeRwkvState, rwkvActivationBytesPerToken, rwkvStateBytes } from './rwkv';
-import { mambaLayerState, ssmActivationBytesPerToken, ssmStateElements } from './stateSpace';
+import { mambaLayerState, mixerKind, ssmActivationBytesPerToken, ssmStateElements, type MixerKind } from './stateSpace';
 import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingActivationBytes } from './unet';
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
 import { audioTensors, imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
@@ -1847,7 +1847,7 @@ function architectureLeadNotes(spec: ModelSpec): string[] {
 }
 
 /** How the notes name a hybrid by its recurrent mixer, and the mixer itself. */
-const HYBRID_NAMES: Readonly<Record<'gated-deltanet' | 'kimi-delta' | 'lightning' | 'short-conv' | 'mamba', { readonly hybrid: string; readonly recurrent: string }>> = {
+const HYBRID_NAMES: Readonly<Record<MixerKind, { readonly hybrid: string; readonly recurrent: string }>> = {
   'gated-deltanet': { hybrid: 'Linear-attention', recurrent: 'linear-attention (Gated DeltaNet)' },
   'kimi-delta': { hybrid: 'Linear-attention', recurrent: 'linear-attention (Kimi Delta Attention)' },
   lightning: { hybrid: 'Linear-attention', recurrent: 'linear-attention (lightning attention)' },
@@ -1869,7 +1869,7 @@ function architectureTailNotes(spec: ModelSpec, settings: RunSettings): string[]
   }
   if (spec.hybrid) {
     const h = spec.hybrid;
-    const { hybrid, recurrent } = HYBRID_NAMES['kind' in h.mixer ? h.mixer.kind : 'mamba'];
+    const { hybrid, recurrent } = HYBRID_NAMES[mixerKind(h.mixer)];
     const side = h.attentionLayers + h.mambaLayers > spec.numLayers ? ', side by side in every layer' : '';
     notes.push(`${hybrid} hybrid${side}: ${h.attentionLayers} attention layers cache keys and values; ${h.mambaLayers} ${recurrent} mixers keep none, but a recurrent state of ${(h.mambaLayers * mambaLayerState(h.mixer)).toLocaleString('en-US')} elements per sequence, whatever its length; training activations approximate (its ${recurrent} mixers counted as attention, not measured).`);
   }

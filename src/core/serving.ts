@@ -2,7 +2,7 @@
 import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type Gpu } from './gpus';
 import { attentionWeightBytes, cachedAttentionLayers, describeQuantization, gemma4CachedLayers, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
-import { recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
+import { mixerKind, recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
 import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
@@ -523,10 +523,11 @@ export function vllmStatePageBytes(spec: ModelSpec, options: Pick<ServingOptions
  */
 function vllmStateDtype(spec: ModelSpec, options: Pick<ServingOptions, 'mambaSsmCacheDtype' | 'mambaCacheDtype'>): { readonly dtype?: StateDtype; readonly how: string } {
   const mixer = recurrentLayersOf(spec)?.mixer;
-  if (mixer && 'kind' in mixer && mixer.kind === 'kimi-delta') {
+  const kind = mixer && mixerKind(mixer);
+  if (kind === 'kimi-delta') {
     return { dtype: 'float32', how: "float32, as vLLM keeps Kimi Delta Attention's state whatever --mamba-ssm-cache-dtype says" };
   }
-  if (mixer && 'kind' in mixer && mixer.kind === 'lightning') {
+  if (kind === 'lightning') {
     // vLLM's linear_attention_state_dtype reads --mamba-cache-dtype alone.
     const set = options.mambaCacheDtype && options.mambaCacheDtype !== 'auto' ? options.mambaCacheDtype : undefined;
     return set ? { dtype: set, how: `${set} (--mamba-cache-dtype, which vLLM keeps lightning attention's state in)` } : { how: "the model's dtype, as vLLM keeps lightning attention's state unless --mamba-cache-dtype says otherwise" };
@@ -828,7 +829,7 @@ function layoutRefusal(spec: ModelSpec, tp: number): string {
 /** vLLM's refusal of a recurrent-state dtype its kernels lack (lightning attention in float32), in its own words, or ''. */
 function stateDtypeRefusal(spec: ModelSpec, options: Pick<ServingOptions, 'mambaCacheDtype'>): string {
   const mixer = recurrentLayersOf(spec)?.mixer;
-  return mixer && 'kind' in mixer && mixer.kind === 'lightning' && options.mambaCacheDtype === 'float32' ? 'ValueError: fp32 state for minimax is not yet supported' : '';
+  return mixer && mixerKind(mixer) === 'lightning' && options.mambaCacheDtype === 'float32' ? 'ValueError: fp32 state for minimax is not yet supported' : '';
 }
 
 /** Why vLLM would not start, in its own words, or '' when it starts. */
@@ -1193,7 +1194,7 @@ function sglangStatePool(spec: ModelSpec, options: ServingOptions, pool: number)
  * 3-step draft: jpezzulli/sglang-rtxpro6000#5).
  */
 function sglangSlotsPerRequest(spec: ModelSpec, mixer: NonNullable<ReturnType<typeof recurrentLayersOf>>['mixer'], options: ServingOptions): number {
-  if (options.disableRadixCache || attentionFree(spec) || !('kind' in mixer && mixer.kind === 'gated-deltanet') || !sglangRecent(options)) {
+  if (options.disableRadixCache || attentionFree(spec) || mixerKind(mixer) !== 'gated-deltanet' || !sglangRecent(options)) {
     return 1;
   }
   return sglangLoadsDraft(options) ? 5 : 3;

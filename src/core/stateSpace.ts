@@ -91,6 +91,12 @@ export function mambaMixerTensors(m: HybridMixer, h: number, n: number): WeightT
   ];
 }
 
+/** Which recurrent mixer a hybrid runs: the kind its shape names, Mamba / Mamba2 for an SSM shape (which names none). */
+export type MixerKind = Exclude<HybridMixer, SsmShape>['kind'] | 'mamba';
+export function mixerKind(m: HybridMixer): MixerKind {
+  return 'kind' in m ? m.kind : 'mamba';
+}
+
 /**
  * The recurrent state of one Mamba layer per sequence: a convolution window and an SSM state per channel; Mamba2's
  * window covers x, B and C; lightning attention keeps each head's matrix alone.
