@@ -343,11 +343,16 @@ function addPrecision(run: RunBuilder, loader: CallSite, args: CallSite | undefi
 
 /** Activation checkpointing turned on by a call: PEFT's prepare_model_for_kbit_training, gradient_checkpointing_enable, unsloth. */
 function addCheckpointing(run: RunBuilder, calls: readonly CallSite[]): void {
+  // unsloth's switch written off: the key a fix turns back on (its own comment tells users to, on out-of-memory).
+  let unslothOff: { call: CallSite; entry: ConfigEntry } | undefined;
   for (const call of calls) {
     const name = last(call.callee);
     const switchOff = kwarg(call, 'use_gradient_checkpointing');
     const off = switchOff?.value.kind === 'boolean' && !switchOff.value.value;
     // unsloth's get_peft_model checkpoints by default, its own way ("unsloth": the layer inputs offloaded to CPU memory).
+    if (name === 'get_peft_model' && UNSLOTH.test(call.callee) && off) {
+      unslothOff ??= { call, entry: switchOff };
+    }
     if (name === 'get_peft_model' && UNSLOTH.test(call.callee) && !off) {
       const own = switchOff === undefined || (switchOff.value.kind === 'string' && switchOff.value.value === 'unsloth');
       const value: ConfigValue = own ? { kind: 'string', value: 'unsloth', span: call.span } : { kind: 'boolean', value: true, span: call.span };
@@ -360,6 +365,9 @@ function addCheckpointing(run: RunBuilder, calls: readonly CallSite[]): void {
       run.add('gradient_checkpointing', { kind: 'boolean', value: true, span: call.span }, call.span, `${name}(…)`);
       return;
     }
+  }
+  if (unslothOff) {
+    run.add('gradient_checkpointing', unslothOff.entry.value, unslothOff.entry.keySpan, `${unslothOff.call.callee}(use_gradient_checkpointing)`);
   }
 }
 

@@ -15,6 +15,14 @@ interface Entry {
   readonly analysis: DocumentAnalysis;
 }
 
+/** A notebook's code cells read together, and each cell's view of that analysis. */
+interface NotebookEntry {
+  readonly key: string;
+  readonly code: NotebookCode;
+  readonly analysis: DocumentAnalysis;
+  readonly views: Map<number, DocumentAnalysis>;
+}
+
 const EMPTY: Omit<DocumentAnalysis, 'options'> = { configs: [], problems: [], gpu: undefined };
 
 /** The reader for a document: by language, or by file name for TOML (VS Code has no built-in TOML language). */
@@ -83,21 +91,14 @@ export class AnalysisCache extends Disposable {
    * Per notebook, while its code cells keep their versions: the analysis of all of them, and each cell's view of it
    * (computed once per cell, not per lens, hover or diagnostic request).
    */
-  private readonly notebooks = new Map<string, { key: string; code: NotebookCode; analysis: DocumentAnalysis; views: Map<number, DocumentAnalysis> }>();
+  private readonly notebooks = new Map<string, NotebookEntry>();
 
   /**
    * A notebook cell sees the analysis of all the notebook's code cells read together, in order, as the kernel runs
    * them (a model id in one cell, from_pretrained in another), with offsets in the cell's own text.
    */
   private cellAnalysis(cell: vscode.TextDocument, notebook: vscode.NotebookDocument): DocumentAnalysis {
-    const { cells, key } = codeCellsOf(notebook);
-    let entry = this.notebooks.get(notebook.uri.toString());
-    if (!entry || entry.key !== key) {
-      const code = joinedCode(cells);
-      entry = { key, code, analysis: this.analyzeText(cell, code.text, 'python'), views: new Map() };
-      this.notebooks.set(notebook.uri.toString(), entry);
-      this.models?.request(cell, entry.analysis);
-    }
+    const { entry, cells } = this.notebookEntry(cell, notebook);
     const index = cells.find(c => c.document === cell)?.index;
     if (index === undefined) {
       return { ...EMPTY, options: entry.analysis.options };
@@ -108,6 +109,32 @@ export class AnalysisCache extends Disposable {
       entry.views.set(index, view);
     }
     return view;
+  }
+
+  /** The notebook's entry while its code cells keep their versions, analysed again when one changed. */
+  private notebookEntry(cell: vscode.TextDocument, notebook: vscode.NotebookDocument): { entry: NotebookEntry; cells: vscode.NotebookCell[] } {
+    const { cells, key } = codeCellsOf(notebook);
+    let entry = this.notebooks.get(notebook.uri.toString());
+    if (!entry || entry.key !== key) {
+      const code = joinedCode(cells);
+      entry = { key, code, analysis: this.analyzeText(cell, code.text, 'python'), views: new Map() };
+      this.notebooks.set(notebook.uri.toString(), entry);
+      this.models?.request(cell, entry.analysis);
+    }
+    return { entry, cells };
+  }
+
+  /**
+   * For a notebook cell: the analysis of the whole notebook's code, that code, and its code cells — what a quick fix
+   * needs when the key it edits sits in another cell than the diagnostic.
+   */
+  notebookOfCell(cell: vscode.TextDocument): { analysis: DocumentAnalysis; code: NotebookCode; cells: readonly vscode.NotebookCell[] } | undefined {
+    const notebook = notebookOf(cell);
+    if (!notebook) {
+      return undefined;
+    }
+    const { entry, cells } = this.notebookEntry(cell, notebook);
+    return { analysis: entry.analysis, code: entry.code, cells };
   }
 
   /** One analysis of the document's current text, bypassing the cache (for the editor benchmark). */

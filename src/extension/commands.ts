@@ -8,3 +8,5 @@ export const COPY_REPORT_COMMAND = 'vramLens.copyReport';
 export const APPLY_SETTING_COMMAND = 'vramLens.applySetting';
 /** Puts back the settings the last quick fix changed, or resets an assumption to its default. */
 export const REVERT_ASSUMPTION_COMMAND = 'vramLens.revertAssumption';
+/** Internal: scrolls a notebook to the cell a quick fix edited, when that is another cell than the diagnostic's. */
+export const REVEAL_CELL_COMMAND = 'vramLens.revealCell';

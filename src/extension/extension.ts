@@ -10,10 +10,12 @@ import {
   COMPARE_GPUS_COMMAND,
   COPY_REPORT_COMMAND,
   ESTIMATE_COMMAND,
+  REVEAL_CELL_COMMAND,
   REVERT_ASSUMPTION_COMMAND,
   SELECT_GPU_COMMAND,
   WHAT_FITS_COMMAND,
 } from './commands';
+import { revealCell } from './notebookCells';
 import { applySettingFix, AssumptionHistory, revertAssumption } from './assumptions';
 import { DiagnosticsManager } from './diagnostics';
 import { configIndexAtPosition, fileName } from './documents';
@@ -135,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): VramLensApi {
     // Arguments: the fixed document's URI (its settings scope), then setting/value pairs applied as one step.
     [APPLY_SETTING_COMMAND]: (...args: unknown[]) => applySettingFix(history, args),
     [REVERT_ASSUMPTION_COMMAND]: () => revertAssumption(history),
+    [REVEAL_CELL_COMMAND]: (cellUri: unknown) => revealCell(cellUri),
   };
 
   context.subscriptions.push(

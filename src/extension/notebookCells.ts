@@ -58,3 +58,27 @@ export function fromCell(analysis: DocumentAnalysis, code: NotebookCode, cellInd
 export function inDocument(span: Span, document: vscode.TextDocument): boolean {
   return span.start >= 0 && span.start <= document.getText().length;
 }
+
+/**
+ * Where an edit of the notebook's joined code lands: the cell whose text holds the whole span, with the span in that
+ * cell's own offsets; none when it straddles cells or falls between them.
+ */
+export function cellOfSpan(span: Span, code: NotebookCode, cells: readonly vscode.NotebookCell[]): { document: vscode.TextDocument; span: Span } | undefined {
+  const placed = code.cells.find(c => span.start >= c.start && span.end <= c.end);
+  const cell = placed && cells.find(c => c.index === placed.index);
+  return placed && cell ? { document: cell.document, span: { start: span.start - placed.start, end: span.end - placed.start } } : undefined;
+}
+
+/** Scrolls the notebook editor that shows `cellUri`'s cell to it, leaving the selection and focus where they are. */
+export function revealCell(cellUri: unknown): void {
+  if (!(cellUri instanceof vscode.Uri)) {
+    return;
+  }
+  for (const editor of vscode.window.visibleNotebookEditors) {
+    const cell = editor.notebook.getCells().find(c => c.document.uri.toString() === cellUri.toString());
+    if (cell) {
+      editor.revealRange(new vscode.NotebookRange(cell.index, cell.index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+      return;
+    }
+  }
+}

@@ -691,4 +691,21 @@ describe('fixes in a training script', () => {
     const onAgain = fixesFor(again.configs[0], options, again.gpu!, 'training', named, GPUS, reanalyze).find(f => f.kind === 'checkpointing');
     assert.match(onAgain?.title ?? '', /: TrainingArguments\(gradient_checkpointing=True\) → /);
   });
+
+  it("unsloth's checkpointing written off is turned back on where it is written, not in the trainer arguments", () => {
+    const script = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'scripts', 'unsloth_sft.py'), 'utf8').replace('use_gradient_checkpointing = "unsloth"', 'use_gradient_checkpointing = False');
+    const options = { ...DEFAULT_OPTIONS, targetGpu: 'T4' };
+    const reanalyze = (t: string) => analyzeDocument(parseConfig(t, 'python'), options);
+    const doc = reanalyze(script);
+    const [a] = doc.configs;
+    assert.strictEqual(a.estimate!.settings.checkpointing, 'none');
+    assert.strictEqual(a.verdict!.training, false);
+    const on = fixesFor(a, options, doc.gpu!, 'training', script, GPUS, reanalyze).find(f => f.kind === 'checkpointing');
+    assert.ok(on?.edit, 'a checkpointing fix');
+    assert.match(on.title, /^Enable gradient checkpointing: FastLanguageModel\.get_peft_model\(use_gradient_checkpointing\) = True → /);
+    const edited = script.slice(0, on.edit.span.start) + on.edit.newText + script.slice(on.edit.span.end);
+    assert.match(edited, /use_gradient_checkpointing = True,/);
+    assert.doesNotMatch(edited, /gradient_checkpointing=True/);
+    assert.strictEqual(reanalyze(edited).configs[0].estimate!.settings.checkpointing, 'full');
+  });
 });

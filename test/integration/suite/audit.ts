@@ -133,18 +133,24 @@ class Tally {
 /** Applies one fix, checks what it did, and takes it back; false when the file could not be put back as it was. */
 async function auditFix(doc: vscode.TextDocument, name: string, gpu: string, action: vscode.CodeAction, code: string, tally: Tally): Promise<boolean> {
   const uri = doc.uri;
-  const text = doc.getText();
+  // In a notebook a fix may edit another cell than the one its diagnostic is on (the trainer's arguments).
+  const edited = (action.edit && editedDocument(action.edit)) ?? doc;
+  const text = edited.getText();
   const settings = settingsSnapshot(uri);
   const before = fixDiagnostics(uri);
   const lensesBefore = (await lensTitles(uri)).length;
   const foreignBefore = foreignErrors(uri);
   const note = (kind: FindingKind, what: string) => tally.note(name, gpu, action.title, kind, what);
-  const version = doc.version;
+  const version = edited.version;
   if (action.edit) {
     tally.edits++;
     if (!(await vscode.workspace.applyEdit(action.edit))) {
       note('corrupted', 'the edit was refused');
       return true;
+    }
+    // As the editor applies a code action: its edit, then its command.
+    if (action.command) {
+      await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
     }
   } else if (action.command) {
     tally.settings++;
@@ -176,12 +182,11 @@ async function auditFix(doc: vscode.TextDocument, name: string, gpu: string, act
     if (foreignErrors(uri) > foreignBefore) {
       note('corrupted', 'the edit left a syntax error');
     }
-    if (doc.version === version) {
+    if (edited.version === version) {
       note('other', 'the edit changed nothing');
     }
-    await vscode.window.showTextDocument(doc, { preview: false });
-    await vscode.commands.executeCommand('undo');
-    if (doc.getText() !== text) {
+    await undoIn(edited, doc);
+    if (edited.getText() !== text) {
       note('not-restored', 'one undo did not restore the file');
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
@@ -196,7 +201,45 @@ async function auditFix(doc: vscode.TextDocument, name: string, gpu: string, act
   if (!restored) {
     note('not-restored', 'the diagnostics did not come back after the revert');
   }
-  return doc.getText() === text;
+  return edited.getText() === text;
+}
+
+/** The open document a fix's edit changes. */
+function editedDocument(edit: vscode.WorkspaceEdit): vscode.TextDocument | undefined {
+  const target = edit.entries()[0]?.[0];
+  return target && vscode.workspace.textDocuments.find(d => d.uri.toString() === target.toString());
+}
+
+/** The notebook cell `doc` is, if it is one. */
+function cellOf(doc: vscode.TextDocument): { notebook: vscode.NotebookDocument; cell: vscode.NotebookCell } | undefined {
+  const notebook = vscode.workspace.notebookDocuments.find(nb => nb.getCells().some(c => c.document === doc));
+  const cell = notebook?.getCells().find(c => c.document === doc);
+  return notebook && cell && { notebook, cell };
+}
+
+/**
+ * Shows `doc` in its editor: a notebook cell selected and scrolled to in its notebook (the notebook editor keeps a
+ * cell's text model, which CodeLens and code actions need, only while the cell is rendered).
+ */
+async function show(doc: vscode.TextDocument): Promise<void> {
+  const placed = cellOf(doc);
+  if (!placed) {
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return;
+  }
+  const range = new vscode.NotebookRange(placed.cell.index, placed.cell.index + 1);
+  await vscode.window.showNotebookDocument(placed.notebook, { preview: false, selections: [range] });
+  vscode.window.activeNotebookEditor?.revealRange(range);
+}
+
+/** One undo in the editor of `doc` (a notebook cell's own editor focused first), then the diagnostic's document shown again. */
+async function undoIn(doc: vscode.TextDocument, back: vscode.TextDocument): Promise<void> {
+  await show(doc);
+  if (cellOf(doc)) {
+    await vscode.commands.executeCommand('notebook.cell.edit');
+  }
+  await vscode.commands.executeCommand('undo');
+  await show(back);
 }
 
 /** The diagnostic a fix is for: the mode its title names ("Training: …"), else its range's only one. */
@@ -213,10 +256,7 @@ async function auditFile(uri: vscode.Uri, name: string, gpu: string, tally: Tall
     const notebook = await vscode.workspace.openNotebookDocument(uri);
     await vscode.window.showNotebookDocument(notebook, { preview: false });
     for (const cell of notebook.getCells().filter(c => c.kind === vscode.NotebookCellKind.Code)) {
-      // A cell's text model exists once the notebook editor shows it.
-      const range = new vscode.NotebookRange(cell.index, cell.index + 1);
-      await vscode.window.showNotebookDocument(notebook, { preview: false, selections: [range] });
-      vscode.window.activeNotebookEditor?.revealRange(range);
+      await show(cell.document);
       any = (await auditDocument(cell.document, `${name} cell ${cell.index + 1}`, gpu, tally)) || any;
     }
   } else {

@@ -544,6 +544,41 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(plain(hoverText(hovers)), /SFTConfig\(per_device_train_batch_size\)\*\* sets the micro-batch size of the VRAM estimate for Qwen\/Qwen2\.5-7B/);
   });
 
+  it('a notebook quick fix edits the cell that holds its key: the trainer arguments for the batch, unsloth\'s switch for checkpointing', async () => {
+    const notebook = await vscode.workspace.openNotebookDocument(fixture('qlora_cells.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    const [loadCell, peftCell, argsCell] = notebook.getCells().filter(c => c.kind === vscode.NotebookCellKind.Code).map(c => c.document);
+    const peftText = peftCell.getText();
+    await setTarget('GTX 1080');
+    try {
+      const diag = (await waitFor(
+        () => vscode.languages.getDiagnostics(loadCell.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-training'),
+        d => d.length === 1,
+      ))[0];
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', loadCell.uri, diag.range);
+      const editsIn = (a: vscode.CodeAction) => a.edit?.entries()[0]?.[0].toString();
+      const batch = actions.find(a => a.title.startsWith('Set the micro-batch to 1'));
+      const checkpointing = actions.find(a => a.title.startsWith('Enable gradient checkpointing'));
+      assert.ok(batch && checkpointing, actions.map(a => a.title).join(' | '));
+      assert.strictEqual(editsIn(batch), argsCell.uri.toString());
+      assert.strictEqual(editsIn(checkpointing), peftCell.uri.toString());
+      // Applied as the editor applies a code action: its edit, then its command (the edited cell scrolled into view).
+      assert.ok(await vscode.workspace.applyEdit(checkpointing.edit!));
+      await vscode.commands.executeCommand(checkpointing.command!.command, ...(checkpointing.command!.arguments ?? []));
+      assert.match(peftCell.getText(), /use_gradient_checkpointing = True, # set to True on out-of-memory/);
+      assert.strictEqual(peftCell.getText().length, peftText.length - 1);
+      await waitFor(() => vscode.languages.getDiagnostics(loadCell.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-training'), d => d.length === 0);
+      const after = await lenses(loadCell);
+      assert.match(after[0].command?.title ?? '', /^VRAM ≈ 4\.38 GiB training \(b2 · 4k\) — ✓ fits GTX 1080/);
+    } finally {
+      const restore = new vscode.WorkspaceEdit();
+      restore.replace(peftCell.uri, new vscode.Range(peftCell.positionAt(0), peftCell.positionAt(peftCell.getText().length)), peftText);
+      await vscode.workspace.applyEdit(restore);
+      await setTarget(undefined);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('Hub lookup when allowed: an unknown name is read from the Hub (a local stand-in in its URL layout); a gated one says so', async () => {
     const endpoint = new TextDecoder().decode(await vscode.workspace.fs.readFile(fixture('.hub-endpoint'))).trim();
     const yaml = await open('hub-model.yml');
