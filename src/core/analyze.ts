@@ -2,6 +2,7 @@
 import { findCheckpointIndex, type CheckpointIndex } from './checkpoint';
 import type { ConfigDocument, ParseProblem } from './configTree';
 import type { AnalysisOptions } from './options';
+import { modelParallelGroup } from './parallelism';
 import { cudaTotalBytes, findGpu, GPUS, gpuMemoryBytes, groupName, type Gpu } from './gpus';
 import { diffusionImage } from './diffusion';
 import { imageCost } from './vision';
@@ -246,9 +247,9 @@ export function verdictFor(est: Estimate, gpu: Gpu): Verdict {
 /** The options for one config: the user's settings, then what the file states, then what is forced (CLI flags). */
 export function effectiveOptions(config: FoundConfig, options: AnalysisOptions, forced: Partial<AnalysisOptions> = {}): AnalysisOptions {
   const merged = { ...options, ...config.training.options, ...forced };
-  // A tensor × pipeline split runs on at least that many GPUs (torchtitan states the degrees, the launcher the count);
-  // a count the file states itself stays, and a layout it cannot hold is a problem on it.
-  const group = merged.tensorParallel * merged.pipelineParallel;
+  // A tensor × pipeline × context split runs on at least that many GPUs (torchtitan states the degrees, the launcher
+  // the count); a count the file states itself stays, and a layout it cannot hold is a problem on it.
+  const group = modelParallelGroup(merged);
   const stated = 'gpus' in config.training.options || 'gpus' in forced;
   const withGroup = merged.gpus < group && !stated ? { ...merged, gpus: group } : merged;
   // torchtune's distributed recipes shard with FSDP2 over every GPU, resharding after forward (ZeRO-3) by default.
@@ -431,9 +432,10 @@ function shapeNotes(spec: ModelSpec, effective: AnalysisOptions, options: Analys
     notes.push(`Micro-batch ${formatInteger(effective.batchSize)}: the file sets none; setting vramLens.batchSize (CLI --batch), default ${DEFAULT_OPTIONS.batchSize}.`);
   }
   // A split the file states over more GPUs than the settings give: the fewest it runs on (the launcher decides).
-  const group = effective.tensorParallel * effective.pipelineParallel;
+  const group = modelParallelGroup(effective);
   if (fromFile.gpus === undefined && effective.gpus === group && group > options.gpus) {
-    notes.push(`GPUs ${formatInteger(group)}: the file states no count, and its split (tensor ${effective.tensorParallel} × pipeline ${effective.pipelineParallel}) runs on at least that many; setting vramLens.gpus (CLI --gpus) for more data-parallel copies.`);
+    const context = (effective.contextParallel ?? 1) > 1 ? ` × context ${effective.contextParallel}` : '';
+    notes.push(`GPUs ${formatInteger(group)}: the file states no count, and its split (tensor ${effective.tensorParallel} × pipeline ${effective.pipelineParallel}${context}) runs on at least that many; setting vramLens.gpus (CLI --gpus) for more data-parallel copies.`);
   }
   if (fromFile.sequenceLength !== undefined || byFramework('sequenceLength') || spec.defaultSequence !== undefined || diffusionImage(spec, effective.imageSide) !== undefined) {
     return notes;

@@ -22,7 +22,8 @@ const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
 export const ACCELERATE_FLAGS: ReadonlySet<string> = new Set([...Object.keys(FLAG_PATHS), 'use_fsdp', 'use_deepspeed']);
 
 /** FSDP's sharding strategies, by name or by accelerate's number, as HF's Trainer writes its `fsdp` option. */
-const SHARDING: Readonly<Record<string, string>> = {
+/** FSDP's sharding strategies as accelerate writes them (by name or number), in HF Trainer's `fsdp` words. */
+export const FSDP_SHARDING: Readonly<Record<string, string>> = {
   FULL_SHARD: 'full_shard', '1': 'full_shard', SHARD_GRAD_OP: 'shard_grad_op', '2': 'shard_grad_op',
   NO_SHARD: 'no_shard', '3': 'no_shard', HYBRID_SHARD: 'hybrid_shard', '4': 'hybrid_shard', HYBRID_SHARD_ZERO2: 'hybrid_shard_zero2', '5': 'hybrid_shard_zero2',
 };
@@ -94,7 +95,7 @@ export function accelerateRun(file: ConfigObject | undefined, flags: ConfigObjec
   const kind = distributedType(file, flags);
   if (kind === 'fsdp') {
     const strategy = setting(file, flags, 'fsdp_sharding_strategy');
-    const sharding = SHARDING[text(strategy)?.toUpperCase() ?? 'FULL_SHARD'] ?? 'full_shard';
+    const sharding = FSDP_SHARDING[text(strategy)?.toUpperCase() ?? 'FULL_SHARD'] ?? 'full_shard';
     const offload = text(setting(file, flags, 'fsdp_offload_params')) === 'true';
     put('fsdp', str(`${sharding}${offload ? ' offload' : ''}`, strategy?.span ?? at));
   } else if (kind === 'deepspeed') {

@@ -892,9 +892,9 @@ export const OFFLOAD_STASH = 5;
 /** GPUs in a node when nothing says: the 8 of an HGX or DGX board. */
 const GPUS_PER_NODE = 8;
 
-/** The GPUs ZeRO / FSDP shards over: all the data-parallel ones, or under hybrid sharding a node's. */
+/** The GPUs ZeRO / FSDP shards over: all the data-parallel ones, or under hybrid sharding the file's group or a node's. */
 function shardGroup(settings: RunSettings, dp: number): number {
-  return settings.hybridShard ? Math.min(dp, settings.gpusPerNode ?? GPUS_PER_NODE) : dp;
+  return settings.hybridShard ? Math.min(dp, settings.shardGroup ?? settings.gpusPerNode ?? GPUS_PER_NODE) : dp;
 }
 
 /** An interleaved schedule's first stage holds 1 + (p − 1) / (p · v) times 1F1B's activations (Megatron-LM's accounting). */
@@ -1770,7 +1770,9 @@ function parallelismNote(settings: RunSettings): string {
         })`
       : '',
     settings.hybridShard && sharded
-      ? `; hybrid sharding: sharded within each node's ${shardGroup(settings, dp)} GPUs${settings.gpusPerNode === undefined ? ' (8 per node assumed)' : ''}, replicated across nodes`
+      ? settings.shardGroup !== undefined
+        ? `; hybrid sharding: sharded within groups of ${shardGroup(settings, dp)} GPUs, replicated across the groups`
+        : `; hybrid sharding: sharded within each node's ${shardGroup(settings, dp)} GPUs${settings.gpusPerNode === undefined ? ' (8 per node assumed)' : ''}, replicated across nodes`
       : '',
     settings.zeroStage >= 2 && dp > 1 && settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1
       ? `; FSDP accumulates full, unsharded gradients over the ${settings.gradientAccumulationSteps} micro-batches of a step (no_sync) and shards them at the last`

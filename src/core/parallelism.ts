@@ -13,3 +13,8 @@ export function dataParallelDegree(s: Pick<RunSettings, 'gpus' | 'tensorParallel
 export function sampleParallelDegree(s: Pick<RunSettings, 'gpus' | 'tensorParallel' | 'pipelineParallel' | 'contextParallel'>): number {
   return Math.max(1, Math.floor(dataParallelDegree(s) / Math.max(1, s.contextParallel ?? 1)));
 }
+
+/** The fewest GPUs a run's split needs: one of each tensor, pipeline and context-parallel rank. */
+export function modelParallelGroup(s: Pick<RunSettings, 'tensorParallel' | 'pipelineParallel' | 'contextParallel'>): number {
+  return Math.max(1, s.tensorParallel) * Math.max(1, s.pipelineParallel) * Math.max(1, s.contextParallel ?? 1);
+}

@@ -5,6 +5,7 @@ import { RUN_LIMITS } from './runLimits';
 import { sampleParallelDegree } from './parallelism';
 import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, ONLINE_RL_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, UNSLOTH_RUN_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
+import { FSDP_SHARDING } from './launchers';
 import { ALL_LINEAR_TARGETS, MLP_TARGETS, type LoraTarget } from './weightTensor';
 import type { Checkpointing, LoraSettings, OptimizerName, Precision, PreferenceRun, Quantization, Span, TrainingLoss } from './types';
 
@@ -121,6 +122,37 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
   if (!leftToLauncher && options.gpus === undefined && product <= RUN_LIMITS.gpus) {
     options.gpus = product;
     sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...at, derived: true });
+  }
+}
+
+/**
+ * axolotl's N-D parallelism (accelerate's ParallelismConfig): dp_replicate_size × dp_shard_size × context_parallel_size
+ * × tensor_parallel_size GPUs, FSDP sharding over dp_shard_size × context_parallel_size of them and, with
+ * dp_replicate_size above 1, replicating across those groups (hybrid sharding).
+ */
+function axolotlDataParallel(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
+  const degree = (path: string) => {
+    const e = entryAt(obj, path);
+    return e?.value.kind === 'number' && Number.isInteger(e.value.value) && e.value.value >= 1 && e.value.value <= RUN_LIMITS.parallelDegree
+      ? { n: e.value.value, at: { keySpan: e.keySpan, valueSpan: e.value.span, key: path } }
+      : undefined;
+  };
+  const shard = degree('dp_shard_size');
+  const replicate = degree('dp_replicate_size');
+  const first = shard ?? replicate;
+  if (!first) {
+    return;
+  }
+  const shardGroup = (shard?.n ?? 1) * (options.contextParallel ?? 1);
+  const product = shardGroup * (replicate?.n ?? 1) * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
+  if (options.gpus === undefined && product <= RUN_LIMITS.gpus) {
+    options.gpus = product;
+    sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...first.at, derived: true });
+  }
+  if (replicate && replicate.n > 1 && shardGroup > 1 && options.hybridShard === undefined) {
+    options.hybridShard = true;
+    options.shardGroup = shardGroup;
+    sources.push({ setting: 'hybrid sharding (sharded within dp_shard_size × context_parallel_size GPUs, replicated dp_replicate_size times)', option: 'hybridShard', ...replicate.at, derived: true });
   }
 }
 
@@ -517,16 +549,25 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
   readDeepspeedBuffers(take);
   take('ZeRO-3 init', 'zero3Init', 'zero3_init_flag', v => (v.kind === 'boolean' ? v.value : undefined));
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
-  // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the latter two.
-  take('ZeRO stage', 'zeroStage', 'fsdp', v => (v.kind === 'string' ? (/shard_grad_op|hybrid_shard_zero2/.test(v.value) ? 2 : /full_shard|hybrid_shard/.test(v.value) ? 3 : undefined) : undefined));
-  take('hybrid sharding', 'hybridShard', 'fsdp', v => (v.kind === 'string' && /hybrid_shard/.test(v.value) ? true : undefined));
+  // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the
+  // latter two; axolotl writes the same words as a list (`fsdp: [full_shard, auto_wrap]`), or in fsdp_config.
+  take('ZeRO stage', 'zeroStage', 'fsdp', v => fsdpStage(fsdpWords(v)));
+  take('hybrid sharding', 'hybridShard', 'fsdp', v => (/hybrid_shard/.test(fsdpWords(v) ?? '') ? true : undefined));
+  for (const path of ['fsdp_config.fsdp_sharding_strategy', 'fsdp_config.sharding_strategy']) {
+    take('ZeRO stage', 'zeroStage', path, v => fsdpStage(fsdpWords(v)));
+    take('hybrid sharding', 'hybridShard', path, v => (/hybrid_shard/.test(fsdpWords(v) ?? '') ? true : undefined));
+  }
+  // FSDP2 (axolotl's fsdp_version: 2) shards fully, keeping parameters gathered from forward to backward only when told.
+  for (const path of ['fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']) {
+    take('ZeRO stage', 'zeroStage', path, v => (v.kind === 'boolean' ? (v.value ? 3 : 2) : undefined));
+  }
   take('GPUs per node', 'gpusPerNode', LAUNCH_KEYS.gpusPerNode, wholeNumber(RUN_LIMITS.gpus));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded);
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
   // ZeRO-3's parameter offload (ZeRO-Infinity): parameters in CPU memory (or NVMe), gathered layer by layer.
   take('parameter offload', 'offloadParameters', 'zero_optimization.offload_param.device', offloaded);
   // HF Trainer's fsdp "full_shard offload" (or fsdp_config's offload_params): parameters, gradients and optimizer states in CPU memory.
-  const fsdpOffload = (v: ConfigValue) => (v.kind === 'string' ? (/\boffload\b/.test(v.value) ? true : undefined) : undefined);
+  const fsdpOffload = (v: ConfigValue) => (/\boffload\b/.test(fsdpWords(v) ?? '') ? true : undefined);
   take('FSDP CPU offload', 'offloadParameters', 'fsdp', fsdpOffload);
   take('FSDP CPU offload', 'offloadOptimizer', 'fsdp', fsdpOffload);
   for (const path of ['fsdp_config.offload_params', 'fsdp_config.fsdp_offload_params']) {
@@ -534,6 +575,26 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
     take('FSDP CPU offload', 'offloadOptimizer', path, v => (v.kind === 'boolean' ? v.value : undefined));
   }
   return named;
+}
+
+/**
+ * HF Trainer's FSDP words as one string (`"full_shard auto_wrap"`), from that string, axolotl's list of them, or a
+ * sharding strategy as accelerate writes it (`FULL_SHARD`, `2`).
+ */
+function fsdpWords(v: ConfigValue): string | undefined {
+  const word = (w: string) => FSDP_SHARDING[w.toUpperCase()] ?? w.toLowerCase();
+  if (v.kind === 'string') {
+    return word(v.value);
+  }
+  if (v.kind === 'number') {
+    return FSDP_SHARDING[String(v.value)];
+  }
+  return v.kind === 'array' ? v.items.flatMap(i => (i.kind === 'string' ? [word(i.value)] : [])).join(' ') : undefined;
+}
+
+/** The ZeRO stage FSDP's sharding strategy amounts to: parameters, gradients and optimizer states sharded (3), or the latter two (2). */
+function fsdpStage(words: string | undefined): 2 | 3 | undefined {
+  return words === undefined ? undefined : /shard_grad_op|hybrid_shard_zero2/.test(words) ? 2 : /full_shard|hybrid_shard/.test(words) ? 3 : undefined;
 }
 
 /** Tensor, pipeline, context and expert parallel degrees (torchtitan's two layouts, Megatron's and NeMo's names), pipeline schedule and microbatches. */
@@ -571,6 +632,7 @@ function readParallelLayout(r: SettingsRead): void {
     options.loss ??= 'vocab-parallel';
   }
   shardedDataParallel(obj, options, sources);
+  axolotlDataParallel(obj, options, sources);
   pipelineMicrobatches(r);
   for (const path of ['parallelism.pipeline_parallel_schedule', 'experimental.pipeline_parallel_schedule']) {
     take('pipeline schedule', 'pipelineSchedule', path, v => (v.kind === 'string' && v.value.toLowerCase() === 'gpipe' ? 'gpipe' : undefined));

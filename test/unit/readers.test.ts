@@ -154,6 +154,46 @@ describe('YAML', () => {
     assert.strictEqual(analyze(`${recipe}fsdp_reshard_after_forward: False\n`, 'yaml', { gpus: 8 })[0].estimate!.settings.zeroStage, 2);
   });
 
+  it("axolotl's FSDP: its list of HF Trainer's words, fsdp_config's sharding strategy (by name or number) and FSDP2's reshard_after_forward", () => {
+    const recipe = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 2048\nmicro_batch_size: 1\nbf16: true\ngradient_checkpointing: true\n';
+    const stage = (extra: string) => analyze(recipe + extra, 'yaml', { gpus: 8 })[0].estimate!.settings.zeroStage;
+    assert.strictEqual(stage(''), 0);
+    assert.strictEqual(stage('fsdp:\n  - full_shard\n  - auto_wrap\n'), 3);
+    assert.strictEqual(stage('fsdp:\n  - shard_grad_op\n  - auto_wrap\n'), 2);
+    assert.strictEqual(stage('fsdp_config:\n  fsdp_sharding_strategy: FULL_SHARD\n'), 3);
+    assert.strictEqual(stage('fsdp_config:\n  fsdp_sharding_strategy: 2\n'), 2);
+    assert.strictEqual(stage('fsdp_version: 2\nfsdp_config:\n  reshard_after_forward: true\n'), 3);
+    assert.strictEqual(stage('fsdp_version: 2\nfsdp_config:\n  reshard_after_forward: false\n'), 2);
+    // The whole model's fp32 gradients on every GPU was what an unread list left: sharded, they are an eighth.
+    const [list] = analyze(`${recipe}fsdp:\n  - full_shard\n  - auto_wrap\nfsdp_config:\n  fsdp_offload_params: true\n`, 'yaml', { gpus: 8 });
+    const [ddp] = analyze(recipe, 'yaml', { gpus: 8 });
+    assert.ok(list.estimate!.training.components.gradients < ddp.estimate!.training.components.gradients / 4);
+    assert.deepStrictEqual([list.estimate!.training.components.weights, list.estimate!.training.components.optimizer], [0, 0]);
+  });
+
+  it("axolotl's N-D parallelism: dp_shard_size × dp_replicate_size × context_parallel_size × tensor_parallel_size GPUs, FSDP within each shard group", () => {
+    const text = readShared('heldout/axolotl__examples__distributed-parallel__qwen3-8b-fsdp-tp-cp.yaml');
+    const [a] = analyze(text, 'yaml');
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.gpus, s.tensorParallel, s.contextParallel, s.zeroStage], [8, 2, 2, 3]);
+    // bf16 weights over tensor 2 × the 4 GPUs of dp_shard_size 2 × context_parallel_size 2.
+    const total = a.estimate!.parameters.total;
+    assert.ok(Math.abs(a.estimate!.training.components.weights - (total * 2) / 8) < total * 0.001, `${a.estimate!.training.components.weights}`);
+    assert.ok(a.config.training.sources.some(x => x.option === 'gpus' && x.key === 'dp_shard_size'));
+    // dp_replicate_size copies the shard group: the same per-GPU share on twice the GPUs, said as hybrid sharding.
+    const [replicated] = analyze(text.replace('# dp_replicate_size: 1', 'dp_replicate_size: 2'), 'yaml');
+    const r = replicated.estimate!.settings;
+    assert.deepStrictEqual([r.gpus, r.hybridShard, r.shardGroup], [16, true, 4]);
+    assert.strictEqual(replicated.estimate!.training.components.weights, a.estimate!.training.components.weights);
+    assert.ok(replicated.estimate!.assumptions.some(x => x.includes('hybrid sharding: sharded within groups of 4 GPUs, replicated across the groups')));
+  });
+
+  it('a context-parallel split with no GPU count runs on at least tensor × pipeline × context GPUs', () => {
+    const [a] = analyze('base_model: meta-llama/Llama-3.1-8B\nsequence_len: 8192\nmicro_batch_size: 1\nbf16: true\ntensor_parallel_size: 2\ncontext_parallel_size: 2\n', 'yaml');
+    assert.strictEqual(a.estimate!.settings.gpus, 4);
+    assert.ok(a.estimate!.assumptions.some(x => x.startsWith('GPUs 4: the file states no count, and its split (tensor 2 × pipeline 1 × context 2) runs on at least that many')));
+  });
+
   it('torchtune QLoRA runs on torchao: NF4 with double quantization, and its layers keep no inputs', () => {
     const [a] = analyze(readShared('configs-public/yaml/torchtune__llama3_1_8B_qlora_single_device.yaml'), 'yaml');
     const s = a.estimate!.settings;
