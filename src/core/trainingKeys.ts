@@ -608,8 +608,9 @@ function readParallelLayout(r: SettingsRead): void {
   for (const path of ['parallelism.pipeline_parallel_degree', 'experimental.pipeline_parallel_degree', 'pipeline_model_parallel_size', 'pipe_parallel_size', 'pipe-parallel-size']) {
     take('pipeline parallel', 'pipelineParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
-  // Context parallelism: each GPU of a context-parallel group holds its share of every sequence.
-  for (const path of ['parallelism.context_parallel_degree', 'experimental.context_parallel_degree', 'context_parallel_size']) {
+  // Context parallelism: each GPU of a context-parallel group holds its share of every sequence (axolotl's ring
+  // attention was sequence_parallel_degree before it became context_parallel_size).
+  for (const path of ['parallelism.context_parallel_degree', 'experimental.context_parallel_degree', 'context_parallel_size', 'sequence_parallel_degree']) {
     take('context parallel', 'contextParallel', path, wholeNumber(RUN_LIMITS.parallelDegree));
   }
   // Expert parallelism: the routed experts split over GPUs taken from the data-parallel ones.

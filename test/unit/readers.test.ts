@@ -192,6 +192,9 @@ describe('YAML', () => {
     const [a] = analyze('base_model: meta-llama/Llama-3.1-8B\nsequence_len: 8192\nmicro_batch_size: 1\nbf16: true\ntensor_parallel_size: 2\ncontext_parallel_size: 2\n', 'yaml');
     assert.strictEqual(a.estimate!.settings.gpus, 4);
     assert.ok(a.estimate!.assumptions.some(x => x.startsWith('GPUs 4: the file states no count, and its split (tensor 2 × pipeline 1 × context 2) runs on at least that many')));
+    // axolotl's earlier name for its ring-attention context parallelism.
+    const [older] = analyze('base_model: meta-llama/Llama-3.1-8B\nsequence_len: 8192\nmicro_batch_size: 1\nbf16: true\nsequence_parallel_degree: 4\n', 'yaml');
+    assert.deepStrictEqual([older.estimate!.settings.contextParallel, older.estimate!.settings.gpus], [4, 4]);
   });
 
   it('torchtune QLoRA runs on torchao: NF4 with double quantization, and its layers keep no inputs', () => {
