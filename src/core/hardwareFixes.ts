@@ -2,8 +2,8 @@
 import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { isDiffusionRun } from './diffusion';
 import { cheapestGpuFor, peakIn } from './advise';
-import { formatBytes } from './format';
-import { gpuMemoryBytes, groupName, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
+import { formatBytes, formatInteger } from './format';
+import { gpuMemoryBytes, GPUS, groupName, isGpuGroup, isUnifiedMemory, type Gpu } from './gpus';
 import type { AnalysisOptions } from './options';
 import { quantizationShrinks, recipeDialect, trainsWholeModel, type Fix, type FixContext, type SettingChange } from './fixContext';
 
@@ -28,12 +28,14 @@ export function gpuFixes(c: FixContext, gpus: readonly Gpu[] | undefined): Fix[]
   }
   const currentPeak = peakIn(c.a.estimate, mode);
   const sameVendor = vendorCards(gpu, gpus);
-  const cheapest = s.gpus === 1 ? cheapestGpuFor(currentPeak / marginOf(c), sameVendor.length > 0 ? sameVendor : gpus) : undefined;
+  const cheapest = switchableRun(c) ? cheapestGpuFor(currentPeak / marginOf(c), cardsForRun(c, sameVendor.length > 0 ? sameVendor : (gpus ?? GPUS))) : undefined;
   const peakThere = cheapest && cheapest.name !== gpu.name ? peakOnCard(c, cheapest, {}) : undefined;
   if (cheapest && peakThere !== undefined) {
+    // A run over several GPUs (a recipe's layout) keeps its count: the card is what changes, and the peak is per GPU.
+    const which = s.gpus === 1 ? `cheapest listed ${cheapest.vendor} GPU that fits` : `cheapest listed ${cheapest.vendor} GPU for this ${formatInteger(s.gpus)}-GPU run; each GPU fits`;
     out.push({
       kind: 'target-gpu',
-      title: `Switch the target GPU to the ${cheapest.name} (cheapest listed ${cheapest.vendor} GPU that fits: ${formatBytes(peakThere)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
+      title: `Switch the target GPU to the ${cheapest.name} (${which}: ${formatBytes(peakThere)} of ${formatBytes(gpuMemoryBytes(cheapest))})`,
       value: cheapest.name,
       setting: { setting: 'targetGpu', value: cheapest.name },
       peakBytes: peakThere,
@@ -226,6 +228,16 @@ export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | unde
 }
 
 /** The listed cards a fix may switch to: the target's vendor (any vendor for a card of the user's own). */
+/** Whether another card can be suggested for the run: one GPU, or a run's own layout over several (not a group target such as "2× RTX 4090"). */
+function switchableRun(c: FixContext): boolean {
+  return c.s.gpus === 1 || (!isGpuGroup(c.gpu.name) && !isUnifiedMemory(c.gpu));
+}
+
+/** The cards a run could move to: any for one GPU, discrete ones for a run over several (an Apple machine is one GPU). */
+function cardsForRun(c: FixContext, cards: readonly Gpu[]): Gpu[] {
+  return c.s.gpus === 1 ? [...cards] : cards.filter(g => !isUnifiedMemory(g));
+}
+
 function vendorCards(gpu: Gpu, gpus: readonly Gpu[] | undefined): Gpu[] {
   return (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
 }

@@ -551,6 +551,24 @@ describe('fixes an engineer would apply', () => {
     const axolotl = fixesOf('base_model: meta-llama/Llama-3.2-1B\nmicro_batch_size: 1\nsequence_len: 512\noptimizer: adamw_torch\n', 'yaml', { targetGpu: 'Lab 16G', customGpus: [lab] }, 'training').fixes;
     assert.ok(axolotl.some(f => f.kind === 'optimizer-8bit'), axolotl.map(f => f.title).join('\n'));
   });
+
+  it("a recipe's multi-GPU layout too big for the user's card is offered the cheapest card that holds it, the GPU count kept", () => {
+    // LitGPT's full fine-tune of Llama 2 7B on 4 devices: nothing in the file fits a 12 GB card.
+    const text = fs.readFileSync(path.join(PUBLIC, 'configs-public', 'yaml', 'litgpt__finetune__llama-2-7b_full.yaml'), 'utf8');
+    const { doc, fixes } = fixesOf(text, 'yaml', { targetGpu: 'RTX 3060 12GB' }, 'training');
+    assert.strictEqual(doc.configs[0].estimate!.settings.gpus, 4);
+    const card = fixes.find(f => f.kind === 'target-gpu');
+    assert.ok(card, fixes.map(f => f.title).join('\n'));
+    assert.match(card.title, /^Switch the target GPU to the (.+) \(cheapest listed NVIDIA GPU for this 4-GPU run; each GPU fits: [\d.]+ GiB of [\d.]+ GiB\)$/);
+    // Set, the per-GPU peak of the same 4-GPU run is what the title promised, within the margin.
+    const there = analyze(text, 'yaml', { ...DEFAULT_OPTIONS, targetGpu: String(card.value) }).configs[0].estimate!;
+    assert.strictEqual(there.settings.gpus, 4);
+    assert.strictEqual(there.training.peakBytes, card.peakBytes);
+    assert.ok(card.peakBytes <= 0.95 * card.capacityBytes);
+    // A group target ("2× RTX 3060 12GB") already names its cards: no single card is offered in its place.
+    const group = fixesOf(text, 'yaml', { targetGpu: '2x RTX 3060 12GB' }, 'training').fixes;
+    assert.ok(!group.some(f => f.kind === 'target-gpu'), group.map(f => f.title).join('\n'));
+  });
 });
 
 describe('fixes write only where the file states the option itself', () => {
