@@ -62,7 +62,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     return this.cached(analysis, a, mode, () => {
       const notebook = this.cache.notebookOfCell(document);
       if (notebook) {
-        return this.notebookFixes(notebook, analysis.configs.indexOf(a), mode);
+        return this.notebookFixes(notebook, analysis.configs.indexOf(a), mode, document);
       }
       const format = formatOf(document);
       const reanalyze = format ? (edited: string) => analyzeDocument(parseConfig(edited, format), analysis.options) : undefined;
@@ -72,9 +72,9 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
 
   /**
    * A notebook config's fixes, computed on all its code cells as the kernel runs them (the batch size may be set in
-   * another cell than the model), each edit placed in the cell that holds its key.
+   * another cell than the model), each edit placed in the cell that holds its key; a setting stays with `cell`.
    */
-  private notebookFixes(notebook: NonNullable<ReturnType<AnalysisCache['notebookOfCell']>>, index: number, mode: FixMode): PlacedFix[] {
+  private notebookFixes(notebook: NonNullable<ReturnType<AnalysisCache['notebookOfCell']>>, index: number, mode: FixMode, cell: vscode.TextDocument): PlacedFix[] {
     const config = notebook.analysis.configs[index];
     if (!config) {
       return [];
@@ -83,12 +83,12 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
     const placed: PlacedFix[] = [];
     for (const fix of fixesIn(notebook.analysis, config, mode, notebook.code.text, reanalyze)) {
       if (!fix.edit) {
-        placed.push({ fix, document: notebook.cells[0].document });
+        placed.push({ fix, document: cell });
         continue;
       }
-      const cell = cellOfSpan(fix.edit.span, notebook.code, notebook.cells);
-      if (cell) {
-        placed.push({ fix: { ...fix, edit: { ...fix.edit, span: cell.span } }, document: cell.document });
+      const target = cellOfSpan(fix.edit.span, notebook.code, notebook.cells);
+      if (target) {
+        placed.push({ fix: { ...fix, edit: { ...fix.edit, span: target.span } }, document: target.document });
       }
     }
     return placed;
