@@ -227,7 +227,6 @@ export function adapterElsewhereFixes(c: FixContext, gpus: readonly Gpu[] | unde
   }];
 }
 
-/** The listed cards a fix may switch to: the target's vendor (any vendor for a card of the user's own). */
 /** Whether another card can be suggested for the run: one GPU, or a run's own layout over several (not a group target such as "2× RTX 4090"). */
 function switchableRun(c: FixContext): boolean {
   return c.s.gpus === 1 || (!isGpuGroup(c.gpu.name) && !isUnifiedMemory(c.gpu));
@@ -238,6 +237,7 @@ function cardsForRun(c: FixContext, cards: readonly Gpu[]): Gpu[] {
   return c.s.gpus === 1 ? [...cards] : cards.filter(g => !isUnifiedMemory(g));
 }
 
+/** The listed cards a fix may switch to: the target's vendor (any vendor for a card of the user's own). */
 function vendorCards(gpu: Gpu, gpus: readonly Gpu[] | undefined): Gpu[] {
   return (gpus ?? []).filter(g => g.vendor === gpu.vendor || gpu.vendor === 'custom');
 }
