@@ -148,9 +148,13 @@ async function auditFix(doc: vscode.TextDocument, name: string, gpu: string, act
       note('corrupted', 'the edit was refused');
       return true;
     }
-    // As the editor applies a code action: its edit, then its command.
+    // As the editor applies a code action: its edit, then its command (a notebook fix's scrolls to the cell it edited).
     if (action.command) {
       await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+    }
+    if (edited !== doc) {
+      // Back to the diagnostic's cell, as a user scrolls back to its lens (a cell out of view has no text model).
+      await show(doc);
     }
   } else if (action.command) {
     tally.settings++;
