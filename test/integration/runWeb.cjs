@@ -6,7 +6,7 @@
 //   node test/integration/runWeb.cjs [--screenshots DIR] [--bench | --audit]
 //
 // Environment: VRAM_LENS_AUDIT_SOURCES (the audit's folders, comma-separated: public, reference, heldout, examples), VRAM_LENS_AUDIT_GPUS (its target cards, comma-separated, instead of its four), CHROMIUM_PATH (default: an installed Chrome/Chromium, else the one @sparticuz/chromium ships), VERBOSE=1 (all workbench logs),
-// VSCODE_TEST_TIMEOUT_MS (default 240000).
+// VSCODE_TEST_TIMEOUT_MS (default 240000; two hours for the audit, whose eight-card run takes about 55 minutes).
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
@@ -23,7 +23,7 @@ const screenshotDir = shotsIdx > 0 ? path.resolve(process.argv[shotsIdx + 1]) : 
 // fix on the bundled public configs (out/test/integration/audit.js) in a copy of them.
 const bench = process.argv.includes('--bench');
 const audit = process.argv.includes('--audit');
-const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS || (audit ? 3600000 : 240000));
+const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS || (audit ? 7200000 : 240000));
 /** The files the audit opens, copied into one folder per source (it edits them in the editor only, never on disk). */
 const AUDIT_SOURCES = {
   public: 'test/fixtures/public/configs-public',
