@@ -91,8 +91,8 @@ function runPurpose(obj: ConfigObject): TrainingFromFile['purpose'] {
 /**
  * torchtitan's FSDP degree (data_parallel_shard_degree, with the replicate and context degrees). FSDP2 shards
  * parameters, gradients and optimizer states (ZeRO-3) over the shard and context-parallel GPUs together (its
- * dp_shard_cp mesh): when they come to more than 1, the run takes the product of every stated degree in GPUs; at -1 (its
- * default) over whatever GPUs the launcher, or the GPUs setting, leaves. Under pipeline parallelism FSDP2 does not
+ * dp_shard_cp mesh): when they come to more than 1, the run takes the product of every stated degree in GPUs, replicas
+ * hybrid-sharding (dataParallelMesh); at -1 (its default) over whatever GPUs the launcher, or the GPUs setting, leaves. Under pipeline parallelism FSDP2 does not
  * reshard after forward, so a stage's parameters stay gathered across its microbatches: ZeRO-2.
  */
 function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
@@ -103,7 +103,7 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
   };
   const degree = (name: string) => {
     const d = written(name);
-    return d && Number.isInteger(d.n) && d.n >= 1 && d.n <= RUN_LIMITS.parallelDegree ? d : undefined;
+    return d && Number.isInteger(d.n) && d.n >= 1 && d.n <= RUN_LIMITS.parallelDegree ? { n: d.n, at: { keySpan: d.e.keySpan, valueSpan: d.e.value.span, key: d.path } } : undefined;
   };
   const shard = written('data_parallel_shard_degree');
   const cp = degree('context_parallel_degree')?.n ?? 1;
@@ -111,24 +111,20 @@ function shardedDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
   if (!shard || !(leftToLauncher || (degree('data_parallel_shard_degree') && shard.n * cp >= 2))) {
     return;
   }
-  const at = { keySpan: shard.e.keySpan, valueSpan: shard.e.value.span, key: shard.path };
   if (options.zeroStage === undefined) {
     const pipelined = (options.pipelineParallel ?? 1) > 1;
     options.zeroStage = pipelined ? 2 : 3;
     const over = leftToLauncher ? 'the GPUs data_parallel_shard_degree = -1 leaves' : 'data_parallel_shard_degree';
-    sources.push({ setting: `ZeRO stage (FSDP2 over ${over}${pipelined ? ', not resharding after forward under pipeline parallelism' : ''})`, option: 'zeroStage', ...at, derived: true });
+    sources.push({ setting: `ZeRO stage (FSDP2 over ${over}${pipelined ? ', not resharding after forward under pipeline parallelism' : ''})`, option: 'zeroStage', keySpan: shard.e.keySpan, valueSpan: shard.e.value.span, key: shard.path, derived: true });
   }
-  const product = shard.n * (degree('data_parallel_replicate_degree')?.n ?? 1) * cp * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
-  if (!leftToLauncher && options.gpus === undefined && product <= RUN_LIMITS.gpus) {
-    options.gpus = product;
-    sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...at, derived: true });
+  if (!leftToLauncher) {
+    dataParallelMesh(options, sources, degree('data_parallel_shard_degree'), degree('data_parallel_replicate_degree'));
   }
 }
 
 /**
- * axolotl's N-D parallelism (accelerate's ParallelismConfig): dp_replicate_size × dp_shard_size × context_parallel_size
- * × tensor_parallel_size GPUs, FSDP sharding over dp_shard_size × context_parallel_size of them and, with
- * dp_replicate_size above 1, replicating across those groups (hybrid sharding).
+ * axolotl's N-D parallelism (accelerate's ParallelismConfig): dp_shard_size and dp_replicate_size, read as FSDP's
+ * device mesh (dataParallelMesh); its FSDP itself is what the fsdp keys say.
  */
 function axolotlDataParallel(obj: ConfigObject, options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[]): void {
   const degree = (path: string) => {
@@ -137,22 +133,35 @@ function axolotlDataParallel(obj: ConfigObject, options: { -readonly [K in keyof
       ? { n: e.value.value, at: { keySpan: e.keySpan, valueSpan: e.value.span, key: path } }
       : undefined;
   };
-  const shard = degree('dp_shard_size');
-  const replicate = degree('dp_replicate_size');
+  dataParallelMesh(options, sources, degree('dp_shard_size'), degree('dp_replicate_size'));
+}
+
+/** A parallel degree a file writes, and where. */
+interface WrittenDegree {
+  readonly n: number;
+  readonly at: Pick<SettingSource, 'key' | 'keySpan' | 'valueSpan'>;
+}
+
+/**
+ * FSDP's device mesh as a file states its shard and replicate degrees (torchtitan's and axolotl's alike): shard ×
+ * replicate × context × tensor × pipeline GPUs, FSDP sharding within each shard × context group and, with replicas,
+ * replicating across the groups (hybrid sharding, HSDP).
+ */
+function dataParallelMesh(options: { -readonly [K in keyof AnalysisOptions]?: AnalysisOptions[K] }, sources: SettingSource[], shard: WrittenDegree | undefined, replicate: WrittenDegree | undefined): void {
   const first = shard ?? replicate;
   if (!first) {
     return;
   }
-  const shardGroup = (shard?.n ?? 1) * (options.contextParallel ?? 1);
-  const product = shardGroup * (replicate?.n ?? 1) * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
+  const group = (shard?.n ?? 1) * (options.contextParallel ?? 1);
+  const product = group * (replicate?.n ?? 1) * (options.tensorParallel ?? 1) * (options.pipelineParallel ?? 1);
   if (options.gpus === undefined && product <= RUN_LIMITS.gpus) {
     options.gpus = product;
     sources.push({ setting: 'GPUs (the product of the parallel degrees)', option: 'gpus', ...first.at, derived: true });
   }
-  if (replicate && replicate.n > 1 && shardGroup > 1 && options.hybridShard === undefined) {
+  if (replicate && replicate.n > 1 && group > 1 && options.hybridShard === undefined) {
     options.hybridShard = true;
-    options.shardGroup = shardGroup;
-    sources.push({ setting: 'hybrid sharding (sharded within dp_shard_size × context_parallel_size GPUs, replicated dp_replicate_size times)', option: 'hybridShard', ...replicate.at, derived: true });
+    options.shardGroup = group;
+    sources.push({ setting: `hybrid sharding (sharded within ${shard?.at.key ?? 'one'} × context-parallel GPUs, replicated ${replicate.at.key} times)`, option: 'hybridShard', ...replicate.at, derived: true });
   }
 }
 

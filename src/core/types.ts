@@ -871,7 +871,7 @@ export interface RunSettings {
   readonly hybridShard?: boolean;
   /** GPUs per node (a launcher's processes per node): the group hybrid sharding shards over. Unset: 8. */
   readonly gpusPerNode?: number;
-  /** The group hybrid sharding shards over where the file states it (axolotl's dp_shard_size × context_parallel_size), instead of a node. */
+  /** The group hybrid sharding shards over where the file states it (its shard × context-parallel degrees: torchtitan's, axolotl's), instead of a node. */
   readonly shardGroup?: number;
   /** DeepSpeed's `overlap_comm`: ZeRO-1/2 double their reduce buffer. Unset: on under ZeRO-3 only, DeepSpeed's default. */
   readonly overlapComm?: boolean;

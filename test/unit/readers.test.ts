@@ -188,6 +188,17 @@ describe('YAML', () => {
     assert.ok(replicated.estimate!.assumptions.some(x => x.includes('hybrid sharding: sharded within groups of 4 GPUs, replicated across the groups')));
   });
 
+  it("torchtitan's HSDP: data_parallel_replicate_degree copies the shard group, which FSDP2 shards within, as axolotl's replicas do", () => {
+    const job = (replicate: number) => `[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = 1\nseq_len = 8192\n[parallelism]\ndata_parallel_shard_degree = 8\ndata_parallel_replicate_degree = ${replicate}\n`;
+    const [one] = analyze(job(1), 'toml');
+    const [four] = analyze(job(4), 'toml');
+    assert.deepStrictEqual([one.estimate!.settings.gpus, one.estimate!.settings.hybridShard], [8, undefined]);
+    assert.deepStrictEqual([four.estimate!.settings.gpus, four.estimate!.settings.hybridShard, four.estimate!.settings.shardGroup], [32, true, 8]);
+    // Each GPU holds an eighth of the model states either way: the replicas hold copies, not smaller shards.
+    assert.strictEqual(four.estimate!.training.components.weights, one.estimate!.training.components.weights);
+    assert.strictEqual(four.estimate!.training.components.optimizer, one.estimate!.training.components.optimizer);
+  });
+
   it('a context-parallel split with no GPU count runs on at least tensor × pipeline × context GPUs', () => {
     const [a] = analyze('base_model: meta-llama/Llama-3.1-8B\nsequence_len: 8192\nmicro_batch_size: 1\nbf16: true\ntensor_parallel_size: 2\ncontext_parallel_size: 2\n', 'yaml');
     assert.strictEqual(a.estimate!.settings.gpus, 4);
