@@ -23,6 +23,13 @@ interface NotebookEntry {
   readonly views: Map<number, DocumentAnalysis>;
 }
 
+/** A notebook's code cells analysed together: the analysis, the joined code its offsets are in, and the cells. */
+export interface NotebookAnalysis {
+  readonly analysis: DocumentAnalysis;
+  readonly code: NotebookCode;
+  readonly cells: readonly vscode.NotebookCell[];
+}
+
 const EMPTY: Omit<DocumentAnalysis, 'options'> = { configs: [], problems: [], gpu: undefined };
 
 /** The reader for a document: by language, or by file name for TOML (VS Code has no built-in TOML language). */
@@ -128,7 +135,7 @@ export class AnalysisCache extends Disposable {
    * For a notebook cell: the analysis of the whole notebook's code, that code, and its code cells — what a quick fix
    * needs when the key it edits sits in another cell than the diagnostic.
    */
-  notebookOfCell(cell: vscode.TextDocument): { analysis: DocumentAnalysis; code: NotebookCode; cells: readonly vscode.NotebookCell[] } | undefined {
+  notebookOfCell(cell: vscode.TextDocument): NotebookAnalysis | undefined {
     const notebook = notebookOf(cell);
     if (!notebook) {
       return undefined;

@@ -5,7 +5,7 @@ import { fixesIn, type FixMode } from '../core/configFixes';
 import type { Fix } from '../core/fixContext';
 import { analyzeDocument, type ConfigAnalysis, type DocumentAnalysis } from '../core/analyze';
 import { parseConfig } from '../parse';
-import { formatOf, type AnalysisCache } from './analysisCache';
+import { formatOf, type AnalysisCache, type NotebookAnalysis } from './analysisCache';
 import { APPLY_SETTING_COMMAND, REVEAL_CELL_COMMAND } from './commands';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { judgedModes } from '../core/intent';
@@ -74,7 +74,7 @@ export class VramCodeActionProvider implements vscode.CodeActionProvider {
    * A notebook config's fixes, computed on all its code cells as the kernel runs them (the batch size may be set in
    * another cell than the model), each edit placed in the cell that holds its key; a setting stays with `cell`.
    */
-  private notebookFixes(notebook: NonNullable<ReturnType<AnalysisCache['notebookOfCell']>>, index: number, mode: FixMode, cell: vscode.TextDocument): PlacedFix[] {
+  private notebookFixes(notebook: NotebookAnalysis, index: number, mode: FixMode, cell: vscode.TextDocument): PlacedFix[] {
     const config = notebook.analysis.configs[index];
     if (!config) {
       return [];
