@@ -83,9 +83,18 @@ export function gpusNeeded(config: FoundConfig, options: AnalysisOptions, gpu: G
   if (fitsWith(config, options, gpu, mode, forced, { gpus: 1, tensorParallel: 1, pipelineParallel: 1, zeroStage: 0 })) {
     return { count: 1, how: 'one GPU' };
   }
-  const n = largestFitting(k => !fitsWith(config, options, gpu, mode, forced, { gpus: k, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 }), 1024) + 1;
-  if (n > 1024 || !fitsWith(config, options, gpu, mode, forced, { gpus: n, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 })) {
-    return { count: null, how: 'no number: activations alone exceed one GPU under ZeRO-3 (try checkpointing or a shorter sequence)' };
+  const sharded = (k: number): Partial<AnalysisOptions> => ({ gpus: k, tensorParallel: 1, pipelineParallel: 1, zeroStage: 3 });
+  const n = largestFitting(k => !fitsWith(config, options, gpu, mode, forced, sharded(k)), 1024) + 1;
+  if (n > 1024 || !fitsWith(config, options, gpu, mode, forced, sharded(n))) {
+    // What no number of GPUs divides: the gradients FSDP keeps whole between micro-batches (no_sync), or the activations.
+    const far = variant(config, options, forced, sharded(1024))?.settings;
+    const whole = far?.unshardedAccumulation === true && far.gradientAccumulationSteps > 1;
+    return {
+      count: null,
+      how: whole
+        ? 'no number: the whole model\'s gradients, which FSDP keeps unsharded between micro-batches (no_sync), exceed one GPU (try syncing every micro-batch, or one micro-batch per step)'
+        : 'no number: activations alone exceed one GPU under ZeRO-3 (try checkpointing or a shorter sequence)',
+    };
   }
   return { count: n, how: `ZeRO-3 / FSDP over ${n} GPUs` };
 }

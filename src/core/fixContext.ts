@@ -51,6 +51,7 @@ export type FixKind =
   | 'checkpointing'
   | 'precision'
   | 'optimizer-8bit'
+  | 'gradient-sync'
   | 'zero-stage'
   | 'gpus'
   | 'tensor-parallel'

@@ -248,7 +248,7 @@ function trainingCandidates(c: FixContext): Candidate[] {
       setting: { setting: 'precision', value: half },
     });
   }
-  out.push(...optimizerCandidates(c), ...shardingCandidates(c, megatron), ...adapterCandidates(c));
+  out.push(...optimizerCandidates(c), ...gradientSyncCandidates(c), ...shardingCandidates(c, megatron), ...adapterCandidates(c));
   return out;
 }
 
@@ -270,6 +270,44 @@ function optimizerCandidates(c: FixContext): Candidate[] {
     fileText: original => stringLiteral(original, eightBit),
     setting: { setting: 'optimizer', value: 'adamw-8bit' },
   }];
+}
+
+/** accelerate's gradient-accumulation options that reduce FSDP's gradients after every micro-batch, as a dict and as JSON. */
+const SYNC_EACH_BATCH = {
+  python: '{"gradient_accumulation_kwargs": {"sync_each_batch": True}}',
+  json: '{"gradient_accumulation_kwargs":{"sync_each_batch":true}}',
+  yaml: ['accelerator_config:', '  gradient_accumulation_kwargs:', '    sync_each_batch: true'],
+} as const;
+
+/**
+ * FSDP under HF's Trainer keeping full gradients between micro-batches (no_sync): accelerate's `sync_each_batch`
+ * reduces them to each GPU's shard after every micro-batch instead, at the cost of a reduce-scatter per micro-batch.
+ * Written as a keyword of the script's trainer arguments, a flag beside the launched script's own, or a TRL recipe's
+ * keys; not where the file already says `accelerator_config`.
+ */
+function gradientSyncCandidates(c: FixContext): Candidate[] {
+  const source = c.sourceOf('unshardedAccumulation');
+  if (!c.s.unshardedAccumulation || !source?.derived || c.s.gradientAccumulationSteps <= 1 || dataParallelDegree(c.s) <= 1 || /accelerator_config/.test(c.text)) {
+    return [];
+  }
+  const insert = syncEachBatchInsert(c);
+  return insert ? [{ kind: 'gradient-sync', label: 'Reduce gradients after every micro-batch (accelerate sync_each_batch)', value: true, patch: { unshardedAccumulation: false }, ...insert }] : [];
+}
+
+/** Where `sync_each_batch` is written in the file's own words, or undefined where it has no place for it. */
+function syncEachBatchInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
+  const argument = trainerArgument(c);
+  if (argument) {
+    return { edit: { span: { start: argument.at, end: argument.at }, newText: `accelerator_config=${SYNC_EACH_BATCH.python}, ` }, editKeys: `${argument.callee}(accelerator_config=${SYNC_EACH_BATCH.python})` };
+  }
+  // A launch line: beside the launched script's own --gradient_accumulation_steps.
+  const flag = c.sourceOf('gradientAccumulationSteps')?.keySpan.start;
+  if (flag !== undefined && c.text.startsWith('--gradient_accumulation_steps', flag - 2)) {
+    const at = flag - 2;
+    return { edit: { span: { start: at, end: at }, newText: `--accelerator_config '${SYNC_EACH_BATCH.json}' ` }, editKeys: `--accelerator_config '${SYNC_EACH_BATCH.json}'` };
+  }
+  const edit = recipeDialect(c.a) === 'trl' ? appendToYaml(c, SYNC_EACH_BATCH.yaml) : undefined;
+  return edit && { edit, editKeys: 'accelerator_config.gradient_accumulation_kwargs.sync_each_batch = true' };
 }
 
 /** A higher ZeRO stage over the data-parallel GPUs there are, more GPUs with ZeRO-3 / FSDP, or wider tensor parallelism. */

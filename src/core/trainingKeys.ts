@@ -570,6 +570,7 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
   for (const path of ['fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']) {
     take('ZeRO stage', 'zeroStage', path, v => (v.kind === 'boolean' ? (v.value ? 3 : 2) : undefined));
   }
+  readGradientSync(r);
   take('GPUs per node', 'gpusPerNode', LAUNCH_KEYS.gpusPerNode, wholeNumber(RUN_LIMITS.gpus));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded);
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
@@ -584,6 +585,54 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
     take('FSDP CPU offload', 'offloadOptimizer', path, v => (v.kind === 'boolean' ? v.value : undefined));
   }
   return named;
+}
+
+/** Where HF's Trainer takes accelerate's gradient-accumulation options: `accelerator_config`, a mapping or its JSON text. */
+export const ACCELERATOR_CONFIG_KEY = 'accelerator_config';
+
+/** The keys that give a run HF Trainer's (accelerate's) FSDP, as opposed to a DeepSpeed config or a framework's own. */
+const TRAINER_FSDP_KEYS: ReadonlySet<string> = new Set(['fsdp', 'fsdp_config.fsdp_sharding_strategy', 'fsdp_config.sharding_strategy', 'fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']);
+
+/**
+ * How FSDP under HF's Trainer (and accelerate's `accumulate`) meets gradient accumulation: every micro-batch but a
+ * step's last runs under `no_sync` (FSDP2: `set_requires_gradient_sync(False)`), so each GPU keeps the full, unsharded
+ * gradients until the step's last backward, unless `accelerator_config`'s `gradient_accumulation_kwargs.sync_each_batch`
+ * reduces them after every micro-batch.
+ */
+function readGradientSync(r: SettingsRead): void {
+  const { take, options, sources } = r;
+  const fsdp = sources.find(s => s.option === 'zeroStage' && TRAINER_FSDP_KEYS.has(s.key));
+  if (!fsdp) {
+    return;
+  }
+  take('gradient sync on every micro-batch (`sync_each_batch`)', 'unshardedAccumulation', ACCELERATOR_CONFIG_KEY, v => {
+    const each = syncEachBatch(v);
+    return each === undefined ? undefined : !each;
+  });
+  if (options.unshardedAccumulation === undefined) {
+    options.unshardedAccumulation = true;
+    sources.push({ ...fsdp, setting: "unsharded gradients between micro-batches (HF Trainer's FSDP no_sync)", option: 'unshardedAccumulation', derived: true });
+  }
+}
+
+/** accelerate's `sync_each_batch` in an `accelerator_config` mapping, or in the JSON text a command line passes. */
+function syncEachBatch(v: ConfigValue): boolean | undefined {
+  if (v.kind === 'object') {
+    const kwargs = entryOf(v, 'gradient_accumulation_kwargs')?.value;
+    const each = kwargs?.kind === 'object' ? entryOf(kwargs, 'sync_each_batch')?.value : undefined;
+    return each?.kind === 'boolean' ? each.value : undefined;
+  }
+  if (v.kind !== 'string') {
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v.value);
+  } catch {
+    return undefined;
+  }
+  const each = (parsed as { gradient_accumulation_kwargs?: { sync_each_batch?: unknown } } | null)?.gradient_accumulation_kwargs?.sync_each_batch;
+  return typeof each === 'boolean' ? each : undefined;
 }
 
 /**

@@ -245,6 +245,20 @@ describe('command line: launch scripts', () => {
     assert.deepStrictEqual([config.name, config.line, s.gpus, s.zeroStage, s.precision, s.batchSize, s.sequenceLength, s.checkpointing], ['meta-llama/Llama-2-7b-hf', 2, 8, 3, 'bf16-mixed', 4, 2048, 'full']);
   });
 
+  it("an FSDP launch that accumulates keeps full gradients between micro-batches; accelerate's sync_each_batch, the fix, shards them", async () => {
+    const line = 'accelerate launch --config_file configs/fsdp.yaml train.py \\\n  --model_name_or_path meta-llama/Llama-2-7b-hf --per_device_train_batch_size 2 --gradient_accumulation_steps 4 --gradient_checkpointing --max_seq_length 2048\n';
+    const [held] = (await launched('accumulate.sh', line)).configs;
+    const params = held.parameters.total;
+    assert.deepStrictEqual([held.settings.gpus, held.settings.gradientAccumulationSteps, held.settings.unshardedAccumulation, held.training.components.gradients], [8, 4, true, params * 2]);
+    const sync = held.fixes.find((f: { kind: string }) => f.kind === 'gradient-sync');
+    assert.ok(sync, held.fixes.map((f: { title: string }) => f.title).join('\n'));
+    const flag = `--accelerator_config '{"gradient_accumulation_kwargs":{"sync_each_batch":true}}'`;
+    assert.ok(sync.title.includes(`: ${flag} → `), sync.title);
+    const edited = line.replace('--gradient_accumulation_steps', `${flag} --gradient_accumulation_steps`);
+    const [synced] = (await launched('synced.sh', edited)).configs;
+    assert.deepStrictEqual([synced.settings.unshardedAccumulation, synced.training.components.gradients, synced.training.peakBytes], [false, (params * 2) / 8, sync.peakBytes]);
+  });
+
   it('the deepspeed launcher and a DeepSpeed config, named on the command line or by the accelerate config', async () => {
     fs.writeFileSync(path.join(dir, 'ds_z3.json'), JSON.stringify({ zero_optimization: { stage: 3, reduce_bucket_size: 'auto', offload_optimizer: { device: 'cpu' } }, train_micro_batch_size_per_gpu: 'auto' }));
     fs.writeFileSync(path.join(dir, 'configs', 'ds.yaml'), 'distributed_type: DEEPSPEED\ndeepspeed_config:\n  deepspeed_config_file: ds_z3.json\nnum_processes: 4\n');

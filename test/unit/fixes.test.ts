@@ -688,6 +688,69 @@ describe('fixes in a recipe are written in its framework\'s own keys', () => {
   });
 });
 
+describe("FSDP under HF's Trainer: full gradients between micro-batches, and accelerate's sync_each_batch", () => {
+  const script = [
+    'from transformers import AutoModelForCausalLM, Trainer, TrainingArguments',
+    'model = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-2-7b-hf")',
+    'args = TrainingArguments(output_dir="out", per_device_train_batch_size=2, gradient_accumulation_steps=4, gradient_checkpointing=True, bf16=True, fsdp="full_shard auto_wrap")',
+    'Trainer(model=model, args=args).train()', '',
+  ].join('\n');
+  const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 5090', gpus: 8 };
+  const reanalyze = (t: string) => analyzeDocument(parseConfig(t, 'python'), options);
+
+  it('every micro-batch but the last runs under no_sync: each GPU holds the whole model\'s 16-bit gradients, not an eighth', () => {
+    const held = reanalyze(script).configs[0].estimate!;
+    const params = held.parameters.total;
+    assert.strictEqual(held.settings.unshardedAccumulation, true);
+    assert.strictEqual(held.training.components.gradients, params * 2);
+    assert.match(held.assumptions.join(' '), /FSDP accumulates full, unsharded gradients over the 4 micro-batches of a step \(no_sync\)/);
+    // sync_each_batch, as a dict or as the JSON text a command line passes: the gradients are an eighth.
+    for (const config of ['{"gradient_accumulation_kwargs": {"sync_each_batch": True}}', '\'{"gradient_accumulation_kwargs":{"sync_each_batch":true}}\'']) {
+      const synced = reanalyze(script.replace('fsdp=', `accelerator_config=${config}, fsdp=`)).configs[0].estimate!;
+      assert.strictEqual(synced.settings.unshardedAccumulation, false, config);
+      assert.strictEqual(synced.training.components.gradients, (params * 2) / 8, config);
+    }
+    // One micro-batch per step, or DeepSpeed (whose ZeRO-2/3 HF's Trainer never runs under no_sync): sharded.
+    const once = reanalyze(script.replace('gradient_accumulation_steps=4', 'gradient_accumulation_steps=1')).configs[0].estimate!;
+    assert.strictEqual(once.training.components.gradients, (params * 2) / 8);
+    const ds = reanalyze(script.replace('fsdp="full_shard auto_wrap"', 'deepspeed="ds_zero3.json"')).configs[0].estimate!;
+    assert.deepStrictEqual([ds.settings.zeroStage, ds.settings.unshardedAccumulation], [3, undefined]);
+  });
+
+  it('a run that fits only with its gradients reduced each micro-batch gets sync_each_batch, which fits once written', () => {
+    const doc = reanalyze(script);
+    const [a] = doc.configs;
+    assert.strictEqual(a.verdict!.training, false);
+    const fixes = fixesFor(a, options, doc.gpu!, 'training', script, GPUS, reanalyze);
+    const sync = fixes.find(f => f.kind === 'gradient-sync');
+    assert.ok(sync?.edit, fixes.map(f => f.title).join('\n'));
+    assert.strictEqual(sync, fixes[0]);
+    const edited = apply(script, sync.edit.span, sync.edit.newText);
+    assert.match(edited, /TrainingArguments\(output_dir="out", accelerator_config=\{"gradient_accumulation_kwargs": \{"sync_each_batch": True\}\}, per_device_train_batch_size=2,/);
+    const after = reanalyze(edited).configs[0];
+    assert.strictEqual(after.verdict!.training, true);
+    assert.strictEqual(after.estimate!.training.peakBytes, sync.peakBytes);
+    // A script that already passes accelerator_config is not given a second one.
+    const stated = script.replace('fsdp=', 'accelerator_config={"split_batches": True}, fsdp=');
+    const again = reanalyze(stated);
+    assert.deepStrictEqual(fixesFor(again.configs[0], options, again.gpu!, 'training', stated, GPUS, reanalyze).filter(f => f.kind === 'gradient-sync'), []);
+  });
+
+  it('a TRL recipe gets the keys appended; an axolotl recipe, whose schema is its own, gets none', () => {
+    const recipe = 'model_name_or_path: meta-llama/Llama-2-7b-hf\nbf16: true\nper_device_train_batch_size: 2\ngradient_accumulation_steps: 4\ngradient_checkpointing: true\nmax_seq_length: 2048\nfsdp: full_shard auto_wrap\noutput_dir: out\n';
+    const yaml = (t: string) => analyzeDocument(parseConfig(t, 'yaml'), options);
+    const doc = yaml(recipe);
+    const sync = fixesFor(doc.configs[0], options, doc.gpu!, 'training', recipe, GPUS, yaml).find(f => f.kind === 'gradient-sync');
+    assert.ok(sync?.edit);
+    assert.strictEqual(sync.edit.newText, 'accelerator_config:\n  gradient_accumulation_kwargs:\n    sync_each_batch: true\n');
+    assert.strictEqual(yaml(apply(recipe, sync.edit.span, sync.edit.newText)).configs[0].estimate!.settings.unshardedAccumulation, false);
+    const axolotl = 'base_model: meta-llama/Llama-2-7b-hf\nbf16: true\nmicro_batch_size: 2\ngradient_accumulation_steps: 4\ngradient_checkpointing: true\nsequence_len: 2048\nfsdp:\n  - full_shard\n  - auto_wrap\n';
+    const ax = yaml(axolotl);
+    assert.strictEqual(ax.configs[0].estimate!.settings.unshardedAccumulation, true);
+    assert.deepStrictEqual(fixesFor(ax.configs[0], options, ax.gpu!, 'training', axolotl, GPUS, yaml).filter(f => f.kind === 'gradient-sync'), []);
+  });
+});
+
 describe('fixes in a training script', () => {
   it('gradient checkpointing is added to the trainer arguments the script passes, in Python', () => {
     const script = 'import torch\nfrom transformers import AutoModelForCausalLM, Trainer, TrainingArguments\nmodel = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", torch_dtype=torch.bfloat16)\nargs = TrainingArguments(output_dir="out", per_device_train_batch_size=8, bf16=True)\ntrainer = Trainer(model=model, args=args)\ntrainer.train()\n';

@@ -275,6 +275,21 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.strictEqual(found[0].range.start.line, 2);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', sh.uri, positionOf(sh, 'per_device_train_batch_size'));
     assert.match(hoverText(hovers), /per\\_device\\_train\\_batch\\_size\*\* sets the micro\\-batch size/);
+    // FSDP over 8 GPUs with 4 accumulation steps keeps the whole model's gradients on each (no_sync): it does not fit an
+    // RTX 4090 until accelerate's sync_each_batch, written beside the launch's own flag, reduces them every micro-batch.
+    await setTarget('RTX 4090');
+    const diag = (await waitFor(
+      () => vscode.languages.getDiagnostics(sh.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-training'),
+      d => d.length === 1,
+    ))[0];
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', sh.uri, diag.range);
+    const sync = actions.find(a => a.title.startsWith('Reduce gradients after every micro-batch'));
+    assert.ok(sync?.edit && sync.isPreferred, actions.map(a => a.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(sync.edit));
+    assert.match(sh.getText(), / --accelerator_config '\{"gradient_accumulation_kwargs":\{"sync_each_batch":true\}\}' --gradient_accumulation_steps 4 /);
+    await waitFor(() => vscode.languages.getDiagnostics(sh.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-training'), d => d.length === 0);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await setTarget(undefined);
   });
 
   it('a vLLM command line: the KV pool on its lens, a hover on its flag, a refusal with fixes that start', async () => {
