@@ -15,7 +15,7 @@ export type JudgedMode = Exclude<Mode, 'both'>;
 /** Settings only a training run has: a file that states one is a training recipe. */
 const TRAINING_ONLY: ReadonlySet<keyof AnalysisOptions> = new Set<keyof AnalysisOptions>([
   'optimizer', 'gradientAccumulationSteps', 'checkpointing', 'checkpointEvery', 'selectiveOps', 'recomputeMethod', 'recomputeLayers',
-  'lora', 'trainedLayers', 'qloraKernel', 'zeroStage', 'offloadOptimizer', 'offloadParameters', 'hybridShard', 'shardGroup', 'zero3Init',
+  'lora', 'trainedLayers', 'qloraKernel', 'zeroStage', 'offloadOptimizer', 'offloadParameters', 'hybridShard', 'shardGroup', 'fsdpVersion', 'zero3Init',
   'reduceBucketSize', 'prefetchBucketSize', 'maxLiveParameters', 'overlapComm', 'contiguousGradients', 'deepspeed',
   'fusedOptimizer', 'optimizerInBackward', 'activationOffloading', 'unslothKernels', 'compiledLoss', 'loss', 'fp32Gradients',
   'virtualPipelineStages', 'pipelineSchedule', 'float8Linear', 'float8AllGather', 'asyncTensorParallel', 'unshardedAccumulation', 'preference',

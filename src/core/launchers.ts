@@ -16,6 +16,7 @@ const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
   zero3_init_flag: ['deepspeed_config', 'zero3_init_flag'],
   fsdp_sharding_strategy: ['fsdp_config', 'fsdp_sharding_strategy'],
   fsdp_offload_params: ['fsdp_config', 'fsdp_offload_params'],
+  fsdp_version: ['fsdp_config', 'fsdp_version'],
 };
 
 /** accelerate's own flags that say something about the run, as the launch script's reader keeps them. */
@@ -67,7 +68,7 @@ const str = (value: string, span: Span): ConfigValue => ({ kind: 'string', value
 
 /**
  * accelerate's settings as the keys a training script's run is read from: `num_gpus` from `num_processes`, `bf16` /
- * `fp16` from `mixed_precision`, HF Trainer's `fsdp` string from `fsdp_config`, a DeepSpeed `zero_optimization` (or
+ * `fp16` from `mixed_precision`, HF Trainer's `fsdp` string (and `fsdp_version`) from `fsdp_config`, a DeepSpeed `zero_optimization` (or
  * the DeepSpeed config file it names, as `deepspeed`) and `zero3_init_flag` from `deepspeed_config`, and
  * `gradient_accumulation_steps`.
  * `at` is where the file's values are shown (the launch's `--config_file`); a flag's value keeps its own place.
@@ -98,6 +99,10 @@ export function accelerateRun(file: ConfigObject | undefined, flags: ConfigObjec
     const sharding = FSDP_SHARDING[text(strategy)?.toUpperCase() ?? 'FULL_SHARD'] ?? 'full_shard';
     const offload = text(setting(file, flags, 'fsdp_offload_params')) === 'true';
     put('fsdp', str(`${sharding}${offload ? ' offload' : ''}`, strategy?.span ?? at));
+    const version = setting(file, flags, 'fsdp_version');
+    if (version?.kind === 'number') {
+      put('fsdp_version', version);
+    }
   } else if (kind === 'deepspeed') {
     // Whether ZeRO-3 shards the model as it is built (zero.Init) or after each process has loaded it whole.
     const init = setting(file, flags, 'zero3_init_flag');

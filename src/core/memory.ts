@@ -1067,7 +1067,9 @@ function unshardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: 
     weights = params.total * 2 * trainableShare;
   } else {
     weights = params.total * layout.weightBytes * trainableShare;
-    autocastCopies = layout.autocastCopyBytes * (params.total - params.embeddings) * heldShare;
+    // FSDP's own mixed precision (accelerate's, even where one GPU leaves nothing to shard) casts each unit's weights
+    // as it gathers them and lets them go after its forward: autocast finds 16-bit weights and keeps no copies.
+    autocastCopies = settings.fsdpVersion === undefined ? layout.autocastCopyBytes * (params.total - params.embeddings) * heldShare : 0;
   }
   let gradients = trainable * gradientBytesPerParam * gradientShare;
   let optimizer = optimizerStateBytes(settings, trainLayout, trainableList) * stateShare;
@@ -1127,7 +1129,7 @@ function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: Ru
     gradients /= shards;
   }
   // Gradients held between micro-batches: sharded under ZeRO-2/3, unless FSDP accumulates them unsharded (no_sync).
-  const accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? unshardedGradients : gradients;
+  let accumulatedGradients = settings.unshardedAccumulation && settings.gradientAccumulationSteps > 1 ? unshardedGradients : gradients;
   const perLayerParams = (params.total - params.embeddings - params.head - params.vision) / Math.max(1, layers);
   // Gathered for compute, in 16 bits: FSDP's current and prefetched layer; DeepSpeed's current module and its
   // prefetch bucket.
@@ -1142,11 +1144,19 @@ function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: Ru
     gatheredWeights = Math.min(gathered, unsharded - weights); // never more than was sharded away
   }
   // Parameters offloaded to CPU memory (FSDP CPUOffload): only the gathered layers are on the GPU, and each layer's
-  // gradients leave for CPU memory as backward produces them (the current and the previous layer's at most).
+  // gradients leave for CPU memory as backward produces them (the current and the previous layer's at most). FSDP1
+  // copies each unit's reduced shard to CPU memory but keeps it on the GPU, in the parameters' dtype, until backward
+  // ends (`_saved_grad_shard`; on one GPU, which it runs NO_SHARD, the whole gradient).
   if (settings.offloadParameters) {
     gatheredWeights = gathered;
     weights = 0;
-    gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
+    if (settings.fsdpVersion === 1) {
+      gradients = (unshardedGradients / Math.max(1, gradientBytesPerParam)) * precisionLayout(settings.precision).weightBytes / (zero >= 2 ? shards : 1);
+      // Between micro-batches they are in CPU memory, unless no_sync keeps them whole on each of several GPUs.
+      accumulatedGradients = settings.unshardedAccumulation && dp > 1 ? accumulatedGradients : 0;
+    } else {
+      gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
+    }
   }
   return { weights, gradients, accumulatedGradients, optimizer, paged, stepTemporaries, autocastCopies, gatheredWeights, trainable, savedCount, gradientBytesPerParam };
 }
@@ -1642,7 +1652,7 @@ function frameworkNote(spec: ModelSpec, settings: RunSettings): string {
 function precisionNote(settings: RunSettings): string {
   return settings.megatronCore && settings.precision === 'bf16-mixed'
     ? 'Training precision: bf16-mixed as Megatron-Core runs it: bfloat16 weights and activations, fp32 main weights in the optimizer (a line below says how Megatron-Core lays them out).'
-    : `Training precision: ${describePrecision(settings.precision)}.`;
+    : `Training precision: ${describePrecision(settings.precision)}${settings.fsdpVersion !== undefined && precisionLayout(settings.precision).autocastCopyBytes > 0 ? `; FSDP${settings.fsdpVersion === 2 ? '2' : ''}'s mixed precision casts each unit's weights as it gathers them and frees them after its forward, so autocast keeps no 16-bit copies` : ''}.`;
 }
 
 /** What a quantized base layer keeps for backward, by the kernel that runs it ('' when the base is not quantized). */
@@ -1685,7 +1695,7 @@ function preferenceNote(source: PreferenceRun['reference'], pairs: number): stri
 }
 
 function optimizerNote(settings: RunSettings): string {
-  return `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out' : ''}.`;
+  return `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? (settings.fsdpVersion === 1 ? `; parameters are offloaded too: the GPU holds the two layers being computed, and FSDP1 keeps each layer's reduced gradient (${settings.gpus > 1 ? 'its shard' : 'whole, as it runs NO_SHARD on one GPU'}) on the GPU until backward ends, as well as in CPU memory` : '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out') : ''}.`;
 }
 
 /** Which activations gradient checkpointing keeps, in the words of the framework's policy. */

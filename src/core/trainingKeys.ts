@@ -570,7 +570,7 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
   for (const path of ['fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']) {
     take('ZeRO stage', 'zeroStage', path, v => (v.kind === 'boolean' ? (v.value ? 3 : 2) : undefined));
   }
-  readGradientSync(r);
+  readTrainerFsdp(r);
   take('GPUs per node', 'gpusPerNode', LAUNCH_KEYS.gpusPerNode, wholeNumber(RUN_LIMITS.gpus));
   take('optimizer offload', 'offloadOptimizer', 'zero_optimization.offload_optimizer.device', offloaded);
   take('optimizer offload', 'offloadOptimizer', 'offload_optimizer', v => (v.kind === 'boolean' ? v.value : undefined));
@@ -594,12 +594,13 @@ export const ACCELERATOR_CONFIG_KEY = 'accelerator_config';
 const TRAINER_FSDP_KEYS: ReadonlySet<string> = new Set(['fsdp', 'fsdp_config.fsdp_sharding_strategy', 'fsdp_config.sharding_strategy', 'fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']);
 
 /**
- * How FSDP under HF's Trainer (and accelerate's `accumulate`) meets gradient accumulation: every micro-batch but a
+ * FSDP as HF's Trainer runs it (through accelerate), where a key of its own asks for it: which FSDP, and how it meets
+ * gradient accumulation: every micro-batch but a
  * step's last runs under `no_sync` (FSDP2: `set_requires_gradient_sync(False)`), so each GPU keeps the full, unsharded
  * gradients until the step's last backward, unless `accelerator_config`'s `gradient_accumulation_kwargs.sync_each_batch`
  * reduces them after every micro-batch.
  */
-function readGradientSync(r: SettingsRead): void {
+function readTrainerFsdp(r: SettingsRead): void {
   const { take, options, sources } = r;
   const fsdp = sources.find(s => s.option === 'zeroStage' && TRAINER_FSDP_KEYS.has(s.key));
   if (!fsdp) {
@@ -613,6 +614,11 @@ function readGradientSync(r: SettingsRead): void {
     options.unshardedAccumulation = true;
     sources.push({ ...fsdp, setting: "unsharded gradients between micro-batches (HF Trainer's FSDP no_sync)", option: 'unshardedAccumulation', derived: true });
   }
+  // Which FSDP: accelerate's fsdp_version (axolotl's at the top level too), FSDP2's own keys, else accelerate's FSDP1.
+  for (const path of ['fsdp_version', 'fsdp_config.fsdp_version', 'fsdp_config.version']) {
+    take('FSDP version', 'fsdpVersion', path, v => (v.kind === 'number' && (v.value === 1 || v.value === 2) ? v.value : new Invalid(`must be 1 or 2 (it is ${shownValue(v)})`)));
+  }
+  options.fsdpVersion ??= /reshard_after_forward/.test(fsdp.key) ? 2 : 1;
 }
 
 /** accelerate's `sync_each_batch` in an `accelerator_config` mapping, or in the JSON text a command line passes. */

@@ -873,6 +873,12 @@ export interface RunSettings {
   readonly gpusPerNode?: number;
   /** The group hybrid sharding shards over where the file states it (its shard × context-parallel degrees: torchtitan's, axolotl's), instead of a node. */
   readonly shardGroup?: number;
+  /**
+   * The PyTorch FSDP that HF's Trainer (through accelerate) wraps the model in: 1 (FullyShardedDataParallel,
+   * accelerate's default) or 2 (fully_shard). Unset where accelerate's FSDP does not shard the run (DeepSpeed, or a
+   * framework's own sharding: torchtitan, torchtune, LitGPT).
+   */
+  readonly fsdpVersion?: 1 | 2;
   /** DeepSpeed's `overlap_comm`: ZeRO-1/2 double their reduce buffer. Unset: on under ZeRO-3 only, DeepSpeed's default. */
   readonly overlapComm?: boolean;
   /** DeepSpeed's `contiguous_gradients`: false, no reduce buffer is allocated. Unset: true, DeepSpeed's default. */

@@ -736,6 +736,29 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
     assert.deepStrictEqual(fixesFor(again.configs[0], options, again.gpu!, 'training', stated, GPUS, reanalyze).filter(f => f.kind === 'gradient-sync'), []);
   });
 
+  it("FSDP1 with CPU offload keeps each unit's gradient shard on the GPU until backward ends (on one GPU, which it runs NO_SHARD, the whole gradient); FSDP2 lets it go", () => {
+    const recipe = 'base_model: meta-llama/Llama-2-7b-hf\nbf16: true\nmicro_batch_size: 1\ngradient_accumulation_steps: 1\ngradient_checkpointing: true\nsequence_len: 2048\nfsdp:\n  - full_shard\n  - auto_wrap\nfsdp_config:\n  fsdp_offload_params: true\n';
+    const at = (text: string, gpus: number) => analyzeDocument(parseConfig(text, 'yaml'), { ...DEFAULT_OPTIONS, gpus }).configs[0].estimate!;
+    const one = at(recipe, 1);
+    const eight = at(recipe, 8);
+    const params = one.parameters.total;
+    assert.deepStrictEqual([one.settings.fsdpVersion, one.training.components.weights, one.training.components.optimizer], [1, 0, 0]);
+    // fp32 gradients (the parameters' dtype under bf16 mixed precision): whole on one GPU, an eighth on each of eight.
+    assert.strictEqual(one.training.components.gradients, params * 4);
+    assert.strictEqual(eight.training.components.gradients, (params * 4) / 8);
+    // FSDP's mixed precision casts each unit as it gathers it: on one GPU too, autocast keeps no 16-bit copies.
+    assert.strictEqual(one.training.components.activations, eight.training.components.activations);
+    assert.match(one.assumptions.join(' '), /FSDP's mixed precision casts each unit's weights as it gathers them/);
+    // Accumulating on one process: between micro-batches the gradients are in CPU memory (no_sync needs several).
+    assert.strictEqual(at(recipe.replace('gradient_accumulation_steps: 1', 'gradient_accumulation_steps: 8'), 1).training.peakBytes, one.training.peakBytes);
+    // FSDP2 (axolotl's fsdp_version: 2) sends each gradient to CPU memory as backward produces it: two layers' at most.
+    const two = at(`${recipe}fsdp_version: 2\n`, 8);
+    assert.strictEqual(two.settings.fsdpVersion, 2);
+    assert.ok(two.training.components.gradients < (params * 4) / 8 / 4, String(two.training.components.gradients));
+    const bad = analyzeDocument(parseConfig(`${recipe}fsdp_version: 3\n`, 'yaml'), DEFAULT_OPTIONS).configs[0];
+    assert.ok(bad.config.training.problems.some(p => /`fsdp_version` must be 1 or 2 \(it is 3\)/.test(p.message)), JSON.stringify(bad.config.training.problems));
+  });
+
   it('a TRL recipe gets the keys appended; an axolotl recipe, whose schema is its own, gets none', () => {
     const recipe = 'model_name_or_path: meta-llama/Llama-2-7b-hf\nbf16: true\nper_device_train_batch_size: 2\ngradient_accumulation_steps: 4\ngradient_checkpointing: true\nmax_seq_length: 2048\nfsdp: full_shard auto_wrap\noutput_dir: out\n';
     const yaml = (t: string) => analyzeDocument(parseConfig(t, 'yaml'), options);

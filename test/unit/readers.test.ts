@@ -836,6 +836,10 @@ describe("accelerate's settings, as the run keys a training script is read from"
     assert.deepStrictEqual(plain(accelerateRun(file, undefined, at)), { num_gpus: 16, gpus_per_node: 8, bf16: true, fsdp: 'shard_grad_op offload' });
     const hybrid = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: HYBRID_SHARD\n');
     assert.deepStrictEqual(plain(accelerateRun(hybrid, undefined, at)), { fsdp: 'hybrid_shard' });
+    // FSDP2 (fsdp_version: 2), from the file or accelerate launch's --fsdp_version.
+    const two = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_version: 2\n  fsdp_reshard_after_forward: true\n');
+    assert.deepStrictEqual(plain(accelerateRun(two, undefined, at)), { fsdp: 'full_shard', fsdp_version: 2 });
+    assert.deepStrictEqual(plain(accelerateRun(hybrid, yaml('fsdp_version: 2\n'), at)), { fsdp: 'hybrid_shard', fsdp_version: 2 });
   });
 
   it("hybrid sharding shards within a node's GPUs and replicates across nodes: on 4 nodes a GPU holds 1/8, not 1/32", () => {
