@@ -991,7 +991,9 @@ function stageShares(spec: ModelSpec, params: ParameterBreakdown, settings: RunS
   const tp = Math.max(1, settings.tensorParallel);
   const pp = Math.max(1, settings.pipelineParallel);
   const dp = dataParallelDegree(settings);
-  const zero = dp > 1 ? settings.zeroStage : 0;
+  // One data-parallel GPU leaves ZeRO nothing to shard, but DeepSpeed runs its own layout there too: 16-bit weights and
+  // gradients, the fp32 master weights with the optimizer, its buffers, its offload.
+  const zero = dp > 1 || settings.deepspeed ? settings.zeroStage : 0;
   // Context parallelism splits every sequence over its group: each GPU holds its share of the tokens.
   const tokens = (settings.batchSize * settings.sequenceLength) / Math.max(1, settings.contextParallel ?? 1);
   const layers = totalLayers(spec);
@@ -1157,6 +1159,13 @@ function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: Ru
     } else {
       gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
     }
+  }
+  // DeepSpeed's ZeRO-Offload (offload_optimizer under ZeRO-2/3) accumulates the gradient partitions in CPU memory,
+  // where the optimizer steps: they leave through the reduce buckets (DeepSpeed's buffers, counted apart), under ZeRO-2
+  // through a buffer the size of the largest parameter too, and none stays on the GPU between micro-batches.
+  if (settings.deepspeed && settings.offloadOptimizer && zero >= 2) {
+    gradients = zero === 2 ? (largestTensorElements(spec) * (settings.precision === '32-true' ? 4 : 2)) / tp : 0;
+    accumulatedGradients = 0;
   }
   return { weights, gradients, accumulatedGradients, optimizer, paged, stepTemporaries, autocastCopies, gatheredWeights, trainable, savedCount, gradientBytesPerParam };
 }
@@ -1438,13 +1447,18 @@ function deepspeedReduceBufferBytes(spec: ModelSpec, settings: RunSettings, zero
   return elements * (settings.precision === '32-true' ? 4 : 2) * buffers;
 }
 
+/** The elements of the model's largest weight tensor (the embedding or head included), which DeepSpeed sizes buffers by. */
+function largestTensorElements(spec: ModelSpec): number {
+  return weightTensors(spec).reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
+}
+
 /**
  * What DeepSpeed's ZeRO-3 holds gathered, bytes (before tensor parallelism): the module being computed — the largest
  * is the worst, the embedding or head included — and the prefetch bucket ahead of it, within
  * `stage3_max_live_parameters` (which never stops the current module from being gathered).
  */
 function deepspeedGatheredBytes(spec: ModelSpec, settings: RunSettings): number {
-  const largest = weightTensors(spec).reduce((m, t) => Math.max(m, t.inFeatures * t.outFeatures), 0);
+  const largest = largestTensorElements(spec);
   const prefetch = bucketElements(settings.prefetchBucketSize, Math.floor(0.9 * spec.hiddenSize ** 2), DEEPSPEED_DEFAULTS.prefetchBucket);
   const live = settings.maxLiveParameters ?? DEEPSPEED_DEFAULTS.maxLiveParameters;
   return Math.max(largest, Math.min(live, largest + prefetch)) * 2;

@@ -105,6 +105,27 @@ describe('quick fixes that really fit', () => {
     }
   });
 
+  it('DeepSpeed on one GPU runs its own layout, and ZeRO-Offload keeps the gradient partitions in CPU memory', () => {
+    const { architectures, transformers_version, torch_dtype, ...model } = JSON.parse(readReference('configs/json/llama-2-7b-chat-hf.config.json'));
+    assert.ok(architectures && transformers_version && torch_dtype);
+    const run = (zero: object, gpus = 1) => analyze(JSON.stringify({ ...model, train_micro_batch_size_per_gpu: 1, gradient_accumulation_steps: 4, zero_optimization: zero }), 'json', { ...DEFAULT_OPTIONS, gpus, sequenceLength: 2048 }).configs[0].estimate!;
+    const P = 6_738_415_616;
+    const bucket = 5e8 * 2; // reduce_bucket_size's default, in 16 bits
+    // ZeRO-2 on one GPU: bf16 weights and gradients, fp32 master weights with Adam's two states; no autocast copies.
+    const two = run({ stage: 2 });
+    assert.deepStrictEqual([two.training.components.weights, two.training.components.optimizer, two.training.components.gradients], [P * 2, P * 12, P * 2 + bucket]);
+    assert.strictEqual(two.training.components.activations, run({ stage: 2 }, 2).training.components.activations);
+    // ZeRO-Offload: the states in CPU memory, and the gradient partitions too, through a buffer of the largest tensor.
+    const offload = run({ stage: 2, offload_optimizer: { device: 'cpu' } });
+    assert.deepStrictEqual([offload.training.components.optimizer, offload.training.components.gradients], [0, 32000 * 4096 * 2 + bucket]);
+    // ZeRO-3 with both offloads: weights gathered module by module, gradients only through the reduce bucket.
+    const infinity = run({ stage: 3, offload_optimizer: { device: 'cpu' }, offload_param: { device: 'cpu' } });
+    assert.deepStrictEqual([infinity.training.components.weights, infinity.training.components.optimizer, infinity.training.components.gradients], [0, 0, bucket]);
+    // What is left is the activations (no checkpointing here): the model states add only their buffers to them.
+    const c = infinity.training.components;
+    assert.ok(infinity.training.allocatedBytes - c.activations < 2 * 2 ** 30, JSON.stringify(c));
+  });
+
   it('a file name of a DeepSpeed config keeps its form: zero2.json becomes zero3.json', () => {
     // An axolotl-style full fine-tune of Llama-2-7B on 4 A100s, named through its DeepSpeed file.
     const yaml = 'base_model: meta-llama/Llama-2-7b-hf\nmicro_batch_size: 1\nsequence_len: 2048\nbf16: true\ndeepspeed: deepspeed_configs/zero2.json\n';
@@ -756,7 +777,7 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
     assert.strictEqual(two.settings.fsdpVersion, 2);
     assert.ok(two.training.components.gradients < (params * 4) / 8 / 4, String(two.training.components.gradients));
     const bad = analyzeDocument(parseConfig(`${recipe}fsdp_version: 3\n`, 'yaml'), DEFAULT_OPTIONS).configs[0];
-    assert.ok(bad.config.training.problems.some(p => /`fsdp_version` must be 1 or 2 \(it is 3\)/.test(p.message)), JSON.stringify(bad.config.training.problems));
+    assert.ok((bad.config.training.problems ?? []).some(p => /`fsdp_version` must be 1 or 2 \(it is 3\)/.test(p.message)), JSON.stringify(bad.config.training.problems));
   });
 
   it('a TRL recipe gets the keys appended; an axolotl recipe, whose schema is its own, gets none', () => {
