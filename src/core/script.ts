@@ -546,6 +546,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
     run.addArgument('max_seq_length', source, 'max_seq_length', 'max_length', 'max_seq_len');
     run.addArgument('deepspeed', source, 'deepspeed');
     run.addArgument('fsdp', source, 'fsdp');
+    run.addArgument('fsdp_config', source, 'fsdp_config');
     run.addArgument('accelerator_config', source, 'accelerator_config');
   }
   run.addArgument('attn_implementation', loader.call, 'attn_implementation');

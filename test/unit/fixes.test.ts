@@ -722,7 +722,10 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
   it('every micro-batch but the last runs under no_sync: each GPU holds the whole model\'s 16-bit gradients, not an eighth', () => {
     const held = reanalyze(script).configs[0].estimate!;
     const params = held.parameters.total;
-    assert.strictEqual(held.settings.unshardedAccumulation, true);
+    assert.deepStrictEqual([held.settings.unshardedAccumulation, held.settings.fsdpVersion], [true, 1]);
+    // FSDP2 named in the trainer's fsdp_config (set_requires_gradient_sync(False) under accelerate: the same).
+    const two = reanalyze(script.replace('fsdp=', 'fsdp_config={"fsdp_version": 2}, fsdp=')).configs[0].estimate!;
+    assert.deepStrictEqual([two.settings.fsdpVersion, two.training.components.gradients], [2, params * 2]);
     assert.strictEqual(held.training.components.gradients, params * 2);
     assert.match(held.assumptions.join(' '), /FSDP accumulates full, unsharded gradients over the 4 micro-batches of a step \(no_sync\)/);
     // sync_each_batch, as a dict or as the JSON text a command line passes: the gradients are an eighth.
