@@ -17,6 +17,7 @@ const FLAG_PATHS: Readonly<Record<string, readonly string[]>> = {
   fsdp_sharding_strategy: ['fsdp_config', 'fsdp_sharding_strategy'],
   fsdp_offload_params: ['fsdp_config', 'fsdp_offload_params'],
   fsdp_version: ['fsdp_config', 'fsdp_version'],
+  fsdp_activation_checkpointing: ['fsdp_config', 'fsdp_activation_checkpointing'],
 };
 
 /** accelerate's own flags that say something about the run, as the launch script's reader keeps them. */
@@ -102,6 +103,11 @@ export function accelerateRun(file: ConfigObject | undefined, flags: ConfigObjec
     const version = setting(file, flags, 'fsdp_version');
     if (version?.kind === 'number') {
       put('fsdp_version', version);
+    }
+    // FSDP's own activation checkpointing, under the key a recipe's fsdp_config gives it.
+    const checkpointing = setting(file, flags, 'fsdp_activation_checkpointing');
+    if (text(checkpointing) === 'true') {
+      put('fsdp_config', { kind: 'object', entries: [{ key: 'fsdp_activation_checkpointing', keySpan: checkpointing!.span, value: { kind: 'boolean', value: true, span: checkpointing!.span } }], span: checkpointing!.span });
     }
   } else if (kind === 'deepspeed') {
     // Whether ZeRO-3 shards the model as it is built (zero.Init) or after each process has loaded it whole.

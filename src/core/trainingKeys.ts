@@ -499,6 +499,11 @@ function readOptimizerAndKernels(r: SettingsRead): void {
   take('CPU offload (diffusers)', 'pipelineOffload', 'cpu_offload', v => (v.kind === 'string' && (v.value === 'model' || v.value === 'sequential') ? v.value : undefined));
 
   // Activation checkpointing.
+  // FSDP's own (axolotl's and HF's fsdp_config.activation_checkpointing, accelerate's fsdp_activation_checkpointing)
+  // checkpoints every wrapped layer whatever gradient_checkpointing says, which FSDP2 recipes leave off beside it.
+  for (const path of ['fsdp_config.activation_checkpointing', 'fsdp_config.fsdp_activation_checkpointing']) {
+    take('checkpointing (FSDP)', 'checkpointing', path, v => (v.kind === 'boolean' && v.value ? ('full' as Checkpointing) : undefined));
+  }
   // `checkpoint_layers`: another name hand-written run configs give it.
   for (const path of ['gradient_checkpointing', 'enable_activation_checkpointing', 'activation_checkpoint.mode', 'checkpoint_activations', 'checkpoint-activations', 'checkpoint_layers', 'grad_checkpoint']) {
     take('checkpointing', 'checkpointing', path, v => {

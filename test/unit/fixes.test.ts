@@ -779,6 +779,10 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
     const two = at(`${recipe}fsdp_version: 2\n`, 8);
     assert.strictEqual(two.settings.fsdpVersion, 2);
     assert.ok(two.training.components.gradients < (params * 4) / 8 / 4, String(two.training.components.gradients));
+    // FSDP's own activation checkpointing counts where gradient_checkpointing is left off beside it (axolotl's FSDP2 way).
+    const fsdpCheckpointed = recipe.replace('gradient_checkpointing: true', 'gradient_checkpointing: false').replace('fsdp_config:\n', 'fsdp_config:\n  activation_checkpointing: true\n');
+    assert.strictEqual(at(fsdpCheckpointed, 8).settings.checkpointing, 'full');
+    assert.strictEqual(at(fsdpCheckpointed.replace('activation_checkpointing: true', 'activation_checkpointing: false'), 8).settings.checkpointing, 'none');
     const bad = analyzeDocument(parseConfig(`${recipe}fsdp_version: 3\n`, 'yaml'), DEFAULT_OPTIONS).configs[0];
     assert.ok((bad.config.training.problems ?? []).some(p => /`fsdp_version` must be 1 or 2 \(it is 3\)/.test(p.message)), JSON.stringify(bad.config.training.problems));
   });

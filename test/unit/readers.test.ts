@@ -840,6 +840,9 @@ describe("accelerate's settings, as the run keys a training script is read from"
     const two = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_version: 2\n  fsdp_reshard_after_forward: true\n');
     assert.deepStrictEqual(plain(accelerateRun(two, undefined, at)), { fsdp: 'full_shard', fsdp_version: 2 });
     assert.deepStrictEqual(plain(accelerateRun(hybrid, yaml('fsdp_version: 2\n'), at)), { fsdp: 'hybrid_shard', fsdp_version: 2 });
+    // FSDP's own activation checkpointing, as a recipe's fsdp_config names it.
+    const checkpointed = yaml('distributed_type: FSDP\nfsdp_config:\n  fsdp_activation_checkpointing: true\n');
+    assert.deepStrictEqual(plain(accelerateRun(checkpointed, undefined, at)), { fsdp: 'full_shard', fsdp_config: { fsdp_activation_checkpointing: true } });
   });
 
   it("hybrid sharding shards within a node's GPUs and replicates across nodes: on 4 nodes a GPU holds 1/8, not 1/32", () => {
