@@ -785,12 +785,20 @@ export function lossBytesPerLogit(loss: TrainingLoss | undefined, compiled: bool
 }
 
 /** The loss at its peak, at the end of forward or the start of backward: batch × sequence × vocabulary logits. */
-export function lossBytes(spec: ModelSpec, tokens: number, settings: Pick<RunSettings, 'loss' | 'compiled' | 'compiledLoss'>, freeBytes = Infinity): number {
+export function lossBytes(
+  spec: ModelSpec,
+  tokens: number,
+  settings: Pick<RunSettings, 'loss' | 'compiled' | 'compiledLoss'> & Partial<Pick<RunSettings, 'precision' | 'lora' | 'trainedLayers'>>,
+  freeBytes = Infinity,
+): number {
   if (spec.head !== 'lm') {
     return 0;
   }
   if (settings.loss === 'fused-chunked') {
     return fusedLossBytes(spec, tokens, freeBytes);
+  }
+  if (settings.loss === 'trl-chunked') {
+    return trlChunkedLossBytes(spec, tokens, settings);
   }
   return lossBytesPerLogit(settings.loss, (settings.compiledLoss ?? settings.compiled) === true) * tokens * spec.vocabSize;
 }
@@ -813,6 +821,31 @@ function fusedLossBytes(spec: ModelSpec, tokens: number, freeBytes: number): num
   const exact = (tokens * spec.vocabSize * 4) / target;
   const chunks = exact <= 1 ? 1 : Math.ceil(exact / 4) * 4;
   return tokens * spec.hiddenSize * 2 + Math.ceil(tokens / chunks) * spec.vocabSize * FUSED_LOSS_CHUNK_BYTES;
+}
+
+/** The tokens of one chunk of TRL's chunked_nll loss (sft_trainer's _CHUNKED_LM_HEAD_CHUNK_SIZE). */
+export const TRL_LOSS_CHUNK = 256;
+
+/**
+ * Bytes per logit of one chunk of TRL's chunked_nll, recomputed in backward: its 16-bit logits, their fp32 log-softmax
+ * and the entropy's exponent and product, then the log-softmax's and the logits' gradients.
+ */
+const TRL_LOSS_CHUNK_BYTES = 16;
+
+/**
+ * TRL's chunked_nll (sft_trainer's _chunked_cross_entropy_loss): the valid tokens' hidden states reordered to the
+ * front (and their gradient), then the output projection and the loss chunk by chunk under checkpointing, so the
+ * logits are never whole. A chunk's matmul takes the head's weight through `.float()` and autocast: a 16-bit working
+ * copy of fp32 weights (of 16-bit ones, an fp32 copy and its 16-bit cast), and, where the head is trained, that
+ * copy's gradient, before it reaches the head's own.
+ */
+function trlChunkedLossBytes(spec: ModelSpec, tokens: number, settings: Partial<Pick<RunSettings, 'precision' | 'lora' | 'trainedLayers'>>): number {
+  const layout = precisionLayout(settings.precision ?? 'bf16-mixed');
+  const copy = layout.autocastCopyBytes > 0 ? layout.computeBytes : layout.weightBytes === 2 ? 4 + 2 : 0;
+  const headTrained = !settings.lora && settings.trainedLayers === undefined;
+  const copyGradient = headTrained && copy > 0 ? layout.computeBytes : 0;
+  const chunk = Math.min(tokens, TRL_LOSS_CHUNK) * spec.vocabSize * TRL_LOSS_CHUNK_BYTES;
+  return spec.vocabSize * spec.hiddenSize * (copy + copyGradient) + chunk + tokens * spec.hiddenSize * 2 * 2;
 }
 
 /** Parameters of the routed experts (not the shared ones or the router): what expert parallelism splits. */
@@ -1607,6 +1640,9 @@ function trainingSwitchNotes(settings: RunSettings): string[] {
 
 /** The loss in one line: how it meets the logits and what it holds at its peak. */
 function lossNote(settings: RunSettings): string {
+  if (settings.loss === 'trl-chunked') {
+    return `Loss: TRL's chunked_nll (SFTConfig's default loss_type): the output projection and the loss run over chunks of ${TRL_LOSS_CHUNK} tokens, each recomputed in backward, so the logits are never whole; it holds one chunk's logits (${TRL_LOSS_CHUNK_BYTES} bytes per logit) and the head's working copy${!settings.lora && settings.trainedLayers === undefined ? ' and its gradient' : ''}.`;
+  }
   if (settings.loss === 'fused-chunked') {
     return `Loss: unsloth's fused cross-entropy: the output projection and the loss run in chunks whose fp32 logits stay under half the free memory at its first step and under ${FUSED_LOSS_TARGET_BYTES / 2 ** 30} GiB, their gradient taken in forward; it holds the hidden states' gradient and one chunk's 16-bit logits and gradient (${FUSED_LOSS_CHUNK_BYTES} bytes per logit)${settings.deviceBytes === undefined ? '; with no known target card, chunks sized for 4 GiB' : ''}.`;
   }

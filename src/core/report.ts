@@ -300,7 +300,13 @@ const SETTING_STEPS: Partial<Record<keyof AnalysisOptions, (s: RunSettings) => S
   optimizerInBackward: s => [{ label: s.optimizerInBackward ? 'without the optimizer step in backward' : 'with the optimizer step in backward', patch: { optimizerInBackward: !s.optimizerInBackward } }],
   activationOffloading: s => [{ label: s.activationOffloading ? 'without activation offloading' : 'with activation offloading', patch: { activationOffloading: !s.activationOffloading } }],
   // unsloth's fused loss is its library's, not a setting of the file: no other loss to switch to there.
-  loss: s => (s.loss === 'fused-chunked' ? [] : LOSS_STEPS.filter(l => l.loss !== (s.loss ?? 'cross-entropy')).map(l => ({ label: l.label, patch: { loss: l.loss } }))),
+  // TRL's chunked loss switches to its plain one (loss_type "nll"), not to torchtune's.
+  loss: s =>
+    s.loss === 'fused-chunked'
+      ? []
+      : s.loss === 'trl-chunked'
+        ? [{ label: 'TRL\'s plain loss over the whole logits (loss_type "nll")', patch: { loss: 'cross-entropy' } }]
+        : LOSS_STEPS.filter(l => l.loss !== (s.loss ?? 'cross-entropy')).map(l => ({ label: l.label, patch: { loss: l.loss } })),
 };
 
 /** The losses a recipe can name, as a switch of one to another reads. */

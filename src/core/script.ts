@@ -510,6 +510,40 @@ function addTrlLengthDefault(run: RunBuilder, trainer: CallSite | undefined, arg
   }
 }
 
+/** TRL's argument classes and trainers, whose configs share TRL's defaults (trl/trainer/base_config.py). */
+const TRL_CLASSES = /(^|\.)(SFT|DPO|GRPO|ORPO|KTO|CPO|Reward|PRM|RLOO|GKD|OnlineDPO|XPO|NashMD|BCO)(Trainer|Config)$/;
+
+/**
+ * Arguments TRL took before 0.20 and no longer does, on its trainer and on its config: a script that passes one was
+ * written for the TRL of then.
+ */
+const TRL_LEGACY_ARGUMENTS = {
+  trainer: ['max_seq_length', 'dataset_text_field', 'packing', 'tokenizer', 'dataset_kwargs'],
+  config: ['max_seq_length'],
+} as const;
+
+/**
+ * What TRL does unless told otherwise: its configs turn gradient checkpointing on (since TRL 0.22; a plain
+ * TrainingArguments handed to its trainer keeps its own False), and its SFT computes the loss in chunks of tokens
+ * (loss_type "chunked_nll", its default since mid-2026, unless Liger's kernels are asked for). A script written for
+ * TRL before 0.20 (`SFTTrainer(max_seq_length=…)`, `SFTConfig(max_seq_length=…)`) runs as that TRL did, without either.
+ */
+function addTrlDefaults(run: RunBuilder, trainer: CallSite | undefined, args: CallSite | undefined): void {
+  const config = args && TRL_CLASSES.test(args.callee) ? args : !args && trainer && TRL_CLASSES.test(trainer.callee) ? trainer : undefined;
+  const legacyCall = (c: CallSite | undefined, names: readonly string[]) => c !== undefined && TRL_CLASSES.test(c.callee) && kwarg(c, ...names) !== undefined;
+  const legacy = legacyCall(trainer, TRL_LEGACY_ARGUMENTS.trainer) || legacyCall(args, TRL_LEGACY_ARGUMENTS.config);
+  if (legacy || run.origins.has(UNSLOTH_RUN_KEY) || !(config || (trainer && TRL_CLASSES.test(trainer.callee)))) {
+    return;
+  }
+  if (config) {
+    run.add('gradient_checkpointing', literal(true, config.span), config.span, `${last(config.callee)}(…): TRL's default gradient_checkpointing`);
+  }
+  const sft = [args, trainer].find(c => c && /(^|\.)SFT(Trainer|Config)$/.test(c.callee));
+  if (sft && !run.origins.has('use_liger_kernel')) {
+    run.add('loss_type', literal('chunked_nll', sft.span), sft.span, `${last(sft.callee)}(…): TRL's default loss_type`);
+  }
+}
+
 /** llama-cpp-python's defaults (llama_cpp.Llama): n_ctx 512, n_gpu_layers 0, flash_attn False. */
 const LLAMA_CPP_PYTHON_DEFAULTS = { context: 512, gpuLayers: 0 } as const;
 
@@ -548,6 +582,8 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
     run.addArgument('fsdp', source, 'fsdp');
     run.addArgument('fsdp_config', source, 'fsdp_config');
     run.addArgument('accelerator_config', source, 'accelerator_config');
+    run.addArgument('loss_type', source, 'loss_type');
+    run.addArgument('use_liger_kernel', source, 'use_liger_kernel');
   }
   run.addArgument('attn_implementation', loader.call, 'attn_implementation');
   run.addArgument('max_seq_length', loader.call, 'max_seq_length');
@@ -564,5 +600,6 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
   addOffload(run, calls);
   addPipelineCall(run, calls);
   addPurpose(run, calls, args ?? trainer ?? (lora ? calls.find(c => last(c.callee) === 'get_peft_model') : undefined));
+  addTrlDefaults(run, trainer, args);
   return { obj: { kind: 'object', entries: run.entries, span: loader.call.span }, origins: run.origins };
 }

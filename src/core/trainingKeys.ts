@@ -521,6 +521,8 @@ function readOptimizerAndKernels(r: SettingsRead): void {
   take('activation offloading', 'activationOffloading', 'gradient_checkpointing', v => (v.kind === 'string' && OFFLOADED_CHECKPOINTING.has(v.value) ? true : undefined));
   take('activation offloading', 'activationOffloading', 'activation_offloading', v => (v.kind === 'boolean' ? v.value : undefined));
   // unsloth computes the loss fused with the output head, in chunks, its gradient within forward.
+  // TRL's SFT loss: chunked_nll (its default), or the whole logits at once (nll, and DFT's reweighting of it).
+  take('loss', 'loss', 'loss_type', v => (v.kind === 'string' ? (v.value === 'chunked_nll' ? 'trl-chunked' : v.value === 'nll' || v.value === 'dft' ? 'cross-entropy' : undefined) : undefined));
   take('loss', 'loss', UNSLOTH_RUN_KEY, v => (v.kind === 'string' && v.value === 'true' ? 'fused-chunked' : undefined));
   take('unsloth kernels', 'unslothKernels', UNSLOTH_RUN_KEY, v => (v.kind === 'string' && v.value === 'true' ? true : undefined));  // LLaMA-Factory checkpoints every block unless told not to: its switch says the opposite of the others'.
   take('checkpointing', 'checkpointing', 'disable_gradient_checkpointing', v => (v.kind === 'boolean' ? (v.value ? 'none' : 'full') : undefined), 'derived');

@@ -637,7 +637,7 @@ export const QUANTIZATIONS: readonly Quantization[] = [
 ];
 
 /** How the training loss meets the logits: all at once, or in chunks (torchtune's chunked losses). */
-export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit' | 'vocab-parallel' | 'fused-chunked';
+export type TrainingLoss = 'cross-entropy' | 'chunked-output' | 'linear-chunked' | 'cross-entropy-16bit' | 'vocab-parallel' | 'fused-chunked' | 'trl-chunked';
 
 /** KV cache element type: the compute dtype, fp8, or llama.cpp's quantized cache types. */
 /** 'token-head-8bit': vLLM's int8_per_token_head / fp8_per_token_head, one byte a value and an fp32 scale per token and head. */
@@ -900,7 +900,9 @@ export interface RunSettings {
    * batch × sequence × vocabulary logits upcast to fp32 at once; 'chunked-output' (CEWithChunkedOutputLoss), 16-bit
    * logits upcast one chunk at a time; 'linear-chunked' (LinearCrossEntropyLoss), the output projection itself run
    * one chunk of tokens at a time; 'cross-entropy-16bit' (mlx-lm), the whole logits in the model's 16-bit dtype;
-   * 'vocab-parallel' (Megatron-Core), the 16-bit logits and one fp32 copy that becomes the gradient in place.
+   * 'vocab-parallel' (Megatron-Core), the 16-bit logits and one fp32 copy that becomes the gradient in place;
+   * 'trl-chunked' (TRL's SFT `loss_type="chunked_nll"`), the output projection and the loss over chunks of 256
+   * tokens, each recomputed in backward, so only one chunk's logits and the head's working copy are ever there.
    */
   readonly loss?: TrainingLoss;
   /**

@@ -3,6 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeDocument, DEFAULT_OPTIONS, type ConfigAnalysis } from '../../src/core/analyze';
+import { lossBytes, TRL_LOSS_CHUNK } from '../../src/core/memory';
 import { parseConfig } from '../../src/parse';
 import { ROOT } from './helpers';
 
@@ -113,6 +114,41 @@ describe('scripts', () => {
     const s = analysis.estimate!.settings;
     assert.deepStrictEqual([s.sequenceLength, s.batchSize, s.gradientAccumulationSteps, s.checkpointing, s.lora?.rank], [4096, 1, 16, 'full', 32]);
     assert.deepStrictEqual(s.lora?.targets, ['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
+  });
+
+  it("TRL's own defaults: its configs checkpoint, its SFT loss runs in chunks of 256 tokens; a script for the TRL of 2024 gets neither", () => {
+    // TRL's quickstart, as its README writes it.
+    const quickstart = [
+      'from datasets import load_dataset', 'from trl import SFTConfig, SFTTrainer', '',
+      'dataset = load_dataset("trl-lib/Capybara", split="train")',
+      'training_args = SFTConfig(output_dir="Qwen2.5-0.5B-SFT", per_device_train_batch_size=8)',
+      'trainer = SFTTrainer(model="Qwen/Qwen2.5-0.5B", train_dataset=dataset, args=training_args)', 'trainer.train()', '',
+    ].join('\n');
+    const run = (text: string) => analyzeDocument(parseConfig(text, 'python'), DEFAULT_OPTIONS).configs[0];
+    const a = run(quickstart);
+    const s = a.estimate!.settings;
+    assert.deepStrictEqual([s.checkpointing, s.loss, s.sequenceLength, s.batchSize, s.precision], ['full', 'trl-chunked', 1024, 8, 'bf16-mixed']);
+    assert.deepStrictEqual([origins(a).checkpointing, origins(a).loss], ["SFTConfig(…): TRL's default gradient_checkpointing", "SFTConfig(…): TRL's default loss_type"]);
+    // What the loss holds: the head's 16-bit working copy and its gradient, one chunk's logits, the hidden states reordered.
+    const spec = a.spec!;
+    assert.strictEqual(lossBytes(spec, 8 * 1024, { loss: 'trl-chunked', precision: 'bf16-mixed' }), spec.vocabSize * spec.hiddenSize * 4 + TRL_LOSS_CHUNK * spec.vocabSize * 16 + 8 * 1024 * spec.hiddenSize * 4);
+    // Said otherwise in the config: the plain loss over the whole logits, no checkpointing; far more memory.
+    const stated = run(quickstart.replace('per_device_train_batch_size=8)', 'per_device_train_batch_size=8, gradient_checkpointing=False, loss_type="nll")'));
+    assert.deepStrictEqual([stated.estimate!.settings.checkpointing, stated.estimate!.settings.loss], ['none', 'cross-entropy']);
+    const plainLoss = run(quickstart.replace('per_device_train_batch_size=8)', 'per_device_train_batch_size=8, loss_type="nll")')).estimate!;
+    assert.ok(plainLoss.training.peakBytes > a.estimate!.training.peakBytes + 8 * 1024 * spec.vocabSize * 8, `${plainLoss.training.peakBytes} vs ${a.estimate!.training.peakBytes}`);
+    // Liger's kernels: TRL's loss is then nll (and Liger's), not the chunked one.
+    assert.notStrictEqual(run(quickstart.replace('per_device_train_batch_size=8)', 'per_device_train_batch_size=8, use_liger_kernel=True)')).estimate!.settings.loss, 'trl-chunked');
+    // transformers' TrainingArguments handed to SFTTrainer keep their own gradient_checkpointing=False; the loss is still TRL's.
+    const hf = run(quickstart.replace('from trl import SFTConfig, SFTTrainer', 'from trl import SFTTrainer\nfrom transformers import TrainingArguments').replace('SFTConfig(', 'TrainingArguments(')).estimate!.settings;
+    assert.deepStrictEqual([hf.checkpointing, hf.loss], ['none', 'trl-chunked']);
+    // A script for TRL before 0.20 (SFTTrainer(max_seq_length=…)) runs as that TRL did.
+    const legacy = run(quickstart.replace('args=training_args)', 'args=training_args, max_seq_length=1024)')).estimate!.settings;
+    assert.deepStrictEqual([legacy.checkpointing, legacy.loss], ['none', undefined]);
+    // DPO checkpoints by TRL's default too; its loss is its own.
+    const dpo = run(quickstart.replace(/SFTConfig/g, 'DPOConfig').replace(/SFTTrainer/g, 'DPOTrainer')).estimate!.settings;
+    assert.strictEqual(dpo.checkpointing, 'full');
+    assert.notStrictEqual(dpo.loss, 'trl-chunked');
   });
 
   it('vLLM: LLM(model=, max_model_len=, tensor_parallel_size=) is one run, not two configs', () => {
