@@ -1178,29 +1178,53 @@ function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: Ru
     weights /= shards;
     gatheredWeights = Math.min(gathered, unsharded - weights); // never more than was sharded away
   }
-  // Parameters offloaded to CPU memory (FSDP CPUOffload): only the gathered layers are on the GPU, and each layer's
-  // gradients leave for CPU memory as backward produces them (the current and the previous layer's at most). FSDP1
-  // copies each unit's reduced shard to CPU memory but keeps it on the GPU, in the parameters' dtype, until backward
-  // ends (`_saved_grad_shard`; on one GPU, which it runs NO_SHARD, the whole gradient).
+  // Parameters offloaded to CPU memory (FSDP CPUOffload, ZeRO-3's offload_param): only the gathered layers are on the GPU.
   if (settings.offloadParameters) {
     gatheredWeights = gathered;
     weights = 0;
-    if (settings.fsdpVersion === 1) {
-      gradients = (unshardedGradients / Math.max(1, gradientBytesPerParam)) * precisionLayout(settings.precision).weightBytes / (zero >= 2 ? shards : 1);
-      // Between micro-batches they are in CPU memory, unless no_sync keeps them whole on each of several GPUs.
-      accumulatedGradients = settings.unshardedAccumulation && dp > 1 ? accumulatedGradients : 0;
-    } else {
-      gradients = Math.min(gradients, Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare);
-    }
   }
-  // DeepSpeed's ZeRO-Offload (offload_optimizer under ZeRO-2/3) accumulates the gradient partitions in CPU memory,
-  // where the optimizer steps: they leave through the reduce buckets (DeepSpeed's buffers, counted apart), under ZeRO-2
-  // through a buffer the size of the largest parameter too, and none stays on the GPU between micro-batches.
-  if (settings.deepspeed && settings.offloadOptimizer && zero >= 2) {
-    gradients = zero === 2 ? (largestTensorElements(spec) * (settings.precision === '32-true' ? 4 : 2)) / tp : 0;
-    accumulatedGradients = 0;
-  }
+  const lastTwoLayers = Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare;
+  ({ gradients, accumulatedGradients } = offloadedGradients(spec, settings, shares, { gradients, accumulatedGradients, unshardedGradients, gradientBytesPerParam, lastTwoLayers }));
   return { weights, gradients, accumulatedGradients, optimizer, paged, stepTemporaries, autocastCopies, gatheredWeights, trainable, savedCount, gradientBytesPerParam };
+}
+
+/** The gradients a GPU holds at their peak and between micro-batches, before offload has its say. */
+interface HeldGradients {
+  readonly gradients: number;
+  readonly accumulatedGradients: number;
+  /** The gradients before ZeRO-2/3 shards them. */
+  readonly unshardedGradients: number;
+  readonly gradientBytesPerParam: number;
+  /** The current and the previous layer's gradients: what is on its way out when each leaves as backward makes it. */
+  readonly lastTwoLayers: number;
+}
+
+/**
+ * The gradients a GPU holds once offload sends them to CPU memory.
+ * - Parameters offloaded (FSDP2's CPUOffloadPolicy, ZeRO-3's offload_param): each layer's gradients leave as backward
+ *   produces them, the current and the previous layer's at most. FSDP1 copies each unit's reduced shard to CPU memory
+ *   but keeps it on the GPU, in the parameters' dtype, until backward ends (`_saved_grad_shard`; on one GPU, which it
+ *   runs NO_SHARD, the whole gradient); between micro-batches they are in CPU memory unless no_sync keeps them whole.
+ * - DeepSpeed's ZeRO-Offload (offload_optimizer under ZeRO-2/3) accumulates the gradient partitions in CPU memory, where
+ *   the optimizer steps: they leave through the reduce buckets (DeepSpeed's buffers, counted apart), under ZeRO-2
+ *   through a buffer the size of the largest parameter too, and none stays on the GPU between micro-batches.
+ */
+function offloadedGradients(spec: ModelSpec, settings: RunSettings, shares: StageShares, held: HeldGradients): { gradients: number; accumulatedGradients: number } {
+  const { tp, dp, zero } = shares;
+  if (settings.deepspeed && settings.offloadOptimizer && zero >= 2) {
+    return { gradients: zero === 2 ? (largestTensorElements(spec) * (settings.precision === '32-true' ? 4 : 2)) / tp : 0, accumulatedGradients: 0 };
+  }
+  if (!settings.offloadParameters) {
+    return held;
+  }
+  if (settings.fsdpVersion === 1) {
+    const shards = zero >= 2 ? shardGroup(settings, dp) : 1;
+    return {
+      gradients: ((held.unshardedGradients / Math.max(1, held.gradientBytesPerParam)) * precisionLayout(settings.precision).weightBytes) / shards,
+      accumulatedGradients: settings.unshardedAccumulation && dp > 1 ? held.accumulatedGradients : 0,
+    };
+  }
+  return { gradients: Math.min(held.gradients, held.lastTwoLayers), accumulatedGradients: held.accumulatedGradients };
 }
 
 /** What a stage keeps from forward for backward, what backward's first steps allocate, and the head's gradient. */
