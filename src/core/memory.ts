@@ -1769,7 +1769,24 @@ function preferenceNote(source: PreferenceRun['reference'], pairs: number): stri
 }
 
 function optimizerNote(settings: RunSettings): string {
-  return `Optimizer: ${describeOptimizer(settings)}${settings.offloadOptimizer ? '; its states are offloaded to CPU memory (not counted on the GPU)' : ''}${settings.offloadParameters ? (settings.fsdpVersion === 1 ? `; parameters are offloaded too: the GPU holds the two layers being computed, and FSDP1 keeps each layer's reduced gradient (${settings.gpus > 1 ? 'its shard' : 'whole, as it runs NO_SHARD on one GPU'}) on the GPU until backward ends, as well as in CPU memory` : '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out') : ''}.`;
+  return `Optimizer: ${describeOptimizer(settings)}${offloadNote(settings)}.`;
+}
+
+/** What offload sends to CPU memory, as the framework that offloads does it ('' without offload). */
+function offloadNote(settings: RunSettings): string {
+  const zeroOffload = settings.deepspeed === true && settings.zeroStage >= 2;
+  const states = settings.offloadOptimizer
+    ? `; its states are offloaded to CPU memory (not counted on the GPU)${zeroOffload ? ', with the gradient partitions, which leave through DeepSpeed\'s reduce buckets' : ''}`
+    : '';
+  if (!settings.offloadParameters) {
+    return states;
+  }
+  const parameters = settings.fsdpVersion === 1
+    ? `; parameters are offloaded too: the GPU holds the two layers being computed, and FSDP1 keeps each layer's reduced gradient (${settings.gpus > 1 ? 'its shard' : 'whole, as it runs NO_SHARD on one GPU'}) on the GPU until backward ends, as well as in CPU memory`
+    : settings.deepspeed
+      ? '; parameters are offloaded too: the GPU holds the module being computed and its prefetch bucket'
+      : '; parameters and gradients are offloaded too: the GPU holds the two layers being computed and their gradients on their way out';
+  return states + parameters;
 }
 
 /** Which activations gradient checkpointing keeps, in the words of the framework's policy. */
