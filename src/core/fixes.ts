@@ -7,6 +7,7 @@ import { analyzeConfig, type ConfigAnalysis, type DocumentAnalysis } from './ana
 import type { AnalysisOptions } from './options';
 import { NEMO_RECOMPUTE } from './nemo';
 import { RUN_ARGUMENT_CLASSES } from './script';
+import { ACCELERATOR_CONFIG_KEY } from './vocabulary';
 import type { FoundConfig } from './spec';
 import { formatBytes, formatInteger } from './format';
 import { gpuMemoryBytes, supportsBf16, type Gpu } from './gpus';
@@ -272,11 +273,11 @@ function optimizerCandidates(c: FixContext): Candidate[] {
   }];
 }
 
-/** accelerate's gradient-accumulation options that reduce FSDP's gradients after every micro-batch, as a dict and as JSON. */
+/** accelerate's gradient-accumulation options that reduce FSDP's gradients after every micro-batch: a dict, JSON, YAML. */
 const SYNC_EACH_BATCH = {
   python: '{"gradient_accumulation_kwargs": {"sync_each_batch": True}}',
   json: '{"gradient_accumulation_kwargs":{"sync_each_batch":true}}',
-  yaml: ['accelerator_config:', '  gradient_accumulation_kwargs:', '    sync_each_batch: true'],
+  yaml: [`${ACCELERATOR_CONFIG_KEY}:`, '  gradient_accumulation_kwargs:', '    sync_each_batch: true'],
 } as const;
 
 /**
@@ -287,7 +288,7 @@ const SYNC_EACH_BATCH = {
  */
 function gradientSyncCandidates(c: FixContext): Candidate[] {
   const source = c.sourceOf('unshardedAccumulation');
-  if (!c.s.unshardedAccumulation || !source?.derived || c.s.gradientAccumulationSteps <= 1 || dataParallelDegree(c.s) <= 1 || /accelerator_config/.test(c.text)) {
+  if (!c.s.unshardedAccumulation || !source?.derived || c.s.gradientAccumulationSteps <= 1 || dataParallelDegree(c.s) <= 1 || c.text.includes(ACCELERATOR_CONFIG_KEY)) {
     return [];
   }
   const insert = syncEachBatchInsert(c);
@@ -298,16 +299,18 @@ function gradientSyncCandidates(c: FixContext): Candidate[] {
 function syncEachBatchInsert(c: FixContext): Pick<Candidate, 'edit' | 'editKeys'> | undefined {
   const argument = trainerArgument(c);
   if (argument) {
-    return { edit: { span: { start: argument.at, end: argument.at }, newText: `accelerator_config=${SYNC_EACH_BATCH.python}, ` }, editKeys: `${argument.callee}(accelerator_config=${SYNC_EACH_BATCH.python})` };
+    const keyword = `${ACCELERATOR_CONFIG_KEY}=${SYNC_EACH_BATCH.python}`;
+    return { edit: { span: { start: argument.at, end: argument.at }, newText: `${keyword}, ` }, editKeys: `${argument.callee}(${keyword})` };
   }
   // A launch line: beside the launched script's own --gradient_accumulation_steps.
   const flag = c.sourceOf('gradientAccumulationSteps')?.keySpan.start;
   if (flag !== undefined && c.text.startsWith('--gradient_accumulation_steps', flag - 2)) {
     const at = flag - 2;
-    return { edit: { span: { start: at, end: at }, newText: `--accelerator_config '${SYNC_EACH_BATCH.json}' ` }, editKeys: `--accelerator_config '${SYNC_EACH_BATCH.json}'` };
+    const flagText = `--${ACCELERATOR_CONFIG_KEY} '${SYNC_EACH_BATCH.json}'`;
+    return { edit: { span: { start: at, end: at }, newText: `${flagText} ` }, editKeys: flagText };
   }
   const edit = recipeDialect(c.a) === 'trl' ? appendToYaml(c, SYNC_EACH_BATCH.yaml) : undefined;
-  return edit && { edit, editKeys: 'accelerator_config.gradient_accumulation_kwargs.sync_each_batch = true' };
+  return edit && { edit, editKeys: `${ACCELERATOR_CONFIG_KEY}.gradient_accumulation_kwargs.sync_each_batch = true` };
 }
 
 /** A higher ZeRO stage over the data-parallel GPUs there are, more GPUs with ZeRO-3 / FSDP, or wider tensor parallelism. */

@@ -2,7 +2,7 @@
 import { ALL_LINEAR_TARGETS } from './weightTensor';
 import { entryOf, type CallSite, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import type { Span } from './types';
-import { NEMO_RECIPE_KEY, ONLINE_RL_KEY, PEFT_METHOD_CONFIGS, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY, UNSLOTH_RUN_KEY } from './vocabulary';
+import { ACCELERATOR_CONFIG_KEY, NEMO_RECIPE_KEY, ONLINE_RL_KEY, PEFT_METHOD_CONFIGS, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, SERVING_ENGINE_KEY, SERVING_OFFLINE_KEY, UNSLOTH_RUN_KEY } from './vocabulary';
 import { SERVING_FLAGS } from './servingKeys';
 import { NEMO_FINETUNE_DATA, NEMO_LORA_DEFAULT_TARGETS, NEMO_LORA_MODULES, NEMO_RECIPE_ATTRIBUTES, nemoRecipe, type NemoFinetune, type NemoLayout } from './nemo';
 
@@ -525,7 +525,7 @@ const TRL_LEGACY_ARGUMENTS = {
 /**
  * What TRL does unless told otherwise: its configs turn gradient checkpointing on (since TRL 0.22; a plain
  * TrainingArguments handed to its trainer keeps its own False), and its SFT computes the loss in chunks of tokens
- * (loss_type "chunked_nll", its default since mid-2026, unless Liger's kernels are asked for). A script written for
+ * (loss_type "chunked_nll", its default since TRL 1.7, unless Liger's kernels are asked for). A script written for
  * TRL before 0.20 (`SFTTrainer(max_seq_length=…)`, `SFTConfig(max_seq_length=…)`) runs as that TRL did, without either.
  */
 function addTrlDefaults(run: RunBuilder, trainer: CallSite | undefined, args: CallSite | undefined): void {
@@ -581,7 +581,7 @@ export function scriptRun(calls: readonly CallSite[] | undefined): ScriptRun | u
     run.addArgument('deepspeed', source, 'deepspeed');
     run.addArgument('fsdp', source, 'fsdp');
     run.addArgument('fsdp_config', source, 'fsdp_config');
-    run.addArgument('accelerator_config', source, 'accelerator_config');
+    run.addArgument(ACCELERATOR_CONFIG_KEY, source, ACCELERATOR_CONFIG_KEY);
     run.addArgument('loss_type', source, 'loss_type');
     run.addArgument('use_liger_kernel', source, 'use_liger_kernel');
   }

@@ -3,7 +3,7 @@ import type { AnalysisOptions } from './options';
 import { entryOf, floatText, shownValue, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
 import { RUN_LIMITS } from './runLimits';
 import { sampleParallelDegree } from './parallelism';
-import { LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, ONLINE_RL_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, UNSLOTH_RUN_KEY } from './vocabulary';
+import { ACCELERATOR_CONFIG_KEY, LAUNCH_KEYS, MEGATRON_SCRIPT_KEY, MODEL_SECTION_KEYS, NEMO_RECIPE_KEY, ONLINE_RL_KEY, PREFERENCE_REFERENCE_KEY, RUN_PURPOSE_KEY, UNSLOTH_RUN_KEY } from './vocabulary';
 import { isNemoGpt, NEMO_RECOMPUTE } from './nemo';
 import { FSDP_SHARDING } from './launchers';
 import { ALL_LINEAR_TARGETS, MLP_TARGETS, type LoraTarget } from './weightTensor';
@@ -594,18 +594,14 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
   return named;
 }
 
-/** Where HF's Trainer takes accelerate's gradient-accumulation options: `accelerator_config`, a mapping or its JSON text. */
-export const ACCELERATOR_CONFIG_KEY = 'accelerator_config';
-
 /** The keys that give a run HF Trainer's (accelerate's) FSDP, as opposed to a DeepSpeed config or a framework's own. */
 const TRAINER_FSDP_KEYS: ReadonlySet<string> = new Set(['fsdp', 'fsdp_config.fsdp_sharding_strategy', 'fsdp_config.sharding_strategy', 'fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']);
 
 /**
  * FSDP as HF's Trainer runs it (through accelerate), where a key of its own asks for it: which FSDP, and how it meets
- * gradient accumulation: every micro-batch but a
- * step's last runs under `no_sync` (FSDP2: `set_requires_gradient_sync(False)`), so each GPU keeps the full, unsharded
- * gradients until the step's last backward, unless `accelerator_config`'s `gradient_accumulation_kwargs.sync_each_batch`
- * reduces them after every micro-batch.
+ * gradient accumulation. Every micro-batch but a step's last runs under `no_sync` (FSDP2:
+ * `set_requires_gradient_sync(False)`), so each GPU keeps the full, unsharded gradients until the step's last backward,
+ * unless `accelerator_config`'s `gradient_accumulation_kwargs.sync_each_batch` reduces them after every micro-batch.
  */
 function readTrainerFsdp(r: SettingsRead): void {
   const { take, options, sources } = r;
@@ -623,7 +619,10 @@ function readTrainerFsdp(r: SettingsRead): void {
   }
   // Which FSDP: accelerate's fsdp_version (axolotl's at the top level too), FSDP2's own keys, else accelerate's FSDP1.
   for (const path of ['fsdp_version', 'fsdp_config.fsdp_version', 'fsdp_config.version']) {
-    take('FSDP version', 'fsdpVersion', path, v => (v.kind === 'number' && (v.value === 1 || v.value === 2) ? v.value : new Invalid(`must be 1 or 2 (it is ${shownValue(v)})`)));
+    take('FSDP version', 'fsdpVersion', path, v => {
+      const version = v.kind === 'number' ? v.value : v.kind === 'string' ? Number(v.value) : NaN;
+      return version === 1 || version === 2 ? version : new Invalid(`must be 1 or 2 (it is ${shownValue(v)})`);
+    });
   }
   options.fsdpVersion ??= /reshard_after_forward/.test(fsdp.key) ? 2 : 1;
 }

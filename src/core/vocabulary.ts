@@ -116,6 +116,9 @@ export const RUN_PURPOSE_KEY = 'run_purpose';
  */
 export const PREFERENCE_REFERENCE_KEY = 'preference_reference';
 
+/** Where HF's Trainer takes accelerate's options (`sync_each_batch` among them): a mapping, or its JSON text on a command line. */
+export const ACCELERATOR_CONFIG_KEY = 'accelerator_config';
+
 /** The key a script's run carries when unsloth loads the model (FastLanguageModel, FastModel): its fused, chunked cross-entropy. */
 export const UNSLOTH_RUN_KEY = 'unsloth_run';
 
