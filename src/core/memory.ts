@@ -1184,7 +1184,7 @@ function shardedStates(spec: ModelSpec, params: ParameterBreakdown, settings: Ru
     weights = 0;
   }
   const lastTwoLayers = Math.min(2, layers) * perLayerParams * gradientBytesPerParam * trainableShare;
-  ({ gradients, accumulatedGradients } = offloadedGradients(spec, settings, shares, { gradients, accumulatedGradients, unshardedGradients, gradientBytesPerParam, lastTwoLayers }));
+  ({ gradients, accumulatedGradients } = offloadedGradients(spec, settings, shares, { gradients, accumulatedGradients, unshardedGradients, gradientBytesPerParam, lastTwoLayers, shards }));
   return { weights, gradients, accumulatedGradients, optimizer, paged, stepTemporaries, autocastCopies, gatheredWeights, trainable, savedCount, gradientBytesPerParam };
 }
 
@@ -1197,6 +1197,8 @@ interface HeldGradients {
   readonly gradientBytesPerParam: number;
   /** The current and the previous layer's gradients: what is on its way out when each leaves as backward makes it. */
   readonly lastTwoLayers: number;
+  /** The GPUs ZeRO / FSDP shards over (shardGroup). */
+  readonly shards: number;
 }
 
 /**
@@ -1218,9 +1220,8 @@ function offloadedGradients(spec: ModelSpec, settings: RunSettings, shares: Stag
     return held;
   }
   if (settings.fsdpVersion === 1) {
-    const shards = zero >= 2 ? shardGroup(settings, dp) : 1;
     return {
-      gradients: ((held.unshardedGradients / Math.max(1, held.gradientBytesPerParam)) * precisionLayout(settings.precision).weightBytes) / shards,
+      gradients: ((held.unshardedGradients / Math.max(1, held.gradientBytesPerParam)) * precisionLayout(settings.precision).weightBytes) / (zero >= 2 ? held.shards : 1),
       accumulatedGradients: settings.unshardedAccumulation && dp > 1 ? held.accumulatedGradients : 0,
     };
   }

@@ -567,14 +567,14 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
   take('ZeRO stage', 'zeroStage', 'deepspeed', v => (v.kind === 'string' ? (/zero3|z3/.test(v.value) ? 3 : /zero2|z2/.test(v.value) ? 2 : /zero1|z1/.test(v.value) ? 1 : undefined) : undefined));
   // HF Trainer's fsdp: "full_shard" shards parameters, gradients and optimizer states (ZeRO-3), "shard_grad_op" the
   // latter two; axolotl writes the same words as a list (`fsdp: [full_shard, auto_wrap]`), or in fsdp_config.
-  take('ZeRO stage', 'zeroStage', 'fsdp', v => fsdpStage(fsdpWords(v)));
-  take('hybrid sharding', 'hybridShard', 'fsdp', v => (/hybrid_shard/.test(fsdpWords(v) ?? '') ? true : undefined));
-  for (const path of ['fsdp_config.fsdp_sharding_strategy', 'fsdp_config.sharding_strategy']) {
+  take('ZeRO stage', 'zeroStage', FSDP_KEYS.words, v => fsdpStage(fsdpWords(v)));
+  take('hybrid sharding', 'hybridShard', FSDP_KEYS.words, v => (/hybrid_shard/.test(fsdpWords(v) ?? '') ? true : undefined));
+  for (const path of FSDP_KEYS.strategy) {
     take('ZeRO stage', 'zeroStage', path, v => fsdpStage(fsdpWords(v)));
     take('hybrid sharding', 'hybridShard', path, v => (/hybrid_shard/.test(fsdpWords(v) ?? '') ? true : undefined));
   }
   // FSDP2 (axolotl's fsdp_version: 2) shards fully, keeping parameters gathered from forward to backward only when told.
-  for (const path of ['fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']) {
+  for (const path of FSDP_KEYS.fsdp2Reshard) {
     take('ZeRO stage', 'zeroStage', path, v => (v.kind === 'boolean' ? (v.value ? 3 : 2) : undefined));
   }
   readTrainerFsdp(r);
@@ -585,8 +585,8 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
   take('parameter offload', 'offloadParameters', 'zero_optimization.offload_param.device', offloaded);
   // HF Trainer's fsdp "full_shard offload" (or fsdp_config's offload_params): parameters, gradients and optimizer states in CPU memory.
   const fsdpOffload = (v: ConfigValue) => (/\boffload\b/.test(fsdpWords(v) ?? '') ? true : undefined);
-  take('FSDP CPU offload', 'offloadParameters', 'fsdp', fsdpOffload);
-  take('FSDP CPU offload', 'offloadOptimizer', 'fsdp', fsdpOffload);
+  take('FSDP CPU offload', 'offloadParameters', FSDP_KEYS.words, fsdpOffload);
+  take('FSDP CPU offload', 'offloadOptimizer', FSDP_KEYS.words, fsdpOffload);
   for (const path of ['fsdp_config.offload_params', 'fsdp_config.fsdp_offload_params']) {
     take('FSDP CPU offload', 'offloadParameters', path, v => (v.kind === 'boolean' ? v.value : undefined));
     take('FSDP CPU offload', 'offloadOptimizer', path, v => (v.kind === 'boolean' ? v.value : undefined));
@@ -594,8 +594,16 @@ function readGpusAndSharding(r: SettingsRead, attached: ((path: string) => Confi
   return named;
 }
 
-/** The keys that give a run HF Trainer's (accelerate's) FSDP, as opposed to a DeepSpeed config or a framework's own. */
-const TRAINER_FSDP_KEYS: ReadonlySet<string> = new Set(['fsdp', 'fsdp_config.fsdp_sharding_strategy', 'fsdp_config.sharding_strategy', 'fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward']);
+/**
+ * The keys that give a run HF Trainer's (accelerate's) FSDP, as opposed to a DeepSpeed config or a framework's own:
+ * its `fsdp` words, a sharding strategy in `fsdp_config`, or FSDP2's reshard switch (which says FSDP2 as well).
+ */
+const FSDP_KEYS = {
+  words: 'fsdp',
+  strategy: ['fsdp_config.fsdp_sharding_strategy', 'fsdp_config.sharding_strategy'],
+  fsdp2Reshard: ['fsdp_config.reshard_after_forward', 'fsdp_config.fsdp_reshard_after_forward'],
+} as const;
+const TRAINER_FSDP_KEYS: ReadonlySet<string> = new Set([FSDP_KEYS.words, ...FSDP_KEYS.strategy, ...FSDP_KEYS.fsdp2Reshard]);
 
 /**
  * FSDP as HF's Trainer runs it (through accelerate), where a key of its own asks for it: which FSDP, and how it meets
@@ -624,7 +632,7 @@ function readTrainerFsdp(r: SettingsRead): void {
       return version === 1 || version === 2 ? version : new Invalid(`must be 1 or 2 (it is ${shownValue(v)})`);
     });
   }
-  options.fsdpVersion ??= /reshard_after_forward/.test(fsdp.key) ? 2 : 1;
+  options.fsdpVersion ??= (FSDP_KEYS.fsdp2Reshard as readonly string[]).includes(fsdp.key) ? 2 : 1;
 }
 
 /** accelerate's `sync_each_batch` in an `accelerator_config` mapping, or in the JSON text a command line passes. */
