@@ -19,6 +19,14 @@ function analyze(text: string, format: ConfigFormat, options: Partial<AnalysisOp
   return analyzeDocument(parseConfig(text, format), { ...DEFAULT_OPTIONS, ...options });
 }
 
+/** A file's first config and its training fixes (every listed card offered), each edit judged by re-reading the text. */
+function trainingFixes(text: string, format: ConfigFormat, options: AnalysisOptions) {
+  const reanalyze = (t: string) => analyzeDocument(parseConfig(t, format), options);
+  const doc = reanalyze(text);
+  const a = doc.configs[0];
+  return { a, reanalyze, fixes: fixesFor(a, options, doc.gpu!, 'training', text, GPUS, reanalyze) };
+}
+
 describe('quick fixes that really fit', () => {
   it('a LitGPT YAML that does not fit gets file edits in YAML, each of which fits once applied', () => {
     const text = readReference('configs/yaml/litgpt-tiny-llama_full.yaml');
@@ -718,6 +726,7 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
   ].join('\n');
   const options = { ...DEFAULT_OPTIONS, targetGpu: 'RTX 5090', gpus: 8 };
   const reanalyze = (t: string) => analyzeDocument(parseConfig(t, 'python'), options);
+  const gradientSync = (text: string, format: ConfigFormat = 'python') => trainingFixes(text, format, options).fixes.filter(f => f.kind === 'gradient-sync');
 
   it('every micro-batch but the last runs under no_sync: each GPU holds the whole model\'s 16-bit gradients, not an eighth', () => {
     const held = reanalyze(script).configs[0].estimate!;
@@ -742,10 +751,8 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
   });
 
   it('a run that fits only with its gradients reduced each micro-batch gets sync_each_batch, which fits once written', () => {
-    const doc = reanalyze(script);
-    const [a] = doc.configs;
+    const { a, fixes } = trainingFixes(script, 'python', options);
     assert.strictEqual(a.verdict!.training, false);
-    const fixes = fixesFor(a, options, doc.gpu!, 'training', script, GPUS, reanalyze);
     const sync = fixes.find(f => f.kind === 'gradient-sync');
     assert.ok(sync?.edit, fixes.map(f => f.title).join('\n'));
     assert.strictEqual(sync, fixes[0]);
@@ -755,9 +762,7 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
     assert.strictEqual(after.verdict!.training, true);
     assert.strictEqual(after.estimate!.training.peakBytes, sync.peakBytes);
     // A script that already passes accelerator_config is not given a second one.
-    const stated = script.replace('fsdp=', 'accelerator_config={"split_batches": True}, fsdp=');
-    const again = reanalyze(stated);
-    assert.deepStrictEqual(fixesFor(again.configs[0], options, again.gpu!, 'training', stated, GPUS, reanalyze).filter(f => f.kind === 'gradient-sync'), []);
+    assert.deepStrictEqual(gradientSync(script.replace('fsdp=', 'accelerator_config={"split_batches": True}, fsdp=')), []);
   });
 
   it("FSDP1 with CPU offload keeps each unit's gradient shard on the GPU until backward ends (on one GPU, which it runs NO_SHARD, the whole gradient); FSDP2 lets it go", () => {
@@ -790,15 +795,14 @@ describe("FSDP under HF's Trainer: full gradients between micro-batches, and acc
   it('a TRL recipe gets the keys appended; an axolotl recipe, whose schema is its own, gets none', () => {
     const recipe = 'model_name_or_path: meta-llama/Llama-2-7b-hf\nbf16: true\nper_device_train_batch_size: 2\ngradient_accumulation_steps: 4\ngradient_checkpointing: true\nmax_seq_length: 2048\nfsdp: full_shard auto_wrap\noutput_dir: out\n';
     const yaml = (t: string) => analyzeDocument(parseConfig(t, 'yaml'), options);
-    const doc = yaml(recipe);
-    const sync = fixesFor(doc.configs[0], options, doc.gpu!, 'training', recipe, GPUS, yaml).find(f => f.kind === 'gradient-sync');
+    const [sync] = gradientSync(recipe, 'yaml');
     assert.ok(sync?.edit);
     assert.strictEqual(sync.edit.newText, 'accelerator_config:\n  gradient_accumulation_kwargs:\n    sync_each_batch: true\n');
     assert.strictEqual(yaml(apply(recipe, sync.edit.span, sync.edit.newText)).configs[0].estimate!.settings.unshardedAccumulation, false);
     const axolotl = 'base_model: meta-llama/Llama-2-7b-hf\nbf16: true\nmicro_batch_size: 2\ngradient_accumulation_steps: 4\ngradient_checkpointing: true\nsequence_len: 2048\nfsdp:\n  - full_shard\n  - auto_wrap\n';
     const ax = yaml(axolotl);
     assert.strictEqual(ax.configs[0].estimate!.settings.unshardedAccumulation, true);
-    assert.deepStrictEqual(fixesFor(ax.configs[0], options, ax.gpu!, 'training', axolotl, GPUS, yaml).filter(f => f.kind === 'gradient-sync'), []);
+    assert.deepStrictEqual(gradientSync(axolotl, 'yaml'), []);
   });
 });
 
@@ -806,11 +810,8 @@ describe('fixes in a training script', () => {
   it('gradient checkpointing is added to the trainer arguments the script passes, in Python', () => {
     const script = 'import torch\nfrom transformers import AutoModelForCausalLM, Trainer, TrainingArguments\nmodel = AutoModelForCausalLM.from_pretrained("meta-llama/Llama-3.2-1B", torch_dtype=torch.bfloat16)\nargs = TrainingArguments(output_dir="out", per_device_train_batch_size=8, bf16=True)\ntrainer = Trainer(model=model, args=args)\ntrainer.train()\n';
     const options = { ...DEFAULT_OPTIONS, targetGpu: 'A100 40GB', sequenceLength: 2048 };
-    const reanalyze = (t: string) => analyzeDocument(parseConfig(t, 'python'), options);
-    const doc = reanalyze(script);
-    const [a] = doc.configs;
+    const { a, fixes, reanalyze } = trainingFixes(script, 'python', options);
     assert.strictEqual(a.verdict!.training, false);
-    const fixes = fixesFor(a, options, doc.gpu!, 'training', script, GPUS, reanalyze);
     const on = fixes.find(f => f.kind === 'checkpointing');
     assert.ok(on?.edit, fixes.map(f => f.title).join('\n'));
     assert.match(on.title, /^Enable gradient checkpointing: TrainingArguments\(gradient_checkpointing=True\) → /);
@@ -819,8 +820,7 @@ describe('fixes in a training script', () => {
     assert.strictEqual(reanalyze(edited).configs[0].estimate!.settings.checkpointing, 'full');
     // A script that names its model by a `base_model` variable (as PEFT's examples do) is still a script, not a recipe.
     const named = script.replace('from_pretrained("meta-llama/Llama-3.2-1B"', 'from_pretrained(base_model').replace('model = ', 'base_model = "meta-llama/Llama-3.2-1B"\nmodel = ');
-    const again = reanalyze(named);
-    const onAgain = fixesFor(again.configs[0], options, again.gpu!, 'training', named, GPUS, reanalyze).find(f => f.kind === 'checkpointing');
+    const onAgain = trainingFixes(named, 'python', options).fixes.find(f => f.kind === 'checkpointing');
     assert.match(onAgain?.title ?? '', /: TrainingArguments\(gradient_checkpointing=True\) → /);
   });
 
