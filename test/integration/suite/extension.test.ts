@@ -277,12 +277,12 @@ describe('VRAM Lens in a real VS Code', () => {
     assert.match(hoverText(hovers), /per\\_device\\_train\\_batch\\_size\*\* sets the micro\\-batch size/);
     // FSDP over 8 GPUs with 4 accumulation steps keeps the whole model's gradients on each (no_sync): it does not fit an
     // RTX 4090 until accelerate's sync_each_batch, written beside the launch's own flag, reduces them every micro-batch.
+    // The accelerate config and the script are read in the background: until they are, the launch is one GPU's run.
     await setTarget('RTX 4090');
-    const diag = (await waitFor(
-      () => vscode.languages.getDiagnostics(sh.uri).filter(d => d.source === SOURCE && d.code === 'exceeds-gpu-training'),
-      d => d.length === 1,
-    ))[0];
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', sh.uri, diag.range);
+    const actions = await waitFor(async () => {
+      const diag = vscode.languages.getDiagnostics(sh.uri).find(d => d.source === SOURCE && d.code === 'exceeds-gpu-training');
+      return diag ? await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', sh.uri, diag.range) : [];
+    }, found => found.some(a => a.title.startsWith('Reduce gradients after every micro-batch')));
     const sync = actions.find(a => a.title.startsWith('Reduce gradients after every micro-batch'));
     assert.ok(sync?.edit && sync.isPreferred, actions.map(a => a.title).join(' | '));
     assert.ok(await vscode.workspace.applyEdit(sync.edit));
