@@ -35,6 +35,20 @@ export interface CatalogModel {
 
 export const CATALOG: readonly CatalogModel[] = catalogData.models as unknown as CatalogModel[];
 
+/** Where a multimodal config holds its language model: transformers' text_config, InternVL's llm_config. */
+export const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
+
+/** A catalog entry's language model: its config, or the text config a multimodal entry nests (Kimi-VL's, Kimi K3's). */
+export function catalogTextConfig(config: CatalogConfig): CatalogConfig {
+  for (const key of TEXT_MODEL_KEYS) {
+    const text = config[key];
+    if (text !== null && typeof text === 'object' && !Array.isArray(text)) {
+      return text as CatalogConfig;
+    }
+  }
+  return config;
+}
+
 /** A suffix a name may carry that does not change the architecture, and what it says. */
 interface NameSuffix {
   readonly pattern: RegExp;

@@ -44,6 +44,7 @@ export type Refinement = Partial<
     | 'maxPositions' | 'patchEmbeddingParams' | 'attentionSinks' | 'fusedExperts' | 'crossAttentionLayers' | 'extraEmbeddingRows'
     | 'positionTables' | 'stackNorms' | 'relativeBiasPerLayer' | 'pooler' | 'classifierLabels' | 'hybrid' | 'gatedAttention'
     | 'sharedBlocks' | 'mtpLayers' | 'mlpLayers' | 'activationParams' | 'gemma4' | 'nas' | 'ropeCache' | 'numLayers' | 'deepseekV4'
+    | 'blockResiduals'
   >
 >;
 
@@ -434,29 +435,13 @@ const KIMI_LINEAR_MOE: DeepseekMoeKeys = {
 /** KimiLinearConfig's dense MLP width when the config writes none. */
 const KIMI_LINEAR_DENSE_WIDTH = 11008;
 
-/** Keys of a Kimi Linear config whose layers (Kimi K3's) VRAM Lens does not count, each with what it adds. */
-const KIMI_UNCOUNTED: readonly (readonly [string, string])[] = [
-  ['routed_expert_hidden_size', 'latent experts'],
-  ['attn_res_block_size', 'block attention residuals'],
-  ['latent_moe_use_norm', 'latent experts'],
-  ['mla_use_output_gate', 'a gated latent attention'],
-  ['linear_attn_config.use_full_rank_gate', 'a full-rank delta-attention gate'],
-];
-
 /**
  * Kimi Linear (`kimi_linear`, Moonshot's remote code): Kimi Delta Attention in the layers linear_attn_config's
- * kda_layers lists (1-based), latent attention without a query LoRA in the others, DeepSeek-V3's experts (a router
- * with its score-correction bias as a parameter) after first_k_dense_replace dense layers; its context is
- * model_max_length. A config naming Kimi K3's additions is refused on the key.
+ * kda_layers lists (1-based), latent attention in the others, DeepSeek-V3's experts (a router with its
+ * score-correction bias as a parameter) after first_k_dense_replace dense layers; its context is model_max_length.
+ * Kimi K3's text model is one too, with its additions read from their keys (kimiK3Additions).
  */
 const kimiLinearRefine = (ctx: FamilyContext): Refinement => {
-  // A key counts as set unless it is false or 0 (a string is left to the checks that read it).
-  const sets = (key: string) => ctx.has(key) && ctx.str(key) === undefined && ctx.bool(key) !== false;
-  const uncounted = KIMI_UNCOUNTED.find(([key]) => sets(key));
-  if (uncounted) {
-    ctx.fail(`\`${uncounted[0]}\` builds ${uncounted[1]} (Kimi K3's layers), which VRAM Lens does not count.`, uncounted[0]);
-    return {};
-  }
   const deltaLayers = kimiDeltaLayers(ctx);
   const attentionLayers = ctx.numLayers - (deltaLayers ?? 0);
   if (attentionLayers > 0 && !ctx.has('kv_lora_rank')) {
@@ -465,15 +450,43 @@ const kimiLinearRefine = (ctx: FamilyContext): Refinement => {
   }
   const nope = ctx.int('qk_nope_head_dim') ?? 0;
   const rope = ctx.int('qk_rope_head_dim') ?? 0;
+  const k3 = kimiK3Additions(ctx);
+  const moe = deepseekMoe(ctx, KIMI_LINEAR_MOE, true);
   return {
     // Its context is written as model_max_length, one of the keys vLLM reads a context from.
     maxPositions: ctx.int('model_max_length'),
     intermediateSize: ctx.intermediateSize ?? KIMI_LINEAR_DENSE_WIDTH,
-    ...(attentionLayers > 0 ? { headDim: nope + rope, mla: { qLoraRank: ctx.int('q_lora_rank', { allowZero: true }) ?? 0, kvLoraRank: ctx.int('kv_lora_rank') ?? 0, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: ctx.int('v_head_dim') ?? 0 } } : {}),
-    moe: deepseekMoe(ctx, KIMI_LINEAR_MOE, true),
-    ...(deltaLayers ? { hybrid: { attentionLayers, mambaLayers: deltaLayers, mixer: kimiDeltaMixer(ctx) } } : {}),
+    ...(attentionLayers > 0
+      ? { headDim: nope + rope, mla: { qLoraRank: ctx.int('q_lora_rank', { allowZero: true }) ?? 0, kvLoraRank: ctx.int('kv_lora_rank') ?? 0, qkNopeHeadDim: nope, qkRopeHeadDim: rope, vHeadDim: ctx.int('v_head_dim') ?? 0, ...(k3.outputGate ? { outputGate: true } : {}) } }
+      : {}),
+    moe: moe && k3.latent ? { ...moe, latent: k3.latent } : moe,
+    ...(deltaLayers ? { hybrid: { attentionLayers, mambaLayers: deltaLayers, mixer: { ...kimiDeltaMixer(ctx), ...(k3.fullRankGate ? { fullRankGate: true } : {}) } } } : {}),
+    ...(k3.blockSize ? { blockResiduals: { blockSize: k3.blockSize } } : {}),
   };
 };
+
+/** What Kimi K3 adds to a Kimi Linear text model, each from its own key; a key left out (or false) adds nothing. */
+interface KimiK3Additions {
+  readonly latent?: { readonly width: number; readonly norm: boolean };
+  readonly blockSize?: number;
+  readonly outputGate: boolean;
+  readonly fullRankGate: boolean;
+}
+
+/**
+ * Kimi K3's additions: latent experts (routed_expert_hidden_size wide, with an RMSNorm on the latent where
+ * latent_moe_use_norm), block attention residuals (attn_res_block_size), the gated latent attention
+ * (mla_use_output_gate) and the full-rank delta-attention gate (linear_attn_config.use_full_rank_gate).
+ */
+function kimiK3Additions(ctx: FamilyContext): KimiK3Additions {
+  const width = ctx.int('routed_expert_hidden_size');
+  return {
+    ...(width !== undefined ? { latent: { width, norm: ctx.bool('latent_moe_use_norm') === true } } : {}),
+    blockSize: ctx.int('attn_res_block_size'),
+    outputGate: ctx.bool('mla_use_output_gate') === true,
+    fullRankGate: ctx.bool('linear_attn_config.use_full_rank_gate') === true,
+  };
+}
 
 /** How many layers linear_attn_config's kda_layers (1-based) makes Kimi Delta Attention; undefined when it makes none. */
 function kimiDeltaLayers(ctx: FamilyContext): number | undefined {

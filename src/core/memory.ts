@@ -279,7 +279,7 @@ function storedTensorBytes(t: WeightTensor, { quantization, groupSize, quantizeH
     return twoD && (t.linear || t.embeddingOrHead) ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
   }
   if (quantization === 'mxfp4' || quantization === 'experts-int8') {
-    // gpt-oss stores only its experts in MXFP4, and vLLM's experts_int8 quantizes only the experts as it loads them;
+    // gpt-oss and Kimi K3 store only their routed experts in MXFP4, and vLLM's experts_int8 quantizes only the experts as it loads them;
     // attention, the router, embeddings and head stay in 16 bits.
     return t.linear && t.expert ? quantizedLinearBytes(t, quantization, { layerShare: 0.5, groupSize }) : numel(t) * 2;
   }
@@ -345,7 +345,7 @@ export function describeQuantization(q: Quantization): string {
     case 'experts-int8':
       return "vLLM's experts_int8: the experts' weights quantized to int8 as they load, with an fp32 scale per output row; the rest in 16 bits";
     case 'mxfp4':
-      return 'MXFP4 experts (4-bit E2M1 with a shared 8-bit scale per 32, ≈ 4.25 bits per weight) as gpt-oss is published; the rest in bf16';
+      return 'MXFP4 experts (4-bit E2M1 with a shared 8-bit scale per 32, ≈ 4.25 bits per weight) as gpt-oss and Kimi K3 are published; the rest in bf16';
     default:
       return `GGUF ${q.toUpperCase()} (llama.cpp block sizes; 1-D tensors in fp32)`;
   }

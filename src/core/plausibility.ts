@@ -1,5 +1,5 @@
 // Checks of a model's values against each other and against what published models use, for the resolver: what is impossible is an error, what is far outside its family a warning, and a likely typo gets a suggestion.
-import { CATALOG } from './catalog';
+import { CATALOG, catalogTextConfig } from './catalog';
 import type { SpecField } from './types';
 import { KEY_ALIASES } from './vocabulary';
 
@@ -27,13 +27,15 @@ const FAMILY_FACTOR = 3;
 const FAMILY_MAX: ReadonlyMap<string, Partial<Record<RangedField, number>>> = (() => {
   const byType = new Map<string, Partial<Record<RangedField, number>>>();
   for (const model of CATALOG) {
-    const type = model.config.model_type;
+    // A multimodal entry's sizes are its language model's, known by that model's type.
+    const config = catalogTextConfig(model.config);
+    const type = config.model_type;
     if (typeof type !== 'string') {
       continue;
     }
     const max = byType.get(type) ?? {};
     for (const field of RANGED_FIELDS) {
-      const value = KEY_ALIASES[field].map(k => model.config[k]).find(v => typeof v === 'number');
+      const value = KEY_ALIASES[field].map(k => config[k]).find(v => typeof v === 'number');
       if (typeof value === 'number') {
         max[field] = Math.max(max[field] ?? 0, value);
       }

@@ -79,6 +79,9 @@ function compressedTensors(config: ConfigValue): ShippedQuantization | string {
   if (bits === 8 && type === 'int') {
     return { quantization: 'int8-channel' };
   }
+  if (bits === 4 && type === 'float' && number(field(weights, 'group_size')) === 32) {
+    return { quantization: 'mxfp4' }; // MXFP4 (mxfp4-pack-quantized: a one-byte E8M0 scale per 32), as Kimi K3 ships its experts
+  }
   if (bits === 4 && type === 'float' && number(field(weights, 'group_size')) === 16) {
     return { quantization: 'nvfp4' }; // NVFP4 (tensor_group: an FP8 scale per 16, a global scale per tensor)
   }

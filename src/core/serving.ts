@@ -388,6 +388,14 @@ function mxfp4HopperLayoutBytes(spec: ModelSpec, tp: number, layersHere: number)
 }
 
 /**
+ * Whether vLLM runs the experts through its mxfp4 method's triton_kernels (gpt-oss's MXFP4 checkpoints). Kimi K3's
+ * latent experts ship as compressed-tensors MXFP4, which vLLM's compressed-tensors MoE path loads as stored.
+ */
+function tritonMxfp4Experts(spec: ModelSpec, options: Pick<ServingOptions, 'quantization'>): boolean {
+  return options.quantization === 'mxfp4' && spec.moe?.latent === undefined;
+}
+
+/**
  * The forward pass's widest moment per prompt token over one layer, in elements: the residual and the normed hidden
  * state beside a dense MLP's (or a MoE's shared expert's) gate-and-up output and its activation, or the attention's
  * projections. Split over TP where the layer is. A routed MoE's per-expert copies are its fused kernel's workspaces,
@@ -416,7 +424,7 @@ function activationPeak(spec: ModelSpec, options: ServingOptions, tokens: number
   const received = stage.first ? 0 : 2 * tokens * spec.hiddenSize * element;
   // MXFP4 experts (gpt-oss) run through triton_kernels' matmul_ogs, which keeps no workspace past the layer: vLLM 0.19's
   // gpt-oss-20b profile peaked at the sampler's 2.87 GiB, at TP 1 and 2 alike.
-  const workspace = options.quantization === 'mxfp4' ? 0 : moeWorkspace(spec, tokens, options.tensorParallel, element);
+  const workspace = tritonMxfp4Experts(spec, options) ? 0 : moeWorkspace(spec, tokens, options.tensorParallel, element);
   return Math.round((stage.last ? Math.max(forward, sampler) : forward) + received + workspace);
 }
 
@@ -433,7 +441,8 @@ interface StagePlace {
  */
 function moeWorkspace(spec: ModelSpec, tokens: number, tp: number, element: number): number {
   const m = spec.moe;
-  return m ? tokens * m.expertsPerToken * ((3 * m.expertIntermediate) / tp + spec.hiddenSize) * element : 0;
+  // Latent experts (Kimi K3) read and write the latent, not the hidden size.
+  return m ? tokens * m.expertsPerToken * ((3 * m.expertIntermediate) / tp + (m.latent?.width ?? spec.hiddenSize)) * element : 0;
 }
 
 /** Bytes one attention layer caches per token on one GPU: KV heads split over TP (replicated below one each), MLA's latent whole. */
@@ -738,7 +747,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const stateLayersPerStage = stageLayers(statePage > 0 ? recurrentLayers(spec) : 0, pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
-    const layout = options.quantization === 'mxfp4' && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
+    const layout = tritonMxfp4Experts(spec, options) && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
     const drafted = i === pp - 1 ? draftWeightBytes(spec, options, draft) : 0;
     const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + drafted + layout + loraSlotBytes(spec, options, layersHere) - (options.cpuOffloadGb ?? 0) * GIB);
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });

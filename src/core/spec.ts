@@ -1,6 +1,6 @@
 // From a config object to a ModelSpec: finding the configs in a tree, reading their keys, and resolving a complete, checked architecture.
 import { entryOf, floatText, type AttachedConfigs, type ConfigDocument, type ConfigEntry, type ConfigObject, type ConfigValue } from './configTree';
-import { matchCatalogModel, torchtuneModel, type CatalogItem, type CatalogMatch, type CatalogModel } from './catalog';
+import { matchCatalogModel, TEXT_MODEL_KEYS, torchtuneModel, type CatalogItem, type CatalogMatch, type CatalogModel } from './catalog';
 import {
   crossDitSpec, DIT_CLASSES, FLUX_DEFAULTS, fluxSpec, LEGACY_PIXART_CLASS, MMDIT_CLASS, PIXART_CLASS, PIXART_DEFAULTS, SANA_CLASS, SANA_DEFAULTS, SANA_MLP_RATIO, SD3_DEFAULTS, sd3Spec,
 } from './diffusion';
@@ -140,9 +140,8 @@ const VISION_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
  */
 const SECTIONED_KEYS: readonly string[] = ['moe', 'attn_config', 'ffn_config', 'tokenizer', 'linear_attn_config'];
 
-/** Where a multimodal config holds its language model: transformers' text_config, InternVL's llm_config. */
-const TEXT_MODEL_KEYS = ['text_config', 'llm_config'] as const;
-const TEXT_MODEL_PATH = /(^|\.)(text_config|llm_config)$/;
+/** A config path ending in one of TEXT_MODEL_KEYS: a multimodal config's language model. */
+const TEXT_MODEL_PATH = new RegExp(`(^|\\.)(${TEXT_MODEL_KEYS.join('|')})$`);
 
 /** LlavaNextConfig's image_grid_pinpoints when the config leaves them out, as [height, width]. */
 const LLAVA_NEXT_PINPOINTS: readonly (readonly [number, number])[] = [[336, 672], [672, 336], [672, 672], [1008, 336], [336, 1008]];
@@ -160,8 +159,8 @@ const HELD_TOWERS: Readonly<Record<string, VisionTower['kind']>> = {
   qwen2_vl: 'qwen2vl', qwen2_5_vl: 'qwen25vl', qwen3_vl: 'qwen3vl', qwen3_vl_moe: 'qwen3vl', minicpmv: 'siglip', idefics3: 'siglip', smolvlm: 'siglip',
   // Qwen3.5: Qwen3-VL's tower without its DeepStack mergers.
   qwen3_5: 'qwen3vl', qwen3_5_moe: 'qwen3vl',
-  // MoonViT with Kimi-VL's projector (other models around a MoonViT build their own).
-  kimi_vl: 'moonvit',
+  // MoonViT with Kimi-VL's projector (other models around a MoonViT build their own); Kimi K3's, written with vt_* keys.
+  kimi_vl: 'moonvit', kimi_k3: 'moonvit',
   // GLM-4.1V's tower, GLM-4.5V's and GLM-4.6V's the same.
   glm4v: 'glm4v', glm4v_moe: 'glm4v' };
 
@@ -1789,6 +1788,7 @@ function transformerSpec(p: TransformerParts): ModelSpec {
     ...(refined.mtpLayers ? { mtpLayers: refined.mtpLayers } : draftLayersOf(config)),
     ...(refined.mlpLayers !== undefined ? { mlpLayers: Math.min(refined.mlpLayers, numLayers) } : {}),
     ...(refined.activationParams ? { activationParams: refined.activationParams } : {}),
+    ...(refined.blockResiduals ? { blockResiduals: refined.blockResiduals } : {}),
     ...(refined.gemma4 ? { gemma4: refined.gemma4, approximate: "its global layers' training activations counted at its sliding layers' head width, not measured" } : {}),
     ...(refined.nas ? { nas: refined.nas, approximate: 'its training activations counted as if every layer had attention and an FFN of the mean width, not measured' } : {}),
     ...(refined.deepseekV4 ? { deepseekV4: refined.deepseekV4, approximate: "its activations counted as one residual stream's and full multi-query attention's, not its compressed attention's or its hyper-connections', and not measured" } : {}),
@@ -1872,12 +1872,37 @@ function featureLayersProblem(config: VisionConfig, layers: number): SpecProblem
 function moonVitTower(config: VisionConfig, size: (key: string) => number): VisionTower {
   const [mergeRows, mergeCols] = config.mergeKernel?.pair ?? [2, 2];
   const rows = size('init_pos_emb_height');
+  const k3 = kimiK3Vit(config) ? { qkvWidth: size('qkv_hidden_size'), projectorInput: size('mm_hidden_size'), rmsNorm: config.values.norm_type !== 'layernorm' } : undefined;
   return {
     ...baseTower(config, size),
+    ...(k3 ? { hiddenSize: size('vt_hidden_size'), numLayers: size('vt_num_hidden_layers'), intermediateSize: size('vt_intermediate_size') } : {}),
     // No fixed image size: the grid its positions are learned on stands for it.
     imageSize: rows * size('patch_size'),
-    moonVit: { positionRows: rows, positionCols: size('init_pos_emb_width'), mergeRows, mergeCols },
+    moonVit: { positionRows: rows, positionCols: size('init_pos_emb_width'), mergeRows, mergeCols, ...(k3 ? { k3 } : {}) },
   };
+}
+
+/** Kimi K3's MoonViT writes its sizes as vt_hidden_size and its kin. */
+function kimiK3Vit(config: VisionConfig): boolean {
+  return config.values.vt_hidden_size !== undefined;
+}
+
+/**
+ * What Kimi K3's MoonViT is counted as, as its checkpoint has it: no biases, an MLP of two linears, the
+ * patchmergerv2 projector. A config writing otherwise is refused on the key (`norm_type` layernorm is read).
+ */
+const KIMI_K3_VIT_AS_COUNTED: Readonly<Record<string, boolean | string>> = {
+  attn_bias: false, linear_bias: false, patch_embed_proj_bias: false, mlp_type: 'mlp2', mm_projector_type: 'patchmergerv2',
+};
+
+/** The first key of a Kimi K3 MoonViT config that builds what VRAM Lens does not count, as a problem on it. */
+function kimiK3VitProblem(config: VisionConfig): SpecProblem | undefined {
+  const found = Object.entries(KIMI_K3_VIT_AS_COUNTED).find(([key, counted]) => config.values[key] !== undefined && config.values[key] !== null && config.values[key] !== counted);
+  if (!found) {
+    return undefined;
+  }
+  const [key, counted] = found;
+  return { severity: 'error', key: `vision_config.${key}`, message: `\`vision_config.${key}\` is ${JSON.stringify(config.values[key])}: VRAM Lens counts Kimi K3's vision tower as its checkpoint builds it (${key} ${JSON.stringify(counted)}).` };
 }
 
 /** Qwen3VLVisionConfig's deepstack_visual_indexes when the config leaves them out: [8, 16, 24]. */
@@ -2115,7 +2140,11 @@ const VISION_DEFAULTS: Readonly<Record<VisionTower['kind'], Readonly<Record<stri
     hidden_size: 1152, intermediate_size: 4304, depth: 27, in_channels: 3, patch_size: 16, spatial_merge_size: 2, temporal_patch_size: 2,
     out_hidden_size: 3584, num_position_embeddings: 2304,
   },
-  moonvit: { hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, num_channels: 3, patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64 },
+  moonvit: {
+    hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, num_channels: 3, patch_size: 14, init_pos_emb_height: 64, init_pos_emb_width: 64,
+    // Kimi K3's, as its checkpoint writes them (its config class is the checkpoint's remote code).
+    vt_hidden_size: 1024, vt_intermediate_size: 4096, vt_num_hidden_layers: 27, qkv_hidden_size: 1536, mm_hidden_size: 1024,
+  },
   // Glm4vVisionConfig's (the checkpoints write temporal_patch_size 2).
   glm4v: { hidden_size: 1536, intermediate_size: 13696, depth: 24, in_channels: 3, image_size: 336, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 1, out_hidden_size: 4096 },
   // Gemma4VisionConfig's; its images have no fixed size (image_size only sizes the report's example image).
@@ -2180,6 +2209,11 @@ function towerOfKind(config: VisionConfig, size: (key: string) => number, proble
     const moon = moonVitTower(config, size);
     if (config.mergeKernel && !config.mergeKernel.pair) {
       problems.push({ severity: 'error', key: 'vision_config.merge_kernel_size', message: '`vision_config.merge_kernel_size` must be two whole numbers from 1 to 64, the patches merged down and across ([2, 2]).' });
+      return undefined;
+    }
+    const k3Problem = kimiK3Vit(config) ? kimiK3VitProblem(config) : undefined;
+    if (k3Problem) {
+      problems.push(k3Problem);
       return undefined;
     }
     return moon;

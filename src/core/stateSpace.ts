@@ -205,8 +205,8 @@ function deltaNetTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[]
 /**
  * The tensors of `n` Kimi Delta Attention mixers of width `h`, as Kimi Linear's modeling code builds them: q_proj,
  * k_proj and v_proj; a bias-free depthwise convolution of each; A_log per head; the decay gate's low-rank f_a_proj /
- * f_b_proj and its dt_bias per channel; b_proj (β per head); the output gate's low-rank g_a_proj / g_b_proj; the gated
- * RMSNorm of one head's width; o_proj.
+ * f_b_proj and its dt_bias per channel; b_proj (β per head); the output gate (kimiGateTensors); the gated RMSNorm
+ * of one head's width; o_proj.
  */
 function kimiDeltaTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[] {
   const keys = m.keyHeads * m.keyDim;
@@ -216,12 +216,31 @@ function kimiDeltaTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[
     tensor('self_attn.k_proj', h, keys, n, true, 'attention', 'k'),
     tensor('self_attn.v_proj', h, values, n, true, 'attention', 'v'),
     tensor('self_attn.q/k/v_conv1d', m.convKernel, deltaNetConvChannels(m), n, false, 'other'),
-    tensor('self_attn.f_a_proj, g_a_proj', h, 2 * m.valueDim, n, true, 'attention'),
-    tensor('self_attn.f_b_proj, g_b_proj', m.valueDim, 2 * values, n, true, 'attention'),
+    ...kimiGateTensors(m, h, n),
     tensor('self_attn.b_proj', h, m.valueHeads, n, true, 'attention'),
-    tensor('self_attn.A_log, dt_bias', 1, m.valueHeads + values, n, false, 'other'),
+    // Kimi K3's checkpoint stores A_log with one entry per head channel.
+    tensor('self_attn.A_log, dt_bias', 1, (m.fullRankGate ? m.valueDim : m.valueHeads) + values, n, false, 'other'),
     tensor('self_attn.o_norm (gated)', 1, m.valueDim, n, false, 'norms'),
     tensor('self_attn.o_proj', values, h, n, true, 'attention', 'o'),
+  ];
+}
+
+/**
+ * Kimi Delta Attention's gates: the decay gate's low-rank f_a_proj / f_b_proj always; the output gate low-rank too
+ * (g_a_proj / g_b_proj), or full-rank (g_proj) in Kimi K3.
+ */
+function kimiGateTensors(m: DeltaNetShape, h: number, n: number): WeightTensor[] {
+  const values = m.valueHeads * m.valueDim;
+  if (m.fullRankGate) {
+    return [
+      tensor('self_attn.f_a_proj', h, m.valueDim, n, true, 'attention'),
+      tensor('self_attn.f_b_proj', m.valueDim, values, n, true, 'attention'),
+      tensor('self_attn.g_proj', h, values, n, true, 'attention'),
+    ];
+  }
+  return [
+    tensor('self_attn.f_a_proj, g_a_proj', h, 2 * m.valueDim, n, true, 'attention'),
+    tensor('self_attn.f_b_proj, g_b_proj', m.valueDim, 2 * values, n, true, 'attention'),
   ];
 }
 

@@ -57,6 +57,9 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
     out.push(vector(`${prefix}kv_a_layernorm`, m.kvLoraRank, layers));
     out.push(linear(`${prefix}kv_b_proj`, m.kvLoraRank, a * (m.qkNopeHeadDim + m.vHeadDim), layers, 'v'));
     out.push(linear(`${prefix}o_proj`, a * m.vHeadDim, h, layers, 'o'));
+    if (m.outputGate) {
+      out.push(linear(`${prefix}g_proj`, h, a * m.vHeadDim, layers));
+    }
     if (m.indexer) {
       const { heads, headDim } = m.indexer;
       out.push(linear(`${prefix}indexer.wq_b`, m.qLoraRank, heads * headDim, layers), linear(`${prefix}indexer.wk`, h, headDim, layers));
@@ -91,8 +94,8 @@ function attentionUntagged(spec: ModelSpec, layers: number, prefix: string): Unt
   return out;
 }
 
-function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix: string, expert = false): Untagged[] {
-  const h = spec.hiddenSize;
+/** An MLP of `intermediate` channels on `h` (the hidden size unless latent experts work narrower), `count` of them. */
+function mlpTensors(spec: ModelSpec, intermediate: number, count: number, prefix: string, expert = false, h = spec.hiddenSize): Untagged[] {
   const out: Untagged[] = [];
   if (spec.mlp === 'gated') {
     out.push(linear(`${prefix}gate_proj`, h, intermediate, count, 'gate', expert));
@@ -285,6 +288,9 @@ function decoderStack(spec: ModelSpec): WeightTensor[] {
     out.push(...expertTensors(spec, spec.moe, moeLayers));
   }
   out.push(...tagged('norms', vector('norms', norm, spec.numLayers * spec.normsPerLayer + (spec.finalNorm ? 1 : 0))));
+  if (spec.blockResiduals) {
+    out.push(...blockResidualTensors(spec));
+  }
   if (spec.mtpLayers) {
     // MiMo's multi-token-prediction layers: a decoder layer each, its input projection, and token, hidden and final norms.
     out.push(...attentionTensors(spec, spec.mtpLayers, 'mtp_layers.'));
@@ -297,6 +303,18 @@ function decoderStack(spec: ModelSpec): WeightTensor[] {
     out.push(...tagged('attention', vector('cross-attention q/k norms', 2 * spec.headDim, spec.crossAttentionLayers), vector('cross-attention gates', 2, spec.crossAttentionLayers)));
   }
   return out;
+}
+
+/**
+ * Kimi K3's block attention residuals: before each layer's attention and its MLP, and once after the stack, an RMSNorm
+ * and a one-output projection (kept in 16 bits, like a router) that weigh the earlier blocks' outputs.
+ */
+function blockResidualTensors(spec: ModelSpec): WeightTensor[] {
+  const mixes = 2 * spec.numLayers + 1;
+  return [
+    ...tagged('norms', vector('attention residual norms', normParams(spec), mixes)),
+    ...tagged('other', { ...linear('attention residual projections', spec.hiddenSize, 1, mixes), linear: false }),
+  ];
 }
 
 /**
@@ -419,7 +437,10 @@ export function eagleHeadTensors(spec: ModelSpec, method: EagleMethod, draftVoca
 /** A mixture of experts' layers: routed and shared experts, the router (and its bias), Qwen2-MoE's shared-expert gate. */
 function expertTensors(spec: ModelSpec, m: NonNullable<ModelSpec['moe']>, moeLayers: number): WeightTensor[] {
   const h = spec.hiddenSize;
-  const out = tagged('experts', ...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true));
+  const out = tagged('experts', ...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true, m.latent?.width ?? h));
+  if (m.latent) {
+    out.push(...tagged('experts', ...latentProjections(m.latent, h, moeLayers)));
+  }
   if (m.sharedIntermediate > 0) {
     out.push(...tagged('experts', ...mlpTensors(spec, m.sharedIntermediate, moeLayers, 'shared_experts.')));
   }
@@ -433,6 +454,15 @@ function expertTensors(spec: ModelSpec, m: NonNullable<ModelSpec['moe']>, moeLay
     out.push(...tagged('experts', { ...linear('shared_expert_gate', h, 1, moeLayers), linear: false }));
   }
   return out;
+}
+
+/** Kimi K3's latent experts' projections, one pair per MoE layer: the hidden size down to the latent, back up, and the latent's RMSNorm. */
+function latentProjections(latent: NonNullable<NonNullable<ModelSpec['moe']>['latent']>, h: number, moeLayers: number): Untagged[] {
+  return [
+    linear('routed_expert_down_proj', h, latent.width, moeLayers),
+    linear('routed_expert_up_proj', latent.width, h, moeLayers),
+    ...(latent.norm ? [vector('routed_expert_norm', latent.width, moeLayers)] : []),
+  ];
 }
 
 /** What follows the stack: a pooler, a classifier, a text projection, a score head, the LM head (once, when untied) and its bias. */

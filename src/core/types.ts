@@ -183,6 +183,12 @@ export interface ModelSpec {
    */
   readonly mtpLayers?: number;
   /**
+   * Kimi K3's block attention residuals (attn_res_block_size): every layer mixes the earlier blocks' outputs before
+   * its attention and before its MLP, each mix an RMSNorm and a one-output projection of the hidden size; the stack's
+   * output is mixed once more the same way.
+   */
+  readonly blockResiduals?: { readonly blockSize: number };
+  /**
    * Multi-token-prediction layers the checkpoint holds but the model does not load (Qwen3.5's mtp_num_hidden_layers,
    * DeepSeek-V3's and GLM-4.5's num_nextn_predict_layers): not in the count; vLLM loads them as the draft of MTP
    * speculative decoding.
@@ -334,6 +340,12 @@ export interface DeltaNetShape {
   readonly keyDim: number;
   readonly valueDim: number;
   readonly convKernel: number;
+  /**
+   * Kimi K3's Kimi Delta Attention (linear_attn_config.use_full_rank_gate): a full-rank output gate (g_proj, hidden
+   * size to every value channel) in place of the low-rank g_a_proj / g_b_proj, and A_log with one entry per head
+   * channel, as its checkpoint stores it.
+   */
+  readonly fullRankGate?: boolean;
 }
 
 /**
@@ -532,7 +544,17 @@ export interface VisionTower {
    * Kimi-VL's MoonViT: learned positions on a grid of init_pos_emb_height × init_pos_emb_width patches (interpolated
    * to each image's own grid), and merge_kernel_size patches merged into one token before its projector.
    */
-  readonly moonVit?: { readonly positionRows: number; readonly positionCols: number; readonly mergeRows: number; readonly mergeCols: number };
+  readonly moonVit?: {
+    readonly positionRows: number;
+    readonly positionCols: number;
+    readonly mergeRows: number;
+    readonly mergeCols: number;
+    /**
+     * Kimi K3's MoonViT: unbiased blocks with a fused qkv of qkvWidth per projection (qkv_hidden_size), RMSNorms unless
+     * norm_type says layernorm, and the patchmergerv2 projector from mm_hidden_size features (projectorInput).
+     */
+    readonly k3?: { readonly qkvWidth: number; readonly projectorInput: number; readonly rmsNorm: boolean };
+  };
   /**
    * Gemma 4's tower: its heads (num_attention_heads of head_dim, as many KV heads), the two axes' position tables of
    * position_embedding_size, whether its output is standardized, and the soft tokens an image becomes
@@ -596,6 +618,12 @@ export interface MoeShape {
    * routed to one skips its FFN; they hold no weights. Unset: none.
    */
   readonly zeroExperts?: number;
+  /**
+   * Kimi K3's latent experts (routed_expert_hidden_size): the routed experts work at `width`, between a projection
+   * from the hidden size down to it and one back up, shared by the layer's experts; `norm` (latent_moe_use_norm) an
+   * RMSNorm on the latent.
+   */
+  readonly latent?: { readonly width: number; readonly norm: boolean };
 }
 
 export interface MlaShape {
@@ -610,6 +638,8 @@ export interface MlaShape {
    * latent, one shared key, a LayerNorm on it, and a per-head weight; it caches one key per token.
    */
   readonly indexer?: { readonly heads: number; readonly headDim: number };
+  /** Kimi K3's gated latent attention (mla_use_output_gate): a gate (g_proj) from the hidden size over every head's values. */
+  readonly outputGate?: boolean;
 }
 
 export type Precision = '32-true' | '16-mixed' | 'bf16-mixed' | '16-true' | 'bf16-true' | 'fp8';

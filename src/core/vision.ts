@@ -369,6 +369,9 @@ function internVit(v: VisionTower, textHidden: number): WeightTensor[] {
 function moonVit(v: VisionTower, textHidden: number): WeightTensor[] {
   const h = v.hiddenSize;
   const grid = v.moonVit ?? { positionRows: 64, positionCols: 64, mergeRows: 2, mergeCols: 2 };
+  if (grid.k3) {
+    return kimiK3MoonVit(v, grid, grid.k3, textHidden);
+  }
   const merged = h * grid.mergeRows * grid.mergeCols;
   return [
     ...dense('patch_embed', v.channels * v.patchSize * v.patchSize, h, 1, true),
@@ -378,6 +381,32 @@ function moonVit(v: VisionTower, textHidden: number): WeightTensor[] {
     weight('projector.pre_norm', 1, 2 * h, 1, false),
     ...dense('projector.linear_1', merged, merged, 1, true),
     ...dense('projector.linear_2', merged, textHidden, 1, true),
+  ];
+}
+
+/**
+ * Kimi K3's MoonViT (its checkpoint's tensors): an unbiased patch convolution, learned positions on its position grid,
+ * blocks of two norms, a fused qkv (wqkv) and its output (wo) at qkv_hidden_size, a two-linear MLP (fc0, fc1), all
+ * unbiased, and a final norm; its patchmergerv2 projector: two unbiased linears over merge_kernel_size patches'
+ * features side by side, the first square, the second into the language model's width, then an RMSNorm there.
+ */
+function kimiK3MoonVit(v: VisionTower, grid: NonNullable<VisionTower['moonVit']>, k3: NonNullable<NonNullable<VisionTower['moonVit']>['k3']>, textHidden: number): WeightTensor[] {
+  const h = v.hiddenSize;
+  const n = v.numLayers;
+  const norm = k3.rmsNorm ? h : 2 * h;
+  const merged = k3.projectorInput * grid.mergeRows * grid.mergeCols;
+  return [
+    weight('patch_embed.proj', v.channels * v.patchSize * v.patchSize, h, 1, true),
+    weight('patch_embed.pos_emb', h, grid.positionRows * grid.positionCols, 1, false),
+    weight('blocks.norm0, norm1', 1, 2 * norm, n, false),
+    weight('blocks.wqkv', h, 3 * k3.qkvWidth, n, true),
+    weight('blocks.wo', k3.qkvWidth, h, n, true),
+    weight('blocks.mlp.fc0', h, v.intermediateSize, n, true),
+    weight('blocks.mlp.fc1', v.intermediateSize, h, n, true),
+    weight('final_layernorm', 1, norm, 1, false),
+    weight('mm_projector.proj.0', merged, merged, 1, true),
+    weight('mm_projector.proj.2', merged, textHidden, 1, true),
+    weight('mm_projector.post_norm', 1, textHidden, 1, false),
   ];
 }
 

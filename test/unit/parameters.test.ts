@@ -1043,22 +1043,86 @@ describe('Kimi Linear: Kimi Delta Attention beside latent attention, DeepSeek-V3
     assert.ok(a.estimate!.assumptions.some(n => /20 linear-attention \(Kimi Delta Attention\) mixers/.test(n)));
   });
 
-  it("refuses Kimi K3's additions and a linear_attn_config without its kda_layers, on the key", () => {
+  it('refuses a linear_attn_config without its kda_layers, on the key', () => {
     /** The config's text and the error each problem underlines there. */
     const refused = (config: object) => {
       const text = JSON.stringify(config);
       const a = onlyConfig(text);
       return { estimate: a.estimate, errors: a.problems.filter(p => p.severity === 'error').map(p => ({ at: text.slice(p.span!.start, p.span!.end), message: p.message })) };
     };
-    const k3 = refused({ ...KIMI_LINEAR, routed_expert_hidden_size: 1152 });
-    assert.strictEqual(k3.estimate, undefined);
-    assert.ok(k3.errors.some(e => e.at.startsWith('"routed_expert_hidden_size"') && /Kimi K3/.test(e.message)), JSON.stringify(k3.errors));
-    assert.strictEqual(refused({ ...KIMI_LINEAR, mla_use_output_gate: false }).estimate!.parameters.total, 49_122_681_728);
+    // Kimi K3's switches written off add nothing.
+    assert.strictEqual(refused({ ...KIMI_LINEAR, mla_use_output_gate: false, latent_moe_use_norm: false }).estimate!.parameters.total, 49_122_681_728);
     const { kda_layers: _listed, ...noList } = KIMI_LINEAR.linear_attn_config;
     const missing = refused({ ...KIMI_LINEAR, linear_attn_config: noList });
     assert.strictEqual(missing.estimate, undefined);
     // Shown on the section's num_heads (a list is no key of its own to underline).
     assert.ok(missing.errors.some(e => e.at.startsWith('"num_heads"') && /kda_layers/.test(e.message)), JSON.stringify(missing.errors));
+  });
+});
+
+describe('Kimi K3: Kimi Linear with latent experts, gated attention, block attention residuals, and its MoonViT', () => {
+  // moonshotai/Kimi-K3's config.json as a public model-information report of its checkpoint prints it (the keys that
+  // size it), beside every tensor's shape and dtype across its 96 safetensors files.
+  const FULL = [4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64, 68, 72, 76, 80, 84, 88, 92, 93];
+  const KIMI_K3 = {
+    architectures: ['KimiK3ForConditionalGeneration'], model_type: 'kimi_k3', tie_word_embeddings: false,
+    text_config: {
+      architectures: ['KimiLinearForCausalLM'], model_type: 'kimi_linear', attn_res_block_size: 12, first_k_dense_replace: 1, hidden_act: 'situ', hidden_size: 7168,
+      intermediate_size: 33792, kv_lora_rank: 512, latent_moe_use_norm: true, max_position_embeddings: 1048576, mla_use_nope: true, mla_use_output_gate: true,
+      linear_attn_config: { full_attn_layers: FULL, gate_lower_bound: -5.0, head_dim: 128, kda_layers: Array.from({ length: 93 }, (_, i) => i + 1).filter(i => !FULL.includes(i)), num_heads: 96, short_conv_kernel_size: 4, use_full_rank_gate: true },
+      moe_intermediate_size: 3072, moe_layer_freq: 1, moe_router_activation_func: 'sigmoid', num_attention_heads: 96, num_experts: 896, num_experts_per_token: 16, num_hidden_layers: 93,
+      num_key_value_heads: 96, num_nextn_predict_layers: 0, num_shared_experts: 2, q_lora_rank: 1536, qk_nope_head_dim: 128, qk_rope_head_dim: 64, routed_expert_hidden_size: 3584,
+      tie_word_embeddings: false, v_head_dim: 128, vocab_size: 163840,
+      quantization_config: {
+        config_groups: { group_0: { format: 'mxfp4-pack-quantized', targets: ['Linear'], weights: { group_size: 32, num_bits: 4, scale_dtype: 'torch.uint8', strategy: 'group', symmetric: true, type: 'float' } } },
+        format: 'mxfp4-pack-quantized', ignore: ['re:.*self_attn.*', 're:.*shared_experts.*', 're:.*mlp\\.(gate|up|gate_up|down)_proj.*', 're:.*lm_head.*', 're:.*vision_tower.*', 're:.*mm_projector.*'],
+        quant_method: 'compressed-tensors', quantization_status: 'compressed',
+      },
+    },
+    vision_config: {
+      attn_bias: false, init_pos_emb_height: 64, init_pos_emb_time: 4, init_pos_emb_width: 64, linear_bias: false, merge_kernel_size: [2, 2], mlp_type: 'mlp2', mm_hidden_size: 1024,
+      mm_projector_type: 'patchmergerv2', norm_type: 'rmsnorm', patch_embed_proj_bias: false, patch_size: 14, pos_emb_type: 'divided_fixed', qkv_hidden_size: 1536,
+      vt_hidden_size: 1024, vt_intermediate_size: 4096, vt_num_attention_heads: 12, vt_num_hidden_layers: 27,
+    },
+  };
+
+  it('2,779,931,837,184 parameters: the checkpoint\'s tensors, its MXFP4 experts unpacked', () => {
+    const a = onlyConfig(JSON.stringify(KIMI_K3));
+    const p = a.estimate!.parameters;
+    assert.strictEqual(p.total, 2_779_931_837_184);
+    // The tower (27 blocks: wqkv 4,608 × 1,024, wo, fc0 and fc1, two RMSNorms; the patch convolution, the 64 × 64
+    // position grid, the final norm) and the projector (4,096², 4,096 → 7,168, its RMSNorm).
+    assert.strictEqual(p.vision, 401_214_464 + 46_144_512);
+    const tensors = weightTensors(a.spec!);
+    const sum = (pick: (name: string) => boolean) => tensors.filter(t => pick(t.name)).reduce((n, t) => n + numel(t), 0);
+    // Per delta-attention layer: q, k, v, the full-rank gate g_proj and o (5 × 7,168 × 12,288), the decay gate
+    // (7,168 × 128 + 128 × 12,288), β (7,168 × 96), three 4-step convolutions, A_log as stored (128), dt_bias, the norm.
+    assert.strictEqual(sum(n => n.startsWith('self_attn.')), 69 * (5 * 7168 * 12288 + 7168 * 128 + 128 * 12288 + 7168 * 96 + 3 * 12288 * 4 + 128 + 12288 + 128));
+    // Every MoE layer's 896 experts at the 3,584-wide latent (w1, w3: 3,584 → 3,072; w2 back), the projections to
+    // and from it and its norm.
+    assert.strictEqual(sum(n => n.startsWith('experts.')), 92 * 896 * 3 * 3072 * 3584);
+    assert.strictEqual(sum(n => n.startsWith('routed_expert_')), 92 * (2 * 7168 * 3584 + 3584));
+    // Before each layer's attention and MLP, and after the stack: an RMSNorm and a one-output projection.
+    assert.strictEqual(sum(n => n.startsWith('attention residual')), (2 * 93 + 1) * 2 * 7168);
+    // 16 of 896 experts per token: the rest of the text model is always active.
+    assert.strictEqual(p.activePerToken, p.total - p.vision - (92 * (896 - 16) * 3 * 3072 * 3584));
+  });
+
+  it('its stored bytes match the report: MXFP4 routed experts, the rest in 16 bits (1453.66 GiB of tensors)', () => {
+    const a = onlyConfig(JSON.stringify(KIMI_K3));
+    assert.strictEqual(a.estimate!.settings.quantization, 'mxfp4');
+    // The report's tensors: 1,560,860,324,864 bytes, of which ≈ 22 MB fp32 vectors VRAM Lens counts in 16 bits.
+    const stored = 1_560_860_324_864;
+    const weights = a.estimate!.inference.components.weights;
+    assert.ok(Math.abs(weights - stored) / stored < 1e-4, `${weights} vs ${stored}`);
+  });
+
+  it('refuses a tower it does not count, on the key', () => {
+    const text = JSON.stringify({ ...KIMI_K3, vision_config: { ...KIMI_K3.vision_config, linear_bias: true } });
+    const a = onlyConfig(text);
+    assert.strictEqual(a.estimate, undefined);
+    const error = a.problems.find(p => p.severity === 'error');
+    assert.ok(error && text.slice(error.span!.start, error.span!.end).startsWith('"linear_bias"') && /Kimi K3/.test(error.message), JSON.stringify(a.problems));
   });
 });
 

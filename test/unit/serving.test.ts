@@ -524,6 +524,24 @@ describe('serving planner: Kimi Linear (Kimi Delta Attention and latent attentio
   });
 });
 
+describe('serving planner: Kimi K3 (Kimi Linear with latent experts, in compressed-tensors MXFP4) in vLLM', () => {
+  const plan = (gpu: string) => only('vllm serve moonshotai/Kimi-K3 --trust-remote-code -tp 16 --max-model-len 131072\n', 'shell', { targetGpu: gpu });
+
+  it('pages the latent in its 24 gated attention layers and a float32 delta state in the 69 others; its experts load as stored on any GPU', () => {
+    const hopper = plan('H200');
+    // 576 latent values in bf16 per MLA layer; per KDA layer on one of 16 GPUs, 6 heads of 128 × 128 in float32 and
+    // the 3-input convolution window over q, k and v (3 × 12,288 / 16 channels) in bf16.
+    assert.strictEqual(hopper.serving!.kvBytesPerToken, 24 * 576 * 2);
+    assert.strictEqual(vllmStatePageBytes(hopper.spec!, hopper.servingOptions!), 6 * 128 * 128 * 4 + ((3 * 12288) / 16) * 3 * 2);
+    // The checkpoint's 1,560,860,324,864 bytes over 16 GPUs, and more (the embedding and head split, the norms and
+    // the tower whole on each); compressed-tensors MXFP4 takes no triton_kernels layout on Hopper, unlike gpt-oss's.
+    const weights = hopper.serving!.weightsBytes;
+    assert.ok(weights > 1_560_860_324_864 / 16 && weights < 1.05 * (1_560_860_324_864 / 16), `${weights}`);
+    assert.strictEqual(plan('B200').serving!.weightsBytes, weights);
+    assert.ok(hopper.serving!.starts, hopper.serving!.reason);
+  });
+});
+
 describe('serving planner: MiniMax-M1 (lightning attention and softmax attention) in vLLM', () => {
   const plan = (flags: string, gpu = 'H100 80GB') => only(`vllm serve MiniMaxAI/MiniMax-M1-80k --trust-remote-code -tp 8 ${flags}\n`, 'shell', { targetGpu: gpu });
 
