@@ -205,6 +205,25 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
 /** vLLM's CUDA context and the memory at start that is not its own (measured on an H100: 0.51 GiB before any tensor). */
 const CONTEXT_BYTES = 0.5 * GIB;
 
+/**
+ * What each GPU holds before vLLM measures its budget, which stays outside it: the CUDA context on one GPU, and with
+ * the communicators of tensor or pipeline parallelism 1.43–2.05 GiB on Hopper (vLLM 0.19's H100 logs, "worker init
+ * memory snapshot"); elsewhere the context and about 0.13 GiB of NCCL (see nonTorchBytes).
+ */
+function initBytes(gpusPerStage: number, pp: number, gpu: Gpu): number {
+  if (gpusPerStage * pp <= 1) {
+    return CONTEXT_BYTES;
+  }
+  return nvlinkSharp(gpu) ? 1.5 * GIB : CONTEXT_BYTES + 0.13 * GIB;
+}
+
+/**
+ * What gpt-oss's MXFP4 experts hold on a Hopper GPU beyond vLLM's accounting once laid out for triton_kernels, fitted
+ * to vLLM 0.19's H100 logs of gpt-oss-20b: the allocator's reserved but unallocated memory in its two out-of-memory
+ * reports (1.78 GiB at TP 1, 1.62 at TP 2) and its CUDA graphs above the fit (0.43 and 0.14 GiB).
+ */
+const TRITON_MXFP4_SLACK = 2.2 * GIB;
+
 /** Hopper data-centre GPUs (H100, H200), whose NVSwitch systems NCCL uses NVLink SHARP on. */
 function nvlinkSharp(gpu: Gpu): boolean {
   return gpu.generation === 'Hopper';
@@ -393,6 +412,11 @@ function mxfp4HopperLayoutBytes(spec: ModelSpec, tp: number, layersHere: number)
  */
 function tritonMxfp4Experts(spec: ModelSpec, options: Pick<ServingOptions, 'quantization'>): boolean {
   return options.quantization === 'mxfp4' && spec.moe?.latent === undefined;
+}
+
+/** Whether the release lays triton MXFP4 experts out for Hopper's matmul (mxfp4HopperLayoutBytes, TRITON_MXFP4_SLACK). */
+function hopperMxfp4Layout(spec: ModelSpec, options: Pick<ServingOptions, 'quantization'>, gpu: Gpu, accounting: Pick<VllmAccounting, 'mxfp4HopperLayout'>): boolean {
+  return tritonMxfp4Experts(spec, options) && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout;
 }
 
 /**
@@ -747,7 +771,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const stateLayersPerStage = stageLayers(statePage > 0 ? recurrentLayers(spec) : 0, pp);
   const stages: Stage[] = layersPerStage.map((layers, i) => {
     const layersHere = stageLayers(spec.numLayers, pp)[i];
-    const layout = tritonMxfp4Experts(spec, options) && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
+    const layout = hopperMxfp4Layout(spec, options, gpu, accounting) ? mxfp4HopperLayoutBytes(spec, options.tensorParallel, layersHere) : 0;
     const drafted = i === pp - 1 ? draftWeightBytes(spec, options, draft) : 0;
     const weights = Math.max(0, stageWeightBytes(spec, options, i, layersHere) + drafted + layout + loraSlotBytes(spec, options, layersHere) - (options.cpuOffloadGb ?? 0) * GIB);
     const activation = activationPeak(spec, options, tokens, seqs, accounting, { first: i === 0, last: i === pp - 1 });
@@ -773,7 +797,8 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, grouped);
   const manualPool = options.kvCacheMemoryBytes !== undefined;
-  const reason = stateDtypeRefusal(spec, options) || refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1) });
+  const outside = { init: initBytes(expertGroup(spec, options), pp, gpu), slack: hopperMxfp4Layout(spec, options, gpu, accounting) ? TRITON_MXFP4_SLACK : 0, warmupRequests: Math.min(seqs, tokens) };
+  const reason = stateDtypeRefusal(spec, options) || refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1), outside });
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
     weightsBytes: worst.weights, activationPeakBytes: worst.activation, nonTorchBytes: Math.round(nonTorch), cudaGraphBytes: Math.round(graphs),
@@ -816,6 +841,8 @@ interface RefusalInputs {
   /** The pool was set by hand (`--kv-cache-memory-bytes`), not sized from the budget. */
   readonly manualPool: boolean;
   readonly kvCacheBytes: number;
+  /** What the GPU holds outside the budget: before it (initBytes), beyond vLLM's accounting (TRITON_MXFP4_SLACK); the sampler's warm-up requests. */
+  readonly outside: { readonly init: number; readonly slack: number; readonly warmupRequests: number };
 }
 
 /** vLLM pads the vocabulary of its embedding and head to a multiple of 64 before it splits them over TP. */
@@ -843,7 +870,7 @@ function stateDtypeRefusal(spec: ModelSpec, options: Pick<ServingOptions, 'mamba
 
 /** Why vLLM would not start, in its own words, or '' when it starts. */
 function refusal(r: RefusalInputs): string {
-  const free = r.total - CONTEXT_BYTES;
+  const free = r.total - r.outside.init;
   if (r.spec.maxPositions !== undefined && r.maxModelLen > r.spec.maxPositions) {
     return `User-specified max_model_len (${r.maxModelLen}) is greater than the derived max_model_len (max_position_embeddings=${r.spec.maxPositions} in model's config.json). To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.`;
   }
@@ -872,8 +899,21 @@ function refusal(r: RefusalInputs): string {
   if (r.manualPool && held > free) {
     return `CUDA out of memory: the KV cache set by kv_cache_memory_bytes (${GIB_TEXT(r.kvCacheBytes)} GiB) with the weights (${GIB_TEXT(r.worst.weights)} GiB), the activation peak (${GIB_TEXT(r.worst.activation)} GiB), non-torch memory and CUDA graphs needs ${GIB_TEXT(held)} GiB per GPU, and the GPU has ${GIB_TEXT(free)} GiB free. Lower \`kv_cache_memory_bytes\`.`;
   }
-  if (!r.manualPool && !r.accounting.graphsInBudget && r.budget + r.graphs > r.total) {
-    return `CUDA out of memory while capturing CUDA graphs: the budget (${GIB_TEXT(r.budget)} GiB) and the graphs (about ${GIB_TEXT(r.graphs)} GiB) exceed the GPU's ${GIB_TEXT(r.total)} GiB. Lower \`gpu_memory_utilization\` or pass \`--enforce-eager\`.`;
+  return r.manualPool ? '' : warmupRefusal(r);
+}
+
+/**
+ * After the pool, vLLM captures its CUDA graphs (outside the budget before 0.21) and warms the sampler up: the GPU
+ * must hold what it held before the budget, the budget, the graphs and what its accounting misses.
+ */
+function warmupRefusal(r: RefusalInputs): string {
+  const graphsOutside = r.accounting.graphsInBudget ? 0 : r.graphs;
+  const held = r.outside.init + r.budget + graphsOutside;
+  if (held > r.total) {
+    return `CUDA out of memory while capturing CUDA graphs: the budget (${GIB_TEXT(r.budget)} GiB), the graphs (about ${GIB_TEXT(r.graphs)} GiB) and what the GPU held before (${GIB_TEXT(r.outside.init)} GiB) exceed the GPU's ${GIB_TEXT(r.total)} GiB. Lower \`gpu_memory_utilization\` or pass \`--enforce-eager\`.`;
+  }
+  if (r.accounting.v1 && held + r.outside.slack > r.total) {
+    return `CUDA out of memory occurred when warming up sampler with ${r.outside.warmupRequests} dummy requests. Please try lowering \`max_num_seqs\` or \`gpu_memory_utilization\` when initializing the engine.`;
   }
   return '';
 }
@@ -905,6 +945,9 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   ];
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
+  }
+  if (hopperMxfp4Layout(spec, options, gpu, a)) {
+    notes.push(`Start: the MXFP4 experts' triton_kernels layout leaves about ${GIB_TEXT(TRITON_MXFP4_SLACK)} GiB per GPU beyond vLLM's accounting (fitted to vLLM 0.19's gpt-oss-20b logs on H100s), which must fit beside the budget and the CUDA graphs when the sampler warms up.`);
   }
   const dcp = options.decodeContextParallel ?? 1;
   if (dcp > 1) {
@@ -1393,4 +1436,13 @@ export function neededUtilization(spec: ModelSpec, options: ServingOptions, gpu:
   // Shares from 0.50 to 0.99, as the hundredths past 0.49.
   const u = smallestFitting(n => planVllm(spec, { ...options, gpuMemoryUtilization: (49 + n) / 100 }, gpu).starts, 50);
   return u === undefined ? undefined : (49 + u) / 100;
+}
+
+/**
+ * The largest `gpu_memory_utilization` (hundredths from 0.50) at which vLLM starts, for a budget that leaves what the
+ * GPU holds outside it (the CUDA graphs, the sampler's warm-up) no room; undefined when 0.50 does not start either.
+ */
+export function mostUtilization(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
+  const u = largestFitting(n => planVllm(spec, { ...options, gpuMemoryUtilization: (49 + n) / 100 }, gpu).starts, 50);
+  return u === 0 ? undefined : (49 + u) / 100;
 }

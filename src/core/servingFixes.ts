@@ -6,7 +6,7 @@ import { computesFp8, cudaTotalBytes, gpuMemoryBytes, vllmBitsandbytesRuns, type
 import { GIB } from './memory';
 import { planLlamaCpp, type LlamaOptions } from './llamacpp';
 import { largestFitting, smallestFitting } from './search';
-import { dataParallelOf, fewestStartingSplit, neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
+import { dataParallelOf, fewestStartingSplit, mostUtilization, neededMemFraction, neededUtilization, planServing, vllmRelease, vllmSplits, type ServingOptions, type ServingPlan } from './serving';
 import type { ModelSpec } from './types';
 
 /** The command-line flag for an option, as `vllm serve` and llama.cpp spell it. */
@@ -99,9 +99,13 @@ function lengthAndShareTries({ spec, options, plan, gpu }: Situation): Try[] {
     tries.push({ option: 'maxModelLen', value: len, written: String(len), title: `Set max_model_len to ${formatInteger(len)} (the longest one request the KV pool holds)` });
   }
   if (options.engine === 'vllm') {
+    const current = options.gpuMemoryUtilization ?? vllmRelease(options).accounting.defaultUtilization;
     const needed = neededUtilization(spec, options, gpu);
-    if (needed !== undefined && needed > (options.gpuMemoryUtilization ?? vllmRelease(options).accounting.defaultUtilization)) {
+    const most = needed !== undefined && needed < current ? mostUtilization(spec, options, gpu) : undefined;
+    if (needed !== undefined && needed > current) {
       tries.push({ option: 'gpuMemoryUtilization', value: needed, written: String(needed), title: `Set gpu_memory_utilization to ${needed} (the least at which vLLM starts)` });
+    } else if (most !== undefined && most < current) {
+      tries.push({ option: 'gpuMemoryUtilization', value: most, written: String(most), title: `Set gpu_memory_utilization to ${most} (the most at which vLLM starts, leaving its CUDA graphs and the sampler's warm-up room)` });
     }
   }
   if (options.engine === 'sglang') {

@@ -306,6 +306,30 @@ describe('serving planner: vLLM', () => {
     assert.ok(hopper - plan(1, { targetGpu: 'A100 80GB' }).weightsBytes > 0.5 * GIB);
   });
 
+  // vLLM 0.19 on H100s (llm-d-planner's logs): gpt-oss-20b at --gpu-memory-utilization 0.95 ran out of memory warming
+  // its sampler up, at -tp 1 and 2, with 1.78 and 1.62 GiB reserved but unallocated; at -tp 2 and 0.9 it started.
+  // Llama 4 Scout at -tp 4 and 0.95, with what its GPUs held before the budget (2.05 GiB), started.
+  it("refuses gpt-oss's MXFP4 experts on Hopper where what vLLM's accounting misses leaves the sampler's warm-up no room", () => {
+    const plan = (flags: string, gpu = 'H100 80GB') => only(`vllm serve openai/gpt-oss-20b --max-model-len 8192 --no-enable-prefix-caching ${flags}\n`, 'shell', { engineVersion: '0.19', targetGpu: gpu }).serving!;
+    for (const flags of ['--gpu-memory-utilization 0.95', '--gpu-memory-utilization 0.95 -tp 2']) {
+      const refused = plan(flags);
+      assert.strictEqual(refused.starts, false, flags);
+      assert.match(refused.reason, /^CUDA out of memory occurred when warming up sampler with 1024 dummy requests\. Please try lowering `max_num_seqs` or `gpu_memory_utilization`/);
+      assert.ok(refused.assumptions.some(n => /beyond vLLM's accounting/.test(n)));
+    }
+    // The fix lowers the share to the most that starts.
+    const text = 'vllm serve openai/gpt-oss-20b --max-model-len 8192 --gpu-memory-utilization 0.95\n';
+    const a = only(text, 'shell', { engineVersion: '0.19', targetGpu: 'H100 80GB' });
+    const fix = servingFixes(a, findGpu('H100 80GB')!, text).find(f => f.kind === 'gpu-memory-utilization');
+    assert.ok(fix && typeof fix.value === 'number' && fix.value < 0.95 && fix.value >= 0.9, JSON.stringify(fix));
+    assert.ok(only(text.replace('0.95', String(fix.value)), 'shell', { engineVersion: '0.19', targetGpu: 'H100 80GB' }).serving!.starts);
+    assert.ok(plan('-tp 2').starts, plan('-tp 2').reason);
+    // Without the Hopper layout (an A100 runs the experts through Marlin) nothing is missed.
+    assert.ok(plan('--gpu-memory-utilization 0.95', 'A100 80GB').starts);
+    const scout = only('vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct --max-model-len 8192 --gpu-memory-utilization 0.95 --no-enable-prefix-caching -tp 4\n', 'shell', { engineVersion: '0.19' }).serving!;
+    assert.ok(scout.starts, scout.reason);
+  });
+
   it("counts a routed MoE's expert copies once, as its fused kernel's workspaces (Mixtral 8x7B at TP 2: 1.21 GiB)", () => {
     const p = only('vllm serve mistralai/Mixtral-8x7B-Instruct-v0.1 --max-model-len 8192 --gpu-memory-utilization 0.95 -tp 2\n', 'shell', { engineVersion: '0.19' }).serving!;
     assert.ok(Math.abs(p.activationPeakBytes / GIB - 1.21) / 1.21 < 0.1, `activation ${p.activationPeakBytes / GIB}`);
