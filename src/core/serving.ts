@@ -172,6 +172,8 @@ interface VllmAccounting {
   readonly hybridPrefixCaching: boolean;
   /** MXFP4 experts laid out for triton_kernels' Hopper matmul, padded (from 0.11.1, on PyTorch 2.9; before, unswizzled). */
   readonly mxfp4HopperLayout: boolean;
+  /** That layout leaves memory beyond vLLM's accounting (TRITON_MXFP4_SLACK): not on 0.11.2, on 0.14.1 and 0.19; taken from 0.12. */
+  readonly mxfp4LayoutSlack: boolean;
   /** `--quantization bitsandbytes` alone quantizes 16-bit weights to NF4 as they load (0.7 on; before, a load format too). */
   readonly inFlightBitsandbytes: boolean;
 }
@@ -198,6 +200,7 @@ function vllmAccounting(version: readonly number[]): VllmAccounting {
     capacityFromConcurrency: atLeast(version, 0, 21),
     hybridPrefixCaching: atLeast(version, 0, 20),
     mxfp4HopperLayout: atLeast(version, 0, 12) || (version[0] === 0 && version[1] === 11 && (version[2] ?? 0) >= 1),
+    mxfp4LayoutSlack: atLeast(version, 0, 12),
     inFlightBitsandbytes: atLeast(version, 0, 7),
   };
 }
@@ -220,7 +223,8 @@ function initBytes(gpusPerStage: number, pp: number, gpu: Gpu): number {
 /**
  * What gpt-oss's MXFP4 experts hold on a Hopper GPU beyond vLLM's accounting once laid out for triton_kernels, fitted
  * to vLLM 0.19's H100 logs of gpt-oss-20b: the allocator's reserved but unallocated memory in its two out-of-memory
- * reports (1.78 GiB at TP 1, 1.62 at TP 2) and its CUDA graphs above the fit (0.43 and 0.14 GiB).
+ * reports (1.78 GiB at TP 1, 1.62 at TP 2) and its CUDA graphs above the fit (0.43 and 0.14 GiB). vLLM 0.11.2 started
+ * gpt-oss-120b at 0.97 on one H100, which 0.14.1 no longer did (vllm#33155): from 0.12 on, as mxfp4LayoutSlack says.
  */
 const TRITON_MXFP4_SLACK = 2.2 * GIB;
 
@@ -797,7 +801,8 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, grouped);
   const manualPool = options.kvCacheMemoryBytes !== undefined;
-  const outside = { init: initBytes(expertGroup(spec, options), pp, gpu), slack: hopperMxfp4Layout(spec, options, gpu, accounting) ? TRITON_MXFP4_SLACK : 0, warmupRequests: Math.min(seqs, tokens) };
+  const slack = hopperMxfp4Layout(spec, options, gpu, accounting) && accounting.mxfp4LayoutSlack ? TRITON_MXFP4_SLACK : 0;
+  const outside = { init: initBytes(expertGroup(spec, options), pp, gpu), slack, warmupRequests: Math.min(seqs, tokens) };
   const reason = stateDtypeRefusal(spec, options) || refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1), outside });
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
@@ -946,7 +951,7 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
   }
-  if (hopperMxfp4Layout(spec, options, gpu, a)) {
+  if (hopperMxfp4Layout(spec, options, gpu, a) && a.mxfp4LayoutSlack) {
     notes.push(`Start: the MXFP4 experts' triton_kernels layout leaves about ${GIB_TEXT(TRITON_MXFP4_SLACK)} GiB per GPU beyond vLLM's accounting (fitted to vLLM 0.19's gpt-oss-20b logs on H100s), which must fit beside the budget and the CUDA graphs when the sampler warms up.`);
   }
   const dcp = options.decodeContextParallel ?? 1;

@@ -326,6 +326,11 @@ describe('serving planner: vLLM', () => {
     assert.ok(plan('-tp 2').starts, plan('-tp 2').reason);
     // Without the Hopper layout (an A100 runs the experts through Marlin) nothing is missed.
     assert.ok(plan('--gpu-memory-utilization 0.95', 'A100 80GB').starts);
+    // vllm#33155: gpt-oss-120b at 0.97 on one H100 started on vLLM 0.11.2 (100 sequences, 85K) and not on 0.14.1 (1, 5K).
+    const big = (version: string, seqs: number, len: number) =>
+      only(`vllm serve openai/gpt-oss-120b --gpu-memory-utilization 0.97 --max_num_seqs ${seqs} --max-model-len ${len}\n`, 'shell', { engineVersion: version, targetGpu: 'H100 80GB' }).serving!;
+    assert.ok(big('0.11.2', 100, 87040).starts, big('0.11.2', 100, 87040).reason);
+    assert.strictEqual(big('0.14.1', 1, 5120).starts, false);
     const scout = only('vllm serve meta-llama/Llama-4-Scout-17B-16E-Instruct --max-model-len 8192 --gpu-memory-utilization 0.95 --no-enable-prefix-caching -tp 4\n', 'shell', { engineVersion: '0.19' }).serving!;
     assert.ok(scout.starts, scout.reason);
   });
