@@ -418,9 +418,14 @@ function tritonMxfp4Experts(spec: ModelSpec, options: Pick<ServingOptions, 'quan
   return options.quantization === 'mxfp4' && spec.moe?.latent === undefined;
 }
 
-/** Whether the release lays triton MXFP4 experts out for Hopper's matmul (mxfp4HopperLayoutBytes, TRITON_MXFP4_SLACK). */
+/** Whether the release lays triton MXFP4 experts out for Hopper's matmul (mxfp4HopperLayoutBytes). */
 function hopperMxfp4Layout(spec: ModelSpec, options: Pick<ServingOptions, 'quantization'>, gpu: Gpu, accounting: Pick<VllmAccounting, 'mxfp4HopperLayout'>): boolean {
   return tritonMxfp4Experts(spec, options) && gpu.generation === 'Hopper' && accounting.mxfp4HopperLayout;
+}
+
+/** What that layout leaves beyond vLLM's accounting on each GPU in this release (TRITON_MXFP4_SLACK), or 0. */
+function layoutSlackBytes(spec: ModelSpec, options: Pick<ServingOptions, 'quantization'>, gpu: Gpu, accounting: Pick<VllmAccounting, 'mxfp4HopperLayout' | 'mxfp4LayoutSlack'>): number {
+  return hopperMxfp4Layout(spec, options, gpu, accounting) && accounting.mxfp4LayoutSlack ? TRITON_MXFP4_SLACK : 0;
 }
 
 /**
@@ -801,8 +806,7 @@ export function planVllm(spec: ModelSpec, options: ServingOptions, gpu: Gpu): Se
   const kvCacheBytes = blocks * blockBytes;
   const longest = longestLength(worst.groups, blocks, blockSize, spec.slidingWindow, tokens, maxModelLen, grouped);
   const manualPool = options.kvCacheMemoryBytes !== undefined;
-  const slack = hopperMxfp4Layout(spec, options, gpu, accounting) && accounting.mxfp4LayoutSlack ? TRITON_MXFP4_SLACK : 0;
-  const outside = { init: initBytes(expertGroup(spec, options), pp, gpu), slack, warmupRequests: Math.min(seqs, tokens) };
+  const outside = { init: initBytes(expertGroup(spec, options), pp, gpu), slack: layoutSlackBytes(spec, options, gpu, accounting), warmupRequests: Math.min(seqs, tokens) };
   const reason = stateDtypeRefusal(spec, options) || refusal({ accounting, total, budget, utilization, worst, blocks, kvTokens, maxModelLen, perRequest, blockBytes, longest, graphs, spec, tensorParallel: options.tensorParallel, nonTorch, manualPool, kvCacheBytes, decodeContextParallel: Math.max(1, options.decodeContextParallel ?? 1), outside });
   return {
     engine: 'vllm', version: versionText, gpu: gpu.name, gpus: deploymentGpus(options, pp), budgetBytes: Math.round(budget),
@@ -951,8 +955,9 @@ function vllmAssumptions(a: VllmAccounting, { version, gpu, seqs, tokens, option
   if (pp >= 2) {
     notes.push(`Pipeline parallelism: ${pp} stages; every stage keeps the block count of the stage with the least room, which is the stage shown.`);
   }
-  if (hopperMxfp4Layout(spec, options, gpu, a) && a.mxfp4LayoutSlack) {
-    notes.push(`Start: the MXFP4 experts' triton_kernels layout leaves about ${GIB_TEXT(TRITON_MXFP4_SLACK)} GiB per GPU beyond vLLM's accounting (fitted to vLLM 0.19's gpt-oss-20b logs on H100s), which must fit beside the budget and the CUDA graphs when the sampler warms up.`);
+  const slack = layoutSlackBytes(spec, options, gpu, a);
+  if (slack > 0) {
+    notes.push(`Start: the MXFP4 experts' triton_kernels layout leaves about ${GIB_TEXT(slack)} GiB per GPU beyond vLLM's accounting (fitted to vLLM 0.19's gpt-oss-20b logs on H100s), which must fit beside the budget and the CUDA graphs when the sampler warms up.`);
   }
   const dcp = options.decodeContextParallel ?? 1;
   if (dcp > 1) {
