@@ -9,7 +9,7 @@ import { ALONE, convNetInferenceActivationBytes, convNetNote, convNetTrainingAct
 import { safetyCheckerTensors, vaeUpcast } from './pipeline';
 import { audioTensors, imageCost, TOWER_NAMES, towerActivationBytes } from './vision';
 import { describeIa3 } from './ia3';
-import { ia3Width, loraAdapters, nasAttentionLayers, weightTensors } from './tensors';
+import { expertWidth, ia3Width, loraAdapters, nasAttentionLayers, weightTensors } from './tensors';
 import { numel, type LoraTarget, type WeightTensor } from './weightTensor';
 import { dataParallelDegree } from './parallelism';
 import type {
@@ -618,7 +618,7 @@ function attentionBytes(layer: LayerTerms): number {
 function mlpBytes(layer: LayerTerms): { bytes: number; sequenceWide: number } {
   const { spec, tokens, c, compiled, autocast, inputBytes } = layer;
   const h = spec.hiddenSize;
-  const ffnInput = (inputTokens: number): number => (spec.mlp === 'gated' ? inputBytes(['gate', 'up'], autocast) : inputBytes(['up'])) * inputTokens * h;
+  const ffnInput = (inputTokens: number, width = h): number => (spec.mlp === 'gated' ? inputBytes(['gate', 'up'], autocast) : inputBytes(['up'])) * inputTokens * width;
   const ffn = (intermediateTokens: number): number => {
     if (spec.mlp === 'gated') {
       // gate and up inputs (two casts under AMP, in ffnInput), gate output, up output, activation output, product.
@@ -639,7 +639,7 @@ function mlpBytes(layer: LayerTerms): { bytes: number; sequenceWide: number } {
   const routed = tokens * m.expertsPerToken;
   const shared = m.sharedIntermediate > 0;
   // The routed experts' inputs are the tokens dispatched to them; the shared experts read the sequence.
-  const moeBytes = ffn(routed * m.expertIntermediate) + ffnInput(routed) + (shared ? ffn(tokens * m.sharedIntermediate) : 0) + 4 * tokens * m.numExperts;
+  const moeBytes = ffn(routed * m.expertIntermediate) + ffnInput(routed, expertWidth(spec)) + (shared ? ffn(tokens * m.sharedIntermediate) : 0) + 4 * tokens * m.numExperts;
   return {
     bytes: moeShare * moeBytes + (1 - moeShare) * ffn(layer.bsI),
     sequenceWide: (moeShare * (shared ? 1 : 0) + (1 - moeShare)) * ffnInput(tokens),

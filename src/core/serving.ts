@@ -3,7 +3,7 @@ import { CUDA_RESERVED_BYTES, cudaTotalBytes, groupName, isUnifiedMemory, type G
 import { attentionWeightBytes, cachedAttentionLayers, describeQuantization, gemma4CachedLayers, GIB, kvCacheElementsPerToken, kvElementBytes, routedExpertBytes, tensorsBytes, visionWeightBytes, weightBytes } from './memory';
 import { largestFitting, smallestFitting } from './search';
 import { mixerKind, recurrentLayersOf, stateDtypeBytes, vllmStateElements } from './stateSpace';
-import { draftLayerTensors, eagleHeadTensors, type EagleMethod } from './tensors';
+import { draftLayerTensors, eagleHeadTensors, expertWidth, type EagleMethod } from './tensors';
 import type { KvCacheType, ModelSpec, Precision, Quantization } from './types';
 
 export type ServingEngine = 'vllm' | 'sglang';
@@ -400,13 +400,13 @@ function mxfp4HopperLayoutBytes(spec: ModelSpec, tp: number, layersHere: number)
   if (!m) {
     return 0;
   }
-  const h = spec.hiddenSize;
+  const io = expertWidth(spec);
   const width = m.expertIntermediate / tp;
   const padded = roundUp(width, 64);
   // One expert matrix of `k` inputs (the quantized axis) × `n` outputs, as stored: values, then scales.
   const laidOut = (k: number, n: number) => roundUp(k / 2, 64) * roundUp(n, 256) + roundUp(n, 256) * roundUp(Math.ceil(k / 32), 2);
   const plain = (k: number, n: number) => (k * n) / 2 + (k * n) / 32;
-  const perExpert = laidOut(h, 2 * padded) + laidOut(padded, h) - plain(h, 2 * width) - plain(width, h);
+  const perExpert = laidOut(io, 2 * padded) + laidOut(padded, io) - plain(io, 2 * width) - plain(width, io);
   return Math.round(((layersHere * m.moeLayers) / spec.numLayers) * m.numExperts * perExpert);
 }
 
@@ -474,8 +474,7 @@ interface StagePlace {
  */
 function moeWorkspace(spec: ModelSpec, tokens: number, tp: number, element: number): number {
   const m = spec.moe;
-  // Latent experts (Kimi K3) read and write the latent, not the hidden size.
-  return m ? tokens * m.expertsPerToken * ((3 * m.expertIntermediate) / tp + (m.latent?.width ?? spec.hiddenSize)) * element : 0;
+  return m ? tokens * m.expertsPerToken * ((3 * m.expertIntermediate) / tp + expertWidth(spec)) * element : 0;
 }
 
 /** Bytes one attention layer caches per token on one GPU: KV heads split over TP (replicated below one each), MLA's latent whole. */
@@ -1443,9 +1442,8 @@ export function neededMemFraction(spec: ModelSpec, options: ServingOptions, gpu:
 
 /** The smallest `gpu_memory_utilization` (two decimals) at which vLLM starts, if any below 0.99. */
 export function neededUtilization(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
-  // Shares from 0.50 to 0.99, as the hundredths past 0.49.
-  const u = smallestFitting(n => planVllm(spec, { ...options, gpuMemoryUtilization: (49 + n) / 100 }, gpu).starts, 50);
-  return u === undefined ? undefined : (49 + u) / 100;
+  const n = smallestFitting(startsAtShare(spec, options, gpu), UTILIZATION_SHARES);
+  return n === undefined ? undefined : utilizationShare(n);
 }
 
 /**
@@ -1453,6 +1451,19 @@ export function neededUtilization(spec: ModelSpec, options: ServingOptions, gpu:
  * GPU holds outside it (the CUDA graphs, the sampler's warm-up) no room; undefined when 0.50 does not start either.
  */
 export function mostUtilization(spec: ModelSpec, options: ServingOptions, gpu: Gpu): number | undefined {
-  const u = largestFitting(n => planVllm(spec, { ...options, gpuMemoryUtilization: (49 + n) / 100 }, gpu).starts, 50);
-  return u === 0 ? undefined : (49 + u) / 100;
+  const n = largestFitting(startsAtShare(spec, options, gpu), UTILIZATION_SHARES);
+  return n === 0 ? undefined : utilizationShare(n);
+}
+
+/** The shares the utilization searches try: 0.50 to 0.99, numbered 1 to 50 (utilizationShare). */
+const UTILIZATION_SHARES = 50;
+
+/** The `gpu_memory_utilization` numbered `n` by the searches: 0.49 + n hundredths. */
+function utilizationShare(n: number): number {
+  return (49 + n) / 100;
+}
+
+/** Whether vLLM starts at the share numbered `n`. */
+function startsAtShare(spec: ModelSpec, options: ServingOptions, gpu: Gpu): (n: number) => boolean {
+  return n => planVllm(spec, { ...options, gpuMemoryUtilization: utilizationShare(n) }, gpu).starts;
 }

@@ -99,12 +99,14 @@ function lengthAndShareTries({ spec, options, plan, gpu }: Situation): Try[] {
     tries.push({ option: 'maxModelLen', value: len, written: String(len), title: `Set max_model_len to ${formatInteger(len)} (the longest one request the KV pool holds)` });
   }
   if (options.engine === 'vllm') {
+    // It starts on a range of shares: below it the pool holds too little, above it what stays outside the budget
+    // (the CUDA graphs, the sampler's warm-up) has no room.
     const current = options.gpuMemoryUtilization ?? vllmRelease(options).accounting.defaultUtilization;
     const needed = neededUtilization(spec, options, gpu);
     const most = needed !== undefined && needed < current ? mostUtilization(spec, options, gpu) : undefined;
     if (needed !== undefined && needed > current) {
       tries.push({ option: 'gpuMemoryUtilization', value: needed, written: String(needed), title: `Set gpu_memory_utilization to ${needed} (the least at which vLLM starts)` });
-    } else if (most !== undefined && most < current) {
+    } else if (most !== undefined) {
       tries.push({ option: 'gpuMemoryUtilization', value: most, written: String(most), title: `Set gpu_memory_utilization to ${most} (the most at which vLLM starts, leaving its CUDA graphs and the sampler's warm-up room)` });
     }
   }

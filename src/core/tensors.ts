@@ -434,10 +434,15 @@ export function eagleHeadTensors(spec: ModelSpec, method: EagleMethod, draftVoca
   return out;
 }
 
+/** The width a routed expert reads and writes: the hidden size, or Kimi K3's latent between its projections. */
+export function expertWidth(spec: ModelSpec): number {
+  return spec.moe?.latent?.width ?? spec.hiddenSize;
+}
+
 /** A mixture of experts' layers: routed and shared experts, the router (and its bias), Qwen2-MoE's shared-expert gate. */
 function expertTensors(spec: ModelSpec, m: NonNullable<ModelSpec['moe']>, moeLayers: number): WeightTensor[] {
   const h = spec.hiddenSize;
-  const out = tagged('experts', ...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true, m.latent?.width ?? h));
+  const out = tagged('experts', ...mlpTensors(spec, m.expertIntermediate, moeLayers * m.numExperts, 'experts.', true, expertWidth(spec)));
   if (m.latent) {
     out.push(...tagged('experts', ...latentProjections(m.latent, h, moeLayers)));
   }
